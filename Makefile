@@ -1,0 +1,104 @@
+# sdvf top-level build.  GNU make, C11, gcc.
+#
+#   make            build everything native into $(BUILD)/
+#   make deps       install every Debian package the project needs (idempotent)
+#   make test       deps + build + every test (unit, model, integration, cross)
+#   make cross      aarch64 builds: freestanding components, hosted binaries
+#   make bench      benchmarks (long; not part of make test)
+#   make format     apply .clang-format to all C
+#   make SAN=1 ...  build with ASan + UBSan (into build-san/ by default)
+#
+# Each directory adds its sources and tests in a module.mk fragment:
+#   PORTABLE_SRCS  component code: freestanding, PD API only (also built for
+#                  aarch64 with -ffreestanding by `make cross`)
+#   HOST_SRCS      host code linked into libsdvf.a (runtimes, loader, models)
+#   UNIT_TESTS     test programs `make test` runs (cmocka)
+#   TEST_SCRIPTS   shell tests `make test` runs (integration, isolation, ...)
+#   BENCHES        targets `make bench` runs
+
+SAN ?= 0
+ifeq ($(SAN),1)
+BUILD ?= build-san
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+else
+BUILD ?= build
+SANFLAGS :=
+endif
+
+CC ?= gcc
+OPT ?= -O2
+CFLAGS_BASE := -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -I. -g
+CFLAGS := $(CFLAGS_BASE) $(OPT) $(SANFLAGS) $(EXTRA_CFLAGS)
+LDFLAGS := $(SANFLAGS)
+HOST_LIBS := -lfdt -lseccomp
+CMOCKA_LIBS := -lcmocka
+
+PORTABLE_SRCS :=
+HOST_SRCS :=
+UNIT_TESTS :=
+TEST_SCRIPTS :=
+BENCHES :=
+PROGRAMS :=
+
+.PHONY: all deps test check-format format cross bench clean
+all:
+
+include $(sort $(wildcard */module.mk */*/module.mk))
+
+LIB := $(BUILD)/libsdvf.a
+LIB_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(PORTABLE_SRCS) $(HOST_SRCS))
+
+all: $(LIB) $(PROGRAMS) $(UNIT_TESTS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(LIB): $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $^
+
+-include $(LIB_OBJS:.o=.d)
+
+# ---- dependencies ----------------------------------------------------------
+# Native packages, by name.  Cross-build packages are in tests/cross.mk.
+DEPS_PKGS := build-essential pkg-config device-tree-compiler libfdt-dev \
+	libcmocka-dev libseccomp-dev liblwip-dev libdpdk-dev spin \
+	clang-format iproute2 qemu-user-static gcc-aarch64-linux-gnu \
+	libc6-dev-arm64-cross
+DEPS_STAMP := /var/tmp/sdvf-deps-$(shell echo $(DEPS_PKGS) | md5sum | cut -c1-12)
+
+deps: $(DEPS_STAMP)
+$(DEPS_STAMP):
+	@if dpkg-query -W -f='$${Status}\n' $(DEPS_PKGS) 2>/dev/null | \
+	   grep -vq '^install ok installed$$' || \
+	   [ $$(dpkg-query -W -f='$${Status}\n' $(DEPS_PKGS) 2>/dev/null | wc -l) -ne $(words $(DEPS_PKGS)) ]; then \
+		echo "deps: installing $(DEPS_PKGS)"; \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -q --no-install-recommends $(DEPS_PKGS); \
+	else echo "deps: all installed"; fi
+	@touch $@
+
+# ---- tests -----------------------------------------------------------------
+C_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find . -name '*.[ch]' -not -path './build*')
+
+check-format:
+	@bad=$$(for f in $(C_FILES); do clang-format --dry-run -Werror $$f >/dev/null 2>&1 || echo $$f; done); \
+	if [ -n "$$bad" ]; then echo "check-format: not clang-format clean:" $$bad; \
+		echo "check-format: run 'make format'"; exit 1; fi; \
+	echo "check-format: ok"
+
+format:
+	clang-format -i $(C_FILES)
+
+test: deps
+	$(MAKE) all
+	$(MAKE) check-format
+	BUILD=$(BUILD) tests/run.sh $(UNIT_TESTS) $(TEST_SCRIPTS)
+
+bench: deps all $(BENCHES)
+
+clean:
+	rm -rf build build-san build-cross

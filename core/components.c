@@ -1,0 +1,19 @@
+/* The component table: every built-in component, by name.  Adding a
+ * component is one extern line and one table entry here. */
+#include <string.h>
+
+#include "core/system.h"
+
+const struct sdvf_component *
+sdvf_component_find(const struct sdvf_component *const *table, const char *name)
+{
+	for (; *table; table++) {
+		if (strcmp((*table)->name, name) == 0)
+			return *table;
+	}
+	return NULL;
+}
+
+const struct sdvf_component *const sdvf_builtin_components[] = {
+	NULL,
+};

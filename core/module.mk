@@ -1,0 +1,3 @@
+# core/: transport, ownership map, PD runtimes, system descriptions, CLI.
+PORTABLE_SRCS += core/ownership.c
+HOST_SRCS += core/components.c

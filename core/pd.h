@@ -1,0 +1,209 @@
+/*
+ * The portable protection-domain (PD) API.
+ *
+ * A component is code plus a state struct; a PD is one instance of it.  The
+ * component sees the world only through this header: its regions (by local
+ * name, with rights and io address), its channels (by local name), its typed
+ * configuration, and the calls notify / deferred_notify / irq_ack.  It is
+ * entered only through init() once and notified() per event, never
+ * concurrently (every PD is single-threaded and event-driven).
+ *
+ * The shape is seL4 Microkit's, so a Microkit port is a shim that implements
+ * struct sdvf_runtime_ops over microkit_notify & co (docs/design.md).  The
+ * runtimes here are core/hosted.c (one Linux process per PD) and core/sim.c
+ * (every PD in one process, deterministic scheduler).
+ *
+ * Components are freestanding C11: this header, <stdint.h>, <stdbool.h>,
+ * <stddef.h>, <stdatomic.h>, <stdarg.h> and nothing of the OS.
+ */
+#ifndef SDVF_PD_H
+#define SDVF_PD_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum sdvf_rights { SDVF_R = 1u, SDVF_W = 2u, SDVF_RW = 3u };
+
+struct sdvf_region {
+	const char *name; /* local name the component asked for */
+	void *base;	  /* where this PD sees it */
+	uint64_t size;
+	uint64_t io_addr; /* device-visible base; valid if has_io */
+	bool has_io;
+	unsigned rights; /* enum sdvf_rights as mapped into this PD */
+};
+
+typedef uint32_t sdvf_channel_t;
+#define SDVF_CHANNEL_NONE UINT32_MAX
+/* Delivered to notified() when a timer set with sdvf_timer_set expires. */
+#define SDVF_CHANNEL_TIMER (UINT32_MAX - 1)
+
+enum sdvf_log_level { SDVF_LOG_ERROR, SDVF_LOG_WARN, SDVF_LOG_INFO };
+
+struct sdvf_pd;
+
+/* Implemented by each runtime.  Components call the inline wrappers below. */
+struct sdvf_runtime_ops {
+	void (*notify)(struct sdvf_pd *pd, sdvf_channel_t ch);
+	void (*deferred_notify)(struct sdvf_pd *pd, sdvf_channel_t ch);
+	void (*irq_ack)(struct sdvf_pd *pd, sdvf_channel_t ch);
+	const struct sdvf_region *(*region)(struct sdvf_pd *pd,
+					    const char *name);
+	sdvf_channel_t (*channel)(struct sdvf_pd *pd, const char *name);
+	/* Typed configuration; values were checked against the component's
+	 * parameter table before init, so a declared key always answers. */
+	uint64_t (*config_u64)(struct sdvf_pd *pd, const char *key);
+	const char *(*config_str)(struct sdvf_pd *pd, const char *key);
+	const uint8_t *(*config_bytes)(struct sdvf_pd *pd, const char *key,
+				       size_t *len);
+	uint64_t (*now_ns)(struct sdvf_pd *pd);
+	/* One pending timer per PD; a later call replaces it; 0 cancels. */
+	void (*timer_set)(struct sdvf_pd *pd, uint64_t deadline_ns);
+	/* Let other PDs run until poll(arg) is true or timeout_ns passes
+	 * (hosted: spin and yield; sim: run the scheduler).  Used by the
+	 * posted-MMIO accessors for read-after-write.  True if poll held. */
+	bool (*wait)(struct sdvf_pd *pd, bool (*poll)(void *arg), void *arg,
+		     uint64_t timeout_ns);
+	void (*vlog)(struct sdvf_pd *pd, enum sdvf_log_level level,
+		     const char *fmt, va_list ap);
+	/* Host I/O for SDVF_ROLE_DEVICE PDs only (hardware models and their
+	 * wire backends): deliver notified(ch) while host fd `fd` is
+	 * readable.  NULL where the runtime has no host fds. */
+	int (*watch_fd)(struct sdvf_pd *pd, int fd, sdvf_channel_t ch);
+};
+
+/* The runtime's view of one instance.  Components treat it as opaque. */
+struct sdvf_pd {
+	const struct sdvf_runtime_ops *ops;
+	const char *name; /* PD name from the system description */
+	void *runtime;	  /* runtime-private */
+};
+
+static inline void sdvf_notify(struct sdvf_pd *pd, sdvf_channel_t ch)
+{
+	pd->ops->notify(pd, ch);
+}
+
+/* Like notify, but coalesced and sent when the current activation ends
+ * (Microkit: at most one deferred notification per activation). */
+static inline void sdvf_deferred_notify(struct sdvf_pd *pd, sdvf_channel_t ch)
+{
+	pd->ops->deferred_notify(pd, ch);
+}
+
+/* Acknowledge (unmask) the interrupt that arrived on ch.  Hosted and sim
+ * runtimes deliver it to the peer on ch, so a hardware model sees the ack as
+ * an interrupt controller would (and re-raises a still-pending level). */
+static inline void sdvf_irq_ack(struct sdvf_pd *pd, sdvf_channel_t ch)
+{
+	pd->ops->irq_ack(pd, ch);
+}
+
+static inline const struct sdvf_region *sdvf_region(struct sdvf_pd *pd,
+						    const char *name)
+{
+	return pd->ops->region(pd, name);
+}
+
+static inline sdvf_channel_t sdvf_channel(struct sdvf_pd *pd, const char *name)
+{
+	return pd->ops->channel(pd, name);
+}
+
+static inline uint64_t sdvf_config_u64(struct sdvf_pd *pd, const char *key)
+{
+	return pd->ops->config_u64(pd, key);
+}
+
+static inline const char *sdvf_config_str(struct sdvf_pd *pd, const char *key)
+{
+	return pd->ops->config_str(pd, key);
+}
+
+static inline const uint8_t *sdvf_config_bytes(struct sdvf_pd *pd,
+					       const char *key, size_t *len)
+{
+	return pd->ops->config_bytes(pd, key, len);
+}
+
+static inline uint64_t sdvf_now_ns(struct sdvf_pd *pd)
+{
+	return pd->ops->now_ns(pd);
+}
+
+static inline void sdvf_timer_set(struct sdvf_pd *pd, uint64_t deadline_ns)
+{
+	pd->ops->timer_set(pd, deadline_ns);
+}
+
+static inline bool sdvf_wait(struct sdvf_pd *pd, bool (*poll)(void *arg),
+			     void *arg, uint64_t timeout_ns)
+{
+	return pd->ops->wait(pd, poll, arg, timeout_ns);
+}
+
+/* Logging goes through the runtime, which rate-limits per PD. */
+__attribute__((format(printf, 3, 4))) static inline void
+sdvf_log(struct sdvf_pd *pd, enum sdvf_log_level level, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	pd->ops->vlog(pd, level, fmt, ap);
+	va_end(ap);
+}
+
+/* ---- what a component declares -------------------------------------- */
+
+/* A region or channel the component uses.  The system description may grant
+ * no more than this (least privilege, checked by `sdvf check`), and must
+ * grant every entry that is not optional. */
+enum sdvf_need_kind { SDVF_NEED_REGION, SDVF_NEED_CHANNEL };
+
+struct sdvf_need {
+	const char *name;
+	enum sdvf_need_kind kind;
+	unsigned rights; /* regions: the most this component may be granted */
+	bool optional;
+};
+
+/* A configuration parameter, checked against the description before init. */
+enum sdvf_param_type {
+	SDVF_PARAM_U64,	 /* <u32> or <u64> cells; min..max inclusive */
+	SDVF_PARAM_STR,	 /* string; max = longest length */
+	SDVF_PARAM_MAC,	 /* exactly 6 bytes, unicast */
+	SDVF_PARAM_BYTES /* byte string; min..max length */
+};
+
+struct sdvf_param {
+	const char *name;
+	enum sdvf_param_type type;
+	uint64_t min, max;
+	bool required;
+	uint64_t default_u64; /* U64 only, when not required */
+	const char *help;
+};
+
+/* The role decides sandboxing: client PDs run under seccomp. */
+enum sdvf_role {
+	SDVF_ROLE_CLIENT,
+	SDVF_ROLE_MUX,
+	SDVF_ROLE_DRIVER,
+	SDVF_ROLE_DEVICE, /* hardware model: may use host I/O (wire backends) */
+	SDVF_ROLE_VMM,
+};
+
+struct sdvf_component {
+	const char *name;
+	const char *summary;
+	enum sdvf_role role;
+	size_t state_size;
+	const struct sdvf_need *needs;	 /* terminated by a zero entry */
+	const struct sdvf_param *params; /* terminated by a zero entry */
+	/* Returns 0, or a negative value to refuse to start (logged). */
+	int (*init)(void *state, struct sdvf_pd *pd);
+	void (*notified)(void *state, struct sdvf_pd *pd, sdvf_channel_t ch);
+};
+
+#endif

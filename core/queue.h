@@ -1,0 +1,299 @@
+/*
+ * sdvf transport: one single-producer/single-consumer descriptor queue.
+ *
+ * A queue lives in a shared region and is reached through a private handle.
+ * Two queues make a queue pair: the *active* queue carries buffers that hold
+ * data, the *free* queue carries empty buffers back.  A buffer always goes
+ * back through the pair it came from.
+ *
+ * Shared layout (struct sdvf_queue_shared), per field:
+ *   tail                written by the producer only (release, after the
+ *                       slots it publishes); read by the consumer (acquire).
+ *   head                written by the consumer only (release, after it has
+ *                       copied the slots out); read by the producer (acquire).
+ *   consumer_signalled  0 = "consumer asks for a notification"; set to 0 by
+ *                       the consumer before it sleeps, set back to 1 by
+ *                       whoever cancels the request (the producer when it
+ *                       notifies, the consumer when its re-check finds work).
+ *   producer_signalled  the same handshake for a producer blocked on a full
+ *                       queue; set to 0 by the producer, to 1 by the
+ *                       consumer when it notifies.
+ *   ring[]              slot i % capacity; written by the producer before it
+ *                       publishes tail, read by the consumer after it loads
+ *                       tail and before it publishes head.
+ *
+ * Indices are free-running u32 values.  The capacity is a power of two and is
+ * held only in the private handle: a value in shared memory is never trusted
+ * for it.  Each side keeps a private shadow of its own index and never reads
+ * it back from shared memory; the peer's index is read at most once per batch
+ * and rejected unless 0 <= tail - head <= capacity (u32 arithmetic).  So a
+ * hostile peer can only make the queue look empty or full to us, never make
+ * us read or write outside the ring.
+ *
+ * The request-signal-then-recheck steps are store->load orderings and need a
+ * seq_cst fence on both sides (Dekker): either the producer sees the request,
+ * or the consumer's re-check sees the new tail.  tests/model/ checks this
+ * protocol with Spin.
+ *
+ * Portable: freestanding C11, no OS calls.
+ */
+#ifndef SDVF_QUEUE_H
+#define SDVF_QUEUE_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define SDVF_CACHELINE 64
+
+/* A descriptor: names one buffer by io address (driver side) or region
+ * offset (client side).  16 bytes, copied by value through the ring. */
+struct sdvf_desc {
+	uint64_t io_or_offset;
+	uint16_t len;
+	uint16_t flags; /* owner / flags; meaning agreed per queue pair */
+	uint32_t reserved;
+};
+_Static_assert(sizeof(struct sdvf_desc) == 16, "descriptor is 16 bytes");
+
+struct sdvf_queue_shared {
+	_Alignas(SDVF_CACHELINE) _Atomic uint32_t tail;
+	_Alignas(SDVF_CACHELINE) _Atomic uint32_t head;
+	_Alignas(SDVF_CACHELINE) _Atomic uint32_t consumer_signalled;
+	_Atomic uint32_t producer_signalled;
+	_Alignas(SDVF_CACHELINE) struct sdvf_desc ring[];
+};
+
+/* Bytes a queue of `capacity` slots needs in its region. */
+#define SDVF_QUEUE_BYTES(capacity)                                             \
+	(sizeof(struct sdvf_queue_shared) +                                    \
+	 (size_t)(capacity) * sizeof(struct sdvf_desc))
+
+/* Private handle.  One side uses it either as producer or as consumer. */
+struct sdvf_queue {
+	struct sdvf_queue_shared *shared;
+	uint32_t capacity; /* power of two, from our own configuration */
+	uint32_t mask;
+	uint32_t own;	    /* shadow of our own index (tail or head) */
+	uint32_t peer;	    /* last validated value of the peer's index */
+	uint32_t published; /* value of `own` last stored to shared memory */
+	uint32_t bad_index; /* peer index reads rejected as impossible */
+};
+
+/*
+ * Attach a handle to a queue in a region of `region_bytes` bytes.  Both
+ * sides start from index `initial` (0 at system start; tests use values near
+ * 2^32 to exercise wrap).  Exactly one side, the trusted one, passes
+ * reset = true to write the shared header; the other only attaches.
+ * Returns false if capacity is not a power of two or does not fit.
+ */
+static inline bool sdvf_queue_attach(struct sdvf_queue *q, void *region,
+				     size_t region_bytes, uint32_t capacity,
+				     bool reset, uint32_t initial)
+{
+	if (capacity == 0 || (capacity & (capacity - 1)) != 0)
+		return false;
+	if (region_bytes < SDVF_QUEUE_BYTES(capacity))
+		return false;
+	q->shared = (struct sdvf_queue_shared *)region;
+	q->capacity = capacity;
+	q->mask = capacity - 1;
+	q->own = initial;
+	q->peer = initial;
+	q->published = initial;
+	q->bad_index = 0;
+	if (reset) {
+		atomic_store_explicit(&q->shared->tail, initial,
+				      memory_order_relaxed);
+		atomic_store_explicit(&q->shared->head, initial,
+				      memory_order_relaxed);
+		atomic_store_explicit(&q->shared->consumer_signalled, 1,
+				      memory_order_relaxed);
+		atomic_store_explicit(&q->shared->producer_signalled, 1,
+				      memory_order_relaxed);
+		atomic_thread_fence(memory_order_release);
+	}
+	return true;
+}
+
+/* ---- producer side ---------------------------------------------------- */
+
+/* Re-read the consumer's head (once per batch).  Rejects a head that is
+ * ahead of our tail or more than capacity behind it. */
+static inline uint32_t sdvf_queue_free_slots(struct sdvf_queue *q)
+{
+	uint32_t head =
+		atomic_load_explicit(&q->shared->head, memory_order_acquire);
+	if ((uint32_t)(q->own - head) > q->capacity) {
+		q->bad_index++;
+		head = q->peer; /* keep the last sane value: never trust this */
+	}
+	q->peer = head;
+	return q->capacity - (uint32_t)(q->own - q->peer);
+}
+
+/* Slots known free without touching shared memory. */
+static inline uint32_t sdvf_queue_free_cached(const struct sdvf_queue *q)
+{
+	return q->capacity - (uint32_t)(q->own - q->peer);
+}
+
+/* Write one slot; not visible to the consumer until sdvf_queue_publish. */
+static inline bool sdvf_queue_push(struct sdvf_queue *q,
+				   const struct sdvf_desc *d)
+{
+	if (sdvf_queue_free_cached(q) == 0 && sdvf_queue_free_slots(q) == 0)
+		return false;
+	q->shared->ring[q->own & q->mask] = *d;
+	q->own++;
+	return true;
+}
+
+/* Publish every slot pushed since the last publish (once per batch). */
+static inline void sdvf_queue_publish(struct sdvf_queue *q)
+{
+	if (q->published == q->own)
+		return;
+	/* Release: the slots are written before the consumer can see tail. */
+	atomic_store_explicit(&q->shared->tail, q->own, memory_order_release);
+	q->published = q->own;
+}
+
+/* Push up to n descriptors and publish them; returns how many went in. */
+static inline uint32_t sdvf_queue_push_burst(struct sdvf_queue *q,
+					     const struct sdvf_desc *d,
+					     uint32_t n)
+{
+	uint32_t room = sdvf_queue_free_cached(q);
+	if (room < n)
+		room = sdvf_queue_free_slots(q);
+	if (n > room)
+		n = room;
+	for (uint32_t i = 0; i < n; i++)
+		q->shared->ring[(q->own + i) & q->mask] = d[i];
+	q->own += n;
+	sdvf_queue_publish(q);
+	return n;
+}
+
+/* ---- consumer side ---------------------------------------------------- */
+
+/* Re-read the producer's tail (once per batch).  Rejects a tail that is
+ * behind our head or more than capacity ahead of it. */
+static inline uint32_t sdvf_queue_available(struct sdvf_queue *q)
+{
+	uint32_t tail =
+		atomic_load_explicit(&q->shared->tail, memory_order_acquire);
+	if ((uint32_t)(tail - q->own) > q->capacity) {
+		q->bad_index++;
+		tail = q->peer;
+	}
+	q->peer = tail;
+	return (uint32_t)(q->peer - q->own);
+}
+
+static inline uint32_t sdvf_queue_available_cached(const struct sdvf_queue *q)
+{
+	return (uint32_t)(q->peer - q->own);
+}
+
+/* Copy one slot out to private memory.  The copy is what the caller
+ * validates: the producer may rewrite the slot at any time. */
+static inline bool sdvf_queue_pop(struct sdvf_queue *q, struct sdvf_desc *out)
+{
+	if (sdvf_queue_available_cached(q) == 0 && sdvf_queue_available(q) == 0)
+		return false;
+	*out = q->shared->ring[q->own & q->mask];
+	q->own++;
+	return true;
+}
+
+/* Hand the popped slots back to the producer (once per batch). */
+static inline void sdvf_queue_release(struct sdvf_queue *q)
+{
+	if (q->published == q->own)
+		return;
+	/* Release: our reads of the slots happen before the producer may
+	 * overwrite them. */
+	atomic_store_explicit(&q->shared->head, q->own, memory_order_release);
+	q->published = q->own;
+}
+
+static inline uint32_t sdvf_queue_pop_burst(struct sdvf_queue *q,
+					    struct sdvf_desc *out, uint32_t n)
+{
+	uint32_t avail = sdvf_queue_available_cached(q);
+	if (avail < n)
+		avail = sdvf_queue_available(q);
+	if (n > avail)
+		n = avail;
+	for (uint32_t i = 0; i < n; i++)
+		out[i] = q->shared->ring[(q->own + i) & q->mask];
+	q->own += n;
+	sdvf_queue_release(q);
+	return n;
+}
+
+/* ---- signalling ------------------------------------------------------- */
+
+/*
+ * Consumer, after draining: ask to be woken, then re-check.  Returns true if
+ * work arrived meanwhile (the request is cancelled and the caller drains
+ * again); false means it is safe to sleep: the producer will notify.
+ */
+static inline bool sdvf_queue_consumer_request_signal(struct sdvf_queue *q)
+{
+	atomic_store_explicit(&q->shared->consumer_signalled, 0,
+			      memory_order_relaxed);
+	/* store(flag) -> load(tail) must not reorder: seq_cst fence. */
+	atomic_thread_fence(memory_order_seq_cst);
+	if (sdvf_queue_available(q) == 0)
+		return false;
+	atomic_store_explicit(&q->shared->consumer_signalled, 1,
+			      memory_order_relaxed);
+	return true;
+}
+
+/* Producer, after publishing a batch: true if the consumer asked for a
+ * notification (the request is consumed; notify exactly once). */
+static inline bool sdvf_queue_producer_should_signal(struct sdvf_queue *q)
+{
+	/* store(tail) -> load(flag) must not reorder: seq_cst fence. */
+	atomic_thread_fence(memory_order_seq_cst);
+	if (atomic_load_explicit(&q->shared->consumer_signalled,
+				 memory_order_relaxed) != 0)
+		return false;
+	atomic_store_explicit(&q->shared->consumer_signalled, 1,
+			      memory_order_relaxed);
+	return true;
+}
+
+/* Producer, on a full queue: ask to be woken when the consumer frees slots.
+ * Returns true if slots freed meanwhile (keep going), false to sleep. */
+static inline bool sdvf_queue_producer_request_signal(struct sdvf_queue *q)
+{
+	atomic_store_explicit(&q->shared->producer_signalled, 0,
+			      memory_order_relaxed);
+	atomic_thread_fence(memory_order_seq_cst);
+	if (sdvf_queue_free_slots(q) == 0)
+		return false;
+	atomic_store_explicit(&q->shared->producer_signalled, 1,
+			      memory_order_relaxed);
+	return true;
+}
+
+/* Consumer, after releasing a batch: true if a blocked producer asked for a
+ * notification. */
+static inline bool sdvf_queue_consumer_should_signal(struct sdvf_queue *q)
+{
+	atomic_thread_fence(memory_order_seq_cst);
+	if (atomic_load_explicit(&q->shared->producer_signalled,
+				 memory_order_relaxed) != 0)
+		return false;
+	atomic_store_explicit(&q->shared->producer_signalled, 1,
+			      memory_order_relaxed);
+	return true;
+}
+
+#endif

@@ -1,0 +1,116 @@
+/*
+ * Register access for the ENET driver: enet_readl / enet_writel.
+ *
+ * The driver touches registers only through these accessors, so the same
+ * driver code runs on three kinds of hardware:
+ *   - real MMIO (bare metal, Microkit, or QEMU's i.MX7 ENET through Linux
+ *     UIO): `regs` points at the device's register block, `posted` is NULL;
+ *   - the ENET model on hosted and sim systems ("posted" mode): reads load
+ *     from a register page the model keeps current (region "enet_regs",
+ *     model rw, driver r); writes are appended, in order, to a posted-write
+ *     ring (region "enet_mmio", driver rw, model rw) that the model drains
+ *     when the driver rings the doorbell channel ("mmio").
+ *
+ * Ordering rule, as with posted writes on a real bus: a read flushes.  If
+ * any write is still queued when the driver reads a register, the accessor
+ * rings the doorbell and waits (sdvf_wait) until the model has applied every
+ * queued write, so a read after a side-effecting write (W1C of EIR, ECR
+ * reset, an MDIO start) sees its effect.  Writes alone never wait unless the
+ * ring is full; the doorbell for them is rung once per activation
+ * (enet_mmio_flush, called by the driver before it returns), which batches
+ * the RDAR/TDAR kicks of one activation into one notification.
+ *
+ * Shared fields of struct enet_mmio_ring:
+ *   tail   written by the driver (release, after the entries), read by model
+ *   head   written by the model (release, after applying entries), read by
+ *          the driver (acquire) when it waits for a drain
+ *   ring   entries written by the driver before it publishes tail
+ * The model never trusts tail - head beyond ENET_MMIO_RING (it drops the
+ * batch and counts it); the driver keeps a private shadow of tail.
+ */
+#ifndef SDVF_ENET_MMIO_H
+#define SDVF_ENET_MMIO_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/pd.h"
+
+#define ENET_MMIO_RING 256u /* entries, power of two */
+#define ENET_WAIT_NS 1000000000ull
+
+struct enet_mmio_write {
+	uint32_t offset;
+	uint32_t value;
+};
+
+struct enet_mmio_ring {
+	_Alignas(64) _Atomic uint32_t tail;
+	_Alignas(64) _Atomic uint32_t head;
+	_Alignas(64) struct enet_mmio_write ring[ENET_MMIO_RING];
+};
+
+struct enet_mmio {
+	const volatile uint32_t *regs; /* register block or model's page */
+	volatile uint32_t *regs_rw;    /* real MMIO only: writable mapping */
+	struct enet_mmio_ring *posted; /* NULL on real MMIO */
+	struct sdvf_pd *pd;
+	sdvf_channel_t doorbell;
+	uint32_t tail;	    /* private shadow of posted->tail */
+	uint32_t flushed;   /* tail value the model was last told about */
+	uint64_t doorbells; /* notifications sent (tests count batching) */
+	uint64_t timeouts;  /* waits that gave up: the model is not draining */
+};
+
+static inline bool enet_mmio_drained(void *arg)
+{
+	struct enet_mmio *m = (struct enet_mmio *)arg;
+	return atomic_load_explicit(&m->posted->head, memory_order_acquire) ==
+	       m->tail;
+}
+
+/* Tell the model about every queued write (once per activation). */
+static inline void enet_mmio_flush(struct enet_mmio *m)
+{
+	if (!m->posted || m->flushed == m->tail)
+		return;
+	m->flushed = m->tail;
+	m->doorbells++;
+	sdvf_notify(m->pd, m->doorbell);
+}
+
+static inline void enet_mmio_sync(struct enet_mmio *m)
+{
+	if (!m->posted || enet_mmio_drained(m))
+		return;
+	enet_mmio_flush(m);
+	if (!sdvf_wait(m->pd, enet_mmio_drained, m, ENET_WAIT_NS))
+		m->timeouts++;
+}
+
+static inline uint32_t enet_readl(struct enet_mmio *m, uint32_t offset)
+{
+	enet_mmio_sync(m);
+	return m->regs[offset / 4];
+}
+
+static inline void enet_writel(struct enet_mmio *m, uint32_t offset,
+			       uint32_t value)
+{
+	if (!m->posted) {
+		m->regs_rw[offset / 4] = value;
+		return;
+	}
+	uint32_t head =
+		atomic_load_explicit(&m->posted->head, memory_order_acquire);
+	if ((uint32_t)(m->tail - head) >= ENET_MMIO_RING)
+		enet_mmio_sync(m); /* full: let the model catch up */
+	m->posted->ring[m->tail % ENET_MMIO_RING] =
+		(struct enet_mmio_write){offset, value};
+	m->tail++;
+	/* Release: the entry is written before the model can see tail. */
+	atomic_store_explicit(&m->posted->tail, m->tail, memory_order_release);
+}
+
+#endif

@@ -1,0 +1,77 @@
+/*
+ * Wire backends: what is on the other end of the ENET model's cable.
+ *
+ * The ENET model (driver/enet/enet_model.c) is the hardware of hosted and sim
+ * systems; it sends every frame it transmits to its wire and asks the wire
+ * for received frames when the wire's fd is readable (or its deadline
+ * passes, for paced backends).  Frames cross this interface without FCS.
+ *
+ * Backends (one file each, driver/enet/wire_*.c):
+ *   tap        a Linux TAP interface (e.g. moved into a peer netns)
+ *   udp        one frame per UDP datagram, QEMU -netdev dgram compatible
+ *   loopback   every sent frame is received back
+ *   mem        in-process FIFOs a test or the sim runtime pushes and pulls
+ *   generator  paced frames at a configured rate and size mix; sink counts
+ *   pcap       decorator: records every frame both ways (pcap-record), or
+ *              replays a capture as received frames (pcap-replay)
+ *
+ * Host code, not portable: backends use the OS.  Only the model calls them.
+ */
+#ifndef SDVF_WIRE_H
+#define SDVF_WIRE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define WIRE_MAX_FRAME 16384
+
+/* Parameters, from the model PD's configuration (see docs/enet.md). */
+struct wire_config {
+	const char *kind; /* "tap" | "udp" | "loopback" | "mem" | "generator" */
+	const char *tap_name;	 /* tap: interface name to create/attach */
+	const char *udp_local;	 /* udp: "addr:port" to bind */
+	const char *udp_remote;	 /* udp: "addr:port" to send to */
+	const char *pcap_record; /* any kind: record both directions here */
+	const char *pcap_replay; /* replay this capture as received frames */
+	uint64_t gen_rate_pps;	 /* generator: frames per second */
+	uint64_t gen_count; /* generator: stop after this many (0 = no limit) */
+	const char *gen_sizes;	    /* generator: e.g. "64,594,1514" (cycled) */
+	const uint8_t *gen_dst_mac; /* generator: destination MAC (6 bytes) */
+};
+
+struct wire_stats {
+	uint64_t tx_frames, tx_bytes, tx_errors;
+	uint64_t rx_frames, rx_bytes, rx_errors;
+};
+
+struct wire;
+
+/* Open a backend; NULL with a one-line reason in `why` (cap bytes) on error. */
+struct wire *wire_open(const struct wire_config *cfg, char *why, size_t cap);
+void wire_close(struct wire *w);
+
+/* Send one frame (no FCS).  Returns 0, or -1 if the backend dropped it
+ * (counted in tx_errors; the wire, like a real cable, does not block). */
+int wire_send(struct wire *w, const uint8_t *frame, size_t len);
+
+/* Receive one frame into buf; returns its length, 0 if none is waiting now,
+ * or -1 on a backend error (counted).  Frames longer than cap are cut and
+ * reported with their full length so the model can flag them. */
+long wire_recv(struct wire *w, uint8_t *buf, size_t cap);
+
+/* fd that becomes readable when wire_recv may return a frame; -1 if the
+ * backend is polled by deadline instead. */
+int wire_fd(const struct wire *w);
+
+/* Absolute time (ns, CLOCK_MONOTONIC) by which wire_recv should be called
+ * again for paced backends; UINT64_MAX if none. */
+uint64_t wire_next_deadline(const struct wire *w, uint64_t now_ns);
+
+const struct wire_stats *wire_stats(const struct wire *w);
+
+/* mem backend only: the test side of the cable. */
+int wire_mem_inject(struct wire *w, const uint8_t *frame, size_t len);
+long wire_mem_take(struct wire *w, uint8_t *buf, size_t cap);
+
+#endif
