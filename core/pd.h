@@ -183,6 +183,7 @@ struct sdvf_param {
 	bool required;
 	uint64_t default_u64; /* U64 only, when not required */
 	const char *help;
+	bool power_of_two; /* U64 only: value must be a power of two */
 };
 
 /* The role decides sandboxing: client PDs run under seccomp. */
