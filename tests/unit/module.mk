@@ -1,0 +1,23 @@
+# tests/unit/: cmocka unit tests, one program per file.
+#
+# A test that needs only libsdvf.a and cmocka: add its name (without .c) to
+# UNIT_CMOCKA below.  A test that needs more (lwIP, ...) writes its own link
+# rule beside the others and adds itself to UNIT_TESTS.
+#
+# Note: this fragment is read before the top Makefile defines $(LIB), so
+# prerequisites name the library by its path.
+
+UNIT_CMOCKA := \
+	test_queue \
+	test_ownership \
+	stress_queue
+
+UNIT_CMOCKA_BINS := $(addprefix $(BUILD)/tests/unit/,$(UNIT_CMOCKA))
+UNIT_TESTS += $(UNIT_CMOCKA_BINS)
+
+$(UNIT_CMOCKA_BINS): $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o \
+		$(BUILD)/libsdvf.a
+	$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/libsdvf.a $(HOST_LIBS) \
+		$(CMOCKA_LIBS)
+
+-include $(UNIT_CMOCKA_BINS:=.d)
