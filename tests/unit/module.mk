@@ -9,6 +9,7 @@
 
 UNIT_CMOCKA := \
 	test_queue \
+	test_sim \
 	test_ownership \
 	stress_queue
 
