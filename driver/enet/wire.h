@@ -26,9 +26,20 @@
 
 #define WIRE_MAX_FRAME 16384
 
+/* Generator frames: dst gen_dst_mac, src WIRE_GEN_SRC_MAC, this EtherType
+ * (IEEE 802 local experimental), then a big-endian u64 sequence number from
+ * 0, then filler bytes (uint8_t)(seq + i).  Sizes are without FCS. */
+#define WIRE_GEN_ETHERTYPE 0x88b5
+#define WIRE_GEN_SRC_MAC                                                       \
+	{                                                                      \
+		0x02, 0x73, 0x64, 0x76, 0x66, 0x00                             \
+	}
+#define WIRE_GEN_MIN_FRAME 22
+
 /* Parameters, from the model PD's configuration (see docs/enet.md). */
 struct wire_config {
-	const char *kind; /* "tap" | "udp" | "loopback" | "mem" | "generator" */
+	/* "tap" | "udp" | "loopback" | "mem" | "generator" | "pcap" (replay) */
+	const char *kind;
 	const char *tap_name;	 /* tap: interface name to create/attach */
 	const char *udp_local;	 /* udp: "addr:port" to bind */
 	const char *udp_remote;	 /* udp: "addr:port" to send to */
@@ -38,11 +49,27 @@ struct wire_config {
 	uint64_t gen_count; /* generator: stop after this many (0 = no limit) */
 	const char *gen_sizes;	    /* generator: e.g. "64,594,1514" (cycled) */
 	const uint8_t *gen_dst_mac; /* generator: destination MAC (6 bytes) */
+	uint32_t mem_depth; /* mem, loopback: frames per FIFO (0 = 64) */
+	/* Time source for generator pacing and pcap timestamps.  NULL: the
+	 * generator uses CLOCK_MONOTONIC and pcap CLOCK_REALTIME.  The sim
+	 * runtime passes its virtual clock so runs are deterministic. */
+	uint64_t (*clock_ns)(void *clock_ctx);
+	void *clock_ctx;
 };
 
 struct wire_stats {
 	uint64_t tx_frames, tx_bytes, tx_errors;
 	uint64_t rx_frames, rx_bytes, rx_errors;
+	/* Malformed frames passed to the caller (also in rx_frames), so the
+	 * model can count and flag them as the MAC would: */
+	uint64_t rx_runts;  /* shorter than 14 bytes */
+	uint64_t rx_giants; /* longer than the caller's cap: cut */
+	/* Dropped by the backend (also in rx_errors): */
+	uint64_t rx_foreign;	/* udp: datagram not from udp_remote */
+	uint64_t rx_oversize;	/* longer than WIRE_MAX_FRAME */
+	uint64_t rx_overflow;	/* mem: wire_mem_inject into a full FIFO */
+	uint64_t rx_truncated;	/* pcap replay: record cut by end of file */
+	uint64_t record_errors; /* pcap record: write failed */
 };
 
 struct wire;
@@ -64,8 +91,10 @@ long wire_recv(struct wire *w, uint8_t *buf, size_t cap);
  * backend is polled by deadline instead. */
 int wire_fd(const struct wire *w);
 
-/* Absolute time (ns, CLOCK_MONOTONIC) by which wire_recv should be called
- * again for paced backends; UINT64_MAX if none. */
+/* Absolute time (ns, CLOCK_MONOTONIC, or cfg->clock_ns's time base) by which
+ * wire_recv should be called again for paced backends (generator, pcap
+ * replay; mem and loopback return now_ns while a frame waits, for runtimes
+ * without host fds); UINT64_MAX if none. */
 uint64_t wire_next_deadline(const struct wire *w, uint64_t now_ns);
 
 const struct wire_stats *wire_stats(const struct wire *w);

@@ -1,0 +1,13 @@
+# driver/enet/: ENET driver, its device model, and the model's wire backends.
+
+# --- wire backends (host code: the ENET model's cable) ---
+WIRE_SRCS := driver/enet/wire.c driver/enet/wire_tap.c driver/enet/wire_udp.c \
+	driver/enet/wire_loop.c driver/enet/wire_gen.c driver/enet/wire_pcap.c
+HOST_SRCS += $(WIRE_SRCS)
+WIRE_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(WIRE_SRCS))
+
+# The wire tests link the wire objects alone, not the whole library.
+UNIT_TESTS += $(BUILD)/tests/unit/test_wire
+$(BUILD)/tests/unit/test_wire: $(BUILD)/tests/unit/test_wire.o $(WIRE_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS)
+-include $(BUILD)/tests/unit/test_wire.d
