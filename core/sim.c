@@ -22,7 +22,8 @@
  * notifications and are counted separately.  sdvf_sim_activations() counts
  * notified() calls; init() is not an activation for this count.
  *
- * Host fds (watch_fd, for device models): when the event queue runs dry,
+ * Host fds (watch_fd, device PDs only, on a channel id of the component's
+ * choosing that is not one of its channels): when the event queue runs dry,
  * sdvf_sim_run polls the watched fds once, without blocking, and queues an
  * event for each readable one; it does not poll again in the same call, so
  * an fd nobody drains cannot make it spin.
@@ -84,10 +85,13 @@ struct sim_event {
 	sdvf_channel_t ch;
 };
 
+/* A watched fd's channel id is the component's choice (hosted delivers any
+ * value), so its pending flag lives here rather than in the PD's channels. */
 struct sim_watch {
 	int pd;
 	int fd;
 	sdvf_channel_t ch;
+	bool pending;
 };
 
 struct sdvf_sim {
@@ -115,6 +119,11 @@ static bool *event_pending_flag(struct sim_pd *p, sdvf_channel_t ch)
 		return &p->timer_pending;
 	if (ch < (sdvf_channel_t)p->nchans)
 		return &p->chans[ch].pending;
+	for (int i = 0; i < p->sim->nwatches; i++) {
+		struct sim_watch *w = &p->sim->watches[i];
+		if (w->pd == p->index && w->ch == ch)
+			return &w->pending;
+	}
 	return NULL;
 }
 
@@ -325,10 +334,15 @@ static int op_watch_fd(struct sdvf_pd *pd, int fd, sdvf_channel_t ch)
 {
 	struct sim_pd *p = sim_pd_of(pd);
 	struct sdvf_sim *sim = p->sim;
-	if (fd < 0 || sim->nwatches == SIM_WATCH_MAX ||
-	    !event_pending_flag(p, ch))
+	const struct sdvf_component *comp = sim->sys->pds[p->index].component;
+	if (comp->role != SDVF_ROLE_DEVICE || fd < 0 ||
+	    sim->nwatches == SIM_WATCH_MAX || ch == SDVF_CHANNEL_TIMER ||
+	    ch < (sdvf_channel_t)p->nchans) {
+		p->bad_channel++;
 		return -1;
-	sim->watches[sim->nwatches++] = (struct sim_watch){p->index, fd, ch};
+	}
+	sim->watches[sim->nwatches++] =
+		(struct sim_watch){p->index, fd, ch, false};
 	return 0;
 }
 

@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -90,6 +92,14 @@ static const struct sdvf_component actor_component = {
 	.name = "test_actor",
 	.summary = "scriptable sim test component",
 	.role = SDVF_ROLE_CLIENT,
+	.state_size = sizeof(struct actor),
+	.init = actor_init,
+	.notified = actor_notified,
+};
+
+static const struct sdvf_component device_component = {
+	.name = "test_device",
+	.role = SDVF_ROLE_DEVICE,
 	.state_size = sizeof(struct actor),
 	.init = actor_init,
 	.notified = actor_notified,
@@ -556,6 +566,49 @@ static void sim_timers_of_several_pds_fire_in_deadline_order(void **unused)
 	assert_true(actor("c")->received_seq[0] < actor("a")->received_seq[0]);
 }
 
+/* ---- host fds -------------------------------------------------------- */
+
+#define WATCH_CH 1000u
+
+static void sim_delivers_watched_fd_once_per_run_while_readable(void **unused)
+{
+	(void)unused;
+	int dev = add_pd("dev", &device_component);
+	int cli = add_pd("cli", &actor_component);
+	connect(dev, "irq", cli, "irq");
+	sim = sdvf_sim_create(&sys);
+	assert_non_null(sim);
+	start();
+	int fd = eventfd(0, EFD_NONBLOCK);
+	assert_true(fd >= 0);
+	assert_int_equal(
+		actor("dev")->pd->ops->watch_fd(actor("dev")->pd, fd, WATCH_CH),
+		0);
+	assert_int_equal(sdvf_sim_run(sim, 100), 0);
+	uint64_t one = 1;
+	assert_int_equal(write(fd, &one, sizeof(one)), sizeof(one));
+	/* Nobody drains the fd: one delivery per run, no spinning. */
+	assert_int_equal(sdvf_sim_run(sim, 100), 1);
+	assert_int_equal(sdvf_sim_run(sim, 100), 1);
+	assert_int_equal(actor("dev")->received[0], WATCH_CH);
+	close(fd);
+}
+
+static void sim_refuses_watch_fd_for_client_or_on_own_channel(void **unused)
+{
+	(void)unused;
+	int dev = add_pd("dev", &device_component);
+	int cli = add_pd("cli", &actor_component);
+	connect(dev, "irq", cli, "irq");
+	sim = sdvf_sim_create(&sys);
+	assert_non_null(sim);
+	start();
+	struct sdvf_pd *c = actor("cli")->pd, *d = actor("dev")->pd;
+	assert_int_equal(c->ops->watch_fd(c, 0, WATCH_CH), -1);
+	assert_int_equal(d->ops->watch_fd(d, 0, ch(actor("dev"), "irq")), -1);
+	assert_int_equal(d->ops->watch_fd(d, -1, WATCH_CH), -1);
+}
+
 /* ---- instances, regions, init ---------------------------------------- */
 
 static void sim_keeps_separate_state_per_instance(void **unused)
@@ -677,6 +730,8 @@ int main(void)
 		T(sim_timer_rearmed_in_handler_fires_each_period),
 		T(sim_timer_set_to_zero_cancels),
 		T(sim_timers_of_several_pds_fire_in_deadline_order),
+		T(sim_delivers_watched_fd_once_per_run_while_readable),
+		T(sim_refuses_watch_fd_for_client_or_on_own_channel),
 		T(sim_keeps_separate_state_per_instance),
 		T(sim_maps_regions_zeroed_aligned_with_rights_and_io),
 		T(sim_channel_lookup_of_unknown_name_is_none),
