@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# The cross checks of `make test` (docs/cross.md):
+#  1. the undefined-symbol check rejects an object that needs libc (so its
+#     "no undefined symbols" below means something);
+#  2. `make cross`: freestanding components for aarch64 and x86_64, hosted
+#     binaries for aarch64;
+#  3. every cross-built unit test under qemu-aarch64-static (binfmt_misc is
+#     not assumed: qemu is invoked explicitly);
+#  4. the aarch64 `sdvf check` on every example, and `sdvf dump` compared
+#     with the native build when there is one.
+# SDVF_STRESS_SECONDS (default 3 here) bounds the stress tests;
+# SDVF_CROSS_TEST_TIMEOUT (default 300 s) bounds each program.
+set -u
+cd "$(dirname "$0")/../.."
+# Called from `make test`: do not inherit its variables (SAN=1, BUILD=...)
+# into the cross build, which chooses its own.
+native_build=${BUILD:-build}
+unset MAKEFLAGS MFLAGS MAKELEVEL BUILD
+
+export SDVF_STRESS_SECONDS=${SDVF_STRESS_SECONDS:-3}
+limit=${SDVF_CROSS_TEST_TIMEOUT:-300}
+hosted=build-cross/aarch64-linux-gnu
+qemu=(qemu-aarch64-static -L /usr/aarch64-linux-gnu)
+failures=0
+
+fail() {
+	echo "cross: FAIL: $*"
+	failures=$((failures + 1))
+}
+
+check_detects_undefined_symbols() {
+	local tmp
+	tmp=$(mktemp -d /tmp/sdvf-cross.XXXXXX)
+	printf '%s\n' '#include <stddef.h>' 'void *malloc(size_t n);' \
+		'void *needs_libc(void) { return malloc(16); }' >"$tmp/bad.c"
+	aarch64-linux-gnu-gcc -std=c11 -ffreestanding -O2 -c "$tmp/bad.c" \
+		-o "$tmp/bad.o"
+	if tests/cross/check-undefined.sh aarch64-linux-gnu-nm "$tmp/bad.o" \
+		>"$tmp/out" 2>&1; then
+		fail "check-undefined.sh accepted an object calling malloc"
+	elif ! grep -qx '  malloc' "$tmp/out"; then
+		fail "check-undefined.sh did not name malloc:" "$(cat "$tmp/out")"
+	else
+		echo "cross: ok: undefined-symbol check rejects and names malloc"
+	fi
+	rm -rf "$tmp"
+}
+
+run_unit_tests() {
+	local t rc n=0
+	while read -r t; do
+		[ -n "$t" ] || continue
+		n=$((n + 1))
+		echo "--- aarch64: $t"
+		timeout --kill-after=5 "$limit" "${qemu[@]}" "$t" 2>&1
+		rc=$?
+		[ $rc -eq 0 ] || fail "$t (exit $rc under qemu-aarch64)"
+	done <"$hosted/unit-tests.list"
+	echo "cross: ran $n aarch64 unit test programs"
+}
+
+# `sdvf` runs dtc with exec; under qemu-user that exec starts the host's
+# (x86_64) dtc natively, so no aarch64 dtc is needed.
+check_examples() {
+	local sdvf=$hosted/sdvf native=$native_build/sdvf ex rc
+	if [ ! -x "$sdvf" ]; then
+		echo "cross: no aarch64 sdvf built yet: example checks skipped"
+		return
+	fi
+	for ex in examples/*.dts; do
+		[ -e "$ex" ] || continue
+		timeout "$limit" "${qemu[@]}" "$sdvf" check "$ex"
+		rc=$?
+		[ $rc -eq 0 ] || fail "aarch64 sdvf check $ex (exit $rc)"
+		[ -x "$native" ] || continue
+		if ! cmp -s <(timeout "$limit" "${qemu[@]}" "$sdvf" dump "$ex" 2>&1) \
+			<("$native" dump "$ex" 2>&1); then
+			fail "aarch64 and native sdvf dump $ex differ"
+		else
+			echo "cross: ok: aarch64 sdvf dump $ex matches native"
+		fi
+	done
+}
+
+check_detects_undefined_symbols
+if ! make --no-print-directory cross; then
+	fail "make cross"
+else
+	run_unit_tests
+	check_examples
+fi
+if [ $failures -ne 0 ]; then
+	echo "cross: $failures check(s) failed"
+	exit 1
+fi
+echo "cross: all checks passed"
