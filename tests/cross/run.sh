@@ -83,7 +83,7 @@ check_examples() {
 }
 
 check_detects_undefined_symbols
-if ! make --no-print-directory cross; then
+if ! make --no-print-directory -j"$(nproc)" cross; then
 	fail "make cross"
 else
 	run_unit_tests
