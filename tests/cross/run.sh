@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The cross checks of `make test` (docs/cross.md):
 #  1. the undefined-symbol check rejects an object that needs libc (so its
-#     "no undefined symbols" below means something);
+#     "no undefined symbols" below means something), and the helper
+#     scripts reject bad arguments;
 #  2. `make cross`: freestanding components for aarch64 and x86_64, hosted
 #     binaries for aarch64;
 #  3. every cross-built unit test under qemu-aarch64-static (binfmt_misc is
@@ -46,6 +47,25 @@ check_detects_undefined_symbols() {
 	rm -rf "$tmp"
 }
 
+# Bad arguments to the helper scripts: usage error (2), nothing touched.
+check_script_usage() {
+	local rc before=$failures
+	tests/cross/check-undefined.sh aarch64-linux-gnu-nm >/dev/null 2>&1
+	rc=$?
+	[ $rc -eq 2 ] || fail "check-undefined.sh with one argument: exit $rc, want 2"
+	tests/cross/make-sysroot.sh /nonexistent/sdvf-sysroot sparc64 libfdt1 \
+		>/dev/null 2>&1
+	rc=$?
+	[ $rc -eq 2 ] || fail "make-sysroot.sh with unknown arch: exit $rc, want 2"
+	[ ! -e /nonexistent/sdvf-sysroot ] ||
+		fail "make-sysroot.sh created a sysroot for an unknown arch"
+	tests/cross/make-sysroot.sh build-cross/unused arm64 >/dev/null 2>&1
+	rc=$?
+	[ $rc -eq 2 ] || fail "make-sysroot.sh with no package: exit $rc, want 2"
+	[ $failures -ne $before ] ||
+		echo "cross: ok: helper scripts reject bad arguments"
+}
+
 run_unit_tests() {
 	local t rc n=0
 	while read -r t; do
@@ -83,6 +103,7 @@ check_examples() {
 }
 
 check_detects_undefined_symbols
+check_script_usage
 if ! make --no-print-directory -j"$(nproc)" cross; then
 	fail "make cross"
 else
