@@ -4,6 +4,8 @@
 
 #include "core/system.h"
 
+extern const struct sdvf_component enet_driver_component;
+
 const struct sdvf_component *
 sdvf_component_find(const struct sdvf_component *const *table, const char *name)
 {
@@ -15,5 +17,6 @@ sdvf_component_find(const struct sdvf_component *const *table, const char *name)
 }
 
 const struct sdvf_component *const sdvf_builtin_components[] = {
+	&enet_driver_component,
 	NULL,
 };

@@ -11,3 +11,7 @@ UNIT_TESTS += $(BUILD)/tests/unit/test_wire
 $(BUILD)/tests/unit/test_wire: $(BUILD)/tests/unit/test_wire.o $(WIRE_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS)
 -include $(BUILD)/tests/unit/test_wire.d
+
+# --- ENET driver (portable component) ---
+PORTABLE_SRCS += driver/enet/enet_driver.c driver/enet/enet_driver_rings.c \
+	driver/enet/enet_driver_phy.c

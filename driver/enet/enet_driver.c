@@ -1,0 +1,507 @@
+/*
+ * The i.MX ENET driver: controller bring-up and the event loop.
+ *
+ * One activation = one notification: the ENET interrupt (`irq`), the RX
+ * side (`rx`), the TX side (`tx`) or the PHY poll timer.  Each activation
+ * does its work, then ends the same way (activation_end): at most one RDAR
+ * and one TDAR write, one doorbell for the posted writes, at most one
+ * notification per mux, and the interrupt ack last.
+ *
+ * The data path lives in enet_driver_rings.c, MDIO/link/MIB in
+ * enet_driver_phy.c.  Registers only through enet_mmio.h.
+ */
+#include "driver/enet/enet_driver.h"
+
+#include "core/queue.h"
+
+/* ---- configuration ------------------------------------------------- */
+
+#define WINDOW_PARAMS(n)                                                       \
+	{.name = "dma" #n "_io",                                               \
+	 .type = SDVF_PARAM_U64,                                               \
+	 .max = UINT32_MAX,                                                    \
+	 .help = "io address of DMA window " #n " (buffers the muxes use)"},   \
+	{                                                                      \
+		.name = "dma" #n "_size", .type = SDVF_PARAM_U64,              \
+		.max = (uint64_t)UINT32_MAX + 1,                               \
+		.help = "bytes of DMA window " #n " (0 = unused)"              \
+	}
+
+static const struct sdvf_param enet_driver_params[] = {
+	{.name = "mac",
+	 .type = SDVF_PARAM_MAC,
+	 .help = "station address; absent: keep the one in PALR/PAUR"},
+	{.name = "rx_ring",
+	 .type = SDVF_PARAM_U64,
+	 .min = 2,
+	 .max = ENET_DRV_MAX_RING,
+	 .default_u64 = 256,
+	 .power_of_two = true,
+	 .help = "RX buffer descriptors"},
+	{.name = "tx_ring",
+	 .type = SDVF_PARAM_U64,
+	 .min = 2,
+	 .max = ENET_DRV_MAX_RING,
+	 .default_u64 = 256,
+	 .power_of_two = true,
+	 .help = "TX buffer descriptors"},
+	{.name = "rx_capacity",
+	 .type = SDVF_PARAM_U64,
+	 .min = 1,
+	 .max = 65536,
+	 .default_u64 = 512,
+	 .power_of_two = true,
+	 .help = "slots of rx_free and rx_active"},
+	{.name = "tx_capacity",
+	 .type = SDVF_PARAM_U64,
+	 .min = 1,
+	 .max = 65536,
+	 .default_u64 = 512,
+	 .power_of_two = true,
+	 .help = "slots of tx_active and tx_free"},
+	{.name = "phy_addr",
+	 .type = SDVF_PARAM_U64,
+	 .max = 31,
+	 .default_u64 = 0,
+	 .help = "clause-22 address of the PHY"},
+	{.name = "phy_mode",
+	 .type = SDVF_PARAM_STR,
+	 .max = 8,
+	 .help = "rgmii (default), rmii or mii"},
+	{.name = "ref_clk_hz",
+	 .type = SDVF_PARAM_U64,
+	 .min = 1000000,
+	 .max = 1000000000,
+	 .default_u64 = 66000000,
+	 .help = "ENET module clock, for the MDIO divider (MSCR)"},
+	{.name = "link_poll_ms",
+	 .type = SDVF_PARAM_U64,
+	 .min = 1,
+	 .max = 60000,
+	 .default_u64 = 500,
+	 .help = "PHY link poll period"},
+	WINDOW_PARAMS(0),
+	WINDOW_PARAMS(1),
+	WINDOW_PARAMS(2),
+	WINDOW_PARAMS(3),
+	WINDOW_PARAMS(4),
+	WINDOW_PARAMS(5),
+	WINDOW_PARAMS(6),
+	WINDOW_PARAMS(7),
+	{0},
+};
+
+static const struct sdvf_need enet_driver_needs[] = {
+	{"enet_regs", SDVF_NEED_REGION, SDVF_RW, false},
+	{"enet_mmio", SDVF_NEED_REGION, SDVF_RW, true},
+	{"enet_rings", SDVF_NEED_REGION, SDVF_RW, false},
+	{"rx_free", SDVF_NEED_REGION, SDVF_RW, false},
+	{"rx_active", SDVF_NEED_REGION, SDVF_RW, false},
+	{"tx_free", SDVF_NEED_REGION, SDVF_RW, false},
+	{"tx_active", SDVF_NEED_REGION, SDVF_RW, false},
+	{"stats", SDVF_NEED_REGION, SDVF_RW, true},
+	{"irq", SDVF_NEED_CHANNEL, 0, false},
+	{"mmio", SDVF_NEED_CHANNEL, 0, true},
+	{"rx", SDVF_NEED_CHANNEL, 0, false},
+	{"tx", SDVF_NEED_CHANNEL, 0, false},
+	{0},
+};
+
+static bool str_eq(const char *a, const char *b)
+{
+	while (*a && *a == *b) {
+		a++;
+		b++;
+	}
+	return *a == *b;
+}
+
+static bool attach_queue(struct enet_driver *drv, struct sdvf_queue *q,
+			 const char *name, uint64_t capacity)
+{
+	const struct sdvf_region *r = sdvf_region(drv->pd, name);
+	/* No reset: the regions start zeroed and the muxes own reset. */
+	if (!r || !sdvf_queue_attach(q, r->base, r->size, (uint32_t)capacity,
+				     false, 0)) {
+		sdvf_log(drv->pd, SDVF_LOG_ERROR,
+			 "enet: region '%s' missing or smaller than a queue of "
+			 "%llu slots",
+			 name, (unsigned long long)capacity);
+		return false;
+	}
+	return true;
+}
+
+/* Register access: posted through the model's ring when `enet_mmio` is
+ * granted, plain MMIO on `enet_regs` otherwise (UIO, bare metal). */
+static bool setup_mmio(struct enet_driver *drv)
+{
+	const struct sdvf_region *regs = sdvf_region(drv->pd, "enet_regs");
+	const struct sdvf_region *posted = sdvf_region(drv->pd, "enet_mmio");
+	if (!regs || regs->size < ENET_REG_PAGE_BYTES) {
+		sdvf_log(drv->pd, SDVF_LOG_ERROR,
+			 "enet: region 'enet_regs' missing or under 4 KiB");
+		return false;
+	}
+	drv->mmio.pd = drv->pd;
+	drv->mmio.regs = (const volatile uint32_t *)regs->base;
+	if (posted) {
+		if (posted->size < sizeof(struct enet_mmio_ring)) {
+			sdvf_log(drv->pd, SDVF_LOG_ERROR,
+				 "enet: region 'enet_mmio' too small");
+			return false;
+		}
+		drv->mmio.posted = (struct enet_mmio_ring *)posted->base;
+		drv->mmio.doorbell = sdvf_channel(drv->pd, "mmio");
+		drv->mmio.tail = atomic_load_explicit(&drv->mmio.posted->tail,
+						      memory_order_relaxed);
+		drv->mmio.flushed = drv->mmio.tail;
+		return drv->mmio.doorbell != SDVF_CHANNEL_NONE;
+	}
+	if (!(regs->rights & SDVF_W)) {
+		sdvf_log(drv->pd, SDVF_LOG_ERROR,
+			 "enet: direct MMIO needs 'enet_regs' rw");
+		return false;
+	}
+	drv->mmio.regs_rw = (volatile uint32_t *)regs->base;
+	return true;
+}
+
+/* RX ring at the start of enet_rings, TX ring after it, both 64-aligned. */
+static bool setup_rings(struct enet_driver *drv)
+{
+	const struct sdvf_region *r = sdvf_region(drv->pd, "enet_rings");
+	drv->rx_slots = (uint32_t)sdvf_config_u64(drv->pd, "rx_ring");
+	drv->tx_slots = (uint32_t)sdvf_config_u64(drv->pd, "tx_ring");
+	uint64_t rx_bytes = (uint64_t)drv->rx_slots * sizeof(struct enet_bd);
+	uint64_t tx_off = (rx_bytes + ENET_BD_RING_ALIGN - 1) &
+			  ~(uint64_t)(ENET_BD_RING_ALIGN - 1);
+	uint64_t need = tx_off + (uint64_t)drv->tx_slots * 8;
+	if (!r || !r->has_io || r->size < need ||
+	    r->io_addr % ENET_BD_RING_ALIGN != 0 ||
+	    r->io_addr + need > (uint64_t)UINT32_MAX + 1) {
+		sdvf_log(drv->pd, SDVF_LOG_ERROR,
+			 "enet: region 'enet_rings' needs an io address below "
+			 "4 GiB, 64-aligned, and %llu bytes",
+			 (unsigned long long)need);
+		return false;
+	}
+	drv->rx_bd = (volatile struct enet_bd *)r->base;
+	drv->tx_bd = (volatile struct enet_bd *)((uint8_t *)r->base + tx_off);
+	drv->rx_ring_io = r->io_addr;
+	drv->tx_ring_io = r->io_addr + tx_off;
+	return true;
+}
+
+static bool setup_windows(struct enet_driver *drv)
+{
+	static const char *const io_keys[] = {"dma0_io", "dma1_io", "dma2_io",
+					      "dma3_io", "dma4_io", "dma5_io",
+					      "dma6_io", "dma7_io"};
+	static const char *const size_keys[] = {
+		"dma0_size", "dma1_size", "dma2_size", "dma3_size",
+		"dma4_size", "dma5_size", "dma6_size", "dma7_size"};
+	unsigned used = 0;
+	for (unsigned i = 0; i < ENET_DRV_DMA_WINDOWS; i++) {
+		struct enet_window *w = &drv->windows[i];
+		w->io = sdvf_config_u64(drv->pd, io_keys[i]);
+		w->size = sdvf_config_u64(drv->pd, size_keys[i]);
+		if (w->size == 0)
+			continue;
+		if (w->io + w->size > (uint64_t)UINT32_MAX + 1) {
+			sdvf_log(drv->pd, SDVF_LOG_ERROR,
+				 "enet: %s + %s passes 4 GiB", io_keys[i],
+				 size_keys[i]);
+			return false;
+		}
+		used++;
+	}
+	if (used == 0)
+		sdvf_log(drv->pd, SDVF_LOG_ERROR,
+			 "enet: no DMA window configured (dma0_io/dma0_size)");
+	return used != 0;
+}
+
+static void setup_mode(struct enet_driver *drv)
+{
+	const char *mode = sdvf_config_str(drv->pd, "phy_mode");
+	drv->interface = ENET_IF_RGMII;
+	if (mode && str_eq(mode, "rmii"))
+		drv->interface = ENET_IF_RMII;
+	else if (mode && str_eq(mode, "mii"))
+		drv->interface = ENET_IF_MII;
+	/* MDC at most 2.5 MHz; hold time at least 10 ns (IEEE 802.3 22.2.2) */
+	uint32_t clk = (uint32_t)sdvf_config_u64(drv->pd, "ref_clk_hz");
+	uint32_t speed = (clk + 4999999u) / 5000000u - 1u;
+	uint32_t hold = (clk + 99999999u) / 100000000u - 1u;
+	drv->mscr =
+		(speed << ENET_MSCR_MII_SPEED_SHIFT) & ENET_MSCR_MII_SPEED_MASK;
+	drv->mscr |= (hold & 7u) << ENET_MSCR_HOLDTIME_SHIFT;
+	/* Until the PHY says otherwise: full duplex at the interface's top
+	 * speed without ECR.SPEED, which suits 100 Mb/s MII/RMII and QEMU. */
+	drv->mode.speed_mbps = 100;
+	drv->mode.full_duplex = true;
+}
+
+static void setup_mac(struct enet_driver *drv)
+{
+	size_t len = 0;
+	const uint8_t *mac = sdvf_config_bytes(drv->pd, "mac", &len);
+	if (mac && len == 6) {
+		for (unsigned i = 0; i < 6; i++)
+			drv->mac[i] = mac[i];
+		return;
+	}
+	/* Keep what firmware left in PALR/PAUR (read before the reset). */
+	uint32_t palr = enet_readl(&drv->mmio, ENET_PALR);
+	uint32_t paur = enet_readl(&drv->mmio, ENET_PAUR);
+	drv->mac[0] = (uint8_t)(palr >> 24);
+	drv->mac[1] = (uint8_t)(palr >> 16);
+	drv->mac[2] = (uint8_t)(palr >> 8);
+	drv->mac[3] = (uint8_t)palr;
+	drv->mac[4] = (uint8_t)(paur >> 24);
+	drv->mac[5] = (uint8_t)(paur >> 16);
+}
+
+/* ---- controller bring-up -------------------------------------------- */
+
+static bool reset_controller(struct enet_driver *drv)
+{
+	enet_writel(&drv->mmio, ENET_ECR, ENET_ECR_RESET);
+	for (uint32_t i = 0; i < ENET_DRV_RESET_POLLS; i++) {
+		if (!(enet_readl(&drv->mmio, ENET_ECR) & ENET_ECR_RESET))
+			return true;
+	}
+	drv->stats.reset_timeouts++;
+	sdvf_log(drv->pd, SDVF_LOG_ERROR, "enet: ECR.RESET did not clear");
+	return false;
+}
+
+static uint32_t rcr_value(const struct enet_driver *drv)
+{
+	uint32_t rcr = ENET_DRV_MAX_FL << ENET_RCR_MAX_FL_SHIFT;
+	/* MII_MODE is mandatory; PROM because every client owns its own MAC
+	 * and the RX mux classifies; CRCFWD strips the FCS. */
+	rcr |= ENET_RCR_MII_MODE | ENET_RCR_PROM | ENET_RCR_CRCFWD;
+	if (drv->interface == ENET_IF_RGMII)
+		rcr |= ENET_RCR_RGMII_EN;
+	if (drv->interface == ENET_IF_RMII) {
+		rcr |= ENET_RCR_RMII_MODE;
+		if (drv->mode.speed_mbps == 10)
+			rcr |= ENET_RCR_RMII_10T;
+	}
+	if (!drv->mode.full_duplex)
+		rcr |= ENET_RCR_DRT;
+	return rcr;
+}
+
+static void program_controller(struct enet_driver *drv)
+{
+	struct enet_mmio *m = &drv->mmio;
+	enet_writel(m, ENET_EIMR, 0);
+	enet_writel(m, ENET_EIR, 0xffffffffu);
+	enet_writel(m, ENET_MSCR, drv->mscr);
+	enet_writel(m, ENET_IAUR, 0);
+	enet_writel(m, ENET_IALR, 0);
+	enet_writel(m, ENET_GAUR, 0);
+	enet_writel(m, ENET_GALR, 0);
+	enet_writel(m, ENET_PALR,
+		    (uint32_t)drv->mac[0] << 24 | (uint32_t)drv->mac[1] << 16 |
+			    (uint32_t)drv->mac[2] << 8 | drv->mac[3]);
+	enet_writel(m, ENET_PAUR,
+		    (uint32_t)drv->mac[4] << 24 | (uint32_t)drv->mac[5] << 16);
+	enet_writel(m, ENET_OPD, ENET_OPD_OPCODE | 0xfff0u);
+	enet_writel(m, ENET_TIPG, ENET_TIPG_DEFAULT);
+	/* Store and forward: a frame starts only when wholly in the FIFO, so
+	 * a slow bus never underruns the wire. */
+	enet_writel(m, ENET_TFWR, ENET_TFWR_STRFWD);
+	enet_writel(m, ENET_RDSR, (uint32_t)drv->rx_ring_io);
+	enet_writel(m, ENET_TDSR, (uint32_t)drv->tx_ring_io);
+	enet_writel(m, ENET_MRBR, ENET_DRV_RX_BUF_BYTES);
+	enet_writel(m, ENET_RCR, rcr_value(drv));
+	enet_writel(m, ENET_TCR, drv->mode.full_duplex ? ENET_TCR_FDEN : 0);
+	enet_writel(m, ENET_EIMR,
+		    ENET_INT_TXF | ENET_INT_RXF | ENET_INT_EBERR |
+			    ENET_INT_MII);
+	uint32_t ecr = ENET_ECR_ETHEREN | ENET_ECR_DBSWP;
+	if (drv->mode.speed_mbps == 1000)
+		ecr |= ENET_ECR_SPEED;
+	enet_writel(m, ENET_ECR, ecr);
+}
+
+/*
+ * Reset and reprogram the MAC, keeping every buffer accounted for: RX
+ * buffers in BDs are re-posted from slot 0 (the MAC restarts at RDSR);
+ * TX frames still in BDs go back on tx_free with ENET_DESC_TX_ERROR.
+ */
+bool enet_hw_restart(struct enet_driver *drv)
+{
+	if (!reset_controller(drv))
+		return false;
+	program_controller(drv);
+	enet_rings_init(drv, true);
+	return true;
+}
+
+static void mib_reset(struct enet_driver *drv)
+{
+	enet_writel(&drv->mmio, ENET_MIBC, ENET_MIBC_DIS);
+	enet_writel(&drv->mmio, ENET_MIBC, ENET_MIBC_DIS | ENET_MIBC_CLEAR);
+	enet_writel(&drv->mmio, ENET_MIBC, 0);
+}
+
+/* ---- activations ---------------------------------------------------- */
+
+static void stats_publish(struct enet_driver *drv)
+{
+	struct enet_driver_stats *out = drv->stats_region;
+	drv->stats.queue_bad_index =
+		drv->rx_free.bad_index + drv->rx_active.bad_index +
+		drv->tx_free.bad_index + drv->tx_active.bad_index;
+	if (!out)
+		return;
+	uint64_t seq = atomic_load_explicit(&out->seq, memory_order_relaxed);
+	atomic_store_explicit(&out->seq, seq + 1, memory_order_relaxed);
+	/* Release: readers that see the odd seq do not use the fields. */
+	atomic_thread_fence(memory_order_release);
+	const volatile uint64_t *from =
+		(const volatile uint64_t *)&drv->stats.link_up;
+	volatile uint64_t *to = (volatile uint64_t *)&out->link_up;
+	size_t n = (sizeof(drv->stats) -
+		    offsetof(struct enet_driver_stats, link_up)) /
+		   sizeof(uint64_t);
+	for (size_t i = 0; i < n; i++)
+		to[i] = from[i];
+	out->magic = ENET_DRV_STATS_MAGIC;
+	out->version = 1;
+	atomic_store_explicit(&out->seq, seq + 2, memory_order_release);
+}
+
+static void activation_end(struct enet_driver *drv)
+{
+	/* BD writes (stat last) must be visible before the MAC is kicked. */
+	atomic_thread_fence(memory_order_seq_cst);
+	if (drv->kick_rdar) {
+		enet_writel(&drv->mmio, ENET_RDAR, ENET_RDAR_ACTIVE);
+		drv->rdar_writes++;
+	}
+	if (drv->kick_tdar) {
+		enet_writel(&drv->mmio, ENET_TDAR, ENET_TDAR_ACTIVE);
+		drv->tdar_writes++;
+	}
+	drv->kick_rdar = drv->kick_tdar = false;
+	stats_publish(drv);
+	enet_mmio_flush(&drv->mmio);
+	if (drv->signal_rx)
+		sdvf_notify(drv->pd, drv->ch_rx);
+	if (drv->signal_tx)
+		sdvf_notify(drv->pd, drv->ch_tx);
+	drv->signal_rx = drv->signal_tx = false;
+	/* Last: unmasking earlier could re-enter for events handled here. */
+	if (drv->ack_irq)
+		sdvf_irq_ack(drv->pd, drv->ch_irq);
+	drv->ack_irq = false;
+}
+
+#define EIR_OTHER                                                              \
+	(ENET_INT_BABR | ENET_INT_BABT | ENET_INT_LC | ENET_INT_RL |           \
+	 ENET_INT_UN)
+
+static void handle_irq(struct enet_driver *drv)
+{
+	drv->stats.irq_activations++;
+	drv->ack_irq = true;
+	for (uint32_t round = 0; round < ENET_DRV_IRQ_LOOPS; round++) {
+		uint32_t eir = enet_readl(&drv->mmio, ENET_EIR);
+		if (eir == 0)
+			break;
+		/* Clear what we saw before handling it: an event that arrives
+		 * meanwhile stays set for the next round. */
+		enet_writel(&drv->mmio, ENET_EIR, eir);
+		if (eir & EIR_OTHER)
+			drv->stats.eir_other++;
+		if (eir & (ENET_INT_TXF | ENET_INT_TXB))
+			enet_tx_reap(drv);
+		if (eir & (ENET_INT_RXF | ENET_INT_RXB))
+			enet_rx_reap(drv);
+		/* MMFR data is lost in a reset: take it first. */
+		if (eir & ENET_INT_MII)
+			enet_phy_mdio_done(drv);
+		if (eir & ENET_INT_EBERR) {
+			/* The MAC stopped on a DMA error; everything it
+			 * completed before has been reaped above. */
+			drv->stats.eberr_resets++;
+			sdvf_log(drv->pd, SDVF_LOG_WARN,
+				 "enet: bus error, resetting controller");
+			enet_hw_restart(drv);
+		}
+	}
+	enet_tx_fill(drv);
+	enet_rx_refill(drv);
+}
+
+static void enet_driver_notified(void *state, struct sdvf_pd *pd,
+				 sdvf_channel_t ch)
+{
+	struct enet_driver *drv = state;
+	(void)pd;
+	if (ch == drv->ch_irq) {
+		handle_irq(drv);
+	} else if (ch == drv->ch_rx) {
+		enet_rx_reap(drv); /* frames held while rx_active was full */
+		enet_rx_refill(drv);
+	} else if (ch == drv->ch_tx) {
+		enet_tx_reap(drv); /* completions held while tx_free was full */
+		enet_tx_fill(drv);
+	} else if (ch == SDVF_CHANNEL_TIMER) {
+		enet_phy_timer(drv);
+	}
+	activation_end(drv);
+}
+
+static int enet_driver_init(void *state, struct sdvf_pd *pd)
+{
+	struct enet_driver *drv = state;
+	drv->pd = pd;
+	drv->ch_irq = sdvf_channel(pd, "irq");
+	drv->ch_rx = sdvf_channel(pd, "rx");
+	drv->ch_tx = sdvf_channel(pd, "tx");
+	uint64_t rx_cap = sdvf_config_u64(pd, "rx_capacity");
+	uint64_t tx_cap = sdvf_config_u64(pd, "tx_capacity");
+	if (!setup_mmio(drv) || !setup_rings(drv) || !setup_windows(drv) ||
+	    !attach_queue(drv, &drv->rx_free, "rx_free", rx_cap) ||
+	    !attach_queue(drv, &drv->rx_active, "rx_active", rx_cap) ||
+	    !attach_queue(drv, &drv->tx_active, "tx_active", tx_cap) ||
+	    !attach_queue(drv, &drv->tx_free, "tx_free", tx_cap))
+		return -1;
+	const struct sdvf_region *stats = sdvf_region(pd, "stats");
+	if (stats && (stats->rights & SDVF_W) &&
+	    stats->size >= sizeof(struct enet_driver_stats))
+		drv->stats_region = (struct enet_driver_stats *)stats->base;
+	drv->stats.magic = ENET_DRV_STATS_MAGIC;
+	drv->stats.version = 1;
+	drv->phy.addr = (uint32_t)sdvf_config_u64(pd, "phy_addr");
+	drv->phy.poll_ns = sdvf_config_u64(pd, "link_poll_ms") * 1000000ull;
+	setup_mode(drv);
+	setup_mac(drv);
+	if (!reset_controller(drv))
+		return -1;
+	mib_reset(drv);
+	program_controller(drv);
+	enet_rings_init(drv, false);
+	/* Link starts down: TX waits for the first PHY poll. */
+	enet_phy_start_poll(drv);
+	activation_end(drv);
+	return 0;
+}
+
+const struct sdvf_component enet_driver_component = {
+	.name = "enet_driver",
+	.summary = "i.MX ENET driver: BD rings, IRQs, MDIO link, MIB stats",
+	.role = SDVF_ROLE_DRIVER,
+	.state_size = sizeof(struct enet_driver),
+	.needs = enet_driver_needs,
+	.params = enet_driver_params,
+	.init = enet_driver_init,
+	.notified = enet_driver_notified,
+};

@@ -1,0 +1,199 @@
+/*
+ * The i.MX ENET driver component (`enet_driver`, role driver): its stats
+ * layout, the meaning of descriptor flags on its four queues, and its
+ * instance state (visible to tests; nothing else may touch it).
+ *
+ * What it trusts and what it checks.  The driver faces the RX and TX muxes,
+ * which are trusted, and the ENET (hardware or model).  It still validates
+ * every descriptor a mux gives it: the io address must lie, with the whole
+ * buffer (RX: MRBR bytes; TX: the frame length), inside one of the DMA
+ * windows its configuration names (dma0_io/dma0_size .. dma7_*), be 16-byte
+ * aligned and below 4 GiB (the ENET is a 32-bit DMA master); a TX length
+ * must be 14..ENET_DRV_TX_MAX_LEN.  A descriptor that fails is counted and
+ * handed back untouched through the pair it came from with
+ * ENET_DESC_REJECTED set, so no buffer is ever lost.  The driver never maps
+ * packet data: it moves io addresses and lengths only.
+ *
+ * Queues (core/queue.h, all carrying io addresses):
+ *   rx_free    mux -> driver  empty RX buffers
+ *   rx_active  driver -> mux  received frames (io, len); rejected buffers
+ *                             come back here with len 0 and REJECTED
+ *   tx_active  mux -> driver  frames to send (io, len)
+ *   tx_free    driver -> mux  sent frames; rejected ones (REJECTED) and
+ *                             ones lost to a controller reset (TX_ERROR)
+ * The driver never resets these queues' shared headers: they start zeroed
+ * (indices 0, "consumer asks for a signal") and the muxes own any reset,
+ * which they must do before their first notification.
+ */
+#ifndef SDVF_ENET_DRIVER_H
+#define SDVF_ENET_DRIVER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/pd.h"
+#include "core/queue.h"
+#include "driver/enet/enet_mmio.h"
+#include "driver/enet/enet_regs.h"
+
+/* sdvf_desc.flags on the driver's queues. */
+#define ENET_DESC_REJECTED 0x1u /* bad io/len: buffer returned untouched */
+#define ENET_DESC_TX_ERROR                                                     \
+	0x2u /* controller reset while queued: the frame                       \
+		may or may not have left; not retried */
+
+#define ENET_DRV_MAX_RING 512u	    /* BDs per ring, upper bound */
+#define ENET_DRV_MAX_FL 1522u	    /* RCR.MAX_FL: 1500 + 14 + 4 VLAN + 4 FCS */
+#define ENET_DRV_RX_BUF_BYTES 1536u /* MRBR: MAX_FL rounded up to 16 */
+#define ENET_DRV_TX_MIN_LEN 14u
+#define ENET_DRV_TX_MAX_LEN 1518u /* frame without FCS, VLAN allowed */
+#define ENET_DRV_DMA_WINDOWS 8u
+#define ENET_DRV_RESET_POLLS 1000u /* ECR.RESET reads before giving up */
+#define ENET_DRV_IRQ_LOOPS 16u	   /* EIR rounds per activation */
+
+/*
+ * Stats, in region `stats` (optional need, rw) and in the instance state.
+ * Written by the driver only, at the end of each activation, under a
+ * sequence count: `seq` is odd while the driver writes; a reader copies the
+ * struct between two equal even reads of `seq` (acquire).  Every field is a
+ * u64 counter since init unless marked otherwise.
+ */
+#define ENET_DRV_STATS_MAGIC 0x454e4554u /* "ENET" */
+
+struct enet_driver_stats {
+	uint32_t magic;	  /* ENET_DRV_STATS_MAGIC once init has run */
+	uint32_t version; /* 1 */
+	_Atomic uint64_t seq;
+
+	/* link, from the PHY over MDIO (state, not counters) */
+	uint64_t link_up;     /* 1 up, 0 down */
+	uint64_t speed_mbps;  /* 10, 100, 1000; 0 while down */
+	uint64_t full_duplex; /* 1 full, 0 half */
+	uint64_t link_changes;
+	uint64_t mdio_timeouts; /* transfers that never completed */
+
+	/* data path */
+	uint64_t rx_frames, rx_bytes;
+	uint64_t tx_frames, tx_bytes;
+	uint64_t tx_held_link_down; /* fill attempts held while link down */
+
+	/* RX frames the MAC flagged: counted, buffer re-posted, not delivered
+	 */
+	uint64_t rx_err_lg;	  /* longer than MAX_FL */
+	uint64_t rx_err_no;	  /* non-octet aligned */
+	uint64_t rx_err_cr;	  /* CRC error */
+	uint64_t rx_err_ov;	  /* FIFO overrun */
+	uint64_t rx_err_tr;	  /* truncated */
+	uint64_t rx_err_not_last; /* frame spans BDs (cannot with MRBR) */
+	uint64_t rx_err_len;	  /* length 0 or beyond the buffer */
+
+	/* descriptors rejected from the muxes (returned, never used) */
+	uint64_t rx_bad_buffer;	  /* rx_free: outside windows / misaligned */
+	uint64_t tx_bad_buffer;	  /* tx_active: outside windows / misaligned */
+	uint64_t tx_bad_len;	  /* tx_active: length out of range */
+	uint64_t queue_bad_index; /* impossible peer indices seen */
+
+	/* controller */
+	uint64_t eberr_resets;	  /* DMA bus errors recovered by reset */
+	uint64_t link_restarts;	  /* restarts to apply a new speed/duplex */
+	uint64_t reset_timeouts;  /* ECR.RESET never cleared */
+	uint64_t tx_reset_errors; /* TX frames returned with TX_ERROR */
+	uint64_t eir_other;	  /* BABR/BABT/LC/RL/UN events seen */
+	uint64_t irq_activations;
+
+	/* MIB snapshot (raw 32-bit hardware counters; they wrap) */
+	uint64_t mib_t_packets, mib_t_octets, mib_t_drop;
+	uint64_t mib_r_packets, mib_r_octets, mib_r_drop;
+	uint64_t mib_r_crc, mib_r_align, mib_r_oversize, mib_r_undersize;
+	uint64_t mib_r_frame_ok, mib_t_frame_ok;
+};
+
+/* A private FIFO of descriptors waiting for room in an outgoing queue. */
+#define ENET_DRV_PENDING (2u * ENET_DRV_MAX_RING)
+struct enet_pending {
+	struct sdvf_desc desc[ENET_DRV_PENDING];
+	uint32_t head, tail; /* free-running */
+};
+
+struct enet_window {
+	uint64_t io, size;
+};
+
+/* PHY polling state (driver/enet/enet_driver_phy.c). */
+enum enet_phy_step {
+	ENET_PHY_IDLE,
+	ENET_PHY_BMSR,
+	ENET_PHY_BMCR,
+	ENET_PHY_ADVERTISE,
+	ENET_PHY_LPA,
+	ENET_PHY_CTRL1000,
+	ENET_PHY_STAT1000,
+};
+
+struct enet_phy {
+	enum enet_phy_step step;
+	uint32_t addr;
+	uint16_t bmsr, bmcr, advertise, lpa, ctrl1000, stat1000;
+	uint64_t poll_ns;
+};
+
+/* MAC settings that depend on the negotiated link. */
+struct enet_mac_mode {
+	uint32_t speed_mbps;
+	bool full_duplex;
+};
+
+struct enet_driver {
+	struct sdvf_pd *pd;
+	struct enet_mmio mmio;
+	sdvf_channel_t ch_irq, ch_rx, ch_tx;
+	struct sdvf_queue rx_free, rx_active, tx_active, tx_free;
+	struct enet_driver_stats stats;
+	struct enet_driver_stats *stats_region; /* NULL if not granted */
+
+	struct enet_window windows[ENET_DRV_DMA_WINDOWS];
+	uint8_t mac[6];
+	uint32_t interface; /* ENET_IF_* */
+	uint32_t mscr;
+
+	/* BD rings in region enet_rings; the MAC owns [head, tail). */
+	volatile struct enet_bd *rx_bd, *tx_bd;
+	uint64_t rx_ring_io, tx_ring_io;
+	uint32_t rx_slots, tx_slots; /* powers of two */
+	uint32_t rx_head, rx_tail, tx_head, tx_tail;
+	uint32_t rx_io[ENET_DRV_MAX_RING]; /* private copy of each BD's addr */
+	uint32_t tx_io[ENET_DRV_MAX_RING];
+	uint16_t tx_len[ENET_DRV_MAX_RING];
+
+	struct enet_pending rx_return; /* to rx_active */
+	struct enet_pending tx_return; /* to tx_free */
+
+	struct enet_phy phy;
+	struct enet_mac_mode mode; /* programmed into ECR/RCR/TCR */
+	bool link_up;
+
+	/* per activation: batched kicks, notifications and the irq ack */
+	bool kick_rdar, kick_tdar, signal_rx, signal_tx, ack_irq;
+	uint64_t rdar_writes, tdar_writes; /* tests count batching */
+};
+
+enum { ENET_IF_RGMII, ENET_IF_RMII, ENET_IF_MII };
+
+extern const struct sdvf_component enet_driver_component;
+
+/* ---- internal: shared by the driver's files, not an API ------------- */
+/* enet_driver_rings.c */
+void enet_rings_init(struct enet_driver *drv, bool keep_buffers);
+void enet_rx_reap(struct enet_driver *drv);
+void enet_rx_refill(struct enet_driver *drv);
+void enet_tx_reap(struct enet_driver *drv);
+void enet_tx_fill(struct enet_driver *drv);
+/* enet_driver_phy.c */
+void enet_phy_start_poll(struct enet_driver *drv);
+void enet_phy_mdio_done(struct enet_driver *drv);
+void enet_phy_timer(struct enet_driver *drv);
+void enet_mib_read(struct enet_driver *drv);
+/* enet_driver.c */
+bool enet_hw_restart(struct enet_driver *drv);
+
+#endif

@@ -1,0 +1,158 @@
+/*
+ * The ENET driver's link: a clause-22 PHY polled over MDIO, and the MIB.
+ *
+ * Every poll period (link_poll_ms, one PD timer) the driver reads BMSR and,
+ * when the link is up, BMCR, ADVERTISE, LPA (and CTRL1000/STAT1000 if the
+ * PHY has gigabit status).  Each read is one MMFR write; its completion is
+ * the MII event in EIR, handled in the interrupt activation, so the driver
+ * never spins on MDIO.  The poll timer doubles as the MDIO timeout: a poll
+ * still in flight when the next one is due is counted and abandoned.
+ *
+ * Link down holds TX frames in tx_active (enet_tx_fill checks link_up);
+ * link up releases them.  A new speed or duplex is applied with a
+ * controller restart (ECR/RCR/TCR change only with the MAC reset), which
+ * keeps every buffer accounted for (enet_hw_restart).
+ */
+#include "driver/enet/enet_driver.h"
+
+static void mdio_read(struct enet_driver *drv, uint32_t reg,
+		      enum enet_phy_step step)
+{
+	uint32_t mmfr = ENET_MMFR_ST | ENET_MMFR_OP_READ | ENET_MMFR_TA |
+			(drv->phy.addr << ENET_MMFR_PA_SHIFT) |
+			(reg << ENET_MMFR_RA_SHIFT);
+	drv->phy.step = step;
+	enet_writel(&drv->mmio, ENET_MMFR, mmfr);
+}
+
+void enet_phy_start_poll(struct enet_driver *drv)
+{
+	mdio_read(drv, MII_BMSR, ENET_PHY_BMSR);
+	sdvf_timer_set(drv->pd, sdvf_now_ns(drv->pd) + drv->phy.poll_ns);
+}
+
+void enet_phy_timer(struct enet_driver *drv)
+{
+	if (drv->phy.step != ENET_PHY_IDLE) {
+		drv->stats.mdio_timeouts++;
+		drv->phy.step = ENET_PHY_IDLE;
+	}
+	enet_mib_read(drv);
+	enet_phy_start_poll(drv);
+}
+
+/* What the PHY negotiated (or was forced to), capped by the interface. */
+static struct enet_mac_mode phy_mode(const struct enet_driver *drv)
+{
+	const struct enet_phy *p = &drv->phy;
+	struct enet_mac_mode m = {10, false};
+	if (p->bmcr & BMCR_ANENABLE) {
+		uint16_t common = p->advertise & p->lpa;
+		bool gig = (p->bmsr & BMSR_ESTATEN) &&
+			   (p->ctrl1000 & CTRL1000_ADV_1000FULL) &&
+			   (p->stat1000 & STAT1000_LP_1000FULL);
+		if (gig)
+			m = (struct enet_mac_mode){1000, true};
+		else if (common & LPA_100FULL)
+			m = (struct enet_mac_mode){100, true};
+		else if (common & LPA_100HALF)
+			m = (struct enet_mac_mode){100, false};
+		else if (common & LPA_10FULL)
+			m = (struct enet_mac_mode){10, true};
+	} else {
+		m.speed_mbps = (p->bmcr & BMCR_SPEED1000)  ? 1000
+			       : (p->bmcr & BMCR_SPEED100) ? 100
+							   : 10;
+		m.full_duplex = (p->bmcr & BMCR_FULLDPLX) != 0;
+	}
+	if (drv->interface != ENET_IF_RGMII && m.speed_mbps == 1000)
+		m.speed_mbps = 100;
+	return m;
+}
+
+static void link_evaluate(struct enet_driver *drv)
+{
+	bool up = (drv->phy.bmsr & BMSR_LSTATUS) != 0;
+	drv->phy.step = ENET_PHY_IDLE;
+	if (up != drv->link_up) {
+		drv->stats.link_changes++;
+		sdvf_log(drv->pd, SDVF_LOG_INFO, "enet: link %s",
+			 up ? "up" : "down");
+	}
+	if (up) {
+		struct enet_mac_mode m = phy_mode(drv);
+		if (m.speed_mbps != drv->mode.speed_mbps ||
+		    m.full_duplex != drv->mode.full_duplex) {
+			drv->mode = m;
+			drv->stats.link_restarts++;
+			enet_hw_restart(drv);
+		}
+	}
+	drv->link_up = up;
+	drv->stats.link_up = up;
+	drv->stats.speed_mbps = up ? drv->mode.speed_mbps : 0;
+	drv->stats.full_duplex = up && drv->mode.full_duplex;
+	if (up)
+		enet_tx_fill(drv); /* release frames held while down */
+}
+
+void enet_phy_mdio_done(struct enet_driver *drv)
+{
+	struct enet_phy *p = &drv->phy;
+	if (p->step == ENET_PHY_IDLE)
+		return; /* no transfer of ours outstanding */
+	uint16_t data = (uint16_t)(enet_readl(&drv->mmio, ENET_MMFR) &
+				   ENET_MMFR_DATA_MASK);
+	switch (p->step) {
+	case ENET_PHY_BMSR:
+		p->bmsr = data;
+		if (!(data & BMSR_LSTATUS))
+			link_evaluate(drv);
+		else
+			mdio_read(drv, MII_BMCR, ENET_PHY_BMCR);
+		break;
+	case ENET_PHY_BMCR:
+		p->bmcr = data;
+		mdio_read(drv, MII_ADVERTISE, ENET_PHY_ADVERTISE);
+		break;
+	case ENET_PHY_ADVERTISE:
+		p->advertise = data;
+		mdio_read(drv, MII_LPA, ENET_PHY_LPA);
+		break;
+	case ENET_PHY_LPA:
+		p->lpa = data;
+		if (p->bmsr & BMSR_ESTATEN)
+			mdio_read(drv, MII_CTRL1000, ENET_PHY_CTRL1000);
+		else
+			link_evaluate(drv);
+		break;
+	case ENET_PHY_CTRL1000:
+		p->ctrl1000 = data;
+		mdio_read(drv, MII_STAT1000, ENET_PHY_STAT1000);
+		break;
+	case ENET_PHY_STAT1000:
+		p->stat1000 = data;
+		link_evaluate(drv);
+		break;
+	case ENET_PHY_IDLE:
+		break;
+	}
+}
+
+void enet_mib_read(struct enet_driver *drv)
+{
+	struct enet_driver_stats *s = &drv->stats;
+	struct enet_mmio *m = &drv->mmio;
+	s->mib_t_packets = enet_readl(m, ENET_RMON_T_PACKETS);
+	s->mib_t_octets = enet_readl(m, ENET_RMON_T_OCTETS);
+	s->mib_t_drop = enet_readl(m, ENET_IEEE_T_DROP);
+	s->mib_t_frame_ok = enet_readl(m, ENET_IEEE_T_FRAME_OK);
+	s->mib_r_packets = enet_readl(m, ENET_RMON_R_PACKETS);
+	s->mib_r_octets = enet_readl(m, ENET_RMON_R_OCTETS);
+	s->mib_r_drop = enet_readl(m, ENET_IEEE_R_DROP);
+	s->mib_r_frame_ok = enet_readl(m, ENET_IEEE_R_FRAME_OK);
+	s->mib_r_crc = enet_readl(m, ENET_IEEE_R_CRC);
+	s->mib_r_align = enet_readl(m, ENET_IEEE_R_ALIGN);
+	s->mib_r_oversize = enet_readl(m, ENET_RMON_R_OVERSIZE);
+	s->mib_r_undersize = enet_readl(m, ENET_RMON_R_UNDERSIZE);
+}

@@ -1,0 +1,323 @@
+/*
+ * The ENET driver's data path: the four mux queues and the two BD rings.
+ *
+ *   RX: rx_free --validate--> RX BD (E set) --MAC--> rx_return --> rx_active
+ *   TX: tx_active --validate--> TX BD (R set) --MAC--> tx_return --> tx_free
+ *
+ * rx_return / tx_return are private FIFOs of descriptors on their way out;
+ * they absorb an outgoing queue that is momentarily full, so the reap loops
+ * never have to leave a buffer in limbo.  The fill loops take a new
+ * descriptor only while the matching FIFO is empty, which bounds each FIFO
+ * by its ring size plus one (a rejected descriptor).
+ *
+ * Ownership of a BD is its E/R bit (driver/enet/enet_regs.h).  The driver
+ * writes addr and len, then (release) stat; it reads len only after an
+ * acquire fence that follows seeing E/R clear.  Its own copy of each BD's
+ * address (rx_io/tx_io) is what it returns, never the BD's addr field.
+ */
+#include "driver/enet/enet_driver.h"
+
+/* ---- private FIFOs and outgoing queues ------------------------------- */
+
+static uint32_t pending_count(const struct enet_pending *p)
+{
+	return p->tail - p->head;
+}
+
+static void pending_push(struct enet_pending *p, uint64_t io, uint16_t len,
+			 uint16_t flags)
+{
+	struct sdvf_desc *d = &p->desc[p->tail % ENET_DRV_PENDING];
+	d->io_or_offset = io;
+	d->len = len;
+	d->flags = flags;
+	d->reserved = 0;
+	p->tail++;
+}
+
+/* Move pending descriptors into `q`; on a full queue ask its consumer to
+ * wake us (producer half of the signalling protocol). */
+static void pending_flush(struct enet_pending *p, struct sdvf_queue *q,
+			  bool *signal_peer)
+{
+	uint32_t sent = 0;
+	while (pending_count(p) != 0) {
+		if (!sdvf_queue_push(q, &p->desc[p->head % ENET_DRV_PENDING])) {
+			sdvf_queue_publish(q);
+			if (sdvf_queue_producer_request_signal(q))
+				continue;
+			break;
+		}
+		p->head++;
+		sent++;
+	}
+	if (sent == 0)
+		return;
+	sdvf_queue_publish(q);
+	if (sdvf_queue_producer_should_signal(q))
+		*signal_peer = true;
+}
+
+/* A buffer the MAC may DMA to or from: 16-byte aligned and wholly inside
+ * one configured window (windows lie below 4 GiB, so io fits a BD). */
+static bool dma_range_ok(const struct enet_driver *drv, uint64_t io,
+			 uint32_t len)
+{
+	if (io % 16 != 0 || len == 0)
+		return false;
+	for (unsigned i = 0; i < ENET_DRV_DMA_WINDOWS; i++) {
+		const struct enet_window *w = &drv->windows[i];
+		if (w->size == 0 || io < w->io)
+			continue;
+		uint64_t off = io - w->io;
+		if (off < w->size && len <= w->size - off)
+			return true;
+	}
+	return false;
+}
+
+/* ---- RX -------------------------------------------------------------- */
+
+static void rx_post(struct enet_driver *drv, uint32_t io)
+{
+	uint32_t slot = drv->rx_tail & (drv->rx_slots - 1);
+	volatile struct enet_bd *bd = &drv->rx_bd[slot];
+	drv->rx_io[slot] = io;
+	bd->addr = io;
+	bd->len = 0;
+	/* Release: addr is in place before the MAC may own the BD. */
+	atomic_thread_fence(memory_order_release);
+	bd->stat = (uint16_t)(ENET_RXBD_E |
+			      (slot == drv->rx_slots - 1 ? ENET_RXBD_W : 0));
+	drv->rx_tail++;
+	drv->kick_rdar = true;
+}
+
+/* Counts every reason a frame is bad; true if it can be delivered. */
+static bool rx_frame_ok(struct enet_driver *drv, uint16_t stat, uint16_t len)
+{
+	struct enet_driver_stats *s = &drv->stats;
+	bool ok = true;
+	if (stat & ENET_RXBD_ERRORS) {
+		s->rx_err_lg += (stat & ENET_RXBD_LG) != 0;
+		s->rx_err_no += (stat & ENET_RXBD_NO) != 0;
+		s->rx_err_cr += (stat & ENET_RXBD_CR) != 0;
+		s->rx_err_ov += (stat & ENET_RXBD_OV) != 0;
+		s->rx_err_tr += (stat & ENET_RXBD_TR) != 0;
+		ok = false;
+	}
+	if (!(stat & ENET_RXBD_L)) {
+		s->rx_err_not_last++; /* MRBR holds MAX_FL: cannot span */
+		ok = false;
+	}
+	if (ok && (len == 0 || len > ENET_DRV_RX_BUF_BYTES)) {
+		s->rx_err_len++;
+		ok = false;
+	}
+	return ok;
+}
+
+void enet_rx_reap(struct enet_driver *drv)
+{
+	uint32_t mask = drv->rx_slots - 1;
+	while (drv->rx_head != drv->rx_tail &&
+	       pending_count(&drv->rx_return) < ENET_DRV_PENDING) {
+		uint32_t slot = drv->rx_head & mask;
+		volatile struct enet_bd *bd = &drv->rx_bd[slot];
+		uint16_t stat = bd->stat;
+		if (stat & ENET_RXBD_E)
+			break;
+		/* Acquire: the MAC wrote len before it cleared E. */
+		atomic_thread_fence(memory_order_acquire);
+		uint16_t len = bd->len;
+		uint32_t io = drv->rx_io[slot];
+		drv->rx_head++;
+		if (!rx_frame_ok(drv, stat, len)) {
+			rx_post(drv, io); /* recycle: never delivered */
+			continue;
+		}
+		drv->stats.rx_frames++;
+		drv->stats.rx_bytes += len;
+		pending_push(&drv->rx_return, io, len, 0);
+	}
+	pending_flush(&drv->rx_return, &drv->rx_active, &drv->signal_rx);
+}
+
+void enet_rx_refill(struct enet_driver *drv)
+{
+	bool took = false;
+	for (;;) {
+		while (drv->rx_tail - drv->rx_head < drv->rx_slots) {
+			if (pending_count(&drv->rx_return) != 0) {
+				pending_flush(&drv->rx_return, &drv->rx_active,
+					      &drv->signal_rx);
+				if (pending_count(&drv->rx_return) != 0)
+					break;
+			}
+			struct sdvf_desc d;
+			if (!sdvf_queue_pop(&drv->rx_free, &d))
+				break;
+			took = true;
+			if (!dma_range_ok(drv, d.io_or_offset,
+					  ENET_DRV_RX_BUF_BYTES)) {
+				drv->stats.rx_bad_buffer++;
+				pending_push(&drv->rx_return, d.io_or_offset, 0,
+					     ENET_DESC_REJECTED);
+				continue;
+			}
+			rx_post(drv, (uint32_t)d.io_or_offset);
+		}
+		/* A full ring is refilled on the next RX interrupt, and a
+		 * blocked rx_active wakes us on `rx`: no request needed. */
+		if (drv->rx_tail - drv->rx_head == drv->rx_slots ||
+		    pending_count(&drv->rx_return) != 0)
+			break;
+		if (!sdvf_queue_consumer_request_signal(&drv->rx_free))
+			break;
+	}
+	if (took) {
+		sdvf_queue_release(&drv->rx_free);
+		if (sdvf_queue_consumer_should_signal(&drv->rx_free))
+			drv->signal_rx = true;
+	}
+	pending_flush(&drv->rx_return, &drv->rx_active, &drv->signal_rx);
+}
+
+/* ---- TX -------------------------------------------------------------- */
+
+static void tx_post(struct enet_driver *drv, uint32_t io, uint16_t len)
+{
+	uint32_t slot = drv->tx_tail & (drv->tx_slots - 1);
+	volatile struct enet_bd *bd = &drv->tx_bd[slot];
+	drv->tx_io[slot] = io;
+	drv->tx_len[slot] = len;
+	bd->addr = io;
+	bd->len = len;
+	/* Release: addr and len are in place before the MAC owns the BD. */
+	atomic_thread_fence(memory_order_release);
+	bd->stat = (uint16_t)(ENET_TXBD_R | ENET_TXBD_L | ENET_TXBD_TC |
+			      (slot == drv->tx_slots - 1 ? ENET_TXBD_W : 0));
+	drv->tx_tail++;
+	drv->kick_tdar = true;
+}
+
+void enet_tx_reap(struct enet_driver *drv)
+{
+	uint32_t mask = drv->tx_slots - 1;
+	while (drv->tx_head != drv->tx_tail &&
+	       pending_count(&drv->tx_return) < ENET_DRV_PENDING) {
+		uint32_t slot = drv->tx_head & mask;
+		if (drv->tx_bd[slot].stat & ENET_TXBD_R)
+			break;
+		/* Acquire: nothing of the BD is reused before the MAC let
+		 * go of it. */
+		atomic_thread_fence(memory_order_acquire);
+		drv->stats.tx_frames++;
+		drv->stats.tx_bytes += drv->tx_len[slot];
+		pending_push(&drv->tx_return, drv->tx_io[slot],
+			     drv->tx_len[slot], 0);
+		drv->tx_head++;
+	}
+	pending_flush(&drv->tx_return, &drv->tx_free, &drv->signal_tx);
+}
+
+/* Validate one frame from tx_active; false if it was rejected. */
+static bool tx_frame_ok(struct enet_driver *drv, const struct sdvf_desc *d)
+{
+	if (d->len < ENET_DRV_TX_MIN_LEN || d->len > ENET_DRV_TX_MAX_LEN) {
+		drv->stats.tx_bad_len++;
+		return false;
+	}
+	if (!dma_range_ok(drv, d->io_or_offset, d->len)) {
+		drv->stats.tx_bad_buffer++;
+		return false;
+	}
+	return true;
+}
+
+void enet_tx_fill(struct enet_driver *drv)
+{
+	if (!drv->link_up) {
+		/* Held, not dropped: the link-up path calls us again. */
+		if (sdvf_queue_available(&drv->tx_active) != 0)
+			drv->stats.tx_held_link_down++;
+		return;
+	}
+	bool took = false;
+	for (;;) {
+		while (drv->tx_tail - drv->tx_head < drv->tx_slots) {
+			if (pending_count(&drv->tx_return) != 0) {
+				pending_flush(&drv->tx_return, &drv->tx_free,
+					      &drv->signal_tx);
+				if (pending_count(&drv->tx_return) != 0)
+					break;
+			}
+			struct sdvf_desc d;
+			if (!sdvf_queue_pop(&drv->tx_active, &d))
+				break;
+			took = true;
+			if (!tx_frame_ok(drv, &d)) {
+				pending_push(&drv->tx_return, d.io_or_offset,
+					     d.len, ENET_DESC_REJECTED);
+				continue;
+			}
+			tx_post(drv, (uint32_t)d.io_or_offset, d.len);
+		}
+		/* A full ring drains on TX interrupts; a blocked tx_free
+		 * wakes us on `tx`. */
+		if (drv->tx_tail - drv->tx_head == drv->tx_slots ||
+		    pending_count(&drv->tx_return) != 0)
+			break;
+		if (!sdvf_queue_consumer_request_signal(&drv->tx_active))
+			break;
+	}
+	if (took) {
+		sdvf_queue_release(&drv->tx_active);
+		if (sdvf_queue_consumer_should_signal(&drv->tx_active))
+			drv->signal_tx = true;
+	}
+	pending_flush(&drv->tx_return, &drv->tx_free, &drv->signal_tx);
+}
+
+/* ---- ring (re)initialisation ----------------------------------------- */
+
+/*
+ * After a controller reset the MAC starts again at RDSR/TDSR.  With
+ * keep_buffers, RX buffers that were in BDs are re-posted from slot 0 in
+ * their old order, and TX frames the MAC had not finished go back to the
+ * TX side flagged ENET_DESC_TX_ERROR (we cannot know whether they left, so
+ * we do not resend them: a duplicate is worse than a loss upper layers
+ * already handle).
+ */
+void enet_rings_init(struct enet_driver *drv, bool keep_buffers)
+{
+	uint32_t rx_held[ENET_DRV_MAX_RING];
+	uint32_t held = keep_buffers ? drv->rx_tail - drv->rx_head : 0;
+	for (uint32_t i = 0; i < held; i++)
+		rx_held[i] =
+			drv->rx_io[(drv->rx_head + i) & (drv->rx_slots - 1)];
+	if (keep_buffers) {
+		for (uint32_t i = drv->tx_head; i != drv->tx_tail; i++) {
+			uint32_t slot = i & (drv->tx_slots - 1);
+			pending_push(&drv->tx_return, drv->tx_io[slot],
+				     drv->tx_len[slot], ENET_DESC_TX_ERROR);
+			drv->stats.tx_reset_errors++;
+		}
+	}
+	for (uint32_t i = 0; i < drv->rx_slots; i++) {
+		drv->rx_bd[i].addr = 0;
+		drv->rx_bd[i].len = 0;
+		drv->rx_bd[i].stat = i == drv->rx_slots - 1 ? ENET_RXBD_W : 0;
+	}
+	for (uint32_t i = 0; i < drv->tx_slots; i++) {
+		drv->tx_bd[i].addr = 0;
+		drv->tx_bd[i].len = 0;
+		drv->tx_bd[i].stat = i == drv->tx_slots - 1 ? ENET_TXBD_W : 0;
+	}
+	drv->rx_head = drv->rx_tail = 0;
+	drv->tx_head = drv->tx_tail = 0;
+	drv->kick_tdar = false;
+	for (uint32_t i = 0; i < held; i++)
+		rx_post(drv, rx_held[i]);
+	pending_flush(&drv->tx_return, &drv->tx_free, &drv->signal_tx);
+}
