@@ -7,10 +7,11 @@ HOST_SRCS += $(WIRE_SRCS)
 WIRE_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(WIRE_SRCS))
 
 # The wire tests link the wire objects alone, not the whole library.
-UNIT_TESTS += $(BUILD)/tests/unit/test_wire
-$(BUILD)/tests/unit/test_wire: $(BUILD)/tests/unit/test_wire.o $(WIRE_OBJS)
+WIRE_TESTS := $(BUILD)/tests/unit/test_wire $(BUILD)/tests/unit/test_wire_gen_pcap
+UNIT_TESTS += $(WIRE_TESTS)
+$(WIRE_TESTS): $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(WIRE_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS)
--include $(BUILD)/tests/unit/test_wire.d
+-include $(WIRE_TESTS:=.d)
 
 # --- ENET driver (portable component) ---
 PORTABLE_SRCS += driver/enet/enet_driver.c driver/enet/enet_driver_rings.c \
