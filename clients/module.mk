@@ -1,0 +1,2 @@
+# clients/: native client components.
+PORTABLE_SRCS += clients/queue_source.c clients/queue_sink.c

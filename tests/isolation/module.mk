@@ -1,0 +1,12 @@
+# tests/isolation/: hostile components and the scripts that prove the hosted
+# runtime contains them.  sdvf-hostile is `sdvf` with the hostile components
+# added to the component table (tests/isolation/hostile.c).
+HOSTILE := $(BUILD)/tests/isolation/sdvf-hostile
+PROGRAMS += $(HOSTILE)
+
+$(HOSTILE): $(BUILD)/tests/isolation/hostile.o $(BUILD)/libsdvf.a
+	$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/libsdvf.a $(HOST_LIBS)
+
+-include $(BUILD)/tests/isolation/hostile.d
+
+TEST_SCRIPTS += $(sort $(wildcard tests/isolation/test_*.sh))
