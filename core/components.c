@@ -4,6 +4,8 @@
 
 #include "core/system.h"
 
+extern const struct sdvf_component queue_source_component;
+extern const struct sdvf_component queue_sink_component;
 extern const struct sdvf_component enet_driver_component;
 
 const struct sdvf_component *
@@ -17,6 +19,8 @@ sdvf_component_find(const struct sdvf_component *const *table, const char *name)
 }
 
 const struct sdvf_component *const sdvf_builtin_components[] = {
+	&queue_source_component,
+	&queue_sink_component,
 	&enet_driver_component,
 	NULL,
 };

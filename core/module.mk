@@ -2,3 +2,5 @@
 PORTABLE_SRCS += core/ownership.c
 HOST_SRCS += core/components.c
 HOST_SRCS += core/sim.c
+HOST_SRCS += core/hosted_launch.c core/hosted_pd.c core/hosted_seccomp.c
+HOST_SRCS += core/stats.c
