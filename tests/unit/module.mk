@@ -9,8 +9,10 @@
 
 UNIT_CMOCKA := \
 	test_queue \
+	test_queue_peer \
 	test_sim \
 	test_ownership \
+	test_sysdesc \
 	stress_queue
 
 UNIT_CMOCKA_BINS := $(addprefix $(BUILD)/tests/unit/,$(UNIT_CMOCKA))
