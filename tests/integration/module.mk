@@ -1,0 +1,11 @@
+# tests/integration/: hosted systems and wires against real Linux networking
+# (network namespaces they create and delete themselves).
+
+# --- wire backends: tap against a namespace's stack ---
+# WIRE_OBJS comes from driver/enet/module.mk, read before this fragment.
+PROGRAMS += $(BUILD)/tests/integration/wire_probe
+TEST_SCRIPTS += tests/integration/wire_tap.sh
+$(BUILD)/tests/integration/wire_probe: \
+		$(BUILD)/tests/integration/wire_probe.o $(WIRE_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^
+-include $(BUILD)/tests/integration/wire_probe.d
