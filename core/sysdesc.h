@@ -45,10 +45,12 @@ const uint8_t *sdvf_system_config_bytes(const struct sdvf_system *sys, int pd,
 /* Intent-level subsystems.  A node under /subsystems whose `compatible`
  * matches is handed to its expander, which adds explicit nodes (PDs,
  * regions, maps, channels, config) to the tree and deletes nothing the user
- * wrote.  Registered in core/sysdesc.c's expander table. */
+ * wrote.  Registered in core/sysdesc_expand.c's expander table. */
 struct sdvf_expander {
 	const char *compatible;
-	/* Returns 0, or -1 after printing errors naming `path`. */
+	/* Returns 0, or -1 after printing errors naming `path`.  `path` is
+	 * the message prefix "FILE: /subsystems/NAME": each error line is
+	 * "<path>: <what is wrong> (<what would be valid>)". */
 	int (*expand)(void *fdt, int node, const char *path, FILE *err);
 };
 

@@ -1,0 +1,568 @@
+/*
+ * Specification of system descriptions (core/sysdesc_*.c): what loads, what
+ * is refused and with exactly which message, what the queue-pair subsystem
+ * expands to, the dump format, and the `sdvf` command line.
+ *
+ * Uses its own test components so it depends on no other engineer's code.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "core/cli.h"
+#include "core/hosted.h"
+#include "core/queue.h"
+#include "core/sysdesc.h"
+
+/* ---- test components ----------------------------------------------------
+ */
+
+static const struct sdvf_need source_needs[] = {
+	{"data", SDVF_NEED_REGION, SDVF_RW, false},
+	{"active", SDVF_NEED_REGION, SDVF_RW, false},
+	{"free", SDVF_NEED_REGION, SDVF_RW, false},
+	{"scratch", SDVF_NEED_REGION, SDVF_RW, true},
+	{"peer", SDVF_NEED_CHANNEL, 0, false},
+	{0},
+};
+
+static const struct sdvf_param source_params[] = {
+	{"buffers", SDVF_PARAM_U64, 1, 65536, true, 0, "buffers", true},
+	{"capacity", SDVF_PARAM_U64, 1, 65536, true, 0, "queue slots", true},
+	{"batch", SDVF_PARAM_U64, 1, 256, false, 32, "batch size", false},
+	{"mac", SDVF_PARAM_MAC, 0, 0, false, 0, "source MAC", false},
+	{"wire", SDVF_PARAM_STR, 0, 8, false, 0, "wire kind", false},
+	{"key", SDVF_PARAM_BYTES, 4, 16, false, 0, "secret", false},
+	{0},
+};
+
+static const struct sdvf_need sink_needs[] = {
+	{"data", SDVF_NEED_REGION, SDVF_R, false},
+	{"active", SDVF_NEED_REGION, SDVF_RW, false},
+	{"free", SDVF_NEED_REGION, SDVF_RW, false},
+	{"scratch", SDVF_NEED_REGION, SDVF_R, true},
+	{"peer", SDVF_NEED_CHANNEL, 0, false},
+	{0},
+};
+
+static const struct sdvf_param sink_params[] = {
+	{"buffers", SDVF_PARAM_U64, 1, 65536, true, 0, "buffers", true},
+	{"capacity", SDVF_PARAM_U64, 1, 65536, true, 0, "queue slots", true},
+	{"mac", SDVF_PARAM_MAC, 0, 0, false, 0, "sink MAC", false},
+	{0},
+};
+
+/* A mux with two prefixed queue pairs (a_ and b_) and 30 optional maps. */
+static const struct sdvf_need dual_needs[] = {
+	{"a_data", SDVF_NEED_REGION, SDVF_R, false},
+	{"a_active", SDVF_NEED_REGION, SDVF_RW, false},
+	{"a_free", SDVF_NEED_REGION, SDVF_RW, false},
+	{"a_peer", SDVF_NEED_CHANNEL, 0, false},
+	{"b_data", SDVF_NEED_REGION, SDVF_R, false},
+	{"b_active", SDVF_NEED_REGION, SDVF_RW, false},
+	{"b_free", SDVF_NEED_REGION, SDVF_RW, false},
+	{"b_peer", SDVF_NEED_CHANNEL, 0, false},
+	{0},
+};
+
+static const struct sdvf_param dual_params[] = {
+	{"a_buffers", SDVF_PARAM_U64, 1, 0, true, 0, NULL, false},
+	{"a_capacity", SDVF_PARAM_U64, 1, 0, true, 0, NULL, false},
+	{"b_buffers", SDVF_PARAM_U64, 1, 0, true, 0, NULL, false},
+	{"b_capacity", SDVF_PARAM_U64, 1, 0, true, 0, NULL, false},
+	{0},
+};
+
+#define M(n)                                                                   \
+	{                                                                      \
+		"m" #n, SDVF_NEED_REGION, SDVF_RW, true                        \
+	}
+static const struct sdvf_need wide_needs[] = {
+	M(0),  M(1),  M(2),  M(3),  M(4),  M(5),  M(6),	 M(7),	M(8),
+	M(9),  M(10), M(11), M(12), M(13), M(14), M(15), M(16), M(17),
+	M(18), M(19), M(20), M(21), M(22), M(23), M(24), M(25), {0},
+};
+#undef M
+
+static const struct sdvf_component test_source = {
+	.name = "test_source",
+	.role = SDVF_ROLE_CLIENT,
+	.needs = source_needs,
+	.params = source_params,
+};
+static const struct sdvf_component test_sink = {
+	.name = "test_sink",
+	.role = SDVF_ROLE_CLIENT,
+	.needs = sink_needs,
+	.params = sink_params,
+};
+static const struct sdvf_component test_dual = {
+	.name = "test_dual",
+	.role = SDVF_ROLE_MUX,
+	.needs = dual_needs,
+	.params = dual_params,
+};
+static const struct sdvf_component test_wide = {
+	.name = "test_wide",
+	.role = SDVF_ROLE_DRIVER,
+	.needs = wide_needs,
+};
+
+static const struct sdvf_component *const table[] = {
+	&test_source, &test_sink, &test_dual, &test_wide, NULL};
+
+/* ---- helpers -------------------------------------------------------------
+ */
+
+/* Load DTS text as "t.dts"; returns the load result, errors in *errors
+ * (caller frees). */
+static int load(struct sdvf_system *sys, const char *dts, char **errors)
+{
+	size_t len;
+	FILE *err = open_memstream(errors, &len);
+	assert_non_null(err);
+	int rc = sdvf_system_load_dts(sys, "t.dts", dts, table, err);
+	fclose(err);
+	return rc;
+}
+
+static void expect_errors(const char *dts, const char *expected)
+{
+	struct sdvf_system sys;
+	char *errors;
+	int rc = load(&sys, dts, &errors);
+	assert_int_equal(rc, -1);
+	assert_string_equal(errors, expected);
+	assert_null(sys.fdt);
+	free(errors);
+}
+
+static void expect_ok(struct sdvf_system *sys, const char *dts)
+{
+	char *errors;
+	int rc = load(sys, dts, &errors);
+	assert_string_equal(errors, "");
+	assert_int_equal(rc, 0);
+	free(errors);
+}
+
+/* dts with the one occurrence of `find` replaced by `repl`. */
+static char *edit(const char *dts, const char *find, const char *repl)
+{
+	const char *at = strstr(dts, find);
+	assert_non_null(at);
+	assert_null(strstr(at + 1, find)); /* the edit must be unambiguous */
+	size_t n = strlen(dts) - strlen(find) + strlen(repl) + 1;
+	char *out = malloc(n);
+	assert_non_null(out);
+	snprintf(out, n, "%.*s%s%s", (int)(at - dts), dts, repl,
+		 at + strlen(find));
+	return out;
+}
+
+static const char base[] =
+	"/dts-v1/;\n"
+	"/ {\n"
+	"	compatible = \"sdvf,system\";\n"
+	"	pds {\n"
+	"		source {\n"
+	"			component = \"test_source\";\n"
+	"			core = <0>;\n"
+	"			maps {\n"
+	"				data = \"pipe_data\", \"rw\";\n"
+	"				active = \"pipe_active\", \"rw\";\n"
+	"				free = \"pipe_free\", \"rw\";\n"
+	"			};\n"
+	"			channels { peer = \"pipe\"; };\n"
+	"			config { buffers = <256>; capacity = <256>; "
+	"};\n"
+	"		};\n"
+	"		sink {\n"
+	"			component = \"test_sink\";\n"
+	"			restartable;\n"
+	"			maps {\n"
+	"				data = \"pipe_data\", \"r\";\n"
+	"				active = \"pipe_active\", \"rw\";\n"
+	"				free = \"pipe_free\", \"rw\"; };\n"
+	"			channels { peer = \"pipe\"; };\n"
+	"			config { buffers = <256>; capacity = <0x100>; "
+	"};\n"
+	"		};\n"
+	"	};\n"
+	"	regions {\n"
+	"		pipe_data { size = <0x80000>; };\n"
+	"		pipe_active { size = <0x2000>; };\n"
+	"		pipe_free { size = <0x2000>; };\n"
+	"	};\n"
+	"	channels { pipe { ends = \"source\", \"sink\"; }; };\n"
+	"};\n";
+
+/* ---- broken descriptions: one edit of `base`, exact errors ---------------
+ */
+
+struct broken {
+	const char *what, *find, *replace, *errors;
+};
+
+static const struct broken broken[] = {
+	{"root compatible is not a system", "\"sdvf,system\"", "\"acme,box\"",
+	 "t.dts: /: property 'compatible': not a system description (must be "
+	 "\"sdvf,system\")\n"},
+	{"root compatible missing", "compatible = \"sdvf,system\";", "",
+	 "t.dts: /: missing property 'compatible' (must be "
+	 "\"sdvf,system\")\n"},
+	{"unknown root property", "compatible = \"sdvf,system\";",
+	 "compatible = \"sdvf,system\"; colour = \"red\";",
+	 "t.dts: /: property 'colour': unknown (valid: compatible, name)\n"},
+	{"unknown root node", "\tregions {", "\textras { };\n\tregions {",
+	 "t.dts: /extras: unknown node (valid: pds, regions, channels, "
+	 "subsystems)\n"},
+	{"unknown PD property", "core = <0>;", "core = <0>; priority = <1>;",
+	 "t.dts: /pds/source: property 'priority': unknown (valid: component, "
+	 "core, restartable)\n"},
+	{"unknown PD node", "core = <0>;", "core = <0>; mapz { };",
+	 "t.dts: /pds/source/mapz: unknown node (valid: maps, channels, "
+	 "config)\n"},
+	{"unknown component", "\"test_source\"", "\"nosuch\"",
+	 "t.dts: /pds/source: property 'component': unknown component "
+	 "'nosuch' (one of: test_source, test_sink, test_dual, test_wide)\n"},
+	{"component missing", "component = \"test_sink\";", "",
+	 "t.dts: /pds/sink: missing property 'component' (one of: "
+	 "test_source, test_sink, test_dual, test_wide)\n"},
+	{"component not a string", "component = \"test_sink\";",
+	 "component = <1>;",
+	 "t.dts: /pds/sink: property 'component': must be one string (one "
+	 "of: test_source, test_sink, test_dual, test_wide)\n"},
+	{"required region need not granted",
+	 "\t\t\t\tfree = \"pipe_free\", \"rw\"; };", "};",
+	 "t.dts: /pds/sink/maps: missing property 'free' (component "
+	 "'test_sink' needs region 'free', rights \"rw\")\n"},
+	{"required channel need not granted",
+	 "channels { peer = \"pipe\"; };\n\t\t\tconfig { buffers = <256>; "
+	 "capacity = <0x100>; };",
+	 "config { buffers = <256>; capacity = <0x100>; };",
+	 "t.dts: /pds/sink/channels: missing property 'peer' (component "
+	 "'test_sink' needs channel 'peer')\n"
+	 "t.dts: /channels/pipe: property 'ends': PD 'sink' does not bind "
+	 "channel 'pipe' in /pds/sink/channels\n"},
+	{"map that is not a need", "data = \"pipe_data\", \"rw\";",
+	 "data = \"pipe_data\", \"rw\"; extra = \"pipe_data\", \"r\";",
+	 "t.dts: /pds/source/maps: property 'extra': component 'test_source' "
+	 "needs no region 'extra' (its regions: data, active, free, "
+	 "scratch)\n"},
+	{"rights above the need", "data = \"pipe_data\", \"r\";",
+	 "data = \"pipe_data\", \"rw\";",
+	 "t.dts: /pds/sink/maps: property 'data': rights \"rw\" exceed the "
+	 "need of component 'test_sink' (at most \"r\")\n"},
+	{"rights string invalid", "data = \"pipe_data\", \"rw\";",
+	 "data = \"pipe_data\", \"wx\";",
+	 "t.dts: /pds/source/maps: property 'data': rights \"wx\" are not "
+	 "valid (\"r\" or \"rw\")\n"},
+	{"map names a missing region",
+	 "active = \"pipe_active\", \"rw\";\n\t"
+	 "\t\t\tfree = \"pipe_free\", \"rw\";\n",
+	 "active = \"pipe_actv\", \"rw\";\n\t\t\t\tfree = \"pipe_free\", "
+	 "\"rw\";\n",
+	 "t.dts: /pds/source/maps: property 'active': no region 'pipe_actv' "
+	 "in /regions (valid: pipe_data, pipe_active, pipe_free)\n"},
+	{"map is one string", "data = \"pipe_data\", \"rw\";",
+	 "data = \"pipe_data\";",
+	 "t.dts: /pds/source/maps: property 'data': must be two strings: "
+	 "region and rights (e.g. \"pipe_data\", \"rw\")\n"},
+	{"channel end names a missing channel",
+	 "channels { peer = \"pipe\"; };\n\t\t\tconfig { buffers = <256>; "
+	 "capacity = <256>; };",
+	 "channels { peer = \"pipo\"; };\n\t\t\tconfig { buffers = <256>; "
+	 "capacity = <256>; };",
+	 "t.dts: /pds/source/channels: property 'peer': no channel 'pipo' in "
+	 "/channels (valid: pipe)\n"
+	 "t.dts: /channels/pipe: property 'ends': PD 'source' does not bind "
+	 "channel 'pipe' in /pds/source/channels\n"},
+	{"channel end that is not a need",
+	 "channels { peer = \"pipe\"; };\n\t\t\tconfig { buffers = <256>; "
+	 "capacity = <0x100>; };",
+	 "channels { peer = \"pipe\"; back = \"pipe\"; };\n\t\t\tconfig { "
+	 "buffers = <256>; capacity = <0x100>; };",
+	 "t.dts: /pds/sink/channels: property 'back': component 'test_sink' "
+	 "needs no channel 'back' (its channels: peer)\n"
+	 "t.dts: /pds/sink/channels: property 'back': channel 'pipe' is "
+	 "already bound to 'peer' (one end per PD)\n"},
+	{"region size not a multiple of 4096", "<0x2000>; };\n\t\tpipe_free",
+	 "<0x2001>; };\n\t\tpipe_free",
+	 "t.dts: /regions/pipe_active: property 'size': 0x2001 is not a "
+	 "positive multiple of 4096\n"},
+	{"region size zero", "<0x80000>", "<0>",
+	 "t.dts: /regions/pipe_data: property 'size': 0x0 is not a positive "
+	 "multiple of 4096\n"},
+	{"region size missing", "pipe_free { size = <0x2000>; };",
+	 "pipe_free { };",
+	 "t.dts: /regions/pipe_free: missing property 'size' (bytes, a "
+	 "positive multiple of 4096)\n"},
+	{"region size three cells", "<0x80000>", "<0 0 0x80000>",
+	 "t.dts: /regions/pipe_data: property 'size': must be one or two "
+	 "32-bit cells (<u32> or <hi lo>)\n"},
+	{"unknown region property", "size = <0x80000>;",
+	 "size = <0x80000>; cached;",
+	 "t.dts: /regions/pipe_data: property 'cached': unknown (valid: "
+	 "size, io-address)\n"},
+	{"io ranges overlap",
+	 "pipe_data { size = <0x80000>; };\n\t\tpipe_"
+	 "active { size = <0x2000>; };",
+	 "pipe_data { size = <0x80000>; io-address = <0x40000000>; };\n\t\t"
+	 "pipe_active { size = <0x2000>; io-address = <0x0 0x4007f000>; };",
+	 "t.dts: /regions/pipe_active: property 'io-address': [0x4007f000, "
+	 "0x40081000) overlaps /regions/pipe_data [0x40000000, "
+	 "0x40080000)\n"},
+	{"region mapped by nobody", "pipe_free { size = <0x2000>; };",
+	 "pipe_free { size = <0x2000>; };\n\t\tspare { size = <0x1000>; };",
+	 "t.dts: /regions/spare: not mapped by any PD (map it or remove "
+	 "it)\n"},
+	{"channel with one end", "ends = \"source\", \"sink\";",
+	 "ends = \"source\";",
+	 "t.dts: /channels/pipe: property 'ends': must be two strings naming "
+	 "distinct PDs (e.g. \"source\", \"sink\")\n"},
+	{"channel joining a PD to itself", "ends = \"source\", \"sink\";",
+	 "ends = \"source\", \"source\";",
+	 "t.dts: /channels/pipe: property 'ends': both ends are 'source' (a "
+	 "channel joins two distinct PDs)\n"},
+	{"channel end names a missing PD", "ends = \"source\", \"sink\";",
+	 "ends = \"source\", \"sinc\";",
+	 "t.dts: /channels/pipe: property 'ends': no PD 'sinc' in /pds\n"},
+	{"channel ends missing", "ends = \"source\", \"sink\";", "",
+	 "t.dts: /channels/pipe: missing property 'ends' (two PD names)\n"},
+	{"unknown config key", "buffers = <256>; capacity = <256>;",
+	 "buffers = <256>; capacity = <256>; colour = <1>;",
+	 "t.dts: /pds/source/config: property 'colour': unknown (valid: "
+	 "buffers, capacity, batch, mac, wire, key)\n"},
+	{"config value out of range", "capacity = <256>;",
+	 "capacity = <256>; batch = <0>;",
+	 "t.dts: /pds/source/config: property 'batch': 0 is out of range "
+	 "(1..256)\n"},
+	{"config value not a power of two", "buffers = <256>; capacity = <256>",
+	 "buffers = <48>; capacity = <256>",
+	 "t.dts: /pds/source/config: property 'buffers': 48 is not a power "
+	 "of two\n"},
+	{"config U64 of the wrong size", "buffers = <256>; capacity = <256>",
+	 "buffers = [01]; capacity = <256>",
+	 "t.dts: /pds/source/config: property 'buffers': must be one or two "
+	 "32-bit cells (<u32> or <hi lo>)\n"},
+	{"required config missing", "capacity = <0x100>;", "",
+	 "t.dts: /pds/sink/config: missing property 'capacity' (U64 1..65536, "
+	 "power of two: queue slots)\n"},
+	{"MAC that is multicast", "capacity = <256>;",
+	 "capacity = <256>; mac = [01 00 5e 00 00 01];",
+	 "t.dts: /pds/source/config: property 'mac': 01:00:5e:00:00:01 is not "
+	 "a unicast MAC (the first byte must be even)\n"},
+	{"MAC of five bytes", "capacity = <256>;",
+	 "capacity = <256>; mac = [02 00 00 00 01];",
+	 "t.dts: /pds/source/config: property 'mac': must be 6 bytes (e.g. "
+	 "[02 00 00 00 00 01])\n"},
+	{"MAC all zero", "capacity = <256>;",
+	 "capacity = <256>; mac = [00 00 00 00 00 00];",
+	 "t.dts: /pds/source/config: property 'mac': 00:00:00:00:00:00 is not "
+	 "a valid MAC (all zero)\n"},
+	{"string config too long", "capacity = <256>;",
+	 "capacity = <256>; wire = \"ethernet0\";",
+	 "t.dts: /pds/source/config: property 'wire': 9 characters is out of "
+	 "range (0..8 characters)\n"},
+	{"string config not a string", "capacity = <256>;",
+	 "capacity = <256>; wire = <7>;",
+	 "t.dts: /pds/source/config: property 'wire': must be one string\n"},
+	{"bytes config too short", "capacity = <256>;",
+	 "capacity = <256>; key = [01 02];",
+	 "t.dts: /pds/source/config: property 'key': 2 bytes is out of range "
+	 "(4..16 bytes)\n"},
+	{"core of two cells", "core = <0>;", "core = <0 0>;",
+	 "t.dts: /pds/source: property 'core': must be one 32-bit cell (e.g. "
+	 "<0>)\n"},
+	{"restartable with a value", "restartable;", "restartable = <1>;",
+	 "t.dts: /pds/sink: property 'restartable': takes no value (write "
+	 "\"restartable;\")\n"},
+	{"channel end not a string",
+	 "channels { peer = \"pipe\"; };\n\t\t\t"
+	 "config { buffers = <256>; capacity = "
+	 "<256>; };",
+	 "channels { peer = <1>; };\n\t\t\tconfig { buffers = <256>; "
+	 "capacity = <256>; };",
+	 "t.dts: /pds/source/channels: property 'peer': must be one string "
+	 "naming a channel in /channels\n"
+	 "t.dts: /channels/pipe: property 'ends': PD 'source' does not bind "
+	 "channel 'pipe' in /pds/source/channels\n"},
+	{"node inside maps", "free = \"pipe_free\", \"rw\";\n\t\t\t};",
+	 "free = \"pipe_free\", \"rw\";\n\t\t\t\tdeep { };\n\t\t\t};",
+	 "t.dts: /pds/source/maps/deep: unknown node (valid: none)\n"},
+	{"PD name too long", "\t\tsink {",
+	 "\t\tsink_with_a_name_that_is_far_too_long_for_the_table {",
+	 "t.dts: /pds/sink_with_a_name_that_is_far_too_long_for_the_table: "
+	 "name is too long (at most 47 characters)\n"
+	 "t.dts: /channels/pipe: property 'ends': no PD 'sink' in /pds\n"},
+	{"unknown subsystem", "\tregions {",
+	 "\tsubsystems { x { compatible = \"sdvf,nothing\"; }; };\n\tregions {",
+	 "t.dts: /subsystems/x: property 'compatible': unknown subsystem "
+	 "\"sdvf,nothing\" (one of: sdvf,queue-pair)\n"},
+	{"subsystem without compatible", "\tregions {",
+	 "\tsubsystems { x { }; };\n\tregions {",
+	 "t.dts: /subsystems/x: missing property 'compatible' (one of: "
+	 "sdvf,queue-pair)\n"},
+};
+
+static void base_description_loads(void **state)
+{
+	(void)state;
+	struct sdvf_system sys;
+	expect_ok(&sys, base);
+	sdvf_system_free(&sys);
+}
+
+static void every_broken_description_gives_exactly_its_errors(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(broken) / sizeof(broken[0]); i++) {
+		char *dts = edit(base, broken[i].find, broken[i].replace);
+		print_message("broken: %s\n", broken[i].what);
+		expect_errors(dts, broken[i].errors);
+		free(dts);
+	}
+}
+
+static void core_beyond_online_cpus_is_refused_naming_the_range(void **state)
+{
+	(void)state;
+	long online = sysconf(_SC_NPROCESSORS_ONLN);
+	char core[32], expected[160];
+	snprintf(core, sizeof(core), "core = <%ld>;", online);
+	snprintf(expected, sizeof(expected),
+		 "t.dts: /pds/source: property 'core': %ld is out of range "
+		 "(0..%ld)\n",
+		 online, online - 1);
+	char *dts = edit(base, "core = <0>;", core);
+	expect_errors(dts, expected);
+	free(dts);
+}
+
+static void duplicate_mac_names_the_first_user(void **state)
+{
+	(void)state;
+	char *one = edit(base, "capacity = <256>;",
+			 "capacity = <256>; mac = [02 00 00 00 00 07];");
+	char *two = edit(one, "capacity = <0x100>;",
+			 "capacity = <0x100>; mac = [02 00 00 00 00 07];");
+	expect_errors(two, "t.dts: /pds/sink/config: property 'mac': "
+			   "duplicate MAC 02:00:00:00:00:07, also used by "
+			   "/pds/source\n");
+	free(one);
+	free(two);
+}
+
+static void every_error_is_reported_not_just_the_first(void **state)
+{
+	(void)state;
+	char *one = edit(base, "<0x80000>", "<0x1001>");
+	char *two = edit(one, "capacity = <0x100>;", "");
+	char *three = edit(two, "\"sdvf,system\"", "\"x\"");
+	expect_errors(three,
+		      "t.dts: /: property 'compatible': not a system "
+		      "description (must be \"sdvf,system\")\n"
+		      "t.dts: /regions/pipe_data: property 'size': 0x1001 is "
+		      "not a positive multiple of 4096\n"
+		      "t.dts: /pds/sink/config: missing property 'capacity' "
+		      "(U64 1..65536, power of two: queue slots)\n");
+	free(one);
+	free(two);
+	free(three);
+}
+
+static void dtc_syntax_error_is_reported_naming_the_file(void **state)
+{
+	(void)state;
+	struct sdvf_system sys;
+	char *errors;
+	assert_int_equal(load(&sys, "/dts-v1/;\n/ { oops\n", &errors), -1);
+	assert_non_null(strstr(errors, "t.dts: dtc: "));
+	assert_non_null(strstr(errors, "t.dts:2."));
+	assert_null(strstr(errors, "/tmp/"));
+	free(errors);
+}
+
+static void missing_pds_node_is_refused(void **state)
+{
+	(void)state;
+	expect_errors("/dts-v1/;\n/ { compatible = \"sdvf,system\"; };\n",
+		      "t.dts: /: missing node 'pds' (a system has at least one "
+		      "PD)\n");
+}
+
+/* Two queue pairs a->b and c->d, plus a region `shared` mapped as the
+ * optional `scratch` of two of the four clients (SCRATCH_X, SCRATCH_Y). */
+static char *two_pipes(const char *x, const char *y)
+{
+	char *dts = malloc(2048);
+	assert_non_null(dts);
+	snprintf(dts, 2048,
+		 "/dts-v1/;\n/ { compatible = \"sdvf,system\";\n"
+		 "pds {\n"
+		 " a { component = \"test_source\"; };\n"
+		 " b { component = \"test_sink\"; };\n"
+		 " c { component = \"test_source\"; };\n"
+		 " d { component = \"test_sink\"; };\n"
+		 "};\n"
+		 "regions { shared { size = <0x1000>; }; };\n"
+		 "subsystems {\n"
+		 " p1 { compatible = \"sdvf,queue-pair\"; producer = \"a\";"
+		 " consumer = \"b\"; buffers = <2>; capacity = <2>; };\n"
+		 " p2 { compatible = \"sdvf,queue-pair\"; producer = \"c\";"
+		 " consumer = \"d\"; buffers = <2>; capacity = <2>; };\n"
+		 "};\n};\n"
+		 "/ { pds {\n" /* a second root block merges into the first */
+		 " %s { maps { scratch = \"shared\", \"r\"; }; };\n"
+		 " %s { maps { scratch = \"shared\", \"r\"; }; };\n"
+		 "}; };\n",
+		 x, y);
+	return dts;
+}
+
+static void region_shared_by_channel_peers_is_allowed(void **state)
+{
+	(void)state;
+	struct sdvf_system sys;
+	char *dts = two_pipes("a", "b");
+	expect_ok(&sys, dts);
+	assert_int_equal(sys.nregions, 7);
+	sdvf_system_free(&sys);
+	free(dts);
+}
+
+static void region_shared_by_unjoined_clients_is_refused(void **state)
+{
+	(void)state;
+	char *dts = two_pipes("a", "d");
+	expect_errors(dts, "t.dts: /regions/shared: mapped by client PDs 'a' "
+			   "and 'd', which no channel joins (clients share "
+			   "memory only with a channel peer)\n");
+	free(dts);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(base_description_loads),
+		cmocka_unit_test(
+			every_broken_description_gives_exactly_its_errors),
+		cmocka_unit_test(
+			core_beyond_online_cpus_is_refused_naming_the_range),
+		cmocka_unit_test(duplicate_mac_names_the_first_user),
+		cmocka_unit_test(every_error_is_reported_not_just_the_first),
+		cmocka_unit_test(dtc_syntax_error_is_reported_naming_the_file),
+		cmocka_unit_test(missing_pds_node_is_refused),
+		cmocka_unit_test(region_shared_by_channel_peers_is_allowed),
+		cmocka_unit_test(region_shared_by_unjoined_clients_is_refused),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
