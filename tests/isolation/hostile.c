@@ -78,12 +78,17 @@ static void ticker_notified(void *state, struct sdvf_pd *pd, sdvf_channel_t ch)
 		sdvf_timer_set(pd, sdvf_now_ns(pd) + t->period_ns);
 }
 
+static const struct sdvf_need ticker_needs[] = {
+	{.name = "peer", .kind = SDVF_NEED_CHANNEL, .optional = true},
+	{0},
+};
+
 static const struct sdvf_component ticker = {
 	.name = "ticker",
 	.summary = "test: re-arms a periodic timer forever",
 	.role = SDVF_ROLE_CLIENT,
 	.state_size = sizeof(struct ticker),
-	.needs = no_needs,
+	.needs = ticker_needs,
 	.params = ticker_params,
 	.init = ticker_init,
 	.notified = ticker_notified,
