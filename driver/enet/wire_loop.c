@@ -166,6 +166,7 @@ static struct wire *loop_open(const struct wire_config *cfg, bool is_mem,
 		return NULL;
 	}
 	lw->is_mem = is_mem;
+	/* So loop_close after a failed fifo_init never closes fd 0. */
 	lw->to_model.ready_fd = lw->from_model.ready_fd = -1;
 	if (fifo_init(&lw->to_model, depth, true) != 0 ||
 	    (is_mem && fifo_init(&lw->from_model, depth, false) != 0)) {

@@ -5,7 +5,8 @@
  *
  * Runs inside the test's network namespace.  Opens TAP through wire_open
  * (which creates it and brings it up), checks that a second open of the same
- * name is refused with the exact reason, prints "ready" and waits for a line
+ * name, and an open by an unprivileged process, are refused with the exact
+ * reasons, prints "ready" and waits for a line
  * on stdin (the script gives PEER_IP to the namespace side meanwhile).  Then
  * it proves frames cross the tap both ways:
  *   1. an ARP request for PEER_IP is answered by the namespace's stack;
@@ -17,11 +18,14 @@
  * failing step on stderr otherwise.
  */
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "driver/enet/wire.h"
 
@@ -296,12 +300,44 @@ static bool check_second_open_refused(const char *tap)
 	return true;
 }
 
+/* A process without CAP_NET_ADMIN (uid nobody) may not create a tap. */
+static bool check_unprivileged_open_refused(const char *tap)
+{
+	char name[IFNAMSIZ], why[256] = "", expected[256];
+	struct wire_config cfg = {.kind = "tap", .tap_name = name};
+	int status;
+	pid_t child;
+
+	snprintf(name, sizeof(name), "%.13sx", tap);
+	snprintf(expected, sizeof(expected),
+		 "wire: tap \"%s\": not permitted (needs CAP_NET_ADMIN)", name);
+	child = fork();
+	if (child == 0) {
+		struct wire *w;
+
+		if (setgid(65534) != 0 || setuid(65534) != 0)
+			_exit(2);
+		w = wire_open(&cfg, why, sizeof(why));
+		if (w == NULL && strcmp(why, expected) == 0)
+			_exit(0);
+		fprintf(stderr, "wire_probe: unprivileged open said: %s\n",
+			w ? "(opened)" : why);
+		_exit(1);
+	}
+	return child > 0 && waitpid(child, &status, 0) == child &&
+	       WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
 static int run(struct probe *p, const char *tap)
 {
 	char line[64];
 
 	if (!check_second_open_refused(tap)) {
 		fprintf(stderr, "wire_probe: second open not refused\n");
+		return 1;
+	}
+	if (!check_unprivileged_open_refused(tap)) {
+		fprintf(stderr, "wire_probe: unprivileged open not refused\n");
 		return 1;
 	}
 	printf("ready\n");
