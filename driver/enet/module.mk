@@ -16,3 +16,10 @@ $(WIRE_TESTS): $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(WIRE_OBJS)
 # --- ENET driver (portable component) ---
 PORTABLE_SRCS += driver/enet/enet_driver.c driver/enet/enet_driver_rings.c \
 	driver/enet/enet_driver_phy.c
+
+# The driver's tests run it against a test-local fake ENET in the sim.
+UNIT_TESTS += $(BUILD)/tests/unit/test_enet_driver
+$(BUILD)/tests/unit/test_enet_driver: $(BUILD)/tests/unit/test_enet_driver.o \
+		$(BUILD)/libsdvf.a
+	$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/libsdvf.a $(HOST_LIBS) $(CMOCKA_LIBS)
+-include $(BUILD)/tests/unit/test_enet_driver.d

@@ -1,0 +1,882 @@
+/*
+ * The ENET driver (driver/enet/enet_driver*.c), specified against a
+ * test-local fake ENET in the sim runtime.
+ *
+ * fake_enet plays the hardware: it owns the register page, applies the
+ * driver's posted writes in order (logging each), resets on ECR.RESET,
+ * clears EIR bits written as 1, answers MDIO reads from a scriptable PHY,
+ * and raises `irq` while EIR & EIMR until the driver acks.  Tests move
+ * frames by hand (fake_rx_frame, fake_tx_complete) so every step is exact.
+ * test_mux plays both muxes on the driver's four queues and logs what comes
+ * back.  (The full ENET model is specified in test_enet_model.c.)
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/queue.h"
+#include "core/sim.h"
+#include "core/sysdesc.h"
+#include "driver/enet/enet_driver.h"
+#include "driver/enet/enet_regs.h"
+
+#define RING_IO 0x40000000u
+#define DMA_IO 0x10000000u
+#define DMA_SIZE 0x100000u
+#define RX_SLOTS 8u
+#define TX_SLOTS 8u
+#define TX_RING_IO (RING_IO + RX_SLOTS * 8u)
+#define CAPACITY 16u
+#define POLL_NS 500000000ull
+#define LOG_MAX 4096
+
+/* ---- fake ENET ------------------------------------------------------- */
+
+struct fake_write {
+	uint32_t offset, value;
+};
+
+struct fake_enet {
+	struct sdvf_pd *pd;
+	volatile uint32_t *regs;
+	struct enet_mmio_ring *posted;
+	uint8_t *rings;
+	sdvf_channel_t ch_irq;
+	uint32_t head;
+	bool irq_masked; /* raised and not yet acked */
+	uint32_t rx_idx, tx_idx;
+	uint16_t phy[32];
+	bool mdio_silent; /* never complete MDIO transfers */
+	struct fake_write log[LOG_MAX];
+	uint32_t nlog;
+	uint32_t resets, rdar_writes, tdar_writes, doorbells;
+	uint32_t tx_sent_io[64];
+	uint16_t tx_sent_len[64];
+	uint32_t ntx_sent;
+};
+
+static const struct sdvf_need fake_enet_needs[] = {
+	{"regs", SDVF_NEED_REGION, SDVF_RW, false},
+	{"posted", SDVF_NEED_REGION, SDVF_RW, false},
+	{"rings", SDVF_NEED_REGION, SDVF_RW, false},
+	{"irq", SDVF_NEED_CHANNEL, 0, false},
+	{"mmio", SDVF_NEED_CHANNEL, 0, false},
+	{0},
+};
+static const struct sdvf_param no_params[] = {{0}};
+
+static uint32_t reg(struct fake_enet *f, uint32_t off)
+{
+	return f->regs[off / 4];
+}
+
+static void fake_raise(struct fake_enet *f)
+{
+	if (f->irq_masked || !(reg(f, ENET_EIR) & reg(f, ENET_EIMR)))
+		return;
+	f->irq_masked = true;
+	sdvf_notify(f->pd, f->ch_irq);
+}
+
+static void fake_mdio(struct fake_enet *f, uint32_t value)
+{
+	uint32_t ra = (value >> ENET_MMFR_RA_SHIFT) & 31u;
+	f->regs[ENET_MMFR / 4] = value;
+	if (f->mdio_silent)
+		return;
+	if ((value & (3u << 28)) == ENET_MMFR_OP_READ)
+		f->regs[ENET_MMFR / 4] = (value & ~0xffffu) | f->phy[ra];
+	f->regs[ENET_EIR / 4] |= ENET_INT_MII;
+}
+
+static void fake_apply(struct fake_enet *f, uint32_t off, uint32_t value)
+{
+	if (f->nlog < LOG_MAX)
+		f->log[f->nlog++] = (struct fake_write){off, value};
+	switch (off) {
+	case ENET_ECR:
+		if (value & ENET_ECR_RESET) {
+			uint32_t palr = reg(f, ENET_PALR);
+			uint32_t paur = reg(f, ENET_PAUR);
+			for (uint32_t i = 0; i < ENET_MIB_FIRST / 4; i++)
+				f->regs[i] = 0;
+			f->regs[ENET_PALR / 4] = palr; /* kept, as on i.MX */
+			f->regs[ENET_PAUR / 4] = paur;
+			f->rx_idx = f->tx_idx = 0;
+			f->resets++;
+		} else {
+			f->regs[ENET_ECR / 4] = value;
+		}
+		break;
+	case ENET_EIR:
+		f->regs[ENET_EIR / 4] &= ~value;
+		break;
+	case ENET_MMFR:
+		fake_mdio(f, value);
+		break;
+	case ENET_RDAR:
+		f->rdar_writes++;
+		f->regs[ENET_RDAR / 4] = ENET_RDAR_ACTIVE;
+		break;
+	case ENET_TDAR:
+		f->tdar_writes++;
+		f->regs[ENET_TDAR / 4] = ENET_TDAR_ACTIVE;
+		break;
+	case ENET_MIBC:
+		if (value & ENET_MIBC_CLEAR)
+			for (uint32_t o = ENET_MIB_FIRST; o <= ENET_MIB_LAST;
+			     o += 4)
+				f->regs[o / 4] = 0;
+		f->regs[ENET_MIBC / 4] = value & ~ENET_MIBC_CLEAR;
+		break;
+	default:
+		if (off < ENET_REG_PAGE_BYTES && off % 4 == 0)
+			f->regs[off / 4] = value;
+	}
+}
+
+static void fake_drain(struct fake_enet *f)
+{
+	uint32_t tail =
+		atomic_load_explicit(&f->posted->tail, memory_order_acquire);
+	while (f->head != tail) {
+		struct enet_mmio_write w =
+			f->posted->ring[f->head % ENET_MMIO_RING];
+		fake_apply(f, w.offset, w.value);
+		f->head++;
+	}
+	atomic_store_explicit(&f->posted->head, f->head, memory_order_release);
+}
+
+static int fake_init(void *state, struct sdvf_pd *pd)
+{
+	struct fake_enet *f = state;
+	f->pd = pd;
+	f->regs = sdvf_region(pd, "regs")->base;
+	f->posted = sdvf_region(pd, "posted")->base;
+	f->rings = sdvf_region(pd, "rings")->base;
+	f->ch_irq = sdvf_channel(pd, "irq");
+	/* Firmware left a MAC behind (used when the driver has none). */
+	f->regs[ENET_PALR / 4] = 0x02aabbccu;
+	f->regs[ENET_PAUR / 4] = 0xddee0000u;
+	/* A 100 Mb/s full-duplex PHY with the link up. */
+	f->phy[MII_BMSR] = BMSR_LSTATUS | BMSR_ANEGCOMPLETE;
+	f->phy[MII_BMCR] = BMCR_ANENABLE;
+	f->phy[MII_ADVERTISE] = 0x01e1;
+	f->phy[MII_LPA] = 0x01e1;
+	return 0;
+}
+
+static void fake_notified(void *state, struct sdvf_pd *pd, sdvf_channel_t ch)
+{
+	struct fake_enet *f = state;
+	(void)pd;
+	if (ch == f->ch_irq) {
+		f->irq_masked = false; /* the driver's ack */
+	} else {
+		f->doorbells++;
+		fake_drain(f);
+	}
+	fake_raise(f);
+}
+
+static const struct sdvf_component fake_enet_component = {
+	.name = "fake_enet",
+	.role = SDVF_ROLE_DEVICE,
+	.state_size = sizeof(struct fake_enet),
+	.needs = fake_enet_needs,
+	.params = no_params,
+	.init = fake_init,
+	.notified = fake_notified,
+};
+
+static volatile struct enet_bd *fake_bd(struct fake_enet *f, uint32_t base,
+					uint32_t idx)
+{
+	uint32_t ring = reg(f, base);
+	return (volatile struct enet_bd *)(f->rings + (ring - RING_IO) +
+					   idx * 8u);
+}
+
+/* The MAC receives one frame into the next BD; false if it had none. */
+static bool fake_rx_frame(struct fake_enet *f, uint16_t len, uint16_t flags)
+{
+	volatile struct enet_bd *bd = fake_bd(f, ENET_RDSR, f->rx_idx);
+	if (!(reg(f, ENET_ECR) & ENET_ECR_ETHEREN) || !(bd->stat & ENET_RXBD_E))
+		return false;
+	uint16_t wrap = bd->stat & ENET_RXBD_W;
+	bd->len = len;
+	atomic_thread_fence(memory_order_release);
+	bd->stat = (uint16_t)(wrap | flags);
+	f->rx_idx = wrap ? 0 : f->rx_idx + 1;
+	f->regs[ENET_EIR / 4] |= ENET_INT_RXF;
+	return true;
+}
+
+/* The MAC sends every ready TX BD, in ring order. */
+static void fake_tx_complete(struct fake_enet *f)
+{
+	for (;;) {
+		volatile struct enet_bd *bd = fake_bd(f, ENET_TDSR, f->tx_idx);
+		if (!(bd->stat & ENET_TXBD_R))
+			break;
+		if (f->ntx_sent < 64) {
+			f->tx_sent_io[f->ntx_sent] = bd->addr;
+			f->tx_sent_len[f->ntx_sent++] = bd->len;
+		}
+		f->tx_idx = (bd->stat & ENET_TXBD_W) ? 0 : f->tx_idx + 1;
+		bd->stat &= (uint16_t)~ENET_TXBD_R;
+		f->regs[ENET_EIR / 4] |= ENET_INT_TXF;
+	}
+}
+
+/* ---- test mux: both muxes on the driver's four queues ---------------- */
+
+struct test_mux {
+	struct sdvf_pd *pd;
+	struct sdvf_queue rx_free, rx_active, tx_active, tx_free;
+	sdvf_channel_t ch_rx, ch_tx;
+	bool recycle_rx; /* give each received buffer straight back */
+	struct sdvf_desc rx_got[256], tx_got[256];
+	uint32_t nrx_got, ntx_got;
+};
+
+static const struct sdvf_need test_mux_needs[] = {
+	{"rx_free", SDVF_NEED_REGION, SDVF_RW, false},
+	{"rx_active", SDVF_NEED_REGION, SDVF_RW, false},
+	{"tx_free", SDVF_NEED_REGION, SDVF_RW, false},
+	{"tx_active", SDVF_NEED_REGION, SDVF_RW, false},
+	{"rx", SDVF_NEED_CHANNEL, 0, false},
+	{"tx", SDVF_NEED_CHANNEL, 0, false},
+	{0},
+};
+
+static void mux_attach(struct test_mux *m, struct sdvf_queue *q,
+		       const char *name)
+{
+	const struct sdvf_region *r = sdvf_region(m->pd, name);
+	assert_true(sdvf_queue_attach(q, r->base, r->size, CAPACITY, false, 0));
+}
+
+static int mux_init(void *state, struct sdvf_pd *pd)
+{
+	struct test_mux *m = state;
+	m->pd = pd;
+	mux_attach(m, &m->rx_free, "rx_free");
+	mux_attach(m, &m->rx_active, "rx_active");
+	mux_attach(m, &m->tx_active, "tx_active");
+	mux_attach(m, &m->tx_free, "tx_free");
+	m->ch_rx = sdvf_channel(pd, "rx");
+	m->ch_tx = sdvf_channel(pd, "tx");
+	return 0;
+}
+
+static void mux_produce(struct test_mux *m, struct sdvf_queue *q,
+			sdvf_channel_t ch, const struct sdvf_desc *d,
+			uint32_t n)
+{
+	assert_int_equal(sdvf_queue_push_burst(q, d, n), n);
+	if (sdvf_queue_producer_should_signal(q))
+		sdvf_notify(m->pd, ch);
+}
+
+static void mux_drain(struct test_mux *m, struct sdvf_queue *q,
+		      struct sdvf_desc *log, uint32_t *n, bool recycle)
+{
+	struct sdvf_desc d;
+	do {
+		while (sdvf_queue_pop(q, &d)) {
+			if (*n < 256)
+				log[(*n)++] = d;
+			if (recycle) {
+				d.len = 0;
+				d.flags = 0;
+				mux_produce(m, &m->rx_free, m->ch_rx, &d, 1);
+			}
+		}
+		sdvf_queue_release(q);
+	} while (sdvf_queue_consumer_request_signal(q));
+	if (sdvf_queue_consumer_should_signal(q))
+		sdvf_notify(m->pd, q == &m->rx_active ? m->ch_rx : m->ch_tx);
+}
+
+static void mux_notified(void *state, struct sdvf_pd *pd, sdvf_channel_t ch)
+{
+	struct test_mux *m = state;
+	(void)pd;
+	if (ch == m->ch_rx)
+		mux_drain(m, &m->rx_active, m->rx_got, &m->nrx_got,
+			  m->recycle_rx);
+	else
+		mux_drain(m, &m->tx_free, m->tx_got, &m->ntx_got, false);
+}
+
+static const struct sdvf_component test_mux_component = {
+	.name = "test_mux",
+	.role = SDVF_ROLE_MUX,
+	.state_size = sizeof(struct test_mux),
+	.needs = test_mux_needs,
+	.params = no_params,
+	.init = mux_init,
+	.notified = mux_notified,
+};
+
+/* ---- the system ------------------------------------------------------ */
+
+static const struct sdvf_component *const table[] = {
+	&fake_enet_component, &test_mux_component, &enet_driver_component,
+	NULL};
+
+#define DTS_HEAD                                                               \
+	"/dts-v1/;\n/ {\ncompatible = \"sdvf,system\";\npds {\n"               \
+	"nic { component = \"fake_enet\";\n"                                   \
+	"  maps { regs = \"enet_regs\", \"rw\"; posted = \"enet_mmio\", "      \
+	"\"rw\"; rings = \"enet_rings\", \"rw\"; };\n"                         \
+	"  channels { irq = \"irq\"; mmio = \"mmio\"; }; };\n"                 \
+	"drv { component = \"enet_driver\";\n"                                 \
+	"  maps { enet_regs = \"enet_regs\", \"r\"; enet_mmio = "              \
+	"\"enet_mmio\", \"rw\"; enet_rings = \"enet_rings\", \"rw\";\n"        \
+	"    rx_free = \"rx_free\", \"rw\"; rx_active = \"rx_active\", "       \
+	"\"rw\"; tx_free = \"tx_free\", \"rw\"; tx_active = \"tx_active\", "   \
+	"\"rw\"; stats = \"drv_stats\", \"rw\"; };\n"                          \
+	"  channels { irq = \"irq\"; mmio = \"mmio\"; rx = \"rx\"; tx = "      \
+	"\"tx\"; };\n"                                                         \
+	"  config { rx_ring = <8>; tx_ring = <8>; rx_capacity = <16>; "        \
+	"tx_capacity = <16>; "
+#define WINDOW "dma0_io = <0x10000000>; dma0_size = <0x100000>; "
+#define DTS_TAIL                                                               \
+	"}; };\n"                                                              \
+	"mux { component = \"test_mux\";\n"                                    \
+	"  maps { rx_free = \"rx_free\", \"rw\"; rx_active = \"rx_active\", "  \
+	"\"rw\"; tx_free = \"tx_free\", \"rw\"; tx_active = \"tx_active\", "   \
+	"\"rw\"; };\n"                                                         \
+	"  channels { rx = \"rx\"; tx = \"tx\"; }; };\n"                       \
+	"};\nregions {\n"                                                      \
+	"enet_regs { size = <0x1000>; }; enet_mmio { size = <0x1000>; };\n"    \
+	"enet_rings { size = <0x1000>; io-address = <0x40000000>; };\n"        \
+	"rx_free { size = <0x1000>; }; rx_active { size = <0x1000>; };\n"      \
+	"tx_free { size = <0x1000>; }; tx_active { size = <0x1000>; };\n"      \
+	"drv_stats { size = <0x1000>; };\n"                                    \
+	"};\nchannels {\n"                                                     \
+	"irq { ends = \"nic\", \"drv\"; }; mmio { ends = \"drv\", \"nic\"; "   \
+	"};\n"                                                                 \
+	"rx { ends = \"drv\", \"mux\"; }; tx { ends = \"drv\", \"mux\"; };\n"  \
+	"};\n};\n"
+
+static struct sdvf_system sys;
+static struct sdvf_sim *sim;
+static struct fake_enet *nic;
+static struct enet_driver *drv;
+static struct test_mux *mux;
+
+static void boot(const char *extra_config)
+{
+	char dts[8192];
+	snprintf(dts, sizeof(dts), "%s%s%s", DTS_HEAD, extra_config, DTS_TAIL);
+	assert_int_equal(sdvf_system_load_dts(&sys, "test_enet_driver", dts,
+					      table, stderr),
+			 0);
+	sim = sdvf_sim_create(&sys);
+	assert_non_null(sim);
+	nic = sdvf_sim_state(sim, "nic");
+	drv = sdvf_sim_state(sim, "drv");
+	mux = sdvf_sim_state(sim, "mux");
+	assert_int_equal(sdvf_sim_init(sim), 0);
+	sdvf_sim_run(sim, 10000);
+}
+
+static int boot_default(void **unused)
+{
+	(void)unused;
+	boot("mac = [02 00 00 00 00 01]; " WINDOW);
+	return 0;
+}
+
+static int teardown(void **unused)
+{
+	(void)unused;
+	sdvf_sim_destroy(sim);
+	sdvf_system_free(&sys);
+	sim = NULL;
+	return 0;
+}
+
+static void run(void)
+{
+	sdvf_sim_run(sim, 100000);
+}
+
+/* The test as the hardware: raise pending events and let everyone run. */
+static void hw_event(void)
+{
+	fake_raise(nic);
+	run();
+}
+
+static void provide_rx(uint32_t first, uint32_t n)
+{
+	struct sdvf_desc d[CAPACITY] = {0};
+	for (uint32_t i = 0; i < n; i++)
+		d[i].io_or_offset = DMA_IO + (first + i) * 2048u;
+	mux_produce(mux, &mux->rx_free, mux->ch_rx, d, n);
+	run();
+}
+
+static void send_tx(uint32_t first, uint32_t n, uint16_t len)
+{
+	struct sdvf_desc d[CAPACITY] = {0};
+	for (uint32_t i = 0; i < n; i++) {
+		d[i].io_or_offset = DMA_IO + (first + i) * 2048u;
+		d[i].len = len;
+	}
+	mux_produce(mux, &mux->tx_active, mux->ch_tx, d, n);
+	run();
+}
+
+static uint32_t count_written(uint32_t off)
+{
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < nic->nlog; i++)
+		n += nic->log[i].offset == off;
+	return n;
+}
+
+static int first_write(uint32_t off, uint32_t value)
+{
+	for (uint32_t i = 0; i < nic->nlog; i++)
+		if (nic->log[i].offset == off && nic->log[i].value == value)
+			return (int)i;
+	return -1;
+}
+
+static uint32_t rx_bds_owned_by_mac(void)
+{
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < RX_SLOTS; i++)
+		n += (fake_bd(nic, ENET_RDSR, i)->stat & ENET_RXBD_E) != 0;
+	return n;
+}
+
+static uint32_t tx_bds_owned_by_mac(void)
+{
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < TX_SLOTS; i++)
+		n += (fake_bd(nic, ENET_TDSR, i)->stat & ENET_TXBD_R) != 0;
+	return n;
+}
+
+/* ---- init ------------------------------------------------------------ */
+
+static void init_programs_every_register(void **unused)
+{
+	(void)unused;
+	assert_int_equal(reg(nic, ENET_ECR), ENET_ECR_ETHEREN | ENET_ECR_DBSWP);
+	assert_int_equal(reg(nic, ENET_EIMR), ENET_INT_TXF | ENET_INT_RXF |
+						      ENET_INT_EBERR |
+						      ENET_INT_MII);
+	assert_int_equal(reg(nic, ENET_RCR),
+			 1522u << 16 | ENET_RCR_MII_MODE | ENET_RCR_PROM |
+				 ENET_RCR_CRCFWD | ENET_RCR_RGMII_EN);
+	assert_int_equal(reg(nic, ENET_TCR), ENET_TCR_FDEN);
+	assert_int_equal(reg(nic, ENET_MRBR), 1536);
+	assert_int_equal(reg(nic, ENET_RDSR), RING_IO);
+	assert_int_equal(reg(nic, ENET_TDSR), TX_RING_IO);
+	assert_int_equal(reg(nic, ENET_TFWR), ENET_TFWR_STRFWD);
+	assert_int_equal(reg(nic, ENET_PALR), 0x02000000u);
+	assert_int_equal(reg(nic, ENET_PAUR), 0x00010000u);
+	assert_int_equal(reg(nic, ENET_OPD), 0x0001fff0u);
+	assert_int_equal(reg(nic, ENET_TIPG), 12);
+	/* 66 MHz: MII_SPEED 13 for MDC <= 2.5 MHz, HOLDTIME 0 */
+	assert_int_equal(reg(nic, ENET_MSCR), 13u << 1);
+	assert_int_equal(count_written(ENET_IAUR), 1);
+	assert_int_equal(count_written(ENET_IALR), 1);
+	assert_int_equal(count_written(ENET_GAUR), 1);
+	assert_int_equal(count_written(ENET_GALR), 1);
+	assert_int_equal(nic->resets, 1);
+}
+
+static void init_orders_reset_mib_config_then_enable(void **unused)
+{
+	(void)unused;
+	int reset = first_write(ENET_ECR, ENET_ECR_RESET);
+	int mask_off = first_write(ENET_EIMR, 0);
+	int mib_dis = first_write(ENET_MIBC, ENET_MIBC_DIS);
+	int mib_clr = first_write(ENET_MIBC, ENET_MIBC_DIS | ENET_MIBC_CLEAR);
+	int mib_on = first_write(ENET_MIBC, 0);
+	int rdsr = first_write(ENET_RDSR, RING_IO);
+	int enable = first_write(ENET_ECR, ENET_ECR_ETHEREN | ENET_ECR_DBSWP);
+	assert_int_equal(reset, 0);
+	assert_true(reset < mib_dis && mib_dis < mib_clr && mib_clr < mib_on);
+	assert_true(reset < mask_off && mask_off < rdsr && rdsr < enable);
+	assert_int_equal(nic->mdio_silent, false);
+	/* The first PHY poll ran over MDIO and found the link up. */
+	assert_int_equal(drv->stats.link_up, 1);
+	assert_int_equal(drv->stats.speed_mbps, 100);
+	assert_int_equal(drv->stats.full_duplex, 1);
+	assert_int_equal(drv->stats.link_restarts, 0);
+}
+
+static void init_keeps_hardware_mac_without_config(void **unused)
+{
+	(void)unused;
+	boot(WINDOW);
+	assert_int_equal(reg(nic, ENET_PALR), 0x02aabbccu);
+	assert_int_equal(reg(nic, ENET_PAUR), 0xddee0000u);
+	assert_int_equal(drv->mac[5], 0xee);
+	teardown(NULL);
+}
+
+static void init_refuses_without_dma_window(void **unused)
+{
+	(void)unused;
+	char dts[8192];
+	snprintf(dts, sizeof(dts), "%s%s%s", DTS_HEAD, "", DTS_TAIL);
+	assert_int_equal(sdvf_system_load_dts(&sys, "t", dts, table, stderr),
+			 0);
+	sim = sdvf_sim_create(&sys);
+	assert_non_null(sim);
+	assert_int_equal(sdvf_sim_init(sim), -1);
+	teardown(NULL);
+}
+
+/* ---- RX -------------------------------------------------------------- */
+
+static void rx_buffers_fill_ring_with_wrap_on_last(void **unused)
+{
+	(void)unused;
+	provide_rx(0, RX_SLOTS);
+	assert_int_equal(rx_bds_owned_by_mac(), RX_SLOTS);
+	for (uint32_t i = 0; i < RX_SLOTS; i++) {
+		volatile struct enet_bd *bd = fake_bd(nic, ENET_RDSR, i);
+		assert_int_equal(bd->addr, DMA_IO + i * 2048u);
+		assert_int_equal(bd->stat & ENET_RXBD_W,
+				 i == RX_SLOTS - 1 ? ENET_RXBD_W : 0);
+	}
+}
+
+static void rx_frames_delivered_in_order_across_ring_wrap(void **unused)
+{
+	(void)unused;
+	mux->recycle_rx = true;
+	provide_rx(0, RX_SLOTS);
+	for (uint32_t i = 0; i < 3 * RX_SLOTS + 3; i++) {
+		assert_true(
+			fake_rx_frame(nic, (uint16_t)(60 + i), ENET_RXBD_L));
+		hw_event();
+	}
+	assert_int_equal(mux->nrx_got, 3 * RX_SLOTS + 3);
+	for (uint32_t i = 0; i < mux->nrx_got; i++) {
+		assert_int_equal(mux->rx_got[i].io_or_offset,
+				 DMA_IO + (i % RX_SLOTS) * 2048u);
+		assert_int_equal(mux->rx_got[i].len, 60 + i);
+		assert_int_equal(mux->rx_got[i].flags, 0);
+	}
+	assert_int_equal(drv->stats.rx_frames, 3 * RX_SLOTS + 3);
+	assert_int_equal(nic->rx_idx, 3);
+	assert_int_equal(rx_bds_owned_by_mac(), RX_SLOTS);
+}
+
+static void rx_error_frames_counted_and_recycled(void **unused)
+{
+	(void)unused;
+	static const uint16_t bad[] = {
+		ENET_RXBD_L | ENET_RXBD_CR, ENET_RXBD_L | ENET_RXBD_OV,
+		ENET_RXBD_L | ENET_RXBD_LG, ENET_RXBD_L | ENET_RXBD_TR,
+		ENET_RXBD_L | ENET_RXBD_NO, 0 /* not last */};
+	provide_rx(0, RX_SLOTS);
+	for (unsigned i = 0; i < 6; i++)
+		assert_true(fake_rx_frame(nic, 100, bad[i]));
+	assert_true(fake_rx_frame(nic, 0, ENET_RXBD_L)); /* empty */
+	hw_event();
+	assert_int_equal(mux->nrx_got, 0);
+	assert_int_equal(drv->stats.rx_err_cr, 1);
+	assert_int_equal(drv->stats.rx_err_ov, 1);
+	assert_int_equal(drv->stats.rx_err_lg, 1);
+	assert_int_equal(drv->stats.rx_err_tr, 1);
+	assert_int_equal(drv->stats.rx_err_no, 1);
+	assert_int_equal(drv->stats.rx_err_not_last, 1);
+	assert_int_equal(drv->stats.rx_err_len, 1);
+	assert_int_equal(drv->stats.rx_frames, 0);
+	/* Every buffer went straight back to the MAC. */
+	assert_int_equal(rx_bds_owned_by_mac(), RX_SLOTS);
+	assert_true(fake_rx_frame(nic, 64, ENET_RXBD_L));
+	hw_event();
+	assert_int_equal(mux->nrx_got, 1);
+	assert_int_equal(mux->rx_got[0].io_or_offset, DMA_IO + 7 * 2048u);
+}
+
+static void rx_rejects_buffers_outside_dma_windows(void **unused)
+{
+	(void)unused;
+	struct sdvf_desc d[4] = {{.io_or_offset = DMA_IO - 2048u},
+				 {.io_or_offset = DMA_IO + 8},
+				 {.io_or_offset = DMA_IO + DMA_SIZE - 1024u},
+				 {.io_or_offset = 0x100000000ull + DMA_IO}};
+	mux_produce(mux, &mux->rx_free, mux->ch_rx, d, 4);
+	run();
+	assert_int_equal(drv->stats.rx_bad_buffer, 4);
+	assert_int_equal(rx_bds_owned_by_mac(), 0);
+	assert_int_equal(mux->nrx_got, 4);
+	for (unsigned i = 0; i < 4; i++) {
+		assert_int_equal(mux->rx_got[i].io_or_offset,
+				 d[i].io_or_offset);
+		assert_int_equal(mux->rx_got[i].len, 0);
+		assert_int_equal(mux->rx_got[i].flags, ENET_DESC_REJECTED);
+	}
+}
+
+static void rx_full_ring_leaves_extra_buffers_in_queue(void **unused)
+{
+	(void)unused;
+	provide_rx(0, RX_SLOTS + 4);
+	assert_int_equal(rx_bds_owned_by_mac(), RX_SLOTS);
+	assert_int_equal(sdvf_queue_available(&drv->rx_free), 4);
+	assert_true(fake_rx_frame(nic, 64, ENET_RXBD_L));
+	hw_event();
+	/* The freed BD took the next queued buffer. */
+	assert_int_equal(rx_bds_owned_by_mac(), RX_SLOTS);
+	assert_int_equal(fake_bd(nic, ENET_RDSR, 0)->addr,
+			 DMA_IO + RX_SLOTS * 2048u);
+}
+
+/* ---- TX -------------------------------------------------------------- */
+
+static void tx_completions_return_in_submit_order(void **unused)
+{
+	(void)unused;
+	send_tx(0, 5, 60);
+	send_tx(5, 1, 1518);
+	assert_int_equal(tx_bds_owned_by_mac(), 6);
+	fake_tx_complete(nic);
+	hw_event();
+	assert_int_equal(nic->ntx_sent, 6);
+	assert_int_equal(mux->ntx_got, 6);
+	for (uint32_t i = 0; i < 6; i++) {
+		assert_int_equal(nic->tx_sent_io[i], DMA_IO + i * 2048u);
+		assert_int_equal(mux->tx_got[i].io_or_offset,
+				 DMA_IO + i * 2048u);
+		assert_int_equal(mux->tx_got[i].len, i < 5 ? 60 : 1518);
+		assert_int_equal(mux->tx_got[i].flags, 0);
+	}
+	assert_int_equal(drv->stats.tx_frames, 6);
+	assert_int_equal(drv->stats.tx_bytes, 5 * 60 + 1518);
+}
+
+static void tx_rejects_bad_length_and_address(void **unused)
+{
+	(void)unused;
+	struct sdvf_desc d[4] = {
+		{.io_or_offset = DMA_IO, .len = 13},
+		{.io_or_offset = DMA_IO, .len = 1519},
+		{.io_or_offset = DMA_IO + DMA_SIZE - 100, .len = 200},
+		{.io_or_offset = DMA_IO + 4, .len = 64}};
+	mux_produce(mux, &mux->tx_active, mux->ch_tx, d, 4);
+	run();
+	assert_int_equal(drv->stats.tx_bad_len, 2);
+	assert_int_equal(drv->stats.tx_bad_buffer, 2);
+	assert_int_equal(tx_bds_owned_by_mac(), 0);
+	assert_int_equal(nic->tdar_writes, 0);
+	assert_int_equal(mux->ntx_got, 4);
+	for (unsigned i = 0; i < 4; i++) {
+		assert_int_equal(mux->tx_got[i].io_or_offset,
+				 d[i].io_or_offset);
+		assert_int_equal(mux->tx_got[i].flags, ENET_DESC_REJECTED);
+	}
+}
+
+static void tx_full_ring_holds_frames_in_queue(void **unused)
+{
+	(void)unused;
+	send_tx(0, TX_SLOTS + 4, 100);
+	assert_int_equal(tx_bds_owned_by_mac(), TX_SLOTS);
+	assert_int_equal(sdvf_queue_available(&drv->tx_active), 4);
+	fake_tx_complete(nic);
+	hw_event();
+	assert_int_equal(tx_bds_owned_by_mac(), 4);
+	fake_tx_complete(nic);
+	hw_event();
+	assert_int_equal(mux->ntx_got, TX_SLOTS + 4);
+	for (uint32_t i = 0; i < TX_SLOTS + 4; i++)
+		assert_int_equal(mux->tx_got[i].io_or_offset,
+				 DMA_IO + i * 2048u);
+	assert_int_equal(fake_bd(nic, ENET_TDSR, TX_SLOTS - 1)->stat &
+				 ENET_TXBD_W,
+			 ENET_TXBD_W);
+}
+
+/* ---- batching -------------------------------------------------------- */
+
+static void tx_batch_costs_one_tdar_and_one_doorbell(void **unused)
+{
+	(void)unused;
+	uint32_t doorbells = nic->doorbells;
+	uint64_t signals = sdvf_sim_notifications(sim, "drv", "mmio");
+	send_tx(0, 6, 64);
+	assert_int_equal(tx_bds_owned_by_mac(), 6);
+	assert_int_equal(nic->tdar_writes, 1);
+	assert_int_equal(drv->tdar_writes, 1);
+	assert_int_equal(nic->doorbells - doorbells, 1);
+	assert_int_equal(sdvf_sim_notifications(sim, "drv", "mmio") - signals,
+			 1);
+}
+
+static void rx_batch_costs_one_rdar_and_one_mux_signal(void **unused)
+{
+	(void)unused;
+	provide_rx(0, RX_SLOTS);
+	assert_int_equal(nic->rdar_writes, 1);
+	for (unsigned i = 0; i < 5; i++)
+		assert_true(fake_rx_frame(nic, 64, ENET_RXBD_L));
+	uint64_t signals = sdvf_sim_notifications(sim, "drv", "rx");
+	uint64_t acks_before = drv->stats.irq_activations;
+	hw_event();
+	assert_int_equal(mux->nrx_got, 5);
+	assert_int_equal(sdvf_sim_notifications(sim, "drv", "rx") - signals, 1);
+	assert_int_equal(drv->stats.irq_activations - acks_before, 1);
+}
+
+/* ---- EBERR ----------------------------------------------------------- */
+
+static void eberr_resets_and_accounts_for_every_buffer(void **unused)
+{
+	(void)unused;
+	provide_rx(0, RX_SLOTS);
+	send_tx(100, 3, 64);
+	assert_true(fake_rx_frame(nic, 70, ENET_RXBD_L));
+	assert_true(fake_rx_frame(nic, 71, ENET_RXBD_L));
+	/* The DMA faults: the MAC stops. */
+	nic->regs[ENET_EIR / 4] |= ENET_INT_EBERR;
+	nic->regs[ENET_ECR / 4] &= ~ENET_ECR_ETHEREN;
+	hw_event();
+	assert_int_equal(drv->stats.eberr_resets, 1);
+	assert_int_equal(nic->resets, 2);
+	assert_int_equal(reg(nic, ENET_ECR), ENET_ECR_ETHEREN | ENET_ECR_DBSWP);
+	assert_int_equal(reg(nic, ENET_RDSR), RING_IO);
+	/* Frames completed before the fault were delivered ... */
+	assert_int_equal(mux->nrx_got, 2);
+	assert_int_equal(mux->rx_got[1].len, 71);
+	/* ... the other RX buffers are re-posted from slot 0 in order ... */
+	assert_int_equal(rx_bds_owned_by_mac(), RX_SLOTS - 2);
+	for (uint32_t i = 0; i < RX_SLOTS - 2; i++)
+		assert_int_equal(fake_bd(nic, ENET_RDSR, i)->addr,
+				 DMA_IO + (i + 2) * 2048u);
+	/* ... and unsent TX frames came back flagged, in order. */
+	assert_int_equal(tx_bds_owned_by_mac(), 0);
+	assert_int_equal(mux->ntx_got, 3);
+	for (uint32_t i = 0; i < 3; i++) {
+		assert_int_equal(mux->tx_got[i].io_or_offset,
+				 DMA_IO + (100 + i) * 2048u);
+		assert_int_equal(mux->tx_got[i].flags, ENET_DESC_TX_ERROR);
+	}
+	assert_int_equal(drv->stats.tx_reset_errors, 3);
+	/* The controller works again. */
+	assert_true(fake_rx_frame(nic, 80, ENET_RXBD_L));
+	hw_event();
+	assert_int_equal(mux->nrx_got, 3);
+	assert_int_equal(mux->rx_got[2].io_or_offset, DMA_IO + 2 * 2048u);
+}
+
+/* ---- link ------------------------------------------------------------ */
+
+static void link_down_holds_tx_and_link_up_releases_it(void **unused)
+{
+	(void)unused;
+	nic->phy[MII_BMSR] &= (uint16_t)~BMSR_LSTATUS;
+	sdvf_sim_advance(sim, POLL_NS);
+	run();
+	assert_int_equal(drv->stats.link_up, 0);
+	assert_int_equal(drv->stats.speed_mbps, 0);
+	send_tx(0, 3, 64);
+	assert_int_equal(tx_bds_owned_by_mac(), 0);
+	assert_int_equal(nic->tdar_writes, 0);
+	assert_int_equal(mux->ntx_got, 0);
+	assert_int_equal(drv->stats.tx_held_link_down, 1);
+	nic->phy[MII_BMSR] |= BMSR_LSTATUS;
+	sdvf_sim_advance(sim, POLL_NS);
+	run();
+	assert_int_equal(drv->stats.link_up, 1);
+	assert_int_equal(drv->stats.link_changes, 3); /* up, down, up */
+	assert_int_equal(tx_bds_owned_by_mac(), 3);
+	assert_int_equal(nic->tdar_writes, 1);
+}
+
+static void link_at_gigabit_restarts_mac_with_speed_bit(void **unused)
+{
+	(void)unused;
+	nic->phy[MII_BMSR] |= BMSR_ESTATEN;
+	nic->phy[MII_CTRL1000] = CTRL1000_ADV_1000FULL;
+	nic->phy[MII_STAT1000] = STAT1000_LP_1000FULL;
+	provide_rx(0, 4);
+	sdvf_sim_advance(sim, POLL_NS);
+	run();
+	assert_int_equal(drv->stats.speed_mbps, 1000);
+	assert_int_equal(drv->stats.link_restarts, 1);
+	assert_int_equal(reg(nic, ENET_ECR),
+			 ENET_ECR_ETHEREN | ENET_ECR_DBSWP | ENET_ECR_SPEED);
+	assert_int_equal(rx_bds_owned_by_mac(), 4);
+}
+
+static void mdio_without_completion_counts_timeout(void **unused)
+{
+	(void)unused;
+	nic->mdio_silent = true;
+	sdvf_sim_advance(sim, POLL_NS);
+	run();
+	assert_int_equal(drv->stats.mdio_timeouts, 0);
+	sdvf_sim_advance(sim, POLL_NS);
+	run();
+	assert_int_equal(drv->stats.mdio_timeouts, 1);
+	assert_int_equal(drv->stats.link_up, 1); /* unknown is not down */
+}
+
+/* ---- stats ----------------------------------------------------------- */
+
+static void mib_counters_reach_stats_region(void **unused)
+{
+	(void)unused;
+	nic->regs[ENET_RMON_R_PACKETS / 4] = 7;
+	nic->regs[ENET_IEEE_R_CRC / 4] = 2;
+	nic->regs[ENET_RMON_T_OCTETS / 4] = 6000;
+	sdvf_sim_advance(sim, POLL_NS);
+	run();
+	struct enet_driver_stats *s = sdvf_sim_region(sim, "drv_stats", NULL);
+	assert_int_equal(s->magic, ENET_DRV_STATS_MAGIC);
+	assert_int_equal(atomic_load(&s->seq) % 2, 0);
+	assert_int_equal(s->mib_r_packets, 7);
+	assert_int_equal(s->mib_r_crc, 2);
+	assert_int_equal(s->mib_t_octets, 6000);
+	assert_int_equal(s->link_up, 1);
+}
+
+#define T(name) cmocka_unit_test_setup_teardown(name, boot_default, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(init_programs_every_register),
+		T(init_orders_reset_mib_config_then_enable),
+		cmocka_unit_test(init_keeps_hardware_mac_without_config),
+		cmocka_unit_test(init_refuses_without_dma_window),
+		T(rx_buffers_fill_ring_with_wrap_on_last),
+		T(rx_frames_delivered_in_order_across_ring_wrap),
+		T(rx_error_frames_counted_and_recycled),
+		T(rx_rejects_buffers_outside_dma_windows),
+		T(rx_full_ring_leaves_extra_buffers_in_queue),
+		T(tx_completions_return_in_submit_order),
+		T(tx_rejects_bad_length_and_address),
+		T(tx_full_ring_holds_frames_in_queue),
+		T(tx_batch_costs_one_tdar_and_one_doorbell),
+		T(rx_batch_costs_one_rdar_and_one_mux_signal),
+		T(eberr_resets_and_accounts_for_every_buffer),
+		T(link_down_holds_tx_and_link_up_releases_it),
+		T(link_at_gigabit_restarts_mac_with_speed_bit),
+		T(mdio_without_completion_counts_timeout),
+		T(mib_counters_reach_stats_region),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
