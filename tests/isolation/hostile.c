@@ -423,12 +423,72 @@ static const struct sdvf_component crasher = {
 	.notified = crasher_notified,
 };
 
+/* ---- log_flood and coalescer ------------------------------------------------
+ */
+
+/* 100 lines at once, then one more 200 ms later: shows the burst, the
+ * suppressed count and the refill of the runtime's log rate limit. */
+static int log_flood_init(void *state, struct sdvf_pd *pd)
+{
+	(void)state;
+	for (int i = 1; i <= 100; i++)
+		sdvf_log(pd, SDVF_LOG_INFO, "flood line %d", i);
+	sdvf_timer_set(pd, sdvf_now_ns(pd) + 200 * MS);
+	return 0;
+}
+
+static void log_flood_notified(void *state, struct sdvf_pd *pd,
+			       sdvf_channel_t ch)
+{
+	(void)state;
+	if (ch == SDVF_CHANNEL_TIMER)
+		sdvf_log(pd, SDVF_LOG_INFO, "after the flood");
+}
+
+static const struct sdvf_component log_flood = {
+	.name = "log_flood",
+	.summary = "test: logs 100 lines at once",
+	.role = SDVF_ROLE_CLIENT,
+	.state_size = 8,
+	.needs = no_needs,
+	.params = no_params,
+	.init = log_flood_init,
+	.notified = log_flood_notified,
+};
+
+static const struct sdvf_need coalescer_needs[] = {
+	{.name = "peer", .kind = SDVF_NEED_CHANNEL},
+	{0},
+};
+
+/* Five deferred notifications in one activation: the peer is signalled
+ * once, when init returns. */
+static int coalescer_init(void *state, struct sdvf_pd *pd)
+{
+	(void)state;
+	for (int i = 0; i < 5; i++)
+		sdvf_deferred_notify(pd, sdvf_channel(pd, "peer"));
+	return 0;
+}
+
+static const struct sdvf_component coalescer = {
+	.name = "coalescer",
+	.summary = "test: five deferred notifications in one activation",
+	.role = SDVF_ROLE_CLIENT,
+	.state_size = 8,
+	.needs = coalescer_needs,
+	.params = no_params,
+	.init = coalescer_init,
+	.notified = ignore_notified,
+};
+
 /* ---- main -------------------------------------------------------------------
  */
 
 static const struct sdvf_component *const hostile_components[] = {
 	&ticker,	 &ro_writer, &socket_caller,  &pattern_writer,
 	&mprotect_probe, &fd_probe,  &affinity_probe, &crasher,
+	&log_flood,	 &coalescer,
 };
 
 #define NHOSTILE (sizeof(hostile_components) / sizeof(*hostile_components))
