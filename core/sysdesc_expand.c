@@ -5,8 +5,10 @@
  * expander runs, the blob is reopened into a buffer with SYSDESC_EXPAND_ROOM
  * bytes free, so an expander adds nodes and properties with plain libfdt
  * calls.  Node offsets move as nodes are added, so expanders look nodes up
- * by path after every write.  An expander deletes and overwrites nothing:
- * it checks for conflicts first and writes only if there are none.
+ * by path after every write.  libfdt inserts a new node or property first
+ * in its parent: expanders write in reverse to read in natural order.  An
+ * expander deletes and overwrites nothing: it checks for conflicts first and
+ * writes only if there are none.
  *
  * Adding a subsystem: write `int xxx_expand(void *fdt, int node, const char
  * *where, FILE *err)` (see sysdesc_queue_pair.c for the model), declare it
@@ -139,7 +141,10 @@ int sysdesc_expand(struct sysdesc_ctx *c, void **fdt, size_t *size)
 		}
 		strcpy(names[n++], name);
 	}
-	for (int i = 0; i < n; i++) {
+	/* libfdt inserts new nodes and properties first in their parent, so
+	 * expanding the last subsystem first leaves generated entries in
+	 * subsystem order, ahead of hand-written ones. */
+	for (int i = n - 1; i >= 0; i--) {
 		if (make_room(c, fdt, size) < 0)
 			break;
 		expand_one(c, *fdt, names[i]);

@@ -196,8 +196,10 @@ static void exec_dtc(const char *src, const char *out, int errfd)
 		dup2(devnull, 0);
 		dup2(devnull, 1);
 	}
-	execlp("dtc", "dtc", "-I", "dts", "-O", "dtb", "-o", out, src,
-	       (char *)NULL);
+	/* The schema's root `name` is ours, not the IEEE 1275 one dtc checks.
+	 */
+	execlp("dtc", "dtc", "-I", "dts", "-O", "dtb", "-E",
+	       "no-name_properties", "-o", out, src, (char *)NULL);
 	fprintf(stderr, "cannot run dtc: %s (install device-tree-compiler)\n",
 		strerror(errno));
 	_exit(127);

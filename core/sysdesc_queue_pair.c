@@ -239,7 +239,8 @@ static int qp_write_shared(struct qp *q, void *fdt)
 			    round_page(SDVF_QUEUE_BYTES(q->capacity)),
 			    round_page(SDVF_QUEUE_BYTES(q->capacity))};
 	int rc = qp_node(fdt, "/", "regions");
-	for (int i = 0; i < 3 && rc >= 0; i++) {
+	/* Reverse: each insertion goes first (sysdesc_expand.c). */
+	for (int i = 2; i >= 0 && rc >= 0; i--) {
 		rc = qp_node(fdt, "/regions", q->region[i]);
 		if (rc >= 0)
 			rc = qp_set_u64(fdt, rc, "size", size[i]);
@@ -269,7 +270,7 @@ static int qp_write_pd(struct qp *q, void *fdt, int end)
 	int rc = 0;
 	/* Re-find each subnode after every write: adding moves offsets. */
 	snprintf(pd_path, sizeof(pd_path), "/pds/%s", q->pd[end]);
-	for (int i = 0; i < 3 && rc >= 0; i++) {
+	for (int i = 2; i >= 0 && rc >= 0; i--) {
 		/* The consumer only reads the data it is handed. */
 		const char *rights = (i == 0 && end == 1) ? "r" : "rw";
 		rc = qp_write_map(fdt, pd_path, q->local[i], q->region[i],
@@ -282,13 +283,13 @@ static int qp_write_pd(struct qp *q, void *fdt, int end)
 	if (rc >= 0)
 		rc = qp_node(fdt, pd_path, "config");
 	if (rc >= 0)
-		rc = qp_set_u64(fdt, rc, q->local[4], q->buffers);
+		rc = qp_set_u64(fdt, rc, q->local[5], q->capacity);
 	if (rc >= 0) {
 		snprintf(sub, sizeof(sub), "%s/config", pd_path);
 		rc = fdt_path_offset(fdt, sub);
 	}
 	if (rc >= 0)
-		rc = qp_set_u64(fdt, rc, q->local[5], q->capacity);
+		rc = qp_set_u64(fdt, rc, q->local[4], q->buffers);
 	return rc;
 }
 
