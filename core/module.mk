@@ -7,3 +7,9 @@ HOST_SRCS += core/sysdesc_load.c core/sysdesc_expand.c core/sysdesc_queue_pair.c
 HOST_SRCS += core/sim.c
 HOST_SRCS += core/hosted_launch.c core/hosted_pd.c core/hosted_seccomp.c
 HOST_SRCS += core/stats.c
+
+# The sdvf command (core/sdvf.c -> core/cli.c).
+PROGRAMS += $(BUILD)/sdvf
+$(BUILD)/sdvf: $(BUILD)/core/sdvf.o $(BUILD)/libsdvf.a
+	$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/libsdvf.a $(HOST_LIBS)
+-include $(BUILD)/core/sdvf.d
