@@ -41,7 +41,7 @@ TEST_SCRIPTS :=
 BENCHES :=
 PROGRAMS :=
 
-.PHONY: all deps test check-format format cross bench clean
+.PHONY: all deps test check-format format cross bench clean example
 all:
 
 include $(sort $(wildcard */module.mk */*/module.mk))
@@ -99,6 +99,15 @@ test: deps
 	BUILD=$(BUILD) tests/run.sh $(UNIT_TESTS) $(TEST_SCRIPTS)
 
 bench: deps all $(BENCHES)
+
+# The main job until the native clients and `make demo` exist: run the
+# example system (two PDs exchanging verified buffers over a queue pair)
+# for EXAMPLE_SECONDS and print its summary.
+EXAMPLE ?= examples/pingpong.dts
+EXAMPLE_SECONDS ?= 5
+example: deps
+	$(MAKE) $(BUILD)/sdvf
+	$(BUILD)/sdvf run $(EXAMPLE) --duration $(EXAMPLE_SECONDS)
 
 clean:
 	rm -rf build build-san build-cross
