@@ -8,7 +8,11 @@
  * to two different CPUs and busy-poll: no notifications, so the cost measured
  * is the ring's.  The consumer sums a field of every descriptor, and the sum
  * is checked, so neither side can skip work.  The table at the end gives the
- * median rate of each ring and the ratio sdvf/dpdk.
+ * median rate of each ring and the ratio sdvf/dpdk.  Each side also records
+ * its CPU time over its wall time; the table's `cpu` column is the median of
+ * the smaller of the two per run: far below 100% means other load on the
+ * machine preempted the run and the rates measure the scheduler as much as
+ * the rings.
  *
  * Environment (all optional):
  *   SDVF_BENCH_ELEMS     descriptors per run (default 20000000)
@@ -43,31 +47,12 @@
 #include <rte_ring.h>
 #include <rte_ring_elem.h>
 
-#include "core/queue.h"
+#include "bench_queue.h"
 
-#define BENCH_MAX_BATCH 32
-#define BENCH_MAX_RUNS 99
-#define BENCH_PAGE 4096
+const char *const ring_name[RING_KINDS] = {"sdvf", "dpdk"};
+const char *const mode_name[MODE_KINDS] = {"threads", "processes"};
+const uint32_t batch_sizes[BATCH_KINDS] = {1, BENCH_MAX_BATCH};
 
-enum ring_kind { RING_SDVF, RING_DPDK, RING_KINDS };
-enum run_mode { MODE_THREADS, MODE_PROCESSES, MODE_KINDS };
-
-static const char *const ring_name[RING_KINDS] = {"sdvf", "dpdk"};
-static const char *const mode_name[MODE_KINDS] = {"threads", "processes"};
-static const uint32_t batch_sizes[] = {1, BENCH_MAX_BATCH};
-#define BATCH_KINDS (sizeof(batch_sizes) / sizeof(batch_sizes[0]))
-
-struct bench_config {
-	uint64_t elems;
-	uint32_t runs;
-	uint32_t capacity;
-	int cpu[2]; /* producer, consumer */
-};
-
-/*
- * One run's meeting point, in a MAP_SHARED mapping so that it works for
- * threads and forked processes alike.  The ring follows on its own page.
- */
 struct bench_shared {
 	/* Each side adds 1 once pinned; both spin until it reads 2. */
 	_Alignas(SDVF_CACHELINE) _Atomic uint32_t ready;
@@ -76,6 +61,11 @@ struct bench_shared {
 	_Alignas(SDVF_CACHELINE) uint64_t elapsed_ns;
 	uint64_t sum;
 	uint64_t received;
+	/* Each side's wall and CPU time over its work, [0] producer,
+	 * [1] consumer: a side that got much less CPU than wall time was
+	 * preempted by other load, and the run says so. */
+	uint64_t side_wall_ns[2];
+	uint64_t side_cpu_ns[2];
 	/* Set by a side that could not pin itself or attach its ring. */
 	_Atomic uint32_t setup_failed;
 };
@@ -91,26 +81,21 @@ struct bench_side {
 	bool producer;
 };
 
-static uint64_t now_ns(void)
+static uint64_t clock_ns(clockid_t clock)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(clock, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* The producer numbers descriptors 0..n-1; the consumer sums the numbers. */
-static inline void desc_fill(struct sdvf_desc *d, uint64_t seq)
+static uint64_t now_ns(void)
 {
-	d->io_or_offset = seq;
-	d->len = 1514;
-	d->flags = 0;
-	d->reserved = 0;
+	return clock_ns(CLOCK_MONOTONIC);
 }
 
-static uint64_t expected_sum(uint64_t n)
+static uint64_t thread_cpu_ns(void)
 {
-	/* n(n-1)/2 without overflowing the product first. */
-	return n % 2 == 0 ? n / 2 * (n - 1) : (n - 1) / 2 * n;
+	return clock_ns(CLOCK_THREAD_CPUTIME_ID);
 }
 
 /* ---- sdvf queue ------------------------------------------------------- */
@@ -241,20 +226,23 @@ static void side_work(const struct bench_side *s, struct sdvf_queue *q)
 	struct bench_shared *sh = s->shared;
 	uint64_t n = s->cfg->elems;
 	struct rte_ring *r = s->ring_mem;
+	int who = s->producer ? 0 : 1;
+	uint64_t start = now_ns(), cpu_start = thread_cpu_ns();
 
 	if (s->producer) {
 		if (s->ring == RING_SDVF)
 			sdvf_produce(q, n, s->batch);
 		else
 			dpdk_produce(r, n, s->batch);
-		return;
+	} else {
+		sh->sum = s->ring == RING_SDVF ? sdvf_consume(q, n, s->batch)
+					       : dpdk_consume(r, n, s->batch);
+		sh->received = n;
 	}
-	uint64_t start = now_ns();
-	uint64_t sum = s->ring == RING_SDVF ? sdvf_consume(q, n, s->batch)
-					    : dpdk_consume(r, n, s->batch);
-	sh->elapsed_ns = now_ns() - start;
-	sh->sum = sum;
-	sh->received = n;
+	sh->side_wall_ns[who] = now_ns() - start;
+	sh->side_cpu_ns[who] = thread_cpu_ns() - cpu_start;
+	if (!s->producer)
+		sh->elapsed_ns = sh->side_wall_ns[who];
 }
 
 static void side_run(const struct bench_side *s)
@@ -287,8 +275,7 @@ static void *side_thread(void *arg)
 
 /* ---- one run ---------------------------------------------------------- */
 
-static bool ring_setup(enum ring_kind ring, void *mem, size_t bytes,
-		       uint32_t capacity)
+bool ring_setup(enum ring_kind ring, void *mem, size_t bytes, uint32_t capacity)
 {
 	if (ring == RING_SDVF) {
 		struct sdvf_queue owner;
@@ -355,12 +342,25 @@ static bool run_processes(struct bench_side side[2])
 	return child_ok(consumer) && ok;
 }
 
+/* The smaller of the two sides' CPU time / wall time. */
+static double least_cpu_share(const struct bench_shared *sh)
+{
+	double share[2];
+	for (int i = 0; i < 2; i++)
+		share[i] = sh->side_wall_ns[i] == 0
+				   ? 0
+				   : (double)sh->side_cpu_ns[i] /
+					     (double)sh->side_wall_ns[i];
+	return share[0] < share[1] ? share[0] : share[1];
+}
+
 /* Returns the rate in million descriptors per second, or a negative value
- * if the run failed (setup, or a wrong sum: a ring lost or reordered work). */
+ * if the run failed (setup, or a wrong sum: a ring lost or reordered work);
+ * *cpu_share is the least CPU share either side had. */
 static double run_once(const struct bench_config *cfg, enum run_mode mode,
 		       enum ring_kind ring, uint32_t batch,
 		       struct bench_shared *sh, void *ring_mem,
-		       size_t ring_bytes)
+		       size_t ring_bytes, double *cpu_share)
 {
 	memset(sh, 0, sizeof(*sh));
 	if (!ring_setup(ring, ring_mem, ring_bytes, cfg->capacity)) {
@@ -394,222 +394,28 @@ static double run_once(const struct bench_config *cfg, enum run_mode mode,
 			expected_sum(cfg->elems));
 		return -1;
 	}
+	*cpu_share = least_cpu_share(sh);
 	return (double)cfg->elems * 1e3 / (double)sh->elapsed_ns;
 }
 
-/* ---- instruction count (single thread, for callgrind) ------------------ */
-
-/*
- * Push and pop n descriptors on one thread, batch at a time.  noipa keeps
- * the symbol whole and uncloned so callgrind can toggle collection on it;
- * filling and summing cost the same for both rings.
- */
-__attribute__((noipa)) uint64_t
-ir_loop(enum ring_kind ring, struct sdvf_queue *tx, struct sdvf_queue *rx,
-	struct rte_ring *r, uint64_t n, uint32_t batch)
+static bool run_config(const struct bench_config *cfg, int m, size_t b,
+		       struct bench_results *res, struct bench_shared *sh,
+		       void *ring_mem, size_t ring_bytes)
 {
-	struct sdvf_desc in[BENCH_MAX_BATCH], out[BENCH_MAX_BATCH];
-	uint64_t sum = 0;
-
-	for (uint64_t i = 0; i + batch <= n; i += batch) {
-		uint32_t got;
-		for (uint32_t j = 0; j < batch; j++)
-			desc_fill(&in[j], i + j);
-		if (ring == RING_SDVF && batch == 1) {
-			sdvf_queue_push(tx, &in[0]);
-			sdvf_queue_publish(tx);
-			got = sdvf_queue_pop(rx, &out[0]) ? 1 : 0;
-			sdvf_queue_release(rx);
-		} else if (ring == RING_SDVF) {
-			sdvf_queue_push_burst(tx, in, batch);
-			got = sdvf_queue_pop_burst(rx, out, batch);
-		} else if (batch == 1) {
-			rte_ring_sp_enqueue_elem(r, &in[0], sizeof(in[0]));
-			got = rte_ring_sc_dequeue_elem(r, &out[0],
-						       sizeof(out[0])) == 0;
-		} else {
-			rte_ring_sp_enqueue_burst_elem(r, in, sizeof(in[0]),
-						       batch, NULL);
-			got = rte_ring_sc_dequeue_burst_elem(
-				r, out, sizeof(out[0]), batch, NULL);
-		}
-		for (uint32_t j = 0; j < got; j++)
-			sum += out[j].io_or_offset;
-	}
-	return sum;
-}
-
-static int ir_main(const char *ring_arg, const char *batch_arg, uint64_t n,
-		   uint32_t capacity, void *mem, size_t bytes)
-{
-	enum ring_kind ring = RING_KINDS;
-	for (int k = 0; k < RING_KINDS; k++)
-		if (strcmp(ring_arg, ring_name[k]) == 0)
-			ring = k;
-	uint32_t batch = (uint32_t)atoi(batch_arg);
-	if (ring == RING_KINDS || (batch != 1 && batch != BENCH_MAX_BATCH)) {
-		fprintf(stderr,
-			"bench_queue: --ir wants RING (sdvf|dpdk) and BATCH "
-			"(1|%d), got '%s' '%s'\n",
-			BENCH_MAX_BATCH, ring_arg, batch_arg);
-		return 2;
-	}
-	n -= n % batch;
-	/* One handle per side, as two PDs would have. */
-	struct sdvf_queue tx, rx;
-	if (!ring_setup(ring, mem, bytes, capacity) ||
-	    (ring == RING_SDVF &&
-	     (!sdvf_queue_attach(&tx, mem, bytes, capacity, false, 0) ||
-	      !sdvf_queue_attach(&rx, mem, bytes, capacity, false, 0)))) {
-		fprintf(stderr, "bench_queue: %s ring setup failed\n",
-			ring_name[ring]);
-		return 1;
-	}
-	uint64_t sum = ir_loop(ring, &tx, &rx, mem, n, batch);
-	if (sum != expected_sum(n)) {
-		fprintf(stderr, "bench_queue: %s lost work in --ir\n",
-			ring_name[ring]);
-		return 1;
-	}
-	printf("ir %s batch %u elems %" PRIu64 "\n", ring_name[ring], batch, n);
-	return 0;
-}
-
-/* ---- configuration ---------------------------------------------------- */
-
-/* Reads a positive integer from the environment, within [lo, hi]. */
-static bool env_u64(const char *name, uint64_t dflt, uint64_t lo, uint64_t hi,
-		    uint64_t *out)
-{
-	const char *s = getenv(name);
-	*out = dflt;
-	if (s == NULL || *s == '\0')
-		return true;
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (errno != 0 || *end != '\0' || *s == '-' || v < lo || v > hi) {
-		fprintf(stderr,
-			"bench_queue: %s='%s': want an integer in %" PRIu64
-			"..%" PRIu64 "\n",
-			name, s, lo, hi);
-		return false;
-	}
-	*out = v;
-	return true;
-}
-
-static bool pick_cpus(int cpu[2])
-{
-	cpu_set_t set;
-	int found = 0;
-	if (sched_getaffinity(0, sizeof(set), &set) != 0)
-		return false;
-	for (int c = 0; c < CPU_SETSIZE && found < 2; c++)
-		if (CPU_ISSET(c, &set))
-			cpu[found++] = c;
-	return found == 2;
-}
-
-static bool read_config(struct bench_config *cfg)
-{
-	uint64_t elems, runs, capacity;
-	if (!env_u64("SDVF_BENCH_ELEMS", 20000000, 1, UINT64_C(1) << 40,
-		     &elems) ||
-	    !env_u64("SDVF_BENCH_RUNS", 5, 1, BENCH_MAX_RUNS, &runs) ||
-	    !env_u64("SDVF_BENCH_CAPACITY", 1024, BENCH_MAX_BATCH, 1u << 20,
-		     &capacity))
-		return false;
-	if ((capacity & (capacity - 1)) != 0) {
-		fprintf(stderr,
-			"bench_queue: SDVF_BENCH_CAPACITY=%" PRIu64
-			": want a power of two\n",
-			capacity);
-		return false;
-	}
-	cfg->elems = elems;
-	cfg->runs = (uint32_t)runs;
-	cfg->capacity = (uint32_t)capacity;
-	if (!pick_cpus(cfg->cpu)) {
-		fprintf(stderr, "bench_queue: need two CPUs in the affinity "
-				"mask to pin producer and consumer apart\n");
-		return false;
-	}
-	return true;
-}
-
-/* ---- results ---------------------------------------------------------- */
-
-struct bench_results {
-	double rate[MODE_KINDS][BATCH_KINDS][RING_KINDS][BENCH_MAX_RUNS];
-};
-
-static int compare_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-/* Median, min and max of n rates (sorts a private copy). */
-static void summarise(const double *rates, uint32_t n, double *median,
-		      double *lo, double *hi)
-{
-	double sorted[BENCH_MAX_RUNS];
-	memcpy(sorted, rates, n * sizeof(sorted[0]));
-	qsort(sorted, n, sizeof(sorted[0]), compare_double);
-	*median =
-		n % 2 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-	*lo = sorted[0];
-	*hi = sorted[n - 1];
-}
-
-static void print_table(const struct bench_config *cfg,
-			const struct bench_results *res)
-{
-	printf("\nsdvf queue vs DPDK rte_ring (SPSC, 16-byte descriptors, "
-	       "%u slots, %" PRIu64 " per run, median of %u, cpus %d,%d)\n",
-	       cfg->capacity, cfg->elems, cfg->runs, cfg->cpu[0], cfg->cpu[1]);
-	printf("%-10s %5s  %-26s %-26s %9s\n", "mode", "batch",
-	       "sdvf Mdesc/s (min-max)", "dpdk Mdesc/s (min-max)", "sdvf/dpdk");
-	for (int m = 0; m < MODE_KINDS; m++) {
-		for (size_t b = 0; b < BATCH_KINDS; b++) {
-			double med[RING_KINDS], lo[RING_KINDS], hi[RING_KINDS];
-			char cell[RING_KINDS][40];
-			for (int k = 0; k < RING_KINDS; k++) {
-				summarise(res->rate[m][b][k], cfg->runs,
-					  &med[k], &lo[k], &hi[k]);
-				snprintf(cell[k], sizeof(cell[k]),
-					 "%7.2f (%.2f-%.2f)", med[k], lo[k],
-					 hi[k]);
-			}
-			printf("%-10s %5u  %-26s %-26s %8.2fx\n", mode_name[m],
-			       batch_sizes[b], cell[RING_SDVF], cell[RING_DPDK],
-			       med[RING_SDVF] / med[RING_DPDK]);
-		}
-	}
-}
-
-/* Every configuration, runs interleaved ring by ring. */
-static bool run_all(const struct bench_config *cfg, struct bench_results *res,
-		    struct bench_shared *sh, void *ring_mem, size_t ring_bytes)
-{
-	for (int m = 0; m < MODE_KINDS; m++) {
-		for (size_t b = 0; b < BATCH_KINDS; b++) {
-			for (uint32_t run = 0; run < cfg->runs; run++) {
-				for (int k = 0; k < RING_KINDS; k++) {
-					double r = run_once(
-						cfg, m, k, batch_sizes[b], sh,
-						ring_mem, ring_bytes);
-					if (r < 0)
-						return false;
-					res->rate[m][b][k][run] = r;
-					printf("%-10s batch %2u run %u %s "
-					       "%8.2f Mdesc/s\n",
-					       mode_name[m], batch_sizes[b],
-					       run + 1, ring_name[k], r);
-					fflush(stdout);
-				}
-			}
+	for (uint32_t run = 0; run < cfg->runs; run++) {
+		for (int k = 0; k < RING_KINDS; k++) {
+			double cpu;
+			double r = run_once(cfg, m, k, batch_sizes[b], sh,
+					    ring_mem, ring_bytes, &cpu);
+			if (r < 0)
+				return false;
+			res->rate[m][b][k][run] = r;
+			res->cpu_share[m][b][run * RING_KINDS + k] = cpu;
+			printf("%-10s batch %2u run %u %s %8.2f Mdesc/s "
+			       "cpu %3.0f%%\n",
+			       mode_name[m], batch_sizes[b], run + 1,
+			       ring_name[k], r, cpu * 100);
+			fflush(stdout);
 		}
 	}
 	return true;
@@ -657,8 +463,11 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	static struct bench_results res;
-	if (!run_all(&cfg, &res, sh, ring_mem, ring_bytes))
-		return 1;
+	for (int m = 0; m < MODE_KINDS; m++)
+		for (size_t b = 0; b < BATCH_KINDS; b++)
+			if (!run_config(&cfg, m, b, &res, sh, ring_mem,
+					ring_bytes))
+				return 1;
 	print_table(&cfg, &res);
 	return 0;
 }

@@ -8,18 +8,23 @@ BENCHES += bench-queue
 
 # Only rte_ring (and the EAL it links against) is needed: rte_ring_init on
 # plain memory works without EAL initialisation.  The DPDK cflags (which
-# include -march) apply to the whole file, so both rings get them.
+# include -march=corei7) apply to every bench object, so both rings are
+# compiled with them.
 BENCH_QUEUE_BIN := $(BUILD)/tests/bench/bench_queue
+BENCH_QUEUE_SRCS := tests/bench/bench_queue.c tests/bench/bench_queue_ir.c \
+	tests/bench/bench_queue_report.c
+BENCH_QUEUE_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(BENCH_QUEUE_SRCS))
 BENCH_QUEUE_CFLAGS := $(shell pkg-config --cflags libdpdk 2>/dev/null)
 BENCH_QUEUE_LIBS := -lrte_ring -lrte_eal -lpthread
 
-$(BENCH_QUEUE_BIN): tests/bench/bench_queue.c core/queue.h
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(BENCH_QUEUE_CFLAGS) -MMD -MP $< -o $@ \
-		$(LDFLAGS) $(BENCH_QUEUE_LIBS)
+# Target-specific: these objects (and only these) see the DPDK flags.
+$(BENCH_QUEUE_OBJS): CFLAGS += $(BENCH_QUEUE_CFLAGS)
+
+$(BENCH_QUEUE_BIN): $(BENCH_QUEUE_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(BENCH_QUEUE_LIBS)
 
 .PHONY: bench-queue
 bench-queue: $(BENCH_QUEUE_BIN)
 	$(BENCH_QUEUE_BIN)
 	tests/bench/bench_queue_ir.sh $(BENCH_QUEUE_BIN)
--include $(BENCH_QUEUE_BIN).d
+-include $(BENCH_QUEUE_OBJS:.o=.d)
