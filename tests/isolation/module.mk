@@ -10,3 +10,13 @@ $(HOSTILE): $(BUILD)/tests/isolation/hostile.o $(BUILD)/libsdvf.a
 -include $(BUILD)/tests/isolation/hostile.d
 
 TEST_SCRIPTS += $(sort $(wildcard tests/isolation/test_*.sh))
+
+# The stats file (core/stats.c), as a cmocka specification.
+STATS_FILE_TEST := $(BUILD)/tests/isolation/test_stats_file
+UNIT_TESTS += $(STATS_FILE_TEST)
+
+$(STATS_FILE_TEST): $(BUILD)/tests/isolation/test_stats_file.o \
+		$(BUILD)/libsdvf.a
+	$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/libsdvf.a $(HOST_LIBS) $(CMOCKA_LIBS)
+
+-include $(BUILD)/tests/isolation/test_stats_file.d
