@@ -3,8 +3,9 @@
  *
  * The launcher (this process) creates every region as a memfd and every
  * channel as an eventfd, then forks one child per PD.  A child maps exactly
- * its regions with exactly its rights (read-only through a read-only fd plus
- * F_SEAL_FUTURE_WRITE, so mprotect cannot upgrade it), keeps exactly its
+ * its regions with exactly its rights (read-only through a read-only fd, so
+ * mprotect cannot upgrade it; docs/runtime-hosted.md says why not
+ * F_SEAL_FUTURE_WRITE), keeps exactly its
  * eventfds, closes every other fd, pins itself to its core, applies the
  * seccomp filter if it is a client, calls init() and then runs an epoll loop
  * calling notified().  The launcher stays as the monitor: it reaps children,

@@ -461,8 +461,7 @@ int sdvf_hosted_run(const struct sdvf_system *sys,
 		if (started)
 			monitor_loop(m, &stop_set);
 		stop_all(m);
-		if (!m->opt->quiet)
-			print_summary(m);
+		print_summary(m); /* --quiet keeps errors and the summary */
 		status = started ? exit_status(m) : 1;
 	}
 	close_all(&m->launch);
