@@ -9,3 +9,6 @@ $(BUILD)/tests/integration/wire_probe: \
 		$(BUILD)/tests/integration/wire_probe.o $(WIRE_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^
 -include $(BUILD)/tests/integration/wire_probe.d
+
+# --- least privilege of every system description, from `sdvf dump` ---
+TEST_SCRIPTS += tests/integration/least_privilege.sh

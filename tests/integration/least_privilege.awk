@@ -1,0 +1,71 @@
+# Least-privilege checker over `sdvf dump` output (format:
+# docs/system-description.md, "Dump format").  Prints one line per
+# violation and exits 1 if there is any.  The rules, from the dump alone:
+#   - every map is a declared region need of the PD's component, with rights
+#     no wider than the need (r within r or rw; rw only within rw);
+#   - every channel end is a declared channel need;
+#   - every required need is granted;
+#   - a region mapped by two client PDs is mapped only by channel peers (a
+#     declared pipe); never by three or more clients;
+#   - every region is mapped by at least one PD.
+# Usage: awk -v src=NAME -f least_privilege.awk DUMP
+
+function field(key,    i) {
+	for (i = 3; i <= NF; i++)
+		if (index($i, key "=") == 1)
+			return substr($i, length(key) + 2)
+	return ""
+}
+function bad(msg) {
+	print src ": " msg
+	violations++
+}
+function within(have, limit) {
+	return have == limit || (have == "r" && limit == "rw")
+}
+
+$1 == "pd"         { role[$2] = field("role") }
+$1 == "pd-need" && $3 == "region"  { need_region[$2 SUBSEP $4] = field("rights")
+                                     if ($NF == "required") required[$2 SUBSEP "region" SUBSEP $4] = 1 }
+$1 == "pd-need" && $3 == "channel" { need_channel[$2 SUBSEP $4] = 1
+                                     if ($NF == "required") required[$2 SUBSEP "channel" SUBSEP $4] = 1 }
+$1 == "pd-map"     { maps[++nmaps] = $2 SUBSEP $3 SUBSEP field("region") SUBSEP field("rights")
+                     granted[$2 SUBSEP "region" SUBSEP $3] = 1 }
+$1 == "pd-channel" { ends[++nends] = $2 SUBSEP $3
+                     granted[$2 SUBSEP "channel" SUBSEP $3] = 1
+                     peers[$2 SUBSEP field("peer")] = 1 }
+$1 == "region"     { regions[++nregions] = $2 }
+$1 == "region-map" { pd = field("pd"); users[$2]++
+                     if (role[pd] == "client") clients[$2] = clients[$2] " " pd }
+
+END {
+	for (i = 1; i <= nmaps; i++) {
+		split(maps[i], m, SUBSEP)
+		key = m[1] SUBSEP m[2]
+		if (!(key in need_region))
+			bad("pd " m[1] " maps '" m[2] "' (region " m[3] "), which its component does not need")
+		else if (!within(m[4], need_region[key]))
+			bad("pd " m[1] " maps '" m[2] "' " m[4] ", above its need " need_region[key])
+	}
+	for (i = 1; i <= nends; i++) {
+		split(ends[i], e, SUBSEP)
+		if (!((e[1] SUBSEP e[2]) in need_channel))
+			bad("pd " e[1] " has channel end '" e[2] "', which its component does not need")
+	}
+	for (k in required)
+		if (!(k in granted)) {
+			split(k, r, SUBSEP)
+			bad("pd " r[1] " lacks required " r[2] " '" r[3] "'")
+		}
+	for (i = 1; i <= nregions; i++) {
+		name = regions[i]
+		if (!users[name])
+			bad("region " name " is mapped by no PD")
+		n = split(clients[name], c, " ")
+		if (n > 2)
+			bad("region " name " is shared by " n " client PDs:" clients[name])
+		else if (n == 2 && !((c[1] SUBSEP c[2]) in peers))
+			bad("region " name " is shared by client PDs " c[1] " and " c[2] ", which no channel joins")
+	}
+	exit violations > 0
+}
