@@ -15,7 +15,9 @@
  * sdvf_wait() runs other PDs' pending events from inside an activation: it
  * skips every event addressed to a PD that is in an activation (the waiter
  * and anyone below it on the stack), so no PD is ever re-entered.  Time does
- * not move and timers do not fire inside a wait.
+ * not move and timers do not fire inside a wait.  Events for a PD whose
+ * init() has not run yet (a PD earlier in the description waiting in its own
+ * init) also stay queued.
  *
  * Counters: sdvf_sim_notifications() counts notify and deferred_notify sends
  * (one per flushed deferred signal) on one end; irq acks are not
@@ -71,6 +73,7 @@ struct sim_pd {
 	bool timer_pending;
 	uint64_t timer_deadline;
 	int busy; /* > 0 while in init() or notified() */
+	bool initialized; /* events wait until init() has run */
 	struct sim_end_entry end[2 * SDVF_MAX_PD_CHANS];
 	int nend;
 	uint64_t activations;
@@ -142,7 +145,8 @@ static void event_enqueue(struct sdvf_sim *sim, int pd, sdvf_channel_t ch)
 static bool event_take_runnable(struct sdvf_sim *sim, struct sim_event *out)
 {
 	for (int i = 0; i < sim->nqueued; i++) {
-		if (sim->pds[sim->queue[i].pd].busy)
+		const struct sim_pd *p = &sim->pds[sim->queue[i].pd];
+		if (p->busy || !p->initialized)
 			continue;
 		*out = sim->queue[i];
 		memmove(&sim->queue[i], &sim->queue[i + 1],
@@ -473,6 +477,7 @@ int sdvf_sim_init(struct sdvf_sim *sim)
 		p->busy++;
 		int rc = comp->init(p->state, &p->pd);
 		end_activation(p);
+		p->initialized = true;
 		if (rc < 0) {
 			fprintf(stderr, "sim: %s: init failed (%d)\n",
 				p->pd.name, rc);

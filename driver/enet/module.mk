@@ -23,3 +23,12 @@ $(BUILD)/tests/unit/test_enet_driver: $(BUILD)/tests/unit/test_enet_driver.o \
 		$(BUILD)/libsdvf.a
 	$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/libsdvf.a $(HOST_LIBS) $(CMOCKA_LIBS)
 -include $(BUILD)/tests/unit/test_enet_driver.d
+
+# --- ENET model (host code: the hardware of hosted and sim systems) ---
+HOST_SRCS += driver/enet/enet_model.c driver/enet/enet_model_dma.c \
+	driver/enet/enet_model_phy.c
+UNIT_TESTS += $(BUILD)/tests/unit/test_enet_model
+$(BUILD)/tests/unit/test_enet_model: $(BUILD)/tests/unit/test_enet_model.o \
+		$(BUILD)/libsdvf.a
+	$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/libsdvf.a $(HOST_LIBS) $(CMOCKA_LIBS)
+-include $(BUILD)/tests/unit/test_enet_model.d

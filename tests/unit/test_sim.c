@@ -13,31 +13,6 @@
 #include "core/sim.h"
 #include "core/sysdesc.h"
 
-/* Until core/sysdesc.c provides the config accessors, these weak ones stand
- * in (the tests here use no configuration). */
-__attribute__((weak)) uint64_t
-sdvf_system_config_u64(const struct sdvf_system *s, int pd, const char *key)
-{
-	(void)s, (void)pd, (void)key;
-	return 0;
-}
-
-__attribute__((weak)) const char *
-sdvf_system_config_str(const struct sdvf_system *s, int pd, const char *key)
-{
-	(void)s, (void)pd, (void)key;
-	return NULL;
-}
-
-__attribute__((weak)) const uint8_t *
-sdvf_system_config_bytes(const struct sdvf_system *s, int pd, const char *key,
-			 size_t *len)
-{
-	(void)s, (void)pd, (void)key;
-	*len = 0;
-	return NULL;
-}
-
 /* ---- a scriptable test component ------------------------------------- */
 
 #define LOG_MAX 64
