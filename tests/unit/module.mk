@@ -13,6 +13,7 @@ UNIT_CMOCKA := \
 	test_sim \
 	test_ownership \
 	test_sysdesc \
+	test_sysdesc_cli \
 	stress_queue
 
 UNIT_CMOCKA_BINS := $(addprefix $(BUILD)/tests/unit/,$(UNIT_CMOCKA))
