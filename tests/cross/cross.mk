@@ -25,15 +25,22 @@ CROSS_FREE_CFLAGS := -std=c11 -ffreestanding -nostdlib -Wall -Wextra -Werror \
 	-O2 -I. -fno-stack-protector
 CROSS_FREE_ARCHS := aarch64 x86_64
 
-cross_free_cc_aarch64 := $(CROSS_PREFIX)gcc -mno-outline-atomics
+# -nostdinc with only the compiler's own headers on the path: the
+# freestanding ones (stdint.h, stddef.h, stdatomic.h, ...) exist, libc's
+# (string.h, stdio.h, ...) do not, so a component cannot even include them.
+cross_nostdinc = -nostdinc -isystem $(shell $(1) -print-file-name=include)
+
+cross_free_cc_aarch64 := $(CROSS_PREFIX)gcc -mno-outline-atomics \
+	$(call cross_nostdinc,$(CROSS_PREFIX)gcc)
 cross_free_ld_aarch64 := $(CROSS_PREFIX)ld
 cross_free_nm_aarch64 := $(CROSS_PREFIX)nm
-cross_free_cc_x86_64 := gcc -m64
+cross_free_cc_x86_64 := gcc -m64 $(call cross_nostdinc,gcc)
 cross_free_ld_x86_64 := ld
 cross_free_nm_x86_64 := nm
 
 define cross_free_rules
-$(CROSS_BUILD)/free-$(1)/%.o: %.c
+# Objects depend on this file too: it holds their flags.
+$(CROSS_BUILD)/free-$(1)/%.o: %.c tests/cross/cross.mk
 	@mkdir -p $$(dir $$@)
 	$$(cross_free_cc_$(1)) $$(CROSS_FREE_CFLAGS) \
 		$$(if $$(filter core/freestanding.c,$$<),-fno-tree-loop-distribute-patterns) \

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The cross checks of `make test` (docs/cross.md):
-#  1. the undefined-symbol check rejects an object that needs libc (so its
-#     "no undefined symbols" below means something), and the helper
-#     scripts reject bad arguments;
+#  1. the freestanding rule refuses a libc header and the undefined-symbol
+#     check refuses a call to malloc (so their "ok" below means something),
+#     and the helper scripts reject bad arguments;
 #  2. `make cross`: freestanding components for aarch64 and x86_64, hosted
 #     binaries for aarch64;
 #  3. every cross-built unit test under qemu-aarch64-static (binfmt_misc is
@@ -29,15 +29,28 @@ fail() {
 	failures=$((failures + 1))
 }
 
-check_detects_undefined_symbols() {
-	local tmp
+# The freestanding rule itself (tests/cross/cross.mk) must refuse the two
+# ways a component can lean on an OS: including a libc header, and calling a
+# function nobody in the image defines.  Fixtures go through the same rule
+# as the components, so these checks fail if the rule loses its teeth.
+check_freestanding_rule_rejects_os_use() {
+	local free=build-cross/free-aarch64/tests/cross/fixtures tmp
 	tmp=$(mktemp -d /tmp/sdvf-cross.XXXXXX)
-	printf '%s\n' '#include <stddef.h>' 'void *malloc(size_t n);' \
-		'void *needs_libc(void) { return malloc(16); }' >"$tmp/bad.c"
-	aarch64-linux-gnu-gcc -std=c11 -ffreestanding -O2 -c "$tmp/bad.c" \
-		-o "$tmp/bad.o"
-	if tests/cross/check-undefined.sh aarch64-linux-gnu-nm "$tmp/bad.o" \
-		>"$tmp/out" 2>&1; then
+	if make --no-print-directory -f tests/cross/cross.mk \
+		"$free/includes_stdio.o" >"$tmp/out" 2>&1; then
+		fail "freestanding rule compiled a file that includes <stdio.h>"
+	elif ! grep -q 'stdio.h: No such file' "$tmp/out"; then
+		fail "freestanding rule failed on <stdio.h> for another reason:" \
+			"$(cat "$tmp/out")"
+	else
+		echo "cross: ok: freestanding rule refuses <stdio.h>"
+	fi
+	if ! make --no-print-directory -f tests/cross/cross.mk \
+		"$free/needs_malloc.o" >"$tmp/out" 2>&1; then
+		fail "freestanding rule could not build needs_malloc.c:" \
+			"$(cat "$tmp/out")"
+	elif tests/cross/check-undefined.sh aarch64-linux-gnu-nm \
+		"$free/needs_malloc.o" >"$tmp/out" 2>&1; then
 		fail "check-undefined.sh accepted an object calling malloc"
 	elif ! grep -qx '  malloc' "$tmp/out"; then
 		fail "check-undefined.sh did not name malloc:" "$(cat "$tmp/out")"
@@ -121,7 +134,7 @@ check_examples() {
 	done
 }
 
-check_detects_undefined_symbols
+check_freestanding_rule_rejects_os_use
 check_script_usage
 if ! make --no-print-directory -j"$(nproc)" cross; then
 	fail "make cross"
