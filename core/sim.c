@@ -72,7 +72,7 @@ struct sim_pd {
 	bool timer_armed;
 	bool timer_pending;
 	uint64_t timer_deadline;
-	int busy; /* > 0 while in init() or notified() */
+	int busy;	  /* > 0 while in init() or notified() */
 	bool initialized; /* events wait until init() has run */
 	struct sim_end_entry end[2 * SDVF_MAX_PD_CHANS];
 	int nend;
@@ -107,6 +107,7 @@ struct sdvf_sim {
 	struct sim_watch watches[SIM_WATCH_MAX];
 	int nwatches;
 	uint64_t now;
+	bool quiet; /* SDVF_SIM_QUIET set: component logs are not printed */
 };
 
 static struct sim_pd *sim_pd_of(struct sdvf_pd *pd)
@@ -328,6 +329,8 @@ static void op_vlog(struct sdvf_pd *pd, enum sdvf_log_level level,
 		return;
 	}
 	p->log_lines++;
+	if (p->sim->quiet)
+		return; /* counted, not printed (fuzz replays) */
 	unsigned l = (unsigned)level < 3 ? (unsigned)level : 0;
 	fprintf(stderr, "%s: %s: ", pd->name, level_names[l]);
 	vfprintf(stderr, fmt, ap);
@@ -437,6 +440,7 @@ struct sdvf_sim *sdvf_sim_create(const struct sdvf_system *sys)
 	if (!sim)
 		return NULL;
 	sim->sys = sys;
+	sim->quiet = getenv("SDVF_SIM_QUIET") != NULL;
 	for (int r = 0; r < sys->nregions; r++) {
 		size_t size = (sys->regions[r].size + 4095) & ~(size_t)4095;
 		if (size == 0)

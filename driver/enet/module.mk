@@ -32,3 +32,24 @@ $(BUILD)/tests/unit/test_enet_model: $(BUILD)/tests/unit/test_enet_model.o \
 		$(BUILD)/libsdvf.a
 	$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/libsdvf.a $(HOST_LIBS) $(CMOCKA_LIBS)
 -include $(BUILD)/tests/unit/test_enet_model.d
+
+# ENET model fuzzing: a deterministic replay (ASan + UBSan, in `make test`)
+# and a libFuzzer build (`make fuzz-enet-model`, clang).  Both link only the
+# model and what it needs, compiled with the sanitizers.
+FUZZ_ENET_SRCS := tests/fuzz/fuzz_enet_model.c driver/enet/enet_model.c \
+	driver/enet/enet_model_dma.c driver/enet/enet_model_phy.c core/sim.c \
+	$(wildcard core/sysdesc_*.c) $(WIRE_SRCS)
+FUZZ_SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+UNIT_TESTS += $(BUILD)/tests/fuzz/fuzz_enet_model
+$(BUILD)/tests/fuzz/fuzz_enet_model: $(FUZZ_ENET_SRCS) $(wildcard core/*.h driver/enet/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) -O1 $(FUZZ_SANFLAGS) $(FUZZ_ENET_SRCS) -o $@ -lfdt
+
+.PHONY: fuzz-enet-model
+fuzz-enet-model: $(BUILD)/tests/fuzz/fuzz_enet_model_libfuzzer
+	$< -max_total_time=$${SDVF_FUZZ_SECONDS:-60} -max_len=4096
+$(BUILD)/tests/fuzz/fuzz_enet_model_libfuzzer: $(FUZZ_ENET_SRCS) $(wildcard core/*.h driver/enet/*.h)
+	@mkdir -p $(dir $@)
+	clang $(CFLAGS_BASE) -O1 -DSDVF_LIBFUZZER -fsanitize=fuzzer,address,undefined \
+		$(FUZZ_ENET_SRCS) -o $@ -lfdt

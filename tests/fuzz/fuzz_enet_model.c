@@ -1,0 +1,422 @@
+/*
+ * Fuzz the ENET model (driver/enet/enet_model.h) as a hostile driver would:
+ * random register writes at any offset, corrupt buffer descriptors, forged
+ * posted-ring indices, frames of any length from the wire, acks at any
+ * time.  Built with ASan + UBSan; a crash, an out-of-bounds access or a
+ * broken invariant is a failure.
+ *
+ * Two entry points over one input format:
+ *   - libFuzzer (clang -fsanitize=fuzzer -DSDVF_LIBFUZZER): `make fuzz`
+ *   - a deterministic replay (default): SDVF_FUZZ_ITERS inputs (default
+ *     1000) of pseudo-random bytes from SDVF_FUZZ_SEED (default 1); part of
+ *     `make test`, bounded in time by the iteration count.
+ *
+ * Invariants checked after every operation:
+ *   - the register page equals what a fresh read through the accessor says
+ *     (the model keeps the page current);
+ *   - when the posted ring was left honest, the model has drained it;
+ *   - RDAR and TDAR read either 0 or exactly their active bit.
+ */
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/sim.h"
+#include "core/sysdesc.h"
+#include "driver/enet/enet_mmio.h"
+#include "driver/enet/enet_model.h"
+#include "driver/enet/enet_regs.h"
+#include "driver/enet/wire.h"
+
+#define RINGS_IO 0x40000000u
+#define BUFS_IO 0x10000000u
+#define BUFS_SIZE 0x10000u
+
+struct fuzz_host {
+	struct sdvf_pd *pd;
+	struct enet_mmio mmio;
+	uint8_t *rings;
+	sdvf_channel_t ch_irq;
+	uint64_t irqs;
+};
+
+static int host_init(void *state, struct sdvf_pd *pd)
+{
+	struct fuzz_host *h = state;
+	h->pd = pd;
+	h->mmio = (struct enet_mmio){
+		.regs = sdvf_region(pd, "enet_regs")->base,
+		.posted = sdvf_region(pd, "enet_mmio")->base,
+		.pd = pd,
+		.doorbell = sdvf_channel(pd, "mmio"),
+	};
+	h->rings = sdvf_region(pd, "enet_rings")->base;
+	h->ch_irq = sdvf_channel(pd, "irq");
+	return 0;
+}
+
+static void host_notified(void *state, struct sdvf_pd *pd, sdvf_channel_t ch)
+{
+	struct fuzz_host *h = state;
+	(void)pd;
+	if (ch == h->ch_irq)
+		h->irqs++; /* never acked here: the input decides */
+}
+
+static const struct sdvf_need host_needs[] = {
+	{"enet_regs", SDVF_NEED_REGION, SDVF_R, false},
+	{"enet_mmio", SDVF_NEED_REGION, SDVF_RW, false},
+	{"enet_rings", SDVF_NEED_REGION, SDVF_RW, false},
+	{"irq", SDVF_NEED_CHANNEL, 0, false},
+	{"mmio", SDVF_NEED_CHANNEL, 0, false},
+	{0},
+};
+static const struct sdvf_param no_params[] = {{0}};
+
+static const struct sdvf_component host_component = {
+	.name = "fuzz_host",
+	.role = SDVF_ROLE_DRIVER,
+	.state_size = sizeof(struct fuzz_host),
+	.needs = host_needs,
+	.params = no_params,
+	.init = host_init,
+	.notified = host_notified,
+};
+
+static const struct sdvf_component *const table[] = {&enet_model_component,
+						     &host_component, NULL};
+
+/* This binary links the model and what it needs (sim, loader, wire), not
+ * core/components.c with every built-in, so the loader's lookup is here. */
+const struct sdvf_component *
+sdvf_component_find(const struct sdvf_component *const *t, const char *name)
+{
+	for (; *t; t++) {
+		if (strcmp((*t)->name, name) == 0)
+			return *t;
+	}
+	return NULL;
+}
+
+static const char dts[] =
+	"/dts-v1/;\n/ {\ncompatible = \"sdvf,system\";\npds {\n"
+	"nic { component = \"enet_model\";\n"
+	"  maps { enet_regs = \"regs\", \"rw\"; enet_mmio = \"posted\", "
+	"\"rw\"; enet_rings = \"rings\", \"rw\"; dma0 = \"bufs\", \"rw\"; };\n"
+	"  channels { irq = \"irq\"; mmio = \"mmio\"; };\n"
+	"  config { wire = \"mem\"; mem_depth = <16>; }; };\n"
+	"host { component = \"fuzz_host\";\n"
+	"  maps { enet_regs = \"regs\", \"r\"; enet_mmio = \"posted\", "
+	"\"rw\"; enet_rings = \"rings\", \"rw\"; };\n"
+	"  channels { irq = \"irq\"; mmio = \"mmio\"; }; };\n"
+	"};\nregions {\n"
+	"regs { size = <0x1000>; }; posted { size = <0x1000>; };\n"
+	"rings { size = <0x1000>; io-address = <0x40000000>; };\n"
+	"bufs { size = <0x10000>; io-address = <0x10000000>; };\n"
+	"};\nchannels {\n"
+	"irq { ends = \"nic\", \"host\"; }; mmio { ends = \"host\", \"nic\"; "
+	"};\n};\n};\n";
+
+/* Offsets worth hitting often; the rest of the time any 32-bit value. */
+static const uint32_t interesting[] = {
+	ENET_EIR,  ENET_EIMR, ENET_RDAR, ENET_TDAR, ENET_ECR,  ENET_MMFR,
+	ENET_MSCR, ENET_MIBC, ENET_RCR,	 ENET_TCR,  ENET_PALR, ENET_PAUR,
+	ENET_RDSR, ENET_TDSR, ENET_MRBR, ENET_FTRL, ENET_RACC, ENET_GAUR,
+};
+#define NINTERESTING (sizeof(interesting) / sizeof(interesting[0]))
+
+/* Values worth hitting often for the offsets above. */
+static const uint32_t interesting_values[] = {
+	0,
+	ENET_ECR_ETHEREN | ENET_ECR_DBSWP,
+	ENET_ECR_RESET,
+	ENET_RDAR_ACTIVE,
+	RINGS_IO,
+	RINGS_IO + 0x800,
+	0xffffffffu,
+	2048,
+	16,
+	(1518u << ENET_RCR_MAX_FL_SHIFT) | ENET_RCR_MII_MODE | ENET_RCR_PROM,
+	5u << ENET_MSCR_MII_SPEED_SHIFT,
+	ENET_MMFR_ST | ENET_MMFR_OP_READ | ENET_MMFR_TA,
+};
+#define NVALUES (sizeof(interesting_values) / sizeof(interesting_values[0]))
+
+struct input {
+	const uint8_t *p;
+	size_t left;
+};
+
+static uint32_t take(struct input *in, int bytes)
+{
+	uint32_t v = 0;
+	for (int i = 0; i < bytes; i++) {
+		v = v << 8;
+		if (in->left) {
+			v |= *in->p++;
+			in->left--;
+		}
+	}
+	return v;
+}
+
+struct fuzz_run {
+	struct sdvf_system sys;
+	struct sdvf_sim *sim;
+	struct fuzz_host *host;
+	void *nic;
+	struct wire *wire;
+};
+
+static void op_register_write(struct fuzz_run *r, struct input *in)
+{
+	uint32_t sel = take(in, 1);
+	uint32_t off =
+		(sel & 0x80) ? interesting[sel % NINTERESTING] : take(in, 2);
+	uint32_t vsel = take(in, 1);
+	uint32_t value = (vsel & 0x80) ? interesting_values[vsel % NVALUES]
+				       : take(in, 4);
+	enet_writel(&r->host->mmio, off, value);
+	if (take(in, 1) & 1)
+		enet_mmio_flush(&r->host->mmio);
+}
+
+static void op_corrupt_bd(struct fuzz_run *r, struct input *in)
+{
+	uint32_t slot = take(in, 1) % (4096 / 8);
+	struct enet_bd bd = {
+		.len = (uint16_t)take(in, 2),
+		.stat = (uint16_t)take(in, 2),
+		.addr = (take(in, 1) & 1) ? BUFS_IO + take(in, 2) : take(in, 4),
+	};
+	memcpy(r->host->rings + slot * 8, &bd, sizeof(bd));
+}
+
+static void op_inject_frame(struct fuzz_run *r, struct input *in)
+{
+	static uint8_t frame[WIRE_MAX_FRAME];
+	size_t len = take(in, 2) % 3100;
+	uint8_t seed = (uint8_t)take(in, 1);
+	for (size_t i = 0; i < len; i++)
+		frame[i] = (uint8_t)(seed * 31 + i);
+	if (len)
+		wire_mem_inject(r->wire, frame, len);
+}
+
+/* A forged tail; afterwards the host adopts it as an honest driver's
+ * shadow would be, so register writes can go on. */
+static void op_forge_posted_tail(struct fuzz_run *r, struct input *in)
+{
+	uint32_t tail = take(in, 4);
+	if (take(in, 1) & 1)
+		tail = r->host->mmio.tail + (take(in, 2) % 300);
+	atomic_store(&r->host->mmio.posted->tail, tail);
+	sdvf_sim_inject(r->sim, "nic", "mmio");
+	sdvf_sim_run(r->sim, 1000);
+	r->host->mmio.tail = r->host->mmio.flushed = tail;
+}
+
+#define RX_BDS 16
+#define TX_RING_OFF 0x800u
+#define FUZZ_BUF 2048u
+
+static void rx_bd_arm(struct fuzz_run *r, uint32_t slot)
+{
+	struct enet_bd bd = {
+		.addr = BUFS_IO + slot * FUZZ_BUF,
+		.stat = (uint16_t)(ENET_RXBD_E |
+				   (slot == RX_BDS - 1 ? ENET_RXBD_W : 0)),
+	};
+	memcpy(r->host->rings + slot * 8, &bd, sizeof(bd));
+}
+
+/* A well-formed TX frame in slot `slot` of a 16-BD TX ring, then TDAR. */
+static void op_tx_frame(struct fuzz_run *r, struct input *in)
+{
+	uint32_t slot = take(in, 1) % 16;
+	struct enet_bd bd = {
+		.addr = BUFS_IO + (16 + slot) * FUZZ_BUF,
+		.len = (uint16_t)(take(in, 2) % FUZZ_BUF),
+		.stat = (uint16_t)(ENET_TXBD_R | ENET_TXBD_TC |
+				   ((take(in, 1) & 3) ? ENET_TXBD_L : 0) |
+				   (slot == 15 ? ENET_TXBD_W : 0)),
+	};
+	memcpy(r->host->rings + TX_RING_OFF + slot * 8, &bd, sizeof(bd));
+	enet_writel(&r->host->mmio, ENET_TDAR, ENET_TDAR_ACTIVE);
+	enet_mmio_flush(&r->host->mmio);
+}
+
+/* Bring the MAC up as a driver would, so inputs start from a working
+ * state and perturb it. */
+static void bring_up(struct fuzz_run *r)
+{
+	static const struct enet_mmio_write seq[] = {
+		{ENET_ECR, ENET_ECR_RESET},
+		{ENET_MSCR, 5u << ENET_MSCR_MII_SPEED_SHIFT},
+		{ENET_RCR, (1518u << ENET_RCR_MAX_FL_SHIFT) |
+				   ENET_RCR_MII_MODE | ENET_RCR_PROM},
+		{ENET_MRBR, FUZZ_BUF},
+		{ENET_RDSR, RINGS_IO},
+		{ENET_TDSR, RINGS_IO + TX_RING_OFF},
+		{ENET_MIBC, 0},
+		{ENET_EIMR, 0xffffffffu},
+		{ENET_ECR, ENET_ECR_ETHEREN | ENET_ECR_DBSWP},
+		{ENET_RDAR, ENET_RDAR_ACTIVE},
+	};
+	for (uint32_t i = 0; i < RX_BDS; i++)
+		rx_bd_arm(r, i);
+	for (size_t i = 0; i < sizeof(seq) / sizeof(seq[0]); i++)
+		enet_writel(&r->host->mmio, seq[i].offset, seq[i].value);
+	enet_mmio_flush(&r->host->mmio);
+	sdvf_sim_run(r->sim, 1000);
+}
+
+static void check_invariants(struct fuzz_run *r)
+{
+	const volatile uint32_t *page = r->host->mmio.regs;
+	uint32_t rdar = page[ENET_RDAR / 4], tdar = page[ENET_TDAR / 4];
+	if ((rdar != 0 && rdar != ENET_RDAR_ACTIVE) ||
+	    (tdar != 0 && tdar != ENET_TDAR_ACTIVE)) {
+		fprintf(stderr, "fuzz: RDAR %#x / TDAR %#x not 0 or active\n",
+			rdar, tdar);
+		abort();
+	}
+	if (atomic_load(&r->host->mmio.posted->head) != r->host->mmio.tail &&
+	    r->host->mmio.flushed == r->host->mmio.tail) {
+		fprintf(stderr, "fuzz: model left flushed writes undrained\n");
+		abort();
+	}
+}
+
+static void run_ops(struct fuzz_run *r, struct input *in)
+{
+	uint8_t drain[WIRE_MAX_FRAME];
+	while (in->left) {
+		switch (take(in, 1) % 11) {
+		case 0:
+		case 1:
+		case 2:
+			op_register_write(r, in);
+			break;
+		case 3:
+			op_corrupt_bd(r, in);
+			break;
+		case 4:
+			op_inject_frame(r, in);
+			break;
+		case 5:
+			sdvf_sim_inject(r->sim, "nic", "irq"); /* an ack */
+			break;
+		case 6:
+			enet_model_set_link(r->nic, take(in, 1) & 1);
+			sdvf_sim_advance(r->sim, take(in, 2));
+			break;
+		case 7:
+			if ((take(in, 1) & 0x1f) == 0)
+				op_forge_posted_tail(r, in);
+			else
+				while (wire_mem_take(r->wire, drain,
+						     sizeof(drain)) > 0)
+					;
+			break;
+		case 8:
+		case 9:
+			op_tx_frame(r, in);
+			break;
+		case 10:
+			rx_bd_arm(r, take(in, 1) % RX_BDS);
+			enet_writel(&r->host->mmio, ENET_RDAR, 0);
+			enet_mmio_flush(&r->host->mmio);
+			break;
+		}
+		sdvf_sim_run(r->sim, 1000);
+		check_invariants(r);
+	}
+}
+
+/* Totals over every input, to show how deep the inputs reach. */
+static struct enet_model_stats totals;
+
+static void add_totals(const struct enet_model_stats *s)
+{
+	totals.mmio_writes += s->mmio_writes;
+	totals.mmio_unknown += s->mmio_unknown;
+	totals.mmio_bad_index += s->mmio_bad_index;
+	totals.eberr += s->eberr;
+	totals.rx_frames += s->rx_frames;
+	totals.tx_frames += s->tx_frames;
+	totals.tx_babbling += s->tx_babbling;
+	totals.mdio_reads += s->mdio_reads;
+	totals.irq_raised += s->irq_raised;
+}
+
+static void fuzz_one(const uint8_t *data, size_t size)
+{
+	static struct fuzz_run r;
+	static bool loaded; /* one description for every input */
+	if (!loaded && sdvf_system_load_dts(&r.sys, "fuzz_enet_model", dts,
+					    table, stderr) != 0)
+		abort();
+	loaded = true;
+	r.sim = sdvf_sim_create(&r.sys);
+	if (!r.sim || sdvf_sim_init(r.sim) != 0)
+		abort();
+	r.host = sdvf_sim_state(r.sim, "host");
+	r.nic = sdvf_sim_state(r.sim, "nic");
+	r.wire = enet_model_wire(r.nic);
+	bring_up(&r);
+	struct input in = {data, size};
+	run_ops(&r, &in);
+	add_totals(enet_model_stats(r.nic));
+	wire_close(r.wire);
+	sdvf_sim_destroy(r.sim);
+}
+
+#ifdef SDVF_LIBFUZZER
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	fuzz_one(data, size);
+	return 0;
+}
+#else
+static uint64_t env_u64(const char *name, uint64_t dflt)
+{
+	const char *v = getenv(name);
+	return v && *v ? strtoull(v, NULL, 0) : dflt;
+}
+
+int main(void)
+{
+	uint64_t iters = env_u64("SDVF_FUZZ_ITERS", 1000);
+	uint64_t x = env_u64("SDVF_FUZZ_SEED", 1) | 1;
+	setenv("SDVF_SIM_QUIET", "1", 0); /* EBERR & co. would flood stderr */
+	static uint8_t input[4096];
+	for (uint64_t i = 0; i < iters; i++) {
+		size_t len = 64 + (size_t)(x % (sizeof(input) - 64));
+		for (size_t k = 0; k < len; k++) {
+			x ^= x << 13; /* xorshift64 */
+			x ^= x >> 7;
+			x ^= x << 17;
+			input[k] = (uint8_t)(x >> 24);
+		}
+		fuzz_one(input, len);
+	}
+	printf("fuzz_enet_model: %llu inputs replayed, no failure; reached: "
+	       "%llu writes (%llu unknown), %llu bad ring indices, %llu "
+	       "EBERR, %llu RX and %llu TX frames, %llu babbling, %llu MDIO "
+	       "reads, %llu IRQs\n",
+	       (unsigned long long)iters,
+	       (unsigned long long)totals.mmio_writes,
+	       (unsigned long long)totals.mmio_unknown,
+	       (unsigned long long)totals.mmio_bad_index,
+	       (unsigned long long)totals.eberr,
+	       (unsigned long long)totals.rx_frames,
+	       (unsigned long long)totals.tx_frames,
+	       (unsigned long long)totals.tx_babbling,
+	       (unsigned long long)totals.mdio_reads,
+	       (unsigned long long)totals.irq_raised);
+	return 0;
+}
+#endif
