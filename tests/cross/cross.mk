@@ -8,7 +8,6 @@ include Makefile
 
 CROSS_BUILD := build-cross
 CROSS_PREFIX := aarch64-linux-gnu-
-CROSS_ARCH := arm64
 CROSS_TRIPLET := aarch64-linux-gnu
 
 # ---- 1. freestanding components ------------------------------------------

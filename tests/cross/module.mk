@@ -26,7 +26,8 @@ CROSS_SYSROOT_STAMP := build-cross/sysroot/.stamp-$(shell echo \
 
 .PHONY: deps-cross
 deps-cross: deps $(CROSS_SYSROOT_STAMP)
-$(CROSS_SYSROOT_STAMP):
+# After `deps` (order only): two apt-gets at once would fight over apt's locks.
+$(CROSS_SYSROOT_STAMP): | deps
 	tests/cross/make-sysroot.sh build-cross/sysroot arm64 \
 		$(CROSS_SYSROOT_PKGS)
 	@touch $@
