@@ -57,11 +57,20 @@ struct sdvf_desc {
 };
 _Static_assert(sizeof(struct sdvf_desc) == 16, "descriptor is 16 bytes");
 
+/*
+ * Each group of fields written by one side has a line to itself, and an
+ * unused line follows it: adjacent-line prefetchers fetch lines in 128-byte
+ * pairs, and a producer line paired with a consumer line would bounce
+ * between the cores as if the two shared one line.
+ */
 struct sdvf_queue_shared {
 	_Alignas(SDVF_CACHELINE) _Atomic uint32_t tail;
+	_Alignas(SDVF_CACHELINE) uint8_t unused_after_tail[SDVF_CACHELINE];
 	_Alignas(SDVF_CACHELINE) _Atomic uint32_t head;
+	_Alignas(SDVF_CACHELINE) uint8_t unused_after_head[SDVF_CACHELINE];
 	_Alignas(SDVF_CACHELINE) _Atomic uint32_t consumer_signalled;
 	_Atomic uint32_t producer_signalled;
+	_Alignas(SDVF_CACHELINE) uint8_t unused_after_signals[SDVF_CACHELINE];
 	_Alignas(SDVF_CACHELINE) struct sdvf_desc ring[];
 };
 
