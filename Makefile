@@ -63,7 +63,8 @@ $(LIB): $(LIB_OBJS)
 -include $(LIB_OBJS:.o=.d)
 
 # ---- dependencies ----------------------------------------------------------
-# Native packages, by name.  Cross-build packages are in tests/cross.mk.
+# Native packages, by name.  The arm64 sysroot packages are
+# CROSS_SYSROOT_PKGS in tests/cross/module.mk.
 DEPS_PKGS := build-essential pkg-config device-tree-compiler libfdt-dev \
 	libcmocka-dev libseccomp-dev liblwip-dev libdpdk-dev spin \
 	clang-format iproute2 qemu-user-static gcc-aarch64-linux-gnu \
@@ -93,10 +94,15 @@ check-format:
 format:
 	clang-format -i $(C_FILES)
 
+# The unit tests run twice: as built, and built with ASan + UBSan (SAN=1,
+# into build-san/), in one run with one summary.
+SAN_UNIT_TESTS = $(patsubst $(BUILD)/%,build-san/%,$(UNIT_TESTS))
+
 test: deps
 	$(MAKE) all
+	$(MAKE) SAN=1 BUILD=build-san all
 	$(MAKE) check-format
-	BUILD=$(BUILD) tests/run.sh $(UNIT_TESTS) $(TEST_SCRIPTS)
+	BUILD=$(BUILD) tests/run.sh $(UNIT_TESTS) $(SAN_UNIT_TESTS) $(TEST_SCRIPTS)
 
 bench: deps all $(BENCHES)
 
