@@ -84,7 +84,8 @@ struct enet_driver_stats {
 	uint64_t rx_err_cr;	  /* CRC error */
 	uint64_t rx_err_ov;	  /* FIFO overrun */
 	uint64_t rx_err_tr;	  /* truncated */
-	uint64_t rx_err_not_last; /* frame spans BDs (cannot with MRBR) */
+	uint64_t rx_err_not_last; /* leading BDs of a frame over MRBR (a
+				     giant: its last BD counts LG) */
 	uint64_t rx_err_len;	  /* length 0 or beyond the buffer */
 
 	/* descriptors rejected from the muxes (returned, never used) */

@@ -107,7 +107,9 @@ static bool rx_frame_ok(struct enet_driver *drv, uint16_t stat, uint16_t len)
 		ok = false;
 	}
 	if (!(stat & ENET_RXBD_L)) {
-		s->rx_err_not_last++; /* MRBR holds MAX_FL: cannot span */
+		/* MRBR holds MAX_FL, so only a giant spans BDs: each part
+		 * is recycled, and its last BD carries LG. */
+		s->rx_err_not_last++;
 		ok = false;
 	}
 	if (ok && (len == 0 || len > ENET_DRV_RX_BUF_BYTES)) {

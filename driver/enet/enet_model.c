@@ -190,9 +190,11 @@ static void reg_write(struct enet_model *m, uint32_t off, uint32_t value)
 		enet_reg_put(m, ENET_EIR, enet_reg(m, ENET_EIR) & ~value);
 		return;
 	case ENET_RDAR:
+		m->stats.rdar_writes++;
 		enet_rx_kick(m); /* any value: "descriptors are ready" */
 		return;
 	case ENET_TDAR:
+		m->stats.tdar_writes++;
 		enet_tx_kick(m);
 		return;
 	case ENET_ECR:

@@ -45,6 +45,8 @@ struct enet_model_stats {
 	uint64_t unsupported;	 /* EN1588 (enhanced BDs) requested */
 	uint64_t irq_raised;	 /* notifications on `irq` */
 	uint64_t irq_acks;	 /* acks received on `irq` */
+	uint64_t rdar_writes;	 /* RDAR kicks (any value, any state) */
+	uint64_t tdar_writes;	 /* TDAR kicks: batching is one per batch */
 	uint64_t eberr;		 /* DMA outside the window: MAC stopped */
 	/* receive */
 	uint64_t rx_frames;	    /* frames written into RX BDs */

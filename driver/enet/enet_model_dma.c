@@ -413,6 +413,9 @@ void enet_rx_from_wire(struct enet_model *m)
 			m->stats.rx_padded++;
 		s->wire_len = (uint32_t)len;
 		m->rx_fifo_count++;
+		/* The DMA empties the FIFO while frames arrive: it holds only
+		 * what found no empty BD, never a whole burst. */
+		rx_drain_fifo(m);
 	}
 	rx_drain_fifo(m);
 }

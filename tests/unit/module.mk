@@ -14,6 +14,7 @@ UNIT_CMOCKA := \
 	test_ownership \
 	test_sysdesc \
 	test_sysdesc_cli \
+	test_enet_system \
 	stress_queue
 
 UNIT_CMOCKA_BINS := $(addprefix $(BUILD)/tests/unit/,$(UNIT_CMOCKA))
