@@ -1,2 +1,3 @@
 # clients/: native client components.
 PORTABLE_SRCS += clients/queue_source.c clients/queue_sink.c
+PORTABLE_SRCS += clients/raw_responder.c

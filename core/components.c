@@ -8,6 +8,7 @@ extern const struct sdvf_component queue_source_component;
 extern const struct sdvf_component queue_sink_component;
 extern const struct sdvf_component enet_driver_component;
 extern const struct sdvf_component enet_model_component;
+extern const struct sdvf_component raw_responder_component;
 
 const struct sdvf_component *
 sdvf_component_find(const struct sdvf_component *const *table, const char *name)
@@ -24,5 +25,6 @@ const struct sdvf_component *const sdvf_builtin_components[] = {
 	&queue_sink_component,
 	&enet_driver_component,
 	&enet_model_component,
+	&raw_responder_component,
 	NULL,
 };

@@ -1,0 +1,585 @@
+/*
+ * raw_responder: a client that answers ARP, ICMP echo and UDP echo straight
+ * on the ENET driver's four queues.
+ *
+ * It stands in for the RX and TX muxes (they come in a later issue): it
+ * owns every buffer of the RX and TX DMA regions, maps both rw, hands RX
+ * buffers to the driver by io address and gets them back full.  For each
+ * received frame it
+ *   - answers an ARP request for its IP (who-has) with its MAC;
+ *   - answers an ICMP echo request to its IP with an echo reply;
+ *   - sends a UDP datagram to its IP, port 1235, back to the sender;
+ * and drops everything else, counting why.  Counters are logged every
+ * log_period_ms while they change.
+ *
+ * Trust.  The frames come from the wire (untrusted): each is copied to
+ * private memory once and every header field is checked by explicit code
+ * (lengths against the frame, versions, header and ICMP/UDP checksums,
+ * fragments) before a reply is built.  The driver is trusted, but every
+ * descriptor it returns is still checked: its io address must name one of
+ * our buffers that the driver holds, or it is counted and ignored.
+ *
+ * Configuration: `mac` (our station address), `ip` (4 bytes, network
+ * order, e.g. `ip = [0a 63 00 02];` for 10.99.0.2), `rx_capacity` /
+ * `tx_capacity` (the driver's queue sizes), `rx_buffers` / `tx_buffers`
+ * (0 = as many 2 KiB buffers as the region and the queue hold),
+ * `log_period_ms`.  The DMA regions must have io addresses.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "clients/raw_responder.h"
+#include "core/pd.h"
+#include "core/queue.h"
+#include "driver/enet/enet_driver.h"
+
+#define RESP_BUF_BYTES 2048u
+#define RESP_MAX_BUFS 1024u
+#define RESP_UDP_PORT 1235u
+#define RESP_BATCH 64u
+
+#define ETH_HDR 14u
+#define ETH_ARP 0x0806u
+#define ETH_IPV4 0x0800u
+#define ARP_LEN 28u
+#define IP_MIN_HDR 20u
+#define ICMP_HDR 8u
+#define UDP_HDR 8u
+#define IP_PROTO_ICMP 1u
+#define IP_PROTO_UDP 17u
+
+static const char *const drop_names[RESP_DROP_REASONS] = {
+	"not_for_us", "ethertype", "bad_length", "bad_arp",
+	"bad_ip",     "ip_csum",   "fragment",	 "protocol",
+	"bad_icmp",   "bad_udp",   "udp_port",	 "no_tx_buf",
+};
+
+struct resp_pool {
+	uint8_t *base; /* our mapping of the DMA region */
+	uint64_t io;   /* its io address */
+	uint32_t count;
+	bool with_driver[RESP_MAX_BUFS];
+};
+
+struct raw_responder {
+	struct sdvf_pd *pd;
+	struct sdvf_queue rx_free, rx_active, tx_active, tx_free;
+	sdvf_channel_t ch_rx, ch_tx;
+	struct resp_pool rx, tx;
+	uint32_t tx_idle[RESP_MAX_BUFS]; /* stack of TX buffers we hold */
+	uint32_t ntx_idle;
+	uint8_t mac[6];
+	uint8_t ip[4];
+	bool signal_rx, signal_tx;
+	uint64_t log_period_ns;
+	uint64_t logged_rx_frames, logged_replies;
+	struct resp_stats stats;
+	uint8_t frame[RESP_BUF_BYTES]; /* private copy of the frame in hand */
+};
+
+/* ---- bytes and checksums --------------------------------------------- */
+
+static uint16_t get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static void copy(uint8_t *dst, const uint8_t *src, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		dst[i] = src[i];
+}
+
+static bool same(const uint8_t *a, const uint8_t *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return false;
+	return true;
+}
+
+/* RFC 1071 one's-complement sum, folded; `sum` carries a pseudo-header. */
+static uint16_t csum(const uint8_t *p, size_t n, uint32_t sum)
+{
+	for (size_t i = 0; i + 1 < n; i += 2)
+		sum += get16(p + i);
+	if (n & 1)
+		sum += (uint32_t)p[n - 1] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffffu) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+static uint32_t udp_pseudo(const uint8_t *ip_hdr, uint16_t udp_len)
+{
+	return (uint32_t)get16(ip_hdr + 12) + get16(ip_hdr + 14) +
+	       get16(ip_hdr + 16) + get16(ip_hdr + 18) + IP_PROTO_UDP + udp_len;
+}
+
+/* ---- replies --------------------------------------------------------- */
+
+static uint8_t *tx_claim(struct raw_responder *r, uint32_t *idx)
+{
+	if (r->ntx_idle == 0) {
+		r->stats.drops[RESP_DROP_NO_TX_BUFFER]++;
+		return NULL;
+	}
+	*idx = r->tx_idle[--r->ntx_idle];
+	return r->tx.base + (uint64_t)*idx * RESP_BUF_BYTES;
+}
+
+static void tx_send(struct raw_responder *r, uint32_t idx, uint32_t len)
+{
+	struct sdvf_desc d = {
+		.io_or_offset = r->tx.io + (uint64_t)idx * RESP_BUF_BYTES,
+		.len = (uint16_t)len,
+	};
+	/* Cannot fail: we hold at most tx_capacity buffers, so tx_active
+	 * always has room for every one of them. */
+	sdvf_queue_push(&r->tx_active, &d);
+	r->tx.with_driver[idx] = true;
+	r->signal_tx = true;
+}
+
+/* Ethernet header of a reply to the frame in hand. */
+static void eth_reply(struct raw_responder *r, uint8_t *out, uint16_t type)
+{
+	copy(out, r->frame + 6, 6);
+	copy(out + 6, r->mac, 6);
+	put16(out + 12, type);
+}
+
+static void arp_answer(struct raw_responder *r, uint32_t len)
+{
+	const uint8_t *a = r->frame + ETH_HDR;
+	if (len < ETH_HDR + ARP_LEN || get16(a) != 1 ||
+	    get16(a + 2) != ETH_IPV4 || a[4] != 6 || a[5] != 4) {
+		r->stats.drops[RESP_DROP_BAD_ARP]++;
+		return;
+	}
+	if (get16(a + 6) != 1 || !same(a + 24, r->ip, 4)) {
+		r->stats.drops[RESP_DROP_NOT_FOR_US]++; /* a reply, or not our
+							   IP */
+		return;
+	}
+	uint32_t idx;
+	uint8_t *out = tx_claim(r, &idx);
+	if (!out)
+		return;
+	eth_reply(r, out, ETH_ARP);
+	uint8_t *o = out + ETH_HDR;
+	copy(o, a, 6); /* htype, ptype, hlen, plen */
+	put16(o + 6, 2);
+	copy(o + 8, r->mac, 6);
+	copy(o + 14, r->ip, 4);
+	copy(o + 18, a + 8, 10); /* target = the asker's sha, spa */
+	r->stats.arp_replies++;
+	tx_send(r, idx, ETH_HDR + ARP_LEN);
+}
+
+/* IPv4 header of a reply: ours (no options), addresses swapped. */
+static void ip_reply(struct raw_responder *r, uint8_t *o, const uint8_t *ip,
+		     uint16_t payload, uint8_t proto)
+{
+	o[0] = 0x45;
+	o[1] = 0;
+	put16(o + 2, (uint16_t)(IP_MIN_HDR + payload));
+	put16(o + 4, get16(ip + 4));
+	put16(o + 6, 0x4000); /* DF */
+	o[8] = 64;
+	o[9] = proto;
+	put16(o + 10, 0);
+	copy(o + 12, r->ip, 4);
+	copy(o + 16, ip + 12, 4);
+	put16(o + 10, csum(o, IP_MIN_HDR, 0));
+}
+
+static void icmp_answer(struct raw_responder *r, const uint8_t *ip,
+			const uint8_t *icmp, uint16_t n)
+{
+	if (n < ICMP_HDR || csum(icmp, n, 0) != 0 || icmp[0] != 8 ||
+	    icmp[1] != 0) {
+		r->stats.drops[RESP_DROP_BAD_ICMP]++;
+		return;
+	}
+	uint32_t idx;
+	uint8_t *out = tx_claim(r, &idx);
+	if (!out)
+		return;
+	eth_reply(r, out, ETH_IPV4);
+	ip_reply(r, out + ETH_HDR, ip, n, IP_PROTO_ICMP);
+	uint8_t *o = out + ETH_HDR + IP_MIN_HDR;
+	copy(o, icmp, n);
+	o[0] = 0; /* echo reply; id, sequence and data stay */
+	put16(o + 2, 0);
+	put16(o + 2, csum(o, n, 0));
+	r->stats.icmp_replies++;
+	tx_send(r, idx, ETH_HDR + IP_MIN_HDR + n);
+}
+
+static void udp_answer(struct raw_responder *r, const uint8_t *ip,
+		       const uint8_t *udp, uint16_t n)
+{
+	uint16_t udp_len = n >= UDP_HDR ? get16(udp + 4) : 0;
+	if (n < UDP_HDR || udp_len < UDP_HDR || udp_len > n ||
+	    (get16(udp + 6) != 0 &&
+	     csum(udp, udp_len, udp_pseudo(ip, udp_len)) != 0)) {
+		r->stats.drops[RESP_DROP_BAD_UDP]++;
+		return;
+	}
+	if (get16(udp + 2) != RESP_UDP_PORT) {
+		r->stats.drops[RESP_DROP_UDP_PORT]++;
+		return;
+	}
+	uint32_t idx;
+	uint8_t *out = tx_claim(r, &idx);
+	if (!out)
+		return;
+	eth_reply(r, out, ETH_IPV4);
+	uint8_t *oip = out + ETH_HDR;
+	ip_reply(r, oip, ip, udp_len, IP_PROTO_UDP);
+	uint8_t *o = oip + IP_MIN_HDR;
+	copy(o, udp, udp_len);
+	put16(o, get16(udp + 2)); /* ports swapped */
+	put16(o + 2, get16(udp));
+	put16(o + 6, 0);
+	uint16_t c = csum(o, udp_len, udp_pseudo(oip, udp_len));
+	put16(o + 6, c == 0 ? 0xffff : c); /* 0 would mean "none" */
+	r->stats.udp_replies++;
+	tx_send(r, idx, ETH_HDR + IP_MIN_HDR + udp_len);
+}
+
+static void ipv4_answer(struct raw_responder *r, uint32_t len)
+{
+	const uint8_t *ip = r->frame + ETH_HDR;
+	uint32_t avail = len - ETH_HDR;
+	uint32_t hdr = avail >= 1 ? (ip[0] & 0x0fu) * 4u : 0;
+	uint32_t total = avail >= 4 ? get16(ip + 2) : 0;
+	if (avail < IP_MIN_HDR || (ip[0] >> 4) != 4 || hdr < IP_MIN_HDR ||
+	    total < hdr || total > avail) {
+		r->stats.drops[RESP_DROP_BAD_IP]++;
+		return;
+	}
+	if (csum(ip, hdr, 0) != 0) {
+		r->stats.drops[RESP_DROP_IP_CHECKSUM]++;
+		return;
+	}
+	if (!same(ip + 16, r->ip, 4)) {
+		r->stats.drops[RESP_DROP_NOT_FOR_US]++;
+		return;
+	}
+	if ((get16(ip + 6) & 0x3fffu) != 0) { /* MF or an offset */
+		r->stats.drops[RESP_DROP_FRAGMENT]++;
+		return;
+	}
+	/* Padding after `total` (short frames are padded to 60) is ignored. */
+	uint16_t payload = (uint16_t)(total - hdr);
+	if (ip[9] == IP_PROTO_ICMP)
+		icmp_answer(r, ip, ip + hdr, payload);
+	else if (ip[9] == IP_PROTO_UDP)
+		udp_answer(r, ip, ip + hdr, payload);
+	else
+		r->stats.drops[RESP_DROP_PROTOCOL]++;
+}
+
+static void frame_answer(struct raw_responder *r, uint32_t len)
+{
+	static const uint8_t broadcast[6] = {0xff, 0xff, 0xff,
+					     0xff, 0xff, 0xff};
+	uint16_t type = get16(r->frame + 12);
+	bool to_us = same(r->frame, r->mac, 6);
+	if (type == ETH_ARP && (to_us || same(r->frame, broadcast, 6)))
+		arp_answer(r, len);
+	else if (type == ETH_IPV4 && to_us)
+		ipv4_answer(r, len);
+	else if (type == ETH_ARP || type == ETH_IPV4)
+		r->stats.drops[RESP_DROP_NOT_FOR_US]++;
+	else
+		r->stats.drops[RESP_DROP_ETHERTYPE]++;
+}
+
+/* ---- the driver's queues --------------------------------------------- */
+
+/* Index of our buffer at io that the driver holds, or -1 (counted). */
+static int32_t pool_take_back(struct raw_responder *r, struct resp_pool *p,
+			      uint64_t io)
+{
+	uint64_t off = io - p->io;
+	if (io < p->io || off % RESP_BUF_BYTES != 0 ||
+	    off / RESP_BUF_BYTES >= p->count ||
+	    !p->with_driver[off / RESP_BUF_BYTES]) {
+		r->stats.bad_desc++;
+		return -1;
+	}
+	uint32_t idx = (uint32_t)(off / RESP_BUF_BYTES);
+	p->with_driver[idx] = false;
+	return (int32_t)idx;
+}
+
+static void rx_provide(struct raw_responder *r, uint32_t idx)
+{
+	struct sdvf_desc d = {.io_or_offset = r->rx.io +
+					      (uint64_t)idx * RESP_BUF_BYTES};
+	/* Cannot fail: at most rx_capacity buffers exist. */
+	sdvf_queue_push(&r->rx_free, &d);
+	r->rx.with_driver[idx] = true;
+	r->signal_rx = true;
+}
+
+static void rx_return(struct raw_responder *r, const struct sdvf_desc *d)
+{
+	int32_t idx = pool_take_back(r, &r->rx, d->io_or_offset);
+	if (idx < 0)
+		return;
+	if (d->flags & ENET_DESC_REJECTED) {
+		r->stats.rx_rejected++; /* it would be refused again: keep it */
+		return;
+	}
+	if (d->len < ETH_HDR || d->len > RESP_BUF_BYTES) {
+		r->stats.drops[RESP_DROP_BAD_LENGTH]++;
+	} else {
+		r->stats.rx_frames++;
+		r->stats.rx_bytes += d->len;
+		copy(r->frame, r->rx.base + (uint64_t)idx * RESP_BUF_BYTES,
+		     d->len);
+		frame_answer(r, d->len);
+	}
+	rx_provide(r, (uint32_t)idx);
+}
+
+static void tx_return(struct raw_responder *r, const struct sdvf_desc *d)
+{
+	int32_t idx = pool_take_back(r, &r->tx, d->io_or_offset);
+	if (idx < 0)
+		return;
+	if (d->flags & (ENET_DESC_REJECTED | ENET_DESC_TX_ERROR))
+		r->stats.tx_errors++;
+	else
+		r->stats.tx_done++;
+	r->tx_idle[r->ntx_idle++] = (uint32_t)idx;
+}
+
+/* Consumer loop of the signalling protocol (core/queue.h). */
+static void drain(struct raw_responder *r, struct sdvf_queue *q,
+		  void (*handle)(struct raw_responder *,
+				 const struct sdvf_desc *))
+{
+	struct sdvf_desc batch[RESP_BATCH];
+	do {
+		uint32_t n;
+		while ((n = sdvf_queue_pop_burst(q, batch, RESP_BATCH)) != 0)
+			for (uint32_t i = 0; i < n; i++)
+				handle(r, &batch[i]);
+	} while (sdvf_queue_consumer_request_signal(q));
+}
+
+static void publish(struct raw_responder *r)
+{
+	/* Completions first: they free TX buffers for the replies. */
+	sdvf_queue_publish(&r->rx_free);
+	sdvf_queue_publish(&r->tx_active);
+	if (r->signal_rx && sdvf_queue_producer_should_signal(&r->rx_free))
+		sdvf_notify(r->pd, r->ch_rx);
+	if (r->signal_tx && sdvf_queue_producer_should_signal(&r->tx_active))
+		sdvf_notify(r->pd, r->ch_tx);
+	r->signal_rx = r->signal_tx = false;
+}
+
+/* ---- periodic log ----------------------------------------------------- */
+
+static void log_counters(struct raw_responder *r)
+{
+	const struct resp_stats *s = &r->stats;
+	uint64_t replies = s->arp_replies + s->icmp_replies + s->udp_replies;
+	if (s->rx_frames == r->logged_rx_frames && replies == r->logged_replies)
+		return;
+	r->logged_rx_frames = s->rx_frames;
+	r->logged_replies = replies;
+	sdvf_log(r->pd, SDVF_LOG_INFO,
+		 "rx %llu frames; replies arp %llu icmp %llu udp %llu; tx "
+		 "errors %llu; bad desc %llu",
+		 (unsigned long long)s->rx_frames,
+		 (unsigned long long)s->arp_replies,
+		 (unsigned long long)s->icmp_replies,
+		 (unsigned long long)s->udp_replies,
+		 (unsigned long long)s->tx_errors,
+		 (unsigned long long)s->bad_desc);
+	for (int i = 0; i < RESP_DROP_REASONS; i++)
+		if (s->drops[i] != 0)
+			sdvf_log(r->pd, SDVF_LOG_INFO, "drops %s %llu",
+				 drop_names[i],
+				 (unsigned long long)s->drops[i]);
+}
+
+static void raw_responder_notified(void *state, struct sdvf_pd *pd,
+				   sdvf_channel_t ch)
+{
+	struct raw_responder *r = state;
+	if (ch == SDVF_CHANNEL_TIMER) {
+		log_counters(r);
+		sdvf_timer_set(pd, sdvf_now_ns(pd) + r->log_period_ns);
+		return;
+	}
+	/* Either channel: take completions, then frames (replies need TX
+	 * buffers), so one notification never strands the other queue. */
+	drain(r, &r->tx_free, tx_return);
+	drain(r, &r->rx_active, rx_return);
+	publish(r);
+}
+
+/* ---- init ------------------------------------------------------------ */
+
+static bool setup_pool(struct raw_responder *r, struct resp_pool *p,
+		       const char *region, const char *count_key,
+		       uint64_t capacity)
+{
+	const struct sdvf_region *reg = sdvf_region(r->pd, region);
+	if (!reg || !reg->has_io || reg->io_addr % 16 != 0 ||
+	    reg->size < RESP_BUF_BYTES) {
+		sdvf_log(r->pd, SDVF_LOG_ERROR,
+			 "raw_responder: region '%s' needs an io address "
+			 "(16-aligned) and at least one 2 KiB buffer",
+			 region);
+		return false;
+	}
+	uint64_t n = sdvf_config_u64(r->pd, count_key);
+	uint64_t fit = reg->size / RESP_BUF_BYTES;
+	if (n == 0)
+		n = fit < capacity ? fit : capacity;
+	if (n > fit || n > capacity || n > RESP_MAX_BUFS) {
+		sdvf_log(r->pd, SDVF_LOG_ERROR,
+			 "raw_responder: %s %llu: region '%s' holds %llu, "
+			 "the queue %llu, the limit is %u",
+			 count_key, (unsigned long long)n, region,
+			 (unsigned long long)fit, (unsigned long long)capacity,
+			 RESP_MAX_BUFS);
+		return false;
+	}
+	p->base = reg->base;
+	p->io = reg->io_addr;
+	p->count = (uint32_t)n;
+	return true;
+}
+
+static bool attach(struct raw_responder *r, struct sdvf_queue *q,
+		   const char *name, uint64_t capacity)
+{
+	const struct sdvf_region *reg = sdvf_region(r->pd, name);
+	/* No reset: the regions start zeroed, as the driver expects. */
+	if (reg && sdvf_queue_attach(q, reg->base, reg->size,
+				     (uint32_t)capacity, false, 0))
+		return true;
+	sdvf_log(r->pd, SDVF_LOG_ERROR,
+		 "raw_responder: region '%s' missing or smaller than a "
+		 "queue of %llu slots",
+		 name, (unsigned long long)capacity);
+	return false;
+}
+
+static int raw_responder_init(void *state, struct sdvf_pd *pd)
+{
+	struct raw_responder *r = state;
+	r->pd = pd;
+	size_t len = 0;
+	const uint8_t *mac = sdvf_config_bytes(pd, "mac", &len);
+	const uint8_t *ip = sdvf_config_bytes(pd, "ip", &len);
+	copy(r->mac, mac, 6);
+	copy(r->ip, ip, 4);
+	r->ch_rx = sdvf_channel(pd, "rx");
+	r->ch_tx = sdvf_channel(pd, "tx");
+	uint64_t rx_cap = sdvf_config_u64(pd, "rx_capacity");
+	uint64_t tx_cap = sdvf_config_u64(pd, "tx_capacity");
+	if (!attach(r, &r->rx_free, "rx_free", rx_cap) ||
+	    !attach(r, &r->rx_active, "rx_active", rx_cap) ||
+	    !attach(r, &r->tx_active, "tx_active", tx_cap) ||
+	    !attach(r, &r->tx_free, "tx_free", tx_cap) ||
+	    !setup_pool(r, &r->rx, "rx_dma", "rx_buffers", rx_cap) ||
+	    !setup_pool(r, &r->tx, "tx_dma", "tx_buffers", tx_cap))
+		return -1;
+	for (uint32_t i = 0; i < r->tx.count; i++)
+		r->tx_idle[r->ntx_idle++] = r->tx.count - 1 - i;
+	for (uint32_t i = 0; i < r->rx.count; i++)
+		rx_provide(r, i);
+	publish(r);
+	r->log_period_ns = sdvf_config_u64(pd, "log_period_ms") * 1000000ull;
+	sdvf_timer_set(pd, sdvf_now_ns(pd) + r->log_period_ns);
+	return 0;
+}
+
+const struct resp_stats *raw_responder_stats(const void *state)
+{
+	return &((const struct raw_responder *)state)->stats;
+}
+
+static const struct sdvf_need raw_responder_needs[] = {
+	{"rx_dma", SDVF_NEED_REGION, SDVF_RW, false},
+	{"tx_dma", SDVF_NEED_REGION, SDVF_RW, false},
+	{"rx_free", SDVF_NEED_REGION, SDVF_RW, false},
+	{"rx_active", SDVF_NEED_REGION, SDVF_RW, false},
+	{"tx_free", SDVF_NEED_REGION, SDVF_RW, false},
+	{"tx_active", SDVF_NEED_REGION, SDVF_RW, false},
+	{"rx", SDVF_NEED_CHANNEL, 0, false},
+	{"tx", SDVF_NEED_CHANNEL, 0, false},
+	{0},
+};
+
+static const struct sdvf_param raw_responder_params[] = {
+	{.name = "mac",
+	 .type = SDVF_PARAM_MAC,
+	 .required = true,
+	 .help = "our station address"},
+	{.name = "ip",
+	 .type = SDVF_PARAM_BYTES,
+	 .min = 4,
+	 .max = 4,
+	 .required = true,
+	 .help = "our IPv4 address, 4 bytes in network order: [0a 63 00 02]"},
+	{.name = "rx_capacity",
+	 .type = SDVF_PARAM_U64,
+	 .min = 1,
+	 .max = 65536,
+	 .default_u64 = 512,
+	 .power_of_two = true,
+	 .help = "slots of rx_free and rx_active (as the driver's)"},
+	{.name = "tx_capacity",
+	 .type = SDVF_PARAM_U64,
+	 .min = 1,
+	 .max = 65536,
+	 .default_u64 = 512,
+	 .power_of_two = true,
+	 .help = "slots of tx_active and tx_free (as the driver's)"},
+	{.name = "rx_buffers",
+	 .type = SDVF_PARAM_U64,
+	 .max = RESP_MAX_BUFS,
+	 .help = "RX buffers (0 = what region and queue hold)"},
+	{.name = "tx_buffers",
+	 .type = SDVF_PARAM_U64,
+	 .max = RESP_MAX_BUFS,
+	 .help = "TX buffers (0 = what region and queue hold)"},
+	{.name = "log_period_ms",
+	 .type = SDVF_PARAM_U64,
+	 .min = 10,
+	 .max = 3600000,
+	 .default_u64 = 5000,
+	 .help = "counters are logged this often while they change"},
+	{0},
+};
+
+const struct sdvf_component raw_responder_component = {
+	.name = "raw_responder",
+	.summary = "answers ARP, ICMP echo and UDP echo (port 1235) on the "
+		   "driver's queues",
+	.role = SDVF_ROLE_CLIENT,
+	.state_size = sizeof(struct raw_responder),
+	.needs = raw_responder_needs,
+	.params = raw_responder_params,
+	.init = raw_responder_init,
+	.notified = raw_responder_notified,
+};
