@@ -12,7 +12,8 @@
  * its CPU time over its wall time; the table's `cpu` column is the median of
  * the smaller of the two per run: far below 100% means other load on the
  * machine preempted the run and the rates measure the scheduler as much as
- * the rings.
+ * the rings.  The `steal` column is the same for time the host took from
+ * the two virtual CPUs (/proc/stat), which the guest's CPU time hides.
  *
  * Environment (all optional):
  *   SDVF_BENCH_ELEMS     descriptors per run (default 20000000)
@@ -354,13 +355,58 @@ static double least_cpu_share(const struct bench_shared *sh)
 	return share[0] < share[1] ? share[0] : share[1];
 }
 
+/* Ticks the host has stolen from one virtual CPU so far (/proc/stat,
+ * eighth value of the cpuN line); 0 if unreadable, and the column then
+ * reads 0. */
+static uint64_t steal_ticks(int cpu)
+{
+	FILE *f = fopen("/proc/stat", "r");
+	char line[256];
+	uint64_t steal = 0;
+	if (f == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		unsigned long long v[8];
+		int n;
+		/* "cpu  ..." (all CPUs) has no digit after "cpu". */
+		if (line[3] < '0' || line[3] > '9')
+			continue;
+		if (sscanf(line,
+			   "cpu%d %llu %llu %llu %llu %llu %llu %llu %llu", &n,
+			   &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6],
+			   &v[7]) == 9 &&
+		    n == cpu) {
+			steal = v[7];
+			break;
+		}
+	}
+	fclose(f);
+	return steal;
+}
+
+/* The larger share of the window [start, now] stolen from either CPU. */
+static double most_steal_share(const struct bench_config *cfg,
+			       const uint64_t before[2], uint64_t start_ns)
+{
+	double window_s = (double)(now_ns() - start_ns) / 1e9;
+	double ticks_per_s = (double)sysconf(_SC_CLK_TCK);
+	double most = 0;
+	for (int i = 0; i < 2; i++) {
+		double stolen = (double)(steal_ticks(cfg->cpu[i]) - before[i]);
+		double share = stolen / (window_s * ticks_per_s);
+		if (share > most)
+			most = share;
+	}
+	return most;
+}
+
 /* Returns the rate in million descriptors per second, or a negative value
  * if the run failed (setup, or a wrong sum: a ring lost or reordered work);
- * *cpu_share is the least CPU share either side had. */
+ * *noise says how much CPU the run lost to other load. */
 static double run_once(const struct bench_config *cfg, enum run_mode mode,
 		       enum ring_kind ring, uint32_t batch,
 		       struct bench_shared *sh, void *ring_mem,
-		       size_t ring_bytes, double *cpu_share)
+		       size_t ring_bytes, struct run_noise *noise)
 {
 	memset(sh, 0, sizeof(*sh));
 	if (!ring_setup(ring, ring_mem, ring_bytes, cfg->capacity)) {
@@ -381,8 +427,12 @@ static double run_once(const struct bench_config *cfg, enum run_mode mode,
 			.producer = i == 0,
 		};
 	}
+	uint64_t steal_before[2] = {steal_ticks(cfg->cpu[0]),
+				    steal_ticks(cfg->cpu[1])};
+	uint64_t start = now_ns();
 	bool ok =
 		mode == MODE_THREADS ? run_threads(side) : run_processes(side);
+	noise->steal_share = most_steal_share(cfg, steal_before, start);
 	if (!ok || atomic_load(&sh->setup_failed) != 0)
 		return -1;
 	if (sh->received != cfg->elems || sh->sum != expected_sum(cfg->elems)) {
@@ -394,27 +444,33 @@ static double run_once(const struct bench_config *cfg, enum run_mode mode,
 			expected_sum(cfg->elems));
 		return -1;
 	}
-	*cpu_share = least_cpu_share(sh);
+	noise->cpu_share = least_cpu_share(sh);
 	return (double)cfg->elems * 1e3 / (double)sh->elapsed_ns;
 }
 
+/* One configuration: runs interleaved ring by ring (sdvf, dpdk, sdvf, ...)
+ * so that load from elsewhere lands on both. */
 static bool run_config(const struct bench_config *cfg, int m, size_t b,
 		       struct bench_results *res, struct bench_shared *sh,
 		       void *ring_mem, size_t ring_bytes)
 {
 	for (uint32_t run = 0; run < cfg->runs; run++) {
 		for (int k = 0; k < RING_KINDS; k++) {
-			double cpu;
+			struct run_noise noise;
 			double r = run_once(cfg, m, k, batch_sizes[b], sh,
-					    ring_mem, ring_bytes, &cpu);
+					    ring_mem, ring_bytes, &noise);
 			if (r < 0)
 				return false;
 			res->rate[m][b][k][run] = r;
-			res->cpu_share[m][b][run * RING_KINDS + k] = cpu;
+			res->cpu_share[m][b][run * RING_KINDS + k] =
+				noise.cpu_share;
+			res->steal_share[m][b][run * RING_KINDS + k] =
+				noise.steal_share;
 			printf("%-10s batch %2u run %u %s %8.2f Mdesc/s "
-			       "cpu %3.0f%%\n",
+			       "cpu %3.0f%% steal %3.0f%%\n",
 			       mode_name[m], batch_sizes[b], run + 1,
-			       ring_name[k], r, cpu * 100);
+			       ring_name[k], r, noise.cpu_share * 100,
+			       noise.steal_share * 100);
 			fflush(stdout);
 		}
 	}

@@ -37,6 +37,15 @@ struct bench_results {
 	double rate[MODE_KINDS][BATCH_KINDS][RING_KINDS][BENCH_MAX_RUNS];
 	/* Least CPU share of either side, every run of both rings. */
 	double cpu_share[MODE_KINDS][BATCH_KINDS][RING_KINDS * BENCH_MAX_RUNS];
+	/* Largest share of the run the host stole from either vCPU. */
+	double steal_share[MODE_KINDS][BATCH_KINDS]
+			  [RING_KINDS * BENCH_MAX_RUNS];
+};
+
+/* How much CPU one run lost to other load. */
+struct run_noise {
+	double cpu_share;   /* least CPU time / wall time of the two sides */
+	double steal_share; /* most host steal / wall time of the two CPUs */
 };
 
 /* The producer numbers descriptors 0..n-1; the consumer sums the numbers. */

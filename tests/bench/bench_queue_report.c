@@ -96,36 +96,42 @@ static void summarise(const double *rates, uint32_t n, double *median,
 	*hi = sorted[n - 1];
 }
 
+/* Median of every run's share in one configuration, as a percentage. */
+static double median_percent(const double *shares, uint32_t runs)
+{
+	double median, lo, hi;
+	summarise(shares, RING_KINDS * runs, &median, &lo, &hi);
+	return median * 100;
+}
+
+static void print_row(const struct bench_config *cfg,
+		      const struct bench_results *res, int m, size_t b)
+{
+	double med[RING_KINDS], lo[RING_KINDS], hi[RING_KINDS];
+	char cell[RING_KINDS][40];
+	for (int k = 0; k < RING_KINDS; k++) {
+		summarise(res->rate[m][b][k], cfg->runs, &med[k], &lo[k],
+			  &hi[k]);
+		snprintf(cell[k], sizeof(cell[k]), "%7.2f (%.2f-%.2f)", med[k],
+			 lo[k], hi[k]);
+	}
+	printf("%-10s %5u  %-26s %-26s %8.2fx %4.0f%% %4.0f%%\n", mode_name[m],
+	       batch_sizes[b], cell[RING_SDVF], cell[RING_DPDK],
+	       med[RING_SDVF] / med[RING_DPDK],
+	       median_percent(res->cpu_share[m][b], cfg->runs),
+	       median_percent(res->steal_share[m][b], cfg->runs));
+}
+
 void print_table(const struct bench_config *cfg,
 		 const struct bench_results *res)
 {
 	printf("\nsdvf queue vs DPDK rte_ring (SPSC, 16-byte descriptors, "
 	       "%u slots, %" PRIu64 " per run, median of %u, cpus %d,%d)\n",
 	       cfg->capacity, cfg->elems, cfg->runs, cfg->cpu[0], cfg->cpu[1]);
-	printf("%-10s %5s  %-26s %-26s %9s %5s\n", "mode", "batch",
+	printf("%-10s %5s  %-26s %-26s %9s %5s %5s\n", "mode", "batch",
 	       "sdvf Mdesc/s (min-max)", "dpdk Mdesc/s (min-max)", "sdvf/dpdk",
-	       "cpu");
-	for (int m = 0; m < MODE_KINDS; m++) {
-		for (size_t b = 0; b < BATCH_KINDS; b++) {
-			double med[RING_KINDS], lo[RING_KINDS], hi[RING_KINDS];
-			char cell[RING_KINDS][40];
-			for (int k = 0; k < RING_KINDS; k++) {
-				summarise(res->rate[m][b][k], cfg->runs,
-					  &med[k], &lo[k], &hi[k]);
-				snprintf(cell[k], sizeof(cell[k]),
-					 "%7.2f (%.2f-%.2f)", med[k], lo[k],
-					 hi[k]);
-			}
-			double cpu, cpu_lo, cpu_hi;
-			summarise(res->cpu_share[m][b], RING_KINDS * cfg->runs,
-				  &cpu, &cpu_lo, &cpu_hi);
-			printf("%-10s %5u  %-26s %-26s %8.2fx %4.0f%%\n",
-			       mode_name[m], batch_sizes[b], cell[RING_SDVF],
-			       cell[RING_DPDK], med[RING_SDVF] / med[RING_DPDK],
-			       cpu * 100);
-		}
-	}
+	       "cpu", "steal");
+	for (int m = 0; m < MODE_KINDS; m++)
+		for (size_t b = 0; b < BATCH_KINDS; b++)
+			print_row(cfg, res, m, b);
 }
-
-/* One configuration: runs interleaved ring by ring (sdvf, dpdk, sdvf, ...)
- * so that load from elsewhere lands on both. */
