@@ -12,3 +12,6 @@ $(BUILD)/tests/integration/wire_probe: \
 
 # --- least privilege of every system description, from `sdvf dump` ---
 TEST_SCRIPTS += tests/integration/least_privilege.sh
+
+# --- the ENET driver and model end to end on a tap (root; needs sdvf) ---
+TEST_SCRIPTS += tests/integration/enet_tap.sh
