@@ -15,6 +15,7 @@ UNIT_CMOCKA := \
 	test_sysdesc \
 	test_sysdesc_cli \
 	test_enet_system \
+	test_raw_responder \
 	stress_queue
 
 UNIT_CMOCKA_BINS := $(addprefix $(BUILD)/tests/unit/,$(UNIT_CMOCKA))

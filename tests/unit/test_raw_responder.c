@@ -1,0 +1,534 @@
+/*
+ * raw_responder (clients/raw_responder.c) on the real driver and model in
+ * the sim: frames injected on the `mem` wire, replies taken off it.  Each
+ * reply is compared byte for byte with one the test builds itself, and
+ * every malformed frame is dropped and counted under its reason.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "clients/raw_responder.h"
+#include "core/sim.h"
+#include "core/sysdesc.h"
+#include "driver/enet/enet_driver.h"
+#include "driver/enet/enet_model.h"
+#include "driver/enet/wire.h"
+
+static const uint8_t resp_mac[6] = {0x02, 0x00, 0x00, 0x00, 0xe7, 0x02};
+static const uint8_t peer_mac[6] = {0x02, 0x00, 0x00, 0x00, 0xe7, 0x99};
+static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+static const uint8_t resp_ip[4] = {10, 213, 7, 2};
+static const uint8_t peer_ip[4] = {10, 213, 7, 1};
+static const uint8_t other_ip[4] = {10, 213, 7, 3};
+
+static const struct sdvf_component *const table[] = {
+	&enet_model_component, &enet_driver_component, &raw_responder_component,
+	NULL};
+
+#define DTS_HEAD                                                               \
+	"/dts-v1/;\n/ {\ncompatible = \"sdvf,system\";\npds {\n"               \
+	"nic { component = \"enet_model\";\n"                                  \
+	"  maps { enet_regs = \"enet_regs\", \"rw\"; enet_mmio = "             \
+	"\"enet_mmio\", \"rw\"; enet_rings = \"enet_rings\", \"rw\";\n"        \
+	"    dma0 = \"rx_dma\", \"rw\"; dma1 = \"tx_dma\", \"r\"; };\n"        \
+	"  channels { irq = \"irq\"; mmio = \"mmio\"; };\n"                    \
+	"  config { wire = \"mem\"; }; };\n"                                   \
+	"drv { component = \"enet_driver\";\n"                                 \
+	"  maps { enet_regs = \"enet_regs\", \"r\"; enet_mmio = "              \
+	"\"enet_mmio\", \"rw\"; enet_rings = \"enet_rings\", \"rw\";\n"        \
+	"    rx_free = \"rx_free\", \"rw\"; rx_active = \"rx_active\", "       \
+	"\"rw\"; tx_free = \"tx_free\", \"rw\"; tx_active = \"tx_active\", "   \
+	"\"rw\"; };\n"                                                         \
+	"  channels { irq = \"irq\"; mmio = \"mmio\"; rx = \"rx\"; tx = "      \
+	"\"tx\"; };\n"                                                         \
+	"  config { mac = [02 00 00 00 e7 01]; rx_ring = <8>; tx_ring = <8>; " \
+	"rx_capacity = <16>; tx_capacity = <16>;\n"                            \
+	"    dma0_io = <0x10000000>; dma0_size = <0x8000>;\n"                  \
+	"    dma1_io = <0x10100000>; dma1_size = <0x8000>; }; };\n"            \
+	"resp { component = \"raw_responder\";\n"                              \
+	"  maps { rx_dma = \"rx_dma\", \"rw\"; tx_dma = \"tx_dma\", \"rw\";\n" \
+	"    rx_free = \"rx_free\", \"rw\"; rx_active = \"rx_active\", "       \
+	"\"rw\"; tx_free = \"tx_free\", \"rw\"; tx_active = \"tx_active\", "   \
+	"\"rw\"; };\n"                                                         \
+	"  channels { rx = \"rx\"; tx = \"tx\"; };\n"                          \
+	"  config { mac = [02 00 00 00 e7 02]; ip = [0a d5 07 02]; "           \
+	"rx_capacity = <16>; tx_capacity = <16>; "
+#define DTS_TAIL                                                               \
+	"}; };\n};\nregions {\n"                                               \
+	"enet_regs { size = <0x1000>; }; enet_mmio { size = <0x1000>; };\n"    \
+	"enet_rings { size = <0x1000>; io-address = <0x40000000>; };\n"        \
+	"rx_dma { size = <0x8000>; io-address = <0x10000000>; };\n"            \
+	"tx_dma { size = <0x8000>; io-address = <0x10100000>; };\n"            \
+	"rx_free { size = <0x1000>; }; rx_active { size = <0x1000>; };\n"      \
+	"tx_free { size = <0x1000>; }; tx_active { size = <0x1000>; };\n"      \
+	"};\nchannels {\n"                                                     \
+	"irq { ends = \"nic\", \"drv\"; }; mmio { ends = \"drv\", \"nic\"; "   \
+	"};\n"                                                                 \
+	"rx { ends = \"drv\", \"resp\"; }; tx { ends = \"drv\", \"resp\"; "    \
+	"};\n"                                                                 \
+	"};\n};\n"
+
+static struct sdvf_system sys;
+static struct sdvf_sim *sim;
+static void *nic, *resp;
+static struct wire *wire;
+
+static void run(void)
+{
+	sdvf_sim_run(sim, 100000);
+}
+
+static void boot(const char *extra_config)
+{
+	char dts[8192];
+	snprintf(dts, sizeof(dts), "%s%s%s", DTS_HEAD, extra_config, DTS_TAIL);
+	memset(&sys, 0, sizeof(sys));
+	assert_int_equal(sdvf_system_load_dts(&sys, "test_raw_responder", dts,
+					      table, stderr),
+			 0);
+	sim = sdvf_sim_create(&sys);
+	assert_non_null(sim);
+	assert_int_equal(sdvf_sim_init(sim), 0);
+	nic = sdvf_sim_state(sim, "nic");
+	resp = sdvf_sim_state(sim, "resp");
+	wire = enet_model_wire(nic);
+	run();
+}
+
+static int boot_default(void **unused)
+{
+	(void)unused;
+	boot("");
+	return 0;
+}
+
+static int boot_two_tx_buffers(void **unused)
+{
+	(void)unused;
+	boot("tx_buffers = <2>; ");
+	return 0;
+}
+
+static int shutdown(void **unused)
+{
+	(void)unused;
+	wire_close(wire);
+	sdvf_sim_destroy(sim);
+	sdvf_system_free(&sys);
+	return 0;
+}
+
+static const struct resp_stats *stats(void)
+{
+	return raw_responder_stats(resp);
+}
+
+/* ---- frame builders (the test's own, independent of the responder) -- */
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static uint16_t checksum(const uint8_t *p, size_t n, uint32_t sum)
+{
+	for (size_t i = 0; i < n; i++)
+		sum += (i & 1) ? p[i] : (uint32_t)p[i] << 8;
+	while (sum > 0xffff)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+static size_t eth(uint8_t *f, const uint8_t *dst, const uint8_t *src,
+		  uint16_t type)
+{
+	memcpy(f, dst, 6);
+	memcpy(f + 6, src, 6);
+	put16(f + 12, type);
+	return 14;
+}
+
+static size_t arp(uint8_t *f, const uint8_t *dst, uint16_t op,
+		  const uint8_t *sha, const uint8_t *spa, const uint8_t *tha,
+		  const uint8_t *tpa)
+{
+	size_t n = eth(f, dst, sha, 0x0806);
+	uint8_t *a = f + n;
+	put16(a, 1);
+	put16(a + 2, 0x0800);
+	a[4] = 6;
+	a[5] = 4;
+	put16(a + 6, op);
+	memcpy(a + 8, sha, 6);
+	memcpy(a + 14, spa, 4);
+	memcpy(a + 18, tha, 6);
+	memcpy(a + 24, tpa, 4);
+	return n + 28;
+}
+
+/* Ethernet + a 20-byte IPv4 header (id 0x1234, DF, TTL 64) + payload. */
+static size_t ipv4(uint8_t *f, const uint8_t *dst_mac, const uint8_t *src_mac,
+		   const uint8_t *src, const uint8_t *dst, uint8_t proto,
+		   const uint8_t *payload, size_t n)
+{
+	size_t off = eth(f, dst_mac, src_mac, 0x0800);
+	uint8_t *ip = f + off;
+	memset(ip, 0, 20);
+	ip[0] = 0x45;
+	put16(ip + 2, (uint16_t)(20 + n));
+	put16(ip + 4, 0x1234);
+	put16(ip + 6, 0x4000);
+	ip[8] = 64;
+	ip[9] = proto;
+	memcpy(ip + 12, src, 4);
+	memcpy(ip + 16, dst, 4);
+	put16(ip + 10, checksum(ip, 20, 0));
+	memcpy(ip + 20, payload, n);
+	return off + 20 + n;
+}
+
+static size_t icmp_echo(uint8_t *p, uint8_t type, size_t data_len)
+{
+	p[0] = type;
+	p[1] = 0;
+	put16(p + 2, 0);
+	put16(p + 4, 0x4242);
+	put16(p + 6, 7);
+	for (size_t i = 0; i < data_len; i++)
+		p[8 + i] = (uint8_t)(i * 3 + 1);
+	put16(p + 2, checksum(p, 8 + data_len, 0));
+	return 8 + data_len;
+}
+
+static size_t udp(uint8_t *p, const uint8_t *src, const uint8_t *dst,
+		  uint16_t sport, uint16_t dport, size_t data_len)
+{
+	uint16_t len = (uint16_t)(8 + data_len);
+	put16(p, sport);
+	put16(p + 2, dport);
+	put16(p + 4, len);
+	put16(p + 6, 0);
+	for (size_t i = 0; i < data_len; i++)
+		p[8 + i] = (uint8_t)(i * 5 + 2);
+	uint32_t pseudo = (uint32_t)(src[0] << 8 | src[1]) +
+			  (uint32_t)(src[2] << 8 | src[3]) +
+			  (uint32_t)(dst[0] << 8 | dst[1]) +
+			  (uint32_t)(dst[2] << 8 | dst[3]) + 17u + len;
+	uint16_t c = checksum(p, len, pseudo);
+	put16(p + 6, c == 0 ? 0xffff : c);
+	return len;
+}
+
+static void inject(const uint8_t *f, size_t n)
+{
+	assert_int_equal(wire_mem_inject(wire, f, n), 0);
+	run();
+}
+
+/* The next frame on the wire is `want` (padded to 60 by the MAC). */
+static void expect_reply(const uint8_t *want, size_t n)
+{
+	uint8_t got[WIRE_MAX_FRAME], padded[WIRE_MAX_FRAME] = {0};
+	memcpy(padded, want, n);
+	size_t len = n < 60 ? 60 : n;
+	assert_int_equal(wire_mem_take(wire, got, sizeof(got)), len);
+	assert_memory_equal(got, padded, len);
+}
+
+static void expect_no_reply(void)
+{
+	uint8_t got[WIRE_MAX_FRAME];
+	assert_int_equal(wire_mem_take(wire, got, sizeof(got)), 0);
+}
+
+static void expect_dropped(enum resp_drop why)
+{
+	expect_no_reply();
+	for (int i = 0; i < RESP_DROP_REASONS; i++)
+		assert_int_equal(stats()->drops[i], i == (int)why ? 1 : 0);
+	assert_int_equal(stats()->rx_frames, 1);
+	assert_int_equal(stats()->bad_desc, 0);
+}
+
+/* ---- ARP ------------------------------------------------------------- */
+
+static void arp_request_for_our_ip_is_answered_from_our_mac(void **unused)
+{
+	(void)unused;
+	uint8_t req[64], want[64];
+	static const uint8_t zero[6] = {0};
+	inject(req, arp(req, bcast, 1, peer_mac, peer_ip, zero, resp_ip));
+	expect_reply(want, arp(want, peer_mac, 2, resp_mac, resp_ip, peer_mac,
+			       peer_ip));
+	assert_int_equal(stats()->arp_replies, 1);
+	run(); /* the completion comes back */
+	assert_int_equal(stats()->tx_done, 1);
+}
+
+static void arp_request_for_another_ip_is_not_answered(void **unused)
+{
+	(void)unused;
+	uint8_t req[64];
+	static const uint8_t zero[6] = {0};
+	inject(req, arp(req, bcast, 1, peer_mac, peer_ip, zero, other_ip));
+	expect_dropped(RESP_DROP_NOT_FOR_US);
+}
+
+static void arp_with_wrong_address_sizes_is_counted_bad(void **unused)
+{
+	(void)unused;
+	uint8_t req[64];
+	static const uint8_t zero[6] = {0};
+	size_t n = arp(req, bcast, 1, peer_mac, peer_ip, zero, resp_ip);
+	req[14 + 4] = 8; /* hlen */
+	inject(req, n);
+	expect_dropped(RESP_DROP_BAD_ARP);
+}
+
+/* ---- ICMP ------------------------------------------------------------ */
+
+static void icmp_echo_request_gets_reply_with_checksums(void **unused)
+{
+	(void)unused;
+	uint8_t payload[128], f[256], want[256];
+	size_t n = icmp_echo(payload, 8, 56);
+	inject(f, ipv4(f, resp_mac, peer_mac, peer_ip, resp_ip, 1, payload, n));
+	n = icmp_echo(payload, 0, 56);
+	expect_reply(want, ipv4(want, peer_mac, resp_mac, resp_ip, peer_ip, 1,
+				payload, n));
+	assert_int_equal(stats()->icmp_replies, 1);
+}
+
+static void icmp_with_bad_checksum_is_dropped(void **unused)
+{
+	(void)unused;
+	uint8_t payload[128], f[256];
+	size_t n = icmp_echo(payload, 8, 16);
+	payload[9] ^= 1;
+	inject(f, ipv4(f, resp_mac, peer_mac, peer_ip, resp_ip, 1, payload, n));
+	expect_dropped(RESP_DROP_BAD_ICMP);
+}
+
+static void icmp_that_is_not_an_echo_request_is_dropped(void **unused)
+{
+	(void)unused;
+	uint8_t payload[128], f[256];
+	size_t n = icmp_echo(payload, 0, 16); /* an echo reply */
+	inject(f, ipv4(f, resp_mac, peer_mac, peer_ip, resp_ip, 1, payload, n));
+	expect_dropped(RESP_DROP_BAD_ICMP);
+}
+
+/* ---- IPv4 ------------------------------------------------------------ */
+
+static size_t echo_frame(uint8_t *f)
+{
+	uint8_t payload[64];
+	size_t n = icmp_echo(payload, 8, 16);
+	return ipv4(f, resp_mac, peer_mac, peer_ip, resp_ip, 1, payload, n);
+}
+
+/* Rewrite an IPv4 header field and fix the header checksum. */
+static void ip_patch(uint8_t *f, size_t at, uint8_t value)
+{
+	f[14 + at] = value;
+	put16(f + 24, 0);
+	put16(f + 24, checksum(f + 14, 20, 0));
+}
+
+static void ip_header_checksum_error_is_dropped(void **unused)
+{
+	(void)unused;
+	uint8_t f[128];
+	size_t n = echo_frame(f);
+	f[24] ^= 0x10;
+	inject(f, n);
+	expect_dropped(RESP_DROP_IP_CHECKSUM);
+}
+
+static void ip_fragment_is_dropped(void **unused)
+{
+	(void)unused;
+	uint8_t f[128];
+	size_t n = echo_frame(f);
+	ip_patch(f, 6, 0x20); /* MF */
+	inject(f, n);
+	expect_dropped(RESP_DROP_FRAGMENT);
+}
+
+static void ip_version_6_header_is_dropped(void **unused)
+{
+	(void)unused;
+	uint8_t f[128];
+	size_t n = echo_frame(f);
+	ip_patch(f, 0, 0x65);
+	inject(f, n);
+	expect_dropped(RESP_DROP_BAD_IP);
+}
+
+static void ip_total_length_beyond_frame_is_dropped(void **unused)
+{
+	(void)unused;
+	uint8_t f[128];
+	size_t n = echo_frame(f);
+	ip_patch(f, 2, 0x05); /* total 1280 + ... in a 58-byte frame */
+	inject(f, n);
+	expect_dropped(RESP_DROP_BAD_IP);
+}
+
+static void ip_header_length_below_20_is_dropped(void **unused)
+{
+	(void)unused;
+	uint8_t f[128];
+	size_t n = echo_frame(f);
+	ip_patch(f, 0, 0x44);
+	inject(f, n);
+	expect_dropped(RESP_DROP_BAD_IP);
+}
+
+static void ip_to_another_address_is_not_answered(void **unused)
+{
+	(void)unused;
+	uint8_t payload[64], f[128];
+	size_t n = icmp_echo(payload, 8, 16);
+	inject(f,
+	       ipv4(f, resp_mac, peer_mac, peer_ip, other_ip, 1, payload, n));
+	expect_dropped(RESP_DROP_NOT_FOR_US);
+}
+
+static void ip_protocol_other_than_icmp_udp_is_dropped(void **unused)
+{
+	(void)unused;
+	uint8_t payload[40] = {0}, f[128];
+	inject(f, ipv4(f, resp_mac, peer_mac, peer_ip, resp_ip, 6, payload,
+		       sizeof(payload)));
+	expect_dropped(RESP_DROP_PROTOCOL);
+}
+
+/* ---- Ethernet -------------------------------------------------------- */
+
+static void frame_to_another_mac_is_not_answered(void **unused)
+{
+	(void)unused;
+	uint8_t f[128];
+	size_t n = echo_frame(f);
+	f[5] = 0x77;
+	inject(f, n);
+	expect_dropped(RESP_DROP_NOT_FOR_US);
+}
+
+static void unknown_ethertype_is_dropped(void **unused)
+{
+	(void)unused;
+	uint8_t f[64] = {0};
+	eth(f, resp_mac, peer_mac, 0x86dd);
+	inject(f, 60);
+	expect_dropped(RESP_DROP_ETHERTYPE);
+}
+
+/* ---- UDP ------------------------------------------------------------- */
+
+static void udp_to_port_1235_is_echoed_byte_identical(void **unused)
+{
+	(void)unused;
+	uint8_t payload[1500], f[1600], want[1600];
+	size_t n = udp(payload, peer_ip, resp_ip, 40000, 1235, 1472);
+	inject(f,
+	       ipv4(f, resp_mac, peer_mac, peer_ip, resp_ip, 17, payload, n));
+	n = udp(payload, resp_ip, peer_ip, 1235, 40000, 1472);
+	expect_reply(want, ipv4(want, peer_mac, resp_mac, resp_ip, peer_ip, 17,
+				payload, n));
+	assert_int_equal(stats()->udp_replies, 1);
+}
+
+static void udp_to_another_port_is_dropped(void **unused)
+{
+	(void)unused;
+	uint8_t payload[64], f[128];
+	size_t n = udp(payload, peer_ip, resp_ip, 40000, 1236, 10);
+	inject(f,
+	       ipv4(f, resp_mac, peer_mac, peer_ip, resp_ip, 17, payload, n));
+	expect_dropped(RESP_DROP_UDP_PORT);
+}
+
+static void udp_with_bad_checksum_is_dropped(void **unused)
+{
+	(void)unused;
+	uint8_t payload[64], f[128];
+	size_t n = udp(payload, peer_ip, resp_ip, 40000, 1235, 10);
+	payload[9] ^= 0x40;
+	inject(f,
+	       ipv4(f, resp_mac, peer_mac, peer_ip, resp_ip, 17, payload, n));
+	expect_dropped(RESP_DROP_BAD_UDP);
+}
+
+static void udp_length_beyond_ip_payload_is_dropped(void **unused)
+{
+	(void)unused;
+	uint8_t payload[64], f[128];
+	size_t n = udp(payload, peer_ip, resp_ip, 40000, 1235, 10);
+	put16(payload + 4, 40);
+	inject(f,
+	       ipv4(f, resp_mac, peer_mac, peer_ip, resp_ip, 17, payload, n));
+	expect_dropped(RESP_DROP_BAD_UDP);
+}
+
+/* ---- buffers --------------------------------------------------------- */
+
+static void reply_without_a_tx_buffer_is_counted_not_sent(void **unused)
+{
+	(void)unused;
+	uint8_t f[3][128];
+	size_t n = 0;
+	for (int i = 0; i < 3; i++)
+		n = echo_frame(f[i]);
+	/* Three requests in one burst, two TX buffers: one reply short. */
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(wire_mem_inject(wire, f[i], n), 0);
+	run();
+	assert_int_equal(stats()->rx_frames, 3);
+	assert_int_equal(stats()->icmp_replies, 2);
+	assert_int_equal(stats()->drops[RESP_DROP_NO_TX_BUFFER], 1);
+	assert_int_equal(enet_model_stats(nic)->tx_frames, 2);
+	/* Both buffers came back: the next request is answered. */
+	inject(f[0], n);
+	assert_int_equal(stats()->icmp_replies, 3);
+	assert_int_equal(stats()->tx_done, 3);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(f) cmocka_unit_test_setup_teardown(f, boot_default, shutdown)
+		T(arp_request_for_our_ip_is_answered_from_our_mac),
+		T(arp_request_for_another_ip_is_not_answered),
+		T(arp_with_wrong_address_sizes_is_counted_bad),
+		T(icmp_echo_request_gets_reply_with_checksums),
+		T(icmp_with_bad_checksum_is_dropped),
+		T(icmp_that_is_not_an_echo_request_is_dropped),
+		T(ip_header_checksum_error_is_dropped),
+		T(ip_fragment_is_dropped),
+		T(ip_version_6_header_is_dropped),
+		T(ip_total_length_beyond_frame_is_dropped),
+		T(ip_header_length_below_20_is_dropped),
+		T(ip_to_another_address_is_not_answered),
+		T(ip_protocol_other_than_icmp_udp_is_dropped),
+		T(frame_to_another_mac_is_not_answered),
+		T(unknown_ethertype_is_dropped),
+		T(udp_to_port_1235_is_echoed_byte_identical),
+		T(udp_to_another_port_is_dropped),
+		T(udp_with_bad_checksum_is_dropped),
+		T(udp_length_beyond_ip_payload_is_dropped),
+#undef T
+		cmocka_unit_test_setup_teardown(
+			reply_without_a_tx_buffer_is_counted_not_sent,
+			boot_two_tx_buffers, shutdown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
