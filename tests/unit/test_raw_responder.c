@@ -502,6 +502,54 @@ static void reply_without_a_tx_buffer_is_counted_not_sent(void **unused)
 	assert_int_equal(stats()->tx_done, 3);
 }
 
+/* ---- a misbehaving driver ---------------------------------------------- */
+
+/* Publish a forged descriptor on a driver->responder queue, as a buggy
+ * driver would, and notify the responder. */
+static void forge(const char *queue, const char *channel, uint64_t io,
+		  uint16_t len, uint16_t flags)
+{
+	struct sdvf_queue_shared *q = sdvf_sim_region(sim, queue, NULL);
+	uint32_t tail = q->tail;
+	q->ring[tail & 15u] = (struct sdvf_desc){io, len, flags, 0};
+	q->tail = tail + 1;
+	sdvf_sim_inject(sim, "resp", channel);
+	run();
+}
+
+static void returned_io_that_is_not_ours_is_counted_and_ignored(void **unused)
+{
+	(void)unused;
+	forge("rx_active", "rx", 0x30000000u, 60, 0);
+	forge("rx_active", "rx", 0x10000000u + 100, 60, 0); /* unaligned */
+	forge("tx_free", "tx", 0x10100000u, 60, 0); /* ours, not in flight */
+	assert_int_equal(stats()->bad_desc, 3);
+	assert_int_equal(stats()->rx_frames, 0);
+	assert_int_equal(stats()->tx_done, 0);
+	expect_no_reply();
+}
+
+static void received_length_below_a_header_is_dropped(void **unused)
+{
+	(void)unused;
+	forge("rx_active", "rx", 0x10000000u, 13, 0);
+	assert_int_equal(stats()->drops[RESP_DROP_BAD_LENGTH], 1);
+	assert_int_equal(stats()->rx_frames, 0);
+	assert_int_equal(stats()->bad_desc, 0);
+	expect_no_reply();
+}
+
+static void rx_buffer_rejected_by_the_driver_is_kept_back(void **unused)
+{
+	(void)unused;
+	forge("rx_active", "rx", 0x10000000u, 0, ENET_DESC_REJECTED);
+	assert_int_equal(stats()->rx_rejected, 1);
+	assert_int_equal(stats()->rx_frames, 0);
+	/* Kept, not re-provided: a second return of it is foreign. */
+	forge("rx_active", "rx", 0x10000000u, 0, ENET_DESC_REJECTED);
+	assert_int_equal(stats()->bad_desc, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -525,6 +573,9 @@ int main(void)
 		T(udp_to_another_port_is_dropped),
 		T(udp_with_bad_checksum_is_dropped),
 		T(udp_length_beyond_ip_payload_is_dropped),
+		T(returned_io_that_is_not_ours_is_counted_and_ignored),
+		T(received_length_below_a_header_is_dropped),
+		T(rx_buffer_rejected_by_the_driver_is_kept_back),
 #undef T
 		cmocka_unit_test_setup_teardown(
 			reply_without_a_tx_buffer_is_counted_not_sent,
