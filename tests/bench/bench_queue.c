@@ -401,8 +401,8 @@ static double most_steal_share(const struct bench_config *cfg,
 }
 
 /* Returns the rate in million descriptors per second, or a negative value
- * if the run failed (setup, or a wrong sum: a ring lost or reordered work);
- * *noise says how much CPU the run lost to other load. */
+ * if the run failed (setup, or a wrong sum: the ring lost or duplicated
+ * work); *noise says how much CPU the run lost to other load. */
 static double run_once(const struct bench_config *cfg, enum run_mode mode,
 		       enum ring_kind ring, uint32_t batch,
 		       struct bench_shared *sh, void *ring_mem,
