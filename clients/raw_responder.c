@@ -135,17 +135,22 @@ static uint8_t *tx_claim(struct raw_responder *r, uint32_t *idx)
 	return r->tx.base + (uint64_t)*idx * RESP_BUF_BYTES;
 }
 
-static void tx_send(struct raw_responder *r, uint32_t idx, uint32_t len)
+static bool tx_send(struct raw_responder *r, uint32_t idx, uint32_t len)
 {
 	struct sdvf_desc d = {
 		.io_or_offset = r->tx.io + (uint64_t)idx * RESP_BUF_BYTES,
 		.len = (uint16_t)len,
 	};
-	/* Cannot fail: we hold at most tx_capacity buffers, so tx_active
-	 * always has room for every one of them. */
-	sdvf_queue_push(&r->tx_active, &d);
+	/* Cannot fail with an honest driver (we own at most tx_capacity
+	 * buffers); if it does, keep the buffer rather than lose it. */
+	if (!sdvf_queue_push(&r->tx_active, &d)) {
+		r->stats.queue_full++;
+		r->tx_idle[r->ntx_idle++] = idx;
+		return false;
+	}
 	r->tx.with_driver[idx] = true;
 	r->signal_tx = true;
+	return true;
 }
 
 /* Ethernet header of a reply to the frame in hand. */
@@ -180,8 +185,8 @@ static void arp_answer(struct raw_responder *r, uint32_t len)
 	copy(o + 8, r->mac, 6);
 	copy(o + 14, r->ip, 4);
 	copy(o + 18, a + 8, 10); /* target = the asker's sha, spa */
-	r->stats.arp_replies++;
-	tx_send(r, idx, ETH_HDR + ARP_LEN);
+	if (tx_send(r, idx, ETH_HDR + ARP_LEN))
+		r->stats.arp_replies++;
 }
 
 /* IPv4 header of a reply: ours (no options), addresses swapped. */
@@ -220,8 +225,8 @@ static void icmp_answer(struct raw_responder *r, const uint8_t *ip,
 	o[0] = 0; /* echo reply; id, sequence and data stay */
 	put16(o + 2, 0);
 	put16(o + 2, csum(o, n, 0));
-	r->stats.icmp_replies++;
-	tx_send(r, idx, ETH_HDR + IP_MIN_HDR + n);
+	if (tx_send(r, idx, ETH_HDR + IP_MIN_HDR + n))
+		r->stats.icmp_replies++;
 }
 
 static void udp_answer(struct raw_responder *r, const uint8_t *ip,
@@ -252,8 +257,8 @@ static void udp_answer(struct raw_responder *r, const uint8_t *ip,
 	put16(o + 6, 0);
 	uint16_t c = csum(o, udp_len, udp_pseudo(oip, udp_len));
 	put16(o + 6, c == 0 ? 0xffff : c); /* 0 would mean "none" */
-	r->stats.udp_replies++;
-	tx_send(r, idx, ETH_HDR + IP_MIN_HDR + udp_len);
+	if (tx_send(r, idx, ETH_HDR + IP_MIN_HDR + udp_len))
+		r->stats.udp_replies++;
 }
 
 static void ipv4_answer(struct raw_responder *r, uint32_t len)
@@ -327,8 +332,12 @@ static void rx_provide(struct raw_responder *r, uint32_t idx)
 {
 	struct sdvf_desc d = {.io_or_offset = r->rx.io +
 					      (uint64_t)idx * RESP_BUF_BYTES};
-	/* Cannot fail: at most rx_capacity buffers exist. */
-	sdvf_queue_push(&r->rx_free, &d);
+	/* Cannot fail with an honest driver (we own at most rx_capacity
+	 * buffers); if it does, the buffer stays with us, counted. */
+	if (!sdvf_queue_push(&r->rx_free, &d)) {
+		r->stats.queue_full++;
+		return;
+	}
 	r->rx.with_driver[idx] = true;
 	r->signal_rx = true;
 }
@@ -382,7 +391,7 @@ static void drain(struct raw_responder *r, struct sdvf_queue *q,
 
 static void publish(struct raw_responder *r)
 {
-	/* Completions first: they free TX buffers for the replies. */
+	/* One index store per queue per activation (batching). */
 	sdvf_queue_publish(&r->rx_free);
 	sdvf_queue_publish(&r->tx_active);
 	if (r->signal_rx && sdvf_queue_producer_should_signal(&r->rx_free))

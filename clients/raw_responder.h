@@ -35,6 +35,8 @@ struct resp_stats {
 	uint64_t tx_done, tx_errors; /* driver returned REJECTED/TX_ERROR */
 	uint64_t rx_rejected;	     /* RX buffer refused by the driver */
 	uint64_t bad_desc;	     /* a returned io that is not ours */
+	uint64_t queue_full; /* push refused (cannot happen with an honest
+				driver) */
 	uint64_t drops[RESP_DROP_REASONS];
 };
 
