@@ -21,10 +21,7 @@ sdvf_component_find(const struct sdvf_component *const *table, const char *name)
 }
 
 const struct sdvf_component *const sdvf_builtin_components[] = {
-	&queue_source_component,
-	&queue_sink_component,
-	&enet_driver_component,
-	&enet_model_component,
-	&raw_responder_component,
-	NULL,
+	&queue_source_component,  &queue_sink_component,
+	&enet_driver_component,	  &enet_model_component,
+	&raw_responder_component, NULL,
 };
