@@ -47,6 +47,9 @@ struct hosted_pd {
 	int epoll_fd;
 	int timer_fd;
 	struct sdvf_stats_slot *stats;
+	struct sdvf_counter_claims counter_claims; /* this incarnation's */
+	_Atomic uint64_t counter_scratch; /* refused names write here */
+	bool counter_refusal_logged;
 	double log_tokens;
 	uint64_t log_refill_ns;
 	uint64_t log_suppressed; /* since the last line that got out */
@@ -105,8 +108,9 @@ static void map_regions(struct hosted_pd *h, const struct hosted_launch *l)
 
 static void map_stats_slot(struct hosted_pd *h, const struct hosted_launch *l)
 {
-	off_t offset = (off_t)SDVF_STATS_PAGE * (1 + h->index);
-	void *slot = mmap(NULL, SDVF_STATS_PAGE, PROT_READ | PROT_WRITE,
+	off_t offset = (off_t)SDVF_STATS_PAGE +
+		       (off_t)SDVF_STATS_SLOT_BYTES * h->index;
+	void *slot = mmap(NULL, SDVF_STATS_SLOT_BYTES, PROT_READ | PROT_WRITE,
 			  MAP_SHARED, l->stats.fd, offset);
 	if (slot == MAP_FAILED)
 		setup_fail(h->desc->name, "stats slot", errno);
@@ -506,6 +510,35 @@ static int op_watch_fd(struct sdvf_pd *pd, int fd, sdvf_channel_t ch)
 	return 0;
 }
 
+static const char *const counter_refusal_text[] = {
+	[-SDVF_COUNTER_INVALID] = "invalid name",
+	[-SDVF_COUNTER_DUPLICATE] = "already registered",
+	[-SDVF_COUNTER_FULL] = "table full",
+};
+
+/* The table lives in our own stats slot, so it outlives this process and a
+ * restarted PD gets its counters back (core/counters.h). */
+static _Atomic uint64_t *op_counter(struct sdvf_pd *pd, const char *name)
+{
+	struct hosted_pd *h = rt_of(pd);
+	int i = sdvf_counter_claim(&h->stats->counters, &h->counter_claims,
+				   name);
+	if (i >= 0)
+		return &h->stats->counters.value[i];
+	/* Log only the first refusal of this incarnation: a component that
+	 * registers in a loop must not flood the log. */
+	COUNT(h->stats->counters_refused);
+	if (!h->counter_refusal_logged) {
+		h->counter_refusal_logged = true;
+		sdvf_log(pd, SDVF_LOG_WARN,
+			 "counter '%.*s' refused (%s); later refusals are "
+			 "only counted",
+			 (int)SDVF_COUNTER_NAME_MAX, name,
+			 counter_refusal_text[-i]);
+	}
+	return &h->counter_scratch;
+}
+
 static const struct sdvf_runtime_ops hosted_ops = {
 	.notify = op_notify,
 	.deferred_notify = op_deferred_notify,
@@ -520,4 +553,5 @@ static const struct sdvf_runtime_ops hosted_ops = {
 	.wait = op_wait,
 	.vlog = op_vlog,
 	.watch_fd = op_watch_fd,
+	.counter = op_counter,
 };

@@ -20,6 +20,7 @@
 #define SDVF_PD_H
 
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -72,6 +73,8 @@ struct sdvf_runtime_ops {
 	 * wire backends): deliver notified(ch) while host fd `fd` is
 	 * readable.  NULL where the runtime has no host fds. */
 	int (*watch_fd)(struct sdvf_pd *pd, int fd, sdvf_channel_t ch);
+	/* Publish a named counter (sdvf_counter below).  Never NULL. */
+	_Atomic uint64_t *(*counter)(struct sdvf_pd *pd, const char *name);
 };
 
 /* The runtime's view of one instance.  Components treat it as opaque. */
@@ -152,6 +155,44 @@ sdvf_log(struct sdvf_pd *pd, enum sdvf_log_level level, const char *fmt, ...)
 	va_start(ap, fmt);
 	pd->ops->vlog(pd, level, fmt, ap);
 	va_end(ap);
+}
+
+/*
+ * Counters a component publishes about itself, shown by `sdvf stats`
+ * (hosted: in the PD's own stats slot, kept across a restart; sim:
+ * sdvf_sim_counter).  Call at init, once per name; keep the pointer and
+ * update it with sdvf_counter_add / sdvf_counter_set.  A name is 1..31
+ * bytes of [A-Za-z0-9_.-] starting with a letter, digit or '_', not
+ * "sdvf."-prefixed; dots group ("c2.tx_drops_quota").  At most
+ * SDVF_COUNTERS_MAX (core/counters.h: 384) per PD.  Never NULL: an invalid
+ * or duplicate name, or a full table, gets a private scratch slot nobody
+ * reads, and the runtime counts the refusal and logs the first one.
+ * A restarted PD that registers a name again gets the same counter back,
+ * value kept; set state-like counters (link_up) in init.
+ */
+static inline _Atomic uint64_t *sdvf_counter(struct sdvf_pd *pd,
+					     const char *name)
+{
+	return pd->ops->counter(pd, name);
+}
+
+/* The component is the only writer of its counters, so a relaxed load and
+ * store is an exact increment: no locked read-modify-write (which costs a
+ * bus lock per packet) is needed.  Relaxed: readers only display values. */
+static inline void sdvf_counter_add(_Atomic uint64_t *c, uint64_t n)
+{
+	uint64_t v = atomic_load_explicit(c, memory_order_relaxed);
+	atomic_store_explicit(c, v + n, memory_order_relaxed);
+}
+
+static inline void sdvf_counter_set(_Atomic uint64_t *c, uint64_t v)
+{
+	atomic_store_explicit(c, v, memory_order_relaxed);
+}
+
+static inline uint64_t sdvf_counter_get(_Atomic uint64_t *c)
+{
+	return atomic_load_explicit(c, memory_order_relaxed);
 }
 
 /* ---- what a component declares -------------------------------------- */

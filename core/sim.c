@@ -36,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/counters.h"
 #include "core/sim.h"
 #include "core/sysdesc.h"
 
@@ -81,6 +82,11 @@ struct sim_pd {
 	uint64_t log_window_start;
 	uint32_t log_lines;
 	uint64_t log_suppressed;
+	/* sdvf_counter: the same table as a hosted stats slot, private here */
+	struct sdvf_counter_table *counters;
+	struct sdvf_counter_claims counter_claims;
+	_Atomic uint64_t counter_scratch; /* refused names write here */
+	uint64_t counters_refused;
 };
 
 struct sim_event {
@@ -353,6 +359,20 @@ static int op_watch_fd(struct sdvf_pd *pd, int fd, sdvf_channel_t ch)
 	return 0;
 }
 
+static _Atomic uint64_t *op_counter(struct sdvf_pd *pd, const char *name)
+{
+	struct sim_pd *p = sim_pd_of(pd);
+	int i = sdvf_counter_claim(p->counters, &p->counter_claims, name);
+	if (i >= 0)
+		return &p->counters->value[i];
+	if (p->counters_refused++ == 0 && !p->sim->quiet)
+		fprintf(stderr,
+			"%s: warn: counter '%.*s' refused (%d); later refusals "
+			"are only counted\n",
+			pd->name, (int)SDVF_COUNTER_NAME_MAX, name, i);
+	return &p->counter_scratch;
+}
+
 static const struct sdvf_runtime_ops sim_ops = {
 	.notify = op_notify,
 	.deferred_notify = op_deferred_notify,
@@ -367,6 +387,7 @@ static const struct sdvf_runtime_ops sim_ops = {
 	.wait = op_wait,
 	.vlog = op_vlog,
 	.watch_fd = op_watch_fd,
+	.counter = op_counter,
 };
 
 /* ---- building a sim from a system ------------------------------------ */
@@ -412,6 +433,9 @@ static int build_pd(struct sdvf_sim *sim, int i)
 	if (!p->state)
 		return -1;
 	memset(p->state, 0, state_size ? state_size : 64);
+	p->counters = calloc(1, sizeof(*p->counters));
+	if (!p->counters)
+		return -1;
 	for (int m = 0; m < sp->nmaps; m++) {
 		int r = sp->maps[m].region;
 		if (r < 0 || r >= sys->nregions)
@@ -466,8 +490,10 @@ void sdvf_sim_destroy(struct sdvf_sim *sim)
 {
 	if (!sim)
 		return;
-	for (int i = 0; i < sim->npds; i++)
+	for (int i = 0; i < sim->npds; i++) {
 		free(sim->pds[i].state);
+		free(sim->pds[i].counters);
+	}
 	for (int r = 0; r < sim->sys->nregions; r++)
 		free(sim->regions[r]);
 	free(sim);
@@ -639,4 +665,31 @@ uint64_t sdvf_sim_activations(struct sdvf_sim *sim, const char *pd)
 {
 	int i = find_pd(sim, pd);
 	return i < 0 ? 0 : sim->pds[i].activations;
+}
+
+static struct sim_pd *test_pd(struct sdvf_sim *sim, const char *pd)
+{
+	int i = find_pd(sim, pd);
+	if (i < 0) {
+		fprintf(stderr, "sim: no PD named '%s'\n", pd);
+		abort();
+	}
+	return &sim->pds[i];
+}
+
+uint64_t sdvf_sim_counter(struct sdvf_sim *sim, const char *pd,
+			  const char *name, bool *found)
+{
+	struct sim_pd *p = test_pd(sim, pd);
+	int i = sdvf_counter_find(p->counters, name);
+	if (found)
+		*found = i >= 0;
+	return i < 0 ? 0
+		     : atomic_load_explicit(&p->counters->value[i],
+					    memory_order_relaxed);
+}
+
+uint64_t sdvf_sim_counters_refused(struct sdvf_sim *sim, const char *pd)
+{
+	return test_pd(sim, pd)->counters_refused;
 }

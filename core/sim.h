@@ -50,4 +50,13 @@ uint64_t sdvf_sim_notifications(struct sdvf_sim *sim, const char *pd,
 				const char *local_channel);
 uint64_t sdvf_sim_activations(struct sdvf_sim *sim, const char *pd);
 
+/* A counter the PD published with sdvf_counter(): its value, or 0 with
+ * *found false if the PD registered no such name (found may be NULL).  An
+ * unknown PD name is a test bug: it aborts with a message. */
+uint64_t sdvf_sim_counter(struct sdvf_sim *sim, const char *pd,
+			  const char *name, bool *found);
+/* sdvf_counter() calls of the PD that got the scratch slot (invalid or
+ * duplicate name, table full). */
+uint64_t sdvf_sim_counters_refused(struct sdvf_sim *sim, const char *pd);
+
 #endif

@@ -9,35 +9,49 @@
  *
  * Layout (every part page-aligned, so each PD can map only its own slot):
  *
- *   page 0           struct sdvf_stats_header    written by the launcher only
- *   page 1 + i       struct sdvf_stats_slot      written by PD i only
+ *   page 0                 struct sdvf_stats_header   launcher only
+ *   1 + SLOT_PAGES * i     struct sdvf_stats_slot     PD i only (4 pages)
  *
- * A PD maps only its own slot page (rw); it cannot see or corrupt the header
+ * A PD maps only its own slot (rw); it cannot see or corrupt the header
  * or another PD's counters.  The launcher and readers map the whole file.
+ *
+ * A slot holds the PD's runtime counters (first 256 bytes) and then its
+ * component counters (struct sdvf_counter_table, core/counters.h): what
+ * the component published through sdvf_counter(), names and values.
  *
  * Ordering: every counter is a relaxed atomic with a single writer; readers
  * only display them, so a reader may see one counter a little ahead of
  * another.  The header's identity fields (magic, version, sizes, names) are
  * written before the file is linked and never change afterwards; the per-PD
  * `pid`, `state`, `restarts` and `end_*` fields are updated by the monitor.
+ * The counter table's `count` is published with release after its names.
  *
- * Room for later: each slot's `component` area (bytes 256..4095) is reserved
- * for counters a component publishes about itself (the muxes' per-client
- * packets, bytes, drops by reason and violations).  A component will reach
- * it through a PD API call; until then it stays zero.
+ * Trust: a PD can write anything into its own slot.  Readers bound every
+ * count and copy and check every name before printing it; a scribbled slot
+ * shows as unreadable entries of that PD and never affects another PD.
  */
 #ifndef SDVF_STATS_H
 #define SDVF_STATS_H
 
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
+#include "core/counters.h"
 #include "core/system.h"
 
 #define SDVF_STATS_MAGIC 0x3154415453465644ull /* "DVFSTAT1" little-endian */
-#define SDVF_STATS_VERSION 1u
+#define SDVF_STATS_VERSION 2u
 #define SDVF_STATS_PAGE 4096u
+#define SDVF_STATS_SLOT_PAGES 4u
+#define SDVF_STATS_SLOT_BYTES (SDVF_STATS_SLOT_PAGES * SDVF_STATS_PAGE)
+#define SDVF_STATS_RUNTIME_BYTES 256u
+#define SDVF_STATS_PREFIX "sdvf-"
+#define SDVF_STATS_SUFFIX ".stats"
+
+/* Where stats files live: $SDVF_STATS_DIR, default /dev/shm. */
+const char *sdvf_stats_dir(void);
 
 /* How a PD is doing, as the monitor sees it. */
 enum sdvf_pd_state {
@@ -87,11 +101,19 @@ struct sdvf_stats_slot {
 	_Atomic uint64_t bad_calls; /* API misuse: unknown channel, watch_fd
 				       refused, ... */
 	_Atomic uint64_t starts;    /* processes that ran init() in this slot */
-	uint64_t reserved[23];	    /* runtime counters to come */
-	uint8_t component[SDVF_STATS_PAGE - 256];
+	_Atomic uint64_t counters_refused;  /* sdvf_counter() calls given the
+					       scratch slot: invalid, duplicate
+					       or table full */
+	uint64_t reserved[22];		    /* runtime counters to come */
+	struct sdvf_counter_table counters; /* written by this PD */
+	uint8_t pad[SDVF_STATS_SLOT_BYTES - SDVF_STATS_RUNTIME_BYTES -
+		    sizeof(struct sdvf_counter_table)];
 };
-_Static_assert(sizeof(struct sdvf_stats_slot) == SDVF_STATS_PAGE,
-	       "one stats slot per page");
+_Static_assert(offsetof(struct sdvf_stats_slot, counters) ==
+		       SDVF_STATS_RUNTIME_BYTES,
+	       "runtime counters fill the first 256 bytes");
+_Static_assert(sizeof(struct sdvf_stats_slot) == SDVF_STATS_SLOT_BYTES,
+	       "one stats slot per SDVF_STATS_SLOT_PAGES pages");
 
 /* Launcher side (core/stats.c). */
 struct sdvf_stats_file {
@@ -108,6 +130,8 @@ int sdvf_stats_create(struct sdvf_stats_file *f, const struct sdvf_system *sys,
 int sdvf_stats_publish(struct sdvf_stats_file *f, FILE *err);
 /* Unlink and unmap. */
 void sdvf_stats_destroy(struct sdvf_stats_file *f);
+/* Bytes of a stats file for npds PDs. */
+size_t sdvf_stats_file_bytes(uint32_t npds);
 
 static inline struct sdvf_stats_slot *
 sdvf_stats_slot_of(struct sdvf_stats_header *h, int pd)
@@ -118,5 +142,16 @@ sdvf_stats_slot_of(struct sdvf_stats_header *h, int pd)
 
 /* The system's name: the root `name` property, else the file name stem. */
 void sdvf_system_name(const struct sdvf_system *sys, char *out, size_t len);
+
+/* Reader side (`sdvf stats`).  TEXT: a table of the PDs' runtime counters,
+ * then each PD's component counters as `name = value`.  KV: one line
+ * `SYSTEM PD COUNTER VALUE` per counter; the runtime's own are named
+ * `sdvf.*` (sdvf.state's value is a word, the rest are numbers). */
+enum sdvf_stats_format { SDVF_STATS_TEXT, SDVF_STATS_KV };
+
+/* Print every live stats file in $SDVF_STATS_DIR (or only system `system`,
+ * only PD `pd`; NULL for all).  Returns how many PDs were printed. */
+int sdvf_stats_print(FILE *out, const char *system, const char *pd,
+		     enum sdvf_stats_format format);
 
 #endif

@@ -1,7 +1,9 @@
 /*
  * The stats file of a hosted run (core/stats.h): invisible until complete,
- * named after the system and launcher, one page per part, gone after
- * destroy, and found by `sdvf stats` exactly while it is published.
+ * named after the system and launcher, a header page then one slot per PD,
+ * gone after destroy, and found by `sdvf stats` exactly while it is
+ * published.  The reader prints component counters and survives a slot its
+ * PD scribbled over without misprinting any other PD.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -98,7 +100,7 @@ static void stats_file_removed_on_destroy(void **unused)
 	assert_int_equal(f.fd, -1);
 }
 
-static void stats_header_then_one_page_per_pd(void **unused)
+static void stats_header_then_four_pages_per_pd(void **unused)
 {
 	(void)unused;
 	struct sdvf_system sys;
@@ -112,8 +114,9 @@ static void stats_header_then_one_page_per_pd(void **unused)
 	assert_string_equal(h->pd[1].name, "sink");
 	assert_string_equal(h->pd[1].component, "queue_source");
 	assert_int_equal(h->pd[1].core, 1);
+	assert_int_equal(h->slot_bytes, 4 * 4096);
 	assert_ptr_equal(sdvf_stats_slot_of(h, 0), (char *)h + 4096);
-	assert_ptr_equal(sdvf_stats_slot_of(h, 1), (char *)h + 8192);
+	assert_ptr_equal(sdvf_stats_slot_of(h, 1), (char *)h + 4096 + 16384);
 	assert_int_equal(sdvf_stats_slot_of(h, 1)->activations, 0);
 	sdvf_stats_destroy(&f);
 }
@@ -144,6 +147,195 @@ static void stats_command_rejects_an_option(void **unused)
 	assert_int_equal(sdvf_stats_main(2, bad), 2);
 }
 
+/* ---- component counters and a scribbled slot ------------------------- */
+
+static void three_pd_system(struct sdvf_system *sys)
+{
+	two_pd_system(sys);
+	sys->npds = 3;
+	strcpy(sys->pds[2].name, "third");
+	sys->pds[2].component = &queue_source_component;
+	sys->pds[2].core = -1;
+}
+
+/* Register `name` in PD i's slot as its runtime would, and set it. */
+static void publish(struct sdvf_stats_file *f, int pd, const char *name,
+		    uint64_t value)
+{
+	static struct sdvf_counter_claims claims[3];
+	struct sdvf_stats_slot *s = sdvf_stats_slot_of(f->header, pd);
+	int i = sdvf_counter_claim(&s->counters, &claims[pd], name);
+	assert_true(i >= 0);
+	s->counters.value[i] = value;
+}
+
+/* What `sdvf stats` prints, as one string. */
+static char *capture(const char *system, const char *pd,
+		     enum sdvf_stats_format format, int *pds)
+{
+	static char buf[1 << 16];
+	FILE *out = fmemopen(buf, sizeof(buf) - 1, "w");
+	assert_non_null(out);
+	*pds = sdvf_stats_print(out, system, pd, format);
+	long n = ftell(out);
+	fclose(out);
+	buf[n] = '\0';
+	return buf;
+}
+
+static int count_substr(const char *hay, const char *needle)
+{
+	int n = 0;
+	for (const char *p = hay; (p = strstr(p, needle)) != NULL; p++)
+		n++;
+	return n;
+}
+
+static void kv_lists_component_counters_one_per_line(void **unused)
+{
+	(void)unused;
+	struct sdvf_system sys;
+	struct sdvf_stats_file f;
+	int pds = 0;
+	two_pd_system(&sys);
+	assert_int_equal(sdvf_stats_create(&f, &sys, stderr), 0);
+	assert_int_equal(sdvf_stats_publish(&f, stderr), 0);
+	publish(&f, 1, "rx_frames", 12);
+	publish(&f, 1, "c2.tx_drops_quota", 3);
+	char *out = capture(NULL, NULL, SDVF_STATS_KV, &pds);
+	assert_int_equal(pds, 2);
+	assert_non_null(strstr(out, "\npingpong-intent sink rx_frames 12\n"));
+	assert_non_null(
+		strstr(out, "\npingpong-intent sink c2.tx_drops_quota 3\n"));
+	assert_non_null(strstr(out, "pingpong-intent source sdvf.state "
+				    "starting\n"));
+	assert_non_null(
+		strstr(out, "pingpong-intent sink sdvf.activations 0\n"));
+	assert_int_equal(count_substr(out, "rx_frames"), 1);
+	sdvf_stats_destroy(&f);
+}
+
+static void pd_option_prints_only_that_pd(void **unused)
+{
+	(void)unused;
+	struct sdvf_system sys;
+	struct sdvf_stats_file f;
+	int pds = 0;
+	two_pd_system(&sys);
+	assert_int_equal(sdvf_stats_create(&f, &sys, stderr), 0);
+	assert_int_equal(sdvf_stats_publish(&f, stderr), 0);
+	publish(&f, 0, "tx_frames", 5);
+	char *out = capture(NULL, "source", SDVF_STATS_KV, &pds);
+	assert_int_equal(pds, 1);
+	assert_int_equal(count_substr(out, " sink "), 0);
+	assert_non_null(strstr(out, "pingpong-intent source tx_frames 5\n"));
+	capture(NULL, "nobody", SDVF_STATS_KV, &pds);
+	assert_int_equal(pds, 0);
+	sdvf_stats_destroy(&f);
+}
+
+static void text_shows_counters_after_the_runtime_table(void **unused)
+{
+	(void)unused;
+	struct sdvf_system sys;
+	struct sdvf_stats_file f;
+	int pds = 0;
+	two_pd_system(&sys);
+	assert_int_equal(sdvf_stats_create(&f, &sys, stderr), 0);
+	assert_int_equal(sdvf_stats_publish(&f, stderr), 0);
+	publish(&f, 1, "link_up", 1);
+	char *out = capture("pingpong-intent", NULL, SDVF_STATS_TEXT, &pds);
+	assert_int_equal(pds, 2);
+	char *table = strstr(out, "ACTIVATIONS");
+	char *section = strstr(out, "  counters of 'sink' (queue_source):\n");
+	assert_non_null(table);
+	assert_non_null(section);
+	assert_true(section > table);
+	assert_non_null(strstr(section, "    link_up"));
+	assert_non_null(strstr(section, " = 1\n"));
+	assert_null(strstr(out, "counters of 'source'"));
+	sdvf_stats_destroy(&f);
+}
+
+/* Every line is printable ASCII and has exactly four fields. */
+static void assert_clean_kv(const char *out)
+{
+	for (const char *c = out; *c; c++)
+		assert_true(*c == '\n' || (*c >= ' ' && *c <= '~'));
+	char line[256];
+	for (const char *p = out; *p;) {
+		const char *nl = strchr(p, '\n');
+		assert_non_null(nl);
+		size_t len = (size_t)(nl - p);
+		assert_true(len < sizeof(line));
+		memcpy(line, p, len);
+		line[len] = '\0';
+		int fields = 0;
+		for (char *t = strtok(line, " "); t; t = strtok(NULL, " "))
+			fields++;
+		assert_int_equal(fields, 4);
+		p = nl + 1;
+	}
+}
+
+static void scribble(struct sdvf_stats_slot *s)
+{
+	memset(&s->counters, 0xa5, sizeof(s->counters));
+	s->counters.count = UINT32_MAX;
+	memcpy(s->counters.name[0], "has space", 10);
+	memcpy(s->counters.name[1], "line\nbreak", 11);
+	memset(s->counters.name[2], 'x', SDVF_COUNTER_NAME_MAX); /* no NUL */
+	memcpy(s->counters.name[3], "sdvf.activations", 17);
+	memcpy(s->counters.name[4], "fine_name", 10);
+	s->counters.value[4] = 99;
+}
+
+static void scribbled_slot_prints_safely_and_others_intact(void **unused)
+{
+	(void)unused;
+	struct sdvf_system sys;
+	struct sdvf_stats_file f;
+	int pds = 0;
+	three_pd_system(&sys);
+	assert_int_equal(sdvf_stats_create(&f, &sys, stderr), 0);
+	assert_int_equal(sdvf_stats_publish(&f, stderr), 0);
+	publish(&f, 0, "rx_frames", 11);
+	publish(&f, 2, "tx_frames", 33);
+	scribble(sdvf_stats_slot_of(f.header, 1));
+	char *out = capture(NULL, NULL, SDVF_STATS_KV, &pds);
+	assert_int_equal(pds, 3);
+	assert_clean_kv(out);
+	assert_non_null(strstr(out, "pingpong-intent source rx_frames 11\n"));
+	assert_non_null(strstr(out, "pingpong-intent third tx_frames 33\n"));
+	/* the one well-formed name of the scribbled slot, the rest counted */
+	assert_non_null(strstr(out, "pingpong-intent sink fine_name 99\n"));
+	assert_non_null(strstr(out, "pingpong-intent sink "
+				    "sdvf.counters_unreadable 383\n"));
+	assert_non_null(strstr(out, "pingpong-intent source "
+				    "sdvf.counters_unreadable 0\n"));
+	assert_int_equal(count_substr(out, "sdvf.activations"), 3);
+	assert_int_equal(count_substr(out, " sink "), 15);
+	out = capture(NULL, NULL, SDVF_STATS_TEXT, &pds);
+	assert_int_equal(pds, 3);
+	assert_non_null(strstr(out, "383 entries unreadable"));
+	assert_non_null(strstr(out, "counters of 'third' (queue_source):\n"));
+	sdvf_stats_destroy(&f);
+}
+
+static void stats_command_takes_pd_and_format_options(void **unused)
+{
+	(void)unused;
+	char *kv[] = {"stats", "--format=kv", NULL};
+	char *kv2[] = {"stats", "--format", "kv", "--pd", "x", NULL};
+	char *bad_format[] = {"stats", "--format=xml", NULL};
+	char *no_pd[] = {"stats", "--pd", NULL};
+	/* nothing is running in the test directory: exit 1, not 2 */
+	assert_int_equal(sdvf_stats_main(2, kv), 1);
+	assert_int_equal(sdvf_stats_main(5, kv2), 1);
+	assert_int_equal(sdvf_stats_main(2, bad_format), 2);
+	assert_int_equal(sdvf_stats_main(2, no_pd), 2);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir))
@@ -154,9 +346,15 @@ int main(void)
 		cmocka_unit_test(stats_file_invisible_until_published),
 		cmocka_unit_test(stats_file_named_after_system_and_launcher),
 		cmocka_unit_test(stats_file_removed_on_destroy),
-		cmocka_unit_test(stats_header_then_one_page_per_pd),
+		cmocka_unit_test(stats_header_then_four_pages_per_pd),
 		cmocka_unit_test(stats_command_finds_only_published_systems),
 		cmocka_unit_test(stats_command_rejects_an_option),
+		cmocka_unit_test(kv_lists_component_counters_one_per_line),
+		cmocka_unit_test(pd_option_prints_only_that_pd),
+		cmocka_unit_test(text_shows_counters_after_the_runtime_table),
+		cmocka_unit_test(
+			scribbled_slot_prints_safely_and_others_intact),
+		cmocka_unit_test(stats_command_takes_pd_and_format_options),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
 	rmdir(dir);

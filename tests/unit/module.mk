@@ -11,6 +11,7 @@ UNIT_CMOCKA := \
 	test_queue \
 	test_queue_peer \
 	test_sim \
+	test_counters \
 	test_ownership \
 	test_sysdesc \
 	test_sysdesc_cli \
