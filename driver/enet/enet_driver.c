@@ -99,7 +99,6 @@ static const struct sdvf_need enet_driver_needs[] = {
 	{"rx_active", SDVF_NEED_REGION, SDVF_RW, false},
 	{"tx_free", SDVF_NEED_REGION, SDVF_RW, false},
 	{"tx_active", SDVF_NEED_REGION, SDVF_RW, false},
-	{"stats", SDVF_NEED_REGION, SDVF_RW, true},
 	{"irq", SDVF_NEED_CHANNEL, 0, false},
 	{"mmio", SDVF_NEED_CHANNEL, 0, true},
 	{"rx", SDVF_NEED_CHANNEL, 0, false},
@@ -272,7 +271,7 @@ static bool reset_controller(struct enet_driver *drv)
 		if (!(enet_readl(&drv->mmio, ENET_ECR) & ENET_ECR_RESET))
 			return true;
 	}
-	drv->stats.reset_timeouts++;
+	sdvf_counter_add(drv->stats.reset_timeouts, 1);
 	sdvf_log(drv->pd, SDVF_LOG_ERROR, "enet: ECR.RESET did not clear");
 	return false;
 }
@@ -352,29 +351,25 @@ static void mib_reset(struct enet_driver *drv)
 
 /* ---- activations ---------------------------------------------------- */
 
+/* The queues count impossible peer indices privately; publish the sum. */
 static void stats_publish(struct enet_driver *drv)
 {
-	struct enet_driver_stats *out = drv->stats_region;
-	drv->stats.queue_bad_index =
-		drv->rx_free.bad_index + drv->rx_active.bad_index +
-		drv->tx_free.bad_index + drv->tx_active.bad_index;
-	if (!out)
-		return;
-	uint64_t seq = atomic_load_explicit(&out->seq, memory_order_relaxed);
-	atomic_store_explicit(&out->seq, seq + 1, memory_order_relaxed);
-	/* Release: readers that see the odd seq do not use the fields. */
-	atomic_thread_fence(memory_order_release);
-	const volatile uint64_t *from =
-		(const volatile uint64_t *)&drv->stats.link_up;
-	volatile uint64_t *to = (volatile uint64_t *)&out->link_up;
-	size_t n = (sizeof(drv->stats) -
-		    offsetof(struct enet_driver_stats, link_up)) /
-		   sizeof(uint64_t);
-	for (size_t i = 0; i < n; i++)
-		to[i] = from[i];
-	out->magic = ENET_DRV_STATS_MAGIC;
-	out->version = 1;
-	atomic_store_explicit(&out->seq, seq + 2, memory_order_release);
+	sdvf_counter_set(drv->stats.queue_bad_index,
+			 drv->rx_free.bad_index + drv->rx_active.bad_index +
+				 drv->tx_free.bad_index +
+				 drv->tx_active.bad_index);
+}
+
+/* Every counter by its field name; state-like ones start at 0 even when a
+ * restarted PD gets its old values back. */
+static void counters_register(struct enet_driver *drv, struct sdvf_pd *pd)
+{
+#define ENET_COUNTER_REGISTER(name) drv->stats.name = sdvf_counter(pd, #name);
+	ENET_DRIVER_COUNTERS(ENET_COUNTER_REGISTER)
+#undef ENET_COUNTER_REGISTER
+	sdvf_counter_set(drv->stats.link_up, 0);
+	sdvf_counter_set(drv->stats.speed_mbps, 0);
+	sdvf_counter_set(drv->stats.full_duplex, 0);
 }
 
 static void activation_end(struct enet_driver *drv)
@@ -409,7 +404,7 @@ static void activation_end(struct enet_driver *drv)
 
 static void handle_irq(struct enet_driver *drv)
 {
-	drv->stats.irq_activations++;
+	sdvf_counter_add(drv->stats.irq_activations, 1);
 	drv->ack_irq = true;
 	for (uint32_t round = 0; round < ENET_DRV_IRQ_LOOPS; round++) {
 		uint32_t eir = enet_readl(&drv->mmio, ENET_EIR);
@@ -419,7 +414,7 @@ static void handle_irq(struct enet_driver *drv)
 		 * meanwhile stays set for the next round. */
 		enet_writel(&drv->mmio, ENET_EIR, eir);
 		if (eir & EIR_OTHER)
-			drv->stats.eir_other++;
+			sdvf_counter_add(drv->stats.eir_other, 1);
 		if (eir & (ENET_INT_TXF | ENET_INT_TXB))
 			enet_tx_reap(drv);
 		if (eir & (ENET_INT_RXF | ENET_INT_RXB))
@@ -430,7 +425,7 @@ static void handle_irq(struct enet_driver *drv)
 		if (eir & ENET_INT_EBERR) {
 			/* The MAC stopped on a DMA error; everything it
 			 * completed before has been reaped above. */
-			drv->stats.eberr_resets++;
+			sdvf_counter_add(drv->stats.eberr_resets, 1);
 			sdvf_log(drv->pd, SDVF_LOG_WARN,
 				 "enet: bus error, resetting controller");
 			enet_hw_restart(drv);
@@ -463,6 +458,7 @@ static int enet_driver_init(void *state, struct sdvf_pd *pd)
 {
 	struct enet_driver *drv = state;
 	drv->pd = pd;
+	counters_register(drv, pd); /* first: setup may count */
 	drv->ch_irq = sdvf_channel(pd, "irq");
 	drv->ch_rx = sdvf_channel(pd, "rx");
 	drv->ch_tx = sdvf_channel(pd, "tx");
@@ -474,12 +470,6 @@ static int enet_driver_init(void *state, struct sdvf_pd *pd)
 	    !attach_queue(drv, &drv->tx_active, "tx_active", tx_cap) ||
 	    !attach_queue(drv, &drv->tx_free, "tx_free", tx_cap))
 		return -1;
-	const struct sdvf_region *stats = sdvf_region(pd, "stats");
-	if (stats && (stats->rights & SDVF_W) &&
-	    stats->size >= sizeof(struct enet_driver_stats))
-		drv->stats_region = (struct enet_driver_stats *)stats->base;
-	drv->stats.magic = ENET_DRV_STATS_MAGIC;
-	drv->stats.version = 1;
 	drv->phy.addr = (uint32_t)sdvf_config_u64(pd, "phy_addr");
 	drv->phy.poll_ns = sdvf_config_u64(pd, "link_poll_ms") * 1000000ull;
 	setup_mode(drv);

@@ -1,6 +1,6 @@
 /*
- * The i.MX ENET driver component (`enet_driver`, role driver): its stats
- * layout, the meaning of descriptor flags on its four queues, and its
+ * The i.MX ENET driver component (`enet_driver`, role driver): its
+ * counters, the meaning of descriptor flags on its four queues, and its
  * instance state (visible to tests; nothing else may touch it).
  *
  * What it trusts and what it checks.  The driver faces the RX and TX muxes,
@@ -52,61 +52,80 @@
 #define ENET_DRV_IRQ_LOOPS 16u	   /* EIR rounds per activation */
 
 /*
- * Stats, in region `stats` (optional need, rw) and in the instance state.
- * Written by the driver only, at the end of each activation, under a
- * sequence count: `seq` is odd while the driver writes; a reader copies the
- * struct between two equal even reads of `seq` (acquire).  Every field is a
- * u64 counter since init unless marked otherwise.
+ * Counters, published through the PD API (sdvf_counter, core/pd.h) under
+ * these names and shown by `sdvf stats`; the driver keeps no other copy.
+ * Written by the driver only.  Every one is a u64 count since the first
+ * init unless marked as state.
+ *
+ *   link (from the PHY over MDIO)
+ *     link_up, speed_mbps, full_duplex   state: 1/0, 10/100/1000 (0 while
+ *                                        down), 1 full / 0 half
+ *     link_changes, mdio_timeouts (transfers that never completed)
+ *   data path
+ *     rx_frames, rx_bytes, tx_frames, tx_bytes
+ *     tx_held_link_down   fill attempts held while the link was down
+ *   RX frames the MAC flagged (counted, buffer re-posted, not delivered)
+ *     rx_err_lg (longer than MAX_FL), rx_err_no (non-octet aligned),
+ *     rx_err_cr (CRC), rx_err_ov (FIFO overrun), rx_err_tr (truncated),
+ *     rx_err_not_last (leading BDs of a giant: its last BD counts LG),
+ *     rx_err_len (length 0 or beyond the buffer)
+ *   descriptors rejected from the muxes (returned, never used)
+ *     rx_bad_buffer, tx_bad_buffer (outside the windows / misaligned),
+ *     tx_bad_len, queue_bad_index (impossible peer indices, all queues)
+ *   controller
+ *     eberr_resets, link_restarts (to apply a new speed/duplex),
+ *     reset_timeouts (ECR.RESET never cleared), tx_reset_errors (frames
+ *     returned with TX_ERROR), eir_other (BABR/BABT/LC/RL/UN seen),
+ *     irq_activations
+ *   mib_* : a snapshot of the MAC's MIB, state (raw 32-bit hardware
+ *     counters, they wrap), refreshed every link poll
  */
-#define ENET_DRV_STATS_MAGIC 0x454e4554u /* "ENET" */
+#define ENET_DRIVER_COUNTERS(X)                                                \
+	X(link_up)                                                             \
+	X(speed_mbps)                                                          \
+	X(full_duplex)                                                         \
+	X(link_changes)                                                        \
+	X(mdio_timeouts)                                                       \
+	X(rx_frames)                                                           \
+	X(rx_bytes)                                                            \
+	X(tx_frames)                                                           \
+	X(tx_bytes)                                                            \
+	X(tx_held_link_down)                                                   \
+	X(rx_err_lg)                                                           \
+	X(rx_err_no)                                                           \
+	X(rx_err_cr)                                                           \
+	X(rx_err_ov)                                                           \
+	X(rx_err_tr)                                                           \
+	X(rx_err_not_last)                                                     \
+	X(rx_err_len)                                                          \
+	X(rx_bad_buffer)                                                       \
+	X(tx_bad_buffer)                                                       \
+	X(tx_bad_len)                                                          \
+	X(queue_bad_index)                                                     \
+	X(eberr_resets)                                                        \
+	X(link_restarts)                                                       \
+	X(reset_timeouts)                                                      \
+	X(tx_reset_errors)                                                     \
+	X(eir_other)                                                           \
+	X(irq_activations)                                                     \
+	X(mib_t_packets)                                                       \
+	X(mib_t_octets)                                                        \
+	X(mib_t_drop)                                                          \
+	X(mib_r_packets)                                                       \
+	X(mib_r_octets)                                                        \
+	X(mib_r_drop)                                                          \
+	X(mib_r_crc)                                                           \
+	X(mib_r_align)                                                         \
+	X(mib_r_oversize)                                                      \
+	X(mib_r_undersize)                                                     \
+	X(mib_r_frame_ok)                                                      \
+	X(mib_t_frame_ok)
 
-struct enet_driver_stats {
-	uint32_t magic;	  /* ENET_DRV_STATS_MAGIC once init has run */
-	uint32_t version; /* 1 */
-	_Atomic uint64_t seq;
-
-	/* link, from the PHY over MDIO (state, not counters) */
-	uint64_t link_up;     /* 1 up, 0 down */
-	uint64_t speed_mbps;  /* 10, 100, 1000; 0 while down */
-	uint64_t full_duplex; /* 1 full, 0 half */
-	uint64_t link_changes;
-	uint64_t mdio_timeouts; /* transfers that never completed */
-
-	/* data path */
-	uint64_t rx_frames, rx_bytes;
-	uint64_t tx_frames, tx_bytes;
-	uint64_t tx_held_link_down; /* fill attempts held while link down */
-
-	/* RX frames the MAC flagged: counted, buffer re-posted, not delivered
-	 */
-	uint64_t rx_err_lg;	  /* longer than MAX_FL */
-	uint64_t rx_err_no;	  /* non-octet aligned */
-	uint64_t rx_err_cr;	  /* CRC error */
-	uint64_t rx_err_ov;	  /* FIFO overrun */
-	uint64_t rx_err_tr;	  /* truncated */
-	uint64_t rx_err_not_last; /* leading BDs of a frame over MRBR (a
-				     giant: its last BD counts LG) */
-	uint64_t rx_err_len;	  /* length 0 or beyond the buffer */
-
-	/* descriptors rejected from the muxes (returned, never used) */
-	uint64_t rx_bad_buffer;	  /* rx_free: outside windows / misaligned */
-	uint64_t tx_bad_buffer;	  /* tx_active: outside windows / misaligned */
-	uint64_t tx_bad_len;	  /* tx_active: length out of range */
-	uint64_t queue_bad_index; /* impossible peer indices seen */
-
-	/* controller */
-	uint64_t eberr_resets;	  /* DMA bus errors recovered by reset */
-	uint64_t link_restarts;	  /* restarts to apply a new speed/duplex */
-	uint64_t reset_timeouts;  /* ECR.RESET never cleared */
-	uint64_t tx_reset_errors; /* TX frames returned with TX_ERROR */
-	uint64_t eir_other;	  /* BABR/BABT/LC/RL/UN events seen */
-	uint64_t irq_activations;
-
-	/* MIB snapshot (raw 32-bit hardware counters; they wrap) */
-	uint64_t mib_t_packets, mib_t_octets, mib_t_drop;
-	uint64_t mib_r_packets, mib_r_octets, mib_r_drop;
-	uint64_t mib_r_crc, mib_r_align, mib_r_oversize, mib_r_undersize;
-	uint64_t mib_r_frame_ok, mib_t_frame_ok;
+/* Where each counter lives (set at init by sdvf_counter). */
+struct enet_driver_counters {
+#define ENET_COUNTER_FIELD(name) _Atomic uint64_t *name;
+	ENET_DRIVER_COUNTERS(ENET_COUNTER_FIELD)
+#undef ENET_COUNTER_FIELD
 };
 
 /* A private FIFO of descriptors waiting for room in an outgoing queue. */
@@ -149,8 +168,7 @@ struct enet_driver {
 	struct enet_mmio mmio;
 	sdvf_channel_t ch_irq, ch_rx, ch_tx;
 	struct sdvf_queue rx_free, rx_active, tx_active, tx_free;
-	struct enet_driver_stats stats;
-	struct enet_driver_stats *stats_region; /* NULL if not granted */
+	struct enet_driver_counters stats;
 
 	struct enet_window windows[ENET_DRV_DMA_WINDOWS];
 	uint8_t mac[6];

@@ -34,7 +34,7 @@ void enet_phy_start_poll(struct enet_driver *drv)
 void enet_phy_timer(struct enet_driver *drv)
 {
 	if (drv->phy.step != ENET_PHY_IDLE) {
-		drv->stats.mdio_timeouts++;
+		sdvf_counter_add(drv->stats.mdio_timeouts, 1);
 		drv->phy.step = ENET_PHY_IDLE;
 	}
 	enet_mib_read(drv);
@@ -75,7 +75,7 @@ static void link_evaluate(struct enet_driver *drv)
 	bool up = (drv->phy.bmsr & BMSR_LSTATUS) != 0;
 	drv->phy.step = ENET_PHY_IDLE;
 	if (up != drv->link_up) {
-		drv->stats.link_changes++;
+		sdvf_counter_add(drv->stats.link_changes, 1);
 		sdvf_log(drv->pd, SDVF_LOG_INFO, "enet: link %s",
 			 up ? "up" : "down");
 	}
@@ -84,14 +84,14 @@ static void link_evaluate(struct enet_driver *drv)
 		if (m.speed_mbps != drv->mode.speed_mbps ||
 		    m.full_duplex != drv->mode.full_duplex) {
 			drv->mode = m;
-			drv->stats.link_restarts++;
+			sdvf_counter_add(drv->stats.link_restarts, 1);
 			enet_hw_restart(drv);
 		}
 	}
 	drv->link_up = up;
-	drv->stats.link_up = up;
-	drv->stats.speed_mbps = up ? drv->mode.speed_mbps : 0;
-	drv->stats.full_duplex = up && drv->mode.full_duplex;
+	sdvf_counter_set(drv->stats.link_up, up);
+	sdvf_counter_set(drv->stats.speed_mbps, up ? drv->mode.speed_mbps : 0);
+	sdvf_counter_set(drv->stats.full_duplex, up && drv->mode.full_duplex);
 	if (up)
 		enet_tx_fill(drv); /* release frames held while down */
 }
@@ -141,18 +141,22 @@ void enet_phy_mdio_done(struct enet_driver *drv)
 
 void enet_mib_read(struct enet_driver *drv)
 {
-	struct enet_driver_stats *s = &drv->stats;
+	struct enet_driver_counters *s = &drv->stats;
 	struct enet_mmio *m = &drv->mmio;
-	s->mib_t_packets = enet_readl(m, ENET_RMON_T_PACKETS);
-	s->mib_t_octets = enet_readl(m, ENET_RMON_T_OCTETS);
-	s->mib_t_drop = enet_readl(m, ENET_IEEE_T_DROP);
-	s->mib_t_frame_ok = enet_readl(m, ENET_IEEE_T_FRAME_OK);
-	s->mib_r_packets = enet_readl(m, ENET_RMON_R_PACKETS);
-	s->mib_r_octets = enet_readl(m, ENET_RMON_R_OCTETS);
-	s->mib_r_drop = enet_readl(m, ENET_IEEE_R_DROP);
-	s->mib_r_frame_ok = enet_readl(m, ENET_IEEE_R_FRAME_OK);
-	s->mib_r_crc = enet_readl(m, ENET_IEEE_R_CRC);
-	s->mib_r_align = enet_readl(m, ENET_IEEE_R_ALIGN);
-	s->mib_r_oversize = enet_readl(m, ENET_RMON_R_OVERSIZE);
-	s->mib_r_undersize = enet_readl(m, ENET_RMON_R_UNDERSIZE);
+	sdvf_counter_set(s->mib_t_packets, enet_readl(m, ENET_RMON_T_PACKETS));
+	sdvf_counter_set(s->mib_t_octets, enet_readl(m, ENET_RMON_T_OCTETS));
+	sdvf_counter_set(s->mib_t_drop, enet_readl(m, ENET_IEEE_T_DROP));
+	sdvf_counter_set(s->mib_t_frame_ok,
+			 enet_readl(m, ENET_IEEE_T_FRAME_OK));
+	sdvf_counter_set(s->mib_r_packets, enet_readl(m, ENET_RMON_R_PACKETS));
+	sdvf_counter_set(s->mib_r_octets, enet_readl(m, ENET_RMON_R_OCTETS));
+	sdvf_counter_set(s->mib_r_drop, enet_readl(m, ENET_IEEE_R_DROP));
+	sdvf_counter_set(s->mib_r_frame_ok,
+			 enet_readl(m, ENET_IEEE_R_FRAME_OK));
+	sdvf_counter_set(s->mib_r_crc, enet_readl(m, ENET_IEEE_R_CRC));
+	sdvf_counter_set(s->mib_r_align, enet_readl(m, ENET_IEEE_R_ALIGN));
+	sdvf_counter_set(s->mib_r_oversize,
+			 enet_readl(m, ENET_RMON_R_OVERSIZE));
+	sdvf_counter_set(s->mib_r_undersize,
+			 enet_readl(m, ENET_RMON_R_UNDERSIZE));
 }

@@ -96,24 +96,24 @@ static void rx_post(struct enet_driver *drv, uint32_t io)
 /* Counts every reason a frame is bad; true if it can be delivered. */
 static bool rx_frame_ok(struct enet_driver *drv, uint16_t stat, uint16_t len)
 {
-	struct enet_driver_stats *s = &drv->stats;
+	struct enet_driver_counters *s = &drv->stats;
 	bool ok = true;
 	if (stat & ENET_RXBD_ERRORS) {
-		s->rx_err_lg += (stat & ENET_RXBD_LG) != 0;
-		s->rx_err_no += (stat & ENET_RXBD_NO) != 0;
-		s->rx_err_cr += (stat & ENET_RXBD_CR) != 0;
-		s->rx_err_ov += (stat & ENET_RXBD_OV) != 0;
-		s->rx_err_tr += (stat & ENET_RXBD_TR) != 0;
+		sdvf_counter_add(s->rx_err_lg, (stat & ENET_RXBD_LG) != 0);
+		sdvf_counter_add(s->rx_err_no, (stat & ENET_RXBD_NO) != 0);
+		sdvf_counter_add(s->rx_err_cr, (stat & ENET_RXBD_CR) != 0);
+		sdvf_counter_add(s->rx_err_ov, (stat & ENET_RXBD_OV) != 0);
+		sdvf_counter_add(s->rx_err_tr, (stat & ENET_RXBD_TR) != 0);
 		ok = false;
 	}
 	if (!(stat & ENET_RXBD_L)) {
 		/* MRBR holds MAX_FL, so only a giant spans BDs: each part
 		 * is recycled, and its last BD carries LG. */
-		s->rx_err_not_last++;
+		sdvf_counter_add(s->rx_err_not_last, 1);
 		ok = false;
 	}
 	if (ok && (len == 0 || len > ENET_DRV_RX_BUF_BYTES)) {
-		s->rx_err_len++;
+		sdvf_counter_add(s->rx_err_len, 1);
 		ok = false;
 	}
 	return ok;
@@ -138,8 +138,8 @@ void enet_rx_reap(struct enet_driver *drv)
 			rx_post(drv, io); /* recycle: never delivered */
 			continue;
 		}
-		drv->stats.rx_frames++;
-		drv->stats.rx_bytes += len;
+		sdvf_counter_add(drv->stats.rx_frames, 1);
+		sdvf_counter_add(drv->stats.rx_bytes, len);
 		pending_push(&drv->rx_return, io, len, 0);
 	}
 	pending_flush(&drv->rx_return, &drv->rx_active, &drv->signal_rx);
@@ -162,7 +162,7 @@ void enet_rx_refill(struct enet_driver *drv)
 			took = true;
 			if (!dma_range_ok(drv, d.io_or_offset,
 					  ENET_DRV_RX_BUF_BYTES)) {
-				drv->stats.rx_bad_buffer++;
+				sdvf_counter_add(drv->stats.rx_bad_buffer, 1);
 				pending_push(&drv->rx_return, d.io_or_offset, 0,
 					     ENET_DESC_REJECTED);
 				continue;
@@ -214,8 +214,8 @@ void enet_tx_reap(struct enet_driver *drv)
 		/* Acquire: nothing of the BD is reused before the MAC let
 		 * go of it. */
 		atomic_thread_fence(memory_order_acquire);
-		drv->stats.tx_frames++;
-		drv->stats.tx_bytes += drv->tx_len[slot];
+		sdvf_counter_add(drv->stats.tx_frames, 1);
+		sdvf_counter_add(drv->stats.tx_bytes, drv->tx_len[slot]);
 		pending_push(&drv->tx_return, drv->tx_io[slot],
 			     drv->tx_len[slot], 0);
 		drv->tx_head++;
@@ -227,11 +227,11 @@ void enet_tx_reap(struct enet_driver *drv)
 static bool tx_frame_ok(struct enet_driver *drv, const struct sdvf_desc *d)
 {
 	if (d->len < ENET_DRV_TX_MIN_LEN || d->len > ENET_DRV_TX_MAX_LEN) {
-		drv->stats.tx_bad_len++;
+		sdvf_counter_add(drv->stats.tx_bad_len, 1);
 		return false;
 	}
 	if (!dma_range_ok(drv, d->io_or_offset, d->len)) {
-		drv->stats.tx_bad_buffer++;
+		sdvf_counter_add(drv->stats.tx_bad_buffer, 1);
 		return false;
 	}
 	return true;
@@ -242,7 +242,7 @@ void enet_tx_fill(struct enet_driver *drv)
 	if (!drv->link_up) {
 		/* Held, not dropped: the link-up path calls us again. */
 		if (sdvf_queue_available(&drv->tx_active) != 0)
-			drv->stats.tx_held_link_down++;
+			sdvf_counter_add(drv->stats.tx_held_link_down, 1);
 		return;
 	}
 	bool took = false;
@@ -303,7 +303,7 @@ void enet_rings_init(struct enet_driver *drv, bool keep_buffers)
 			uint32_t slot = i & (drv->tx_slots - 1);
 			pending_push(&drv->tx_return, drv->tx_io[slot],
 				     drv->tx_len[slot], ENET_DESC_TX_ERROR);
-			drv->stats.tx_reset_errors++;
+			sdvf_counter_add(drv->stats.tx_reset_errors, 1);
 		}
 	}
 	for (uint32_t i = 0; i < drv->rx_slots; i++) {

@@ -130,14 +130,14 @@ static bool is_mib_counter(uint32_t off)
 static void write_ecr(struct enet_model *m, uint32_t value)
 {
 	if (value & ENET_ECR_RESET) {
-		m->stats.resets++;
+		sdvf_counter_add(m->stats.resets, 1);
 		model_reset(m); /* RESET self-clears: it reads back as 0 */
 		return;
 	}
 	uint32_t old = enet_reg(m, ENET_ECR);
 	uint32_t ecr = (value & ENET_ECR_WRITABLE) | ENET_MODEL_ECR_RESET;
 	if ((ecr & ENET_ECR_EN1588) && !(old & ENET_ECR_EN1588)) {
-		m->stats.unsupported++;
+		sdvf_counter_add(m->stats.unsupported, 1);
 		sdvf_log(m->pd, SDVF_LOG_WARN,
 			 "ECR.EN1588: enhanced BDs are not modelled; the "
 			 "rings stay legacy 8-byte BDs");
@@ -180,9 +180,9 @@ static void write_tcr(struct enet_model *m, uint32_t value)
 
 static void reg_write(struct enet_model *m, uint32_t off, uint32_t value)
 {
-	m->stats.mmio_writes++;
+	sdvf_counter_add(m->stats.mmio_writes, 1);
 	if (off % 4 != 0 || off >= ENET_REG_PAGE_BYTES) {
-		m->stats.mmio_unknown++;
+		sdvf_counter_add(m->stats.mmio_unknown, 1);
 		return;
 	}
 	switch (off) {
@@ -190,11 +190,11 @@ static void reg_write(struct enet_model *m, uint32_t off, uint32_t value)
 		enet_reg_put(m, ENET_EIR, enet_reg(m, ENET_EIR) & ~value);
 		return;
 	case ENET_RDAR:
-		m->stats.rdar_writes++;
+		sdvf_counter_add(m->stats.rdar_writes, 1);
 		enet_rx_kick(m); /* any value: "descriptors are ready" */
 		return;
 	case ENET_TDAR:
-		m->stats.tdar_writes++;
+		sdvf_counter_add(m->stats.tdar_writes, 1);
 		enet_tx_kick(m);
 		return;
 	case ENET_ECR:
@@ -213,9 +213,9 @@ static void reg_write(struct enet_model *m, uint32_t off, uint32_t value)
 	if (write_plain(m, off, value))
 		return;
 	if (is_mib_counter(off))
-		m->stats.mmio_readonly++;
+		sdvf_counter_add(m->stats.mmio_readonly, 1);
 	else
-		m->stats.mmio_unknown++;
+		sdvf_counter_add(m->stats.mmio_unknown, 1);
 }
 
 /* ---- the posted-write ring ------------------------------------------- */
@@ -227,7 +227,7 @@ static void drain_posted(struct enet_model *m)
 	if (tail - m->posted_head > ENET_MMIO_RING) {
 		/* Impossible for an honest driver: drop the batch and
 		 * resynchronise to its tail. */
-		m->stats.mmio_bad_index++;
+		sdvf_counter_add(m->stats.mmio_bad_index, 1);
 		sdvf_log(m->pd, SDVF_LOG_WARN,
 			 "posted ring: tail %u is %u past head %u (ring %u): "
 			 "batch dropped",
@@ -256,7 +256,7 @@ static void irq_update(struct enet_model *m)
 	    !(enet_reg(m, ENET_EIR) & enet_reg(m, ENET_EIMR)))
 		return;
 	m->irq_outstanding = true; /* until the driver's ack arrives */
-	m->stats.irq_raised++;
+	sdvf_counter_add(m->stats.irq_raised, 1);
 	sdvf_notify(m->pd, m->ch_irq);
 }
 
@@ -277,7 +277,7 @@ static void model_notified(void *state, struct sdvf_pd *pd, sdvf_channel_t ch)
 	struct enet_model *m = state;
 	(void)pd;
 	if (ch == m->ch_irq) {
-		m->stats.irq_acks++;
+		sdvf_counter_add(m->stats.irq_acks, 1);
 		m->irq_outstanding = false;
 	}
 	drain_posted(m);
@@ -369,6 +369,10 @@ static int model_init(void *state, struct sdvf_pd *pd)
 {
 	struct enet_model *m = state;
 	m->pd = pd;
+#define ENET_MODEL_COUNTER_REGISTER(name)                                      \
+	m->stats.name = sdvf_counter(pd, #name);
+	ENET_MODEL_COUNTERS(ENET_MODEL_COUNTER_REGISTER)
+#undef ENET_MODEL_COUNTER_REGISTER
 	m->ch_mmio = sdvf_channel(pd, "mmio");
 	m->ch_irq = sdvf_channel(pd, "irq");
 	m->ch_wire = ENET_MODEL_WIRE_CHANNEL;
@@ -393,11 +397,6 @@ static int model_init(void *state, struct sdvf_pd *pd)
 }
 
 /* ---- test access ----------------------------------------------------- */
-
-const struct enet_model_stats *enet_model_stats(const void *model)
-{
-	return &((const struct enet_model *)model)->stats;
-}
 
 void enet_model_set_link(void *model, bool up)
 {

@@ -32,53 +32,77 @@
 
 extern const struct sdvf_component enet_model_component;
 
-/* Everything the model counts, for tests and `sdvf stats`.  Written by the
- * model only. */
-struct enet_model_stats {
-	/* register interface */
-	uint64_t mmio_writes;	 /* posted writes applied */
-	uint64_t mmio_unknown;	 /* offset unaligned, past the page, or
-				    no register there */
-	uint64_t mmio_readonly;	 /* writes to read-only registers (MIB) */
-	uint64_t mmio_bad_index; /* batches dropped: tail - head > ring */
-	uint64_t resets;	 /* ECR.RESET */
-	uint64_t unsupported;	 /* EN1588 (enhanced BDs) requested */
-	uint64_t irq_raised;	 /* notifications on `irq` */
-	uint64_t irq_acks;	 /* acks received on `irq` */
-	uint64_t rdar_writes;	 /* RDAR kicks (any value, any state) */
-	uint64_t tdar_writes;	 /* TDAR kicks: batching is one per batch */
-	uint64_t eberr;		 /* DMA outside the window: MAC stopped */
-	/* receive */
-	uint64_t rx_frames;	    /* frames written into RX BDs */
-	uint64_t rx_bytes;	    /* their lengths as written into BDs */
-	uint64_t rx_runts;	    /* < 14 bytes from the wire: dropped */
-	uint64_t rx_padded;	    /* 14..59 bytes: padded to 60 */
-	uint64_t rx_long;	    /* longer than RCR.MAX_FL: LG flagged */
-	uint64_t rx_truncated;	    /* longer than FTRL: cut, TR flagged */
-	uint64_t rx_filtered;	    /* destination not accepted: dropped */
-	uint64_t rx_fifo_overflow;  /* RX FIFO full: dropped */
-	uint64_t rx_link_down;	    /* arrived while the link was down */
-	uint64_t rx_disabled;	    /* arrived while ETHEREN was clear */
-	uint64_t rx_no_buffer_size; /* MRBR is 0: cannot place a frame */
-	uint64_t rx_loopback;	    /* RCR.LOOP: transmitted frames received */
-	uint64_t rx_wire_errors;    /* wire_recv failed */
-	/* transmit */
-	uint64_t tx_frames;	 /* frames handed to the wire */
-	uint64_t tx_bytes;	 /* their lengths on the wire (no FCS) */
-	uint64_t tx_padded;	 /* shorter than 60: padded */
-	uint64_t tx_babbling;	 /* frame too long or too many BDs: BABT */
-	uint64_t tx_bad_crc;	 /* ABC set: not delivered by the wire */
-	uint64_t tx_link_down;	 /* sent while the link was down: lost */
-	uint64_t tx_wire_errors; /* wire_send failed */
-	/* MDIO */
-	uint64_t mdio_reads, mdio_writes;
-	uint64_t mdio_no_clock;	  /* MMFR written with MSCR.MII_SPEED 0 */
-	uint64_t mdio_bad_frame;  /* not a clause-22 read/write frame */
-	uint64_t mdio_absent_phy; /* address with no PHY: reads 0xffff */
-};
+/*
+ * Everything the model counts, published through the PD API (sdvf_counter)
+ * under these names: `sdvf stats` shows them, tests read them with
+ * sdvf_sim_counter.  Written by the model only; u64 counts since init.
+ *   register interface
+ *     mmio_writes (posted writes applied), mmio_unknown (offset unaligned,
+ *     past the page, or no register there), mmio_readonly (writes to
+ *     read-only registers: MIB), mmio_bad_index (batches dropped: tail -
+ *     head > ring), resets (ECR.RESET), unsupported (EN1588 requested),
+ *     irq_raised (notifications on `irq`), irq_acks (acks received),
+ *     rdar_writes, tdar_writes (kicks, any value, any state: batching is
+ *     one per batch), eberr (DMA outside the window: MAC stopped)
+ *   receive
+ *     rx_frames, rx_bytes (written into RX BDs, lengths as in the BDs),
+ *     rx_runts (< 14 bytes: dropped), rx_padded (14..59: padded to 60),
+ *     rx_long (> RCR.MAX_FL: LG), rx_truncated (> FTRL: cut, TR),
+ *     rx_filtered (destination not accepted), rx_fifo_overflow,
+ *     rx_link_down, rx_disabled (ETHEREN clear), rx_no_buffer_size (MRBR
+ *     0), rx_loopback (RCR.LOOP), rx_wire_errors (wire_recv failed)
+ *   transmit
+ *     tx_frames, tx_bytes (on the wire, no FCS), tx_padded (< 60),
+ *     tx_babbling (too long or too many BDs: BABT), tx_bad_crc (ABC set:
+ *     not delivered), tx_link_down (lost), tx_wire_errors
+ *   MDIO
+ *     mdio_reads, mdio_writes, mdio_no_clock (MSCR.MII_SPEED 0),
+ *     mdio_bad_frame (not clause 22), mdio_absent_phy (reads 0xffff)
+ */
+#define ENET_MODEL_COUNTERS(X)                                                 \
+	X(mmio_writes)                                                         \
+	X(mmio_unknown)                                                        \
+	X(mmio_readonly)                                                       \
+	X(mmio_bad_index)                                                      \
+	X(resets)                                                              \
+	X(unsupported)                                                         \
+	X(irq_raised)                                                          \
+	X(irq_acks)                                                            \
+	X(rdar_writes)                                                         \
+	X(tdar_writes)                                                         \
+	X(eberr)                                                               \
+	X(rx_frames)                                                           \
+	X(rx_bytes)                                                            \
+	X(rx_runts)                                                            \
+	X(rx_padded)                                                           \
+	X(rx_long)                                                             \
+	X(rx_truncated)                                                        \
+	X(rx_filtered)                                                         \
+	X(rx_fifo_overflow)                                                    \
+	X(rx_link_down)                                                        \
+	X(rx_disabled)                                                         \
+	X(rx_no_buffer_size)                                                   \
+	X(rx_loopback)                                                         \
+	X(rx_wire_errors)                                                      \
+	X(tx_frames)                                                           \
+	X(tx_bytes)                                                            \
+	X(tx_padded)                                                           \
+	X(tx_babbling)                                                         \
+	X(tx_bad_crc)                                                          \
+	X(tx_link_down)                                                        \
+	X(tx_wire_errors)                                                      \
+	X(mdio_reads)                                                          \
+	X(mdio_writes)                                                         \
+	X(mdio_no_clock)                                                       \
+	X(mdio_bad_frame)                                                      \
+	X(mdio_absent_phy)
 
-/* Test access to a model PD's state (sdvf_sim_state gives the pointer). */
-const struct enet_model_stats *enet_model_stats(const void *model);
+/* Where each counter lives (set at init by sdvf_counter). */
+struct enet_model_counters {
+#define ENET_MODEL_COUNTER_FIELD(name) _Atomic uint64_t *name;
+	ENET_MODEL_COUNTERS(ENET_MODEL_COUNTER_FIELD)
+#undef ENET_MODEL_COUNTER_FIELD
+};
 
 /* Plug or unplug the cable: the PHY's link state (BMSR.LSTATUS, which
  * latches low until read, and the partner ability registers). */

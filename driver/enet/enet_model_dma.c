@@ -38,7 +38,7 @@ static uint8_t *dma_ptr(struct enet_model *m, uint64_t io, uint64_t len,
 /* A bus error: the DMA engines stop and ETHEREN clears, as on hardware. */
 static void eberr(struct enet_model *m, const char *what, uint64_t io)
 {
-	m->stats.eberr++;
+	sdvf_counter_add(m->stats.eberr, 1);
 	sdvf_log(m->pd, SDVF_LOG_WARN,
 		 "EBERR: %s at io 0x%llx is outside the DMA window: MAC "
 		 "stopped",
@@ -241,12 +241,12 @@ static uint32_t rx_build(struct enet_model *m, const struct enet_rx_slot *s,
 	uint32_t ftrl = enet_reg(m, ENET_FTRL);
 	if (*mlen > max_fl) {
 		*flags |= ENET_RXBD_LG;
-		m->stats.rx_long++;
+		sdvf_counter_add(m->stats.rx_long, 1);
 		mib_add(m, ENET_RMON_R_OVERSIZE, 1);
 	}
 	if (*mlen > ftrl || s->wire_len > ENET_MODEL_FRAME_MAX) {
 		*flags |= ENET_RXBD_TR;
-		m->stats.rx_truncated++;
+		sdvf_counter_add(m->stats.rx_truncated, 1);
 		if (total > ftrl)
 			total = ftrl;
 	}
@@ -305,12 +305,12 @@ static enum rx_result rx_place(struct enet_model *m,
 {
 	uint16_t flags = 0;
 	if (!rx_accept(m, s->data, &flags)) {
-		m->stats.rx_filtered++;
+		sdvf_counter_add(m->stats.rx_filtered, 1);
 		return RX_DONE;
 	}
 	uint32_t mrbr = enet_reg(m, ENET_MRBR);
 	if (mrbr == 0) {
-		m->stats.rx_no_buffer_size++;
+		sdvf_counter_add(m->stats.rx_no_buffer_size, 1);
 		return RX_DONE;
 	}
 	uint32_t mlen;
@@ -319,8 +319,8 @@ static enum rx_result rx_place(struct enet_model *m,
 	if (nbds <= 0)
 		return nbds < 0 ? RX_STOPPED : RX_WAIT;
 	rx_write(m, nbds, total, mrbr, flags);
-	m->stats.rx_frames++;
-	m->stats.rx_bytes += total;
+	sdvf_counter_add(m->stats.rx_frames, 1);
+	sdvf_counter_add(m->stats.rx_bytes, total);
 	mib_frame(m, s->data, mlen, ENET_RMON_R_PACKETS, ENET_RMON_R_BC_PKT,
 		  ENET_RMON_R_MC_PKT, ENET_RMON_R_P64, ENET_RMON_R_OCTETS);
 	if (!(flags & (ENET_RXBD_LG | ENET_RXBD_TR))) {
@@ -374,15 +374,15 @@ static struct enet_rx_slot *fifo_tail(struct enet_model *m)
 }
 
 /* Why a frame from the wire does not enter the FIFO, or NULL. */
-static uint64_t *rx_drop_reason(struct enet_model *m, long len)
+static _Atomic uint64_t *rx_drop_reason(struct enet_model *m, long len)
 {
 	if (!m->phy.link_up)
-		return &m->stats.rx_link_down;
+		return m->stats.rx_link_down;
 	if (!(enet_reg(m, ENET_ECR) & ENET_ECR_ETHEREN))
-		return &m->stats.rx_disabled;
+		return m->stats.rx_disabled;
 	if (len < 14) {
 		mib_add(m, ENET_RMON_R_FRAG, 1);
-		return &m->stats.rx_runts;
+		return m->stats.rx_runts;
 	}
 	return NULL;
 }
@@ -397,20 +397,20 @@ void enet_rx_from_wire(struct enet_model *m)
 		if (len == 0)
 			break;
 		if (len < 0) {
-			m->stats.rx_wire_errors++;
+			sdvf_counter_add(m->stats.rx_wire_errors, 1);
 			break;
 		}
-		uint64_t *drop = rx_drop_reason(m, len);
+		_Atomic uint64_t *drop = rx_drop_reason(m, len);
 		if (!drop && !s) {
-			drop = &m->stats.rx_fifo_overflow;
+			drop = m->stats.rx_fifo_overflow;
 			mib_add(m, ENET_IEEE_R_MACERR, 1);
 		}
 		if (drop) {
-			(*drop)++;
+			sdvf_counter_add(drop, 1);
 			continue;
 		}
 		if (len < ENET_MODEL_MIN_FRAME)
-			m->stats.rx_padded++;
+			sdvf_counter_add(m->stats.rx_padded, 1);
 		s->wire_len = (uint32_t)len;
 		m->rx_fifo_count++;
 		/* The DMA empties the FIFO while frames arrive: it holds only
@@ -474,13 +474,14 @@ static void tx_deliver(struct enet_model *m, uint32_t len, uint16_t last_stat)
 	if (len < ENET_MODEL_MIN_FRAME) {
 		memset(m->tx_frame + len, 0, ENET_MODEL_MIN_FRAME - len);
 		len = ENET_MODEL_MIN_FRAME;
-		m->stats.tx_padded++;
+		sdvf_counter_add(m->stats.tx_padded, 1);
 	}
 	mib_frame(m, m->tx_frame, len + ENET_MODEL_FCS, ENET_RMON_T_PACKETS,
 		  ENET_RMON_T_BC_PKT, ENET_RMON_T_MC_PKT, ENET_RMON_T_P64,
 		  ENET_RMON_T_OCTETS);
 	if (last_stat & ENET_TXBD_ABC) {
-		m->stats.tx_bad_crc++; /* the receiver discards it */
+		sdvf_counter_add(m->stats.tx_bad_crc,
+				 1); /* the receiver discards it */
 		mib_add(m, ENET_RMON_T_CRC_ALIGN, 1);
 		return;
 	}
@@ -488,21 +489,21 @@ static void tx_deliver(struct enet_model *m, uint32_t len, uint16_t last_stat)
 	mib_add(m, ENET_IEEE_T_OCTETS_OK, len + ENET_MODEL_FCS);
 	struct enet_rx_slot *s;
 	if (enet_reg(m, ENET_RCR) & ENET_RCR_LOOP) {
-		m->stats.rx_loopback++;
+		sdvf_counter_add(m->stats.rx_loopback, 1);
 		if ((s = fifo_tail(m)) != NULL) {
 			memcpy(s->data, m->tx_frame, len);
 			s->wire_len = len;
 			m->rx_fifo_count++;
 		} else {
-			m->stats.rx_fifo_overflow++;
+			sdvf_counter_add(m->stats.rx_fifo_overflow, 1);
 		}
 	} else if (!m->phy.link_up) {
-		m->stats.tx_link_down++;
+		sdvf_counter_add(m->stats.tx_link_down, 1);
 	} else if (wire_send(m->wire, m->tx_frame, len) < 0) {
-		m->stats.tx_wire_errors++;
+		sdvf_counter_add(m->stats.tx_wire_errors, 1);
 	} else {
-		m->stats.tx_frames++;
-		m->stats.tx_bytes += len;
+		sdvf_counter_add(m->stats.tx_frames, 1);
+		sdvf_counter_add(m->stats.tx_bytes, len);
 	}
 }
 
@@ -515,7 +516,7 @@ static enum tx_result tx_one(struct enet_model *m)
 	if (res != TX_SENT)
 		return res;
 	if (babble) {
-		m->stats.tx_babbling++;
+		sdvf_counter_add(m->stats.tx_babbling, 1);
 		enet_raise(m, ENET_INT_BABT);
 		mib_add(m, ENET_RMON_T_OVERSIZE, 1);
 	} else {

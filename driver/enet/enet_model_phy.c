@@ -80,7 +80,8 @@ void enet_mdio_start(struct enet_model *m, uint32_t mmfr)
 {
 	enet_reg_put(m, ENET_MMFR, mmfr);
 	if (!(enet_reg(m, ENET_MSCR) & ENET_MSCR_MII_SPEED_MASK)) {
-		m->stats.mdio_no_clock++; /* MDC off: nothing is shifted out */
+		sdvf_counter_add(m->stats.mdio_no_clock,
+				 1); /* MDC off: nothing is shifted out */
 		return;
 	}
 	uint32_t st = mmfr >> 30, op = (mmfr >> 28) & 3u;
@@ -91,18 +92,18 @@ void enet_mdio_start(struct enet_model *m, uint32_t mmfr)
 	bool write = op == (ENET_MMFR_OP_WRITE >> 28);
 	if (st != 1 || ta != 2 || (!read && !write)) {
 		/* The frame still goes out; no PHY answers it. */
-		m->stats.mdio_bad_frame++;
+		sdvf_counter_add(m->stats.mdio_bad_frame, 1);
 	} else if (pa != m->phy.addr) {
-		m->stats.mdio_absent_phy++;
+		sdvf_counter_add(m->stats.mdio_absent_phy, 1);
 		if (read) /* nobody drives MDIO: the pull-up reads as ones */
 			enet_reg_put(m, ENET_MMFR, mmfr | ENET_MMFR_DATA_MASK);
 	} else if (read) {
-		m->stats.mdio_reads++;
+		sdvf_counter_add(m->stats.mdio_reads, 1);
 		enet_reg_put(m, ENET_MMFR,
 			     (mmfr & ~ENET_MMFR_DATA_MASK) |
 				     phy_read(&m->phy, ra));
 	} else {
-		m->stats.mdio_writes++;
+		sdvf_counter_add(m->stats.mdio_writes, 1);
 		phy_write(&m->phy, ra, (uint16_t)(mmfr & ENET_MMFR_DATA_MASK));
 	}
 	enet_raise(m, ENET_INT_MII);

@@ -83,7 +83,7 @@ struct enet_model {
 		struct enet_bd v;
 	} bds[ENET_MODEL_MAX_BDS];
 	uint32_t crc_table[256];
-	struct enet_model_stats stats;
+	struct enet_model_counters stats;
 };
 
 /* enet_model.c */

@@ -337,19 +337,29 @@ static void run_ops(struct fuzz_run *r, struct input *in)
 }
 
 /* Totals over every input, to show how deep the inputs reach. */
-static struct enet_model_stats totals;
+#define FUZZ_TOTALS(X)                                                         \
+	X(mmio_writes)                                                         \
+	X(mmio_unknown)                                                        \
+	X(mmio_bad_index)                                                      \
+	X(eberr)                                                               \
+	X(rx_frames)                                                           \
+	X(tx_frames)                                                           \
+	X(tx_babbling)                                                         \
+	X(mdio_reads)                                                          \
+	X(irq_raised)
+static struct {
+#define FUZZ_TOTAL_FIELD(name) uint64_t name;
+	FUZZ_TOTALS(FUZZ_TOTAL_FIELD)
+#undef FUZZ_TOTAL_FIELD
+} totals;
 
-static void add_totals(const struct enet_model_stats *s)
+/* The model's published counters (sdvf_sim_counter). */
+static void add_totals(struct sdvf_sim *sim)
 {
-	totals.mmio_writes += s->mmio_writes;
-	totals.mmio_unknown += s->mmio_unknown;
-	totals.mmio_bad_index += s->mmio_bad_index;
-	totals.eberr += s->eberr;
-	totals.rx_frames += s->rx_frames;
-	totals.tx_frames += s->tx_frames;
-	totals.tx_babbling += s->tx_babbling;
-	totals.mdio_reads += s->mdio_reads;
-	totals.irq_raised += s->irq_raised;
+#define FUZZ_TOTAL_ADD(name)                                                   \
+	totals.name += sdvf_sim_counter(sim, "nic", #name, NULL);
+	FUZZ_TOTALS(FUZZ_TOTAL_ADD)
+#undef FUZZ_TOTAL_ADD
 }
 
 static void fuzz_one(const uint8_t *data, size_t size)
@@ -369,7 +379,7 @@ static void fuzz_one(const uint8_t *data, size_t size)
 	bring_up(&r);
 	struct input in = {data, size};
 	run_ops(&r, &in);
-	add_totals(enet_model_stats(r.nic));
+	add_totals(r.sim);
 	wire_close(r.wire);
 	sdvf_sim_destroy(r.sim);
 }
