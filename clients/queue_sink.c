@@ -11,6 +11,10 @@
  * Reports: one line every SINK_PROGRESS_EVERY buffers, one per bad buffer
  * (rate-limited by the runtime), and the totals once the stream has been
  * idle for SINK_IDLE_NS: "verified N good, M bad".
+ *
+ * Counters (sdvf_counter, `sdvf stats`): buffers_good, buffers_bad.  They
+ * count this incarnation's stream (zeroed at init: a restarted sink starts
+ * a new sequence), and the reports above read them.
  */
 #include "clients/queue_pattern.h"
 #include "core/ownership.h"
@@ -28,8 +32,8 @@ struct queue_sink {
 	const volatile uint8_t *data;
 	uint32_t buffers;
 	sdvf_channel_t peer;
-	uint64_t good;
-	uint64_t bad;
+	_Atomic uint64_t *good;
+	_Atomic uint64_t *bad;
 	uint64_t expected_seq;
 	uint64_t total_reported; /* good + bad in the last totals line */
 	uint64_t total_at_tick;	 /* good + bad at the last timer tick */
@@ -62,10 +66,15 @@ static const struct sdvf_param queue_sink_params[] = {
 	{0},
 };
 
+static uint64_t sink_total(const struct queue_sink *s)
+{
+	return sdvf_counter_get(s->good) + sdvf_counter_get(s->bad);
+}
+
 static void sink_count_bad(struct queue_sink *s, struct sdvf_pd *pd,
 			   const struct sdvf_desc *d, const char *why)
 {
-	s->bad++;
+	sdvf_counter_add(s->bad, 1);
 	sdvf_log(pd, SDVF_LOG_WARN, "bad buffer (offset %llu, len %u): %s",
 		 (unsigned long long)d->io_or_offset, d->len, why);
 }
@@ -91,14 +100,14 @@ static bool sink_check(struct queue_sink *s, struct sdvf_pd *pd,
 	} else if (!queue_pattern_body_ok(buf, d->len, seq)) {
 		sink_count_bad(s, pd, d, "pattern mismatch");
 	} else {
-		s->good++;
+		sdvf_counter_add(s->good, 1);
 	}
 	s->expected_seq = seq + 1; /* resynchronise after a gap */
-	if ((s->good + s->bad) % SINK_PROGRESS_EVERY == 0)
+	if (sink_total(s) % SINK_PROGRESS_EVERY == 0)
 		sdvf_log(pd, SDVF_LOG_INFO,
 			 "verified %llu good, %llu bad so far",
-			 (unsigned long long)s->good,
-			 (unsigned long long)s->bad);
+			 (unsigned long long)sdvf_counter_get(s->good),
+			 (unsigned long long)sdvf_counter_get(s->bad));
 	return true;
 }
 
@@ -143,7 +152,7 @@ static void sink_drain(struct queue_sink *s, struct sdvf_pd *pd)
  * stream pauses or ends. */
 static void sink_watch_idle(struct queue_sink *s, struct sdvf_pd *pd)
 {
-	if (s->timer_armed || s->good + s->bad == s->total_reported)
+	if (s->timer_armed || sink_total(s) == s->total_reported)
 		return;
 	s->timer_armed = true;
 	sdvf_timer_set(pd, sdvf_now_ns(pd) + SINK_IDLE_NS);
@@ -151,12 +160,13 @@ static void sink_watch_idle(struct queue_sink *s, struct sdvf_pd *pd)
 
 static void sink_timer(struct queue_sink *s, struct sdvf_pd *pd)
 {
-	uint64_t total = s->good + s->bad;
+	uint64_t good = sdvf_counter_get(s->good);
+	uint64_t bad = sdvf_counter_get(s->bad);
+	uint64_t total = good + bad;
 	s->timer_armed = false;
 	if (total == s->total_at_tick && total != s->total_reported) {
 		sdvf_log(pd, SDVF_LOG_INFO, "verified %llu good, %llu bad",
-			 (unsigned long long)s->good,
-			 (unsigned long long)s->bad);
+			 (unsigned long long)good, (unsigned long long)bad);
 		s->total_reported = total;
 	}
 	s->total_at_tick = total;
@@ -179,6 +189,10 @@ static bool sink_bind_queue(struct sdvf_pd *pd, struct sdvf_queue *q,
 static int queue_sink_init(void *state, struct sdvf_pd *pd)
 {
 	struct queue_sink *s = state;
+	s->good = sdvf_counter(pd, "buffers_good");
+	s->bad = sdvf_counter(pd, "buffers_bad");
+	sdvf_counter_set(s->good, 0);
+	sdvf_counter_set(s->bad, 0);
 	s->buffers = (uint32_t)sdvf_config_u64(pd, "buffers");
 	uint32_t capacity = (uint32_t)sdvf_config_u64(pd, "capacity");
 	s->peer = sdvf_channel(pd, "peer");

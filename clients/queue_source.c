@@ -10,6 +10,11 @@
  * Trusts nothing from the sink: every returned descriptor is checked against
  * the ownership map (aligned, in range, held by the sink), so a duplicate or
  * forged return is counted and ignored, never reused.
+ *
+ * Counters (sdvf_counter, `sdvf stats`): sent, returned, and
+ * bad_return.<reason> per ownership violation.  They count this
+ * incarnation's stream (zeroed at init: a restarted source starts over,
+ * and `sent` decides when `count` is reached).
  */
 #include "clients/queue_pattern.h"
 #include "core/ownership.h"
@@ -28,12 +33,12 @@ struct queue_source {
 	uint32_t batch;
 	uint16_t len;
 	uint64_t count; /* 0 = forever */
-	uint64_t sent;
-	uint64_t returned;
+	_Atomic uint64_t *sent;
+	_Atomic uint64_t *returned;
+	_Atomic uint64_t *bad_return[SDVF_VIOL_COUNT];
 	uint32_t next_fresh; /* never sent yet: next_fresh .. buffers-1 */
 	bool done_logged;
 	struct sdvf_own_map own;
-	struct sdvf_violations bad_returns;
 	uint8_t owner[SOURCE_MAX_BUFFERS];
 };
 
@@ -83,7 +88,7 @@ static const struct sdvf_param queue_source_params[] = {
 
 static bool source_finished(const struct queue_source *s)
 {
-	return s->count != 0 && s->sent >= s->count;
+	return s->count != 0 && sdvf_counter_get(s->sent) >= s->count;
 }
 
 /* Take one returned buffer off `free`; false when it is empty. */
@@ -91,12 +96,17 @@ static bool source_take_return(struct queue_source *s, uint64_t *offset)
 {
 	struct sdvf_desc d;
 	while (sdvf_queue_pop(&s->free, &d)) {
-		/* Refusals are counted in bad_returns; the buffer stays the
+		/* A refusal is counted by reason; the buffer stays the
 		 * sink's as far as we are concerned. */
+		struct sdvf_violations why = {0};
 		if (!sdvf_own_take(&s->own, &d, OWNER_SINK, SDVF_OWNER_SELF, 0,
-				   SDVF_BUF_SIZE, &s->bad_returns))
+				   SDVF_BUF_SIZE, &why)) {
+			for (int i = 0; i < SDVF_VIOL_COUNT; i++)
+				sdvf_counter_add(s->bad_return[i],
+						 why.by_reason[i]);
 			continue;
-		s->returned++;
+		}
+		sdvf_counter_add(s->returned, 1);
 		*offset = d.io_or_offset;
 		return true;
 	}
@@ -143,11 +153,12 @@ static enum source_block source_send_batch(struct queue_source *s,
 			why = SOURCE_NO_BUFFER;
 			break;
 		}
-		queue_pattern_fill(s->data + offset, s->len, s->sent);
+		queue_pattern_fill(s->data + offset, s->len,
+				   sdvf_counter_get(s->sent));
 		sdvf_own_give(&s->own, offset, SDVF_OWNER_SELF, OWNER_SINK);
 		struct sdvf_desc d = {.io_or_offset = offset, .len = s->len};
 		sdvf_queue_push(&s->active, &d);
-		s->sent++;
+		sdvf_counter_add(s->sent, 1);
 	}
 	source_publish(s, pd);
 	return why;
@@ -166,10 +177,11 @@ static void source_collect(struct queue_source *s, struct sdvf_pd *pd)
 		s->done_logged = true;
 		uint64_t bad = 0;
 		for (int i = 0; i < SDVF_VIOL_COUNT; i++)
-			bad += s->bad_returns.by_reason[i];
+			bad += sdvf_counter_get(s->bad_return[i]);
 		sdvf_log(pd, SDVF_LOG_INFO,
 			 "sent %llu buffers, all returned, %llu bad returns",
-			 (unsigned long long)s->sent, (unsigned long long)bad);
+			 (unsigned long long)sdvf_counter_get(s->sent),
+			 (unsigned long long)bad);
 	}
 }
 
@@ -200,9 +212,31 @@ static bool source_bind_queue(struct sdvf_pd *pd, struct sdvf_queue *q,
 	return true;
 }
 
+/* Counter names of the ownership violations (core/ownership.h order). */
+static const char *const bad_return_counter[SDVF_VIOL_COUNT] = {
+	[SDVF_VIOL_BAD_INDEX] = "bad_return.bad_index",
+	[SDVF_VIOL_MISALIGNED] = "bad_return.misaligned",
+	[SDVF_VIOL_OUT_OF_RANGE] = "bad_return.out_of_range",
+	[SDVF_VIOL_BAD_LENGTH] = "bad_return.bad_length",
+	[SDVF_VIOL_NOT_OWNER] = "bad_return.not_owner",
+};
+
+static void source_counters_register(struct queue_source *s, struct sdvf_pd *pd)
+{
+	s->sent = sdvf_counter(pd, "sent");
+	s->returned = sdvf_counter(pd, "returned");
+	sdvf_counter_set(s->sent, 0);
+	sdvf_counter_set(s->returned, 0);
+	for (int i = 0; i < SDVF_VIOL_COUNT; i++) {
+		s->bad_return[i] = sdvf_counter(pd, bad_return_counter[i]);
+		sdvf_counter_set(s->bad_return[i], 0);
+	}
+}
+
 static int queue_source_init(void *state, struct sdvf_pd *pd)
 {
 	struct queue_source *s = state;
+	source_counters_register(s, pd);
 	s->buffers = (uint32_t)sdvf_config_u64(pd, "buffers");
 	uint32_t capacity = (uint32_t)sdvf_config_u64(pd, "capacity");
 	s->count = sdvf_config_u64(pd, "count");

@@ -49,10 +49,11 @@
 #define IP_PROTO_ICMP 1u
 #define IP_PROTO_UDP 17u
 
-static const char *const drop_names[RESP_DROP_REASONS] = {
-	"not_for_us", "ethertype", "bad_length", "bad_arp",
-	"bad_ip",     "ip_csum",   "fragment",	 "protocol",
-	"bad_icmp",   "bad_udp",   "udp_port",	 "no_tx_buf",
+const char *const resp_drop_counter[RESP_DROP_REASONS] = {
+	"drop.not_for_us", "drop.ethertype", "drop.bad_length",
+	"drop.bad_arp",	   "drop.bad_ip",    "drop.ip_csum",
+	"drop.fragment",   "drop.protocol",  "drop.bad_icmp",
+	"drop.bad_udp",	   "drop.udp_port",  "drop.no_tx_buf",
 };
 
 struct resp_pool {
@@ -74,7 +75,7 @@ struct raw_responder {
 	bool signal_rx, signal_tx;
 	uint64_t log_period_ns;
 	uint64_t logged_rx_frames, logged_replies;
-	struct resp_stats stats;
+	struct resp_counters stats;
 	uint8_t frame[RESP_BUF_BYTES]; /* private copy of the frame in hand */
 };
 
@@ -128,7 +129,7 @@ static uint32_t udp_pseudo(const uint8_t *ip_hdr, uint16_t udp_len)
 static uint8_t *tx_claim(struct raw_responder *r, uint32_t *idx)
 {
 	if (r->ntx_idle == 0) {
-		r->stats.drops[RESP_DROP_NO_TX_BUFFER]++;
+		sdvf_counter_add(r->stats.drops[RESP_DROP_NO_TX_BUFFER], 1);
 		return NULL;
 	}
 	*idx = r->tx_idle[--r->ntx_idle];
@@ -144,7 +145,7 @@ static bool tx_send(struct raw_responder *r, uint32_t idx, uint32_t len)
 	/* Cannot fail with an honest driver (we own at most tx_capacity
 	 * buffers); if it does, keep the buffer rather than lose it. */
 	if (!sdvf_queue_push(&r->tx_active, &d)) {
-		r->stats.queue_full++;
+		sdvf_counter_add(r->stats.queue_full, 1);
 		r->tx_idle[r->ntx_idle++] = idx;
 		return false;
 	}
@@ -166,12 +167,13 @@ static void arp_answer(struct raw_responder *r, uint32_t len)
 	const uint8_t *a = r->frame + ETH_HDR;
 	if (len < ETH_HDR + ARP_LEN || get16(a) != 1 ||
 	    get16(a + 2) != ETH_IPV4 || a[4] != 6 || a[5] != 4) {
-		r->stats.drops[RESP_DROP_BAD_ARP]++;
+		sdvf_counter_add(r->stats.drops[RESP_DROP_BAD_ARP], 1);
 		return;
 	}
 	if (get16(a + 6) != 1 || !same(a + 24, r->ip, 4)) {
-		r->stats.drops[RESP_DROP_NOT_FOR_US]++; /* a reply, or not our
-							   IP */
+		sdvf_counter_add(r->stats.drops[RESP_DROP_NOT_FOR_US],
+				 1); /* a reply, or not our
+		     IP */
 		return;
 	}
 	uint32_t idx;
@@ -186,7 +188,7 @@ static void arp_answer(struct raw_responder *r, uint32_t len)
 	copy(o + 14, r->ip, 4);
 	copy(o + 18, a + 8, 10); /* target = the asker's sha, spa */
 	if (tx_send(r, idx, ETH_HDR + ARP_LEN))
-		r->stats.arp_replies++;
+		sdvf_counter_add(r->stats.arp_replies, 1);
 }
 
 /* IPv4 header of a reply: ours (no options), addresses swapped. */
@@ -211,7 +213,7 @@ static void icmp_answer(struct raw_responder *r, const uint8_t *ip,
 {
 	if (n < ICMP_HDR || csum(icmp, n, 0) != 0 || icmp[0] != 8 ||
 	    icmp[1] != 0) {
-		r->stats.drops[RESP_DROP_BAD_ICMP]++;
+		sdvf_counter_add(r->stats.drops[RESP_DROP_BAD_ICMP], 1);
 		return;
 	}
 	uint32_t idx;
@@ -226,7 +228,7 @@ static void icmp_answer(struct raw_responder *r, const uint8_t *ip,
 	put16(o + 2, 0);
 	put16(o + 2, csum(o, n, 0));
 	if (tx_send(r, idx, ETH_HDR + IP_MIN_HDR + n))
-		r->stats.icmp_replies++;
+		sdvf_counter_add(r->stats.icmp_replies, 1);
 }
 
 static void udp_answer(struct raw_responder *r, const uint8_t *ip,
@@ -236,11 +238,11 @@ static void udp_answer(struct raw_responder *r, const uint8_t *ip,
 	if (n < UDP_HDR || udp_len < UDP_HDR || udp_len > n ||
 	    (get16(udp + 6) != 0 &&
 	     csum(udp, udp_len, udp_pseudo(ip, udp_len)) != 0)) {
-		r->stats.drops[RESP_DROP_BAD_UDP]++;
+		sdvf_counter_add(r->stats.drops[RESP_DROP_BAD_UDP], 1);
 		return;
 	}
 	if (get16(udp + 2) != RESP_UDP_PORT) {
-		r->stats.drops[RESP_DROP_UDP_PORT]++;
+		sdvf_counter_add(r->stats.drops[RESP_DROP_UDP_PORT], 1);
 		return;
 	}
 	uint32_t idx;
@@ -258,7 +260,7 @@ static void udp_answer(struct raw_responder *r, const uint8_t *ip,
 	uint16_t c = csum(o, udp_len, udp_pseudo(oip, udp_len));
 	put16(o + 6, c == 0 ? 0xffff : c); /* 0 would mean "none" */
 	if (tx_send(r, idx, ETH_HDR + IP_MIN_HDR + udp_len))
-		r->stats.udp_replies++;
+		sdvf_counter_add(r->stats.udp_replies, 1);
 }
 
 static void ipv4_answer(struct raw_responder *r, uint32_t len)
@@ -269,19 +271,19 @@ static void ipv4_answer(struct raw_responder *r, uint32_t len)
 	uint32_t total = avail >= 4 ? get16(ip + 2) : 0;
 	if (avail < IP_MIN_HDR || (ip[0] >> 4) != 4 || hdr < IP_MIN_HDR ||
 	    total < hdr || total > avail) {
-		r->stats.drops[RESP_DROP_BAD_IP]++;
+		sdvf_counter_add(r->stats.drops[RESP_DROP_BAD_IP], 1);
 		return;
 	}
 	if (csum(ip, hdr, 0) != 0) {
-		r->stats.drops[RESP_DROP_IP_CHECKSUM]++;
+		sdvf_counter_add(r->stats.drops[RESP_DROP_IP_CHECKSUM], 1);
 		return;
 	}
 	if (!same(ip + 16, r->ip, 4)) {
-		r->stats.drops[RESP_DROP_NOT_FOR_US]++;
+		sdvf_counter_add(r->stats.drops[RESP_DROP_NOT_FOR_US], 1);
 		return;
 	}
 	if ((get16(ip + 6) & 0x3fffu) != 0) { /* MF or an offset */
-		r->stats.drops[RESP_DROP_FRAGMENT]++;
+		sdvf_counter_add(r->stats.drops[RESP_DROP_FRAGMENT], 1);
 		return;
 	}
 	/* Padding after `total` (short frames are padded to 60) is ignored. */
@@ -291,7 +293,7 @@ static void ipv4_answer(struct raw_responder *r, uint32_t len)
 	else if (ip[9] == IP_PROTO_UDP)
 		udp_answer(r, ip, ip + hdr, payload);
 	else
-		r->stats.drops[RESP_DROP_PROTOCOL]++;
+		sdvf_counter_add(r->stats.drops[RESP_DROP_PROTOCOL], 1);
 }
 
 static void frame_answer(struct raw_responder *r, uint32_t len)
@@ -305,9 +307,9 @@ static void frame_answer(struct raw_responder *r, uint32_t len)
 	else if (type == ETH_IPV4 && to_us)
 		ipv4_answer(r, len);
 	else if (type == ETH_ARP || type == ETH_IPV4)
-		r->stats.drops[RESP_DROP_NOT_FOR_US]++;
+		sdvf_counter_add(r->stats.drops[RESP_DROP_NOT_FOR_US], 1);
 	else
-		r->stats.drops[RESP_DROP_ETHERTYPE]++;
+		sdvf_counter_add(r->stats.drops[RESP_DROP_ETHERTYPE], 1);
 }
 
 /* ---- the driver's queues --------------------------------------------- */
@@ -320,7 +322,7 @@ static int32_t pool_take_back(struct raw_responder *r, struct resp_pool *p,
 	if (io < p->io || off % RESP_BUF_BYTES != 0 ||
 	    off / RESP_BUF_BYTES >= p->count ||
 	    !p->with_driver[off / RESP_BUF_BYTES]) {
-		r->stats.bad_desc++;
+		sdvf_counter_add(r->stats.bad_desc, 1);
 		return -1;
 	}
 	uint32_t idx = (uint32_t)(off / RESP_BUF_BYTES);
@@ -335,7 +337,7 @@ static void rx_provide(struct raw_responder *r, uint32_t idx)
 	/* Cannot fail with an honest driver (we own at most rx_capacity
 	 * buffers); if it does, the buffer stays with us, counted. */
 	if (!sdvf_queue_push(&r->rx_free, &d)) {
-		r->stats.queue_full++;
+		sdvf_counter_add(r->stats.queue_full, 1);
 		return;
 	}
 	r->rx.with_driver[idx] = true;
@@ -348,14 +350,15 @@ static void rx_return(struct raw_responder *r, const struct sdvf_desc *d)
 	if (idx < 0)
 		return;
 	if (d->flags & ENET_DESC_REJECTED) {
-		r->stats.rx_rejected++; /* it would be refused again: keep it */
+		sdvf_counter_add(r->stats.rx_rejected,
+				 1); /* it would be refused again: keep it */
 		return;
 	}
 	if (d->len < ETH_HDR || d->len > RESP_BUF_BYTES) {
-		r->stats.drops[RESP_DROP_BAD_LENGTH]++;
+		sdvf_counter_add(r->stats.drops[RESP_DROP_BAD_LENGTH], 1);
 	} else {
-		r->stats.rx_frames++;
-		r->stats.rx_bytes += d->len;
+		sdvf_counter_add(r->stats.rx_frames, 1);
+		sdvf_counter_add(r->stats.rx_bytes, d->len);
 		copy(r->frame, r->rx.base + (uint64_t)idx * RESP_BUF_BYTES,
 		     d->len);
 		frame_answer(r, d->len);
@@ -369,9 +372,9 @@ static void tx_return(struct raw_responder *r, const struct sdvf_desc *d)
 	if (idx < 0)
 		return;
 	if (d->flags & (ENET_DESC_REJECTED | ENET_DESC_TX_ERROR))
-		r->stats.tx_errors++;
+		sdvf_counter_add(r->stats.tx_errors, 1);
 	else
-		r->stats.tx_done++;
+		sdvf_counter_add(r->stats.tx_done, 1);
 	r->tx_idle[r->ntx_idle++] = (uint32_t)idx;
 }
 
@@ -405,26 +408,30 @@ static void publish(struct raw_responder *r)
 
 static void log_counters(struct raw_responder *r)
 {
-	const struct resp_stats *s = &r->stats;
-	uint64_t replies = s->arp_replies + s->icmp_replies + s->udp_replies;
-	if (s->rx_frames == r->logged_rx_frames && replies == r->logged_replies)
+	const struct resp_counters *s = &r->stats;
+	uint64_t rx_frames = sdvf_counter_get(s->rx_frames);
+	uint64_t arp = sdvf_counter_get(s->arp_replies);
+	uint64_t icmp = sdvf_counter_get(s->icmp_replies);
+	uint64_t udp = sdvf_counter_get(s->udp_replies);
+	if (rx_frames == r->logged_rx_frames &&
+	    arp + icmp + udp == r->logged_replies)
 		return;
-	r->logged_rx_frames = s->rx_frames;
-	r->logged_replies = replies;
+	r->logged_rx_frames = rx_frames;
+	r->logged_replies = arp + icmp + udp;
 	sdvf_log(r->pd, SDVF_LOG_INFO,
 		 "rx %llu frames; replies arp %llu icmp %llu udp %llu; tx "
 		 "errors %llu; bad desc %llu",
-		 (unsigned long long)s->rx_frames,
-		 (unsigned long long)s->arp_replies,
-		 (unsigned long long)s->icmp_replies,
-		 (unsigned long long)s->udp_replies,
-		 (unsigned long long)s->tx_errors,
-		 (unsigned long long)s->bad_desc);
-	for (int i = 0; i < RESP_DROP_REASONS; i++)
-		if (s->drops[i] != 0)
-			sdvf_log(r->pd, SDVF_LOG_INFO, "drops %s %llu",
-				 drop_names[i],
-				 (unsigned long long)s->drops[i]);
+		 (unsigned long long)rx_frames, (unsigned long long)arp,
+		 (unsigned long long)icmp, (unsigned long long)udp,
+		 (unsigned long long)sdvf_counter_get(s->tx_errors),
+		 (unsigned long long)sdvf_counter_get(s->bad_desc));
+	for (int i = 0; i < RESP_DROP_REASONS; i++) {
+		uint64_t drops = sdvf_counter_get(s->drops[i]);
+		if (drops != 0)
+			sdvf_log(r->pd, SDVF_LOG_INFO, "%s %llu",
+				 resp_drop_counter[i],
+				 (unsigned long long)drops);
+	}
 }
 
 static void raw_responder_notified(void *state, struct sdvf_pd *pd,
@@ -496,6 +503,11 @@ static int raw_responder_init(void *state, struct sdvf_pd *pd)
 {
 	struct raw_responder *r = state;
 	r->pd = pd;
+#define RESP_COUNTER_REGISTER(name) r->stats.name = sdvf_counter(pd, #name);
+	RAW_RESPONDER_COUNTERS(RESP_COUNTER_REGISTER)
+#undef RESP_COUNTER_REGISTER
+	for (int i = 0; i < RESP_DROP_REASONS; i++)
+		r->stats.drops[i] = sdvf_counter(pd, resp_drop_counter[i]);
 	size_t len = 0;
 	const uint8_t *mac = sdvf_config_bytes(pd, "mac", &len);
 	const uint8_t *ip = sdvf_config_bytes(pd, "ip", &len);
@@ -520,11 +532,6 @@ static int raw_responder_init(void *state, struct sdvf_pd *pd)
 	r->log_period_ns = sdvf_config_u64(pd, "log_period_ms") * 1000000ull;
 	sdvf_timer_set(pd, sdvf_now_ns(pd) + r->log_period_ns);
 	return 0;
-}
-
-const struct resp_stats *raw_responder_stats(const void *state)
-{
-	return &((const struct raw_responder *)state)->stats;
 }
 
 static const struct sdvf_need raw_responder_needs[] = {

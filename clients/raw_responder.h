@@ -1,7 +1,7 @@
 /*
- * raw_responder (clients/raw_responder.c): its counters, for tests and
- * logs.  The component answers ARP, ICMP echo and UDP echo (port 1235)
- * directly on the ENET driver's queues, standing in for the muxes until
+ * raw_responder (clients/raw_responder.c): its counters, for `sdvf stats`,
+ * tests and logs.  The component answers ARP, ICMP echo and UDP echo (port
+ * 1235) directly on the ENET driver's queues, standing in for the muxes until
  * they exist; its header comment there says what it trusts and checks.
  */
 #ifndef SDVF_RAW_RESPONDER_H
@@ -28,21 +28,39 @@ enum resp_drop {
 	RESP_DROP_REASONS,
 };
 
-/* Written by the responder only, in its own state (not shared). */
-struct resp_stats {
-	uint64_t rx_frames, rx_bytes;
-	uint64_t arp_replies, icmp_replies, udp_replies;
-	uint64_t tx_done, tx_errors; /* driver returned REJECTED/TX_ERROR */
-	uint64_t rx_rejected;	     /* RX buffer refused by the driver */
-	uint64_t bad_desc;	     /* a returned io that is not ours */
-	uint64_t queue_full; /* push refused (cannot happen with an honest
-				driver) */
-	uint64_t drops[RESP_DROP_REASONS];
+/*
+ * Counters, published through the PD API (sdvf_counter) under these names
+ * and shown by `sdvf stats`; written by the responder only:
+ *   rx_frames, rx_bytes          frames taken for a reply decision
+ *   arp_replies, icmp_replies, udp_replies   replies queued to the driver
+ *   tx_done, tx_errors           sent frames back; REJECTED/TX_ERROR
+ *   rx_rejected                  RX buffer refused by the driver
+ *   bad_desc                     a returned io that is not ours
+ *   queue_full                   push refused (not with an honest driver)
+ *   drop.<reason>                per enum resp_drop (resp_drop_counter)
+ */
+#define RAW_RESPONDER_COUNTERS(X)                                              \
+	X(rx_frames)                                                           \
+	X(rx_bytes)                                                            \
+	X(arp_replies)                                                         \
+	X(icmp_replies)                                                        \
+	X(udp_replies)                                                         \
+	X(tx_done)                                                             \
+	X(tx_errors)                                                           \
+	X(rx_rejected)                                                         \
+	X(bad_desc)                                                            \
+	X(queue_full)
+
+struct resp_counters {
+#define RESP_COUNTER_FIELD(name) _Atomic uint64_t *name;
+	RAW_RESPONDER_COUNTERS(RESP_COUNTER_FIELD)
+#undef RESP_COUNTER_FIELD
+	_Atomic uint64_t *drops[RESP_DROP_REASONS];
 };
 
-extern const struct sdvf_component raw_responder_component;
+/* The counter name of each drop reason ("drop.not_for_us", ...). */
+extern const char *const resp_drop_counter[RESP_DROP_REASONS];
 
-/* Test access to a responder PD's state (sdvf_sim_state gives it). */
-const struct resp_stats *raw_responder_stats(const void *state);
+extern const struct sdvf_component raw_responder_component;
 
 #endif
