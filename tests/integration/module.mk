@@ -15,3 +15,6 @@ TEST_SCRIPTS += tests/integration/least_privilege.sh
 
 # --- the ENET driver and model end to end on a tap (root; needs sdvf) ---
 TEST_SCRIPTS += tests/integration/enet_tap.sh
+
+# --- component counters of that system through `sdvf stats --format=kv` ---
+TEST_SCRIPTS += tests/integration/enet_stats.sh
