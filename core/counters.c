@@ -5,6 +5,19 @@
 
 #include "core/counters.h"
 
+const char *sdvf_counter_refusal_text(int refusal)
+{
+	switch (refusal) {
+	case SDVF_COUNTER_INVALID:
+		return "invalid name";
+	case SDVF_COUNTER_DUPLICATE:
+		return "already registered";
+	case SDVF_COUNTER_FULL:
+		return "table full";
+	}
+	return "?";
+}
+
 static bool name_char_ok(char c, bool first)
 {
 	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||

@@ -53,6 +53,9 @@ enum sdvf_counter_refusal {
 	SDVF_COUNTER_FULL = -3,	     /* SDVF_COUNTERS_MAX in use */
 };
 
+/* "invalid name", "already registered", "table full" (for logs). */
+const char *sdvf_counter_refusal_text(int refusal);
+
 /* True if the NUL-terminated `name` follows the naming rule. */
 bool sdvf_counter_name_valid(const char *name);
 

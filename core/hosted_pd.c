@@ -510,12 +510,6 @@ static int op_watch_fd(struct sdvf_pd *pd, int fd, sdvf_channel_t ch)
 	return 0;
 }
 
-static const char *const counter_refusal_text[] = {
-	[-SDVF_COUNTER_INVALID] = "invalid name",
-	[-SDVF_COUNTER_DUPLICATE] = "already registered",
-	[-SDVF_COUNTER_FULL] = "table full",
-};
-
 /* The table lives in our own stats slot, so it outlives this process and a
  * restarted PD gets its counters back (core/counters.h). */
 static _Atomic uint64_t *op_counter(struct sdvf_pd *pd, const char *name)
@@ -534,7 +528,7 @@ static _Atomic uint64_t *op_counter(struct sdvf_pd *pd, const char *name)
 			 "counter '%.*s' refused (%s); later refusals are "
 			 "only counted",
 			 (int)SDVF_COUNTER_NAME_MAX, name,
-			 counter_refusal_text[-i]);
+			 sdvf_counter_refusal_text(i));
 	}
 	return &h->counter_scratch;
 }

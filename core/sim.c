@@ -367,9 +367,10 @@ static _Atomic uint64_t *op_counter(struct sdvf_pd *pd, const char *name)
 		return &p->counters->value[i];
 	if (p->counters_refused++ == 0 && !p->sim->quiet)
 		fprintf(stderr,
-			"%s: warn: counter '%.*s' refused (%d); later refusals "
+			"%s: warn: counter '%.*s' refused (%s); later refusals "
 			"are only counted\n",
-			pd->name, (int)SDVF_COUNTER_NAME_MAX, name, i);
+			pd->name, (int)SDVF_COUNTER_NAME_MAX, name,
+			sdvf_counter_refusal_text(i));
 	return &p->counter_scratch;
 }
 

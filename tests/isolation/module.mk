@@ -20,3 +20,13 @@ $(STATS_FILE_TEST): $(BUILD)/tests/isolation/test_stats_file.o \
 	$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/libsdvf.a $(HOST_LIBS) $(CMOCKA_LIBS)
 
 -include $(BUILD)/tests/isolation/test_stats_file.d
+
+# sdvf-counter-probe: `sdvf` plus a component that registers counters and
+# crashes on its first start (tests/isolation/test_counters_hosted.sh).
+COUNTER_PROBE := $(BUILD)/tests/isolation/sdvf-counter-probe
+PROGRAMS += $(COUNTER_PROBE)
+
+$(COUNTER_PROBE): $(BUILD)/tests/isolation/counter_probe.o $(BUILD)/libsdvf.a
+	$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/libsdvf.a $(HOST_LIBS)
+
+-include $(BUILD)/tests/isolation/counter_probe.d
