@@ -115,6 +115,12 @@ static void map_stats_slot(struct hosted_pd *h, const struct hosted_launch *l)
 	if (slot == MAP_FAILED)
 		setup_fail(h->desc->name, "stats slot", errno);
 	h->stats = slot;
+	/* fork copied the launcher's rw mapping of the whole stats file (the
+	 * header and every other PD's slot): drop it, so this PD shares
+	 * exactly its regions and its own slot. */
+	if (munmap(l->stats.header, sdvf_stats_file_bytes(l->sys->npds)) < 0)
+		setup_fail(h->desc->name, "unmapping the launcher's stats",
+			   errno);
 }
 
 static void bind_channels(struct hosted_pd *h, const struct hosted_launch *l)

@@ -8,7 +8,7 @@
  *   socket_caller   client; calls socket() in init
  *   pattern_writer  mux; fills `victim`, then checks it is unchanged
  *   mprotect_probe  mux; tries mprotect(PROT_WRITE) on its read-only `victim`
- *   fd_probe        mux; reports every fd it holds
+ *   fd_probe        mux; reports every fd it holds and every shared mapping
  *   affinity_probe  mux; reports the CPUs it may run on
  *   crasher         client; counts its starts in `scratch`, crashes (SIGSEGV)
  *                   until it has started crash_times + 1 times
@@ -279,6 +279,37 @@ static void fd_kind(int fd, char *out, size_t len)
 	}
 }
 
+/* One line: "shared: NAME:RIGHTS:BYTES ..." for every shared mapping of
+ * this process (perms "rw-s" / "r--s" in /proc/self/maps), NAME being the
+ * memfd name or the file's base name.  Only what the PD was granted may be
+ * there: an inherited mapping of the launcher would show up. */
+static int fd_probe_report_shared_maps(struct sdvf_pd *pd)
+{
+	FILE *maps = fopen("/proc/self/maps", "r");
+	if (!maps)
+		return -1;
+	char line[1024] = "shared:", entry[512];
+	while (fgets(entry, sizeof(entry), maps)) {
+		unsigned long start, end;
+		char perms[8], path[400] = "";
+		if (sscanf(entry, "%lx-%lx %7s %*s %*s %*s %399[^\n]", &start,
+			   &end, perms, path) < 3 ||
+		    perms[3] != 's')
+			continue;
+		const char *name = strrchr(path, '/');
+		name = name ? name + 1 : path;
+		if (strncmp(path, "/memfd:", 7) == 0)
+			name = path + 1;
+		size_t used = strlen(line);
+		snprintf(line + used, sizeof(line) - used, " %.*s:%s:%lu",
+			 (int)strcspn(name, " "), name,
+			 perms[1] == 'w' ? "rw" : "r", end - start);
+	}
+	fclose(maps);
+	sdvf_log(pd, SDVF_LOG_INFO, "%s", line);
+	return 0;
+}
+
 /* One line: "fds: 2=stderr 3=eventfd ..." in fd order (our own directory
  * stream excluded). */
 static int fd_probe_init(void *state, struct sdvf_pd *pd)
@@ -318,7 +349,7 @@ static int fd_probe_init(void *state, struct sdvf_pd *pd)
 			 kind);
 	}
 	sdvf_log(pd, SDVF_LOG_INFO, "%s", line);
-	return 0;
+	return fd_probe_report_shared_maps(pd);
 }
 
 static const struct sdvf_component fd_probe = {
