@@ -4,7 +4,7 @@ HOST_SRCS += core/components.c
 HOST_SRCS += core/sysdesc_load.c core/sysdesc_expand.c core/sysdesc_queue_pair.c \
 	core/sysdesc_build.c core/sysdesc_check.c core/sysdesc_config.c \
 	core/sysdesc_dump.c core/cli.c
-HOST_SRCS += core/sim.c
+HOST_SRCS += core/sim.c core/sim_inspect.c
 HOST_SRCS += core/hosted_launch.c core/hosted_pd.c core/hosted_seccomp.c
 HOST_SRCS += core/stats.c core/stats_print.c core/counters.c
 

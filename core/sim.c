@@ -36,85 +36,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/counters.h"
-#include "core/sim.h"
+#include "core/sim_internal.h"
 #include "core/sysdesc.h"
-
-#define SIM_QUEUE_CAP (SDVF_MAX_PDS * (SDVF_MAX_PD_CHANS + 1))
-#define SIM_WATCH_MAX 16
-#define SIM_WAIT_MAX_STEPS 1000000u
-#define SIM_LOG_BURST 64u /* log lines per PD per virtual second */
-#define SIM_LOG_WINDOW_NS 1000000000ull
-
-enum sim_end_action { SIM_END_NOTIFY, SIM_END_IRQ_ACK };
-
-struct sim_end_entry {
-	enum sim_end_action action;
-	sdvf_channel_t ch;
-};
-
-struct sim_chan {
-	int peer_pd;	/* -1 if the channel has no usable other end */
-	int peer_local; /* the peer's local id for this channel */
-	uint64_t notifications;
-	uint64_t irq_acks;
-	bool pending; /* an event for this PD on this channel is queued */
-};
-
-struct sim_pd {
-	struct sdvf_pd pd; /* first: ops callbacks cast back from it */
-	struct sdvf_sim *sim;
-	int index;
-	void *state;
-	struct sdvf_region regions[SDVF_MAX_MAPS];
-	int nregions;
-	struct sim_chan chans[SDVF_MAX_PD_CHANS];
-	int nchans;
-	bool timer_armed;
-	bool timer_pending;
-	uint64_t timer_deadline;
-	int busy;	  /* > 0 while in init() or notified() */
-	bool initialized; /* events wait until init() has run */
-	struct sim_end_entry end[2 * SDVF_MAX_PD_CHANS];
-	int nend;
-	uint64_t activations;
-	uint64_t bad_channel; /* calls naming a channel it does not have */
-	uint64_t log_window_start;
-	uint32_t log_lines;
-	uint64_t log_suppressed;
-	/* sdvf_counter: the same table as a hosted stats slot, private here */
-	struct sdvf_counter_table *counters;
-	struct sdvf_counter_claims counter_claims;
-	_Atomic uint64_t counter_scratch; /* refused names write here */
-	uint64_t counters_refused;
-};
-
-struct sim_event {
-	int pd;
-	sdvf_channel_t ch;
-};
-
-/* A watched fd's channel id is the component's choice (hosted delivers any
- * value), so its pending flag lives here rather than in the PD's channels. */
-struct sim_watch {
-	int pd;
-	int fd;
-	sdvf_channel_t ch;
-	bool pending;
-};
-
-struct sdvf_sim {
-	const struct sdvf_system *sys;
-	void *regions[SDVF_MAX_REGIONS];
-	struct sim_pd pds[SDVF_MAX_PDS];
-	int npds;
-	struct sim_event queue[SIM_QUEUE_CAP];
-	int nqueued;
-	struct sim_watch watches[SIM_WATCH_MAX];
-	int nwatches;
-	uint64_t now;
-	bool quiet; /* SDVF_SIM_QUIET set: component logs are not printed */
-};
 
 static struct sim_pd *sim_pd_of(struct sdvf_pd *pd)
 {
@@ -137,7 +60,7 @@ static bool *event_pending_flag(struct sim_pd *p, sdvf_channel_t ch)
 	return NULL;
 }
 
-static void event_enqueue(struct sdvf_sim *sim, int pd, sdvf_channel_t ch)
+void sim_event_enqueue(struct sdvf_sim *sim, int pd, sdvf_channel_t ch)
 {
 	bool *pending = event_pending_flag(&sim->pds[pd], ch);
 	if (!pending || *pending)
@@ -172,7 +95,7 @@ static void send_to_peer(struct sim_pd *p, sdvf_channel_t ch)
 	const struct sim_chan *c = &p->chans[ch];
 	if (c->peer_pd < 0)
 		return;
-	event_enqueue(p->sim, c->peer_pd, (sdvf_channel_t)c->peer_local);
+	sim_event_enqueue(p->sim, c->peer_pd, (sdvf_channel_t)c->peer_local);
 }
 
 static void end_activation(struct sim_pd *p)
@@ -538,8 +461,8 @@ static void poll_watches(struct sdvf_sim *sim)
 		return;
 	for (int i = 0; i < sim->nwatches; i++) {
 		if (fds[i].revents & (POLLIN | POLLERR | POLLHUP))
-			event_enqueue(sim, sim->watches[i].pd,
-				      sim->watches[i].ch);
+			sim_event_enqueue(sim, sim->watches[i].pd,
+					  sim->watches[i].ch);
 	}
 }
 
@@ -586,7 +509,7 @@ void sdvf_sim_advance(struct sdvf_sim *sim, uint64_t ns)
 		if (p->timer_deadline > sim->now)
 			sim->now = p->timer_deadline;
 		p->timer_armed = false;
-		event_enqueue(sim, pd, SDVF_CHANNEL_TIMER);
+		sim_event_enqueue(sim, pd, SDVF_CHANNEL_TIMER);
 		sdvf_sim_run(sim, SIM_RUN_UNTIL_IDLE);
 	}
 	sim->now = target;
@@ -595,102 +518,4 @@ void sdvf_sim_advance(struct sdvf_sim *sim, uint64_t ns)
 uint64_t sdvf_sim_now(const struct sdvf_sim *sim)
 {
 	return sim->now;
-}
-
-/* ---- test access ----------------------------------------------------- */
-
-static int find_pd(struct sdvf_sim *sim, const char *name)
-{
-	for (int i = 0; i < sim->npds; i++) {
-		if (strcmp(sim->sys->pds[i].name, name) == 0)
-			return i;
-	}
-	return -1;
-}
-
-void *sdvf_sim_region(struct sdvf_sim *sim, const char *region, uint64_t *size)
-{
-	for (int r = 0; r < sim->sys->nregions; r++) {
-		if (strcmp(sim->sys->regions[r].name, region) == 0) {
-			if (size)
-				*size = sim->sys->regions[r].size;
-			return sim->regions[r];
-		}
-	}
-	return NULL;
-}
-
-void *sdvf_sim_state(struct sdvf_sim *sim, const char *pd)
-{
-	int i = find_pd(sim, pd);
-	return i < 0 ? NULL : sim->pds[i].state;
-}
-
-/* A PD and one of its channels by name; a typo in a test is a test bug,
- * so it stops the test with a message instead of passing vacuously. */
-static struct sim_pd *test_pd_channel(struct sdvf_sim *sim, const char *pd,
-				      const char *local_channel,
-				      sdvf_channel_t *ch)
-{
-	int i = find_pd(sim, pd);
-	if (i < 0) {
-		fprintf(stderr, "sim: no PD named '%s'\n", pd);
-		abort();
-	}
-	*ch = op_channel(&sim->pds[i].pd, local_channel);
-	if (*ch == SDVF_CHANNEL_NONE) {
-		fprintf(stderr, "sim: PD '%s' has no channel '%s'\n", pd,
-			local_channel);
-		abort();
-	}
-	return &sim->pds[i];
-}
-
-void sdvf_sim_inject(struct sdvf_sim *sim, const char *pd,
-		     const char *local_channel)
-{
-	sdvf_channel_t ch;
-	struct sim_pd *p = test_pd_channel(sim, pd, local_channel, &ch);
-	event_enqueue(sim, p->index, ch);
-}
-
-uint64_t sdvf_sim_notifications(struct sdvf_sim *sim, const char *pd,
-				const char *local_channel)
-{
-	sdvf_channel_t ch;
-	struct sim_pd *p = test_pd_channel(sim, pd, local_channel, &ch);
-	return p->chans[ch].notifications;
-}
-
-uint64_t sdvf_sim_activations(struct sdvf_sim *sim, const char *pd)
-{
-	int i = find_pd(sim, pd);
-	return i < 0 ? 0 : sim->pds[i].activations;
-}
-
-static struct sim_pd *test_pd(struct sdvf_sim *sim, const char *pd)
-{
-	int i = find_pd(sim, pd);
-	if (i < 0) {
-		fprintf(stderr, "sim: no PD named '%s'\n", pd);
-		abort();
-	}
-	return &sim->pds[i];
-}
-
-uint64_t sdvf_sim_counter(struct sdvf_sim *sim, const char *pd,
-			  const char *name, bool *found)
-{
-	struct sim_pd *p = test_pd(sim, pd);
-	int i = sdvf_counter_find(p->counters, name);
-	if (found)
-		*found = i >= 0;
-	return i < 0 ? 0
-		     : atomic_load_explicit(&p->counters->value[i],
-					    memory_order_relaxed);
-}
-
-uint64_t sdvf_sim_counters_refused(struct sdvf_sim *sim, const char *pd)
-{
-	return test_pd(sim, pd)->counters_refused;
 }

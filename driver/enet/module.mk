@@ -37,7 +37,7 @@ $(BUILD)/tests/unit/test_enet_model: $(BUILD)/tests/unit/test_enet_model.o \
 # and a libFuzzer build (`make fuzz-enet-model`, clang).  Both link only the
 # model and what it needs, compiled with the sanitizers.
 FUZZ_ENET_SRCS := tests/fuzz/fuzz_enet_model.c driver/enet/enet_model.c \
-	driver/enet/enet_model_dma.c driver/enet/enet_model_phy.c core/sim.c core/counters.c \
+	driver/enet/enet_model_dma.c driver/enet/enet_model_phy.c core/sim.c core/sim_inspect.c core/counters.c \
 	$(wildcard core/sysdesc_*.c) $(WIRE_SRCS)
 FUZZ_SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
