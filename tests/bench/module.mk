@@ -28,3 +28,48 @@ bench-queue: $(BENCH_QUEUE_BIN)
 	$(BENCH_QUEUE_BIN)
 	tests/bench/bench_queue_ir.sh $(BENCH_QUEUE_BIN)
 -include $(BENCH_QUEUE_OBJS:.o=.d)
+
+# bench-enet: the ENET driver + model path.  Instructions per frame under
+# callgrind in the sim (RX and TX, batch 1 and 32, split by driver / model /
+# client / runtime), then hosted throughput with a generator wire at a few
+# rates and sizes, each for the driver as built and for the driver of
+# BENCH_ENET_BASE (a git commit) side by side.  SDVF_BENCH_ENET_* shorten it
+# (see tests/bench/bench_enet.sh).
+BENCHES += bench-enet
+
+BENCH_ENET_IR := $(BUILD)/tests/bench/bench_enet_ir
+$(BENCH_ENET_IR): $(BUILD)/tests/bench/bench_enet_ir.o $(BUILD)/libsdvf.a
+	$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/libsdvf.a $(HOST_LIBS)
+-include $(BUILD)/tests/bench/bench_enet_ir.d
+
+# BENCH_ENET_BASE=COMMIT adds a "base" variant: the three driver sources of
+# that commit, compiled with today's headers and linked ahead of libsdvf.a
+# (so the archive's driver objects are not pulled in) into a second
+# bench_enet_ir and sdvf.  Headers must not have changed in between.
+BENCH_ENET_DRV := enet_driver enet_driver_rings enet_driver_phy
+BENCH_ENET_BASE_DIR := $(BUILD)/bench-enet-base
+BENCH_ENET_BASE_OBJS := $(BENCH_ENET_DRV:%=$(BENCH_ENET_BASE_DIR)/%.o)
+BENCH_ENET_VARIANTS := now:$(BENCH_ENET_IR):$(BUILD)/sdvf
+ifneq ($(BENCH_ENET_BASE),)
+BENCH_ENET_VARIANTS += base:$(BENCH_ENET_BASE_DIR)/bench_enet_ir:$(BENCH_ENET_BASE_DIR)/sdvf
+endif
+
+$(BENCH_ENET_BASE_DIR)/%.c: FORCE
+	@mkdir -p $(dir $@)
+	git show $(BENCH_ENET_BASE):driver/enet/$*.c >$@.tmp && \
+		(cmp -s $@.tmp $@ || mv $@.tmp $@); rm -f $@.tmp
+$(BENCH_ENET_BASE_DIR)/%.o: $(BENCH_ENET_BASE_DIR)/%.c
+	$(CC) $(CFLAGS) -c $< -o $@
+$(BENCH_ENET_BASE_DIR)/bench_enet_ir: $(BUILD)/tests/bench/bench_enet_ir.o \
+		$(BENCH_ENET_BASE_OBJS) $(BUILD)/libsdvf.a
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(BUILD)/libsdvf.a $(HOST_LIBS)
+$(BENCH_ENET_BASE_DIR)/sdvf: $(BUILD)/core/sdvf.o $(BENCH_ENET_BASE_OBJS) \
+		$(BUILD)/libsdvf.a
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(BUILD)/libsdvf.a $(HOST_LIBS)
+
+.PHONY: bench-enet FORCE
+FORCE:
+.PRECIOUS: $(BENCH_ENET_BASE_DIR)/%.c
+bench-enet: $(BENCH_ENET_IR) $(BUILD)/sdvf \
+		$(if $(BENCH_ENET_BASE),$(BENCH_ENET_BASE_DIR)/bench_enet_ir $(BENCH_ENET_BASE_DIR)/sdvf)
+	tests/bench/bench_enet.sh $(BENCH_ENET_VARIANTS)
