@@ -410,9 +410,15 @@ static void handle_irq(struct enet_driver *drv)
 		uint32_t eir = enet_readl(&drv->mmio, ENET_EIR);
 		if (eir == 0)
 			break;
-		/* Clear what we saw before handling it: an event that arrives
-		 * meanwhile stays set for the next round. */
+		/* Clear what we saw before handling it, and make the clear
+		 * land (read back) before looking at the rings: a frame that
+		 * completes before the clear reaches the MAC has its event
+		 * cleared too, so the reap below must see its BD; one that
+		 * completes after sets the bit again for the next round.  On
+		 * posted MMIO this read is the one sync of the round (the
+		 * loop's next EIR read then finds nothing queued). */
 		enet_writel(&drv->mmio, ENET_EIR, eir);
+		(void)enet_readl(&drv->mmio, ENET_EIR);
 		if (eir & EIR_OTHER)
 			sdvf_counter_add(drv->stats.eir_other, 1);
 		if (eir & (ENET_INT_TXF | ENET_INT_TXB))

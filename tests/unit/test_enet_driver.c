@@ -52,6 +52,9 @@ struct fake_enet {
 	uint32_t rx_idx, tx_idx;
 	uint16_t phy[32];
 	bool mdio_silent; /* never complete MDIO transfers */
+	/* Frames that complete just before the next EIR write-1-to-clear
+	 * reaches the MAC (after the driver posted it, before it landed). */
+	uint32_t frames_before_eir_clear;
 	struct fake_write log[LOG_MAX];
 	uint32_t nlog;
 	uint32_t resets, rdar_writes, tdar_writes, doorbells;
@@ -140,6 +143,8 @@ static void fake_apply(struct fake_enet *f, uint32_t off, uint32_t value)
 	}
 }
 
+static bool fake_rx_frame(struct fake_enet *f, uint16_t len, uint16_t flags);
+
 static void fake_drain(struct fake_enet *f)
 {
 	uint32_t tail =
@@ -147,6 +152,10 @@ static void fake_drain(struct fake_enet *f)
 	while (f->head != tail) {
 		struct enet_mmio_write w =
 			f->posted->ring[f->head % ENET_MMIO_RING];
+		while (w.offset == ENET_EIR && f->frames_before_eir_clear > 0) {
+			f->frames_before_eir_clear--;
+			fake_rx_frame(f, 61, ENET_RXBD_L);
+		}
 		fake_apply(f, w.offset, w.value);
 		f->head++;
 	}
@@ -591,6 +600,25 @@ static void rx_frames_delivered_in_order_across_ring_wrap(void **unused)
 	assert_int_equal(rx_bds_owned_by_mac(), RX_SLOTS);
 }
 
+/* A frame that completes after the driver read EIR but before its
+ * write-1-to-clear reaches the MAC has its RXF cleared with the rest.  The
+ * driver must make the clear land before it looks at the ring; otherwise
+ * that frame waits for an interrupt that never comes. */
+static void rx_frame_landing_before_eir_clear_is_delivered(void **unused)
+{
+	(void)unused;
+	provide_rx(0, RX_SLOTS);
+	assert_true(fake_rx_frame(nic, 60, ENET_RXBD_L));
+	nic->frames_before_eir_clear = 1;
+	hw_event();
+	assert_int_equal(nic->frames_before_eir_clear, 0);
+	assert_int_equal(reg(nic, ENET_EIR) & ENET_INT_RXF, 0);
+	assert_int_equal(mux->nrx_got, 2);
+	assert_int_equal(mux->rx_got[0].len, 60);
+	assert_int_equal(mux->rx_got[1].len, 61);
+	assert_int_equal(drv_counter("rx_frames"), 2);
+}
+
 static void rx_error_frames_counted_and_recycled(void **unused)
 {
 	(void)unused;
@@ -872,6 +900,7 @@ int main(void)
 		cmocka_unit_test(init_refuses_without_dma_window),
 		T(rx_buffers_fill_ring_with_wrap_on_last),
 		T(rx_frames_delivered_in_order_across_ring_wrap),
+		T(rx_frame_landing_before_eir_clear_is_delivered),
 		T(rx_error_frames_counted_and_recycled),
 		T(rx_rejects_buffers_outside_dma_windows),
 		T(rx_full_ring_leaves_extra_buffers_in_queue),
