@@ -19,6 +19,7 @@
 #include "clients/queue_pattern.h"
 #include "core/ownership.h"
 #include "core/pd.h"
+#include "core/pd_queue.h"
 #include "core/queue.h"
 
 #define SINK_BATCH 64
@@ -173,19 +174,6 @@ static void sink_timer(struct queue_sink *s, struct sdvf_pd *pd)
 	sink_watch_idle(s, pd);
 }
 
-static bool sink_bind_queue(struct sdvf_pd *pd, struct sdvf_queue *q,
-			    const char *name, uint32_t capacity)
-{
-	const struct sdvf_region *r = sdvf_region(pd, name);
-	if (!r || !sdvf_queue_attach(q, r->base, r->size, capacity, false, 0)) {
-		sdvf_log(pd, SDVF_LOG_ERROR,
-			 "region '%s' missing or too small for %u slots", name,
-			 capacity);
-		return false;
-	}
-	return true;
-}
-
 static int queue_sink_init(void *state, struct sdvf_pd *pd)
 {
 	struct queue_sink *s = state;
@@ -204,8 +192,8 @@ static int queue_sink_init(void *state, struct sdvf_pd *pd)
 		return -1;
 	}
 	s->data = data->base;
-	if (!sink_bind_queue(pd, &s->active, "active", capacity) ||
-	    !sink_bind_queue(pd, &s->free, "free", capacity))
+	if (!sdvf_queue_attach_region(pd, &s->active, "active", capacity) ||
+	    !sdvf_queue_attach_region(pd, &s->free, "free", capacity))
 		return -1;
 	sink_drain(s, pd);
 	sink_watch_idle(s, pd);

@@ -19,6 +19,7 @@
 #include "clients/queue_pattern.h"
 #include "core/ownership.h"
 #include "core/pd.h"
+#include "core/pd_queue.h"
 #include "core/queue.h"
 
 #define SOURCE_MAX_BUFFERS 65536
@@ -199,19 +200,6 @@ static void source_pump(struct queue_source *s, struct sdvf_pd *pd)
 	source_collect(s, pd);
 }
 
-static bool source_bind_queue(struct sdvf_pd *pd, struct sdvf_queue *q,
-			      const char *name, uint32_t capacity)
-{
-	const struct sdvf_region *r = sdvf_region(pd, name);
-	if (!r || !sdvf_queue_attach(q, r->base, r->size, capacity, false, 0)) {
-		sdvf_log(pd, SDVF_LOG_ERROR,
-			 "region '%s' missing or too small for %u slots", name,
-			 capacity);
-		return false;
-	}
-	return true;
-}
-
 /* Counter names of the ownership violations (core/ownership.h order). */
 static const char *const bad_return_counter[SDVF_VIOL_COUNT] = {
 	[SDVF_VIOL_BAD_INDEX] = "bad_return.bad_index",
@@ -258,8 +246,8 @@ static int queue_source_init(void *state, struct sdvf_pd *pd)
 	s->data = data->base;
 	/* Zeroed regions are a valid empty queue pair at index 0, so neither
 	 * side needs to reset them. */
-	if (!source_bind_queue(pd, &s->active, "active", capacity) ||
-	    !source_bind_queue(pd, &s->free, "free", capacity))
+	if (!sdvf_queue_attach_region(pd, &s->active, "active", capacity) ||
+	    !sdvf_queue_attach_region(pd, &s->free, "free", capacity))
 		return -1;
 	sdvf_own_init(&s->own, s->owner, s->buffers, 0);
 	source_pump(s, pd);

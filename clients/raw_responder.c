@@ -31,6 +31,7 @@
 
 #include "clients/raw_responder.h"
 #include "core/pd.h"
+#include "core/pd_queue.h"
 #include "core/queue.h"
 #include "driver/enet/enet_driver.h"
 
@@ -484,21 +485,6 @@ static bool setup_pool(struct raw_responder *r, struct resp_pool *p,
 	return true;
 }
 
-static bool attach(struct raw_responder *r, struct sdvf_queue *q,
-		   const char *name, uint64_t capacity)
-{
-	const struct sdvf_region *reg = sdvf_region(r->pd, name);
-	/* No reset: the regions start zeroed, as the driver expects. */
-	if (reg && sdvf_queue_attach(q, reg->base, reg->size,
-				     (uint32_t)capacity, false, 0))
-		return true;
-	sdvf_log(r->pd, SDVF_LOG_ERROR,
-		 "raw_responder: region '%s' missing or smaller than a "
-		 "queue of %llu slots",
-		 name, (unsigned long long)capacity);
-	return false;
-}
-
 static int raw_responder_init(void *state, struct sdvf_pd *pd)
 {
 	struct raw_responder *r = state;
@@ -517,10 +503,10 @@ static int raw_responder_init(void *state, struct sdvf_pd *pd)
 	r->ch_tx = sdvf_channel(pd, "tx");
 	uint64_t rx_cap = sdvf_config_u64(pd, "rx_capacity");
 	uint64_t tx_cap = sdvf_config_u64(pd, "tx_capacity");
-	if (!attach(r, &r->rx_free, "rx_free", rx_cap) ||
-	    !attach(r, &r->rx_active, "rx_active", rx_cap) ||
-	    !attach(r, &r->tx_active, "tx_active", tx_cap) ||
-	    !attach(r, &r->tx_free, "tx_free", tx_cap) ||
+	if (!sdvf_queue_attach_region(pd, &r->rx_free, "rx_free", rx_cap) ||
+	    !sdvf_queue_attach_region(pd, &r->rx_active, "rx_active", rx_cap) ||
+	    !sdvf_queue_attach_region(pd, &r->tx_active, "tx_active", tx_cap) ||
+	    !sdvf_queue_attach_region(pd, &r->tx_free, "tx_free", tx_cap) ||
 	    !setup_pool(r, &r->rx, "rx_dma", "rx_buffers", rx_cap) ||
 	    !setup_pool(r, &r->tx, "tx_dma", "tx_buffers", tx_cap))
 		return -1;

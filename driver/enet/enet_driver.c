@@ -12,6 +12,7 @@
  */
 #include "driver/enet/enet_driver.h"
 
+#include "core/pd_queue.h"
 #include "core/queue.h"
 
 /* ---- configuration ------------------------------------------------- */
@@ -113,22 +114,6 @@ static bool str_eq(const char *a, const char *b)
 		b++;
 	}
 	return *a == *b;
-}
-
-static bool attach_queue(struct enet_driver *drv, struct sdvf_queue *q,
-			 const char *name, uint64_t capacity)
-{
-	const struct sdvf_region *r = sdvf_region(drv->pd, name);
-	/* No reset: the regions start zeroed and the muxes own reset. */
-	if (!r || !sdvf_queue_attach(q, r->base, r->size, (uint32_t)capacity,
-				     false, 0)) {
-		sdvf_log(drv->pd, SDVF_LOG_ERROR,
-			 "enet: region '%s' missing or smaller than a queue of "
-			 "%llu slots",
-			 name, (unsigned long long)capacity);
-		return false;
-	}
-	return true;
 }
 
 /* Register access: posted through the model's ring when `enet_mmio` is
@@ -471,10 +456,14 @@ static int enet_driver_init(void *state, struct sdvf_pd *pd)
 	uint64_t rx_cap = sdvf_config_u64(pd, "rx_capacity");
 	uint64_t tx_cap = sdvf_config_u64(pd, "tx_capacity");
 	if (!setup_mmio(drv) || !setup_rings(drv) || !setup_windows(drv) ||
-	    !attach_queue(drv, &drv->rx_free, "rx_free", rx_cap) ||
-	    !attach_queue(drv, &drv->rx_active, "rx_active", rx_cap) ||
-	    !attach_queue(drv, &drv->tx_active, "tx_active", tx_cap) ||
-	    !attach_queue(drv, &drv->tx_free, "tx_free", tx_cap))
+	    !sdvf_queue_attach_region(drv->pd, &drv->rx_free, "rx_free",
+				      rx_cap) ||
+	    !sdvf_queue_attach_region(drv->pd, &drv->rx_active, "rx_active",
+				      rx_cap) ||
+	    !sdvf_queue_attach_region(drv->pd, &drv->tx_active, "tx_active",
+				      tx_cap) ||
+	    !sdvf_queue_attach_region(drv->pd, &drv->tx_free, "tx_free",
+				      tx_cap))
 		return -1;
 	drv->phy.addr = (uint32_t)sdvf_config_u64(pd, "phy_addr");
 	drv->phy.poll_ns = sdvf_config_u64(pd, "link_poll_ms") * 1000000ull;

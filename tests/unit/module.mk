@@ -10,6 +10,7 @@
 UNIT_CMOCKA := \
 	test_queue \
 	test_queue_peer \
+	test_pd_queue \
 	test_sim \
 	test_counters \
 	test_ownership \
