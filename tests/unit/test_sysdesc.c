@@ -582,8 +582,9 @@ static void queue_pair_dump_equals_the_hand_written_system(void **state)
 {
 	(void)state;
 	struct sdvf_system a, b;
-	if ((SDVF_QUEUE_BYTES(256) + 4095) / 4096 != 2)
-		skip(); /* base hard-codes 0x2000 queue regions */
+	/* `base` hard-codes 0x2000 queue regions: if the queue layout
+	 * grows past two pages, update it rather than compare nothing. */
+	assert_int_equal((SDVF_QUEUE_BYTES(256) + 4095) / 4096, 2);
 	expect_ok(&a, intent);
 	expect_ok(&b, base);
 	char *ta = dump_text(&a), *tb = dump_text(&b);
