@@ -50,6 +50,14 @@
 #define ENET_DRV_DMA_WINDOWS 8u
 #define ENET_DRV_RESET_POLLS 1000u /* ECR.RESET reads before giving up */
 #define ENET_DRV_IRQ_LOOPS 16u	   /* EIR rounds per activation */
+/* Bus-error storm guard: more than BURST resets within WINDOW halt the MAC;
+ * retries back off from HALT_MIN to HALT_MAX, and start again from HALT_MIN
+ * once the MAC has stayed up for HALT_CALM after a retry. */
+#define ENET_DRV_EBERR_BURST 8u
+#define ENET_DRV_EBERR_WINDOW_NS 1000000000ull
+#define ENET_DRV_HALT_MIN_NS 1000000000ull
+#define ENET_DRV_HALT_MAX_NS 64000000000ull
+#define ENET_DRV_HALT_CALM_NS 60000000000ull
 
 /*
  * Counters, published through the PD API (sdvf_counter, core/pd.h) under
@@ -64,6 +72,7 @@
  *   data path
  *     rx_frames, rx_bytes, tx_frames, tx_bytes
  *     tx_held_link_down   fill attempts held while the link was down
+ *     tx_held_halted      fill attempts held while the MAC was halted
  *   RX frames the MAC flagged (counted, buffer re-posted, not delivered)
  *     rx_err_lg (longer than MAX_FL), rx_err_no (non-octet aligned),
  *     rx_err_cr (CRC), rx_err_ov (FIFO overrun), rx_err_tr (truncated),
@@ -74,6 +83,8 @@
  *     tx_bad_len, queue_bad_index (impossible peer indices, all queues)
  *   controller
  *     eberr_resets, link_restarts (to apply a new speed/duplex),
+ *     eberr_halts (bus errors came faster than ENET_DRV_EBERR_BURST per
+ *     second: MAC left stopped), halted (state 1/0), halt_retries,
  *     reset_timeouts (ECR.RESET never cleared), tx_reset_errors (frames
  *     returned with TX_ERROR), eir_other (BABR/BABT/LC/RL/UN seen),
  *     irq_activations
@@ -91,6 +102,7 @@
 	X(tx_frames)                                                           \
 	X(tx_bytes)                                                            \
 	X(tx_held_link_down)                                                   \
+	X(tx_held_halted)                                                      \
 	X(rx_err_lg)                                                           \
 	X(rx_err_no)                                                           \
 	X(rx_err_cr)                                                           \
@@ -103,6 +115,9 @@
 	X(tx_bad_len)                                                          \
 	X(queue_bad_index)                                                     \
 	X(eberr_resets)                                                        \
+	X(eberr_halts)                                                         \
+	X(halted)                                                              \
+	X(halt_retries)                                                        \
 	X(link_restarts)                                                       \
 	X(reset_timeouts)                                                      \
 	X(tx_reset_errors)                                                     \
@@ -191,6 +206,14 @@ struct enet_driver {
 	struct enet_mac_mode mode; /* programmed into ECR/RCR/TCR */
 	bool link_up;
 
+	/* bus-error storm guard (enet_driver.c: bus_error) */
+	uint64_t eberr_window_start;
+	uint32_t eberr_in_window;
+	bool halted;		  /* MAC stopped after a storm, TX held */
+	uint64_t halt_until_ns;	  /* first retry not before this */
+	uint64_t halt_backoff_ns; /* wait before the next halt's retry */
+	uint64_t resumed_ns;	  /* when the last retry restarted the MAC */
+
 	/* per activation: batched kicks, notifications and the irq ack */
 	bool kick_rdar, kick_tdar, signal_rx, signal_tx, ack_irq;
 	uint64_t rdar_writes, tdar_writes; /* tests count batching */
@@ -214,5 +237,8 @@ void enet_phy_timer(struct enet_driver *drv);
 void enet_mib_read(struct enet_driver *drv);
 /* enet_driver.c */
 bool enet_hw_restart(struct enet_driver *drv);
+/* Restart a MAC halted by a bus-error storm once its back-off has passed
+ * (called from the link timer). */
+void enet_halt_retry(struct enet_driver *drv);
 
 #endif

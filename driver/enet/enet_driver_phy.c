@@ -84,8 +84,11 @@ static void link_evaluate(struct enet_driver *drv)
 		if (m.speed_mbps != drv->mode.speed_mbps ||
 		    m.full_duplex != drv->mode.full_duplex) {
 			drv->mode = m;
-			sdvf_counter_add(drv->stats.link_restarts, 1);
-			enet_hw_restart(drv);
+			/* A halted MAC takes the new mode when it retries. */
+			if (!drv->halted) {
+				sdvf_counter_add(drv->stats.link_restarts, 1);
+				enet_hw_restart(drv);
+			}
 		}
 	}
 	drv->link_up = up;

@@ -239,10 +239,14 @@ static bool tx_frame_ok(struct enet_driver *drv, const struct sdvf_desc *d)
 
 void enet_tx_fill(struct enet_driver *drv)
 {
-	if (!drv->link_up) {
-		/* Held, not dropped: the link-up path calls us again. */
+	if (!drv->link_up || drv->halted) {
+		/* Held, not dropped: link up or the halt retry calls us
+		 * again. */
 		if (sdvf_queue_available(&drv->tx_active) != 0)
-			sdvf_counter_add(drv->stats.tx_held_link_down, 1);
+			sdvf_counter_add(drv->halted
+						 ? drv->stats.tx_held_halted
+						 : drv->stats.tx_held_link_down,
+					 1);
 		return;
 	}
 	bool took = false;

@@ -819,6 +819,85 @@ static void eberr_resets_and_accounts_for_every_buffer(void **unused)
 	assert_int_equal(mux->rx_got[2].io_or_offset, DMA_IO + 2 * 2048u);
 }
 
+/* The DMA faults again and again, as with a DMA window the bus cannot
+ * reach: one fault per interrupt. */
+static void eberr_storm(uint32_t faults)
+{
+	for (uint32_t i = 0; i < faults; i++) {
+		nic->regs[ENET_EIR / 4] |= ENET_INT_EBERR;
+		nic->regs[ENET_ECR / 4] &= ~ENET_ECR_ETHEREN;
+		hw_event();
+	}
+}
+
+static void advance_polls(uint32_t polls)
+{
+	for (uint32_t i = 0; i < polls; i++) {
+		sdvf_sim_advance(sim, POLL_NS);
+		run();
+	}
+}
+
+static void eberr_storm_halts_mac_holds_tx_and_retries(void **unused)
+{
+	(void)unused;
+	provide_rx(0, RX_SLOTS);
+	eberr_storm(ENET_DRV_EBERR_BURST + 1);
+	assert_int_equal(drv_counter("eberr_resets"), ENET_DRV_EBERR_BURST);
+	assert_int_equal(drv_counter("eberr_halts"), 1);
+	assert_int_equal(drv_counter("halted"), 1);
+	/* Stopped, with only MDIO (clock and its interrupt) left running. */
+	assert_int_equal(reg(nic, ENET_ECR) & ENET_ECR_ETHEREN, 0);
+	assert_int_equal(reg(nic, ENET_EIMR), ENET_INT_MII);
+	assert_int_not_equal(reg(nic, ENET_MSCR), 0);
+	/* RDSR/TDSR are reset: the rings as the driver holds them.  Every RX
+	 * buffer is still posted, ready for the restart. */
+	assert_int_equal(drv->rx_tail - drv->rx_head, RX_SLOTS);
+	/* TX is held in the queue, not dropped and not kicked. */
+	uint32_t tdar_before = nic->tdar_writes;
+	send_tx(100, 3, 64);
+	assert_int_equal(drv->tx_tail - drv->tx_head, 0);
+	assert_int_equal(mux->ntx_got, 0);
+	assert_int_equal(nic->tdar_writes, tdar_before);
+	assert_int_equal(drv_counter("tx_held_halted"), 1);
+	/* Half the back-off: still halted; the link is still polled. */
+	advance_polls(1);
+	assert_int_equal(drv_counter("halted"), 1);
+	assert_int_equal(drv_counter("halt_retries"), 0);
+	assert_int_equal(drv_counter("link_up"), 1);
+	assert_int_equal(drv_counter("mdio_timeouts"), 0);
+	/* The back-off (1 s) has passed: restarted, held frames go out. */
+	advance_polls(1);
+	assert_int_equal(drv_counter("halted"), 0);
+	assert_int_equal(drv_counter("halt_retries"), 1);
+	assert_int_equal(reg(nic, ENET_ECR) & ENET_ECR_ETHEREN,
+			 ENET_ECR_ETHEREN);
+	assert_int_equal(tx_bds_owned_by_mac(), 3);
+	assert_int_equal(nic->tdar_writes, tdar_before + 1);
+	assert_int_equal(rx_bds_owned_by_mac(), RX_SLOTS);
+	assert_true(fake_rx_frame(nic, 90, ENET_RXBD_L));
+	hw_event();
+	assert_int_equal(mux->nrx_got, 1);
+	assert_int_equal(mux->rx_got[0].len, 90);
+}
+
+static void eberr_storm_backoff_doubles_while_it_persists(void **unused)
+{
+	(void)unused;
+	provide_rx(0, RX_SLOTS);
+	eberr_storm(ENET_DRV_EBERR_BURST + 1);
+	advance_polls(2); /* first retry after 1 s */
+	assert_int_equal(drv_counter("halt_retries"), 1);
+	eberr_storm(ENET_DRV_EBERR_BURST + 1);
+	assert_int_equal(drv_counter("eberr_halts"), 2);
+	assert_int_equal(drv_counter("eberr_resets"), 2 * ENET_DRV_EBERR_BURST);
+	advance_polls(3); /* 1.5 s of a 2 s back-off */
+	assert_int_equal(drv_counter("halted"), 1);
+	advance_polls(1);
+	assert_int_equal(drv_counter("halted"), 0);
+	assert_int_equal(drv_counter("halt_retries"), 2);
+}
+
 /* ---- link ------------------------------------------------------------ */
 
 static void link_down_holds_tx_and_link_up_releases_it(void **unused)
@@ -910,6 +989,8 @@ int main(void)
 		T(tx_batch_costs_one_tdar_and_one_doorbell),
 		T(rx_batch_costs_one_rdar_and_one_mux_signal),
 		T(eberr_resets_and_accounts_for_every_buffer),
+		T(eberr_storm_halts_mac_holds_tx_and_retries),
+		T(eberr_storm_backoff_doubles_while_it_persists),
 		T(link_down_holds_tx_and_link_up_releases_it),
 		T(link_at_gigabit_restarts_mac_with_speed_bit),
 		T(mdio_without_completion_counts_timeout),
