@@ -18,3 +18,7 @@ TEST_SCRIPTS += tests/integration/enet_tap.sh
 
 # --- component counters of that system through `sdvf stats --format=kv` ---
 TEST_SCRIPTS += tests/integration/enet_stats.sh
+
+# --- the same system on the udp wire with pcap_record, against a scripted
+# host on loopback (no root; needs sdvf, python3, tcpdump) ---
+TEST_SCRIPTS += tests/integration/enet_udp.sh
