@@ -272,6 +272,18 @@ static void wire_timer(struct enet_model *m)
 	sdvf_timer_set(m->pd, deadline);
 }
 
+/* Copy the wire's counts into the published counters (end of activation). */
+static void wire_stats_publish(struct enet_model *m)
+{
+	if (!m->wire)
+		return;
+	const struct wire_stats *w = wire_stats(m->wire);
+#define ENET_MODEL_WIRE_COUNTER_SET(name)                                      \
+	sdvf_counter_set(m->wire_stats.name, w->name);
+	ENET_MODEL_WIRE_COUNTERS(ENET_MODEL_WIRE_COUNTER_SET)
+#undef ENET_MODEL_WIRE_COUNTER_SET
+}
+
 static void model_notified(void *state, struct sdvf_pd *pd, sdvf_channel_t ch)
 {
 	struct enet_model *m = state;
@@ -284,6 +296,7 @@ static void model_notified(void *state, struct sdvf_pd *pd, sdvf_channel_t ch)
 	enet_rx_from_wire(m);
 	irq_update(m);
 	wire_timer(m);
+	wire_stats_publish(m);
 }
 
 /* ---- init: regions, channels, configuration, wire -------------------- */
@@ -373,6 +386,10 @@ static int model_init(void *state, struct sdvf_pd *pd)
 	m->stats.name = sdvf_counter(pd, #name);
 	ENET_MODEL_COUNTERS(ENET_MODEL_COUNTER_REGISTER)
 #undef ENET_MODEL_COUNTER_REGISTER
+#define ENET_MODEL_WIRE_COUNTER_REGISTER(name)                                 \
+	m->wire_stats.name = sdvf_counter(pd, "wire." #name);
+	ENET_MODEL_WIRE_COUNTERS(ENET_MODEL_WIRE_COUNTER_REGISTER)
+#undef ENET_MODEL_WIRE_COUNTER_REGISTER
 	m->ch_mmio = sdvf_channel(pd, "mmio");
 	m->ch_irq = sdvf_channel(pd, "irq");
 	m->ch_wire = ENET_MODEL_WIRE_CHANNEL;
@@ -393,6 +410,7 @@ static int model_init(void *state, struct sdvf_pd *pd)
 	if (open_wire(m) < 0)
 		return -1;
 	wire_timer(m);
+	wire_stats_publish(m);
 	return 0;
 }
 

@@ -97,6 +97,35 @@ extern const struct sdvf_component enet_model_component;
 	X(mdio_bad_frame)                                                      \
 	X(mdio_absent_phy)
 
+/*
+ * The wire's own counts (driver/enet/wire.h struct wire_stats), published
+ * as "wire.<field>" and refreshed at the end of every model activation (the
+ * wire is only used inside activations, so they are exact between them):
+ * frames and bytes each way, backend errors, and the frames the backend
+ * dropped itself (wire.rx_foreign: udp datagrams not from udp_remote;
+ * wire.rx_oversize, wire.rx_overflow, wire.rx_truncated, wire.record_errors).
+ */
+#define ENET_MODEL_WIRE_COUNTERS(X)                                            \
+	X(tx_frames)                                                           \
+	X(tx_bytes)                                                            \
+	X(tx_errors)                                                           \
+	X(rx_frames)                                                           \
+	X(rx_bytes)                                                            \
+	X(rx_errors)                                                           \
+	X(rx_runts)                                                            \
+	X(rx_giants)                                                           \
+	X(rx_foreign)                                                          \
+	X(rx_oversize)                                                         \
+	X(rx_overflow)                                                         \
+	X(rx_truncated)                                                        \
+	X(record_errors)
+
+struct enet_model_wire_counters {
+#define ENET_MODEL_COUNTER_FIELD(name) _Atomic uint64_t *name;
+	ENET_MODEL_WIRE_COUNTERS(ENET_MODEL_COUNTER_FIELD)
+#undef ENET_MODEL_COUNTER_FIELD
+};
+
 /* Where each counter lives (set at init by sdvf_counter). */
 struct enet_model_counters {
 #define ENET_MODEL_COUNTER_FIELD(name) _Atomic uint64_t *name;

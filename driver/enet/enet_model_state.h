@@ -84,6 +84,7 @@ struct enet_model {
 	} bds[ENET_MODEL_MAX_BDS];
 	uint32_t crc_table[256];
 	struct enet_model_counters stats;
+	struct enet_model_wire_counters wire_stats;
 };
 
 /* enet_model.c */

@@ -121,8 +121,8 @@ expect_eq() {
 }
 
 # 9 frames each way: 1 ARP + 5 ICMP + 3 UDP.  The foreign datagram is
-# dropped inside the wire (its rx_foreign is not published by the model),
-# so exactly 9 reach the model; the ARP request (42 bytes) and the 1-byte
+# dropped inside the wire (wire.rx_foreign 1), so exactly 9 reach the
+# model; the ARP request (42 bytes) and the 1-byte
 # UDP datagram (43) are padded to 60 on receive, their replies on send.
 expect_eq responder arp_replies 1
 expect_eq responder icmp_replies 5
@@ -134,6 +134,12 @@ for reason in not_for_us ethertype bad_length bad_arp bad_ip ip_csum \
 	fragment protocol bad_icmp bad_udp udp_port no_tx_buf; do
 	expect_eq responder "drop.$reason" 0
 done
+expect_eq nic wire.rx_foreign 1
+expect_eq nic wire.rx_errors 1
+expect_eq nic wire.rx_frames 9
+expect_eq nic wire.tx_frames 9
+expect_eq nic wire.tx_errors 0
+expect_eq nic wire.record_errors 0
 expect_eq nic rx_frames 9
 expect_eq nic tx_frames 9
 expect_eq nic rx_padded 2

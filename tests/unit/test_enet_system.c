@@ -523,6 +523,26 @@ static void rx_runt_is_counted_and_dropped_by_the_model(void **unused)
 	assert_buffers_conserved();
 }
 
+/* The wire's own counts are published beside the model's, so `sdvf stats`
+ * shows what crossed the cable, including what the wire itself refused. */
+static void wire_counters_show_what_crossed_the_cable(void **unused)
+{
+	(void)unused;
+	provide_rx(0, RX_SLOTS);
+	inject(100, 1);
+	inject(13, 2); /* a runt: the wire passes it on, the model drops it */
+	send_tx(0, 2, 200);
+	assert_int_equal(nic_counter("wire.rx_frames"), 2);
+	assert_int_equal(nic_counter("wire.rx_bytes"), 113);
+	assert_int_equal(nic_counter("wire.rx_runts"), 1);
+	assert_int_equal(nic_counter("wire.tx_frames"), 2);
+	assert_int_equal(nic_counter("wire.tx_bytes"), 400);
+	assert_int_equal(nic_counter("wire.rx_errors"), 0);
+	assert_int_equal(nic_counter("wire.tx_errors"), 0);
+	assert_int_equal(nic_counter("rx_frames"), 1);
+	assert_int_equal(nic_counter("rx_runts"), 1);
+}
+
 /* ---- transmit -------------------------------------------------------- */
 
 static void tx_frames_leave_byte_exact_in_order_across_ring_wrap(void **unused)
@@ -696,6 +716,7 @@ int main(void)
 		T(rx_burst_larger_than_ring_arrives_whole_as_buffers_return),
 		T(rx_giant_is_counted_as_long_and_its_buffers_recycled),
 		T(rx_runt_is_counted_and_dropped_by_the_model),
+		T(wire_counters_show_what_crossed_the_cable),
 		T(tx_frames_leave_byte_exact_in_order_across_ring_wrap),
 		T(tx_burst_beyond_ring_waits_in_queue_and_all_leave),
 		T(tx_batch_is_one_tdar_write_and_one_doorbell),
