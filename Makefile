@@ -5,6 +5,7 @@
 #   make test       deps + build + every test (unit, model, integration, cross)
 #   make cross      aarch64 builds: freestanding components, hosted binaries
 #   make bench      benchmarks (long; not part of make test)
+#   make soak       the TAP system under flood ping (SOAK_SECONDS, default 60)
 #   make format     apply .clang-format to all C
 #   make SAN=1 ...  build with ASan + UBSan (into build-san/ by default)
 #

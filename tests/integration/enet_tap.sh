@@ -18,7 +18,13 @@ cd "$(dirname "$0")/../.."
 
 build=${BUILD:-build}
 sdvf=$build/sdvf
-limit=${SDVF_ENET_TAP_TIMEOUT:-60}
+soak=${SDVF_SOAK_SECONDS:-0}
+if ! [[ $soak =~ ^[0-9]+$ ]]; then
+	echo "enet_tap: SDVF_SOAK_SECONDS=$soak: want whole seconds" >&2
+	exit 2
+fi
+# The system's own time limit: the checks, plus the soak if there is one.
+limit=$((${SDVF_ENET_TAP_TIMEOUT:-60} + soak))
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "enet_tap: needs root (network namespace and tap)" >&2
@@ -142,6 +148,29 @@ if arp_replies < 1 or udp_replies != len(payloads):
     sys.exit("capture: expected >= 1 ARP and %d UDP replies" % len(payloads))
 EOF
 	fail "UDP echo or capture"
+
+# Soak (`make soak`; off in `make test`): flood pings for SDVF_SOAK_SECONDS,
+# half with minimum-size frames, half with full-size ones.  Only echoes
+# still in flight at each phase's deadline may be missing.
+if [ "$soak" -gt 0 ]; then
+	half=$(((soak + 1) / 2))
+	for size in 56 1472; do
+		echo "enet_tap: soak: ping -f -s $size for $half s"
+		out=$(ip netns exec "$ns" ping -f -q -s "$size" -w "$half" \
+			"$resp_ip" 2>&1)
+		stats=$(echo "$out" | grep "packets transmitted") ||
+			fail "soak: no ping summary: $out"
+		echo "  $stats"
+		sent=$(echo "$stats" | sed -E 's/^([0-9]+) packets transmitted.*/\1/')
+		recv=$(echo "$stats" | sed -E 's/.* ([0-9]+) received.*/\1/')
+		[ "$sent" -gt 0 ] || fail "soak: nothing sent"
+		lost=$((sent - recv))
+		[ "$lost" -le 2 ] ||
+			fail "soak: $lost of $sent echoes lost at $size bytes"
+	done
+	"$sdvf" stats --format=kv | grep -E " (drop\.|rx_err_|rx_fifo_overflow|tx_errors)" |
+		awk '$4 != 0' | sed 's/^/  nonzero: /'
+fi
 
 echo "enet_tap: stopping the system"
 kill -INT "$sdvf_pid"

@@ -22,3 +22,13 @@ TEST_SCRIPTS += tests/integration/enet_stats.sh
 # --- the same system on the udp wire with pcap_record, against a scripted
 # host on loopback (no root; needs sdvf, python3, tcpdump) ---
 TEST_SCRIPTS += tests/integration/enet_udp.sh
+
+# make soak: the TAP system under flood ping for SOAK_SECONDS (half small,
+# half full-size frames); fails if more than the echoes in flight at each
+# deadline are lost or a PD dies.  Long: not part of make test.
+SOAK_SECONDS ?= 60
+.PHONY: soak
+soak: deps
+	$(MAKE) all
+	SDVF_SOAK_SECONDS=$(SOAK_SECONDS) BUILD=$(BUILD) \
+		bash tests/integration/enet_tap.sh
