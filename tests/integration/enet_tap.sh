@@ -37,26 +37,14 @@ fi
 
 ns=sdvf-enet-$$
 tap=sdve$$
-subnet=$(($$ % 250 + 1))
-net=10.213.$subnet
-resp_ip=$net.2
-peer_ip=$net.1
+net=10.213.$(($$ % 250 + 1))
 resp_mac=02:00:00:00:e7:02
 work=$(mktemp -d /tmp/sdvf-enet-tap.XXXXXX)
 dts=$work/enet-tap-$$.dts
 log=$work/run.log
 sdvf_pid=
-
-cleanup() {
-	if [ -n "$sdvf_pid" ] && kill -0 "$sdvf_pid" 2>/dev/null; then
-		kill -INT "$sdvf_pid" 2>/dev/null || true
-		sleep 1
-		kill -KILL "$sdvf_pid" 2>/dev/null || true
-	fi
-	ip netns del "$ns" 2>/dev/null || true
-	rm -rf "$work"
-}
-trap cleanup EXIT
+. tests/integration/enet_tap_lib.sh
+trap enet_tap_cleanup EXIT
 
 fail() {
 	echo "enet_tap: FAILED: $*" >&2
@@ -65,28 +53,7 @@ fail() {
 	exit 1
 }
 
-# The example with our tap name and our subnet (the responder's `ip`).
-sed -e "s/tap_name = \"sdvf0\"/tap_name = \"$tap\"/" \
-	-e "s/ip = \[0a d5 07 02\]/ip = [0a d5 $(printf '%02x' "$subnet") 02]/" \
-	examples/enet-tap.dts >"$dts"
-grep -q "\"$tap\"" "$dts" && grep -q "0a d5 $(printf '%02x' "$subnet") 02" "$dts" ||
-	fail "could not make the test copy of examples/enet-tap.dts"
-
-"$sdvf" run "$dts" --duration "$limit" >"$log" 2>&1 &
-sdvf_pid=$!
-
-for _ in $(seq 100); do
-	ip link show "$tap" >/dev/null 2>&1 && break
-	kill -0 "$sdvf_pid" 2>/dev/null || fail "sdvf exited before the tap appeared"
-	sleep 0.1
-done
-ip link show "$tap" >/dev/null 2>&1 || fail "tap $tap never appeared"
-
-ip netns add "$ns"
-ip link set "$tap" netns "$ns"
-ip -n "$ns" link set lo up
-ip -n "$ns" addr add "$peer_ip/24" dev "$tap"
-ip -n "$ns" link set "$tap" up
+enet_tap_start
 
 echo "enet_tap: ping $resp_ip from $ns"
 ping_out=$(ip netns exec "$ns" timeout 20 ping -c 5 -i 0.2 -W 2 "$resp_ip") ||
