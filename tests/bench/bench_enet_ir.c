@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/pd_queue.h"
 #include "core/queue.h"
 #include "core/sim.h"
 #include "core/sysdesc.h"
@@ -68,13 +69,6 @@ static const struct sdvf_need client_needs[] = {
 };
 static const struct sdvf_param no_params[] = {{0}};
 
-static bool client_attach(struct bench_client *c, struct sdvf_queue *q,
-			  const char *name)
-{
-	const struct sdvf_region *r = sdvf_region(c->pd, name);
-	return r && sdvf_queue_attach(q, r->base, r->size, CAPACITY, false, 0);
-}
-
 static void client_push(struct bench_client *c, struct sdvf_queue *q,
 			sdvf_channel_t ch, const struct sdvf_desc *d,
 			uint32_t n)
@@ -89,10 +83,12 @@ static int client_init(void *state, struct sdvf_pd *pd)
 {
 	struct bench_client *c = state;
 	c->pd = pd;
-	if (!client_attach(c, &c->rx_free, "rx_free") ||
-	    !client_attach(c, &c->rx_active, "rx_active") ||
-	    !client_attach(c, &c->tx_active, "tx_active") ||
-	    !client_attach(c, &c->tx_free, "tx_free"))
+	if (!sdvf_queue_attach_region(pd, &c->rx_free, "rx_free", CAPACITY) ||
+	    !sdvf_queue_attach_region(pd, &c->rx_active, "rx_active",
+				      CAPACITY) ||
+	    !sdvf_queue_attach_region(pd, &c->tx_active, "tx_active",
+				      CAPACITY) ||
+	    !sdvf_queue_attach_region(pd, &c->tx_free, "tx_free", CAPACITY))
 		return -1;
 	c->ch_rx = sdvf_channel(pd, "rx");
 	c->ch_tx = sdvf_channel(pd, "tx");

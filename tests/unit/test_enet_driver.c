@@ -19,6 +19,7 @@
 
 #include <cmocka.h>
 
+#include "core/pd_queue.h"
 #include "core/queue.h"
 #include "core/sim.h"
 #include "core/sysdesc.h"
@@ -265,21 +266,18 @@ static const struct sdvf_need test_mux_needs[] = {
 	{0},
 };
 
-static void mux_attach(struct test_mux *m, struct sdvf_queue *q,
-		       const char *name)
-{
-	const struct sdvf_region *r = sdvf_region(m->pd, name);
-	assert_true(sdvf_queue_attach(q, r->base, r->size, CAPACITY, false, 0));
-}
-
 static int mux_init(void *state, struct sdvf_pd *pd)
 {
 	struct test_mux *m = state;
 	m->pd = pd;
-	mux_attach(m, &m->rx_free, "rx_free");
-	mux_attach(m, &m->rx_active, "rx_active");
-	mux_attach(m, &m->tx_active, "tx_active");
-	mux_attach(m, &m->tx_free, "tx_free");
+	assert_true(
+		sdvf_queue_attach_region(pd, &m->rx_free, "rx_free", CAPACITY));
+	assert_true(sdvf_queue_attach_region(pd, &m->rx_active, "rx_active",
+					     CAPACITY));
+	assert_true(sdvf_queue_attach_region(pd, &m->tx_active, "tx_active",
+					     CAPACITY));
+	assert_true(
+		sdvf_queue_attach_region(pd, &m->tx_free, "tx_free", CAPACITY));
 	m->ch_rx = sdvf_channel(pd, "rx");
 	m->ch_tx = sdvf_channel(pd, "tx");
 	return 0;
