@@ -16,6 +16,12 @@
 #   UNIT_TESTS     test programs `make test` runs (cmocka)
 #   TEST_SCRIPTS   shell tests `make test` runs (integration, isolation, ...)
 #   BENCHES        targets `make bench` runs
+#   COMPONENTS     components the folder defines (NAME: `NAME_component`)
+#   EXPANDERS      subsystem expanders it defines (NAME: `NAME_expander`)
+# The registry of built-ins is generated from COMPONENTS and EXPANDERS
+# (core/sysdesc/module.mk), so a new folder edits nothing outside itself.
+# Source folders are read first, then tests/, so test rules can name any
+# folder's variables.
 
 SAN ?= 0
 ifeq ($(SAN),1)
@@ -41,14 +47,19 @@ UNIT_TESTS :=
 TEST_SCRIPTS :=
 BENCHES :=
 PROGRAMS :=
+COMPONENTS :=
+EXPANDERS :=
+GEN_OBJS :=
 
 .PHONY: all deps test check-format format cross bench clean example
 all:
 
-include $(sort $(wildcard */module.mk */*/module.mk))
+MODULES := $(sort $(wildcard */module.mk */*/module.mk */*/*/module.mk))
+include $(filter-out tests/%,$(MODULES)) $(filter tests/%,$(MODULES))
 
 LIB := $(BUILD)/libsdvf.a
-LIB_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(PORTABLE_SRCS) $(HOST_SRCS))
+LIB_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(PORTABLE_SRCS) $(HOST_SRCS)) \
+	$(GEN_OBJS)
 
 all: $(LIB) $(PROGRAMS) $(UNIT_TESTS)
 
@@ -118,3 +129,7 @@ example: deps
 
 clean:
 	rm -rf build build-san build-cross
+
+# One variable's value, for scripts: `make -s print-PORTABLE_SRCS`.
+print-%:
+	@echo $($*)

@@ -30,12 +30,11 @@
 #include <stdint.h>
 
 #include "clients/raw_responder.h"
+#include "core/net.h"
 #include "core/pd.h"
 #include "core/pd_queue.h"
 #include "core/queue.h"
-#include "driver/enet/enet_driver.h"
 
-#define RESP_BUF_BYTES 2048u
 #define RESP_MAX_BUFS 1024u
 #define RESP_UDP_PORT 1235u
 #define RESP_BATCH 64u
@@ -77,7 +76,7 @@ struct raw_responder {
 	uint64_t log_period_ns;
 	uint64_t logged_rx_frames, logged_replies;
 	struct resp_counters stats;
-	uint8_t frame[RESP_BUF_BYTES]; /* private copy of the frame in hand */
+	uint8_t frame[SDVF_BUF_SIZE]; /* private copy of the frame in hand */
 };
 
 /* ---- bytes and checksums --------------------------------------------- */
@@ -134,13 +133,13 @@ static uint8_t *tx_claim(struct raw_responder *r, uint32_t *idx)
 		return NULL;
 	}
 	*idx = r->tx_idle[--r->ntx_idle];
-	return r->tx.base + (uint64_t)*idx * RESP_BUF_BYTES;
+	return r->tx.base + (uint64_t)*idx * SDVF_BUF_SIZE;
 }
 
 static bool tx_send(struct raw_responder *r, uint32_t idx, uint32_t len)
 {
 	struct sdvf_desc d = {
-		.io_or_offset = r->tx.io + (uint64_t)idx * RESP_BUF_BYTES,
+		.io_or_offset = r->tx.io + (uint64_t)idx * SDVF_BUF_SIZE,
 		.len = (uint16_t)len,
 	};
 	/* Cannot fail with an honest driver (we own at most tx_capacity
@@ -320,21 +319,21 @@ static int32_t pool_take_back(struct raw_responder *r, struct resp_pool *p,
 			      uint64_t io)
 {
 	uint64_t off = io - p->io;
-	if (io < p->io || off % RESP_BUF_BYTES != 0 ||
-	    off / RESP_BUF_BYTES >= p->count ||
-	    !p->with_driver[off / RESP_BUF_BYTES]) {
+	if (io < p->io || off % SDVF_BUF_SIZE != 0 ||
+	    off / SDVF_BUF_SIZE >= p->count ||
+	    !p->with_driver[off / SDVF_BUF_SIZE]) {
 		sdvf_counter_add(r->stats.bad_desc, 1);
 		return -1;
 	}
-	uint32_t idx = (uint32_t)(off / RESP_BUF_BYTES);
+	uint32_t idx = (uint32_t)(off / SDVF_BUF_SIZE);
 	p->with_driver[idx] = false;
 	return (int32_t)idx;
 }
 
 static void rx_provide(struct raw_responder *r, uint32_t idx)
 {
-	struct sdvf_desc d = {.io_or_offset = r->rx.io +
-					      (uint64_t)idx * RESP_BUF_BYTES};
+	struct sdvf_desc d = {.io_or_offset =
+				      r->rx.io + (uint64_t)idx * SDVF_BUF_SIZE};
 	/* Cannot fail with an honest driver (we own at most rx_capacity
 	 * buffers); if it does, the buffer stays with us, counted. */
 	if (!sdvf_queue_push(&r->rx_free, &d)) {
@@ -350,17 +349,17 @@ static void rx_return(struct raw_responder *r, const struct sdvf_desc *d)
 	int32_t idx = pool_take_back(r, &r->rx, d->io_or_offset);
 	if (idx < 0)
 		return;
-	if (d->flags & ENET_DESC_REJECTED) {
+	if (d->flags & SDVF_NET_REJECTED) {
 		sdvf_counter_add(r->stats.rx_rejected,
 				 1); /* it would be refused again: keep it */
 		return;
 	}
-	if (d->len < ETH_HDR || d->len > RESP_BUF_BYTES) {
+	if (d->len < ETH_HDR || d->len > SDVF_BUF_SIZE) {
 		sdvf_counter_add(r->stats.drops[RESP_DROP_BAD_LENGTH], 1);
 	} else {
 		sdvf_counter_add(r->stats.rx_frames, 1);
 		sdvf_counter_add(r->stats.rx_bytes, d->len);
-		copy(r->frame, r->rx.base + (uint64_t)idx * RESP_BUF_BYTES,
+		copy(r->frame, r->rx.base + (uint64_t)idx * SDVF_BUF_SIZE,
 		     d->len);
 		frame_answer(r, d->len);
 	}
@@ -372,7 +371,7 @@ static void tx_return(struct raw_responder *r, const struct sdvf_desc *d)
 	int32_t idx = pool_take_back(r, &r->tx, d->io_or_offset);
 	if (idx < 0)
 		return;
-	if (d->flags & (ENET_DESC_REJECTED | ENET_DESC_TX_ERROR))
+	if (d->flags & (SDVF_NET_REJECTED | SDVF_NET_TX_ERROR))
 		sdvf_counter_add(r->stats.tx_errors, 1);
 	else
 		sdvf_counter_add(r->stats.tx_done, 1);
@@ -459,7 +458,7 @@ static bool setup_pool(struct raw_responder *r, struct resp_pool *p,
 {
 	const struct sdvf_region *reg = sdvf_region(r->pd, region);
 	if (!reg || !reg->has_io || reg->io_addr % 16 != 0 ||
-	    reg->size < RESP_BUF_BYTES) {
+	    reg->size < SDVF_BUF_SIZE) {
 		sdvf_log(r->pd, SDVF_LOG_ERROR,
 			 "raw_responder: region '%s' needs an io address "
 			 "(16-aligned) and at least one 2 KiB buffer",
@@ -467,7 +466,7 @@ static bool setup_pool(struct raw_responder *r, struct resp_pool *p,
 		return false;
 	}
 	uint64_t n = sdvf_config_u64(r->pd, count_key);
-	uint64_t fit = reg->size / RESP_BUF_BYTES;
+	uint64_t fit = reg->size / SDVF_BUF_SIZE;
 	if (n == 0)
 		n = fit < capacity ? fit : capacity;
 	if (n > fit || n > capacity || n > RESP_MAX_BUFS) {

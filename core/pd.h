@@ -10,7 +10,7 @@
  *
  * The shape is seL4 Microkit's, so a Microkit port is a shim that implements
  * struct sdvf_runtime_ops over microkit_notify & co (docs/design.md).  The
- * runtimes here are core/hosted.c (one Linux process per PD) and core/sim.c
+ * runtimes here are core/hosted/ (one Linux process per PD) and core/sim/
  * (every PD in one process, deterministic scheduler).
  *
  * Components are freestanding C11: this header, <stdint.h>, <stdbool.h>,
@@ -164,11 +164,11 @@ sdvf_log(struct sdvf_pd *pd, enum sdvf_log_level level, const char *fmt, ...)
  * update it with sdvf_counter_add / sdvf_counter_set.  A name is 1..31
  * bytes of [A-Za-z0-9_.-] starting with a letter, digit or '_', not
  * "sdvf."-prefixed; dots group ("c2.tx_drops_quota").  At most
- * SDVF_COUNTERS_MAX (core/counters.h: 384) per PD.  Never NULL: an invalid
- * or duplicate name, or a full table, gets a private scratch slot nobody
- * reads, and the runtime counts the refusal and logs the first one.
- * A restarted PD that registers a name again gets the same counter back,
- * value kept; set state-like counters (link_up) in init.
+ * SDVF_COUNTERS_MAX (core/hosted/counters.h: 384) per PD.  Never NULL: an
+ * invalid or duplicate name, or a full table, gets a private scratch slot
+ * nobody reads, and the runtime counts the refusal and logs the first one. A
+ * restarted PD that registers a name again gets the same counter back, value
+ * kept; set state-like counters (link_up) in init.
  */
 static inline _Atomic uint64_t *sdvf_counter(struct sdvf_pd *pd,
 					     const char *name)

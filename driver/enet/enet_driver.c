@@ -316,7 +316,7 @@ static void program_controller(struct enet_driver *drv)
 /*
  * Reset and reprogram the MAC, keeping every buffer accounted for: RX
  * buffers in BDs are re-posted from slot 0 (the MAC restarts at RDSR);
- * TX frames still in BDs go back on tx_free with ENET_DESC_TX_ERROR.
+ * TX frames still in BDs go back on tx_free with SDVF_NET_TX_ERROR.
  */
 bool enet_hw_restart(struct enet_driver *drv)
 {

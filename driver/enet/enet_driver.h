@@ -9,9 +9,9 @@
  * buffer (RX: MRBR bytes; TX: the frame length), inside one of the DMA
  * windows its configuration names (dma0_io/dma0_size .. dma7_*), be 16-byte
  * aligned and below 4 GiB (the ENET is a 32-bit DMA master); a TX length
- * must be 14..ENET_DRV_TX_MAX_LEN.  A descriptor that fails is counted and
+ * must be 14..SDVF_NET_FRAME_MAX.  A descriptor that fails is counted and
  * handed back untouched through the pair it came from with
- * ENET_DESC_REJECTED set, so no buffer is ever lost.  The driver never maps
+ * SDVF_NET_REJECTED set, so no buffer is ever lost.  The driver never maps
  * packet data: it moves io addresses and lengths only.
  *
  * Queues (core/queue.h, all carrying io addresses):
@@ -31,22 +31,16 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/net.h"
 #include "core/pd.h"
 #include "core/queue.h"
 #include "driver/enet/enet_mmio.h"
 #include "driver/enet/enet_regs.h"
 
-/* sdvf_desc.flags on the driver's queues. */
-#define ENET_DESC_REJECTED 0x1u /* bad io/len: buffer returned untouched */
-#define ENET_DESC_TX_ERROR                                                     \
-	0x2u /* controller reset while queued: the frame                       \
-		may or may not have left; not retried */
-
-#define ENET_DRV_MAX_RING 512u	    /* BDs per ring, upper bound */
-#define ENET_DRV_MAX_FL 1522u	    /* RCR.MAX_FL: 1500 + 14 + 4 VLAN + 4 FCS */
+#define ENET_DRV_MAX_RING 512u /* BDs per ring, upper bound */
+/* RCR.MAX_FL: the longest frame plus its FCS. */
+#define ENET_DRV_MAX_FL (SDVF_NET_FRAME_MAX + 4u)
 #define ENET_DRV_RX_BUF_BYTES 1536u /* MRBR: MAX_FL rounded up to 16 */
-#define ENET_DRV_TX_MIN_LEN 14u
-#define ENET_DRV_TX_MAX_LEN 1518u /* frame without FCS, VLAN allowed */
 #define ENET_DRV_DMA_WINDOWS 8u
 #define ENET_DRV_RESET_POLLS 1000u /* ECR.RESET reads before giving up */
 #define ENET_DRV_IRQ_LOOPS 16u	   /* EIR rounds per activation */

@@ -164,7 +164,7 @@ void enet_rx_refill(struct enet_driver *drv)
 					  ENET_DRV_RX_BUF_BYTES)) {
 				sdvf_counter_add(drv->stats.rx_bad_buffer, 1);
 				pending_push(&drv->rx_return, d.io_or_offset, 0,
-					     ENET_DESC_REJECTED);
+					     SDVF_NET_REJECTED);
 				continue;
 			}
 			rx_post(drv, (uint32_t)d.io_or_offset);
@@ -226,7 +226,7 @@ void enet_tx_reap(struct enet_driver *drv)
 /* Validate one frame from tx_active; false if it was rejected. */
 static bool tx_frame_ok(struct enet_driver *drv, const struct sdvf_desc *d)
 {
-	if (d->len < ENET_DRV_TX_MIN_LEN || d->len > ENET_DRV_TX_MAX_LEN) {
+	if (d->len < SDVF_NET_FRAME_MIN || d->len > SDVF_NET_FRAME_MAX) {
 		sdvf_counter_add(drv->stats.tx_bad_len, 1);
 		return false;
 	}
@@ -264,7 +264,7 @@ void enet_tx_fill(struct enet_driver *drv)
 			took = true;
 			if (!tx_frame_ok(drv, &d)) {
 				pending_push(&drv->tx_return, d.io_or_offset,
-					     d.len, ENET_DESC_REJECTED);
+					     d.len, SDVF_NET_REJECTED);
 				continue;
 			}
 			tx_post(drv, (uint32_t)d.io_or_offset, d.len);
@@ -291,7 +291,7 @@ void enet_tx_fill(struct enet_driver *drv)
  * After a controller reset the MAC starts again at RDSR/TDSR.  With
  * keep_buffers, RX buffers that were in BDs are re-posted from slot 0 in
  * their old order, and TX frames the MAC had not finished go back to the
- * TX side flagged ENET_DESC_TX_ERROR (we cannot know whether they left, so
+ * TX side flagged SDVF_NET_TX_ERROR (we cannot know whether they left, so
  * we do not resend them: a duplicate is worse than a loss upper layers
  * already handle).
  */
@@ -306,7 +306,7 @@ void enet_rings_init(struct enet_driver *drv, bool keep_buffers)
 		for (uint32_t i = drv->tx_head; i != drv->tx_tail; i++) {
 			uint32_t slot = i & (drv->tx_slots - 1);
 			pending_push(&drv->tx_return, drv->tx_io[slot],
-				     drv->tx_len[slot], ENET_DESC_TX_ERROR);
+				     drv->tx_len[slot], SDVF_NET_TX_ERROR);
 			sdvf_counter_add(drv->stats.tx_reset_errors, 1);
 		}
 	}

@@ -3,7 +3,7 @@
  * bit definitions and the legacy buffer descriptor.
  *
  * This is the contract between the driver (driver/enet/enet_driver.c) and
- * the ENET model (driver/enet/enet_model.c), and it describes the real
+ * the ENET model (driver/enet/model/enet_model.c), and it describes the real
  * device: the same driver runs on QEMU's emulated i.MX7 ENET and on
  * hardware.  Facts from the i.MX8M reference manual (ENET chapter); nothing
  * here is a convenience of our model.

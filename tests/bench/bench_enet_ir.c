@@ -22,11 +22,11 @@
 
 #include "core/pd_queue.h"
 #include "core/queue.h"
-#include "core/sim.h"
-#include "core/sysdesc.h"
+#include "core/sim/sim.h"
+#include "core/sysdesc/sysdesc.h"
 #include "driver/enet/enet_driver.h"
-#include "driver/enet/enet_model.h"
-#include "driver/enet/wire.h"
+#include "driver/enet/model/enet_model.h"
+#include "driver/enet/wire/wire.h"
 
 #define RX_DMA_IO 0x10000000u
 #define TX_DMA_IO 0x10100000u

@@ -63,7 +63,7 @@ $(BENCH_ENET_BASE_DIR)/%.o: $(BENCH_ENET_BASE_DIR)/%.c
 $(BENCH_ENET_BASE_DIR)/bench_enet_ir: $(BUILD)/tests/bench/bench_enet_ir.o \
 		$(BENCH_ENET_BASE_OBJS) $(BUILD)/libsdvf.a
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(BUILD)/libsdvf.a $(HOST_LIBS)
-$(BENCH_ENET_BASE_DIR)/sdvf: $(BUILD)/core/sdvf.o $(BENCH_ENET_BASE_OBJS) \
+$(BENCH_ENET_BASE_DIR)/sdvf: $(BUILD)/core/cli/sdvf.o $(BENCH_ENET_BASE_OBJS) \
 		$(BUILD)/libsdvf.a
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(BUILD)/libsdvf.a $(HOST_LIBS)
 

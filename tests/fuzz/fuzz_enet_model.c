@@ -1,7 +1,7 @@
 /*
- * Fuzz the ENET model (driver/enet/enet_model.h) as a hostile driver would:
- * random register writes at any offset, corrupt buffer descriptors, forged
- * posted-ring indices, frames of any length from the wire, acks at any
+ * Fuzz the ENET model (driver/enet/model/enet_model.h) as a hostile driver
+ * would: random register writes at any offset, corrupt buffer descriptors,
+ * forged posted-ring indices, frames of any length from the wire, acks at any
  * time.  Built with ASan + UBSan; a crash, an out-of-bounds access or a
  * broken invariant is a failure.
  *
@@ -23,12 +23,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/sim.h"
-#include "core/sysdesc.h"
+#include "core/sim/sim.h"
+#include "core/sysdesc/sysdesc.h"
 #include "driver/enet/enet_mmio.h"
-#include "driver/enet/enet_model.h"
 #include "driver/enet/enet_regs.h"
-#include "driver/enet/wire.h"
+#include "driver/enet/model/enet_model.h"
+#include "driver/enet/wire/wire.h"
 
 #define RINGS_IO 0x40000000u
 #define BUFS_IO 0x10000000u
@@ -89,16 +89,9 @@ static const struct sdvf_component *const table[] = {&enet_model_component,
 						     &host_component, NULL};
 
 /* This binary links the model and what it needs (sim, loader, wire), not
- * core/components.c with every built-in, so the loader's lookup is here. */
-const struct sdvf_component *
-sdvf_component_find(const struct sdvf_component *const *t, const char *name)
-{
-	for (; *t; t++) {
-		if (strcmp((*t)->name, name) == 0)
-			return *t;
-	}
-	return NULL;
-}
+ * the generated registry with every built-in, so the loader's expander
+ * table is here: the description below uses none. */
+const struct sdvf_expander *const sdvf_builtin_expanders[] = {NULL};
 
 static const char dts[] =
 	"/dts-v1/;\n/ {\ncompatible = \"sdvf,system\";\npds {\n"

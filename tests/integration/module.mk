@@ -2,7 +2,8 @@
 # (network namespaces they create and delete themselves).
 
 # --- wire backends: tap against a namespace's stack ---
-# WIRE_OBJS comes from driver/enet/module.mk, read before this fragment.
+# WIRE_OBJS comes from driver/enet/wire/module.mk (source folders are read
+# before tests/).
 PROGRAMS += $(BUILD)/tests/integration/wire_probe
 TEST_SCRIPTS += tests/integration/wire_tap.sh
 $(BUILD)/tests/integration/wire_probe: \

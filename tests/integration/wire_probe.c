@@ -27,7 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "driver/enet/wire.h"
+#include "driver/enet/wire/wire.h"
 
 #define STEP_TIMEOUT_MS 5000
 #define RESEND_MS 500

@@ -12,9 +12,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/cli.h"
+#include "core/cli/cli.h"
 #include "core/pd.h"
-#include "core/system.h"
+#include "core/sysdesc/system.h"
 
 struct counter_probe {
 	volatile uint8_t *nowhere; /* stays NULL: the crash */

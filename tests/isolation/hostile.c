@@ -24,7 +24,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "core/cli.h"
+#include "core/cli/cli.h"
 #include "core/pd.h"
 
 #define MS 1000000ull

@@ -11,7 +11,7 @@ $(HOSTILE): $(BUILD)/tests/isolation/hostile.o $(BUILD)/libsdvf.a
 
 TEST_SCRIPTS += $(sort $(wildcard tests/isolation/test_*.sh))
 
-# The stats file (core/stats.c), as a cmocka specification.
+# The stats file (core/hosted/stats.c), as a cmocka specification.
 STATS_FILE_TEST := $(BUILD)/tests/isolation/test_stats_file
 UNIT_TESTS += $(STATS_FILE_TEST)
 

@@ -1,7 +1,7 @@
 /*
- * The stats file of a hosted run (core/stats.h): invisible until complete,
- * named after the system and launcher, a header page then one slot per PD,
- * gone after destroy, and found by `sdvf stats` exactly while it is
+ * The stats file of a hosted run (core/hosted/stats.h): invisible until
+ * complete, named after the system and launcher, a header page then one slot
+ * per PD, gone after destroy, and found by `sdvf stats` exactly while it is
  * published.  The reader prints component counters and survives a slot its
  * PD scribbled over without misprinting any other PD.
  */
@@ -16,8 +16,8 @@
 
 #include <cmocka.h>
 
-#include "core/hosted.h"
-#include "core/stats.h"
+#include "core/hosted/hosted.h"
+#include "core/hosted/stats.h"
 
 extern const struct sdvf_component queue_source_component;
 

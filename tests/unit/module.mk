@@ -29,3 +29,19 @@ $(UNIT_CMOCKA_BINS): $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o \
 		$(CMOCKA_LIBS)
 
 -include $(UNIT_CMOCKA_BINS:=.d)
+
+# --- wire backends: the wire tests link the wire objects alone ---
+WIRE_TESTS := $(BUILD)/tests/unit/test_wire $(BUILD)/tests/unit/test_wire_gen_pcap
+UNIT_TESTS += $(WIRE_TESTS)
+$(WIRE_TESTS): $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(WIRE_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS)
+-include $(WIRE_TESTS:=.d)
+
+# --- ENET driver (against a test-local fake ENET in the sim) and model ---
+ENET_TESTS := $(BUILD)/tests/unit/test_enet_driver \
+	$(BUILD)/tests/unit/test_enet_model
+UNIT_TESTS += $(ENET_TESTS)
+$(ENET_TESTS): $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o \
+		$(BUILD)/libsdvf.a
+	$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/libsdvf.a $(HOST_LIBS) $(CMOCKA_LIBS)
+-include $(ENET_TESTS:=.d)

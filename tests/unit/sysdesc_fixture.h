@@ -17,7 +17,7 @@
 
 #include <cmocka.h>
 
-#include "core/sysdesc.h"
+#include "core/sysdesc/sysdesc.h"
 
 /* ---- test components ----------------------------------------------------
  */

@@ -13,9 +13,9 @@
 
 #include <cmocka.h>
 
-#include "core/counters.h"
-#include "core/sim.h"
-#include "core/sysdesc.h"
+#include "core/hosted/counters.h"
+#include "core/sim/sim.h"
+#include "core/sysdesc/sysdesc.h"
 
 /* A component whose init runs the test's registrations. */
 struct counting {

@@ -21,8 +21,8 @@
 
 #include "core/pd_queue.h"
 #include "core/queue.h"
-#include "core/sim.h"
-#include "core/sysdesc.h"
+#include "core/sim/sim.h"
+#include "core/sysdesc/sysdesc.h"
 #include "driver/enet/enet_driver.h"
 #include "driver/enet/enet_regs.h"
 
@@ -662,7 +662,7 @@ static void rx_rejects_buffers_outside_dma_windows(void **unused)
 		assert_int_equal(mux->rx_got[i].io_or_offset,
 				 d[i].io_or_offset);
 		assert_int_equal(mux->rx_got[i].len, 0);
-		assert_int_equal(mux->rx_got[i].flags, ENET_DESC_REJECTED);
+		assert_int_equal(mux->rx_got[i].flags, SDVF_NET_REJECTED);
 	}
 }
 
@@ -721,7 +721,7 @@ static void tx_rejects_bad_length_and_address(void **unused)
 	for (unsigned i = 0; i < 4; i++) {
 		assert_int_equal(mux->tx_got[i].io_or_offset,
 				 d[i].io_or_offset);
-		assert_int_equal(mux->tx_got[i].flags, ENET_DESC_REJECTED);
+		assert_int_equal(mux->tx_got[i].flags, SDVF_NET_REJECTED);
 	}
 }
 
@@ -807,7 +807,7 @@ static void eberr_resets_and_accounts_for_every_buffer(void **unused)
 	for (uint32_t i = 0; i < 3; i++) {
 		assert_int_equal(mux->tx_got[i].io_or_offset,
 				 DMA_IO + (100 + i) * 2048u);
-		assert_int_equal(mux->tx_got[i].flags, ENET_DESC_TX_ERROR);
+		assert_int_equal(mux->tx_got[i].flags, SDVF_NET_TX_ERROR);
 	}
 	assert_int_equal(drv_counter("tx_reset_errors"), 3);
 	/* The controller works again. */

@@ -1,5 +1,5 @@
-/* The ENET model (driver/enet/enet_model.h) alone in the sim: a test "host"
- * PD plays the driver with raw register writes through the posted-MMIO
+/* The ENET model (driver/enet/model/enet_model.h) alone in the sim: a test
+ * "host" PD plays the driver with raw register writes through the posted-MMIO
  * accessor, and the mem wire is the other end of the cable. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,12 +10,12 @@
 
 #include <cmocka.h>
 
-#include "core/sim.h"
-#include "core/sysdesc.h"
+#include "core/sim/sim.h"
+#include "core/sysdesc/sysdesc.h"
 #include "driver/enet/enet_mmio.h"
-#include "driver/enet/enet_model.h"
 #include "driver/enet/enet_regs.h"
-#include "driver/enet/wire.h"
+#include "driver/enet/model/enet_model.h"
+#include "driver/enet/wire/wire.h"
 
 /* ---- the host: registers, rings and buffers as a driver sees them ---- */
 

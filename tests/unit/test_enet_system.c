@@ -19,12 +19,12 @@
 
 #include "core/pd_queue.h"
 #include "core/queue.h"
-#include "core/sim.h"
-#include "core/sysdesc.h"
+#include "core/sim/sim.h"
+#include "core/sysdesc/sysdesc.h"
 #include "driver/enet/enet_driver.h"
-#include "driver/enet/enet_model.h"
 #include "driver/enet/enet_regs.h"
-#include "driver/enet/wire.h"
+#include "driver/enet/model/enet_model.h"
+#include "driver/enet/wire/wire.h"
 
 #define RINGS_IO 0x40000000u
 #define RX_DMA_IO 0x10000000u
@@ -606,7 +606,7 @@ static void rx_buffer_outside_windows_is_rejected_by_the_driver(void **unused)
 	assert_int_equal(mux->nrx_got, 1);
 	assert_int_equal(mux->rx_got[0].io_or_offset, OUTSIDE_IO);
 	assert_int_equal(mux->rx_got[0].len, 0);
-	assert_int_equal(mux->rx_got[0].flags, ENET_DESC_REJECTED);
+	assert_int_equal(mux->rx_got[0].flags, SDVF_NET_REJECTED);
 	mux->foreign_returns = 0; /* that one was not a buffer of ours */
 	assert_int_equal(nic_counter("eberr"), 0);
 	assert_buffers_conserved();
@@ -620,7 +620,7 @@ static void tx_buffer_outside_windows_is_rejected_by_the_driver(void **unused)
 	run();
 	assert_int_equal(drv_counter("tx_bad_buffer"), 1);
 	assert_int_equal(mux->ntx_got, 1);
-	assert_int_equal(mux->tx_got[0].flags, ENET_DESC_REJECTED);
+	assert_int_equal(mux->tx_got[0].flags, SDVF_NET_REJECTED);
 	mux->foreign_returns = 0;
 	expect_wire_empty();
 	assert_int_equal(nic_counter("eberr"), 0);
@@ -668,7 +668,7 @@ corrupt_tx_bd_raises_eberr_and_frame_returns_as_tx_error(void **unused)
 	expect_wire_empty();
 	assert_int_equal(mux->ntx_got, 1);
 	assert_int_equal(mux->tx_got[0].io_or_offset, TX_DMA_IO);
-	assert_int_equal(mux->tx_got[0].flags, ENET_DESC_TX_ERROR);
+	assert_int_equal(mux->tx_got[0].flags, SDVF_NET_TX_ERROR);
 	assert_buffers_conserved();
 	send_tx(1, 1, 100); /* the MAC works again */
 	expect_on_wire(1, 100);

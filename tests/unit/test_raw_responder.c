@@ -14,11 +14,11 @@
 #include <cmocka.h>
 
 #include "clients/raw_responder.h"
-#include "core/sim.h"
-#include "core/sysdesc.h"
+#include "core/sim/sim.h"
+#include "core/sysdesc/sysdesc.h"
 #include "driver/enet/enet_driver.h"
-#include "driver/enet/enet_model.h"
-#include "driver/enet/wire.h"
+#include "driver/enet/model/enet_model.h"
+#include "driver/enet/wire/wire.h"
 
 static const uint8_t resp_mac[6] = {0x02, 0x00, 0x00, 0x00, 0xe7, 0x02};
 static const uint8_t peer_mac[6] = {0x02, 0x00, 0x00, 0x00, 0xe7, 0x99};
@@ -550,11 +550,11 @@ static void received_length_below_a_header_is_dropped(void **unused)
 static void rx_buffer_rejected_by_the_driver_is_kept_back(void **unused)
 {
 	(void)unused;
-	forge("rx_active", "rx", 0x10000000u, 0, ENET_DESC_REJECTED);
+	forge("rx_active", "rx", 0x10000000u, 0, SDVF_NET_REJECTED);
 	assert_int_equal(resp_counter("rx_rejected"), 1);
 	assert_int_equal(resp_counter("rx_frames"), 0);
 	/* Kept, not re-provided: a second return of it is foreign. */
-	forge("rx_active", "rx", 0x10000000u, 0, ENET_DESC_REJECTED);
+	forge("rx_active", "rx", 0x10000000u, 0, SDVF_NET_REJECTED);
 	assert_int_equal(resp_counter("bad_desc"), 1);
 }
 

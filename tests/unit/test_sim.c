@@ -1,4 +1,4 @@
-/* The sim runtime (core/sim.h): scheduling order, coalescing, deferred
+/* The sim runtime (core/sim/sim.h): scheduling order, coalescing, deferred
  * notifications, irq-ack routing, wait, timers, several instances. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,8 +10,8 @@
 
 #include <cmocka.h>
 
-#include "core/sim.h"
-#include "core/sysdesc.h"
+#include "core/sim/sim.h"
+#include "core/sysdesc/sysdesc.h"
 
 /* ---- a scriptable test component ------------------------------------- */
 

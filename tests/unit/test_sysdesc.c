@@ -1,5 +1,5 @@
 /*
- * Specification of system descriptions (core/sysdesc_*.c): what loads, what
+ * Specification of system descriptions (core/sysdesc/): what loads, what
  * is refused and with exactly which message, what the queue-pair subsystem
  * expands to, and the dump format.  The command line is specified in
  * test_sysdesc_cli.c.

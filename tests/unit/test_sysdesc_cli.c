@@ -1,9 +1,9 @@
 /*
- * Specification of the `sdvf` command line (core/cli.c): exit codes, usage
+ * Specification of the `sdvf` command line (core/cli/cli.c): exit codes, usage
  * errors, help forms, and what each command passes on.
  */
-#include "core/cli.h"
-#include "core/hosted.h"
+#include "core/cli/cli.h"
+#include "core/hosted/hosted.h"
 #include "tests/unit/sysdesc_fixture.h"
 
 /* ---- the command line ------------------------------------------------------

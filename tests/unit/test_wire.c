@@ -17,7 +17,7 @@
 
 #include <cmocka.h>
 
-#include "driver/enet/wire.h"
+#include "driver/enet/wire/wire.h"
 
 #define WHY_CAP 256
 

@@ -1,0 +1,557 @@
+/*
+ * The child side of a hosted PD: build the sandbox (mappings with exactly the
+ * granted rights, exactly the granted fds, core pinning, seccomp for
+ * clients), then init() and the event loop.  The runtime ops a component
+ * calls are at the bottom.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/hosted/hosted_internal.h"
+#include "core/sysdesc/sysdesc.h"
+
+/* Log rate limit per PD: a burst, then a steady rate. */
+#define LOG_BURST 20
+#define LOG_PER_SEC 10
+#define LOG_LINE_MAX 512
+
+/* epoll data: what woke us, in the top 32 bits; the channel below. */
+enum wake_kind { WAKE_CHANNEL = 1, WAKE_TIMER, WAKE_WATCH };
+#define WAKE(kind, ch) (((uint64_t)(kind) << 32) | (uint32_t)(ch))
+
+struct hosted_pd {
+	struct sdvf_pd pd;
+	const struct sdvf_system *sys;
+	const struct sdvf_sys_pd *desc;
+	int index;
+	void *state;
+	struct sdvf_region regions[SDVF_MAX_MAPS];
+	int nregions;
+	int wake_fd[SDVF_MAX_PD_CHANS];	  /* we wait on it */
+	int signal_fd[SDVF_MAX_PD_CHANS]; /* the peer waits on it */
+	int nchans;
+	uint32_t deferred_mask; /* channels to signal when this activation
+				   ends; bit per local channel */
+	int epoll_fd;
+	int timer_fd;
+	struct sdvf_stats_slot *stats;
+	struct sdvf_counter_claims counter_claims; /* this incarnation's */
+	_Atomic uint64_t counter_scratch; /* refused names write here */
+	bool counter_refusal_logged;
+	double log_tokens;
+	uint64_t log_refill_ns;
+	uint64_t log_suppressed; /* since the last line that got out */
+};
+
+static const struct sdvf_runtime_ops hosted_ops;
+
+#define COUNT(field)                                                           \
+	atomic_fetch_add_explicit(&(field), 1, memory_order_relaxed)
+
+static struct hosted_pd *rt_of(struct sdvf_pd *pd)
+{
+	return (struct hosted_pd *)pd->runtime;
+}
+
+/* Before init the component cannot log yet; setup errors go to stderr. */
+static _Noreturn void setup_fail(const char *pd, const char *what, int err)
+{
+	char line[LOG_LINE_MAX];
+	int n = snprintf(line, sizeof(line), "[%s] error: %s: %s\n", pd, what,
+			 strerror(err));
+	if (n > 0)
+		(void)!write(2, line,
+			     (size_t)n < sizeof(line) ? (size_t)n
+						      : sizeof(line) - 1);
+	_exit(HOSTED_EXIT_SETUP);
+}
+
+/* ---- sandbox ------------------------------------------------------------ */
+
+static void map_regions(struct hosted_pd *h, const struct hosted_launch *l)
+{
+	for (int i = 0; i < h->desc->nmaps; i++) {
+		const struct sdvf_sys_map *m = &h->desc->maps[i];
+		const struct sdvf_sys_region *r = &h->sys->regions[m->region];
+		bool writable = (m->rights & SDVF_W) != 0;
+		/* A read-only grant maps the O_RDONLY fd, so the kernel refuses
+		 * any later mprotect(PROT_WRITE) with EACCES. */
+		int fd = writable ? l->region_rw_fd[m->region]
+				  : l->region_ro_fd[m->region];
+		int prot = PROT_READ | (writable ? PROT_WRITE : 0);
+		void *base = mmap(NULL, r->size, prot, MAP_SHARED, fd, 0);
+		if (base == MAP_FAILED)
+			setup_fail(h->desc->name, r->name, errno);
+		h->regions[i] = (struct sdvf_region){
+			.name = m->local,
+			.base = base,
+			.size = r->size,
+			.io_addr = r->io_addr,
+			.has_io = r->has_io,
+			.rights = writable ? SDVF_RW : SDVF_R,
+		};
+	}
+	h->nregions = h->desc->nmaps;
+}
+
+static void map_stats_slot(struct hosted_pd *h, const struct hosted_launch *l)
+{
+	off_t offset = (off_t)SDVF_STATS_PAGE +
+		       (off_t)SDVF_STATS_SLOT_BYTES * h->index;
+	void *slot = mmap(NULL, SDVF_STATS_SLOT_BYTES, PROT_READ | PROT_WRITE,
+			  MAP_SHARED, l->stats.fd, offset);
+	if (slot == MAP_FAILED)
+		setup_fail(h->desc->name, "stats slot", errno);
+	h->stats = slot;
+	/* fork copied the launcher's rw mapping of the whole stats file (the
+	 * header and every other PD's slot): drop it, so this PD shares
+	 * exactly its regions and its own slot. */
+	if (munmap(l->stats.header, sdvf_stats_file_bytes(l->sys->npds)) < 0)
+		setup_fail(h->desc->name, "unmapping the launcher's stats",
+			   errno);
+}
+
+static void bind_channels(struct hosted_pd *h, const struct hosted_launch *l)
+{
+	for (int i = 0; i < h->desc->nchans; i++) {
+		int c = h->desc->chans[i].channel;
+		int end = h->sys->channels[c].pd[0] == h->index ? 0 : 1;
+		h->wake_fd[i] = l->chan_wake_fd[c][end];
+		h->signal_fd[i] = l->chan_wake_fd[c][1 - end];
+	}
+	h->nchans = h->desc->nchans;
+}
+
+static void make_event_fds(struct hosted_pd *h)
+{
+	h->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+	if (h->epoll_fd < 0)
+		setup_fail(h->desc->name, "epoll_create1", errno);
+	h->timer_fd =
+		timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (h->timer_fd < 0)
+		setup_fail(h->desc->name, "timerfd_create", errno);
+	struct epoll_event ev = {.events = EPOLLIN,
+				 .data.u64 = WAKE(WAKE_TIMER, 0)};
+	if (epoll_ctl(h->epoll_fd, EPOLL_CTL_ADD, h->timer_fd, &ev) < 0)
+		setup_fail(h->desc->name, "epoll_ctl timer", errno);
+	for (int i = 0; i < h->nchans; i++) {
+		ev.data.u64 = WAKE(WAKE_CHANNEL, i);
+		if (epoll_ctl(h->epoll_fd, EPOLL_CTL_ADD, h->wake_fd[i], &ev) <
+		    0)
+			setup_fail(h->desc->name, "epoll_ctl channel", errno);
+	}
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+/* Keep stderr, the epoll fd, the timerfd and our channels' eventfds; close
+ * everything else, stdin and stdout included. */
+static void close_other_fds(struct hosted_pd *h)
+{
+	int keep[2 * SDVF_MAX_PD_CHANS + 3];
+	int n = 0;
+	keep[n++] = 2;
+	keep[n++] = h->epoll_fd;
+	keep[n++] = h->timer_fd;
+	for (int i = 0; i < h->nchans; i++) {
+		keep[n++] = h->wake_fd[i];
+		keep[n++] = h->signal_fd[i];
+	}
+	qsort(keep, (size_t)n, sizeof(*keep), cmp_int);
+	int next = 0; /* lowest fd not yet dealt with */
+	for (int i = 0; i < n; i++) {
+		if (keep[i] > next &&
+		    close_range((unsigned)next, (unsigned)keep[i] - 1, 0) < 0)
+			setup_fail(h->desc->name, "close_range", errno);
+		next = keep[i] + 1;
+	}
+	if (close_range((unsigned)next, ~0u, 0) < 0)
+		setup_fail(h->desc->name, "close_range", errno);
+}
+
+static void pin_to_core(struct hosted_pd *h)
+{
+	if (h->desc->core < 0)
+		return;
+	cpu_set_t set;
+	CPU_ZERO(&set);
+	CPU_SET(h->desc->core, &set);
+	if (sched_setaffinity(0, sizeof(set), &set) < 0)
+		setup_fail(h->desc->name, "pinning to its core", errno);
+}
+
+static void *alloc_state(struct hosted_pd *h)
+{
+	size_t bytes = h->desc->component->state_size;
+	if (bytes == 0)
+		bytes = 1;
+	/* Anonymous memory is zeroed, as the PD API promises. */
+	void *state = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (state == MAP_FAILED)
+		setup_fail(h->desc->name, "component state", errno);
+	return state;
+}
+
+/* Die with the launcher, and leave signal handling to it: the terminal's
+ * SIGINT reaches the whole process group, but only the launcher decides how
+ * PDs stop (SIGTERM from it, default action). */
+static void become_child(const struct hosted_launch *l, const char *name)
+{
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		setup_fail(name, "PR_SET_PDEATHSIG", errno);
+	if (getppid() != l->launcher_pid)
+		_exit(HOSTED_EXIT_SETUP); /* the launcher is already gone */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGCHLD, SIG_DFL);
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+/* ---- event loop --------------------------------------------------------- */
+
+static void flush_deferred(struct hosted_pd *h)
+{
+	static const uint64_t one = 1;
+	uint32_t mask = h->deferred_mask;
+	h->deferred_mask = 0;
+	while (mask) {
+		int ch = __builtin_ctz(mask);
+		mask &= mask - 1;
+		(void)!write(h->signal_fd[ch], &one, sizeof(one));
+		COUNT(h->stats->notifications);
+	}
+}
+
+static void activate(struct hosted_pd *h, sdvf_channel_t ch)
+{
+	COUNT(h->stats->activations);
+	h->desc->component->notified(h->state, &h->pd, ch);
+	flush_deferred(h);
+}
+
+static void drain_fd(int fd)
+{
+	uint64_t count;
+	/* Nonblocking: a wake-up with nothing to read is harmless. */
+	(void)!read(fd, &count, sizeof(count));
+}
+
+static _Noreturn void event_loop(struct hosted_pd *h)
+{
+	struct epoll_event events[16];
+	for (;;) {
+		int n = epoll_wait(h->epoll_fd, events, 16, -1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			sdvf_log(&h->pd, SDVF_LOG_ERROR, "epoll_wait: %s",
+				 strerror(errno));
+			_exit(HOSTED_EXIT_LOOP);
+		}
+		for (int i = 0; i < n; i++) {
+			uint64_t data = events[i].data.u64;
+			sdvf_channel_t ch = (uint32_t)data;
+			switch ((enum wake_kind)(data >> 32)) {
+			case WAKE_CHANNEL:
+				drain_fd(h->wake_fd[ch]);
+				activate(h, ch);
+				break;
+			case WAKE_TIMER:
+				drain_fd(h->timer_fd);
+				COUNT(h->stats->timer_fires);
+				activate(h, SDVF_CHANNEL_TIMER);
+				break;
+			case WAKE_WATCH: /* level-triggered: the device reads */
+				activate(h, ch);
+				break;
+			}
+		}
+	}
+}
+
+_Noreturn void hosted_pd_main(const struct hosted_launch *l, int pd)
+{
+	static struct hosted_pd h; /* one PD per process */
+	h.sys = l->sys;
+	h.index = pd;
+	h.desc = &l->sys->pds[pd];
+	h.pd = (struct sdvf_pd){
+		.ops = &hosted_ops, .name = h.desc->name, .runtime = &h};
+	h.log_tokens = LOG_BURST;
+
+	become_child(l, h.desc->name);
+	map_regions(&h, l);
+	map_stats_slot(&h, l);
+	bind_channels(&h, l);
+	make_event_fds(&h);
+	h.state = alloc_state(&h);
+	close_other_fds(&h);
+	pin_to_core(&h);
+	if (h.desc->component->role == SDVF_ROLE_CLIENT) {
+		int rc = hosted_seccomp_client();
+		if (rc < 0)
+			setup_fail(h.desc->name, "seccomp filter", -rc);
+	}
+	COUNT(h.stats->starts);
+	int rc = h.desc->component->init(h.state, &h.pd);
+	if (rc < 0) {
+		sdvf_log(&h.pd, SDVF_LOG_ERROR, "init failed (%d)", rc);
+		_exit(HOSTED_EXIT_INIT);
+	}
+	flush_deferred(&h);
+	event_loop(&h);
+}
+
+/* ---- runtime ops ----------------------------------------------------------
+ */
+
+static bool channel_ok(struct hosted_pd *h, sdvf_channel_t ch, const char *op)
+{
+	if (ch < (sdvf_channel_t)h->nchans)
+		return true;
+	COUNT(h->stats->bad_calls);
+	sdvf_log(&h->pd, SDVF_LOG_WARN, "%s on unknown channel %u", op, ch);
+	return false;
+}
+
+static void op_notify(struct sdvf_pd *pd, sdvf_channel_t ch)
+{
+	static const uint64_t one = 1;
+	struct hosted_pd *h = rt_of(pd);
+	if (!channel_ok(h, ch, "notify"))
+		return;
+	(void)!write(h->signal_fd[ch], &one, sizeof(one));
+	COUNT(h->stats->notifications);
+}
+
+static void op_deferred_notify(struct sdvf_pd *pd, sdvf_channel_t ch)
+{
+	struct hosted_pd *h = rt_of(pd);
+	if (!channel_ok(h, ch, "deferred_notify"))
+		return;
+	COUNT(h->stats->deferred);
+	h->deferred_mask |= 1u << ch; /* coalesced: one signal per channel */
+}
+
+/* The ack goes to the peer on ch (the hardware model acts as the interrupt
+ * controller); like a deferred notify it leaves when the activation ends. */
+static void op_irq_ack(struct sdvf_pd *pd, sdvf_channel_t ch)
+{
+	struct hosted_pd *h = rt_of(pd);
+	if (!channel_ok(h, ch, "irq_ack"))
+		return;
+	COUNT(h->stats->irq_acks);
+	h->deferred_mask |= 1u << ch;
+}
+
+static const struct sdvf_region *op_region(struct sdvf_pd *pd, const char *name)
+{
+	struct hosted_pd *h = rt_of(pd);
+	for (int i = 0; i < h->nregions; i++) {
+		if (strcmp(h->regions[i].name, name) == 0)
+			return &h->regions[i];
+	}
+	return NULL;
+}
+
+static sdvf_channel_t op_channel(struct sdvf_pd *pd, const char *name)
+{
+	struct hosted_pd *h = rt_of(pd);
+	for (int i = 0; i < h->nchans; i++) {
+		if (strcmp(h->desc->chans[i].local, name) == 0)
+			return (sdvf_channel_t)i;
+	}
+	return SDVF_CHANNEL_NONE;
+}
+
+static uint64_t op_config_u64(struct sdvf_pd *pd, const char *key)
+{
+	struct hosted_pd *h = rt_of(pd);
+	return sdvf_system_config_u64(h->sys, h->index, key);
+}
+
+static const char *op_config_str(struct sdvf_pd *pd, const char *key)
+{
+	struct hosted_pd *h = rt_of(pd);
+	return sdvf_system_config_str(h->sys, h->index, key);
+}
+
+static const uint8_t *op_config_bytes(struct sdvf_pd *pd, const char *key,
+				      size_t *len)
+{
+	struct hosted_pd *h = rt_of(pd);
+	return sdvf_system_config_bytes(h->sys, h->index, key, len);
+}
+
+static uint64_t monotonic_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t op_now_ns(struct sdvf_pd *pd)
+{
+	(void)pd;
+	return monotonic_ns();
+}
+
+static void op_timer_set(struct sdvf_pd *pd, uint64_t deadline_ns)
+{
+	struct hosted_pd *h = rt_of(pd);
+	/* All zero disarms; an absolute deadline already past fires at once. */
+	struct itimerspec its = {0};
+	its.it_value.tv_sec = (time_t)(deadline_ns / 1000000000ull);
+	its.it_value.tv_nsec = (long)(deadline_ns % 1000000000ull);
+	if (timerfd_settime(h->timer_fd, TFD_TIMER_ABSTIME, &its, NULL) < 0)
+		COUNT(h->stats->bad_calls);
+}
+
+static bool op_wait(struct sdvf_pd *pd, bool (*poll)(void *arg), void *arg,
+		    uint64_t timeout_ns)
+{
+	(void)pd;
+	uint64_t deadline = monotonic_ns() + timeout_ns;
+	for (unsigned spins = 0;; spins++) {
+		if (poll(arg))
+			return true;
+		if (monotonic_ns() >= deadline)
+			return false;
+		/* Yield first (the peer may share our core), then back off to
+		 * short sleeps so a slow peer does not cost a whole core. */
+		if (spins < 64) {
+			sched_yield();
+		} else {
+			struct timespec ts = {0, 20000};
+			nanosleep(&ts, NULL);
+		}
+	}
+}
+
+/* Token bucket: LOG_BURST lines at once, then LOG_PER_SEC per second. */
+static bool log_allowed(struct hosted_pd *h)
+{
+	uint64_t now = monotonic_ns();
+	double refill =
+		(double)(now - h->log_refill_ns) / 1e9 * (double)LOG_PER_SEC;
+	h->log_refill_ns = now;
+	h->log_tokens += refill;
+	if (h->log_tokens > LOG_BURST)
+		h->log_tokens = LOG_BURST;
+	if (h->log_tokens < 1.0)
+		return false;
+	h->log_tokens -= 1.0;
+	return true;
+}
+
+static void op_vlog(struct sdvf_pd *pd, enum sdvf_log_level level,
+		    const char *fmt, va_list ap)
+{
+	static const char *const level_prefix[] = {
+		[SDVF_LOG_ERROR] = "error: ",
+		[SDVF_LOG_WARN] = "warning: ",
+		[SDVF_LOG_INFO] = "",
+	};
+	struct hosted_pd *h = rt_of(pd);
+	if (!log_allowed(h)) {
+		h->log_suppressed++;
+		COUNT(h->stats->log_suppressed);
+		return;
+	}
+	char line[LOG_LINE_MAX];
+	int n = 0;
+	if (h->log_suppressed) {
+		n = snprintf(line, sizeof(line),
+			     "[%s] (%llu log lines suppressed)\n", pd->name,
+			     (unsigned long long)h->log_suppressed);
+		h->log_suppressed = 0;
+	}
+	const char *prefix =
+		(unsigned)level <= SDVF_LOG_INFO ? level_prefix[level] : "";
+	n += snprintf(line + n, sizeof(line) - (size_t)n, "[%s] %s", pd->name,
+		      prefix);
+	if ((size_t)n < sizeof(line) - 1)
+		n += vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+	if ((size_t)n > sizeof(line) - 2)
+		n = (int)sizeof(line) - 2; /* truncated: keep the newline */
+	while (n > 0 && line[n - 1] == '\n')
+		n--;
+	line[n++] = '\n';
+	(void)!write(2, line, (size_t)n);
+	COUNT(h->stats->log_lines);
+}
+
+static int op_watch_fd(struct sdvf_pd *pd, int fd, sdvf_channel_t ch)
+{
+	struct hosted_pd *h = rt_of(pd);
+	if (h->desc->component->role != SDVF_ROLE_DEVICE) {
+		COUNT(h->stats->bad_calls);
+		sdvf_log(pd, SDVF_LOG_ERROR,
+			 "watch_fd refused: only device PDs may use host I/O");
+		return -1;
+	}
+	struct epoll_event ev = {.events = EPOLLIN,
+				 .data.u64 = WAKE(WAKE_WATCH, ch)};
+	if (epoll_ctl(h->epoll_fd, EPOLL_CTL_ADD, fd, &ev) < 0)
+		return -errno;
+	return 0;
+}
+
+/* The table lives in our own stats slot, so it outlives this process and a
+ * restarted PD gets its counters back (core/hosted/counters.h). */
+static _Atomic uint64_t *op_counter(struct sdvf_pd *pd, const char *name)
+{
+	struct hosted_pd *h = rt_of(pd);
+	int i = sdvf_counter_claim(&h->stats->counters, &h->counter_claims,
+				   name);
+	if (i >= 0)
+		return &h->stats->counters.value[i];
+	/* Log only the first refusal of this incarnation: a component that
+	 * registers in a loop must not flood the log. */
+	COUNT(h->stats->counters_refused);
+	if (!h->counter_refusal_logged) {
+		h->counter_refusal_logged = true;
+		sdvf_log(pd, SDVF_LOG_WARN,
+			 "counter '%.*s' refused (%s); later refusals are "
+			 "only counted",
+			 (int)SDVF_COUNTER_NAME_MAX, name,
+			 sdvf_counter_refusal_text(i));
+	}
+	return &h->counter_scratch;
+}
+
+static const struct sdvf_runtime_ops hosted_ops = {
+	.notify = op_notify,
+	.deferred_notify = op_deferred_notify,
+	.irq_ack = op_irq_ack,
+	.region = op_region,
+	.channel = op_channel,
+	.config_u64 = op_config_u64,
+	.config_str = op_config_str,
+	.config_bytes = op_config_bytes,
+	.now_ns = op_now_ns,
+	.timer_set = op_timer_set,
+	.wait = op_wait,
+	.vlog = op_vlog,
+	.watch_fd = op_watch_fd,
+	.counter = op_counter,
+};

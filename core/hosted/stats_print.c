@@ -1,0 +1,355 @@
+/*
+ * `sdvf stats [--pd NAME] [--format=text|kv] [SYSTEM]`: read every live
+ * stats file (layout: core/hosted/stats.h) and print its PDs' runtime counters
+ * and component counters.
+ *
+ * Trust: the header page is written by the launcher only, but every slot is
+ * writable by its PD, and any file in the directory may be anyone's.  So
+ * the header's sizes must match exactly, names are copied and made
+ * printable before use, each counter table's count is clamped and each of
+ * its names copied and checked (core/hosted/counters.c); an entry that fails is
+ * counted as unreadable for that PD only.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/hosted/hosted.h"
+#include "core/hosted/stats.h"
+
+#define LOAD(x) atomic_load_explicit(&(x), memory_order_relaxed)
+
+struct stats_query {
+	FILE *out;
+	const char *system; /* NULL: every system */
+	const char *pd;	    /* NULL: every PD */
+	enum sdvf_stats_format format;
+	int pds_shown;
+	int systems_shown;
+};
+
+/* A launcher-written name, copied, terminated and made printable without
+ * blanks (a kv line splits on them). */
+static void safe_name(char out[SDVF_NAME_MAX], const char *in)
+{
+	memcpy(out, in, SDVF_NAME_MAX);
+	out[SDVF_NAME_MAX - 1] = '\0';
+	for (char *c = out; *c; c++) {
+		if (*c <= ' ' || *c > '~')
+			*c = '?';
+	}
+	if (!out[0])
+		strcpy(out, "?");
+}
+
+static const char *state_name(uint32_t state)
+{
+	switch (state) {
+	case SDVF_PD_STARTING:
+		return "starting";
+	case SDVF_PD_RUNNING:
+		return "running";
+	case SDVF_PD_DOWN:
+		return "down";
+	case SDVF_PD_STOPPED:
+		return "stopped";
+	}
+	return "?";
+}
+
+static uint64_t realtime_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* ---- one PD --------------------------------------------------------------
+ */
+
+/* Entries below the (clamped) count whose names fail the check. */
+static uint32_t unreadable_entries(const struct sdvf_counter_table *t)
+{
+	char name[SDVF_COUNTER_NAME_MAX];
+	uint32_t bad = 0, count = sdvf_counter_count(t);
+	for (uint32_t i = 0; i < count; i++)
+		bad += !sdvf_counter_read_name(t, i, name);
+	return bad;
+}
+
+static void print_counters_text(const struct sdvf_stats_slot *s, const char *pd,
+				const char *component, FILE *out)
+{
+	const struct sdvf_counter_table *t = &s->counters;
+	uint32_t count = sdvf_counter_count(t);
+	uint32_t bad = unreadable_entries(t);
+	uint64_t refused = LOAD(s->counters_refused);
+	if (count == 0 && refused == 0)
+		return;
+	fprintf(out, "  counters of '%s' (%s):", pd, component);
+	if (refused)
+		fprintf(out, " %llu refused", (unsigned long long)refused);
+	if (bad)
+		fprintf(out, " %u entries unreadable", bad);
+	fputc('\n', out);
+	char name[SDVF_COUNTER_NAME_MAX];
+	for (uint32_t i = 0; i < count; i++) {
+		if (!sdvf_counter_read_name(t, i, name))
+			continue;
+		uint64_t v = LOAD(t->value[i]);
+		fprintf(out, "    %-31s = %llu\n", name, (unsigned long long)v);
+	}
+}
+
+static void print_pd_kv(const char *system, const char *pd,
+			const struct sdvf_stats_pd *p,
+			const struct sdvf_stats_slot *s, FILE *out)
+{
+	const struct {
+		const char *name;
+		uint64_t value;
+	} rt[] = {
+		{"pid", (uint64_t)(uint32_t)LOAD(p->pid)},
+		{"restarts", LOAD(p->restarts)},
+		{"activations", LOAD(s->activations)},
+		{"notifications", LOAD(s->notifications)},
+		{"deferred", LOAD(s->deferred)},
+		{"irq_acks", LOAD(s->irq_acks)},
+		{"timer_fires", LOAD(s->timer_fires)},
+		{"log_lines", LOAD(s->log_lines)},
+		{"log_suppressed", LOAD(s->log_suppressed)},
+		{"bad_calls", LOAD(s->bad_calls)},
+		{"starts", LOAD(s->starts)},
+		{"counters_refused", LOAD(s->counters_refused)},
+		{"counters_unreadable", unreadable_entries(&s->counters)},
+	};
+	fprintf(out, "%s %s sdvf.state %s\n", system, pd,
+		state_name(LOAD(p->state)));
+	for (size_t i = 0; i < sizeof(rt) / sizeof(rt[0]); i++)
+		fprintf(out, "%s %s sdvf.%s %llu\n", system, pd, rt[i].name,
+			(unsigned long long)rt[i].value);
+	const struct sdvf_counter_table *t = &s->counters;
+	uint32_t count = sdvf_counter_count(t);
+	char name[SDVF_COUNTER_NAME_MAX];
+	for (uint32_t i = 0; i < count; i++) {
+		if (!sdvf_counter_read_name(t, i, name))
+			continue;
+		fprintf(out, "%s %s %s %llu\n", system, pd, name,
+			(unsigned long long)LOAD(s->counters.value[i]));
+	}
+}
+
+/* ---- one system ----------------------------------------------------------
+ */
+
+static void print_runtime_row(const struct sdvf_stats_pd *p,
+			      const struct sdvf_stats_slot *s, const char *pd,
+			      const char *component, FILE *out)
+{
+	fprintf(out, "  %-16s %-16s %7d %-8s %8u %12llu %12llu %9llu %9llu\n",
+		pd, component, (int)LOAD(p->pid), state_name(LOAD(p->state)),
+		LOAD(p->restarts), (unsigned long long)LOAD(s->activations),
+		(unsigned long long)LOAD(s->notifications),
+		(unsigned long long)LOAD(s->deferred),
+		(unsigned long long)LOAD(s->log_suppressed));
+}
+
+static void print_system(const struct sdvf_stats_header *h,
+			 struct stats_query *q)
+{
+	char system[SDVF_NAME_MAX], pd[SDVF_NAME_MAX], comp[SDVF_NAME_MAX];
+	safe_name(system, h->system);
+	if (q->format == SDVF_STATS_TEXT) {
+		double up = (double)(realtime_ns() - h->started_unix_ns) / 1e9;
+		if (q->systems_shown)
+			fputc('\n', q->out);
+		fprintf(q->out, "system '%s' (launcher pid %d, up %.1f s)\n",
+			system, (int)h->launcher_pid, up);
+		fprintf(q->out,
+			"  %-16s %-16s %7s %-8s %8s %12s %12s %9s %9s\n", "PD",
+			"COMPONENT", "PID", "STATE", "RESTARTS", "ACTIVATIONS",
+			"NOTIFIES", "DEFERRED", "LOG-DROP");
+	}
+	q->systems_shown++;
+	for (int pass = 0; pass < 2; pass++) {
+		for (uint32_t i = 0; i < h->npds; i++) {
+			const struct sdvf_stats_pd *p = &h->pd[i];
+			const struct sdvf_stats_slot *s = sdvf_stats_slot_of(
+				(struct sdvf_stats_header *)h, (int)i);
+			safe_name(pd, p->name);
+			safe_name(comp, p->component);
+			if (q->pd && strcmp(q->pd, pd) != 0)
+				continue;
+			if (q->format == SDVF_STATS_KV) {
+				if (pass == 0)
+					print_pd_kv(system, pd, p, s, q->out);
+			} else if (pass == 0) {
+				print_runtime_row(p, s, pd, comp, q->out);
+			} else {
+				print_counters_text(s, pd, comp, q->out);
+			}
+			q->pds_shown += pass == 0;
+		}
+	}
+}
+
+/* ---- finding stats files -------------------------------------------------
+ */
+
+static bool launcher_alive(pid_t pid)
+{
+	return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM);
+}
+
+/* Map one stats file read-only and check it; NULL if it is not a live,
+ * well-formed stats file.  *bytes is what to munmap. */
+static const struct sdvf_stats_header *open_stats(const char *path,
+						  size_t *bytes)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	struct stat st;
+	const struct sdvf_stats_header *h = MAP_FAILED;
+	if (fstat(fd, &st) == 0 && st.st_size >= SDVF_STATS_PAGE) {
+		*bytes = (size_t)st.st_size;
+		h = mmap(NULL, *bytes, PROT_READ, MAP_SHARED, fd, 0);
+	}
+	close(fd);
+	if (h == MAP_FAILED)
+		return NULL;
+	if (h->magic != SDVF_STATS_MAGIC || h->version != SDVF_STATS_VERSION ||
+	    h->npds > SDVF_MAX_PDS || h->header_bytes != SDVF_STATS_PAGE ||
+	    h->slot_bytes != SDVF_STATS_SLOT_BYTES ||
+	    *bytes < sdvf_stats_file_bytes(h->npds) ||
+	    !launcher_alive(h->launcher_pid)) {
+		munmap((void *)h, *bytes);
+		return NULL;
+	}
+	return h;
+}
+
+static bool is_stats_name(const char *name)
+{
+	size_t len = strlen(name), suffix = strlen(SDVF_STATS_SUFFIX);
+	return strncmp(name, SDVF_STATS_PREFIX, strlen(SDVF_STATS_PREFIX)) ==
+		       0 &&
+	       len > suffix &&
+	       strcmp(name + len - suffix, SDVF_STATS_SUFFIX) == 0;
+}
+
+int sdvf_stats_print(FILE *out, const char *system, const char *pd,
+		     enum sdvf_stats_format format)
+{
+	struct stats_query q = {out, system, pd, format, 0, 0};
+	DIR *dir = opendir(sdvf_stats_dir());
+	if (!dir)
+		return 0;
+	struct dirent *de;
+	while ((de = readdir(dir)) != NULL) {
+		if (!is_stats_name(de->d_name))
+			continue;
+		char path[512], name[SDVF_NAME_MAX];
+		snprintf(path, sizeof(path), "%s/%s", sdvf_stats_dir(),
+			 de->d_name);
+		size_t bytes = 0;
+		const struct sdvf_stats_header *h = open_stats(path, &bytes);
+		if (!h)
+			continue;
+		safe_name(name, h->system);
+		if (!system || strcmp(system, name) == 0)
+			print_system(h, &q);
+		munmap((void *)h, bytes);
+	}
+	closedir(dir);
+	return q.pds_shown;
+}
+
+/* ---- the command ---------------------------------------------------------
+ */
+
+#define STATS_USAGE "usage: sdvf stats [--pd NAME] [--format=text|kv] [SYSTEM]"
+
+static int usage_error(const char *what, const char *arg)
+{
+	fprintf(stderr, "sdvf stats: %s '%s' (%s)\n", what, arg, STATS_USAGE);
+	return 2;
+}
+
+static void print_help(void)
+{
+	printf(STATS_USAGE
+	       "\n"
+	       "Print the live counters of every running system (or only "
+	       "SYSTEM):\neach PD's runtime counters, then the counters its "
+	       "component publishes.\n"
+	       "  --pd NAME       only the PD named NAME\n"
+	       "  --format=kv     one 'SYSTEM PD COUNTER VALUE' line per "
+	       "counter\n"
+	       "Stats files are read from $SDVF_STATS_DIR (default "
+	       "/dev/shm).\n");
+}
+
+static bool parse_format(const char *arg, enum sdvf_stats_format *format)
+{
+	if (strcmp(arg, "text") == 0)
+		*format = SDVF_STATS_TEXT;
+	else if (strcmp(arg, "kv") == 0)
+		*format = SDVF_STATS_KV;
+	else
+		return false;
+	return true;
+}
+
+int sdvf_stats_main(int argc, char **argv)
+{
+	const char *only = NULL, *pd = NULL;
+	enum sdvf_stats_format format = SDVF_STATS_TEXT;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			print_help();
+			return 0;
+		} else if (strcmp(a, "--pd") == 0) {
+			if (++i == argc)
+				return usage_error("missing NAME after", a);
+			pd = argv[i];
+		} else if (strncmp(a, "--pd=", 5) == 0) {
+			pd = a + 5;
+		} else if (strcmp(a, "--format") == 0) {
+			if (++i == argc || !parse_format(argv[i], &format))
+				return usage_error("--format takes text or kv, "
+						   "not",
+						   i < argc ? argv[i] : "");
+		} else if (strncmp(a, "--format=", 9) == 0) {
+			if (!parse_format(a + 9, &format))
+				return usage_error("--format takes text or kv, "
+						   "not",
+						   a + 9);
+		} else if (a[0] == '-' || only) {
+			return usage_error("unexpected argument", a);
+		} else {
+			only = a;
+		}
+	}
+	if (sdvf_stats_print(stdout, only, pd, format) > 0)
+		return 0;
+	if (pd)
+		fprintf(stderr, "sdvf stats: no running PD named '%s'%s%s\n",
+			pd, only ? " in system " : "", only ? only : "");
+	else if (only)
+		fprintf(stderr, "sdvf stats: no running system named '%s'\n",
+			only);
+	else
+		fprintf(stderr, "sdvf stats: no running system\n");
+	return 1;
+}

@@ -1,0 +1,65 @@
+/*
+ * System descriptions: load a .dts/.dtb, expand intent-level subsystem nodes
+ * into explicit ones, build struct sdvf_system, and check it.
+ * Schema: docs/system-description.md.
+ *
+ * Every error is one line on `err`, naming the file, the node path and the
+ * property at fault and what would be valid, e.g.
+ *   sys.dts: /pds/sink: property 'core': 7 is out of range (0..1)
+ */
+#ifndef SDVF_SYSDESC_H
+#define SDVF_SYSDESC_H
+
+#include <stdio.h>
+
+#include "core/sysdesc/system.h"
+
+/* Load FILE (.dts compiled with dtc, or a .dtb), expand, load and check.
+ * Returns 0, or -1 after printing every error found to `err`. */
+int sdvf_system_load(struct sdvf_system *sys, const char *path,
+		     const struct sdvf_component *const *table, FILE *err);
+
+/* The same from device-tree source text (tests).  `name` stands for the file
+ * in messages. */
+int sdvf_system_load_dts(struct sdvf_system *sys, const char *name,
+			 const char *dts,
+			 const struct sdvf_component *const *table, FILE *err);
+
+void sdvf_system_free(struct sdvf_system *sys);
+
+/* Print every PD, region (size, io address, who maps it with which rights)
+ * and channel, one fact per line, in the format of
+ * docs/system-description.md ("dump format"). */
+void sdvf_system_dump(const struct sdvf_system *sys, FILE *out);
+
+/* Configuration of PD `pd`, checked at load against its component's
+ * parameter table (so a declared key always answers; an absent optional
+ * U64 gives its default, an absent STR/BYTES gives NULL). */
+uint64_t sdvf_system_config_u64(const struct sdvf_system *sys, int pd,
+				const char *key);
+const char *sdvf_system_config_str(const struct sdvf_system *sys, int pd,
+				   const char *key);
+const uint8_t *sdvf_system_config_bytes(const struct sdvf_system *sys, int pd,
+					const char *key, size_t *len);
+
+/* Intent-level subsystems.  A node under /subsystems whose `compatible`
+ * matches is handed to its expander, which adds explicit nodes (PDs,
+ * regions, maps, channels, config) to the tree and deletes nothing the user
+ * wrote.  A folder defines `const struct sdvf_expander NAME_expander` and
+ * appends NAME to EXPANDERS in its module.mk; the build generates the
+ * table. */
+struct sdvf_expander {
+	const char *compatible;
+	/* Returns 0, or -1 after printing errors naming `path`.  `path` is
+	 * the message prefix "FILE: /subsystems/NAME": each error line is
+	 * "<path>: <what is wrong> (<what would be valid>)". */
+	int (*expand)(void *fdt, int node, const char *path, FILE *err);
+};
+
+/* The built-in expanders, NULL-terminated (generated registry). */
+extern const struct sdvf_expander *const sdvf_builtin_expanders[];
+
+/* The expander for `compatible`, or NULL. */
+const struct sdvf_expander *sdvf_expander_find(const char *compatible);
+
+#endif

@@ -1,0 +1,90 @@
+/*
+ * A loaded system description: the explicit level (PDs, regions, mappings,
+ * channels), after every intent-level subsystem node has been expanded.
+ *
+ * Pipeline (core/sysdesc/):
+ *   .dts --dtc--> .dtb --expand--> explicit .dtb --load+check--> system
+ * Expansion rewrites the device tree itself (libfdt), so `sdvf dump` can
+ * show the explicit system that will run, and config for generated PDs is
+ * plain device-tree properties like any hand-written one.
+ *
+ * Host-side only (the launcher, the runtimes, the CLI); components never see
+ * this structure.
+ */
+#ifndef SDVF_SYSTEM_H
+#define SDVF_SYSTEM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/pd.h"
+
+#define SDVF_NAME_MAX 48
+#define SDVF_MAX_PDS 32
+#define SDVF_MAX_REGIONS 128
+#define SDVF_MAX_CHANNELS 128
+#define SDVF_MAX_MAPS 24     /* per PD */
+#define SDVF_MAX_PD_CHANS 24 /* per PD */
+
+struct sdvf_sys_region {
+	char name[SDVF_NAME_MAX];
+	uint64_t size; /* bytes, multiple of 4096 */
+	uint64_t io_addr;
+	bool has_io;
+};
+
+struct sdvf_sys_map {
+	char local[SDVF_NAME_MAX]; /* name the component looks up */
+	int region;		   /* index into sys->regions */
+	unsigned rights;	   /* enum sdvf_rights */
+};
+
+struct sdvf_sys_pd_chan {
+	char local[SDVF_NAME_MAX];
+	int channel; /* index into sys->channels */
+};
+
+struct sdvf_sys_pd {
+	char name[SDVF_NAME_MAX];
+	const struct sdvf_component *component;
+	int core;	  /* -1: not pinned */
+	bool restartable; /* the monitor restarts it when it dies */
+	int node;	  /* offset of the PD node in sys->fdt */
+	int config_node;  /* offset of its config subnode, or -1 */
+	struct sdvf_sys_map maps[SDVF_MAX_MAPS];
+	int nmaps;
+	struct sdvf_sys_pd_chan chans[SDVF_MAX_PD_CHANS];
+	int nchans;
+};
+
+/* A channel joins exactly two PD ends. */
+struct sdvf_sys_channel {
+	char name[SDVF_NAME_MAX];
+	int pd[2]; /* indices into sys->pds */
+};
+
+struct sdvf_system {
+	const char *path; /* for error messages */
+	void *fdt;	  /* expanded blob, owned (malloc) */
+	struct sdvf_sys_pd pds[SDVF_MAX_PDS];
+	int npds;
+	struct sdvf_sys_region regions[SDVF_MAX_REGIONS];
+	int nregions;
+	struct sdvf_sys_channel channels[SDVF_MAX_CHANNELS];
+	int nchannels;
+};
+
+/* The components a program can run, NULL-terminated.  `sdvf` passes the
+ * built-ins (the table is generated from every folder's COMPONENTS list,
+ * core/sysdesc/module.mk); test programs pass built-ins plus hostile test
+ * components. */
+typedef const struct sdvf_component *const sdvf_component_table[];
+
+extern const struct sdvf_component *const sdvf_builtin_components[];
+
+const struct sdvf_component *
+sdvf_component_find(const struct sdvf_component *const *table,
+		    const char *name);
+
+#endif

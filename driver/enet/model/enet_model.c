@@ -1,0 +1,492 @@
+/*
+ * The ENET model, part 1: component glue, the posted-write ring, register
+ * write dispatch and the interrupt line.  The descriptor engine is in
+ * enet_model_dma.c, the PHY in enet_model_phy.c.  Contract and trust
+ * statement: driver/enet/model/enet_model.h; behaviour: docs/enet.md.
+ *
+ * One activation: take the ack if it is one, apply every posted register
+ * write in order (each may kick the RX/TX engines), receive from the wire,
+ * then raise the IRQ if (EIR & EIMR) != 0 and it is not already raised.
+ */
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "driver/enet/model/enet_model_state.h"
+
+/* A channel id of our own for the wire fd (watch_fd lets the component
+ * choose; it must not be one of its description channels). */
+#define ENET_MODEL_WIRE_CHANNEL (SDVF_CHANNEL_TIMER - 1)
+
+#define ENET_ECR_WRITABLE 0x17fu
+#define ENET_RCR_RESET 0x05ee0001u /* MAX_FL 1518, MII_MODE, LOOP */
+#define ENET_PAUR_TYPE 0x8808u
+#define ENET_FTRL_RESET 0x7ffu
+
+/* ---- register file ---------------------------------------------------- */
+
+uint32_t enet_reg(const struct enet_model *m, uint32_t offset)
+{
+	return m->regs[offset / 4];
+}
+
+/* Every change goes to the page too, so a driver read sees it at once. */
+void enet_reg_put(struct enet_model *m, uint32_t offset, uint32_t value)
+{
+	m->regs[offset / 4] = value;
+	m->page[offset / 4] = value;
+}
+
+void enet_raise(struct enet_model *m, uint32_t eir_bits)
+{
+	enet_reg_put(m, ENET_EIR, enet_reg(m, ENET_EIR) | eir_bits);
+}
+
+/* ECR.RESET: every register to its reset value, except the MIB counters
+ * (cleared only through MIBC) and the PHY (a separate chip). */
+static void model_reset(struct enet_model *m)
+{
+	static const struct {
+		uint32_t offset, value;
+	} reset_values[] = {
+		{ENET_ECR, ENET_MODEL_ECR_RESET},
+		{ENET_MIBC, ENET_MIBC_DIS | ENET_MIBC_IDLE},
+		{ENET_RCR, ENET_RCR_RESET},
+		{ENET_PAUR, ENET_PAUR_TYPE},
+		{ENET_OPD, ENET_OPD_OPCODE},
+		{ENET_TIPG, ENET_TIPG_DEFAULT},
+		{ENET_FTRL, ENET_FTRL_RESET},
+	};
+	for (uint32_t off = 0; off < ENET_REG_PAGE_BYTES; off += 4) {
+		if (off < ENET_MIB_FIRST || off > ENET_MIB_LAST)
+			enet_reg_put(m, off, 0);
+	}
+	for (size_t i = 0; i < sizeof(reset_values) / sizeof(reset_values[0]);
+	     i++)
+		enet_reg_put(m, reset_values[i].offset, reset_values[i].value);
+	m->rx_bd = 0;
+	m->tx_bd = 0;
+	enet_rx_fifo_flush(m);
+}
+
+/* ---- register writes ------------------------------------------------- */
+
+/* Configuration registers: stored masked to their writable bits; `fixed`
+ * bits read as one whatever is written. */
+static const struct plain_reg {
+	uint32_t offset, writable, fixed;
+} plain_regs[] = {
+	{ENET_EIMR, 0x7fff8000u, 0},
+	{ENET_MSCR, 0x7feu, 0},
+	{ENET_RCR, 0x7ffff37fu, 0},
+	{ENET_PALR, 0xffffffffu, 0},
+	{ENET_PAUR, 0xffff0000u, ENET_PAUR_TYPE},
+	{ENET_OPD, ENET_OPD_PAUSE_DUR_MASK, ENET_OPD_OPCODE},
+	{ENET_IAUR, 0xffffffffu, 0},
+	{ENET_IALR, 0xffffffffu, 0},
+	{ENET_GAUR, 0xffffffffu, 0},
+	{ENET_GALR, 0xffffffffu, 0},
+	{ENET_TFWR, ENET_TFWR_STRFWD | ENET_TFWR_TFWR_MASK, 0},
+	{ENET_RDSR, 0xfffffff8u, 0},
+	{ENET_TDSR, 0xfffffff8u, 0},
+	{ENET_MRBR, ENET_MRBR_MASK, 0},
+	{ENET_RSFL, 0xffu, 0},
+	{ENET_RSEM, 0xffu, 0},
+	{ENET_RAEM, 0xffu, 0},
+	{ENET_RAFL, 0xffu, 0},
+	{ENET_TSEM, 0xffu, 0},
+	{ENET_TAEM, 0xffu, 0},
+	{ENET_TAFL, 0xffu, 0},
+	{ENET_TIPG, 0x1fu, 0},
+	{ENET_FTRL, ENET_FTRL_MASK, 0},
+	{ENET_TACC, ENET_TACC_SHIFT16 | ENET_TACC_IPCHK | ENET_TACC_PROCHK, 0},
+	{ENET_RACC,
+	 ENET_RACC_PADREM | ENET_RACC_IPDIS | ENET_RACC_PRODIS |
+		 ENET_RACC_LINEDIS | ENET_RACC_SHIFT16,
+	 0},
+};
+
+static bool write_plain(struct enet_model *m, uint32_t off, uint32_t value)
+{
+	for (size_t i = 0; i < sizeof(plain_regs) / sizeof(plain_regs[0]);
+	     i++) {
+		const struct plain_reg *r = &plain_regs[i];
+		if (r->offset == off) {
+			enet_reg_put(m, off, (value & r->writable) | r->fixed);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* MIB counters are read-only; 0x278..0x280 and 0x2a4 are holes. */
+static bool is_mib_counter(uint32_t off)
+{
+	return (off >= ENET_MIB_FIRST && off <= ENET_IEEE_T_OCTETS_OK) ||
+	       (off >= ENET_RMON_R_PACKETS && off <= ENET_RMON_R_JAB) ||
+	       (off >= ENET_RMON_R_P64 && off <= ENET_MIB_LAST);
+}
+
+static void write_ecr(struct enet_model *m, uint32_t value)
+{
+	if (value & ENET_ECR_RESET) {
+		sdvf_counter_add(m->stats.resets, 1);
+		model_reset(m); /* RESET self-clears: it reads back as 0 */
+		return;
+	}
+	uint32_t old = enet_reg(m, ENET_ECR);
+	uint32_t ecr = (value & ENET_ECR_WRITABLE) | ENET_MODEL_ECR_RESET;
+	if ((ecr & ENET_ECR_EN1588) && !(old & ENET_ECR_EN1588)) {
+		sdvf_counter_add(m->stats.unsupported, 1);
+		sdvf_log(m->pd, SDVF_LOG_WARN,
+			 "ECR.EN1588: enhanced BDs are not modelled; the "
+			 "rings stay legacy 8-byte BDs");
+	}
+	enet_reg_put(m, ENET_ECR, ecr);
+	if (!(old & ENET_ECR_ETHEREN) && (ecr & ENET_ECR_ETHEREN)) {
+		/* Enabling restarts both DMA engines at the ring starts. */
+		m->rx_bd = enet_reg(m, ENET_RDSR);
+		m->tx_bd = enet_reg(m, ENET_TDSR);
+	} else if ((old & ENET_ECR_ETHEREN) && !(ecr & ENET_ECR_ETHEREN)) {
+		enet_reg_put(m, ENET_RDAR, 0);
+		enet_reg_put(m, ENET_TDAR, 0);
+		enet_rx_fifo_flush(m);
+	}
+}
+
+static void write_mibc(struct enet_model *m, uint32_t value)
+{
+	uint32_t mibc = value & (ENET_MIBC_DIS | ENET_MIBC_CLEAR);
+	if (mibc & ENET_MIBC_DIS)
+		mibc |= ENET_MIBC_IDLE; /* counters not updating */
+	enet_reg_put(m, ENET_MIBC, mibc);
+	if (mibc & ENET_MIBC_CLEAR)
+		enet_mib_clear(m);
+}
+
+static void write_tcr(struct enet_model *m, uint32_t value)
+{
+	uint32_t old = enet_reg(m, ENET_TCR);
+	uint32_t tcr = value & 0x3fdu;
+	enet_reg_put(m, ENET_TCR, tcr);
+	/* Transmission is synchronous here, so a graceful stop completes as
+	 * soon as it is asked for. */
+	if ((tcr & ENET_TCR_GTS) && !(old & ENET_TCR_GTS))
+		enet_raise(m, ENET_INT_GRA);
+	if (!(tcr & ENET_TCR_GTS) && (old & ENET_TCR_GTS) &&
+	    (enet_reg(m, ENET_TDAR) & ENET_TDAR_ACTIVE))
+		enet_tx_kick(m);
+}
+
+static void reg_write(struct enet_model *m, uint32_t off, uint32_t value)
+{
+	sdvf_counter_add(m->stats.mmio_writes, 1);
+	if (off % 4 != 0 || off >= ENET_REG_PAGE_BYTES) {
+		sdvf_counter_add(m->stats.mmio_unknown, 1);
+		return;
+	}
+	switch (off) {
+	case ENET_EIR:
+		enet_reg_put(m, ENET_EIR, enet_reg(m, ENET_EIR) & ~value);
+		return;
+	case ENET_RDAR:
+		sdvf_counter_add(m->stats.rdar_writes, 1);
+		enet_rx_kick(m); /* any value: "descriptors are ready" */
+		return;
+	case ENET_TDAR:
+		sdvf_counter_add(m->stats.tdar_writes, 1);
+		enet_tx_kick(m);
+		return;
+	case ENET_ECR:
+		write_ecr(m, value);
+		return;
+	case ENET_MMFR:
+		enet_mdio_start(m, value);
+		return;
+	case ENET_MIBC:
+		write_mibc(m, value);
+		return;
+	case ENET_TCR:
+		write_tcr(m, value);
+		return;
+	}
+	if (write_plain(m, off, value))
+		return;
+	if (is_mib_counter(off))
+		sdvf_counter_add(m->stats.mmio_readonly, 1);
+	else
+		sdvf_counter_add(m->stats.mmio_unknown, 1);
+}
+
+/* ---- the posted-write ring ------------------------------------------- */
+
+static void drain_posted(struct enet_model *m)
+{
+	struct enet_mmio_ring *ring = m->posted;
+	uint32_t tail = atomic_load_explicit(&ring->tail, memory_order_acquire);
+	if (tail - m->posted_head > ENET_MMIO_RING) {
+		/* Impossible for an honest driver: drop the batch and
+		 * resynchronise to its tail. */
+		sdvf_counter_add(m->stats.mmio_bad_index, 1);
+		sdvf_log(m->pd, SDVF_LOG_WARN,
+			 "posted ring: tail %u is %u past head %u (ring %u): "
+			 "batch dropped",
+			 tail, tail - m->posted_head, m->posted_head,
+			 ENET_MMIO_RING);
+		m->posted_head = tail;
+	}
+	while (m->posted_head != tail) {
+		/* Read each field once: the driver can rewrite the slot. */
+		const volatile struct enet_mmio_write *w =
+			&ring->ring[m->posted_head % ENET_MMIO_RING];
+		uint32_t off = w->offset, value = w->value;
+		m->posted_head++;
+		reg_write(m, off, value);
+	}
+	/* Release: the register page shows every applied write first. */
+	atomic_store_explicit(&ring->head, m->posted_head,
+			      memory_order_release);
+}
+
+/* ---- interrupt line and wire timing ---------------------------------- */
+
+static void irq_update(struct enet_model *m)
+{
+	if (m->irq_outstanding ||
+	    !(enet_reg(m, ENET_EIR) & enet_reg(m, ENET_EIMR)))
+		return;
+	m->irq_outstanding = true; /* until the driver's ack arrives */
+	sdvf_counter_add(m->stats.irq_raised, 1);
+	sdvf_notify(m->pd, m->ch_irq);
+}
+
+static void wire_timer(struct enet_model *m)
+{
+	if (!m->wire)
+		return;
+	uint64_t deadline = wire_next_deadline(m->wire, sdvf_now_ns(m->pd));
+	if (deadline == UINT64_MAX)
+		deadline = 0; /* cancel */
+	else if (deadline == 0)
+		deadline = 1; /* 0 would cancel */
+	sdvf_timer_set(m->pd, deadline);
+}
+
+/* Copy the wire's counts into the published counters (end of activation). */
+static void wire_stats_publish(struct enet_model *m)
+{
+	if (!m->wire)
+		return;
+	const struct wire_stats *w = wire_stats(m->wire);
+#define ENET_MODEL_WIRE_COUNTER_SET(name)                                      \
+	sdvf_counter_set(m->wire_stats.name, w->name);
+	ENET_MODEL_WIRE_COUNTERS(ENET_MODEL_WIRE_COUNTER_SET)
+#undef ENET_MODEL_WIRE_COUNTER_SET
+}
+
+static void model_notified(void *state, struct sdvf_pd *pd, sdvf_channel_t ch)
+{
+	struct enet_model *m = state;
+	(void)pd;
+	if (ch == m->ch_irq) {
+		sdvf_counter_add(m->stats.irq_acks, 1);
+		m->irq_outstanding = false;
+	}
+	drain_posted(m);
+	enet_rx_from_wire(m);
+	irq_update(m);
+	wire_timer(m);
+	wire_stats_publish(m);
+}
+
+/* ---- init: regions, channels, configuration, wire -------------------- */
+
+static uint64_t model_clock(void *ctx)
+{
+	return sdvf_now_ns((struct sdvf_pd *)ctx);
+}
+
+static int open_wire(struct enet_model *m)
+{
+	struct sdvf_pd *pd = m->pd;
+	size_t mac_len = 0;
+	struct wire_config cfg = {
+		.kind = sdvf_config_str(pd, "wire"),
+		.tap_name = sdvf_config_str(pd, "tap_name"),
+		.udp_local = sdvf_config_str(pd, "udp_local"),
+		.udp_remote = sdvf_config_str(pd, "udp_remote"),
+		.pcap_record = sdvf_config_str(pd, "pcap_record"),
+		.pcap_replay = sdvf_config_str(pd, "pcap_replay"),
+		.gen_rate_pps = sdvf_config_u64(pd, "gen_rate_pps"),
+		.gen_count = sdvf_config_u64(pd, "gen_count"),
+		.gen_sizes = sdvf_config_str(pd, "gen_sizes"),
+		.gen_dst_mac = sdvf_config_bytes(pd, "gen_dst_mac", &mac_len),
+		.mem_depth = (uint32_t)sdvf_config_u64(pd, "mem_depth"),
+		.clock_ns = model_clock,
+		.clock_ctx = pd,
+	};
+	if (!cfg.kind)
+		cfg.kind = "loopback";
+	char why[160];
+	m->wire = wire_open(&cfg, why, sizeof(why));
+	if (!m->wire) {
+		sdvf_log(pd, SDVF_LOG_ERROR, "%s", why);
+		return -1;
+	}
+	int fd = wire_fd(m->wire);
+	if (fd >= 0 && pd->ops->watch_fd &&
+	    pd->ops->watch_fd(pd, fd, m->ch_wire) < 0) {
+		sdvf_log(pd, SDVF_LOG_ERROR, "cannot watch the wire's fd");
+		return -1;
+	}
+	return 0;
+}
+
+static void add_window(struct enet_model *m, const struct sdvf_region *r)
+{
+	if (!r || !r->has_io || m->nwin == ENET_MODEL_MAX_WINDOWS)
+		return;
+	m->win[m->nwin++] = (struct enet_dma_window){
+		.base = r->base,
+		.io = r->io_addr,
+		.size = r->size,
+		.writable = (r->rights & SDVF_W) != 0,
+	};
+}
+
+static int map_regions(struct enet_model *m)
+{
+	const struct sdvf_region *regs = sdvf_region(m->pd, "enet_regs");
+	const struct sdvf_region *mmio = sdvf_region(m->pd, "enet_mmio");
+	const struct sdvf_region *rings = sdvf_region(m->pd, "enet_rings");
+	if (!regs || regs->size < ENET_REG_PAGE_BYTES || !mmio ||
+	    mmio->size < sizeof(struct enet_mmio_ring) || !rings ||
+	    !rings->has_io) {
+		sdvf_log(m->pd, SDVF_LOG_ERROR,
+			 "needs enet_regs (>= 4 KiB), enet_mmio (>= %zu "
+			 "bytes) and enet_rings with an io address",
+			 sizeof(struct enet_mmio_ring));
+		return -1;
+	}
+	m->page = regs->base;
+	m->posted = mmio->base;
+	add_window(m, rings);
+	for (int i = 0; i < 8; i++) {
+		char name[] = {'d', 'm', 'a', (char)('0' + i), 0};
+		add_window(m, sdvf_region(m->pd, name));
+	}
+	return 0;
+}
+
+static int model_init(void *state, struct sdvf_pd *pd)
+{
+	struct enet_model *m = state;
+	m->pd = pd;
+#define ENET_MODEL_COUNTER_REGISTER(name)                                      \
+	m->stats.name = sdvf_counter(pd, #name);
+	ENET_MODEL_COUNTERS(ENET_MODEL_COUNTER_REGISTER)
+#undef ENET_MODEL_COUNTER_REGISTER
+#define ENET_MODEL_WIRE_COUNTER_REGISTER(name)                                 \
+	m->wire_stats.name = sdvf_counter(pd, "wire." #name);
+	ENET_MODEL_WIRE_COUNTERS(ENET_MODEL_WIRE_COUNTER_REGISTER)
+#undef ENET_MODEL_WIRE_COUNTER_REGISTER
+	m->ch_mmio = sdvf_channel(pd, "mmio");
+	m->ch_irq = sdvf_channel(pd, "irq");
+	m->ch_wire = ENET_MODEL_WIRE_CHANNEL;
+	if (m->ch_mmio == SDVF_CHANNEL_NONE || m->ch_irq == SDVF_CHANNEL_NONE) {
+		sdvf_log(pd, SDVF_LOG_ERROR, "needs channels mmio and irq");
+		return -1;
+	}
+	if (map_regions(m) < 0)
+		return -1;
+	enet_crc_init(m);
+	m->phy.addr = (uint32_t)sdvf_config_u64(pd, "phy_addr");
+	m->phy.link_up = sdvf_config_u64(pd, "link_up") != 0;
+	enet_phy_reset(&m->phy);
+	model_reset(m);
+	/* The driver may have posted writes before we started. */
+	m->posted_head =
+		atomic_load_explicit(&m->posted->head, memory_order_relaxed);
+	if (open_wire(m) < 0)
+		return -1;
+	wire_timer(m);
+	wire_stats_publish(m);
+	return 0;
+}
+
+/* ---- test access ----------------------------------------------------- */
+
+void enet_model_set_link(void *model, bool up)
+{
+	struct enet_model *m = model;
+	if (m->phy.link_up && !up)
+		m->phy.link_latched_down = true;
+	m->phy.link_up = up;
+}
+
+struct wire *enet_model_wire(void *model)
+{
+	return ((struct enet_model *)model)->wire;
+}
+
+/* ---- the component --------------------------------------------------- */
+
+static const struct sdvf_need model_needs[] = {
+	{"enet_regs", SDVF_NEED_REGION, SDVF_RW, false},
+	{"enet_mmio", SDVF_NEED_REGION, SDVF_RW, false},
+	{"enet_rings", SDVF_NEED_REGION, SDVF_RW, false},
+	{"dma0", SDVF_NEED_REGION, SDVF_RW, true},
+	{"dma1", SDVF_NEED_REGION, SDVF_RW, true},
+	{"dma2", SDVF_NEED_REGION, SDVF_RW, true},
+	{"dma3", SDVF_NEED_REGION, SDVF_RW, true},
+	{"dma4", SDVF_NEED_REGION, SDVF_RW, true},
+	{"dma5", SDVF_NEED_REGION, SDVF_RW, true},
+	{"dma6", SDVF_NEED_REGION, SDVF_RW, true},
+	{"dma7", SDVF_NEED_REGION, SDVF_RW, true},
+	{"mmio", SDVF_NEED_CHANNEL, 0, false},
+	{"irq", SDVF_NEED_CHANNEL, 0, false},
+	{0},
+};
+
+static const struct sdvf_param model_params[] = {
+	{"wire", SDVF_PARAM_STR, 0, 16, false, 0,
+	 "tap | udp | loopback | mem | generator | pcap (default loopback)",
+	 false},
+	{"tap_name", SDVF_PARAM_STR, 0, 15, false, 0, "tap: interface name",
+	 false},
+	{"udp_local", SDVF_PARAM_STR, 0, 64, false, 0, "udp: addr:port to bind",
+	 false},
+	{"udp_remote", SDVF_PARAM_STR, 0, 64, false, 0,
+	 "udp: addr:port to send to", false},
+	{"pcap_record", SDVF_PARAM_STR, 0, 255, false, 0,
+	 "record both directions to this pcap file", false},
+	{"pcap_replay", SDVF_PARAM_STR, 0, 255, false, 0,
+	 "pcap: replay this capture as received frames", false},
+	{"gen_rate_pps", SDVF_PARAM_U64, 1, 100000000, false, 1000,
+	 "generator: frames per second", false},
+	{"gen_count", SDVF_PARAM_U64, 0, UINT64_MAX, false, 0,
+	 "generator: frames to send (0 = no limit)", false},
+	{"gen_sizes", SDVF_PARAM_STR, 0, 128, false, 0,
+	 "generator: frame sizes without FCS, cycled, e.g. \"64,1514\"", false},
+	{"gen_dst_mac", SDVF_PARAM_MAC, 6, 6, false, 0,
+	 "generator: destination MAC", false},
+	{"mem_depth", SDVF_PARAM_U64, 0, 65536, false, 0,
+	 "mem, loopback: frames per FIFO (0 = 64)", false},
+	{"link_up", SDVF_PARAM_U64, 0, 1, false, 1,
+	 "PHY link state at start (1 = cable plugged in)", false},
+	{"phy_addr", SDVF_PARAM_U64, 0, 31, false, 0, "PHY address on MDIO",
+	 false},
+	{0},
+};
+
+const struct sdvf_component enet_model_component = {
+	.name = "enet_model",
+	.summary = "i.MX ENET MAC + PHY model: the hardware of hosted and sim "
+		   "systems",
+	.role = SDVF_ROLE_DEVICE,
+	.state_size = sizeof(struct enet_model),
+	.needs = model_needs,
+	.params = model_params,
+	.init = model_init,
+	.notified = model_notified,
+};

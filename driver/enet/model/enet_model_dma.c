@@ -1,0 +1,556 @@
+/*
+ * The ENET model, part 2: the descriptor engine.  DMA goes only through the
+ * window (the model's io-addressed regions); each BD is read once into
+ * private memory; a BD or buffer outside the window raises EBERR and stops
+ * the MAC.  RX takes frames from the wire into a small FIFO, then into empty
+ * BDs; TX gathers ready BDs into a frame and hands it to the wire.
+ *
+ * RX length rules (docs/enet.md has the table):
+ *   < 14 bytes from the wire     runt: dropped, RMON_R_FRAG
+ *   14..59 bytes                 padded with zeros to 60, as the sending
+ *                                MAC would have
+ *   + 4 (FCS) > RCR.MAX_FL       LG set, data kept
+ *   + 4 (FCS) > FTRL             cut to FTRL bytes, TR set
+ */
+#include <stdatomic.h>
+#include <string.h>
+
+#include "driver/enet/model/enet_model_state.h"
+
+#define ENET_TX_BDS_PER_KICK 4096u /* bound on one TDAR's work */
+
+/* ---- the DMA window --------------------------------------------------- */
+
+static uint8_t *dma_ptr(struct enet_model *m, uint64_t io, uint64_t len,
+			bool write)
+{
+	for (int i = 0; i < m->nwin; i++) {
+		const struct enet_dma_window *w = &m->win[i];
+		if (io < w->io || len > w->size || io - w->io > w->size - len)
+			continue;
+		if (write && !w->writable)
+			return NULL;
+		return w->base + (io - w->io);
+	}
+	return NULL;
+}
+
+/* A bus error: the DMA engines stop and ETHEREN clears, as on hardware. */
+static void eberr(struct enet_model *m, const char *what, uint64_t io)
+{
+	sdvf_counter_add(m->stats.eberr, 1);
+	sdvf_log(m->pd, SDVF_LOG_WARN,
+		 "EBERR: %s at io 0x%llx is outside the DMA window: MAC "
+		 "stopped",
+		 what, (unsigned long long)io);
+	enet_raise(m, ENET_INT_EBERR);
+	enet_reg_put(m, ENET_ECR,
+		     enet_reg(m, ENET_ECR) & ~(uint32_t)ENET_ECR_ETHEREN);
+	enet_reg_put(m, ENET_RDAR, 0);
+	enet_reg_put(m, ENET_TDAR, 0);
+	enet_rx_fifo_flush(m);
+}
+
+/* ---- buffer descriptors ----------------------------------------------- */
+
+/* ECR.DBSWP set: the little-endian layout of enet_regs.h.  Clear: the
+ * MAC's native big-endian words, i.e. stat before len, bytes reversed. */
+static bool bd_swapped(const struct enet_model *m)
+{
+	return (enet_reg(m, ENET_ECR) & ENET_ECR_DBSWP) != 0;
+}
+
+static bool bd_read(struct enet_model *m, uint32_t io, struct enet_bd_ref *ref)
+{
+	uint8_t *p = dma_ptr(m, io, sizeof(struct enet_bd), true);
+	if (!p) {
+		eberr(m, "buffer descriptor", io);
+		return false;
+	}
+	volatile const uint8_t *b = p; /* one read of each byte */
+	uint8_t v[8];
+	for (int i = 0; i < 8; i++)
+		v[i] = b[i];
+	ref->bd = p;
+	ref->io = io;
+	if (bd_swapped(m)) {
+		ref->v.len = (uint16_t)(v[0] | v[1] << 8);
+		ref->v.stat = (uint16_t)(v[2] | v[3] << 8);
+		ref->v.addr = (uint32_t)v[4] | (uint32_t)v[5] << 8 |
+			      (uint32_t)v[6] << 16 | (uint32_t)v[7] << 24;
+	} else {
+		ref->v.stat = (uint16_t)(v[0] << 8 | v[1]);
+		ref->v.len = (uint16_t)(v[2] << 8 | v[3]);
+		ref->v.addr = (uint32_t)v[4] << 24 | (uint32_t)v[5] << 16 |
+			      (uint32_t)v[6] << 8 | (uint32_t)v[7];
+	}
+	return true;
+}
+
+static void put16(volatile uint8_t *p, uint16_t v, bool le)
+{
+	p[le ? 0 : 1] = (uint8_t)v;
+	p[le ? 1 : 0] = (uint8_t)(v >> 8);
+}
+
+/* Hand a BD back: len first, then (release) stat without the ownership
+ * bit, so the driver that sees the bit clear also sees the length. */
+static void bd_give_back(struct enet_model *m, const struct enet_bd_ref *ref,
+			 uint16_t len, uint16_t stat)
+{
+	bool le = bd_swapped(m);
+	volatile uint8_t *p = ref->bd;
+	put16(le ? p : p + 2, len, le);
+	atomic_thread_fence(memory_order_release);
+	put16(le ? p + 2 : p, stat, le);
+}
+
+static uint32_t bd_next(const struct enet_model *m, const struct enet_bd_ref *r,
+			uint32_t ring_start_reg)
+{
+	if (r->v.stat & ENET_RXBD_W) /* W is bit 13 in both directions */
+		return enet_reg(m, ring_start_reg);
+	return r->io + (uint32_t)sizeof(struct enet_bd);
+}
+
+/* ---- CRC-32 (FCS and the hash filters) -------------------------------- */
+
+void enet_crc_init(struct enet_model *m)
+{
+	for (uint32_t i = 0; i < 256; i++) {
+		uint32_t c = i;
+		for (int k = 0; k < 8; k++)
+			c = (c & 1) ? 0xedb88320u ^ (c >> 1) : c >> 1;
+		m->crc_table[i] = c;
+	}
+}
+
+/* Reflected CRC-32 from all ones, without the final inversion. */
+static uint32_t crc32_raw(const struct enet_model *m, const uint8_t *p,
+			  size_t n)
+{
+	uint32_t c = 0xffffffffu;
+	for (size_t i = 0; i < n; i++)
+		c = m->crc_table[(c ^ p[i]) & 0xff] ^ (c >> 8);
+	return c;
+}
+
+/* ---- MIB counters ----------------------------------------------------- */
+
+static void mib_add(struct enet_model *m, uint32_t off, uint32_t n)
+{
+	if (enet_reg(m, ENET_MIBC) & (ENET_MIBC_DIS | ENET_MIBC_CLEAR))
+		return;
+	enet_reg_put(m, off, enet_reg(m, off) + n);
+}
+
+void enet_mib_clear(struct enet_model *m)
+{
+	for (uint32_t off = ENET_MIB_FIRST; off <= ENET_MIB_LAST; off += 4)
+		enet_reg_put(m, off, 0);
+}
+
+/* Frame counters shared by both directions; `p64` is the P64 counter of
+ * the direction and the size buckets follow it. */
+static void mib_frame(struct enet_model *m, const uint8_t *dst, uint32_t mlen,
+		      uint32_t packets, uint32_t bc, uint32_t mc, uint32_t p64,
+		      uint32_t octets)
+{
+	static const uint32_t bucket_top[] = {64, 127, 255, 511, 1023, 2047};
+	uint32_t b = 0;
+	while (b < 6 && mlen > bucket_top[b])
+		b++;
+	mib_add(m, packets, 1);
+	mib_add(m, octets, mlen);
+	mib_add(m, p64 + 4 * b, 1);
+	if ((dst[0] & 1) && memcmp(dst, "\xff\xff\xff\xff\xff\xff", 6) == 0)
+		mib_add(m, bc, 1);
+	else if (dst[0] & 1)
+		mib_add(m, mc, 1);
+}
+
+/* ---- receive ---------------------------------------------------------- */
+
+void enet_rx_fifo_flush(struct enet_model *m)
+{
+	m->rx_fifo_head = 0;
+	m->rx_fifo_count = 0;
+}
+
+static bool hash_hit(const struct enet_model *m, const uint8_t *dst,
+		     uint32_t upper_reg, uint32_t lower_reg)
+{
+	uint32_t hash = crc32_raw(m, dst, 6) >> 26;
+	if (hash >= 32)
+		return (enet_reg(m, upper_reg) >> (hash - 32)) & 1;
+	return (enet_reg(m, lower_reg) >> hash) & 1;
+}
+
+/* Destination filter: true to accept; sets BC / MC / M in *flags. */
+static bool rx_accept(const struct enet_model *m, const uint8_t *dst,
+		      uint16_t *flags)
+{
+	uint32_t rcr = enet_reg(m, ENET_RCR);
+	uint32_t palr = enet_reg(m, ENET_PALR), paur = enet_reg(m, ENET_PAUR);
+	uint8_t own[6] = {(uint8_t)(palr >> 24), (uint8_t)(palr >> 16),
+			  (uint8_t)(palr >> 8),	 (uint8_t)palr,
+			  (uint8_t)(paur >> 24), (uint8_t)(paur >> 16)};
+	bool hit;
+	if (memcmp(dst, "\xff\xff\xff\xff\xff\xff", 6) == 0) {
+		*flags |= ENET_RXBD_BC;
+		hit = !(rcr & ENET_RCR_BC_REJ);
+	} else if (dst[0] & 1) {
+		*flags |= ENET_RXBD_MC;
+		hit = hash_hit(m, dst, ENET_GAUR, ENET_GALR);
+	} else {
+		hit = memcmp(dst, own, 6) == 0 ||
+		      hash_hit(m, dst, ENET_IAUR, ENET_IALR);
+	}
+	if (hit)
+		return true;
+	if (rcr & ENET_RCR_PROM) {
+		*flags |= ENET_RXBD_M; /* accepted only by promiscuity */
+		return true;
+	}
+	return false;
+}
+
+/* Lay the frame out as the MAC writes it to buffers; returns the bytes to
+ * write and sets LG/TR.  `mlen` is the length on the wire with FCS. */
+static uint32_t rx_build(struct enet_model *m, const struct enet_rx_slot *s,
+			 uint16_t *flags, uint32_t *mlen)
+{
+	uint32_t rcr = enet_reg(m, ENET_RCR);
+	uint32_t kept = s->wire_len < ENET_MODEL_FRAME_MAX
+				? s->wire_len
+				: ENET_MODEL_FRAME_MAX;
+	uint32_t shift = (enet_reg(m, ENET_RACC) & ENET_RACC_SHIFT16) ? 2 : 0;
+	uint32_t padded =
+		kept < ENET_MODEL_MIN_FRAME ? ENET_MODEL_MIN_FRAME : kept;
+	uint8_t *f = m->rx_frame + shift;
+	memset(m->rx_frame, 0, shift);
+	memcpy(f, s->data, kept);
+	memset(f + kept, 0, padded - kept);
+	uint32_t fcs = ~crc32_raw(m, f, padded);
+	for (int i = 0; i < 4; i++)
+		f[padded + i] = (uint8_t)(fcs >> (8 * i));
+	*mlen = (s->wire_len > padded ? s->wire_len : padded) + ENET_MODEL_FCS;
+	uint32_t total =
+		padded + ((rcr & ENET_RCR_CRCFWD) ? 0 : ENET_MODEL_FCS);
+	uint32_t max_fl = (rcr & ENET_RCR_MAX_FL_MASK) >> ENET_RCR_MAX_FL_SHIFT;
+	uint32_t ftrl = enet_reg(m, ENET_FTRL);
+	if (*mlen > max_fl) {
+		*flags |= ENET_RXBD_LG;
+		sdvf_counter_add(m->stats.rx_long, 1);
+		mib_add(m, ENET_RMON_R_OVERSIZE, 1);
+	}
+	if (*mlen > ftrl || s->wire_len > ENET_MODEL_FRAME_MAX) {
+		*flags |= ENET_RXBD_TR;
+		sdvf_counter_add(m->stats.rx_truncated, 1);
+		if (total > ftrl)
+			total = ftrl;
+	}
+	return total + shift;
+}
+
+/* Read and check the BDs for `total` bytes; 0 if not enough are empty,
+ * -1 after EBERR, else the number of BDs. */
+static int rx_claim_bds(struct enet_model *m, uint32_t total, uint32_t mrbr)
+{
+	uint32_t io = m->rx_bd;
+	uint32_t n = (total + mrbr - 1) / mrbr;
+	if (n == 0)
+		n = 1; /* a zero-length write still completes one BD */
+	for (uint32_t i = 0; i < n; i++) {
+		struct enet_bd_ref *r = &m->bds[i];
+		if (!bd_read(m, io, r))
+			return -1;
+		if (!(r->v.stat & ENET_RXBD_E))
+			return 0;
+		uint32_t chunk = i + 1 < n ? mrbr : total - i * mrbr;
+		if (!dma_ptr(m, r->v.addr, chunk, true)) {
+			eberr(m, "RX buffer", r->v.addr);
+			return -1;
+		}
+		io = bd_next(m, r, ENET_RDSR);
+	}
+	return (int)n;
+}
+
+static void rx_write(struct enet_model *m, int nbds, uint32_t total,
+		     uint32_t mrbr, uint16_t flags)
+{
+	const uint16_t keep = ENET_RXBD_W | ENET_RXBD_RO1 | ENET_RXBD_RO2;
+	for (int i = 0; i < nbds; i++) {
+		struct enet_bd_ref *r = &m->bds[i];
+		bool last = i + 1 == nbds;
+		uint32_t chunk = last ? total - (uint32_t)i * mrbr : mrbr;
+		memcpy(dma_ptr(m, r->v.addr, chunk, true),
+		       m->rx_frame + (uint32_t)i * mrbr, chunk);
+		/* The last BD carries the frame length, the others MRBR. */
+		uint16_t stat = (uint16_t)(r->v.stat & keep);
+		if (last)
+			stat |= (uint16_t)(ENET_RXBD_L | flags);
+		bd_give_back(m, r, (uint16_t)(last ? total : mrbr), stat);
+		enet_raise(m, last ? ENET_INT_RXF : ENET_INT_RXB);
+		m->rx_bd = bd_next(m, r, ENET_RDSR);
+	}
+}
+
+enum rx_result { RX_DONE, RX_WAIT, RX_STOPPED };
+
+/* Place one frame (or drop it); RX_WAIT if it needs more empty BDs. */
+static enum rx_result rx_place(struct enet_model *m,
+			       const struct enet_rx_slot *s)
+{
+	uint16_t flags = 0;
+	if (!rx_accept(m, s->data, &flags)) {
+		sdvf_counter_add(m->stats.rx_filtered, 1);
+		return RX_DONE;
+	}
+	uint32_t mrbr = enet_reg(m, ENET_MRBR);
+	if (mrbr == 0) {
+		sdvf_counter_add(m->stats.rx_no_buffer_size, 1);
+		return RX_DONE;
+	}
+	uint32_t mlen;
+	uint32_t total = rx_build(m, s, &flags, &mlen);
+	int nbds = rx_claim_bds(m, total, mrbr);
+	if (nbds <= 0)
+		return nbds < 0 ? RX_STOPPED : RX_WAIT;
+	rx_write(m, nbds, total, mrbr, flags);
+	sdvf_counter_add(m->stats.rx_frames, 1);
+	sdvf_counter_add(m->stats.rx_bytes, total);
+	mib_frame(m, s->data, mlen, ENET_RMON_R_PACKETS, ENET_RMON_R_BC_PKT,
+		  ENET_RMON_R_MC_PKT, ENET_RMON_R_P64, ENET_RMON_R_OCTETS);
+	if (!(flags & (ENET_RXBD_LG | ENET_RXBD_TR))) {
+		mib_add(m, ENET_IEEE_R_FRAME_OK, 1);
+		mib_add(m, ENET_IEEE_R_OCTETS_OK, mlen);
+	}
+	return RX_DONE;
+}
+
+static bool rx_running(const struct enet_model *m)
+{
+	return (enet_reg(m, ENET_ECR) & ENET_ECR_ETHEREN) &&
+	       (enet_reg(m, ENET_RDAR) & ENET_RDAR_ACTIVE);
+}
+
+/* Move frames from the FIFO into BDs while there are empty ones.  RDAR
+ * stays set while the next BD is empty. */
+static void rx_drain_fifo(struct enet_model *m)
+{
+	while (m->rx_fifo_count > 0 && rx_running(m)) {
+		enum rx_result res = rx_place(m, &m->rx_fifo[m->rx_fifo_head]);
+		if (res == RX_STOPPED)
+			return; /* EBERR emptied the FIFO */
+		if (res == RX_WAIT) {
+			enet_reg_put(m, ENET_RDAR, 0);
+			return;
+		}
+		m->rx_fifo_head = (m->rx_fifo_head + 1) % ENET_MODEL_RX_FIFO;
+		m->rx_fifo_count--;
+	}
+	struct enet_bd_ref next;
+	if (rx_running(m) && bd_read(m, m->rx_bd, &next) &&
+	    !(next.v.stat & ENET_RXBD_E))
+		enet_reg_put(m, ENET_RDAR, 0);
+}
+
+void enet_rx_kick(struct enet_model *m)
+{
+	if (!(enet_reg(m, ENET_ECR) & ENET_ECR_ETHEREN))
+		return; /* RDAR is ignored while the MAC is disabled */
+	enet_reg_put(m, ENET_RDAR, ENET_RDAR_ACTIVE);
+	rx_drain_fifo(m);
+}
+
+static struct enet_rx_slot *fifo_tail(struct enet_model *m)
+{
+	if (m->rx_fifo_count == ENET_MODEL_RX_FIFO)
+		return NULL;
+	return &m->rx_fifo[(m->rx_fifo_head + m->rx_fifo_count) %
+			   ENET_MODEL_RX_FIFO];
+}
+
+/* Why a frame from the wire does not enter the FIFO, or NULL. */
+static _Atomic uint64_t *rx_drop_reason(struct enet_model *m, long len)
+{
+	if (!m->phy.link_up)
+		return m->stats.rx_link_down;
+	if (!(enet_reg(m, ENET_ECR) & ENET_ECR_ETHEREN))
+		return m->stats.rx_disabled;
+	if (len < 14) {
+		mib_add(m, ENET_RMON_R_FRAG, 1);
+		return m->stats.rx_runts;
+	}
+	return NULL;
+}
+
+void enet_rx_from_wire(struct enet_model *m)
+{
+	for (int i = 0; m->wire && i < ENET_MODEL_WIRE_BURST; i++) {
+		struct enet_rx_slot *s = fifo_tail(m);
+		/* A full FIFO still takes the frame off the cable: dropped. */
+		uint8_t *buf = s ? s->data : m->rx_frame;
+		long len = wire_recv(m->wire, buf, ENET_MODEL_FRAME_MAX);
+		if (len == 0)
+			break;
+		if (len < 0) {
+			sdvf_counter_add(m->stats.rx_wire_errors, 1);
+			break;
+		}
+		_Atomic uint64_t *drop = rx_drop_reason(m, len);
+		if (!drop && !s) {
+			drop = m->stats.rx_fifo_overflow;
+			mib_add(m, ENET_IEEE_R_MACERR, 1);
+		}
+		if (drop) {
+			sdvf_counter_add(drop, 1);
+			continue;
+		}
+		if (len < ENET_MODEL_MIN_FRAME)
+			sdvf_counter_add(m->stats.rx_padded, 1);
+		s->wire_len = (uint32_t)len;
+		m->rx_fifo_count++;
+		/* The DMA empties the FIFO while frames arrive: it holds only
+		 * what found no empty BD, never a whole burst. */
+		rx_drain_fifo(m);
+	}
+	rx_drain_fifo(m);
+}
+
+/* ---- transmit --------------------------------------------------------- */
+
+enum tx_result { TX_SENT, TX_EMPTY, TX_INCOMPLETE, TX_STOPPED };
+
+/* Gather the next frame's BDs and bytes; sets *nbds and *len. */
+static enum tx_result tx_gather(struct enet_model *m, int *nbds, uint32_t *len,
+				bool *babble)
+{
+	uint32_t io = m->tx_bd;
+	*nbds = 0;
+	*len = 0;
+	*babble = false;
+	for (;;) {
+		struct enet_bd_ref *r = &m->bds[*nbds];
+		if (!bd_read(m, io, r))
+			return TX_STOPPED;
+		if (!(r->v.stat & ENET_TXBD_R))
+			return *nbds == 0 ? TX_EMPTY : TX_INCOMPLETE;
+		const uint8_t *src = dma_ptr(m, r->v.addr, r->v.len, false);
+		if (!src) {
+			eberr(m, "TX buffer", r->v.addr);
+			return TX_STOPPED;
+		}
+		if (*len + r->v.len > ENET_MODEL_FRAME_MAX)
+			*babble = true;
+		else
+			memcpy(m->tx_frame + *len, src, r->v.len);
+		*len += r->v.len;
+		(*nbds)++;
+		io = bd_next(m, r, ENET_TDSR);
+		if (r->v.stat & ENET_TXBD_L)
+			return TX_SENT;
+		if (*nbds == ENET_MODEL_MAX_BDS) {
+			*babble = true; /* no L in sight: cut it here */
+			return TX_SENT;
+		}
+	}
+}
+
+/* Where a complete, well-formed frame goes: loopback, wire, or nowhere. */
+static void tx_deliver(struct enet_model *m, uint32_t len, uint16_t last_stat)
+{
+	if (enet_reg(m, ENET_TCR) & ENET_TCR_ADDINS) {
+		uint32_t palr = enet_reg(m, ENET_PALR);
+		uint32_t paur = enet_reg(m, ENET_PAUR);
+		uint8_t src[6] = {(uint8_t)(palr >> 24), (uint8_t)(palr >> 16),
+				  (uint8_t)(palr >> 8),	 (uint8_t)palr,
+				  (uint8_t)(paur >> 24), (uint8_t)(paur >> 16)};
+		if (len >= 12)
+			memcpy(m->tx_frame + 6, src, 6);
+	}
+	if (len < ENET_MODEL_MIN_FRAME) {
+		memset(m->tx_frame + len, 0, ENET_MODEL_MIN_FRAME - len);
+		len = ENET_MODEL_MIN_FRAME;
+		sdvf_counter_add(m->stats.tx_padded, 1);
+	}
+	mib_frame(m, m->tx_frame, len + ENET_MODEL_FCS, ENET_RMON_T_PACKETS,
+		  ENET_RMON_T_BC_PKT, ENET_RMON_T_MC_PKT, ENET_RMON_T_P64,
+		  ENET_RMON_T_OCTETS);
+	if (last_stat & ENET_TXBD_ABC) {
+		sdvf_counter_add(m->stats.tx_bad_crc,
+				 1); /* the receiver discards it */
+		mib_add(m, ENET_RMON_T_CRC_ALIGN, 1);
+		return;
+	}
+	mib_add(m, ENET_IEEE_T_FRAME_OK, 1);
+	mib_add(m, ENET_IEEE_T_OCTETS_OK, len + ENET_MODEL_FCS);
+	struct enet_rx_slot *s;
+	if (enet_reg(m, ENET_RCR) & ENET_RCR_LOOP) {
+		sdvf_counter_add(m->stats.rx_loopback, 1);
+		if ((s = fifo_tail(m)) != NULL) {
+			memcpy(s->data, m->tx_frame, len);
+			s->wire_len = len;
+			m->rx_fifo_count++;
+		} else {
+			sdvf_counter_add(m->stats.rx_fifo_overflow, 1);
+		}
+	} else if (!m->phy.link_up) {
+		sdvf_counter_add(m->stats.tx_link_down, 1);
+	} else if (wire_send(m->wire, m->tx_frame, len) < 0) {
+		sdvf_counter_add(m->stats.tx_wire_errors, 1);
+	} else {
+		sdvf_counter_add(m->stats.tx_frames, 1);
+		sdvf_counter_add(m->stats.tx_bytes, len);
+	}
+}
+
+static enum tx_result tx_one(struct enet_model *m)
+{
+	int nbds;
+	uint32_t len;
+	bool babble;
+	enum tx_result res = tx_gather(m, &nbds, &len, &babble);
+	if (res != TX_SENT)
+		return res;
+	if (babble) {
+		sdvf_counter_add(m->stats.tx_babbling, 1);
+		enet_raise(m, ENET_INT_BABT);
+		mib_add(m, ENET_RMON_T_OVERSIZE, 1);
+	} else {
+		tx_deliver(m, len, m->bds[nbds - 1].v.stat);
+	}
+	/* Completion in ring order: every BD of the frame goes back. */
+	for (int i = 0; i < nbds; i++) {
+		const struct enet_bd_ref *r = &m->bds[i];
+		bd_give_back(m, r, r->v.len,
+			     (uint16_t)(r->v.stat & ~ENET_TXBD_R));
+		enet_raise(m, ENET_INT_TXB);
+		m->tx_bd = bd_next(m, r, ENET_TDSR);
+	}
+	enet_raise(m, ENET_INT_TXF);
+	return TX_SENT;
+}
+
+void enet_tx_kick(struct enet_model *m)
+{
+	if (!(enet_reg(m, ENET_ECR) & ENET_ECR_ETHEREN))
+		return; /* TDAR is ignored while the MAC is disabled */
+	enet_reg_put(m, ENET_TDAR, ENET_TDAR_ACTIVE);
+	if (enet_reg(m, ENET_TCR) & ENET_TCR_GTS)
+		return; /* resumes when GTS clears */
+	uint32_t sent_bds = 0;
+	enum tx_result res = TX_SENT;
+	while (res == TX_SENT && sent_bds < ENET_TX_BDS_PER_KICK) {
+		res = tx_one(m);
+		sent_bds++;
+	}
+	/* TDAR clears once the ring is drained; an incomplete frame (no L
+	 * yet) keeps it set, waiting for the next kick. */
+	if (res == TX_EMPTY)
+		enet_reg_put(m, ENET_TDAR, 0);
+	if (m->rx_fifo_count > 0)
+		rx_drain_fifo(m); /* RCR.LOOP frames */
+}

@@ -1,0 +1,107 @@
+/*
+ * The ENET model's private state and the calls between its three files:
+ *   enet_model.c      component glue, posted-write ring, register dispatch,
+ *                     interrupt line
+ *   enet_model_dma.c  DMA window, buffer descriptors, RX and TX engines,
+ *                     address filter, MIB counters
+ *   enet_model_phy.c  MDIO management frames and the PHY
+ * Internal to the model; tests use driver/enet/model/enet_model.h.
+ */
+#ifndef SDVF_ENET_MODEL_STATE_H
+#define SDVF_ENET_MODEL_STATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "driver/enet/enet_mmio.h"
+#include "driver/enet/enet_regs.h"
+#include "driver/enet/model/enet_model.h"
+#include "driver/enet/wire/wire.h"
+
+#define ENET_MODEL_NREGS (ENET_REG_PAGE_BYTES / 4u)
+#define ENET_MODEL_MAX_WINDOWS 9 /* dma0..dma7 + enet_rings */
+#define ENET_MODEL_RX_FIFO 8	 /* frames the MAC holds while no BD is free */
+#define ENET_MODEL_FRAME_MAX WIRE_MAX_FRAME
+#define ENET_MODEL_MIN_FRAME 60 /* without FCS: 64 on the wire */
+#define ENET_MODEL_FCS 4u
+#define ENET_MODEL_WIRE_BURST                                                  \
+	64 /* frames pulled from the wire per activation */
+/* BDs one frame may span: RX at the smallest MRBR (16) for the largest
+ * frame; a TX frame that needs more is babbling. */
+#define ENET_MODEL_MAX_BDS                                                     \
+	((ENET_MODEL_FRAME_MAX + 2 + ENET_MODEL_FCS + 15) / 16)
+#define ENET_MODEL_ECR_RESET 0x70000000u /* bits 30:28 read as one */
+
+/* A device-visible range: io addresses [io, io + size) at base. */
+struct enet_dma_window {
+	uint8_t *base;
+	uint64_t io;
+	uint64_t size;
+	bool writable;
+};
+
+struct enet_phy {
+	uint32_t addr; /* MDIO address 0..31 */
+	bool link_up;
+	bool link_latched_down; /* BMSR.LSTATUS latches low until read */
+	uint16_t bmcr;
+	uint16_t advertise;
+	uint16_t ctrl1000;
+};
+
+/* One frame as it came off the wire (no FCS); `wire_len` may exceed the
+ * bytes kept when the wire cut a giant. */
+struct enet_rx_slot {
+	uint32_t wire_len;
+	uint8_t data[ENET_MODEL_FRAME_MAX];
+};
+
+struct enet_model {
+	struct sdvf_pd *pd;
+	volatile uint32_t *page;       /* enet_regs: what the driver reads */
+	struct enet_mmio_ring *posted; /* enet_mmio */
+	uint32_t posted_head;	       /* private shadow of posted->head */
+	sdvf_channel_t ch_mmio, ch_irq, ch_wire;
+	uint32_t regs[ENET_MODEL_NREGS]; /* the register file (truth) */
+	struct enet_dma_window win[ENET_MODEL_MAX_WINDOWS];
+	int nwin;
+	uint32_t rx_bd, tx_bd; /* io address of the next BD */
+	bool irq_outstanding;  /* raised and not yet acknowledged */
+	bool warned_en1588;
+	struct enet_phy phy;
+	struct wire *wire;
+	struct enet_rx_slot rx_fifo[ENET_MODEL_RX_FIFO];
+	uint32_t rx_fifo_head, rx_fifo_count;
+	/* Scratch: the bytes of one RX frame as written to buffers, one TX
+	 * frame as gathered from buffers, and the BDs of the frame in hand
+	 * (each read once and validated before any is written). */
+	uint8_t rx_frame[ENET_MODEL_FRAME_MAX + 2 + ENET_MODEL_FCS];
+	uint8_t tx_frame[ENET_MODEL_FRAME_MAX];
+	struct enet_bd_ref {
+		uint8_t *bd; /* where the BD lives */
+		uint32_t io; /* its io address */
+		struct enet_bd v;
+	} bds[ENET_MODEL_MAX_BDS];
+	uint32_t crc_table[256];
+	struct enet_model_counters stats;
+	struct enet_model_wire_counters wire_stats;
+};
+
+/* enet_model.c */
+uint32_t enet_reg(const struct enet_model *m, uint32_t offset);
+void enet_reg_put(struct enet_model *m, uint32_t offset, uint32_t value);
+void enet_raise(struct enet_model *m, uint32_t eir_bits);
+
+/* enet_model_dma.c */
+void enet_rx_kick(struct enet_model *m);
+void enet_tx_kick(struct enet_model *m);
+void enet_rx_from_wire(struct enet_model *m);
+void enet_rx_fifo_flush(struct enet_model *m);
+void enet_mib_clear(struct enet_model *m);
+void enet_crc_init(struct enet_model *m);
+
+/* enet_model_phy.c */
+void enet_phy_reset(struct enet_phy *phy);
+void enet_mdio_start(struct enet_model *m, uint32_t mmfr);
+
+#endif

@@ -1,0 +1,106 @@
+/*
+ * Wire backends: what is on the other end of the ENET model's cable.
+ *
+ * The ENET model (driver/enet/model/enet_model.c) is the hardware of hosted and
+ * sim systems; it sends every frame it transmits to its wire and asks the wire
+ * for received frames when the wire's fd is readable (or its deadline
+ * passes, for paced backends).  Frames cross this interface without FCS.
+ *
+ * Backends (one file each, driver/enet/wire/wire_*.c):
+ *   tap        a Linux TAP interface (e.g. moved into a peer netns)
+ *   udp        one frame per UDP datagram, QEMU -netdev dgram compatible
+ *   loopback   every sent frame is received back
+ *   mem        in-process FIFOs a test or the sim runtime pushes and pulls
+ *   generator  paced frames at a configured rate and size mix; sink counts
+ *   pcap       decorator: records every frame both ways (pcap-record), or
+ *              replays a capture as received frames (pcap-replay)
+ *
+ * Host code, not portable: backends use the OS.  Only the model calls them.
+ */
+#ifndef SDVF_WIRE_H
+#define SDVF_WIRE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define WIRE_MAX_FRAME 16384
+
+/* Generator frames: dst gen_dst_mac, src WIRE_GEN_SRC_MAC, this EtherType
+ * (IEEE 802 local experimental), then a big-endian u64 sequence number from
+ * 0, then filler bytes (uint8_t)(seq + i).  Sizes are without FCS. */
+#define WIRE_GEN_ETHERTYPE 0x88b5
+#define WIRE_GEN_SRC_MAC                                                       \
+	{                                                                      \
+		0x02, 0x73, 0x64, 0x76, 0x66, 0x00                             \
+	}
+#define WIRE_GEN_MIN_FRAME 22
+
+/* Parameters, from the model PD's configuration (see docs/enet.md). */
+struct wire_config {
+	/* "tap" | "udp" | "loopback" | "mem" | "generator" | "pcap" (replay) */
+	const char *kind;
+	const char *tap_name;	 /* tap: interface name to create/attach */
+	const char *udp_local;	 /* udp: "addr:port" to bind */
+	const char *udp_remote;	 /* udp: "addr:port" to send to */
+	const char *pcap_record; /* any kind: record both directions here */
+	const char *pcap_replay; /* replay this capture as received frames */
+	uint64_t gen_rate_pps;	 /* generator: frames per second */
+	uint64_t gen_count; /* generator: stop after this many (0 = no limit) */
+	const char *gen_sizes;	    /* generator: e.g. "64,594,1514" (cycled) */
+	const uint8_t *gen_dst_mac; /* generator: destination MAC (6 bytes) */
+	uint32_t mem_depth; /* mem, loopback: frames per FIFO (0 = 64) */
+	/* Time source for generator pacing and pcap timestamps.  NULL: the
+	 * generator uses CLOCK_MONOTONIC and pcap CLOCK_REALTIME.  The sim
+	 * runtime passes its virtual clock so runs are deterministic. */
+	uint64_t (*clock_ns)(void *clock_ctx);
+	void *clock_ctx;
+};
+
+struct wire_stats {
+	uint64_t tx_frames, tx_bytes, tx_errors;
+	uint64_t rx_frames, rx_bytes, rx_errors;
+	/* Malformed frames passed to the caller (also in rx_frames), so the
+	 * model can count and flag them as the MAC would: */
+	uint64_t rx_runts;  /* shorter than 14 bytes */
+	uint64_t rx_giants; /* longer than the caller's cap: cut */
+	/* Dropped by the backend (also in rx_errors): */
+	uint64_t rx_foreign;	/* udp: datagram not from udp_remote */
+	uint64_t rx_oversize;	/* longer than WIRE_MAX_FRAME */
+	uint64_t rx_overflow;	/* mem: wire_mem_inject into a full FIFO */
+	uint64_t rx_truncated;	/* pcap replay: record cut by end of file */
+	uint64_t record_errors; /* pcap record: write failed */
+};
+
+struct wire;
+
+/* Open a backend; NULL with a one-line reason in `why` (cap bytes) on error. */
+struct wire *wire_open(const struct wire_config *cfg, char *why, size_t cap);
+void wire_close(struct wire *w);
+
+/* Send one frame (no FCS).  Returns 0, or -1 if the backend dropped it
+ * (counted in tx_errors; the wire, like a real cable, does not block). */
+int wire_send(struct wire *w, const uint8_t *frame, size_t len);
+
+/* Receive one frame into buf; returns its length, 0 if none is waiting now,
+ * or -1 on a backend error (counted).  Frames longer than cap are cut and
+ * reported with their full length so the model can flag them. */
+long wire_recv(struct wire *w, uint8_t *buf, size_t cap);
+
+/* fd that becomes readable when wire_recv may return a frame; -1 if the
+ * backend is polled by deadline instead. */
+int wire_fd(const struct wire *w);
+
+/* Absolute time (ns, CLOCK_MONOTONIC, or cfg->clock_ns's time base) by which
+ * wire_recv should be called again for paced backends (generator, pcap
+ * replay; mem and loopback return now_ns while a frame waits, for runtimes
+ * without host fds); UINT64_MAX if none. */
+uint64_t wire_next_deadline(const struct wire *w, uint64_t now_ns);
+
+const struct wire_stats *wire_stats(const struct wire *w);
+
+/* mem backend only: the test side of the cable. */
+int wire_mem_inject(struct wire *w, const uint8_t *frame, size_t len);
+long wire_mem_take(struct wire *w, uint8_t *buf, size_t cap);
+
+#endif

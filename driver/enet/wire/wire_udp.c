@@ -1,0 +1,185 @@
+/*
+ * UDP wire: one Ethernet frame (no FCS, no length header) per datagram,
+ * the encapsulation of QEMU's `-netdev dgram,local.type=inet,...,
+ * remote.type=inet,...` and `-netdev socket,udp=REMOTE,localaddr=LOCAL`, so
+ * an sdvf model and a QEMU NIC (or two sdvf systems) can share a cable.
+ *
+ * The socket is bound to udp_local and frames go to udp_remote.  It is not
+ * connect()ed, so that datagrams from anyone else are still seen, and then
+ * dropped and counted (rx_foreign): the peer address is the trust boundary.
+ * A datagram longer than WIRE_MAX_FRAME is dropped and counted
+ * (rx_oversize).  IPv4 only.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "driver/enet/wire/wire_backend.h"
+
+/* Datagrams examined per wire_recv before giving the caller a 0: bounds the
+ * work a flood of foreign datagrams can cost one call. */
+#define UDP_RECV_BUDGET 16
+
+struct wire_udp {
+	struct wire base;
+	struct sockaddr_in remote;
+	uint8_t frame[WIRE_MAX_FRAME];
+};
+
+static int udp_send(struct wire *w, const uint8_t *frame, size_t len)
+{
+	struct wire_udp *uw = (struct wire_udp *)w;
+	ssize_t done = sendto(w->fd, frame, len, 0,
+			      (const struct sockaddr *)&uw->remote,
+			      sizeof(uw->remote));
+
+	return done == (ssize_t)len ? 0 : -1;
+}
+
+static bool udp_from_remote(const struct wire_udp *uw,
+			    const struct sockaddr_in *from, socklen_t from_len)
+{
+	return from_len == sizeof(*from) && from->sin_family == AF_INET &&
+	       from->sin_port == uw->remote.sin_port &&
+	       from->sin_addr.s_addr == uw->remote.sin_addr.s_addr;
+}
+
+static long udp_recv(struct wire *w, uint8_t *buf, size_t cap)
+{
+	struct wire_udp *uw = (struct wire_udp *)w;
+	struct sockaddr_in from;
+	socklen_t from_len;
+	ssize_t len;
+	int budget;
+
+	for (budget = 0; budget < UDP_RECV_BUDGET; budget++) {
+		from_len = sizeof(from);
+		/* MSG_TRUNC: the datagram's real length, even if cut. */
+		len = recvfrom(w->fd, uw->frame, sizeof(uw->frame), MSG_TRUNC,
+			       (struct sockaddr *)&from, &from_len);
+		if (len < 0 && errno == EINTR)
+			continue;
+		if (len < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return 0;
+		if (len < 0)
+			return -1;
+		if (!udp_from_remote(uw, &from, from_len)) {
+			w->stats.rx_foreign++;
+			w->stats.rx_errors++;
+		} else if (len > WIRE_MAX_FRAME) {
+			w->stats.rx_oversize++;
+			w->stats.rx_errors++;
+		} else if (len == 0) {
+			w->stats.rx_errors++; /* carries no frame at all */
+		} else {
+			memcpy(buf, uw->frame,
+			       (size_t)len < cap ? (size_t)len : cap);
+			return (long)len;
+		}
+	}
+	return 0;
+}
+
+static void udp_close(struct wire *w)
+{
+	if (w->fd >= 0)
+		close(w->fd);
+	free(w);
+}
+
+static const struct wire_ops udp_ops = {
+	.send = udp_send,
+	.recv = udp_recv,
+	.close = udp_close,
+};
+
+/* "a.b.c.d:port" -> sockaddr; port 0 allowed only where `any_port`. */
+static bool udp_parse_addr(const char *what, const char *text, bool any_port,
+			   struct sockaddr_in *addr, char *why, size_t cap)
+{
+	const char *colon = text ? strrchr(text, ':') : NULL;
+	char host[INET_ADDRSTRLEN];
+	unsigned long port = 0;
+	const char *p;
+
+	if (text == NULL) {
+		wire_why(why, cap, "wire: udp needs %s (addr:port)", what);
+		return false;
+	}
+	memset(addr, 0, sizeof(*addr));
+	addr->sin_family = AF_INET;
+	if (colon == NULL || colon == text ||
+	    (size_t)(colon - text) >= sizeof(host) || colon[1] == '\0')
+		goto bad;
+	memcpy(host, text, (size_t)(colon - text));
+	host[colon - text] = '\0';
+	if (inet_pton(AF_INET, host, &addr->sin_addr) != 1)
+		goto bad;
+	for (p = colon + 1; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9' || port > 65535)
+			goto bad;
+		port = port * 10 + (unsigned long)(*p - '0');
+	}
+	if (port > 65535 || (port == 0 && !any_port))
+		goto bad;
+	addr->sin_port = htons((uint16_t)port);
+	return true;
+bad:
+	wire_why(why, cap,
+		 "wire: %s \"%s\": expected IPv4 addr:port, port 1..65535",
+		 what, text);
+	return false;
+}
+
+static int udp_socket(const struct sockaddr_in *local, const char *text,
+		      char *why, size_t cap)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int one = 1;
+
+	if (fd < 0) {
+		wire_why(why, cap, "wire: udp: socket: %s", strerror(errno));
+		return -1;
+	}
+	/* As QEMU does, so a restarted peer can rebind its port at once. */
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+	    bind(fd, (const struct sockaddr *)local, sizeof(*local)) < 0) {
+		wire_why(why, cap, "wire: udp_local \"%s\": cannot bind: %s",
+			 text, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+struct wire *wire_udp_open(const struct wire_config *cfg, char *why, size_t cap)
+{
+	struct sockaddr_in local, remote;
+	struct wire_udp *uw;
+	int fd;
+
+	if (!udp_parse_addr("udp_local", cfg->udp_local, true, &local, why,
+			    cap) ||
+	    !udp_parse_addr("udp_remote", cfg->udp_remote, false, &remote, why,
+			    cap))
+		return NULL;
+	fd = udp_socket(&local, cfg->udp_local, why, cap);
+	if (fd < 0)
+		return NULL;
+	uw = calloc(1, sizeof(*uw));
+	if (uw == NULL) {
+		wire_why(why, cap, "wire: udp: out of memory");
+		close(fd);
+		return NULL;
+	}
+	uw->remote = remote;
+	uw->base.ops = &udp_ops;
+	uw->base.fd = fd;
+	uw->base.clock_ns = cfg->clock_ns;
+	uw->base.clock_ctx = cfg->clock_ctx;
+	return &uw->base;
+}
