@@ -227,6 +227,55 @@ struct sdvf_param {
 	bool power_of_two; /* U64 only: value must be a power of two */
 };
 
+/* Declaring needs and params in a line each: the common shapes. */
+#define SDVF_NEED_REGION_RW(local)                                             \
+	{                                                                      \
+		.name = (local), .kind = SDVF_NEED_REGION, .rights = SDVF_RW   \
+	}
+#define SDVF_NEED_REGION_RO(local)                                             \
+	{                                                                      \
+		.name = (local), .kind = SDVF_NEED_REGION, .rights = SDVF_R    \
+	}
+#define SDVF_NEED_CHAN(local)                                                  \
+	{                                                                      \
+		.name = (local), .kind = SDVF_NEED_CHANNEL                     \
+	}
+/* The same, when the description may leave it out. */
+#define SDVF_NEED_REGION_RW_OPTIONAL(local)                                    \
+	{                                                                      \
+		.name = (local), .kind = SDVF_NEED_REGION, .rights = SDVF_RW,  \
+		.optional = true                                               \
+	}
+#define SDVF_NEED_CHAN_OPTIONAL(local)                                         \
+	{                                                                      \
+		.name = (local), .kind = SDVF_NEED_CHANNEL, .optional = true   \
+	}
+/* One queue of a pair: the PD produces or consumes it in place, so rw. */
+#define SDVF_NEED_QUEUE(local) SDVF_NEED_REGION_RW(local)
+
+/* A required queue capacity: power of two, 1..max slots. */
+#define SDVF_PARAM_CAPACITY(key, max_slots, what)                              \
+	{                                                                      \
+		.name = (key), .type = SDVF_PARAM_U64, .min = 1,               \
+		.max = (max_slots), .required = true, .power_of_two = true,    \
+		.help = (what)                                                 \
+	}
+/* An optional u64 in lo..hi with a default. */
+#define SDVF_PARAM_U64_DEFAULT(key, lo, hi, dflt, what)                        \
+	{                                                                      \
+		.name = (key), .type = SDVF_PARAM_U64, .min = (lo),            \
+		.max = (hi), .default_u64 = (dflt), .help = (what)             \
+	}
+
+/* A counter a component publishes, with its meaning in one line: `sdvf
+ * stats --explain` and docs show this text, so it is written once, in the
+ * component's counter list.  A name ending in ".*" stands for a family
+ * ("bad_return.*": one counter per reason). */
+struct sdvf_counter_doc {
+	const char *name;
+	const char *meaning;
+};
+
 /* The role decides sandboxing: client PDs run under seccomp. */
 enum sdvf_role {
 	SDVF_ROLE_CLIENT,
@@ -243,6 +292,8 @@ struct sdvf_component {
 	size_t state_size;
 	const struct sdvf_need *needs;	 /* terminated by a zero entry */
 	const struct sdvf_param *params; /* terminated by a zero entry */
+	/* Counters it publishes, terminated by a zero entry (or NULL). */
+	const struct sdvf_counter_doc *counters;
 	/* Returns 0, or a negative value to refuse to start (logged). */
 	int (*init)(void *state, struct sdvf_pd *pd);
 	void (*notified)(void *state, struct sdvf_pd *pd, sdvf_channel_t ch);

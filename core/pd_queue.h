@@ -37,4 +37,40 @@ static inline bool sdvf_queue_attach_region(struct sdvf_pd *pd,
 	return false;
 }
 
+/*
+ * One activation, one shape.  Every component handles a notification the
+ * same way, for each queue it serves:
+ *
+ *     do {                                  drain
+ *         while (sdvf_queue_pop(in, &d))
+ *             act(d);                       validate, move, push to `out`
+ *     } while (sdvf_queue_consumer_request_signal(in));
+ *     if (sdvf_queue_producer_finish(out))  publish once
+ *         sdvf_notify(pd, out_ch);          signal once
+ *
+ * The re-check in the loop condition is what makes sleeping safe
+ * (core/queue.h); publishing and signalling once per activation, not per
+ * descriptor, is what batches.  A producer that finds `out` full stops
+ * acting, calls sdvf_queue_producer_request_signal(out) and resumes when
+ * the consumer's notification arrives.  The two helpers below are the
+ * "publish once, signal once" half, one per side of a queue.
+ */
+
+/* End of an activation for a queue this PD produces into: publish what was
+ * pushed; true if the consumer asked to be woken (notify it, once). */
+static inline bool sdvf_queue_producer_finish(struct sdvf_queue *q)
+{
+	sdvf_queue_publish(q);
+	return sdvf_queue_producer_should_signal(q);
+}
+
+/* End of an activation for a queue this PD consumes from: hand the popped
+ * slots back; true if a producer blocked on a full queue asked to be
+ * woken (notify it, once). */
+static inline bool sdvf_queue_consumer_finish(struct sdvf_queue *q)
+{
+	sdvf_queue_release(q);
+	return sdvf_queue_consumer_should_signal(q);
+}
+
 #endif
