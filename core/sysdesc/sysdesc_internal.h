@@ -1,17 +1,23 @@
 /*
  * Private to core/sysdesc/: the error context every stage reports
- * through, and small device-tree helpers the stages share.
+ * through, the device-tree helpers the stages share, and the stages.
  *
- * Stages (one file each):
- *   sysdesc_load.c    file -> validated blob (dtc child, fdt checks), the
- *                     pipeline, sdvf_system_free
- *   sysdesc_expand.c  /subsystems -> explicit nodes (expander table,
- *                     sdvf,queue-pair)
+ * One file per stage; calls go down this list only, never back up:
+ *   sysdesc_load.c    file -> validated blob (dtc child, fdt checks), and
+ *                     the pipeline that runs the stages below in order;
+ *                     sdvf_system_free
+ *   sysdesc_expand.c  /subsystems -> explicit nodes (expander table;
+ *                     sysdesc_queue_pair.c is one expander)
  *   sysdesc_build.c   explicit tree -> struct sdvf_system (schema, limits,
- *                     references)
- *   sysdesc_check.c   whole-system rules (needs, sharing, io overlap, ...)
- *   sysdesc_config.c  config checking against params, and the accessors
- *   sysdesc_dump.c    sdvf_system_dump
+ *                     references; each PD's config via sysdesc_config.c)
+ *   sysdesc_check.c   whole-system rules (needs, sharing, io overlap, MACs
+ *                     via sysdesc_config.c)
+ *   sysdesc_config.c  config against params, MAC uniqueness, accessors
+ *   sysdesc_dump.c    sdvf_system_dump (reads config through accessors)
+ *   sysdesc_fdt.c     error context and property readers: used by every
+ *                     stage, calls none
+ * registry.c (component and expander look-ups) is called by build and
+ * expand and calls nothing here.
  */
 #ifndef SDVF_SYSDESC_INTERNAL_H
 #define SDVF_SYSDESC_INTERNAL_H
@@ -22,8 +28,7 @@
 
 #include "core/sysdesc/sysdesc.h"
 
-/* Free space guaranteed in the blob before each expander runs. */
-#define SYSDESC_EXPAND_ROOM (64 * 1024)
+/* ---- sysdesc_fdt.c ---------------------------------------------------- */
 
 struct sysdesc_ctx {
 	const char *file; /* names the description in every message */
@@ -59,20 +64,31 @@ bool sysdesc_cells_u64(const void *prop, int len, uint64_t *out);
 /* Print `names` (a NULL-terminated list) comma-separated into buf. */
 void sysdesc_join(char *buf, size_t size, const char *const *names);
 
-/* Build/check stages; each reports through c and returns nothing: the
- * caller counts c->nerrors. */
+/* Format a MAC as xx:xx:xx:xx:xx:xx (buf >= 18 bytes). */
+void sysdesc_format_mac(char *buf, const uint8_t *mac);
+
+/* ---- the stages, in pipeline order ----------------------------------- */
+
+/* sysdesc_expand.c: expand every /subsystems node of the blob in *fdt
+ * (which may be reallocated, size in *size).  Returns the number of
+ * errors. */
+int sysdesc_expand(struct sysdesc_ctx *c, void **fdt, size_t *size);
+
+/* Free space guaranteed in the blob before each expander runs. */
+#define SYSDESC_EXPAND_ROOM (64 * 1024)
+
+/* The rest report through c and return nothing: the caller counts
+ * c->nerrors. */
+
+/* sysdesc_build.c */
 void sysdesc_build(struct sysdesc_ctx *c, struct sdvf_system *sys,
 		   const struct sdvf_component *const *table);
+/* sysdesc_check.c */
 void sysdesc_check(struct sysdesc_ctx *c, struct sdvf_system *sys);
+/* sysdesc_config.c: PD `pd`'s config node against its component's params
+ * (from build), and MACs unique across the system (from check). */
 void sysdesc_check_config(struct sysdesc_ctx *c, struct sdvf_system *sys,
 			  int pd);
 void sysdesc_check_macs(struct sysdesc_ctx *c, struct sdvf_system *sys);
-
-/* Expand every /subsystems node of the blob in *fdt (which may be
- * reallocated, size in *size).  Returns the number of errors. */
-int sysdesc_expand(struct sysdesc_ctx *c, void **fdt, size_t *size);
-
-/* Format a MAC as xx:xx:xx:xx:xx:xx (buf >= 18 bytes). */
-void sysdesc_format_mac(char *buf, const uint8_t *mac);
 
 #endif
