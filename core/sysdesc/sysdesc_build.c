@@ -178,8 +178,7 @@ static void build_channels(struct sysdesc_ctx *c, struct sdvf_system *sys)
 	}
 }
 
-/* ---- PDs ---------------------------------------------------------------
- */
+/* ---- PDs -------------------------------------------------------------- */
 
 static const char *rights_str(unsigned rights)
 {

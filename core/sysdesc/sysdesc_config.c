@@ -220,8 +220,7 @@ void sysdesc_check_macs(struct sysdesc_ctx *c, struct sdvf_system *sys)
 	}
 }
 
-/* ---- accessors --------------------------------------------------------
- */
+/* ---- accessors -------------------------------------------------------- */
 
 static const void *config_prop(const struct sdvf_system *sys, int pd,
 			       const char *key, int *len)

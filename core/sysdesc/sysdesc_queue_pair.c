@@ -35,8 +35,8 @@ struct qp {
 	char prefix[SDVF_NAME_MAX];
 	uint64_t buffers, capacity;
 	char region[3][SDVF_NAME_MAX]; /* data, active, free */
-	char local[6][SDVF_NAME_MAX];  /* data active free peer buffers
-					  capacity, prefixed */
+	/* Local names, prefixed: data active free peer buffers capacity. */
+	char local[6][SDVF_NAME_MAX];
 };
 
 static const char *const qp_props[] = {"compatible", "producer", "consumer",

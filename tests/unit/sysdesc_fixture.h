@@ -19,8 +19,7 @@
 
 #include "core/sysdesc/sysdesc.h"
 
-/* ---- test components ----------------------------------------------------
- */
+/* ---- test components -------------------------------------------------- */
 
 static const struct sdvf_need source_needs[] = {
 	{"data", SDVF_NEED_REGION, SDVF_RW, false},
@@ -116,8 +115,7 @@ static const struct sdvf_component test_wide = {
 static const struct sdvf_component *const table[] = {
 	&test_source, &test_sink, &test_dual, &test_wide, NULL};
 
-/* ---- helpers -------------------------------------------------------------
- */
+/* ---- helpers ---------------------------------------------------------- */
 
 /* Load DTS text as "t.dts"; returns the load result, errors in *errors
  * (caller frees). */
@@ -202,9 +200,7 @@ static const char base[] =
 	"	channels { pipe { ends = \"source\", \"sink\"; }; };\n"
 	"};\n";
 
-/* ---- the same system through a queue-pair subsystem
- * --------------------------------------------
- */
+/* ---- the same system through a queue-pair subsystem ---------------- */
 
 static const char intent[] =
 	"/dts-v1/;\n"

@@ -9,8 +9,7 @@
 #include "core/queue.h"
 #include "tests/unit/sysdesc_fixture.h"
 
-/* ---- broken descriptions: one edit of `base`, exact errors ---------------
- */
+/* ---- broken descriptions: one edit of `base`, exact errors ------------ */
 
 struct broken {
 	const char *what, *find, *replace, *errors;
@@ -354,8 +353,7 @@ static void region_shared_by_unjoined_clients_is_refused(void **state)
 	free(dts);
 }
 
-/* ---- good descriptions load exactly ------------------------------------
- */
+/* ---- good descriptions load exactly ----------------------------------- */
 
 static void base_description_loads_exact_pds_regions_maps_channels(void **state)
 {
@@ -501,8 +499,7 @@ static void missing_file_is_refused(void **state)
 	free(errors);
 }
 
-/* ---- limits of struct sdvf_system ----------------------------------------
- */
+/* ---- limits of struct sdvf_system ------------------------------------- */
 
 static void too_many_pds_is_reported_not_overflowed(void **state)
 {
@@ -685,8 +682,7 @@ static void queue_pair_between_one_pd_is_refused(void **state)
 	free(one);
 }
 
-/* ---- dump ------------------------------------------------------------------
- */
+/* ---- dump ------------------------------------------------------------- */
 
 static void dump_prints_every_fact_one_per_line(void **state)
 {
