@@ -33,7 +33,4 @@ struct sdvf_run_options {
 int sdvf_hosted_run(const struct sdvf_system *sys,
 		    const struct sdvf_run_options *opt);
 
-/* `sdvf stats [SYSTEM]`: print the live counters of running systems. */
-int sdvf_stats_main(int argc, char **argv);
-
 #endif

@@ -143,15 +143,21 @@ sdvf_stats_slot_of(struct sdvf_stats_header *h, int pd)
 /* The system's name: the root `name` property, else the file name stem. */
 void sdvf_system_name(const struct sdvf_system *sys, char *out, size_t len);
 
-/* Reader side (`sdvf stats`).  TEXT: a table of the PDs' runtime counters,
- * then each PD's component counters as `name = value`.  KV: one line
- * `SYSTEM PD COUNTER VALUE` per counter; the runtime's own are named
- * `sdvf.*` (sdvf.state's value is a word, the rest are numbers). */
+/* Reader side (core/hosted/stats_print.c, for `sdvf stats`).  TEXT: a
+ * table of the PDs' runtime counters, then each PD's component counters as
+ * `name = value`.  KV: one line `SYSTEM PD COUNTER VALUE` per counter; the
+ * runtime's own are named `sdvf.*` (sdvf.state's value is a word, the rest
+ * are numbers). */
 enum sdvf_stats_format { SDVF_STATS_TEXT, SDVF_STATS_KV };
 
-/* Print every live stats file in $SDVF_STATS_DIR (or only system `system`,
- * only PD `pd`; NULL for all).  Returns how many PDs were printed. */
-int sdvf_stats_print(FILE *out, const char *system, const char *pd,
-		     enum sdvf_stats_format format);
+struct sdvf_stats_query {
+	const char *system; /* only this system; NULL: every one */
+	const char *pd;	    /* only PDs of this name; NULL: every one */
+	enum sdvf_stats_format format;
+};
+
+/* Print what `q` asks of every live stats file in $SDVF_STATS_DIR.
+ * Returns how many PDs were printed. */
+int sdvf_stats_print(FILE *out, const struct sdvf_stats_query *q);
 
 #endif

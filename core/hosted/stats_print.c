@@ -1,7 +1,7 @@
 /*
- * `sdvf stats [--pd NAME] [--format=text|kv] [SYSTEM]`: read every live
- * stats file (layout: core/hosted/stats.h) and print its PDs' runtime counters
- * and component counters.
+ * The reader behind `sdvf stats` (core/cli/cli_stats.c): read every live
+ * stats file (layout: core/hosted/stats.h) and print its PDs' runtime
+ * counters and component counters.
  *
  * Trust: the header page is written by the launcher only, but every slot is
  * writable by its PD, and any file in the directory may be anyone's.  So
@@ -28,11 +28,10 @@
 
 #define LOAD(x) atomic_load_explicit(&(x), memory_order_relaxed)
 
-struct stats_query {
+/* One call of sdvf_stats_print. */
+struct stats_printer {
 	FILE *out;
-	const char *system; /* NULL: every system */
-	const char *pd;	    /* NULL: every PD */
-	enum sdvf_stats_format format;
+	const struct sdvf_stats_query *q;
 	int pds_shown;
 	int systems_shown;
 };
@@ -73,8 +72,7 @@ static uint64_t realtime_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-/* ---- one PD --------------------------------------------------------------
- */
+/* ---- one PD ----------------------------------------------------------- */
 
 /* Entries below the (clamped) count whose names fail the check. */
 static uint32_t unreadable_entries(const struct sdvf_counter_table *t)
@@ -148,8 +146,7 @@ static void print_pd_kv(const char *system, const char *pd,
 	}
 }
 
-/* ---- one system ----------------------------------------------------------
- */
+/* ---- one system ------------------------------------------------------- */
 
 static void print_runtime_row(const struct sdvf_stats_pd *p,
 			      const struct sdvf_stats_slot *s, const char *pd,
@@ -163,23 +160,30 @@ static void print_runtime_row(const struct sdvf_stats_pd *p,
 		(unsigned long long)LOAD(s->log_suppressed));
 }
 
-static void print_system(const struct sdvf_stats_header *h,
-			 struct stats_query *q)
+static void print_system_title(const struct sdvf_stats_header *h,
+			       const char *system, struct stats_printer *sp)
 {
+	double up = (double)(realtime_ns() - h->started_unix_ns) / 1e9;
+	if (sp->systems_shown)
+		fputc('\n', sp->out);
+	fprintf(sp->out, "system '%s' (launcher pid %d, up %.1f s)\n", system,
+		(int)h->launcher_pid, up);
+	fprintf(sp->out, "  %-16s %-16s %7s %-8s %8s %12s %12s %9s %9s\n", "PD",
+		"COMPONENT", "PID", "STATE", "RESTARTS", "ACTIVATIONS",
+		"NOTIFIES", "DEFERRED", "LOG-DROP");
+}
+
+/* TEXT prints the runtime table first (pass 0), then each PD's component
+ * counters (pass 1); KV prints each PD whole in pass 0. */
+static void print_system(const struct sdvf_stats_header *h,
+			 struct stats_printer *sp)
+{
+	const struct sdvf_stats_query *q = sp->q;
 	char system[SDVF_NAME_MAX], pd[SDVF_NAME_MAX], comp[SDVF_NAME_MAX];
 	safe_name(system, h->system);
-	if (q->format == SDVF_STATS_TEXT) {
-		double up = (double)(realtime_ns() - h->started_unix_ns) / 1e9;
-		if (q->systems_shown)
-			fputc('\n', q->out);
-		fprintf(q->out, "system '%s' (launcher pid %d, up %.1f s)\n",
-			system, (int)h->launcher_pid, up);
-		fprintf(q->out,
-			"  %-16s %-16s %7s %-8s %8s %12s %12s %9s %9s\n", "PD",
-			"COMPONENT", "PID", "STATE", "RESTARTS", "ACTIVATIONS",
-			"NOTIFIES", "DEFERRED", "LOG-DROP");
-	}
-	q->systems_shown++;
+	if (q->format == SDVF_STATS_TEXT)
+		print_system_title(h, system, sp);
+	sp->systems_shown++;
 	for (int pass = 0; pass < 2; pass++) {
 		for (uint32_t i = 0; i < h->npds; i++) {
 			const struct sdvf_stats_pd *p = &h->pd[i];
@@ -191,19 +195,18 @@ static void print_system(const struct sdvf_stats_header *h,
 				continue;
 			if (q->format == SDVF_STATS_KV) {
 				if (pass == 0)
-					print_pd_kv(system, pd, p, s, q->out);
+					print_pd_kv(system, pd, p, s, sp->out);
 			} else if (pass == 0) {
-				print_runtime_row(p, s, pd, comp, q->out);
+				print_runtime_row(p, s, pd, comp, sp->out);
 			} else {
-				print_counters_text(s, pd, comp, q->out);
+				print_counters_text(s, pd, comp, sp->out);
 			}
-			q->pds_shown += pass == 0;
+			sp->pds_shown += pass == 0;
 		}
 	}
 }
 
-/* ---- finding stats files -------------------------------------------------
- */
+/* ---- finding stats files ---------------------------------------------- */
 
 static bool launcher_alive(pid_t pid)
 {
@@ -247,10 +250,9 @@ static bool is_stats_name(const char *name)
 	       strcmp(name + len - suffix, SDVF_STATS_SUFFIX) == 0;
 }
 
-int sdvf_stats_print(FILE *out, const char *system, const char *pd,
-		     enum sdvf_stats_format format)
+int sdvf_stats_print(FILE *out, const struct sdvf_stats_query *q)
 {
-	struct stats_query q = {out, system, pd, format, 0, 0};
+	struct stats_printer sp = {.out = out, .q = q};
 	DIR *dir = opendir(sdvf_stats_dir());
 	if (!dir)
 		return 0;
@@ -266,90 +268,10 @@ int sdvf_stats_print(FILE *out, const char *system, const char *pd,
 		if (!h)
 			continue;
 		safe_name(name, h->system);
-		if (!system || strcmp(system, name) == 0)
-			print_system(h, &q);
+		if (!q->system || strcmp(q->system, name) == 0)
+			print_system(h, &sp);
 		munmap((void *)h, bytes);
 	}
 	closedir(dir);
-	return q.pds_shown;
-}
-
-/* ---- the command ---------------------------------------------------------
- */
-
-#define STATS_USAGE "usage: sdvf stats [--pd NAME] [--format=text|kv] [SYSTEM]"
-
-static int usage_error(const char *what, const char *arg)
-{
-	fprintf(stderr, "sdvf stats: %s '%s' (%s)\n", what, arg, STATS_USAGE);
-	return 2;
-}
-
-static void print_help(void)
-{
-	printf(STATS_USAGE
-	       "\n"
-	       "Print the live counters of every running system (or only "
-	       "SYSTEM):\neach PD's runtime counters, then the counters its "
-	       "component publishes.\n"
-	       "  --pd NAME       only the PD named NAME\n"
-	       "  --format=kv     one 'SYSTEM PD COUNTER VALUE' line per "
-	       "counter\n"
-	       "Stats files are read from $SDVF_STATS_DIR (default "
-	       "/dev/shm).\n");
-}
-
-static bool parse_format(const char *arg, enum sdvf_stats_format *format)
-{
-	if (strcmp(arg, "text") == 0)
-		*format = SDVF_STATS_TEXT;
-	else if (strcmp(arg, "kv") == 0)
-		*format = SDVF_STATS_KV;
-	else
-		return false;
-	return true;
-}
-
-int sdvf_stats_main(int argc, char **argv)
-{
-	const char *only = NULL, *pd = NULL;
-	enum sdvf_stats_format format = SDVF_STATS_TEXT;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-			print_help();
-			return 0;
-		} else if (strcmp(a, "--pd") == 0) {
-			if (++i == argc)
-				return usage_error("missing NAME after", a);
-			pd = argv[i];
-		} else if (strncmp(a, "--pd=", 5) == 0) {
-			pd = a + 5;
-		} else if (strcmp(a, "--format") == 0) {
-			if (++i == argc || !parse_format(argv[i], &format))
-				return usage_error("--format takes text or kv, "
-						   "not",
-						   i < argc ? argv[i] : "");
-		} else if (strncmp(a, "--format=", 9) == 0) {
-			if (!parse_format(a + 9, &format))
-				return usage_error("--format takes text or kv, "
-						   "not",
-						   a + 9);
-		} else if (a[0] == '-' || only) {
-			return usage_error("unexpected argument", a);
-		} else {
-			only = a;
-		}
-	}
-	if (sdvf_stats_print(stdout, only, pd, format) > 0)
-		return 0;
-	if (pd)
-		fprintf(stderr, "sdvf stats: no running PD named '%s'%s%s\n",
-			pd, only ? " in system " : "", only ? only : "");
-	else if (only)
-		fprintf(stderr, "sdvf stats: no running system named '%s'\n",
-			only);
-	else
-		fprintf(stderr, "sdvf stats: no running system\n");
-	return 1;
+	return sp.pds_shown;
 }

@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "core/cli/cli.h"
 #include "core/hosted/hosted.h"
 #include "core/hosted/stats.h"
 
@@ -131,20 +132,20 @@ static void stats_command_finds_only_published_systems(void **unused)
 	char *other[] = {"stats", "other", NULL};
 	two_pd_system(&sys);
 	assert_int_equal(sdvf_stats_create(&f, &sys, stderr), 0);
-	assert_int_equal(sdvf_stats_main(1, all), 1);
+	assert_int_equal(sdvf_stats_main(1, all, sdvf_builtin_components), 1);
 	assert_int_equal(sdvf_stats_publish(&f, stderr), 0);
-	assert_int_equal(sdvf_stats_main(1, all), 0);
-	assert_int_equal(sdvf_stats_main(2, named), 0);
-	assert_int_equal(sdvf_stats_main(2, other), 1);
+	assert_int_equal(sdvf_stats_main(1, all, sdvf_builtin_components), 0);
+	assert_int_equal(sdvf_stats_main(2, named, sdvf_builtin_components), 0);
+	assert_int_equal(sdvf_stats_main(2, other, sdvf_builtin_components), 1);
 	sdvf_stats_destroy(&f);
-	assert_int_equal(sdvf_stats_main(1, all), 1);
+	assert_int_equal(sdvf_stats_main(1, all, sdvf_builtin_components), 1);
 }
 
 static void stats_command_rejects_an_option(void **unused)
 {
 	(void)unused;
 	char *bad[] = {"stats", "--bogus", NULL};
-	assert_int_equal(sdvf_stats_main(2, bad), 2);
+	assert_int_equal(sdvf_stats_main(2, bad, sdvf_builtin_components), 2);
 }
 
 /* ---- component counters and a scribbled slot ------------------------- */
@@ -176,7 +177,8 @@ static char *capture(const char *system, const char *pd,
 	static char buf[1 << 16];
 	FILE *out = fmemopen(buf, sizeof(buf) - 1, "w");
 	assert_non_null(out);
-	*pds = sdvf_stats_print(out, system, pd, format);
+	struct sdvf_stats_query q = {system, pd, format};
+	*pds = sdvf_stats_print(out, &q);
 	long n = ftell(out);
 	fclose(out);
 	buf[n] = '\0';
@@ -330,10 +332,11 @@ static void stats_command_takes_pd_and_format_options(void **unused)
 	char *bad_format[] = {"stats", "--format=xml", NULL};
 	char *no_pd[] = {"stats", "--pd", NULL};
 	/* nothing is running in the test directory: exit 1, not 2 */
-	assert_int_equal(sdvf_stats_main(2, kv), 1);
-	assert_int_equal(sdvf_stats_main(5, kv2), 1);
-	assert_int_equal(sdvf_stats_main(2, bad_format), 2);
-	assert_int_equal(sdvf_stats_main(2, no_pd), 2);
+	assert_int_equal(sdvf_stats_main(2, kv, sdvf_builtin_components), 1);
+	assert_int_equal(sdvf_stats_main(5, kv2, sdvf_builtin_components), 1);
+	assert_int_equal(
+		sdvf_stats_main(2, bad_format, sdvf_builtin_components), 2);
+	assert_int_equal(sdvf_stats_main(2, no_pd, sdvf_builtin_components), 2);
 }
 
 int main(void)

@@ -1,20 +1,19 @@
 /*
- * Specification of the `sdvf` command line (core/cli/cli.c): exit codes, usage
- * errors, help forms, and what each command passes on.
+ * Specification of the `sdvf` command line (core/cli/): exit codes, usage
+ * errors, help forms and what each command passes on.
  */
 #include "core/cli/cli.h"
 #include "core/hosted/hosted.h"
 #include "tests/unit/sysdesc_fixture.h"
 
-/* ---- the command line ------------------------------------------------------
- *
- * The runtime is faked here (weak, so a program that links the real one
+/* ---- the command line ------------------------------------------------- */
+
+/* The runtime is faked here (weak, so a program that links the real one
  * keeps it): these tests are about argument handling and exit codes.
- */
+ * `sdvf stats` is real: it reads this test's own $SDVF_STATS_DIR. */
 
 static struct sdvf_run_options fake_run_opt;
-static int fake_run_calls, fake_stats_argc;
-static char fake_stats_argv1[32];
+static int fake_run_calls;
 
 __attribute__((weak)) int sdvf_hosted_run(const struct sdvf_system *sys,
 					  const struct sdvf_run_options *opt)
@@ -22,14 +21,6 @@ __attribute__((weak)) int sdvf_hosted_run(const struct sdvf_system *sys,
 	(void)sys;
 	fake_run_opt = *opt;
 	fake_run_calls++;
-	return 0;
-}
-
-__attribute__((weak)) int sdvf_stats_main(int argc, char **argv)
-{
-	fake_stats_argc = argc;
-	snprintf(fake_stats_argv1, sizeof(fake_stats_argv1), "%s",
-		 argc > 1 ? argv[1] : "");
 	return 0;
 }
 
@@ -165,15 +156,22 @@ static void cli_run_of_a_bad_description_exits_1_without_running(void **state)
 				   "file or directory\n");
 }
 
-static void cli_stats_passes_its_arguments_on(void **state)
+static void cli_stats_of_a_system_not_running_exits_1(void **state)
 {
 	(void)state;
 	struct cli_result r;
 	CLI(&r, "stats", "pingpong");
-	assert_int_equal(r.rc, 0);
-	assert_int_equal(fake_stats_argc, 2);
-	assert_string_equal(fake_stats_argv1, "pingpong");
+	assert_int_equal(r.rc, 1);
+	assert_string_equal(r.out, "");
+	assert_string_equal(r.err,
+			    "sdvf stats: no running system named 'pingpong'\n");
+	CLI(&r, "stats", "--pd", "sink", "pingpong");
+	assert_int_equal(r.rc, 1);
+	assert_string_equal(r.err, "sdvf stats: no running PD named 'sink' in "
+				   "system pingpong\n");
 }
+
+#define STATS_USAGE "sdvf stats [--pd NAME] [--format=text|kv] [SYSTEM]"
 
 struct usage_case {
 	const char *args[4];
@@ -207,6 +205,14 @@ static const struct usage_case usage_cases[] = {
 	 "SECONDS] [--quiet])\n"},
 	{{"help", "frobnicate"},
 	 "sdvf: unknown command 'frobnicate' (try 'sdvf --help')\n"},
+	{{"stats", "--bogus"},
+	 "sdvf stats: unexpected argument '--bogus' (usage: " STATS_USAGE
+	 ")\n"},
+	{{"stats", "--format=xml"},
+	 "sdvf stats: --format takes text or kv, not 'xml' (usage: " STATS_USAGE
+	 ")\n"},
+	{{"stats", "--pd"},
+	 "sdvf stats: missing NAME after '--pd' (usage: " STATS_USAGE ")\n"},
 };
 
 static void cli_usage_errors_are_one_line_and_exit_2(void **state)
@@ -252,6 +258,70 @@ static void cli_help_forms_print_usage_and_exit_0(void **state)
 	assert_string_equal(r.err, "");
 }
 
+static void cli_stats_help_prints_its_usage_and_exits_0(void **state)
+{
+	(void)state;
+	struct cli_result r;
+	const char *head = "usage: " STATS_USAGE "\n\n";
+	CLI(&r, "stats", "--help");
+	assert_int_equal(r.rc, 0);
+	assert_string_equal(r.err, "");
+	assert_memory_equal(r.out, head, strlen(head));
+	assert_non_null(strstr(r.out, "\n  --pd NAME "));
+	char help[4096];
+	strcpy(help, r.out);
+	CLI(&r, "stats", "--bogus", "-h");
+	assert_int_equal(r.rc, 0);
+	assert_string_equal(r.out, help);
+}
+
+/* The usage line `sdvf CMD --help` prints first, the one every usage
+ * error of CMD ends with, and the one `sdvf --help` lists are one text;
+ * `sdvf help CMD` prints exactly what `sdvf CMD --help` does. */
+static void cli_each_command_has_one_usage_text(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *name, *wrong[3];
+	} cmds[] = {
+		{"run", {"run", "--no-such-option"}},
+		{"check", {"check", "--no-such-option"}},
+		{"dump", {"dump"}},
+		{"stats", {"stats", "--no-such-option"}},
+		{"help", {"help", "run", "extra"}},
+	};
+	struct cli_result r;
+	char help[4096], usage[256], tail[300], listed[300];
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		CLI(&r, (char *)cmds[i].name, "--help");
+		assert_int_equal(r.rc, 0);
+		strcpy(help, r.out);
+		const char *nl = strchr(help, '\n');
+		assert_non_null(nl);
+		assert_memory_equal(help, "usage: ", 7);
+		snprintf(usage, sizeof(usage), "%.*s", (int)(nl - help - 7),
+			 help + 7);
+
+		char *argv[5] = {"sdvf"};
+		int argc = 1;
+		for (int a = 0; a < 3 && cmds[i].wrong[a]; a++)
+			argv[argc++] = (char *)cmds[i].wrong[a];
+		argv[argc] = NULL;
+		cli(&r, argc, argv);
+		assert_int_equal(r.rc, 2);
+		snprintf(tail, sizeof(tail), " (usage: %s)\n", usage);
+		size_t len = strlen(r.err);
+		assert_true(len > strlen(tail));
+		assert_string_equal(r.err + len - strlen(tail), tail);
+
+		CLI(&r, "help", (char *)cmds[i].name);
+		assert_string_equal(r.out, help);
+		CLI(&r, "--help");
+		snprintf(listed, sizeof(listed), "\n  %s\n", usage);
+		assert_non_null(strstr(r.out, listed));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -261,9 +331,19 @@ int main(void)
 		cmocka_unit_test(cli_run_passes_duration_and_quiet),
 		cmocka_unit_test(
 			cli_run_of_a_bad_description_exits_1_without_running),
-		cmocka_unit_test(cli_stats_passes_its_arguments_on),
+		cmocka_unit_test(cli_stats_of_a_system_not_running_exits_1),
 		cmocka_unit_test(cli_usage_errors_are_one_line_and_exit_2),
 		cmocka_unit_test(cli_help_forms_print_usage_and_exit_0),
+		cmocka_unit_test(cli_stats_help_prints_its_usage_and_exits_0),
+		cmocka_unit_test(cli_each_command_has_one_usage_text),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	/* `sdvf stats` reads only this test's directory, never a system
+	 * someone runs on this machine. */
+	char dir[] = "/tmp/sdvf-cli-stats.XXXXXX";
+	if (!mkdtemp(dir))
+		return 1;
+	setenv("SDVF_STATS_DIR", dir, 1);
+	int failed = cmocka_run_group_tests(tests, NULL, NULL);
+	rmdir(dir);
+	return failed;
 }

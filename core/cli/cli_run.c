@@ -1,0 +1,86 @@
+/* `sdvf run FILE [--duration SECONDS] [--quiet]`: load, check and run a
+ * system on the hosted runtime (core/hosted/hosted.h). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/cli/cli_internal.h"
+#include "core/hosted/hosted.h"
+#include "core/sysdesc/sysdesc.h"
+
+static int parse_duration(const char *text, double *out)
+{
+	char *end;
+	double v = strtod(text, &end);
+	if (end == text || *end != '\0' || !isfinite(v) || v < 0)
+		return cli_usage_error(&cli_run,
+				       "--duration: '%s' is not a number of "
+				       "seconds (e.g. 10 or 0.5)",
+				       text);
+	*out = v;
+	return 0;
+}
+
+static int parse_run_args(int argc, char **argv, const char **file,
+			  struct sdvf_run_options *opt)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		int rc = 0;
+		if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0)
+			opt->quiet = true;
+		else if (strcmp(a, "--duration") == 0 && i + 1 < argc)
+			rc = parse_duration(argv[++i], &opt->duration_s);
+		else if (strcmp(a, "--duration") == 0)
+			rc = cli_usage_error(&cli_run,
+					     "--duration needs SECONDS");
+		else if (strncmp(a, "--duration=", 11) == 0)
+			rc = parse_duration(a + 11, &opt->duration_s);
+		else if (a[0] == '-' && a[1] != '\0')
+			rc = cli_usage_error(&cli_run, "unknown option '%s'",
+					     a);
+		else if (*file)
+			rc = cli_usage_error(&cli_run,
+					     "unexpected argument '%s'", a);
+		else
+			*file = a;
+		if (rc)
+			return rc;
+	}
+	if (!*file)
+		return cli_usage_error(&cli_run, "missing FILE");
+	return 0;
+}
+
+static int run_main(int argc, char **argv,
+		    const struct sdvf_component *const *table)
+{
+	const char *file = NULL;
+	struct sdvf_system sys;
+	struct sdvf_run_options opt = {
+		.duration_s = 0, .max_restarts = 5, .log = stderr};
+	if (cli_help_asked(&cli_run, argc, argv))
+		return 0;
+	int rc = parse_run_args(argc, argv, &file, &opt);
+	if (rc != 0)
+		return rc;
+	if (sdvf_system_load(&sys, file, table, stderr) < 0)
+		return 1;
+	rc = sdvf_hosted_run(&sys, &opt);
+	sdvf_system_free(&sys);
+	return rc;
+}
+
+const struct cli_command cli_run = {
+	.name = "run",
+	.usage = "sdvf run FILE [--duration SECONDS] [--quiet]",
+	.help = "Load, check and run the system in FILE (.dts or .dtb): one\n"
+		"process per PD, until SIGINT/SIGTERM, --duration SECONDS, or\n"
+		"every PD exits.\n"
+		"  --duration SECONDS  stop after that long (0: run until\n"
+		"                      signalled)\n"
+		"  --quiet             only errors and the final summary\n"
+		"Exit status: 0 if no PD died abnormally, 1 otherwise.\n",
+	.main = run_main,
+};
