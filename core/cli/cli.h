@@ -11,8 +11,9 @@
 int sdvf_cli_main(int argc, char **argv,
 		  const struct sdvf_component *const *table);
 
-/* `sdvf stats` alone: argv[0] is "stats".  Exit status: 0 if a PD was
- * shown, 1 if none is running, 2 usage error. */
+/* `sdvf stats` alone: argv[0] is "stats".  --explain finds each PD's
+ * component in `table`.  Exit status: 0 if a PD was shown, 1 if none is
+ * running, 2 usage error. */
 int sdvf_stats_main(int argc, char **argv,
 		    const struct sdvf_component *const *table);
 

@@ -27,7 +27,8 @@ static int bad_format(const char *arg)
 			       "--format takes text or kv, not '%s'", arg);
 }
 
-static int parse_stats_args(int argc, char **argv, struct sdvf_stats_query *q)
+static int parse_stats_args(int argc, char **argv, struct sdvf_stats_query *q,
+			    bool *explain)
 {
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -45,6 +46,8 @@ static int parse_stats_args(int argc, char **argv, struct sdvf_stats_query *q)
 		} else if (strncmp(a, "--format=", 9) == 0) {
 			if (!parse_format(a + 9, &q->format))
 				return bad_format(a + 9);
+		} else if (strcmp(a, "--explain") == 0) {
+			*explain = true;
 		} else if (a[0] == '-' || q->system) {
 			return cli_usage_error(&cli_stats,
 					       "unexpected argument '%s'", a);
@@ -52,6 +55,11 @@ static int parse_stats_args(int argc, char **argv, struct sdvf_stats_query *q)
 			q->system = a;
 		}
 	}
+	/* kv stays four fields a line, for scripts. */
+	if (*explain && q->format == SDVF_STATS_KV)
+		return cli_usage_error(&cli_stats,
+				       "--explain is for the text format, not "
+				       "--format=kv");
 	return 0;
 }
 
@@ -59,12 +67,13 @@ int sdvf_stats_main(int argc, char **argv,
 		    const struct sdvf_component *const *table)
 {
 	struct sdvf_stats_query q = {.format = SDVF_STATS_TEXT};
+	bool explain = false;
 	if (cli_help_asked(&cli_stats, argc, argv))
 		return 0;
-	int rc = parse_stats_args(argc, argv, &q);
+	int rc = parse_stats_args(argc, argv, &q, &explain);
 	if (rc != 0)
 		return rc;
-	(void)table;
+	q.explain = explain ? table : NULL;
 	if (sdvf_stats_print(stdout, &q) > 0)
 		return 0;
 	if (q.pd)
@@ -81,15 +90,16 @@ int sdvf_stats_main(int argc, char **argv,
 
 const struct cli_command cli_stats = {
 	.name = "stats",
-	.usage = "sdvf stats [--pd NAME] [--format=text|kv] [SYSTEM]",
+	.usage = "sdvf stats [--pd NAME] [--format=text|kv] [--explain] "
+		 "[SYSTEM]",
 	.help = "Print the live counters of every running system (or only\n"
 		"SYSTEM): each PD's runtime counters, then the counters its\n"
 		"component publishes.\n"
-		"  --pd NAME      only the PD named NAME\n"
-		"  --format=kv    one 'SYSTEM PD COUNTER VALUE' line per "
-		"counter\n"
-		"Stats files are read from $SDVF_STATS_DIR (default "
-		"/dev/shm).\n"
+		"  --pd NAME    only the PD named NAME\n"
+		"  --format=kv  a 'SYSTEM PD COUNTER VALUE' line per counter\n"
+		"  --explain    beside each component counter, its meaning as\n"
+		"               the component documents it (text format)\n"
+		"Stats files are in $SDVF_STATS_DIR (default /dev/shm).\n"
 		"Exit status: 0 if a PD was shown, 1 if none is running.\n",
 	.main = sdvf_stats_main,
 };

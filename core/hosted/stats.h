@@ -154,6 +154,11 @@ struct sdvf_stats_query {
 	const char *system; /* only this system; NULL: every one */
 	const char *pd;	    /* only PDs of this name; NULL: every one */
 	enum sdvf_stats_format format;
+	/* TEXT only: find each PD's component in this table by the name in
+	 * the header, and print beside each component counter the meaning
+	 * its .counters list gives (none if it gives none).  NULL: no
+	 * meanings. */
+	const struct sdvf_component *const *explain;
 };
 
 /* Print what `q` asks of every live stats file in $SDVF_STATS_DIR.

@@ -1,7 +1,7 @@
 /*
  * The reader behind `sdvf stats` (core/cli/cli_stats.c): read every live
  * stats file (layout: core/hosted/stats.h) and print its PDs' runtime
- * counters and component counters.
+ * counters and component counters, with their meanings if asked.
  *
  * Trust: the header page is written by the launcher only, but every slot is
  * writable by its PD, and any file in the directory may be anyone's.  So
@@ -84,8 +84,36 @@ static uint32_t unreadable_entries(const struct sdvf_counter_table *t)
 	return bad;
 }
 
+/* The meaning `doc`'s .counters list gives counter `name`: its own entry,
+ * else the longest family "PREFIX.*" that `name` extends; NULL if none. */
+static const char *counter_meaning(const struct sdvf_component *doc,
+				   const char *name)
+{
+	const char *family = NULL;
+	size_t family_len = 0;
+	if (!doc || !doc->counters)
+		return NULL;
+	for (const struct sdvf_counter_doc *d = doc->counters; d->name; d++) {
+		size_t len = strlen(d->name);
+		if (strcmp(d->name, name) == 0)
+			return d->meaning;
+		/* "wire.*" covers "wire.rx_frames", not "wire." or "wire" */
+		bool is_family =
+			len >= 2 && strcmp(d->name + len - 2, ".*") == 0;
+		if (is_family && len > family_len &&
+		    strncmp(name, d->name, len - 1) == 0 && name[len - 1]) {
+			family = d->meaning;
+			family_len = len;
+		}
+	}
+	return family;
+}
+
+/* `doc` is the component whose meanings to print beside the counters, or
+ * NULL for none. */
 static void print_counters_text(const struct sdvf_stats_slot *s, const char *pd,
-				const char *component, FILE *out)
+				const char *component,
+				const struct sdvf_component *doc, FILE *out)
 {
 	const struct sdvf_counter_table *t = &s->counters;
 	uint32_t count = sdvf_counter_count(t);
@@ -103,8 +131,13 @@ static void print_counters_text(const struct sdvf_stats_slot *s, const char *pd,
 	for (uint32_t i = 0; i < count; i++) {
 		if (!sdvf_counter_read_name(t, i, name))
 			continue;
-		uint64_t v = LOAD(t->value[i]);
-		fprintf(out, "    %-31s = %llu\n", name, (unsigned long long)v);
+		unsigned long long v = LOAD(t->value[i]);
+		const char *meaning = counter_meaning(doc, name);
+		if (meaning)
+			fprintf(out, "    %-31s = %-12llu %s\n", name, v,
+				meaning);
+		else
+			fprintf(out, "    %-31s = %llu\n", name, v);
 	}
 }
 
@@ -173,6 +206,14 @@ static void print_system_title(const struct sdvf_stats_header *h,
 		"NOTIFIES", "DEFERRED", "LOG-DROP");
 }
 
+/* The component whose counter meanings to print for a PD of `component`,
+ * or NULL. */
+static const struct sdvf_component *explained(const struct sdvf_stats_query *q,
+					      const char *component)
+{
+	return q->explain ? sdvf_component_find(q->explain, component) : NULL;
+}
+
 /* TEXT prints the runtime table first (pass 0), then each PD's component
  * counters (pass 1); KV prints each PD whole in pass 0. */
 static void print_system(const struct sdvf_stats_header *h,
@@ -199,7 +240,9 @@ static void print_system(const struct sdvf_stats_header *h,
 			} else if (pass == 0) {
 				print_runtime_row(p, s, pd, comp, sp->out);
 			} else {
-				print_counters_text(s, pd, comp, sp->out);
+				print_counters_text(s, pd, comp,
+						    explained(q, comp),
+						    sp->out);
 			}
 			sp->pds_shown += pass == 0;
 		}

@@ -7,7 +7,8 @@
  * "inits" and adds 1, then registers "inits" again (a duplicate) and
  * "bad name" (invalid), and logs "inits N".  While N <= crash_times it
  * crashes (SIGSEGV) at once, so a restartable instance shows whether the
- * counters survive a restart in the PD's stats slot.
+ * counters survive a restart in the PD's stats slot.  It documents "inits"
+ * in its counter list, for `sdvf stats --explain`.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -29,6 +30,11 @@ static const struct sdvf_param probe_params[] = {
 	 .max = 100,
 	 .default_u64 = 1,
 	 .help = "how many starts crash"},
+	{0},
+};
+
+static const struct sdvf_counter_doc probe_counters[] = {
+	{"inits", "init() calls in this PD's slot, restarts included"},
 	{0},
 };
 
@@ -60,6 +66,7 @@ static const struct sdvf_component counter_probe = {
 	.state_size = sizeof(struct counter_probe),
 	.needs = probe_needs,
 	.params = probe_params,
+	.counters = probe_counters,
 	.init = probe_init,
 	.notified = probe_notified,
 };

@@ -177,7 +177,8 @@ static char *capture(const char *system, const char *pd,
 	static char buf[1 << 16];
 	FILE *out = fmemopen(buf, sizeof(buf) - 1, "w");
 	assert_non_null(out);
-	struct sdvf_stats_query q = {system, pd, format};
+	struct sdvf_stats_query q = {
+		.system = system, .pd = pd, .format = format};
 	*pds = sdvf_stats_print(out, &q);
 	long n = ftell(out);
 	fclose(out);

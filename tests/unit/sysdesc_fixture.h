@@ -88,11 +88,21 @@ static const struct sdvf_need wide_needs[] = {
 };
 #undef M
 
+/* What `sdvf stats --explain` prints for test_source (test_sink has no
+ * counter list). */
+static const struct sdvf_counter_doc source_counters[] = {
+	{"sent", "buffers handed to the sink"},
+	{"bad_return.*", "buffers the sink gave back wrongly, by reason"},
+	{"bad_return.foreign.*", "foreign buffers, by queue"},
+	{0},
+};
+
 static const struct sdvf_component test_source = {
 	.name = "test_source",
 	.role = SDVF_ROLE_CLIENT,
 	.needs = source_needs,
 	.params = source_params,
+	.counters = source_counters,
 };
 static const struct sdvf_component test_sink = {
 	.name = "test_sink",

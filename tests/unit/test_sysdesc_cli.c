@@ -1,9 +1,11 @@
 /*
  * Specification of the `sdvf` command line (core/cli/): exit codes, usage
- * errors, help forms and what each command passes on.
+ * errors, help forms, what each command passes on, and what
+ * `sdvf stats --explain` prints for a running system's counters.
  */
 #include "core/cli/cli.h"
 #include "core/hosted/hosted.h"
+#include "core/hosted/stats.h"
 #include "tests/unit/sysdesc_fixture.h"
 
 /* ---- the command line ------------------------------------------------- */
@@ -171,7 +173,8 @@ static void cli_stats_of_a_system_not_running_exits_1(void **state)
 				   "system pingpong\n");
 }
 
-#define STATS_USAGE "sdvf stats [--pd NAME] [--format=text|kv] [SYSTEM]"
+#define STATS_USAGE                                                            \
+	"sdvf stats [--pd NAME] [--format=text|kv] [--explain] [SYSTEM]"
 
 struct usage_case {
 	const char *args[4];
@@ -213,6 +216,9 @@ static const struct usage_case usage_cases[] = {
 	 ")\n"},
 	{{"stats", "--pd"},
 	 "sdvf stats: missing NAME after '--pd' (usage: " STATS_USAGE ")\n"},
+	{{"stats", "--explain", "--format=kv"},
+	 "sdvf stats: --explain is for the text format, not --format=kv "
+	 "(usage: " STATS_USAGE ")\n"},
 };
 
 static void cli_usage_errors_are_one_line_and_exit_2(void **state)
@@ -267,7 +273,7 @@ static void cli_stats_help_prints_its_usage_and_exits_0(void **state)
 	assert_int_equal(r.rc, 0);
 	assert_string_equal(r.err, "");
 	assert_memory_equal(r.out, head, strlen(head));
-	assert_non_null(strstr(r.out, "\n  --pd NAME "));
+	assert_non_null(strstr(r.out, "\n  --explain "));
 	char help[4096];
 	strcpy(help, r.out);
 	CLI(&r, "stats", "--bogus", "-h");
@@ -322,6 +328,137 @@ static void cli_each_command_has_one_usage_text(void **state)
 	}
 }
 
+/* ---- sdvf stats --explain --------------------------------------------- */
+
+/* `base` as `sdvf stats` sees it running: its stats file published in
+ * this test's $SDVF_STATS_DIR, counters registered in the PDs' slots as
+ * their runtimes would.  test_source documents its counters, test_sink
+ * does not. */
+struct running {
+	struct sdvf_system sys;
+	struct sdvf_stats_file file;
+};
+
+static void publish(struct running *run, int pd, const char *name,
+		    uint64_t value)
+{
+	struct sdvf_counter_claims claims = {{0}};
+	struct sdvf_stats_slot *slot = sdvf_stats_slot_of(run->file.header, pd);
+	int i = sdvf_counter_claim(&slot->counters, &claims, name);
+	assert_true(i >= 0);
+	slot->counters.value[i] = value;
+}
+
+static int start_base(void **state)
+{
+	static struct running run;
+	assert_int_equal(sdvf_system_load_dts(&run.sys, "cli-stats.dts", base,
+					      table, stderr),
+			 0);
+	assert_int_equal(sdvf_stats_create(&run.file, &run.sys, stderr), 0);
+	assert_int_equal(sdvf_stats_publish(&run.file, stderr), 0);
+	assert_string_equal(run.sys.pds[0].name, "source");
+	publish(&run, 0, "sent", 7);
+	publish(&run, 0, "bad_return.duplicate", 2);
+	publish(&run, 0, "bad_return.foreign.q1", 1);
+	publish(&run, 0, "mystery", 5);
+	publish(&run, 1, "got", 3);
+	*state = &run;
+	return 0;
+}
+
+static int stop_base(void **state)
+{
+	struct running *run = *state;
+	sdvf_stats_destroy(&run->file);
+	sdvf_system_free(&run->sys);
+	return 0;
+}
+
+static void stats_explain_prints_the_meaning_beside_a_counter(void **state)
+{
+	(void)state;
+	struct cli_result r;
+	CLI(&r, "stats", "--explain", "cli-stats");
+	assert_int_equal(r.rc, 0);
+	assert_string_equal(r.err, "");
+	assert_non_null(strstr(r.out,
+			       "\n  counters of 'source' (test_source):\n"
+			       "    sent                            = 7  "
+			       "          buffers handed to the sink\n"));
+}
+
+static void stats_explain_takes_the_longest_family_of_a_counter(void **state)
+{
+	(void)state;
+	struct cli_result r;
+	CLI(&r, "stats", "--explain", "--pd", "source");
+	assert_int_equal(r.rc, 0);
+	assert_non_null(strstr(r.out, "\n    bad_return.duplicate            = "
+				      "2            buffers the sink gave back "
+				      "wrongly, by reason\n"));
+	assert_non_null(strstr(r.out,
+			       "\n    bad_return.foreign.q1           = "
+			       "1            foreign buffers, by queue\n"));
+}
+
+static void stats_explain_adds_nothing_to_an_undocumented_counter(void **state)
+{
+	(void)state;
+	static const struct sdvf_component *const sink_only[] = {&test_sink,
+								 NULL};
+	char *argv[] = {"stats", "--explain", NULL};
+	struct cli_result r;
+	CLI(&r, "stats", "--explain");
+	assert_int_equal(r.rc, 0);
+	/* not in the list, and a component with no list */
+	assert_non_null(strstr(r.out, "\n    mystery                         "
+				      "= 5\n"));
+	assert_non_null(strstr(r.out, "\n  counters of 'sink' (test_sink):\n"
+				      "    got                             = "
+				      "3\n"));
+	/* a component the table does not hold */
+	FILE *out = tmpfile();
+	assert_non_null(out);
+	fflush(stdout);
+	int saved = dup(1);
+	dup2(fileno(out), 1);
+	int rc = sdvf_stats_main(2, argv, sink_only);
+	fflush(stdout);
+	dup2(saved, 1);
+	close(saved);
+	slurp(out, r.out, sizeof(r.out));
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(r.out, "\n    sent                            "
+				      "= 7\n"));
+}
+
+static void stats_without_explain_prints_no_meanings(void **state)
+{
+	(void)state;
+	struct cli_result r;
+	CLI(&r, "stats");
+	assert_int_equal(r.rc, 0);
+	assert_non_null(strstr(r.out, "\n    sent                            "
+				      "= 7\n"));
+	assert_null(strstr(r.out, "buffers"));
+}
+
+static void stats_kv_of_a_documented_component_has_no_meanings(void **state)
+{
+	(void)state;
+	struct cli_result r;
+	CLI(&r, "stats", "--format=kv", "--pd", "source");
+	assert_int_equal(r.rc, 0);
+	assert_non_null(strstr(r.out,
+			       "\ncli-stats source sent 7\n"
+			       "cli-stats source bad_return.duplicate 2\n"
+			       "cli-stats source bad_return.foreign.q1 "
+			       "1\n"
+			       "cli-stats source mystery 5\n"));
+	assert_null(strstr(r.out, "buffers"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -336,6 +473,21 @@ int main(void)
 		cmocka_unit_test(cli_help_forms_print_usage_and_exit_0),
 		cmocka_unit_test(cli_stats_help_prints_its_usage_and_exits_0),
 		cmocka_unit_test(cli_each_command_has_one_usage_text),
+		cmocka_unit_test_setup_teardown(
+			stats_explain_prints_the_meaning_beside_a_counter,
+			start_base, stop_base),
+		cmocka_unit_test_setup_teardown(
+			stats_explain_takes_the_longest_family_of_a_counter,
+			start_base, stop_base),
+		cmocka_unit_test_setup_teardown(
+			stats_explain_adds_nothing_to_an_undocumented_counter,
+			start_base, stop_base),
+		cmocka_unit_test_setup_teardown(
+			stats_without_explain_prints_no_meanings, start_base,
+			stop_base),
+		cmocka_unit_test_setup_teardown(
+			stats_kv_of_a_documented_component_has_no_meanings,
+			start_base, stop_base),
 	};
 	/* `sdvf stats` reads only this test's directory, never a system
 	 * someone runs on this machine. */
