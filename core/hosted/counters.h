@@ -14,12 +14,15 @@
  * prefix "sdvf." is reserved for the runtime's own counters in
  * `sdvf stats --format=kv`.  No spaces, so a kv line splits on blanks.
  *
- * Who writes what.  `count` and `name[]` are written by the owning PD's
- * runtime only, at registration: the name first, then `count` with a
- * release store, so a reader that acquire-loads `count` sees complete
- * names below it.  `value[i]` is written by the component only (single
- * writer, relaxed).  A reader of another PD's table trusts nothing: it
- * clamps `count`, copies each name before checking it, and skips bad ones.
+ * Who writes what, tagged on each field:
+ *   (P) the owning PD's runtime (hosted or sim), at registration
+ *       (sdvf_counter_claim): the name first, then `count` with a release
+ *       store, so a reader that acquire-loads `count` sees complete names
+ *       below it
+ *   (C) the component, through sdvf_counter_add/set: one writer per
+ *       value, relaxed (readers only display it)
+ * A reader of another PD's table trusts nothing: it clamps `count`, copies
+ * each name before checking it, and skips bad ones.
  */
 #ifndef SDVF_COUNTERS_H
 #define SDVF_COUNTERS_H
@@ -34,10 +37,13 @@
 #define SDVF_COUNTER_RESERVED_PREFIX "sdvf."
 
 struct sdvf_counter_table {
-	_Atomic uint32_t count; /* entries in use; runtime, release */
+	/* Entries in use. */
+	_Atomic uint32_t count; /* (P) release after name[0..count-1] */
 	uint32_t reserved;
-	char name[SDVF_COUNTERS_MAX][SDVF_COUNTER_NAME_MAX]; /* NUL-padded */
-	_Atomic uint64_t value[SDVF_COUNTERS_MAX];	     /* component */
+	/* NUL-padded; an entry never changes once counted. */
+	char name[SDVF_COUNTERS_MAX][SDVF_COUNTER_NAME_MAX]; /* (P) */
+	/* Zeroed by (P) before `count` takes the entry in. */
+	_Atomic uint64_t value[SDVF_COUNTERS_MAX]; /* (C) relaxed */
 };
 
 /* Which entries this incarnation of the PD has handed out (private to the

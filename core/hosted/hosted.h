@@ -5,12 +5,12 @@
  * channel as an eventfd, then forks one child per PD.  A child maps exactly
  * its regions with exactly its rights (read-only through a read-only fd, so
  * mprotect cannot upgrade it; docs/runtime-hosted.md says why not
- * F_SEAL_FUTURE_WRITE), keeps exactly its
- * eventfds, closes every other fd, pins itself to its core, applies the
- * seccomp filter if it is a client, calls init() and then runs an epoll loop
- * calling notified().  The launcher stays as the monitor: it reaps children,
- * reports which PD died and why, restarts restartable ones, and on
- * SIGINT/SIGTERM stops every PD and prints a summary.
+ * F_SEAL_FUTURE_WRITE), keeps exactly its eventfds, closes every other fd,
+ * pins itself to its core, applies the seccomp filter if it is a client,
+ * calls init() and then runs an epoll loop calling notified().  The launcher
+ * stays as the monitor: it reaps children, reports which PD died and why,
+ * restarts restartable ones, and on SIGINT/SIGTERM stops every PD and prints a
+ * summary.
  */
 #ifndef SDVF_HOSTED_H
 #define SDVF_HOSTED_H

@@ -16,15 +16,20 @@
  * or another PD's counters.  The launcher and readers map the whole file.
  *
  * A slot holds the PD's runtime counters (first 256 bytes) and then its
- * component counters (struct sdvf_counter_table, core/hosted/counters.h): what
- * the component published through sdvf_counter(), names and values.
+ * component counters (struct sdvf_counter_table, core/hosted/counters.h):
+ * what the component published through sdvf_counter(), names and values.
  *
- * Ordering: every counter is a relaxed atomic with a single writer; readers
- * only display them, so a reader may see one counter a little ahead of
- * another.  The header's identity fields (magic, version, sizes, names) are
- * written before the file is linked and never change afterwards; the per-PD
- * `pid`, `state`, `restarts` and `end_*` fields are updated by the monitor.
- * The counter table's `count` is published with release after its names.
+ * Each field is tagged with its one writer and its ordering:
+ *   (L) the launcher, before the file is linked; never changes after
+ *   (M) the launcher's monitor, while the system runs
+ *   (P) the PD's runtime (core/hosted/hosted_pd.c), in its own slot
+ *   (C) the PD's component, through sdvf_counter_add/set (core/pd.h)
+ *   relaxed      a counter readers only display: one may run a little
+ *                ahead of another, and nothing is published through it
+ *   release ...  stored with release after the fields named (the counter
+ *                table's `count`); a reader acquire-loads it first
+ * Readers: `sdvf stats` (core/hosted/stats_print.c, a read-only mapping)
+ * and the monitor's summary.
  *
  * Trust: a PD can write anything into its own slot.  Readers bound every
  * count and copy and check every name before printing it; a scribbled slot
@@ -61,51 +66,58 @@ enum sdvf_pd_state {
 	SDVF_PD_STOPPED, /* stopped by the launcher at shutdown */
 };
 
-/* One PD as the monitor sees it: written by the launcher only. */
+/* One PD as the monitor sees it. */
 struct sdvf_stats_pd {
-	char name[SDVF_NAME_MAX];
-	char component[SDVF_NAME_MAX];
-	_Atomic int32_t pid;	/* current or last process id, 0 before start */
-	_Atomic uint32_t state; /* enum sdvf_pd_state */
-	_Atomic uint32_t restarts;  /* times the monitor restarted it */
-	_Atomic int32_t end_signal; /* last death: signal number, or 0 */
-	_Atomic int32_t end_status; /* last death: exit status if no signal */
-	int32_t core;		    /* -1: not pinned */
+	char name[SDVF_NAME_MAX];      /* (L) */
+	char component[SDVF_NAME_MAX]; /* (L) its struct sdvf_component */
+	/* Current or last process id, 0 before the first start. */
+	_Atomic int32_t pid;	   /* (M) relaxed */
+	_Atomic uint32_t state;	   /* (M) relaxed; enum sdvf_pd_state */
+	_Atomic uint32_t restarts; /* (M) relaxed; restarts so far */
+	/* Its last death: the signal number, or 0 and the exit status. */
+	_Atomic int32_t end_signal; /* (M) relaxed */
+	_Atomic int32_t end_status; /* (M) relaxed */
+	int32_t core;		    /* (L) -1: not pinned */
 };
 
 struct sdvf_stats_header {
-	uint64_t magic;
-	uint32_t version;
-	uint32_t header_bytes; /* offset of slot 0 */
-	uint32_t slot_bytes;   /* stride of the slots */
-	uint32_t npds;
-	int32_t launcher_pid;
+	uint64_t magic;	       /* (L) SDVF_STATS_MAGIC */
+	uint32_t version;      /* (L) SDVF_STATS_VERSION */
+	uint32_t header_bytes; /* (L) offset of slot 0 */
+	uint32_t slot_bytes;   /* (L) stride of the slots */
+	uint32_t npds;	       /* (L) */
+	int32_t launcher_pid;  /* (L) */
 	uint32_t reserved0;
-	uint64_t started_unix_ns; /* CLOCK_REALTIME at launch */
-	char system[SDVF_NAME_MAX];
+	uint64_t started_unix_ns;   /* (L) CLOCK_REALTIME at launch */
+	char system[SDVF_NAME_MAX]; /* (L) */
 	struct sdvf_stats_pd pd[SDVF_MAX_PDS];
 };
 _Static_assert(sizeof(struct sdvf_stats_header) <= SDVF_STATS_PAGE,
 	       "stats header fits its page");
 
-/* One PD's runtime counters: written by that PD's runtime only.  They
- * survive a restart (the new process maps the same slot and goes on). */
+/* One PD's counters.  They survive a restart: the new process maps the
+ * same slot and goes on counting. */
 struct sdvf_stats_slot {
-	_Atomic uint64_t activations;	 /* notified() calls */
-	_Atomic uint64_t notifications;	 /* signals sent to peers (all kinds) */
-	_Atomic uint64_t deferred;	 /* deferred_notify() calls */
-	_Atomic uint64_t irq_acks;	 /* irq_ack() calls */
-	_Atomic uint64_t timer_fires;	 /* SDVF_CHANNEL_TIMER deliveries */
-	_Atomic uint64_t log_lines;	 /* lines written */
-	_Atomic uint64_t log_suppressed; /* lines dropped by the rate limit */
-	_Atomic uint64_t bad_calls; /* API misuse: unknown channel, watch_fd
-				       refused, ... */
-	_Atomic uint64_t starts;    /* processes that ran init() in this slot */
-	_Atomic uint64_t counters_refused;  /* sdvf_counter() calls given the
-					       scratch slot: invalid, duplicate
-					       or table full */
-	uint64_t reserved[22];		    /* runtime counters to come */
-	struct sdvf_counter_table counters; /* written by this PD */
+	_Atomic uint64_t activations; /* (P) relaxed; notified() calls */
+	/* Signals sent to peers, of every kind. */
+	_Atomic uint64_t notifications; /* (P) relaxed */
+	_Atomic uint64_t deferred;	/* (P) relaxed; deferred_notify() */
+	_Atomic uint64_t irq_acks;	/* (P) relaxed; irq_ack() calls */
+	/* SDVF_CHANNEL_TIMER deliveries. */
+	_Atomic uint64_t timer_fires; /* (P) relaxed */
+	_Atomic uint64_t log_lines;   /* (P) relaxed; lines written */
+	/* Log lines dropped by the rate limit. */
+	_Atomic uint64_t log_suppressed; /* (P) relaxed */
+	/* API misuse: unknown channel, refused watch_fd, ... */
+	_Atomic uint64_t bad_calls; /* (P) relaxed */
+	/* Processes that ran init() in this slot. */
+	_Atomic uint64_t starts; /* (P) relaxed */
+	/* sdvf_counter() calls that got the scratch counter: invalid name,
+	 * duplicate or table full. */
+	_Atomic uint64_t counters_refused; /* (P) relaxed */
+	uint64_t reserved[22];		   /* runtime counters to come */
+	/* (P) names and count, (C) values: core/hosted/counters.h. */
+	struct sdvf_counter_table counters;
 	uint8_t pad[SDVF_STATS_SLOT_BYTES - SDVF_STATS_RUNTIME_BYTES -
 		    sizeof(struct sdvf_counter_table)];
 };
