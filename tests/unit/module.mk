@@ -15,6 +15,7 @@ UNIT_CMOCKA := \
 	test_counters \
 	test_ownership \
 	test_sysdesc \
+	test_sysdesc_expand \
 	test_sysdesc_cli \
 	test_enet_system \
 	test_raw_responder \
