@@ -7,8 +7,10 @@
  * writable by its PD, and any file in the directory may be anyone's.  So
  * the header's sizes must match exactly, names are copied and made
  * printable before use, each counter table's count is clamped and each of
- * its names copied and checked (core/hosted/counters.c); an entry that fails is
- * counted as unreadable for that PD only.
+ * its names copied and checked (core/hosted/counters.c); an entry that
+ * fails is counted as unreadable for that PD only.  A counter's meaning
+ * comes from the component table this program was built with, looked up
+ * by the (checked) component name; the file only chooses which entry.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -23,7 +25,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/hosted/hosted.h"
 #include "core/hosted/stats.h"
 
 #define LOAD(x) atomic_load_explicit(&(x), memory_order_relaxed)
