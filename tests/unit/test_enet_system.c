@@ -539,6 +539,7 @@ static void wire_counters_show_what_crossed_the_cable(void **unused)
 	assert_int_equal(nic_counter("wire.tx_errors"), 0);
 	assert_int_equal(nic_counter("rx_frames"), 1);
 	assert_int_equal(nic_counter("rx_runts"), 1);
+	assert_buffers_conserved();
 }
 
 /* ---- transmit -------------------------------------------------------- */
