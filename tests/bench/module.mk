@@ -37,9 +37,15 @@ bench-queue: $(BENCH_QUEUE_BIN)
 # (see tests/bench/bench_enet.sh).
 BENCHES += bench-enet
 
+# The harness is the ENET fixture (tests/unit/enet_fixture.h; this file is
+# read before tests/unit/module.mk, so its objects are named here) on
+# tests/fixtures/enet-bench.dts, read from the repository root.
+BENCH_ENET_FIXTURE_OBJS := $(BUILD)/tests/unit/enet_fixture.o \
+	$(BUILD)/tests/unit/enet_fixture_driver.o
 BENCH_ENET_IR := $(BUILD)/tests/bench/bench_enet_ir
-$(BENCH_ENET_IR): $(BUILD)/tests/bench/bench_enet_ir.o $(BUILD)/libsdvf.a
-	$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/libsdvf.a $(HOST_LIBS)
+$(BENCH_ENET_IR): $(BUILD)/tests/bench/bench_enet_ir.o \
+		$(BENCH_ENET_FIXTURE_OBJS) $(BUILD)/libsdvf.a
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(BUILD)/libsdvf.a $(HOST_LIBS)
 -include $(BUILD)/tests/bench/bench_enet_ir.d
 
 # BENCH_ENET_BASE=COMMIT adds a "base" variant: the three driver sources of
@@ -61,7 +67,8 @@ $(BENCH_ENET_BASE_DIR)/%.c: FORCE
 $(BENCH_ENET_BASE_DIR)/%.o: $(BENCH_ENET_BASE_DIR)/%.c
 	$(CC) $(CFLAGS) -c $< -o $@
 $(BENCH_ENET_BASE_DIR)/bench_enet_ir: $(BUILD)/tests/bench/bench_enet_ir.o \
-		$(BENCH_ENET_BASE_OBJS) $(BUILD)/libsdvf.a
+		$(BENCH_ENET_FIXTURE_OBJS) $(BENCH_ENET_BASE_OBJS) \
+		$(BUILD)/libsdvf.a
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(BUILD)/libsdvf.a $(HOST_LIBS)
 $(BENCH_ENET_BASE_DIR)/sdvf: $(BUILD)/core/cli/sdvf.o $(BENCH_ENET_BASE_OBJS) \
 		$(BUILD)/libsdvf.a

@@ -17,7 +17,6 @@ UNIT_CMOCKA := \
 	test_sysdesc \
 	test_sysdesc_expand \
 	test_sysdesc_cli \
-	test_enet_system \
 	test_raw_responder \
 	stress_queue
 
@@ -38,11 +37,20 @@ $(WIRE_TESTS): $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(WIRE_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS)
 -include $(WIRE_TESTS:=.d)
 
-# --- ENET driver (against a test-local fake ENET in the sim) and model ---
-ENET_TESTS := $(BUILD)/tests/unit/test_enet_driver \
-	$(BUILD)/tests/unit/test_enet_model
+# --- ENET driver and model ---
+# test_enet_driver (against a test-local fake ENET) and test_enet_system
+# (against the ENET model) stand the ENET fixture on the driver's queues;
+# tests/bench/bench_enet_ir links it too.  Their systems are .dts files in
+# tests/fixtures/, read from the repository root (as tests/run.sh runs).
+ENET_FIXTURE_OBJS := $(BUILD)/tests/unit/enet_fixture.o \
+	$(BUILD)/tests/unit/enet_fixture_driver.o
+ENET_FIXTURE_TESTS := $(BUILD)/tests/unit/test_enet_driver \
+	$(BUILD)/tests/unit/test_enet_system
+ENET_TESTS := $(ENET_FIXTURE_TESTS) $(BUILD)/tests/unit/test_enet_model
 UNIT_TESTS += $(ENET_TESTS)
 $(ENET_TESTS): $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o \
 		$(BUILD)/libsdvf.a
-	$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/libsdvf.a $(HOST_LIBS) $(CMOCKA_LIBS)
--include $(ENET_TESTS:=.d)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(BUILD)/libsdvf.a \
+		$(HOST_LIBS) $(CMOCKA_LIBS)
+$(ENET_FIXTURE_TESTS): $(ENET_FIXTURE_OBJS)
+-include $(ENET_TESTS:=.d) $(ENET_FIXTURE_OBJS:.o=.d)

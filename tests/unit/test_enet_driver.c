@@ -7,8 +7,10 @@
  * clears EIR bits written as 1, answers MDIO reads from a scriptable PHY,
  * and raises `irq` while EIR & EIMR until the driver acks.  Tests move
  * frames by hand (fake_rx_frame, fake_tx_complete) so every step is exact.
- * test_mux plays both muxes on the driver's four queues and logs what comes
- * back.  (The full ENET model is specified in test_enet_model.c.)
+ * The ENET fixture (enet_fixture.h) plays both muxes on the driver's four
+ * queues and logs what comes back; every test ends with its buffer
+ * conservation check.  The system is tests/fixtures/enet-fake-nic.dts.
+ * (The full ENET model is specified in test_enet_model.c.)
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,12 +21,12 @@
 
 #include <cmocka.h>
 
-#include "core/pd_queue.h"
 #include "core/queue.h"
 #include "core/sim/sim.h"
 #include "core/sysdesc/sysdesc.h"
 #include "driver/enet/enet_driver.h"
 #include "driver/enet/enet_regs.h"
+#include "tests/unit/enet_fixture.h"
 
 #define RING_IO 0x40000000u
 #define DMA_IO 0x10000000u
@@ -32,9 +34,9 @@
 #define RX_SLOTS 8u
 #define TX_SLOTS 8u
 #define TX_RING_IO (RING_IO + RX_SLOTS * 8u)
-#define CAPACITY 16u
 #define POLL_NS 500000000ull
 #define LOG_MAX 4096
+#define SYSTEM "tests/fixtures/enet-fake-nic.dts"
 
 /* ---- fake ENET ------------------------------------------------------- */
 
@@ -245,135 +247,11 @@ static void fake_tx_complete(struct fake_enet *f)
 	}
 }
 
-/* ---- test mux: both muxes on the driver's four queues ---------------- */
-
-struct test_mux {
-	struct sdvf_pd *pd;
-	struct sdvf_queue rx_free, rx_active, tx_active, tx_free;
-	sdvf_channel_t ch_rx, ch_tx;
-	bool recycle_rx; /* give each received buffer straight back */
-	struct sdvf_desc rx_got[256], tx_got[256];
-	uint32_t nrx_got, ntx_got;
-};
-
-static const struct sdvf_need test_mux_needs[] = {
-	{"rx_free", SDVF_NEED_REGION, SDVF_RW, false},
-	{"rx_active", SDVF_NEED_REGION, SDVF_RW, false},
-	{"tx_free", SDVF_NEED_REGION, SDVF_RW, false},
-	{"tx_active", SDVF_NEED_REGION, SDVF_RW, false},
-	{"rx", SDVF_NEED_CHANNEL, 0, false},
-	{"tx", SDVF_NEED_CHANNEL, 0, false},
-	{0},
-};
-
-static int mux_init(void *state, struct sdvf_pd *pd)
-{
-	struct test_mux *m = state;
-	m->pd = pd;
-	assert_true(
-		sdvf_queue_attach_region(pd, &m->rx_free, "rx_free", CAPACITY));
-	assert_true(sdvf_queue_attach_region(pd, &m->rx_active, "rx_active",
-					     CAPACITY));
-	assert_true(sdvf_queue_attach_region(pd, &m->tx_active, "tx_active",
-					     CAPACITY));
-	assert_true(
-		sdvf_queue_attach_region(pd, &m->tx_free, "tx_free", CAPACITY));
-	m->ch_rx = sdvf_channel(pd, "rx");
-	m->ch_tx = sdvf_channel(pd, "tx");
-	return 0;
-}
-
-static void mux_produce(struct test_mux *m, struct sdvf_queue *q,
-			sdvf_channel_t ch, const struct sdvf_desc *d,
-			uint32_t n)
-{
-	assert_int_equal(sdvf_queue_push_burst(q, d, n), n);
-	if (sdvf_queue_producer_should_signal(q))
-		sdvf_notify(m->pd, ch);
-}
-
-static void mux_drain(struct test_mux *m, struct sdvf_queue *q,
-		      struct sdvf_desc *log, uint32_t *n, bool recycle)
-{
-	struct sdvf_desc d;
-	do {
-		while (sdvf_queue_pop(q, &d)) {
-			if (*n < 256)
-				log[(*n)++] = d;
-			if (recycle) {
-				d.len = 0;
-				d.flags = 0;
-				mux_produce(m, &m->rx_free, m->ch_rx, &d, 1);
-			}
-		}
-		sdvf_queue_release(q);
-	} while (sdvf_queue_consumer_request_signal(q));
-	if (sdvf_queue_consumer_should_signal(q))
-		sdvf_notify(m->pd, q == &m->rx_active ? m->ch_rx : m->ch_tx);
-}
-
-static void mux_notified(void *state, struct sdvf_pd *pd, sdvf_channel_t ch)
-{
-	struct test_mux *m = state;
-	(void)pd;
-	if (ch == m->ch_rx)
-		mux_drain(m, &m->rx_active, m->rx_got, &m->nrx_got,
-			  m->recycle_rx);
-	else
-		mux_drain(m, &m->tx_free, m->tx_got, &m->ntx_got, false);
-}
-
-static const struct sdvf_component test_mux_component = {
-	.name = "test_mux",
-	.role = SDVF_ROLE_MUX,
-	.state_size = sizeof(struct test_mux),
-	.needs = test_mux_needs,
-	.params = no_params,
-	.init = mux_init,
-	.notified = mux_notified,
-};
-
 /* ---- the system ------------------------------------------------------ */
 
 static const struct sdvf_component *const table[] = {
-	&fake_enet_component, &test_mux_component, &enet_driver_component,
+	&fake_enet_component, &enet_fixture_component, &enet_driver_component,
 	NULL};
-
-#define DTS_HEAD                                                               \
-	"/dts-v1/;\n/ {\ncompatible = \"sdvf,system\";\npds {\n"               \
-	"nic { component = \"fake_enet\";\n"                                   \
-	"  maps { regs = \"enet_regs\", \"rw\"; posted = \"enet_mmio\", "      \
-	"\"rw\"; rings = \"enet_rings\", \"rw\"; };\n"                         \
-	"  channels { irq = \"irq\"; mmio = \"mmio\"; }; };\n"                 \
-	"drv { component = \"enet_driver\";\n"                                 \
-	"  maps { enet_regs = \"enet_regs\", \"r\"; enet_mmio = "              \
-	"\"enet_mmio\", \"rw\"; enet_rings = \"enet_rings\", \"rw\";\n"        \
-	"    rx_free = \"rx_free\", \"rw\"; rx_active = \"rx_active\", "       \
-	"\"rw\"; tx_free = \"tx_free\", \"rw\"; tx_active = \"tx_active\", "   \
-	"\"rw\"; };\n"                                                         \
-	"  channels { irq = \"irq\"; mmio = \"mmio\"; rx = \"rx\"; tx = "      \
-	"\"tx\"; };\n"                                                         \
-	"  config { rx_ring = <8>; tx_ring = <8>; rx_capacity = <16>; "        \
-	"tx_capacity = <16>; "
-#define WINDOW "dma0_io = <0x10000000>; dma0_size = <0x100000>; "
-#define DTS_TAIL                                                               \
-	"}; };\n"                                                              \
-	"mux { component = \"test_mux\";\n"                                    \
-	"  maps { rx_free = \"rx_free\", \"rw\"; rx_active = \"rx_active\", "  \
-	"\"rw\"; tx_free = \"tx_free\", \"rw\"; tx_active = \"tx_active\", "   \
-	"\"rw\"; };\n"                                                         \
-	"  channels { rx = \"rx\"; tx = \"tx\"; }; };\n"                       \
-	"};\nregions {\n"                                                      \
-	"enet_regs { size = <0x1000>; }; enet_mmio { size = <0x1000>; };\n"    \
-	"enet_rings { size = <0x1000>; io-address = <0x40000000>; };\n"        \
-	"rx_free { size = <0x1000>; }; rx_active { size = <0x1000>; };\n"      \
-	"tx_free { size = <0x1000>; }; tx_active { size = <0x1000>; };\n"      \
-                                                                               \
-	"};\nchannels {\n"                                                     \
-	"irq { ends = \"nic\", \"drv\"; }; mmio { ends = \"drv\", \"nic\"; "   \
-	"};\n"                                                                 \
-	"rx { ends = \"drv\", \"mux\"; }; tx { ends = \"drv\", \"mux\"; };\n"  \
-	"};\n};\n"
 
 static struct sdvf_system sys;
 static struct sdvf_sim *sim;
@@ -389,15 +267,11 @@ static uint64_t drv_counter(const char *name)
 	assert_true(found);
 	return value;
 }
-static struct test_mux *mux;
+static struct enet_fixture *mux;
 
-static void boot(const char *extra_config)
+static void boot(const char *system)
 {
-	char dts[8192];
-	snprintf(dts, sizeof(dts), "%s%s%s", DTS_HEAD, extra_config, DTS_TAIL);
-	assert_int_equal(sdvf_system_load_dts(&sys, "test_enet_driver", dts,
-					      table, stderr),
-			 0);
+	assert_int_equal(sdvf_system_load(&sys, system, table, stderr), 0);
 	sim = sdvf_sim_create(&sys);
 	assert_non_null(sim);
 	nic = sdvf_sim_state(sim, "nic");
@@ -410,13 +284,14 @@ static void boot(const char *extra_config)
 static int boot_default(void **unused)
 {
 	(void)unused;
-	boot("mac = [02 00 00 00 00 01]; " WINDOW);
+	boot(SYSTEM);
 	return 0;
 }
 
 static int teardown(void **unused)
 {
 	(void)unused;
+	assert_int_equal(enet_fixture_conservation_errors(mux, drv), 0);
 	sdvf_sim_destroy(sim);
 	sdvf_system_free(&sys);
 	sim = NULL;
@@ -435,23 +310,16 @@ static void hw_event(void)
 	run();
 }
 
+/* The fixture's buffer b is at DMA_IO + b * 2048, RX and TX alike. */
 static void provide_rx(uint32_t first, uint32_t n)
 {
-	struct sdvf_desc d[CAPACITY] = {0};
-	for (uint32_t i = 0; i < n; i++)
-		d[i].io_or_offset = DMA_IO + (first + i) * 2048u;
-	mux_produce(mux, &mux->rx_free, mux->ch_rx, d, n);
+	assert_int_equal(enet_fixture_provide_rx(mux, first, n), n);
 	run();
 }
 
 static void send_tx(uint32_t first, uint32_t n, uint16_t len)
 {
-	struct sdvf_desc d[CAPACITY] = {0};
-	for (uint32_t i = 0; i < n; i++) {
-		d[i].io_or_offset = DMA_IO + (first + i) * 2048u;
-		d[i].len = len;
-	}
-	mux_produce(mux, &mux->tx_active, mux->ch_tx, d, n);
+	assert_int_equal(enet_fixture_queue_tx(mux, first, n, len), n);
 	run();
 }
 
@@ -541,22 +409,25 @@ static void init_orders_reset_mib_config_then_enable(void **unused)
 static void init_keeps_hardware_mac_without_config(void **unused)
 {
 	(void)unused;
-	boot(WINDOW);
+	boot("tests/fixtures/enet-fake-nic-no-mac.dts");
 	assert_int_equal(reg(nic, ENET_PALR), 0x02aabbccu);
 	assert_int_equal(reg(nic, ENET_PAUR), 0xddee0000u);
-	assert_int_equal(drv->mac[5], 0xee);
+	assert_int_equal(enet_driver_view(drv).mac[5], 0xee);
 	teardown(NULL);
 }
 
 static void init_refuses_without_dma_window(void **unused)
 {
 	(void)unused;
-	char dts[8192];
-	snprintf(dts, sizeof(dts), "%s%s%s", DTS_HEAD, "", DTS_TAIL);
-	assert_int_equal(sdvf_system_load_dts(&sys, "t", dts, table, stderr),
-			 0);
+	assert_int_equal(
+		sdvf_system_load(&sys,
+				 "tests/fixtures/enet-fake-nic-no-window.dts",
+				 table, stderr),
+		0);
 	sim = sdvf_sim_create(&sys);
 	assert_non_null(sim);
+	drv = sdvf_sim_state(sim, "drv");
+	mux = sdvf_sim_state(sim, "mux");
 	assert_int_equal(sdvf_sim_init(sim), -1);
 	teardown(NULL);
 }
@@ -579,19 +450,19 @@ static void rx_buffers_fill_ring_with_wrap_on_last(void **unused)
 static void rx_frames_delivered_in_order_across_ring_wrap(void **unused)
 {
 	(void)unused;
-	mux->recycle_rx = true;
+	mux->opt.rx_recycle = true;
 	provide_rx(0, RX_SLOTS);
 	for (uint32_t i = 0; i < 3 * RX_SLOTS + 3; i++) {
 		assert_true(
 			fake_rx_frame(nic, (uint16_t)(60 + i), ENET_RXBD_L));
 		hw_event();
 	}
-	assert_int_equal(mux->nrx_got, 3 * RX_SLOTS + 3);
-	for (uint32_t i = 0; i < mux->nrx_got; i++) {
-		assert_int_equal(mux->rx_got[i].io_or_offset,
+	assert_int_equal(mux->rx.ngot, 3 * RX_SLOTS + 3);
+	for (uint32_t i = 0; i < mux->rx.ngot; i++) {
+		assert_int_equal(mux->rx.got[i].io_or_offset,
 				 DMA_IO + (i % RX_SLOTS) * 2048u);
-		assert_int_equal(mux->rx_got[i].len, 60 + i);
-		assert_int_equal(mux->rx_got[i].flags, 0);
+		assert_int_equal(mux->rx.got[i].len, 60 + i);
+		assert_int_equal(mux->rx.got[i].flags, 0);
 	}
 	assert_int_equal(drv_counter("rx_frames"), 3 * RX_SLOTS + 3);
 	assert_int_equal(nic->rx_idx, 3);
@@ -611,9 +482,9 @@ static void rx_frame_landing_before_eir_clear_is_delivered(void **unused)
 	hw_event();
 	assert_int_equal(nic->frames_before_eir_clear, 0);
 	assert_int_equal(reg(nic, ENET_EIR) & ENET_INT_RXF, 0);
-	assert_int_equal(mux->nrx_got, 2);
-	assert_int_equal(mux->rx_got[0].len, 60);
-	assert_int_equal(mux->rx_got[1].len, 61);
+	assert_int_equal(mux->rx.ngot, 2);
+	assert_int_equal(mux->rx.got[0].len, 60);
+	assert_int_equal(mux->rx.got[1].len, 61);
 	assert_int_equal(drv_counter("rx_frames"), 2);
 }
 
@@ -629,7 +500,7 @@ static void rx_error_frames_counted_and_recycled(void **unused)
 		assert_true(fake_rx_frame(nic, 100, bad[i]));
 	assert_true(fake_rx_frame(nic, 0, ENET_RXBD_L)); /* empty */
 	hw_event();
-	assert_int_equal(mux->nrx_got, 0);
+	assert_int_equal(mux->rx.ngot, 0);
 	assert_int_equal(drv_counter("rx_err_cr"), 1);
 	assert_int_equal(drv_counter("rx_err_ov"), 1);
 	assert_int_equal(drv_counter("rx_err_lg"), 1);
@@ -642,8 +513,8 @@ static void rx_error_frames_counted_and_recycled(void **unused)
 	assert_int_equal(rx_bds_owned_by_mac(), RX_SLOTS);
 	assert_true(fake_rx_frame(nic, 64, ENET_RXBD_L));
 	hw_event();
-	assert_int_equal(mux->nrx_got, 1);
-	assert_int_equal(mux->rx_got[0].io_or_offset, DMA_IO + 7 * 2048u);
+	assert_int_equal(mux->rx.ngot, 1);
+	assert_int_equal(mux->rx.got[0].io_or_offset, DMA_IO + 7 * 2048u);
 }
 
 static void rx_rejects_buffers_outside_dma_windows(void **unused)
@@ -653,16 +524,16 @@ static void rx_rejects_buffers_outside_dma_windows(void **unused)
 				 {.io_or_offset = DMA_IO + 8},
 				 {.io_or_offset = DMA_IO + DMA_SIZE - 1024u},
 				 {.io_or_offset = 0x100000000ull + DMA_IO}};
-	mux_produce(mux, &mux->rx_free, mux->ch_rx, d, 4);
+	assert_int_equal(enet_fixture_push_raw(mux, &mux->rx, d, 4), 4);
 	run();
 	assert_int_equal(drv_counter("rx_bad_buffer"), 4);
 	assert_int_equal(rx_bds_owned_by_mac(), 0);
-	assert_int_equal(mux->nrx_got, 4);
+	assert_int_equal(mux->rx.ngot, 4);
 	for (unsigned i = 0; i < 4; i++) {
-		assert_int_equal(mux->rx_got[i].io_or_offset,
+		assert_int_equal(mux->rx.got[i].io_or_offset,
 				 d[i].io_or_offset);
-		assert_int_equal(mux->rx_got[i].len, 0);
-		assert_int_equal(mux->rx_got[i].flags, SDVF_NET_REJECTED);
+		assert_int_equal(mux->rx.got[i].len, 0);
+		assert_int_equal(mux->rx.got[i].flags, SDVF_NET_REJECTED);
 	}
 }
 
@@ -671,7 +542,7 @@ static void rx_full_ring_leaves_extra_buffers_in_queue(void **unused)
 	(void)unused;
 	provide_rx(0, RX_SLOTS + 4);
 	assert_int_equal(rx_bds_owned_by_mac(), RX_SLOTS);
-	assert_int_equal(sdvf_queue_available(&drv->rx_free), 4);
+	assert_int_equal(enet_fixture_queued(&mux->rx), 4);
 	assert_true(fake_rx_frame(nic, 64, ENET_RXBD_L));
 	hw_event();
 	/* The freed BD took the next queued buffer. */
@@ -691,13 +562,13 @@ static void tx_completions_return_in_submit_order(void **unused)
 	fake_tx_complete(nic);
 	hw_event();
 	assert_int_equal(nic->ntx_sent, 6);
-	assert_int_equal(mux->ntx_got, 6);
+	assert_int_equal(mux->tx.ngot, 6);
 	for (uint32_t i = 0; i < 6; i++) {
 		assert_int_equal(nic->tx_sent_io[i], DMA_IO + i * 2048u);
-		assert_int_equal(mux->tx_got[i].io_or_offset,
+		assert_int_equal(mux->tx.got[i].io_or_offset,
 				 DMA_IO + i * 2048u);
-		assert_int_equal(mux->tx_got[i].len, i < 5 ? 60 : 1518);
-		assert_int_equal(mux->tx_got[i].flags, 0);
+		assert_int_equal(mux->tx.got[i].len, i < 5 ? 60 : 1518);
+		assert_int_equal(mux->tx.got[i].flags, 0);
 	}
 	assert_int_equal(drv_counter("tx_frames"), 6);
 	assert_int_equal(drv_counter("tx_bytes"), 5 * 60 + 1518);
@@ -711,17 +582,17 @@ static void tx_rejects_bad_length_and_address(void **unused)
 		{.io_or_offset = DMA_IO, .len = 1519},
 		{.io_or_offset = DMA_IO + DMA_SIZE - 100, .len = 200},
 		{.io_or_offset = DMA_IO + 4, .len = 64}};
-	mux_produce(mux, &mux->tx_active, mux->ch_tx, d, 4);
+	assert_int_equal(enet_fixture_push_raw(mux, &mux->tx, d, 4), 4);
 	run();
 	assert_int_equal(drv_counter("tx_bad_len"), 2);
 	assert_int_equal(drv_counter("tx_bad_buffer"), 2);
 	assert_int_equal(tx_bds_owned_by_mac(), 0);
 	assert_int_equal(nic->tdar_writes, 0);
-	assert_int_equal(mux->ntx_got, 4);
+	assert_int_equal(mux->tx.ngot, 4);
 	for (unsigned i = 0; i < 4; i++) {
-		assert_int_equal(mux->tx_got[i].io_or_offset,
+		assert_int_equal(mux->tx.got[i].io_or_offset,
 				 d[i].io_or_offset);
-		assert_int_equal(mux->tx_got[i].flags, SDVF_NET_REJECTED);
+		assert_int_equal(mux->tx.got[i].flags, SDVF_NET_REJECTED);
 	}
 }
 
@@ -730,15 +601,15 @@ static void tx_full_ring_holds_frames_in_queue(void **unused)
 	(void)unused;
 	send_tx(0, TX_SLOTS + 4, 100);
 	assert_int_equal(tx_bds_owned_by_mac(), TX_SLOTS);
-	assert_int_equal(sdvf_queue_available(&drv->tx_active), 4);
+	assert_int_equal(enet_fixture_queued(&mux->tx), 4);
 	fake_tx_complete(nic);
 	hw_event();
 	assert_int_equal(tx_bds_owned_by_mac(), 4);
 	fake_tx_complete(nic);
 	hw_event();
-	assert_int_equal(mux->ntx_got, TX_SLOTS + 4);
+	assert_int_equal(mux->tx.ngot, TX_SLOTS + 4);
 	for (uint32_t i = 0; i < TX_SLOTS + 4; i++)
-		assert_int_equal(mux->tx_got[i].io_or_offset,
+		assert_int_equal(mux->tx.got[i].io_or_offset,
 				 DMA_IO + i * 2048u);
 	assert_int_equal(fake_bd(nic, ENET_TDSR, TX_SLOTS - 1)->stat &
 				 ENET_TXBD_W,
@@ -755,7 +626,7 @@ static void tx_batch_costs_one_tdar_and_one_doorbell(void **unused)
 	send_tx(0, 6, 64);
 	assert_int_equal(tx_bds_owned_by_mac(), 6);
 	assert_int_equal(nic->tdar_writes, 1);
-	assert_int_equal(drv->tdar_writes, 1);
+	assert_int_equal(enet_driver_view(drv).tdar_writes, 1);
 	assert_int_equal(nic->doorbells - doorbells, 1);
 	assert_int_equal(sdvf_sim_notifications(sim, "drv", "mmio") - signals,
 			 1);
@@ -771,7 +642,7 @@ static void rx_batch_costs_one_rdar_and_one_mux_signal(void **unused)
 	uint64_t signals = sdvf_sim_notifications(sim, "drv", "rx");
 	uint64_t acks_before = drv_counter("irq_activations");
 	hw_event();
-	assert_int_equal(mux->nrx_got, 5);
+	assert_int_equal(mux->rx.ngot, 5);
 	assert_int_equal(sdvf_sim_notifications(sim, "drv", "rx") - signals, 1);
 	assert_int_equal(drv_counter("irq_activations") - acks_before, 1);
 }
@@ -794,8 +665,8 @@ static void eberr_resets_and_accounts_for_every_buffer(void **unused)
 	assert_int_equal(reg(nic, ENET_ECR), ENET_ECR_ETHEREN | ENET_ECR_DBSWP);
 	assert_int_equal(reg(nic, ENET_RDSR), RING_IO);
 	/* Frames completed before the fault were delivered ... */
-	assert_int_equal(mux->nrx_got, 2);
-	assert_int_equal(mux->rx_got[1].len, 71);
+	assert_int_equal(mux->rx.ngot, 2);
+	assert_int_equal(mux->rx.got[1].len, 71);
 	/* ... the other RX buffers are re-posted from slot 0 in order ... */
 	assert_int_equal(rx_bds_owned_by_mac(), RX_SLOTS - 2);
 	for (uint32_t i = 0; i < RX_SLOTS - 2; i++)
@@ -803,18 +674,18 @@ static void eberr_resets_and_accounts_for_every_buffer(void **unused)
 				 DMA_IO + (i + 2) * 2048u);
 	/* ... and unsent TX frames came back flagged, in order. */
 	assert_int_equal(tx_bds_owned_by_mac(), 0);
-	assert_int_equal(mux->ntx_got, 3);
+	assert_int_equal(mux->tx.ngot, 3);
 	for (uint32_t i = 0; i < 3; i++) {
-		assert_int_equal(mux->tx_got[i].io_or_offset,
+		assert_int_equal(mux->tx.got[i].io_or_offset,
 				 DMA_IO + (100 + i) * 2048u);
-		assert_int_equal(mux->tx_got[i].flags, SDVF_NET_TX_ERROR);
+		assert_int_equal(mux->tx.got[i].flags, SDVF_NET_TX_ERROR);
 	}
 	assert_int_equal(drv_counter("tx_reset_errors"), 3);
 	/* The controller works again. */
 	assert_true(fake_rx_frame(nic, 80, ENET_RXBD_L));
 	hw_event();
-	assert_int_equal(mux->nrx_got, 3);
-	assert_int_equal(mux->rx_got[2].io_or_offset, DMA_IO + 2 * 2048u);
+	assert_int_equal(mux->rx.ngot, 3);
+	assert_int_equal(mux->rx.got[2].io_or_offset, DMA_IO + 2 * 2048u);
 }
 
 /* The DMA faults again and again, as with a DMA window the bus cannot
@@ -850,12 +721,12 @@ static void eberr_storm_halts_mac_holds_tx_and_retries(void **unused)
 	assert_int_not_equal(reg(nic, ENET_MSCR), 0);
 	/* RDSR/TDSR are reset: the rings as the driver holds them.  Every RX
 	 * buffer is still posted, ready for the restart. */
-	assert_int_equal(drv->rx_tail - drv->rx_head, RX_SLOTS);
+	assert_int_equal(enet_driver_view(drv).rx_posted, RX_SLOTS);
 	/* TX is held in the queue, not dropped and not kicked. */
 	uint32_t tdar_before = nic->tdar_writes;
 	send_tx(100, 3, 64);
-	assert_int_equal(drv->tx_tail - drv->tx_head, 0);
-	assert_int_equal(mux->ntx_got, 0);
+	assert_int_equal(enet_driver_view(drv).tx_posted, 0);
+	assert_int_equal(mux->tx.ngot, 0);
 	assert_int_equal(nic->tdar_writes, tdar_before);
 	assert_int_equal(drv_counter("tx_held_halted"), 1);
 	/* Half the back-off: still halted; the link is still polled. */
@@ -875,8 +746,8 @@ static void eberr_storm_halts_mac_holds_tx_and_retries(void **unused)
 	assert_int_equal(rx_bds_owned_by_mac(), RX_SLOTS);
 	assert_true(fake_rx_frame(nic, 90, ENET_RXBD_L));
 	hw_event();
-	assert_int_equal(mux->nrx_got, 1);
-	assert_int_equal(mux->rx_got[0].len, 90);
+	assert_int_equal(mux->rx.ngot, 1);
+	assert_int_equal(mux->rx.got[0].len, 90);
 }
 
 static void eberr_storm_backoff_doubles_while_it_persists(void **unused)
@@ -909,7 +780,7 @@ static void link_down_holds_tx_and_link_up_releases_it(void **unused)
 	send_tx(0, 3, 64);
 	assert_int_equal(tx_bds_owned_by_mac(), 0);
 	assert_int_equal(nic->tdar_writes, 0);
-	assert_int_equal(mux->ntx_got, 0);
+	assert_int_equal(mux->tx.ngot, 0);
 	assert_int_equal(drv_counter("tx_held_link_down"), 1);
 	nic->phy[MII_BMSR] |= BMSR_LSTATUS;
 	sdvf_sim_advance(sim, POLL_NS);
