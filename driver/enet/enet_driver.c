@@ -384,8 +384,8 @@ void enet_halt_retry(struct enet_driver *drv)
 	sdvf_counter_set(drv->stats.halted, 0);
 	sdvf_log(drv->pd, SDVF_LOG_INFO, "enet: restarting halted controller");
 	if (enet_hw_restart(drv)) {
-		enet_rx_refill(drv);
-		enet_tx_fill(drv); /* release frames held while halted */
+		enet_rx_provide(drv);
+		enet_tx_provide(drv); /* release frames held while halted */
 	}
 }
 
@@ -471,9 +471,9 @@ static void handle_irq(struct enet_driver *drv)
 		if (eir & EIR_OTHER)
 			sdvf_counter_add(drv->stats.eir_other, 1);
 		if (eir & (ENET_INT_TXF | ENET_INT_TXB))
-			enet_tx_reap(drv);
+			enet_tx_return(drv);
 		if (eir & (ENET_INT_RXF | ENET_INT_RXB))
-			enet_rx_reap(drv);
+			enet_rx_return(drv);
 		/* MMFR data is lost in a reset: take it first. */
 		if (eir & ENET_INT_MII)
 			enet_phy_mdio_done(drv);
@@ -483,8 +483,8 @@ static void handle_irq(struct enet_driver *drv)
 			bus_error(drv);
 		}
 	}
-	enet_tx_fill(drv);
-	enet_rx_refill(drv);
+	enet_tx_provide(drv);
+	enet_rx_provide(drv);
 }
 
 static void enet_driver_notified(void *state, struct sdvf_pd *pd,
@@ -495,11 +495,13 @@ static void enet_driver_notified(void *state, struct sdvf_pd *pd,
 	if (ch == drv->ch_irq) {
 		handle_irq(drv);
 	} else if (ch == drv->ch_rx) {
-		enet_rx_reap(drv); /* frames held while rx_active was full */
-		enet_rx_refill(drv);
+		/* First what waited for room in rx_active, then new buffers. */
+		enet_rx_return(drv);
+		enet_rx_provide(drv);
 	} else if (ch == drv->ch_tx) {
-		enet_tx_reap(drv); /* completions held while tx_free was full */
-		enet_tx_fill(drv);
+		/* First what waited for room in tx_free, then new frames. */
+		enet_tx_return(drv);
+		enet_tx_provide(drv);
 	} else if (ch == SDVF_CHANNEL_TIMER) {
 		enet_halt_retry(drv);
 		enet_phy_timer(drv);

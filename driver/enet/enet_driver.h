@@ -193,8 +193,9 @@ struct enet_driver {
 	uint32_t tx_io[ENET_DRV_MAX_RING];
 	uint16_t tx_len[ENET_DRV_MAX_RING];
 
-	struct enet_pending rx_return; /* to rx_active */
-	struct enet_pending tx_return; /* to tx_free */
+	/* Descriptors on their way to a mux, waiting for room in its queue. */
+	struct enet_pending rx_to_mux;	    /* for rx_active */
+	struct enet_pending tx_done_to_mux; /* for tx_free */
 
 	struct enet_phy phy;
 	struct enet_mac_mode mode; /* programmed into ECR/RCR/TCR */
@@ -220,10 +221,13 @@ extern const struct sdvf_component enet_driver_component;
 /* ---- internal: shared by the driver's files, not an API ------------- */
 /* enet_driver_rings.c */
 void enet_rings_init(struct enet_driver *drv, bool keep_buffers);
-void enet_rx_reap(struct enet_driver *drv);
-void enet_rx_refill(struct enet_driver *drv);
-void enet_tx_reap(struct enet_driver *drv);
-void enet_tx_fill(struct enet_driver *drv);
+/* Named as in sDDF, for the direction of the work: provide = the mux's
+ * buffers into the MAC's BDs; return = the MAC's finished BDs back to the
+ * mux. */
+void enet_rx_provide(struct enet_driver *drv);
+void enet_rx_return(struct enet_driver *drv);
+void enet_tx_provide(struct enet_driver *drv);
+void enet_tx_return(struct enet_driver *drv);
 /* enet_driver_phy.c */
 void enet_phy_start_poll(struct enet_driver *drv);
 void enet_phy_mdio_done(struct enet_driver *drv);

@@ -1,14 +1,15 @@
 /*
  * The ENET driver's data path: the four mux queues and the two BD rings.
  *
- *   RX: rx_free --validate--> RX BD (E set) --MAC--> rx_return --> rx_active
- *   TX: tx_active --validate--> TX BD (R set) --MAC--> tx_return --> tx_free
+ *   RX: rx_free --validate--> RX BD (E set) --MAC--> rx_to_mux --> rx_active
+ *   TX: tx_active --validate--> TX BD (R set) --MAC--> tx_done_to_mux
+ *                                                        --> tx_free
  *
- * rx_return / tx_return are private FIFOs of descriptors on their way out;
- * they absorb an outgoing queue that is momentarily full, so the reap loops
- * never have to leave a buffer in limbo.  The fill loops take a new
- * descriptor only while the matching FIFO is empty, which bounds each FIFO
- * by its ring size plus one (a rejected descriptor).
+ * rx_to_mux / tx_done_to_mux are private FIFOs of descriptors on their way
+ * out; they absorb an outgoing queue that is momentarily full, so the
+ * return loops never have to leave a buffer in limbo.  The provide loops
+ * take a new descriptor only while the matching FIFO is empty, which bounds
+ * each FIFO by its ring size plus one (a rejected descriptor).
  *
  * Ownership of a BD is its E/R bit (driver/enet/enet_regs.h).  The driver
  * writes addr and len, then (release) stat; it reads len only after an
@@ -119,11 +120,11 @@ static bool rx_frame_ok(struct enet_driver *drv, uint16_t stat, uint16_t len)
 	return ok;
 }
 
-void enet_rx_reap(struct enet_driver *drv)
+void enet_rx_return(struct enet_driver *drv)
 {
 	uint32_t mask = drv->rx_slots - 1;
 	while (drv->rx_head != drv->rx_tail &&
-	       pending_count(&drv->rx_return) < ENET_DRV_PENDING) {
+	       pending_count(&drv->rx_to_mux) < ENET_DRV_PENDING) {
 		uint32_t slot = drv->rx_head & mask;
 		volatile struct enet_bd *bd = &drv->rx_bd[slot];
 		uint16_t stat = bd->stat;
@@ -140,20 +141,20 @@ void enet_rx_reap(struct enet_driver *drv)
 		}
 		sdvf_counter_add(drv->stats.rx_frames, 1);
 		sdvf_counter_add(drv->stats.rx_bytes, len);
-		pending_push(&drv->rx_return, io, len, 0);
+		pending_push(&drv->rx_to_mux, io, len, 0);
 	}
-	pending_flush(&drv->rx_return, &drv->rx_active, &drv->signal_rx);
+	pending_flush(&drv->rx_to_mux, &drv->rx_active, &drv->signal_rx);
 }
 
-void enet_rx_refill(struct enet_driver *drv)
+void enet_rx_provide(struct enet_driver *drv)
 {
 	bool took = false;
 	for (;;) {
 		while (drv->rx_tail - drv->rx_head < drv->rx_slots) {
-			if (pending_count(&drv->rx_return) != 0) {
-				pending_flush(&drv->rx_return, &drv->rx_active,
+			if (pending_count(&drv->rx_to_mux) != 0) {
+				pending_flush(&drv->rx_to_mux, &drv->rx_active,
 					      &drv->signal_rx);
-				if (pending_count(&drv->rx_return) != 0)
+				if (pending_count(&drv->rx_to_mux) != 0)
 					break;
 			}
 			struct sdvf_desc d;
@@ -163,7 +164,7 @@ void enet_rx_refill(struct enet_driver *drv)
 			if (!dma_range_ok(drv, d.io_or_offset,
 					  ENET_DRV_RX_BUF_BYTES)) {
 				sdvf_counter_add(drv->stats.rx_bad_buffer, 1);
-				pending_push(&drv->rx_return, d.io_or_offset, 0,
+				pending_push(&drv->rx_to_mux, d.io_or_offset, 0,
 					     SDVF_NET_REJECTED);
 				continue;
 			}
@@ -172,7 +173,7 @@ void enet_rx_refill(struct enet_driver *drv)
 		/* A full ring is refilled on the next RX interrupt, and a
 		 * blocked rx_active wakes us on `rx`: no request needed. */
 		if (drv->rx_tail - drv->rx_head == drv->rx_slots ||
-		    pending_count(&drv->rx_return) != 0)
+		    pending_count(&drv->rx_to_mux) != 0)
 			break;
 		if (!sdvf_queue_consumer_request_signal(&drv->rx_free))
 			break;
@@ -182,7 +183,7 @@ void enet_rx_refill(struct enet_driver *drv)
 		if (sdvf_queue_consumer_should_signal(&drv->rx_free))
 			drv->signal_rx = true;
 	}
-	pending_flush(&drv->rx_return, &drv->rx_active, &drv->signal_rx);
+	pending_flush(&drv->rx_to_mux, &drv->rx_active, &drv->signal_rx);
 }
 
 /* ---- TX -------------------------------------------------------------- */
@@ -203,11 +204,11 @@ static void tx_post(struct enet_driver *drv, uint32_t io, uint16_t len)
 	drv->kick_tdar = true;
 }
 
-void enet_tx_reap(struct enet_driver *drv)
+void enet_tx_return(struct enet_driver *drv)
 {
 	uint32_t mask = drv->tx_slots - 1;
 	while (drv->tx_head != drv->tx_tail &&
-	       pending_count(&drv->tx_return) < ENET_DRV_PENDING) {
+	       pending_count(&drv->tx_done_to_mux) < ENET_DRV_PENDING) {
 		uint32_t slot = drv->tx_head & mask;
 		if (drv->tx_bd[slot].stat & ENET_TXBD_R)
 			break;
@@ -216,11 +217,11 @@ void enet_tx_reap(struct enet_driver *drv)
 		atomic_thread_fence(memory_order_acquire);
 		sdvf_counter_add(drv->stats.tx_frames, 1);
 		sdvf_counter_add(drv->stats.tx_bytes, drv->tx_len[slot]);
-		pending_push(&drv->tx_return, drv->tx_io[slot],
+		pending_push(&drv->tx_done_to_mux, drv->tx_io[slot],
 			     drv->tx_len[slot], 0);
 		drv->tx_head++;
 	}
-	pending_flush(&drv->tx_return, &drv->tx_free, &drv->signal_tx);
+	pending_flush(&drv->tx_done_to_mux, &drv->tx_free, &drv->signal_tx);
 }
 
 /* Validate one frame from tx_active; false if it was rejected. */
@@ -237,7 +238,7 @@ static bool tx_frame_ok(struct enet_driver *drv, const struct sdvf_desc *d)
 	return true;
 }
 
-void enet_tx_fill(struct enet_driver *drv)
+void enet_tx_provide(struct enet_driver *drv)
 {
 	if (!drv->link_up || drv->halted) {
 		/* Held, not dropped: link up or the halt retry calls us
@@ -252,10 +253,10 @@ void enet_tx_fill(struct enet_driver *drv)
 	bool took = false;
 	for (;;) {
 		while (drv->tx_tail - drv->tx_head < drv->tx_slots) {
-			if (pending_count(&drv->tx_return) != 0) {
-				pending_flush(&drv->tx_return, &drv->tx_free,
-					      &drv->signal_tx);
-				if (pending_count(&drv->tx_return) != 0)
+			if (pending_count(&drv->tx_done_to_mux) != 0) {
+				pending_flush(&drv->tx_done_to_mux,
+					      &drv->tx_free, &drv->signal_tx);
+				if (pending_count(&drv->tx_done_to_mux) != 0)
 					break;
 			}
 			struct sdvf_desc d;
@@ -263,8 +264,9 @@ void enet_tx_fill(struct enet_driver *drv)
 				break;
 			took = true;
 			if (!tx_frame_ok(drv, &d)) {
-				pending_push(&drv->tx_return, d.io_or_offset,
-					     d.len, SDVF_NET_REJECTED);
+				pending_push(&drv->tx_done_to_mux,
+					     d.io_or_offset, d.len,
+					     SDVF_NET_REJECTED);
 				continue;
 			}
 			tx_post(drv, (uint32_t)d.io_or_offset, d.len);
@@ -272,7 +274,7 @@ void enet_tx_fill(struct enet_driver *drv)
 		/* A full ring drains on TX interrupts; a blocked tx_free
 		 * wakes us on `tx`. */
 		if (drv->tx_tail - drv->tx_head == drv->tx_slots ||
-		    pending_count(&drv->tx_return) != 0)
+		    pending_count(&drv->tx_done_to_mux) != 0)
 			break;
 		if (!sdvf_queue_consumer_request_signal(&drv->tx_active))
 			break;
@@ -282,7 +284,7 @@ void enet_tx_fill(struct enet_driver *drv)
 		if (sdvf_queue_consumer_should_signal(&drv->tx_active))
 			drv->signal_tx = true;
 	}
-	pending_flush(&drv->tx_return, &drv->tx_free, &drv->signal_tx);
+	pending_flush(&drv->tx_done_to_mux, &drv->tx_free, &drv->signal_tx);
 }
 
 /* ---- ring (re)initialisation ----------------------------------------- */
@@ -305,7 +307,7 @@ void enet_rings_init(struct enet_driver *drv, bool keep_buffers)
 	if (keep_buffers) {
 		for (uint32_t i = drv->tx_head; i != drv->tx_tail; i++) {
 			uint32_t slot = i & (drv->tx_slots - 1);
-			pending_push(&drv->tx_return, drv->tx_io[slot],
+			pending_push(&drv->tx_done_to_mux, drv->tx_io[slot],
 				     drv->tx_len[slot], SDVF_NET_TX_ERROR);
 			sdvf_counter_add(drv->stats.tx_reset_errors, 1);
 		}
@@ -325,5 +327,5 @@ void enet_rings_init(struct enet_driver *drv, bool keep_buffers)
 	drv->kick_tdar = false;
 	for (uint32_t i = 0; i < held; i++)
 		rx_post(drv, rx_held[i]);
-	pending_flush(&drv->tx_return, &drv->tx_free, &drv->signal_tx);
+	pending_flush(&drv->tx_done_to_mux, &drv->tx_free, &drv->signal_tx);
 }

@@ -385,13 +385,14 @@ static void assert_buffers_conserved(void)
 		uint64_t io = RX_DMA_IO + b * BUF_BYTES;
 		uint32_t n = mux->rx_held[b] + in_queue("rx_free", io) +
 			     in_queue("rx_active", io) +
-			     in_pending(&drv->rx_return, io) +
+			     in_pending(&drv->rx_to_mux, io) +
 			     in_ring(drv->rx_io, drv->rx_head, drv->rx_tail,
 				     drv->rx_slots, io);
 		assert_int_equal(n, 1);
 		io = TX_DMA_IO + b * BUF_BYTES;
 		n = mux->tx_held[b] + in_queue("tx_active", io) +
-		    in_queue("tx_free", io) + in_pending(&drv->tx_return, io) +
+		    in_queue("tx_free", io) +
+		    in_pending(&drv->tx_done_to_mux, io) +
 		    in_ring(drv->tx_io, drv->tx_head, drv->tx_tail,
 			    drv->tx_slots, io);
 		assert_int_equal(n, 1);
