@@ -305,7 +305,8 @@ static void stats_publish(struct enet_driver *drv)
  * restarted PD gets its old values back. */
 static void counters_register(struct enet_driver *drv, struct sdvf_pd *pd)
 {
-#define ENET_COUNTER_REGISTER(name) drv->stats.name = sdvf_counter(pd, #name);
+#define ENET_COUNTER_REGISTER(name, meaning)                                   \
+	drv->stats.name = sdvf_counter(pd, #name);
 	ENET_DRIVER_COUNTERS(ENET_COUNTER_REGISTER)
 #undef ENET_COUNTER_REGISTER
 	sdvf_counter_set(drv->stats.link_up, 0);
@@ -459,7 +460,7 @@ static int enet_driver_init(void *state, struct sdvf_pd *pd)
 	return 0;
 }
 
-/* ---- the component: what it needs and takes ------------------------- */
+/* ---- the component: what it needs, takes and publishes -------------- */
 
 /* A power-of-two count with a default: ring sizes and queue capacities. */
 #define ENET_PARAM_POW2(key, lo, hi, dflt, what)                               \
@@ -529,6 +530,15 @@ static const struct sdvf_need enet_driver_needs[] = {
 	{0},
 };
 
+/* Meanings for `sdvf stats` and docs, from the list that also declares and
+ * registers the counters. */
+static const struct sdvf_counter_doc enet_driver_counters[] = {
+#define ENET_COUNTER_DOC(counter, text) {.name = #counter, .meaning = (text)},
+	ENET_DRIVER_COUNTERS(ENET_COUNTER_DOC) /* one entry per counter */
+#undef ENET_COUNTER_DOC
+	{0},
+};
+
 const struct sdvf_component enet_driver_component = {
 	.name = "enet_driver",
 	.summary = "i.MX ENET driver: BD rings, IRQs, MDIO link, MIB stats",
@@ -536,6 +546,7 @@ const struct sdvf_component enet_driver_component = {
 	.state_size = sizeof(struct enet_driver),
 	.needs = enet_driver_needs,
 	.params = enet_driver_params,
+	.counters = enet_driver_counters,
 	.init = enet_driver_init,
 	.notified = enet_driver_notified,
 };

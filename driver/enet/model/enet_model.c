@@ -278,9 +278,9 @@ static void wire_stats_publish(struct enet_model *m)
 	if (!m->wire)
 		return;
 	const struct wire_stats *w = wire_stats(m->wire);
-#define ENET_MODEL_WIRE_COUNTER_SET(name)                                      \
+#define ENET_MODEL_WIRE_COUNTER_SET(name, meaning)                             \
 	sdvf_counter_set(m->wire_stats.name, w->name);
-	ENET_MODEL_WIRE_COUNTERS(ENET_MODEL_WIRE_COUNTER_SET)
+	WIRE_COUNTERS(ENET_MODEL_WIRE_COUNTER_SET)
 #undef ENET_MODEL_WIRE_COUNTER_SET
 }
 
@@ -382,13 +382,13 @@ static int model_init(void *state, struct sdvf_pd *pd)
 {
 	struct enet_model *m = state;
 	m->pd = pd;
-#define ENET_MODEL_COUNTER_REGISTER(name)                                      \
+#define ENET_MODEL_COUNTER_REGISTER(name, meaning)                             \
 	m->stats.name = sdvf_counter(pd, #name);
 	ENET_MODEL_COUNTERS(ENET_MODEL_COUNTER_REGISTER)
 #undef ENET_MODEL_COUNTER_REGISTER
-#define ENET_MODEL_WIRE_COUNTER_REGISTER(name)                                 \
+#define ENET_MODEL_WIRE_COUNTER_REGISTER(name, meaning)                        \
 	m->wire_stats.name = sdvf_counter(pd, "wire." #name);
-	ENET_MODEL_WIRE_COUNTERS(ENET_MODEL_WIRE_COUNTER_REGISTER)
+	WIRE_COUNTERS(ENET_MODEL_WIRE_COUNTER_REGISTER)
 #undef ENET_MODEL_WIRE_COUNTER_REGISTER
 	m->ch_mmio = sdvf_channel(pd, "mmio");
 	m->ch_irq = sdvf_channel(pd, "irq");
@@ -429,7 +429,7 @@ struct wire *enet_model_wire(void *model)
 	return ((struct enet_model *)model)->wire;
 }
 
-/* ---- the component: what it needs and takes ------------------------- */
+/* ---- the component: what it needs, takes and publishes -------------- */
 
 static const struct sdvf_need model_needs[] = {
 	SDVF_NEED_REGION_RW("enet_regs"),
@@ -487,6 +487,18 @@ static const struct sdvf_param model_params[] = {
 	{0},
 };
 
+/* Meanings for `sdvf stats` and docs, from the lists that also declare and
+ * register the counters. */
+static const struct sdvf_counter_doc model_counters[] = {
+#define MODEL_DOC(counter, text) {.name = #counter, .meaning = (text)},
+	ENET_MODEL_COUNTERS(MODEL_DOC) /* one entry per counter */
+#undef MODEL_DOC
+#define WIRE_DOC(counter, text) {.name = "wire." #counter, .meaning = (text)},
+	WIRE_COUNTERS(WIRE_DOC) /* one entry per counter */
+#undef WIRE_DOC
+	{0},
+};
+
 const struct sdvf_component enet_model_component = {
 	.name = "enet_model",
 	.summary = "i.MX ENET MAC + PHY model: the hardware of hosted and sim "
@@ -495,6 +507,7 @@ const struct sdvf_component enet_model_component = {
 	.state_size = sizeof(struct enet_model),
 	.needs = model_needs,
 	.params = model_params,
+	.counters = model_counters,
 	.init = model_init,
 	.notified = model_notified,
 };
