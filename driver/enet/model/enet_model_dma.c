@@ -68,10 +68,18 @@ static bool bd_read(struct enet_model *m, uint32_t io, struct enet_bd_ref *ref)
 		eberr(m, "buffer descriptor", io);
 		return false;
 	}
-	volatile const uint8_t *b = p; /* one read of each byte */
+	/* One read of each byte, stat's first: the driver sets E/R after a
+	 * release fence, so the acquire makes addr and len as new as stat. */
+	volatile const uint8_t *b = p;
+	int stat_at = bd_swapped(m) ? 2 : 0;
 	uint8_t v[8];
-	for (int i = 0; i < 8; i++)
-		v[i] = b[i];
+	v[stat_at] = b[stat_at];
+	v[stat_at + 1] = b[stat_at + 1];
+	atomic_thread_fence(memory_order_acquire);
+	for (int i = 0; i < 8; i++) {
+		if (i != stat_at && i != stat_at + 1)
+			v[i] = b[i];
+	}
 	ref->bd = p;
 	ref->io = io;
 	if (bd_swapped(m)) {
