@@ -489,8 +489,8 @@ static void tx_deliver(struct enet_model *m, uint32_t len, uint16_t last_stat)
 		  ENET_RMON_T_BC_PKT, ENET_RMON_T_MC_PKT, ENET_RMON_T_P64,
 		  ENET_RMON_T_OCTETS);
 	if (last_stat & ENET_TXBD_ABC) {
-		sdvf_counter_add(m->stats.tx_bad_crc,
-				 1); /* the receiver discards it */
+		/* Sent with a bad FCS: the receiver discards it. */
+		sdvf_counter_add(m->stats.tx_bad_crc, 1);
 		mib_add(m, ENET_RMON_T_CRC_ALIGN, 1);
 		return;
 	}

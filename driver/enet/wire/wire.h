@@ -46,10 +46,12 @@ struct wire_config {
 	const char *pcap_record; /* any kind: record both directions here */
 	const char *pcap_replay; /* replay this capture as received frames */
 	uint64_t gen_rate_pps;	 /* generator: frames per second */
-	uint64_t gen_count; /* generator: stop after this many (0 = no limit) */
+	/* generator: stop after this many frames (0 = no limit) */
+	uint64_t gen_count;
 	const char *gen_sizes;	    /* generator: e.g. "64,594,1514" (cycled) */
 	const uint8_t *gen_dst_mac; /* generator: destination MAC (6 bytes) */
-	uint32_t mem_depth; /* mem, loopback: frames per FIFO (0 = 64) */
+	/* mem, loopback: frames per FIFO (0 = 64) */
+	uint32_t mem_depth;
 	/* Time source for generator pacing and pcap timestamps.  NULL: the
 	 * generator uses CLOCK_MONOTONIC and pcap CLOCK_REALTIME.  The sim
 	 * runtime passes its virtual clock so runs are deterministic. */
