@@ -4,8 +4,9 @@
  * One activation = one notification: the ENET interrupt (`irq`), the RX
  * side (`rx`), the TX side (`tx`) or the PHY poll timer.  Each activation
  * does its work, then ends the same way (activation_end): at most one RDAR
- * and one TDAR write, one doorbell for the posted writes, at most one
- * notification per mux, and the interrupt ack last.
+ * and one TDAR write, one doorbell for the posted writes, each mux queue it
+ * moved published or released once, at most one notification per mux, and
+ * the interrupt ack last.
  *
  * The data path lives in enet_driver_rings.c, MDIO/link/MIB in
  * enet_driver_phy.c.  Registers only through enet_mmio.h.
