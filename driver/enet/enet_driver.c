@@ -4,117 +4,20 @@
  * One activation = one notification: the ENET interrupt (`irq`), the RX
  * side (`rx`), the TX side (`tx`) or the PHY poll timer.  Each activation
  * does its work, then ends the same way (activation_end): at most one RDAR
- * and one TDAR write, one doorbell for the posted writes, at most one
- * notification per mux, and the interrupt ack last.
+ * and one TDAR write, one doorbell for the posted writes, each mux queue it
+ * moved published or released once, at most one notification per mux, and
+ * the interrupt ack last.
  *
  * The data path lives in enet_driver_rings.c, MDIO/link/MIB in
  * enet_driver_phy.c.  Registers only through enet_mmio.h.
  */
 #include "driver/enet/enet_driver.h"
 
+#include "core/bytes.h"
 #include "core/pd_queue.h"
 #include "core/queue.h"
 
-/* ---- configuration ------------------------------------------------- */
-
-#define WINDOW_PARAMS(n)                                                       \
-	{.name = "dma" #n "_io",                                               \
-	 .type = SDVF_PARAM_U64,                                               \
-	 .max = UINT32_MAX,                                                    \
-	 .help = "io address of DMA window " #n " (buffers the muxes use)"},   \
-	{                                                                      \
-		.name = "dma" #n "_size", .type = SDVF_PARAM_U64,              \
-		.max = (uint64_t)UINT32_MAX + 1,                               \
-		.help = "bytes of DMA window " #n " (0 = unused)"              \
-	}
-
-static const struct sdvf_param enet_driver_params[] = {
-	{.name = "mac",
-	 .type = SDVF_PARAM_MAC,
-	 .help = "station address; absent: keep the one in PALR/PAUR"},
-	{.name = "rx_ring",
-	 .type = SDVF_PARAM_U64,
-	 .min = 2,
-	 .max = ENET_DRV_MAX_RING,
-	 .default_u64 = 256,
-	 .power_of_two = true,
-	 .help = "RX buffer descriptors"},
-	{.name = "tx_ring",
-	 .type = SDVF_PARAM_U64,
-	 .min = 2,
-	 .max = ENET_DRV_MAX_RING,
-	 .default_u64 = 256,
-	 .power_of_two = true,
-	 .help = "TX buffer descriptors"},
-	{.name = "rx_capacity",
-	 .type = SDVF_PARAM_U64,
-	 .min = 1,
-	 .max = 65536,
-	 .default_u64 = 512,
-	 .power_of_two = true,
-	 .help = "slots of rx_free and rx_active"},
-	{.name = "tx_capacity",
-	 .type = SDVF_PARAM_U64,
-	 .min = 1,
-	 .max = 65536,
-	 .default_u64 = 512,
-	 .power_of_two = true,
-	 .help = "slots of tx_active and tx_free"},
-	{.name = "phy_addr",
-	 .type = SDVF_PARAM_U64,
-	 .max = 31,
-	 .default_u64 = 0,
-	 .help = "clause-22 address of the PHY"},
-	{.name = "phy_mode",
-	 .type = SDVF_PARAM_STR,
-	 .max = 8,
-	 .help = "rgmii (default), rmii or mii"},
-	{.name = "ref_clk_hz",
-	 .type = SDVF_PARAM_U64,
-	 .min = 1000000,
-	 .max = 1000000000,
-	 .default_u64 = 66000000,
-	 .help = "ENET module clock, for the MDIO divider (MSCR)"},
-	{.name = "link_poll_ms",
-	 .type = SDVF_PARAM_U64,
-	 .min = 1,
-	 .max = 60000,
-	 .default_u64 = 500,
-	 .help = "PHY link poll period"},
-	WINDOW_PARAMS(0),
-	WINDOW_PARAMS(1),
-	WINDOW_PARAMS(2),
-	WINDOW_PARAMS(3),
-	WINDOW_PARAMS(4),
-	WINDOW_PARAMS(5),
-	WINDOW_PARAMS(6),
-	WINDOW_PARAMS(7),
-	{0},
-};
-
-static const struct sdvf_need enet_driver_needs[] = {
-	{"enet_regs", SDVF_NEED_REGION, SDVF_RW, false},
-	{"enet_mmio", SDVF_NEED_REGION, SDVF_RW, true},
-	{"enet_rings", SDVF_NEED_REGION, SDVF_RW, false},
-	{"rx_free", SDVF_NEED_REGION, SDVF_RW, false},
-	{"rx_active", SDVF_NEED_REGION, SDVF_RW, false},
-	{"tx_free", SDVF_NEED_REGION, SDVF_RW, false},
-	{"tx_active", SDVF_NEED_REGION, SDVF_RW, false},
-	{"irq", SDVF_NEED_CHANNEL, 0, false},
-	{"mmio", SDVF_NEED_CHANNEL, 0, true},
-	{"rx", SDVF_NEED_CHANNEL, 0, false},
-	{"tx", SDVF_NEED_CHANNEL, 0, false},
-	{0},
-};
-
-static bool str_eq(const char *a, const char *b)
-{
-	while (*a && *a == *b) {
-		a++;
-		b++;
-	}
-	return *a == *b;
-}
+/* ---- configuration: what the system description gave us ------------ */
 
 /* Register access: posted through the model's ring when `enet_mmio` is
  * granted, plain MMIO on `enet_regs` otherwise (UIO, bare metal). */
@@ -210,9 +113,9 @@ static void setup_mode(struct enet_driver *drv)
 {
 	const char *mode = sdvf_config_str(drv->pd, "phy_mode");
 	drv->interface = ENET_IF_RGMII;
-	if (mode && str_eq(mode, "rmii"))
+	if (mode && sdvf_str_equal(mode, "rmii"))
 		drv->interface = ENET_IF_RMII;
-	else if (mode && str_eq(mode, "mii"))
+	else if (mode && sdvf_str_equal(mode, "mii"))
 		drv->interface = ENET_IF_MII;
 	/* MDC at most 2.5 MHz; hold time at least 10 ns (IEEE 802.3 22.2.2) */
 	uint32_t clk = (uint32_t)sdvf_config_u64(drv->pd, "ref_clk_hz");
@@ -232,19 +135,14 @@ static void setup_mac(struct enet_driver *drv)
 	size_t len = 0;
 	const uint8_t *mac = sdvf_config_bytes(drv->pd, "mac", &len);
 	if (mac && len == 6) {
-		for (unsigned i = 0; i < 6; i++)
-			drv->mac[i] = mac[i];
+		sdvf_copy(drv->mac, mac, 6);
 		return;
 	}
-	/* Keep what firmware left in PALR/PAUR (read before the reset). */
-	uint32_t palr = enet_readl(&drv->mmio, ENET_PALR);
-	uint32_t paur = enet_readl(&drv->mmio, ENET_PAUR);
-	drv->mac[0] = (uint8_t)(palr >> 24);
-	drv->mac[1] = (uint8_t)(palr >> 16);
-	drv->mac[2] = (uint8_t)(palr >> 8);
-	drv->mac[3] = (uint8_t)palr;
-	drv->mac[4] = (uint8_t)(paur >> 24);
-	drv->mac[5] = (uint8_t)(paur >> 16);
+	/* Keep what firmware left in PALR/PAUR (read before the reset):
+	 * bytes 0..3 in PALR, 4..5 in PAUR's upper half, first byte high. */
+	sdvf_put_be32(drv->mac, enet_readl(&drv->mmio, ENET_PALR));
+	sdvf_put_be16(drv->mac + 4,
+		      (uint16_t)(enet_readl(&drv->mmio, ENET_PAUR) >> 16));
 }
 
 /* ---- controller bring-up -------------------------------------------- */
@@ -289,11 +187,8 @@ static void program_controller(struct enet_driver *drv)
 	enet_writel(m, ENET_IALR, 0);
 	enet_writel(m, ENET_GAUR, 0);
 	enet_writel(m, ENET_GALR, 0);
-	enet_writel(m, ENET_PALR,
-		    (uint32_t)drv->mac[0] << 24 | (uint32_t)drv->mac[1] << 16 |
-			    (uint32_t)drv->mac[2] << 8 | drv->mac[3]);
-	enet_writel(m, ENET_PAUR,
-		    (uint32_t)drv->mac[4] << 24 | (uint32_t)drv->mac[5] << 16);
+	enet_writel(m, ENET_PALR, sdvf_get_be32(drv->mac));
+	enet_writel(m, ENET_PAUR, (uint32_t)sdvf_get_be16(drv->mac + 4) << 16);
 	enet_writel(m, ENET_OPD, ENET_OPD_OPCODE | 0xfff0u);
 	enet_writel(m, ENET_TIPG, ENET_TIPG_DEFAULT);
 	/* Store and forward: a frame starts only when wholly in the FIFO, so
@@ -384,8 +279,8 @@ void enet_halt_retry(struct enet_driver *drv)
 	sdvf_counter_set(drv->stats.halted, 0);
 	sdvf_log(drv->pd, SDVF_LOG_INFO, "enet: restarting halted controller");
 	if (enet_hw_restart(drv)) {
-		enet_rx_refill(drv);
-		enet_tx_fill(drv); /* release frames held while halted */
+		enet_rx_provide(drv);
+		enet_tx_provide(drv); /* release frames held while halted */
 	}
 }
 
@@ -411,12 +306,32 @@ static void stats_publish(struct enet_driver *drv)
  * restarted PD gets its old values back. */
 static void counters_register(struct enet_driver *drv, struct sdvf_pd *pd)
 {
-#define ENET_COUNTER_REGISTER(name) drv->stats.name = sdvf_counter(pd, #name);
+#define ENET_COUNTER_REGISTER(name, meaning)                                   \
+	drv->stats.name = sdvf_counter(pd, #name);
 	ENET_DRIVER_COUNTERS(ENET_COUNTER_REGISTER)
 #undef ENET_COUNTER_REGISTER
 	sdvf_counter_set(drv->stats.link_up, 0);
 	sdvf_counter_set(drv->stats.speed_mbps, 0);
 	sdvf_counter_set(drv->stats.full_duplex, 0);
+}
+
+/*
+ * Publish once, signal once (core/pd_queue.h), for one mux: release what
+ * this activation took from the queue the mux fills, publish what it gave
+ * to the queue the mux drains; true if either side asked for a signal (one
+ * notification covers both).  A queue this activation did not move is left
+ * alone: a request on it waits for real work, not a spurious wake-up.
+ */
+static bool mux_finish(struct sdvf_queue *from_mux, bool *took,
+		       struct sdvf_queue *to_mux, bool *gave)
+{
+	bool signal = false;
+	if (*took && sdvf_queue_consumer_finish(from_mux))
+		signal = true;
+	if (*gave && sdvf_queue_producer_finish(to_mux))
+		signal = true;
+	*took = *gave = false;
+	return signal;
 }
 
 static void activation_end(struct enet_driver *drv)
@@ -436,11 +351,12 @@ static void activation_end(struct enet_driver *drv)
 	drv->kick_rdar = drv->kick_tdar = false;
 	stats_publish(drv);
 	enet_mmio_flush(&drv->mmio);
-	if (drv->signal_rx)
+	if (mux_finish(&drv->rx_free, &drv->took_rx_free, &drv->rx_active,
+		       &drv->gave_rx_active))
 		sdvf_notify(drv->pd, drv->ch_rx);
-	if (drv->signal_tx)
+	if (mux_finish(&drv->tx_active, &drv->took_tx_active, &drv->tx_free,
+		       &drv->gave_tx_free))
 		sdvf_notify(drv->pd, drv->ch_tx);
-	drv->signal_rx = drv->signal_tx = false;
 	/* Last: unmasking earlier could re-enter for events handled here. */
 	if (drv->ack_irq)
 		sdvf_irq_ack(drv->pd, drv->ch_irq);
@@ -471,9 +387,9 @@ static void handle_irq(struct enet_driver *drv)
 		if (eir & EIR_OTHER)
 			sdvf_counter_add(drv->stats.eir_other, 1);
 		if (eir & (ENET_INT_TXF | ENET_INT_TXB))
-			enet_tx_reap(drv);
+			enet_tx_return(drv);
 		if (eir & (ENET_INT_RXF | ENET_INT_RXB))
-			enet_rx_reap(drv);
+			enet_rx_return(drv);
 		/* MMFR data is lost in a reset: take it first. */
 		if (eir & ENET_INT_MII)
 			enet_phy_mdio_done(drv);
@@ -483,8 +399,8 @@ static void handle_irq(struct enet_driver *drv)
 			bus_error(drv);
 		}
 	}
-	enet_tx_fill(drv);
-	enet_rx_refill(drv);
+	enet_tx_provide(drv);
+	enet_rx_provide(drv);
 }
 
 static void enet_driver_notified(void *state, struct sdvf_pd *pd,
@@ -495,11 +411,13 @@ static void enet_driver_notified(void *state, struct sdvf_pd *pd,
 	if (ch == drv->ch_irq) {
 		handle_irq(drv);
 	} else if (ch == drv->ch_rx) {
-		enet_rx_reap(drv); /* frames held while rx_active was full */
-		enet_rx_refill(drv);
+		/* First what waited for room in rx_active, then new buffers. */
+		enet_rx_return(drv);
+		enet_rx_provide(drv);
 	} else if (ch == drv->ch_tx) {
-		enet_tx_reap(drv); /* completions held while tx_free was full */
-		enet_tx_fill(drv);
+		/* First what waited for room in tx_free, then new frames. */
+		enet_tx_return(drv);
+		enet_tx_provide(drv);
 	} else if (ch == SDVF_CHANNEL_TIMER) {
 		enet_halt_retry(drv);
 		enet_phy_timer(drv);
@@ -543,6 +461,85 @@ static int enet_driver_init(void *state, struct sdvf_pd *pd)
 	return 0;
 }
 
+/* ---- the component: what it needs, takes and publishes -------------- */
+
+/* A power-of-two count with a default: ring sizes and queue capacities. */
+#define ENET_PARAM_POW2(key, lo, hi, dflt, what)                               \
+	{                                                                      \
+		.name = (key), .type = SDVF_PARAM_U64, .min = (lo),            \
+		.max = (hi), .default_u64 = (dflt), .power_of_two = true,      \
+		.help = (what)                                                 \
+	}
+
+/* DMA window n: the io range of some of the muxes' buffers. */
+#define WINDOW_IO(n)                                                           \
+	SDVF_PARAM_U64_DEFAULT("dma" #n "_io", 0, UINT32_MAX, 0,               \
+			       "io address of DMA window " #n                  \
+			       " (buffers the muxes use)")
+#define WINDOW_SIZE(n)                                                         \
+	SDVF_PARAM_U64_DEFAULT("dma" #n "_size", 0, (uint64_t)UINT32_MAX + 1,  \
+			       0, "bytes of DMA window " #n " (0 = unused)")
+#define WINDOW_PARAMS(n) WINDOW_IO(n), WINDOW_SIZE(n)
+
+static const struct sdvf_param enet_driver_params[] = {
+	{.name = "mac",
+	 .type = SDVF_PARAM_MAC,
+	 .help = "station address; absent: keep the one in PALR/PAUR"},
+	ENET_PARAM_POW2("rx_ring", 2, ENET_DRV_MAX_RING, 256,
+			"RX buffer descriptors"),
+	ENET_PARAM_POW2("tx_ring", 2, ENET_DRV_MAX_RING, 256,
+			"TX buffer descriptors"),
+	ENET_PARAM_POW2("rx_capacity", 1, 65536, 512,
+			"slots of rx_free and rx_active"),
+	ENET_PARAM_POW2("tx_capacity", 1, 65536, 512,
+			"slots of tx_active and tx_free"),
+	SDVF_PARAM_U64_DEFAULT("phy_addr", 0, 31, 0,
+			       "clause-22 address of the PHY"),
+	{.name = "phy_mode",
+	 .type = SDVF_PARAM_STR,
+	 .max = 8,
+	 .help = "rgmii (default), rmii or mii"},
+	SDVF_PARAM_U64_DEFAULT(
+		"ref_clk_hz", 1000000, 1000000000, 66000000,
+		"ENET module clock, for the MDIO divider (MSCR)"),
+	SDVF_PARAM_U64_DEFAULT("link_poll_ms", 1, 60000, 500,
+			       "PHY link poll period"),
+	WINDOW_PARAMS(0),
+	WINDOW_PARAMS(1),
+	WINDOW_PARAMS(2),
+	WINDOW_PARAMS(3),
+	WINDOW_PARAMS(4),
+	WINDOW_PARAMS(5),
+	WINDOW_PARAMS(6),
+	WINDOW_PARAMS(7),
+	{0},
+};
+
+static const struct sdvf_need enet_driver_needs[] = {
+	/* Mapped r when writes are posted to the model, rw for plain MMIO. */
+	SDVF_NEED_REGION_RW("enet_regs"),
+	SDVF_NEED_REGION_RW_OPTIONAL("enet_mmio"),
+	SDVF_NEED_REGION_RW("enet_rings"),
+	SDVF_NEED_QUEUE("rx_free"),
+	SDVF_NEED_QUEUE("rx_active"),
+	SDVF_NEED_QUEUE("tx_free"),
+	SDVF_NEED_QUEUE("tx_active"),
+	SDVF_NEED_CHAN("irq"),
+	SDVF_NEED_CHAN_OPTIONAL("mmio"),
+	SDVF_NEED_CHAN("rx"),
+	SDVF_NEED_CHAN("tx"),
+	{0},
+};
+
+/* Meanings for `sdvf stats` and docs, from the list that also declares and
+ * registers the counters. */
+static const struct sdvf_counter_doc enet_driver_counters[] = {
+#define ENET_COUNTER_DOC(counter, text) {.name = #counter, .meaning = (text)},
+	ENET_DRIVER_COUNTERS(ENET_COUNTER_DOC) /* one entry per counter */
+#undef ENET_COUNTER_DOC
+	{0},
+};
+
 const struct sdvf_component enet_driver_component = {
 	.name = "enet_driver",
 	.summary = "i.MX ENET driver: BD rings, IRQs, MDIO link, MIB stats",
@@ -550,6 +547,7 @@ const struct sdvf_component enet_driver_component = {
 	.state_size = sizeof(struct enet_driver),
 	.needs = enet_driver_needs,
 	.params = enet_driver_params,
+	.counters = enet_driver_counters,
 	.init = enet_driver_init,
 	.notified = enet_driver_notified,
 };

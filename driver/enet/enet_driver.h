@@ -55,84 +55,82 @@
 
 /*
  * Counters, published through the PD API (sdvf_counter, core/pd.h) under
- * these names and shown by `sdvf stats`; the driver keeps no other copy.
- * Written by the driver only.  Every one is a u64 count since the first
- * init unless marked as state.
- *
- *   link (from the PHY over MDIO)
- *     link_up, speed_mbps, full_duplex   state: 1/0, 10/100/1000 (0 while
- *                                        down), 1 full / 0 half
- *     link_changes, mdio_timeouts (transfers that never completed)
- *   data path
- *     rx_frames, rx_bytes, tx_frames, tx_bytes
- *     tx_held_link_down   fill attempts held while the link was down
- *     tx_held_halted      fill attempts held while the MAC was halted
- *   RX frames the MAC flagged (counted, buffer re-posted, not delivered)
- *     rx_err_lg (longer than MAX_FL), rx_err_no (non-octet aligned),
- *     rx_err_cr (CRC), rx_err_ov (FIFO overrun), rx_err_tr (truncated),
- *     rx_err_not_last (leading BDs of a giant: its last BD counts LG),
- *     rx_err_len (length 0 or beyond the buffer)
- *   descriptors rejected from the muxes (returned, never used)
- *     rx_bad_buffer, tx_bad_buffer (outside the windows / misaligned),
- *     tx_bad_len, queue_bad_index (impossible peer indices, all queues)
- *   controller
- *     eberr_resets, link_restarts (to apply a new speed/duplex),
- *     eberr_halts (bus errors came faster than ENET_DRV_EBERR_BURST per
- *     second: MAC left stopped), halted (state 1/0), halt_retries,
- *     reset_timeouts (ECR.RESET never cleared), tx_reset_errors (frames
- *     returned with TX_ERROR), eir_other (BABR/BABT/LC/RL/UN seen),
- *     irq_activations
- *   mib_* : a snapshot of the MAC's MIB, state (raw 32-bit hardware
- *     counters, they wrap), refreshed every link poll
+ * these names and shown by `sdvf stats`; the driver keeps no other copy,
+ * and the component's .counters (the meanings below) is generated from the
+ * same lists.  Written by the driver only.  Each is a u64 count since the
+ * first init, except those whose meaning starts "state:": those are set,
+ * not added to (link state is reset at every init, so a restarted driver
+ * never shows its predecessor's link).  The MIB group is a snapshot of the
+ * MAC's own counters: raw 32-bit values that wrap, read every link poll.
  */
+#define ENET_DRIVER_LINK_COUNTERS(X)                                           \
+	X(link_up, "state: 1 while the PHY reports link, else 0")              \
+	X(speed_mbps, "state: link speed 10/100/1000 (0 while down)")          \
+	X(full_duplex, "state: 1 at full duplex, 0 at half or down")           \
+	X(link_changes, "times the link went up or down")                      \
+	X(mdio_timeouts, "MDIO transfers that never completed")
+
+#define ENET_DRIVER_DATA_COUNTERS(X)                                           \
+	X(rx_frames, "frames handed to the RX mux")                            \
+	X(rx_bytes, "bytes of the frames handed to the RX mux")                \
+	X(tx_frames, "frames the MAC sent, returned to the TX mux")            \
+	X(tx_bytes, "bytes of the frames the MAC sent")                        \
+	X(tx_held_link_down, "TX activations that held frames: link down")     \
+	X(tx_held_halted, "TX activations that held frames: MAC halted")
+
+/* RX frames the MAC flagged: counted, buffer re-posted, never delivered. */
+#define ENET_DRIVER_RX_ERROR_COUNTERS(X)                                       \
+	X(rx_err_lg, "RX frames longer than MAX_FL (LG)")                      \
+	X(rx_err_no, "RX frames not octet-aligned (NO)")                       \
+	X(rx_err_cr, "RX frames with a CRC error (CR)")                        \
+	X(rx_err_ov, "RX frames hit by a FIFO overrun (OV)")                   \
+	X(rx_err_tr, "RX frames truncated (TR)")                               \
+	X(rx_err_not_last, "leading BDs of a giant (its last BD counts LG)")   \
+	X(rx_err_len, "RX BDs of length 0 or longer than the buffer")
+
+/* Descriptors from the muxes returned unused, flagged SDVF_NET_REJECTED. */
+#define ENET_DRIVER_REJECT_COUNTERS(X)                                         \
+	X(rx_bad_buffer, "rx_free buffers misaligned or outside the windows")  \
+	X(tx_bad_buffer, "tx_active frames misaligned or outside the windows") \
+	X(tx_bad_len, "tx_active frames shorter than 14 or over 1518 bytes")   \
+	X(queue_bad_index, "impossible peer indices read, all four queues")
+
+#define ENET_DRIVER_CONTROLLER_COUNTERS(X)                                     \
+	X(eberr_resets, "bus errors answered with a controller reset")         \
+	X(eberr_halts, "bus-error storms that left the MAC stopped")           \
+	X(halted, "state: 1 while a storm keeps the MAC stopped")              \
+	X(halt_retries, "restarts of a halted MAC after its back-off")         \
+	X(link_restarts, "controller restarts for a new speed or duplex")      \
+	X(reset_timeouts, "ECR.RESET writes that never cleared")               \
+	X(tx_reset_errors, "TX frames a reset returned with TX_ERROR")         \
+	X(eir_other, "EIR rounds with BABR, BABT, LC, RL or UN set")           \
+	X(irq_activations, "activations on the ENET interrupt")
+
+#define ENET_DRIVER_MIB_COUNTERS(X)                                            \
+	X(mib_t_packets, "state: MIB RMON_T_PACKETS, frames sent")             \
+	X(mib_t_octets, "state: MIB RMON_T_OCTETS, octets sent")               \
+	X(mib_t_drop, "state: MIB IEEE_T_DROP")                                \
+	X(mib_r_packets, "state: MIB RMON_R_PACKETS, frames received")         \
+	X(mib_r_octets, "state: MIB RMON_R_OCTETS, octets received")           \
+	X(mib_r_drop, "state: MIB IEEE_R_DROP")                                \
+	X(mib_r_crc, "state: MIB IEEE_R_CRC, frames with a CRC error")         \
+	X(mib_r_align, "state: MIB IEEE_R_ALIGN, frames with an align error")  \
+	X(mib_r_oversize, "state: MIB RMON_R_OVERSIZE, frames over MAX_FL")    \
+	X(mib_r_undersize, "state: MIB RMON_R_UNDERSIZE, frames under 64")     \
+	X(mib_r_frame_ok, "state: MIB IEEE_R_FRAME_OK, good frames received")  \
+	X(mib_t_frame_ok, "state: MIB IEEE_T_FRAME_OK, good frames sent")
+
 #define ENET_DRIVER_COUNTERS(X)                                                \
-	X(link_up)                                                             \
-	X(speed_mbps)                                                          \
-	X(full_duplex)                                                         \
-	X(link_changes)                                                        \
-	X(mdio_timeouts)                                                       \
-	X(rx_frames)                                                           \
-	X(rx_bytes)                                                            \
-	X(tx_frames)                                                           \
-	X(tx_bytes)                                                            \
-	X(tx_held_link_down)                                                   \
-	X(tx_held_halted)                                                      \
-	X(rx_err_lg)                                                           \
-	X(rx_err_no)                                                           \
-	X(rx_err_cr)                                                           \
-	X(rx_err_ov)                                                           \
-	X(rx_err_tr)                                                           \
-	X(rx_err_not_last)                                                     \
-	X(rx_err_len)                                                          \
-	X(rx_bad_buffer)                                                       \
-	X(tx_bad_buffer)                                                       \
-	X(tx_bad_len)                                                          \
-	X(queue_bad_index)                                                     \
-	X(eberr_resets)                                                        \
-	X(eberr_halts)                                                         \
-	X(halted)                                                              \
-	X(halt_retries)                                                        \
-	X(link_restarts)                                                       \
-	X(reset_timeouts)                                                      \
-	X(tx_reset_errors)                                                     \
-	X(eir_other)                                                           \
-	X(irq_activations)                                                     \
-	X(mib_t_packets)                                                       \
-	X(mib_t_octets)                                                        \
-	X(mib_t_drop)                                                          \
-	X(mib_r_packets)                                                       \
-	X(mib_r_octets)                                                        \
-	X(mib_r_drop)                                                          \
-	X(mib_r_crc)                                                           \
-	X(mib_r_align)                                                         \
-	X(mib_r_oversize)                                                      \
-	X(mib_r_undersize)                                                     \
-	X(mib_r_frame_ok)                                                      \
-	X(mib_t_frame_ok)
+	ENET_DRIVER_LINK_COUNTERS(X)                                           \
+	ENET_DRIVER_DATA_COUNTERS(X)                                           \
+	ENET_DRIVER_RX_ERROR_COUNTERS(X)                                       \
+	ENET_DRIVER_REJECT_COUNTERS(X)                                         \
+	ENET_DRIVER_CONTROLLER_COUNTERS(X)                                     \
+	ENET_DRIVER_MIB_COUNTERS(X)
 
 /* Where each counter lives (set at init by sdvf_counter). */
 struct enet_driver_counters {
-#define ENET_COUNTER_FIELD(name) _Atomic uint64_t *name;
+#define ENET_COUNTER_FIELD(name, meaning) _Atomic uint64_t *name;
 	ENET_DRIVER_COUNTERS(ENET_COUNTER_FIELD)
 #undef ENET_COUNTER_FIELD
 };
@@ -193,8 +191,9 @@ struct enet_driver {
 	uint32_t tx_io[ENET_DRV_MAX_RING];
 	uint16_t tx_len[ENET_DRV_MAX_RING];
 
-	struct enet_pending rx_return; /* to rx_active */
-	struct enet_pending tx_return; /* to tx_free */
+	/* Descriptors on their way to a mux, waiting for room in its queue. */
+	struct enet_pending rx_to_mux;	    /* for rx_active */
+	struct enet_pending tx_done_to_mux; /* for tx_free */
 
 	struct enet_phy phy;
 	struct enet_mac_mode mode; /* programmed into ECR/RCR/TCR */
@@ -208,8 +207,11 @@ struct enet_driver {
 	uint64_t halt_backoff_ns; /* wait before the next halt's retry */
 	uint64_t resumed_ns;	  /* when the last retry restarted the MAC */
 
-	/* per activation: batched kicks, notifications and the irq ack */
-	bool kick_rdar, kick_tdar, signal_rx, signal_tx, ack_irq;
+	/* Per activation, settled once by activation_end: the MAC kicks, the
+	 * queues to release (took) or publish (gave), the irq ack. */
+	bool kick_rdar, kick_tdar, ack_irq;
+	bool took_rx_free, gave_rx_active;
+	bool took_tx_active, gave_tx_free;
 	uint64_t rdar_writes, tdar_writes; /* tests count batching */
 };
 
@@ -220,10 +222,13 @@ extern const struct sdvf_component enet_driver_component;
 /* ---- internal: shared by the driver's files, not an API ------------- */
 /* enet_driver_rings.c */
 void enet_rings_init(struct enet_driver *drv, bool keep_buffers);
-void enet_rx_reap(struct enet_driver *drv);
-void enet_rx_refill(struct enet_driver *drv);
-void enet_tx_reap(struct enet_driver *drv);
-void enet_tx_fill(struct enet_driver *drv);
+/* Named as in sDDF, for the direction of the work: provide = the mux's
+ * buffers into the MAC's BDs; return = the MAC's finished BDs back to the
+ * mux. */
+void enet_rx_provide(struct enet_driver *drv);
+void enet_rx_return(struct enet_driver *drv);
+void enet_tx_provide(struct enet_driver *drv);
+void enet_tx_return(struct enet_driver *drv);
 /* enet_driver_phy.c */
 void enet_phy_start_poll(struct enet_driver *drv);
 void enet_phy_mdio_done(struct enet_driver *drv);

@@ -8,7 +8,7 @@
  * never spins on MDIO.  The poll timer doubles as the MDIO timeout: a poll
  * still in flight when the next one is due is counted and abandoned.
  *
- * Link down holds TX frames in tx_active (enet_tx_fill checks link_up);
+ * Link down holds TX frames in tx_active (enet_tx_provide checks link_up);
  * link up releases them.  A new speed or duplex is applied with a
  * controller restart (ECR/RCR/TCR change only with the MAC reset), which
  * keeps every buffer accounted for (enet_hw_restart).
@@ -96,7 +96,7 @@ static void link_evaluate(struct enet_driver *drv)
 	sdvf_counter_set(drv->stats.speed_mbps, up ? drv->mode.speed_mbps : 0);
 	sdvf_counter_set(drv->stats.full_duplex, up && drv->mode.full_duplex);
 	if (up)
-		enet_tx_fill(drv); /* release frames held while down */
+		enet_tx_provide(drv); /* release frames held while down */
 }
 
 void enet_phy_mdio_done(struct enet_driver *drv)

@@ -1,14 +1,21 @@
 /*
  * The ENET driver's data path: the four mux queues and the two BD rings.
  *
- *   RX: rx_free --validate--> RX BD (E set) --MAC--> rx_return --> rx_active
- *   TX: tx_active --validate--> TX BD (R set) --MAC--> tx_return --> tx_free
+ *   RX: rx_free --validate--> RX BD (E set) --MAC--> rx_to_mux --> rx_active
+ *   TX: tx_active --validate--> TX BD (R set) --MAC--> tx_done_to_mux
+ *                                                        --> tx_free
  *
- * rx_return / tx_return are private FIFOs of descriptors on their way out;
- * they absorb an outgoing queue that is momentarily full, so the reap loops
- * never have to leave a buffer in limbo.  The fill loops take a new
- * descriptor only while the matching FIFO is empty, which bounds each FIFO
- * by its ring size plus one (a rejected descriptor).
+ * rx_to_mux / tx_done_to_mux are private FIFOs of descriptors on their way
+ * out; they absorb an outgoing queue that is momentarily full, so the
+ * return loops never have to leave a buffer in limbo.  The provide loops
+ * take a new descriptor only while the matching FIFO is empty, which bounds
+ * each FIFO by its ring size plus one (a rejected descriptor).
+ *
+ * Each provide loop has the one activation shape (core/pd_queue.h): drain
+ * the mux's queue, request a signal, re-check.  Nothing here publishes,
+ * releases or notifies: the loops record which queues they moved (took_*,
+ * gave_*) and activation_end (enet_driver.c) publishes each once and
+ * signals each mux at most once.
  *
  * Ownership of a BD is its E/R bit (driver/enet/enet_regs.h).  The driver
  * writes addr and len, then (release) stat; it reads len only after an
@@ -17,7 +24,7 @@
  */
 #include "driver/enet/enet_driver.h"
 
-/* ---- private FIFOs and outgoing queues ------------------------------- */
+/* ---- private FIFOs: descriptors on their way to a mux ------------------ */
 
 static uint32_t pending_count(const struct enet_pending *p)
 {
@@ -35,27 +42,26 @@ static void pending_push(struct enet_pending *p, uint64_t io, uint16_t len,
 	p->tail++;
 }
 
-/* Move pending descriptors into `q`; on a full queue ask its consumer to
- * wake us (producer half of the signalling protocol). */
-static void pending_flush(struct enet_pending *p, struct sdvf_queue *q,
-			  bool *signal_peer)
+/*
+ * Move what waits in `p` into the mux's queue `q`; true if nothing is left
+ * waiting.  On a full queue, ask the mux to signal when it frees slots (the
+ * producer half of core/queue.h).  Publishing and signalling the mux are
+ * left to the end of the activation; *gave records that there is work for
+ * it.
+ */
+static bool pending_flush(struct enet_pending *p, struct sdvf_queue *q,
+			  bool *gave)
 {
-	uint32_t sent = 0;
 	while (pending_count(p) != 0) {
 		if (!sdvf_queue_push(q, &p->desc[p->head % ENET_DRV_PENDING])) {
-			sdvf_queue_publish(q);
 			if (sdvf_queue_producer_request_signal(q))
 				continue;
-			break;
+			return false;
 		}
 		p->head++;
-		sent++;
+		*gave = true;
 	}
-	if (sent == 0)
-		return;
-	sdvf_queue_publish(q);
-	if (sdvf_queue_producer_should_signal(q))
-		*signal_peer = true;
+	return true;
 }
 
 /* A buffer the MAC may DMA to or from: 16-byte aligned and wholly inside
@@ -93,6 +99,41 @@ static void rx_post(struct enet_driver *drv, uint32_t io)
 	drv->kick_rdar = true;
 }
 
+/* Room to take one more buffer from rx_free: nothing left waiting for
+ * rx_active (which bounds rx_to_mux) and a free BD. */
+static bool rx_can_take(struct enet_driver *drv)
+{
+	return pending_flush(&drv->rx_to_mux, &drv->rx_active,
+			     &drv->gave_rx_active) &&
+	       drv->rx_tail - drv->rx_head < drv->rx_slots;
+}
+
+static void rx_provide_one(struct enet_driver *drv, const struct sdvf_desc *d)
+{
+	if (!dma_range_ok(drv, d->io_or_offset, ENET_DRV_RX_BUF_BYTES)) {
+		sdvf_counter_add(drv->stats.rx_bad_buffer, 1);
+		pending_push(&drv->rx_to_mux, d->io_or_offset, 0,
+			     SDVF_NET_REJECTED);
+		return;
+	}
+	rx_post(drv, (uint32_t)d->io_or_offset);
+}
+
+/* rx_free -> RX BDs.  Stopped by a full ring, the next RX interrupt
+ * resumes us; by a full rx_active, the mux's signal on `rx` does: neither
+ * needs a signal request on rx_free. */
+void enet_rx_provide(struct enet_driver *drv)
+{
+	struct sdvf_desc d;
+	do {
+		while (rx_can_take(drv) && sdvf_queue_pop(&drv->rx_free, &d)) {
+			drv->took_rx_free = true;
+			rx_provide_one(drv, &d);
+		}
+	} while (rx_can_take(drv) &&
+		 sdvf_queue_consumer_request_signal(&drv->rx_free));
+}
+
 /* Counts every reason a frame is bad; true if it can be delivered. */
 static bool rx_frame_ok(struct enet_driver *drv, uint16_t stat, uint16_t len)
 {
@@ -119,11 +160,13 @@ static bool rx_frame_ok(struct enet_driver *drv, uint16_t stat, uint16_t len)
 	return ok;
 }
 
-void enet_rx_reap(struct enet_driver *drv)
+/* RX BDs the MAC has filled -> rx_active (bad frames: straight back into
+ * the ring). */
+void enet_rx_return(struct enet_driver *drv)
 {
 	uint32_t mask = drv->rx_slots - 1;
 	while (drv->rx_head != drv->rx_tail &&
-	       pending_count(&drv->rx_return) < ENET_DRV_PENDING) {
+	       pending_count(&drv->rx_to_mux) < ENET_DRV_PENDING) {
 		uint32_t slot = drv->rx_head & mask;
 		volatile struct enet_bd *bd = &drv->rx_bd[slot];
 		uint16_t stat = bd->stat;
@@ -140,49 +183,10 @@ void enet_rx_reap(struct enet_driver *drv)
 		}
 		sdvf_counter_add(drv->stats.rx_frames, 1);
 		sdvf_counter_add(drv->stats.rx_bytes, len);
-		pending_push(&drv->rx_return, io, len, 0);
+		pending_push(&drv->rx_to_mux, io, len, 0);
 	}
-	pending_flush(&drv->rx_return, &drv->rx_active, &drv->signal_rx);
-}
-
-void enet_rx_refill(struct enet_driver *drv)
-{
-	bool took = false;
-	for (;;) {
-		while (drv->rx_tail - drv->rx_head < drv->rx_slots) {
-			if (pending_count(&drv->rx_return) != 0) {
-				pending_flush(&drv->rx_return, &drv->rx_active,
-					      &drv->signal_rx);
-				if (pending_count(&drv->rx_return) != 0)
-					break;
-			}
-			struct sdvf_desc d;
-			if (!sdvf_queue_pop(&drv->rx_free, &d))
-				break;
-			took = true;
-			if (!dma_range_ok(drv, d.io_or_offset,
-					  ENET_DRV_RX_BUF_BYTES)) {
-				sdvf_counter_add(drv->stats.rx_bad_buffer, 1);
-				pending_push(&drv->rx_return, d.io_or_offset, 0,
-					     SDVF_NET_REJECTED);
-				continue;
-			}
-			rx_post(drv, (uint32_t)d.io_or_offset);
-		}
-		/* A full ring is refilled on the next RX interrupt, and a
-		 * blocked rx_active wakes us on `rx`: no request needed. */
-		if (drv->rx_tail - drv->rx_head == drv->rx_slots ||
-		    pending_count(&drv->rx_return) != 0)
-			break;
-		if (!sdvf_queue_consumer_request_signal(&drv->rx_free))
-			break;
-	}
-	if (took) {
-		sdvf_queue_release(&drv->rx_free);
-		if (sdvf_queue_consumer_should_signal(&drv->rx_free))
-			drv->signal_rx = true;
-	}
-	pending_flush(&drv->rx_return, &drv->rx_active, &drv->signal_rx);
+	(void)pending_flush(&drv->rx_to_mux, &drv->rx_active,
+			    &drv->gave_rx_active);
 }
 
 /* ---- TX -------------------------------------------------------------- */
@@ -203,24 +207,13 @@ static void tx_post(struct enet_driver *drv, uint32_t io, uint16_t len)
 	drv->kick_tdar = true;
 }
 
-void enet_tx_reap(struct enet_driver *drv)
+/* Room to take one more frame from tx_active: nothing left waiting for
+ * tx_free (which bounds tx_done_to_mux) and a free BD. */
+static bool tx_can_take(struct enet_driver *drv)
 {
-	uint32_t mask = drv->tx_slots - 1;
-	while (drv->tx_head != drv->tx_tail &&
-	       pending_count(&drv->tx_return) < ENET_DRV_PENDING) {
-		uint32_t slot = drv->tx_head & mask;
-		if (drv->tx_bd[slot].stat & ENET_TXBD_R)
-			break;
-		/* Acquire: nothing of the BD is reused before the MAC let
-		 * go of it. */
-		atomic_thread_fence(memory_order_acquire);
-		sdvf_counter_add(drv->stats.tx_frames, 1);
-		sdvf_counter_add(drv->stats.tx_bytes, drv->tx_len[slot]);
-		pending_push(&drv->tx_return, drv->tx_io[slot],
-			     drv->tx_len[slot], 0);
-		drv->tx_head++;
-	}
-	pending_flush(&drv->tx_return, &drv->tx_free, &drv->signal_tx);
+	return pending_flush(&drv->tx_done_to_mux, &drv->tx_free,
+			     &drv->gave_tx_free) &&
+	       drv->tx_tail - drv->tx_head < drv->tx_slots;
 }
 
 /* Validate one frame from tx_active; false if it was rejected. */
@@ -237,7 +230,19 @@ static bool tx_frame_ok(struct enet_driver *drv, const struct sdvf_desc *d)
 	return true;
 }
 
-void enet_tx_fill(struct enet_driver *drv)
+static void tx_provide_one(struct enet_driver *drv, const struct sdvf_desc *d)
+{
+	if (!tx_frame_ok(drv, d)) {
+		pending_push(&drv->tx_done_to_mux, d->io_or_offset, d->len,
+			     SDVF_NET_REJECTED);
+		return;
+	}
+	tx_post(drv, (uint32_t)d->io_or_offset, d->len);
+}
+
+/* tx_active -> TX BDs.  Stopped by a full ring, TX interrupts resume us;
+ * by a full tx_free, the mux's signal on `tx` does. */
+void enet_tx_provide(struct enet_driver *drv)
 {
 	if (!drv->link_up || drv->halted) {
 		/* Held, not dropped: link up or the halt retry calls us
@@ -249,40 +254,37 @@ void enet_tx_fill(struct enet_driver *drv)
 					 1);
 		return;
 	}
-	bool took = false;
-	for (;;) {
-		while (drv->tx_tail - drv->tx_head < drv->tx_slots) {
-			if (pending_count(&drv->tx_return) != 0) {
-				pending_flush(&drv->tx_return, &drv->tx_free,
-					      &drv->signal_tx);
-				if (pending_count(&drv->tx_return) != 0)
-					break;
-			}
-			struct sdvf_desc d;
-			if (!sdvf_queue_pop(&drv->tx_active, &d))
-				break;
-			took = true;
-			if (!tx_frame_ok(drv, &d)) {
-				pending_push(&drv->tx_return, d.io_or_offset,
-					     d.len, SDVF_NET_REJECTED);
-				continue;
-			}
-			tx_post(drv, (uint32_t)d.io_or_offset, d.len);
+	struct sdvf_desc d;
+	do {
+		while (tx_can_take(drv) &&
+		       sdvf_queue_pop(&drv->tx_active, &d)) {
+			drv->took_tx_active = true;
+			tx_provide_one(drv, &d);
 		}
-		/* A full ring drains on TX interrupts; a blocked tx_free
-		 * wakes us on `tx`. */
-		if (drv->tx_tail - drv->tx_head == drv->tx_slots ||
-		    pending_count(&drv->tx_return) != 0)
+	} while (tx_can_take(drv) &&
+		 sdvf_queue_consumer_request_signal(&drv->tx_active));
+}
+
+/* TX BDs the MAC has sent -> tx_free, in submit order. */
+void enet_tx_return(struct enet_driver *drv)
+{
+	uint32_t mask = drv->tx_slots - 1;
+	while (drv->tx_head != drv->tx_tail &&
+	       pending_count(&drv->tx_done_to_mux) < ENET_DRV_PENDING) {
+		uint32_t slot = drv->tx_head & mask;
+		if (drv->tx_bd[slot].stat & ENET_TXBD_R)
 			break;
-		if (!sdvf_queue_consumer_request_signal(&drv->tx_active))
-			break;
+		/* Acquire: nothing of the BD is reused before the MAC let
+		 * go of it. */
+		atomic_thread_fence(memory_order_acquire);
+		sdvf_counter_add(drv->stats.tx_frames, 1);
+		sdvf_counter_add(drv->stats.tx_bytes, drv->tx_len[slot]);
+		pending_push(&drv->tx_done_to_mux, drv->tx_io[slot],
+			     drv->tx_len[slot], 0);
+		drv->tx_head++;
 	}
-	if (took) {
-		sdvf_queue_release(&drv->tx_active);
-		if (sdvf_queue_consumer_should_signal(&drv->tx_active))
-			drv->signal_tx = true;
-	}
-	pending_flush(&drv->tx_return, &drv->tx_free, &drv->signal_tx);
+	(void)pending_flush(&drv->tx_done_to_mux, &drv->tx_free,
+			    &drv->gave_tx_free);
 }
 
 /* ---- ring (re)initialisation ----------------------------------------- */
@@ -305,7 +307,7 @@ void enet_rings_init(struct enet_driver *drv, bool keep_buffers)
 	if (keep_buffers) {
 		for (uint32_t i = drv->tx_head; i != drv->tx_tail; i++) {
 			uint32_t slot = i & (drv->tx_slots - 1);
-			pending_push(&drv->tx_return, drv->tx_io[slot],
+			pending_push(&drv->tx_done_to_mux, drv->tx_io[slot],
 				     drv->tx_len[slot], SDVF_NET_TX_ERROR);
 			sdvf_counter_add(drv->stats.tx_reset_errors, 1);
 		}
@@ -325,5 +327,6 @@ void enet_rings_init(struct enet_driver *drv, bool keep_buffers)
 	drv->kick_tdar = false;
 	for (uint32_t i = 0; i < held; i++)
 		rx_post(drv, rx_held[i]);
-	pending_flush(&drv->tx_return, &drv->tx_free, &drv->signal_tx);
+	(void)pending_flush(&drv->tx_done_to_mux, &drv->tx_free,
+			    &drv->gave_tx_free);
 }

@@ -20,13 +20,13 @@
  * (enet_mmio_flush, called by the driver before it returns), which batches
  * the RDAR/TDAR kicks of one activation into one notification.
  *
- * Shared fields of struct enet_mmio_ring:
- *   tail   written by the driver (release, after the entries), read by model
- *   head   written by the model (release, after applying entries), read by
- *          the driver (acquire) when it waits for a drain
- *   ring   entries written by the driver before it publishes tail
- * The model never trusts tail - head beyond ENET_MMIO_RING (it drops the
- * batch and counts it); the driver keeps a private shadow of tail.
+ * Owner tags, netmap-style, on every shared field below: (D) the driver
+ * writes it, (M) the model writes it; the other side only reads, and the
+ * tag says the ordering.  The register page is all (M): the model stores
+ * every change there, the driver maps it read-only.  The model never
+ * trusts tail - head beyond ENET_MMIO_RING (it drops the batch and counts
+ * it); the driver keeps a private shadow of tail, read from the ring only
+ * at init (a restarted driver carries on where its predecessor stopped).
  */
 #ifndef SDVF_ENET_MMIO_H
 #define SDVF_ENET_MMIO_H
@@ -40,17 +40,28 @@
 #define ENET_MMIO_RING 256u /* entries, power of two */
 #define ENET_WAIT_NS 1000000000ull
 
+/* One posted write: (D) fills the slot before tail covers it; (M) reads
+ * each field once, after loading tail, and may find any value there. */
 struct enet_mmio_write {
-	uint32_t offset;
-	uint32_t value;
+	uint32_t offset; /* (D) register offset */
+	uint32_t value;	 /* (D) value to write */
 };
 
+/* The posted-write ring, region "enet_mmio" (driver rw, model rw). */
 struct enet_mmio_ring {
+	/* (D) entries queued; release-stored after the entries.  (M)
+	 * acquire-loads it once per drain. */
 	_Alignas(64) _Atomic uint32_t tail;
+	/* (M) entries applied; release-stored after their effects are on
+	 * the register page.  (D) acquire-loads it to wait for a drain or for
+	 * room. */
 	_Alignas(64) _Atomic uint32_t head;
+	/* (D) slot i % ENET_MMIO_RING, written before tail passes i; (M)
+	 * reads it between loading tail and storing head past it. */
 	_Alignas(64) struct enet_mmio_write ring[ENET_MMIO_RING];
 };
 
+/* The driver's private handle: nothing here is shared. */
 struct enet_mmio {
 	const volatile uint32_t *regs; /* register block or model's page */
 	volatile uint32_t *regs_rw;    /* real MMIO only: writable mapping */

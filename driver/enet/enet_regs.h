@@ -23,6 +23,8 @@
  *          read data in the low 16 bits and sets EIR_MII when done.
  *   MIB    counters written by M, read by D (MIBC_CLEAR zeroes them).
  *   Everything else is configuration: written by D, read by M.
+ * The same tags, (D) and (M), mark who writes each field of the buffer
+ * descriptor below, which lives in memory both sides share.
  */
 #ifndef SDVF_ENET_REGS_H
 #define SDVF_ENET_REGS_H
@@ -247,8 +249,17 @@
  *       when the frame is sent (TX error bits live in EIR on this part).
  */
 struct enet_bd {
+	/* RX: (D) 0 when posting; (M) the bytes of the frame in this buffer,
+	 * before it clears E.  TX: (D) the bytes to send, before it sets R
+	 * (the model writes the same value back). */
 	uint16_t len;
+	/* Ownership.  (D) sets E/R last, after a release fence: the BD is the
+	 * MAC's.  (M) clears E/R last, after a release fence: it is the
+	 * driver's again (RX: with L and the error bits).  Each side reads
+	 * stat first and has an acquire fence before reading the rest. */
 	uint16_t stat;
+	/* (D) io address of the buffer, written before stat; (M) only reads
+	 * it.  The driver returns its own copy, never this field. */
 	uint32_t addr;
 };
 _Static_assert(sizeof(struct enet_bd) == 8, "legacy BD is 8 bytes");

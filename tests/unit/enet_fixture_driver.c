@@ -30,10 +30,10 @@ static uint32_t in_ring(const uint32_t *ios, uint32_t head, uint32_t tail,
 uint32_t enet_driver_holds(const struct enet_driver *drv, bool rx, uint64_t io)
 {
 	if (rx)
-		return in_pending(&drv->rx_return, io) +
+		return in_pending(&drv->rx_to_mux, io) +
 		       in_ring(drv->rx_io, drv->rx_head, drv->rx_tail,
 			       drv->rx_slots, io);
-	return in_pending(&drv->tx_return, io) +
+	return in_pending(&drv->tx_done_to_mux, io) +
 	       in_ring(drv->tx_io, drv->tx_head, drv->tx_tail, drv->tx_slots,
 		       io);
 }

@@ -278,9 +278,9 @@ static void wire_stats_publish(struct enet_model *m)
 	if (!m->wire)
 		return;
 	const struct wire_stats *w = wire_stats(m->wire);
-#define ENET_MODEL_WIRE_COUNTER_SET(name)                                      \
+#define ENET_MODEL_WIRE_COUNTER_SET(name, meaning)                             \
 	sdvf_counter_set(m->wire_stats.name, w->name);
-	ENET_MODEL_WIRE_COUNTERS(ENET_MODEL_WIRE_COUNTER_SET)
+	WIRE_COUNTERS(ENET_MODEL_WIRE_COUNTER_SET)
 #undef ENET_MODEL_WIRE_COUNTER_SET
 }
 
@@ -382,13 +382,13 @@ static int model_init(void *state, struct sdvf_pd *pd)
 {
 	struct enet_model *m = state;
 	m->pd = pd;
-#define ENET_MODEL_COUNTER_REGISTER(name)                                      \
+#define ENET_MODEL_COUNTER_REGISTER(name, meaning)                             \
 	m->stats.name = sdvf_counter(pd, #name);
 	ENET_MODEL_COUNTERS(ENET_MODEL_COUNTER_REGISTER)
 #undef ENET_MODEL_COUNTER_REGISTER
-#define ENET_MODEL_WIRE_COUNTER_REGISTER(name)                                 \
+#define ENET_MODEL_WIRE_COUNTER_REGISTER(name, meaning)                        \
 	m->wire_stats.name = sdvf_counter(pd, "wire." #name);
-	ENET_MODEL_WIRE_COUNTERS(ENET_MODEL_WIRE_COUNTER_REGISTER)
+	WIRE_COUNTERS(ENET_MODEL_WIRE_COUNTER_REGISTER)
 #undef ENET_MODEL_WIRE_COUNTER_REGISTER
 	m->ch_mmio = sdvf_channel(pd, "mmio");
 	m->ch_irq = sdvf_channel(pd, "irq");
@@ -429,53 +429,73 @@ struct wire *enet_model_wire(void *model)
 	return ((struct enet_model *)model)->wire;
 }
 
-/* ---- the component --------------------------------------------------- */
+/* ---- the component: what it needs, takes and publishes -------------- */
 
 static const struct sdvf_need model_needs[] = {
-	{"enet_regs", SDVF_NEED_REGION, SDVF_RW, false},
-	{"enet_mmio", SDVF_NEED_REGION, SDVF_RW, false},
-	{"enet_rings", SDVF_NEED_REGION, SDVF_RW, false},
-	{"dma0", SDVF_NEED_REGION, SDVF_RW, true},
-	{"dma1", SDVF_NEED_REGION, SDVF_RW, true},
-	{"dma2", SDVF_NEED_REGION, SDVF_RW, true},
-	{"dma3", SDVF_NEED_REGION, SDVF_RW, true},
-	{"dma4", SDVF_NEED_REGION, SDVF_RW, true},
-	{"dma5", SDVF_NEED_REGION, SDVF_RW, true},
-	{"dma6", SDVF_NEED_REGION, SDVF_RW, true},
-	{"dma7", SDVF_NEED_REGION, SDVF_RW, true},
-	{"mmio", SDVF_NEED_CHANNEL, 0, false},
-	{"irq", SDVF_NEED_CHANNEL, 0, false},
+	SDVF_NEED_REGION_RW("enet_regs"),
+	SDVF_NEED_REGION_RW("enet_mmio"),
+	SDVF_NEED_REGION_RW("enet_rings"),
+	SDVF_NEED_REGION_RW_OPTIONAL("dma0"),
+	SDVF_NEED_REGION_RW_OPTIONAL("dma1"),
+	SDVF_NEED_REGION_RW_OPTIONAL("dma2"),
+	SDVF_NEED_REGION_RW_OPTIONAL("dma3"),
+	SDVF_NEED_REGION_RW_OPTIONAL("dma4"),
+	SDVF_NEED_REGION_RW_OPTIONAL("dma5"),
+	SDVF_NEED_REGION_RW_OPTIONAL("dma6"),
+	SDVF_NEED_REGION_RW_OPTIONAL("dma7"),
+	SDVF_NEED_CHAN("mmio"),
+	SDVF_NEED_CHAN("irq"),
 	{0},
 };
 
+/* An optional string of at most `longest` bytes. */
+#define MODEL_PARAM_STR(key, longest, what)                                    \
+	{                                                                      \
+		.name = (key), .type = SDVF_PARAM_STR, .max = (longest),       \
+		.help = (what)                                                 \
+	}
+
 static const struct sdvf_param model_params[] = {
-	{"wire", SDVF_PARAM_STR, 0, 16, false, 0,
-	 "tap | udp | loopback | mem | generator | pcap (default loopback)",
-	 false},
-	{"tap_name", SDVF_PARAM_STR, 0, 15, false, 0, "tap: interface name",
-	 false},
-	{"udp_local", SDVF_PARAM_STR, 0, 64, false, 0, "udp: addr:port to bind",
-	 false},
-	{"udp_remote", SDVF_PARAM_STR, 0, 64, false, 0,
-	 "udp: addr:port to send to", false},
-	{"pcap_record", SDVF_PARAM_STR, 0, 255, false, 0,
-	 "record both directions to this pcap file", false},
-	{"pcap_replay", SDVF_PARAM_STR, 0, 255, false, 0,
-	 "pcap: replay this capture as received frames", false},
-	{"gen_rate_pps", SDVF_PARAM_U64, 1, 100000000, false, 1000,
-	 "generator: frames per second", false},
-	{"gen_count", SDVF_PARAM_U64, 0, UINT64_MAX, false, 0,
-	 "generator: frames to send (0 = no limit)", false},
-	{"gen_sizes", SDVF_PARAM_STR, 0, 128, false, 0,
-	 "generator: frame sizes without FCS, cycled, e.g. \"64,1514\"", false},
-	{"gen_dst_mac", SDVF_PARAM_MAC, 6, 6, false, 0,
-	 "generator: destination MAC", false},
-	{"mem_depth", SDVF_PARAM_U64, 0, 65536, false, 0,
-	 "mem, loopback: frames per FIFO (0 = 64)", false},
-	{"link_up", SDVF_PARAM_U64, 0, 1, false, 1,
-	 "PHY link state at start (1 = cable plugged in)", false},
-	{"phy_addr", SDVF_PARAM_U64, 0, 31, false, 0, "PHY address on MDIO",
-	 false},
+	MODEL_PARAM_STR("wire", 16,
+			"tap | udp | loopback | mem | generator | pcap "
+			"(default loopback)"),
+	MODEL_PARAM_STR("tap_name", 15, "tap: interface name"),
+	MODEL_PARAM_STR("udp_local", 64, "udp: addr:port to bind"),
+	MODEL_PARAM_STR("udp_remote", 64, "udp: addr:port to send to"),
+	MODEL_PARAM_STR("pcap_record", 255,
+			"record both directions to this pcap file"),
+	MODEL_PARAM_STR("pcap_replay", 255,
+			"pcap: replay this capture as received frames"),
+	SDVF_PARAM_U64_DEFAULT("gen_rate_pps", 1, 100000000, 1000,
+			       "generator: frames per second"),
+	SDVF_PARAM_U64_DEFAULT("gen_count", 0, UINT64_MAX, 0,
+			       "generator: frames to send (0 = no limit)"),
+	MODEL_PARAM_STR("gen_sizes", 128,
+			"generator: frame sizes without FCS, cycled, e.g. "
+			"\"64,1514\""),
+	{.name = "gen_dst_mac",
+	 .type = SDVF_PARAM_MAC,
+	 .min = 6,
+	 .max = 6,
+	 .help = "generator: destination MAC"},
+	SDVF_PARAM_U64_DEFAULT("mem_depth", 0, 65536, 0,
+			       "mem, loopback: frames per FIFO (0 = 64)"),
+	SDVF_PARAM_U64_DEFAULT(
+		"link_up", 0, 1, 1,
+		"PHY link state at start (1 = cable plugged in)"),
+	SDVF_PARAM_U64_DEFAULT("phy_addr", 0, 31, 0, "PHY address on MDIO"),
+	{0},
+};
+
+/* Meanings for `sdvf stats` and docs, from the lists that also declare and
+ * register the counters. */
+static const struct sdvf_counter_doc model_counters[] = {
+#define MODEL_DOC(counter, text) {.name = #counter, .meaning = (text)},
+	ENET_MODEL_COUNTERS(MODEL_DOC) /* one entry per counter */
+#undef MODEL_DOC
+#define WIRE_DOC(counter, text) {.name = "wire." #counter, .meaning = (text)},
+	WIRE_COUNTERS(WIRE_DOC) /* one entry per counter */
+#undef WIRE_DOC
 	{0},
 };
 
@@ -487,6 +507,7 @@ const struct sdvf_component enet_model_component = {
 	.state_size = sizeof(struct enet_model),
 	.needs = model_needs,
 	.params = model_params,
+	.counters = model_counters,
 	.init = model_init,
 	.notified = model_notified,
 };

@@ -29,106 +29,79 @@
 #include <stdint.h>
 
 #include "core/pd.h"
+#include "driver/enet/wire/wire.h"
 
 extern const struct sdvf_component enet_model_component;
 
 /*
- * Everything the model counts, published through the PD API (sdvf_counter)
- * under these names: `sdvf stats` shows them, tests read them with
- * sdvf_sim_counter.  Written by the model only; u64 counts since init.
- *   register interface
- *     mmio_writes (posted writes applied), mmio_unknown (offset unaligned,
- *     past the page, or no register there), mmio_readonly (writes to
- *     read-only registers: MIB), mmio_bad_index (batches dropped: tail -
- *     head > ring), resets (ECR.RESET), unsupported (EN1588 requested),
- *     irq_raised (notifications on `irq`), irq_acks (acks received),
- *     rdar_writes, tdar_writes (kicks, any value, any state: batching is
- *     one per batch), eberr (DMA outside the window: MAC stopped)
- *   receive
- *     rx_frames, rx_bytes (written into RX BDs, lengths as in the BDs),
- *     rx_runts (< 14 bytes: dropped), rx_padded (14..59: padded to 60),
- *     rx_long (> RCR.MAX_FL: LG), rx_truncated (> FTRL: cut, TR),
- *     rx_filtered (destination not accepted), rx_fifo_overflow,
- *     rx_link_down, rx_disabled (ETHEREN clear), rx_no_buffer_size (MRBR
- *     0), rx_loopback (RCR.LOOP), rx_wire_errors (wire_recv failed)
- *   transmit
- *     tx_frames, tx_bytes (on the wire, no FCS), tx_padded (< 60),
- *     tx_babbling (too long or too many BDs: BABT), tx_bad_crc (ABC set:
- *     not delivered), tx_link_down (lost), tx_wire_errors
- *   MDIO
- *     mdio_reads, mdio_writes, mdio_no_clock (MSCR.MII_SPEED 0),
- *     mdio_bad_frame (not clause 22), mdio_absent_phy (reads 0xffff)
+ * Everything the model counts, each a u64 since init, written by the model
+ * only and published through the PD API (sdvf_counter) under these names:
+ * `sdvf stats` shows them, tests read them with sdvf_sim_counter, and the
+ * component's .counters (the meanings below) is generated from these lists.
+ * Beside them the model publishes its wire's counts (WIRE_COUNTERS,
+ * driver/enet/wire/wire.h) as "wire.<name>", refreshed at the end of every
+ * activation (the wire is used only inside activations, so they are exact
+ * between them).
  */
-#define ENET_MODEL_COUNTERS(X)                                                 \
-	X(mmio_writes)                                                         \
-	X(mmio_unknown)                                                        \
-	X(mmio_readonly)                                                       \
-	X(mmio_bad_index)                                                      \
-	X(resets)                                                              \
-	X(unsupported)                                                         \
-	X(irq_raised)                                                          \
-	X(irq_acks)                                                            \
-	X(rdar_writes)                                                         \
-	X(tdar_writes)                                                         \
-	X(eberr)                                                               \
-	X(rx_frames)                                                           \
-	X(rx_bytes)                                                            \
-	X(rx_runts)                                                            \
-	X(rx_padded)                                                           \
-	X(rx_long)                                                             \
-	X(rx_truncated)                                                        \
-	X(rx_filtered)                                                         \
-	X(rx_fifo_overflow)                                                    \
-	X(rx_link_down)                                                        \
-	X(rx_disabled)                                                         \
-	X(rx_no_buffer_size)                                                   \
-	X(rx_loopback)                                                         \
-	X(rx_wire_errors)                                                      \
-	X(tx_frames)                                                           \
-	X(tx_bytes)                                                            \
-	X(tx_padded)                                                           \
-	X(tx_babbling)                                                         \
-	X(tx_bad_crc)                                                          \
-	X(tx_link_down)                                                        \
-	X(tx_wire_errors)                                                      \
-	X(mdio_reads)                                                          \
-	X(mdio_writes)                                                         \
-	X(mdio_no_clock)                                                       \
-	X(mdio_bad_frame)                                                      \
-	X(mdio_absent_phy)
+#define ENET_MODEL_REGISTER_COUNTERS(X)                                        \
+	X(mmio_writes, "posted register writes applied")                       \
+	X(mmio_unknown, "writes unaligned, past the page or to no register")   \
+	X(mmio_readonly, "writes to read-only registers (MIB)")                \
+	X(mmio_bad_index, "posted batches dropped: tail - head > ring")        \
+	X(resets, "ECR.RESET writes")                                          \
+	X(unsupported, "ECR.EN1588 set: enhanced BDs are not modelled")        \
+	X(irq_raised, "notifications on irq")                                  \
+	X(irq_acks, "acks received on irq")                                    \
+	X(rdar_writes, "RDAR writes, any value, any state")                    \
+	X(tdar_writes, "TDAR writes, any value, any state")                    \
+	X(eberr, "DMA outside the window: EBERR raised, MAC stopped")
 
-/*
- * The wire's own counts (driver/enet/wire/wire.h struct wire_stats), published
- * as "wire.<field>" and refreshed at the end of every model activation (the
- * wire is only used inside activations, so they are exact between them):
- * frames and bytes each way, backend errors, and the frames the backend
- * dropped itself (wire.rx_foreign: udp datagrams not from udp_remote;
- * wire.rx_oversize, wire.rx_overflow, wire.rx_truncated, wire.record_errors).
- */
-#define ENET_MODEL_WIRE_COUNTERS(X)                                            \
-	X(tx_frames)                                                           \
-	X(tx_bytes)                                                            \
-	X(tx_errors)                                                           \
-	X(rx_frames)                                                           \
-	X(rx_bytes)                                                            \
-	X(rx_errors)                                                           \
-	X(rx_runts)                                                            \
-	X(rx_giants)                                                           \
-	X(rx_foreign)                                                          \
-	X(rx_oversize)                                                         \
-	X(rx_overflow)                                                         \
-	X(rx_truncated)                                                        \
-	X(record_errors)
+#define ENET_MODEL_RX_COUNTERS(X)                                              \
+	X(rx_frames, "frames written into RX BDs")                             \
+	X(rx_bytes, "bytes written into RX BDs (lengths as in the BDs)")       \
+	X(rx_runts, "wire frames under 14 bytes: dropped")                     \
+	X(rx_padded, "wire frames of 14..59 bytes: padded to 60")              \
+	X(rx_long, "frames over RCR.MAX_FL: LG set")                           \
+	X(rx_truncated, "frames over FTRL or cut by the wire: TR set")         \
+	X(rx_filtered, "frames the destination filter refused")                \
+	X(rx_fifo_overflow, "frames dropped: RX FIFO full")                    \
+	X(rx_link_down, "wire frames dropped: link down")                      \
+	X(rx_disabled, "wire frames dropped: ETHEREN clear")                   \
+	X(rx_no_buffer_size, "frames dropped: MRBR is 0")                      \
+	X(rx_loopback, "TX frames sent back to RX by RCR.LOOP")                \
+	X(rx_wire_errors, "wire_recv failures")
+
+#define ENET_MODEL_TX_COUNTERS(X)                                              \
+	X(tx_frames, "frames put on the wire")                                 \
+	X(tx_bytes, "bytes put on the wire (no FCS)")                          \
+	X(tx_padded, "TX frames under 60 bytes: padded")                       \
+	X(tx_babbling, "TX frames too long or over too many BDs: BABT")        \
+	X(tx_bad_crc, "TX frames with ABC set: not delivered")                 \
+	X(tx_link_down, "TX frames lost: link down")                           \
+	X(tx_wire_errors, "wire_send failures")
+
+#define ENET_MODEL_MDIO_COUNTERS(X)                                            \
+	X(mdio_reads, "clause-22 reads answered by the PHY")                   \
+	X(mdio_writes, "clause-22 writes to the PHY")                          \
+	X(mdio_no_clock, "MMFR writes with MSCR.MII_SPEED 0: nothing sent")    \
+	X(mdio_bad_frame, "MDIO frames that are not clause 22")                \
+	X(mdio_absent_phy, "MDIO frames to no PHY (reads give 0xffff)")
+
+#define ENET_MODEL_COUNTERS(X)                                                 \
+	ENET_MODEL_REGISTER_COUNTERS(X)                                        \
+	ENET_MODEL_RX_COUNTERS(X)                                              \
+	ENET_MODEL_TX_COUNTERS(X)                                              \
+	ENET_MODEL_MDIO_COUNTERS(X)
 
 struct enet_model_wire_counters {
-#define ENET_MODEL_COUNTER_FIELD(name) _Atomic uint64_t *name;
-	ENET_MODEL_WIRE_COUNTERS(ENET_MODEL_COUNTER_FIELD)
+#define ENET_MODEL_COUNTER_FIELD(name, meaning) _Atomic uint64_t *name;
+	WIRE_COUNTERS(ENET_MODEL_COUNTER_FIELD)
 #undef ENET_MODEL_COUNTER_FIELD
 };
 
 /* Where each counter lives (set at init by sdvf_counter). */
 struct enet_model_counters {
-#define ENET_MODEL_COUNTER_FIELD(name) _Atomic uint64_t *name;
+#define ENET_MODEL_COUNTER_FIELD(name, meaning) _Atomic uint64_t *name;
 	ENET_MODEL_COUNTERS(ENET_MODEL_COUNTER_FIELD)
 #undef ENET_MODEL_COUNTER_FIELD
 };

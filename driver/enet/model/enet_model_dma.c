@@ -15,6 +15,7 @@
 #include <stdatomic.h>
 #include <string.h>
 
+#include "core/bytes.h"
 #include "driver/enet/model/enet_model_state.h"
 
 #define ENET_TX_BDS_PER_KICK 4096u /* bound on one TDAR's work */
@@ -67,26 +68,35 @@ static bool bd_read(struct enet_model *m, uint32_t io, struct enet_bd_ref *ref)
 		eberr(m, "buffer descriptor", io);
 		return false;
 	}
-	volatile const uint8_t *b = p; /* one read of each byte */
+	/* One read of each byte, stat's first: the driver sets E/R after a
+	 * release fence, so the acquire makes addr and len as new as stat. */
+	volatile const uint8_t *b = p;
+	int stat_at = bd_swapped(m) ? 2 : 0;
 	uint8_t v[8];
-	for (int i = 0; i < 8; i++)
-		v[i] = b[i];
+	v[stat_at] = b[stat_at];
+	v[stat_at + 1] = b[stat_at + 1];
+	atomic_thread_fence(memory_order_acquire);
+	for (int i = 0; i < 8; i++) {
+		if (i != stat_at && i != stat_at + 1)
+			v[i] = b[i];
+	}
 	ref->bd = p;
 	ref->io = io;
 	if (bd_swapped(m)) {
-		ref->v.len = (uint16_t)(v[0] | v[1] << 8);
-		ref->v.stat = (uint16_t)(v[2] | v[3] << 8);
-		ref->v.addr = (uint32_t)v[4] | (uint32_t)v[5] << 8 |
-			      (uint32_t)v[6] << 16 | (uint32_t)v[7] << 24;
+		ref->v.len = sdvf_get_le16(v);
+		ref->v.stat = sdvf_get_le16(v + 2);
+		ref->v.addr = sdvf_get_le32(v + 4);
 	} else {
-		ref->v.stat = (uint16_t)(v[0] << 8 | v[1]);
-		ref->v.len = (uint16_t)(v[2] << 8 | v[3]);
-		ref->v.addr = (uint32_t)v[4] << 24 | (uint32_t)v[5] << 16 |
-			      (uint32_t)v[6] << 8 | (uint32_t)v[7];
+		ref->v.stat = sdvf_get_be16(v);
+		ref->v.len = sdvf_get_be16(v + 2);
+		ref->v.addr = sdvf_get_be32(v + 4);
 	}
 	return true;
 }
 
+/* One 16-bit BD field into shared memory, either byte order, a byte at a
+ * time through volatile (core/bytes.h stores big-endian only, and not
+ * through volatile). */
 static void put16(volatile uint8_t *p, uint16_t v, bool le)
 {
 	p[le ? 0 : 1] = (uint8_t)v;
@@ -186,15 +196,21 @@ static bool hash_hit(const struct enet_model *m, const uint8_t *dst,
 	return (enet_reg(m, lower_reg) >> hash) & 1;
 }
 
+/* The station address: bytes 0..3 in PALR, 4..5 in PAUR's upper half,
+ * first byte in the high bits. */
+static void station_mac(const struct enet_model *m, uint8_t mac[6])
+{
+	sdvf_put_be32(mac, enet_reg(m, ENET_PALR));
+	sdvf_put_be16(mac + 4, (uint16_t)(enet_reg(m, ENET_PAUR) >> 16));
+}
+
 /* Destination filter: true to accept; sets BC / MC / M in *flags. */
 static bool rx_accept(const struct enet_model *m, const uint8_t *dst,
 		      uint16_t *flags)
 {
 	uint32_t rcr = enet_reg(m, ENET_RCR);
-	uint32_t palr = enet_reg(m, ENET_PALR), paur = enet_reg(m, ENET_PAUR);
-	uint8_t own[6] = {(uint8_t)(palr >> 24), (uint8_t)(palr >> 16),
-			  (uint8_t)(palr >> 8),	 (uint8_t)palr,
-			  (uint8_t)(paur >> 24), (uint8_t)(paur >> 16)};
+	uint8_t own[6];
+	station_mac(m, own);
 	bool hit;
 	if (memcmp(dst, "\xff\xff\xff\xff\xff\xff", 6) == 0) {
 		*flags |= ENET_RXBD_BC;
@@ -462,15 +478,8 @@ static enum tx_result tx_gather(struct enet_model *m, int *nbds, uint32_t *len,
 /* Where a complete, well-formed frame goes: loopback, wire, or nowhere. */
 static void tx_deliver(struct enet_model *m, uint32_t len, uint16_t last_stat)
 {
-	if (enet_reg(m, ENET_TCR) & ENET_TCR_ADDINS) {
-		uint32_t palr = enet_reg(m, ENET_PALR);
-		uint32_t paur = enet_reg(m, ENET_PAUR);
-		uint8_t src[6] = {(uint8_t)(palr >> 24), (uint8_t)(palr >> 16),
-				  (uint8_t)(palr >> 8),	 (uint8_t)palr,
-				  (uint8_t)(paur >> 24), (uint8_t)(paur >> 16)};
-		if (len >= 12)
-			memcpy(m->tx_frame + 6, src, 6);
-	}
+	if ((enet_reg(m, ENET_TCR) & ENET_TCR_ADDINS) && len >= 12)
+		station_mac(m, m->tx_frame + 6);
 	if (len < ENET_MODEL_MIN_FRAME) {
 		memset(m->tx_frame + len, 0, ENET_MODEL_MIN_FRAME - len);
 		len = ENET_MODEL_MIN_FRAME;
@@ -480,8 +489,8 @@ static void tx_deliver(struct enet_model *m, uint32_t len, uint16_t last_stat)
 		  ENET_RMON_T_BC_PKT, ENET_RMON_T_MC_PKT, ENET_RMON_T_P64,
 		  ENET_RMON_T_OCTETS);
 	if (last_stat & ENET_TXBD_ABC) {
-		sdvf_counter_add(m->stats.tx_bad_crc,
-				 1); /* the receiver discards it */
+		/* Sent with a bad FCS: the receiver discards it. */
+		sdvf_counter_add(m->stats.tx_bad_crc, 1);
 		mib_add(m, ENET_RMON_T_CRC_ALIGN, 1);
 		return;
 	}

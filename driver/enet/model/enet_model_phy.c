@@ -61,8 +61,8 @@ static void phy_write(struct enet_phy *phy, uint32_t reg, uint16_t value)
 	switch (reg) {
 	case MII_BMCR:
 		if (value & BMCR_RESET) {
-			enet_phy_reset(
-				phy); /* completes at once: self-clears */
+			/* Completes at once: RESET self-clears. */
+			enet_phy_reset(phy);
 			return;
 		}
 		phy->bmcr = (uint16_t)(value & ~(BMCR_RESET | BMCR_ANRESTART));
@@ -80,8 +80,8 @@ void enet_mdio_start(struct enet_model *m, uint32_t mmfr)
 {
 	enet_reg_put(m, ENET_MMFR, mmfr);
 	if (!(enet_reg(m, ENET_MSCR) & ENET_MSCR_MII_SPEED_MASK)) {
-		sdvf_counter_add(m->stats.mdio_no_clock,
-				 1); /* MDC off: nothing is shifted out */
+		/* MDC off: nothing is shifted out. */
+		sdvf_counter_add(m->stats.mdio_no_clock, 1);
 		return;
 	}
 	uint32_t st = mmfr >> 30, op = (mmfr >> 28) & 3u;

@@ -24,8 +24,8 @@
 #define ENET_MODEL_FRAME_MAX WIRE_MAX_FRAME
 #define ENET_MODEL_MIN_FRAME 60 /* without FCS: 64 on the wire */
 #define ENET_MODEL_FCS 4u
-#define ENET_MODEL_WIRE_BURST                                                  \
-	64 /* frames pulled from the wire per activation */
+/* Frames pulled from the wire per activation. */
+#define ENET_MODEL_WIRE_BURST 64
 /* BDs one frame may span: RX at the smallest MRBR (16) for the largest
  * frame; a TX frame that needs more is babbling. */
 #define ENET_MODEL_MAX_BDS                                                     \

@@ -46,10 +46,12 @@ struct wire_config {
 	const char *pcap_record; /* any kind: record both directions here */
 	const char *pcap_replay; /* replay this capture as received frames */
 	uint64_t gen_rate_pps;	 /* generator: frames per second */
-	uint64_t gen_count; /* generator: stop after this many (0 = no limit) */
+	/* generator: stop after this many frames (0 = no limit) */
+	uint64_t gen_count;
 	const char *gen_sizes;	    /* generator: e.g. "64,594,1514" (cycled) */
 	const uint8_t *gen_dst_mac; /* generator: destination MAC (6 bytes) */
-	uint32_t mem_depth; /* mem, loopback: frames per FIFO (0 = 64) */
+	/* mem, loopback: frames per FIFO (0 = 64) */
+	uint32_t mem_depth;
 	/* Time source for generator pacing and pcap timestamps.  NULL: the
 	 * generator uses CLOCK_MONOTONIC and pcap CLOCK_REALTIME.  The sim
 	 * runtime passes its virtual clock so runs are deterministic. */
@@ -57,19 +59,33 @@ struct wire_config {
 	void *clock_ctx;
 };
 
+/*
+ * What a wire counts, each a u64 since wire_open, with its meaning: struct
+ * wire_stats is generated from this list, and the ENET model publishes it
+ * as "wire.<name>" counters.  Malformed frames are passed to the caller
+ * (and counted in rx_frames too), so the model can count and flag them as
+ * the MAC would; frames a backend drops before the caller sees them are in
+ * rx_errors and in one reason counter.
+ */
+#define WIRE_COUNTERS(X)                                                       \
+	X(tx_frames, "frames sent")                                            \
+	X(tx_bytes, "bytes of the frames sent")                                \
+	X(tx_errors, "frames refused or dropped on send")                      \
+	X(rx_frames, "frames received and passed to the model")                \
+	X(rx_bytes, "full lengths of the frames received")                     \
+	X(rx_errors, "receive errors, and frames a backend dropped")           \
+	X(rx_runts, "received frames shorter than 14 bytes")                   \
+	X(rx_giants, "received frames longer than the model's buffer: cut")    \
+	X(rx_foreign, "udp: datagrams not from udp_remote, dropped")           \
+	X(rx_oversize, "frames longer than WIRE_MAX_FRAME, dropped")           \
+	X(rx_overflow, "mem: wire_mem_inject into a full FIFO, dropped")       \
+	X(rx_truncated, "pcap replay: record cut by the end of file, dropped") \
+	X(record_errors, "pcap record: writes that failed")
+
 struct wire_stats {
-	uint64_t tx_frames, tx_bytes, tx_errors;
-	uint64_t rx_frames, rx_bytes, rx_errors;
-	/* Malformed frames passed to the caller (also in rx_frames), so the
-	 * model can count and flag them as the MAC would: */
-	uint64_t rx_runts;  /* shorter than 14 bytes */
-	uint64_t rx_giants; /* longer than the caller's cap: cut */
-	/* Dropped by the backend (also in rx_errors): */
-	uint64_t rx_foreign;	/* udp: datagram not from udp_remote */
-	uint64_t rx_oversize;	/* longer than WIRE_MAX_FRAME */
-	uint64_t rx_overflow;	/* mem: wire_mem_inject into a full FIFO */
-	uint64_t rx_truncated;	/* pcap replay: record cut by end of file */
-	uint64_t record_errors; /* pcap record: write failed */
+#define WIRE_STATS_FIELD(name, meaning) uint64_t name;
+	WIRE_COUNTERS(WIRE_STATS_FIELD)
+#undef WIRE_STATS_FIELD
 };
 
 struct wire;
