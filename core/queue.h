@@ -101,6 +101,9 @@ struct sdvf_queue {
 	uint32_t own;	    /* shadow of our own index (tail or head) */
 	uint32_t peer;	    /* last validated value of the peer's index */
 	uint32_t published; /* value of `own` last stored to shared memory */
+	/* Value of `own` at the last end of activation (core/pd_queue.h): the
+	 * slots after it are news the peer may need to be woken for. */
+	uint32_t announced;
 	uint32_t bad_index; /* peer index reads rejected as impossible */
 };
 
@@ -125,6 +128,7 @@ static inline bool sdvf_queue_attach(struct sdvf_queue *q, void *region,
 	q->own = initial;
 	q->peer = initial;
 	q->published = initial;
+	q->announced = initial;
 	q->bad_index = 0;
 	if (reset) {
 		atomic_store_explicit(&q->shared->tail, initial,
