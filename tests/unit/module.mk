@@ -11,6 +11,7 @@ UNIT_CMOCKA := \
 	test_queue \
 	test_queue_peer \
 	test_pd_queue \
+	test_bytes \
 	test_sim \
 	test_counters \
 	test_ownership \
