@@ -3,7 +3,8 @@
  *
  * It owns every buffer of `data` at start.  For each buffer it sends, it
  * writes the sequence-number pattern of clients/queue_pattern.h and pushes
- * it on `active`; the sink gives buffers back on `free`.  A batch is the
+ * it on `active`; the sink gives buffers back on `free`, which it drains
+ * into a stack of idle buffers on every pass.  A batch is the
  * unit of notification: each is published at once and signalled on `peer`
  * only if the sink asked (the activation shape of core/pd_queue.h).
  *
@@ -45,7 +46,8 @@ struct queue_source {
 	SOURCE_COUNTERS(SOURCE_COUNTER_FIELD)
 #undef SOURCE_COUNTER_FIELD
 	_Atomic uint64_t *bad_return[SDVF_VIOL_COUNT];
-	uint32_t next_fresh; /* never sent yet: next_fresh .. buffers-1 */
+	uint32_t idle[SOURCE_MAX_BUFFERS]; /* buffers we hold, by index */
+	uint32_t nidle;
 	bool done_logged;
 	struct sdvf_own_map own;
 	uint8_t owner[SOURCE_MAX_BUFFERS];
@@ -56,8 +58,10 @@ static bool source_finished(const struct queue_source *s)
 	return s->count != 0 && sdvf_counter_get(s->sent) >= s->count;
 }
 
-/* Take one returned buffer off `free`; false when it is empty. */
-static bool source_take_return(struct queue_source *s, uint64_t *offset)
+/* Take every buffer the sink gave back on `free` into the idle stack.
+ * Draining `free` on every pass, not only when out of buffers, is what
+ * lets a sink that found `free` full go on while we wait for `active`. */
+static void source_take_returns(struct queue_source *s)
 {
 	struct sdvf_desc d;
 	while (sdvf_queue_pop(&s->free, &d)) {
@@ -72,20 +76,11 @@ static bool source_take_return(struct queue_source *s, uint64_t *offset)
 			continue;
 		}
 		sdvf_counter_add(s->returned, 1);
-		*offset = d.io_or_offset;
-		return true;
+		/* The ownership map took it from the sink, so it cannot be
+		 * on the stack twice: the stack never overflows. */
+		s->idle[s->nidle++] =
+			(uint32_t)(d.io_or_offset / SDVF_BUF_SIZE);
 	}
-	return false;
-}
-
-/* A buffer to fill: a never-used one first, else one the sink gave back. */
-static bool source_take_buffer(struct queue_source *s, uint64_t *offset)
-{
-	if (s->next_fresh < s->buffers) {
-		*offset = (uint64_t)s->next_fresh++ * SDVF_BUF_SIZE;
-		return true;
-	}
-	return source_take_return(s, offset);
 }
 
 /* Why a batch stopped: each reason has its own wake-up to ask for. */
@@ -98,9 +93,9 @@ static enum source_stop source_send_batch(struct queue_source *s)
 	     pushed++) {
 		if (sdvf_queue_full(&s->active))
 			return SOURCE_ACTIVE_FULL;
-		uint64_t offset;
-		if (!source_take_buffer(s, &offset))
+		if (s->nidle == 0)
 			return SOURCE_NO_BUFFER;
+		uint64_t offset = (uint64_t)s->idle[--s->nidle] * SDVF_BUF_SIZE;
 		queue_pattern_fill(s->data + offset, s->len,
 				   sdvf_counter_get(s->sent));
 		sdvf_own_give(&s->own, offset, SDVF_OWNER_SELF, OWNER_SINK);
@@ -148,10 +143,8 @@ static void source_log_done(struct queue_source *s, struct sdvf_pd *pd)
 /* After the last send: take returns until every buffer is back. */
 static void source_collect(struct queue_source *s, struct sdvf_pd *pd)
 {
-	uint64_t offset;
 	do {
-		while (source_take_return(s, &offset))
-			;
+		source_take_returns(s);
 	} while (sdvf_queue_consumer_request_signal(&s->free));
 	source_finish(s, pd);
 	if (!s->done_logged && sdvf_own_held(&s->own, OWNER_SINK) == 0) {
@@ -160,12 +153,14 @@ static void source_collect(struct queue_source *s, struct sdvf_pd *pd)
 	}
 }
 
-/* One activation: batch after batch, each finished (published, signalled)
- * as it goes, until the stream ends or the re-check says sleep. */
+/* One activation: take returns, then batch after batch, each finished
+ * (published, signalled) as it goes, until the stream ends or the
+ * re-check says sleep. */
 static void source_pump(struct queue_source *s, struct sdvf_pd *pd)
 {
 	enum source_stop why;
 	do {
+		source_take_returns(s);
 		why = source_send_batch(s);
 		source_finish(s, pd);
 	} while (source_recheck(s, why));
@@ -217,6 +212,10 @@ static int queue_source_init(void *state, struct sdvf_pd *pd)
 	    !sdvf_queue_attach_region(pd, &s->free, "free", capacity))
 		return -1;
 	sdvf_own_init(&s->own, s->owner, s->buffers, 0);
+	/* Buffer 0 on top: a new stream sends buffers in order. */
+	s->nidle = 0;
+	for (uint32_t i = 0; i < s->buffers; i++)
+		s->idle[s->nidle++] = s->buffers - 1 - i;
 	source_pump(s, pd);
 	return 0;
 }
