@@ -30,6 +30,7 @@
 #include <stdint.h>
 
 #include "clients/raw_responder.h"
+#include "core/bytes.h"
 #include "core/net.h"
 #include "core/pd.h"
 #include "core/pd_queue.h"
@@ -39,7 +40,7 @@
 #define RESP_UDP_PORT 1235u
 #define RESP_BATCH 64u
 
-#define ETH_HDR 14u
+#define ETH_TYPE_AT (2u * SDVF_NET_MAC_LEN) /* after destination, source */
 #define ETH_ARP 0x0806u
 #define ETH_IPV4 0x0800u
 #define ARP_LEN 28u
@@ -70,7 +71,7 @@ struct raw_responder {
 	struct resp_pool rx, tx;
 	uint32_t tx_idle[RESP_MAX_BUFS]; /* stack of TX buffers we hold */
 	uint32_t ntx_idle;
-	uint8_t mac[6];
+	uint8_t mac[SDVF_NET_MAC_LEN];
 	uint8_t ip[4];
 	bool signal_rx, signal_tx;
 	uint64_t log_period_ns;
@@ -79,52 +80,15 @@ struct raw_responder {
 	uint8_t frame[SDVF_BUF_SIZE]; /* private copy of the frame in hand */
 };
 
-/* ---- bytes and checksums --------------------------------------------- */
+/* ---- replies --------------------------------------------------------- */
 
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void copy(uint8_t *dst, const uint8_t *src, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		dst[i] = src[i];
-}
-
-static bool same(const uint8_t *a, const uint8_t *b, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (a[i] != b[i])
-			return false;
-	return true;
-}
-
-/* RFC 1071 one's-complement sum, folded; `sum` carries a pseudo-header. */
-static uint16_t csum(const uint8_t *p, size_t n, uint32_t sum)
-{
-	for (size_t i = 0; i + 1 < n; i += 2)
-		sum += get16(p + i);
-	if (n & 1)
-		sum += (uint32_t)p[n - 1] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffffu) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
+/* The UDP pseudo-header's sum: addresses, protocol, UDP length. */
 static uint32_t udp_pseudo(const uint8_t *ip_hdr, uint16_t udp_len)
 {
-	return (uint32_t)get16(ip_hdr + 12) + get16(ip_hdr + 14) +
-	       get16(ip_hdr + 16) + get16(ip_hdr + 18) + IP_PROTO_UDP + udp_len;
+	return (uint32_t)sdvf_get_be16(ip_hdr + 12) +
+	       sdvf_get_be16(ip_hdr + 14) + sdvf_get_be16(ip_hdr + 16) +
+	       sdvf_get_be16(ip_hdr + 18) + IP_PROTO_UDP + udp_len;
 }
-
-/* ---- replies --------------------------------------------------------- */
 
 static uint8_t *tx_claim(struct raw_responder *r, uint32_t *idx)
 {
@@ -154,26 +118,27 @@ static bool tx_send(struct raw_responder *r, uint32_t idx, uint32_t len)
 	return true;
 }
 
-/* Ethernet header of a reply to the frame in hand. */
+/* Ethernet header of a reply to the frame in hand: back to its source. */
 static void eth_reply(struct raw_responder *r, uint8_t *out, uint16_t type)
 {
-	copy(out, r->frame + 6, 6);
-	copy(out + 6, r->mac, 6);
-	put16(out + 12, type);
+	const uint8_t *asker = r->frame + SDVF_NET_MAC_LEN;
+	sdvf_copy(out, asker, SDVF_NET_MAC_LEN);
+	sdvf_copy(out + SDVF_NET_MAC_LEN, r->mac, SDVF_NET_MAC_LEN);
+	sdvf_put_be16(out + ETH_TYPE_AT, type);
 }
 
 static void arp_answer(struct raw_responder *r, uint32_t len)
 {
-	const uint8_t *a = r->frame + ETH_HDR;
-	if (len < ETH_HDR + ARP_LEN || get16(a) != 1 ||
-	    get16(a + 2) != ETH_IPV4 || a[4] != 6 || a[5] != 4) {
+	const uint8_t *a = r->frame + SDVF_NET_ETH_HLEN;
+	if (len < SDVF_NET_ETH_HLEN + ARP_LEN || sdvf_get_be16(a) != 1 ||
+	    sdvf_get_be16(a + 2) != ETH_IPV4 || a[4] != SDVF_NET_MAC_LEN ||
+	    a[5] != 4) {
 		sdvf_counter_add(r->stats.drops[RESP_DROP_BAD_ARP], 1);
 		return;
 	}
-	if (get16(a + 6) != 1 || !same(a + 24, r->ip, 4)) {
-		sdvf_counter_add(r->stats.drops[RESP_DROP_NOT_FOR_US],
-				 1); /* a reply, or not our
-		     IP */
+	if (sdvf_get_be16(a + 6) != 1 || !sdvf_bytes_equal(a + 24, r->ip, 4)) {
+		/* a reply, or a request for another IP */
+		sdvf_counter_add(r->stats.drops[RESP_DROP_NOT_FOR_US], 1);
 		return;
 	}
 	uint32_t idx;
@@ -181,13 +146,13 @@ static void arp_answer(struct raw_responder *r, uint32_t len)
 	if (!out)
 		return;
 	eth_reply(r, out, ETH_ARP);
-	uint8_t *o = out + ETH_HDR;
-	copy(o, a, 6); /* htype, ptype, hlen, plen */
-	put16(o + 6, 2);
-	copy(o + 8, r->mac, 6);
-	copy(o + 14, r->ip, 4);
-	copy(o + 18, a + 8, 10); /* target = the asker's sha, spa */
-	if (tx_send(r, idx, ETH_HDR + ARP_LEN))
+	uint8_t *o = out + SDVF_NET_ETH_HLEN;
+	sdvf_copy(o, a, 6); /* htype, ptype, hlen, plen */
+	sdvf_put_be16(o + 6, 2);
+	sdvf_copy(o + 8, r->mac, SDVF_NET_MAC_LEN);
+	sdvf_copy(o + 14, r->ip, 4);
+	sdvf_copy(o + 18, a + 8, 10); /* target = the asker's sha, spa */
+	if (tx_send(r, idx, SDVF_NET_ETH_HLEN + ARP_LEN))
 		sdvf_counter_add(r->stats.arp_replies, 1);
 }
 
@@ -197,21 +162,21 @@ static void ip_reply(struct raw_responder *r, uint8_t *o, const uint8_t *ip,
 {
 	o[0] = 0x45;
 	o[1] = 0;
-	put16(o + 2, (uint16_t)(IP_MIN_HDR + payload));
-	put16(o + 4, get16(ip + 4));
-	put16(o + 6, 0x4000); /* DF */
+	sdvf_put_be16(o + 2, (uint16_t)(IP_MIN_HDR + payload));
+	sdvf_put_be16(o + 4, sdvf_get_be16(ip + 4));
+	sdvf_put_be16(o + 6, 0x4000); /* DF */
 	o[8] = 64;
 	o[9] = proto;
-	put16(o + 10, 0);
-	copy(o + 12, r->ip, 4);
-	copy(o + 16, ip + 12, 4);
-	put16(o + 10, csum(o, IP_MIN_HDR, 0));
+	sdvf_put_be16(o + 10, 0);
+	sdvf_copy(o + 12, r->ip, 4);
+	sdvf_copy(o + 16, ip + 12, 4);
+	sdvf_put_be16(o + 10, sdvf_inet_csum(o, IP_MIN_HDR, 0));
 }
 
 static void icmp_answer(struct raw_responder *r, const uint8_t *ip,
 			const uint8_t *icmp, uint16_t n)
 {
-	if (n < ICMP_HDR || csum(icmp, n, 0) != 0 || icmp[0] != 8 ||
+	if (n < ICMP_HDR || sdvf_inet_csum(icmp, n, 0) != 0 || icmp[0] != 8 ||
 	    icmp[1] != 0) {
 		sdvf_counter_add(r->stats.drops[RESP_DROP_BAD_ICMP], 1);
 		return;
@@ -221,27 +186,27 @@ static void icmp_answer(struct raw_responder *r, const uint8_t *ip,
 	if (!out)
 		return;
 	eth_reply(r, out, ETH_IPV4);
-	ip_reply(r, out + ETH_HDR, ip, n, IP_PROTO_ICMP);
-	uint8_t *o = out + ETH_HDR + IP_MIN_HDR;
-	copy(o, icmp, n);
+	ip_reply(r, out + SDVF_NET_ETH_HLEN, ip, n, IP_PROTO_ICMP);
+	uint8_t *o = out + SDVF_NET_ETH_HLEN + IP_MIN_HDR;
+	sdvf_copy(o, icmp, n);
 	o[0] = 0; /* echo reply; id, sequence and data stay */
-	put16(o + 2, 0);
-	put16(o + 2, csum(o, n, 0));
-	if (tx_send(r, idx, ETH_HDR + IP_MIN_HDR + n))
+	sdvf_put_be16(o + 2, 0);
+	sdvf_put_be16(o + 2, sdvf_inet_csum(o, n, 0));
+	if (tx_send(r, idx, SDVF_NET_ETH_HLEN + IP_MIN_HDR + n))
 		sdvf_counter_add(r->stats.icmp_replies, 1);
 }
 
 static void udp_answer(struct raw_responder *r, const uint8_t *ip,
 		       const uint8_t *udp, uint16_t n)
 {
-	uint16_t udp_len = n >= UDP_HDR ? get16(udp + 4) : 0;
+	uint16_t udp_len = n >= UDP_HDR ? sdvf_get_be16(udp + 4) : 0;
 	if (n < UDP_HDR || udp_len < UDP_HDR || udp_len > n ||
-	    (get16(udp + 6) != 0 &&
-	     csum(udp, udp_len, udp_pseudo(ip, udp_len)) != 0)) {
+	    (sdvf_get_be16(udp + 6) != 0 &&
+	     sdvf_inet_csum(udp, udp_len, udp_pseudo(ip, udp_len)) != 0)) {
 		sdvf_counter_add(r->stats.drops[RESP_DROP_BAD_UDP], 1);
 		return;
 	}
-	if (get16(udp + 2) != RESP_UDP_PORT) {
+	if (sdvf_get_be16(udp + 2) != RESP_UDP_PORT) {
 		sdvf_counter_add(r->stats.drops[RESP_DROP_UDP_PORT], 1);
 		return;
 	}
@@ -250,39 +215,39 @@ static void udp_answer(struct raw_responder *r, const uint8_t *ip,
 	if (!out)
 		return;
 	eth_reply(r, out, ETH_IPV4);
-	uint8_t *oip = out + ETH_HDR;
+	uint8_t *oip = out + SDVF_NET_ETH_HLEN;
 	ip_reply(r, oip, ip, udp_len, IP_PROTO_UDP);
 	uint8_t *o = oip + IP_MIN_HDR;
-	copy(o, udp, udp_len);
-	put16(o, get16(udp + 2)); /* ports swapped */
-	put16(o + 2, get16(udp));
-	put16(o + 6, 0);
-	uint16_t c = csum(o, udp_len, udp_pseudo(oip, udp_len));
-	put16(o + 6, c == 0 ? 0xffff : c); /* 0 would mean "none" */
-	if (tx_send(r, idx, ETH_HDR + IP_MIN_HDR + udp_len))
+	sdvf_copy(o, udp, udp_len);
+	sdvf_put_be16(o, sdvf_get_be16(udp + 2)); /* ports swapped */
+	sdvf_put_be16(o + 2, sdvf_get_be16(udp));
+	sdvf_put_be16(o + 6, 0);
+	uint16_t c = sdvf_inet_csum(o, udp_len, udp_pseudo(oip, udp_len));
+	sdvf_put_be16(o + 6, c == 0 ? 0xffff : c); /* 0 would mean "none" */
+	if (tx_send(r, idx, SDVF_NET_ETH_HLEN + IP_MIN_HDR + udp_len))
 		sdvf_counter_add(r->stats.udp_replies, 1);
 }
 
 static void ipv4_answer(struct raw_responder *r, uint32_t len)
 {
-	const uint8_t *ip = r->frame + ETH_HDR;
-	uint32_t avail = len - ETH_HDR;
+	const uint8_t *ip = r->frame + SDVF_NET_ETH_HLEN;
+	uint32_t avail = len - SDVF_NET_ETH_HLEN;
 	uint32_t hdr = avail >= 1 ? (ip[0] & 0x0fu) * 4u : 0;
-	uint32_t total = avail >= 4 ? get16(ip + 2) : 0;
+	uint32_t total = avail >= 4 ? sdvf_get_be16(ip + 2) : 0;
 	if (avail < IP_MIN_HDR || (ip[0] >> 4) != 4 || hdr < IP_MIN_HDR ||
 	    total < hdr || total > avail) {
 		sdvf_counter_add(r->stats.drops[RESP_DROP_BAD_IP], 1);
 		return;
 	}
-	if (csum(ip, hdr, 0) != 0) {
+	if (sdvf_inet_csum(ip, hdr, 0) != 0) {
 		sdvf_counter_add(r->stats.drops[RESP_DROP_IP_CHECKSUM], 1);
 		return;
 	}
-	if (!same(ip + 16, r->ip, 4)) {
+	if (!sdvf_bytes_equal(ip + 16, r->ip, 4)) {
 		sdvf_counter_add(r->stats.drops[RESP_DROP_NOT_FOR_US], 1);
 		return;
 	}
-	if ((get16(ip + 6) & 0x3fffu) != 0) { /* MF or an offset */
+	if ((sdvf_get_be16(ip + 6) & 0x3fffu) != 0) { /* MF or an offset */
 		sdvf_counter_add(r->stats.drops[RESP_DROP_FRAGMENT], 1);
 		return;
 	}
@@ -298,11 +263,12 @@ static void ipv4_answer(struct raw_responder *r, uint32_t len)
 
 static void frame_answer(struct raw_responder *r, uint32_t len)
 {
-	static const uint8_t broadcast[6] = {0xff, 0xff, 0xff,
-					     0xff, 0xff, 0xff};
-	uint16_t type = get16(r->frame + 12);
-	bool to_us = same(r->frame, r->mac, 6);
-	if (type == ETH_ARP && (to_us || same(r->frame, broadcast, 6)))
+	static const uint8_t broadcast[SDVF_NET_MAC_LEN] = {0xff, 0xff, 0xff,
+							    0xff, 0xff, 0xff};
+	uint16_t type = sdvf_get_be16(r->frame + ETH_TYPE_AT);
+	bool to_us = sdvf_bytes_equal(r->frame, r->mac, SDVF_NET_MAC_LEN);
+	bool to_all = sdvf_bytes_equal(r->frame, broadcast, SDVF_NET_MAC_LEN);
+	if (type == ETH_ARP && (to_us || to_all))
 		arp_answer(r, len);
 	else if (type == ETH_IPV4 && to_us)
 		ipv4_answer(r, len);
@@ -350,17 +316,20 @@ static void rx_return(struct raw_responder *r, const struct sdvf_desc *d)
 	if (idx < 0)
 		return;
 	if (d->flags & SDVF_NET_REJECTED) {
-		sdvf_counter_add(r->stats.rx_rejected,
-				 1); /* it would be refused again: keep it */
+		/* It would be refused again: keep it. */
+		sdvf_counter_add(r->stats.rx_rejected, 1);
 		return;
 	}
-	if (d->len < ETH_HDR || d->len > SDVF_BUF_SIZE) {
+	/* At least a header, and within the buffer: SDVF_NET_FRAME_MAX is
+	 * the driver's to enforce, and a longer frame still fits the copy. */
+	if (d->len < SDVF_NET_FRAME_MIN || d->len > SDVF_BUF_SIZE) {
 		sdvf_counter_add(r->stats.drops[RESP_DROP_BAD_LENGTH], 1);
 	} else {
 		sdvf_counter_add(r->stats.rx_frames, 1);
 		sdvf_counter_add(r->stats.rx_bytes, d->len);
-		copy(r->frame, r->rx.base + (uint64_t)idx * SDVF_BUF_SIZE,
-		     d->len);
+		/* One copy to private memory: the checks read only it. */
+		sdvf_copy(r->frame, r->rx.base + (uint64_t)idx * SDVF_BUF_SIZE,
+			  d->len);
 		frame_answer(r, d->len);
 	}
 	rx_provide(r, (uint32_t)idx);
@@ -496,8 +465,8 @@ static int raw_responder_init(void *state, struct sdvf_pd *pd)
 	size_t len = 0;
 	const uint8_t *mac = sdvf_config_bytes(pd, "mac", &len);
 	const uint8_t *ip = sdvf_config_bytes(pd, "ip", &len);
-	copy(r->mac, mac, 6);
-	copy(r->ip, ip, 4);
+	sdvf_copy(r->mac, mac, SDVF_NET_MAC_LEN);
+	sdvf_copy(r->ip, ip, 4);
 	r->ch_rx = sdvf_channel(pd, "rx");
 	r->ch_tx = sdvf_channel(pd, "tx");
 	uint64_t rx_cap = sdvf_config_u64(pd, "rx_capacity");
