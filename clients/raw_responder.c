@@ -16,8 +16,9 @@
  * private memory once and every header field is checked by explicit code
  * (lengths against the frame, versions, header and ICMP/UDP checksums,
  * fragments) before a reply is built.  The driver is trusted, but every
- * descriptor it returns is still checked: its io address must name one of
- * our buffers that the driver holds, or it is counted and ignored.
+ * descriptor it returns is still checked against an ownership map
+ * (core/ownership.h): its io address must name one of our buffers that the
+ * driver holds, or it is counted and ignored.
  *
  * Configuration: `mac` (our station address), `ip` (4 bytes, network
  * order, e.g. `ip = [0a 63 00 02];` for 10.99.0.2), `rx_capacity` /
@@ -32,6 +33,7 @@
 #include "clients/raw_responder.h"
 #include "core/bytes.h"
 #include "core/net.h"
+#include "core/ownership.h"
 #include "core/pd.h"
 #include "core/pd_queue.h"
 #include "core/queue.h"
@@ -39,6 +41,7 @@
 #define RESP_MAX_BUFS 1024u
 #define RESP_UDP_PORT 1235u
 #define RESP_BATCH 64u
+#define OWNER_DRIVER 1
 
 #define ETH_TYPE_AT (2u * SDVF_NET_MAC_LEN) /* after destination, source */
 #define ETH_ARP 0x0806u
@@ -61,7 +64,8 @@ struct resp_pool {
 	uint8_t *base; /* our mapping of the DMA region */
 	uint64_t io;   /* its io address */
 	uint32_t count;
-	bool with_driver[RESP_MAX_BUFS];
+	struct sdvf_own_map own; /* each buffer ours or the driver's */
+	uint8_t owner[RESP_MAX_BUFS];
 };
 
 struct raw_responder {
@@ -80,6 +84,18 @@ struct raw_responder {
 	uint8_t frame[SDVF_BUF_SIZE]; /* private copy of the frame in hand */
 };
 
+/* ---- buffers --------------------------------------------------------- */
+
+static uint64_t pool_io(const struct resp_pool *p, uint32_t idx)
+{
+	return p->io + (uint64_t)idx * SDVF_BUF_SIZE;
+}
+
+static uint8_t *pool_buf(const struct resp_pool *p, uint32_t idx)
+{
+	return p->base + (uint64_t)idx * SDVF_BUF_SIZE;
+}
+
 /* ---- replies --------------------------------------------------------- */
 
 /* The UDP pseudo-header's sum: addresses, protocol, UDP length. */
@@ -97,13 +113,13 @@ static uint8_t *tx_claim(struct raw_responder *r, uint32_t *idx)
 		return NULL;
 	}
 	*idx = r->tx_idle[--r->ntx_idle];
-	return r->tx.base + (uint64_t)*idx * SDVF_BUF_SIZE;
+	return pool_buf(&r->tx, *idx);
 }
 
 static bool tx_send(struct raw_responder *r, uint32_t idx, uint32_t len)
 {
 	struct sdvf_desc d = {
-		.io_or_offset = r->tx.io + (uint64_t)idx * SDVF_BUF_SIZE,
+		.io_or_offset = pool_io(&r->tx, idx),
 		.len = (uint16_t)len,
 	};
 	/* Cannot fail with an honest driver (we own at most tx_capacity
@@ -113,7 +129,8 @@ static bool tx_send(struct raw_responder *r, uint32_t idx, uint32_t len)
 		r->tx_idle[r->ntx_idle++] = idx;
 		return false;
 	}
-	r->tx.with_driver[idx] = true;
+	sdvf_own_give(&r->tx.own, d.io_or_offset, SDVF_OWNER_SELF,
+		      OWNER_DRIVER);
 	r->signal_tx = true;
 	return true;
 }
@@ -280,39 +297,37 @@ static void frame_answer(struct raw_responder *r, uint32_t len)
 
 /* ---- the driver's queues --------------------------------------------- */
 
-/* Index of our buffer at io that the driver holds, or -1 (counted). */
+/* Take back a buffer of ours from the driver: its index, or -1 (counted)
+ * if the io address names no buffer of `p` that the driver holds.  The
+ * length is the caller's to check, under its own counter. */
 static int32_t pool_take_back(struct raw_responder *r, struct resp_pool *p,
-			      uint64_t io)
+			      const struct sdvf_desc *d)
 {
-	uint64_t off = io - p->io;
-	if (io < p->io || off % SDVF_BUF_SIZE != 0 ||
-	    off / SDVF_BUF_SIZE >= p->count ||
-	    !p->with_driver[off / SDVF_BUF_SIZE]) {
+	if (!sdvf_own_take(&p->own, d, OWNER_DRIVER, SDVF_OWNER_SELF, 0,
+			   UINT16_MAX, NULL)) {
 		sdvf_counter_add(r->stats.bad_desc, 1);
 		return -1;
 	}
-	uint32_t idx = (uint32_t)(off / SDVF_BUF_SIZE);
-	p->with_driver[idx] = false;
-	return (int32_t)idx;
+	return (int32_t)((d->io_or_offset - p->io) / SDVF_BUF_SIZE);
 }
 
 static void rx_provide(struct raw_responder *r, uint32_t idx)
 {
-	struct sdvf_desc d = {.io_or_offset =
-				      r->rx.io + (uint64_t)idx * SDVF_BUF_SIZE};
+	struct sdvf_desc d = {.io_or_offset = pool_io(&r->rx, idx)};
 	/* Cannot fail with an honest driver (we own at most rx_capacity
 	 * buffers); if it does, the buffer stays with us, counted. */
 	if (!sdvf_queue_push(&r->rx_free, &d)) {
 		sdvf_counter_add(r->stats.queue_full, 1);
 		return;
 	}
-	r->rx.with_driver[idx] = true;
+	sdvf_own_give(&r->rx.own, d.io_or_offset, SDVF_OWNER_SELF,
+		      OWNER_DRIVER);
 	r->signal_rx = true;
 }
 
 static void rx_return(struct raw_responder *r, const struct sdvf_desc *d)
 {
-	int32_t idx = pool_take_back(r, &r->rx, d->io_or_offset);
+	int32_t idx = pool_take_back(r, &r->rx, d);
 	if (idx < 0)
 		return;
 	if (d->flags & SDVF_NET_REJECTED) {
@@ -328,8 +343,7 @@ static void rx_return(struct raw_responder *r, const struct sdvf_desc *d)
 		sdvf_counter_add(r->stats.rx_frames, 1);
 		sdvf_counter_add(r->stats.rx_bytes, d->len);
 		/* One copy to private memory: the checks read only it. */
-		sdvf_copy(r->frame, r->rx.base + (uint64_t)idx * SDVF_BUF_SIZE,
-			  d->len);
+		sdvf_copy(r->frame, pool_buf(&r->rx, (uint32_t)idx), d->len);
 		frame_answer(r, d->len);
 	}
 	rx_provide(r, (uint32_t)idx);
@@ -337,7 +351,7 @@ static void rx_return(struct raw_responder *r, const struct sdvf_desc *d)
 
 static void tx_return(struct raw_responder *r, const struct sdvf_desc *d)
 {
-	int32_t idx = pool_take_back(r, &r->tx, d->io_or_offset);
+	int32_t idx = pool_take_back(r, &r->tx, d);
 	if (idx < 0)
 		return;
 	if (d->flags & (SDVF_NET_REJECTED | SDVF_NET_TX_ERROR))
@@ -450,6 +464,7 @@ static bool setup_pool(struct raw_responder *r, struct resp_pool *p,
 	p->base = reg->base;
 	p->io = reg->io_addr;
 	p->count = (uint32_t)n;
+	sdvf_own_init(&p->own, p->owner, p->count, p->io);
 	return true;
 }
 
