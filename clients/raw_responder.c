@@ -12,6 +12,11 @@
  * and drops everything else, counting why.  Counters are logged every
  * log_period_ms while they change.
  *
+ * An activation drains tx_free (completions) and rx_active (frames) in the
+ * shape of core/pd_queue.h, then publishes each queue once and notifies
+ * the driver at most once per channel.  It never finds rx_free or
+ * tx_active full: it holds no more buffers than they have slots.
+ *
  * Trust.  The frames come from the wire (untrusted): each is copied to
  * private memory once and every header field is checked by explicit code
  * (lengths against the frame, versions, header and ICMP/UDP checksums,
@@ -40,7 +45,6 @@
 
 #define RESP_MAX_BUFS 1024u
 #define RESP_UDP_PORT 1235u
-#define RESP_BATCH 64u
 #define OWNER_DRIVER 1
 
 #define ETH_TYPE_AT (2u * SDVF_NET_MAC_LEN) /* after destination, source */
@@ -77,7 +81,6 @@ struct raw_responder {
 	uint32_t ntx_idle;
 	uint8_t mac[SDVF_NET_MAC_LEN];
 	uint8_t ip[4];
-	bool signal_rx, signal_tx;
 	uint64_t log_period_ns;
 	uint64_t logged_rx_frames, logged_replies;
 	struct resp_counters stats;
@@ -131,7 +134,6 @@ static bool tx_send(struct raw_responder *r, uint32_t idx, uint32_t len)
 	}
 	sdvf_own_give(&r->tx.own, d.io_or_offset, SDVF_OWNER_SELF,
 		      OWNER_DRIVER);
-	r->signal_tx = true;
 	return true;
 }
 
@@ -322,7 +324,6 @@ static void rx_provide(struct raw_responder *r, uint32_t idx)
 	}
 	sdvf_own_give(&r->rx.own, d.io_or_offset, SDVF_OWNER_SELF,
 		      OWNER_DRIVER);
-	r->signal_rx = true;
 }
 
 static void rx_return(struct raw_responder *r, const struct sdvf_desc *d)
@@ -361,30 +362,31 @@ static void tx_return(struct raw_responder *r, const struct sdvf_desc *d)
 	r->tx_idle[r->ntx_idle++] = (uint32_t)idx;
 }
 
-/* Consumer loop of the signalling protocol (core/queue.h). */
+/* Drain a queue from the driver, then ask for a signal and re-check
+ * (core/pd_queue.h).  Its output queues never fill: no other stop. */
 static void drain(struct raw_responder *r, struct sdvf_queue *q,
 		  void (*handle)(struct raw_responder *,
 				 const struct sdvf_desc *))
 {
-	struct sdvf_desc batch[RESP_BATCH];
+	struct sdvf_desc d;
 	do {
-		uint32_t n;
-		while ((n = sdvf_queue_pop_burst(q, batch, RESP_BATCH)) != 0)
-			for (uint32_t i = 0; i < n; i++)
-				handle(r, &batch[i]);
+		while (sdvf_queue_pop(q, &d))
+			handle(r, &d);
 	} while (sdvf_queue_consumer_request_signal(q));
 }
 
-static void publish(struct raw_responder *r)
+/* Publish each queue once, and wake the driver at most once per channel,
+ * if it asked. */
+static void finish(struct raw_responder *r)
 {
-	/* One index store per queue per activation (batching). */
-	sdvf_queue_publish(&r->rx_free);
-	sdvf_queue_publish(&r->tx_active);
-	if (r->signal_rx && sdvf_queue_producer_should_signal(&r->rx_free))
+	bool wake_rx = sdvf_queue_producer_finish(&r->rx_free);
+	wake_rx |= sdvf_queue_consumer_finish(&r->rx_active);
+	bool wake_tx = sdvf_queue_producer_finish(&r->tx_active);
+	wake_tx |= sdvf_queue_consumer_finish(&r->tx_free);
+	if (wake_rx)
 		sdvf_notify(r->pd, r->ch_rx);
-	if (r->signal_tx && sdvf_queue_producer_should_signal(&r->tx_active))
+	if (wake_tx)
 		sdvf_notify(r->pd, r->ch_tx);
-	r->signal_rx = r->signal_tx = false;
 }
 
 /* ---- periodic log ----------------------------------------------------- */
@@ -430,7 +432,7 @@ static void raw_responder_notified(void *state, struct sdvf_pd *pd,
 	 * buffers), so one notification never strands the other queue. */
 	drain(r, &r->tx_free, tx_return);
 	drain(r, &r->rx_active, rx_return);
-	publish(r);
+	finish(r);
 }
 
 /* ---- init ------------------------------------------------------------ */
@@ -497,7 +499,7 @@ static int raw_responder_init(void *state, struct sdvf_pd *pd)
 		r->tx_idle[r->ntx_idle++] = r->tx.count - 1 - i;
 	for (uint32_t i = 0; i < r->rx.count; i++)
 		rx_provide(r, i);
-	publish(r);
+	finish(r);
 	r->log_period_ns = sdvf_config_u64(pd, "log_period_ms") * 1000000ull;
 	sdvf_timer_set(pd, sdvf_now_ns(pd) + r->log_period_ns);
 	return 0;
