@@ -25,11 +25,8 @@
  * (core/ownership.h): its io address must name one of our buffers that the
  * driver holds, or it is counted and ignored.
  *
- * Configuration: `mac` (our station address), `ip` (4 bytes, network
- * order, e.g. `ip = [0a 63 00 02];` for 10.99.0.2), `rx_capacity` /
- * `tx_capacity` (the driver's queue sizes), `rx_buffers` / `tx_buffers`
- * (0 = as many 2 KiB buffers as the region and the queue hold),
- * `log_period_ms`.  The DMA regions must have io addresses.
+ * Configuration: the parameter table at the bottom.  The DMA regions must
+ * have io addresses.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -56,13 +53,6 @@
 #define UDP_HDR 8u
 #define IP_PROTO_ICMP 1u
 #define IP_PROTO_UDP 17u
-
-const char *const resp_drop_counter[RESP_DROP_REASONS] = {
-	"drop.not_for_us", "drop.ethertype", "drop.bad_length",
-	"drop.bad_arp",	   "drop.bad_ip",    "drop.ip_csum",
-	"drop.fragment",   "drop.protocol",  "drop.bad_icmp",
-	"drop.bad_udp",	   "drop.udp_port",  "drop.no_tx_buf",
-};
 
 struct resp_pool {
 	uint8_t *base; /* our mapping of the DMA region */
@@ -474,7 +464,8 @@ static int raw_responder_init(void *state, struct sdvf_pd *pd)
 {
 	struct raw_responder *r = state;
 	r->pd = pd;
-#define RESP_COUNTER_REGISTER(name) r->stats.name = sdvf_counter(pd, #name);
+#define RESP_COUNTER_REGISTER(name, meaning)                                   \
+	r->stats.name = sdvf_counter(pd, #name);
 	RAW_RESPONDER_COUNTERS(RESP_COUNTER_REGISTER)
 #undef RESP_COUNTER_REGISTER
 	for (int i = 0; i < RESP_DROP_REASONS; i++)
@@ -505,17 +496,26 @@ static int raw_responder_init(void *state, struct sdvf_pd *pd)
 	return 0;
 }
 
+/* ---- what it declares ------------------------------------------------ */
+
 static const struct sdvf_need raw_responder_needs[] = {
-	{"rx_dma", SDVF_NEED_REGION, SDVF_RW, false},
-	{"tx_dma", SDVF_NEED_REGION, SDVF_RW, false},
-	{"rx_free", SDVF_NEED_REGION, SDVF_RW, false},
-	{"rx_active", SDVF_NEED_REGION, SDVF_RW, false},
-	{"tx_free", SDVF_NEED_REGION, SDVF_RW, false},
-	{"tx_active", SDVF_NEED_REGION, SDVF_RW, false},
-	{"rx", SDVF_NEED_CHANNEL, 0, false},
-	{"tx", SDVF_NEED_CHANNEL, 0, false},
+	SDVF_NEED_REGION_RW("rx_dma"),
+	SDVF_NEED_REGION_RW("tx_dma"),
+	SDVF_NEED_QUEUE("rx_free"),
+	SDVF_NEED_QUEUE("rx_active"),
+	SDVF_NEED_QUEUE("tx_free"),
+	SDVF_NEED_QUEUE("tx_active"),
+	SDVF_NEED_CHAN("rx"),
+	SDVF_NEED_CHAN("tx"),
 	{0},
 };
+
+/* The driver's queue sizes: optional, unlike SDVF_PARAM_CAPACITY's. */
+#define RESP_PARAM_QUEUE_SLOTS(key, what)                                      \
+	{                                                                      \
+		.name = (key), .type = SDVF_PARAM_U64, .min = 1, .max = 65536, \
+		.default_u64 = 512, .power_of_two = true, .help = (what)       \
+	}
 
 static const struct sdvf_param raw_responder_params[] = {
 	{.name = "mac",
@@ -528,34 +528,41 @@ static const struct sdvf_param raw_responder_params[] = {
 	 .max = 4,
 	 .required = true,
 	 .help = "our IPv4 address, 4 bytes in network order: [0a 63 00 02]"},
-	{.name = "rx_capacity",
-	 .type = SDVF_PARAM_U64,
-	 .min = 1,
-	 .max = 65536,
-	 .default_u64 = 512,
-	 .power_of_two = true,
-	 .help = "slots of rx_free and rx_active (as the driver's)"},
-	{.name = "tx_capacity",
-	 .type = SDVF_PARAM_U64,
-	 .min = 1,
-	 .max = 65536,
-	 .default_u64 = 512,
-	 .power_of_two = true,
-	 .help = "slots of tx_active and tx_free (as the driver's)"},
-	{.name = "rx_buffers",
-	 .type = SDVF_PARAM_U64,
-	 .max = RESP_MAX_BUFS,
-	 .help = "RX buffers (0 = what region and queue hold)"},
-	{.name = "tx_buffers",
-	 .type = SDVF_PARAM_U64,
-	 .max = RESP_MAX_BUFS,
-	 .help = "TX buffers (0 = what region and queue hold)"},
-	{.name = "log_period_ms",
-	 .type = SDVF_PARAM_U64,
-	 .min = 10,
-	 .max = 3600000,
-	 .default_u64 = 5000,
-	 .help = "counters are logged this often while they change"},
+	RESP_PARAM_QUEUE_SLOTS(
+		"rx_capacity",
+		"slots of rx_free and rx_active (as the driver's)"),
+	RESP_PARAM_QUEUE_SLOTS(
+		"tx_capacity",
+		"slots of tx_active and tx_free (as the driver's)"),
+	SDVF_PARAM_U64_DEFAULT("rx_buffers", 0, RESP_MAX_BUFS, 0,
+			       "RX buffers (0 = what region and queue hold)"),
+	SDVF_PARAM_U64_DEFAULT("tx_buffers", 0, RESP_MAX_BUFS, 0,
+			       "TX buffers (0 = what region and queue hold)"),
+	SDVF_PARAM_U64_DEFAULT(
+		"log_period_ms", 10, 3600000, 5000,
+		"counters are logged this often while they change"),
+	{0},
+};
+
+#define RESP_DROP_NAME(name) "drop." #name
+
+const char *const resp_drop_counter[RESP_DROP_REASONS] = {
+#define RESP_DROP_COUNTER(id, name, meaning)                                   \
+	[RESP_DROP_##id] = RESP_DROP_NAME(name),
+	RESP_DROPS(RESP_DROP_COUNTER)
+#undef RESP_DROP_COUNTER
+};
+
+static const struct sdvf_counter_doc raw_responder_counters[] = {
+#define RESP_COUNTER_DOC(name, meaning) {#name, meaning},
+	RAW_RESPONDER_COUNTERS(RESP_COUNTER_DOC)
+#undef RESP_COUNTER_DOC
+#define RESP_DROP_DOC(id, name, meaning)                                       \
+	{RESP_DROP_NAME(name), "no reply: " meaning},
+	/* drop.<reason>, one per enum resp_drop */
+	RESP_DROPS(RESP_DROP_DOC)
+#undef RESP_DROP_DOC
+	/* end of the list */
 	{0},
 };
 
@@ -567,6 +574,7 @@ const struct sdvf_component raw_responder_component = {
 	.state_size = sizeof(struct raw_responder),
 	.needs = raw_responder_needs,
 	.params = raw_responder_params,
+	.counters = raw_responder_counters,
 	.init = raw_responder_init,
 	.notified = raw_responder_notified,
 };
