@@ -62,6 +62,9 @@ static inline bool sdvf_queue_attach_region(struct sdvf_pd *pd,
  * activation, not per descriptor, is what batches; a queue whose peer is on
  * another channel gets its own notify.  A PD that cannot find `out` full
  * (it never holds more buffers than `out` has slots) may drop that half.
+ * A PD that feeds `out` from something other than `in` (a generator)
+ * still drains `in` on every pass: a peer blocked on a full `in` is woken
+ * only by that, and it may be the one that must empty `out`.
  */
 
 /* End of an activation for a queue this PD produces into: publish what was
