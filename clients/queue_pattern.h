@@ -14,6 +14,12 @@
 
 #define QUEUE_PATTERN_MIN_LEN 8u
 
+/* Buffer lengths of a stream, which queue_source writes and queue_sink
+ * accepts: room for the sequence number at least, a whole buffer at most. */
+#define QUEUE_STREAM_MIN_LEN 14u
+_Static_assert(QUEUE_STREAM_MIN_LEN >= QUEUE_PATTERN_MIN_LEN,
+	       "a stream buffer holds its sequence number");
+
 static inline void queue_pattern_fill(uint8_t *buf, uint32_t len, uint64_t seq)
 {
 	for (uint32_t i = 0; i < 8; i++)

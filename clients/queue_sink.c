@@ -1,7 +1,9 @@
 /*
  * queue_sink: the receiving end of queue_source.  It takes each buffer from
  * `active`, checks its pattern and sequence order (clients/queue_pattern.h),
- * counts it good or bad, and returns it on `free`.
+ * counts it good or bad, and returns it on `free`, in the activation shape
+ * of core/pd_queue.h: one publish and at most one notification on `peer`
+ * per activation.
  *
  * It maps `data` read-only and trusts nothing in a descriptor: the offset
  * must name a buffer of the region and the length must be 14..2048 before a
@@ -11,10 +13,6 @@
  * Reports: one line every SINK_PROGRESS_EVERY buffers, one per bad buffer
  * (rate-limited by the runtime), and the totals once the stream has been
  * idle for SINK_IDLE_NS: "verified N good, M bad".
- *
- * Counters (sdvf_counter, `sdvf stats`): buffers_good, buffers_bad.  They
- * count this incarnation's stream (zeroed at init: a restarted sink starts
- * a new sequence), and the reports above read them.
  */
 #include "clients/queue_pattern.h"
 #include "core/ownership.h"
@@ -22,10 +20,19 @@
 #include "core/pd_queue.h"
 #include "core/queue.h"
 
-#define SINK_BATCH 64
+#define SINK_MAX_BUFFERS 65536
 #define SINK_PROGRESS_EVERY (1u << 20)
 #define SINK_IDLE_NS 200000000ull
-#define SINK_MIN_LEN 14
+
+/*
+ * Counters (`sdvf stats`), X(name, meaning): the registration and the
+ * descriptor's list both come from here.  They count this incarnation's
+ * stream (zeroed at init: a restarted sink starts a new sequence), and the
+ * reports above read them.
+ */
+#define SINK_COUNTERS(X)                                                       \
+	X(buffers_good, "buffers in sequence with their pattern intact")       \
+	X(buffers_bad, "buffers out of order, altered, mis-sized or not ours")
 
 struct queue_sink {
 	struct sdvf_queue active; /* we consume */
@@ -33,49 +40,25 @@ struct queue_sink {
 	const volatile uint8_t *data;
 	uint32_t buffers;
 	sdvf_channel_t peer;
-	_Atomic uint64_t *good;
-	_Atomic uint64_t *bad;
+#define SINK_COUNTER_FIELD(name, meaning) _Atomic uint64_t *name;
+	SINK_COUNTERS(SINK_COUNTER_FIELD)
+#undef SINK_COUNTER_FIELD
 	uint64_t expected_seq;
 	uint64_t total_reported; /* good + bad in the last totals line */
 	uint64_t total_at_tick;	 /* good + bad at the last timer tick */
 	bool timer_armed;
 };
 
-static const struct sdvf_need queue_sink_needs[] = {
-	{.name = "data", .kind = SDVF_NEED_REGION, .rights = SDVF_R},
-	{.name = "active", .kind = SDVF_NEED_REGION, .rights = SDVF_RW},
-	{.name = "free", .kind = SDVF_NEED_REGION, .rights = SDVF_RW},
-	{.name = "peer", .kind = SDVF_NEED_CHANNEL},
-	{0},
-};
-
-static const struct sdvf_param queue_sink_params[] = {
-	{.name = "buffers",
-	 .type = SDVF_PARAM_U64,
-	 .min = 1,
-	 .max = 65536,
-	 .required = true,
-	 .power_of_two = true,
-	 .help = "buffers in the data region (2 KiB each)"},
-	{.name = "capacity",
-	 .type = SDVF_PARAM_U64,
-	 .min = 1,
-	 .max = 1u << 20,
-	 .required = true,
-	 .power_of_two = true,
-	 .help = "slots of the active and free queues"},
-	{0},
-};
-
 static uint64_t sink_total(const struct queue_sink *s)
 {
-	return sdvf_counter_get(s->good) + sdvf_counter_get(s->bad);
+	return sdvf_counter_get(s->buffers_good) +
+	       sdvf_counter_get(s->buffers_bad);
 }
 
 static void sink_count_bad(struct queue_sink *s, struct sdvf_pd *pd,
 			   const struct sdvf_desc *d, const char *why)
 {
-	sdvf_counter_add(s->bad, 1);
+	sdvf_counter_add(s->buffers_bad, 1);
 	sdvf_log(pd, SDVF_LOG_WARN, "bad buffer (offset %llu, len %u): %s",
 		 (unsigned long long)d->io_or_offset, d->len, why);
 }
@@ -90,7 +73,7 @@ static bool sink_check(struct queue_sink *s, struct sdvf_pd *pd,
 		sink_count_bad(s, pd, d, "not a buffer of the data region");
 		return false;
 	}
-	if (d->len < SINK_MIN_LEN || d->len > SDVF_BUF_SIZE) {
+	if (d->len < QUEUE_STREAM_MIN_LEN || d->len > SDVF_BUF_SIZE) {
 		sink_count_bad(s, pd, d, "length outside 14..2048");
 		return true;
 	}
@@ -101,52 +84,60 @@ static bool sink_check(struct queue_sink *s, struct sdvf_pd *pd,
 	} else if (!queue_pattern_body_ok(buf, d->len, seq)) {
 		sink_count_bad(s, pd, d, "pattern mismatch");
 	} else {
-		sdvf_counter_add(s->good, 1);
+		sdvf_counter_add(s->buffers_good, 1);
 	}
 	s->expected_seq = seq + 1; /* resynchronise after a gap */
 	if (sink_total(s) % SINK_PROGRESS_EVERY == 0)
 		sdvf_log(pd, SDVF_LOG_INFO,
 			 "verified %llu good, %llu bad so far",
-			 (unsigned long long)sdvf_counter_get(s->good),
-			 (unsigned long long)sdvf_counter_get(s->bad));
+			 (unsigned long long)sdvf_counter_get(s->buffers_good),
+			 (unsigned long long)sdvf_counter_get(s->buffers_bad));
 	return true;
 }
 
-/* Move up to one batch from `active` to `free`; false if there was nothing
- * to move or no room to move it. */
-static bool sink_move_batch(struct queue_sink *s, struct sdvf_pd *pd,
-			    uint32_t room)
+/* Why draining stopped: each reason has its own wake-up to ask for. */
+enum sink_stop { SINK_ACTIVE_EMPTY, SINK_FREE_FULL };
+
+/* Check buffers from `active` and give them back on `free` while it has
+ * room: a buffer popped with no room would have nowhere to go. */
+static enum sink_stop sink_return_buffers(struct queue_sink *s,
+					  struct sdvf_pd *pd)
 {
-	struct sdvf_desc descs[SINK_BATCH];
-	uint32_t n = sdvf_queue_pop_burst(
-		&s->active, descs, room < SINK_BATCH ? room : SINK_BATCH);
-	for (uint32_t i = 0; i < n; i++) {
-		if (sink_check(s, pd, &descs[i]))
-			sdvf_queue_push(&s->free, &descs[i]);
+	struct sdvf_desc d;
+	while (!sdvf_queue_full(&s->free)) {
+		if (!sdvf_queue_pop(&s->active, &d))
+			return SINK_ACTIVE_EMPTY;
+		if (sink_check(s, pd, &d))
+			sdvf_queue_push(&s->free, &d);
 	}
-	sdvf_queue_publish(&s->free);
-	bool wake = sdvf_queue_producer_should_signal(&s->free);
-	wake |= sdvf_queue_consumer_should_signal(&s->active);
+	return SINK_FREE_FULL;
+}
+
+/* Ask to be woken for the reason draining stopped, then re-check: true if
+ * draining can go on now. */
+static bool sink_recheck(struct queue_sink *s, enum sink_stop why)
+{
+	if (why == SINK_FREE_FULL) /* the source is slow to take them back */
+		return sdvf_queue_producer_request_signal(&s->free);
+	return sdvf_queue_consumer_request_signal(&s->active);
+}
+
+/* Publish both queues, and wake the source once if it asked. */
+static void sink_finish(struct queue_sink *s, struct sdvf_pd *pd)
+{
+	bool wake = sdvf_queue_producer_finish(&s->free);
+	wake |= sdvf_queue_consumer_finish(&s->active);
 	if (wake)
 		sdvf_notify(pd, s->peer);
-	return n > 0;
 }
 
 static void sink_drain(struct queue_sink *s, struct sdvf_pd *pd)
 {
-	for (;;) {
-		uint32_t room = sdvf_queue_free_slots(&s->free);
-		if (room == 0) {
-			/* The source is slow to take buffers back: sleep until
-			 * it frees slots. */
-			if (!sdvf_queue_producer_request_signal(&s->free))
-				return;
-			continue;
-		}
-		if (!sink_move_batch(s, pd, room) &&
-		    !sdvf_queue_consumer_request_signal(&s->active))
-			return;
-	}
+	enum sink_stop why;
+	do {
+		why = sink_return_buffers(s, pd);
+	} while (sink_recheck(s, why));
+	sink_finish(s, pd);
 }
 
 /* Arm the idle timer after progress, so the totals are logged once the
@@ -161,8 +152,8 @@ static void sink_watch_idle(struct queue_sink *s, struct sdvf_pd *pd)
 
 static void sink_timer(struct queue_sink *s, struct sdvf_pd *pd)
 {
-	uint64_t good = sdvf_counter_get(s->good);
-	uint64_t bad = sdvf_counter_get(s->bad);
+	uint64_t good = sdvf_counter_get(s->buffers_good);
+	uint64_t bad = sdvf_counter_get(s->buffers_bad);
 	uint64_t total = good + bad;
 	s->timer_armed = false;
 	if (total == s->total_at_tick && total != s->total_reported) {
@@ -177,10 +168,11 @@ static void sink_timer(struct queue_sink *s, struct sdvf_pd *pd)
 static int queue_sink_init(void *state, struct sdvf_pd *pd)
 {
 	struct queue_sink *s = state;
-	s->good = sdvf_counter(pd, "buffers_good");
-	s->bad = sdvf_counter(pd, "buffers_bad");
-	sdvf_counter_set(s->good, 0);
-	sdvf_counter_set(s->bad, 0);
+#define SINK_COUNTER_REGISTER(name, meaning)                                   \
+	s->name = sdvf_counter(pd, #name);                                     \
+	sdvf_counter_set(s->name, 0);
+	SINK_COUNTERS(SINK_COUNTER_REGISTER)
+#undef SINK_COUNTER_REGISTER
 	s->buffers = (uint32_t)sdvf_config_u64(pd, "buffers");
 	uint32_t capacity = (uint32_t)sdvf_config_u64(pd, "capacity");
 	s->peer = sdvf_channel(pd, "peer");
@@ -214,6 +206,33 @@ static void queue_sink_notified(void *state, struct sdvf_pd *pd,
 	}
 }
 
+/* ---- what it declares ------------------------------------------------ */
+
+static const struct sdvf_need queue_sink_needs[] = {
+	SDVF_NEED_REGION_RO("data"),
+	SDVF_NEED_QUEUE("active"),
+	SDVF_NEED_QUEUE("free"),
+	SDVF_NEED_CHAN("peer"),
+	{0},
+};
+
+/* `buffers` has a queue capacity's shape: a power of two, required. */
+static const struct sdvf_param queue_sink_params[] = {
+	SDVF_PARAM_CAPACITY("buffers", SINK_MAX_BUFFERS,
+			    "buffers in the data region (2 KiB each)"),
+	SDVF_PARAM_CAPACITY("capacity", 1u << 20,
+			    "slots of the active and free queues"),
+	{0},
+};
+
+static const struct sdvf_counter_doc queue_sink_counters[] = {
+#define SINK_COUNTER_DOC(name, meaning) {#name, meaning},
+	SINK_COUNTERS(SINK_COUNTER_DOC)
+#undef SINK_COUNTER_DOC
+	/* end of the list */
+	{0},
+};
+
 const struct sdvf_component queue_sink_component = {
 	.name = "queue_sink",
 	.summary = "verifies the numbered buffers of a queue_source",
@@ -221,6 +240,7 @@ const struct sdvf_component queue_sink_component = {
 	.state_size = sizeof(struct queue_sink),
 	.needs = queue_sink_needs,
 	.params = queue_sink_params,
+	.counters = queue_sink_counters,
 	.init = queue_sink_init,
 	.notified = queue_sink_notified,
 };

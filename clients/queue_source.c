@@ -2,19 +2,15 @@
  * queue_source: a client that streams numbered buffers to a queue_sink.
  *
  * It owns every buffer of `data` at start.  For each buffer it sends, it
- * writes the sequence-number pattern of clients/queue_pattern.h, pushes it on
- * `active` and takes buffers back from `free`, following the signalling
- * protocol of core/queue.h: one notification on `peer` per batch, and only
- * when the sink asked for it.
+ * writes the sequence-number pattern of clients/queue_pattern.h and pushes
+ * it on `active`; the sink gives buffers back on `free`, which it drains
+ * into a stack of idle buffers on every pass.  A batch is the
+ * unit of notification: each is published at once and signalled on `peer`
+ * only if the sink asked (the activation shape of core/pd_queue.h).
  *
  * Trusts nothing from the sink: every returned descriptor is checked against
  * the ownership map (aligned, in range, held by the sink), so a duplicate or
  * forged return is counted and ignored, never reused.
- *
- * Counters (sdvf_counter, `sdvf stats`): sent, returned, and
- * bad_return.<reason> per ownership violation.  They count this
- * incarnation's stream (zeroed at init: a restarted source starts over,
- * and `sent` decides when `count` is reached).
  */
 #include "clients/queue_pattern.h"
 #include "core/ownership.h"
@@ -25,6 +21,18 @@
 #define SOURCE_MAX_BUFFERS 65536
 #define OWNER_SINK 1
 
+/*
+ * Counters (`sdvf stats`), X(name, meaning): the registration and the
+ * descriptor's list both come from here.  They count this incarnation's
+ * stream: zeroed at init, so a restarted source starts over, and `sent`
+ * decides when `count` is reached.  Beside them, bad_return.<reason>: one
+ * per core/ownership.h reason (SDVF_VIOLATIONS).
+ */
+#define SOURCE_COUNTERS(X)                                                     \
+	X(sent, "buffers pushed on `active`; the stream ends at `count`")      \
+	X(returned, "buffers back on `free` that passed the ownership check")
+#define SOURCE_BAD_RETURN(reason) "bad_return." #reason
+
 struct queue_source {
 	struct sdvf_queue active; /* we produce */
 	struct sdvf_queue free;	  /* we consume */
@@ -34,57 +42,15 @@ struct queue_source {
 	uint32_t batch;
 	uint16_t len;
 	uint64_t count; /* 0 = forever */
-	_Atomic uint64_t *sent;
-	_Atomic uint64_t *returned;
+#define SOURCE_COUNTER_FIELD(name, meaning) _Atomic uint64_t *name;
+	SOURCE_COUNTERS(SOURCE_COUNTER_FIELD)
+#undef SOURCE_COUNTER_FIELD
 	_Atomic uint64_t *bad_return[SDVF_VIOL_COUNT];
-	uint32_t next_fresh; /* never sent yet: next_fresh .. buffers-1 */
+	uint32_t idle[SOURCE_MAX_BUFFERS]; /* buffers we hold, by index */
+	uint32_t nidle;
 	bool done_logged;
 	struct sdvf_own_map own;
 	uint8_t owner[SOURCE_MAX_BUFFERS];
-};
-
-static const struct sdvf_need queue_source_needs[] = {
-	{.name = "data", .kind = SDVF_NEED_REGION, .rights = SDVF_RW},
-	{.name = "active", .kind = SDVF_NEED_REGION, .rights = SDVF_RW},
-	{.name = "free", .kind = SDVF_NEED_REGION, .rights = SDVF_RW},
-	{.name = "peer", .kind = SDVF_NEED_CHANNEL},
-	{0},
-};
-
-static const struct sdvf_param queue_source_params[] = {
-	{.name = "buffers",
-	 .type = SDVF_PARAM_U64,
-	 .min = 1,
-	 .max = SOURCE_MAX_BUFFERS,
-	 .required = true,
-	 .power_of_two = true,
-	 .help = "buffers in the data region (2 KiB each)"},
-	{.name = "capacity",
-	 .type = SDVF_PARAM_U64,
-	 .min = 1,
-	 .max = 1u << 20,
-	 .required = true,
-	 .power_of_two = true,
-	 .help = "slots of the active and free queues"},
-	{.name = "count",
-	 .type = SDVF_PARAM_U64,
-	 .min = 0,
-	 .max = UINT64_MAX,
-	 .default_u64 = 0,
-	 .help = "buffers to send; 0 = forever"},
-	{.name = "batch",
-	 .type = SDVF_PARAM_U64,
-	 .min = 1,
-	 .max = 1u << 20,
-	 .default_u64 = 32,
-	 .help = "buffers per notification, 1..capacity"},
-	{.name = "len",
-	 .type = SDVF_PARAM_U64,
-	 .min = 14,
-	 .max = SDVF_BUF_SIZE,
-	 .default_u64 = 1514,
-	 .help = "bytes written in each buffer"},
-	{0},
 };
 
 static bool source_finished(const struct queue_source *s)
@@ -92,8 +58,10 @@ static bool source_finished(const struct queue_source *s)
 	return s->count != 0 && sdvf_counter_get(s->sent) >= s->count;
 }
 
-/* Take one returned buffer off `free`; false when it is empty. */
-static bool source_take_return(struct queue_source *s, uint64_t *offset)
+/* Take every buffer the sink gave back on `free` into the idle stack.
+ * Draining `free` on every pass, not only when out of buffers, is what
+ * lets a sink that found `free` full go on while we wait for `active`. */
+static void source_take_returns(struct queue_source *s)
 {
 	struct sdvf_desc d;
 	while (sdvf_queue_pop(&s->free, &d)) {
@@ -108,52 +76,26 @@ static bool source_take_return(struct queue_source *s, uint64_t *offset)
 			continue;
 		}
 		sdvf_counter_add(s->returned, 1);
-		*offset = d.io_or_offset;
-		return true;
+		/* The ownership map took it from the sink, so it cannot be
+		 * on the stack twice: the stack never overflows. */
+		s->idle[s->nidle++] =
+			(uint32_t)(d.io_or_offset / SDVF_BUF_SIZE);
 	}
-	return false;
 }
 
-/* A buffer to fill: a never-used one first, else one the sink gave back. */
-static bool source_take_buffer(struct queue_source *s, uint64_t *offset)
-{
-	if (s->next_fresh < s->buffers) {
-		*offset = (uint64_t)s->next_fresh++ * SDVF_BUF_SIZE;
-		return true;
-	}
-	return source_take_return(s, offset);
-}
+/* Why a batch stopped: each reason has its own wake-up to ask for. */
+enum source_stop { SOURCE_BATCH_DONE, SOURCE_NO_BUFFER, SOURCE_ACTIVE_FULL };
 
-/* Publish both queues' progress and wake the sink once if it asked. */
-static void source_publish(struct queue_source *s, struct sdvf_pd *pd)
+/* Fill and push up to one batch, or until the stream ends. */
+static enum source_stop source_send_batch(struct queue_source *s)
 {
-	sdvf_queue_publish(&s->active);
-	sdvf_queue_release(&s->free);
-	bool wake = sdvf_queue_producer_should_signal(&s->active);
-	wake |= sdvf_queue_consumer_should_signal(&s->free);
-	if (wake)
-		sdvf_notify(pd, s->peer);
-}
-
-enum source_block { SOURCE_MORE, SOURCE_NO_BUFFER, SOURCE_ACTIVE_FULL };
-
-/* Fill and push up to one batch; says why it stopped short, if it did. */
-static enum source_block source_send_batch(struct queue_source *s,
-					   struct sdvf_pd *pd)
-{
-	enum source_block why = SOURCE_MORE;
 	for (uint32_t pushed = 0; pushed < s->batch && !source_finished(s);
 	     pushed++) {
-		if (sdvf_queue_free_cached(&s->active) == 0 &&
-		    sdvf_queue_free_slots(&s->active) == 0) {
-			why = SOURCE_ACTIVE_FULL;
-			break;
-		}
-		uint64_t offset;
-		if (!source_take_buffer(s, &offset)) {
-			why = SOURCE_NO_BUFFER;
-			break;
-		}
+		if (sdvf_queue_full(&s->active))
+			return SOURCE_ACTIVE_FULL;
+		if (s->nidle == 0)
+			return SOURCE_NO_BUFFER;
+		uint64_t offset = (uint64_t)s->idle[--s->nidle] * SDVF_BUF_SIZE;
 		queue_pattern_fill(s->data + offset, s->len,
 				   sdvf_counter_get(s->sent));
 		sdvf_own_give(&s->own, offset, SDVF_OWNER_SELF, OWNER_SINK);
@@ -161,64 +103,84 @@ static enum source_block source_send_batch(struct queue_source *s,
 		sdvf_queue_push(&s->active, &d);
 		sdvf_counter_add(s->sent, 1);
 	}
-	source_publish(s, pd);
-	return why;
+	return SOURCE_BATCH_DONE;
 }
 
-/* After the last send: collect returns until every buffer is back. */
+/* Ask to be woken for the reason sending stopped, then re-check: true if
+ * sending can go on now. */
+static bool source_recheck(struct queue_source *s, enum source_stop why)
+{
+	switch (why) {
+	case SOURCE_NO_BUFFER: /* the sink notifies when it returns some */
+		return sdvf_queue_consumer_request_signal(&s->free);
+	case SOURCE_ACTIVE_FULL: /* the sink notifies when it frees slots */
+		return sdvf_queue_producer_request_signal(&s->active);
+	default:
+		return !source_finished(s);
+	}
+}
+
+/* Publish both queues, and wake the sink once if it asked. */
+static void source_finish(struct queue_source *s, struct sdvf_pd *pd)
+{
+	bool wake = sdvf_queue_producer_finish(&s->active);
+	wake |= sdvf_queue_consumer_finish(&s->free);
+	if (wake)
+		sdvf_notify(pd, s->peer);
+}
+
+static void source_log_done(struct queue_source *s, struct sdvf_pd *pd)
+{
+	uint64_t bad = 0;
+	for (int i = 0; i < SDVF_VIOL_COUNT; i++)
+		bad += sdvf_counter_get(s->bad_return[i]);
+	sdvf_log(pd, SDVF_LOG_INFO,
+		 "sent %llu buffers, all returned, %llu bad returns",
+		 (unsigned long long)sdvf_counter_get(s->sent),
+		 (unsigned long long)bad);
+}
+
+/* After the last send: take returns until every buffer is back. */
 static void source_collect(struct queue_source *s, struct sdvf_pd *pd)
 {
 	do {
-		uint64_t offset;
-		while (source_take_return(s, &offset))
-			;
-		source_publish(s, pd);
+		source_take_returns(s);
 	} while (sdvf_queue_consumer_request_signal(&s->free));
+	source_finish(s, pd);
 	if (!s->done_logged && sdvf_own_held(&s->own, OWNER_SINK) == 0) {
 		s->done_logged = true;
-		uint64_t bad = 0;
-		for (int i = 0; i < SDVF_VIOL_COUNT; i++)
-			bad += sdvf_counter_get(s->bad_return[i]);
-		sdvf_log(pd, SDVF_LOG_INFO,
-			 "sent %llu buffers, all returned, %llu bad returns",
-			 (unsigned long long)sdvf_counter_get(s->sent),
-			 (unsigned long long)bad);
+		source_log_done(s, pd);
 	}
 }
 
+/* One activation: take returns, then batch after batch, each finished
+ * (published, signalled) as it goes, until the stream ends or the
+ * re-check says sleep. */
 static void source_pump(struct queue_source *s, struct sdvf_pd *pd)
 {
-	while (!source_finished(s)) {
-		enum source_block why = source_send_batch(s, pd);
-		if (why == SOURCE_NO_BUFFER &&
-		    !sdvf_queue_consumer_request_signal(&s->free))
-			return; /* the sink wakes us when it returns some */
-		if (why == SOURCE_ACTIVE_FULL &&
-		    !sdvf_queue_producer_request_signal(&s->active))
-			return; /* the sink wakes us when it frees slots */
-	}
-	source_collect(s, pd);
+	enum source_stop why;
+	do {
+		source_take_returns(s);
+		why = source_send_batch(s);
+		source_finish(s, pd);
+	} while (source_recheck(s, why));
+	if (source_finished(s))
+		source_collect(s, pd);
 }
-
-/* Counter names of the ownership violations (core/ownership.h order). */
-static const char *const bad_return_counter[SDVF_VIOL_COUNT] = {
-	[SDVF_VIOL_BAD_INDEX] = "bad_return.bad_index",
-	[SDVF_VIOL_MISALIGNED] = "bad_return.misaligned",
-	[SDVF_VIOL_OUT_OF_RANGE] = "bad_return.out_of_range",
-	[SDVF_VIOL_BAD_LENGTH] = "bad_return.bad_length",
-	[SDVF_VIOL_NOT_OWNER] = "bad_return.not_owner",
-};
 
 static void source_counters_register(struct queue_source *s, struct sdvf_pd *pd)
 {
-	s->sent = sdvf_counter(pd, "sent");
-	s->returned = sdvf_counter(pd, "returned");
-	sdvf_counter_set(s->sent, 0);
-	sdvf_counter_set(s->returned, 0);
-	for (int i = 0; i < SDVF_VIOL_COUNT; i++) {
-		s->bad_return[i] = sdvf_counter(pd, bad_return_counter[i]);
-		sdvf_counter_set(s->bad_return[i], 0);
-	}
+#define SOURCE_COUNTER_REGISTER(name, meaning)                                 \
+	s->name = sdvf_counter(pd, #name);                                     \
+	sdvf_counter_set(s->name, 0);
+	SOURCE_COUNTERS(SOURCE_COUNTER_REGISTER)
+#undef SOURCE_COUNTER_REGISTER
+#define SOURCE_BAD_RETURN_REGISTER(id, reason, meaning)                        \
+	s->bad_return[SDVF_VIOL_##id] =                                        \
+		sdvf_counter(pd, SOURCE_BAD_RETURN(reason));                   \
+	sdvf_counter_set(s->bad_return[SDVF_VIOL_##id], 0);
+	SDVF_VIOLATIONS(SOURCE_BAD_RETURN_REGISTER)
+#undef SOURCE_BAD_RETURN_REGISTER
 }
 
 static int queue_source_init(void *state, struct sdvf_pd *pd)
@@ -250,6 +212,10 @@ static int queue_source_init(void *state, struct sdvf_pd *pd)
 	    !sdvf_queue_attach_region(pd, &s->free, "free", capacity))
 		return -1;
 	sdvf_own_init(&s->own, s->owner, s->buffers, 0);
+	/* Buffer 0 on top: a new stream sends buffers in order. */
+	s->nidle = 0;
+	for (uint32_t i = 0; i < s->buffers; i++)
+		s->idle[s->nidle++] = s->buffers - 1 - i;
 	source_pump(s, pd);
 	return 0;
 }
@@ -262,6 +228,44 @@ static void queue_source_notified(void *state, struct sdvf_pd *pd,
 		source_pump(s, pd);
 }
 
+/* ---- what it declares ------------------------------------------------ */
+
+static const struct sdvf_need queue_source_needs[] = {
+	SDVF_NEED_REGION_RW("data"),
+	SDVF_NEED_QUEUE("active"),
+	SDVF_NEED_QUEUE("free"),
+	SDVF_NEED_CHAN("peer"),
+	{0},
+};
+
+/* `buffers` has a queue capacity's shape: a power of two, required. */
+static const struct sdvf_param queue_source_params[] = {
+	SDVF_PARAM_CAPACITY("buffers", SOURCE_MAX_BUFFERS,
+			    "buffers in the data region (2 KiB each)"),
+	SDVF_PARAM_CAPACITY("capacity", 1u << 20,
+			    "slots of the active and free queues"),
+	SDVF_PARAM_U64_DEFAULT("count", 0, UINT64_MAX, 0,
+			       "buffers to send; 0 = forever"),
+	SDVF_PARAM_U64_DEFAULT("batch", 1, 1u << 20, 32,
+			       "buffers per notification, 1..capacity"),
+	SDVF_PARAM_U64_DEFAULT("len", QUEUE_STREAM_MIN_LEN, SDVF_BUF_SIZE, 1514,
+			       "bytes written in each buffer"),
+	{0},
+};
+
+static const struct sdvf_counter_doc queue_source_counters[] = {
+#define SOURCE_COUNTER_DOC(name, meaning) {#name, meaning},
+	SOURCE_COUNTERS(SOURCE_COUNTER_DOC)
+#undef SOURCE_COUNTER_DOC
+#define SOURCE_BAD_RETURN_DOC(id, reason, meaning)                             \
+	{SOURCE_BAD_RETURN(reason), "a return refused: " meaning},
+	/* bad_return.<reason>, one per core/ownership.h reason */
+	SDVF_VIOLATIONS(SOURCE_BAD_RETURN_DOC)
+#undef SOURCE_BAD_RETURN_DOC
+	/* end of the list */
+	{0},
+};
+
 const struct sdvf_component queue_source_component = {
 	.name = "queue_source",
 	.summary = "streams numbered buffers through a queue pair",
@@ -269,6 +273,7 @@ const struct sdvf_component queue_source_component = {
 	.state_size = sizeof(struct queue_source),
 	.needs = queue_source_needs,
 	.params = queue_source_params,
+	.counters = queue_source_counters,
 	.init = queue_source_init,
 	.notified = queue_source_notified,
 };

@@ -12,34 +12,39 @@
  * and drops everything else, counting why.  Counters are logged every
  * log_period_ms while they change.
  *
+ * An activation drains tx_free (completions) and rx_active (frames) in the
+ * shape of core/pd_queue.h, then publishes each queue once and notifies
+ * the driver at most once per channel.  It never finds rx_free or
+ * tx_active full: it holds no more buffers than they have slots.
+ *
  * Trust.  The frames come from the wire (untrusted): each is copied to
  * private memory once and every header field is checked by explicit code
  * (lengths against the frame, versions, header and ICMP/UDP checksums,
  * fragments) before a reply is built.  The driver is trusted, but every
- * descriptor it returns is still checked: its io address must name one of
- * our buffers that the driver holds, or it is counted and ignored.
+ * descriptor it returns is still checked against an ownership map
+ * (core/ownership.h): its io address must name one of our buffers that the
+ * driver holds, or it is counted and ignored.
  *
- * Configuration: `mac` (our station address), `ip` (4 bytes, network
- * order, e.g. `ip = [0a 63 00 02];` for 10.99.0.2), `rx_capacity` /
- * `tx_capacity` (the driver's queue sizes), `rx_buffers` / `tx_buffers`
- * (0 = as many 2 KiB buffers as the region and the queue hold),
- * `log_period_ms`.  The DMA regions must have io addresses.
+ * Configuration: the parameter table at the bottom.  The DMA regions must
+ * have io addresses.
  */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "clients/raw_responder.h"
+#include "core/bytes.h"
 #include "core/net.h"
+#include "core/ownership.h"
 #include "core/pd.h"
 #include "core/pd_queue.h"
 #include "core/queue.h"
 
 #define RESP_MAX_BUFS 1024u
 #define RESP_UDP_PORT 1235u
-#define RESP_BATCH 64u
+#define OWNER_DRIVER 1
 
-#define ETH_HDR 14u
+#define ETH_TYPE_AT (2u * SDVF_NET_MAC_LEN) /* after destination, source */
 #define ETH_ARP 0x0806u
 #define ETH_IPV4 0x0800u
 #define ARP_LEN 28u
@@ -49,18 +54,12 @@
 #define IP_PROTO_ICMP 1u
 #define IP_PROTO_UDP 17u
 
-const char *const resp_drop_counter[RESP_DROP_REASONS] = {
-	"drop.not_for_us", "drop.ethertype", "drop.bad_length",
-	"drop.bad_arp",	   "drop.bad_ip",    "drop.ip_csum",
-	"drop.fragment",   "drop.protocol",  "drop.bad_icmp",
-	"drop.bad_udp",	   "drop.udp_port",  "drop.no_tx_buf",
-};
-
 struct resp_pool {
 	uint8_t *base; /* our mapping of the DMA region */
 	uint64_t io;   /* its io address */
 	uint32_t count;
-	bool with_driver[RESP_MAX_BUFS];
+	struct sdvf_own_map own; /* each buffer ours or the driver's */
+	uint8_t owner[RESP_MAX_BUFS];
 };
 
 struct raw_responder {
@@ -70,61 +69,35 @@ struct raw_responder {
 	struct resp_pool rx, tx;
 	uint32_t tx_idle[RESP_MAX_BUFS]; /* stack of TX buffers we hold */
 	uint32_t ntx_idle;
-	uint8_t mac[6];
+	uint8_t mac[SDVF_NET_MAC_LEN];
 	uint8_t ip[4];
-	bool signal_rx, signal_tx;
 	uint64_t log_period_ns;
 	uint64_t logged_rx_frames, logged_replies;
 	struct resp_counters stats;
 	uint8_t frame[SDVF_BUF_SIZE]; /* private copy of the frame in hand */
 };
 
-/* ---- bytes and checksums --------------------------------------------- */
+/* ---- buffers --------------------------------------------------------- */
 
-static uint16_t get16(const uint8_t *p)
+static uint64_t pool_io(const struct resp_pool *p, uint32_t idx)
 {
-	return (uint16_t)(p[0] << 8 | p[1]);
+	return p->io + (uint64_t)idx * SDVF_BUF_SIZE;
 }
 
-static void put16(uint8_t *p, uint16_t v)
+static uint8_t *pool_buf(const struct resp_pool *p, uint32_t idx)
 {
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void copy(uint8_t *dst, const uint8_t *src, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		dst[i] = src[i];
-}
-
-static bool same(const uint8_t *a, const uint8_t *b, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (a[i] != b[i])
-			return false;
-	return true;
-}
-
-/* RFC 1071 one's-complement sum, folded; `sum` carries a pseudo-header. */
-static uint16_t csum(const uint8_t *p, size_t n, uint32_t sum)
-{
-	for (size_t i = 0; i + 1 < n; i += 2)
-		sum += get16(p + i);
-	if (n & 1)
-		sum += (uint32_t)p[n - 1] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffffu) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
-static uint32_t udp_pseudo(const uint8_t *ip_hdr, uint16_t udp_len)
-{
-	return (uint32_t)get16(ip_hdr + 12) + get16(ip_hdr + 14) +
-	       get16(ip_hdr + 16) + get16(ip_hdr + 18) + IP_PROTO_UDP + udp_len;
+	return p->base + (uint64_t)idx * SDVF_BUF_SIZE;
 }
 
 /* ---- replies --------------------------------------------------------- */
+
+/* The UDP pseudo-header's sum: addresses, protocol, UDP length. */
+static uint32_t udp_pseudo(const uint8_t *ip_hdr, uint16_t udp_len)
+{
+	return (uint32_t)sdvf_get_be16(ip_hdr + 12) +
+	       sdvf_get_be16(ip_hdr + 14) + sdvf_get_be16(ip_hdr + 16) +
+	       sdvf_get_be16(ip_hdr + 18) + IP_PROTO_UDP + udp_len;
+}
 
 static uint8_t *tx_claim(struct raw_responder *r, uint32_t *idx)
 {
@@ -133,13 +106,13 @@ static uint8_t *tx_claim(struct raw_responder *r, uint32_t *idx)
 		return NULL;
 	}
 	*idx = r->tx_idle[--r->ntx_idle];
-	return r->tx.base + (uint64_t)*idx * SDVF_BUF_SIZE;
+	return pool_buf(&r->tx, *idx);
 }
 
 static bool tx_send(struct raw_responder *r, uint32_t idx, uint32_t len)
 {
 	struct sdvf_desc d = {
-		.io_or_offset = r->tx.io + (uint64_t)idx * SDVF_BUF_SIZE,
+		.io_or_offset = pool_io(&r->tx, idx),
 		.len = (uint16_t)len,
 	};
 	/* Cannot fail with an honest driver (we own at most tx_capacity
@@ -149,31 +122,32 @@ static bool tx_send(struct raw_responder *r, uint32_t idx, uint32_t len)
 		r->tx_idle[r->ntx_idle++] = idx;
 		return false;
 	}
-	r->tx.with_driver[idx] = true;
-	r->signal_tx = true;
+	sdvf_own_give(&r->tx.own, d.io_or_offset, SDVF_OWNER_SELF,
+		      OWNER_DRIVER);
 	return true;
 }
 
-/* Ethernet header of a reply to the frame in hand. */
+/* Ethernet header of a reply to the frame in hand: back to its source. */
 static void eth_reply(struct raw_responder *r, uint8_t *out, uint16_t type)
 {
-	copy(out, r->frame + 6, 6);
-	copy(out + 6, r->mac, 6);
-	put16(out + 12, type);
+	const uint8_t *asker = r->frame + SDVF_NET_MAC_LEN;
+	sdvf_copy(out, asker, SDVF_NET_MAC_LEN);
+	sdvf_copy(out + SDVF_NET_MAC_LEN, r->mac, SDVF_NET_MAC_LEN);
+	sdvf_put_be16(out + ETH_TYPE_AT, type);
 }
 
 static void arp_answer(struct raw_responder *r, uint32_t len)
 {
-	const uint8_t *a = r->frame + ETH_HDR;
-	if (len < ETH_HDR + ARP_LEN || get16(a) != 1 ||
-	    get16(a + 2) != ETH_IPV4 || a[4] != 6 || a[5] != 4) {
+	const uint8_t *a = r->frame + SDVF_NET_ETH_HLEN;
+	if (len < SDVF_NET_ETH_HLEN + ARP_LEN || sdvf_get_be16(a) != 1 ||
+	    sdvf_get_be16(a + 2) != ETH_IPV4 || a[4] != SDVF_NET_MAC_LEN ||
+	    a[5] != 4) {
 		sdvf_counter_add(r->stats.drops[RESP_DROP_BAD_ARP], 1);
 		return;
 	}
-	if (get16(a + 6) != 1 || !same(a + 24, r->ip, 4)) {
-		sdvf_counter_add(r->stats.drops[RESP_DROP_NOT_FOR_US],
-				 1); /* a reply, or not our
-		     IP */
+	if (sdvf_get_be16(a + 6) != 1 || !sdvf_bytes_equal(a + 24, r->ip, 4)) {
+		/* a reply, or a request for another IP */
+		sdvf_counter_add(r->stats.drops[RESP_DROP_NOT_FOR_US], 1);
 		return;
 	}
 	uint32_t idx;
@@ -181,13 +155,13 @@ static void arp_answer(struct raw_responder *r, uint32_t len)
 	if (!out)
 		return;
 	eth_reply(r, out, ETH_ARP);
-	uint8_t *o = out + ETH_HDR;
-	copy(o, a, 6); /* htype, ptype, hlen, plen */
-	put16(o + 6, 2);
-	copy(o + 8, r->mac, 6);
-	copy(o + 14, r->ip, 4);
-	copy(o + 18, a + 8, 10); /* target = the asker's sha, spa */
-	if (tx_send(r, idx, ETH_HDR + ARP_LEN))
+	uint8_t *o = out + SDVF_NET_ETH_HLEN;
+	sdvf_copy(o, a, 6); /* htype, ptype, hlen, plen */
+	sdvf_put_be16(o + 6, 2);
+	sdvf_copy(o + 8, r->mac, SDVF_NET_MAC_LEN);
+	sdvf_copy(o + 14, r->ip, 4);
+	sdvf_copy(o + 18, a + 8, 10); /* target = the asker's sha, spa */
+	if (tx_send(r, idx, SDVF_NET_ETH_HLEN + ARP_LEN))
 		sdvf_counter_add(r->stats.arp_replies, 1);
 }
 
@@ -197,21 +171,21 @@ static void ip_reply(struct raw_responder *r, uint8_t *o, const uint8_t *ip,
 {
 	o[0] = 0x45;
 	o[1] = 0;
-	put16(o + 2, (uint16_t)(IP_MIN_HDR + payload));
-	put16(o + 4, get16(ip + 4));
-	put16(o + 6, 0x4000); /* DF */
+	sdvf_put_be16(o + 2, (uint16_t)(IP_MIN_HDR + payload));
+	sdvf_put_be16(o + 4, sdvf_get_be16(ip + 4));
+	sdvf_put_be16(o + 6, 0x4000); /* DF */
 	o[8] = 64;
 	o[9] = proto;
-	put16(o + 10, 0);
-	copy(o + 12, r->ip, 4);
-	copy(o + 16, ip + 12, 4);
-	put16(o + 10, csum(o, IP_MIN_HDR, 0));
+	sdvf_put_be16(o + 10, 0);
+	sdvf_copy(o + 12, r->ip, 4);
+	sdvf_copy(o + 16, ip + 12, 4);
+	sdvf_put_be16(o + 10, sdvf_inet_csum(o, IP_MIN_HDR, 0));
 }
 
 static void icmp_answer(struct raw_responder *r, const uint8_t *ip,
 			const uint8_t *icmp, uint16_t n)
 {
-	if (n < ICMP_HDR || csum(icmp, n, 0) != 0 || icmp[0] != 8 ||
+	if (n < ICMP_HDR || sdvf_inet_csum(icmp, n, 0) != 0 || icmp[0] != 8 ||
 	    icmp[1] != 0) {
 		sdvf_counter_add(r->stats.drops[RESP_DROP_BAD_ICMP], 1);
 		return;
@@ -221,27 +195,27 @@ static void icmp_answer(struct raw_responder *r, const uint8_t *ip,
 	if (!out)
 		return;
 	eth_reply(r, out, ETH_IPV4);
-	ip_reply(r, out + ETH_HDR, ip, n, IP_PROTO_ICMP);
-	uint8_t *o = out + ETH_HDR + IP_MIN_HDR;
-	copy(o, icmp, n);
+	ip_reply(r, out + SDVF_NET_ETH_HLEN, ip, n, IP_PROTO_ICMP);
+	uint8_t *o = out + SDVF_NET_ETH_HLEN + IP_MIN_HDR;
+	sdvf_copy(o, icmp, n);
 	o[0] = 0; /* echo reply; id, sequence and data stay */
-	put16(o + 2, 0);
-	put16(o + 2, csum(o, n, 0));
-	if (tx_send(r, idx, ETH_HDR + IP_MIN_HDR + n))
+	sdvf_put_be16(o + 2, 0);
+	sdvf_put_be16(o + 2, sdvf_inet_csum(o, n, 0));
+	if (tx_send(r, idx, SDVF_NET_ETH_HLEN + IP_MIN_HDR + n))
 		sdvf_counter_add(r->stats.icmp_replies, 1);
 }
 
 static void udp_answer(struct raw_responder *r, const uint8_t *ip,
 		       const uint8_t *udp, uint16_t n)
 {
-	uint16_t udp_len = n >= UDP_HDR ? get16(udp + 4) : 0;
+	uint16_t udp_len = n >= UDP_HDR ? sdvf_get_be16(udp + 4) : 0;
 	if (n < UDP_HDR || udp_len < UDP_HDR || udp_len > n ||
-	    (get16(udp + 6) != 0 &&
-	     csum(udp, udp_len, udp_pseudo(ip, udp_len)) != 0)) {
+	    (sdvf_get_be16(udp + 6) != 0 &&
+	     sdvf_inet_csum(udp, udp_len, udp_pseudo(ip, udp_len)) != 0)) {
 		sdvf_counter_add(r->stats.drops[RESP_DROP_BAD_UDP], 1);
 		return;
 	}
-	if (get16(udp + 2) != RESP_UDP_PORT) {
+	if (sdvf_get_be16(udp + 2) != RESP_UDP_PORT) {
 		sdvf_counter_add(r->stats.drops[RESP_DROP_UDP_PORT], 1);
 		return;
 	}
@@ -250,39 +224,39 @@ static void udp_answer(struct raw_responder *r, const uint8_t *ip,
 	if (!out)
 		return;
 	eth_reply(r, out, ETH_IPV4);
-	uint8_t *oip = out + ETH_HDR;
+	uint8_t *oip = out + SDVF_NET_ETH_HLEN;
 	ip_reply(r, oip, ip, udp_len, IP_PROTO_UDP);
 	uint8_t *o = oip + IP_MIN_HDR;
-	copy(o, udp, udp_len);
-	put16(o, get16(udp + 2)); /* ports swapped */
-	put16(o + 2, get16(udp));
-	put16(o + 6, 0);
-	uint16_t c = csum(o, udp_len, udp_pseudo(oip, udp_len));
-	put16(o + 6, c == 0 ? 0xffff : c); /* 0 would mean "none" */
-	if (tx_send(r, idx, ETH_HDR + IP_MIN_HDR + udp_len))
+	sdvf_copy(o, udp, udp_len);
+	sdvf_put_be16(o, sdvf_get_be16(udp + 2)); /* ports swapped */
+	sdvf_put_be16(o + 2, sdvf_get_be16(udp));
+	sdvf_put_be16(o + 6, 0);
+	uint16_t c = sdvf_inet_csum(o, udp_len, udp_pseudo(oip, udp_len));
+	sdvf_put_be16(o + 6, c == 0 ? 0xffff : c); /* 0 would mean "none" */
+	if (tx_send(r, idx, SDVF_NET_ETH_HLEN + IP_MIN_HDR + udp_len))
 		sdvf_counter_add(r->stats.udp_replies, 1);
 }
 
 static void ipv4_answer(struct raw_responder *r, uint32_t len)
 {
-	const uint8_t *ip = r->frame + ETH_HDR;
-	uint32_t avail = len - ETH_HDR;
+	const uint8_t *ip = r->frame + SDVF_NET_ETH_HLEN;
+	uint32_t avail = len - SDVF_NET_ETH_HLEN;
 	uint32_t hdr = avail >= 1 ? (ip[0] & 0x0fu) * 4u : 0;
-	uint32_t total = avail >= 4 ? get16(ip + 2) : 0;
+	uint32_t total = avail >= 4 ? sdvf_get_be16(ip + 2) : 0;
 	if (avail < IP_MIN_HDR || (ip[0] >> 4) != 4 || hdr < IP_MIN_HDR ||
 	    total < hdr || total > avail) {
 		sdvf_counter_add(r->stats.drops[RESP_DROP_BAD_IP], 1);
 		return;
 	}
-	if (csum(ip, hdr, 0) != 0) {
+	if (sdvf_inet_csum(ip, hdr, 0) != 0) {
 		sdvf_counter_add(r->stats.drops[RESP_DROP_IP_CHECKSUM], 1);
 		return;
 	}
-	if (!same(ip + 16, r->ip, 4)) {
+	if (!sdvf_bytes_equal(ip + 16, r->ip, 4)) {
 		sdvf_counter_add(r->stats.drops[RESP_DROP_NOT_FOR_US], 1);
 		return;
 	}
-	if ((get16(ip + 6) & 0x3fffu) != 0) { /* MF or an offset */
+	if ((sdvf_get_be16(ip + 6) & 0x3fffu) != 0) { /* MF or an offset */
 		sdvf_counter_add(r->stats.drops[RESP_DROP_FRAGMENT], 1);
 		return;
 	}
@@ -298,11 +272,12 @@ static void ipv4_answer(struct raw_responder *r, uint32_t len)
 
 static void frame_answer(struct raw_responder *r, uint32_t len)
 {
-	static const uint8_t broadcast[6] = {0xff, 0xff, 0xff,
-					     0xff, 0xff, 0xff};
-	uint16_t type = get16(r->frame + 12);
-	bool to_us = same(r->frame, r->mac, 6);
-	if (type == ETH_ARP && (to_us || same(r->frame, broadcast, 6)))
+	static const uint8_t broadcast[SDVF_NET_MAC_LEN] = {0xff, 0xff, 0xff,
+							    0xff, 0xff, 0xff};
+	uint16_t type = sdvf_get_be16(r->frame + ETH_TYPE_AT);
+	bool to_us = sdvf_bytes_equal(r->frame, r->mac, SDVF_NET_MAC_LEN);
+	bool to_all = sdvf_bytes_equal(r->frame, broadcast, SDVF_NET_MAC_LEN);
+	if (type == ETH_ARP && (to_us || to_all))
 		arp_answer(r, len);
 	else if (type == ETH_IPV4 && to_us)
 		ipv4_answer(r, len);
@@ -314,53 +289,52 @@ static void frame_answer(struct raw_responder *r, uint32_t len)
 
 /* ---- the driver's queues --------------------------------------------- */
 
-/* Index of our buffer at io that the driver holds, or -1 (counted). */
+/* Take back a buffer of ours from the driver: its index, or -1 (counted)
+ * if the io address names no buffer of `p` that the driver holds.  The
+ * length is the caller's to check, under its own counter. */
 static int32_t pool_take_back(struct raw_responder *r, struct resp_pool *p,
-			      uint64_t io)
+			      const struct sdvf_desc *d)
 {
-	uint64_t off = io - p->io;
-	if (io < p->io || off % SDVF_BUF_SIZE != 0 ||
-	    off / SDVF_BUF_SIZE >= p->count ||
-	    !p->with_driver[off / SDVF_BUF_SIZE]) {
+	if (!sdvf_own_take(&p->own, d, OWNER_DRIVER, SDVF_OWNER_SELF, 0,
+			   UINT16_MAX, NULL)) {
 		sdvf_counter_add(r->stats.bad_desc, 1);
 		return -1;
 	}
-	uint32_t idx = (uint32_t)(off / SDVF_BUF_SIZE);
-	p->with_driver[idx] = false;
-	return (int32_t)idx;
+	return (int32_t)((d->io_or_offset - p->io) / SDVF_BUF_SIZE);
 }
 
 static void rx_provide(struct raw_responder *r, uint32_t idx)
 {
-	struct sdvf_desc d = {.io_or_offset =
-				      r->rx.io + (uint64_t)idx * SDVF_BUF_SIZE};
+	struct sdvf_desc d = {.io_or_offset = pool_io(&r->rx, idx)};
 	/* Cannot fail with an honest driver (we own at most rx_capacity
 	 * buffers); if it does, the buffer stays with us, counted. */
 	if (!sdvf_queue_push(&r->rx_free, &d)) {
 		sdvf_counter_add(r->stats.queue_full, 1);
 		return;
 	}
-	r->rx.with_driver[idx] = true;
-	r->signal_rx = true;
+	sdvf_own_give(&r->rx.own, d.io_or_offset, SDVF_OWNER_SELF,
+		      OWNER_DRIVER);
 }
 
 static void rx_return(struct raw_responder *r, const struct sdvf_desc *d)
 {
-	int32_t idx = pool_take_back(r, &r->rx, d->io_or_offset);
+	int32_t idx = pool_take_back(r, &r->rx, d);
 	if (idx < 0)
 		return;
 	if (d->flags & SDVF_NET_REJECTED) {
-		sdvf_counter_add(r->stats.rx_rejected,
-				 1); /* it would be refused again: keep it */
+		/* It would be refused again: keep it. */
+		sdvf_counter_add(r->stats.rx_rejected, 1);
 		return;
 	}
-	if (d->len < ETH_HDR || d->len > SDVF_BUF_SIZE) {
+	/* At least a header, and within the buffer: SDVF_NET_FRAME_MAX is
+	 * the driver's to enforce, and a longer frame still fits the copy. */
+	if (d->len < SDVF_NET_FRAME_MIN || d->len > SDVF_BUF_SIZE) {
 		sdvf_counter_add(r->stats.drops[RESP_DROP_BAD_LENGTH], 1);
 	} else {
 		sdvf_counter_add(r->stats.rx_frames, 1);
 		sdvf_counter_add(r->stats.rx_bytes, d->len);
-		copy(r->frame, r->rx.base + (uint64_t)idx * SDVF_BUF_SIZE,
-		     d->len);
+		/* One copy to private memory: the checks read only it. */
+		sdvf_copy(r->frame, pool_buf(&r->rx, (uint32_t)idx), d->len);
 		frame_answer(r, d->len);
 	}
 	rx_provide(r, (uint32_t)idx);
@@ -368,7 +342,7 @@ static void rx_return(struct raw_responder *r, const struct sdvf_desc *d)
 
 static void tx_return(struct raw_responder *r, const struct sdvf_desc *d)
 {
-	int32_t idx = pool_take_back(r, &r->tx, d->io_or_offset);
+	int32_t idx = pool_take_back(r, &r->tx, d);
 	if (idx < 0)
 		return;
 	if (d->flags & (SDVF_NET_REJECTED | SDVF_NET_TX_ERROR))
@@ -378,30 +352,31 @@ static void tx_return(struct raw_responder *r, const struct sdvf_desc *d)
 	r->tx_idle[r->ntx_idle++] = (uint32_t)idx;
 }
 
-/* Consumer loop of the signalling protocol (core/queue.h). */
+/* Drain a queue from the driver, then ask for a signal and re-check
+ * (core/pd_queue.h).  Its output queues never fill: no other stop. */
 static void drain(struct raw_responder *r, struct sdvf_queue *q,
 		  void (*handle)(struct raw_responder *,
 				 const struct sdvf_desc *))
 {
-	struct sdvf_desc batch[RESP_BATCH];
+	struct sdvf_desc d;
 	do {
-		uint32_t n;
-		while ((n = sdvf_queue_pop_burst(q, batch, RESP_BATCH)) != 0)
-			for (uint32_t i = 0; i < n; i++)
-				handle(r, &batch[i]);
+		while (sdvf_queue_pop(q, &d))
+			handle(r, &d);
 	} while (sdvf_queue_consumer_request_signal(q));
 }
 
-static void publish(struct raw_responder *r)
+/* Publish each queue once, and wake the driver at most once per channel,
+ * if it asked. */
+static void finish(struct raw_responder *r)
 {
-	/* One index store per queue per activation (batching). */
-	sdvf_queue_publish(&r->rx_free);
-	sdvf_queue_publish(&r->tx_active);
-	if (r->signal_rx && sdvf_queue_producer_should_signal(&r->rx_free))
+	bool wake_rx = sdvf_queue_producer_finish(&r->rx_free);
+	wake_rx |= sdvf_queue_consumer_finish(&r->rx_active);
+	bool wake_tx = sdvf_queue_producer_finish(&r->tx_active);
+	wake_tx |= sdvf_queue_consumer_finish(&r->tx_free);
+	if (wake_rx)
 		sdvf_notify(r->pd, r->ch_rx);
-	if (r->signal_tx && sdvf_queue_producer_should_signal(&r->tx_active))
+	if (wake_tx)
 		sdvf_notify(r->pd, r->ch_tx);
-	r->signal_rx = r->signal_tx = false;
 }
 
 /* ---- periodic log ----------------------------------------------------- */
@@ -447,7 +422,7 @@ static void raw_responder_notified(void *state, struct sdvf_pd *pd,
 	 * buffers), so one notification never strands the other queue. */
 	drain(r, &r->tx_free, tx_return);
 	drain(r, &r->rx_active, rx_return);
-	publish(r);
+	finish(r);
 }
 
 /* ---- init ------------------------------------------------------------ */
@@ -481,6 +456,7 @@ static bool setup_pool(struct raw_responder *r, struct resp_pool *p,
 	p->base = reg->base;
 	p->io = reg->io_addr;
 	p->count = (uint32_t)n;
+	sdvf_own_init(&p->own, p->owner, p->count, p->io);
 	return true;
 }
 
@@ -488,7 +464,8 @@ static int raw_responder_init(void *state, struct sdvf_pd *pd)
 {
 	struct raw_responder *r = state;
 	r->pd = pd;
-#define RESP_COUNTER_REGISTER(name) r->stats.name = sdvf_counter(pd, #name);
+#define RESP_COUNTER_REGISTER(name, meaning)                                   \
+	r->stats.name = sdvf_counter(pd, #name);
 	RAW_RESPONDER_COUNTERS(RESP_COUNTER_REGISTER)
 #undef RESP_COUNTER_REGISTER
 	for (int i = 0; i < RESP_DROP_REASONS; i++)
@@ -496,8 +473,8 @@ static int raw_responder_init(void *state, struct sdvf_pd *pd)
 	size_t len = 0;
 	const uint8_t *mac = sdvf_config_bytes(pd, "mac", &len);
 	const uint8_t *ip = sdvf_config_bytes(pd, "ip", &len);
-	copy(r->mac, mac, 6);
-	copy(r->ip, ip, 4);
+	sdvf_copy(r->mac, mac, SDVF_NET_MAC_LEN);
+	sdvf_copy(r->ip, ip, 4);
 	r->ch_rx = sdvf_channel(pd, "rx");
 	r->ch_tx = sdvf_channel(pd, "tx");
 	uint64_t rx_cap = sdvf_config_u64(pd, "rx_capacity");
@@ -513,23 +490,32 @@ static int raw_responder_init(void *state, struct sdvf_pd *pd)
 		r->tx_idle[r->ntx_idle++] = r->tx.count - 1 - i;
 	for (uint32_t i = 0; i < r->rx.count; i++)
 		rx_provide(r, i);
-	publish(r);
+	finish(r);
 	r->log_period_ns = sdvf_config_u64(pd, "log_period_ms") * 1000000ull;
 	sdvf_timer_set(pd, sdvf_now_ns(pd) + r->log_period_ns);
 	return 0;
 }
 
+/* ---- what it declares ------------------------------------------------ */
+
 static const struct sdvf_need raw_responder_needs[] = {
-	{"rx_dma", SDVF_NEED_REGION, SDVF_RW, false},
-	{"tx_dma", SDVF_NEED_REGION, SDVF_RW, false},
-	{"rx_free", SDVF_NEED_REGION, SDVF_RW, false},
-	{"rx_active", SDVF_NEED_REGION, SDVF_RW, false},
-	{"tx_free", SDVF_NEED_REGION, SDVF_RW, false},
-	{"tx_active", SDVF_NEED_REGION, SDVF_RW, false},
-	{"rx", SDVF_NEED_CHANNEL, 0, false},
-	{"tx", SDVF_NEED_CHANNEL, 0, false},
+	SDVF_NEED_REGION_RW("rx_dma"),
+	SDVF_NEED_REGION_RW("tx_dma"),
+	SDVF_NEED_QUEUE("rx_free"),
+	SDVF_NEED_QUEUE("rx_active"),
+	SDVF_NEED_QUEUE("tx_free"),
+	SDVF_NEED_QUEUE("tx_active"),
+	SDVF_NEED_CHAN("rx"),
+	SDVF_NEED_CHAN("tx"),
 	{0},
 };
+
+/* The driver's queue sizes: optional, unlike SDVF_PARAM_CAPACITY's. */
+#define RESP_PARAM_QUEUE_SLOTS(key, what)                                      \
+	{                                                                      \
+		.name = (key), .type = SDVF_PARAM_U64, .min = 1, .max = 65536, \
+		.default_u64 = 512, .power_of_two = true, .help = (what)       \
+	}
 
 static const struct sdvf_param raw_responder_params[] = {
 	{.name = "mac",
@@ -542,34 +528,41 @@ static const struct sdvf_param raw_responder_params[] = {
 	 .max = 4,
 	 .required = true,
 	 .help = "our IPv4 address, 4 bytes in network order: [0a 63 00 02]"},
-	{.name = "rx_capacity",
-	 .type = SDVF_PARAM_U64,
-	 .min = 1,
-	 .max = 65536,
-	 .default_u64 = 512,
-	 .power_of_two = true,
-	 .help = "slots of rx_free and rx_active (as the driver's)"},
-	{.name = "tx_capacity",
-	 .type = SDVF_PARAM_U64,
-	 .min = 1,
-	 .max = 65536,
-	 .default_u64 = 512,
-	 .power_of_two = true,
-	 .help = "slots of tx_active and tx_free (as the driver's)"},
-	{.name = "rx_buffers",
-	 .type = SDVF_PARAM_U64,
-	 .max = RESP_MAX_BUFS,
-	 .help = "RX buffers (0 = what region and queue hold)"},
-	{.name = "tx_buffers",
-	 .type = SDVF_PARAM_U64,
-	 .max = RESP_MAX_BUFS,
-	 .help = "TX buffers (0 = what region and queue hold)"},
-	{.name = "log_period_ms",
-	 .type = SDVF_PARAM_U64,
-	 .min = 10,
-	 .max = 3600000,
-	 .default_u64 = 5000,
-	 .help = "counters are logged this often while they change"},
+	RESP_PARAM_QUEUE_SLOTS(
+		"rx_capacity",
+		"slots of rx_free and rx_active (as the driver's)"),
+	RESP_PARAM_QUEUE_SLOTS(
+		"tx_capacity",
+		"slots of tx_active and tx_free (as the driver's)"),
+	SDVF_PARAM_U64_DEFAULT("rx_buffers", 0, RESP_MAX_BUFS, 0,
+			       "RX buffers (0 = what region and queue hold)"),
+	SDVF_PARAM_U64_DEFAULT("tx_buffers", 0, RESP_MAX_BUFS, 0,
+			       "TX buffers (0 = what region and queue hold)"),
+	SDVF_PARAM_U64_DEFAULT(
+		"log_period_ms", 10, 3600000, 5000,
+		"counters are logged this often while they change"),
+	{0},
+};
+
+#define RESP_DROP_NAME(name) "drop." #name
+
+const char *const resp_drop_counter[RESP_DROP_REASONS] = {
+#define RESP_DROP_COUNTER(id, name, meaning)                                   \
+	[RESP_DROP_##id] = RESP_DROP_NAME(name),
+	RESP_DROPS(RESP_DROP_COUNTER)
+#undef RESP_DROP_COUNTER
+};
+
+static const struct sdvf_counter_doc raw_responder_counters[] = {
+#define RESP_COUNTER_DOC(name, meaning) {#name, meaning},
+	RAW_RESPONDER_COUNTERS(RESP_COUNTER_DOC)
+#undef RESP_COUNTER_DOC
+#define RESP_DROP_DOC(id, name, meaning)                                       \
+	{RESP_DROP_NAME(name), "no reply: " meaning},
+	/* drop.<reason>, one per enum resp_drop */
+	RESP_DROPS(RESP_DROP_DOC)
+#undef RESP_DROP_DOC
+	/* end of the list */
 	{0},
 };
 
@@ -581,6 +574,7 @@ const struct sdvf_component raw_responder_component = {
 	.state_size = sizeof(struct raw_responder),
 	.needs = raw_responder_needs,
 	.params = raw_responder_params,
+	.counters = raw_responder_counters,
 	.init = raw_responder_init,
 	.notified = raw_responder_notified,
 };

@@ -11,48 +11,50 @@
 
 #include "core/pd.h"
 
-/* Why a received frame got no reply. */
-enum resp_drop {
-	RESP_DROP_NOT_FOR_US, /* another MAC/IP, or multicast we do not serve */
-	RESP_DROP_ETHERTYPE,  /* not ARP or IPv4 */
-	RESP_DROP_BAD_LENGTH, /* descriptor length out of 14..buffer */
-	RESP_DROP_BAD_ARP, /* malformed ARP, or not an Ethernet/IPv4 request */
-	RESP_DROP_BAD_IP,  /* version, header length or total length wrong */
-	RESP_DROP_IP_CHECKSUM, /* IPv4 header checksum wrong */
-	RESP_DROP_FRAGMENT,    /* fragments are not reassembled */
-	RESP_DROP_PROTOCOL,    /* not ICMP or UDP */
-	RESP_DROP_BAD_ICMP,    /* short, bad checksum, or not an echo request */
-	RESP_DROP_BAD_UDP,     /* short, length field or checksum wrong */
-	RESP_DROP_UDP_PORT,    /* not port 1235 */
-	RESP_DROP_NO_TX_BUFFER, /* every TX buffer in flight */
-	RESP_DROP_REASONS,
-};
-
 /*
- * Counters, published through the PD API (sdvf_counter) under these names
- * and shown by `sdvf stats`; written by the responder only:
- *   rx_frames, rx_bytes          frames taken for a reply decision
- *   arp_replies, icmp_replies, udp_replies   replies queued to the driver
- *   tx_done, tx_errors           sent frames back; REJECTED/TX_ERROR
- *   rx_rejected                  RX buffer refused by the driver
- *   bad_desc                     a returned io that is not ours
- *   queue_full                   push refused (not with an honest driver)
- *   drop.<reason>                per enum resp_drop (resp_drop_counter)
+ * Counters, published through the PD API (sdvf_counter) and shown by `sdvf
+ * stats`; written by the responder only, kept across a restart.  Each list
+ * is X(name, meaning) and is the only place a counter is named: the state
+ * fields, the registration and the descriptor's .counters all come from it.
  */
 #define RAW_RESPONDER_COUNTERS(X)                                              \
-	X(rx_frames)                                                           \
-	X(rx_bytes)                                                            \
-	X(arp_replies)                                                         \
-	X(icmp_replies)                                                        \
-	X(udp_replies)                                                         \
-	X(tx_done)                                                             \
-	X(tx_errors)                                                           \
-	X(rx_rejected)                                                         \
-	X(bad_desc)                                                            \
-	X(queue_full)
+	X(rx_frames, "frames taken for a reply decision")                      \
+	X(rx_bytes, "bytes of those frames")                                   \
+	X(arp_replies, "ARP replies queued to the driver")                     \
+	X(icmp_replies, "ICMP echo replies queued to the driver")              \
+	X(udp_replies, "UDP echo replies queued to the driver")                \
+	X(tx_done, "sent frames whose buffer came back")                       \
+	X(tx_errors, "sent buffers back flagged REJECTED or TX_ERROR")         \
+	X(rx_rejected, "RX buffers the driver refused (kept back)")            \
+	X(bad_desc, "returned io addresses that are not ours with the driver") \
+	X(queue_full, "pushes refused (never with an honest driver)")
+
+/* Why a received frame got no reply: X(ID, name, meaning), counted as
+ * "drop.<name>". */
+#define RESP_DROPS(X)                                                          \
+	X(NOT_FOR_US, not_for_us, "another MAC or IP, or a multicast")         \
+	X(ETHERTYPE, ethertype, "not ARP or IPv4")                             \
+	X(BAD_LENGTH, bad_length, "descriptor length out of 14..buffer")       \
+	X(BAD_ARP, bad_arp, "malformed ARP, or not an Ethernet/IPv4 request")  \
+	X(BAD_IP, bad_ip, "version, header length or total length wrong")      \
+	X(IP_CHECKSUM, ip_csum, "IPv4 header checksum wrong")                  \
+	X(FRAGMENT, fragment, "an IPv4 fragment (not reassembled)")            \
+	X(PROTOCOL, protocol, "not ICMP or UDP")                               \
+	X(BAD_ICMP, bad_icmp, "short, bad checksum, or not an echo request")   \
+	X(BAD_UDP, bad_udp, "short, length field or checksum wrong")           \
+	X(UDP_PORT, udp_port, "not port 1235")                                 \
+	X(NO_TX_BUFFER, no_tx_buf, "every TX buffer in flight")
+
+enum resp_drop {
+#define RESP_DROP_ENUM(id, name, meaning) RESP_DROP_##id,
+	RESP_DROPS(RESP_DROP_ENUM)
+#undef RESP_DROP_ENUM
+	/* not a reason: how many there are */
+	RESP_DROP_REASONS
+};
 
 struct resp_counters {
-#define RESP_COUNTER_FIELD(name) _Atomic uint64_t *name;
+#define RESP_COUNTER_FIELD(name, meaning) _Atomic uint64_t *name;
 	RAW_RESPONDER_COUNTERS(RESP_COUNTER_FIELD)
 #undef RESP_COUNTER_FIELD
 	_Atomic uint64_t *drops[RESP_DROP_REASONS];

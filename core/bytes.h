@@ -68,8 +68,11 @@ static inline bool sdvf_str_equal(const char *a, const char *b)
 	return *a == *b;
 }
 
-/* RFC 1071 one's-complement sum of n bytes, folded and complemented; `sum`
- * carries a pseudo-header's partial sum (0 for none). */
+/* RFC 1071 one's-complement sum of n bytes (big-endian 16-bit words, an odd
+ * last byte padded with zero), folded and complemented; `sum` carries a
+ * pseudo-header's partial sum (0 for none).  A region that holds its own
+ * correct checksum sums to 0.  n <= 65535 and sum < 2^31 keep the 32-bit
+ * accumulator from overflowing. */
 static inline uint16_t sdvf_inet_csum(const uint8_t *p, size_t n, uint32_t sum)
 {
 	for (size_t i = 0; i + 1 < n; i += 2)

@@ -2,11 +2,9 @@
 #include "core/ownership.h"
 
 static const char *const violation_names[SDVF_VIOL_COUNT] = {
-	[SDVF_VIOL_BAD_INDEX] = "bad_index",
-	[SDVF_VIOL_MISALIGNED] = "misaligned",
-	[SDVF_VIOL_OUT_OF_RANGE] = "out_of_range",
-	[SDVF_VIOL_BAD_LENGTH] = "bad_length",
-	[SDVF_VIOL_NOT_OWNER] = "not_owner",
+#define VIOLATION_NAME(id, name, meaning) [SDVF_VIOL_##id] = #name,
+	SDVF_VIOLATIONS(VIOLATION_NAME)
+#undef VIOLATION_NAME
 };
 
 const char *sdvf_violation_name(enum sdvf_violation v)

@@ -12,8 +12,10 @@
  * another client a buffer.
  *
  * The map lives in private memory of the trusted PD (its state struct or a
- * private region); a peer never sees it.  Descriptors handed to these
- * functions must already be private copies (sdvf_queue_pop copies).
+ * private region); a peer never sees it, so its fields have one writer
+ * and no ordering rule (unlike core/queue.h's shared header).  Descriptors
+ * handed to these functions must already be private copies (sdvf_queue_pop
+ * copies).
  *
  * Portable: freestanding C11, no OS calls.
  */
@@ -29,13 +31,23 @@
 #define SDVF_OWNER_SELF 0u
 #define SDVF_OWNER_NONE 0xffu
 
-/* Why a descriptor from a peer was refused.  Counted per peer. */
+/*
+ * Why a descriptor from a peer was refused, counted per peer: one list,
+ * X(ID, name, meaning), from which the enum, sdvf_violation_name() and any
+ * per-reason counter list ("bad_return.<name>") are made.
+ */
+#define SDVF_VIOLATIONS(X)                                                     \
+	X(BAD_INDEX, bad_index, "peer index moved impossibly (queue level)")   \
+	X(MISALIGNED, misaligned, "offset not on a buffer boundary")           \
+	X(OUT_OF_RANGE, out_of_range, "offset past the end of the region")     \
+	X(BAD_LENGTH, bad_length, "length outside the allowed range")          \
+	X(NOT_OWNER, not_owner, "peer does not hold it: duplicate or foreign")
+
 enum sdvf_violation {
-	SDVF_VIOL_BAD_INDEX,	/* peer index moved impossibly (queue level) */
-	SDVF_VIOL_MISALIGNED,	/* offset not on a buffer boundary */
-	SDVF_VIOL_OUT_OF_RANGE, /* offset past the end of the region */
-	SDVF_VIOL_BAD_LENGTH,	/* length outside the allowed range */
-	SDVF_VIOL_NOT_OWNER, /* peer does not hold it: duplicate or foreign */
+#define SDVF_VIOLATION_ENUM(id, name, meaning) SDVF_VIOL_##id,
+	SDVF_VIOLATIONS(SDVF_VIOLATION_ENUM)
+#undef SDVF_VIOLATION_ENUM
+	/* not a reason: how many there are */
 	SDVF_VIOL_COUNT
 };
 

@@ -39,37 +39,57 @@ static inline bool sdvf_queue_attach_region(struct sdvf_pd *pd,
 
 /*
  * One activation, one shape.  Every component handles a notification the
- * same way, for each queue it serves:
+ * same way: drain, request a signal, re-check; then publish once and
+ * signal once.  For a PD that moves descriptors from queue `in` to `out`:
  *
- *     do {                                  drain
- *         while (sdvf_queue_pop(in, &d))
- *             act(d);                       validate, move, push to `out`
- *     } while (sdvf_queue_consumer_request_signal(in));
- *     if (sdvf_queue_producer_finish(out))  publish once
- *         sdvf_notify(pd, out_ch);          signal once
+ *     do {
+ *         while (!sdvf_queue_full(out) && sdvf_queue_pop(in, &d))
+ *             act(&d);                       validate, move, push to out
+ *     } while (sdvf_queue_full(out)          stopped: ask to be woken for
+ *                  ? sdvf_queue_producer_request_signal(out)   room
+ *                  : sdvf_queue_consumer_request_signal(in));  work
+ *     bool wake = sdvf_queue_producer_finish(out);    publish once
+ *     wake |= sdvf_queue_consumer_finish(in);
+ *     if (wake)
+ *         sdvf_notify(pd, peer);                      signal once
  *
- * The re-check in the loop condition is what makes sleeping safe
- * (core/queue.h); publishing and signalling once per activation, not per
- * descriptor, is what batches.  A producer that finds `out` full stops
- * acting, calls sdvf_queue_producer_request_signal(out) and resumes when
- * the consumer's notification arrives.  The two helpers below are the
- * "publish once, signal once" half, one per side of a queue.
+ * The loop stops for one of two reasons and asks to be woken for that
+ * one: `in` ran dry (the producer of `in` notifies when it publishes more)
+ * or `out` is full (its consumer notifies when it frees slots).  The
+ * re-check in the loop condition is what makes sleeping safe
+ * (core/queue.h); if work or room arrived meanwhile the request is
+ * cancelled and the loop goes on.  Publishing and signalling once per
+ * activation, not per descriptor, is what batches; a queue whose peer is on
+ * another channel gets its own notify.  A PD that cannot find `out` full
+ * (it never holds more buffers than `out` has slots) may drop that half.
+ * A PD that feeds `out` from something other than `in` (a generator)
+ * still drains `in` on every pass: a peer blocked on a full `in` is woken
+ * only by that, and it may be the one that must empty `out`.
  */
 
 /* End of an activation for a queue this PD produces into: publish what was
- * pushed; true if the consumer asked to be woken (notify it, once). */
+ * pushed (one index store), then true if there is news since the last
+ * finish and the consumer asked to be woken: notify it, once.  With no
+ * news, a pending request is left for the finish that brings some. */
 static inline bool sdvf_queue_producer_finish(struct sdvf_queue *q)
 {
 	sdvf_queue_publish(q);
+	if (q->announced == q->own)
+		return false;
+	q->announced = q->own;
 	return sdvf_queue_producer_should_signal(q);
 }
 
 /* End of an activation for a queue this PD consumes from: hand the popped
- * slots back; true if a producer blocked on a full queue asked to be
- * woken (notify it, once). */
+ * slots back (one index store), then true if slots were freed since the
+ * last finish and a producer blocked on a full queue asked to be woken:
+ * notify it, once. */
 static inline bool sdvf_queue_consumer_finish(struct sdvf_queue *q)
 {
 	sdvf_queue_release(q);
+	if (q->announced == q->own)
+		return false;
+	q->announced = q->own;
 	return sdvf_queue_consumer_should_signal(q);
 }
 

@@ -6,7 +6,10 @@
  * data, the *free* queue carries empty buffers back.  A buffer always goes
  * back through the pair it came from.
  *
- * Shared layout (struct sdvf_queue_shared), per field:
+ * Shared layout (struct sdvf_queue_shared), per field.  Where a field is
+ * declared, a tag says who writes it, followed by its ordering rule:
+ * (P) the producer only, (C) the consumer only, (P/C) both, as the
+ * signalling handshake below says.
  *   tail                written by the producer only (release, after the
  *                       slots it publishes); read by the consumer (acquire).
  *   head                written by the consumer only (release, after it has
@@ -21,6 +24,8 @@
  *   ring[]              slot i % capacity; written by the producer before it
  *                       publishes tail, read by the consumer after it loads
  *                       tail and before it publishes head.
+ * A zeroed region is an empty queue at index 0 whose flags both ask for a
+ * notification, so neither side has to reset it at system start.
  *
  * Indices are free-running u32 values.  The capacity is a power of two and is
  * held only in the private handle: a value in shared memory is never trusted
@@ -64,13 +69,22 @@ _Static_assert(sizeof(struct sdvf_desc) == 16, "descriptor is 16 bytes");
  * between the cores as if the two shared one line.
  */
 struct sdvf_queue_shared {
+	/* (P) release-stored after the slots it publishes; (C) acquires */
 	_Alignas(SDVF_CACHELINE) _Atomic uint32_t tail;
 	_Alignas(SDVF_CACHELINE) uint8_t unused_after_tail[SDVF_CACHELINE];
+	/* (C) release-stored after the slots are copied out; (P) acquires */
 	_Alignas(SDVF_CACHELINE) _Atomic uint32_t head;
 	_Alignas(SDVF_CACHELINE) uint8_t unused_after_head[SDVF_CACHELINE];
+	/* (P/C) consumer: 0 before its re-check of tail (seq_cst fence
+	 * between), 1 if that finds work; producer: 1 when it notifies. */
 	_Alignas(SDVF_CACHELINE) _Atomic uint32_t consumer_signalled;
+	/* (P/C) producer on a full queue: 0 before its re-check of head
+	 * (seq_cst fence between), 1 if it finds room; consumer: 1 when it
+	 * notifies. */
 	_Atomic uint32_t producer_signalled;
 	_Alignas(SDVF_CACHELINE) uint8_t unused_after_signals[SDVF_CACHELINE];
+	/* (P) slot i % capacity, written before tail passes i; (C) copied out
+	 * after tail is acquired, before head passes i. */
 	_Alignas(SDVF_CACHELINE) struct sdvf_desc ring[];
 };
 
@@ -87,6 +101,9 @@ struct sdvf_queue {
 	uint32_t own;	    /* shadow of our own index (tail or head) */
 	uint32_t peer;	    /* last validated value of the peer's index */
 	uint32_t published; /* value of `own` last stored to shared memory */
+	/* Value of `own` at the last end of activation (core/pd_queue.h): the
+	 * slots after it are news the peer may need to be woken for. */
+	uint32_t announced;
 	uint32_t bad_index; /* peer index reads rejected as impossible */
 };
 
@@ -111,6 +128,7 @@ static inline bool sdvf_queue_attach(struct sdvf_queue *q, void *region,
 	q->own = initial;
 	q->peer = initial;
 	q->published = initial;
+	q->announced = initial;
 	q->bad_index = 0;
 	if (reset) {
 		atomic_store_explicit(&q->shared->tail, initial,
@@ -157,11 +175,18 @@ static inline uint32_t sdvf_queue_free_cached(const struct sdvf_queue *q)
 	return q->capacity - (uint32_t)(q->own - q->peer);
 }
 
+/* No slot free, even after re-reading the consumer's head: a push would
+ * fail (request a signal with sdvf_queue_producer_request_signal). */
+static inline bool sdvf_queue_full(struct sdvf_queue *q)
+{
+	return sdvf_queue_free_cached(q) == 0 && sdvf_queue_free_slots(q) == 0;
+}
+
 /* Write one slot; not visible to the consumer until sdvf_queue_publish. */
 static inline bool sdvf_queue_push(struct sdvf_queue *q,
 				   const struct sdvf_desc *d)
 {
-	if (sdvf_queue_free_cached(q) == 0 && sdvf_queue_free_slots(q) == 0)
+	if (sdvf_queue_full(q))
 		return false;
 	q->shared->ring[q->own & q->mask] = *d;
 	q->own++;

@@ -11,6 +11,8 @@ UNIT_CMOCKA := \
 	test_queue \
 	test_queue_peer \
 	test_pd_queue \
+	test_bytes \
+	test_queue_clients \
 	test_sim \
 	test_counters \
 	test_ownership \

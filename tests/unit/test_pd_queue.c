@@ -1,5 +1,10 @@
-/* sdvf_queue_attach_region (core/pd_queue.h): attach by local name, or one
- * log line naming the region and a refusal. */
+/*
+ * core/pd_queue.h: sdvf_queue_attach_region attaches by local name, or logs
+ * one line naming the region and refuses; the end-of-activation helpers
+ * sdvf_queue_producer_finish / sdvf_queue_consumer_finish store their index
+ * once and say "notify" exactly when the peer asked and there is news,
+ * once per request.
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +14,7 @@
 #include <cmocka.h>
 
 #include "core/pd_queue.h"
+#include "queue_fixture.h"
 
 /* A PD with one region, "active", of `region_bytes`; logs are captured. */
 static _Alignas(64) unsigned char region_mem[2 * 4096];
@@ -93,6 +99,162 @@ static void refuses_capacity_not_power_of_two_or_too_big(void **unused)
 	assert_int_equal(nlogs, 2);
 }
 
+/* ---- end of activation: publish once, signal once -------------------- */
+
+static uint32_t consumer_flag(const struct qfix *f)
+{
+	return atomic_load(&f->shared->consumer_signalled);
+}
+
+static uint32_t producer_flag(const struct qfix *f)
+{
+	return atomic_load(&f->shared->producer_signalled);
+}
+
+static void push_unpublished(struct qfix *f, uint32_t first_seq, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		struct sdvf_desc d = desc_for(first_seq + i);
+		assert_true(sdvf_queue_push(&f->prod, &d));
+	}
+}
+
+static void pop_unreleased(struct qfix *f, uint32_t first_seq, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		struct sdvf_desc d;
+		assert_true(sdvf_queue_pop(&f->cons, &d));
+		assert_desc_is(&d, first_seq + i);
+	}
+}
+
+static void producer_finish_publishes_every_push_in_one_store(void **unused)
+{
+	(void)unused;
+	struct qfix f;
+	qfix_open(&f, 8, NEAR_WRAP);
+	push_unpublished(&f, 0, 3);
+	assert_int_equal(shared_tail(&f), NEAR_WRAP);
+	sdvf_queue_producer_finish(&f.prod);
+	assert_int_equal(shared_tail(&f), NEAR_WRAP + 3u);
+	/* Nothing new: a second finish does not store tail again. */
+	atomic_store(&f.shared->tail, 0xbeefu);
+	sdvf_queue_producer_finish(&f.prod);
+	assert_int_equal(shared_tail(&f), 0xbeefu);
+	qfix_close(&f);
+}
+
+static void producer_finish_signals_once_when_consumer_asked(void **unused)
+{
+	(void)unused;
+	struct qfix f;
+	qfix_open(&f, 8, NEAR_WRAP);
+	assert_false(sdvf_queue_consumer_request_signal(&f.cons));
+	push_unpublished(&f, 0, 2);
+	assert_true(sdvf_queue_producer_finish(&f.prod));
+	assert_int_equal(consumer_flag(&f), 1);
+	push_unpublished(&f, 2, 1);
+	assert_false(sdvf_queue_producer_finish(&f.prod));
+	qfix_close(&f);
+}
+
+static void producer_finish_is_silent_when_consumer_did_not_ask(void **unused)
+{
+	(void)unused;
+	struct qfix f;
+	qfix_open(&f, 8, NEAR_WRAP);
+	push_unpublished(&f, 0, 2);
+	assert_false(sdvf_queue_producer_finish(&f.prod));
+	assert_int_equal(shared_tail(&f), NEAR_WRAP + 2u);
+	assert_int_equal(consumer_flag(&f), 1);
+	qfix_close(&f);
+}
+
+static void producer_finish_without_news_keeps_the_request(void **unused)
+{
+	(void)unused;
+	struct qfix f;
+	qfix_open(&f, 8, NEAR_WRAP);
+	assert_false(sdvf_queue_consumer_request_signal(&f.cons));
+	assert_false(sdvf_queue_producer_finish(&f.prod));
+	assert_int_equal(consumer_flag(&f), 0);
+	push_unpublished(&f, 0, 1);
+	assert_true(sdvf_queue_producer_finish(&f.prod));
+	assert_int_equal(consumer_flag(&f), 1);
+	qfix_close(&f);
+}
+
+static void producer_finish_counts_a_published_burst_as_news(void **unused)
+{
+	(void)unused;
+	struct qfix f;
+	qfix_open(&f, 8, NEAR_WRAP);
+	struct sdvf_desc in[2] = {desc_for(0), desc_for(1)};
+	assert_false(sdvf_queue_consumer_request_signal(&f.cons));
+	assert_int_equal(sdvf_queue_push_burst(&f.prod, in, 2), 2);
+	assert_true(sdvf_queue_producer_finish(&f.prod));
+	qfix_close(&f);
+}
+
+static void consumer_finish_releases_every_pop_in_one_store(void **unused)
+{
+	(void)unused;
+	struct qfix f;
+	qfix_open(&f, 8, NEAR_WRAP);
+	push_n(&f, 0, 3);
+	pop_unreleased(&f, 0, 3);
+	assert_int_equal(shared_head(&f), NEAR_WRAP);
+	sdvf_queue_consumer_finish(&f.cons);
+	assert_int_equal(shared_head(&f), NEAR_WRAP + 3u);
+	atomic_store(&f.shared->head, 0xbeefu);
+	sdvf_queue_consumer_finish(&f.cons);
+	assert_int_equal(shared_head(&f), 0xbeefu);
+	qfix_close(&f);
+}
+
+static void consumer_finish_signals_once_when_producer_asked(void **unused)
+{
+	(void)unused;
+	struct qfix f;
+	qfix_open(&f, 4, NEAR_WRAP);
+	push_n(&f, 0, 4);
+	assert_false(sdvf_queue_producer_request_signal(&f.prod));
+	pop_unreleased(&f, 0, 2);
+	assert_true(sdvf_queue_consumer_finish(&f.cons));
+	assert_int_equal(producer_flag(&f), 1);
+	pop_unreleased(&f, 2, 1);
+	assert_false(sdvf_queue_consumer_finish(&f.cons));
+	qfix_close(&f);
+}
+
+static void consumer_finish_is_silent_when_producer_did_not_ask(void **unused)
+{
+	(void)unused;
+	struct qfix f;
+	qfix_open(&f, 4, NEAR_WRAP);
+	push_n(&f, 0, 4);
+	pop_unreleased(&f, 0, 1);
+	assert_false(sdvf_queue_consumer_finish(&f.cons));
+	assert_int_equal(shared_head(&f), NEAR_WRAP + 1u);
+	assert_int_equal(producer_flag(&f), 1);
+	qfix_close(&f);
+}
+
+static void consumer_finish_without_news_keeps_the_request(void **unused)
+{
+	(void)unused;
+	struct qfix f;
+	qfix_open(&f, 4, NEAR_WRAP);
+	push_n(&f, 0, 4);
+	assert_false(sdvf_queue_producer_request_signal(&f.prod));
+	assert_false(sdvf_queue_consumer_finish(&f.cons));
+	assert_int_equal(producer_flag(&f), 0);
+	pop_unreleased(&f, 0, 1);
+	assert_true(sdvf_queue_consumer_finish(&f.cons));
+	assert_int_equal(producer_flag(&f), 1);
+	qfix_close(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -103,6 +265,24 @@ int main(void)
 				       reset),
 		cmocka_unit_test_setup(
 			refuses_capacity_not_power_of_two_or_too_big, reset),
+		cmocka_unit_test(
+			producer_finish_publishes_every_push_in_one_store),
+		cmocka_unit_test(
+			producer_finish_signals_once_when_consumer_asked),
+		cmocka_unit_test(
+			producer_finish_is_silent_when_consumer_did_not_ask),
+		cmocka_unit_test(
+			producer_finish_without_news_keeps_the_request),
+		cmocka_unit_test(
+			producer_finish_counts_a_published_burst_as_news),
+		cmocka_unit_test(
+			consumer_finish_releases_every_pop_in_one_store),
+		cmocka_unit_test(
+			consumer_finish_signals_once_when_producer_asked),
+		cmocka_unit_test(
+			consumer_finish_is_silent_when_producer_did_not_ask),
+		cmocka_unit_test(
+			consumer_finish_without_news_keeps_the_request),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

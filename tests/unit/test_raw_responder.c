@@ -558,6 +558,36 @@ static void rx_buffer_rejected_by_the_driver_is_kept_back(void **unused)
 	assert_int_equal(resp_counter("bad_desc"), 1);
 }
 
+/* ---- counters ----------------------------------------------------------- */
+
+static void every_documented_counter_is_published(void **unused)
+{
+	(void)unused;
+	const struct sdvf_counter_doc *doc = raw_responder_component.counters;
+	assert_non_null(doc);
+	int n = 0;
+	for (; doc[n].name; n++) {
+		assert_non_null(doc[n].meaning);
+		assert_true(strlen(doc[n].meaning) > 0);
+		resp_counter(doc[n].name);
+	}
+	/* Ten counters, and one per drop reason. */
+	assert_int_equal(n, 10 + RESP_DROP_REASONS);
+}
+
+static void drop_counters_keep_their_names(void **unused)
+{
+	(void)unused;
+	static const char *const want[RESP_DROP_REASONS] = {
+		"drop.not_for_us", "drop.ethertype", "drop.bad_length",
+		"drop.bad_arp",	   "drop.bad_ip",    "drop.ip_csum",
+		"drop.fragment",   "drop.protocol",  "drop.bad_icmp",
+		"drop.bad_udp",	   "drop.udp_port",  "drop.no_tx_buf",
+	};
+	for (int i = 0; i < RESP_DROP_REASONS; i++)
+		assert_string_equal(resp_drop_counter[i], want[i]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -584,6 +614,8 @@ int main(void)
 		T(returned_io_that_is_not_ours_is_counted_and_ignored),
 		T(received_length_below_a_header_is_dropped),
 		T(rx_buffer_rejected_by_the_driver_is_kept_back),
+		T(every_documented_counter_is_published),
+		T(drop_counters_keep_their_names),
 #undef T
 		cmocka_unit_test_setup_teardown(
 			reply_without_a_tx_buffer_is_counted_not_sent,
