@@ -74,7 +74,11 @@ while IFS= read -r f; do
 	fi
 	out=$(printf '%s\n' "$dump" | $AWK -v src="$f") || fail "$out"
 	checked=$((checked + 1))
-done < <(find examples tests -name '*.dts' -not -path '*broken*' | sort)
+# tests/fixtures/ systems name test-only components (the ENET test fixture,
+# a fake ENET) that `sdvf` does not have; the programs that run them check
+# them.
+done < <(find examples tests -name '*.dts' -not -path '*broken*' \
+	-not -path 'tests/fixtures/*' | sort)
 echo "checked $checked system descriptions"
 [ $checked -gt 0 ] || fail "no system descriptions found"
 exit $failed
