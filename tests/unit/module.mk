@@ -16,6 +16,7 @@ UNIT_CMOCKA := \
 	test_ownership \
 	test_sysdesc \
 	test_sysdesc_cli \
+	test_sysdesc_refusals \
 	test_enet_system \
 	test_raw_responder \
 	stress_queue
