@@ -19,6 +19,7 @@ UNIT_CMOCKA := \
 	test_sysdesc_refusals \
 	test_enet_system \
 	test_raw_responder \
+	test_queue_litmus \
 	stress_queue
 
 UNIT_CMOCKA_BINS := $(addprefix $(BUILD)/tests/unit/,$(UNIT_CMOCKA))
