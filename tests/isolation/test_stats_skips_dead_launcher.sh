@@ -4,11 +4,15 @@
 # alone or beside a live system.
 . "$(dirname "$0")/lib.sh"
 
-dts='/dts-v1/;
+dts=$(
+	cat <<'DTS'
+/dts-v1/;
 / {
 	compatible = "sdvf,system";
 	pds { ticker { component = "ticker"; }; };
-};'
+};
+DTS
+)
 start_system <<<"$dts"
 wait_for "^sdvf: running 'sys': 1 PDs"
 "$HOSTILE" stats sys | grep -q "^system 'sys' (launcher pid $RUN_PID," ||
