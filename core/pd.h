@@ -75,6 +75,9 @@ struct sdvf_runtime_ops {
 	int (*watch_fd)(struct sdvf_pd *pd, int fd, sdvf_channel_t ch);
 	/* Publish a named counter (sdvf_counter below).  Never NULL. */
 	_Atomic uint64_t *(*counter)(struct sdvf_pd *pd, const char *name);
+	/* Report that this PD can no longer do its work (sdvf_fail below).
+	 * NULL in a runtime without failure reports: then it is logged. */
+	void (*vfail)(struct sdvf_pd *pd, const char *fmt, va_list ap);
 };
 
 /* The runtime's view of one instance.  Components treat it as opaque. */
@@ -158,6 +161,27 @@ sdvf_log(struct sdvf_pd *pd, enum sdvf_log_level level, const char *fmt, ...)
 }
 
 /*
+ * This PD can no longer make progress on the work it was given, and will not
+ * without outside help: a stream that stalled, a peer that stopped
+ * answering.  The runtime logs `fmt` as an error line naming the PD and
+ * records the PD as failed: `sdvf run` then exits 1, even if every process
+ * stays up, and the sim counts it (sdvf_sim_failures).  The PD keeps
+ * running, and the record stays even if it recovers later: the system did
+ * not do what it was asked.  Call it once per stall, not per activation.
+ */
+__attribute__((format(printf, 2, 3))) static inline void
+sdvf_fail(struct sdvf_pd *pd, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	if (pd->ops->vfail)
+		pd->ops->vfail(pd, fmt, ap);
+	else
+		pd->ops->vlog(pd, SDVF_LOG_ERROR, fmt, ap);
+	va_end(ap);
+}
+
+/*
  * Counters a component publishes about itself, shown by `sdvf stats`
  * (hosted: in the PD's own stats slot, kept across a restart; sim:
  * sdvf_sim_counter).  Call at init, once per name; keep the pointer and
@@ -174,6 +198,31 @@ static inline _Atomic uint64_t *sdvf_counter(struct sdvf_pd *pd,
 					     const char *name)
 {
 	return pd->ops->counter(pd, name);
+}
+
+/* Bytes of a counter name with its terminating NUL. */
+#define SDVF_COUNTER_NAME_BYTES 32u
+
+/* out = prefix followed by suffix, for a family of counter names made at
+ * run time ("active" + ".bad_index").  False, with out empty, if the result
+ * would not fit SDVF_COUNTER_NAME_BYTES. */
+static inline bool sdvf_counter_name_join(char out[SDVF_COUNTER_NAME_BYTES],
+					  const char *prefix,
+					  const char *suffix)
+{
+	const char *parts[2] = {prefix, suffix};
+	size_t n = 0;
+	for (int i = 0; i < 2; i++) {
+		for (const char *c = parts[i]; *c; c++) {
+			if (n == SDVF_COUNTER_NAME_BYTES - 1) {
+				out[0] = '\0';
+				return false;
+			}
+			out[n++] = *c;
+		}
+	}
+	out[n] = '\0';
+	return true;
 }
 
 /* The component is the only writer of its counters, so a relaxed load and
@@ -297,6 +346,22 @@ struct sdvf_component {
 	/* Returns 0, or a negative value to refuse to start (logged). */
 	int (*init)(void *state, struct sdvf_pd *pd);
 	void (*notified)(void *state, struct sdvf_pd *pd, sdvf_channel_t ch);
+	/*
+	 * Optional (NULL: the PD does not take part in restarts).  The PD at
+	 * the other end of `ch` died and is about to be restarted; it is not
+	 * running now, and its new instance starts only after this returns,
+	 * in every PD at the other end of one of its channels.  Put every
+	 * queue shared with it back to the fresh state (sdvf_queue_reset),
+	 * take back every buffer it held (sdvf_own_reclaim), and forget any
+	 * state of the exchange with it (a sequence, a half-done batch).  A
+	 * queue belongs to the channel that signals its traffic: the peer on
+	 * that channel is its other end.  Called like notified(): never
+	 * concurrently with it, and it may notify (a producer may go on
+	 * sending into the fresh queues; the new instance finds the work when
+	 * it starts).
+	 */
+	void (*peer_restart)(void *state, struct sdvf_pd *pd,
+			     sdvf_channel_t ch);
 };
 
 #endif

@@ -11,24 +11,49 @@
 #include "core/pd.h"
 #include "core/queue.h"
 
+/* Every queue attached here publishes the peer indices it rejected as
+ * impossible (core/queue.h) as the counter "<local name>.bad_index": a
+ * violation by the peer, shown by `sdvf stats`.  A component lists it
+ * among its counters with SDVF_QUEUE_COUNTER_DOC("local name"). */
+#define SDVF_QUEUE_BAD_INDEX_SUFFIX ".bad_index"
+#define SDVF_QUEUE_COUNTER_DOC(local)                                          \
+	{                                                                      \
+		local SDVF_QUEUE_BAD_INDEX_SUFFIX,                             \
+			"impossible indices of the peer on `" local            \
+			"`, rejected"                                          \
+	}
+
 /*
  * Attach `q` to the region granted under `local_name`, with `capacity`
  * slots, starting at index 0 without resetting the shared header: regions
- * start zeroed, and a trusted side that must reset a queue (a mux taking
- * back a restarted client's queues) does so itself.  Logs one line naming
- * the region and returns false if it is missing, too small, or capacity is
- * not a power of two.
+ * start zeroed, and a trusted side that must reset a queue (the survivor
+ * of a restart, core/pd.h peer_restart) does so itself.  Registers the
+ * queue's bad_index counter (above).  Logs one line naming the region and
+ * returns false if it is missing, too small, or capacity is not a power of
+ * two, or if the local name is too long for the counter's name.
  */
 static inline bool sdvf_queue_attach_region(struct sdvf_pd *pd,
 					    struct sdvf_queue *q,
 					    const char *local_name,
 					    uint64_t capacity)
 {
+	char counter[SDVF_COUNTER_NAME_BYTES];
+	if (!sdvf_counter_name_join(counter, local_name,
+				    SDVF_QUEUE_BAD_INDEX_SUFFIX)) {
+		sdvf_log(pd, SDVF_LOG_ERROR,
+			 "queue '%s': name too long for its counter "
+			 "'%s" SDVF_QUEUE_BAD_INDEX_SUFFIX
+			 "' (at most %u bytes)",
+			 local_name, local_name, SDVF_COUNTER_NAME_BYTES - 1);
+		return false;
+	}
 	const struct sdvf_region *r = sdvf_region(pd, local_name);
 	if (capacity <= UINT32_MAX && r &&
 	    sdvf_queue_attach(q, r->base, r->size, (uint32_t)capacity, false,
-			      0))
+			      0)) {
+		q->bad_index_counter = sdvf_counter(pd, counter);
 		return true;
+	}
 	sdvf_log(pd, SDVF_LOG_ERROR,
 		 "queue '%s': region missing, or smaller than %llu slots "
 		 "(%llu bytes), or capacity not a power of two",

@@ -27,6 +27,15 @@
  * A zeroed region is an empty queue at index 0 whose flags both ask for a
  * notification, so neither side has to reset it at system start.
  *
+ * Restart.  When the PD at one end dies, the one at the other end (the
+ * survivor) puts the header back to that zeroed state with sdvf_queue_reset
+ * while the dead side is not running, before its new instance starts; the
+ * new instance attaches at index 0 without resetting, as at system start.
+ * Nothing in flight survives: what the ring held is forgotten, and the owner
+ * of the buffers takes back every buffer the dead side held through its
+ * ownership map (core/ownership.h).  The PD API side of this is
+ * peer_restart (core/pd.h).
+ *
  * Indices are free-running u32 values.  The capacity is a power of two and is
  * held only in the private handle: a value in shared memory is never trusted
  * for it.  Each side keeps a private shadow of its own index and never reads
@@ -105,6 +114,10 @@ struct sdvf_queue {
 	 * slots after it are news the peer may need to be woken for. */
 	uint32_t announced;
 	uint32_t bad_index; /* peer index reads rejected as impossible */
+	/* NULL, or a published counter (core/pd_queue.h) that counts the
+	 * same rejections where `sdvf stats` shows them.  Touched only on the
+	 * rejection path. */
+	_Atomic uint64_t *bad_index_counter;
 };
 
 /*
@@ -130,6 +143,7 @@ static inline bool sdvf_queue_attach(struct sdvf_queue *q, void *region,
 	q->published = initial;
 	q->announced = initial;
 	q->bad_index = 0;
+	q->bad_index_counter = NULL;
 	if (reset) {
 		atomic_store_explicit(&q->shared->tail, initial,
 				      memory_order_relaxed);
@@ -142,6 +156,45 @@ static inline bool sdvf_queue_attach(struct sdvf_queue *q, void *region,
 		atomic_thread_fence(memory_order_release);
 	}
 	return true;
+}
+
+/*
+ * The peer restarts: put the shared header back to the state of a zeroed
+ * region (indices 0, both flags asking for a notification) and this handle
+ * to index 0, as if both sides had just attached.  Only while the peer is
+ * not running (its old instance is dead, its new one not started): the
+ * stores are plain, and the runtime's hand-over to the new instance (a
+ * process start, or the sim's scheduler) orders them before its first
+ * load.  The ring's slots are left as they are: nothing reads a slot the
+ * producer has not published since.  bad_index and its counter are kept:
+ * they count what the peer did, not where the queue stands.
+ */
+static inline void sdvf_queue_reset(struct sdvf_queue *q)
+{
+	atomic_store_explicit(&q->shared->tail, 0, memory_order_relaxed);
+	atomic_store_explicit(&q->shared->head, 0, memory_order_relaxed);
+	atomic_store_explicit(&q->shared->consumer_signalled, 0,
+			      memory_order_relaxed);
+	atomic_store_explicit(&q->shared->producer_signalled, 0,
+			      memory_order_relaxed);
+	atomic_thread_fence(memory_order_release);
+	q->own = 0;
+	q->peer = 0;
+	q->published = 0;
+	q->announced = 0;
+}
+
+/* A peer index failed the range check: count it, privately and, if the
+ * handle has one, in its published counter (single writer: relaxed). */
+static inline void sdvf_queue_count_bad_index(struct sdvf_queue *q)
+{
+	q->bad_index++;
+	if (q->bad_index_counter) {
+		uint64_t v = atomic_load_explicit(q->bad_index_counter,
+						  memory_order_relaxed);
+		atomic_store_explicit(q->bad_index_counter, v + 1,
+				      memory_order_relaxed);
+	}
 }
 
 /* Of n slots starting at ring position `start` (< capacity), how many lie
@@ -162,7 +215,7 @@ static inline uint32_t sdvf_queue_free_slots(struct sdvf_queue *q)
 	uint32_t head =
 		atomic_load_explicit(&q->shared->head, memory_order_acquire);
 	if ((uint32_t)(q->own - head) > q->capacity) {
-		q->bad_index++;
+		sdvf_queue_count_bad_index(q);
 		head = q->peer; /* keep the last sane value: never trust this */
 	}
 	q->peer = head;
@@ -238,7 +291,7 @@ static inline uint32_t sdvf_queue_available(struct sdvf_queue *q)
 	uint32_t tail =
 		atomic_load_explicit(&q->shared->tail, memory_order_acquire);
 	if ((uint32_t)(tail - q->own) > q->capacity) {
-		q->bad_index++;
+		sdvf_queue_count_bad_index(q);
 		tail = q->peer;
 	}
 	q->peer = tail;

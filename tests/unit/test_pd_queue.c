@@ -38,9 +38,24 @@ static void fake_vlog(struct sdvf_pd *pd, enum sdvf_log_level level,
 	nlogs++;
 }
 
+/* Counters by name: the ones attach_region registers. */
+static char counter_names[4][32];
+static _Atomic uint64_t counter_values[4];
+static int ncounters;
+
+static _Atomic uint64_t *fake_counter(struct sdvf_pd *pd, const char *name)
+{
+	(void)pd;
+	assert_true(ncounters < 4);
+	snprintf(counter_names[ncounters], sizeof(counter_names[0]), "%s",
+		 name);
+	return &counter_values[ncounters++];
+}
+
 static const struct sdvf_runtime_ops fake_ops = {
 	.region = fake_region,
 	.vlog = fake_vlog,
+	.counter = fake_counter,
 };
 static struct sdvf_pd pd = {.ops = &fake_ops, .name = "t"};
 
@@ -51,6 +66,10 @@ static int reset(void **unused)
 	memset(region_mem, 0, sizeof(region_mem));
 	last_log[0] = '\0';
 	nlogs = 0;
+	memset(counter_names, 0, sizeof(counter_names));
+	for (int i = 0; i < 4; i++)
+		atomic_store(&counter_values[i], 0);
+	ncounters = 0;
 	return 0;
 }
 
@@ -97,6 +116,60 @@ static void refuses_capacity_not_power_of_two_or_too_big(void **unused)
 	assert_false(
 		sdvf_queue_attach_region(&pd, &q, "active", (1ull << 32) + 1));
 	assert_int_equal(nlogs, 2);
+}
+
+/* ---- the bad_index counter ------------------------------------------- */
+
+static void attach_publishes_bad_index_counter_named_for_queue(void **unused)
+{
+	(void)unused;
+	struct sdvf_queue q;
+	assert_true(sdvf_queue_attach_region(&pd, &q, "active", 256));
+	assert_int_equal(ncounters, 1);
+	assert_string_equal(counter_names[0], "active.bad_index");
+	assert_ptr_equal(q.bad_index_counter, &counter_values[0]);
+}
+
+static void failed_attach_publishes_no_counter(void **unused)
+{
+	(void)unused;
+	struct sdvf_queue q;
+	assert_false(sdvf_queue_attach_region(&pd, &q, "free", 256));
+	assert_int_equal(ncounters, 0);
+}
+
+/* 391 impossible tails in a row, each read once: 391 counted, where
+ * `sdvf stats` shows them, and nothing else moves. */
+static void bad_index_counter_counts_every_rejected_index(void **unused)
+{
+	(void)unused;
+	struct sdvf_queue q;
+	assert_true(sdvf_queue_attach_region(&pd, &q, "active", 256));
+	struct sdvf_queue_shared *shared = (void *)region_mem;
+	for (uint32_t i = 0; i < 391; i++) {
+		atomic_store(&shared->tail, 257u + i);
+		assert_int_equal(sdvf_queue_available(&q), 0);
+	}
+	atomic_store(&shared->tail, 1);
+	assert_int_equal(sdvf_queue_available(&q), 1);
+	assert_int_equal(atomic_load(&counter_values[0]), 391);
+	assert_int_equal(q.bad_index, 391);
+	assert_int_equal(q.own, 0);
+}
+
+static void refuses_queue_name_too_long_for_its_counter(void **unused)
+{
+	(void)unused;
+	struct sdvf_queue q;
+	/* 22 bytes + ".bad_index" is 32: one more than a name may have. */
+	assert_false(sdvf_queue_attach_region(&pd, &q, "twenty_two_bytes_queue",
+					      256));
+	assert_int_equal(ncounters, 0);
+	assert_int_equal(nlogs, 1);
+	assert_string_equal(last_log,
+			    "queue 'twenty_two_bytes_queue': name too long for "
+			    "its counter 'twenty_two_bytes_queue.bad_index' "
+			    "(at most 31 bytes)");
 }
 
 /* ---- end of activation: publish once, signal once -------------------- */
@@ -261,6 +334,15 @@ int main(void)
 		cmocka_unit_test_setup(attaches_granted_region_with_capacity,
 				       reset),
 		cmocka_unit_test_setup(refuses_region_not_granted, reset),
+		cmocka_unit_test_setup(
+			attach_publishes_bad_index_counter_named_for_queue,
+			reset),
+		cmocka_unit_test_setup(failed_attach_publishes_no_counter,
+				       reset),
+		cmocka_unit_test_setup(
+			bad_index_counter_counts_every_rejected_index, reset),
+		cmocka_unit_test_setup(
+			refuses_queue_name_too_long_for_its_counter, reset),
 		cmocka_unit_test_setup(refuses_region_smaller_than_capacity,
 				       reset),
 		cmocka_unit_test_setup(

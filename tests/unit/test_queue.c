@@ -86,6 +86,109 @@ static void attach_without_reset_leaves_header_alone(void **state)
 	qfix_close(&f);
 }
 
+/* ---- reset (the peer restarts) ------------------------------------------ */
+
+static void assert_header_is_zeroed_region(const struct qfix *f)
+{
+	assert_int_equal(shared_tail(f), 0);
+	assert_int_equal(shared_head(f), 0);
+	assert_int_equal(atomic_load(&f->shared->consumer_signalled), 0);
+	assert_int_equal(atomic_load(&f->shared->producer_signalled), 0);
+}
+
+static void assert_handle_at_zero(const struct sdvf_queue *q)
+{
+	assert_int_equal(q->own, 0);
+	assert_int_equal(q->peer, 0);
+	assert_int_equal(q->published, 0);
+	assert_int_equal(q->announced, 0);
+}
+
+static void reset_by_producer_gives_state_of_zeroed_region(void **state)
+{
+	(void)state;
+	struct qfix f;
+	qfix_open(&f, 8, NEAR_WRAP);
+	push_n(&f, 0, 6);
+	pop_expect(&f, 0, 2);
+	f.prod.announced = f.prod.own;
+	sdvf_queue_reset(&f.prod);
+	assert_header_is_zeroed_region(&f);
+	assert_handle_at_zero(&f.prod);
+	assert_int_equal(sdvf_queue_free_slots(&f.prod), 8);
+	qfix_close(&f);
+}
+
+static void reset_by_consumer_gives_state_of_zeroed_region(void **state)
+{
+	(void)state;
+	struct qfix f;
+	qfix_open(&f, 8, NEAR_WRAP);
+	push_n(&f, 0, 6);
+	pop_expect(&f, 0, 2);
+	f.cons.announced = f.cons.own;
+	sdvf_queue_reset(&f.cons);
+	assert_header_is_zeroed_region(&f);
+	assert_handle_at_zero(&f.cons);
+	assert_int_equal(sdvf_queue_available(&f.cons), 0);
+	qfix_close(&f);
+}
+
+/* The survivor produces; a new consumer attaches at 0 without resetting:
+ * the survivor's next pushes reach it in order, none rejected, and what
+ * was in flight before the reset is never seen. */
+static void new_consumer_after_producer_reset_gets_only_new_slots(void **state)
+{
+	(void)state;
+	struct qfix f;
+	qfix_open(&f, 8, NEAR_WRAP);
+	push_n(&f, 0, 5); /* in flight when the consumer died */
+	sdvf_queue_reset(&f.prod);
+	assert_true(sdvf_queue_attach(&f.cons, f.shared, f.bytes, 8, false, 0));
+	push_n(&f, 100, 8);
+	pop_expect(&f, 100, 8);
+	struct sdvf_desc d;
+	assert_false(sdvf_queue_pop(&f.cons, &d));
+	assert_int_equal(f.cons.bad_index, 0);
+	assert_int_equal(f.prod.bad_index, 0);
+	qfix_close(&f);
+}
+
+/* The survivor consumes; a new producer attaches at 0 without resetting,
+ * and its slots, pushed but unpublished by the dead producer beforehand,
+ * are not mistaken for work. */
+static void new_producer_after_consumer_reset_is_heard(void **state)
+{
+	(void)state;
+	struct qfix f;
+	qfix_open(&f, 8, NEAR_WRAP);
+	push_n(&f, 0, 3);
+	struct sdvf_desc d = desc_for(3);
+	assert_true(sdvf_queue_push(&f.prod, &d)); /* never published */
+	sdvf_queue_reset(&f.cons);
+	assert_int_equal(sdvf_queue_available(&f.cons), 0);
+	/* Asleep: the fresh flag already asks the new producer to signal. */
+	assert_false(sdvf_queue_consumer_request_signal(&f.cons));
+	assert_true(sdvf_queue_attach(&f.prod, f.shared, f.bytes, 8, false, 0));
+	push_n(&f, 50, 2);
+	assert_true(sdvf_queue_producer_should_signal(&f.prod));
+	pop_expect(&f, 50, 2);
+	assert_int_equal(f.cons.bad_index, 0);
+	qfix_close(&f);
+}
+
+static void reset_keeps_bad_index_count(void **state)
+{
+	(void)state;
+	struct qfix f;
+	qfix_open(&f, 8, 0);
+	atomic_store(&f.shared->tail, 1000);
+	assert_int_equal(sdvf_queue_available(&f.cons), 0);
+	sdvf_queue_reset(&f.cons);
+	assert_int_equal(f.cons.bad_index, 1);
+	qfix_close(&f);
+}
+
 /* ---- empty, full, length ----------------------------------------------- */
 
 static void new_queue_is_empty(void **state)
@@ -316,6 +419,14 @@ int main(void)
 		cmocka_unit_test(attach_accepts_region_of_exact_size),
 		cmocka_unit_test(attach_with_reset_writes_header),
 		cmocka_unit_test(attach_without_reset_leaves_header_alone),
+		cmocka_unit_test(
+			reset_by_producer_gives_state_of_zeroed_region),
+		cmocka_unit_test(
+			reset_by_consumer_gives_state_of_zeroed_region),
+		cmocka_unit_test(
+			new_consumer_after_producer_reset_gets_only_new_slots),
+		cmocka_unit_test(new_producer_after_consumer_reset_is_heard),
+		cmocka_unit_test(reset_keeps_bad_index_count),
 		cmocka_unit_test(new_queue_is_empty),
 		cmocka_unit_test(queue_is_full_after_capacity_pushes),
 		cmocka_unit_test(
