@@ -24,6 +24,14 @@
  * notifications and are counted separately.  sdvf_sim_activations() counts
  * notified() calls; init() is not an activation for this count.
  *
+ * Restart (sdvf_sim_restart), in the order the hosted monitor keeps: the
+ * PD's pending events, timer and watches are dropped; every PD at the other
+ * end of one of its channels runs peer_restart(ch) as an activation of its
+ * own (its notifications to the dead PD wait, as events for a PD whose init
+ * has not run do); then the PD's state is zeroed and init() runs again.
+ * Its counters keep their values (a component re-registering a name gets
+ * the same counter, as in a hosted stats slot).
+ *
  * Host fds (watch_fd, device PDs only, on a channel id of the component's
  * choosing that is not one of its channels): when the event queue runs dry,
  * sdvf_sim_run polls the watched fds once, without blocking, and queues an
@@ -282,6 +290,15 @@ static int op_watch_fd(struct sdvf_pd *pd, int fd, sdvf_channel_t ch)
 	return 0;
 }
 
+static void op_vfail(struct sdvf_pd *pd, const char *fmt, va_list ap)
+{
+	sim_pd_of(pd)->failures++;
+	op_vlog(pd, SDVF_LOG_ERROR, fmt, ap);
+}
+
+_Static_assert(SDVF_COUNTER_NAME_BYTES == SDVF_COUNTER_NAME_MAX,
+	       "core/pd.h and core/hosted/counters.h agree on name bytes");
+
 static _Atomic uint64_t *op_counter(struct sdvf_pd *pd, const char *name)
 {
 	struct sim_pd *p = sim_pd_of(pd);
@@ -312,6 +329,7 @@ static const struct sdvf_runtime_ops sim_ops = {
 	.vlog = op_vlog,
 	.watch_fd = op_watch_fd,
 	.counter = op_counter,
+	.vfail = op_vfail,
 };
 
 /* ---- building a sim from a system ------------------------------------ */
@@ -423,22 +441,96 @@ void sdvf_sim_destroy(struct sdvf_sim *sim)
 	free(sim);
 }
 
+/* init() of one PD; its events wait until this has run. */
+static int init_pd(struct sdvf_sim *sim, struct sim_pd *p)
+{
+	const struct sdvf_component *comp = sim->sys->pds[p->index].component;
+	p->busy++;
+	int rc = comp->init(p->state, &p->pd);
+	end_activation(p);
+	p->initialized = true;
+	if (rc < 0)
+		fprintf(stderr, "sim: %s: init failed (%d)\n", p->pd.name, rc);
+	return rc;
+}
+
 int sdvf_sim_init(struct sdvf_sim *sim)
 {
 	for (int i = 0; i < sim->npds; i++) {
-		struct sim_pd *p = &sim->pds[i];
-		const struct sdvf_component *comp = sim->sys->pds[i].component;
-		p->busy++;
-		int rc = comp->init(p->state, &p->pd);
-		end_activation(p);
-		p->initialized = true;
-		if (rc < 0) {
-			fprintf(stderr, "sim: %s: init failed (%d)\n",
-				p->pd.name, rc);
+		int rc = init_pd(sim, &sim->pds[i]);
+		if (rc < 0)
 			return rc;
-		}
 	}
 	return 0;
+}
+
+/* ---- restart ------------------------------------------------------------ */
+
+/* A dead PD's queued events, timer and host fd watches go with it. */
+static void forget_pd_events(struct sdvf_sim *sim, struct sim_pd *p)
+{
+	int kept = 0;
+	for (int i = 0; i < sim->nqueued; i++) {
+		if (sim->queue[i].pd == p->index)
+			*event_pending_flag(p, sim->queue[i].ch) = false;
+		else
+			sim->queue[kept++] = sim->queue[i];
+	}
+	sim->nqueued = kept;
+	kept = 0;
+	for (int i = 0; i < sim->nwatches; i++) {
+		if (sim->watches[i].pd != p->index)
+			sim->watches[kept++] = sim->watches[i];
+	}
+	sim->nwatches = kept;
+	p->timer_armed = false;
+	p->timer_pending = false;
+}
+
+/* Every PD at the other end of one of dead's channels resets what it
+ * shares with it (core/pd.h peer_restart), one activation each. */
+static void run_peer_restarts(struct sdvf_sim *sim, const struct sim_pd *dead)
+{
+	for (int c = 0; c < dead->nchans; c++) {
+		const struct sim_chan *ch = &dead->chans[c];
+		if (ch->peer_pd < 0 || ch->peer_pd == dead->index)
+			continue;
+		struct sim_pd *peer = &sim->pds[ch->peer_pd];
+		const struct sdvf_component *comp =
+			sim->sys->pds[peer->index].component;
+		if (!comp->peer_restart) {
+			fprintf(stderr,
+				"sim: %s has no peer_restart: what it shares "
+				"with '%s' is not reset\n",
+				peer->pd.name, dead->pd.name);
+			continue;
+		}
+		peer->busy++;
+		peer->peer_restarts++;
+		comp->peer_restart(peer->state, &peer->pd,
+				   (sdvf_channel_t)ch->peer_local);
+		end_activation(peer);
+	}
+}
+
+int sdvf_sim_restart(struct sdvf_sim *sim, const char *pd)
+{
+	struct sim_pd *p = sim_test_pd(sim, pd);
+	if (p->busy) {
+		fprintf(stderr,
+			"sim: cannot restart '%s' inside its own "
+			"activation\n",
+			pd);
+		abort();
+	}
+	p->initialized = false;
+	forget_pd_events(sim, p);
+	run_peer_restarts(sim, p);
+	size_t state_size = sim->sys->pds[p->index].component->state_size;
+	memset(p->state, 0, state_size);
+	memset(&p->counter_claims, 0, sizeof(p->counter_claims));
+	p->restarts++;
+	return init_pd(sim, p);
 }
 
 /* ---- running --------------------------------------------------------- */

@@ -59,4 +59,19 @@ uint64_t sdvf_sim_counter(struct sdvf_sim *sim, const char *pd,
  * duplicate name, table full). */
 uint64_t sdvf_sim_counters_refused(struct sdvf_sim *sim, const char *pd);
 
+/*
+ * Restart PD `pd` as the hosted monitor restarts a restartable PD that
+ * died: its pending events and timer are dropped, every PD at the other end
+ * of one of its channels runs peer_restart (core/pd.h) for that channel,
+ * then its state is zeroed and init() runs again.  Counters keep their
+ * values.  Call between steps, not from a component.  Returns init()'s
+ * result.
+ */
+int sdvf_sim_restart(struct sdvf_sim *sim, const char *pd);
+
+/* sdvf_fail() reports of the PD (core/pd.h). */
+uint64_t sdvf_sim_failures(struct sdvf_sim *sim, const char *pd);
+/* peer_restart() calls the PD received. */
+uint64_t sdvf_sim_peer_restarts(struct sdvf_sim *sim, const char *pd);
+
 #endif

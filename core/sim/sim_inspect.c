@@ -77,7 +77,7 @@ uint64_t sdvf_sim_activations(struct sdvf_sim *sim, const char *pd)
 	return i < 0 ? 0 : sim->pds[i].activations;
 }
 
-static struct sim_pd *test_pd(struct sdvf_sim *sim, const char *pd)
+struct sim_pd *sim_test_pd(struct sdvf_sim *sim, const char *pd)
 {
 	int i = find_pd(sim, pd);
 	if (i < 0) {
@@ -90,7 +90,7 @@ static struct sim_pd *test_pd(struct sdvf_sim *sim, const char *pd)
 uint64_t sdvf_sim_counter(struct sdvf_sim *sim, const char *pd,
 			  const char *name, bool *found)
 {
-	struct sim_pd *p = test_pd(sim, pd);
+	struct sim_pd *p = sim_test_pd(sim, pd);
 	int i = sdvf_counter_find(p->counters, name);
 	if (found)
 		*found = i >= 0;
@@ -101,5 +101,15 @@ uint64_t sdvf_sim_counter(struct sdvf_sim *sim, const char *pd,
 
 uint64_t sdvf_sim_counters_refused(struct sdvf_sim *sim, const char *pd)
 {
-	return test_pd(sim, pd)->counters_refused;
+	return sim_test_pd(sim, pd)->counters_refused;
+}
+
+uint64_t sdvf_sim_failures(struct sdvf_sim *sim, const char *pd)
+{
+	return sim_test_pd(sim, pd)->failures;
+}
+
+uint64_t sdvf_sim_peer_restarts(struct sdvf_sim *sim, const char *pd)
+{
+	return sim_test_pd(sim, pd)->peer_restarts;
 }

@@ -50,7 +50,10 @@ struct sim_pd {
 	struct sim_end_entry end[2 * SDVF_MAX_PD_CHANS];
 	int nend;
 	uint64_t activations;
-	uint64_t bad_channel; /* calls naming a channel it does not have */
+	uint64_t restarts;	/* sdvf_sim_restart of this PD */
+	uint64_t peer_restarts; /* peer_restart() calls in this PD */
+	uint64_t failures;	/* sdvf_fail() calls */
+	uint64_t bad_channel;	/* calls naming a channel it does not have */
 	uint64_t log_window_start;
 	uint32_t log_lines;
 	uint64_t log_suppressed;
@@ -91,5 +94,9 @@ struct sdvf_sim {
 /* Queue an event for PD `pd` on local channel `ch`, unless one is already
  * pending (coalescing).  core/sim/sim.c; tests reach it via sdvf_sim_inject. */
 void sim_event_enqueue(struct sdvf_sim *sim, int pd, sdvf_channel_t ch);
+
+/* The PD named `pd`; a name no PD has is a test bug: it aborts with a
+ * message.  core/sim/sim_inspect.c. */
+struct sim_pd *sim_test_pd(struct sdvf_sim *sim, const char *pd);
 
 #endif

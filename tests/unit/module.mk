@@ -14,6 +14,7 @@ UNIT_CMOCKA := \
 	test_bytes \
 	test_queue_clients \
 	test_sim \
+	test_sim_restart \
 	test_counters \
 	test_ownership \
 	test_sysdesc \
