@@ -13,6 +13,14 @@
  * Reports: one line every SINK_PROGRESS_EVERY buffers, one per bad buffer
  * (rate-limited by the runtime), and the totals once the stream has been
  * idle for SINK_IDLE_NS: "verified N good, M bad".
+ *
+ * Restart: a stream starts at sequence 0, at start and again after a
+ * restart of either side.  A restarted sink starts from zero (state and
+ * counters); when the source dies (core/pd.h peer_restart), the sink resets
+ * both queues, so the new source finds a fresh pair, and expects sequence 0
+ * next, while its counters go on.  It holds no buffer between activations
+ * (each goes back on `free` in the activation that took it), so it has
+ * nothing to give back.
  */
 #include "clients/queue_pattern.h"
 #include "core/ownership.h"
@@ -206,6 +214,24 @@ static void queue_sink_notified(void *state, struct sdvf_pd *pd,
 	}
 }
 
+/* The source died and is not running; its new instance starts after this
+ * and sends a new stream from sequence 0 into a fresh pair. */
+static void queue_sink_peer_restart(void *state, struct sdvf_pd *pd,
+				    sdvf_channel_t ch)
+{
+	struct queue_sink *s = state;
+	if (ch != s->peer)
+		return;
+	sdvf_queue_reset(&s->active);
+	sdvf_queue_reset(&s->free);
+	s->expected_seq = 0;
+	sdvf_log(pd, SDVF_LOG_INFO,
+		 "source restarted after %llu good, %llu bad: stream starts "
+		 "again",
+		 (unsigned long long)sdvf_counter_get(s->buffers_good),
+		 (unsigned long long)sdvf_counter_get(s->buffers_bad));
+}
+
 /* ---- what it declares ------------------------------------------------ */
 
 static const struct sdvf_need queue_sink_needs[] = {
@@ -229,6 +255,8 @@ static const struct sdvf_counter_doc queue_sink_counters[] = {
 #define SINK_COUNTER_DOC(name, meaning) {#name, meaning},
 	SINK_COUNTERS(SINK_COUNTER_DOC)
 #undef SINK_COUNTER_DOC
+		SDVF_QUEUE_COUNTER_DOC("active"),
+	SDVF_QUEUE_COUNTER_DOC("free"),
 	/* end of the list */
 	{0},
 };
@@ -243,4 +271,5 @@ const struct sdvf_component queue_sink_component = {
 	.counters = queue_sink_counters,
 	.init = queue_sink_init,
 	.notified = queue_sink_notified,
+	.peer_restart = queue_sink_peer_restart,
 };

@@ -15,6 +15,7 @@ UNIT_CMOCKA := \
 	test_queue_clients \
 	test_sim \
 	test_sim_restart \
+	test_queue_restart \
 	test_counters \
 	test_ownership \
 	test_sysdesc \
