@@ -418,6 +418,48 @@ static void tx_buffer_outside_windows_is_rejected_by_the_driver(void **unused)
 	assert_buffers_conserved();
 }
 
+/* The hardening issue's case: one RX buffer in the TX window, which the
+ * model maps read-only, made every refill a bus error (24 resets, then a
+ * halted MAC).  The driver knows the window's rights (dma1_rights "r"):
+ * the buffer comes back rejected, never reaches a BD, and traffic flows
+ * through the good buffers. */
+static void
+rx_buffer_in_read_only_tx_window_is_rejected_not_posted(void **unused)
+{
+	(void)unused;
+	const uint64_t in_tx_window = TX_DMA_IO + 4 * BUF_BYTES;
+	uint8_t *tx4 = enet_fixture_tx_frame(mux, 4);
+	memset(tx4, 0x5a, BUF_BYTES);
+	mux->opt.rx_recycle = true;
+	struct sdvf_desc d = {.io_or_offset = in_tx_window};
+	assert_int_equal(enet_fixture_push_raw(mux, &mux->rx, &d, 1), 1);
+	provide_rx(0, RX_SLOTS - 1);
+	for (uint32_t i = 0; i < 20; i++)
+		inject(100 + i, (uint8_t)i);
+	assert_int_equal(nic_counter("eberr"), 0);
+	assert_int_equal(drv_counter("eberr_resets"), 0);
+	assert_int_equal(drv_counter("eberr_halts"), 0);
+	assert_int_equal(drv_counter("halted"), 0);
+	assert_int_equal(drv_counter("rx_bad_window"), 1);
+	assert_int_equal(drv_counter("rx_bad_buffer"), 0);
+	/* First back: the rejected buffer, as it came (foreign to the RX
+	 * pool, so expected); then every frame, in order. */
+	assert_int_equal(mux->rx.ngot, 1 + 20);
+	assert_int_equal(mux->rx.got[0].io_or_offset, in_tx_window);
+	assert_int_equal(mux->rx.got[0].len, 0);
+	assert_int_equal(mux->rx.got[0].flags, SDVF_NET_REJECTED);
+	assert_int_equal(enet_fixture_foreign(&mux->rx), 1);
+	for (uint32_t i = 0; i < 20; i++) {
+		expect_rx(1 + i, 100 + i, (uint8_t)i);
+		assert_int_equal(mux->rx.got[1 + i].io_or_offset,
+				 RX_DMA_IO + (i % (RX_SLOTS - 1)) * BUF_BYTES);
+	}
+	assert_int_equal(drv_counter("rx_frames"), 20);
+	for (uint32_t i = 0; i < BUF_BYTES; i++)
+		assert_int_equal(tx4[i], 0x5a);
+	assert_buffers_conserved();
+}
+
 static void
 corrupt_rx_bd_raises_eberr_and_driver_resets_keeping_buffers(void **unused)
 {
@@ -511,6 +553,7 @@ int main(void)
 		T(tx_batch_is_one_tdar_write_and_one_doorbell),
 		T(rx_buffer_outside_windows_is_rejected_by_the_driver),
 		T(tx_buffer_outside_windows_is_rejected_by_the_driver),
+		T(rx_buffer_in_read_only_tx_window_is_rejected_not_posted),
 		T(corrupt_rx_bd_raises_eberr_and_driver_resets_keeping_buffers),
 		T(corrupt_tx_bd_raises_eberr_and_frame_returns_as_tx_error),
 		T(link_down_holds_tx_and_link_up_releases_in_order),
