@@ -112,18 +112,47 @@ static unsigned window_rights(struct enet_driver *drv, unsigned i)
 	return 0;
 }
 
-/* Windows lie below 4 GiB: a BD holds 32 bits. */
+static bool ranges_overlap(uint64_t a_io, uint64_t a_size, uint64_t b_io,
+			   uint64_t b_size)
+{
+	return a_io < b_io + b_size && b_io < a_io + a_size;
+}
+
+/* Windows lie below 4 GiB (a BD holds 32 bits), apart from each other (so
+ * a buffer's window, and its rights, are never a guess) and apart from the
+ * BD rings (an RX buffer there would have the MAC write over its BDs). */
 static bool window_placed_ok(struct enet_driver *drv, unsigned i)
 {
 	const struct enet_window *w = &drv->windows[i];
+	const struct sdvf_region *rings = sdvf_region(drv->pd, "enet_rings");
 	if (w->io + w->size > (uint64_t)UINT32_MAX + 1) {
 		sdvf_log(drv->pd, SDVF_LOG_ERROR, "enet: %s + %s passes 4 GiB",
 			 window_keys[i].io, window_keys[i].size);
 		return false;
 	}
+	if (ranges_overlap(w->io, w->size, rings->io_addr, rings->size)) {
+		sdvf_log(drv->pd, SDVF_LOG_ERROR,
+			 "enet: %s/%s overlaps the BD rings (enet_rings at io "
+			 "0x%llx)",
+			 window_keys[i].io, window_keys[i].size,
+			 (unsigned long long)rings->io_addr);
+		return false;
+	}
+	for (unsigned j = 0; j < i; j++) {
+		const struct enet_window *v = &drv->windows[j];
+		if (v->size != 0 &&
+		    ranges_overlap(w->io, w->size, v->io, v->size)) {
+			sdvf_log(drv->pd, SDVF_LOG_ERROR,
+				 "enet: DMA windows %s/%s and %s/%s overlap",
+				 window_keys[j].io, window_keys[j].size,
+				 window_keys[i].io, window_keys[i].size);
+			return false;
+		}
+	}
 	return true;
 }
 
+/* After setup_rings: windows are checked against the rings. */
 static bool setup_windows(struct enet_driver *drv)
 {
 	unsigned used = 0;

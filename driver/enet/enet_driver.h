@@ -15,8 +15,9 @@
  * 14..SDVF_NET_FRAME_MAX.  A descriptor that fails is counted by reason
  * and handed back untouched through the pair it came from with
  * SDVF_NET_REJECTED set, never posted, so no buffer is ever lost.  At init
- * it refuses windows without valid rights or past 4 GiB.  The driver never
- * maps packet data: it moves io addresses and lengths only.
+ * it refuses windows without valid rights, past 4 GiB, overlapping each
+ * other or over its BD rings.  The driver never maps packet data: it
+ * moves io addresses and lengths only.
  *
  * Queues (core/queue.h, all carrying io addresses):
  *   rx_free    mux -> driver  empty RX buffers

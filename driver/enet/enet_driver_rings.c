@@ -65,8 +65,8 @@ static bool pending_flush(struct enet_pending *p, struct sdvf_queue *q,
 }
 
 /* The window holding all of [io, io + len), or NULL: the buffer must be
- * 16-byte aligned and wholly inside one window (windows lie below 4 GiB, so
- * io then fits a BD). */
+ * 16-byte aligned and wholly inside one window (windows lie below 4 GiB and
+ * apart, so io then fits a BD and has one window's rights). */
 static const struct enet_window *dma_window(const struct enet_driver *drv,
 					    uint64_t io, uint32_t len)
 {

@@ -470,6 +470,21 @@ static void init_refuses_window_past_4_gib(void **unused)
 	assert_init_refused("tests/fixtures/enet-fake-nic-window-past-4g.dts");
 }
 
+static void init_refuses_overlapping_windows(void **unused)
+{
+	(void)unused;
+	assert_init_refused(
+		"tests/fixtures/enet-fake-nic-overlapping-windows.dts");
+}
+
+/* An RX buffer there would have the MAC write frames over its own BDs. */
+static void init_refuses_window_over_bd_rings(void **unused)
+{
+	(void)unused;
+	assert_init_refused(
+		"tests/fixtures/enet-fake-nic-window-over-rings.dts");
+}
+
 /* ---- RX -------------------------------------------------------------- */
 
 static void rx_buffers_fill_ring_with_wrap_on_last(void **unused)
@@ -1034,6 +1049,8 @@ int main(void)
 		cmocka_unit_test(init_refuses_window_without_rights),
 		cmocka_unit_test(init_refuses_window_rights_other_than_r_w_rw),
 		cmocka_unit_test(init_refuses_window_past_4_gib),
+		cmocka_unit_test(init_refuses_overlapping_windows),
+		cmocka_unit_test(init_refuses_window_over_bd_rings),
 		T(rx_buffers_fill_ring_with_wrap_on_last),
 		T(rx_frames_delivered_in_order_across_ring_wrap),
 		T(rx_frame_landing_before_eir_clear_is_delivered),
