@@ -64,12 +64,12 @@ static bool setup_rings(struct enet_driver *drv)
 	uint64_t tx_off = (rx_bytes + ENET_BD_RING_ALIGN - 1) &
 			  ~(uint64_t)(ENET_BD_RING_ALIGN - 1);
 	uint64_t need = tx_off + (uint64_t)drv->tx_slots * 8;
-	if (!r || !r->has_io || r->size < need ||
+	if (!r || !(r->rights & SDVF_W) || !r->has_io || r->size < need ||
 	    r->io_addr % ENET_BD_RING_ALIGN != 0 ||
 	    r->io_addr + need > (uint64_t)UINT32_MAX + 1) {
 		sdvf_log(drv->pd, SDVF_LOG_ERROR,
-			 "enet: region 'enet_rings' needs an io address below "
-			 "4 GiB, 64-aligned, and %llu bytes",
+			 "enet: region 'enet_rings' needs rw, an io address "
+			 "below 4 GiB, 64-aligned, and %llu bytes",
 			 (unsigned long long)need);
 		return false;
 	}

@@ -477,6 +477,13 @@ static void init_refuses_overlapping_windows(void **unused)
 		"tests/fixtures/enet-fake-nic-overlapping-windows.dts");
 }
 
+/* The driver writes every BD it posts. */
+static void init_refuses_bd_rings_it_may_only_read(void **unused)
+{
+	(void)unused;
+	assert_init_refused("tests/fixtures/enet-fake-nic-read-only-rings.dts");
+}
+
 /* An RX buffer there would have the MAC write frames over its own BDs. */
 static void init_refuses_window_over_bd_rings(void **unused)
 {
@@ -1045,6 +1052,7 @@ int main(void)
 		T(init_programs_every_register),
 		T(init_orders_reset_mib_config_then_enable),
 		cmocka_unit_test(init_keeps_hardware_mac_without_config),
+		cmocka_unit_test(init_refuses_bd_rings_it_may_only_read),
 		cmocka_unit_test(init_refuses_without_dma_window),
 		cmocka_unit_test(init_refuses_window_without_rights),
 		cmocka_unit_test(init_refuses_window_rights_other_than_r_w_rw),

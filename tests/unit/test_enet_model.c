@@ -814,6 +814,28 @@ static void model_raises_eberr_for_tx_ring_outside_window(void **unused)
 	assert_stopped_by_eberr();
 }
 
+/* The MAC writes back every BD it completes: BD rings it may only read
+ * would make each of them a bus error, so the model refuses them at init
+ * (the description itself is valid: a need's rights are a maximum). */
+static void model_refuses_bd_rings_it_may_only_read(void **unused)
+{
+	(void)unused;
+	char variant[sizeof(dts)];
+	memcpy(variant, dts, sizeof(dts));
+	char *rings = strstr(variant, "enet_rings = \"rings\", \"rw\"");
+	assert_non_null(rings); /* the nic's map comes first */
+	memcpy(strstr(rings, "\"rw\""), "\"r\" ", 4);
+	struct sdvf_system s;
+	assert_int_equal(sdvf_system_load_dts(&s, "test_enet_model", variant,
+					      table, stderr),
+			 0);
+	struct sdvf_sim *refused = sdvf_sim_create(&s);
+	assert_non_null(refused);
+	assert_int_equal(sdvf_sim_init(refused), -1);
+	sdvf_sim_destroy(refused);
+	sdvf_system_free(&s);
+}
+
 /* ---- MDIO and PHY ----------------------------------------------------- */
 
 static uint32_t mdio_read_value(uint32_t phy, uint32_t reg)
@@ -991,6 +1013,7 @@ int main(void)
 		T(model_raises_eberr_for_rx_into_read_only_region),
 		T(model_raises_eberr_before_writing_any_bd_of_a_frame_into_read_only),
 		T(model_raises_eberr_for_tx_ring_outside_window),
+		cmocka_unit_test(model_refuses_bd_rings_it_may_only_read),
 		T(model_mdio_reads_phy_link_state_and_id),
 		T(model_phy_link_status_latches_low_until_read),
 		T(model_mdio_needs_mdc_clock),
