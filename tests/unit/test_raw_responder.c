@@ -49,8 +49,10 @@ static const struct sdvf_component *const table[] = {
 	"\"tx\"; };\n"                                                         \
 	"  config { mac = [02 00 00 00 e7 01]; rx_ring = <8>; tx_ring = <8>; " \
 	"rx_capacity = <16>; tx_capacity = <16>;\n"                            \
-	"    dma0_io = <0x10000000>; dma0_size = <0x8000>;\n"                  \
-	"    dma1_io = <0x10100000>; dma1_size = <0x8000>; }; };\n"            \
+	"    dma0_io = <0x10000000>; dma0_size = <0x8000>; dma0_rights = "     \
+	"\"rw\";\n"                                                            \
+	"    dma1_io = <0x10100000>; dma1_size = <0x8000>; dma1_rights = "     \
+	"\"r\"; }; };\n"                                                       \
 	"resp { component = \"raw_responder\";\n"                              \
 	"  maps { rx_dma = \"rx_dma\", \"rw\"; tx_dma = \"tx_dma\", \"rw\";\n" \
 	"    rx_free = \"rx_free\", \"rw\"; rx_active = \"rx_active\", "       \
