@@ -26,6 +26,11 @@ static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 static const uint8_t resp_ip[4] = {10, 213, 7, 2};
 static const uint8_t peer_ip[4] = {10, 213, 7, 1};
 static const uint8_t other_ip[4] = {10, 213, 7, 3};
+static const uint8_t zero_ip[4] = {0, 0, 0, 0};
+static const uint8_t all_ones_ip[4] = {255, 255, 255, 255};
+static const uint8_t subnet_bcast_ip[4] = {10, 213, 7, 255};
+static const uint8_t group_ip[4] = {224, 0, 0, 1};
+static const uint8_t group_mac[6] = {0x01, 0x00, 0x5e, 0x00, 0x00, 0x01};
 
 static const struct sdvf_component *const table[] = {
 	&enet_model_component, &enet_driver_component, &raw_responder_component,
@@ -57,7 +62,7 @@ static const struct sdvf_component *const table[] = {
 	"\"rw\"; tx_free = \"tx_free\", \"rw\"; tx_active = \"tx_active\", "   \
 	"\"rw\"; };\n"                                                         \
 	"  channels { rx = \"rx\"; tx = \"tx\"; };\n"                          \
-	"  config { mac = [02 00 00 00 e7 02]; ip = [0a d5 07 02]; "           \
+	"  config { mac = [02 00 00 00 e7 02]; "                               \
 	"rx_capacity = <16>; tx_capacity = <16>; "
 #define DTS_TAIL                                                               \
 	"}; };\n};\nregions {\n"                                               \
@@ -101,17 +106,20 @@ static void boot(const char *extra_config)
 	run();
 }
 
+/* The responder's address, 10.213.7.2, on its /24. */
+#define RESP_IP_CONFIG "ip = [0a d5 07 02]; "
+
 static int boot_default(void **unused)
 {
 	(void)unused;
-	boot("");
+	boot(RESP_IP_CONFIG);
 	return 0;
 }
 
 static int boot_two_tx_buffers(void **unused)
 {
 	(void)unused;
-	boot("tx_buffers = <2>; ");
+	boot(RESP_IP_CONFIG "tx_buffers = <2>; ");
 	return 0;
 }
 
@@ -253,6 +261,8 @@ static void expect_no_reply(void)
 	assert_int_equal(wire_mem_take(wire, got, sizeof(got)), 0);
 }
 
+/* The one frame taken so far was dropped for `why` alone: every other
+ * drop counter 0, no reply built, nothing sent. */
 static void expect_dropped(enum resp_drop why)
 {
 	expect_no_reply();
@@ -260,6 +270,10 @@ static void expect_dropped(enum resp_drop why)
 		assert_int_equal(resp_counter(resp_drop_counter[i]),
 				 i == (int)why ? 1 : 0);
 	assert_int_equal(resp_counter("rx_frames"), 1);
+	assert_int_equal(resp_counter("arp_replies"), 0);
+	assert_int_equal(resp_counter("icmp_replies"), 0);
+	assert_int_equal(resp_counter("udp_replies"), 0);
+	assert_int_equal(sdvf_sim_counter(sim, "nic", "tx_frames", NULL), 0);
 	assert_int_equal(resp_counter("bad_desc"), 0);
 }
 
@@ -296,6 +310,28 @@ static void arp_with_wrong_address_sizes_is_counted_bad(void **unused)
 	req[14 + 4] = 8; /* hlen */
 	inject(req, n);
 	expect_dropped(RESP_DROP_BAD_ARP);
+}
+
+static void arp_reply_is_not_answered(void **unused)
+{
+	(void)unused;
+	uint8_t f[64];
+	inject(f, arp(f, resp_mac, 2, peer_mac, peer_ip, resp_mac, resp_ip));
+	expect_dropped(RESP_DROP_NOT_FOR_US);
+}
+
+/* RFC 5227: a probe (sender IP 0.0.0.0) for our address is answered, to
+ * the prober's MAC: that reply is how the prober learns the address is
+ * taken. */
+static void arp_probe_for_our_ip_is_answered(void **unused)
+{
+	(void)unused;
+	uint8_t req[64], want[64];
+	static const uint8_t zero[6] = {0};
+	inject(req, arp(req, bcast, 1, peer_mac, zero_ip, zero, resp_ip));
+	expect_reply(want, arp(want, peer_mac, 2, resp_mac, resp_ip, peer_mac,
+			       zero_ip));
+	assert_int_equal(resp_counter("arp_replies"), 1);
 }
 
 /* ---- ICMP ------------------------------------------------------------ */
@@ -417,6 +453,105 @@ static void ip_protocol_other_than_icmp_udp_is_dropped(void **unused)
 	expect_dropped(RESP_DROP_PROTOCOL);
 }
 
+static void ip_last_fragment_is_dropped(void **unused)
+{
+	(void)unused;
+	uint8_t f[128];
+	size_t n = echo_frame(f);
+	ip_patch(f, 6, 0x00); /* no MF, offset 16 * 8 */
+	ip_patch(f, 7, 0x10);
+	inject(f, n);
+	expect_dropped(RESP_DROP_FRAGMENT);
+}
+
+static void ip_total_length_below_its_header_is_dropped(void **unused)
+{
+	(void)unused;
+	uint8_t f[128];
+	size_t n = echo_frame(f);
+	ip_patch(f, 2, 0);
+	ip_patch(f, 3, 19);
+	inject(f, n);
+	expect_dropped(RESP_DROP_BAD_IP);
+}
+
+/* RFC 1122 3.2.1.7: a host must not discard a datagram for a TTL below 2;
+ * the reply carries its own TTL. */
+static void ip_with_ttl_0_is_answered(void **unused)
+{
+	(void)unused;
+	uint8_t payload[64], f[128], want[128];
+	size_t n = echo_frame(f);
+	ip_patch(f, 8, 0);
+	inject(f, n);
+	n = icmp_echo(payload, 0, 16);
+	expect_reply(want, ipv4(want, peer_mac, resp_mac, resp_ip, peer_ip, 1,
+				payload, n));
+}
+
+/* ---- IPv4 destinations: only our unicast address, in a frame to our MAC */
+
+static void icmp_to_limited_broadcast_is_not_answered(void **unused)
+{
+	(void)unused;
+	uint8_t payload[64], f[128];
+	size_t n = icmp_echo(payload, 8, 16);
+	inject(f, ipv4(f, resp_mac, peer_mac, peer_ip, all_ones_ip, 1, payload,
+		       n));
+	expect_dropped(RESP_DROP_NOT_FOR_US);
+}
+
+static void icmp_to_subnet_broadcast_is_not_answered(void **unused)
+{
+	(void)unused;
+	uint8_t payload[64], f[128];
+	size_t n = icmp_echo(payload, 8, 16);
+	inject(f, ipv4(f, resp_mac, peer_mac, peer_ip, subnet_bcast_ip, 1,
+		       payload, n));
+	expect_dropped(RESP_DROP_NOT_FOR_US);
+}
+
+static void icmp_to_multicast_is_not_answered(void **unused)
+{
+	(void)unused;
+	uint8_t payload[64], f[128];
+	size_t n = icmp_echo(payload, 8, 16);
+	inject(f,
+	       ipv4(f, resp_mac, peer_mac, peer_ip, group_ip, 1, payload, n));
+	expect_dropped(RESP_DROP_NOT_FOR_US);
+}
+
+static void udp_to_limited_broadcast_is_not_answered(void **unused)
+{
+	(void)unused;
+	uint8_t payload[64], f[128];
+	size_t n = udp(payload, peer_ip, all_ones_ip, 40000, 1235, 10);
+	inject(f, ipv4(f, resp_mac, peer_mac, peer_ip, all_ones_ip, 17, payload,
+		       n));
+	expect_dropped(RESP_DROP_NOT_FOR_US);
+}
+
+/* RFC 1122 3.3.6: a datagram to our address in a link-layer broadcast or
+ * multicast frame is not answered. */
+static void ip_in_a_link_broadcast_frame_is_not_answered(void **unused)
+{
+	(void)unused;
+	uint8_t payload[64], f[128];
+	size_t n = icmp_echo(payload, 8, 16);
+	inject(f, ipv4(f, bcast, peer_mac, peer_ip, resp_ip, 1, payload, n));
+	expect_dropped(RESP_DROP_NOT_FOR_US);
+}
+
+static void ip_in_a_link_multicast_frame_is_not_answered(void **unused)
+{
+	(void)unused;
+	uint8_t payload[64], f[128];
+	size_t n = icmp_echo(payload, 8, 16);
+	inject(f,
+	       ipv4(f, group_mac, peer_mac, peer_ip, resp_ip, 1, payload, n));
+	expect_dropped(RESP_DROP_NOT_FOR_US);
+}
+
 /* ---- Ethernet -------------------------------------------------------- */
 
 static void frame_to_another_mac_is_not_answered(void **unused)
@@ -483,6 +618,46 @@ static void udp_length_beyond_ip_payload_is_dropped(void **unused)
 	inject(f,
 	       ipv4(f, resp_mac, peer_mac, peer_ip, resp_ip, 17, payload, n));
 	expect_dropped(RESP_DROP_BAD_UDP);
+}
+
+static void udp_length_below_its_header_is_dropped(void **unused)
+{
+	(void)unused;
+	uint8_t payload[64], f[128];
+	size_t n = udp(payload, peer_ip, resp_ip, 40000, 1235, 10);
+	put16(payload + 4, 7);
+	inject(f,
+	       ipv4(f, resp_mac, peer_mac, peer_ip, resp_ip, 17, payload, n));
+	expect_dropped(RESP_DROP_BAD_UDP);
+}
+
+/* Bytes after the UDP length, inside the IP payload, are not echoed. */
+static void udp_shorter_than_its_ip_payload_is_echoed_alone(void **unused)
+{
+	(void)unused;
+	uint8_t payload[64], f[128], want[128];
+	size_t n = udp(payload, peer_ip, resp_ip, 40000, 1235, 10);
+	memset(payload + n, 0xee, 8);
+	inject(f, ipv4(f, resp_mac, peer_mac, peer_ip, resp_ip, 17, payload,
+		       n + 8));
+	n = udp(payload, resp_ip, peer_ip, 1235, 40000, 10);
+	expect_reply(want, ipv4(want, peer_mac, resp_mac, resp_ip, peer_ip, 17,
+				payload, n));
+}
+
+/* RFC 768: checksum 0 means "none sent"; the echo carries one anyway
+ * (RFC 1122 4.1.3.4: checksumming on by default). */
+static void udp_without_checksum_is_echoed_with_one(void **unused)
+{
+	(void)unused;
+	uint8_t payload[64], f[128], want[128];
+	size_t n = udp(payload, peer_ip, resp_ip, 40000, 1235, 10);
+	put16(payload + 6, 0);
+	inject(f,
+	       ipv4(f, resp_mac, peer_mac, peer_ip, resp_ip, 17, payload, n));
+	n = udp(payload, resp_ip, peer_ip, 1235, 40000, 10);
+	expect_reply(want, ipv4(want, peer_mac, resp_mac, resp_ip, peer_ip, 17,
+				payload, n));
 }
 
 /* ---- buffers --------------------------------------------------------- */
@@ -595,6 +770,8 @@ int main(void)
 		T(arp_request_for_our_ip_is_answered_from_our_mac),
 		T(arp_request_for_another_ip_is_not_answered),
 		T(arp_with_wrong_address_sizes_is_counted_bad),
+		T(arp_reply_is_not_answered),
+		T(arp_probe_for_our_ip_is_answered),
 		T(icmp_echo_request_gets_reply_with_checksums),
 		T(icmp_with_bad_checksum_is_dropped),
 		T(icmp_that_is_not_an_echo_request_is_dropped),
@@ -605,12 +782,24 @@ int main(void)
 		T(ip_header_length_below_20_is_dropped),
 		T(ip_to_another_address_is_not_answered),
 		T(ip_protocol_other_than_icmp_udp_is_dropped),
+		T(ip_last_fragment_is_dropped),
+		T(ip_total_length_below_its_header_is_dropped),
+		T(ip_with_ttl_0_is_answered),
+		T(icmp_to_limited_broadcast_is_not_answered),
+		T(icmp_to_subnet_broadcast_is_not_answered),
+		T(icmp_to_multicast_is_not_answered),
+		T(udp_to_limited_broadcast_is_not_answered),
+		T(ip_in_a_link_broadcast_frame_is_not_answered),
+		T(ip_in_a_link_multicast_frame_is_not_answered),
 		T(frame_to_another_mac_is_not_answered),
 		T(unknown_ethertype_is_dropped),
 		T(udp_to_port_1235_is_echoed_byte_identical),
 		T(udp_to_another_port_is_dropped),
 		T(udp_with_bad_checksum_is_dropped),
 		T(udp_length_beyond_ip_payload_is_dropped),
+		T(udp_length_below_its_header_is_dropped),
+		T(udp_shorter_than_its_ip_payload_is_echoed_alone),
+		T(udp_without_checksum_is_echoed_with_one),
 		T(returned_io_that_is_not_ours_is_counted_and_ignored),
 		T(received_length_below_a_header_is_dropped),
 		T(rx_buffer_rejected_by_the_driver_is_kept_back),
