@@ -32,6 +32,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "clients/host_rules.h"
 #include "clients/raw_responder.h"
 #include "core/bytes.h"
 #include "core/net.h"
@@ -71,6 +72,7 @@ struct raw_responder {
 	uint32_t ntx_idle;
 	uint8_t mac[SDVF_NET_MAC_LEN];
 	uint8_t ip[4];
+	struct host_ipv4_if net; /* ip, as host_rules.h reads it */
 	uint64_t log_period_ns;
 	uint64_t logged_rx_frames, logged_replies;
 	struct resp_counters stats;
@@ -87,6 +89,24 @@ static uint64_t pool_io(const struct resp_pool *p, uint32_t idx)
 static uint8_t *pool_buf(const struct resp_pool *p, uint32_t idx)
 {
 	return p->base + (uint64_t)idx * SDVF_BUF_SIZE;
+}
+
+/* ---- senders --------------------------------------------------------- */
+
+/* Counted and false unless the sender IP `src` names one other host. */
+static bool sender_ip_ok(struct raw_responder *r, const uint8_t *src)
+{
+	switch (host_ipv4_sender(&r->net, sdvf_get_be32(src))) {
+	case HOST_SENDER_NOT_HOST:
+		sdvf_counter_add(r->stats.drops[RESP_DROP_SRC_NOT_HOST], 1);
+		return false;
+	case HOST_SENDER_IS_US:
+		sdvf_counter_add(r->stats.drops[RESP_DROP_SRC_IS_US], 1);
+		return false;
+	case HOST_SENDER_OK:
+		break;
+	}
+	return true;
 }
 
 /* ---- replies --------------------------------------------------------- */
@@ -256,6 +276,8 @@ static void ipv4_answer(struct raw_responder *r, uint32_t len)
 		sdvf_counter_add(r->stats.drops[RESP_DROP_NOT_FOR_US], 1);
 		return;
 	}
+	if (!sender_ip_ok(r, ip + 12))
+		return;
 	if ((sdvf_get_be16(ip + 6) & 0x3fffu) != 0) { /* MF or an offset */
 		sdvf_counter_add(r->stats.drops[RESP_DROP_FRAGMENT], 1);
 		return;
@@ -475,6 +497,8 @@ static int raw_responder_init(void *state, struct sdvf_pd *pd)
 	const uint8_t *ip = sdvf_config_bytes(pd, "ip", &len);
 	sdvf_copy(r->mac, mac, SDVF_NET_MAC_LEN);
 	sdvf_copy(r->ip, ip, 4);
+	r->net.addr = sdvf_get_be32(r->ip);
+	r->net.mask = UINT32_MAX;
 	r->ch_rx = sdvf_channel(pd, "rx");
 	r->ch_tx = sdvf_channel(pd, "tx");
 	uint64_t rx_cap = sdvf_config_u64(pd, "rx_capacity");

@@ -38,6 +38,8 @@
 	X(BAD_ARP, bad_arp, "malformed ARP, or not an Ethernet/IPv4 request")  \
 	X(BAD_IP, bad_ip, "version, header length or total length wrong")      \
 	X(IP_CHECKSUM, ip_csum, "IPv4 header checksum wrong")                  \
+	X(SRC_NOT_HOST, src_not_host, "sender IP names no single host")        \
+	X(SRC_IS_US, src_is_us, "sender IP is ours")                           \
 	X(FRAGMENT, fragment, "an IPv4 fragment (not reassembled)")            \
 	X(PROTOCOL, protocol, "not ICMP or UDP")                               \
 	X(BAD_ICMP, bad_icmp, "short, bad checksum, or not an echo request")   \

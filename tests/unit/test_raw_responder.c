@@ -31,6 +31,9 @@ static const uint8_t all_ones_ip[4] = {255, 255, 255, 255};
 static const uint8_t subnet_bcast_ip[4] = {10, 213, 7, 255};
 static const uint8_t group_ip[4] = {224, 0, 0, 1};
 static const uint8_t group_mac[6] = {0x01, 0x00, 0x5e, 0x00, 0x00, 0x01};
+static const uint8_t this_net_ip[4] = {0, 1, 2, 3};
+static const uint8_t loopback_ip[4] = {127, 0, 0, 1};
+static const uint8_t class_e_ip[4] = {240, 0, 0, 1};
 
 static const struct sdvf_component *const table[] = {
 	&enet_model_component, &enet_driver_component, &raw_responder_component,
@@ -552,6 +555,132 @@ static void ip_in_a_link_multicast_frame_is_not_answered(void **unused)
 	expect_dropped(RESP_DROP_NOT_FOR_US);
 }
 
+/* ---- IPv4 sources: a reply goes to exactly one other host ------------ */
+
+/* An echo request to the responder from (src_mac, src). */
+static void inject_icmp_request(const uint8_t *src_mac, const uint8_t *src)
+{
+	uint8_t payload[64], f[128];
+	size_t n = icmp_echo(payload, 8, 16);
+	inject(f, ipv4(f, resp_mac, src_mac, src, resp_ip, 1, payload, n));
+}
+
+/* A datagram to the responder's port 1235 from (src_mac, src, sport). */
+static void inject_udp_request(const uint8_t *src_mac, const uint8_t *src,
+			       uint16_t sport)
+{
+	uint8_t payload[64], f[128];
+	size_t n = udp(payload, src, resp_ip, sport, 1235, 10);
+	inject(f, ipv4(f, resp_mac, src_mac, src, resp_ip, 17, payload, n));
+}
+
+static void icmp_from_zero_source_is_dropped(void **unused)
+{
+	(void)unused;
+	inject_icmp_request(peer_mac, zero_ip);
+	expect_dropped(RESP_DROP_SRC_NOT_HOST);
+}
+
+static void udp_from_zero_source_is_dropped(void **unused)
+{
+	(void)unused;
+	inject_udp_request(peer_mac, zero_ip, 40000);
+	expect_dropped(RESP_DROP_SRC_NOT_HOST);
+}
+
+/* 0.1.2.3: "this host on this network" (RFC 1122 3.2.1.3 (b)). */
+static void icmp_from_this_network_source_is_dropped(void **unused)
+{
+	(void)unused;
+	inject_icmp_request(peer_mac, this_net_ip);
+	expect_dropped(RESP_DROP_SRC_NOT_HOST);
+}
+
+static void icmp_from_loopback_source_is_dropped(void **unused)
+{
+	(void)unused;
+	inject_icmp_request(peer_mac, loopback_ip);
+	expect_dropped(RESP_DROP_SRC_NOT_HOST);
+}
+
+static void udp_from_loopback_source_is_dropped(void **unused)
+{
+	(void)unused;
+	static const uint8_t src[4] = {127, 1, 2, 3};
+	inject_udp_request(peer_mac, src, 40000);
+	expect_dropped(RESP_DROP_SRC_NOT_HOST);
+}
+
+static void icmp_from_broadcast_source_is_dropped(void **unused)
+{
+	(void)unused;
+	inject_icmp_request(peer_mac, all_ones_ip);
+	expect_dropped(RESP_DROP_SRC_NOT_HOST);
+}
+
+static void udp_from_broadcast_source_is_dropped(void **unused)
+{
+	(void)unused;
+	inject_udp_request(peer_mac, all_ones_ip, 40000);
+	expect_dropped(RESP_DROP_SRC_NOT_HOST);
+}
+
+static void icmp_from_multicast_source_is_dropped(void **unused)
+{
+	(void)unused;
+	inject_icmp_request(peer_mac, group_ip);
+	expect_dropped(RESP_DROP_SRC_NOT_HOST);
+}
+
+static void udp_from_multicast_source_is_dropped(void **unused)
+{
+	(void)unused;
+	static const uint8_t src[4] = {239, 255, 255, 250};
+	inject_udp_request(peer_mac, src, 40000);
+	expect_dropped(RESP_DROP_SRC_NOT_HOST);
+}
+
+static void icmp_from_class_e_source_is_dropped(void **unused)
+{
+	(void)unused;
+	inject_icmp_request(peer_mac, class_e_ip);
+	expect_dropped(RESP_DROP_SRC_NOT_HOST);
+}
+
+static void udp_from_class_e_source_is_dropped(void **unused)
+{
+	(void)unused;
+	static const uint8_t src[4] = {254, 255, 255, 255};
+	inject_udp_request(peer_mac, src, 40000);
+	expect_dropped(RESP_DROP_SRC_NOT_HOST);
+}
+
+static void icmp_from_its_own_address_is_dropped(void **unused)
+{
+	(void)unused;
+	inject_icmp_request(peer_mac, resp_ip);
+	expect_dropped(RESP_DROP_SRC_IS_US);
+}
+
+static void udp_from_its_own_address_is_dropped(void **unused)
+{
+	(void)unused;
+	inject_udp_request(peer_mac, resp_ip, 40000);
+	expect_dropped(RESP_DROP_SRC_IS_US);
+}
+
+/* 223.255.255.254, the last unicast address, off our subnet: a host. */
+static void icmp_from_a_host_on_another_network_is_answered(void **unused)
+{
+	(void)unused;
+	static const uint8_t src[4] = {223, 255, 255, 254};
+	uint8_t payload[64], want[128];
+	inject_icmp_request(peer_mac, src);
+	size_t n = icmp_echo(payload, 0, 16);
+	expect_reply(want, ipv4(want, peer_mac, resp_mac, resp_ip, src, 1,
+				payload, n));
+}
+
 /* ---- Ethernet -------------------------------------------------------- */
 
 static void frame_to_another_mac_is_not_answered(void **unused)
@@ -754,10 +883,11 @@ static void drop_counters_keep_their_names(void **unused)
 {
 	(void)unused;
 	static const char *const want[RESP_DROP_REASONS] = {
-		"drop.not_for_us", "drop.ethertype", "drop.bad_length",
-		"drop.bad_arp",	   "drop.bad_ip",    "drop.ip_csum",
-		"drop.fragment",   "drop.protocol",  "drop.bad_icmp",
-		"drop.bad_udp",	   "drop.udp_port",  "drop.no_tx_buf",
+		"drop.not_for_us",   "drop.ethertype", "drop.bad_length",
+		"drop.bad_arp",	     "drop.bad_ip",    "drop.ip_csum",
+		"drop.src_not_host", "drop.src_is_us", "drop.fragment",
+		"drop.protocol",     "drop.bad_icmp",  "drop.bad_udp",
+		"drop.udp_port",     "drop.no_tx_buf",
 	};
 	for (int i = 0; i < RESP_DROP_REASONS; i++)
 		assert_string_equal(resp_drop_counter[i], want[i]);
@@ -791,6 +921,20 @@ int main(void)
 		T(udp_to_limited_broadcast_is_not_answered),
 		T(ip_in_a_link_broadcast_frame_is_not_answered),
 		T(ip_in_a_link_multicast_frame_is_not_answered),
+		T(icmp_from_zero_source_is_dropped),
+		T(udp_from_zero_source_is_dropped),
+		T(icmp_from_this_network_source_is_dropped),
+		T(icmp_from_loopback_source_is_dropped),
+		T(udp_from_loopback_source_is_dropped),
+		T(icmp_from_broadcast_source_is_dropped),
+		T(udp_from_broadcast_source_is_dropped),
+		T(icmp_from_multicast_source_is_dropped),
+		T(udp_from_multicast_source_is_dropped),
+		T(icmp_from_class_e_source_is_dropped),
+		T(udp_from_class_e_source_is_dropped),
+		T(icmp_from_its_own_address_is_dropped),
+		T(udp_from_its_own_address_is_dropped),
+		T(icmp_from_a_host_on_another_network_is_answered),
 		T(frame_to_another_mac_is_not_answered),
 		T(unknown_ethertype_is_dropped),
 		T(udp_to_port_1235_is_echoed_byte_identical),

@@ -1,0 +1,57 @@
+/*
+ * Host rules (RFC 1122, Requirements for Internet Hosts): whom a host may
+ * answer.  A reply goes back to the sender, so the sender must name exactly
+ * one other host; answering anything else lets one forged frame turn us
+ * into an amplifier towards a group, a loop with ourselves or another
+ * server, or a sender on a network that cannot exist.
+ *
+ * For every client that replies to what it receives: raw_responder today,
+ * the lwIP clients later, before a frame reaches lwIP.  Addresses are
+ * uint32_t in host order, as sdvf_get_be32 reads them off the wire.  Pure
+ * functions of their arguments.
+ *
+ * Portable: freestanding C11.
+ */
+#ifndef SDVF_HOST_RULES_H
+#define SDVF_HOST_RULES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Our IPv4 interface. */
+struct host_ipv4_if {
+	uint32_t addr;
+	uint32_t mask; /* of the on-link subnet; all ones when none is known */
+};
+
+/* An address that can name one host: not 0.0.0.0/8 (this host or network,
+ * RFC 1122 3.2.1.3 (a)(b): only a source while booting), 127.0.0.0/8
+ * (loopback, (g): never on a wire), 224.0.0.0/4 (multicast) or
+ * 240.0.0.0/4 (class E, reserved; it holds the limited broadcast
+ * 255.255.255.255, (c)). */
+static inline bool host_ipv4_is_unicast(uint32_t a)
+{
+	uint32_t first = a >> 24;
+	return first != 0 && first != 127 && first < 224;
+}
+
+/* Why a sender gets no reply. */
+enum host_sender {
+	HOST_SENDER_OK,
+	HOST_SENDER_NOT_HOST, /* names no single host */
+	HOST_SENDER_IS_US,    /* a loop, a forgery or an address conflict */
+};
+
+/* RFC 1122 3.2.1.3: such a source is discarded; 3.2.2: no ICMP answers
+ * it. */
+static inline enum host_sender host_ipv4_sender(const struct host_ipv4_if *us,
+						 uint32_t src)
+{
+	if (!host_ipv4_is_unicast(src))
+		return HOST_SENDER_NOT_HOST;
+	if (src == us->addr)
+		return HOST_SENDER_IS_US;
+	return HOST_SENDER_OK;
+}
+
+#endif
