@@ -18,6 +18,20 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/net.h"
+
+/* A MAC that names one station: not a group address (the I/G bit, the
+ * least significant bit of the first octet, marks broadcast and
+ * multicast) and not all zeros (the "unknown" address, as in an ARP
+ * request's target). */
+static inline bool host_mac_is_station(const uint8_t mac[SDVF_NET_MAC_LEN])
+{
+	uint8_t any = 0;
+	for (unsigned i = 0; i < SDVF_NET_MAC_LEN; i++)
+		any |= mac[i];
+	return (mac[0] & 0x01u) == 0 && any != 0;
+}
+
 /* Our IPv4 interface. */
 struct host_ipv4_if {
 	uint32_t addr;
@@ -45,7 +59,7 @@ enum host_sender {
 /* RFC 1122 3.2.1.3: such a source is discarded; 3.2.2: no ICMP answers
  * it. */
 static inline enum host_sender host_ipv4_sender(const struct host_ipv4_if *us,
-						 uint32_t src)
+						uint32_t src)
 {
 	if (!host_ipv4_is_unicast(src))
 		return HOST_SENDER_NOT_HOST;

@@ -93,6 +93,19 @@ static uint8_t *pool_buf(const struct resp_pool *p, uint32_t idx)
 
 /* ---- senders --------------------------------------------------------- */
 
+/* Counted and false unless the sender MAC `src` names one other station:
+ * a reply to a group address reaches every station, one to our own MAC
+ * comes back to us. */
+static bool sender_mac_ok(struct raw_responder *r, const uint8_t *src)
+{
+	if (!host_mac_is_station(src) ||
+	    sdvf_bytes_equal(src, r->mac, SDVF_NET_MAC_LEN)) {
+		sdvf_counter_add(r->stats.drops[RESP_DROP_SRC_MAC], 1);
+		return false;
+	}
+	return true;
+}
+
 /* Counted and false unless the sender IP `src` names one other host. */
 static bool sender_ip_ok(struct raw_responder *r, const uint8_t *src)
 {
@@ -170,6 +183,9 @@ static void arp_answer(struct raw_responder *r, uint32_t len)
 		sdvf_counter_add(r->stats.drops[RESP_DROP_NOT_FOR_US], 1);
 		return;
 	}
+	/* The reply points the asker's cache at this sender MAC. */
+	if (!sender_mac_ok(r, a + 8))
+		return;
 	uint32_t idx;
 	uint8_t *out = tx_claim(r, &idx);
 	if (!out)
@@ -299,14 +315,22 @@ static void frame_answer(struct raw_responder *r, uint32_t len)
 	uint16_t type = sdvf_get_be16(r->frame + ETH_TYPE_AT);
 	bool to_us = sdvf_bytes_equal(r->frame, r->mac, SDVF_NET_MAC_LEN);
 	bool to_all = sdvf_bytes_equal(r->frame, broadcast, SDVF_NET_MAC_LEN);
-	if (type == ETH_ARP && (to_us || to_all))
-		arp_answer(r, len);
-	else if (type == ETH_IPV4 && to_us)
-		ipv4_answer(r, len);
-	else if (type == ETH_ARP || type == ETH_IPV4)
-		sdvf_counter_add(r->stats.drops[RESP_DROP_NOT_FOR_US], 1);
-	else
+	if (type != ETH_ARP && type != ETH_IPV4) {
 		sdvf_counter_add(r->stats.drops[RESP_DROP_ETHERTYPE], 1);
+		return;
+	}
+	/* From a broadcast frame only ARP: an IPv4 datagram in one is for a
+	 * group (RFC 1122 3.3.6), which gets no reply. */
+	if (!to_us && !(type == ETH_ARP && to_all)) {
+		sdvf_counter_add(r->stats.drops[RESP_DROP_NOT_FOR_US], 1);
+		return;
+	}
+	if (!sender_mac_ok(r, r->frame + SDVF_NET_MAC_LEN))
+		return;
+	if (type == ETH_ARP)
+		arp_answer(r, len);
+	else
+		ipv4_answer(r, len);
 }
 
 /* ---- the driver's queues --------------------------------------------- */

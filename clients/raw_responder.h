@@ -35,6 +35,7 @@
 	X(NOT_FOR_US, not_for_us, "another MAC or IP, or a multicast")         \
 	X(ETHERTYPE, ethertype, "not ARP or IPv4")                             \
 	X(BAD_LENGTH, bad_length, "descriptor length out of 14..buffer")       \
+	X(SRC_MAC, src_mac, "sender MAC names no other station")               \
 	X(BAD_ARP, bad_arp, "malformed ARP, or not an Ethernet/IPv4 request")  \
 	X(BAD_IP, bad_ip, "version, header length or total length wrong")      \
 	X(IP_CHECKSUM, ip_csum, "IPv4 header checksum wrong")                  \

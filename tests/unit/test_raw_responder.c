@@ -337,6 +337,52 @@ static void arp_probe_for_our_ip_is_answered(void **unused)
 	assert_int_equal(resp_counter("arp_replies"), 1);
 }
 
+/* A request for our IP from (sha, spa), broadcast as ARP requests are. */
+static void inject_arp_request(const uint8_t *sha, const uint8_t *spa)
+{
+	uint8_t f[64];
+	static const uint8_t zero[6] = {0};
+	inject(f, arp(f, bcast, 1, sha, spa, zero, resp_ip));
+}
+
+static void
+arp_request_when_source_mac_is_broadcast_is_not_answered(void **unused)
+{
+	(void)unused;
+	inject_arp_request(bcast, peer_ip);
+	expect_dropped(RESP_DROP_SRC_MAC);
+}
+
+static void
+arp_request_when_source_mac_is_multicast_is_not_answered(void **unused)
+{
+	(void)unused;
+	static const uint8_t ipv6_group_mac[6] = {0x33, 0x33, 0, 0, 0, 1};
+	inject_arp_request(ipv6_group_mac, peer_ip);
+	expect_dropped(RESP_DROP_SRC_MAC);
+}
+
+/* The Ethernet source is a station; the ARP sender hardware address, to
+ * which the reply points the asker's cache, is not. */
+static void
+arp_request_whose_sender_mac_is_multicast_is_not_answered(void **unused)
+{
+	(void)unused;
+	uint8_t f[64];
+	static const uint8_t zero[6] = {0};
+	size_t n = arp(f, bcast, 1, group_mac, peer_ip, zero, resp_ip);
+	memcpy(f + 6, peer_mac, 6);
+	inject(f, n);
+	expect_dropped(RESP_DROP_SRC_MAC);
+}
+
+static void arp_request_from_our_own_mac_is_not_answered(void **unused)
+{
+	(void)unused;
+	inject_arp_request(resp_mac, peer_ip);
+	expect_dropped(RESP_DROP_SRC_MAC);
+}
+
 /* ---- ICMP ------------------------------------------------------------ */
 
 static void icmp_echo_request_gets_reply_with_checksums(void **unused)
@@ -681,6 +727,51 @@ static void icmp_from_a_host_on_another_network_is_answered(void **unused)
 				payload, n));
 }
 
+/* ---- Ethernet sources: a reply goes to exactly one other station ----- */
+
+static void icmp_when_source_mac_is_broadcast_is_dropped(void **unused)
+{
+	(void)unused;
+	inject_icmp_request(bcast, peer_ip);
+	expect_dropped(RESP_DROP_SRC_MAC);
+}
+
+static void icmp_when_source_mac_is_multicast_is_dropped(void **unused)
+{
+	(void)unused;
+	inject_icmp_request(group_mac, peer_ip);
+	expect_dropped(RESP_DROP_SRC_MAC);
+}
+
+static void udp_when_source_mac_is_broadcast_is_dropped(void **unused)
+{
+	(void)unused;
+	inject_udp_request(bcast, peer_ip, 40000);
+	expect_dropped(RESP_DROP_SRC_MAC);
+}
+
+static void udp_when_source_mac_is_multicast_is_dropped(void **unused)
+{
+	(void)unused;
+	inject_udp_request(group_mac, peer_ip, 40000);
+	expect_dropped(RESP_DROP_SRC_MAC);
+}
+
+static void icmp_when_source_mac_is_zero_is_dropped(void **unused)
+{
+	(void)unused;
+	static const uint8_t zero[6] = {0};
+	inject_icmp_request(zero, peer_ip);
+	expect_dropped(RESP_DROP_SRC_MAC);
+}
+
+static void icmp_when_source_mac_is_ours_is_dropped(void **unused)
+{
+	(void)unused;
+	inject_icmp_request(resp_mac, peer_ip);
+	expect_dropped(RESP_DROP_SRC_MAC);
+}
+
 /* ---- Ethernet -------------------------------------------------------- */
 
 static void frame_to_another_mac_is_not_answered(void **unused)
@@ -883,11 +974,11 @@ static void drop_counters_keep_their_names(void **unused)
 {
 	(void)unused;
 	static const char *const want[RESP_DROP_REASONS] = {
-		"drop.not_for_us",   "drop.ethertype", "drop.bad_length",
-		"drop.bad_arp",	     "drop.bad_ip",    "drop.ip_csum",
-		"drop.src_not_host", "drop.src_is_us", "drop.fragment",
-		"drop.protocol",     "drop.bad_icmp",  "drop.bad_udp",
-		"drop.udp_port",     "drop.no_tx_buf",
+		"drop.not_for_us", "drop.ethertype",	"drop.bad_length",
+		"drop.src_mac",	   "drop.bad_arp",	"drop.bad_ip",
+		"drop.ip_csum",	   "drop.src_not_host", "drop.src_is_us",
+		"drop.fragment",   "drop.protocol",	"drop.bad_icmp",
+		"drop.bad_udp",	   "drop.udp_port",	"drop.no_tx_buf",
 	};
 	for (int i = 0; i < RESP_DROP_REASONS; i++)
 		assert_string_equal(resp_drop_counter[i], want[i]);
@@ -902,6 +993,10 @@ int main(void)
 		T(arp_with_wrong_address_sizes_is_counted_bad),
 		T(arp_reply_is_not_answered),
 		T(arp_probe_for_our_ip_is_answered),
+		T(arp_request_when_source_mac_is_broadcast_is_not_answered),
+		T(arp_request_when_source_mac_is_multicast_is_not_answered),
+		T(arp_request_whose_sender_mac_is_multicast_is_not_answered),
+		T(arp_request_from_our_own_mac_is_not_answered),
 		T(icmp_echo_request_gets_reply_with_checksums),
 		T(icmp_with_bad_checksum_is_dropped),
 		T(icmp_that_is_not_an_echo_request_is_dropped),
@@ -935,6 +1030,12 @@ int main(void)
 		T(icmp_from_its_own_address_is_dropped),
 		T(udp_from_its_own_address_is_dropped),
 		T(icmp_from_a_host_on_another_network_is_answered),
+		T(icmp_when_source_mac_is_broadcast_is_dropped),
+		T(icmp_when_source_mac_is_multicast_is_dropped),
+		T(udp_when_source_mac_is_broadcast_is_dropped),
+		T(udp_when_source_mac_is_multicast_is_dropped),
+		T(icmp_when_source_mac_is_zero_is_dropped),
+		T(icmp_when_source_mac_is_ours_is_dropped),
 		T(frame_to_another_mac_is_not_answered),
 		T(unknown_ethertype_is_dropped),
 		T(udp_to_port_1235_is_echoed_byte_identical),
