@@ -183,8 +183,11 @@ static void arp_answer(struct raw_responder *r, uint32_t len)
 		sdvf_counter_add(r->stats.drops[RESP_DROP_NOT_FOR_US], 1);
 		return;
 	}
-	/* The reply points the asker's cache at this sender MAC. */
-	if (!sender_mac_ok(r, a + 8))
+	/* The reply points the asker's cache at this sender MAC.  A sender
+	 * IP of 0.0.0.0 is a probe (RFC 5227): the reply is how the prober
+	 * learns that the address is taken. */
+	if (!sender_mac_ok(r, a + 8) ||
+	    (sdvf_get_be32(a + 14) != 0 && !sender_ip_ok(r, a + 14)))
 		return;
 	uint32_t idx;
 	uint8_t *out = tx_claim(r, &idx);

@@ -383,6 +383,52 @@ static void arp_request_from_our_own_mac_is_not_answered(void **unused)
 	expect_dropped(RESP_DROP_SRC_MAC);
 }
 
+static void arp_request_from_broadcast_sender_ip_is_not_answered(void **unused)
+{
+	(void)unused;
+	inject_arp_request(peer_mac, all_ones_ip);
+	expect_dropped(RESP_DROP_SRC_NOT_HOST);
+}
+
+static void arp_request_from_multicast_sender_ip_is_not_answered(void **unused)
+{
+	(void)unused;
+	inject_arp_request(peer_mac, group_ip);
+	expect_dropped(RESP_DROP_SRC_NOT_HOST);
+}
+
+static void arp_request_from_loopback_sender_ip_is_not_answered(void **unused)
+{
+	(void)unused;
+	inject_arp_request(peer_mac, loopback_ip);
+	expect_dropped(RESP_DROP_SRC_NOT_HOST);
+}
+
+static void arp_request_from_class_e_sender_ip_is_not_answered(void **unused)
+{
+	(void)unused;
+	inject_arp_request(peer_mac, class_e_ip);
+	expect_dropped(RESP_DROP_SRC_NOT_HOST);
+}
+
+/* 0.1.2.3, unlike a probe's 0.0.0.0, is no sender at all. */
+static void
+arp_request_from_this_network_sender_ip_is_not_answered(void **unused)
+{
+	(void)unused;
+	inject_arp_request(peer_mac, this_net_ip);
+	expect_dropped(RESP_DROP_SRC_NOT_HOST);
+}
+
+/* Another station claims our address (an RFC 5227 announcement or a
+ * conflict): counted, not answered. */
+static void arp_request_from_our_own_ip_is_not_answered(void **unused)
+{
+	(void)unused;
+	inject_arp_request(peer_mac, resp_ip);
+	expect_dropped(RESP_DROP_SRC_IS_US);
+}
+
 /* ---- ICMP ------------------------------------------------------------ */
 
 static void icmp_echo_request_gets_reply_with_checksums(void **unused)
@@ -997,6 +1043,12 @@ int main(void)
 		T(arp_request_when_source_mac_is_multicast_is_not_answered),
 		T(arp_request_whose_sender_mac_is_multicast_is_not_answered),
 		T(arp_request_from_our_own_mac_is_not_answered),
+		T(arp_request_from_broadcast_sender_ip_is_not_answered),
+		T(arp_request_from_multicast_sender_ip_is_not_answered),
+		T(arp_request_from_loopback_sender_ip_is_not_answered),
+		T(arp_request_from_class_e_sender_ip_is_not_answered),
+		T(arp_request_from_this_network_sender_ip_is_not_answered),
+		T(arp_request_from_our_own_ip_is_not_answered),
 		T(icmp_echo_request_gets_reply_with_checksums),
 		T(icmp_with_bad_checksum_is_dropped),
 		T(icmp_that_is_not_an_echo_request_is_dropped),
