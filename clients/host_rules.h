@@ -68,4 +68,17 @@ static inline enum host_sender host_ipv4_sender(const struct host_ipv4_if *us,
 	return HOST_SENDER_OK;
 }
 
+/* Whether a UDP service that answers every datagram (RFC 862 echo and its
+ * like) may answer one from `src_port`.  Only a client's port, 1024 and
+ * up (below are the well-known services, RFC 6335), and never the
+ * service's own: the sender there is a server that may answer back, so a
+ * forged datagram between two echo servers, or an echo server and
+ * chargen, bounces forever.  Port 0 means no reply is expected
+ * (RFC 768).  A loop with a server above 1023 that answers everything
+ * stays possible: only a rate limit would stop that. */
+static inline bool host_udp_may_answer(uint16_t src_port, uint16_t own_port)
+{
+	return src_port >= 1024 && src_port != own_port;
+}
+
 #endif

@@ -258,6 +258,10 @@ static void udp_answer(struct raw_responder *r, const uint8_t *ip,
 		sdvf_counter_add(r->stats.drops[RESP_DROP_UDP_PORT], 1);
 		return;
 	}
+	if (!host_udp_may_answer(sdvf_get_be16(udp), RESP_UDP_PORT)) {
+		sdvf_counter_add(r->stats.drops[RESP_DROP_UDP_SRC_PORT], 1);
+		return;
+	}
 	uint32_t idx;
 	uint8_t *out = tx_claim(r, &idx);
 	if (!out)

@@ -46,6 +46,7 @@
 	X(BAD_ICMP, bad_icmp, "short, bad checksum, or not an echo request")   \
 	X(BAD_UDP, bad_udp, "short, length field or checksum wrong")           \
 	X(UDP_PORT, udp_port, "not port 1235")                                 \
+	X(UDP_SRC_PORT, udp_src_port, "source port 0..1023 or 1235")           \
 	X(NO_TX_BUFFER, no_tx_buf, "every TX buffer in flight")
 
 enum resp_drop {

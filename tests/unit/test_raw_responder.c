@@ -926,6 +926,49 @@ static void udp_without_checksum_is_echoed_with_one(void **unused)
 				payload, n));
 }
 
+/* ---- UDP source ports: echo only to a client's port ------------------ */
+
+/* Another echo server (a second responder) would echo the echo: one
+ * forged datagram would bounce between them forever. */
+static void udp_echo_from_its_own_port_is_dropped(void **unused)
+{
+	(void)unused;
+	inject_udp_request(peer_mac, peer_ip, 1235);
+	expect_dropped(RESP_DROP_UDP_SRC_PORT);
+}
+
+static void udp_echo_from_the_echo_service_port_is_dropped(void **unused)
+{
+	(void)unused;
+	inject_udp_request(peer_mac, peer_ip, 7);
+	expect_dropped(RESP_DROP_UDP_SRC_PORT);
+}
+
+/* RFC 768: source port 0 means no reply is expected. */
+static void udp_echo_from_port_0_is_dropped(void **unused)
+{
+	(void)unused;
+	inject_udp_request(peer_mac, peer_ip, 0);
+	expect_dropped(RESP_DROP_UDP_SRC_PORT);
+}
+
+static void udp_echo_from_port_1023_is_dropped(void **unused)
+{
+	(void)unused;
+	inject_udp_request(peer_mac, peer_ip, 1023);
+	expect_dropped(RESP_DROP_UDP_SRC_PORT);
+}
+
+static void udp_echo_from_port_1024_is_answered(void **unused)
+{
+	(void)unused;
+	uint8_t payload[64], want[128];
+	inject_udp_request(peer_mac, peer_ip, 1024);
+	size_t n = udp(payload, resp_ip, peer_ip, 1235, 1024, 10);
+	expect_reply(want, ipv4(want, peer_mac, resp_mac, resp_ip, peer_ip, 17,
+				payload, n));
+}
+
 /* ---- buffers --------------------------------------------------------- */
 
 static void reply_without_a_tx_buffer_is_counted_not_sent(void **unused)
@@ -1024,7 +1067,8 @@ static void drop_counters_keep_their_names(void **unused)
 		"drop.src_mac",	   "drop.bad_arp",	"drop.bad_ip",
 		"drop.ip_csum",	   "drop.src_not_host", "drop.src_is_us",
 		"drop.fragment",   "drop.protocol",	"drop.bad_icmp",
-		"drop.bad_udp",	   "drop.udp_port",	"drop.no_tx_buf",
+		"drop.bad_udp",	   "drop.udp_port",	"drop.udp_src_port",
+		"drop.no_tx_buf",
 	};
 	for (int i = 0; i < RESP_DROP_REASONS; i++)
 		assert_string_equal(resp_drop_counter[i], want[i]);
@@ -1097,6 +1141,11 @@ int main(void)
 		T(udp_length_below_its_header_is_dropped),
 		T(udp_shorter_than_its_ip_payload_is_echoed_alone),
 		T(udp_without_checksum_is_echoed_with_one),
+		T(udp_echo_from_its_own_port_is_dropped),
+		T(udp_echo_from_the_echo_service_port_is_dropped),
+		T(udp_echo_from_port_0_is_dropped),
+		T(udp_echo_from_port_1023_is_dropped),
+		T(udp_echo_from_port_1024_is_answered),
 		T(returned_io_that_is_not_ours_is_counted_and_ignored),
 		T(received_length_below_a_header_is_dropped),
 		T(rx_buffer_rejected_by_the_driver_is_kept_back),
