@@ -224,9 +224,15 @@ static void ip_reply(struct raw_responder *r, uint8_t *o, const uint8_t *ip,
 static void icmp_answer(struct raw_responder *r, const uint8_t *ip,
 			const uint8_t *icmp, uint16_t n)
 {
-	if (n < ICMP_HDR || sdvf_inet_csum(icmp, n, 0) != 0 || icmp[0] != 8 ||
-	    icmp[1] != 0) {
+	if (n < ICMP_HDR || sdvf_inet_csum(icmp, n, 0) != 0) {
 		sdvf_counter_add(r->stats.drops[RESP_DROP_BAD_ICMP], 1);
+		return;
+	}
+	/* An echo request, type 8 code 0, and nothing else: no other ICMP
+	 * message asks for an answer (RFC 792), and an echo reply answered
+	 * would loop with another responder. */
+	if (icmp[0] != 8 || icmp[1] != 0) {
+		sdvf_counter_add(r->stats.drops[RESP_DROP_ICMP_TYPE], 1);
 		return;
 	}
 	uint32_t idx;

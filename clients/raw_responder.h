@@ -43,7 +43,8 @@
 	X(SRC_IS_US, src_is_us, "sender IP is ours")                           \
 	X(FRAGMENT, fragment, "an IPv4 fragment (not reassembled)")            \
 	X(PROTOCOL, protocol, "not ICMP or UDP")                               \
-	X(BAD_ICMP, bad_icmp, "short, bad checksum, or not an echo request")   \
+	X(BAD_ICMP, bad_icmp, "shorter than 8 bytes, or checksum wrong")       \
+	X(ICMP_TYPE, icmp_type, "not an echo request: replies, errors, ...")   \
 	X(BAD_UDP, bad_udp, "short, length field or checksum wrong")           \
 	X(UDP_PORT, udp_port, "not port 1235")                                 \
 	X(UDP_SRC_PORT, udp_src_port, "source port 0..1023 or 1235")           \

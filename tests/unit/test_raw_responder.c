@@ -453,13 +453,55 @@ static void icmp_with_bad_checksum_is_dropped(void **unused)
 	expect_dropped(RESP_DROP_BAD_ICMP);
 }
 
-static void icmp_that_is_not_an_echo_request_is_dropped(void **unused)
+static void icmp_shorter_than_its_header_is_dropped(void **unused)
+{
+	(void)unused;
+	uint8_t payload[8] = {8, 0, 0xf7, 0xff}, f[128];
+	inject(f, ipv4(f, resp_mac, peer_mac, peer_ip, resp_ip, 1, payload, 4));
+	expect_dropped(RESP_DROP_BAD_ICMP);
+}
+
+/* Only an echo request (type 8 code 0) is answered: another responder's
+ * echo reply, answered, would loop. */
+static void icmp_echo_reply_is_not_answered(void **unused)
 {
 	(void)unused;
 	uint8_t payload[128], f[256];
-	size_t n = icmp_echo(payload, 0, 16); /* an echo reply */
+	size_t n = icmp_echo(payload, 0, 16);
 	inject(f, ipv4(f, resp_mac, peer_mac, peer_ip, resp_ip, 1, payload, n));
-	expect_dropped(RESP_DROP_BAD_ICMP);
+	expect_dropped(RESP_DROP_ICMP_TYPE);
+}
+
+static void icmp_echo_request_with_code_1_is_not_answered(void **unused)
+{
+	(void)unused;
+	uint8_t payload[128], f[256];
+	size_t n = icmp_echo(payload, 8, 16);
+	payload[1] = 1;
+	put16(payload + 2, 0);
+	put16(payload + 2, checksum(payload, n, 0));
+	inject(f, ipv4(f, resp_mac, peer_mac, peer_ip, resp_ip, 1, payload, n));
+	expect_dropped(RESP_DROP_ICMP_TYPE);
+}
+
+/* An error asks for no answer (RFC 1122 3.2.2 forbids even an error about
+ * it). */
+static void icmp_error_is_not_answered(void **unused)
+{
+	(void)unused;
+	uint8_t payload[128], f[256], quoted[128];
+	/* port unreachable, quoting our own echo reply's IP header and 8 bytes
+	 */
+	size_t q = udp(payload, resp_ip, peer_ip, 1235, 40000, 0);
+	q = ipv4(quoted, peer_mac, resp_mac, resp_ip, peer_ip, 17, payload, q);
+	memset(payload, 0, 8);
+	payload[0] = 3;
+	payload[1] = 3;
+	memcpy(payload + 8, quoted + 14, q - 14);
+	size_t n = 8 + q - 14;
+	put16(payload + 2, checksum(payload, n, 0));
+	inject(f, ipv4(f, resp_mac, peer_mac, peer_ip, resp_ip, 1, payload, n));
+	expect_dropped(RESP_DROP_ICMP_TYPE);
 }
 
 /* ---- IPv4 ------------------------------------------------------------ */
@@ -1063,12 +1105,12 @@ static void drop_counters_keep_their_names(void **unused)
 {
 	(void)unused;
 	static const char *const want[RESP_DROP_REASONS] = {
-		"drop.not_for_us", "drop.ethertype",	"drop.bad_length",
-		"drop.src_mac",	   "drop.bad_arp",	"drop.bad_ip",
-		"drop.ip_csum",	   "drop.src_not_host", "drop.src_is_us",
-		"drop.fragment",   "drop.protocol",	"drop.bad_icmp",
-		"drop.bad_udp",	   "drop.udp_port",	"drop.udp_src_port",
-		"drop.no_tx_buf",
+		"drop.not_for_us",   "drop.ethertype",	  "drop.bad_length",
+		"drop.src_mac",	     "drop.bad_arp",	  "drop.bad_ip",
+		"drop.ip_csum",	     "drop.src_not_host", "drop.src_is_us",
+		"drop.fragment",     "drop.protocol",	  "drop.bad_icmp",
+		"drop.icmp_type",    "drop.bad_udp",	  "drop.udp_port",
+		"drop.udp_src_port", "drop.no_tx_buf",
 	};
 	for (int i = 0; i < RESP_DROP_REASONS; i++)
 		assert_string_equal(resp_drop_counter[i], want[i]);
@@ -1095,7 +1137,10 @@ int main(void)
 		T(arp_request_from_our_own_ip_is_not_answered),
 		T(icmp_echo_request_gets_reply_with_checksums),
 		T(icmp_with_bad_checksum_is_dropped),
-		T(icmp_that_is_not_an_echo_request_is_dropped),
+		T(icmp_shorter_than_its_header_is_dropped),
+		T(icmp_echo_reply_is_not_answered),
+		T(icmp_echo_request_with_code_1_is_not_answered),
+		T(icmp_error_is_not_answered),
 		T(ip_header_checksum_error_is_dropped),
 		T(ip_fragment_is_dropped),
 		T(ip_version_6_header_is_dropped),
