@@ -38,6 +38,13 @@ struct host_ipv4_if {
 	uint32_t mask; /* of the on-link subnet; all ones when none is known */
 };
 
+/* The mask of a prefix length, 0..32. */
+static inline uint32_t host_ipv4_mask(uint32_t prefix_len)
+{
+	return prefix_len == 0 ? 0
+			       : (uint32_t)(UINT32_MAX << (32 - prefix_len));
+}
+
 /* An address that can name one host: not 0.0.0.0/8 (this host or network,
  * RFC 1122 3.2.1.3 (a)(b): only a source while booting), 127.0.0.0/8
  * (loopback, (g): never on a wire), 224.0.0.0/4 (multicast) or
@@ -47,6 +54,24 @@ static inline bool host_ipv4_is_unicast(uint32_t a)
 {
 	uint32_t first = a >> 24;
 	return first != 0 && first != 127 && first < 224;
+}
+
+/* The last address of our subnet, its broadcast (RFC 1122 3.2.1.3 (d)),
+ * or the first, the old all-zeros broadcast that 3.3.6 asks hosts to
+ * recognise.  A /31 (RFC 3021) or /32 has neither. */
+static inline bool host_ipv4_is_subnet_broadcast(const struct host_ipv4_if *us,
+						 uint32_t a)
+{
+	uint32_t host_bits = ~us->mask;
+	return host_bits > 1 && (a & us->mask) == (us->addr & us->mask) &&
+	       ((a & host_bits) == 0 || (a & host_bits) == host_bits);
+}
+
+/* Whether we may use `us`: its address names one host of its subnet. */
+static inline bool host_ipv4_if_ok(const struct host_ipv4_if *us)
+{
+	return host_ipv4_is_unicast(us->addr) &&
+	       !host_ipv4_is_subnet_broadcast(us, us->addr);
 }
 
 /* Why a sender gets no reply. */
@@ -61,7 +86,8 @@ enum host_sender {
 static inline enum host_sender host_ipv4_sender(const struct host_ipv4_if *us,
 						uint32_t src)
 {
-	if (!host_ipv4_is_unicast(src))
+	if (!host_ipv4_is_unicast(src) ||
+	    host_ipv4_is_subnet_broadcast(us, src))
 		return HOST_SENDER_NOT_HOST;
 	if (src == us->addr)
 		return HOST_SENDER_IS_US;

@@ -72,7 +72,7 @@ struct raw_responder {
 	uint32_t ntx_idle;
 	uint8_t mac[SDVF_NET_MAC_LEN];
 	uint8_t ip[4];
-	struct host_ipv4_if net; /* ip, as host_rules.h reads it */
+	struct host_ipv4_if net; /* ip and prefix_len, for host_rules.h */
 	uint64_t log_period_ns;
 	uint64_t logged_rx_frames, logged_replies;
 	struct resp_counters stats;
@@ -534,8 +534,17 @@ static int raw_responder_init(void *state, struct sdvf_pd *pd)
 	const uint8_t *ip = sdvf_config_bytes(pd, "ip", &len);
 	sdvf_copy(r->mac, mac, SDVF_NET_MAC_LEN);
 	sdvf_copy(r->ip, ip, 4);
+	uint64_t prefix_len = sdvf_config_u64(pd, "prefix_len");
 	r->net.addr = sdvf_get_be32(r->ip);
-	r->net.mask = UINT32_MAX;
+	r->net.mask = host_ipv4_mask((uint32_t)prefix_len);
+	if (!host_ipv4_if_ok(&r->net)) {
+		sdvf_log(pd, SDVF_LOG_ERROR,
+			 "raw_responder: ip %u.%u.%u.%u (prefix_len %u) names "
+			 "no host: use 1.0.0.0-223.255.255.255 outside 127/8, "
+			 "not the first or last address of the subnet",
+			 ip[0], ip[1], ip[2], ip[3], (unsigned)prefix_len);
+		return -1;
+	}
 	r->ch_rx = sdvf_channel(pd, "rx");
 	r->ch_tx = sdvf_channel(pd, "tx");
 	uint64_t rx_cap = sdvf_config_u64(pd, "rx_capacity");
@@ -589,6 +598,9 @@ static const struct sdvf_param raw_responder_params[] = {
 	 .max = 4,
 	 .required = true,
 	 .help = "our IPv4 address, 4 bytes in network order: [0a 63 00 02]"},
+	SDVF_PARAM_U64_DEFAULT("prefix_len", 1, 32, 32,
+			       "our subnet's prefix length; its first and last "
+			       "address never get a reply (32: none known)"),
 	RESP_PARAM_QUEUE_SLOTS(
 		"rx_capacity",
 		"slots of rx_free and rx_active (as the driver's)"),

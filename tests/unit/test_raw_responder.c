@@ -92,7 +92,9 @@ static void run(void)
 	sdvf_sim_run(sim, 100000);
 }
 
-static void boot(const char *extra_config)
+/* Load the system with `extra_config` in the responder's config and run
+ * every init: the result of sdvf_sim_init. */
+static int init_with(const char *extra_config)
 {
 	char dts[8192];
 	snprintf(dts, sizeof(dts), "%s%s%s", DTS_HEAD, extra_config, DTS_TAIL);
@@ -102,15 +104,21 @@ static void boot(const char *extra_config)
 			 0);
 	sim = sdvf_sim_create(&sys);
 	assert_non_null(sim);
-	assert_int_equal(sdvf_sim_init(sim), 0);
+	int rc = sdvf_sim_init(sim);
 	nic = sdvf_sim_state(sim, "nic");
 	resp = sdvf_sim_state(sim, "resp");
 	wire = enet_model_wire(nic);
+	return rc;
+}
+
+static void boot(const char *extra_config)
+{
+	assert_int_equal(init_with(extra_config), 0);
 	run();
 }
 
 /* The responder's address, 10.213.7.2, on its /24. */
-#define RESP_IP_CONFIG "ip = [0a d5 07 02]; "
+#define RESP_IP_CONFIG "ip = [0a d5 07 02]; prefix_len = <24>; "
 
 static int boot_default(void **unused)
 {
@@ -123,6 +131,21 @@ static int boot_two_tx_buffers(void **unused)
 {
 	(void)unused;
 	boot(RESP_IP_CONFIG "tx_buffers = <2>; ");
+	return 0;
+}
+
+/* No subnet configured: prefix_len left at its default. */
+static int boot_without_prefix_len(void **unused)
+{
+	(void)unused;
+	boot("ip = [0a d5 07 02]; ");
+	return 0;
+}
+
+static int boot_on_a_31_bit_subnet(void **unused)
+{
+	(void)unused;
+	boot("ip = [0a d5 07 02]; prefix_len = <31>; ");
 	return 0;
 }
 
@@ -417,6 +440,14 @@ arp_request_from_this_network_sender_ip_is_not_answered(void **unused)
 {
 	(void)unused;
 	inject_arp_request(peer_mac, this_net_ip);
+	expect_dropped(RESP_DROP_SRC_NOT_HOST);
+}
+
+static void
+arp_request_from_subnet_broadcast_sender_ip_is_not_answered(void **unused)
+{
+	(void)unused;
+	inject_arp_request(peer_mac, subnet_bcast_ip);
 	expect_dropped(RESP_DROP_SRC_NOT_HOST);
 }
 
@@ -815,6 +846,55 @@ static void icmp_from_a_host_on_another_network_is_answered(void **unused)
 				payload, n));
 }
 
+/* 10.213.7.255 and 10.213.7.0: the broadcast of our /24 (RFC 1122
+ * 3.2.1.3 (d)) and its old all-zeros form (3.3.6). */
+static void icmp_from_subnet_broadcast_source_is_dropped(void **unused)
+{
+	(void)unused;
+	inject_icmp_request(peer_mac, subnet_bcast_ip);
+	expect_dropped(RESP_DROP_SRC_NOT_HOST);
+}
+
+static void udp_from_subnet_broadcast_source_is_dropped(void **unused)
+{
+	(void)unused;
+	inject_udp_request(peer_mac, subnet_bcast_ip, 40000);
+	expect_dropped(RESP_DROP_SRC_NOT_HOST);
+}
+
+static void icmp_from_subnet_zero_address_is_dropped(void **unused)
+{
+	(void)unused;
+	static const uint8_t src[4] = {10, 213, 7, 0};
+	inject_icmp_request(peer_mac, src);
+	expect_dropped(RESP_DROP_SRC_NOT_HOST);
+}
+
+/* Without prefix_len no subnet is known: 10.213.7.255 may be a host of a
+ * wider one. */
+static void icmp_from_x_255_is_answered_when_no_subnet_is_known(void **unused)
+{
+	(void)unused;
+	uint8_t payload[64], want[128];
+	inject_icmp_request(peer_mac, subnet_bcast_ip);
+	size_t n = icmp_echo(payload, 0, 16);
+	expect_reply(want, ipv4(want, peer_mac, resp_mac, resp_ip,
+				subnet_bcast_ip, 1, payload, n));
+}
+
+/* RFC 3021: a /31 has no broadcast; 10.213.7.3 is the other end. */
+static void
+icmp_from_the_other_end_of_a_31_bit_subnet_is_answered(void **unused)
+{
+	(void)unused;
+	static const uint8_t src[4] = {10, 213, 7, 3};
+	uint8_t payload[64], want[128];
+	inject_icmp_request(peer_mac, src);
+	size_t n = icmp_echo(payload, 0, 16);
+	expect_reply(want, ipv4(want, peer_mac, resp_mac, resp_ip, src, 1,
+				payload, n));
+}
+
 /* ---- Ethernet sources: a reply goes to exactly one other station ----- */
 
 static void icmp_when_source_mac_is_broadcast_is_dropped(void **unused)
@@ -1084,6 +1164,25 @@ static void rx_buffer_rejected_by_the_driver_is_kept_back(void **unused)
 	assert_int_equal(resp_counter("bad_desc"), 1);
 }
 
+/* ---- configuration ------------------------------------------------------ */
+
+/* Our own address must name one host: otherwise every reply would carry
+ * a source that a host must discard. */
+static void init_refuses_a_loopback_ip(void **unused)
+{
+	(void)unused;
+	assert_int_equal(init_with("ip = [7f 00 00 01]; "), -1);
+	shutdown(NULL);
+}
+
+static void init_refuses_the_broadcast_of_its_own_subnet(void **unused)
+{
+	(void)unused;
+	assert_int_equal(init_with("ip = [0a d5 07 ff]; prefix_len = <24>; "),
+			 -1);
+	shutdown(NULL);
+}
+
 /* ---- counters ----------------------------------------------------------- */
 
 static void every_documented_counter_is_published(void **unused)
@@ -1135,6 +1234,7 @@ int main(void)
 		T(arp_request_from_class_e_sender_ip_is_not_answered),
 		T(arp_request_from_this_network_sender_ip_is_not_answered),
 		T(arp_request_from_our_own_ip_is_not_answered),
+		T(arp_request_from_subnet_broadcast_sender_ip_is_not_answered),
 		T(icmp_echo_request_gets_reply_with_checksums),
 		T(icmp_with_bad_checksum_is_dropped),
 		T(icmp_shorter_than_its_header_is_dropped),
@@ -1171,6 +1271,9 @@ int main(void)
 		T(icmp_from_its_own_address_is_dropped),
 		T(udp_from_its_own_address_is_dropped),
 		T(icmp_from_a_host_on_another_network_is_answered),
+		T(icmp_from_subnet_broadcast_source_is_dropped),
+		T(udp_from_subnet_broadcast_source_is_dropped),
+		T(icmp_from_subnet_zero_address_is_dropped),
 		T(icmp_when_source_mac_is_broadcast_is_dropped),
 		T(icmp_when_source_mac_is_multicast_is_dropped),
 		T(udp_when_source_mac_is_broadcast_is_dropped),
@@ -1197,6 +1300,14 @@ int main(void)
 		T(every_documented_counter_is_published),
 		T(drop_counters_keep_their_names),
 #undef T
+		cmocka_unit_test_setup_teardown(
+			icmp_from_x_255_is_answered_when_no_subnet_is_known,
+			boot_without_prefix_len, shutdown),
+		cmocka_unit_test_setup_teardown(
+			icmp_from_the_other_end_of_a_31_bit_subnet_is_answered,
+			boot_on_a_31_bit_subnet, shutdown),
+		cmocka_unit_test(init_refuses_a_loopback_ip),
+		cmocka_unit_test(init_refuses_the_broadcast_of_its_own_subnet),
 		cmocka_unit_test_setup_teardown(
 			reply_without_a_tx_buffer_is_counted_not_sent,
 			boot_two_tx_buffers, shutdown),
