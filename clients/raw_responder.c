@@ -311,6 +311,13 @@ static void ipv4_answer(struct raw_responder *r, uint32_t len)
 		sdvf_counter_add(r->stats.drops[RESP_DROP_FRAGMENT], 1);
 		return;
 	}
+	/* Options would need handling we lack (a source route reversed,
+	 * record route filled in, RFC 1122 3.2.1.8 and 3.2.2.6): rather
+	 * no reply than a wrong one. */
+	if (hdr != IP_MIN_HDR) {
+		sdvf_counter_add(r->stats.drops[RESP_DROP_IP_OPTIONS], 1);
+		return;
+	}
 	/* Padding after `total` (short frames are padded to 60) is ignored. */
 	uint16_t payload = (uint16_t)(total - hdr);
 	if (ip[9] == IP_PROTO_ICMP)

@@ -42,6 +42,7 @@
 	X(SRC_NOT_HOST, src_not_host, "sender IP names no single host")        \
 	X(SRC_IS_US, src_is_us, "sender IP is ours")                           \
 	X(FRAGMENT, fragment, "an IPv4 fragment (not reassembled)")            \
+	X(IP_OPTIONS, ip_options, "IPv4 options (not implemented)")            \
 	X(PROTOCOL, protocol, "not ICMP or UDP")                               \
 	X(BAD_ICMP, bad_icmp, "shorter than 8 bytes, or checksum wrong")       \
 	X(ICMP_TYPE, icmp_type, "not an echo request: replies, errors, ...")   \

@@ -643,6 +643,34 @@ static void ip_total_length_below_its_header_is_dropped(void **unused)
 	expect_dropped(RESP_DROP_BAD_IP);
 }
 
+/* `ping -R`: a Record Route option with room for one address.  Options
+ * are not implemented (RFC 1122 3.2.2.6 wants this one echoed, filled
+ * in), so the request is not answered at all. */
+static void ip_with_options_is_dropped(void **unused)
+{
+	(void)unused;
+	uint8_t payload[64], f[160];
+	size_t n = icmp_echo(payload, 8, 16);
+	size_t off = eth(f, resp_mac, peer_mac, 0x0800);
+	uint8_t *ip = f + off;
+	memset(ip, 0, 28);
+	ip[0] = 0x47;
+	put16(ip + 2, (uint16_t)(28 + n));
+	put16(ip + 4, 0x1234);
+	put16(ip + 6, 0x4000);
+	ip[8] = 64;
+	ip[9] = 1;
+	memcpy(ip + 12, peer_ip, 4);
+	memcpy(ip + 16, resp_ip, 4);
+	ip[20] = 7; /* record route, 7 bytes, pointer 4, one empty slot */
+	ip[21] = 7;
+	ip[22] = 4;
+	put16(ip + 10, checksum(ip, 28, 0));
+	memcpy(ip + 28, payload, n);
+	inject(f, off + 28 + n);
+	expect_dropped(RESP_DROP_IP_OPTIONS);
+}
+
 /* RFC 1122 3.2.1.7: a host must not discard a datagram for a TTL below 2;
  * the reply carries its own TTL. */
 static void ip_with_ttl_0_is_answered(void **unused)
@@ -1204,12 +1232,12 @@ static void drop_counters_keep_their_names(void **unused)
 {
 	(void)unused;
 	static const char *const want[RESP_DROP_REASONS] = {
-		"drop.not_for_us",   "drop.ethertype",	  "drop.bad_length",
-		"drop.src_mac",	     "drop.bad_arp",	  "drop.bad_ip",
-		"drop.ip_csum",	     "drop.src_not_host", "drop.src_is_us",
-		"drop.fragment",     "drop.protocol",	  "drop.bad_icmp",
-		"drop.icmp_type",    "drop.bad_udp",	  "drop.udp_port",
-		"drop.udp_src_port", "drop.no_tx_buf",
+		"drop.not_for_us", "drop.ethertype",	"drop.bad_length",
+		"drop.src_mac",	   "drop.bad_arp",	"drop.bad_ip",
+		"drop.ip_csum",	   "drop.src_not_host", "drop.src_is_us",
+		"drop.fragment",   "drop.ip_options",	"drop.protocol",
+		"drop.bad_icmp",   "drop.icmp_type",	"drop.bad_udp",
+		"drop.udp_port",   "drop.udp_src_port", "drop.no_tx_buf",
 	};
 	for (int i = 0; i < RESP_DROP_REASONS; i++)
 		assert_string_equal(resp_drop_counter[i], want[i]);
@@ -1250,6 +1278,7 @@ int main(void)
 		T(ip_protocol_other_than_icmp_udp_is_dropped),
 		T(ip_last_fragment_is_dropped),
 		T(ip_total_length_below_its_header_is_dropped),
+		T(ip_with_options_is_dropped),
 		T(ip_with_ttl_0_is_answered),
 		T(icmp_to_limited_broadcast_is_not_answered),
 		T(icmp_to_subnet_broadcast_is_not_answered),
