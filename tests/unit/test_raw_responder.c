@@ -318,6 +318,19 @@ static void arp_request_for_our_ip_is_answered_from_our_mac(void **unused)
 	assert_int_equal(resp_counter("tx_done"), 1);
 }
 
+/* RFC 1122 2.3.2.1: a host may refresh its cache with a request unicast
+ * to the MAC it holds. */
+static void arp_request_unicast_to_our_mac_is_answered(void **unused)
+{
+	(void)unused;
+	uint8_t req[64], want[64];
+	inject(req,
+	       arp(req, resp_mac, 1, peer_mac, peer_ip, resp_mac, resp_ip));
+	expect_reply(want, arp(want, peer_mac, 2, resp_mac, resp_ip, peer_mac,
+			       peer_ip));
+	assert_int_equal(resp_counter("arp_replies"), 1);
+}
+
 static void arp_request_for_another_ip_is_not_answered(void **unused)
 {
 	(void)unused;
@@ -1248,6 +1261,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, boot_default, shutdown)
 		T(arp_request_for_our_ip_is_answered_from_our_mac),
+		T(arp_request_unicast_to_our_mac_is_answered),
 		T(arp_request_for_another_ip_is_not_answered),
 		T(arp_with_wrong_address_sizes_is_counted_bad),
 		T(arp_reply_is_not_answered),
