@@ -81,8 +81,9 @@ enum host_sender {
 	HOST_SENDER_IS_US,    /* a loop, a forgery or an address conflict */
 };
 
-/* RFC 1122 3.2.1.3: such a source is discarded; 3.2.2: no ICMP answers
- * it. */
+/* Whether `src` may get a reply: RFC 1122 has a host discard a datagram
+ * from a source that names no host (3.2.1.3) and send it no ICMP error
+ * (3.2.2). */
 static inline enum host_sender host_ipv4_sender(const struct host_ipv4_if *us,
 						uint32_t src)
 {

@@ -1,6 +1,6 @@
 /*
  * raw_responder: a client that answers ARP, ICMP echo and UDP echo straight
- * on the ENET driver's four queues.
+ * on the ENET driver's four queues, as an RFC 1122 host would.
  *
  * It stands in for the RX and TX muxes (they come in a later issue): it
  * owns every buffer of the RX and TX DMA regions, maps both rw, hands RX
@@ -9,8 +9,8 @@
  *   - answers an ARP request for its IP (who-has) with its MAC;
  *   - answers an ICMP echo request to its IP with an echo reply;
  *   - sends a UDP datagram to its IP, port 1235, back to the sender;
- * and drops everything else, counting why.  Counters are logged every
- * log_period_ms while they change.
+ * and drops everything else, counting why (drop.<reason>).  Counters are
+ * logged every log_period_ms while they change.
  *
  * An activation drains tx_free (completions) and rx_active (frames) in the
  * shape of core/pd_queue.h, then publishes each queue once and notifies
@@ -19,11 +19,24 @@
  *
  * Trust.  The frames come from the wire (untrusted): each is copied to
  * private memory once and every header field is checked by explicit code
- * (lengths against the frame, versions, header and ICMP/UDP checksums,
- * fragments) before a reply is built.  The driver is trusted, but every
- * descriptor it returns is still checked against an ownership map
- * (core/ownership.h): its io address must name one of our buffers that the
- * driver holds, or it is counted and ignored.
+ * (lengths against the frame, versions, header and ICMP/UDP checksums)
+ * before a reply is built.  A reply goes back to the sender, so the sender
+ * must be one other host, by the rules of clients/host_rules.h:
+ *   - the Ethernet source and the ARP sender MAC name one other station:
+ *     not broadcast, multicast, zero or ours;
+ *   - the IPv4 source and the ARP sender IP name one other host: not in
+ *     0/8, 127/8, 224/4 (multicast) or 240/4 (class E, 255.255.255.255),
+ *     not the first or last address of our subnet (prefix_len), not ours;
+ *     an ARP probe's 0.0.0.0 is answered (RFC 5227);
+ *   - only ARP is taken from a broadcast frame; IPv4 must be to our MAC
+ *     and our address, never a broadcast or multicast one;
+ *   - UDP only from a client's port (1024 and up, not 1235), so that two
+ *     echo servers cannot bounce one forged datagram forever;
+ *   - ICMP only an echo request (type 8 code 0), never a reply or error.
+ * Fragments and IP options are not implemented: they get no reply.  The
+ * driver is trusted, but every descriptor it returns is still checked
+ * against an ownership map (core/ownership.h): its io address must name
+ * one of our buffers that the driver holds, or it is counted and ignored.
  *
  * Configuration: the parameter table at the bottom.  The DMA regions must
  * have io addresses.
@@ -228,9 +241,9 @@ static void icmp_answer(struct raw_responder *r, const uint8_t *ip,
 		sdvf_counter_add(r->stats.drops[RESP_DROP_BAD_ICMP], 1);
 		return;
 	}
-	/* An echo request, type 8 code 0, and nothing else: no other ICMP
-	 * message asks for an answer (RFC 792), and an echo reply answered
-	 * would loop with another responder. */
+	/* An echo request, type 8 code 0, and nothing else: replies and
+	 * errors ask for no answer (an echo reply answered would loop with
+	 * another responder), and no other request is implemented. */
 	if (icmp[0] != 8 || icmp[1] != 0) {
 		sdvf_counter_add(r->stats.drops[RESP_DROP_ICMP_TYPE], 1);
 		return;
