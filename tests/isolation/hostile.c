@@ -7,9 +7,10 @@
  *   ro_writer       client; writes into its read-only region after delay_ms
  *   socket_caller   client; calls socket() in init
  *   pattern_writer  mux; fills `victim`, then checks it is unchanged
- *   mprotect_probe  mux; tries mprotect(PROT_WRITE) on its read-only `victim`
+ *   mprotect_probe  device; in init (before seccomp) tries mprotect(PROT_WRITE)
+ *                   on its read-only `victim`
  *   fd_probe        mux; reports every fd it holds and every shared mapping
- *   affinity_probe  mux; reports the CPUs it may run on
+ *   affinity_probe  device; in init (before seccomp) reports its CPUs
  *   crasher         client; counts its starts in `scratch`, crashes (SIGSEGV)
  *                   until it has started crash_times + 1 times
  */
@@ -26,18 +27,12 @@
 
 #include "core/cli/cli.h"
 #include "core/pd.h"
+#include "tests/isolation/hostile.h"
 
 #define MS 1000000ull
 
 static const struct sdvf_need no_needs[] = {{0}};
 static const struct sdvf_param no_params[] = {{0}};
-
-static int no_init(void *state, struct sdvf_pd *pd)
-{
-	(void)state;
-	(void)pd;
-	return 0;
-}
 
 static void ignore_notified(void *state, struct sdvf_pd *pd, sdvf_channel_t ch)
 {
@@ -219,18 +214,32 @@ static const struct sdvf_need victim_r_writer[] = {
 	{0},
 };
 
-/* Not a client: no seccomp, so only the read-only fd stands in the way. */
-static void mprotect_probe_notified(void *state, struct sdvf_pd *pd,
-				    sdvf_channel_t ch)
+/* A device PD, so init runs before its seccomp filter (and as root when the
+ * launcher is): only the read-only fd stands in the way of mprotect.  The
+ * outcome is acted on once the writer has filled the region. */
+struct mprotect_probe {
+	bool writable;
+};
+
+static int mprotect_probe_init(void *state, struct sdvf_pd *pd)
 {
-	(void)state;
-	(void)ch;
+	struct mprotect_probe *p = state;
 	const struct sdvf_region *r = sdvf_region(pd, "victim");
 	int rc = mprotect(r->base, r->size, PROT_READ | PROT_WRITE);
 	int err = errno;
+	p->writable = rc == 0;
 	sdvf_log(pd, SDVF_LOG_INFO, "mprotect(PROT_WRITE) on '%s': %s", r->name,
 		 rc == 0 ? "allowed" : strerrorname_np(err));
-	if (rc == 0)
+	return 0;
+}
+
+static void mprotect_probe_notified(void *state, struct sdvf_pd *pd,
+				    sdvf_channel_t ch)
+{
+	struct mprotect_probe *p = state;
+	(void)ch;
+	const struct sdvf_region *r = sdvf_region(pd, "victim");
+	if (p->writable)
 		memset(r->base, 0, r->size); /* the writer will see it */
 	sdvf_notify(pd, sdvf_channel(pd, "writer"));
 }
@@ -238,11 +247,11 @@ static void mprotect_probe_notified(void *state, struct sdvf_pd *pd,
 static const struct sdvf_component mprotect_probe = {
 	.name = "mprotect_probe",
 	.summary = "test: tries to make its read-only region writable",
-	.role = SDVF_ROLE_MUX,
-	.state_size = 8,
+	.role = SDVF_ROLE_DEVICE,
+	.state_size = sizeof(struct mprotect_probe),
 	.needs = victim_r_writer,
 	.params = no_params,
-	.init = no_init,
+	.init = mprotect_probe_init,
 	.notified = mprotect_probe_notified,
 };
 
@@ -386,7 +395,7 @@ static int affinity_probe_init(void *state, struct sdvf_pd *pd)
 static const struct sdvf_component affinity_probe = {
 	.name = "affinity_probe",
 	.summary = "test: reports the CPUs it may run on",
-	.role = SDVF_ROLE_MUX,
+	.role = SDVF_ROLE_DEVICE, /* its init runs before seccomp */
 	.state_size = 8,
 	.needs = no_needs,
 	.params = no_params,
@@ -397,8 +406,12 @@ static const struct sdvf_component affinity_probe = {
 /* ---- crasher ----------------------------------------------------------------
  */
 
+/* Writing here is the crash: a read-only page, so SIGSEGV in every build
+ * (a NULL store would be caught by UBSan first, whose report needs calls
+ * the PD's filter forbids). */
+static const uint8_t crasher_read_only = 1;
+
 struct crasher {
-	volatile uint8_t *nowhere; /* stays NULL: the crash */
 	uint32_t start;
 	uint64_t crash_times;
 };
@@ -439,7 +452,7 @@ static void crasher_notified(void *state, struct sdvf_pd *pd, sdvf_channel_t ch)
 	if (ch != SDVF_CHANNEL_TIMER)
 		return;
 	if (c->start <= c->crash_times)
-		*c->nowhere = 1;
+		*(volatile uint8_t *)(uintptr_t)&crasher_read_only = 0;
 	sdvf_timer_set(pd, sdvf_now_ns(pd) + 100 * MS);
 }
 
@@ -532,6 +545,8 @@ int main(int argc, char **argv)
 		table[n++] = sdvf_builtin_components[i];
 	for (size_t i = 0; i < NHOSTILE; i++)
 		table[n++] = hostile_components[i];
+	for (size_t i = 0; hostile_confine_components[i]; i++)
+		table[n++] = hostile_confine_components[i];
 	table[n] = NULL;
 	return sdvf_cli_main(argc, argv, table);
 }
