@@ -1,18 +1,21 @@
 /*
  * The hosted launcher and monitor (sdvf_hosted_run): create every region and
  * channel, fork one process per PD (core/hosted/hosted_pd.c), then watch them:
- * report deaths, restart restartable PDs, and on SIGINT/SIGTERM or the
- * duration stop them all and print a summary.
+ * pass on their log lines (core/hosted/hosted_log.c), report deaths, restart
+ * restartable PDs, and on SIGINT/SIGTERM or the duration stop them all and
+ * print a summary.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -35,6 +38,7 @@ struct monitor_pd {
 	int end_signal;	     /* last death */
 	int end_status;
 	bool ended;
+	struct hosted_log_stream log; /* its bucket spans restarts */
 };
 
 struct monitor {
@@ -44,6 +48,7 @@ struct monitor {
 	FILE *log;
 	int max_restarts;
 	uint64_t started_ns;
+	int signal_fd; /* SIGINT, SIGTERM, SIGCHLD */
 };
 
 static uint64_t monotonic_ns(void)
@@ -158,16 +163,25 @@ static struct sdvf_stats_pd *stats_pd(struct monitor *m, int i)
 
 static int start_pd(struct monitor *m, int i)
 {
+	const char *name = m->launch.sys->pds[i].name;
+	int log_fd = hosted_log_open(&m->pd[i].log, name, m->log);
+	if (log_fd < 0) {
+		fprintf(m->log, "sdvf: pd '%s': log pipe: %s\n", name,
+			strerror(errno));
+		return -1;
+	}
 	/* The child must not inherit unwritten stdio output. */
 	fflush(NULL);
 	pid_t pid = fork();
+	if (pid == 0)
+		hosted_pd_main(&m->launch, i, log_fd);
+	int err = errno;
+	close(log_fd); /* the PD holds the only write end: EOF when it dies */
 	if (pid < 0) {
-		fprintf(m->log, "sdvf: pd '%s': fork: %s\n",
-			m->launch.sys->pds[i].name, strerror(errno));
+		fprintf(m->log, "sdvf: pd '%s': fork: %s\n", name,
+			strerror(err));
 		return -1;
 	}
-	if (pid == 0)
-		hosted_pd_main(&m->launch, i);
 	m->pd[i].pid = pid;
 	m->pd[i].restart_at = 0;
 	m->pd[i].ended = false;
@@ -217,6 +231,7 @@ static void report_death(struct monitor *m, int i, int status)
 	struct monitor_pd *p = &m->pd[i];
 	const struct sdvf_sys_pd *d = &m->launch.sys->pds[i];
 	char sig[32];
+	hosted_log_finish(&p->log, d->name, m->log); /* its last words first */
 	p->ended = true;
 	p->end_signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
 	p->end_status = WIFEXITED(status) ? WEXITSTATUS(status) : 0;
@@ -287,6 +302,43 @@ static bool anything_alive(struct monitor *m)
 	return false;
 }
 
+/* ---- waiting: signals and log pipes ------------------------------------- */
+
+/* Wait up to wait_ns for a signal or a log line, passing on every line
+ * that arrives.  Returns SIGINT or SIGTERM if one came, else 0 (a SIGCHLD
+ * only wakes us: the caller reaps). */
+static int monitor_wait(struct monitor *m, uint64_t wait_ns)
+{
+	struct pollfd fds[1 + SDVF_MAX_PDS];
+	int pd_of[1 + SDVF_MAX_PDS];
+	int n = 0;
+	fds[n++] = (struct pollfd){.fd = m->signal_fd, .events = POLLIN};
+	for (int i = 0; i < m->launch.sys->npds; i++) {
+		if (m->pd[i].log.fd < 0)
+			continue;
+		pd_of[n] = i;
+		fds[n++] = (struct pollfd){.fd = m->pd[i].log.fd,
+					   .events = POLLIN};
+	}
+	struct timespec ts = {(time_t)(wait_ns / 1000000000ull),
+			      (long)(wait_ns % 1000000000ull)};
+	if (ppoll(fds, (nfds_t)n, &ts, NULL) <= 0)
+		return 0;
+	for (int k = 1; k < n; k++) {
+		int i = pd_of[k];
+		if (fds[k].revents)
+			hosted_log_pump(&m->pd[i].log,
+					m->launch.sys->pds[i].name, m->log);
+	}
+	int stop = 0;
+	struct signalfd_siginfo si;
+	while (read(m->signal_fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo == SIGINT || si.ssi_signo == SIGTERM)
+			stop = (int)si.ssi_signo;
+	}
+	return stop;
+}
+
 /* ---- stopping ------------------------------------------------------------ */
 
 static uint64_t stop_grace_ns(void)
@@ -310,8 +362,7 @@ static void stop_all(struct monitor *m)
 	}
 	uint64_t give_up = monotonic_ns() + stop_grace_ns();
 	while (anything_alive(m) && monotonic_ns() < give_up) {
-		struct timespec ts = {0, 5000000};
-		nanosleep(&ts, NULL);
+		monitor_wait(m, 5000000ull); /* a second stop signal: ignored */
 		reap(m);
 	}
 	for (int i = 0; i < m->launch.sys->npds; i++) {
@@ -341,7 +392,7 @@ static uint64_t next_wakeup_ns(struct monitor *m, uint64_t deadline)
 }
 
 /* Watch the PDs until a stop signal, the duration, or nothing is left. */
-static void monitor_loop(struct monitor *m, const sigset_t *stop_set)
+static void monitor_loop(struct monitor *m)
 {
 	uint64_t deadline = 0;
 	if (m->opt->duration_s > 0)
@@ -353,11 +404,8 @@ static void monitor_loop(struct monitor *m, const sigset_t *stop_set)
 						"stopping\n");
 			return;
 		}
-		uint64_t wait = next_wakeup_ns(m, deadline);
-		struct timespec ts = {(time_t)(wait / 1000000000ull),
-				      (long)(wait % 1000000000ull)};
-		int sig = sigtimedwait(stop_set, NULL, &ts);
-		if (sig == SIGINT || sig == SIGTERM) {
+		int sig = monitor_wait(m, next_wakeup_ns(m, deadline));
+		if (sig) {
 			char name[32];
 			fprintf(m->log, "sdvf: %s received, stopping\n",
 				signal_name(sig, name, sizeof(name)));
@@ -424,6 +472,16 @@ static int start_all(struct monitor *m)
 	return 0;
 }
 
+static void finish_logs(struct monitor *m)
+{
+	for (int i = 0; i < m->launch.sys->npds; i++) {
+		struct hosted_log_stream *s = &m->pd[i].log;
+		hosted_log_finish(s, m->launch.sys->pds[i].name, m->log);
+		if (s->fd >= 0)
+			close(s->fd);
+	}
+}
+
 int sdvf_hosted_run(const struct sdvf_system *sys,
 		    const struct sdvf_run_options *opt)
 {
@@ -438,19 +496,24 @@ int sdvf_hosted_run(const struct sdvf_system *sys,
 	m->launch.sys = sys;
 	m->launch.launcher_pid = getpid();
 	init_fds(&m->launch);
+	for (int i = 0; i < SDVF_MAX_PDS; i++)
+		hosted_log_init(&m->pd[i].log);
 
 	/* Stop signals and child deaths are taken synchronously by the
-	 * monitor loop (sigtimedwait); PDs unblock them after fork. */
+	 * monitor loop (a signalfd); PDs unblock them after fork. */
 	sigset_t stop_set, old_set;
 	sigemptyset(&stop_set);
 	sigaddset(&stop_set, SIGINT);
 	sigaddset(&stop_set, SIGTERM);
 	sigaddset(&stop_set, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &stop_set, &old_set);
+	m->signal_fd = signalfd(-1, &stop_set, SFD_NONBLOCK | SFD_CLOEXEC);
 
 	int status = 1;
-	if (create_all(&m->launch, m->log) == 0 &&
-	    sdvf_stats_publish(&m->launch.stats, m->log) == 0) {
+	if (m->signal_fd < 0) {
+		fprintf(m->log, "sdvf: signalfd: %s\n", strerror(errno));
+	} else if (create_all(&m->launch, m->log) == 0 &&
+		   sdvf_stats_publish(&m->launch.stats, m->log) == 0) {
 		m->started_ns = monotonic_ns();
 		if (!m->opt->quiet)
 			fprintf(m->log,
@@ -459,12 +522,15 @@ int sdvf_hosted_run(const struct sdvf_system *sys,
 				m->launch.stats.path);
 		bool started = start_all(m) == 0;
 		if (started)
-			monitor_loop(m, &stop_set);
+			monitor_loop(m);
 		stop_all(m);
+		finish_logs(m);
 		print_summary(m); /* --quiet keeps errors and the summary */
 		status = started ? exit_status(m) : 1;
 	}
 	close_all(&m->launch);
+	if (m->signal_fd >= 0)
+		close(m->signal_fd);
 	sigprocmask(SIG_SETMASK, &old_set, NULL);
 	free(m);
 	return status;

@@ -1,8 +1,8 @@
 /*
- * The child side of a hosted PD: build the sandbox (mappings with exactly the
- * granted rights, exactly the granted fds, core pinning, seccomp for
- * clients), then init() and the event loop.  The runtime ops a component
- * calls are at the bottom.
+ * The child side of a hosted PD: take the log pipe as fd 2, build the
+ * sandbox (mappings with exactly the granted rights, exactly the granted
+ * fds, core pinning, seccomp for clients), then init() and the event loop.  The
+ * runtime ops a component calls are at the bottom.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -21,11 +21,6 @@
 
 #include "core/hosted/hosted_internal.h"
 #include "core/sysdesc/sysdesc.h"
-
-/* Log rate limit per PD: a burst, then a steady rate. */
-#define LOG_BURST 20
-#define LOG_PER_SEC 10
-#define LOG_LINE_MAX 512
 
 /* epoll data: what woke us, in the top 32 bits; the channel below. */
 enum wake_kind { WAKE_CHANNEL = 1, WAKE_TIMER, WAKE_WATCH };
@@ -50,8 +45,7 @@ struct hosted_pd {
 	struct sdvf_counter_claims counter_claims; /* this incarnation's */
 	_Atomic uint64_t counter_scratch; /* refused names write here */
 	bool counter_refusal_logged;
-	double log_tokens;
-	uint64_t log_refill_ns;
+	struct hosted_log_bucket log_bucket;
 	uint64_t log_suppressed; /* since the last line that got out */
 };
 
@@ -65,11 +59,13 @@ static struct hosted_pd *rt_of(struct sdvf_pd *pd)
 	return (struct hosted_pd *)pd->runtime;
 }
 
-/* Before init the component cannot log yet; setup errors go to stderr. */
+/* Before init the component cannot log yet; setup errors go to fd 2, the
+ * log pipe, whose reader adds the PD's name. */
 static _Noreturn void setup_fail(const char *pd, const char *what, int err)
 {
-	char line[LOG_LINE_MAX];
-	int n = snprintf(line, sizeof(line), "[%s] error: %s: %s\n", pd, what,
+	(void)pd;
+	char line[HOSTED_LOG_LINE_MAX];
+	int n = snprintf(line, sizeof(line), "error: %s: %s\n", what,
 			 strerror(err));
 	if (n > 0)
 		(void)!write(2, line,
@@ -160,8 +156,8 @@ static int cmp_int(const void *a, const void *b)
 	return *(const int *)a - *(const int *)b;
 }
 
-/* Keep stderr, the epoll fd, the timerfd and our channels' eventfds; close
- * everything else, stdin and stdout included. */
+/* Keep fd 2 (the log pipe), the epoll fd, the timerfd and our channels'
+ * eventfds; close everything else, stdin and stdout included. */
 static void close_other_fds(struct hosted_pd *h)
 {
 	int keep[2 * SDVF_MAX_PD_CHANS + 3];
@@ -288,15 +284,16 @@ static _Noreturn void event_loop(struct hosted_pd *h)
 	}
 }
 
-_Noreturn void hosted_pd_main(const struct hosted_launch *l, int pd)
+_Noreturn void hosted_pd_main(const struct hosted_launch *l, int pd, int log_fd)
 {
 	static struct hosted_pd h; /* one PD per process */
+	if (log_fd != 2 && dup2(log_fd, 2) < 0)
+		_exit(HOSTED_EXIT_SETUP);
 	h.sys = l->sys;
 	h.index = pd;
 	h.desc = &l->sys->pds[pd];
 	h.pd = (struct sdvf_pd){
 		.ops = &hosted_ops, .name = h.desc->name, .runtime = &h};
-	h.log_tokens = LOG_BURST;
 
 	become_child(l, h.desc->name);
 	map_regions(&h, l);
@@ -447,22 +444,10 @@ static bool op_wait(struct sdvf_pd *pd, bool (*poll)(void *arg), void *arg,
 	}
 }
 
-/* Token bucket: LOG_BURST lines at once, then LOG_PER_SEC per second. */
-static bool log_allowed(struct hosted_pd *h)
-{
-	uint64_t now = monotonic_ns();
-	double refill =
-		(double)(now - h->log_refill_ns) / 1e9 * (double)LOG_PER_SEC;
-	h->log_refill_ns = now;
-	h->log_tokens += refill;
-	if (h->log_tokens > LOG_BURST)
-		h->log_tokens = LOG_BURST;
-	if (h->log_tokens < 1.0)
-		return false;
-	h->log_tokens -= 1.0;
-	return true;
-}
-
+/* One line per call on fd 2, the log pipe; the launcher prefixes it with
+ * the PD's name and passes it on.  This limit (HOSTED_LOG_BURST, then
+ * HOSTED_LOG_PER_SEC) costs a well-behaved PD no system call per dropped
+ * line and counts the drops; the launcher enforces one of its own. */
 static void op_vlog(struct sdvf_pd *pd, enum sdvf_log_level level,
 		    const char *fmt, va_list ap)
 {
@@ -472,32 +457,42 @@ static void op_vlog(struct sdvf_pd *pd, enum sdvf_log_level level,
 		[SDVF_LOG_INFO] = "",
 	};
 	struct hosted_pd *h = rt_of(pd);
-	if (!log_allowed(h)) {
+	if (!hosted_log_take(&h->log_bucket, monotonic_ns(), HOSTED_LOG_BURST,
+			     HOSTED_LOG_PER_SEC)) {
 		h->log_suppressed++;
 		COUNT(h->stats->log_suppressed);
 		return;
 	}
-	char line[LOG_LINE_MAX];
+	char line[HOSTED_LOG_LINE_MAX];
 	int n = 0;
-	if (h->log_suppressed) {
+	if (h->log_suppressed)
 		n = snprintf(line, sizeof(line),
-			     "[%s] (%llu log lines suppressed)\n", pd->name,
+			     "(%llu log lines suppressed)\n",
 			     (unsigned long long)h->log_suppressed);
-		h->log_suppressed = 0;
-	}
+	int text = n;
 	const char *prefix =
 		(unsigned)level <= SDVF_LOG_INFO ? level_prefix[level] : "";
-	n += snprintf(line + n, sizeof(line) - (size_t)n, "[%s] %s", pd->name,
-		      prefix);
+	n += snprintf(line + n, sizeof(line) - (size_t)n, "%s", prefix);
 	if ((size_t)n < sizeof(line) - 1)
 		n += vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
 	if ((size_t)n > sizeof(line) - 2)
 		n = (int)sizeof(line) - 2; /* truncated: keep the newline */
-	while (n > 0 && line[n - 1] == '\n')
+	while (n > text && line[n - 1] == '\n')
 		n--;
+	for (int i = text; i < n; i++) {
+		if (line[i] == '\n')
+			line[i] = ' '; /* one call, one line */
+	}
 	line[n++] = '\n';
-	(void)!write(2, line, (size_t)n);
-	COUNT(h->stats->log_lines);
+	/* Non-blocking: a launcher that does not keep up costs the line, not
+	 * the activation. */
+	if (write(2, line, (size_t)n) == n) {
+		h->log_suppressed = 0;
+		COUNT(h->stats->log_lines);
+	} else {
+		h->log_suppressed++;
+		COUNT(h->stats->log_suppressed);
+	}
 }
 
 static int op_watch_fd(struct sdvf_pd *pd, int fd, sdvf_channel_t ch)
