@@ -1,6 +1,7 @@
 /*
  * The hosted launcher and monitor (sdvf_hosted_run): create every region and
- * channel, fork one process per PD (core/hosted/hosted_pd.c), then watch them:
+ * channel, start one process per PD (core/hosted/hosted_image.c), close the
+ * region fds no restartable PD needs and let the PDs run, then watch them:
  * pass on their log lines (core/hosted/hosted_log.c), report deaths, restart
  * restartable PDs, and on SIGINT/SIGTERM or the duration stop them all and
  * print a summary.
@@ -77,6 +78,8 @@ static void init_fds(struct hosted_launch *l)
 	for (int c = 0; c < SDVF_MAX_CHANNELS; c++)
 		l->chan_wake_fd[c][0] = l->chan_wake_fd[c][1] = -1;
 	l->stats.fd = -1;
+	l->exe_fd = -1;
+	l->start_fd = -1;
 }
 
 static int create_region(struct hosted_launch *l, int r, FILE *log)
@@ -131,6 +134,12 @@ static int create_all(struct hosted_launch *l, FILE *log)
 	}
 	if (sdvf_stats_create(&l->stats, l->sys, log) < 0)
 		return -1;
+	/* PDs exec this very binary, even if the file is replaced meanwhile. */
+	l->exe_fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	if (l->exe_fd < 0) {
+		fprintf(log, "sdvf: /proc/self/exe: %s\n", strerror(errno));
+		return -1;
+	}
 	return 0;
 }
 
@@ -150,6 +159,38 @@ static void close_all(struct hosted_launch *l)
 	}
 	if (l->stats.fd >= 0)
 		sdvf_stats_destroy(&l->stats);
+	if (l->exe_fd >= 0)
+		close(l->exe_fd);
+	if (l->start_fd >= 0)
+		close(l->start_fd);
+}
+
+/* Once every PD has started: keep only the region fds a restartable PD will
+ * map again (the rw or ro one, as granted), close the rest.  PDs keep none
+ * themselves, so after this a region not granted to a restartable PD has
+ * no fd anywhere. */
+static void close_unneeded_region_fds(struct hosted_launch *l)
+{
+	bool need_rw[SDVF_MAX_REGIONS] = {0}, need_ro[SDVF_MAX_REGIONS] = {0};
+	for (int i = 0; i < l->sys->npds; i++) {
+		const struct sdvf_sys_pd *d = &l->sys->pds[i];
+		for (int k = 0; d->restartable && k < d->nmaps; k++) {
+			if (d->maps[k].rights & SDVF_W)
+				need_rw[d->maps[k].region] = true;
+			else
+				need_ro[d->maps[k].region] = true;
+		}
+	}
+	for (int r = 0; r < l->sys->nregions; r++) {
+		if (!need_rw[r] && l->region_rw_fd[r] >= 0) {
+			close(l->region_rw_fd[r]);
+			l->region_rw_fd[r] = -1;
+		}
+		if (!need_ro[r] && l->region_ro_fd[r] >= 0) {
+			close(l->region_ro_fd[r]);
+			l->region_ro_fd[r] = -1;
+		}
+	}
 }
 
 /* ---- starting and reaping ------------------------------------------------ */
@@ -174,7 +215,7 @@ static int start_pd(struct monitor *m, int i)
 	fflush(NULL);
 	pid_t pid = fork();
 	if (pid == 0)
-		hosted_pd_main(&m->launch, i, log_fd);
+		hosted_pd_exec(&m->launch, i, log_fd);
 	int err = errno;
 	close(log_fd); /* the PD holds the only write end: EOF when it dies */
 	if (pid < 0) {
@@ -463,13 +504,24 @@ static int exit_status(const struct monitor *m)
 	return 0;
 }
 
+/* Start every PD behind the barrier, close what no restartable PD needs,
+ * then release them all: no component code runs before the close. */
 static int start_all(struct monitor *m)
 {
-	for (int i = 0; i < m->launch.sys->npds; i++) {
-		if (start_pd(m, i) < 0)
-			return -1;
+	int barrier[2];
+	if (pipe2(barrier, O_CLOEXEC) < 0) {
+		fprintf(m->log, "sdvf: start barrier: %s\n", strerror(errno));
+		return -1;
 	}
-	return 0;
+	m->launch.start_fd = barrier[0];
+	int rc = 0;
+	for (int i = 0; i < m->launch.sys->npds && rc == 0; i++)
+		rc = start_pd(m, i);
+	close_unneeded_region_fds(&m->launch);
+	close(barrier[1]);	   /* EOF: every PD may go on */
+	close(m->launch.start_fd); /* restarts need no barrier */
+	m->launch.start_fd = -1;
+	return rc;
 }
 
 static void finish_logs(struct monitor *m)
@@ -500,7 +552,7 @@ int sdvf_hosted_run(const struct sdvf_system *sys,
 		hosted_log_init(&m->pd[i].log);
 
 	/* Stop signals and child deaths are taken synchronously by the
-	 * monitor loop (a signalfd); PDs unblock them after fork. */
+	 * monitor loop (a signalfd); PDs unblock them after the exec. */
 	sigset_t stop_set, old_set;
 	sigemptyset(&stop_set);
 	sigaddset(&stop_set, SIGINT);

@@ -1,8 +1,10 @@
 /*
- * The child side of a hosted PD: take the log pipe as fd 2, build the
- * sandbox (mappings with exactly the granted rights, exactly the granted
- * fds, core pinning, seccomp for clients), then init() and the event loop.  The
- * runtime ops a component calls are at the bottom.
+ * A hosted PD process, after the exec (core/hosted/hosted_image.c): build
+ * the sandbox from its image (its regions with exactly the granted rights,
+ * its stats slot, exactly its fds, core pinning), wait for the launcher's
+ * start barrier, apply the seccomp filter if it is a client, and run init()
+ * and the event loop.  The runtime ops a component calls are at the
+ * bottom.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -28,9 +30,9 @@ enum wake_kind { WAKE_CHANNEL = 1, WAKE_TIMER, WAKE_WATCH };
 
 struct hosted_pd {
 	struct sdvf_pd pd;
-	const struct sdvf_system *sys;
+	const struct hosted_pd_image *img;
+	struct sdvf_system own; /* the system of this PD alone (index 0) */
 	const struct sdvf_sys_pd *desc;
-	int index;
 	void *state;
 	struct sdvf_region regions[SDVF_MAX_MAPS];
 	int nregions;
@@ -59,11 +61,8 @@ static struct hosted_pd *rt_of(struct sdvf_pd *pd)
 	return (struct hosted_pd *)pd->runtime;
 }
 
-/* Before init the component cannot log yet; setup errors go to fd 2, the
- * log pipe, whose reader adds the PD's name. */
-static _Noreturn void setup_fail(const char *pd, const char *what, int err)
+_Noreturn void hosted_setup_fail(const char *what, int err)
 {
-	(void)pd;
 	char line[HOSTED_LOG_LINE_MAX];
 	int n = snprintf(line, sizeof(line), "error: %s: %s\n", what,
 			 strerror(err));
@@ -76,20 +75,19 @@ static _Noreturn void setup_fail(const char *pd, const char *what, int err)
 
 /* ---- sandbox ------------------------------------------------------------ */
 
-static void map_regions(struct hosted_pd *h, const struct hosted_launch *l)
+/* Map each region with its grant's fd (read-only grants: the O_RDONLY fd),
+ * then close the fd: the PD keeps no region fd. */
+static void map_regions(struct hosted_pd *h)
 {
 	for (int i = 0; i < h->desc->nmaps; i++) {
 		const struct sdvf_sys_map *m = &h->desc->maps[i];
-		const struct sdvf_sys_region *r = &h->sys->regions[m->region];
+		const struct sdvf_sys_region *r = &h->own.regions[m->region];
 		bool writable = (m->rights & SDVF_W) != 0;
-		/* A read-only grant maps the O_RDONLY fd, so the kernel refuses
-		 * any later mprotect(PROT_WRITE) with EACCES. */
-		int fd = writable ? l->region_rw_fd[m->region]
-				  : l->region_ro_fd[m->region];
 		int prot = PROT_READ | (writable ? PROT_WRITE : 0);
-		void *base = mmap(NULL, r->size, prot, MAP_SHARED, fd, 0);
+		void *base = mmap(NULL, r->size, prot, MAP_SHARED,
+				  h->img->region_fd[i], 0);
 		if (base == MAP_FAILED)
-			setup_fail(h->desc->name, r->name, errno);
+			hosted_setup_fail(r->name, errno);
 		h->regions[i] = (struct sdvf_region){
 			.name = m->local,
 			.base = base,
@@ -100,32 +98,28 @@ static void map_regions(struct hosted_pd *h, const struct hosted_launch *l)
 		};
 	}
 	h->nregions = h->desc->nmaps;
+	for (int i = 0; i < h->desc->nmaps; i++)
+		close(h->img->region_fd[i]); /* twice for a region mapped
+						 twice: harmless EBADF */
 }
 
-static void map_stats_slot(struct hosted_pd *h, const struct hosted_launch *l)
+static void map_stats_slot(struct hosted_pd *h)
 {
 	off_t offset = (off_t)SDVF_STATS_PAGE +
-		       (off_t)SDVF_STATS_SLOT_BYTES * h->index;
+		       (off_t)SDVF_STATS_SLOT_BYTES * h->img->index;
 	void *slot = mmap(NULL, SDVF_STATS_SLOT_BYTES, PROT_READ | PROT_WRITE,
-			  MAP_SHARED, l->stats.fd, offset);
+			  MAP_SHARED, h->img->stats_fd, offset);
 	if (slot == MAP_FAILED)
-		setup_fail(h->desc->name, "stats slot", errno);
+		hosted_setup_fail("stats slot", errno);
+	close(h->img->stats_fd);
 	h->stats = slot;
-	/* fork copied the launcher's rw mapping of the whole stats file (the
-	 * header and every other PD's slot): drop it, so this PD shares
-	 * exactly its regions and its own slot. */
-	if (munmap(l->stats.header, sdvf_stats_file_bytes(l->sys->npds)) < 0)
-		setup_fail(h->desc->name, "unmapping the launcher's stats",
-			   errno);
 }
 
-static void bind_channels(struct hosted_pd *h, const struct hosted_launch *l)
+static void bind_channels(struct hosted_pd *h)
 {
 	for (int i = 0; i < h->desc->nchans; i++) {
-		int c = h->desc->chans[i].channel;
-		int end = h->sys->channels[c].pd[0] == h->index ? 0 : 1;
-		h->wake_fd[i] = l->chan_wake_fd[c][end];
-		h->signal_fd[i] = l->chan_wake_fd[c][1 - end];
+		h->wake_fd[i] = h->img->wake_fd[i];
+		h->signal_fd[i] = h->img->signal_fd[i];
 	}
 	h->nchans = h->desc->nchans;
 }
@@ -134,51 +128,63 @@ static void make_event_fds(struct hosted_pd *h)
 {
 	h->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
 	if (h->epoll_fd < 0)
-		setup_fail(h->desc->name, "epoll_create1", errno);
+		hosted_setup_fail("epoll_create1", errno);
 	h->timer_fd =
 		timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	if (h->timer_fd < 0)
-		setup_fail(h->desc->name, "timerfd_create", errno);
+		hosted_setup_fail("timerfd_create", errno);
 	struct epoll_event ev = {.events = EPOLLIN,
 				 .data.u64 = WAKE(WAKE_TIMER, 0)};
 	if (epoll_ctl(h->epoll_fd, EPOLL_CTL_ADD, h->timer_fd, &ev) < 0)
-		setup_fail(h->desc->name, "epoll_ctl timer", errno);
+		hosted_setup_fail("epoll_ctl timer", errno);
 	for (int i = 0; i < h->nchans; i++) {
 		ev.data.u64 = WAKE(WAKE_CHANNEL, i);
 		if (epoll_ctl(h->epoll_fd, EPOLL_CTL_ADD, h->wake_fd[i], &ev) <
 		    0)
-			setup_fail(h->desc->name, "epoll_ctl channel", errno);
+			hosted_setup_fail("epoll_ctl channel", errno);
 	}
 }
 
-static int cmp_int(const void *a, const void *b)
+/* The fds the runtime itself holds (the start barrier aside). */
+static int runtime_fds(const struct hosted_pd *h, int *fds)
 {
-	return *(const int *)a - *(const int *)b;
-}
-
-/* Keep fd 2 (the log pipe), the epoll fd, the timerfd and our channels'
- * eventfds; close everything else, stdin and stdout included. */
-static void close_other_fds(struct hosted_pd *h)
-{
-	int keep[2 * SDVF_MAX_PD_CHANS + 3];
 	int n = 0;
-	keep[n++] = 2;
-	keep[n++] = h->epoll_fd;
-	keep[n++] = h->timer_fd;
+	fds[n++] = 2;
+	fds[n++] = h->epoll_fd;
+	fds[n++] = h->timer_fd;
 	for (int i = 0; i < h->nchans; i++) {
-		keep[n++] = h->wake_fd[i];
-		keep[n++] = h->signal_fd[i];
+		fds[n++] = h->wake_fd[i];
+		fds[n++] = h->signal_fd[i];
 	}
-	qsort(keep, (size_t)n, sizeof(*keep), cmp_int);
-	int next = 0; /* lowest fd not yet dealt with */
+	return n;
+}
+
+static bool fd_in(int fd, const int *fds, int n)
+{
 	for (int i = 0; i < n; i++) {
-		if (keep[i] > next &&
-		    close_range((unsigned)next, (unsigned)keep[i] - 1, 0) < 0)
-			setup_fail(h->desc->name, "close_range", errno);
-		next = keep[i] + 1;
+		if (fds[i] == fd)
+			return true;
 	}
-	if (close_range((unsigned)next, ~0u, 0) < 0)
-		setup_fail(h->desc->name, "close_range", errno);
+	return false;
+}
+
+/* Close every fd but the runtime's and the start barrier.  After the exec
+ * only those and the ones already closed (region, stats, image) were
+ * inherited: this is a check that stays true if that ever changes. */
+static void close_other_fds(const struct hosted_pd *h)
+{
+	int keep[3 + 2 * SDVF_MAX_PD_CHANS + 1];
+	int n = runtime_fds(h, keep);
+	keep[n++] = h->img->start_fd;
+	int max = 0;
+	for (int i = 0; i < n; i++)
+		max = keep[i] > max ? keep[i] : max;
+	for (int fd = 0; fd <= max; fd++) {
+		if (!fd_in(fd, keep, n))
+			close(fd);
+	}
+	if (close_range((unsigned)max + 1, ~0u, 0) < 0)
+		hosted_setup_fail("close_range", errno);
 }
 
 static void pin_to_core(struct hosted_pd *h)
@@ -189,7 +195,7 @@ static void pin_to_core(struct hosted_pd *h)
 	CPU_ZERO(&set);
 	CPU_SET(h->desc->core, &set);
 	if (sched_setaffinity(0, sizeof(set), &set) < 0)
-		setup_fail(h->desc->name, "pinning to its core", errno);
+		hosted_setup_fail("pinning to its core", errno);
 }
 
 static void *alloc_state(struct hosted_pd *h)
@@ -201,18 +207,19 @@ static void *alloc_state(struct hosted_pd *h)
 	void *state = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
 			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (state == MAP_FAILED)
-		setup_fail(h->desc->name, "component state", errno);
+		hosted_setup_fail("component state", errno);
 	return state;
 }
 
 /* Die with the launcher, and leave signal handling to it: the terminal's
  * SIGINT reaches the whole process group, but only the launcher decides how
- * PDs stop (SIGTERM from it, default action). */
-static void become_child(const struct hosted_launch *l, const char *name)
+ * PDs stop (SIGTERM from it, default action).  The launcher blocked these
+ * signals before forking us; the mask survived the exec. */
+static void become_child(const struct hosted_pd_image *img)
 {
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
-		setup_fail(name, "PR_SET_PDEATHSIG", errno);
-	if (getppid() != l->launcher_pid)
+		hosted_setup_fail("PR_SET_PDEATHSIG", errno);
+	if (getppid() != img->launcher_pid)
 		_exit(HOSTED_EXIT_SETUP); /* the launcher is already gone */
 	signal(SIGINT, SIG_IGN);
 	signal(SIGTERM, SIG_DFL);
@@ -220,6 +227,31 @@ static void become_child(const struct hosted_launch *l, const char *name)
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+/* Block until the launcher has closed every fd it no longer needs (EOF on
+ * the barrier): no component code runs before that. */
+static void wait_for_start(const struct hosted_pd_image *img)
+{
+	if (img->start_fd < 0)
+		return;
+	char byte;
+	ssize_t n;
+	while ((n = read(img->start_fd, &byte, 1)) != 0) {
+		if (n < 0 && errno != EINTR)
+			hosted_setup_fail("start barrier", errno);
+	}
+	close(img->start_fd);
+}
+
+static void run_init(struct hosted_pd *h)
+{
+	COUNT(h->stats->starts);
+	int rc = h->desc->component->init(h->state, &h->pd);
+	if (rc < 0) {
+		sdvf_log(&h->pd, SDVF_LOG_ERROR, "init failed (%d)", rc);
+		_exit(HOSTED_EXIT_INIT);
+	}
 }
 
 /* ---- event loop --------------------------------------------------------- */
@@ -284,36 +316,29 @@ static _Noreturn void event_loop(struct hosted_pd *h)
 	}
 }
 
-_Noreturn void hosted_pd_main(const struct hosted_launch *l, int pd, int log_fd)
+_Noreturn void hosted_pd_main(const char *image_fd_text)
 {
 	static struct hosted_pd h; /* one PD per process */
-	if (log_fd != 2 && dup2(log_fd, 2) < 0)
-		_exit(HOSTED_EXIT_SETUP);
-	h.sys = l->sys;
-	h.index = pd;
-	h.desc = &l->sys->pds[pd];
+	h.img = hosted_image_load(image_fd_text, &h.own);
+	h.desc = &h.own.pds[0];
 	h.pd = (struct sdvf_pd){
 		.ops = &hosted_ops, .name = h.desc->name, .runtime = &h};
 
-	become_child(l, h.desc->name);
-	map_regions(&h, l);
-	map_stats_slot(&h, l);
-	bind_channels(&h, l);
+	become_child(h.img);
+	map_regions(&h);
+	map_stats_slot(&h);
+	bind_channels(&h);
 	make_event_fds(&h);
 	h.state = alloc_state(&h);
 	close_other_fds(&h);
 	pin_to_core(&h);
+	wait_for_start(h.img);
 	if (h.desc->component->role == SDVF_ROLE_CLIENT) {
 		int rc = hosted_seccomp_client();
 		if (rc < 0)
-			setup_fail(h.desc->name, "seccomp filter", -rc);
+			hosted_setup_fail("seccomp filter", -rc);
 	}
-	COUNT(h.stats->starts);
-	int rc = h.desc->component->init(h.state, &h.pd);
-	if (rc < 0) {
-		sdvf_log(&h.pd, SDVF_LOG_ERROR, "init failed (%d)", rc);
-		_exit(HOSTED_EXIT_INIT);
-	}
+	run_init(&h);
 	flush_deferred(&h);
 	event_loop(&h);
 }
@@ -383,20 +408,20 @@ static sdvf_channel_t op_channel(struct sdvf_pd *pd, const char *name)
 static uint64_t op_config_u64(struct sdvf_pd *pd, const char *key)
 {
 	struct hosted_pd *h = rt_of(pd);
-	return sdvf_system_config_u64(h->sys, h->index, key);
+	return sdvf_system_config_u64(&h->own, 0, key);
 }
 
 static const char *op_config_str(struct sdvf_pd *pd, const char *key)
 {
 	struct hosted_pd *h = rt_of(pd);
-	return sdvf_system_config_str(h->sys, h->index, key);
+	return sdvf_system_config_str(&h->own, 0, key);
 }
 
 static const uint8_t *op_config_bytes(struct sdvf_pd *pd, const char *key,
 				      size_t *len)
 {
 	struct hosted_pd *h = rt_of(pd);
-	return sdvf_system_config_bytes(h->sys, h->index, key, len);
+	return sdvf_system_config_bytes(&h->own, 0, key, len);
 }
 
 static uint64_t monotonic_ns(void)
