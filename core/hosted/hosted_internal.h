@@ -1,9 +1,9 @@
 /*
  * Shared between the parts of the hosted runtime: the launcher and monitor
  * (hosted_launch.c), the log pipes it reads (hosted_log.c), the start of a
- * PD process (hosted_image.c), the PD itself (hosted_pd.c) and its seccomp
- * filter (hosted_seccomp.c).  Not a contract for anyone else: see
- * core/hosted/hosted.h and docs/runtime-hosted.md.
+ * PD process (hosted_image.c), the PD itself (hosted_pd.c) and its
+ * confinement (hosted_confine.c, hosted_seccomp.c).  Not a contract for
+ * anyone else: see core/hosted/hosted.h and docs/runtime-hosted.md.
  *
  * A PD starts as a fork of the launcher that at once execs the launcher's
  * own binary again (hosted_pd_exec), so it holds nothing of the launcher's
@@ -38,12 +38,14 @@ struct hosted_launch {
 	 * component code runs; the launcher closes the write end once it has
 	 * closed every fd it no longer needs.  -1 after that (restarts). */
 	int start_fd;
+	bool own_uids;	   /* root: PD i runs as uid = gid = uid_base + i */
+	uint32_t uid_base; /* SDVF_UID_BASE */
 	struct sdvf_stats_file stats;
 };
 
 /* Exit statuses of a PD process (the monitor names them). */
 enum hosted_exit {
-	HOSTED_EXIT_SETUP = 70, /* image, mapping, fds, pinning or seccomp */
+	HOSTED_EXIT_SETUP = 70, /* image, mapping, fds, pinning, confinement */
 	HOSTED_EXIT_INIT = 71,	/* the component's init() refused to start */
 	HOSTED_EXIT_LOOP = 72,	/* the event loop hit an unexpected error */
 };
@@ -68,6 +70,8 @@ struct hosted_pd_image {
 				     binary, so the same offset after exec */
 	int index;		  /* in the system: stats slot, uid */
 	pid_t launcher_pid;
+	bool own_uid;
+	uint32_t uid; /* = gid, when own_uid */
 	int start_fd; /* barrier to read until EOF, or -1 */
 	int stats_fd; /* the stats file, to map our slot */
 	struct sdvf_sys_pd pd;
@@ -97,9 +101,42 @@ _Noreturn void hosted_pd_main(const char *image_fd_text);
  * launcher adds the PD's name), then exit HOSTED_EXIT_SETUP. */
 _Noreturn void hosted_setup_fail(const char *what, int err);
 
-/* Install the client seccomp filter (default: kill the process).  Returns 0
- * or a negative errno. */
-int hosted_seccomp_client(void);
+/* ---- confinement (hosted_confine.c, hosted_seccomp.c) -------------------- */
+
+#define HOSTED_MAX_HOST_FDS 32
+
+/* The fds a PD's filter lets it use, each only as its role needs. */
+struct hosted_pd_fds {
+	int epoll_fd, timer_fd, log_fd;
+	const int *wake_fd, *signal_fd; /* per channel */
+	int nchans;
+	int host_fd[HOSTED_MAX_HOST_FDS]; /* device, VMM: opened by init() */
+	int nhost;
+};
+
+struct hosted_confinement {
+	enum sdvf_role role;
+	bool own_uid;
+	uint32_t uid; /* = gid */
+	pid_t launcher_pid;
+	struct hosted_pd_fds fds;
+};
+
+/* Lose every privilege (own uid/gid if root, no groups, no capabilities,
+ * no_new_privs, not dumpable), re-arm the parent-death signal, then load
+ * the role's seccomp filter.  Exits with HOSTED_EXIT_SETUP on any error. */
+void hosted_confine(const struct hosted_confinement *c);
+
+/* Roles whose init() does privileged host set-up (a TAP, /dev/kvm) and so
+ * runs before hosted_confine; the others are confined before init(). */
+static inline bool hosted_role_sets_up_host(enum sdvf_role role)
+{
+	return role == SDVF_ROLE_DEVICE || role == SDVF_ROLE_VMM;
+}
+
+/* Install the role's filter (default: kill the process).  Returns 0 or a
+ * negative errno. */
+int hosted_seccomp_load(enum sdvf_role role, const struct hosted_pd_fds *fds);
 
 /* ---- logs (hosted_log.c) -------------------------------------------------
  *

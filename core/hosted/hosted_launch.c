@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -28,6 +29,10 @@
 #define RESTART_BACKOFF_MS 100 /* times the restart number, capped */
 #define RESTART_BACKOFF_MAX_MS 1000
 #define DEFAULT_STOP_GRACE_MS 2000
+/* PD i runs as uid = gid = SDVF_UID_BASE + i when the launcher is root:
+ * above the ranges systemd hands out (containers end at 1879048191) and
+ * below 2^31, which some tools still mishandle. */
+#define DEFAULT_UID_BASE 2000000000u
 
 /* What the monitor knows about one PD. */
 struct monitor_pd {
@@ -504,6 +509,39 @@ static int exit_status(const struct monitor *m)
 	return 0;
 }
 
+/* Which uids PDs get: their own when we are root (checked here, so a bad
+ * SDVF_UID_BASE stops the run before any PD starts), else ours, said once. */
+static int plan_uids(struct monitor *m)
+{
+	struct hosted_launch *l = &m->launch;
+	const char *env = getenv("SDVF_UID_BASE");
+	unsigned long long base = DEFAULT_UID_BASE;
+	if (env) {
+		char *end;
+		errno = 0;
+		base = strtoull(env, &end, 10);
+		if (*env == '\0' || *end != '\0' || errno || base == 0 ||
+		    base + (unsigned)l->sys->npds > UINT32_MAX) {
+			fprintf(m->log,
+				"sdvf: SDVF_UID_BASE '%s': expected a number "
+				"1..%llu (PDs get uids BASE..BASE+%d)\n",
+				env,
+				(unsigned long long)UINT32_MAX - l->sys->npds,
+				l->sys->npds - 1);
+			return -1;
+		}
+	}
+	l->uid_base = (uint32_t)base;
+	l->own_uids = geteuid() == 0;
+	if (!l->own_uids)
+		fprintf(m->log,
+			"sdvf: not running as root: every PD keeps uid %u (no "
+			"uid of its own); no capabilities, no_new_privs, not "
+			"dumpable and its seccomp filter still apply\n",
+			(unsigned)geteuid());
+	return 0;
+}
+
 /* Start every PD behind the barrier, close what no restartable PD needs,
  * then release them all: no component code runs before the close. */
 static int start_all(struct monitor *m)
@@ -560,11 +598,15 @@ int sdvf_hosted_run(const struct sdvf_system *sys,
 	sigaddset(&stop_set, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &stop_set, &old_set);
 	m->signal_fd = signalfd(-1, &stop_set, SFD_NONBLOCK | SFD_CLOEXEC);
+	/* Not dumpable while it holds region fds: a process of our uid (the
+	 * PDs, when we are not root) cannot open /proc/<us>/fd or trace us. */
+	int was_dumpable = prctl(PR_GET_DUMPABLE, 0, 0, 0, 0);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 
 	int status = 1;
 	if (m->signal_fd < 0) {
 		fprintf(m->log, "sdvf: signalfd: %s\n", strerror(errno));
-	} else if (create_all(&m->launch, m->log) == 0 &&
+	} else if (plan_uids(m) == 0 && create_all(&m->launch, m->log) == 0 &&
 		   sdvf_stats_publish(&m->launch.stats, m->log) == 0) {
 		m->started_ns = monotonic_ns();
 		if (!m->opt->quiet)
@@ -583,6 +625,8 @@ int sdvf_hosted_run(const struct sdvf_system *sys,
 	close_all(&m->launch);
 	if (m->signal_fd >= 0)
 		close(m->signal_fd);
+	if (was_dumpable > 0)
+		prctl(PR_SET_DUMPABLE, was_dumpable, 0, 0, 0);
 	sigprocmask(SIG_SETMASK, &old_set, NULL);
 	free(m);
 	return status;

@@ -2,11 +2,13 @@
  * A hosted PD process, after the exec (core/hosted/hosted_image.c): build
  * the sandbox from its image (its regions with exactly the granted rights,
  * its stats slot, exactly its fds, core pinning), wait for the launcher's
- * start barrier, apply the seccomp filter if it is a client, and run init()
- * and the event loop.  The runtime ops a component calls are at the
- * bottom.
+ * start barrier, confine itself (core/hosted/hosted_confine.c) and run
+ * init() and the event loop.  A role that sets up host I/O (device, VMM)
+ * runs init() before its confinement, the others after.  The runtime ops a
+ * component calls are at the bottom.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -187,6 +189,30 @@ static void close_other_fds(const struct hosted_pd *h)
 		hosted_setup_fail("close_range", errno);
 }
 
+/* What init() of a device or VMM opened: every fd the runtime does not
+ * own.  Its filter allows I/O on exactly these. */
+static void collect_host_fds(const struct hosted_pd *h,
+			     struct hosted_pd_fds *fds)
+{
+	int own[3 + 2 * SDVF_MAX_PD_CHANS];
+	int n = runtime_fds(h, own);
+	DIR *dir = opendir("/proc/self/fd");
+	if (!dir)
+		hosted_setup_fail("listing the fds init opened", errno);
+	struct dirent *de;
+	while ((de = readdir(dir)) != NULL) {
+		int fd = atoi(de->d_name);
+		if (de->d_name[0] == '.' || fd == dirfd(dir) ||
+		    fd_in(fd, own, n))
+			continue;
+		if (fds->nhost == HOSTED_MAX_HOST_FDS)
+			hosted_setup_fail("init opened too many host fds",
+					  EMFILE);
+		fds->host_fd[fds->nhost++] = fd;
+	}
+	closedir(dir);
+}
+
 static void pin_to_core(struct hosted_pd *h)
 {
 	if (h->desc->core < 0)
@@ -242,6 +268,25 @@ static void wait_for_start(const struct hosted_pd_image *img)
 			hosted_setup_fail("start barrier", errno);
 	}
 	close(img->start_fd);
+}
+
+static void confine(struct hosted_pd *h, bool with_host_fds)
+{
+	struct hosted_confinement c = {
+		.role = h->desc->component->role,
+		.own_uid = h->img->own_uid,
+		.uid = h->img->uid,
+		.launcher_pid = h->img->launcher_pid,
+		.fds = {.epoll_fd = h->epoll_fd,
+			.timer_fd = h->timer_fd,
+			.log_fd = 2,
+			.wake_fd = h->wake_fd,
+			.signal_fd = h->signal_fd,
+			.nchans = h->nchans},
+	};
+	if (with_host_fds)
+		collect_host_fds(h, &c.fds);
+	hosted_confine(&c);
 }
 
 static void run_init(struct hosted_pd *h)
@@ -333,12 +378,15 @@ _Noreturn void hosted_pd_main(const char *image_fd_text)
 	close_other_fds(&h);
 	pin_to_core(&h);
 	wait_for_start(h.img);
-	if (h.desc->component->role == SDVF_ROLE_CLIENT) {
-		int rc = hosted_seccomp_client();
-		if (rc < 0)
-			hosted_setup_fail("seccomp filter", -rc);
+	if (hosted_role_sets_up_host(h.desc->component->role)) {
+		/* Opening its TAP or /dev/kvm may need root; it parses no
+		 * untrusted input before the event loop, which is confined. */
+		run_init(&h);
+		confine(&h, true);
+	} else {
+		confine(&h, false);
+		run_init(&h);
 	}
-	run_init(&h);
 	flush_deferred(&h);
 	event_loop(&h);
 }
