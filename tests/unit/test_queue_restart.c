@@ -28,8 +28,10 @@ extern const struct sdvf_component queue_sink_component;
 
 /* A sink that never takes anything: the source can only stall. */
 static const struct sdvf_need deaf_sink_needs[] = {
-	SDVF_NEED_REGION_RO("data"), SDVF_NEED_QUEUE("active"),
-	SDVF_NEED_QUEUE("free"),     SDVF_NEED_CHAN("peer"),
+	SDVF_NEED_REGION_RO("data"),
+	SDVF_NEED_QUEUE("active"),
+	SDVF_NEED_QUEUE("free"),
+	SDVF_NEED_CHAN("peer"),
 	{0},
 };
 

@@ -91,8 +91,7 @@ static const struct sdvf_component bystander = {
 	.notified = recorder_notified,
 };
 
-static void failing_notified(void *state, struct sdvf_pd *pd,
-			     sdvf_channel_t ch)
+static void failing_notified(void *state, struct sdvf_pd *pd, sdvf_channel_t ch)
 {
 	(void)state;
 	sdvf_fail(pd, "cannot go on (channel %u)", ch);
@@ -123,7 +122,8 @@ static const struct sdvf_component *const table[] = {&recorder, &bystander,
 	"y { component = \"%s\"; channels { dead = \"dy\"; other = \"xy\"; "   \
 	"}; };\n"                                                              \
 	"};\nchannels { dx { ends = \"dead\", \"x\"; }; "                      \
-	"dy { ends = \"dead\", \"y\"; }; xy { ends = \"x\", \"y\"; }; };\n};\n"
+	"dy { ends = \"dead\", \"y\"; }; xy { ends = \"x\", \"y\"; }; "        \
+	"};\n};\n"
 
 static struct sdvf_system sys;
 static struct sdvf_sim *sim;
@@ -133,10 +133,9 @@ static void boot(const char *y_component)
 	char dts[2048];
 	snprintf(dts, sizeof(dts), STAR_DTS, y_component);
 	memset(&sys, 0, sizeof(sys));
-	assert_int_equal(
-		sdvf_system_load_dts(&sys, "test_sim_restart", dts, table,
-				     stderr),
-		0);
+	assert_int_equal(sdvf_system_load_dts(&sys, "test_sim_restart", dts,
+					      table, stderr),
+			 0);
 	sim = sdvf_sim_create(&sys);
 	assert_non_null(sim);
 	nevents = 0;
@@ -187,9 +186,7 @@ static void pending_events_of_dead_pd_are_dropped(void **unused)
 	assert_int_equal(sdvf_sim_restart(sim, "dead"), 0);
 	sdvf_sim_run(sim, 1000);
 	static const char *const want[] = {
-		"y peer_restart 0",
-		"x peer_restart 1",
-		"dead init1",
+		"y peer_restart 0", "x peer_restart 1", "dead init1",
 		"x notified 0", /* x's own event stays */
 	};
 	assert_events(want, 4);
