@@ -14,9 +14,10 @@
  * opens their host resources; every other role before).  Then it runs an
  * epoll loop calling notified().  The launcher stays as the monitor: it
  * prefixes and sanitises each PD's log lines, reaps PDs, reports which one
- * died and why, restarts restartable ones, and on SIGINT/SIGTERM stops
- * every PD and prints a summary.  docs/runtime-hosted.md has the details
- * and the per-role table.
+ * died and why, restarts restartable ones (once the PDs at the other end of
+ * their channels have run peer_restart), reports PDs that call sdvf_fail,
+ * and on SIGINT/SIGTERM stops every PD and prints a summary.
+ * docs/runtime-hosted.md has the details and the per-role table.
  */
 #ifndef SDVF_HOSTED_H
 #define SDVF_HOSTED_H
@@ -35,7 +36,9 @@ struct sdvf_run_options {
 
 /* Run the system until SIGINT/SIGTERM, the duration, or every PD exits.
  * Returns the launcher's exit status: 0 if no PD died abnormally (or every
- * death was of a restartable PD that came back), 1 otherwise. */
+ * death was of a restartable PD that came back), none reported a failure
+ * (sdvf_fail) and none left a peer_restart request unanswered; 1
+ * otherwise. */
 int sdvf_hosted_run(const struct sdvf_system *sys,
 		    const struct sdvf_run_options *opt);
 

@@ -61,7 +61,7 @@ static int own_config_tree(const struct sdvf_system *sys, int pd, void *tree,
 
 /* The image of PD `pd`, malloc'd, own_fdt appended. */
 static struct hosted_pd_image *build_image(const struct hosted_launch *l,
-					   int pd)
+					   int pd, int ctl_fd)
 {
 	const struct sdvf_system *sys = l->sys;
 	const struct sdvf_sys_pd *d = &sys->pds[pd];
@@ -82,6 +82,7 @@ static struct hosted_pd_image *build_image(const struct hosted_launch *l,
 		.uid = l->uid_base + (uint32_t)pd,
 		.start_fd = l->start_fd,
 		.stats_fd = l->stats.fd,
+		.ctl_fd = ctl_fd,
 		.pd = *d,
 		.fdt_offset = fdt_offset,
 	};
@@ -171,21 +172,23 @@ static void pd_environment(char **envp, size_t max)
 	envp[n] = NULL;
 }
 
-_Noreturn void hosted_pd_exec(const struct hosted_launch *l, int pd, int log_fd)
+_Noreturn void hosted_pd_exec(const struct hosted_launch *l, int pd, int log_fd,
+			      int ctl_fd)
 {
 	/* Die with the launcher; kept across the exec. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (log_fd != 2 && dup2(log_fd, 2) < 0)
 		_exit(HOSTED_EXIT_SETUP);
-	struct hosted_pd_image *img = build_image(l, pd);
+	struct hosted_pd_image *img = build_image(l, pd, ctl_fd);
 	int img_fd = write_image(img);
-	int keep[4 + SDVF_MAX_MAPS + 2 * SDVF_MAX_PD_CHANS + 2];
+	int keep[6 + SDVF_MAX_MAPS + 2 * SDVF_MAX_PD_CHANS];
 	int n = 0;
 	keep[n++] = 2;
 	keep[n++] = img_fd;
 	keep[n++] = l->exe_fd;
 	keep[n++] = img->stats_fd;
 	keep[n++] = img->start_fd;
+	keep[n++] = img->ctl_fd;
 	for (int i = 0; i < img->pd.nmaps; i++)
 		keep[n++] = img->region_fd[i];
 	for (int i = 0; i < img->pd.nchans; i++) {

@@ -1,6 +1,7 @@
 /*
  * Shared between the parts of the hosted runtime: the launcher and monitor
- * (hosted_launch.c), the log pipes it reads (hosted_log.c), the start of a
+ * (hosted_launch.c), the log pipes it reads (hosted_log.c), the control
+ * sockets it talks to PDs through (hosted_control.c), the start of a
  * PD process (hosted_image.c), the PD itself (hosted_pd.c) and its
  * confinement (hosted_confine.c, hosted_seccomp.c).  Not a contract for
  * anyone else: see core/hosted/hosted.h and docs/runtime-hosted.md.
@@ -74,6 +75,7 @@ struct hosted_pd_image {
 	uint32_t uid; /* = gid, when own_uid */
 	int start_fd; /* barrier to read until EOF, or -1 */
 	int stats_fd; /* the stats file, to map our slot */
+	int ctl_fd;   /* its end of its control socket */
 	struct sdvf_sys_pd pd;
 	struct sdvf_sys_region regions[SDVF_MAX_MAPS];
 	int region_fd[SDVF_MAX_MAPS]; /* per map: rw or ro fd as granted */
@@ -83,10 +85,10 @@ struct hosted_pd_image {
 };
 
 /* In the forked child: give the child log_fd as fd 2, write PD `pd`'s
- * image, keep exactly the fds it names and exec HOSTED_PD_ARGV0.  Never
- * returns. */
-_Noreturn void hosted_pd_exec(const struct hosted_launch *l, int pd,
-			      int log_fd);
+ * image (ctl_fd: its end of its control socket), keep exactly the fds it
+ * names and exec HOSTED_PD_ARGV0.  Never returns. */
+_Noreturn void hosted_pd_exec(const struct hosted_launch *l, int pd, int log_fd,
+			      int ctl_fd);
 
 /* After the exec: map the image in fd `fd_text` (argv[1]) and build `own`,
  * the system of this one PD.  Exits with HOSTED_EXIT_SETUP on error. */
@@ -107,7 +109,7 @@ _Noreturn void hosted_setup_fail(const char *what, int err);
 
 /* The fds a PD's filter lets it use, each only as its role needs. */
 struct hosted_pd_fds {
-	int epoll_fd, timer_fd, log_fd;
+	int epoll_fd, timer_fd, log_fd, ctl_fd;
 	const int *wake_fd, *signal_fd; /* per channel */
 	int nchans;
 	int host_fd[HOSTED_MAX_HOST_FDS]; /* device, VMM: opened by init() */
@@ -180,5 +182,53 @@ void hosted_log_pump(struct hosted_log_stream *s, const char *name, FILE *out);
 /* The PD is gone: pass on everything left, then close. */
 void hosted_log_finish(struct hosted_log_stream *s, const char *name,
 		       FILE *out);
+
+/* ---- control sockets (hosted_control.c) ----------------------------------
+ *
+ * One SOCK_SEQPACKET socketpair per PD process, made when the monitor starts
+ * it: the monitor asks a running PD to run peer_restart (core/pd.h) before
+ * it restarts the PD at the other end of one of its channels, and the PD
+ * answers once it has; a PD tells the monitor it called sdvf_fail.  One
+ * struct hosted_ctl_msg per message.  The monitor trusts nothing a PD
+ * sends: a message of the wrong size or kind, or an answer to a question
+ * never asked, is counted and ignored, and it reads a bounded number per
+ * wake-up.
+ */
+enum hosted_ctl_kind {
+	HOSTED_CTL_PEER_RESTART = 1,  /* monitor -> PD: run peer_restart */
+	HOSTED_CTL_PEER_RESTART_DONE, /* PD -> monitor: it has returned */
+	HOSTED_CTL_FAILED,	      /* PD -> monitor: sdvf_fail */
+};
+
+struct hosted_ctl_msg {
+	uint32_t kind;	  /* enum hosted_ctl_kind */
+	uint32_t channel; /* PEER_RESTART(_DONE): the PD's local channel */
+	uint64_t seq;	  /* PEER_RESTART: the monitor's number; echoed */
+};
+
+/* How long the monitor waits for every peer's PEER_RESTART_DONE before it
+ * restarts a PD anyway (and counts each one missing as a failure). */
+#define HOSTED_PEER_RESTART_TIMEOUT_MS 1000
+
+/* The monitor's end of one PD's control socket. */
+struct hosted_ctl {
+	int fd;		   /* -1 while no process of the PD runs */
+	uint64_t asked;	   /* seq of the last PEER_RESTART sent */
+	uint64_t answered; /* seq of the last valid PEER_RESTART_DONE */
+	uint64_t failures; /* FAILED messages, over every incarnation */
+	uint64_t invalid;  /* messages refused */
+};
+
+void hosted_ctl_init(struct hosted_ctl *c);
+/* A new socket for a new process (the old one, if any, is closed).
+ * Returns the PD's end (non-blocking, close-on-exec) or -1. */
+int hosted_ctl_open(struct hosted_ctl *c);
+void hosted_ctl_close(struct hosted_ctl *c);
+/* Send PEER_RESTART for the PD's local channel; false if it could not be
+ * sent (the PD is gone). */
+bool hosted_ctl_ask_peer_restart(struct hosted_ctl *c, uint32_t channel);
+/* Read what is waiting (bounded).  At EOF (the PD is gone) it closes the
+ * socket. */
+void hosted_ctl_pump(struct hosted_ctl *c);
 
 #endif

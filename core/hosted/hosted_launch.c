@@ -2,9 +2,11 @@
  * The hosted launcher and monitor (sdvf_hosted_run): create every region and
  * channel, start one process per PD (core/hosted/hosted_image.c), close the
  * region fds no restartable PD needs and let the PDs run, then watch them:
- * pass on their log lines (core/hosted/hosted_log.c), report deaths, restart
- * restartable PDs, and on SIGINT/SIGTERM or the duration stop them all and
- * print a summary.
+ * pass on their log lines (core/hosted/hosted_log.c), report deaths and
+ * failures, restart restartable PDs once the PDs at the other end of their
+ * channels have reset what they share (peer_restart, through the control
+ * sockets of core/hosted/hosted_control.c), and on SIGINT/SIGTERM or the
+ * duration stop them all and print a summary.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -45,6 +47,11 @@ struct monitor_pd {
 	int end_status;
 	bool ended;
 	struct hosted_log_stream log; /* its bucket spans restarts */
+	struct hosted_ctl ctl;	      /* its failures count over restarts */
+	uint64_t failures_told;	      /* ctl.failures already reported */
+	/* It did not answer a peer_restart request: broken, and the run
+	 * fails even though its process lives. */
+	bool peer_restart_missed;
 };
 
 struct monitor {
@@ -216,13 +223,21 @@ static int start_pd(struct monitor *m, int i)
 			strerror(errno));
 		return -1;
 	}
+	int ctl_fd = hosted_ctl_open(&m->pd[i].ctl);
+	if (ctl_fd < 0) {
+		fprintf(m->log, "sdvf: pd '%s': control socket: %s\n", name,
+			strerror(errno));
+		close(log_fd);
+		return -1;
+	}
 	/* The child must not inherit unwritten stdio output. */
 	fflush(NULL);
 	pid_t pid = fork();
 	if (pid == 0)
-		hosted_pd_exec(&m->launch, i, log_fd);
+		hosted_pd_exec(&m->launch, i, log_fd, ctl_fd);
 	int err = errno;
 	close(log_fd); /* the PD holds the only write end: EOF when it dies */
+	close(ctl_fd);
 	if (pid < 0) {
 		fprintf(m->log, "sdvf: pd '%s': fork: %s\n", name,
 			strerror(err));
@@ -236,16 +251,130 @@ static int start_pd(struct monitor *m, int i)
 	return 0;
 }
 
+/* ---- control sockets: failures and peer restarts ------------------------ */
+
+/* Take what PD i sent on its control socket; say each new failure it
+ * reports, once: it makes the run end with status 1. */
+static void pump_control(struct monitor *m, int i)
+{
+	struct monitor_pd *p = &m->pd[i];
+	hosted_ctl_pump(&p->ctl);
+	for (; p->failures_told < p->ctl.failures; p->failures_told++)
+		fprintf(m->log,
+			"sdvf: pd '%s' reports it can no longer make progress "
+			"(its log says why); the run will end with status 1\n",
+			m->launch.sys->pds[i].name);
+}
+
+/* The PD at the other end of PD `pd`'s local channel k, and its own local
+ * id for that channel; false if there is none (or it is `pd` itself). */
+static bool peer_end(const struct sdvf_system *sys, int pd, int k, int *peer,
+		     int *local)
+{
+	int c = sys->pds[pd].chans[k].channel;
+	const struct sdvf_sys_channel *sc = &sys->channels[c];
+	*peer = sc->pd[0] == pd ? sc->pd[1] : sc->pd[0];
+	if (*peer == pd || *peer < 0 || *peer >= sys->npds)
+		return false;
+	for (int j = 0; j < sys->pds[*peer].nchans; j++) {
+		if (sys->pds[*peer].chans[j].channel == c) {
+			*local = j;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Ask every running PD at the other end of one of dead's channels to run
+ * peer_restart for it.  One not running needs nothing: it starts fresh, and
+ * when it does, dead (running again by then) resets for it. */
+static void ask_peers(struct monitor *m, int dead, bool asked[])
+{
+	const struct sdvf_system *sys = m->launch.sys;
+	for (int k = 0; k < sys->pds[dead].nchans; k++) {
+		int peer, local;
+		if (!peer_end(sys, dead, k, &peer, &local) ||
+		    m->pd[peer].pid <= 0 || m->pd[peer].ended)
+			continue;
+		if (!sys->pds[peer].component->peer_restart)
+			fprintf(m->log,
+				"sdvf: pd '%s' has no peer_restart: what it "
+				"shares with '%s' is not reset\n",
+				sys->pds[peer].name, sys->pds[dead].name);
+		else if (hosted_ctl_ask_peer_restart(&m->pd[peer].ctl,
+						     (uint32_t)local))
+			asked[peer] = true;
+	}
+}
+
+static bool peer_pending(const struct monitor *m, int i, const bool asked[])
+{
+	const struct hosted_ctl *c = &m->pd[i].ctl;
+	return asked[i] && c->fd >= 0 && c->answered != c->asked;
+}
+
+/* Until every asked peer has answered, or the time is up, passing on log
+ * lines meanwhile (a peer may log from its hook). */
+static void wait_for_peers(struct monitor *m, const bool asked[])
+{
+	int npds = m->launch.sys->npds;
+	uint64_t give_up =
+		monotonic_ns() + HOSTED_PEER_RESTART_TIMEOUT_MS * 1000000ull;
+	for (uint64_t now = monotonic_ns(); now < give_up;
+	     now = monotonic_ns()) {
+		struct pollfd fds[2 * SDVF_MAX_PDS];
+		int n = 0;
+		for (int i = 0; i < npds; i++) {
+			if (peer_pending(m, i, asked))
+				fds[n++] = (struct pollfd){m->pd[i].ctl.fd,
+							   POLLIN, 0};
+			if (m->pd[i].log.fd >= 0)
+				fds[n++] = (struct pollfd){m->pd[i].log.fd,
+							   POLLIN, 0};
+		}
+		bool waiting = false;
+		for (int i = 0; i < npds; i++)
+			waiting |= peer_pending(m, i, asked);
+		if (!waiting)
+			return;
+		uint64_t left = give_up - now;
+		struct timespec ts = {(time_t)(left / 1000000000ull),
+				      (long)(left % 1000000000ull)};
+		ppoll(fds, (nfds_t)n, &ts, NULL);
+		for (int i = 0; i < npds; i++) {
+			if (asked[i])
+				pump_control(m, i);
+			hosted_log_pump(&m->pd[i].log,
+					m->launch.sys->pds[i].name, m->log);
+		}
+	}
+}
+
 /*
- * Hook: a PD died and will be restarted.  This is where buffer reclaim goes
- * (later issue): the muxes will be told that this client is gone so they can
- * give every buffer it held back to the pool (sdvf_own_reclaim) before the
- * new incarnation attaches to fresh queues.  Today it only records the
- * restart for `sdvf stats`.
+ * A PD died and will be restarted.  First every running PD at the other end
+ * of one of its channels resets what it shares with it and takes back what
+ * it held (peer_restart, core/pd.h), so the new process attaches to fresh
+ * queues.  The wait is bounded: a peer that does not answer within
+ * HOSTED_PEER_RESTART_TIMEOUT_MS is broken; it is said, it makes the run
+ * fail, and the PD restarts anyway (the others need it).
  */
 static void before_restart(struct monitor *m, int i)
 {
+	const struct sdvf_system *sys = m->launch.sys;
+	bool asked[SDVF_MAX_PDS] = {0};
 	STORE(stats_pd(m, i)->restarts, (uint32_t)m->pd[i].restarts);
+	ask_peers(m, i, asked);
+	wait_for_peers(m, asked);
+	for (int peer = 0; peer < sys->npds; peer++) {
+		if (!peer_pending(m, peer, asked))
+			continue;
+		fprintf(m->log,
+			"sdvf: pd '%s' did not reset what it shares with '%s' "
+			"within %d ms; restarting '%s' anyway\n",
+			sys->pds[peer].name, sys->pds[i].name,
+			HOSTED_PEER_RESTART_TIMEOUT_MS, sys->pds[i].name);
+		m->pd[peer].peer_restart_missed = true;
+	}
 }
 
 static void schedule_restart(struct monitor *m, int i)
@@ -278,6 +407,8 @@ static void report_death(struct monitor *m, int i, int status)
 	const struct sdvf_sys_pd *d = &m->launch.sys->pds[i];
 	char sig[32];
 	hosted_log_finish(&p->log, d->name, m->log); /* its last words first */
+	pump_control(m, i);
+	hosted_ctl_close(&p->ctl);
 	p->ended = true;
 	p->end_signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
 	p->end_status = WIFEXITED(status) ? WEXITSTATUS(status) : 0;
@@ -355,16 +486,21 @@ static bool anything_alive(struct monitor *m)
  * only wakes us: the caller reaps). */
 static int monitor_wait(struct monitor *m, uint64_t wait_ns)
 {
-	struct pollfd fds[1 + SDVF_MAX_PDS];
-	int pd_of[1 + SDVF_MAX_PDS];
+	struct pollfd fds[1 + 2 * SDVF_MAX_PDS];
+	int pd_of[1 + 2 * SDVF_MAX_PDS];
 	int n = 0;
 	fds[n++] = (struct pollfd){.fd = m->signal_fd, .events = POLLIN};
 	for (int i = 0; i < m->launch.sys->npds; i++) {
-		if (m->pd[i].log.fd < 0)
-			continue;
-		pd_of[n] = i;
-		fds[n++] = (struct pollfd){.fd = m->pd[i].log.fd,
-					   .events = POLLIN};
+		if (m->pd[i].log.fd >= 0) {
+			pd_of[n] = i;
+			fds[n++] = (struct pollfd){.fd = m->pd[i].log.fd,
+						   .events = POLLIN};
+		}
+		if (m->pd[i].ctl.fd >= 0) {
+			pd_of[n] = i;
+			fds[n++] = (struct pollfd){.fd = m->pd[i].ctl.fd,
+						   .events = POLLIN};
+		}
 	}
 	struct timespec ts = {(time_t)(wait_ns / 1000000000ull),
 			      (long)(wait_ns % 1000000000ull)};
@@ -372,9 +508,13 @@ static int monitor_wait(struct monitor *m, uint64_t wait_ns)
 		return 0;
 	for (int k = 1; k < n; k++) {
 		int i = pd_of[k];
-		if (fds[k].revents)
+		if (!fds[k].revents)
+			continue;
+		if (fds[k].fd == m->pd[i].log.fd)
 			hosted_log_pump(&m->pd[i].log,
 					m->launch.sys->pds[i].name, m->log);
+		else
+			pump_control(m, i);
 	}
 	int stop = 0;
 	struct signalfd_siginfo si;
@@ -500,10 +640,13 @@ static void print_summary(struct monitor *m)
 	}
 }
 
+/* 1 if a PD is down after an abnormal death, reported that it can no
+ * longer make progress, or left a peer_restart unanswered. */
 static int exit_status(const struct monitor *m)
 {
 	for (int i = 0; i < m->launch.sys->npds; i++) {
-		if (m->pd[i].failed)
+		const struct monitor_pd *p = &m->pd[i];
+		if (p->failed || p->ctl.failures || p->peer_restart_missed)
 			return 1;
 	}
 	return 0;
@@ -569,6 +712,7 @@ static void finish_logs(struct monitor *m)
 		hosted_log_finish(s, m->launch.sys->pds[i].name, m->log);
 		if (s->fd >= 0)
 			close(s->fd);
+		hosted_ctl_close(&m->pd[i].ctl);
 	}
 }
 
@@ -586,8 +730,10 @@ int sdvf_hosted_run(const struct sdvf_system *sys,
 	m->launch.sys = sys;
 	m->launch.launcher_pid = getpid();
 	init_fds(&m->launch);
-	for (int i = 0; i < SDVF_MAX_PDS; i++)
+	for (int i = 0; i < SDVF_MAX_PDS; i++) {
 		hosted_log_init(&m->pd[i].log);
+		hosted_ctl_init(&m->pd[i].ctl);
+	}
 
 	/* Stop signals and child deaths are taken synchronously by the
 	 * monitor loop (a signalfd); PDs unblock them after the exec. */

@@ -4,8 +4,10 @@
  * its stats slot, exactly its fds, core pinning), wait for the launcher's
  * start barrier, confine itself (core/hosted/hosted_confine.c) and run
  * init() and the event loop.  A role that sets up host I/O (device, VMM)
- * runs init() before its confinement, the others after.  The runtime ops a
- * component calls are at the bottom.
+ * runs init() before its confinement, the others after.  The loop also
+ * serves the PD's control socket (core/hosted/hosted_internal.h): the
+ * monitor's peer_restart requests, each answered once the component's hook
+ * has returned.  The runtime ops a component calls are at the bottom.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -27,7 +29,7 @@
 #include "core/sysdesc/sysdesc.h"
 
 /* epoll data: what woke us, in the top 32 bits; the channel below. */
-enum wake_kind { WAKE_CHANNEL = 1, WAKE_TIMER, WAKE_WATCH };
+enum wake_kind { WAKE_CHANNEL = 1, WAKE_TIMER, WAKE_WATCH, WAKE_CONTROL };
 #define WAKE(kind, ch) (((uint64_t)(kind) << 32) | (uint32_t)(ch))
 
 struct hosted_pd {
@@ -45,6 +47,7 @@ struct hosted_pd {
 				   ends; bit per local channel */
 	int epoll_fd;
 	int timer_fd;
+	int ctl_fd; /* the monitor's control socket */
 	struct sdvf_stats_slot *stats;
 	struct sdvf_counter_claims counter_claims; /* this incarnation's */
 	_Atomic uint64_t counter_scratch; /* refused names write here */
@@ -145,6 +148,10 @@ static void make_event_fds(struct hosted_pd *h)
 		    0)
 			hosted_setup_fail("epoll_ctl channel", errno);
 	}
+	h->ctl_fd = h->img->ctl_fd;
+	ev.data.u64 = WAKE(WAKE_CONTROL, 0);
+	if (epoll_ctl(h->epoll_fd, EPOLL_CTL_ADD, h->ctl_fd, &ev) < 0)
+		hosted_setup_fail("epoll_ctl control socket", errno);
 }
 
 /* The fds the runtime itself holds (the start barrier aside). */
@@ -154,6 +161,7 @@ static int runtime_fds(const struct hosted_pd *h, int *fds)
 	fds[n++] = 2;
 	fds[n++] = h->epoll_fd;
 	fds[n++] = h->timer_fd;
+	fds[n++] = h->ctl_fd;
 	for (int i = 0; i < h->nchans; i++) {
 		fds[n++] = h->wake_fd[i];
 		fds[n++] = h->signal_fd[i];
@@ -175,7 +183,7 @@ static bool fd_in(int fd, const int *fds, int n)
  * inherited: this is a check that stays true if that ever changes. */
 static void close_other_fds(const struct hosted_pd *h)
 {
-	int keep[3 + 2 * SDVF_MAX_PD_CHANS + 1];
+	int keep[4 + 2 * SDVF_MAX_PD_CHANS + 1];
 	int n = runtime_fds(h, keep);
 	keep[n++] = h->img->start_fd;
 	int max = 0;
@@ -194,7 +202,7 @@ static void close_other_fds(const struct hosted_pd *h)
 static void collect_host_fds(const struct hosted_pd *h,
 			     struct hosted_pd_fds *fds)
 {
-	int own[3 + 2 * SDVF_MAX_PD_CHANS];
+	int own[4 + 2 * SDVF_MAX_PD_CHANS];
 	int n = runtime_fds(h, own);
 	DIR *dir = opendir("/proc/self/fd");
 	if (!dir)
@@ -280,6 +288,7 @@ static void confine(struct hosted_pd *h, bool with_host_fds)
 		.fds = {.epoll_fd = h->epoll_fd,
 			.timer_fd = h->timer_fd,
 			.log_fd = 2,
+			.ctl_fd = h->ctl_fd,
 			.wake_fd = h->wake_fd,
 			.signal_fd = h->signal_fd,
 			.nchans = h->nchans},
@@ -328,6 +337,40 @@ static void drain_fd(int fd)
 	(void)!read(fd, &count, sizeof(count));
 }
 
+static void send_control(struct hosted_pd *h, const struct hosted_ctl_msg *m)
+{
+	/* Non-blocking; the monitor reads its socket on every wake-up, and a
+	 * lost answer only makes it give up waiting (and say so). */
+	(void)!write(h->ctl_fd, m, sizeof(*m));
+}
+
+/* The monitor's requests: each PEER_RESTART runs the component's hook for
+ * that channel, like an activation, and is answered once it has returned.
+ * The monitor is trusted; a request for a channel we do not have is still
+ * refused, not passed on. */
+static void serve_control(struct hosted_pd *h)
+{
+	struct hosted_ctl_msg msg;
+	ssize_t n;
+	while ((n = read(h->ctl_fd, &msg, sizeof(msg))) == sizeof(msg)) {
+		if (msg.kind != HOSTED_CTL_PEER_RESTART ||
+		    msg.channel >= (uint32_t)h->nchans) {
+			COUNT(h->stats->bad_calls);
+			continue;
+		}
+		if (h->desc->component->peer_restart)
+			h->desc->component->peer_restart(h->state, &h->pd,
+							 msg.channel);
+		flush_deferred(h);
+		msg.kind = HOSTED_CTL_PEER_RESTART_DONE;
+		send_control(h, &msg);
+	}
+	if (n == 0) { /* the monitor closed it: it has no use for us */
+		sdvf_log(&h->pd, SDVF_LOG_ERROR, "control socket closed");
+		_exit(HOSTED_EXIT_LOOP);
+	}
+}
+
 static _Noreturn void event_loop(struct hosted_pd *h)
 {
 	struct epoll_event events[16];
@@ -355,6 +398,9 @@ static _Noreturn void event_loop(struct hosted_pd *h)
 				break;
 			case WAKE_WATCH: /* level-triggered: the device reads */
 				activate(h, ch);
+				break;
+			case WAKE_CONTROL:
+				serve_control(h);
 				break;
 			}
 		}
@@ -584,6 +630,16 @@ static int op_watch_fd(struct sdvf_pd *pd, int fd, sdvf_channel_t ch)
 	return 0;
 }
 
+/* Logged as an error, and told to the monitor, which makes the run fail:
+ * the message goes out even when the log's rate limit drops the line. */
+static void op_vfail(struct sdvf_pd *pd, const char *fmt, va_list ap)
+{
+	struct hosted_pd *h = rt_of(pd);
+	op_vlog(pd, SDVF_LOG_ERROR, fmt, ap);
+	struct hosted_ctl_msg msg = {.kind = HOSTED_CTL_FAILED};
+	send_control(h, &msg);
+}
+
 /* The table lives in our own stats slot, so it outlives this process and a
  * restarted PD gets its counters back (core/hosted/counters.h). */
 static _Atomic uint64_t *op_counter(struct sdvf_pd *pd, const char *name)
@@ -622,4 +678,5 @@ static const struct sdvf_runtime_ops hosted_ops = {
 	.vlog = op_vlog,
 	.watch_fd = op_watch_fd,
 	.counter = op_counter,
+	.vfail = op_vfail,
 };

@@ -18,8 +18,10 @@ enum arg0 {
 	ARG_ANY,     /* nothing: the call takes no fd */
 	ON_EPOLL,    /* the PD's epoll fd */
 	ON_TIMER,    /* its timerfd */
-	ON_WAKE,     /* the eventfds it waits on, and its timerfd */
-	ON_SIGNAL,   /* its peers' eventfds, and its log pipe */
+	ON_WAKE,     /* the eventfds it waits on, its timerfd, its control
+			socket */
+	ON_SIGNAL,   /* its peers' eventfds, its log pipe, its control
+			socket */
 	ON_HOST,     /* an fd its init() opened (device, VMM) */
 	ON_HOST_KVM, /* the same, with a command from kvm_ioctls */
 };
@@ -35,8 +37,10 @@ static const struct rule loop_rules[] = {
 	{"epoll_pwait", ON_EPOLL},     /* the same where there is no
 					  epoll_wait (aarch64) */
 	{"epoll_pwait2", ON_EPOLL},    /* newer glibc may use it */
-	{"read", ON_WAKE},	       /* drain an eventfd or timerfd count */
-	{"write", ON_SIGNAL},	       /* signal a peer; a log line */
+	{"read", ON_WAKE},	       /* drain an eventfd or timerfd count; a
+					  request of the monitor */
+	{"write", ON_SIGNAL},	       /* signal a peer; a log line; an answer
+					  or a failure to the monitor */
 	{"timerfd_settime", ON_TIMER}, /* sdvf_timer_set */
 	{"clock_gettime", ARG_ANY},    /* sdvf_now_ns, the log limit (when the
 					  vDSO cannot serve it) */
@@ -135,10 +139,12 @@ static int add_rule(scmp_filter_ctx ctx, const struct rule *r,
 		return allow_on(ctx, nr, f->timer_fd);
 	case ON_WAKE: {
 		int rc = allow_on(ctx, nr, f->timer_fd);
+		rc = rc ? rc : allow_on(ctx, nr, f->ctl_fd);
 		return rc ? rc : allow_on_fds(ctx, nr, f->wake_fd, f->nchans);
 	}
 	case ON_SIGNAL: {
 		int rc = allow_on(ctx, nr, f->log_fd);
+		rc = rc ? rc : allow_on(ctx, nr, f->ctl_fd);
 		return rc ? rc : allow_on_fds(ctx, nr, f->signal_fd, f->nchans);
 	}
 	case ON_HOST:
