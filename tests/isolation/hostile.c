@@ -14,6 +14,7 @@
  *   affinity_probe  device; in init (before seccomp) reports its CPUs
  *   crasher         client; counts its starts in `scratch`, crashes (SIGSEGV)
  *                   until it has started crash_times + 1 times
+ * and those of tests/isolation/hostile_confine.c and hostile_queue.c.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -461,6 +462,8 @@ int main(int argc, char **argv)
 		table[n++] = hostile_components[i];
 	for (size_t i = 0; hostile_confine_components[i]; i++)
 		table[n++] = hostile_confine_components[i];
+	for (size_t i = 0; hostile_queue_components[i]; i++)
+		table[n++] = hostile_queue_components[i];
 	table[n] = NULL;
 	return sdvf_cli_main(argc, argv, table);
 }

@@ -10,4 +10,7 @@
 /* tests/isolation/hostile_confine.c, NULL-terminated. */
 extern const struct sdvf_component *const hostile_confine_components[];
 
+/* tests/isolation/hostile_queue.c, NULL-terminated. */
+extern const struct sdvf_component *const hostile_queue_components[];
+
 #endif
