@@ -347,18 +347,18 @@ struct sdvf_component {
 	int (*init)(void *state, struct sdvf_pd *pd);
 	void (*notified)(void *state, struct sdvf_pd *pd, sdvf_channel_t ch);
 	/*
-	 * Optional (NULL: the PD does not take part in restarts).  The PD at
-	 * the other end of `ch` died and is about to be restarted; it is not
-	 * running now, and its new instance starts only after this returns,
-	 * in every PD at the other end of one of its channels.  Put every
+	 * Optional (NULL: the PD takes no part in restarts).  The PD at the
+	 * other end of channel `ch` died and is about to be restarted.  It is
+	 * not running now; its new instance starts only once every PD at the
+	 * other end of one of its channels has returned from this.  Put every
 	 * queue shared with it back to the fresh state (sdvf_queue_reset),
 	 * take back every buffer it held (sdvf_own_reclaim), and forget any
 	 * state of the exchange with it (a sequence, a half-done batch).  A
-	 * queue belongs to the channel that signals its traffic: the peer on
-	 * that channel is its other end.  Called like notified(): never
-	 * concurrently with it, and it may notify (a producer may go on
-	 * sending into the fresh queues; the new instance finds the work when
-	 * it starts).
+	 * queue belongs to the channel that signals its traffic: the PD on
+	 * that channel is its other end.  Called like notified(), never
+	 * concurrently with it, and it may notify: a producer may go on
+	 * sending into the fresh queues, and the new instance finds the work
+	 * when it starts.
 	 */
 	void (*peer_restart)(void *state, struct sdvf_pd *pd,
 			     sdvf_channel_t ch);

@@ -162,12 +162,13 @@ static inline bool sdvf_queue_attach(struct sdvf_queue *q, void *region,
  * The peer restarts: put the shared header back to the state of a zeroed
  * region (indices 0, both flags asking for a notification) and this handle
  * to index 0, as if both sides had just attached.  Only while the peer is
- * not running (its old instance is dead, its new one not started): the
- * stores are plain, and the runtime's hand-over to the new instance (a
- * process start, or the sim's scheduler) orders them before its first
- * load.  The ring's slots are left as they are: nothing reads a slot the
- * producer has not published since.  bad_index and its counter are kept:
- * they count what the peer did, not where the queue stands.
+ * not running (its old instance is dead, its new one not started), so no
+ * store races with the peer: the release fence publishes them and the
+ * runtime's hand-over to the new instance (a process start, or the sim's
+ * scheduler) orders them before its first load.  The ring's slots are left
+ * as they are: nothing reads a slot the producer has not published since.
+ * bad_index and its counter are kept: they count what the peer did, not
+ * where the queue stands.
  */
 static inline void sdvf_queue_reset(struct sdvf_queue *q)
 {

@@ -15,6 +15,8 @@
  *                 protocol and comes back attached at a wrong index (it
  *                 publishes head and tail STALE_INDEX on the pair), so
  *                 the stream cannot resume
+ *   slow_survivor client; its peer_restart takes delay_ms to return, longer
+ *                 than the monitor waits for it
  */
 #include <string.h>
 
@@ -217,9 +219,64 @@ static const struct sdvf_component stale_sink = {
 	.notified = stale_sink_notified,
 };
 
+/* ---- slow_survivor -------------------------------------------------------
+ */
+
+static const struct sdvf_need slow_survivor_needs[] = {
+	SDVF_NEED_CHAN("peer"),
+	{0},
+};
+
+static const struct sdvf_param slow_survivor_params[] = {
+	SDVF_PARAM_U64_DEFAULT("delay_ms", 0, 60000, 3000,
+			       "how long peer_restart takes"),
+	{0},
+};
+
+static bool never(void *arg)
+{
+	(void)arg;
+	return false;
+}
+
+static void slow_survivor_peer_restart(void *state, struct sdvf_pd *pd,
+				       sdvf_channel_t ch)
+{
+	(void)state;
+	uint64_t delay_ms = sdvf_config_u64(pd, "delay_ms");
+	sdvf_log(pd, SDVF_LOG_INFO, "peer_restart(%u): taking %llu ms", ch,
+		 (unsigned long long)delay_ms);
+	sdvf_wait(pd, never, NULL, delay_ms * 1000000ull);
+	sdvf_log(pd, SDVF_LOG_INFO, "peer_restart(%u): done", ch);
+}
+
+static int slow_survivor_init(void *state, struct sdvf_pd *pd)
+{
+	(void)state;
+	(void)pd;
+	return 0;
+}
+
+static void slow_survivor_notified(void *state, struct sdvf_pd *pd,
+				   sdvf_channel_t ch)
+{
+	(void)state;
+	(void)pd;
+	(void)ch;
+}
+
+static const struct sdvf_component slow_survivor = {
+	.name = "slow_survivor",
+	.summary = "test: its peer_restart takes longer than the monitor waits",
+	.role = SDVF_ROLE_CLIENT,
+	.state_size = 8,
+	.needs = slow_survivor_needs,
+	.params = slow_survivor_params,
+	.init = slow_survivor_init,
+	.notified = slow_survivor_notified,
+	.peer_restart = slow_survivor_peer_restart,
+};
+
 const struct sdvf_component *const hostile_queue_components[] = {
-	&tail_liar,
-	&queue_reader,
-	&stale_sink,
-	NULL,
+	&tail_liar, &queue_reader, &stale_sink, &slow_survivor, NULL,
 };
