@@ -11,7 +11,7 @@
 user=65534
 chmod 1777 "$WORK" # the stats directory, written by the launcher
 
-cat >"$WORK/sys.dts.in" <<'DTS'
+cat >"$WORK/sys.dts.in" <<'TEMPLATE_DTS'
 /dts-v1/;
 / {
 	compatible = "sdvf,system";
@@ -32,7 +32,9 @@ cat >"$WORK/sys.dts.in" <<'DTS'
 	};
 	regions { shared { size = <0x1000>; }; };
 };
-DTS
+TEMPLATE_DTS
+sed "s/@LAUNCHER_PID@/1/g" "$WORK/sys.dts.in" >"$WORK/sys.lp.dts"
+least_privilege "$WORK/sys.lp.dts"
 : >"$WORK/log"
 (
 	sed "s/@LAUNCHER_PID@/$BASHPID/g" "$WORK/sys.dts.in" >"$WORK/sys.dts"
