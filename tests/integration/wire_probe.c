@@ -2,6 +2,7 @@
  * wire_probe: the host half of tests/integration/wire_tap.sh.
  *
  *   wire_probe TAP OWN_IP PEER_IP UDP_PORT UDP_PAYLOAD
+ *   wire_probe unplug TAP
  *
  * Runs inside the test's network namespace.  Opens TAP through wire_open
  * (which creates it and brings it up), checks that a second open of the same
@@ -16,6 +17,12 @@
  *      namespace's ARP requests for OWN_IP).
  * Each step is bounded in time.  Exit 0 and "ok ..." on success; 1 with the
  * failing step on stderr otherwise.
+ *
+ * `unplug` opens TAP, prints "unplug-wait" and waits for a line (the script
+ * deletes the tap from the namespace meanwhile), then checks that the wire
+ * fails once and for good: one wire_recv error with the exact reason, its
+ * fd closed (wire_fd -1), failures 1, and afterwards no frames, no more
+ * errors and sends refused.  Prints "ok unplug" on success.
  */
 #include <arpa/inet.h>
 #include <net/if.h>
@@ -362,6 +369,68 @@ static int run(struct probe *p, const char *tap)
 	return wire_stats(p->wire)->tx_errors == 0 ? 0 : 1;
 }
 
+/* The tap was deleted under an open wire: a dead cable, not a busy one. */
+static int run_unplug(const char *tap)
+{
+	struct wire_config cfg = {.kind = "tap", .tap_name = tap};
+	char why[256], expected[256], line[64];
+	uint8_t buf[2048] = {0};
+	struct pollfd pfd;
+	struct wire *w = wire_open(&cfg, why, sizeof(why));
+	const struct wire_stats *st;
+	int rc = 1;
+
+	if (w == NULL) {
+		fprintf(stderr, "wire_probe: %s\n", why);
+		return 1;
+	}
+	st = wire_stats(w);
+	printf("unplug-wait\n");
+	fflush(stdout);
+	if (fgets(line, sizeof(line), stdin) == NULL)
+		goto out;
+	/* A dead tap fd reports an error at once: never wait for a frame. */
+	pfd = (struct pollfd){.fd = wire_fd(w), .events = POLLIN};
+	if (poll(&pfd, 1, STEP_TIMEOUT_MS) != 1) {
+		fprintf(stderr, "wire_probe: the dead tap's fd stayed quiet\n");
+		goto out;
+	}
+	snprintf(expected, sizeof(expected),
+		 "tap \"%s\": read: File descriptor in bad state", tap);
+	if (wire_failure(w) != NULL || wire_recv(w, buf, sizeof(buf)) != -1 ||
+	    wire_failure(w) == NULL || strcmp(wire_failure(w), expected) != 0) {
+		fprintf(stderr,
+			"wire_probe: failure is \"%s\", expected \"%s\"\n",
+			wire_failure(w) ? wire_failure(w) : "(none)", expected);
+		goto out;
+	}
+	if (wire_fd(w) != -1 || st->failures != 1 || st->rx_errors != 1) {
+		fprintf(stderr,
+			"wire_probe: after the failure fd %d, failures %llu, "
+			"rx_errors %llu (expected -1, 1, 1)\n",
+			wire_fd(w), (unsigned long long)st->failures,
+			(unsigned long long)st->rx_errors);
+		goto out;
+	}
+	for (int i = 0; i < 1000; i++) {
+		if (wire_recv(w, buf, sizeof(buf)) != 0) {
+			fprintf(stderr, "wire_probe: a dead wire received\n");
+			goto out;
+		}
+	}
+	if (wire_send(w, buf, 60) != -1 || st->rx_errors != 1 ||
+	    st->tx_errors != 1 || st->failures != 1) {
+		fprintf(stderr, "wire_probe: a dead wire sent, or counted "
+				"again\n");
+		goto out;
+	}
+	printf("ok unplug: %s\n", wire_failure(w));
+	rc = 0;
+out:
+	wire_close(w);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct wire_config cfg = {.kind = "tap"};
@@ -369,11 +438,14 @@ int main(int argc, char **argv)
 	char why[256];
 	int rc;
 
+	if (argc == 3 && strcmp(argv[1], "unplug") == 0)
+		return run_unplug(argv[2]);
 	if (argc != 6 || inet_pton(AF_INET, argv[2], &p.own_ip) != 1 ||
 	    inet_pton(AF_INET, argv[3], &p.peer_ip) != 1 ||
 	    atoi(argv[4]) <= 0 || atoi(argv[4]) > 65535) {
 		fprintf(stderr, "usage: wire_probe TAP OWN_IP PEER_IP "
-				"UDP_PORT UDP_PAYLOAD\n");
+				"UDP_PORT UDP_PAYLOAD\n"
+				"       wire_probe unplug TAP\n");
 		return 2;
 	}
 	p.udp_port = (uint16_t)atoi(argv[4]);

@@ -5,7 +5,10 @@
 # opens a tap through wire_open), gives the namespace side of the tap an
 # address, and lets the probe prove frames cross both ways: ARP and ICMP
 # echo answered by the namespace's stack, and a UDP datagram sent from the
-# namespace received intact.  Needs root (netns, tap).  Everything it makes
+# namespace received intact.  Then a second probe opens another tap, the
+# script deletes it from under the open wire, and the probe checks the wire
+# fails once and for good (an unplugged cable, not a CPU-burning error
+# loop).  Needs root (netns, tap).  Everything it makes
 # is named after this shell's pid and deleted on exit; traffic stays inside
 # the namespace (10.254.x.0/24 exists nowhere else).
 set -euo pipefail
@@ -80,6 +83,25 @@ fi
 # The tap belonged to the probe: it must be gone with it.
 if ip -n "$ns" link show "$tap" >/dev/null 2>&1; then
 	echo "wire_tap: $tap outlived its wire" >&2
+	exit 1
+fi
+
+# Unplug: the peer deletes the tap while the wire has it open.
+coproc PROBE {
+	timeout "$limit" ip netns exec "$ns" "$probe" unplug "$tap" 2>&1
+}
+probe_pid=$PROBE_PID
+probe_out=${PROBE[0]}
+probe_in=${PROBE[1]}
+expect unplug-wait
+ip -n "$ns" link del "$tap"
+echo go >&"$probe_in"
+read -r -t 10 result <&"$probe_out" || result="(no result)"
+echo "probe: $result"
+wait "$probe_pid" && rc=0 || rc=$?
+probe_pid=
+if [ "$rc" -ne 0 ] || [[ $result != "ok unplug: "* ]]; then
+	echo "wire_tap: unplug FAILED (probe exit $rc)" >&2
 	exit 1
 fi
 echo "wire_tap: ok"

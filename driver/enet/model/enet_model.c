@@ -272,6 +272,21 @@ static void wire_timer(struct enet_model *m)
 	sdvf_timer_set(m->pd, deadline);
 }
 
+/* A wire that failed for good is an unplugged cable: link down at the PHY
+ * (the driver sees it at its next poll), said once.  The wire has closed
+ * its fd, so the event loop no longer wakes us for it; nothing re-opens it
+ * (a re-open needs privileges the PD may have dropped; docs/enet.md). */
+static void wire_check(struct enet_model *m)
+{
+	const char *why = m->wire ? wire_failure(m->wire) : NULL;
+	if (!why || m->wire_failed)
+		return;
+	m->wire_failed = true;
+	enet_model_set_link(m, false);
+	sdvf_log(m->pd, SDVF_LOG_ERROR,
+		 "wire failed: %s; link down until the PD restarts", why);
+}
+
 /* Copy the wire's counts into the published counters (end of activation). */
 static void wire_stats_publish(struct enet_model *m)
 {
@@ -294,6 +309,7 @@ static void model_notified(void *state, struct sdvf_pd *pd, sdvf_channel_t ch)
 	}
 	drain_posted(m);
 	enet_rx_from_wire(m);
+	wire_check(m);
 	irq_update(m);
 	wire_timer(m);
 	wire_stats_publish(m);
@@ -419,6 +435,8 @@ static int model_init(void *state, struct sdvf_pd *pd)
 void enet_model_set_link(void *model, bool up)
 {
 	struct enet_model *m = model;
+	if (m->wire_failed)
+		up = false; /* a dead wire stays unplugged */
 	if (m->phy.link_up && !up)
 		m->phy.link_latched_down = true;
 	m->phy.link_up = up;

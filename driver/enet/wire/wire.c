@@ -102,7 +102,7 @@ void wire_close(struct wire *w)
 
 int wire_send(struct wire *w, const uint8_t *frame, size_t len)
 {
-	if (len == 0 || len > WIRE_MAX_FRAME) {
+	if (len == 0 || len > WIRE_MAX_FRAME || wire_failure(w) != NULL) {
 		w->stats.tx_errors++;
 		return -1;
 	}
@@ -119,9 +119,12 @@ int wire_send(struct wire *w, const uint8_t *frame, size_t len)
 
 long wire_recv(struct wire *w, uint8_t *buf, size_t cap)
 {
-	long len = w->ops->recv(w, buf, cap);
+	long len;
 	size_t got;
 
+	if (wire_failure(w) != NULL)
+		return 0; /* an unplugged cable carries nothing */
+	len = w->ops->recv(w, buf, cap);
 	if (len < 0) {
 		w->stats.rx_errors++;
 		return -1;
@@ -155,6 +158,23 @@ uint64_t wire_next_deadline(const struct wire *w, uint64_t now_ns)
 const struct wire_stats *wire_stats(const struct wire *w)
 {
 	return &w->stats;
+}
+
+void wire_fail(struct wire *w, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (w->failure[0] != '\0')
+		return;
+	va_start(ap, fmt);
+	vsnprintf(w->failure, sizeof(w->failure), fmt, ap);
+	va_end(ap);
+	w->stats.failures = 1;
+}
+
+const char *wire_failure(const struct wire *w)
+{
+	return w->failure[0] != '\0' ? w->failure : NULL;
 }
 
 int wire_mem_inject(struct wire *w, const uint8_t *frame, size_t len)

@@ -80,7 +80,8 @@ struct wire_config {
 	X(rx_oversize, "frames longer than WIRE_MAX_FRAME, dropped")           \
 	X(rx_overflow, "mem: wire_mem_inject into a full FIFO, dropped")       \
 	X(rx_truncated, "pcap replay: record cut by the end of file, dropped") \
-	X(record_errors, "pcap record: writes that failed")
+	X(record_errors, "pcap record: writes that failed")                    \
+	X(failures, "1 once the backend failed for good: fd closed")
 
 struct wire_stats {
 #define WIRE_STATS_FIELD(name, meaning) uint64_t name;
@@ -114,6 +115,14 @@ int wire_fd(const struct wire *w);
 uint64_t wire_next_deadline(const struct wire *w, uint64_t now_ns);
 
 const struct wire_stats *wire_stats(const struct wire *w);
+
+/* NULL while the wire works.  Once its backend has failed for good (the tap
+ * was deleted by its peer, ...), a one-line reason, e.g. `tap "sdvf0": read:
+ * File descriptor in bad state`: the wire has closed its fd (wire_fd is -1,
+ * so an event loop stops watching it), counted failures 1, and from then on
+ * receives nothing and refuses every send, like an unplugged cable.  The
+ * wire does not re-open itself: see docs/enet.md, "Failures". */
+const char *wire_failure(const struct wire *w);
 
 /* mem backend only: the test side of the cable. */
 int wire_mem_inject(struct wire *w, const uint8_t *frame, size_t len);

@@ -12,6 +12,10 @@
  * Backends count only what they alone can see: drops before the caller
  * (foreign or oversized datagrams, full FIFOs, truncated capture records),
  * which they add to rx_errors together with their own counter.
+ *
+ * A backend whose fd is dead for good (not a transient error) closes the fd,
+ * sets fd to -1 and calls wire_fail with the reason; the dispatch layer then
+ * never calls its send or recv again (wire.h, wire_failure).
  */
 #ifndef SDVF_WIRE_BACKEND_H
 #define SDVF_WIRE_BACKEND_H
@@ -38,7 +42,8 @@ struct wire {
 	int fd; /* readable when recv may return a frame; -1: none */
 	uint64_t (*clock_ns)(void *clock_ctx);
 	void *clock_ctx;
-	FILE *record; /* pcap_record file, or NULL */
+	FILE *record;	   /* pcap_record file, or NULL */
+	char failure[128]; /* empty while the backend works (wire_fail) */
 };
 
 /* Backend constructors: a wire with base.ops set, or NULL and `why`. */
@@ -68,6 +73,10 @@ void wire_pcap_record_frame(struct wire *w, const uint8_t *frame, size_t caplen,
 /* The wire's clock: cfg->clock_ns if given, else CLOCK_MONOTONIC (or
  * CLOCK_REALTIME when `wall`, for capture timestamps). */
 uint64_t wire_clock(const struct wire *w, bool wall);
+
+/* The backend failed for good: keep the first reason, count it once. */
+void wire_fail(struct wire *w, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* Format a one-line reason into why (may be NULL). */
 void wire_why(char *why, size_t cap, const char *fmt, ...)

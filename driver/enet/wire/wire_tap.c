@@ -7,6 +7,14 @@
  * interface is created if missing (or attached if it exists and is free),
  * brought up, and the fd is non-blocking.  A frame from the kernel longer
  * than WIRE_MAX_FRAME (possible with a large MTU) is dropped and counted.
+ *
+ * A tap deleted by its peer (e.g. `ip link del` in the namespace it was
+ * moved to) leaves our fd detached: poll reports an error for ever and
+ * every read and write fails with EBADFD.  The device cannot come back
+ * under this fd, so that is an unplugged cable: the fd is closed and the
+ * wire fails (wire_fail).  Any read error but EAGAIN and EINTR is taken
+ * the same way, since the fd would stay readable and the caller would spin;
+ * a write error other than EBADFD only drops that frame.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,13 +33,25 @@
 
 struct wire_tap {
 	struct wire base;
+	char name[IFNAMSIZ];
 	uint8_t frame[TAP_READ_MAX];
 };
+
+static void tap_unplugged(struct wire *w, const char *op, const char *reason)
+{
+	struct wire_tap *tw = (struct wire_tap *)w;
+
+	close(w->fd);
+	w->fd = -1;
+	wire_fail(w, "tap \"%s\": %s: %s", tw->name, op, reason);
+}
 
 static int tap_send(struct wire *w, const uint8_t *frame, size_t len)
 {
 	ssize_t done = write(w->fd, frame, len);
 
+	if (done < 0 && errno == EBADFD)
+		tap_unplugged(w, "write", strerror(errno));
 	return done == (ssize_t)len ? 0 : -1;
 }
 
@@ -46,8 +66,12 @@ static long tap_recv(struct wire *w, uint8_t *buf, size_t cap)
 			continue;
 		if (len < 0 && errno == EAGAIN)
 			return 0;
-		if (len <= 0)
+		if (len <= 0) {
+			tap_unplugged(w, "read",
+				      len < 0 ? strerror(errno)
+					      : "end of file");
 			return -1;
+		}
 		if (len <= WIRE_MAX_FRAME)
 			break;
 		w->stats.rx_oversize++;
@@ -172,6 +196,7 @@ struct wire *wire_tap_open(const struct wire_config *cfg, char *why, size_t cap)
 		close(fd);
 		return NULL;
 	}
+	memcpy(tw->name, cfg->tap_name, strlen(cfg->tap_name) + 1);
 	tw->base.ops = &tap_ops;
 	tw->base.fd = fd;
 	tw->base.clock_ns = cfg->clock_ns;
