@@ -4,13 +4,16 @@
 #
 # Runs a copy of examples/enet-udp.dts with two free loopback ports and a
 # capture file in a private temp directory, waits for the driver's link,
-# then lets udp_peer.py play the host on the wire: ARP, a datagram from a
-# foreign port (dropped by the wire: no reply), 5 ICMP echoes and UDP echoes
-# of 1, 512 and 1472 bytes, every reply checked byte for byte.  Then:
+# then lets udp_peer.py play the host on the wire: no socket can bind the
+# model's port beside it; ARP; datagrams from another port, from another
+# address (127.0.0.2) and an empty one (dropped by the wire: no reply); 5
+# ICMP echoes and UDP echoes of 1, 512 and 1472 bytes, every reply checked
+# byte for byte.  Then:
 #   - `sdvf stats --format=kv`: responder arp 1, icmp 5, udp 3 replies and
-#     no drops; nic and driver exactly 9 frames each way (the foreign one
-#     never reached the model); the model padded the 2 short frames each
-#     way;
+#     no drops; nic and driver exactly 9 frames each way (the dropped
+#     datagrams never reached the model: wire.rx_foreign_port,
+#     rx_foreign_addr and rx_empty 1 each); the model padded the 2 short
+#     frames each way;
 #   - SIGINT: every PD stopped, none restarted;
 #   - `tcpdump -r` of the capture: exactly the 18 frames exchanged, in
 #     order (ARP request and reply, 5 echo requests and replies, 3 UDP
@@ -120,9 +123,9 @@ expect_eq() {
 		fail "$1 $2 is '$(value "$1" "$2")', expected $3"
 }
 
-# 9 frames each way: 1 ARP + 5 ICMP + 3 UDP.  The foreign datagram is
-# dropped inside the wire (wire.rx_foreign 1), so exactly 9 reach the
-# model; the ARP request (42 bytes) and the 1-byte
+# 9 frames each way: 1 ARP + 5 ICMP + 3 UDP.  The datagrams from another
+# port and from another address, and the empty one, are dropped inside the
+# wire, each counted by its reason, so exactly 9 reach the model; the ARP request (42 bytes) and the 1-byte
 # UDP datagram (43) are padded to 60 on receive, their replies on send.
 expect_eq responder arp_replies 1
 expect_eq responder icmp_replies 5
@@ -134,8 +137,10 @@ for reason in not_for_us ethertype bad_length bad_arp bad_ip ip_csum \
 	fragment protocol bad_icmp bad_udp udp_port no_tx_buf; do
 	expect_eq responder "drop.$reason" 0
 done
-expect_eq nic wire.rx_foreign 1
-expect_eq nic wire.rx_errors 1
+expect_eq nic wire.rx_foreign_port 1
+expect_eq nic wire.rx_foreign_addr 1
+expect_eq nic wire.rx_empty 1
+expect_eq nic wire.rx_errors 3
 expect_eq nic wire.rx_frames 9
 expect_eq nic wire.tx_frames 9
 expect_eq nic wire.tx_errors 0

@@ -76,7 +76,10 @@ struct wire_config {
 	X(rx_errors, "receive errors, and frames a backend dropped")           \
 	X(rx_runts, "received frames shorter than 14 bytes")                   \
 	X(rx_giants, "received frames longer than the model's buffer: cut")    \
-	X(rx_foreign, "udp: datagrams not from udp_remote, dropped")           \
+	X(rx_foreign_addr, "udp: datagrams from another address, dropped")     \
+	X(rx_foreign_port,                                                     \
+	  "udp: from udp_remote's address, other port: dropped")               \
+	X(rx_empty, "udp: empty datagrams (no frame at all), dropped")         \
 	X(rx_oversize, "frames longer than WIRE_MAX_FRAME, dropped")           \
 	X(rx_overflow, "mem: wire_mem_inject into a full FIFO, dropped")       \
 	X(rx_truncated, "pcap replay: record cut by the end of file, dropped") \

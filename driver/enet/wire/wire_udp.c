@@ -4,11 +4,16 @@
  * remote.type=inet,...` and `-netdev socket,udp=REMOTE,localaddr=LOCAL`, so
  * an sdvf model and a QEMU NIC (or two sdvf systems) can share a cable.
  *
- * The socket is bound to udp_local and frames go to udp_remote.  It is not
- * connect()ed, so that datagrams from anyone else are still seen, and then
- * dropped and counted (rx_foreign): the peer address is the trust boundary.
- * A datagram longer than WIRE_MAX_FRAME is dropped and counted
- * (rx_oversize).  IPv4 only.
+ * The socket is bound to udp_local exclusively (no SO_REUSEADDR or
+ * SO_REUSEPORT), so no other socket, privileged or not, can bind the same
+ * address and port beside it and receive the frames sent to it.  Frames go
+ * to udp_remote.  The socket is not connect()ed, so that datagrams from
+ * anyone else are still seen, then dropped and counted by reason: the
+ * source must be udp_remote's address (rx_foreign_addr) and port
+ * (rx_foreign_port) exactly.  That is all UDP can tell: a forged source
+ * address passes (see docs/enet.md, "udp peer rules").  An empty datagram
+ * (rx_empty) or one longer than WIRE_MAX_FRAME (rx_oversize) from the peer
+ * is dropped and counted.  IPv4 only.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -40,12 +45,23 @@ static int udp_send(struct wire *w, const uint8_t *frame, size_t len)
 	return done == (ssize_t)len ? 0 : -1;
 }
 
-static bool udp_from_remote(const struct wire_udp *uw,
-			    const struct sockaddr_in *from, socklen_t from_len)
+/* Why a datagram is not a frame from the peer, or NULL if it is one. */
+static uint64_t *udp_drop_reason(struct wire_udp *uw,
+				 const struct sockaddr_in *from,
+				 socklen_t from_len, ssize_t len)
 {
-	return from_len == sizeof(*from) && from->sin_family == AF_INET &&
-	       from->sin_port == uw->remote.sin_port &&
-	       from->sin_addr.s_addr == uw->remote.sin_addr.s_addr;
+	struct wire_stats *st = &uw->base.stats;
+
+	if (from_len != sizeof(*from) || from->sin_family != AF_INET ||
+	    from->sin_addr.s_addr != uw->remote.sin_addr.s_addr)
+		return &st->rx_foreign_addr;
+	if (from->sin_port != uw->remote.sin_port)
+		return &st->rx_foreign_port;
+	if (len == 0)
+		return &st->rx_empty; /* carries no frame at all */
+	if (len > WIRE_MAX_FRAME)
+		return &st->rx_oversize;
+	return NULL;
 }
 
 static long udp_recv(struct wire *w, uint8_t *buf, size_t cap)
@@ -53,6 +69,7 @@ static long udp_recv(struct wire *w, uint8_t *buf, size_t cap)
 	struct wire_udp *uw = (struct wire_udp *)w;
 	struct sockaddr_in from;
 	socklen_t from_len;
+	uint64_t *drop;
 	ssize_t len;
 	int budget;
 
@@ -67,19 +84,14 @@ static long udp_recv(struct wire *w, uint8_t *buf, size_t cap)
 			return 0;
 		if (len < 0)
 			return -1;
-		if (!udp_from_remote(uw, &from, from_len)) {
-			w->stats.rx_foreign++;
-			w->stats.rx_errors++;
-		} else if (len > WIRE_MAX_FRAME) {
-			w->stats.rx_oversize++;
-			w->stats.rx_errors++;
-		} else if (len == 0) {
-			w->stats.rx_errors++; /* carries no frame at all */
-		} else {
+		drop = udp_drop_reason(uw, &from, from_len, len);
+		if (drop == NULL) {
 			memcpy(buf, uw->frame,
 			       (size_t)len < cap ? (size_t)len : cap);
 			return (long)len;
 		}
+		(*drop)++;
+		w->stats.rx_errors++;
 	}
 	return 0;
 }
@@ -135,19 +147,35 @@ bad:
 	return false;
 }
 
+/* The peer check compares a datagram's source with udp_remote, and no
+ * datagram comes from the any address, a broadcast or a multicast group. */
+static bool udp_one_host(const struct sockaddr_in *remote, const char *text,
+			 char *why, size_t cap)
+{
+	uint32_t host = ntohl(remote->sin_addr.s_addr);
+
+	if (host != INADDR_ANY && host != INADDR_BROADCAST &&
+	    !IN_MULTICAST(host))
+		return true;
+	wire_why(why, cap,
+		 "wire: udp_remote \"%s\": not one host's address (any, "
+		 "broadcast or multicast)",
+		 text);
+	return false;
+}
+
 static int udp_socket(const struct sockaddr_in *local, const char *text,
 		      char *why, size_t cap)
 {
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	int one = 1;
 
 	if (fd < 0) {
 		wire_why(why, cap, "wire: udp: socket: %s", strerror(errno));
 		return -1;
 	}
-	/* As QEMU does, so a restarted peer can rebind its port at once. */
-	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
-	    bind(fd, (const struct sockaddr *)local, sizeof(*local)) < 0) {
+	/* No SO_REUSEADDR (QEMU sets it): the port must be ours alone.  UDP
+	 * has no TIME_WAIT, so a restarted PD rebinds at once anyway. */
+	if (bind(fd, (const struct sockaddr *)local, sizeof(*local)) < 0) {
 		wire_why(why, cap, "wire: udp_local \"%s\": cannot bind: %s",
 			 text, strerror(errno));
 		close(fd);
@@ -165,7 +193,8 @@ struct wire *wire_udp_open(const struct wire_config *cfg, char *why, size_t cap)
 	if (!udp_parse_addr("udp_local", cfg->udp_local, true, &local, why,
 			    cap) ||
 	    !udp_parse_addr("udp_remote", cfg->udp_remote, false, &remote, why,
-			    cap))
+			    cap) ||
+	    !udp_one_host(&remote, cfg->udp_remote, why, cap))
 		return NULL;
 	fd = udp_socket(&local, cfg->udp_local, why, cap);
 	if (fd < 0)
