@@ -332,6 +332,7 @@ static int open_wire(struct enet_model *m)
 		.udp_local = sdvf_config_str(pd, "udp_local"),
 		.udp_remote = sdvf_config_str(pd, "udp_remote"),
 		.pcap_record = sdvf_config_str(pd, "pcap_record"),
+		.pcap_record_max = sdvf_config_u64(pd, "pcap_record_max"),
 		.pcap_replay = sdvf_config_str(pd, "pcap_replay"),
 		.gen_rate_pps = sdvf_config_u64(pd, "gen_rate_pps"),
 		.gen_count = sdvf_config_u64(pd, "gen_count"),
@@ -481,7 +482,12 @@ static const struct sdvf_param model_params[] = {
 	MODEL_PARAM_STR("udp_local", 64, "udp: addr:port to bind"),
 	MODEL_PARAM_STR("udp_remote", 64, "udp: addr:port to send to"),
 	MODEL_PARAM_STR("pcap_record", 255,
-			"record both directions to this pcap file"),
+			"record both directions to this pcap file (default: "
+			"none)"),
+	SDVF_PARAM_U64_DEFAULT("pcap_record_max", 24, 1ull << 40,
+			       WIRE_PCAP_RECORD_MAX_DEFAULT,
+			       "pcap_record: size limit in bytes, header "
+			       "included; later frames are only counted"),
 	MODEL_PARAM_STR("pcap_replay", 255,
 			"pcap: replay this capture as received frames"),
 	SDVF_PARAM_U64_DEFAULT("gen_rate_pps", 1, 100000000, 1000,

@@ -23,13 +23,13 @@ void wire_why(char *why, size_t cap, const char *fmt, ...)
 	va_end(ap);
 }
 
-uint64_t wire_clock(const struct wire *w, bool wall)
+uint64_t wire_clock(const struct wire *w)
 {
 	struct timespec ts;
 
 	if (w->clock_ns != NULL)
 		return w->clock_ns(w->clock_ctx);
-	clock_gettime(wall ? CLOCK_REALTIME : CLOCK_MONOTONIC, &ts);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
@@ -66,28 +66,27 @@ static struct wire *wire_open_kind(const struct wire_config *cfg, char *why,
 
 struct wire *wire_open(const struct wire_config *cfg, char *why, size_t cap)
 {
+	struct wire_record record = {0};
 	struct wire *w;
-	FILE *record = NULL;
 
 	if (cfg == NULL) {
 		wire_why(why, cap, "wire: no configuration");
 		return NULL;
 	}
 	/* Open the capture first: a bad path must not leave a tap behind. */
-	if (cfg->pcap_record != NULL) {
-		record = wire_pcap_record_open(cfg->pcap_record, why, cap);
-		if (record == NULL)
-			return NULL;
-	}
+	if (cfg->pcap_record != NULL &&
+	    wire_pcap_record_open(&record, cfg, why, cap) != 0)
+		return NULL;
 	w = wire_open_kind(cfg, why, cap);
 	if (w == NULL) {
-		if (record != NULL) {
-			fclose(record);
+		if (record.file != NULL) {
+			fclose(record.file);
 			remove(cfg->pcap_record);
 		}
 		return NULL;
 	}
 	w->record = record;
+	w->record.clock0_ns = wire_clock(w);
 	return w;
 }
 
@@ -95,8 +94,8 @@ void wire_close(struct wire *w)
 {
 	if (w == NULL)
 		return;
-	if (w->record != NULL)
-		fclose(w->record);
+	if (w->record.file != NULL)
+		fclose(w->record.file);
 	w->ops->close(w);
 }
 
@@ -112,7 +111,7 @@ int wire_send(struct wire *w, const uint8_t *frame, size_t len)
 	}
 	w->stats.tx_frames++;
 	w->stats.tx_bytes += len;
-	if (w->record != NULL)
+	if (w->record.file != NULL)
 		wire_pcap_record_frame(w, frame, len, len);
 	return 0;
 }
@@ -138,7 +137,7 @@ long wire_recv(struct wire *w, uint8_t *buf, size_t cap)
 		w->stats.rx_runts++;
 	if ((size_t)len > cap)
 		w->stats.rx_giants++;
-	if (w->record != NULL)
+	if (w->record.file != NULL)
 		wire_pcap_record_frame(w, buf, got, (size_t)len);
 	return len;
 }

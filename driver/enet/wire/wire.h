@@ -36,6 +36,9 @@
 	}
 #define WIRE_GEN_MIN_FRAME 22
 
+/* pcap_record's size limit when none is given: 16 MiB. */
+#define WIRE_PCAP_RECORD_MAX_DEFAULT (16ull << 20)
+
 /* Parameters, from the model PD's configuration (see docs/enet.md). */
 struct wire_config {
 	/* "tap" | "udp" | "loopback" | "mem" | "generator" | "pcap" (replay) */
@@ -44,6 +47,11 @@ struct wire_config {
 	const char *udp_local;	 /* udp: "addr:port" to bind */
 	const char *udp_remote;	 /* udp: "addr:port" to send to */
 	const char *pcap_record; /* any kind: record both directions here */
+	/* pcap_record: the file's size limit in bytes, header included (>= 24;
+	 * 0 = WIRE_PCAP_RECORD_MAX_DEFAULT).  The first frame that does not
+	 * fit ends the capture: it and every later frame are only counted
+	 * (record_dropped), so the file is the traffic's first frames. */
+	uint64_t pcap_record_max;
 	const char *pcap_replay; /* replay this capture as received frames */
 	uint64_t gen_rate_pps;	 /* generator: frames per second */
 	/* generator: stop after this many frames (0 = no limit) */
@@ -52,10 +60,14 @@ struct wire_config {
 	const uint8_t *gen_dst_mac; /* generator: destination MAC (6 bytes) */
 	/* mem, loopback: frames per FIFO (0 = 64) */
 	uint32_t mem_depth;
-	/* Time source for generator pacing and pcap timestamps.  NULL: the
-	 * generator uses CLOCK_MONOTONIC and pcap CLOCK_REALTIME.  The sim
-	 * runtime passes its virtual clock so runs are deterministic. */
+	/* The wire's clock: generator pacing, deadlines, and the time between
+	 * capture records.  NULL: CLOCK_MONOTONIC.  The model passes the
+	 * runtime's (virtual in the sim, so runs are deterministic). */
 	uint64_t (*clock_ns)(void *clock_ctx);
+	/* The date of capture records: read once at open; a record is
+	 * stamped with it plus the wire's clock since open.  NULL:
+	 * CLOCK_REALTIME (tests pass a fixed one). */
+	uint64_t (*wall_clock_ns)(void *clock_ctx);
 	void *clock_ctx;
 };
 
@@ -84,6 +96,7 @@ struct wire_config {
 	X(rx_overflow, "mem: wire_mem_inject into a full FIFO, dropped")       \
 	X(rx_truncated, "pcap replay: record cut by the end of file, dropped") \
 	X(record_errors, "pcap record: writes that failed")                    \
+	X(record_dropped, "pcap record: frames not recorded, capture full")    \
 	X(failures, "1 once the backend failed for good: fd closed")
 
 struct wire_stats {
