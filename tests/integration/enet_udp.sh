@@ -153,6 +153,7 @@ expect_eq nic wire.rx_foreign_port 1
 expect_eq nic wire.rx_foreign_addr 1
 expect_eq nic wire.rx_empty 1
 expect_eq nic wire.rx_errors 3
+expect_eq nic wire.rx_kernel_drops 0
 expect_eq nic wire.rx_frames 9
 expect_eq nic wire.tx_frames 9
 expect_eq nic wire.tx_errors 0

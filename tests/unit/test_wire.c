@@ -2,10 +2,12 @@
  * Wire backends, specification: bad configurations (exact reasons),
  * loopback, mem FIFOs, udp between two wires on 127.0.0.1 and against
  * plain sockets playing the peer and foreign senders (127.0.0.2 is on the
- * loopback too).  Generator and pcap are in test_wire_gen_pcap.c.
+ * loopback too), and the kernel's drops at a full socket buffer.  Generator and
+ * pcap are in test_wire_gen_pcap.c.
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/sock_diag.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <setjmp.h>
@@ -742,6 +744,48 @@ static void udp_reports_giant_within_limit_cut_to_cap(void **state)
 	assert_int_equal(wire_stats(rig->a)->rx_giants, 1);
 }
 
+/* What the kernel says it dropped at the socket: the cumulative count. */
+static uint32_t socket_drops(int fd)
+{
+	uint32_t meminfo[SK_MEMINFO_VARS];
+	socklen_t len = sizeof(meminfo);
+
+	assert_int_equal(getsockopt(fd, SOL_SOCKET, SO_MEMINFO, meminfo, &len),
+			 0);
+	return meminfo[SK_MEMINFO_DROPS];
+}
+
+/* A burst into a small socket buffer while the wire does not read: the
+ * kernel drops most of it.  SO_RXQ_OVFL tells the wire, with each
+ * datagram, how many the kernel had dropped when it was queued, so the
+ * count is exact once a datagram queued after the drops has been read. */
+static void
+udp_counts_datagrams_the_kernel_dropped_as_the_kernel_does(void **state)
+{
+	struct udp_rig *rig = *state;
+	int rcvbuf = 4096, received = 0;
+	uint8_t frame[1000], got[2048];
+	uint32_t dropped;
+
+	assert_int_equal(setsockopt(wire_fd(rig->a), SOL_SOCKET, SO_RCVBUF,
+				    &rcvbuf, sizeof(rcvbuf)),
+			 0);
+	fill_frame(frame, sizeof(frame), 35);
+	for (int i = 0; i < 200; i++)
+		send_to_port(rig->peer, rig->port_a, frame, sizeof(frame));
+	while (wire_recv(rig->a, got, sizeof(got)) > 0)
+		received++;
+	send_to_port(rig->peer, rig->port_a, frame, sizeof(frame));
+	assert_int_equal(recv_waiting(rig->a, got, sizeof(got)), 1000);
+	received++;
+	dropped = socket_drops(wire_fd(rig->a));
+	assert_true(dropped > 0);
+	assert_int_equal(received + dropped, 201);
+	assert_int_equal(wire_stats(rig->a)->rx_kernel_drops, dropped);
+	assert_int_equal(wire_stats(rig->a)->rx_frames, received);
+	assert_int_equal(wire_stats(rig->a)->rx_errors, 0);
+}
+
 static void udp_send_to_absent_peer_still_succeeds(void **state)
 {
 	/* A cable with nobody on the other end: the frame is simply lost. */
@@ -808,6 +852,8 @@ int main(void)
 		UDP_TEST(udp_drops_and_counts_empty_datagram),
 		UDP_TEST(udp_drops_and_counts_oversized_datagram),
 		UDP_TEST(udp_reports_giant_within_limit_cut_to_cap),
+		UDP_TEST(
+			udp_counts_datagrams_the_kernel_dropped_as_the_kernel_does),
 		cmocka_unit_test(udp_send_to_absent_peer_still_succeeds),
 	};
 

@@ -350,6 +350,8 @@ static int open_wire(struct enet_model *m)
 		sdvf_log(pd, SDVF_LOG_ERROR, "%s", why);
 		return -1;
 	}
+	if (wire_warning(m->wire))
+		sdvf_log(pd, SDVF_LOG_WARN, "%s", wire_warning(m->wire));
 	int fd = wire_fd(m->wire);
 	if (fd >= 0 && pd->ops->watch_fd &&
 	    pd->ops->watch_fd(pd, fd, m->ch_wire) < 0) {

@@ -176,6 +176,20 @@ const char *wire_failure(const struct wire *w)
 	return w->failure[0] != '\0' ? w->failure : NULL;
 }
 
+void wire_warn(struct wire *w, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(w->warning, sizeof(w->warning), fmt, ap);
+	va_end(ap);
+}
+
+const char *wire_warning(const struct wire *w)
+{
+	return w->warning[0] != '\0' ? w->warning : NULL;
+}
+
 int wire_mem_inject(struct wire *w, const uint8_t *frame, size_t len)
 {
 	if (!wire_is_mem(w))

@@ -77,7 +77,9 @@ struct wire_config {
  * as "wire.<name>" counters.  Malformed frames are passed to the caller
  * (and counted in rx_frames too), so the model can count and flag them as
  * the MAC would; frames a backend drops before the caller sees them are in
- * rx_errors and in one reason counter.
+ * rx_errors and in one reason counter.  rx_kernel_drops is the kernel's
+ * count of frames it dropped before the backend could read them (tap:
+ * the interface's tx_dropped; udp: SO_RXQ_OVFL), not part of rx_errors.
  */
 #define WIRE_COUNTERS(X)                                                       \
 	X(tx_frames, "frames sent")                                            \
@@ -86,6 +88,8 @@ struct wire_config {
 	X(rx_frames, "frames received and passed to the model")                \
 	X(rx_bytes, "full lengths of the frames received")                     \
 	X(rx_errors, "receive errors, and frames a backend dropped")           \
+	X(rx_kernel_drops,                                                     \
+	  "frames the kernel dropped before the wire read them")               \
 	X(rx_runts, "received frames shorter than 14 bytes")                   \
 	X(rx_giants, "received frames longer than the model's buffer: cut")    \
 	X(rx_foreign_addr, "udp: datagrams from another address, dropped")     \
@@ -139,6 +143,11 @@ const struct wire_stats *wire_stats(const struct wire *w);
  * receives nothing and refuses every send, like an unplugged cable.  The
  * wire does not re-open itself: see docs/enet.md, "Failures". */
 const char *wire_failure(const struct wire *w);
+
+/* NULL, or one line about something the wire cannot do here although it
+ * opened, e.g. `tap "sdvf0": kernel drops not counted: ...`: the model logs
+ * it once at init. */
+const char *wire_warning(const struct wire *w);
 
 /* mem backend only: the test side of the cable. */
 int wire_mem_inject(struct wire *w, const uint8_t *frame, size_t len);

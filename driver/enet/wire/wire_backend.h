@@ -53,6 +53,7 @@ struct wire {
 	void *clock_ctx;
 	struct wire_record record;
 	char failure[128]; /* empty while the backend works (wire_fail) */
+	char warning[128]; /* empty unless open had one (wire_warn) */
 };
 
 /* Backend constructors: a wire with base.ops set, or NULL and `why`. */
@@ -87,6 +88,10 @@ uint64_t wire_clock(const struct wire *w);
 
 /* The backend failed for good: keep the first reason, count it once. */
 void wire_fail(struct wire *w, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* The backend works, but with a limit the user should hear of once. */
+void wire_warn(struct wire *w, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /* Format a one-line reason into why (may be NULL). */

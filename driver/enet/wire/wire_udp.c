@@ -14,6 +14,13 @@
  * address passes (see docs/enet.md, "udp peer rules").  An empty datagram
  * (rx_empty) or one longer than WIRE_MAX_FRAME (rx_oversize) from the peer
  * is dropped and counted.  IPv4 only.
+ *
+ * Datagrams the kernel drops because the socket buffer is full never reach
+ * us.  With SO_RXQ_OVFL each datagram read carries the socket's cumulative
+ * drop count as it was when that datagram was queued; the difference from
+ * the last one seen goes to rx_kernel_drops.  So drops show with the next
+ * datagram read after them: the count is exact once one queued after the
+ * last drop has been read.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -21,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "driver/enet/wire/wire_backend.h"
@@ -32,6 +40,7 @@
 struct wire_udp {
 	struct wire base;
 	struct sockaddr_in remote;
+	uint32_t kernel_drops; /* the last SO_RXQ_OVFL count (wraps) */
 	uint8_t frame[WIRE_MAX_FRAME];
 };
 
@@ -64,27 +73,59 @@ static uint64_t *udp_drop_reason(struct wire_udp *uw,
 	return NULL;
 }
 
+/* The SO_RXQ_OVFL count a datagram carries (absent while it is 0). */
+static void udp_note_kernel_drops(struct wire_udp *uw, struct msghdr *msg)
+{
+	struct cmsghdr *c;
+	uint32_t total;
+
+	for (c = CMSG_FIRSTHDR(msg); c != NULL; c = CMSG_NXTHDR(msg, c)) {
+		if (c->cmsg_level != SOL_SOCKET ||
+		    c->cmsg_type != SO_RXQ_OVFL ||
+		    c->cmsg_len < CMSG_LEN(sizeof(total)))
+			continue;
+		memcpy(&total, CMSG_DATA(c), sizeof(total));
+		/* Datagrams are read in queue order: the count only grows. */
+		uw->base.stats.rx_kernel_drops +=
+			(uint32_t)(total - uw->kernel_drops);
+		uw->kernel_drops = total;
+	}
+}
+
 static long udp_recv(struct wire *w, uint8_t *buf, size_t cap)
 {
 	struct wire_udp *uw = (struct wire_udp *)w;
+	union {
+		struct cmsghdr align;
+		char buf[CMSG_SPACE(sizeof(uint32_t))];
+	} control;
 	struct sockaddr_in from;
-	socklen_t from_len;
+	struct iovec iov = {.iov_base = uw->frame,
+			    .iov_len = sizeof(uw->frame)};
+	struct msghdr msg;
 	uint64_t *drop;
 	ssize_t len;
 	int budget;
 
 	for (budget = 0; budget < UDP_RECV_BUDGET; budget++) {
-		from_len = sizeof(from);
+		msg = (struct msghdr){
+			.msg_name = &from,
+			.msg_namelen = sizeof(from),
+			.msg_iov = &iov,
+			.msg_iovlen = 1,
+			.msg_control = control.buf,
+			.msg_controllen = sizeof(control.buf),
+		};
 		/* MSG_TRUNC: the datagram's real length, even if cut. */
-		len = recvfrom(w->fd, uw->frame, sizeof(uw->frame), MSG_TRUNC,
-			       (struct sockaddr *)&from, &from_len);
+		len = recvmsg(w->fd, &msg, MSG_TRUNC);
 		if (len < 0 && errno == EINTR)
 			continue;
 		if (len < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			return 0;
 		if (len < 0)
 			return -1;
-		drop = udp_drop_reason(uw, &from, from_len, len);
+		udp_note_kernel_drops(uw, &msg);
+		drop = udp_drop_reason(uw, &from, msg.msg_namelen, len);
 		if (drop == NULL) {
 			memcpy(buf, uw->frame,
 			       (size_t)len < cap ? (size_t)len : cap);
@@ -168,6 +209,7 @@ static int udp_socket(const struct sockaddr_in *local, const char *text,
 		      char *why, size_t cap)
 {
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int one = 1;
 
 	if (fd < 0) {
 		wire_why(why, cap, "wire: udp: socket: %s", strerror(errno));
@@ -178,6 +220,12 @@ static int udp_socket(const struct sockaddr_in *local, const char *text,
 	if (bind(fd, (const struct sockaddr *)local, sizeof(*local)) < 0) {
 		wire_why(why, cap, "wire: udp_local \"%s\": cannot bind: %s",
 			 text, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof(one)) < 0) {
+		wire_why(why, cap, "wire: udp: SO_RXQ_OVFL: %s",
+			 strerror(errno));
 		close(fd);
 		return -1;
 	}
