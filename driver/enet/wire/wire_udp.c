@@ -215,8 +215,9 @@ static int udp_socket(const struct sockaddr_in *local, const char *text,
 		wire_why(why, cap, "wire: udp: socket: %s", strerror(errno));
 		return -1;
 	}
-	/* No SO_REUSEADDR (QEMU sets it): the port must be ours alone.  UDP
-	 * has no TIME_WAIT, so a restarted PD rebinds at once anyway. */
+	/* No SO_REUSEADDR: with it, any socket that sets it too may bind this
+	 * port and read our frames.  UDP has no TIME_WAIT, so a restarted PD
+	 * rebinds at once anyway. */
 	if (bind(fd, (const struct sockaddr *)local, sizeof(*local)) < 0) {
 		wire_why(why, cap, "wire: udp_local \"%s\": cannot bind: %s",
 			 text, strerror(errno));
