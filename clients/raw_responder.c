@@ -1,6 +1,6 @@
 /*
  * raw_responder: a client that answers ARP, ICMP echo and UDP echo straight
- * on the ENET driver's four queues.
+ * on the ENET driver's four queues, as an RFC 1122 host would.
  *
  * It stands in for the RX and TX muxes (they come in a later issue): it
  * owns every buffer of the RX and TX DMA regions, maps both rw, hands RX
@@ -9,8 +9,8 @@
  *   - answers an ARP request for its IP (who-has) with its MAC;
  *   - answers an ICMP echo request to its IP with an echo reply;
  *   - sends a UDP datagram to its IP, port 1235, back to the sender;
- * and drops everything else, counting why.  Counters are logged every
- * log_period_ms while they change.
+ * and drops everything else, counting why (drop.<reason>).  Counters are
+ * logged every log_period_ms while they change.
  *
  * An activation drains tx_free (completions) and rx_active (frames) in the
  * shape of core/pd_queue.h, then publishes each queue once and notifies
@@ -19,11 +19,24 @@
  *
  * Trust.  The frames come from the wire (untrusted): each is copied to
  * private memory once and every header field is checked by explicit code
- * (lengths against the frame, versions, header and ICMP/UDP checksums,
- * fragments) before a reply is built.  The driver is trusted, but every
- * descriptor it returns is still checked against an ownership map
- * (core/ownership.h): its io address must name one of our buffers that the
- * driver holds, or it is counted and ignored.
+ * (lengths against the frame, versions, header and ICMP/UDP checksums)
+ * before a reply is built.  A reply goes back to the sender, so the sender
+ * must be one other host, by the rules of clients/host_rules.h:
+ *   - the Ethernet source and the ARP sender MAC name one other station:
+ *     not broadcast, multicast, zero or ours;
+ *   - the IPv4 source and the ARP sender IP name one other host: not in
+ *     0/8, 127/8, 224/4 (multicast) or 240/4 (class E, 255.255.255.255),
+ *     not the first or last address of our subnet (prefix_len), not ours;
+ *     an ARP probe's 0.0.0.0 is answered (RFC 5227);
+ *   - only ARP is taken from a broadcast frame; IPv4 must be to our MAC
+ *     and our address, never a broadcast or multicast one;
+ *   - UDP only from a client's port (1024 and up, not 1235), so that two
+ *     echo servers cannot bounce one forged datagram forever;
+ *   - ICMP only an echo request (type 8 code 0), never a reply or error.
+ * Fragments and IP options are not implemented: they get no reply.  The
+ * driver is trusted, but every descriptor it returns is still checked
+ * against an ownership map (core/ownership.h): its io address must name
+ * one of our buffers that the driver holds, or it is counted and ignored.
  *
  * Configuration: the parameter table at the bottom.  The DMA regions must
  * have io addresses.
@@ -32,6 +45,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "clients/host_rules.h"
 #include "clients/raw_responder.h"
 #include "core/bytes.h"
 #include "core/net.h"
@@ -71,6 +85,7 @@ struct raw_responder {
 	uint32_t ntx_idle;
 	uint8_t mac[SDVF_NET_MAC_LEN];
 	uint8_t ip[4];
+	struct host_ipv4_if net; /* ip and prefix_len, for host_rules.h */
 	uint64_t log_period_ns;
 	uint64_t logged_rx_frames, logged_replies;
 	struct resp_counters stats;
@@ -87,6 +102,37 @@ static uint64_t pool_io(const struct resp_pool *p, uint32_t idx)
 static uint8_t *pool_buf(const struct resp_pool *p, uint32_t idx)
 {
 	return p->base + (uint64_t)idx * SDVF_BUF_SIZE;
+}
+
+/* ---- senders --------------------------------------------------------- */
+
+/* Counted and false unless the sender MAC `src` names one other station:
+ * a reply to a group address reaches every station, one to our own MAC
+ * comes back to us. */
+static bool sender_mac_ok(struct raw_responder *r, const uint8_t *src)
+{
+	if (!host_mac_is_station(src) ||
+	    sdvf_bytes_equal(src, r->mac, SDVF_NET_MAC_LEN)) {
+		sdvf_counter_add(r->stats.drops[RESP_DROP_SRC_MAC], 1);
+		return false;
+	}
+	return true;
+}
+
+/* Counted and false unless the sender IP `src` names one other host. */
+static bool sender_ip_ok(struct raw_responder *r, const uint8_t *src)
+{
+	switch (host_ipv4_sender(&r->net, sdvf_get_be32(src))) {
+	case HOST_SENDER_NOT_HOST:
+		sdvf_counter_add(r->stats.drops[RESP_DROP_SRC_NOT_HOST], 1);
+		return false;
+	case HOST_SENDER_IS_US:
+		sdvf_counter_add(r->stats.drops[RESP_DROP_SRC_IS_US], 1);
+		return false;
+	case HOST_SENDER_OK:
+		break;
+	}
+	return true;
 }
 
 /* ---- replies --------------------------------------------------------- */
@@ -150,6 +196,12 @@ static void arp_answer(struct raw_responder *r, uint32_t len)
 		sdvf_counter_add(r->stats.drops[RESP_DROP_NOT_FOR_US], 1);
 		return;
 	}
+	/* The reply points the asker's cache at this sender MAC.  A sender
+	 * IP of 0.0.0.0 is a probe (RFC 5227): the reply is how the prober
+	 * learns that the address is taken. */
+	if (!sender_mac_ok(r, a + 8) ||
+	    (sdvf_get_be32(a + 14) != 0 && !sender_ip_ok(r, a + 14)))
+		return;
 	uint32_t idx;
 	uint8_t *out = tx_claim(r, &idx);
 	if (!out)
@@ -185,9 +237,15 @@ static void ip_reply(struct raw_responder *r, uint8_t *o, const uint8_t *ip,
 static void icmp_answer(struct raw_responder *r, const uint8_t *ip,
 			const uint8_t *icmp, uint16_t n)
 {
-	if (n < ICMP_HDR || sdvf_inet_csum(icmp, n, 0) != 0 || icmp[0] != 8 ||
-	    icmp[1] != 0) {
+	if (n < ICMP_HDR || sdvf_inet_csum(icmp, n, 0) != 0) {
 		sdvf_counter_add(r->stats.drops[RESP_DROP_BAD_ICMP], 1);
+		return;
+	}
+	/* An echo request, type 8 code 0, and nothing else: replies and
+	 * errors ask for no answer (an echo reply answered would loop with
+	 * another responder), and no other request is implemented. */
+	if (icmp[0] != 8 || icmp[1] != 0) {
+		sdvf_counter_add(r->stats.drops[RESP_DROP_ICMP_TYPE], 1);
 		return;
 	}
 	uint32_t idx;
@@ -217,6 +275,10 @@ static void udp_answer(struct raw_responder *r, const uint8_t *ip,
 	}
 	if (sdvf_get_be16(udp + 2) != RESP_UDP_PORT) {
 		sdvf_counter_add(r->stats.drops[RESP_DROP_UDP_PORT], 1);
+		return;
+	}
+	if (!host_udp_may_answer(sdvf_get_be16(udp), RESP_UDP_PORT)) {
+		sdvf_counter_add(r->stats.drops[RESP_DROP_UDP_SRC_PORT], 1);
 		return;
 	}
 	uint32_t idx;
@@ -256,8 +318,17 @@ static void ipv4_answer(struct raw_responder *r, uint32_t len)
 		sdvf_counter_add(r->stats.drops[RESP_DROP_NOT_FOR_US], 1);
 		return;
 	}
+	if (!sender_ip_ok(r, ip + 12))
+		return;
 	if ((sdvf_get_be16(ip + 6) & 0x3fffu) != 0) { /* MF or an offset */
 		sdvf_counter_add(r->stats.drops[RESP_DROP_FRAGMENT], 1);
+		return;
+	}
+	/* Options would need handling we lack (a source route reversed,
+	 * record route filled in, RFC 1122 3.2.1.8 and 3.2.2.6): rather
+	 * no reply than a wrong one. */
+	if (hdr != IP_MIN_HDR) {
+		sdvf_counter_add(r->stats.drops[RESP_DROP_IP_OPTIONS], 1);
 		return;
 	}
 	/* Padding after `total` (short frames are padded to 60) is ignored. */
@@ -277,14 +348,22 @@ static void frame_answer(struct raw_responder *r, uint32_t len)
 	uint16_t type = sdvf_get_be16(r->frame + ETH_TYPE_AT);
 	bool to_us = sdvf_bytes_equal(r->frame, r->mac, SDVF_NET_MAC_LEN);
 	bool to_all = sdvf_bytes_equal(r->frame, broadcast, SDVF_NET_MAC_LEN);
-	if (type == ETH_ARP && (to_us || to_all))
-		arp_answer(r, len);
-	else if (type == ETH_IPV4 && to_us)
-		ipv4_answer(r, len);
-	else if (type == ETH_ARP || type == ETH_IPV4)
-		sdvf_counter_add(r->stats.drops[RESP_DROP_NOT_FOR_US], 1);
-	else
+	if (type != ETH_ARP && type != ETH_IPV4) {
 		sdvf_counter_add(r->stats.drops[RESP_DROP_ETHERTYPE], 1);
+		return;
+	}
+	/* From a broadcast frame only ARP: an IPv4 datagram in one is for a
+	 * group (RFC 1122 3.3.6), which gets no reply. */
+	if (!to_us && !(type == ETH_ARP && to_all)) {
+		sdvf_counter_add(r->stats.drops[RESP_DROP_NOT_FOR_US], 1);
+		return;
+	}
+	if (!sender_mac_ok(r, r->frame + SDVF_NET_MAC_LEN))
+		return;
+	if (type == ETH_ARP)
+		arp_answer(r, len);
+	else
+		ipv4_answer(r, len);
 }
 
 /* ---- the driver's queues --------------------------------------------- */
@@ -475,6 +554,17 @@ static int raw_responder_init(void *state, struct sdvf_pd *pd)
 	const uint8_t *ip = sdvf_config_bytes(pd, "ip", &len);
 	sdvf_copy(r->mac, mac, SDVF_NET_MAC_LEN);
 	sdvf_copy(r->ip, ip, 4);
+	uint64_t prefix_len = sdvf_config_u64(pd, "prefix_len");
+	r->net.addr = sdvf_get_be32(r->ip);
+	r->net.mask = host_ipv4_mask((uint32_t)prefix_len);
+	if (!host_ipv4_if_ok(&r->net)) {
+		sdvf_log(pd, SDVF_LOG_ERROR,
+			 "raw_responder: ip %u.%u.%u.%u (prefix_len %u) names "
+			 "no host: use 1.0.0.0-223.255.255.255 outside 127/8, "
+			 "not the first or last address of the subnet",
+			 ip[0], ip[1], ip[2], ip[3], (unsigned)prefix_len);
+		return -1;
+	}
 	r->ch_rx = sdvf_channel(pd, "rx");
 	r->ch_tx = sdvf_channel(pd, "tx");
 	uint64_t rx_cap = sdvf_config_u64(pd, "rx_capacity");
@@ -528,6 +618,9 @@ static const struct sdvf_param raw_responder_params[] = {
 	 .max = 4,
 	 .required = true,
 	 .help = "our IPv4 address, 4 bytes in network order: [0a 63 00 02]"},
+	SDVF_PARAM_U64_DEFAULT("prefix_len", 1, 32, 32,
+			       "our subnet's prefix length; its first and last "
+			       "address never get a reply (32: none known)"),
 	RESP_PARAM_QUEUE_SLOTS(
 		"rx_capacity",
 		"slots of rx_free and rx_active (as the driver's)"),

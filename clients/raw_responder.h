@@ -32,17 +32,29 @@
 /* Why a received frame got no reply: X(ID, name, meaning), counted as
  * "drop.<name>". */
 #define RESP_DROPS(X)                                                          \
-	X(NOT_FOR_US, not_for_us, "another MAC or IP, or a multicast")         \
+	X(NOT_FOR_US, not_for_us,                                              \
+	  "not unicast to our MAC and IP; ARP: no request for our IP")         \
 	X(ETHERTYPE, ethertype, "not ARP or IPv4")                             \
 	X(BAD_LENGTH, bad_length, "descriptor length out of 14..buffer")       \
-	X(BAD_ARP, bad_arp, "malformed ARP, or not an Ethernet/IPv4 request")  \
+	X(SRC_MAC, src_mac,                                                    \
+	  "sender MAC (Ethernet or ARP) broadcast, multicast, zero or ours")   \
+	X(BAD_ARP, bad_arp, "malformed, or not Ethernet/IPv4 ARP")             \
 	X(BAD_IP, bad_ip, "version, header length or total length wrong")      \
 	X(IP_CHECKSUM, ip_csum, "IPv4 header checksum wrong")                  \
+	X(SRC_NOT_HOST, src_not_host,                                          \
+	  "sender IP (IPv4 or ARP) in 0/8 (bar an ARP probe's 0.0.0.0), "      \
+	  "127/8, 224/4 or 240/4, or first or last of our subnet")             \
+	X(SRC_IS_US, src_is_us,                                                \
+	  "sender IP (IPv4 or ARP) is ours: a loop, a forgery or a conflict")  \
 	X(FRAGMENT, fragment, "an IPv4 fragment (not reassembled)")            \
+	X(IP_OPTIONS, ip_options, "IPv4 options (not implemented)")            \
 	X(PROTOCOL, protocol, "not ICMP or UDP")                               \
-	X(BAD_ICMP, bad_icmp, "short, bad checksum, or not an echo request")   \
+	X(BAD_ICMP, bad_icmp, "shorter than 8 bytes, or checksum wrong")       \
+	X(ICMP_TYPE, icmp_type, "not an echo request (type 8 code 0)")         \
 	X(BAD_UDP, bad_udp, "short, length field or checksum wrong")           \
 	X(UDP_PORT, udp_port, "not port 1235")                                 \
+	X(UDP_SRC_PORT, udp_src_port,                                          \
+	  "source port 0..1023 or 1235: a server that could answer back")      \
 	X(NO_TX_BUFFER, no_tx_buf, "every TX buffer in flight")
 
 enum resp_drop {

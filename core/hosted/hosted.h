@@ -2,15 +2,21 @@
  * The hosted runtime: one Linux process per PD.
  *
  * The launcher (this process) creates every region as a memfd and every
- * channel as an eventfd, then forks one child per PD.  A child maps exactly
- * its regions with exactly its rights (read-only through a read-only fd, so
- * mprotect cannot upgrade it; docs/runtime-hosted.md says why not
- * F_SEAL_FUTURE_WRITE), keeps exactly its eventfds, closes every other fd,
- * pins itself to its core, applies the seccomp filter if it is a client,
- * calls init() and then runs an epoll loop calling notified().  The launcher
- * stays as the monitor: it reaps children, reports which PD died and why,
- * restarts restartable ones, and on SIGINT/SIGTERM stops every PD and prints a
- * summary.
+ * channel as an eventfd, then starts one process per PD: fork, then exec of
+ * this same binary with an image of that PD alone (its regions, channels
+ * and configuration, nothing of the others).  A PD maps exactly its regions
+ * with exactly its rights (read-only through a read-only fd, so mprotect
+ * cannot upgrade it) and closes each region fd after mapping it, keeps its
+ * eventfds, its timerfd and its log pipe (fd 2) and nothing else, pins
+ * itself to its core, and confines itself: no-new-privs, a uid and gid of
+ * its own with no capabilities (when the launcher is root), not dumpable,
+ * and its role's seccomp filter (device and VMM PDs after init(), which
+ * opens their host resources; every other role before).  Then it runs an
+ * epoll loop calling notified().  The launcher stays as the monitor: it
+ * prefixes and sanitises each PD's log lines, reaps PDs, reports which one
+ * died and why, restarts restartable ones, and on SIGINT/SIGTERM stops
+ * every PD and prints a summary.  docs/runtime-hosted.md has the details
+ * and the per-role table.
  */
 #ifndef SDVF_HOSTED_H
 #define SDVF_HOSTED_H

@@ -1,18 +1,23 @@
 /*
  * The hosted launcher and monitor (sdvf_hosted_run): create every region and
- * channel, fork one process per PD (core/hosted/hosted_pd.c), then watch them:
- * report deaths, restart restartable PDs, and on SIGINT/SIGTERM or the
- * duration stop them all and print a summary.
+ * channel, start one process per PD (core/hosted/hosted_image.c), close the
+ * region fds no restartable PD needs and let the PDs run, then watch them:
+ * pass on their log lines (core/hosted/hosted_log.c), report deaths, restart
+ * restartable PDs, and on SIGINT/SIGTERM or the duration stop them all and
+ * print a summary.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -24,6 +29,10 @@
 #define RESTART_BACKOFF_MS 100 /* times the restart number, capped */
 #define RESTART_BACKOFF_MAX_MS 1000
 #define DEFAULT_STOP_GRACE_MS 2000
+/* PD i runs as uid = gid = SDVF_UID_BASE + i when the launcher is root:
+ * above the ranges systemd hands out (containers end at 1879048191) and
+ * below 2^31, which some tools still mishandle. */
+#define DEFAULT_UID_BASE 2000000000u
 
 /* What the monitor knows about one PD. */
 struct monitor_pd {
@@ -35,6 +44,7 @@ struct monitor_pd {
 	int end_signal;	     /* last death */
 	int end_status;
 	bool ended;
+	struct hosted_log_stream log; /* its bucket spans restarts */
 };
 
 struct monitor {
@@ -44,6 +54,7 @@ struct monitor {
 	FILE *log;
 	int max_restarts;
 	uint64_t started_ns;
+	int signal_fd; /* SIGINT, SIGTERM, SIGCHLD */
 };
 
 static uint64_t monotonic_ns(void)
@@ -72,6 +83,8 @@ static void init_fds(struct hosted_launch *l)
 	for (int c = 0; c < SDVF_MAX_CHANNELS; c++)
 		l->chan_wake_fd[c][0] = l->chan_wake_fd[c][1] = -1;
 	l->stats.fd = -1;
+	l->exe_fd = -1;
+	l->start_fd = -1;
 }
 
 static int create_region(struct hosted_launch *l, int r, FILE *log)
@@ -126,6 +139,12 @@ static int create_all(struct hosted_launch *l, FILE *log)
 	}
 	if (sdvf_stats_create(&l->stats, l->sys, log) < 0)
 		return -1;
+	/* PDs exec this very binary, even if the file is replaced meanwhile. */
+	l->exe_fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	if (l->exe_fd < 0) {
+		fprintf(log, "sdvf: /proc/self/exe: %s\n", strerror(errno));
+		return -1;
+	}
 	return 0;
 }
 
@@ -145,6 +164,38 @@ static void close_all(struct hosted_launch *l)
 	}
 	if (l->stats.fd >= 0)
 		sdvf_stats_destroy(&l->stats);
+	if (l->exe_fd >= 0)
+		close(l->exe_fd);
+	if (l->start_fd >= 0)
+		close(l->start_fd);
+}
+
+/* Once every PD has started: keep only the region fds a restartable PD will
+ * map again (the rw or ro one, as granted), close the rest.  PDs keep none
+ * themselves, so after this a region not granted to a restartable PD has
+ * no fd anywhere. */
+static void close_unneeded_region_fds(struct hosted_launch *l)
+{
+	bool need_rw[SDVF_MAX_REGIONS] = {0}, need_ro[SDVF_MAX_REGIONS] = {0};
+	for (int i = 0; i < l->sys->npds; i++) {
+		const struct sdvf_sys_pd *d = &l->sys->pds[i];
+		for (int k = 0; d->restartable && k < d->nmaps; k++) {
+			if (d->maps[k].rights & SDVF_W)
+				need_rw[d->maps[k].region] = true;
+			else
+				need_ro[d->maps[k].region] = true;
+		}
+	}
+	for (int r = 0; r < l->sys->nregions; r++) {
+		if (!need_rw[r] && l->region_rw_fd[r] >= 0) {
+			close(l->region_rw_fd[r]);
+			l->region_rw_fd[r] = -1;
+		}
+		if (!need_ro[r] && l->region_ro_fd[r] >= 0) {
+			close(l->region_ro_fd[r]);
+			l->region_ro_fd[r] = -1;
+		}
+	}
 }
 
 /* ---- starting and reaping ------------------------------------------------ */
@@ -158,16 +209,25 @@ static struct sdvf_stats_pd *stats_pd(struct monitor *m, int i)
 
 static int start_pd(struct monitor *m, int i)
 {
+	const char *name = m->launch.sys->pds[i].name;
+	int log_fd = hosted_log_open(&m->pd[i].log, name, m->log);
+	if (log_fd < 0) {
+		fprintf(m->log, "sdvf: pd '%s': log pipe: %s\n", name,
+			strerror(errno));
+		return -1;
+	}
 	/* The child must not inherit unwritten stdio output. */
 	fflush(NULL);
 	pid_t pid = fork();
+	if (pid == 0)
+		hosted_pd_exec(&m->launch, i, log_fd);
+	int err = errno;
+	close(log_fd); /* the PD holds the only write end: EOF when it dies */
 	if (pid < 0) {
-		fprintf(m->log, "sdvf: pd '%s': fork: %s\n",
-			m->launch.sys->pds[i].name, strerror(errno));
+		fprintf(m->log, "sdvf: pd '%s': fork: %s\n", name,
+			strerror(err));
 		return -1;
 	}
-	if (pid == 0)
-		hosted_pd_main(&m->launch, i);
 	m->pd[i].pid = pid;
 	m->pd[i].restart_at = 0;
 	m->pd[i].ended = false;
@@ -217,6 +277,7 @@ static void report_death(struct monitor *m, int i, int status)
 	struct monitor_pd *p = &m->pd[i];
 	const struct sdvf_sys_pd *d = &m->launch.sys->pds[i];
 	char sig[32];
+	hosted_log_finish(&p->log, d->name, m->log); /* its last words first */
 	p->ended = true;
 	p->end_signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
 	p->end_status = WIFEXITED(status) ? WEXITSTATUS(status) : 0;
@@ -287,6 +348,43 @@ static bool anything_alive(struct monitor *m)
 	return false;
 }
 
+/* ---- waiting: signals and log pipes ------------------------------------- */
+
+/* Wait up to wait_ns for a signal or a log line, passing on every line
+ * that arrives.  Returns SIGINT or SIGTERM if one came, else 0 (a SIGCHLD
+ * only wakes us: the caller reaps). */
+static int monitor_wait(struct monitor *m, uint64_t wait_ns)
+{
+	struct pollfd fds[1 + SDVF_MAX_PDS];
+	int pd_of[1 + SDVF_MAX_PDS];
+	int n = 0;
+	fds[n++] = (struct pollfd){.fd = m->signal_fd, .events = POLLIN};
+	for (int i = 0; i < m->launch.sys->npds; i++) {
+		if (m->pd[i].log.fd < 0)
+			continue;
+		pd_of[n] = i;
+		fds[n++] = (struct pollfd){.fd = m->pd[i].log.fd,
+					   .events = POLLIN};
+	}
+	struct timespec ts = {(time_t)(wait_ns / 1000000000ull),
+			      (long)(wait_ns % 1000000000ull)};
+	if (ppoll(fds, (nfds_t)n, &ts, NULL) <= 0)
+		return 0;
+	for (int k = 1; k < n; k++) {
+		int i = pd_of[k];
+		if (fds[k].revents)
+			hosted_log_pump(&m->pd[i].log,
+					m->launch.sys->pds[i].name, m->log);
+	}
+	int stop = 0;
+	struct signalfd_siginfo si;
+	while (read(m->signal_fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo == SIGINT || si.ssi_signo == SIGTERM)
+			stop = (int)si.ssi_signo;
+	}
+	return stop;
+}
+
 /* ---- stopping ------------------------------------------------------------ */
 
 static uint64_t stop_grace_ns(void)
@@ -310,8 +408,7 @@ static void stop_all(struct monitor *m)
 	}
 	uint64_t give_up = monotonic_ns() + stop_grace_ns();
 	while (anything_alive(m) && monotonic_ns() < give_up) {
-		struct timespec ts = {0, 5000000};
-		nanosleep(&ts, NULL);
+		monitor_wait(m, 5000000ull); /* a second stop signal: ignored */
 		reap(m);
 	}
 	for (int i = 0; i < m->launch.sys->npds; i++) {
@@ -341,7 +438,7 @@ static uint64_t next_wakeup_ns(struct monitor *m, uint64_t deadline)
 }
 
 /* Watch the PDs until a stop signal, the duration, or nothing is left. */
-static void monitor_loop(struct monitor *m, const sigset_t *stop_set)
+static void monitor_loop(struct monitor *m)
 {
 	uint64_t deadline = 0;
 	if (m->opt->duration_s > 0)
@@ -353,11 +450,8 @@ static void monitor_loop(struct monitor *m, const sigset_t *stop_set)
 						"stopping\n");
 			return;
 		}
-		uint64_t wait = next_wakeup_ns(m, deadline);
-		struct timespec ts = {(time_t)(wait / 1000000000ull),
-				      (long)(wait % 1000000000ull)};
-		int sig = sigtimedwait(stop_set, NULL, &ts);
-		if (sig == SIGINT || sig == SIGTERM) {
+		int sig = monitor_wait(m, next_wakeup_ns(m, deadline));
+		if (sig) {
 			char name[32];
 			fprintf(m->log, "sdvf: %s received, stopping\n",
 				signal_name(sig, name, sizeof(name)));
@@ -415,13 +509,67 @@ static int exit_status(const struct monitor *m)
 	return 0;
 }
 
+/* Which uids PDs get: their own when we are root (checked here, so a bad
+ * SDVF_UID_BASE stops the run before any PD starts), else ours, said once. */
+static int plan_uids(struct monitor *m)
+{
+	struct hosted_launch *l = &m->launch;
+	const char *env = getenv("SDVF_UID_BASE");
+	unsigned long long base = DEFAULT_UID_BASE;
+	if (env) {
+		char *end;
+		errno = 0;
+		base = strtoull(env, &end, 10);
+		if (*env == '\0' || *end != '\0' || errno || base == 0 ||
+		    base + (unsigned)l->sys->npds > UINT32_MAX) {
+			fprintf(m->log,
+				"sdvf: SDVF_UID_BASE '%s': expected a number "
+				"1..%llu (PDs get uids BASE..BASE+%d)\n",
+				env,
+				(unsigned long long)UINT32_MAX - l->sys->npds,
+				l->sys->npds - 1);
+			return -1;
+		}
+	}
+	l->uid_base = (uint32_t)base;
+	l->own_uids = geteuid() == 0;
+	if (!l->own_uids)
+		fprintf(m->log,
+			"sdvf: not running as root: every PD keeps uid %u (no "
+			"uid of its own); no capabilities, no_new_privs, not "
+			"dumpable and its seccomp filter still apply\n",
+			(unsigned)geteuid());
+	return 0;
+}
+
+/* Start every PD behind the barrier, close what no restartable PD needs,
+ * then release them all: no component code runs before the close. */
 static int start_all(struct monitor *m)
 {
-	for (int i = 0; i < m->launch.sys->npds; i++) {
-		if (start_pd(m, i) < 0)
-			return -1;
+	int barrier[2];
+	if (pipe2(barrier, O_CLOEXEC) < 0) {
+		fprintf(m->log, "sdvf: start barrier: %s\n", strerror(errno));
+		return -1;
 	}
-	return 0;
+	m->launch.start_fd = barrier[0];
+	int rc = 0;
+	for (int i = 0; i < m->launch.sys->npds && rc == 0; i++)
+		rc = start_pd(m, i);
+	close_unneeded_region_fds(&m->launch);
+	close(barrier[1]);	   /* EOF: every PD may go on */
+	close(m->launch.start_fd); /* restarts need no barrier */
+	m->launch.start_fd = -1;
+	return rc;
+}
+
+static void finish_logs(struct monitor *m)
+{
+	for (int i = 0; i < m->launch.sys->npds; i++) {
+		struct hosted_log_stream *s = &m->pd[i].log;
+		hosted_log_finish(s, m->launch.sys->pds[i].name, m->log);
+		if (s->fd >= 0)
+			close(s->fd);
+	}
 }
 
 int sdvf_hosted_run(const struct sdvf_system *sys,
@@ -438,19 +586,28 @@ int sdvf_hosted_run(const struct sdvf_system *sys,
 	m->launch.sys = sys;
 	m->launch.launcher_pid = getpid();
 	init_fds(&m->launch);
+	for (int i = 0; i < SDVF_MAX_PDS; i++)
+		hosted_log_init(&m->pd[i].log);
 
 	/* Stop signals and child deaths are taken synchronously by the
-	 * monitor loop (sigtimedwait); PDs unblock them after fork. */
+	 * monitor loop (a signalfd); PDs unblock them after the exec. */
 	sigset_t stop_set, old_set;
 	sigemptyset(&stop_set);
 	sigaddset(&stop_set, SIGINT);
 	sigaddset(&stop_set, SIGTERM);
 	sigaddset(&stop_set, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &stop_set, &old_set);
+	m->signal_fd = signalfd(-1, &stop_set, SFD_NONBLOCK | SFD_CLOEXEC);
+	/* Not dumpable while it holds region fds: a process of our uid (the
+	 * PDs, when we are not root) cannot open /proc/<us>/fd or trace us. */
+	int was_dumpable = prctl(PR_GET_DUMPABLE, 0, 0, 0, 0);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 
 	int status = 1;
-	if (create_all(&m->launch, m->log) == 0 &&
-	    sdvf_stats_publish(&m->launch.stats, m->log) == 0) {
+	if (m->signal_fd < 0) {
+		fprintf(m->log, "sdvf: signalfd: %s\n", strerror(errno));
+	} else if (plan_uids(m) == 0 && create_all(&m->launch, m->log) == 0 &&
+		   sdvf_stats_publish(&m->launch.stats, m->log) == 0) {
 		m->started_ns = monotonic_ns();
 		if (!m->opt->quiet)
 			fprintf(m->log,
@@ -459,12 +616,17 @@ int sdvf_hosted_run(const struct sdvf_system *sys,
 				m->launch.stats.path);
 		bool started = start_all(m) == 0;
 		if (started)
-			monitor_loop(m, &stop_set);
+			monitor_loop(m);
 		stop_all(m);
+		finish_logs(m);
 		print_summary(m); /* --quiet keeps errors and the summary */
 		status = started ? exit_status(m) : 1;
 	}
 	close_all(&m->launch);
+	if (m->signal_fd >= 0)
+		close(m->signal_fd);
+	if (was_dumpable > 0)
+		prctl(PR_SET_DUMPABLE, was_dumpable, 0, 0, 0);
 	sigprocmask(SIG_SETMASK, &old_set, NULL);
 	free(m);
 	return status;

@@ -1,46 +1,173 @@
 /*
- * The seccomp filter of client PDs: the event loop's system calls and nothing
- * else; any other call kills the whole process (SIGSYS), which the monitor
- * reports.  Why each call is allowed: docs/runtime-hosted.md.
+ * The seccomp filter of every PD, one allow-list per role on top of the
+ * event loop's own calls.  Anything else kills the whole process (SIGSYS),
+ * which the monitor reports.  Calls on an fd are allowed on the PD's own fd
+ * numbers only (the low 32 bits, which is what the kernel reads): a PD
+ * cannot open or duplicate an fd once confined (a device may only close
+ * one of its own host fds), so those numbers name the same files, or
+ * none, for the rest of its life.  Why each role gets what
+ * it gets: docs/runtime-hosted.md.
  */
 #include <errno.h>
+#include <linux/kvm.h>
 #include <seccomp.h>
 
 #include "core/hosted/hosted_internal.h"
 
-static const char *const client_syscalls[] = {
-	"epoll_wait",	   /* the loop's wait (x86-64 glibc) */
-	"epoll_pwait",	   /* the same where epoll_wait does not exist */
-	"epoll_pwait2",	   /* newer glibc may use it */
-	"read",		   /* drain eventfd and timerfd counts */
-	"write",	   /* signal an eventfd; log lines on stderr */
-	"timerfd_settime", /* sdvf_timer_set */
-	"clock_gettime",   /* sdvf_now_ns, log rate limit (vDSO fallback) */
-	"clock_nanosleep", /* sdvf_wait's short sleeps */
-	"nanosleep",	   /* the same on older libcs */
-	"sched_yield",	   /* sdvf_wait's spin */
-	"futex",	   /* libc-internal locks */
-	"exit",
-	"exit_group",
-	"rt_sigreturn",	   /* return from the default-handled signals */
-	"restart_syscall", /* resume a wait interrupted by a stop signal */
+/* What a rule requires of the call's first argument. */
+enum arg0 {
+	ARG_ANY,     /* nothing: the call takes no fd */
+	ON_EPOLL,    /* the PD's epoll fd */
+	ON_TIMER,    /* its timerfd */
+	ON_WAKE,     /* the eventfds it waits on, and its timerfd */
+	ON_SIGNAL,   /* its peers' eventfds, and its log pipe */
+	ON_HOST,     /* an fd its init() opened (device, VMM) */
+	ON_HOST_KVM, /* the same, with a command from kvm_ioctls */
 };
 
-int hosted_seccomp_client(void)
+struct rule {
+	const char *call;
+	enum arg0 arg0;
+};
+
+/* Every role: the event loop and the runtime ops (core/hosted/hosted_pd.c). */
+static const struct rule loop_rules[] = {
+	{"epoll_wait", ON_EPOLL},      /* the loop's wait (x86-64 glibc) */
+	{"epoll_pwait", ON_EPOLL},     /* the same where there is no
+					  epoll_wait (aarch64) */
+	{"epoll_pwait2", ON_EPOLL},    /* newer glibc may use it */
+	{"read", ON_WAKE},	       /* drain an eventfd or timerfd count */
+	{"write", ON_SIGNAL},	       /* signal a peer; a log line */
+	{"timerfd_settime", ON_TIMER}, /* sdvf_timer_set */
+	{"clock_gettime", ARG_ANY},    /* sdvf_now_ns, the log limit (when the
+					  vDSO cannot serve it) */
+	{"clock_nanosleep", ARG_ANY},  /* sdvf_wait's short sleeps */
+	{"nanosleep", ARG_ANY},	       /* the same with older libcs */
+	{"sched_yield", ARG_ANY},      /* sdvf_wait's spin */
+	{"restart_syscall", ARG_ANY},  /* resume a sleep a stop/continue
+					  signal interrupted */
+	{"exit_group", ARG_ANY},       /* leaving (_exit) */
+	{NULL, ARG_ANY},
+};
+
+/* Client, mux, driver: nothing beyond their channels.  (A driver of real
+ * hardware through UIO would need its UIO fd: a device-like path, not
+ * implemented.) */
+static const struct rule no_rules[] = {{NULL, ARG_ANY}};
+
+/* Device (hardware model): the host I/O of its wire backend. */
+static const struct rule device_rules[] = {
+	{"read", ON_HOST},	 /* tap frames, pcap replay, loopback eventfd */
+	{"write", ON_HOST},	 /* tap frames, pcap record, loopback eventfd */
+	{"recvfrom", ON_HOST},	 /* udp wire: a datagram and its sender */
+	{"recvmsg", ON_HOST},	 /* udp wire: the same with the kernel's
+				    drop count (SO_RXQ_OVFL) */
+	{"pread64", ON_HOST},	 /* tap wire: the interface's tx_dropped */
+	{"close", ON_HOST},	 /* a wire that failed drops its own fd; no
+				    call can open a new one in its place */
+	{"sendto", ON_HOST},	 /* udp wire: a datagram to the peer */
+	{"lseek", ON_HOST},	 /* pcap replay skips a record it refuses */
+	{"epoll_ctl", ON_EPOLL}, /* watch_fd: a wire fd into its own loop */
+	{NULL, ARG_ANY},
+};
+
+/* VMM: its VM and vCPU fds (opened in init) for the KVM calls of a running
+ * guest, and its irqfd/ioeventfd eventfds.  No VMM exists yet: revisit this
+ * list with it. */
+static const struct rule vmm_rules[] = {
+	{"ioctl", ON_HOST_KVM}, /* the commands in kvm_ioctls */
+	{"read", ON_HOST},	/* an ioeventfd's count */
+	{"write", ON_HOST},	/* an irqfd's signal */
+	{NULL, ARG_ANY},
+};
+
+static const unsigned long kvm_ioctls[] = {
+	KVM_RUN,	 /* run a vCPU until its next exit */
+	KVM_IRQ_LINE,	 /* raise or lower a guest interrupt line */
+	KVM_SIGNAL_MSI,	 /* inject a message-signalled interrupt */
+	KVM_GET_ONE_REG, /* read a vCPU register (MMIO emulation) */
+	KVM_SET_ONE_REG, /* write one */
+};
+
+static const struct rule *const role_rules[] = {
+	[SDVF_ROLE_CLIENT] = no_rules, [SDVF_ROLE_MUX] = no_rules,
+	[SDVF_ROLE_DRIVER] = no_rules, [SDVF_ROLE_DEVICE] = device_rules,
+	[SDVF_ROLE_VMM] = vmm_rules,
+};
+
+static int allow_on(scmp_filter_ctx ctx, int nr, int fd)
 {
+	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
+				SCMP_A0_32(SCMP_CMP_EQ, (uint32_t)fd));
+}
+
+static int allow_on_fds(scmp_filter_ctx ctx, int nr, const int *fds, int n)
+{
+	int rc = 0;
+	for (int i = 0; i < n && rc == 0; i++)
+		rc = allow_on(ctx, nr, fds[i]);
+	return rc;
+}
+
+static int allow_kvm(scmp_filter_ctx ctx, int nr, const struct hosted_pd_fds *f)
+{
+	int rc = 0;
+	for (int i = 0; i < f->nhost && rc == 0; i++) {
+		for (size_t k = 0;
+		     k < sizeof(kvm_ioctls) / sizeof(*kvm_ioctls) && rc == 0;
+		     k++)
+			rc = seccomp_rule_add(
+				ctx, SCMP_ACT_ALLOW, nr, 2,
+				SCMP_A0_32(SCMP_CMP_EQ,
+					   (uint32_t)f->host_fd[i]),
+				SCMP_A1_32(SCMP_CMP_EQ,
+					   (uint32_t)kvm_ioctls[k]));
+	}
+	return rc;
+}
+
+static int add_rule(scmp_filter_ctx ctx, const struct rule *r,
+		    const struct hosted_pd_fds *f)
+{
+	int nr = seccomp_syscall_resolve_name(r->call);
+	if (nr == __NR_SCMP_ERROR || nr < 0)
+		return 0; /* not a system call on this architecture */
+	switch (r->arg0) {
+	case ARG_ANY:
+		return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0);
+	case ON_EPOLL:
+		return allow_on(ctx, nr, f->epoll_fd);
+	case ON_TIMER:
+		return allow_on(ctx, nr, f->timer_fd);
+	case ON_WAKE: {
+		int rc = allow_on(ctx, nr, f->timer_fd);
+		return rc ? rc : allow_on_fds(ctx, nr, f->wake_fd, f->nchans);
+	}
+	case ON_SIGNAL: {
+		int rc = allow_on(ctx, nr, f->log_fd);
+		return rc ? rc : allow_on_fds(ctx, nr, f->signal_fd, f->nchans);
+	}
+	case ON_HOST:
+		return allow_on_fds(ctx, nr, f->host_fd, f->nhost);
+	case ON_HOST_KVM:
+		return allow_kvm(ctx, nr, f);
+	}
+	return -EINVAL;
+}
+
+int hosted_seccomp_load(enum sdvf_role role, const struct hosted_pd_fds *fds)
+{
+	if ((unsigned)role >= sizeof(role_rules) / sizeof(*role_rules) ||
+	    !role_rules[role])
+		return -EINVAL;
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
 	if (!ctx)
 		return -ENOMEM;
 	int rc = 0;
-	for (size_t i = 0;
-	     i < sizeof(client_syscalls) / sizeof(*client_syscalls); i++) {
-		int nr = seccomp_syscall_resolve_name(client_syscalls[i]);
-		if (nr == __NR_SCMP_ERROR || nr < 0)
-			continue; /* not a system call on this architecture */
-		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0);
-		if (rc < 0)
-			break;
-	}
+	for (const struct rule *r = loop_rules; r->call && rc == 0; r++)
+		rc = add_rule(ctx, r, fds);
+	for (const struct rule *r = role_rules[role]; r->call && rc == 0; r++)
+		rc = add_rule(ctx, r, fds);
 	if (rc == 0)
 		rc = seccomp_load(ctx);
 	seccomp_release(ctx);

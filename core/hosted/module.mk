@@ -1,6 +1,8 @@
 # core/hosted/: the hosted runtime (one Linux process per PD): launcher and
 # monitor, the PD process, seccomp, the stats file and its reader, and the
 # counter table both runtimes keep behind sdvf_counter().
-HOST_SRCS += core/hosted/hosted_launch.c core/hosted/hosted_pd.c \
-	core/hosted/hosted_seccomp.c core/hosted/stats.c \
+HOST_SRCS += core/hosted/hosted_launch.c core/hosted/hosted_log.c \
+	core/hosted/hosted_image.c core/hosted/hosted_pd.c \
+	core/hosted/hosted_confine.c core/hosted/hosted_seccomp.c \
+	core/hosted/stats.c \
 	core/hosted/stats_print.c core/hosted/counters.c

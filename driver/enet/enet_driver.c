@@ -64,12 +64,12 @@ static bool setup_rings(struct enet_driver *drv)
 	uint64_t tx_off = (rx_bytes + ENET_BD_RING_ALIGN - 1) &
 			  ~(uint64_t)(ENET_BD_RING_ALIGN - 1);
 	uint64_t need = tx_off + (uint64_t)drv->tx_slots * 8;
-	if (!r || !r->has_io || r->size < need ||
+	if (!r || !(r->rights & SDVF_W) || !r->has_io || r->size < need ||
 	    r->io_addr % ENET_BD_RING_ALIGN != 0 ||
 	    r->io_addr + need > (uint64_t)UINT32_MAX + 1) {
 		sdvf_log(drv->pd, SDVF_LOG_ERROR,
-			 "enet: region 'enet_rings' needs an io address below "
-			 "4 GiB, 64-aligned, and %llu bytes",
+			 "enet: region 'enet_rings' needs rw, an io address "
+			 "below 4 GiB, 64-aligned, and %llu bytes",
 			 (unsigned long long)need);
 		return false;
 	}
@@ -80,32 +80,97 @@ static bool setup_rings(struct enet_driver *drv)
 	return true;
 }
 
+/* The configuration keys of DMA window n (the parameters below). */
+#define WINDOW_KEYS(n)                                                         \
+	{                                                                      \
+		"dma" #n "_io", "dma" #n "_size", "dma" #n "_rights"           \
+	}
+static const struct {
+	const char *io, *size, *rights;
+} window_keys[ENET_DRV_DMA_WINDOWS] = {
+	WINDOW_KEYS(0), WINDOW_KEYS(1), WINDOW_KEYS(2), WINDOW_KEYS(3),
+	WINDOW_KEYS(4), WINDOW_KEYS(5), WINDOW_KEYS(6), WINDOW_KEYS(7),
+};
+
+/* What the device may do in window i: SDVF_R, SDVF_W, SDVF_RW, or 0 for a
+ * value the description left out or got wrong (logged). */
+static unsigned window_rights(struct enet_driver *drv, unsigned i)
+{
+	const char *rights = sdvf_config_str(drv->pd, window_keys[i].rights);
+	if (rights && sdvf_str_equal(rights, "r"))
+		return SDVF_R;
+	if (rights && sdvf_str_equal(rights, "w"))
+		return SDVF_W;
+	if (rights && sdvf_str_equal(rights, "rw"))
+		return SDVF_RW;
+	sdvf_log(drv->pd, SDVF_LOG_ERROR,
+		 "enet: %s %s%s%s: must be \"r\" (the device only reads "
+		 "the window: TX buffers), \"w\" (it only writes it: RX "
+		 "buffers) or \"rw\"",
+		 window_keys[i].rights, rights ? "\"" : "missing",
+		 rights ? rights : "", rights ? "\" is invalid" : "");
+	return 0;
+}
+
+static bool ranges_overlap(uint64_t a_io, uint64_t a_size, uint64_t b_io,
+			   uint64_t b_size)
+{
+	return a_io < b_io + b_size && b_io < a_io + a_size;
+}
+
+/* Windows lie below 4 GiB (a BD holds 32 bits), apart from each other (so
+ * a buffer's window, and its rights, are never a guess) and apart from the
+ * BD rings (an RX buffer there would have the MAC write over its BDs). */
+static bool window_placed_ok(struct enet_driver *drv, unsigned i)
+{
+	const struct enet_window *w = &drv->windows[i];
+	const struct sdvf_region *rings = sdvf_region(drv->pd, "enet_rings");
+	if (w->io + w->size > (uint64_t)UINT32_MAX + 1) {
+		sdvf_log(drv->pd, SDVF_LOG_ERROR, "enet: %s + %s passes 4 GiB",
+			 window_keys[i].io, window_keys[i].size);
+		return false;
+	}
+	if (ranges_overlap(w->io, w->size, rings->io_addr, rings->size)) {
+		sdvf_log(drv->pd, SDVF_LOG_ERROR,
+			 "enet: %s/%s overlaps the BD rings (enet_rings at io "
+			 "0x%llx)",
+			 window_keys[i].io, window_keys[i].size,
+			 (unsigned long long)rings->io_addr);
+		return false;
+	}
+	for (unsigned j = 0; j < i; j++) {
+		const struct enet_window *v = &drv->windows[j];
+		if (v->size != 0 &&
+		    ranges_overlap(w->io, w->size, v->io, v->size)) {
+			sdvf_log(drv->pd, SDVF_LOG_ERROR,
+				 "enet: DMA windows %s/%s and %s/%s overlap",
+				 window_keys[j].io, window_keys[j].size,
+				 window_keys[i].io, window_keys[i].size);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* After setup_rings: windows are checked against the rings. */
 static bool setup_windows(struct enet_driver *drv)
 {
-	static const char *const io_keys[] = {"dma0_io", "dma1_io", "dma2_io",
-					      "dma3_io", "dma4_io", "dma5_io",
-					      "dma6_io", "dma7_io"};
-	static const char *const size_keys[] = {
-		"dma0_size", "dma1_size", "dma2_size", "dma3_size",
-		"dma4_size", "dma5_size", "dma6_size", "dma7_size"};
 	unsigned used = 0;
 	for (unsigned i = 0; i < ENET_DRV_DMA_WINDOWS; i++) {
 		struct enet_window *w = &drv->windows[i];
-		w->io = sdvf_config_u64(drv->pd, io_keys[i]);
-		w->size = sdvf_config_u64(drv->pd, size_keys[i]);
+		w->io = sdvf_config_u64(drv->pd, window_keys[i].io);
+		w->size = sdvf_config_u64(drv->pd, window_keys[i].size);
 		if (w->size == 0)
 			continue;
-		if (w->io + w->size > (uint64_t)UINT32_MAX + 1) {
-			sdvf_log(drv->pd, SDVF_LOG_ERROR,
-				 "enet: %s + %s passes 4 GiB", io_keys[i],
-				 size_keys[i]);
+		w->rights = window_rights(drv, i);
+		if (w->rights == 0 || !window_placed_ok(drv, i))
 			return false;
-		}
 		used++;
 	}
 	if (used == 0)
 		sdvf_log(drv->pd, SDVF_LOG_ERROR,
-			 "enet: no DMA window configured (dma0_io/dma0_size)");
+			 "enet: no DMA window configured "
+			 "(dma0_io/dma0_size/dma0_rights)");
 	return used != 0;
 }
 
@@ -471,7 +536,8 @@ static int enet_driver_init(void *state, struct sdvf_pd *pd)
 		.help = (what)                                                 \
 	}
 
-/* DMA window n: the io range of some of the muxes' buffers. */
+/* DMA window n: the io range of some of the muxes' buffers, and what the
+ * device may do there (the rights its mapping of that region gives it). */
 #define WINDOW_IO(n)                                                           \
 	SDVF_PARAM_U64_DEFAULT("dma" #n "_io", 0, UINT32_MAX, 0,               \
 			       "io address of DMA window " #n                  \
@@ -479,7 +545,14 @@ static int enet_driver_init(void *state, struct sdvf_pd *pd)
 #define WINDOW_SIZE(n)                                                         \
 	SDVF_PARAM_U64_DEFAULT("dma" #n "_size", 0, (uint64_t)UINT32_MAX + 1,  \
 			       0, "bytes of DMA window " #n " (0 = unused)")
-#define WINDOW_PARAMS(n) WINDOW_IO(n), WINDOW_SIZE(n)
+#define WINDOW_RIGHTS(n)                                                       \
+	{                                                                      \
+		.name = "dma" #n "_rights", .type = SDVF_PARAM_STR, .max = 2,  \
+		.help = "what the device may do in DMA window " #n             \
+			": r (read: TX buffers), w (write: RX) or rw; "        \
+			"required with a size"                                 \
+	}
+#define WINDOW_PARAMS(n) WINDOW_IO(n), WINDOW_SIZE(n), WINDOW_RIGHTS(n)
 
 static const struct sdvf_param enet_driver_params[] = {
 	{.name = "mac",

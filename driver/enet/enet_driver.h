@@ -4,15 +4,20 @@
  * instance state (visible to tests; nothing else may touch it).
  *
  * What it trusts and what it checks.  The driver faces the RX and TX muxes,
- * which are trusted, and the ENET (hardware or model).  It still validates
- * every descriptor a mux gives it: the io address must lie, with the whole
- * buffer (RX: MRBR bytes; TX: the frame length), inside one of the DMA
- * windows its configuration names (dma0_io/dma0_size .. dma7_*), be 16-byte
- * aligned and below 4 GiB (the ENET is a 32-bit DMA master); a TX length
- * must be 14..SDVF_NET_FRAME_MAX.  A descriptor that fails is counted and
- * handed back untouched through the pair it came from with
- * SDVF_NET_REJECTED set, so no buffer is ever lost.  The driver never maps
- * packet data: it moves io addresses and lengths only.
+ * which are trusted, and the ENET (hardware or model).  It trusts its
+ * configuration to name the DMA windows (dma0_io/_size/_rights ..
+ * dma7_*) with the rights the device really has in each.  It still
+ * validates every descriptor a mux gives it: the io address must be
+ * 16-byte aligned and lie, with the whole buffer (RX: MRBR bytes; TX: the
+ * frame length), inside one window, below 4 GiB (the ENET is a 32-bit DMA
+ * master); that window must let the device write (RX) or read (TX) it, or
+ * every frame through the buffer would be a bus error; a TX length must be
+ * 14..SDVF_NET_FRAME_MAX.  A descriptor that fails is counted by reason
+ * and handed back untouched through the pair it came from with
+ * SDVF_NET_REJECTED set, never posted, so no buffer is ever lost.  At init
+ * it refuses windows without valid rights, past 4 GiB, overlapping each
+ * other or over its BD rings.  The driver never maps packet data: it
+ * moves io addresses and lengths only.
  *
  * Queues (core/queue.h, all carrying io addresses):
  *   rx_free    mux -> driver  empty RX buffers
@@ -90,8 +95,10 @@
 
 /* Descriptors from the muxes returned unused, flagged SDVF_NET_REJECTED. */
 #define ENET_DRIVER_REJECT_COUNTERS(X)                                         \
-	X(rx_bad_buffer, "rx_free buffers misaligned or outside the windows")  \
-	X(tx_bad_buffer, "tx_active frames misaligned or outside the windows") \
+	X(rx_bad_buffer, "rx_free buffers misaligned or not in one window")    \
+	X(rx_bad_window, "rx_free buffers in a window the MAC cannot write")   \
+	X(tx_bad_buffer, "tx_active frames misaligned or not in one window")   \
+	X(tx_bad_window, "tx_active frames in a window the MAC cannot read")   \
 	X(tx_bad_len, "tx_active frames shorter than 14 or over 1518 bytes")   \
 	X(queue_bad_index, "impossible peer indices read, all four queues")
 
@@ -142,8 +149,11 @@ struct enet_pending {
 	uint32_t head, tail; /* free-running */
 };
 
+/* A DMA window: io range [io, io + size) and what the device may do
+ * there (SDVF_R: read, TX buffers; SDVF_W: write, RX buffers). */
 struct enet_window {
 	uint64_t io, size;
+	unsigned rights;
 };
 
 /* PHY polling state (driver/enet/enet_driver_phy.c). */

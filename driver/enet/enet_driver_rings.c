@@ -64,22 +64,23 @@ static bool pending_flush(struct enet_pending *p, struct sdvf_queue *q,
 	return true;
 }
 
-/* A buffer the MAC may DMA to or from: 16-byte aligned and wholly inside
- * one configured window (windows lie below 4 GiB, so io fits a BD). */
-static bool dma_range_ok(const struct enet_driver *drv, uint64_t io,
-			 uint32_t len)
+/* The window holding all of [io, io + len), or NULL: the buffer must be
+ * 16-byte aligned and wholly inside one window (windows lie below 4 GiB and
+ * apart, so io then fits a BD and has one window's rights). */
+static const struct enet_window *dma_window(const struct enet_driver *drv,
+					    uint64_t io, uint32_t len)
 {
 	if (io % 16 != 0 || len == 0)
-		return false;
+		return NULL;
 	for (unsigned i = 0; i < ENET_DRV_DMA_WINDOWS; i++) {
 		const struct enet_window *w = &drv->windows[i];
 		if (w->size == 0 || io < w->io)
 			continue;
 		uint64_t off = io - w->io;
 		if (off < w->size && len <= w->size - off)
-			return true;
+			return w;
 	}
-	return false;
+	return NULL;
 }
 
 /* ---- RX -------------------------------------------------------------- */
@@ -108,10 +109,28 @@ static bool rx_can_take(struct enet_driver *drv)
 	       drv->rx_tail - drv->rx_head < drv->rx_slots;
 }
 
+/* Validate one buffer from rx_free; false if it was rejected (counted). */
+static bool rx_buffer_ok(struct enet_driver *drv, const struct sdvf_desc *d)
+{
+	const struct enet_window *w =
+		dma_window(drv, d->io_or_offset, ENET_DRV_RX_BUF_BYTES);
+	if (!w) {
+		sdvf_counter_add(drv->stats.rx_bad_buffer, 1);
+		return false;
+	}
+	/* The MAC writes frames here: in a window it may only read, every
+	 * frame would be a bus error and a reset, the buffer re-posted each
+	 * time. */
+	if (!(w->rights & SDVF_W)) {
+		sdvf_counter_add(drv->stats.rx_bad_window, 1);
+		return false;
+	}
+	return true;
+}
+
 static void rx_provide_one(struct enet_driver *drv, const struct sdvf_desc *d)
 {
-	if (!dma_range_ok(drv, d->io_or_offset, ENET_DRV_RX_BUF_BYTES)) {
-		sdvf_counter_add(drv->stats.rx_bad_buffer, 1);
+	if (!rx_buffer_ok(drv, d)) {
 		pending_push(&drv->rx_to_mux, d->io_or_offset, 0,
 			     SDVF_NET_REJECTED);
 		return;
@@ -223,8 +242,13 @@ static bool tx_frame_ok(struct enet_driver *drv, const struct sdvf_desc *d)
 		sdvf_counter_add(drv->stats.tx_bad_len, 1);
 		return false;
 	}
-	if (!dma_range_ok(drv, d->io_or_offset, d->len)) {
+	const struct enet_window *w = dma_window(drv, d->io_or_offset, d->len);
+	if (!w) {
 		sdvf_counter_add(drv->stats.tx_bad_buffer, 1);
+		return false;
+	}
+	if (!(w->rights & SDVF_R)) { /* the MAC reads the frame from here */
+		sdvf_counter_add(drv->stats.tx_bad_window, 1);
 		return false;
 	}
 	return true;

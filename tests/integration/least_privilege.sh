@@ -1,12 +1,21 @@
 #!/usr/bin/env bash
 # Least privilege, checked from `sdvf dump` alone (least_privilege.awk):
 # first the checker itself against crafted dumps (it must pass a good one
-# and catch each violation), then every complete system description in
-# examples/ and tests/ (files under a directory named *broken* are
-# deliberately wrong and skipped).
+# and catch each violation), then every complete system description the
+# project runs:
+#   - every .dts file in examples/ and tests/ (files under a directory named
+#     *broken* are deliberately wrong and skipped);
+#   - every system a test script writes as a here-document (tests/**/*.sh),
+#     except one whose delimiter starts with BROKEN.  In an unquoted one
+#     (<<DTS) each $NAME or ${NAME} is read as 0 (a core, a count, a port):
+#     it must load that way too.
+# Each is dumped by the first of sdvf, sdvf-hostile and sdvf-counter-probe
+# that loads it (the test binaries add their test components).
 set -u
 cd "$(dirname "$0")/../.."
 SDVF=${BUILD:-build}/sdvf
+HOSTILE=${BUILD:-build}/tests/isolation/sdvf-hostile
+DUMPERS="$SDVF $HOSTILE ${BUILD:-build}/tests/isolation/sdvf-counter-probe"
 AWK="awk -f tests/integration/least_privilege.awk"
 failed=0
 fail() { echo "FAIL: $*"; failed=1; }
@@ -64,17 +73,69 @@ for ((i = 0; i < ${#cases[@]}; i += 2)); do
 done
 [ $failed -eq 0 ] && echo "ok: checker passes the good dump and catches $((${#cases[@]} / 2)) violations"
 
-[ -x "$SDVF" ] || { echo "FAIL: $SDVF not built"; exit 1; }
+for d in $DUMPERS; do
+	[ -x "$d" ] || { echo "FAIL: $d not built"; exit 1; }
+done
+tmp=$(mktemp -d /tmp/sdvf-least-privilege.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+
+# heredocs SCRIPT: write each here-document of SCRIPT that holds a system
+# to $tmp, named after the script and line; print "FILE NAME" per document.
+heredocs() {
+	awk -v dir="$tmp" -v script="$1" '
+	function expand(text) {
+		gsub(/\$\{[A-Za-z_][A-Za-z0-9_]*\}|\$[A-Za-z_][A-Za-z0-9_]*/, "0", text)
+		return text
+	}
+	!inside && match($0, /(^|[^<])<<-?[ \t]*["\047]?[A-Za-z_][A-Za-z0-9_]*/) {
+		tok = substr($0, RSTART, RLENGTH)
+		sub(/^[^<]*<<-?[ \t]*/, "", tok)
+		quoted = tok ~ /^["\047]/
+		gsub(/["\047]/, "", tok)
+		delim = tok; inside = 1; start = FNR; body = ""
+		next
+	}
+	inside && ($0 == delim || $0 ~ "^\t+" delim "$") {
+		inside = 0
+		if (body !~ /"sdvf,system"/ || delim ~ /^BROKEN/)
+			next
+		name = script ":" start
+		file = script "." start ".dts"
+		gsub(/\//, "_", file)
+		file = dir "/" file
+		printf "%s", (quoted ? body : expand(body)) > file
+		close(file)
+		print file, name
+		next
+	}
+	inside { body = body $0 "\n" }' "$1"
+}
+
 checked=0
-while IFS= read -r f; do
+scripts=0
+while read -r f name; do
 	grep -q '"sdvf,system"' "$f" || continue # a fragment, not a system
-	if ! dump=$("$SDVF" dump "$f" 2>&1); then
-		fail "$f does not load: $dump"
+	dump=
+	for d in $DUMPERS; do
+		dump=$("$d" dump "$f" 2>&1) && break
+		dump=
+	done
+	if [ -z "$dump" ]; then
+		fail "$name does not load: $("$HOSTILE" dump "$f" 2>&1)"
 		continue
 	fi
-	out=$(printf '%s\n' "$dump" | $AWK -v src="$f") || fail "$out"
+	out=$(printf '%s\n' "$dump" | $AWK -v src="$name") || fail "$out"
 	checked=$((checked + 1))
-done < <(find examples tests -name '*.dts' -not -path '*broken*' | sort)
-echo "checked $checked system descriptions"
+	[ "$f" = "$name" ] || scripts=$((scripts + 1))
+# tests/fixtures/ systems name test-only components (the ENET test fixture,
+# a fake ENET) that `sdvf` does not have; the programs that run them check
+# them.
+done < <(
+	find examples tests -name '*.dts' -not -path '*broken*' \
+		-not -path 'tests/fixtures/*' | sort | awk '{ print $0, $0 }'
+	find tests -name '*.sh' | sort | while read -r s; do heredocs "$s"; done
+)
+echo "checked $checked system descriptions ($scripts written by test scripts)"
 [ $checked -gt 0 ] || fail "no system descriptions found"
+[ $scripts -gt 0 ] || fail "no system descriptions found in test scripts"
 exit $failed

@@ -7,14 +7,15 @@
  *   ro_writer       client; writes into its read-only region after delay_ms
  *   socket_caller   client; calls socket() in init
  *   pattern_writer  mux; fills `victim`, then checks it is unchanged
- *   mprotect_probe  mux; tries mprotect(PROT_WRITE) on its read-only `victim`
- *   fd_probe        mux; reports every fd it holds and every shared mapping
- *   affinity_probe  mux; reports the CPUs it may run on
+ *   mprotect_probe  device; in init (before seccomp) tries mprotect(PROT_WRITE)
+ *                   on its read-only `victim`
+ *   fd_probe        mux; holds a region and two channels (test_fd_set.sh
+ *                   looks at it from outside)
+ *   affinity_probe  device; in init (before seccomp) reports its CPUs
  *   crasher         client; counts its starts in `scratch`, crashes (SIGSEGV)
  *                   until it has started crash_times + 1 times
  */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <errno.h>
 #include <sched.h>
 #include <stdio.h>
@@ -26,6 +27,7 @@
 
 #include "core/cli/cli.h"
 #include "core/pd.h"
+#include "tests/isolation/hostile.h"
 
 #define MS 1000000ull
 
@@ -219,18 +221,32 @@ static const struct sdvf_need victim_r_writer[] = {
 	{0},
 };
 
-/* Not a client: no seccomp, so only the read-only fd stands in the way. */
-static void mprotect_probe_notified(void *state, struct sdvf_pd *pd,
-				    sdvf_channel_t ch)
+/* A device PD, so init runs before its seccomp filter (and as root when the
+ * launcher is): only the read-only fd stands in the way of mprotect.  The
+ * outcome is acted on once the writer has filled the region. */
+struct mprotect_probe {
+	bool writable;
+};
+
+static int mprotect_probe_init(void *state, struct sdvf_pd *pd)
 {
-	(void)state;
-	(void)ch;
+	struct mprotect_probe *p = state;
 	const struct sdvf_region *r = sdvf_region(pd, "victim");
 	int rc = mprotect(r->base, r->size, PROT_READ | PROT_WRITE);
 	int err = errno;
+	p->writable = rc == 0;
 	sdvf_log(pd, SDVF_LOG_INFO, "mprotect(PROT_WRITE) on '%s': %s", r->name,
 		 rc == 0 ? "allowed" : strerrorname_np(err));
-	if (rc == 0)
+	return 0;
+}
+
+static void mprotect_probe_notified(void *state, struct sdvf_pd *pd,
+				    sdvf_channel_t ch)
+{
+	struct mprotect_probe *p = state;
+	(void)ch;
+	const struct sdvf_region *r = sdvf_region(pd, "victim");
+	if (p->writable)
 		memset(r->base, 0, r->size); /* the writer will see it */
 	sdvf_notify(pd, sdvf_channel(pd, "writer"));
 }
@@ -238,11 +254,11 @@ static void mprotect_probe_notified(void *state, struct sdvf_pd *pd,
 static const struct sdvf_component mprotect_probe = {
 	.name = "mprotect_probe",
 	.summary = "test: tries to make its read-only region writable",
-	.role = SDVF_ROLE_MUX,
-	.state_size = 8,
+	.role = SDVF_ROLE_DEVICE,
+	.state_size = sizeof(struct mprotect_probe),
 	.needs = victim_r_writer,
 	.params = no_params,
-	.init = no_init,
+	.init = mprotect_probe_init,
 	.notified = mprotect_probe_notified,
 };
 
@@ -259,107 +275,14 @@ static const struct sdvf_need fd_probe_needs[] = {
 	{0},
 };
 
-/* "eventfd", "eventpoll", "timerfd", "memfd" or the link target. */
-static void fd_kind(int fd, char *out, size_t len)
-{
-	char path[64], target[200];
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	ssize_t n = readlink(path, target, sizeof(target) - 1);
-	target[n > 0 ? n : 0] = '\0';
-	const char *anon = "anon_inode:";
-	if (strncmp(target, anon, strlen(anon)) == 0) {
-		snprintf(out, len, "%s", target + strlen(anon));
-		char *p = out;
-		while ((p = strpbrk(p, "[]")) != NULL)
-			memmove(p, p + 1, strlen(p));
-	} else if (strncmp(target, "/memfd:", 7) == 0) {
-		snprintf(out, len, "memfd");
-	} else {
-		snprintf(out, len, "%s", target);
-	}
-}
-
-/* One line: "shared: NAME:RIGHTS:BYTES ..." for every shared mapping of
- * this process (perms "rw-s" / "r--s" in /proc/self/maps), NAME being the
- * memfd name or the file's base name.  Only what the PD was granted may be
- * there: an inherited mapping of the launcher would show up. */
-static int fd_probe_report_shared_maps(struct sdvf_pd *pd)
-{
-	FILE *maps = fopen("/proc/self/maps", "r");
-	if (!maps)
-		return -1;
-	char line[1024] = "shared:", entry[512];
-	while (fgets(entry, sizeof(entry), maps)) {
-		unsigned long start, end;
-		char perms[8], path[400] = "";
-		if (sscanf(entry, "%lx-%lx %7s %*s %*s %*s %399[^\n]", &start,
-			   &end, perms, path) < 3 ||
-		    perms[3] != 's')
-			continue;
-		const char *name = strrchr(path, '/');
-		name = name ? name + 1 : path;
-		if (strncmp(path, "/memfd:", 7) == 0)
-			name = path + 1;
-		size_t used = strlen(line);
-		snprintf(line + used, sizeof(line) - used, " %.*s:%s:%lu",
-			 (int)strcspn(name, " "), name,
-			 perms[1] == 'w' ? "rw" : "r", end - start);
-	}
-	fclose(maps);
-	sdvf_log(pd, SDVF_LOG_INFO, "%s", line);
-	return 0;
-}
-
-/* One line: "fds: 2=stderr 3=eventfd ..." in fd order (our own directory
- * stream excluded). */
-static int fd_probe_init(void *state, struct sdvf_pd *pd)
-{
-	(void)state;
-	DIR *dir = opendir("/proc/self/fd");
-	if (!dir)
-		return -1;
-	int fds[256], n = 0;
-	struct dirent *de;
-	while ((de = readdir(dir)) != NULL && n < 256) {
-		if (de->d_name[0] == '.')
-			continue;
-		int fd = atoi(de->d_name);
-		if (fd != dirfd(dir))
-			fds[n++] = fd;
-	}
-	closedir(dir);
-	char line[1024] = "fds:";
-	for (int i = 0; i < n; i++) {
-		for (int j = i + 1; j < n; j++) {
-			if (fds[j] < fds[i]) {
-				int t = fds[i];
-				fds[i] = fds[j];
-				fds[j] = t;
-			}
-		}
-	}
-	for (int i = 0; i < n; i++) {
-		char kind[256];
-		if (fds[i] == 2)
-			snprintf(kind, sizeof(kind), "stderr");
-		else
-			fd_kind(fds[i], kind, sizeof(kind));
-		size_t used = strlen(line);
-		snprintf(line + used, sizeof(line) - used, " %d=%s", fds[i],
-			 kind);
-	}
-	sdvf_log(pd, SDVF_LOG_INFO, "%s", line);
-	return fd_probe_report_shared_maps(pd);
-}
-
 static const struct sdvf_component fd_probe = {
 	.name = "fd_probe",
-	.summary = "test: reports every fd it holds",
+	.summary = "test: holds a region and two channels, does nothing",
 	.role = SDVF_ROLE_MUX,
 	.state_size = 8,
 	.needs = fd_probe_needs,
 	.params = no_params,
-	.init = fd_probe_init,
+	.init = no_init,
 	.notified = ignore_notified,
 };
 
@@ -386,7 +309,7 @@ static int affinity_probe_init(void *state, struct sdvf_pd *pd)
 static const struct sdvf_component affinity_probe = {
 	.name = "affinity_probe",
 	.summary = "test: reports the CPUs it may run on",
-	.role = SDVF_ROLE_MUX,
+	.role = SDVF_ROLE_DEVICE, /* its init runs before seccomp */
 	.state_size = 8,
 	.needs = no_needs,
 	.params = no_params,
@@ -397,8 +320,12 @@ static const struct sdvf_component affinity_probe = {
 /* ---- crasher ----------------------------------------------------------------
  */
 
+/* Writing here is the crash: a read-only page, so SIGSEGV in every build
+ * (a NULL store would be caught by UBSan first, whose report needs calls
+ * the PD's filter forbids). */
+static const uint8_t crasher_read_only = 1;
+
 struct crasher {
-	volatile uint8_t *nowhere; /* stays NULL: the crash */
 	uint32_t start;
 	uint64_t crash_times;
 };
@@ -439,7 +366,7 @@ static void crasher_notified(void *state, struct sdvf_pd *pd, sdvf_channel_t ch)
 	if (ch != SDVF_CHANNEL_TIMER)
 		return;
 	if (c->start <= c->crash_times)
-		*c->nowhere = 1;
+		*(volatile uint8_t *)(uintptr_t)&crasher_read_only = 0;
 	sdvf_timer_set(pd, sdvf_now_ns(pd) + 100 * MS);
 }
 
@@ -532,6 +459,8 @@ int main(int argc, char **argv)
 		table[n++] = sdvf_builtin_components[i];
 	for (size_t i = 0; i < NHOSTILE; i++)
 		table[n++] = hostile_components[i];
+	for (size_t i = 0; hostile_confine_components[i]; i++)
+		table[n++] = hostile_confine_components[i];
 	table[n] = NULL;
 	return sdvf_cli_main(argc, argv, table);
 }

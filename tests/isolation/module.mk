@@ -1,13 +1,16 @@
 # tests/isolation/: hostile components and the scripts that prove the hosted
 # runtime contains them.  sdvf-hostile is `sdvf` with the hostile components
-# added to the component table (tests/isolation/hostile.c).
+# added to the component table (tests/isolation/hostile.c and, for the
+# confinement tests, hostile_confine.c).
 HOSTILE := $(BUILD)/tests/isolation/sdvf-hostile
+HOSTILE_OBJS := $(BUILD)/tests/isolation/hostile.o \
+	$(BUILD)/tests/isolation/hostile_confine.o
 PROGRAMS += $(HOSTILE)
 
-$(HOSTILE): $(BUILD)/tests/isolation/hostile.o $(BUILD)/libsdvf.a
-	$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/libsdvf.a $(HOST_LIBS)
+$(HOSTILE): $(HOSTILE_OBJS) $(BUILD)/libsdvf.a
+	$(CC) $(LDFLAGS) -o $@ $(HOSTILE_OBJS) $(BUILD)/libsdvf.a $(HOST_LIBS)
 
--include $(BUILD)/tests/isolation/hostile.d
+-include $(HOSTILE_OBJS:.o=.d)
 
 TEST_SCRIPTS += $(sort $(wildcard tests/isolation/test_*.sh))
 

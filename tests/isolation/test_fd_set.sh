@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# A PD holds exactly its granted fds: stderr, its epoll fd, its timerfd and
-# one pair of eventfds per channel of its own.  No stdin/stdout, no region
-# memfds, no other PD's eventfds, no stats file.  And it maps exactly its
-# granted regions and its own stats slot: nothing shared is inherited from
-# the launcher across fork.
+# A PD holds exactly its granted fds, seen from outside (/proc/PID/fd, as
+# root) after its confinement: its log pipe as fd 2 (whose read end only the
+# launcher holds), its epoll fd, its timerfd and one pair of eventfds per
+# channel of its own.  No stdin/stdout, no region memfds, no other PD's
+# eventfds, no stats file.  And it maps exactly its granted regions and its
+# own stats slot: nothing shared is inherited from the launcher.
 . "$(dirname "$0")/lib.sh"
 
 start_system <<'DTS'
@@ -29,23 +30,45 @@ start_system <<'DTS'
 	};
 };
 DTS
-wait_for "^\[probe\] fds: "
-line=$(grep "^\[probe\] fds: " "$WORK/log")
-kinds=$(echo "${line#*fds: }" | tr ' ' '\n' | sed 's/^[0-9]*=//' | sort | tr '\n' ' ')
-expected="eventfd eventfd eventfd eventfd eventpoll stderr timerfd "
-[ "$kinds" = "$expected" ] || fail "fd kinds '$kinds', expected '$expected'"
-echo "$line" | grep -q " 2=stderr" || fail "stderr is not fd 2"
+wait_for "^sdvf: running 'sys'"
+sleep 0.3 # every PD past its setup
 
-# Shared memory: exactly its granted region and its own 16 KiB stats slot,
-# nothing inherited from the launcher (such as the whole stats file).
-wait_for "^\[probe\] shared: "
-shared=$(grep "^\[probe\] shared: " "$WORK/log")
-echo "$shared"
-names=$(echo "${shared#*shared: }" | tr ' ' '\n' | sed -E 's/^(sdvf-.*\.stats|#[0-9]+):/stats:/' | sort | tr '\n' ' ')
-expected_shared="memfd:probe_mem:rw:4096 stats:rw:16384 "
-[ "$names" = "$expected_shared" ] ||
-	fail "shared mappings '$names', expected '$expected_shared'"
+# fd_kinds PID: the sorted kinds of its fds (eventfd, eventpoll, timerfd,
+# pipe, or the link target).
+fd_kinds() {
+	for fd in /proc/"$1"/fd/*; do
+		readlink "$fd" | sed -E 's/^anon_inode:\[?([a-z]+)\]?$/\1/; s/^pipe:.*/pipe/'
+	done | sort | tr '\n' ' '
+}
+launcher_fds=$(ls -l /proc/"$RUN_PID"/fd/ | awk '{ print $NF }')
+for pd in probe t1 t2 t3 t4; do
+	pid=$(pid_of $pd)
+	kinds=$(fd_kinds "$pid")
+	case $pd in
+	probe) expected="eventfd eventfd eventfd eventfd eventpoll pipe timerfd " ;;
+	*) expected="eventfd eventfd eventpoll pipe timerfd " ;;
+	esac
+	[ "$kinds" = "$expected" ] || fail "$pd: fd kinds '$kinds', expected '$expected'"
+	log_pipe=$(readlink /proc/"$pid"/fd/2)
+	[[ $log_pipe == pipe:* ]] || fail "$pd: fd 2 is '$log_pipe', not its log pipe"
+	grep -qxF "$log_pipe" <<<"$launcher_fds" ||
+		fail "$pd: the launcher does not hold the other end of $log_pipe"
+done
+
+# Shared memory: exactly its granted region and its own 16 KiB stats slot.
+shared=$(while read -r range perms _ _ _ path _; do
+	[[ $perms == *s ]] || continue
+	name=${path#/memfd:}
+	name=${name##*/}
+	# The stats file: linked, or still the O_TMPFILE "#N".
+	[[ $name == sdvf-*.stats || $name == \#* ]] && name=stats
+	[[ $perms == rw* ]] && rights=rw || rights=r
+	echo "$name:$rights:$((0x${range#*-} - 0x${range%-*}))"
+done </proc/"$(pid_of probe)"/maps | sort | tr '\n' ' ')
+expected_shared="probe_mem:rw:4096 stats:rw:16384 "
+[ "$shared" = "$expected_shared" ] ||
+	fail "shared mappings '$shared', expected '$expected_shared'"
 
 stop_system
 [ "$RUN_STATUS" -eq 0 ] || fail "exit status $RUN_STATUS, expected 0"
-echo "ok: $line"
+echo "ok: every PD holds exactly its fds, fd 2 its log pipe; probe maps $shared"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# mprotect(PROT_WRITE) on a read-only region fails with EACCES in a PD that
-# is not a client (no seccomp), and the region is unchanged.
+# mprotect(PROT_WRITE) on a read-only region fails with EACCES even in a device
+# PD's init, which runs before its seccomp filter (as root when the launcher
+# is), and the region is unchanged.
 . "$(dirname "$0")/lib.sh"
 
 start_system <<'DTS'

@@ -19,7 +19,9 @@ UNIT_CMOCKA := \
 	test_sysdesc \
 	test_sysdesc_expand \
 	test_sysdesc_cli \
+	test_sysdesc_refusals \
 	test_raw_responder \
+	test_queue_litmus \
 	stress_queue
 
 UNIT_CMOCKA_BINS := $(addprefix $(BUILD)/tests/unit/,$(UNIT_CMOCKA))

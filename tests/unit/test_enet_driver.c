@@ -37,6 +37,14 @@
 #define POLL_NS 500000000ull
 #define LOG_MAX 4096
 #define SYSTEM "tests/fixtures/enet-fake-nic.dts"
+/* enet-fake-nic-windows.dts: beside dma0 (rw, the fixture's buffers),
+ * dma1 "r" right after it, dma2 "w", and dma3 "rw" ending at 4 GiB. */
+#define WINDOWS "tests/fixtures/enet-fake-nic-windows.dts"
+#define WIN_R_IO 0x10100000u
+#define WIN_W_IO 0x10200000u
+#define IO_TOP 0x100000000ull /* 4 GiB: where io space, and dma3, end */
+#define WIN_SIZE 0x10000u
+#define RX_BUF_BYTES 1536u /* MRBR: what the MAC may write to a buffer */
 
 /* ---- fake ENET ------------------------------------------------------- */
 
@@ -288,6 +296,13 @@ static int boot_default(void **unused)
 	return 0;
 }
 
+static int boot_windows(void **unused)
+{
+	(void)unused;
+	boot(WINDOWS);
+	return 0;
+}
+
 static int teardown(void **unused)
 {
 	(void)unused;
@@ -416,20 +431,65 @@ static void init_keeps_hardware_mac_without_config(void **unused)
 	teardown(NULL);
 }
 
-static void init_refuses_without_dma_window(void **unused)
+/* The description loads (its values are in range), but the driver's init
+ * refuses what it cannot trust. */
+static void assert_init_refused(const char *system)
 {
-	(void)unused;
-	assert_int_equal(
-		sdvf_system_load(&sys,
-				 "tests/fixtures/enet-fake-nic-no-window.dts",
-				 table, stderr),
-		0);
+	assert_int_equal(sdvf_system_load(&sys, system, table, stderr), 0);
 	sim = sdvf_sim_create(&sys);
 	assert_non_null(sim);
 	drv = sdvf_sim_state(sim, "drv");
 	mux = sdvf_sim_state(sim, "mux");
 	assert_int_equal(sdvf_sim_init(sim), -1);
 	teardown(NULL);
+}
+
+static void init_refuses_without_dma_window(void **unused)
+{
+	(void)unused;
+	assert_init_refused("tests/fixtures/enet-fake-nic-no-window.dts");
+}
+
+/* Which buffers a window may hold depends on what the device may do in it:
+ * the description must say. */
+static void init_refuses_window_without_rights(void **unused)
+{
+	(void)unused;
+	assert_init_refused("tests/fixtures/enet-fake-nic-no-rights.dts");
+}
+
+static void init_refuses_window_rights_other_than_r_w_rw(void **unused)
+{
+	(void)unused;
+	assert_init_refused("tests/fixtures/enet-fake-nic-bad-rights.dts");
+}
+
+static void init_refuses_window_past_4_gib(void **unused)
+{
+	(void)unused;
+	assert_init_refused("tests/fixtures/enet-fake-nic-window-past-4g.dts");
+}
+
+static void init_refuses_overlapping_windows(void **unused)
+{
+	(void)unused;
+	assert_init_refused(
+		"tests/fixtures/enet-fake-nic-overlapping-windows.dts");
+}
+
+/* The driver writes every BD it posts. */
+static void init_refuses_bd_rings_it_may_only_read(void **unused)
+{
+	(void)unused;
+	assert_init_refused("tests/fixtures/enet-fake-nic-read-only-rings.dts");
+}
+
+/* An RX buffer there would have the MAC write frames over its own BDs. */
+static void init_refuses_window_over_bd_rings(void **unused)
+{
+	(void)unused;
+	assert_init_refused(
+		"tests/fixtures/enet-fake-nic-window-over-rings.dts");
 }
 
 /* ---- RX -------------------------------------------------------------- */
@@ -537,6 +597,82 @@ static void rx_rejects_buffers_outside_dma_windows(void **unused)
 	}
 }
 
+/* The hardening issue: an RX buffer in a window the device may only read
+ * made the MAC raise EBERR on every refill.  It is never posted: it goes
+ * back rejected and is counted apart from a bad address. */
+static void rx_rejects_buffer_in_window_device_may_only_read(void **unused)
+{
+	(void)unused;
+	struct sdvf_desc d = {.io_or_offset = WIN_R_IO};
+	assert_int_equal(enet_fixture_push_raw(mux, &mux->rx, &d, 1), 1);
+	run();
+	assert_int_equal(drv_counter("rx_bad_window"), 1);
+	assert_int_equal(drv_counter("rx_bad_buffer"), 0);
+	assert_int_equal(rx_bds_owned_by_mac(), 0);
+	assert_int_equal(nic->rdar_writes, 0);
+	assert_int_equal(mux->rx.ngot, 1);
+	assert_int_equal(mux->rx.got[0].io_or_offset, WIN_R_IO);
+	assert_int_equal(mux->rx.got[0].len, 0);
+	assert_int_equal(mux->rx.got[0].flags, SDVF_NET_REJECTED);
+}
+
+/* An RX buffer whose MRBR bytes start in one window and end in the next
+ * is in no window, even where both would allow the write: two windows
+ * are two regions, and the device may reach neither past its end. */
+static void rx_rejects_buffers_across_or_past_a_window_end(void **unused)
+{
+	(void)unused;
+	struct sdvf_desc d[3] = {
+		{.io_or_offset = WIN_R_IO - 1024u}, /* dma0 into dma1 */
+		{.io_or_offset = WIN_W_IO + WIN_SIZE - 1024u}, /* past dma2 */
+		{.io_or_offset = WIN_R_IO - 2048u},	       /* dma0's last */
+	};
+	assert_int_equal(enet_fixture_push_raw(mux, &mux->rx, d, 3), 3);
+	run();
+	assert_int_equal(drv_counter("rx_bad_buffer"), 2);
+	assert_int_equal(drv_counter("rx_bad_window"), 0);
+	assert_int_equal(mux->rx.ngot, 2);
+	for (unsigned i = 0; i < 2; i++) {
+		assert_int_equal(mux->rx.got[i].io_or_offset,
+				 d[i].io_or_offset);
+		assert_int_equal(mux->rx.got[i].flags, SDVF_NET_REJECTED);
+	}
+	/* The last slot of a window holds a whole buffer: posted. */
+	assert_int_equal(rx_bds_owned_by_mac(), 1);
+	assert_int_equal(fake_bd(nic, ENET_RDSR, 0)->addr, WIN_R_IO - 2048u);
+	assert_true(fake_rx_frame(nic, 60, ENET_RXBD_L));
+	hw_event();
+	assert_int_equal(mux->rx.ngot, 3);
+	assert_int_equal(mux->rx.got[2].flags, 0);
+}
+
+/* The io space ends at 4 GiB; a buffer must end there too, and a 64-bit
+ * address never wraps into a window. */
+static void rx_rejects_buffers_past_the_top_of_io_space(void **unused)
+{
+	(void)unused;
+	struct sdvf_desc d[3] = {
+		{.io_or_offset = IO_TOP - 1024u},
+		{.io_or_offset = IO_TOP},
+		{.io_or_offset = 0xfffffffffffff800ull},
+	};
+	assert_int_equal(enet_fixture_push_raw(mux, &mux->rx, d, 3), 3);
+	run();
+	assert_int_equal(drv_counter("rx_bad_buffer"), 3);
+	assert_int_equal(rx_bds_owned_by_mac(), 0);
+	assert_int_equal(mux->rx.ngot, 3);
+	/* The last whole buffer below 4 GiB is fine. */
+	struct sdvf_desc top = {.io_or_offset = IO_TOP - RX_BUF_BYTES};
+	assert_int_equal(enet_fixture_push_raw(mux, &mux->rx, &top, 1), 1);
+	run();
+	assert_int_equal(fake_bd(nic, ENET_RDSR, 0)->addr,
+			 IO_TOP - RX_BUF_BYTES);
+	assert_true(fake_rx_frame(nic, 60, ENET_RXBD_L));
+	hw_event();
+	assert_int_equal(mux->rx.ngot, 4);
+	assert_int_equal(drv_counter("rx_bad_buffer"), 3);
+}
+
 static void rx_full_ring_leaves_extra_buffers_in_queue(void **unused)
 {
 	(void)unused;
@@ -594,6 +730,76 @@ static void tx_rejects_bad_length_and_address(void **unused)
 				 d[i].io_or_offset);
 		assert_int_equal(mux->tx.got[i].flags, SDVF_NET_REJECTED);
 	}
+}
+
+/* The mirror image: a TX frame in a window the device may only write (an
+ * RX region behind an IOMMU's write-only mapping) is never posted. */
+static void tx_rejects_frame_in_window_device_may_only_write(void **unused)
+{
+	(void)unused;
+	struct sdvf_desc d = {.io_or_offset = WIN_W_IO, .len = 100};
+	assert_int_equal(enet_fixture_push_raw(mux, &mux->tx, &d, 1), 1);
+	run();
+	assert_int_equal(drv_counter("tx_bad_window"), 1);
+	assert_int_equal(drv_counter("tx_bad_buffer"), 0);
+	assert_int_equal(tx_bds_owned_by_mac(), 0);
+	assert_int_equal(nic->tdar_writes, 0);
+	assert_int_equal(mux->tx.ngot, 1);
+	assert_int_equal(mux->tx.got[0].io_or_offset, WIN_W_IO);
+	assert_int_equal(mux->tx.got[0].len, 100);
+	assert_int_equal(mux->tx.got[0].flags, SDVF_NET_REJECTED);
+}
+
+/* A frame that starts in one readable window and ends in the next is in
+ * no window; one that ends exactly at a window's end (or at 4 GiB) is. */
+static void tx_rejects_frames_across_or_past_a_window_end(void **unused)
+{
+	(void)unused;
+	struct sdvf_desc d[4] = {
+		{.io_or_offset = WIN_R_IO - 64u, .len = 128}, /* dma0|dma1 */
+		{.io_or_offset = IO_TOP - 64u, .len = 128},   /* 4 GiB */
+		{.io_or_offset = WIN_R_IO + WIN_SIZE - 128u, .len = 128},
+		{.io_or_offset = IO_TOP - 128u, .len = 128},
+	};
+	assert_int_equal(enet_fixture_push_raw(mux, &mux->tx, d, 4), 4);
+	run();
+	assert_int_equal(drv_counter("tx_bad_buffer"), 2);
+	assert_int_equal(drv_counter("tx_bad_window"), 0);
+	assert_int_equal(tx_bds_owned_by_mac(), 2);
+	assert_int_equal(fake_bd(nic, ENET_TDSR, 0)->addr, d[2].io_or_offset);
+	assert_int_equal(fake_bd(nic, ENET_TDSR, 1)->addr, d[3].io_or_offset);
+	fake_tx_complete(nic);
+	hw_event();
+	assert_int_equal(mux->tx.ngot, 4);
+	for (unsigned i = 0; i < 4; i++) {
+		assert_int_equal(mux->tx.got[i].io_or_offset,
+				 d[i].io_or_offset);
+		assert_int_equal(mux->tx.got[i].flags,
+				 i < 2 ? SDVF_NET_REJECTED : 0);
+	}
+}
+
+/* RX into a write-only window, TX from a read-only one: each direction
+ * needs only its own right. */
+static void buffers_in_windows_of_their_direction_are_posted(void **unused)
+{
+	(void)unused;
+	struct sdvf_desc rx = {.io_or_offset = WIN_W_IO};
+	struct sdvf_desc tx = {.io_or_offset = WIN_R_IO, .len = 100};
+	assert_int_equal(enet_fixture_push_raw(mux, &mux->rx, &rx, 1), 1);
+	assert_int_equal(enet_fixture_push_raw(mux, &mux->tx, &tx, 1), 1);
+	run();
+	assert_int_equal(fake_bd(nic, ENET_RDSR, 0)->addr, WIN_W_IO);
+	assert_int_equal(fake_bd(nic, ENET_TDSR, 0)->addr, WIN_R_IO);
+	assert_true(fake_rx_frame(nic, 60, ENET_RXBD_L));
+	fake_tx_complete(nic);
+	hw_event();
+	assert_int_equal(mux->rx.ngot, 1);
+	assert_int_equal(mux->rx.got[0].flags, 0);
+	assert_int_equal(mux->tx.ngot, 1);
+	assert_int_equal(mux->tx.got[0].flags, 0);
+	assert_int_equal(drv_counter("rx_bad_window"), 0);
+	assert_int_equal(drv_counter("tx_bad_window"), 0);
 }
 
 static void tx_full_ring_holds_frames_in_queue(void **unused)
@@ -838,6 +1044,7 @@ static void mib_counters_reach_published_counters(void **unused)
 }
 
 #define T(name) cmocka_unit_test_setup_teardown(name, boot_default, teardown)
+#define W(name) cmocka_unit_test_setup_teardown(name, boot_windows, teardown)
 
 int main(void)
 {
@@ -845,15 +1052,27 @@ int main(void)
 		T(init_programs_every_register),
 		T(init_orders_reset_mib_config_then_enable),
 		cmocka_unit_test(init_keeps_hardware_mac_without_config),
+		cmocka_unit_test(init_refuses_bd_rings_it_may_only_read),
 		cmocka_unit_test(init_refuses_without_dma_window),
+		cmocka_unit_test(init_refuses_window_without_rights),
+		cmocka_unit_test(init_refuses_window_rights_other_than_r_w_rw),
+		cmocka_unit_test(init_refuses_window_past_4_gib),
+		cmocka_unit_test(init_refuses_overlapping_windows),
+		cmocka_unit_test(init_refuses_window_over_bd_rings),
 		T(rx_buffers_fill_ring_with_wrap_on_last),
 		T(rx_frames_delivered_in_order_across_ring_wrap),
 		T(rx_frame_landing_before_eir_clear_is_delivered),
 		T(rx_error_frames_counted_and_recycled),
 		T(rx_rejects_buffers_outside_dma_windows),
+		W(rx_rejects_buffer_in_window_device_may_only_read),
+		W(rx_rejects_buffers_across_or_past_a_window_end),
+		W(rx_rejects_buffers_past_the_top_of_io_space),
 		T(rx_full_ring_leaves_extra_buffers_in_queue),
 		T(tx_completions_return_in_submit_order),
 		T(tx_rejects_bad_length_and_address),
+		W(tx_rejects_frame_in_window_device_may_only_write),
+		W(tx_rejects_frames_across_or_past_a_window_end),
+		W(buffers_in_windows_of_their_direction_are_posted),
 		T(tx_full_ring_holds_frames_in_queue),
 		T(tx_batch_costs_one_tdar_and_one_doorbell),
 		T(rx_batch_costs_one_rdar_and_one_mux_signal),

@@ -1,6 +1,8 @@
 /* The ENET model (driver/enet/model/enet_model.h) alone in the sim: a test
  * "host" PD plays the driver with raw register writes through the posted-MMIO
- * accessor, and the mem wire is the other end of the cable. */
+ * accessor, and the mem wire is the other end of the cable.  The model maps
+ * two packet regions: `bufs` rw (dma0) and `ro_bufs` r (dma1, as a TX
+ * region is mapped); the host maps both rw. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,13 +26,14 @@
 #define TX_RING_IO (RINGS_IO + 0x100u)
 #define BUFS_IO 0x10000000u
 #define BUFS_SIZE 0x10000u
+#define RO_BUFS_IO 0x10100000u /* the model may only read these */
 #define BUF_SIZE 2048u
 
 struct host {
 	struct sdvf_pd *pd;
 	struct enet_mmio mmio;
 	struct enet_bd *rx_ring, *tx_ring;
-	uint8_t *bufs;
+	uint8_t *bufs, *ro_bufs;
 	sdvf_channel_t ch_irq;
 	uint64_t irqs;
 	bool auto_ack;
@@ -50,6 +53,7 @@ static int host_init(void *state, struct sdvf_pd *pd)
 	h->rx_ring = (struct enet_bd *)rings;
 	h->tx_ring = (struct enet_bd *)(rings + (TX_RING_IO - RINGS_IO));
 	h->bufs = sdvf_region(pd, "bufs")->base;
+	h->ro_bufs = sdvf_region(pd, "ro_bufs")->base;
 	h->ch_irq = sdvf_channel(pd, "irq");
 	return 0;
 }
@@ -73,6 +77,7 @@ static const struct sdvf_need host_needs[] = {
 	{"enet_mmio", SDVF_NEED_REGION, SDVF_RW, false},
 	{"enet_rings", SDVF_NEED_REGION, SDVF_RW, false},
 	{"bufs", SDVF_NEED_REGION, SDVF_RW, false},
+	{"ro_bufs", SDVF_NEED_REGION, SDVF_RW, false},
 	{"irq", SDVF_NEED_CHANNEL, 0, false},
 	{"mmio", SDVF_NEED_CHANNEL, 0, false},
 	{0},
@@ -96,17 +101,20 @@ static const char dts[] =
 	"/dts-v1/;\n/ {\ncompatible = \"sdvf,system\";\npds {\n"
 	"nic { component = \"enet_model\";\n"
 	"  maps { enet_regs = \"regs\", \"rw\"; enet_mmio = \"posted\", "
-	"\"rw\"; enet_rings = \"rings\", \"rw\"; dma0 = \"bufs\", \"rw\"; };\n"
+	"\"rw\"; enet_rings = \"rings\", \"rw\"; dma0 = \"bufs\", \"rw\";\n"
+	"    dma1 = \"ro_bufs\", \"r\"; };\n"
 	"  channels { irq = \"irq\"; mmio = \"mmio\"; };\n"
 	"  config { wire = \"mem\"; phy_addr = <1>; }; };\n"
 	"host { component = \"test_host\";\n"
 	"  maps { enet_regs = \"regs\", \"r\"; enet_mmio = \"posted\", "
-	"\"rw\"; enet_rings = \"rings\", \"rw\"; bufs = \"bufs\", \"rw\"; };\n"
+	"\"rw\"; enet_rings = \"rings\", \"rw\"; bufs = \"bufs\", \"rw\";\n"
+	"    ro_bufs = \"ro_bufs\", \"rw\"; };\n"
 	"  channels { irq = \"irq\"; mmio = \"mmio\"; }; };\n"
 	"};\nregions {\n"
 	"regs { size = <0x1000>; }; posted { size = <0x1000>; };\n"
 	"rings { size = <0x1000>; io-address = <0x40000000>; };\n"
 	"bufs { size = <0x10000>; io-address = <0x10000000>; };\n"
+	"ro_bufs { size = <0x10000>; io-address = <0x10100000>; };\n"
 	"};\nchannels {\n"
 	"irq { ends = \"nic\", \"host\"; }; mmio { ends = \"host\", \"nic\"; "
 	"};\n};\n};\n";
@@ -220,7 +228,9 @@ static void rx_ring_give(int n)
 	}
 }
 
-static void mac_start(uint32_t rcr_extra, int rx_bds)
+/* Bring the MAC up with `ecr` (ETHEREN and the BD byte order) as the last
+ * write before RDAR. */
+static void mac_start_ecr(uint32_t rcr_extra, int rx_bds, uint32_t ecr)
 {
 	wr(ENET_ECR, ENET_ECR_RESET);
 	wr(ENET_MSCR, 5u << ENET_MSCR_MII_SPEED_SHIFT);
@@ -234,8 +244,14 @@ static void mac_start(uint32_t rcr_extra, int rx_bds)
 	wr(ENET_TDSR, TX_RING_IO);
 	wr(ENET_MIBC, 0);
 	rx_ring_give(rx_bds);
-	wr(ENET_ECR, ENET_ECR_ETHEREN | ENET_ECR_DBSWP);
+	wr(ENET_ECR, ecr);
 	wr(ENET_RDAR, ENET_RDAR_ACTIVE);
+}
+
+/* As the driver does: little-endian BDs (ECR.DBSWP). */
+static void mac_start(uint32_t rcr_extra, int rx_bds)
+{
+	mac_start_ecr(rcr_extra, rx_bds, ENET_ECR_ETHEREN | ENET_ECR_DBSWP);
 }
 
 static uint8_t *buf(int i)
@@ -534,6 +550,30 @@ static void model_drops_frames_beyond_fifo_when_no_bd_is_free(void **unused)
 	assert_int_equal(rd(ENET_IEEE_R_MACERR), 3);
 }
 
+/* ECR.DBSWP clear: the MAC's native big-endian BD, stat in bytes 0-1, len
+ * in 2-3, addr in 4-7, each most significant byte first. */
+static void model_rx_uses_big_endian_bds_when_dbswp_clear(void **unused)
+{
+	(void)unused;
+	mac_start_ecr(0, 0, ENET_ECR_ETHEREN);
+	/* E | W, len 0, addr BUFS_IO + 3 * 2048 = 0x10001800 */
+	static const uint8_t empty[8] = {0xa0, 0x00, 0x00, 0x00,
+					 0x10, 0x00, 0x18, 0x00};
+	memcpy(host->rx_ring, empty, sizeof(empty));
+	wr(ENET_RDAR, ENET_RDAR_ACTIVE);
+	inject_to(own_mac, 100, 5);
+	/* L | W, len 104 (the frame and its FCS), addr untouched */
+	static const uint8_t filled[8] = {0x28, 0x00, 0x00, 0x68,
+					  0x10, 0x00, 0x18, 0x00};
+	assert_memory_equal(host->rx_ring, filled, sizeof(filled));
+	uint8_t want[WIRE_MAX_FRAME];
+	make_frame(want, own_mac, 100, 5);
+	assert_memory_equal(buf(3), want, 100);
+	assert_int_equal(rd(ENET_EIR), ENET_INT_RXF);
+	assert_int_equal(model_counter("rx_frames"), 1);
+	assert_int_equal(model_counter("eberr"), 0);
+}
+
 static void model_ignores_rdar_while_disabled(void **unused)
 {
 	(void)unused;
@@ -577,6 +617,43 @@ model_transmits_ready_bds_in_order_and_hands_them_back(void **unused)
 	assert_int_equal(rd(ENET_TDAR), 0);
 	assert_int_equal(rd(ENET_EIR), ENET_INT_TXF | ENET_INT_TXB);
 	assert_int_equal(model_counter("tx_frames"), 2);
+}
+
+static void model_tx_uses_big_endian_bds_when_dbswp_clear(void **unused)
+{
+	(void)unused;
+	mac_start_ecr(0, 0, ENET_ECR_ETHEREN);
+	make_frame(buf(4), other_mac, 100, 7);
+	/* R | W | L | TC, len 100, addr BUFS_IO + 4 * 2048 = 0x10002000 */
+	static const uint8_t ready[8] = {0xac, 0x00, 0x00, 0x64,
+					 0x10, 0x00, 0x20, 0x00};
+	memcpy(host->tx_ring, ready, sizeof(ready));
+	wr(ENET_TDAR, ENET_TDAR_ACTIVE);
+	uint8_t got[WIRE_MAX_FRAME];
+	assert_int_equal(wire_mem_take(wire, got, sizeof(got)), 100);
+	assert_memory_equal(got, buf(4), 100);
+	/* Handed back: R clear, everything else as the host wrote it. */
+	static const uint8_t sent[8] = {0x2c, 0x00, 0x00, 0x64,
+					0x10, 0x00, 0x20, 0x00};
+	assert_memory_equal(host->tx_ring, sent, sizeof(sent));
+	assert_int_equal(rd(ENET_EIR), ENET_INT_TXF | ENET_INT_TXB);
+	assert_int_equal(model_counter("tx_frames"), 1);
+}
+
+/* A TX region is mapped read-only into the model: reading is all TX does. */
+static void model_transmits_from_a_region_it_may_only_read(void **unused)
+{
+	(void)unused;
+	mac_start(0, 1);
+	make_frame(host->ro_bufs, other_mac, 300, 4);
+	tx_bd_set(0, 0, 300, ENET_TXBD_R | ENET_TXBD_L | ENET_TXBD_W);
+	host->tx_ring[0].addr = RO_BUFS_IO;
+	wr(ENET_TDAR, ENET_TDAR_ACTIVE);
+	uint8_t got[WIRE_MAX_FRAME];
+	assert_int_equal(wire_mem_take(wire, got, sizeof(got)), 300);
+	assert_memory_equal(got, host->ro_bufs, 300);
+	assert_int_equal(host->tx_ring[0].stat, ENET_TXBD_L | ENET_TXBD_W);
+	assert_int_equal(model_counter("eberr"), 0);
 }
 
 static void model_joins_a_frame_spanning_two_bds(void **unused)
@@ -684,6 +761,48 @@ static void model_raises_eberr_for_buffer_crossing_window_end(void **unused)
 			 ENET_TXBD_R | ENET_TXBD_L | ENET_TXBD_W);
 }
 
+/* An RX buffer in a region the device may only read (a TX region): the
+ * write is a bus error, and nothing at all is written, BD or buffer. */
+static void model_raises_eberr_for_rx_into_read_only_region(void **unused)
+{
+	(void)unused;
+	mac_start(0, 1);
+	memset(host->ro_bufs, 0x5a, BUF_SIZE);
+	host->rx_ring[0].addr = RO_BUFS_IO;
+	inject_to(own_mac, 100, 0);
+	assert_int_equal(rd(ENET_EIR), ENET_INT_EBERR);
+	assert_stopped_by_eberr();
+	assert_int_equal(host->rx_ring[0].stat, ENET_RXBD_E | ENET_RXBD_W);
+	assert_int_equal(host->rx_ring[0].len, 0);
+	assert_int_equal(host->rx_ring[0].addr, RO_BUFS_IO);
+	for (uint32_t i = 0; i < BUF_SIZE; i++)
+		assert_int_equal(host->ro_bufs[i], 0x5a);
+	assert_int_equal(model_counter("rx_frames"), 0);
+}
+
+/* Every BD of a frame is checked before any is written: a second BD in the
+ * read-only region leaves the first one's buffer and BD untouched too. */
+static void model_raises_eberr_before_writing_any_bd_of_a_frame_into_read_only(
+	void **unused)
+{
+	(void)unused;
+	mac_start(0, 2);
+	wr(ENET_MRBR, 64); /* 104 bytes with FCS: two BDs */
+	memset(buf(0), 0x5a, BUF_SIZE);
+	memset(host->ro_bufs, 0x5a, BUF_SIZE);
+	host->rx_ring[1].addr = RO_BUFS_IO;
+	inject_to(own_mac, 100, 0);
+	assert_int_equal(rd(ENET_EIR), ENET_INT_EBERR);
+	assert_stopped_by_eberr();
+	assert_int_equal(host->rx_ring[0].stat, ENET_RXBD_E);
+	assert_int_equal(host->rx_ring[0].len, 0);
+	assert_int_equal(host->rx_ring[1].stat, ENET_RXBD_E | ENET_RXBD_W);
+	for (uint32_t i = 0; i < BUF_SIZE; i++) {
+		assert_int_equal(buf(0)[i], 0x5a);
+		assert_int_equal(host->ro_bufs[i], 0x5a);
+	}
+}
+
 static void model_raises_eberr_for_tx_ring_outside_window(void **unused)
 {
 	(void)unused;
@@ -693,6 +812,28 @@ static void model_raises_eberr_for_tx_ring_outside_window(void **unused)
 	wr(ENET_ECR, ENET_ECR_ETHEREN | ENET_ECR_DBSWP);
 	wr(ENET_TDAR, ENET_TDAR_ACTIVE);
 	assert_stopped_by_eberr();
+}
+
+/* The MAC writes back every BD it completes: BD rings it may only read
+ * would make each of them a bus error, so the model refuses them at init
+ * (the description itself is valid: a need's rights are a maximum). */
+static void model_refuses_bd_rings_it_may_only_read(void **unused)
+{
+	(void)unused;
+	char variant[sizeof(dts)];
+	memcpy(variant, dts, sizeof(dts));
+	char *rings = strstr(variant, "enet_rings = \"rings\", \"rw\"");
+	assert_non_null(rings); /* the nic's map comes first */
+	memcpy(strstr(rings, "\"rw\""), "\"r\" ", 4);
+	struct sdvf_system s;
+	assert_int_equal(sdvf_system_load_dts(&s, "test_enet_model", variant,
+					      table, stderr),
+			 0);
+	struct sdvf_sim *refused = sdvf_sim_create(&s);
+	assert_non_null(refused);
+	assert_int_equal(sdvf_sim_init(refused), -1);
+	sdvf_sim_destroy(refused);
+	sdvf_system_free(&s);
 }
 
 /* ---- MDIO and PHY ----------------------------------------------------- */
@@ -857,8 +998,11 @@ int main(void)
 		T(model_filters_frames_for_other_macs),
 		T(model_accepts_others_with_miss_bit_when_promiscuous),
 		T(model_drops_frames_beyond_fifo_when_no_bd_is_free),
+		T(model_rx_uses_big_endian_bds_when_dbswp_clear),
 		T(model_ignores_rdar_while_disabled),
 		T(model_transmits_ready_bds_in_order_and_hands_them_back),
+		T(model_tx_uses_big_endian_bds_when_dbswp_clear),
+		T(model_transmits_from_a_region_it_may_only_read),
 		T(model_joins_a_frame_spanning_two_bds),
 		T(model_waits_for_the_rest_of_an_incomplete_frame),
 		T(model_pads_short_tx_frames_to_60),
@@ -866,7 +1010,10 @@ int main(void)
 		T(model_loses_frames_while_link_is_down),
 		T(model_raises_eberr_for_rx_buffer_outside_window),
 		T(model_raises_eberr_for_buffer_crossing_window_end),
+		T(model_raises_eberr_for_rx_into_read_only_region),
+		T(model_raises_eberr_before_writing_any_bd_of_a_frame_into_read_only),
 		T(model_raises_eberr_for_tx_ring_outside_window),
+		cmocka_unit_test(model_refuses_bd_rings_it_may_only_read),
 		T(model_mdio_reads_phy_link_state_and_id),
 		T(model_phy_link_status_latches_low_until_read),
 		T(model_mdio_needs_mdc_clock),

@@ -9,7 +9,9 @@
  *
  * Every test checks buffer conservation at the end (the teardown makes
  * sure): each buffer is held by exactly one party (the fixture, a queue, a
- * BD ring or a driver FIFO).
+ * BD ring or a driver FIFO).  The last test only loads the enet systems
+ * this repository ships and compares the driver's DMA windows with the
+ * model's maps.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,6 +22,7 @@
 
 #include <cmocka.h>
 
+#include "clients/raw_responder.h"
 #include "core/queue.h"
 #include "core/sim/sim.h"
 #include "core/sysdesc/sysdesc.h"
@@ -418,6 +421,48 @@ static void tx_buffer_outside_windows_is_rejected_by_the_driver(void **unused)
 	assert_buffers_conserved();
 }
 
+/* The hardening issue's case: one RX buffer in the TX window, which the
+ * model maps read-only, made every refill a bus error (24 resets, then a
+ * halted MAC).  The driver knows the window's rights (dma1_rights "r"):
+ * the buffer comes back rejected, never reaches a BD, and traffic flows
+ * through the good buffers. */
+static void
+rx_buffer_in_read_only_tx_window_is_rejected_not_posted(void **unused)
+{
+	(void)unused;
+	const uint64_t in_tx_window = TX_DMA_IO + 4 * BUF_BYTES;
+	uint8_t *tx4 = enet_fixture_tx_frame(mux, 4);
+	memset(tx4, 0x5a, BUF_BYTES);
+	mux->opt.rx_recycle = true;
+	struct sdvf_desc d = {.io_or_offset = in_tx_window};
+	assert_int_equal(enet_fixture_push_raw(mux, &mux->rx, &d, 1), 1);
+	provide_rx(0, RX_SLOTS - 1);
+	for (uint32_t i = 0; i < 20; i++)
+		inject(100 + i, (uint8_t)i);
+	assert_int_equal(nic_counter("eberr"), 0);
+	assert_int_equal(drv_counter("eberr_resets"), 0);
+	assert_int_equal(drv_counter("eberr_halts"), 0);
+	assert_int_equal(drv_counter("halted"), 0);
+	assert_int_equal(drv_counter("rx_bad_window"), 1);
+	assert_int_equal(drv_counter("rx_bad_buffer"), 0);
+	/* First back: the rejected buffer, as it came (foreign to the RX
+	 * pool, so expected); then every frame, in order. */
+	assert_int_equal(mux->rx.ngot, 1 + 20);
+	assert_int_equal(mux->rx.got[0].io_or_offset, in_tx_window);
+	assert_int_equal(mux->rx.got[0].len, 0);
+	assert_int_equal(mux->rx.got[0].flags, SDVF_NET_REJECTED);
+	assert_int_equal(enet_fixture_foreign(&mux->rx), 1);
+	for (uint32_t i = 0; i < 20; i++) {
+		expect_rx(1 + i, 100 + i, (uint8_t)i);
+		assert_int_equal(mux->rx.got[1 + i].io_or_offset,
+				 RX_DMA_IO + (i % (RX_SLOTS - 1)) * BUF_BYTES);
+	}
+	assert_int_equal(drv_counter("rx_frames"), 20);
+	for (uint32_t i = 0; i < BUF_BYTES; i++)
+		assert_int_equal(tx4[i], 0x5a);
+	assert_buffers_conserved();
+}
+
 static void
 corrupt_rx_bd_raises_eberr_and_driver_resets_keeping_buffers(void **unused)
 {
@@ -496,6 +541,73 @@ static void link_down_holds_tx_and_link_up_releases_in_order(void **unused)
 	assert_buffers_conserved();
 }
 
+/* ---- the descriptions this repository ships ---------------------------- */
+
+static int pd_of(const struct sdvf_system *s, const char *component)
+{
+	for (int i = 0; i < s->npds; i++)
+		if (strcmp(s->pds[i].component->name, component) == 0)
+			return i;
+	fail_msg("no %s PD", component);
+	return -1;
+}
+
+static const struct sdvf_sys_map *map_of(const struct sdvf_sys_pd *pd,
+					 const char *local)
+{
+	for (int i = 0; i < pd->nmaps; i++)
+		if (strcmp(pd->maps[i].local, local) == 0)
+			return &pd->maps[i];
+	return NULL;
+}
+
+/* The driver cannot see the device's mappings, so its window n must be
+ * the region the model maps as dmaN, with the same rights: otherwise the
+ * driver posts RX buffers the model may not write (the bus-error storm of
+ * the hardening issue), or refuses good ones. */
+static void driver_windows_match_model_maps_in_shipped_systems(void **unused)
+{
+	(void)unused;
+	static const char *const systems[] = {
+		"examples/enet-tap.dts", "examples/enet-udp.dts",
+		"tests/fixtures/enet-model-mem.dts",
+		"tests/fixtures/enet-bench.dts"};
+	static const struct sdvf_component *const all[] = {
+		&enet_model_component, &enet_driver_component,
+		&enet_fixture_component, &raw_responder_component, NULL};
+	for (size_t f = 0; f < sizeof(systems) / sizeof(systems[0]); f++) {
+		struct sdvf_system s;
+		assert_int_equal(sdvf_system_load(&s, systems[f], all, stderr),
+				 0);
+		int drv_pd = pd_of(&s, "enet_driver");
+		const struct sdvf_sys_pd *nic_pd =
+			&s.pds[pd_of(&s, "enet_model")];
+		for (unsigned n = 0; n < ENET_DRV_DMA_WINDOWS; n++) {
+			char map[8], io[16], size[16], rights[16];
+			snprintf(map, sizeof(map), "dma%u", n);
+			snprintf(io, sizeof(io), "dma%u_io", n);
+			snprintf(size, sizeof(size), "dma%u_size", n);
+			snprintf(rights, sizeof(rights), "dma%u_rights", n);
+			const struct sdvf_sys_map *m = map_of(nic_pd, map);
+			uint64_t w_io = sdvf_system_config_u64(&s, drv_pd, io);
+			uint64_t w_size =
+				sdvf_system_config_u64(&s, drv_pd, size);
+			if (!m) {
+				assert_int_equal(w_size, 0);
+				continue;
+			}
+			const struct sdvf_sys_region *r = &s.regions[m->region];
+			assert_true(r->has_io);
+			assert_int_equal(w_io, r->io_addr);
+			assert_true(w_size > 0 && w_size <= r->size);
+			assert_string_equal(
+				sdvf_system_config_str(&s, drv_pd, rights),
+				m->rights == SDVF_RW ? "rw" : "r");
+		}
+		sdvf_system_free(&s);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -511,10 +623,13 @@ int main(void)
 		T(tx_batch_is_one_tdar_write_and_one_doorbell),
 		T(rx_buffer_outside_windows_is_rejected_by_the_driver),
 		T(tx_buffer_outside_windows_is_rejected_by_the_driver),
+		T(rx_buffer_in_read_only_tx_window_is_rejected_not_posted),
 		T(corrupt_rx_bd_raises_eberr_and_driver_resets_keeping_buffers),
 		T(corrupt_tx_bd_raises_eberr_and_frame_returns_as_tx_error),
 		T(link_down_holds_tx_and_link_up_releases_in_order),
 #undef T
+		cmocka_unit_test(
+			driver_windows_match_model_maps_in_shipped_systems),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -26,6 +26,14 @@ static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 static const uint8_t resp_ip[4] = {10, 213, 7, 2};
 static const uint8_t peer_ip[4] = {10, 213, 7, 1};
 static const uint8_t other_ip[4] = {10, 213, 7, 3};
+static const uint8_t zero_ip[4] = {0, 0, 0, 0};
+static const uint8_t all_ones_ip[4] = {255, 255, 255, 255};
+static const uint8_t subnet_bcast_ip[4] = {10, 213, 7, 255};
+static const uint8_t group_ip[4] = {224, 0, 0, 1};
+static const uint8_t group_mac[6] = {0x01, 0x00, 0x5e, 0x00, 0x00, 0x01};
+static const uint8_t this_net_ip[4] = {0, 1, 2, 3};
+static const uint8_t loopback_ip[4] = {127, 0, 0, 1};
+static const uint8_t class_e_ip[4] = {240, 0, 0, 1};
 
 static const struct sdvf_component *const table[] = {
 	&enet_model_component, &enet_driver_component, &raw_responder_component,
@@ -49,15 +57,17 @@ static const struct sdvf_component *const table[] = {
 	"\"tx\"; };\n"                                                         \
 	"  config { mac = [02 00 00 00 e7 01]; rx_ring = <8>; tx_ring = <8>; " \
 	"rx_capacity = <16>; tx_capacity = <16>;\n"                            \
-	"    dma0_io = <0x10000000>; dma0_size = <0x8000>;\n"                  \
-	"    dma1_io = <0x10100000>; dma1_size = <0x8000>; }; };\n"            \
+	"    dma0_io = <0x10000000>; dma0_size = <0x8000>; dma0_rights = "     \
+	"\"rw\";\n"                                                            \
+	"    dma1_io = <0x10100000>; dma1_size = <0x8000>; dma1_rights = "     \
+	"\"r\"; }; };\n"                                                       \
 	"resp { component = \"raw_responder\";\n"                              \
 	"  maps { rx_dma = \"rx_dma\", \"rw\"; tx_dma = \"tx_dma\", \"rw\";\n" \
 	"    rx_free = \"rx_free\", \"rw\"; rx_active = \"rx_active\", "       \
 	"\"rw\"; tx_free = \"tx_free\", \"rw\"; tx_active = \"tx_active\", "   \
 	"\"rw\"; };\n"                                                         \
 	"  channels { rx = \"rx\"; tx = \"tx\"; };\n"                          \
-	"  config { mac = [02 00 00 00 e7 02]; ip = [0a d5 07 02]; "           \
+	"  config { mac = [02 00 00 00 e7 02]; "                               \
 	"rx_capacity = <16>; tx_capacity = <16>; "
 #define DTS_TAIL                                                               \
 	"}; };\n};\nregions {\n"                                               \
@@ -84,7 +94,9 @@ static void run(void)
 	sdvf_sim_run(sim, 100000);
 }
 
-static void boot(const char *extra_config)
+/* Load the system with `extra_config` in the responder's config and run
+ * every init: the result of sdvf_sim_init. */
+static int init_with(const char *extra_config)
 {
 	char dts[8192];
 	snprintf(dts, sizeof(dts), "%s%s%s", DTS_HEAD, extra_config, DTS_TAIL);
@@ -94,24 +106,48 @@ static void boot(const char *extra_config)
 			 0);
 	sim = sdvf_sim_create(&sys);
 	assert_non_null(sim);
-	assert_int_equal(sdvf_sim_init(sim), 0);
+	int rc = sdvf_sim_init(sim);
 	nic = sdvf_sim_state(sim, "nic");
 	resp = sdvf_sim_state(sim, "resp");
 	wire = enet_model_wire(nic);
+	return rc;
+}
+
+static void boot(const char *extra_config)
+{
+	assert_int_equal(init_with(extra_config), 0);
 	run();
 }
+
+/* The responder's address, 10.213.7.2, on its /24. */
+#define RESP_IP_CONFIG "ip = [0a d5 07 02]; prefix_len = <24>; "
 
 static int boot_default(void **unused)
 {
 	(void)unused;
-	boot("");
+	boot(RESP_IP_CONFIG);
 	return 0;
 }
 
 static int boot_two_tx_buffers(void **unused)
 {
 	(void)unused;
-	boot("tx_buffers = <2>; ");
+	boot(RESP_IP_CONFIG "tx_buffers = <2>; ");
+	return 0;
+}
+
+/* No subnet configured: prefix_len left at its default. */
+static int boot_without_prefix_len(void **unused)
+{
+	(void)unused;
+	boot("ip = [0a d5 07 02]; ");
+	return 0;
+}
+
+static int boot_on_a_31_bit_subnet(void **unused)
+{
+	(void)unused;
+	boot("ip = [0a d5 07 02]; prefix_len = <31>; ");
 	return 0;
 }
 
@@ -253,6 +289,8 @@ static void expect_no_reply(void)
 	assert_int_equal(wire_mem_take(wire, got, sizeof(got)), 0);
 }
 
+/* The one frame taken so far was dropped for `why` alone: every other
+ * drop counter 0, no reply built, nothing sent. */
 static void expect_dropped(enum resp_drop why)
 {
 	expect_no_reply();
@@ -260,6 +298,10 @@ static void expect_dropped(enum resp_drop why)
 		assert_int_equal(resp_counter(resp_drop_counter[i]),
 				 i == (int)why ? 1 : 0);
 	assert_int_equal(resp_counter("rx_frames"), 1);
+	assert_int_equal(resp_counter("arp_replies"), 0);
+	assert_int_equal(resp_counter("icmp_replies"), 0);
+	assert_int_equal(resp_counter("udp_replies"), 0);
+	assert_int_equal(sdvf_sim_counter(sim, "nic", "tx_frames", NULL), 0);
 	assert_int_equal(resp_counter("bad_desc"), 0);
 }
 
@@ -276,6 +318,19 @@ static void arp_request_for_our_ip_is_answered_from_our_mac(void **unused)
 	assert_int_equal(resp_counter("arp_replies"), 1);
 	run(); /* the completion comes back */
 	assert_int_equal(resp_counter("tx_done"), 1);
+}
+
+/* RFC 1122 2.3.2.1: a host may refresh its cache with a request unicast
+ * to the MAC it holds. */
+static void arp_request_unicast_to_our_mac_is_answered(void **unused)
+{
+	(void)unused;
+	uint8_t req[64], want[64];
+	inject(req,
+	       arp(req, resp_mac, 1, peer_mac, peer_ip, resp_mac, resp_ip));
+	expect_reply(want, arp(want, peer_mac, 2, resp_mac, resp_ip, peer_mac,
+			       peer_ip));
+	assert_int_equal(resp_counter("arp_replies"), 1);
 }
 
 static void arp_request_for_another_ip_is_not_answered(void **unused)
@@ -296,6 +351,128 @@ static void arp_with_wrong_address_sizes_is_counted_bad(void **unused)
 	req[14 + 4] = 8; /* hlen */
 	inject(req, n);
 	expect_dropped(RESP_DROP_BAD_ARP);
+}
+
+static void arp_reply_is_not_answered(void **unused)
+{
+	(void)unused;
+	uint8_t f[64];
+	inject(f, arp(f, resp_mac, 2, peer_mac, peer_ip, resp_mac, resp_ip));
+	expect_dropped(RESP_DROP_NOT_FOR_US);
+}
+
+/* RFC 5227: a probe (sender IP 0.0.0.0) for our address is answered, to
+ * the prober's MAC: that reply is how the prober learns the address is
+ * taken. */
+static void arp_probe_for_our_ip_is_answered(void **unused)
+{
+	(void)unused;
+	uint8_t req[64], want[64];
+	static const uint8_t zero[6] = {0};
+	inject(req, arp(req, bcast, 1, peer_mac, zero_ip, zero, resp_ip));
+	expect_reply(want, arp(want, peer_mac, 2, resp_mac, resp_ip, peer_mac,
+			       zero_ip));
+	assert_int_equal(resp_counter("arp_replies"), 1);
+}
+
+/* A request for our IP from (sha, spa), broadcast as ARP requests are. */
+static void inject_arp_request(const uint8_t *sha, const uint8_t *spa)
+{
+	uint8_t f[64];
+	static const uint8_t zero[6] = {0};
+	inject(f, arp(f, bcast, 1, sha, spa, zero, resp_ip));
+}
+
+static void
+arp_request_when_source_mac_is_broadcast_is_not_answered(void **unused)
+{
+	(void)unused;
+	inject_arp_request(bcast, peer_ip);
+	expect_dropped(RESP_DROP_SRC_MAC);
+}
+
+static void
+arp_request_when_source_mac_is_multicast_is_not_answered(void **unused)
+{
+	(void)unused;
+	static const uint8_t ipv6_group_mac[6] = {0x33, 0x33, 0, 0, 0, 1};
+	inject_arp_request(ipv6_group_mac, peer_ip);
+	expect_dropped(RESP_DROP_SRC_MAC);
+}
+
+/* The Ethernet source is a station; the ARP sender hardware address, to
+ * which the reply points the asker's cache, is not. */
+static void
+arp_request_whose_sender_mac_is_multicast_is_not_answered(void **unused)
+{
+	(void)unused;
+	uint8_t f[64];
+	static const uint8_t zero[6] = {0};
+	size_t n = arp(f, bcast, 1, group_mac, peer_ip, zero, resp_ip);
+	memcpy(f + 6, peer_mac, 6);
+	inject(f, n);
+	expect_dropped(RESP_DROP_SRC_MAC);
+}
+
+static void arp_request_from_our_own_mac_is_not_answered(void **unused)
+{
+	(void)unused;
+	inject_arp_request(resp_mac, peer_ip);
+	expect_dropped(RESP_DROP_SRC_MAC);
+}
+
+static void arp_request_from_broadcast_sender_ip_is_not_answered(void **unused)
+{
+	(void)unused;
+	inject_arp_request(peer_mac, all_ones_ip);
+	expect_dropped(RESP_DROP_SRC_NOT_HOST);
+}
+
+static void arp_request_from_multicast_sender_ip_is_not_answered(void **unused)
+{
+	(void)unused;
+	inject_arp_request(peer_mac, group_ip);
+	expect_dropped(RESP_DROP_SRC_NOT_HOST);
+}
+
+static void arp_request_from_loopback_sender_ip_is_not_answered(void **unused)
+{
+	(void)unused;
+	inject_arp_request(peer_mac, loopback_ip);
+	expect_dropped(RESP_DROP_SRC_NOT_HOST);
+}
+
+static void arp_request_from_class_e_sender_ip_is_not_answered(void **unused)
+{
+	(void)unused;
+	inject_arp_request(peer_mac, class_e_ip);
+	expect_dropped(RESP_DROP_SRC_NOT_HOST);
+}
+
+/* 0.1.2.3, unlike a probe's 0.0.0.0, is no sender at all. */
+static void
+arp_request_from_this_network_sender_ip_is_not_answered(void **unused)
+{
+	(void)unused;
+	inject_arp_request(peer_mac, this_net_ip);
+	expect_dropped(RESP_DROP_SRC_NOT_HOST);
+}
+
+static void
+arp_request_from_subnet_broadcast_sender_ip_is_not_answered(void **unused)
+{
+	(void)unused;
+	inject_arp_request(peer_mac, subnet_bcast_ip);
+	expect_dropped(RESP_DROP_SRC_NOT_HOST);
+}
+
+/* Another station claims our address (an RFC 5227 announcement or a
+ * conflict): counted, not answered. */
+static void arp_request_from_our_own_ip_is_not_answered(void **unused)
+{
+	(void)unused;
+	inject_arp_request(peer_mac, resp_ip);
+	expect_dropped(RESP_DROP_SRC_IS_US);
 }
 
 /* ---- ICMP ------------------------------------------------------------ */
@@ -322,13 +499,55 @@ static void icmp_with_bad_checksum_is_dropped(void **unused)
 	expect_dropped(RESP_DROP_BAD_ICMP);
 }
 
-static void icmp_that_is_not_an_echo_request_is_dropped(void **unused)
+static void icmp_shorter_than_its_header_is_dropped(void **unused)
+{
+	(void)unused;
+	uint8_t payload[8] = {8, 0, 0xf7, 0xff}, f[128];
+	inject(f, ipv4(f, resp_mac, peer_mac, peer_ip, resp_ip, 1, payload, 4));
+	expect_dropped(RESP_DROP_BAD_ICMP);
+}
+
+/* Only an echo request (type 8 code 0) is answered: another responder's
+ * echo reply, answered, would loop. */
+static void icmp_echo_reply_is_not_answered(void **unused)
 {
 	(void)unused;
 	uint8_t payload[128], f[256];
-	size_t n = icmp_echo(payload, 0, 16); /* an echo reply */
+	size_t n = icmp_echo(payload, 0, 16);
 	inject(f, ipv4(f, resp_mac, peer_mac, peer_ip, resp_ip, 1, payload, n));
-	expect_dropped(RESP_DROP_BAD_ICMP);
+	expect_dropped(RESP_DROP_ICMP_TYPE);
+}
+
+static void icmp_echo_request_with_code_1_is_not_answered(void **unused)
+{
+	(void)unused;
+	uint8_t payload[128], f[256];
+	size_t n = icmp_echo(payload, 8, 16);
+	payload[1] = 1;
+	put16(payload + 2, 0);
+	put16(payload + 2, checksum(payload, n, 0));
+	inject(f, ipv4(f, resp_mac, peer_mac, peer_ip, resp_ip, 1, payload, n));
+	expect_dropped(RESP_DROP_ICMP_TYPE);
+}
+
+/* An error asks for no answer (RFC 1122 3.2.2 forbids even an error about
+ * it). */
+static void icmp_error_is_not_answered(void **unused)
+{
+	(void)unused;
+	uint8_t payload[128], f[256], quoted[128];
+	/* port unreachable, quoting our own echo reply's IP header and 8 bytes
+	 */
+	size_t q = udp(payload, resp_ip, peer_ip, 1235, 40000, 0);
+	q = ipv4(quoted, peer_mac, resp_mac, resp_ip, peer_ip, 17, payload, q);
+	memset(payload, 0, 8);
+	payload[0] = 3;
+	payload[1] = 3;
+	memcpy(payload + 8, quoted + 14, q - 14);
+	size_t n = 8 + q - 14;
+	put16(payload + 2, checksum(payload, n, 0));
+	inject(f, ipv4(f, resp_mac, peer_mac, peer_ip, resp_ip, 1, payload, n));
+	expect_dropped(RESP_DROP_ICMP_TYPE);
 }
 
 /* ---- IPv4 ------------------------------------------------------------ */
@@ -417,6 +636,353 @@ static void ip_protocol_other_than_icmp_udp_is_dropped(void **unused)
 	expect_dropped(RESP_DROP_PROTOCOL);
 }
 
+static void ip_last_fragment_is_dropped(void **unused)
+{
+	(void)unused;
+	uint8_t f[128];
+	size_t n = echo_frame(f);
+	ip_patch(f, 6, 0x00); /* no MF, offset 16 * 8 */
+	ip_patch(f, 7, 0x10);
+	inject(f, n);
+	expect_dropped(RESP_DROP_FRAGMENT);
+}
+
+static void ip_total_length_below_its_header_is_dropped(void **unused)
+{
+	(void)unused;
+	uint8_t f[128];
+	size_t n = echo_frame(f);
+	ip_patch(f, 2, 0);
+	ip_patch(f, 3, 19);
+	inject(f, n);
+	expect_dropped(RESP_DROP_BAD_IP);
+}
+
+/* `ping -R`: a Record Route option with room for one address.  Options
+ * are not implemented (RFC 1122 3.2.2.6 wants this one echoed, filled
+ * in), so the request is not answered at all. */
+static void ip_with_options_is_dropped(void **unused)
+{
+	(void)unused;
+	uint8_t payload[64], f[160];
+	size_t n = icmp_echo(payload, 8, 16);
+	size_t off = eth(f, resp_mac, peer_mac, 0x0800);
+	uint8_t *ip = f + off;
+	memset(ip, 0, 28);
+	ip[0] = 0x47;
+	put16(ip + 2, (uint16_t)(28 + n));
+	put16(ip + 4, 0x1234);
+	put16(ip + 6, 0x4000);
+	ip[8] = 64;
+	ip[9] = 1;
+	memcpy(ip + 12, peer_ip, 4);
+	memcpy(ip + 16, resp_ip, 4);
+	ip[20] = 7; /* record route, 7 bytes, pointer 4, one empty slot */
+	ip[21] = 7;
+	ip[22] = 4;
+	put16(ip + 10, checksum(ip, 28, 0));
+	memcpy(ip + 28, payload, n);
+	inject(f, off + 28 + n);
+	expect_dropped(RESP_DROP_IP_OPTIONS);
+}
+
+/* RFC 1122 3.2.1.7: a host must not discard a datagram for a TTL below 2;
+ * the reply carries its own TTL. */
+static void ip_with_ttl_0_is_answered(void **unused)
+{
+	(void)unused;
+	uint8_t payload[64], f[128], want[128];
+	size_t n = echo_frame(f);
+	ip_patch(f, 8, 0);
+	inject(f, n);
+	n = icmp_echo(payload, 0, 16);
+	expect_reply(want, ipv4(want, peer_mac, resp_mac, resp_ip, peer_ip, 1,
+				payload, n));
+}
+
+/* ---- IPv4 destinations: only our unicast address, in a frame to our MAC */
+
+static void icmp_to_limited_broadcast_is_not_answered(void **unused)
+{
+	(void)unused;
+	uint8_t payload[64], f[128];
+	size_t n = icmp_echo(payload, 8, 16);
+	inject(f, ipv4(f, resp_mac, peer_mac, peer_ip, all_ones_ip, 1, payload,
+		       n));
+	expect_dropped(RESP_DROP_NOT_FOR_US);
+}
+
+static void icmp_to_subnet_broadcast_is_not_answered(void **unused)
+{
+	(void)unused;
+	uint8_t payload[64], f[128];
+	size_t n = icmp_echo(payload, 8, 16);
+	inject(f, ipv4(f, resp_mac, peer_mac, peer_ip, subnet_bcast_ip, 1,
+		       payload, n));
+	expect_dropped(RESP_DROP_NOT_FOR_US);
+}
+
+static void icmp_to_multicast_is_not_answered(void **unused)
+{
+	(void)unused;
+	uint8_t payload[64], f[128];
+	size_t n = icmp_echo(payload, 8, 16);
+	inject(f,
+	       ipv4(f, resp_mac, peer_mac, peer_ip, group_ip, 1, payload, n));
+	expect_dropped(RESP_DROP_NOT_FOR_US);
+}
+
+static void udp_to_limited_broadcast_is_not_answered(void **unused)
+{
+	(void)unused;
+	uint8_t payload[64], f[128];
+	size_t n = udp(payload, peer_ip, all_ones_ip, 40000, 1235, 10);
+	inject(f, ipv4(f, resp_mac, peer_mac, peer_ip, all_ones_ip, 17, payload,
+		       n));
+	expect_dropped(RESP_DROP_NOT_FOR_US);
+}
+
+/* RFC 1122 3.3.6: a datagram to our address in a link-layer broadcast or
+ * multicast frame is not answered. */
+static void ip_in_a_link_broadcast_frame_is_not_answered(void **unused)
+{
+	(void)unused;
+	uint8_t payload[64], f[128];
+	size_t n = icmp_echo(payload, 8, 16);
+	inject(f, ipv4(f, bcast, peer_mac, peer_ip, resp_ip, 1, payload, n));
+	expect_dropped(RESP_DROP_NOT_FOR_US);
+}
+
+static void ip_in_a_link_multicast_frame_is_not_answered(void **unused)
+{
+	(void)unused;
+	uint8_t payload[64], f[128];
+	size_t n = icmp_echo(payload, 8, 16);
+	inject(f,
+	       ipv4(f, group_mac, peer_mac, peer_ip, resp_ip, 1, payload, n));
+	expect_dropped(RESP_DROP_NOT_FOR_US);
+}
+
+/* ---- IPv4 sources: a reply goes to exactly one other host ------------ */
+
+/* An echo request to the responder from (src_mac, src). */
+static void inject_icmp_request(const uint8_t *src_mac, const uint8_t *src)
+{
+	uint8_t payload[64], f[128];
+	size_t n = icmp_echo(payload, 8, 16);
+	inject(f, ipv4(f, resp_mac, src_mac, src, resp_ip, 1, payload, n));
+}
+
+/* A datagram to the responder's port 1235 from (src_mac, src, sport). */
+static void inject_udp_request(const uint8_t *src_mac, const uint8_t *src,
+			       uint16_t sport)
+{
+	uint8_t payload[64], f[128];
+	size_t n = udp(payload, src, resp_ip, sport, 1235, 10);
+	inject(f, ipv4(f, resp_mac, src_mac, src, resp_ip, 17, payload, n));
+}
+
+static void icmp_from_zero_source_is_dropped(void **unused)
+{
+	(void)unused;
+	inject_icmp_request(peer_mac, zero_ip);
+	expect_dropped(RESP_DROP_SRC_NOT_HOST);
+}
+
+static void udp_from_zero_source_is_dropped(void **unused)
+{
+	(void)unused;
+	inject_udp_request(peer_mac, zero_ip, 40000);
+	expect_dropped(RESP_DROP_SRC_NOT_HOST);
+}
+
+/* 0.1.2.3: "this host on this network" (RFC 1122 3.2.1.3 (b)). */
+static void icmp_from_this_network_source_is_dropped(void **unused)
+{
+	(void)unused;
+	inject_icmp_request(peer_mac, this_net_ip);
+	expect_dropped(RESP_DROP_SRC_NOT_HOST);
+}
+
+static void icmp_from_loopback_source_is_dropped(void **unused)
+{
+	(void)unused;
+	inject_icmp_request(peer_mac, loopback_ip);
+	expect_dropped(RESP_DROP_SRC_NOT_HOST);
+}
+
+static void udp_from_loopback_source_is_dropped(void **unused)
+{
+	(void)unused;
+	static const uint8_t src[4] = {127, 1, 2, 3};
+	inject_udp_request(peer_mac, src, 40000);
+	expect_dropped(RESP_DROP_SRC_NOT_HOST);
+}
+
+static void icmp_from_broadcast_source_is_dropped(void **unused)
+{
+	(void)unused;
+	inject_icmp_request(peer_mac, all_ones_ip);
+	expect_dropped(RESP_DROP_SRC_NOT_HOST);
+}
+
+static void udp_from_broadcast_source_is_dropped(void **unused)
+{
+	(void)unused;
+	inject_udp_request(peer_mac, all_ones_ip, 40000);
+	expect_dropped(RESP_DROP_SRC_NOT_HOST);
+}
+
+static void icmp_from_multicast_source_is_dropped(void **unused)
+{
+	(void)unused;
+	inject_icmp_request(peer_mac, group_ip);
+	expect_dropped(RESP_DROP_SRC_NOT_HOST);
+}
+
+static void udp_from_multicast_source_is_dropped(void **unused)
+{
+	(void)unused;
+	static const uint8_t src[4] = {239, 255, 255, 250};
+	inject_udp_request(peer_mac, src, 40000);
+	expect_dropped(RESP_DROP_SRC_NOT_HOST);
+}
+
+static void icmp_from_class_e_source_is_dropped(void **unused)
+{
+	(void)unused;
+	inject_icmp_request(peer_mac, class_e_ip);
+	expect_dropped(RESP_DROP_SRC_NOT_HOST);
+}
+
+static void udp_from_class_e_source_is_dropped(void **unused)
+{
+	(void)unused;
+	static const uint8_t src[4] = {254, 255, 255, 255};
+	inject_udp_request(peer_mac, src, 40000);
+	expect_dropped(RESP_DROP_SRC_NOT_HOST);
+}
+
+static void icmp_from_its_own_address_is_dropped(void **unused)
+{
+	(void)unused;
+	inject_icmp_request(peer_mac, resp_ip);
+	expect_dropped(RESP_DROP_SRC_IS_US);
+}
+
+static void udp_from_its_own_address_is_dropped(void **unused)
+{
+	(void)unused;
+	inject_udp_request(peer_mac, resp_ip, 40000);
+	expect_dropped(RESP_DROP_SRC_IS_US);
+}
+
+/* 223.255.255.254, the last unicast address, off our subnet: a host. */
+static void icmp_from_a_host_on_another_network_is_answered(void **unused)
+{
+	(void)unused;
+	static const uint8_t src[4] = {223, 255, 255, 254};
+	uint8_t payload[64], want[128];
+	inject_icmp_request(peer_mac, src);
+	size_t n = icmp_echo(payload, 0, 16);
+	expect_reply(want, ipv4(want, peer_mac, resp_mac, resp_ip, src, 1,
+				payload, n));
+}
+
+/* 10.213.7.255 and 10.213.7.0: the broadcast of our /24 (RFC 1122
+ * 3.2.1.3 (d)) and its old all-zeros form (3.3.6). */
+static void icmp_from_subnet_broadcast_source_is_dropped(void **unused)
+{
+	(void)unused;
+	inject_icmp_request(peer_mac, subnet_bcast_ip);
+	expect_dropped(RESP_DROP_SRC_NOT_HOST);
+}
+
+static void udp_from_subnet_broadcast_source_is_dropped(void **unused)
+{
+	(void)unused;
+	inject_udp_request(peer_mac, subnet_bcast_ip, 40000);
+	expect_dropped(RESP_DROP_SRC_NOT_HOST);
+}
+
+static void icmp_from_subnet_zero_address_is_dropped(void **unused)
+{
+	(void)unused;
+	static const uint8_t src[4] = {10, 213, 7, 0};
+	inject_icmp_request(peer_mac, src);
+	expect_dropped(RESP_DROP_SRC_NOT_HOST);
+}
+
+/* Without prefix_len no subnet is known: 10.213.7.255 may be a host of a
+ * wider one. */
+static void icmp_from_x_255_is_answered_when_no_subnet_is_known(void **unused)
+{
+	(void)unused;
+	uint8_t payload[64], want[128];
+	inject_icmp_request(peer_mac, subnet_bcast_ip);
+	size_t n = icmp_echo(payload, 0, 16);
+	expect_reply(want, ipv4(want, peer_mac, resp_mac, resp_ip,
+				subnet_bcast_ip, 1, payload, n));
+}
+
+/* RFC 3021: a /31 has no broadcast; 10.213.7.3 is the other end. */
+static void
+icmp_from_the_other_end_of_a_31_bit_subnet_is_answered(void **unused)
+{
+	(void)unused;
+	static const uint8_t src[4] = {10, 213, 7, 3};
+	uint8_t payload[64], want[128];
+	inject_icmp_request(peer_mac, src);
+	size_t n = icmp_echo(payload, 0, 16);
+	expect_reply(want, ipv4(want, peer_mac, resp_mac, resp_ip, src, 1,
+				payload, n));
+}
+
+/* ---- Ethernet sources: a reply goes to exactly one other station ----- */
+
+static void icmp_when_source_mac_is_broadcast_is_dropped(void **unused)
+{
+	(void)unused;
+	inject_icmp_request(bcast, peer_ip);
+	expect_dropped(RESP_DROP_SRC_MAC);
+}
+
+static void icmp_when_source_mac_is_multicast_is_dropped(void **unused)
+{
+	(void)unused;
+	inject_icmp_request(group_mac, peer_ip);
+	expect_dropped(RESP_DROP_SRC_MAC);
+}
+
+static void udp_when_source_mac_is_broadcast_is_dropped(void **unused)
+{
+	(void)unused;
+	inject_udp_request(bcast, peer_ip, 40000);
+	expect_dropped(RESP_DROP_SRC_MAC);
+}
+
+static void udp_when_source_mac_is_multicast_is_dropped(void **unused)
+{
+	(void)unused;
+	inject_udp_request(group_mac, peer_ip, 40000);
+	expect_dropped(RESP_DROP_SRC_MAC);
+}
+
+static void icmp_when_source_mac_is_zero_is_dropped(void **unused)
+{
+	(void)unused;
+	static const uint8_t zero[6] = {0};
+	inject_icmp_request(zero, peer_ip);
+	expect_dropped(RESP_DROP_SRC_MAC);
+}
+
+static void icmp_when_source_mac_is_ours_is_dropped(void **unused)
+{
+	(void)unused;
+	inject_icmp_request(resp_mac, peer_ip);
+	expect_dropped(RESP_DROP_SRC_MAC);
+}
+
 /* ---- Ethernet -------------------------------------------------------- */
 
 static void frame_to_another_mac_is_not_answered(void **unused)
@@ -483,6 +1049,89 @@ static void udp_length_beyond_ip_payload_is_dropped(void **unused)
 	inject(f,
 	       ipv4(f, resp_mac, peer_mac, peer_ip, resp_ip, 17, payload, n));
 	expect_dropped(RESP_DROP_BAD_UDP);
+}
+
+static void udp_length_below_its_header_is_dropped(void **unused)
+{
+	(void)unused;
+	uint8_t payload[64], f[128];
+	size_t n = udp(payload, peer_ip, resp_ip, 40000, 1235, 10);
+	put16(payload + 4, 7);
+	inject(f,
+	       ipv4(f, resp_mac, peer_mac, peer_ip, resp_ip, 17, payload, n));
+	expect_dropped(RESP_DROP_BAD_UDP);
+}
+
+/* Bytes after the UDP length, inside the IP payload, are not echoed. */
+static void udp_shorter_than_its_ip_payload_is_echoed_alone(void **unused)
+{
+	(void)unused;
+	uint8_t payload[64], f[128], want[128];
+	size_t n = udp(payload, peer_ip, resp_ip, 40000, 1235, 10);
+	memset(payload + n, 0xee, 8);
+	inject(f, ipv4(f, resp_mac, peer_mac, peer_ip, resp_ip, 17, payload,
+		       n + 8));
+	n = udp(payload, resp_ip, peer_ip, 1235, 40000, 10);
+	expect_reply(want, ipv4(want, peer_mac, resp_mac, resp_ip, peer_ip, 17,
+				payload, n));
+}
+
+/* RFC 768: checksum 0 means "none sent"; the echo carries one anyway
+ * (RFC 1122 4.1.3.4: checksumming on by default). */
+static void udp_without_checksum_is_echoed_with_one(void **unused)
+{
+	(void)unused;
+	uint8_t payload[64], f[128], want[128];
+	size_t n = udp(payload, peer_ip, resp_ip, 40000, 1235, 10);
+	put16(payload + 6, 0);
+	inject(f,
+	       ipv4(f, resp_mac, peer_mac, peer_ip, resp_ip, 17, payload, n));
+	n = udp(payload, resp_ip, peer_ip, 1235, 40000, 10);
+	expect_reply(want, ipv4(want, peer_mac, resp_mac, resp_ip, peer_ip, 17,
+				payload, n));
+}
+
+/* ---- UDP source ports: echo only to a client's port ------------------ */
+
+/* Another echo server (a second responder) would echo the echo: one
+ * forged datagram would bounce between them forever. */
+static void udp_echo_from_its_own_port_is_dropped(void **unused)
+{
+	(void)unused;
+	inject_udp_request(peer_mac, peer_ip, 1235);
+	expect_dropped(RESP_DROP_UDP_SRC_PORT);
+}
+
+static void udp_echo_from_the_echo_service_port_is_dropped(void **unused)
+{
+	(void)unused;
+	inject_udp_request(peer_mac, peer_ip, 7);
+	expect_dropped(RESP_DROP_UDP_SRC_PORT);
+}
+
+/* RFC 768: source port 0 means no reply is expected. */
+static void udp_echo_from_port_0_is_dropped(void **unused)
+{
+	(void)unused;
+	inject_udp_request(peer_mac, peer_ip, 0);
+	expect_dropped(RESP_DROP_UDP_SRC_PORT);
+}
+
+static void udp_echo_from_port_1023_is_dropped(void **unused)
+{
+	(void)unused;
+	inject_udp_request(peer_mac, peer_ip, 1023);
+	expect_dropped(RESP_DROP_UDP_SRC_PORT);
+}
+
+static void udp_echo_from_port_1024_is_answered(void **unused)
+{
+	(void)unused;
+	uint8_t payload[64], want[128];
+	inject_udp_request(peer_mac, peer_ip, 1024);
+	size_t n = udp(payload, resp_ip, peer_ip, 1235, 1024, 10);
+	expect_reply(want, ipv4(want, peer_mac, resp_mac, resp_ip, peer_ip, 17,
+				payload, n));
 }
 
 /* ---- buffers --------------------------------------------------------- */
@@ -558,6 +1207,25 @@ static void rx_buffer_rejected_by_the_driver_is_kept_back(void **unused)
 	assert_int_equal(resp_counter("bad_desc"), 1);
 }
 
+/* ---- configuration ------------------------------------------------------ */
+
+/* Our own address must name one host: otherwise every reply would carry
+ * a source that a host must discard. */
+static void init_refuses_a_loopback_ip(void **unused)
+{
+	(void)unused;
+	assert_int_equal(init_with("ip = [7f 00 00 01]; "), -1);
+	shutdown(NULL);
+}
+
+static void init_refuses_the_broadcast_of_its_own_subnet(void **unused)
+{
+	(void)unused;
+	assert_int_equal(init_with("ip = [0a d5 07 ff]; prefix_len = <24>; "),
+			 -1);
+	shutdown(NULL);
+}
+
 /* ---- counters ----------------------------------------------------------- */
 
 static void every_documented_counter_is_published(void **unused)
@@ -579,10 +1247,12 @@ static void drop_counters_keep_their_names(void **unused)
 {
 	(void)unused;
 	static const char *const want[RESP_DROP_REASONS] = {
-		"drop.not_for_us", "drop.ethertype", "drop.bad_length",
-		"drop.bad_arp",	   "drop.bad_ip",    "drop.ip_csum",
-		"drop.fragment",   "drop.protocol",  "drop.bad_icmp",
-		"drop.bad_udp",	   "drop.udp_port",  "drop.no_tx_buf",
+		"drop.not_for_us", "drop.ethertype",	"drop.bad_length",
+		"drop.src_mac",	   "drop.bad_arp",	"drop.bad_ip",
+		"drop.ip_csum",	   "drop.src_not_host", "drop.src_is_us",
+		"drop.fragment",   "drop.ip_options",	"drop.protocol",
+		"drop.bad_icmp",   "drop.icmp_type",	"drop.bad_udp",
+		"drop.udp_port",   "drop.udp_src_port", "drop.no_tx_buf",
 	};
 	for (int i = 0; i < RESP_DROP_REASONS; i++)
 		assert_string_equal(resp_drop_counter[i], want[i]);
@@ -593,11 +1263,28 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, boot_default, shutdown)
 		T(arp_request_for_our_ip_is_answered_from_our_mac),
+		T(arp_request_unicast_to_our_mac_is_answered),
 		T(arp_request_for_another_ip_is_not_answered),
 		T(arp_with_wrong_address_sizes_is_counted_bad),
+		T(arp_reply_is_not_answered),
+		T(arp_probe_for_our_ip_is_answered),
+		T(arp_request_when_source_mac_is_broadcast_is_not_answered),
+		T(arp_request_when_source_mac_is_multicast_is_not_answered),
+		T(arp_request_whose_sender_mac_is_multicast_is_not_answered),
+		T(arp_request_from_our_own_mac_is_not_answered),
+		T(arp_request_from_broadcast_sender_ip_is_not_answered),
+		T(arp_request_from_multicast_sender_ip_is_not_answered),
+		T(arp_request_from_loopback_sender_ip_is_not_answered),
+		T(arp_request_from_class_e_sender_ip_is_not_answered),
+		T(arp_request_from_this_network_sender_ip_is_not_answered),
+		T(arp_request_from_our_own_ip_is_not_answered),
+		T(arp_request_from_subnet_broadcast_sender_ip_is_not_answered),
 		T(icmp_echo_request_gets_reply_with_checksums),
 		T(icmp_with_bad_checksum_is_dropped),
-		T(icmp_that_is_not_an_echo_request_is_dropped),
+		T(icmp_shorter_than_its_header_is_dropped),
+		T(icmp_echo_reply_is_not_answered),
+		T(icmp_echo_request_with_code_1_is_not_answered),
+		T(icmp_error_is_not_answered),
 		T(ip_header_checksum_error_is_dropped),
 		T(ip_fragment_is_dropped),
 		T(ip_version_6_header_is_dropped),
@@ -605,18 +1292,67 @@ int main(void)
 		T(ip_header_length_below_20_is_dropped),
 		T(ip_to_another_address_is_not_answered),
 		T(ip_protocol_other_than_icmp_udp_is_dropped),
+		T(ip_last_fragment_is_dropped),
+		T(ip_total_length_below_its_header_is_dropped),
+		T(ip_with_options_is_dropped),
+		T(ip_with_ttl_0_is_answered),
+		T(icmp_to_limited_broadcast_is_not_answered),
+		T(icmp_to_subnet_broadcast_is_not_answered),
+		T(icmp_to_multicast_is_not_answered),
+		T(udp_to_limited_broadcast_is_not_answered),
+		T(ip_in_a_link_broadcast_frame_is_not_answered),
+		T(ip_in_a_link_multicast_frame_is_not_answered),
+		T(icmp_from_zero_source_is_dropped),
+		T(udp_from_zero_source_is_dropped),
+		T(icmp_from_this_network_source_is_dropped),
+		T(icmp_from_loopback_source_is_dropped),
+		T(udp_from_loopback_source_is_dropped),
+		T(icmp_from_broadcast_source_is_dropped),
+		T(udp_from_broadcast_source_is_dropped),
+		T(icmp_from_multicast_source_is_dropped),
+		T(udp_from_multicast_source_is_dropped),
+		T(icmp_from_class_e_source_is_dropped),
+		T(udp_from_class_e_source_is_dropped),
+		T(icmp_from_its_own_address_is_dropped),
+		T(udp_from_its_own_address_is_dropped),
+		T(icmp_from_a_host_on_another_network_is_answered),
+		T(icmp_from_subnet_broadcast_source_is_dropped),
+		T(udp_from_subnet_broadcast_source_is_dropped),
+		T(icmp_from_subnet_zero_address_is_dropped),
+		T(icmp_when_source_mac_is_broadcast_is_dropped),
+		T(icmp_when_source_mac_is_multicast_is_dropped),
+		T(udp_when_source_mac_is_broadcast_is_dropped),
+		T(udp_when_source_mac_is_multicast_is_dropped),
+		T(icmp_when_source_mac_is_zero_is_dropped),
+		T(icmp_when_source_mac_is_ours_is_dropped),
 		T(frame_to_another_mac_is_not_answered),
 		T(unknown_ethertype_is_dropped),
 		T(udp_to_port_1235_is_echoed_byte_identical),
 		T(udp_to_another_port_is_dropped),
 		T(udp_with_bad_checksum_is_dropped),
 		T(udp_length_beyond_ip_payload_is_dropped),
+		T(udp_length_below_its_header_is_dropped),
+		T(udp_shorter_than_its_ip_payload_is_echoed_alone),
+		T(udp_without_checksum_is_echoed_with_one),
+		T(udp_echo_from_its_own_port_is_dropped),
+		T(udp_echo_from_the_echo_service_port_is_dropped),
+		T(udp_echo_from_port_0_is_dropped),
+		T(udp_echo_from_port_1023_is_dropped),
+		T(udp_echo_from_port_1024_is_answered),
 		T(returned_io_that_is_not_ours_is_counted_and_ignored),
 		T(received_length_below_a_header_is_dropped),
 		T(rx_buffer_rejected_by_the_driver_is_kept_back),
 		T(every_documented_counter_is_published),
 		T(drop_counters_keep_their_names),
 #undef T
+		cmocka_unit_test_setup_teardown(
+			icmp_from_x_255_is_answered_when_no_subnet_is_known,
+			boot_without_prefix_len, shutdown),
+		cmocka_unit_test_setup_teardown(
+			icmp_from_the_other_end_of_a_31_bit_subnet_is_answered,
+			boot_on_a_31_bit_subnet, shutdown),
+		cmocka_unit_test(init_refuses_a_loopback_ip),
+		cmocka_unit_test(init_refuses_the_broadcast_of_its_own_subnet),
 		cmocka_unit_test_setup_teardown(
 			reply_without_a_tx_buffer_is_counted_not_sent,
 			boot_two_tx_buffers, shutdown),

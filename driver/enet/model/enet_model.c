@@ -380,10 +380,10 @@ static int map_regions(struct enet_model *m)
 	const struct sdvf_region *rings = sdvf_region(m->pd, "enet_rings");
 	if (!regs || regs->size < ENET_REG_PAGE_BYTES || !mmio ||
 	    mmio->size < sizeof(struct enet_mmio_ring) || !rings ||
-	    !rings->has_io) {
+	    !rings->has_io || !(rings->rights & SDVF_W)) {
 		sdvf_log(m->pd, SDVF_LOG_ERROR,
 			 "needs enet_regs (>= 4 KiB), enet_mmio (>= %zu "
-			 "bytes) and enet_rings with an io address",
+			 "bytes) and enet_rings rw with an io address",
 			 sizeof(struct enet_mmio_ring));
 		return -1;
 	}

@@ -1,0 +1,13 @@
+/*
+ * sdvf-hostile's component lists, one per file (tests/isolation/hostile.c
+ * puts them in the table it runs `sdvf` with).
+ */
+#ifndef SDVF_TESTS_HOSTILE_H
+#define SDVF_TESTS_HOSTILE_H
+
+#include "core/pd.h"
+
+/* tests/isolation/hostile_confine.c, NULL-terminated. */
+extern const struct sdvf_component *const hostile_confine_components[];
+
+#endif

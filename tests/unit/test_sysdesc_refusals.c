@@ -1,0 +1,289 @@
+/*
+ * Specification of the whole-system refusals of core/sysdesc/sysdesc_check.c
+ * that nothing else pins down: a region shared by three or more clients, an
+ * io range that wraps past the end of the address space, and a PD binding a
+ * channel it is not an end of.  Each is refused with exactly one error line,
+ * by the loader and by `sdvf check` (exit 1, nothing on stdout).  Near
+ * misses that load show where each rule's edge is: two clients that are
+ * channel peers plus a driver, and an io range that ends below 2^64.
+ */
+#include "core/cli/cli.h"
+#include "tests/unit/sysdesc_fixture.h"
+
+/* ---- the descriptions ------------------------------------------------------
+ */
+
+/*
+ * Two queue pairs a->b and c->d, and a region `shared` mapped as the
+ * optional `scratch` of each PD named in `users` (a list of " NAME { maps {
+ * scratch = ...; }; };" nodes, merged into /pds by a second root block).
+ */
+static char *pipes_sharing(const char *users)
+{
+	char *dts = malloc(4096);
+	assert_non_null(dts);
+	snprintf(dts, 4096,
+		 "/dts-v1/;\n/ { compatible = \"sdvf,system\";\n"
+		 "pds {\n"
+		 " a { component = \"test_source\"; };\n"
+		 " b { component = \"test_sink\"; };\n"
+		 " c { component = \"test_source\"; };\n"
+		 " d { component = \"test_sink\"; };\n"
+		 " dev { component = \"test_wide\"; };\n"
+		 "};\n"
+		 "regions { shared { size = <0x1000>; }; };\n"
+		 "subsystems {\n"
+		 " p1 { compatible = \"sdvf,queue-pair\"; producer = \"a\";"
+		 " consumer = \"b\"; buffers = <2>; capacity = <2>; };\n"
+		 " p2 { compatible = \"sdvf,queue-pair\"; producer = \"c\";"
+		 " consumer = \"d\"; buffers = <2>; capacity = <2>; };\n"
+		 "};\n};\n"
+		 "/ { pds {\n%s}; };\n",
+		 users);
+	return dts;
+}
+
+#define SCRATCH(pd) " " pd " { maps { scratch = \"shared\", \"r\"; }; };\n"
+#define DEV_M0 " dev { maps { m0 = \"shared\", \"rw\"; }; };\n"
+
+/* a and b are channel peers, so only the count of clients can refuse. */
+static char *shared_by_three_clients(void)
+{
+	return pipes_sharing(SCRATCH("a") SCRATCH("b") SCRATCH("c") DEV_M0);
+}
+
+static char *shared_by_four_clients(void)
+{
+	return pipes_sharing(SCRATCH("a") SCRATCH("b") SCRATCH("c") SCRATCH("d")
+				     DEV_M0);
+}
+
+/* Near miss: three PDs, but only two of them (peers) are clients. */
+static char *shared_by_two_peers_and_a_driver(void)
+{
+	return pipes_sharing(SCRATCH("a") SCRATCH("b") DEV_M0);
+}
+
+/* pipe_data's io range runs 0x40000 bytes past 2^64. */
+static char *io_range_that_wraps(void)
+{
+	return edit(base, "pipe_data { size = <0x80000>; };",
+		    "pipe_data { size = <0x80000>; io-address = <0xffffffff "
+		    "0xfffc0000>; };");
+}
+
+/* The same, beside a region whose io range the wrapped end would cover. */
+static char *io_range_that_wraps_onto_another(void)
+{
+	char *one = io_range_that_wraps();
+	char *two = edit(one, "pipe_free { size = <0x2000>; };",
+			 "pipe_free { size = <0x2000>; io-address = <0x0>; };");
+	free(one);
+	return two;
+}
+
+/* Near miss: a range that ends one page below 2^64. */
+static char *io_range_just_below_the_top(void)
+{
+	return edit(base, "pipe_data { size = <0x80000>; };",
+		    "pipe_data { size = <0x80000>; io-address = <0xffffffff "
+		    "0xfff7f000>; };");
+}
+
+/* A third PD, with regions of its own, binds the channel source<->sink. */
+static const char spy_pd[] =
+	"\t\tspy {\n"
+	"\t\t\tcomponent = \"test_sink\";\n"
+	"\t\t\tmaps { data = \"spy_data\", \"r\"; active = \"spy_active\", "
+	"\"rw\"; free = \"spy_free\", \"rw\"; };\n"
+	"\t\t\tchannels { peer = \"pipe\"; };\n"
+	"\t\t\tconfig { buffers = <2>; capacity = <2>; };\n"
+	"\t\t};\n"
+	"\t};\n"
+	"\tregions {\n"
+	"\t\tspy_data { size = <0x1000>; };\n"
+	"\t\tspy_active { size = <0x1000>; };\n"
+	"\t\tspy_free { size = <0x1000>; };\n";
+
+static char *pd_binding_a_channel_it_is_no_end_of(void)
+{
+	return edit(base, "\t};\n\tregions {\n", spy_pd);
+}
+
+/* ---- each refusal: the description and its one error line ------------------
+ *
+ * `error` follows the file name ("t.dts" for the loader, the path for
+ * `sdvf check`).
+ */
+
+struct refusal {
+	const char *what;
+	char *(*dts)(void);
+	const char *error;
+};
+
+static const struct refusal refusals[] = {
+	{"region mapped by three clients", shared_by_three_clients,
+	 ": /regions/shared: mapped by 3 client PDs, 'a', 'b', ... (clients "
+	 "share memory only with one channel peer)\n"},
+	{"region mapped by four clients", shared_by_four_clients,
+	 ": /regions/shared: mapped by 4 client PDs, 'a', 'b', ... (clients "
+	 "share memory only with one channel peer)\n"},
+	{"io range that wraps", io_range_that_wraps,
+	 ": /regions/pipe_data: property 'io-address': 0xfffffffffffc0000 + "
+	 "size 0x80000 passes the end of the address space\n"},
+	{"io range that wraps onto another", io_range_that_wraps_onto_another,
+	 ": /regions/pipe_data: property 'io-address': 0xfffffffffffc0000 + "
+	 "size 0x80000 passes the end of the address space\n"},
+	{"PD binding a channel it is no end of",
+	 pd_binding_a_channel_it_is_no_end_of,
+	 ": /pds/spy/channels: property 'peer': channel 'pipe' does not join "
+	 "'spy' (its ends: source, sink)\n"},
+};
+#define NREFUSALS (sizeof(refusals) / sizeof(refusals[0]))
+
+static void expect_refusal(const struct refusal *r)
+{
+	char expected[512];
+	char *dts = r->dts();
+	print_message("refusal: %s\n", r->what);
+	snprintf(expected, sizeof(expected), "t.dts%s", r->error);
+	expect_errors(dts, expected);
+	free(dts);
+}
+
+static void expect_loads(char *dts)
+{
+	struct sdvf_system sys;
+	expect_ok(&sys, dts);
+	sdvf_system_free(&sys);
+	free(dts);
+}
+
+/* ---- the loader ------------------------------------------------------------
+ */
+
+static void region_mapped_by_three_clients_is_refused(void **state)
+{
+	(void)state;
+	expect_refusal(&refusals[0]);
+}
+
+static void
+region_mapped_by_four_clients_is_refused_with_the_count(void **state)
+{
+	(void)state;
+	expect_refusal(&refusals[1]);
+}
+
+static void region_mapped_by_two_peers_and_a_driver_loads(void **state)
+{
+	(void)state;
+	expect_loads(shared_by_two_peers_and_a_driver());
+}
+
+static void io_range_that_wraps_is_refused(void **state)
+{
+	(void)state;
+	expect_refusal(&refusals[2]);
+}
+
+static void io_range_that_wraps_is_reported_once_not_as_an_overlap(void **state)
+{
+	(void)state;
+	expect_refusal(&refusals[3]);
+}
+
+static void io_range_just_below_the_top_loads(void **state)
+{
+	(void)state;
+	expect_loads(io_range_just_below_the_top());
+}
+
+static void pd_binding_a_channel_it_is_no_end_of_is_refused(void **state)
+{
+	(void)state;
+	expect_refusal(&refusals[4]);
+}
+
+/* ---- `sdvf check` ----------------------------------------------------------
+ */
+
+struct check_result {
+	int rc;
+	char out[1024], err[1024];
+};
+
+static void slurp(FILE *f, char *buf, size_t size)
+{
+	rewind(f);
+	size_t n = fread(buf, 1, size - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+}
+
+/* `sdvf check PATH` with this file's components, stdout/stderr captured. */
+static void sdvf_check(struct check_result *r, char *path)
+{
+	char *argv[] = {"sdvf", "check", path, NULL};
+	FILE *out = tmpfile(), *err = tmpfile();
+	assert_non_null(out);
+	assert_non_null(err);
+	fflush(stdout);
+	fflush(stderr);
+	int saved_out = dup(1), saved_err = dup(2);
+	dup2(fileno(out), 1);
+	dup2(fileno(err), 2);
+	r->rc = sdvf_cli_main(3, argv, table);
+	fflush(stdout);
+	fflush(stderr);
+	dup2(saved_out, 1);
+	dup2(saved_err, 2);
+	close(saved_out);
+	close(saved_err);
+	slurp(out, r->out, sizeof(r->out));
+	slurp(err, r->err, sizeof(r->err));
+}
+
+static void sdvf_check_prints_each_refusal_and_exits_1(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < NREFUSALS; i++) {
+		char path[] = "/tmp/sdvf-refusal-XXXXXX";
+		char expected[512];
+		struct check_result r;
+		char *dts = refusals[i].dts();
+		int fd = mkstemp(path);
+		assert_true(fd >= 0);
+		assert_int_equal(write(fd, dts, strlen(dts)),
+				 (ssize_t)strlen(dts));
+		close(fd);
+		print_message("sdvf check: %s\n", refusals[i].what);
+		sdvf_check(&r, path);
+		unlink(path);
+		free(dts);
+		snprintf(expected, sizeof(expected), "%s%s", path,
+			 refusals[i].error);
+		assert_string_equal(r.err, expected);
+		assert_string_equal(r.out, "");
+		assert_int_equal(r.rc, 1);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(region_mapped_by_three_clients_is_refused),
+		cmocka_unit_test(
+			region_mapped_by_four_clients_is_refused_with_the_count),
+		cmocka_unit_test(region_mapped_by_two_peers_and_a_driver_loads),
+		cmocka_unit_test(io_range_that_wraps_is_refused),
+		cmocka_unit_test(
+			io_range_that_wraps_is_reported_once_not_as_an_overlap),
+		cmocka_unit_test(io_range_just_below_the_top_loads),
+		cmocka_unit_test(
+			pd_binding_a_channel_it_is_no_end_of_is_refused),
+		cmocka_unit_test(sdvf_check_prints_each_refusal_and_exits_1),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
