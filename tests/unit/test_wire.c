@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -767,6 +768,11 @@ udp_counts_datagrams_the_kernel_dropped_as_the_kernel_does(void **state)
 	uint8_t frame[1000], got[2048];
 	uint32_t dropped;
 
+	/* qemu-user refuses SO_RXQ_OVFL (tests/cross/run.sh says where it
+	 * runs us); a real kernel must give it. */
+	if (wire_warning(rig->a) && getenv("SDVF_UNDER_QEMU_USER"))
+		skip();
+	assert_null(wire_warning(rig->a));
 	assert_int_equal(setsockopt(wire_fd(rig->a), SOL_SOCKET, SO_RCVBUF,
 				    &rcvbuf, sizeof(rcvbuf)),
 			 0);

@@ -206,7 +206,7 @@ static bool udp_one_host(const struct sockaddr_in *remote, const char *text,
 }
 
 static int udp_socket(const struct sockaddr_in *local, const char *text,
-		      char *why, size_t cap)
+		      int *ovfl_errno, char *why, size_t cap)
 {
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	int one = 1;
@@ -224,12 +224,10 @@ static int udp_socket(const struct sockaddr_in *local, const char *text,
 		close(fd);
 		return -1;
 	}
-	if (setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof(one)) < 0) {
-		wire_why(why, cap, "wire: udp: SO_RXQ_OVFL: %s",
-			 strerror(errno));
-		close(fd);
-		return -1;
-	}
+	/* Without SO_RXQ_OVFL (qemu-user refuses it) the wire still works; it
+	 * only cannot see the kernel's drops: the caller warns. */
+	if (setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof(one)) < 0)
+		*ovfl_errno = errno;
 	return fd;
 }
 
@@ -245,7 +243,8 @@ struct wire *wire_udp_open(const struct wire_config *cfg, char *why, size_t cap)
 			    cap) ||
 	    !udp_one_host(&remote, cfg->udp_remote, why, cap))
 		return NULL;
-	fd = udp_socket(&local, cfg->udp_local, why, cap);
+	int ovfl_errno = 0;
+	fd = udp_socket(&local, cfg->udp_local, &ovfl_errno, why, cap);
 	if (fd < 0)
 		return NULL;
 	uw = calloc(1, sizeof(*uw));
@@ -259,5 +258,10 @@ struct wire *wire_udp_open(const struct wire_config *cfg, char *why, size_t cap)
 	uw->base.fd = fd;
 	uw->base.clock_ns = cfg->clock_ns;
 	uw->base.clock_ctx = cfg->clock_ctx;
+	if (ovfl_errno != 0)
+		wire_warn(&uw->base,
+			  "udp \"%s\": kernel drops not counted: SO_RXQ_OVFL: "
+			  "%s",
+			  cfg->udp_local, strerror(ovfl_errno));
 	return &uw->base;
 }
