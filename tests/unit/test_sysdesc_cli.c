@@ -146,6 +146,28 @@ static void cli_run_passes_duration_and_quiet(void **state)
 	unlink(path);
 }
 
+static void cli_run_accepts_every_duration_in_range(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text;
+		double seconds;
+	} ok[] = {{"0", 0},	     {"0.001", 0.001}, {"1e3", 1000},
+		  {"10000000", 1e7}, {".5", 0.5},      {"7.", 7}};
+	struct cli_result r;
+	char path[32];
+	write_dts(path, base);
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		fake_run_calls = 0;
+		CLI(&r, "run", path, "--duration", (char *)ok[i].text);
+		assert_string_equal(r.err, "");
+		assert_int_equal(r.rc, 0);
+		assert_int_equal(fake_run_calls, 1);
+		assert_true(fake_run_opt.duration_s == ok[i].seconds);
+	}
+	unlink(path);
+}
+
 static void cli_run_of_a_bad_description_exits_1_without_running(void **state)
 {
 	(void)state;
@@ -176,6 +198,8 @@ static void cli_stats_of_a_system_not_running_exits_1(void **state)
 #define STATS_USAGE                                                            \
 	"sdvf stats [--pd NAME] [--format=text|kv] [--explain] [SYSTEM]"
 
+#define RUN_USAGE "(usage: sdvf run FILE [--duration SECONDS] [--quiet])"
+
 struct usage_case {
 	const char *args[4];
 	const char *err;
@@ -203,6 +227,39 @@ static const struct usage_case usage_cases[] = {
 	{{"run", "a.dts", "--duration", "-1"},
 	 "sdvf run: --duration: '-1' is not a number of seconds (e.g. 10 or "
 	 "0.5) (usage: sdvf run FILE [--duration SECONDS] [--quiet])\n"},
+	{{"run", "a.dts", "--duration", "2e10"},
+	 "sdvf run: --duration: '2e10' is out of range (0 for no limit, or "
+	 "0.001 to 10000000 seconds) " RUN_USAGE "\n"},
+	{{"run", "a.dts", "--duration=10000001"},
+	 "sdvf run: --duration: '10000001' is out of range (0 for no limit, "
+	 "or 0.001 to 10000000 seconds) " RUN_USAGE "\n"},
+	{{"run", "a.dts", "--duration", "1e-12"},
+	 "sdvf run: --duration: '1e-12' is out of range (0 for no limit, or "
+	 "0.001 to 10000000 seconds) " RUN_USAGE "\n"},
+	{{"run", "a.dts", "--duration", "1e999"},
+	 "sdvf run: --duration: '1e999' is out of range (0 for no limit, or "
+	 "0.001 to 10000000 seconds) " RUN_USAGE "\n"},
+	{{"run", "a.dts", "--duration", "-0"},
+	 "sdvf run: --duration: '-0' is not a number of seconds (e.g. 10 or "
+	 "0.5) " RUN_USAGE "\n"},
+	{{"run", "a.dts", "--duration", "nan"},
+	 "sdvf run: --duration: 'nan' is not a number of seconds (e.g. 10 or "
+	 "0.5) " RUN_USAGE "\n"},
+	{{"run", "a.dts", "--duration", "inf"},
+	 "sdvf run: --duration: 'inf' is not a number of seconds (e.g. 10 or "
+	 "0.5) " RUN_USAGE "\n"},
+	{{"run", "a.dts", "--duration", "0x10"},
+	 "sdvf run: --duration: '0x10' is not a number of seconds (e.g. 10 or "
+	 "0.5) " RUN_USAGE "\n"},
+	{{"run", "a.dts", "--duration", "5s"},
+	 "sdvf run: --duration: '5s' is not a number of seconds (e.g. 10 or "
+	 "0.5) " RUN_USAGE "\n"},
+	{{"run", "a.dts", "--duration", " 5"},
+	 "sdvf run: --duration: ' 5' is not a number of seconds (e.g. 10 or "
+	 "0.5) " RUN_USAGE "\n"},
+	{{"run", "a.dts", "--duration="},
+	 "sdvf run: --duration: '' is not a number of seconds (e.g. 10 or "
+	 "0.5) " RUN_USAGE "\n"},
 	{{"run", "a.dts", "--fast"},
 	 "sdvf run: unknown option '--fast' (usage: sdvf run FILE [--duration "
 	 "SECONDS] [--quiet])\n"},
@@ -466,6 +523,7 @@ int main(void)
 		cmocka_unit_test(cli_check_prints_errors_and_exits_1),
 		cmocka_unit_test(cli_dump_prints_the_system),
 		cmocka_unit_test(cli_run_passes_duration_and_quiet),
+		cmocka_unit_test(cli_run_accepts_every_duration_in_range),
 		cmocka_unit_test(
 			cli_run_of_a_bad_description_exits_1_without_running),
 		cmocka_unit_test(cli_stats_of_a_system_not_running_exits_1),
