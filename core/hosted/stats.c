@@ -6,7 +6,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <libfdt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +16,7 @@
 
 #include "core/hosted/hosted.h"
 #include "core/hosted/stats.h"
+#include "core/sysdesc/sysdesc.h"
 
 const char *sdvf_stats_dir(void)
 {
@@ -30,22 +30,6 @@ static void copy_name(char *out, size_t len, const char *in, size_t in_len)
 		in_len = len - 1;
 	memcpy(out, in, in_len);
 	out[in_len] = '\0';
-}
-
-void sdvf_system_name(const struct sdvf_system *sys, char *out, size_t len)
-{
-	int plen = 0;
-	const char *prop =
-		sys->fdt ? fdt_getprop(sys->fdt, 0, "name", &plen) : NULL;
-	if (prop && plen > 1) {
-		copy_name(out, len, prop, strnlen(prop, (size_t)plen));
-		return;
-	}
-	const char *path = sys->path ? sys->path : "system";
-	const char *base = strrchr(path, '/');
-	base = base ? base + 1 : path;
-	const char *dot = strchr(base, '.');
-	copy_name(out, len, base, dot ? (size_t)(dot - base) : strlen(base));
 }
 
 static uint64_t realtime_ns(void)
@@ -65,7 +49,7 @@ static void fill_header(struct sdvf_stats_header *h,
 	h->npds = (uint32_t)sys->npds;
 	h->launcher_pid = (int32_t)getpid();
 	h->started_unix_ns = realtime_ns();
-	sdvf_system_name(sys, h->system, sizeof(h->system));
+	sdvf_system_name(sys, h->system);
 	for (int i = 0; i < sys->npds; i++) {
 		struct sdvf_stats_pd *p = &h->pd[i];
 		const struct sdvf_sys_pd *d = &sys->pds[i];

@@ -152,9 +152,6 @@ sdvf_stats_slot_of(struct sdvf_stats_header *h, int pd)
 					  (size_t)pd * h->slot_bytes);
 }
 
-/* The system's name: the root `name` property, else the file name stem. */
-void sdvf_system_name(const struct sdvf_system *sys, char *out, size_t len);
-
 /* Reader side (core/hosted/stats_print.c, for `sdvf stats`).  TEXT: a
  * table of the PDs' runtime counters, then each PD's component counters as
  * `name = value`.  KV: one line `SYSTEM PD COUNTER VALUE` per counter; the

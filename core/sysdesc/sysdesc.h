@@ -27,6 +27,19 @@ int sdvf_system_load_dts(struct sdvf_system *sys, const char *name,
 
 void sdvf_system_free(struct sdvf_system *sys);
 
+/* Names: every system, PD, region, channel, subsystem, map and channel-end
+ * name is 1 to SDVF_NAME_MAX - 1 characters of A-Z a-z 0-9 _ . - and not
+ * "." or "..", so it is safe in a file name and on a terminal.  NULL if
+ * `name` is one; else why not, worded to follow the word "name" (e.g. "may
+ * not contain '/' (valid: A-Z a-z 0-9 _ . -)"), written into `why`. */
+#define SDVF_NAME_WHY_MAX 96
+const char *sdvf_name_problem(const char *name, char why[SDVF_NAME_WHY_MAX]);
+
+/* The system's name: the root `name` property, else the file name without
+ * directory and extension with every character a name may not contain
+ * made '_' (and "system" if nothing is left).  Always a valid name. */
+void sdvf_system_name(const struct sdvf_system *sys, char out[SDVF_NAME_MAX]);
+
 /* Print every PD, region (size, io address, who maps it with which rights)
  * and channel, one fact per line, in the format of
  * docs/system-description.md ("dump format"). */

@@ -287,7 +287,7 @@ static unsigned parse_rights(const char *s)
 static void build_map(struct sysdesc_ctx *c, struct sdvf_system *sys,
 		      struct sdvf_sys_pd *pd, int node, const char *local)
 {
-	char valid[LIST_MAX];
+	char valid[LIST_MAX], quoted[SYSDESC_QUOTE_MAX];
 	const char *v[2];
 	int n = sysdesc_prop_strings(c->fdt, node, local, v, 2);
 	if (n != 2) {
@@ -310,7 +310,8 @@ static void build_map(struct sysdesc_ctx *c, struct sdvf_system *sys,
 		sysdesc_error(c, node,
 			      "property '%s': rights \"%s\" are not valid "
 			      "(\"r\" or \"rw\")",
-			      local, v[1]);
+			      local,
+			      sysdesc_quote(quoted, sizeof(quoted), v[1]));
 	else
 		check_region_grant(c, node, pd->component, local, rights);
 	if (region < 0)

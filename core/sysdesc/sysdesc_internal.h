@@ -6,6 +6,7 @@
  *   sysdesc_load.c    file -> validated blob (dtc child, fdt checks), and
  *                     the pipeline that runs the stages below in order;
  *                     sdvf_system_free
+ *   sysdesc_names.c   every name in the blob, before anything reads one
  *   sysdesc_expand.c  /subsystems -> explicit nodes (expander table;
  *                     sysdesc_queue_pair.c is one expander)
  *   sysdesc_build.c   explicit tree -> struct sdvf_system (schema, limits,
@@ -48,6 +49,18 @@ __attribute__((format(printf, 4, 5))) void
 sysdesc_error_at(struct sysdesc_ctx *c, int parent, const char *child,
 		 const char *fmt, ...);
 
+/* `in` quoted for a message: printable ASCII as is, \\ \\n \\t \\r, any
+ * other byte as \\xHH; cut with "..." to fit `size`.  Returns out. */
+#define SYSDESC_QUOTE_MAX 80
+#define SYSDESC_PATH_QUOTE_MAX 1024
+const char *sysdesc_quote(char *out, size_t size, const char *in);
+
+/* The first character of `s` outside the name characters (printable: outside
+ * printable ASCII), as "may not contain 'C' (valid: ...)" in why; NULL if
+ * there is none. */
+const char *sysdesc_chars_problem(const char *s, bool printable,
+				  char why[SDVF_NAME_WHY_MAX]);
+
 /* Property value as one string (NUL-terminated, no second string). */
 const char *sysdesc_prop_str(const void *fdt, int node, const char *name,
 			     bool *present);
@@ -68,6 +81,10 @@ void sysdesc_join(char *buf, size_t size, const char *const *names);
 void sysdesc_format_mac(char *buf, const uint8_t *mac);
 
 /* ---- the stages, in pipeline order ----------------------------------- */
+
+/* sysdesc_names.c: every node and property name, and the strings the
+ * schema uses as names.  Returns the number of errors. */
+int sysdesc_check_names(struct sysdesc_ctx *c);
 
 /* sysdesc_expand.c: expand every /subsystems node of the blob in *fdt
  * (which may be reallocated, size in *size).  Returns the number of

@@ -1,7 +1,8 @@
 /*
  * System descriptions, stage 1: from a file (or DTS text) to a validated
  * device-tree blob, then the whole pipeline:
- *   .dts --dtc--> blob --fdt_check_full--> expand --> build --> check
+ *   .dts --dtc--> blob --fdt_check_full--> names --> expand --> build
+ *   --> check
  * Errors of every stage are collected and printed, one line each; a stage
  * runs only if the one before it produced a tree worth reading.
  */
@@ -161,7 +162,7 @@ static int load_blob(struct sysdesc_ctx *c, struct sdvf_system *sys, void *blob,
 		return -1;
 	}
 	c->fdt = blob;
-	if (sysdesc_expand(c, &blob, &size) > 0) {
+	if (sysdesc_check_names(c) > 0 || sysdesc_expand(c, &blob, &size) > 0) {
 		free(blob);
 		return -1;
 	}

@@ -5,6 +5,7 @@
  * published.  The reader prints component counters and survives a slot its
  * PD scribbled over without misprinting any other PD.
  */
+#include <libfdt.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,6 +20,7 @@
 #include "core/cli/cli.h"
 #include "core/hosted/hosted.h"
 #include "core/hosted/stats.h"
+#include "core/sysdesc/sysdesc.h"
 
 extern const struct sdvf_component queue_source_component;
 
@@ -55,8 +57,54 @@ static void system_name_defaults_to_file_stem(void **unused)
 	struct sdvf_system sys;
 	char name[SDVF_NAME_MAX];
 	two_pd_system(&sys);
-	sdvf_system_name(&sys, name, sizeof(name));
+	sdvf_system_name(&sys, name);
 	assert_string_equal(name, "pingpong-intent");
+}
+
+static void system_name_from_an_odd_file_name_is_a_name(void **unused)
+{
+	(void)unused;
+	static const struct {
+		const char *path, *name;
+	} cases[] = {
+		{"x/a b\nc.dts", "a_b_c"},
+		{"x/red\x1b[31m.dts", "red__31m"},
+		{"x/ping.pong.dts", "ping.pong"},
+		{"x/..dts", "system"},
+		{"x/", "system"},
+		{"x/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.dts",
+		 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"},
+	};
+	struct sdvf_system sys;
+	char name[SDVF_NAME_MAX];
+	two_pd_system(&sys);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		sys.path = cases[i].path;
+		sdvf_system_name(&sys, name);
+		assert_string_equal(name, cases[i].name);
+	}
+}
+
+/* A root `name` that is not a name (a system built without the loader's
+ * check) never becomes part of the stats file's path. */
+static void stats_file_stays_in_its_directory(void **unused)
+{
+	(void)unused;
+	struct sdvf_system sys;
+	struct sdvf_stats_file f;
+	char blob[512], expected[256];
+	two_pd_system(&sys);
+	assert_int_equal(fdt_create_empty_tree(blob, sizeof(blob)), 0);
+	assert_int_equal(fdt_setprop_string(blob, 0, "name", "../../escape"),
+			 0);
+	sys.fdt = blob;
+	assert_int_equal(sdvf_stats_create(&f, &sys, stderr), 0);
+	assert_int_equal(sdvf_stats_publish(&f, stderr), 0);
+	snprintf(expected, sizeof(expected), "%s/sdvf-pingpong-intent.%d.stats",
+		 dir, (int)getpid());
+	assert_string_equal(f.path, expected);
+	assert_int_equal(count_files(), 1);
+	sdvf_stats_destroy(&f);
 }
 
 static void stats_file_invisible_until_published(void **unused)
@@ -347,6 +395,8 @@ int main(void)
 	setenv("SDVF_STATS_DIR", dir, 1);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(system_name_defaults_to_file_stem),
+		cmocka_unit_test(system_name_from_an_odd_file_name_is_a_name),
+		cmocka_unit_test(stats_file_stays_in_its_directory),
 		cmocka_unit_test(stats_file_invisible_until_published),
 		cmocka_unit_test(stats_file_named_after_system_and_launcher),
 		cmocka_unit_test(stats_file_removed_on_destroy),

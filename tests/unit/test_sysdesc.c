@@ -205,12 +205,88 @@ static const struct broken broken[] = {
 	{"PD name too long", "\t\tsink {",
 	 "\t\tsink_with_a_name_that_is_far_too_long_for_the_table {",
 	 "t.dts: /pds/sink_with_a_name_that_is_far_too_long_for_the_table: "
-	 "name is too long (at most 47 characters)\n"
-	 "t.dts: /channels/pipe: property 'ends': no PD 'sink' in /pds\n"},
+	 "name is too long (at most 47 characters)\n"},
 	{"unknown subsystem", "\tregions {",
 	 "\tsubsystems { x { compatible = \"sdvf,nothing\"; }; };\n\tregions {",
 	 "t.dts: /subsystems/x: property 'compatible': unknown subsystem "
 	 "\"sdvf,nothing\" (one of: sdvf,queue-pair)\n"},
+	/* names: every one is 1..47 of [A-Za-z0-9_.-] and not "." or "..",
+	 * checked before anything else reads the tree */
+	{"system name climbs out of its directory",
+	 "compatible = \"sdvf,system\";",
+	 "compatible = \"sdvf,system\"; name = \"../../x\";",
+	 "t.dts: /: property 'name': name \"../../x\" may not contain '/' "
+	 "(valid: A-Z a-z 0-9 _ . -)\n"},
+	{"system name is ..", "compatible = \"sdvf,system\";",
+	 "compatible = \"sdvf,system\"; name = \"..\";",
+	 "t.dts: /: property 'name': name \"..\" may not be \".\" or "
+	 "\"..\"\n"},
+	{"system name with a newline", "compatible = \"sdvf,system\";",
+	 "compatible = \"sdvf,system\"; name = \"a\\nb\";",
+	 "t.dts: /: property 'name': name \"a\\nb\" may not contain '\\n' "
+	 "(valid: A-Z a-z 0-9 _ . -)\n"},
+	{"system name with an escape sequence", "compatible = \"sdvf,system\";",
+	 "compatible = \"sdvf,system\"; name = \"red\\x1b[31m\";",
+	 "t.dts: /: property 'name': name \"red\\x1b[31m\" may not contain "
+	 "'\\x1b' (valid: A-Z a-z 0-9 _ . -)\n"},
+	{"system name too long", "compatible = \"sdvf,system\";",
+	 "compatible = \"sdvf,system\"; name = "
+	 "\"a23456789012345678901234567890123456789012345678\";",
+	 "t.dts: /: property 'name': name "
+	 "\"a23456789012345678901234567890123456789012345678\" is too long "
+	 "(at most 47 characters)\n"},
+	{"system name empty", "compatible = \"sdvf,system\";",
+	 "compatible = \"sdvf,system\"; name = \"\";",
+	 "t.dts: /: property 'name': must be one string\n"},
+	{"PD named ..", "\t\tsink {", "\t\t.. {",
+	 "t.dts: /pds/..: name may not be \".\" or \"..\"\n"},
+	{"region name with a unit address", "pipe_free { size",
+	 "pipe@free { size",
+	 "t.dts: /regions/pipe@free: name may not contain '@' (valid: A-Z "
+	 "a-z 0-9 _ . -)\n"},
+	{"channel name with a comma", "pipe { ends", "pi,pe { ends",
+	 "t.dts: /channels/pi,pe: name may not contain ',' (valid: A-Z a-z "
+	 "0-9 _ . -)\n"},
+	{"subsystem name with a plus", "\tregions {",
+	 "\tsubsystems { a+b { compatible = \"sdvf,queue-pair\"; }; };\n"
+	 "\tregions {",
+	 "t.dts: /subsystems/a+b: name may not contain '+' (valid: A-Z a-z "
+	 "0-9 _ . -)\n"},
+	{"map local name with a comma", "data = \"pipe_data\", \"rw\";",
+	 "da,ta = \"pipe_data\", \"rw\";",
+	 "t.dts: /pds/source/maps: property 'da,ta': name may not contain ',' "
+	 "(valid: A-Z a-z 0-9 _ . -)\n"},
+	{"map names a region by a path", "data = \"pipe_data\", \"rw\";",
+	 "data = \"../pipe_data\", \"rw\";",
+	 "t.dts: /pds/source/maps: property 'data': name \"../pipe_data\" may "
+	 "not contain '/' (valid: A-Z a-z 0-9 _ . -)\n"},
+	{"channel end names a channel with an escape",
+	 "channels { peer = \"pipe\"; };\n\t\t\tconfig { buffers = <256>; "
+	 "capacity = <256>; };",
+	 "channels { peer = \"pi\\x1bpe\"; };\n\t\t\tconfig { buffers = "
+	 "<256>; capacity = <256>; };",
+	 "t.dts: /pds/source/channels: property 'peer': name \"pi\\x1bpe\" "
+	 "may not contain '\\x1b' (valid: A-Z a-z 0-9 _ . -)\n"},
+	{"channel ends with a newline", "ends = \"source\", \"sink\";",
+	 "ends = \"source\", \"si\\nnk\";",
+	 "t.dts: /channels/pipe: property 'ends': name \"si\\nnk\" may not "
+	 "contain '\\n' (valid: A-Z a-z 0-9 _ . -)\n"},
+	{"component named by a path", "\"test_source\"", "\"../test_source\"",
+	 "t.dts: /pds/source: property 'component': name \"../test_source\" "
+	 "may not contain '/' (valid: A-Z a-z 0-9 _ . -)\n"},
+	{"rights with an escape", "data = \"pipe_data\", \"rw\";",
+	 "data = \"pipe_data\", \"w\\x1b\";",
+	 "t.dts: /pds/source/maps: property 'data': rights \"w\\x1b\" are "
+	 "not valid (\"r\" or \"rw\")\n"},
+	{"unknown subsystem with an escape", "\tregions {",
+	 "\tsubsystems { x { compatible = \"sdvf,\\x1b[2J\"; }; };\n"
+	 "\tregions {",
+	 "t.dts: /subsystems/x: property 'compatible': unknown subsystem "
+	 "\"sdvf,\\x1b[2J\" (one of: sdvf,queue-pair)\n"},
+	{"string config with a control character", "capacity = <256>;",
+	 "capacity = <256>; wire = \"ta\\rp\";",
+	 "t.dts: /pds/source/config: property 'wire': string \"ta\\rp\" may "
+	 "not contain '\\r' (valid: printable ASCII)\n"},
 	{"subsystem without compatible", "\tregions {",
 	 "\tsubsystems { x { }; };\n\tregions {",
 	 "t.dts: /subsystems/x: missing property 'compatible' (one of: "
@@ -484,6 +560,101 @@ static void corrupt_dtb_is_refused(void **state)
 	unlink(path);
 }
 
+/* `base` compiled, with room to edit: the caller frees. */
+static void *base_blob(void)
+{
+	char dts[] = "/tmp/sdvf-test-XXXXXX", cmd[160];
+	int fd = mkstemp(dts);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, base, strlen(base)), (ssize_t)strlen(base));
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "dtc -I dts -O dtb %s 2>/dev/null", dts);
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	static char compiled[65536];
+	size_t n = fread(compiled, 1, sizeof(compiled), p);
+	assert_int_equal(pclose(p), 0);
+	unlink(dts);
+	assert_true(n > 0);
+	void *blob = malloc(1 << 20);
+	assert_non_null(blob);
+	assert_int_equal(fdt_open_into(compiled, blob, 1 << 20), 0);
+	return blob;
+}
+
+/* Load `blob` from a .dtb file; the errors it prints, with the file's
+ * name replaced by "t.dtb" (caller frees). */
+static char *load_blob_errors(void *blob)
+{
+	char path[] = "/tmp/sdvf-test-XXXXXX", *errors;
+	size_t len;
+	fdt_pack(blob);
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, blob, fdt_totalsize(blob)),
+			 (ssize_t)fdt_totalsize(blob));
+	close(fd);
+	FILE *err = open_memstream(&errors, &len);
+	struct sdvf_system sys;
+	assert_int_equal(sdvf_system_load(&sys, path, table, err), -1);
+	fclose(err);
+	unlink(path);
+	char *named = malloc(strlen(errors) + 1), *out = named;
+	for (const char *at = errors; *at;) {
+		if (strncmp(at, path, strlen(path)) == 0) {
+			out += sprintf(out, "t.dtb");
+			at += strlen(path);
+		} else {
+			*out++ = *at++;
+		}
+	}
+	*out = '\0';
+	free(errors);
+	return named;
+}
+
+static void dtb_node_name_with_an_escape_is_refused(void **state)
+{
+	(void)state;
+	void *blob = base_blob();
+	int sink = fdt_path_offset(blob, "/pds/sink");
+	assert_int_equal(fdt_set_name(blob, sink, "si\x1bnk"), 0);
+	char *errors = load_blob_errors(blob);
+	assert_string_equal(errors, "t.dtb: /pds/si\\x1bnk: name may not "
+				    "contain '\\x1b' (valid: A-Z a-z 0-9 _ . "
+				    "-)\n");
+	free(errors);
+	free(blob);
+}
+
+static void dtb_node_name_with_a_slash_is_refused(void **state)
+{
+	(void)state;
+	void *blob = base_blob();
+	int region = fdt_path_offset(blob, "/regions/pipe_free");
+	assert_int_equal(fdt_set_name(blob, region, "../free"), 0);
+	char *errors = load_blob_errors(blob);
+	assert_string_equal(errors, "t.dtb: /regions/../free: name may not "
+				    "contain '/' (valid: A-Z a-z 0-9 _ . -)\n");
+	free(errors);
+	free(blob);
+}
+
+static void dtb_property_name_with_a_newline_is_refused(void **state)
+{
+	(void)state;
+	void *blob = base_blob();
+	int maps = fdt_path_offset(blob, "/pds/source/maps");
+	assert_int_equal(fdt_setprop_string(blob, maps, "d\na", "pipe_data"),
+			 0);
+	char *errors = load_blob_errors(blob);
+	assert_string_equal(errors, "t.dtb: /pds/source/maps: property "
+				    "'d\\na': name may not contain '\\n' "
+				    "(valid: A-Z a-z 0-9 _ . -)\n");
+	free(errors);
+	free(blob);
+}
+
 static void missing_file_is_refused(void **state)
 {
 	(void)state;
@@ -558,6 +729,9 @@ int main(void)
 		cmocka_unit_test(config_accessors_give_values_and_defaults),
 		cmocka_unit_test(dtb_file_loads_like_its_source),
 		cmocka_unit_test(corrupt_dtb_is_refused),
+		cmocka_unit_test(dtb_node_name_with_an_escape_is_refused),
+		cmocka_unit_test(dtb_node_name_with_a_slash_is_refused),
+		cmocka_unit_test(dtb_property_name_with_a_newline_is_refused),
 		cmocka_unit_test(missing_file_is_refused),
 		cmocka_unit_test(too_many_pds_is_reported_not_overflowed),
 		cmocka_unit_test(too_many_maps_is_reported_not_overflowed),
