@@ -31,7 +31,7 @@ static enum name_strings name_strings_of(const char *const *at, int depth,
 		return strcmp(prop, "name") == 0 ? FIRST_STRING : NO_STRINGS;
 	if (depth == 2 && strcmp(at[1], "pds") == 0)
 		return strcmp(prop, "component") == 0 ? FIRST_STRING
-						       : NO_STRINGS;
+						      : NO_STRINGS;
 	if (depth == 2 && strcmp(at[1], "channels") == 0)
 		return strcmp(prop, "ends") == 0 ? EVERY_STRING : NO_STRINGS;
 	/* maps: LOCAL = "REGION", "RIGHTS"; channels: LOCAL = "CHANNEL" */
@@ -53,11 +53,10 @@ static void check_name_strings(struct sysdesc_ctx *c, int node,
 	for (int at = 0; at < len; at += (int)strlen(v + at) + 1) {
 		char why[SDVF_NAME_WHY_MAX], quoted[SYSDESC_QUOTE_MAX];
 		if (v[at] != '\0' && sdvf_name_problem(v + at, why)) {
-			sysdesc_error(c, node, "property '%s': name \"%s\" %s",
-				      prop,
-				      sysdesc_quote(quoted, sizeof(quoted),
-						    v + at),
-				      why);
+			sysdesc_error(
+				c, node, "property '%s': name \"%s\" %s", prop,
+				sysdesc_quote(quoted, sizeof(quoted), v + at),
+				why);
 			return;
 		}
 		if (which == FIRST_STRING)
@@ -81,10 +80,10 @@ static void check_node(struct sysdesc_ctx *c, int node, const char *name,
 		const char *prop;
 		fdt_getprop_by_offset(c->fdt, p, &prop, NULL);
 		if (sdvf_name_problem(prop, why)) {
-			sysdesc_error(c, node, "property '%s': name %s",
-				      sysdesc_quote(quoted, sizeof(quoted),
-						    prop),
-				      why);
+			sysdesc_error(
+				c, node, "property '%s': name %s",
+				sysdesc_quote(quoted, sizeof(quoted), prop),
+				why);
 			continue;
 		}
 		if (depth <= SCHEMA_DEPTH)
