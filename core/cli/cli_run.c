@@ -1,5 +1,5 @@
-/* `sdvf run FILE [--duration SECONDS] [--quiet]`: load, check and run a
- * system on the hosted runtime (core/hosted/hosted.h). */
+/* `sdvf run FILE [--duration SECONDS] [--quiet] [--allow-incbin]`: load,
+ * check and run a system on the hosted runtime (core/hosted/hosted.h). */
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -61,13 +61,16 @@ static int parse_duration(const char *text, double *out)
 }
 
 static int parse_run_args(int argc, char **argv, const char **file,
-			  struct sdvf_run_options *opt)
+			  struct sdvf_run_options *opt,
+			  struct sdvf_load_options *load)
 {
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		int rc = 0;
 		if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0)
 			opt->quiet = true;
+		else if (strcmp(a, "--allow-incbin") == 0)
+			load->allow_incbin = true;
 		else if (strcmp(a, "--duration") == 0 && i + 1 < argc)
 			rc = parse_duration(argv[++i], &opt->duration_s);
 		else if (strcmp(a, "--duration") == 0)
@@ -100,10 +103,11 @@ static int run_main(int argc, char **argv,
 		.duration_s = 0, .max_restarts = 5, .log = stderr};
 	if (cli_help_asked(&cli_run, argc, argv))
 		return 0;
-	int rc = parse_run_args(argc, argv, &file, &opt);
+	struct sdvf_load_options load = {0};
+	int rc = parse_run_args(argc, argv, &file, &opt, &load);
 	if (rc != 0)
 		return rc;
-	if (sdvf_system_load(&sys, file, table, stderr) < 0)
+	if (sdvf_system_load_with(&sys, file, table, &load, stderr) < 0)
 		return 1;
 	rc = sdvf_hosted_run(&sys, &opt);
 	sdvf_system_free(&sys);
@@ -112,13 +116,15 @@ static int run_main(int argc, char **argv,
 
 const struct cli_command cli_run = {
 	.name = "run",
-	.usage = "sdvf run FILE [--duration SECONDS] [--quiet]",
+	.usage = "sdvf run FILE [--duration SECONDS] [--quiet] "
+		 "[--allow-incbin]",
 	.help = "Load, check and run the system in FILE (.dts or .dtb): one\n"
 		"process per PD, until SIGINT/SIGTERM, --duration SECONDS, or\n"
 		"every PD exits.\n"
 		"  --duration SECONDS  stop after that long, 0.001 to\n"
 		"                      10000000 (0: run until signalled)\n"
 		"  --quiet             only errors and the final summary\n"
+		"  --allow-incbin      let /incbin/ read the files it names\n"
 		"Exit status: 0 if no PD died abnormally, 1 otherwise.\n",
 	.main = run_main,
 };

@@ -10,6 +10,7 @@
 #ifndef SDVF_SYSDESC_H
 #define SDVF_SYSDESC_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "core/sysdesc/system.h"
@@ -18,6 +19,22 @@
  * Returns 0, or -1 after printing every error found to `err`. */
 int sdvf_system_load(struct sdvf_system *sys, const char *path,
 		     const struct sdvf_component *const *table, FILE *err);
+
+/* How a .dts is compiled.  dtc reads only what sdvf hands it: sdvf reads
+ * the file and every /include/ itself (regular files, 1 MiB in all) and
+ * refuses /incbin/, unless allow_incbin, when dtc reads the file and what
+ * it names itself.  Either way dtc runs with limits on memory, CPU time
+ * and output, and is stopped after dtc_timeout_ms. */
+struct sdvf_load_options {
+	bool allow_incbin;
+	unsigned dtc_timeout_ms; /* 0: SDVF_DTC_TIMEOUT_MS */
+};
+#define SDVF_DTC_TIMEOUT_MS 10000u
+
+/* sdvf_system_load with options (NULL: the defaults, all zero). */
+int sdvf_system_load_with(struct sdvf_system *sys, const char *path,
+			  const struct sdvf_component *const *table,
+			  const struct sdvf_load_options *opt, FILE *err);
 
 /* The same from device-tree source text (tests).  `name` stands for the file
  * in messages. */

@@ -8,13 +8,58 @@
  * calls in here; this file calls no stage (sysdesc_internal.h has the
  * graph).
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <libfdt.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/sysdesc/sysdesc_internal.h"
+
+/* ---- files ------------------------------------------------------------ */
+
+int sysdesc_read_file(const char *path, size_t max, void **out, size_t *size,
+		      char why[128])
+{
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		snprintf(why, 128, "cannot read: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > max) {
+		snprintf(why, 128, "not a regular file of at most %zu bytes",
+			 max);
+		close(fd);
+		return -1;
+	}
+	size_t want = (size_t)st.st_size, got = 0;
+	char *buf = malloc(want + 1);
+	while (buf && got < want) {
+		ssize_t n = read(fd, buf + got, want - got);
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	if (!buf || got != want) {
+		snprintf(why, 128, "cannot read: short read");
+		free(buf);
+		return -1;
+	}
+	buf[got] = '\0';
+	*out = buf;
+	*size = got;
+	return 0;
+}
 
 /* ---- names and printing what a description holds ------------------------ */
 

@@ -3,9 +3,11 @@
  * through, the device-tree helpers the stages share, and the stages.
  *
  * One file per stage; calls go down this list only, never back up:
- *   sysdesc_load.c    file -> validated blob (dtc child, fdt checks), and
- *                     the pipeline that runs the stages below in order;
+ *   sysdesc_load.c    file -> validated blob (fdt checks), and the
+ *                     pipeline that runs the stages below in order;
  *                     sdvf_system_free
+ *   sysdesc_dts.c     .dts -> blob: includes read here, /incbin/ refused,
+ *                     dtc run as a bounded child
  *   sysdesc_names.c   every name in the blob, before anything reads one
  *   sysdesc_expand.c  /subsystems -> explicit nodes (expander table;
  *                     sysdesc_queue_pair.c is one expander)
@@ -15,8 +17,9 @@
  *                     via sysdesc_config.c)
  *   sysdesc_config.c  config against params, MAC uniqueness, accessors
  *   sysdesc_dump.c    sdvf_system_dump (reads config through accessors)
- *   sysdesc_fdt.c     error context and property readers: used by every
- *                     stage, calls none
+ *   sysdesc_fdt.c     error context, property readers, the name rule,
+ *                     quoting, reading a file: used by every stage, calls
+ *                     none
  * registry.c (component and expander look-ups) is called by build and
  * expand and calls nothing here.
  */
@@ -48,6 +51,13 @@ sysdesc_error(struct sysdesc_ctx *c, int node, const char *fmt, ...);
 __attribute__((format(printf, 4, 5))) void
 sysdesc_error_at(struct sysdesc_ctx *c, int parent, const char *child,
 		 const char *fmt, ...);
+
+/* Read a whole regular file of at most `max` bytes into *out (malloc, NUL
+ * added).  Returns 0, or -1 with the reason in why ("cannot read: ...",
+ * "not a regular file of at most N bytes"). */
+#define SYSDESC_BLOB_MAX (16u << 20)
+int sysdesc_read_file(const char *path, size_t max, void **out, size_t *size,
+		      char why[128]);
 
 /* `in` quoted for a message: printable ASCII as is, \\ \\n \\t \\r, any
  * other byte as \\xHH; cut with "..." to fit `size`.  Returns out. */
@@ -81,6 +91,14 @@ void sysdesc_join(char *buf, size_t size, const char *const *names);
 void sysdesc_format_mac(char *buf, const uint8_t *mac);
 
 /* ---- the stages, in pipeline order ----------------------------------- */
+
+/* sysdesc_dts.c: device-tree source `text` (the file `path`, or NULL for
+ * text alone) compiled by dtc into *blob (malloc).  Returns 0, or -1 after
+ * printing errors. */
+int sysdesc_compile_dts(struct sysdesc_ctx *c, const char *path,
+			const char *text, size_t len,
+			const struct sdvf_load_options *opt, void **blob,
+			size_t *size);
 
 /* sysdesc_names.c: every node and property name, and the strings the
  * schema uses as names.  Returns the number of errors. */

@@ -6,6 +6,8 @@
  * test_sysdesc_cli.c.
  */
 #include <libfdt.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include "tests/unit/sysdesc_fixture.h"
 
@@ -670,6 +672,271 @@ static void missing_file_is_refused(void **state)
 	free(errors);
 }
 
+/* ---- reading .dts: what dtc may read, and for how long ---------------- */
+
+/* A private directory for one test's files; the caller removes it with
+ * rm_dir. */
+static void make_dir(char path[32])
+{
+	strcpy(path, "/tmp/sdvf-test-XXXXXX");
+	assert_non_null(mkdtemp(path));
+}
+
+static void rm_dir(const char *path)
+{
+	char cmd[64];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", path);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void write_file(const char *dir, const char *name, const char *text,
+		       mode_t mode)
+{
+	char path[128];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	assert_int_equal(chmod(path, mode), 0);
+}
+
+/* Load DIR/NAME with `opt`; the errors, with DIR replaced by "D" (caller
+ * frees). */
+static char *load_file_errors(const char *dir, const char *name,
+			      const struct sdvf_load_options *opt, int *rc)
+{
+	char path[128], *errors;
+	size_t len;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	FILE *err = open_memstream(&errors, &len);
+	struct sdvf_system sys;
+	*rc = sdvf_system_load_with(&sys, path, table, opt, err);
+	fclose(err);
+	if (*rc == 0)
+		sdvf_system_free(&sys);
+	char *named = malloc(strlen(errors) + 1), *out = named;
+	for (const char *at = errors; *at;) {
+		if (strncmp(at, dir, strlen(dir)) == 0) {
+			*out++ = 'D';
+			at += strlen(dir);
+		} else {
+			*out++ = *at++;
+		}
+	}
+	*out = '\0';
+	free(errors);
+	return named;
+}
+
+/* `base` whose source PD's config reads `key` from `incbin`. */
+static char *base_with_key(const char *incbin)
+{
+	char key[160];
+	snprintf(key, sizeof(key), "capacity = <256>; key = %s;", incbin);
+	return edit(base, "capacity = <256>;", key);
+}
+
+/* `base` with `more` after it, from line 34 on. */
+static char *base_then(const char *more)
+{
+	char *dts = malloc(strlen(base) + strlen(more) + 1);
+	assert_non_null(dts);
+	strcpy(dts, base);
+	strcat(dts, more);
+	return dts;
+}
+
+static void incbin_is_refused_and_nothing_read(void **state)
+{
+	(void)state;
+	char dir[32], incbin[96];
+	int rc;
+	make_dir(dir);
+	write_file(dir, "secret", "SECRET42", 0600);
+	snprintf(incbin, sizeof(incbin), "/incbin/(\"%s/secret\")", dir);
+	char *dts = base_with_key(incbin);
+	write_file(dir, "t.dts", dts, 0644);
+	char *errors = load_file_errors(dir, "t.dts", NULL, &rc);
+	assert_int_equal(rc, -1);
+	assert_string_equal(
+		errors, "D/t.dts:14: /incbin/ is refused: it copies another "
+			"file into the description (--allow-incbin "
+			"permits it)\n");
+	free(errors);
+	free(dts);
+	rm_dir(dir);
+}
+
+static void incbin_is_read_when_allowed(void **state)
+{
+	(void)state;
+	char dir[32], path[64];
+	struct sdvf_load_options opt = {.allow_incbin = true};
+	struct sdvf_system sys;
+	size_t len;
+	make_dir(dir);
+	write_file(dir, "secret", "SECRET42", 0600);
+	char *dts = base_with_key("/incbin/(\"secret\")");
+	write_file(dir, "t.dts", dts, 0644);
+	snprintf(path, sizeof(path), "%s/t.dts", dir);
+	assert_int_equal(sdvf_system_load_with(&sys, path, table, &opt, stderr),
+			 0);
+	const uint8_t *key = sdvf_system_config_bytes(&sys, 0, "key", &len);
+	assert_int_equal(len, 8);
+	assert_memory_equal(key, "SECRET42", 8);
+	sdvf_system_free(&sys);
+	free(dts);
+	rm_dir(dir);
+}
+
+static void incbin_in_an_included_file_is_refused(void **state)
+{
+	(void)state;
+	char dir[32];
+	int rc;
+	make_dir(dir);
+	write_file(dir, "secret", "SECRET42", 0600);
+	write_file(dir, "key.dtsi",
+		   "/* a comment may say /incbin/ */\n"
+		   "/ { pds { source { config {\n"
+		   "\tkey = /incbin/(\"secret\"); }; }; }; };\n",
+		   0644);
+	char *dts = base_then("/include/ \"key.dtsi\"\n");
+	write_file(dir, "t.dts", dts, 0644);
+	char *errors = load_file_errors(dir, "t.dts", NULL, &rc);
+	assert_int_equal(rc, -1);
+	assert_string_equal(errors,
+			    "D/key.dtsi:3: /incbin/ is refused: it copies "
+			    "another file into the description (--allow-incbin "
+			    "permits it)\n");
+	free(errors);
+	free(dts);
+	rm_dir(dir);
+}
+
+/* An include is read by sdvf, not by dtc: dtc names the included file and
+ * its own lines in its messages all the same. */
+static void included_file_is_named_in_dtc_errors(void **state)
+{
+	(void)state;
+	char dir[32];
+	int rc;
+	make_dir(dir);
+	write_file(dir, "extra.dtsi", "/ {\n\tbroken = ;\n};\n", 0644);
+	char *dts = base_then("/include/ \"extra.dtsi\"\n");
+	write_file(dir, "t.dts", dts, 0644);
+	char *errors = load_file_errors(dir, "t.dts", NULL, &rc);
+	assert_int_equal(rc, -1);
+	assert_non_null(strstr(errors, "dtc: Error: D/extra.dtsi:2."));
+	free(errors);
+	free(dts);
+	rm_dir(dir);
+}
+
+static void include_in_a_comment_or_string_is_not_followed(void **state)
+{
+	(void)state;
+	struct sdvf_system sys;
+	char *dts = base_then("/* /include/ \"nonexistent\" */\n"
+			      "// /include/ \"nonexistent\"\n"
+			      "/ { name = \"x\"; };\n"
+			      "/ { pds { source { config { key = "
+			      "\"/include/\"; }; }; }; };\n");
+	expect_ok(&sys, dts);
+	size_t len;
+	assert_string_equal(sdvf_system_config_bytes(&sys, 0, "key", &len),
+			    "/include/");
+	sdvf_system_free(&sys);
+	free(dts);
+}
+
+static void include_without_a_quoted_name_is_refused(void **state)
+{
+	(void)state;
+	char *dts = base_then("/include/ <nonexistent>\n");
+	expect_errors(dts, "t.dts:34: /include/ must be followed by a file "
+			   "name in double quotes\n");
+	free(dts);
+}
+
+static void include_of_a_fifo_is_refused_without_waiting(void **state)
+{
+	(void)state;
+	char dir[32], fifo[64];
+	int rc;
+	make_dir(dir);
+	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	char *dts = base_then("/include/ \"fifo\"\n");
+	write_file(dir, "t.dts", dts, 0644);
+	alarm(20); /* a blocked open fails the test instead of hanging it */
+	char *errors = load_file_errors(dir, "t.dts", NULL, &rc);
+	assert_int_equal(rc, -1);
+	assert_string_equal(errors, "D/t.dts:34: /include/ \"fifo\": not a "
+				    "regular file of at most 1048576 bytes\n");
+	errors = load_file_errors(dir, "fifo", NULL, &rc);
+	alarm(0);
+	assert_int_equal(rc, -1);
+	assert_string_equal(errors, "D/fifo: not a regular file of at most "
+				    "16777216 bytes\n");
+	free(errors);
+	free(dts);
+	rm_dir(dir);
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) +
+	       (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void dtc_that_does_not_finish_is_stopped(void **state)
+{
+	(void)state;
+	char dir[32], fifo[64];
+	struct sdvf_load_options opt = {.allow_incbin = true,
+					.dtc_timeout_ms = 300};
+	struct timespec t0;
+	int rc;
+	make_dir(dir);
+	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	char *dts = base_with_key("/incbin/(\"fifo\")"); /* blocks dtc */
+	write_file(dir, "t.dts", dts, 0644);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	char *errors = load_file_errors(dir, "t.dts", &opt, &rc);
+	assert_int_equal(rc, -1);
+	assert_true(seconds_since(&t0) < 5);
+	assert_string_equal(errors, "D/t.dts: dtc did not finish within 0.3 s "
+				    "(stopped)\n");
+	free(errors);
+	free(dts);
+	rm_dir(dir);
+}
+
+static void dtc_memory_is_bounded(void **state)
+{
+	(void)state;
+	char dir[32];
+	struct sdvf_load_options opt = {.allow_incbin = true};
+	struct timespec t0;
+	int rc;
+	make_dir(dir);
+	char *dts = base_with_key("/incbin/(\"/dev/zero\")");
+	write_file(dir, "t.dts", dts, 0644);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	char *errors = load_file_errors(dir, "t.dts", &opt, &rc);
+	assert_int_equal(rc, -1);
+	assert_true(seconds_since(&t0) < 20);
+	assert_memory_equal(errors, "D/t.dts: dtc: FATAL ERROR: ", 27);
+	free(errors);
+	free(dts);
+	rm_dir(dir);
+}
+
 /* ---- limits of struct sdvf_system ------------------------------------- */
 
 static void too_many_pds_is_reported_not_overflowed(void **state)
@@ -733,6 +1000,16 @@ int main(void)
 		cmocka_unit_test(dtb_node_name_with_a_slash_is_refused),
 		cmocka_unit_test(dtb_property_name_with_a_newline_is_refused),
 		cmocka_unit_test(missing_file_is_refused),
+		cmocka_unit_test(incbin_is_refused_and_nothing_read),
+		cmocka_unit_test(incbin_is_read_when_allowed),
+		cmocka_unit_test(incbin_in_an_included_file_is_refused),
+		cmocka_unit_test(included_file_is_named_in_dtc_errors),
+		cmocka_unit_test(
+			include_in_a_comment_or_string_is_not_followed),
+		cmocka_unit_test(include_without_a_quoted_name_is_refused),
+		cmocka_unit_test(include_of_a_fifo_is_refused_without_waiting),
+		cmocka_unit_test(dtc_that_does_not_finish_is_stopped),
+		cmocka_unit_test(dtc_memory_is_bounded),
 		cmocka_unit_test(too_many_pds_is_reported_not_overflowed),
 		cmocka_unit_test(too_many_maps_is_reported_not_overflowed),
 		cmocka_unit_test(region_shared_by_unjoined_clients_is_refused),

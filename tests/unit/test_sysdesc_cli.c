@@ -180,6 +180,52 @@ static void cli_run_of_a_bad_description_exits_1_without_running(void **state)
 				   "file or directory\n");
 }
 
+/* `base` whose source reads its `key` from a file only its owner reads. */
+static void write_dts_with_incbin(char *path, char *secret)
+{
+	char key[128];
+	strcpy(secret, "/tmp/sdvf-cli-XXXXXX");
+	int fd = mkstemp(secret);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "SECRET42", 8), 8);
+	close(fd);
+	snprintf(key, sizeof(key), "capacity = <256>; key = /incbin/(\"%s\");",
+		 secret);
+	char *dts = edit(base, "capacity = <256>;", key);
+	write_dts(path, dts);
+	free(dts);
+}
+
+static void cli_allow_incbin_is_needed_to_read_another_file(void **state)
+{
+	(void)state;
+	struct cli_result r;
+	char path[32], secret[32], expected[160];
+	write_dts_with_incbin(path, secret);
+	CLI(&r, "check", path);
+	snprintf(expected, sizeof(expected),
+		 "%s:14: /incbin/ is refused: it copies another file into the "
+		 "description (--allow-incbin permits it)\n",
+		 path);
+	assert_int_equal(r.rc, 1);
+	assert_string_equal(r.err, expected);
+	CLI(&r, "dump", path);
+	assert_int_equal(r.rc, 1);
+	assert_null(strstr(r.out, "53 45 43 52"));
+	CLI(&r, "check", path, "--allow-incbin");
+	assert_int_equal(r.rc, 0);
+	CLI(&r, "dump", "--allow-incbin", path);
+	assert_int_equal(r.rc, 0);
+	assert_non_null(strstr(r.out, "\npd-config source key=[53 45 43 52 45 "
+				      "54 34 32]\n"));
+	fake_run_calls = 0;
+	CLI(&r, "run", path, "--allow-incbin");
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(fake_run_calls, 1);
+	unlink(path);
+	unlink(secret);
+}
+
 static void cli_stats_of_a_system_not_running_exits_1(void **state)
 {
 	(void)state;
@@ -198,7 +244,9 @@ static void cli_stats_of_a_system_not_running_exits_1(void **state)
 #define STATS_USAGE                                                            \
 	"sdvf stats [--pd NAME] [--format=text|kv] [--explain] [SYSTEM]"
 
-#define RUN_USAGE "(usage: sdvf run FILE [--duration SECONDS] [--quiet])"
+#define RUN_USAGE                                                              \
+	"(usage: sdvf run FILE [--duration SECONDS] [--quiet] "                \
+	"[--allow-incbin])"
 
 struct usage_case {
 	const char *args[4];
@@ -213,20 +261,21 @@ static const struct usage_case usage_cases[] = {
 	{{"--verbose"},
 	 "sdvf: unknown option '--verbose' (try 'sdvf "
 	 "--help')\n"},
-	{{"check"}, "sdvf check: missing FILE (usage: sdvf check FILE)\n"},
+	{{"check"},
+	 "sdvf check: missing FILE (usage: sdvf check FILE "
+	 "[--allow-incbin])\n"},
 	{{"dump", "a.dts", "b.dts"},
-	 "sdvf dump: unexpected argument 'b.dts' (usage: sdvf dump FILE)\n"},
+	 "sdvf dump: unexpected argument 'b.dts' (usage: sdvf dump FILE "
+	 "[--allow-incbin])\n"},
 	{{"check", "-x", "a.dts"},
-	 "sdvf check: unknown option '-x' (usage: sdvf check FILE)\n"},
-	{{"run"},
-	 "sdvf run: missing FILE (usage: sdvf run FILE [--duration "
-	 "SECONDS] [--quiet])\n"},
+	 "sdvf check: unknown option '-x' (usage: sdvf check FILE "
+	 "[--allow-incbin])\n"},
+	{{"run"}, "sdvf run: missing FILE " RUN_USAGE "\n"},
 	{{"run", "a.dts", "--duration"},
-	 "sdvf run: --duration needs SECONDS (usage: sdvf run FILE "
-	 "[--duration SECONDS] [--quiet])\n"},
+	 "sdvf run: --duration needs SECONDS " RUN_USAGE "\n"},
 	{{"run", "a.dts", "--duration", "-1"},
 	 "sdvf run: --duration: '-1' is not a number of seconds (e.g. 10 or "
-	 "0.5) (usage: sdvf run FILE [--duration SECONDS] [--quiet])\n"},
+	 "0.5) " RUN_USAGE "\n"},
 	{{"run", "a.dts", "--duration", "2e10"},
 	 "sdvf run: --duration: '2e10' is out of range (0 for no limit, or "
 	 "0.001 to 10000000 seconds) " RUN_USAGE "\n"},
@@ -261,8 +310,7 @@ static const struct usage_case usage_cases[] = {
 	 "sdvf run: --duration: '' is not a number of seconds (e.g. 10 or "
 	 "0.5) " RUN_USAGE "\n"},
 	{{"run", "a.dts", "--fast"},
-	 "sdvf run: unknown option '--fast' (usage: sdvf run FILE [--duration "
-	 "SECONDS] [--quiet])\n"},
+	 "sdvf run: unknown option '--fast' " RUN_USAGE "\n"},
 	{{"help", "frobnicate"},
 	 "sdvf: unknown command 'frobnicate' (try 'sdvf --help')\n"},
 	{{"stats", "--bogus"},
@@ -303,13 +351,12 @@ static void cli_help_forms_print_usage_and_exit_0(void **state)
 	CLI(&r, "--help");
 	assert_int_equal(r.rc, 0);
 	assert_memory_equal(r.out, "usage: sdvf COMMAND [ARGS]\n", 27);
-	assert_non_null(strstr(r.out, "  sdvf check FILE\n"));
+	assert_non_null(strstr(r.out, "  sdvf check FILE [--allow-incbin]\n"));
 	CLI(&r, "help", "run");
 	assert_int_equal(r.rc, 0);
-	assert_memory_equal(r.out,
-			    "usage: sdvf run FILE [--duration SECONDS] "
-			    "[--quiet]\n",
-			    51);
+	const char *run_usage = "usage: sdvf run FILE [--duration SECONDS] "
+				"[--quiet] [--allow-incbin]\n";
+	assert_memory_equal(r.out, run_usage, strlen(run_usage));
 	char run_help[4096];
 	strcpy(run_help, r.out);
 	CLI(&r, "run", "--help");
@@ -317,7 +364,8 @@ static void cli_help_forms_print_usage_and_exit_0(void **state)
 	assert_string_equal(r.out, run_help);
 	CLI(&r, "dump", "x.dts", "--help");
 	assert_int_equal(r.rc, 0);
-	assert_memory_equal(r.out, "usage: sdvf dump FILE\n", 22);
+	assert_memory_equal(r.out, "usage: sdvf dump FILE [--allow-incbin]\n",
+			    39);
 	assert_string_equal(r.err, "");
 }
 
@@ -526,6 +574,8 @@ int main(void)
 		cmocka_unit_test(cli_run_accepts_every_duration_in_range),
 		cmocka_unit_test(
 			cli_run_of_a_bad_description_exits_1_without_running),
+		cmocka_unit_test(
+			cli_allow_incbin_is_needed_to_read_another_file),
 		cmocka_unit_test(cli_stats_of_a_system_not_running_exits_1),
 		cmocka_unit_test(cli_usage_errors_are_one_line_and_exit_2),
 		cmocka_unit_test(cli_help_forms_print_usage_and_exit_0),
