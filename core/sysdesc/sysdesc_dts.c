@@ -47,6 +47,7 @@ struct flat {
 	size_t len, cap;
 	size_t source_bytes; /* read so far, every file */
 	int includes;
+	int statements; /* ';' in code: nodes and properties, every file */
 	bool failed;
 };
 
@@ -268,20 +269,22 @@ static void flatten(struct flat *f, const char *file, const char *text,
 	put_marker(f, 1, file);
 	while (s.at < s.len && !f->failed) {
 		char ch = text[s.at];
-		if (at(&s, "/*") || at(&s, "//"))
+		if (at(&s, "/*") || at(&s, "//")) {
 			blank_comment(f, &s);
-		else if (ch == '"' || ch == '\'')
+		} else if (ch == '"' || ch == '\'') {
 			copy_quoted(f, &s);
-		else if (at(&s, "/incbin/"))
+		} else if (at(&s, "/incbin/")) {
 			scan_error(
 				f, &s,
 				"/incbin/ is refused: it copies another file "
 				"into the description (--allow-incbin "
 				"permits it)");
-		else if (at(&s, "/include/"))
+		} else if (at(&s, "/include/")) {
 			include(f, &s, depth);
-		else
+		} else {
+			f->statements += ch == ';';
 			copy_byte(f, &s);
+		}
 	}
 }
 
@@ -455,6 +458,13 @@ static char *source_for_dtc(struct sysdesc_ctx *c, const char *path,
 	} else {
 		f.source_bytes = len;
 		flatten(&f, c->file, text, len, 0);
+	}
+	/* before dtc: it is quadratic in the properties of a node */
+	if (!f.failed && f.statements > SYSDESC_ITEMS_MAX) {
+		sysdesc_error(c, -1,
+			      "too many nodes and properties (at most %d)",
+			      SYSDESC_ITEMS_MAX);
+		f.failed = true;
 	}
 	char src[] = "/tmp/sdvf-dts-XXXXXX";
 	int fd = f.failed ? -1 : mkstemp(src);

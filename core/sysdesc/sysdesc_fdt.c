@@ -183,6 +183,14 @@ void sysdesc_error_at(struct sysdesc_ctx *c, int parent, const char *child,
 	c->nerrors++;
 }
 
+const char *sysdesc_value_str(const char *v, int len)
+{
+	/* Exactly one non-empty string: NUL at the end and nowhere before. */
+	if (!v || len < 2 || v[len - 1] != '\0' || strlen(v) != (size_t)len - 1)
+		return NULL;
+	return v;
+}
+
 const char *sysdesc_prop_str(const void *fdt, int node, const char *name,
 			     bool *present)
 {
@@ -190,29 +198,32 @@ const char *sysdesc_prop_str(const void *fdt, int node, const char *name,
 	const char *s = fdt_getprop(fdt, node, name, &len);
 	if (present)
 		*present = s != NULL;
-	/* Exactly one non-empty string: NUL at the end and nowhere before. */
-	if (!s || len < 2 || s[len - 1] != '\0' || strlen(s) != (size_t)len - 1)
-		return NULL;
-	return s;
+	return sysdesc_value_str(s, len);
+}
+
+int sysdesc_value_strings(const char *v, int len, const char **out, int max)
+{
+	int n = 0, at = 0;
+	if (!v || len < 1 || v[len - 1] != '\0')
+		return -1;
+	while (at < len) {
+		size_t l = strlen(v + at);
+		if (l == 0)
+			return -1; /* empty strings are never valid names */
+		if (n < max)
+			out[n] = v + at;
+		n++;
+		at += (int)l + 1;
+	}
+	return n;
 }
 
 int sysdesc_prop_strings(const void *fdt, int node, const char *name,
 			 const char **out, int max)
 {
-	int len, n = 0, at = 0;
-	const char *s = fdt_getprop(fdt, node, name, &len);
-	if (!s || len < 1 || s[len - 1] != '\0')
-		return -1;
-	while (at < len) {
-		size_t l = strlen(s + at);
-		if (l == 0)
-			return -1; /* empty strings are never valid names */
-		if (n < max)
-			out[n] = s + at;
-		n++;
-		at += (int)l + 1;
-	}
-	return n;
+	int len;
+	const char *v = fdt_getprop(fdt, node, name, &len);
+	return sysdesc_value_strings(v, len, out, max);
 }
 
 bool sysdesc_cells_u64(const void *prop, int len, uint64_t *out)

@@ -81,6 +81,11 @@ const char *sysdesc_prop_str(const void *fdt, int node, const char *name,
 int sysdesc_prop_strings(const void *fdt, int node, const char *name,
 			 const char **out, int max);
 
+/* The same for a value already in hand (by property offset: a look-up by
+ * name is linear in the node's properties). */
+const char *sysdesc_value_str(const char *v, int len);
+int sysdesc_value_strings(const char *v, int len, const char **out, int max);
+
 /* <u32> or <hi lo>; false if the property has another size. */
 bool sysdesc_cells_u64(const void *prop, int len, uint64_t *out);
 
@@ -100,8 +105,15 @@ int sysdesc_compile_dts(struct sysdesc_ctx *c, const char *path,
 			const struct sdvf_load_options *opt, void **blob,
 			size_t *size);
 
-/* sysdesc_names.c: every node and property name, and the strings the
- * schema uses as names.  Returns the number of errors. */
+/* Nodes and properties a description may hold (in a .dts: statements, each
+ * ended by ';').  Far above what the limits of struct sdvf_system can use,
+ * and low enough that dtc (quadratic in the properties of a node) and every
+ * look-up by name stay fast. */
+#define SYSDESC_ITEMS_MAX 8192
+
+/* sysdesc_names.c: at most SYSDESC_ITEMS_MAX nodes and properties, every
+ * node and property name, and the strings the schema uses as names.
+ * Returns the number of errors. */
 int sysdesc_check_names(struct sysdesc_ctx *c);
 
 /* sysdesc_expand.c: expand every /subsystems node of the blob in *fdt

@@ -1,6 +1,10 @@
 /*
- * System descriptions, stage 1b: the names in a validated blob, before any
- * other stage reads it.
+ * System descriptions, stage 1b: the size and the names of a validated
+ * blob, before any other stage reads it.
+ *
+ * At most SYSDESC_ITEMS_MAX nodes and properties: later stages look
+ * properties up by name (linear in a node) and print node paths (linear in
+ * the blob), so a bigger tree could make them quadratic.
  *
  * Every node name (but the root's) and every property name in the tree must
  * be a name (sdvf_name_problem), and so must every string the schema uses
@@ -44,10 +48,9 @@ static enum name_strings name_strings_of(const char *const *at, int depth,
 /* The strings of a property value that are names; a value that is not a
  * string list is left to the stage that reads it. */
 static void check_name_strings(struct sysdesc_ctx *c, int node,
-			       const char *prop, enum name_strings which)
+			       const char *prop, const char *v, int len,
+			       enum name_strings which)
 {
-	int len;
-	const char *v = fdt_getprop(c->fdt, node, prop, &len);
 	if (which == NO_STRINGS || !v || len < 1 || v[len - 1] != '\0')
 		return;
 	for (int at = 0; at < len; at += (int)strlen(v + at) + 1) {
@@ -78,7 +81,8 @@ static void check_node(struct sysdesc_ctx *c, int node, const char *name,
 	fdt_for_each_property_offset(p, c->fdt, node)
 	{
 		const char *prop;
-		fdt_getprop_by_offset(c->fdt, p, &prop, NULL);
+		int len;
+		const char *v = fdt_getprop_by_offset(c->fdt, p, &prop, &len);
 		if (sdvf_name_problem(prop, why)) {
 			sysdesc_error(
 				c, node, "property '%s': name %s",
@@ -87,15 +91,39 @@ static void check_node(struct sysdesc_ctx *c, int node, const char *name,
 			continue;
 		}
 		if (depth <= SCHEMA_DEPTH)
-			check_name_strings(c, node, prop,
+			check_name_strings(c, node, prop, v, len,
 					   name_strings_of(at, depth, prop));
 	}
+}
+
+/* More than SYSDESC_ITEMS_MAX nodes and properties?  Stops counting there. */
+static bool too_many_items(const void *fdt)
+{
+	int items = 0, depth = 0, p;
+	for (int node = 0; node >= 0 && depth >= 0;
+	     node = fdt_next_node(fdt, node, &depth)) {
+		items++;
+		fdt_for_each_property_offset(p, fdt, node)
+		{
+			if (++items > SYSDESC_ITEMS_MAX)
+				return true;
+		}
+		if (items > SYSDESC_ITEMS_MAX)
+			return true;
+	}
+	return false;
 }
 
 int sysdesc_check_names(struct sysdesc_ctx *c)
 {
 	const char *at[SCHEMA_DEPTH + 1] = {""};
 	int errors = c->nerrors, depth = 0;
+	if (too_many_items(c->fdt)) {
+		sysdesc_error(c, -1,
+			      "too many nodes and properties (at most %d)",
+			      SYSDESC_ITEMS_MAX);
+		return 1;
+	}
 	for (int node = 0; node >= 0 && depth >= 0;
 	     node = fdt_next_node(c->fdt, node, &depth)) {
 		const char *name = fdt_get_name(c->fdt, node, NULL);

@@ -977,6 +977,52 @@ static void too_many_maps_is_reported_not_overflowed(void **state)
 	free(dts);
 }
 
+/* ---- size: nothing a description holds can make loading slow -------- */
+
+static void dts_of_100k_properties_is_refused_before_dtc(void **state)
+{
+	(void)state;
+	size_t size = 100000 * 16 + 4096, at = 0;
+	char *dts = malloc(size);
+	assert_non_null(dts);
+	at += (size_t)snprintf(dts, size, "%s/ { pds { source { config {\n",
+			       base);
+	for (int i = 0; i < 100000; i++)
+		at += (size_t)snprintf(dts + at, size - at, "p%d;\n", i);
+	snprintf(dts + at, size - at, "}; }; }; };\n");
+	expect_errors(dts, "t.dts: too many nodes and properties (at most "
+			   "8192)\n");
+	free(dts);
+}
+
+static void dtb_of_100k_nodes_is_refused(void **state)
+{
+	(void)state;
+	size_t size = 8u << 20;
+	void *blob = malloc(size);
+	char name[16];
+	assert_non_null(blob);
+	assert_int_equal(fdt_create(blob, (int)size), 0);
+	assert_int_equal(fdt_finish_reservemap(blob), 0);
+	assert_int_equal(fdt_begin_node(blob, ""), 0);
+	assert_int_equal(fdt_property_string(blob, "compatible", "sdvf,system"),
+			 0);
+	assert_int_equal(fdt_begin_node(blob, "regions"), 0);
+	for (int i = 0; i < 100000; i++) {
+		snprintf(name, sizeof(name), "r%d", i);
+		assert_int_equal(fdt_begin_node(blob, name), 0);
+		assert_int_equal(fdt_end_node(blob), 0);
+	}
+	assert_int_equal(fdt_end_node(blob), 0);
+	assert_int_equal(fdt_end_node(blob), 0);
+	assert_int_equal(fdt_finish(blob), 0);
+	char *errors = load_blob_errors(blob);
+	assert_string_equal(errors, "t.dtb: too many nodes and properties (at "
+				    "most 8192)\n");
+	free(errors);
+	free(blob);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1010,6 +1056,8 @@ int main(void)
 		cmocka_unit_test(include_of_a_fifo_is_refused_without_waiting),
 		cmocka_unit_test(dtc_that_does_not_finish_is_stopped),
 		cmocka_unit_test(dtc_memory_is_bounded),
+		cmocka_unit_test(dts_of_100k_properties_is_refused_before_dtc),
+		cmocka_unit_test(dtb_of_100k_nodes_is_refused),
 		cmocka_unit_test(too_many_pds_is_reported_not_overflowed),
 		cmocka_unit_test(too_many_maps_is_reported_not_overflowed),
 		cmocka_unit_test(region_shared_by_unjoined_clients_is_refused),
