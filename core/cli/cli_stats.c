@@ -74,8 +74,12 @@ int sdvf_stats_main(int argc, char **argv,
 	if (rc != 0)
 		return rc;
 	q.explain = explain ? table : NULL;
-	if (sdvf_stats_print(stdout, &q) > 0)
+	q.err = stderr;
+	int pds = sdvf_stats_print(stdout, &q);
+	if (pds > 0)
 		return 0;
+	if (pds < 0)
+		return 1; /* the directory was refused, and said why */
 	if (q.pd)
 		fprintf(stderr, "sdvf stats: no running PD named '%s'%s%s\n",
 			q.pd, q.system ? " in system " : "",
@@ -99,7 +103,9 @@ const struct cli_command cli_stats = {
 		"  --format=kv  a 'SYSTEM PD COUNTER VALUE' line per counter\n"
 		"  --explain    beside each component counter, its meaning as\n"
 		"               the component documents it (text format)\n"
-		"Stats files are in $SDVF_STATS_DIR (default /dev/shm).\n"
+		"Stats files are in $SDVF_STATS_DIR, else /run/sdvf for root,\n"
+		"else $XDG_RUNTIME_DIR/sdvf, else /tmp/sdvf-UID: a directory\n"
+		"only you may write, or it is refused.\n"
 		"Exit status: 0 if a PD was shown, 1 if none is running.\n",
 	.main = sdvf_stats_main,
 };
