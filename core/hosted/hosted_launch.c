@@ -357,7 +357,8 @@ static void monitor_loop(struct monitor *m, const sigset_t *stop_set)
 		struct timespec ts = {(time_t)(wait / 1000000000ull),
 				      (long)(wait % 1000000000ull)};
 		int sig = sigtimedwait(stop_set, NULL, &ts);
-		if (sig == SIGINT || sig == SIGTERM) {
+		if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP ||
+		    sig == SIGPIPE) {
 			char name[32];
 			fprintf(m->log, "sdvf: %s received, stopping\n",
 				signal_name(sig, name, sizeof(name)));
@@ -445,6 +446,8 @@ int sdvf_hosted_run(const struct sdvf_system *sys,
 	sigemptyset(&stop_set);
 	sigaddset(&stop_set, SIGINT);
 	sigaddset(&stop_set, SIGTERM);
+	sigaddset(&stop_set, SIGHUP);  /* the terminal went away */
+	sigaddset(&stop_set, SIGPIPE); /* so did the reader of the log */
 	sigaddset(&stop_set, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &stop_set, &old_set);
 

@@ -210,8 +210,8 @@ static void *alloc_state(struct hosted_pd *h)
 }
 
 /* Die with the launcher, and leave signal handling to it: the terminal's
- * SIGINT reaches the whole process group, but only the launcher decides how
- * PDs stop (SIGTERM from it, default action). */
+ * SIGINT and SIGHUP reach the whole process group, but only the launcher
+ * decides how PDs stop (SIGTERM from it, default action). */
 static void become_child(const struct hosted_launch *l, const char *name)
 {
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
@@ -219,6 +219,7 @@ static void become_child(const struct hosted_launch *l, const char *name)
 	if (getppid() != l->launcher_pid)
 		_exit(HOSTED_EXIT_SETUP); /* the launcher is already gone */
 	signal(SIGINT, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGCHLD, SIG_DFL);
 	sigset_t none;
