@@ -9,6 +9,7 @@
 #include "core/cli/cli.h"
 #include "core/cli/cli_internal.h"
 #include "core/hosted/stats.h"
+#include "core/sysdesc/sysdesc.h"
 
 static bool parse_format(const char *arg, enum sdvf_stats_format *format)
 {
@@ -55,6 +56,14 @@ static int parse_stats_args(int argc, char **argv, struct sdvf_stats_query *q,
 			q->system = a;
 		}
 	}
+	/* Both are matched against names, which they must be to match. */
+	char why[SDVF_NAME_WHY_MAX];
+	if (q->system && sdvf_name_problem(q->system, why))
+		return cli_usage_error(&cli_stats, "SYSTEM '%s': name %s",
+				       q->system, why);
+	if (q->pd && sdvf_name_problem(q->pd, why))
+		return cli_usage_error(&cli_stats, "--pd '%s': name %s", q->pd,
+				       why);
 	/* kv stays four fields a line, for scripts. */
 	if (*explain && q->format == SDVF_STATS_KV)
 		return cli_usage_error(&cli_stats,

@@ -319,6 +319,12 @@ static const struct usage_case usage_cases[] = {
 	{{"stats", "--format=xml"},
 	 "sdvf stats: --format takes text or kv, not 'xml' (usage: " STATS_USAGE
 	 ")\n"},
+	{{"stats", "../x"},
+	 "sdvf stats: SYSTEM '../x': name may not contain '/' (valid: A-Z a-z "
+	 "0-9 _ . -) (usage: " STATS_USAGE ")\n"},
+	{{"stats", "--pd", "a b"},
+	 "sdvf stats: --pd 'a b': name may not contain ' ' (valid: A-Z a-z 0-9 "
+	 "_ . -) (usage: " STATS_USAGE ")\n"},
 	{{"stats", "--pd"},
 	 "sdvf stats: missing NAME after '--pd' (usage: " STATS_USAGE ")\n"},
 	{{"stats", "--explain", "--format=kv"},
