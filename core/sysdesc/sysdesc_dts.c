@@ -32,7 +32,7 @@
 #include "core/sysdesc/sysdesc_internal.h"
 
 #define SOURCE_MAX (1u << 20) /* bytes, a file and all it includes */
-#define INCLUDE_DEPTH 8
+#define INCLUDE_DEPTH 7	      /* levels of /include/ below the file */
 #define INCLUDES_MAX 64
 #define DTC_MEMORY_MAX (256ul << 20) /* RLIMIT_AS */
 #define DTC_CPU_S 10		     /* RLIMIT_CPU */
@@ -203,11 +203,11 @@ static void read_include(struct flat *f, struct scan *s, const char *name,
 	sysdesc_quote(quoted, sizeof(quoted), name);
 	if (!path)
 		scan_error(f, s, "out of memory");
-	else if (depth + 1 >= INCLUDE_DEPTH || f->includes == INCLUDES_MAX)
+	else if (depth == INCLUDE_DEPTH || f->includes == INCLUDES_MAX)
 		scan_error(f, s,
 			   "/include/ \"%s\": too many includes (at most %d, "
 			   "%d deep)",
-			   quoted, INCLUDES_MAX, INCLUDE_DEPTH - 1);
+			   quoted, INCLUDES_MAX, INCLUDE_DEPTH);
 	else if (sysdesc_read_file(path, SOURCE_MAX, &text, &size, why) < 0)
 		scan_error(f, s, "/include/ \"%s\": %s", quoted, why);
 	else if (size > SOURCE_MAX - f->source_bytes)

@@ -23,7 +23,7 @@
 #include "core/sysdesc/sysdesc_internal.h"
 
 /* Deeper nodes hold no name-valued strings (/pds/NAME/maps is depth 3). */
-#define SCHEMA_DEPTH 4
+#define SCHEMA_DEPTH 3
 
 /* Which strings of a property are names, by where it sits. */
 enum name_strings { NO_STRINGS, FIRST_STRING, EVERY_STRING };

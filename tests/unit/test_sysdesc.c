@@ -860,6 +860,36 @@ static void include_without_a_quoted_name_is_refused(void **state)
 	free(dts);
 }
 
+static void include_of_itself_stops_at_the_depth_bound(void **state)
+{
+	(void)state;
+	char dir[32];
+	int rc;
+	make_dir(dir);
+	write_file(dir, "loop.dtsi", "/include/ \"loop.dtsi\"\n", 0644);
+	char *dts = base_then("/include/ \"loop.dtsi\"\n");
+	write_file(dir, "t.dts", dts, 0644);
+	char *errors = load_file_errors(dir, "t.dts", NULL, &rc);
+	assert_int_equal(rc, -1);
+	assert_string_equal(errors, "D/loop.dtsi:1: /include/ \"loop.dtsi\": "
+				    "too many includes (at most 64, 7 deep)\n");
+	free(errors);
+	free(dts);
+	rm_dir(dir);
+}
+
+static void source_over_1_mib_is_refused(void **state)
+{
+	(void)state;
+	size_t size = (1u << 20) + 16;
+	char *dts = malloc(size + 1);
+	assert_non_null(dts);
+	memset(dts, ' ', size);
+	dts[size] = '\0';
+	expect_errors(dts, "t.dts: too much source (at most 1048576 bytes)\n");
+	free(dts);
+}
+
 static void include_of_a_fifo_is_refused_without_waiting(void **state)
 {
 	(void)state;
@@ -1053,6 +1083,8 @@ int main(void)
 		cmocka_unit_test(
 			include_in_a_comment_or_string_is_not_followed),
 		cmocka_unit_test(include_without_a_quoted_name_is_refused),
+		cmocka_unit_test(include_of_itself_stops_at_the_depth_bound),
+		cmocka_unit_test(source_over_1_mib_is_refused),
 		cmocka_unit_test(include_of_a_fifo_is_refused_without_waiting),
 		cmocka_unit_test(dtc_that_does_not_finish_is_stopped),
 		cmocka_unit_test(dtc_memory_is_bounded),
