@@ -905,6 +905,7 @@ static void include_of_a_fifo_is_refused_without_waiting(void **state)
 	assert_int_equal(rc, -1);
 	assert_string_equal(errors, "D/t.dts:34: /include/ \"fifo\": not a "
 				    "regular file of at most 1048576 bytes\n");
+	free(errors);
 	errors = load_file_errors(dir, "fifo", NULL, &rc);
 	alarm(0);
 	assert_int_equal(rc, -1);
