@@ -94,9 +94,12 @@ stop_system() {
 
 # stat_of PD COLUMN: a live counter from `sdvf stats $SYSTEM` (COLUMN: PID,
 # STATE, RESTARTS, ACTIVATIONS, NOTIFIES).  start_system's file is 'sys'.
+# STATS_AS: a command prefix to read the stats as another user (the stats
+# directory must be the reader's own, as the launcher's).
 SYSTEM=sys
+STATS_AS=()
 stat_of() {
-	"$HOSTILE" stats "$SYSTEM" | awk -v pd="$1" -v col="$2" '
+	"${STATS_AS[@]}" "$HOSTILE" stats "$SYSTEM" | awk -v pd="$1" -v col="$2" '
 		$1 == "PD" { for (i = 1; i <= NF; i++) idx[$i] = i }
 		$1 == pd { print $(idx[col]) }'
 }
@@ -133,7 +136,7 @@ expect_sigsys() {
 
 # counter_of PD COUNTER: a component counter from `sdvf stats --format=kv`.
 counter_of() {
-	"$HOSTILE" stats --format=kv "$SYSTEM" |
+	"${STATS_AS[@]}" "$HOSTILE" stats --format=kv "$SYSTEM" |
 		awk -v pd="$1" -v c="$2" '$2 == pd && $3 == c { print $4 }'
 }
 
