@@ -121,17 +121,20 @@ bool cli_help_asked(const struct cli_command *cmd, int argc, char **argv)
 }
 
 int cli_one_file(const struct cli_command *cmd, int argc, char **argv,
-		 const char **file)
+		 const char **file, struct sdvf_load_options *load)
 {
 	*file = NULL;
 	for (int i = 1; i < argc; i++) {
-		if (argv[i][0] == '-' && argv[i][1] != '\0')
+		if (strcmp(argv[i], "--allow-incbin") == 0)
+			load->allow_incbin = true;
+		else if (argv[i][0] == '-' && argv[i][1] != '\0')
 			return cli_usage_error(cmd, "unknown option '%s'",
 					       argv[i]);
-		if (*file)
+		else if (*file)
 			return cli_usage_error(cmd, "unexpected argument '%s'",
 					       argv[i]);
-		*file = argv[i];
+		else
+			*file = argv[i];
 	}
 	if (!*file)
 		return cli_usage_error(cmd, "missing FILE");

@@ -10,7 +10,7 @@
 
 #include <stdbool.h>
 
-#include "core/sysdesc/system.h"
+#include "core/sysdesc/sysdesc.h"
 
 #define CLI_EXIT_USAGE 2
 
@@ -40,8 +40,9 @@ void cli_print_help(const struct cli_command *cmd);
  * never runs x.dts. */
 bool cli_help_asked(const struct cli_command *cmd, int argc, char **argv);
 
-/* The one FILE argument (check, dump): 0, or a usage error's status. */
+/* The one FILE argument (check, dump) and --allow-incbin: 0, or a usage
+ * error's status. */
 int cli_one_file(const struct cli_command *cmd, int argc, char **argv,
-		 const char **file);
+		 const char **file, struct sdvf_load_options *load);
 
 #endif

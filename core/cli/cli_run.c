@@ -1,6 +1,7 @@
-/* `sdvf run FILE [--duration SECONDS] [--quiet]`: load, check and run a
- * system on the hosted runtime (core/hosted/hosted.h). */
+/* `sdvf run FILE [--duration SECONDS] [--quiet] [--allow-incbin]`: load,
+ * check and run a system on the hosted runtime (core/hosted/hosted.h). */
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,27 +10,67 @@
 #include "core/hosted/hosted.h"
 #include "core/sysdesc/sysdesc.h"
 
+/* The monitor's deadline is this many nanoseconds past the start: 1e16 ns
+ * fits a uint64_t with room to spare (2e10 s would not, and wrapped to "stop
+ * at once").  Below a millisecond is a typo for 0, which means no limit. */
+#define DURATION_MAX_S 1e7
+#define DURATION_MIN_S 1e-3
+
+/* A plain decimal number: digits, at most one point, an optional exponent;
+ * no sign, blanks, hex, "inf" or "nan" (which strtod would all take). */
+static bool is_decimal(const char *text)
+{
+	size_t digits = strspn(text, "0123456789");
+	const char *at = text + digits;
+	if (*at == '.') {
+		size_t frac = strspn(at + 1, "0123456789");
+		digits += frac;
+		at += 1 + frac;
+	}
+	if (digits == 0)
+		return false;
+	if (*at == 'e' || *at == 'E') {
+		at++;
+		if (*at == '+' || *at == '-')
+			at++;
+		size_t exp = strspn(at, "0123456789");
+		if (exp == 0)
+			return false;
+		at += exp;
+	}
+	return *at == '\0';
+}
+
 static int parse_duration(const char *text, double *out)
 {
-	char *end;
-	double v = strtod(text, &end);
-	if (end == text || *end != '\0' || !isfinite(v) || v < 0)
+	if (!is_decimal(text))
 		return cli_usage_error(&cli_run,
 				       "--duration: '%s' is not a number of "
 				       "seconds (e.g. 10 or 0.5)",
 				       text);
+	double v = strtod(text, NULL);
+	if (!isfinite(v) || v > DURATION_MAX_S ||
+	    (v != 0 && v < DURATION_MIN_S))
+		return cli_usage_error(
+			&cli_run,
+			"--duration: '%s' is out of range (0 for "
+			"no limit, or 0.001 to 10000000 seconds)",
+			text);
 	*out = v;
 	return 0;
 }
 
 static int parse_run_args(int argc, char **argv, const char **file,
-			  struct sdvf_run_options *opt)
+			  struct sdvf_run_options *opt,
+			  struct sdvf_load_options *load)
 {
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		int rc = 0;
 		if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0)
 			opt->quiet = true;
+		else if (strcmp(a, "--allow-incbin") == 0)
+			load->allow_incbin = true;
 		else if (strcmp(a, "--duration") == 0 && i + 1 < argc)
 			rc = parse_duration(argv[++i], &opt->duration_s);
 		else if (strcmp(a, "--duration") == 0)
@@ -62,10 +103,11 @@ static int run_main(int argc, char **argv,
 		.duration_s = 0, .max_restarts = 5, .log = stderr};
 	if (cli_help_asked(&cli_run, argc, argv))
 		return 0;
-	int rc = parse_run_args(argc, argv, &file, &opt);
+	struct sdvf_load_options load = {0};
+	int rc = parse_run_args(argc, argv, &file, &opt, &load);
 	if (rc != 0)
 		return rc;
-	if (sdvf_system_load(&sys, file, table, stderr) < 0)
+	if (sdvf_system_load_with(&sys, file, table, &load, stderr) < 0)
 		return 1;
 	rc = sdvf_hosted_run(&sys, &opt);
 	sdvf_system_free(&sys);
@@ -74,13 +116,15 @@ static int run_main(int argc, char **argv,
 
 const struct cli_command cli_run = {
 	.name = "run",
-	.usage = "sdvf run FILE [--duration SECONDS] [--quiet]",
+	.usage = "sdvf run FILE [--duration SECONDS] [--quiet] "
+		 "[--allow-incbin]",
 	.help = "Load, check and run the system in FILE (.dts or .dtb): one\n"
 		"process per PD, until SIGINT/SIGTERM, --duration SECONDS, or\n"
 		"every PD exits.\n"
-		"  --duration SECONDS  stop after that long (0: run until\n"
-		"                      signalled)\n"
+		"  --duration SECONDS  stop after that long, 0.001 to\n"
+		"                      10000000 (0: run until signalled)\n"
 		"  --quiet             only errors and the final summary\n"
+		"  --allow-incbin      let /incbin/ read the files it names\n"
 		"Exit status: 0 if no PD died abnormally, 1 otherwise.\n",
 	.main = run_main,
 };

@@ -9,6 +9,7 @@
 #include "core/cli/cli.h"
 #include "core/cli/cli_internal.h"
 #include "core/hosted/stats.h"
+#include "core/sysdesc/sysdesc.h"
 
 static bool parse_format(const char *arg, enum sdvf_stats_format *format)
 {
@@ -55,6 +56,14 @@ static int parse_stats_args(int argc, char **argv, struct sdvf_stats_query *q,
 			q->system = a;
 		}
 	}
+	/* Both are matched against names, which they must be to match. */
+	char why[SDVF_NAME_WHY_MAX];
+	if (q->system && sdvf_name_problem(q->system, why))
+		return cli_usage_error(&cli_stats, "SYSTEM '%s': name %s",
+				       q->system, why);
+	if (q->pd && sdvf_name_problem(q->pd, why))
+		return cli_usage_error(&cli_stats, "--pd '%s': name %s", q->pd,
+				       why);
 	/* kv stays four fields a line, for scripts. */
 	if (*explain && q->format == SDVF_STATS_KV)
 		return cli_usage_error(&cli_stats,
@@ -74,8 +83,12 @@ int sdvf_stats_main(int argc, char **argv,
 	if (rc != 0)
 		return rc;
 	q.explain = explain ? table : NULL;
-	if (sdvf_stats_print(stdout, &q) > 0)
+	q.err = stderr;
+	int pds = sdvf_stats_print(stdout, &q);
+	if (pds > 0)
 		return 0;
+	if (pds < 0)
+		return 1; /* the directory was refused, and said why */
 	if (q.pd)
 		fprintf(stderr, "sdvf stats: no running PD named '%s'%s%s\n",
 			q.pd, q.system ? " in system " : "",
@@ -99,7 +112,9 @@ const struct cli_command cli_stats = {
 		"  --format=kv  a 'SYSTEM PD COUNTER VALUE' line per counter\n"
 		"  --explain    beside each component counter, its meaning as\n"
 		"               the component documents it (text format)\n"
-		"Stats files are in $SDVF_STATS_DIR (default /dev/shm).\n"
+		"Stats files are in $SDVF_STATS_DIR, else /run/sdvf for root,\n"
+		"else $XDG_RUNTIME_DIR/sdvf, else /tmp/sdvf-UID: a directory\n"
+		"only you may write, or it is refused.\n"
 		"Exit status: 0 if a PD was shown, 1 if none is running.\n",
 	.main = sdvf_stats_main,
 };

@@ -519,7 +519,8 @@ static int monitor_wait(struct monitor *m, uint64_t wait_ns)
 	int stop = 0;
 	struct signalfd_siginfo si;
 	while (read(m->signal_fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
-		if (si.ssi_signo == SIGINT || si.ssi_signo == SIGTERM)
+		if (si.ssi_signo == SIGINT || si.ssi_signo == SIGTERM ||
+		    si.ssi_signo == SIGHUP || si.ssi_signo == SIGPIPE)
 			stop = (int)si.ssi_signo;
 	}
 	return stop;
@@ -741,6 +742,8 @@ int sdvf_hosted_run(const struct sdvf_system *sys,
 	sigemptyset(&stop_set);
 	sigaddset(&stop_set, SIGINT);
 	sigaddset(&stop_set, SIGTERM);
+	sigaddset(&stop_set, SIGHUP);  /* the terminal went away */
+	sigaddset(&stop_set, SIGPIPE); /* so did the reader of the log */
 	sigaddset(&stop_set, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &stop_set, &old_set);
 	m->signal_fd = signalfd(-1, &stop_set, SFD_NONBLOCK | SFD_CLOEXEC);

@@ -246,9 +246,9 @@ static void *alloc_state(struct hosted_pd *h)
 }
 
 /* Die with the launcher, and leave signal handling to it: the terminal's
- * SIGINT reaches the whole process group, but only the launcher decides how
- * PDs stop (SIGTERM from it, default action).  The launcher blocked these
- * signals before forking us; the mask survived the exec. */
+ * SIGINT and SIGHUP reach the whole process group, but only the launcher
+ * decides how PDs stop (SIGTERM from it, default action).  The launcher
+ * blocked these signals before forking us; the mask survived the exec. */
 static void become_child(const struct hosted_pd_image *img)
 {
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
@@ -256,6 +256,7 @@ static void become_child(const struct hosted_pd_image *img)
 	if (getppid() != img->launcher_pid)
 		_exit(HOSTED_EXIT_SETUP); /* the launcher is already gone */
 	signal(SIGINT, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGCHLD, SIG_DFL);
 	sigset_t none;

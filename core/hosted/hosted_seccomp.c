@@ -3,8 +3,9 @@
  * event loop's own calls.  Anything else kills the whole process (SIGSYS),
  * which the monitor reports.  Calls on an fd are allowed on the PD's own fd
  * numbers only (the low 32 bits, which is what the kernel reads): a PD
- * cannot open, duplicate or close an fd once confined, so those numbers
- * name the same files for the rest of its life.  Why each role gets what
+ * cannot open or duplicate an fd once confined (a device may only close
+ * one of its own host fds), so those numbers name the same files, or
+ * none, for the rest of its life.  Why each role gets what
  * it gets: docs/runtime-hosted.md.
  */
 #include <errno.h>
@@ -63,6 +64,11 @@ static const struct rule device_rules[] = {
 	{"read", ON_HOST},	 /* tap frames, pcap replay, loopback eventfd */
 	{"write", ON_HOST},	 /* tap frames, pcap record, loopback eventfd */
 	{"recvfrom", ON_HOST},	 /* udp wire: a datagram and its sender */
+	{"recvmsg", ON_HOST},	 /* udp wire: the same with the kernel's
+				    drop count (SO_RXQ_OVFL) */
+	{"pread64", ON_HOST},	 /* tap wire: the interface's tx_dropped */
+	{"close", ON_HOST},	 /* a wire that failed drops its own fd; no
+				    call can open a new one in its place */
 	{"sendto", ON_HOST},	 /* udp wire: a datagram to the peer */
 	{"lseek", ON_HOST},	 /* pcap replay skips a record it refuses */
 	{"epoll_ctl", ON_EPOLL}, /* watch_fd: a wire fd into its own loop */

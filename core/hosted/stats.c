@@ -1,12 +1,12 @@
 /*
- * The stats file of a running hosted system (layout: core/hosted/stats.h):
- * created, published and removed by the launcher.  Reading it is
+ * The stats file of a running hosted system (layout and the trust rules of
+ * its directory: core/hosted/stats.h): the directory, and the file created,
+ * published and removed by the launcher.  Reading it is
  * core/hosted/stats_print.c.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <libfdt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,12 +17,88 @@
 
 #include "core/hosted/hosted.h"
 #include "core/hosted/stats.h"
+#include "core/sysdesc/sysdesc.h"
 
-const char *sdvf_stats_dir(void)
+/* Numbered variants tried when a name is taken: "sdvf-S.PID.2.stats" ... */
+#define PUBLISH_TRIES 100
+
+/* ---- the directory -------------------------------------------------- */
+
+bool sdvf_stats_dir(char path[SDVF_STATS_PATH_MAX])
 {
-	const char *dir = getenv("SDVF_STATS_DIR");
-	return dir && *dir ? dir : "/dev/shm";
+	const char *env = getenv("SDVF_STATS_DIR");
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+	int n;
+	if (env && *env)
+		n = snprintf(path, SDVF_STATS_PATH_MAX, "%s", env);
+	else if (geteuid() == 0) /* whatever XDG_RUNTIME_DIR sudo kept */
+		n = snprintf(path, SDVF_STATS_PATH_MAX, "/run/sdvf");
+	else if (xdg && xdg[0] == '/')
+		n = snprintf(path, SDVF_STATS_PATH_MAX, "%s/sdvf", xdg);
+	else
+		n = snprintf(path, SDVF_STATS_PATH_MAX, "/tmp/sdvf-%u",
+			     (unsigned)geteuid());
+	return n > 0 && n < SDVF_STATS_PATH_MAX;
 }
+
+int sdvf_stats_dir_open(const char *path, bool create,
+			char why[SDVF_STATS_WHY_MAX])
+{
+	struct stat st;
+	if (create && mkdir(path, 0700) < 0 && errno != EEXIST) {
+		snprintf(why, SDVF_STATS_WHY_MAX, "cannot create it: %s",
+			 strerror(errno));
+		return -1;
+	}
+	/* The checks are on the directory we hold, not on the path again. */
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		int e = errno;
+		snprintf(why, SDVF_STATS_WHY_MAX, "%s",
+			 e == ELOOP || e == ENOTDIR
+				 ? "not a directory (a symbolic link or a file)"
+				 : strerror(e));
+		errno = e;
+		return -1;
+	}
+	if (fstat(fd, &st) < 0)
+		snprintf(why, SDVF_STATS_WHY_MAX, "%s", strerror(errno));
+	else if (st.st_uid != geteuid())
+		snprintf(why, SDVF_STATS_WHY_MAX,
+			 "owned by uid %u, not by you (uid %u)",
+			 (unsigned)st.st_uid, (unsigned)geteuid());
+	else if (st.st_mode & (S_IWGRP | S_IWOTH))
+		snprintf(why, SDVF_STATS_WHY_MAX,
+			 "writable by others (mode %04o; make it yours alone: "
+			 "chmod 700)",
+			 (unsigned)(st.st_mode & 07777));
+	else
+		return fd;
+	close(fd);
+	errno = EACCES;
+	return -1;
+}
+
+uint64_t sdvf_process_start(int pid)
+{
+	char path[32], text[1024];
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	int fd = pid > 0 ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+	ssize_t n = fd >= 0 ? read(fd, text, sizeof(text) - 1) : -1;
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return 0;
+	text[n] = '\0';
+	/* "PID (COMM) STATE ...": COMM may hold anything, ')' too; field 3
+	 * (STATE) follows the last ')', field 22 is 19 fields further. */
+	char *at = strrchr(text, ')');
+	for (int field = 2; at && field < 22; field++)
+		at = strchr(at + 1, ' ');
+	return at ? strtoull(at + 1, NULL, 10) : 0;
+}
+
+/* ---- the file ------------------------------------------------------- */
 
 static void copy_name(char *out, size_t len, const char *in, size_t in_len)
 {
@@ -30,22 +106,6 @@ static void copy_name(char *out, size_t len, const char *in, size_t in_len)
 		in_len = len - 1;
 	memcpy(out, in, in_len);
 	out[in_len] = '\0';
-}
-
-void sdvf_system_name(const struct sdvf_system *sys, char *out, size_t len)
-{
-	int plen = 0;
-	const char *prop =
-		sys->fdt ? fdt_getprop(sys->fdt, 0, "name", &plen) : NULL;
-	if (prop && plen > 1) {
-		copy_name(out, len, prop, strnlen(prop, (size_t)plen));
-		return;
-	}
-	const char *path = sys->path ? sys->path : "system";
-	const char *base = strrchr(path, '/');
-	base = base ? base + 1 : path;
-	const char *dot = strchr(base, '.');
-	copy_name(out, len, base, dot ? (size_t)(dot - base) : strlen(base));
 }
 
 static uint64_t realtime_ns(void)
@@ -64,8 +124,9 @@ static void fill_header(struct sdvf_stats_header *h,
 	h->slot_bytes = SDVF_STATS_SLOT_BYTES;
 	h->npds = (uint32_t)sys->npds;
 	h->launcher_pid = (int32_t)getpid();
+	h->launcher_start = sdvf_process_start(getpid());
 	h->started_unix_ns = realtime_ns();
-	sdvf_system_name(sys, h->system, sizeof(h->system));
+	sdvf_system_name(sys, h->system);
 	for (int i = 0; i < sys->npds; i++) {
 		struct sdvf_stats_pd *p = &h->pd[i];
 		const struct sdvf_sys_pd *d = &sys->pds[i];
@@ -81,20 +142,46 @@ size_t sdvf_stats_file_bytes(uint32_t npds)
 	return SDVF_STATS_PAGE + (size_t)SDVF_STATS_SLOT_BYTES * npds;
 }
 
+/* The unnamed file in the stats directory; else, after a warning, a memfd
+ * that only the PDs and this launcher will ever see. */
+static int create_file(struct sdvf_stats_file *f, FILE *err)
+{
+	char dir[SDVF_STATS_PATH_MAX], why[SDVF_STATS_WHY_MAX];
+	int fd = -1;
+	if (!sdvf_stats_dir(dir)) {
+		snprintf(why, sizeof(why), "path too long");
+	} else {
+		f->dir_fd = sdvf_stats_dir_open(dir, true, why);
+		/* unnamed until complete: readers never see a partial header */
+		if (f->dir_fd >= 0)
+			fd = openat(f->dir_fd, ".",
+				    O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+		if (f->dir_fd >= 0 && fd < 0)
+			snprintf(why, sizeof(why), "cannot create a file: %s",
+				 strerror(errno));
+	}
+	if (fd >= 0)
+		return fd;
+	fprintf(err,
+		"sdvf: stats directory %s: %s; `sdvf stats` will not see this "
+		"system\n",
+		dir, why);
+	if (f->dir_fd >= 0)
+		close(f->dir_fd);
+	f->dir_fd = -1;
+	snprintf(f->path, sizeof(f->path), "none");
+	return memfd_create("sdvf-stats", MFD_CLOEXEC);
+}
+
 int sdvf_stats_create(struct sdvf_stats_file *f, const struct sdvf_system *sys,
 		      FILE *err)
 {
 	size_t bytes = sdvf_stats_file_bytes((uint32_t)sys->npds);
-	f->path[0] = '\0';
+	f->path[0] = f->name[0] = '\0';
 	f->header = NULL;
-	/* Unnamed until complete: readers never see a partial header. */
-	f->fd = open(sdvf_stats_dir(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0644);
-	if (f->fd < 0) {
-		fprintf(err, "sdvf: stats directory %s: %s\n", sdvf_stats_dir(),
-			strerror(errno));
-		return -1;
-	}
-	if (ftruncate(f->fd, (off_t)bytes) < 0)
+	f->dir_fd = -1;
+	f->fd = create_file(f, err);
+	if (f->fd < 0 || ftruncate(f->fd, (off_t)bytes) < 0)
 		goto fail;
 	f->header =
 		mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, f->fd, 0);
@@ -106,37 +193,58 @@ int sdvf_stats_create(struct sdvf_stats_file *f, const struct sdvf_system *sys,
 	return 0;
 fail:
 	fprintf(err, "sdvf: stats file: %s\n", strerror(errno));
-	close(f->fd);
-	f->fd = -1;
+	sdvf_stats_destroy(f);
 	return -1;
 }
 
 int sdvf_stats_publish(struct sdvf_stats_file *f, FILE *err)
 {
-	char proc[64];
+	char proc[64], dir[SDVF_STATS_PATH_MAX];
+	if (f->dir_fd < 0)
+		return 0; /* create said why */
 	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", f->fd);
-	snprintf(f->path, sizeof(f->path),
-		 "%s/" SDVF_STATS_PREFIX "%s.%d" SDVF_STATS_SUFFIX,
-		 sdvf_stats_dir(), f->header->system,
-		 (int)f->header->launcher_pid);
-	if (linkat(AT_FDCWD, proc, AT_FDCWD, f->path, AT_SYMLINK_FOLLOW) < 0) {
-		fprintf(err, "sdvf: publishing stats as %s: %s\n", f->path,
-			strerror(errno));
-		f->path[0] = '\0';
-		return -1;
+	for (int n = 1; n <= PUBLISH_TRIES; n++) {
+		char number[16] = "";
+		if (n > 1)
+			snprintf(number, sizeof(number), ".%d", n);
+		snprintf(f->name, sizeof(f->name),
+			 SDVF_STATS_PREFIX "%s.%d%s" SDVF_STATS_SUFFIX,
+			 f->header->system, (int)f->header->launcher_pid,
+			 number);
+		if (linkat(AT_FDCWD, proc, f->dir_fd, f->name,
+			   AT_SYMLINK_FOLLOW) == 0)
+			break;
+		f->name[0] = '\0';
+		if (errno != EEXIST)
+			break;
 	}
+	int e = errno;
+	if (!sdvf_stats_dir(dir))
+		dir[0] = '\0';
+	if (f->name[0]) {
+		snprintf(f->path, sizeof(f->path), "%s/%s", dir, f->name);
+		return 0;
+	}
+	fprintf(err,
+		"sdvf: publishing stats in %s: %s; `sdvf stats` will not see "
+		"this system\n",
+		dir, strerror(e));
+	snprintf(f->path, sizeof(f->path), "none");
 	return 0;
 }
 
 void sdvf_stats_destroy(struct sdvf_stats_file *f)
 {
-	if (f->path[0])
-		unlink(f->path);
-	f->path[0] = '\0';
+	if (f->name[0])
+		unlinkat(f->dir_fd, f->name, 0);
+	f->name[0] = '\0';
 	if (f->header)
 		munmap(f->header, sdvf_stats_file_bytes(f->header->npds));
 	f->header = NULL;
 	if (f->fd >= 0)
 		close(f->fd);
 	f->fd = -1;
+	if (f->dir_fd >= 0)
+		close(f->dir_fd);
+	f->dir_fd = -1;
 }

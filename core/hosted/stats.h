@@ -1,11 +1,20 @@
 /*
  * Live per-PD counters of a running hosted system, readable by `sdvf stats`.
  *
- * The launcher creates one stats file per system run in $SDVF_STATS_DIR
- * (default /dev/shm), named "sdvf-SYSTEM.LAUNCHERPID.stats", builds it as an
- * unnamed O_TMPFILE and links it under that name only once the header is
- * complete, so a reader never sees a half-written file.  It is unlinked when
- * the launcher returns.
+ * The launcher creates one stats file per system run in the stats directory
+ * (sdvf_stats_dir), named "sdvf-SYSTEM.LAUNCHERPID.stats", builds it as an
+ * unnamed O_TMPFILE (mode 0600) and links it under that name only once the
+ * header is complete, so a reader never sees a half-written file.  It is
+ * unlinked when the launcher returns.
+ *
+ * Trust in the directory: it must be the user's alone (owned by them, not a
+ * symbolic link, writable by nobody else), or anyone on the host could put
+ * a FIFO, a symbolic link or a forged system there, or take the names.  A
+ * directory that is not is refused: the launcher still runs the system on
+ * an unnamed file (a memfd), warns that `sdvf stats` will not see it, and
+ * `sdvf stats` says why it reads nothing.  A name already taken in it (a
+ * file left by a launcher that was killed, whose pid came round again) gets
+ * a numbered variant.
  *
  * Layout (every part page-aligned, so each PD can map only its own slot):
  *
@@ -13,7 +22,7 @@
  *   1 + SLOT_PAGES * i     struct sdvf_stats_slot     PD i only (4 pages)
  *
  * A PD maps only its own slot (rw); it cannot see or corrupt the header
- * or another PD's counters.  The launcher and readers map the whole file.
+ * or another PD's counters.  The launcher maps the whole file.
  *
  * A slot holds the PD's runtime counters (first 256 bytes) and then its
  * component counters (struct sdvf_counter_table, core/hosted/counters.h):
@@ -28,8 +37,10 @@
  *                ahead of another, and nothing is published through it
  *   release ...  stored with release after the fields named (the counter
  *                table's `count`); a reader acquire-loads it first
- * Readers: `sdvf stats` (core/hosted/stats_print.c, a read-only mapping)
- * and the monitor's summary.
+ * Readers: `sdvf stats` (core/hosted/stats_print.c, which copies the file
+ * into its own memory with pread before reading any of it: no mapping that
+ * a truncation could turn into SIGBUS, no value that changes while it is
+ * checked) and the monitor's summary.
  *
  * Trust: a PD can write anything into its own slot.  Readers bound every
  * count and copy and check every name before printing it; a scribbled slot
@@ -39,6 +50,7 @@
 #define SDVF_STATS_H
 
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -47,7 +59,7 @@
 #include "core/sysdesc/system.h"
 
 #define SDVF_STATS_MAGIC 0x3154415453465644ull /* "DVFSTAT1" little-endian */
-#define SDVF_STATS_VERSION 2u
+#define SDVF_STATS_VERSION 3u
 #define SDVF_STATS_PAGE 4096u
 #define SDVF_STATS_SLOT_PAGES 4u
 #define SDVF_STATS_SLOT_BYTES (SDVF_STATS_SLOT_PAGES * SDVF_STATS_PAGE)
@@ -55,8 +67,24 @@
 #define SDVF_STATS_PREFIX "sdvf-"
 #define SDVF_STATS_SUFFIX ".stats"
 
-/* Where stats files live: $SDVF_STATS_DIR, default /dev/shm. */
-const char *sdvf_stats_dir(void);
+/* The stats directory: $SDVF_STATS_DIR if set; else /run/sdvf for root;
+ * else $XDG_RUNTIME_DIR/sdvf; else /tmp/sdvf-UID.  False if the path does
+ * not fit. */
+#define SDVF_STATS_PATH_MAX 256
+bool sdvf_stats_dir(char path[SDVF_STATS_PATH_MAX]);
+
+/* Open the stats directory `path` (creating it, mode 0700, if `create` and
+ * it is missing).  Returns an O_DIRECTORY fd, or -1 with errno set and why
+ * not in `why` (e.g. "writable by others (mode 1777; ...)"): it must be a
+ * directory, not a symbolic link, owned by this user and writable by no
+ * one else. */
+#define SDVF_STATS_WHY_MAX 128
+int sdvf_stats_dir_open(const char *path, bool create,
+			char why[SDVF_STATS_WHY_MAX]);
+
+/* When process `pid` started, in clock ticks after boot (/proc/PID/stat,
+ * field 22); 0 if there is no such process (or no /proc). */
+uint64_t sdvf_process_start(int pid);
 
 /* How a PD is doing, as the monitor sees it. */
 enum sdvf_pd_state {
@@ -88,7 +116,10 @@ struct sdvf_stats_header {
 	uint32_t npds;	       /* (L) */
 	int32_t launcher_pid;  /* (L) */
 	uint32_t reserved0;
-	uint64_t started_unix_ns;   /* (L) CLOCK_REALTIME at launch */
+	uint64_t started_unix_ns; /* (L) CLOCK_REALTIME at launch */
+	/* (L) sdvf_process_start(launcher_pid): with the pid, tells the
+	 * launcher from a later process that was given the same pid. */
+	uint64_t launcher_start;
 	char system[SDVF_NAME_MAX]; /* (L) */
 	struct sdvf_stats_pd pd[SDVF_MAX_PDS];
 };
@@ -128,17 +159,26 @@ _Static_assert(sizeof(struct sdvf_stats_slot) == SDVF_STATS_SLOT_BYTES,
 	       "one stats slot per SDVF_STATS_SLOT_PAGES pages");
 
 /* Launcher side (core/hosted/stats.c). */
+#define SDVF_STATS_NAME_MAX 96 /* "sdvf-" SYSTEM "." PID ["." N] ".stats" */
 struct sdvf_stats_file {
-	int fd;
+	int fd;	    /* the file, or a memfd if unpublished */
+	int dir_fd; /* the stats directory, or -1 */
 	struct sdvf_stats_header *header; /* whole file mapped rw */
-	char path[256];			  /* "" until published */
+	char name[SDVF_STATS_NAME_MAX];	  /* in dir_fd once linked, else "" */
+	/* Where it is, for messages: "" until published, "none" if it
+	 * cannot be. */
+	char path[SDVF_STATS_PATH_MAX + SDVF_STATS_NAME_MAX];
 };
 
-/* Create the stats file for `sys` (unpublished, not yet visible).  Returns 0
- * or -1 with a message on `err`. */
+/* Create the stats file for `sys` (unpublished, not yet visible).  If the
+ * stats directory is refused, a memfd stands in and a warning goes to
+ * `err`.  Returns 0, or -1 with a message on `err` if not even that can be
+ * made. */
 int sdvf_stats_create(struct sdvf_stats_file *f, const struct sdvf_system *sys,
 		      FILE *err);
-/* Link it under its public name.  Returns 0 or -1 (message on `err`). */
+/* Link it under its public name, or a numbered variant if that is taken.
+ * Returns 0: a file that cannot be linked only gets a warning on `err`
+ * (the system runs, `sdvf stats` does not see it). */
 int sdvf_stats_publish(struct sdvf_stats_file *f, FILE *err);
 /* Unlink and unmap. */
 void sdvf_stats_destroy(struct sdvf_stats_file *f);
@@ -151,9 +191,6 @@ sdvf_stats_slot_of(struct sdvf_stats_header *h, int pd)
 	return (struct sdvf_stats_slot *)((char *)h + h->header_bytes +
 					  (size_t)pd * h->slot_bytes);
 }
-
-/* The system's name: the root `name` property, else the file name stem. */
-void sdvf_system_name(const struct sdvf_system *sys, char *out, size_t len);
 
 /* Reader side (core/hosted/stats_print.c, for `sdvf stats`).  TEXT: a
  * table of the PDs' runtime counters, then each PD's component counters as
@@ -171,10 +208,14 @@ struct sdvf_stats_query {
 	 * its .counters list gives (none if it gives none).  NULL: no
 	 * meanings. */
 	const struct sdvf_component *const *explain;
+	/* Why the directory or a file in it was refused; NULL: say nothing.
+	 * A file whose launcher is gone is skipped without a word. */
+	FILE *err;
 };
 
-/* Print what `q` asks of every live stats file in $SDVF_STATS_DIR.
- * Returns how many PDs were printed. */
+/* Print what `q` asks of every live stats file in the stats directory.
+ * Returns how many PDs were printed, or -1 if the directory is refused
+ * (the reason on q->err); a missing directory is nothing running. */
 int sdvf_stats_print(FILE *out, const struct sdvf_stats_query *q);
 
 #endif

@@ -3,12 +3,18 @@
  * stats file (layout: core/hosted/stats.h) and print its PDs' runtime
  * counters and component counters, with their meanings if asked.
  *
- * Trust: the header page is written by the launcher only, but every slot is
- * writable by its PD, and any file in the directory may be anyone's.  So
- * the header's sizes must match exactly, names are copied and made
- * printable before use, each counter table's count is clamped and each of
- * its names copied and checked (core/hosted/counters.c); an entry that
- * fails is counted as unreadable for that PD only.  A counter's meaning
+ * Trust: the directory must be the user's alone (sdvf_stats_dir_open), and
+ * even so a file in it is read only if it is a regular file (opened without
+ * following a symbolic link or waiting on a FIFO), owned by the user, of
+ * exactly the size its header gives, and written by a launcher that still
+ * runs (its pid and start time); it is copied into private memory (pread,
+ * no mapping: a truncation cannot raise SIGBUS, and nothing changes while
+ * it is checked and printed) before any of it is read.  The header page is
+ * written by the launcher only, but every slot is writable by its PD.  So
+ * names are copied and made printable before use, each counter table's
+ * count is clamped and each of its names copied and checked
+ * (core/hosted/counters.c); an entry that fails is counted as unreadable
+ * for that PD only.  A counter's meaning
  * comes from the component table this program was built with, looked up
  * by the (checked) component name; the file only chooses which entry.
  */
@@ -20,7 +26,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -252,37 +257,103 @@ static void print_system(const struct sdvf_stats_header *h,
 
 /* ---- finding stats files ---------------------------------------------- */
 
-static bool launcher_alive(pid_t pid)
+/* The launcher that wrote the file, not a later process given its pid. */
+static bool launcher_alive(const struct sdvf_stats_header *h)
 {
-	return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM);
+	return h->launcher_start != 0 &&
+	       sdvf_process_start(h->launcher_pid) == h->launcher_start;
 }
 
-/* Map one stats file read-only and check it; NULL if it is not a live,
- * well-formed stats file.  *bytes is what to munmap. */
-static const struct sdvf_stats_header *open_stats(const char *path,
-						  size_t *bytes)
+/* Why the header of a file of `bytes` is not one of ours, or NULL. */
+static const char *header_problem(const struct sdvf_stats_header *h,
+				  size_t bytes, char *why, size_t size)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
-	struct stat st;
-	const struct sdvf_stats_header *h = MAP_FAILED;
-	if (fstat(fd, &st) == 0 && st.st_size >= SDVF_STATS_PAGE) {
-		*bytes = (size_t)st.st_size;
-		h = mmap(NULL, *bytes, PROT_READ, MAP_SHARED, fd, 0);
-	}
-	close(fd);
-	if (h == MAP_FAILED)
-		return NULL;
 	if (h->magic != SDVF_STATS_MAGIC || h->version != SDVF_STATS_VERSION ||
 	    h->npds > SDVF_MAX_PDS || h->header_bytes != SDVF_STATS_PAGE ||
-	    h->slot_bytes != SDVF_STATS_SLOT_BYTES ||
-	    *bytes < sdvf_stats_file_bytes(h->npds) ||
-	    !launcher_alive(h->launcher_pid)) {
-		munmap((void *)h, *bytes);
-		return NULL;
+	    h->slot_bytes != SDVF_STATS_SLOT_BYTES)
+		return "not a stats file of this version of sdvf";
+	if (bytes != sdvf_stats_file_bytes(h->npds)) {
+		snprintf(why, size, "%zu bytes, not the %zu its header says",
+			 bytes, sdvf_stats_file_bytes(h->npds));
+		return why;
 	}
-	return h;
+	return NULL;
+}
+
+/* Why the open file `fd` is not one to read, or NULL; its size in *bytes. */
+static const char *file_problem(int fd, size_t *bytes, char *why, size_t size)
+{
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return strerror(errno);
+	if (!S_ISREG(st.st_mode))
+		return "not a regular file";
+	/* Only our own: anyone else's could say anything. */
+	if (st.st_uid != geteuid()) {
+		snprintf(why, size, "owned by uid %u, not by you (uid %u)",
+			 (unsigned)st.st_uid, (unsigned)geteuid());
+		return why;
+	}
+	if (st.st_size < (off_t)SDVF_STATS_PAGE ||
+	    st.st_size > (off_t)sdvf_stats_file_bytes(SDVF_MAX_PDS)) {
+		snprintf(why, size, "%lld bytes: not a stats file",
+			 (long long)st.st_size);
+		return why;
+	}
+	*bytes = (size_t)st.st_size;
+	return NULL;
+}
+
+/* The whole of `fd`, copied into private memory: the file may be cut or
+ * rewritten while we read, the copy cannot.  NULL if it came up short. */
+static void *copy_file(int fd, size_t bytes)
+{
+	char *copy = malloc(bytes);
+	size_t got = 0;
+	while (copy && got < bytes) {
+		ssize_t n = pread(fd, copy + got, bytes - got, (off_t)got);
+		if (n <= 0 && !(n < 0 && errno == EINTR))
+			break;
+		got += n > 0 ? (size_t)n : 0;
+	}
+	if (got == bytes)
+		return copy;
+	free(copy);
+	return NULL;
+}
+
+/* A checked private copy of the stats file `name` in `dir_fd` (`dir` for
+ * messages); NULL if it is not a live stats file of ours, saying why on
+ * `err` unless its launcher is merely gone. */
+static struct sdvf_stats_header *read_stats(int dir_fd, const char *dir,
+					    const char *name, FILE *err)
+{
+	char text[96];
+	const char *why = NULL;
+	size_t bytes = 0;
+	struct sdvf_stats_header *h = NULL;
+	/* O_NONBLOCK: a FIFO must not keep us waiting for a writer */
+	int fd = openat(dir_fd, name,
+			O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY |
+				O_CLOEXEC);
+	if (fd < 0)
+		why = errno == ELOOP ? "a symbolic link" : strerror(errno);
+	else
+		why = file_problem(fd, &bytes, text, sizeof(text));
+	if (!why) {
+		h = copy_file(fd, bytes);
+		why = h ? header_problem(h, bytes, text, sizeof(text))
+			: "it changed while it was read";
+	}
+	if (fd >= 0)
+		close(fd);
+	if (!why && launcher_alive(h))
+		return h;
+	if (why && err)
+		fprintf(err, "sdvf stats: skipping %s/%s: %s\n", dir, name,
+			why);
+	free(h);
+	return NULL;
 }
 
 static bool is_stats_name(const char *name)
@@ -294,28 +365,54 @@ static bool is_stats_name(const char *name)
 	       strcmp(name + len - suffix, SDVF_STATS_SUFFIX) == 0;
 }
 
+/* The stats directory, opened and checked; -1 if it is missing (nothing
+ * runs) or refused (said on q->err, *refused set). */
+static int open_dir(const struct sdvf_stats_query *q, char *path, bool *refused)
+{
+	char why[SDVF_STATS_WHY_MAX];
+	int fd = -1;
+	*refused = false;
+	if (!sdvf_stats_dir(path))
+		snprintf(why, sizeof(why), "path too long");
+	else if ((fd = sdvf_stats_dir_open(path, false, why)) >= 0)
+		return fd;
+	else if (errno == ENOENT)
+		return -1;
+	*refused = true;
+	if (q->err)
+		fprintf(q->err, "sdvf stats: stats directory %s: %s\n", path,
+			why);
+	return -1;
+}
+
 int sdvf_stats_print(FILE *out, const struct sdvf_stats_query *q)
 {
 	struct stats_printer sp = {.out = out, .q = q};
-	DIR *dir = opendir(sdvf_stats_dir());
-	if (!dir)
-		return 0;
+	char path[SDVF_STATS_PATH_MAX];
+	bool refused;
+	int dir_fd = open_dir(q, path, &refused);
+	if (dir_fd < 0)
+		return refused ? -1 : 0;
+	int list_fd = dup(dir_fd);
+	DIR *dir = list_fd >= 0 ? fdopendir(list_fd) : NULL;
+	if (!dir && list_fd >= 0)
+		close(list_fd);
 	struct dirent *de;
-	while ((de = readdir(dir)) != NULL) {
+	while (dir && (de = readdir(dir)) != NULL) {
 		if (!is_stats_name(de->d_name))
 			continue;
-		char path[512], name[SDVF_NAME_MAX];
-		snprintf(path, sizeof(path), "%s/%s", sdvf_stats_dir(),
-			 de->d_name);
-		size_t bytes = 0;
-		const struct sdvf_stats_header *h = open_stats(path, &bytes);
+		char name[SDVF_NAME_MAX];
+		struct sdvf_stats_header *h =
+			read_stats(dir_fd, path, de->d_name, q->err);
 		if (!h)
 			continue;
 		safe_name(name, h->system);
 		if (!q->system || strcmp(q->system, name) == 0)
 			print_system(h, &sp);
-		munmap((void *)h, bytes);
+		free(h);
 	}
-	closedir(dir);
+	if (dir)
+		closedir(dir);
+	close(dir_fd);
 	return sp.pds_shown;
 }

@@ -1,6 +1,7 @@
 # core/sysdesc/: system descriptions (.dts -> expand -> load -> check) and
 # the registry of built-in components and expanders.
-HOST_SRCS += core/sysdesc/sysdesc_load.c core/sysdesc/sysdesc_expand.c \
+HOST_SRCS += core/sysdesc/sysdesc_load.c core/sysdesc/sysdesc_dts.c \
+	core/sysdesc/sysdesc_names.c core/sysdesc/sysdesc_expand.c \
 	core/sysdesc/sysdesc_build.c core/sysdesc/sysdesc_check.c \
 	core/sysdesc/sysdesc_config.c core/sysdesc/sysdesc_dump.c \
 	core/sysdesc/sysdesc_fdt.c core/sysdesc/registry.c

@@ -10,6 +10,7 @@
 #ifndef SDVF_SYSDESC_H
 #define SDVF_SYSDESC_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "core/sysdesc/system.h"
@@ -19,6 +20,22 @@
 int sdvf_system_load(struct sdvf_system *sys, const char *path,
 		     const struct sdvf_component *const *table, FILE *err);
 
+/* How a .dts is compiled.  dtc reads only what sdvf hands it: sdvf reads
+ * the file and every /include/ itself (regular files, 1 MiB in all) and
+ * refuses /incbin/, unless allow_incbin, when dtc reads the file and what
+ * it names itself.  Either way dtc runs with limits on memory, CPU time
+ * and output, and is stopped after dtc_timeout_ms. */
+struct sdvf_load_options {
+	bool allow_incbin;
+	unsigned dtc_timeout_ms; /* 0: SDVF_DTC_TIMEOUT_MS */
+};
+#define SDVF_DTC_TIMEOUT_MS 10000u
+
+/* sdvf_system_load with options (NULL: the defaults, all zero). */
+int sdvf_system_load_with(struct sdvf_system *sys, const char *path,
+			  const struct sdvf_component *const *table,
+			  const struct sdvf_load_options *opt, FILE *err);
+
 /* The same from device-tree source text (tests).  `name` stands for the file
  * in messages. */
 int sdvf_system_load_dts(struct sdvf_system *sys, const char *name,
@@ -26,6 +43,19 @@ int sdvf_system_load_dts(struct sdvf_system *sys, const char *name,
 			 const struct sdvf_component *const *table, FILE *err);
 
 void sdvf_system_free(struct sdvf_system *sys);
+
+/* Names: every system, PD, region, channel, subsystem, map and channel-end
+ * name is 1 to SDVF_NAME_MAX - 1 characters of A-Z a-z 0-9 _ . - and not
+ * "." or "..", so it is safe in a file name and on a terminal.  NULL if
+ * `name` is one; else why not, worded to follow the word "name" (e.g. "may
+ * not contain '/' (valid: A-Z a-z 0-9 _ . -)"), written into `why`. */
+#define SDVF_NAME_WHY_MAX 96
+const char *sdvf_name_problem(const char *name, char why[SDVF_NAME_WHY_MAX]);
+
+/* The system's name: the root `name` property, else the file name without
+ * directory and extension with every character a name may not contain
+ * made '_' (and "system" if nothing is left).  Always a valid name. */
+void sdvf_system_name(const struct sdvf_system *sys, char out[SDVF_NAME_MAX]);
 
 /* Print every PD, region (size, io address, who maps it with which rights)
  * and channel, one fact per line, in the format of

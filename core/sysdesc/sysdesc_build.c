@@ -284,12 +284,14 @@ static unsigned parse_rights(const char *s)
 	return 0;
 }
 
+/* `value` and `len`: the property `local`'s (read by offset). */
 static void build_map(struct sysdesc_ctx *c, struct sdvf_system *sys,
-		      struct sdvf_sys_pd *pd, int node, const char *local)
+		      struct sdvf_sys_pd *pd, int node, const char *local,
+		      const char *value, int len)
 {
-	char valid[LIST_MAX];
+	char valid[LIST_MAX], quoted[SYSDESC_QUOTE_MAX];
 	const char *v[2];
-	int n = sysdesc_prop_strings(c->fdt, node, local, v, 2);
+	int n = sysdesc_value_strings(value, len, v, 2);
 	if (n != 2) {
 		sysdesc_error(c, node,
 			      "property '%s': must be two strings: region and "
@@ -310,7 +312,8 @@ static void build_map(struct sysdesc_ctx *c, struct sdvf_system *sys,
 		sysdesc_error(c, node,
 			      "property '%s': rights \"%s\" are not valid "
 			      "(\"r\" or \"rw\")",
-			      local, v[1]);
+			      local,
+			      sysdesc_quote(quoted, sizeof(quoted), v[1]));
 	else
 		check_region_grant(c, node, pd->component, local, rights);
 	if (region < 0)
@@ -347,17 +350,19 @@ static void build_maps(struct sysdesc_ctx *c, struct sdvf_system *sys,
 	fdt_for_each_property_offset(p, c->fdt, node)
 	{
 		const char *local;
-		fdt_getprop_by_offset(c->fdt, p, &local, NULL);
+		int len;
+		const char *v = fdt_getprop_by_offset(c->fdt, p, &local, &len);
 		if (local_name_ok(c, node, local))
-			build_map(c, sys, pd, node, local);
+			build_map(c, sys, pd, node, local, v, len);
 	}
 }
 
 static void build_pd_chan(struct sysdesc_ctx *c, struct sdvf_system *sys,
-			  struct sdvf_sys_pd *pd, int node, const char *local)
+			  struct sdvf_sys_pd *pd, int node, const char *local,
+			  const char *value, int len)
 {
 	char valid[LIST_MAX];
-	const char *name = sysdesc_prop_str(c->fdt, node, local, NULL);
+	const char *name = sysdesc_value_str(value, len);
 	const struct sdvf_component *comp = pd->component;
 	int ch = name ? channel_find(sys, name) : -1;
 	if (!name) {
@@ -410,9 +415,10 @@ static void build_pd_chans(struct sysdesc_ctx *c, struct sdvf_system *sys,
 	fdt_for_each_property_offset(p, c->fdt, node)
 	{
 		const char *local;
-		fdt_getprop_by_offset(c->fdt, p, &local, NULL);
+		int len;
+		const char *v = fdt_getprop_by_offset(c->fdt, p, &local, &len);
 		if (local_name_ok(c, node, local))
-			build_pd_chan(c, sys, pd, node, local);
+			build_pd_chan(c, sys, pd, node, local, v, len);
 	}
 }
 

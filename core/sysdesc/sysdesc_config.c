@@ -6,6 +6,8 @@
  *
  * Parameter limits (struct sdvf_param): U64 values lie in min..max, STR
  * lengths and BYTES lengths in min..max; a max of 0 means "no upper limit".
+ * A STR value is printable ASCII (no control characters reach a terminal
+ * or an interface name).
  */
 #include <libfdt.h>
 #include <string.h>
@@ -62,7 +64,13 @@ static void check_str(struct sysdesc_ctx *c, int node,
 		return;
 	}
 	size_t len = strlen(s);
-	if (len < p->min || len > param_max(p))
+	char why[SDVF_NAME_WHY_MAX], quoted[SYSDESC_QUOTE_MAX];
+	/* dump prints it, components log it or make names of it */
+	if (sysdesc_chars_problem(s, true, why))
+		sysdesc_error(c, node, "property '%s': string \"%s\" %s",
+			      p->name, sysdesc_quote(quoted, sizeof(quoted), s),
+			      why);
+	else if (len < p->min || len > param_max(p))
 		sysdesc_error(c, node,
 			      "property '%s': %zu characters is out of range "
 			      "(%llu..%llu characters)",

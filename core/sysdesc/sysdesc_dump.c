@@ -22,20 +22,33 @@ static const char *rights_name(unsigned rights)
 	return names[rights & 3u];
 }
 
-/* The root `name`, else the file name without directory and extension. */
-static void system_name(const struct sdvf_system *sys, char *buf, size_t size)
+void sdvf_system_name(const struct sdvf_system *sys, char out[SDVF_NAME_MAX])
 {
-	const char *name = sysdesc_prop_str(sys->fdt, 0, "name", NULL);
-	if (name) {
-		snprintf(buf, size, "%s", name);
+	char why[SDVF_NAME_WHY_MAX];
+	const char *name =
+		sys->fdt ? sysdesc_prop_str(sys->fdt, 0, "name", NULL) : NULL;
+	/* checked at load (sysdesc_names.c); checked again for a caller that
+	 * built its own system */
+	if (name && !sdvf_name_problem(name, why)) {
+		snprintf(out, SDVF_NAME_MAX, "%s", name);
 		return;
 	}
 	const char *path = sys->path ? sys->path : "system";
 	const char *base = strrchr(path, '/');
 	base = base ? base + 1 : path;
 	const char *dot = strrchr(base, '.');
-	int len = dot && dot != base ? (int)(dot - base) : (int)strlen(base);
-	snprintf(buf, size, "%.*s", len, base);
+	size_t len = dot && dot != base ? (size_t)(dot - base) : strlen(base);
+	if (len > SDVF_NAME_MAX - 1)
+		len = SDVF_NAME_MAX - 1;
+	for (size_t i = 0; i < len; i++) {
+		char ch = base[i];
+		out[i] = sysdesc_chars_problem((char[]){ch, '\0'}, false, why)
+				 ? '_'
+				 : ch;
+	}
+	out[len] = '\0';
+	if (sdvf_name_problem(out, why))
+		snprintf(out, SDVF_NAME_MAX, "system");
 }
 
 static void dump_config(const struct sdvf_system *sys, int i, FILE *out)
@@ -131,8 +144,8 @@ static void dump_region(const struct sdvf_system *sys, int r, FILE *out)
 
 void sdvf_system_dump(const struct sdvf_system *sys, FILE *out)
 {
-	char name[SDVF_NAME_MAX * 2];
-	system_name(sys, name, sizeof(name));
+	char name[SDVF_NAME_MAX];
+	sdvf_system_name(sys, name);
 	fprintf(out, "system %s pds=%d regions=%d channels=%d\n", name,
 		sys->npds, sys->nregions, sys->nchannels);
 	for (int i = 0; i < sys->npds; i++)

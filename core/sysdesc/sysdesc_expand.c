@@ -77,10 +77,12 @@ static int expand_one(struct sysdesc_ctx *c, void *fdt, const char *name)
 	}
 	const struct sdvf_expander *e = sdvf_expander_find(compatible);
 	if (!e) {
+		char quoted[SYSDESC_QUOTE_MAX];
 		sysdesc_error(c, node,
 			      "property 'compatible': unknown subsystem \"%s\" "
 			      "(one of: %s)",
-			      compatible, valid);
+			      sysdesc_quote(quoted, sizeof(quoted), compatible),
+			      valid);
 		return -1;
 	}
 	size_t size = strlen(c->file) + strlen(name) + sizeof(": /subsystems/");

@@ -3,9 +3,12 @@
  * through, the device-tree helpers the stages share, and the stages.
  *
  * One file per stage; calls go down this list only, never back up:
- *   sysdesc_load.c    file -> validated blob (dtc child, fdt checks), and
- *                     the pipeline that runs the stages below in order;
+ *   sysdesc_load.c    file -> validated blob (fdt checks), and the
+ *                     pipeline that runs the stages below in order;
  *                     sdvf_system_free
+ *   sysdesc_dts.c     .dts -> blob: includes read here, /incbin/ refused,
+ *                     dtc run as a bounded child
+ *   sysdesc_names.c   every name in the blob, before anything reads one
  *   sysdesc_expand.c  /subsystems -> explicit nodes (expander table;
  *                     sysdesc_queue_pair.c is one expander)
  *   sysdesc_build.c   explicit tree -> struct sdvf_system (schema, limits,
@@ -14,8 +17,9 @@
  *                     via sysdesc_config.c)
  *   sysdesc_config.c  config against params, MAC uniqueness, accessors
  *   sysdesc_dump.c    sdvf_system_dump (reads config through accessors)
- *   sysdesc_fdt.c     error context and property readers: used by every
- *                     stage, calls none
+ *   sysdesc_fdt.c     error context, property readers, the name rule,
+ *                     quoting, reading a file: used by every stage, calls
+ *                     none
  * registry.c (component and expander look-ups) is called by build and
  * expand and calls nothing here.
  */
@@ -48,6 +52,25 @@ __attribute__((format(printf, 4, 5))) void
 sysdesc_error_at(struct sysdesc_ctx *c, int parent, const char *child,
 		 const char *fmt, ...);
 
+/* Read a whole regular file of at most `max` bytes into *out (malloc, NUL
+ * added).  Returns 0, or -1 with the reason in why ("cannot read: ...",
+ * "not a regular file of at most N bytes"). */
+#define SYSDESC_BLOB_MAX (16u << 20)
+int sysdesc_read_file(const char *path, size_t max, void **out, size_t *size,
+		      char why[128]);
+
+/* `in` quoted for a message: printable ASCII as is, \\ \\n \\t \\r, any
+ * other byte as \\xHH; cut with "..." to fit `size`.  Returns out. */
+#define SYSDESC_QUOTE_MAX 80
+#define SYSDESC_PATH_QUOTE_MAX 1024
+const char *sysdesc_quote(char *out, size_t size, const char *in);
+
+/* The first character of `s` outside the name characters (printable: outside
+ * printable ASCII), as "may not contain 'C' (valid: ...)" in why; NULL if
+ * there is none. */
+const char *sysdesc_chars_problem(const char *s, bool printable,
+				  char why[SDVF_NAME_WHY_MAX]);
+
 /* Property value as one string (NUL-terminated, no second string). */
 const char *sysdesc_prop_str(const void *fdt, int node, const char *name,
 			     bool *present);
@@ -57,6 +80,11 @@ const char *sysdesc_prop_str(const void *fdt, int node, const char *name,
  * strings. */
 int sysdesc_prop_strings(const void *fdt, int node, const char *name,
 			 const char **out, int max);
+
+/* The same for a value already in hand (by property offset: a look-up by
+ * name is linear in the node's properties). */
+const char *sysdesc_value_str(const char *v, int len);
+int sysdesc_value_strings(const char *v, int len, const char **out, int max);
 
 /* <u32> or <hi lo>; false if the property has another size. */
 bool sysdesc_cells_u64(const void *prop, int len, uint64_t *out);
@@ -68,6 +96,25 @@ void sysdesc_join(char *buf, size_t size, const char *const *names);
 void sysdesc_format_mac(char *buf, const uint8_t *mac);
 
 /* ---- the stages, in pipeline order ----------------------------------- */
+
+/* sysdesc_dts.c: device-tree source `text` (the file `path`, or NULL for
+ * text alone) compiled by dtc into *blob (malloc).  Returns 0, or -1 after
+ * printing errors. */
+int sysdesc_compile_dts(struct sysdesc_ctx *c, const char *path,
+			const char *text, size_t len,
+			const struct sdvf_load_options *opt, void **blob,
+			size_t *size);
+
+/* Nodes and properties a description may hold (in a .dts: statements, each
+ * ended by ';').  Far above what the limits of struct sdvf_system can use,
+ * and low enough that dtc (quadratic in the properties of a node) and every
+ * look-up by name stay fast. */
+#define SYSDESC_ITEMS_MAX 8192
+
+/* sysdesc_names.c: at most SYSDESC_ITEMS_MAX nodes and properties, every
+ * node and property name, and the strings the schema uses as names.
+ * Returns the number of errors. */
+int sysdesc_check_names(struct sysdesc_ctx *c);
 
 /* sysdesc_expand.c: expand every /subsystems node of the blob in *fdt
  * (which may be reallocated, size in *size).  Returns the number of

@@ -64,6 +64,7 @@ static void qp_read_pd(struct qp *q, const void *fdt, int node, int end)
 	bool present;
 	const char *name = sysdesc_prop_str(fdt, node, prop, &present);
 	int pds = fdt_path_offset(fdt, "/pds");
+	char why[SDVF_NAME_WHY_MAX], quoted[SYSDESC_QUOTE_MAX];
 	if (!name) {
 		qp_error(q,
 			 present ? "property '%s': must be one string naming "
@@ -72,8 +73,12 @@ static void qp_read_pd(struct qp *q, const void *fdt, int node, int end)
 			 prop);
 		return;
 	}
-	if (strlen(name) >= SDVF_NAME_MAX ||
-	    fdt_subnode_offset(fdt, pds, name) < 0) {
+	if (sdvf_name_problem(name, why)) {
+		qp_error(q, "property '%s': name \"%s\" %s", prop,
+			 sysdesc_quote(quoted, sizeof(quoted), name), why);
+		return;
+	}
+	if (fdt_subnode_offset(fdt, pds, name) < 0) {
 		qp_error(q, "property '%s': no PD '%s' in /pds", prop, name);
 		return;
 	}
@@ -138,8 +143,13 @@ static void qp_read(struct qp *q, const void *fdt, int node)
 	bool present;
 	const char *prefix = sysdesc_prop_str(fdt, node, "prefix", &present);
 	size_t room = SDVF_NAME_MAX - 1 - strlen("capacity");
+	char why[SDVF_NAME_WHY_MAX], quoted[SYSDESC_QUOTE_MAX];
 	if (present && !prefix)
 		qp_error(q, "property 'prefix': must be one non-empty string");
+	/* it begins every local name it generates */
+	else if (prefix && sysdesc_chars_problem(prefix, false, why))
+		qp_error(q, "property 'prefix': name \"%s\" %s",
+			 sysdesc_quote(quoted, sizeof(quoted), prefix), why);
 	else if (prefix && strlen(prefix) > room)
 		qp_error(q,
 			 "property 'prefix': too long (at most %zu "

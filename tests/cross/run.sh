@@ -22,6 +22,8 @@ export SDVF_STRESS_SECONDS=${SDVF_STRESS_SECONDS:-3}
 limit=${SDVF_CROSS_TEST_TIMEOUT:-300}
 hosted=build-cross/aarch64-linux-gnu
 qemu=(qemu-aarch64-static -L /usr/aarch64-linux-gnu)
+# A test may skip what qemu-user cannot do (e.g. SO_RXQ_OVFL) only here.
+export SDVF_UNDER_QEMU_USER=1
 # Tests built with ASan (the fuzz replays) run under qemu-user, but its
 # LeakSanitizer cannot (it stops threads through ptrace-like calls qemu-user
 # lacks): keep ASan and UBSan, drop leak checking, for the aarch64 runs only.

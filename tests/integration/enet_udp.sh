@@ -2,19 +2,28 @@
 # Integration: the real ENET driver and the ENET model on the `udp` wire,
 # with pcap_record, against a scripted host (tests/integration/udp_peer.py).
 #
-# Runs a copy of examples/enet-udp.dts with two free loopback ports and a
-# capture file in a private temp directory, waits for the driver's link,
-# then lets udp_peer.py play the host on the wire: ARP, a datagram from a
-# foreign port (dropped by the wire: no reply), 5 ICMP echoes and UDP echoes
-# of 1, 512 and 1472 bytes, every reply checked byte for byte.  Then:
+# Checks examples/enet-udp.dts records no capture, then runs a copy of it
+# with two free loopback ports and a capture asked for explicitly, in a
+# private temp directory, limited to one byte short of the 18 frames the
+# exchange makes; waits for the driver's link,
+# then lets udp_peer.py play the host on the wire: no socket can bind the
+# model's port beside it; ARP; datagrams from another port, from another
+# address (127.0.0.2) and an empty one (dropped by the wire: no reply); 5
+# ICMP echoes and UDP echoes of 1, 512 and 1472 bytes, every reply checked
+# byte for byte.  Then:
 #   - `sdvf stats --format=kv`: responder arp 1, icmp 5, udp 3 replies and
-#     no drops; nic and driver exactly 9 frames each way (the foreign one
-#     never reached the model); the model padded the 2 short frames each
-#     way;
+#     no drops; nic and driver exactly 9 frames each way (the dropped
+#     datagrams never reached the model: wire.rx_foreign_port,
+#     rx_foreign_addr and rx_empty 1 each); the model padded the 2 short
+#     frames each way;
 #   - SIGINT: every PD stopped, none restarted;
-#   - `tcpdump -r` of the capture: exactly the 18 frames exchanged, in
+#   - the capture stopped at its limit: wire.record_dropped 1, the file
+#     holds all but the last frame and is no larger than the limit;
+#   - `tcpdump -r` of the capture: timestamps within the run's wall-clock
+#     seconds, and exactly the first 17 of the 18 frames exchanged, in
 #     order (ARP request and reply, 5 echo requests and replies, 3 UDP
-#     datagrams and echoes), from and to the right MACs and addresses.
+#     datagrams and the first 2 echoes), from and to the right MACs and
+#     addresses.
 # Needs no root.  Loopback only; every file is under one temp dir, removed
 # on exit with the system.  BUILD selects the sdvf binary (build/sdvf).
 set -euo pipefail
@@ -72,14 +81,20 @@ for x in s:
     x.bind(("127.0.0.1", 0))
 print(*(x.getsockname()[1] for x in s))')
 
+# The example records nothing unless asked; the copy asks, with a limit one
+# byte short of the 18 frames the exchange makes (24-byte header, 16 bytes
+# per record and 5321 bytes of frames): the last echo must not be recorded.
+grep -Eq '^[[:space:]]*pcap_record' examples/enet-udp.dts &&
+	fail "examples/enet-udp.dts records a capture without being asked"
+pcap_max=$((24 + 18 * 16 + 5321 - 1))
 sed -e "s|udp_local = \"127.0.0.1:47001\"|udp_local = \"127.0.0.1:$model_port\"|" \
-	-e "s|udp_remote = \"127.0.0.1:47002\"|udp_remote = \"127.0.0.1:$peer_port\"|" \
-	-e "s|pcap_record = \"enet-udp.pcap\"|pcap_record = \"$pcap\"|" \
+	-e "s|udp_remote = \"127.0.0.1:47002\";|udp_remote = \"127.0.0.1:$peer_port\";\n\t\t\t\tpcap_record = \"$pcap\";\n\t\t\t\tpcap_record_max = <$pcap_max>;|" \
 	examples/enet-udp.dts >"$dts"
 grep -q "\"127.0.0.1:$model_port\"" "$dts" &&
 	grep -q "\"127.0.0.1:$peer_port\"" "$dts" && grep -q "\"$pcap\"" "$dts" ||
 	fail "could not make the test copy of examples/enet-udp.dts"
 
+t_start=$(date +%s)
 "$sdvf" run "$dts" --duration "$limit" >"$log" 2>&1 &
 sdvf_pid=$!
 
@@ -120,9 +135,9 @@ expect_eq() {
 		fail "$1 $2 is '$(value "$1" "$2")', expected $3"
 }
 
-# 9 frames each way: 1 ARP + 5 ICMP + 3 UDP.  The foreign datagram is
-# dropped inside the wire (wire.rx_foreign 1), so exactly 9 reach the
-# model; the ARP request (42 bytes) and the 1-byte
+# 9 frames each way: 1 ARP + 5 ICMP + 3 UDP.  The datagrams from another
+# port and from another address, and the empty one, are dropped inside the
+# wire, each counted by its reason, so exactly 9 reach the model; the ARP request (42 bytes) and the 1-byte
 # UDP datagram (43) are padded to 60 on receive, their replies on send.
 expect_eq responder arp_replies 1
 expect_eq responder icmp_replies 5
@@ -134,12 +149,16 @@ for reason in not_for_us ethertype bad_length bad_arp bad_ip ip_csum \
 	fragment protocol bad_icmp bad_udp udp_port no_tx_buf; do
 	expect_eq responder "drop.$reason" 0
 done
-expect_eq nic wire.rx_foreign 1
-expect_eq nic wire.rx_errors 1
+expect_eq nic wire.rx_foreign_port 1
+expect_eq nic wire.rx_foreign_addr 1
+expect_eq nic wire.rx_empty 1
+expect_eq nic wire.rx_errors 3
+expect_eq nic wire.rx_kernel_drops 0
 expect_eq nic wire.rx_frames 9
 expect_eq nic wire.tx_frames 9
 expect_eq nic wire.tx_errors 0
 expect_eq nic wire.record_errors 0
+expect_eq nic wire.record_dropped 1
 expect_eq nic rx_frames 9
 expect_eq nic tx_frames 9
 expect_eq nic rx_padded 2
@@ -172,6 +191,22 @@ for pd in nic driver responder; do
 done
 echo "enet_udp: sdvf $pid_stopped stopped, no PD died or restarted"
 
+# The capture stopped where the next frame would have passed its limit.
+size=$(stat -c %s "$pcap")
+[ "$size" -le "$pcap_max" ] && [ "$size" -eq $((pcap_max + 1 - 16 - 1514)) ] ||
+	fail "capture is $size bytes, limit $pcap_max: expected all but the last frame"
+
+# Each frame is stamped with the date, within the run.
+t_end=$(date +%s)
+stamps=$(tcpdump -r "$pcap" -n -tt 2>"$work/tcpdump.err" | cut -d' ' -f1) ||
+	fail "tcpdump -r: $(cat "$work/tcpdump.err")"
+while read -r stamp; do
+	sec=${stamp%%.*}
+	[ "$sec" -ge $((t_start - 2)) ] && [ "$sec" -le $((t_end + 2)) ] ||
+		fail "capture timestamp $stamp is not within the run ($t_start..$t_end)"
+done <<<"$stamps"
+echo "enet_udp: capture of $size bytes (limit $pcap_max), stamped $(head -1 <<<"$stamps")..$(tail -1 <<<"$stamps")"
+
 # The capture, one line per frame: link-level header, no timestamps, no
 # name lookups.
 dump=$(tcpdump -r "$pcap" -n -t -e 2>"$work/tcpdump.err") ||
@@ -197,6 +232,8 @@ for size in 1 512 1472; do
 		"^$resp > $peer, ethertype IPv4 \(0x0800\), length $reply: 10\.213\.7\.2\.1235 > 10\.213\.7\.1\.40000: UDP, length $size$"
 	)
 done
+# The last echo reply did not fit: the capture is the first 17 frames.
+unset 'expected[-1]'
 mapfile -t lines <<<"$dump"
 [ "${#lines[@]}" -eq "${#expected[@]}" ] ||
 	fail "capture has ${#lines[@]} frames, expected ${#expected[@]}:
@@ -205,5 +242,5 @@ for i in "${!expected[@]}"; do
 	[[ ${lines[i]} =~ ${expected[i]} ]] ||
 		fail "capture frame $((i + 1)) is '${lines[i]}', expected /${expected[i]}/"
 done
-echo "enet_udp: capture holds the ${#lines[@]} frames exchanged, in order"
+echo "enet_udp: capture holds the first ${#lines[@]} frames exchanged, in order"
 echo "enet_udp: ok"

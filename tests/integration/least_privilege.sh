@@ -6,7 +6,9 @@
 #   - every .dts file in examples/ and tests/ (files under a directory named
 #     *broken* are deliberately wrong and skipped);
 #   - every system a test script writes as a here-document (tests/**/*.sh),
-#     except one whose delimiter starts with BROKEN.  In an unquoted one
+#     except one whose delimiter starts with BROKEN (deliberately wrong) or
+#     TEMPLATE (filled in by the script: tests/isolation/lib.sh checks each
+#     system a test runs, with its real values).  In an unquoted one
 #     (<<DTS) each $NAME or ${NAME} is read as 0 (a core, a count, a port):
 #     it must load that way too.
 # Each is dumped by the first of sdvf, sdvf-hostile and sdvf-counter-probe
@@ -97,7 +99,7 @@ heredocs() {
 	}
 	inside && ($0 == delim || $0 ~ "^\t+" delim "$") {
 		inside = 0
-		if (body !~ /"sdvf,system"/ || delim ~ /^BROKEN/)
+		if (body !~ /"sdvf,system"/ || delim ~ /^(BROKEN|TEMPLATE)/)
 			next
 		name = script ":" start
 		file = script "." start ".dts"

@@ -20,6 +20,11 @@ TEST_SCRIPTS += tests/integration/enet_tap.sh
 # --- component counters of that system through `sdvf stats --format=kv` ---
 TEST_SCRIPTS += tests/integration/enet_stats.sh
 
+# --- that system against a hostile peer: a flood while the model is
+# stalled (kernel drops counted), then the tap deleted (link down, no
+# spinning) ---
+TEST_SCRIPTS += tests/integration/enet_tap_hostile.sh
+
 # --- the same system on the udp wire with pcap_record, against a scripted
 # host on loopback (no root; needs sdvf, python3, tcpdump) ---
 TEST_SCRIPTS += tests/integration/enet_udp.sh

@@ -5,10 +5,13 @@ FCS, per datagram), for tests/integration/enet_udp.sh.
 It binds the model's udp_remote, sends to its udp_local, and plays a host
 at PEER_IP/PEER_MAC against raw_responder at RESP_IP/RESP_MAC, in this order
 (so the system's pcap_record capture is in this order too):
+  0. no socket can bind the model's port beside it (plain, SO_REUSEADDR or
+     SO_REUSEPORT: EADDRINUSE);
   1. an ARP request for RESP_IP; the reply must carry RESP_MAC and answer
      exactly what was asked;
-  2. from a second socket (not udp_remote) a valid ICMP echo request: the
-     wire must drop it, so nothing comes back on either socket;
+  2. a valid ICMP echo request from another port on 127.0.0.1, another
+     from 127.0.0.2 at the peer's port, and an empty datagram from the
+     peer: the wire must drop all three, so nothing comes back;
   3. 5 ICMP echo requests (seq 1..5); each reply must match the request
      byte for byte where the protocol determines it (addresses, id, seq,
      payload, ICMP checksum) and carry a valid IPv4 header checksum;
@@ -19,6 +22,8 @@ bounded by a timeout.  Exit status 0 only if all of it held.  Standard
 library only.
 """
 import argparse
+import errno
+import select
 import socket
 import struct
 import sys
@@ -77,7 +82,8 @@ class Peer:
     def __init__(self, args):
         self.model = ("127.0.0.1", args.model_port)
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.bind(("127.0.0.1", args.peer_port))
+        self.port = args.peer_port
+        self.sock.bind(("127.0.0.1", self.port))
         self.sock.settimeout(args.timeout)
         self.timeout = args.timeout
         self.mac = mac_bytes(args.peer_mac)
@@ -144,28 +150,52 @@ class Peer:
         print("udp_peer: ARP: %s is-at %s" % (
             socket.inet_ntoa(self.resp_ip), self.resp_mac.hex(":")))
 
-    def foreign(self, quiet_s):
-        """A valid echo request from a port that is not udp_remote."""
-        other = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        other.bind(("127.0.0.1", 0))
-        other.settimeout(quiet_s)
-        try:
-            payload = icmp_echo(8, ICMP_ID, 99, b"foreign")
-            self.send(self.ipv4_to_responder(1, payload), sock=other)
-            for sock in (self.sock, other):
-                sock.settimeout(quiet_s)
+    def hijack(self):
+        """No other socket may bind the model's port, whatever it sets: an
+        unprivileged process must not receive the frames sent to it."""
+        for opt in (None, socket.SO_REUSEADDR, socket.SO_REUSEPORT):
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            try:
+                if opt is not None:
+                    s.setsockopt(socket.SOL_SOCKET, opt, 1)
                 try:
-                    frame, src = sock.recvfrom(65535)
-                except socket.timeout:
+                    s.bind(self.model)
+                except OSError as e:
+                    if e.errno != errno.EADDRINUSE:
+                        raise PeerError("binding the model's port: %s" % e)
                     continue
-                raise PeerError("foreign datagram was answered: %s from %s"
+                raise PeerError("bound the model's port %s beside it "
+                                "(option %s)" % (self.model, opt))
+            finally:
+                s.close()
+        print("udp_peer: the model's port cannot be bound beside it")
+
+    def foreign(self, quiet_s):
+        """What the wire must drop, each counted by its reason: a valid echo
+        request from another port (rx_foreign_port), the same from another
+        address at the peer's port (127.0.0.2, rx_foreign_addr), and an
+        empty datagram from the peer (rx_empty).  Nothing may come back."""
+        others = []
+        try:
+            for seq, addr in ((98, ("127.0.0.1", 0)),
+                              (99, ("127.0.0.2", self.port))):
+                other = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                others.append(other)
+                other.bind(addr)
+                payload = icmp_echo(8, ICMP_ID, seq, b"foreign")
+                self.send(self.ipv4_to_responder(1, payload), sock=other)
+            self.send(b"")
+            ready, _, _ = select.select([self.sock] + others, [], [],
+                                        quiet_s)
+            for sock in ready:
+                frame, src = sock.recvfrom(65535)
+                raise PeerError("a dropped datagram was answered: %s from %s"
                                 % (frame.hex(), src))
-            port = other.getsockname()[1]
         finally:
-            self.sock.settimeout(self.timeout)
-            other.close()
-        print("udp_peer: foreign sender (port %d): no reply in %.1f s"
-              % (port, quiet_s))
+            for other in others:
+                other.close()
+        print("udp_peer: other port, other address, empty datagram: "
+              "no reply in %.1f s" % quiet_s)
 
     def pings(self):
         for seq in range(1, ICMP_COUNT + 1):
@@ -214,10 +244,11 @@ def main():
     ap.add_argument("--resp-ip", default="10.213.7.2")
     ap.add_argument("--timeout", type=float, default=2.0)
     ap.add_argument("--quiet", type=float, default=0.5,
-                    help="seconds the foreign datagram must go unanswered")
+                    help="seconds the dropped datagrams must go unanswered")
     args = ap.parse_args()
     peer = Peer(args)
     try:
+        peer.hijack()
         peer.arp()
         peer.foreign(args.quiet)
         peer.pings()

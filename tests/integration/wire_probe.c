@@ -2,6 +2,8 @@
  * wire_probe: the host half of tests/integration/wire_tap.sh.
  *
  *   wire_probe TAP OWN_IP PEER_IP UDP_PORT UDP_PAYLOAD
+ *   wire_probe unplug TAP
+ *   wire_probe other-sysfs TAP
  *
  * Runs inside the test's network namespace.  Opens TAP through wire_open
  * (which creates it and brings it up), checks that a second open of the same
@@ -13,9 +15,25 @@
  *   2. an ICMP echo request to PEER_IP gets the matching echo reply;
  *   3. after printing "udp-wait", a UDP datagram the script sends from the
  *      namespace to OWN_IP:UDP_PORT arrives intact (the probe answers the
- *      namespace's ARP requests for OWN_IP).
+ *      namespace's ARP requests for OWN_IP);
+ *   4. after printing "stall" it reads nothing until a line comes (the
+ *      script floods the tap meanwhile, so the kernel drops what the tap's
+ *      queue cannot hold), then drains the tap and prints "drops N", the
+ *      wire's rx_kernel_drops, for the script to compare with the kernel's
+ *      own tx_dropped of the tap.
  * Each step is bounded in time.  Exit 0 and "ok ..." on success; 1 with the
  * failing step on stderr otherwise.
+ *
+ * `unplug` opens TAP, prints "unplug-wait" and waits for a line (the script
+ * deletes the tap from the namespace meanwhile), then checks that the wire
+ * fails once and for good: one wire_recv error with the exact reason, its
+ * fd closed (wire_fd -1), failures 1, and afterwards no frames, no more
+ * errors and sends refused.  Prints "ok unplug" on success.
+ *
+ * `other-sysfs` runs where /sys shows another network namespace, which has
+ * an interface named TAP of its own (the script arranges it): the wire must
+ * not read that interface's counters as its tap's, and says so
+ * (wire_warning).  Prints "ok other-sysfs: <warning>" on success.
  */
 #include <arpa/inet.h>
 #include <net/if.h>
@@ -280,6 +298,36 @@ static bool step_udp(struct probe *p)
 	return false;
 }
 
+/* Drain up to this many frames after the stall (the flood was 2000). */
+#define DRAIN_MAX 100000
+/* Longer than the wire's interval between reads of the kernel's count. */
+#define REFRESH_WAIT_US 50000
+
+static bool step_kernel_drops(struct probe *p)
+{
+	uint8_t buf[2048];
+	char line[64];
+	int i;
+
+	if (wire_warning(p->wire) != NULL) {
+		fprintf(stderr, "wire_probe: %s\n", wire_warning(p->wire));
+		return false;
+	}
+	printf("stall\n");
+	fflush(stdout);
+	if (fgets(line, sizeof(line), stdin) == NULL)
+		return false;
+	for (i = 0; i < DRAIN_MAX && wire_recv(p->wire, buf, sizeof(buf)) > 0;
+	     i++)
+		;
+	usleep(REFRESH_WAIT_US);
+	wire_recv(p->wire, buf, sizeof(buf));
+	printf("drops %llu\n",
+	       (unsigned long long)wire_stats(p->wire)->rx_kernel_drops);
+	fflush(stdout);
+	return true;
+}
+
 static bool check_second_open_refused(const char *tap)
 {
 	struct wire_config cfg = {.kind = "tap", .tap_name = tap};
@@ -356,10 +404,103 @@ static int run(struct probe *p, const char *tap)
 		fprintf(stderr, "wire_probe: UDP datagram did not arrive\n");
 		return 1;
 	}
+	if (!step_kernel_drops(p))
+		return 1;
 	printf("ok arp icmp udp (tx %llu frames, rx %llu frames)\n",
 	       (unsigned long long)wire_stats(p->wire)->tx_frames,
 	       (unsigned long long)wire_stats(p->wire)->rx_frames);
 	return wire_stats(p->wire)->tx_errors == 0 ? 0 : 1;
+}
+
+/* The tap was deleted under an open wire: a dead cable, not a busy one. */
+static int run_unplug(const char *tap)
+{
+	struct wire_config cfg = {.kind = "tap", .tap_name = tap};
+	char why[256], expected[256], line[64];
+	uint8_t buf[2048] = {0};
+	struct pollfd pfd;
+	struct wire *w = wire_open(&cfg, why, sizeof(why));
+	const struct wire_stats *st;
+	int rc = 1;
+
+	if (w == NULL) {
+		fprintf(stderr, "wire_probe: %s\n", why);
+		return 1;
+	}
+	st = wire_stats(w);
+	printf("unplug-wait\n");
+	fflush(stdout);
+	if (fgets(line, sizeof(line), stdin) == NULL)
+		goto out;
+	/* A dead tap fd reports an error at once: never wait for a frame. */
+	pfd = (struct pollfd){.fd = wire_fd(w), .events = POLLIN};
+	if (poll(&pfd, 1, STEP_TIMEOUT_MS) != 1) {
+		fprintf(stderr, "wire_probe: the dead tap's fd stayed quiet\n");
+		goto out;
+	}
+	snprintf(expected, sizeof(expected),
+		 "tap \"%s\": read: File descriptor in bad state", tap);
+	if (wire_failure(w) != NULL || wire_recv(w, buf, sizeof(buf)) != -1 ||
+	    wire_failure(w) == NULL || strcmp(wire_failure(w), expected) != 0) {
+		fprintf(stderr,
+			"wire_probe: failure is \"%s\", expected \"%s\"\n",
+			wire_failure(w) ? wire_failure(w) : "(none)", expected);
+		goto out;
+	}
+	if (wire_fd(w) != -1 || st->failures != 1 || st->rx_errors != 1) {
+		fprintf(stderr,
+			"wire_probe: after the failure fd %d, failures %llu, "
+			"rx_errors %llu (expected -1, 1, 1)\n",
+			wire_fd(w), (unsigned long long)st->failures,
+			(unsigned long long)st->rx_errors);
+		goto out;
+	}
+	for (int i = 0; i < 1000; i++) {
+		if (wire_recv(w, buf, sizeof(buf)) != 0) {
+			fprintf(stderr, "wire_probe: a dead wire received\n");
+			goto out;
+		}
+	}
+	if (wire_send(w, buf, 60) != -1 || st->rx_errors != 1 ||
+	    st->tx_errors != 1 || st->failures != 1) {
+		fprintf(stderr, "wire_probe: a dead wire sent, or counted "
+				"again\n");
+		goto out;
+	}
+	printf("ok unplug: %s\n", wire_failure(w));
+	rc = 0;
+out:
+	wire_close(w);
+	return rc;
+}
+
+/* /sys shows another namespace, whose TAP is another interface. */
+static int run_other_sysfs(const char *tap)
+{
+	struct wire_config cfg = {.kind = "tap", .tap_name = tap};
+	char why[256], expected[256];
+	struct wire *w = wire_open(&cfg, why, sizeof(why));
+	int rc = 1;
+
+	if (w == NULL) {
+		fprintf(stderr, "wire_probe: %s\n", why);
+		return 1;
+	}
+	snprintf(expected, sizeof(expected),
+		 "tap \"%s\": kernel drops not counted: /sys/class/net/%s is "
+		 "not this tap (sysfs of another network namespace?)",
+		 tap, tap);
+	if (wire_warning(w) == NULL || strcmp(wire_warning(w), expected) != 0)
+		fprintf(stderr, "wire_probe: warning \"%s\", expected \"%s\"\n",
+			wire_warning(w) ? wire_warning(w) : "(none)", expected);
+	else if (wire_stats(w)->rx_kernel_drops != 0)
+		fprintf(stderr, "wire_probe: counted another's drops\n");
+	else
+		rc = 0;
+	if (rc == 0)
+		printf("ok other-sysfs: %s\n", wire_warning(w));
+	wire_close(w);
+	return rc;
 }
 
 int main(int argc, char **argv)
@@ -369,11 +510,17 @@ int main(int argc, char **argv)
 	char why[256];
 	int rc;
 
+	if (argc == 3 && strcmp(argv[1], "unplug") == 0)
+		return run_unplug(argv[2]);
+	if (argc == 3 && strcmp(argv[1], "other-sysfs") == 0)
+		return run_other_sysfs(argv[2]);
 	if (argc != 6 || inet_pton(AF_INET, argv[2], &p.own_ip) != 1 ||
 	    inet_pton(AF_INET, argv[3], &p.peer_ip) != 1 ||
 	    atoi(argv[4]) <= 0 || atoi(argv[4]) > 65535) {
 		fprintf(stderr, "usage: wire_probe TAP OWN_IP PEER_IP "
-				"UDP_PORT UDP_PAYLOAD\n");
+				"UDP_PORT UDP_PAYLOAD\n"
+				"       wire_probe unplug TAP\n"
+				"       wire_probe other-sysfs TAP\n");
 		return 2;
 	}
 	p.udp_port = (uint16_t)atoi(argv[4]);

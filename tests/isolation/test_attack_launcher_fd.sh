@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 
 for role in $ROLES; do
-	start_system_pid <<DTS
+	start_system_pid <<TEMPLATE_DTS
 /dts-v1/;
 / {
 	compatible = "sdvf,system";
@@ -23,7 +23,7 @@ for role in $ROLES; do
 	};
 	regions { victim { size = <0x2000>; }; };
 };
-DTS
+TEMPLATE_DTS
 	wait_for "^\[attacker\] attack launcher_fd: /proc/$RUN_PID/fd$"
 	expect_sigsys attacker
 	[ "$(count_lines 'attack launcher_fd: (overwrote|[0-9]+ regions)')" -eq 0 ] ||

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 
 for role in $ROLES; do
-	start_system <<DTS
+	start_system <<TEMPLATE_DTS
 /dts-v1/;
 / {
 	compatible = "sdvf,system";
@@ -20,7 +20,7 @@ for role in $ROLES; do
 	};
 	regions { victim { size = <0x2000>; }; };
 };
-DTS
+TEMPLATE_DTS
 	wait_for "^\[attacker\] attack map_files: open /proc/self/map_files/[0-9a-f]+-[0-9a-f]+ rw$"
 	expect_sigsys attacker
 	[ "$(count_lines 'attack map_files: (open:|mmap:|overwrote)')" -eq 0 ] ||

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 
 for role in $ROLES; do
-	start_system_pid <<DTS
+	start_system_pid <<TEMPLATE_DTS
 /dts-v1/;
 / {
 	compatible = "sdvf,system";
@@ -22,7 +22,7 @@ for role in $ROLES; do
 	};
 	regions { victim { size = <0x2000>; }; };
 };
-DTS
+TEMPLATE_DTS
 	wait_for "^\[attacker\] attack vm_readv: pids $((RUN_PID + 1))\.\.$((RUN_PID + 64))$"
 	expect_sigsys attacker
 	[ "$(count_lines 'attack vm_readv: (read|first error)')" -eq 0 ] ||

@@ -10,7 +10,7 @@
 
 secret="secret-$RANDOM$RANDOM-$$-of-the-keeper"
 marker="marker-$RANDOM$RANDOM-$$-of-the-scanner"
-start_system <<DTS
+start_system <<TEMPLATE_DTS
 /dts-v1/;
 / {
 	compatible = "sdvf,system";
@@ -29,7 +29,7 @@ start_system <<DTS
 	};
 	regions { victim { size = <0x1000>; }; };
 };
-DTS
+TEMPLATE_DTS
 wait_for "^\[keeper\] keeping a secret of ${#secret} bytes$"
 wait_for "^\[scanner\] secret: found [0-9]+ times in [0-9]+ bytes$"
 grep -Eq "^\[scanner\] own marker: found [1-9][0-9]* times$" "$WORK/log" ||

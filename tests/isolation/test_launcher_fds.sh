@@ -8,7 +8,7 @@
 # restartable device PD that crashes comes back through the same path.
 . "$(dirname "$0")/lib.sh"
 
-start_system_pid <<'DTS'
+start_system_pid <<'TEMPLATE_DTS'
 /dts-v1/;
 / {
 	compatible = "sdvf,system";
@@ -38,7 +38,7 @@ start_system_pid <<'DTS'
 		dev_scratch { size = <0x1000>; };
 	};
 };
-DTS
+TEMPLATE_DTS
 wait_for "^\[ro_user\] control: calling nothing$"
 wait_for "^\[census\] launcher memfds:"
 census=$(sed -n 's/^\[census\] launcher memfds: //p' "$WORK/log" | tr ' ' '\n' | sort | tr '\n' ' ')

@@ -16,7 +16,7 @@ for role in $ROLES; do
 	for call in $CALLS; do
 		pds="$pds p_$call { component = \"prober_$role\"; config { call = \"$call\"; }; };"
 	done
-	start_system <<DTS
+	start_system <<TEMPLATE_DTS
 /dts-v1/;
 / {
 	compatible = "sdvf,system";
@@ -25,7 +25,7 @@ for role in $ROLES; do
 		$pds
 	};
 };
-DTS
+TEMPLATE_DTS
 	wait_for "^\[control\] control: calling nothing$"
 	for call in $CALLS; do
 		wait_for "^\[p_$call\] calling $call$"

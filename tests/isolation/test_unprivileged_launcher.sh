@@ -9,9 +9,13 @@
 . "$(dirname "$0")/lib.sh"
 [ "$(id -u)" -eq 0 ] || { echo "FAIL: needs root to switch to nobody"; exit 1; }
 user=65534
-chmod 1777 "$WORK" # the stats directory, written by the launcher
+chmod 755 "$WORK"
+# The launcher's stats directory must be its own, and so must the reader's.
+mkdir -m 700 "$WORK/stats" && chown $user:$user "$WORK/stats"
+export SDVF_STATS_DIR=$WORK/stats
+STATS_AS=(setpriv --reuid=$user --regid=$user --clear-groups)
 
-cat >"$WORK/sys.dts.in" <<'DTS'
+cat >"$WORK/sys.dts.in" <<'TEMPLATE_DTS'
 /dts-v1/;
 / {
 	compatible = "sdvf,system";
@@ -32,7 +36,9 @@ cat >"$WORK/sys.dts.in" <<'DTS'
 	};
 	regions { shared { size = <0x1000>; }; };
 };
-DTS
+TEMPLATE_DTS
+sed "s/@LAUNCHER_PID@/1/g" "$WORK/sys.dts.in" >"$WORK/sys.lp.dts"
+least_privilege "$WORK/sys.lp.dts"
 : >"$WORK/log"
 (
 	sed "s/@LAUNCHER_PID@/$BASHPID/g" "$WORK/sys.dts.in" >"$WORK/sys.dts"

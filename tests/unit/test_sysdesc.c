@@ -6,6 +6,8 @@
  * test_sysdesc_cli.c.
  */
 #include <libfdt.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include "tests/unit/sysdesc_fixture.h"
 
@@ -205,12 +207,88 @@ static const struct broken broken[] = {
 	{"PD name too long", "\t\tsink {",
 	 "\t\tsink_with_a_name_that_is_far_too_long_for_the_table {",
 	 "t.dts: /pds/sink_with_a_name_that_is_far_too_long_for_the_table: "
-	 "name is too long (at most 47 characters)\n"
-	 "t.dts: /channels/pipe: property 'ends': no PD 'sink' in /pds\n"},
+	 "name is too long (at most 47 characters)\n"},
 	{"unknown subsystem", "\tregions {",
 	 "\tsubsystems { x { compatible = \"sdvf,nothing\"; }; };\n\tregions {",
 	 "t.dts: /subsystems/x: property 'compatible': unknown subsystem "
 	 "\"sdvf,nothing\" (one of: sdvf,queue-pair)\n"},
+	/* names: every one is 1..47 of [A-Za-z0-9_.-] and not "." or "..",
+	 * checked before anything else reads the tree */
+	{"system name climbs out of its directory",
+	 "compatible = \"sdvf,system\";",
+	 "compatible = \"sdvf,system\"; name = \"../../x\";",
+	 "t.dts: /: property 'name': name \"../../x\" may not contain '/' "
+	 "(valid: A-Z a-z 0-9 _ . -)\n"},
+	{"system name is ..", "compatible = \"sdvf,system\";",
+	 "compatible = \"sdvf,system\"; name = \"..\";",
+	 "t.dts: /: property 'name': name \"..\" may not be \".\" or "
+	 "\"..\"\n"},
+	{"system name with a newline", "compatible = \"sdvf,system\";",
+	 "compatible = \"sdvf,system\"; name = \"a\\nb\";",
+	 "t.dts: /: property 'name': name \"a\\nb\" may not contain '\\n' "
+	 "(valid: A-Z a-z 0-9 _ . -)\n"},
+	{"system name with an escape sequence", "compatible = \"sdvf,system\";",
+	 "compatible = \"sdvf,system\"; name = \"red\\x1b[31m\";",
+	 "t.dts: /: property 'name': name \"red\\x1b[31m\" may not contain "
+	 "'\\x1b' (valid: A-Z a-z 0-9 _ . -)\n"},
+	{"system name too long", "compatible = \"sdvf,system\";",
+	 "compatible = \"sdvf,system\"; name = "
+	 "\"a23456789012345678901234567890123456789012345678\";",
+	 "t.dts: /: property 'name': name "
+	 "\"a23456789012345678901234567890123456789012345678\" is too long "
+	 "(at most 47 characters)\n"},
+	{"system name empty", "compatible = \"sdvf,system\";",
+	 "compatible = \"sdvf,system\"; name = \"\";",
+	 "t.dts: /: property 'name': must be one string\n"},
+	{"PD named ..", "\t\tsink {", "\t\t.. {",
+	 "t.dts: /pds/..: name may not be \".\" or \"..\"\n"},
+	{"region name with a unit address", "pipe_free { size",
+	 "pipe@free { size",
+	 "t.dts: /regions/pipe@free: name may not contain '@' (valid: A-Z "
+	 "a-z 0-9 _ . -)\n"},
+	{"channel name with a comma", "pipe { ends", "pi,pe { ends",
+	 "t.dts: /channels/pi,pe: name may not contain ',' (valid: A-Z a-z "
+	 "0-9 _ . -)\n"},
+	{"subsystem name with a plus", "\tregions {",
+	 "\tsubsystems { a+b { compatible = \"sdvf,queue-pair\"; }; };\n"
+	 "\tregions {",
+	 "t.dts: /subsystems/a+b: name may not contain '+' (valid: A-Z a-z "
+	 "0-9 _ . -)\n"},
+	{"map local name with a comma", "data = \"pipe_data\", \"rw\";",
+	 "da,ta = \"pipe_data\", \"rw\";",
+	 "t.dts: /pds/source/maps: property 'da,ta': name may not contain ',' "
+	 "(valid: A-Z a-z 0-9 _ . -)\n"},
+	{"map names a region by a path", "data = \"pipe_data\", \"rw\";",
+	 "data = \"../pipe_data\", \"rw\";",
+	 "t.dts: /pds/source/maps: property 'data': name \"../pipe_data\" may "
+	 "not contain '/' (valid: A-Z a-z 0-9 _ . -)\n"},
+	{"channel end names a channel with an escape",
+	 "channels { peer = \"pipe\"; };\n\t\t\tconfig { buffers = <256>; "
+	 "capacity = <256>; };",
+	 "channels { peer = \"pi\\x1bpe\"; };\n\t\t\tconfig { buffers = "
+	 "<256>; capacity = <256>; };",
+	 "t.dts: /pds/source/channels: property 'peer': name \"pi\\x1bpe\" "
+	 "may not contain '\\x1b' (valid: A-Z a-z 0-9 _ . -)\n"},
+	{"channel ends with a newline", "ends = \"source\", \"sink\";",
+	 "ends = \"source\", \"si\\nnk\";",
+	 "t.dts: /channels/pipe: property 'ends': name \"si\\nnk\" may not "
+	 "contain '\\n' (valid: A-Z a-z 0-9 _ . -)\n"},
+	{"component named by a path", "\"test_source\"", "\"../test_source\"",
+	 "t.dts: /pds/source: property 'component': name \"../test_source\" "
+	 "may not contain '/' (valid: A-Z a-z 0-9 _ . -)\n"},
+	{"rights with an escape", "data = \"pipe_data\", \"rw\";",
+	 "data = \"pipe_data\", \"w\\x1b\";",
+	 "t.dts: /pds/source/maps: property 'data': rights \"w\\x1b\" are "
+	 "not valid (\"r\" or \"rw\")\n"},
+	{"unknown subsystem with an escape", "\tregions {",
+	 "\tsubsystems { x { compatible = \"sdvf,\\x1b[2J\"; }; };\n"
+	 "\tregions {",
+	 "t.dts: /subsystems/x: property 'compatible': unknown subsystem "
+	 "\"sdvf,\\x1b[2J\" (one of: sdvf,queue-pair)\n"},
+	{"string config with a control character", "capacity = <256>;",
+	 "capacity = <256>; wire = \"ta\\rp\";",
+	 "t.dts: /pds/source/config: property 'wire': string \"ta\\rp\" may "
+	 "not contain '\\r' (valid: printable ASCII)\n"},
 	{"subsystem without compatible", "\tregions {",
 	 "\tsubsystems { x { }; };\n\tregions {",
 	 "t.dts: /subsystems/x: missing property 'compatible' (one of: "
@@ -484,6 +562,101 @@ static void corrupt_dtb_is_refused(void **state)
 	unlink(path);
 }
 
+/* `base` compiled, with room to edit: the caller frees. */
+static void *base_blob(void)
+{
+	char dts[] = "/tmp/sdvf-test-XXXXXX", cmd[160];
+	int fd = mkstemp(dts);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, base, strlen(base)), (ssize_t)strlen(base));
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "dtc -I dts -O dtb %s 2>/dev/null", dts);
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	static char compiled[65536];
+	size_t n = fread(compiled, 1, sizeof(compiled), p);
+	assert_int_equal(pclose(p), 0);
+	unlink(dts);
+	assert_true(n > 0);
+	void *blob = malloc(1 << 20);
+	assert_non_null(blob);
+	assert_int_equal(fdt_open_into(compiled, blob, 1 << 20), 0);
+	return blob;
+}
+
+/* Load `blob` from a .dtb file; the errors it prints, with the file's
+ * name replaced by "t.dtb" (caller frees). */
+static char *load_blob_errors(void *blob)
+{
+	char path[] = "/tmp/sdvf-test-XXXXXX", *errors;
+	size_t len;
+	fdt_pack(blob);
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, blob, fdt_totalsize(blob)),
+			 (ssize_t)fdt_totalsize(blob));
+	close(fd);
+	FILE *err = open_memstream(&errors, &len);
+	struct sdvf_system sys;
+	assert_int_equal(sdvf_system_load(&sys, path, table, err), -1);
+	fclose(err);
+	unlink(path);
+	char *named = malloc(strlen(errors) + 1), *out = named;
+	for (const char *at = errors; *at;) {
+		if (strncmp(at, path, strlen(path)) == 0) {
+			out += sprintf(out, "t.dtb");
+			at += strlen(path);
+		} else {
+			*out++ = *at++;
+		}
+	}
+	*out = '\0';
+	free(errors);
+	return named;
+}
+
+static void dtb_node_name_with_an_escape_is_refused(void **state)
+{
+	(void)state;
+	void *blob = base_blob();
+	int sink = fdt_path_offset(blob, "/pds/sink");
+	assert_int_equal(fdt_set_name(blob, sink, "si\x1bnk"), 0);
+	char *errors = load_blob_errors(blob);
+	assert_string_equal(errors, "t.dtb: /pds/si\\x1bnk: name may not "
+				    "contain '\\x1b' (valid: A-Z a-z 0-9 _ . "
+				    "-)\n");
+	free(errors);
+	free(blob);
+}
+
+static void dtb_node_name_with_a_slash_is_refused(void **state)
+{
+	(void)state;
+	void *blob = base_blob();
+	int region = fdt_path_offset(blob, "/regions/pipe_free");
+	assert_int_equal(fdt_set_name(blob, region, "../free"), 0);
+	char *errors = load_blob_errors(blob);
+	assert_string_equal(errors, "t.dtb: /regions/../free: name may not "
+				    "contain '/' (valid: A-Z a-z 0-9 _ . -)\n");
+	free(errors);
+	free(blob);
+}
+
+static void dtb_property_name_with_a_newline_is_refused(void **state)
+{
+	(void)state;
+	void *blob = base_blob();
+	int maps = fdt_path_offset(blob, "/pds/source/maps");
+	assert_int_equal(fdt_setprop_string(blob, maps, "d\na", "pipe_data"),
+			 0);
+	char *errors = load_blob_errors(blob);
+	assert_string_equal(errors, "t.dtb: /pds/source/maps: property "
+				    "'d\\na': name may not contain '\\n' "
+				    "(valid: A-Z a-z 0-9 _ . -)\n");
+	free(errors);
+	free(blob);
+}
+
 static void missing_file_is_refused(void **state)
 {
 	(void)state;
@@ -497,6 +670,302 @@ static void missing_file_is_refused(void **state)
 	assert_string_equal(errors, "/nonexistent/x.dts: cannot read: No such "
 				    "file or directory\n");
 	free(errors);
+}
+
+/* ---- reading .dts: what dtc may read, and for how long ---------------- */
+
+/* A private directory for one test's files; the caller removes it with
+ * rm_dir. */
+static void make_dir(char path[32])
+{
+	strcpy(path, "/tmp/sdvf-test-XXXXXX");
+	assert_non_null(mkdtemp(path));
+}
+
+static void rm_dir(const char *path)
+{
+	char cmd[64];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", path);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void write_file(const char *dir, const char *name, const char *text,
+		       mode_t mode)
+{
+	char path[128];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	assert_int_equal(chmod(path, mode), 0);
+}
+
+/* Load DIR/NAME with `opt`; the errors, with DIR replaced by "D" (caller
+ * frees). */
+static char *load_file_errors(const char *dir, const char *name,
+			      const struct sdvf_load_options *opt, int *rc)
+{
+	char path[128], *errors;
+	size_t len;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	FILE *err = open_memstream(&errors, &len);
+	struct sdvf_system sys;
+	*rc = sdvf_system_load_with(&sys, path, table, opt, err);
+	fclose(err);
+	if (*rc == 0)
+		sdvf_system_free(&sys);
+	char *named = malloc(strlen(errors) + 1), *out = named;
+	for (const char *at = errors; *at;) {
+		if (strncmp(at, dir, strlen(dir)) == 0) {
+			*out++ = 'D';
+			at += strlen(dir);
+		} else {
+			*out++ = *at++;
+		}
+	}
+	*out = '\0';
+	free(errors);
+	return named;
+}
+
+/* `base` whose source PD's config reads `key` from `incbin`. */
+static char *base_with_key(const char *incbin)
+{
+	char key[160];
+	snprintf(key, sizeof(key), "capacity = <256>; key = %s;", incbin);
+	return edit(base, "capacity = <256>;", key);
+}
+
+/* `base` with `more` after it, from line 34 on. */
+static char *base_then(const char *more)
+{
+	char *dts = malloc(strlen(base) + strlen(more) + 1);
+	assert_non_null(dts);
+	strcpy(dts, base);
+	strcat(dts, more);
+	return dts;
+}
+
+static void incbin_is_refused_and_nothing_read(void **state)
+{
+	(void)state;
+	char dir[32], incbin[96];
+	int rc;
+	make_dir(dir);
+	write_file(dir, "secret", "SECRET42", 0600);
+	snprintf(incbin, sizeof(incbin), "/incbin/(\"%s/secret\")", dir);
+	char *dts = base_with_key(incbin);
+	write_file(dir, "t.dts", dts, 0644);
+	char *errors = load_file_errors(dir, "t.dts", NULL, &rc);
+	assert_int_equal(rc, -1);
+	assert_string_equal(
+		errors, "D/t.dts:14: /incbin/ is refused: it copies another "
+			"file into the description (--allow-incbin "
+			"permits it)\n");
+	free(errors);
+	free(dts);
+	rm_dir(dir);
+}
+
+static void incbin_is_read_when_allowed(void **state)
+{
+	(void)state;
+	char dir[32], path[64];
+	struct sdvf_load_options opt = {.allow_incbin = true};
+	struct sdvf_system sys;
+	size_t len;
+	make_dir(dir);
+	write_file(dir, "secret", "SECRET42", 0600);
+	char *dts = base_with_key("/incbin/(\"secret\")");
+	write_file(dir, "t.dts", dts, 0644);
+	snprintf(path, sizeof(path), "%s/t.dts", dir);
+	assert_int_equal(sdvf_system_load_with(&sys, path, table, &opt, stderr),
+			 0);
+	const uint8_t *key = sdvf_system_config_bytes(&sys, 0, "key", &len);
+	assert_int_equal(len, 8);
+	assert_memory_equal(key, "SECRET42", 8);
+	sdvf_system_free(&sys);
+	free(dts);
+	rm_dir(dir);
+}
+
+static void incbin_in_an_included_file_is_refused(void **state)
+{
+	(void)state;
+	char dir[32];
+	int rc;
+	make_dir(dir);
+	write_file(dir, "secret", "SECRET42", 0600);
+	write_file(dir, "key.dtsi",
+		   "/* a comment may say /incbin/ */\n"
+		   "/ { pds { source { config {\n"
+		   "\tkey = /incbin/(\"secret\"); }; }; }; };\n",
+		   0644);
+	char *dts = base_then("/include/ \"key.dtsi\"\n");
+	write_file(dir, "t.dts", dts, 0644);
+	char *errors = load_file_errors(dir, "t.dts", NULL, &rc);
+	assert_int_equal(rc, -1);
+	assert_string_equal(errors,
+			    "D/key.dtsi:3: /incbin/ is refused: it copies "
+			    "another file into the description (--allow-incbin "
+			    "permits it)\n");
+	free(errors);
+	free(dts);
+	rm_dir(dir);
+}
+
+/* An include is read by sdvf, not by dtc: dtc names the included file and
+ * its own lines in its messages all the same. */
+static void included_file_is_named_in_dtc_errors(void **state)
+{
+	(void)state;
+	char dir[32];
+	int rc;
+	make_dir(dir);
+	write_file(dir, "extra.dtsi", "/ {\n\tbroken = ;\n};\n", 0644);
+	char *dts = base_then("/include/ \"extra.dtsi\"\n");
+	write_file(dir, "t.dts", dts, 0644);
+	char *errors = load_file_errors(dir, "t.dts", NULL, &rc);
+	assert_int_equal(rc, -1);
+	assert_non_null(strstr(errors, "dtc: Error: D/extra.dtsi:2."));
+	free(errors);
+	free(dts);
+	rm_dir(dir);
+}
+
+static void include_in_a_comment_or_string_is_not_followed(void **state)
+{
+	(void)state;
+	struct sdvf_system sys;
+	char *dts = base_then("/* /include/ \"nonexistent\" */\n"
+			      "// /include/ \"nonexistent\"\n"
+			      "/ { name = \"x\"; };\n"
+			      "/ { pds { source { config { key = "
+			      "\"/include/\"; }; }; }; };\n");
+	expect_ok(&sys, dts);
+	size_t len;
+	assert_string_equal(sdvf_system_config_bytes(&sys, 0, "key", &len),
+			    "/include/");
+	sdvf_system_free(&sys);
+	free(dts);
+}
+
+static void include_without_a_quoted_name_is_refused(void **state)
+{
+	(void)state;
+	char *dts = base_then("/include/ <nonexistent>\n");
+	expect_errors(dts, "t.dts:34: /include/ must be followed by a file "
+			   "name in double quotes\n");
+	free(dts);
+}
+
+static void include_of_itself_stops_at_the_depth_bound(void **state)
+{
+	(void)state;
+	char dir[32];
+	int rc;
+	make_dir(dir);
+	write_file(dir, "loop.dtsi", "/include/ \"loop.dtsi\"\n", 0644);
+	char *dts = base_then("/include/ \"loop.dtsi\"\n");
+	write_file(dir, "t.dts", dts, 0644);
+	char *errors = load_file_errors(dir, "t.dts", NULL, &rc);
+	assert_int_equal(rc, -1);
+	assert_string_equal(errors, "D/loop.dtsi:1: /include/ \"loop.dtsi\": "
+				    "too many includes (at most 64, 7 deep)\n");
+	free(errors);
+	free(dts);
+	rm_dir(dir);
+}
+
+static void source_over_1_mib_is_refused(void **state)
+{
+	(void)state;
+	size_t size = (1u << 20) + 16;
+	char *dts = malloc(size + 1);
+	assert_non_null(dts);
+	memset(dts, ' ', size);
+	dts[size] = '\0';
+	expect_errors(dts, "t.dts: too much source (at most 1048576 bytes)\n");
+	free(dts);
+}
+
+static void include_of_a_fifo_is_refused_without_waiting(void **state)
+{
+	(void)state;
+	char dir[32], fifo[64];
+	int rc;
+	make_dir(dir);
+	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	char *dts = base_then("/include/ \"fifo\"\n");
+	write_file(dir, "t.dts", dts, 0644);
+	alarm(20); /* a blocked open fails the test instead of hanging it */
+	char *errors = load_file_errors(dir, "t.dts", NULL, &rc);
+	assert_int_equal(rc, -1);
+	assert_string_equal(errors, "D/t.dts:34: /include/ \"fifo\": not a "
+				    "regular file of at most 1048576 bytes\n");
+	free(errors);
+	errors = load_file_errors(dir, "fifo", NULL, &rc);
+	alarm(0);
+	assert_int_equal(rc, -1);
+	assert_string_equal(errors, "D/fifo: not a regular file of at most "
+				    "16777216 bytes\n");
+	free(errors);
+	free(dts);
+	rm_dir(dir);
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) +
+	       (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void dtc_that_does_not_finish_is_stopped(void **state)
+{
+	(void)state;
+	char dir[32], fifo[64];
+	struct sdvf_load_options opt = {.allow_incbin = true,
+					.dtc_timeout_ms = 300};
+	struct timespec t0;
+	int rc;
+	make_dir(dir);
+	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	char *dts = base_with_key("/incbin/(\"fifo\")"); /* blocks dtc */
+	write_file(dir, "t.dts", dts, 0644);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	char *errors = load_file_errors(dir, "t.dts", &opt, &rc);
+	assert_int_equal(rc, -1);
+	assert_true(seconds_since(&t0) < 5);
+	assert_string_equal(errors, "D/t.dts: dtc did not finish within 0.3 s "
+				    "(stopped)\n");
+	free(errors);
+	free(dts);
+	rm_dir(dir);
+}
+
+static void dtc_memory_is_bounded(void **state)
+{
+	(void)state;
+	char dir[32];
+	struct sdvf_load_options opt = {.allow_incbin = true};
+	struct timespec t0;
+	int rc;
+	make_dir(dir);
+	char *dts = base_with_key("/incbin/(\"/dev/zero\")");
+	write_file(dir, "t.dts", dts, 0644);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	char *errors = load_file_errors(dir, "t.dts", &opt, &rc);
+	assert_int_equal(rc, -1);
+	assert_true(seconds_since(&t0) < 20);
+	assert_memory_equal(errors, "D/t.dts: dtc: FATAL ERROR: ", 27);
+	free(errors);
+	free(dts);
+	rm_dir(dir);
 }
 
 /* ---- limits of struct sdvf_system ------------------------------------- */
@@ -539,6 +1008,52 @@ static void too_many_maps_is_reported_not_overflowed(void **state)
 	free(dts);
 }
 
+/* ---- size: nothing a description holds can make loading slow -------- */
+
+static void dts_of_100k_properties_is_refused_before_dtc(void **state)
+{
+	(void)state;
+	size_t size = 100000 * 16 + 4096, at = 0;
+	char *dts = malloc(size);
+	assert_non_null(dts);
+	at += (size_t)snprintf(dts, size, "%s/ { pds { source { config {\n",
+			       base);
+	for (int i = 0; i < 100000; i++)
+		at += (size_t)snprintf(dts + at, size - at, "p%d;\n", i);
+	snprintf(dts + at, size - at, "}; }; }; };\n");
+	expect_errors(dts, "t.dts: too many nodes and properties (at most "
+			   "8192)\n");
+	free(dts);
+}
+
+static void dtb_of_100k_nodes_is_refused(void **state)
+{
+	(void)state;
+	size_t size = 8u << 20;
+	void *blob = malloc(size);
+	char name[16];
+	assert_non_null(blob);
+	assert_int_equal(fdt_create(blob, (int)size), 0);
+	assert_int_equal(fdt_finish_reservemap(blob), 0);
+	assert_int_equal(fdt_begin_node(blob, ""), 0);
+	assert_int_equal(fdt_property_string(blob, "compatible", "sdvf,system"),
+			 0);
+	assert_int_equal(fdt_begin_node(blob, "regions"), 0);
+	for (int i = 0; i < 100000; i++) {
+		snprintf(name, sizeof(name), "r%d", i);
+		assert_int_equal(fdt_begin_node(blob, name), 0);
+		assert_int_equal(fdt_end_node(blob), 0);
+	}
+	assert_int_equal(fdt_end_node(blob), 0);
+	assert_int_equal(fdt_end_node(blob), 0);
+	assert_int_equal(fdt_finish(blob), 0);
+	char *errors = load_blob_errors(blob);
+	assert_string_equal(errors, "t.dtb: too many nodes and properties (at "
+				    "most 8192)\n");
+	free(errors);
+	free(blob);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -558,7 +1073,24 @@ int main(void)
 		cmocka_unit_test(config_accessors_give_values_and_defaults),
 		cmocka_unit_test(dtb_file_loads_like_its_source),
 		cmocka_unit_test(corrupt_dtb_is_refused),
+		cmocka_unit_test(dtb_node_name_with_an_escape_is_refused),
+		cmocka_unit_test(dtb_node_name_with_a_slash_is_refused),
+		cmocka_unit_test(dtb_property_name_with_a_newline_is_refused),
 		cmocka_unit_test(missing_file_is_refused),
+		cmocka_unit_test(incbin_is_refused_and_nothing_read),
+		cmocka_unit_test(incbin_is_read_when_allowed),
+		cmocka_unit_test(incbin_in_an_included_file_is_refused),
+		cmocka_unit_test(included_file_is_named_in_dtc_errors),
+		cmocka_unit_test(
+			include_in_a_comment_or_string_is_not_followed),
+		cmocka_unit_test(include_without_a_quoted_name_is_refused),
+		cmocka_unit_test(include_of_itself_stops_at_the_depth_bound),
+		cmocka_unit_test(source_over_1_mib_is_refused),
+		cmocka_unit_test(include_of_a_fifo_is_refused_without_waiting),
+		cmocka_unit_test(dtc_that_does_not_finish_is_stopped),
+		cmocka_unit_test(dtc_memory_is_bounded),
+		cmocka_unit_test(dts_of_100k_properties_is_refused_before_dtc),
+		cmocka_unit_test(dtb_of_100k_nodes_is_refused),
 		cmocka_unit_test(too_many_pds_is_reported_not_overflowed),
 		cmocka_unit_test(too_many_maps_is_reported_not_overflowed),
 		cmocka_unit_test(region_shared_by_unjoined_clients_is_refused),

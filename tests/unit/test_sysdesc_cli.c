@@ -146,6 +146,28 @@ static void cli_run_passes_duration_and_quiet(void **state)
 	unlink(path);
 }
 
+static void cli_run_accepts_every_duration_in_range(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text;
+		double seconds;
+	} ok[] = {{"0", 0},	     {"0.001", 0.001}, {"1e3", 1000},
+		  {"10000000", 1e7}, {".5", 0.5},      {"7.", 7}};
+	struct cli_result r;
+	char path[32];
+	write_dts(path, base);
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		fake_run_calls = 0;
+		CLI(&r, "run", path, "--duration", (char *)ok[i].text);
+		assert_string_equal(r.err, "");
+		assert_int_equal(r.rc, 0);
+		assert_int_equal(fake_run_calls, 1);
+		assert_true(fake_run_opt.duration_s == ok[i].seconds);
+	}
+	unlink(path);
+}
+
 static void cli_run_of_a_bad_description_exits_1_without_running(void **state)
 {
 	(void)state;
@@ -156,6 +178,52 @@ static void cli_run_of_a_bad_description_exits_1_without_running(void **state)
 	assert_int_equal(fake_run_calls, 0);
 	assert_string_equal(r.err, "/nonexistent.dts: cannot read: No such "
 				   "file or directory\n");
+}
+
+/* `base` whose source reads its `key` from a file only its owner reads. */
+static void write_dts_with_incbin(char *path, char *secret)
+{
+	char key[128];
+	strcpy(secret, "/tmp/sdvf-cli-XXXXXX");
+	int fd = mkstemp(secret);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "SECRET42", 8), 8);
+	close(fd);
+	snprintf(key, sizeof(key), "capacity = <256>; key = /incbin/(\"%s\");",
+		 secret);
+	char *dts = edit(base, "capacity = <256>;", key);
+	write_dts(path, dts);
+	free(dts);
+}
+
+static void cli_allow_incbin_is_needed_to_read_another_file(void **state)
+{
+	(void)state;
+	struct cli_result r;
+	char path[32], secret[32], expected[160];
+	write_dts_with_incbin(path, secret);
+	CLI(&r, "check", path);
+	snprintf(expected, sizeof(expected),
+		 "%s:14: /incbin/ is refused: it copies another file into the "
+		 "description (--allow-incbin permits it)\n",
+		 path);
+	assert_int_equal(r.rc, 1);
+	assert_string_equal(r.err, expected);
+	CLI(&r, "dump", path);
+	assert_int_equal(r.rc, 1);
+	assert_null(strstr(r.out, "53 45 43 52"));
+	CLI(&r, "check", path, "--allow-incbin");
+	assert_int_equal(r.rc, 0);
+	CLI(&r, "dump", "--allow-incbin", path);
+	assert_int_equal(r.rc, 0);
+	assert_non_null(strstr(r.out, "\npd-config source key=[53 45 43 52 45 "
+				      "54 34 32]\n"));
+	fake_run_calls = 0;
+	CLI(&r, "run", path, "--allow-incbin");
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(fake_run_calls, 1);
+	unlink(path);
+	unlink(secret);
 }
 
 static void cli_stats_of_a_system_not_running_exits_1(void **state)
@@ -176,6 +244,10 @@ static void cli_stats_of_a_system_not_running_exits_1(void **state)
 #define STATS_USAGE                                                            \
 	"sdvf stats [--pd NAME] [--format=text|kv] [--explain] [SYSTEM]"
 
+#define RUN_USAGE                                                              \
+	"(usage: sdvf run FILE [--duration SECONDS] [--quiet] "                \
+	"[--allow-incbin])"
+
 struct usage_case {
 	const char *args[4];
 	const char *err;
@@ -189,23 +261,56 @@ static const struct usage_case usage_cases[] = {
 	{{"--verbose"},
 	 "sdvf: unknown option '--verbose' (try 'sdvf "
 	 "--help')\n"},
-	{{"check"}, "sdvf check: missing FILE (usage: sdvf check FILE)\n"},
+	{{"check"},
+	 "sdvf check: missing FILE (usage: sdvf check FILE "
+	 "[--allow-incbin])\n"},
 	{{"dump", "a.dts", "b.dts"},
-	 "sdvf dump: unexpected argument 'b.dts' (usage: sdvf dump FILE)\n"},
+	 "sdvf dump: unexpected argument 'b.dts' (usage: sdvf dump FILE "
+	 "[--allow-incbin])\n"},
 	{{"check", "-x", "a.dts"},
-	 "sdvf check: unknown option '-x' (usage: sdvf check FILE)\n"},
-	{{"run"},
-	 "sdvf run: missing FILE (usage: sdvf run FILE [--duration "
-	 "SECONDS] [--quiet])\n"},
+	 "sdvf check: unknown option '-x' (usage: sdvf check FILE "
+	 "[--allow-incbin])\n"},
+	{{"run"}, "sdvf run: missing FILE " RUN_USAGE "\n"},
 	{{"run", "a.dts", "--duration"},
-	 "sdvf run: --duration needs SECONDS (usage: sdvf run FILE "
-	 "[--duration SECONDS] [--quiet])\n"},
+	 "sdvf run: --duration needs SECONDS " RUN_USAGE "\n"},
 	{{"run", "a.dts", "--duration", "-1"},
 	 "sdvf run: --duration: '-1' is not a number of seconds (e.g. 10 or "
-	 "0.5) (usage: sdvf run FILE [--duration SECONDS] [--quiet])\n"},
+	 "0.5) " RUN_USAGE "\n"},
+	{{"run", "a.dts", "--duration", "2e10"},
+	 "sdvf run: --duration: '2e10' is out of range (0 for no limit, or "
+	 "0.001 to 10000000 seconds) " RUN_USAGE "\n"},
+	{{"run", "a.dts", "--duration=10000001"},
+	 "sdvf run: --duration: '10000001' is out of range (0 for no limit, "
+	 "or 0.001 to 10000000 seconds) " RUN_USAGE "\n"},
+	{{"run", "a.dts", "--duration", "1e-12"},
+	 "sdvf run: --duration: '1e-12' is out of range (0 for no limit, or "
+	 "0.001 to 10000000 seconds) " RUN_USAGE "\n"},
+	{{"run", "a.dts", "--duration", "1e999"},
+	 "sdvf run: --duration: '1e999' is out of range (0 for no limit, or "
+	 "0.001 to 10000000 seconds) " RUN_USAGE "\n"},
+	{{"run", "a.dts", "--duration", "-0"},
+	 "sdvf run: --duration: '-0' is not a number of seconds (e.g. 10 or "
+	 "0.5) " RUN_USAGE "\n"},
+	{{"run", "a.dts", "--duration", "nan"},
+	 "sdvf run: --duration: 'nan' is not a number of seconds (e.g. 10 or "
+	 "0.5) " RUN_USAGE "\n"},
+	{{"run", "a.dts", "--duration", "inf"},
+	 "sdvf run: --duration: 'inf' is not a number of seconds (e.g. 10 or "
+	 "0.5) " RUN_USAGE "\n"},
+	{{"run", "a.dts", "--duration", "0x10"},
+	 "sdvf run: --duration: '0x10' is not a number of seconds (e.g. 10 or "
+	 "0.5) " RUN_USAGE "\n"},
+	{{"run", "a.dts", "--duration", "5s"},
+	 "sdvf run: --duration: '5s' is not a number of seconds (e.g. 10 or "
+	 "0.5) " RUN_USAGE "\n"},
+	{{"run", "a.dts", "--duration", " 5"},
+	 "sdvf run: --duration: ' 5' is not a number of seconds (e.g. 10 or "
+	 "0.5) " RUN_USAGE "\n"},
+	{{"run", "a.dts", "--duration="},
+	 "sdvf run: --duration: '' is not a number of seconds (e.g. 10 or "
+	 "0.5) " RUN_USAGE "\n"},
 	{{"run", "a.dts", "--fast"},
-	 "sdvf run: unknown option '--fast' (usage: sdvf run FILE [--duration "
-	 "SECONDS] [--quiet])\n"},
+	 "sdvf run: unknown option '--fast' " RUN_USAGE "\n"},
 	{{"help", "frobnicate"},
 	 "sdvf: unknown command 'frobnicate' (try 'sdvf --help')\n"},
 	{{"stats", "--bogus"},
@@ -214,6 +319,12 @@ static const struct usage_case usage_cases[] = {
 	{{"stats", "--format=xml"},
 	 "sdvf stats: --format takes text or kv, not 'xml' (usage: " STATS_USAGE
 	 ")\n"},
+	{{"stats", "../x"},
+	 "sdvf stats: SYSTEM '../x': name may not contain '/' (valid: A-Z a-z "
+	 "0-9 _ . -) (usage: " STATS_USAGE ")\n"},
+	{{"stats", "--pd", "a b"},
+	 "sdvf stats: --pd 'a b': name may not contain ' ' (valid: A-Z a-z 0-9 "
+	 "_ . -) (usage: " STATS_USAGE ")\n"},
 	{{"stats", "--pd"},
 	 "sdvf stats: missing NAME after '--pd' (usage: " STATS_USAGE ")\n"},
 	{{"stats", "--explain", "--format=kv"},
@@ -246,13 +357,12 @@ static void cli_help_forms_print_usage_and_exit_0(void **state)
 	CLI(&r, "--help");
 	assert_int_equal(r.rc, 0);
 	assert_memory_equal(r.out, "usage: sdvf COMMAND [ARGS]\n", 27);
-	assert_non_null(strstr(r.out, "  sdvf check FILE\n"));
+	assert_non_null(strstr(r.out, "  sdvf check FILE [--allow-incbin]\n"));
 	CLI(&r, "help", "run");
 	assert_int_equal(r.rc, 0);
-	assert_memory_equal(r.out,
-			    "usage: sdvf run FILE [--duration SECONDS] "
-			    "[--quiet]\n",
-			    51);
+	const char *run_usage = "usage: sdvf run FILE [--duration SECONDS] "
+				"[--quiet] [--allow-incbin]\n";
+	assert_memory_equal(r.out, run_usage, strlen(run_usage));
 	char run_help[4096];
 	strcpy(run_help, r.out);
 	CLI(&r, "run", "--help");
@@ -260,7 +370,8 @@ static void cli_help_forms_print_usage_and_exit_0(void **state)
 	assert_string_equal(r.out, run_help);
 	CLI(&r, "dump", "x.dts", "--help");
 	assert_int_equal(r.rc, 0);
-	assert_memory_equal(r.out, "usage: sdvf dump FILE\n", 22);
+	assert_memory_equal(r.out, "usage: sdvf dump FILE [--allow-incbin]\n",
+			    39);
 	assert_string_equal(r.err, "");
 }
 
@@ -466,8 +577,11 @@ int main(void)
 		cmocka_unit_test(cli_check_prints_errors_and_exits_1),
 		cmocka_unit_test(cli_dump_prints_the_system),
 		cmocka_unit_test(cli_run_passes_duration_and_quiet),
+		cmocka_unit_test(cli_run_accepts_every_duration_in_range),
 		cmocka_unit_test(
 			cli_run_of_a_bad_description_exits_1_without_running),
+		cmocka_unit_test(
+			cli_allow_incbin_is_needed_to_read_another_file),
 		cmocka_unit_test(cli_stats_of_a_system_not_running_exits_1),
 		cmocka_unit_test(cli_usage_errors_are_one_line_and_exit_2),
 		cmocka_unit_test(cli_help_forms_print_usage_and_exit_0),

@@ -152,6 +152,23 @@ static void queue_pair_between_one_pd_is_refused(void **state)
 	free(one);
 }
 
+static void queue_pair_names_must_be_names(void **state)
+{
+	(void)state;
+	char *one = edit(intent, "producer = \"source\"",
+			 "producer = \"../source\"");
+	char *two = edit(one, "consumer = \"sink\";",
+			 "consumer = \"sink\"; prefix = \"x\\n\";");
+	expect_errors(two, "t.dts: /subsystems/pipe: property 'producer': "
+			   "name \"../source\" may not contain '/' (valid: "
+			   "A-Z a-z 0-9 _ . -)\n"
+			   "t.dts: /subsystems/pipe: property 'prefix': name "
+			   "\"x\\n\" may not contain '\\n' (valid: A-Z a-z "
+			   "0-9 _ . -)\n");
+	free(one);
+	free(two);
+}
+
 /* ---- dump ------------------------------------------------------------- */
 
 static void dump_prints_every_fact_one_per_line(void **state)
@@ -245,6 +262,7 @@ int main(void)
 			queue_pair_conflicts_are_refused_and_nothing_written),
 		cmocka_unit_test(queue_pair_bad_properties_are_each_reported),
 		cmocka_unit_test(queue_pair_between_one_pd_is_refused),
+		cmocka_unit_test(queue_pair_names_must_be_names),
 		cmocka_unit_test(dump_prints_every_fact_one_per_line),
 		cmocka_unit_test(
 			dump_names_the_system_after_its_file_by_default),

@@ -1,7 +1,8 @@
 /*
  * Wire backends, specification, continued: the generator/sink under a test
  * clock, and pcap recording and replay (byte-exact round trip, file fields,
- * tcpdump reads it, malformed captures).
+ * wall-clock timestamps, the size limit, tcpdump reads it, malformed
+ * captures).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -293,16 +296,36 @@ static void generator_rejects_bad_size_lists(void **state)
 
 /* ---- pcap record ------------------------------------------------------ */
 
-/* A mem wire recording to `path` on the test clock. */
+/* A mem wire recording to `path`; the test clock is both the wire's clock
+ * and the wall clock, so a record's timestamp is the test clock's time. */
 static struct wire *open_recording(const char *path, struct test_clock *clock)
 {
 	struct wire_config cfg = {
 		.kind = "mem",
 		.pcap_record = path,
 		.clock_ns = test_clock_read,
+		.wall_clock_ns = test_clock_read,
 		.clock_ctx = clock,
 	};
 	return open_ok(&cfg);
+}
+
+static long file_size(const char *path)
+{
+	struct stat st;
+
+	assert_int_equal(stat(path, &st), 0);
+	return (long)st.st_size;
+}
+
+/* What the hosted runtime's sdvf_now_ns is: time since boot, not a date. */
+static uint64_t monotonic_ns(void *ctx)
+{
+	struct timespec ts;
+
+	(void)ctx;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
 static void pcap_record_writes_classic_header_and_records(void **state)
@@ -450,6 +473,127 @@ static void pcap_record_is_readable_by_tcpdump(void **state)
 	remove(path);
 	assert_int_equal(lines, 4);
 	assert_int_equal(marked, 4);
+}
+
+/* A wire whose clock is monotonic (the model's, in the hosted runtime)
+ * still stamps frames with the date: the wall clock at open plus the
+ * wire's clock since. */
+static void pcap_record_stamps_frames_with_wall_clock_time(void **state)
+{
+	struct wire_config cfg = {
+		.kind = "loopback",
+		.clock_ns = monotonic_ns,
+	};
+	uint8_t frame[60] = {0}, file[24 + 16];
+	time_t before = time(NULL), after;
+	uint32_t ts_sec;
+	char path[128];
+	struct wire *w;
+	FILE *in;
+
+	(void)state;
+	temp_path(path, sizeof(path), "wall");
+	cfg.pcap_record = path;
+	w = open_ok(&cfg);
+	wire_send(w, frame, sizeof(frame));
+	wire_close(w);
+	after = time(NULL);
+	in = fopen(path, "rb");
+	assert_non_null(in);
+	assert_int_equal(fread(file, 1, sizeof(file), in), sizeof(file));
+	fclose(in);
+	remove(path);
+	memcpy(&ts_sec, file + 24, 4);
+	if ((time_t)ts_sec < before - 1 || (time_t)ts_sec > after + 1)
+		fail_msg("ts_sec %u, wall clock %ld..%ld", ts_sec, (long)before,
+			 (long)after);
+}
+
+/* The capture is the traffic's first frames up to pcap_record_max bytes,
+ * header included; every frame after is counted, none recorded, even one
+ * small enough to fit in what is left. */
+static void
+pcap_record_stops_at_its_size_limit_and_counts_the_rest(void **state)
+{
+	struct test_clock clock = {.now_ns = 1000};
+	struct wire_config replay = {.kind = "pcap"};
+	struct wire_config cfg = {
+		.kind = "loopback",
+		.pcap_record_max = 24 + 3 * (16 + 60) + 40,
+		.clock_ns = test_clock_read,
+		.wall_clock_ns = test_clock_read,
+		.clock_ctx = &clock,
+	};
+	uint8_t frames[4][60], got[64];
+	char path[128];
+	struct wire *w;
+
+	(void)state;
+	temp_path(path, sizeof(path), "limit");
+	cfg.pcap_record = path;
+	w = open_ok(&cfg);
+	for (int i = 0; i < 4; i++) {
+		fill_frame(frames[i], sizeof(frames[i]), (uint8_t)(70 + i));
+		assert_int_equal(wire_send(w, frames[i], 60), 0);
+		assert_int_equal(wire_recv(w, got, sizeof(got)), 60);
+	}
+	assert_int_equal(wire_send(w, frames[0], 14), 0); /* 30 bytes: fits */
+	assert_int_equal(wire_stats(w)->tx_frames, 5);
+	assert_int_equal(wire_stats(w)->rx_frames, 4);
+	assert_int_equal(wire_stats(w)->record_dropped, 9 - 3);
+	assert_int_equal(wire_stats(w)->record_errors, 0);
+	wire_close(w);
+	assert_int_equal(file_size(path), 24 + 3 * (16 + 60));
+	replay.pcap_replay = path;
+	w = open_ok(&replay);
+	/* sent 0, received 0, sent 1 */
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(wire_recv(w, got, sizeof(got)), 60);
+		assert_memory_equal(got, frames[i / 2], 60);
+	}
+	assert_int_equal(wire_recv(w, got, sizeof(got)), 0);
+	wire_close(w);
+	remove(path);
+}
+
+/* Without pcap_record_max a capture stops at 16 MiB. */
+static void pcap_record_limit_defaults_to_16_mib(void **state)
+{
+	struct wire_config cfg = {.kind = "mem", .mem_depth = 1024};
+	static uint8_t frame[WIRE_MAX_FRAME];
+	const long limit = 16l << 20;
+	char path[128];
+	struct wire *w;
+	int sent = 0;
+
+	(void)state;
+	temp_path(path, sizeof(path), "default");
+	cfg.pcap_record = path;
+	w = open_ok(&cfg);
+	while (wire_stats(w)->record_dropped == 0 && sent < 2000) {
+		wire_mem_inject(w, frame, sizeof(frame));
+		wire_recv(w, frame, sizeof(frame));
+		sent++;
+	}
+	wire_close(w);
+	/* (limit - 24) / (16 + 16384) records fit: 1022. */
+	assert_int_equal(sent, 1023);
+	assert_int_equal(file_size(path), 24 + 1022 * (16 + WIRE_MAX_FRAME));
+	assert_true(file_size(path) <= limit);
+	remove(path);
+}
+
+static void pcap_record_rejects_limit_below_header(void **state)
+{
+	char path[128];
+	struct wire_config cfg = {.kind = "loopback", .pcap_record_max = 23};
+
+	(void)state;
+	temp_path(path, sizeof(path), "tiny");
+	cfg.pcap_record = path;
+	expect_open_error(&cfg, "wire: pcap_record_max 23 is below 24 (the "
+				"pcap header)");
+	assert_int_not_equal(access(path, F_OK), 0);
 }
 
 static void pcap_record_rejects_unwritable_path(void **state)
@@ -704,6 +848,12 @@ int main(void)
 		cmocka_unit_test(
 			pcap_record_keeps_original_length_of_cut_giant),
 		cmocka_unit_test(pcap_record_is_readable_by_tcpdump),
+		cmocka_unit_test(
+			pcap_record_stamps_frames_with_wall_clock_time),
+		cmocka_unit_test(
+			pcap_record_stops_at_its_size_limit_and_counts_the_rest),
+		cmocka_unit_test(pcap_record_limit_defaults_to_16_mib),
+		cmocka_unit_test(pcap_record_rejects_limit_below_header),
 		cmocka_unit_test(pcap_record_rejects_unwritable_path),
 		cmocka_unit_test(pcap_record_with_bad_kind_leaves_no_file),
 		cmocka_unit_test(pcap_replay_rejects_file_shorter_than_header),

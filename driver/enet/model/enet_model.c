@@ -272,6 +272,21 @@ static void wire_timer(struct enet_model *m)
 	sdvf_timer_set(m->pd, deadline);
 }
 
+/* A wire that failed for good is an unplugged cable: link down at the PHY
+ * (the driver sees it at its next poll), said once.  The wire has closed
+ * its fd, so the event loop no longer wakes us for it; nothing re-opens it
+ * (a re-open needs privileges the PD may have dropped; docs/enet.md). */
+static void wire_check(struct enet_model *m)
+{
+	const char *why = m->wire ? wire_failure(m->wire) : NULL;
+	if (!why || m->wire_failed)
+		return;
+	m->wire_failed = true;
+	enet_model_set_link(m, false);
+	sdvf_log(m->pd, SDVF_LOG_ERROR,
+		 "wire failed: %s; link down until the PD restarts", why);
+}
+
 /* Copy the wire's counts into the published counters (end of activation). */
 static void wire_stats_publish(struct enet_model *m)
 {
@@ -294,6 +309,7 @@ static void model_notified(void *state, struct sdvf_pd *pd, sdvf_channel_t ch)
 	}
 	drain_posted(m);
 	enet_rx_from_wire(m);
+	wire_check(m);
 	irq_update(m);
 	wire_timer(m);
 	wire_stats_publish(m);
@@ -316,6 +332,7 @@ static int open_wire(struct enet_model *m)
 		.udp_local = sdvf_config_str(pd, "udp_local"),
 		.udp_remote = sdvf_config_str(pd, "udp_remote"),
 		.pcap_record = sdvf_config_str(pd, "pcap_record"),
+		.pcap_record_max = sdvf_config_u64(pd, "pcap_record_max"),
 		.pcap_replay = sdvf_config_str(pd, "pcap_replay"),
 		.gen_rate_pps = sdvf_config_u64(pd, "gen_rate_pps"),
 		.gen_count = sdvf_config_u64(pd, "gen_count"),
@@ -333,6 +350,8 @@ static int open_wire(struct enet_model *m)
 		sdvf_log(pd, SDVF_LOG_ERROR, "%s", why);
 		return -1;
 	}
+	if (wire_warning(m->wire))
+		sdvf_log(pd, SDVF_LOG_WARN, "%s", wire_warning(m->wire));
 	int fd = wire_fd(m->wire);
 	if (fd >= 0 && pd->ops->watch_fd &&
 	    pd->ops->watch_fd(pd, fd, m->ch_wire) < 0) {
@@ -419,6 +438,8 @@ static int model_init(void *state, struct sdvf_pd *pd)
 void enet_model_set_link(void *model, bool up)
 {
 	struct enet_model *m = model;
+	if (m->wire_failed)
+		up = false; /* a dead wire stays unplugged */
 	if (m->phy.link_up && !up)
 		m->phy.link_latched_down = true;
 	m->phy.link_up = up;
@@ -463,7 +484,12 @@ static const struct sdvf_param model_params[] = {
 	MODEL_PARAM_STR("udp_local", 64, "udp: addr:port to bind"),
 	MODEL_PARAM_STR("udp_remote", 64, "udp: addr:port to send to"),
 	MODEL_PARAM_STR("pcap_record", 255,
-			"record both directions to this pcap file"),
+			"record both directions to this pcap file (default: "
+			"none)"),
+	SDVF_PARAM_U64_DEFAULT("pcap_record_max", 24, 1ull << 40,
+			       WIRE_PCAP_RECORD_MAX_DEFAULT,
+			       "pcap_record: size limit in bytes, header "
+			       "included; later frames are only counted"),
 	MODEL_PARAM_STR("pcap_replay", 255,
 			"pcap: replay this capture as received frames"),
 	SDVF_PARAM_U64_DEFAULT("gen_rate_pps", 1, 100000000, 1000,

@@ -70,6 +70,7 @@ struct enet_model {
 	bool warned_en1588;
 	struct enet_phy phy;
 	struct wire *wire;
+	bool wire_failed; /* seen wire_failure: link held down, logged once */
 	struct enet_rx_slot rx_fifo[ENET_MODEL_RX_FIFO];
 	uint32_t rx_fifo_head, rx_fifo_count;
 	/* Scratch: the bytes of one RX frame as written to buffers, one TX

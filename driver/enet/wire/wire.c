@@ -23,13 +23,13 @@ void wire_why(char *why, size_t cap, const char *fmt, ...)
 	va_end(ap);
 }
 
-uint64_t wire_clock(const struct wire *w, bool wall)
+uint64_t wire_clock(const struct wire *w)
 {
 	struct timespec ts;
 
 	if (w->clock_ns != NULL)
 		return w->clock_ns(w->clock_ctx);
-	clock_gettime(wall ? CLOCK_REALTIME : CLOCK_MONOTONIC, &ts);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
@@ -66,28 +66,27 @@ static struct wire *wire_open_kind(const struct wire_config *cfg, char *why,
 
 struct wire *wire_open(const struct wire_config *cfg, char *why, size_t cap)
 {
+	struct wire_record record = {0};
 	struct wire *w;
-	FILE *record = NULL;
 
 	if (cfg == NULL) {
 		wire_why(why, cap, "wire: no configuration");
 		return NULL;
 	}
 	/* Open the capture first: a bad path must not leave a tap behind. */
-	if (cfg->pcap_record != NULL) {
-		record = wire_pcap_record_open(cfg->pcap_record, why, cap);
-		if (record == NULL)
-			return NULL;
-	}
+	if (cfg->pcap_record != NULL &&
+	    wire_pcap_record_open(&record, cfg, why, cap) != 0)
+		return NULL;
 	w = wire_open_kind(cfg, why, cap);
 	if (w == NULL) {
-		if (record != NULL) {
-			fclose(record);
+		if (record.file != NULL) {
+			fclose(record.file);
 			remove(cfg->pcap_record);
 		}
 		return NULL;
 	}
 	w->record = record;
+	w->record.clock0_ns = wire_clock(w);
 	return w;
 }
 
@@ -95,14 +94,14 @@ void wire_close(struct wire *w)
 {
 	if (w == NULL)
 		return;
-	if (w->record != NULL)
-		fclose(w->record);
+	if (w->record.file != NULL)
+		fclose(w->record.file);
 	w->ops->close(w);
 }
 
 int wire_send(struct wire *w, const uint8_t *frame, size_t len)
 {
-	if (len == 0 || len > WIRE_MAX_FRAME) {
+	if (len == 0 || len > WIRE_MAX_FRAME || wire_failure(w) != NULL) {
 		w->stats.tx_errors++;
 		return -1;
 	}
@@ -112,16 +111,19 @@ int wire_send(struct wire *w, const uint8_t *frame, size_t len)
 	}
 	w->stats.tx_frames++;
 	w->stats.tx_bytes += len;
-	if (w->record != NULL)
+	if (w->record.file != NULL)
 		wire_pcap_record_frame(w, frame, len, len);
 	return 0;
 }
 
 long wire_recv(struct wire *w, uint8_t *buf, size_t cap)
 {
-	long len = w->ops->recv(w, buf, cap);
+	long len;
 	size_t got;
 
+	if (wire_failure(w) != NULL)
+		return 0; /* an unplugged cable carries nothing */
+	len = w->ops->recv(w, buf, cap);
 	if (len < 0) {
 		w->stats.rx_errors++;
 		return -1;
@@ -135,7 +137,7 @@ long wire_recv(struct wire *w, uint8_t *buf, size_t cap)
 		w->stats.rx_runts++;
 	if ((size_t)len > cap)
 		w->stats.rx_giants++;
-	if (w->record != NULL)
+	if (w->record.file != NULL)
 		wire_pcap_record_frame(w, buf, got, (size_t)len);
 	return len;
 }
@@ -155,6 +157,37 @@ uint64_t wire_next_deadline(const struct wire *w, uint64_t now_ns)
 const struct wire_stats *wire_stats(const struct wire *w)
 {
 	return &w->stats;
+}
+
+void wire_fail(struct wire *w, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (w->failure[0] != '\0')
+		return;
+	va_start(ap, fmt);
+	vsnprintf(w->failure, sizeof(w->failure), fmt, ap);
+	va_end(ap);
+	w->stats.failures = 1;
+}
+
+const char *wire_failure(const struct wire *w)
+{
+	return w->failure[0] != '\0' ? w->failure : NULL;
+}
+
+void wire_warn(struct wire *w, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(w->warning, sizeof(w->warning), fmt, ap);
+	va_end(ap);
+}
+
+const char *wire_warning(const struct wire *w)
+{
+	return w->warning[0] != '\0' ? w->warning : NULL;
 }
 
 int wire_mem_inject(struct wire *w, const uint8_t *frame, size_t len)

@@ -36,6 +36,9 @@
 	}
 #define WIRE_GEN_MIN_FRAME 22
 
+/* pcap_record's size limit when none is given: 16 MiB. */
+#define WIRE_PCAP_RECORD_MAX_DEFAULT (16ull << 20)
+
 /* Parameters, from the model PD's configuration (see docs/enet.md). */
 struct wire_config {
 	/* "tap" | "udp" | "loopback" | "mem" | "generator" | "pcap" (replay) */
@@ -44,6 +47,11 @@ struct wire_config {
 	const char *udp_local;	 /* udp: "addr:port" to bind */
 	const char *udp_remote;	 /* udp: "addr:port" to send to */
 	const char *pcap_record; /* any kind: record both directions here */
+	/* pcap_record: the file's size limit in bytes, header included (>= 24;
+	 * 0 = WIRE_PCAP_RECORD_MAX_DEFAULT).  The first frame that does not
+	 * fit ends the capture: it and every later frame are only counted
+	 * (record_dropped), so the file is the traffic's first frames. */
+	uint64_t pcap_record_max;
 	const char *pcap_replay; /* replay this capture as received frames */
 	uint64_t gen_rate_pps;	 /* generator: frames per second */
 	/* generator: stop after this many frames (0 = no limit) */
@@ -52,10 +60,14 @@ struct wire_config {
 	const uint8_t *gen_dst_mac; /* generator: destination MAC (6 bytes) */
 	/* mem, loopback: frames per FIFO (0 = 64) */
 	uint32_t mem_depth;
-	/* Time source for generator pacing and pcap timestamps.  NULL: the
-	 * generator uses CLOCK_MONOTONIC and pcap CLOCK_REALTIME.  The sim
-	 * runtime passes its virtual clock so runs are deterministic. */
+	/* The wire's clock: generator pacing, deadlines, and the time between
+	 * capture records.  NULL: CLOCK_MONOTONIC.  The model passes the
+	 * runtime's (virtual in the sim, so runs are deterministic). */
 	uint64_t (*clock_ns)(void *clock_ctx);
+	/* The date of capture records: read once at open; a record is
+	 * stamped with it plus the wire's clock since open.  NULL:
+	 * CLOCK_REALTIME (tests pass a fixed one). */
+	uint64_t (*wall_clock_ns)(void *clock_ctx);
 	void *clock_ctx;
 };
 
@@ -65,7 +77,9 @@ struct wire_config {
  * as "wire.<name>" counters.  Malformed frames are passed to the caller
  * (and counted in rx_frames too), so the model can count and flag them as
  * the MAC would; frames a backend drops before the caller sees them are in
- * rx_errors and in one reason counter.
+ * rx_errors and in one reason counter.  rx_kernel_drops is the kernel's
+ * count of frames it dropped before the backend could read them (tap:
+ * the interface's tx_dropped; udp: SO_RXQ_OVFL), not part of rx_errors.
  */
 #define WIRE_COUNTERS(X)                                                       \
 	X(tx_frames, "frames sent")                                            \
@@ -74,13 +88,20 @@ struct wire_config {
 	X(rx_frames, "frames received and passed to the model")                \
 	X(rx_bytes, "full lengths of the frames received")                     \
 	X(rx_errors, "receive errors, and frames a backend dropped")           \
+	X(rx_kernel_drops,                                                     \
+	  "frames the kernel dropped before the wire read them")               \
 	X(rx_runts, "received frames shorter than 14 bytes")                   \
 	X(rx_giants, "received frames longer than the model's buffer: cut")    \
-	X(rx_foreign, "udp: datagrams not from udp_remote, dropped")           \
+	X(rx_foreign_addr, "udp: datagrams from another address, dropped")     \
+	X(rx_foreign_port,                                                     \
+	  "udp: from udp_remote's address, other port: dropped")               \
+	X(rx_empty, "udp: empty datagrams (no frame at all), dropped")         \
 	X(rx_oversize, "frames longer than WIRE_MAX_FRAME, dropped")           \
 	X(rx_overflow, "mem: wire_mem_inject into a full FIFO, dropped")       \
 	X(rx_truncated, "pcap replay: record cut by the end of file, dropped") \
-	X(record_errors, "pcap record: writes that failed")
+	X(record_errors, "pcap record: writes that failed")                    \
+	X(record_dropped, "pcap record: frames not recorded, capture full")    \
+	X(failures, "1 once the backend failed for good: fd closed")
 
 struct wire_stats {
 #define WIRE_STATS_FIELD(name, meaning) uint64_t name;
@@ -114,6 +135,19 @@ int wire_fd(const struct wire *w);
 uint64_t wire_next_deadline(const struct wire *w, uint64_t now_ns);
 
 const struct wire_stats *wire_stats(const struct wire *w);
+
+/* NULL while the wire works.  Once its backend has failed for good (the tap
+ * was deleted by its peer, ...), a one-line reason, e.g. `tap "sdvf0": read:
+ * File descriptor in bad state`: the wire has closed its fd (wire_fd is -1,
+ * so an event loop stops watching it), counted failures 1, and from then on
+ * receives nothing and refuses every send, like an unplugged cable.  The
+ * wire does not re-open itself: see docs/enet.md, "Failures". */
+const char *wire_failure(const struct wire *w);
+
+/* NULL, or one line about something the wire cannot do here although it
+ * opened, e.g. `tap "sdvf0": kernel drops not counted: ...`: the model logs
+ * it once at init. */
+const char *wire_warning(const struct wire *w);
 
 /* mem backend only: the test side of the cable. */
 int wire_mem_inject(struct wire *w, const uint8_t *frame, size_t len);

@@ -12,6 +12,10 @@
  * Backends count only what they alone can see: drops before the caller
  * (foreign or oversized datagrams, full FIFOs, truncated capture records),
  * which they add to rx_errors together with their own counter.
+ *
+ * A backend whose fd is dead for good (not a transient error) closes the fd,
+ * sets fd to -1 and calls wire_fail with the reason; the dispatch layer then
+ * never calls its send or recv again (wire.h, wire_failure).
  */
 #ifndef SDVF_WIRE_BACKEND_H
 #define SDVF_WIRE_BACKEND_H
@@ -32,13 +36,24 @@ struct wire_ops {
 	void (*close)(struct wire *w);
 };
 
+/* pcap recording (wire_pcap.c); file is NULL when not recording. */
+struct wire_record {
+	FILE *file;
+	uint64_t bytes; /* written so far, header included */
+	uint64_t max;	/* pcap_record_max */
+	bool full;	/* a frame did not fit: nothing more is recorded */
+	uint64_t wall0_ns, clock0_ns; /* wall clock and wire clock at open */
+};
+
 struct wire {
 	const struct wire_ops *ops;
 	struct wire_stats stats;
 	int fd; /* readable when recv may return a frame; -1: none */
 	uint64_t (*clock_ns)(void *clock_ctx);
 	void *clock_ctx;
-	FILE *record; /* pcap_record file, or NULL */
+	struct wire_record record;
+	char failure[128]; /* empty while the backend works (wire_fail) */
+	char warning[128]; /* empty unless open had one (wire_warn) */
 };
 
 /* Backend constructors: a wire with base.ops set, or NULL and `why`. */
@@ -60,14 +75,24 @@ bool wire_is_mem(const struct wire *w);
 int wire_mem_backend_inject(struct wire *w, const uint8_t *frame, size_t len);
 long wire_mem_backend_take(struct wire *w, uint8_t *buf, size_t cap);
 
-/* pcap recording (wire_pcap.c), used by the dispatch layer. */
-FILE *wire_pcap_record_open(const char *path, char *why, size_t cap);
+/* pcap recording (wire_pcap.c), used by the dispatch layer: open checks
+ * cfg's limit, creates the file, writes the header and reads the wall
+ * clock; the caller sets clock0_ns once the wire has its clock. */
+int wire_pcap_record_open(struct wire_record *rec,
+			  const struct wire_config *cfg, char *why, size_t cap);
 void wire_pcap_record_frame(struct wire *w, const uint8_t *frame, size_t caplen,
 			    size_t len);
 
-/* The wire's clock: cfg->clock_ns if given, else CLOCK_MONOTONIC (or
- * CLOCK_REALTIME when `wall`, for capture timestamps). */
-uint64_t wire_clock(const struct wire *w, bool wall);
+/* The wire's clock: cfg->clock_ns if given, else CLOCK_MONOTONIC. */
+uint64_t wire_clock(const struct wire *w);
+
+/* The backend failed for good: keep the first reason, count it once. */
+void wire_fail(struct wire *w, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* The backend works, but with a limit the user should hear of once. */
+void wire_warn(struct wire *w, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* Format a one-line reason into why (may be NULL). */
 void wire_why(char *why, size_t cap, const char *fmt, ...)

@@ -68,7 +68,7 @@ static long gen_recv(struct wire *w, uint8_t *buf, size_t cap)
 	uint64_t seq = gw->next_seq;
 	size_t len;
 
-	if (gen_finished(gw) || wire_clock(w, false) < gen_due_ns(gw, seq))
+	if (gen_finished(gw) || wire_clock(w) < gen_due_ns(gw, seq))
 		return 0;
 	len = gw->sizes[seq % gw->num_sizes];
 	gen_build(gw, seq, gw->frame, len);
@@ -177,6 +177,6 @@ struct wire *wire_gen_open(const struct wire_config *cfg, char *why, size_t cap)
 	gw->base.clock_ns = cfg->clock_ns;
 	gw->base.clock_ctx = cfg->clock_ctx;
 	/* Frame 0 is due at once; the schedule runs from here. */
-	gw->start_ns = wire_clock(&gw->base, false);
+	gw->start_ns = wire_clock(&gw->base);
 	return &gw->base;
 }

@@ -1,7 +1,9 @@
 /*
  * Classic pcap files (the libpcap format tcpdump and Wireshark read):
  *   recording  every frame a wire sends or receives, LINKTYPE_ETHERNET,
- *              microsecond timestamps from the wire's clock;
+ *              microsecond timestamps (the wall clock at open plus the
+ *              wire's clock since), until the file would pass
+ *              pcap_record_max bytes; later frames are only counted;
  *   replay     the "pcap" wire kind: a capture played back as received
  *              frames, one per wire_recv, as fast as the model asks.
  *
@@ -20,6 +22,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "driver/enet/wire/wire_backend.h"
 
@@ -39,7 +42,18 @@ struct pcap_global_header {
 	uint32_t sigfigs, snaplen, linktype;
 };
 
-FILE *wire_pcap_record_open(const char *path, char *why, size_t cap)
+static uint64_t wall_clock_now(const struct wire_config *cfg)
+{
+	struct timespec ts;
+
+	if (cfg->wall_clock_ns != NULL)
+		return cfg->wall_clock_ns(cfg->clock_ctx);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+int wire_pcap_record_open(struct wire_record *rec,
+			  const struct wire_config *cfg, char *why, size_t cap)
 {
 	const struct pcap_global_header header = {
 		.magic = PCAP_MAGIC_US,
@@ -48,35 +62,71 @@ FILE *wire_pcap_record_open(const char *path, char *why, size_t cap)
 		.snaplen = PCAP_SNAPLEN,
 		.linktype = PCAP_LINKTYPE_ETHERNET,
 	};
-	FILE *file = fopen(path, "wb");
+	const char *path = cfg->pcap_record;
 
-	if (file == NULL) {
+	rec->max = cfg->pcap_record_max ? cfg->pcap_record_max
+					: WIRE_PCAP_RECORD_MAX_DEFAULT;
+	if (rec->max < PCAP_GLOBAL_LEN) {
+		wire_why(why, cap,
+			 "wire: pcap_record_max %llu is below %d (the pcap "
+			 "header)",
+			 (unsigned long long)rec->max, PCAP_GLOBAL_LEN);
+		return -1;
+	}
+	rec->file = fopen(path, "wb");
+	if (rec->file == NULL) {
 		wire_why(why, cap, "wire: pcap_record \"%s\": %s", path,
 			 strerror(errno));
-		return NULL;
+		return -1;
 	}
-	if (fwrite(&header, sizeof(header), 1, file) != 1 || fflush(file)) {
+	if (fwrite(&header, sizeof(header), 1, rec->file) != 1 ||
+	    fflush(rec->file)) {
 		wire_why(why, cap, "wire: pcap_record \"%s\": %s", path,
 			 strerror(errno));
-		fclose(file);
-		return NULL;
+		fclose(rec->file);
+		rec->file = NULL;
+		remove(path);
+		return -1;
 	}
-	return file;
+	rec->bytes = PCAP_GLOBAL_LEN;
+	rec->wall0_ns = wall_clock_now(cfg);
+	return 0;
+}
+
+/* The date now: the wall clock at open plus the wire's clock since, so
+ * records are as far apart as the wire's clock says (virtual time in the
+ * sim) and a wall clock step while recording does not reorder them. */
+static uint64_t record_time_ns(const struct wire *w)
+{
+	uint64_t now = wire_clock(w);
+
+	return w->record.wall0_ns +
+	       (now > w->record.clock0_ns ? now - w->record.clock0_ns : 0);
 }
 
 /* Flushed per frame so a capture is complete even if the PD is killed. */
 void wire_pcap_record_frame(struct wire *w, const uint8_t *frame, size_t caplen,
 			    size_t len)
 {
-	uint64_t now_ns = wire_clock(w, true);
+	struct wire_record *rec = &w->record;
+	uint64_t now_ns, size = PCAP_RECORD_LEN + (uint64_t)caplen;
 	uint32_t record[4];
 
+	if (rec->full || rec->bytes + size > rec->max) {
+		rec->full = true;
+		w->stats.record_dropped++;
+		return;
+	}
+	now_ns = record_time_ns(w);
 	record[0] = (uint32_t)(now_ns / 1000000000ull);
 	record[1] = (uint32_t)(now_ns % 1000000000ull / 1000ull);
 	record[2] = (uint32_t)caplen;
 	record[3] = (uint32_t)len;
-	if (fwrite(record, sizeof(record), 1, w->record) != 1 ||
-	    fwrite(frame, 1, caplen, w->record) != caplen || fflush(w->record))
+	/* Counted as written even if the write fails: the file can only be
+	 * shorter than rec->bytes, never longer than rec->max. */
+	rec->bytes += size;
+	if (fwrite(record, sizeof(record), 1, rec->file) != 1 ||
+	    fwrite(frame, 1, caplen, rec->file) != caplen || fflush(rec->file))
 		w->stats.record_errors++;
 }
 

@@ -4,11 +4,23 @@
  * remote.type=inet,...` and `-netdev socket,udp=REMOTE,localaddr=LOCAL`, so
  * an sdvf model and a QEMU NIC (or two sdvf systems) can share a cable.
  *
- * The socket is bound to udp_local and frames go to udp_remote.  It is not
- * connect()ed, so that datagrams from anyone else are still seen, and then
- * dropped and counted (rx_foreign): the peer address is the trust boundary.
- * A datagram longer than WIRE_MAX_FRAME is dropped and counted
- * (rx_oversize).  IPv4 only.
+ * The socket is bound to udp_local exclusively (no SO_REUSEADDR or
+ * SO_REUSEPORT), so no other socket, privileged or not, can bind the same
+ * address and port beside it and receive the frames sent to it.  Frames go
+ * to udp_remote.  The socket is not connect()ed, so that datagrams from
+ * anyone else are still seen, then dropped and counted by reason: the
+ * source must be udp_remote's address (rx_foreign_addr) and port
+ * (rx_foreign_port) exactly.  That is all UDP can tell: a forged source
+ * address passes (see docs/enet.md, "udp peer rules").  An empty datagram
+ * (rx_empty) or one longer than WIRE_MAX_FRAME (rx_oversize) from the peer
+ * is dropped and counted.  IPv4 only.
+ *
+ * Datagrams the kernel drops because the socket buffer is full never reach
+ * us.  With SO_RXQ_OVFL each datagram read carries the socket's cumulative
+ * drop count as it was when that datagram was queued; the difference from
+ * the last one seen goes to rx_kernel_drops.  So drops show with the next
+ * datagram read after them: the count is exact once one queued after the
+ * last drop has been read.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -16,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "driver/enet/wire/wire_backend.h"
@@ -27,6 +40,7 @@
 struct wire_udp {
 	struct wire base;
 	struct sockaddr_in remote;
+	uint32_t kernel_drops; /* the last SO_RXQ_OVFL count (wraps) */
 	uint8_t frame[WIRE_MAX_FRAME];
 };
 
@@ -40,46 +54,85 @@ static int udp_send(struct wire *w, const uint8_t *frame, size_t len)
 	return done == (ssize_t)len ? 0 : -1;
 }
 
-static bool udp_from_remote(const struct wire_udp *uw,
-			    const struct sockaddr_in *from, socklen_t from_len)
+/* Why a datagram is not a frame from the peer, or NULL if it is one. */
+static uint64_t *udp_drop_reason(struct wire_udp *uw,
+				 const struct sockaddr_in *from,
+				 socklen_t from_len, ssize_t len)
 {
-	return from_len == sizeof(*from) && from->sin_family == AF_INET &&
-	       from->sin_port == uw->remote.sin_port &&
-	       from->sin_addr.s_addr == uw->remote.sin_addr.s_addr;
+	struct wire_stats *st = &uw->base.stats;
+
+	if (from_len != sizeof(*from) || from->sin_family != AF_INET ||
+	    from->sin_addr.s_addr != uw->remote.sin_addr.s_addr)
+		return &st->rx_foreign_addr;
+	if (from->sin_port != uw->remote.sin_port)
+		return &st->rx_foreign_port;
+	if (len == 0)
+		return &st->rx_empty; /* carries no frame at all */
+	if (len > WIRE_MAX_FRAME)
+		return &st->rx_oversize;
+	return NULL;
+}
+
+/* The SO_RXQ_OVFL count a datagram carries (absent while it is 0). */
+static void udp_note_kernel_drops(struct wire_udp *uw, struct msghdr *msg)
+{
+	struct cmsghdr *c;
+	uint32_t total;
+
+	for (c = CMSG_FIRSTHDR(msg); c != NULL; c = CMSG_NXTHDR(msg, c)) {
+		if (c->cmsg_level != SOL_SOCKET ||
+		    c->cmsg_type != SO_RXQ_OVFL ||
+		    c->cmsg_len < CMSG_LEN(sizeof(total)))
+			continue;
+		memcpy(&total, CMSG_DATA(c), sizeof(total));
+		/* Datagrams are read in queue order: the count only grows. */
+		uw->base.stats.rx_kernel_drops +=
+			(uint32_t)(total - uw->kernel_drops);
+		uw->kernel_drops = total;
+	}
 }
 
 static long udp_recv(struct wire *w, uint8_t *buf, size_t cap)
 {
 	struct wire_udp *uw = (struct wire_udp *)w;
+	union {
+		struct cmsghdr align;
+		char buf[CMSG_SPACE(sizeof(uint32_t))];
+	} control;
 	struct sockaddr_in from;
-	socklen_t from_len;
+	struct iovec iov = {.iov_base = uw->frame,
+			    .iov_len = sizeof(uw->frame)};
+	struct msghdr msg;
+	uint64_t *drop;
 	ssize_t len;
 	int budget;
 
 	for (budget = 0; budget < UDP_RECV_BUDGET; budget++) {
-		from_len = sizeof(from);
+		msg = (struct msghdr){
+			.msg_name = &from,
+			.msg_namelen = sizeof(from),
+			.msg_iov = &iov,
+			.msg_iovlen = 1,
+			.msg_control = control.buf,
+			.msg_controllen = sizeof(control.buf),
+		};
 		/* MSG_TRUNC: the datagram's real length, even if cut. */
-		len = recvfrom(w->fd, uw->frame, sizeof(uw->frame), MSG_TRUNC,
-			       (struct sockaddr *)&from, &from_len);
+		len = recvmsg(w->fd, &msg, MSG_TRUNC);
 		if (len < 0 && errno == EINTR)
 			continue;
 		if (len < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			return 0;
 		if (len < 0)
 			return -1;
-		if (!udp_from_remote(uw, &from, from_len)) {
-			w->stats.rx_foreign++;
-			w->stats.rx_errors++;
-		} else if (len > WIRE_MAX_FRAME) {
-			w->stats.rx_oversize++;
-			w->stats.rx_errors++;
-		} else if (len == 0) {
-			w->stats.rx_errors++; /* carries no frame at all */
-		} else {
+		udp_note_kernel_drops(uw, &msg);
+		drop = udp_drop_reason(uw, &from, msg.msg_namelen, len);
+		if (drop == NULL) {
 			memcpy(buf, uw->frame,
 			       (size_t)len < cap ? (size_t)len : cap);
 			return (long)len;
 		}
+		(*drop)++;
+		w->stats.rx_errors++;
 	}
 	return 0;
 }
@@ -135,8 +188,25 @@ bad:
 	return false;
 }
 
+/* The peer check compares a datagram's source with udp_remote, and no
+ * datagram comes from the any address, a broadcast or a multicast group. */
+static bool udp_one_host(const struct sockaddr_in *remote, const char *text,
+			 char *why, size_t cap)
+{
+	uint32_t host = ntohl(remote->sin_addr.s_addr);
+
+	if (host != INADDR_ANY && host != INADDR_BROADCAST &&
+	    !IN_MULTICAST(host))
+		return true;
+	wire_why(why, cap,
+		 "wire: udp_remote \"%s\": not one host's address (any, "
+		 "broadcast or multicast)",
+		 text);
+	return false;
+}
+
 static int udp_socket(const struct sockaddr_in *local, const char *text,
-		      char *why, size_t cap)
+		      int *ovfl_errno, char *why, size_t cap)
 {
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	int one = 1;
@@ -145,14 +215,19 @@ static int udp_socket(const struct sockaddr_in *local, const char *text,
 		wire_why(why, cap, "wire: udp: socket: %s", strerror(errno));
 		return -1;
 	}
-	/* As QEMU does, so a restarted peer can rebind its port at once. */
-	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
-	    bind(fd, (const struct sockaddr *)local, sizeof(*local)) < 0) {
+	/* No SO_REUSEADDR: with it, any socket that sets it too may bind this
+	 * port and read our frames.  UDP has no TIME_WAIT, so a restarted PD
+	 * rebinds at once anyway. */
+	if (bind(fd, (const struct sockaddr *)local, sizeof(*local)) < 0) {
 		wire_why(why, cap, "wire: udp_local \"%s\": cannot bind: %s",
 			 text, strerror(errno));
 		close(fd);
 		return -1;
 	}
+	/* Without SO_RXQ_OVFL (qemu-user refuses it) the wire still works; it
+	 * only cannot see the kernel's drops: the caller warns. */
+	if (setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof(one)) < 0)
+		*ovfl_errno = errno;
 	return fd;
 }
 
@@ -165,9 +240,11 @@ struct wire *wire_udp_open(const struct wire_config *cfg, char *why, size_t cap)
 	if (!udp_parse_addr("udp_local", cfg->udp_local, true, &local, why,
 			    cap) ||
 	    !udp_parse_addr("udp_remote", cfg->udp_remote, false, &remote, why,
-			    cap))
+			    cap) ||
+	    !udp_one_host(&remote, cfg->udp_remote, why, cap))
 		return NULL;
-	fd = udp_socket(&local, cfg->udp_local, why, cap);
+	int ovfl_errno = 0;
+	fd = udp_socket(&local, cfg->udp_local, &ovfl_errno, why, cap);
 	if (fd < 0)
 		return NULL;
 	uw = calloc(1, sizeof(*uw));
@@ -181,5 +258,10 @@ struct wire *wire_udp_open(const struct wire_config *cfg, char *why, size_t cap)
 	uw->base.fd = fd;
 	uw->base.clock_ns = cfg->clock_ns;
 	uw->base.clock_ctx = cfg->clock_ctx;
+	if (ovfl_errno != 0)
+		wire_warn(&uw->base,
+			  "udp \"%s\": kernel drops not counted: SO_RXQ_OVFL: "
+			  "%s",
+			  cfg->udp_local, strerror(ovfl_errno));
 	return &uw->base;
 }
