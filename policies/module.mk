@@ -6,6 +6,7 @@
 # to POLICIES too, adding its own source to PORTABLE_SRCS.
 policies_elsewhere := $(POLICIES)
 POLICIES += rr
+POLICIES += drr
 
 PORTABLE_SRCS += policies/policy.c $(patsubst %,policies/%.c,\
 	$(filter-out $(policies_elsewhere),$(POLICIES)))
