@@ -7,6 +7,7 @@
 policies_elsewhere := $(POLICIES)
 POLICIES += rr
 POLICIES += drr
+POLICIES += prio
 
 PORTABLE_SRCS += policies/policy.c $(patsubst %,policies/%.c,\
 	$(filter-out $(policies_elsewhere),$(POLICIES)))
