@@ -8,6 +8,7 @@ policies_elsewhere := $(POLICIES)
 POLICIES += rr
 POLICIES += drr
 POLICIES += prio
+POLICIES += token_bucket
 
 PORTABLE_SRCS += policies/policy.c $(patsubst %,policies/%.c,\
 	$(filter-out $(policies_elsewhere),$(POLICIES)))
