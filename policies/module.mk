@@ -9,6 +9,7 @@ POLICIES += rr
 POLICIES += drr
 POLICIES += prio
 POLICIES += token_bucket
+POLICIES += least_served
 
 PORTABLE_SRCS += policies/policy.c $(patsubst %,policies/%.c,\
 	$(filter-out $(policies_elsewhere),$(POLICIES)))
