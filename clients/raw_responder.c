@@ -601,12 +601,6 @@ static const struct sdvf_need raw_responder_needs[] = {
 };
 
 /* The driver's queue sizes: optional, unlike SDVF_PARAM_CAPACITY's. */
-#define RESP_PARAM_QUEUE_SLOTS(key, what)                                      \
-	{                                                                      \
-		.name = (key), .type = SDVF_PARAM_U64, .min = 1, .max = 65536, \
-		.default_u64 = 512, .power_of_two = true, .help = (what)       \
-	}
-
 static const struct sdvf_param raw_responder_params[] = {
 	{.name = "mac",
 	 .type = SDVF_PARAM_MAC,
@@ -621,12 +615,12 @@ static const struct sdvf_param raw_responder_params[] = {
 	SDVF_PARAM_U64_DEFAULT("prefix_len", 1, 32, 32,
 			       "our subnet's prefix length; its first and last "
 			       "address never get a reply (32: none known)"),
-	RESP_PARAM_QUEUE_SLOTS(
-		"rx_capacity",
-		"slots of rx_free and rx_active (as the driver's)"),
-	RESP_PARAM_QUEUE_SLOTS(
-		"tx_capacity",
-		"slots of tx_active and tx_free (as the driver's)"),
+	SDVF_PARAM_POW2_DEFAULT("rx_capacity", 1, 65536, 512,
+				"slots of rx_free and rx_active (as the "
+				"driver's)"),
+	SDVF_PARAM_POW2_DEFAULT("tx_capacity", 1, 65536, 512,
+				"slots of tx_active and tx_free (as the "
+				"driver's)"),
 	SDVF_PARAM_U64_DEFAULT("rx_buffers", 0, RESP_MAX_BUFS, 0,
 			       "RX buffers (0 = what region and queue hold)"),
 	SDVF_PARAM_U64_DEFAULT("tx_buffers", 0, RESP_MAX_BUFS, 0,

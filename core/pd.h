@@ -309,6 +309,20 @@ struct sdvf_param {
 		.max = (max_slots), .required = true, .power_of_two = true,    \
 		.help = (what)                                                 \
 	}
+/* An optional power of two in lo..hi with a default (ring sizes, optional
+ * queue capacities). */
+#define SDVF_PARAM_POW2_DEFAULT(key, lo, hi, dflt, what)                       \
+	{                                                                      \
+		.name = (key), .type = SDVF_PARAM_U64, .min = (lo),            \
+		.max = (hi), .default_u64 = (dflt), .power_of_two = true,      \
+		.help = (what)                                                 \
+	}
+/* An optional string of at most `longest` bytes (absent: NULL). */
+#define SDVF_PARAM_STRING(key, longest, what)                                  \
+	{                                                                      \
+		.name = (key), .type = SDVF_PARAM_STR, .max = (longest),       \
+		.help = (what)                                                 \
+	}
 /* An optional u64 in lo..hi with a default. */
 #define SDVF_PARAM_U64_DEFAULT(key, lo, hi, dflt, what)                        \
 	{                                                                      \

@@ -529,13 +529,6 @@ static int enet_driver_init(void *state, struct sdvf_pd *pd)
 /* ---- the component: what it needs, takes and publishes -------------- */
 
 /* A power-of-two count with a default: ring sizes and queue capacities. */
-#define ENET_PARAM_POW2(key, lo, hi, dflt, what)                               \
-	{                                                                      \
-		.name = (key), .type = SDVF_PARAM_U64, .min = (lo),            \
-		.max = (hi), .default_u64 = (dflt), .power_of_two = true,      \
-		.help = (what)                                                 \
-	}
-
 /* DMA window n: the io range of some of the muxes' buffers, and what the
  * device may do there (the rights its mapping of that region gives it). */
 #define WINDOW_IO(n)                                                           \
@@ -558,14 +551,14 @@ static const struct sdvf_param enet_driver_params[] = {
 	{.name = "mac",
 	 .type = SDVF_PARAM_MAC,
 	 .help = "station address; absent: keep the one in PALR/PAUR"},
-	ENET_PARAM_POW2("rx_ring", 2, ENET_DRV_MAX_RING, 256,
-			"RX buffer descriptors"),
-	ENET_PARAM_POW2("tx_ring", 2, ENET_DRV_MAX_RING, 256,
-			"TX buffer descriptors"),
-	ENET_PARAM_POW2("rx_capacity", 1, 65536, 512,
-			"slots of rx_free and rx_active"),
-	ENET_PARAM_POW2("tx_capacity", 1, 65536, 512,
-			"slots of tx_active and tx_free"),
+	SDVF_PARAM_POW2_DEFAULT("rx_ring", 2, ENET_DRV_MAX_RING, 256,
+				"RX buffer descriptors"),
+	SDVF_PARAM_POW2_DEFAULT("tx_ring", 2, ENET_DRV_MAX_RING, 256,
+				"TX buffer descriptors"),
+	SDVF_PARAM_POW2_DEFAULT("rx_capacity", 1, 65536, 512,
+				"slots of rx_free and rx_active"),
+	SDVF_PARAM_POW2_DEFAULT("tx_capacity", 1, 65536, 512,
+				"slots of tx_active and tx_free"),
 	SDVF_PARAM_U64_DEFAULT("phy_addr", 0, 31, 0,
 			       "clause-22 address of the PHY"),
 	{.name = "phy_mode",

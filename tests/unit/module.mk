@@ -24,6 +24,7 @@ UNIT_CMOCKA := \
 	test_sysdesc_refusals \
 	test_raw_responder \
 	test_queue_litmus \
+	test_policies \
 	stress_queue
 
 UNIT_CMOCKA_BINS := $(addprefix $(BUILD)/tests/unit/,$(UNIT_CMOCKA))

@@ -469,36 +469,29 @@ static const struct sdvf_need model_needs[] = {
 	{0},
 };
 
-/* An optional string of at most `longest` bytes. */
-#define MODEL_PARAM_STR(key, longest, what)                                    \
-	{                                                                      \
-		.name = (key), .type = SDVF_PARAM_STR, .max = (longest),       \
-		.help = (what)                                                 \
-	}
-
 static const struct sdvf_param model_params[] = {
-	MODEL_PARAM_STR("wire", 16,
-			"tap | udp | loopback | mem | generator | pcap "
-			"(default loopback)"),
-	MODEL_PARAM_STR("tap_name", 15, "tap: interface name"),
-	MODEL_PARAM_STR("udp_local", 64, "udp: addr:port to bind"),
-	MODEL_PARAM_STR("udp_remote", 64, "udp: addr:port to send to"),
-	MODEL_PARAM_STR("pcap_record", 255,
-			"record both directions to this pcap file (default: "
-			"none)"),
+	SDVF_PARAM_STRING("wire", 16,
+			  "tap | udp | loopback | mem | generator | pcap "
+			  "(default loopback)"),
+	SDVF_PARAM_STRING("tap_name", 15, "tap: interface name"),
+	SDVF_PARAM_STRING("udp_local", 64, "udp: addr:port to bind"),
+	SDVF_PARAM_STRING("udp_remote", 64, "udp: addr:port to send to"),
+	SDVF_PARAM_STRING("pcap_record", 255,
+			  "record both directions to this pcap file (default: "
+			  "none)"),
 	SDVF_PARAM_U64_DEFAULT("pcap_record_max", 24, 1ull << 40,
 			       WIRE_PCAP_RECORD_MAX_DEFAULT,
 			       "pcap_record: size limit in bytes, header "
 			       "included; later frames are only counted"),
-	MODEL_PARAM_STR("pcap_replay", 255,
-			"pcap: replay this capture as received frames"),
+	SDVF_PARAM_STRING("pcap_replay", 255,
+			  "pcap: replay this capture as received frames"),
 	SDVF_PARAM_U64_DEFAULT("gen_rate_pps", 1, 100000000, 1000,
 			       "generator: frames per second"),
 	SDVF_PARAM_U64_DEFAULT("gen_count", 0, UINT64_MAX, 0,
 			       "generator: frames to send (0 = no limit)"),
-	MODEL_PARAM_STR("gen_sizes", 128,
-			"generator: frame sizes without FCS, cycled, e.g. "
-			"\"64,1514\""),
+	SDVF_PARAM_STRING("gen_sizes", 128,
+			  "generator: frame sizes without FCS, cycled, e.g. "
+			  "\"64,1514\""),
 	{.name = "gen_dst_mac",
 	 .type = SDVF_PARAM_MAC,
 	 .min = 6,
