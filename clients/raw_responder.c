@@ -649,6 +649,11 @@ static const struct sdvf_counter_doc raw_responder_counters[] = {
 	/* drop.<reason>, one per enum resp_drop */
 	RESP_DROPS(RESP_DROP_DOC)
 #undef RESP_DROP_DOC
+	/* <queue>.bad_index, published by sdvf_queue_attach_region */
+	SDVF_QUEUE_COUNTER_DOC("rx_free"),
+	SDVF_QUEUE_COUNTER_DOC("rx_active"),
+	SDVF_QUEUE_COUNTER_DOC("tx_active"),
+	SDVF_QUEUE_COUNTER_DOC("tx_free"),
 	/* end of the list */
 	{0},
 };

@@ -125,6 +125,8 @@ const struct cli_command cli_run = {
 		"                      10000000 (0: run until signalled)\n"
 		"  --quiet             only errors and the final summary\n"
 		"  --allow-incbin      let /incbin/ read the files it names\n"
-		"Exit status: 0 if no PD died abnormally, 1 otherwise.\n",
+		"Exit status: 0 if no PD died abnormally, none reported that\n"
+		"it can no longer make progress and every survivor of a\n"
+		"restart answered; 1 otherwise.\n",
 	.main = run_main,
 };

@@ -358,15 +358,6 @@ static void mib_reset(struct enet_driver *drv)
 
 /* ---- activations ---------------------------------------------------- */
 
-/* The queues count impossible peer indices privately; publish the sum. */
-static void stats_publish(struct enet_driver *drv)
-{
-	sdvf_counter_set(drv->stats.queue_bad_index,
-			 drv->rx_free.bad_index + drv->rx_active.bad_index +
-				 drv->tx_free.bad_index +
-				 drv->tx_active.bad_index);
-}
-
 /* Every counter by its field name; state-like ones start at 0 even when a
  * restarted PD gets its old values back. */
 static void counters_register(struct enet_driver *drv, struct sdvf_pd *pd)
@@ -414,7 +405,6 @@ static void activation_end(struct enet_driver *drv)
 		drv->tdar_writes++;
 	}
 	drv->kick_rdar = drv->kick_tdar = false;
-	stats_publish(drv);
 	enet_mmio_flush(&drv->mmio);
 	if (mux_finish(&drv->rx_free, &drv->took_rx_free, &drv->rx_active,
 		       &drv->gave_rx_active))
@@ -603,6 +593,11 @@ static const struct sdvf_counter_doc enet_driver_counters[] = {
 #define ENET_COUNTER_DOC(counter, text) {.name = #counter, .meaning = (text)},
 	ENET_DRIVER_COUNTERS(ENET_COUNTER_DOC) /* one entry per counter */
 #undef ENET_COUNTER_DOC
+	/* <queue>.bad_index, published by sdvf_queue_attach_region */
+	SDVF_QUEUE_COUNTER_DOC("rx_free"),
+	SDVF_QUEUE_COUNTER_DOC("rx_active"),
+	SDVF_QUEUE_COUNTER_DOC("tx_active"),
+	SDVF_QUEUE_COUNTER_DOC("tx_free"),
 	{0},
 };
 

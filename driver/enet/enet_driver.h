@@ -99,8 +99,7 @@
 	X(rx_bad_window, "rx_free buffers in a window the MAC cannot write")   \
 	X(tx_bad_buffer, "tx_active frames misaligned or not in one window")   \
 	X(tx_bad_window, "tx_active frames in a window the MAC cannot read")   \
-	X(tx_bad_len, "tx_active frames shorter than 14 or over 1518 bytes")   \
-	X(queue_bad_index, "impossible peer indices read, all four queues")
+	X(tx_bad_len, "tx_active frames shorter than 14 or over 1518 bytes")
 
 #define ENET_DRIVER_CONTROLLER_COUNTERS(X)                                     \
 	X(eberr_resets, "bus errors answered with a controller reset")         \
