@@ -25,6 +25,7 @@ UNIT_CMOCKA := \
 	test_raw_responder \
 	test_queue_litmus \
 	test_policies \
+	test_tx_mux \
 	stress_queue
 
 UNIT_CMOCKA_BINS := $(addprefix $(BUILD)/tests/unit/,$(UNIT_CMOCKA))

@@ -1,0 +1,3 @@
+# mux/: the RX and TX muxes.
+PORTABLE_SRCS += mux/tx_mux.c
+COMPONENTS += tx_mux
