@@ -99,21 +99,24 @@
 	X(TX_FRAMES, tx_frames, "frames handed to the driver")                 \
 	X(TX_BYTES, tx_bytes, "bytes of those frames")                         \
 	X(TX_ERRORS, tx_errors, "frames the driver returned with TX_ERROR")    \
-	X(DRV_REJECTED, drv_rejected, "frames the driver returned REJECTED")  \
+	X(DRV_REJECTED, drv_rejected, "frames the driver returned REJECTED")   \
 	X(IN_FLIGHT, in_flight, "frames of the client at the driver now")      \
 	TXM_REJECTS(X)
 
 /* Per-mux counters: X(id, name, meaning). */
 #define TXM_MUX_COUNTERS(X)                                                    \
-	X(ACTIVATIONS, activations, "notifications and timer expiries handled") \
+	X(ACTIVATIONS, activations,                                            \
+	  "notifications and timer expiries handled")                          \
 	X(BATCHES, batches, "activations that sent at least one frame")        \
 	X(BATCH_MAX, batch_max, "most frames sent in one activation")          \
 	X(NOTIFY_DRV, notify_drv, "notifications sent to the driver")          \
 	X(NOTIFY_CLIENTS, notify_clients, "notifications sent to clients")     \
 	X(BUDGET_HIT, budget_hit, "activations ended by the budget")           \
 	X(POOL_EMPTY, pool_empty, "stagings stopped by an empty tx_pool")      \
-	X(BAD_COMPLETION, bad_completion, "driver returns naming no buffer "   \
-					  "it held")
+	X(POOL_IDLE, pool_idle, "tx_pool buffers idle in the mux now")         \
+	X(BAD_COMPLETION, bad_completion,                                      \
+	  "driver returns naming no buffer "                                   \
+	  "it held")
 
 enum txm_client_counter {
 #define TXM_ENUM(id, name, meaning) TXM_C_##id,
@@ -276,17 +279,18 @@ static void reject(struct txm_client *c, struct sdvf_desc d,
 	d.flags = SDVF_NET_REJECTED;
 	if (held) {
 		client_return(c, &d);
-	} else if (!sdvf_queue_push(&c->free, &d)) {
-		/* cannot happen: we pop only with a free slot and an empty
-		 * backlog, and this is the one push for that pop */
+	} else {
+		/* Cannot fail: a descriptor is taken only with a free slot and
+		 * an empty backlog (client_blocked), and this is its one push.
+		 */
+		sdvf_queue_push(&c->free, &d);
 	}
 }
 
 static bool src_mac_ok(const struct txm_client *c, const uint8_t *frame)
 {
-	return c->spoof_ok ||
-	       sdvf_bytes_equal(frame + SDVF_NET_MAC_LEN, c->mac,
-				SDVF_NET_MAC_LEN);
+	return c->spoof_ok || sdvf_bytes_equal(frame + SDVF_NET_MAC_LEN, c->mac,
+					       SDVF_NET_MAC_LEN);
 }
 
 /* Check one descriptor of client ci (a private copy) and stage it. */
@@ -319,9 +323,9 @@ static void stage_one(struct tx_mux *m, unsigned ci, struct sdvf_desc d)
 			reject(c, d, TXM_REJ_SRC_MAC, true);
 			return;
 		}
-		c->head = (struct sdvf_desc){
-			.io_or_offset = c->data->io_addr + d.io_or_offset,
-			.len = d.len};
+		c->head = (struct sdvf_desc){.io_or_offset = c->data->io_addr +
+							     d.io_or_offset,
+					     .len = d.len};
 		c->staged = true;
 		return;
 	}
@@ -464,8 +468,8 @@ static bool remap_complete(struct tx_mux *m, const struct sdvf_desc *d)
 		struct sdvf_desc back = {
 			.io_or_offset = d->io_or_offset - c->data->io_addr,
 			.len = d->len,
-			.flags = d->flags & (SDVF_NET_REJECTED |
-					     SDVF_NET_TX_ERROR)};
+			.flags = d->flags &
+				 (SDVF_NET_REJECTED | SDVF_NET_TX_ERROR)};
 		if (!sdvf_own_take(&c->own, &back, OWNER_DRIVER,
 				   SDVF_OWNER_SELF, 0, UINT16_MAX, NULL))
 			return false;
@@ -539,6 +543,7 @@ static void activate(struct tx_mux *m)
 	}
 	if (m->wake_ns)
 		sdvf_timer_set(m->pd, m->wake_ns);
+	sdvf_counter_set(m->ctr[POOL_IDLE], m->pool.nidle);
 	if (sent) {
 		sdvf_counter_add(m->ctr[BATCHES], 1);
 		if (sent > sdvf_counter_get(m->ctr[BATCH_MAX]))
@@ -582,9 +587,9 @@ static void tx_mux_peer_restart(void *state, struct sdvf_pd *pd,
 		sdvf_queue_reset(&c->active);
 		sdvf_queue_reset(&c->free);
 		if (c->staged && !c->remap) {
-			uint32_t idx = (uint32_t)((c->head.io_or_offset -
-						   m->pool.io) /
-						  SDVF_BUF_SIZE);
+			uint32_t idx =
+				(uint32_t)((c->head.io_or_offset - m->pool.io) /
+					   SDVF_BUF_SIZE);
 			m->pool.client[idx] = TXM_NOBODY;
 			m->pool.idle[m->pool.nidle++] = idx;
 		}
@@ -598,6 +603,7 @@ static void tx_mux_peer_restart(void *state, struct sdvf_pd *pd,
 		sdvf_own_reclaim(&c->own, SDVF_OWNER_SELF, OWNER_CLIENT);
 		c->in_flight = 0;
 		sdvf_counter_set(c->ctr[TXM_C_IN_FLIGHT], 0);
+		sdvf_counter_set(m->ctr[POOL_IDLE], m->pool.nidle);
 		return;
 	}
 	sdvf_log(pd, SDVF_LOG_WARN,
@@ -709,8 +715,8 @@ static int pool_init(struct tx_mux *m)
 }
 
 /* Log the valid names of `kind`, as the one line for an unknown name. */
-static int policy_unknown(struct sdvf_pd *pd, const char *key,
-			  const char *name, enum sdvf_policy_kind kind)
+static int policy_unknown(struct sdvf_pd *pd, const char *key, const char *name,
+			  enum sdvf_policy_kind kind)
 {
 	char valid[128];
 	size_t n = 0;
@@ -724,8 +730,8 @@ static int policy_unknown(struct sdvf_pd *pd, const char *key,
 			valid[n++] = ' ';
 	}
 	valid[n ? n - 1 : 0] = '\0';
-	sdvf_log(pd, SDVF_LOG_ERROR,
-		 "tx_mux: %s = \"%s\": unknown; valid: %s", key, name, valid);
+	sdvf_log(pd, SDVF_LOG_ERROR, "tx_mux: %s = \"%s\": unknown; valid: %s",
+		 key, name, valid);
 	return -1;
 }
 
@@ -762,8 +768,7 @@ static int tx_mux_init(void *state, struct sdvf_pd *pd)
 	uint64_t drv_cap = sdvf_config_u64(pd, "drv_capacity");
 	if (!sdvf_queue_attach_region(pd, &m->drv_active, "drv_tx_active",
 				      drv_cap) ||
-	    !sdvf_queue_attach_region(pd, &m->drv_free, "drv_tx_free",
-				      drv_cap))
+	    !sdvf_queue_attach_region(pd, &m->drv_free, "drv_tx_free", drv_cap))
 		return -1;
 	uint64_t cap = sdvf_config_u64(pd, "client_capacity");
 	for (unsigned i = 0; i < TXM_CLIENTS; i++)
@@ -779,6 +784,7 @@ static int tx_mux_init(void *state, struct sdvf_pd *pd)
 		return -1;
 	for (unsigned k = 0; k < TXM_M_COUNT; k++)
 		m->ctr[k] = sdvf_counter(pd, mux_counter_names[k]);
+	sdvf_counter_set(m->ctr[POOL_IDLE], m->pool.nidle);
 	const char *sched = sdvf_config_str(pd, "policy");
 	if (policy_start(m, &m->sched, "policy", sched ? sched : "rr",
 			 SDVF_POLICY_SCHEDULER) < 0)
@@ -794,8 +800,8 @@ static int tx_mux_init(void *state, struct sdvf_pd *pd)
 /* ---- declaration ------------------------------------------------------ */
 
 #define TXM_CLIENT_NEEDS(n)                                                    \
-	SDVF_NEED_REGION_RW_OPTIONAL("c" #n "_tx_active"),                    \
-		SDVF_NEED_REGION_RW_OPTIONAL("c" #n "_tx_free"),              \
+	SDVF_NEED_REGION_RW_OPTIONAL("c" #n "_tx_active"),                     \
+		SDVF_NEED_REGION_RW_OPTIONAL("c" #n "_tx_free"),               \
 		{.name = "c" #n "_tx_data",                                    \
 		 .kind = SDVF_NEED_REGION,                                     \
 		 .rights = SDVF_R,                                             \
@@ -866,7 +872,7 @@ static const struct sdvf_counter_doc tx_mux_counters[] = {
 #define TXM_DOC(id, name, meaning) {#name, meaning},
 	TXM_MUX_COUNTERS(TXM_DOC)
 #undef TXM_DOC
-	SDVF_QUEUE_COUNTER_DOC("drv_tx_active"),
+		SDVF_QUEUE_COUNTER_DOC("drv_tx_active"),
 	SDVF_QUEUE_COUNTER_DOC("drv_tx_free"),
 #define TXM_DOC_PREFIX "c0."
 	TXM_CLIENT_DOCS(0) TXM_QUEUE_DOCS(0),

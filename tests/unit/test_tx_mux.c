@@ -62,12 +62,12 @@ static const struct sdvf_component *const table[] = {&tx_mux_component,
 #define CLIENT_CAP 16
 #define CLIENT_BUFS 16 /* cN_data: 0x8000 */
 #define POOL_IO 0x20000000ull
-#define DATA_IO(i) (0x30000000ull + (uint64_t)(i) * 0x100000)
+#define POOL_BUFS 32 /* tx_pool: 0x10000 */
+#define DATA_IO(i) (0x30000000ull + (uint64_t)(i)*0x100000)
 
-static const uint8_t client_mac[NCLIENTS][6] = {
-	{0x02, 0, 0, 0, 0x7a, 0x00},
-	{0x02, 0, 0, 0, 0x7a, 0x01},
-	{0x02, 0, 0, 0, 0x7a, 0x02}};
+static const uint8_t client_mac[NCLIENTS][6] = {{0x02, 0, 0, 0, 0x7a, 0x00},
+						{0x02, 0, 0, 0, 0x7a, 0x01},
+						{0x02, 0, 0, 0, 0x7a, 0x02}};
 static const uint8_t peer_mac[6] = {0x02, 0, 0, 0, 0x7a, 0x99};
 
 static struct sdvf_system sys;
@@ -188,8 +188,8 @@ static void kick(const char *channel)
 
 /* Write a frame from `src` of len bytes into client ci's buffer `slot`:
  * payload bytes are `fill`. */
-static void write_frame(int ci, uint32_t slot, uint16_t len,
-			const uint8_t *src, uint8_t fill)
+static void write_frame(int ci, uint32_t slot, uint16_t len, const uint8_t *src,
+			uint8_t fill)
 {
 	uint8_t *f = c_data[ci] + slot * SDVF_BUF_SIZE;
 	memset(f, fill, SDVF_BUF_SIZE);
@@ -284,6 +284,7 @@ static void assert_conserved(void)
 		if (!any)
 			break;
 	}
+	assert_int_equal(counter("pool_idle"), POOL_BUFS);
 	for (int i = 0; i < NCLIENTS; i++) {
 		char name[32];
 		snprintf(name, sizeof(name), "c%d.in_flight", i);
@@ -588,8 +589,7 @@ static void tx_mux_full_client_free_queue_waits_for_room(void **unused)
 	/* the free queue is full: the frame is not even taken */
 	assert_false(drv_take(&d));
 	/* the mux asked to be woken for room ... */
-	assert_int_equal(
-		atomic_load(&c_free[0].shared->producer_signalled), 0);
+	assert_int_equal(atomic_load(&c_free[0].shared->producer_signalled), 0);
 	assert_true(client_reap(0, &back)); /* one slot of room */
 	/* ... so the client, freeing a slot, is told to notify it */
 	assert_true(sdvf_queue_consumer_should_signal(&c_free[0]));
@@ -619,8 +619,7 @@ static void tx_mux_completion_to_full_queue_is_delivered_later(void **unused)
 	kick("c0");
 	drv_complete(&d, 0);
 	kick("drv");
-	assert_int_equal(
-		atomic_load(&c_free[0].shared->producer_signalled), 0);
+	assert_int_equal(atomic_load(&c_free[0].shared->producer_signalled), 0);
 	for (int k = 0; k < CLIENT_CAP; k++)
 		assert_true(client_reap(0, &back));
 	assert_false(client_reap(0, &back));
@@ -687,6 +686,58 @@ static void tx_mux_restart_reclaims_client_buffers(void **unused)
 	finish();
 }
 
+/* A copy client restarts with one frame staged in the pool (the driver's
+ * queue was full) and DRV_CAP frames at the driver: the staged buffer goes
+ * back to the pool at once, the others when they complete, and nothing of
+ * the old instance reaches the new one. */
+static void tx_mux_restart_returns_pool_buffers_to_pool(void **unused)
+{
+	(void)unused;
+	assert_int_equal(start("ccc", ""), 0);
+	struct sdvf_desc d, back;
+	for (uint32_t s = 0; s <= DRV_CAP; s++) {
+		send_frame(0, s % CLIENT_BUFS, 60, 0);
+		assert_true(client_reap(0, &back)); /* copied: back at once */
+	}
+	assert_int_equal(counter("pool_idle"), POOL_BUFS - DRV_CAP - 1);
+	assert_int_equal(counter("c0.in_flight"), DRV_CAP);
+	assert_int_equal(sdvf_sim_restart(sim, "c0"), 0);
+	assert_int_equal(counter("pool_idle"), POOL_BUFS - DRV_CAP);
+	attach(&c_active[0], "c0_txa", CLIENT_CAP);
+	attach(&c_free[0], "c0_txf", CLIENT_CAP);
+	memset(lent[0], 0, sizeof(lent[0]));
+	for (int k = 0; k < DRV_CAP; k++) {
+		assert_true(drv_take(&d));
+		drv_complete(&d, 0);
+	}
+	assert_false(drv_take(&d)); /* the staged frame was never sent */
+	kick("drv");
+	assert_int_equal(counter("pool_idle"), POOL_BUFS);
+	assert_false(client_reap(0, &back));
+	assert_int_equal(counter("c0.in_flight"), 0);
+	finish();
+}
+
+/* token_bucket at 1518 bytes per ms with a 1518-byte burst: the second
+ * full frame waits exactly 1 ms, on the mux's timer. */
+static void tx_mux_shaper_holds_client_until_wake(void **unused)
+{
+	(void)unused;
+	assert_int_equal(start("ccc", "shaper = \"token_bucket\"; "
+				      "c0_rate = <0 12144000>; "
+				      "c0_burst = <1518>;"),
+			 0);
+	enqueue_frame(0, 0, 1518, 0);
+	enqueue_frame(0, 1, 1518, 0);
+	kick("c0");
+	assert_int_equal(sdvf_queue_available(&d_active), 1);
+	sdvf_sim_advance(sim, 999999);
+	assert_int_equal(sdvf_queue_available(&d_active), 1);
+	sdvf_sim_advance(sim, 1);
+	assert_int_equal(sdvf_queue_available(&d_active), 2);
+	finish();
+}
+
 static void tx_mux_refuses_unknown_policy(void **unused)
 {
 	(void)unused;
@@ -718,6 +769,8 @@ int main(void)
 			tx_mux_completion_to_full_queue_is_delivered_later),
 		cmocka_unit_test(tx_mux_bounds_work_per_activation),
 		cmocka_unit_test(tx_mux_restart_reclaims_client_buffers),
+		cmocka_unit_test(tx_mux_restart_returns_pool_buffers_to_pool),
+		cmocka_unit_test(tx_mux_shaper_holds_client_until_wake),
 		cmocka_unit_test(tx_mux_refuses_unknown_policy),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
