@@ -1,0 +1,120 @@
+/*
+ * tx_mux's private contract between its two files: the data path
+ * (mux/tx_mux.c, which opens with what the mux trusts and checks) and its
+ * configuration and init (mux/tx_mux_init.c).  Nothing else includes it.
+ *
+ * Portable: freestanding C11.
+ */
+#ifndef SDVF_TX_MUX_H
+#define SDVF_TX_MUX_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/net.h"
+#include "core/ownership.h"
+#include "core/pd.h"
+#include "core/queue.h"
+#include "policies/policy.h"
+
+#define TXM_CLIENTS 8u
+#define TXM_CLIENT_BUFS 256u /* buffers in one cN_tx_data, at most */
+#define TXM_POOL_MAX 512u
+#define TXM_NOBODY 0xffu
+#define OWNER_CLIENT 1u
+#define OWNER_DRIVER 2u
+
+/* Why a client's descriptor was refused: X(id, name, meaning). */
+#define TXM_REJECTS(X)                                                         \
+	X(MISALIGNED, rej_misaligned, "offset not on a buffer boundary")       \
+	X(OUT_OF_RANGE, rej_out_of_range, "offset past its tx_data region")    \
+	X(NOT_OWNER, rej_not_owner, "buffer not held: duplicate or foreign")   \
+	X(TOO_SHORT, rej_too_short, "length below 14 bytes")                   \
+	X(TOO_LONG, rej_too_long, "length above 1518 bytes")                   \
+	X(SRC_MAC, rej_src_mac, "source MAC not the client's")
+
+/* Per-client counters, "cN.<name>": X(id, name, meaning). */
+#define TXM_CLIENT_COUNTERS(X)                                                 \
+	X(TX_FRAMES, tx_frames, "frames handed to the driver")                 \
+	X(TX_BYTES, tx_bytes, "bytes of those frames")                         \
+	X(TX_ERRORS, tx_errors, "frames the driver returned with TX_ERROR")    \
+	X(DRV_REJECTED, drv_rejected, "frames the driver returned REJECTED")   \
+	X(IN_FLIGHT, in_flight, "frames of the client at the driver now")      \
+	TXM_REJECTS(X)
+
+/* Per-mux counters: X(id, name, meaning). */
+#define TXM_MUX_COUNTERS(X)                                                    \
+	X(ACTIVATIONS, activations,                                            \
+	  "notifications and timer expiries handled")                          \
+	X(BATCHES, batches, "activations that sent at least one frame")        \
+	X(BATCH_MAX, batch_max, "most frames sent in one activation")          \
+	X(NOTIFY_DRV, notify_drv, "notifications sent to the driver")          \
+	X(NOTIFY_CLIENTS, notify_clients, "notifications sent to clients")     \
+	X(BUDGET_HIT, budget_hit, "activations ended by the budget")           \
+	X(POOL_EMPTY, pool_empty, "stagings stopped by an empty tx_pool")      \
+	X(POOL_IDLE, pool_idle, "tx_pool buffers idle in the mux now")         \
+	X(BAD_COMPLETION, bad_completion,                                      \
+	  "driver returns naming no buffer "                                   \
+	  "it held")
+
+enum txm_client_counter {
+#define TXM_ENUM(id, name, meaning) TXM_C_##id,
+	TXM_CLIENT_COUNTERS(TXM_ENUM) TXM_C_COUNT
+};
+#undef TXM_ENUM
+enum txm_mux_counter {
+#define TXM_ENUM(id, name, meaning) id,
+	TXM_MUX_COUNTERS(TXM_ENUM) TXM_M_COUNT
+#undef TXM_ENUM
+};
+
+struct txm_client {
+	bool present, remap, spoof_ok;
+	uint8_t mac[SDVF_NET_MAC_LEN];
+	sdvf_channel_t ch;
+	struct sdvf_queue active, free; /* we consume active, produce free */
+	const struct sdvf_region *data;
+	struct sdvf_own_map own; /* offsets: client, us or (remap) driver */
+	uint8_t owner[TXM_CLIENT_BUFS];
+	bool orphan[TXM_CLIENT_BUFS]; /* remap: at the driver at a restart */
+	/* Returns waiting for room on `free` (buffers we hold, FIFO). */
+	struct sdvf_desc backlog[TXM_CLIENT_BUFS];
+	uint32_t backlog_head, backlog_count;
+	bool staged; /* `head` checked and ready for the driver */
+	struct sdvf_desc head;
+	uint32_t in_flight;
+	_Atomic uint64_t *ctr[TXM_C_COUNT];
+};
+
+struct txm_pool {
+	uint8_t *base;
+	uint64_t io;
+	uint32_t nbufs;
+	struct sdvf_own_map own; /* io addresses: us or driver */
+	uint8_t owner[TXM_POOL_MAX];
+	uint8_t client[TXM_POOL_MAX]; /* whose frame, or TXM_NOBODY */
+	uint32_t idle[TXM_POOL_MAX];  /* stack of buffers we hold */
+	uint32_t nidle;
+};
+
+struct tx_mux {
+	struct sdvf_pd *pd;
+	struct txm_client client[TXM_CLIENTS];
+	unsigned nclients; /* highest present index + 1 */
+	struct sdvf_queue drv_active, drv_free;
+	sdvf_channel_t drv_ch;
+	struct txm_pool pool;
+	struct sdvf_policy_slot sched, shaper;
+	/* the policies being started (policy_u64 reads their tables) */
+	const struct sdvf_policy *sched_policy, *shaper_policy;
+	bool has_shaper;
+	uint32_t budget, budget_left;
+	uint64_t wake_ns; /* timer to arm at the end, 0: none */
+	_Atomic uint64_t *ctr[TXM_M_COUNT];
+};
+
+/* mux/tx_mux.c: the component's entry points after init. */
+void tx_mux_notified(void *state, struct sdvf_pd *pd, sdvf_channel_t ch);
+void tx_mux_peer_restart(void *state, struct sdvf_pd *pd, sdvf_channel_t ch);
+
+#endif
