@@ -738,6 +738,47 @@ static void tx_mux_shaper_holds_client_until_wake(void **unused)
 	finish();
 }
 
+/* Ten frames in one notification: one batch, one publish, one notify. */
+static void tx_mux_sends_batch_with_one_driver_notification(void **unused)
+{
+	(void)unused;
+	assert_int_equal(start("ccc", ""), 0);
+	uint64_t before = sdvf_sim_notifications(sim, "mux", "drv");
+	for (uint32_t s = 0; s < 10; s++)
+		enqueue_frame(0, s, 60, 0);
+	kick("c0");
+	assert_int_equal(sdvf_queue_available(&d_active), 10);
+	assert_int_equal(sdvf_sim_notifications(sim, "mux", "drv") - before, 1);
+	assert_int_equal(counter("notify_drv"), 1);
+	assert_int_equal(counter("batch_max"), 10);
+	assert_int_equal(counter("batches"), 1);
+	finish();
+}
+
+/* Client 0's garbage costs client 1 nothing: its frame goes out, in the
+ * same activation, and only client 0's counters move. */
+static void tx_mux_rejects_of_one_client_spare_another(void **unused)
+{
+	(void)unused;
+	assert_int_equal(start("ccc", ""), 0);
+	for (int k = 0; k < 8; k++)
+		enqueue(0, 3, 60);
+	enqueue_frame(1, 0, 60, 0);
+	kick("c0");
+	struct sdvf_desc d;
+	assert_true(drv_take(&d));
+	assert_int_equal(drv_frame(&d, -1)[11], 1);
+	drv_complete(&d, 0);
+	kick("drv");
+	assert_int_equal(counter("c0.rej_misaligned"), 8);
+	assert_int_equal(counter("c1.tx_frames"), 1);
+	assert_int_equal(counter("c1.rej_misaligned"), 0);
+	struct sdvf_desc back;
+	for (int k = 0; k < 8; k++)
+		assert_true(client_reap(0, &back));
+	finish();
+}
+
 static void tx_mux_refuses_unknown_policy(void **unused)
 {
 	(void)unused;
@@ -771,6 +812,9 @@ int main(void)
 		cmocka_unit_test(tx_mux_restart_reclaims_client_buffers),
 		cmocka_unit_test(tx_mux_restart_returns_pool_buffers_to_pool),
 		cmocka_unit_test(tx_mux_shaper_holds_client_until_wake),
+		cmocka_unit_test(
+			tx_mux_sends_batch_with_one_driver_notification),
+		cmocka_unit_test(tx_mux_rejects_of_one_client_spare_another),
 		cmocka_unit_test(tx_mux_refuses_unknown_policy),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
