@@ -21,6 +21,9 @@
 #include "core/queue.h"
 #include "core/sim/sim.h"
 #include "core/sysdesc/sysdesc.h"
+#include "driver/enet/enet_driver.h"
+#include "driver/enet/model/enet_model.h"
+#include "driver/enet/wire/wire.h"
 
 extern const struct sdvf_component tx_mux_component;
 
@@ -779,6 +782,61 @@ static void tx_mux_rejects_of_one_client_spare_another(void **unused)
 	finish();
 }
 
+/* The real driver and model (tests/fixtures/tx_mux-enet.dts): a copy
+ * frame of c0 and a remap frame of c1 leave on the wire byte for byte, and
+ * every buffer comes home. */
+static void tx_mux_frames_leave_on_the_wire_through_enet(void **unused)
+{
+	(void)unused;
+	static const struct sdvf_component *const enet_table[] = {
+		&enet_model_component, &enet_driver_component,
+		&tx_mux_component, &stub_component, NULL};
+	memset(&sys, 0, sizeof(sys));
+	memset(lent, 0, sizeof(lent));
+	assert_int_equal(sdvf_system_load(&sys,
+					  "tests/fixtures/tx_mux-enet.dts",
+					  enet_table, stderr),
+			 0);
+	sim = sdvf_sim_create(&sys);
+	assert_non_null(sim);
+	assert_int_equal(sdvf_sim_init(sim), 0);
+	sdvf_sim_run(sim, 100000);
+	struct wire *wire = enet_model_wire(sdvf_sim_state(sim, "nic"));
+	for (int i = 0; i < 2; i++) {
+		char name[16];
+		snprintf(name, sizeof(name), "c%d_txa", i);
+		attach(&c_active[i], name, CLIENT_CAP);
+		snprintf(name, sizeof(name), "c%d_txf", i);
+		attach(&c_free[i], name, CLIENT_CAP);
+		snprintf(name, sizeof(name), "c%d_data", i);
+		c_data[i] = sdvf_sim_region(sim, name, NULL);
+	}
+	send_frame(0, 1, 100, 0xc0);
+	send_frame(1, 2, 200, 0xc1);
+	sdvf_sim_run(sim, 100000);
+	uint8_t got[SDVF_BUF_SIZE];
+	for (int i = 0; i < 2; i++) {
+		long n = wire_mem_take(wire, got, sizeof(got));
+		int who = got[11];
+		assert_int_equal(n, who ? 200 : 100);
+		assert_memory_equal(got,
+				    c_data[who] + (who ? 2 : 1) * SDVF_BUF_SIZE,
+				    (size_t)n);
+	}
+	assert_int_equal(wire_mem_take(wire, got, sizeof(got)), 0);
+	struct sdvf_desc back;
+	assert_true(client_reap(0, &back));
+	assert_int_equal(back.io_or_offset, 1 * SDVF_BUF_SIZE);
+	assert_true(client_reap(1, &back));
+	assert_int_equal(back.io_or_offset, 2 * SDVF_BUF_SIZE);
+	assert_int_equal(back.flags, 0);
+	assert_int_equal(counter("c0.in_flight"), 0);
+	assert_int_equal(counter("c1.in_flight"), 0);
+	assert_int_equal(counter("pool_idle"), POOL_BUFS);
+	wire_close(wire);
+	stop();
+}
+
 static void tx_mux_refuses_unknown_policy(void **unused)
 {
 	(void)unused;
@@ -815,6 +873,7 @@ int main(void)
 		cmocka_unit_test(
 			tx_mux_sends_batch_with_one_driver_notification),
 		cmocka_unit_test(tx_mux_rejects_of_one_client_spare_another),
+		cmocka_unit_test(tx_mux_frames_leave_on_the_wire_through_enet),
 		cmocka_unit_test(tx_mux_refuses_unknown_policy),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
