@@ -221,7 +221,7 @@ static void stage(struct tx_mux *m, unsigned ci)
 	while (!c->staged && m->budget_left) {
 		if (client_blocked(m, c)) {
 			if (!c->remap && m->pool.nidle == 0)
-				sdvf_counter_add(m->ctr[POOL_EMPTY], 1);
+				m->pool_starved = true;
 			return;
 		}
 		if (!sdvf_queue_pop(&c->active, &d))
@@ -385,6 +385,7 @@ static void activate(struct tx_mux *m)
 	sdvf_counter_add(m->ctr[ACTIVATIONS], 1);
 	m->budget_left = m->budget;
 	m->wake_ns = 0;
+	m->pool_starved = false;
 	uint32_t sent = 0;
 	do {
 		tx_return(m);
@@ -401,6 +402,8 @@ static void activate(struct tx_mux *m)
 	if (m->wake_ns)
 		sdvf_timer_set(m->pd, m->wake_ns);
 	sdvf_counter_set(m->ctr[POOL_IDLE], m->pool.nidle);
+	if (m->pool_starved)
+		sdvf_counter_add(m->ctr[POOL_EMPTY], 1);
 	if (sent) {
 		sdvf_counter_add(m->ctr[BATCHES], 1);
 		if (sent > sdvf_counter_get(m->ctr[BATCH_MAX]))

@@ -51,7 +51,8 @@
 	X(NOTIFY_DRV, notify_drv, "notifications sent to the driver")          \
 	X(NOTIFY_CLIENTS, notify_clients, "notifications sent to clients")     \
 	X(BUDGET_HIT, budget_hit, "activations ended by the budget")           \
-	X(POOL_EMPTY, pool_empty, "stagings stopped by an empty tx_pool")      \
+	X(POOL_EMPTY, pool_empty,                                              \
+	  "activations in which an empty tx_pool held a client back")          \
 	X(POOL_IDLE, pool_idle, "tx_pool buffers idle in the mux now")         \
 	X(BAD_COMPLETION, bad_completion,                                      \
 	  "driver returns naming no buffer "                                   \
@@ -109,7 +110,8 @@ struct tx_mux {
 	const struct sdvf_policy *sched_policy, *shaper_policy;
 	bool has_shaper;
 	uint32_t budget, budget_left;
-	uint64_t wake_ns; /* timer to arm at the end, 0: none */
+	bool pool_starved; /* this activation: an empty pool held a client */
+	uint64_t wake_ns;  /* timer to arm at the end, 0: none */
 	_Atomic uint64_t *ctr[TXM_M_COUNT];
 };
 
