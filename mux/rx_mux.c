@@ -222,10 +222,9 @@ static uint32_t classify(struct rx_mux *m, const uint8_t *dst)
 		const struct rxm_client *c = &m->client[i];
 		if (!c->present)
 			continue;
-		if (all ? c->bcast
-			: group ? c->mcast
-				: sdvf_bytes_equal(dst, c->mac,
-						   SDVF_NET_MAC_LEN))
+		if (all	    ? c->bcast
+		    : group ? c->mcast
+			    : sdvf_bytes_equal(dst, c->mac, SDVF_NET_MAC_LEN))
 			mask |= 1u << i;
 	}
 	if (!mask)
@@ -244,14 +243,19 @@ static void rx_frame(struct rx_mux *m, const struct sdvf_desc *d)
 		sdvf_counter_add(m->bad_desc, 1);
 		return;
 	}
-	uint32_t idx = (uint32_t)((d->io_or_offset - m->dma_io) / SDVF_BUF_SIZE);
+	uint32_t idx =
+		(uint32_t)((d->io_or_offset - m->dma_io) / SDVF_BUF_SIZE);
 	sdvf_counter_add(m->rx_frames, 1);
+	/* One private copy of the destination: every client is matched
+	 * against the same bytes. */
+	uint8_t dst[SDVF_NET_MAC_LEN];
+	sdvf_copy(dst, m->dma + (uint64_t)idx * SDVF_BUF_SIZE, sizeof(dst));
 	uint32_t mask = 0;
 	if (d->flags & SDVF_NET_REJECTED || d->len < SDVF_NET_FRAME_MIN ||
 	    d->len > SDVF_NET_FRAME_MAX)
 		sdvf_counter_add(m->drop_bad_length, 1);
 	else
-		mask = classify(m, m->dma + (uint64_t)idx * SDVF_BUF_SIZE);
+		mask = classify(m, dst);
 	bool lent = false;
 	for (unsigned i = 0; i < m->nclients; i++)
 		if (mask >> i & 1u)
@@ -289,7 +293,9 @@ static void client_return(struct rx_mux *m, unsigned i,
 	if (!sdvf_own_take(&c->own, d, OWNER_CLIENT, SDVF_OWNER_SELF, 0,
 			   UINT16_MAX, &c->viol)) {
 		for (unsigned v = 0; v < SDVF_VIOL_COUNT; v++)
-			sdvf_counter_set(c->viol_ctr[v], c->viol.by_reason[v]);
+			if (c->viol_ctr[v])
+				sdvf_counter_set(c->viol_ctr[v],
+						 c->viol.by_reason[v]);
 		return;
 	}
 	client_release(m, i, (uint32_t)(d->io_or_offset / SDVF_BUF_SIZE));
@@ -317,8 +323,7 @@ static void finish(struct rx_mux *m)
 		sdvf_notify(m->pd, m->ch_drv);
 }
 
-static void rx_mux_notified(void *state, struct sdvf_pd *pd,
-			    sdvf_channel_t ch)
+static void rx_mux_notified(void *state, struct sdvf_pd *pd, sdvf_channel_t ch)
 {
 	struct rx_mux *m = state;
 	struct sdvf_desc d;
@@ -411,7 +416,8 @@ static void client_counters(struct rx_mux *m, unsigned i)
 	c->field = sdvf_counter(m->pd, name);
 	RX_MUX_CLIENT_COUNTERS(RXM_CLIENT_REGISTER)
 #undef RXM_CLIENT_REGISTER
-	for (unsigned v = 0; v < SDVF_VIOL_COUNT; v++) {
+	/* bad_index is the queue's own counter, cN_rx_free.bad_index. */
+	for (unsigned v = SDVF_VIOL_BAD_INDEX + 1; v < SDVF_VIOL_COUNT; v++) {
 		sdvf_counter_name_join(viol, prefix, "viol.");
 		sdvf_counter_name_join(name, viol, sdvf_violation_name(v));
 		c->viol_ctr[v] = sdvf_counter(m->pd, name);
@@ -450,7 +456,8 @@ static bool client_init(struct rx_mux *m, unsigned i, uint64_t capacity)
 	}
 	uint64_t nbufs = m->nbufs;
 	if (!c->remap) {
-		const struct sdvf_region *r = sdvf_region(pd, KEY(i, "rx_data"));
+		const struct sdvf_region *r =
+			sdvf_region(pd, KEY(i, "rx_data"));
 		if (!r || r->size < SDVF_BUF_SIZE) {
 			sdvf_log(pd, SDVF_LOG_ERROR,
 				 "rx_mux: copy client %u needs region %s of "
@@ -490,8 +497,7 @@ static int rx_mux_init(void *state, struct sdvf_pd *pd)
 			 "least one 2 KiB buffer");
 		return -1;
 	}
-	if (!sdvf_queue_attach_region(pd, &m->drv_rx_free, "rx_free",
-				      rx_cap) ||
+	if (!sdvf_queue_attach_region(pd, &m->drv_rx_free, "rx_free", rx_cap) ||
 	    !sdvf_queue_attach_region(pd, &m->drv_rx_active, "rx_active",
 				      rx_cap))
 		return -1;
@@ -509,6 +515,15 @@ static int rx_mux_init(void *state, struct sdvf_pd *pd)
 			continue;
 		if (!client_init(m, i, client_cap))
 			return -1;
+		for (unsigned j = 0; j < i; j++)
+			if (m->client[j].present &&
+			    sdvf_bytes_equal(m->client[j].mac, m->client[i].mac,
+					     SDVF_NET_MAC_LEN)) {
+				sdvf_log(pd, SDVF_LOG_ERROR,
+					 "rx_mux: %s = %s: one MAC, one client",
+					 KEY(i, "mac"), KEY(j, "mac"));
+				return -1;
+			}
 		m->nclients = i + 1;
 	}
 	bool shaped = false;
@@ -567,7 +582,7 @@ static const struct sdvf_need rx_mux_needs[] = {
 #define RXM_CLIENT_PARAMS(n)                                                   \
 	{.name = "c" #n "_mac",                                                \
 	 .type = SDVF_PARAM_MAC,                                               \
-	 .help = "client " #n "'s station address (absent: no client " #n     \
+	 .help = "client " #n "'s station address (absent: no client " #n      \
 		 ")"},                                                         \
 		SDVF_PARAM_STRING("c" #n "_mode", 5,                           \
 				  "\"copy\" (default) or \"remap\""),          \
@@ -604,10 +619,9 @@ static const struct sdvf_param rx_mux_params[] = {
 #define RXM_DOC(field, name, meaning) {name, meaning},
 #define RXM_CLIENT_DOC(field, name, meaning) {"c*." name, meaning},
 static const struct sdvf_counter_doc rx_mux_counters[] = {
-	RX_MUX_COUNTERS(RXM_DOC)
-	RX_MUX_CLIENT_COUNTERS(RXM_CLIENT_DOC){"c*.viol.*",
-					"client returns refused, by reason "
-					"(core/ownership.h)"},
+	RX_MUX_COUNTERS(RXM_DOC) RX_MUX_CLIENT_COUNTERS(RXM_CLIENT_DOC){
+		"c*.viol.*", "client returns refused, by reason "
+			     "(core/ownership.h)"},
 	SDVF_QUEUE_COUNTER_DOC("rx_free"),
 	SDVF_QUEUE_COUNTER_DOC("rx_active"),
 	{"c*_rx_free.bad_index", "impossible indices of client * on rx_free"},
