@@ -41,7 +41,8 @@
  * by exactly one party, and a client's restart (peer_restart) gives back
  * all it held.
  *
- * Configuration.  Client N (0..7) exists when cN_mac is given; then
+ * Configuration.  Client N (0..7) exists when cN_mac is given (the
+ * loader refuses one MAC given twice in a PD's configuration); then
  * cN_rx_active, cN_rx_free and channel cN are required, and cN_rx_data
  * in copy mode.  Per-client keys: cN_mac, cN_mode ("copy", the default, or
  * "remap"), cN_rx_cap (buffers in flight; 0: as many as the client's queue,
@@ -515,15 +516,6 @@ static int rx_mux_init(void *state, struct sdvf_pd *pd)
 			continue;
 		if (!client_init(m, i, client_cap))
 			return -1;
-		for (unsigned j = 0; j < i; j++)
-			if (m->client[j].present &&
-			    sdvf_bytes_equal(m->client[j].mac, m->client[i].mac,
-					     SDVF_NET_MAC_LEN)) {
-				sdvf_log(pd, SDVF_LOG_ERROR,
-					 "rx_mux: %s = %s: one MAC, one client",
-					 KEY(i, "mac"), KEY(j, "mac"));
-				return -1;
-			}
 		m->nclients = i + 1;
 	}
 	bool shaped = false;

@@ -51,7 +51,8 @@ static void fdrv_notified(void *state, struct sdvf_pd *pd, sdvf_channel_t ch)
 	(void)ch;
 	do {
 		while (sdvf_queue_pop(&f->rx_free, &d)) {
-			uint64_t idx = (d.io_or_offset - DMA_IO) / SDVF_BUF_SIZE;
+			uint64_t idx =
+				(d.io_or_offset - DMA_IO) / SDVF_BUF_SIZE;
 			if (d.io_or_offset < DMA_IO || idx >= NBUFS ||
 			    d.io_or_offset % SDVF_BUF_SIZE || f->holds[idx]) {
 				f->bogus++;
@@ -78,9 +79,11 @@ static int fdrv_init(void *state, struct sdvf_pd *pd)
 		       : -1;
 }
 
-static const struct sdvf_need fdrv_needs[] = {
-	SDVF_NEED_REGION_RW("rx_dma"), SDVF_NEED_QUEUE("rx_free"),
-	SDVF_NEED_QUEUE("rx_active"), SDVF_NEED_CHAN("rx"), {0}};
+static const struct sdvf_need fdrv_needs[] = {SDVF_NEED_REGION_RW("rx_dma"),
+					      SDVF_NEED_QUEUE("rx_free"),
+					      SDVF_NEED_QUEUE("rx_active"),
+					      SDVF_NEED_CHAN("rx"),
+					      {0}};
 static const struct sdvf_param no_params[] = {{0}};
 
 static const struct sdvf_component fake_driver_component = {
@@ -154,8 +157,8 @@ static int tcl_init(void *state, struct sdvf_pd *pd)
 }
 
 static const struct sdvf_need tcl_needs[] = {
-	SDVF_NEED_REGION_RO("data"), SDVF_NEED_QUEUE("rx_free"),
-	SDVF_NEED_QUEUE("rx_active"), SDVF_NEED_CHAN("rx"),
+	SDVF_NEED_REGION_RO("data"),	 SDVF_NEED_QUEUE("rx_free"),
+	SDVF_NEED_QUEUE("rx_active"),	 SDVF_NEED_CHAN("rx"),
 	SDVF_NEED_CHAN_OPTIONAL("peer"), {0}};
 static const struct sdvf_param tcl_params[] = {
 	SDVF_PARAM_U64_DEFAULT("hoard", 0, 1, 0, "keep every buffer"), {0}};
@@ -176,7 +179,7 @@ static const struct sdvf_component *const table[] = {
 
 /* ---- the system ------------------------------------------------------ */
 
-#define CLIENT_PD(pd, n, data, hoard, peer)                                          \
+#define CLIENT_PD(pd, n, data, hoard, peer)                                    \
 	pd " { component = \"test_rx_client\"; restartable;\n"                 \
 	   "  maps { data = \"" data "\", \"r\"; rx_active = \"c" n            \
 	   "_act\", \"rw\"; rx_free = \"c" n "_free\", \"rw\"; };\n"           \
@@ -191,42 +194,58 @@ static const struct sdvf_component *const table[] = {
 
 static const char dts_fmt[] =
 	"/dts-v1/;\n/ {\ncompatible = \"sdvf,system\";\npds {\n"
-	"drv { component = \"test_fake_driver\";\n"
+	"drv { component = \"test_fake_driver\"; restartable;\n"
 	"  maps { rx_dma = \"rx_dma\", \"rw\"; rx_free = \"rx_free\", \"rw\"; "
 	"rx_active = \"rx_active\", \"rw\"; };\n"
 	"  channels { rx = \"rx\"; }; };\n"
 	"mux { component = \"rx_mux\";\n"
 	"  maps { rx_dma = \"rx_dma\", \"rw\"; rx_free = \"rx_free\", \"rw\"; "
-	"rx_active = \"rx_active\", \"rw\";\n" MUX_CLIENT_MAPS(
-		"0") MUX_CLIENT_MAPS("1")
-		MUX_CLIENT_MAPS("2") "    c0_rx_data = \"c0_data\", \"rw\"; };\n"
-				     "  channels { rx = \"rx\"; c0 = \"c0\"; "
-				     "c1 = \"c1\"; c2 = \"c2\"; };\n"
-				     "  config { rx_capacity = <16>; "
-				     "client_capacity = <16>;\n"
-				     "    c0_mac = [02 00 00 00 00 0a]; "
-				     "c0_multicast = <1>;\n"
-				     "    c1_mac = [02 00 00 00 00 0b]; c1_mode "
-				     "= \"remap\";\n"
-				     "    c2_mac = [02 00 00 00 00 0c]; c2_mode "
-				     "= \"remap\"; c2_multicast = <1>;\n"
-				     "    %s }; };\n" CLIENT_PD(
-					     "a", "0", "c0_data",
-					     "%d", "") CLIENT_PD("b", "1", "rx_dma",
-							     "%d", PEER)
-					     CLIENT_PD("r", "2", "rx_dma", "%d", PEER)
-	"};\nregions {\n"
-	"rx_dma { size = <0x8000>; io-address = <0x10000000>; };\n"
-	"rx_free { size = <0x1000>; }; rx_active { size = <0x1000>; };\n"
-	"c0_act { size = <0x1000>; }; c0_free { size = <0x1000>; };\n"
-	"c1_act { size = <0x1000>; }; c1_free { size = <0x1000>; };\n"
-	"c2_act { size = <0x1000>; }; c2_free { size = <0x1000>; };\n"
-	"c0_data { size = <0x4000>; };\n"
-	"};\nchannels {\n"
-	"rx { ends = \"drv\", \"mux\"; }; c0 { ends = \"mux\", \"a\"; };\n"
-	"c1 { ends = \"mux\", \"b\"; }; c2 { ends = \"mux\", \"r\"; };\n"
-	"br { ends = \"b\", \"r\"; };\n"
-	"};\n};\n";
+	"rx_active = \"rx_active\", \"rw\";\n" MUX_CLIENT_MAPS("0")
+		MUX_CLIENT_MAPS("1") MUX_CLIENT_MAPS(
+			"2") "    c0_rx_data = \"c0_data\", \"rw\"; };\n"
+			     "  channels { rx = \"rx\"; c0 = \"c0\"; "
+			     "c1 = \"c1\"; c2 = \"c2\"; };\n"
+			     "  config { rx_capacity = <16>; "
+			     "client_capacity = <16>;\n"
+			     "    c0_mac = [02 00 00 00 00 0a]; "
+			     "c0_multicast = <1>;\n"
+			     "    c1_mac = [02 00 00 00 00 0b]; c1_mode "
+			     "= \"remap\";\n"
+			     "    c2_mac = [02 00 00 00 00 0c]; c2_mode "
+			     "= \"remap\"; c2_multicast = <1>;\n"
+			     "    %s }; };\n" CLIENT_PD(
+				     "a", "0", "c0_data", "%d",
+				     "") CLIENT_PD("b", "1", "rx_dma", "%d",
+						   PEER)
+				     CLIENT_PD("r", "2", "rx_dma", "%d",
+					       PEER) "};\nregions {\n"
+						     "rx_dma { size = "
+						     "<0x8000>; io-address = "
+						     "<0x10000000>; };\n"
+						     "rx_free { size = "
+						     "<0x1000>; }; rx_active { "
+						     "size = <0x1000>; };\n"
+						     "c0_act { size = "
+						     "<0x1000>; }; c0_free { "
+						     "size = <0x1000>; };\n"
+						     "c1_act { size = "
+						     "<0x1000>; }; c1_free { "
+						     "size = <0x1000>; };\n"
+						     "c2_act { size = "
+						     "<0x1000>; }; c2_free { "
+						     "size = <0x1000>; };\n"
+						     "c0_data { size = "
+						     "<0x4000>; };\n"
+						     "};\nchannels {\n"
+						     "rx { ends = \"drv\", "
+						     "\"mux\"; }; c0 { ends = "
+						     "\"mux\", \"a\"; };\n"
+						     "c1 { ends = \"mux\", "
+						     "\"b\"; }; c2 { ends = "
+						     "\"mux\", \"r\"; };\n"
+						     "br { ends = \"b\", "
+						     "\"r\"; };\n"
+						     "};\n};\n";
 
 static const uint8_t mac_a[6] = {2, 0, 0, 0, 0, 0x0a};
 static const uint8_t mac_b[6] = {2, 0, 0, 0, 0, 0x0b};
@@ -245,8 +264,9 @@ static void run(void)
 	sdvf_sim_run(sim, 100000);
 }
 
-static void boot_with(const char *mux_config, int hoard_a, int hoard_b,
-		      int hoard_r)
+/* Load the system and run every init: the result of sdvf_sim_init. */
+static int init_with(const char *mux_config, int hoard_a, int hoard_b,
+		     int hoard_r)
 {
 	char dts[8192];
 	snprintf(dts, sizeof(dts), dts_fmt, mux_config, hoard_a, hoard_b,
@@ -257,7 +277,13 @@ static void boot_with(const char *mux_config, int hoard_a, int hoard_b,
 		0);
 	sim = sdvf_sim_create(&sys);
 	assert_non_null(sim);
-	assert_int_equal(sdvf_sim_init(sim), 0);
+	return sdvf_sim_init(sim);
+}
+
+static void boot_with(const char *mux_config, int hoard_a, int hoard_b,
+		      int hoard_r)
+{
+	assert_int_equal(init_with(mux_config, hoard_a, hoard_b, hoard_r), 0);
 	run();
 	drv = sdvf_sim_state(sim, "drv");
 	ca = sdvf_sim_state(sim, "a");
@@ -508,6 +534,20 @@ static void rx_mux_rejects_duplicate_foreign_and_unlent_returns(void **u)
 	assert_int_equal(drv->held, NBUFS - 1);
 }
 
+static void rx_mux_rejects_a_copy_clients_duplicate_return(void **u)
+{
+	(void)u;
+	boot_with("", 1, 0, 0);
+	send(mac_a, 60, 1);
+	uint64_t offset = ca->held[0];
+	give_back(ca, "c0", offset);
+	give_back(ca, "c0", offset);
+	assert_int_equal(counter("c0.returned"), 1);
+	assert_int_equal(counter("c0.viol.not_owner"), 1);
+	send(mac_a, 60, 2); /* the refused return cost nothing */
+	assert_int_equal(ca->nrx, 2);
+}
+
 /* ---- restarts ------------------------------------------------------- */
 
 static void rx_mux_reclaims_a_restarted_copy_clients_buffers(void **u)
@@ -542,6 +582,21 @@ static void rx_mux_keeps_a_shared_buffer_lent_past_one_restart(void **u)
 	assert_int_equal(drv->held, NBUFS);
 }
 
+static void rx_mux_refills_a_restarted_driver_but_keeps_lent_ones(void **u)
+{
+	(void)u;
+	boot_with("", 0, 0, 1);
+	uint32_t idx = drv_push(bcast, 60, 8);
+	run();
+	assert_int_equal(sdvf_sim_restart(sim, "drv"), 0);
+	run();
+	drv = sdvf_sim_state(sim, "drv");
+	assert_int_equal(drv->held, NBUFS - 1);
+	assert_false(drv->holds[idx]);
+	give_back(cr, "c2", idx * SDVF_BUF_SIZE);
+	assert_int_equal(drv->held, NBUFS);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -559,6 +614,8 @@ int main(void)
 		T(rx_mux_rejects_duplicate_foreign_and_unlent_returns),
 		T(rx_mux_reclaims_a_restarted_copy_clients_buffers),
 		T(rx_mux_keeps_a_shared_buffer_lent_past_one_restart),
+		T(rx_mux_refills_a_restarted_driver_but_keeps_lent_ones),
+		T(rx_mux_rejects_a_copy_clients_duplicate_return),
 #undef T
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
