@@ -83,18 +83,18 @@
 	  "io addresses from the driver that are not ours with it")
 
 /* Per client, published as "cN.<name>". */
-#define RX_MUX_CLIENT_COUNTERS(X)                                              \
-	X(rx_frames, "rx_frames", "frames delivered to the client")            \
-	X(rx_bytes, "rx_bytes", "bytes of those frames")                       \
-	X(drop_cap, "drop.cap",                                                \
+#define RX_MUX_CLIENT_COUNTERS(X, n)                                           \
+	X(n, rx_frames, "rx_frames", "frames delivered to the client")         \
+	X(n, rx_bytes, "rx_bytes", "bytes of those frames")                    \
+	X(n, drop_cap, "drop.cap",                                             \
 	  "frames dropped: the client held rx_cap buffers")                    \
-	X(drop_rate, "drop.rate_limit",                                        \
+	X(n, drop_rate, "drop.rate_limit",                                     \
 	  "frames dropped by the client's token bucket")                       \
-	X(drop_queue, "drop.queue_full",                                       \
+	X(n, drop_queue, "drop.queue_full",                                    \
 	  "frames dropped: rx_active looked full (a lying head)")              \
-	X(returned, "returned", "buffers given back and accepted")             \
-	X(in_flight, "in_flight", "buffers the client holds now")              \
-	X(reclaimed, "reclaimed", "buffers taken back at its restart")
+	X(n, returned, "returned", "buffers given back and accepted")          \
+	X(n, in_flight, "in_flight", "buffers the client holds now")           \
+	X(n, reclaimed, "reclaimed", "buffers taken back at its restart")
 
 struct rxm_client {
 	bool present, remap, bcast, mcast;
@@ -108,8 +108,8 @@ struct rxm_client {
 	uint32_t nidle;
 	uint8_t mac[SDVF_NET_MAC_LEN];
 	struct sdvf_violations viol;
-#define RXM_CLIENT_FIELD(field, name, meaning) _Atomic uint64_t *field;
-	RX_MUX_CLIENT_COUNTERS(RXM_CLIENT_FIELD)
+#define RXM_CLIENT_FIELD(n, field, name, meaning) _Atomic uint64_t *field;
+	RX_MUX_CLIENT_COUNTERS(RXM_CLIENT_FIELD, -)
 #undef RXM_CLIENT_FIELD
 	_Atomic uint64_t *viol_ctr[SDVF_VIOL_COUNT];
 };
@@ -412,10 +412,10 @@ static void client_counters(struct rx_mux *m, unsigned i)
 	struct rxm_client *c = &m->client[i];
 	char prefix[8] = {'c', (char)('0' + i), '.', 0};
 	char name[SDVF_COUNTER_NAME_BYTES], viol[SDVF_COUNTER_NAME_BYTES];
-#define RXM_CLIENT_REGISTER(field, cname, meaning)                             \
+#define RXM_CLIENT_REGISTER(n, field, cname, meaning)                          \
 	sdvf_counter_name_join(name, prefix, cname);                           \
 	c->field = sdvf_counter(m->pd, name);
-	RX_MUX_CLIENT_COUNTERS(RXM_CLIENT_REGISTER)
+	RX_MUX_CLIENT_COUNTERS(RXM_CLIENT_REGISTER, -)
 #undef RXM_CLIENT_REGISTER
 	/* bad_index is the queue's own counter, cN_rx_free.bad_index. */
 	for (unsigned v = SDVF_VIOL_BAD_INDEX + 1; v < SDVF_VIOL_COUNT; v++) {
@@ -608,18 +608,25 @@ static const struct sdvf_param rx_mux_params[] = {
 	{0},
 };
 
+/* Every counter with its meaning, from the same lists: the mux's own, then
+ * a block per client index. */
 #define RXM_DOC(field, name, meaning) {name, meaning},
-#define RXM_CLIENT_DOC(field, name, meaning) {"c*." name, meaning},
+#define RXM_OWN_DOCS                                                           \
+	RX_MUX_COUNTERS(RXM_DOC)                                               \
+	SDVF_QUEUE_COUNTER_DOC("rx_free"), SDVF_QUEUE_COUNTER_DOC("rx_active")
+#define RXM_CLIENT_DOC(n, field, name, meaning) {"c" #n "." name, meaning},
+#define RXM_CLIENT_DOCS(n)                                                     \
+	RX_MUX_CLIENT_COUNTERS(RXM_CLIENT_DOC, n){                             \
+		"c" #n ".viol.*",                                              \
+		"returns refused, by reason (core/ownership.h)"},              \
+		SDVF_QUEUE_COUNTER_DOC("c" #n "_rx_active"),                   \
+		SDVF_QUEUE_COUNTER_DOC("c" #n "_rx_free")
 static const struct sdvf_counter_doc rx_mux_counters[] = {
-	RX_MUX_COUNTERS(RXM_DOC) RX_MUX_CLIENT_COUNTERS(RXM_CLIENT_DOC){
-		"c*.viol.*", "client returns refused, by reason "
-			     "(core/ownership.h)"},
-	SDVF_QUEUE_COUNTER_DOC("rx_free"),
-	SDVF_QUEUE_COUNTER_DOC("rx_active"),
-	{"c*_rx_free.bad_index", "impossible indices of client * on rx_free"},
-	{"c*_rx_active.bad_index",
-	 "impossible indices of client * on rx_active"},
-	{0},
+	RXM_OWN_DOCS,	    RXM_CLIENT_DOCS(0),
+	RXM_CLIENT_DOCS(1), RXM_CLIENT_DOCS(2),
+	RXM_CLIENT_DOCS(3), RXM_CLIENT_DOCS(4),
+	RXM_CLIENT_DOCS(5), RXM_CLIENT_DOCS(6),
+	RXM_CLIENT_DOCS(7), {0},
 };
 
 const struct sdvf_component rx_mux_component = {

@@ -374,6 +374,33 @@ static int conserved(void **unused)
 	return 0;
 }
 
+/* ---- counters -------------------------------------------------------- */
+
+static void rx_mux_publishes_every_documented_counter_of_its_clients(void **u)
+{
+	(void)u;
+	boot_with("", 0, 0, 0);
+	assert_int_equal(sdvf_sim_counters_refused(sim, "mux"), 0);
+	int checked = 0;
+	for (const struct sdvf_counter_doc *d = rx_mux_component.counters;
+	     d->name; d++) {
+		bool absent_client = d->name[0] == 'c' && d->name[1] >= '3' &&
+				     d->name[1] <= '7';
+		if (strchr(d->name, '*') || absent_client)
+			continue;
+		bool found = false;
+		sdvf_sim_counter(sim, "mux", d->name, &found);
+		if (!found)
+			fail_msg("documented, not published: %s", d->name);
+		checked++;
+	}
+	/* 5 + 2 queues of its own; per client 8 + 2 queues */
+	assert_int_equal(checked, 7 + 3 * 10);
+	bool found = false;
+	sdvf_sim_counter(sim, "mux", "c2.viol.out_of_range", &found);
+	assert_true(found);
+}
+
 /* ---- classification ------------------------------------------------- */
 
 static void rx_mux_gives_every_buffer_to_the_driver_at_start(void **unused)
@@ -602,6 +629,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_teardown(f, conserved)
 		T(rx_mux_gives_every_buffer_to_the_driver_at_start),
+		T(rx_mux_publishes_every_documented_counter_of_its_clients),
 		T(rx_mux_copies_unicast_to_its_client_only),
 		T(rx_mux_lends_unicast_to_its_remap_client_only),
 		T(rx_mux_delivers_broadcast_to_every_client),
