@@ -44,12 +44,15 @@
  * Configuration.  Client N (0..7) exists when cN_mac is given (the
  * loader refuses one MAC given twice in a PD's configuration); then
  * cN_rx_active, cN_rx_free and channel cN are required, and cN_rx_data
- * in copy mode.  Per-client keys: cN_mac, cN_mode ("copy", the default, or
- * "remap"), cN_rx_cap (buffers in flight; 0: as many as the client's queue,
- * and in copy mode its region, holds), cN_rate (bits/s, 0: unshaped),
- * cN_burst (bytes), cN_broadcast (default 1), cN_multicast (default 0).
- * Shared: rx_capacity (the driver pair), client_capacity (every client
- * pair).  Local names: rx_dma, rx_free, rx_active, channel rx.
+ * in copy mode.  At most RXM_MAX_BUFS (512) buffers per region are used.
+ * Per-client keys: cN_mac, cN_mode ("copy", the default, or "remap"), cN_rx_cap
+ * (buffers in flight; 0: copy: as many as its queue and region hold; remap: an
+ * equal share of the DMA buffers with one share kept for the driver; remap caps
+ * must sum below the DMA buffers, so no remap client can empty the driver's
+ * pool), cN_rate (bits/s, 0: unshaped), cN_burst (bytes), cN_broadcast (default
+ * 1), cN_multicast (default 0). Shared: rx_capacity (the driver pair),
+ * client_capacity (every client pair).  Local names: rx_dma, rx_free,
+ * rx_active, channel rx.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -474,11 +477,44 @@ static bool client_init(struct rx_mux *m, unsigned i, uint64_t capacity)
 			c->idle[c->nidle++] = (uint32_t)nbufs - 1 - s;
 	}
 	sdvf_own_init(&c->own, c->owner, (uint32_t)nbufs, 0);
+	/* 0 (the default) is settled by remap_caps for a remap client. */
 	uint64_t cap = sdvf_config_u64(pd, KEY(i, "rx_cap"));
 	uint64_t most = nbufs < capacity ? nbufs : capacity;
-	c->cap = (uint32_t)(cap == 0 || cap > most ? most : cap);
+	c->cap = (uint32_t)(cap > most || (cap == 0 && !c->remap) ? most : cap);
 	client_counters(m, i);
 	c->present = true;
+	return true;
+}
+
+/* Lent buffers are the driver's pool, so remap clients together must leave
+ * it at least one, or one hoarding client would starve every other.  A
+ * remap client without cN_rx_cap gets an equal share of the pool with one
+ * share kept back for the driver. */
+static bool remap_caps(struct rx_mux *m)
+{
+	uint32_t nremap = 0, sum = 0;
+	for (unsigned i = 0; i < m->nclients; i++)
+		nremap += m->client[i].present && m->client[i].remap;
+	for (unsigned i = 0; i < m->nclients; i++) {
+		struct rxm_client *c = &m->client[i];
+		if (!c->present || !c->remap)
+			continue;
+		if (c->cap == 0) {
+			uint32_t share = m->nbufs / (nremap + 1);
+			c->cap = share == 0 ? 1 : share;
+			if (c->cap > c->rx_active.capacity)
+				c->cap = c->rx_active.capacity;
+		}
+		sum += c->cap;
+	}
+	if (nremap && sum >= m->nbufs) {
+		sdvf_log(m->pd, SDVF_LOG_ERROR,
+			 "rx_mux: the remap clients' cN_rx_cap sum to %u of "
+			 "%u RX DMA buffers: make the sum smaller, or one "
+			 "hoarding client could leave the driver none",
+			 sum, m->nbufs);
+		return false;
+	}
 	return true;
 }
 
@@ -518,6 +554,8 @@ static int rx_mux_init(void *state, struct sdvf_pd *pd)
 			return -1;
 		m->nclients = i + 1;
 	}
+	if (!remap_caps(m))
+		return -1;
 	bool shaped = false;
 	for (unsigned i = 0; i < m->nclients; i++)
 		shaped |= m->client[i].present &&
@@ -578,9 +616,11 @@ static const struct sdvf_need rx_mux_needs[] = {
 		 ")"},                                                         \
 		SDVF_PARAM_STRING("c" #n "_mode", 5,                           \
 				  "\"copy\" (default) or \"remap\""),          \
-		SDVF_PARAM_U64_DEFAULT("c" #n "_rx_cap", 0, RXM_MAX_BUFS, 0,   \
-				       "RX buffers it may hold (0: what its "  \
-				       "queue and region hold)"),              \
+		SDVF_PARAM_U64_DEFAULT(                                        \
+			"c" #n "_rx_cap", 0, RXM_MAX_BUFS, 0,                  \
+			"RX buffers it may hold (0: copy: what "               \
+			"its queue and region hold; remap: a "                 \
+			"share of the DMA pool)"),                             \
 		SDVF_PARAM_U64_DEFAULT("c" #n "_rate", 0, 100000000000ull, 0,  \
 				       "bits per second delivered (0: no "     \
 				       "limit)"),                              \

@@ -374,6 +374,15 @@ static int conserved(void **unused)
 	return 0;
 }
 
+/* After a system that refused to start: nothing to count. */
+static int shutdown(void **unused)
+{
+	(void)unused;
+	sdvf_sim_destroy(sim);
+	sdvf_system_free(&sys);
+	return 0;
+}
+
 /* ---- counters -------------------------------------------------------- */
 
 static void rx_mux_publishes_every_documented_counter_of_its_clients(void **u)
@@ -521,6 +530,33 @@ static void rx_mux_hoarding_client_loses_only_its_own_frames(void **u)
 	assert_int_equal(drv->held, NBUFS);
 }
 
+/* b's default cap is 16 / (2 remap clients + 1) = 5: what it hoards comes
+ * out of the driver's pool, so the pool must outlast it. */
+static void rx_mux_hoarding_remap_client_leaves_the_driver_buffers(void **u)
+{
+	(void)u;
+	boot_with("", 0, 1, 0);
+	for (int i = 0; i < 10; i++)
+		send(mac_b, 60, (uint8_t)i);
+	assert_int_equal(cb->nrx, 5);
+	assert_int_equal(counter("c1.drop.cap"), 5);
+	assert_int_equal(drv->held, NBUFS - 5);
+	for (int i = 0; i < 20; i++) {
+		send(mac_a, 60, (uint8_t)i);
+		send(mac_r, 60, (uint8_t)i);
+	}
+	assert_int_equal(ca->nrx, 20);
+	assert_int_equal(cr->nrx, 20);
+	assert_int_equal(counter("c0.drop.cap") + counter("c2.drop.cap"), 0);
+}
+
+static void rx_mux_refuses_remap_caps_that_could_empty_the_pool(void **u)
+{
+	(void)u;
+	assert_int_not_equal(
+		init_with("c1_rx_cap = <8>; c2_rx_cap = <8>;", 0, 0, 0), 0);
+}
+
 static void rx_mux_rate_limit_drops_for_that_client_only(void **u)
 {
 	(void)u;
@@ -638,6 +674,10 @@ int main(void)
 		T(rx_mux_returns_a_copied_buffer_in_the_same_activation),
 		T(rx_mux_returns_a_shared_buffer_after_the_last_holder),
 		T(rx_mux_hoarding_client_loses_only_its_own_frames),
+		T(rx_mux_hoarding_remap_client_leaves_the_driver_buffers),
+		cmocka_unit_test_teardown(
+			rx_mux_refuses_remap_caps_that_could_empty_the_pool,
+			shutdown),
 		T(rx_mux_rate_limit_drops_for_that_client_only),
 		T(rx_mux_rejects_duplicate_foreign_and_unlent_returns),
 		T(rx_mux_reclaims_a_restarted_copy_clients_buffers),
