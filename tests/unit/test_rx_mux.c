@@ -497,6 +497,30 @@ static void rx_mux_returns_a_copied_buffer_in_the_same_activation(void **u)
 	assert_int_equal(ca->nrx, 0); /* a has not run yet */
 }
 
+static void rx_mux_signals_each_peer_once_per_activation(void **u)
+{
+	(void)u;
+	boot_with("", 0, 0, 0);
+	uint64_t to_a = sdvf_sim_notifications(sim, "mux", "c0");
+	uint64_t to_b = sdvf_sim_notifications(sim, "mux", "c1");
+	uint64_t to_r = sdvf_sim_notifications(sim, "mux", "c2");
+	uint64_t to_drv = sdvf_sim_notifications(sim, "mux", "rx");
+	for (int i = 0; i < 4; i++) {
+		drv_push(mac_a, 60, (uint8_t)i);
+		drv_push(mac_r, 60, (uint8_t)i);
+	}
+	uint64_t before = sdvf_sim_activations(sim, "mux");
+	assert_true(sdvf_sim_step(sim));
+	assert_int_equal(sdvf_sim_activations(sim, "mux"), before + 1);
+	assert_int_equal(sdvf_sim_notifications(sim, "mux", "c0"), to_a + 1);
+	assert_int_equal(sdvf_sim_notifications(sim, "mux", "c1"), to_b);
+	assert_int_equal(sdvf_sim_notifications(sim, "mux", "c2"), to_r + 1);
+	assert_int_equal(sdvf_sim_notifications(sim, "mux", "rx"), to_drv + 1);
+	run();
+	assert_int_equal(ca->nrx, 4);
+	assert_int_equal(cr->nrx, 4);
+}
+
 static void rx_mux_returns_a_shared_buffer_after_the_last_holder(void **u)
 {
 	(void)u;
@@ -672,6 +696,7 @@ int main(void)
 		T(rx_mux_delivers_multicast_to_acceptors_only),
 		T(rx_mux_drops_and_counts_unknown_unicast),
 		T(rx_mux_returns_a_copied_buffer_in_the_same_activation),
+		T(rx_mux_signals_each_peer_once_per_activation),
 		T(rx_mux_returns_a_shared_buffer_after_the_last_holder),
 		T(rx_mux_hoarding_client_loses_only_its_own_frames),
 		T(rx_mux_hoarding_remap_client_leaves_the_driver_buffers),
