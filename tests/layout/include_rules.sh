@@ -3,7 +3,8 @@
 # every C file:
 #   1. Portable code (core/*.[ch] and every PORTABLE_SRCS file with the
 #      headers it reaches in its own folder) includes only freestanding C
-#      headers, the portable core headers, and headers of its own folder.
+#      headers, the portable core headers, and headers of its own folder
+#      (mux/ may also include policies/policy.h: the muxes run policies).
 #   2. Nothing under core/ includes a leaf folder (driver/, mux/, policies/,
 #      clients/, virt/, vmm/, tests/, examples/).
 #   3. clients/, mux/, policies/ and virt/ never include a driver header:
@@ -52,6 +53,9 @@ check_tree() { # check_tree ROOT PORTABLE_SRCS... ; prints violations
 			elif in_list "$name" $portable_core; then
 				:
 			elif [ "$(dirname "$name")" = "$dir" ] && [ "$dir" != core ]; then
+				todo+=("$name")
+			elif [ "$dir" = mux ] && [ "$name" = policies/policy.h ]; then
+				# the muxes run policies (docs/design.md, the tree)
 				todo+=("$name")
 			else
 				echo "$f: portable code includes \"$name\" (only $portable_core and its own folder)"
