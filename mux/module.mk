@@ -1,3 +1,4 @@
-# mux/: the RX and TX muxes.
+# mux/: the RX and TX muxes between the driver and the clients.
+PORTABLE_SRCS += mux/rx_mux.c
 PORTABLE_SRCS += mux/tx_mux.c mux/tx_mux_init.c
-COMPONENTS += tx_mux
+COMPONENTS += rx_mux tx_mux

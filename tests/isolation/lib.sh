@@ -136,8 +136,21 @@ expect_sigsys() {
 
 # counter_of PD COUNTER: a component counter from `sdvf stats --format=kv`.
 counter_of() {
-	"${STATS_AS[@]}" "$HOSTILE" stats --format=kv "$SYSTEM" |
+	"${STATS_AS[@]}" "$HOSTILE" stats --format=kv "$SYSTEM" 2>/dev/null |
 		awk -v pd="$1" -v c="$2" '$2 == pd && $3 == c { print $4 }'
+}
+
+# wait_counter PD COUNTER MIN [SECONDS]: until the counter is at least MIN.
+wait_counter() {
+	local deadline=$((SECONDS + ${4:-30})) v
+	while :; do
+		v=$(counter_of "$1" "$2")
+		[ -n "$v" ] && [ "$v" -ge "$3" ] && return 0
+		[ $SECONDS -lt $deadline ] ||
+			fail "timed out waiting for $1 $2 >= $3 (now '$v')"
+		kill -0 "$RUN_PID" 2>/dev/null || fail "sdvf ended early"
+		sleep 0.02
+	done
 }
 
 # guard_unchanged: the guard PD checks its region once more after now and

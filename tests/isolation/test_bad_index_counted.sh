@@ -29,16 +29,10 @@ start_system <<'DTS'
 };
 DTS
 
-# kv PD COUNTER: a live value from `sdvf stats --format=kv` ("" if absent).
-kv() {
-	"$HOSTILE" stats --format=kv "$SYSTEM" 2>/dev/null |
-		awk -v pd="$1" -v c="$2" '$2 == pd && $3 == c { print $4 }'
-}
-
 wait_for "^\[liar\] wrote 391 impossible tails$" 20
-[ "$(kv reader q.bad_index)" = 391 ] ||
-	fail "reader q.bad_index '$(kv reader q.bad_index)', expected 391"
-[ "$(kv reader sdvf.counters_refused)" = 0 ] || fail "a counter was refused"
+[ "$(counter_of reader q.bad_index)" = 391 ] ||
+	fail "reader q.bad_index '$(counter_of reader q.bad_index)', expected 391"
+[ "$(counter_of reader sdvf.counters_refused)" = 0 ] || fail "a counter was refused"
 [ "$(count_lines 'took an impossible tail')" -eq 0 ] ||
 	fail "the reader took an impossible tail"
 stop_system

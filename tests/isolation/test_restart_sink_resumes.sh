@@ -50,37 +50,18 @@ start_system <<'DTS'
 };
 DTS
 
-# kv PD COUNTER: a live value from `sdvf stats --format=kv` ("" if absent).
-kv() {
-	"$HOSTILE" stats --format=kv "$SYSTEM" 2>/dev/null |
-		awk -v pd="$1" -v c="$2" '$2 == pd && $3 == c { print $4 }'
-}
-
-# wait_kv PD COUNTER MIN [SECONDS]: until the counter is at least MIN.
-wait_kv() {
-	local deadline=$((SECONDS + ${4:-30})) v
-	while :; do
-		v=$(kv "$1" "$2")
-		[ -n "$v" ] && [ "$v" -ge "$3" ] && return 0
-		[ $SECONDS -lt $deadline ] ||
-			fail "timed out waiting for $1 $2 >= $3 (now '$v')"
-		kill -0 "$RUN_PID" 2>/dev/null || fail "sdvf ended early"
-		sleep 0.02
-	done
-}
-
-wait_kv sink buffers_good 200000
-victim=$(kv sink sdvf.pid)
+wait_counter sink buffers_good 200000
+victim=$(counter_of sink sdvf.pid)
 [ -n "$victim" ] && [ "$victim" -gt 0 ] || fail "no pid for the sink"
 kill -KILL "$victim"
 wait_for "^sdvf: pd 'sink' \(pid $victim\) killed by SIGKILL$" 10
 wait_for "^sdvf: restarting pd 'sink' in [0-9]+ ms \(restart 1 of 5\)$" 10
 
 # The stream resumes: the new sink's count (from 0) keeps growing.
-wait_kv sink sdvf.starts 2 10
-wait_kv sink buffers_good 1000 20
-first=$(kv sink buffers_good)
-wait_kv sink buffers_good $((first + 1000)) 20
+wait_counter sink sdvf.starts 2 10
+wait_counter sink buffers_good 1000 20
+first=$(counter_of sink buffers_good)
+wait_counter sink buffers_good $((first + 1000)) 20
 
 wait_for "^\[source\] sent $COUNT buffers" 120
 wait_for "^\[sink\] verified [0-9]+ good, [0-9]+ bad$" 10
@@ -96,14 +77,14 @@ returned=$(printf '%s\n' "$done_line" | sed -E "s/$re_done/\1/")
 reclaimed=$(printf '%s\n' "$done_line" | sed -E "s/$re_done/\2/")
 [ $((returned + reclaimed)) -eq $COUNT ] ||
 	fail "returned $returned + reclaimed $reclaimed != sent $COUNT"
-[ "$(kv source reclaimed)" = "$reclaimed" ] || fail "stats: reclaimed"
-[ "$(kv source returned)" = "$returned" ] || fail "stats: returned"
-[ "$(kv source held_by_sink)" = 0 ] || fail "stats: held_by_sink"
+[ "$(counter_of source reclaimed)" = "$reclaimed" ] || fail "stats: reclaimed"
+[ "$(counter_of source returned)" = "$returned" ] || fail "stats: returned"
+[ "$(counter_of source held_by_sink)" = 0 ] || fail "stats: held_by_sink"
 # Exactly the buffers sent after the reset reach the new sink, in order.
 after=$((COUNT - sent_before))
 wait_for "^\[sink\] verified $after good, 0 bad$" 10
-[ "$(kv sink buffers_good)" = "$after" ] || fail "stats: buffers_good"
-[ "$(kv sink buffers_bad)" = 0 ] || fail "stats: buffers_bad"
+[ "$(counter_of sink buffers_good)" = "$after" ] || fail "stats: buffers_good"
+[ "$(counter_of sink buffers_bad)" = 0 ] || fail "stats: buffers_bad"
 [ "$(count_lines 'bad buffer')" -eq 0 ] || fail "the sink reported bad buffers"
 [ "$(count_lines 'stalled')" -eq 0 ] || fail "a stall was reported"
 

@@ -49,27 +49,8 @@ start_system <<'DTS'
 };
 DTS
 
-# kv PD COUNTER: a live value from `sdvf stats --format=kv` ("" if absent).
-kv() {
-	"$HOSTILE" stats --format=kv "$SYSTEM" 2>/dev/null |
-		awk -v pd="$1" -v c="$2" '$2 == pd && $3 == c { print $4 }'
-}
-
-# wait_kv PD COUNTER MIN [SECONDS]: until the counter is at least MIN.
-wait_kv() {
-	local deadline=$((SECONDS + ${4:-30})) v
-	while :; do
-		v=$(kv "$1" "$2")
-		[ -n "$v" ] && [ "$v" -ge "$3" ] && return 0
-		[ $SECONDS -lt $deadline ] ||
-			fail "timed out waiting for $1 $2 >= $3 (now '$v')"
-		kill -0 "$RUN_PID" 2>/dev/null || fail "sdvf ended early"
-		sleep 0.02
-	done
-}
-
-wait_kv source sent 200000
-victim=$(kv source sdvf.pid)
+wait_counter source sent 200000
+victim=$(counter_of source sdvf.pid)
 [ -n "$victim" ] && [ "$victim" -gt 0 ] || fail "no pid for the source"
 kill -KILL "$victim"
 wait_for "^sdvf: pd 'source' \(pid $victim\) killed by SIGKILL$" 10
@@ -80,17 +61,17 @@ good_before=$(grep -E "$re" "$WORK/log" | sed -E "s/$re/\1/")
 [ "$(count_lines "$re")" -eq 1 ] || fail "expected one 'source restarted' line"
 
 # The stream resumes: the sink's count keeps growing past what it had.
-wait_kv source sdvf.starts 2 10
-wait_kv sink buffers_good $((good_before + 1000)) 20
+wait_counter source sdvf.starts 2 10
+wait_counter sink buffers_good $((good_before + 1000)) 20
 
 wait_for "^\[source\] sent $COUNT buffers, all returned, 0 bad returns$" 120
 total=$((good_before + COUNT))
 wait_for "^\[sink\] verified $total good, 0 bad$" 10
-[ "$(kv sink buffers_good)" = "$total" ] || fail "stats: buffers_good"
-[ "$(kv sink buffers_bad)" = 0 ] || fail "stats: buffers_bad"
-[ "$(kv source sent)" = "$COUNT" ] || fail "stats: sent"
-[ "$(kv source returned)" = "$COUNT" ] || fail "stats: returned"
-[ "$(kv source held_by_sink)" = 0 ] || fail "stats: held_by_sink"
+[ "$(counter_of sink buffers_good)" = "$total" ] || fail "stats: buffers_good"
+[ "$(counter_of sink buffers_bad)" = 0 ] || fail "stats: buffers_bad"
+[ "$(counter_of source sent)" = "$COUNT" ] || fail "stats: sent"
+[ "$(counter_of source returned)" = "$COUNT" ] || fail "stats: returned"
+[ "$(counter_of source held_by_sink)" = 0 ] || fail "stats: held_by_sink"
 [ "$(count_lines 'bad buffer')" -eq 0 ] || fail "the sink reported bad buffers"
 [ "$(count_lines 'stalled')" -eq 0 ] || fail "a stall was reported"
 

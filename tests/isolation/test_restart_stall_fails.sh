@@ -49,26 +49,20 @@ start_system <<'DTS'
 };
 DTS
 
-# kv PD COUNTER: a live value from `sdvf stats --format=kv` ("" if absent).
-kv() {
-	"$HOSTILE" stats --format=kv "$SYSTEM" 2>/dev/null |
-		awk -v pd="$1" -v c="$2" '$2 == pd && $3 == c { print $4 }'
-}
-
 deadline=$((SECONDS + 30))
-until [ "$(kv sink buffers_good)" -ge 100000 ] 2>/dev/null; do
+until [ "$(counter_of sink buffers_good)" -ge 100000 ] 2>/dev/null; do
 	[ $SECONDS -lt $deadline ] || fail "the stream did not start"
 	sleep 0.02
 done
-victim=$(kv sink sdvf.pid)
+victim=$(counter_of sink sdvf.pid)
 kill -KILL "$victim"
 wait_for "^\[sink\] restarted: attached at index 0x40000000$" 10
 wait_for "^\[source\] sink restarted after [0-9]+ buffers sent: [0-9]+ reclaimed, stream starts again$" 10
 wait_for "^\[source\] error: stream stalled: nothing sent or returned for 1000 ms, [0-9]+ buffers held by the sink, [0-9]+ sent$" 10
 wait_for "^sdvf: pd 'source' reports it can no longer make progress \(its log says why\); the run will end with status 1$" 5
-[ "$(kv source stalls)" = 1 ] || fail "stats: stalls '$(kv source stalls)'"
-[ "$(kv source active.bad_index)" -gt 0 ] || fail "stats: active.bad_index"
-[ "$(kv source free.bad_index)" -gt 0 ] || fail "stats: free.bad_index"
+[ "$(counter_of source stalls)" = 1 ] || fail "stats: stalls '$(counter_of source stalls)'"
+[ "$(counter_of source active.bad_index)" -gt 0 ] || fail "stats: active.bad_index"
+[ "$(counter_of source free.bad_index)" -gt 0 ] || fail "stats: free.bad_index"
 # Reported once per stall, not once per tick.
 sleep 2.5
 [ "$(count_lines 'stream stalled')" -eq 1 ] || fail "the stall was reported more than once"

@@ -1,0 +1,715 @@
+/*
+ * rx_mux (mux/rx_mux.c) in the sim, between a fake driver and three test
+ * clients:
+ *   a  client 0, copy,  multicast on
+ *   b  client 1, remap, multicast off
+ *   r  client 2, remap, multicast on
+ * The fake driver holds the 16 RX DMA buffers the mux gives it and pushes
+ * frames into rx_active on the test's word.  Each client records what it
+ * receives and returns it at once unless told to hoard.  After every test
+ * the buffers are counted: each DMA buffer is held by the driver or lent
+ * to remap clients, never lost or held twice.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/net.h"
+#include "core/pd.h"
+#include "core/pd_queue.h"
+#include "core/queue.h"
+#include "core/sim/sim.h"
+#include "core/sysdesc/sysdesc.h"
+
+extern const struct sdvf_component rx_mux_component;
+
+#define NBUFS 16u
+#define DMA_IO 0x10000000ull
+#define MAX_REC 64u
+
+/* ---- the fake driver -------------------------------------------------- */
+
+struct fake_driver {
+	struct sdvf_pd *pd;
+	struct sdvf_queue rx_free, rx_active;
+	sdvf_channel_t ch;
+	uint8_t *dma;
+	bool holds[NBUFS];
+	uint32_t held;
+	uint32_t bogus; /* buffers given that were not the mux's to give */
+};
+
+static void fdrv_notified(void *state, struct sdvf_pd *pd, sdvf_channel_t ch)
+{
+	struct fake_driver *f = state;
+	struct sdvf_desc d;
+	(void)ch;
+	do {
+		while (sdvf_queue_pop(&f->rx_free, &d)) {
+			uint64_t idx =
+				(d.io_or_offset - DMA_IO) / SDVF_BUF_SIZE;
+			if (d.io_or_offset < DMA_IO || idx >= NBUFS ||
+			    d.io_or_offset % SDVF_BUF_SIZE || f->holds[idx]) {
+				f->bogus++;
+				continue;
+			}
+			f->holds[idx] = true;
+			f->held++;
+		}
+	} while (sdvf_queue_consumer_request_signal(&f->rx_free));
+	if (sdvf_queue_consumer_finish(&f->rx_free))
+		sdvf_notify(pd, f->ch);
+}
+
+static int fdrv_init(void *state, struct sdvf_pd *pd)
+{
+	struct fake_driver *f = state;
+	f->pd = pd;
+	f->ch = sdvf_channel(pd, "rx");
+	f->dma = sdvf_region(pd, "rx_dma")->base;
+	return sdvf_queue_attach_region(pd, &f->rx_free, "rx_free", 16) &&
+			       sdvf_queue_attach_region(pd, &f->rx_active,
+							"rx_active", 16)
+		       ? 0
+		       : -1;
+}
+
+static const struct sdvf_need fdrv_needs[] = {SDVF_NEED_REGION_RW("rx_dma"),
+					      SDVF_NEED_QUEUE("rx_free"),
+					      SDVF_NEED_QUEUE("rx_active"),
+					      SDVF_NEED_CHAN("rx"),
+					      {0}};
+static const struct sdvf_param no_params[] = {{0}};
+
+static const struct sdvf_component fake_driver_component = {
+	.name = "test_fake_driver",
+	.role = SDVF_ROLE_DRIVER,
+	.state_size = sizeof(struct fake_driver),
+	.needs = fdrv_needs,
+	.params = no_params,
+	.init = fdrv_init,
+	.notified = fdrv_notified,
+};
+
+/* ---- the test client ------------------------------------------------ */
+
+struct frame_rec {
+	uint64_t offset;
+	uint16_t len;
+	uint8_t head[16];
+};
+
+struct test_client {
+	struct sdvf_pd *pd;
+	struct sdvf_queue rx_active, rx_free;
+	sdvf_channel_t ch;
+	const uint8_t *data;
+	bool hoard;
+	uint32_t nrx;
+	struct frame_rec rec[MAX_REC];
+	uint64_t held[MAX_REC];
+	uint32_t nheld;
+};
+
+static void tcl_notified(void *state, struct sdvf_pd *pd, sdvf_channel_t ch)
+{
+	struct test_client *c = state;
+	struct sdvf_desc d;
+	(void)ch;
+	do {
+		while (sdvf_queue_pop(&c->rx_active, &d)) {
+			struct frame_rec *r = &c->rec[c->nrx++ % MAX_REC];
+			r->offset = d.io_or_offset;
+			r->len = d.len;
+			memcpy(r->head, c->data + d.io_or_offset, 16);
+			if (c->hoard) {
+				c->held[c->nheld++] = d.io_or_offset;
+				continue;
+			}
+			struct sdvf_desc back = {.io_or_offset =
+							 d.io_or_offset};
+			sdvf_queue_push(&c->rx_free, &back);
+		}
+	} while (sdvf_queue_consumer_request_signal(&c->rx_active));
+	bool wake = sdvf_queue_producer_finish(&c->rx_free);
+	wake |= sdvf_queue_consumer_finish(&c->rx_active);
+	if (wake)
+		sdvf_notify(pd, c->ch);
+}
+
+static int tcl_init(void *state, struct sdvf_pd *pd)
+{
+	struct test_client *c = state;
+	c->pd = pd;
+	c->ch = sdvf_channel(pd, "rx");
+	c->data = sdvf_region(pd, "data")->base;
+	c->hoard = sdvf_config_u64(pd, "hoard");
+	return sdvf_queue_attach_region(pd, &c->rx_active, "rx_active", 16) &&
+			       sdvf_queue_attach_region(pd, &c->rx_free,
+							"rx_free", 16)
+		       ? 0
+		       : -1;
+}
+
+static const struct sdvf_need tcl_needs[] = {
+	SDVF_NEED_REGION_RO("data"),	 SDVF_NEED_QUEUE("rx_free"),
+	SDVF_NEED_QUEUE("rx_active"),	 SDVF_NEED_CHAN("rx"),
+	SDVF_NEED_CHAN_OPTIONAL("peer"), {0}};
+static const struct sdvf_param tcl_params[] = {
+	SDVF_PARAM_U64_DEFAULT("hoard", 0, 1, 0, "keep every buffer"), {0}};
+
+static const struct sdvf_component test_client_component = {
+	.name = "test_rx_client",
+	.role = SDVF_ROLE_CLIENT,
+	.state_size = sizeof(struct test_client),
+	.needs = tcl_needs,
+	.params = tcl_params,
+	.init = tcl_init,
+	.notified = tcl_notified,
+};
+
+static const struct sdvf_component *const table[] = {
+	&rx_mux_component, &fake_driver_component, &test_client_component,
+	NULL};
+
+/* ---- the system ------------------------------------------------------ */
+
+#define CLIENT_PD(pd, n, data, hoard, peer)                                    \
+	pd " { component = \"test_rx_client\"; restartable;\n"                 \
+	   "  maps { data = \"" data "\", \"r\"; rx_active = \"c" n            \
+	   "_act\", \"rw\"; rx_free = \"c" n "_free\", \"rw\"; };\n"           \
+	   "  channels { rx = \"c" n "\"; " peer "}; config { hoard = <" hoard \
+	   ">; }; };\n"
+/* The loader lets two client PDs share a region (rx_dma, read-only) only
+ * if a channel joins them: b and r get one they never use. */
+#define PEER "peer = \"br\"; "
+#define MUX_CLIENT_MAPS(n)                                                     \
+	"c" n "_rx_active = \"c" n "_act\", \"rw\"; c" n "_rx_free = \"c" n    \
+	"_free\", \"rw\";\n"
+
+static const char dts_fmt[] =
+	"/dts-v1/;\n/ {\ncompatible = \"sdvf,system\";\npds {\n"
+	"drv { component = \"test_fake_driver\"; restartable;\n"
+	"  maps { rx_dma = \"rx_dma\", \"rw\"; rx_free = \"rx_free\", \"rw\"; "
+	"rx_active = \"rx_active\", \"rw\"; };\n"
+	"  channels { rx = \"rx\"; }; };\n"
+	"mux { component = \"rx_mux\";\n"
+	"  maps { rx_dma = \"rx_dma\", \"rw\"; rx_free = \"rx_free\", \"rw\"; "
+	"rx_active = \"rx_active\", \"rw\";\n" MUX_CLIENT_MAPS("0")
+		MUX_CLIENT_MAPS("1") MUX_CLIENT_MAPS(
+			"2") "    c0_rx_data = \"c0_data\", \"rw\"; };\n"
+			     "  channels { rx = \"rx\"; c0 = \"c0\"; "
+			     "c1 = \"c1\"; c2 = \"c2\"; };\n"
+			     "  config { rx_capacity = <16>; "
+			     "client_capacity = <16>;\n"
+			     "    c0_mac = [02 00 00 00 00 0a]; "
+			     "c0_multicast = <1>;\n"
+			     "    c1_mac = [02 00 00 00 00 0b]; c1_mode "
+			     "= \"remap\";\n"
+			     "    c2_mac = [02 00 00 00 00 0c]; c2_mode "
+			     "= \"remap\"; c2_multicast = <1>;\n"
+			     "    %s }; };\n" CLIENT_PD(
+				     "a", "0", "c0_data", "%d",
+				     "") CLIENT_PD("b", "1", "rx_dma", "%d",
+						   PEER)
+				     CLIENT_PD("r", "2", "rx_dma", "%d",
+					       PEER) "};\nregions {\n"
+						     "rx_dma { size = "
+						     "<0x8000>; io-address = "
+						     "<0x10000000>; };\n"
+						     "rx_free { size = "
+						     "<0x1000>; }; rx_active { "
+						     "size = <0x1000>; };\n"
+						     "c0_act { size = "
+						     "<0x1000>; }; c0_free { "
+						     "size = <0x1000>; };\n"
+						     "c1_act { size = "
+						     "<0x1000>; }; c1_free { "
+						     "size = <0x1000>; };\n"
+						     "c2_act { size = "
+						     "<0x1000>; }; c2_free { "
+						     "size = <0x1000>; };\n"
+						     "c0_data { size = "
+						     "<0x4000>; };\n"
+						     "};\nchannels {\n"
+						     "rx { ends = \"drv\", "
+						     "\"mux\"; }; c0 { ends = "
+						     "\"mux\", \"a\"; };\n"
+						     "c1 { ends = \"mux\", "
+						     "\"b\"; }; c2 { ends = "
+						     "\"mux\", \"r\"; };\n"
+						     "br { ends = \"b\", "
+						     "\"r\"; };\n"
+						     "};\n};\n";
+
+static const uint8_t mac_a[6] = {2, 0, 0, 0, 0, 0x0a};
+static const uint8_t mac_b[6] = {2, 0, 0, 0, 0, 0x0b};
+static const uint8_t mac_r[6] = {2, 0, 0, 0, 0, 0x0c};
+static const uint8_t mac_unknown[6] = {2, 0, 0, 0, 0, 0xee};
+static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+static const uint8_t group[6] = {0x01, 0x00, 0x5e, 0x00, 0x00, 0x01};
+
+static struct sdvf_system sys;
+static struct sdvf_sim *sim;
+static struct fake_driver *drv;
+static struct test_client *ca, *cb, *cr;
+
+static void run(void)
+{
+	sdvf_sim_run(sim, 100000);
+}
+
+/* Load the system and run every init: the result of sdvf_sim_init. */
+static int init_with(const char *mux_config, int hoard_a, int hoard_b,
+		     int hoard_r)
+{
+	char dts[8192];
+	snprintf(dts, sizeof(dts), dts_fmt, mux_config, hoard_a, hoard_b,
+		 hoard_r);
+	memset(&sys, 0, sizeof(sys));
+	assert_int_equal(
+		sdvf_system_load_dts(&sys, "test_rx_mux", dts, table, stderr),
+		0);
+	sim = sdvf_sim_create(&sys);
+	assert_non_null(sim);
+	return sdvf_sim_init(sim);
+}
+
+static void boot_with(const char *mux_config, int hoard_a, int hoard_b,
+		      int hoard_r)
+{
+	assert_int_equal(init_with(mux_config, hoard_a, hoard_b, hoard_r), 0);
+	run();
+	drv = sdvf_sim_state(sim, "drv");
+	ca = sdvf_sim_state(sim, "a");
+	cb = sdvf_sim_state(sim, "b");
+	cr = sdvf_sim_state(sim, "r");
+}
+
+static uint64_t counter(const char *name)
+{
+	bool found = false;
+	uint64_t v = sdvf_sim_counter(sim, "mux", name, &found);
+	assert_true(found);
+	return v;
+}
+
+/* The driver fills one of its buffers with a frame to `dst` of `len`
+ * bytes, tagged `tag`, and pushes it to the mux; no step runs.  Returns
+ * the buffer's index. */
+static uint32_t drv_push(const uint8_t *dst, uint16_t len, uint8_t tag)
+{
+	uint32_t idx = 0;
+	while (idx < NBUFS && !drv->holds[idx])
+		idx++;
+	assert_true(idx < NBUFS);
+	drv->holds[idx] = false;
+	drv->held--;
+	uint8_t *p = drv->dma + (uint64_t)idx * SDVF_BUF_SIZE;
+	memcpy(p, dst, 6);
+	memset(p + 6, 0x99, 6);
+	p[12] = 0x08;
+	p[13] = 0x00;
+	memset(p + 14, tag, len - 14u);
+	struct sdvf_desc d = {.io_or_offset = DMA_IO + idx * SDVF_BUF_SIZE,
+			      .len = len};
+	assert_true(sdvf_queue_push(&drv->rx_active, &d));
+	sdvf_queue_publish(&drv->rx_active);
+	sdvf_sim_inject(sim, "mux", "rx");
+	return idx;
+}
+
+static void send(const uint8_t *dst, uint16_t len, uint8_t tag)
+{
+	drv_push(dst, len, tag);
+	run();
+}
+
+/* Client `c` (PD `pd`, channel cN at the mux) puts `offset` on rx_free. */
+static void give_back(struct test_client *c, const char *mux_ch,
+		      uint64_t offset)
+{
+	for (uint32_t i = 0; i < c->nheld; i++)
+		if (c->held[i] == offset) {
+			c->held[i] = c->held[--c->nheld];
+			break;
+		}
+	struct sdvf_desc d = {.io_or_offset = offset};
+	assert_true(sdvf_queue_push(&c->rx_free, &d));
+	sdvf_queue_publish(&c->rx_free);
+	sdvf_sim_inject(sim, "mux", mux_ch);
+	run();
+}
+
+/* Every DMA buffer is with the driver or lent to remap clients, once; a
+ * copy client holds exactly what the mux counts in flight for it. */
+static int conserved(void **unused)
+{
+	(void)unused;
+	run();
+	bool lent[NBUFS] = {0};
+	uint32_t nlent = 0;
+	struct test_client *remap[2] = {cb, cr};
+	for (int k = 0; k < 2; k++)
+		for (uint32_t i = 0; i < remap[k]->nheld; i++) {
+			uint64_t idx = remap[k]->held[i] / SDVF_BUF_SIZE;
+			assert_true(idx < NBUFS);
+			assert_false(drv->holds[idx]);
+			if (!lent[idx])
+				nlent++;
+			lent[idx] = true;
+		}
+	assert_int_equal(drv->bogus, 0);
+	assert_int_equal(drv->held + nlent, NBUFS);
+	assert_int_equal(counter("c0.in_flight"), ca->nheld);
+	assert_int_equal(counter("c1.in_flight"), cb->nheld);
+	assert_int_equal(counter("c2.in_flight"), cr->nheld);
+	sdvf_sim_destroy(sim);
+	sdvf_system_free(&sys);
+	return 0;
+}
+
+/* After a system that refused to start: nothing to count. */
+static int shutdown(void **unused)
+{
+	(void)unused;
+	sdvf_sim_destroy(sim);
+	sdvf_system_free(&sys);
+	return 0;
+}
+
+/* ---- counters -------------------------------------------------------- */
+
+static void rx_mux_publishes_every_documented_counter_of_its_clients(void **u)
+{
+	(void)u;
+	boot_with("", 0, 0, 0);
+	assert_int_equal(sdvf_sim_counters_refused(sim, "mux"), 0);
+	int checked = 0;
+	for (const struct sdvf_counter_doc *d = rx_mux_component.counters;
+	     d->name; d++) {
+		bool absent_client = d->name[0] == 'c' && d->name[1] >= '3' &&
+				     d->name[1] <= '7';
+		if (strchr(d->name, '*') || absent_client)
+			continue;
+		bool found = false;
+		sdvf_sim_counter(sim, "mux", d->name, &found);
+		if (!found)
+			fail_msg("documented, not published: %s", d->name);
+		checked++;
+	}
+	/* 5 + 2 queues of its own; per client 8 + 2 queues */
+	assert_int_equal(checked, 7 + 3 * 10);
+	bool found = false;
+	sdvf_sim_counter(sim, "mux", "c2.viol.out_of_range", &found);
+	assert_true(found);
+}
+
+/* ---- classification ------------------------------------------------- */
+
+static void rx_mux_gives_every_buffer_to_the_driver_at_start(void **unused)
+{
+	(void)unused;
+	boot_with("", 0, 0, 0);
+	assert_int_equal(drv->held, NBUFS);
+}
+
+static void rx_mux_copies_unicast_to_its_client_only(void **unused)
+{
+	(void)unused;
+	boot_with("", 0, 0, 0);
+	send(mac_a, 100, 0x5a);
+	assert_int_equal(ca->nrx, 1);
+	assert_int_equal(ca->rec[0].len, 100);
+	assert_memory_equal(ca->rec[0].head, mac_a, 6);
+	assert_int_equal(ca->rec[0].head[14], 0x5a);
+	assert_int_equal(cb->nrx, 0);
+	assert_int_equal(cr->nrx, 0);
+	assert_int_equal(counter("c0.rx_frames"), 1);
+	assert_int_equal(counter("c0.rx_bytes"), 100);
+	assert_int_equal(counter("c0.returned"), 1);
+}
+
+static void rx_mux_lends_unicast_to_its_remap_client_only(void **unused)
+{
+	(void)unused;
+	boot_with("", 0, 1, 0);
+	uint32_t idx = drv_push(mac_b, 64, 0x11);
+	run();
+	assert_int_equal(cb->nrx, 1);
+	assert_int_equal(cb->rec[0].offset, idx * SDVF_BUF_SIZE);
+	assert_int_equal(cb->rec[0].len, 64);
+	assert_int_equal(cb->rec[0].head[14], 0x11);
+	assert_int_equal(ca->nrx + cr->nrx, 0);
+	assert_int_equal(drv->held, NBUFS - 1);
+}
+
+static void rx_mux_delivers_broadcast_to_every_client(void **unused)
+{
+	(void)unused;
+	boot_with("", 0, 0, 0);
+	send(bcast, 60, 0x22);
+	assert_int_equal(ca->nrx, 1);
+	assert_int_equal(cb->nrx, 1);
+	assert_int_equal(cr->nrx, 1);
+	assert_int_equal(cb->rec[0].offset, cr->rec[0].offset);
+	assert_int_equal(ca->rec[0].head[14], 0x22);
+}
+
+static void rx_mux_delivers_multicast_to_acceptors_only(void **unused)
+{
+	(void)unused;
+	boot_with("", 0, 0, 0);
+	send(group, 60, 0x33);
+	assert_int_equal(ca->nrx, 1);
+	assert_int_equal(cb->nrx, 0);
+	assert_int_equal(cr->nrx, 1);
+}
+
+static void rx_mux_drops_and_counts_unknown_unicast(void **unused)
+{
+	(void)unused;
+	boot_with("", 0, 0, 0);
+	send(mac_unknown, 60, 0x44);
+	assert_int_equal(ca->nrx + cb->nrx + cr->nrx, 0);
+	assert_int_equal(counter("drop.unknown_unicast"), 1);
+	assert_int_equal(counter("rx_frames"), 1);
+	assert_int_equal(drv->held, NBUFS);
+}
+
+/* ---- refill and sharing --------------------------------------------- */
+
+static void rx_mux_returns_a_copied_buffer_in_the_same_activation(void **u)
+{
+	(void)u;
+	boot_with("", 0, 0, 0);
+	struct sdvf_queue_shared *rx_free =
+		sdvf_sim_region(sim, "rx_free", NULL);
+	uint32_t tail = atomic_load(&rx_free->tail);
+	drv_push(mac_a, 60, 0x55);
+	assert_true(sdvf_sim_step(sim)); /* the mux's activation alone */
+	assert_int_equal(atomic_load(&rx_free->tail), tail + 1);
+	assert_int_equal(ca->nrx, 0); /* a has not run yet */
+}
+
+static void rx_mux_signals_each_peer_once_per_activation(void **u)
+{
+	(void)u;
+	boot_with("", 0, 0, 0);
+	uint64_t to_a = sdvf_sim_notifications(sim, "mux", "c0");
+	uint64_t to_b = sdvf_sim_notifications(sim, "mux", "c1");
+	uint64_t to_r = sdvf_sim_notifications(sim, "mux", "c2");
+	uint64_t to_drv = sdvf_sim_notifications(sim, "mux", "rx");
+	for (int i = 0; i < 4; i++) {
+		drv_push(mac_a, 60, (uint8_t)i);
+		drv_push(mac_r, 60, (uint8_t)i);
+	}
+	uint64_t before = sdvf_sim_activations(sim, "mux");
+	assert_true(sdvf_sim_step(sim));
+	assert_int_equal(sdvf_sim_activations(sim, "mux"), before + 1);
+	assert_int_equal(sdvf_sim_notifications(sim, "mux", "c0"), to_a + 1);
+	assert_int_equal(sdvf_sim_notifications(sim, "mux", "c1"), to_b);
+	assert_int_equal(sdvf_sim_notifications(sim, "mux", "c2"), to_r + 1);
+	assert_int_equal(sdvf_sim_notifications(sim, "mux", "rx"), to_drv + 1);
+	run();
+	assert_int_equal(ca->nrx, 4);
+	assert_int_equal(cr->nrx, 4);
+}
+
+static void rx_mux_returns_a_shared_buffer_after_the_last_holder(void **u)
+{
+	(void)u;
+	boot_with("", 0, 1, 1);
+	uint32_t idx = drv_push(bcast, 60, 0x66);
+	run();
+	assert_int_equal(drv->held, NBUFS - 1);
+	give_back(cb, "c1", idx * SDVF_BUF_SIZE);
+	assert_int_equal(drv->held, NBUFS - 1);
+	assert_false(drv->holds[idx]);
+	give_back(cr, "c2", idx * SDVF_BUF_SIZE);
+	assert_int_equal(drv->held, NBUFS);
+	assert_true(drv->holds[idx]);
+}
+
+/* ---- isolation between clients -------------------------------------- */
+
+static void rx_mux_hoarding_client_loses_only_its_own_frames(void **u)
+{
+	(void)u;
+	boot_with("c0_rx_cap = <4>;", 1, 0, 0);
+	for (int i = 0; i < 10; i++) {
+		send(mac_a, 60, (uint8_t)i);
+		send(mac_r, 60, (uint8_t)i);
+	}
+	assert_int_equal(ca->nrx, 4);
+	assert_int_equal(counter("c0.drop.cap"), 6);
+	assert_int_equal(cr->nrx, 10);
+	assert_int_equal(counter("c2.rx_frames"), 10);
+	assert_int_equal(counter("c2.drop.cap"), 0);
+	assert_int_equal(drv->held, NBUFS);
+}
+
+/* b's default cap is 16 / (2 remap clients + 1) = 5: what it hoards comes
+ * out of the driver's pool, so the pool must outlast it. */
+static void rx_mux_hoarding_remap_client_leaves_the_driver_buffers(void **u)
+{
+	(void)u;
+	boot_with("", 0, 1, 0);
+	for (int i = 0; i < 10; i++)
+		send(mac_b, 60, (uint8_t)i);
+	assert_int_equal(cb->nrx, 5);
+	assert_int_equal(counter("c1.drop.cap"), 5);
+	assert_int_equal(drv->held, NBUFS - 5);
+	for (int i = 0; i < 20; i++) {
+		send(mac_a, 60, (uint8_t)i);
+		send(mac_r, 60, (uint8_t)i);
+	}
+	assert_int_equal(ca->nrx, 20);
+	assert_int_equal(cr->nrx, 20);
+	assert_int_equal(counter("c0.drop.cap") + counter("c2.drop.cap"), 0);
+}
+
+static void rx_mux_refuses_remap_caps_that_could_empty_the_pool(void **u)
+{
+	(void)u;
+	assert_int_not_equal(
+		init_with("c1_rx_cap = <8>; c2_rx_cap = <8>;", 0, 0, 0), 0);
+}
+
+static void rx_mux_rate_limit_drops_for_that_client_only(void **u)
+{
+	(void)u;
+	/* 8 kbit/s, a burst of one largest frame: one 1000-byte frame now. */
+	boot_with("c0_rate = <8000>; c0_burst = <1518>;", 0, 0, 0);
+	for (int i = 0; i < 5; i++) {
+		send(mac_a, 1000, (uint8_t)i);
+		send(mac_r, 1000, (uint8_t)i);
+	}
+	assert_int_equal(ca->nrx, 1);
+	assert_int_equal(counter("c0.drop.rate_limit"), 4);
+	assert_int_equal(cr->nrx, 5);
+	assert_int_equal(counter("c2.drop.rate_limit"), 0);
+}
+
+static void rx_mux_rejects_duplicate_foreign_and_unlent_returns(void **u)
+{
+	(void)u;
+	boot_with("", 0, 1, 1);
+	uint32_t mine = drv_push(mac_r, 60, 1);
+	uint32_t theirs = drv_push(mac_b, 60, 2);
+	run();
+	uint32_t unlent = 0;
+	while (!drv->holds[unlent])
+		unlent++;
+	give_back(cr, "c2", mine * SDVF_BUF_SIZE);
+	give_back(cr, "c2", mine * SDVF_BUF_SIZE);   /* duplicate */
+	give_back(cr, "c2", theirs * SDVF_BUF_SIZE); /* b's */
+	give_back(cr, "c2", unlent * SDVF_BUF_SIZE); /* the driver's */
+	give_back(cr, "c2", theirs * SDVF_BUF_SIZE + 1);
+	give_back(cr, "c2", NBUFS * SDVF_BUF_SIZE);
+	assert_int_equal(counter("c2.viol.not_owner"), 3);
+	assert_int_equal(counter("c2.viol.misaligned"), 1);
+	assert_int_equal(counter("c2.viol.out_of_range"), 1);
+	assert_int_equal(counter("c2.returned"), 1);
+	assert_int_equal(counter("c1.viol.not_owner"), 0);
+	assert_int_equal(cb->nheld, 1);
+	assert_int_equal(drv->held, NBUFS - 1);
+}
+
+static void rx_mux_rejects_a_copy_clients_duplicate_return(void **u)
+{
+	(void)u;
+	boot_with("", 1, 0, 0);
+	send(mac_a, 60, 1);
+	uint64_t offset = ca->held[0];
+	give_back(ca, "c0", offset);
+	give_back(ca, "c0", offset);
+	assert_int_equal(counter("c0.returned"), 1);
+	assert_int_equal(counter("c0.viol.not_owner"), 1);
+	send(mac_a, 60, 2); /* the refused return cost nothing */
+	assert_int_equal(ca->nrx, 2);
+}
+
+/* ---- restarts ------------------------------------------------------- */
+
+static void rx_mux_reclaims_a_restarted_copy_clients_buffers(void **u)
+{
+	(void)u;
+	boot_with("", 1, 0, 0);
+	for (int i = 0; i < 3; i++)
+		send(mac_a, 60, (uint8_t)i);
+	assert_int_equal(counter("c0.in_flight"), 3);
+	assert_int_equal(sdvf_sim_restart(sim, "a"), 0);
+	run();
+	ca = sdvf_sim_state(sim, "a");
+	assert_int_equal(counter("c0.reclaimed"), 3);
+	assert_int_equal(counter("c0.in_flight"), 0);
+	send(mac_a, 60, 9);
+	assert_int_equal(ca->nrx, 1);
+	assert_int_equal(ca->rec[0].head[14], 9);
+}
+
+static void rx_mux_keeps_a_shared_buffer_lent_past_one_restart(void **u)
+{
+	(void)u;
+	boot_with("", 0, 1, 1);
+	uint32_t idx = drv_push(bcast, 60, 7);
+	run();
+	assert_int_equal(sdvf_sim_restart(sim, "b"), 0);
+	run();
+	cb = sdvf_sim_state(sim, "b");
+	assert_int_equal(counter("c1.reclaimed"), 1);
+	assert_int_equal(drv->held, NBUFS - 1);
+	give_back(cr, "c2", idx * SDVF_BUF_SIZE);
+	assert_int_equal(drv->held, NBUFS);
+}
+
+static void rx_mux_refills_a_restarted_driver_but_keeps_lent_ones(void **u)
+{
+	(void)u;
+	boot_with("", 0, 0, 1);
+	uint32_t idx = drv_push(bcast, 60, 8);
+	run();
+	assert_int_equal(sdvf_sim_restart(sim, "drv"), 0);
+	run();
+	drv = sdvf_sim_state(sim, "drv");
+	assert_int_equal(drv->held, NBUFS - 1);
+	assert_false(drv->holds[idx]);
+	give_back(cr, "c2", idx * SDVF_BUF_SIZE);
+	assert_int_equal(drv->held, NBUFS);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(f) cmocka_unit_test_teardown(f, conserved)
+		T(rx_mux_gives_every_buffer_to_the_driver_at_start),
+		T(rx_mux_publishes_every_documented_counter_of_its_clients),
+		T(rx_mux_copies_unicast_to_its_client_only),
+		T(rx_mux_lends_unicast_to_its_remap_client_only),
+		T(rx_mux_delivers_broadcast_to_every_client),
+		T(rx_mux_delivers_multicast_to_acceptors_only),
+		T(rx_mux_drops_and_counts_unknown_unicast),
+		T(rx_mux_returns_a_copied_buffer_in_the_same_activation),
+		T(rx_mux_signals_each_peer_once_per_activation),
+		T(rx_mux_returns_a_shared_buffer_after_the_last_holder),
+		T(rx_mux_hoarding_client_loses_only_its_own_frames),
+		T(rx_mux_hoarding_remap_client_leaves_the_driver_buffers),
+		cmocka_unit_test_teardown(
+			rx_mux_refuses_remap_caps_that_could_empty_the_pool,
+			shutdown),
+		T(rx_mux_rate_limit_drops_for_that_client_only),
+		T(rx_mux_rejects_duplicate_foreign_and_unlent_returns),
+		T(rx_mux_reclaims_a_restarted_copy_clients_buffers),
+		T(rx_mux_keeps_a_shared_buffer_lent_past_one_restart),
+		T(rx_mux_refills_a_restarted_driver_but_keeps_lent_ones),
+		T(rx_mux_rejects_a_copy_clients_duplicate_return),
+#undef T
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
