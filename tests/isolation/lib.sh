@@ -61,6 +61,55 @@ start_file() {
 	RUN_PID=$!
 }
 
+# pingpong_dts RESTARTABLE SOURCE_CONFIG [SINK]: the restart tests' system:
+# queue_source streaming to SINK (default queue_sink) over a 256-buffer
+# pair; RESTARTABLE ("source" or "sink") is restartable, and SOURCE_CONFIG
+# is added to the source's config.  (Filled in here, so checked at run
+# time by start_system, not by least_privilege.sh.)
+pingpong_dts() {
+	local source_restartable= sink_restartable=
+	case $1 in
+	source) source_restartable="restartable;" ;;
+	sink) sink_restartable="restartable;" ;;
+	esac
+	cat <<TEMPLATE_DTS
+/dts-v1/;
+/ {
+	compatible = "sdvf,system";
+	pds {
+		source {
+			component = "queue_source";
+			$source_restartable
+			maps {
+				data = "pipe_data", "rw";
+				active = "pipe_active", "rw";
+				free = "pipe_free", "rw";
+			};
+			channels { peer = "pipe"; };
+			config { buffers = <256>; capacity = <128>; $2 };
+		};
+		sink {
+			component = "${3:-queue_sink}";
+			$sink_restartable
+			maps {
+				data = "pipe_data", "r";
+				active = "pipe_active", "rw";
+				free = "pipe_free", "rw";
+			};
+			channels { peer = "pipe"; };
+			config { buffers = <256>; capacity = <128>; };
+		};
+	};
+	regions {
+		pipe_data { size = <0x80000>; };
+		pipe_active { size = <0x2000>; };
+		pipe_free { size = <0x2000>; };
+	};
+	channels { pipe { ends = "source", "sink"; }; };
+};
+TEMPLATE_DTS
+}
+
 # wait_for REGEX [SECONDS]: until the output has a line matching REGEX.
 wait_for() {
 	local deadline=$((SECONDS + ${2:-20}))

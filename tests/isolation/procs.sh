@@ -40,3 +40,54 @@ kill_ids() {
 		kill -KILL "${id%%:*}" 2>/dev/null
 	done
 }
+
+# stream_ticker_dts [sink]: the stop tests' system: a queue_source streaming
+# forever to a queue_sink, and a ticker; with "sink" the sink is
+# restartable.  (Filled in here, so checked at run time by start_system /
+# start_file, not by least_privilege.sh.)
+stream_ticker_dts() {
+	local restartable=
+	[ "${1:-}" = sink ] && restartable="restartable;"
+	cat <<TEMPLATE_DTS
+/dts-v1/;
+/ {
+	compatible = "sdvf,system";
+	pds {
+		source {
+			component = "queue_source";
+			maps { data = "d", "rw"; active = "a", "rw"; free = "f", "rw"; };
+			channels { peer = "p"; };
+			config { buffers = <64>; capacity = <64>; count = <0>; };
+		};
+		sink {
+			component = "queue_sink";
+			$restartable
+			maps { data = "d", "r"; active = "a", "rw"; free = "f", "rw"; };
+			channels { peer = "p"; };
+			config { buffers = <64>; capacity = <64>; };
+		};
+		ticker { component = "ticker"; };
+	};
+	regions {
+		d { size = <0x20000>; };
+		a { size = <0x2000>; };
+		f { size = <0x2000>; };
+	};
+	channels { p { ends = "source", "sink"; }; };
+};
+TEMPLATE_DTS
+}
+
+# record_pds PD...: once the sink has run, set `recorded` to every process
+# below the launcher, and check each PD that `sdvf stats` names is one of
+# them.
+record_pds() {
+	local pd pid
+	wait_counter sink sdvf.activations 1 10
+	recorded=$(descendants "$RUN_PID")
+	for pd in "$@"; do
+		pid=$(stat_of "$pd" PID)
+		grep -q "^$pid:" <<<"$recorded" ||
+			fail "PD $pd (pid '$pid') is not a running process below the launcher"
+	done
+}

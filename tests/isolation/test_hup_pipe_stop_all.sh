@@ -7,38 +7,11 @@
 # its own session, as under a terminal), and the PDs leave stopping to the
 # launcher.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/procs.sh"
+recorded=
+trap 'kill_ids $recorded; cleanup' EXIT
 
-cat >"$WORK/sys.dts" <<'DTS'
-/dts-v1/;
-/ {
-	compatible = "sdvf,system";
-	pds {
-		source {
-			component = "queue_source";
-			maps {
-				data = "d", "rw";
-				active = "a", "rw";
-				free = "f", "rw";
-			};
-			channels { peer = "p"; };
-			config { buffers = <64>; capacity = <64>; count = <0>; };
-		};
-		sink {
-			component = "queue_sink";
-			maps { data = "d", "r"; active = "a", "rw"; free = "f", "rw"; };
-			channels { peer = "p"; };
-			config { buffers = <64>; capacity = <64>; };
-		};
-		ticker { component = "ticker"; };
-	};
-	regions {
-		d { size = <0x20000>; };
-		a { size = <0x2000>; };
-		f { size = <0x2000>; };
-	};
-	channels { p { ends = "source", "sink"; }; };
-};
-DTS
+stream_ticker_dts >"$WORK/sys.dts"
 
 for how in HUP PIPE GROUP-HUP; do
 	sig=${how#GROUP-}
@@ -49,14 +22,8 @@ for how in HUP PIPE GROUP-HUP; do
 		start_file "$WORK/sys.dts"
 	fi
 	wait_for "^sdvf: running 'sys': 3 PDs"
-	deadline=$((SECONDS + 10))
-	until [ "$(stat_of sink ACTIVATIONS 2>/dev/null)" -gt 0 ] 2>/dev/null; do
-		[ $SECONDS -lt $deadline ] || fail "the sink never ran"
-		sleep 0.05
-	done
-	pids="$(stat_of source PID) $(stat_of sink PID) $(stat_of ticker PID)"
+	record_pds source sink ticker
 	[ -n "$(ls "$WORK"/*.stats 2>/dev/null)" ] || fail "no stats file"
-	launcher=$RUN_PID
 
 	if [ "$how" = GROUP-HUP ]; then
 		kill -HUP -- "-$RUN_PID" # setsid made it the group leader
@@ -72,12 +39,10 @@ for how in HUP PIPE GROUP-HUP; do
 		summary_of $pd | grep -q 'stopped$' ||
 			fail "SIG$sig: summary: $pd not stopped"
 	done
-	for pid in $pids; do
-		! kill -0 "$pid" 2>/dev/null ||
-			fail "SIG$sig: PD process $pid is still alive"
-	done
-	[ -z "$(pgrep -P "$launcher")" ] || fail "SIG$sig: launcher children remain"
+	left=$(still_running $recorded)
+	[ -z "$left" ] ||
+		fail "SIG$sig: still running after the launcher returned: $(echo $left)"
 	[ -z "$(ls "$WORK"/*.stats 2>/dev/null)" ] ||
 		fail "SIG$sig: stats file left behind"
-	echo "ok: $how stopped PDs $pids and removed the stats file"
+	echo "ok: $how stopped all $(echo $recorded | wc -w) processes and removed the stats file"
 done

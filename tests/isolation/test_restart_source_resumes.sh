@@ -8,46 +8,7 @@
 
 COUNT=1000000
 
-start_system <<'DTS'
-/dts-v1/;
-/ {
-	compatible = "sdvf,system";
-	pds {
-		source {
-			component = "queue_source";
-			restartable;
-			maps {
-				data = "pipe_data", "rw";
-				active = "pipe_active", "rw";
-				free = "pipe_free", "rw";
-			};
-			channels { peer = "pipe"; };
-			config {
-				buffers = <256>;
-				capacity = <128>;
-				count = <1000000>;
-				batch = <32>;
-			};
-		};
-		sink {
-			component = "queue_sink";
-			maps {
-				data = "pipe_data", "r";
-				active = "pipe_active", "rw";
-				free = "pipe_free", "rw";
-			};
-			channels { peer = "pipe"; };
-			config { buffers = <256>; capacity = <128>; };
-		};
-	};
-	regions {
-		pipe_data { size = <0x80000>; };
-		pipe_active { size = <0x2000>; };
-		pipe_free { size = <0x2000>; };
-	};
-	channels { pipe { ends = "source", "sink"; }; };
-};
-DTS
+start_system < <(pingpong_dts source "count = <$COUNT>; batch = <32>;")
 
 wait_counter source sent 200000
 victim=$(counter_of source sdvf.pid)

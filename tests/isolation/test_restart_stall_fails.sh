@@ -8,52 +8,9 @@
 # stall_ms, the monitor says the run will fail, and `sdvf run` exits 1.
 . "$(dirname "$0")/lib.sh"
 
-start_system <<'DTS'
-/dts-v1/;
-/ {
-	compatible = "sdvf,system";
-	pds {
-		source {
-			component = "queue_source";
-			maps {
-				data = "pipe_data", "rw";
-				active = "pipe_active", "rw";
-				free = "pipe_free", "rw";
-			};
-			channels { peer = "pipe"; };
-			config {
-				buffers = <256>;
-				capacity = <128>;
-				count = <0>;
-				stall_ms = <1000>;
-			};
-		};
-		sink {
-			component = "stale_sink";
-			restartable;
-			maps {
-				data = "pipe_data", "r";
-				active = "pipe_active", "rw";
-				free = "pipe_free", "rw";
-			};
-			channels { peer = "pipe"; };
-			config { buffers = <256>; capacity = <128>; };
-		};
-	};
-	regions {
-		pipe_data { size = <0x80000>; };
-		pipe_active { size = <0x2000>; };
-		pipe_free { size = <0x2000>; };
-	};
-	channels { pipe { ends = "source", "sink"; }; };
-};
-DTS
+start_system < <(pingpong_dts sink "count = <0>; stall_ms = <1000>;" stale_sink)
 
-deadline=$((SECONDS + 30))
-until [ "$(counter_of sink buffers_good)" -ge 100000 ] 2>/dev/null; do
-	[ $SECONDS -lt $deadline ] || fail "the stream did not start"
-	sleep 0.02
-done
+wait_counter sink buffers_good 100000 30
 victim=$(counter_of sink sdvf.pid)
 kill -KILL "$victim"
 wait_for "^\[sink\] restarted: attached at index 0x40000000$" 10

@@ -7,49 +7,9 @@
 recorded=
 trap 'kill_ids $recorded; cleanup' EXIT
 
-start_system <<'DTS'
-/dts-v1/;
-/ {
-	compatible = "sdvf,system";
-	pds {
-		source {
-			component = "queue_source";
-			maps {
-				data = "d", "rw";
-				active = "a", "rw";
-				free = "f", "rw";
-			};
-			channels { peer = "p"; };
-			config { buffers = <64>; capacity = <64>; count = <0>; };
-		};
-		sink {
-			component = "queue_sink";
-			maps { data = "d", "r"; active = "a", "rw"; free = "f", "rw"; };
-			channels { peer = "p"; };
-			config { buffers = <64>; capacity = <64>; };
-		};
-		ticker { component = "ticker"; };
-	};
-	regions {
-		d { size = <0x20000>; };
-		a { size = <0x2000>; };
-		f { size = <0x2000>; };
-	};
-	channels { p { ends = "source", "sink"; }; };
-};
-DTS
+start_system < <(stream_ticker_dts)
 wait_for "^sdvf: running 'sys': 3 PDs"
-deadline=$((SECONDS + 10))
-until [ "$(stat_of sink ACTIVATIONS 2>/dev/null)" -gt 0 ] 2>/dev/null; do
-	[ $SECONDS -lt $deadline ] || fail "the sink never ran"
-	sleep 0.05
-done
-recorded=$(descendants "$RUN_PID")
-for pd in source sink ticker; do
-	pid=$(stat_of $pd PID)
-	grep -q "^$pid:" <<<"$recorded" ||
-		fail "PD $pd (pid '$pid') is not a running process below the launcher"
-done
+record_pds source sink ticker
 
 stop_system INT
 [ "$RUN_STATUS" -eq 0 ] || fail "exit status $RUN_STATUS, expected 0"
