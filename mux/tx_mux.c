@@ -115,14 +115,14 @@ static void backlog_flush(struct txm_client *c)
 /* ---- validation: client descriptor -> staged head --------------------- */
 
 enum txm_reject {
-#define TXM_ENUM(id, name, meaning) TXM_REJ_##id,
-	TXM_REJECTS(TXM_ENUM)
+#define TXM_ENUM(n, id, name, meaning) TXM_REJ_##id,
+	TXM_REJECTS(TXM_ENUM, 0)
 #undef TXM_ENUM
 };
 
 static const enum txm_client_counter reject_counter[] = {
-#define TXM_MAP(id, name, meaning) [TXM_REJ_##id] = TXM_C_##id,
-	TXM_REJECTS(TXM_MAP)
+#define TXM_MAP(n, id, name, meaning) [TXM_REJ_##id] = TXM_C_##id,
+	TXM_REJECTS(TXM_MAP, 0)
 #undef TXM_MAP
 };
 

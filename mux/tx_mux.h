@@ -25,22 +25,25 @@
 #define OWNER_DRIVER 2u
 
 /* Why a client's descriptor was refused: X(id, name, meaning). */
-#define TXM_REJECTS(X)                                                         \
-	X(MISALIGNED, rej_misaligned, "offset not on a buffer boundary")       \
-	X(OUT_OF_RANGE, rej_out_of_range, "offset past its tx_data region")    \
-	X(NOT_OWNER, rej_not_owner, "buffer not held: duplicate or foreign")   \
-	X(TOO_SHORT, rej_too_short, "length below 14 bytes")                   \
-	X(TOO_LONG, rej_too_long, "length above 1518 bytes")                   \
-	X(SRC_MAC, rej_src_mac, "source MAC not the client's")
+#define TXM_REJECTS(X, n)                                                      \
+	X(n, MISALIGNED, rej_misaligned, "offset not on a buffer boundary")    \
+	X(n, OUT_OF_RANGE, rej_out_of_range, "offset past its tx_data region") \
+	X(n, NOT_OWNER, rej_not_owner,                                         \
+	  "buffer not held: duplicate or foreign")                             \
+	X(n, TOO_SHORT, rej_too_short, "length below 14 bytes")                \
+	X(n, TOO_LONG, rej_too_long, "length above 1518 bytes")                \
+	X(n, SRC_MAC, rej_src_mac, "source MAC not the client's")
 
-/* Per-client counters, "cN.<name>": X(id, name, meaning). */
-#define TXM_CLIENT_COUNTERS(X)                                                 \
-	X(TX_FRAMES, tx_frames, "frames handed to the driver")                 \
-	X(TX_BYTES, tx_bytes, "bytes of those frames")                         \
-	X(TX_ERRORS, tx_errors, "frames the driver returned with TX_ERROR")    \
-	X(DRV_REJECTED, drv_rejected, "frames the driver returned REJECTED")   \
-	X(IN_FLIGHT, in_flight, "frames of the client at the driver now")      \
-	TXM_REJECTS(X)
+/* Per-client counters, "cN.<name>": X(n, id, name, meaning), n the client
+ * index for lists that spell the names out (the docs). */
+#define TXM_CLIENT_COUNTERS(X, n)                                              \
+	X(n, TX_FRAMES, tx_frames, "frames handed to the driver")              \
+	X(n, TX_BYTES, tx_bytes, "bytes of those frames")                      \
+	X(n, TX_ERRORS, tx_errors, "frames the driver returned with TX_ERROR") \
+	X(n, DRV_REJECTED, drv_rejected,                                       \
+	  "frames the driver returned REJECTED")                               \
+	X(n, IN_FLIGHT, in_flight, "frames of the client at the driver now")   \
+	TXM_REJECTS(X, n)
 
 /* Per-mux counters: X(id, name, meaning). */
 #define TXM_MUX_COUNTERS(X)                                                    \
@@ -59,8 +62,8 @@
 	  "it held")
 
 enum txm_client_counter {
-#define TXM_ENUM(id, name, meaning) TXM_C_##id,
-	TXM_CLIENT_COUNTERS(TXM_ENUM) TXM_C_COUNT
+#define TXM_ENUM(n, id, name, meaning) TXM_C_##id,
+	TXM_CLIENT_COUNTERS(TXM_ENUM, 0) TXM_C_COUNT
 };
 #undef TXM_ENUM
 enum txm_mux_counter {

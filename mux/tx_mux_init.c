@@ -73,8 +73,8 @@ static uint64_t policy_u64(void *ctx, int client, const char *key)
 /* ---- init ------------------------------------------------------------- */
 
 static const char *const client_counter_names[] = {
-#define TXM_NAME(id, name, meaning) "." #name,
-	TXM_CLIENT_COUNTERS(TXM_NAME)
+#define TXM_NAME(n, id, name, meaning) "." #name,
+	TXM_CLIENT_COUNTERS(TXM_NAME, 0)
 #undef TXM_NAME
 };
 static const char *const mux_counter_names[] = {
@@ -321,11 +321,11 @@ static const struct sdvf_param tx_mux_params[] = {
 
 /* Each client's counters under its own names, so `sdvf stats --explain`
  * finds every one. */
-#define TXM_CLIENT_DOC(id, name, meaning) {TXM_DOC_PREFIX #name, meaning},
-#define TXM_CLIENT_DOCS(n) TXM_CLIENT_COUNTERS(TXM_CLIENT_DOC)
-#define TXM_QUEUE_DOCS(n)                                                      \
+#define TXM_CLIENT_DOC(n, id, name, meaning) {"c" #n "." #name, meaning},
+#define TXM_CLIENT_DOCS(n)                                                     \
+	TXM_CLIENT_COUNTERS(TXM_CLIENT_DOC, n)                                 \
 	SDVF_QUEUE_COUNTER_DOC("c" #n "_tx_active"),                           \
-		SDVF_QUEUE_COUNTER_DOC("c" #n "_tx_free")
+		SDVF_QUEUE_COUNTER_DOC("c" #n "_tx_free"),
 
 static const struct sdvf_counter_doc tx_mux_counters[] = {
 #define TXM_DOC(id, name, meaning) {#name, meaning},
@@ -333,31 +333,9 @@ static const struct sdvf_counter_doc tx_mux_counters[] = {
 #undef TXM_DOC
 		SDVF_QUEUE_COUNTER_DOC("drv_tx_active"),
 	SDVF_QUEUE_COUNTER_DOC("drv_tx_free"),
-#define TXM_DOC_PREFIX "c0."
-	TXM_CLIENT_DOCS(0) TXM_QUEUE_DOCS(0),
-#undef TXM_DOC_PREFIX
-#define TXM_DOC_PREFIX "c1."
-	TXM_CLIENT_DOCS(1) TXM_QUEUE_DOCS(1),
-#undef TXM_DOC_PREFIX
-#define TXM_DOC_PREFIX "c2."
-	TXM_CLIENT_DOCS(2) TXM_QUEUE_DOCS(2),
-#undef TXM_DOC_PREFIX
-#define TXM_DOC_PREFIX "c3."
-	TXM_CLIENT_DOCS(3) TXM_QUEUE_DOCS(3),
-#undef TXM_DOC_PREFIX
-#define TXM_DOC_PREFIX "c4."
-	TXM_CLIENT_DOCS(4) TXM_QUEUE_DOCS(4),
-#undef TXM_DOC_PREFIX
-#define TXM_DOC_PREFIX "c5."
-	TXM_CLIENT_DOCS(5) TXM_QUEUE_DOCS(5),
-#undef TXM_DOC_PREFIX
-#define TXM_DOC_PREFIX "c6."
-	TXM_CLIENT_DOCS(6) TXM_QUEUE_DOCS(6),
-#undef TXM_DOC_PREFIX
-#define TXM_DOC_PREFIX "c7."
-	TXM_CLIENT_DOCS(7) TXM_QUEUE_DOCS(7),
-#undef TXM_DOC_PREFIX
-	{0}};
+	TXM_CLIENT_DOCS(0) TXM_CLIENT_DOCS(1) TXM_CLIENT_DOCS(2)
+		TXM_CLIENT_DOCS(3) TXM_CLIENT_DOCS(4) TXM_CLIENT_DOCS(5)
+			TXM_CLIENT_DOCS(6) TXM_CLIENT_DOCS(7){0}};
 
 const struct sdvf_component tx_mux_component = {
 	.name = "tx_mux",
