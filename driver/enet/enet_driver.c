@@ -375,18 +375,15 @@ static void counters_register(struct enet_driver *drv, struct sdvf_pd *pd)
  * Publish once, signal once (core/pd_queue.h), for one mux: release what
  * this activation took from the queue the mux fills, publish what it gave
  * to the queue the mux drains; true if either side asked for a signal (one
- * notification covers both).  A queue this activation did not move is left
- * alone: a request on it waits for real work, not a spurious wake-up.
+ * notification covers both).  The finish helpers report nothing for a
+ * queue this activation did not move, so a request on it waits for real
+ * work, not a spurious wake-up.
  */
-static bool mux_finish(struct sdvf_queue *from_mux, bool *took,
-		       struct sdvf_queue *to_mux, bool *gave)
+static bool mux_finish(struct sdvf_queue *from_mux, struct sdvf_queue *to_mux)
 {
-	bool signal = false;
-	if (*took && sdvf_queue_consumer_finish(from_mux))
+	bool signal = sdvf_queue_consumer_finish(from_mux);
+	if (sdvf_queue_producer_finish(to_mux))
 		signal = true;
-	if (*gave && sdvf_queue_producer_finish(to_mux))
-		signal = true;
-	*took = *gave = false;
 	return signal;
 }
 
@@ -406,11 +403,9 @@ static void activation_end(struct enet_driver *drv)
 	}
 	drv->kick_rdar = drv->kick_tdar = false;
 	enet_mmio_flush(&drv->mmio);
-	if (mux_finish(&drv->rx_free, &drv->took_rx_free, &drv->rx_active,
-		       &drv->gave_rx_active))
+	if (mux_finish(&drv->rx_free, &drv->rx_active))
 		sdvf_notify(drv->pd, drv->ch_rx);
-	if (mux_finish(&drv->tx_active, &drv->took_tx_active, &drv->tx_free,
-		       &drv->gave_tx_free))
+	if (mux_finish(&drv->tx_active, &drv->tx_free))
 		sdvf_notify(drv->pd, drv->ch_tx);
 	/* Last: unmasking earlier could re-enter for events handled here. */
 	if (drv->ack_irq)

@@ -216,11 +216,9 @@ struct enet_driver {
 	uint64_t halt_backoff_ns; /* wait before the next halt's retry */
 	uint64_t resumed_ns;	  /* when the last retry restarted the MAC */
 
-	/* Per activation, settled once by activation_end: the MAC kicks, the
-	 * queues to release (took) or publish (gave), the irq ack. */
+	/* Per activation, settled once by activation_end: the MAC kicks and
+	 * the irq ack. */
 	bool kick_rdar, kick_tdar, ack_irq;
-	bool took_rx_free, gave_rx_active;
-	bool took_tx_active, gave_tx_free;
 	uint64_t rdar_writes, tdar_writes; /* tests count batching */
 };
 

@@ -13,9 +13,9 @@
  *
  * Each provide loop has the one activation shape (core/pd_queue.h): drain
  * the mux's queue, request a signal, re-check.  Nothing here publishes,
- * releases or notifies: the loops record which queues they moved (took_*,
- * gave_*) and activation_end (enet_driver.c) publishes each once and
- * signals each mux at most once.
+ * releases or notifies: activation_end (enet_driver.c) publishes each
+ * queue once and signals each mux at most once, only for a queue this
+ * activation moved (the finish helpers of core/pd_queue.h know which).
  *
  * Ownership of a BD is its E/R bit (driver/enet/enet_regs.h).  The driver
  * writes addr and len, then (release) stat; it reads len only after an
@@ -46,11 +46,9 @@ static void pending_push(struct enet_pending *p, uint64_t io, uint16_t len,
  * Move what waits in `p` into the mux's queue `q`; true if nothing is left
  * waiting.  On a full queue, ask the mux to signal when it frees slots (the
  * producer half of core/queue.h).  Publishing and signalling the mux are
- * left to the end of the activation; *gave records that there is work for
- * it.
+ * left to the end of the activation.
  */
-static bool pending_flush(struct enet_pending *p, struct sdvf_queue *q,
-			  bool *gave)
+static bool pending_flush(struct enet_pending *p, struct sdvf_queue *q)
 {
 	while (pending_count(p) != 0) {
 		if (!sdvf_queue_push(q, &p->desc[p->head % ENET_DRV_PENDING])) {
@@ -59,7 +57,6 @@ static bool pending_flush(struct enet_pending *p, struct sdvf_queue *q,
 			return false;
 		}
 		p->head++;
-		*gave = true;
 	}
 	return true;
 }
@@ -104,8 +101,7 @@ static void rx_post(struct enet_driver *drv, uint32_t io)
  * rx_active (which bounds rx_to_mux) and a free BD. */
 static bool rx_can_take(struct enet_driver *drv)
 {
-	return pending_flush(&drv->rx_to_mux, &drv->rx_active,
-			     &drv->gave_rx_active) &&
+	return pending_flush(&drv->rx_to_mux, &drv->rx_active) &&
 	       drv->rx_tail - drv->rx_head < drv->rx_slots;
 }
 
@@ -146,7 +142,6 @@ void enet_rx_provide(struct enet_driver *drv)
 	struct sdvf_desc d;
 	do {
 		while (rx_can_take(drv) && sdvf_queue_pop(&drv->rx_free, &d)) {
-			drv->took_rx_free = true;
 			rx_provide_one(drv, &d);
 		}
 	} while (rx_can_take(drv) &&
@@ -204,8 +199,7 @@ void enet_rx_return(struct enet_driver *drv)
 		sdvf_counter_add(drv->stats.rx_bytes, len);
 		pending_push(&drv->rx_to_mux, io, len, 0);
 	}
-	(void)pending_flush(&drv->rx_to_mux, &drv->rx_active,
-			    &drv->gave_rx_active);
+	(void)pending_flush(&drv->rx_to_mux, &drv->rx_active);
 }
 
 /* ---- TX -------------------------------------------------------------- */
@@ -230,8 +224,7 @@ static void tx_post(struct enet_driver *drv, uint32_t io, uint16_t len)
  * tx_free (which bounds tx_done_to_mux) and a free BD. */
 static bool tx_can_take(struct enet_driver *drv)
 {
-	return pending_flush(&drv->tx_done_to_mux, &drv->tx_free,
-			     &drv->gave_tx_free) &&
+	return pending_flush(&drv->tx_done_to_mux, &drv->tx_free) &&
 	       drv->tx_tail - drv->tx_head < drv->tx_slots;
 }
 
@@ -282,7 +275,6 @@ void enet_tx_provide(struct enet_driver *drv)
 	do {
 		while (tx_can_take(drv) &&
 		       sdvf_queue_pop(&drv->tx_active, &d)) {
-			drv->took_tx_active = true;
 			tx_provide_one(drv, &d);
 		}
 	} while (tx_can_take(drv) &&
@@ -307,8 +299,7 @@ void enet_tx_return(struct enet_driver *drv)
 			     drv->tx_len[slot], 0);
 		drv->tx_head++;
 	}
-	(void)pending_flush(&drv->tx_done_to_mux, &drv->tx_free,
-			    &drv->gave_tx_free);
+	(void)pending_flush(&drv->tx_done_to_mux, &drv->tx_free);
 }
 
 /* ---- ring (re)initialisation ----------------------------------------- */
@@ -351,6 +342,5 @@ void enet_rings_init(struct enet_driver *drv, bool keep_buffers)
 	drv->kick_tdar = false;
 	for (uint32_t i = 0; i < held; i++)
 		rx_post(drv, rx_held[i]);
-	(void)pending_flush(&drv->tx_done_to_mux, &drv->tx_free,
-			    &drv->gave_tx_free);
+	(void)pending_flush(&drv->tx_done_to_mux, &drv->tx_free);
 }
