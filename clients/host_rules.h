@@ -20,8 +20,7 @@
 
 #include "core/net.h"
 
-/* A MAC that names one station: not a group address (the I/G bit, the
- * least significant bit of the first octet, marks broadcast and
+/* A MAC that names one station: not a group address (broadcast or
  * multicast) and not all zeros (the "unknown" address, as in an ARP
  * request's target). */
 static inline bool host_mac_is_station(const uint8_t mac[SDVF_NET_MAC_LEN])
@@ -29,7 +28,7 @@ static inline bool host_mac_is_station(const uint8_t mac[SDVF_NET_MAC_LEN])
 	uint8_t any = 0;
 	for (unsigned i = 0; i < SDVF_NET_MAC_LEN; i++)
 		any |= mac[i];
-	return (mac[0] & 0x01u) == 0 && any != 0;
+	return !sdvf_mac_is_group(mac) && any != 0;
 }
 
 /* Our IPv4 interface. */

@@ -16,6 +16,9 @@
 #ifndef SDVF_NET_H
 #define SDVF_NET_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
 #include "core/ownership.h"
 
 /* sdvf_desc.flags on net queues, set only by the side returning a buffer. */
@@ -33,5 +36,21 @@
 #define SDVF_NET_FRAME_MAX (SDVF_NET_MTU + SDVF_NET_ETH_HLEN + 4u)
 
 _Static_assert(SDVF_NET_FRAME_MAX <= SDVF_BUF_SIZE, "a frame fits a buffer");
+
+/* A group address (broadcast or multicast): the I/G bit, the least
+ * significant bit of the first octet. */
+static inline bool sdvf_mac_is_group(const uint8_t mac[SDVF_NET_MAC_LEN])
+{
+	return (mac[0] & 0x01u) != 0;
+}
+
+/* The broadcast address, ff:ff:ff:ff:ff:ff. */
+static inline bool sdvf_mac_is_broadcast(const uint8_t mac[SDVF_NET_MAC_LEN])
+{
+	uint8_t all = 0xff;
+	for (unsigned i = 0; i < SDVF_NET_MAC_LEN; i++)
+		all &= mac[i];
+	return all == 0xff;
+}
 
 #endif

@@ -217,10 +217,8 @@ static bool deliver(struct rx_mux *m, unsigned i, uint32_t idx, uint32_t len)
 /* The clients a frame to `dst` goes to, as a mask; 0 counted as a drop. */
 static uint32_t classify(struct rx_mux *m, const uint8_t *dst)
 {
-	static const uint8_t broadcast[SDVF_NET_MAC_LEN] = {0xff, 0xff, 0xff,
-							    0xff, 0xff, 0xff};
-	bool group = dst[0] & 1u;
-	bool all = sdvf_bytes_equal(dst, broadcast, SDVF_NET_MAC_LEN);
+	bool group = sdvf_mac_is_group(dst);
+	bool all = sdvf_mac_is_broadcast(dst);
 	uint32_t mask = 0;
 	for (unsigned i = 0; i < m->nclients; i++) {
 		const struct rxm_client *c = &m->client[i];

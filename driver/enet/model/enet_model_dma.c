@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "core/bytes.h"
+#include "core/net.h"
 #include "driver/enet/model/enet_model_state.h"
 
 #define ENET_TX_BDS_PER_KICK 4096u /* bound on one TDAR's work */
@@ -173,9 +174,9 @@ static void mib_frame(struct enet_model *m, const uint8_t *dst, uint32_t mlen,
 	mib_add(m, packets, 1);
 	mib_add(m, octets, mlen);
 	mib_add(m, p64 + 4 * b, 1);
-	if ((dst[0] & 1) && memcmp(dst, "\xff\xff\xff\xff\xff\xff", 6) == 0)
+	if (sdvf_mac_is_broadcast(dst))
 		mib_add(m, bc, 1);
-	else if (dst[0] & 1)
+	else if (sdvf_mac_is_group(dst))
 		mib_add(m, mc, 1);
 }
 
@@ -212,10 +213,10 @@ static bool rx_accept(const struct enet_model *m, const uint8_t *dst,
 	uint8_t own[6];
 	station_mac(m, own);
 	bool hit;
-	if (memcmp(dst, "\xff\xff\xff\xff\xff\xff", 6) == 0) {
+	if (sdvf_mac_is_broadcast(dst)) {
 		*flags |= ENET_RXBD_BC;
 		hit = !(rcr & ENET_RCR_BC_REJ);
-	} else if (dst[0] & 1) {
+	} else if (sdvf_mac_is_group(dst)) {
 		*flags |= ENET_RXBD_MC;
 		hit = hash_hit(m, dst, ENET_GAUR, ENET_GALR);
 	} else {
