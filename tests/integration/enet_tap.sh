@@ -162,7 +162,8 @@ soak_run() {
 		[ "$lost" -le 2 ] ||
 			fail "soak: $lost of $sent echoes lost at $size bytes"
 	done
-	"$sdvf" stats --format=kv | grep -E " (drop\.|rx_err_|rx_fifo_overflow|tx_errors)" |
+	"$sdvf" stats --format=kv "$(basename "$dts" .dts)" |
+		grep -E " (drop\.|rx_err_|rx_fifo_overflow|tx_errors|net\.)" |
 		awk '$4 != 0' | sed 's/^/  nonzero: /'
 }
 
