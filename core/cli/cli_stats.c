@@ -39,25 +39,26 @@ struct stats_args {
 	uint64_t count;	 /* blocks; 0: until killed */
 };
 
-/* --interval: seconds, a decimal in (0, 86400]. */
+/* --interval: plain decimal seconds, 0.001 to 86400. */
 static bool parse_interval(const char *arg, double *seconds)
 {
-	char *end;
-	errno = 0;
-	double v = strtod(arg, &end);
-	if (errno || end == arg || *end || !(v > 0) || v > 86400)
+	if (!cli_is_decimal(arg))
+		return false;
+	double v = strtod(arg, NULL);
+	if (!(v >= 0.001 && v <= 86400))
 		return false;
 	*seconds = v;
 	return true;
 }
 
-/* --count: blocks, 1 or more. */
+/* --count: blocks, digits only, 1 or more. */
 static bool parse_count(const char *arg, uint64_t *count)
 {
-	char *end;
+	if (!arg[0] || arg[strspn(arg, "0123456789")] != '\0')
+		return false;
 	errno = 0;
-	unsigned long long v = strtoull(arg, &end, 10);
-	if (errno || end == arg || *end || arg[0] == '-' || v == 0)
+	unsigned long long v = strtoull(arg, NULL, 10);
+	if (errno || v == 0)
 		return false;
 	*count = v;
 	return true;
@@ -111,11 +112,12 @@ static int parse_one(int argc, char **argv, int *i, struct sdvf_stats_query *q,
 			return cli_usage_error(&cli_stats,
 					       "missing SECONDS after '%s'", a);
 		if (!parse_interval(v, &args->interval))
-			return cli_usage_error(&cli_stats,
-					       "--interval takes seconds, more "
-					       "than 0 and at most 86400, not "
-					       "'%s'",
-					       v);
+			return cli_usage_error(
+				&cli_stats,
+				"--interval takes seconds, 0.001 "
+				"to 86400 (e.g. 1 or 0.5), not "
+				"'%s'",
+				v);
 	} else if ((v = option(argc, argv, i, "--count", NULL, &missing)) ||
 		   missing) {
 		if (missing)

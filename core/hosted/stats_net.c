@@ -345,8 +345,8 @@ static void print_mux(const struct net_table *t, const struct net_mux *m,
 	sdvf_stats_safe_name(name, t->h->pd[m->pd].name);
 	fprintf(out, "  %-16s %12s %10s %10s %10s %9s\n", name,
 		num(b[0], true, activations),
-		num(b[1], true, LOAD(s->notifications)), num(b[2], true, frames),
-		mean, num(b[3], has_max, batch_max));
+		num(b[1], true, LOAD(s->notifications)),
+		num(b[2], true, frames), mean, num(b[3], has_max, batch_max));
 }
 
 /* Every counter mux m keeps for client n, with its meaning. */

@@ -198,26 +198,31 @@ static char *text(const char *client, const char *pd, int *shown)
 }
 
 #define CLIENT_HEADER                                                          \
-	"  CLIENT            RX-FRAMES     RX-BYTES  TX-FRAMES     TX-BYTES   " \
+	"  CLIENT            RX-FRAMES     RX-BYTES  TX-FRAMES     TX-BYTES  " \
+	" "                                                                    \
 	"DROPS TOP-DROP         VIOL RX-HELD TX-HELD\n"
 #define ECHO_ROW                                                               \
-	"  echo                     40         4000         20         2000   " \
+	"  echo                     40         4000         20         2000  " \
+	" "                                                                    \
 	"   10 rate_limit          3       2       1\n"
 #define FLOOD_ROW                                                              \
-	"  flood                    50         6400         30         3000   " \
+	"  flood                    50         6400         30         3000  " \
+	" "                                                                    \
 	"    1 tx_errors           5       0       4\n"
 #define IDLE_ROW                                                               \
-	"  idle                      -            -          -            -   " \
+	"  idle                      -            -          -            -  " \
+	" "                                                                    \
 	"    - -                   -       -       -\n"
 #define UNNAMED_ROW                                                            \
-	"  rx_mux:c2                 9          900          -            -   " \
+	"  rx_mux:c2                 9          900          -            -  " \
+	" "                                                                    \
 	"    - -                   -       -       -\n"
 #define MUX_LINES                                                              \
-	"  MUX               ACTIVATIONS   NOTIFIES     FRAMES BATCH-MEAN "     \
+	"  MUX               ACTIVATIONS   NOTIFIES     FRAMES BATCH-MEAN "    \
 	"BATCH-MAX\n"                                                          \
-	"  rx_mux                     80         90        120        1.5 "     \
+	"  rx_mux                     80         90        120        1.5 "    \
 	"        -\n"                                                          \
-	"  tx_mux                     40         25         50        5.0 "     \
+	"  tx_mux                     40         25         50        5.0 "    \
 	"        6\n"
 
 static int count_substr(const char *hay, const char *needle)
@@ -242,11 +247,12 @@ static void table_has_a_row_per_client_pd_named_by_its_channel(void **state)
 	int shown;
 	char *out = text(NULL, NULL, &shown);
 	assert_int_equal(shown, NPDS);
-	assert_memory_equal(after_title(out),
-			    CLIENT_HEADER ECHO_ROW FLOOD_ROW IDLE_ROW
-				    UNNAMED_ROW MUX_LINES "\n",
-			    strlen(CLIENT_HEADER ECHO_ROW FLOOD_ROW IDLE_ROW
-					   UNNAMED_ROW MUX_LINES "\n"));
+	assert_memory_equal(
+		after_title(out),
+		CLIENT_HEADER ECHO_ROW FLOOD_ROW IDLE_ROW UNNAMED_ROW MUX_LINES
+		"\n",
+		strlen(CLIENT_HEADER ECHO_ROW FLOOD_ROW IDLE_ROW UNNAMED_ROW
+			       MUX_LINES "\n"));
 	free(out);
 }
 
@@ -317,11 +323,11 @@ static void client_slot_cannot_pose_as_a_mux(void **state)
 	publish(f, ECHO, "c0.drop.cap", 999999);
 	publish(f, ECHO, "rx_frames", 999999);
 	char *out = text(NULL, NULL, &shown);
-	assert_memory_equal(after_title(out),
-			    CLIENT_HEADER ECHO_ROW FLOOD_ROW IDLE_ROW
-				    UNNAMED_ROW MUX_LINES,
-			    strlen(CLIENT_HEADER ECHO_ROW FLOOD_ROW IDLE_ROW
-					   UNNAMED_ROW MUX_LINES));
+	assert_memory_equal(
+		after_title(out),
+		CLIENT_HEADER ECHO_ROW FLOOD_ROW IDLE_ROW UNNAMED_ROW MUX_LINES,
+		strlen(CLIENT_HEADER ECHO_ROW FLOOD_ROW IDLE_ROW UNNAMED_ROW
+			       MUX_LINES));
 	free(out);
 }
 
@@ -342,7 +348,8 @@ static void broken_links_leave_clients_unnamed(void **state)
 			memset(l->local, 'c', sizeof(l->local));
 	}
 	char *out = text(NULL, NULL, &shown);
-	char *rows = (char *)after_title(out), *runtime = strstr(out, "\n  PD ");
+	char *rows = (char *)after_title(out),
+	     *runtime = strstr(out, "\n  PD ");
 	assert_non_null(runtime);
 	*runtime = '\0'; /* the client table only */
 	assert_non_null(strstr(rows, "\n  echo                      -      "));
@@ -375,7 +382,9 @@ static void odd_client_names_are_bounded(void **state)
 	assert_null(strstr(out, "c64"));
 	assert_null(strstr(out, "c007"));
 	/* not counted again as c7 */
-	assert_non_null(strstr(out, "\n  tx_mux:c7                 -            -          1 "));
+	assert_non_null(strstr(
+		out,
+		"\n  tx_mux:c7                 -            -          1 "));
 	assert_null(strstr(out, "c1844"));
 	/* 32 unnamed rows at most: rx_mux:c2, tx_mux:c2 and c4..c33 (c3 is
 	 * idle) */
@@ -565,7 +574,7 @@ static int stats(int argc, char **argv)
 }
 
 #define STATS(...)                                                             \
-	stats((int)(sizeof((char *[]){"stats", __VA_ARGS__}) /                \
+	stats((int)(sizeof((char *[]){"stats", __VA_ARGS__}) /                 \
 		    sizeof(char *)),                                           \
 	      (char *[]){"stats", __VA_ARGS__})
 
@@ -578,6 +587,7 @@ static void stats_command_takes_client_interval_and_count(void **state)
 	assert_int_equal(STATS("--interval", "0.001", "--count", "2"), 0);
 	assert_int_equal(STATS("-i", "0.001", "--count=2", "--format=kv"), 0);
 	assert_int_equal(STATS("--interval=0.001", "--count", "1", "net"), 0);
+	assert_int_equal(STATS("--interval=1e-3", "--count", "1", "net"), 0);
 }
 
 static void stats_command_refuses_bad_watch_and_client_options(void **state)
@@ -588,6 +598,12 @@ static void stats_command_refuses_bad_watch_and_client_options(void **state)
 	assert_int_equal(STATS("--interval", "1x"), 2);
 	assert_int_equal(STATS("--interval", "nan"), 2);
 	assert_int_equal(STATS("--interval", "86401"), 2);
+	assert_int_equal(STATS("--interval", "0.0001"), 2);
+	assert_int_equal(STATS("--interval", "0x1"), 2);
+	assert_int_equal(STATS("--interval", " 1"), 2);
+	assert_int_equal(STATS("--interval", "+1"), 2);
+	assert_int_equal(STATS("--count", "+3"), 2);
+	assert_int_equal(STATS("--count", "99999999999999999999999"), 2);
 	assert_int_equal(STATS("--interval"), 2);
 	assert_int_equal(STATS("--count", "0"), 2);
 	assert_int_equal(STATS("--count", "-3"), 2);
