@@ -311,7 +311,7 @@ static void print_row(const struct net_table *t, const struct net_row *r,
 	row_name(t, r, name, sizeof(name));
 	for (int c = 0; c < NET_COLS; c++)
 		num(b[c], r->has[c], r->v[c]);
-	fprintf(out, "  %-16s %10s %12s %10s %12s %7s %-14s %6s %7s %7s\n",
+	fprintf(out, "  %-16s %10s %12s %10s %12s %9s %-14s %9s %7s %7s\n",
 		name, b[RX_FRAMES], b[RX_BYTES], b[TX_FRAMES], b[TX_BYTES],
 		b[DROPS], r->top_drop[0] ? r->top_drop : "-", b[VIOL],
 		b[RX_HELD], b[TX_HELD]);
@@ -375,7 +375,7 @@ static void print_client_counters(const struct net_table *t,
 
 static void print_header(FILE *out)
 {
-	fprintf(out, "  %-16s %10s %12s %10s %12s %7s %-14s %6s %7s %7s\n",
+	fprintf(out, "  %-16s %10s %12s %10s %12s %9s %-14s %9s %7s %7s\n",
 		"CLIENT", "RX-FRAMES", "RX-BYTES", "TX-FRAMES", "TX-BYTES",
 		"DROPS", "TOP-DROP", "VIOL", "RX-HELD", "TX-HELD");
 }

@@ -198,25 +198,20 @@ static char *text(const char *client, const char *pd, int *shown)
 }
 
 #define CLIENT_HEADER                                                          \
-	"  CLIENT            RX-FRAMES     RX-BYTES  TX-FRAMES     TX-BYTES  " \
-	" "                                                                    \
-	"DROPS TOP-DROP         VIOL RX-HELD TX-HELD\n"
+	"  CLIENT            RX-FRAMES     RX-BYTES  TX-FRAMES     TX-BYTES"   \
+	"     DROPS TOP-DROP            VIOL RX-HELD TX-HELD\n"
 #define ECHO_ROW                                                               \
-	"  echo                     40         4000         20         2000  " \
-	" "                                                                    \
-	"   10 rate_limit          3       2       1\n"
+	"  echo                     40         4000         20         2000"   \
+	"        10 rate_limit             3       2       1\n"
 #define FLOOD_ROW                                                              \
-	"  flood                    50         6400         30         3000  " \
-	" "                                                                    \
-	"    1 tx_errors           5       0       4\n"
+	"  flood                    50         6400         30         3000"   \
+	"         1 tx_errors              5       0       4\n"
 #define IDLE_ROW                                                               \
-	"  idle                      -            -          -            -  " \
-	" "                                                                    \
-	"    - -                   -       -       -\n"
+	"  idle                      -            -          -            -"   \
+	"         - -                      -       -       -\n"
 #define UNNAMED_ROW                                                            \
-	"  rx_mux:c2                 9          900          -            -  " \
-	" "                                                                    \
-	"    - -                   -       -       -\n"
+	"  rx_mux:c2                 9          900          -            -"   \
+	"         - -                      -       -       -\n"
 #define MUX_LINES                                                              \
 	"  MUX               ACTIVATIONS   NOTIFIES     FRAMES BATCH-MEAN "    \
 	"BATCH-MAX\n"                                                          \
