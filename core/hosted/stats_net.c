@@ -121,7 +121,7 @@ static bool client_prefix(const char *name, char sep, unsigned *n,
 	if (*p != sep)
 		return false;
 	*n = v;
-	*rest = p + 1;
+	*rest = sep ? p + 1 : p;
 	return true;
 }
 

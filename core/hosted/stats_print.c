@@ -9,7 +9,7 @@
  * exactly the size its header gives, and written by a launcher that still
  * runs (its pid and start time); it is copied into private memory (pread,
  * no mapping: a truncation cannot raise SIGBUS, and nothing changes while
- * it is checked and printed) before any of it is read.  The header page is
+ * it is checked and printed) before any of it is read.  The header pages are
  * written by the launcher only, but every slot is writable by its PD.  So
  * names are copied and made printable before use, each counter table's
  * count is clamped and each of its names copied and checked
@@ -220,6 +220,26 @@ static const struct sdvf_component *explained(const struct sdvf_stats_query *q,
 	return q->explain ? sdvf_component_find(q->explain, component) : NULL;
 }
 
+/* TEXT, q->client: the system's title and that client's view, if the
+ * system has that client. */
+static void print_client(const struct sdvf_stats_header *h, const char *system,
+			 struct stats_printer *sp)
+{
+	char *view = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&view, &len);
+	int rows = mem ? sdvf_stats_print_net(mem, h, sp->q) : 0;
+	if (mem)
+		fclose(mem);
+	if (rows > 0) {
+		print_system_title(h, system, sp);
+		fputs(view, sp->out);
+		sp->systems_shown++;
+		sp->pds_shown += rows;
+	}
+	free(view);
+}
+
 /* TEXT: the muxes' client table (all of it, or q->client's view and
  * nothing else), then the runtime table (pass 0) and each PD's component
  * counters (pass 1); --pd leaves out the client table.  KV prints each PD
@@ -230,13 +250,12 @@ static void print_system(const struct sdvf_stats_header *h,
 	const struct sdvf_stats_query *q = sp->q;
 	char system[SDVF_NAME_MAX], pd[SDVF_NAME_MAX], comp[SDVF_NAME_MAX];
 	sdvf_stats_safe_name(system, h->system);
+	if (q->format == SDVF_STATS_TEXT && q->client) {
+		print_client(h, system, sp);
+		return;
+	}
 	if (q->format == SDVF_STATS_TEXT) {
 		print_system_title(h, system, sp);
-		if (q->client) {
-			sp->pds_shown += sdvf_stats_print_net(sp->out, h, q);
-			sp->systems_shown++;
-			return;
-		}
 		if (!q->pd && sdvf_stats_print_net(sp->out, h, q) > 0)
 			fputc('\n', sp->out);
 		print_runtime_header(sp->out);

@@ -303,8 +303,10 @@ static void client_view_lists_each_counter_the_muxes_keep(void **state)
 	assert_null(strstr(rest, "c1.tx_frames"));
 	assert_null(strstr(rest, "  PD "));
 	free(out);
+	/* a system without that client is not even named */
 	out = text("nobody", NULL, &shown);
 	assert_int_equal(shown, 0);
+	assert_string_equal(out, "");
 	free(out);
 }
 
