@@ -14,7 +14,8 @@
  * for client N is read by name, the convention of mux/rx_mux.c and
  * mux/tx_mux.h: "cN.<name>" and its queue counters "cN_<queue>.bad_index".
  *   rx_frames rx_bytes tx_frames tx_bytes  summed over the muxes
- *   drop.<reason> tx_errors drv_rejected   DROPS; TOP-DROP the largest
+ *   drop.<reason> sw_drop* tx_errors       DROPS; TOP-DROP the largest
+ *   drv_rejected
  *   viol.<kind> rej_<kind> *.bad_index     VIOL (kinds: --client NAME)
  *   in_flight                              RX-HELD at a mux counting
  *                                          rx_frames, else TX-HELD at one
@@ -199,6 +200,20 @@ static bool ends_with(const char *s, const char *suffix)
 	return len >= slen && strcmp(s + len - slen, suffix) == 0;
 }
 
+/* Whether per-client counter `rest` counts dropped frames, and the reason
+ * TOP-DROP names: what follows "drop.", or the whole name of a local
+ * switching drop ("sw_drop...") or a frame the driver did not send. */
+static bool is_drop(const char *rest, const char **reason)
+{
+	*reason = rest;
+	if (starts_with(rest, "drop.") && rest[5]) {
+		*reason = rest + 5;
+		return true;
+	}
+	return starts_with(rest, "sw_drop") || strcmp(rest, "tx_errors") == 0 ||
+	       strcmp(rest, "drv_rejected") == 0;
+}
+
 /* Counter `rest` of client "cN." (queue: of "cN_"), value v, into r. */
 static void count_into(struct net_row *r, const struct net_mux *m,
 		       const char *rest, bool queue, uint64_t v)
@@ -219,13 +234,11 @@ static void count_into(struct net_row *r, const struct net_mux *m,
 		if (strcmp(rest, traffic[i].name) == 0)
 			add(r, traffic[i].col, v);
 	}
+	const char *reason;
 	if (strcmp(rest, "in_flight") == 0 && (m->rx || m->tx))
 		add(r, m->rx ? RX_HELD : TX_HELD, v);
-	else if (starts_with(rest, "drop.") && rest[5])
-		add_drop(r, rest + 5, v);
-	else if (strcmp(rest, "tx_errors") == 0 ||
-		 strcmp(rest, "drv_rejected") == 0)
-		add_drop(r, rest, v);
+	else if (is_drop(rest, &reason))
+		add_drop(r, reason, v);
 	else if (starts_with(rest, "viol.") || starts_with(rest, "rej_"))
 		add(r, VIOL, v);
 }
@@ -311,7 +324,7 @@ static void print_row(const struct net_table *t, const struct net_row *r,
 	row_name(t, r, name, sizeof(name));
 	for (int c = 0; c < NET_COLS; c++)
 		num(b[c], r->has[c], r->v[c]);
-	fprintf(out, "  %-16s %10s %12s %10s %12s %9s %-14s %9s %7s %7s\n",
+	fprintf(out, "  %-16s %10s %12s %10s %12s %9s %-16s %9s %7s %7s\n",
 		name, b[RX_FRAMES], b[RX_BYTES], b[TX_FRAMES], b[TX_BYTES],
 		b[DROPS], r->top_drop[0] ? r->top_drop : "-", b[VIOL],
 		b[RX_HELD], b[TX_HELD]);
@@ -375,7 +388,7 @@ static void print_client_counters(const struct net_table *t,
 
 static void print_header(FILE *out)
 {
-	fprintf(out, "  %-16s %10s %12s %10s %12s %9s %-14s %9s %7s %7s\n",
+	fprintf(out, "  %-16s %10s %12s %10s %12s %9s %-16s %9s %7s %7s\n",
 		"CLIENT", "RX-FRAMES", "RX-BYTES", "TX-FRAMES", "TX-BYTES",
 		"DROPS", "TOP-DROP", "VIOL", "RX-HELD", "TX-HELD");
 }

@@ -199,19 +199,19 @@ static char *text(const char *client, const char *pd, int *shown)
 
 #define CLIENT_HEADER                                                          \
 	"  CLIENT            RX-FRAMES     RX-BYTES  TX-FRAMES     TX-BYTES"   \
-	"     DROPS TOP-DROP            VIOL RX-HELD TX-HELD\n"
+	"     DROPS TOP-DROP              VIOL RX-HELD TX-HELD\n"
 #define ECHO_ROW                                                               \
 	"  echo                     40         4000         20         2000"   \
-	"        10 rate_limit             3       2       1\n"
+	"        10 rate_limit               3       2       1\n"
 #define FLOOD_ROW                                                              \
 	"  flood                    50         6400         30         3000"   \
-	"         1 tx_errors              5       0       4\n"
+	"         1 tx_errors                5       0       4\n"
 #define IDLE_ROW                                                               \
 	"  idle                      -            -          -            -"   \
-	"         - -                      -       -       -\n"
+	"         - -                        -       -       -\n"
 #define UNNAMED_ROW                                                            \
 	"  rx_mux:c2                 9          900          -            -"   \
-	"         - -                      -       -       -\n"
+	"         - -                        -       -       -\n"
 #define MUX_LINES                                                              \
 	"  MUX               ACTIVATIONS   NOTIFIES     FRAMES BATCH-MEAN "    \
 	"BATCH-MAX\n"                                                          \
@@ -354,6 +354,25 @@ static void broken_links_leave_clients_unnamed(void **state)
 	assert_non_null(strstr(rows, "\n  rx_mux:c1                50 "));
 	assert_null(strstr(rows, "\n  idle "));
 	assert_null(strstr(rows, "c3"));
+	free(out);
+}
+
+/* Local switching's drops (mux/ on the switching branch: sw_drop.reserve
+ * at rx_mux, sw_drop_self and sw_drop_full at tx_mux) are drops too. */
+static void switching_drops_count_as_drops(void **state)
+{
+	struct net_fixture *f = *state;
+	int shown;
+	publish(f, RXM, "c0.sw_drop.reserve", 20);
+	publish(f, TXM, "c1.sw_drop_self", 1);
+	publish(f, TXM, "c1.sw_out", 9);
+	char *out = text(NULL, NULL, &shown);
+	assert_non_null(strstr(
+		out,
+		"\n"
+		"  echo                     40         4000         20         "
+		"2000"
+		"        31 sw_drop.reserve          3       2       1\n"));
 	free(out);
 }
 
@@ -624,6 +643,7 @@ int main(void)
 		NET_TEST(client_view_lists_each_counter_the_muxes_keep),
 		NET_TEST(client_slot_cannot_pose_as_a_mux),
 		NET_TEST(broken_links_leave_clients_unnamed),
+		NET_TEST(switching_drops_count_as_drops),
 		NET_TEST(odd_client_names_are_bounded),
 		cmocka_unit_test(system_without_muxes_has_no_client_table),
 		cmocka_unit_test(kv_is_unchanged),
