@@ -482,6 +482,154 @@ static void rx_mux_drops_and_counts_unknown_unicast(void **unused)
 	assert_int_equal(drv->held, NBUFS);
 }
 
+/* The driver takes buffer idx out of its hands for a descriptor the test
+ * writes itself (rx_frame's checks); the frame goes to `dst`. */
+static uint32_t drv_claim(const uint8_t *dst)
+{
+	uint32_t idx = 0;
+	while (idx < NBUFS && !drv->holds[idx])
+		idx++;
+	assert_true(idx < NBUFS);
+	drv->holds[idx] = false;
+	drv->held--;
+	uint8_t *p = drv->dma + (uint64_t)idx * SDVF_BUF_SIZE;
+	memcpy(p, dst, 6);
+	memset(p + 6, 0x99, SDVF_BUF_SIZE - 6);
+	return idx;
+}
+
+static void drv_push_raw(uint64_t io, uint16_t len, uint16_t flags)
+{
+	struct sdvf_desc d = {.io_or_offset = io, .len = len, .flags = flags};
+	assert_true(sdvf_queue_push(&drv->rx_active, &d));
+	sdvf_queue_publish(&drv->rx_active);
+	sdvf_sim_inject(sim, "mux", "rx");
+	run();
+}
+
+static void rx_mux_drops_and_counts_broadcast_nobody_accepts(void **unused)
+{
+	(void)unused;
+	boot_with("c0_broadcast = <0>; c1_broadcast = <0>; "
+		  "c2_broadcast = <0>;",
+		  0, 0, 0);
+	send(bcast, 60, 0x45);
+	assert_int_equal(ca->nrx + cb->nrx + cr->nrx, 0);
+	assert_int_equal(counter("drop.no_listener"), 1);
+	assert_int_equal(counter("drop.unknown_unicast"), 0);
+	assert_int_equal(drv->held, NBUFS);
+}
+
+/* Lengths outside 14..1518, and a frame the driver flagged REJECTED, reach
+ * nobody; each buffer goes straight back to the driver. */
+static void rx_mux_drops_and_counts_driver_frames_of_bad_length(void **u)
+{
+	(void)u;
+	boot_with("", 0, 0, 0);
+	const uint16_t len[3] = {13, SDVF_NET_FRAME_MAX + 1, 60};
+	for (int k = 0; k < 3; k++) {
+		uint32_t idx = drv_claim(mac_a);
+		drv_push_raw(DMA_IO + (uint64_t)idx * SDVF_BUF_SIZE, len[k],
+			     k == 2 ? SDVF_NET_REJECTED : 0);
+	}
+	assert_int_equal(counter("drop.bad_length"), 3);
+	assert_int_equal(counter("rx_frames"), 3);
+	assert_int_equal(ca->nrx, 0);
+	assert_int_equal(drv->held, NBUFS);
+}
+
+/* io addresses the driver does not hold (past rx_dma, misaligned, one lent
+ * to a remap client): counted as bad_desc, delivered to nobody, and never
+ * given to the driver (the teardown checks drv->bogus). */
+static void rx_mux_ignores_io_addresses_the_driver_does_not_hold(void **u)
+{
+	(void)u;
+	boot_with("", 0, 1, 0);
+	uint32_t lent = drv_push(mac_b, 60, 0x31);
+	run();
+	assert_int_equal(cb->nrx, 1);
+	drv_push_raw(DMA_IO + (uint64_t)lent * SDVF_BUF_SIZE, 60, 0);
+	drv_push_raw(DMA_IO + (uint64_t)NBUFS * SDVF_BUF_SIZE, 60, 0);
+	drv_push_raw(DMA_IO + 8, 60, 0);
+	assert_int_equal(counter("bad_desc"), 3);
+	assert_int_equal(counter("rx_frames"), 1);
+	assert_int_equal(cb->nrx, 1);
+	assert_int_equal(ca->nrx + cr->nrx, 0);
+}
+
+/* a consumed and returned 16 frames, so the mux's cached view of its
+ * rx_active is spent and the next delivery re-reads a's head. */
+static void fill_a_rx_active_view(void)
+{
+	for (int i = 0; i < 16; i++)
+		send(mac_a, 60, (uint8_t)i);
+	assert_int_equal(ca->nrx, 16);
+	assert_int_equal(counter("c0.in_flight"), 0);
+}
+
+/* a moves its rx_active head back so the queue looks full: the frame for
+ * a is dropped (drop.queue_full), r's arrives; with the head true again
+ * a's next frame arrives. */
+static void rx_mux_drops_for_a_client_whose_head_says_full(void **u)
+{
+	(void)u;
+	boot_with("", 0, 0, 0);
+	fill_a_rx_active_view();
+	atomic_store(&ca->rx_active.shared->head, 0);
+	send(mac_a, 60, 0x70);
+	send(mac_r, 60, 0x71);
+	assert_int_equal(counter("c0.drop.queue_full"), 1);
+	assert_int_equal(ca->nrx, 16);
+	assert_int_equal(cr->nrx, 1);
+	atomic_store(&ca->rx_active.shared->head, 16);
+	send(mac_a, 60, 0x72);
+	assert_int_equal(ca->nrx, 17);
+	assert_int_equal(counter("c0.drop.queue_full"), 1);
+}
+
+/* a publishes an rx_active head ahead of the tail: c0_rx_active.bad_index,
+ * the mux keeps its last sane view (full) and drops for a alone. */
+static void rx_mux_counts_an_impossible_client_head(void **u)
+{
+	(void)u;
+	boot_with("", 0, 0, 0);
+	fill_a_rx_active_view();
+	atomic_store(&ca->rx_active.shared->head, 16 + 5);
+	send(mac_a, 60, 0x70);
+	send(mac_r, 60, 0x71);
+	assert_true(counter("c0_rx_active.bad_index") >= 1);
+	assert_int_equal(counter("c2_rx_active.bad_index"), 0);
+	assert_int_equal(counter("c0.drop.queue_full"), 1);
+	assert_int_equal(cr->nrx, 1);
+	atomic_store(&ca->rx_active.shared->head, 16);
+	send(mac_a, 60, 0x72);
+	assert_int_equal(ca->nrx, 17);
+}
+
+/* a publishes an rx_free tail more than a queue ahead: c0_rx_free.bad_index,
+ * nothing is taken as returned, and a's books stand. */
+static void rx_mux_counts_an_impossible_client_tail(void **u)
+{
+	(void)u;
+	boot_with("", 0, 0, 0);
+	send(mac_a, 60, 0x10);
+	assert_int_equal(counter("c0.returned"), 1);
+	uint32_t sane = atomic_load(&ca->rx_free.shared->tail);
+	atomic_store(&ca->rx_free.shared->tail, sane + 16 + 1);
+	sdvf_sim_inject(sim, "mux", "c0");
+	run();
+	assert_true(counter("c0_rx_free.bad_index") >= 1);
+	assert_int_equal(counter("c0.returned"), 1);
+	assert_int_equal(counter("c0.viol.not_owner") +
+				 counter("c0.viol.misaligned") +
+				 counter("c0.viol.out_of_range"),
+			 0);
+	atomic_store(&ca->rx_free.shared->tail, sane);
+	send(mac_a, 60, 0x11);
+	assert_int_equal(ca->nrx, 2);
+	assert_int_equal(counter("c0.returned"), 2);
+}
+
 /* ---- refill and sharing --------------------------------------------- */
 
 static void rx_mux_returns_a_copied_buffer_in_the_same_activation(void **u)
@@ -695,6 +843,12 @@ int main(void)
 		T(rx_mux_delivers_broadcast_to_every_client),
 		T(rx_mux_delivers_multicast_to_acceptors_only),
 		T(rx_mux_drops_and_counts_unknown_unicast),
+		T(rx_mux_drops_and_counts_broadcast_nobody_accepts),
+		T(rx_mux_drops_and_counts_driver_frames_of_bad_length),
+		T(rx_mux_ignores_io_addresses_the_driver_does_not_hold),
+		T(rx_mux_drops_for_a_client_whose_head_says_full),
+		T(rx_mux_counts_an_impossible_client_head),
+		T(rx_mux_counts_an_impossible_client_tail),
 		T(rx_mux_returns_a_copied_buffer_in_the_same_activation),
 		T(rx_mux_signals_each_peer_once_per_activation),
 		T(rx_mux_returns_a_shared_buffer_after_the_last_holder),
