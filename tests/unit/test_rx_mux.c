@@ -570,6 +570,23 @@ static void rx_mux_ignores_io_addresses_the_driver_does_not_hold(void **u)
 	assert_int_equal(ca->nrx + cr->nrx, 0);
 }
 
+/* Even the trusted driver's indices are checked: a tail more than a queue
+ * ahead is counted as rx_active.bad_index and nothing is taken. */
+static void rx_mux_counts_an_impossible_driver_tail(void **u)
+{
+	(void)u;
+	boot_with("", 0, 0, 0);
+	uint32_t sane = atomic_load(&drv->rx_active.shared->tail);
+	atomic_store(&drv->rx_active.shared->tail, sane + 16 + 1);
+	sdvf_sim_inject(sim, "mux", "rx");
+	run();
+	assert_true(counter("rx_active.bad_index") >= 1);
+	assert_int_equal(counter("rx_frames"), 0);
+	atomic_store(&drv->rx_active.shared->tail, sane);
+	send(mac_a, 60, 0x12);
+	assert_int_equal(ca->nrx, 1);
+}
+
 /* a consumed and returned 16 frames, so the mux's cached view of its
  * rx_active is spent and the next delivery re-reads a's head. */
 static void fill_a_rx_active_view(void)
@@ -863,6 +880,7 @@ int main(void)
 		T(rx_mux_drops_for_a_client_whose_head_says_full),
 		T(rx_mux_counts_an_impossible_client_head),
 		T(rx_mux_counts_an_impossible_client_tail),
+		T(rx_mux_counts_an_impossible_driver_tail),
 		T(rx_mux_returns_a_copied_buffer_in_the_same_activation),
 		T(rx_mux_signals_each_peer_once_per_activation),
 		T(rx_mux_returns_a_shared_buffer_after_the_last_holder),

@@ -598,6 +598,23 @@ static void tx_mux_refuses_impossible_client_free_head(void **unused)
 	finish();
 }
 
+/* Even the trusted driver's indices are checked: a drv_tx_free tail more
+ * than a queue ahead is counted and nothing is taken as completed. */
+static void tx_mux_refuses_impossible_driver_tail(void **unused)
+{
+	(void)unused;
+	assert_int_equal(start("ccc", ""), 0);
+	send_frame(0, 0, 60, 0);
+	uint32_t sane = atomic_load(&d_free.shared->tail);
+	atomic_store(&d_free.shared->tail, sane + DRV_CAP + 1);
+	kick("drv");
+	assert_true(counter("drv_tx_free.bad_index") >= 1);
+	assert_int_equal(counter("c0.in_flight"), 1);
+	assert_int_equal(counter("bad_completion"), 0);
+	atomic_store(&d_free.shared->tail, sane);
+	finish();
+}
+
 static void tx_mux_prio_sends_high_before_low(void **unused)
 {
 	(void)unused;
@@ -955,6 +972,7 @@ int main(void)
 		cmocka_unit_test(tx_mux_counts_frames_the_driver_rejected),
 		cmocka_unit_test(tx_mux_refuses_impossible_client_tail),
 		cmocka_unit_test(tx_mux_refuses_impossible_client_free_head),
+		cmocka_unit_test(tx_mux_refuses_impossible_driver_tail),
 		cmocka_unit_test(tx_mux_prio_sends_high_before_low),
 		cmocka_unit_test(tx_mux_drr_shares_bytes_by_weight),
 		cmocka_unit_test(tx_mux_full_client_free_queue_waits_for_room),
