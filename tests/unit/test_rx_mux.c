@@ -10,8 +10,10 @@
  * the buffers are counted: each DMA buffer is held by the driver or lent
  * to remap clients, never lost or held twice.
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -587,6 +589,56 @@ static void rx_mux_counts_an_impossible_driver_tail(void **u)
 	assert_int_equal(ca->nrx, 1);
 }
 
+/* A client that feeds its rx_free garbage from another core as fast as
+ * the mux refuses it (the test's second thread plays it, on the shared
+ * queue as a hosted client would). */
+struct flood {
+	struct sdvf_queue *rx_free;
+	atomic_bool stop;
+	uint64_t pushed;
+};
+
+#define FLOOD_MAX 100000u
+
+static void *flood_rx_free(void *arg)
+{
+	struct flood *f = arg;
+	const struct sdvf_desc junk = {.io_or_offset = 8}; /* misaligned */
+	while (!atomic_load(&f->stop) && f->pushed < FLOOD_MAX) {
+		if (sdvf_queue_push(f->rx_free, &junk)) {
+			sdvf_queue_publish(f->rx_free);
+			f->pushed++;
+		}
+	}
+	return NULL;
+}
+
+/* One activation for a's notification refuses at most a queue's worth
+ * (16) of a's returns, however fast a keeps writing more: the mux hands
+ * the slots back (publishes its head) once, at the end of the activation,
+ * so a cannot refill them meanwhile and keep the mux from the driver and
+ * the other clients.  (An honest client returns at most its cap <= 16.) */
+static void rx_mux_bounds_the_returns_it_takes_per_activation(void **u)
+{
+	(void)u;
+	boot_with("", 0, 0, 0);
+	struct flood f = {.rx_free = &ca->rx_free};
+	pthread_t t;
+	assert_int_equal(pthread_create(&t, NULL, flood_rx_free, &f), 0);
+	/* let the flood fill the queue first (the shared tail only: the
+	 * handle is the flood thread's) */
+	while (atomic_load_explicit(&ca->rx_free.shared->tail,
+				    memory_order_acquire) < 16)
+		;
+	sdvf_sim_inject(sim, "mux", "c0");
+	assert_true(sdvf_sim_step(sim));
+	atomic_store(&f.stop, true);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_int_equal(counter("c0.viol.misaligned"), 16);
+	send(mac_r, 60, 0x13);
+	assert_int_equal(cr->nrx, 1);
+}
+
 /* a consumed and returned 16 frames, so the mux's cached view of its
  * rx_active is spent and the next delivery re-reads a's head. */
 static void fill_a_rx_active_view(void)
@@ -881,6 +933,7 @@ int main(void)
 		T(rx_mux_counts_an_impossible_client_head),
 		T(rx_mux_counts_an_impossible_client_tail),
 		T(rx_mux_counts_an_impossible_driver_tail),
+		T(rx_mux_bounds_the_returns_it_takes_per_activation),
 		T(rx_mux_returns_a_copied_buffer_in_the_same_activation),
 		T(rx_mux_signals_each_peer_once_per_activation),
 		T(rx_mux_returns_a_shared_buffer_after_the_last_holder),
