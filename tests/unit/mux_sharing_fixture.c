@@ -318,9 +318,9 @@ void collect(uint32_t n)
 void finish(void)
 {
 	for (int i = 0; i < NSOURCES; i++)
-		src[i]->limit = src[i]->queued ? src[i]->queued : 1;
-	for (int round = 0; round < 1000; round++) {
-		sdvf_sim_run(sim, 200);
+		src[i]->mix = 0; /* queue nothing more */
+	for (int round = 0; round < 10000; round++) {
+		bool busy = sdvf_sim_run(sim, 200) == 200;
 		drain_wire();
 		bool home = true;
 		for (int i = 0; i < NSOURCES; i++)
@@ -328,9 +328,11 @@ void finish(void)
 				wire_frames[i] == src[i]->queued;
 		uint64_t next = sdvf_sim_next_timer(sim);
 		uint64_t now = sdvf_sim_now(sim);
-		if (home || next == UINT64_MAX)
+		if (home || (!busy && next == UINT64_MAX))
 			break;
-		sdvf_sim_advance(sim, next > now ? next - now : 0);
+		/* advance (which runs until idle) only when idle */
+		if (!busy)
+			sdvf_sim_advance(sim, next > now ? next - now : 0);
 	}
 	drain_wire();
 	for (int i = 0; i < NSOURCES; i++) {

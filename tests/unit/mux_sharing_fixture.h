@@ -21,7 +21,8 @@
 #define ETHERTYPE_TEST 0x88b5
 #define MAX_DEPARTURES 40000u
 
-/* Written by the source PD; the test reads it and may lower `limit`. */
+/* Written by the source PD; the test reads it, and stops it by setting
+ * mix to 0. */
 struct share_source {
 	struct sdvf_queue active, free;
 	sdvf_channel_t ch;
