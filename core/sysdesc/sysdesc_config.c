@@ -186,6 +186,15 @@ void sysdesc_check_config(struct sysdesc_ctx *c, struct sdvf_system *sys,
 	}
 }
 
+/* A mux's MAC keys (cN_mac) name its clients' stations, which the
+ * clients' own config names again: they are unique within the mux and
+ * not compared with any other PD's. */
+static bool apart(const struct sdvf_system *sys, int pd)
+{
+	const struct sdvf_component *comp = sys->pds[pd].component;
+	return comp && comp->role == SDVF_ROLE_MUX;
+}
+
 void sysdesc_check_macs(struct sysdesc_ctx *c, struct sdvf_system *sys)
 {
 	struct {
@@ -209,7 +218,10 @@ void sysdesc_check_macs(struct sysdesc_ctx *c, struct sdvf_system *sys)
 				continue;
 			for (int s = 0; s < nseen; s++) {
 				char text[18];
-				if (memcmp(seen[s].mac, mac, 6) != 0)
+				if (memcmp(seen[s].mac, mac, 6) != 0 ||
+				    ((apart(sys, i) ||
+				      apart(sys, seen[s].pd)) &&
+				     seen[s].pd != i))
 					continue;
 				sysdesc_format_mac(text, mac);
 				sysdesc_error(
