@@ -301,6 +301,124 @@ static void net_expanded_system_initialises_under_sim(void **state)
 	sdvf_system_free(&sys);
 }
 
+/* ---- frames through the expanded system ----------------------------- */
+
+/* A queue of the running system, attached from outside (the test plays
+ * the client side). */
+static struct sdvf_queue attach(struct sdvf_sim *sim, const char *region,
+				uint32_t capacity)
+{
+	struct sdvf_queue q;
+	uint64_t size;
+	void *base = sdvf_sim_region(sim, region, &size);
+	assert_non_null(base);
+	assert_true(sdvf_queue_attach(&q, base, size, capacity, false, 0));
+	return q;
+}
+
+static size_t make_frame(uint8_t *f, const uint8_t dst[6], const uint8_t src[6],
+			 uint8_t fill)
+{
+	memcpy(f, dst, 6);
+	memcpy(f + 6, src, 6);
+	f[12] = 0x88;
+	f[13] = 0xb5; /* local experimental ethertype */
+	memset(f + 14, fill, 86);
+	return 100;
+}
+
+static const uint8_t web_mac[6] = {2, 0, 0, 0, 0, 0x0a};
+static const uint8_t db_mac[6] = {2, 0, 0, 0, 0, 0x0b};
+static const uint8_t vm_mac[6] = {2, 0, 0, 0, 0, 0x0c};
+static const uint8_t peer_mac[6] = {2, 0, 0, 0, 0, 0x99};
+
+/* A frame from the wire to `pd`: it arrives on its rx_active, in its
+ * rx_data (copy: its own region; remap: the RX DMA region), and goes back
+ * through rx_free. */
+static void receive(struct sdvf_sim *sim, struct wire *wire, const char *pd,
+		    const uint8_t mac[6], const char *data_region,
+		    const char *mux_channel)
+{
+	char active[64], free_q[64], in_flight[32];
+	uint8_t f[128];
+	size_t n = make_frame(f, mac, peer_mac, mac[5]);
+	snprintf(active, sizeof(active), "net_%s_rx_active", pd);
+	snprintf(free_q, sizeof(free_q), "net_%s_rx_free", pd);
+	snprintf(in_flight, sizeof(in_flight), "%s.in_flight", mux_channel);
+	struct sdvf_queue rx_active = attach(sim, active, 128);
+	struct sdvf_queue rx_free = attach(sim, free_q, 128);
+	assert_int_equal(wire_mem_inject(wire, f, n), 0);
+	sdvf_sim_run(sim, 100000);
+	struct sdvf_desc d = {0};
+	assert_true(sdvf_queue_pop(&rx_active, &d));
+	sdvf_queue_release(&rx_active);
+	assert_int_equal(d.len, n);
+	uint64_t size;
+	const uint8_t *data = sdvf_sim_region(sim, data_region, &size);
+	assert_true(d.io_or_offset + n <= size);
+	assert_memory_equal(data + d.io_or_offset, f, n);
+	assert_int_equal(sim_counter(sim, "net_rx_mux", in_flight), 1);
+	assert_true(sdvf_queue_push(&rx_free, &d));
+	sdvf_queue_publish(&rx_free);
+	sdvf_sim_inject(sim, "net_rx_mux", mux_channel);
+	sdvf_sim_run(sim, 100000);
+	assert_int_equal(sim_counter(sim, "net_rx_mux", in_flight), 0);
+}
+
+/* A frame `pd` sends from buffer 1 of its tx_data leaves on the wire, and
+ * the buffer comes back on its tx_free. */
+static void send(struct sdvf_sim *sim, struct wire *wire, const char *pd,
+		 const uint8_t mac[6], const char *mux_channel)
+{
+	char name[64];
+	uint8_t f[128], got[2048];
+	size_t n = make_frame(f, peer_mac, mac, mac[5] ^ 0xff);
+	snprintf(name, sizeof(name), "net_%s_tx_data", pd);
+	uint8_t *data = sdvf_sim_region(sim, name, NULL);
+	memcpy(data + 2048, f, n);
+	snprintf(name, sizeof(name), "net_%s_tx_active", pd);
+	struct sdvf_queue tx_active = attach(sim, name, 64);
+	snprintf(name, sizeof(name), "net_%s_tx_free", pd);
+	struct sdvf_queue tx_free = attach(sim, name, 64);
+	struct sdvf_desc d = {.io_or_offset = 2048, .len = (uint16_t)n};
+	assert_true(sdvf_queue_push(&tx_active, &d));
+	sdvf_queue_publish(&tx_active);
+	sdvf_sim_inject(sim, "net_tx_mux", mux_channel);
+	sdvf_sim_run(sim, 100000);
+	assert_int_equal(wire_mem_take(wire, got, sizeof(got)), (long)n);
+	assert_memory_equal(got, f, n);
+	assert_true(sdvf_queue_pop(&tx_free, &d));
+	sdvf_queue_release(&tx_free);
+	assert_int_equal(d.io_or_offset, 2048);
+	assert_int_equal(d.flags, 0);
+}
+
+/* The expansion wires the data path right: each client of `three`
+ * receives a frame to its MAC in its own rx_data (copy) or the RX DMA
+ * region (remap) and gives the buffer back; db (remap TX: its tx_data a
+ * DMA window) and vm (copy TX: through the pool) each send one that
+ * leaves on the wire and get the buffer back. */
+static void net_frames_pass_between_the_wire_and_every_client(void **state)
+{
+	(void)state;
+	struct sdvf_system sys;
+	expect_ok(&sys, three);
+	struct sdvf_sim *sim = sdvf_sim_create(&sys);
+	assert_non_null(sim);
+	assert_int_equal(sdvf_sim_init(sim), 0);
+	sdvf_sim_run(sim, 100000);
+	struct wire *wire = enet_model_wire(sdvf_sim_state(sim, "net_nic"));
+	receive(sim, wire, "web", web_mac, "net_web_rx_data", "c0");
+	receive(sim, wire, "db", db_mac, "net_rx_dma", "c1");
+	receive(sim, wire, "vm", vm_mac, "net_rx_dma", "c2");
+	send(sim, wire, "db", db_mac, "c1");
+	send(sim, wire, "vm", vm_mac, "c2");
+	assert_int_equal(sim_counter(sim, "net_tx_mux", "pool_idle"), 128);
+	wire_close(wire);
+	sdvf_sim_destroy(sim);
+	sdvf_system_free(&sys);
+}
+
 static void net_dump_shows_the_generated_system(void **state)
 {
 	(void)state;
@@ -328,6 +446,8 @@ int main(void)
 			net_three_clients_in_mixed_modes_get_their_maps_and_config),
 		cmocka_unit_test(net_io_addresses_of_two_nics_do_not_overlap),
 		cmocka_unit_test(net_expanded_system_initialises_under_sim),
+		cmocka_unit_test(
+			net_frames_pass_between_the_wire_and_every_client),
 		cmocka_unit_test(net_dump_shows_the_generated_system),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
