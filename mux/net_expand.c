@@ -226,6 +226,49 @@ static void nic_valid(char *buf, size_t size)
 	}
 }
 
+/* A wire parameter's value against the model's table, reported at /nic
+ * under the name the user wrote. */
+static bool wire_value_ok(struct net *n, const char *prop,
+			  const struct sdvf_param *param, const void *v,
+			  int len)
+{
+	uint64_t u, max = param->max ? param->max : UINT64_MAX;
+	char why[SDVF_NAME_WHY_MAX];
+	const char *s;
+	switch (param->type) {
+	case SDVF_PARAM_U64:
+		if (!sysdesc_cells_u64(v, len, &u) || u < param->min ||
+		    u > max) {
+			net_error(
+				n, "/nic",
+				"property '%s': must be a number in %llu..%llu",
+				prop, (unsigned long long)param->min,
+				(unsigned long long)max);
+			return false;
+		}
+		return true;
+	case SDVF_PARAM_STR:
+		s = sysdesc_value_str(v, len);
+		if (!s || sysdesc_chars_problem(s, true, why) ||
+		    (param->max && strlen(s) > param->max)) {
+			net_error(
+				n, "/nic",
+				"property '%s': must be one string of at most "
+				"%llu printable characters",
+				prop, (unsigned long long)param->max);
+			return false;
+		}
+		return true;
+	case SDVF_PARAM_MAC:
+		if (len != 6)
+			net_error(n, "/nic", "property '%s': must be 6 bytes",
+				  prop);
+		return len == 6;
+	default:
+		return true; /* the model checks the rest at load */
+	}
+}
+
 static void read_wire_params(struct net *n, const void *fdt, int node)
 {
 	for (int p = fdt_first_property_offset(fdt, node); p >= 0;
@@ -235,6 +278,8 @@ static void read_wire_params(struct net *n, const void *fdt, int node)
 		const void *v = fdt_getprop_by_offset(fdt, p, &pname, &len);
 		const struct sdvf_param *param = wire_param(pname);
 		if (!param)
+			continue;
+		if (!wire_value_ok(n, pname, param, v, len))
 			continue;
 		if (n->nwire_params == NET_WIRE_PARAMS ||
 		    len > (int)NET_VALUE_MAX) {
@@ -343,7 +388,8 @@ static void read_net(struct net *n, const void *fdt, int node)
 				   n->shaper);
 	net_read_opt(n, "", fdt, node, "budget", "tx_mux", "budget",
 		     &n->budget);
-	net_read_u64(n, "", fdt, node, "rx-capacity", 1, 65536, true, 256,
+	/* net_client (every client's helper) takes at most 4096 slots */
+	net_read_u64(n, "", fdt, node, "rx-capacity", 1, 4096, true, 256,
 		     &n->rx_capacity);
 	/* tx_mux's client_capacity stops at 4096 */
 	net_read_u64(n, "", fdt, node, "tx-capacity", 1, 4096, true, 256,

@@ -190,6 +190,18 @@ static void net_refuses_unknown_and_malformed_properties(void **state)
 			      "pcap-record-max pcap-replay gen-rate-pps "
 			      "gen-count gen-sizes gen-dst-mac mem-depth "
 			      "link-up phy-addr)\n");
+	expect_edit_errors(one, "wire = \"loopback\";",
+			   "wire = \"tap\"; tap-name = \"a-name-too-long-x\";",
+			   AT "/nic: property 'tap-name': must be one string "
+			      "of at most 15 printable characters\n");
+	expect_edit_errors(one, "wire = \"loopback\";",
+			   "wire = \"mem\"; mem-depth = <70000>;",
+			   AT "/nic: property 'mem-depth': must be a number in "
+			      "0..65536\n");
+	expect_edit_errors(one, "nic { wire",
+			   "rx-capacity = <8192>; nic { wire",
+			   AT ": property 'rx-capacity': 8192 is out of range "
+			      "(1..4096)\n");
 	expect_edit_errors(one, "app { mac", "app { weight = <2>; mac",
 			   AT "/clients/app: property 'weight': not a "
 			      "parameter of the selected policies (rr; their "
