@@ -11,7 +11,8 @@
  *    are lent buffers of (no client can write it, so none can alter what
  *    another reads);
  *  - device-visible (io-address) ranges of different regions are disjoint;
- *  - MAC addresses are unique across the system (sysdesc_config.c).
+ *  - MAC addresses are unique across the system, but for the muxes that
+ *    name a client's address (sysdesc_config.c).
  */
 #include <libfdt.h>
 #include <string.h>
@@ -118,7 +119,7 @@ static void check_channels(struct sysdesc_ctx *c, struct sdvf_system *sys)
 /* A declared pipe between a and b: a channel whose ends are a and b, or
  * that both bind (either suffices, so a broken end is reported once, as
  * itself, not again as sharing). */
-static bool joined(const struct sdvf_system *sys, int a, int b)
+bool sysdesc_joined(const struct sdvf_system *sys, int a, int b)
 {
 	for (int i = 0; i < sys->nchannels; i++) {
 		const struct sdvf_sys_channel *ch = &sys->channels[i];
@@ -159,25 +160,25 @@ static void check_region_users(struct sysdesc_ctx *c,
 		sysdesc_error(c, node,
 			      "not mapped by any PD (map it or remove "
 			      "it)");
-	bool pipe = nclients == 2 && joined(sys, clients[0], clients[1]);
-	if (nclients < 2 || pipe)
+	bool pipe =
+		nclients == 2 && sysdesc_joined(sys, clients[0], clients[1]);
+	if (nclients >= 2 && !pipe && sys->regions[r].has_io) {
+		if (writer >= 0) /* else: device memory every client reads */
+			sysdesc_error(c, node,
+				      "mapped by %d client PDs and written by "
+				      "'%s' (clients share device memory only "
+				      "if each maps it \"r\")",
+				      nclients, sys->pds[writer].name);
 		return;
-	if (sys->regions[r].has_io && writer < 0)
-		return; /* device memory every client only reads */
-	if (sys->regions[r].has_io)
-		sysdesc_error(c, node,
-			      "mapped by %d client PDs and written by '%s' "
-			      "(clients share device memory only if each maps "
-			      "it \"r\")",
-			      nclients, sys->pds[writer].name);
-	else if (nclients > 2)
+	}
+	if (nclients > 2)
 		sysdesc_error(c, node,
 			      "mapped by %d client PDs, '%s', '%s', ... "
 			      "(clients share memory only with one channel "
 			      "peer)",
 			      nclients, sys->pds[clients[0]].name,
 			      sys->pds[clients[1]].name);
-	else
+	else if (nclients == 2 && !sysdesc_joined(sys, clients[0], clients[1]))
 		sysdesc_error(c, node,
 			      "mapped by client PDs '%s' and '%s', which no "
 			      "channel joins (clients share memory only with "

@@ -186,13 +186,23 @@ void sysdesc_check_config(struct sysdesc_ctx *c, struct sdvf_system *sys,
 	}
 }
 
-/* A mux's MAC keys (cN_mac) name its clients' stations, which the
- * clients' own config names again: they are unique within the mux and
- * not compared with any other PD's. */
-static bool apart(const struct sdvf_system *sys, int pd)
+static bool is_mux(const struct sdvf_system *sys, int pd)
 {
-	const struct sdvf_component *comp = sys->pds[pd].component;
-	return comp && comp->role == SDVF_ROLE_MUX;
+	return sys->pds[pd].component->role == SDVF_ROLE_MUX;
+}
+
+/* Two uses of one MAC that name one station: a mux's cN_mac and the
+ * station it serves, joined by a channel, or two muxes naming the same
+ * client.  Anything else (two stations, one PD twice) is a duplicate. */
+static bool same_station(const struct sdvf_system *sys, int a, int b)
+{
+	if (a == b)
+		return false;
+	if (is_mux(sys, a) && is_mux(sys, b))
+		return true;
+	if (is_mux(sys, a) || is_mux(sys, b))
+		return sysdesc_joined(sys, a, b);
+	return false;
 }
 
 void sysdesc_check_macs(struct sysdesc_ctx *c, struct sdvf_system *sys)
@@ -219,9 +229,7 @@ void sysdesc_check_macs(struct sysdesc_ctx *c, struct sdvf_system *sys)
 			for (int s = 0; s < nseen; s++) {
 				char text[18];
 				if (memcmp(seen[s].mac, mac, 6) != 0 ||
-				    ((apart(sys, i) ||
-				      apart(sys, seen[s].pd)) &&
-				     seen[s].pd != i))
+				    same_station(sys, seen[s].pd, i))
 					continue;
 				sysdesc_format_mac(text, mac);
 				sysdesc_error(
