@@ -22,6 +22,8 @@ UNIT_CMOCKA := \
 	test_sysdesc_expand \
 	test_sysdesc_cli \
 	test_sysdesc_refusals \
+	test_sysdesc_net \
+	test_sysdesc_net_refusals \
 	test_raw_responder \
 	test_rx_mux \
 	test_queue_litmus \
