@@ -14,7 +14,7 @@
 #   - responder: icmp_replies exactly 5 (only the pings are ICMP echo
 #     requests to its address), arp_replies >= 1, nothing refused by its
 #     net_client (net.rx_bad, net.tx_bad 0);
-#   - the other two responders answered nothing (the ARP request reached
+#   - the other three responders answered nothing (the ARP request reached
 #     them as a broadcast: not for them);
 #   - nic (the model): tx_frames >= 5;
 #   - no PD's counters refused or unreadable;
@@ -75,8 +75,8 @@ value() {
 # the reply left: poll briefly for the final picture.
 for _ in $(seq 50); do
 	kv=$("$sdvf" stats --format=kv "$system") || fail "sdvf stats failed"
-	[ "$(value driver tx_frames)" -ge 5 ] 2>/dev/null &&
-		[ "$(value nic tx_frames)" -ge 5 ] 2>/dev/null &&
+	[ "$(value net_driver tx_frames)" -ge 5 ] 2>/dev/null &&
+		[ "$(value net_nic tx_frames)" -ge 5 ] 2>/dev/null &&
 		[ "$(value responder tx_done)" -ge 6 ] 2>/dev/null && break
 	sleep 0.1
 done
@@ -92,20 +92,20 @@ expect_ge() {
 	[ -n "$v" ] && [ "$v" -ge "$3" ] || fail "$1 $2 is '$v', expected >= $3"
 }
 
-expect_eq driver link_up 1
-expect_eq driver speed_mbps 1000
-expect_ge driver rx_frames 5
-expect_ge driver tx_frames 5
-expect_eq driver rx_err_cr 0
-expect_ge rx_mux c0.rx_frames 6
-expect_eq rx_mux c0.in_flight 0
-expect_eq rx_mux c0.drop.cap 0
-expect_eq rx_mux c0.drop.queue_full 0
-expect_eq rx_mux bad_desc 0
-expect_ge tx_mux c0.tx_frames 6
-expect_eq tx_mux c0.rej_src_mac 0
-expect_eq tx_mux c0.rej_not_owner 0
-expect_eq tx_mux bad_completion 0
+expect_eq net_driver link_up 1
+expect_eq net_driver speed_mbps 1000
+expect_ge net_driver rx_frames 5
+expect_ge net_driver tx_frames 5
+expect_eq net_driver rx_err_cr 0
+expect_ge net_rx_mux c0.rx_frames 6
+expect_eq net_rx_mux c0.in_flight 0
+expect_eq net_rx_mux c0.drop.cap 0
+expect_eq net_rx_mux c0.drop.queue_full 0
+expect_eq net_rx_mux bad_desc 0
+expect_ge net_tx_mux c0.tx_frames 6
+expect_eq net_tx_mux c0.rej_src_mac 0
+expect_eq net_tx_mux c0.rej_not_owner 0
+expect_eq net_tx_mux bad_completion 0
 expect_eq responder icmp_replies 5
 expect_ge responder arp_replies 1
 expect_ge responder tx_done 6
@@ -113,12 +113,13 @@ expect_eq responder tx_errors 0
 expect_eq responder net.rx_bad 0
 expect_eq responder net.tx_bad 0
 expect_eq responder sdvf.state running
-for pd in responder_remap responder_mixed; do
+for pd in responder_remap responder_tx_remap responder_rx_remap; do
 	expect_eq "$pd" icmp_replies 0
 	expect_eq "$pd" arp_replies 0
 done
-expect_ge nic tx_frames 5
-for pd in nic driver rx_mux tx_mux responder responder_remap responder_mixed; do
+expect_ge net_nic tx_frames 5
+for pd in net_nic net_driver net_rx_mux net_tx_mux responder responder_remap \
+	responder_tx_remap responder_rx_remap; do
 	expect_eq "$pd" sdvf.counters_refused 0
 	expect_eq "$pd" sdvf.counters_unreadable 0
 done

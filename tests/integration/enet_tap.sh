@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Integration: the network subsystem on a TAP wire, against a real Linux
 # stack in a private network namespace: the ENET model, the real ENET
-# driver, the RX and TX muxes and three raw_responder clients of the muxes
-# (examples/enet-tap.dts: copy/copy at .2, remap/remap at .3, RX copy with
-# TX remap at .4).
+# driver, the RX and TX muxes and four raw_responder clients of the muxes
+# (examples/enet-tap.dts, an sdvf,net description: copy/copy at .2,
+# remap/remap at .3, RX copy with TX remap at .4, RX remap with TX copy at
+# .5).
 #
 # For each of two TX policies (rr, then drr), runs a copy of the example
 # (unique tap name and subnet, that policy) with `sdvf run`, waits for the
@@ -41,8 +42,9 @@ fi
 
 net=10.213.$(($$ % 250 + 1))
 # The responders' MACs, in the order of resp_ips (enet_tap_lib.sh).
-resp_macs="02:00:00:00:e7:02 02:00:00:00:e7:03 02:00:00:00:e7:04"
-pds="nic driver rx_mux tx_mux responder responder_remap responder_mixed"
+resp_macs="02:00:00:00:e7:02 02:00:00:00:e7:03 02:00:00:00:e7:04 02:00:00:00:e7:05"
+pds="net_nic net_driver net_rx_mux net_tx_mux responder responder_remap
+	responder_tx_remap responder_rx_remap"
 work=$(mktemp -d /tmp/sdvf-enet-tap.XXXXXX)
 ns=
 log=

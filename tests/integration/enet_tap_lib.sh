@@ -6,7 +6,7 @@
 # 10.213.7), dts (the copy's path: its stem names the system), log, work,
 # optionally policy (the TX mux's scheduler, default rr), and defines
 # fail().  enet_tap_start sets resp_ip (the copy/copy responder's
-# address), resp_ips (all three responders': copy, remap, mixed), peer_ip
+# address), resp_ips (all four responders', in the example's order), peer_ip
 # and sdvf_pid; enet_tap_cleanup (the caller's EXIT trap) stops the system
 # and removes the namespace and $work.
 
@@ -22,7 +22,7 @@ enet_tap_cleanup() {
 
 enet_tap_start() {
 	resp_ip=$net.2
-	resp_ips="$net.2 $net.3 $net.4"
+	resp_ips="$net.2 $net.3 $net.4 $net.5"
 	peer_ip=$net.1
 	local net_hex
 	# shellcheck disable=SC2046 # split the dotted prefix into 3 numbers
@@ -30,12 +30,12 @@ enet_tap_start() {
 
 	# The example with our tap name, our subnet (each responder's `ip`)
 	# and our TX policy.
-	sed -e "s/tap_name = \"sdvf0\"/tap_name = \"$tap\"/" \
+	sed -e "s/tap-name = \"sdvf0\"/tap-name = \"$tap\"/" \
 		-e "s/ip = \[0a d5 07 /ip = [$net_hex /" \
 		-e "s/policy = \"rr\"/policy = \"${policy:-rr}\"/" \
 		examples/enet-tap.dts >"$dts"
 	grep -q "\"$tap\"" "$dts" && grep -q "ip = \[$net_hex 02\]" "$dts" &&
-		grep -q "ip = \[$net_hex 04\]" "$dts" &&
+		grep -q "ip = \[$net_hex 05\]" "$dts" &&
 		grep -q "policy = \"${policy:-rr}\"" "$dts" ||
 		fail "could not make the test copy of examples/enet-tap.dts"
 
