@@ -760,6 +760,55 @@ static void responder_behind_the_muxes_answers_arp(void **unused)
 	assert_buffers_conserved();
 }
 
+/* ---- a client restarts ------------------------------------------------ */
+
+/* The remap client dies with frames of its own at the driver: the muxes
+ * take back what it held, its frames still leave, and it comes back with
+ * every buffer; the copy client loses nothing meanwhile. */
+static void remap_client_restart_costs_the_others_nothing(void **unused)
+{
+	(void)unused;
+	queue_tx("b", cb, 0, 3, 100);
+	for (int i = 0; i < 100 && enet_driver_view(drv).tx_posted < 3; i++)
+		assert_true(sdvf_sim_step(sim));
+	assert_int_equal(enet_driver_view(drv).tx_posted, 3);
+	assert_int_equal(sdvf_sim_restart(sim, "b"), 0);
+	assert_int_equal(sdvf_sim_peer_restarts(sim, "rxm"), 1);
+	assert_int_equal(sdvf_sim_peer_restarts(sim, "txm"), 1);
+	run();
+	/* Its three frames were already the device's: they leave. */
+	for (uint32_t i = 0; i < 3; i++)
+		expect_on_wire_from(b_mac, (uint8_t)i, 100);
+	expect_wire_empty();
+	/* The new instance owns every TX buffer and none comes back to it. */
+	assert_int_equal(net_client_tx_idle(&cb->nc), CLIENT_BUFS);
+	assert_int_equal(cb->ndone, 0);
+	assert_int_equal(pd_counter("b", "net.tx_bad"), 0);
+	assert_int_equal(pd_counter("txm", "c1.in_flight"), 0);
+	/* Both clients work as before. */
+	inject_to(b_mac, 200, 9);
+	expect_rx_at(cb, 0, b_mac, 200, 9);
+	inject(100, 1);
+	expect_rx(0, 100, 1);
+	queue_tx("b", cb, 10, 1, 80);
+	run();
+	expect_on_wire_from(b_mac, 10, 80);
+	send_tx(20, 1, 80);
+	expect_on_wire(20, 80);
+	assert_buffers_conserved();
+}
+
+/* The responder restarts: the RX and TX muxes reset its queues and it
+ * answers again at once. */
+static void responder_restart_answers_again(void **unused)
+{
+	(void)unused;
+	assert_int_equal(sdvf_sim_restart(sim, "r"), 0);
+	run();
+	responder_behind_the_muxes_answers_arp(unused);
+	assert_int_equal(pd_counter("r", "net.rx_bad"), 0);
+}
+
 /* ---- the descriptions this repository ships ---------------------------- */
 
 static int pd_of(const struct sdvf_system *s, const char *component)
@@ -843,6 +892,8 @@ int main(void)
 		T(corrupt_tx_bd_raises_eberr_and_frame_returns_as_tx_error),
 		T(link_down_holds_tx_and_link_up_releases_in_order),
 		T(responder_behind_the_muxes_answers_arp),
+		T(remap_client_restart_costs_the_others_nothing),
+		T(responder_restart_answers_again),
 #undef T
 		cmocka_unit_test(
 			driver_windows_match_model_maps_in_shipped_systems),
