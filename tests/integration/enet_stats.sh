@@ -18,6 +18,8 @@
 #     them as a broadcast: not for them);
 #   - nic (the model): tx_frames >= 5;
 #   - no PD's counters refused or unreadable;
+#   - the client table (plain `sdvf stats`) has a row per responder, the
+#     pinged one's RX and TX frames those of the muxes' client 0;
 #   - `--pd responder` prints only the responder's lines.
 # Needs root.  Everything it makes is named after this shell's pid and
 # removed on exit; traffic stays inside the namespace (10.214.N.0/24).
@@ -123,6 +125,18 @@ for pd in net_nic net_driver net_rx_mux net_tx_mux responder responder_remap \
 	expect_eq "$pd" sdvf.counters_refused 0
 	expect_eq "$pd" sdvf.counters_unreadable 0
 done
+
+# The client table: a row per client of the muxes, named after its PD;
+# the pinged responder's counts are the muxes' c0 counters (read a moment
+# after the kv lines above: never fewer).
+table=$("$sdvf" stats "$system") || fail "sdvf stats failed"
+for pd in responder responder_remap responder_tx_remap responder_rx_remap; do
+	grep -Eq "^  $pd +[0-9]+ " <<<"$table" || fail "no client row for $pd"
+done
+read -r rx_row tx_row < <(awk '$1 == "responder" { print $2, $4; exit }' <<<"$table")
+[ "$rx_row" -ge "$(value net_rx_mux c0.rx_frames)" ] 2>/dev/null &&
+	[ "$tx_row" -ge "$(value net_tx_mux c0.tx_frames)" ] 2>/dev/null ||
+	fail "client row of responder: rx $rx_row tx $tx_row"
 
 only=$("$sdvf" stats --format=kv --pd responder "$system") ||
 	fail "sdvf stats --pd responder failed"
