@@ -80,3 +80,22 @@ FORCE:
 bench-enet: $(BENCH_ENET_IR) $(BUILD)/sdvf \
 		$(if $(BENCH_ENET_BASE),$(BENCH_ENET_BASE_DIR)/bench_enet_ir $(BENCH_ENET_BASE_DIR)/sdvf)
 	tests/bench/bench_enet.sh $(BENCH_ENET_VARIANTS)
+
+# bench-mux: the RX and TX muxes.  Instructions per frame under callgrind in
+# the sim (each mux's share, its payload copy apart, copy and remap, batch 1
+# and 32, 60 and 1514 bytes) beside the driver's, then (once a reflecting
+# client exists) hosted throughput.  SDVF_BENCH_MUX_* shorten it (see
+# tests/bench/bench_mux.sh).  bench_mux_ir is built by `make` and
+# tests/bench/bench_mux_smoke.sh runs it briefly in `make test` (every
+# mode, direction, batch and size moves every frame and loses no buffer).
+BENCHES += bench-mux
+BENCH_MUX_IR := $(BUILD)/tests/bench/bench_mux_ir
+PROGRAMS += $(BENCH_MUX_IR)
+TEST_SCRIPTS += tests/bench/bench_mux_smoke.sh
+$(BENCH_MUX_IR): $(BUILD)/tests/bench/bench_mux_ir.o $(BUILD)/libsdvf.a
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(BUILD)/libsdvf.a $(HOST_LIBS)
+-include $(BUILD)/tests/bench/bench_mux_ir.d
+
+.PHONY: bench-mux
+bench-mux: $(BENCH_MUX_IR) $(BUILD)/sdvf
+	tests/bench/bench_mux.sh $(BENCH_MUX_IR) $(BUILD)/sdvf
