@@ -23,6 +23,7 @@ UNIT_CMOCKA := \
 	test_sysdesc_cli \
 	test_sysdesc_refusals \
 	test_raw_responder \
+	test_net_client \
 	test_rx_mux \
 	test_queue_litmus \
 	test_policies \
