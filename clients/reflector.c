@@ -1,25 +1,28 @@
 /*
  * reflector: a net client (clients/net_client.h) that sends every frame it
- * receives back where it came from, with the Ethernet destination and
- * source swapped.  The far end of `make bench-mux`'s hosted pipeline
- * (generator -> driver -> RX mux -> reflector -> TX mux -> driver -> wire);
- * also handy as a loopback peer on a real wire.
+ * receives back to its sender: destination the frame's source, source our
+ * own station address (`mac`), every other byte as received.  The far end
+ * of `make bench-mux`'s hosted pipeline (generator -> driver -> RX mux ->
+ * reflector -> TX mux -> driver -> wire); also a loopback peer on a real
+ * wire.
  *
  * One activation: reap TX completions first (they free the buffers the
  * replies need), then for each received frame take a TX buffer, copy the
- * frame into it with the addresses swapped, send it and give the RX buffer
- * back; then net_client_finish signals each mux at most once.  A frame
- * that finds no idle TX buffer is dropped and counted (drop.no_tx_buf): the
- * TX mux returns buffers at the pace of the wire, and RX must not wait.
+ * frame into it, readdress it, send it and give the RX buffer back; then
+ * net_client_finish signals each mux at most once.  A frame that finds no
+ * idle TX buffer is dropped and counted (drop.no_tx_buf): the TX mux
+ * returns buffers at the pace of the wire, and RX must not wait.
  *
  * Trust.  Frames come from the wire through the RX mux: net_client has
  * already checked each descriptor (offset, ownership, length 14..1518);
  * the bytes are read once, by the copy into our own TX buffer, and the
- * swap reads only that private copy.  A frame from a group source address
- * (broadcast or multicast: no station sent it) or to a group destination
- * (a reply would go to every client) is not reflected (drop.group), so one
- * forged frame cannot start a broadcast storm.  The TX mux checks the
- * source address of what we send, as it does for every client.
+ * checks read only that private copy.  A frame from a group source address
+ * (broadcast or multicast: no station sent it) is not answered
+ * (drop.group_source), so a forged frame cannot make us send to every
+ * station.  A frame the RX mux gave us because of a group destination
+ * (broadcast, or multicast with cN_multicast) is answered to its unicast
+ * sender like any other.  The TX mux checks the source address of what we
+ * send, as it does for every client.
  *
  * Configuration: net_client's (mac, rx_capacity, tx_capacity).
  *
@@ -39,8 +42,8 @@
 	X(rx_frames, "rx_frames", "frames received")                           \
 	X(reflected, "reflected", "frames sent back")                          \
 	X(tx_done, "tx_done", "reflected frames whose buffer came back")       \
-	X(drop_group, "drop.group",                                            \
-	  "frames from or to a broadcast or multicast address")                \
+	X(drop_group_source, "drop.group_source",                              \
+	  "frames from a broadcast or multicast source address")               \
 	X(drop_no_tx_buf, "drop.no_tx_buf", "every TX buffer was in use")      \
 	X(drop_tx_queue, "drop.tx_queue", "the TX mux's queue refused it")
 
@@ -51,7 +54,7 @@ struct reflector {
 #undef REFLECTOR_FIELD
 };
 
-/* Reflect one received frame (held by us until the caller returns it). */
+/* Answer one received frame (held by us until the caller returns it). */
 static void reflect(struct reflector *r, const struct net_rx_frame *f)
 {
 	sdvf_counter_add(r->rx_frames, 1);
@@ -60,17 +63,18 @@ static void reflect(struct reflector *r, const struct net_rx_frame *f)
 		sdvf_counter_add(r->drop_no_tx_buf, 1);
 		return;
 	}
-	/* One read of the frame: everything below looks at our copy. */
+	/* One read of the frame, into place: its source becomes our
+	 * destination, the rest stays where it was, its destination is not
+	 * needed.  Everything below looks at our copy. */
+	sdvf_copy(b.data, f->data + SDVF_NET_MAC_LEN, SDVF_NET_MAC_LEN);
 	sdvf_copy(b.data + 2 * SDVF_NET_MAC_LEN, f->data + 2 * SDVF_NET_MAC_LEN,
 		  f->len - 2 * SDVF_NET_MAC_LEN);
-	sdvf_copy(b.data, f->data + SDVF_NET_MAC_LEN, SDVF_NET_MAC_LEN);
-	sdvf_copy(b.data + SDVF_NET_MAC_LEN, f->data, SDVF_NET_MAC_LEN);
-	if (sdvf_mac_is_group(b.data) ||
-	    sdvf_mac_is_group(b.data + SDVF_NET_MAC_LEN)) {
-		sdvf_counter_add(r->drop_group, 1);
+	if (sdvf_mac_is_group(b.data)) {
+		sdvf_counter_add(r->drop_group_source, 1);
 		net_client_tx_cancel(&r->nc, b.offset);
 		return;
 	}
+	sdvf_copy(b.data + SDVF_NET_MAC_LEN, r->nc.mac, SDVF_NET_MAC_LEN);
 	if (!net_client_tx_send(&r->nc, b.offset, f->len)) {
 		sdvf_counter_add(r->drop_tx_queue, 1);
 		return;

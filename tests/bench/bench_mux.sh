@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # The muxes: instructions per frame of the RX mux and the TX mux (callgrind,
-# sim runtime), beside the driver's, with each mux's payload copy apart.
+# sim runtime), beside the driver's, with each mux's payload copy apart;
+# then hosted throughput of the mux pipeline beside the driver-only one.
 #   usage: bench_mux.sh BENCH_MUX_IR SDVF
 #
 # Environment (defaults in brackets):
 #   SDVF_BENCH_MUX_IR_FRAMES  frames per callgrind measurement [3200]
-#   SDVF_BENCH_MUX_SIZES      frame sizes without FCS [60 1514]
+#   SDVF_BENCH_MUX_SIZES      frame sizes without FCS, callgrind [60 1514]
+#   SDVF_BENCH_MUX_RATES      offered rates, pps, hosted [10000 50000 200000]
+#   SDVF_BENCH_MUX_RUNS       hosted runs per pipeline and rate [3]
+#   SDVF_BENCH_MUX_SECONDS    measured window per hosted run [2]
+#   SDVF_BENCH_MUX_WARMUP     seconds before the window opens [1]
 #   SDVF_BENCH_MUX_SKIP       "ir" or "hosted" to leave that part out
 set -eu
 [ $# -eq 2 ] || {
@@ -16,9 +21,15 @@ ir_bin=$1
 sdvf_bin=$2
 ir_frames=${SDVF_BENCH_MUX_IR_FRAMES:-3200}
 sizes=${SDVF_BENCH_MUX_SIZES:-60 1514}
+rates=${SDVF_BENCH_MUX_RATES:-10000 50000 200000}
+runs=${SDVF_BENCH_MUX_RUNS:-3}
+seconds=${SDVF_BENCH_MUX_SECONDS:-2}
+warmup=${SDVF_BENCH_MUX_WARMUP:-1}
 skip=${SDVF_BENCH_MUX_SKIP:-}
 out=$(mktemp -d /tmp/sdvf-bench-mux.XXXXXX)
+sdvf_pid=
 cleanup() {
+	[ -n "$sdvf_pid" ] && kill -INT "$sdvf_pid" 2>/dev/null && wait "$sdvf_pid" 2>/dev/null
 	rm -rf "$out"
 }
 trap cleanup EXIT
@@ -171,4 +182,104 @@ ir_part() {
 	done
 }
 
+# ---- part 2: hosted throughput ----------------------------------------------
+
+# Two pipelines, each fed 60-byte frames by the generator wire:
+#   driver  examples/enet-tap.dts: generator -> model -> driver ->
+#           raw_responder, which takes each frame (to 02:00:00:00:e7:03,
+#           nobody's: RCR.PROM passes it) and returns its buffer at once, as
+#           bench_enet.sh measures it; delivered: responder rx_frames.
+#   mux     tests/fixtures/reflector-mux.dts: generator -> model -> driver ->
+#           rx_mux -> reflector r0 (copy) -> tx_mux -> driver -> model ->
+#           wire; delivered: frames the model put back on the wire
+#           (nic wire.tx_frames), i.e. through both muxes.
+# The mux pipeline does more (every frame also goes out); same rings, driver
+# queues and RX DMA buffers in both.
+make_dts() {
+	local pipe=$1 rate=$2 dts=$3
+	if [ "$pipe" = driver ]; then
+		sed -e "s/wire = \"tap\";/wire = \"generator\"; gen_rate_pps = <0 $rate>; gen_sizes = \"60\"; gen_dst_mac = [02 00 00 00 e7 03];/" \
+			-e '/tap_name = /d' -e 's/log_period_ms = <5000>;/log_period_ms = <3600000>;/' \
+			examples/enet-tap.dts >"$dts"
+	else
+		sed -e "s/config { wire = \"mem\"; };/config { wire = \"generator\"; gen_rate_pps = <0 $rate>; gen_sizes = \"60\"; gen_dst_mac = [02 00 00 00 e7 10]; };/" \
+			tests/fixtures/reflector-mux.dts >"$dts"
+	fi
+	grep -q 'wire = "generator"' "$dts"
+}
+
+# kv snapshot: "pd.counter value" lines.
+snapshot() {
+	"$sdvf_bin" stats --format=kv "$1" | awk '{ print $2 "." $3, $4 }'
+}
+
+# One run: prints "delivered_pps deliv% drop% client_rx_pps".
+hosted_one() {
+	local pipe=$1 rate=$2 sys=bmux$$$pipe$rate
+	local dts=$out/$sys.dts
+	make_dts "$pipe" "$rate" "$dts"
+	"$sdvf_bin" run "$dts" --quiet >"$out/$sys.log" 2>&1 &
+	sdvf_pid=$!
+	sleep "$warmup"
+	snapshot "$sys" >"$out/a" || {
+		echo "bench_mux: the $pipe pipeline did not start:" >&2
+		cat "$out/$sys.log" >&2
+		exit 1
+	}
+	local t0 t1
+	t0=$(date +%s.%N)
+	sleep "$seconds"
+	snapshot "$sys" >"$out/b"
+	t1=$(date +%s.%N)
+	kill -INT "$sdvf_pid"
+	wait "$sdvf_pid" || true
+	sdvf_pid=
+	awk -v t0="$t0" -v t1="$t1" -v rate="$rate" -v pipe="$pipe" '
+	FNR == NR { a[$1] = $2; next }
+	{ d[$1] = $2 - a[$1] }
+	END {
+		dt = t1 - t0
+		rx = pipe == "driver" ? d["responder.rx_frames"] : d["rxm.c0.rx_frames"]
+		got = pipe == "driver" ? rx : d["nic.wire.tx_frames"]
+		lost = d["nic.rx_fifo_overflow"] + d["nic.rx_disabled"]
+		printf "%.0f %.1f %.2f %.0f\n", got / dt, 100 * got / (rate * dt),
+			100 * lost / (d["nic.rx_frames"] + lost + 1e-9), rx / dt
+	}' "$out/a" "$out/b"
+}
+
+median() {
+	sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+
+hosted_part() {
+	printf '\nhosted: sdvf run, generator wire, 60-byte frames, medians of %s runs of %s s\n' \
+		"$runs" "$seconds"
+	printf 'after %s s warm-up, the two pipelines interleaved; delivered: frames/s through\n' "$warmup"
+	printf 'the whole pipeline; client rx: frames/s reaching the responder / reflector;\n'
+	printf 'drop%%: frames the model dropped at RX (FIFO overflow, RX disabled)\n'
+	printf '%-6s %7s %10s %6s %6s %10s %6s\n' pipe offered delivered deliv% drop% \
+		"client rx" ratio
+	for rate in $rates; do
+		: >"$out/runs.driver"
+		: >"$out/runs.mux"
+		for _ in $(seq "$runs"); do
+			for pipe in driver mux; do
+				hosted_one "$pipe" "$rate" >>"$out/runs.$pipe"
+			done
+		done
+		local base
+		base=$(cut -d' ' -f1 "$out/runs.driver" | median)
+		for pipe in driver mux; do
+			local f=$out/runs.$pipe med
+			med=$(cut -d' ' -f1 "$f" | median)
+			printf '%-6s %7s %10s %6s %6s %10s %6.2f\n' "$pipe" "$rate" \
+				"$med" "$(cut -d' ' -f2 "$f" | median)" \
+				"$(cut -d' ' -f3 "$f" | median)" \
+				"$(cut -d' ' -f4 "$f" | median)" \
+				"$(awk -v m="$med" -v b="$base" 'BEGIN { printf "%f", (b > 0 ? m / b : 0) }')"
+		done
+	done
+}
+
 [ "$skip" = ir ] || ir_part
+[ "$skip" = hosted ] || hosted_part

@@ -29,19 +29,23 @@ extern const struct sdvf_component reflector_component;
 
 #define SYSTEM "tests/fixtures/reflector-mux.dts"
 #define RUN_STEPS 1000000u
-#define TX_POOL_BUFS 256u
+#define TX_POOL_BUFS 512u
 
 static const struct sdvf_component *const table[] = {
 	&enet_model_component, &enet_driver_component, &rx_mux_component,
 	&tx_mux_component,     &reflector_component,   NULL};
 
-/* The RX mux's address of r0 and r1, and the far end's. */
+/* The RX mux's address of r0 and r1, their own (`mac`: what they answer
+ * from), a multicast group r0 takes, and the far end's address. */
 static const uint8_t refl_mac[2][6] = {{0x02, 0, 0, 0, 0xe7, 0x10},
 				       {0x02, 0, 0, 0, 0xe7, 0x11}};
+static const uint8_t own_mac[2][6] = {{0x02, 0, 0, 0, 0xe7, 0x30},
+				      {0x02, 0, 0, 0, 0xe7, 0x31}};
+static const uint8_t r0_group[6] = {0x03, 0, 0, 0, 0xe7, 0x10};
 static const uint8_t peer_mac[6] = {0x02, 0, 0, 0, 0xe7, 0x99};
 static const uint8_t group_mac[6] = {0x03, 0, 0, 0, 0xe7, 0x99};
 /* TX buffers of r0 and r1 (r0_tx_data, r1_tx_data) */
-static const uint32_t tx_bufs[2] = {64, 8};
+static const uint32_t tx_bufs[2] = {256, 8};
 
 static struct sdvf_system sys;
 static struct sdvf_sim *sim;
@@ -128,18 +132,18 @@ static void inject(const uint8_t *dst, const uint8_t *src, uint32_t n,
 	sdvf_sim_run(sim, RUN_STEPS);
 }
 
-/* Each frame comes back once, in order, from the reflector's address to
- * the sender's, every other byte as it was sent. */
-static void sends_each_frame_back_swapped(int r, size_t len)
+/* Each frame to `dst` comes back once, in order, from the reflector's own
+ * address to the sender's, every other byte as it was sent. */
+static void sends_each_frame_back(int r, const uint8_t *dst, size_t len)
 {
 	uint64_t reflected = counter(refl_name(r), "reflected");
 	uint64_t done = counter(refl_name(r), "tx_done");
-	inject(refl_mac[r], peer_mac, 8, len);
+	inject(dst, peer_mac, 8, len);
 	uint8_t want[WIRE_MAX_FRAME], got[WIRE_MAX_FRAME];
 	for (uint32_t i = 0; i < 8; i++) {
 		long n = wire_mem_take(wire, got, sizeof(got));
 		assert_int_equal(n, (long)len);
-		frame_fill(want, len, peer_mac, refl_mac[r], (uint8_t)i);
+		frame_fill(want, len, peer_mac, own_mac[r], (uint8_t)i);
 		assert_memory_equal(got, want, len);
 	}
 	assert_int_equal(wire_mem_take(wire, got, sizeof(got)), 0);
@@ -148,18 +152,26 @@ static void sends_each_frame_back_swapped(int r, size_t len)
 	assert_int_equal(counter(refl_name(r), "net.tx_rejected"), 0);
 }
 
-static void copy_reflector_sends_each_frame_back_swapped(void **unused)
+static void copy_reflector_sends_each_frame_back(void **unused)
 {
 	(void)unused;
-	sends_each_frame_back_swapped(0, 60);
-	sends_each_frame_back_swapped(0, 1514);
+	sends_each_frame_back(0, refl_mac[0], 60);
+	sends_each_frame_back(0, refl_mac[0], 1514);
 }
 
-static void remap_reflector_sends_each_frame_back_swapped(void **unused)
+static void remap_reflector_sends_each_frame_back(void **unused)
 {
 	(void)unused;
-	sends_each_frame_back_swapped(1, 60);
-	sends_each_frame_back_swapped(1, 1514);
+	sends_each_frame_back(1, refl_mac[1], 60);
+	sends_each_frame_back(1, refl_mac[1], 1514);
+}
+
+/* A group destination the RX mux delivered is answered to the sender. */
+static void reflector_answers_multicast_to_its_sender(void **unused)
+{
+	(void)unused;
+	sends_each_frame_back(0, r0_group, 60);
+	assert_int_equal(counter("r1", "rx_frames"), 0);
 }
 
 /* A group source is no station: no reply, no buffer kept. */
@@ -170,7 +182,7 @@ static void reflector_drops_frame_from_group_source(void **unused)
 	uint8_t got[WIRE_MAX_FRAME];
 	assert_int_equal(wire_mem_take(wire, got, sizeof(got)), 0);
 	assert_int_equal(counter("r0", "rx_frames"), 1);
-	assert_int_equal(counter("r0", "drop.group"), 1);
+	assert_int_equal(counter("r0", "drop.group_source"), 1);
 	assert_int_equal(counter("r0", "reflected"), 0);
 }
 
@@ -198,10 +210,11 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(
-			copy_reflector_sends_each_frame_back_swapped, setup,
-			teardown),
+			copy_reflector_sends_each_frame_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(
-			remap_reflector_sends_each_frame_back_swapped, setup,
+			remap_reflector_sends_each_frame_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			reflector_answers_multicast_to_its_sender, setup,
 			teardown),
 		cmocka_unit_test_setup_teardown(
 			reflector_drops_frame_from_group_source, setup,
