@@ -12,7 +12,7 @@
 #   SDVF_BENCH_MUX_SECONDS    measured window per hosted run [2]
 #   SDVF_BENCH_MUX_WARMUP     seconds before the window opens [1]
 #   SDVF_BENCH_MUX_SKIP       "ir" or "hosted" to leave that part out
-set -eu
+set -eu -o pipefail
 [ $# -eq 2 ] || {
 	echo "usage: bench_mux.sh BENCH_MUX_IR SDVF" >&2
 	exit 2
@@ -221,7 +221,8 @@ hosted_one() {
 	"$sdvf_bin" run "$dts" --quiet >"$out/$sys.log" 2>&1 &
 	sdvf_pid=$!
 	sleep "$warmup"
-	snapshot "$sys" >"$out/a" || {
+	kill -0 "$sdvf_pid" 2>/dev/null && snapshot "$sys" >"$out/a" || {
+		sdvf_pid=
 		echo "bench_mux: the $pipe pipeline did not start:" >&2
 		cat "$out/$sys.log" >&2
 		exit 1
