@@ -156,8 +156,7 @@ static void tx_idle_push(struct net_client *nc, uint64_t offset)
 
 bool net_client_tx_cancel(struct net_client *nc, uint64_t offset)
 {
-	if (!sdvf_own_give(&nc->tx_own, offset, OWNER_FILLING,
-			   SDVF_OWNER_SELF))
+	if (!sdvf_own_give(&nc->tx_own, offset, OWNER_FILLING, SDVF_OWNER_SELF))
 		return false;
 	tx_idle_push(nc, offset);
 	return true;

@@ -8,7 +8,8 @@
  *    only if a channel joins them (a declared pipe such as a queue pair),
  *    and never by three or more;
  *  - device-visible (io-address) ranges of different regions are disjoint;
- *  - MAC addresses are unique across the system (sysdesc_config.c).
+ *  - MAC addresses are unique across the system, but for the muxes that
+ *    name a client's address (sysdesc_config.c).
  */
 #include <libfdt.h>
 #include <string.h>
@@ -115,7 +116,7 @@ static void check_channels(struct sysdesc_ctx *c, struct sdvf_system *sys)
 /* A declared pipe between a and b: a channel whose ends are a and b, or
  * that both bind (either suffices, so a broken end is reported once, as
  * itself, not again as sharing). */
-static bool joined(const struct sdvf_system *sys, int a, int b)
+bool sysdesc_joined(const struct sdvf_system *sys, int a, int b)
 {
 	for (int i = 0; i < sys->nchannels; i++) {
 		const struct sdvf_sys_channel *ch = &sys->channels[i];
@@ -157,7 +158,7 @@ static void check_region_users(struct sysdesc_ctx *c,
 			      "peer)",
 			      nclients, sys->pds[clients[0]].name,
 			      sys->pds[clients[1]].name);
-	else if (nclients == 2 && !joined(sys, clients[0], clients[1]))
+	else if (nclients == 2 && !sysdesc_joined(sys, clients[0], clients[1]))
 		sysdesc_error(c, node,
 			      "mapped by client PDs '%s' and '%s', which no "
 			      "channel joins (clients share memory only with "

@@ -186,6 +186,25 @@ void sysdesc_check_config(struct sysdesc_ctx *c, struct sdvf_system *sys,
 	}
 }
 
+static bool is_mux(const struct sdvf_system *sys, int pd)
+{
+	return sys->pds[pd].component->role == SDVF_ROLE_MUX;
+}
+
+/* Two uses of one MAC that name one station: a mux's cN_mac and the
+ * station it serves, joined by a channel, or two muxes naming the same
+ * client.  Anything else (two stations, one PD twice) is a duplicate. */
+static bool same_station(const struct sdvf_system *sys, int a, int b)
+{
+	if (a == b)
+		return false;
+	if (is_mux(sys, a) && is_mux(sys, b))
+		return true;
+	if (is_mux(sys, a) || is_mux(sys, b))
+		return sysdesc_joined(sys, a, b);
+	return false;
+}
+
 void sysdesc_check_macs(struct sysdesc_ctx *c, struct sdvf_system *sys)
 {
 	struct {
@@ -209,7 +228,8 @@ void sysdesc_check_macs(struct sysdesc_ctx *c, struct sdvf_system *sys)
 				continue;
 			for (int s = 0; s < nseen; s++) {
 				char text[18];
-				if (memcmp(seen[s].mac, mac, 6) != 0)
+				if (memcmp(seen[s].mac, mac, 6) != 0 ||
+				    same_station(sys, seen[s].pd, i))
 					continue;
 				sysdesc_format_mac(text, mac);
 				sysdesc_error(

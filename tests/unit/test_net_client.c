@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -95,8 +96,7 @@ static int tcl_init(void *state, struct sdvf_pd *pd)
 	return 0;
 }
 
-static void tcl_peer_restart(void *state, struct sdvf_pd *pd,
-			     sdvf_channel_t ch)
+static void tcl_peer_restart(void *state, struct sdvf_pd *pd, sdvf_channel_t ch)
 {
 	struct tcl *c = state;
 	(void)pd;
@@ -121,9 +121,12 @@ static const struct sdvf_component tcl_component = {
 	.peer_restart = tcl_peer_restart,
 };
 
-/* A passive mux: owns a channel, does nothing. */
+/* A passive mux: owns a channel, does nothing; c0_mac names its client's
+ * station, as the muxes' do. */
 static const struct sdvf_need stub_needs[] = {SDVF_NEED_CHAN("c"), {0}};
-static const struct sdvf_param stub_params[] = {{0}};
+static const struct sdvf_param no_params[] = {{0}};
+static const struct sdvf_param stub_params[] = {
+	{.name = "c0_mac", .type = SDVF_PARAM_MAC, .help = "client 0"}, {0}};
 static int stub_init(void *state, struct sdvf_pd *pd)
 {
 	(void)state;
@@ -147,10 +150,23 @@ static const struct sdvf_component stub_component = {
 	.notified = stub_notified,
 };
 
-static const struct sdvf_component *const table[] = {&tcl_component,
-						     &stub_component, NULL};
+/* A passive client of another mux. */
+static const struct sdvf_component peer_component = {
+	.name = "nc_peer",
+	.summary = "passive client",
+	.role = SDVF_ROLE_CLIENT,
+	.state_size = 8,
+	.needs = stub_needs,
+	.params = no_params,
+	.init = stub_init,
+	.notified = stub_notified,
+};
 
-static const char dts[] =
+static const struct sdvf_component *const table[] = {
+	&tcl_component, &stub_component, &peer_component, NULL};
+
+/* Formats: extra PDs, extra channels. */
+static const char dts_fmt[] =
 	"/dts-v1/;\n/ {\ncompatible = \"sdvf,system\";\npds {\n"
 	"cl { component = \"nc_test\"; restartable;\n"
 	" maps { rx_active = \"rxa\", \"rw\"; rx_free = \"rxf\", \"rw\"; "
@@ -160,13 +176,16 @@ static const char dts[] =
 	" channels { rx = \"rx\"; tx = \"tx\"; };\n"
 	" config { mac = [02 00 00 00 5e 01]; rx_capacity = <4>; "
 	"tx_capacity = <4>; }; };\n"
-	"rxm { component = \"nc_stub\"; channels { c = \"rx\"; }; };\n"
-	"txm { component = \"nc_stub\"; channels { c = \"tx\"; }; };\n"
-	"};\nregions {\n rxa { size = <0x1000>; }; rxf { size = <0x1000>; };\n"
+	"rxm { component = \"nc_stub\"; channels { c = \"rx\"; };\n"
+	" config { c0_mac = [02 00 00 00 5e 01]; }; };\n"
+	"txm { component = \"nc_stub\"; channels { c = \"tx\"; };\n"
+	" config { c0_mac = [02 00 00 00 5e 01]; }; };\n"
+	"%s};\nregions {\n rxa { size = <0x1000>; }; rxf { size = <0x1000>; "
+	"};\n"
 	" txa { size = <0x1000>; }; txf { size = <0x1000>; };\n"
 	" rxd { size = <0x4000>; }; txd { size = <0x4000>; };\n};\n"
 	"channels { rx { ends = \"cl\", \"rxm\"; }; tx { ends = \"cl\", "
-	"\"txm\"; }; };\n};\n";
+	"\"txm\"; }; %s};\n};\n";
 
 /* ---- the test's mux side -------------------------------------------- */
 
@@ -195,9 +214,11 @@ static int setup(void **state)
 	(void)state;
 	memset(&sys, 0, sizeof(sys));
 	memset(lent, 0, sizeof(lent));
-	assert_int_equal(
-		sdvf_system_load_dts(&sys, "test_net_client", dts, table, stderr),
-		0);
+	char dts[4096];
+	snprintf(dts, sizeof(dts), dts_fmt, "", "");
+	assert_int_equal(sdvf_system_load_dts(&sys, "test_net_client", dts,
+					      table, stderr),
+			 0);
 	sim = sdvf_sim_create(&sys);
 	assert_non_null(sim);
 	assert_int_equal(sdvf_sim_init(sim), 0);
@@ -364,12 +385,12 @@ static void rx_refuses_bad_offsets_lengths_and_duplicates(void **s)
 	lend_slot(1, 64, 1); /* held from here on */
 	kick("rx");
 	assert_int_equal(c->nrx, 1);
-	lend(SDVF_BUF_SIZE + 2, 64);		     /* misaligned */
+	lend(SDVF_BUF_SIZE + 2, 64);		       /* misaligned */
 	lend((uint64_t)DATA_BUFS * SDVF_BUF_SIZE, 64); /* past rx_data */
-	lend(2 * SDVF_BUF_SIZE, 13);		     /* runt */
+	lend(2 * SDVF_BUF_SIZE, 13);		       /* runt */
 	kick("rx");
 	lend(2 * SDVF_BUF_SIZE, SDVF_NET_FRAME_MAX + 1); /* giant */
-	lend(1 * SDVF_BUF_SIZE, 64); /* held already */
+	lend(1 * SDVF_BUF_SIZE, 64);			 /* held already */
 	lend_slot(2, SDVF_NET_FRAME_MAX, 2);
 	kick("rx");
 	lent[2]--; /* the refused runt and giant were never the client's */
@@ -511,10 +532,10 @@ static void tx_completion_of_a_buffer_not_at_the_mux_is_counted(void **s)
 	struct sdvf_desc f[CAP];
 	assert_int_equal(take_frames(f), 1);
 	uint64_t idle = f[0].io_or_offset == 0 ? SDVF_BUF_SIZE : 0;
-	complete(idle, 0);			/* ours, idle: not at the mux */
-	complete(f[0].io_or_offset + 8, 0);	/* misaligned */
+	complete(idle, 0);		    /* ours, idle: not at the mux */
+	complete(f[0].io_or_offset + 8, 0); /* misaligned */
 	complete((uint64_t)CAP * SDVF_BUF_SIZE, 0); /* past our buffers */
-	complete(f[0].io_or_offset, 0);		/* the real one */
+	complete(f[0].io_or_offset, 0);		    /* the real one */
 	kick("tx");
 	complete(f[0].io_or_offset, 0); /* the real one again */
 	kick("tx");
@@ -584,6 +605,36 @@ static void a_mux_restart_gives_back_what_it_held(void **s)
 	assert_int_equal(take_returns(NULL), 1);
 }
 
+/* ---- the loader: one station's MAC in its muxes ---------------------- */
+
+/* The muxes name their client's MAC (c0_mac), as the client does (mac):
+ * one station, so the system loads (setup loaded it).  A mux that is not
+ * joined to the station may not name it. */
+static void a_mac_in_a_mux_not_joined_to_its_station_is_refused(void **s)
+{
+	(void)s;
+	char dts[4096], *errors = NULL;
+	size_t len = 0;
+	snprintf(dts, sizeof(dts), dts_fmt,
+		 "far { component = \"nc_stub\"; channels { c = \"o\"; };\n"
+		 " config { c0_mac = [02 00 00 00 5e 01]; }; };\n"
+		 "other { component = \"nc_peer\"; channels { c = \"o\"; }; "
+		 "};\n",
+		 "o { ends = \"far\", \"other\"; }; ");
+	FILE *err = open_memstream(&errors, &len);
+	struct sdvf_system bad;
+	memset(&bad, 0, sizeof(bad));
+	assert_int_not_equal(
+		sdvf_system_load_dts(&bad, "t.dts", dts, table, err), 0);
+	fclose(err);
+	assert_string_equal(errors,
+			    "t.dts: /pds/far/config: property 'c0_mac': "
+			    "duplicate MAC 02:00:00:00:5e:01, also used by "
+			    "/pds/cl\n");
+	free(errors);
+	sdvf_system_free(&bad);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -601,6 +652,7 @@ int main(void)
 		T(tx_send_and_cancel_need_an_allocated_buffer),
 		T(an_activation_that_moves_nothing_signals_nobody),
 		T(a_mux_restart_gives_back_what_it_held),
+		T(a_mac_in_a_mux_not_joined_to_its_station_is_refused),
 #undef T
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
