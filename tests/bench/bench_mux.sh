@@ -2,7 +2,11 @@
 # The muxes: instructions per frame of the RX mux and the TX mux (callgrind,
 # sim runtime), beside the driver's, with each mux's payload copy apart;
 # then hosted throughput of the mux pipeline beside the driver-only one.
-#   usage: bench_mux.sh BENCH_MUX_IR SDVF
+#   usage: bench_mux.sh BENCH_MUX_IR SDVF [BASE_TREE]
+# BASE_TREE: a source tree from before raw_responder moved behind the muxes,
+# built (BASE_TREE/build/sdvf): its examples/enet-tap.dts is the driver-only
+# pipeline (tests/bench/module.mk makes one from commit BENCH_MUX_BASE).
+# Without it the hosted part is skipped.
 #
 # Environment (defaults in brackets):
 #   SDVF_BENCH_MUX_IR_FRAMES  frames per callgrind measurement [3200]
@@ -13,12 +17,13 @@
 #   SDVF_BENCH_MUX_WARMUP     seconds before the window opens [1]
 #   SDVF_BENCH_MUX_SKIP       "ir" or "hosted" to leave that part out
 set -eu -o pipefail
-[ $# -eq 2 ] || {
-	echo "usage: bench_mux.sh BENCH_MUX_IR SDVF" >&2
+[ $# -eq 2 ] || [ $# -eq 3 ] || {
+	echo "usage: bench_mux.sh BENCH_MUX_IR SDVF [BASE_TREE]" >&2
 	exit 2
 }
 ir_bin=$1
 sdvf_bin=$2
+base_tree=${3:-}
 ir_frames=${SDVF_BENCH_MUX_IR_FRAMES:-3200}
 sizes=${SDVF_BENCH_MUX_SIZES:-60 1514}
 rates=${SDVF_BENCH_MUX_RATES:-10000 50000 200000}
@@ -185,10 +190,11 @@ ir_part() {
 # ---- part 2: hosted throughput ----------------------------------------------
 
 # Two pipelines, each fed 60-byte frames by the generator wire:
-#   driver  examples/enet-tap.dts: generator -> model -> driver ->
-#           raw_responder, which takes each frame (to 02:00:00:00:e7:03,
-#           nobody's: RCR.PROM passes it) and returns its buffer at once, as
-#           bench_enet.sh measures it; delivered: responder rx_frames.
+#   driver  BASE_TREE's examples/enet-tap.dts, run by BASE_TREE's sdvf:
+#           generator -> model -> driver -> raw_responder on the driver's
+#           queues, which takes each frame (to 02:00:00:00:e7:03, nobody's:
+#           RCR.PROM passes it) and returns its buffer at once, as
+#           bench_enet.sh measured it then; delivered: responder rx_frames.
 #   mux     tests/fixtures/reflector-mux.dts: generator -> model -> driver ->
 #           rx_mux -> reflector r0 (copy) -> tx_mux -> driver -> model ->
 #           wire; delivered: frames the model put back on the wire
@@ -200,7 +206,7 @@ make_dts() {
 	if [ "$pipe" = driver ]; then
 		sed -e "s/wire = \"tap\";/wire = \"generator\"; gen_rate_pps = <0 $rate>; gen_sizes = \"60\"; gen_dst_mac = [02 00 00 00 e7 03];/" \
 			-e '/tap_name = /d' -e 's/log_period_ms = <5000>;/log_period_ms = <3600000>;/' \
-			examples/enet-tap.dts >"$dts"
+			"$base_tree/examples/enet-tap.dts" >"$dts"
 	else
 		sed -e "s/config { wire = \"mem\"; };/config { wire = \"generator\"; gen_rate_pps = <0 $rate>; gen_sizes = \"60\"; gen_dst_mac = [02 00 00 00 e7 10]; };/" \
 			tests/fixtures/reflector-mux.dts >"$dts"
@@ -208,9 +214,13 @@ make_dts() {
 	grep -q 'wire = "generator"' "$dts"
 }
 
-# kv snapshot: "pd.counter value" lines.
+pipe_sdvf() {
+	if [ "$1" = driver ]; then echo "$base_tree/build/sdvf"; else echo "$sdvf_bin"; fi
+}
+
+# kv snapshot of system $2 run by pipeline $1's sdvf: "pd.counter value".
 snapshot() {
-	"$sdvf_bin" stats --format=kv "$1" | awk '{ print $2 "." $3, $4 }'
+	"$(pipe_sdvf "$1")" stats --format=kv "$2" | awk '{ print $2 "." $3, $4 }'
 }
 
 # One run: prints "delivered_pps deliv% drop% client_rx_pps".
@@ -218,10 +228,10 @@ hosted_one() {
 	local pipe=$1 rate=$2 sys=bmux$$$pipe$rate
 	local dts=$out/$sys.dts
 	make_dts "$pipe" "$rate" "$dts"
-	"$sdvf_bin" run "$dts" --quiet >"$out/$sys.log" 2>&1 &
+	"$(pipe_sdvf "$pipe")" run "$dts" --quiet >"$out/$sys.log" 2>&1 &
 	sdvf_pid=$!
 	sleep "$warmup"
-	kill -0 "$sdvf_pid" 2>/dev/null && snapshot "$sys" >"$out/a" || {
+	kill -0 "$sdvf_pid" 2>/dev/null && snapshot "$pipe" "$sys" >"$out/a" || {
 		sdvf_pid=
 		echo "bench_mux: the $pipe pipeline did not start:" >&2
 		cat "$out/$sys.log" >&2
@@ -230,7 +240,7 @@ hosted_one() {
 	local t0 t1
 	t0=$(date +%s.%N)
 	sleep "$seconds"
-	snapshot "$sys" >"$out/b"
+	snapshot "$pipe" "$sys" >"$out/b"
 	t1=$(date +%s.%N)
 	kill -INT "$sdvf_pid"
 	wait "$sdvf_pid" || true
@@ -283,4 +293,10 @@ hosted_part() {
 }
 
 [ "$skip" = ir ] || ir_part
-[ "$skip" = hosted ] || hosted_part
+if [ "$skip" != hosted ]; then
+	if [ -x "$base_tree/build/sdvf" ]; then
+		hosted_part
+	else
+		echo "bench_mux: no BASE_TREE with build/sdvf: hosted part skipped" >&2
+	fi
+fi

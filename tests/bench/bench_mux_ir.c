@@ -80,10 +80,9 @@ struct bench_client {
 	const uint8_t *rx_data;
 	uint64_t rx_size;
 	uint8_t *tx_data;
-	/* set by the bench (mux-bench.dts says why there are two) */
-	uint8_t rx_mac[SDVF_NET_MAC_LEN], tx_mac[SDVF_NET_MAC_LEN];
-	bool tx_held[TX_BUFS]; /* true: ours to fill */
-	uint32_t tx_next;      /* next buffer to send from, round robin */
+	uint8_t mac[SDVF_NET_MAC_LEN]; /* set by the bench: the muxes' */
+	bool tx_held[TX_BUFS];	       /* true: ours to fill */
+	uint32_t tx_next; /* next buffer to send from, round robin */
 	/* set by the bench: called for every RX frame with a good offset */
 	void (*on_rx)(void *ctx, const struct sdvf_desc *d, const uint8_t *f);
 	void *ctx;
@@ -154,8 +153,7 @@ static uint32_t client_send(struct bench_client *c, uint32_t n, size_t len,
 	uint32_t sent = 0;
 	while (sent < n && c->tx_held[c->tx_next]) {
 		uint64_t off = (uint64_t)c->tx_next * SDVF_BUF_SIZE;
-		frame_fill(c->tx_data + off, len, peer_mac, c->tx_mac,
-			   seq + sent);
+		frame_fill(c->tx_data + off, len, peer_mac, c->mac, seq + sent);
 		struct sdvf_desc d = {.io_or_offset = off,
 				      .len = (uint16_t)len};
 		if (!sdvf_queue_push(&c->tx_active, &d))
@@ -255,7 +253,7 @@ static void rx_batch(struct bench *b, uint32_t batch)
 {
 	uint8_t f[WIRE_MAX_FRAME];
 	for (uint32_t i = 0; i < batch; i++) {
-		frame_fill(f, b->len, b->cl->rx_mac, peer_mac, b->seq++);
+		frame_fill(f, b->len, b->cl->mac, peer_mac, b->seq++);
 		if (wire_mem_inject(b->wire, f, b->len) != 0)
 			b->wire_bad++;
 	}
@@ -311,13 +309,10 @@ static bool boot(struct sdvf_system *sys, struct bench *b, bool remap)
 	b->sim = sdvf_sim_create(sys);
 	if (!b->sim || sdvf_sim_init(b->sim) != 0)
 		return false;
-	static const uint8_t rx_mac[2][6] = {{0x02, 0, 0, 0, 0xe7, 0x10},
-					     {0x02, 0, 0, 0, 0xe7, 0x11}};
-	static const uint8_t tx_mac[2][6] = {{0x02, 0, 0, 0, 0xe7, 0x20},
-					     {0x02, 0, 0, 0, 0xe7, 0x21}};
+	static const uint8_t mac[2][6] = {{0x02, 0, 0, 0, 0xe7, 0x10},
+					  {0x02, 0, 0, 0, 0xe7, 0x11}};
 	b->cl = sdvf_sim_state(b->sim, remap ? "c1" : "c0");
-	memcpy(b->cl->rx_mac, rx_mac[remap], 6);
-	memcpy(b->cl->tx_mac, tx_mac[remap], 6);
+	memcpy(b->cl->mac, mac[remap], 6);
 	b->cl->on_rx = rx_check;
 	b->cl->ctx = b;
 	b->wire = enet_model_wire(sdvf_sim_state(b->sim, "nic"));
