@@ -220,7 +220,8 @@ pipe_sdvf() {
 
 # kv snapshot of system $2 run by pipeline $1's sdvf: "pd.counter value".
 snapshot() {
-	"$(pipe_sdvf "$1")" stats --format=kv "$2" | awk '{ print $2 "." $3, $4 }'
+	"$(pipe_sdvf "$1")" stats --format=kv "$2" 2>>"$out/stats.err" |
+		awk '{ print $2 "." $3, $4 }'
 }
 
 # One run: prints "delivered_pps deliv% drop% client_rx_pps".
@@ -234,7 +235,7 @@ hosted_one() {
 	kill -0 "$sdvf_pid" 2>/dev/null && snapshot "$pipe" "$sys" >"$out/a" || {
 		sdvf_pid=
 		echo "bench_mux: the $pipe pipeline did not start:" >&2
-		cat "$out/$sys.log" >&2
+		cat "$out/$sys.log" "$out/stats.err" >&2 2>/dev/null
 		exit 1
 	}
 	local t0 t1
