@@ -208,7 +208,7 @@ make_dts() {
 			-e '/tap_name = /d' -e 's/log_period_ms = <5000>;/log_period_ms = <3600000>;/' \
 			"$base_tree/examples/enet-tap.dts" >"$dts"
 	else
-		sed -e "s/config { wire = \"mem\"; };/config { wire = \"generator\"; gen_rate_pps = <0 $rate>; gen_sizes = \"60\"; gen_dst_mac = [02 00 00 00 e7 10]; };/" \
+		sed -e "s/config { wire = \"mem\"; mem_depth = <128>; };/config { wire = \"generator\"; gen_rate_pps = <0 $rate>; gen_sizes = \"60\"; gen_dst_mac = [02 00 00 00 e7 10]; };/" \
 			tests/fixtures/reflector-mux.dts >"$dts"
 	fi
 	grep -q 'wire = "generator"' "$dts"

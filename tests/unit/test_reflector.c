@@ -43,7 +43,7 @@ static const uint8_t r0_group[6] = {0x03, 0, 0, 0, 0xe7, 0x10};
 static const uint8_t peer_mac[6] = {0x02, 0, 0, 0, 0xe7, 0x99};
 static const uint8_t group_mac[6] = {0x03, 0, 0, 0, 0xe7, 0x99};
 /* TX buffers of r0 and r1 (r0_tx_data, r1_tx_data) */
-static const uint32_t tx_bufs[2] = {256, 8};
+static const uint32_t tx_bufs[2] = {256, 64};
 
 static struct sdvf_system sys;
 static struct sdvf_sim *sim;
@@ -189,11 +189,11 @@ static void reflector_drops_frame_from_group_source(void **unused)
 static void reflector_drops_when_every_tx_buffer_is_in_use(void **unused)
 {
 	(void)unused;
-	inject(refl_mac[1], peer_mac, 12, 60);
+	inject(refl_mac[1], peer_mac, 80, 60);
 	uint64_t reflected = counter("r1", "reflected");
-	assert_int_equal(counter("r1", "rx_frames"), 12);
+	assert_int_equal(counter("r1", "rx_frames"), 80);
 	assert_int_equal(reflected, tx_bufs[1]);
-	assert_int_equal(counter("r1", "drop.no_tx_buf"), 12 - tx_bufs[1]);
+	assert_int_equal(counter("r1", "drop.no_tx_buf"), 80 - tx_bufs[1]);
 	uint8_t got[WIRE_MAX_FRAME];
 	uint64_t out = 0;
 	while (wire_mem_take(wire, got, sizeof(got)) > 0)
