@@ -48,15 +48,16 @@ trap cleanup EXIT
 # lines; header code inlined into it (core/queue.h, ...) is its own.
 # Groups: rx_mux (mux/rx_mux.c), tx_mux (mux/tx_mux*.c), driver, model,
 # wire, client (tests/: the bench client and harness), runtime (core/*.c:
-# the sim).  Code shared by several callers (core/ownership.c, policies/,
-# libc, out-of-line header functions) is charged to the group of its
+# the sim), refl (clients/: the reflector and net_client, pipe only).
+# Code shared by several callers (core/ownership.c, policies/, libc,
+# out-of-line header functions) is charged to the group of its
 # caller, inclusively, through the call's cost.  A mux's copy is reported
 # apart: its calls to memcpy, and sdvf_copy (core/bytes.h) inlined into it
 # (gcc inlines a copy of bounded length as `rep movsq`, which callgrind
 # counts once per 8 bytes); that includes rx_mux's private 6-byte copy of
-# the destination MAC, a few instructions in either mode.  Prints: total rx_mux rx_copy
-# tx_mux tx_copy driver model wire client runtime rest (rest: what the
-# rules left unattributed; 0 when every call was seen).
+# the destination MAC, a few instructions in either mode.  Prints: total
+# rx_mux rx_copy tx_mux tx_copy driver model wire client runtime rest refl
+# (rest: what the rules left unattributed; 0 when every call was seen).
 ir_groups() {
 	local copy_line
 	copy_line=$(grep -n __builtin_memcpy core/bytes.h | cut -d: -f1)
@@ -68,6 +69,7 @@ ir_groups() {
 		if (index(file, "enet_model")) return "model"
 		if (index(file, "driver/enet/wire/")) return "wire"
 		if (file ~ /(^|\/)tests\//) return "client"
+		if (file ~ /(^|\/)clients\//) return "refl"
 		if (index(file, "core/ownership.c") || file ~ /(^|\/)policies\//)
 			return "shared"
 		if (file ~ /(^|\/)core\/.*\.c$/) return "runtime"
@@ -128,10 +130,10 @@ ir_groups() {
 		s = 0
 		for (g in sum) s += sum[g]
 		for (g in copy) s += copy[g]
-		printf "%d %d %d %d %d %d %d %d %d %d %d\n", total, sum["rxmux"],
-			copy["rxmux"], sum["txmux"], copy["txmux"], sum["driver"],
-			sum["model"], sum["wire"], sum["client"], sum["runtime"],
-			total - s
+		printf "%d %d %d %d %d %d %d %d %d %d %d %d\n", total,
+			sum["rxmux"], copy["rxmux"], sum["txmux"], copy["txmux"],
+			sum["driver"], sum["model"], sum["wire"], sum["client"],
+			sum["runtime"], total - s, sum["refl"]
 	}' "$1"
 }
 
@@ -151,17 +153,43 @@ ir_one() {
 	n=$(awk '/^frames / { print $2 }' "$f.log")
 	act=$(awk -v pd="$([ "$dir" = rx ] && echo rxm || echo txm)" \
 		'$1 == "activations" && $2 == pd { print $3 }' "$f.log")
-	read -r t rm rc tm tc d m w c r rest <<<"$(ir_groups "$f")"
+	read -r t rm rc tm tc d m w c r rest refl <<<"$(ir_groups "$f")"
 	awk -v dir="$dir" -v mode="$mode" -v b="$batch" -v size="$size" \
 		-v n="$n" -v act="$act" -v t="$t" -v rm="$rm" -v rc="$rc" \
 		-v tm="$tm" -v tc="$tc" -v d="$d" -v m="$m" -v w="$w" -v c="$c" \
-		-v r="$r" -v rest="$rest" 'BEGIN {
+		-v r="$r" -v rest="$rest" -v refl="$refl" 'BEGIN {
 		mux = dir == "rx" ? rm : tm; cp = dir == "rx" ? rc : tc
-		other = dir == "rx" ? tm + tc : rm + rc
+		other = (dir == "rx" ? tm + tc : rm + rc) + refl
 		printf "%-3s %-5s %5d %5d %7.0f %6.0f %5.0f %7.0f %6.0f %6.0f %6.0f %7.0f %5.0f %5.2f %5.2f\n",
 			dir, mode, b, size, t / n, mux / n, cp / n, d / n, m / n,
 			w / n, c / n, r / n, (other + rest) / n,
 			(mux + cp) / (d > 0 ? d : 1), act / n }'
+}
+
+# One round trip through a reflector: both muxes, the reflector with
+# net_client (refl), the harness (client: frames in, replies checked).
+pipe_one() {
+	local mode=$1 batch=$2 size=$3
+	local f=$out/cg.pipe.$mode.$batch.$size
+	local rounds=$((ir_frames / batch))
+	SDVF_BENCH_MUX_LEN=$size valgrind --tool=callgrind \
+		--toggle-collect=ir_loop --compress-strings=no \
+		--compress-pos=no --callgrind-out-file="$f" \
+		"$ir_bin" pipe "$mode" "$batch" "$rounds" >"$f.log" 2>&1 || {
+		echo "bench_mux: pipe $mode batch $batch size $size failed:" >&2
+		cat "$f.log" >&2
+		exit 1
+	}
+	local n
+	n=$(awk '/^frames / { print $2 }' "$f.log")
+	read -r t rm rc tm tc d m w c r rest refl <<<"$(ir_groups "$f")"
+	awk -v mode="$mode" -v b="$batch" -v size="$size" -v n="$n" \
+		-v t="$t" -v rm="$rm" -v rc="$rc" -v tm="$tm" -v tc="$tc" \
+		-v d="$d" -v m="$m" -v w="$w" -v c="$c" -v r="$r" \
+		-v rest="$rest" -v refl="$refl" 'BEGIN {
+		printf "%-5s %5d %5d %7.0f %6.0f %5.0f %6.0f %5.0f %7.0f %6.0f %5.0f %6.0f %6.0f %7.0f %5.0f\n",
+			mode, b, size, t / n, rm / n, rc / n, tm / n, tc / n,
+			d / n, m / n, w / n, refl / n, c / n, r / n, rest / n }'
 }
 
 ir_part() {
@@ -182,6 +210,20 @@ ir_part() {
 				for size in $sizes; do
 					ir_one "$dir" "$mode" "$batch" "$size"
 				done
+			done
+		done
+	done
+	printf '\nround trips through a reflector (tests/fixtures/reflector-mux.dts), per\n'
+	printf 'frame: both muxes and their copies, driver (RX and TX), model, wire, the\n'
+	printf 'reflector with net_client, the harness (frames in, replies checked),\n'
+	printf 'runtime, rest (unattributed)\n'
+	printf '%-5s %5s %5s %7s %6s %5s %6s %5s %7s %6s %5s %6s %6s %7s %5s\n' \
+		mode batch size total rx_mux rxcp tx_mux txcp driver model \
+		wire refl harn runtime rest
+	for mode in copy remap; do
+		for batch in 1 32; do
+			for size in $sizes; do
+				pipe_one "$mode" "$batch" "$size"
 			done
 		done
 	done

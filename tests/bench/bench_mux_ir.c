@@ -11,15 +11,20 @@
  *          each frame and gives its buffer back at once
  *   bench_mux_ir tx copy|remap BATCH ROUNDS   the client queues BATCH frames
  *          on its tx_active, run until idle, take them off the wire
+ *   bench_mux_ir pipe copy|remap BATCH ROUNDS   on tests/fixtures/
+ *          reflector-mux.dts: inject BATCH frames for reflector r0 (copy)
+ *          or r1 (remap), run until idle, take the replies off the wire:
+ *          both muxes, net_client and the reflector, per round trip
  *
  * The bench client below is harness, as the ENET fixture is for
  * bench_enet_ir: it stands where a net client stands and does the least a
  * client can (take, check, give back; fill, send, reap).  Every frame is
  * checked (length and its sequence number, in order: on the client's side
- * for RX, off the wire for TX), so a mux that lost, duplicated or reordered
- * a frame fails the run (exit 1); so does a buffer not back where it
- * started after the loop (each client's TX buffers, RX buffers held by
- * nobody, the muxes' in_flight and pool counters).  SDVF_BENCH_MUX_LEN sets
+ * for RX, off the wire for TX and pipe, with the reply's addresses), so a
+ * mux that lost, duplicated or reordered a frame fails the run (exit 1); so
+ * does a buffer not back where it started after the loop (each client's TX
+ * buffers, RX buffers held by nobody, the muxes' in_flight and pool
+ * counters).  SDVF_BENCH_MUX_LEN sets
  * the frame length (default 60: 64 bytes on a wire).  The last line is
  * "frames N" for the script.
  */
@@ -27,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clients/net_client.h"
 #include "core/net.h"
 #include "core/pd.h"
 #include "core/pd_queue.h"
@@ -39,14 +45,17 @@
 
 extern const struct sdvf_component rx_mux_component;
 extern const struct sdvf_component tx_mux_component;
+extern const struct sdvf_component reflector_component;
 
 #define SYSTEM "tests/fixtures/mux-bench.dts"
+#define PIPE_SYSTEM "tests/fixtures/reflector-mux.dts"
 #define CLIENT_CAP 512u /* slots of each client queue */
 #define TX_BUFS 128u	/* buffers in each cN_tx_data */
 #define MAX_BATCH 64u	/* the mem wire's FIFO depth */
 /* rx_dma's buffers, shared by the driver and the remap client */
 #define RX_DMA_BUFS 256u
 #define TX_POOL_BUFS 256u
+#define PIPE_POOL_BUFS 512u /* reflector-mux.dts's tx_pool */
 #define RUN_STEPS 1000000u
 
 static const uint8_t peer_mac[6] = {0x02, 0x00, 0x00, 0x00, 0xe7, 0x99};
@@ -218,15 +227,27 @@ static const struct sdvf_component bench_client_component = {
 	.notified = client_notified,
 };
 
-static const struct sdvf_component *const table[] = {
-	&enet_model_component, &enet_driver_component,	&rx_mux_component,
-	&tx_mux_component,     &bench_client_component, NULL};
+static const struct sdvf_component *const table[] = {&enet_model_component,
+						     &enet_driver_component,
+						     &rx_mux_component,
+						     &tx_mux_component,
+						     &bench_client_component,
+						     &reflector_component,
+						     NULL};
+
+enum mode { MODE_RX, MODE_TX, MODE_PIPE };
+
+/* The muxes' address of client 0 (copy) and client 1 (remap), in both
+ * systems. */
+static const uint8_t client_mac[2][6] = {{0x02, 0, 0, 0, 0xe7, 0x10},
+					 {0x02, 0, 0, 0, 0xe7, 0x11}};
 
 /* ---- the measured loop ------------------------------------------------ */
 
 struct bench {
 	struct sdvf_sim *sim;
-	struct bench_client *cl;
+	struct bench_client *cl; /* rx, tx */
+	const uint8_t *mac;	 /* the client's address */
 	struct wire *wire;
 	size_t len;
 	uint64_t seq;	    /* next sequence number to send */
@@ -253,12 +274,14 @@ static void rx_batch(struct bench *b, uint32_t batch)
 {
 	uint8_t f[WIRE_MAX_FRAME];
 	for (uint32_t i = 0; i < batch; i++) {
-		frame_fill(f, b->len, b->cl->mac, peer_mac, b->seq++);
+		frame_fill(f, b->len, b->mac, peer_mac, b->seq++);
 		if (wire_mem_inject(b->wire, f, b->len) != 0)
 			b->wire_bad++;
 	}
 	sdvf_sim_run(b->sim, RUN_STEPS);
 }
+
+static void wire_check(struct bench *b, const uint8_t *dst);
 
 /* Each round's buffers come back before the next (the sim runs until
  * idle), so the client always has the batch's buffers. */
@@ -268,10 +291,19 @@ static void tx_batch(struct bench *b, uint32_t batch)
 		b->wire_bad++;
 	b->seq += batch;
 	sdvf_sim_run(b->sim, RUN_STEPS);
+	wire_check(b, peer_mac);
+}
+
+/* Frames off the wire: in order, the right length, to `dst` from the
+ * client. */
+static void wire_check(struct bench *b, const uint8_t *dst)
+{
 	uint8_t got[WIRE_MAX_FRAME];
 	long len;
 	while ((len = wire_mem_take(b->wire, got, sizeof(got))) > 0) {
-		if ((size_t)len == b->len && frame_seq(got) == b->wire_seq) {
+		if ((size_t)len == b->len && frame_seq(got) == b->wire_seq &&
+		    memcmp(got, dst, 6) == 0 &&
+		    memcmp(got + 6, b->mac, 6) == 0) {
 			b->wire_seq++;
 			b->wire_good++;
 		} else {
@@ -280,16 +312,29 @@ static void tx_batch(struct bench *b, uint32_t batch)
 	}
 }
 
-/* Not inlined: callgrind collects this function and what it calls. */
-__attribute__((noinline)) void ir_loop(struct bench *b, bool rx, uint32_t batch,
-				       uint64_t rounds)
+/* A round trip: frames in for the reflector, its replies out. */
+static void pipe_batch(struct bench *b, uint32_t batch)
 {
-	for (uint64_t r = 0; r < rounds; r++) {
-		if (rx)
-			rx_batch(b, batch);
-		else
-			tx_batch(b, batch);
-	}
+	rx_batch(b, batch);
+	wire_check(b, peer_mac);
+}
+
+static void one_batch(struct bench *b, enum mode mode, uint32_t batch)
+{
+	if (mode == MODE_RX)
+		rx_batch(b, batch);
+	else if (mode == MODE_TX)
+		tx_batch(b, batch);
+	else
+		pipe_batch(b, batch);
+}
+
+/* Not inlined: callgrind collects this function and what it calls. */
+__attribute__((noinline)) void ir_loop(struct bench *b, enum mode mode,
+				       uint32_t batch, uint64_t rounds)
+{
+	for (uint64_t r = 0; r < rounds; r++)
+		one_batch(b, mode, batch);
 }
 
 /* ---- main ------------------------------------------------------------- */
@@ -297,24 +342,29 @@ __attribute__((noinline)) void ir_loop(struct bench *b, bool rx, uint32_t batch,
 static int usage(void)
 {
 	fprintf(stderr,
-		"usage: bench_mux_ir rx|tx copy|remap BATCH(1..%u) ROUNDS\n",
+		"usage: bench_mux_ir rx|tx|pipe copy|remap BATCH(1..%u) "
+		"ROUNDS\n",
 		MAX_BATCH);
 	return 2;
 }
 
-static bool boot(struct sdvf_system *sys, struct bench *b, bool remap)
+static bool boot(struct sdvf_system *sys, struct bench *b, enum mode mode,
+		 bool remap)
 {
-	if (sdvf_system_load(sys, SYSTEM, table, stderr) != 0)
+	bool pipe = mode == MODE_PIPE;
+	if (sdvf_system_load(sys, pipe ? PIPE_SYSTEM : SYSTEM, table, stderr) !=
+	    0)
 		return false;
 	b->sim = sdvf_sim_create(sys);
 	if (!b->sim || sdvf_sim_init(b->sim) != 0)
 		return false;
-	static const uint8_t mac[2][6] = {{0x02, 0, 0, 0, 0xe7, 0x10},
-					  {0x02, 0, 0, 0, 0xe7, 0x11}};
-	b->cl = sdvf_sim_state(b->sim, remap ? "c1" : "c0");
-	memcpy(b->cl->mac, mac[remap], 6);
-	b->cl->on_rx = rx_check;
-	b->cl->ctx = b;
+	b->mac = client_mac[remap];
+	if (!pipe) {
+		b->cl = sdvf_sim_state(b->sim, remap ? "c1" : "c0");
+		memcpy(b->cl->mac, b->mac, 6);
+		b->cl->on_rx = rx_check;
+		b->cl->ctx = b;
+	}
 	b->wire = enet_model_wire(sdvf_sim_state(b->sim, "nic"));
 	sdvf_sim_run(b->sim, RUN_STEPS); /* the first PHY poll: link up */
 	bool found = false;
@@ -335,31 +385,44 @@ static uint64_t counter(struct bench *b, const char *pd, const char *name)
 
 /* Buffers after the loop, with the sim idle: every client TX buffer back
  * with its client, no RX buffer held by a client, the TX pool whole. */
-static uint32_t conservation_errors(struct bench *b)
+static uint32_t conservation_errors(struct bench *b, bool pipe)
 {
 	uint32_t bad = 0;
 	static const char *const clients[] = {"c0", "c1"};
-	for (int i = 0; i < 2; i++) {
+	static const char *const reflectors[] = {"r0", "r1"};
+	static const uint32_t reflector_tx_bufs[] = {256, 64};
+	for (int i = 0; i < 2 && !pipe; i++) {
 		struct bench_client *c = sdvf_sim_state(b->sim, clients[i]);
 		for (uint32_t s = 0; s < TX_BUFS; s++)
 			bad += !c->tx_held[s];
 		bad += c->rx_bad + c->tx_bad;
 	}
+	for (int i = 0; i < 2 && pipe; i++) {
+		/* net_client is the reflector state's first member */
+		const struct net_client *nc =
+			sdvf_sim_state(b->sim, reflectors[i]);
+		bad += net_client_rx_held(nc) != 0;
+		bad += net_client_tx_at_mux(nc) != 0;
+		bad += net_client_tx_idle(nc) != reflector_tx_bufs[i];
+		bad += counter(b, reflectors[i], "drop.no_tx_buf") != 0;
+	}
 	bad += counter(b, "rxm", "c0.in_flight") != 0;
 	bad += counter(b, "rxm", "c1.in_flight") != 0;
 	bad += counter(b, "txm", "c0.in_flight") != 0;
 	bad += counter(b, "txm", "c1.in_flight") != 0;
-	bad += counter(b, "txm", "pool_idle") != TX_POOL_BUFS;
+	bad += counter(b, "txm", "pool_idle") !=
+	       (pipe ? PIPE_POOL_BUFS : TX_POOL_BUFS);
 	bad += counter(b, "rxm", "bad_desc") != 0;
 	bad += counter(b, "txm", "bad_completion") != 0;
 	return bad;
 }
 
-static bool check(struct bench *b, bool rx, uint64_t frames)
+static bool check(struct bench *b, enum mode mode, uint64_t frames)
 {
+	bool rx = mode == MODE_RX, pipe = mode == MODE_PIPE;
 	uint64_t good = rx ? b->rx_good : b->wire_good;
-	uint64_t done = rx ? b->cl->rx_frames : b->cl->tx_done;
-	uint32_t lost = conservation_errors(b);
+	uint64_t done = pipe ? good : rx ? b->cl->rx_frames : b->cl->tx_done;
+	uint32_t lost = conservation_errors(b, pipe);
 	if (good != frames || done != frames || b->rx_bad || b->wire_bad ||
 	    lost) {
 		fprintf(stderr,
@@ -376,14 +439,20 @@ static bool check(struct bench *b, bool rx, uint64_t frames)
 
 /* Per-frame activations of each PD over the loop. */
 #define NPDS 5
-static const char *const pd_names[NPDS] = {"drv", "rxm", "txm", "c0", "c1"};
+static const char *const pd_names[2][NPDS] = {
+	{"drv", "rxm", "txm", "c0", "c1"}, {"drv", "rxm", "txm", "r0", "r1"}};
 
 int main(int argc, char **argv)
 {
-	if (argc != 5 || (strcmp(argv[1], "rx") && strcmp(argv[1], "tx")) ||
+	if (argc != 5 ||
+	    (strcmp(argv[1], "rx") && strcmp(argv[1], "tx") &&
+	     strcmp(argv[1], "pipe")) ||
 	    (strcmp(argv[2], "copy") && strcmp(argv[2], "remap")))
 		return usage();
-	bool rx = strcmp(argv[1], "rx") == 0;
+	enum mode mode = strcmp(argv[1], "rx") == 0   ? MODE_RX
+			 : strcmp(argv[1], "tx") == 0 ? MODE_TX
+						      : MODE_PIPE;
+	const char *const *pds = pd_names[mode == MODE_PIPE];
 	bool remap = strcmp(argv[2], "remap") == 0;
 	long batch = strtol(argv[3], NULL, 10);
 	long long rounds = strtoll(argv[4], NULL, 10);
@@ -395,26 +464,26 @@ int main(int argc, char **argv)
 	struct sdvf_system sys;
 	memset(&sys, 0, sizeof(sys));
 	struct bench b = {.len = (size_t)len};
-	if (!boot(&sys, &b, remap)) {
+	if (!boot(&sys, &b, mode, remap)) {
 		fprintf(stderr, "bench_mux_ir: boot failed\n");
 		return 1;
 	}
 	/* Warm-up outside the collected function: rings and queues in
 	 * steady state, every buffer touched once. */
 	for (uint32_t i = 0; i < 2 * RX_DMA_BUFS; i++)
-		rx ? rx_batch(&b, 1) : tx_batch(&b, 1);
+		one_batch(&b, mode, 1);
 	uint64_t warm = 2 * RX_DMA_BUFS;
 	uint64_t before[NPDS];
 	for (int i = 0; i < NPDS; i++)
-		before[i] = sdvf_sim_activations(b.sim, pd_names[i]);
-	ir_loop(&b, rx, (uint32_t)batch, (uint64_t)rounds);
+		before[i] = sdvf_sim_activations(b.sim, pds[i]);
+	ir_loop(&b, mode, (uint32_t)batch, (uint64_t)rounds);
 	uint64_t frames = warm + (uint64_t)batch * (uint64_t)rounds;
-	if (!check(&b, rx, frames))
+	if (!check(&b, mode, frames))
 		return 1;
 	for (int i = 0; i < NPDS; i++)
-		printf("activations %s %llu\n", pd_names[i],
+		printf("activations %s %llu\n", pds[i],
 		       (unsigned long long)(sdvf_sim_activations(b.sim,
-								 pd_names[i]) -
+								 pds[i]) -
 					    before[i]));
 	printf("frames %llu\n", (unsigned long long)((uint64_t)batch * rounds));
 	wire_close(b.wire);
