@@ -66,7 +66,10 @@ $(ENET_TESTS): $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o \
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(BUILD)/libsdvf.a \
 		$(HOST_LIBS) $(CMOCKA_LIBS)
 $(ENET_FIXTURE_TESTS): $(ENET_FIXTURE_OBJS)
--include $(ENET_TESTS:=.d) $(ENET_FIXTURE_OBJS:.o=.d)
+# test_enet_system's clients of the muxes (tests/unit/net_test_client.h).
+$(BUILD)/tests/unit/test_enet_system: $(BUILD)/tests/unit/net_test_client.o
+-include $(ENET_TESTS:=.d) $(ENET_FIXTURE_OBJS:.o=.d) \
+	$(BUILD)/tests/unit/net_test_client.d
 
 # --- both muxes shared under policy (test_mux_sharing) ---
 # Its test PDs and system live in mux_sharing_fixture.c; the system is

@@ -6,8 +6,9 @@
  *   a  copy RX, copy TX     a test client on clients/net_client
  *   b  remap RX, remap TX   the same test client
  *   r  copy RX, remap TX    raw_responder (10.0.0.12)
- * The test clients log every frame they receive (bytes copied out), give
- * each back at once, and send what the test asks.
+ * The test clients (tests/unit/net_test_client.h) log every frame they
+ * receive (bytes copied out), give each back at once, and send what the
+ * test asks.
  *
  * Every test checks buffer conservation at the end (the teardown makes
  * sure): each RX DMA buffer is held by exactly one party (the driver, one
@@ -37,6 +38,7 @@
 #include "driver/enet/model/enet_model.h"
 #include "driver/enet/wire/wire.h"
 #include "tests/unit/enet_fixture.h"
+#include "tests/unit/net_test_client.h"
 
 #define SYSTEM "tests/fixtures/enet-mux-mem.dts"
 #define RINGS_IO 0x40000000u
@@ -57,102 +59,7 @@
 static const uint8_t a_mac[6] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x0a};
 static const uint8_t b_mac[6] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x0b};
 static const uint8_t r_mac[6] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x0c};
-static const uint8_t peer_mac[6] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x99};
 static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
-
-/* ---- the test client ------------------------------------------------- */
-
-#define LOG 64u
-
-struct test_client {
-	struct net_client nc;
-	/* every frame received, in order (the first LOG) */
-	uint32_t nrx;
-	struct net_rx_frame rx[LOG];
-	uint8_t rx_bytes[LOG][SDVF_BUF_SIZE];
-	/* every completion, in order */
-	uint32_t ndone;
-	struct net_tx_done done[LOG];
-	/* frames to send at the next activation: len, seed */
-	uint32_t nsend;
-	uint16_t send_len[LOG];
-	uint8_t send_seed[LOG];
-	/* offset of each frame sent, in order */
-	uint32_t nsent;
-	uint64_t sent[LOG];
-	/* raw descriptors to push on tx_active, bypassing net_client */
-	uint32_t nraw;
-	struct sdvf_desc raw[4];
-};
-
-static size_t make_frame(uint8_t *f, size_t len, uint8_t seed,
-			 const uint8_t *dst, const uint8_t *src)
-{
-	memcpy(f, dst, 6);
-	memcpy(f + 6, src, 6);
-	f[12] = 0x88;
-	f[13] = 0xb5;
-	for (size_t i = 14; i < len; i++)
-		f[i] = (uint8_t)(seed * 7u + i);
-	return len;
-}
-
-static void tcl_send(struct test_client *c)
-{
-	for (uint32_t i = 0; i < c->nsend; i++) {
-		struct net_tx_buf b;
-		if (!net_client_tx_alloc(&c->nc, &b))
-			break;
-		make_frame(b.data, c->send_len[i], c->send_seed[i], peer_mac,
-			   c->nc.mac);
-		if (!net_client_tx_send(&c->nc, b.offset, c->send_len[i]))
-			break;
-		c->sent[c->nsent++ % LOG] = b.offset;
-	}
-	c->nsend = 0;
-	for (uint32_t i = 0; i < c->nraw; i++)
-		sdvf_queue_push(&c->nc.tx_active, &c->raw[i]);
-	c->nraw = 0;
-}
-
-static void tcl_notified(void *state, struct sdvf_pd *pd, sdvf_channel_t ch)
-{
-	struct test_client *c = state;
-	(void)pd;
-	(void)ch;
-	struct net_tx_done done;
-	while (net_client_tx_reap(&c->nc, &done))
-		c->done[c->ndone++ % LOG] = done;
-	struct net_rx_frame f;
-	while (net_client_rx_take(&c->nc, &f)) {
-		uint32_t i = c->nrx++ % LOG;
-		c->rx[i] = f;
-		memcpy(c->rx_bytes[i], f.data, f.len);
-		net_client_rx_return(&c->nc, f.offset);
-	}
-	tcl_send(c);
-	net_client_finish(&c->nc);
-}
-
-static int tcl_init(void *state, struct sdvf_pd *pd)
-{
-	struct test_client *c = state;
-	return net_client_attach(&c->nc, pd) ? 0 : -1;
-}
-
-static const struct sdvf_need tcl_needs[] = {NET_CLIENT_NEEDS, {0}};
-static const struct sdvf_param tcl_params[] = {NET_CLIENT_PARAMS, {0}};
-
-static const struct sdvf_component test_client_component = {
-	.name = "test_net_client",
-	.summary = "logs frames, sends on the test's word",
-	.role = SDVF_ROLE_CLIENT,
-	.state_size = sizeof(struct test_client),
-	.needs = tcl_needs,
-	.params = tcl_params,
-	.init = tcl_init,
-	.notified = tcl_notified,
-};
 
 /* ---- the system ------------------------------------------------------ */
 
@@ -160,16 +67,16 @@ extern const struct sdvf_component rx_mux_component;
 extern const struct sdvf_component tx_mux_component;
 
 static const struct sdvf_component *const table[] = {
-	&enet_model_component,	 &enet_driver_component,
-	&rx_mux_component,	 &tx_mux_component,
-	&test_client_component,	 &raw_responder_component,
-	&enet_fixture_component, NULL};
+	&enet_model_component,	    &enet_driver_component,
+	&rx_mux_component,	    &tx_mux_component,
+	&net_test_client_component, &raw_responder_component,
+	&enet_fixture_component,    NULL};
 
 static struct sdvf_system sys;
 static struct sdvf_sim *sim;
 static void *nic;
 static struct enet_driver *drv;
-static struct test_client *ca, *cb;
+static struct net_test_client *ca, *cb;
 static struct wire *wire;
 static volatile uint32_t *page; /* the model's register page */
 
@@ -250,7 +157,7 @@ static uint32_t remap_tx_at_driver(uint64_t io)
 	return n;
 }
 
-static void assert_client_tx_whole(const struct test_client *c)
+static void assert_client_tx_whole(const struct net_test_client *c)
 {
 	assert_int_equal(net_client_tx_idle(&c->nc) +
 				 net_client_tx_at_mux(&c->nc),
@@ -318,10 +225,10 @@ static uint32_t reg(uint32_t off)
 static void inject_to(const uint8_t *dst, size_t len, uint8_t seed)
 {
 	uint8_t f[WIRE_MAX_FRAME];
-	assert_int_equal(
-		wire_mem_inject(wire, f,
-				make_frame(f, len, seed, dst, peer_mac)),
-		0);
+	assert_int_equal(wire_mem_inject(wire, f,
+					 net_test_frame(f, len, seed, dst,
+							net_test_peer_mac)),
+			 0);
 	run();
 }
 
@@ -331,7 +238,7 @@ static void inject(size_t len, uint8_t seed)
 }
 
 /* Client c sends n frames of `len` bytes, seeds first.. */
-static void queue_tx(const char *pd, struct test_client *c, uint32_t first,
+static void queue_tx(const char *pd, struct net_test_client *c, uint32_t first,
 		     uint32_t n, uint16_t len)
 {
 	for (uint32_t i = 0; i < n; i++) {
@@ -352,7 +259,7 @@ static void expect_on_wire_from(const uint8_t *src, uint8_t seed, uint16_t len)
 {
 	uint8_t got[WIRE_MAX_FRAME], want[WIRE_MAX_FRAME];
 	assert_int_equal(wire_mem_take(wire, got, sizeof(got)), len);
-	make_frame(want, len, seed, peer_mac, src);
+	net_test_frame(want, len, seed, net_test_peer_mac, src);
 	assert_memory_equal(got, want, len);
 }
 
@@ -368,11 +275,11 @@ static void expect_wire_empty(void)
 }
 
 /* Client c's frame i is the peer's frame `seed` of len bytes to `dst`. */
-static void expect_rx_at(const struct test_client *c, uint32_t i,
+static void expect_rx_at(const struct net_test_client *c, uint32_t i,
 			 const uint8_t *dst, size_t len, uint8_t seed)
 {
 	uint8_t want[WIRE_MAX_FRAME];
-	make_frame(want, len, seed, dst, peer_mac);
+	net_test_frame(want, len, seed, dst, net_test_peer_mac);
 	assert_int_equal(c->rx[i].len, len);
 	assert_memory_equal(c->rx_bytes[i], want, len);
 }
@@ -480,7 +387,8 @@ rx_burst_larger_than_ring_arrives_whole_as_buffers_return(void **unused)
 	 * until buffers come back through the muxes. */
 	for (uint32_t i = 0; i < 12; i++) {
 		uint8_t f[WIRE_MAX_FRAME];
-		size_t n = make_frame(f, 64, (uint8_t)i, a_mac, peer_mac);
+		size_t n = net_test_frame(f, 64, (uint8_t)i, a_mac,
+					  net_test_peer_mac);
 		assert_int_equal(wire_mem_inject(wire, f, n), 0);
 	}
 	run();
@@ -732,23 +640,23 @@ static void responder_behind_the_muxes_answers_arp(void **unused)
 			     r_ip[4] = {10, 0, 0, 12};
 	uint8_t req[60] = {0}, got[WIRE_MAX_FRAME];
 	memcpy(req, bcast, 6);
-	memcpy(req + 6, peer_mac, 6);
+	memcpy(req + 6, net_test_peer_mac, 6);
 	req[12] = 0x08, req[13] = 0x06;
 	uint8_t *a = req + 14;
 	a[1] = 1, a[2] = 0x08, a[4] = 6, a[5] = 4, a[7] = 1;
-	memcpy(a + 8, peer_mac, 6);
+	memcpy(a + 8, net_test_peer_mac, 6);
 	memcpy(a + 14, peer_ip, 4);
 	memcpy(a + 24, r_ip, 4);
 	assert_int_equal(wire_mem_inject(wire, req, sizeof(req)), 0);
 	run();
 	assert_int_equal(wire_mem_take(wire, got, sizeof(got)), 60);
-	assert_memory_equal(got, peer_mac, 6);
+	assert_memory_equal(got, net_test_peer_mac, 6);
 	assert_memory_equal(got + 6, r_mac, 6);
 	assert_int_equal(got[12] << 8 | got[13], 0x0806);
 	assert_int_equal(got[14 + 7], 2); /* a reply */
 	assert_memory_equal(got + 14 + 8, r_mac, 6);
 	assert_memory_equal(got + 14 + 14, r_ip, 4);
-	assert_memory_equal(got + 14 + 18, peer_mac, 6);
+	assert_memory_equal(got + 14 + 18, net_test_peer_mac, 6);
 	assert_memory_equal(got + 14 + 24, peer_ip, 4);
 	expect_wire_empty();
 	assert_int_equal(pd_counter("r", "arp_replies"), 1);
@@ -758,6 +666,55 @@ static void responder_behind_the_muxes_answers_arp(void **unused)
 	assert_int_equal(ca->nrx, 1);
 	assert_int_equal(cb->nrx, 1);
 	assert_buffers_conserved();
+}
+
+/* ---- a client restarts ------------------------------------------------ */
+
+/* The remap client dies with frames of its own at the driver: the muxes
+ * take back what it held, its frames still leave, and it comes back with
+ * every buffer; the copy client loses nothing meanwhile. */
+static void remap_client_restart_costs_the_others_nothing(void **unused)
+{
+	(void)unused;
+	queue_tx("b", cb, 0, 3, 100);
+	for (int i = 0; i < 100 && enet_driver_view(drv).tx_posted < 3; i++)
+		assert_true(sdvf_sim_step(sim));
+	assert_int_equal(enet_driver_view(drv).tx_posted, 3);
+	assert_int_equal(sdvf_sim_restart(sim, "b"), 0);
+	assert_int_equal(sdvf_sim_peer_restarts(sim, "rxm"), 1);
+	assert_int_equal(sdvf_sim_peer_restarts(sim, "txm"), 1);
+	run();
+	/* Its three frames were already the device's: they leave. */
+	for (uint32_t i = 0; i < 3; i++)
+		expect_on_wire_from(b_mac, (uint8_t)i, 100);
+	expect_wire_empty();
+	/* The new instance owns every TX buffer and none comes back to it. */
+	assert_int_equal(net_client_tx_idle(&cb->nc), CLIENT_BUFS);
+	assert_int_equal(cb->ndone, 0);
+	assert_int_equal(pd_counter("b", "net.tx_bad"), 0);
+	assert_int_equal(pd_counter("txm", "c1.in_flight"), 0);
+	/* Both clients work as before. */
+	inject_to(b_mac, 200, 9);
+	expect_rx_at(cb, 0, b_mac, 200, 9);
+	inject(100, 1);
+	expect_rx(0, 100, 1);
+	queue_tx("b", cb, 10, 1, 80);
+	run();
+	expect_on_wire_from(b_mac, 10, 80);
+	send_tx(20, 1, 80);
+	expect_on_wire(20, 80);
+	assert_buffers_conserved();
+}
+
+/* The responder restarts: the RX and TX muxes reset its queues and it
+ * answers again at once. */
+static void responder_restart_answers_again(void **unused)
+{
+	(void)unused;
+	assert_int_equal(sdvf_sim_restart(sim, "r"), 0);
+	run();
+	responder_behind_the_muxes_answers_arp(unused);
+	assert_int_equal(pd_counter("r", "net.rx_bad"), 0);
 }
 
 /* ---- the descriptions this repository ships ---------------------------- */
@@ -843,6 +800,8 @@ int main(void)
 		T(corrupt_tx_bd_raises_eberr_and_frame_returns_as_tx_error),
 		T(link_down_holds_tx_and_link_up_releases_in_order),
 		T(responder_behind_the_muxes_answers_arp),
+		T(remap_client_restart_costs_the_others_nothing),
+		T(responder_restart_answers_again),
 #undef T
 		cmocka_unit_test(
 			driver_windows_match_model_maps_in_shipped_systems),
