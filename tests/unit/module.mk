@@ -30,6 +30,7 @@ UNIT_CMOCKA := \
 	test_queue_litmus \
 	test_policies \
 	test_tx_mux \
+	test_reflector \
 	stress_queue
 
 UNIT_CMOCKA_BINS := $(addprefix $(BUILD)/tests/unit/,$(UNIT_CMOCKA))
