@@ -22,7 +22,21 @@
  *          broadcast reaches, it goes back to the driver when the last one
  *          returns it.
  * The mux never keeps a DMA buffer past the activation that brought it:
- * it is copied and returned, lent, or returned at once.
+ * it is copied and returned, lent, or returned at once (to the switch
+ * reserve first, below).
+ *
+ * Local switching (optional: region sw_pool, queues sw_active, sw_free,
+ * channel sw, all from or to tx_mux).  tx_mux copies a frame one client
+ * sends to others into a sw_pool buffer and pushes {offset, len, flags =
+ * sender index} on sw_active.  Here it is classified like a wire frame,
+ * but only among the clients the sender's cN_switch_to names (our own
+ * copy of the allow-list: tx_mux's choice is never the only check), and
+ * delivered under the same cap and token bucket.  A copy client gets a copy
+ * in its cN_rx_data; a remap client must find it in rx_dma, so the frame is
+ * copied into a DMA buffer of the reserve (sw_reserve buffers kept back
+ * from the driver's returns) and lent like a wire frame; the reserve
+ * refills from the next buffers that come free.  The sw_pool buffer goes
+ * back on sw_free in the same activation.
  *
  * Trust.  The driver is trusted, but each io address it returns is still
  * checked against the DMA ownership map (bad_desc) and each length against
@@ -32,15 +46,18 @@
  * that the client holds it: duplicate, foreign and never-lent offsets are
  * refused) and counted as cN.viol.<reason>; the queue itself refuses
  * impossible indices (cN_rx_free.bad_index).  A refusal changes nothing,
- * so it costs no other client a buffer.
+ * so it costs no other client a buffer.  tx_mux is trusted too, but each
+ * sw_active entry is checked against the sw_pool map (offset, length,
+ * that tx_mux lent it: sw_bad_desc) and its sender index against the
+ * clients present here (sw_bad_sender).
  *
  * Buffers.  The DMA map says who holds each DMA buffer: the mux, the
- * driver, or remap clients (LENT, with a count of holders).  Each client
+ * driver, the switch reserve, or remap clients (LENT, with a count of
+ * holders).  Each client
  * has its own map over the buffers it can be lent (its cN_rx_data for
  * copy, rx_dma for remap): the mux or that client.  Every buffer is owned
  * by exactly one party, and a client's restart (peer_restart) gives back
  * all it held.
- *
  *
  * Configuration and init: mux/rx_mux_init.c; shared state: mux/rx_mux.h.
  */
@@ -64,6 +81,11 @@ static uint64_t dma_io(const struct rx_mux *m, uint32_t idx)
 	return m->dma_io + (uint64_t)idx * SDVF_BUF_SIZE;
 }
 
+static uint8_t *dma_buf(const struct rx_mux *m, uint32_t idx)
+{
+	return m->dma + (uint64_t)idx * SDVF_BUF_SIZE;
+}
+
 /* Give a DMA buffer the mux holds back to the driver.  rx_free cannot be
  * full: it has a slot for every buffer (checked at init). */
 static void drv_provide(struct rx_mux *m, uint32_t idx)
@@ -73,6 +95,20 @@ static void drv_provide(struct rx_mux *m, uint32_t idx)
 	(void)pushed;
 	sdvf_own_give(&m->dma_own, d.io_or_offset, SDVF_OWNER_SELF,
 		      OWNER_DRIVER);
+}
+
+/* A DMA buffer the mux holds and no longer needs refills the switch
+ * reserve first (empty without switching), then goes to the driver. */
+static void dma_release(struct rx_mux *m, uint32_t idx)
+{
+	struct rxm_switch *s = &m->sw;
+	if (s->nreserve < s->reserve_target) {
+		sdvf_own_give(&m->dma_own, dma_io(m, idx), SDVF_OWNER_SELF,
+			      OWNER_RESERVE);
+		s->reserve[s->nreserve++] = idx;
+		return;
+	}
+	drv_provide(m, idx);
 }
 
 /* ---- delivery to one client ------------------------------------------ */
@@ -113,53 +149,51 @@ static void client_push(struct rx_mux *m, unsigned i, uint64_t offset,
 	sdvf_policy_charge(&m->shaper, i, len, sdvf_now_ns(m->pd));
 }
 
-/* Deliver DMA buffer idx (len bytes) to client i: true if it was lent
- * (the client now shares the DMA buffer). */
-static bool deliver(struct rx_mux *m, unsigned i, uint32_t idx, uint32_t len)
+/* Copy client i (admitted) gets a copy of `frame` in its cN_rx_data.
+ * Within the cap it always has an idle buffer: cap is at most its
+ * region's buffers (init). */
+static void deliver_copy(struct rx_mux *m, unsigned i, const uint8_t *frame,
+			 uint32_t len)
 {
 	struct rxm_client *c = &m->client[i];
-	if (!client_admits(m, i, len))
-		return false;
-	if (c->remap) {
-		client_push(m, i, (uint64_t)idx * SDVF_BUF_SIZE, len);
-		m->lent_refs[idx]++;
-		return true;
-	}
-	/* Within the cap a copy client always has an idle buffer: cap is at
-	 * most its region's buffers (init). */
 	uint32_t slot = c->idle[--c->nidle];
-	sdvf_copy(c->data + (uint64_t)slot * SDVF_BUF_SIZE,
-		  m->dma + (uint64_t)idx * SDVF_BUF_SIZE, len);
+	sdvf_copy(c->data + (uint64_t)slot * SDVF_BUF_SIZE, frame, len);
 	client_push(m, i, (uint64_t)slot * SDVF_BUF_SIZE, len);
-	return false;
+}
+
+/* Remap client i (admitted) is lent DMA buffer idx, shared with the
+ * other remap clients the frame reaches. */
+static void deliver_lend(struct rx_mux *m, unsigned i, uint32_t idx,
+			 uint32_t len)
+{
+	client_push(m, i, (uint64_t)idx * SDVF_BUF_SIZE, len);
+	m->lent_refs[idx]++;
 }
 
 /* ---- classify -------------------------------------------------------- */
 
-/* The clients a frame to `dst` goes to, as a mask; 0 counted as a drop. */
-static uint32_t classify(struct rx_mux *m, const uint8_t *dst)
+/* The clients among `among` (a mask) a frame to `dst` goes to, as a
+ * mask. */
+static uint32_t classify(const struct rx_mux *m, const uint8_t *dst,
+			 uint32_t among)
 {
 	bool group = sdvf_mac_is_group(dst);
 	bool all = sdvf_mac_is_broadcast(dst);
 	uint32_t mask = 0;
 	for (unsigned i = 0; i < m->nclients; i++) {
 		const struct rxm_client *c = &m->client[i];
-		if (!c->present)
+		if (!c->present || !(among >> i & 1u))
 			continue;
 		if (all	    ? c->bcast
 		    : group ? c->mcast
 			    : sdvf_bytes_equal(dst, c->mac, SDVF_NET_MAC_LEN))
 			mask |= 1u << i;
 	}
-	if (!mask)
-		sdvf_counter_add(group ? m->drop_no_listener
-				       : m->drop_unknown_unicast,
-				 1);
 	return mask;
 }
 
 /* One frame from the driver: classify, deliver, and give the DMA buffer
- * back to the driver now unless a remap client holds it. */
+ * back now unless a remap client holds it. */
 static void rx_frame(struct rx_mux *m, const struct sdvf_desc *d)
 {
 	if (!sdvf_own_take(&m->dma_own, d, OWNER_DRIVER, SDVF_OWNER_SELF, 0,
@@ -173,29 +207,120 @@ static void rx_frame(struct rx_mux *m, const struct sdvf_desc *d)
 	/* One private copy of the destination: every client is matched
 	 * against the same bytes. */
 	uint8_t dst[SDVF_NET_MAC_LEN];
-	sdvf_copy(dst, m->dma + (uint64_t)idx * SDVF_BUF_SIZE, sizeof(dst));
+	sdvf_copy(dst, dma_buf(m, idx), sizeof(dst));
 	uint32_t mask = 0;
 	if (d->flags & SDVF_NET_REJECTED || d->len < SDVF_NET_FRAME_MIN ||
-	    d->len > SDVF_NET_FRAME_MAX)
+	    d->len > SDVF_NET_FRAME_MAX) {
 		sdvf_counter_add(m->drop_bad_length, 1);
-	else
-		mask = classify(m, dst);
+	} else {
+		mask = classify(m, dst, UINT32_MAX);
+		if (!mask)
+			sdvf_counter_add(sdvf_mac_is_group(dst)
+						 ? m->drop_no_listener
+						 : m->drop_unknown_unicast,
+					 1);
+	}
 	bool lent = false;
-	for (unsigned i = 0; i < m->nclients; i++)
-		if (mask >> i & 1u)
-			lent |= deliver(m, i, idx, d->len);
+	for (unsigned i = 0; i < m->nclients; i++) {
+		if (!(mask >> i & 1u) || !client_admits(m, i, d->len))
+			continue;
+		if (m->client[i].remap) {
+			deliver_lend(m, i, idx, d->len);
+			lent = true;
+		} else {
+			deliver_copy(m, i, dma_buf(m, idx), d->len);
+		}
+	}
 	if (lent)
 		sdvf_own_give(&m->dma_own, d->io_or_offset, SDVF_OWNER_SELF,
 			      OWNER_LENT);
 	else
-		drv_provide(m, idx);
+		dma_release(m, idx);
+}
+
+/* ---- switched frames from tx_mux ------------------------------------- */
+
+/* A reserve DMA buffer holding a copy of `frame`, for the remap clients a
+ * switched frame reaches; RXM_NO_BUF if the reserve is empty. */
+static uint32_t reserve_take(struct rx_mux *m, const uint8_t *frame,
+			     uint32_t len)
+{
+	struct rxm_switch *s = &m->sw;
+	if (s->nreserve == 0)
+		return RXM_NO_BUF;
+	uint32_t idx = s->reserve[--s->nreserve];
+	sdvf_own_give(&m->dma_own, dma_io(m, idx), OWNER_RESERVE,
+		      SDVF_OWNER_SELF);
+	sdvf_copy(dma_buf(m, idx), frame, len);
+	return idx;
+}
+
+/* The sender's allow-list, or 0 (counted) for an index no client here
+ * has. */
+static uint32_t sw_allowed(struct rx_mux *m, uint16_t sender)
+{
+	if (sender >= m->nclients || !m->client[sender].present) {
+		sdvf_counter_add(m->sw_bad_sender, 1);
+		return 0;
+	}
+	return m->client[sender].switch_to;
+}
+
+/* One switched frame: deliver it to the clients the sender may reach, and
+ * give the sw_pool buffer back to tx_mux at once. */
+static void sw_frame(struct rx_mux *m, const struct sdvf_desc *d)
+{
+	struct rxm_switch *s = &m->sw;
+	if (!sdvf_own_take(&s->own, d, OWNER_TX_MUX, SDVF_OWNER_SELF,
+			   SDVF_NET_FRAME_MIN, SDVF_NET_FRAME_MAX, NULL)) {
+		sdvf_counter_add(m->sw_bad_desc, 1);
+		return;
+	}
+	sdvf_counter_add(m->sw_frames, 1);
+	const uint8_t *frame = s->base + d->io_or_offset;
+	uint8_t dst[SDVF_NET_MAC_LEN];
+	sdvf_copy(dst, frame, sizeof(dst));
+	uint32_t mask = classify(m, dst, sw_allowed(m, d->flags));
+	if (!mask)
+		sdvf_counter_add(m->sw_no_listener, 1);
+	uint32_t idx = RXM_NO_BUF;
+	bool lent = false;
+	for (unsigned i = 0; i < m->nclients; i++) {
+		struct rxm_client *c = &m->client[i];
+		if (!(mask >> i & 1u) || !client_admits(m, i, d->len))
+			continue;
+		if (!c->remap) {
+			deliver_copy(m, i, frame, d->len);
+		} else {
+			if (idx == RXM_NO_BUF)
+				idx = reserve_take(m, frame, d->len);
+			if (idx == RXM_NO_BUF) {
+				sdvf_counter_add(c->sw_drop_reserve, 1);
+				continue;
+			}
+			deliver_lend(m, i, idx, d->len);
+			lent = true;
+		}
+		sdvf_counter_add(c->sw_in, 1);
+	}
+	if (lent)
+		sdvf_own_give(&m->dma_own, dma_io(m, idx), SDVF_OWNER_SELF,
+			      OWNER_LENT);
+	else if (idx != RXM_NO_BUF)
+		dma_release(m, idx);
+	/* sw_free has a slot for every sw_pool buffer (init). */
+	struct sdvf_desc back = {.io_or_offset = d->io_or_offset};
+	bool pushed = sdvf_queue_push(&s->free, &back);
+	(void)pushed;
+	sdvf_own_give(&s->own, back.io_or_offset, SDVF_OWNER_SELF,
+		      OWNER_TX_MUX);
 }
 
 /* ---- returns from a client ------------------------------------------- */
 
 /* Client i no longer holds buffer `slot` of its map (already taken back
- * there): a copy buffer becomes idle, a lent DMA buffer goes back to the
- * driver with its last holder. */
+ * there): a copy buffer becomes idle, a lent DMA buffer is released with
+ * its last holder. */
 static void client_release(struct rx_mux *m, unsigned i, uint32_t slot)
 {
 	struct rxm_client *c = &m->client[i];
@@ -206,7 +331,7 @@ static void client_release(struct rx_mux *m, unsigned i, uint32_t slot)
 	if (--m->lent_refs[slot] == 0) {
 		sdvf_own_give(&m->dma_own, dma_io(m, slot), OWNER_LENT,
 			      SDVF_OWNER_SELF);
-		drv_provide(m, slot);
+		dma_release(m, slot);
 	}
 }
 
@@ -245,6 +370,14 @@ static void finish(struct rx_mux *m)
 	wake |= sdvf_queue_consumer_finish(&m->drv_rx_active);
 	if (wake)
 		sdvf_notify(m->pd, m->ch_drv);
+	if (m->sw.present) {
+		wake = sdvf_queue_producer_finish(&m->sw.free);
+		wake |= sdvf_queue_consumer_finish(&m->sw.active);
+		if (wake)
+			sdvf_notify(m->pd, m->sw.ch);
+	}
+	sdvf_counter_set(m->drv_held, sdvf_own_held(&m->dma_own, OWNER_DRIVER));
+	sdvf_counter_set(m->sw_reserve, m->sw.nreserve);
 }
 
 void rx_mux_notified(void *state, struct sdvf_pd *pd, sdvf_channel_t ch)
@@ -252,13 +385,20 @@ void rx_mux_notified(void *state, struct sdvf_pd *pd, sdvf_channel_t ch)
 	struct rx_mux *m = state;
 	struct sdvf_desc d;
 	(void)pd;
-	/* A full client rx_active drops for that client only and rx_free
-	 * always has room, so each drain stops only when its input is dry. */
+	/* A full client rx_active drops for that client only, and rx_free and
+	 * sw_free always have room, so each drain stops only when its input
+	 * is dry. */
 	if (ch == m->ch_drv) {
 		do {
 			while (sdvf_queue_pop(&m->drv_rx_active, &d))
 				rx_frame(m, &d);
 		} while (sdvf_queue_consumer_request_signal(&m->drv_rx_active));
+	}
+	if (m->sw.present && ch == m->sw.ch) {
+		do {
+			while (sdvf_queue_pop(&m->sw.active, &d))
+				sw_frame(m, &d);
+		} while (sdvf_queue_consumer_request_signal(&m->sw.active));
 	}
 	for (unsigned i = 0; i < m->nclients; i++) {
 		struct rxm_client *c = &m->client[i];
@@ -280,13 +420,14 @@ void rx_mux_peer_restart(void *state, struct sdvf_pd *pd, sdvf_channel_t ch)
 	(void)pd;
 	if (ch == m->ch_drv) {
 		/* Its rings are gone: everything it held comes back to us and
-		 * goes out again on the fresh rx_free. */
+		 * goes out again on the fresh rx_free (the reserve, kept apart
+		 * from the driver, stays as it is). */
 		sdvf_queue_reset(&m->drv_rx_free);
 		sdvf_queue_reset(&m->drv_rx_active);
 		sdvf_own_reclaim(&m->dma_own, OWNER_DRIVER, SDVF_OWNER_SELF);
 		for (uint32_t idx = 0; idx < m->nbufs; idx++)
 			if (m->dma_owner[idx] == SDVF_OWNER_SELF)
-				drv_provide(m, idx);
+				dma_release(m, idx);
 	}
 	for (unsigned i = 0; i < m->nclients; i++) {
 		struct rxm_client *c = &m->client[i];
@@ -313,6 +454,6 @@ void rx_mux_peer_restart(void *state, struct sdvf_pd *pd, sdvf_channel_t ch)
 void rx_mux_start(struct rx_mux *m)
 {
 	for (uint32_t idx = 0; idx < m->nbufs; idx++)
-		drv_provide(m, idx);
+		dma_release(m, idx);
 	finish(m);
 }

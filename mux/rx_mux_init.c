@@ -14,6 +14,15 @@
  * 1), cN_multicast (default 0). Shared: rx_capacity (the driver pair),
  * client_capacity (every client pair).  Local names: rx_dma, rx_free,
  * rx_active, channel rx.
+ *
+ * Local switching (all optional; without sw_pool the mux behaves as
+ * without switching): region sw_pool (mapped r), queues sw_active and
+ * sw_free, channel sw, shared with tx_mux; sw_capacity (slots of both
+ * queues, and the most sw_pool buffers used: tx_mux must be given the
+ * same); cN_switch_to (bitmask of the client indices client N's frames
+ * may be switched to; its own bit and absent clients are ignored; the
+ * same value as tx_mux's); sw_reserve (DMA buffers kept back for switched
+ * frames to remap clients; none without a remap client).
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -82,6 +91,8 @@ static bool client_init(struct rx_mux *m, unsigned i, uint64_t capacity)
 			 KEY(i, "mode"), mode);
 		return false;
 	}
+	c->switch_to =
+		(uint32_t)sdvf_config_u64(pd, KEY(i, "switch_to")) & ~(1u << i);
 	c->bcast = sdvf_config_u64(pd, KEY(i, "broadcast"));
 	c->mcast = sdvf_config_u64(pd, KEY(i, "multicast"));
 	c->ch = sdvf_channel(pd, chan_name[i]);
@@ -132,6 +143,7 @@ static bool client_init(struct rx_mux *m, unsigned i, uint64_t capacity)
 static bool remap_caps(struct rx_mux *m)
 {
 	uint32_t nremap = 0, sum = 0;
+	uint32_t pool = m->nbufs - m->sw.reserve_target;
 	for (unsigned i = 0; i < m->nclients; i++)
 		nremap += m->client[i].present && m->client[i].remap;
 	for (unsigned i = 0; i < m->nclients; i++) {
@@ -139,21 +151,80 @@ static bool remap_caps(struct rx_mux *m)
 		if (!c->present || !c->remap)
 			continue;
 		if (c->cap == 0) {
-			uint32_t share = m->nbufs / (nremap + 1);
+			uint32_t share = pool / (nremap + 1);
 			c->cap = share == 0 ? 1 : share;
 			if (c->cap > c->rx_active.capacity)
 				c->cap = c->rx_active.capacity;
 		}
 		sum += c->cap;
 	}
-	if (nremap && sum >= m->nbufs) {
+	if (nremap && sum >= pool) {
 		sdvf_log(m->pd, SDVF_LOG_ERROR,
 			 "rx_mux: the remap clients' cN_rx_cap sum to %u of "
-			 "%u RX DMA buffers: make the sum smaller, or one "
-			 "hoarding client could leave the driver none",
-			 sum, m->nbufs);
+			 "%u RX DMA buffers (sw_reserve kept apart): make the "
+			 "sum smaller, or one hoarding client could leave the "
+			 "driver none",
+			 sum, pool);
 		return false;
 	}
+	return true;
+}
+
+/* Local switching, if sw_pool is granted: the queues from and to tx_mux,
+ * the sw_pool map (every buffer tx_mux's) and the reserve's size. */
+static bool switch_init(struct rx_mux *m)
+{
+	struct sdvf_pd *pd = m->pd;
+	struct rxm_switch *s = &m->sw;
+	uint32_t present = 0, wanted = 0;
+	bool remap = false;
+	for (unsigned i = 0; i < m->nclients; i++) {
+		present |= (uint32_t)m->client[i].present << i;
+		wanted |= m->client[i].switch_to;
+		remap |= m->client[i].present && m->client[i].remap;
+	}
+	const struct sdvf_region *pool = sdvf_region(pd, "sw_pool");
+	uint64_t cap = sdvf_config_u64(pd, "sw_capacity");
+	s->ch = sdvf_channel(pd, "sw");
+	if (!pool) {
+		if (!wanted)
+			return true;
+		sdvf_log(pd, SDVF_LOG_ERROR,
+			 "rx_mux: a cN_switch_to is set: region sw_pool, "
+			 "queues sw_active, sw_free and channel sw are needed");
+		return false;
+	}
+	if (s->ch == SDVF_CHANNEL_NONE || pool->size < SDVF_BUF_SIZE ||
+	    !sdvf_queue_attach_region(pd, &s->active, "sw_active", cap) ||
+	    !sdvf_queue_attach_region(pd, &s->free, "sw_free", cap)) {
+		sdvf_log(pd, SDVF_LOG_ERROR,
+			 "rx_mux: switching needs channel sw, queues "
+			 "sw_active, sw_free and a region sw_pool of at least "
+			 "one 2 KiB buffer");
+		return false;
+	}
+	for (unsigned i = 0; i < m->nclients; i++)
+		m->client[i].switch_to &= present;
+	/* sw_free has a slot for every buffer: sw_frame never finds it
+	 * full. */
+	uint64_t n = pool->size / SDVF_BUF_SIZE;
+	n = n < cap ? n : cap;
+	n = n < RXM_SW_MAX ? n : RXM_SW_MAX;
+	s->base = pool->base;
+	sdvf_own_init(&s->own, s->owner, (uint32_t)n, 0);
+	for (uint32_t b = 0; b < n; b++)
+		sdvf_own_give(&s->own, (uint64_t)b * SDVF_BUF_SIZE,
+			      SDVF_OWNER_SELF, OWNER_TX_MUX);
+	s->reserve_target =
+		remap ? (uint32_t)sdvf_config_u64(pd, "sw_reserve") : 0;
+	if (s->reserve_target >= m->nbufs) {
+		sdvf_log(pd, SDVF_LOG_ERROR,
+			 "rx_mux: sw_reserve = %u of %u RX DMA buffers: "
+			 "leave the driver some",
+			 s->reserve_target, m->nbufs);
+		return false;
+	}
+	s->present = true;
 	return true;
 }
 
@@ -193,7 +264,7 @@ static int rx_mux_init(void *state, struct sdvf_pd *pd)
 			return -1;
 		m->nclients = i + 1;
 	}
-	if (!remap_caps(m))
+	if (!switch_init(m) || !remap_caps(m))
 		return -1;
 	bool shaped = false;
 	for (unsigned i = 0; i < m->nclients; i++)
@@ -235,6 +306,13 @@ static const struct sdvf_need rx_mux_needs[] = {
 	SDVF_NEED_QUEUE("rx_free"),
 	SDVF_NEED_QUEUE("rx_active"),
 	SDVF_NEED_CHAN("rx"),
+	{.name = "sw_pool",
+	 .kind = SDVF_NEED_REGION,
+	 .rights = SDVF_R,
+	 .optional = true},
+	SDVF_NEED_REGION_RW_OPTIONAL("sw_active"),
+	SDVF_NEED_REGION_RW_OPTIONAL("sw_free"),
+	SDVF_NEED_CHAN_OPTIONAL("sw"),
 	RXM_CLIENT_NEEDS(0),
 	RXM_CLIENT_NEEDS(1),
 	RXM_CLIENT_NEEDS(2),
@@ -267,13 +345,21 @@ static const struct sdvf_need rx_mux_needs[] = {
 		SDVF_PARAM_U64_DEFAULT("c" #n "_broadcast", 0, 1, 1,           \
 				       "1: it receives broadcast"),            \
 		SDVF_PARAM_U64_DEFAULT("c" #n "_multicast", 0, 1, 0,           \
-				       "1: it receives multicast")
+				       "1: it receives multicast"),            \
+		SDVF_PARAM_U64_DEFAULT("c" #n "_switch_to", 0, 255, 0,         \
+				       "clients its frames may be switched "   \
+				       "to, a bitmask of indices")
 
 static const struct sdvf_param rx_mux_params[] = {
 	SDVF_PARAM_POW2_DEFAULT("rx_capacity", 1, 65536, 512,
 				"slots of the driver's rx_free and rx_active"),
 	SDVF_PARAM_POW2_DEFAULT("client_capacity", 1, 65536, 512,
 				"slots of each client's rx_active and rx_free"),
+	SDVF_PARAM_POW2_DEFAULT("sw_capacity", 1, RXM_SW_MAX, 64,
+				"slots of sw_active and sw_free (switching)"),
+	SDVF_PARAM_U64_DEFAULT("sw_reserve", 0, RXM_MAX_BUFS - 1, 4,
+			       "DMA buffers kept for switched frames to "
+			       "remap clients"),
 	RXM_CLIENT_PARAMS(0),
 	RXM_CLIENT_PARAMS(1),
 	RXM_CLIENT_PARAMS(2),
@@ -290,7 +376,10 @@ static const struct sdvf_param rx_mux_params[] = {
 #define RXM_DOC(field, name, meaning) {name, meaning},
 #define RXM_OWN_DOCS                                                           \
 	RX_MUX_COUNTERS(RXM_DOC)                                               \
-	SDVF_QUEUE_COUNTER_DOC("rx_free"), SDVF_QUEUE_COUNTER_DOC("rx_active")
+	SDVF_QUEUE_COUNTER_DOC("rx_free"),                                     \
+		SDVF_QUEUE_COUNTER_DOC("rx_active"),                           \
+		SDVF_QUEUE_COUNTER_DOC("sw_active"),                           \
+		SDVF_QUEUE_COUNTER_DOC("sw_free")
 #define RXM_CLIENT_DOC(n, field, name, meaning) {"c" #n "." name, meaning},
 #define RXM_CLIENT_DOCS(n)                                                     \
 	RX_MUX_CLIENT_COUNTERS(RXM_CLIENT_DOC, n){                             \

@@ -8,7 +8,8 @@
  *    only if a channel joins them (a declared pipe such as a queue pair),
  *    and never by three or more;
  *  - device-visible (io-address) ranges of different regions are disjoint;
- *  - MAC addresses are unique across the system (sysdesc_config.c).
+ *  - MAC addresses are unique across the system, except that a mux names
+ *    its clients' MACs (sysdesc_config.c).
  */
 #include <libfdt.h>
 #include <string.h>

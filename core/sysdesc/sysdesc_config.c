@@ -1,7 +1,7 @@
 /*
  * System descriptions: PD configuration.  Checking each PD's config node
  * against its component's parameter table at load, MAC uniqueness across
- * the system, and the typed accessors the runtimes use to implement
+ * the system (a mux may repeat its clients' MACs), and the typed accessors the runtimes use to implement
  * config_u64 / config_str / config_bytes of core/pd.h.
  *
  * Parameter limits (struct sdvf_param): U64 values lie in min..max, STR
@@ -186,6 +186,15 @@ void sysdesc_check_config(struct sysdesc_ctx *c, struct sdvf_system *sys,
 	}
 }
 
+/* A mux's MAC parameters (cN_mac) name its clients' stations, so a MAC of
+ * a mux may be another PD's too (the client's own, the other mux's);
+ * within one PD every MAC still differs. */
+static bool mac_names_peer(const struct sdvf_system *sys, int a, int b)
+{
+	return a != b && (sys->pds[a].component->role == SDVF_ROLE_MUX ||
+			  sys->pds[b].component->role == SDVF_ROLE_MUX);
+}
+
 void sysdesc_check_macs(struct sysdesc_ctx *c, struct sdvf_system *sys)
 {
 	struct {
@@ -209,7 +218,8 @@ void sysdesc_check_macs(struct sysdesc_ctx *c, struct sdvf_system *sys)
 				continue;
 			for (int s = 0; s < nseen; s++) {
 				char text[18];
-				if (memcmp(seen[s].mac, mac, 6) != 0)
+				if (memcmp(seen[s].mac, mac, 6) != 0 ||
+				    mac_names_peer(sys, seen[s].pd, i))
 					continue;
 				sysdesc_format_mac(text, mac);
 				sysdesc_error(

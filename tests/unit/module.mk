@@ -27,6 +27,7 @@ UNIT_CMOCKA := \
 	test_queue_litmus \
 	test_policies \
 	test_tx_mux \
+	test_mux_switch \
 	stress_queue
 
 UNIT_CMOCKA_BINS := $(addprefix $(BUILD)/tests/unit/,$(UNIT_CMOCKA))
