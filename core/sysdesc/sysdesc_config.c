@@ -1,8 +1,9 @@
 /*
  * System descriptions: PD configuration.  Checking each PD's config node
  * against its component's parameter table at load, MAC uniqueness across
- * the system (a mux may repeat its clients' MACs), and the typed accessors the runtimes use to implement
- * config_u64 / config_str / config_bytes of core/pd.h.
+ * the system (a mux may repeat its clients' MACs), and the typed accessors the
+ * runtimes use to implement config_u64 / config_str / config_bytes of
+ * core/pd.h.
  *
  * Parameter limits (struct sdvf_param): U64 values lie in min..max, STR
  * lengths and BYTES lengths in min..max; a max of 0 means "no upper limit".
