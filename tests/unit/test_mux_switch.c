@@ -4,7 +4,8 @@
  * (tests/fixtures/mux-switch-enet.dts):
  *   c0  copy RX and TX     may switch to c1 and c2
  *   c1  remap RX and TX    may switch to c0
- *   c2  copy RX and TX     may switch to nobody
+ *   c2  copy RX and TX     may switch to nobody; the only one taking
+ *                          multicast
  * The clients' PDs are stubs; the test plays them on their queues: it
  * writes frames into cN_txd and pushes them on cN_txa, takes what arrives
  * on cN_rxa (a copy in cN_rxd, or a lent rx_dma buffer for c1) and gives it
@@ -110,15 +111,39 @@ static void run(void)
 	sdvf_sim_run(sim, 1000000);
 }
 
-static int setup(void **unused)
+#define FIXTURE "tests/fixtures/mux-switch-enet.dts"
+
+/* The fixture's text, to load as it is or edited. */
+static void fixture_text(char *dts, size_t cap)
 {
-	(void)unused;
+	FILE *f = fopen(FIXTURE, "r");
+	assert_non_null(f);
+	size_t n = fread(dts, 1, cap - 1, f);
+	fclose(f);
+	dts[n] = '\0';
+}
+
+/* Replace the first `old` after `node` in dts by `new`. */
+static void fixture_edit(char *dts, size_t cap, const char *node,
+			 const char *old, const char *new)
+{
+	char *at = strstr(dts, node);
+	assert_non_null(at);
+	at = strstr(at, old);
+	assert_non_null(at);
+	size_t tail = strlen(at + strlen(old));
+	assert_true(strlen(dts) - strlen(old) + strlen(new) < cap);
+	memmove(at + strlen(new), at + strlen(old), tail + 1);
+	memcpy(at, new, strlen(new));
+}
+
+/* Start the system described by `dts` and attach the test's ends. */
+static void start(const char *dts)
+{
 	memset(&sys, 0, sizeof(sys));
 	memset(cl, 0, sizeof(cl));
-	assert_int_equal(sdvf_system_load(&sys,
-					  "tests/fixtures/mux-switch-enet.dts",
-					  table, stderr),
-			 0);
+	assert_int_equal(
+		sdvf_system_load_dts(&sys, FIXTURE, dts, table, stderr), 0);
 	sim = sdvf_sim_create(&sys);
 	assert_non_null(sim);
 	assert_int_equal(sdvf_sim_init(sim), 0);
@@ -141,6 +166,15 @@ static int setup(void **unused)
 		c->rxd = i == 1 ? sdvf_sim_region(sim, "rx_dma", NULL)
 				: sdvf_sim_region(sim, name, NULL);
 	}
+}
+
+static char dts_text[16384];
+
+static int setup(void **unused)
+{
+	(void)unused;
+	fixture_text(dts_text, sizeof(dts_text));
+	start(dts_text);
 	return 0;
 }
 
@@ -318,6 +352,26 @@ static int conserved(void **unused)
 	return 0;
 }
 
+/* ---- the allow-list -------------------------------------------------- */
+
+/* tx_mux's allow-list lets c2 reach c0, rx_mux's does not: the frame
+ * stays off the wire (tx_mux decided) and reaches nobody (rx_mux
+ * re-checks). */
+static void switch_rx_mux_rechecks_the_allow_list_itself(void **unused)
+{
+	(void)unused;
+	fixture_text(dts_text, sizeof(dts_text));
+	fixture_edit(dts_text, sizeof(dts_text), "txm {",
+		     "c2_mac = [02 00 00 00 5c 02];",
+		     "c2_mac = [02 00 00 00 5c 02]; c2_switch_to = <1>;");
+	start(dts_text);
+	send_frame(2, 0, mac[0], 64, 0x11);
+	assert_int_equal(counter("txm", "c2.sw_out"), 1);
+	assert_int_equal(wire_count(), 0);
+	assert_int_equal(rx_count(0), 0);
+	assert_int_equal(counter("rxm", "sw_no_listener"), 1);
+}
+
 /* ---- unicast ------------------------------------------------------------ */
 
 static void
@@ -476,6 +530,25 @@ switch_broadcast_skips_clients_the_sender_may_not_reach(void **unused)
 	assert_int_equal(counter("txm", "c2.sw_out"), 0);
 }
 
+static void
+switch_multicast_reaches_allowed_clients_that_accept_it(void **unused)
+{
+	(void)unused;
+	static const uint8_t group[6] = {0x01, 0x00, 0x5e, 0x00, 0x00, 0xfb};
+	const uint8_t *sent = send_frame(0, 10, group, 70, 0x64);
+	assert_int_equal(wire_count(), 1);
+	uint16_t len = 0;
+	const uint8_t *in2 = take_rx(2, &len);
+	assert_non_null(in2);
+	assert_memory_equal(in2, sent, 70);
+	assert_int_equal(rx_count(1), 0); /* allowed, takes no multicast */
+	/* c1 may reach c0 only, which takes no multicast: nobody */
+	send_frame(1, 10, group, 70, 0x65);
+	assert_int_equal(wire_count(), 1);
+	assert_int_equal(rx_count(0) + rx_count(2), 0);
+	assert_int_equal(counter("rxm", "sw_no_listener"), 1);
+}
+
 /* ---- the wire still works ----------------------------------------------- */
 
 static void switch_leaves_frames_from_the_wire_alone(void **unused)
@@ -581,21 +654,17 @@ static void
 switch_fixture_refuses_one_mac_for_two_clients_of_a_mux(void **unused)
 {
 	(void)unused;
-	FILE *f = fopen("tests/fixtures/mux-switch-enet.dts", "r");
-	assert_non_null(f);
-	static char dts[16384];
-	size_t n = fread(dts, 1, sizeof(dts) - 1, f);
-	fclose(f);
-	dts[n] = '\0';
-	char *c2 = strstr(strstr(dts, "txm {"), "c2_mac = [02 00 00 00 5c 02]");
-	assert_non_null(c2);
-	memcpy(c2, "c2_mac = [02 00 00 00 5c 00]", 28);
+	fixture_text(dts_text, sizeof(dts_text));
+	fixture_edit(dts_text, sizeof(dts_text), "txm {",
+		     "c2_mac = [02 00 00 00 5c 02]",
+		     "c2_mac = [02 00 00 00 5c 00]");
 	struct sdvf_system bad;
 	memset(&bad, 0, sizeof(bad));
 	FILE *err = tmpfile();
 	assert_non_null(err);
 	assert_int_not_equal(
-		sdvf_system_load_dts(&bad, "switch.dts", dts, table, err), 0);
+		sdvf_system_load_dts(&bad, "switch.dts", dts_text, table, err),
+		0);
 	char msg[512] = {0};
 	rewind(err);
 	size_t got = fread(msg, 1, sizeof(msg) - 1, err);
@@ -611,6 +680,9 @@ int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, conserved)
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(
+			switch_rx_mux_rechecks_the_allow_list_itself,
+			conserved),
 		T(switch_allowed_unicast_to_a_copy_client_stays_off_the_wire),
 		T(switch_allowed_unicast_to_a_remap_client_arrives_in_rx_dma),
 		T(switch_from_a_remap_sender_copies_its_buffer_out),
@@ -620,6 +692,7 @@ int main(void)
 		T(switch_drops_a_frame_to_the_senders_own_mac),
 		T(switch_broadcast_reaches_the_wire_and_allowed_clients),
 		T(switch_broadcast_skips_clients_the_sender_may_not_reach),
+		T(switch_multicast_reaches_allowed_clients_that_accept_it),
 		T(switch_leaves_frames_from_the_wire_alone),
 		T(switch_counts_sw_pool_exhaustion),
 		T(switch_counts_an_empty_reserve_for_remap_clients),
