@@ -1,4 +1,4 @@
 # mux/: the RX and TX muxes between the driver and the clients.
 PORTABLE_SRCS += mux/rx_mux.c mux/rx_mux_init.c
-PORTABLE_SRCS += mux/tx_mux.c mux/tx_mux_init.c
+PORTABLE_SRCS += mux/tx_mux.c mux/tx_mux_init.c mux/tx_mux_switch.c
 COMPONENTS += rx_mux tx_mux

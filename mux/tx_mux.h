@@ -1,7 +1,8 @@
 /*
- * tx_mux's private contract between its two files: the data path
- * (mux/tx_mux.c, which opens with what the mux trusts and checks) and its
- * configuration and init (mux/tx_mux_init.c).  Nothing else includes it.
+ * tx_mux's private contract between its files: the data path
+ * (mux/tx_mux.c, which opens with what the mux trusts and checks), local
+ * switching (mux/tx_mux_switch.c) and configuration and init
+ * (mux/tx_mux_init.c).  Nothing else includes it.
  *
  * Portable: freestanding C11.
  */
@@ -143,6 +144,15 @@ struct tx_mux {
 	uint64_t wake_ns;  /* timer to arm at the end, 0: none */
 	_Atomic uint64_t *ctr[TXM_M_COUNT];
 };
+
+/* mux/tx_mux_switch.c.  A checked frame of client ci (`frame`, len bytes,
+ * private to the mux or, remap, the client's buffer): switch it to other
+ * clients if it is for them; true if it (also) goes to the wire, else
+ * *flags is what its buffer comes back with.  And: take back the sw_pool
+ * buffers rx_mux is done with (every activation). */
+bool txm_switch_route(struct tx_mux *m, unsigned ci, const uint8_t *frame,
+		      uint16_t len, uint16_t *flags);
+void txm_switch_return(struct tx_mux *m);
 
 /* mux/tx_mux.c: the component's entry points after init. */
 void tx_mux_notified(void *state, struct sdvf_pd *pd, sdvf_channel_t ch);
