@@ -53,11 +53,11 @@
  *
  * Buffers.  The DMA map says who holds each DMA buffer: the mux, the
  * driver, the switch reserve, or remap clients (LENT, with a count of
- * holders).  Each client
- * has its own map over the buffers it can be lent (its cN_rx_data for
- * copy, rx_dma for remap): the mux or that client.  Every buffer is owned
- * by exactly one party, and a client's restart (peer_restart) gives back
- * all it held.
+ * holders).  Each client has its own map over the buffers it can be lent
+ * (its cN_rx_data for copy, rx_dma for remap): the mux or that client.
+ * The sw_pool map says whether tx_mux or the mux (within one activation)
+ * holds each sw_pool buffer.  Every buffer is owned by exactly one party,
+ * and a client's restart (peer_restart) gives back all it held.
  *
  * Configuration and init: mux/rx_mux_init.c; shared state: mux/rx_mux.h.
  */
