@@ -108,6 +108,28 @@ void fixture_edit(char *dts, size_t cap, const char *node, const char *old,
 	memcpy(at, new, strlen(new));
 }
 
+/* Attach the test's ends of client i's queues, as fresh as a new
+ * instance's, and forget what it held. */
+void reattach(int i)
+{
+	struct tclient *c = &cl[i];
+	char name[16];
+	memset(c, 0, sizeof(*c));
+#define ATTACH(q, fmt)                                                         \
+	snprintf(name, sizeof(name), fmt, i);                                  \
+	attach(&c->q, name)
+	ATTACH(txa, "c%d_txa");
+	ATTACH(txf, "c%d_txf");
+	ATTACH(rxa, "c%d_rxa");
+	ATTACH(rxf, "c%d_rxf");
+#undef ATTACH
+	snprintf(name, sizeof(name), "c%d_txd", i);
+	c->txd = sdvf_sim_region(sim, name, NULL);
+	snprintf(name, sizeof(name), "c%d_rxd", i);
+	c->rxd = i == 1 ? sdvf_sim_region(sim, "rx_dma", NULL)
+			: sdvf_sim_region(sim, name, NULL);
+}
+
 /* Start the system described by `dts` and attach the test's ends. */
 void start(const char *dts)
 {
@@ -120,23 +142,8 @@ void start(const char *dts)
 	assert_int_equal(sdvf_sim_init(sim), 0);
 	run();
 	wire = enet_model_wire(sdvf_sim_state(sim, "nic"));
-	for (int i = 0; i < NCLIENTS; i++) {
-		char name[16];
-		struct tclient *c = &cl[i];
-#define ATTACH(q, fmt)                                                         \
-	snprintf(name, sizeof(name), fmt, i);                                  \
-	attach(&c->q, name)
-		ATTACH(txa, "c%d_txa");
-		ATTACH(txf, "c%d_txf");
-		ATTACH(rxa, "c%d_rxa");
-		ATTACH(rxf, "c%d_rxf");
-#undef ATTACH
-		snprintf(name, sizeof(name), "c%d_txd", i);
-		c->txd = sdvf_sim_region(sim, name, NULL);
-		snprintf(name, sizeof(name), "c%d_rxd", i);
-		c->rxd = i == 1 ? sdvf_sim_region(sim, "rx_dma", NULL)
-				: sdvf_sim_region(sim, name, NULL);
-	}
+	for (int i = 0; i < NCLIENTS; i++)
+		reattach(i);
 }
 
 char dts_text[16384];

@@ -60,6 +60,8 @@ void fixture_edit(char *dts, size_t cap, const char *node, const char *old,
  * starts the fixture as it is (a cmocka setup). */
 void start(const char *dts);
 int setup(void **unused);
+/* Attach the test's ends of client i afresh (after its restart). */
+void reattach(int i);
 /* A counter of PD `pd`; fails the test if it is not published. */
 uint64_t counter(const char *pd, const char *name);
 

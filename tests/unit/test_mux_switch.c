@@ -271,6 +271,27 @@ static void switch_counts_sw_pool_exhaustion(void **unused)
 	assert_int_equal(counter("txm", "c0.sw_drop_full"), 2);
 }
 
+/* Broadcasts beyond the sw_pool: every one still leaves on the wire and
+ * comes back unflagged; only the local copies are dropped. */
+static void switch_exhaustion_never_holds_back_the_wire(void **unused)
+{
+	(void)unused;
+	for (uint32_t s = 0; s < 6; s++) {
+		write_frame(0, s, bcast, 60, (uint8_t)s);
+		enqueue(0, s, 60);
+	}
+	kick_tx(0);
+	assert_int_equal(wire_count(), 6);
+	assert_int_equal(counter("txm", "c0.sw_out"), SW_BUFS);
+	assert_int_equal(counter("txm", "c0.sw_drop_full"), 2);
+	assert_int_equal(rx_count(2), SW_BUFS);
+	struct sdvf_desc back;
+	for (int k = 0; k < 6; k++) {
+		assert_true(reap_tx(0, &back));
+		assert_int_equal(back.flags, 0);
+	}
+}
+
 /* Three frames for the remap client in one activation of rx_mux, two
  * reserve buffers: the third is dropped for it, counted. */
 static void switch_counts_an_empty_reserve_for_remap_clients(void **unused)
@@ -354,6 +375,23 @@ switch_fixture_refuses_one_mac_for_two_clients_of_a_mux(void **unused)
 	sdvf_system_free(&bad);
 }
 
+/* A remap client restarts holding switched frames: the reserve buffers it
+ * held come back to the reserve. */
+static void switch_restart_of_a_remap_client_refills_the_reserve(void **u)
+{
+	(void)u;
+	send_frame(0, 0, mac[1], 64, 1);
+	send_frame(0, 1, mac[1], 64, 2);
+	assert_int_equal(counter("rxm", "sw_reserve"), 0);
+	assert_int_equal(sdvf_sim_restart(sim, "c1"), 0);
+	run();
+	reattach(1); /* a new instance, holding nothing */
+	assert_int_equal(counter("rxm", "c1.reclaimed"), 2);
+	assert_int_equal(counter("rxm", "sw_reserve"), RESERVE);
+	send_frame(0, 2, mac[1], 64, 3);
+	assert_int_equal(rx_count(1), 1);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, conserved)
@@ -376,6 +414,8 @@ int main(void)
 		T(switch_counts_an_empty_reserve_for_remap_clients),
 		T(switch_reserve_refills_from_the_drivers_returns),
 		T(switch_respects_the_destinations_rx_cap),
+		T(switch_exhaustion_never_holds_back_the_wire),
+		T(switch_restart_of_a_remap_client_refills_the_reserve),
 	};
 #undef T
 	const struct CMUnitTest loader_tests[] = {cmocka_unit_test(
