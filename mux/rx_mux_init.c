@@ -68,8 +68,12 @@ static void client_counters(struct rx_mux *m, unsigned i)
 	c->field = sdvf_counter(m->pd, name);
 	RX_MUX_CLIENT_COUNTERS(RXM_CLIENT_REGISTER, -)
 #undef RXM_CLIENT_REGISTER
-	/* bad_index is the queue's own counter, cN_rx_free.bad_index. */
+	/* bad_index is the queue's own counter, cN_rx_free.bad_index; a
+	 * return's length is never checked (it means nothing on RX), so no
+	 * viol.bad_length that could only ever read 0. */
 	for (unsigned v = SDVF_VIOL_BAD_INDEX + 1; v < SDVF_VIOL_COUNT; v++) {
+		if (v == SDVF_VIOL_BAD_LENGTH)
+			continue;
 		sdvf_counter_name_join(viol, prefix, "viol.");
 		sdvf_counter_name_join(name, viol, sdvf_violation_name(v));
 		c->viol_ctr[v] = sdvf_counter(m->pd, name);

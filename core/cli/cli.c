@@ -140,3 +140,28 @@ int cli_one_file(const struct cli_command *cmd, int argc, char **argv,
 		return cli_usage_error(cmd, "missing FILE");
 	return 0;
 }
+
+/* A plain decimal number: digits, at most one point, an optional exponent;
+ * no sign, blanks, hex, "inf" or "nan" (which strtod would all take). */
+bool cli_is_decimal(const char *text)
+{
+	size_t digits = strspn(text, "0123456789");
+	const char *at = text + digits;
+	if (*at == '.') {
+		size_t frac = strspn(at + 1, "0123456789");
+		digits += frac;
+		at += 1 + frac;
+	}
+	if (digits == 0)
+		return false;
+	if (*at == 'e' || *at == 'E') {
+		at++;
+		if (*at == '+' || *at == '-')
+			at++;
+		size_t exp = strspn(at, "0123456789");
+		if (exp == 0)
+			return false;
+		at += exp;
+	}
+	return *at == '\0';
+}

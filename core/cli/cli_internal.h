@@ -32,6 +32,11 @@ extern const struct cli_command cli_run, cli_check, cli_dump, cli_stats;
 __attribute__((format(printf, 2, 3))) int
 cli_usage_error(const struct cli_command *cmd, const char *fmt, ...);
 
+/* A plain decimal number: digits, at most one point, an optional exponent;
+ * no sign, blanks, hex, "inf" or "nan" (which strtod would all take).  For
+ * options in seconds (run --duration, stats --interval). */
+bool cli_is_decimal(const char *text);
+
 /* "usage: USAGE", a blank line and the help text on stdout. */
 void cli_print_help(const struct cli_command *cmd);
 

@@ -16,34 +16,9 @@
 #define DURATION_MAX_S 1e7
 #define DURATION_MIN_S 1e-3
 
-/* A plain decimal number: digits, at most one point, an optional exponent;
- * no sign, blanks, hex, "inf" or "nan" (which strtod would all take). */
-static bool is_decimal(const char *text)
-{
-	size_t digits = strspn(text, "0123456789");
-	const char *at = text + digits;
-	if (*at == '.') {
-		size_t frac = strspn(at + 1, "0123456789");
-		digits += frac;
-		at += 1 + frac;
-	}
-	if (digits == 0)
-		return false;
-	if (*at == 'e' || *at == 'E') {
-		at++;
-		if (*at == '+' || *at == '-')
-			at++;
-		size_t exp = strspn(at, "0123456789");
-		if (exp == 0)
-			return false;
-		at += exp;
-	}
-	return *at == '\0';
-}
-
 static int parse_duration(const char *text, double *out)
 {
-	if (!is_decimal(text))
+	if (!cli_is_decimal(text))
 		return cli_usage_error(&cli_run,
 				       "--duration: '%s' is not a number of "
 				       "seconds (e.g. 10 or 0.5)",

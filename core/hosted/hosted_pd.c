@@ -110,7 +110,7 @@ static void map_regions(struct hosted_pd *h)
 
 static void map_stats_slot(struct hosted_pd *h)
 {
-	off_t offset = (off_t)SDVF_STATS_PAGE +
+	off_t offset = (off_t)SDVF_STATS_HEADER_BYTES +
 		       (off_t)SDVF_STATS_SLOT_BYTES * h->img->index;
 	void *slot = mmap(NULL, SDVF_STATS_SLOT_BYTES, PROT_READ | PROT_WRITE,
 			  MAP_SHARED, h->img->stats_fd, offset);

@@ -115,12 +115,37 @@ static uint64_t realtime_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+/* Both ends of every channel, so a reader can name the PD a mux's "cN"
+ * leads to.  Each PD end is found by its channel index in the PD's list. */
+static void fill_links(struct sdvf_stats_header *h,
+		       const struct sdvf_system *sys)
+{
+	h->nlinks = 0;
+	for (int p = 0; p < sys->npds; p++) {
+		const struct sdvf_sys_pd *d = &sys->pds[p];
+		for (int c = 0; c < d->nchans; c++) {
+			const struct sdvf_sys_channel *ch =
+				&sys->channels[d->chans[c].channel];
+			int peer = ch->pd[0] == p ? ch->pd[1] : ch->pd[0];
+			/* cannot be full: two ends per channel at most */
+			if (h->nlinks == SDVF_STATS_LINKS_MAX || peer < 0)
+				continue;
+			struct sdvf_stats_link *l = &h->link[h->nlinks];
+			l->pd = (uint8_t)p;
+			l->peer = (uint8_t)peer;
+			copy_name(l->local, sizeof(l->local), d->chans[c].local,
+				  strlen(d->chans[c].local));
+			h->nlinks++;
+		}
+	}
+}
+
 static void fill_header(struct sdvf_stats_header *h,
 			const struct sdvf_system *sys)
 {
 	h->magic = SDVF_STATS_MAGIC;
 	h->version = SDVF_STATS_VERSION;
-	h->header_bytes = SDVF_STATS_PAGE;
+	h->header_bytes = SDVF_STATS_HEADER_BYTES;
 	h->slot_bytes = SDVF_STATS_SLOT_BYTES;
 	h->npds = (uint32_t)sys->npds;
 	h->launcher_pid = (int32_t)getpid();
@@ -135,11 +160,12 @@ static void fill_header(struct sdvf_stats_header *h,
 			  d->component->name, strlen(d->component->name));
 		p->core = d->core;
 	}
+	fill_links(h, sys);
 }
 
 size_t sdvf_stats_file_bytes(uint32_t npds)
 {
-	return SDVF_STATS_PAGE + (size_t)SDVF_STATS_SLOT_BYTES * npds;
+	return SDVF_STATS_HEADER_BYTES + (size_t)SDVF_STATS_SLOT_BYTES * npds;
 }
 
 /* The unnamed file in the stats directory; else, after a warning, a memfd

@@ -18,8 +18,8 @@
  *
  * Layout (every part page-aligned, so each PD can map only its own slot):
  *
- *   page 0                 struct sdvf_stats_header   launcher only
- *   1 + SLOT_PAGES * i     struct sdvf_stats_slot     PD i only (4 pages)
+ *   pages 0..4             struct sdvf_stats_header   launcher only
+ *   5 + SLOT_PAGES * i     struct sdvf_stats_slot     PD i only (4 pages)
  *
  * A PD maps only its own slot (rw); it cannot see or corrupt the header
  * or another PD's counters.  The launcher maps the whole file.
@@ -59,8 +59,10 @@
 #include "core/sysdesc/system.h"
 
 #define SDVF_STATS_MAGIC 0x3154415453465644ull /* "DVFSTAT1" little-endian */
-#define SDVF_STATS_VERSION 3u
+#define SDVF_STATS_VERSION 4u
 #define SDVF_STATS_PAGE 4096u
+#define SDVF_STATS_HEADER_PAGES 5u
+#define SDVF_STATS_HEADER_BYTES (SDVF_STATS_HEADER_PAGES * SDVF_STATS_PAGE)
 #define SDVF_STATS_SLOT_PAGES 4u
 #define SDVF_STATS_SLOT_BYTES (SDVF_STATS_SLOT_PAGES * SDVF_STATS_PAGE)
 #define SDVF_STATS_RUNTIME_BYTES 256u
@@ -108,6 +110,18 @@ struct sdvf_stats_pd {
 	int32_t core;		    /* (L) -1: not pinned */
 };
 
+/* One end of a channel as the launcher wired it: PD `pd` knows the
+ * channel by the name `local`, and PD `peer` is at the other end.  `sdvf
+ * stats` reads them to name a mux's client N (the mux's channel "cN") after
+ * the PD behind it. */
+struct sdvf_stats_link {
+	uint8_t pd;		   /* (L) index into pd[] */
+	uint8_t peer;		   /* (L) index into pd[] */
+	char local[SDVF_NAME_MAX]; /* (L) NUL-terminated */
+};
+#define SDVF_STATS_LINKS_MAX (2u * SDVF_MAX_CHANNELS)
+_Static_assert(SDVF_MAX_PDS <= 256, "a PD index fits a link's u8");
+
 struct sdvf_stats_header {
 	uint64_t magic;	       /* (L) SDVF_STATS_MAGIC */
 	uint32_t version;      /* (L) SDVF_STATS_VERSION */
@@ -122,9 +136,13 @@ struct sdvf_stats_header {
 	uint64_t launcher_start;
 	char system[SDVF_NAME_MAX]; /* (L) */
 	struct sdvf_stats_pd pd[SDVF_MAX_PDS];
+	uint32_t nlinks; /* (L) entries of link[] in use */
+	uint32_t reserved1;
+	/* Both ends of every channel, in the system's channel order. */
+	struct sdvf_stats_link link[SDVF_STATS_LINKS_MAX]; /* (L) */
 };
-_Static_assert(sizeof(struct sdvf_stats_header) <= SDVF_STATS_PAGE,
-	       "stats header fits its page");
+_Static_assert(sizeof(struct sdvf_stats_header) <= SDVF_STATS_HEADER_BYTES,
+	       "stats header fits its pages");
 
 /* One PD's counters.  They survive a restart: the new process maps the
  * same slot and goes on counting. */
@@ -192,11 +210,12 @@ sdvf_stats_slot_of(struct sdvf_stats_header *h, int pd)
 					  (size_t)pd * h->slot_bytes);
 }
 
-/* Reader side (core/hosted/stats_print.c, for `sdvf stats`).  TEXT: a
- * table of the PDs' runtime counters, then each PD's component counters as
- * `name = value`.  KV: one line `SYSTEM PD COUNTER VALUE` per counter; the
- * runtime's own are named `sdvf.*` (sdvf.state's value is a word, the rest
- * are numbers). */
+/* Reader side (core/hosted/stats_print.c, for `sdvf stats`).  TEXT: for a
+ * system with muxes, a table of their clients (core/hosted/stats_net.c);
+ * then a table of the PDs' runtime counters, then each PD's component
+ * counters as `name = value`.  KV: one line `SYSTEM PD COUNTER VALUE` per
+ * counter; the runtime's own are named `sdvf.*` (sdvf.state's value is a
+ * word, the rest are numbers). */
 enum sdvf_stats_format { SDVF_STATS_TEXT, SDVF_STATS_KV };
 
 struct sdvf_stats_query {
@@ -208,6 +227,14 @@ struct sdvf_stats_query {
 	 * its .counters list gives (none if it gives none).  NULL: no
 	 * meanings. */
 	const struct sdvf_component *const *explain;
+	/* TEXT only: the components this program knows, to tell which PDs
+	 * are muxes (role SDVF_ROLE_MUX of the component the header names,
+	 * never anything a slot says) and to give counter meanings in the
+	 * client view.  NULL: no client table. */
+	const struct sdvf_component *const *components;
+	/* TEXT only: only the client PD of this name: its row of the client
+	 * table and every counter the muxes keep for it.  NULL: every PD. */
+	const char *client;
 	/* Why the directory or a file in it was refused; NULL: say nothing.
 	 * A file whose launcher is gone is skipped without a word. */
 	FILE *err;
@@ -217,5 +244,20 @@ struct sdvf_stats_query {
  * Returns how many PDs were printed, or -1 if the directory is refused
  * (the reason on q->err); a missing directory is nothing running. */
 int sdvf_stats_print(FILE *out, const struct sdvf_stats_query *q);
+
+/* `sdvf stats --interval`: print `count` blocks (0: until killed), one
+ * every `interval_ns`.  On a terminal each TEXT block replaces the last
+ * (cursor home, clear screen: plain ANSI, no curses); otherwise each TEXT
+ * block starts with a line "--- YYYY-MM-DD HH:MM:SS UTC ---" and blocks are
+ * separated by a blank line.  KV blocks are sdvf_stats_print's lines
+ * unchanged, separated by a blank line.  Returns what the last block's
+ * sdvf_stats_print returned. */
+struct sdvf_stats_watch {
+	uint64_t interval_ns;
+	uint64_t count;
+	bool terminal;
+};
+int sdvf_stats_watch(FILE *out, const struct sdvf_stats_query *q,
+		     const struct sdvf_stats_watch *w);
 
 #endif

@@ -9,7 +9,7 @@
  * exactly the size its header gives, and written by a launcher that still
  * runs (its pid and start time); it is copied into private memory (pread,
  * no mapping: a truncation cannot raise SIGBUS, and nothing changes while
- * it is checked and printed) before any of it is read.  The header page is
+ * it is checked and printed) before any of it is read.  The header pages are
  * written by the launcher only, but every slot is writable by its PD.  So
  * names are copied and made printable before use, each counter table's
  * count is clamped and each of its names copied and checked
@@ -30,7 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/hosted/stats.h"
+#include "core/hosted/stats_reader.h"
 
 #define LOAD(x) atomic_load_explicit(&(x), memory_order_relaxed)
 
@@ -42,9 +42,7 @@ struct stats_printer {
 	int systems_shown;
 };
 
-/* A launcher-written name, copied, terminated and made printable without
- * blanks (a kv line splits on them). */
-static void safe_name(char out[SDVF_NAME_MAX], const char *in)
+void sdvf_stats_safe_name(char out[SDVF_NAME_MAX], const char *in)
 {
 	memcpy(out, in, SDVF_NAME_MAX);
 	out[SDVF_NAME_MAX - 1] = '\0';
@@ -90,10 +88,8 @@ static uint32_t unreadable_entries(const struct sdvf_counter_table *t)
 	return bad;
 }
 
-/* The meaning `doc`'s .counters list gives counter `name`: its own entry,
- * else the longest family "PREFIX.*" that `name` extends; NULL if none. */
-static const char *counter_meaning(const struct sdvf_component *doc,
-				   const char *name)
+const char *sdvf_stats_counter_meaning(const struct sdvf_component *doc,
+				       const char *name)
 {
 	const char *family = NULL;
 	size_t family_len = 0;
@@ -138,7 +134,7 @@ static void print_counters_text(const struct sdvf_stats_slot *s, const char *pd,
 		if (!sdvf_counter_read_name(t, i, name))
 			continue;
 		unsigned long long v = LOAD(t->value[i]);
-		const char *meaning = counter_meaning(doc, name);
+		const char *meaning = sdvf_stats_counter_meaning(doc, name);
 		if (meaning)
 			fprintf(out, "    %-31s = %-12llu %s\n", name, v,
 				meaning);
@@ -207,7 +203,11 @@ static void print_system_title(const struct sdvf_stats_header *h,
 		fputc('\n', sp->out);
 	fprintf(sp->out, "system '%s' (launcher pid %d, up %.1f s)\n", system,
 		(int)h->launcher_pid, up);
-	fprintf(sp->out, "  %-16s %-16s %7s %-8s %8s %12s %12s %9s %9s\n", "PD",
+}
+
+static void print_runtime_header(FILE *out)
+{
+	fprintf(out, "  %-16s %-16s %7s %-8s %8s %12s %12s %9s %9s\n", "PD",
 		"COMPONENT", "PID", "STATE", "RESTARTS", "ACTIVATIONS",
 		"NOTIFIES", "DEFERRED", "LOG-DROP");
 }
@@ -220,24 +220,54 @@ static const struct sdvf_component *explained(const struct sdvf_stats_query *q,
 	return q->explain ? sdvf_component_find(q->explain, component) : NULL;
 }
 
-/* TEXT prints the runtime table first (pass 0), then each PD's component
- * counters (pass 1); KV prints each PD whole in pass 0. */
+/* TEXT, q->client: the system's title and that client's view, if the
+ * system has that client. */
+static void print_client(const struct sdvf_stats_header *h, const char *system,
+			 struct stats_printer *sp)
+{
+	char *view = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&view, &len);
+	int rows = mem ? sdvf_stats_print_net(mem, h, sp->q) : 0;
+	if (mem)
+		fclose(mem);
+	if (rows > 0) {
+		print_system_title(h, system, sp);
+		fputs(view, sp->out);
+		sp->systems_shown++;
+		sp->pds_shown += rows;
+	}
+	free(view);
+}
+
+/* TEXT: the muxes' client table (all of it, or q->client's view and
+ * nothing else), then the runtime table (pass 0) and each PD's component
+ * counters (pass 1); --pd leaves out the client table.  KV prints each PD
+ * whole in pass 0. */
 static void print_system(const struct sdvf_stats_header *h,
 			 struct stats_printer *sp)
 {
 	const struct sdvf_stats_query *q = sp->q;
 	char system[SDVF_NAME_MAX], pd[SDVF_NAME_MAX], comp[SDVF_NAME_MAX];
-	safe_name(system, h->system);
-	if (q->format == SDVF_STATS_TEXT)
+	sdvf_stats_safe_name(system, h->system);
+	if (q->format == SDVF_STATS_TEXT && q->client) {
+		print_client(h, system, sp);
+		return;
+	}
+	if (q->format == SDVF_STATS_TEXT) {
 		print_system_title(h, system, sp);
+		if (!q->pd && sdvf_stats_print_net(sp->out, h, q) > 0)
+			fputc('\n', sp->out);
+		print_runtime_header(sp->out);
+	}
 	sp->systems_shown++;
 	for (int pass = 0; pass < 2; pass++) {
 		for (uint32_t i = 0; i < h->npds; i++) {
 			const struct sdvf_stats_pd *p = &h->pd[i];
 			const struct sdvf_stats_slot *s = sdvf_stats_slot_of(
 				(struct sdvf_stats_header *)h, (int)i);
-			safe_name(pd, p->name);
-			safe_name(comp, p->component);
+			sdvf_stats_safe_name(pd, p->name);
+			sdvf_stats_safe_name(comp, p->component);
 			if (q->pd && strcmp(q->pd, pd) != 0)
 				continue;
 			if (q->format == SDVF_STATS_KV) {
@@ -269,7 +299,8 @@ static const char *header_problem(const struct sdvf_stats_header *h,
 				  size_t bytes, char *why, size_t size)
 {
 	if (h->magic != SDVF_STATS_MAGIC || h->version != SDVF_STATS_VERSION ||
-	    h->npds > SDVF_MAX_PDS || h->header_bytes != SDVF_STATS_PAGE ||
+	    h->npds > SDVF_MAX_PDS ||
+	    h->header_bytes != SDVF_STATS_HEADER_BYTES ||
 	    h->slot_bytes != SDVF_STATS_SLOT_BYTES)
 		return "not a stats file of this version of sdvf";
 	if (bytes != sdvf_stats_file_bytes(h->npds)) {
@@ -294,7 +325,7 @@ static const char *file_problem(int fd, size_t *bytes, char *why, size_t size)
 			 (unsigned)st.st_uid, (unsigned)geteuid());
 		return why;
 	}
-	if (st.st_size < (off_t)SDVF_STATS_PAGE ||
+	if (st.st_size < (off_t)SDVF_STATS_HEADER_BYTES ||
 	    st.st_size > (off_t)sdvf_stats_file_bytes(SDVF_MAX_PDS)) {
 		snprintf(why, size, "%lld bytes: not a stats file",
 			 (long long)st.st_size);
@@ -406,7 +437,7 @@ int sdvf_stats_print(FILE *out, const struct sdvf_stats_query *q)
 			read_stats(dir_fd, path, de->d_name, q->err);
 		if (!h)
 			continue;
-		safe_name(name, h->system);
+		sdvf_stats_safe_name(name, h->system);
 		if (!q->system || strcmp(q->system, name) == 0)
 			print_system(h, &sp);
 		free(h);
@@ -415,4 +446,50 @@ int sdvf_stats_print(FILE *out, const struct sdvf_stats_query *q)
 		closedir(dir);
 	close(dir_fd);
 	return sp.pds_shown;
+}
+
+/* ---- --interval ------------------------------------------------------- */
+
+static void sleep_ns(uint64_t ns)
+{
+	struct timespec left = {.tv_sec = (time_t)(ns / 1000000000u),
+				.tv_nsec = (long)(ns % 1000000000u)};
+	while (nanosleep(&left, &left) < 0 && errno == EINTR)
+		;
+}
+
+static void block_start(FILE *out, const struct sdvf_stats_query *q,
+			const struct sdvf_stats_watch *w, uint64_t block)
+{
+	char when[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	if (!gmtime_r(&now, &tm) ||
+	    !strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm))
+		snprintf(when, sizeof(when), "?");
+	if (q->format == SDVF_STATS_KV) {
+		if (block)
+			fputc('\n', out);
+	} else if (w->terminal) {
+		/* cursor home, clear the screen: the block replaces the last */
+		fprintf(out, "\033[H\033[2J--- %s ---\n", when);
+	} else {
+		fprintf(out, "%s--- %s ---\n", block ? "\n" : "", when);
+	}
+}
+
+int sdvf_stats_watch(FILE *out, const struct sdvf_stats_query *q,
+		     const struct sdvf_stats_watch *w)
+{
+	int shown = 0;
+	for (uint64_t block = 0; w->count == 0 || block < w->count; block++) {
+		if (block)
+			sleep_ns(w->interval_ns);
+		block_start(out, q, w, block);
+		shown = sdvf_stats_print(out, q);
+		fflush(out);
+		if (shown < 0)
+			break; /* a refused directory stays refused */
+	}
+	return shown;
 }

@@ -37,6 +37,10 @@ uint64_t sdvf_sim_run(struct sdvf_sim *sim, uint64_t max_steps);
 /* Move virtual time forward by ns, firing due timers (then run until idle). */
 void sdvf_sim_advance(struct sdvf_sim *sim, uint64_t ns);
 uint64_t sdvf_sim_now(const struct sdvf_sim *sim);
+/* The earliest deadline of any armed timer, or UINT64_MAX if none: a test
+ * that advances exactly to it sees what happens at that instant, with
+ * sdvf_sim_now() the exact time. */
+uint64_t sdvf_sim_next_timer(const struct sdvf_sim *sim);
 
 /* Test access: a region by its system name, a PD's state, and injecting a
  * notification as if its peer on `local_channel` had signalled. */

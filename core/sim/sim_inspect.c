@@ -113,3 +113,13 @@ uint64_t sdvf_sim_peer_restarts(struct sdvf_sim *sim, const char *pd)
 {
 	return sim_test_pd(sim, pd)->peer_restarts;
 }
+
+uint64_t sdvf_sim_next_timer(const struct sdvf_sim *sim)
+{
+	uint64_t next = UINT64_MAX;
+	for (int i = 0; i < sim->npds; i++)
+		if (sim->pds[i].timer_armed &&
+		    sim->pds[i].timer_deadline < next)
+			next = sim->pds[i].timer_deadline;
+	return next;
+}

@@ -6,10 +6,13 @@
  *  - every region is mapped by at least one PD;
  *  - clients are isolated: a region may be mapped by two client-role PDs
  *    only if a channel joins them (a declared pipe such as a queue pair),
- *    and never by three or more;
+ *    and never by three or more; except device memory (an io-address)
+ *    that every client maps read-only: the RX DMA region remap clients
+ *    are lent buffers of (no client can write it, so none can alter what
+ *    another reads);
  *  - device-visible (io-address) ranges of different regions are disjoint;
- *  - MAC addresses are unique across the system, except that a mux names
- *    its clients' MACs (sysdesc_config.c).
+ *  - MAC addresses are unique across the system, but for the muxes that
+ *    name a client's address (sysdesc_config.c).
  */
 #include <libfdt.h>
 #include <string.h>
@@ -116,7 +119,7 @@ static void check_channels(struct sysdesc_ctx *c, struct sdvf_system *sys)
 /* A declared pipe between a and b: a channel whose ends are a and b, or
  * that both bind (either suffices, so a broken end is reported once, as
  * itself, not again as sharing). */
-static bool joined(const struct sdvf_system *sys, int a, int b)
+bool sysdesc_joined(const struct sdvf_system *sys, int a, int b)
 {
 	for (int i = 0; i < sys->nchannels; i++) {
 		const struct sdvf_sys_channel *ch = &sys->channels[i];
@@ -135,22 +138,39 @@ static bool joined(const struct sdvf_system *sys, int a, int b)
 static void check_region_users(struct sysdesc_ctx *c,
 			       const struct sdvf_system *sys, int r, int node)
 {
-	int users = 0, clients[SDVF_MAX_PDS], nclients = 0;
+	int users = 0, clients[SDVF_MAX_PDS], nclients = 0, writer = -1;
 	for (int p = 0; p < sys->npds; p++) {
 		const struct sdvf_sys_pd *pd = &sys->pds[p];
-		bool maps = false;
-		for (int m = 0; m < pd->nmaps; m++)
+		bool maps = false, writes = false;
+		for (int m = 0; m < pd->nmaps; m++) {
 			maps |= pd->maps[m].region == r;
+			writes |= pd->maps[m].region == r &&
+				  (pd->maps[m].rights & SDVF_W);
+		}
 		if (!maps)
 			continue;
 		users++;
-		if (pd->component && pd->component->role == SDVF_ROLE_CLIENT)
+		if (pd->component && pd->component->role == SDVF_ROLE_CLIENT) {
 			clients[nclients++] = p;
+			if (writes && writer < 0)
+				writer = p;
+		}
 	}
 	if (users == 0)
 		sysdesc_error(c, node,
 			      "not mapped by any PD (map it or remove "
 			      "it)");
+	bool pipe =
+		nclients == 2 && sysdesc_joined(sys, clients[0], clients[1]);
+	if (nclients >= 2 && !pipe && sys->regions[r].has_io) {
+		if (writer >= 0) /* else: device memory every client reads */
+			sysdesc_error(c, node,
+				      "mapped by %d client PDs and written by "
+				      "'%s' (clients share device memory only "
+				      "if each maps it \"r\")",
+				      nclients, sys->pds[writer].name);
+		return;
+	}
 	if (nclients > 2)
 		sysdesc_error(c, node,
 			      "mapped by %d client PDs, '%s', '%s', ... "
@@ -158,7 +178,7 @@ static void check_region_users(struct sysdesc_ctx *c,
 			      "peer)",
 			      nclients, sys->pds[clients[0]].name,
 			      sys->pds[clients[1]].name);
-	else if (nclients == 2 && !joined(sys, clients[0], clients[1]))
+	else if (nclients == 2 && !sysdesc_joined(sys, clients[0], clients[1]))
 		sysdesc_error(c, node,
 			      "mapped by client PDs '%s' and '%s', which no "
 			      "channel joins (clients share memory only with "

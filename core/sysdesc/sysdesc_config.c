@@ -1,9 +1,8 @@
 /*
  * System descriptions: PD configuration.  Checking each PD's config node
  * against its component's parameter table at load, MAC uniqueness across
- * the system (a mux may repeat its clients' MACs), and the typed accessors the
- * runtimes use to implement config_u64 / config_str / config_bytes of
- * core/pd.h.
+ * the system, and the typed accessors the runtimes use to implement
+ * config_u64 / config_str / config_bytes of core/pd.h.
  *
  * Parameter limits (struct sdvf_param): U64 values lie in min..max, STR
  * lengths and BYTES lengths in min..max; a max of 0 means "no upper limit".
@@ -187,13 +186,23 @@ void sysdesc_check_config(struct sysdesc_ctx *c, struct sdvf_system *sys,
 	}
 }
 
-/* A mux's MAC parameters (cN_mac) name its clients' stations, so a MAC of
- * a mux may be another PD's too (the client's own, the other mux's);
- * within one PD every MAC still differs. */
-static bool mac_names_peer(const struct sdvf_system *sys, int a, int b)
+static bool is_mux(const struct sdvf_system *sys, int pd)
 {
-	return a != b && (sys->pds[a].component->role == SDVF_ROLE_MUX ||
-			  sys->pds[b].component->role == SDVF_ROLE_MUX);
+	return sys->pds[pd].component->role == SDVF_ROLE_MUX;
+}
+
+/* Two uses of one MAC that name one station: a mux's cN_mac and the
+ * station it serves, joined by a channel, or two muxes naming the same
+ * client.  Anything else (two stations, one PD twice) is a duplicate. */
+static bool same_station(const struct sdvf_system *sys, int a, int b)
+{
+	if (a == b)
+		return false;
+	if (is_mux(sys, a) && is_mux(sys, b))
+		return true;
+	if (is_mux(sys, a) || is_mux(sys, b))
+		return sysdesc_joined(sys, a, b);
+	return false;
 }
 
 void sysdesc_check_macs(struct sysdesc_ctx *c, struct sdvf_system *sys)
@@ -220,7 +229,7 @@ void sysdesc_check_macs(struct sysdesc_ctx *c, struct sdvf_system *sys)
 			for (int s = 0; s < nseen; s++) {
 				char text[18];
 				if (memcmp(seen[s].mac, mac, 6) != 0 ||
-				    mac_names_peer(sys, seen[s].pd, i))
+				    same_station(sys, seen[s].pd, i))
 					continue;
 				sysdesc_format_mac(text, mac);
 				sysdesc_error(

@@ -132,8 +132,12 @@ void sysdesc_build(struct sysdesc_ctx *c, struct sdvf_system *sys,
 		   const struct sdvf_component *const *table);
 /* sysdesc_check.c */
 void sysdesc_check(struct sysdesc_ctx *c, struct sdvf_system *sys);
+/* A declared pipe between PDs a and b: a channel joins them. */
+bool sysdesc_joined(const struct sdvf_system *sys, int a, int b);
 /* sysdesc_config.c: PD `pd`'s config node against its component's params
- * (from build), and MACs unique across the system (from check). */
+ * (from build), and MACs unique across the system (from check): one
+ * station's address may also be in the configuration of the muxes a
+ * channel joins to it (their cN_mac), nowhere else. */
 void sysdesc_check_config(struct sysdesc_ctx *c, struct sdvf_system *sys,
 			  int pd);
 void sysdesc_check_macs(struct sysdesc_ctx *c, struct sdvf_system *sys);

@@ -6,7 +6,10 @@
 #   - every channel end is a declared channel need;
 #   - every required need is granted;
 #   - a region mapped by two client PDs is mapped only by channel peers (a
-#     declared pipe); never by three or more clients;
+#     declared pipe); never by three or more clients; except device memory
+#     (io=...) that every client maps r: the RX DMA region remap clients
+#     are lent buffers of (a copy client maps no such region, a remap client
+#     maps it r and nothing of another client);
 #   - every region is mapped by at least one PD.
 # Usage: awk -v src=NAME -f least_privilege.awk DUMP
 
@@ -34,9 +37,11 @@ $1 == "pd-map"     { maps[++nmaps] = $2 SUBSEP $3 SUBSEP field("region") SUBSEP 
 $1 == "pd-channel" { ends[++nends] = $2 SUBSEP $3
                      granted[$2 SUBSEP "channel" SUBSEP $3] = 1
                      peers[$2 SUBSEP field("peer")] = 1 }
-$1 == "region"     { regions[++nregions] = $2 }
+$1 == "region"     { regions[++nregions] = $2; io[$2] = field("io") }
 $1 == "region-map" { pd = field("pd"); users[$2]++
-                     if (role[pd] == "client") clients[$2] = clients[$2] " " pd }
+                     if (role[pd] == "client") clients[$2] = clients[$2] " " pd
+                     if (role[pd] == "client" && field("rights") == "rw" && !($2 in writer))
+                             writer[$2] = pd }
 
 END {
 	for (i = 1; i <= nmaps; i++) {
@@ -62,7 +67,13 @@ END {
 		if (!users[name])
 			bad("region " name " is mapped by no PD")
 		n = split(clients[name], c, " ")
-		if (n > 2)
+		if (n == 2 && ((c[1] SUBSEP c[2]) in peers))
+			continue
+		if (n >= 2 && io[name] != "none" && !(name in writer))
+			continue
+		if (n >= 2 && io[name] != "none")
+			bad("region " name " is device memory shared by " n " client PDs and written by " writer[name])
+		else if (n > 2)
 			bad("region " name " is shared by " n " client PDs:" clients[name])
 		else if (n == 2 && !((c[1] SUBSEP c[2]) in peers))
 			bad("region " name " is shared by client PDs " c[1] " and " c[2] ", which no channel joins")

@@ -29,6 +29,7 @@
 #include "core/cli/cli.h"
 #include "core/pd.h"
 #include "tests/isolation/hostile.h"
+#include "tests/unit/net_stub.h"
 
 #define MS 1000000ull
 
@@ -444,10 +445,13 @@ static const struct sdvf_component coalescer = {
 /* ---- main -------------------------------------------------------------------
  */
 
+/* net_stub (tests/unit/net_stub.h): a net client with no code, so
+ * least_privilege.sh can dump sdvf,net systems (tests/isolation/
+ * net-three-clients.dts) without a real client. */
 static const struct sdvf_component *const hostile_components[] = {
 	&ticker,	 &ro_writer, &socket_caller,  &pattern_writer,
 	&mprotect_probe, &fd_probe,  &affinity_probe, &crasher,
-	&log_flood,	 &coalescer,
+	&log_flood,	 &coalescer, &net_stub,
 };
 
 #define NHOSTILE (sizeof(hostile_components) / sizeof(*hostile_components))

@@ -142,15 +142,17 @@ stop_system() {
 }
 
 # stat_of PD COLUMN: a live counter from `sdvf stats $SYSTEM` (COLUMN: PID,
-# STATE, RESTARTS, ACTIVATIONS, NOTIFIES).  start_system's file is 'sys'.
+# STATE, RESTARTS, ACTIVATIONS, NOTIFIES), read from the runtime table only
+# (a system with muxes has a client table above it, rows named after PDs).
+# start_system's file is 'sys'.
 # STATS_AS: a command prefix to read the stats as another user (the stats
 # directory must be the reader's own, as the launcher's).
 SYSTEM=sys
 STATS_AS=()
 stat_of() {
 	"${STATS_AS[@]}" "$HOSTILE" stats "$SYSTEM" | awk -v pd="$1" -v col="$2" '
-		$1 == "PD" { for (i = 1; i <= NF; i++) idx[$i] = i }
-		$1 == pd { print $(idx[col]) }'
+		$1 == "PD" { for (i = 1; i <= NF; i++) idx[$i] = i; table = 1 }
+		table && $1 == pd { print $(idx[col]) }'
 }
 
 # summary_of PD: the PD's row of the launcher's final summary.

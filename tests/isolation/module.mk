@@ -35,3 +35,14 @@ $(COUNTER_PROBE): $(BUILD)/tests/isolation/counter_probe.o $(BUILD)/libsdvf.a
 	$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/libsdvf.a $(HOST_LIBS)
 
 -include $(BUILD)/tests/isolation/counter_probe.d
+
+# The client table of `sdvf stats` (core/hosted/stats_net.c) and its
+# --client and --interval views, as a cmocka specification.
+STATS_NET_TEST := $(BUILD)/tests/isolation/test_stats_net
+UNIT_TESTS += $(STATS_NET_TEST)
+
+$(STATS_NET_TEST): $(BUILD)/tests/isolation/test_stats_net.o \
+		$(BUILD)/libsdvf.a
+	$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/libsdvf.a $(HOST_LIBS) $(CMOCKA_LIBS)
+
+-include $(BUILD)/tests/isolation/test_stats_net.d

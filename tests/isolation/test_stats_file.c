@@ -1,6 +1,6 @@
 /*
  * The stats file of a hosted run (core/hosted/stats.h): invisible until
- * complete, named after the system and launcher, a header page then one slot
+ * complete, named after the system and launcher, header pages then one slot
  * per PD, gone after destroy, and found by `sdvf stats` exactly while it is
  * published.  The reader prints component counters and survives a slot its
  * PD scribbled over without misprinting any other PD.  It trusts nothing
@@ -171,8 +171,9 @@ static void stats_header_then_four_pages_per_pd(void **unused)
 	assert_string_equal(h->pd[1].component, "queue_source");
 	assert_int_equal(h->pd[1].core, 1);
 	assert_int_equal(h->slot_bytes, 4 * 4096);
-	assert_ptr_equal(sdvf_stats_slot_of(h, 0), (char *)h + 4096);
-	assert_ptr_equal(sdvf_stats_slot_of(h, 1), (char *)h + 4096 + 16384);
+	assert_int_equal(h->header_bytes, 5 * 4096);
+	assert_ptr_equal(sdvf_stats_slot_of(h, 0), (char *)h + 20480);
+	assert_ptr_equal(sdvf_stats_slot_of(h, 1), (char *)h + 20480 + 16384);
 	assert_int_equal(sdvf_stats_slot_of(h, 1)->activations, 0);
 	sdvf_stats_destroy(&f);
 }
@@ -530,12 +531,12 @@ reader_skips_a_file_whose_size_disagrees_with_its_header(void **unused)
 	snprintf(path, sizeof(path), "%s/sdvf-short.%d.stats", dir,
 		 (int)getpid());
 	copy_as(&f, path, "short");
-	assert_int_equal(truncate(path, 4096 + 16384), 0); /* 1 slot of 2 */
+	assert_int_equal(truncate(path, 20480 + 16384), 0); /* 1 slot of 2 */
 	int pds = print_both(&out, &err);
 	assert_int_equal(pds, 2);
 	assert_null(strstr(out, "short"));
 	snprintf(expected, sizeof(expected),
-		 "sdvf stats: skipping %s: 20480 bytes, not the 36864 its "
+		 "sdvf stats: skipping %s: 36864 bytes, not the 53248 its "
 		 "header says\n",
 		 path);
 	assert_string_equal(err, expected);

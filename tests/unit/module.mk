@@ -22,6 +22,8 @@ UNIT_CMOCKA := \
 	test_sysdesc_expand \
 	test_sysdesc_cli \
 	test_sysdesc_refusals \
+	test_sysdesc_net \
+	test_sysdesc_net_refusals \
 	test_raw_responder \
 	test_rx_mux \
 	test_queue_litmus \
@@ -63,6 +65,18 @@ $(ENET_TESTS): $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o \
 		$(HOST_LIBS) $(CMOCKA_LIBS)
 $(ENET_FIXTURE_TESTS): $(ENET_FIXTURE_OBJS)
 -include $(ENET_TESTS:=.d) $(ENET_FIXTURE_OBJS:.o=.d)
+
+# --- both muxes shared under policy (test_mux_sharing) ---
+# Its test PDs and system live in mux_sharing_fixture.c; the system is
+# tests/fixtures/mux_sharing.dts, read from the repository root.
+MUX_SHARING_TEST := $(BUILD)/tests/unit/test_mux_sharing
+MUX_SHARING_OBJS := $(BUILD)/tests/unit/test_mux_sharing.o \
+	$(BUILD)/tests/unit/mux_sharing_fixture.o
+UNIT_TESTS += $(MUX_SHARING_TEST)
+$(MUX_SHARING_TEST): $(MUX_SHARING_OBJS) $(BUILD)/libsdvf.a
+	$(CC) $(LDFLAGS) -o $@ $(MUX_SHARING_OBJS) $(BUILD)/libsdvf.a \
+		$(HOST_LIBS) $(CMOCKA_LIBS)
+-include $(MUX_SHARING_OBJS:.o=.d)
 
 # --- local switching: both muxes on the ENET driver and model, three
 # clients played through their queues by mux_switch_fixture ---

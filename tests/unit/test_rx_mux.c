@@ -10,8 +10,10 @@
  * the buffers are counted: each DMA buffer is held by the driver or lent
  * to remap clients, never lost or held twice.
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -413,6 +415,19 @@ static void rx_mux_publishes_every_documented_counter_of_its_clients(void **u)
 	assert_true(found);
 }
 
+/* A return's length means nothing on RX (the mux never reads it), so no
+ * counter claims to count bad ones: every published viol.* can move. */
+static void rx_mux_publishes_no_return_violation_it_cannot_see(void **u)
+{
+	(void)u;
+	boot_with("", 0, 0, 0);
+	bool found = true;
+	sdvf_sim_counter(sim, "mux", "c0.viol.bad_length", &found);
+	assert_false(found);
+	sdvf_sim_counter(sim, "mux", "c0.viol.not_owner", &found);
+	assert_true(found);
+}
+
 /* ---- classification ------------------------------------------------- */
 
 static void rx_mux_gives_every_buffer_to_the_driver_at_start(void **unused)
@@ -483,6 +498,221 @@ static void rx_mux_drops_and_counts_unknown_unicast(void **unused)
 	assert_int_equal(counter("drop.unknown_unicast"), 1);
 	assert_int_equal(counter("rx_frames"), 1);
 	assert_int_equal(drv->held, NBUFS);
+}
+
+/* The driver takes buffer idx out of its hands for a descriptor the test
+ * writes itself (rx_frame's checks); the frame goes to `dst`. */
+static uint32_t drv_claim(const uint8_t *dst)
+{
+	uint32_t idx = 0;
+	while (idx < NBUFS && !drv->holds[idx])
+		idx++;
+	assert_true(idx < NBUFS);
+	drv->holds[idx] = false;
+	drv->held--;
+	uint8_t *p = drv->dma + (uint64_t)idx * SDVF_BUF_SIZE;
+	memcpy(p, dst, 6);
+	memset(p + 6, 0x99, SDVF_BUF_SIZE - 6);
+	return idx;
+}
+
+static void drv_push_raw(uint64_t io, uint16_t len, uint16_t flags)
+{
+	struct sdvf_desc d = {.io_or_offset = io, .len = len, .flags = flags};
+	assert_true(sdvf_queue_push(&drv->rx_active, &d));
+	sdvf_queue_publish(&drv->rx_active);
+	sdvf_sim_inject(sim, "mux", "rx");
+	run();
+}
+
+static void rx_mux_drops_and_counts_broadcast_nobody_accepts(void **unused)
+{
+	(void)unused;
+	boot_with("c0_broadcast = <0>; c1_broadcast = <0>; "
+		  "c2_broadcast = <0>;",
+		  0, 0, 0);
+	send(bcast, 60, 0x45);
+	assert_int_equal(ca->nrx + cb->nrx + cr->nrx, 0);
+	assert_int_equal(counter("drop.no_listener"), 1);
+	assert_int_equal(counter("drop.unknown_unicast"), 0);
+	assert_int_equal(drv->held, NBUFS);
+}
+
+/* Lengths outside 14..1518, and a frame the driver flagged REJECTED, reach
+ * nobody; each buffer goes straight back to the driver. */
+static void rx_mux_drops_and_counts_driver_frames_of_bad_length(void **u)
+{
+	(void)u;
+	boot_with("", 0, 0, 0);
+	const uint16_t len[3] = {13, SDVF_NET_FRAME_MAX + 1, 60};
+	for (int k = 0; k < 3; k++) {
+		uint32_t idx = drv_claim(mac_a);
+		drv_push_raw(DMA_IO + (uint64_t)idx * SDVF_BUF_SIZE, len[k],
+			     k == 2 ? SDVF_NET_REJECTED : 0);
+	}
+	assert_int_equal(counter("drop.bad_length"), 3);
+	assert_int_equal(counter("rx_frames"), 3);
+	assert_int_equal(ca->nrx, 0);
+	assert_int_equal(drv->held, NBUFS);
+}
+
+/* io addresses the driver does not hold (past rx_dma, misaligned, one lent
+ * to a remap client): counted as bad_desc, delivered to nobody, and never
+ * given to the driver (the teardown checks drv->bogus). */
+static void rx_mux_ignores_io_addresses_the_driver_does_not_hold(void **u)
+{
+	(void)u;
+	boot_with("", 0, 1, 0);
+	uint32_t lent = drv_push(mac_b, 60, 0x31);
+	run();
+	assert_int_equal(cb->nrx, 1);
+	drv_push_raw(DMA_IO + (uint64_t)lent * SDVF_BUF_SIZE, 60, 0);
+	drv_push_raw(DMA_IO + (uint64_t)NBUFS * SDVF_BUF_SIZE, 60, 0);
+	drv_push_raw(DMA_IO + 8, 60, 0);
+	assert_int_equal(counter("bad_desc"), 3);
+	assert_int_equal(counter("rx_frames"), 1);
+	assert_int_equal(cb->nrx, 1);
+	assert_int_equal(ca->nrx + cr->nrx, 0);
+}
+
+/* Even the trusted driver's indices are checked: a tail more than a queue
+ * ahead is counted as rx_active.bad_index and nothing is taken. */
+static void rx_mux_counts_an_impossible_driver_tail(void **u)
+{
+	(void)u;
+	boot_with("", 0, 0, 0);
+	uint32_t sane = atomic_load(&drv->rx_active.shared->tail);
+	atomic_store(&drv->rx_active.shared->tail, sane + 16 + 1);
+	sdvf_sim_inject(sim, "mux", "rx");
+	run();
+	assert_true(counter("rx_active.bad_index") >= 1);
+	assert_int_equal(counter("rx_frames"), 0);
+	atomic_store(&drv->rx_active.shared->tail, sane);
+	send(mac_a, 60, 0x12);
+	assert_int_equal(ca->nrx, 1);
+}
+
+/* A client that feeds its rx_free garbage from another core as fast as
+ * the mux refuses it (the test's second thread plays it, on the shared
+ * queue as a hosted client would). */
+struct flood {
+	struct sdvf_queue *rx_free;
+	atomic_bool stop;
+	uint64_t pushed;
+};
+
+#define FLOOD_MAX 100000u
+
+static void *flood_rx_free(void *arg)
+{
+	struct flood *f = arg;
+	const struct sdvf_desc junk = {.io_or_offset = 8}; /* misaligned */
+	while (!atomic_load(&f->stop) && f->pushed < FLOOD_MAX) {
+		if (sdvf_queue_push(f->rx_free, &junk)) {
+			sdvf_queue_publish(f->rx_free);
+			f->pushed++;
+		}
+	}
+	return NULL;
+}
+
+/* One activation for a's notification refuses at most a queue's worth
+ * (16) of a's returns, however fast a keeps writing more: the mux hands
+ * the slots back (publishes its head) once, at the end of the activation,
+ * so a cannot refill them meanwhile and keep the mux from the driver and
+ * the other clients.  (An honest client returns at most its cap <= 16.) */
+static void rx_mux_bounds_the_returns_it_takes_per_activation(void **u)
+{
+	(void)u;
+	boot_with("", 0, 0, 0);
+	struct flood f = {.rx_free = &ca->rx_free};
+	pthread_t t;
+	assert_int_equal(pthread_create(&t, NULL, flood_rx_free, &f), 0);
+	/* let the flood fill the queue first (the shared tail only: the
+	 * handle is the flood thread's) */
+	while (atomic_load_explicit(&ca->rx_free.shared->tail,
+				    memory_order_acquire) < 16)
+		;
+	sdvf_sim_inject(sim, "mux", "c0");
+	assert_true(sdvf_sim_step(sim));
+	atomic_store(&f.stop, true);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_int_equal(counter("c0.viol.misaligned"), 16);
+	send(mac_r, 60, 0x13);
+	assert_int_equal(cr->nrx, 1);
+}
+
+/* a consumed and returned 16 frames, so the mux's cached view of its
+ * rx_active is spent and the next delivery re-reads a's head. */
+static void fill_a_rx_active_view(void)
+{
+	for (int i = 0; i < 16; i++)
+		send(mac_a, 60, (uint8_t)i);
+	assert_int_equal(ca->nrx, 16);
+	assert_int_equal(counter("c0.in_flight"), 0);
+}
+
+/* a moves its rx_active head back so the queue looks full: the frame for
+ * a is dropped (drop.queue_full), r's arrives; with the head true again
+ * a's next frame arrives. */
+static void rx_mux_drops_for_a_client_whose_head_says_full(void **u)
+{
+	(void)u;
+	boot_with("", 0, 0, 0);
+	fill_a_rx_active_view();
+	atomic_store(&ca->rx_active.shared->head, 0);
+	send(mac_a, 60, 0x70);
+	send(mac_r, 60, 0x71);
+	assert_int_equal(counter("c0.drop.queue_full"), 1);
+	assert_int_equal(ca->nrx, 16);
+	assert_int_equal(cr->nrx, 1);
+	atomic_store(&ca->rx_active.shared->head, 16);
+	send(mac_a, 60, 0x72);
+	assert_int_equal(ca->nrx, 17);
+	assert_int_equal(counter("c0.drop.queue_full"), 1);
+}
+
+/* a publishes an rx_active head ahead of the tail: c0_rx_active.bad_index,
+ * the mux keeps its last sane view (full) and drops for a alone. */
+static void rx_mux_counts_an_impossible_client_head(void **u)
+{
+	(void)u;
+	boot_with("", 0, 0, 0);
+	fill_a_rx_active_view();
+	atomic_store(&ca->rx_active.shared->head, 16 + 5);
+	send(mac_a, 60, 0x70);
+	send(mac_r, 60, 0x71);
+	assert_true(counter("c0_rx_active.bad_index") >= 1);
+	assert_int_equal(counter("c2_rx_active.bad_index"), 0);
+	assert_int_equal(counter("c0.drop.queue_full"), 1);
+	assert_int_equal(cr->nrx, 1);
+	atomic_store(&ca->rx_active.shared->head, 16);
+	send(mac_a, 60, 0x72);
+	assert_int_equal(ca->nrx, 17);
+}
+
+/* a publishes an rx_free tail more than a queue ahead: c0_rx_free.bad_index,
+ * nothing is taken as returned, and a's books stand. */
+static void rx_mux_counts_an_impossible_client_tail(void **u)
+{
+	(void)u;
+	boot_with("", 0, 0, 0);
+	send(mac_a, 60, 0x10);
+	assert_int_equal(counter("c0.returned"), 1);
+	uint32_t sane = atomic_load(&ca->rx_free.shared->tail);
+	atomic_store(&ca->rx_free.shared->tail, sane + 16 + 1);
+	sdvf_sim_inject(sim, "mux", "c0");
+	run();
+	assert_true(counter("c0_rx_free.bad_index") >= 1);
+	assert_int_equal(counter("c0.returned"), 1);
+	assert_int_equal(counter("c0.viol.not_owner") +
+				 counter("c0.viol.misaligned") +
+				 counter("c0.viol.out_of_range"),
+			 0);
+	atomic_store(&ca->rx_free.shared->tail, sane);
+	send(mac_a, 60, 0x11);
+	assert_int_equal(ca->nrx, 2);
+	assert_int_equal(counter("c0.returned"), 2);
 }
 
 /* ---- refill and sharing --------------------------------------------- */
@@ -699,11 +929,20 @@ int main(void)
 #define T(f) cmocka_unit_test_teardown(f, conserved)
 		T(rx_mux_gives_every_buffer_to_the_driver_at_start),
 		T(rx_mux_publishes_every_documented_counter_of_its_clients),
+		T(rx_mux_publishes_no_return_violation_it_cannot_see),
 		T(rx_mux_copies_unicast_to_its_client_only),
 		T(rx_mux_lends_unicast_to_its_remap_client_only),
 		T(rx_mux_delivers_broadcast_to_every_client),
 		T(rx_mux_delivers_multicast_to_acceptors_only),
 		T(rx_mux_drops_and_counts_unknown_unicast),
+		T(rx_mux_drops_and_counts_broadcast_nobody_accepts),
+		T(rx_mux_drops_and_counts_driver_frames_of_bad_length),
+		T(rx_mux_ignores_io_addresses_the_driver_does_not_hold),
+		T(rx_mux_drops_for_a_client_whose_head_says_full),
+		T(rx_mux_counts_an_impossible_client_head),
+		T(rx_mux_counts_an_impossible_client_tail),
+		T(rx_mux_counts_an_impossible_driver_tail),
+		T(rx_mux_bounds_the_returns_it_takes_per_activation),
 		T(rx_mux_returns_a_copied_buffer_in_the_same_activation),
 		T(rx_mux_signals_each_peer_once_per_activation),
 		T(rx_mux_returns_a_shared_buffer_after_the_last_holder),

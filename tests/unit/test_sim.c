@@ -541,6 +541,25 @@ static void sim_timers_of_several_pds_fire_in_deadline_order(void **unused)
 	assert_true(actor("c")->received_seq[0] < actor("a")->received_seq[0]);
 }
 
+/* The earliest armed deadline of any PD, or UINT64_MAX: advancing exactly
+ * to it fires that timer with the sim's clock on its deadline. */
+static void sim_next_timer_is_the_earliest_armed_deadline(void **unused)
+{
+	(void)unused;
+	build_star();
+	assert_int_equal(sdvf_sim_next_timer(sim), UINT64_MAX);
+	actor("a")->on_init = set_timer_100;
+	actor("c")->on_init = set_timer_50;
+	start();
+	assert_int_equal(sdvf_sim_next_timer(sim), 50);
+	sdvf_sim_advance(sim, sdvf_sim_next_timer(sim) - sdvf_sim_now(sim));
+	assert_int_equal(sdvf_sim_now(sim), 50);
+	assert_int_equal(sdvf_sim_activations(sim, "c"), 1);
+	assert_int_equal(sdvf_sim_next_timer(sim), 100);
+	sdvf_sim_advance(sim, 50);
+	assert_int_equal(sdvf_sim_next_timer(sim), UINT64_MAX);
+}
+
 /* ---- host fds -------------------------------------------------------- */
 
 #define WATCH_CH 1000u
@@ -705,6 +724,7 @@ int main(void)
 		T(sim_timer_rearmed_in_handler_fires_each_period),
 		T(sim_timer_set_to_zero_cancels),
 		T(sim_timers_of_several_pds_fire_in_deadline_order),
+		T(sim_next_timer_is_the_earliest_armed_deadline),
 		T(sim_delivers_watched_fd_once_per_run_while_readable),
 		T(sim_refuses_watch_fd_for_client_or_on_own_channel),
 		T(sim_keeps_separate_state_per_instance),

@@ -211,7 +211,7 @@ static const struct broken broken[] = {
 	{"unknown subsystem", "\tregions {",
 	 "\tsubsystems { x { compatible = \"sdvf,nothing\"; }; };\n\tregions {",
 	 "t.dts: /subsystems/x: property 'compatible': unknown subsystem "
-	 "\"sdvf,nothing\" (one of: sdvf,queue-pair)\n"},
+	 "\"sdvf,nothing\" (one of: sdvf,queue-pair, sdvf,net)\n"},
 	/* names: every one is 1..47 of [A-Za-z0-9_.-] and not "." or "..",
 	 * checked before anything else reads the tree */
 	{"system name climbs out of its directory",
@@ -284,7 +284,7 @@ static const struct broken broken[] = {
 	 "\tsubsystems { x { compatible = \"sdvf,\\x1b[2J\"; }; };\n"
 	 "\tregions {",
 	 "t.dts: /subsystems/x: property 'compatible': unknown subsystem "
-	 "\"sdvf,\\x1b[2J\" (one of: sdvf,queue-pair)\n"},
+	 "\"sdvf,\\x1b[2J\" (one of: sdvf,queue-pair, sdvf,net)\n"},
 	{"string config with a control character", "capacity = <256>;",
 	 "capacity = <256>; wire = \"ta\\rp\";",
 	 "t.dts: /pds/source/config: property 'wire': string \"ta\\rp\" may "
@@ -292,7 +292,7 @@ static const struct broken broken[] = {
 	{"subsystem without compatible", "\tregions {",
 	 "\tsubsystems { x { }; };\n\tregions {",
 	 "t.dts: /subsystems/x: missing property 'compatible' (one of: "
-	 "sdvf,queue-pair)\n"},
+	 "sdvf,queue-pair, sdvf,net)\n"},
 };
 
 static void base_description_loads(void **state)

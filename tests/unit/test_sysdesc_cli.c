@@ -242,7 +242,8 @@ static void cli_stats_of_a_system_not_running_exits_1(void **state)
 }
 
 #define STATS_USAGE                                                            \
-	"sdvf stats [--pd NAME] [--format=text|kv] [--explain] [SYSTEM]"
+	"sdvf stats [--pd NAME | --client NAME] [--format=text|kv] "           \
+	"[--explain] [--interval SECONDS] [--count N] [SYSTEM]"
 
 #define RUN_USAGE                                                              \
 	"(usage: sdvf run FILE [--duration SECONDS] [--quiet] "                \

@@ -1,11 +1,14 @@
 /*
  * Specification of the whole-system refusals of core/sysdesc/sysdesc_check.c
- * that nothing else pins down: a region shared by three or more clients, an
- * io range that wraps past the end of the address space, and a PD binding a
- * channel it is not an end of.  Each is refused with exactly one error line,
- * by the loader and by `sdvf check` (exit 1, nothing on stdout).  Near
- * misses that load show where each rule's edge is: two clients that are
- * channel peers plus a driver, and an io range that ends below 2^64.
+ * that nothing else pins down: a region shared by three or more clients (or
+ * by two no channel joins), device memory a client writes while other
+ * clients map it, an io range that wraps past the end of the address space,
+ * and a PD binding a channel it is not an end of.  Each is refused with exactly
+ * one error line, by the loader and by `sdvf check` (exit 1, nothing on
+ * stdout).  Near misses that load show where each rule's edge is: two clients
+ * that are channel peers plus a driver, device memory (an io-address) that
+ * several clients map read-only (the RX DMA region of remap clients), and an io
+ * range that ends below 2^64.
  */
 #include "core/cli/cli.h"
 #include "tests/unit/sysdesc_fixture.h"
@@ -62,6 +65,50 @@ static char *shared_by_four_clients(void)
 static char *shared_by_two_peers_and_a_driver(void)
 {
 	return pipes_sharing(SCRATCH("a") SCRATCH("b") DEV_M0);
+}
+
+/* The same, with `shared` device memory (an io-address): the RX DMA
+ * region remap clients map. */
+static char *device_memory(char *dts)
+{
+	char *out = edit(dts, "shared { size = <0x1000>; };",
+			 "shared { size = <0x1000>; io-address = "
+			 "<0x50000000>; };");
+	free(dts);
+	return out;
+}
+
+#define SCRATCH_RW(pd) " " pd " { maps { scratch = \"shared\", \"rw\"; }; };\n"
+
+/* Device memory three clients only read: allowed. */
+static char *device_memory_read_by_three_clients(void)
+{
+	return device_memory(shared_by_three_clients());
+}
+
+/* Two clients no channel joins, both read-only: allowed for device
+ * memory, refused for plain memory. */
+static char *device_memory_read_by_two_strangers(void)
+{
+	return device_memory(pipes_sharing(SCRATCH("a") SCRATCH("c") DEV_M0));
+}
+
+static char *memory_read_by_two_strangers(void)
+{
+	return pipes_sharing(SCRATCH("a") SCRATCH("c") DEV_M0);
+}
+
+/* One client of three writes it: refused, naming the writer. */
+static char *device_memory_written_by_one_of_three(void)
+{
+	return device_memory(pipes_sharing(SCRATCH_RW("a") SCRATCH("b")
+						   SCRATCH("c") DEV_M0));
+}
+
+static char *device_memory_written_by_one_of_two_strangers(void)
+{
+	return device_memory(
+		pipes_sharing(SCRATCH("a") SCRATCH_RW("c") DEV_M0));
 }
 
 /* pipe_data's io range runs 0x40000 bytes past 2^64. */
@@ -139,6 +186,18 @@ static const struct refusal refusals[] = {
 	 pd_binding_a_channel_it_is_no_end_of,
 	 ": /pds/spy/channels: property 'peer': channel 'pipe' does not join "
 	 "'spy' (its ends: source, sink)\n"},
+	{"memory read by two clients no channel joins",
+	 memory_read_by_two_strangers,
+	 ": /regions/shared: mapped by client PDs 'a' and 'c', which no "
+	 "channel joins (clients share memory only with a channel peer)\n"},
+	{"device memory written by one of three clients",
+	 device_memory_written_by_one_of_three,
+	 ": /regions/shared: mapped by 3 client PDs and written by 'a' "
+	 "(clients share device memory only if each maps it \"r\")\n"},
+	{"device memory written by one of two clients no channel joins",
+	 device_memory_written_by_one_of_two_strangers,
+	 ": /regions/shared: mapped by 2 client PDs and written by 'c' "
+	 "(clients share device memory only if each maps it \"r\")\n"},
 };
 #define NREFUSALS (sizeof(refusals) / sizeof(refusals[0]))
 
@@ -204,6 +263,31 @@ static void pd_binding_a_channel_it_is_no_end_of_is_refused(void **state)
 {
 	(void)state;
 	expect_refusal(&refusals[4]);
+}
+
+static void memory_read_by_two_clients_no_channel_joins_is_refused(void **state)
+{
+	(void)state;
+	expect_refusal(&refusals[5]);
+}
+
+static void device_memory_read_only_by_three_clients_loads(void **state)
+{
+	(void)state;
+	expect_loads(device_memory_read_by_three_clients());
+}
+
+static void device_memory_read_only_by_two_strangers_loads(void **state)
+{
+	(void)state;
+	expect_loads(device_memory_read_by_two_strangers());
+}
+
+static void device_memory_a_client_writes_is_refused_naming_it(void **state)
+{
+	(void)state;
+	expect_refusal(&refusals[6]);
+	expect_refusal(&refusals[7]);
 }
 
 /* ---- `sdvf check` ----------------------------------------------------------
@@ -283,6 +367,14 @@ int main(void)
 		cmocka_unit_test(io_range_just_below_the_top_loads),
 		cmocka_unit_test(
 			pd_binding_a_channel_it_is_no_end_of_is_refused),
+		cmocka_unit_test(
+			memory_read_by_two_clients_no_channel_joins_is_refused),
+		cmocka_unit_test(
+			device_memory_read_only_by_three_clients_loads),
+		cmocka_unit_test(
+			device_memory_read_only_by_two_strangers_loads),
+		cmocka_unit_test(
+			device_memory_a_client_writes_is_refused_naming_it),
 		cmocka_unit_test(sdvf_check_prints_each_refusal_and_exits_1),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

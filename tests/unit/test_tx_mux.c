@@ -507,6 +507,114 @@ static void tx_mux_ignores_completion_driver_never_had(void **unused)
 	finish();
 }
 
+/* The driver refuses a frame (REJECTED): counted for its owner, and a
+ * remap buffer goes back to the client with the flag. */
+static void tx_mux_counts_frames_the_driver_rejected(void **unused)
+{
+	(void)unused;
+	assert_int_equal(start("crc", ""), 0);
+	send_frame(0, 0, 64, 0);
+	send_frame(1, 4, 64, 0);
+	struct sdvf_desc d, back;
+	for (int k = 0; k < 2; k++) {
+		assert_true(drv_take(&d));
+		drv_complete(&d, SDVF_NET_REJECTED);
+	}
+	kick("drv");
+	assert_int_equal(counter("c0.drv_rejected"), 1);
+	assert_int_equal(counter("c1.drv_rejected"), 1);
+	assert_int_equal(counter("c0.in_flight") + counter("c1.in_flight"), 0);
+	assert_true(client_reap(0, &back)); /* copy: back when staged */
+	assert_int_equal(back.flags, 0);
+	assert_true(client_reap(1, &back));
+	assert_int_equal(back.io_or_offset, 4 * SDVF_BUF_SIZE);
+	assert_int_equal(back.flags, SDVF_NET_REJECTED);
+	finish();
+}
+
+/* Client 0 publishes a tail more than a queue ahead of the mux: counted as
+ * c0_tx_active.bad_index, nothing of it is taken, client 1 still sends;
+ * once its tail is sane again its next frame goes. */
+static void tx_mux_refuses_impossible_client_tail(void **unused)
+{
+	(void)unused;
+	assert_int_equal(start("ccc", ""), 0);
+	uint32_t sane = atomic_load(&c_active[0].shared->tail);
+	atomic_store(&c_active[0].shared->tail, sane + CLIENT_CAP + 1);
+	enqueue_frame(1, 0, 60, 0);
+	kick("c0");
+	kick("c1");
+	struct sdvf_desc d;
+	assert_true(counter("c0_tx_active.bad_index") >= 1);
+	assert_true(drv_take(&d));
+	assert_int_equal(drv_frame(&d, -1)[11], 1);
+	drv_complete(&d, 0);
+	assert_false(drv_take(&d));
+	assert_int_equal(counter("c0.tx_frames"), 0);
+	assert_int_equal(counter("c0.rej_misaligned") +
+				 counter("c0.rej_out_of_range") +
+				 counter("c0.rej_not_owner"),
+			 0);
+	atomic_store(&c_active[0].shared->tail, sane);
+	send_frame(0, 2, 60, 0);
+	assert_true(drv_take(&d));
+	assert_int_equal(drv_frame(&d, -1)[11], 0);
+	drv_complete(&d, 0);
+	kick("drv");
+	finish();
+}
+
+/* Client 0's tx_free is full of rejects; it then publishes a head past
+ * what the mux produced: counted as c0_tx_free.bad_index, the mux keeps
+ * its own view (still full) and takes nothing more of client 0, and client
+ * 1 is untouched.  Once client 0 really reaps, its frame goes. */
+static void tx_mux_refuses_impossible_client_free_head(void **unused)
+{
+	(void)unused;
+	assert_int_equal(start("ccc", ""), 0);
+	for (int k = 0; k < CLIENT_CAP; k++)
+		enqueue(0, 1, 60);
+	kick("c0");
+	assert_int_equal(counter("c0.rej_misaligned"), CLIENT_CAP);
+	atomic_store(&c_free[0].shared->head, CLIENT_CAP + 5);
+	enqueue_frame(0, 2, 60, 0);
+	kick("c0");
+	send_frame(1, 1, 60, 0);
+	assert_true(counter("c0_tx_free.bad_index") >= 1);
+	assert_int_equal(counter("c1_tx_free.bad_index"), 0);
+	struct sdvf_desc d, back;
+	assert_true(drv_take(&d));
+	assert_int_equal(drv_frame(&d, -1)[11], 1);
+	drv_complete(&d, 0);
+	assert_false(drv_take(&d));
+	atomic_store(&c_free[0].shared->head, 0);
+	for (int k = 0; k < CLIENT_CAP; k++)
+		assert_true(client_reap(0, &back));
+	kick("c0");
+	assert_true(drv_take(&d));
+	assert_int_equal(drv_frame(&d, -1)[11], 0);
+	drv_complete(&d, 0);
+	kick("drv");
+	finish();
+}
+
+/* Even the trusted driver's indices are checked: a drv_tx_free tail more
+ * than a queue ahead is counted and nothing is taken as completed. */
+static void tx_mux_refuses_impossible_driver_tail(void **unused)
+{
+	(void)unused;
+	assert_int_equal(start("ccc", ""), 0);
+	send_frame(0, 0, 60, 0);
+	uint32_t sane = atomic_load(&d_free.shared->tail);
+	atomic_store(&d_free.shared->tail, sane + DRV_CAP + 1);
+	kick("drv");
+	assert_true(counter("drv_tx_free.bad_index") >= 1);
+	assert_int_equal(counter("c0.in_flight"), 1);
+	assert_int_equal(counter("bad_completion"), 0);
+	atomic_store(&d_free.shared->tail, sane);
+	finish();
+}
+
 static void tx_mux_prio_sends_high_before_low(void **unused)
 {
 	(void)unused;
@@ -887,6 +995,10 @@ int main(void)
 		cmocka_unit_test(tx_mux_returns_tx_error_to_remap_owner),
 		cmocka_unit_test(tx_mux_counts_tx_error_of_copy_frame),
 		cmocka_unit_test(tx_mux_ignores_completion_driver_never_had),
+		cmocka_unit_test(tx_mux_counts_frames_the_driver_rejected),
+		cmocka_unit_test(tx_mux_refuses_impossible_client_tail),
+		cmocka_unit_test(tx_mux_refuses_impossible_client_free_head),
+		cmocka_unit_test(tx_mux_refuses_impossible_driver_tail),
 		cmocka_unit_test(tx_mux_prio_sends_high_before_low),
 		cmocka_unit_test(tx_mux_drr_shares_bytes_by_weight),
 		cmocka_unit_test(tx_mux_full_client_free_queue_waits_for_room),
