@@ -24,6 +24,7 @@ UNIT_CMOCKA := \
 	test_sysdesc_refusals \
 	test_sysdesc_net \
 	test_sysdesc_net_refusals \
+	test_sysdesc_net_switch \
 	test_raw_responder \
 	test_rx_mux \
 	test_queue_litmus \
