@@ -9,11 +9,11 @@
  * Per-client keys: cN_mac, cN_mode ("copy", the default, or "remap"), cN_rx_cap
  * (buffers in flight; 0: copy: as many as its queue and region hold; remap: an
  * equal share of the DMA buffers with one share kept for the driver; remap caps
- * must sum below the DMA buffers, so no remap client can empty the driver's
- * pool), cN_rate (bits/s, 0: unshaped), cN_burst (bytes), cN_broadcast (default
- * 1), cN_multicast (default 0). Shared: rx_capacity (the driver pair),
- * client_capacity (every client pair).  Local names: rx_dma, rx_free,
- * rx_active, channel rx.
+ * must sum below the DMA buffers less sw_reserve, so no remap client can empty
+ * the driver's pool), cN_rate (bits/s, 0: unshaped), cN_burst (bytes),
+ * cN_broadcast (default 1), cN_multicast (default 0). Shared: rx_capacity (the
+ * driver pair), client_capacity (every client pair).  Local names: rx_dma,
+ * rx_free, rx_active, channel rx.
  *
  * Local switching (all optional; without sw_pool the mux behaves as
  * without switching): region sw_pool (mapped r), queues sw_active and
