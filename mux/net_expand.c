@@ -358,15 +358,16 @@ static const struct sdvf_policy *read_policy(struct net *n, const void *fdt,
 /* ---- the node --------------------------------------------------------- */
 
 static const char *const net_props[] = {
-	"compatible",  "policy",      "shaper", "budget",
-	"rx-capacity", "tx-capacity", NULL};
+	"compatible",	  "policy",	    "shaper",
+	"budget",	  "rx-capacity",    "tx-capacity",
+	"switch-buffers", "switch-reserve", NULL};
 
 static void read_net(struct net *n, const void *fdt, int node)
 {
 	int child;
 	net_unknown_props(n, "", fdt, node, net_props,
 			  "compatible, policy, shaper, budget, rx-capacity, "
-			  "tx-capacity",
+			  "tx-capacity, switch-buffers, switch-reserve",
 			  NULL);
 	fdt_for_each_subnode(child, fdt, node)
 	{
@@ -394,6 +395,11 @@ static void read_net(struct net *n, const void *fdt, int node)
 	/* tx_mux's client_capacity stops at 4096 */
 	net_read_u64(n, "", fdt, node, "tx-capacity", 1, 4096, true, 256,
 		     &n->tx_capacity);
+	/* local switching: sw_capacity of both muxes stops at 256 */
+	net_read_u64(n, "", fdt, node, "switch-buffers", 1, 256, true, 64,
+		     &n->switch_buffers);
+	net_read_opt(n, "", fdt, node, "switch-reserve", "rx_mux", "sw_reserve",
+		     &n->switch_reserve);
 	n->policy_unknown = !p[0] || (n->shaper[0] == '\0' &&
 				      fdt_getprop(fdt, node, "shaper", NULL));
 	read_nic(n, fdt, node);

@@ -24,6 +24,7 @@ UNIT_CMOCKA := \
 	test_sysdesc_refusals \
 	test_sysdesc_net \
 	test_sysdesc_net_refusals \
+	test_sysdesc_net_switch \
 	test_raw_responder \
 	test_net_client \
 	test_rx_mux \
@@ -82,3 +83,14 @@ $(MUX_SHARING_TEST): $(MUX_SHARING_OBJS) $(BUILD)/libsdvf.a
 	$(CC) $(LDFLAGS) -o $@ $(MUX_SHARING_OBJS) $(BUILD)/libsdvf.a \
 		$(HOST_LIBS) $(CMOCKA_LIBS)
 -include $(MUX_SHARING_OBJS:.o=.d)
+
+# --- local switching: both muxes on the ENET driver and model, three
+# clients played through their queues by mux_switch_fixture ---
+MUX_SWITCH_TEST := $(BUILD)/tests/unit/test_mux_switch
+MUX_SWITCH_OBJS := $(BUILD)/tests/unit/test_mux_switch.o \
+	$(BUILD)/tests/unit/mux_switch_fixture.o
+UNIT_TESTS += $(MUX_SWITCH_TEST)
+$(MUX_SWITCH_TEST): $(MUX_SWITCH_OBJS) $(BUILD)/libsdvf.a
+	$(CC) $(LDFLAGS) -o $@ $(MUX_SWITCH_OBJS) $(BUILD)/libsdvf.a \
+		$(HOST_LIBS) $(CMOCKA_LIBS)
+-include $(MUX_SWITCH_OBJS:.o=.d)

@@ -180,7 +180,8 @@ static void net_refuses_unknown_and_malformed_properties(void **state)
 	expect_edit_errors(
 		one, "nic { wire", "colour = \"red\"; nic { wire",
 		AT ": property 'colour': unknown (valid: compatible, policy, "
-		   "shaper, budget, rx-capacity, tx-capacity)\n");
+		   "shaper, budget, rx-capacity, tx-capacity, switch-buffers, "
+		   "switch-reserve)\n");
 	expect_edit_errors(one, "wire = \"loopback\";",
 			   "wire = \"tap\"; tap_name = \"x\";",
 			   AT "/nic: property 'tap_name': unknown (valid: "
