@@ -86,16 +86,16 @@ expect_eq driver link_up 1
 nic_pid=$(value nic sdvf.pid)
 [ -n "$nic_pid" ] && [ "$nic_pid" -gt 0 ] || fail "no pid for the model"
 
-# 1. Kernel drops: 2000 frames (to a host that is not the responder, which
-# drops them: not_for_us) while the model does not read.
-ip -n "$ns" neigh replace "$net.3" lladdr 02:00:00:00:e7:03 dev "$tap" \
+# 1. Kernel drops: 2000 frames (to a MAC no client of the muxes has: the
+# RX mux drops them, drop.unknown_unicast) while the model does not read.
+ip -n "$ns" neigh replace "$net.9" lladdr 02:00:00:00:e7:09 dev "$tap" \
 	nud permanent
 kill -STOP "$nic_pid"
 ip netns exec "$ns" python3 -c "
 import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 for _ in range(2000):
-    s.sendto(b'x' * 64, ('$net.3', 9))" || { kill -CONT "$nic_pid"; fail "flood"; }
+    s.sendto(b'x' * 64, ('$net.9', 9))" || { kill -CONT "$nic_pid"; fail "flood"; }
 kill -CONT "$nic_pid"
 # The model reads the kernel's count when it finds the tap's queue empty.
 for _ in $(seq 50); do
@@ -139,7 +139,7 @@ rc=0
 wait "$sdvf_pid" || rc=$?
 sdvf_pid=
 [ "$rc" -eq 0 ] || fail "sdvf exited with $rc"
-for pd in nic driver responder; do
+for pd in nic driver rx_mux tx_mux responder responder_remap responder_mixed; do
 	line=$(grep -E "^  $pd +[0-9]+ " "$log") || fail "no summary line for $pd"
 	read -r _ _ _ _ restarts end <<<"$line"
 	[ "$restarts" = 0 ] && [ "$end" = stopped ] ||

@@ -12,7 +12,9 @@
 # ICMP echoes and UDP echoes of 1, 512 and 1472 bytes, every reply checked
 # byte for byte.  Then:
 #   - `sdvf stats --format=kv`: responder arp 1, icmp 5, udp 3 replies and
-#     no drops; nic and driver exactly 9 frames each way (the dropped
+#     no drops, nothing refused by its net_client; the RX mux delivered it
+#     9 frames and the TX mux sent 9 of its; nic and driver exactly 9
+#     frames each way (the dropped
 #     datagrams never reached the model: wire.rx_foreign_port,
 #     rx_foreign_addr and rx_empty 1 each); the model padded the 2 short
 #     frames each way;
@@ -145,10 +147,15 @@ expect_eq responder udp_replies 3
 expect_eq responder rx_frames 9
 expect_eq responder tx_done 9
 expect_eq responder tx_errors 0
-for reason in not_for_us ethertype bad_length bad_arp bad_ip ip_csum \
+for reason in not_for_us ethertype bad_arp bad_ip ip_csum \
 	fragment protocol bad_icmp bad_udp udp_port no_tx_buf; do
 	expect_eq responder "drop.$reason" 0
 done
+expect_eq responder net.rx_bad 0
+expect_eq responder net.tx_bad 0
+expect_eq rx_mux c0.rx_frames 9
+expect_eq rx_mux c0.in_flight 0
+expect_eq tx_mux c0.tx_frames 9
 expect_eq nic wire.rx_foreign_port 1
 expect_eq nic wire.rx_foreign_addr 1
 expect_eq nic wire.rx_empty 1
@@ -171,7 +178,7 @@ expect_eq nic eberr 0
 expect_eq driver link_up 1
 expect_eq driver rx_frames 9
 expect_eq driver tx_frames 9
-for pd in nic driver responder; do
+for pd in nic driver rx_mux tx_mux responder; do
 	expect_eq "$pd" sdvf.counters_refused 0
 	expect_eq "$pd" sdvf.counters_unreadable 0
 done
@@ -183,7 +190,7 @@ wait "$sdvf_pid" || rc=$?
 pid_stopped=$sdvf_pid
 sdvf_pid=
 [ "$rc" -eq 0 ] || fail "sdvf exited with $rc"
-for pd in nic driver responder; do
+for pd in nic driver rx_mux tx_mux responder; do
 	line=$(grep -E "^  $pd +[0-9]+ " "$log") || fail "no summary line for $pd"
 	read -r _ _ _ _ restarts end <<<"$line"
 	[ "$restarts" = 0 ] && [ "$end" = stopped ] ||
