@@ -83,7 +83,12 @@
 	X(drop_bad_length, "drop.bad_length",                                  \
 	  "driver length outside 14..1518, or flagged rejected")               \
 	X(bad_desc, "bad_desc",                                                \
-	  "io addresses from the driver that are not ours with it")
+	  "io addresses from the driver that are not ours with it")            \
+	X(dma_bufs, "dma_bufs", "RX DMA buffers in use (set at init)")         \
+	X(dma_driver, "dma_driver", "gauge: RX DMA buffers at the driver")     \
+	X(dma_lent, "dma_lent", "gauge: RX DMA buffers lent to remap clients") \
+	X(dma_mux, "dma_mux",                                                  \
+	  "gauge: RX DMA buffers in the mux (0 between activations)")
 
 /* Per client, published as "cN.<name>". */
 #define RX_MUX_CLIENT_COUNTERS(X, n)                                           \
@@ -323,6 +328,14 @@ static void finish(struct rx_mux *m)
 	wake |= sdvf_queue_consumer_finish(&m->drv_rx_active);
 	if (wake)
 		sdvf_notify(m->pd, m->ch_drv);
+	/* Who holds the DMA buffers, once per activation: they add up to
+	 * dma_bufs, and at rest with every frame returned all are the
+	 * driver's. */
+	sdvf_counter_set(m->dma_driver,
+			 sdvf_own_held(&m->dma_own, OWNER_DRIVER));
+	sdvf_counter_set(m->dma_lent, sdvf_own_held(&m->dma_own, OWNER_LENT));
+	sdvf_counter_set(m->dma_mux,
+			 sdvf_own_held(&m->dma_own, SDVF_OWNER_SELF));
 }
 
 static void rx_mux_notified(void *state, struct sdvf_pd *pd, sdvf_channel_t ch)
@@ -547,6 +560,7 @@ static int rx_mux_init(void *state, struct sdvf_pd *pd)
 	m->dma = dma->base;
 	m->dma_io = dma->io_addr;
 	sdvf_own_init(&m->dma_own, m->dma_owner, m->nbufs, m->dma_io);
+	sdvf_counter_set(m->dma_bufs, m->nbufs);
 	uint64_t client_cap = sdvf_config_u64(pd, "client_capacity");
 	size_t len;
 	for (unsigned i = 0; i < RXM_CLIENTS; i++) {

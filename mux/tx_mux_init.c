@@ -244,6 +244,7 @@ static int tx_mux_init(void *state, struct sdvf_pd *pd)
 	for (unsigned k = 0; k < TXM_M_COUNT; k++)
 		m->ctr[k] = sdvf_counter(pd, mux_counter_names[k]);
 	sdvf_counter_set(m->ctr[POOL_IDLE], m->pool.nidle);
+	sdvf_counter_set(m->ctr[POOL_BUFS], m->pool.nbufs);
 	const char *sched = sdvf_config_str(pd, "policy");
 	if (policy_start(m, &m->sched, "policy", sched ? sched : "rr",
 			 SDVF_POLICY_SCHEDULER) < 0)
