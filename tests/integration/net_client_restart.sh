@@ -131,6 +131,11 @@ cat >"$dts" <<EOF
 };
 EOF
 
+# Least privilege of what the expander made, as least_privilege.sh checks
+# the examples.
+lp=$("$sdvf" dump "$dts" | awk -f tests/integration/least_privilege.awk \
+	-v src="$dts") || fail "least privilege: $lp"
+
 # Client PD -> its index at both muxes, and its address.
 declare -A idx=([copy]=0 [rmap]=1 [mixed]=2)
 declare -A addr=([copy]=$net.2 [rmap]=$net.3 [mixed]=$net.4)
