@@ -378,6 +378,14 @@ static void finish(struct rx_mux *m)
 	}
 	sdvf_counter_set(m->drv_held, sdvf_own_held(&m->dma_own, OWNER_DRIVER));
 	sdvf_counter_set(m->sw_reserve, m->sw.nreserve);
+	/* Who holds the DMA buffers, once per activation: with sw_reserve they
+	 * add up to dma_bufs, and at rest with every frame returned all but
+	 * the reserve are the driver's. */
+	sdvf_counter_set(m->dma_driver,
+			 sdvf_own_held(&m->dma_own, OWNER_DRIVER));
+	sdvf_counter_set(m->dma_lent, sdvf_own_held(&m->dma_own, OWNER_LENT));
+	sdvf_counter_set(m->dma_mux,
+			 sdvf_own_held(&m->dma_own, SDVF_OWNER_SELF));
 }
 
 void rx_mux_notified(void *state, struct sdvf_pd *pd, sdvf_channel_t ch)

@@ -52,7 +52,12 @@
 	X(sw_no_listener, "sw_no_listener",                                    \
 	  "switched frames no client the sender may reach accepts")            \
 	X(sw_reserve, "sw_reserve",                                            \
-	  "DMA buffers kept back for switched frames, idle now")
+	  "DMA buffers kept back for switched frames, idle now")               \
+	X(dma_bufs, "dma_bufs", "RX DMA buffers in use (set at init)")         \
+	X(dma_driver, "dma_driver", "gauge: RX DMA buffers at the driver")     \
+	X(dma_lent, "dma_lent", "gauge: RX DMA buffers lent to remap clients") \
+	X(dma_mux, "dma_mux",                                                  \
+	  "gauge: RX DMA buffers in the mux (0 between activations)")
 
 /* Per client, published as "cN.<name>". */
 #define RX_MUX_CLIENT_COUNTERS(X, n)                                           \

@@ -259,6 +259,7 @@ static int rx_mux_init(void *state, struct sdvf_pd *pd)
 	m->dma = dma->base;
 	m->dma_io = dma->io_addr;
 	sdvf_own_init(&m->dma_own, m->dma_owner, m->nbufs, m->dma_io);
+	sdvf_counter_set(m->dma_bufs, m->nbufs);
 	uint64_t client_cap = sdvf_config_u64(pd, "client_capacity");
 	size_t len;
 	for (unsigned i = 0; i < RXM_CLIENTS; i++) {

@@ -420,6 +420,8 @@ static void activate(struct tx_mux *m)
 		sdvf_timer_set(m->pd, m->wake_ns);
 	sdvf_counter_set(m->ctr[POOL_IDLE], m->pool.nidle);
 	sdvf_counter_set(m->ctr[SW_POOL_IDLE], m->sw.nidle);
+	sdvf_counter_set(m->ctr[POOL_DRIVER],
+			 sdvf_own_held(&m->pool.own, OWNER_DRIVER));
 	if (m->pool_starved)
 		sdvf_counter_add(m->ctr[POOL_EMPTY], 1);
 	if (sent) {

@@ -66,6 +66,8 @@
 	X(POOL_EMPTY, pool_empty,                                              \
 	  "activations in which an empty tx_pool held a client back")          \
 	X(POOL_IDLE, pool_idle, "tx_pool buffers idle in the mux now")         \
+	X(POOL_BUFS, pool_bufs, "tx_pool buffers in use (set at init)")        \
+	X(POOL_DRIVER, pool_driver, "tx_pool buffers at the driver now")       \
 	X(BAD_COMPLETION, bad_completion,                                      \
 	  "driver returns naming no buffer "                                   \
 	  "it held")                                                           \

@@ -300,6 +300,7 @@ static int tx_mux_init(void *state, struct sdvf_pd *pd)
 		m->ctr[k] = sdvf_counter(pd, mux_counter_names[k]);
 	sdvf_counter_set(m->ctr[POOL_IDLE], m->pool.nidle);
 	sdvf_counter_set(m->ctr[SW_POOL_IDLE], m->sw.nidle);
+	sdvf_counter_set(m->ctr[POOL_BUFS], m->pool.nbufs);
 	const char *sched = sdvf_config_str(pd, "policy");
 	if (policy_start(m, &m->sched, "policy", sched ? sched : "rr",
 			 SDVF_POLICY_SCHEDULER) < 0)

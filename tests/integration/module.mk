@@ -25,6 +25,11 @@ TEST_SCRIPTS += tests/integration/enet_stats.sh
 # spinning) ---
 TEST_SCRIPTS += tests/integration/enet_tap_hostile.sh
 
+# --- a restartable net client SIGKILLed under load (sdvf,net on a tap):
+# the others lose nothing, the muxes reclaim and conserve every buffer, the
+# new instance answers on fresh queues (root; needs sdvf, python3) ---
+TEST_SCRIPTS += tests/integration/net_client_restart.sh
+
 # --- the same system on the udp wire with pcap_record, against a scripted
 # host on loopback (no root; needs sdvf, python3, tcpdump) ---
 TEST_SCRIPTS += tests/integration/enet_udp.sh

@@ -368,6 +368,11 @@ static int conserved(void **unused)
 		}
 	assert_int_equal(drv->bogus, 0);
 	assert_int_equal(drv->held + nlent, NBUFS);
+	/* The mux's gauges say the same. */
+	assert_int_equal(counter("dma_bufs"), NBUFS);
+	assert_int_equal(counter("dma_driver"), drv->held);
+	assert_int_equal(counter("dma_lent"), nlent);
+	assert_int_equal(counter("dma_mux"), 0);
 	assert_int_equal(counter("c0.in_flight"), ca->nheld);
 	assert_int_equal(counter("c1.in_flight"), cb->nheld);
 	assert_int_equal(counter("c2.in_flight"), cr->nheld);
@@ -408,8 +413,8 @@ static void rx_mux_publishes_every_documented_counter_of_its_clients(void **u)
 			fail_msg("documented, not published: %s", d->name);
 		checked++;
 	}
-	/* 11 + 2 queues of its own; per client 10 + 2 queues */
-	assert_int_equal(checked, 13 + 3 * 12);
+	/* 15 + 2 queues of its own; per client 10 + 2 queues */
+	assert_int_equal(checked, 17 + 3 * 12);
 	bool found = false;
 	sdvf_sim_counter(sim, "mux", "c2.viol.out_of_range", &found);
 	assert_true(found);
@@ -904,6 +909,9 @@ static void rx_mux_keeps_a_shared_buffer_lent_past_one_restart(void **u)
 	cb = sdvf_sim_state(sim, "b");
 	assert_int_equal(counter("c1.reclaimed"), 1);
 	assert_int_equal(drv->held, NBUFS - 1);
+	/* the gauges: still lent to r, the rest at the driver */
+	assert_int_equal(counter("dma_lent"), 1);
+	assert_int_equal(counter("dma_driver"), NBUFS - 1);
 	give_back(cr, "c2", idx * SDVF_BUF_SIZE);
 	assert_int_equal(drv->held, NBUFS);
 }

@@ -288,6 +288,8 @@ static void assert_conserved(void)
 			break;
 	}
 	assert_int_equal(counter("pool_idle"), POOL_BUFS);
+	assert_int_equal(counter("pool_bufs"), POOL_BUFS);
+	assert_int_equal(counter("pool_driver"), 0);
 	for (int i = 0; i < NCLIENTS; i++) {
 		char name[32];
 		snprintf(name, sizeof(name), "c%d.in_flight", i);
@@ -811,9 +813,11 @@ static void tx_mux_restart_returns_pool_buffers_to_pool(void **unused)
 		assert_true(client_reap(0, &back)); /* copied: back at once */
 	}
 	assert_int_equal(counter("pool_idle"), POOL_BUFS - DRV_CAP - 1);
+	assert_int_equal(counter("pool_driver"), DRV_CAP); /* + 1 staged */
 	assert_int_equal(counter("c0.in_flight"), DRV_CAP);
 	assert_int_equal(sdvf_sim_restart(sim, "c0"), 0);
 	assert_int_equal(counter("pool_idle"), POOL_BUFS - DRV_CAP);
+	assert_int_equal(counter("pool_driver"), DRV_CAP);
 	attach(&c_active[0], "c0_txa", CLIENT_CAP);
 	attach(&c_free[0], "c0_txf", CLIENT_CAP);
 	memset(lent[0], 0, sizeof(lent[0]));

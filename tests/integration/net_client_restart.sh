@@ -1,0 +1,386 @@
+#!/usr/bin/env bash
+# Integration: a restartable net client killed under load on the hosted
+# runtime.  A `sdvf,net` system (the ENET model on a TAP moved into a
+# private network namespace, the driver, both muxes) with three
+# raw_responder clients:
+#   copy   c0  RX copy,  TX copy    .2  restartable (second victim)
+#   rmap   c1  RX remap, TX remap   .3  restartable (first victim)
+#   mixed  c2  RX remap, TX copy    .4
+# For each victim (rmap, then copy): ping every client from the namespace
+# (ping -i 0.004 -c 2500, 250 frames/s each; 500/s each lost nothing in
+# five runs on a loaded 2-vCPU machine) and UDP-echo the two others
+# (2000 datagrams each, every reply checked byte for byte); once the
+# victim has taken 500 frames of this load, kill its PD process (SIGSTOP,
+# then SIGKILL) and wait for the monitor to restart it.  Then:
+#   - the other two lost nothing: every ping answered, every datagram back
+#     byte-identical, no drop or violation counted for them by either mux;
+#   - the RX mux reclaimed what the dead victim held: it is SIGSTOPped
+#     first until at least 8 frames wait for it in its rx_active (lent to
+#     it: cN.in_flight), then SIGKILLed, and cN.reclaimed grows by at
+#     least what it held then (more: the load goes on while it is dead, at
+#     least the monitor's 100 ms restart backoff, and those frames queue
+#     too until the mux takes them back in peer_restart);
+#   - the new instance starts on fresh queues: it answers 20 pings, each
+#     exactly once (icmp_replies grows by 20), and no queue index, return
+#     or completion was refused on either side (bad_index, viol, rej_*,
+#     net.rx_bad, net.tx_bad all 0);
+#   - after the load, buffers are conserved: every cN.in_flight at both
+#     muxes is 0, every RX DMA buffer is at the driver (dma_driver =
+#     dma_bufs, none lent, none in the mux) and the TX pool is whole
+#     (pool_idle = pool_bufs, none at the driver).
+# Finally the run stops with status 0 (both deaths were of restartable PDs
+# that came back).  Waits are bounded; nothing is timed.  Needs root.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+build=${BUILD:-build}
+sdvf=$build/sdvf
+if [ "$(id -u)" -ne 0 ]; then
+	echo "net_client_restart: needs root (network namespace and tap)" >&2
+	exit 1
+fi
+if [ ! -x "$sdvf" ]; then
+	echo "net_client_restart: $sdvf not built (make BUILD=$build $sdvf)" >&2
+	exit 1
+fi
+
+net=10.214.$(($$ % 250 + 1))
+tap=sdvfrst$$
+ns=sdvf-rst-$$
+work=$(mktemp -d /tmp/sdvf-net-restart.XXXXXX)
+sys=net_restart
+dts=$work/$sys.dts
+log=$work/log
+export SDVF_STATS_DIR=$work/stats
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}handle_segv=0"
+sdvf_pid=
+loads=
+
+cleanup() {
+	for p in $loads; do kill "$p" 2>/dev/null || true; done
+	if [ -n "$sdvf_pid" ] && kill -0 "$sdvf_pid" 2>/dev/null; then
+		kill -INT "$sdvf_pid" 2>/dev/null || true
+		sleep 1
+		kill -KILL "$sdvf_pid" 2>/dev/null || true
+	fi
+	ip netns del "$ns" 2>/dev/null || true
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+fail() {
+	echo "net_client_restart: FAILED${victim:+ (victim $victim)}: $*" >&2
+	echo "--- sdvf log" >&2
+	cat "$log" >&2 || true
+	exit 1
+}
+
+# ---- the system ---------------------------------------------------------
+
+net_hex=$(printf '%02x %02x %02x' $(tr . ' ' <<<"$net"))
+cat >"$dts" <<EOF
+/dts-v1/;
+/ {
+	compatible = "sdvf,system";
+	pds {
+		copy {
+			component = "raw_responder";
+			restartable;
+			config { prefix_len = <24>; log_period_ms = <600000>; };
+		};
+		rmap {
+			component = "raw_responder";
+			restartable;
+			config { prefix_len = <24>; log_period_ms = <600000>; };
+		};
+		mixed {
+			component = "raw_responder";
+			config { prefix_len = <24>; log_period_ms = <600000>; };
+		};
+	};
+	subsystems {
+		net {
+			compatible = "sdvf,net";
+			rx-capacity = <128>;
+			tx-capacity = <128>;
+			nic {
+				wire = "tap";
+				tap-name = "$tap";
+				mac = [02 00 00 00 e9 01];
+			};
+			clients {
+				copy {
+					mac = [02 00 00 00 e9 02];
+					ip = [$net_hex 02];
+				};
+				rmap {
+					mac = [02 00 00 00 e9 03];
+					ip = [$net_hex 03];
+					rx-mode = "remap";
+					tx-mode = "remap";
+					trusted-source-mac;
+				};
+				mixed {
+					mac = [02 00 00 00 e9 04];
+					ip = [$net_hex 04];
+					rx-mode = "remap";
+				};
+			};
+		};
+	};
+};
+EOF
+
+# Least privilege of what the expander made, as least_privilege.sh checks
+# the examples.
+lp=$("$sdvf" dump "$dts" | awk -f tests/integration/least_privilege.awk \
+	-v src="$dts") || fail "least privilege: $lp"
+
+# Client PD -> its index at both muxes, and its address.
+declare -A idx=([copy]=0 [rmap]=1 [mixed]=2)
+declare -A addr=([copy]=$net.2 [rmap]=$net.3 [mixed]=$net.4)
+
+"$sdvf" run "$dts" --duration 300 >"$log" 2>&1 &
+sdvf_pid=$!
+for _ in $(seq 200); do
+	ip link show "$tap" >/dev/null 2>&1 && break
+	kill -0 "$sdvf_pid" 2>/dev/null || fail "sdvf exited before the tap appeared"
+	sleep 0.1
+done
+ip link show "$tap" >/dev/null 2>&1 || fail "tap $tap never appeared"
+ip netns add "$ns"
+ip link set "$tap" netns "$ns"
+ip -n "$ns" link set lo up
+ip -n "$ns" addr add "$net.1/24" dev "$tap"
+ip -n "$ns" link set "$tap" up
+
+# ---- reading the counters ----------------------------------------------
+
+kv=
+snap() {
+	kv=$("$sdvf" stats --format=kv "$sys" 2>/dev/null) || kv=
+}
+# val PD COUNTER: from the last snap (empty if absent).
+val() {
+	awk -v pd="$1" -v c="$2" '$2 == pd && $3 == c { print $4 }' <<<"$kv"
+}
+# wait_until SECONDS WHAT CMD...: until CMD succeeds (after a fresh snap).
+wait_until() {
+	local deadline=$((SECONDS + $1)) what=$2
+	shift 2
+	while :; do
+		snap
+		"$@" && return 0
+		[ $SECONDS -lt $deadline ] || fail "timed out waiting for $what"
+		kill -0 "$sdvf_pid" 2>/dev/null || fail "sdvf ended early"
+		sleep 0.05
+	done
+}
+ge() { local v; v=$(val "$1" "$2"); [ -n "$v" ] && [ "$v" -ge "$3" ]; }
+eq() { local v; v=$(val "$1" "$2"); [ "$v" = "$3" ]; }
+# must PD COUNTER VALUE: the last snap has exactly that.
+must() {
+	eq "$1" "$2" "$3" || fail "$1 $2 is '$(val "$1" "$2")', want $3"
+}
+
+# answers IP SECONDS: one ping answered within SECONDS.
+answers() {
+	local deadline=$((SECONDS + $2))
+	until ip netns exec "$ns" ping -c 1 -W 1 "$1" >/dev/null 2>&1; do
+		[ $SECONDS -lt $deadline ] || fail "$1 never answered a ping"
+	done
+}
+
+for pd in copy rmap mixed; do answers "${addr[$pd]}" 30; done
+echo "net_client_restart: every client answers"
+
+# ---- the load -----------------------------------------------------------
+
+# udp_echo OUT IP...: 2000 datagrams to each IP's port 1235 in turn, sizes
+# 18..1472, each reply checked byte for byte; exits 1 at the first loss.
+udp_echo() {
+	local out=$1
+	shift
+	ip netns exec "$ns" timeout 120 python3 - "$@" >"$out" 2>&1 <<'PY'
+import socket, sys, time
+ips = sys.argv[1:]
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(2)
+n = 2000
+for i in range(n):
+    for ip in ips:
+        size = 18 + (i * 37) % 1455
+        p = (b"%08d-%s-" % (i, ip.encode())) * (size // 8 + 1)
+        p = p[:size]
+        s.sendto(p, (ip, 1235))
+        try:
+            data, src = s.recvfrom(4096)
+        except socket.timeout:
+            sys.exit("udp %s: datagram %d (%d bytes) never came back" % (ip, i, size))
+        if data != p or src != (ip, 1235):
+            sys.exit("udp %s: datagram %d: %d bytes back from %s, equal=%s"
+                     % (ip, i, len(data), src, data == p))
+    time.sleep(0.002)
+print("udp: %d datagrams to each of %s echoed byte-identical" % (n, " ".join(ips)))
+PY
+}
+
+# ping_ok OUT: every ping answered once, nothing else.
+ping_ok() {
+	grep -q ' 0% packet loss' "$1" && ! grep -Eq 'duplicates|errors' "$1"
+}
+
+# mux_clean IDX: neither mux counted a drop, violation, refused index or
+# TX error for client IDX.
+mux_clean() {
+	local c=c$1 n
+	for n in $(awk -v c="$c" '($2 == "net_rx_mux" || $2 == "net_tx_mux") &&
+		(index($3, c ".drop.") == 1 || index($3, c ".viol.") == 1 ||
+		 index($3, c ".rej_") == 1 || index($3, c ".sw_drop") == 1 ||
+		 (index($3, c "_") == 1 && $3 ~ /bad_index$/) ||
+		 $3 == c ".tx_errors" || $3 == c ".drv_rejected") &&
+		$4 != 0 { print $2 ":" $3 "=" $4 }' <<<"$kv"); do
+		fail "client $c lost or was refused something: $n"
+	done
+}
+
+# A client's own queue and ownership counters (net_client): nothing refused.
+client_clean() {
+	local n
+	for n in rx_active.bad_index rx_free.bad_index tx_active.bad_index \
+		tx_free.bad_index net.rx_bad net.tx_bad net.queue_full; do
+		must "$1" "$n" 0
+	done
+}
+
+# ---- one victim ---------------------------------------------------------
+
+kill_under_load() {
+	victim=$1
+	local others=() o p v n pid restarts reclaimed icmp held
+	for o in copy rmap mixed; do [ "$o" = "$victim" ] || others+=("$o"); done
+	v=c${idx[$victim]}
+	snap
+	local base_rx reclaimed0
+	base_rx=$(val net_rx_mux "$v.rx_frames")
+	reclaimed0=$(val net_rx_mux "$v.reclaimed")
+	restarts=$(val "$victim" sdvf.restarts)
+	pid=$(val "$victim" sdvf.pid)
+	[ -n "$pid" ] && [ "$pid" -gt 0 ] || fail "no pid for $victim"
+
+	echo "net_client_restart: load on every client, then SIGKILL $victim (pid $pid)"
+	loads=
+	for o in copy rmap mixed; do
+		ip netns exec "$ns" timeout 120 ping -q -i 0.004 -c 2500 -W 2 \
+			"${addr[$o]}" >"$work/ping.$o" 2>&1 &
+		loads="$loads $!"
+		eval "ping_pid_$o=$!"
+	done
+	udp_echo "$work/udp" "${addr[${others[0]}]}" "${addr[${others[1]}]}" &
+	local udp_pid=$!
+	loads="$loads $udp_pid"
+
+	wait_until 60 "$victim to take 500 frames of the load" \
+		ge net_rx_mux "$v.rx_frames" $((base_rx + 500))
+	# Stopped first, so that it surely dies holding frames: the mux keeps
+	# lending to its rx_active, which nobody drains.
+	kill -STOP "$pid"
+	wait_until 30 "frames queued for the stopped $victim" \
+		ge net_rx_mux "$v.in_flight" 8
+	held=$(val net_rx_mux "$v.in_flight")
+	kill -KILL "$pid"
+	wait_until 30 "the restart of $victim" \
+		eval 'ge "$victim" sdvf.restarts $((restarts + 1)) &&
+			eq "$victim" sdvf.state running'
+	grep -q "pd '$victim' (pid $pid) killed by SIGKILL" "$log" ||
+		fail "the monitor did not report the death of $victim"
+	echo "net_client_restart: $victim restarted (pid $(val "$victim" sdvf.pid))"
+
+	for o in "${others[@]}"; do
+		p=ping_pid_$o
+		wait "${!p}" || true
+		ping_ok "$work/ping.$o" ||
+			fail "ping ${addr[$o]} ($o) under load: $(tail -2 "$work/ping.$o")"
+		echo "net_client_restart: $o: $(grep 'packet loss' "$work/ping.$o")"
+	done
+	wait "$udp_pid" || fail "UDP echo: $(cat "$work/udp")"
+	cat "$work/udp"
+	p=ping_pid_$victim
+	wait "${!p}" || true
+	echo "net_client_restart: $victim (killed): $(grep 'packet loss' "$work/ping.$victim")"
+	loads=
+
+	# What the dead instance held came back to the RX mux.
+	snap
+	reclaimed=$(val net_rx_mux "$v.reclaimed")
+	[ "$reclaimed" -ge $((reclaimed0 + held)) ] ||
+		fail "net_rx_mux $v.reclaimed $reclaimed0 -> $reclaimed: it held $held at its death"
+	echo "net_client_restart: it held $held RX buffers at its death;" \
+		"net_rx_mux $v.reclaimed $reclaimed0 -> $reclaimed"
+
+	# The new instance answers, each ping once, on fresh queues.
+	answers "${addr[$victim]}" 20
+	snap
+	icmp=$(val "$victim" icmp_replies)
+	ip netns exec "$ns" timeout 30 ping -q -c 20 -i 0.01 -W 2 \
+		"${addr[$victim]}" >"$work/ping.after" 2>&1 || true
+	ping_ok "$work/ping.after" ||
+		fail "$victim after its restart: $(tail -2 "$work/ping.after")"
+	wait_until 10 "$victim to count 20 more echo replies" \
+		ge "$victim" icmp_replies $((icmp + 20))
+	must "$victim" icmp_replies $((icmp + 20))
+	must "$victim" sdvf.starts $((restarts + 2))
+	client_clean "$victim"
+	for o in "${others[@]}"; do mux_clean "${idx[$o]}"; done
+	# The victim's violations: none either (its new instance is honest).
+	for n in "$v.viol.not_owner" "$v.viol.misaligned" "$v.viol.out_of_range"; do
+		must net_rx_mux "$n" 0
+	done
+	for n in rej_not_owner rej_misaligned rej_out_of_range; do
+		must net_tx_mux "$v.$n" 0
+	done
+	for n in "${v}_rx_free.bad_index" "${v}_rx_active.bad_index"; do
+		must net_rx_mux "$n" 0
+	done
+	for n in "${v}_tx_active.bad_index" "${v}_tx_free.bad_index"; do
+		must net_tx_mux "$n" 0
+	done
+	for o in "${others[@]}"; do client_clean "$o"; done
+
+	conserved
+}
+
+# Buffer conservation at rest: the load is over and the responders give
+# every buffer back, so the gauges settle (bounded wait), then must add up.
+conserved() {
+	wait_until 20 "every buffer back" eval '
+		eq net_rx_mux dma_lent 0 && eq net_rx_mux dma_mux 0 &&
+		eq net_rx_mux dma_driver "$(val net_rx_mux dma_bufs)" &&
+		eq net_tx_mux pool_driver 0 &&
+		eq net_tx_mux pool_idle "$(val net_tx_mux pool_bufs)" &&
+		eq net_rx_mux c0.in_flight 0 && eq net_rx_mux c1.in_flight 0 &&
+		eq net_rx_mux c2.in_flight 0 && eq net_tx_mux c0.in_flight 0 &&
+		eq net_tx_mux c1.in_flight 0 && eq net_tx_mux c2.in_flight 0'
+	must net_rx_mux dma_bufs 512
+	must net_tx_mux pool_bufs 256
+	must net_rx_mux bad_desc 0
+	must net_tx_mux bad_completion 0
+	echo "net_client_restart: conserved: 512 RX DMA buffers at the driver," \
+		"256 TX pool buffers idle, nothing in flight"
+}
+
+conserved
+kill_under_load rmap
+kill_under_load copy
+victim=
+
+kill -INT "$sdvf_pid"
+status=0
+wait "$sdvf_pid" || status=$?
+sdvf_pid=
+[ "$status" = 0 ] || fail "sdvf run exited with status $status"
+grep -Eq '^  rmap +[0-9]+ +[0-9]+ +[0-9]+ +1 ' "$log" &&
+	grep -Eq '^  copy +[0-9]+ +[0-9]+ +[0-9]+ +1 ' "$log" &&
+	grep -Eq '^  mixed +[0-9]+ +[0-9]+ +[0-9]+ +0 ' "$log" ||
+	fail "the summary does not show one restart of rmap and copy, none of mixed"
+echo "net_client_restart: PASS"
