@@ -68,15 +68,45 @@ struct sdvf_own_map {
 void sdvf_own_init(struct sdvf_own_map *m, uint8_t *storage, uint32_t nbufs,
 		   uint64_t base);
 
+/*
+ * The per-frame checks below are static inline (one implementation, here):
+ * every mux calls them several times per frame, and a call costs more than
+ * the check.
+ */
+
 /* Slot index of an address, or -1 with *why set.  Checks alignment and range
  * only. */
-int64_t sdvf_own_slot(const struct sdvf_own_map *m, uint64_t addr,
-		      enum sdvf_violation *why);
+static inline int64_t sdvf_own_slot(const struct sdvf_own_map *m, uint64_t addr,
+				    enum sdvf_violation *why)
+{
+	/* Subtraction first: an address below base wraps to a huge value and
+	 * fails the range check, so no separate lower-bound test is needed. */
+	uint64_t rel = addr - m->base;
+	if (rel % SDVF_BUF_SIZE != 0) {
+		*why = SDVF_VIOL_MISALIGNED;
+		return -1;
+	}
+	if (rel / SDVF_BUF_SIZE >= m->nbufs) {
+		*why = SDVF_VIOL_OUT_OF_RANGE;
+		return -1;
+	}
+	return (int64_t)(rel / SDVF_BUF_SIZE);
+}
 
 /* Hand a buffer we hold (owner `from`) to `to`.  Fails (returns false) only
  * on our own bug: `from` does not hold it. */
-bool sdvf_own_give(struct sdvf_own_map *m, uint64_t addr, uint8_t from,
-		   uint8_t to);
+static inline bool sdvf_own_give(struct sdvf_own_map *m, uint64_t addr,
+				 uint8_t from, uint8_t to)
+{
+	enum sdvf_violation why;
+	int64_t slot = sdvf_own_slot(m, addr, &why);
+	if (slot < 0 || m->owner[slot] != from)
+		return false;
+	m->owner[slot] = to;
+	m->held[from]--;
+	m->held[to]++;
+	return true;
+}
 
 /*
  * Accept a descriptor returned by peer `from`: checks alignment, range,
@@ -84,9 +114,33 @@ bool sdvf_own_give(struct sdvf_own_map *m, uint64_t addr, uint8_t from,
  * `to` as its owner.  On refusal, returns false, counts the reason in `viol`
  * (may be NULL) and changes nothing.
  */
-bool sdvf_own_take(struct sdvf_own_map *m, const struct sdvf_desc *d,
-		   uint8_t from, uint8_t to, uint16_t min_len, uint16_t max_len,
-		   struct sdvf_violations *viol);
+/* Count a refusal in `viol` (may be NULL); false, for sdvf_own_take. */
+static inline bool sdvf_own_refuse(struct sdvf_violations *viol,
+				   enum sdvf_violation why)
+{
+	if (viol)
+		viol->by_reason[why]++;
+	return false;
+}
+
+static inline bool sdvf_own_take(struct sdvf_own_map *m,
+				 const struct sdvf_desc *d, uint8_t from,
+				 uint8_t to, uint16_t min_len, uint16_t max_len,
+				 struct sdvf_violations *viol)
+{
+	enum sdvf_violation why;
+	int64_t slot = sdvf_own_slot(m, d->io_or_offset, &why);
+	if (slot < 0)
+		return sdvf_own_refuse(viol, why);
+	if (d->len < min_len || d->len > max_len)
+		return sdvf_own_refuse(viol, SDVF_VIOL_BAD_LENGTH);
+	if (m->owner[slot] != from)
+		return sdvf_own_refuse(viol, SDVF_VIOL_NOT_OWNER);
+	m->owner[slot] = to;
+	m->held[from]--;
+	m->held[to]++;
+	return true;
+}
 
 /* Give every buffer held by `owner` back to `to` (a crashed client's buffers
  * are reclaimed this way).  Returns how many moved. */
