@@ -127,8 +127,10 @@ static bool client_admits(struct rx_mux *m, unsigned i, uint32_t len)
 		sdvf_counter_add(c->drop_queue, 1);
 		return false;
 	}
-	if (!sdvf_policy_admit_one(&m->shaper, i, len, sdvf_now_ns(m->pd),
-				   &wake_ns)) {
+	/* An unshaped client (no cN_rate) the token bucket always admits and
+	 * never charges: no clock read, no policy call for it. */
+	if (c->shaped && !sdvf_policy_admit_one(&m->shaper, i, len,
+						sdvf_now_ns(m->pd), &wake_ns)) {
 		sdvf_counter_add(c->drop_rate, 1);
 		return false;
 	}
@@ -146,7 +148,8 @@ static void client_push(struct rx_mux *m, unsigned i, uint64_t offset,
 	sdvf_counter_add(c->rx_frames, 1);
 	sdvf_counter_add(c->rx_bytes, len);
 	sdvf_counter_set(c->in_flight, sdvf_own_held(&c->own, OWNER_CLIENT));
-	sdvf_policy_charge(&m->shaper, i, len, sdvf_now_ns(m->pd));
+	if (c->shaped)
+		sdvf_policy_charge(&m->shaper, i, len, sdvf_now_ns(m->pd));
 }
 
 /* Copy client i (admitted) gets a copy of `frame` in its cN_rx_data.

@@ -78,6 +78,7 @@
 
 struct rxm_client {
 	bool present, remap, bcast, mcast;
+	bool shaped; /* has a cN_rate: the token bucket sees its frames */
 	sdvf_channel_t ch;
 	struct sdvf_queue rx_active, rx_free;
 	uint32_t cap;

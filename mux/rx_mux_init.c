@@ -272,9 +272,12 @@ static int rx_mux_init(void *state, struct sdvf_pd *pd)
 	if (!switch_init(m) || !remap_caps(m))
 		return -1;
 	bool shaped = false;
-	for (unsigned i = 0; i < m->nclients; i++)
-		shaped |= m->client[i].present &&
-			  sdvf_config_u64(pd, KEY(i, "rate")) != 0;
+	for (unsigned i = 0; i < m->nclients; i++) {
+		struct rxm_client *c = &m->client[i];
+		c->shaped =
+			c->present && sdvf_config_u64(pd, KEY(i, "rate")) != 0;
+		shaped |= c->shaped;
+	}
 	if (shaped) {
 		struct sdvf_policy_config cfg = {
 			.nclients = m->nclients,
