@@ -181,7 +181,8 @@ static uint32_t classify(const struct rx_mux *m, const uint8_t *dst,
 			 uint32_t among)
 {
 	bool group = sdvf_mac_is_group(dst);
-	bool all = sdvf_mac_is_broadcast(dst);
+	/* Broadcast is a group address: a unicast frame skips the test. */
+	bool all = group && sdvf_mac_is_broadcast(dst);
 	uint32_t mask = 0;
 	for (unsigned i = 0; i < m->nclients; i++) {
 		const struct rxm_client *c = &m->client[i];
