@@ -367,13 +367,17 @@ static void finish(struct rx_mux *m)
 			continue;
 		bool wake = sdvf_queue_producer_finish(&c->rx_active);
 		wake |= sdvf_queue_consumer_finish(&c->rx_free);
-		if (wake)
+		if (wake) {
 			sdvf_notify(m->pd, c->ch);
+			sdvf_counter_add(m->notify_clients, 1);
+		}
 	}
 	bool wake = sdvf_queue_producer_finish(&m->drv_rx_free);
 	wake |= sdvf_queue_consumer_finish(&m->drv_rx_active);
-	if (wake)
+	if (wake) {
 		sdvf_notify(m->pd, m->ch_drv);
+		sdvf_counter_add(m->notify_drv, 1);
+	}
 	if (m->sw.present) {
 		wake = sdvf_queue_producer_finish(&m->sw.free);
 		wake |= sdvf_queue_consumer_finish(&m->sw.active);
@@ -396,15 +400,26 @@ void rx_mux_notified(void *state, struct sdvf_pd *pd, sdvf_channel_t ch)
 {
 	struct rx_mux *m = state;
 	struct sdvf_desc d;
+	uint32_t taken = 0; /* frames from the driver: this batch */
 	(void)pd;
+	sdvf_counter_add(m->activations, 1);
 	/* A full client rx_active drops for that client only, and rx_free and
 	 * sw_free always have room, so each drain stops only when its input
 	 * is dry. */
 	if (ch == m->ch_drv) {
 		do {
-			while (sdvf_queue_pop(&m->drv_rx_active, &d))
+			while (sdvf_queue_pop(&m->drv_rx_active, &d)) {
 				rx_frame(m, &d);
+				taken++;
+			}
 		} while (sdvf_queue_consumer_request_signal(&m->drv_rx_active));
+	}
+	if (taken) {
+		sdvf_counter_add(m->batches, 1);
+		if (taken > m->batch_most) {
+			m->batch_most = taken;
+			sdvf_counter_set(m->batch_max, taken);
+		}
 	}
 	if (m->sw.present && ch == m->sw.ch) {
 		do {

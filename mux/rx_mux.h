@@ -57,7 +57,14 @@
 	X(dma_driver, "dma_driver", "gauge: RX DMA buffers at the driver")     \
 	X(dma_lent, "dma_lent", "gauge: RX DMA buffers lent to remap clients") \
 	X(dma_mux, "dma_mux",                                                  \
-	  "gauge: RX DMA buffers in the mux (0 between activations)")
+	  "gauge: RX DMA buffers in the mux (0 between activations)")          \
+	X(activations, "activations", "notifications handled")                 \
+	X(batches, "batches",                                                  \
+	  "activations that took at least one frame from the driver")          \
+	X(batch_max, "batch_max",                                              \
+	  "most frames taken from the driver in one activation")               \
+	X(notify_drv, "notify_drv", "notifications sent to the driver")        \
+	X(notify_clients, "notify_clients", "notifications sent to clients")
 
 /* Per client, published as "cN.<name>". */
 #define RX_MUX_CLIENT_COUNTERS(X, n)                                           \
@@ -123,6 +130,7 @@ struct rx_mux {
 	struct rxm_client client[RXM_CLIENTS];
 	struct rxm_switch sw;
 	struct sdvf_policy_slot shaper;
+	uint32_t batch_most; /* what batch_max publishes */
 #define RXM_FIELD(field, name, meaning) _Atomic uint64_t *field;
 	RX_MUX_COUNTERS(RXM_FIELD)
 #undef RXM_FIELD

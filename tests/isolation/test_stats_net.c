@@ -115,6 +115,8 @@ static void mux_counters(struct net_fixture *f)
 	} counters[] = {
 		{RXM, "rx_frames", 120},
 		{RXM, "drop.unknown_unicast", 5},
+		{RXM, "batches", 60},
+		{RXM, "batch_max", 4},
 		{RXM, "c0.rx_frames", 40},
 		{RXM, "c0.rx_bytes", 4000},
 		{RXM, "c0.drop.cap", 3},
@@ -215,8 +217,8 @@ static char *text(const char *client, const char *pd, int *shown)
 #define MUX_LINES                                                              \
 	"  MUX               ACTIVATIONS   NOTIFIES     FRAMES BATCH-MEAN "    \
 	"BATCH-MAX\n"                                                          \
-	"  rx_mux                     80         90        120        1.5 "    \
-	"        -\n"                                                          \
+	"  rx_mux                     80         90        120        2.0 "    \
+	"        4\n"                                                          \
 	"  tx_mux                     40         25         50        5.0 "    \
 	"        6\n"
 

@@ -413,8 +413,8 @@ static void rx_mux_publishes_every_documented_counter_of_its_clients(void **u)
 			fail_msg("documented, not published: %s", d->name);
 		checked++;
 	}
-	/* 15 + 2 queues of its own; per client 10 + 2 queues */
-	assert_int_equal(checked, 17 + 3 * 12);
+	/* 20 + 2 queues of its own; per client 10 + 2 queues */
+	assert_int_equal(checked, 22 + 3 * 12);
 	bool found = false;
 	sdvf_sim_counter(sim, "mux", "c2.viol.out_of_range", &found);
 	assert_true(found);
@@ -759,6 +759,69 @@ static void rx_mux_signals_each_peer_once_per_activation(void **u)
 	assert_int_equal(cr->nrx, 4);
 }
 
+/* The per-mux counters after each step of a script, exactly: every
+ * notification the mux handles is an activation (the sim counts the same),
+ * a batch is one activation's frames from the driver (a dropped frame
+ * too), and notify_drv / notify_clients are the signals the sim saw the
+ * mux send on rx and on c0..c2. */
+static void expect_mux(uint64_t act, uint64_t batches, uint64_t most,
+		       uint64_t to_drv, uint64_t to_clients)
+{
+	assert_int_equal(counter("activations"), act);
+	assert_int_equal(sdvf_sim_activations(sim, "mux"), act);
+	assert_int_equal(counter("batches"), batches);
+	assert_int_equal(counter("batch_max"), most);
+	assert_int_equal(counter("notify_drv"), to_drv);
+	assert_int_equal(sdvf_sim_notifications(sim, "mux", "rx"), to_drv);
+	assert_int_equal(counter("notify_clients"), to_clients);
+	assert_int_equal(sdvf_sim_notifications(sim, "mux", "c0") +
+				 sdvf_sim_notifications(sim, "mux", "c1") +
+				 sdvf_sim_notifications(sim, "mux", "c2"),
+			 to_clients);
+}
+
+static void rx_mux_counts_activations_batches_and_notifications(void **u)
+{
+	(void)u;
+	boot_with("", 0, 1, 1); /* b and r hoard */
+	/* init gave the driver its buffers (one signal); the driver's
+	 * answer is an activation with no frame */
+	expect_mux(1, 0, 0, 1, 0);
+	for (int i = 0; i < 3; i++) {
+		drv_push(mac_a, 60, (uint8_t)i);
+		drv_push(mac_r, 60, (uint8_t)i);
+	}
+	drv_push(mac_unknown, 60, 9); /* dropped, still taken */
+	assert_true(sdvf_sim_step(sim));
+	/* one activation took 7: the copies back to the driver (one
+	 * signal), a and r woken */
+	expect_mux(2, 1, 7, 2, 2);
+	run();
+	/* a's and r's signals: two activations with no driver frame; the
+	 * copies a gave back concern nobody else, a is answered */
+	assert_int_equal(ca->nrx, 3);
+	assert_int_equal(cr->nheld, 3);
+	expect_mux(4, 1, 7, 2, 3);
+	send(bcast, 60, 1);
+	/* a batch of 1, copied to a and lent to b and r (so the driver
+	 * hears nothing), each woken; then a's and b's signals */
+	expect_mux(7, 2, 7, 2, 6);
+	give_back(cr, "c2", cr->held[0]);
+	/* r's first buffer, lent to it alone, back to the driver */
+	expect_mux(9, 2, 7, 3, 7);
+	for (int i = 0; i < 8; i++)
+		drv_push(mac_a, 60, (uint8_t)i);
+	run();
+	/* a bigger batch raises batch_max */
+	expect_mux(11, 3, 8, 4, 8);
+	while (cr->nheld)
+		give_back(cr, "c2", cr->held[0]);
+	while (cb->nheld)
+		give_back(cb, "c1", cb->held[0]);
+	assert_int_equal(counter("batches"), 3);
+	assert_int_equal(counter("batch_max"), 8);
+}
+
 static void rx_mux_returns_a_shared_buffer_after_the_last_holder(void **u)
 {
 	(void)u;
@@ -953,6 +1016,7 @@ int main(void)
 		T(rx_mux_bounds_the_returns_it_takes_per_activation),
 		T(rx_mux_returns_a_copied_buffer_in_the_same_activation),
 		T(rx_mux_signals_each_peer_once_per_activation),
+		T(rx_mux_counts_activations_batches_and_notifications),
 		T(rx_mux_returns_a_shared_buffer_after_the_last_holder),
 		T(rx_mux_hoarding_client_loses_only_its_own_frames),
 		T(rx_mux_hoarding_remap_client_leaves_the_driver_buffers),
