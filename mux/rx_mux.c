@@ -396,31 +396,42 @@ static void finish(struct rx_mux *m)
 			 sdvf_own_held(&m->dma_own, SDVF_OWNER_SELF));
 }
 
+/* A batch of `taken` frames from the driver, in the per-mux counters. */
+static void count_batch(struct rx_mux *m, uint32_t taken)
+{
+	if (!taken)
+		return;
+	sdvf_counter_add(m->batches, 1);
+	if (taken > m->batch_most) {
+		m->batch_most = taken;
+		sdvf_counter_set(m->batch_max, taken);
+	}
+}
+
+/* Every frame on the driver's rx_active.  A full client rx_active drops
+ * for that client only, and rx_free always has room, so it stops only
+ * when rx_active is dry. */
+static void drv_drain(struct rx_mux *m)
+{
+	struct sdvf_desc d;
+	/* the batch, by the consumer index: no count in the loop */
+	uint32_t first = m->drv_rx_active.own;
+	do {
+		while (sdvf_queue_pop(&m->drv_rx_active, &d))
+			rx_frame(m, &d);
+	} while (sdvf_queue_consumer_request_signal(&m->drv_rx_active));
+	count_batch(m, m->drv_rx_active.own - first);
+}
+
 void rx_mux_notified(void *state, struct sdvf_pd *pd, sdvf_channel_t ch)
 {
 	struct rx_mux *m = state;
 	struct sdvf_desc d;
-	uint32_t taken = 0; /* frames from the driver: this batch */
 	(void)pd;
 	sdvf_counter_add(m->activations, 1);
-	/* A full client rx_active drops for that client only, and rx_free and
-	 * sw_free always have room, so each drain stops only when its input
-	 * is dry. */
-	if (ch == m->ch_drv) {
-		do {
-			while (sdvf_queue_pop(&m->drv_rx_active, &d)) {
-				rx_frame(m, &d);
-				taken++;
-			}
-		} while (sdvf_queue_consumer_request_signal(&m->drv_rx_active));
-	}
-	if (taken) {
-		sdvf_counter_add(m->batches, 1);
-		if (taken > m->batch_most) {
-			m->batch_most = taken;
-			sdvf_counter_set(m->batch_max, taken);
-		}
-	}
+	if (ch == m->ch_drv)
+		drv_drain(m);
+	/* sw_free always has room too. */
 	if (m->sw.present && ch == m->sw.ch) {
 		do {
 			while (sdvf_queue_pop(&m->sw.active, &d))
