@@ -250,17 +250,24 @@ static void stage(struct tx_mux *m, unsigned ci)
 /* ---- to the driver ---------------------------------------------------- */
 
 /* Send staged heads in the policy's order until none is left, the driver's
- * queue is full or the shaper holds the rest.  Returns frames sent. */
+ * queue is full or the shaper holds the rest.  Returns frames sent.
+ *
+ * Every client is staged once; after that only the client that sent can
+ * change (another one's head stays staged, and what blocked it, a full
+ * tx_free, a backlog or an empty pool, a send does not undo), so only it
+ * is staged again and the ready mask is kept up to date, not rebuilt.  A
+ * client whose tx_active fills meanwhile is seen by the activation's next
+ * pass (request_signals). */
 static uint32_t tx_provide(struct tx_mux *m)
 {
 	uint32_t sent = 0;
 	uint32_t head_len[TXM_CLIENTS];
+	struct sdvf_policy_ready ready = {.head_len = head_len};
+	uint64_t todo = ~0ull; /* clients to stage: all, then the sender */
 	for (;;) {
-		struct sdvf_policy_ready ready = {.head_len = head_len,
-						  .now_ns = sdvf_now_ns(m->pd)};
 		for (unsigned i = 0; i < m->nclients; i++) {
 			struct txm_client *c = &m->client[i];
-			if (!c->present)
+			if (!(todo >> i & 1u) || !c->present)
 				continue;
 			stage(m, i);
 			if (c->staged) {
@@ -270,6 +277,7 @@ static uint32_t tx_provide(struct tx_mux *m)
 		}
 		if (!ready.mask || sdvf_queue_full(&m->drv_active))
 			return sent;
+		ready.now_ns = sdvf_now_ns(m->pd);
 		uint64_t wake = 0;
 		int who = sdvf_policy_next(&m->sched,
 					   m->has_shaper ? &m->shaper : NULL,
@@ -299,6 +307,8 @@ static uint32_t tx_provide(struct tx_mux *m)
 			sdvf_policy_charge(&m->shaper, (unsigned)who,
 					   c->head.len, ready.now_ns);
 		sent++;
+		ready.mask &= ~(1ull << who);
+		todo = 1ull << who;
 	}
 }
 
