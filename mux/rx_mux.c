@@ -176,24 +176,20 @@ static void deliver_lend(struct rx_mux *m, unsigned i, uint32_t idx,
 /* ---- classify -------------------------------------------------------- */
 
 /* The clients among `among` (a mask) a frame to `dst` goes to, as a
- * mask. */
+ * mask.  A group frame's are known from init (m->bcast, m->mcast); a
+ * unicast frame's are the present clients with that MAC. */
 static uint32_t classify(const struct rx_mux *m, const uint8_t *dst,
 			 uint32_t among)
 {
-	bool group = sdvf_mac_is_group(dst);
-	/* Broadcast is a group address: a unicast frame skips the test. */
-	bool all = group && sdvf_mac_is_broadcast(dst);
+	among &= m->present;
+	if (sdvf_mac_is_group(dst))
+		return among &
+		       (sdvf_mac_is_broadcast(dst) ? m->bcast : m->mcast);
 	uint32_t mask = 0;
-	for (unsigned i = 0; i < m->nclients; i++) {
-		const struct rxm_client *c = &m->client[i];
-		if (!c->present || !(among >> i & 1u))
-			continue;
-		if (all	    ? c->bcast
-		    : group ? c->mcast
-			    : sdvf_bytes_equal(dst, c->mac, SDVF_NET_MAC_LEN))
+	for (unsigned i = 0; i < m->nclients; i++)
+		if (sdvf_bytes_equal(dst, m->client[i].mac, SDVF_NET_MAC_LEN))
 			mask |= 1u << i;
-	}
-	return mask;
+	return mask & among;
 }
 
 /* One frame from the driver: classify, deliver, and give the DMA buffer

@@ -95,6 +95,7 @@ struct rxm_client {
 	uint32_t idle[RXM_MAX_BUFS]; /* copy: free buffers of cN_rx_data */
 	uint32_t nidle;
 	uint8_t mac[SDVF_NET_MAC_LEN];
+	uint64_t mac_key;   /* mac as rxm_mac_key makes it */
 	uint32_t switch_to; /* clients its switched frames may reach */
 	struct sdvf_violations viol;
 #define RXM_CLIENT_FIELD(n, field, name, meaning) _Atomic uint64_t *field;
@@ -127,6 +128,9 @@ struct rx_mux {
 	uint8_t dma_owner[RXM_MAX_BUFS];
 	uint8_t lent_refs[RXM_MAX_BUFS]; /* remap clients holding each */
 	unsigned nclients;		 /* highest present index + 1 */
+	/* Set at init, as masks of client indices: present ones, and those
+	 * taking broadcast and multicast. */
+	uint32_t present, bcast, mcast;
 	struct rxm_client client[RXM_CLIENTS];
 	struct rxm_switch sw;
 	struct sdvf_policy_slot shaper;

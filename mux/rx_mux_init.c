@@ -137,6 +137,9 @@ static bool client_init(struct rx_mux *m, unsigned i, uint64_t capacity)
 	c->cap = (uint32_t)(cap > most || (cap == 0 && !c->remap) ? most : cap);
 	client_counters(m, i);
 	c->present = true;
+	m->present |= 1u << i;
+	m->bcast |= (uint32_t)c->bcast << i;
+	m->mcast |= (uint32_t)c->mcast << i;
 	return true;
 }
 
