@@ -49,9 +49,14 @@ void net_error(struct net *n, const char *sub, const char *fmt, ...)
 /* ---- property readers ------------------------------------------------- */
 
 void net_unknown_props(struct net *n, const char *sub, const void *fdt,
-		       int node, const char *const *known, const char *valid,
+		       int node, const char *const *known, const char *more,
 		       bool (*extra)(const char *))
 {
+	char valid[640];
+	sysdesc_join(valid, sizeof(valid), known);
+	if (more)
+		snprintf(valid + strlen(valid), sizeof(valid) - strlen(valid),
+			 "%s", more);
 	for (int p = fdt_first_property_offset(fdt, node); p >= 0;
 	     p = fdt_next_property_offset(fdt, p)) {
 		const char *pname;
@@ -208,13 +213,12 @@ static bool is_wire_param(const char *prop)
 	return wire_param(prop) != NULL;
 }
 
+/* The wire's parameters, dashed, for the list of valid nic properties. */
 static void nic_valid(char *buf, size_t size)
 {
 	const struct sdvf_component *model =
 		sdvf_component_find(sdvf_builtin_components, "enet_model");
-	size_t at = (size_t)snprintf(buf, size,
-				     "wire, mac, rx-ring, tx-ring, rx-buffers, "
-				     "tx-buffers, and the wire's:");
+	size_t at = (size_t)snprintf(buf, size, ", and the wire's:");
 	for (const struct sdvf_param *p = model ? model->params : NULL;
 	     p && p->name && at < size; p++) {
 		if (strcmp(p->name, "wire") == 0)
@@ -364,10 +368,7 @@ static const char *const net_props[] = {
 static void read_net(struct net *n, const void *fdt, int node)
 {
 	int child;
-	net_unknown_props(n, "", fdt, node, net_props,
-			  "compatible, policy, shaper, budget, rx-capacity, "
-			  "tx-capacity",
-			  NULL);
+	net_unknown_props(n, "", fdt, node, net_props, NULL, NULL);
 	fdt_for_each_subnode(child, fdt, node)
 	{
 		const char *name = fdt_get_name(fdt, child, NULL);

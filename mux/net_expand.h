@@ -101,8 +101,10 @@ net_error(struct net *n, const char *sub, const char *fmt, ...);
 
 /* Property readers (net_expand.c); sub is the node below the subsystem
  * ("", "/nic", "/clients/x") for messages. */
+/* Every property of node not in `known` (NULL-terminated) nor accepted by
+ * `extra`: "unknown (valid: <known joined><more>)". */
 void net_unknown_props(struct net *n, const char *sub, const void *fdt,
-		       int node, const char *const *known, const char *valid,
+		       int node, const char *const *known, const char *more,
 		       bool (*extra)(const char *));
 /* A number in min..max (power of two if pow2), else *out = dflt; true if
  * present and valid. */
