@@ -24,6 +24,7 @@
 #include <libfdt.h>
 #include <stdarg.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/sysdesc/sysdesc.h"
 #include "core/sysdesc/sysdesc_internal.h"
@@ -362,8 +363,13 @@ static const struct sdvf_policy *read_policy(struct net *n, const void *fdt,
 /* ---- the node --------------------------------------------------------- */
 
 static const char *const net_props[] = {
-	"compatible",  "policy",      "shaper", "budget",
-	"rx-capacity", "tx-capacity", NULL};
+	"compatible",  "policy",      "shaper",	  "budget",
+	"rx-capacity", "tx-capacity", "nic-core", "driver-core",
+	"rx-mux-core", "tx-mux-core", NULL};
+
+/* Pinning of the generated PDs, in the order of struct net's core[]. */
+static const char *const core_props[4] = {"nic-core", "driver-core",
+					  "rx-mux-core", "tx-mux-core"};
 
 static void read_net(struct net *n, const void *fdt, int node)
 {
@@ -397,6 +403,12 @@ static void read_net(struct net *n, const void *fdt, int node)
 		     &n->tx_capacity);
 	n->policy_unknown = !p[0] || (n->shaper[0] == '\0' &&
 				      fdt_getprop(fdt, node, "shaper", NULL));
+	long online = sysconf(_SC_NPROCESSORS_ONLN);
+	for (int i = 0; i < 4; i++)
+		n->core[i].set =
+			net_read_u64(n, "", fdt, node, core_props[i], 0,
+				     online > 0 ? (uint64_t)online - 1 : 0,
+				     false, 0, &n->core[i].v);
 	read_nic(n, fdt, node);
 	net_read_clients(n, fdt, node, p);
 }

@@ -91,6 +91,8 @@ struct net {
 	bool policy_unknown;	     /* policy or shaper: reported */
 	struct net_opt budget;
 	uint64_t rx_capacity, tx_capacity; /* every client queue */
+	/* cores of the generated PDs: nic, driver, rx_mux, tx_mux */
+	struct net_opt core[4];
 	struct net_client client[NET_CLIENTS];
 	unsigned nclients;
 };

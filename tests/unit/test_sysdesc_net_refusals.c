@@ -177,10 +177,17 @@ net_refuses_remap_rx_caps_that_leave_the_driver_no_buffer(void **state)
 static void net_refuses_unknown_and_malformed_properties(void **state)
 {
 	(void)state;
+	char want[256];
+	snprintf(want, sizeof(want),
+		 AT ": property 'driver-core': 4096 is out of range (0..%ld)\n",
+		 sysconf(_SC_NPROCESSORS_ONLN) - 1);
+	expect_edit_errors(one, "nic { wire",
+			   "driver-core = <4096>; nic { wire", want);
 	expect_edit_errors(
 		one, "nic { wire", "colour = \"red\"; nic { wire",
 		AT ": property 'colour': unknown (valid: compatible, policy, "
-		   "shaper, budget, rx-capacity, tx-capacity)\n");
+		   "shaper, budget, rx-capacity, tx-capacity, nic-core, "
+		   "driver-core, rx-mux-core, tx-mux-core)\n");
 	expect_edit_errors(one, "wire = \"loopback\";",
 			   "wire = \"tap\"; tap_name = \"x\";",
 			   AT "/nic: property 'tap_name': unknown (valid: "
