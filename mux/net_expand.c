@@ -73,6 +73,16 @@ void net_unknown_props(struct net *n, const char *sub, const void *fdt,
 
 /* A number in min..max (power of two if pow2).  Absent: *out = dflt and
  * false.  Present and valid: true. */
+void net_no_subnodes(struct net *n, const char *sub, const void *fdt, int node)
+{
+	int child;
+	fdt_for_each_subnode(child, fdt, node)
+	{
+		net_error(n, sub, "node '%s': unknown (valid: none)",
+			  fdt_get_name(fdt, child, NULL));
+	}
+}
+
 bool net_read_u64(struct net *n, const char *sub, const void *fdt, int node,
 		  const char *prop, uint64_t min, uint64_t max, bool pow2,
 		  uint64_t dflt, uint64_t *out)
@@ -309,6 +319,7 @@ static void read_nic(struct net *n, const void *fdt, int parent)
 			  "00 01]; })");
 		return;
 	}
+	net_no_subnodes(n, "/nic", fdt, node);
 	nic_valid(valid, sizeof(valid));
 	net_unknown_props(n, "/nic", fdt, node, nic_props, valid,
 			  is_wire_param);
@@ -378,10 +389,10 @@ static void read_net(struct net *n, const void *fdt, int node)
 	fdt_for_each_subnode(child, fdt, node)
 	{
 		const char *name = fdt_get_name(fdt, child, NULL);
+		char sub[SDVF_NAME_MAX + 2];
+		snprintf(sub, sizeof(sub), "/%s", name);
 		if (strcmp(name, "nic") != 0 && strcmp(name, "clients") != 0)
-			net_error(n, "",
-				  "unknown node '%s' (valid: nic, clients)",
-				  name);
+			net_error(n, sub, "unknown node (valid: nic, clients)");
 	}
 	const struct sdvf_policy *p[2] = {NULL, NULL};
 	strcpy(n->policy, "rr");

@@ -108,6 +108,8 @@ net_error(struct net *n, const char *sub, const char *fmt, ...);
 void net_unknown_props(struct net *n, const char *sub, const void *fdt,
 		       int node, const char *const *known, const char *more,
 		       bool (*extra)(const char *));
+/* "node 'x': unknown (valid: none)" for every subnode of node. */
+void net_no_subnodes(struct net *n, const char *sub, const void *fdt, int node);
 /* A number in min..max (power of two if pow2), else *out = dflt; true if
  * present and valid. */
 bool net_read_u64(struct net *n, const char *sub, const void *fdt, int node,

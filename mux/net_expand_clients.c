@@ -171,6 +171,7 @@ static void read_client(struct net *n, const void *fdt, int node,
 	snprintf(c->node, sizeof(c->node), "%s", fdt_get_name(fdt, node, NULL));
 	snprintf(sub, sizeof(sub), "/clients/%s", c->node);
 	net_unknown_props(n, sub, fdt, node, client_props, NULL, NULL);
+	net_no_subnodes(n, sub, fdt, node);
 	read_client_pd(n, sub, fdt, node, c);
 	c->has_mac = net_read_mac(n, sub, fdt, node, c->mac);
 	int len;

@@ -209,6 +209,11 @@ static void net_refuses_unknown_and_malformed_properties(void **state)
 			   "rx-capacity = <8192>; nic { wire",
 			   AT ": property 'rx-capacity': 8192 is out of range "
 			      "(1..4096)\n");
+	expect_edit_errors(one, "nic { wire", "lan { }; nic { wire",
+			   AT "/lan: unknown node (valid: nic, clients)\n");
+	expect_edit_errors(one, "0a]; };", "0a]; vlan { }; };",
+			   AT "/clients/app: node 'vlan': unknown (valid: "
+			      "none)\n");
 	expect_edit_errors(one, "app { mac", "app { weight = <2>; mac",
 			   AT "/clients/app: property 'weight': not a "
 			      "parameter of the selected policies (rr; their "
