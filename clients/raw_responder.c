@@ -1,21 +1,20 @@
 /*
- * raw_responder: a client that answers ARP, ICMP echo and UDP echo straight
- * on the ENET driver's four queues, as an RFC 1122 host would.
+ * raw_responder: a client of the RX and TX muxes that answers ARP, ICMP
+ * echo and UDP echo as an RFC 1122 host would.
  *
- * It stands in for the RX and TX muxes (they come in a later issue): it
- * owns every buffer of the RX and TX DMA regions, maps both rw, hands RX
- * buffers to the driver by io address and gets them back full.  For each
- * received frame it
+ * It is an ordinary net client (clients/net_client.h): the RX mux lends it
+ * frames by offset in rx_data, it copies each to private memory, answers
+ * it into one of its own TX buffers in tx_data and gives the RX buffer
+ * back.  For each received frame it
  *   - answers an ARP request for its IP (who-has) with its MAC;
  *   - answers an ICMP echo request to its IP with an echo reply;
  *   - sends a UDP datagram to its IP, port 1235, back to the sender;
  * and drops everything else, counting why (drop.<reason>).  Counters are
  * logged every log_period_ms while they change.
  *
- * An activation drains tx_free (completions) and rx_active (frames) in the
- * shape of core/pd_queue.h, then publishes each queue once and notifies
- * the driver at most once per channel.  It never finds rx_free or
- * tx_active full: it holds no more buffers than they have slots.
+ * An activation takes TX completions, then frames, in the shape of
+ * core/pd_queue.h, then publishes each queue once and notifies each mux at
+ * most once (net_client_finish).
  *
  * Trust.  The frames come from the wire (untrusted): each is copied to
  * private memory once and every header field is checked by explicit code
@@ -34,18 +33,18 @@
  *     echo servers cannot bounce one forged datagram forever;
  *   - ICMP only an echo request (type 8 code 0), never a reply or error.
  * Fragments and IP options are not implemented: they get no reply.  The
- * driver is trusted, but every descriptor it returns is still checked
- * against an ownership map (core/ownership.h): its io address must name
- * one of our buffers that the driver holds, or it is counted and ignored.
+ * muxes are trusted, but every descriptor they hand over is still checked
+ * by net_client against its ownership maps (net.rx_bad, net.tx_bad).
  *
- * Configuration: the parameter table at the bottom.  The DMA regions must
- * have io addresses.
+ * Configuration: the parameter table at the bottom (net_client's keys, ip,
+ * prefix_len, log_period_ms).
  */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "clients/host_rules.h"
+#include "clients/net_client.h"
 #include "clients/raw_responder.h"
 #include "core/bytes.h"
 #include "core/net.h"
@@ -54,9 +53,7 @@
 #include "core/pd_queue.h"
 #include "core/queue.h"
 
-#define RESP_MAX_BUFS 1024u
 #define RESP_UDP_PORT 1235u
-#define OWNER_DRIVER 1
 
 #define ETH_TYPE_AT (2u * SDVF_NET_MAC_LEN) /* after destination, source */
 #define ETH_ARP 0x0806u
@@ -68,21 +65,9 @@
 #define IP_PROTO_ICMP 1u
 #define IP_PROTO_UDP 17u
 
-struct resp_pool {
-	uint8_t *base; /* our mapping of the DMA region */
-	uint64_t io;   /* its io address */
-	uint32_t count;
-	struct sdvf_own_map own; /* each buffer ours or the driver's */
-	uint8_t owner[RESP_MAX_BUFS];
-};
-
 struct raw_responder {
 	struct sdvf_pd *pd;
-	struct sdvf_queue rx_free, rx_active, tx_active, tx_free;
-	sdvf_channel_t ch_rx, ch_tx;
-	struct resp_pool rx, tx;
-	uint32_t tx_idle[RESP_MAX_BUFS]; /* stack of TX buffers we hold */
-	uint32_t ntx_idle;
+	struct net_client nc;
 	uint8_t mac[SDVF_NET_MAC_LEN];
 	uint8_t ip[4];
 	struct host_ipv4_if net; /* ip and prefix_len, for host_rules.h */
@@ -91,18 +76,6 @@ struct raw_responder {
 	struct resp_counters stats;
 	uint8_t frame[SDVF_BUF_SIZE]; /* private copy of the frame in hand */
 };
-
-/* ---- buffers --------------------------------------------------------- */
-
-static uint64_t pool_io(const struct resp_pool *p, uint32_t idx)
-{
-	return p->io + (uint64_t)idx * SDVF_BUF_SIZE;
-}
-
-static uint8_t *pool_buf(const struct resp_pool *p, uint32_t idx)
-{
-	return p->base + (uint64_t)idx * SDVF_BUF_SIZE;
-}
 
 /* ---- senders --------------------------------------------------------- */
 
@@ -145,32 +118,23 @@ static uint32_t udp_pseudo(const uint8_t *ip_hdr, uint16_t udp_len)
 	       sdvf_get_be16(ip_hdr + 18) + IP_PROTO_UDP + udp_len;
 }
 
-static uint8_t *tx_claim(struct raw_responder *r, uint32_t *idx)
+/* A TX buffer to build a reply in, or NULL (counted) if every one is at
+ * the TX mux. */
+static uint8_t *tx_claim(struct raw_responder *r, struct net_tx_buf *b)
 {
-	if (r->ntx_idle == 0) {
+	if (!net_client_tx_alloc(&r->nc, b)) {
 		sdvf_counter_add(r->stats.drops[RESP_DROP_NO_TX_BUFFER], 1);
 		return NULL;
 	}
-	*idx = r->tx_idle[--r->ntx_idle];
-	return pool_buf(&r->tx, *idx);
+	return b->data;
 }
 
-static bool tx_send(struct raw_responder *r, uint32_t idx, uint32_t len)
+/* Send the reply built in `b`.  Fails only with a lying TX mux (a full
+ * tx_active): net_client counts it and keeps the buffer. */
+static bool tx_send(struct raw_responder *r, const struct net_tx_buf *b,
+		    uint32_t len)
 {
-	struct sdvf_desc d = {
-		.io_or_offset = pool_io(&r->tx, idx),
-		.len = (uint16_t)len,
-	};
-	/* Cannot fail with an honest driver (we own at most tx_capacity
-	 * buffers); if it does, keep the buffer rather than lose it. */
-	if (!sdvf_queue_push(&r->tx_active, &d)) {
-		sdvf_counter_add(r->stats.queue_full, 1);
-		r->tx_idle[r->ntx_idle++] = idx;
-		return false;
-	}
-	sdvf_own_give(&r->tx.own, d.io_or_offset, SDVF_OWNER_SELF,
-		      OWNER_DRIVER);
-	return true;
+	return net_client_tx_send(&r->nc, b->offset, (uint16_t)len);
 }
 
 /* Ethernet header of a reply to the frame in hand: back to its source. */
@@ -202,8 +166,8 @@ static void arp_answer(struct raw_responder *r, uint32_t len)
 	if (!sender_mac_ok(r, a + 8) ||
 	    (sdvf_get_be32(a + 14) != 0 && !sender_ip_ok(r, a + 14)))
 		return;
-	uint32_t idx;
-	uint8_t *out = tx_claim(r, &idx);
+	struct net_tx_buf buf;
+	uint8_t *out = tx_claim(r, &buf);
 	if (!out)
 		return;
 	eth_reply(r, out, ETH_ARP);
@@ -213,7 +177,7 @@ static void arp_answer(struct raw_responder *r, uint32_t len)
 	sdvf_copy(o + 8, r->mac, SDVF_NET_MAC_LEN);
 	sdvf_copy(o + 14, r->ip, 4);
 	sdvf_copy(o + 18, a + 8, 10); /* target = the asker's sha, spa */
-	if (tx_send(r, idx, SDVF_NET_ETH_HLEN + ARP_LEN))
+	if (tx_send(r, &buf, SDVF_NET_ETH_HLEN + ARP_LEN))
 		sdvf_counter_add(r->stats.arp_replies, 1);
 }
 
@@ -248,8 +212,8 @@ static void icmp_answer(struct raw_responder *r, const uint8_t *ip,
 		sdvf_counter_add(r->stats.drops[RESP_DROP_ICMP_TYPE], 1);
 		return;
 	}
-	uint32_t idx;
-	uint8_t *out = tx_claim(r, &idx);
+	struct net_tx_buf buf;
+	uint8_t *out = tx_claim(r, &buf);
 	if (!out)
 		return;
 	eth_reply(r, out, ETH_IPV4);
@@ -259,7 +223,7 @@ static void icmp_answer(struct raw_responder *r, const uint8_t *ip,
 	o[0] = 0; /* echo reply; id, sequence and data stay */
 	sdvf_put_be16(o + 2, 0);
 	sdvf_put_be16(o + 2, sdvf_inet_csum(o, n, 0));
-	if (tx_send(r, idx, SDVF_NET_ETH_HLEN + IP_MIN_HDR + n))
+	if (tx_send(r, &buf, SDVF_NET_ETH_HLEN + IP_MIN_HDR + n))
 		sdvf_counter_add(r->stats.icmp_replies, 1);
 }
 
@@ -281,8 +245,8 @@ static void udp_answer(struct raw_responder *r, const uint8_t *ip,
 		sdvf_counter_add(r->stats.drops[RESP_DROP_UDP_SRC_PORT], 1);
 		return;
 	}
-	uint32_t idx;
-	uint8_t *out = tx_claim(r, &idx);
+	struct net_tx_buf buf;
+	uint8_t *out = tx_claim(r, &buf);
 	if (!out)
 		return;
 	eth_reply(r, out, ETH_IPV4);
@@ -295,7 +259,7 @@ static void udp_answer(struct raw_responder *r, const uint8_t *ip,
 	sdvf_put_be16(o + 6, 0);
 	uint16_t c = sdvf_inet_csum(o, udp_len, udp_pseudo(oip, udp_len));
 	sdvf_put_be16(o + 6, c == 0 ? 0xffff : c); /* 0 would mean "none" */
-	if (tx_send(r, idx, SDVF_NET_ETH_HLEN + IP_MIN_HDR + udp_len))
+	if (tx_send(r, &buf, SDVF_NET_ETH_HLEN + IP_MIN_HDR + udp_len))
 		sdvf_counter_add(r->stats.udp_replies, 1);
 }
 
@@ -366,96 +330,18 @@ static void frame_answer(struct raw_responder *r, uint32_t len)
 		ipv4_answer(r, len);
 }
 
-/* ---- the driver's queues --------------------------------------------- */
+/* ---- the muxes' queues (clients/net_client.h) -------------------------- */
 
-/* Take back a buffer of ours from the driver: its index, or -1 (counted)
- * if the io address names no buffer of `p` that the driver holds.  The
- * length is the caller's to check, under its own counter. */
-static int32_t pool_take_back(struct raw_responder *r, struct resp_pool *p,
-			      const struct sdvf_desc *d)
+/* One frame lent by the RX mux: copied once to private memory, answered
+ * from the copy, given back. */
+static void rx_answer(struct raw_responder *r, const struct net_rx_frame *f)
 {
-	if (!sdvf_own_take(&p->own, d, OWNER_DRIVER, SDVF_OWNER_SELF, 0,
-			   UINT16_MAX, NULL)) {
-		sdvf_counter_add(r->stats.bad_desc, 1);
-		return -1;
-	}
-	return (int32_t)((d->io_or_offset - p->io) / SDVF_BUF_SIZE);
-}
-
-static void rx_provide(struct raw_responder *r, uint32_t idx)
-{
-	struct sdvf_desc d = {.io_or_offset = pool_io(&r->rx, idx)};
-	/* Cannot fail with an honest driver (we own at most rx_capacity
-	 * buffers); if it does, the buffer stays with us, counted. */
-	if (!sdvf_queue_push(&r->rx_free, &d)) {
-		sdvf_counter_add(r->stats.queue_full, 1);
-		return;
-	}
-	sdvf_own_give(&r->rx.own, d.io_or_offset, SDVF_OWNER_SELF,
-		      OWNER_DRIVER);
-}
-
-static void rx_return(struct raw_responder *r, const struct sdvf_desc *d)
-{
-	int32_t idx = pool_take_back(r, &r->rx, d);
-	if (idx < 0)
-		return;
-	if (d->flags & SDVF_NET_REJECTED) {
-		/* It would be refused again: keep it. */
-		sdvf_counter_add(r->stats.rx_rejected, 1);
-		return;
-	}
-	/* At least a header, and within the buffer: SDVF_NET_FRAME_MAX is
-	 * the driver's to enforce, and a longer frame still fits the copy. */
-	if (d->len < SDVF_NET_FRAME_MIN || d->len > SDVF_BUF_SIZE) {
-		sdvf_counter_add(r->stats.drops[RESP_DROP_BAD_LENGTH], 1);
-	} else {
-		sdvf_counter_add(r->stats.rx_frames, 1);
-		sdvf_counter_add(r->stats.rx_bytes, d->len);
-		/* One copy to private memory: the checks read only it. */
-		sdvf_copy(r->frame, pool_buf(&r->rx, (uint32_t)idx), d->len);
-		frame_answer(r, d->len);
-	}
-	rx_provide(r, (uint32_t)idx);
-}
-
-static void tx_return(struct raw_responder *r, const struct sdvf_desc *d)
-{
-	int32_t idx = pool_take_back(r, &r->tx, d);
-	if (idx < 0)
-		return;
-	if (d->flags & (SDVF_NET_REJECTED | SDVF_NET_TX_ERROR))
-		sdvf_counter_add(r->stats.tx_errors, 1);
-	else
-		sdvf_counter_add(r->stats.tx_done, 1);
-	r->tx_idle[r->ntx_idle++] = (uint32_t)idx;
-}
-
-/* Drain a queue from the driver, then ask for a signal and re-check
- * (core/pd_queue.h).  Its output queues never fill: no other stop. */
-static void drain(struct raw_responder *r, struct sdvf_queue *q,
-		  void (*handle)(struct raw_responder *,
-				 const struct sdvf_desc *))
-{
-	struct sdvf_desc d;
-	do {
-		while (sdvf_queue_pop(q, &d))
-			handle(r, &d);
-	} while (sdvf_queue_consumer_request_signal(q));
-}
-
-/* Publish each queue once, and wake the driver at most once per channel,
- * if it asked. */
-static void finish(struct raw_responder *r)
-{
-	bool wake_rx = sdvf_queue_producer_finish(&r->rx_free);
-	wake_rx |= sdvf_queue_consumer_finish(&r->rx_active);
-	bool wake_tx = sdvf_queue_producer_finish(&r->tx_active);
-	wake_tx |= sdvf_queue_consumer_finish(&r->tx_free);
-	if (wake_rx)
-		sdvf_notify(r->pd, r->ch_rx);
-	if (wake_tx)
-		sdvf_notify(r->pd, r->ch_tx);
+	sdvf_counter_add(r->stats.rx_frames, 1);
+	sdvf_counter_add(r->stats.rx_bytes, f->len);
+	/* net_client checked the length: 14..SDVF_NET_FRAME_MAX. */
+	sdvf_copy(r->frame, f->data, f->len);
+	frame_answer(r, f->len);
+	net_client_rx_return(&r->nc, f->offset);
 }
 
 /* ---- periodic log ----------------------------------------------------- */
@@ -474,11 +360,10 @@ static void log_counters(struct raw_responder *r)
 	r->logged_replies = arp + icmp + udp;
 	sdvf_log(r->pd, SDVF_LOG_INFO,
 		 "rx %llu frames; replies arp %llu icmp %llu udp %llu; tx "
-		 "errors %llu; bad desc %llu",
+		 "errors %llu",
 		 (unsigned long long)rx_frames, (unsigned long long)arp,
 		 (unsigned long long)icmp, (unsigned long long)udp,
-		 (unsigned long long)sdvf_counter_get(s->tx_errors),
-		 (unsigned long long)sdvf_counter_get(s->bad_desc));
+		 (unsigned long long)sdvf_counter_get(s->tx_errors));
 	for (int i = 0; i < RESP_DROP_REASONS; i++) {
 		uint64_t drops = sdvf_counter_get(s->drops[i]);
 		if (drops != 0)
@@ -499,45 +384,29 @@ static void raw_responder_notified(void *state, struct sdvf_pd *pd,
 	}
 	/* Either channel: take completions, then frames (replies need TX
 	 * buffers), so one notification never strands the other queue. */
-	drain(r, &r->tx_free, tx_return);
-	drain(r, &r->rx_active, rx_return);
-	finish(r);
+	struct net_tx_done done;
+	while (net_client_tx_reap(&r->nc, &done)) {
+		if (done.flags & (SDVF_NET_REJECTED | SDVF_NET_TX_ERROR))
+			sdvf_counter_add(r->stats.tx_errors, 1);
+		else
+			sdvf_counter_add(r->stats.tx_done, 1);
+	}
+	struct net_rx_frame f;
+	while (net_client_rx_take(&r->nc, &f))
+		rx_answer(r, &f);
+	net_client_finish(&r->nc);
+}
+
+static void raw_responder_peer_restart(void *state, struct sdvf_pd *pd,
+				       sdvf_channel_t ch)
+{
+	struct raw_responder *r = state;
+	(void)pd;
+	/* No RX frame is held between activations: nothing to forget. */
+	net_client_peer_restart(&r->nc, ch);
 }
 
 /* ---- init ------------------------------------------------------------ */
-
-static bool setup_pool(struct raw_responder *r, struct resp_pool *p,
-		       const char *region, const char *count_key,
-		       uint64_t capacity)
-{
-	const struct sdvf_region *reg = sdvf_region(r->pd, region);
-	if (!reg || !reg->has_io || reg->io_addr % 16 != 0 ||
-	    reg->size < SDVF_BUF_SIZE) {
-		sdvf_log(r->pd, SDVF_LOG_ERROR,
-			 "raw_responder: region '%s' needs an io address "
-			 "(16-aligned) and at least one 2 KiB buffer",
-			 region);
-		return false;
-	}
-	uint64_t n = sdvf_config_u64(r->pd, count_key);
-	uint64_t fit = reg->size / SDVF_BUF_SIZE;
-	if (n == 0)
-		n = fit < capacity ? fit : capacity;
-	if (n > fit || n > capacity || n > RESP_MAX_BUFS) {
-		sdvf_log(r->pd, SDVF_LOG_ERROR,
-			 "raw_responder: %s %llu: region '%s' holds %llu, "
-			 "the queue %llu, the limit is %u",
-			 count_key, (unsigned long long)n, region,
-			 (unsigned long long)fit, (unsigned long long)capacity,
-			 RESP_MAX_BUFS);
-		return false;
-	}
-	p->base = reg->base;
-	p->io = reg->io_addr;
-	p->count = (uint32_t)n;
-	sdvf_own_init(&p->own, p->owner, p->count, p->io);
-	return true;
-}
 
 static int raw_responder_init(void *state, struct sdvf_pd *pd)
 {
@@ -565,22 +434,9 @@ static int raw_responder_init(void *state, struct sdvf_pd *pd)
 			 ip[0], ip[1], ip[2], ip[3], (unsigned)prefix_len);
 		return -1;
 	}
-	r->ch_rx = sdvf_channel(pd, "rx");
-	r->ch_tx = sdvf_channel(pd, "tx");
-	uint64_t rx_cap = sdvf_config_u64(pd, "rx_capacity");
-	uint64_t tx_cap = sdvf_config_u64(pd, "tx_capacity");
-	if (!sdvf_queue_attach_region(pd, &r->rx_free, "rx_free", rx_cap) ||
-	    !sdvf_queue_attach_region(pd, &r->rx_active, "rx_active", rx_cap) ||
-	    !sdvf_queue_attach_region(pd, &r->tx_active, "tx_active", tx_cap) ||
-	    !sdvf_queue_attach_region(pd, &r->tx_free, "tx_free", tx_cap) ||
-	    !setup_pool(r, &r->rx, "rx_dma", "rx_buffers", rx_cap) ||
-	    !setup_pool(r, &r->tx, "tx_dma", "tx_buffers", tx_cap))
+	if (!net_client_attach(&r->nc, pd))
 		return -1;
-	for (uint32_t i = 0; i < r->tx.count; i++)
-		r->tx_idle[r->ntx_idle++] = r->tx.count - 1 - i;
-	for (uint32_t i = 0; i < r->rx.count; i++)
-		rx_provide(r, i);
-	finish(r);
+	net_client_finish(&r->nc);
 	r->log_period_ns = sdvf_config_u64(pd, "log_period_ms") * 1000000ull;
 	sdvf_timer_set(pd, sdvf_now_ns(pd) + r->log_period_ns);
 	return 0;
@@ -589,23 +445,12 @@ static int raw_responder_init(void *state, struct sdvf_pd *pd)
 /* ---- what it declares ------------------------------------------------ */
 
 static const struct sdvf_need raw_responder_needs[] = {
-	SDVF_NEED_REGION_RW("rx_dma"),
-	SDVF_NEED_REGION_RW("tx_dma"),
-	SDVF_NEED_QUEUE("rx_free"),
-	SDVF_NEED_QUEUE("rx_active"),
-	SDVF_NEED_QUEUE("tx_free"),
-	SDVF_NEED_QUEUE("tx_active"),
-	SDVF_NEED_CHAN("rx"),
-	SDVF_NEED_CHAN("tx"),
+	NET_CLIENT_NEEDS,
 	{0},
 };
 
-/* The driver's queue sizes: optional, unlike SDVF_PARAM_CAPACITY's. */
 static const struct sdvf_param raw_responder_params[] = {
-	{.name = "mac",
-	 .type = SDVF_PARAM_MAC,
-	 .required = true,
-	 .help = "our station address"},
+	NET_CLIENT_PARAMS,
 	{.name = "ip",
 	 .type = SDVF_PARAM_BYTES,
 	 .min = 4,
@@ -615,16 +460,6 @@ static const struct sdvf_param raw_responder_params[] = {
 	SDVF_PARAM_U64_DEFAULT("prefix_len", 1, 32, 32,
 			       "our subnet's prefix length; its first and last "
 			       "address never get a reply (32: none known)"),
-	SDVF_PARAM_POW2_DEFAULT("rx_capacity", 1, 65536, 512,
-				"slots of rx_free and rx_active (as the "
-				"driver's)"),
-	SDVF_PARAM_POW2_DEFAULT("tx_capacity", 1, 65536, 512,
-				"slots of tx_active and tx_free (as the "
-				"driver's)"),
-	SDVF_PARAM_U64_DEFAULT("rx_buffers", 0, RESP_MAX_BUFS, 0,
-			       "RX buffers (0 = what region and queue hold)"),
-	SDVF_PARAM_U64_DEFAULT("tx_buffers", 0, RESP_MAX_BUFS, 0,
-			       "TX buffers (0 = what region and queue hold)"),
 	SDVF_PARAM_U64_DEFAULT(
 		"log_period_ms", 10, 3600000, 5000,
 		"counters are logged this often while they change"),
@@ -649,19 +484,16 @@ static const struct sdvf_counter_doc raw_responder_counters[] = {
 	/* drop.<reason>, one per enum resp_drop */
 	RESP_DROPS(RESP_DROP_DOC)
 #undef RESP_DROP_DOC
-	/* <queue>.bad_index, published by sdvf_queue_attach_region */
-	SDVF_QUEUE_COUNTER_DOC("rx_free"),
-	SDVF_QUEUE_COUNTER_DOC("rx_active"),
-	SDVF_QUEUE_COUNTER_DOC("tx_active"),
-	SDVF_QUEUE_COUNTER_DOC("tx_free"),
+	/* net.*, and <queue>.bad_index of its four queues */
+	NET_CLIENT_COUNTER_DOCS
 	/* end of the list */
 	{0},
 };
 
 const struct sdvf_component raw_responder_component = {
 	.name = "raw_responder",
-	.summary = "answers ARP, ICMP echo and UDP echo (port 1235) on the "
-		   "driver's queues",
+	.summary = "answers ARP, ICMP echo and UDP echo (port 1235) as a "
+		   "client of the muxes",
 	.role = SDVF_ROLE_CLIENT,
 	.state_size = sizeof(struct raw_responder),
 	.needs = raw_responder_needs,
@@ -669,4 +501,5 @@ const struct sdvf_component raw_responder_component = {
 	.counters = raw_responder_counters,
 	.init = raw_responder_init,
 	.notified = raw_responder_notified,
+	.peer_restart = raw_responder_peer_restart,
 };

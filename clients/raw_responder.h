@@ -1,8 +1,8 @@
 /*
  * raw_responder (clients/raw_responder.c): its counters, for `sdvf stats`,
  * tests and logs.  The component answers ARP, ICMP echo and UDP echo (port
- * 1235) directly on the ENET driver's queues, standing in for the muxes until
- * they exist; its header comment there says what it trusts and checks.
+ * 1235) as an ordinary client of the RX and TX muxes (clients/net_client.h);
+ * its header comment there says what it trusts and checks.
  */
 #ifndef SDVF_RAW_RESPONDER_H
 #define SDVF_RAW_RESPONDER_H
@@ -12,22 +12,20 @@
 #include "core/pd.h"
 
 /*
- * Counters, published through the PD API (sdvf_counter) and shown by `sdvf
- * stats`; written by the responder only, kept across a restart.  Each list
- * is X(name, meaning) and is the only place a counter is named: the state
- * fields, the registration and the descriptor's .counters all come from it.
+ * Counters (besides net_client's net.* and queue counters), published through
+ * the PD API (sdvf_counter) and shown by `sdvf stats`; written by the responder
+ * only, kept across a restart.  Each list is X(name, meaning) and is the only
+ * place a counter is named: the state fields, the registration and the
+ * descriptor's .counters all come from it.
  */
 #define RAW_RESPONDER_COUNTERS(X)                                              \
 	X(rx_frames, "frames taken for a reply decision")                      \
 	X(rx_bytes, "bytes of those frames")                                   \
-	X(arp_replies, "ARP replies queued to the driver")                     \
-	X(icmp_replies, "ICMP echo replies queued to the driver")              \
-	X(udp_replies, "UDP echo replies queued to the driver")                \
+	X(arp_replies, "ARP replies queued to the TX mux")                     \
+	X(icmp_replies, "ICMP echo replies queued to the TX mux")              \
+	X(udp_replies, "UDP echo replies queued to the TX mux")                \
 	X(tx_done, "sent frames whose buffer came back")                       \
-	X(tx_errors, "sent buffers back flagged REJECTED or TX_ERROR")         \
-	X(rx_rejected, "RX buffers the driver refused (kept back)")            \
-	X(bad_desc, "returned io addresses that are not ours with the driver") \
-	X(queue_full, "pushes refused (never with an honest driver)")
+	X(tx_errors, "sent buffers back flagged REJECTED or TX_ERROR")
 
 /* Why a received frame got no reply: X(ID, name, meaning), counted as
  * "drop.<name>". */
@@ -35,7 +33,6 @@
 	X(NOT_FOR_US, not_for_us,                                              \
 	  "not unicast to our MAC and IP; ARP: no request for our IP")         \
 	X(ETHERTYPE, ethertype, "not ARP or IPv4")                             \
-	X(BAD_LENGTH, bad_length, "descriptor length out of 14..buffer")       \
 	X(SRC_MAC, src_mac,                                                    \
 	  "sender MAC (Ethernet or ARP) broadcast, multicast, zero or ours")   \
 	X(BAD_ARP, bad_arp, "malformed, or not Ethernet/IPv4 ARP")             \

@@ -274,6 +274,9 @@ struct sdvf_param {
 	uint64_t default_u64; /* U64 only, when not required */
 	const char *help;
 	bool power_of_two; /* U64 only: value must be a power of two */
+	/* MAC only: names another station (where to send), not this PD's own
+	 * address, so the loader's one-station-per-MAC rule skips it. */
+	bool names_peer;
 };
 
 /* Declaring needs and params in a line each: the common shapes. */

@@ -369,14 +369,13 @@ static const struct sdvf_policy *read_policy(struct net *n, const void *fdt,
 	return NULL;
 }
 
-/* A client's policy value: a per-client parameter of the scheduler or the
- * shaper, within that policy's range and the TX mux's. */
 /* ---- the node --------------------------------------------------------- */
 
 static const char *const net_props[] = {
-	"compatible",  "policy",      "shaper",	  "budget",
-	"rx-capacity", "tx-capacity", "nic-core", "driver-core",
-	"rx-mux-core", "tx-mux-core", NULL};
+	"compatible",  "policy",      "shaper",		"budget",
+	"rx-capacity", "tx-capacity", "switch-buffers", "switch-reserve",
+	"nic-core",    "driver-core", "rx-mux-core",	"tx-mux-core",
+	NULL};
 
 /* Pinning of the generated PDs, in the order of struct net's core[]. */
 static const char *const core_props[4] = {"nic-core", "driver-core",
@@ -412,6 +411,11 @@ static void read_net(struct net *n, const void *fdt, int node)
 	/* tx_mux's client_capacity stops at 4096 */
 	net_read_u64(n, "", fdt, node, "tx-capacity", 1, 4096, true, 256,
 		     &n->tx_capacity);
+	/* local switching: sw_capacity of both muxes stops at 256 */
+	net_read_u64(n, "", fdt, node, "switch-buffers", 1, 256, true, 64,
+		     &n->switch_buffers);
+	net_read_opt(n, "", fdt, node, "switch-reserve", "rx_mux", "sw_reserve",
+		     &n->switch_reserve);
 	n->policy_unknown = !p[0] || (n->shaper[0] == '\0' &&
 				      fdt_getprop(fdt, node, "shaper", NULL));
 	long online = sysconf(_SC_NPROCESSORS_ONLN);

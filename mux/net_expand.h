@@ -61,7 +61,8 @@ struct net_client {
 	struct net_opt rx_cap, rx_rate, rx_burst, broadcast, multicast;
 	/* tx_mux (policy) keys, in net_policy_keys order */
 	struct net_opt policy[5];
-	uint64_t tx_io; /* remap TX: io address of its tx_data */
+	uint64_t tx_io;	    /* remap TX: io address of its tx_data */
+	uint32_t switch_to; /* switch-to: client indices it may reach */
 };
 
 /* The policy keys a client may give: property name, tx_mux key suffix. */
@@ -91,6 +92,9 @@ struct net {
 	bool policy_unknown;	     /* policy or shaper: reported */
 	struct net_opt budget;
 	uint64_t rx_capacity, tx_capacity; /* every client queue */
+	/* local switching: on when a client has switch-to */
+	uint64_t switch_buffers;       /* sw_pool buffers = sw_capacity */
+	struct net_opt switch_reserve; /* rx_mux sw_reserve */
 	/* cores of the generated PDs: nic, driver, rx_mux, tx_mux */
 	struct net_opt core[4];
 	struct net_client client[NET_CLIENTS];

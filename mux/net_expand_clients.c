@@ -14,6 +14,8 @@
 #include "mux/net_expand.h"
 #include "policies/policy.h"
 
+/* A client's policy value: a per-client parameter of the scheduler or the
+ * shaper, within that policy's range and the TX mux's. */
 static void read_policy_value(struct net *n, const char *sub, const void *fdt,
 			      int node, int k, const struct sdvf_policy *p[2])
 {
@@ -78,6 +80,7 @@ static const char *const client_props[] = {"pd",
 					   "burst",
 					   "any-source-mac",
 					   "trusted-source-mac",
+					   "switch-to",
 					   NULL};
 
 /* "copy" (the default) or "remap": true for remap. */
@@ -244,6 +247,55 @@ static void check_macs(struct net *n)
 	}
 }
 
+/* switch-to: the other clients, by node name, a client's frames may be
+ * switched to without the wire (both muxes' cN_switch_to).  Read once every
+ * client is known: a name may come later in the list. */
+static void read_switch_to(struct net *n, const void *fdt, int parent)
+{
+	char sub[SDVF_NAME_MAX + 16], quoted[SYSDESC_QUOTE_MAX];
+	int node;
+	unsigned i = 0;
+	fdt_for_each_subnode(node, fdt, parent)
+	{
+		if (i >= n->nclients)
+			break;
+		struct net_client *c = &n->client[i++];
+		snprintf(sub, sizeof(sub), "/clients/%s", c->node);
+		int count = fdt_stringlist_count(fdt, node, "switch-to");
+		if (count == -FDT_ERR_NOTFOUND)
+			continue;
+		if (count <= 0) {
+			net_error(n, sub,
+				  "property 'switch-to': must be one or more "
+				  "strings naming other clients");
+			continue;
+		}
+		for (int k = 0; k < count; k++) {
+			const char *name = fdt_stringlist_get(
+				fdt, node, "switch-to", k, NULL);
+			unsigned j = 0;
+			while (j < n->nclients &&
+			       strcmp(n->client[j].node, name) != 0)
+				j++;
+			if (j == n->nclients)
+				net_error(n, sub,
+					  "property 'switch-to': no client "
+					  "\"%s\" (name client nodes of this "
+					  "subsystem)",
+					  sysdesc_quote(quoted, sizeof(quoted),
+							name));
+			else if (j == i - 1)
+				net_error(n, sub,
+					  "property 'switch-to': \"%s\" is "
+					  "this client (a frame to its own MAC "
+					  "is never switched)",
+					  name);
+			else
+				c->switch_to |= 1u << j;
+		}
+	}
+}
+
 /* rx_dma, tx_pool (when a client copies TX) and each remap TX client's
  * tx_data are the driver's DMA windows. */
 static void check_windows(struct net *n)
@@ -263,34 +315,64 @@ static void check_windows(struct net *n)
 			  NET_WINDOWS - 1 - (copy > 0));
 }
 
+/* switch-reserve, or rx_mux's default for sw_reserve. */
+static uint64_t switch_reserve(const struct net *n)
+{
+	if (n->switch_reserve.set)
+		return n->switch_reserve.v;
+	const struct sdvf_component *c =
+		sdvf_component_find(sdvf_builtin_components, "rx_mux");
+	for (const struct sdvf_param *p = c ? c->params : NULL; p && p->name;
+	     p++)
+		if (strcmp(p->name, "sw_reserve") == 0)
+			return p->default_u64;
+	return 0;
+}
+
 /* Remap RX clients are lent the driver's own buffers: rx_mux refuses to
  * start unless their caps (explicit, or a share of the pool with one share
  * kept for the driver; each at most what its queue holds) leave the driver
  * at least one. */
 static void check_rx_caps(struct net *n)
 {
-	uint64_t nremap = 0, sum = 0;
-	for (unsigned i = 0; i < n->nclients; i++)
+	uint64_t nremap = 0, sum = 0, reserve = 0;
+	bool switching = false;
+	for (unsigned i = 0; i < n->nclients; i++) {
 		nremap += n->client[i].rx_remap;
+		switching |= n->client[i].switch_to != 0;
+	}
+	/* rx_mux keeps sw_reserve RX DMA buffers apart when it switches to
+	 * a remap client; the caps share what is left */
+	if (switching && nremap)
+		reserve = switch_reserve(n);
+	if (reserve >= n->rx_buffers) {
+		net_error(n, "",
+			  "property 'switch-reserve': %llu of the %llu RX DMA "
+			  "buffers (nic rx-buffers): leave the driver some",
+			  (unsigned long long)reserve,
+			  (unsigned long long)n->rx_buffers);
+		return;
+	}
+	uint64_t pool = n->rx_buffers - reserve;
 	for (unsigned i = 0; i < n->nclients; i++) {
 		const struct net_client *c = &n->client[i];
 		if (!c->rx_remap)
 			continue;
 		uint64_t cap = c->rx_cap.set && c->rx_cap.v
 				       ? c->rx_cap.v
-				       : n->rx_buffers / (nremap + 1);
+				       : pool / (nremap + 1);
 		cap = cap < 1 ? 1 : cap;
 		cap = cap > n->rx_capacity ? n->rx_capacity : cap;
 		sum += cap > n->rx_buffers ? n->rx_buffers : cap;
 	}
-	if (nremap && sum >= n->rx_buffers)
+	if (nremap && sum >= pool)
 		net_error(n, "/clients",
 			  "the rx-cap of the clients with rx-mode \"remap\" "
 			  "sum to %llu of the %llu RX DMA buffers (nic "
-			  "rx-buffers): keep the sum below, or one hoarding "
+			  "rx-buffers%s): keep the sum below, or one hoarding "
 			  "client could leave the driver none",
-			  (unsigned long long)sum,
-			  (unsigned long long)n->rx_buffers);
+			  (unsigned long long)sum, (unsigned long long)pool,
+			  reserve ? " less switch-reserve" : "");
 }
 
 void net_read_clients(struct net *n, const void *fdt, int parent,
@@ -328,6 +410,7 @@ void net_read_clients(struct net *n, const void *fdt, int parent,
 		net_error(n, "/clients",
 			  "%u clients: the muxes serve at most %u (c0..c%u)",
 			  seen, NET_CLIENTS, NET_CLIENTS - 1);
+	read_switch_to(n, fdt, node);
 	check_macs(n);
 	check_windows(n);
 	check_rx_caps(n);

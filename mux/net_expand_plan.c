@@ -9,8 +9,11 @@
  *             queues), N_C_rx_active N_C_rx_free N_C_rx_data (copy RX
  *             only) N_C_tx_active N_C_tx_free N_C_tx_data* (remap TX)
  *             (*: has an io-address)
+ *             and, with local switching (a client has switch-to),
+ *             N_sw_pool N_sw_active N_sw_free (between the muxes)
  *   channels  N_irq N_mmio (model-driver), N_rx (driver-rx_mux), N_tx
- *             (tx_mux-driver), N_C_rx (rx_mux-C), N_C_tx (tx_mux-C)
+ *             (tx_mux-driver), N_C_rx (rx_mux-C), N_C_tx (tx_mux-C), N_sw
+ *             (tx_mux-rx_mux, with local switching)
  *
  * DMA windows, the same index in the model's maps (dmaK) and the driver's
  * config (dmaK_io/_size/_rights, with the model's rights): 0 rx_dma rw,
@@ -52,7 +55,10 @@ struct shared_names {
 	char q[4][SDVF_NAME_MAX]; /* rx_free rx_active tx_active tx_free */
 	char irq[SDVF_NAME_MAX], ch_mmio[SDVF_NAME_MAX];
 	char ch_rx[SDVF_NAME_MAX], ch_tx[SDVF_NAME_MAX];
+	/* local switching: sw_pool sw_active sw_free, channel sw */
+	char sw[3][SDVF_NAME_MAX], ch_sw[SDVF_NAME_MAX];
 };
+static const char *const sw_local[3] = {"sw_pool", "sw_active", "sw_free"};
 static const char *const drv_queue[4] = {"rx_free", "rx_active", "tx_active",
 					 "tx_free"};
 
@@ -73,6 +79,9 @@ static void shared_names(struct plan *pl, struct shared_names *s)
 	strcpy(s->ch_mmio, s->mmio);
 	plan_name(pl, s->ch_rx, "rx", NULL);
 	plan_name(pl, s->ch_tx, "tx", NULL);
+	for (int k = 0; k < 3; k++)
+		plan_name(pl, s->sw[k], sw_local[k], NULL);
+	plan_name(pl, s->ch_sw, "sw", NULL);
 }
 
 /* RX ring at the start, TX ring after it on a 64-byte boundary (8-byte
@@ -103,6 +112,11 @@ static void emit_regions(struct plan *pl, const struct shared_names *s,
 	plan_region(pl, s->q[1], queue_bytes(pl->drv_rx_cap), 0);
 	plan_region(pl, s->q[2], queue_bytes(pl->drv_tx_cap), 0);
 	plan_region(pl, s->q[3], queue_bytes(pl->drv_tx_cap), 0);
+	if (pl->switching) {
+		plan_region(pl, s->sw[0], n->switch_buffers * NET_BUF_BYTES, 0);
+		plan_region(pl, s->sw[1], queue_bytes(n->switch_buffers), 0);
+		plan_region(pl, s->sw[2], queue_bytes(n->switch_buffers), 0);
+	}
 	for (unsigned i = 0; i < n->nclients; i++) {
 		const struct net_client *c = &n->client[i];
 		plan_region(pl, cn[i].region[0], queue_bytes(n->rx_capacity),
@@ -129,6 +143,8 @@ static void emit_channels(struct plan *pl, const struct shared_names *s,
 	plan_channel(pl, s->ch_mmio, pl->pd_drv, pl->pd_nic);
 	plan_channel(pl, s->ch_rx, pl->pd_drv, pl->pd_rxm);
 	plan_channel(pl, s->ch_tx, pl->pd_txm, pl->pd_drv);
+	if (pl->switching)
+		plan_channel(pl, s->ch_sw, pl->pd_txm, pl->pd_rxm);
 	for (unsigned i = 0; i < n->nclients; i++) {
 		plan_channel(pl, cn[i].rx, pl->pd_rxm, n->client[i].pd);
 		plan_channel(pl, cn[i].tx, pl->pd_txm, n->client[i].pd);
@@ -219,6 +235,26 @@ static void opt(struct plan *pl, const char *pd, unsigned i, const char *key,
 		plan_cfg_u64(pl, pd, plan_key(k, i, key), o.v);
 }
 
+/* Local switching, the same in both muxes but for sw_pool's rights (rx_mux
+ * only reads it) and sw_reserve (rx_mux's alone). */
+static void emit_switching(struct plan *pl, const struct shared_names *s,
+			   const char *pd, const char *pool_rights)
+{
+	const struct net *n = pl->n;
+	char k[SDVF_NAME_MAX];
+	if (!pl->switching)
+		return;
+	plan_map(pl, pd, sw_local[0], s->sw[0], pool_rights);
+	plan_map(pl, pd, sw_local[1], s->sw[1], "rw");
+	plan_map(pl, pd, sw_local[2], s->sw[2], "rw");
+	plan_end(pl, pd, "sw", s->ch_sw);
+	plan_cfg_u64(pl, pd, "sw_capacity", n->switch_buffers);
+	for (unsigned i = 0; i < n->nclients; i++)
+		if (n->client[i].switch_to)
+			plan_cfg_u64(pl, pd, plan_key(k, i, "switch_to"),
+				     n->client[i].switch_to);
+}
+
 static void emit_rx_mux(struct plan *pl, const struct shared_names *s,
 			const struct client_names *cn)
 {
@@ -257,6 +293,9 @@ static void emit_rx_mux(struct plan *pl, const struct shared_names *s,
 		opt(pl, pd, i, "broadcast", c->broadcast);
 		opt(pl, pd, i, "multicast", c->multicast);
 	}
+	emit_switching(pl, s, pd, "r");
+	if (pl->switching && n->switch_reserve.set)
+		plan_cfg_u64(pl, pd, "sw_reserve", n->switch_reserve.v);
 }
 
 static void emit_tx_mux(struct plan *pl, const struct shared_names *s,
@@ -301,6 +340,7 @@ static void emit_tx_mux(struct plan *pl, const struct shared_names *s,
 		for (int p = 0; p < 5; p++)
 			opt(pl, pd, i, net_policy_keys[p], c->policy[p]);
 	}
+	emit_switching(pl, s, pd, "rw");
 }
 
 static void emit_client(struct plan *pl, const struct shared_names *s,
@@ -378,6 +418,7 @@ void net_make_plan(struct plan *pl, const void *fdt)
 	uint64_t tx_total = 0;
 	for (unsigned i = 0; i < n->nclients; i++) {
 		pl->pool |= !n->client[i].tx_remap;
+		pl->switching |= n->client[i].switch_to != 0;
 		if (n->client[i].tx_remap)
 			tx_total += n->client[i].tx_buffers;
 	}

@@ -42,6 +42,7 @@ struct plan {
 	uint64_t rings_io, rx_dma_io, pool_io, io_end;
 	uint64_t drv_rx_cap, drv_tx_cap;
 	bool pool;
+	bool switching; /* a client has switch-to: sw_pool and its queues */
 	unsigned nwindows;
 };
 

@@ -22,7 +22,21 @@
  *          broadcast reaches, it goes back to the driver when the last one
  *          returns it.
  * The mux never keeps a DMA buffer past the activation that brought it:
- * it is copied and returned, lent, or returned at once.
+ * it is copied and returned, lent, or returned at once (to the switch
+ * reserve first, below).
+ *
+ * Local switching (optional: region sw_pool, queues sw_active, sw_free,
+ * channel sw, all from or to tx_mux).  tx_mux copies a frame one client
+ * sends to others into a sw_pool buffer and pushes {offset, len, flags =
+ * sender index} on sw_active.  Here it is classified like a wire frame,
+ * but only among the clients the sender's cN_switch_to names (our own
+ * copy of the allow-list: tx_mux's choice is never the only check), and
+ * delivered under the same cap and token bucket.  A copy client gets a copy
+ * in its cN_rx_data; a remap client must find it in rx_dma, so the frame is
+ * copied into a DMA buffer of the reserve (sw_reserve buffers kept back
+ * from the driver's returns) and lent like a wire frame; the reserve
+ * refills from the next buffers that come free.  The sw_pool buffer goes
+ * back on sw_free in the same activation.
  *
  * Trust.  The driver is trusted, but each io address it returns is still
  * checked against the DMA ownership map (bad_desc) and each length against
@@ -32,27 +46,20 @@
  * that the client holds it: duplicate, foreign and never-lent offsets are
  * refused) and counted as cN.viol.<reason>; the queue itself refuses
  * impossible indices (cN_rx_free.bad_index).  A refusal changes nothing,
- * so it costs no other client a buffer.
+ * so it costs no other client a buffer.  tx_mux is trusted too, but each
+ * sw_active entry is checked against the sw_pool map (offset, length,
+ * that tx_mux lent it: sw_bad_desc) and its sender index against the
+ * clients present here (sw_bad_sender).
  *
  * Buffers.  The DMA map says who holds each DMA buffer: the mux, the
- * driver, or remap clients (LENT, with a count of holders).  Each client
- * has its own map over the buffers it can be lent (its cN_rx_data for
- * copy, rx_dma for remap): the mux or that client.  Every buffer is owned
- * by exactly one party, and a client's restart (peer_restart) gives back
- * all it held.
+ * driver, the switch reserve, or remap clients (LENT, with a count of
+ * holders).  Each client has its own map over the buffers it can be lent
+ * (its cN_rx_data for copy, rx_dma for remap): the mux or that client.
+ * The sw_pool map says whether tx_mux or the mux (within one activation)
+ * holds each sw_pool buffer.  Every buffer is owned by exactly one party,
+ * and a client's restart (peer_restart) gives back all it held.
  *
- * Configuration.  Client N (0..7) exists when cN_mac is given (the
- * loader refuses one MAC given twice in a PD's configuration); then
- * cN_rx_active, cN_rx_free and channel cN are required, and cN_rx_data
- * in copy mode.  At most RXM_MAX_BUFS (512) buffers per region are used.
- * Per-client keys: cN_mac, cN_mode ("copy", the default, or "remap"), cN_rx_cap
- * (buffers in flight; 0: copy: as many as its queue and region hold; remap: an
- * equal share of the DMA buffers with one share kept for the driver; remap caps
- * must sum below the DMA buffers, so no remap client can empty the driver's
- * pool), cN_rate (bits/s, 0: unshaped), cN_burst (bytes), cN_broadcast (default
- * 1), cN_multicast (default 0). Shared: rx_capacity (the driver pair),
- * client_capacity (every client pair).  Local names: rx_dma, rx_free,
- * rx_active, channel rx.
+ * Configuration and init: mux/rx_mux_init.c; shared state: mux/rx_mux.h.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -64,82 +71,19 @@
 #include "core/pd.h"
 #include "core/pd_queue.h"
 #include "core/queue.h"
+#include "mux/rx_mux.h"
 #include "policies/policy.h"
-
-#define RXM_CLIENTS 8u
-#define RXM_MAX_BUFS 512u
-/* Owners in the DMA map (SDVF_OWNER_SELF: the mux). */
-#define OWNER_DRIVER 1u
-#define OWNER_LENT 2u /* held by one or more remap clients */
-/* Owner in a client's map. */
-#define OWNER_CLIENT 1u
-
-#define RX_MUX_COUNTERS(X)                                                     \
-	X(rx_frames, "rx_frames", "frames taken from the driver")              \
-	X(drop_unknown_unicast, "drop.unknown_unicast",                        \
-	  "unicast to a MAC no client has")                                    \
-	X(drop_no_listener, "drop.no_listener",                                \
-	  "broadcast or multicast no client accepts")                          \
-	X(drop_bad_length, "drop.bad_length",                                  \
-	  "driver length outside 14..1518, or flagged rejected")               \
-	X(bad_desc, "bad_desc",                                                \
-	  "io addresses from the driver that are not ours with it")
-
-/* Per client, published as "cN.<name>". */
-#define RX_MUX_CLIENT_COUNTERS(X, n)                                           \
-	X(n, rx_frames, "rx_frames", "frames delivered to the client")         \
-	X(n, rx_bytes, "rx_bytes", "bytes of those frames")                    \
-	X(n, drop_cap, "drop.cap",                                             \
-	  "frames dropped: the client held rx_cap buffers")                    \
-	X(n, drop_rate, "drop.rate_limit",                                     \
-	  "frames dropped by the client's token bucket")                       \
-	X(n, drop_queue, "drop.queue_full",                                    \
-	  "frames dropped: rx_active looked full (a lying head)")              \
-	X(n, returned, "returned", "buffers given back and accepted")          \
-	X(n, in_flight, "in_flight", "buffers the client holds now")           \
-	X(n, reclaimed, "reclaimed", "buffers taken back at its restart")
-
-struct rxm_client {
-	bool present, remap, bcast, mcast;
-	sdvf_channel_t ch;
-	struct sdvf_queue rx_active, rx_free;
-	uint32_t cap;
-	uint8_t *data;		 /* copy: our mapping of cN_rx_data */
-	struct sdvf_own_map own; /* copy: over cN_rx_data; remap: rx_dma */
-	uint8_t owner[RXM_MAX_BUFS];
-	uint32_t idle[RXM_MAX_BUFS]; /* copy: free buffers of cN_rx_data */
-	uint32_t nidle;
-	uint8_t mac[SDVF_NET_MAC_LEN];
-	struct sdvf_violations viol;
-#define RXM_CLIENT_FIELD(n, field, name, meaning) _Atomic uint64_t *field;
-	RX_MUX_CLIENT_COUNTERS(RXM_CLIENT_FIELD, -)
-#undef RXM_CLIENT_FIELD
-	_Atomic uint64_t *viol_ctr[SDVF_VIOL_COUNT];
-};
-
-struct rx_mux {
-	struct sdvf_pd *pd;
-	sdvf_channel_t ch_drv;
-	struct sdvf_queue drv_rx_free, drv_rx_active;
-	uint8_t *dma;
-	uint64_t dma_io;
-	uint32_t nbufs;
-	struct sdvf_own_map dma_own;
-	uint8_t dma_owner[RXM_MAX_BUFS];
-	uint8_t lent_refs[RXM_MAX_BUFS]; /* remap clients holding each */
-	unsigned nclients;		 /* highest present index + 1 */
-	struct rxm_client client[RXM_CLIENTS];
-	struct sdvf_policy_slot shaper;
-#define RXM_FIELD(field, name, meaning) _Atomic uint64_t *field;
-	RX_MUX_COUNTERS(RXM_FIELD)
-#undef RXM_FIELD
-};
 
 /* ---- the driver's side ----------------------------------------------- */
 
 static uint64_t dma_io(const struct rx_mux *m, uint32_t idx)
 {
 	return m->dma_io + (uint64_t)idx * SDVF_BUF_SIZE;
+}
+
+static uint8_t *dma_buf(const struct rx_mux *m, uint32_t idx)
+{
+	return m->dma + (uint64_t)idx * SDVF_BUF_SIZE;
 }
 
 /* Give a DMA buffer the mux holds back to the driver.  rx_free cannot be
@@ -151,6 +95,20 @@ static void drv_provide(struct rx_mux *m, uint32_t idx)
 	(void)pushed;
 	sdvf_own_give(&m->dma_own, d.io_or_offset, SDVF_OWNER_SELF,
 		      OWNER_DRIVER);
+}
+
+/* A DMA buffer the mux holds and no longer needs refills the switch
+ * reserve first (empty without switching), then goes to the driver. */
+static void dma_release(struct rx_mux *m, uint32_t idx)
+{
+	struct rxm_switch *s = &m->sw;
+	if (s->nreserve < s->reserve_target) {
+		sdvf_own_give(&m->dma_own, dma_io(m, idx), SDVF_OWNER_SELF,
+			      OWNER_RESERVE);
+		s->reserve[s->nreserve++] = idx;
+		return;
+	}
+	drv_provide(m, idx);
 }
 
 /* ---- delivery to one client ------------------------------------------ */
@@ -191,53 +149,51 @@ static void client_push(struct rx_mux *m, unsigned i, uint64_t offset,
 	sdvf_policy_charge(&m->shaper, i, len, sdvf_now_ns(m->pd));
 }
 
-/* Deliver DMA buffer idx (len bytes) to client i: true if it was lent
- * (the client now shares the DMA buffer). */
-static bool deliver(struct rx_mux *m, unsigned i, uint32_t idx, uint32_t len)
+/* Copy client i (admitted) gets a copy of `frame` in its cN_rx_data.
+ * Within the cap it always has an idle buffer: cap is at most its
+ * region's buffers (init). */
+static void deliver_copy(struct rx_mux *m, unsigned i, const uint8_t *frame,
+			 uint32_t len)
 {
 	struct rxm_client *c = &m->client[i];
-	if (!client_admits(m, i, len))
-		return false;
-	if (c->remap) {
-		client_push(m, i, (uint64_t)idx * SDVF_BUF_SIZE, len);
-		m->lent_refs[idx]++;
-		return true;
-	}
-	/* Within the cap a copy client always has an idle buffer: cap is at
-	 * most its region's buffers (init). */
 	uint32_t slot = c->idle[--c->nidle];
-	sdvf_copy(c->data + (uint64_t)slot * SDVF_BUF_SIZE,
-		  m->dma + (uint64_t)idx * SDVF_BUF_SIZE, len);
+	sdvf_copy(c->data + (uint64_t)slot * SDVF_BUF_SIZE, frame, len);
 	client_push(m, i, (uint64_t)slot * SDVF_BUF_SIZE, len);
-	return false;
+}
+
+/* Remap client i (admitted) is lent DMA buffer idx, shared with the
+ * other remap clients the frame reaches. */
+static void deliver_lend(struct rx_mux *m, unsigned i, uint32_t idx,
+			 uint32_t len)
+{
+	client_push(m, i, (uint64_t)idx * SDVF_BUF_SIZE, len);
+	m->lent_refs[idx]++;
 }
 
 /* ---- classify -------------------------------------------------------- */
 
-/* The clients a frame to `dst` goes to, as a mask; 0 counted as a drop. */
-static uint32_t classify(struct rx_mux *m, const uint8_t *dst)
+/* The clients among `among` (a mask) a frame to `dst` goes to, as a
+ * mask. */
+static uint32_t classify(const struct rx_mux *m, const uint8_t *dst,
+			 uint32_t among)
 {
 	bool group = sdvf_mac_is_group(dst);
 	bool all = sdvf_mac_is_broadcast(dst);
 	uint32_t mask = 0;
 	for (unsigned i = 0; i < m->nclients; i++) {
 		const struct rxm_client *c = &m->client[i];
-		if (!c->present)
+		if (!c->present || !(among >> i & 1u))
 			continue;
 		if (all	    ? c->bcast
 		    : group ? c->mcast
 			    : sdvf_bytes_equal(dst, c->mac, SDVF_NET_MAC_LEN))
 			mask |= 1u << i;
 	}
-	if (!mask)
-		sdvf_counter_add(group ? m->drop_no_listener
-				       : m->drop_unknown_unicast,
-				 1);
 	return mask;
 }
 
 /* One frame from the driver: classify, deliver, and give the DMA buffer
- * back to the driver now unless a remap client holds it. */
+ * back now unless a remap client holds it. */
 static void rx_frame(struct rx_mux *m, const struct sdvf_desc *d)
 {
 	if (!sdvf_own_take(&m->dma_own, d, OWNER_DRIVER, SDVF_OWNER_SELF, 0,
@@ -251,29 +207,120 @@ static void rx_frame(struct rx_mux *m, const struct sdvf_desc *d)
 	/* One private copy of the destination: every client is matched
 	 * against the same bytes. */
 	uint8_t dst[SDVF_NET_MAC_LEN];
-	sdvf_copy(dst, m->dma + (uint64_t)idx * SDVF_BUF_SIZE, sizeof(dst));
+	sdvf_copy(dst, dma_buf(m, idx), sizeof(dst));
 	uint32_t mask = 0;
 	if (d->flags & SDVF_NET_REJECTED || d->len < SDVF_NET_FRAME_MIN ||
-	    d->len > SDVF_NET_FRAME_MAX)
+	    d->len > SDVF_NET_FRAME_MAX) {
 		sdvf_counter_add(m->drop_bad_length, 1);
-	else
-		mask = classify(m, dst);
+	} else {
+		mask = classify(m, dst, UINT32_MAX);
+		if (!mask)
+			sdvf_counter_add(sdvf_mac_is_group(dst)
+						 ? m->drop_no_listener
+						 : m->drop_unknown_unicast,
+					 1);
+	}
 	bool lent = false;
-	for (unsigned i = 0; i < m->nclients; i++)
-		if (mask >> i & 1u)
-			lent |= deliver(m, i, idx, d->len);
+	for (unsigned i = 0; i < m->nclients; i++) {
+		if (!(mask >> i & 1u) || !client_admits(m, i, d->len))
+			continue;
+		if (m->client[i].remap) {
+			deliver_lend(m, i, idx, d->len);
+			lent = true;
+		} else {
+			deliver_copy(m, i, dma_buf(m, idx), d->len);
+		}
+	}
 	if (lent)
 		sdvf_own_give(&m->dma_own, d->io_or_offset, SDVF_OWNER_SELF,
 			      OWNER_LENT);
 	else
-		drv_provide(m, idx);
+		dma_release(m, idx);
+}
+
+/* ---- switched frames from tx_mux ------------------------------------- */
+
+/* A reserve DMA buffer holding a copy of `frame`, for the remap clients a
+ * switched frame reaches; RXM_NO_BUF if the reserve is empty. */
+static uint32_t reserve_take(struct rx_mux *m, const uint8_t *frame,
+			     uint32_t len)
+{
+	struct rxm_switch *s = &m->sw;
+	if (s->nreserve == 0)
+		return RXM_NO_BUF;
+	uint32_t idx = s->reserve[--s->nreserve];
+	sdvf_own_give(&m->dma_own, dma_io(m, idx), OWNER_RESERVE,
+		      SDVF_OWNER_SELF);
+	sdvf_copy(dma_buf(m, idx), frame, len);
+	return idx;
+}
+
+/* The sender's allow-list, or 0 (counted) for an index no client here
+ * has. */
+static uint32_t sw_allowed(struct rx_mux *m, uint16_t sender)
+{
+	if (sender >= m->nclients || !m->client[sender].present) {
+		sdvf_counter_add(m->sw_bad_sender, 1);
+		return 0;
+	}
+	return m->client[sender].switch_to;
+}
+
+/* One switched frame: deliver it to the clients the sender may reach, and
+ * give the sw_pool buffer back to tx_mux at once. */
+static void sw_frame(struct rx_mux *m, const struct sdvf_desc *d)
+{
+	struct rxm_switch *s = &m->sw;
+	if (!sdvf_own_take(&s->own, d, OWNER_TX_MUX, SDVF_OWNER_SELF,
+			   SDVF_NET_FRAME_MIN, SDVF_NET_FRAME_MAX, NULL)) {
+		sdvf_counter_add(m->sw_bad_desc, 1);
+		return;
+	}
+	sdvf_counter_add(m->sw_frames, 1);
+	const uint8_t *frame = s->base + d->io_or_offset;
+	uint8_t dst[SDVF_NET_MAC_LEN];
+	sdvf_copy(dst, frame, sizeof(dst));
+	uint32_t mask = classify(m, dst, sw_allowed(m, d->flags));
+	if (!mask)
+		sdvf_counter_add(m->sw_no_listener, 1);
+	uint32_t idx = RXM_NO_BUF;
+	bool lent = false;
+	for (unsigned i = 0; i < m->nclients; i++) {
+		struct rxm_client *c = &m->client[i];
+		if (!(mask >> i & 1u) || !client_admits(m, i, d->len))
+			continue;
+		if (!c->remap) {
+			deliver_copy(m, i, frame, d->len);
+		} else {
+			if (idx == RXM_NO_BUF)
+				idx = reserve_take(m, frame, d->len);
+			if (idx == RXM_NO_BUF) {
+				sdvf_counter_add(c->sw_drop_reserve, 1);
+				continue;
+			}
+			deliver_lend(m, i, idx, d->len);
+			lent = true;
+		}
+		sdvf_counter_add(c->sw_in, 1);
+	}
+	if (lent)
+		sdvf_own_give(&m->dma_own, dma_io(m, idx), SDVF_OWNER_SELF,
+			      OWNER_LENT);
+	else if (idx != RXM_NO_BUF)
+		dma_release(m, idx);
+	/* sw_free has a slot for every sw_pool buffer (init). */
+	struct sdvf_desc back = {.io_or_offset = d->io_or_offset};
+	bool pushed = sdvf_queue_push(&s->free, &back);
+	(void)pushed;
+	sdvf_own_give(&s->own, back.io_or_offset, SDVF_OWNER_SELF,
+		      OWNER_TX_MUX);
 }
 
 /* ---- returns from a client ------------------------------------------- */
 
 /* Client i no longer holds buffer `slot` of its map (already taken back
- * there): a copy buffer becomes idle, a lent DMA buffer goes back to the
- * driver with its last holder. */
+ * there): a copy buffer becomes idle, a lent DMA buffer is released with
+ * its last holder. */
 static void client_release(struct rx_mux *m, unsigned i, uint32_t slot)
 {
 	struct rxm_client *c = &m->client[i];
@@ -284,7 +331,7 @@ static void client_release(struct rx_mux *m, unsigned i, uint32_t slot)
 	if (--m->lent_refs[slot] == 0) {
 		sdvf_own_give(&m->dma_own, dma_io(m, slot), OWNER_LENT,
 			      SDVF_OWNER_SELF);
-		drv_provide(m, slot);
+		dma_release(m, slot);
 	}
 }
 
@@ -323,20 +370,35 @@ static void finish(struct rx_mux *m)
 	wake |= sdvf_queue_consumer_finish(&m->drv_rx_active);
 	if (wake)
 		sdvf_notify(m->pd, m->ch_drv);
+	if (m->sw.present) {
+		wake = sdvf_queue_producer_finish(&m->sw.free);
+		wake |= sdvf_queue_consumer_finish(&m->sw.active);
+		if (wake)
+			sdvf_notify(m->pd, m->sw.ch);
+	}
+	sdvf_counter_set(m->drv_held, sdvf_own_held(&m->dma_own, OWNER_DRIVER));
+	sdvf_counter_set(m->sw_reserve, m->sw.nreserve);
 }
 
-static void rx_mux_notified(void *state, struct sdvf_pd *pd, sdvf_channel_t ch)
+void rx_mux_notified(void *state, struct sdvf_pd *pd, sdvf_channel_t ch)
 {
 	struct rx_mux *m = state;
 	struct sdvf_desc d;
 	(void)pd;
-	/* A full client rx_active drops for that client only and rx_free
-	 * always has room, so each drain stops only when its input is dry. */
+	/* A full client rx_active drops for that client only, and rx_free and
+	 * sw_free always have room, so each drain stops only when its input
+	 * is dry. */
 	if (ch == m->ch_drv) {
 		do {
 			while (sdvf_queue_pop(&m->drv_rx_active, &d))
 				rx_frame(m, &d);
 		} while (sdvf_queue_consumer_request_signal(&m->drv_rx_active));
+	}
+	if (m->sw.present && ch == m->sw.ch) {
+		do {
+			while (sdvf_queue_pop(&m->sw.active, &d))
+				sw_frame(m, &d);
+		} while (sdvf_queue_consumer_request_signal(&m->sw.active));
 	}
 	for (unsigned i = 0; i < m->nclients; i++) {
 		struct rxm_client *c = &m->client[i];
@@ -352,20 +414,20 @@ static void rx_mux_notified(void *state, struct sdvf_pd *pd, sdvf_channel_t ch)
 
 /* ---- restarts -------------------------------------------------------- */
 
-static void rx_mux_peer_restart(void *state, struct sdvf_pd *pd,
-				sdvf_channel_t ch)
+void rx_mux_peer_restart(void *state, struct sdvf_pd *pd, sdvf_channel_t ch)
 {
 	struct rx_mux *m = state;
 	(void)pd;
 	if (ch == m->ch_drv) {
 		/* Its rings are gone: everything it held comes back to us and
-		 * goes out again on the fresh rx_free. */
+		 * goes out again on the fresh rx_free (the reserve, kept apart
+		 * from the driver, stays as it is). */
 		sdvf_queue_reset(&m->drv_rx_free);
 		sdvf_queue_reset(&m->drv_rx_active);
 		sdvf_own_reclaim(&m->dma_own, OWNER_DRIVER, SDVF_OWNER_SELF);
 		for (uint32_t idx = 0; idx < m->nbufs; idx++)
 			if (m->dma_owner[idx] == SDVF_OWNER_SELF)
-				drv_provide(m, idx);
+				dma_release(m, idx);
 	}
 	for (unsigned i = 0; i < m->nclients; i++) {
 		struct rxm_client *c = &m->client[i];
@@ -387,299 +449,11 @@ static void rx_mux_peer_restart(void *state, struct sdvf_pd *pd,
 	finish(m);
 }
 
-/* ---- init ------------------------------------------------------------ */
+/* ---- start ----------------------------------------------------------- */
 
-#define KEY(i, suffix) ((const char *const[]){RXM_EACH(suffix)})[i]
-#define RXM_EACH(suffix)                                                       \
-	"c0_" suffix, "c1_" suffix, "c2_" suffix, "c3_" suffix, "c4_" suffix,  \
-		"c5_" suffix, "c6_" suffix, "c7_" suffix
-
-static const char *const chan_name[RXM_CLIENTS] = {"c0", "c1", "c2", "c3",
-						   "c4", "c5", "c6", "c7"};
-
-/* Policy parameters of client i, by the token bucket's key. */
-static uint64_t shaper_param(void *ctx, int i, const char *key)
+void rx_mux_start(struct rx_mux *m)
 {
-	struct rx_mux *m = ctx;
-	if (i < 0 || !m->client[i].present)
-		return sdvf_str_equal(key, "burst") ? 32768 : 0;
-	return sdvf_config_u64(m->pd, sdvf_str_equal(key, "rate")
-					      ? KEY(i, "rate")
-					      : KEY(i, "burst"));
-}
-
-static void client_counters(struct rx_mux *m, unsigned i)
-{
-	struct rxm_client *c = &m->client[i];
-	char prefix[8] = {'c', (char)('0' + i), '.', 0};
-	char name[SDVF_COUNTER_NAME_BYTES], viol[SDVF_COUNTER_NAME_BYTES];
-#define RXM_CLIENT_REGISTER(n, field, cname, meaning)                          \
-	sdvf_counter_name_join(name, prefix, cname);                           \
-	c->field = sdvf_counter(m->pd, name);
-	RX_MUX_CLIENT_COUNTERS(RXM_CLIENT_REGISTER, -)
-#undef RXM_CLIENT_REGISTER
-	/* bad_index is the queue's own counter, cN_rx_free.bad_index; a
-	 * return's length is never checked (it means nothing on RX), so no
-	 * viol.bad_length that could only ever read 0. */
-	for (unsigned v = SDVF_VIOL_BAD_INDEX + 1; v < SDVF_VIOL_COUNT; v++) {
-		if (v == SDVF_VIOL_BAD_LENGTH)
-			continue;
-		sdvf_counter_name_join(viol, prefix, "viol.");
-		sdvf_counter_name_join(name, viol, sdvf_violation_name(v));
-		c->viol_ctr[v] = sdvf_counter(m->pd, name);
-	}
-}
-
-static bool client_init(struct rx_mux *m, unsigned i, uint64_t capacity)
-{
-	struct rxm_client *c = &m->client[i];
-	struct sdvf_pd *pd = m->pd;
-	size_t len;
-	sdvf_copy(c->mac, sdvf_config_bytes(pd, KEY(i, "mac"), &len),
-		  SDVF_NET_MAC_LEN);
-	const char *mode = sdvf_config_str(pd, KEY(i, "mode"));
-	c->remap = mode && sdvf_str_equal(mode, "remap");
-	if (mode && !c->remap && !sdvf_str_equal(mode, "copy")) {
-		sdvf_log(pd, SDVF_LOG_ERROR,
-			 "rx_mux: %s = \"%s\": use \"copy\" or \"remap\"",
-			 KEY(i, "mode"), mode);
-		return false;
-	}
-	c->bcast = sdvf_config_u64(pd, KEY(i, "broadcast"));
-	c->mcast = sdvf_config_u64(pd, KEY(i, "multicast"));
-	c->ch = sdvf_channel(pd, chan_name[i]);
-	if (c->ch == SDVF_CHANNEL_NONE ||
-	    !sdvf_queue_attach_region(pd, &c->rx_active, KEY(i, "rx_active"),
-				      capacity) ||
-	    !sdvf_queue_attach_region(pd, &c->rx_free, KEY(i, "rx_free"),
-				      capacity)) {
-		sdvf_log(pd, SDVF_LOG_ERROR,
-			 "rx_mux: client %u needs channel %s and queues "
-			 "%s, %s",
-			 i, chan_name[i], KEY(i, "rx_active"),
-			 KEY(i, "rx_free"));
-		return false;
-	}
-	uint64_t nbufs = m->nbufs;
-	if (!c->remap) {
-		const struct sdvf_region *r =
-			sdvf_region(pd, KEY(i, "rx_data"));
-		if (!r || r->size < SDVF_BUF_SIZE) {
-			sdvf_log(pd, SDVF_LOG_ERROR,
-				 "rx_mux: copy client %u needs region %s of "
-				 "at least one 2 KiB buffer",
-				 i, KEY(i, "rx_data"));
-			return false;
-		}
-		c->data = r->base;
-		nbufs = r->size / SDVF_BUF_SIZE;
-		if (nbufs > RXM_MAX_BUFS)
-			nbufs = RXM_MAX_BUFS;
-		for (uint32_t s = 0; s < nbufs; s++)
-			c->idle[c->nidle++] = (uint32_t)nbufs - 1 - s;
-	}
-	sdvf_own_init(&c->own, c->owner, (uint32_t)nbufs, 0);
-	/* 0 (the default) is settled by remap_caps for a remap client. */
-	uint64_t cap = sdvf_config_u64(pd, KEY(i, "rx_cap"));
-	uint64_t most = nbufs < capacity ? nbufs : capacity;
-	c->cap = (uint32_t)(cap > most || (cap == 0 && !c->remap) ? most : cap);
-	client_counters(m, i);
-	c->present = true;
-	return true;
-}
-
-/* Lent buffers are the driver's pool, so remap clients together must leave
- * it at least one, or one hoarding client would starve every other.  A
- * remap client without cN_rx_cap gets an equal share of the pool with one
- * share kept back for the driver. */
-static bool remap_caps(struct rx_mux *m)
-{
-	uint32_t nremap = 0, sum = 0;
-	for (unsigned i = 0; i < m->nclients; i++)
-		nremap += m->client[i].present && m->client[i].remap;
-	for (unsigned i = 0; i < m->nclients; i++) {
-		struct rxm_client *c = &m->client[i];
-		if (!c->present || !c->remap)
-			continue;
-		if (c->cap == 0) {
-			uint32_t share = m->nbufs / (nremap + 1);
-			c->cap = share == 0 ? 1 : share;
-			if (c->cap > c->rx_active.capacity)
-				c->cap = c->rx_active.capacity;
-		}
-		sum += c->cap;
-	}
-	if (nremap && sum >= m->nbufs) {
-		sdvf_log(m->pd, SDVF_LOG_ERROR,
-			 "rx_mux: the remap clients' cN_rx_cap sum to %u of "
-			 "%u RX DMA buffers: make the sum smaller, or one "
-			 "hoarding client could leave the driver none",
-			 sum, m->nbufs);
-		return false;
-	}
-	return true;
-}
-
-static int rx_mux_init(void *state, struct sdvf_pd *pd)
-{
-	struct rx_mux *m = state;
-	m->pd = pd;
-#define RXM_REGISTER(field, name, meaning) m->field = sdvf_counter(pd, name);
-	RX_MUX_COUNTERS(RXM_REGISTER)
-#undef RXM_REGISTER
-	m->ch_drv = sdvf_channel(pd, "rx");
-	uint64_t rx_cap = sdvf_config_u64(pd, "rx_capacity");
-	const struct sdvf_region *dma = sdvf_region(pd, "rx_dma");
-	if (!dma || !dma->has_io || dma->size < SDVF_BUF_SIZE) {
-		sdvf_log(pd, SDVF_LOG_ERROR,
-			 "rx_mux: region 'rx_dma' needs an io address and at "
-			 "least one 2 KiB buffer");
-		return -1;
-	}
-	if (!sdvf_queue_attach_region(pd, &m->drv_rx_free, "rx_free", rx_cap) ||
-	    !sdvf_queue_attach_region(pd, &m->drv_rx_active, "rx_active",
-				      rx_cap))
-		return -1;
-	uint64_t n = dma->size / SDVF_BUF_SIZE;
-	/* rx_free has a slot for every buffer: drv_provide never fails. */
-	n = n < rx_cap ? n : rx_cap;
-	m->nbufs = (uint32_t)(n < RXM_MAX_BUFS ? n : RXM_MAX_BUFS);
-	m->dma = dma->base;
-	m->dma_io = dma->io_addr;
-	sdvf_own_init(&m->dma_own, m->dma_owner, m->nbufs, m->dma_io);
-	uint64_t client_cap = sdvf_config_u64(pd, "client_capacity");
-	size_t len;
-	for (unsigned i = 0; i < RXM_CLIENTS; i++) {
-		if (!sdvf_config_bytes(pd, KEY(i, "mac"), &len))
-			continue;
-		if (!client_init(m, i, client_cap))
-			return -1;
-		m->nclients = i + 1;
-	}
-	if (!remap_caps(m))
-		return -1;
-	bool shaped = false;
-	for (unsigned i = 0; i < m->nclients; i++)
-		shaped |= m->client[i].present &&
-			  sdvf_config_u64(pd, KEY(i, "rate")) != 0;
-	if (shaped) {
-		struct sdvf_policy_config cfg = {
-			.nclients = m->nclients,
-			.now_ns = sdvf_now_ns(pd),
-			.u64 = shaper_param,
-			.ctx = m,
-		};
-		struct sdvf_policy_fault fault = {0};
-		if (sdvf_policy_init(&m->shaper,
-				     sdvf_policy_find("token_bucket"), &cfg,
-				     &fault) < 0) {
-			sdvf_log(pd, SDVF_LOG_ERROR,
-				 "rx_mux: token_bucket: client %d: %s = "
-				 "%llu: %s",
-				 fault.client, fault.key ? fault.key : "-",
-				 (unsigned long long)fault.value, fault.why);
-			return -1;
-		}
-	}
 	for (uint32_t idx = 0; idx < m->nbufs; idx++)
-		drv_provide(m, idx);
+		dma_release(m, idx);
 	finish(m);
-	return 0;
 }
-
-/* ---- what it declares ------------------------------------------------ */
-
-#define RXM_CLIENT_NEEDS(n)                                                    \
-	SDVF_NEED_REGION_RW_OPTIONAL("c" #n "_rx_active"),                     \
-		SDVF_NEED_REGION_RW_OPTIONAL("c" #n "_rx_free"),               \
-		SDVF_NEED_REGION_RW_OPTIONAL("c" #n "_rx_data"),               \
-		SDVF_NEED_CHAN_OPTIONAL("c" #n)
-
-static const struct sdvf_need rx_mux_needs[] = {
-	SDVF_NEED_REGION_RW("rx_dma"),
-	SDVF_NEED_QUEUE("rx_free"),
-	SDVF_NEED_QUEUE("rx_active"),
-	SDVF_NEED_CHAN("rx"),
-	RXM_CLIENT_NEEDS(0),
-	RXM_CLIENT_NEEDS(1),
-	RXM_CLIENT_NEEDS(2),
-	RXM_CLIENT_NEEDS(3),
-	RXM_CLIENT_NEEDS(4),
-	RXM_CLIENT_NEEDS(5),
-	RXM_CLIENT_NEEDS(6),
-	RXM_CLIENT_NEEDS(7),
-	{0},
-};
-
-#define RXM_CLIENT_PARAMS(n)                                                   \
-	{.name = "c" #n "_mac",                                                \
-	 .type = SDVF_PARAM_MAC,                                               \
-	 .help = "client " #n "'s station address (absent: no client " #n      \
-		 ")"},                                                         \
-		SDVF_PARAM_STRING("c" #n "_mode", 5,                           \
-				  "\"copy\" (default) or \"remap\""),          \
-		SDVF_PARAM_U64_DEFAULT(                                        \
-			"c" #n "_rx_cap", 0, RXM_MAX_BUFS, 0,                  \
-			"RX buffers it may hold (0: copy: what "               \
-			"its queue and region hold; remap: a "                 \
-			"share of the DMA pool)"),                             \
-		SDVF_PARAM_U64_DEFAULT("c" #n "_rate", 0, 100000000000ull, 0,  \
-				       "bits per second delivered (0: no "     \
-				       "limit)"),                              \
-		SDVF_PARAM_U64_DEFAULT("c" #n "_burst", SDVF_NET_FRAME_MAX,    \
-				       1ull << 30, 32768,                      \
-				       "bytes it may take at once"),           \
-		SDVF_PARAM_U64_DEFAULT("c" #n "_broadcast", 0, 1, 1,           \
-				       "1: it receives broadcast"),            \
-		SDVF_PARAM_U64_DEFAULT("c" #n "_multicast", 0, 1, 0,           \
-				       "1: it receives multicast")
-
-static const struct sdvf_param rx_mux_params[] = {
-	SDVF_PARAM_POW2_DEFAULT("rx_capacity", 1, 65536, 512,
-				"slots of the driver's rx_free and rx_active"),
-	SDVF_PARAM_POW2_DEFAULT("client_capacity", 1, 65536, 512,
-				"slots of each client's rx_active and rx_free"),
-	RXM_CLIENT_PARAMS(0),
-	RXM_CLIENT_PARAMS(1),
-	RXM_CLIENT_PARAMS(2),
-	RXM_CLIENT_PARAMS(3),
-	RXM_CLIENT_PARAMS(4),
-	RXM_CLIENT_PARAMS(5),
-	RXM_CLIENT_PARAMS(6),
-	RXM_CLIENT_PARAMS(7),
-	{0},
-};
-
-/* Every counter with its meaning, from the same lists: the mux's own, then
- * a block per client index. */
-#define RXM_DOC(field, name, meaning) {name, meaning},
-#define RXM_OWN_DOCS                                                           \
-	RX_MUX_COUNTERS(RXM_DOC)                                               \
-	SDVF_QUEUE_COUNTER_DOC("rx_free"), SDVF_QUEUE_COUNTER_DOC("rx_active")
-#define RXM_CLIENT_DOC(n, field, name, meaning) {"c" #n "." name, meaning},
-#define RXM_CLIENT_DOCS(n)                                                     \
-	RX_MUX_CLIENT_COUNTERS(RXM_CLIENT_DOC, n){                             \
-		"c" #n ".viol.*",                                              \
-		"returns refused, by reason (core/ownership.h)"},              \
-		SDVF_QUEUE_COUNTER_DOC("c" #n "_rx_active"),                   \
-		SDVF_QUEUE_COUNTER_DOC("c" #n "_rx_free")
-static const struct sdvf_counter_doc rx_mux_counters[] = {
-	RXM_OWN_DOCS,	    RXM_CLIENT_DOCS(0),
-	RXM_CLIENT_DOCS(1), RXM_CLIENT_DOCS(2),
-	RXM_CLIENT_DOCS(3), RXM_CLIENT_DOCS(4),
-	RXM_CLIENT_DOCS(5), RXM_CLIENT_DOCS(6),
-	RXM_CLIENT_DOCS(7), {0},
-};
-
-const struct sdvf_component rx_mux_component = {
-	.name = "rx_mux",
-	.summary = "shares the driver's RX queues among clients by MAC",
-	.role = SDVF_ROLE_MUX,
-	.state_size = sizeof(struct rx_mux),
-	.needs = rx_mux_needs,
-	.params = rx_mux_params,
-	.counters = rx_mux_counters,
-	.init = rx_mux_init,
-	.notified = rx_mux_notified,
-	.peer_restart = rx_mux_peer_restart,
-};

@@ -50,7 +50,11 @@
  * returned to the pool (copy) or silently to its map (remap), never to the
  * new instance's queue.
  *
- * Not in this first cut: local switching between clients; policy-wide
+ * Local switching (optional; mux/tx_mux_switch.c): a checked frame for
+ * other clients goes to rx_mux through sw_pool instead of, or (broadcast,
+ * multicast) besides, the wire.
+ *
+ * Not in this first cut: policy-wide
  * parameters (drr's quantum, least_served's idle_credit keep their
  * defaults); restart of the driver.
  *
@@ -175,9 +179,15 @@ static void stage_one(struct tx_mux *m, unsigned ci, struct sdvf_desc d)
 		return;
 	}
 	const uint8_t *src = (const uint8_t *)c->data->base + d.io_or_offset;
+	uint16_t flags = 0;
 	if (c->remap) {
 		if (!src_mac_ok(c, src)) {
 			reject(c, d, TXM_REJ_SRC_MAC, true);
+			return;
+		}
+		if (!txm_switch_route(m, ci, src, d.len, &flags)) {
+			d.flags = flags;
+			client_return(c, &d);
 			return;
 		}
 		c->head = (struct sdvf_desc){.io_or_offset = c->data->io_addr +
@@ -194,6 +204,12 @@ static void stage_one(struct tx_mux *m, unsigned ci, struct sdvf_desc d)
 	if (!src_mac_ok(c, frame)) {
 		m->pool.idle[m->pool.nidle++] = idx;
 		reject(c, d, TXM_REJ_SRC_MAC, true);
+		return;
+	}
+	if (!txm_switch_route(m, ci, frame, d.len, &flags)) {
+		m->pool.idle[m->pool.nidle++] = idx;
+		d.flags = flags;
+		client_return(c, &d);
 		return;
 	}
 	m->pool.client[idx] = (uint8_t)ci;
@@ -389,6 +405,7 @@ static void activate(struct tx_mux *m)
 	uint32_t sent = 0;
 	do {
 		tx_return(m);
+		txm_switch_return(m);
 		for (unsigned i = 0; i < m->nclients; i++)
 			if (m->client[i].present)
 				backlog_flush(&m->client[i]);
@@ -402,6 +419,7 @@ static void activate(struct tx_mux *m)
 	if (m->wake_ns)
 		sdvf_timer_set(m->pd, m->wake_ns);
 	sdvf_counter_set(m->ctr[POOL_IDLE], m->pool.nidle);
+	sdvf_counter_set(m->ctr[SW_POOL_IDLE], m->sw.nidle);
 	if (m->pool_starved)
 		sdvf_counter_add(m->ctr[POOL_EMPTY], 1);
 	if (sent) {
@@ -414,6 +432,14 @@ static void activate(struct tx_mux *m)
 	if (wake) {
 		sdvf_notify(m->pd, m->drv_ch);
 		sdvf_counter_add(m->ctr[NOTIFY_DRV], 1);
+	}
+	/* sw_free is drained on every activation, never waited for: an
+	 * empty sw_pool drops, it does not hold a client. */
+	if (m->sw.present) {
+		wake = sdvf_queue_producer_finish(&m->sw.active);
+		wake |= sdvf_queue_consumer_finish(&m->sw.free);
+		if (wake)
+			sdvf_notify(m->pd, m->sw.ch);
 	}
 	for (unsigned i = 0; i < m->nclients; i++) {
 		struct txm_client *c = &m->client[i];

@@ -1,7 +1,8 @@
 /*
- * tx_mux's private contract between its two files: the data path
- * (mux/tx_mux.c, which opens with what the mux trusts and checks) and its
- * configuration and init (mux/tx_mux_init.c).  Nothing else includes it.
+ * tx_mux's private contract between its files: the data path
+ * (mux/tx_mux.c, which opens with what the mux trusts and checks), local
+ * switching (mux/tx_mux_switch.c) and configuration and init
+ * (mux/tx_mux_init.c).  Nothing else includes it.
  *
  * Portable: freestanding C11.
  */
@@ -23,6 +24,8 @@
 #define TXM_NOBODY 0xffu
 #define OWNER_CLIENT 1u
 #define OWNER_DRIVER 2u
+#define TXM_SW_MAX 256u /* sw_pool buffers used, at most */
+#define OWNER_RX_MUX 1u /* in the sw_pool map: lent to rx_mux */
 
 /* Why a client's descriptor was refused: X(id, name, meaning). */
 #define TXM_REJECTS(X, n)                                                      \
@@ -43,6 +46,12 @@
 	X(n, DRV_REJECTED, drv_rejected,                                       \
 	  "frames the driver returned REJECTED")                               \
 	X(n, IN_FLIGHT, in_flight, "frames of the client at the driver now")   \
+	X(n, SW_OUT, sw_out,                                                   \
+	  "frames switched to other clients (a group frame once)")             \
+	X(n, SW_DROP_SELF, sw_drop_self,                                       \
+	  "frames to its own MAC, not sent (REJECTED)")                        \
+	X(n, SW_DROP_FULL, sw_drop_full,                                       \
+	  "local copies dropped: no sw_pool buffer or sw_active slot")         \
 	TXM_REJECTS(X, n)
 
 /* Per-mux counters: X(id, name, meaning). */
@@ -59,7 +68,10 @@
 	X(POOL_IDLE, pool_idle, "tx_pool buffers idle in the mux now")         \
 	X(BAD_COMPLETION, bad_completion,                                      \
 	  "driver returns naming no buffer "                                   \
-	  "it held")
+	  "it held")                                                           \
+	X(SW_POOL_IDLE, sw_pool_idle, "sw_pool buffers idle in the mux now")   \
+	X(SW_BAD_RETURN, sw_bad_return,                                        \
+	  "sw_free entries naming no buffer rx_mux held")
 
 enum txm_client_counter {
 #define TXM_ENUM(n, id, name, meaning) TXM_C_##id,
@@ -75,6 +87,7 @@ enum txm_mux_counter {
 struct txm_client {
 	bool present, remap, spoof_ok;
 	uint8_t mac[SDVF_NET_MAC_LEN];
+	uint32_t switch_to; /* clients its frames may be switched to */
 	sdvf_channel_t ch;
 	struct sdvf_queue active, free; /* we consume active, produce free */
 	const struct sdvf_region *data;
@@ -101,6 +114,19 @@ struct txm_pool {
 	uint32_t nidle;
 };
 
+/* Local switching (optional): sw_pool buffers lent to rx_mux, each holding
+ * a frame for other clients. */
+struct txm_switch {
+	bool present;
+	sdvf_channel_t ch;
+	struct sdvf_queue active, free; /* we produce active, consume free */
+	uint8_t *base;			/* sw_pool */
+	struct sdvf_own_map own;	/* offsets: us or rx_mux */
+	uint8_t owner[TXM_SW_MAX];
+	uint32_t idle[TXM_SW_MAX]; /* stack of buffers we hold */
+	uint32_t nidle;
+};
+
 struct tx_mux {
 	struct sdvf_pd *pd;
 	struct txm_client client[TXM_CLIENTS];
@@ -108,6 +134,7 @@ struct tx_mux {
 	struct sdvf_queue drv_active, drv_free;
 	sdvf_channel_t drv_ch;
 	struct txm_pool pool;
+	struct txm_switch sw;
 	struct sdvf_policy_slot sched, shaper;
 	/* the policies being started (policy_u64 reads their tables) */
 	const struct sdvf_policy *sched_policy, *shaper_policy;
@@ -117,6 +144,15 @@ struct tx_mux {
 	uint64_t wake_ns;  /* timer to arm at the end, 0: none */
 	_Atomic uint64_t *ctr[TXM_M_COUNT];
 };
+
+/* mux/tx_mux_switch.c.  A checked frame of client ci (`frame`, len bytes,
+ * private to the mux or, remap, the client's buffer): switch it to other
+ * clients if it is for them; true if it (also) goes to the wire, else
+ * *flags is what its buffer comes back with.  And: take back the sw_pool
+ * buffers rx_mux is done with (every activation). */
+bool txm_switch_route(struct tx_mux *m, unsigned ci, const uint8_t *frame,
+		      uint16_t len, uint16_t *flags);
+void txm_switch_return(struct tx_mux *m);
 
 /* mux/tx_mux.c: the component's entry points after init. */
 void tx_mux_notified(void *state, struct sdvf_pd *pd, sdvf_channel_t ch);

@@ -13,6 +13,13 @@
  *   cN_spoof_ok          1: any source MAC
  *   cN_weight, cN_priority, cN_min_share, cN_rate, cN_burst: the
  *                        policies' per-client keys (docs/policies.md)
+ *   cN_switch_to         bitmask of the client indices client N's frames
+ *                        may be switched to (its own bit and absent
+ *                        clients ignored; rx_mux is given the same)
+ *   sw_capacity          slots of sw_active and sw_free, and the most
+ *                        sw_pool buffers used (rx_mux: the same)
+ * Local switching is on when region sw_pool is granted; then queues
+ * sw_active, sw_free and channel sw are required.
  *
  * Why this scheme: today's loader has one flat parameter table per
  * component and no per-client lists, so the table has one block of keys per
@@ -107,6 +114,8 @@ static int client_init(struct tx_mux *m, unsigned i, uint64_t capacity)
 			 mode);
 		return -1;
 	}
+	client_key(key, i, "switch_to");
+	c->switch_to = (uint32_t)sdvf_config_u64(pd, key) & ~(1u << i);
 	client_key(key, i, "spoof_ok");
 	c->spoof_ok = sdvf_config_u64(pd, key) != 0;
 	client_key(key, i, "mac");
@@ -170,6 +179,52 @@ static int pool_init(struct tx_mux *m)
 		p->client[b] = TXM_NOBODY;
 		p->idle[p->nidle++] = p->nbufs - 1 - b;
 	}
+	return 0;
+}
+
+/* Local switching, if sw_pool is granted: the queues to and from rx_mux
+ * and every sw_pool buffer idle here. */
+static int switch_init(struct tx_mux *m)
+{
+	struct sdvf_pd *pd = m->pd;
+	struct txm_switch *s = &m->sw;
+	uint32_t present = 0, wanted = 0;
+	for (unsigned i = 0; i < m->nclients; i++) {
+		present |= (uint32_t)m->client[i].present << i;
+		wanted |= m->client[i].switch_to;
+	}
+	const struct sdvf_region *pool = sdvf_region(pd, "sw_pool");
+	uint64_t cap = sdvf_config_u64(pd, "sw_capacity");
+	s->ch = sdvf_channel(pd, "sw");
+	if (!pool) {
+		if (!wanted)
+			return 0;
+		sdvf_log(pd, SDVF_LOG_ERROR,
+			 "tx_mux: a cN_switch_to is set: region sw_pool, "
+			 "queues sw_active, sw_free and channel sw are needed");
+		return -1;
+	}
+	if (s->ch == SDVF_CHANNEL_NONE || pool->size < SDVF_BUF_SIZE ||
+	    !sdvf_queue_attach_region(pd, &s->active, "sw_active", cap) ||
+	    !sdvf_queue_attach_region(pd, &s->free, "sw_free", cap)) {
+		sdvf_log(pd, SDVF_LOG_ERROR,
+			 "tx_mux: switching needs channel sw, queues "
+			 "sw_active, sw_free and a region sw_pool of at least "
+			 "one 2 KiB buffer");
+		return -1;
+	}
+	for (unsigned i = 0; i < m->nclients; i++)
+		m->client[i].switch_to &= present;
+	/* sw_active has a slot for every buffer: it looks full only if
+	 * rx_mux's head lies. */
+	uint64_t n = pool->size / SDVF_BUF_SIZE;
+	n = n < cap ? n : cap;
+	n = n < TXM_SW_MAX ? n : TXM_SW_MAX;
+	s->base = pool->base;
+	sdvf_own_init(&s->own, s->owner, (uint32_t)n, 0);
+	for (uint32_t b = 0; b < n; b++)
+		s->idle[s->nidle++] = (uint32_t)n - 1 - b;
+	s->present = true;
 	return 0;
 }
 
@@ -239,11 +294,12 @@ static int tx_mux_init(void *state, struct sdvf_pd *pd)
 			 "c7_tx_active granted)");
 		return -1;
 	}
-	if (pool_init(m) < 0)
+	if (pool_init(m) < 0 || switch_init(m) < 0)
 		return -1;
 	for (unsigned k = 0; k < TXM_M_COUNT; k++)
 		m->ctr[k] = sdvf_counter(pd, mux_counter_names[k]);
 	sdvf_counter_set(m->ctr[POOL_IDLE], m->pool.nidle);
+	sdvf_counter_set(m->ctr[SW_POOL_IDLE], m->sw.nidle);
 	const char *sched = sdvf_config_str(pd, "policy");
 	if (policy_start(m, &m->sched, "policy", sched ? sched : "rr",
 			 SDVF_POLICY_SCHEDULER) < 0)
@@ -272,6 +328,10 @@ static const struct sdvf_need tx_mux_needs[] = {
 	SDVF_NEED_QUEUE("drv_tx_free"),
 	SDVF_NEED_CHAN("drv"),
 	SDVF_NEED_REGION_RW_OPTIONAL("tx_pool"),
+	SDVF_NEED_REGION_RW_OPTIONAL("sw_pool"),
+	SDVF_NEED_REGION_RW_OPTIONAL("sw_active"),
+	SDVF_NEED_REGION_RW_OPTIONAL("sw_free"),
+	SDVF_NEED_CHAN_OPTIONAL("sw"),
 	TXM_CLIENT_NEEDS(0),
 	TXM_CLIENT_NEEDS(1),
 	TXM_CLIENT_NEEDS(2),
@@ -299,7 +359,10 @@ static const struct sdvf_need tx_mux_needs[] = {
 				       "token_bucket bit/s (0: none)"),        \
 		SDVF_PARAM_U64_DEFAULT("c" #n "_burst", SDVF_NET_FRAME_MAX,    \
 				       1ull << 28, 32768,                      \
-				       "token_bucket bytes")
+				       "token_bucket bytes"),                  \
+		SDVF_PARAM_U64_DEFAULT("c" #n "_switch_to", 0, 255, 0,         \
+				       "clients its frames may be switched "   \
+				       "to, a bitmask of indices")
 
 static const struct sdvf_param tx_mux_params[] = {
 	SDVF_PARAM_STRING("policy", 31, "scheduler (default rr)"),
@@ -309,6 +372,8 @@ static const struct sdvf_param tx_mux_params[] = {
 				"slots of each client TX queue"),
 	SDVF_PARAM_U64_DEFAULT("budget", 1, 4096, 64,
 			       "client descriptors per activation"),
+	SDVF_PARAM_POW2_DEFAULT("sw_capacity", 1, TXM_SW_MAX, 64,
+				"slots of sw_active and sw_free (switching)"),
 	TXM_CLIENT_PARAMS(0),
 	TXM_CLIENT_PARAMS(1),
 	TXM_CLIENT_PARAMS(2),
@@ -333,6 +398,7 @@ static const struct sdvf_counter_doc tx_mux_counters[] = {
 #undef TXM_DOC
 		SDVF_QUEUE_COUNTER_DOC("drv_tx_active"),
 	SDVF_QUEUE_COUNTER_DOC("drv_tx_free"),
+	SDVF_QUEUE_COUNTER_DOC("sw_active"), SDVF_QUEUE_COUNTER_DOC("sw_free"),
 	TXM_CLIENT_DOCS(0) TXM_CLIENT_DOCS(1) TXM_CLIENT_DOCS(2)
 		TXM_CLIENT_DOCS(3) TXM_CLIENT_DOCS(4) TXM_CLIENT_DOCS(5)
 			TXM_CLIENT_DOCS(6) TXM_CLIENT_DOCS(7){0}};

@@ -71,6 +71,7 @@ struct net_table {
 	struct net_row by_pd[SDVF_MAX_PDS];
 	struct net_row unnamed[NET_UNNAMED_MAX];
 	unsigned nunnamed;
+	int width; /* of the name column */
 };
 
 /* One mux while its counters are read. */
@@ -324,10 +325,10 @@ static void print_row(const struct net_table *t, const struct net_row *r,
 	row_name(t, r, name, sizeof(name));
 	for (int c = 0; c < NET_COLS; c++)
 		num(b[c], r->has[c], r->v[c]);
-	fprintf(out, "  %-16s %10s %12s %10s %12s %9s %-16s %9s %7s %7s\n",
-		name, b[RX_FRAMES], b[RX_BYTES], b[TX_FRAMES], b[TX_BYTES],
-		b[DROPS], r->top_drop[0] ? r->top_drop : "-", b[VIOL],
-		b[RX_HELD], b[TX_HELD]);
+	fprintf(out, "  %-*s %10s %12s %10s %12s %9s %-16s %9s %7s %7s\n",
+		t->width, name, b[RX_FRAMES], b[RX_BYTES], b[TX_FRAMES],
+		b[TX_BYTES], b[DROPS], r->top_drop[0] ? r->top_drop : "-",
+		b[VIOL], b[RX_HELD], b[TX_HELD]);
 }
 
 /* A counter of mux's own (no client prefix), if it publishes it. */
@@ -356,7 +357,7 @@ static void print_mux(const struct net_table *t, const struct net_mux *m,
 		snprintf(mean, sizeof(mean), "%.1f",
 			 (double)frames / (double)batches);
 	sdvf_stats_safe_name(name, t->h->pd[m->pd].name);
-	fprintf(out, "  %-16s %12s %10s %10s %10s %9s\n", name,
+	fprintf(out, "  %-*s %12s %10s %10s %10s %9s\n", t->width, name,
 		num(b[0], true, activations),
 		num(b[1], true, LOAD(s->notifications)),
 		num(b[2], true, frames), mean, num(b[3], has_max, batch_max));
@@ -386,11 +387,11 @@ static void print_client_counters(const struct net_table *t,
 	}
 }
 
-static void print_header(FILE *out)
+static void print_header(const struct net_table *t, FILE *out)
 {
-	fprintf(out, "  %-16s %10s %12s %10s %12s %9s %-16s %9s %7s %7s\n",
-		"CLIENT", "RX-FRAMES", "RX-BYTES", "TX-FRAMES", "TX-BYTES",
-		"DROPS", "TOP-DROP", "VIOL", "RX-HELD", "TX-HELD");
+	fprintf(out, "  %-*s %10s %12s %10s %12s %9s %-16s %9s %7s %7s\n",
+		t->width, "CLIENT", "RX-FRAMES", "RX-BYTES", "TX-FRAMES",
+		"TX-BYTES", "DROPS", "TOP-DROP", "VIOL", "RX-HELD", "TX-HELD");
 }
 
 /* q->client: its row, then its counters at each mux. */
@@ -403,7 +404,7 @@ static int print_client(const struct net_table *t, const struct net_mux *mux,
 		sdvf_stats_safe_name(name, t->h->pd[pd].name);
 		if (!r->used || strcmp(name, q->client) != 0)
 			continue;
-		print_header(out);
+		print_header(t, out);
 		print_row(t, r, out);
 		for (int i = 0; i < nmux; i++) {
 			for (unsigned n = 0; n < NET_CLIENT_MAX; n++) {
@@ -424,7 +425,8 @@ static int print_client(const struct net_table *t, const struct net_mux *mux,
 int sdvf_stats_print_net(FILE *out, const struct sdvf_stats_header *h,
 			 const struct sdvf_stats_query *q)
 {
-	struct net_table t = {.h = h};
+	/* an unnamed client's row is "MUX:cNN" */
+	struct net_table t = {.h = h, .width = sdvf_stats_name_width(h, 4)};
 	struct net_mux mux[SDVF_MAX_PDS];
 	int nmux = 0, rows = 0;
 	for (uint32_t pd = 0; pd < h->npds; pd++) {
@@ -437,7 +439,7 @@ int sdvf_stats_print_net(FILE *out, const struct sdvf_stats_header *h,
 		return 0;
 	if (q->client)
 		return print_client(&t, mux, nmux, q, out);
-	print_header(out);
+	print_header(&t, out);
 	for (uint32_t pd = 0; pd < h->npds; pd++) {
 		if (t.by_pd[pd].used) {
 			print_row(&t, &t.by_pd[pd], out);
@@ -446,8 +448,8 @@ int sdvf_stats_print_net(FILE *out, const struct sdvf_stats_header *h,
 	}
 	for (unsigned i = 0; i < t.nunnamed; i++, rows++)
 		print_row(&t, &t.unnamed[i], out);
-	fprintf(out, "  %-16s %12s %10s %10s %10s %9s\n", "MUX", "ACTIVATIONS",
-		"NOTIFIES", "FRAMES", "BATCH-MEAN", "BATCH-MAX");
+	fprintf(out, "  %-*s %12s %10s %10s %10s %9s\n", t.width, "MUX",
+		"ACTIVATIONS", "NOTIFIES", "FRAMES", "BATCH-MEAN", "BATCH-MAX");
 	for (int i = 0; i < nmux; i++)
 		print_mux(&t, &mux[i], out);
 	return rows;

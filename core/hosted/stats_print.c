@@ -54,6 +54,18 @@ void sdvf_stats_safe_name(char out[SDVF_NAME_MAX], const char *in)
 		strcpy(out, "?");
 }
 
+int sdvf_stats_name_width(const struct sdvf_stats_header *h, int extra)
+{
+	int width = 16;
+	char name[SDVF_NAME_MAX];
+	for (uint32_t i = 0; i < h->npds; i++) {
+		sdvf_stats_safe_name(name, h->pd[i].name);
+		int len = (int)strlen(name) + extra;
+		width = len > width ? len : width;
+	}
+	return width;
+}
+
 static const char *state_name(uint32_t state)
 {
 	switch (state) {
@@ -185,11 +197,12 @@ static void print_pd_kv(const char *system, const char *pd,
 
 static void print_runtime_row(const struct sdvf_stats_pd *p,
 			      const struct sdvf_stats_slot *s, const char *pd,
-			      const char *component, FILE *out)
+			      int width, const char *component, FILE *out)
 {
-	fprintf(out, "  %-16s %-16s %7d %-8s %8u %12llu %12llu %9llu %9llu\n",
-		pd, component, (int)LOAD(p->pid), state_name(LOAD(p->state)),
-		LOAD(p->restarts), (unsigned long long)LOAD(s->activations),
+	fprintf(out, "  %-*s %-16s %7d %-8s %8u %12llu %12llu %9llu %9llu\n",
+		width, pd, component, (int)LOAD(p->pid),
+		state_name(LOAD(p->state)), LOAD(p->restarts),
+		(unsigned long long)LOAD(s->activations),
 		(unsigned long long)LOAD(s->notifications),
 		(unsigned long long)LOAD(s->deferred),
 		(unsigned long long)LOAD(s->log_suppressed));
@@ -205,10 +218,10 @@ static void print_system_title(const struct sdvf_stats_header *h,
 		(int)h->launcher_pid, up);
 }
 
-static void print_runtime_header(FILE *out)
+static void print_runtime_header(int width, FILE *out)
 {
-	fprintf(out, "  %-16s %-16s %7s %-8s %8s %12s %12s %9s %9s\n", "PD",
-		"COMPONENT", "PID", "STATE", "RESTARTS", "ACTIVATIONS",
+	fprintf(out, "  %-*s %-16s %7s %-8s %8s %12s %12s %9s %9s\n", width,
+		"PD", "COMPONENT", "PID", "STATE", "RESTARTS", "ACTIVATIONS",
 		"NOTIFIES", "DEFERRED", "LOG-DROP");
 }
 
@@ -249,6 +262,7 @@ static void print_system(const struct sdvf_stats_header *h,
 {
 	const struct sdvf_stats_query *q = sp->q;
 	char system[SDVF_NAME_MAX], pd[SDVF_NAME_MAX], comp[SDVF_NAME_MAX];
+	int width = sdvf_stats_name_width(h, 0);
 	sdvf_stats_safe_name(system, h->system);
 	if (q->format == SDVF_STATS_TEXT && q->client) {
 		print_client(h, system, sp);
@@ -258,7 +272,7 @@ static void print_system(const struct sdvf_stats_header *h,
 		print_system_title(h, system, sp);
 		if (!q->pd && sdvf_stats_print_net(sp->out, h, q) > 0)
 			fputc('\n', sp->out);
-		print_runtime_header(sp->out);
+		print_runtime_header(width, sp->out);
 	}
 	sp->systems_shown++;
 	for (int pass = 0; pass < 2; pass++) {
@@ -274,7 +288,8 @@ static void print_system(const struct sdvf_stats_header *h,
 				if (pass == 0)
 					print_pd_kv(system, pd, p, s, sp->out);
 			} else if (pass == 0) {
-				print_runtime_row(p, s, pd, comp, sp->out);
+				print_runtime_row(p, s, pd, width, comp,
+						  sp->out);
 			} else {
 				print_counters_text(s, pd, comp,
 						    explained(q, comp),

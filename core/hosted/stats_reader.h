@@ -16,6 +16,10 @@
  * blanks (a kv line splits on them); "?" if empty. */
 void sdvf_stats_safe_name(char out[SDVF_NAME_MAX], const char *in);
 
+/* The width of a name column over system `h`'s PD names (each plus
+ * `extra` characters), at least 16, so long names keep the columns in line. */
+int sdvf_stats_name_width(const struct sdvf_stats_header *h, int extra);
+
 /* The meaning `doc`'s .counters list gives counter `name`: its own entry,
  * else the longest family "PREFIX.*" that `name` extends; NULL if none
  * (or no doc). */

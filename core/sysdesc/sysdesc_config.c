@@ -220,7 +220,7 @@ void sysdesc_check_macs(struct sysdesc_ctx *c, struct sdvf_system *sys)
 		     q && q->name; q++) {
 			int len;
 			const uint8_t *mac;
-			if (q->type != SDVF_PARAM_MAC)
+			if (q->type != SDVF_PARAM_MAC || q->names_peer)
 				continue;
 			mac = fdt_getprop(c->fdt, pd->config_node, q->name,
 					  &len);

@@ -128,12 +128,15 @@ ir_one() {
 # ---- part 2: hosted throughput ------------------------------------------------
 
 # The example system with the generator as the wire; frames go to a MAC
-# nobody owns, which RCR.PROM passes and raw_responder takes (rx_frames,
-# drop.not_for_us) and returns at once: a sink.
+# no client has, which RCR.PROM passes and the RX mux takes (rx_frames),
+# drops (drop.unknown_unicast) and gives back to the driver at once: a
+# sink.  (A client's MAC cannot be the generator's: the loader keeps one
+# station per MAC.)  The path measured is model -> driver -> RX mux; the
+# muxes' own costs are `make bench-mux`'s.
 make_dts() {
 	local rate=$1 size=$2 dts=$3
-	sed -e "s/wire = \"tap\";/wire = \"generator\"; gen_rate_pps = <0 $rate>; gen_sizes = \"$size\"; gen_dst_mac = [02 00 00 00 e7 03];/" \
-		-e '/tap_name = /d' -e 's/log_period_ms = <5000>;/log_period_ms = <3600000>;/' \
+	sed -e "s/wire = \"tap\";/wire = \"generator\"; gen-rate-pps = <0 $rate>; gen-sizes = \"$size\"; gen-dst-mac = [02 00 00 00 e7 09];/" \
+		-e '/tap-name = /d' -e 's/log_period_ms = <5000>;/log_period_ms = <3600000>;/g' \
 		examples/enet-tap.dts >"$dts"
 	grep -q 'wire = "generator"' "$dts"
 }
@@ -169,16 +172,16 @@ hosted_one() {
 	FNR == NR { a[$1] = $2; next }
 	{ d[$1] = $2 - a[$1] }
 	END {
-		dt = t1 - t0; got = d["responder.rx_frames"]
-		lost = d["nic.rx_fifo_overflow"] + d["nic.rx_disabled"]
+		dt = t1 - t0; got = d["net_rx_mux.rx_frames"]
+		lost = d["net_nic.rx_fifo_overflow"] + d["net_nic.rx_disabled"]
 		# Doorbell wake-ups of the model: its activations that were
 		# neither the wire timer nor an IRQ ack (eventfd reads coalesce
 		# doorbells that arrive before the model wakes).
-		bell = d["nic.sdvf.activations"] - d["nic.sdvf.timer_fires"] - d["nic.irq_acks"]
+		bell = d["net_nic.sdvf.activations"] - d["net_nic.sdvf.timer_fires"] - d["net_nic.irq_acks"]
 		if (got == 0) got = 1e-9
 		printf "%.0f %.2f %.2f %.2f %.2f %.1f\n", got / dt,
-			100 * lost / (got + lost), d["driver.sdvf.notifications"] / got,
-			bell / got, d["driver.irq_activations"] / got,
+			100 * lost / (got + lost), d["net_driver.sdvf.notifications"] / got,
+			bell / got, d["net_driver.irq_activations"] / got,
 			100 * got / (rate * dt)
 	}' "$out/a" "$out/b"
 }
@@ -188,7 +191,7 @@ median() {
 }
 
 hosted_part() {
-	printf '\nhosted: sdvf run, generator wire -> model -> driver -> raw_responder (sink)\n'
+	printf '\nhosted: sdvf run, generator wire -> model -> driver -> rx_mux (sink)\n'
 	printf 'medians of %s runs of %s s after %s s warm-up; per delivered frame: driver\n' \
 		"$runs" "$seconds" "$warmup"
 	printf 'notifications, model doorbell wake-ups, driver IRQ activations\n'

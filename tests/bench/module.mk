@@ -80,3 +80,37 @@ FORCE:
 bench-enet: $(BENCH_ENET_IR) $(BUILD)/sdvf \
 		$(if $(BENCH_ENET_BASE),$(BENCH_ENET_BASE_DIR)/bench_enet_ir $(BENCH_ENET_BASE_DIR)/sdvf)
 	tests/bench/bench_enet.sh $(BENCH_ENET_VARIANTS)
+
+# bench-mux: the RX and TX muxes.  Instructions per frame under callgrind in
+# the sim (each mux's share, its payload copy apart, copy and remap, batch 1
+# and 32, 60 and 1514 bytes) beside the driver's, then hosted throughput of
+# generator -> driver -> rx_mux -> reflector -> tx_mux -> driver beside the
+# driver + raw_responder pipeline of commit BENCH_MUX_BASE.  SDVF_BENCH_MUX_* shorten it (see
+# tests/bench/bench_mux.sh).  bench_mux_ir is built by `make` and
+# tests/bench/bench_mux_smoke.sh runs it briefly in `make test` (every
+# mode, direction, batch and size moves every frame and loses no buffer).
+BENCHES += bench-mux
+BENCH_MUX_IR := $(BUILD)/tests/bench/bench_mux_ir
+PROGRAMS += $(BENCH_MUX_IR)
+TEST_SCRIPTS += tests/bench/bench_mux_smoke.sh
+$(BENCH_MUX_IR): $(BUILD)/tests/bench/bench_mux_ir.o $(BUILD)/libsdvf.a
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(BUILD)/libsdvf.a $(HOST_LIBS)
+-include $(BUILD)/tests/bench/bench_mux_ir.d
+
+# The hosted baseline is the driver + raw_responder pipeline as it was
+# before raw_responder moved behind the muxes: the tree of commit
+# BENCH_MUX_BASE (git archive), built in its own directory; bench_mux.sh
+# runs its sdvf on its examples/enet-tap.dts.  Two levels below $(BUILD),
+# so that the top Makefile's module.mk wildcard (three levels) never reads
+# the old tree's fragments.
+BENCH_MUX_BASE ?= 3df1562
+BENCH_MUX_BASE_DIR := $(BUILD)/bench-mux-base/$(BENCH_MUX_BASE)
+$(BENCH_MUX_BASE_DIR)/build/sdvf:
+	rm -rf $(BENCH_MUX_BASE_DIR) && mkdir -p $(BENCH_MUX_BASE_DIR)
+	git archive $(BENCH_MUX_BASE) | tar -x -C $(BENCH_MUX_BASE_DIR)
+	$(MAKE) -C $(BENCH_MUX_BASE_DIR) BUILD=build SAN=0 build/sdvf
+
+.PHONY: bench-mux
+bench-mux: $(BENCH_MUX_IR) $(BUILD)/sdvf $(BENCH_MUX_BASE_DIR)/build/sdvf
+	tests/bench/bench_mux.sh $(BENCH_MUX_IR) $(BUILD)/sdvf \
+		$(BENCH_MUX_BASE_DIR)

@@ -3,12 +3,23 @@
 # `sdvf stats --format=kv`.
 #
 # Runs a copy of examples/enet-tap.dts (unique tap, namespace and stats
-# directory, as tests/integration/enet_tap.sh does), pings the responder 5
-# times from the namespace, then checks what the PDs published:
+# directory, as tests/integration/enet_tap.sh does), pings the copy/copy
+# responder (client 0 of the muxes) 5 times from the namespace, then
+# checks what the PDs published:
 #   - driver: link_up 1, speed_mbps 1000, rx_frames and tx_frames >= 5;
+#   - rx_mux: client 0 got >= 6 frames (an ARP request and 5 pings) and
+#     holds none now; no frame dropped for it;
+#   - tx_mux: client 0 sent >= 6 frames (an ARP reply and 5 echo
+#     replies), none rejected;
 #   - responder: icmp_replies exactly 5 (only the pings are ICMP echo
-#     requests to its address), arp_replies >= 1, no refused counters;
+#     requests to its address), arp_replies >= 1, nothing refused by its
+#     net_client (net.rx_bad, net.tx_bad 0);
+#   - the other three responders answered nothing (the ARP request reached
+#     them as a broadcast: not for them);
 #   - nic (the model): tx_frames >= 5;
+#   - no PD's counters refused or unreadable;
+#   - the client table (plain `sdvf stats`) has a row per responder, the
+#     pinged one's RX and TX frames those of the muxes' client 0;
 #   - `--pd responder` prints only the responder's lines.
 # Needs root.  Everything it makes is named after this shell's pid and
 # removed on exit; traffic stays inside the namespace (10.214.N.0/24).
@@ -66,8 +77,9 @@ value() {
 # the reply left: poll briefly for the final picture.
 for _ in $(seq 50); do
 	kv=$("$sdvf" stats --format=kv "$system") || fail "sdvf stats failed"
-	[ "$(value driver tx_frames)" -ge 5 ] 2>/dev/null &&
-		[ "$(value nic tx_frames)" -ge 5 ] 2>/dev/null && break
+	[ "$(value net_driver tx_frames)" -ge 5 ] 2>/dev/null &&
+		[ "$(value net_nic tx_frames)" -ge 5 ] 2>/dev/null &&
+		[ "$(value responder tx_done)" -ge 6 ] 2>/dev/null && break
 	sleep 0.1
 done
 echo "enet_stats: $(wc -l <<<"$kv") kv lines"
@@ -82,19 +94,49 @@ expect_ge() {
 	[ -n "$v" ] && [ "$v" -ge "$3" ] || fail "$1 $2 is '$v', expected >= $3"
 }
 
-expect_eq driver link_up 1
-expect_eq driver speed_mbps 1000
-expect_ge driver rx_frames 5
-expect_ge driver tx_frames 5
-expect_eq driver rx_err_cr 0
+expect_eq net_driver link_up 1
+expect_eq net_driver speed_mbps 1000
+expect_ge net_driver rx_frames 5
+expect_ge net_driver tx_frames 5
+expect_eq net_driver rx_err_cr 0
+expect_ge net_rx_mux c0.rx_frames 6
+expect_eq net_rx_mux c0.in_flight 0
+expect_eq net_rx_mux c0.drop.cap 0
+expect_eq net_rx_mux c0.drop.queue_full 0
+expect_eq net_rx_mux bad_desc 0
+expect_ge net_tx_mux c0.tx_frames 6
+expect_eq net_tx_mux c0.rej_src_mac 0
+expect_eq net_tx_mux c0.rej_not_owner 0
+expect_eq net_tx_mux bad_completion 0
 expect_eq responder icmp_replies 5
 expect_ge responder arp_replies 1
+expect_ge responder tx_done 6
+expect_eq responder tx_errors 0
+expect_eq responder net.rx_bad 0
+expect_eq responder net.tx_bad 0
 expect_eq responder sdvf.state running
-expect_ge nic tx_frames 5
-for pd in nic driver responder; do
+for pd in responder_remap responder_tx_remap responder_rx_remap; do
+	expect_eq "$pd" icmp_replies 0
+	expect_eq "$pd" arp_replies 0
+done
+expect_ge net_nic tx_frames 5
+for pd in net_nic net_driver net_rx_mux net_tx_mux responder responder_remap \
+	responder_tx_remap responder_rx_remap; do
 	expect_eq "$pd" sdvf.counters_refused 0
 	expect_eq "$pd" sdvf.counters_unreadable 0
 done
+
+# The client table: a row per client of the muxes, named after its PD;
+# the pinged responder's counts are the muxes' c0 counters (read a moment
+# after the kv lines above: never fewer).
+table=$("$sdvf" stats "$system") || fail "sdvf stats failed"
+for pd in responder responder_remap responder_tx_remap responder_rx_remap; do
+	grep -Eq "^  $pd +[0-9]+ " <<<"$table" || fail "no client row for $pd"
+done
+read -r rx_row tx_row < <(awk '$1 == "responder" { print $2, $4; exit }' <<<"$table")
+[ "$rx_row" -ge "$(value net_rx_mux c0.rx_frames)" ] 2>/dev/null &&
+	[ "$tx_row" -ge "$(value net_tx_mux c0.tx_frames)" ] 2>/dev/null ||
+	fail "client row of responder: rx $rx_row tx $tx_row"
 
 only=$("$sdvf" stats --format=kv --pd responder "$system") ||
 	fail "sdvf stats --pd responder failed"

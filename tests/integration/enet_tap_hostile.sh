@@ -82,30 +82,30 @@ enet_tap_start
 ping_out=$(ip netns exec "$ns" timeout 20 ping -c 1 -W 2 "$resp_ip") ||
 	fail "ping: $ping_out"
 kv=$("$sdvf" stats --format=kv "$system") || fail "sdvf stats failed"
-expect_eq driver link_up 1
-nic_pid=$(value nic sdvf.pid)
+expect_eq net_driver link_up 1
+nic_pid=$(value net_nic sdvf.pid)
 [ -n "$nic_pid" ] && [ "$nic_pid" -gt 0 ] || fail "no pid for the model"
 
-# 1. Kernel drops: 2000 frames (to a host that is not the responder, which
-# drops them: not_for_us) while the model does not read.
-ip -n "$ns" neigh replace "$net.3" lladdr 02:00:00:00:e7:03 dev "$tap" \
+# 1. Kernel drops: 2000 frames (to a MAC no client of the muxes has: the
+# RX mux drops them, drop.unknown_unicast) while the model does not read.
+ip -n "$ns" neigh replace "$net.9" lladdr 02:00:00:00:e7:09 dev "$tap" \
 	nud permanent
 kill -STOP "$nic_pid"
 ip netns exec "$ns" python3 -c "
 import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 for _ in range(2000):
-    s.sendto(b'x' * 64, ('$net.3', 9))" || { kill -CONT "$nic_pid"; fail "flood"; }
+    s.sendto(b'x' * 64, ('$net.9', 9))" || { kill -CONT "$nic_pid"; fail "flood"; }
 kill -CONT "$nic_pid"
 # The model reads the kernel's count when it finds the tap's queue empty.
 for _ in $(seq 50); do
 	kernel_drops=$(ip netns exec "$ns" cat "/sys/class/net/$tap/statistics/tx_dropped")
 	kv=$("$sdvf" stats --format=kv "$system") || fail "sdvf stats failed"
-	[ "$(value nic wire.rx_kernel_drops)" = "$kernel_drops" ] && break
+	[ "$(value net_nic wire.rx_kernel_drops)" = "$kernel_drops" ] && break
 	sleep 0.1
 done
 [ "$kernel_drops" -gt 0 ] || fail "the kernel dropped nothing at the tap"
-expect_eq nic wire.rx_kernel_drops "$kernel_drops"
+expect_eq net_nic wire.rx_kernel_drops "$kernel_drops"
 grep -q "kernel drops not counted" "$log" && fail "the model cannot count kernel drops"
 echo "enet_tap_hostile: the kernel dropped $kernel_drops frames at the tap; the model counted $kernel_drops"
 
@@ -123,13 +123,13 @@ echo "enet_tap_hostile: the model used $used ticks in the 2 s after"
 # The driver polls the PHY every 500 ms: link down shows within one poll.
 for _ in $(seq 30); do
 	kv=$("$sdvf" stats --format=kv "$system") || fail "sdvf stats failed"
-	[ "$(value driver link_up)" = 0 ] && break
+	[ "$(value net_driver link_up)" = 0 ] && break
 	sleep 0.1
 done
-expect_eq driver link_up 0
-expect_eq nic wire.failures 1
-expect_eq nic sdvf.restarts 0
-expect_eq nic sdvf.state running
+expect_eq net_driver link_up 0
+expect_eq net_nic wire.failures 1
+expect_eq net_nic sdvf.restarts 0
+expect_eq net_nic sdvf.state running
 lines=$(grep -c "wire failed" "$log" || true)
 [ "$lines" = 1 ] || fail "the failure was logged $lines times, expected once"
 grep "wire failed" "$log"
@@ -139,7 +139,8 @@ rc=0
 wait "$sdvf_pid" || rc=$?
 sdvf_pid=
 [ "$rc" -eq 0 ] || fail "sdvf exited with $rc"
-for pd in nic driver responder; do
+for pd in net_nic net_driver net_rx_mux net_tx_mux responder responder_remap \
+	responder_tx_remap responder_rx_remap; do
 	line=$(grep -E "^  $pd +[0-9]+ " "$log") || fail "no summary line for $pd"
 	read -r _ _ _ _ restarts end <<<"$line"
 	[ "$restarts" = 0 ] && [ "$end" = stopped ] ||

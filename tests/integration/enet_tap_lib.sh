@@ -4,9 +4,11 @@
 #
 # The caller sets sdvf, limit, ns, tap, net (the /24 prefix, e.g.
 # 10.213.7), dts (the copy's path: its stem names the system), log, work,
-# and defines fail().  enet_tap_start sets resp_ip, peer_ip and sdvf_pid;
-# enet_tap_cleanup (the caller's EXIT trap) stops the system and removes
-# the namespace and $work.
+# optionally policy (the TX mux's scheduler, default rr), and defines
+# fail().  enet_tap_start sets resp_ip (the copy/copy responder's
+# address), resp_ips (all four responders', in the example's order), peer_ip
+# and sdvf_pid; enet_tap_cleanup (the caller's EXIT trap) stops the system
+# and removes the namespace and $work.
 
 enet_tap_cleanup() {
 	if [ -n "${sdvf_pid:-}" ] && kill -0 "$sdvf_pid" 2>/dev/null; then
@@ -20,16 +22,21 @@ enet_tap_cleanup() {
 
 enet_tap_start() {
 	resp_ip=$net.2
+	resp_ips="$net.2 $net.3 $net.4 $net.5"
 	peer_ip=$net.1
-	local ip_hex
+	local net_hex
 	# shellcheck disable=SC2046 # split the dotted prefix into 3 numbers
-	ip_hex="$(printf '%02x %02x %02x' $(tr . ' ' <<<"$net")) 02"
+	net_hex="$(printf '%02x %02x %02x' $(tr . ' ' <<<"$net"))"
 
-	# The example with our tap name and our subnet (the responder's `ip`).
-	sed -e "s/tap_name = \"sdvf0\"/tap_name = \"$tap\"/" \
-		-e "s/ip = \[0a d5 07 02\]/ip = [$ip_hex]/" \
+	# The example with our tap name, our subnet (each responder's `ip`)
+	# and our TX policy.
+	sed -e "s/tap-name = \"sdvf0\"/tap-name = \"$tap\"/" \
+		-e "s/ip = \[0a d5 07 /ip = [$net_hex /" \
+		-e "s/policy = \"rr\"/policy = \"${policy:-rr}\"/" \
 		examples/enet-tap.dts >"$dts"
-	grep -q "\"$tap\"" "$dts" && grep -q "ip = \[$ip_hex\]" "$dts" ||
+	grep -q "\"$tap\"" "$dts" && grep -q "ip = \[$net_hex 02\]" "$dts" &&
+		grep -q "ip = \[$net_hex 05\]" "$dts" &&
+		grep -q "policy = \"${policy:-rr}\"" "$dts" ||
 		fail "could not make the test copy of examples/enet-tap.dts"
 
 	"$sdvf" run "$dts" --duration "$limit" >"$log" 2>&1 &

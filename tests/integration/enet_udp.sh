@@ -12,7 +12,9 @@
 # ICMP echoes and UDP echoes of 1, 512 and 1472 bytes, every reply checked
 # byte for byte.  Then:
 #   - `sdvf stats --format=kv`: responder arp 1, icmp 5, udp 3 replies and
-#     no drops; nic and driver exactly 9 frames each way (the dropped
+#     no drops, nothing refused by its net_client; the RX mux delivered it
+#     9 frames and the TX mux sent 9 of its; nic and driver exactly 9
+#     frames each way (the dropped
 #     datagrams never reached the model: wire.rx_foreign_port,
 #     rx_foreign_addr and rx_empty 1 each); the model padded the 2 short
 #     frames each way;
@@ -84,11 +86,11 @@ print(*(x.getsockname()[1] for x in s))')
 # The example records nothing unless asked; the copy asks, with a limit one
 # byte short of the 18 frames the exchange makes (24-byte header, 16 bytes
 # per record and 5321 bytes of frames): the last echo must not be recorded.
-grep -Eq '^[[:space:]]*pcap_record' examples/enet-udp.dts &&
+grep -Eq '^[[:space:]]*pcap-record' examples/enet-udp.dts &&
 	fail "examples/enet-udp.dts records a capture without being asked"
 pcap_max=$((24 + 18 * 16 + 5321 - 1))
-sed -e "s|udp_local = \"127.0.0.1:47001\"|udp_local = \"127.0.0.1:$model_port\"|" \
-	-e "s|udp_remote = \"127.0.0.1:47002\";|udp_remote = \"127.0.0.1:$peer_port\";\n\t\t\t\tpcap_record = \"$pcap\";\n\t\t\t\tpcap_record_max = <$pcap_max>;|" \
+sed -e "s|udp-local = \"127.0.0.1:47001\"|udp-local = \"127.0.0.1:$model_port\"|" \
+	-e "s|udp-remote = \"127.0.0.1:47002\";|udp-remote = \"127.0.0.1:$peer_port\";\n\t\t\t\tpcap-record = \"$pcap\";\n\t\t\t\tpcap-record-max = <$pcap_max>;|" \
 	examples/enet-udp.dts >"$dts"
 grep -q "\"127.0.0.1:$model_port\"" "$dts" &&
 	grep -q "\"127.0.0.1:$peer_port\"" "$dts" && grep -q "\"$pcap\"" "$dts" ||
@@ -110,11 +112,11 @@ value() {
 for _ in $(seq 100); do
 	kill -0 "$sdvf_pid" 2>/dev/null || fail "sdvf exited during start-up"
 	kv=$("$sdvf" stats --format=kv "$system" 2>/dev/null) || kv=
-	[ "$(value driver link_up)" = 1 ] &&
-		[ "$(value driver speed_mbps)" = 1000 ] && break
+	[ "$(value net_driver link_up)" = 1 ] &&
+		[ "$(value net_driver speed_mbps)" = 1000 ] && break
 	sleep 0.1
 done
-[ "$(value driver link_up)" = 1 ] || fail "the driver's link never came up"
+[ "$(value net_driver link_up)" = 1 ] || fail "the driver's link never came up"
 
 echo "enet_udp: $sdvf; model 127.0.0.1:$model_port, peer 127.0.0.1:$peer_port"
 timeout 20 python3 tests/integration/udp_peer.py \
@@ -125,7 +127,7 @@ timeout 20 python3 tests/integration/udp_peer.py \
 # the reply left: poll briefly for the final picture.
 for _ in $(seq 50); do
 	kv=$("$sdvf" stats --format=kv "$system") || fail "sdvf stats failed"
-	[ "$(value driver tx_frames)" = 9 ] && [ "$(value responder tx_done)" = 9 ] &&
+	[ "$(value net_driver tx_frames)" = 9 ] && [ "$(value responder tx_done)" = 9 ] &&
 		break
 	sleep 0.1
 done
@@ -145,33 +147,38 @@ expect_eq responder udp_replies 3
 expect_eq responder rx_frames 9
 expect_eq responder tx_done 9
 expect_eq responder tx_errors 0
-for reason in not_for_us ethertype bad_length bad_arp bad_ip ip_csum \
+for reason in not_for_us ethertype bad_arp bad_ip ip_csum \
 	fragment protocol bad_icmp bad_udp udp_port no_tx_buf; do
 	expect_eq responder "drop.$reason" 0
 done
-expect_eq nic wire.rx_foreign_port 1
-expect_eq nic wire.rx_foreign_addr 1
-expect_eq nic wire.rx_empty 1
-expect_eq nic wire.rx_errors 3
-expect_eq nic wire.rx_kernel_drops 0
-expect_eq nic wire.rx_frames 9
-expect_eq nic wire.tx_frames 9
-expect_eq nic wire.tx_errors 0
-expect_eq nic wire.record_errors 0
-expect_eq nic wire.record_dropped 1
-expect_eq nic rx_frames 9
-expect_eq nic tx_frames 9
-expect_eq nic rx_padded 2
-expect_eq nic tx_padded 2
-expect_eq nic rx_wire_errors 0
-expect_eq nic tx_wire_errors 0
-expect_eq nic rx_disabled 0
-expect_eq nic rx_filtered 0
-expect_eq nic eberr 0
-expect_eq driver link_up 1
-expect_eq driver rx_frames 9
-expect_eq driver tx_frames 9
-for pd in nic driver responder; do
+expect_eq responder net.rx_bad 0
+expect_eq responder net.tx_bad 0
+expect_eq net_rx_mux c0.rx_frames 9
+expect_eq net_rx_mux c0.in_flight 0
+expect_eq net_tx_mux c0.tx_frames 9
+expect_eq net_nic wire.rx_foreign_port 1
+expect_eq net_nic wire.rx_foreign_addr 1
+expect_eq net_nic wire.rx_empty 1
+expect_eq net_nic wire.rx_errors 3
+expect_eq net_nic wire.rx_kernel_drops 0
+expect_eq net_nic wire.rx_frames 9
+expect_eq net_nic wire.tx_frames 9
+expect_eq net_nic wire.tx_errors 0
+expect_eq net_nic wire.record_errors 0
+expect_eq net_nic wire.record_dropped 1
+expect_eq net_nic rx_frames 9
+expect_eq net_nic tx_frames 9
+expect_eq net_nic rx_padded 2
+expect_eq net_nic tx_padded 2
+expect_eq net_nic rx_wire_errors 0
+expect_eq net_nic tx_wire_errors 0
+expect_eq net_nic rx_disabled 0
+expect_eq net_nic rx_filtered 0
+expect_eq net_nic eberr 0
+expect_eq net_driver link_up 1
+expect_eq net_driver rx_frames 9
+expect_eq net_driver tx_frames 9
+for pd in net_nic net_driver net_rx_mux net_tx_mux responder; do
 	expect_eq "$pd" sdvf.counters_refused 0
 	expect_eq "$pd" sdvf.counters_unreadable 0
 done
@@ -183,7 +190,7 @@ wait "$sdvf_pid" || rc=$?
 pid_stopped=$sdvf_pid
 sdvf_pid=
 [ "$rc" -eq 0 ] || fail "sdvf exited with $rc"
-for pd in nic driver responder; do
+for pd in net_nic net_driver net_rx_mux net_tx_mux responder; do
 	line=$(grep -E "^  $pd +[0-9]+ " "$log") || fail "no summary line for $pd"
 	read -r _ _ _ _ restarts end <<<"$line"
 	[ "$restarts" = 0 ] && [ "$end" = stopped ] ||

@@ -410,6 +410,51 @@ static void odd_client_names_are_bounded(void **state)
 	free(out);
 }
 
+/* The line of `out` that starts with "  " `first` (a row's name). */
+static const char *line_of(const char *out, const char *first)
+{
+	char key[SDVF_NAME_MAX + 4];
+	snprintf(key, sizeof(key), "\n  %s ", first);
+	const char *at = strstr(out, key);
+	assert_non_null(at);
+	return at + 1;
+}
+
+/* Where the column that ends in `word` ends on `line`. */
+static long column_end(const char *line, const char *word)
+{
+	const char *at = strstr(line, word);
+	assert_non_null(at);
+	assert_true(at < strchr(line, '\n'));
+	return (long)(at - line) + (long)strlen(word);
+}
+
+static void long_names_widen_the_name_column(void **state)
+{
+	struct net_fixture *f = *state;
+	int shown;
+	/* 20 characters: wider than the 16 a short name gets */
+	strcpy(f->file.header->pd[ECHO].name, "responder_tx_remap_x");
+	char *out = text(NULL, NULL, &shown);
+	const char *header = line_of(out, "CLIENT"),
+		   *row = line_of(out, "responder_tx_remap_x");
+	assert_int_equal(column_end(header, "RX-FRAMES"),
+			 column_end(row, "40"));
+	/* the last column ends each line */
+	assert_int_equal(strchr(header, '\n') - header,
+			 strchr(row, '\n') - row);
+	const char *mux = line_of(out, "MUX"), *rx = line_of(out, "rx_mux");
+	assert_int_equal(column_end(mux, "ACTIVATIONS"), column_end(rx, "80"));
+	const char *pd = line_of(out, "PD"),
+		   *echo = line_of(out, "responder_tx_remap_x");
+	echo = line_of(echo, "responder_tx_remap_x"); /* the runtime table's */
+	assert_int_equal(column_end(pd, "COMPONENT") -
+				 (long)strlen("COMPONENT"),
+			 column_end(echo, "queue_source") -
+				 (long)strlen("queue_source"));
+	free(out);
+}
+
 static void system_without_muxes_has_no_client_table(void **state)
 {
 	(void)state;
@@ -645,6 +690,7 @@ int main(void)
 		NET_TEST(broken_links_leave_clients_unnamed),
 		NET_TEST(switching_drops_count_as_drops),
 		NET_TEST(odd_client_names_are_bounded),
+		NET_TEST(long_names_widen_the_name_column),
 		cmocka_unit_test(system_without_muxes_has_no_client_table),
 		cmocka_unit_test(kv_is_unchanged),
 		NET_TEST(interval_off_a_terminal_prints_timestamped_blocks),

@@ -24,11 +24,14 @@ UNIT_CMOCKA := \
 	test_sysdesc_refusals \
 	test_sysdesc_net \
 	test_sysdesc_net_refusals \
+	test_sysdesc_net_switch \
 	test_raw_responder \
+	test_net_client \
 	test_rx_mux \
 	test_queue_litmus \
 	test_policies \
 	test_tx_mux \
+	test_reflector \
 	stress_queue
 
 UNIT_CMOCKA_BINS := $(addprefix $(BUILD)/tests/unit/,$(UNIT_CMOCKA))
@@ -64,7 +67,10 @@ $(ENET_TESTS): $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o \
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(BUILD)/libsdvf.a \
 		$(HOST_LIBS) $(CMOCKA_LIBS)
 $(ENET_FIXTURE_TESTS): $(ENET_FIXTURE_OBJS)
--include $(ENET_TESTS:=.d) $(ENET_FIXTURE_OBJS:.o=.d)
+# test_enet_system's clients of the muxes (tests/unit/net_test_client.h).
+$(BUILD)/tests/unit/test_enet_system: $(BUILD)/tests/unit/net_test_client.o
+-include $(ENET_TESTS:=.d) $(ENET_FIXTURE_OBJS:.o=.d) \
+	$(BUILD)/tests/unit/net_test_client.d
 
 # --- both muxes shared under policy (test_mux_sharing) ---
 # Its test PDs and system live in mux_sharing_fixture.c; the system is
@@ -77,3 +83,14 @@ $(MUX_SHARING_TEST): $(MUX_SHARING_OBJS) $(BUILD)/libsdvf.a
 	$(CC) $(LDFLAGS) -o $@ $(MUX_SHARING_OBJS) $(BUILD)/libsdvf.a \
 		$(HOST_LIBS) $(CMOCKA_LIBS)
 -include $(MUX_SHARING_OBJS:.o=.d)
+
+# --- local switching: both muxes on the ENET driver and model, three
+# clients played through their queues by mux_switch_fixture ---
+MUX_SWITCH_TEST := $(BUILD)/tests/unit/test_mux_switch
+MUX_SWITCH_OBJS := $(BUILD)/tests/unit/test_mux_switch.o \
+	$(BUILD)/tests/unit/mux_switch_fixture.o
+UNIT_TESTS += $(MUX_SWITCH_TEST)
+$(MUX_SWITCH_TEST): $(MUX_SWITCH_OBJS) $(BUILD)/libsdvf.a
+	$(CC) $(LDFLAGS) -o $@ $(MUX_SWITCH_OBJS) $(BUILD)/libsdvf.a \
+		$(HOST_LIBS) $(CMOCKA_LIBS)
+-include $(MUX_SWITCH_OBJS:.o=.d)

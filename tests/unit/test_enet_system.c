@@ -1,17 +1,23 @@
 /*
- * The ENET driver and the ENET model together, in the sim runtime: the real
- * `enet_driver` drives the real `enet_model`, whose wire is `mem` (the test
- * injects received frames and takes transmitted ones).  The ENET fixture
- * (enet_fixture.h) plays both muxes on the driver's four queues: it owns
- * 32 RX and 32 TX buffers in two DMA regions, copies every received frame
- * out, and logs completions.  The system is
- * tests/fixtures/enet-model-mem.dts.
+ * The whole ENET data path in the sim runtime: the real `enet_driver`
+ * drives the real `enet_model`, whose wire is `mem` (the test injects
+ * received frames and takes transmitted ones), and the real RX and TX muxes
+ * share it among three clients of tests/fixtures/enet-mux-mem.dts:
+ *   a  copy RX, copy TX     a test client on clients/net_client
+ *   b  remap RX, remap TX   the same test client
+ *   r  copy RX, remap TX    raw_responder (10.0.0.12)
+ * The test clients (tests/unit/net_test_client.h) log every frame they
+ * receive (bytes copied out), give each back at once, and send what the
+ * test asks.
  *
  * Every test checks buffer conservation at the end (the teardown makes
- * sure): each buffer is held by exactly one party (the fixture, a queue, a
- * BD ring or a driver FIFO).  The last test only loads the enet systems
- * this repository ships and compares the driver's DMA windows with the
- * model's maps.
+ * sure): each RX DMA buffer is held by exactly one party (the driver, one
+ * of its queues, or a remap client), each TX pool buffer by the TX mux or
+ * the driver side, each client's buffers where the muxes' counters say.
+ * Checks of the driver's own queues (buffers outside its windows, in a
+ * window of the wrong direction) are tests/unit/test_enet_driver.c's.  The
+ * last test only loads the enet systems this repository ships and compares
+ * the driver's DMA windows with the model's maps.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,6 +28,7 @@
 
 #include <cmocka.h>
 
+#include "clients/net_client.h"
 #include "clients/raw_responder.h"
 #include "core/queue.h"
 #include "core/sim/sim.h"
@@ -31,10 +38,17 @@
 #include "driver/enet/model/enet_model.h"
 #include "driver/enet/wire/wire.h"
 #include "tests/unit/enet_fixture.h"
+#include "tests/unit/net_test_client.h"
 
+#define SYSTEM "tests/fixtures/enet-mux-mem.dts"
 #define RINGS_IO 0x40000000u
 #define RX_DMA_IO 0x10000000u
-#define TX_DMA_IO 0x10100000u
+#define RX_DMA_BUFS 16u
+#define POOL_IO 0x10100000u
+#define POOL_BUFS 32u
+#define B_TXD_IO 0x10200000u
+#define R_TXD_IO 0x10300000u
+#define CLIENT_BUFS 16u
 #define BUF_BYTES 2048u
 #define RX_SLOTS 8u
 #define TX_SLOTS 8u
@@ -42,52 +56,68 @@
 #define OUTSIDE_IO 0x30000000u	   /* in no DMA window */
 #define ECR_FIXED_BITS 0x70000000u /* ECR bits 30:28 read as one */
 
-static const uint8_t drv_mac[6] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x01};
-static const uint8_t peer_mac[6] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x99};
+static const uint8_t a_mac[6] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x0a};
+static const uint8_t b_mac[6] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x0b};
+static const uint8_t r_mac[6] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x0c};
+static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 
 /* ---- the system ------------------------------------------------------ */
 
+extern const struct sdvf_component rx_mux_component;
+extern const struct sdvf_component tx_mux_component;
+
 static const struct sdvf_component *const table[] = {
-	&enet_model_component, &enet_driver_component, &enet_fixture_component,
-	NULL};
+	&enet_model_component,	    &enet_driver_component,
+	&rx_mux_component,	    &tx_mux_component,
+	&net_test_client_component, &raw_responder_component,
+	&enet_fixture_component,    NULL};
 
 static struct sdvf_system sys;
 static struct sdvf_sim *sim;
 static void *nic;
 static struct enet_driver *drv;
-static struct enet_fixture *mux;
+static struct net_test_client *ca, *cb;
+static struct wire *wire;
+static volatile uint32_t *page; /* the model's register page */
+
+static uint64_t pd_counter(const char *pd, const char *name)
+{
+	bool found = false;
+	uint64_t value = sdvf_sim_counter(sim, pd, name, &found);
+	assert_true(found);
+	return value;
+}
 
 /* A driver counter, as `sdvf stats` shows it; a name the driver does not
  * publish fails the test. */
 static uint64_t drv_counter(const char *name)
 {
-	bool found = false;
-	uint64_t value = sdvf_sim_counter(sim, "drv", name, &found);
-	assert_true(found);
-	return value;
+	return pd_counter("drv", name);
 }
-static struct wire *wire;
-static volatile uint32_t *page; /* the model's register page */
+
+/* A model counter, as `sdvf stats` shows it. */
+static uint64_t nic_counter(const char *name)
+{
+	return pd_counter("nic", name);
+}
 
 static void run(void)
 {
-	sdvf_sim_run(sim, 100000);
+	sdvf_sim_run(sim, 1000000);
 }
 
 static int boot(void **unused)
 {
 	(void)unused;
 	memset(&sys, 0, sizeof(sys));
-	assert_int_equal(sdvf_system_load(&sys,
-					  "tests/fixtures/enet-model-mem.dts",
-					  table, stderr),
-			 0);
+	assert_int_equal(sdvf_system_load(&sys, SYSTEM, table, stderr), 0);
 	sim = sdvf_sim_create(&sys);
 	assert_non_null(sim);
 	assert_int_equal(sdvf_sim_init(sim), 0);
 	nic = sdvf_sim_state(sim, "nic");
 	drv = sdvf_sim_state(sim, "drv");
-	mux = sdvf_sim_state(sim, "mux");
+	ca = sdvf_sim_state(sim, "a");
+	cb = sdvf_sim_state(sim, "b");
 	wire = enet_model_wire(nic);
 	assert_non_null(wire);
 	page = sdvf_sim_region(sim, "enet_regs", NULL);
@@ -95,17 +125,89 @@ static int boot(void **unused)
 	return 0;
 }
 
-/* Every buffer is held by exactly one party, and nothing came back that
- * was not out (enet_fixture_conservation_errors names each fault). */
+/* ---- buffer conservation --------------------------------------------- */
+
+/* Times a queue holds a descriptor naming `io`, between head and tail. */
+static uint32_t queue_holds(const char *region, uint32_t capacity, uint64_t io)
+{
+	struct sdvf_queue_shared *q = sdvf_sim_region(sim, region, NULL);
+	uint32_t n = 0;
+	for (uint32_t i = q->head; i != q->tail; i++)
+		n += q->ring[i & (capacity - 1)].io_or_offset == io;
+	return n;
+}
+
+/* Times the driver side (its queues from the TX mux, FIFOs, BD ring)
+ * holds TX buffer `io`. */
+static uint32_t drv_tx_holds(uint64_t io)
+{
+	return enet_driver_holds(drv, false, io) +
+	       queue_holds("drv_txa", 32, io) + queue_holds("drv_txf", 32, io);
+}
+
+/* Frames of a remap TX client at the driver side, buffer by buffer. */
+static uint32_t remap_tx_at_driver(uint64_t io)
+{
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < CLIENT_BUFS; i++) {
+		uint32_t h = drv_tx_holds(io + i * BUF_BYTES);
+		assert_true(h <= 1);
+		n += h;
+	}
+	return n;
+}
+
+static void assert_client_tx_whole(const struct net_test_client *c)
+{
+	assert_int_equal(net_client_tx_idle(&c->nc) +
+				 net_client_tx_at_mux(&c->nc),
+			 CLIENT_BUFS);
+}
+
+/* Every buffer is held by exactly one party once the system is idle. */
 static void assert_buffers_conserved(void)
 {
-	assert_int_equal(enet_fixture_conservation_errors(mux, drv), 0);
+	/* RX DMA: the driver, its queues, or lent to the remap client b. */
+	for (uint32_t i = 0; i < RX_DMA_BUFS; i++) {
+		uint64_t io = RX_DMA_IO + i * BUF_BYTES;
+		uint32_t holders = enet_driver_holds(drv, true, io) +
+				   queue_holds("rx_free", 16, io) +
+				   queue_holds("rx_active", 16, io) +
+				   (cb->nc.rx_owner[i] == SDVF_OWNER_SELF);
+		if (holders != 1)
+			fail_msg("rx_dma buffer %u has %u holders", i, holders);
+	}
+	/* Client RX buffers: what each holds is what the RX mux lent it. */
+	assert_int_equal(pd_counter("rxm", "c0.in_flight"),
+			 net_client_rx_held(&ca->nc));
+	assert_int_equal(pd_counter("rxm", "c1.in_flight"),
+			 net_client_rx_held(&cb->nc));
+	assert_int_equal(pd_counter("rxm", "c2.in_flight"), 0);
+	/* TX pool: idle in the TX mux or at the driver side, once each. */
+	uint32_t at_driver = 0;
+	for (uint32_t i = 0; i < POOL_BUFS; i++) {
+		uint32_t h = drv_tx_holds(POOL_IO + i * BUF_BYTES);
+		assert_true(h <= 1);
+		at_driver += h;
+	}
+	assert_int_equal(pd_counter("txm", "pool_idle") + at_driver, POOL_BUFS);
+	/* Client TX buffers: with the client, or at the mux; a remap
+	 * client's at the driver are its in_flight. */
+	assert_client_tx_whole(ca);
+	assert_client_tx_whole(cb);
+	assert_int_equal(pd_counter("txm", "c1.in_flight"),
+			 remap_tx_at_driver(B_TXD_IO));
+	assert_int_equal(pd_counter("txm", "c2.in_flight"),
+			 remap_tx_at_driver(R_TXD_IO));
+	assert_true(net_client_tx_at_mux(&cb->nc) >=
+		    pd_counter("txm", "c1.in_flight"));
 }
 
 /* Whatever a test checked, it ends with buffer conservation. */
 static int shutdown(void **unused)
 {
 	(void)unused;
+	run();
 	assert_buffers_conserved();
 	wire_close(wire);
 	sdvf_sim_destroy(sim);
@@ -118,62 +220,52 @@ static uint32_t reg(uint32_t off)
 	return page[off / 4];
 }
 
-/* A model counter, as `sdvf stats` shows it. */
-static uint64_t nic_counter(const char *name)
-{
-	bool found = false;
-	uint64_t value = sdvf_sim_counter(sim, "nic", name, &found);
-	assert_true(found);
-	return value;
-}
-
 /* ---- frames ----------------------------------------------------------- */
 
-static size_t make_frame(uint8_t *f, size_t len, uint8_t seed)
+static void inject_to(const uint8_t *dst, size_t len, uint8_t seed)
 {
-	memcpy(f, drv_mac, 6);
-	memcpy(f + 6, peer_mac, 6);
-	f[12] = 0x88;
-	f[13] = 0xb5;
-	for (size_t i = 14; i < len; i++)
-		f[i] = (uint8_t)(seed * 7u + i);
-	return len;
+	uint8_t f[WIRE_MAX_FRAME];
+	assert_int_equal(wire_mem_inject(wire, f,
+					 net_test_frame(f, len, seed, dst,
+							net_test_peer_mac)),
+			 0);
+	run();
 }
 
 static void inject(size_t len, uint8_t seed)
 {
-	uint8_t f[WIRE_MAX_FRAME];
-	assert_int_equal(wire_mem_inject(wire, f, make_frame(f, len, seed)), 0);
-	run();
+	inject_to(a_mac, len, seed);
 }
 
-static void provide_rx(uint32_t first, uint32_t n)
+/* Client c sends n frames of `len` bytes, seeds first.. */
+static void queue_tx(const char *pd, struct net_test_client *c, uint32_t first,
+		     uint32_t n, uint16_t len)
 {
-	assert_int_equal(enet_fixture_provide_rx(mux, first, n), n);
-	run();
-}
-
-/* Queue n frames of `len` bytes from TX buffers first.. (seed = index). */
-static void queue_tx(uint32_t first, uint32_t n, uint16_t len)
-{
-	for (uint32_t b = first; b < first + n; b++)
-		make_frame(enet_fixture_tx_frame(mux, b), len, (uint8_t)b);
-	assert_int_equal(enet_fixture_queue_tx(mux, first, n, len), n);
+	for (uint32_t i = 0; i < n; i++) {
+		c->send_len[c->nsend] = len;
+		c->send_seed[c->nsend++] = (uint8_t)(first + i);
+	}
+	sdvf_sim_inject(sim, pd, "tx");
 }
 
 static void send_tx(uint32_t first, uint32_t n, uint16_t len)
 {
-	queue_tx(first, n, len);
+	queue_tx("a", ca, first, n, len);
 	run();
 }
 
-/* Take the next frame off the wire and check it is TX buffer b's. */
-static void expect_on_wire(uint32_t b, uint16_t len)
+/* Take the next frame off the wire and check it is `src`'s frame `seed`. */
+static void expect_on_wire_from(const uint8_t *src, uint8_t seed, uint16_t len)
 {
 	uint8_t got[WIRE_MAX_FRAME], want[WIRE_MAX_FRAME];
 	assert_int_equal(wire_mem_take(wire, got, sizeof(got)), len);
-	make_frame(want, len, (uint8_t)b);
+	net_test_frame(want, len, seed, net_test_peer_mac, src);
 	assert_memory_equal(got, want, len);
+}
+
+static void expect_on_wire(uint32_t seed, uint16_t len)
+{
+	expect_on_wire_from(a_mac, (uint8_t)seed, len);
 }
 
 static void expect_wire_empty(void)
@@ -182,13 +274,19 @@ static void expect_wire_empty(void)
 	assert_int_equal(wire_mem_take(wire, got, sizeof(got)), 0);
 }
 
-static void expect_rx(uint32_t i, size_t len, uint8_t seed)
+/* Client c's frame i is the peer's frame `seed` of len bytes to `dst`. */
+static void expect_rx_at(const struct net_test_client *c, uint32_t i,
+			 const uint8_t *dst, size_t len, uint8_t seed)
 {
 	uint8_t want[WIRE_MAX_FRAME];
-	make_frame(want, len, seed);
-	assert_int_equal(mux->rx.got[i].len, len);
-	assert_int_equal(mux->rx.got[i].flags, 0);
-	assert_memory_equal(mux->rx_bytes[i], want, len);
+	net_test_frame(want, len, seed, dst, net_test_peer_mac);
+	assert_int_equal(c->rx[i].len, len);
+	assert_memory_equal(c->rx_bytes[i], want, len);
+}
+
+static void expect_rx(uint32_t i, size_t len, uint8_t seed)
+{
+	expect_rx_at(ca, i, a_mac, len, seed);
 }
 
 /* The MAC's next RX BD, as the test sees the ring. */
@@ -234,6 +332,8 @@ static void init_leaves_model_registers_as_driver_programmed(void **unused)
 	assert_int_equal(nic_counter("mmio_unknown"), 0);
 	assert_int_equal(nic_counter("mmio_bad_index"), 0);
 	assert_int_equal(enet_driver_view(drv).mmio_timeouts, 0);
+	/* The RX mux gave the driver every DMA buffer: 8 in BDs. */
+	assert_int_equal(enet_driver_view(drv).rx_posted, RX_SLOTS);
 	assert_buffers_conserved();
 }
 
@@ -242,17 +342,40 @@ static void init_leaves_model_registers_as_driver_programmed(void **unused)
 static void rx_frames_arrive_byte_exact_in_order_across_ring_wrap(void **unused)
 {
 	(void)unused;
-	provide_rx(0, 16); /* 8 in BDs, 8 waiting in rx_free */
+	/* 12 to the copy client, 12 to the remap one: three ring laps. */
 	for (uint32_t i = 0; i < 12; i++)
 		inject(60 + i * 100, (uint8_t)i);
-	assert_int_equal(mux->rx.ngot, 12);
+	for (uint32_t i = 0; i < 12; i++)
+		inject_to(b_mac, 60 + i * 100, (uint8_t)(100 + i));
+	assert_int_equal(ca->nrx, 12);
+	assert_int_equal(cb->nrx, 12);
 	for (uint32_t i = 0; i < 12; i++) {
 		expect_rx(i, 60 + i * 100, (uint8_t)i);
-		assert_int_equal(mux->rx.got[i].io_or_offset,
-				 RX_DMA_IO + i * BUF_BYTES);
+		assert_true(ca->rx[i].offset < CLIENT_BUFS * BUF_BYTES);
+		expect_rx_at(cb, i, b_mac, 60 + i * 100, (uint8_t)(100 + i));
+		/* remap: the DMA buffer itself, by its offset in rx_dma */
+		assert_true(cb->rx[i].offset < RX_DMA_BUFS * BUF_BYTES);
 	}
-	assert_int_equal(drv_counter("rx_frames"), 12);
-	assert_int_equal(nic_counter("rx_frames"), 12);
+	assert_int_equal(drv_counter("rx_frames"), 24);
+	assert_int_equal(nic_counter("rx_frames"), 24);
+	assert_int_equal(pd_counter("rxm", "c0.rx_frames"), 12);
+	assert_int_equal(pd_counter("rxm", "c1.rx_frames"), 12);
+	assert_int_equal(pd_counter("r", "rx_frames"), 0);
+	assert_buffers_conserved();
+}
+
+static void broadcast_reaches_every_client_byte_exact(void **unused)
+{
+	(void)unused;
+	inject_to(bcast, 300, 7);
+	assert_int_equal(ca->nrx, 1);
+	assert_int_equal(cb->nrx, 1);
+	expect_rx_at(ca, 0, bcast, 300, 7);
+	expect_rx_at(cb, 0, bcast, 300, 7);
+	/* The responder takes only ARP from a broadcast. */
+	assert_int_equal(pd_counter("r", "rx_frames"), 1);
+	assert_int_equal(pd_counter("r", "drop.ethertype"), 1);
+	expect_wire_empty();
 	assert_buffers_conserved();
 }
 
@@ -260,17 +383,18 @@ static void
 rx_burst_larger_than_ring_arrives_whole_as_buffers_return(void **unused)
 {
 	(void)unused;
-	provide_rx(0, 8);
-	/* 8 fill the ring, the 9th waits in the model's FIFO. */
-	for (uint32_t i = 0; i < 9; i++)
-		assert_int_equal(wire_mem_inject(wire, (uint8_t[64]){0}, 64),
-				 0);
+	/* 12 at once: 8 fill the ring, the rest wait in the model's FIFO
+	 * until buffers come back through the muxes. */
+	for (uint32_t i = 0; i < 12; i++) {
+		uint8_t f[WIRE_MAX_FRAME];
+		size_t n = net_test_frame(f, 64, (uint8_t)i, a_mac,
+					  net_test_peer_mac);
+		assert_int_equal(wire_mem_inject(wire, f, n), 0);
+	}
 	run();
-	assert_int_equal(mux->rx.ngot, 8);
-	provide_rx(8, 1);
-	assert_int_equal(mux->rx.ngot, 9);
-	assert_int_equal(mux->rx.got[8].io_or_offset,
-			 RX_DMA_IO + 8 * BUF_BYTES);
+	assert_int_equal(ca->nrx, 12);
+	for (uint32_t i = 0; i < 12; i++)
+		expect_rx(i, 64, (uint8_t)i);
 	assert_int_equal(nic_counter("rx_fifo_overflow"), 0);
 	assert_buffers_conserved();
 }
@@ -278,37 +402,34 @@ rx_burst_larger_than_ring_arrives_whole_as_buffers_return(void **unused)
 static void rx_giant_is_counted_as_long_and_its_buffers_recycled(void **unused)
 {
 	(void)unused;
-	provide_rx(0, RX_SLOTS);
 	inject(1530, 1); /* 1534 with FCS > MAX_FL 1522; fits one buffer */
 	inject(1600, 2); /* spans two buffers: 1536 + 64 */
-	assert_int_equal(mux->rx.ngot, 0);
+	assert_int_equal(ca->nrx, 0);
 	assert_int_equal(nic_counter("rx_long"), 2);
 	assert_int_equal(drv_counter("rx_err_lg"), 2);
 	assert_int_equal(drv_counter("rx_err_not_last"), 1);
 	assert_int_equal(drv_counter("rx_frames"), 0);
+	assert_int_equal(pd_counter("rxm", "rx_frames"), 0);
 	/* All three buffers went back to the MAC: the ring is full again. */
 	assert_int_equal(enet_driver_view(drv).rx_posted, RX_SLOTS);
 	inject(100, 3);
-	assert_int_equal(mux->rx.ngot, 1);
+	assert_int_equal(ca->nrx, 1);
 	expect_rx(0, 100, 3);
-	assert_int_equal(mux->rx.got[0].io_or_offset,
-			 RX_DMA_IO + 3 * BUF_BYTES);
 	assert_buffers_conserved();
 }
 
 static void rx_runt_is_counted_and_dropped_by_the_model(void **unused)
 {
 	(void)unused;
-	provide_rx(0, RX_SLOTS);
 	inject(13, 1);
 	inject(1, 2);
 	assert_int_equal(nic_counter("rx_runts"), 2);
 	assert_int_equal(nic_counter("rx_frames"), 0);
-	assert_int_equal(mux->rx.ngot, 0);
+	assert_int_equal(ca->nrx, 0);
 	assert_int_equal(drv_counter("rx_err_len"), 0);
 	inject(14, 3); /* the shortest header: padded to 60 by the model */
-	assert_int_equal(mux->rx.ngot, 1);
-	assert_int_equal(mux->rx.got[0].len, 60);
+	assert_int_equal(ca->nrx, 1);
+	assert_int_equal(ca->rx[0].len, 60);
 	assert_int_equal(nic_counter("rx_padded"), 1);
 	assert_buffers_conserved();
 }
@@ -318,7 +439,6 @@ static void rx_runt_is_counted_and_dropped_by_the_model(void **unused)
 static void wire_counters_show_what_crossed_the_cable(void **unused)
 {
 	(void)unused;
-	provide_rx(0, RX_SLOTS);
 	inject(100, 1);
 	inject(13, 2); /* a runt: the wire passes it on, the model drops it */
 	send_tx(0, 2, 200);
@@ -340,21 +460,30 @@ static void tx_frames_leave_byte_exact_in_order_across_ring_wrap(void **unused)
 {
 	(void)unused;
 	for (uint32_t round = 0; round < 3; round++) {
-		send_tx(round * 5, 5, (uint16_t)(60 + round * 500));
+		uint16_t len = (uint16_t)(60 + round * 500);
+		send_tx(round * 5, 5, len);
 		for (uint32_t i = 0; i < 5; i++)
-			expect_on_wire(round * 5 + i,
-				       (uint16_t)(60 + round * 500));
+			expect_on_wire(round * 5 + i, len);
+		queue_tx("b", cb, 50 + round * 5, 5, len);
+		run();
+		for (uint32_t i = 0; i < 5; i++)
+			expect_on_wire_from(b_mac,
+					    (uint8_t)(50 + round * 5 + i), len);
 	}
 	expect_wire_empty();
-	/* 15 frames through an 8-BD ring: completions in the same order. */
-	assert_int_equal(mux->tx.ngot, 15);
+	/* 30 frames through an 8-BD ring: every buffer back, unflagged. */
+	assert_int_equal(ca->ndone, 15);
+	assert_int_equal(cb->ndone, 15);
 	for (uint32_t i = 0; i < 15; i++) {
-		assert_int_equal(mux->tx.got[i].io_or_offset,
-				 TX_DMA_IO + i * BUF_BYTES);
-		assert_int_equal(mux->tx.got[i].flags, 0);
+		assert_int_equal(ca->done[i].flags, 0);
+		assert_int_equal(cb->done[i].flags, 0);
+		/* remap: completions in the order sent */
+		assert_int_equal(cb->done[i].offset, cb->sent[i]);
 	}
-	assert_int_equal(drv_counter("tx_frames"), 15);
-	assert_int_equal(nic_counter("tx_frames"), 15);
+	assert_int_equal(drv_counter("tx_frames"), 30);
+	assert_int_equal(nic_counter("tx_frames"), 30);
+	assert_int_equal(pd_counter("txm", "c0.tx_frames"), 15);
+	assert_int_equal(pd_counter("txm", "c1.tx_frames"), 15);
 	assert_buffers_conserved();
 }
 
@@ -365,101 +494,54 @@ static void tx_burst_beyond_ring_waits_in_queue_and_all_leave(void **unused)
 	for (uint32_t i = 0; i < 12; i++)
 		expect_on_wire(i, 200);
 	expect_wire_empty();
-	assert_int_equal(mux->tx.ngot, 12);
+	assert_int_equal(ca->ndone, 12);
 	assert_buffers_conserved();
 }
 
-static void tx_batch_is_one_tdar_write_and_one_doorbell(void **unused)
+static void tx_batch_is_one_tdar_write(void **unused)
 {
 	(void)unused;
 	uint64_t tdar = nic_counter("tdar_writes");
-	uint64_t bells = sdvf_sim_notifications(sim, "drv", "mmio");
-	queue_tx(0, 5, 100);
-	/* One step: the driver's `tx` activation posts all five. */
-	assert_true(sdvf_sim_step(sim));
-	assert_int_equal(enet_driver_view(drv).tx_posted, 5);
-	assert_int_equal(sdvf_sim_notifications(sim, "drv", "mmio") - bells, 1);
-	run();
+	send_tx(0, 5, 100);
+	/* The client's five went to the mux, the mux's five to the driver,
+	 * the driver's five into BDs, each in one batch: one kick. */
 	assert_int_equal(nic_counter("tdar_writes") - tdar, 1);
+	assert_int_equal(pd_counter("txm", "batch_max"), 5);
 	for (uint32_t i = 0; i < 5; i++)
 		expect_on_wire(i, 100);
-	assert_int_equal(mux->tx.ngot, 5);
+	assert_int_equal(ca->ndone, 5);
 	assert_buffers_conserved();
 }
 
-/* ---- bad DMA addresses ----------------------------------------------- */
+/* ---- bad addresses ----------------------------------------------------- */
 
-static void rx_buffer_outside_windows_is_rejected_by_the_driver(void **unused)
-{
-	(void)unused;
-	struct sdvf_desc d = {.io_or_offset = OUTSIDE_IO};
-	assert_int_equal(enet_fixture_push_raw(mux, &mux->rx, &d, 1), 1);
-	run();
-	assert_int_equal(drv_counter("rx_bad_buffer"), 1);
-	assert_int_equal(mux->rx.ngot, 1);
-	assert_int_equal(mux->rx.got[0].io_or_offset, OUTSIDE_IO);
-	assert_int_equal(mux->rx.got[0].len, 0);
-	assert_int_equal(mux->rx.got[0].flags, SDVF_NET_REJECTED);
-	/* That one was not a buffer of ours: foreign, and expected. */
-	assert_int_equal(enet_fixture_foreign(&mux->rx), 1);
-	assert_int_equal(nic_counter("eberr"), 0);
-	assert_buffers_conserved();
-}
-
-static void tx_buffer_outside_windows_is_rejected_by_the_driver(void **unused)
-{
-	(void)unused;
-	struct sdvf_desc d = {.io_or_offset = OUTSIDE_IO, .len = 100};
-	assert_int_equal(enet_fixture_push_raw(mux, &mux->tx, &d, 1), 1);
-	run();
-	assert_int_equal(drv_counter("tx_bad_buffer"), 1);
-	assert_int_equal(mux->tx.ngot, 1);
-	assert_int_equal(mux->tx.got[0].flags, SDVF_NET_REJECTED);
-	assert_int_equal(enet_fixture_foreign(&mux->tx), 1);
-	expect_wire_empty();
-	assert_int_equal(nic_counter("eberr"), 0);
-	assert_buffers_conserved();
-}
-
-/* The hardening issue's case: one RX buffer in the TX window, which the
- * model maps read-only, made every refill a bus error (24 resets, then a
- * halted MAC).  The driver knows the window's rights (dma1_rights "r"):
- * the buffer comes back rejected, never reaches a BD, and traffic flows
- * through the good buffers. */
+/* A client's descriptor naming no buffer of its own never reaches the
+ * driver: the TX mux sends it back REJECTED, and net_client, which never
+ * sent that offset, counts it instead of trusting it. */
 static void
-rx_buffer_in_read_only_tx_window_is_rejected_not_posted(void **unused)
+client_offset_outside_its_buffers_never_reaches_the_wire(void **unused)
 {
 	(void)unused;
-	const uint64_t in_tx_window = TX_DMA_IO + 4 * BUF_BYTES;
-	uint8_t *tx4 = enet_fixture_tx_frame(mux, 4);
-	memset(tx4, 0x5a, BUF_BYTES);
-	mux->opt.rx_recycle = true;
-	struct sdvf_desc d = {.io_or_offset = in_tx_window};
-	assert_int_equal(enet_fixture_push_raw(mux, &mux->rx, &d, 1), 1);
-	provide_rx(0, RX_SLOTS - 1);
-	for (uint32_t i = 0; i < 20; i++)
-		inject(100 + i, (uint8_t)i);
+	ca->raw[ca->nraw++] = (struct sdvf_desc){
+		.io_or_offset = CLIENT_BUFS * BUF_BYTES, .len = 100};
+	ca->raw[ca->nraw++] =
+		(struct sdvf_desc){.io_or_offset = 100, .len = 100};
+	cb->raw[cb->nraw++] = (struct sdvf_desc){
+		.io_or_offset = (uint64_t)OUTSIDE_IO, .len = 100};
+	sdvf_sim_inject(sim, "a", "tx");
+	sdvf_sim_inject(sim, "b", "tx");
+	run();
+	expect_wire_empty();
+	assert_int_equal(pd_counter("txm", "c0.rej_out_of_range"), 1);
+	assert_int_equal(pd_counter("txm", "c0.rej_misaligned"), 1);
+	assert_int_equal(pd_counter("txm", "c1.rej_out_of_range"), 1);
+	assert_int_equal(pd_counter("a", "net.tx_bad"), 2);
+	assert_int_equal(pd_counter("b", "net.tx_bad"), 1);
+	assert_int_equal(drv_counter("tx_bad_buffer"), 0);
 	assert_int_equal(nic_counter("eberr"), 0);
-	assert_int_equal(drv_counter("eberr_resets"), 0);
-	assert_int_equal(drv_counter("eberr_halts"), 0);
-	assert_int_equal(drv_counter("halted"), 0);
-	assert_int_equal(drv_counter("rx_bad_window"), 1);
-	assert_int_equal(drv_counter("rx_bad_buffer"), 0);
-	/* First back: the rejected buffer, as it came (foreign to the RX
-	 * pool, so expected); then every frame, in order. */
-	assert_int_equal(mux->rx.ngot, 1 + 20);
-	assert_int_equal(mux->rx.got[0].io_or_offset, in_tx_window);
-	assert_int_equal(mux->rx.got[0].len, 0);
-	assert_int_equal(mux->rx.got[0].flags, SDVF_NET_REJECTED);
-	assert_int_equal(enet_fixture_foreign(&mux->rx), 1);
-	for (uint32_t i = 0; i < 20; i++) {
-		expect_rx(1 + i, 100 + i, (uint8_t)i);
-		assert_int_equal(mux->rx.got[1 + i].io_or_offset,
-				 RX_DMA_IO + (i % (RX_SLOTS - 1)) * BUF_BYTES);
-	}
-	assert_int_equal(drv_counter("rx_frames"), 20);
-	for (uint32_t i = 0; i < BUF_BYTES; i++)
-		assert_int_equal(tx4[i], 0x5a);
+	/* Both clients still send. */
+	send_tx(0, 1, 100);
+	expect_on_wire(0, 100);
 	assert_buffers_conserved();
 }
 
@@ -467,44 +549,53 @@ static void
 corrupt_rx_bd_raises_eberr_and_driver_resets_keeping_buffers(void **unused)
 {
 	(void)unused;
-	provide_rx(0, RX_SLOTS);
 	inject(100, 0);
-	assert_int_equal(mux->rx.ngot, 1);
+	assert_int_equal(ca->nrx, 1);
 	/* Something scribbles on the next BD the MAC owns. */
 	rx_bd(1)->addr = OUTSIDE_IO;
 	inject(100, 1);
 	assert_int_equal(nic_counter("eberr"), 1);
 	assert_int_equal(drv_counter("eberr_resets"), 1);
-	assert_int_equal(mux->rx.ngot, 1); /* the frame was lost */
+	assert_int_equal(ca->nrx, 1); /* the frame was lost */
 	/* The driver re-posted its own copies of the addresses. */
-	assert_int_equal(enet_driver_view(drv).rx_posted, RX_SLOTS - 1);
-	assert_int_equal(rx_bd(0)->addr, RX_DMA_IO + 1 * BUF_BYTES);
+	assert_int_equal(enet_driver_view(drv).rx_posted, RX_SLOTS);
+	for (uint32_t i = 0; i < RX_SLOTS; i++) {
+		uint64_t addr = rx_bd(i)->addr;
+		assert_true(addr >= RX_DMA_IO &&
+			    addr < RX_DMA_IO + RX_DMA_BUFS * BUF_BYTES);
+	}
 	assert_buffers_conserved();
 	inject(100, 2);
-	assert_int_equal(mux->rx.ngot, 2);
+	assert_int_equal(ca->nrx, 2);
 	expect_rx(1, 100, 2);
-	assert_int_equal(mux->rx.got[1].io_or_offset,
-			 RX_DMA_IO + 1 * BUF_BYTES);
 	assert_int_equal(reg(ENET_ECR) & ENET_ECR_ETHEREN, ENET_ECR_ETHEREN);
 	assert_buffers_conserved();
 }
 
+/* Through the remap client, whose own buffer is at the device: the
+ * completion reaches it flagged TX_ERROR. */
 static void
 corrupt_tx_bd_raises_eberr_and_frame_returns_as_tx_error(void **unused)
 {
 	(void)unused;
-	queue_tx(0, 1, 100);
-	assert_true(sdvf_sim_step(sim)); /* the driver posts the BD */
-	assert_int_equal(tx_bd(0)->addr, TX_DMA_IO);
-	tx_bd(0)->addr = OUTSIDE_IO; /* before the model reads it */
+	queue_tx("b", cb, 0, 1, 100);
+	/* Step until the driver has posted the BD, before the model reads
+	 * it on the doorbell. */
+	for (int i = 0; i < 100 && enet_driver_view(drv).tx_posted == 0; i++)
+		assert_true(sdvf_sim_step(sim));
+	assert_int_equal(enet_driver_view(drv).tx_posted, 1);
+	assert_int_equal(tx_bd(0)->addr, B_TXD_IO + cb->sent[0]);
+	tx_bd(0)->addr = OUTSIDE_IO;
 	run();
 	assert_int_equal(nic_counter("eberr"), 1);
 	assert_int_equal(drv_counter("eberr_resets"), 1);
 	assert_int_equal(drv_counter("tx_reset_errors"), 1);
 	expect_wire_empty();
-	assert_int_equal(mux->tx.ngot, 1);
-	assert_int_equal(mux->tx.got[0].io_or_offset, TX_DMA_IO);
-	assert_int_equal(mux->tx.got[0].flags, SDVF_NET_TX_ERROR);
+	assert_int_equal(cb->ndone, 1);
+	assert_int_equal(cb->done[0].offset, cb->sent[0]);
+	assert_int_equal(cb->done[0].flags, SDVF_NET_TX_ERROR);
+	assert_int_equal(pd_counter("b", "net.tx_error"), 1);
+	assert_int_equal(pd_counter("txm", "c1.tx_errors"), 1);
 	assert_buffers_conserved();
 	send_tx(1, 1, 100); /* the MAC works again */
 	expect_on_wire(1, 100);
@@ -521,7 +612,7 @@ static void link_down_holds_tx_and_link_up_releases_in_order(void **unused)
 	assert_int_equal(drv_counter("link_up"), 0);
 	send_tx(0, 3, 80);
 	expect_wire_empty();
-	assert_int_equal(mux->tx.ngot, 0);
+	assert_int_equal(ca->ndone, 3); /* copy: back once copied */
 	assert_int_equal(nic_counter("tx_link_down"), 0);
 	assert_int_equal(enet_driver_view(drv).tx_posted, 0);
 	assert_true(drv_counter("tx_held_link_down") >= 1);
@@ -532,13 +623,98 @@ static void link_down_holds_tx_and_link_up_releases_in_order(void **unused)
 	for (uint32_t i = 0; i < 3; i++)
 		expect_on_wire(i, 80);
 	expect_wire_empty();
-	assert_int_equal(mux->tx.ngot, 3);
-	for (uint32_t i = 0; i < 3; i++)
-		assert_int_equal(mux->tx.got[i].io_or_offset,
-				 TX_DMA_IO + i * BUF_BYTES);
+	assert_int_equal(pd_counter("txm", "c0.tx_frames"), 3);
 	assert_int_equal(drv_counter("link_changes"), 3); /* up, down, up */
 	assert_int_equal(nic_counter("tx_link_down"), 0);
 	assert_buffers_conserved();
+}
+
+/* ---- the responder, a mixed client ------------------------------------- */
+
+/* An ARP request for 10.0.0.12 reaches the responder through the RX mux
+ * (copy) and its reply leaves from its own buffer (remap). */
+static void responder_behind_the_muxes_answers_arp(void **unused)
+{
+	(void)unused;
+	static const uint8_t peer_ip[4] = {10, 0, 0, 1},
+			     r_ip[4] = {10, 0, 0, 12};
+	uint8_t req[60] = {0}, got[WIRE_MAX_FRAME];
+	memcpy(req, bcast, 6);
+	memcpy(req + 6, net_test_peer_mac, 6);
+	req[12] = 0x08, req[13] = 0x06;
+	uint8_t *a = req + 14;
+	a[1] = 1, a[2] = 0x08, a[4] = 6, a[5] = 4, a[7] = 1;
+	memcpy(a + 8, net_test_peer_mac, 6);
+	memcpy(a + 14, peer_ip, 4);
+	memcpy(a + 24, r_ip, 4);
+	assert_int_equal(wire_mem_inject(wire, req, sizeof(req)), 0);
+	run();
+	assert_int_equal(wire_mem_take(wire, got, sizeof(got)), 60);
+	assert_memory_equal(got, net_test_peer_mac, 6);
+	assert_memory_equal(got + 6, r_mac, 6);
+	assert_int_equal(got[12] << 8 | got[13], 0x0806);
+	assert_int_equal(got[14 + 7], 2); /* a reply */
+	assert_memory_equal(got + 14 + 8, r_mac, 6);
+	assert_memory_equal(got + 14 + 14, r_ip, 4);
+	assert_memory_equal(got + 14 + 18, net_test_peer_mac, 6);
+	assert_memory_equal(got + 14 + 24, peer_ip, 4);
+	expect_wire_empty();
+	assert_int_equal(pd_counter("r", "arp_replies"), 1);
+	assert_int_equal(pd_counter("r", "tx_done"), 1);
+	assert_int_equal(pd_counter("txm", "c2.tx_frames"), 1);
+	/* The test clients saw the broadcast too. */
+	assert_int_equal(ca->nrx, 1);
+	assert_int_equal(cb->nrx, 1);
+	assert_buffers_conserved();
+}
+
+/* ---- a client restarts ------------------------------------------------ */
+
+/* The remap client dies with frames of its own at the driver: the muxes
+ * take back what it held, its frames still leave, and it comes back with
+ * every buffer; the copy client loses nothing meanwhile. */
+static void remap_client_restart_costs_the_others_nothing(void **unused)
+{
+	(void)unused;
+	queue_tx("b", cb, 0, 3, 100);
+	for (int i = 0; i < 100 && enet_driver_view(drv).tx_posted < 3; i++)
+		assert_true(sdvf_sim_step(sim));
+	assert_int_equal(enet_driver_view(drv).tx_posted, 3);
+	assert_int_equal(sdvf_sim_restart(sim, "b"), 0);
+	assert_int_equal(sdvf_sim_peer_restarts(sim, "rxm"), 1);
+	assert_int_equal(sdvf_sim_peer_restarts(sim, "txm"), 1);
+	run();
+	/* Its three frames were already the device's: they leave. */
+	for (uint32_t i = 0; i < 3; i++)
+		expect_on_wire_from(b_mac, (uint8_t)i, 100);
+	expect_wire_empty();
+	/* The new instance owns every TX buffer and none comes back to it. */
+	assert_int_equal(net_client_tx_idle(&cb->nc), CLIENT_BUFS);
+	assert_int_equal(cb->ndone, 0);
+	assert_int_equal(pd_counter("b", "net.tx_bad"), 0);
+	assert_int_equal(pd_counter("txm", "c1.in_flight"), 0);
+	/* Both clients work as before. */
+	inject_to(b_mac, 200, 9);
+	expect_rx_at(cb, 0, b_mac, 200, 9);
+	inject(100, 1);
+	expect_rx(0, 100, 1);
+	queue_tx("b", cb, 10, 1, 80);
+	run();
+	expect_on_wire_from(b_mac, 10, 80);
+	send_tx(20, 1, 80);
+	expect_on_wire(20, 80);
+	assert_buffers_conserved();
+}
+
+/* The responder restarts: the RX and TX muxes reset its queues and it
+ * answers again at once. */
+static void responder_restart_answers_again(void **unused)
+{
+	(void)unused;
+	assert_int_equal(sdvf_sim_restart(sim, "r"), 0);
+	run();
+	responder_behind_the_muxes_answers_arp(unused);
+	assert_int_equal(pd_counter("r", "net.rx_bad"), 0);
 }
 
 /* ---- the descriptions this repository ships ---------------------------- */
@@ -568,13 +744,10 @@ static const struct sdvf_sys_map *map_of(const struct sdvf_sys_pd *pd,
 static void driver_windows_match_model_maps_in_shipped_systems(void **unused)
 {
 	(void)unused;
-	static const char *const systems[] = {
-		"examples/enet-tap.dts", "examples/enet-udp.dts",
-		"tests/fixtures/enet-model-mem.dts",
-		"tests/fixtures/enet-bench.dts"};
-	static const struct sdvf_component *const all[] = {
-		&enet_model_component, &enet_driver_component,
-		&enet_fixture_component, &raw_responder_component, NULL};
+	static const char *const systems[] = {"examples/enet-tap.dts",
+					      "examples/enet-udp.dts", SYSTEM,
+					      "tests/fixtures/enet-bench.dts"};
+	const struct sdvf_component *const *all = table;
 	for (size_t f = 0; f < sizeof(systems) / sizeof(systems[0]); f++) {
 		struct sdvf_system s;
 		assert_int_equal(sdvf_system_load(&s, systems[f], all, stderr),
@@ -614,19 +787,21 @@ int main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, boot, shutdown)
 		T(init_leaves_model_registers_as_driver_programmed),
 		T(rx_frames_arrive_byte_exact_in_order_across_ring_wrap),
+		T(broadcast_reaches_every_client_byte_exact),
 		T(rx_burst_larger_than_ring_arrives_whole_as_buffers_return),
 		T(rx_giant_is_counted_as_long_and_its_buffers_recycled),
 		T(rx_runt_is_counted_and_dropped_by_the_model),
 		T(wire_counters_show_what_crossed_the_cable),
 		T(tx_frames_leave_byte_exact_in_order_across_ring_wrap),
 		T(tx_burst_beyond_ring_waits_in_queue_and_all_leave),
-		T(tx_batch_is_one_tdar_write_and_one_doorbell),
-		T(rx_buffer_outside_windows_is_rejected_by_the_driver),
-		T(tx_buffer_outside_windows_is_rejected_by_the_driver),
-		T(rx_buffer_in_read_only_tx_window_is_rejected_not_posted),
+		T(tx_batch_is_one_tdar_write),
+		T(client_offset_outside_its_buffers_never_reaches_the_wire),
 		T(corrupt_rx_bd_raises_eberr_and_driver_resets_keeping_buffers),
 		T(corrupt_tx_bd_raises_eberr_and_frame_returns_as_tx_error),
 		T(link_down_holds_tx_and_link_up_releases_in_order),
+		T(responder_behind_the_muxes_answers_arp),
+		T(remap_client_restart_costs_the_others_nothing),
+		T(responder_restart_answers_again),
 #undef T
 		cmocka_unit_test(
 			driver_windows_match_model_maps_in_shipped_systems),

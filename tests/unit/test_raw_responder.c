@@ -1,8 +1,10 @@
 /*
- * raw_responder (clients/raw_responder.c) on the real driver and model in
- * the sim: frames injected on the `mem` wire, replies taken off it.  Each
+ * raw_responder (clients/raw_responder.c) as client c0 of the real RX and
+ * TX muxes, on the real driver and model in the sim: frames injected on
+ * the `mem` wire, replies taken off it.  Each
  * reply is compared byte for byte with one the test builds itself, and
- * every malformed frame is dropped and counted under its reason.
+ * every malformed frame is dropped and counted under its reason.  After
+ * each test every buffer is back home (expect_buffers_home).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -35,54 +37,83 @@ static const uint8_t this_net_ip[4] = {0, 1, 2, 3};
 static const uint8_t loopback_ip[4] = {127, 0, 0, 1};
 static const uint8_t class_e_ip[4] = {240, 0, 0, 1};
 
-static const struct sdvf_component *const table[] = {
-	&enet_model_component, &enet_driver_component, &raw_responder_component,
-	NULL};
+extern const struct sdvf_component rx_mux_component;
+extern const struct sdvf_component tx_mux_component;
 
-#define DTS_HEAD                                                               \
-	"/dts-v1/;\n/ {\ncompatible = \"sdvf,system\";\npds {\n"               \
-	"nic { component = \"enet_model\";\n"                                  \
-	"  maps { enet_regs = \"enet_regs\", \"rw\"; enet_mmio = "             \
-	"\"enet_mmio\", \"rw\"; enet_rings = \"enet_rings\", \"rw\";\n"        \
-	"    dma0 = \"rx_dma\", \"rw\"; dma1 = \"tx_dma\", \"r\"; };\n"        \
-	"  channels { irq = \"irq\"; mmio = \"mmio\"; };\n"                    \
-	"  config { wire = \"mem\"; }; };\n"                                   \
-	"drv { component = \"enet_driver\";\n"                                 \
-	"  maps { enet_regs = \"enet_regs\", \"r\"; enet_mmio = "              \
-	"\"enet_mmio\", \"rw\"; enet_rings = \"enet_rings\", \"rw\";\n"        \
-	"    rx_free = \"rx_free\", \"rw\"; rx_active = \"rx_active\", "       \
-	"\"rw\"; tx_free = \"tx_free\", \"rw\"; tx_active = \"tx_active\", "   \
-	"\"rw\"; };\n"                                                         \
-	"  channels { irq = \"irq\"; mmio = \"mmio\"; rx = \"rx\"; tx = "      \
-	"\"tx\"; };\n"                                                         \
-	"  config { mac = [02 00 00 00 e7 01]; rx_ring = <8>; tx_ring = <8>; " \
-	"rx_capacity = <16>; tx_capacity = <16>;\n"                            \
-	"    dma0_io = <0x10000000>; dma0_size = <0x8000>; dma0_rights = "     \
-	"\"rw\";\n"                                                            \
-	"    dma1_io = <0x10100000>; dma1_size = <0x8000>; dma1_rights = "     \
-	"\"r\"; }; };\n"                                                       \
-	"resp { component = \"raw_responder\";\n"                              \
-	"  maps { rx_dma = \"rx_dma\", \"rw\"; tx_dma = \"tx_dma\", \"rw\";\n" \
-	"    rx_free = \"rx_free\", \"rw\"; rx_active = \"rx_active\", "       \
-	"\"rw\"; tx_free = \"tx_free\", \"rw\"; tx_active = \"tx_active\", "   \
-	"\"rw\"; };\n"                                                         \
-	"  channels { rx = \"rx\"; tx = \"tx\"; };\n"                          \
-	"  config { mac = [02 00 00 00 e7 02]; "                               \
-	"rx_capacity = <16>; tx_capacity = <16>; "
-#define DTS_TAIL                                                               \
-	"}; };\n};\nregions {\n"                                               \
-	"enet_regs { size = <0x1000>; }; enet_mmio { size = <0x1000>; };\n"    \
-	"enet_rings { size = <0x1000>; io-address = <0x40000000>; };\n"        \
-	"rx_dma { size = <0x8000>; io-address = <0x10000000>; };\n"            \
-	"tx_dma { size = <0x8000>; io-address = <0x10100000>; };\n"            \
-	"rx_free { size = <0x1000>; }; rx_active { size = <0x1000>; };\n"      \
-	"tx_free { size = <0x1000>; }; tx_active { size = <0x1000>; };\n"      \
-	"};\nchannels {\n"                                                     \
-	"irq { ends = \"nic\", \"drv\"; }; mmio { ends = \"drv\", \"nic\"; "   \
-	"};\n"                                                                 \
-	"rx { ends = \"drv\", \"resp\"; }; tx { ends = \"drv\", \"resp\"; "    \
-	"};\n"                                                                 \
-	"};\n};\n"
+static const struct sdvf_component *const table[] = {
+	&enet_model_component, &enet_driver_component,	 &rx_mux_component,
+	&tx_mux_component,     &raw_responder_component, NULL};
+
+/* model + driver + rx_mux + tx_mux + the responder as the muxes' client
+ * c0, copy in both directions, taking multicast (so that its own refusal
+ * of it is tested).  Formats: the TX pair's capacity (mux and
+ * responder), the TX mux's c0_mac, the responder's extra config. */
+static const char dts_fmt[] =
+	"/dts-v1/;\n/ {\ncompatible = \"sdvf,system\";\npds {\n"
+	"nic { component = \"enet_model\";\n"
+	"  maps { enet_regs = \"enet_regs\", \"rw\"; enet_mmio = "
+	"\"enet_mmio\", \"rw\"; enet_rings = \"enet_rings\", \"rw\";\n"
+	"    dma0 = \"rx_dma\", \"rw\"; dma1 = \"tx_pool\", \"r\"; };\n"
+	"  channels { irq = \"irq\"; mmio = \"mmio\"; };\n"
+	"  config { wire = \"mem\"; }; };\n"
+	"drv { component = \"enet_driver\";\n"
+	"  maps { enet_regs = \"enet_regs\", \"r\"; enet_mmio = "
+	"\"enet_mmio\", \"rw\"; enet_rings = \"enet_rings\", \"rw\";\n"
+	"    rx_free = \"rx_free\", \"rw\"; rx_active = \"rx_active\", "
+	"\"rw\"; tx_free = \"drv_txf\", \"rw\"; tx_active = \"drv_txa\", "
+	"\"rw\"; };\n"
+	"  channels { irq = \"irq\"; mmio = \"mmio\"; rx = \"rx\"; tx = "
+	"\"drv\"; };\n"
+	"  config { mac = [02 00 00 00 e7 01]; rx_ring = <8>; tx_ring = <8>; "
+	"rx_capacity = <16>; tx_capacity = <16>;\n"
+	"    dma0_io = <0x10000000>; dma0_size = <0x8000>; dma0_rights = "
+	"\"rw\";\n"
+	"    dma1_io = <0x10100000>; dma1_size = <0x8000>; dma1_rights = "
+	"\"r\"; }; };\n"
+	"rxm { component = \"rx_mux\";\n"
+	"  maps { rx_dma = \"rx_dma\", \"rw\"; rx_free = \"rx_free\", \"rw\"; "
+	"rx_active = \"rx_active\", \"rw\";\n"
+	"    c0_rx_active = \"c0_rxa\", \"rw\"; c0_rx_free = \"c0_rxf\", "
+	"\"rw\"; c0_rx_data = \"c0_rxd\", \"rw\"; };\n"
+	"  channels { rx = \"rx\"; c0 = \"c0_rx\"; };\n"
+	"  config { rx_capacity = <16>; client_capacity = <16>; "
+	"c0_mac = [02 00 00 00 e7 02]; c0_multicast = <1>; }; };\n"
+	"txm { component = \"tx_mux\";\n"
+	"  maps { drv_tx_active = \"drv_txa\", \"rw\"; drv_tx_free = "
+	"\"drv_txf\", \"rw\"; tx_pool = \"tx_pool\", \"rw\";\n"
+	"    c0_tx_active = \"c0_txa\", \"rw\"; c0_tx_free = \"c0_txf\", "
+	"\"rw\"; c0_tx_data = \"c0_txd\", \"r\"; };\n"
+	"  channels { drv = \"drv\"; c0 = \"c0_tx\"; };\n"
+	"  config { drv_capacity = <16>; client_capacity = <%u>; "
+	"c0_mac = [%s]; }; };\n"
+	"resp { component = \"raw_responder\";\n"
+	"  maps { rx_active = \"c0_rxa\", \"rw\"; rx_free = \"c0_rxf\", "
+	"\"rw\"; rx_data = \"c0_rxd\", \"r\";\n"
+	"    tx_active = \"c0_txa\", \"rw\"; tx_free = \"c0_txf\", \"rw\"; "
+	"tx_data = \"c0_txd\", \"rw\"; };\n"
+	"  channels { rx = \"c0_rx\"; tx = \"c0_tx\"; };\n"
+	"  config { mac = [02 00 00 00 e7 02]; rx_capacity = <16>; "
+	"tx_capacity = <%u>; %s}; };\n"
+	"};\nregions {\n"
+	"enet_regs { size = <0x1000>; }; enet_mmio { size = <0x1000>; };\n"
+	"enet_rings { size = <0x1000>; io-address = <0x40000000>; };\n"
+	"rx_dma { size = <0x8000>; io-address = <0x10000000>; };\n"
+	"tx_pool { size = <0x8000>; io-address = <0x10100000>; };\n"
+	"rx_free { size = <0x1000>; }; rx_active { size = <0x1000>; };\n"
+	"drv_txf { size = <0x1000>; }; drv_txa { size = <0x1000>; };\n"
+	"c0_rxa { size = <0x1000>; }; c0_rxf { size = <0x1000>; };\n"
+	"c0_rxd { size = <0x8000>; };\n"
+	"c0_txa { size = <0x1000>; }; c0_txf { size = <0x1000>; };\n"
+	"c0_txd { size = <0x8000>; };\n"
+	"};\nchannels {\n"
+	"irq { ends = \"nic\", \"drv\"; }; mmio { ends = \"drv\", \"nic\"; "
+	"};\n"
+	"rx { ends = \"drv\", \"rxm\"; }; drv { ends = \"txm\", \"drv\"; };\n"
+	"c0_rx { ends = \"rxm\", \"resp\"; }; c0_tx { ends = \"txm\", "
+	"\"resp\"; };\n"
+	"};\n};\n";
+
+#define RESP_MAC_TEXT "02 00 00 00 e7 02"
 
 static struct sdvf_system sys;
 static struct sdvf_sim *sim;
@@ -94,12 +125,15 @@ static void run(void)
 	sdvf_sim_run(sim, 100000);
 }
 
-/* Load the system with `extra_config` in the responder's config and run
- * every init: the result of sdvf_sim_init. */
-static int init_with(const char *extra_config)
+/* Load the system with TX pairs of `tx_cap` slots (the responder's TX
+ * buffers), `txm_mac` as the TX mux's c0_mac and `extra_config` in the
+ * responder's config, and run every init: the result of sdvf_sim_init. */
+static int init_system(unsigned tx_cap, const char *txm_mac,
+		       const char *extra_config)
 {
 	char dts[8192];
-	snprintf(dts, sizeof(dts), "%s%s%s", DTS_HEAD, extra_config, DTS_TAIL);
+	snprintf(dts, sizeof(dts), dts_fmt, tx_cap, txm_mac, tx_cap,
+		 extra_config);
 	memset(&sys, 0, sizeof(sys));
 	assert_int_equal(sdvf_system_load_dts(&sys, "test_raw_responder", dts,
 					      table, stderr),
@@ -111,6 +145,11 @@ static int init_with(const char *extra_config)
 	resp = sdvf_sim_state(sim, "resp");
 	wire = enet_model_wire(nic);
 	return rc;
+}
+
+static int init_with(const char *extra_config)
+{
+	return init_system(16, RESP_MAC_TEXT, extra_config);
 }
 
 static void boot(const char *extra_config)
@@ -129,10 +168,22 @@ static int boot_default(void **unused)
 	return 0;
 }
 
+/* TX pairs of two slots: the responder owns two TX buffers. */
 static int boot_two_tx_buffers(void **unused)
 {
 	(void)unused;
-	boot(RESP_IP_CONFIG "tx_buffers = <2>; ");
+	assert_int_equal(init_system(2, RESP_MAC_TEXT, RESP_IP_CONFIG), 0);
+	run();
+	return 0;
+}
+
+/* The TX mux expects another source MAC for c0: it rejects every reply. */
+static int boot_with_the_tx_mux_expecting_another_mac(void **unused)
+{
+	(void)unused;
+	assert_int_equal(init_system(16, "02 00 00 00 e7 03", RESP_IP_CONFIG),
+			 0);
+	run();
 	return 0;
 }
 
@@ -151,9 +202,38 @@ static int boot_on_a_31_bit_subnet(void **unused)
 	return 0;
 }
 
+static uint64_t pd_counter(const char *pd, const char *name)
+{
+	bool found = false;
+	uint64_t value = sdvf_sim_counter(sim, pd, name, &found);
+	assert_true(found);
+	return value;
+}
+
+/* Buffer conservation once the system is quiet: every reply's buffer came
+ * back to the responder, the RX mux lent none it did not get back, the
+ * TX mux holds none of the responder's and its pool is whole. */
+static void expect_buffers_home(void)
+{
+	uint8_t frame[WIRE_MAX_FRAME];
+	while (wire_mem_take(wire, frame, sizeof(frame)) > 0)
+		run();
+	run();
+	uint64_t replies = pd_counter("resp", "arp_replies") +
+			   pd_counter("resp", "icmp_replies") +
+			   pd_counter("resp", "udp_replies");
+	assert_int_equal(pd_counter("resp", "tx_done") +
+				 pd_counter("resp", "tx_errors"),
+			 replies);
+	assert_int_equal(pd_counter("rxm", "c0.in_flight"), 0);
+	assert_int_equal(pd_counter("txm", "c0.in_flight"), 0);
+	assert_int_equal(pd_counter("txm", "pool_idle"), 16);
+}
+
 static int shutdown(void **unused)
 {
-	(void)unused;
+	if (unused)
+		expect_buffers_home();
 	wire_close(wire);
 	sdvf_sim_destroy(sim);
 	sdvf_system_free(&sys);
@@ -302,7 +382,8 @@ static void expect_dropped(enum resp_drop why)
 	assert_int_equal(resp_counter("icmp_replies"), 0);
 	assert_int_equal(resp_counter("udp_replies"), 0);
 	assert_int_equal(sdvf_sim_counter(sim, "nic", "tx_frames", NULL), 0);
-	assert_int_equal(resp_counter("bad_desc"), 0);
+	assert_int_equal(resp_counter("net.rx_bad"), 0);
+	assert_int_equal(resp_counter("net.tx_bad"), 0);
 }
 
 /* ---- ARP ------------------------------------------------------------- */
@@ -992,7 +1073,11 @@ static void frame_to_another_mac_is_not_answered(void **unused)
 	size_t n = echo_frame(f);
 	f[5] = 0x77;
 	inject(f, n);
-	expect_dropped(RESP_DROP_NOT_FOR_US);
+	/* The RX mux has no client with that MAC: it never reaches us. */
+	expect_no_reply();
+	assert_int_equal(
+		sdvf_sim_counter(sim, "rxm", "drop.unknown_unicast", NULL), 1);
+	assert_int_equal(resp_counter("rx_frames"), 0);
 }
 
 static void unknown_ethertype_is_dropped(void **unused)
@@ -1158,53 +1243,61 @@ static void reply_without_a_tx_buffer_is_counted_not_sent(void **unused)
 	assert_int_equal(resp_counter("tx_done"), 3);
 }
 
-/* ---- a misbehaving driver ---------------------------------------------- */
+/* ---- a misbehaving mux ---------------------------------------------- */
 
-/* Publish a forged descriptor on a driver->responder queue, as a buggy
- * driver would, and notify the responder. */
-static void forge(const char *queue, const char *channel, uint64_t io,
+/* Publish a forged descriptor on a mux->responder queue, as a buggy mux
+ * would, and notify the responder. */
+static void forge(const char *queue, const char *channel, uint64_t offset,
 		  uint16_t len, uint16_t flags)
 {
 	struct sdvf_queue_shared *q = sdvf_sim_region(sim, queue, NULL);
 	uint32_t tail = q->tail;
-	q->ring[tail & 15u] = (struct sdvf_desc){io, len, flags, 0};
+	q->ring[tail & 15u] = (struct sdvf_desc){offset, len, flags, 0};
 	q->tail = tail + 1;
 	sdvf_sim_inject(sim, "resp", channel);
 	run();
 }
 
-static void returned_io_that_is_not_ours_is_counted_and_ignored(void **unused)
+static void offset_that_is_not_ours_is_counted_and_ignored(void **unused)
 {
 	(void)unused;
-	forge("rx_active", "rx", 0x30000000u, 60, 0);
-	forge("rx_active", "rx", 0x10000000u + 100, 60, 0); /* unaligned */
-	forge("tx_free", "tx", 0x10100000u, 60, 0); /* ours, not in flight */
-	assert_int_equal(resp_counter("bad_desc"), 3);
+	forge("c0_rxa", "rx", 0x8000u, 60, 0); /* past rx_data */
+	forge("c0_rxa", "rx", 100, 60, 0);     /* unaligned */
+	forge("c0_txf", "tx", 0, 60, 0);       /* ours, not at the mux */
+	assert_int_equal(resp_counter("net.rx_bad"), 2);
+	assert_int_equal(resp_counter("net.tx_bad"), 1);
 	assert_int_equal(resp_counter("rx_frames"), 0);
 	assert_int_equal(resp_counter("tx_done"), 0);
 	expect_no_reply();
 }
 
-static void received_length_below_a_header_is_dropped(void **unused)
+static void received_length_below_a_header_is_refused(void **unused)
 {
 	(void)unused;
-	forge("rx_active", "rx", 0x10000000u, 13, 0);
-	assert_int_equal(resp_counter(resp_drop_counter[RESP_DROP_BAD_LENGTH]),
-			 1);
+	forge("c0_rxa", "rx", 0, 13, 0);
+	assert_int_equal(resp_counter("net.rx_bad"), 1);
 	assert_int_equal(resp_counter("rx_frames"), 0);
-	assert_int_equal(resp_counter("bad_desc"), 0);
 	expect_no_reply();
 }
 
-static void rx_buffer_rejected_by_the_driver_is_kept_back(void **unused)
+/* The TX mux refuses a reply (here: a source MAC it does not expect):
+ * the buffer comes back flagged, counted, and serves the next reply. */
+static void reply_rejected_by_the_tx_mux_is_counted_as_a_tx_error(void **unused)
 {
 	(void)unused;
-	forge("rx_active", "rx", 0x10000000u, 0, SDVF_NET_REJECTED);
-	assert_int_equal(resp_counter("rx_rejected"), 1);
-	assert_int_equal(resp_counter("rx_frames"), 0);
-	/* Kept, not re-provided: a second return of it is foreign. */
-	forge("rx_active", "rx", 0x10000000u, 0, SDVF_NET_REJECTED);
-	assert_int_equal(resp_counter("bad_desc"), 1);
+	uint8_t f[128];
+	size_t n = echo_frame(f);
+	inject(f, n);
+	assert_int_equal(resp_counter("icmp_replies"), 1);
+	expect_no_reply();
+	assert_int_equal(resp_counter("tx_errors"), 1);
+	assert_int_equal(resp_counter("net.tx_rejected"), 1);
+	assert_int_equal(resp_counter("tx_done"), 0);
+	assert_int_equal(sdvf_sim_counter(sim, "txm", "c0.rej_src_mac", NULL),
+			 1);
+	inject(f, n);
+	assert_int_equal(resp_counter("icmp_replies"), 2);
+	assert_int_equal(resp_counter("tx_errors"), 2);
 }
 
 /* ---- configuration ------------------------------------------------------ */
@@ -1239,20 +1332,21 @@ static void every_documented_counter_is_published(void **unused)
 		assert_true(strlen(doc[n].meaning) > 0);
 		resp_counter(doc[n].name);
 	}
-	/* Ten counters, one per drop reason, one bad_index per queue. */
-	assert_int_equal(n, 10 + RESP_DROP_REASONS + 4);
+	/* Seven counters, one per drop reason, net_client's five and one
+	 * bad_index per queue. */
+	assert_int_equal(n, 7 + RESP_DROP_REASONS + 5 + 4);
 }
 
 static void drop_counters_keep_their_names(void **unused)
 {
 	(void)unused;
 	static const char *const want[RESP_DROP_REASONS] = {
-		"drop.not_for_us", "drop.ethertype",	"drop.bad_length",
-		"drop.src_mac",	   "drop.bad_arp",	"drop.bad_ip",
-		"drop.ip_csum",	   "drop.src_not_host", "drop.src_is_us",
-		"drop.fragment",   "drop.ip_options",	"drop.protocol",
-		"drop.bad_icmp",   "drop.icmp_type",	"drop.bad_udp",
-		"drop.udp_port",   "drop.udp_src_port", "drop.no_tx_buf",
+		"drop.not_for_us",   "drop.ethertype", "drop.src_mac",
+		"drop.bad_arp",	     "drop.bad_ip",    "drop.ip_csum",
+		"drop.src_not_host", "drop.src_is_us", "drop.fragment",
+		"drop.ip_options",   "drop.protocol",  "drop.bad_icmp",
+		"drop.icmp_type",    "drop.bad_udp",   "drop.udp_port",
+		"drop.udp_src_port", "drop.no_tx_buf",
 	};
 	for (int i = 0; i < RESP_DROP_REASONS; i++)
 		assert_string_equal(resp_drop_counter[i], want[i]);
@@ -1339,9 +1433,8 @@ int main(void)
 		T(udp_echo_from_port_0_is_dropped),
 		T(udp_echo_from_port_1023_is_dropped),
 		T(udp_echo_from_port_1024_is_answered),
-		T(returned_io_that_is_not_ours_is_counted_and_ignored),
-		T(received_length_below_a_header_is_dropped),
-		T(rx_buffer_rejected_by_the_driver_is_kept_back),
+		T(offset_that_is_not_ours_is_counted_and_ignored),
+		T(received_length_below_a_header_is_refused),
 		T(every_documented_counter_is_published),
 		T(drop_counters_keep_their_names),
 #undef T
@@ -1356,6 +1449,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			reply_without_a_tx_buffer_is_counted_not_sent,
 			boot_two_tx_buffers, shutdown),
+		cmocka_unit_test_setup_teardown(
+			reply_rejected_by_the_tx_mux_is_counted_as_a_tx_error,
+			boot_with_the_tx_mux_expecting_another_mac, shutdown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

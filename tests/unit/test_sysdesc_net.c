@@ -277,6 +277,26 @@ static void net_io_addresses_of_two_nics_do_not_overlap(void **state)
 	sdvf_system_free(&sys);
 }
 
+/* A generator wire aimed at a client: gen-dst-mac names that client (a
+ * peer, not a second station), so the one-station-per-MAC rule lets it. */
+static void net_generator_may_aim_at_a_client(void **state)
+{
+	(void)state;
+	struct sdvf_system sys;
+	expect_ok(&sys,
+		  "/dts-v1/;\n"
+		  "/ { compatible = \"sdvf,system\";\n"
+		  "  pds { a { component = \"net_stub\"; }; };\n"
+		  "  subsystems {\n"
+		  "    net { compatible = \"sdvf,net\";\n"
+		  "      nic { wire = \"generator\"; gen-count = <10>;\n"
+		  "        gen-dst-mac = [02 00 00 00 00 0a];\n"
+		  "        mac = [02 00 00 00 00 01]; };\n"
+		  "      clients { a { mac = [02 00 00 00 00 0a]; }; }; };\n"
+		  "  }; };\n");
+	sdvf_system_free(&sys);
+}
+
 /* The generated config is what the model, the driver and both muxes
  * accept: every PD's init succeeds under the sim runtime, the RX mux's
  * buffers all lie in a DMA window the device may write, and the TX pool
@@ -449,6 +469,7 @@ int main(void)
 		cmocka_unit_test(
 			net_three_clients_in_mixed_modes_get_their_maps_and_config),
 		cmocka_unit_test(net_io_addresses_of_two_nics_do_not_overlap),
+		cmocka_unit_test(net_generator_may_aim_at_a_client),
 		cmocka_unit_test(net_expanded_system_initialises_under_sim),
 		cmocka_unit_test(
 			net_frames_pass_between_the_wire_and_every_client),

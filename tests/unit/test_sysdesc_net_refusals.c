@@ -186,8 +186,9 @@ static void net_refuses_unknown_and_malformed_properties(void **state)
 	expect_edit_errors(
 		one, "nic { wire", "colour = \"red\"; nic { wire",
 		AT ": property 'colour': unknown (valid: compatible, policy, "
-		   "shaper, budget, rx-capacity, tx-capacity, nic-core, "
-		   "driver-core, rx-mux-core, tx-mux-core)\n");
+		   "shaper, budget, rx-capacity, tx-capacity, switch-buffers, "
+		   "switch-reserve, nic-core, driver-core, rx-mux-core, "
+		   "tx-mux-core)\n");
 	expect_edit_errors(one, "wire = \"loopback\";",
 			   "wire = \"tap\"; tap_name = \"x\";",
 			   AT "/nic: property 'tap_name': unknown (valid: "

@@ -945,6 +945,32 @@ static void tx_mux_frames_leave_on_the_wire_through_enet(void **unused)
 	stop();
 }
 
+/* Without sw_pool there is no local switching: a frame to another
+ * client's MAC leaves through the driver like any other. */
+static void tx_mux_without_switching_sends_client_to_client(void **unused)
+{
+	(void)unused;
+	assert_int_equal(start("ccc", ""), 0);
+	write_frame(0, 2, 80, client_mac[0], 0x21);
+	memcpy(c_data[0] + 2 * SDVF_BUF_SIZE, client_mac[1], 6);
+	enqueue(0, 2 * SDVF_BUF_SIZE, 80);
+	kick("c0");
+	struct sdvf_desc d;
+	assert_true(drv_take(&d));
+	assert_memory_equal(drv_frame(&d, -1), client_mac[1], 6);
+	assert_int_equal(counter("c0.sw_out"), 0);
+	drv_complete(&d, 0);
+	kick("drv");
+	finish();
+}
+
+static void tx_mux_refuses_switch_to_without_sw_pool(void **unused)
+{
+	(void)unused;
+	assert_int_not_equal(start("ccc", "c0_switch_to = <2>;"), 0);
+	stop();
+}
+
 static void tx_mux_refuses_unknown_policy(void **unused)
 {
 	(void)unused;
@@ -986,6 +1012,9 @@ int main(void)
 			tx_mux_sends_batch_with_one_driver_notification),
 		cmocka_unit_test(tx_mux_rejects_of_one_client_spare_another),
 		cmocka_unit_test(tx_mux_frames_leave_on_the_wire_through_enet),
+		cmocka_unit_test(
+			tx_mux_without_switching_sends_client_to_client),
+		cmocka_unit_test(tx_mux_refuses_switch_to_without_sw_pool),
 		cmocka_unit_test(tx_mux_refuses_unknown_policy),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

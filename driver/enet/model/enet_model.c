@@ -496,6 +496,7 @@ static const struct sdvf_param model_params[] = {
 	 .type = SDVF_PARAM_MAC,
 	 .min = 6,
 	 .max = 6,
+	 .names_peer = true, /* a client's MAC, typically */
 	 .help = "generator: destination MAC"},
 	SDVF_PARAM_U64_DEFAULT("mem_depth", 0, 65536, 0,
 			       "mem, loopback: frames per FIFO (0 = 64)"),
