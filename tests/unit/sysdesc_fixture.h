@@ -32,8 +32,10 @@ static const struct sdvf_need source_needs[] = {
 
 static const struct sdvf_param source_params[] = {
 	{"buffers", SDVF_PARAM_U64, 1, 65536, true, 0, "buffers", true, false},
-	{"capacity", SDVF_PARAM_U64, 1, 65536, true, 0, "queue slots", true, false},
-	{"batch", SDVF_PARAM_U64, 1, 256, false, 32, "batch size", false, false},
+	{"capacity", SDVF_PARAM_U64, 1, 65536, true, 0, "queue slots", true,
+	 false},
+	{"batch", SDVF_PARAM_U64, 1, 256, false, 32, "batch size", false,
+	 false},
 	{"mac", SDVF_PARAM_MAC, 0, 0, false, 0, "source MAC", false, false},
 	{"wire", SDVF_PARAM_STR, 0, 8, false, 0, "wire kind", false, false},
 	{"key", SDVF_PARAM_BYTES, 4, 16, false, 0, "secret", false, false},
@@ -51,7 +53,8 @@ static const struct sdvf_need sink_needs[] = {
 
 static const struct sdvf_param sink_params[] = {
 	{"buffers", SDVF_PARAM_U64, 1, 65536, true, 0, "buffers", true, false},
-	{"capacity", SDVF_PARAM_U64, 1, 65536, true, 0, "queue slots", true, false},
+	{"capacity", SDVF_PARAM_U64, 1, 65536, true, 0, "queue slots", true,
+	 false},
 	{"mac", SDVF_PARAM_MAC, 0, 0, false, 0, "sink MAC", false, false},
 	{0},
 };
