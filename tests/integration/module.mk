@@ -17,6 +17,10 @@ TEST_SCRIPTS += tests/integration/least_privilege.sh
 # --- the ENET driver and model end to end on a tap (root; needs sdvf) ---
 TEST_SCRIPTS += tests/integration/enet_tap.sh
 
+# --- examples/net-tap.dts (sdvf,net with drr and a token bucket) on a tap
+# (root; needs sdvf) ---
+TEST_SCRIPTS += tests/integration/net_tap.sh
+
 # --- component counters of that system through `sdvf stats --format=kv` ---
 TEST_SCRIPTS += tests/integration/enet_stats.sh
 

@@ -76,6 +76,7 @@ static const char three[] =
 	"  subsystems { net { compatible = \"sdvf,net\";\n"
 	"    policy = \"drr\"; shaper = \"token_bucket\"; budget = <32>;\n"
 	"    rx-capacity = <128>; tx-capacity = <64>;\n"
+	"    rx-mux-core = <0>; tx-mux-core = <0>;\n"
 	"    nic { wire = \"mem\"; mem-depth = <16>; mac = [02 00 00 00 00 "
 	"01];\n"
 	"          rx-ring = <64>; tx-ring = <32>; rx-buffers = <256>;\n"

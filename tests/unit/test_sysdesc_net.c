@@ -210,6 +210,10 @@ net_three_clients_in_mixed_modes_get_their_maps_and_config(void **state)
 	assert_string_equal(cfg_str(&sys, "net_tx_mux", "shaper"),
 			    "token_bucket");
 	assert_int_equal(cfg(&sys, "net_tx_mux", "budget"), 32);
+	assert_int_equal(sys.pds[pd_index(&sys, "net_rx_mux")].core, 0);
+	assert_int_equal(sys.pds[pd_index(&sys, "net_tx_mux")].core, 0);
+	assert_int_equal(sys.pds[pd_index(&sys, "net_nic")].core, -1);
+	assert_int_equal(sys.pds[pd_index(&sys, "net_driver")].core, -1);
 	assert_int_equal(cfg(&sys, "net_tx_mux", "client_capacity"), 64);
 	assert_int_equal(cfg(&sys, "net_rx_mux", "client_capacity"), 128);
 	assert_int_equal(cfg(&sys, "vm", "rx_capacity"), 128);
