@@ -26,15 +26,18 @@
 #   one    R names S, S names nobody: the reflected request reaches S
 #          locally, S's reply to R goes to the wire (the capture sees N
 #          echo replies from S's MAC to R's, none from R).
-# The remap system's switch-reserve holds a whole exchange (3N): with the
-# default 4 a burst of N switched frames to a remap client drops N - 4
-# (sw_drop.reserve), by design.
+#   tight  both ways, remap, the default switch-reserve (4; "both" in remap
+#          gives it 3N): a burst to S may find the reserve empty; every
+#          switched frame is then delivered or counted (sw_drop.reserve),
+#          each client answered what it got, and still nothing reaches
+#          the wire.
 # After each case: every client buffer is back with its owner (the muxes'
 # cN.in_flight 0, each client's sent buffers all completed); with
 # switching, after a ping to S has woken the TX mux (it takes sw_pool
 # buffers back only when it runs), the switching pool is whole (tx_mux
 # sw_pool_idle = switch-buffers; rx_mux sw_reserve its reserve) and
-# nothing was dropped for want of one; SIGINT stops every PD, none
+# nothing was dropped for want of one (but in tight); SIGINT stops every
+# PD, none
 # restarted.  SDVF_NET_SWITCH_CASE=NAME runs one case.
 # Needs root.  Everything it makes is named after this shell's pid and
 # removed on exit; traffic stays inside the namespace (10.218.N.0/24).
@@ -56,7 +59,10 @@ fi
 
 n=16           # forged frames per case
 sw_buffers=64  # the expander's default switch-buffers
-sw_reserve=$((3 * n)) # switch-reserve of the remap system (write_dts)
+# In remap mode a switched frame reaches its destination in an RX DMA
+# buffer of the RX mux's reserve, one per frame until the client returns
+# it: this switch-reserve holds a whole exchange, so none is dropped.
+sw_reserve=$((3 * n))
 net=10.218.$(($$ % 250 + 1))
 # shellcheck disable=SC2046,SC2183 # split the dotted prefix into 3 numbers
 net_hex="$(printf '%02x %02x %02x' $(tr . ' ' <<<"$net"))"
@@ -99,17 +105,14 @@ fail() {
 
 mac_bytes() { tr : ' ' <<<"$1"; }
 
-# write_dts FILE MODE R_SWITCH S_SWITCH: the system, both clients in MODE
-# (copy or remap, both directions); *_SWITCH is a switch-to line or empty.
-# In remap mode S receives switched frames in RX DMA buffers of the RX
-# mux's reserve, one per frame until S returns it: switch-reserve holds a
-# whole exchange (3N), so none is dropped for want of one.
+# write_dts FILE MODE R_SWITCH S_SWITCH [RESERVE]: the system, both
+# clients in MODE (copy or remap, both directions); *_SWITCH is a
+# switch-to line or empty; RESERVE the switch-reserve (default: the RX
+# mux's, 4).
 write_dts() {
-	local trust='' reserve=
-	if [ "$2" = remap ]; then
-		trust="trusted-source-mac;"
-		[ -z "$3$4" ] || reserve="switch-reserve = <$sw_reserve>;"
-	fi
+	local trust='' reserve=''
+	[ "$2" = copy ] || trust="trusted-source-mac;"
+	[ -z "${5:-}" ] || reserve="switch-reserve = <$5>;"
 	cat >"$1" <<EOF
 /dts-v1/;
 / {
@@ -363,8 +366,10 @@ expect_switch_pool_whole() {
 	expect_eq net_rx_mux sw_reserve "$1"
 	expect_eq net_tx_mux c0.sw_drop_full 0
 	expect_eq net_tx_mux c1.sw_drop_full 0
-	expect_eq net_rx_mux c0.sw_drop.reserve 0
-	expect_eq net_rx_mux c1.sw_drop.reserve 0
+	if [ -z "${2:-}" ]; then
+		expect_eq net_rx_mux c0.sw_drop.reserve 0
+		expect_eq net_rx_mux c1.sw_drop.reserve 0
+	fi
 }
 
 # SIGINT the system: it exits 0 and every PD stopped, none restarted.
@@ -460,20 +465,61 @@ check_one() {
 	expect_switch_pool_whole 0
 }
 
+# Both ways, remap, the default reserve (4): a burst of switched frames
+# to a remap client may find it empty.  Whatever the timing, every
+# switched frame is delivered or counted (sw_in + sw_drop.reserve, per
+# destination, add up to what tx_mux switched), each client answered what
+# it got, nothing reached the wire, and the reserve and pool are whole
+# afterwards.
+check_tight() {
+	local prev='' now out0 out1 in0 in1 drop0 drop1
+	for _ in $(seq 50); do
+		read_stats
+		now=$(grep -E " net_.x_mux (c[01]\.)?sw_" <<<"$kv")
+		[ "$now" = "$prev" ] && [ "$(value refl reflected)" -ge "$n" ] &&
+			break
+		prev=$now
+		sleep 0.2
+	done
+	stop_capture
+	expect_captured in_frames 0
+	out0=$(value net_tx_mux c0.sw_out)
+	out1=$(value net_tx_mux c1.sw_out)
+	in0=$(value net_rx_mux c0.sw_in)
+	in1=$(value net_rx_mux c1.sw_in)
+	drop0=$(value net_rx_mux c0.sw_drop.reserve)
+	drop1=$(value net_rx_mux c1.sw_drop.reserve)
+	echo "  switched: R $out0 (to S: $in1 in, $drop1 dropped)," \
+		"S $out1 (to R: $in0 in, $drop0 dropped)"
+	expect_eq net_tx_mux c0.sw_out $((n + in0))
+	expect_eq net_rx_mux c1.sw_in $((out0 - drop1))
+	expect_eq net_rx_mux c0.sw_in $((out1 - drop0))
+	expect_eq net_rx_mux sw_frames $((out0 + out1))
+	expect_eq net_rx_mux sw_no_listener 0
+	expect_eq refl rx_frames $((n + in0))
+	expect_eq refl reflected $((n + in0))
+	expect_eq resp rx_frames "$in1"
+	expect_eq resp icmp_replies "$out1"
+	expect_eq net_driver tx_frames 0
+	expect_conserved
+	expect_switch_pool_whole 4 drops-allowed
+}
+
 to_resp='switch-to = "resp";'
 to_refl='switch-to = "refl";'
-# name mode R's-switch-to S's-switch-to check reserve
+# name|mode|R's switch-to|S's switch-to|switch-reserve|check
 cases=(
-	"both-copy|copy|$to_resp|$to_refl|check_both 0"
-	"none-copy|copy|||check_none"
-	"one-copy|copy|$to_resp||check_one"
-	"both-remap|remap|$to_resp|$to_refl|check_both $sw_reserve"
+	"both-copy|copy|$to_resp|$to_refl||check_both 0"
+	"none-copy|copy||||check_none"
+	"one-copy|copy|$to_resp|||check_one"
+	"both-remap|remap|$to_resp|$to_refl|$sw_reserve|check_both $sw_reserve"
+	"tight-remap|remap|$to_resp|$to_refl||check_tight"
 )
 only=${SDVF_NET_SWITCH_CASE:-}
 i=0
 for c in "${cases[@]}"; do
 	i=$((i + 1))
-	IFS='|' read -r case_name mode r_sw s_sw check <<<"$c"
+	IFS='|' read -r case_name mode r_sw s_sw reserve check <<<"$c"
 	[ -z "$only" ] || [ "$only" = "$case_name" ] || continue
 	echo "net_switch: $case_name: $n echo requests to R from S's MAC"
 	ns=sdvf-nsw-$$-$case_name
@@ -481,7 +527,7 @@ for c in "${cases[@]}"; do
 	system=net-switch-$$-$case_name
 	dts=$work/$system.dts
 	log=$work/$system.log
-	write_dts "$dts" "$mode" "$r_sw" "$s_sw"
+	write_dts "$dts" "$mode" "$r_sw" "$s_sw" "$reserve"
 	start_system
 	start_capture
 	$check
