@@ -37,8 +37,7 @@
 # buffers back only when it runs), the switching pool is whole (tx_mux
 # sw_pool_idle = switch-buffers; rx_mux sw_reserve its reserve) and
 # nothing was dropped for want of one (but in tight); SIGINT stops every
-# PD, none
-# restarted.  SDVF_NET_SWITCH_CASE=NAME runs one case.
+# PD, none restarted.  SDVF_NET_SWITCH_CASE=NAME runs one case.
 # Needs root.  Everything it makes is named after this shell's pid and
 # removed on exit; traffic stays inside the namespace (10.218.N.0/24).
 set -euo pipefail
