@@ -17,9 +17,10 @@
 #          the N frames sent crosses the wire: the capture sees nothing
 #          come in, the driver sends nothing; tx_mux c0.sw_out 2N,
 #          c1.sw_out N; rx_mux c0.sw_in N, c1.sw_in 2N; S icmp_replies N,
-#          drop.not_for_us N.  Run with both clients in copy mode, and
-#          again in remap mode both ways (rx_dma lent read-only, tx_data
-#          a DMA window).
+#          drop.not_for_us N.  Run with both clients in copy mode, in
+#          remap mode both ways (rx_dma lent read-only, tx_data a DMA
+#          window), and mixed (R copy, S remap: copy sender to remap
+#          receiver and back).
 #   none   no switch-to: the reflected requests go to the wire (the capture
 #          sees N frames from R's MAC to S's, echo requests); S receives
 #          nothing; the system has no sw_pool, its switching counters 0.
@@ -105,12 +106,17 @@ fail() {
 mac_bytes() { tr : ' ' <<<"$1"; }
 
 # write_dts FILE MODE R_SWITCH S_SWITCH [RESERVE]: the system, both
-# clients in MODE (copy or remap, both directions); *_SWITCH is a
-# switch-to line or empty; RESERVE the switch-reserve (default: the RX
-# mux's, 4).
+# clients in MODE (copy or remap, both directions; mixed: R copy, S
+# remap); *_SWITCH is a switch-to line or empty; RESERVE the
+# switch-reserve (default: the RX mux's, 4).
 write_dts() {
-	local trust='' reserve=''
-	[ "$2" = copy ] || trust="trusted-source-mac;"
+	local r_mode=$2 s_mode=$2 r_trust='' s_trust='' reserve=''
+	if [ "$2" = mixed ]; then
+		r_mode=copy
+		s_mode=remap
+	fi
+	[ "$r_mode" = copy ] || r_trust="trusted-source-mac;"
+	[ "$s_mode" = copy ] || s_trust="trusted-source-mac;"
 	[ -z "${5:-}" ] || reserve="switch-reserve = <$5>;"
 	cat >"$1" <<EOF
 /dts-v1/;
@@ -140,17 +146,17 @@ write_dts() {
 			clients {
 				refl {
 					mac = [$(mac_bytes $refl_mac)];
-					rx-mode = "$2";
-					tx-mode = "$2";
-					$trust
+					rx-mode = "$r_mode";
+					tx-mode = "$r_mode";
+					$r_trust
 					$3
 				};
 				resp {
 					mac = [$(mac_bytes $resp_mac)];
 					ip = [$net_hex 03];
-					rx-mode = "$2";
-					tx-mode = "$2";
-					$trust
+					rx-mode = "$s_mode";
+					tx-mode = "$s_mode";
+					$s_trust
 					$4
 				};
 			};
@@ -512,6 +518,7 @@ cases=(
 	"none-copy|copy||||check_none"
 	"one-copy|copy|$to_resp|||check_one"
 	"both-remap|remap|$to_resp|$to_refl|$sw_reserve|check_both $sw_reserve"
+	"both-mixed|mixed|$to_resp|$to_refl|$sw_reserve|check_both $sw_reserve"
 	"tight-remap|remap|$to_resp|$to_refl||check_tight"
 )
 only=${SDVF_NET_SWITCH_CASE:-}
