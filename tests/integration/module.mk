@@ -29,6 +29,11 @@ TEST_SCRIPTS += tests/integration/enet_stats.sh
 # spinning) ---
 TEST_SCRIPTS += tests/integration/enet_tap_hostile.sh
 
+# --- local switching on a tap (root; needs sdvf, python3): a reflector and
+# a raw_responder whose switch-to lets their frames bypass the wire, or
+# not ---
+TEST_SCRIPTS += tests/integration/net_switch.sh
+
 # --- the same system on the udp wire with pcap_record, against a scripted
 # host on loopback (no root; needs sdvf, python3, tcpdump) ---
 TEST_SCRIPTS += tests/integration/enet_udp.sh
