@@ -120,14 +120,20 @@ test: deps
 
 bench: deps all $(BENCHES)
 
-# The main job until the native clients and `make demo` exist: run the
-# example system (two PDs exchanging verified buffers over a queue pair)
-# for EXAMPLE_SECONDS and print its summary.
-EXAMPLE ?= examples/pingpong.dts
+# The main job until the native clients and `make demo` exist: the shared
+# NIC (scripts/example-net.sh: examples/enet-tap.dts on a TAP in a private
+# network namespace, four clients of the muxes pinged and UDP-echoed, the
+# per-client table of `sdvf stats`).  EXAMPLE=FILE runs that description
+# instead, for EXAMPLE_SECONDS, and prints its summary.
+EXAMPLE ?=
 EXAMPLE_SECONDS ?= 5
 example: deps
 	$(MAKE) $(BUILD)/sdvf
+ifeq ($(EXAMPLE),)
+	SDVF=$(BUILD)/sdvf scripts/example-net.sh
+else
 	$(BUILD)/sdvf run $(EXAMPLE) --duration $(EXAMPLE_SECONDS)
+endif
 
 clean:
 	rm -rf build build-san build-cross

@@ -37,6 +37,13 @@
 
 _Static_assert(SDVF_NET_FRAME_MAX <= SDVF_BUF_SIZE, "a frame fits a buffer");
 
+/* The modes a mux gives a client per direction, for a mode parameter's
+ * choices (struct sdvf_param.choice): "copy" (the default) and "remap". */
+static inline const char *sdvf_net_mode_choice(unsigned i)
+{
+	return i == 0 ? "copy" : i == 1 ? "remap" : (const char *)0;
+}
+
 /* A group address (broadcast or multicast): the I/G bit, the least
  * significant bit of the first octet. */
 static inline bool sdvf_mac_is_group(const uint8_t mac[SDVF_NET_MAC_LEN])

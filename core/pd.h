@@ -277,6 +277,9 @@ struct sdvf_param {
 	/* MAC only: names another station (where to send), not this PD's own
 	 * address, so the loader's one-station-per-MAC rule skips it. */
 	bool names_peer;
+	/* STR only, optional: the i-th value the parameter may take, NULL
+	 * past the last; the loader refuses any other and lists these. */
+	const char *(*choice)(unsigned i);
 };
 
 /* Declaring needs and params in a line each: the common shapes. */
@@ -325,6 +328,12 @@ struct sdvf_param {
 	{                                                                      \
 		.name = (key), .type = SDVF_PARAM_STR, .max = (longest),       \
 		.help = (what)                                                 \
+	}
+/* An optional string that must be one of what `choices(i)` lists. */
+#define SDVF_PARAM_CHOICE(key, longest, choices, what)                         \
+	{                                                                      \
+		.name = (key), .type = SDVF_PARAM_STR, .max = (longest),       \
+		.choice = (choices), .help = (what)                            \
 	}
 /* An optional u64 in lo..hi with a default. */
 #define SDVF_PARAM_U64_DEFAULT(key, lo, hi, dflt, what)                        \

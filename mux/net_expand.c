@@ -24,6 +24,7 @@
 #include <libfdt.h>
 #include <stdarg.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/sysdesc/sysdesc.h"
 #include "core/sysdesc/sysdesc_internal.h"
@@ -49,9 +50,14 @@ void net_error(struct net *n, const char *sub, const char *fmt, ...)
 /* ---- property readers ------------------------------------------------- */
 
 void net_unknown_props(struct net *n, const char *sub, const void *fdt,
-		       int node, const char *const *known, const char *valid,
+		       int node, const char *const *known, const char *more,
 		       bool (*extra)(const char *))
 {
+	char valid[640];
+	sysdesc_join(valid, sizeof(valid), known);
+	if (more)
+		snprintf(valid + strlen(valid), sizeof(valid) - strlen(valid),
+			 "%s", more);
 	for (int p = fdt_first_property_offset(fdt, node); p >= 0;
 	     p = fdt_next_property_offset(fdt, p)) {
 		const char *pname;
@@ -67,6 +73,16 @@ void net_unknown_props(struct net *n, const char *sub, const void *fdt,
 
 /* A number in min..max (power of two if pow2).  Absent: *out = dflt and
  * false.  Present and valid: true. */
+void net_no_subnodes(struct net *n, const char *sub, const void *fdt, int node)
+{
+	int child;
+	fdt_for_each_subnode(child, fdt, node)
+	{
+		net_error(n, sub, "node '%s': unknown (valid: none)",
+			  fdt_get_name(fdt, child, NULL));
+	}
+}
+
 bool net_read_u64(struct net *n, const char *sub, const void *fdt, int node,
 		  const char *prop, uint64_t min, uint64_t max, bool pow2,
 		  uint64_t dflt, uint64_t *out)
@@ -208,13 +224,12 @@ static bool is_wire_param(const char *prop)
 	return wire_param(prop) != NULL;
 }
 
+/* The wire's parameters, dashed, for the list of valid nic properties. */
 static void nic_valid(char *buf, size_t size)
 {
 	const struct sdvf_component *model =
 		sdvf_component_find(sdvf_builtin_components, "enet_model");
-	size_t at = (size_t)snprintf(buf, size,
-				     "wire, mac, rx-ring, tx-ring, rx-buffers, "
-				     "tx-buffers, and the wire's:");
+	size_t at = (size_t)snprintf(buf, size, ", and the wire's:");
 	for (const struct sdvf_param *p = model ? model->params : NULL;
 	     p && p->name && at < size; p++) {
 		if (strcmp(p->name, "wire") == 0)
@@ -304,6 +319,7 @@ static void read_nic(struct net *n, const void *fdt, int parent)
 			  "00 01]; })");
 		return;
 	}
+	net_no_subnodes(n, "/nic", fdt, node);
 	nic_valid(valid, sizeof(valid));
 	net_unknown_props(n, "/nic", fdt, node, nic_props, valid,
 			  is_wire_param);
@@ -353,29 +369,29 @@ static const struct sdvf_policy *read_policy(struct net *n, const void *fdt,
 	return NULL;
 }
 
-/* A client's policy value: a per-client parameter of the scheduler or the
- * shaper, within that policy's range and the TX mux's. */
 /* ---- the node --------------------------------------------------------- */
 
 static const char *const net_props[] = {
-	"compatible",	  "policy",	    "shaper",
-	"budget",	  "rx-capacity",    "tx-capacity",
-	"switch-buffers", "switch-reserve", NULL};
+	"compatible",  "policy",      "shaper",		"budget",
+	"rx-capacity", "tx-capacity", "switch-buffers", "switch-reserve",
+	"nic-core",    "driver-core", "rx-mux-core",	"tx-mux-core",
+	NULL};
+
+/* Pinning of the generated PDs, in the order of struct net's core[]. */
+static const char *const core_props[4] = {"nic-core", "driver-core",
+					  "rx-mux-core", "tx-mux-core"};
 
 static void read_net(struct net *n, const void *fdt, int node)
 {
 	int child;
-	net_unknown_props(n, "", fdt, node, net_props,
-			  "compatible, policy, shaper, budget, rx-capacity, "
-			  "tx-capacity, switch-buffers, switch-reserve",
-			  NULL);
+	net_unknown_props(n, "", fdt, node, net_props, NULL, NULL);
 	fdt_for_each_subnode(child, fdt, node)
 	{
 		const char *name = fdt_get_name(fdt, child, NULL);
+		char sub[SDVF_NAME_MAX + 2];
+		snprintf(sub, sizeof(sub), "/%s", name);
 		if (strcmp(name, "nic") != 0 && strcmp(name, "clients") != 0)
-			net_error(n, "",
-				  "unknown node '%s' (valid: nic, clients)",
-				  name);
+			net_error(n, sub, "unknown node (valid: nic, clients)");
 	}
 	const struct sdvf_policy *p[2] = {NULL, NULL};
 	strcpy(n->policy, "rr");
@@ -402,6 +418,12 @@ static void read_net(struct net *n, const void *fdt, int node)
 		     &n->switch_reserve);
 	n->policy_unknown = !p[0] || (n->shaper[0] == '\0' &&
 				      fdt_getprop(fdt, node, "shaper", NULL));
+	long online = sysconf(_SC_NPROCESSORS_ONLN);
+	for (int i = 0; i < 4; i++)
+		n->core[i].set =
+			net_read_u64(n, "", fdt, node, core_props[i], 0,
+				     online > 0 ? (uint64_t)online - 1 : 0,
+				     false, 0, &n->core[i].v);
 	read_nic(n, fdt, node);
 	net_read_clients(n, fdt, node, p);
 }

@@ -95,6 +95,8 @@ struct net {
 	/* local switching: on when a client has switch-to */
 	uint64_t switch_buffers;       /* sw_pool buffers = sw_capacity */
 	struct net_opt switch_reserve; /* rx_mux sw_reserve */
+	/* cores of the generated PDs: nic, driver, rx_mux, tx_mux */
+	struct net_opt core[4];
 	struct net_client client[NET_CLIENTS];
 	unsigned nclients;
 };
@@ -105,9 +107,13 @@ net_error(struct net *n, const char *sub, const char *fmt, ...);
 
 /* Property readers (net_expand.c); sub is the node below the subsystem
  * ("", "/nic", "/clients/x") for messages. */
+/* Every property of node not in `known` (NULL-terminated) nor accepted by
+ * `extra`: "unknown (valid: <known joined><more>)". */
 void net_unknown_props(struct net *n, const char *sub, const void *fdt,
-		       int node, const char *const *known, const char *valid,
+		       int node, const char *const *known, const char *more,
 		       bool (*extra)(const char *));
+/* "node 'x': unknown (valid: none)" for every subnode of node. */
+void net_no_subnodes(struct net *n, const char *sub, const void *fdt, int node);
 /* A number in min..max (power of two if pow2), else *out = dflt; true if
  * present and valid. */
 bool net_read_u64(struct net *n, const char *sub, const void *fdt, int node,

@@ -14,6 +14,8 @@
 #include "mux/net_expand.h"
 #include "policies/policy.h"
 
+/* A client's policy value: a per-client parameter of the scheduler or the
+ * shaper, within that policy's range and the TX mux's. */
 static void read_policy_value(struct net *n, const char *sub, const void *fdt,
 			      int node, int k, const struct sdvf_policy *p[2])
 {
@@ -58,6 +60,7 @@ static void read_policy_value(struct net *n, const char *sub, const void *fdt,
 
 /* ---- clients ---------------------------------------------------------- */
 
+/* In the order of docs/system-description.md's table. */
 static const char *const client_props[] = {"pd",
 					   "mac",
 					   "ip",
@@ -170,13 +173,8 @@ static void read_client(struct net *n, const void *fdt, int node,
 	char sub[SDVF_NAME_MAX + 16];
 	snprintf(c->node, sizeof(c->node), "%s", fdt_get_name(fdt, node, NULL));
 	snprintf(sub, sizeof(sub), "/clients/%s", c->node);
-	net_unknown_props(
-		n, sub, fdt, node, client_props,
-		"pd, mac, ip, rx-mode, tx-mode, rx-buffers, tx-buffers, "
-		"rx-cap, rx-rate, rx-burst, broadcast, multicast, "
-		"weight, priority, min-share, rate, burst, "
-		"any-source-mac, trusted-source-mac, switch-to",
-		NULL);
+	net_unknown_props(n, sub, fdt, node, client_props, NULL, NULL);
+	net_no_subnodes(n, sub, fdt, node);
 	read_client_pd(n, sub, fdt, node, c);
 	c->has_mac = net_read_mac(n, sub, fdt, node, c->mac);
 	int len;

@@ -158,7 +158,7 @@ static void emit_nic(struct plan *pl, const struct shared_names *s,
 	const char *pd = pl->pd_nic;
 	char local[8];
 	unsigned w = 0;
-	plan_pd(pl, pd, "enet_model");
+	plan_pd(pl, pd, "enet_model", n->core[0]);
 	plan_map(pl, pd, "enet_regs", s->regs, "rw");
 	plan_map(pl, pd, "enet_mmio", s->mmio, "rw");
 	plan_map(pl, pd, "enet_rings", s->rings, "rw");
@@ -199,7 +199,7 @@ static void emit_driver(struct plan *pl, const struct shared_names *s)
 	const struct net *n = pl->n;
 	const char *pd = pl->pd_drv;
 	unsigned w = 0;
-	plan_pd(pl, pd, "enet_driver");
+	plan_pd(pl, pd, "enet_driver", n->core[1]);
 	plan_map(pl, pd, "enet_regs", s->regs, "r");
 	plan_map(pl, pd, "enet_mmio", s->mmio, "rw");
 	plan_map(pl, pd, "enet_rings", s->rings, "rw");
@@ -261,7 +261,7 @@ static void emit_rx_mux(struct plan *pl, const struct shared_names *s,
 	const struct net *n = pl->n;
 	const char *pd = pl->pd_rxm;
 	char k[SDVF_NAME_MAX];
-	plan_pd(pl, pd, "rx_mux");
+	plan_pd(pl, pd, "rx_mux", n->core[2]);
 	plan_map(pl, pd, "rx_dma", s->rx_dma, "rw");
 	plan_map(pl, pd, "rx_free", s->q[0], "rw");
 	plan_map(pl, pd, "rx_active", s->q[1], "rw");
@@ -304,7 +304,7 @@ static void emit_tx_mux(struct plan *pl, const struct shared_names *s,
 	const struct net *n = pl->n;
 	const char *pd = pl->pd_txm;
 	char k[SDVF_NAME_MAX];
-	plan_pd(pl, pd, "tx_mux");
+	plan_pd(pl, pd, "tx_mux", n->core[3]);
 	plan_map(pl, pd, "drv_tx_active", s->q[2], "rw");
 	plan_map(pl, pd, "drv_tx_free", s->q[3], "rw");
 	if (pl->pool)

@@ -62,7 +62,9 @@ void plan_region(struct plan *pl, const char *name, uint64_t bytes,
 		 uint64_t io);
 void plan_channel(struct plan *pl, const char *name, const char *a,
 		  const char *b);
-void plan_pd(struct plan *pl, const char *name, const char *component);
+/* A generated PD, pinned to core.v if core.set. */
+void plan_pd(struct plan *pl, const char *name, const char *component,
+	     struct net_opt core);
 /* A property of /pds/pd/sub (maps, channels, config). */
 struct op *plan_pd_prop(struct plan *pl, const char *pd, const char *sub,
 			const char *prop, const void *v, int len);

@@ -123,12 +123,16 @@ void plan_channel(struct plan *pl, const char *name, const char *a,
 	mark_fresh(pl, from, "channel", name);
 }
 
-void plan_pd(struct plan *pl, const char *name, const char *component)
+void plan_pd(struct plan *pl, const char *name, const char *component,
+	     struct net_opt core)
 {
 	char path[NET_PATH_MAX];
+	int from = pl->nops;
 	snprintf(path, sizeof(path), "/pds/%s", name);
 	add_strs(pl, path, "component", component, NULL);
-	mark_fresh(pl, pl->nops - 1, "PD", name);
+	if (core.set)
+		add_u64(pl, path, "core", core.v); /* one cell: below 2^32 */
+	mark_fresh(pl, from, "PD", name);
 }
 
 /* Subnode `sub` (maps, channels, config) of PD pd; fresh if the PD is

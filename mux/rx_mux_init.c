@@ -340,7 +340,7 @@ static const struct sdvf_need rx_mux_needs[] = {
 	 .type = SDVF_PARAM_MAC,                                               \
 	 .help = "client " #n "'s station address (absent: no client " #n      \
 		 ")"},                                                         \
-		SDVF_PARAM_STRING("c" #n "_mode", 5,                           \
+		SDVF_PARAM_CHOICE("c" #n "_mode", 5, sdvf_net_mode_choice,     \
 				  "\"copy\" (default) or \"remap\""),          \
 		SDVF_PARAM_U64_DEFAULT(                                        \
 			"c" #n "_rx_cap", 0, RXM_MAX_BUFS, 0,                  \

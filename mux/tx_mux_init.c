@@ -347,7 +347,8 @@ static const struct sdvf_need tx_mux_needs[] = {
 	{.name = "c" #n "_mac",                                                \
 	 .type = SDVF_PARAM_MAC,                                               \
 	 .help = "client " #n "'s source MAC (required if present)"},          \
-		SDVF_PARAM_STRING("c" #n "_mode", 5, "copy or remap"),         \
+		SDVF_PARAM_CHOICE("c" #n "_mode", 5, sdvf_net_mode_choice,     \
+				  "copy (default) or remap"),                  \
 		SDVF_PARAM_U64_DEFAULT("c" #n "_spoof_ok", 0, 1, 0,            \
 				       "1: any source MAC"),                   \
 		SDVF_PARAM_U64_DEFAULT("c" #n "_weight", 1, 1024, 1,           \
@@ -366,8 +367,10 @@ static const struct sdvf_need tx_mux_needs[] = {
 				       "to, a bitmask of indices")
 
 static const struct sdvf_param tx_mux_params[] = {
-	SDVF_PARAM_STRING("policy", 31, "scheduler (default rr)"),
-	SDVF_PARAM_STRING("shaper", 31, "shaper (default none)"),
+	SDVF_PARAM_CHOICE("policy", 31, sdvf_policy_scheduler_name,
+			  "scheduler (default rr)"),
+	SDVF_PARAM_CHOICE("shaper", 31, sdvf_policy_shaper_name,
+			  "shaper (default none)"),
 	SDVF_PARAM_CAPACITY("drv_capacity", 4096, "driver TX queue slots"),
 	SDVF_PARAM_POW2_DEFAULT("client_capacity", 1, 4096, 64,
 				"slots of each client TX queue"),

@@ -19,6 +19,26 @@ const struct sdvf_policy *sdvf_policy_find(const char *name)
 	return NULL;
 }
 
+static const char *nth_of_kind(enum sdvf_policy_kind kind, unsigned i)
+{
+	for (const struct sdvf_policy *const *p = sdvf_builtin_policies; *p;
+	     p++) {
+		if ((*p)->kind == kind && i-- == 0)
+			return (*p)->name;
+	}
+	return NULL;
+}
+
+const char *sdvf_policy_scheduler_name(unsigned i)
+{
+	return nth_of_kind(SDVF_POLICY_SCHEDULER, i);
+}
+
+const char *sdvf_policy_shaper_name(unsigned i)
+{
+	return nth_of_kind(SDVF_POLICY_SHAPER, i);
+}
+
 const struct sdvf_param *sdvf_policy_param(const struct sdvf_policy *policy,
 					   bool per_client, const char *key)
 {

@@ -153,6 +153,11 @@ extern const struct sdvf_policy *const sdvf_builtin_policies[];
 /* The built-in named `name`, or NULL. */
 const struct sdvf_policy *sdvf_policy_find(const char *name);
 
+/* The name of the i-th built-in scheduler (shaper), NULL past the last:
+ * the choices of a mux's `policy` (`shaper`) parameter. */
+const char *sdvf_policy_scheduler_name(unsigned i);
+const char *sdvf_policy_shaper_name(unsigned i);
+
 /* The entry for `key` in the policy-wide (per_client false) or per-client
  * table, or NULL: for a mux's config callback to find a default. */
 const struct sdvf_param *sdvf_policy_param(const struct sdvf_policy *policy,

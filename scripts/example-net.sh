@@ -56,8 +56,10 @@ print(s.recvfrom(2048)[0].decode())' "$ip" 2>/dev/null || echo "(no answer)")
 	echo "  $ip UDP echo on 1235: $got"
 done
 
-echo "== sdvf stats: one row per client of the muxes"
-"$sdvf" stats "$(basename "$dts" .dts)"
+echo "== sdvf stats: a row per client of the muxes, a line per mux, a row per PD"
+echo "   (every counter: sdvf stats $(basename "$dts" .dts); one client's: --client NAME)"
+"$sdvf" stats "$(basename "$dts" .dts)" | sed '/^  counters of /,$d'
+"$sdvf" stats --client responder_remap "$(basename "$dts" .dts)" | sed 1d
 
 echo "== stopping the system (its summary follows)"
 kill -INT "$sdvf_pid"

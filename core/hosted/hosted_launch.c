@@ -627,13 +627,18 @@ static void print_summary(struct monitor *m)
 	double secs = (double)(monotonic_ns() - m->started_ns) / 1e9;
 	fprintf(m->log, "sdvf: summary of '%s' after %.1f s\n", h->system,
 		secs);
-	fprintf(m->log, "  %-16s %7s %12s %12s %8s  %s\n", "PD", "PID",
+	int width = 16; /* the name column: as wide as the longest name */
+	for (int i = 0; i < m->launch.sys->npds; i++) {
+		int len = (int)strlen(m->launch.sys->pds[i].name);
+		width = len > width ? len : width;
+	}
+	fprintf(m->log, "  %-*s %7s %12s %12s %8s  %s\n", width, "PD", "PID",
 		"ACTIVATIONS", "NOTIFIES", "RESTARTS", "END");
 	for (int i = 0; i < m->launch.sys->npds; i++) {
 		const struct sdvf_stats_slot *s = sdvf_stats_slot_of(h, i);
 		char end[64];
 		end_text(&m->pd[i], end, sizeof(end));
-		fprintf(m->log, "  %-16s %7d %12llu %12llu %8d  %s\n",
+		fprintf(m->log, "  %-*s %7d %12llu %12llu %8d  %s\n", width,
 			m->launch.sys->pds[i].name, (int)m->pd[i].pid,
 			(unsigned long long)atomic_load(&s->activations),
 			(unsigned long long)atomic_load(&s->notifications),

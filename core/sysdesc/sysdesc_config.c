@@ -7,7 +7,7 @@
  * Parameter limits (struct sdvf_param): U64 values lie in min..max, STR
  * lengths and BYTES lengths in min..max; a max of 0 means "no upper limit".
  * A STR value is printable ASCII (no control characters reach a terminal
- * or an interface name).
+ * or an interface name) and, if the parameter lists choices, one of them.
  */
 #include <libfdt.h>
 #include <string.h>
@@ -15,6 +15,7 @@
 #include "core/sysdesc/sysdesc_internal.h"
 
 #define LIST_MAX 1024
+#define SYSDESC_CHOICES_MAX 32 /* listed in one error message */
 
 static const struct sdvf_param *param_find(const struct sdvf_component *comp,
 					   const char *key)
@@ -54,6 +55,25 @@ static void check_u64(struct sysdesc_ctx *c, int node,
 			      p->name, (unsigned long long)x);
 }
 
+/* A string parameter with a list of choices names one of them. */
+static void check_choice(struct sysdesc_ctx *c, int node,
+			 const struct sdvf_param *p, const char *s)
+{
+	const char *names[SYSDESC_CHOICES_MAX + 1];
+	unsigned n = 0;
+	for (const char *v; n < SYSDESC_CHOICES_MAX && (v = p->choice(n));
+	     n++) {
+		if (strcmp(v, s) == 0)
+			return;
+		names[n] = v;
+	}
+	names[n] = NULL;
+	char valid[256], quoted[SYSDESC_QUOTE_MAX];
+	sysdesc_join(valid, sizeof(valid), names);
+	sysdesc_error(c, node, "property '%s': \"%s\" is not one of: %s",
+		      p->name, sysdesc_quote(quoted, sizeof(quoted), s), valid);
+}
+
 static void check_str(struct sysdesc_ctx *c, int node,
 		      const struct sdvf_param *p)
 {
@@ -76,6 +96,8 @@ static void check_str(struct sysdesc_ctx *c, int node,
 			      "(%llu..%llu characters)",
 			      p->name, len, (unsigned long long)p->min,
 			      (unsigned long long)param_max(p));
+	else if (p->choice)
+		check_choice(c, node, p, s);
 }
 
 static void check_mac(struct sysdesc_ctx *c, int node,

@@ -10,7 +10,13 @@
 #     (io=...) that every client maps r: the RX DMA region remap clients
 #     are lent buffers of (a copy client maps no such region, a remap client
 #     maps it r and nothing of another client);
-#   - every region is mapped by at least one PD.
+#   - every region is mapped by at least one PD;
+#   - clients of the muxes (rx_mux, tx_mux: the client behind each mux's
+#     channel cN and that mux's cN_mode, "copy" when absent): an RX copy
+#     client maps no region the RX mux maps as rx_dma, an RX remap client
+#     maps it r only; a TX copy client's tx_data (the TX mux's cN_tx_data)
+#     is no device memory; and no client maps a region a mux keeps for
+#     another client (its cM_* maps).
 # Usage: awk -v src=NAME -f least_privilege.awk DUMP
 
 function field(key,    i) {
@@ -27,13 +33,18 @@ function within(have, limit) {
 	return have == limit || (have == "r" && limit == "rw")
 }
 
-$1 == "pd"         { role[$2] = field("role") }
+$1 == "pd"         { role[$2] = field("role"); comp[$2] = field("component") }
 $1 == "pd-need" && $3 == "region"  { need_region[$2 SUBSEP $4] = field("rights")
                                      if ($NF == "required") required[$2 SUBSEP "region" SUBSEP $4] = 1 }
 $1 == "pd-need" && $3 == "channel" { need_channel[$2 SUBSEP $4] = 1
                                      if ($NF == "required") required[$2 SUBSEP "channel" SUBSEP $4] = 1 }
 $1 == "pd-map"     { maps[++nmaps] = $2 SUBSEP $3 SUBSEP field("region") SUBSEP field("rights")
-                     granted[$2 SUBSEP "region" SUBSEP $3] = 1 }
+                     granted[$2 SUBSEP "region" SUBSEP $3] = 1
+                     local_region[$2 SUBSEP $3] = field("region")
+                     rights_of[$2 SUBSEP field("region")] = field("rights") }
+$1 == "pd-channel" && $3 ~ /^c[0-7]$/ { client_of[$2 SUBSEP $3] = field("peer") }
+$1 == "pd-config" && $3 ~ /^c[0-7]_mode=/ { v = substr($3, 9); gsub(/"/, "", v)
+                     mode_of[$2 SUBSEP substr($3, 1, 2)] = v }
 $1 == "pd-channel" { ends[++nends] = $2 SUBSEP $3
                      granted[$2 SUBSEP "channel" SUBSEP $3] = 1
                      peers[$2 SUBSEP field("peer")] = 1 }
@@ -78,5 +89,40 @@ END {
 		else if (n == 2 && !((c[1] SUBSEP c[2]) in peers))
 			bad("region " name " is shared by client PDs " c[1] " and " c[2] ", which no channel joins")
 	}
+	mux_clients()
 	exit violations > 0
+}
+
+# The clients of each mux, by the rules of the header.
+function mux_clients(    k, a, mux, cn, client, mode, dma, data, i, m, owner, u, n, users) {
+	for (k in client_of) {
+		split(k, a, SUBSEP)
+		mux = a[1]; cn = a[2]; client = client_of[k]
+		if (role[client] != "client")
+			continue
+		mode = (k in mode_of) ? mode_of[k] : "copy"
+		if (comp[mux] == "rx_mux" && ((mux SUBSEP "rx_dma") in local_region)) {
+			dma = local_region[mux SUBSEP "rx_dma"]
+			if (mode == "copy" && ((client SUBSEP dma) in rights_of))
+				bad("pd " client " is a copy client of " mux " but maps its RX DMA region " dma)
+			else if (rights_of[client SUBSEP dma] == "rw")
+				bad("pd " client " maps the RX DMA region " dma " rw (a remap client only reads it)")
+		}
+		if (comp[mux] == "tx_mux" && mode == "copy" &&
+		    ((mux SUBSEP cn "_tx_data") in local_region)) {
+			data = local_region[mux SUBSEP cn "_tx_data"]
+			if (io[data] != "none")
+				bad("pd " client " is a copy client of " mux " but its tx_data " data " is device memory")
+		}
+	}
+	for (i = 1; i <= nmaps; i++) {
+		split(maps[i], m, SUBSEP)
+		if ((comp[m[1]] != "rx_mux" && comp[m[1]] != "tx_mux") || m[2] !~ /^c[0-7]_/)
+			continue
+		owner = client_of[m[1] SUBSEP substr(m[2], 1, 2)]
+		n = split(clients[m[3]], users, " ")
+		for (u = 1; u <= n; u++)
+			if (users[u] != owner)
+				bad("pd " users[u] " maps " m[3] ", which " m[1] " keeps for client " owner)
+	}
 }

@@ -72,6 +72,78 @@ goods=(
 	's/^region d size=0x1000 io=none$/region d size=0x1000 io=0x50000000/; s/^pd m component=mux role=mux/pd m component=mux role=client/; s/^pd-map a data region=d rights=rw$/pd-map a data region=d rights=r/; s/^region-map d pd=a local=data rights=rw$/region-map d pd=a local=data rights=r/'
 )
 
+# The clients of the muxes: a is a copy client both ways, b remap both
+# ways (it maps the RX DMA region r; its tx_data is device memory).
+good_net='system n pds=4 regions=4 channels=4
+pd rx component=rx_mux role=mux core=none restartable=no
+pd-map rx rx_dma region=dma rights=rw
+pd-map rx c0_rx_data region=a_rxd rights=rw
+pd-channel rx c0 channel=a_rx peer=a
+pd-channel rx c1 channel=b_rx peer=b
+pd-need rx region rx_dma rights=rw required
+pd-need rx region c0_rx_data rights=rw optional
+pd-need rx channel c0 optional
+pd-need rx channel c1 optional
+pd-config rx c0_mode="copy"
+pd-config rx c1_mode="remap"
+pd tx component=tx_mux role=mux core=none restartable=no
+pd-map tx c0_tx_data region=a_txd rights=r
+pd-map tx c1_tx_data region=b_txd rights=r
+pd-channel tx c0 channel=a_tx peer=a
+pd-channel tx c1 channel=b_tx peer=b
+pd-need tx region c0_tx_data rights=r optional
+pd-need tx region c1_tx_data rights=r optional
+pd-need tx channel c0 optional
+pd-need tx channel c1 optional
+pd-config tx c0_mode="copy"
+pd-config tx c1_mode="remap"
+pd a component=cl role=client core=none restartable=no
+pd-map a rx_data region=a_rxd rights=r
+pd-map a tx_data region=a_txd rights=rw
+pd-channel a rx channel=a_rx peer=rx
+pd-channel a tx channel=a_tx peer=tx
+pd-need a region rx_data rights=rw required
+pd-need a region tx_data rights=rw required
+pd-need a channel rx required
+pd-need a channel tx required
+pd b component=cl role=client core=none restartable=no
+pd-map b rx_data region=dma rights=r
+pd-map b tx_data region=b_txd rights=rw
+pd-channel b rx channel=b_rx peer=rx
+pd-channel b tx channel=b_tx peer=tx
+pd-need b region rx_data rights=rw required
+pd-need b region tx_data rights=rw required
+pd-need b region spy rights=r optional
+pd-need b channel rx required
+pd-need b channel tx required
+region dma size=0x1000 io=0x10000000
+region-map dma pd=rx local=rx_dma rights=rw
+region-map dma pd=b local=rx_data rights=r
+region a_rxd size=0x1000 io=none
+region-map a_rxd pd=rx local=c0_rx_data rights=rw
+region-map a_rxd pd=a local=rx_data rights=r
+region a_txd size=0x1000 io=none
+region-map a_txd pd=tx local=c0_tx_data rights=r
+region-map a_txd pd=a local=tx_data rights=rw
+region b_txd size=0x1000 io=0x10100000
+region-map b_txd pd=tx local=c1_tx_data rights=r
+region-map b_txd pd=b local=tx_data rights=rw
+channel a_rx ends=rx,a
+channel a_tx ends=tx,a
+channel b_rx ends=rx,b
+channel b_tx ends=tx,b'
+
+net_cases=(
+	's/^pd-config rx c1_mode="remap"$/pd-config rx c1_mode="copy"/'
+	'pd b is a copy client of rx but maps its RX DMA region dma'
+	's/^pd-map b rx_data region=dma rights=r$/pd-map b rx_data region=dma rights=rw/'
+	'pd b maps the RX DMA region dma rw (a remap client only reads it)'
+	's/^region a_txd size=0x1000 io=none$/region a_txd size=0x1000 io=0x10200000/'
+	'pd a is a copy client of tx but its tx_data a_txd is device memory'
+	's/^pd-map b tx_data region=b_txd rights=rw$/&\npd-map b spy region=a_rxd rights=r/; s/^region-map a_rxd pd=a local=rx_data rights=r$/&\nregion-map a_rxd pd=b local=spy rights=r/'
+	$'region a_rxd is shared by client PDs a and b, which no channel joins\nbad: pd b maps a_rxd, which rx keeps for client a'
+)
+
 out=$(printf '%s\n' "$good" | $AWK -v src=good)
 [ $? -eq 0 ] && [ -z "$out" ] || fail "checker rejects the good dump: $out"
 for ((i = 0; i < ${#cases[@]}; i += 2)); do
@@ -81,11 +153,20 @@ for ((i = 0; i < ${#cases[@]}; i += 2)); do
 		fail "checker on '${cases[i]}': exit $rc, got '$out', want 'bad: ${cases[i + 1]}'"
 	fi
 done
+out=$(printf '%s\n' "$good_net" | $AWK -v src=good_net)
+[ $? -eq 0 ] && [ -z "$out" ] || fail "checker rejects the good mux dump: $out"
+for ((i = 0; i < ${#net_cases[@]}; i += 2)); do
+	out=$(printf '%s\n' "$good_net" | sed "${net_cases[i]}" | $AWK -v src=bad)
+	rc=$?
+	if [ $rc -ne 1 ] || [ "$out" != "bad: ${net_cases[i + 1]}" ]; then
+		fail "checker on '${net_cases[i]}': exit $rc, got '$out', want 'bad: ${net_cases[i + 1]}'"
+	fi
+done
 for edit in "${goods[@]}"; do
 	out=$(printf '%s\n' "$good" | sed "$edit" | $AWK -v src=good)
 	[ $? -eq 0 ] && [ -z "$out" ] || fail "checker on '$edit': got '$out', want a pass"
 done
-[ $failed -eq 0 ] && echo "ok: checker passes the good dump and ${#goods[@]} variants and catches $((${#cases[@]} / 2)) violations"
+[ $failed -eq 0 ] && echo "ok: checker passes the good dumps and ${#goods[@]} variants and catches $(((${#cases[@]} + ${#net_cases[@]}) / 2)) violations"
 
 for d in $DUMPERS; do
 	[ -x "$d" ] || { echo "FAIL: $d not built"; exit 1; }

@@ -17,6 +17,10 @@ TEST_SCRIPTS += tests/integration/least_privilege.sh
 # --- the ENET driver and model end to end on a tap (root; needs sdvf) ---
 TEST_SCRIPTS += tests/integration/enet_tap.sh
 
+# --- examples/net-tap.dts (sdvf,net with drr and a token bucket) on a tap
+# (root; needs sdvf) ---
+TEST_SCRIPTS += tests/integration/net_tap.sh
+
 # --- component counters of that system through `sdvf stats --format=kv` ---
 TEST_SCRIPTS += tests/integration/enet_stats.sh
 
@@ -29,6 +33,11 @@ TEST_SCRIPTS += tests/integration/enet_tap_hostile.sh
 # the others lose nothing, the muxes reclaim and conserve every buffer, the
 # new instance answers on fresh queues (root; needs sdvf, python3) ---
 TEST_SCRIPTS += tests/integration/net_client_restart.sh
+
+# --- local switching on a tap (root; needs sdvf, python3): a reflector and
+# a raw_responder whose switch-to lets their frames bypass the wire, or
+# not ---
+TEST_SCRIPTS += tests/integration/net_switch.sh
 
 # --- the same system on the udp wire with pcap_record, against a scripted
 # host on loopback (no root; needs sdvf, python3, tcpdump) ---

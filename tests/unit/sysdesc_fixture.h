@@ -30,13 +30,44 @@ static const struct sdvf_need source_needs[] = {
 	{0},
 };
 
+static inline const char *wire_choice(unsigned i)
+{
+	static const char *const wires[] = {"tap", "udp", NULL};
+	return i < 2 ? wires[i] : NULL;
+}
+
 static const struct sdvf_param source_params[] = {
-	{"buffers", SDVF_PARAM_U64, 1, 65536, true, 0, "buffers", true, false},
-	{"capacity", SDVF_PARAM_U64, 1, 65536, true, 0, "queue slots", true, false},
-	{"batch", SDVF_PARAM_U64, 1, 256, false, 32, "batch size", false, false},
-	{"mac", SDVF_PARAM_MAC, 0, 0, false, 0, "source MAC", false, false},
-	{"wire", SDVF_PARAM_STR, 0, 8, false, 0, "wire kind", false, false},
-	{"key", SDVF_PARAM_BYTES, 4, 16, false, 0, "secret", false, false},
+	{.name = "buffers",
+	 .type = SDVF_PARAM_U64,
+	 .min = 1,
+	 .max = 65536,
+	 .required = true,
+	 .help = "buffers",
+	 .power_of_two = true},
+	{.name = "capacity",
+	 .type = SDVF_PARAM_U64,
+	 .min = 1,
+	 .max = 65536,
+	 .required = true,
+	 .help = "queue slots",
+	 .power_of_two = true},
+	{.name = "batch",
+	 .type = SDVF_PARAM_U64,
+	 .min = 1,
+	 .max = 256,
+	 .default_u64 = 32,
+	 .help = "batch size"},
+	{.name = "mac", .type = SDVF_PARAM_MAC, .help = "source MAC"},
+	{.name = "wire",
+	 .type = SDVF_PARAM_STR,
+	 .max = 8,
+	 .help = "wire kind",
+	 .choice = wire_choice},
+	{.name = "key",
+	 .type = SDVF_PARAM_BYTES,
+	 .min = 4,
+	 .max = 16,
+	 .help = "secret"},
 	{0},
 };
 
@@ -50,9 +81,21 @@ static const struct sdvf_need sink_needs[] = {
 };
 
 static const struct sdvf_param sink_params[] = {
-	{"buffers", SDVF_PARAM_U64, 1, 65536, true, 0, "buffers", true, false},
-	{"capacity", SDVF_PARAM_U64, 1, 65536, true, 0, "queue slots", true, false},
-	{"mac", SDVF_PARAM_MAC, 0, 0, false, 0, "sink MAC", false, false},
+	{.name = "buffers",
+	 .type = SDVF_PARAM_U64,
+	 .min = 1,
+	 .max = 65536,
+	 .required = true,
+	 .help = "buffers",
+	 .power_of_two = true},
+	{.name = "capacity",
+	 .type = SDVF_PARAM_U64,
+	 .min = 1,
+	 .max = 65536,
+	 .required = true,
+	 .help = "queue slots",
+	 .power_of_two = true},
+	{.name = "mac", .type = SDVF_PARAM_MAC, .help = "sink MAC"},
 	{0},
 };
 
@@ -70,10 +113,22 @@ static const struct sdvf_need dual_needs[] = {
 };
 
 static const struct sdvf_param dual_params[] = {
-	{"a_buffers", SDVF_PARAM_U64, 1, 0, true, 0, NULL, false, false},
-	{"a_capacity", SDVF_PARAM_U64, 1, 0, true, 0, NULL, false, false},
-	{"b_buffers", SDVF_PARAM_U64, 1, 0, true, 0, NULL, false, false},
-	{"b_capacity", SDVF_PARAM_U64, 1, 0, true, 0, NULL, false, false},
+	{.name = "a_buffers",
+	 .type = SDVF_PARAM_U64,
+	 .min = 1,
+	 .required = true},
+	{.name = "a_capacity",
+	 .type = SDVF_PARAM_U64,
+	 .min = 1,
+	 .required = true},
+	{.name = "b_buffers",
+	 .type = SDVF_PARAM_U64,
+	 .min = 1,
+	 .required = true},
+	{.name = "b_capacity",
+	 .type = SDVF_PARAM_U64,
+	 .min = 1,
+	 .required = true},
 	{0},
 };
 

@@ -329,6 +329,22 @@ static void core_beyond_online_cpus_is_refused_naming_the_range(void **state)
 	free(dts);
 }
 
+static void string_with_choices_names_them(void **state)
+{
+	(void)state;
+	char *ok = edit(base, "capacity = <256>;",
+			"capacity = <256>; wire = \"udp\";");
+	struct sdvf_system sys;
+	expect_ok(&sys, ok);
+	sdvf_system_free(&sys);
+	char *bad = edit(base, "capacity = <256>;",
+			 "capacity = <256>; wire = \"pcap\";");
+	expect_errors(bad, "t.dts: /pds/source/config: property 'wire': "
+			   "\"pcap\" is not one of: tap, udp\n");
+	free(ok);
+	free(bad);
+}
+
 static void duplicate_mac_names_the_first_user(void **state)
 {
 	(void)state;
@@ -1068,6 +1084,7 @@ int main(void)
 		cmocka_unit_test(
 			core_beyond_online_cpus_is_refused_naming_the_range),
 		cmocka_unit_test(duplicate_mac_names_the_first_user),
+		cmocka_unit_test(string_with_choices_names_them),
 		cmocka_unit_test(every_error_is_reported_not_just_the_first),
 		cmocka_unit_test(dtc_syntax_error_is_reported_naming_the_file),
 		cmocka_unit_test(missing_pds_node_is_refused),

@@ -90,7 +90,8 @@ static void attach(struct sdvf_queue *q, const char *region, uint32_t cap)
 }
 
 /* Load the system: `modes` one char per client ('c' copy, 'r' remap),
- * `mux_cfg` and `client_cfg` extra mux config text; the result of init. */
+ * `mux_cfg` and `client_cfg` extra mux config text; the result of init,
+ * or -2 if the loader refused the description (nothing to stop then). */
 static int start(const char *modes, const char *mux_cfg)
 {
 	char dts[16384];
@@ -144,9 +145,8 @@ static int start(const char *modes, const char *mux_cfg)
 	snprintf(dts + n, sizeof(dts) - n, "};\n};\n");
 	memset(&sys, 0, sizeof(sys));
 	memset(lent, 0, sizeof(lent));
-	assert_int_equal(
-		sdvf_system_load_dts(&sys, "test_tx_mux", dts, table, stderr),
-		0);
+	if (sdvf_system_load_dts(&sys, "test_tx_mux", dts, table, stderr) != 0)
+		return -2;
 	sim = sdvf_sim_create(&sys);
 	assert_non_null(sim);
 	int rc = sdvf_sim_init(sim);
@@ -975,17 +975,52 @@ static void tx_mux_refuses_switch_to_without_sw_pool(void **unused)
 	stop();
 }
 
+/* Refused before init: the policy parameter lists its choices. */
 static void tx_mux_refuses_unknown_policy(void **unused)
 {
 	(void)unused;
-	assert_int_not_equal(start("ccc", "policy = \"fastest\";"), 0);
-	stop();
+	assert_int_equal(start("ccc", "policy = \"fastest\";"), -2);
+	assert_int_equal(start("ccc", "shaper = \"drr\";"), -2);
+}
+
+/* The choices a parameter of `c` lists, joined by spaces. */
+static void choices_of(const struct sdvf_component *c, const char *key,
+		       char *out, size_t size)
+{
+	const struct sdvf_param *p = c->params;
+	while (p->name && strcmp(p->name, key) != 0)
+		p++;
+	assert_non_null(p->name);
+	assert_non_null(p->choice);
+	out[0] = '\0';
+	for (unsigned i = 0; p->choice(i); i++)
+		snprintf(out + strlen(out), size - strlen(out), "%s%s",
+			 i ? " " : "", p->choice(i));
+}
+
+/* sdvf check refuses what init would: an unknown policy or shaper, a
+ * scheduler as shaper, a mode that is neither copy nor remap. */
+static void tx_mux_policy_and_mode_keys_list_their_choices(void **state)
+{
+	(void)state;
+	extern const struct sdvf_component rx_mux_component;
+	char text[256];
+	choices_of(&tx_mux_component, "policy", text, sizeof(text));
+	assert_string_equal(text, "rr drr prio least_served");
+	choices_of(&tx_mux_component, "shaper", text, sizeof(text));
+	assert_string_equal(text, "token_bucket");
+	choices_of(&tx_mux_component, "c7_mode", text, sizeof(text));
+	assert_string_equal(text, "copy remap");
+	choices_of(&rx_mux_component, "c0_mode", text, sizeof(text));
+	assert_string_equal(text, "copy remap");
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(tx_mux_copy_sends_frame_bytes_to_driver),
+		cmocka_unit_test(
+			tx_mux_policy_and_mode_keys_list_their_choices),
 		cmocka_unit_test(tx_mux_remap_sends_client_io_address),
 		cmocka_unit_test(tx_mux_rejects_misaligned_offset),
 		cmocka_unit_test(tx_mux_rejects_offset_out_of_range),
