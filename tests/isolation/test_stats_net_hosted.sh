@@ -146,6 +146,10 @@ read -r _ rxf rxb txf txb drops top viol rxh txh <<<"$sink"
 [ -n "$(row rxm)" ] && [ -n "$(row txm)" ] || fail "no mux lines"
 read -r _ act notifies frames mean max <<<"$(row txm)"
 [ "$frames" = 400 ] || fail "txm FRAMES: '$(row txm)'"
+# rx_mux counts its batches too: BATCH-MAX is a number, at least 1.
+read -r _ act notifies frames mean max <<<"$(row rxm)"
+[[ "$max" =~ ^[0-9]+$ ]] && [ "$max" -ge 1 ] && [ "$mean" != - ] &&
+	[ "$frames" -ge "$rxf" ] || fail "rxm line: '$(row rxm)'"
 
 client=$("$HOSTILE" stats --client source sys) || fail "stats --client"
 grep -q "^  counters of 'txm' for its client c0:$" <<<"$client" ||
