@@ -185,7 +185,8 @@ static void stage_one(struct tx_mux *m, unsigned ci, struct sdvf_desc d)
 			reject(c, d, TXM_REJ_SRC_MAC, true);
 			return;
 		}
-		if (!txm_switch_route(m, ci, src, d.len, &flags)) {
+		if (m->sw.present &&
+		    !txm_switch_route(m, ci, src, d.len, &flags)) {
 			d.flags = flags;
 			client_return(c, &d);
 			return;
@@ -206,7 +207,7 @@ static void stage_one(struct tx_mux *m, unsigned ci, struct sdvf_desc d)
 		reject(c, d, TXM_REJ_SRC_MAC, true);
 		return;
 	}
-	if (!txm_switch_route(m, ci, frame, d.len, &flags)) {
+	if (m->sw.present && !txm_switch_route(m, ci, frame, d.len, &flags)) {
 		m->pool.idle[m->pool.nidle++] = idx;
 		d.flags = flags;
 		client_return(c, &d);
@@ -415,7 +416,8 @@ static void activate(struct tx_mux *m)
 	uint32_t sent = 0;
 	do {
 		tx_return(m);
-		txm_switch_return(m);
+		if (m->sw.present)
+			txm_switch_return(m);
 		for (unsigned i = 0; i < m->nclients; i++)
 			if (m->client[i].present)
 				backlog_flush(&m->client[i]);

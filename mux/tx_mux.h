@@ -151,7 +151,9 @@ struct tx_mux {
  * private to the mux or, remap, the client's buffer): switch it to other
  * clients if it is for them; true if it (also) goes to the wire, else
  * *flags is what its buffer comes back with.  And: take back the sw_pool
- * buffers rx_mux is done with (every activation). */
+ * buffers rx_mux is done with (every activation).  Both do nothing without
+ * switching; tx_mux.c calls them only with it (m->sw.present), to save the
+ * call per frame. */
 bool txm_switch_route(struct tx_mux *m, unsigned ci, const uint8_t *frame,
 		      uint16_t len, uint16_t *flags);
 void txm_switch_return(struct tx_mux *m);
