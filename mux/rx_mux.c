@@ -88,7 +88,7 @@ static uint8_t *dma_buf(const struct rx_mux *m, uint32_t idx)
 
 /* Give a DMA buffer the mux holds back to the driver.  rx_free cannot be
  * full: it has a slot for every buffer (checked at init). */
-static void drv_provide(struct rx_mux *m, uint32_t idx)
+RXM_INLINE void drv_provide(struct rx_mux *m, uint32_t idx)
 {
 	struct sdvf_desc d = {.io_or_offset = dma_io(m, idx)};
 	bool pushed = sdvf_queue_push(&m->drv_rx_free, &d);
@@ -99,7 +99,7 @@ static void drv_provide(struct rx_mux *m, uint32_t idx)
 
 /* A DMA buffer the mux holds and no longer needs refills the switch
  * reserve first (empty without switching), then goes to the driver. */
-static void dma_release(struct rx_mux *m, uint32_t idx)
+RXM_INLINE void dma_release(struct rx_mux *m, uint32_t idx)
 {
 	struct rxm_switch *s = &m->sw;
 	if (s->nreserve < s->reserve_target) {
@@ -114,7 +114,7 @@ static void dma_release(struct rx_mux *m, uint32_t idx)
 /* ---- delivery to one client ------------------------------------------ */
 
 /* May client c take a frame of len bytes now?  Counted if not. */
-static bool client_admits(struct rx_mux *m, unsigned i, uint32_t len)
+RXM_INLINE bool client_admits(struct rx_mux *m, unsigned i, uint32_t len)
 {
 	struct rxm_client *c = &m->client[i];
 	uint64_t wake_ns;
@@ -137,8 +137,8 @@ static bool client_admits(struct rx_mux *m, unsigned i, uint32_t len)
 	return true;
 }
 
-static void client_push(struct rx_mux *m, unsigned i, uint64_t offset,
-			uint32_t len)
+RXM_INLINE void client_push(struct rx_mux *m, unsigned i, uint64_t offset,
+			    uint32_t len)
 {
 	struct rxm_client *c = &m->client[i];
 	struct sdvf_desc d = {.io_or_offset = offset, .len = (uint16_t)len};
@@ -155,8 +155,8 @@ static void client_push(struct rx_mux *m, unsigned i, uint64_t offset,
 /* Copy client i (admitted) gets a copy of `frame` in its cN_rx_data.
  * Within the cap it always has an idle buffer: cap is at most its
  * region's buffers (init). */
-static void deliver_copy(struct rx_mux *m, unsigned i, const uint8_t *frame,
-			 uint32_t len)
+RXM_INLINE void deliver_copy(struct rx_mux *m, unsigned i, const uint8_t *frame,
+			     uint32_t len)
 {
 	struct rxm_client *c = &m->client[i];
 	uint32_t slot = c->idle[--c->nidle];
@@ -166,8 +166,8 @@ static void deliver_copy(struct rx_mux *m, unsigned i, const uint8_t *frame,
 
 /* Remap client i (admitted) is lent DMA buffer idx, shared with the
  * other remap clients the frame reaches. */
-static void deliver_lend(struct rx_mux *m, unsigned i, uint32_t idx,
-			 uint32_t len)
+RXM_INLINE void deliver_lend(struct rx_mux *m, unsigned i, uint32_t idx,
+			     uint32_t len)
 {
 	client_push(m, i, (uint64_t)idx * SDVF_BUF_SIZE, len);
 	m->lent_refs[idx]++;
@@ -178,8 +178,8 @@ static void deliver_lend(struct rx_mux *m, unsigned i, uint32_t idx,
 /* The clients among `among` (a mask) a frame to `dst` goes to, as a
  * mask.  A group frame's are known from init (m->bcast, m->mcast); a
  * unicast frame's are the present clients with that MAC. */
-static uint32_t classify(const struct rx_mux *m, const uint8_t *dst,
-			 uint32_t among)
+RXM_INLINE uint32_t classify(const struct rx_mux *m, const uint8_t *dst,
+			     uint32_t among)
 {
 	among &= m->present;
 	if (sdvf_mac_is_group(dst))
@@ -321,7 +321,7 @@ static void sw_frame(struct rx_mux *m, const struct sdvf_desc *d)
 /* Client i no longer holds buffer `slot` of its map (already taken back
  * there): a copy buffer becomes idle, a lent DMA buffer is released with
  * its last holder. */
-static void client_release(struct rx_mux *m, unsigned i, uint32_t slot)
+RXM_INLINE void client_release(struct rx_mux *m, unsigned i, uint32_t slot)
 {
 	struct rxm_client *c = &m->client[i];
 	if (!c->remap) {

@@ -19,6 +19,12 @@
 #include "core/queue.h"
 #include "policies/policy.h"
 
+/* For the small helpers of the per-frame path in rx_mux.c: gcc keeps
+ * those with two callers (a driver frame, a switched frame) out of line,
+ * and the calls cost more than the work (bench-mux: 357 -> 291
+ * instructions per frame, copy, batch 32). */
+#define RXM_INLINE __attribute__((always_inline)) static inline
+
 #define RXM_CLIENTS 8u
 #define RXM_MAX_BUFS 512u
 /* Owners in the DMA map (SDVF_OWNER_SELF: the mux). */
