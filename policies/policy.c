@@ -128,48 +128,12 @@ int sdvf_policy_init(struct sdvf_policy_slot *slot,
 	return 0;
 }
 
-static bool slot_ready(const struct sdvf_policy_slot *slot)
-{
-	return slot && slot->policy;
-}
-
-int sdvf_policy_next(struct sdvf_policy_slot *sched,
-		     struct sdvf_policy_slot *shaper,
-		     const struct sdvf_policy_ready *ready, uint64_t *wake_ns)
-{
-	*wake_ns = 0;
-	if (!slot_ready(sched) || sched->policy->kind != SDVF_POLICY_SCHEDULER)
-		return SDVF_POLICY_NONE;
-	struct sdvf_policy_ready eligible = *ready;
-	eligible.mask &= sdvf_policy_all(sched->nclients);
-	if (slot_ready(shaper) && shaper->policy->kind == SDVF_POLICY_SHAPER) {
-		eligible.mask &= sdvf_policy_all(shaper->nclients);
-		eligible.mask &= shaper->policy->admit(shaper->state, &eligible,
-						       wake_ns);
-	}
-	/* Called even with an empty mask: a scheduler learns from it that
-	 * every client went idle (DRR drops their deficits). */
-	int client = sched->policy->pick(sched->state, &eligible);
-	if (client < 0 || client >= (int)sched->nclients ||
-	    !(eligible.mask >> client & 1))
-		return SDVF_POLICY_NONE;
-	return client;
-}
-
-void sdvf_policy_charge(struct sdvf_policy_slot *slot, unsigned client,
-			uint32_t bytes, uint64_t now_ns)
-{
-	if (!slot_ready(slot) || !slot->policy->charge ||
-	    client >= slot->nclients)
-		return;
-	slot->policy->charge(slot->state, client, bytes, now_ns);
-}
-
 bool sdvf_policy_admit_one(struct sdvf_policy_slot *shaper, unsigned client,
 			   uint32_t len, uint64_t now_ns, uint64_t *wake_ns)
 {
 	*wake_ns = 0;
-	if (!slot_ready(shaper) || shaper->policy->kind != SDVF_POLICY_SHAPER)
+	if (!sdvf_policy_slot_ready(shaper) ||
+	    shaper->policy->kind != SDVF_POLICY_SHAPER)
 		return true;
 	if (client >= shaper->nclients)
 		return false;

@@ -171,18 +171,8 @@ int sdvf_policy_init(struct sdvf_policy_slot *slot,
 		     const struct sdvf_policy_config *cfg,
 		     struct sdvf_policy_fault *fault);
 
-/* TX: the client whose head frame goes next, or SDVF_POLICY_NONE.  `shaper`
- * may be NULL.  *wake_ns: earliest time a client the shaper held will have
- * budget (0: none held); when the mux stops with frames still queued, it
- * arms its timer there and calls again when it fires. */
-int sdvf_policy_next(struct sdvf_policy_slot *sched,
-		     struct sdvf_policy_slot *shaper,
-		     const struct sdvf_policy_ready *ready, uint64_t *wake_ns);
-
-/* `bytes` of `client`'s frame were sent or delivered.  A NULL or failed
- * slot and an out-of-range client are ignored. */
-void sdvf_policy_charge(struct sdvf_policy_slot *slot, unsigned client,
-			uint32_t bytes, uint64_t now_ns);
+/* sdvf_policy_next and sdvf_policy_charge, called per frame by the TX mux,
+ * are static inline at the end of this file. */
 
 /* RX: may `client` take a frame of `len` bytes now?  True without a shaper.
  * *wake_ns as for sdvf_policy_next.  Admission spends nothing: charge the
@@ -213,6 +203,56 @@ static inline int sdvf_policy_after(uint64_t mask, unsigned after)
 	if (later)
 		return (int)sdvf_policy_lowest(later);
 	return mask ? (int)sdvf_policy_lowest(mask) : SDVF_POLICY_NONE;
+}
+
+/* ---- per frame (static inline: a call costs more than their work) ---- */
+
+/* A slot whose init succeeded. */
+static inline bool sdvf_policy_slot_ready(const struct sdvf_policy_slot *slot)
+{
+	return slot && slot->policy;
+}
+
+/* TX: the client whose head frame goes next, or SDVF_POLICY_NONE.  `shaper`
+ * may be NULL.  *wake_ns: earliest time a client the shaper held will have
+ * budget (0: none held); when the mux stops with frames still queued, it
+ * arms its timer there and calls again when it fires. */
+static inline int sdvf_policy_next(struct sdvf_policy_slot *sched,
+				   struct sdvf_policy_slot *shaper,
+				   const struct sdvf_policy_ready *ready,
+				   uint64_t *wake_ns)
+{
+	*wake_ns = 0;
+	if (!sdvf_policy_slot_ready(sched) ||
+	    sched->policy->kind != SDVF_POLICY_SCHEDULER)
+		return SDVF_POLICY_NONE;
+	struct sdvf_policy_ready eligible = *ready;
+	eligible.mask &= sdvf_policy_all(sched->nclients);
+	if (sdvf_policy_slot_ready(shaper) &&
+	    shaper->policy->kind == SDVF_POLICY_SHAPER) {
+		eligible.mask &= sdvf_policy_all(shaper->nclients);
+		eligible.mask &= shaper->policy->admit(shaper->state, &eligible,
+						       wake_ns);
+	}
+	/* Called even with an empty mask: a scheduler learns from it that
+	 * every client went idle (DRR drops their deficits). */
+	int client = sched->policy->pick(sched->state, &eligible);
+	if (client < 0 || client >= (int)sched->nclients ||
+	    !(eligible.mask >> client & 1))
+		return SDVF_POLICY_NONE;
+	return client;
+}
+
+/* `bytes` of `client`'s frame were sent or delivered.  A NULL or failed
+ * slot and an out-of-range client are ignored. */
+static inline void sdvf_policy_charge(struct sdvf_policy_slot *slot,
+				      unsigned client, uint32_t bytes,
+				      uint64_t now_ns)
+{
+	if (!sdvf_policy_slot_ready(slot) || !slot->policy->charge ||
+	    client >= slot->nclients)
+		return;
+	slot->policy->charge(slot->state, client, bytes, now_ns);
 }
 
 #endif
