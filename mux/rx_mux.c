@@ -380,7 +380,6 @@ static void finish(struct rx_mux *m)
 		if (wake)
 			sdvf_notify(m->pd, m->sw.ch);
 	}
-	sdvf_counter_set(m->drv_held, sdvf_own_held(&m->dma_own, OWNER_DRIVER));
 	sdvf_counter_set(m->sw_reserve, m->sw.nreserve);
 	/* Who holds the DMA buffers, once per activation: with sw_reserve they
 	 * add up to dma_bufs, and at rest with every frame returned all but

@@ -49,7 +49,6 @@
 	  "driver length outside 14..1518, or flagged rejected")               \
 	X(bad_desc, "bad_desc",                                                \
 	  "io addresses from the driver that are not ours with it")            \
-	X(drv_held, "drv_held", "RX DMA buffers at the driver now")            \
 	X(sw_frames, "sw_frames", "frames taken from tx_mux's sw_active")      \
 	X(sw_bad_desc, "sw_bad_desc",                                          \
 	  "sw_active entries refused: offset, length or not tx_mux's")         \

@@ -320,7 +320,7 @@ int conserved(void **unused)
 	assert_int_equal(counter("txm", "sw_pool_idle"), SW_BUFS);
 	assert_int_equal(counter("txm", "sw_bad_return"), 0);
 	assert_int_equal(counter("rxm", "sw_reserve"), RESERVE);
-	assert_int_equal(counter("rxm", "drv_held"), RX_DMA_BUFS - RESERVE);
+	assert_int_equal(counter("rxm", "dma_driver"), RX_DMA_BUFS - RESERVE);
 	assert_int_equal(counter("rxm", "bad_desc"), 0);
 	assert_int_equal(counter("rxm", "sw_bad_desc"), 0);
 	assert_int_equal(counter("rxm", "sw_bad_sender"), 0);

@@ -310,7 +310,7 @@ static void switch_counts_an_empty_reserve_for_remap_clients(void **unused)
 	/* the buffers c1 gives back refill it before the driver */
 	give_back_all(1);
 	assert_int_equal(counter("rxm", "sw_reserve"), RESERVE);
-	assert_int_equal(counter("rxm", "drv_held"), RX_DMA_BUFS - RESERVE);
+	assert_int_equal(counter("rxm", "dma_driver"), RX_DMA_BUFS - RESERVE);
 }
 
 /* The reserve refills from the next DMA buffer that comes free, here a

@@ -413,8 +413,8 @@ static void rx_mux_publishes_every_documented_counter_of_its_clients(void **u)
 			fail_msg("documented, not published: %s", d->name);
 		checked++;
 	}
-	/* 20 + 2 queues of its own; per client 10 + 2 queues */
-	assert_int_equal(checked, 22 + 3 * 12);
+	/* 19 + 2 queues of its own; per client 10 + 2 queues */
+	assert_int_equal(checked, 21 + 3 * 12);
 	bool found = false;
 	sdvf_sim_counter(sim, "mux", "c2.viol.out_of_range", &found);
 	assert_true(found);
