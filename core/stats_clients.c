@@ -28,8 +28,8 @@ static bool client_prefix(const char *name, char sep, unsigned *n,
 	return true;
 }
 
-bool sdvf_stats_client_counter(const char *name, unsigned *n,
-			       const char **rest, bool *queue)
+bool sdvf_stats_client_counter(const char *name, unsigned *n, const char **rest,
+			       bool *queue)
 {
 	*queue = false;
 	if (client_prefix(name, '.', n, rest))
@@ -104,8 +104,7 @@ static void add(struct sdvf_stats_row *r, enum sdvf_stats_col col, uint64_t v)
 	r->v[col] = sum(r->v[col], v);
 }
 
-static void add_drop(struct sdvf_stats_row *r, const char *reason,
-		     uint64_t v)
+static void add_drop(struct sdvf_stats_row *r, const char *reason, uint64_t v)
 {
 	add(r, SDVF_COL_DROPS, v);
 	if (v > r->top_drop_value) {
@@ -152,9 +151,8 @@ static bool is_drop(const char *rest, const char **reason)
 }
 
 /* Counter `rest` of client "cN." (queue: of "cN_"), value v, into r. */
-static void count_into(struct sdvf_stats_row *r,
-		       const struct sdvf_stats_mux *m, const char *rest,
-		       bool queue, uint64_t v)
+static void count_into(struct sdvf_stats_row *r, const struct sdvf_stats_mux *m,
+		       const char *rest, bool queue, uint64_t v)
 {
 	static const struct {
 		const char *name;

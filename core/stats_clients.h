@@ -87,8 +87,8 @@ int sdvf_stats_clients_read(struct sdvf_stats_clients *t,
 
 /* Client index and the rest of counter `name`: "cN.rest" or, queue set,
  * "cN_rest" (N < SDVF_STATS_CLIENT_MAX, no leading zero). */
-bool sdvf_stats_client_counter(const char *name, unsigned *n,
-			       const char **rest, bool *queue);
+bool sdvf_stats_client_counter(const char *name, unsigned *n, const char **rest,
+			       bool *queue);
 
 /* A mux's own counter (no client prefix), if it publishes it. */
 bool sdvf_stats_own_counter(const struct sdvf_stats_slot *s, const char *name,

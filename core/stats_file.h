@@ -71,7 +71,8 @@ enum sdvf_pd_state {
 /* One PD as the monitor sees it. */
 struct sdvf_stats_pd {
 	char name[SDVF_STATS_NAME_BYTES];      /* (L) */
-	char component[SDVF_STATS_NAME_BYTES]; /* (L) its struct sdvf_component */
+	char component[SDVF_STATS_NAME_BYTES]; /* (L) its struct sdvf_component
+						*/
 	/* Current or last process id, 0 before the first start. */
 	_Atomic int32_t pid;	   /* (M) relaxed */
 	_Atomic uint32_t state;	   /* (M) relaxed; enum sdvf_pd_state */
@@ -87,8 +88,8 @@ struct sdvf_stats_pd {
  * use them to name a mux's client N (the mux's channel "cN") after the PD
  * behind it. */
 struct sdvf_stats_link {
-	uint8_t pd;			  /* (L) index into pd[] */
-	uint8_t peer;			  /* (L) index into pd[] */
+	uint8_t pd;			   /* (L) index into pd[] */
+	uint8_t peer;			   /* (L) index into pd[] */
 	char local[SDVF_STATS_NAME_BYTES]; /* (L) NUL-terminated */
 };
 
@@ -169,7 +170,8 @@ sdvf_stats_slot_at(const struct sdvf_stats_header *h, uint32_t i)
 {
 	return (const struct sdvf_stats_slot *)((const char *)h +
 						SDVF_STATS_HEADER_BYTES +
-						(size_t)i * SDVF_STATS_SLOT_BYTES);
+						(size_t)i *
+							SDVF_STATS_SLOT_BYTES);
 }
 
 /* ---- checked reads (core/stats_file.c) -------------------------------- */
