@@ -35,7 +35,7 @@
 	X(udp_packets, "udp.packets", "UDP datagrams echoed")                  \
 	X(udp_bytes, "udp.bytes", "UDP payload bytes echoed")                  \
 	X(udp_refused, "udp.refused",                                          \
-	  "UDP datagrams from a service port (below 1024 or ours)")           \
+	  "UDP datagrams from a service port (below 1024 or ours)")            \
 	X(udp_errors, "udp.errors", "UDP echoes lwIP could not send")          \
 	X(tcp_connections, "tcp.connections", "TCP connections accepted")      \
 	X(tcp_packets, "tcp.packets", "TCP segments of data received")         \

@@ -148,7 +148,8 @@ static bool rx_in_place_ok(const struct lwip_netif *ln,
 static struct pbuf *rx_pbuf(struct lwip_netif *ln, const struct net_rx_frame *f)
 {
 	if (rx_in_place_ok(ln, f)) {
-		struct lwip_rx_pbuf *r = &ln->rx_pbuf[f->offset / SDVF_BUF_SIZE];
+		struct lwip_rx_pbuf *r =
+			&ln->rx_pbuf[f->offset / SDVF_BUF_SIZE];
 		r->pc.custom_free_function = rx_pbuf_free;
 		r->ln = ln;
 		r->offset = f->offset;
@@ -201,9 +202,9 @@ static void finish(struct lwip_netif *ln)
 	if (ms == SYS_TIMEOUTS_SLEEPTIME_INFINITE)
 		sdvf_timer_set(ln->pd, 0);
 	else
-		sdvf_timer_set(ln->pd, sdvf_now_ns(ln->pd) +
-					       (uint64_t)(ms ? ms : 1) *
-						       1000000u);
+		sdvf_timer_set(ln->pd,
+			       sdvf_now_ns(ln->pd) +
+				       (uint64_t)(ms ? ms : 1) * 1000000u);
 }
 
 void lwip_netif_notified(struct lwip_netif *ln, sdvf_channel_t ch)

@@ -108,8 +108,7 @@
 				       "our subnet's prefix length"),          \
 	{                                                                      \
 		.name = "gateway", .type = SDVF_PARAM_BYTES, .min = 4,         \
-		.max = 4,                                                      \
-		.help = "optional IPv4 router for off-subnet peers"            \
+		.max = 4, .help = "optional IPv4 router for off-subnet peers"  \
 	}
 
 /* An RX buffer lent to lwIP: freed by lwIP, returned to the RX mux. */
