@@ -14,4 +14,8 @@ HOST_LIBS += $(shell pkg-config --libs lwip)
 HOST_SRCS += clients/lwip_netif.c clients/echo_client.c
 COMPONENTS += echo
 LWIP_OBJS += $(BUILD)/clients/lwip_netif.o $(BUILD)/clients/echo_client.o
+# http_stats: /stats.json and / on port 80, from the stats grant.
+HOST_SRCS += clients/http_stats.c
+COMPONENTS += http_stats
+LWIP_OBJS += $(BUILD)/clients/http_stats.o
 $(LWIP_OBJS): CFLAGS += $(LWIP_CFLAGS)

@@ -42,3 +42,6 @@ soak: deps
 	$(MAKE) all
 	SDVF_SOAK_SECONDS=$(SOAK_SECONDS) BUILD=$(BUILD) \
 		bash tests/integration/enet_tap.sh
+
+# --- the HTTP stats client (lwIP) on a tap: /, /stats.json, errors (root) ---
+TEST_SCRIPTS += tests/integration/http_stats.sh
