@@ -42,3 +42,8 @@ soak: deps
 	$(MAKE) all
 	SDVF_SOAK_SECONDS=$(SOAK_SECONDS) BUILD=$(BUILD) \
 		bash tests/integration/enet_tap.sh
+
+# --- examples/lwip-echo.dts: two lwIP echo clients (copy, remap) on a tap,
+# against real sockets in a namespace: ping, UDP 1..1472, 1 MiB TCP,
+# 10,000 UDP echoes without loss (root; needs sdvf, python3) ---
+TEST_SCRIPTS += tests/integration/lwip_echo.sh
