@@ -27,6 +27,10 @@
 #define IPV4_MIN_HLEN 20u
 #define IPV4_MF 0x2000u
 #define IPV4_OFFSET_MASK 0x1fffu
+#define IPV4_PROTO_ICMP 1u
+#define IPV4_PROTO_TCP 6u
+#define IPV4_PROTO_UDP 17u
+#define TCP_MIN_HLEN 20u
 
 /* lwIP's state is global: the one netif of this process, whose PD clock
  * sys_now reads. */
@@ -122,50 +126,75 @@ static bool rx_sender_ok(const struct lwip_netif *ln,
 	return host_ipv4_sender(&us, src) == HOST_SENDER_OK;
 }
 
-/* Whether lwIP may read the frame in place: it writes into IPv4 fragments
- * (reassembly keeps its bookkeeping in the header) and we do not vouch
- * for its other protocols (IPv6 reassembly does the same); rx_data is
- * read-only.  And never more than half the RX buffers in lwIP's hands. */
-static bool rx_in_place_ok(const struct lwip_netif *ln,
-			   const struct net_rx_frame *f)
+/* How many leading bytes of the frame lwIP must get as a copy, the rest
+ * staying in place (rx_data is read-only): none for ARP and for unfragmented
+ * IPv4 UDP and ICMP (lwIP only reads those; an ICMP echo reply is built in
+ * a new pbuf); the headers for TCP (tcp_input turns the TCP header to host
+ * order in place), the payload staying in place; the whole frame for
+ * anything else (IPv4 reassembly keeps its bookkeeping in the header, and
+ * we do not vouch for the rest of lwIP), for a TCP segment without payload,
+ * and when half the RX buffers are in lwIP's hands already (TCP's queues),
+ * so RX never starves. */
+static uint32_t rx_copy_head(const struct lwip_netif *ln,
+			     const struct net_rx_frame *f)
 {
 	uint64_t slot = f->offset / SDVF_BUF_SIZE;
 	if (ln->rx_pbuf[slot].in_use ||
 	    net_client_rx_held(&ln->nc) > ln->rx_capacity / 2)
-		return false;
+		return f->len;
 	uint16_t type = sdvf_get_be16(f->data + 12);
 	if (type == ETHTYPE_ARP_BE)
-		return true;
+		return 0;
+	const uint8_t *ip = f->data + SDVF_NET_ETH_HLEN;
+	uint32_t ip_hlen = (ip[0] & 0xfu) * 4u;
 	if (type != ETHTYPE_IPV4_BE ||
-	    f->len < SDVF_NET_ETH_HLEN + IPV4_MIN_HLEN)
-		return false;
-	uint16_t frag = sdvf_get_be16(f->data + SDVF_NET_ETH_HLEN + 6);
-	return (frag & (IPV4_MF | IPV4_OFFSET_MASK)) == 0;
+	    f->len < SDVF_NET_ETH_HLEN + IPV4_MIN_HLEN ||
+	    ip_hlen < IPV4_MIN_HLEN ||
+	    (sdvf_get_be16(ip + 6) & (IPV4_MF | IPV4_OFFSET_MASK)) != 0)
+		return f->len;
+	if (ip[9] == IPV4_PROTO_UDP || ip[9] == IPV4_PROTO_ICMP)
+		return 0;
+	uint32_t tcp_at = SDVF_NET_ETH_HLEN + ip_hlen;
+	if (ip[9] != IPV4_PROTO_TCP || f->len < tcp_at + TCP_MIN_HLEN)
+		return f->len;
+	uint32_t head = tcp_at + (f->data[tcp_at + 12] >> 4) * 4u;
+	return head < f->len ? head : f->len;
 }
 
-/* A pbuf holding the frame: in place (the buffer stays lent until lwIP
- * frees it) or a copy (the buffer goes back now). */
+/* A pbuf chain holding the frame: its head copied, the rest in place (the
+ * buffer stays lent until lwIP frees that part); or all of it copied (the
+ * buffer goes back now).  NULL if lwIP has no memory (buffer returned). */
 static struct pbuf *rx_pbuf(struct lwip_netif *ln, const struct net_rx_frame *f)
 {
-	if (rx_in_place_ok(ln, f)) {
-		struct lwip_rx_pbuf *r =
-			&ln->rx_pbuf[f->offset / SDVF_BUF_SIZE];
-		r->pc.custom_free_function = rx_pbuf_free;
-		r->ln = ln;
-		r->offset = f->offset;
-		r->in_use = true;
-		sdvf_counter_add(ln->rx_zero_copy, 1);
-		/* PBUF_REF: lwIP never adds a header in front of it, so it
-		 * never writes into the read-only frame. */
-		return pbuf_alloced_custom(PBUF_RAW, f->len, PBUF_REF, &r->pc,
-					   (void *)(uintptr_t)f->data, f->len);
+	uint32_t head = rx_copy_head(ln, f);
+	struct pbuf *p = NULL;
+	if (head > 0) {
+		p = pbuf_alloc(PBUF_RAW, (u16_t)head, PBUF_RAM);
+		if (!p || head == f->len) {
+			if (p) {
+				pbuf_take(p, f->data, f->len);
+				sdvf_counter_add(ln->rx_copied, 1);
+			}
+			net_client_rx_return(&ln->nc, f->offset);
+			return p;
+		}
+		pbuf_take(p, f->data, (u16_t)head);
 	}
-	struct pbuf *p = pbuf_alloc(PBUF_RAW, f->len, PBUF_RAM);
-	if (p) {
-		pbuf_take(p, f->data, f->len);
-		sdvf_counter_add(ln->rx_copied, 1);
-	}
-	net_client_rx_return(&ln->nc, f->offset);
+	struct lwip_rx_pbuf *r = &ln->rx_pbuf[f->offset / SDVF_BUF_SIZE];
+	r->pc.custom_free_function = rx_pbuf_free;
+	r->ln = ln;
+	r->offset = f->offset;
+	r->in_use = true;
+	sdvf_counter_add(ln->rx_zero_copy, 1);
+	/* PBUF_REF: lwIP never adds a header in front of it, so it never
+	 * writes into the read-only frame. */
+	u16_t rest = (u16_t)(f->len - head);
+	struct pbuf *tail =
+		pbuf_alloced_custom(PBUF_RAW, rest, PBUF_REF, &r->pc,
+				    (void *)(uintptr_t)(f->data + head), rest);
+	if (!p)
+		return tail;
+	pbuf_cat(p, tail);
 	return p;
 }
 

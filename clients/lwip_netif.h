@@ -17,12 +17,14 @@
  * IPv4 packet whose source names no single host or is our own address, is
  * dropped and counted before lwIP sees it.
  *
- * RX.  Zero copy where possible: a frame is handed to lwIP as a custom
+ * RX.  Zero copy where lwIP only reads: a frame (ARP, unfragmented IPv4
+ * UDP and ICMP) or a TCP segment's payload is handed to lwIP as a custom
  * PBUF_REF over the lent buffer in rx_data (read-only), returned to the
- * mux when lwIP frees the pbuf.  One copy (a PBUF_RAM) instead when lwIP
- * might write into the frame (IPv4 fragments: reassembly writes into the
- * header; anything not ARP or IPv4) or when half of rx_capacity is already
- * held by lwIP (TCP's out-of-order queue), so RX never starves.
+ * mux when lwIP frees it; a TCP segment's headers go first as a copy
+ * (tcp_input rewrites them in place).  The whole frame is copied (a
+ * PBUF_RAM, the buffer returned at once) for anything else (IPv4
+ * fragments: reassembly writes into the header), or when half of
+ * rx_capacity is already held by lwIP (TCP's queues), so RX never starves.
  * TX.  linkoutput copies the frame once into an idle TX buffer.  With none
  * idle (all at the TX mux) the frame is held (a pbuf reference, at most
  * LWIP_NETIF_HOLD frames, in order) and sent when the TX mux returns
@@ -71,9 +73,11 @@
 	X(rx_frames, "lwip.rx_frames", "frames handed to lwIP")                \
 	X(rx_bytes, "lwip.rx_bytes", "bytes of those frames")                  \
 	X(rx_zero_copy, "lwip.rx_zero_copy",                                   \
-	  "frames lent to lwIP in place (custom pbuf over rx_data)")           \
+	  "frames lent in place (custom pbuf over rx_data; TCP: "              \
+	  "payload only)")                                                     \
 	X(rx_copied, "lwip.rx_copied",                                         \
-	  "frames copied (fragment, not ARP/IPv4, or many held)")              \
+	  "frames copied whole (fragment, not ARP/IPv4, no TCP "               \
+	  "payload, or many held)")                                            \
 	X(rx_drop_host_rules, "lwip.drop.host_rules",                          \
 	  "frames from a source naming no single host, or from us")            \
 	X(rx_drop_nomem, "lwip.drop.rx_nomem",                                 \
