@@ -36,12 +36,12 @@
 #include "core/pd.h"
 
 #define HTTP_MAX_CONNS 8u
-#define HTTP_REQ_MAX 2048u	/* request line and headers, bytes */
-#define HTTP_BODY_MAX 65536u	/* a response body, bytes */
-#define HTTP_HEAD_MAX 256u	/* a response's status line and headers */
-#define HTTP_POLL_TICKS 4u	/* tcp_poll interval: 4 x 500 ms */
-#define HTTP_IDLE_POLLS 5u	/* ~10 s to send a request head */
-#define HTTP_SEND_POLLS 15u	/* ~30 s to take a response */
+#define HTTP_REQ_MAX 2048u   /* request line and headers, bytes */
+#define HTTP_BODY_MAX 65536u /* a response body, bytes */
+#define HTTP_HEAD_MAX 256u   /* a response's status line and headers */
+#define HTTP_POLL_TICKS 4u   /* tcp_poll interval: 4 x 500 ms */
+#define HTTP_IDLE_POLLS 5u   /* ~10 s to send a request head */
+#define HTTP_SEND_POLLS 15u  /* ~30 s to take a response */
 
 /* X(field, name, meaning): the server's own counters. */
 #define HTTP_COUNTERS(X)                                                       \
@@ -52,7 +52,7 @@
 	X(bad_method, "http.bad_method", "405 responses: not GET or HEAD")     \
 	X(bad_request, "http.bad_request", "400 responses: malformed request") \
 	X(too_large, "http.too_large", "431 responses: request head too long") \
-	X(timeouts, "http.timeouts", "connections reset: idle or stuck")      \
+	X(timeouts, "http.timeouts", "connections reset: idle or stuck")       \
 	X(errors, "http.errors", "connections lost to an error")
 
 static const char page[] =
@@ -167,8 +167,8 @@ static err_t conn_push(struct http_conn *c)
 		bool in_head = c->sent < c->head_len;
 		const char *from = in_head ? c->head + c->sent
 					   : c->body + (c->sent - c->head_len);
-		uint32_t left = in_head ? c->head_len - c->sent
-					: total - c->sent;
+		uint32_t left =
+			in_head ? c->head_len - c->sent : total - c->sent;
 		uint32_t room = tcp_sndbuf(c->pcb);
 		uint32_t n = left < room ? left : room;
 		if (n > 0xffffu)
@@ -186,9 +186,8 @@ static err_t conn_push(struct http_conn *c)
 	return ERR_OK;
 }
 
-static void respond(struct http_conn *c, const char *status,
-		    const char *type, const char *body, uint32_t len,
-		    bool head_only)
+static void respond(struct http_conn *c, const char *status, const char *type,
+		    const char *body, uint32_t len, bool head_only)
 {
 	int n = snprintf(c->head, sizeof(c->head),
 			 "HTTP/1.1 %s\r\nContent-Type: %s\r\n"
@@ -218,7 +217,8 @@ static uint32_t head_end(const struct http_conn *c)
 	for (uint32_t i = 0; i + 1 < c->req_len; i++) {
 		if (c->req[i] == '\n' && c->req[i + 1] == '\n')
 			return i + 2;
-		if (i + 3 < c->req_len && memcmp(c->req + i, "\r\n\r\n", 4) == 0)
+		if (i + 3 < c->req_len &&
+		    memcmp(c->req + i, "\r\n\r\n", 4) == 0)
 			return i + 4;
 	}
 	return 0;
@@ -236,8 +236,9 @@ static bool parse_line(const struct http_conn *c, char *method, size_t mmax,
 	if (len && line[len - 1] == '\r')
 		len--;
 	const char *sp1 = memchr(line, ' ', len);
-	const char *sp2 = sp1 ? memchr(sp1 + 1, ' ', len - (size_t)(sp1 + 1 - line))
-			      : NULL;
+	const char *sp2 =
+		sp1 ? memchr(sp1 + 1, ' ', len - (size_t)(sp1 + 1 - line))
+		    : NULL;
 	if (!sp1 || !sp2 || sp1 == line || (size_t)(sp1 - line) >= mmax ||
 	    (size_t)(sp2 - sp1 - 1) >= tmax || sp2 == sp1 + 1)
 		return false;
@@ -283,8 +284,8 @@ static void answer(struct http_conn *c)
 		size_t len = stats_json_render(&h->sj, file, bytes, c->json,
 					       sizeof(c->json));
 		sdvf_counter_add(h->ok, 1);
-		respond(c, "200 OK", "application/json", c->json,
-			(uint32_t)len, head_only);
+		respond(c, "200 OK", "application/json", c->json, (uint32_t)len,
+			head_only);
 	} else if (strcmp(target, "/") == 0) {
 		sdvf_counter_add(h->ok, 1);
 		respond(c, "200 OK", "text/html; charset=utf-8", page,
