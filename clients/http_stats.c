@@ -339,10 +339,13 @@ static err_t conn_poll(void *arg, struct tcp_pcb *pcb)
 	struct http_conn *c = arg;
 	(void)pcb;
 	c->polls++;
-	if (c->polls < (c->answered ? HTTP_SEND_POLLS : HTTP_IDLE_POLLS))
-		return ERR_OK;
-	sdvf_counter_add(c->http->timeouts, 1);
-	return conn_abort(c);
+	if (c->polls >= (c->answered ? HTTP_SEND_POLLS : HTTP_IDLE_POLLS)) {
+		sdvf_counter_add(c->http->timeouts, 1);
+		return conn_abort(c);
+	}
+	/* a write refused for want of segments, with nothing in flight to
+	 * bring a sent callback: try again */
+	return c->answered ? conn_push(c) : ERR_OK;
 }
 
 /* lwIP freed the pcb already. */
