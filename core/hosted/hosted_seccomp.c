@@ -54,10 +54,19 @@ static const struct rule loop_rules[] = {
 	{NULL, ARG_ANY},
 };
 
-/* Client, mux, driver: nothing beyond their channels.  (A driver of real
+/* Mux, driver: nothing beyond their channels.  (A driver of real
  * hardware through UIO would need its UIO fd: a device-like path, not
  * implemented.) */
 static const struct rule no_rules[] = {{NULL, ARG_ANY}};
+
+/* Client: the heap of libc's malloc, for the lwIP clients (liblwip is built
+ * with MEM_LIBC_MALLOC; clients/lwip_netif.c turns malloc's mmap off, so
+ * brk is all it needs).  brk only moves the end of the PD's own data
+ * segment: no file, no shared mapping, no executable page. */
+static const struct rule client_rules[] = {
+	{"brk", ARG_ANY},
+	{NULL, ARG_ANY},
+};
 
 /* Device (hardware model): the host I/O of its wire backend. */
 static const struct rule device_rules[] = {
@@ -94,7 +103,7 @@ static const unsigned long kvm_ioctls[] = {
 };
 
 static const struct rule *const role_rules[] = {
-	[SDVF_ROLE_CLIENT] = no_rules, [SDVF_ROLE_MUX] = no_rules,
+	[SDVF_ROLE_CLIENT] = client_rules, [SDVF_ROLE_MUX] = no_rules,
 	[SDVF_ROLE_DRIVER] = no_rules, [SDVF_ROLE_DEVICE] = device_rules,
 	[SDVF_ROLE_VMM] = vmm_rules,
 };

@@ -52,3 +52,11 @@ soak: deps
 	$(MAKE) all
 	SDVF_SOAK_SECONDS=$(SOAK_SECONDS) BUILD=$(BUILD) \
 		bash tests/integration/enet_tap.sh
+
+# --- the HTTP stats client (lwIP) on a tap: /, /stats.json, errors (root) ---
+TEST_SCRIPTS += tests/integration/http_stats.sh
+
+# --- examples/lwip-echo.dts: two lwIP echo clients (copy, remap) on a tap,
+# against real sockets in a namespace: ping, UDP 1..1472, 1 MiB TCP,
+# 10,000 UDP echoes without loss (root; needs sdvf, python3) ---
+TEST_SCRIPTS += tests/integration/lwip_echo.sh
