@@ -111,7 +111,8 @@ static void conn_send(struct echo_conn *c)
 	u16_t queued = 0;
 	while (c->pending) {
 		struct pbuf *p = c->pending;
-		if (p->len == 0) { /* a header emptied by lwIP: the data is next */
+		if (p->len ==
+		    0) { /* a header emptied by lwIP: the data is next */
 			c->pending = p->next;
 			if (c->pending)
 				pbuf_ref(c->pending); /* ours once p is gone */

@@ -104,7 +104,7 @@ static const unsigned long kvm_ioctls[] = {
 
 static const struct rule *const role_rules[] = {
 	[SDVF_ROLE_CLIENT] = client_rules, [SDVF_ROLE_MUX] = no_rules,
-	[SDVF_ROLE_DRIVER] = no_rules, [SDVF_ROLE_DEVICE] = device_rules,
+	[SDVF_ROLE_DRIVER] = no_rules,	   [SDVF_ROLE_DEVICE] = device_rules,
 	[SDVF_ROLE_VMM] = vmm_rules,
 };
 
