@@ -1,8 +1,9 @@
 /*
- * Shared by test_sysdesc_net.c and test_sysdesc_net_refusals.c: the
- * component table they load with (the built-ins plus net_stub,
- * tests/unit/net_stub.h), two descriptions (`one` client with every
- * default, `three` in mixed modes) and the load helpers.
+ * Shared by test_sysdesc_net.c, test_sysdesc_net_switch.c and
+ * test_sysdesc_net_refusals.c: the component table they load with (the
+ * built-ins plus net_stub, tests/unit/net_stub.h), two descriptions (`one`
+ * client with every default, `three` in mixed modes), the load helpers,
+ * and look-ups into a loaded or running system.
  */
 #ifndef SDVF_TEST_NET_FIXTURE_H
 #define SDVF_TEST_NET_FIXTURE_H
@@ -17,6 +18,8 @@
 
 #include <cmocka.h>
 
+#include "core/queue.h"
+#include "core/sim/sim.h"
 #include "core/sysdesc/sysdesc.h"
 #include "tests/unit/net_stub.h"
 
@@ -130,6 +133,44 @@ static inline void expect_edit_errors(const char *dts, const char *find,
 	char *text = edit(dts, find, repl);
 	expect_errors(text, expected);
 	free(text);
+}
+
+/* ---- looking into a loaded or running system (cmocka tests only) ------- */
+
+static inline int pd_index(const struct sdvf_system *sys, const char *name)
+{
+	for (int i = 0; i < sys->npds; i++)
+		if (strcmp(sys->pds[i].name, name) == 0)
+			return i;
+	fail_msg("no PD %s", name);
+	return -1;
+}
+
+/* -1 if there is none. */
+static inline int region_index(const struct sdvf_system *sys, const char *name)
+{
+	for (int i = 0; i < sys->nregions; i++)
+		if (strcmp(sys->regions[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+static inline uint64_t cfg(const struct sdvf_system *sys, const char *pd,
+			   const char *key)
+{
+	return sdvf_system_config_u64(sys, pd_index(sys, pd), key);
+}
+
+/* A queue of the running sim system, as a peer attaches it. */
+static inline struct sdvf_queue attach(struct sdvf_sim *sim, const char *region,
+				       uint32_t capacity)
+{
+	struct sdvf_queue q;
+	uint64_t size;
+	void *base = sdvf_sim_region(sim, region, &size);
+	assert_non_null(base);
+	assert_true(sdvf_queue_attach(&q, base, size, capacity, false, 0));
+	return q;
 }
 
 #endif

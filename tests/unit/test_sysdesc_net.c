@@ -22,23 +22,6 @@ static uint64_t sim_counter(struct sdvf_sim *sim, const char *pd,
 	return v;
 }
 
-static int pd_index(const struct sdvf_system *sys, const char *name)
-{
-	for (int i = 0; i < sys->npds; i++)
-		if (strcmp(sys->pds[i].name, name) == 0)
-			return i;
-	fail_msg("no PD %s", name);
-	return -1;
-}
-
-static int region_index(const struct sdvf_system *sys, const char *name)
-{
-	for (int i = 0; i < sys->nregions; i++)
-		if (strcmp(sys->regions[i].name, name) == 0)
-			return i;
-	return -1;
-}
-
 /* PD `pd` maps `local` = region `region` with `rights`. */
 static void assert_map(const struct sdvf_system *sys, const char *pd,
 		       const char *local, const char *region, unsigned rights)
@@ -83,12 +66,6 @@ static void assert_end(const struct sdvf_system *sys, const char *pd,
 		return;
 	}
 	fail_msg("%s binds no %s", pd, local);
-}
-
-static uint64_t cfg(const struct sdvf_system *sys, const char *pd,
-		    const char *key)
-{
-	return sdvf_system_config_u64(sys, pd_index(sys, pd), key);
 }
 
 static const char *cfg_str(const struct sdvf_system *sys, const char *pd,
@@ -325,16 +302,6 @@ static void net_expanded_system_initialises_under_sim(void **state)
 
 /* A queue of the running system, attached from outside (the test plays
  * the client side). */
-static struct sdvf_queue attach(struct sdvf_sim *sim, const char *region,
-				uint32_t capacity)
-{
-	struct sdvf_queue q;
-	uint64_t size;
-	void *base = sdvf_sim_region(sim, region, &size);
-	assert_non_null(base);
-	assert_true(sdvf_queue_attach(&q, base, size, capacity, false, 0));
-	return q;
-}
 
 static size_t make_frame(uint8_t *f, const uint8_t dst[6], const uint8_t src[6],
 			 uint8_t fill)

@@ -27,23 +27,6 @@ static char *switching(void)
 	return both;
 }
 
-static int pd_index(const struct sdvf_system *sys, const char *name)
-{
-	for (int i = 0; i < sys->npds; i++)
-		if (strcmp(sys->pds[i].name, name) == 0)
-			return i;
-	fail_msg("no PD %s", name);
-	return -1;
-}
-
-static int region_index(const struct sdvf_system *sys, const char *name)
-{
-	for (int i = 0; i < sys->nregions; i++)
-		if (strcmp(sys->regions[i].name, name) == 0)
-			return i;
-	return -1;
-}
-
 static unsigned map_rights(const struct sdvf_system *sys, const char *pd,
 			   const char *local, const char *region)
 {
@@ -54,12 +37,6 @@ static unsigned map_rights(const struct sdvf_system *sys, const char *pd,
 			return p->maps[m].rights;
 	fail_msg("%s maps no %s = %s", pd, local, region);
 	return 0;
-}
-
-static uint64_t cfg(const struct sdvf_system *sys, const char *pd,
-		    const char *key)
-{
-	return sdvf_system_config_u64(sys, pd_index(sys, pd), key);
 }
 
 /* ---- what it expands to ---------------------------------------------- */
@@ -204,17 +181,6 @@ static void net_refuses_remap_caps_that_eat_the_switch_reserve(void **state)
 }
 
 /* ---- through the expanded system -------------------------------------- */
-
-static struct sdvf_queue attach(struct sdvf_sim *sim, const char *region,
-				uint32_t capacity)
-{
-	struct sdvf_queue q;
-	uint64_t size;
-	void *base = sdvf_sim_region(sim, region, &size);
-	assert_non_null(base);
-	assert_true(sdvf_queue_attach(&q, base, size, capacity, false, 0));
-	return q;
-}
 
 /* web (copy TX) sends to db's MAC: it reaches db (remap RX) in the RX DMA
  * region and never the wire; vm, which web may not reach, gets a frame
