@@ -180,7 +180,7 @@ static void check_region_users(struct sysdesc_ctx *c,
 			      "peer)",
 			      nclients, sys->pds[clients[0]].name,
 			      sys->pds[clients[1]].name);
-	else if (nclients == 2 && !sysdesc_joined(sys, clients[0], clients[1]))
+	else if (nclients == 2 && !pipe)
 		sysdesc_error(c, node,
 			      "mapped by client PDs '%s' and '%s', which no "
 			      "channel joins (clients share memory only with "

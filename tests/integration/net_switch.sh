@@ -118,7 +118,7 @@ write_dts() {
 	[ "$r_mode" = copy ] || r_trust="trusted-source-mac;"
 	[ "$s_mode" = copy ] || s_trust="trusted-source-mac;"
 	[ -z "${5:-}" ] || reserve="switch-reserve = <$5>;"
-	cat >"$1" <<EOF
+	cat >"$1" <<TEMPLATE
 /dts-v1/;
 / {
 	compatible = "sdvf,system";
@@ -163,13 +163,18 @@ write_dts() {
 		};
 	};
 };
-EOF
+TEMPLATE
 }
 
 # start_system: run $dts, then move its tap into namespace $ns, quiet (no
 # IPv6: the namespace sends nothing of its own), addressed $peer_ip.
 start_system() {
 	"$sdvf" check "$dts" >"$log" 2>&1 || fail "sdvf check refused the system"
+	# least privilege of what the expander made, with this case's values
+	# (least_privilege.sh skips the TEMPLATE above)
+	local lp
+	lp=$("$sdvf" dump "$dts" | awk -f tests/integration/least_privilege.awk \
+		-v src="$dts") || fail "least privilege: $lp"
 	"$sdvf" run "$dts" --duration "$limit" >"$log" 2>&1 &
 	sdvf_pid=$!
 	for _ in $(seq 100); do
