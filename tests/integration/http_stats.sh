@@ -10,8 +10,11 @@
 #     ARP frames a ping may cause), rx_bytes by at least 20 x 98;
 #   - 404 for another path, 405 for POST, 400 for a malformed request line,
 #     431 for a head longer than 2 KiB; 4 connections at once each get 200;
+#   - the page in headless Chromium (run in the namespace): after its
+#     script has run, the DOM's table has a row per client whose rx and
+#     tx frame and byte counters are all non-zero;
 # then SIGINTs the system: it exits 0 and no PD restarted.
-# Needs root.  Everything it makes is named after this shell's pid and
+# Needs root, curl and chromium (make deps).  Everything it makes is named after this shell's pid and
 # removed on exit; traffic stays inside the namespace.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -140,6 +143,56 @@ assert web["component"] == "http_stats" and web["state"] == "running", web
 assert web["counters"]["http.ok"] >= 2, web["counters"]
 print("http_stats: /stats.json valid; responder rx/tx frames +%d/+%d after 20 pings"
       % (d["rx_frames"], d["tx_frames"]))
+PY
+
+# The page in a real browser: headless Chromium in the namespace loads /,
+# runs its script (which fetches /stats.json) and dumps the DOM: the title
+# names the system, the status line says it updated, and each client's
+# row shows rx and tx frames and bytes, all non-zero (the responder has
+# had 20 pings; web has served this page and /stats.json).
+command -v chromium >/dev/null || fail "chromium not installed (make deps)"
+ip netns exec "$ns" timeout 60 chromium --headless --no-sandbox --disable-gpu --no-first-run \
+	--user-data-dir="$work/chromium" --virtual-time-budget=3000 \
+	--dump-dom "$web/" >"$work/dom.html" 2>"$work/chromium.err" ||
+	fail "chromium: $(tail -5 "$work/chromium.err")"
+python3 - "$work/dom.html" "http-$$" <<'PY' || fail "the page's DOM in Chromium"
+import html.parser, sys
+class Rows(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.ids, self.rows, self.cell, self.where = {}, [], None, None
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "tr" and a.get("class") == "client":
+            self.rows.append([])
+        elif tag == "td" and self.rows:
+            self.cell = ""
+        if "id" in a:
+            self.where = a["id"]
+            self.ids[self.where] = ""
+    def handle_endtag(self, tag):
+        if tag == "td" and self.cell is not None:
+            self.rows[-1].append(self.cell)
+            self.cell = None
+        if tag in ("h1", "p"):
+            self.where = None
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell += data
+        elif self.where in ("system", "status"):
+            self.ids[self.where] += data
+p = Rows()
+p.feed(open(sys.argv[1]).read())
+assert p.ids.get("system") == "sdvf: " + sys.argv[2], p.ids
+assert p.ids.get("status", "").startswith("updated "), p.ids
+rows = {r[0]: r for r in p.rows}
+assert set(rows) == {"web", "responder"}, p.rows
+for name, r in rows.items():
+    # client, rx frames, rx bytes, tx frames, tx bytes, drops, ...
+    assert all(int(v) > 0 for v in r[1:5]), r
+print("http_stats: Chromium ran the page's script: %s" %
+      ", ".join("%s rx %s tx %s frames" % (n, r[1], r[3])
+                for n, r in sorted(rows.items())))
 PY
 
 code() { in_ns curl -s -o /dev/null -w '%{http_code}' "$@"; }

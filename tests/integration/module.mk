@@ -56,7 +56,8 @@ soak: deps
 # --- the HTTP stats client (lwIP) on a tap: /, /stats.json, errors (root) ---
 TEST_SCRIPTS += tests/integration/http_stats.sh
 
-# --- examples/lwip-echo.dts: two lwIP echo clients (copy, remap) on a tap,
-# against real sockets in a namespace: ping, UDP 1..1472, 1 MiB TCP,
-# 10,000 UDP echoes without loss (root; needs sdvf, python3) ---
-TEST_SCRIPTS += tests/integration/lwip_echo.sh
+# --- three lwIP echo clients (copy, remap, remap RX + copy TX) and a
+# raw_responder on a tap, against real sockets in a namespace: ping, ARP
+# and broadcast to all, unknown unicast to none, UDP every size 1..1472,
+# 1 MiB TCP, 10,000 UDP echoes without loss (root; needs sdvf, python3) ---
+TEST_SCRIPTS += tests/integration/lwip_net.sh
