@@ -78,18 +78,18 @@ void sdvf_system_print_net_clients(const struct sdvf_system *sys,
 			continue;
 		size_t len;
 		char mac[18] = "-", ip[16] = "-";
-		const uint8_t *v = sdvf_system_config_bytes(sys, pd, "mac", &len);
+		const uint8_t *v =
+			sdvf_system_config_bytes(sys, pd, "mac", &len);
 		if (v && len == 6)
 			sysdesc_format_mac(mac, v);
 		v = sdvf_system_config_bytes(sys, pd, "ip", &len);
 		if (v && len == 4)
-			snprintf(ip, sizeof(ip), "%u.%u.%u.%u", v[0], v[1], v[2],
-				 v[3]);
+			snprintf(ip, sizeof(ip), "%u.%u.%u.%u", v[0], v[1],
+				 v[2], v[3]);
 		fprintf(out,
 			"%snet client %s: component=%s mac=%s ip=%s rx=%s "
 			"tx=%s\n",
-			prefix, sys->pds[pd].name,
-			sys->pds[pd].component->name, mac, ip, rx ? rx : "-",
-			tx ? tx : "-");
+			prefix, sys->pds[pd].name, sys->pds[pd].component->name,
+			mac, ip, rx ? rx : "-", tx ? tx : "-");
 	}
 }

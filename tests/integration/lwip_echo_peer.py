@@ -11,6 +11,17 @@ For each address given, in this order:
      every one must come back, byte-identical; a datagram not back within
      TIMEOUT seconds counts as lost, and any loss fails.
 `--sizes` prints SIZES, one per line (the shell checks the counters).
+
+scripts/demo.sh (`make demo`) runs single steps, each its own check:
+  --udp-sizes IP          step 1 alone
+  --tcp-sizes IP N...     step 2 with N bytes each, a connection per N
+  --rtt IP PORT COUNT     COUNT UDP echoes one at a time (window 1): prints
+                          "rtt IP COUNT LOST MEDIAN_MS P99_MS"; fails on loss
+  --flood IP PORT PPS SECONDS
+                          64-byte datagrams paced at PPS for SECONDS while
+                          reading replies, then 1 s more to drain: prints
+                          "flood IP SENT BACK ALTERED"; fails unless at
+                          least 98% came back and none altered
 Exit status 0 only if all of it held.  Standard library only.
 """
 import select
@@ -47,17 +58,17 @@ def udp_sizes(ip):
           (ip, len(SIZES)))
 
 
-def tcp_transfer(ip):
-    payload = pattern(5, TCP_BYTES)
+def tcp_transfer(ip, nbytes=TCP_BYTES):
+    payload = pattern(5, nbytes)
     s = socket.create_connection((ip, TCP_PORT), timeout=10)
     s.setblocking(False)
     sent, back = 0, bytearray()
     deadline = time.monotonic() + 60
-    while len(back) < TCP_BYTES:
+    while len(back) < nbytes:
         if time.monotonic() > deadline:
             sys.exit("tcp %s: %d of %d bytes back after 60 s" %
-                     (ip, len(back), TCP_BYTES))
-        want_w = [s] if sent < TCP_BYTES else []
+                     (ip, len(back), nbytes))
+        want_w = [s] if sent < nbytes else []
         r, w, _ = select.select([s], want_w, [], 1.0)
         if w:
             sent += s.send(payload[sent:sent + 65536])
@@ -67,14 +78,14 @@ def tcp_transfer(ip):
                 sys.exit("tcp %s: closed after %d bytes" % (ip, len(back)))
             back += chunk
     if bytes(back) != payload:
-        sys.exit("tcp %s: 1 MiB came back altered" % ip)
+        sys.exit("tcp %s: %d bytes came back altered" % (ip, nbytes))
     s.setblocking(True)
     s.settimeout(10)
     s.shutdown(socket.SHUT_WR)
     if s.recv(1):
         sys.exit("tcp %s: bytes after the echo" % ip)
     s.close()
-    print("lwip_echo: %s: 1 MiB TCP echo byte-identical" % ip)
+    print("lwip_echo: %s: %d-byte TCP echo byte-identical" % (ip, nbytes))
 
 
 def udp_many(ip):
@@ -108,9 +119,96 @@ def udp_many(ip):
           (ip, COUNT, WINDOW))
 
 
+def percentile(sorted_values, p):
+    """Nearest rank: the smallest value with at least p% at or below it."""
+    rank = max(1, -(-len(sorted_values) * p // 100))
+    return sorted_values[int(rank) - 1]
+
+
+def rtt(ip, port, count):
+    port, count = int(port), int(count)
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.connect((ip, port))
+    s.settimeout(1.0)
+    times, lost = [], 0
+    for seq in range(count):
+        payload = seq.to_bytes(4, "big") + pattern(seq, 60)
+        t0 = time.perf_counter()
+        s.send(payload)
+        try:
+            while True:  # a late answer to an earlier echo is skipped
+                data = s.recv(4096)
+                if data == payload:
+                    break
+        except socket.timeout:
+            lost += 1
+            continue
+        times.append((time.perf_counter() - t0) * 1000.0)
+    times.sort()
+    med = percentile(times, 50) if times else float("nan")
+    p99 = percentile(times, 99) if times else float("nan")
+    print("rtt %s %d %d %.3f %.3f" % (ip, count, lost, med, p99))
+    if lost:
+        sys.exit("udp %s: %d of %d echoes lost" % (ip, lost, count))
+
+
+def flood(ip, port, pps, seconds):
+    port, pps, seconds = int(port), int(pps), float(seconds)
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.connect((ip, port))
+    s.setblocking(False)
+    sent, back, altered = 0, 0, 0
+    start = time.monotonic()
+    end = start + seconds
+
+    def drain():
+        nonlocal back, altered
+        while True:
+            try:
+                data = s.recv(4096)
+            except BlockingIOError:
+                return
+            seq = int.from_bytes(data[:4], "big")
+            if seq < sent and data == seq.to_bytes(4, "big") + \
+                    pattern(seq, 60):
+                back += 1
+            else:
+                altered += 1
+
+    while time.monotonic() < end:
+        due = int((time.monotonic() - start) * pps)
+        while sent < due:
+            try:
+                s.send(sent.to_bytes(4, "big") + pattern(sent, 60))
+            except BlockingIOError:
+                break
+            sent += 1
+        drain()
+        select.select([s], [], [], 0.001)
+    stop = time.monotonic() + 1.0
+    while back + altered < sent and time.monotonic() < stop:
+        select.select([s], [], [], 0.05)
+        drain()
+    print("flood %s %d %d %d" % (ip, sent, back, altered))
+    if altered or back * 100 < sent * 98:
+        sys.exit("udp %s: %d sent, %d back, %d altered" %
+                 (ip, sent, back, altered))
+
+
+COMMANDS = {
+    "--udp-sizes": udp_sizes,
+    "--tcp-sizes": lambda ip, *ns: [tcp_transfer(ip, int(n)) for n in ns],
+    "--rtt": rtt,
+    "--flood": flood,
+}
+
+
 def main():
     if sys.argv[1:] == ["--sizes"]:
         print("\n".join(str(n) for n in SIZES))
+        return
+    if sys.argv[1:2] and sys.argv[1] in COMMANDS:
+        COMMANDS[sys.argv[1]](*sys.argv[2:])
         return
     for ip in sys.argv[1:]:
         udp_sizes(ip)

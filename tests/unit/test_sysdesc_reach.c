@@ -22,9 +22,9 @@
 static char *reach_lines(const char *path)
 {
 	struct sdvf_system sys;
-	assert_int_equal(sdvf_system_load(&sys, path, sdvf_builtin_components,
-					  stderr),
-			 0);
+	assert_int_equal(
+		sdvf_system_load(&sys, path, sdvf_builtin_components, stderr),
+		0);
 	char *text = NULL;
 	size_t len = 0;
 	FILE *out = open_memstream(&text, &len);
