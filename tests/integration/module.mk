@@ -60,3 +60,8 @@ TEST_SCRIPTS += tests/integration/http_stats.sh
 # against real sockets in a namespace: ping, UDP 1..1472, 1 MiB TCP,
 # 10,000 UDP echoes without loss (root; needs sdvf, python3) ---
 TEST_SCRIPTS += tests/integration/lwip_echo.sh
+
+# --- the raw bench client in reflect mode on a tap (root; needs sdvf,
+# python3): ARP, ping and UDP datagrams back byte for byte, copy and
+# remap ---
+TEST_SCRIPTS += tests/integration/bench_reflect.sh
