@@ -237,11 +237,11 @@ static void source_pump(struct bench *b)
 		b->paced_until_ns += sent * b->interval_ns;
 		/* Credit left over (we waited for buffers) must not arm a
 		 * timer in the past: completions wake us for that. */
-		uint64_t from = b->paced_until_ns > now ? b->paced_until_ns
-							: now;
+		uint64_t from =
+			b->paced_until_ns > now ? b->paced_until_ns : now;
 		if (b->src_count == 0 || b->next_seq < b->src_count)
-			sdvf_timer_set(b->pd, from + b->src_burst *
-							     b->interval_ns);
+			sdvf_timer_set(b->pd,
+				       from + b->src_burst * b->interval_ns);
 	}
 }
 
@@ -254,8 +254,8 @@ static bool arp_reply(struct bench *b, uint8_t *o, uint32_t len)
 	uint8_t *a = o + SDVF_NET_ETH_HLEN;
 	if (!b->has_ip || len < SDVF_NET_ETH_HLEN + ARP_LEN ||
 	    sdvf_get_be16(a) != 1 || sdvf_get_be16(a + 2) != ETH_IPV4 ||
-	    a[4] != SDVF_NET_MAC_LEN || a[5] != 4 || sdvf_get_be16(a + 6) != 1 ||
-	    !sdvf_bytes_equal(a + 24, b->ip, 4) ||
+	    a[4] != SDVF_NET_MAC_LEN || a[5] != 4 ||
+	    sdvf_get_be16(a + 6) != 1 || !sdvf_bytes_equal(a + 24, b->ip, 4) ||
 	    !host_mac_is_station(a + 8) ||
 	    sdvf_bytes_equal(a + 8, b->nc.mac, SDVF_NET_MAC_LEN)) {
 		drop(b, DROP_ARP);
@@ -333,7 +333,8 @@ static bool ipv4_reflect(struct bench *b, uint8_t *o, uint32_t len)
 		sdvf_copy(l4, l4 + 2, 2);
 		sdvf_copy(l4 + 2, port, 2);
 	} else {
-		return true; /* the reflector's answer: addresses as they were */
+		return true; /* the reflector's answer: addresses as they were
+			      */
 	}
 	uint8_t addr[4];
 	sdvf_copy(addr, ip + 12, 4);
@@ -468,7 +469,8 @@ static int bench_init(void *state, struct sdvf_pd *pd)
 	if (b->has_ip)
 		sdvf_copy(b->ip, ip, 4);
 	b->net.addr = b->has_ip ? sdvf_get_be32(b->ip) : 0;
-	b->net.mask = host_ipv4_mask((uint32_t)sdvf_config_u64(pd, "prefix_len"));
+	b->net.mask =
+		host_ipv4_mask((uint32_t)sdvf_config_u64(pd, "prefix_len"));
 	if (b->has_ip && !host_ipv4_if_ok(&b->net)) {
 		sdvf_log(pd, SDVF_LOG_ERROR,
 			 "bench: ip %u.%u.%u.%u (prefix_len %u) names no host",

@@ -174,7 +174,8 @@ static size_t udp_frame(uint8_t *f, const uint8_t *dst_mac,
 	sdvf_put_be16(u + 6, 0);
 	for (size_t i = 0; i < n; i++)
 		u[8 + i] = (uint8_t)(i * 7 + 3);
-	sdvf_put_be16(u + 6, sdvf_inet_csum(u, udp_len, pseudo(f + at, udp_len)));
+	sdvf_put_be16(u + 6,
+		      sdvf_inet_csum(u, udp_len, pseudo(f + at, udp_len)));
 	return at + 20 + udp_len;
 }
 
@@ -326,8 +327,7 @@ static void reflect_refuses_what_it_must_not_answer(void **unused)
 	len = udp_frame(f, refl_mac, refl_ip, 40000, 7777, 16);
 	f[6] |= 1;
 	inject(f, len);
-	assert_int_equal(counter("refl", "bench.reflect.drop.group_source"),
-			 1);
+	assert_int_equal(counter("refl", "bench.reflect.drop.group_source"), 1);
 	/* a broken IPv4 checksum */
 	len = udp_frame(f, refl_mac, refl_ip, 40000, 7777, 16);
 	f[24] ^= 0xff;
@@ -339,8 +339,7 @@ static void reflect_refuses_what_it_must_not_answer(void **unused)
 	sdvf_put_be16(f + 24, 0);
 	sdvf_put_be16(f + 24, sdvf_inet_csum(f + 14, 20, 0));
 	inject(f, len);
-	assert_int_equal(counter("refl", "bench.reflect.drop.src_not_host"),
-			 1);
+	assert_int_equal(counter("refl", "bench.reflect.drop.src_not_host"), 1);
 	assert_nothing_sent();
 	assert_int_equal(counter("refl", "bench.tx_frames"), 0);
 	assert_int_equal(counter("refl", "bench.rx_frames"), 6);
