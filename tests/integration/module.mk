@@ -64,3 +64,8 @@ TEST_SCRIPTS += tests/integration/lwip_echo.sh
 # --- the main job: scripts/demo.sh (`make demo`) under its own names, once
 # SIGKILLed and once in full (root; needs sdvf, python3, curl, ping) ---
 TEST_SCRIPTS += tests/integration/demo.sh
+
+# --- the raw bench client in reflect mode on a tap (root; needs sdvf,
+# python3): ARP, ping and UDP datagrams back byte for byte, copy and
+# remap ---
+TEST_SCRIPTS += tests/integration/bench_reflect.sh

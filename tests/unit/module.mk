@@ -33,6 +33,7 @@ UNIT_CMOCKA := \
 	test_policies \
 	test_tx_mux \
 	test_reflector \
+	test_bench_client \
 	test_stats_json \
 	stress_queue
 
