@@ -45,7 +45,7 @@ static void demo_lists_its_three_clients_with_address_and_modes(void **state)
 		"mac=02:00:00:00:d0:02 ip=10.214.0.2 rx=copy tx=copy\n"
 		"sdvf: net client web: component=http_stats "
 		"mac=02:00:00:00:d0:03 ip=10.214.0.3 rx=remap tx=copy\n"
-		"sdvf: net client bench: component=raw_responder "
+		"sdvf: net client bench: component=bench "
 		"mac=02:00:00:00:d0:04 ip=10.214.0.4 rx=remap tx=remap\n");
 	free(text);
 }
