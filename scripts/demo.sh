@@ -84,9 +84,9 @@ fi
 ip link show "$tap" >/dev/null 2>&1 && ip link del "$tap" 2>/dev/null
 
 # ---- cleanup, on every way out --------------------------------------------
-mkdir -m 755 "$work" || die "could not create $work"
+mkdir -m 700 "$work" || die "could not create $work"
 log=$work/run.log
-if [ "$dts" != examples/demo.dts ]; then # the confined PDs read it too
+if [ "$dts" != examples/demo.dts ]; then
 	sed "s/tap-name = \"sdvfdemo0\"/tap-name = \"$tap\"/" \
 		examples/demo.dts >"$dts"
 	grep -q "\"$tap\"" "$dts" || die "could not write $dts"
