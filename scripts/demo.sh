@@ -136,7 +136,7 @@ in_ns() { ip netns exec "$ns" timeout 30 "$@"; }
 log_tail() { sed 's/^/  | /' "$log" | tail -n 30 >&2; }
 
 # ---- start ----------------------------------------------------------------
-say "== starting $dts (sdvf run, its output in the summary's log on failure)"
+say "== starting $dts; sdvf run says where each client is:"
 "$sdvf" run "$dts" --duration "$limit" >"$log" 2>&1 &
 sdvf_pid=$!
 echo "$sdvf_pid" >"$pidfile"
