@@ -126,7 +126,12 @@ bench: deps all $(BENCHES)
 # sharing one NIC under weighted DRR), exercised from a network namespace
 # with real tools, a live view, a summary and PASS/FAIL per check
 # (scripts/demo.sh; root).
-demo: deps
+# Root is checked first, before apt-get would fail less clearly.
+demo:
+	@[ "$$(id -u)" = 0 ] || { echo "make demo: needs root (a TAP" \
+		"interface and a network namespace): run 'sudo make demo'" >&2; \
+		exit 1; }
+	$(MAKE) deps
 	$(MAKE) $(BUILD)/sdvf
 	SDVF=$(BUILD)/sdvf scripts/demo.sh
 
