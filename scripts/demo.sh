@@ -77,7 +77,7 @@ if [ -f "$pidfile" ]; then
 	fi
 fi
 rm -rf "$work"
-if ip netns list | grep -qw "^$ns"; then
+if ip netns list | cut -d" " -f1 | grep -qxF "$ns"; then
 	say "demo: deleting namespace $ns left by an earlier run"
 	ip netns del "$ns"
 fi

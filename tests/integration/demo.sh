@@ -56,7 +56,7 @@ grep -q "^== the system is up" "$killed" || { cat "$killed" >&2; fail "run 1 nev
 kill -KILL "$first"
 wait "$first" 2>/dev/null || true
 first=
-ip netns list | grep -qw "^$DEMO_NS" || fail "run 1 left no namespace to clean"
+ip netns list | cut -d" " -f1 | grep -qxF "$DEMO_NS" || fail "run 1 left no namespace to clean"
 stale=$(cat "/run/$DEMO_NS/sdvf.pid")
 kill -0 "$stale" || fail "run 1 left no system to stop"
 
@@ -90,7 +90,7 @@ for c in echo web bench; do
 done
 
 # Nothing left behind.
-! ip netns list | grep -qw "^$DEMO_NS" || fail "namespace $DEMO_NS left"
+! ip netns list | cut -d" " -f1 | grep -qxF "$DEMO_NS" || fail "namespace $DEMO_NS left"
 ! ip link show "$DEMO_TAP" >/dev/null 2>&1 || fail "tap $DEMO_TAP left"
 [ ! -e "/run/$DEMO_NS" ] || fail "/run/$DEMO_NS left"
 echo "demo: ok ($(grep -E '^demo: all' "$out"))"
