@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Integration: the main job, scripts/demo.sh (`make demo`), under names of
-# its own (DEMO_NS sdvf-t-demo-PID, DEMO_TAP sdvtdPID).  Twice:
+# its own (DEMO_NS sdvf-t-demo-PID, DEMO_TAP sdvtdPID).  Three times:
 #   1. a run SIGKILLed once its system is up, which leaves the system, the
 #      namespace and the tap behind (as a killed `make demo` would);
 #   2. a full run, which must remove what run 1 left, then pass: exit 0,
 #      "all N checks passed", no FAIL line, the launcher's lines for the
 #      three clients (sdvf run: name, component, MAC, IPv4, modes, as
 #      examples/demo.dts says) and a summary row for each client;
-# and after run 2 nothing is left: no namespace, no tap, no /run/NS, no
-# process of either run.
+#   3. a run whose curl always fails: exit 1, the curl checks FAIL, the
+#      others still run, and the summary takes its counters from sdvf stats;
+# and after run 3 nothing is left: no namespace, no tap, no /run/NS, no
+# system of any run.
 # Needs root.  Traffic stays inside the namespace.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -23,6 +25,7 @@ fi
 export DEMO_NS=sdvf-t-demo-$$ DEMO_TAP=sdvtd$$ SDVF=$sdvf
 out=$(mktemp /tmp/sdvf-t-demo.XXXXXX)
 killed=$(mktemp /tmp/sdvf-t-demo.XXXXXX)
+fakebin=$out.bin
 first=
 
 cleanup() {
@@ -33,7 +36,7 @@ cleanup() {
 	[ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null
 	ip netns del "$DEMO_NS" 2>/dev/null || true
 	ip link del "$DEMO_TAP" 2>/dev/null || true
-	rm -rf "/run/$DEMO_NS" "$out" "$killed"
+	rm -rf "/run/$DEMO_NS" "$out" "$killed" "$fakebin"
 }
 trap cleanup EXIT
 
@@ -89,8 +92,25 @@ for c in echo web bench; do
 		fail "no summary row for $c (frames, bytes, drops, ping RTT)"
 done
 
+passed=$(grep -E '^demo: all' "$out")
+
+# ---- run 3, with a curl that always fails ----------------------------------
+# Every check still runs; the curl ones fail, so the demo exits 1, and still
+# leaves nothing behind.
+mkdir "$fakebin"
+printf '#!/bin/sh\nexit 7\n' >"$fakebin/curl"
+chmod 755 "$fakebin/curl"
+rc=0
+PATH=$fakebin:$PATH timeout 120 scripts/demo.sh >"$out" 2>&1 || rc=$?
+[ "$rc" -eq 1 ] || fail "with curl failing, scripts/demo.sh exited $rc, want 1"
+grep -q "^  FAIL  curl /stats.json: valid JSON" "$out" || fail "no FAIL line for curl"
+grep -q "^  PASS  UDP echo " "$out" || fail "the checks after a failed one did not run"
+grep -Eq "^demo: [0-9]+ of [0-9]+ checks FAILED" "$out" || fail "no count of failed checks"
+grep -Eq "^  bench +bench +10\.214\.0\.4 .* [0-9]+ +[0-9]+ " "$out" ||
+	fail "no counters in the summary without /stats.json"
+
 # Nothing left behind.
 ! ip netns list | cut -d" " -f1 | grep -qxF "$DEMO_NS" || fail "namespace $DEMO_NS left"
 ! ip link show "$DEMO_TAP" >/dev/null 2>&1 || fail "tap $DEMO_TAP left"
 [ ! -e "/run/$DEMO_NS" ] || fail "/run/$DEMO_NS left"
-echo "demo: ok ($(grep -E '^demo: all' "$out"))"
+echo "demo: ok (run 2: $passed; run 3 failed as it should)"

@@ -62,7 +62,8 @@ TEST_SCRIPTS += tests/integration/http_stats.sh
 TEST_SCRIPTS += tests/integration/lwip_echo.sh
 
 # --- the main job: scripts/demo.sh (`make demo`) under its own names, once
-# SIGKILLed and once in full (root; needs sdvf, python3, curl, ping) ---
+# SIGKILLed, once in full, once with a failing curl (exit 1) (root; needs
+# sdvf, python3, curl, ping) ---
 TEST_SCRIPTS += tests/integration/demo.sh
 
 # --- the raw bench client in reflect mode on a tap (root; needs sdvf,
