@@ -19,3 +19,6 @@ HOST_SRCS += clients/http_stats.c
 COMPONENTS += http_stats
 LWIP_OBJS += $(BUILD)/clients/http_stats.o
 $(LWIP_OBJS): CFLAGS += $(LWIP_CFLAGS)
+# bench: the raw bench client (sink, source, reflect), no lwIP.
+PORTABLE_SRCS += clients/bench_client.c
+COMPONENTS += bench

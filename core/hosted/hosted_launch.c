@@ -26,6 +26,7 @@
 
 #include "core/hosted/hosted.h"
 #include "core/hosted/hosted_internal.h"
+#include "core/sysdesc/sysdesc.h"
 
 #define DEFAULT_MAX_RESTARTS 5
 #define RESTART_BACKOFF_MS 100 /* times the restart number, capped */
@@ -787,6 +788,8 @@ int sdvf_hosted_run(const struct sdvf_system *sys,
 				m->launch.stats.header->system, sys->npds,
 				m->launch.stats.path);
 		bool started = start_all(m) == 0;
+		if (started && !m->opt->quiet) /* where the clients are */
+			sdvf_system_print_net_clients(sys, "sdvf: ", m->log);
 		if (started)
 			monitor_loop(m);
 		stop_all(m);

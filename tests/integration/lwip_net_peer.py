@@ -1,15 +1,27 @@
 #!/usr/bin/env python3
-"""The peer of tests/integration/lwip_net.sh, run inside its namespace:
-real Linux sockets against the clients' echo services (clients/
-echo_client.c over lwIP; clients/raw_responder.c answers UDP 1235 too).
+"""The peer of tests/integration/lwip_net.sh and scripts/demo.sh (`make
+demo`), run inside their namespace: real Linux sockets against the
+clients' echo services (clients/echo_client.c over lwIP; clients/
+raw_responder.c answers UDP 1235 too; the bench client reflects UDP).
 Each step is a subcommand, so the shell can read counters between them:
 
   sizes IP...    UDP echo on port 1235 of every payload size 1..1472, one
                  at a time: each must come back byte-identical from
                  (IP, 1235).
+  sample IP...   the same for the SAMPLE sizes only (the demo's check).
+  sample-list    print SAMPLE, one size per line.
   tcp IP...      a 1 MiB TCP echo transfer on port 1236 (sent while reading
                  back, so neither side's window stalls): byte-identical,
                  then a clean close.
+  tcp-sizes IP N...
+                 the same with N bytes each, a connection per N.
+  rtt IP PORT COUNT
+                 COUNT UDP echoes one at a time (window 1): prints "rtt IP
+                 COUNT LOST MEDIAN_MS P99_MS"; fails on loss.
+  load IP PORT SECONDS WINDOW
+                 64-byte datagrams for SECONDS, at most WINDOW outstanding:
+                 prints "load IP SENT BACK ALTERED PPS"; fails if one is
+                 altered or not back within TIMEOUT.
   many IP...     COUNT UDP echoes with at most WINDOW outstanding (a
                  moderate rate): every one must come back, byte-identical;
                  one not back within TIMEOUT seconds counts as lost, and any
@@ -32,6 +44,8 @@ import time
 UDP_PORT = 1235
 TCP_PORT = 1236
 SIZES = range(1, 1473)
+SAMPLE = (1, 2, 17, 64, 100, 255, 256, 511, 512, 513, 1000, 1024, 1400, 1471,
+          1472)
 TCP_BYTES = 1 << 20
 COUNT = 10000
 WINDOW = 8
@@ -42,10 +56,10 @@ def pattern(seed, n):
     return bytes((seed * 131 + i * 7 + (i >> 8)) & 255 for i in range(n))
 
 
-def sizes(ip):
+def sizes(ip, which=SIZES):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.settimeout(TIMEOUT)
-    for n in SIZES:
+    for n in which:
         payload = pattern(n, n)
         s.sendto(payload, (ip, UDP_PORT))
         data, src = s.recvfrom(4096)
@@ -53,20 +67,21 @@ def sizes(ip):
             sys.exit("udp %s: %d bytes sent, %d back from %s" %
                      (ip, n, len(data), src))
     s.close()
-    print("lwip_net: %s: UDP echo of every size 1..1472 byte-identical" % ip)
+    print("peer: %s: UDP echo of %d sizes (%d..%d) byte-identical" %
+          (ip, len(which), min(which), max(which)))
 
 
-def tcp(ip):
-    payload = pattern(5, TCP_BYTES)
+def tcp(ip, nbytes=TCP_BYTES):
+    payload = pattern(5, nbytes)
     s = socket.create_connection((ip, TCP_PORT), timeout=10)
     s.setblocking(False)
     sent, back = 0, bytearray()
     deadline = time.monotonic() + 60
-    while len(back) < TCP_BYTES:
+    while len(back) < nbytes:
         if time.monotonic() > deadline:
             sys.exit("tcp %s: %d of %d bytes back after 60 s" %
-                     (ip, len(back), TCP_BYTES))
-        want_w = [s] if sent < TCP_BYTES else []
+                     (ip, len(back), nbytes))
+        want_w = [s] if sent < nbytes else []
         r, w, _ = select.select([s], want_w, [], 1.0)
         if w:
             sent += s.send(payload[sent:sent + 65536])
@@ -76,14 +91,14 @@ def tcp(ip):
                 sys.exit("tcp %s: closed after %d bytes" % (ip, len(back)))
             back += chunk
     if bytes(back) != payload:
-        sys.exit("tcp %s: 1 MiB came back altered" % ip)
+        sys.exit("tcp %s: %d bytes came back altered" % (ip, nbytes))
     s.setblocking(True)
     s.settimeout(10)
     s.shutdown(socket.SHUT_WR)
     if s.recv(1):
         sys.exit("tcp %s: bytes after the echo" % ip)
     s.close()
-    print("lwip_net: %s: 1 MiB TCP echo byte-identical" % ip)
+    print("peer: %s: %d-byte TCP echo byte-identical" % (ip, nbytes))
 
 
 def many(ip):
@@ -113,8 +128,82 @@ def many(ip):
             lost += 1
     if lost:
         sys.exit("udp %s: %d of %d echoes lost" % (ip, lost, COUNT))
-    print("lwip_net: %s: %d UDP echoes, window %d, none lost" %
+    print("peer: %s: %d UDP echoes, window %d, none lost" %
           (ip, COUNT, WINDOW))
+
+
+def percentile(sorted_values, p):
+    """Nearest rank: the smallest value with at least p% at or below it."""
+    rank = max(1, -(-len(sorted_values) * p // 100))
+    return sorted_values[int(rank) - 1]
+
+
+def rtt(ip, port, count):
+    port, count = int(port), int(count)
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.connect((ip, port))
+    s.settimeout(1.0)
+    times, lost = [], 0
+    for seq in range(count):
+        payload = seq.to_bytes(4, "big") + pattern(seq, 60)
+        t0 = time.perf_counter()
+        s.send(payload)
+        try:
+            while True:  # a late answer to an earlier echo is skipped
+                data = s.recv(4096)
+                if data == payload:
+                    break
+        except socket.timeout:
+            lost += 1
+            continue
+        times.append((time.perf_counter() - t0) * 1000.0)
+    times.sort()
+    med = percentile(times, 50) if times else float("nan")
+    p99 = percentile(times, 99) if times else float("nan")
+    print("rtt %s %d %d %.3f %.3f" % (ip, count, lost, med, p99))
+    if lost:
+        sys.exit("udp %s: %d of %d echoes lost" % (ip, lost, count))
+
+
+def load(ip, port, seconds, window):
+    port, seconds, window = int(port), float(seconds), int(window)
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.connect((ip, port))
+    s.setblocking(False)
+    outstanding = {}  # sequence -> time sent
+    sent, back, altered, lost = 0, 0, 0, 0
+    start = time.monotonic()
+    while True:
+        now = time.monotonic()
+        sending = now - start < seconds
+        if not sending and not outstanding:
+            break
+        while sending and len(outstanding) < window:
+            s.send(sent.to_bytes(4, "big") + pattern(sent, 60))
+            outstanding[sent] = now
+            sent += 1
+        select.select([s], [], [], 0.05)
+        while True:
+            try:
+                data = s.recv(4096)
+            except BlockingIOError:
+                break
+            seq = int.from_bytes(data[:4], "big")
+            if seq in outstanding and \
+                    data == seq.to_bytes(4, "big") + pattern(seq, 60):
+                del outstanding[seq]
+                back += 1
+            else:
+                altered += 1
+        now = time.monotonic()
+        for seq in [q for q, t in outstanding.items() if now - t > TIMEOUT]:
+            del outstanding[seq]
+            lost += 1
+    pps = back / (time.monotonic() - start)
+    print("load %s %d %d %d %d" % (ip, sent, back, altered, pps))
+    if altered or lost:
+        sys.exit("udp %s: %d sent, %d back, %d altered, %d lost" %
+                 (ip, sent, back, altered, lost))
 
 
 def mac_bytes(text):
@@ -156,7 +245,7 @@ def arp(tap, own_ip, pairs):
         if answers != [want]:
             sys.exit("arp %s: answered by %s, want exactly %s" %
                      (ip, [a.hex(":") for a in answers], mac))
-    print("lwip_net: ARP requests for %d addresses each answered once by its"
+    print("peer: ARP requests for %d addresses each answered once by its"
           " MAC" % len(pairs))
 
 
@@ -170,16 +259,33 @@ def main():
     cmd, args = (sys.argv[1], sys.argv[2:]) if len(sys.argv) > 1 else ("", [])
     if cmd == "count":
         print(COUNT, len(SIZES))
-    elif cmd in ("sizes", "tcp", "many") and args:
+    elif cmd == "sample-list":
+        print("\n".join(str(n) for n in SAMPLE))
+    elif cmd in ("sizes", "many") and args:
         for ip in args:
             globals()[cmd](ip)
+    elif cmd == "sample" and args:
+        for ip in args:
+            sizes(ip, SAMPLE)
+    elif cmd == "tcp" and args:
+        for ip in args:
+            tcp(ip)
+    elif cmd == "tcp-sizes" and len(args) >= 2:
+        for n in args[1:]:
+            tcp(args[0], int(n))
+    elif cmd == "rtt" and len(args) == 3:
+        rtt(*args)
+    elif cmd == "load" and len(args) == 4:
+        load(*args)
     elif cmd == "arp" and len(args) >= 3:
         arp(args[0], args[1], args[2:])
     elif cmd == "frame" and len(args) == 3:
         frame(*args)
     else:
-        sys.exit("usage: lwip_net_peer.py sizes|tcp|many IP... | "
-                 "arp TAP OWN_IP IP=MAC... | frame TAP DST_MAC ETHERTYPE | count")
+        sys.exit("usage: lwip_net_peer.py sizes|sample|many IP... | "
+                 "tcp IP... | tcp-sizes IP N... | rtt IP PORT COUNT | "
+                 "load IP PORT SECONDS WINDOW | sample-list | count | "
+                 "arp TAP OWN_IP IP=MAC... | frame TAP DST_MAC ETHERTYPE")
 
 
 if __name__ == "__main__":

@@ -61,3 +61,13 @@ TEST_SCRIPTS += tests/integration/http_stats.sh
 # and broadcast to all, unknown unicast to none, UDP every size 1..1472,
 # 1 MiB TCP, 10,000 UDP echoes without loss (root; needs sdvf, python3) ---
 TEST_SCRIPTS += tests/integration/lwip_net.sh
+
+# --- the main job: scripts/demo.sh (`make demo`) under its own names, once
+# SIGKILLed, once in full, once with a failing curl (exit 1) (root; needs
+# sdvf, python3, curl, ping) ---
+TEST_SCRIPTS += tests/integration/demo.sh
+
+# --- the raw bench client in reflect mode on a tap (root; needs sdvf,
+# python3): ARP, ping and UDP datagrams back byte for byte, copy and
+# remap ---
+TEST_SCRIPTS += tests/integration/bench_reflect.sh

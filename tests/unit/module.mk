@@ -25,6 +25,7 @@ UNIT_CMOCKA := \
 	test_sysdesc_net \
 	test_sysdesc_net_refusals \
 	test_sysdesc_net_switch \
+	test_sysdesc_reach \
 	test_raw_responder \
 	test_net_client \
 	test_rx_mux \
@@ -32,6 +33,7 @@ UNIT_CMOCKA := \
 	test_policies \
 	test_tx_mux \
 	test_reflector \
+	test_bench_client \
 	test_stats_json \
 	stress_queue
 
