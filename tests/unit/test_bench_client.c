@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -466,6 +467,62 @@ static void paced_source_sends_its_bursts_at_its_rate(void **unused)
 	assert_int_equal(counter("paced", "bench.source.waits"), 0);
 }
 
+/* ---- configuration ---------------------------------------------------- */
+
+/* The fixture's text with `find` replaced by `repl`, loaded; errors in
+ * *errors (malloc'd).  Returns the loader's result. */
+static int load_edited(struct sdvf_system *edited, const char *find,
+		       const char *repl, char **errors)
+{
+	FILE *f = fopen(SYSTEM, "r");
+	assert_non_null(f);
+	static char text[16384], out[16384];
+	size_t n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = 0;
+	char *at = strstr(text, find);
+	assert_non_null(at);
+	snprintf(out, sizeof(out), "%.*s%s%s", (int)(at - text), text, repl,
+		 at + strlen(find));
+	size_t len;
+	FILE *err = open_memstream(errors, &len);
+	int rc = sdvf_system_load_dts(edited, SYSTEM, out,
+				      sdvf_builtin_components, err);
+	fclose(err);
+	return rc;
+}
+
+static void bench_mode_other_than_the_three_is_refused(void **unused)
+{
+	(void)unused;
+	struct sdvf_system edited;
+	char *errors;
+	assert_int_equal(load_edited(&edited, "bench_mode = \"sink\"",
+				     "bench_mode = \"mirror\"", &errors),
+			 -1);
+	assert_non_null(strstr(errors, "/pds/sink/config: property "
+				       "'bench_mode': \"mirror\" is not one "
+				       "of: sink, source, reflect"));
+	free(errors);
+}
+
+static void source_without_destination_refuses_to_start(void **unused)
+{
+	(void)unused;
+	struct sdvf_system edited;
+	char *errors;
+	assert_int_equal(load_edited(&edited,
+				     "src_dst_mac = [02 00 00 00 b0 99];", "",
+				     &errors),
+			 0);
+	free(errors);
+	struct sdvf_sim *s = sdvf_sim_create(&edited);
+	assert_non_null(s);
+	assert_int_not_equal(sdvf_sim_init(s), 0);
+	sdvf_sim_destroy(s);
+	sdvf_system_free(&edited);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -481,6 +538,8 @@ int main(void)
 		T(sink_counts_frames_and_checks_source_payloads),
 		T(source_sends_its_count_in_order_waiting_for_buffers),
 		T(paced_source_sends_its_bursts_at_its_rate),
+		cmocka_unit_test(bench_mode_other_than_the_three_is_refused),
+		cmocka_unit_test(source_without_destination_refuses_to_start),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);
