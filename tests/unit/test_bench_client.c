@@ -519,6 +519,11 @@ static void source_without_destination_refuses_to_start(void **unused)
 	struct sdvf_sim *s = sdvf_sim_create(&edited);
 	assert_non_null(s);
 	assert_int_not_equal(sdvf_sim_init(s), 0);
+	/* The model started before the source refused: its wire is ours to
+	 * close, as in teardown. */
+	struct wire *w = enet_model_wire(sdvf_sim_state(s, "net_nic"));
+	if (w)
+		wire_close(w);
 	sdvf_sim_destroy(s);
 	sdvf_system_free(&edited);
 }
