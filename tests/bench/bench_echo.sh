@@ -10,7 +10,9 @@
 #   lwip    sdvf (examples/bench-echo.dts): tap wire, ENET model, driver,
 #           RX and TX muxes, the lwIP `echo` client (copy both ways);
 #   bench   the same with the raw `bench` client in reflect mode (copy);
-#   bench_remap  the same, `bench_remap` (remap both ways).
+#   bench_remap  the same, `bench_remap` (remap both ways);
+#   pinned  a second copy of the system with every PD on core 0 (same-core
+#           hand-offs), its `bench` client (copy).
 # Each run measures every path in turn, for 64- and 1472-byte payloads:
 # window 1 (SDVF_BENCH_ECHO_RTTS round trips one at a time: median and p99
 # round-trip time) and window 32 (SDVF_BENCH_ECHO_COUNT datagrams, at most
@@ -54,20 +56,25 @@ ns_srv=sdvf-t-becho-srv-$$
 veth=vbe$$
 tap_refl=tbr$$
 tap_sdvf=tbs$$
+tap_pin=tbp$$
 work=$(mktemp -d /tmp/sdvf-bench-echo.XXXXXX)
 export SDVF_STATS_DIR=$work
 name=bench-echo-$$
 dts=$work/$name.dts
 log=$work/run.log
+dts_pin=$work/$name-pinned.dts
+log_pin=$work/run-pinned.log
+pin_pid=
 pids=()
 sdvf_pid=
 
 cleanup() {
-	if [ -n "$sdvf_pid" ] && kill -0 "$sdvf_pid" 2>/dev/null; then
-		kill -INT "$sdvf_pid" 2>/dev/null || true
+	for p in $sdvf_pid $pin_pid; do
+		kill -0 "$p" 2>/dev/null || continue
+		kill -INT "$p" 2>/dev/null || true
 		sleep 1
-		kill -KILL "$sdvf_pid" 2>/dev/null || true
-	fi
+		kill -KILL "$p" 2>/dev/null || true
+	done
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
 	ip netns del "$ns" 2>/dev/null || true
 	ip netns del "$ns_srv" 2>/dev/null || true
@@ -77,8 +84,8 @@ trap cleanup EXIT
 
 fail() {
 	echo "$me: FAILED: $*" >&2
-	echo "--- sdvf log" >&2
-	tail -50 "$log" >&2 || true
+	echo "--- sdvf logs" >&2
+	tail -30 "$log" "$log_pin" >&2 || true
 	exit 1
 }
 
@@ -129,12 +136,29 @@ wait_link "$tap_sdvf"
 ip link set "$tap_sdvf" netns "$ns"
 ip -n "$ns" addr add 10.219.3.1/24 dev "$tap_sdvf"
 ip -n "$ns" link set "$tap_sdvf" up
-for host in 2 3 4; do
-	ip netns exec "$ns" ping -c 1 -W 5 "10.219.3.$host" >/dev/null ||
-		fail "10.219.3.$host does not answer ping"
+# (e) pinned: a second copy with every PD on core 0 (same-core hand-offs),
+# its own TAP, 10.219.4.3 its bench client.
+sed -e "s/tap-name = \"sdvf3\"/tap-name = \"$tap_pin\"/" \
+	-e "s/ip = \[0a d8 00 /ip = [0a db 04 /" \
+	-e 's/policy = "rr";/& nic-core = <0>; driver-core = <0>; rx-mux-core = <0>; tx-mux-core = <0>;/' \
+	-e 's/component = "[a-z_]*";/& core = <0>;/' \
+	examples/bench-echo.dts >"$dts_pin"
+[ "$(grep -c "core = <0>" "$dts_pin")" = 4 ] ||
+	fail "could not make the pinned copy of examples/bench-echo.dts"
+"$sdvf" check "$dts_pin" >/dev/null 2>"$work/check.err" ||
+	fail "sdvf check (pinned): $(cat "$work/check.err")"
+"$sdvf" run "$dts_pin" --duration 3600 >"$log_pin" 2>&1 &
+pin_pid=$!
+wait_link "$tap_pin"
+ip link set "$tap_pin" netns "$ns"
+ip -n "$ns" addr add 10.219.4.1/24 dev "$tap_pin"
+ip -n "$ns" link set "$tap_pin" up
+for ip in 10.219.3.2 10.219.3.3 10.219.3.4 10.219.4.3; do
+	ip netns exec "$ns" ping -c 1 -W 5 "$ip" >/dev/null ||
+		fail "$ip does not answer ping"
 done
 
-paths="kernel tap lwip bench bench_remap"
+paths="kernel tap lwip bench bench_remap pinned"
 target() {
 	case $1 in
 	kernel) echo "10.219.1.2 1235" ;;
@@ -142,6 +166,7 @@ target() {
 	lwip) echo "10.219.3.2 1235" ;;
 	bench) echo "10.219.3.3 1235" ;;
 	bench_remap) echo "10.219.3.4 1235" ;;
+	pinned) echo "10.219.4.3 1235" ;;
 	esac
 }
 
@@ -155,13 +180,15 @@ for run in $(seq "$runs"); do
 				n=$rtts
 				[ "$w" = 1 ] || n=$count
 				kv=$work/kv.$run.$path.$size.$w
+				sys=$name
+				[ "$path" = pinned ] && sys=$name-pinned
 				[ "$path" = kernel ] || [ "$path" = tap ] ||
-					"$sdvf" stats --format=kv "$name" >"$kv.before"
+					"$sdvf" stats --format=kv "$sys" >"$kv.before"
 				out=$(ip netns exec "$ns" timeout 300 "$peer" load \
 					$(target "$path") "$size" "$w" "$n") ||
 					fail "load $path $size $w: $out"
 				[ "$path" = kernel ] || [ "$path" = tap ] ||
-					"$sdvf" stats --format=kv "$name" >"$kv.after"
+					"$sdvf" stats --format=kv "$sys" >"$kv.after"
 				echo "$run $path $size $w $out" >>"$results"
 			done
 		done

@@ -21,9 +21,10 @@ import os
 import statistics
 import sys
 
-PATHS = ("kernel", "tap", "lwip", "bench", "bench_remap")
+PATHS = ("kernel", "tap", "lwip", "bench", "bench_remap", "pinned")
 SHARED = ("net_nic", "net_driver", "net_rx_mux", "net_tx_mux")
-CLIENT = {"lwip": "echo", "bench": "bench", "bench_remap": "bench_remap"}
+CLIENT = {"lwip": "echo", "bench": "bench", "bench_remap": "bench_remap",
+          "pinned": "bench"}
 
 
 def read_results(path):

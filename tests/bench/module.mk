@@ -118,10 +118,11 @@ bench-mux: $(BENCH_MUX_IR) $(BUILD)/sdvf $(BENCH_MUX_BASE_DIR)/build/sdvf
 # bench-echo: UDP echo over a TAP, side by side in one run (issue 9
 # "Numbers"): (a) the Linux kernel answering over a veth pair, (b) one
 # user-level process reflecting frames straight off a TAP, (c) sdvf with
-# the lwIP `echo` client, (d) sdvf with the `bench` reflector (copy, and
-# remap); window 1 (round trip median and p99) and window 32 (packets a
-# second), 64- and 1472-byte payloads, median of SDVF_BENCH_ECHO_RUNS (5)
-# runs with min and max (tests/bench/bench_echo.sh; root).
+# the lwIP `echo` client, (d) sdvf with the `bench` reflector (copy,
+# remap, and copy with every PD on core 0); window 1 (round trip median
+# and p99) and window 32 (packets a second), 64- and 1472-byte payloads,
+# median of SDVF_BENCH_ECHO_RUNS (5) runs with min and max
+# (tests/bench/bench_echo.sh; root).
 # tests/bench/bench_echo_smoke.sh runs it once with tiny counts in `make
 # test`: every path answered.
 BENCHES += bench-echo
