@@ -91,7 +91,8 @@ static const char *bench_mode_choice(unsigned i)
  * "bench.reflect.drop.<name>". */
 #define REFLECT_DROPS(X)                                                       \
 	X(GROUP_DEST, group_dest,                                              \
-	  "to a group address, and not an ARP request for our ip")             \
+	  "to a group MAC and not ARP, or UDP to a group or broadcast IPv4 "   \
+	  "address (it would answer from it)")                                 \
 	X(GROUP_SOURCE, group_source,                                          \
 	  "from a broadcast or multicast source address")                      \
 	X(ARP, arp,                                                            \
@@ -314,6 +315,13 @@ static bool ipv4_reflect(struct bench *b, uint8_t *o, uint32_t len)
 	} else if (ip[9] == IP_PROTO_UDP) {
 		if ((sdvf_get_be16(ip + 6) & 0x3fffu) != 0) {
 			drop(b, DROP_FRAGMENT);
+			return false;
+		}
+		/* The answer comes from the address the datagram went to:
+		 * it must name one host too. */
+		if (host_ipv4_sender(&b->net, sdvf_get_be32(ip + 16)) ==
+		    HOST_SENDER_NOT_HOST) {
+			drop(b, DROP_GROUP_DEST);
 			return false;
 		}
 		if (n < 8 || !host_udp_may_answer(sdvf_get_be16(l4),

@@ -324,6 +324,10 @@ static void reflect_refuses_what_it_must_not_answer(void **unused)
 	size_t len = udp_frame(f, bcast, refl_ip, 40000, 7777, 16);
 	inject(f, len);
 	assert_int_equal(counter("refl", "bench.reflect.drop.group_dest"), 1);
+	/* unicast to us, but to the subnet's broadcast address */
+	static const uint8_t subnet_bcast[4] = {10, 0, 0, 255};
+	inject(f, udp_frame(f, refl_mac, subnet_bcast, 40000, 7777, 16));
+	assert_int_equal(counter("refl", "bench.reflect.drop.group_dest"), 2);
 	/* a group source */
 	len = udp_frame(f, refl_mac, refl_ip, 40000, 7777, 16);
 	f[6] |= 1;
@@ -343,7 +347,7 @@ static void reflect_refuses_what_it_must_not_answer(void **unused)
 	assert_int_equal(counter("refl", "bench.reflect.drop.src_not_host"), 1);
 	assert_nothing_sent();
 	assert_int_equal(counter("refl", "bench.tx_frames"), 0);
-	assert_int_equal(counter("refl", "bench.rx_frames"), 6);
+	assert_int_equal(counter("refl", "bench.rx_frames"), 7);
 }
 
 /* More frames in one activation than refl_remap has TX buffers (8): the
