@@ -28,10 +28,14 @@
  * Trust.  Frames come from the wire through the RX mux; net_client has
  * checked each descriptor.  Reflect reads a frame's bytes once, by its copy
  * into our TX buffer (clients/reflect.h), and every check reads that
- * copy; it answers only one station (never a group source) and, for the
- * headers it rewrites, one host by clients/host_rules.h: UDP only from a
- * client's port that is not the destination port (two reflectors cannot
- * bounce a forged datagram forever by ports), ICMP only echo requests.
+ * copy; it answers only one station (never a group source or a group
+ * destination but ARP) and, for the headers it rewrites, one host by
+ * clients/host_rules.h: UDP only from a client's port (1024 and up) that
+ * is not the destination port, to an address that names one host; ICMP
+ * only echo requests.  Like the reflector it answers whatever else comes
+ * to its MAC, so a forged frame between two reflectors (or two bench
+ * reflectors) bounces until one drops it: a reflector belongs on a bench
+ * network, where nothing else answers everything.
  * The sink reads the shared buffer only to count; nothing it reads
  * decides more than a counter.
  *
