@@ -28,10 +28,14 @@
  * Trust.  Frames come from the wire through the RX mux; net_client has
  * checked each descriptor.  Reflect reads a frame's bytes once, by its copy
  * into our TX buffer (clients/reflect.h), and every check reads that
- * copy; it answers only one station (never a group source) and, for the
- * headers it rewrites, one host by clients/host_rules.h: UDP only from a
- * client's port that is not the destination port (two reflectors cannot
- * bounce a forged datagram forever by ports), ICMP only echo requests.
+ * copy; it answers only one station (never a group source or a group
+ * destination but ARP) and, for the headers it rewrites, one host by
+ * clients/host_rules.h: UDP only from a client's port (1024 and up) that
+ * is not the destination port, to an address that names one host; ICMP
+ * only echo requests.  Like the reflector it answers whatever else comes
+ * to its MAC, so a forged frame between two reflectors (or two bench
+ * reflectors) bounces until one drops it: a reflector belongs on a bench
+ * network, where nothing else answers everything.
  * The sink reads the shared buffer only to count; nothing it reads
  * decides more than a counter.
  *
@@ -43,6 +47,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "clients/host_reply.h"
 #include "clients/host_rules.h"
 #include "clients/net_client.h"
 #include "clients/reflect.h"
@@ -58,7 +63,6 @@
 #define ETH_TYPE_AT (2u * SDVF_NET_MAC_LEN)
 #define ETH_ARP 0x0806u
 #define ETH_IPV4 0x0800u
-#define ARP_LEN 28u
 #define IP_MIN_HDR 20u
 #define IP_PROTO_ICMP 1u
 #define IP_PROTO_UDP 17u
@@ -91,7 +95,8 @@ static const char *bench_mode_choice(unsigned i)
  * "bench.reflect.drop.<name>". */
 #define REFLECT_DROPS(X)                                                       \
 	X(GROUP_DEST, group_dest,                                              \
-	  "to a group address, and not an ARP request for our ip")             \
+	  "to a group MAC and not ARP, or UDP to a group or broadcast IPv4 "   \
+	  "address (it would answer from it)")                                 \
 	X(GROUP_SOURCE, group_source,                                          \
 	  "from a broadcast or multicast source address")                      \
 	X(ARP, arp,                                                            \
@@ -252,10 +257,8 @@ static void source_pump(struct bench *b)
 static bool arp_reply(struct bench *b, uint8_t *o, uint32_t len)
 {
 	uint8_t *a = o + SDVF_NET_ETH_HLEN;
-	if (!b->has_ip || len < SDVF_NET_ETH_HLEN + ARP_LEN ||
-	    sdvf_get_be16(a) != 1 || sdvf_get_be16(a + 2) != ETH_IPV4 ||
-	    a[4] != SDVF_NET_MAC_LEN || a[5] != 4 ||
-	    sdvf_get_be16(a + 6) != 1 || !sdvf_bytes_equal(a + 24, b->ip, 4) ||
+	if (!b->has_ip || len < SDVF_NET_ETH_HLEN + HOST_ARP_LEN ||
+	    !host_arp_is_ether_ipv4(a) || !host_arp_asks_for(a, b->ip) ||
 	    !host_mac_is_station(a + 8) ||
 	    sdvf_bytes_equal(a + 8, b->nc.mac, SDVF_NET_MAC_LEN)) {
 		drop(b, DROP_ARP);
@@ -269,17 +272,14 @@ static bool arp_reply(struct bench *b, uint8_t *o, uint32_t len)
 		return false;
 	}
 	sdvf_copy(o, a + 8, SDVF_NET_MAC_LEN); /* to the ARP sender */
-	sdvf_put_be16(a + 6, 2);
-	sdvf_copy(a + 18, a + 8, SDVF_NET_MAC_LEN + 4); /* target = sender */
-	sdvf_copy(a + 8, b->nc.mac, SDVF_NET_MAC_LEN);
-	sdvf_copy(a + 14, b->ip, 4);
+	host_arp_reply(a, a, b->nc.mac, b->ip);
 	return true;
 }
 
 /* ICMP to our ip: an echo request becomes the reply, in place. */
 static bool icmp_reply(struct bench *b, uint8_t *icmp, uint32_t n)
 {
-	if (n < 8 || sdvf_inet_csum(icmp, n, 0) != 0) {
+	if (n < HOST_ICMP_HDR || sdvf_inet_csum(icmp, n, 0) != 0) {
 		drop(b, DROP_BAD_ICMP);
 		return false;
 	}
@@ -287,9 +287,7 @@ static bool icmp_reply(struct bench *b, uint8_t *icmp, uint32_t n)
 		drop(b, DROP_ICMP_TYPE);
 		return false;
 	}
-	icmp[0] = 0;
-	sdvf_put_be16(icmp + 2, 0);
-	sdvf_put_be16(icmp + 2, sdvf_inet_csum(icmp, n, 0));
+	host_icmp_echo_reply(icmp, n);
 	return true;
 }
 
@@ -321,6 +319,13 @@ static bool ipv4_reflect(struct bench *b, uint8_t *o, uint32_t len)
 	} else if (ip[9] == IP_PROTO_UDP) {
 		if ((sdvf_get_be16(ip + 6) & 0x3fffu) != 0) {
 			drop(b, DROP_FRAGMENT);
+			return false;
+		}
+		/* The answer comes from the address the datagram went to:
+		 * it must name one host too. */
+		if (host_ipv4_sender(&b->net, sdvf_get_be32(ip + 16)) ==
+		    HOST_SENDER_NOT_HOST) {
+			drop(b, DROP_GROUP_DEST);
 			return false;
 		}
 		if (n < 8 || !host_udp_may_answer(sdvf_get_be16(l4),
@@ -365,7 +370,7 @@ static void reflect(struct bench *b, const struct net_rx_frame *f)
 	uint32_t len = f->len;
 	if (type == ETH_ARP) {
 		ok = arp_reply(b, buf.data, len);
-		len = SDVF_NET_ETH_HLEN + ARP_LEN;
+		len = SDVF_NET_ETH_HLEN + HOST_ARP_LEN;
 	} else if (group) {
 		drop(b, DROP_GROUP_DEST);
 		ok = false;

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -323,6 +324,10 @@ static void reflect_refuses_what_it_must_not_answer(void **unused)
 	size_t len = udp_frame(f, bcast, refl_ip, 40000, 7777, 16);
 	inject(f, len);
 	assert_int_equal(counter("refl", "bench.reflect.drop.group_dest"), 1);
+	/* unicast to us, but to the subnet's broadcast address */
+	static const uint8_t subnet_bcast[4] = {10, 0, 0, 255};
+	inject(f, udp_frame(f, refl_mac, subnet_bcast, 40000, 7777, 16));
+	assert_int_equal(counter("refl", "bench.reflect.drop.group_dest"), 2);
 	/* a group source */
 	len = udp_frame(f, refl_mac, refl_ip, 40000, 7777, 16);
 	f[6] |= 1;
@@ -342,7 +347,7 @@ static void reflect_refuses_what_it_must_not_answer(void **unused)
 	assert_int_equal(counter("refl", "bench.reflect.drop.src_not_host"), 1);
 	assert_nothing_sent();
 	assert_int_equal(counter("refl", "bench.tx_frames"), 0);
-	assert_int_equal(counter("refl", "bench.rx_frames"), 6);
+	assert_int_equal(counter("refl", "bench.rx_frames"), 7);
 }
 
 /* More frames in one activation than refl_remap has TX buffers (8): the
@@ -466,6 +471,67 @@ static void paced_source_sends_its_bursts_at_its_rate(void **unused)
 	assert_int_equal(counter("paced", "bench.source.waits"), 0);
 }
 
+/* ---- configuration ---------------------------------------------------- */
+
+/* The fixture's text with `find` replaced by `repl`, loaded; errors in
+ * *errors (malloc'd).  Returns the loader's result. */
+static int load_edited(struct sdvf_system *edited, const char *find,
+		       const char *repl, char **errors)
+{
+	FILE *f = fopen(SYSTEM, "r");
+	assert_non_null(f);
+	static char text[16384], out[16384];
+	size_t n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = 0;
+	char *at = strstr(text, find);
+	assert_non_null(at);
+	snprintf(out, sizeof(out), "%.*s%s%s", (int)(at - text), text, repl,
+		 at + strlen(find));
+	size_t len;
+	FILE *err = open_memstream(errors, &len);
+	int rc = sdvf_system_load_dts(edited, SYSTEM, out,
+				      sdvf_builtin_components, err);
+	fclose(err);
+	return rc;
+}
+
+static void bench_mode_other_than_the_three_is_refused(void **unused)
+{
+	(void)unused;
+	struct sdvf_system edited;
+	char *errors;
+	assert_int_equal(load_edited(&edited, "bench_mode = \"sink\"",
+				     "bench_mode = \"mirror\"", &errors),
+			 -1);
+	assert_non_null(strstr(errors, "/pds/sink/config: property "
+				       "'bench_mode': \"mirror\" is not one "
+				       "of: sink, source, reflect"));
+	free(errors);
+}
+
+static void source_without_destination_refuses_to_start(void **unused)
+{
+	(void)unused;
+	struct sdvf_system edited;
+	char *errors;
+	assert_int_equal(load_edited(&edited,
+				     "src_dst_mac = [02 00 00 00 b0 99];", "",
+				     &errors),
+			 0);
+	free(errors);
+	struct sdvf_sim *s = sdvf_sim_create(&edited);
+	assert_non_null(s);
+	assert_int_not_equal(sdvf_sim_init(s), 0);
+	/* The model started before the source refused: its wire is ours to
+	 * close, as in teardown. */
+	struct wire *w = enet_model_wire(sdvf_sim_state(s, "net_nic"));
+	if (w)
+		wire_close(w);
+	sdvf_sim_destroy(s);
+	sdvf_system_free(&edited);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -481,6 +547,8 @@ int main(void)
 		T(sink_counts_frames_and_checks_source_payloads),
 		T(source_sends_its_count_in_order_waiting_for_buffers),
 		T(paced_source_sends_its_bursts_at_its_rate),
+		cmocka_unit_test(bench_mode_other_than_the_three_is_refused),
+		cmocka_unit_test(source_without_destination_refuses_to_start),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);
