@@ -60,3 +60,7 @@ TEST_SCRIPTS += tests/integration/http_stats.sh
 # against real sockets in a namespace: ping, UDP 1..1472, 1 MiB TCP,
 # 10,000 UDP echoes without loss (root; needs sdvf, python3) ---
 TEST_SCRIPTS += tests/integration/lwip_echo.sh
+
+# --- the same on the sanitizer build: lwIP clients confined under ASan and
+# UBSan (root; needs build-san/sdvf, python3) ---
+TEST_SCRIPTS += tests/integration/lwip_echo_san.sh
