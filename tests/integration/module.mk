@@ -64,3 +64,8 @@ TEST_SCRIPTS += tests/integration/lwip_echo.sh
 # --- the same on the sanitizer build: lwIP clients confined under ASan and
 # UBSan (root; needs build-san/sdvf, python3) ---
 TEST_SCRIPTS += tests/integration/lwip_echo_san.sh
+
+# --- lwIP clients with ip = "dhcp" against dnsmasq in the namespace: lease,
+# ping/UDP/TCP echo at the leased address, renewal at T1 (root; needs sdvf,
+# python3, dnsmasq) ---
+TEST_SCRIPTS += tests/integration/lwip_dhcp.sh
