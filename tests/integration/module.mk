@@ -69,3 +69,8 @@ TEST_SCRIPTS += tests/integration/lwip_echo_san.sh
 # ping/UDP/TCP echo at the leased address, renewal at T1 (root; needs sdvf,
 # python3, dnsmasq) ---
 TEST_SCRIPTS += tests/integration/lwip_dhcp.sh
+
+# --- a restartable lwIP echo client (copy, then remap) SIGKILLed under load:
+# the others lose nothing, buffers reclaimed and conserved, the new process
+# answers ping, UDP and TCP echo (root; needs sdvf, python3) ---
+TEST_SCRIPTS += tests/integration/lwip_client_restart.sh
