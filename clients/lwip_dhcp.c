@@ -7,8 +7,8 @@
  *     -> ops->apply (lease on the netif) and the next timer
  *   dhcp_tick -> retransmit (send_discover | send_request) or T1/T2/end
  */
-#include "clients/host_rules.h"
 #include "clients/lwip_dhcp.h"
+#include "clients/host_rules.h"
 #include "core/bytes.h"
 
 /* The fixed part of a message (RFC 2131 figure 1), then the cookie. */
@@ -203,8 +203,8 @@ static void backoff(struct dhcp_client *d, uint64_t now_ms)
 {
 	uint32_t wait = d->retry_ms;
 	d->next_ms = now_ms + wait + prng_next(d) % (wait / 4 + 1);
-	d->retry_ms = wait * 2 > DHCP_RETRY_MAX_MS ? DHCP_RETRY_MAX_MS
-						   : wait * 2;
+	d->retry_ms =
+		wait * 2 > DHCP_RETRY_MAX_MS ? DHCP_RETRY_MAX_MS : wait * 2;
 }
 
 static void send_discover(struct dhcp_client *d, uint64_t now_ms)
@@ -229,8 +229,8 @@ static void send_request(struct dhcp_client *d, uint64_t now_ms)
 		src = d->lease.addr;
 		if (d->state == DHCP_STATE_RENEWING)
 			dst = d->lease.server;
-		uint64_t until = d->state == DHCP_STATE_RENEWING ? d->t2_ms
-								 : d->end_ms;
+		uint64_t until =
+			d->state == DHCP_STATE_RENEWING ? d->t2_ms : d->end_ms;
 		uint64_t wait = until > now_ms ? (until - now_ms) / 2 : 0;
 		if (wait < DHCP_RENEW_MIN_MS)
 			wait = DHCP_RENEW_MIN_MS;
@@ -435,8 +435,8 @@ void dhcp_tick(struct dhcp_client *d, uint64_t now_ms)
 		discover(d, now_ms);
 		return;
 	}
-	enum dhcp_state to = now_ms >= d->t2_ms ? DHCP_STATE_REBINDING
-						: DHCP_STATE_RENEWING;
+	enum dhcp_state to =
+		now_ms >= d->t2_ms ? DHCP_STATE_REBINDING : DHCP_STATE_RENEWING;
 	if (to != d->state)
 		d->xid = prng_next(d); /* a new exchange */
 	d->state = to;

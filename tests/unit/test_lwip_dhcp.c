@@ -306,8 +306,8 @@ static void dhcp_reply_to_another_xid_or_mac_is_foreign(void **st)
 static void dhcp_offer_naming_no_host_or_no_server_is_refused(void **st)
 {
 	(void)st;
-	static const uint32_t bad[] = {0, BCAST, 0x0ad600ffu, 0x0ad60000u,
-				       0xe0000001u, 0x7f000001u};
+	static const uint32_t bad[] = {0,	    BCAST,	 0x0ad600ffu,
+				       0x0ad60000u, 0xe0000001u, 0x7f000001u};
 	struct dhcp_client d;
 	struct seen s;
 	struct reply r;
@@ -528,7 +528,8 @@ static void dhcp_hostile_replies_never_crash_and_are_counted(void **st)
 		x ^= x << 5;
 		good_reply(&r, &s, (uint8_t)(x % 8), x % 3 ? 1000 : x);
 		size_t len = 240 + x % 80;
-		uint8_t *buf = malloc(len); /* exact size: ASan sees overreads */
+		uint8_t *buf =
+			malloc(len); /* exact size: ASan sees overreads */
 		memcpy(buf, r.b, len < r.len ? len : r.len);
 		if (len > r.len)
 			memset(buf + r.len, (int)(x >> 8), len - r.len);
