@@ -438,7 +438,19 @@ static bool read_ipv4(struct sdvf_pd *pd, const char *key, ip4_addr_t *out,
 
 int lwip_netif_init(struct lwip_netif *ln, struct sdvf_pd *pd)
 {
-	if (lwip_owner && lwip_owner != ln) {
+	if (lwip_owner == ln) {
+		/* Restarted in the same process (the sim runtime): lwIP still
+		 * holds the dead instance's netif, pcbs and pbufs, which point
+		 * into the state the runtime just zeroed.  lwIP has no way to
+		 * drop them, so refuse rather than run on them; a hosted
+		 * restart is a new process and starts lwIP afresh. */
+		sdvf_log(pd, SDVF_LOG_ERROR,
+			 "lwip: restarted in the process of its dead instance: "
+			 "lwIP's global state still holds it; an lwIP client "
+			 "restarts only as a new process (hosted runtime)");
+		return -1;
+	}
+	if (lwip_owner) {
 		sdvf_log(pd, SDVF_LOG_ERROR,
 			 "lwip: a second lwIP client in one process (%s): "
 			 "lwIP's state is global; run it in its own process",
@@ -485,10 +497,8 @@ int lwip_netif_init(struct lwip_netif *ln, struct sdvf_pd *pd)
 	/* Large blocks from the heap too: the client filter allows brk, not
 	 * mmap (docs/runtime-hosted.md). */
 	mallopt(M_MMAP_MAX, 0);
-	if (!lwip_owner) {
-		lwip_owner = ln;
-		lwip_init();
-	}
+	lwip_owner = ln;
+	lwip_init();
 	if (!netif_add(&ln->netif, &addr, &mask, &gw, ln, netif_setup,
 		       ethernet_input)) {
 		sdvf_log(pd, SDVF_LOG_ERROR, "lwip: netif_add failed");

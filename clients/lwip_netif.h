@@ -44,7 +44,10 @@
  *
  * lwIP's state is global to a process, so a process holds one lwip_netif:
  * the hosted runtime runs each PD in its own process; a sim system may hold
- * at most one lwIP client (a second lwip_netif_init fails, logged).
+ * at most one lwIP client (a second lwip_netif_init fails, logged).  For the
+ * same reason a restart is a new process: a hosted restart starts lwIP
+ * afresh; a restart in the same process (sim) is refused, logged, since
+ * lwIP would still hold the dead instance's pcbs and pbufs.
  *
  * Use, in a client's state struct and handlers:
  *     struct echo { struct lwip_netif ln; ... };

@@ -34,6 +34,7 @@ UNIT_CMOCKA := \
 	test_reflector \
 	test_stats_json \
 	test_lwip_dhcp \
+	test_lwip_sim \
 	stress_queue
 
 UNIT_CMOCKA_BINS := $(addprefix $(BUILD)/tests/unit/,$(UNIT_CMOCKA))

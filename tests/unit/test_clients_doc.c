@@ -90,7 +90,8 @@ static void doc_description_loads_with_the_doc_client(void **state)
 	fclose(out);
 	assert_non_null(strstr(dump, "pd hello component=hello_udp "
 				     "role=client"));
-	assert_non_null(strstr(dump, "pd-config hello mac=02:00:00:00:e9:02\n"));
+	assert_non_null(
+		strstr(dump, "pd-config hello mac=02:00:00:00:e9:02\n"));
 	assert_non_null(strstr(dump, "pd-map hello rx_data region=net_rx_dma "
 				     "rights=r\n"));
 	free(dump);
