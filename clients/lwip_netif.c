@@ -492,7 +492,14 @@ int lwip_netif_init(struct lwip_netif *ln, struct sdvf_pd *pd)
 	ln->ipv4_mask =
 		host_ipv4_mask((uint32_t)sdvf_config_u64(pd, "prefix_len"));
 	ip4_addr_set_u32(&mask, lwip_htonl(ln->ipv4_mask));
-	if (!read_ipv4(pd, "gateway", &gw, NULL))
+	bool have_gw = read_ipv4(pd, "gateway", &gw, NULL);
+	if (ln->dhcp_on && have_gw) {
+		sdvf_log(pd, SDVF_LOG_ERROR,
+			 "lwip: config gateway: not with ip_mode \"dhcp\" (the "
+			 "lease names the router)");
+		return -1;
+	}
+	if (!have_gw)
 		ip4_addr_set_zero(&gw);
 	/* Large blocks from the heap too: the client filter allows brk, not
 	 * mmap (docs/runtime-hosted.md). */

@@ -169,7 +169,8 @@ static void read_client_pd(struct net *n, const char *sub, const void *fdt,
 /* The client's `ip`: 4 bytes, or "dhcp" for a component with a DHCP
  * client (a param ip_mode, clients/lwip_netif.h), which then must have
  * one of the two unless its own config says ip_mode "dhcp"; a static
- * address beside a config ip_mode "dhcp" is refused. */
+ * address beside a config ip_mode "dhcp", and "dhcp" beside a config
+ * gateway, are refused. */
 static void read_client_ip(struct net *n, const char *sub, const void *fdt,
 			   int node, struct net_client *c)
 {
@@ -199,6 +200,11 @@ static void read_client_ip(struct net *n, const char *sub, const void *fdt,
 				  "property 'ip': \"dhcp\", but component "
 				  "'%s' has no DHCP client (give 4 bytes)",
 				  component);
+		else if (cfg >= 0 && fdt_getprop(fdt, cfg, "gateway", NULL))
+			net_error(n, sub,
+				  "property 'ip': \"dhcp\", but PD '%s' has "
+				  "config gateway (the lease names the router)",
+				  c->pd);
 		c->dhcp = true;
 		return;
 	}

@@ -41,12 +41,12 @@ static void lwip_client_starts_under_sim_and_refuses_a_restart(void **state)
 	/* The rest of the system runs on, and the muxes took back what the
 	 * client held: the TX pool is whole, no RX buffer is lent. */
 	sdvf_sim_run(sim, 10000);
-	static const char *const pds[] = {"net_nic", "net_driver",
-					  "net_rx_mux", "net_tx_mux"};
+	static const char *const pds[] = {"net_nic", "net_driver", "net_rx_mux",
+					  "net_tx_mux"};
 	for (size_t i = 0; i < sizeof(pds) / sizeof(pds[0]); i++)
 		assert_int_equal(sdvf_sim_failures(sim, pds[i]), 0);
-	assert_int_equal(sdvf_sim_counter(sim, "net_rx_mux", "dma_lent", &found),
-			 0);
+	assert_int_equal(
+		sdvf_sim_counter(sim, "net_rx_mux", "dma_lent", &found), 0);
 	assert_true(found);
 	wire_close(enet_model_wire(sdvf_sim_state(sim, "net_nic")));
 	sdvf_sim_destroy(sim);

@@ -267,6 +267,11 @@ static void net_refuses_inconsistent_dhcp_combinations(void **state)
 	expect_edit_errors(
 		dhcp_one, "config { }", "config { ip_mode = \"dhcp\"; }",
 		AT ": property 'ip_mode' already exists in /pds/app/config\n");
+	expect_edit_errors(dhcp_one, "config { }",
+			   "config { gateway = [0a 00 00 01]; }",
+			   AT "/clients/app: property 'ip': \"dhcp\", but PD "
+			      "'app' has config gateway (the lease names the "
+			      "router)\n");
 	char *both =
 		edit(dhcp_one, "config { }", "config { ip_mode = \"dhcp\"; }");
 	expect_edit_errors(both, "ip = \"dhcp\";", "ip = [0a 00 00 02];",
