@@ -83,7 +83,7 @@ DEPS_PKGS := build-essential pkg-config device-tree-compiler libfdt-dev \
 	libcmocka-dev libseccomp-dev liblwip-dev libdpdk-dev spin \
 	clang-format iproute2 qemu-user-static gcc-aarch64-linux-gnu \
 	libc6-dev-arm64-cross valgrind clang iputils-ping python3 tcpdump \
-	chromium curl
+	chromium curl dnsmasq-base
 DEPS_STAMP := /var/tmp/sdvf-deps-$(shell echo $(DEPS_PKGS) | md5sum | cut -c1-12)
 
 deps: $(DEPS_STAMP)

@@ -8,6 +8,8 @@
  *   lwIP -> linkoutput -> hold queue (if non-empty or no buffer idle)
  *          -> tx_alloc, one copy, tx_send -> tx_active -> TX mux
  *   TX mux -> tx_free -> tx_reap (buffer idle) -> hold queue drained
+ *   (ip_mode "dhcp") UDP to port 68 -> rx_dhcp -> dhcp_input -> dhcp_apply
+ *          (netif address); dhcp_send -> raw UDP pcb -> linkoutput
  */
 #include <malloc.h>
 
@@ -16,6 +18,7 @@
 #include "lwip/ip4_addr.h"
 #include "lwip/pbuf.h"
 #include "lwip/timeouts.h"
+#include "lwip/udp.h"
 #include "netif/ethernet.h"
 
 #include "clients/host_rules.h"
@@ -198,12 +201,60 @@ static struct pbuf *rx_pbuf(struct lwip_netif *ln, const struct net_rx_frame *f)
 	return p;
 }
 
+static uint64_t now_ms(const struct lwip_netif *ln)
+{
+	return sdvf_now_ns(ln->pd) / 1000000u;
+}
+
+static void dhcp_publish(struct lwip_netif *ln)
+{
+#define LWIP_NETIF_DHCP_SET(field, name, meaning)                              \
+	sdvf_counter_set(ln->dhcp_##field, ln->dhcp.field);
+	DHCP_COUNTERS(LWIP_NETIF_DHCP_SET)
+#undef LWIP_NETIF_DHCP_SET
+}
+
+/* With DHCP on, a UDP datagram to port 68 is the DHCP client's, whatever
+ * its IP destination (an offer goes to an address we do not have yet);
+ * true if it took the frame.  The UDP length is bounded by the frame's;
+ * a datagram not from port 67 or longer than its frame is malformed. */
+static bool rx_dhcp(struct lwip_netif *ln, const struct net_rx_frame *f)
+{
+	if (!ln->dhcp_on || sdvf_get_be16(f->data + 12) != ETHTYPE_IPV4_BE ||
+	    f->len < SDVF_NET_ETH_HLEN + IPV4_MIN_HLEN)
+		return false;
+	const uint8_t *ip = f->data + SDVF_NET_ETH_HLEN;
+	uint32_t ip_hlen = (ip[0] & 0xfu) * 4u;
+	uint32_t udp_at = SDVF_NET_ETH_HLEN + ip_hlen;
+	if ((ip[0] >> 4) != 4 || ip_hlen < IPV4_MIN_HLEN ||
+	    ip[9] != IPV4_PROTO_UDP ||
+	    (sdvf_get_be16(ip + 6) & (IPV4_MF | IPV4_OFFSET_MASK)) != 0 ||
+	    f->len < udp_at + UDP_HLEN)
+		return false;
+	const uint8_t *udp = f->data + udp_at;
+	if (sdvf_get_be16(udp + 2) != DHCP_CLIENT_PORT)
+		return false;
+	uint32_t udp_len = sdvf_get_be16(udp + 4);
+	if (sdvf_get_be16(udp) != DHCP_SERVER_PORT || udp_len < UDP_HLEN ||
+	    udp_len > f->len - udp_at)
+		ln->dhcp.drop_malformed++;
+	else
+		dhcp_input(&ln->dhcp, udp + UDP_HLEN, udp_len - UDP_HLEN,
+			   now_ms(ln));
+	dhcp_publish(ln);
+	return true;
+}
+
 static void rx_drain(struct lwip_netif *ln)
 {
 	struct net_rx_frame f;
 	while (net_client_rx_take(&ln->nc, &f)) {
 		if (!rx_sender_ok(ln, &f)) {
 			sdvf_counter_add(ln->rx_drop_host_rules, 1);
+			net_client_rx_return(&ln->nc, f.offset);
+			continue;
+		}
+		if (rx_dhcp(ln, &f)) {
 			net_client_rx_return(&ln->nc, f.offset);
 			continue;
 		}
@@ -223,17 +274,23 @@ static void rx_drain(struct lwip_netif *ln)
 
 /* ---- activation --------------------------------------------------------- */
 
-/* Publish, signal, and wake again at lwIP's next timeout. */
+/* Publish, signal, and wake again at lwIP's (or DHCP's) next timeout. */
 static void finish(struct lwip_netif *ln)
 {
 	net_client_finish(&ln->nc);
+	uint64_t now = sdvf_now_ns(ln->pd), at = 0;
 	u32_t ms = sys_timeouts_sleeptime();
-	if (ms == SYS_TIMEOUTS_SLEEPTIME_INFINITE)
-		sdvf_timer_set(ln->pd, 0);
-	else
-		sdvf_timer_set(ln->pd,
-			       sdvf_now_ns(ln->pd) +
-				       (uint64_t)(ms ? ms : 1) * 1000000u);
+	if (ms != SYS_TIMEOUTS_SLEEPTIME_INFINITE)
+		at = now + (uint64_t)(ms ? ms : 1) * 1000000u;
+	uint64_t dhcp_ms = ln->dhcp_on ? dhcp_next_ms(&ln->dhcp) : 0;
+	if (dhcp_ms) {
+		uint64_t dhcp_at = dhcp_ms * 1000000u;
+		if (dhcp_at <= now)
+			dhcp_at = now + 1000000u;
+		if (at == 0 || dhcp_at < at)
+			at = dhcp_at;
+	}
+	sdvf_timer_set(ln->pd, at);
 }
 
 void lwip_netif_notified(struct lwip_netif *ln, sdvf_channel_t ch)
@@ -245,6 +302,10 @@ void lwip_netif_notified(struct lwip_netif *ln, sdvf_channel_t ch)
 	tx_flush_held(ln);
 	rx_drain(ln);
 	sys_check_timeouts();
+	if (ln->dhcp_on) {
+		dhcp_tick(&ln->dhcp, now_ms(ln));
+		dhcp_publish(ln);
+	}
 	tx_flush_held(ln); /* buffers freed by what lwIP just did */
 	finish(ln);
 }
@@ -283,6 +344,84 @@ static err_t netif_setup(struct netif *netif)
 	return ERR_OK;
 }
 
+/* ---- DHCP glue (clients/lwip_dhcp.h) ------------------------------------ */
+
+static void ip4_from_host(ip4_addr_t *out, uint32_t host_order)
+{
+	ip4_addr_set_u32(out, lwip_htonl(host_order));
+}
+
+static void dhcp_send(void *ctx, const uint8_t *msg, size_t len, uint32_t dst,
+		      uint32_t src)
+{
+	struct lwip_netif *ln = ctx;
+	struct pbuf *p = pbuf_alloc(PBUF_TRANSPORT, (u16_t)len, PBUF_RAM);
+	if (!p)
+		return; /* retransmitted on its timer */
+	pbuf_take(p, msg, (u16_t)len);
+	ip_addr_t to, from;
+	ip4_from_host(ip_2_ip4(&to), dst);
+	ip4_from_host(ip_2_ip4(&from), src);
+	IP_SET_TYPE_VAL(to, IPADDR_TYPE_V4);
+	IP_SET_TYPE_VAL(from, IPADDR_TYPE_V4);
+	/* From 0.0.0.0 while we have no address: udp_sendto_if_src, as
+	 * lwIP's own DHCP does. */
+	udp_sendto_if_src(ln->dhcp_pcb, p, &to, DHCP_SERVER_PORT, &ln->netif,
+			  &from);
+	pbuf_free(p);
+}
+
+static void dhcp_apply(void *ctx, const struct dhcp_lease *l)
+{
+	struct lwip_netif *ln = ctx;
+	ip4_addr_t addr, mask, gw;
+	ip4_from_host(&addr, l->addr);
+	ip4_from_host(&mask, l->mask);
+	ip4_from_host(&gw, l->router);
+	netif_set_addr(&ln->netif, &addr, &mask, &gw);
+	ln->ipv4 = l->addr;
+	if (l->addr)
+		ln->ipv4_mask = l->mask;
+	if (!l->addr) {
+		sdvf_log(ln->pd, SDVF_LOG_WARN, "lwip: dhcp: address removed");
+		return;
+	}
+	sdvf_log(ln->pd, SDVF_LOG_INFO,
+		 "lwip: dhcp: %u.%u.%u.%u mask %u.%u.%u.%u router "
+		 "%u.%u.%u.%u from %u.%u.%u.%u for %u s",
+		 l->addr >> 24, l->addr >> 16 & 255u, l->addr >> 8 & 255u,
+		 l->addr & 255u, l->mask >> 24, l->mask >> 16 & 255u,
+		 l->mask >> 8 & 255u, l->mask & 255u, l->router >> 24,
+		 l->router >> 16 & 255u, l->router >> 8 & 255u,
+		 l->router & 255u, l->server >> 24, l->server >> 16 & 255u,
+		 l->server >> 8 & 255u, l->server & 255u, l->lease_s);
+}
+
+static const struct dhcp_ops dhcp_glue = {.send = dhcp_send,
+					  .apply = dhcp_apply};
+
+static int dhcp_begin(struct lwip_netif *ln)
+{
+	ln->dhcp_pcb = udp_new();
+	if (!ln->dhcp_pcb ||
+	    udp_bind(ln->dhcp_pcb, IP_ADDR_ANY, DHCP_CLIENT_PORT) != ERR_OK) {
+		sdvf_log(ln->pd, SDVF_LOG_ERROR,
+			 "lwip: dhcp: cannot bind UDP port 68");
+		return -1;
+	}
+	ip_set_option(ln->dhcp_pcb, SOF_BROADCAST);
+	dhcp_start(&ln->dhcp, &dhcp_glue, ln, ln->nc.mac, ln->ipv4_mask,
+		   (uint32_t)sdvf_now_ns(ln->pd), now_ms(ln));
+	dhcp_publish(ln);
+	return 0;
+}
+
+const char *lwip_netif_ip_mode(unsigned i)
+{
+	static const char *const modes[] = {"static", "dhcp"};
+	return i < 2 ? modes[i] : NULL;
+}
+
 static bool read_ipv4(struct sdvf_pd *pd, const char *key, ip4_addr_t *out,
 		      uint32_t *host_order)
 {
@@ -299,7 +438,19 @@ static bool read_ipv4(struct sdvf_pd *pd, const char *key, ip4_addr_t *out,
 
 int lwip_netif_init(struct lwip_netif *ln, struct sdvf_pd *pd)
 {
-	if (lwip_owner && lwip_owner != ln) {
+	if (lwip_owner == ln) {
+		/* Restarted in the same process (the sim runtime): lwIP still
+		 * holds the dead instance's netif, pcbs and pbufs, which point
+		 * into the state the runtime just zeroed.  lwIP has no way to
+		 * drop them, so refuse rather than run on them; a hosted
+		 * restart is a new process and starts lwIP afresh. */
+		sdvf_log(pd, SDVF_LOG_ERROR,
+			 "lwip: restarted in the process of its dead instance: "
+			 "lwIP's global state still holds it; an lwIP client "
+			 "restarts only as a new process (hosted runtime)");
+		return -1;
+	}
+	if (lwip_owner) {
 		sdvf_log(pd, SDVF_LOG_ERROR,
 			 "lwip: a second lwIP client in one process (%s): "
 			 "lwIP's state is global; run it in its own process",
@@ -313,24 +464,48 @@ int lwip_netif_init(struct lwip_netif *ln, struct sdvf_pd *pd)
 #undef LWIP_NETIF_REGISTER
 	if (!net_client_attach(&ln->nc, pd))
 		return -1;
+#define LWIP_NETIF_DHCP_REGISTER(field, name, meaning)                         \
+	ln->dhcp_##field = sdvf_counter(pd, name);
+	DHCP_COUNTERS(LWIP_NETIF_DHCP_REGISTER)
+#undef LWIP_NETIF_DHCP_REGISTER
 	ln->rx_capacity = (uint32_t)sdvf_config_u64(pd, "rx_capacity");
+	const char *mode = sdvf_config_str(pd, "ip_mode");
+	ln->dhcp_on = mode && sdvf_str_equal(mode, "dhcp");
 	ip4_addr_t addr, mask, gw;
-	if (!read_ipv4(pd, "ip", &addr, &ln->ipv4)) {
-		sdvf_log(pd, SDVF_LOG_ERROR, "lwip: config ip: 4 bytes needed");
+	bool have_ip = read_ipv4(pd, "ip", &addr, &ln->ipv4);
+	if (ln->dhcp_on && have_ip) {
+		sdvf_log(pd, SDVF_LOG_ERROR,
+			 "lwip: config ip: not with ip_mode \"dhcp\" (the "
+			 "lease gives the address)");
 		return -1;
+	}
+	if (!ln->dhcp_on && !have_ip) {
+		sdvf_log(pd, SDVF_LOG_ERROR,
+			 "lwip: config ip: 4 bytes needed (or ip_mode "
+			 "\"dhcp\")");
+		return -1;
+	}
+	if (ln->dhcp_on) {
+		ip4_addr_set_zero(&addr);
+		ln->ipv4 = 0;
 	}
 	ln->ipv4_mask =
 		host_ipv4_mask((uint32_t)sdvf_config_u64(pd, "prefix_len"));
 	ip4_addr_set_u32(&mask, lwip_htonl(ln->ipv4_mask));
-	if (!read_ipv4(pd, "gateway", &gw, NULL))
+	bool have_gw = read_ipv4(pd, "gateway", &gw, NULL);
+	if (ln->dhcp_on && have_gw) {
+		sdvf_log(pd, SDVF_LOG_ERROR,
+			 "lwip: config gateway: not with ip_mode \"dhcp\" (the "
+			 "lease names the router)");
+		return -1;
+	}
+	if (!have_gw)
 		ip4_addr_set_zero(&gw);
 	/* Large blocks from the heap too: the client filter allows brk, not
 	 * mmap (docs/runtime-hosted.md). */
 	mallopt(M_MMAP_MAX, 0);
-	if (!lwip_owner) {
-		lwip_owner = ln;
-		lwip_init();
-	}
+	lwip_owner = ln;
+	lwip_init();
 	if (!netif_add(&ln->netif, &addr, &mask, &gw, ln, netif_setup,
 		       ethernet_input)) {
 		sdvf_log(pd, SDVF_LOG_ERROR, "lwip: netif_add failed");
@@ -338,5 +513,5 @@ int lwip_netif_init(struct lwip_netif *ln, struct sdvf_pd *pd)
 	}
 	netif_set_default(&ln->netif);
 	netif_set_up(&ln->netif);
-	return 0;
+	return ln->dhcp_on ? dhcp_begin(ln) : 0;
 }

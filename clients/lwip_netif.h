@@ -31,14 +31,23 @@
  * buffers; past that bound it is dropped.  Both are counted.
  *
  * Addressing: static IPv4 from config `ip`, `prefix_len` and optional
- * `gateway`; the netif is lwIP's default.
+ * `gateway`; or, with config `ip_mode = "dhcp"` (and no `ip`: the sdvf,net
+ * expander writes it for a client whose `ip` is "dhcp"), a lease from a
+ * DHCP server (clients/lwip_dhcp.h): every UDP datagram to port 68 goes to
+ * the DHCP client, not lwIP, and the netif has no address (answers nothing
+ * but ARP for others) until the first ACK.  `prefix_len` is then the
+ * fallback when the server sends no usable netmask.  The netif is lwIP's
+ * default.
  *
  * Timers: sys_now() is the PD clock (sdvf_now_ns, in ms), and after each
  * activation the PD timer (sdvf_timer_set) is set to lwIP's next timeout.
  *
  * lwIP's state is global to a process, so a process holds one lwip_netif:
  * the hosted runtime runs each PD in its own process; a sim system may hold
- * at most one lwIP client (a second lwip_netif_init fails, logged).
+ * at most one lwIP client (a second lwip_netif_init fails, logged).  For the
+ * same reason a restart is a new process: a hosted restart starts lwIP
+ * afresh; a restart in the same process (sim) is refused, logged, since
+ * lwIP would still hold the dead instance's pcbs and pbufs.
  *
  * Use, in a client's state struct and handlers:
  *     struct echo { struct lwip_netif ln; ... };
@@ -62,6 +71,7 @@
 #include "lwip/netif.h"
 #include "lwip/pbuf.h"
 
+#include "clients/lwip_dhcp.h"
 #include "clients/net_client.h"
 #include "core/pd.h"
 
@@ -96,7 +106,8 @@
 
 #define LWIP_NETIF_COUNTER_DOC(field, name, meaning) {name, meaning},
 #define LWIP_NETIF_COUNTER_DOCS                                                \
-	LWIP_NETIF_COUNTERS(LWIP_NETIF_COUNTER_DOC) NET_CLIENT_COUNTER_DOCS
+	LWIP_NETIF_COUNTERS(LWIP_NETIF_COUNTER_DOC)                            \
+	DHCP_COUNTERS(LWIP_NETIF_COUNTER_DOC) NET_CLIENT_COUNTER_DOCS
 
 #define LWIP_NETIF_NEEDS NET_CLIENT_NEEDS
 
@@ -106,8 +117,11 @@
 		 .type = SDVF_PARAM_BYTES,                                     \
 		 .min = 4,                                                     \
 		 .max = 4,                                                     \
-		 .required = true,                                             \
-		 .help = "our IPv4 address, network order: [0a 63 00 02]"},    \
+		 .help = "our IPv4 address, network order: [0a 63 00 02] "     \
+			 "(required unless ip_mode is \"dhcp\")"},             \
+		SDVF_PARAM_CHOICE("ip_mode", 6, lwip_netif_ip_mode,            \
+				  "\"static\" (default: config ip) or "        \
+				  "\"dhcp\" (a lease; no ip)"),                \
 		SDVF_PARAM_U64_DEFAULT("prefix_len", 1, 32, 24,                \
 				       "our subnet's prefix length"),          \
 	{                                                                      \
@@ -126,6 +140,9 @@ struct lwip_rx_pbuf {
 
 struct lwip_netif {
 	struct net_client nc;
+	bool dhcp_on;		  /* ip_mode "dhcp" */
+	struct dhcp_client dhcp;  /* its protocol state */
+	struct udp_pcb *dhcp_pcb; /* port 68: what it sends */
 	struct netif netif;
 	struct sdvf_pd *pd;
 	uint32_t rx_capacity;
@@ -137,7 +154,14 @@ struct lwip_netif {
 #define LWIP_NETIF_FIELD(field, name, meaning) _Atomic uint64_t *field;
 	LWIP_NETIF_COUNTERS(LWIP_NETIF_FIELD)
 #undef LWIP_NETIF_FIELD
+#define LWIP_NETIF_DHCP_FIELD(field, name, meaning)                            \
+	_Atomic uint64_t *dhcp_##field;
+	DHCP_COUNTERS(LWIP_NETIF_DHCP_FIELD)
+#undef LWIP_NETIF_DHCP_FIELD
 };
+
+/* The values of config ip_mode, for LWIP_NETIF_PARAMS. */
+const char *lwip_netif_ip_mode(unsigned i);
 
 /* Attach net_client, start lwIP (once per process), add and raise the
  * netif with the configured address.  0, or -1 with one log line. */

@@ -5,6 +5,8 @@ COMPONENTS += queue_source queue_sink raw_responder
 PORTABLE_SRCS += clients/reflector.c
 COMPONENTS += reflector
 PORTABLE_SRCS += clients/stats_json.c
+# The DHCP client's protocol (portable; lwip_netif is its glue).
+PORTABLE_SRCS += clients/lwip_dhcp.c
 
 # lwIP clients: host code (lwIP allocates with libc malloc), built against
 # Debian's liblwip-dev with its own lwipopts.h (docs/clients.md).  A file

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <linux/kvm.h>
 #include <seccomp.h>
+#include <sys/mman.h>
 
 #include "core/hosted/hosted_internal.h"
 
@@ -25,6 +26,7 @@ enum arg0 {
 			socket */
 	ON_HOST,     /* an fd its init() opened (device, VMM) */
 	ON_HOST_KVM, /* the same, with a command from kvm_ioctls */
+	ANON_DATA,   /* mmap of private anonymous memory, never PROT_EXEC */
 };
 
 struct rule {
@@ -65,6 +67,14 @@ static const struct rule no_rules[] = {{NULL, ARG_ANY}};
  * segment: no file, no shared mapping, no executable page. */
 static const struct rule client_rules[] = {
 	{"brk", ARG_ANY},
+#if defined(__SANITIZE_ADDRESS__)
+	/* The ASan build only: its allocator maps its chunks and shadow on
+	 * demand.  Private anonymous memory, readable and writable, never
+	 * executable: no file, no region, nothing shared (no fd to map).
+	 * munmap: only this process's own view of what it maps. */
+	{"mmap", ANON_DATA},
+	{"munmap", ARG_ANY},
+#endif
 	{NULL, ARG_ANY},
 };
 
@@ -166,6 +176,12 @@ static int add_rule(scmp_filter_ctx ctx, const struct rule *r,
 		return allow_on_fds(ctx, nr, f->host_fd, f->nhost);
 	case ON_HOST_KVM:
 		return allow_kvm(ctx, nr, f);
+	case ANON_DATA:
+		return seccomp_rule_add(
+			ctx, SCMP_ACT_ALLOW, nr, 2,
+			SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0),
+			SCMP_A3(SCMP_CMP_MASKED_EQ, MAP_TYPE | MAP_ANONYMOUS,
+				MAP_PRIVATE | MAP_ANONYMOUS));
 	}
 	return -EINVAL;
 }

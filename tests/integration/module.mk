@@ -71,3 +71,17 @@ TEST_SCRIPTS += tests/integration/demo.sh
 # python3): ARP, ping and UDP datagrams back byte for byte, copy and
 # remap ---
 TEST_SCRIPTS += tests/integration/bench_reflect.sh
+
+# --- lwip_net.sh on the sanitizer build: lwIP clients confined under ASan and
+# UBSan (root; needs build-san/sdvf, python3) ---
+TEST_SCRIPTS += tests/integration/lwip_net_san.sh
+
+# --- lwIP clients with ip = "dhcp" against dnsmasq in the namespace: lease,
+# ping/UDP/TCP echo at the leased address, renewal at T1 (root; needs sdvf,
+# python3, dnsmasq) ---
+TEST_SCRIPTS += tests/integration/lwip_dhcp.sh
+
+# --- a restartable lwIP echo client (copy, then remap) SIGKILLed under load:
+# the others lose nothing, buffers reclaimed and conserved, the new process
+# answers ping, UDP and TCP echo (root; needs sdvf, python3) ---
+TEST_SCRIPTS += tests/integration/lwip_client_restart.sh
