@@ -17,11 +17,10 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 sdvf=$(realpath "${BUILD:-build}/sdvf")
-if [ "$(id -u)" -ne 0 ]; then
-	echo "bench_reflect: needs root (network namespace and tap)" >&2
-	exit 1
-fi
-[ -x "$sdvf" ] || { echo "bench_reflect: $sdvf not built" >&2; exit 1; }
+me=bench_reflect
+# shellcheck source=tests/integration/lib_net.sh
+. tests/integration/lib_net.sh
+net_require
 
 n=$(($$ % 250 + 1))
 net=10.217.$n
@@ -35,23 +34,7 @@ dts=$work/$name.dts
 sdvf_pid=
 pds="net_nic net_driver net_rx_mux net_tx_mux echo bench bench_remap"
 
-cleanup() {
-	if [ -n "$sdvf_pid" ] && kill -0 "$sdvf_pid" 2>/dev/null; then
-		kill -INT "$sdvf_pid" 2>/dev/null || true
-		sleep 1
-		kill -KILL "$sdvf_pid" 2>/dev/null || true
-	fi
-	ip netns del "$ns" 2>/dev/null || true
-	rm -rf "$work"
-}
-trap cleanup EXIT
-
-fail() {
-	echo "bench_reflect: FAILED: $*" >&2
-	echo "--- sdvf log" >&2
-	cat "$log" >&2 || true
-	exit 1
-}
+trap net_cleanup EXIT
 
 # The example with our tap and our subnet.
 sed -e "s/tap-name = \"sdvf3\"/tap-name = \"$tap\"/" \
@@ -62,19 +45,7 @@ grep -q "\"$tap\"" "$dts" && [ "$(grep -c "ip = \[0a d9 " "$dts")" = 3 ] ||
 "$sdvf" check "$dts" >/dev/null 2>"$work/check.err" ||
 	fail "sdvf check: $(cat "$work/check.err")"
 
-"$sdvf" run "$dts" --duration 120 >"$log" 2>&1 &
-sdvf_pid=$!
-for _ in $(seq 100); do
-	ip link show "$tap" >/dev/null 2>&1 && break
-	kill -0 "$sdvf_pid" 2>/dev/null || fail "sdvf exited before the tap appeared"
-	sleep 0.1
-done
-ip link show "$tap" >/dev/null 2>&1 || fail "tap $tap never appeared"
-ip netns add "$ns"
-ip link set "$tap" netns "$ns"
-ip -n "$ns" link set lo up
-ip -n "$ns" addr add "$net.1/24" dev "$tap"
-ip -n "$ns" link set "$tap" up
+net_start "$dts" 120 "$net.1"
 
 # The peer: datagrams of each size to (ip, 7777), each back byte for byte
 # from there; prints how many.
@@ -120,15 +91,6 @@ for pd in bench bench_remap; do
 	echo "bench_reflect: $pd: rx $(get bench.rx_frames) tx $tx frames"
 done
 
-kill -INT "$sdvf_pid"
-rc=0
-wait "$sdvf_pid" || rc=$?
-sdvf_pid=
-[ "$rc" -eq 0 ] || fail "sdvf exited with $rc"
-for pd in $pds; do
-	line=$(grep -E "^  $pd +[0-9]+ " "$log") || fail "no summary line for $pd"
-	read -r _ _ _ _ restarts end <<<"$line"
-	[ "$restarts" = 0 ] && [ "$end" = stopped ] ||
-		fail "$pd: restarts $restarts, end '$end'"
-done
+net_stop
+net_summary_clean "$pds"
 echo "bench_reflect: ok"

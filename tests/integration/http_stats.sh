@@ -20,11 +20,10 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 sdvf=${BUILD:-build}/sdvf
-if [ "$(id -u)" -ne 0 ]; then
-	echo "http_stats: needs root (network namespace and tap)" >&2
-	exit 1
-fi
-[ -x "$sdvf" ] || { echo "http_stats: $sdvf not built" >&2; exit 1; }
+me=http_stats
+# shellcheck source=tests/integration/lib_net.sh
+. tests/integration/lib_net.sh
+net_require
 
 n=$(($$ % 250 + 1))
 net=10.215.$n
@@ -36,23 +35,7 @@ log=$work/run.log
 dts=$work/http-$$.dts
 sdvf_pid=
 
-cleanup() {
-	if [ -n "$sdvf_pid" ] && kill -0 "$sdvf_pid" 2>/dev/null; then
-		kill -INT "$sdvf_pid" 2>/dev/null || true
-		sleep 1
-		kill -KILL "$sdvf_pid" 2>/dev/null || true
-	fi
-	ip netns del "$ns" 2>/dev/null || true
-	rm -rf "$work"
-}
-trap cleanup EXIT
-
-fail() {
-	echo "http_stats: FAILED: $*" >&2
-	echo "--- sdvf log" >&2
-	cat "$log" >&2 || true
-	exit 1
-}
+trap net_cleanup EXIT
 
 cat >"$dts" <<TEMPLATE_DTS
 /dts-v1/;
@@ -86,22 +69,9 @@ cat >"$dts" <<TEMPLATE_DTS
 TEMPLATE_DTS
 "$sdvf" check "$dts" >/dev/null 2>"$work/check.err" ||
 	fail "sdvf check: $(cat "$work/check.err")"
-lp=$("$sdvf" dump "$dts" | awk -v src="$dts" -f tests/integration/least_privilege.awk) ||
-	fail "least privilege: $lp"
+net_least_privilege "$dts"
 
-"$sdvf" run "$dts" --duration 90 >"$log" 2>&1 &
-sdvf_pid=$!
-for _ in $(seq 100); do
-	ip link show "$tap" >/dev/null 2>&1 && break
-	kill -0 "$sdvf_pid" 2>/dev/null || fail "sdvf exited before the tap appeared"
-	sleep 0.1
-done
-ip link show "$tap" >/dev/null 2>&1 || fail "tap $tap never appeared"
-ip netns add "$ns"
-ip link set "$tap" netns "$ns"
-ip -n "$ns" link set lo up
-ip -n "$ns" addr add "$net.1/24" dev "$tap"
-ip -n "$ns" link set "$tap" up
+net_start "$dts" 90 "$net.1"
 
 in_ns() { ip netns exec "$ns" timeout 20 "$@"; }
 web=http://$net.2
@@ -233,15 +203,6 @@ for s in conns:
 print("http_stats: 400, 400, 431 and four concurrent 200s")
 PY
 
-kill -INT "$sdvf_pid"
-rc=0
-wait "$sdvf_pid" || rc=$?
-sdvf_pid=
-[ "$rc" -eq 0 ] || fail "sdvf exited with $rc"
-for pd in web responder net_rx_mux net_tx_mux; do
-	line=$(grep -E "^  $pd +[0-9]+ " "$log") || fail "no summary line for $pd"
-	read -r _ _ _ _ restarts end <<<"$line"
-	[ "$restarts" = 0 ] && [ "$end" = stopped ] ||
-		fail "$pd: restarts $restarts, end '$end'"
-done
+net_stop
+net_summary_clean "web responder net_rx_mux net_tx_mux"
 echo "http_stats: ok"

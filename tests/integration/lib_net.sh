@@ -33,7 +33,8 @@ net_cleanup() {
 	rm -rf "$work"
 }
 
-# fail MESSAGE: say what failed, print the counters and the run log; exit 1.
+# fail MESSAGE: say what failed, print the counters, the run log and
+# net_fail_more (if the caller defines it); exit 1.
 fail() {
 	echo "$me: FAILED${fail_context:+ ($fail_context)}: $*" >&2
 	if [ -n "${stats_system:-}" ]; then
@@ -42,6 +43,7 @@ fail() {
 	fi
 	echo "--- sdvf log" >&2
 	cat "$log" >&2 || true
+	if declare -F net_fail_more >/dev/null; then net_fail_more >&2; fi
 	exit 1
 }
 
@@ -111,11 +113,11 @@ net_stop() {
 	[ "$rc" -eq 0 ] || fail "sdvf exited with $rc"
 }
 
-# net_summary_clean PD...: each PD has a row in the final summary, with 0
+# net_summary_clean "PD...": each PD (a list) has a row in the final summary, with 0
 # restarts and ending stopped.
 net_summary_clean() {
 	local pd line restarts end
-	for pd in "$@"; do
+	for pd in $1; do
 		line=$(grep -E "^  $pd +[0-9]+ " "$log") ||
 			fail "no summary line for $pd"
 		read -r _ _ _ _ restarts end <<<"$line"

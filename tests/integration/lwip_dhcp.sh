@@ -20,11 +20,10 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 sdvf=${BUILD:-build}/sdvf
-if [ "$(id -u)" -ne 0 ]; then
-	echo "lwip_dhcp: needs root (network namespace and tap)" >&2
-	exit 1
-fi
-[ -x "$sdvf" ] || { echo "lwip_dhcp: $sdvf not built" >&2; exit 1; }
+me=lwip_dhcp
+# shellcheck source=tests/integration/lib_net.sh
+. tests/integration/lib_net.sh
+net_require
 command -v dnsmasq >/dev/null ||
 	{ echo "lwip_dhcp: dnsmasq missing (make deps: dnsmasq-base)" >&2; exit 1; }
 
@@ -42,25 +41,14 @@ export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}handle_segv=0"
 sdvf_pid=
 dnsmasq_pid=
 
-cleanup() {
-	if [ -n "$sdvf_pid" ] && kill -0 "$sdvf_pid" 2>/dev/null; then
-		kill -INT "$sdvf_pid" 2>/dev/null || true
-		sleep 1
-		kill -KILL "$sdvf_pid" 2>/dev/null || true
-	fi
+net_cleanup_more() {
 	[ -z "$dnsmasq_pid" ] || kill "$dnsmasq_pid" 2>/dev/null || true
-	ip netns del "$ns" 2>/dev/null || true
-	rm -rf "$work"
 }
-trap cleanup EXIT
+trap net_cleanup EXIT
 
-fail() {
-	echo "lwip_dhcp: FAILED: $*" >&2
-	echo "--- sdvf log" >&2
-	cat "$log" >&2 || true
-	echo "--- dnsmasq log" >&2
-	cat "$work/dnsmasq.log" >&2 || true
-	exit 1
+net_fail_more() {
+	echo "--- dnsmasq log"
+	cat "$work/dnsmasq.log" || true
 }
 
 cat >"$dts" <<DTS
@@ -105,19 +93,7 @@ grep -q '^pd-config dyn ip_mode="dhcp"$' <<<"$dump" || fail "no ip_mode for dyn"
 lp=$(awk -f tests/integration/least_privilege.awk -v src="$dts" <<<"$dump") ||
 	fail "least privilege: $lp"
 
-"$sdvf" run "$dts" --duration 240 >"$log" 2>&1 &
-sdvf_pid=$!
-for _ in $(seq 100); do
-	ip link show "$tap" >/dev/null 2>&1 && break
-	kill -0 "$sdvf_pid" 2>/dev/null || fail "sdvf exited before the tap appeared"
-	sleep 0.1
-done
-ip link show "$tap" >/dev/null 2>&1 || fail "tap $tap never appeared"
-ip netns add "$ns"
-ip link set "$tap" netns "$ns"
-ip -n "$ns" link set lo up
-ip -n "$ns" addr add "$net.1/24" dev "$tap"
-ip -n "$ns" link set "$tap" up
+net_start "$dts" 240 "$net.1"
 
 ip netns exec "$ns" dnsmasq --keep-in-foreground --conf-file=/dev/null \
 	--port=0 --interface="$tap" --bind-interfaces --user=root \
@@ -201,15 +177,6 @@ for pd in dyn dyn_remap; do
 		"$(get "$pd" dhcp.requests)) and still answers"
 done
 
-kill -INT "$sdvf_pid"
-rc=0
-wait "$sdvf_pid" || rc=$?
-sdvf_pid=
-[ "$rc" -eq 0 ] || fail "sdvf exited with $rc"
-for pd in dyn dyn_remap; do
-	line=$(grep -E "^  $pd +[0-9]+ " "$log") || fail "no summary line for $pd"
-	read -r _ _ _ _ restarts end <<<"$line"
-	[ "$restarts" = 0 ] && [ "$end" = stopped ] ||
-		fail "$pd: restarts $restarts, end '$end'"
-done
+net_stop
+net_summary_clean "dyn dyn_remap"
 echo "lwip_dhcp: ok"

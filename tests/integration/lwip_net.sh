@@ -30,11 +30,10 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 sdvf=${BUILD:-build}/sdvf
-if [ "$(id -u)" -ne 0 ]; then
-	echo "lwip_net: needs root (network namespace and tap)" >&2
-	exit 1
-fi
-[ -x "$sdvf" ] || { echo "lwip_net: $sdvf not built" >&2; exit 1; }
+me=lwip_net
+# shellcheck source=tests/integration/lib_net.sh
+. tests/integration/lib_net.sh
+net_require
 
 n=$(($$ % 250 + 1))
 net=10.215.$n
@@ -52,25 +51,9 @@ lwip_clients="echo echo_remap echo_mixed"
 clients="$lwip_clients responder"
 pds="net_nic net_driver net_rx_mux net_tx_mux $clients"
 
-cleanup() {
-	if [ -n "$sdvf_pid" ] && kill -0 "$sdvf_pid" 2>/dev/null; then
-		kill -INT "$sdvf_pid" 2>/dev/null || true
-		sleep 1
-		kill -KILL "$sdvf_pid" 2>/dev/null || true
-	fi
-	ip netns del "$ns" 2>/dev/null || true
-	rm -rf "$work"
-}
-trap cleanup EXIT
+trap net_cleanup EXIT
 
-fail() {
-	echo "lwip_net: FAILED: $*" >&2
-	echo "--- sdvf stats" >&2
-	"$sdvf" stats --format=kv "$name" >&2 || true
-	echo "--- sdvf log" >&2
-	cat "$log" >&2 || true
-	exit 1
-}
+stats_system=$name
 
 # Client i (0..3, the order of `clients` below, which is the muxes' cN):
 # host address .(i+2), MAC 02:00:00:00:ea:0(i+2).
@@ -133,25 +116,10 @@ cat >"$dts" <<TEMPLATE_DTS
 TEMPLATE_DTS
 "$sdvf" check "$dts" >/dev/null 2>"$work/check.err" ||
 	fail "sdvf check: $(cat "$work/check.err")"
-lp=$("$sdvf" dump "$dts" | awk -v src="$dts" -f tests/integration/least_privilege.awk) ||
-	fail "least privilege: $lp"
+net_least_privilege "$dts"
 
-"$sdvf" run "$dts" --duration 400 >"$log" 2>&1 &
-sdvf_pid=$!
-for _ in $(seq 100); do
-	ip link show "$tap" >/dev/null 2>&1 && break
-	kill -0 "$sdvf_pid" 2>/dev/null || fail "sdvf exited before the tap appeared"
-	sleep 0.1
-done
-ip link show "$tap" >/dev/null 2>&1 || fail "tap $tap never appeared"
-ip netns add "$ns"
-ip link set "$tap" netns "$ns"
 # No IPv6: the namespace sends nothing of its own to move the counters.
-ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-	net.ipv6.conf.default.disable_ipv6=1 "net.ipv6.conf.$tap.disable_ipv6=1"
-ip -n "$ns" link set lo up
-ip -n "$ns" addr add "$net.1/24" dev "$tap"
-ip -n "$ns" link set "$tap" up
+net_start "$dts" 400 "$net.1" noipv6
 in_ns() { ip netns exec "$ns" timeout "$@"; }
 
 for i in 0 1 2 3; do
@@ -268,15 +236,6 @@ done
 [ "$(value net_rx_mux dma_lent)" = 0 ] || fail "rx_mux dma_lent $(value net_rx_mux dma_lent)"
 echo "lwip_net: every buffer home"
 
-kill -INT "$sdvf_pid"
-rc=0
-wait "$sdvf_pid" || rc=$?
-sdvf_pid=
-[ "$rc" -eq 0 ] || fail "sdvf exited with $rc"
-for pd in $pds; do
-	line=$(grep -E "^  $pd +[0-9]+ " "$log") || fail "no summary line for $pd"
-	read -r _ _ _ _ restarts end <<<"$line"
-	[ "$restarts" = 0 ] && [ "$end" = stopped ] ||
-		fail "$pd: restarts $restarts, end '$end'"
-done
+net_stop
+net_summary_clean "$pds"
 echo "lwip_net: ok"

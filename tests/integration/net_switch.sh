@@ -48,14 +48,10 @@ build=${BUILD:-build}
 sdvf=$(realpath "$build/sdvf")
 limit=${SDVF_NET_SWITCH_TIMEOUT:-60}
 
-if [ "$(id -u)" -ne 0 ]; then
-	echo "net_switch: needs root (network namespace and tap)" >&2
-	exit 1
-fi
-if [ ! -x "$sdvf" ]; then
-	echo "net_switch: $sdvf not built (make BUILD=$build $build/sdvf)" >&2
-	exit 1
-fi
+me=net_switch
+# shellcheck source=tests/integration/lib_net.sh
+. tests/integration/lib_net.sh
+net_require
 
 n=16           # forged frames per case
 sw_buffers=64  # the expander's default switch-buffers
@@ -80,28 +76,10 @@ system=
 sdvf_pid=
 cap_pid=
 
-cleanup() {
+net_cleanup_more() {
 	[ -z "$cap_pid" ] || kill "$cap_pid" 2>/dev/null || true
-	if [ -n "$sdvf_pid" ] && kill -0 "$sdvf_pid" 2>/dev/null; then
-		kill -INT "$sdvf_pid" 2>/dev/null || true
-		sleep 1
-		kill -KILL "$sdvf_pid" 2>/dev/null || true
-	fi
-	[ -z "$ns" ] || ip netns del "$ns" 2>/dev/null || true
-	rm -rf "$work"
 }
-trap cleanup EXIT
-
-fail() {
-	echo "net_switch: FAILED${case_name:+ ($case_name)}: $*" >&2
-	if [ -n "$system" ]; then
-		echo "--- sdvf stats" >&2
-		"$sdvf" stats --format=kv "$system" >&2 || true
-	fi
-	echo "--- sdvf log" >&2
-	cat "$log" >&2 || true
-	exit 1
-}
+trap net_cleanup EXIT
 
 mac_bytes() { tr : ' ' <<<"$1"; }
 
@@ -172,25 +150,8 @@ start_system() {
 	"$sdvf" check "$dts" >"$log" 2>&1 || fail "sdvf check refused the system"
 	# least privilege of what the expander made, with this case's values
 	# (least_privilege.sh skips the TEMPLATE above)
-	local lp
-	lp=$("$sdvf" dump "$dts" | awk -f tests/integration/least_privilege.awk \
-		-v src="$dts") || fail "least privilege: $lp"
-	"$sdvf" run "$dts" --duration "$limit" >"$log" 2>&1 &
-	sdvf_pid=$!
-	for _ in $(seq 100); do
-		ip link show "$tap" >/dev/null 2>&1 && break
-		kill -0 "$sdvf_pid" 2>/dev/null ||
-			fail "sdvf exited before the tap appeared"
-		sleep 0.1
-	done
-	ip link show "$tap" >/dev/null 2>&1 || fail "tap $tap never appeared"
-	ip netns add "$ns"
-	ip link set "$tap" netns "$ns"
-	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-		net.ipv6.conf.default.disable_ipv6=1 "net.ipv6.conf.$tap.disable_ipv6=1"
-	ip -n "$ns" link set lo up
-	ip -n "$ns" addr add "$peer_ip/24" dev "$tap"
-	ip -n "$ns" link set "$tap" up
+	net_least_privilege "$dts"
+	net_start "$dts" "$limit" "$peer_ip" noipv6
 }
 
 # start_capture: in the namespace, send the N forged frames and count what
@@ -384,19 +345,8 @@ expect_switch_pool_whole() {
 
 # SIGINT the system: it exits 0 and every PD stopped, none restarted.
 stop_system() {
-	local rc=0 pd line restarts end
-	kill -INT "$sdvf_pid"
-	wait "$sdvf_pid" || rc=$?
-	sdvf_pid=
-	[ "$rc" -eq 0 ] || fail "sdvf exited with $rc"
-	for pd in $pds; do
-		line=$(grep -E "^  $pd +[0-9]+ " "$log") ||
-			fail "no summary line for $pd"
-		read -r _ _ _ _ restarts end <<<"$line"
-		if [ "$restarts" != 0 ] || [ "$end" != stopped ]; then
-			fail "$pd: restarts $restarts, end '$end'"
-		fi
-	done
+	net_stop
+	net_summary_clean "$pds"
 	ip netns del "$ns"
 	ns=
 }
@@ -536,6 +486,8 @@ for c in "${cases[@]}"; do
 	ns=sdvf-nsw-$$-$case_name
 	tap=sdvw$$-$i
 	system=net-switch-$$-$case_name
+	fail_context=$case_name
+	stats_system=$system
 	dts=$work/$system.dts
 	log=$work/$system.log
 	write_dts "$dts" "$mode" "$r_sw" "$s_sw" "$reserve"

@@ -18,11 +18,10 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 sdvf=${BUILD:-build}/sdvf
-if [ "$(id -u)" -ne 0 ]; then
-	echo "net_tap: needs root (network namespace and tap)" >&2
-	exit 1
-fi
-[ -x "$sdvf" ] || { echo "net_tap: $sdvf not built" >&2; exit 1; }
+me=net_tap
+# shellcheck source=tests/integration/lib_net.sh
+. tests/integration/lib_net.sh
+net_require
 
 n=$(($$ % 250 + 1))
 net=10.214.$n
@@ -35,23 +34,7 @@ sdvf_pid=
 pds="net_nic net_driver net_rx_mux net_tx_mux responder responder_remap responder_mixed"
 macs="02:00:00:00:e8:02 02:00:00:00:e8:03 02:00:00:00:e8:04"
 
-cleanup() {
-	if [ -n "$sdvf_pid" ] && kill -0 "$sdvf_pid" 2>/dev/null; then
-		kill -INT "$sdvf_pid" 2>/dev/null || true
-		sleep 1
-		kill -KILL "$sdvf_pid" 2>/dev/null || true
-	fi
-	ip netns del "$ns" 2>/dev/null || true
-	rm -rf "$work"
-}
-trap cleanup EXIT
-
-fail() {
-	echo "net_tap: FAILED: $*" >&2
-	echo "--- sdvf log" >&2
-	cat "$log" >&2 || true
-	exit 1
-}
+trap net_cleanup EXIT
 
 # The example with our tap and our subnet (each client's `ip`).
 sed -e "s/tap-name = \"sdvf1\"/tap-name = \"$tap\"/" \
@@ -63,19 +46,7 @@ grep -q "\"$tap\"" "$dts" && [ "$(grep -c "ip = \[0a d6 " "$dts")" = 3 ] ||
 	fail "sdvf check: $(cat "$work/check.err")"
 [ ! -s "$work/check.err" ] || fail "sdvf check warned: $(cat "$work/check.err")"
 
-"$sdvf" run "$dts" --duration 60 >"$log" 2>&1 &
-sdvf_pid=$!
-for _ in $(seq 100); do
-	ip link show "$tap" >/dev/null 2>&1 && break
-	kill -0 "$sdvf_pid" 2>/dev/null || fail "sdvf exited before the tap appeared"
-	sleep 0.1
-done
-ip link show "$tap" >/dev/null 2>&1 || fail "tap $tap never appeared"
-ip netns add "$ns"
-ip link set "$tap" netns "$ns"
-ip -n "$ns" link set lo up
-ip -n "$ns" addr add "$net.1/24" dev "$tap"
-ip -n "$ns" link set "$tap" up
+net_start "$dts" 60 "$net.1"
 
 i=0
 for host in 2 3 4; do
@@ -105,15 +76,6 @@ for host in (2, 3, 4):
     print("net_tap: %s: 1472-byte UDP echo byte-identical" % ip)
 PY
 
-kill -INT "$sdvf_pid"
-rc=0
-wait "$sdvf_pid" || rc=$?
-sdvf_pid=
-[ "$rc" -eq 0 ] || fail "sdvf exited with $rc"
-for pd in $pds; do
-	line=$(grep -E "^  $pd +[0-9]+ " "$log") || fail "no summary line for $pd"
-	read -r _ _ _ _ restarts end <<<"$line"
-	[ "$restarts" = 0 ] && [ "$end" = stopped ] ||
-		fail "$pd: restarts $restarts, end '$end'"
-done
+net_stop
+net_summary_clean "$pds"
 echo "net_tap: ok"
