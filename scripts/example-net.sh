@@ -21,11 +21,6 @@ limit=${1:-20}
 	echo "example-net: $sdvf not built (run make)" >&2
 	exit 1
 }
-fail() {
-	echo "example-net: $*" >&2
-	[ -f "${log:-}" ] && sed 's/^/  | /' "$log" >&2
-	exit 1
-}
 
 work=$(mktemp -d /tmp/sdvf-example.XXXXXX)
 chmod 755 "$work" # the confined PDs read the description's copy
@@ -38,7 +33,12 @@ export SDVF_STATS_DIR=$work/stats
 mkdir -m 700 "$SDVF_STATS_DIR"
 # shellcheck source=../tests/integration/enet_tap_lib.sh
 . tests/integration/enet_tap_lib.sh
-trap enet_tap_cleanup EXIT
+trap net_cleanup EXIT
+fail() {
+	echo "example-net: $*" >&2
+	[ -f "${log:-}" ] && sed 's/^/  | /' "$log" >&2
+	exit 1
+}
 
 echo "== starting examples/enet-tap.dts on TAP $tap, moved into namespace $ns"
 enet_tap_start

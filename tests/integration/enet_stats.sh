@@ -30,14 +30,7 @@ build=${BUILD:-build}
 sdvf=$(realpath "$build/sdvf")
 limit=${SDVF_ENET_TAP_TIMEOUT:-60}
 
-if [ "$(id -u)" -ne 0 ]; then
-	echo "enet_stats: needs root (network namespace and tap)" >&2
-	exit 1
-fi
-if [ ! -x "$sdvf" ]; then
-	echo "enet_stats: $sdvf not built (make BUILD=$build $build/sdvf)" >&2
-	exit 1
-fi
+me=enet_stats
 
 ns=sdvf-estat-$$
 tap=sdvs$$
@@ -48,17 +41,11 @@ dts=$work/$system.dts
 log=$work/run.log
 sdvf_pid=
 export SDVF_STATS_DIR=$work
+# shellcheck source=tests/integration/enet_tap_lib.sh
 . tests/integration/enet_tap_lib.sh
-trap enet_tap_cleanup EXIT
-
-fail() {
-	echo "enet_stats: FAILED: $*" >&2
-	echo "--- sdvf stats" >&2
-	"$sdvf" stats --format=kv "$system" >&2 || true
-	echo "--- sdvf log" >&2
-	cat "$log" >&2 || true
-	exit 1
-}
+net_require
+trap net_cleanup EXIT
+stats_system=$system
 
 enet_tap_start
 
@@ -145,9 +132,5 @@ only=$("$sdvf" stats --format=kv --pd responder "$system") ||
 grep -q "^$system responder icmp_replies 5$" <<<"$only" ||
 	fail "--pd responder lacks icmp_replies 5"
 
-kill -INT "$sdvf_pid"
-rc=0
-wait "$sdvf_pid" || rc=$?
-sdvf_pid=
-[ "$rc" -eq 0 ] || fail "sdvf exited with $rc"
+net_stop
 echo "enet_stats: ok"

@@ -31,14 +31,7 @@ fi
 # The system's own time limit: the checks, plus the soak if there is one.
 limit=$((${SDVF_ENET_TAP_TIMEOUT:-60} + soak))
 
-if [ "$(id -u)" -ne 0 ]; then
-	echo "enet_tap: needs root (network namespace and tap)" >&2
-	exit 1
-fi
-if [ ! -x "$sdvf" ]; then
-	echo "enet_tap: $sdvf not built (make BUILD=$build $sdvf)" >&2
-	exit 1
-fi
+me=enet_tap
 
 net=10.213.$(($$ % 250 + 1))
 # The responders' MACs, in the order of resp_ips (enet_tap_lib.sh).
@@ -49,8 +42,10 @@ work=$(mktemp -d /tmp/sdvf-enet-tap.XXXXXX)
 ns=
 log=
 sdvf_pid=
+# shellcheck source=tests/integration/enet_tap_lib.sh
 . tests/integration/enet_tap_lib.sh
-trap enet_tap_cleanup EXIT
+net_require
+trap net_cleanup EXIT
 
 fail() {
 	echo "enet_tap: FAILED${policy:+ (policy $policy)}: $*" >&2
@@ -178,13 +173,7 @@ stop_system() {
 	sdvf_pid=
 	cat "$log"
 	[ "$rc" -eq 0 ] || fail "sdvf exited with $rc"
-	for pd in $pds; do
-		line=$(grep -E "^  $pd +[0-9]+ " "$log") ||
-			fail "no summary line for $pd"
-		read -r _ _ _ _ restarts end <<<"$line"
-		[ "$restarts" = 0 ] && [ "$end" = stopped ] ||
-			fail "$pd: restarts $restarts, end '$end'"
-	done
+	net_summary_clean "$pds"
 }
 
 for policy in rr drr; do

@@ -25,14 +25,7 @@ sdvf=$(realpath "$build/sdvf")
 limit=${SDVF_ENET_TAP_TIMEOUT:-60}
 max_ticks=${SDVF_UNPLUG_MAX_TICKS:-20}
 
-if [ "$(id -u)" -ne 0 ]; then
-	echo "enet_tap_hostile: needs root (network namespace and tap)" >&2
-	exit 1
-fi
-if [ ! -x "$sdvf" ]; then
-	echo "enet_tap_hostile: $sdvf not built (make BUILD=$build $build/sdvf)" >&2
-	exit 1
-fi
+me=enet_tap_hostile
 
 ns=sdvf-hostile-$$
 tap=sdvh$$
@@ -43,17 +36,11 @@ dts=$work/$system.dts
 log=$work/run.log
 sdvf_pid=
 export SDVF_STATS_DIR=$work
+# shellcheck source=tests/integration/enet_tap_lib.sh
 . tests/integration/enet_tap_lib.sh
-trap enet_tap_cleanup EXIT
-
-fail() {
-	echo "enet_tap_hostile: FAILED: $*" >&2
-	echo "--- sdvf stats" >&2
-	"$sdvf" stats --format=kv "$system" >&2 || true
-	echo "--- sdvf log" >&2
-	cat "$log" >&2 || true
-	exit 1
-}
+net_require
+trap net_cleanup EXIT
+stats_system=$system
 
 # value PD COUNTER: the counter's value from the kv form (empty if absent).
 kv=
@@ -134,16 +121,6 @@ lines=$(grep -c "wire failed" "$log" || true)
 [ "$lines" = 1 ] || fail "the failure was logged $lines times, expected once"
 grep "wire failed" "$log"
 
-kill -INT "$sdvf_pid"
-rc=0
-wait "$sdvf_pid" || rc=$?
-sdvf_pid=
-[ "$rc" -eq 0 ] || fail "sdvf exited with $rc"
-for pd in net_nic net_driver net_rx_mux net_tx_mux responder responder_remap \
-	responder_tx_remap responder_rx_remap; do
-	line=$(grep -E "^  $pd +[0-9]+ " "$log") || fail "no summary line for $pd"
-	read -r _ _ _ _ restarts end <<<"$line"
-	[ "$restarts" = 0 ] && [ "$end" = stopped ] ||
-		fail "$pd: restarts $restarts, end '$end'"
-done
+net_stop
+net_summary_clean "net_nic net_driver net_rx_mux net_tx_mux responder responder_remap responder_tx_remap responder_rx_remap"
 echo "enet_tap_hostile: ok"

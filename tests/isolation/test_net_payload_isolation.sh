@@ -15,6 +15,11 @@
 #     other mappings do not.
 # Needs root.  Everything it makes is named after this shell's pid and
 # removed on exit; traffic stays inside the namespace.
+# The tap set-up from lib_net.sh (sourced first: lib.sh's fail and cleanup
+# are the ones used).
+# shellcheck source=tests/integration/lib_net.sh
+. "$(dirname "$0")/../integration/lib_net.sh"
+# shellcheck source=tests/isolation/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -52,20 +57,9 @@ start_system --duration 120 <<TEMPLATE_DTS
 	};
 };
 TEMPLATE_DTS
-for _ in $(seq 100); do
-	ip link show "$tap" >/dev/null 2>&1 && break
-	kill -0 "$RUN_PID" 2>/dev/null || fail "sdvf exited before the tap appeared"
-	sleep 0.1
-done
-ip link show "$tap" >/dev/null 2>&1 || fail "tap $tap never appeared"
-ip netns add "$ns"
-ip link set "$tap" netns "$ns"
+net_wait_tap "$RUN_PID" "$tap"
 # No IPv6 and fixed neighbours: the namespace sends only what we send.
-ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-	net.ipv6.conf.default.disable_ipv6=1 "net.ipv6.conf.$tap.disable_ipv6=1"
-ip -n "$ns" link set lo up
-ip -n "$ns" addr add "$net.1/24" dev "$tap"
-ip -n "$ns" link set "$tap" up
+net_move_tap "$ns" "$tap" "$net.1" noipv6
 for host in 2 3 4; do
 	ip -n "$ns" neigh replace "$net.$host" lladdr "02:00:00:00:eb:0$host" \
 		dev "$tap" nud permanent
