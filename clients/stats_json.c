@@ -117,21 +117,6 @@ static bool element_end(struct json_out *o, size_t mark)
 
 /* ---- the file ---------------------------------------------------------- */
 
-static const char *state_name(uint32_t state)
-{
-	switch (state) {
-	case SDVF_PD_STARTING:
-		return "starting";
-	case SDVF_PD_RUNNING:
-		return "running";
-	case SDVF_PD_DOWN:
-		return "down";
-	case SDVF_PD_STOPPED:
-		return "stopped";
-	}
-	return "?";
-}
-
 /* The component counters of one slot, as an object. */
 static void put_counters(struct json_out *o, const struct sdvf_stats_slot *s,
 			 uint32_t *unreadable)
@@ -173,7 +158,7 @@ static void put_pd(struct json_out *o, const struct sdvf_stats_header *h,
 	put_str(o, name);
 	put_raw(o, ",");
 	put_key(o, "state");
-	put_str(o, state_name(SDVF_STATS_LOAD(p->state)));
+	put_str(o, sdvf_pd_state_name(SDVF_STATS_LOAD(p->state)));
 	put_raw(o, ",");
 	put_key(o, "pid");
 	put_i64(o, SDVF_STATS_LOAD(p->pid));

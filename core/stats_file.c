@@ -34,6 +34,21 @@ void sdvf_stats_safe_name(char out[SDVF_STATS_NAME_BYTES], const char *in)
 	}
 }
 
+const char *sdvf_pd_state_name(uint32_t state)
+{
+	switch (state) {
+	case SDVF_PD_STARTING:
+		return "starting";
+	case SDVF_PD_RUNNING:
+		return "running";
+	case SDVF_PD_DOWN:
+		return "down";
+	case SDVF_PD_STOPPED:
+		return "stopped";
+	}
+	return "?";
+}
+
 static bool name_char_ok(char c, bool first)
 {
 	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||

@@ -188,6 +188,10 @@ const char *sdvf_stats_header_problem(const struct sdvf_stats_header *h,
  * blanks (a kv line splits on them); "?" if empty. */
 void sdvf_stats_safe_name(char out[SDVF_STATS_NAME_BYTES], const char *in);
 
+/* The lower-case name of a PD state ("starting", "running", "down",
+ * "stopped"), or "?" for a value no launcher writes. */
+const char *sdvf_pd_state_name(uint32_t state);
+
 /* The relaxed load of a live counter a reader only displays. */
 #define SDVF_STATS_LOAD(x) atomic_load_explicit(&(x), memory_order_relaxed)
 

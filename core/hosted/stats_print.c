@@ -54,21 +54,6 @@ int sdvf_stats_name_width(const struct sdvf_stats_header *h, int extra)
 	return width;
 }
 
-static const char *state_name(uint32_t state)
-{
-	switch (state) {
-	case SDVF_PD_STARTING:
-		return "starting";
-	case SDVF_PD_RUNNING:
-		return "running";
-	case SDVF_PD_DOWN:
-		return "down";
-	case SDVF_PD_STOPPED:
-		return "stopped";
-	}
-	return "?";
-}
-
 static uint64_t realtime_ns(void)
 {
 	struct timespec ts;
@@ -166,7 +151,7 @@ static void print_pd_kv(const char *system, const char *pd,
 		{"counters_unreadable", unreadable_entries(&s->counters)},
 	};
 	fprintf(out, "%s %s sdvf.state %s\n", system, pd,
-		state_name(LOAD(p->state)));
+		sdvf_pd_state_name(LOAD(p->state)));
 	for (size_t i = 0; i < sizeof(rt) / sizeof(rt[0]); i++)
 		fprintf(out, "%s %s sdvf.%s %llu\n", system, pd, rt[i].name,
 			(unsigned long long)rt[i].value);
@@ -189,7 +174,7 @@ static void print_runtime_row(const struct sdvf_stats_pd *p,
 {
 	fprintf(out, "  %-*s %-16s %7d %-8s %8u %12llu %12llu %9llu %9llu\n",
 		width, pd, component, (int)LOAD(p->pid),
-		state_name(LOAD(p->state)), LOAD(p->restarts),
+		sdvf_pd_state_name(LOAD(p->state)), LOAD(p->restarts),
 		(unsigned long long)LOAD(s->activations),
 		(unsigned long long)LOAD(s->notifications),
 		(unsigned long long)LOAD(s->deferred),

@@ -144,14 +144,21 @@ static void start(struct dhcp_client *d, struct seen *s)
 	dhcp_start(d, &ops, s, mac_us, MASK24, 1234, 1000);
 }
 
+/* Started, and offered a lease of lease_s at t=1000 ms (in r). */
+static void offered(struct dhcp_client *d, struct seen *s, struct reply *r,
+		    uint32_t lease_s)
+{
+	start(d, s);
+	good_reply(r, s, DHCP_OFFER, lease_s);
+	dhcp_input(d, r->b, r->len, 1000);
+}
+
 /* Through OFFER and ACK to BOUND at t=1000 ms with a lease of lease_s. */
 static void bind(struct dhcp_client *d, struct seen *s, uint32_t lease_s)
 {
 	struct reply r;
-	start(d, s);
-	good_reply(&r, s, 2, lease_s);
-	dhcp_input(d, r.b, r.len, 1000);
-	good_reply(&r, s, 5, lease_s);
+	offered(d, s, &r, lease_s);
+	good_reply(&r, s, DHCP_ACK, lease_s);
 	dhcp_input(d, r.b, r.len, 1000);
 	assert_int_equal(d->state, DHCP_STATE_BOUND);
 }
@@ -182,9 +189,7 @@ static void dhcp_offer_then_ack_applies_address_mask_router(void **st)
 	struct seen s;
 	struct reply r;
 	const uint8_t *v = NULL;
-	start(&d, &s);
-	good_reply(&r, &s, DHCP_OFFER, 600);
-	dhcp_input(&d, r.b, r.len, 1000);
+	offered(&d, &s, &r, 600);
 	assert_int_equal(d.state, DHCP_STATE_REQUESTING);
 	assert_int_equal(sent_type(&s), DHCP_REQUEST);
 	assert_int_equal(s.dst, BCAST);
@@ -378,9 +383,7 @@ static void dhcp_request_unanswered_falls_back_to_discover(void **st)
 	struct dhcp_client d;
 	struct seen s;
 	struct reply r;
-	start(&d, &s);
-	good_reply(&r, &s, DHCP_OFFER, 600);
-	dhcp_input(&d, r.b, r.len, 1000);
+	offered(&d, &s, &r, 600);
 	uint32_t xid = d.xid;
 	for (unsigned i = 1; i < DHCP_REQUEST_TRIES; i++) {
 		dhcp_tick(&d, dhcp_next_ms(&d));
@@ -476,9 +479,7 @@ static void dhcp_nak_while_requesting_restarts(void **st)
 	struct dhcp_client d;
 	struct seen s;
 	struct reply r;
-	start(&d, &s);
-	good_reply(&r, &s, DHCP_OFFER, 600);
-	dhcp_input(&d, r.b, r.len, 1000);
+	offered(&d, &s, &r, 600);
 	reply_start(&r, &s, 0);
 	opt8(&r, 53, DHCP_NAK);
 	opt32(&r, 54, SERVER);
@@ -495,9 +496,7 @@ static void dhcp_bad_t1_t2_fall_back_to_half_and_seven_eighths(void **st)
 	struct dhcp_client d;
 	struct seen s;
 	struct reply r;
-	start(&d, &s);
-	good_reply(&r, &s, DHCP_OFFER, 800);
-	dhcp_input(&d, r.b, r.len, 1000);
+	offered(&d, &s, &r, 800);
 	good_reply(&r, &s, DHCP_ACK, 800);
 	r.len--; /* before END */
 	opt32(&r, 58, 700);
