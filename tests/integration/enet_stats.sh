@@ -53,64 +53,55 @@ ping_out=$(ip netns exec "$ns" timeout 20 ping -c 5 -i 0.2 -W 2 "$resp_ip") ||
 	fail "ping: $ping_out"
 echo "$ping_out" | grep -q "5 received" || fail "ping: $ping_out"
 
-# value PD COUNTER: the counter's value from the kv form (empty if absent).
 kv=
-value() {
-	awk -v s="$system" -v p="$1" -v c="$2" \
-		'$1 == s && $2 == p && $3 == c { print $4 }' <<<"$kv"
-}
 
 # TX completions are counted when the driver reaps them, a moment after
 # the reply left: poll briefly for the final picture.
 for _ in $(seq 50); do
 	kv=$("$sdvf" stats --format=kv "$system") || fail "sdvf stats failed"
-	[ "$(value net_driver tx_frames)" -ge 5 ] 2>/dev/null &&
-		[ "$(value net_nic tx_frames)" -ge 5 ] 2>/dev/null &&
-		[ "$(value responder tx_done)" -ge 6 ] 2>/dev/null && break
+	[ "$(kv_of net_driver tx_frames)" -ge 5 ] 2>/dev/null &&
+		[ "$(kv_of net_nic tx_frames)" -ge 5 ] 2>/dev/null &&
+		[ "$(kv_of responder tx_done)" -ge 6 ] 2>/dev/null && break
 	sleep 0.1
 done
 echo "enet_stats: $(wc -l <<<"$kv") kv lines"
 
-expect_eq() {
-	[ "$(value "$1" "$2")" = "$3" ] ||
-		fail "$1 $2 is '$(value "$1" "$2")', expected $3"
-}
 expect_ge() {
 	local v
-	v=$(value "$1" "$2")
+	v=$(kv_of "$1" "$2")
 	[ -n "$v" ] && [ "$v" -ge "$3" ] || fail "$1 $2 is '$v', expected >= $3"
 }
 
-expect_eq net_driver link_up 1
-expect_eq net_driver speed_mbps 1000
+kv_expect net_driver link_up 1
+kv_expect net_driver speed_mbps 1000
 expect_ge net_driver rx_frames 5
 expect_ge net_driver tx_frames 5
-expect_eq net_driver rx_err_cr 0
+kv_expect net_driver rx_err_cr 0
 expect_ge net_rx_mux c0.rx_frames 6
-expect_eq net_rx_mux c0.in_flight 0
-expect_eq net_rx_mux c0.drop.cap 0
-expect_eq net_rx_mux c0.drop.queue_full 0
-expect_eq net_rx_mux bad_desc 0
+kv_expect net_rx_mux c0.in_flight 0
+kv_expect net_rx_mux c0.drop.cap 0
+kv_expect net_rx_mux c0.drop.queue_full 0
+kv_expect net_rx_mux bad_desc 0
 expect_ge net_tx_mux c0.tx_frames 6
-expect_eq net_tx_mux c0.rej_src_mac 0
-expect_eq net_tx_mux c0.rej_not_owner 0
-expect_eq net_tx_mux bad_completion 0
-expect_eq responder icmp_replies 5
+kv_expect net_tx_mux c0.rej_src_mac 0
+kv_expect net_tx_mux c0.rej_not_owner 0
+kv_expect net_tx_mux bad_completion 0
+kv_expect responder icmp_replies 5
 expect_ge responder arp_replies 1
 expect_ge responder tx_done 6
-expect_eq responder tx_errors 0
-expect_eq responder net.rx_bad 0
-expect_eq responder net.tx_bad 0
-expect_eq responder sdvf.state running
+kv_expect responder tx_errors 0
+kv_expect responder net.rx_bad 0
+kv_expect responder net.tx_bad 0
+kv_expect responder sdvf.state running
 for pd in responder_remap responder_tx_remap responder_rx_remap; do
-	expect_eq "$pd" icmp_replies 0
-	expect_eq "$pd" arp_replies 0
+	kv_expect "$pd" icmp_replies 0
+	kv_expect "$pd" arp_replies 0
 done
 expect_ge net_nic tx_frames 5
 for pd in net_nic net_driver net_rx_mux net_tx_mux responder responder_remap \
 	responder_tx_remap responder_rx_remap; do
-	expect_eq "$pd" sdvf.counters_refused 0
-	expect_eq "$pd" sdvf.counters_unreadable 0
+	kv_expect "$pd" sdvf.counters_refused 0
+	kv_expect "$pd" sdvf.counters_unreadable 0
 done
 
 # The client table: a row per client of the muxes, named after its PD;
@@ -121,8 +112,8 @@ for pd in responder responder_remap responder_tx_remap responder_rx_remap; do
 	grep -Eq "^  $pd +[0-9]+ " <<<"$table" || fail "no client row for $pd"
 done
 read -r rx_row tx_row < <(awk '$1 == "responder" { print $2, $4; exit }' <<<"$table")
-[ "$rx_row" -ge "$(value net_rx_mux c0.rx_frames)" ] 2>/dev/null &&
-	[ "$tx_row" -ge "$(value net_tx_mux c0.tx_frames)" ] 2>/dev/null ||
+[ "$rx_row" -ge "$(kv_of net_rx_mux c0.rx_frames)" ] 2>/dev/null &&
+	[ "$tx_row" -ge "$(kv_of net_tx_mux c0.tx_frames)" ] 2>/dev/null ||
 	fail "client row of responder: rx $rx_row tx $tx_row"
 
 only=$("$sdvf" stats --format=kv --pd responder "$system") ||

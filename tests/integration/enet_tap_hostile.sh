@@ -42,16 +42,7 @@ net_require
 trap net_cleanup EXIT
 stats_system=$system
 
-# value PD COUNTER: the counter's value from the kv form (empty if absent).
 kv=
-value() {
-	awk -v s="$system" -v p="$1" -v c="$2" \
-		'$1 == s && $2 == p && $3 == c { print $4 }' <<<"$kv"
-}
-expect_eq() {
-	[ "$(value "$1" "$2")" = "$3" ] ||
-		fail "$1 $2 is '$(value "$1" "$2")', expected $3"
-}
 
 # utime + stime of a process, in clock ticks (fields 14 and 15; the
 # command name in field 2 may hold spaces, so count after its ')').
@@ -69,8 +60,8 @@ enet_tap_start
 ping_out=$(ip netns exec "$ns" timeout 20 ping -c 1 -W 2 "$resp_ip") ||
 	fail "ping: $ping_out"
 kv=$("$sdvf" stats --format=kv "$system") || fail "sdvf stats failed"
-expect_eq net_driver link_up 1
-nic_pid=$(value net_nic sdvf.pid)
+kv_expect net_driver link_up 1
+nic_pid=$(kv_of net_nic sdvf.pid)
 [ -n "$nic_pid" ] && [ "$nic_pid" -gt 0 ] || fail "no pid for the model"
 
 # 1. Kernel drops: 2000 frames (to a MAC no client of the muxes has: the
@@ -88,11 +79,11 @@ kill -CONT "$nic_pid"
 for _ in $(seq 50); do
 	kernel_drops=$(ip netns exec "$ns" cat "/sys/class/net/$tap/statistics/tx_dropped")
 	kv=$("$sdvf" stats --format=kv "$system") || fail "sdvf stats failed"
-	[ "$(value net_nic wire.rx_kernel_drops)" = "$kernel_drops" ] && break
+	[ "$(kv_of net_nic wire.rx_kernel_drops)" = "$kernel_drops" ] && break
 	sleep 0.1
 done
 [ "$kernel_drops" -gt 0 ] || fail "the kernel dropped nothing at the tap"
-expect_eq net_nic wire.rx_kernel_drops "$kernel_drops"
+kv_expect net_nic wire.rx_kernel_drops "$kernel_drops"
 grep -q "kernel drops not counted" "$log" && fail "the model cannot count kernel drops"
 echo "enet_tap_hostile: the kernel dropped $kernel_drops frames at the tap; the model counted $kernel_drops"
 
@@ -110,13 +101,13 @@ echo "enet_tap_hostile: the model used $used ticks in the 2 s after"
 # The driver polls the PHY every 500 ms: link down shows within one poll.
 for _ in $(seq 30); do
 	kv=$("$sdvf" stats --format=kv "$system") || fail "sdvf stats failed"
-	[ "$(value net_driver link_up)" = 0 ] && break
+	[ "$(kv_of net_driver link_up)" = 0 ] && break
 	sleep 0.1
 done
-expect_eq net_driver link_up 0
-expect_eq net_nic wire.failures 1
-expect_eq net_nic sdvf.restarts 0
-expect_eq net_nic sdvf.state running
+kv_expect net_driver link_up 0
+kv_expect net_nic wire.failures 1
+kv_expect net_nic sdvf.restarts 0
+kv_expect net_nic sdvf.state running
 lines=$(grep -c "wire failed" "$log" || true)
 [ "$lines" = 1 ] || fail "the failure was logged $lines times, expected once"
 grep "wire failed" "$log"

@@ -52,26 +52,11 @@ pcap=$work/capture.pcap
 sdvf_pid=
 export SDVF_STATS_DIR=$work
 
-cleanup() {
-	if [ -n "$sdvf_pid" ] && kill -0 "$sdvf_pid" 2>/dev/null; then
-		kill -INT "$sdvf_pid" 2>/dev/null || true
-		sleep 1
-		kill -KILL "$sdvf_pid" 2>/dev/null || true
-	fi
-	rm -rf "$work"
-}
-trap cleanup EXIT
-
-fail() {
-	echo "enet_udp: FAILED: $*" >&2
-	if [ -n "$sdvf_pid" ]; then
-		echo "--- sdvf stats" >&2
-		"$sdvf" stats --format=kv "$system" >&2 || true
-	fi
-	echo "--- sdvf log" >&2
-	cat "$log" >&2 || true
-	exit 1
-}
+me=enet_udp
+stats_system=$system
+# shellcheck source=tests/integration/lib_net.sh
+. tests/integration/lib_net.sh
+trap net_cleanup EXIT
 
 # Two distinct free loopback UDP ports: the model's and the peer's.  Held
 # together while chosen so they differ; a race with another process taking
@@ -100,23 +85,18 @@ t_start=$(date +%s)
 "$sdvf" run "$dts" --duration "$limit" >"$log" 2>&1 &
 sdvf_pid=$!
 
-# value PD COUNTER: the counter's value in $kv (empty if absent).
 kv=
-value() {
-	awk -v s="$system" -v p="$1" -v c="$2" \
-		'$1 == s && $2 == p && $3 == c { print $4 }' <<<"$kv"
-}
 
 # Frames are only received once the driver has brought the MAC up at the
 # PHY's final speed (it restarts the MAC at 1000 Mb/s after the first poll).
 for _ in $(seq 100); do
 	kill -0 "$sdvf_pid" 2>/dev/null || fail "sdvf exited during start-up"
 	kv=$("$sdvf" stats --format=kv "$system" 2>/dev/null) || kv=
-	[ "$(value net_driver link_up)" = 1 ] &&
-		[ "$(value net_driver speed_mbps)" = 1000 ] && break
+	[ "$(kv_of net_driver link_up)" = 1 ] &&
+		[ "$(kv_of net_driver speed_mbps)" = 1000 ] && break
 	sleep 0.1
 done
-[ "$(value net_driver link_up)" = 1 ] || fail "the driver's link never came up"
+[ "$(kv_of net_driver link_up)" = 1 ] || fail "the driver's link never came up"
 
 echo "enet_udp: $sdvf; model 127.0.0.1:$model_port, peer 127.0.0.1:$peer_port"
 timeout 20 python3 tests/integration/udp_peer.py \
@@ -127,75 +107,62 @@ timeout 20 python3 tests/integration/udp_peer.py \
 # the reply left: poll briefly for the final picture.
 for _ in $(seq 50); do
 	kv=$("$sdvf" stats --format=kv "$system") || fail "sdvf stats failed"
-	[ "$(value net_driver tx_frames)" = 9 ] && [ "$(value responder tx_done)" = 9 ] &&
+	[ "$(kv_of net_driver tx_frames)" = 9 ] && [ "$(kv_of responder tx_done)" = 9 ] &&
 		break
 	sleep 0.1
 done
 
-expect_eq() {
-	[ "$(value "$1" "$2")" = "$3" ] ||
-		fail "$1 $2 is '$(value "$1" "$2")', expected $3"
-}
 
 # 9 frames each way: 1 ARP + 5 ICMP + 3 UDP.  The datagrams from another
 # port and from another address, and the empty one, are dropped inside the
 # wire, each counted by its reason, so exactly 9 reach the model; the ARP request (42 bytes) and the 1-byte
 # UDP datagram (43) are padded to 60 on receive, their replies on send.
-expect_eq responder arp_replies 1
-expect_eq responder icmp_replies 5
-expect_eq responder udp_replies 3
-expect_eq responder rx_frames 9
-expect_eq responder tx_done 9
-expect_eq responder tx_errors 0
+kv_expect responder arp_replies 1
+kv_expect responder icmp_replies 5
+kv_expect responder udp_replies 3
+kv_expect responder rx_frames 9
+kv_expect responder tx_done 9
+kv_expect responder tx_errors 0
 for reason in not_for_us ethertype bad_arp bad_ip ip_csum \
 	fragment protocol bad_icmp bad_udp udp_port no_tx_buf; do
-	expect_eq responder "drop.$reason" 0
+	kv_expect responder "drop.$reason" 0
 done
-expect_eq responder net.rx_bad 0
-expect_eq responder net.tx_bad 0
-expect_eq net_rx_mux c0.rx_frames 9
-expect_eq net_rx_mux c0.in_flight 0
-expect_eq net_tx_mux c0.tx_frames 9
-expect_eq net_nic wire.rx_foreign_port 1
-expect_eq net_nic wire.rx_foreign_addr 1
-expect_eq net_nic wire.rx_empty 1
-expect_eq net_nic wire.rx_errors 3
-expect_eq net_nic wire.rx_kernel_drops 0
-expect_eq net_nic wire.rx_frames 9
-expect_eq net_nic wire.tx_frames 9
-expect_eq net_nic wire.tx_errors 0
-expect_eq net_nic wire.record_errors 0
-expect_eq net_nic wire.record_dropped 1
-expect_eq net_nic rx_frames 9
-expect_eq net_nic tx_frames 9
-expect_eq net_nic rx_padded 2
-expect_eq net_nic tx_padded 2
-expect_eq net_nic rx_wire_errors 0
-expect_eq net_nic tx_wire_errors 0
-expect_eq net_nic rx_disabled 0
-expect_eq net_nic rx_filtered 0
-expect_eq net_nic eberr 0
-expect_eq net_driver link_up 1
-expect_eq net_driver rx_frames 9
-expect_eq net_driver tx_frames 9
+kv_expect responder net.rx_bad 0
+kv_expect responder net.tx_bad 0
+kv_expect net_rx_mux c0.rx_frames 9
+kv_expect net_rx_mux c0.in_flight 0
+kv_expect net_tx_mux c0.tx_frames 9
+kv_expect net_nic wire.rx_foreign_port 1
+kv_expect net_nic wire.rx_foreign_addr 1
+kv_expect net_nic wire.rx_empty 1
+kv_expect net_nic wire.rx_errors 3
+kv_expect net_nic wire.rx_kernel_drops 0
+kv_expect net_nic wire.rx_frames 9
+kv_expect net_nic wire.tx_frames 9
+kv_expect net_nic wire.tx_errors 0
+kv_expect net_nic wire.record_errors 0
+kv_expect net_nic wire.record_dropped 1
+kv_expect net_nic rx_frames 9
+kv_expect net_nic tx_frames 9
+kv_expect net_nic rx_padded 2
+kv_expect net_nic tx_padded 2
+kv_expect net_nic rx_wire_errors 0
+kv_expect net_nic tx_wire_errors 0
+kv_expect net_nic rx_disabled 0
+kv_expect net_nic rx_filtered 0
+kv_expect net_nic eberr 0
+kv_expect net_driver link_up 1
+kv_expect net_driver rx_frames 9
+kv_expect net_driver tx_frames 9
 for pd in net_nic net_driver net_rx_mux net_tx_mux responder; do
-	expect_eq "$pd" sdvf.counters_refused 0
-	expect_eq "$pd" sdvf.counters_unreadable 0
+	kv_expect "$pd" sdvf.counters_refused 0
+	kv_expect "$pd" sdvf.counters_unreadable 0
 done
 echo "enet_udp: counters as expected (9 frames each way, 1/5/3 replies)"
 
-kill -INT "$sdvf_pid"
-rc=0
-wait "$sdvf_pid" || rc=$?
 pid_stopped=$sdvf_pid
-sdvf_pid=
-[ "$rc" -eq 0 ] || fail "sdvf exited with $rc"
-for pd in net_nic net_driver net_rx_mux net_tx_mux responder; do
-	line=$(grep -E "^  $pd +[0-9]+ " "$log") || fail "no summary line for $pd"
-	read -r _ _ _ _ restarts end <<<"$line"
-	[ "$restarts" = 0 ] && [ "$end" = stopped ] ||
-		fail "$pd: restarts $restarts, end '$end'"
-done
+net_stop
+net_summary_clean "net_nic net_driver net_rx_mux net_tx_mux responder"
 echo "enet_udp: sdvf $pid_stopped stopped, no PD died or restarted"
 
 # The capture stopped where the next frame would have passed its limit.

@@ -131,8 +131,6 @@ kv=
 snap() {
 	kv=$("$sdvf" stats --format=kv "$sys" 2>/dev/null) || kv=
 }
-# val PD COUNTER: from the last snap (empty if absent).
-val() { kv_of "$@"; }
 # wait_until SECONDS WHAT CMD...: until CMD succeeds (after a fresh snap).
 wait_until() {
 	local deadline=$((SECONDS + $1)) what=$2
@@ -145,11 +143,11 @@ wait_until() {
 		sleep 0.05
 	done
 }
-ge() { local v; v=$(val "$1" "$2"); [ -n "$v" ] && [ "$v" -ge "$3" ]; }
-eq() { local v; v=$(val "$1" "$2"); [ "$v" = "$3" ]; }
+ge() { local v; v=$(kv_of "$1" "$2"); [ -n "$v" ] && [ "$v" -ge "$3" ]; }
+eq() { local v; v=$(kv_of "$1" "$2"); [ "$v" = "$3" ]; }
 # must PD COUNTER VALUE: the last snap has exactly that.
 must() {
-	eq "$1" "$2" "$3" || fail "$1 $2 is '$(val "$1" "$2")', want $3"
+	eq "$1" "$2" "$3" || fail "$1 $2 is '$(kv_of "$1" "$2")', want $3"
 }
 
 # answers IP SECONDS: one ping answered within SECONDS.
@@ -225,33 +223,9 @@ client_clean() {
 	done
 }
 
-# echo_again IP: UDP echo of 5 sizes (1..1472) and a 64 KiB TCP echo on a
-# new connection, each byte-identical.
+# echo_again IP: net_echo_udp_tcp (lib_net.sh) to IP, or fail.
 echo_again() {
-	ip netns exec "$ns" timeout 60 python3 - "$1" >"$work/again" 2>&1 <<'PY' ||
-import socket, sys
-ip = sys.argv[1]
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.settimeout(2)
-for n in (1, 17, 512, 1000, 1472):
-    p = bytes((n + i * 7) & 255 for i in range(n))
-    s.sendto(p, (ip, 1235))
-    data, src = s.recvfrom(4096)
-    if data != p or src != (ip, 1235):
-        sys.exit("udp %s: %d bytes sent, %d back from %s" % (ip, n, len(data), src))
-t = socket.create_connection((ip, 1236), timeout=10)
-p = bytes((i * 13 + (i >> 9)) & 255 for i in range(65536))
-t.sendall(p)
-back = bytearray()
-while len(back) < len(p):
-    chunk = t.recv(65536)
-    if not chunk:
-        break
-    back += chunk
-t.close()
-if bytes(back) != p:
-    sys.exit("tcp %s: %d of %d bytes back" % (ip, len(back), len(p)))
-PY
+	net_echo_udp_tcp "$1" >"$work/again" 2>&1 ||
 		fail "echo at $1 after the restart: $(cat "$work/again")"
 }
 
@@ -263,7 +237,7 @@ answers_again() {
 	local icmp udp0
 	if [ "$kind" = raw ]; then
 		snap
-		icmp=$(val "$1" icmp_replies)
+		icmp=$(kv_of "$1" icmp_replies)
 	fi
 	ip netns exec "$ns" timeout 30 ping -q -c 20 -i 0.01 -W 2 \
 		"${addr[$1]}" >"$work/ping.after" 2>&1 || true
@@ -277,7 +251,7 @@ answers_again() {
 		return
 	fi
 	snap
-	udp0=$(val "$1" udp.packets)
+	udp0=$(kv_of "$1" udp.packets)
 	echo_again "${addr[$1]}"
 	wait_until 10 "$1 to count 5 more UDP echoes" \
 		ge "$1" udp.packets $((udp0 + 5))
@@ -300,10 +274,10 @@ kill_under_load() {
 	v=c${idx[$victim]}
 	snap
 	local base_rx reclaimed0
-	base_rx=$(val net_rx_mux "$v.rx_frames")
-	reclaimed0=$(val net_rx_mux "$v.reclaimed")
-	restarts=$(val "$victim" sdvf.restarts)
-	pid=$(val "$victim" sdvf.pid)
+	base_rx=$(kv_of net_rx_mux "$v.rx_frames")
+	reclaimed0=$(kv_of net_rx_mux "$v.reclaimed")
+	restarts=$(kv_of "$victim" sdvf.restarts)
+	pid=$(kv_of "$victim" sdvf.pid)
 	if [ -z "$pid" ] || [ "$pid" -le 0 ]; then fail "no pid for $victim"; fi
 
 	echo "$me: load on every client, then SIGKILL $victim (pid $pid)"
@@ -325,12 +299,12 @@ kill_under_load() {
 	kill -STOP "$pid"
 	wait_until 30 "frames queued for the stopped $victim" \
 		ge net_rx_mux "$v.in_flight" 8
-	held=$(val net_rx_mux "$v.in_flight")
+	held=$(kv_of net_rx_mux "$v.in_flight")
 	kill -KILL "$pid"
 	wait_until 30 "the restart of $victim" restarted "$victim" $((restarts + 1))
 	grep -q "pd '$victim' (pid $pid) killed by SIGKILL" "$log" ||
 		fail "the monitor did not report the death of $victim"
-	echo "$me: $victim restarted (pid $(val "$victim" sdvf.pid))"
+	echo "$me: $victim restarted (pid $(kv_of "$victim" sdvf.pid))"
 
 	for o in "${others[@]}"; do
 		p=ping_pid_$o
@@ -348,7 +322,7 @@ kill_under_load() {
 
 	# What the dead instance held came back to the RX mux.
 	snap
-	reclaimed=$(val net_rx_mux "$v.reclaimed")
+	reclaimed=$(kv_of net_rx_mux "$v.reclaimed")
 	[ "$reclaimed" -ge $((reclaimed0 + held)) ] ||
 		fail "net_rx_mux $v.reclaimed $reclaimed0 -> $reclaimed: it held $held at its death"
 	echo "$me: it held $held RX buffers at its death;" \
@@ -382,9 +356,9 @@ kill_under_load() {
 all_back() {
 	local c
 	eq net_rx_mux dma_lent 0 && eq net_rx_mux dma_mux 0 &&
-		eq net_rx_mux dma_driver "$(val net_rx_mux dma_bufs)" &&
+		eq net_rx_mux dma_driver "$(kv_of net_rx_mux dma_bufs)" &&
 		eq net_tx_mux pool_driver 0 &&
-		eq net_tx_mux pool_idle "$(val net_tx_mux pool_bufs)" || return 1
+		eq net_tx_mux pool_idle "$(kv_of net_tx_mux pool_bufs)" || return 1
 	for c in 0 1 2; do
 		eq net_rx_mux "c$c.in_flight" 0 && eq net_tx_mux "c$c.in_flight" 0 ||
 			return 1

@@ -98,10 +98,46 @@ net_start() {
 	net_move_tap "$ns" "$tap" "$3" "${4:-}"
 }
 
-# kv_of PD COUNTER: the value in $kv (`sdvf stats --format=kv` lines; empty
-# if absent).
+# net_echo_udp_tcp IP: from $ns, UDP echo of 5 sizes (1..1472) on IP port
+# 1235 and 64 KiB of TCP echo on a new connection to port 1236, each
+# byte-identical; else says why and returns non-zero.
+net_echo_udp_tcp() {
+	ip netns exec "$ns" timeout 60 python3 - "$1" <<'PY'
+import socket, sys
+ip = sys.argv[1]
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(2)
+for n in (1, 17, 512, 1000, 1472):
+    p = bytes((n + i * 7) & 255 for i in range(n))
+    s.sendto(p, (ip, 1235))
+    data, src = s.recvfrom(4096)
+    if data != p or src != (ip, 1235):
+        sys.exit("udp %s: %d bytes sent, %d back from %s" % (ip, n, len(data), src))
+t = socket.create_connection((ip, 1236), timeout=10)
+p = bytes((i * 13 + (i >> 9)) & 255 for i in range(65536))
+t.sendall(p)
+back = bytearray()
+while len(back) < len(p):
+    chunk = t.recv(65536)
+    if not chunk:
+        break
+    back += chunk
+t.close()
+if bytes(back) != p:
+    sys.exit("tcp %s: %d of %d bytes back" % (ip, len(back), len(p)))
+PY
+}
+
+# kv_of PD COUNTER: the value in $kv (the lines of `sdvf stats --format=kv
+# SYSTEM`, one system's; empty if absent).
 kv_of() {
 	awk -v pd="$1" -v c="$2" '$2 == pd && $3 == c { print $4 }' <<<"$kv"
+}
+
+# kv_expect PD COUNTER VALUE: fail unless $kv has exactly VALUE.
+kv_expect() {
+	[ "$(kv_of "$1" "$2")" = "$3" ] ||
+		fail "$1 $2 is '$(kv_of "$1" "$2")', expected $3"
 }
 
 # net_stop: SIGINT the launcher and wait for it; fails unless it exits 0.

@@ -107,13 +107,12 @@ ip netns exec "$ns" dnsmasq --keep-in-foreground --conf-file=/dev/null \
 dnsmasq_pid=$!
 
 kv=
-get() { awk -v pd="$1" -v c="$2" '$2 == pd && $3 == c { print $4 }' <<<"$kv"; }
 # wait_acks PD N SECONDS: until PD counts N DHCP ACKs.
 wait_acks() {
 	local deadline=$((SECONDS + $3)) v
 	while :; do
 		kv=$("$sdvf" stats --format=kv "$name" 2>/dev/null) || kv=
-		v=$(get "$1" dhcp.acks)
+		v=$(kv_of "$1" dhcp.acks)
 		[ -n "$v" ] && [ "$v" -ge "$2" ] && return 0
 		[ $SECONDS -lt $deadline ] || fail "$1: $2 DHCP ACKs not seen in $3 s (acks '$v')"
 		kill -0 "$sdvf_pid" 2>/dev/null || fail "sdvf ended early"
@@ -129,30 +128,7 @@ echo_at() {
 	grep -q " 0% packet loss" <<<"$out" || fail "ping $ip lost packets: $out"
 	ip -n "$ns" neigh show "$ip" dev "$tap" | grep -q "lladdr $mac" ||
 		fail "ARP entry of $ip is not $mac"
-	ip netns exec "$ns" timeout 60 python3 - "$ip" <<'PY' || fail "echo at $1"
-import socket, sys
-ip = sys.argv[1]
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.settimeout(2)
-for n in (1, 17, 512, 1000, 1472):
-    p = bytes((n + i * 7) & 255 for i in range(n))
-    s.sendto(p, (ip, 1235))
-    data, src = s.recvfrom(4096)
-    if data != p or src != (ip, 1235):
-        sys.exit("udp %s: %d bytes sent, %d back from %s" % (ip, n, len(data), src))
-t = socket.create_connection((ip, 1236), timeout=10)
-p = bytes((i * 13 + (i >> 9)) & 255 for i in range(65536))
-t.sendall(p)
-back = bytearray()
-while len(back) < len(p):
-    chunk = t.recv(65536)
-    if not chunk:
-        break
-    back += chunk
-t.close()
-if bytes(back) != p:
-    sys.exit("tcp %s: %d of %d bytes back" % (ip, len(back), len(p)))
-PY
+	net_echo_udp_tcp "$ip" || fail "echo at $1"
 }
 
 declare -A want=([dyn]=$net.52 [dyn_remap]=$net.53)
@@ -171,10 +147,10 @@ for pd in dyn dyn_remap; do
 	echo_at "${want[$pd]}" "${mac[$pd]}"
 	for c in dhcp.drop.malformed dhcp.drop.foreign dhcp.drop.unexpected \
 		dhcp.bad_option dhcp.naks dhcp.expired; do
-		[ "$(get "$pd" "$c")" = 0 ] || fail "$pd $c is '$(get "$pd" "$c")', want 0"
+		[ "$(kv_of "$pd" "$c")" = 0 ] || fail "$pd $c is '$(kv_of "$pd" "$c")', want 0"
 	done
-	echo "lwip_dhcp: $pd: renewed (acks $(get "$pd" dhcp.acks), requests" \
-		"$(get "$pd" dhcp.requests)) and still answers"
+	echo "lwip_dhcp: $pd: renewed (acks $(kv_of "$pd" dhcp.acks), requests" \
+		"$(kv_of "$pd" dhcp.requests)) and still answers"
 done
 
 net_stop

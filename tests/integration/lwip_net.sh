@@ -138,7 +138,6 @@ kv=
 read_stats() {
 	kv=$("$sdvf" stats --format=kv "$name" 2>&1) || fail "sdvf stats: $kv"
 }
-value() { awk -v p="$1" -v c="$2" '$2 == p && $3 == c { print $4 }' <<<"$kv"; }
 # rx_counts: per client "mux-count own-count" (the RX mux's cN.rx_frames;
 # lwip.rx_frames of an lwIP client, rx_frames of the responder).
 rx_counts() {
@@ -146,7 +145,7 @@ rx_counts() {
 	for pd in $clients; do
 		own=lwip.rx_frames
 		[ "$pd" != responder ] || own=rx_frames
-		echo "$pd $(value net_rx_mux "c$i.rx_frames") $(value "$pd" "$own")"
+		echo "$pd $(kv_of net_rx_mux "c$i.rx_frames") $(kv_of "$pd" "$own")"
 		i=$((i + 1))
 	done
 }
@@ -155,18 +154,18 @@ rx_counts() {
 settle() {
 	for _ in $(seq 100); do
 		read_stats
-		[ "$(value "$1" "$2")" = "$3" ] && break
+		[ "$(kv_of "$1" "$2")" = "$3" ] && break
 		sleep 0.1
 	done
 	sleep 0.5
 	read_stats
-	[ "$(value "$1" "$2")" = "$3" ] || fail "$1 $2 is '$(value "$1" "$2")', want $3"
+	[ "$(kv_of "$1" "$2")" = "$3" ] || fail "$1 $2 is '$(kv_of "$1" "$2")', want $3"
 }
 
 # An unknown unicast MAC: nobody's.
 read_stats
 before=$(rx_counts)
-unknown=$(value net_rx_mux drop.unknown_unicast)
+unknown=$(kv_of net_rx_mux drop.unknown_unicast)
 in_ns 10 python3 "$peer" frame "$tap" 02:00:00:00:ea:99 88b5 || fail "send frame"
 settle net_rx_mux drop.unknown_unicast $((unknown + 1))
 [ "$(rx_counts)" = "$before" ] ||
@@ -204,24 +203,24 @@ done
 read -r count sizes <<<"$(python3 "$peer" count)"
 read_stats
 for pd in $lwip_clients; do
-	[ "$(value "$pd" udp.packets)" = $((sizes + count)) ] ||
-		fail "$pd udp.packets $(value "$pd" udp.packets), want $((sizes + count))"
-	[ "$(value "$pd" tcp.connections)" = 1 ] ||
-		fail "$pd tcp.connections $(value "$pd" tcp.connections), want 1"
-	[ "$(value "$pd" tcp.bytes)" = 1048576 ] ||
-		fail "$pd tcp.bytes $(value "$pd" tcp.bytes), want 1048576"
-	[ "$(value "$pd" lwip.drop.tx_hold_full)" = 0 ] ||
-		fail "$pd dropped TX frames: $(value "$pd" lwip.drop.tx_hold_full)"
-	echo "lwip_net: $pd: counters match (udp $(value "$pd" udp.packets)," \
-		"tcp $(value "$pd" tcp.bytes) bytes, rx zero-copy" \
-		"$(value "$pd" lwip.rx_zero_copy), copied $(value "$pd" lwip.rx_copied)," \
-		"tx held $(value "$pd" lwip.tx_held))"
+	[ "$(kv_of "$pd" udp.packets)" = $((sizes + count)) ] ||
+		fail "$pd udp.packets $(kv_of "$pd" udp.packets), want $((sizes + count))"
+	[ "$(kv_of "$pd" tcp.connections)" = 1 ] ||
+		fail "$pd tcp.connections $(kv_of "$pd" tcp.connections), want 1"
+	[ "$(kv_of "$pd" tcp.bytes)" = 1048576 ] ||
+		fail "$pd tcp.bytes $(kv_of "$pd" tcp.bytes), want 1048576"
+	[ "$(kv_of "$pd" lwip.drop.tx_hold_full)" = 0 ] ||
+		fail "$pd dropped TX frames: $(kv_of "$pd" lwip.drop.tx_hold_full)"
+	echo "lwip_net: $pd: counters match (udp $(kv_of "$pd" udp.packets)," \
+		"tcp $(kv_of "$pd" tcp.bytes) bytes, rx zero-copy" \
+		"$(kv_of "$pd" lwip.rx_zero_copy), copied $(kv_of "$pd" lwip.rx_copied)," \
+		"tx held $(kv_of "$pd" lwip.tx_held))"
 done
-[ "$(value responder udp_replies)" = "$sizes" ] ||
-	fail "responder udp_replies $(value responder udp_replies), want $sizes"
+[ "$(kv_of responder udp_replies)" = "$sizes" ] ||
+	fail "responder udp_replies $(kv_of responder udp_replies), want $sizes"
 for pd in $clients; do
 	for c in net.rx_bad net.tx_bad net.tx_rejected net.tx_error; do
-		[ "$(value "$pd" "$c")" = 0 ] || fail "$pd $c is $(value "$pd" "$c")"
+		[ "$(kv_of "$pd" "$c")" = 0 ] || fail "$pd $c is $(kv_of "$pd" "$c")"
 	done
 done
 
@@ -231,9 +230,9 @@ for i in 0 1 2 3; do
 	settle net_rx_mux "c$i.in_flight" 0
 	settle net_tx_mux "c$i.in_flight" 0
 done
-[ "$(value net_rx_mux dma_driver)" = "$(value net_rx_mux dma_bufs)" ] ||
-	fail "RX DMA buffers: $(value net_rx_mux dma_driver) of $(value net_rx_mux dma_bufs) at the driver"
-[ "$(value net_rx_mux dma_lent)" = 0 ] || fail "rx_mux dma_lent $(value net_rx_mux dma_lent)"
+[ "$(kv_of net_rx_mux dma_driver)" = "$(kv_of net_rx_mux dma_bufs)" ] ||
+	fail "RX DMA buffers: $(kv_of net_rx_mux dma_driver) of $(kv_of net_rx_mux dma_bufs) at the driver"
+[ "$(kv_of net_rx_mux dma_lent)" = 0 ] || fail "rx_mux dma_lent $(kv_of net_rx_mux dma_lent)"
 echo "lwip_net: every buffer home"
 
 net_stop

@@ -256,14 +256,6 @@ kv=
 read_stats() {
 	kv=$("$sdvf" stats --format=kv "$system") || fail "sdvf stats failed"
 }
-value() {
-	awk -v s="$system" -v p="$1" -v c="$2" \
-		'$1 == s && $2 == p && $3 == c { print $4 }' <<<"$kv"
-}
-expect_eq() {
-	[ "$(value "$1" "$2")" = "$3" ] ||
-		fail "$1 $2 is '$(value "$1" "$2")', expected $3"
-}
 captured() {
 	awk -v k="$1" '$1 == k { print $2 }' <<<"$capture"
 }
@@ -281,7 +273,7 @@ settle() {
 		read_stats
 		ok=1
 		for ((i = 0; i < ${#args[@]}; i += 3)); do
-			[ "$(value "${args[i]}" "${args[i + 1]}")" = "${args[i + 2]}" ] ||
+			[ "$(kv_of "${args[i]}" "${args[i + 1]}")" = "${args[i + 2]}" ] ||
 				ok=
 		done
 		[ -n "$ok" ] && break
@@ -293,17 +285,17 @@ settle() {
 
 # Both clients' buffers home, in either mode; and the wire's share.
 expect_conserved() {
-	expect_eq net_rx_mux c0.in_flight 0
-	expect_eq net_rx_mux c1.in_flight 0
-	expect_eq net_tx_mux c0.in_flight 0
-	expect_eq net_tx_mux c1.in_flight 0
-	expect_eq refl tx_done "$(value refl reflected)"
-	expect_eq resp tx_done "$(value resp icmp_replies)"
-	expect_eq resp tx_errors 0
-	expect_eq refl net.rx_bad 0
-	expect_eq refl net.tx_bad 0
-	expect_eq resp net.rx_bad 0
-	expect_eq resp net.tx_bad 0
+	kv_expect net_rx_mux c0.in_flight 0
+	kv_expect net_rx_mux c1.in_flight 0
+	kv_expect net_tx_mux c0.in_flight 0
+	kv_expect net_tx_mux c1.in_flight 0
+	kv_expect refl tx_done "$(kv_of refl reflected)"
+	kv_expect resp tx_done "$(kv_of resp icmp_replies)"
+	kv_expect resp tx_errors 0
+	kv_expect refl net.rx_bad 0
+	kv_expect refl net.tx_bad 0
+	kv_expect resp net.rx_bad 0
+	kv_expect resp net.tx_bad 0
 	# From the wire, R got the N frames sent and S nothing (the namespace
 	# may send a multicast of its own, which no client takes).
 	expect_wire_rx c0 "$n"
@@ -314,8 +306,8 @@ expect_conserved() {
 # from the driver (all it gave, less the switched ones).
 expect_wire_rx() {
 	local all sw
-	all=$(value net_rx_mux "$1.rx_frames")
-	sw=$(value net_rx_mux "$1.sw_in")
+	all=$(kv_of net_rx_mux "$1.rx_frames")
+	sw=$(kv_of net_rx_mux "$1.sw_in")
 	if [ -z "$all" ] || [ $((all - ${sw:-0})) != "$2" ]; then
 		fail "net_rx_mux $1: rx_frames '$all', sw_in '$sw': expected $2 from the wire"
 	fi
@@ -330,16 +322,16 @@ expect_switch_pool_whole() {
 	out=$(ip netns exec "$ns" timeout 10 ping -c 1 -W 2 "$resp_ip") ||
 		fail "ping S after the exchange: $out"
 	settle net_tx_mux sw_pool_idle "$sw_buffers" net_rx_mux sw_reserve "$1"
-	expect_eq net_tx_mux sw_pool_idle "$sw_buffers"
-	expect_eq net_tx_mux sw_bad_return 0
-	expect_eq net_rx_mux sw_bad_desc 0
-	expect_eq net_rx_mux sw_bad_sender 0
-	expect_eq net_rx_mux sw_reserve "$1"
-	expect_eq net_tx_mux c0.sw_drop_full 0
-	expect_eq net_tx_mux c1.sw_drop_full 0
+	kv_expect net_tx_mux sw_pool_idle "$sw_buffers"
+	kv_expect net_tx_mux sw_bad_return 0
+	kv_expect net_rx_mux sw_bad_desc 0
+	kv_expect net_rx_mux sw_bad_sender 0
+	kv_expect net_rx_mux sw_reserve "$1"
+	kv_expect net_tx_mux c0.sw_drop_full 0
+	kv_expect net_tx_mux c1.sw_drop_full 0
 	if [ -z "${2:-}" ]; then
-		expect_eq net_rx_mux c0.sw_drop.reserve 0
-		expect_eq net_rx_mux c1.sw_drop.reserve 0
+		kv_expect net_rx_mux c0.sw_drop.reserve 0
+		kv_expect net_rx_mux c1.sw_drop.reserve 0
 	fi
 }
 
@@ -356,19 +348,19 @@ check_both() {
 	settle resp drop.not_for_us "$n" refl reflected $((2 * n))
 	stop_capture
 	expect_captured in_frames 0
-	expect_eq refl rx_frames $((2 * n))
-	expect_eq refl reflected $((2 * n))
-	expect_eq resp icmp_replies "$n"
-	expect_eq resp drop.not_for_us "$n"
-	expect_eq resp rx_frames $((2 * n))
-	expect_eq net_tx_mux c0.sw_out $((2 * n))
-	expect_eq net_tx_mux c1.sw_out "$n"
-	expect_eq net_tx_mux c0.tx_frames 0
-	expect_eq net_tx_mux c1.tx_frames 0
-	expect_eq net_rx_mux c0.sw_in "$n"
-	expect_eq net_rx_mux c1.sw_in $((2 * n))
-	expect_eq net_rx_mux sw_frames $((3 * n))
-	expect_eq net_driver tx_frames 0
+	kv_expect refl rx_frames $((2 * n))
+	kv_expect refl reflected $((2 * n))
+	kv_expect resp icmp_replies "$n"
+	kv_expect resp drop.not_for_us "$n"
+	kv_expect resp rx_frames $((2 * n))
+	kv_expect net_tx_mux c0.sw_out $((2 * n))
+	kv_expect net_tx_mux c1.sw_out "$n"
+	kv_expect net_tx_mux c0.tx_frames 0
+	kv_expect net_tx_mux c1.tx_frames 0
+	kv_expect net_rx_mux c0.sw_in "$n"
+	kv_expect net_rx_mux c1.sw_in $((2 * n))
+	kv_expect net_rx_mux sw_frames $((3 * n))
+	kv_expect net_driver tx_frames 0
 	expect_conserved
 	expect_switch_pool_whole "$1"
 }
@@ -381,18 +373,18 @@ check_none() {
 	expect_captured from_refl "$n"
 	expect_captured from_resp 0
 	expect_captured to_refl 0
-	expect_eq refl rx_frames "$n"
-	expect_eq refl reflected "$n"
-	expect_eq resp rx_frames 0
-	expect_eq resp icmp_replies 0
-	expect_eq net_tx_mux c0.tx_frames "$n"
-	expect_eq net_tx_mux c1.tx_frames 0
-	expect_eq net_driver tx_frames "$n"
-	expect_eq net_tx_mux c0.sw_out 0
-	expect_eq net_tx_mux c1.sw_out 0
-	expect_eq net_rx_mux c0.sw_in 0
-	expect_eq net_rx_mux c1.sw_in 0
-	expect_eq net_rx_mux sw_frames 0
+	kv_expect refl rx_frames "$n"
+	kv_expect refl reflected "$n"
+	kv_expect resp rx_frames 0
+	kv_expect resp icmp_replies 0
+	kv_expect net_tx_mux c0.tx_frames "$n"
+	kv_expect net_tx_mux c1.tx_frames 0
+	kv_expect net_driver tx_frames "$n"
+	kv_expect net_tx_mux c0.sw_out 0
+	kv_expect net_tx_mux c1.sw_out 0
+	kv_expect net_rx_mux c0.sw_in 0
+	kv_expect net_rx_mux c1.sw_in 0
+	kv_expect net_rx_mux sw_frames 0
 	local dump
 	dump=$("$sdvf" dump "$dts") || fail "sdvf dump failed"
 	if grep -Eq "^region net_sw_pool |^pd-map net_.x_mux sw_pool " <<<"$dump"; then
@@ -409,18 +401,18 @@ check_one() {
 	expect_captured from_resp "$n"
 	expect_captured from_refl 0
 	expect_captured to_resp 0
-	expect_eq refl rx_frames "$n"
-	expect_eq refl reflected "$n"
-	expect_eq resp rx_frames "$n"
-	expect_eq resp icmp_replies "$n"
-	expect_eq resp drop.not_for_us 0
-	expect_eq net_tx_mux c0.sw_out "$n"
-	expect_eq net_tx_mux c1.sw_out 0
-	expect_eq net_tx_mux c0.tx_frames 0
-	expect_eq net_tx_mux c1.tx_frames "$n"
-	expect_eq net_rx_mux c0.sw_in 0
-	expect_eq net_rx_mux c1.sw_in "$n"
-	expect_eq net_driver tx_frames "$n"
+	kv_expect refl rx_frames "$n"
+	kv_expect refl reflected "$n"
+	kv_expect resp rx_frames "$n"
+	kv_expect resp icmp_replies "$n"
+	kv_expect resp drop.not_for_us 0
+	kv_expect net_tx_mux c0.sw_out "$n"
+	kv_expect net_tx_mux c1.sw_out 0
+	kv_expect net_tx_mux c0.tx_frames 0
+	kv_expect net_tx_mux c1.tx_frames "$n"
+	kv_expect net_rx_mux c0.sw_in 0
+	kv_expect net_rx_mux c1.sw_in "$n"
+	kv_expect net_driver tx_frames "$n"
 	expect_conserved
 	expect_switch_pool_whole 0
 }
@@ -436,31 +428,31 @@ check_tight() {
 	for _ in $(seq 50); do
 		read_stats
 		now=$(grep -E " net_.x_mux (c[01]\.)?sw_" <<<"$kv")
-		[ "$now" = "$prev" ] && [ "$(value refl reflected)" -ge "$n" ] &&
+		[ "$now" = "$prev" ] && [ "$(kv_of refl reflected)" -ge "$n" ] &&
 			break
 		prev=$now
 		sleep 0.2
 	done
 	stop_capture
 	expect_captured in_frames 0
-	out0=$(value net_tx_mux c0.sw_out)
-	out1=$(value net_tx_mux c1.sw_out)
-	in0=$(value net_rx_mux c0.sw_in)
-	in1=$(value net_rx_mux c1.sw_in)
-	drop0=$(value net_rx_mux c0.sw_drop.reserve)
-	drop1=$(value net_rx_mux c1.sw_drop.reserve)
+	out0=$(kv_of net_tx_mux c0.sw_out)
+	out1=$(kv_of net_tx_mux c1.sw_out)
+	in0=$(kv_of net_rx_mux c0.sw_in)
+	in1=$(kv_of net_rx_mux c1.sw_in)
+	drop0=$(kv_of net_rx_mux c0.sw_drop.reserve)
+	drop1=$(kv_of net_rx_mux c1.sw_drop.reserve)
 	echo "  switched: R $out0 (to S: $in1 in, $drop1 dropped)," \
 		"S $out1 (to R: $in0 in, $drop0 dropped)"
-	expect_eq net_tx_mux c0.sw_out $((n + in0))
-	expect_eq net_rx_mux c1.sw_in $((out0 - drop1))
-	expect_eq net_rx_mux c0.sw_in $((out1 - drop0))
-	expect_eq net_rx_mux sw_frames $((out0 + out1))
-	expect_eq net_rx_mux sw_no_listener 0
-	expect_eq refl rx_frames $((n + in0))
-	expect_eq refl reflected $((n + in0))
-	expect_eq resp rx_frames "$in1"
-	expect_eq resp icmp_replies "$out1"
-	expect_eq net_driver tx_frames 0
+	kv_expect net_tx_mux c0.sw_out $((n + in0))
+	kv_expect net_rx_mux c1.sw_in $((out0 - drop1))
+	kv_expect net_rx_mux c0.sw_in $((out1 - drop0))
+	kv_expect net_rx_mux sw_frames $((out0 + out1))
+	kv_expect net_rx_mux sw_no_listener 0
+	kv_expect refl rx_frames $((n + in0))
+	kv_expect refl reflected $((n + in0))
+	kv_expect resp rx_frames "$in1"
+	kv_expect resp icmp_replies "$out1"
+	kv_expect net_driver tx_frames 0
 	expect_conserved
 	expect_switch_pool_whole 4 drops-allowed
 }
