@@ -7,12 +7,13 @@
 # (a TAP and a namespace); it creates and deletes its own, named
 # sdvf-example-<pid>, and sends traffic only inside that namespace.
 #
-#   scripts/example-net.sh [SECONDS]     (default 20: the system's limit)
+#   scripts/example-net.sh [SECONDS]     (default 60: the system's limit;
+#                                        the script stops it sooner)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 sdvf=${SDVF:-build/sdvf}
-limit=${1:-20}
+limit=${1:-60}
 [ "$(id -u)" = 0 ] || {
 	echo "example-net: needs root (a TAP interface and a network namespace)" >&2
 	exit 1
