@@ -387,10 +387,34 @@ static void tx_return(struct tx_mux *m)
 
 /* ---- one activation --------------------------------------------------- */
 
+/* Whether the driver must wake us for completions: the pool is short (an
+ * eighth of it or less idle), or a remap client has buffers at the driver
+ * (they are its own, and it may be waiting for them; a buffer orphaned by
+ * a restart counts too).  Otherwise a copy-mode completion waits in
+ * drv_free for our next activation and the driver does not wake us for
+ * it, so a client's cN.in_flight and cN.tx_errors, and pool_idle, may
+ * lag by one activation. */
+static bool want_completions(const struct tx_mux *m)
+{
+	if (m->pool.nbufs && m->pool.nidle <= m->pool.nbufs / 8)
+		return true;
+	for (unsigned i = 0; i < m->nclients; i++) {
+		const struct txm_client *c = &m->client[i];
+		if (c->present && c->remap &&
+		    sdvf_own_held(&c->own, OWNER_DRIVER) != 0)
+			return true;
+	}
+	return false;
+}
+
 /* Ask to be woken for whatever stopped us; true if it arrived meanwhile. */
 static bool request_signals(struct tx_mux *m)
 {
-	bool more = sdvf_queue_consumer_request_signal(&m->drv_free);
+	bool more = false;
+	if (want_completions(m))
+		more = sdvf_queue_consumer_request_signal(&m->drv_free);
+	else
+		sdvf_queue_consumer_cancel_signal(&m->drv_free);
 	bool staged = false;
 	for (unsigned i = 0; i < m->nclients; i++) {
 		struct txm_client *c = &m->client[i];

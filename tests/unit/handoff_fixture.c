@@ -46,13 +46,15 @@ void hoff_close(struct hoff *h)
 void hoff_settle(struct hoff *h)
 {
 	sdvf_sim_run(h->sim, RUN_STEPS);
+	for (int i = 0; i < 2; i++) { /* twice: a full drv_free */
+		sdvf_sim_inject(h->sim, "net_tx_mux", "drv");
+		sdvf_sim_run(h->sim, RUN_STEPS);
+	}
 	static const char *const clients[] = {"refl", "refl_remap"};
 	for (size_t i = 0; i < sizeof(clients) / sizeof(clients[0]); i++) {
 		sdvf_sim_inject(h->sim, clients[i], "tx");
 		sdvf_sim_inject(h->sim, clients[i], "rx");
 	}
-	sdvf_sim_run(h->sim, RUN_STEPS);
-	sdvf_sim_inject(h->sim, "net_tx_mux", "drv");
 	sdvf_sim_run(h->sim, RUN_STEPS);
 }
 

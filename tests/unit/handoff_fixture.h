@@ -51,9 +51,10 @@ void hoff_close(struct hoff *h);
 bool hoff_echo(struct hoff *h, const char *client, uint32_t count,
 	       uint32_t window, uint16_t payload, struct hoff_row *row);
 
-/* Run the sim until idle; every client then wakes once (as if both muxes
- * had signalled it) and the TX mux once, so that buffers left for a lazy
- * reclaim come home.  Tests call it before counting buffers. */
+/* Run the sim until idle; then the TX mux wakes (twice: the first may
+ * make room in a full drv_free) and every client once, so that buffers
+ * left for a lazy reclaim come home.  Tests call it before counting
+ * buffers. */
 void hoff_settle(struct hoff *h);
 
 #endif

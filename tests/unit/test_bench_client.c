@@ -78,11 +78,14 @@ static int setup(void **unused)
 	return wire ? 0 : -1;
 }
 
-/* Run until idle, then wake each client once and run again: with idle TX
- * buffers a client is not woken for completions (clients/net_client.h
- * tx_reap), so it takes them back at its next activation. */
+/* Run until idle, then wake the TX mux and each client once and run
+ * again: with buffers to spare neither is woken for completions
+ * (clients/net_client.h tx_reap, mux/tx_mux.c want_completions), so
+ * they take them back at their next activation. */
 static void run_and_wake(void)
 {
+	sdvf_sim_run(sim, RUN_STEPS);
+	sdvf_sim_inject(sim, "net_tx_mux", "drv");
 	sdvf_sim_run(sim, RUN_STEPS);
 	for (int c = 0; c < NCLIENTS; c++)
 		sdvf_sim_inject(sim, client[c], "tx");

@@ -102,6 +102,19 @@ static void client_with_idle_tx_buffers_is_woken_once_per_echo(void **unused)
 	}
 }
 
+/* Window 1: the driver wakes the TX mux for a completion only when the
+ * buffer is a remap client's; a copy-mode pool buffer waits for the mux's
+ * next activation while the pool has buffers to spare. */
+static void tx_mux_is_woken_for_completions_only_when_needed(void **unused)
+{
+	(void)unused;
+	struct hoff_row r;
+	echo(0, 1, &r);
+	assert_int_equal(r.act[HOFF_TX_MUX], ECHOES);
+	echo(1, 1, &r);
+	assert_int_equal(r.act[HOFF_TX_MUX], 2 * ECHOES);
+}
+
 /* Window 32: one client activation takes the whole window. */
 static void client_takes_a_window_in_one_activation(void **unused)
 {
@@ -117,6 +130,7 @@ int main(void)
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		T(client_with_idle_tx_buffers_is_woken_once_per_echo),
+		T(tx_mux_is_woken_for_completions_only_when_needed),
 		T(client_takes_a_window_in_one_activation),
 	};
 #undef T

@@ -120,11 +120,14 @@ static struct sdvf_sim *sim;
 static void *nic, *resp;
 static struct wire *wire;
 
-/* Run until idle, then wake the responder once and run again: with idle
- * TX buffers a client is not woken for completions (clients/net_client.h
- * tx_reap), so it takes them back at its next activation. */
+/* Run until idle, then wake the TX mux and the responder once and run
+ * again: with buffers to spare neither is woken for completions
+ * (clients/net_client.h tx_reap, mux/tx_mux.c want_completions), so
+ * they take them back at their next activation. */
 static void run(void)
 {
+	sdvf_sim_run(sim, 100000);
+	sdvf_sim_inject(sim, "txm", "drv");
 	sdvf_sim_run(sim, 100000);
 	sdvf_sim_inject(sim, "resp", "tx");
 	sdvf_sim_run(sim, 100000);

@@ -76,11 +76,14 @@ static const char *refl_name(int r)
 	return r ? "r1" : "r0";
 }
 
-/* Run until idle, then wake each reflector once and run again: with idle
- * TX buffers a client is not woken for completions (clients/net_client.h
- * tx_reap), so it takes them back at its next activation. */
+/* Run until idle, then wake the TX mux and each reflector once and run
+ * again: with buffers to spare neither is woken for completions
+ * (clients/net_client.h tx_reap, mux/tx_mux.c want_completions), so
+ * they take them back at their next activation. */
 static void run_and_wake(void)
 {
+	sdvf_sim_run(sim, RUN_STEPS);
+	sdvf_sim_inject(sim, "txm", "drv");
 	sdvf_sim_run(sim, RUN_STEPS);
 	for (int r = 0; r < 2; r++)
 		sdvf_sim_inject(sim, refl_name(r), "tx");
