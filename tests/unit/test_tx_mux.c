@@ -371,6 +371,25 @@ static void tx_mux_with_pool_to_spare_asks_no_completion_signal(void **unused)
 	finish();
 }
 
+/* A completion left unasked is swept up by the mux's timer 1 ms after its
+ * last activation: at rest every buffer comes home without a wake-up. */
+static void tx_mux_sweeps_unasked_completions_at_rest(void **unused)
+{
+	(void)unused;
+	assert_int_equal(start("ccc", ""), 0);
+	send_frame(0, 3, 100, 0xab);
+	struct sdvf_desc d;
+	assert_true(drv_take(&d));
+	drv_complete(&d, 0);
+	assert_false(sdvf_queue_producer_should_signal(&d_free));
+	sdvf_sim_advance(sim, 999999);
+	assert_int_equal(counter("c0.in_flight"), 1);
+	sdvf_sim_advance(sim, 1);
+	assert_int_equal(counter("c0.in_flight"), 0);
+	assert_int_equal(counter("pool_idle"), POOL_BUFS);
+	finish();
+}
+
 /* A pool run short (an eighth or less idle) makes the mux ask: the driver
  * must wake it with the completion that refills it. */
 static void tx_mux_short_of_pool_is_woken_by_a_completion(void **unused)
@@ -1094,6 +1113,7 @@ int main(void)
 		cmocka_unit_test(
 			tx_mux_with_pool_to_spare_asks_no_completion_signal),
 		cmocka_unit_test(tx_mux_short_of_pool_is_woken_by_a_completion),
+		cmocka_unit_test(tx_mux_sweeps_unasked_completions_at_rest),
 		cmocka_unit_test(tx_mux_asks_for_remap_completions),
 		cmocka_unit_test(tx_mux_rejects_misaligned_offset),
 		cmocka_unit_test(tx_mux_rejects_offset_out_of_range),
