@@ -81,6 +81,9 @@ bool net_client_attach(struct net_client *nc, struct sdvf_pd *pd)
 	nc->ntx_idle = 0;
 	for (uint32_t i = 0; i < ntx; i++)
 		nc->tx_idle[nc->ntx_idle++] = ntx - 1 - i;
+	nc->tx_low = ntx / 8;
+	nc->ntx_done_stash = 0;
+	nc->tx_done_first = 0;
 	nc->nrx_backlog = 0;
 	return true;
 }
@@ -138,20 +141,76 @@ static void rx_backlog_flush(struct net_client *nc)
 
 /* ---- TX ----------------------------------------------------------------- */
 
+static void tx_idle_push(struct net_client *nc, uint64_t offset)
+{
+	nc->tx_idle[nc->ntx_idle++] = (uint32_t)(offset / SDVF_BUF_SIZE);
+}
+
+/* Pop one completion off tx_free, check it and make its buffer idle;
+ * false when tx_free is empty (as last seen: no re-check here). */
+static bool tx_take_one(struct net_client *nc, struct net_tx_done *done)
+{
+	struct sdvf_desc d;
+	while (sdvf_queue_pop(&nc->tx_free, &d)) {
+		/* The length is the mux's business, not checked. */
+		if (!sdvf_own_take(&nc->tx_own, &d, OWNER_MUX, SDVF_OWNER_SELF,
+				   0, UINT16_MAX, NULL)) {
+			sdvf_counter_add(nc->tx_bad, 1);
+			continue;
+		}
+		tx_idle_push(nc, d.io_or_offset);
+		if (d.flags & SDVF_NET_REJECTED)
+			sdvf_counter_add(nc->tx_rejected, 1);
+		else if (d.flags & SDVF_NET_TX_ERROR)
+			sdvf_counter_add(nc->tx_error, 1);
+		done->offset = d.io_or_offset;
+		done->flags = d.flags;
+		return true;
+	}
+	return false;
+}
+
+/* Keep a completion for tx_reap to report.  The stash holds as many as a
+ * client has buffers, but a buffer can complete, be sent again and complete
+ * again within one long activation: past that the report (not the buffer,
+ * which is idle already) is dropped and counted. */
+static void tx_stash_put(struct net_client *nc, const struct net_tx_done *d)
+{
+	if (nc->ntx_done_stash == NET_CLIENT_MAX_BUFS) {
+		sdvf_counter_add(nc->tx_unreported, 1);
+		return;
+	}
+	uint32_t at =
+		(nc->tx_done_first + nc->ntx_done_stash) % NET_CLIENT_MAX_BUFS;
+	nc->tx_done_stash[at] = *d;
+	nc->ntx_done_stash++;
+}
+
+/* Short of idle buffers: take back every completion waiting (stashed for
+ * tx_reap to report) and leave a signal requested, re-checked, so the
+ * next completion wakes the client. */
+static void tx_refill(struct net_client *nc)
+{
+	do {
+		struct net_tx_done done;
+		while (tx_take_one(nc, &done))
+			tx_stash_put(nc, &done);
+	} while (sdvf_queue_consumer_request_signal(&nc->tx_free));
+}
+
 bool net_client_tx_alloc(struct net_client *nc, struct net_tx_buf *b)
 {
+	if (nc->ntx_idle == 0)
+		tx_refill(nc);
 	if (nc->ntx_idle == 0)
 		return false;
 	uint32_t slot = nc->tx_idle[--nc->ntx_idle];
 	b->offset = (uint64_t)slot * SDVF_BUF_SIZE;
 	b->data = nc->tx_data + b->offset;
 	sdvf_own_give(&nc->tx_own, b->offset, SDVF_OWNER_SELF, OWNER_FILLING);
+	if (nc->ntx_idle <= nc->tx_low)
+		tx_refill(nc);
 	return true;
-}
-
-static void tx_idle_push(struct net_client *nc, uint64_t offset)
-{
-	nc->tx_idle[nc->ntx_idle++] = (uint32_t)(offset / SDVF_BUF_SIZE);
 }
 
 bool net_client_tx_cancel(struct net_client *nc, uint64_t offset)
@@ -180,26 +239,22 @@ bool net_client_tx_send(struct net_client *nc, uint64_t offset, uint16_t len)
 
 bool net_client_tx_reap(struct net_client *nc, struct net_tx_done *done)
 {
-	struct sdvf_desc d;
-	do {
-		while (sdvf_queue_pop(&nc->tx_free, &d)) {
-			/* The length is the mux's business, not checked. */
-			if (!sdvf_own_take(&nc->tx_own, &d, OWNER_MUX,
-					   SDVF_OWNER_SELF, 0, UINT16_MAX,
-					   NULL)) {
-				sdvf_counter_add(nc->tx_bad, 1);
-				continue;
-			}
-			tx_idle_push(nc, d.io_or_offset);
-			if (d.flags & SDVF_NET_REJECTED)
-				sdvf_counter_add(nc->tx_rejected, 1);
-			else if (d.flags & SDVF_NET_TX_ERROR)
-				sdvf_counter_add(nc->tx_error, 1);
-			done->offset = d.io_or_offset;
-			done->flags = d.flags;
-			return true;
-		}
-	} while (sdvf_queue_consumer_request_signal(&nc->tx_free));
+	if (nc->ntx_done_stash != 0) {
+		*done = nc->tx_done_stash[nc->tx_done_first];
+		nc->tx_done_first =
+			(nc->tx_done_first + 1) % NET_CLIENT_MAX_BUFS;
+		nc->ntx_done_stash--;
+		return true;
+	}
+	if (tx_take_one(nc, done))
+		return true;
+	if (nc->ntx_idle > nc->tx_low) {
+		/* Enough idle buffers: no wake-up for completions. */
+		sdvf_queue_consumer_cancel_signal(&nc->tx_free);
+		return false;
+	}
+	if (sdvf_queue_consumer_request_signal(&nc->tx_free))
+		return tx_take_one(nc, done) || net_client_tx_reap(nc, done);
 	return false;
 }
 

@@ -75,7 +75,10 @@
 	X(tx_error, "net.tx_error",                                            \
 	  "TX buffers back flagged TX_ERROR (maybe not sent)")                 \
 	X(queue_full, "net.queue_full",                                        \
-	  "pushes refused by a full queue (never with an honest mux)")
+	  "pushes refused by a full queue (never with an honest mux)")         \
+	X(tx_unreported, "net.tx_unreported",                                  \
+	  "TX completions taken back while short of buffers whose report "     \
+	  "did not fit the stash (the buffers are idle)")
 
 #define NET_CLIENT_COUNTER_DOC(field, name, meaning) {name, meaning},
 /* The doc entries of every counter net_client publishes, for the client's
@@ -139,6 +142,13 @@ struct net_client {
 	uint8_t tx_owner[NET_CLIENT_MAX_BUFS];
 	uint32_t tx_idle[NET_CLIENT_MAX_BUFS]; /* stack of idle TX slots */
 	uint32_t ntx_idle;
+	/* Low-water mark: a TX completion signal is requested only while
+	 * ntx_idle <= tx_low (net_client_tx_reap). */
+	uint32_t tx_low;
+	/* Completions taken from tx_free by tx_alloc (buffers idle already),
+	 * reported by the next tx_reap, oldest first (a ring). */
+	struct net_tx_done tx_done_stash[NET_CLIENT_MAX_BUFS];
+	uint32_t tx_done_first, ntx_done_stash;
 	/* Offsets given back while rx_free was full (a lying mux): pushed
 	 * first at the next finish. */
 	uint64_t rx_backlog[NET_CLIENT_MAX_BUFS];
@@ -185,8 +195,21 @@ bool net_client_tx_send(struct net_client *nc, uint64_t offset, uint16_t len);
 bool net_client_tx_cancel(struct net_client *nc, uint64_t offset);
 
 /* The next completion from the TX mux, its buffer idle again; false when
- * tx_free is empty (a signal is requested).  Flags are counted
- * (net.tx_rejected, net.tx_error); bad completions counted and skipped. */
+ * tx_free is empty.  Flags are counted (net.tx_rejected, net.tx_error);
+ * bad completions counted and skipped.
+ *
+ * Completion signals are asked for only when the client runs short (as
+ * virtio's NO_INTERRUPT): when tx_free is empty a signal is requested if
+ * the client has at most tx_low idle buffers (tx_low = an eighth of its
+ * TX buffers), and withdrawn otherwise, so a client with idle buffers is
+ * not woken just to take a completion back.  tx_alloc keeps the rule as
+ * buffers go: once it leaves tx_low or fewer idle it takes back what
+ * tx_free holds and requests the signal (with the re-check), so a client
+ * that runs out is always woken when a buffer completes.  Completions
+ * tx_alloc took are reported by the next tx_reap, first; until then their
+ * buffers are idle already.  So a completion may be reported one
+ * activation late, and a buffer may wait in tx_free (at the mux, for
+ * net_client_tx_at_mux) until the client's next activation. */
 bool net_client_tx_reap(struct net_client *nc, struct net_tx_done *done);
 
 /* TX buffers idle with the client, and at the mux. */

@@ -17,7 +17,10 @@
  *   consumer_signalled  0 = "consumer asks for a notification"; set to 0 by
  *                       the consumer before it sleeps, set back to 1 by
  *                       whoever cancels the request (the producer when it
- *                       notifies, the consumer when its re-check finds work).
+ *                       notifies, the consumer when its re-check finds work
+ *                       or when it withdraws the request: a consumer may
+ *                       choose not to be woken, e.g. net_client for TX
+ *                       completions while it has idle buffers).
  *   producer_signalled  the same handshake for a producer blocked on a full
  *                       queue; set to 0 by the producer, to 1 by the
  *                       consumer when it notifies.
@@ -365,6 +368,17 @@ static inline bool sdvf_queue_consumer_request_signal(struct sdvf_queue *q)
 	atomic_store_explicit(&q->shared->consumer_signalled, 1,
 			      memory_order_relaxed);
 	return true;
+}
+
+/* Consumer that does not want to be woken for this queue now (it will
+ * look at it anyway, or has no use for what comes): withdraw a pending
+ * request.  Racing the producer's notify is harmless: at worst one wake-up
+ * the consumer did not need.  A consumer that later needs the signal asks
+ * again with sdvf_queue_consumer_request_signal and its re-check. */
+static inline void sdvf_queue_consumer_cancel_signal(struct sdvf_queue *q)
+{
+	atomic_store_explicit(&q->shared->consumer_signalled, 1,
+			      memory_order_relaxed);
 }
 
 /* Producer, after publishing a batch: true if the consumer asked for a

@@ -40,7 +40,11 @@
  * the mux in one activation forever.
  *
  * Completions return to their owner: copy, the pool buffer to the pool;
- * remap, the client's buffer to its cN_tx_free.  A client whose cN_tx_free
+ * remap, the client's buffer to its cN_tx_free.  The driver is asked to
+ * signal completions only while they are needed (want_completions: the
+ * pool short, or a remap client's buffer at the driver); otherwise they
+ * wait in drv_tx_free for the next activation, or for the sweep timer
+ * (TXM_SWEEP_NS after the last activation) at rest.  A client whose cN_tx_free
  * is full keeps its returns in a private backlog and the mux asks to be
  * woken (producer_signalled) when room appears; nothing is dropped.
  *
@@ -387,10 +391,41 @@ static void tx_return(struct tx_mux *m)
 
 /* ---- one activation --------------------------------------------------- */
 
+/* Whether the driver must wake us for completions: the pool is short (an
+ * eighth of it or less idle), or a remap client has buffers at the driver
+ * (they are its own, and it may be waiting for them; a buffer orphaned by
+ * a restart counts too).  Otherwise a copy-mode completion waits in
+ * drv_free for our next activation and the driver does not wake us for
+ * it, so a client's cN.in_flight and cN.tx_errors, and pool_idle, may
+ * lag by one activation. */
+static bool want_completions(const struct tx_mux *m)
+{
+	if (m->pool.nbufs && m->pool.nidle <= m->pool.nbufs / 8)
+		return true;
+	for (unsigned i = 0; i < m->nclients; i++) {
+		const struct txm_client *c = &m->client[i];
+		if (c->present && c->remap &&
+		    sdvf_own_held(&c->own, OWNER_DRIVER) != 0)
+			return true;
+	}
+	return false;
+}
+
+/* Completions left in drv_free unasked (want_completions) are swept up by
+ * a timer this long after the mux's last activation, so that at rest
+ * every buffer comes home (pool_idle, cN.in_flight settle) without a
+ * wake-up per completion: a steady stream, whose activations keep moving
+ * the deadline, never sees it fire. */
+#define TXM_SWEEP_NS 1000000u
+
 /* Ask to be woken for whatever stopped us; true if it arrived meanwhile. */
 static bool request_signals(struct tx_mux *m)
 {
-	bool more = sdvf_queue_consumer_request_signal(&m->drv_free);
+	bool more = false;
+	if (want_completions(m))
+		more = sdvf_queue_consumer_request_signal(&m->drv_free);
+	else
+		sdvf_queue_consumer_cancel_signal(&m->drv_free);
 	bool staged = false;
 	for (unsigned i = 0; i < m->nclients; i++) {
 		struct txm_client *c = &m->client[i];
@@ -427,6 +462,12 @@ static void activate(struct tx_mux *m)
 		/* come back for the rest in a fresh activation */
 		sdvf_counter_add(m->ctr[BUDGET_HIT], 1);
 		m->wake_ns = sdvf_now_ns(m->pd) + 1;
+	}
+	if (!want_completions(m) &&
+	    sdvf_own_held(&m->pool.own, OWNER_DRIVER) != 0) {
+		uint64_t sweep = sdvf_now_ns(m->pd) + TXM_SWEEP_NS;
+		if (!m->wake_ns || sweep < m->wake_ns)
+			m->wake_ns = sweep;
 	}
 	if (m->wake_ns)
 		sdvf_timer_set(m->pd, m->wake_ns);

@@ -53,6 +53,9 @@ void sdvf_sim_inject(struct sdvf_sim *sim, const char *pd,
 uint64_t sdvf_sim_notifications(struct sdvf_sim *sim, const char *pd,
 				const char *local_channel);
 uint64_t sdvf_sim_activations(struct sdvf_sim *sim, const char *pd);
+/* Everything the PD signalled: notifications on all its channels plus irq
+ * acks, as the hosted `sdvf.notifications` counts them. */
+uint64_t sdvf_sim_signals(struct sdvf_sim *sim, const char *pd);
 
 /* A counter the PD published with sdvf_counter(): its value, or 0 with
  * *found false if the PD registered no such name (found may be NULL).  An

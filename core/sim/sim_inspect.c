@@ -77,6 +77,15 @@ uint64_t sdvf_sim_activations(struct sdvf_sim *sim, const char *pd)
 	return i < 0 ? 0 : sim->pds[i].activations;
 }
 
+uint64_t sdvf_sim_signals(struct sdvf_sim *sim, const char *pd)
+{
+	const struct sim_pd *p = sim_test_pd(sim, pd);
+	uint64_t n = 0;
+	for (int i = 0; i < p->nchans; i++)
+		n += p->chans[i].notifications + p->chans[i].irq_acks;
+	return n;
+}
+
 struct sim_pd *sim_test_pd(struct sdvf_sim *sim, const char *pd)
 {
 	int i = find_pd(sim, pd);

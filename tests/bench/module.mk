@@ -136,3 +136,19 @@ $(ECHO_PEER): $(BUILD)/tests/bench/echo_peer.o
 .PHONY: bench-echo
 bench-echo: $(ECHO_PEER) $(BUILD)/sdvf
 	tests/bench/bench_echo.sh $(BUILD)
+
+# bench-handoffs: activations and signals per echoed datagram, per PD, in
+# the sim (tests/bench/bench_handoffs.c on tests/unit/handoff_fixture.h):
+# deterministic, so it measures a change to the components exactly.
+# Built by `make`; tests/unit/test_handoffs asserts the behaviours.
+BENCHES += bench-handoffs
+BENCH_HANDOFFS := $(BUILD)/tests/bench/bench_handoffs
+PROGRAMS += $(BENCH_HANDOFFS)
+$(BENCH_HANDOFFS): $(BUILD)/tests/bench/bench_handoffs.o \
+		$(BUILD)/tests/unit/handoff_fixture.o $(BUILD)/libsdvf.a
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(BUILD)/libsdvf.a $(HOST_LIBS)
+-include $(BUILD)/tests/bench/bench_handoffs.d
+
+.PHONY: bench-handoffs
+bench-handoffs: $(BENCH_HANDOFFS)
+	$(BENCH_HANDOFFS)

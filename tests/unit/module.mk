@@ -77,6 +77,18 @@ $(BUILD)/tests/unit/test_enet_system: $(BUILD)/tests/unit/net_test_client.o
 -include $(ENET_TESTS:=.d) $(ENET_FIXTURE_OBJS:.o=.d) \
 	$(BUILD)/tests/unit/net_test_client.d
 
+# --- hand-offs per echo (test_handoffs): the bench-echo system in the
+# sim, counted by tests/unit/handoff_fixture.c (tests/bench/bench_handoffs
+# links it too); its system is tests/fixtures/handoffs.dts ---
+HANDOFFS_TEST := $(BUILD)/tests/unit/test_handoffs
+HANDOFFS_OBJS := $(BUILD)/tests/unit/test_handoffs.o \
+	$(BUILD)/tests/unit/handoff_fixture.o
+UNIT_TESTS += $(HANDOFFS_TEST)
+$(HANDOFFS_TEST): $(HANDOFFS_OBJS) $(BUILD)/libsdvf.a
+	$(CC) $(LDFLAGS) -o $@ $(HANDOFFS_OBJS) $(BUILD)/libsdvf.a \
+		$(HOST_LIBS) $(CMOCKA_LIBS)
+-include $(HANDOFFS_OBJS:.o=.d)
+
 # --- both muxes shared under policy (test_mux_sharing) ---
 # Its test PDs and system live in mux_sharing_fixture.c; the system is
 # tests/fixtures/mux_sharing.dts, read from the repository root.

@@ -42,7 +42,10 @@ struct rec {
 
 struct tcl {
 	struct net_client nc;
-	bool hoard;	  /* keep RX frames instead of returning them */
+	bool hoard; /* keep RX frames instead of returning them */
+	/* send before reaping: a completion that lands between the reap and
+	 * the sends, as with a mux on another core */
+	bool send_first;
 	uint32_t to_send; /* frames to send at the next activation */
 	uint16_t send_len;
 	uint32_t sent, send_failed;
@@ -52,11 +55,27 @@ struct tcl {
 	uint32_t nheld;
 };
 
+static void tcl_send(struct tcl *c)
+{
+	for (; c->to_send > 0; c->to_send--) {
+		struct net_tx_buf b;
+		if (!net_client_tx_alloc(&c->nc, &b)) {
+			c->send_failed++;
+			continue;
+		}
+		memset(b.data, (int)(0xa0 + c->sent), c->send_len);
+		assert_true(net_client_tx_send(&c->nc, b.offset, c->send_len));
+		c->sent++;
+	}
+}
+
 static void tcl_notified(void *state, struct sdvf_pd *pd, sdvf_channel_t ch)
 {
 	struct tcl *c = state;
 	(void)pd;
 	(void)ch;
+	if (c->send_first)
+		tcl_send(c);
 	struct net_tx_done done;
 	while (net_client_tx_reap(&c->nc, &done)) {
 		struct rec *r = &c->done[c->ndone++ % MAX_REC];
@@ -74,16 +93,7 @@ static void tcl_notified(void *state, struct sdvf_pd *pd, sdvf_channel_t ch)
 		else
 			assert_true(net_client_rx_return(&c->nc, f.offset));
 	}
-	for (; c->to_send > 0; c->to_send--) {
-		struct net_tx_buf b;
-		if (!net_client_tx_alloc(&c->nc, &b)) {
-			c->send_failed++;
-			continue;
-		}
-		memset(b.data, (int)(0xa0 + c->sent), c->send_len);
-		assert_true(net_client_tx_send(&c->nc, b.offset, c->send_len));
-		c->sent++;
-	}
+	tcl_send(c);
 	net_client_finish(&c->nc);
 }
 
@@ -522,6 +532,64 @@ static void tx_completion_flags_are_reported_and_counted(void **s)
 	assert_int_equal(net_client_tx_idle(&c->nc), CAP);
 }
 
+/* With idle TX buffers (more than tx_low, an eighth of them: 0 here) the
+ * client asks no completion signal: the mux completing a frame does not
+ * wake it, and the completion is reported at its next activation. */
+static void a_client_with_idle_tx_buffers_asks_no_completion_signal(void **s)
+{
+	(void)s;
+	struct tcl *c = cl();
+	c->to_send = 1;
+	c->send_len = 60;
+	kick("tx");
+	struct sdvf_desc f[CAP];
+	assert_int_equal(take_frames(f), 1);
+	complete(f[0].io_or_offset, 0);
+	assert_false(sdvf_queue_producer_should_signal(&m_tx_free));
+	assert_int_equal(c->ndone, 0);
+	kick("rx"); /* woken for something else: the completion is taken */
+	assert_int_equal(c->ndone, 1);
+	assert_int_equal(c->done[0].offset, f[0].io_or_offset);
+	assert_int_equal(net_client_tx_idle(&c->nc), CAP);
+}
+
+/* A client that runs out of TX buffers asks for the signal (no lost
+ * wake-up): the next completion must wake it.  A completion that was
+ * already waiting when it ran short is taken by tx_alloc, its buffer used
+ * at once, and reported by the next tx_reap. */
+static void a_client_out_of_tx_buffers_is_woken_when_one_completes(void **s)
+{
+	(void)s;
+	struct tcl *c = cl();
+	c->to_send = CAP;
+	c->send_len = 60;
+	kick("tx");
+	struct sdvf_desc f[CAP + 2];
+	assert_int_equal(take_frames(f), CAP);
+	complete(f[0].io_or_offset, 0);
+	assert_true(sdvf_queue_producer_should_signal(&m_tx_free));
+	/* Sending before its reap, with f[0] and f[1] back: tx_alloc takes
+	 * them when it runs short. */
+	complete(f[1].io_or_offset, SDVF_NET_TX_ERROR);
+	c->to_send = 3;
+	c->send_first = true;
+	kick("tx");
+	assert_int_equal(c->sent, CAP + 2);
+	assert_int_equal(c->send_failed, 1);
+	assert_int_equal(c->ndone, 2); /* reported by the reap after */
+	assert_int_equal(c->done[0].offset, f[0].io_or_offset);
+	assert_int_equal(c->done[1].flags, SDVF_NET_TX_ERROR);
+	assert_int_equal(take_frames(f + CAP), 2);
+	assert_int_equal(counter("net.tx_error"), 1);
+	/* Out of buffers again: the signal is asked for. */
+	complete(f[2].io_or_offset, 0);
+	assert_true(sdvf_queue_producer_should_signal(&m_tx_free));
+	kick("tx");
+	assert_int_equal(c->ndone, 3);
+	assert_int_equal(c->done[2].offset, f[2].io_or_offset);
+	assert_int_equal(counter("net.tx_unreported"), 0);
+}
+
 static void tx_completion_of_a_buffer_not_at_the_mux_is_counted(void **s)
 {
 	(void)s;
@@ -649,6 +717,8 @@ int main(void)
 		T(tx_alloc_fails_when_every_buffer_is_at_the_mux),
 		T(tx_completion_flags_are_reported_and_counted),
 		T(tx_completion_of_a_buffer_not_at_the_mux_is_counted),
+		T(a_client_with_idle_tx_buffers_asks_no_completion_signal),
+		T(a_client_out_of_tx_buffers_is_woken_when_one_completes),
 		T(tx_send_and_cancel_need_an_allocated_buffer),
 		T(an_activation_that_moves_nothing_signals_nobody),
 		T(a_mux_restart_gives_back_what_it_held),

@@ -76,6 +76,20 @@ static const char *refl_name(int r)
 	return r ? "r1" : "r0";
 }
 
+/* Run until idle, then wake the TX mux and each reflector once and run
+ * again: with buffers to spare neither is woken for completions
+ * (clients/net_client.h tx_reap, mux/tx_mux.c want_completions), so
+ * they take them back at their next activation. */
+static void run_and_wake(void)
+{
+	sdvf_sim_run(sim, RUN_STEPS);
+	sdvf_sim_inject(sim, "txm", "drv");
+	sdvf_sim_run(sim, RUN_STEPS);
+	for (int r = 0; r < 2; r++)
+		sdvf_sim_inject(sim, refl_name(r), "tx");
+	sdvf_sim_run(sim, RUN_STEPS);
+}
+
 static void conservation(void)
 {
 	for (int r = 0; r < 2; r++) {
@@ -97,7 +111,7 @@ static void conservation(void)
 static int teardown(void **unused)
 {
 	(void)unused;
-	sdvf_sim_run(sim, RUN_STEPS);
+	run_and_wake();
 	uint8_t f[WIRE_MAX_FRAME];
 	while (wire_mem_take(wire, f, sizeof(f)) > 0)
 		;
@@ -127,7 +141,7 @@ static void inject(const uint8_t *dst, const uint8_t *src, uint32_t n,
 		frame_fill(f, len, dst, src, (uint8_t)i);
 		assert_int_equal(wire_mem_inject(wire, f, len), 0);
 	}
-	sdvf_sim_run(sim, RUN_STEPS);
+	run_and_wake();
 }
 
 /* Each frame to `dst` comes back once, in order, from the reflector's own

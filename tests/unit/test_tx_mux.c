@@ -352,6 +352,94 @@ static void tx_mux_remap_sends_client_io_address(void **unused)
 	finish();
 }
 
+/* With its pool to spare (more than an eighth idle) and no remap client's
+ * buffer at the driver, the mux asks the driver for no completion signal:
+ * a completion does not wake it, its next activation takes it. */
+static void tx_mux_with_pool_to_spare_asks_no_completion_signal(void **unused)
+{
+	(void)unused;
+	assert_int_equal(start("ccc", ""), 0);
+	send_frame(0, 3, 100, 0xab);
+	struct sdvf_desc d;
+	assert_true(drv_take(&d));
+	drv_complete(&d, 0);
+	assert_false(sdvf_queue_producer_should_signal(&d_free));
+	assert_int_equal(counter("c0.in_flight"), 1);
+	kick("c1"); /* any activation takes it */
+	assert_int_equal(counter("c0.in_flight"), 0);
+	assert_int_equal(counter("pool_idle"), POOL_BUFS);
+	finish();
+}
+
+/* A completion left unasked is swept up by the mux's timer 1 ms after its
+ * last activation: at rest every buffer comes home without a wake-up. */
+static void tx_mux_sweeps_unasked_completions_at_rest(void **unused)
+{
+	(void)unused;
+	assert_int_equal(start("ccc", ""), 0);
+	send_frame(0, 3, 100, 0xab);
+	struct sdvf_desc d;
+	assert_true(drv_take(&d));
+	drv_complete(&d, 0);
+	assert_false(sdvf_queue_producer_should_signal(&d_free));
+	sdvf_sim_advance(sim, 999999);
+	assert_int_equal(counter("c0.in_flight"), 1);
+	sdvf_sim_advance(sim, 1);
+	assert_int_equal(counter("c0.in_flight"), 0);
+	assert_int_equal(counter("pool_idle"), POOL_BUFS);
+	finish();
+}
+
+/* A pool run short (an eighth or less idle) makes the mux ask: the driver
+ * must wake it with the completion that refills it. */
+static void tx_mux_short_of_pool_is_woken_by_a_completion(void **unused)
+{
+	(void)unused;
+	assert_int_equal(start("ccc", ""), 0);
+	struct sdvf_desc d[POOL_BUFS], back;
+	uint32_t n = 0;
+	for (int ci = 0; ci < 2; ci++) {
+		for (uint32_t slot = 0; slot < 14; slot++)
+			enqueue_frame(ci, slot, 60, (uint8_t)slot);
+		kick(ci ? "c1" : "c0");
+		while (client_reap(ci, &back))
+			;
+		while (drv_take(&d[n]))
+			n++;
+		kick(ci ? "c1" : "c0"); /* room at the driver again */
+		while (drv_take(&d[n]))
+			n++;
+	}
+	assert_int_equal(n, 28);
+	assert_int_equal(counter("pool_idle"), POOL_BUFS - 28);
+	drv_complete(&d[0], 0);
+	assert_true(sdvf_queue_producer_should_signal(&d_free));
+	kick("drv");
+	for (uint32_t i = 1; i < n; i++) {
+		drv_complete(&d[i], 0);
+		if (i % DRV_CAP == 0)
+			kick("drv");
+	}
+	kick("drv");
+	finish();
+}
+
+/* A remap client's buffer at the driver is its own: the mux asks to be
+ * woken for its completion whatever the pool holds. */
+static void tx_mux_asks_for_remap_completions(void **unused)
+{
+	(void)unused;
+	assert_int_equal(start("rcc", ""), 0);
+	send_frame(0, 5, 60, 0x11);
+	struct sdvf_desc d, back;
+	assert_true(drv_take(&d));
+	drv_complete(&d, 0);
+	assert_true(sdvf_queue_producer_should_signal(&d_free));
+	kick("drv");
+	assert_true(client_reap(0, &back));
+	finish();
+}
+
 /* One rejected descriptor of client 0: counted under `counter_name` and
  * returned to it with REJECTED; nothing reaches the driver. */
 static void expect_rejected(uint64_t offset, uint16_t len, const char *name)
@@ -1022,6 +1110,11 @@ int main(void)
 		cmocka_unit_test(
 			tx_mux_policy_and_mode_keys_list_their_choices),
 		cmocka_unit_test(tx_mux_remap_sends_client_io_address),
+		cmocka_unit_test(
+			tx_mux_with_pool_to_spare_asks_no_completion_signal),
+		cmocka_unit_test(tx_mux_short_of_pool_is_woken_by_a_completion),
+		cmocka_unit_test(tx_mux_sweeps_unasked_completions_at_rest),
+		cmocka_unit_test(tx_mux_asks_for_remap_completions),
 		cmocka_unit_test(tx_mux_rejects_misaligned_offset),
 		cmocka_unit_test(tx_mux_rejects_offset_out_of_range),
 		cmocka_unit_test(tx_mux_rejects_buffer_sent_twice),
