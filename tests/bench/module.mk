@@ -136,3 +136,24 @@ $(ECHO_PEER): $(BUILD)/tests/bench/echo_peer.o
 .PHONY: bench-echo
 bench-echo: $(ECHO_PEER) $(BUILD)/sdvf
 	tests/bench/bench_echo.sh $(BUILD)
+
+# bench-policy: policies over time (sim, deterministic): per-client TX
+# throughput in bins as clients start and stop under rr, drr 1:2:4, strict
+# priority and token bucket, on a modelled 1 Gbit/s line, and a sparse
+# high-priority probe's latency while the others saturate
+# (tests/bench/bench_policy.c; the fixture of test_mux_sharing, read from
+# the repository root).  SDVF_BENCH_POLICY_PHASE_MS shortens it.
+BENCHES += bench-policy
+BENCH_POLICY := $(BUILD)/tests/bench/bench_policy
+PROGRAMS += $(BENCH_POLICY)
+BENCH_POLICY_OBJS := $(BUILD)/tests/bench/bench_policy.o \
+	$(BUILD)/tests/unit/mux_sharing_fixture.o
+$(BENCH_POLICY): $(BENCH_POLICY_OBJS) $(BUILD)/libsdvf.a
+	$(CC) $(LDFLAGS) -o $@ $(BENCH_POLICY_OBJS) $(BUILD)/libsdvf.a \
+		$(HOST_LIBS) $(CMOCKA_LIBS)
+-include $(BUILD)/tests/bench/bench_policy.d
+
+.PHONY: bench-policy
+bench-policy: $(BENCH_POLICY)
+	@mkdir -p $(BUILD)/bench
+	$(BENCH_POLICY) $(BUILD)/bench
