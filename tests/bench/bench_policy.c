@@ -18,7 +18,8 @@
  * from 2 to 4 (a phase is SDVF_BENCH_POLICY_PHASE_MS of wire time, default
  * 1000; bins of a tenth of a phase).  c3 is the probe: 64-byte frames, at
  * most two outstanding (a closed loop: the next frame is queued when one
- * comes back), from 0 to 4 phases, priority 0 under prio (c0..c2 get 1);
+ * comes back), from 0 to 4 phases; under prio the probe has priority 0,
+ * c2 1, c0 and c1 2 (c2 starves them from phase 2);
  * its latency is queue-to-wire-end, wire time, over the phase when c0, c1
  * and c2 all saturate.  Its enqueue time is the line's time when the sim
  * step that queued it ran: exact to one departure (12.3 us at 1514 bytes).
@@ -65,7 +66,7 @@ static const struct policy policies[] = {
 	{"drr", "pds { txmux { config { policy = \"drr\"; c0_weight = <1>; "
 		"c1_weight = <2>; c2_weight = <4>; c3_weight = <1>; }; }; };"},
 	{"prio", "pds { txmux { config { policy = \"prio\"; c0_priority = "
-		 "<1>; c1_priority = <1>; c2_priority = <1>; c3_priority = "
+		 "<2>; c1_priority = <2>; c2_priority = <1>; c3_priority = "
 		 "<0>; }; }; };"},
 	{"tb", "pds { txmux { config { shaper = \"token_bucket\"; c0_rate = "
 	       "<0 200000000>; c1_rate = <0 300000000>; c2_rate = <0 "
@@ -230,7 +231,7 @@ int main(int argc, char **argv)
 	printf("policies over time: sim, 1 Gbit/s line modelled, phases of "
 	       "%ld ms: c0 in 0-2, c1 in 1-3, c2 in 2-3 (1514 B, "
 	       "saturating),\n"
-	       "c3 the probe (64 B, 2 outstanding, priority 0 under prio) "
+	       "c3 the probe (64 B, 2 outstanding; prio: c3 0, c2 1, c0 c1 2) "
 	       "throughout; mean Mbit/s per phase,\n"
 	       "probe latency (queue to wire, us) in phase 2 (c0, c1, c2 "
 	       "all saturating)\n",
