@@ -322,7 +322,7 @@ def plots(out, dest, cap, echo):
         titles = {"rr": "round robin", "drr": "DRR 1:2:4",
                   "prio": "strict priority (c3 high)",
                   "tb": "token bucket 200/300/400/20 Mbit/s"}
-        s = ["set terminal pngcairo size 1000,760 font ',9'",
+        s = ["set terminal pngcairo noenhanced size 1000,760 font ',9'",
              "set output '%s/policies.png'" % dest,
              "set multiplot layout 2,2 title 'TX Mbit/s per client over "
              "time (sim, 1 Gbit/s line modelled)'",
@@ -346,7 +346,7 @@ def plots(out, dest, cap, echo):
                     rate, c[1] if c else "NaN", m[1] if m else "NaN",
                     c[2] if c else "NaN", m[2] if m else "NaN"))
         gnuplot("\n".join([
-            "set terminal pngcairo size 900,420 font ',9'",
+            "set terminal pngcairo noenhanced size 900,420 font ',9'",
             "set output '%s/capacity.png'" % dest,
             "set multiplot layout 1,2 title 'Internal capacity, 64-byte "
             "frames, hosted (medians)'",
@@ -371,7 +371,7 @@ def plots(out, dest, cap, echo):
                     p, echo[(p, 64)][1], echo.get((p, 1472), [0, 0])[1],
                     echo[(p, 64)][3], echo.get((p, 1472), [0, 0, 0, 0])[3]))
         gnuplot("\n".join([
-            "set terminal pngcairo size 900,420 font ',9'",
+            "set terminal pngcairo noenhanced size 900,420 font ',9'",
             "set output '%s/echo.png'" % dest,
             "set multiplot layout 1,2 title 'UDP echo over a TAP, relative "
             "to the one-process TAP reflector (medians)'",
