@@ -41,13 +41,19 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# r0 (e7:10) reflects with copies, r1 (e7:11) with remap.
+# r0 (e7:10) reflects with copies, r1 (e7:11) with remap.  The fixture
+# gives r1 64 TX buffers (for its tests); here it gets r0's 256 (its
+# r1_tx_data region and the device's window on it, dma2, four times the
+# size), so that copy and remap are sized alike.
 make_dts() {
 	local mode=$1 rate=$2 dts=$3 mac=10
 	[ "$mode" = remap ] && mac=11
 	sed -e "s/config { wire = \"mem\"; mem_depth = <128>; };/config { wire = \"generator\"; gen_rate_pps = <0 $rate>; gen_sizes = \"60\"; gen_dst_mac = [02 00 00 00 e7 $mac]; };/" \
+		-e 's/dma2_size = <0x20000>;/dma2_size = <0x80000>;/' \
+		-e 's/r1_tx_data { size = <0x20000>;/r1_tx_data { size = <0x80000>;/' \
 		tests/fixtures/reflector-mux.dts >"$dts"
 	grep -q 'wire = "generator"' "$dts"
+	[ "$(grep -c '0x80000' "$dts")" -ge 3 ]
 }
 
 # "pd.counter value" lines of system $1, then "pd.cpu_ticks N" per PD.

@@ -28,6 +28,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 
 
 def num(s):
@@ -430,7 +431,17 @@ def main():
     queue_rows(r, speed, qir)
     suite_rows(r, times, a.check)
 
-    head = ["bench summary: %s" % machine(),
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"],
+                                capture_output=True, text=True).stdout.strip()
+    except OSError:
+        commit = ""
+    head = ["bench summary, %s UTC, commit %s%s" % (
+                time.strftime("%Y-%m-%d %H:%M", time.gmtime()),
+                commit or "?", "" if not subprocess.run(
+                    ["git", "diff", "--quiet", "HEAD"]).returncode
+                else " (+ uncommitted changes)"),
+            "machine: %s" % machine(),
             "benchmarks (exit status, seconds): " + ", ".join(
                 "%s (%s, %d)" % (t, v[0], v[1]) for t, v in times.items()
                 if t != "total")]
