@@ -73,7 +73,8 @@ snapshot() {
 
 # One run: prints "generated delivered lost% rxlost% model% cpu%".
 cap_one() {
-	local mode=$1 rate=$2 sys=bcap$$$mode$rate
+	local mode=$1 rate=$2
+	local sys=bcap$$$mode$rate
 	local dts=$out/$sys.dts
 	make_dts "$mode" "$rate" "$dts"
 	"$sdvf_bin" run "$dts" --quiet >"$out/$sys.log" 2>&1 &
