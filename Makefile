@@ -6,7 +6,10 @@
 #                   scripts/demo.sh: examples/demo.dts from a namespace)
 #   make test       deps + build + every test (unit, model, integration, cross)
 #   make cross      aarch64 builds: freestanding components, hosted binaries
-#   make bench      benchmarks (long; not part of make test)
+#   make bench      benchmarks, summary, docs tables and plots (long; not
+#                   part of make test; under 20 minutes)
+#   make bench-quick  the benchmarks with tiny counts and sanity checks
+#                   (in make test)
 #   make soak       the TAP system under flood ping (SOAK_SECONDS, default 60)
 #   make format     apply .clang-format to all C
 #   make SAN=1 ...  build with ASan + UBSan (into build-san/ by default)
@@ -17,7 +20,8 @@
 #   HOST_SRCS      host code linked into libsdvf.a (runtimes, loader, models)
 #   UNIT_TESTS     test programs `make test` runs (cmocka)
 #   TEST_SCRIPTS   shell tests `make test` runs (integration, isolation, ...)
-#   BENCHES        targets `make bench` runs
+#   BENCHES        targets `make bench` runs (BENCHES_QUICK: `make
+#                  bench-quick`; tests/bench/module.mk)
 #   COMPONENTS     components the folder defines (NAME: `NAME_component`)
 #   EXPANDERS      subsystem expanders it defines (NAME: `NAME_expander`)
 # The registry of built-ins is generated from COMPONENTS and EXPANDERS
@@ -121,7 +125,10 @@ test: deps
 	BUILD=$(BUILD) tests/run.sh --builds "$(BUILD) build-san" \
 		$(UNIT_TESTS) $(SAN_UNIT_TESTS) $(TEST_SCRIPTS)
 
-bench: deps all $(BENCHES)
+# The suite (tests/bench/module.mk): every benchmark in turn, then the
+# summary, docs/benchmarks.md's tables and docs/bench/*.png.
+bench: deps bench-deps all
+	MAKE="$(MAKE)" tests/bench/bench_suite.sh $(BUILD) $(BENCHES)
 
 # The main job: the default system, examples/demo.dts (three native clients
 # sharing one NIC under weighted DRR), exercised from a network namespace

@@ -24,7 +24,8 @@
 # activations (notified() calls) and notifications sent (eventfd writes)
 # (tests/bench/bench_echo_report.py).
 # SDVF_BENCH_ECHO_SMOKE=1: one run, tiny counts, no table; fails unless
-# every path answered (tests/bench/bench_echo_smoke.sh).
+# every path answered (make bench-quick instead runs the full report with
+# tiny counts, SDVF_BENCH_ECHO_RUNS/_RTTS/_COUNT, and checks every row).
 # Needs root.  Everything it makes is named after this shell's pid and
 # removed on exit; traffic stays inside the namespaces (10.219.x.0/24).
 set -euo pipefail

@@ -249,7 +249,8 @@ static void side_work(const struct bench_side *s, struct sdvf_queue *q)
 static void side_run(const struct bench_side *s)
 {
 	struct bench_shared *sh = s->shared;
-	struct sdvf_queue q; /* private handle, on this side's own stack */
+	struct sdvf_queue q = {
+		0}; /* private handle, on this side's own stack */
 	bool ok = pin_to_cpu(s->cpu);
 
 	if (ok && s->ring == RING_SDVF)

@@ -1,10 +1,23 @@
-# tests/bench/: benchmarks (`make bench`; not part of `make test`).
+# tests/bench/: benchmarks.  The suite (tests/bench/bench_suite.sh):
+#   make bench        every target in BENCHES, in turn, then one summary
+#                     (tests/bench/bench_summary.py: goal, measured median,
+#                     ratio, met or not), docs/benchmarks.md's tables
+#                     between its bench markers and docs/bench/*.png;
+#                     outputs in $(BUILD)/bench/.  Under 20 minutes.
+#   make bench-quick  every target in BENCHES_QUICK with tiny counts and
+#                     sanity checks, no speed threshold (under 3 minutes);
+#                     tests/bench/bench_quick_smoke.sh runs it in make test.
+# A new benchmark: a make target that prints its tables on standard output,
+# `BENCHES += target` (and BENCHES_QUICK if it has a quick form: the
+# suite's --quick sets each benchmark's environment knobs), and markers
+# `<!-- bench:target:begin -->` / `end` in its docs/benchmarks.md section.
 #
 # bench-queue: the sdvf queue against DPDK's rte_ring (SPSC, same 16-byte
 # descriptor), threads and processes, batch 1 and 32, then instructions per
 # descriptor under callgrind.  SDVF_BENCH_ELEMS / _RUNS / _CAPACITY /
 # _IR_ELEMS shorten it (see tests/bench/bench_queue.c).
 BENCHES += bench-queue
+BENCHES_QUICK += bench-queue
 
 # Only rte_ring (and the EAL it links against) is needed: rte_ring_init on
 # plain memory works without EAL initialisation.  The DPDK cflags (which
@@ -36,6 +49,7 @@ bench-queue: $(BENCH_QUEUE_BIN)
 # BENCH_ENET_BASE (a git commit) side by side.  SDVF_BENCH_ENET_* shorten it
 # (see tests/bench/bench_enet.sh).
 BENCHES += bench-enet
+BENCHES_QUICK += bench-enet
 
 # The harness is the ENET fixture (tests/unit/enet_fixture.h; this file is
 # read before tests/unit/module.mk, so its objects are named here) on
@@ -115,6 +129,14 @@ bench-mux: $(BENCH_MUX_IR) $(BUILD)/sdvf $(BENCH_MUX_BASE_DIR)/build/sdvf
 	tests/bench/bench_mux.sh $(BENCH_MUX_IR) $(BUILD)/sdvf \
 		$(BENCH_MUX_BASE_DIR)
 
+# The suite's quick form of bench-mux: the callgrind part only (the hosted
+# part needs the old tree of BENCH_MUX_BASE built).
+BENCHES_QUICK += bench-mux-ir
+.PHONY: bench-mux-ir
+bench-mux-ir: $(BENCH_MUX_IR) $(BUILD)/sdvf
+	SDVF_BENCH_MUX_SKIP=hosted tests/bench/bench_mux.sh $(BENCH_MUX_IR) \
+		$(BUILD)/sdvf
+
 # bench-echo: UDP echo over a TAP, side by side in one run (issue 9
 # "Numbers"): (a) the Linux kernel answering over a veth pair, (b) one
 # user-level process reflecting frames straight off a TAP, (c) sdvf with
@@ -123,12 +145,12 @@ bench-mux: $(BENCH_MUX_IR) $(BUILD)/sdvf $(BENCH_MUX_BASE_DIR)/build/sdvf
 # and p99) and window 32 (packets a second), 64- and 1472-byte payloads,
 # median of SDVF_BENCH_ECHO_RUNS (5) runs with min and max
 # (tests/bench/bench_echo.sh; root).
-# tests/bench/bench_echo_smoke.sh runs it once with tiny counts in `make
-# test`: every path answered.
+# make bench-quick runs it once with tiny counts (every path answered at
+# both sizes and windows: bench_summary.py --check).
 BENCHES += bench-echo
+BENCHES_QUICK += bench-echo
 ECHO_PEER := $(BUILD)/tests/bench/echo_peer
 PROGRAMS += $(ECHO_PEER)
-TEST_SCRIPTS += tests/bench/bench_echo_smoke.sh
 $(ECHO_PEER): $(BUILD)/tests/bench/echo_peer.o
 	$(CC) $(LDFLAGS) -o $@ $^
 -include $(BUILD)/tests/bench/echo_peer.d
@@ -152,3 +174,54 @@ $(BENCH_HANDOFFS): $(BUILD)/tests/bench/bench_handoffs.o \
 .PHONY: bench-handoffs
 bench-handoffs: $(BENCH_HANDOFFS)
 	$(BENCH_HANDOFFS)
+
+# bench-policy: policies over time (sim, deterministic): per-client TX
+# throughput in bins as clients start and stop under rr, drr 1:2:4, strict
+# priority and token bucket, on a modelled 1 Gbit/s line, and a sparse
+# high-priority probe's latency while the others saturate
+# (tests/bench/bench_policy.c; the fixture of test_mux_sharing, read from
+# the repository root).  SDVF_BENCH_POLICY_PHASE_MS shortens it; its
+# series (policy_*.dat) go to SDVF_BENCH_OUT (the suite's output
+# directory), else $(BUILD)/bench.
+BENCHES += bench-policy
+BENCHES_QUICK += bench-policy
+BENCH_POLICY := $(BUILD)/tests/bench/bench_policy
+PROGRAMS += $(BENCH_POLICY)
+BENCH_POLICY_OBJS := $(BUILD)/tests/bench/bench_policy.o \
+	$(BUILD)/tests/unit/mux_sharing_fixture.o
+$(BENCH_POLICY): $(BENCH_POLICY_OBJS) $(BUILD)/libsdvf.a
+	$(CC) $(LDFLAGS) -o $@ $(BENCH_POLICY_OBJS) $(BUILD)/libsdvf.a \
+		$(HOST_LIBS) $(CMOCKA_LIBS)
+-include $(BUILD)/tests/bench/bench_policy.d
+
+.PHONY: bench-policy
+bench-policy: $(BENCH_POLICY)
+	@mkdir -p $${SDVF_BENCH_OUT:-$(BUILD)/bench}
+	$(BENCH_POLICY) $${SDVF_BENCH_OUT:-$(BUILD)/bench}
+
+# bench-capacity: internal capacity, hosted: 64-byte frames from the
+# generator wire through driver -> RX mux -> reflector -> TX mux -> driver
+# at 0.1..1.5 Mpps offered, copy and remap reflectors side by side:
+# delivered, lost, where loss starts, and the ENET model's share of the
+# CPU (tests/bench/bench_capacity.sh; SDVF_BENCH_CAP_* shorten it).
+BENCHES += bench-capacity
+BENCHES_QUICK += bench-capacity
+.PHONY: bench-capacity
+bench-capacity: $(BUILD)/sdvf
+	tests/bench/bench_capacity.sh $(BUILD)/sdvf
+
+# ---- the suite ----
+# gnuplot draws docs/bench/*.png; only `make bench` needs it (without it
+# the summary skips the plots and says so).
+BENCH_DEPS_PKGS := gnuplot-nox
+.PHONY: bench-deps bench-quick
+bench-deps:
+	@if dpkg-query -W -f='$${Status}\n' $(BENCH_DEPS_PKGS) 2>/dev/null | \
+	   grep -q '^install ok installed$$'; then echo "bench-deps: all installed"; \
+	else echo "bench-deps: installing $(BENCH_DEPS_PKGS)"; \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -q --no-install-recommends $(BENCH_DEPS_PKGS); fi
+
+bench-quick: all
+	MAKE="$(MAKE)" tests/bench/bench_suite.sh --quick $(BUILD) $(BENCHES_QUICK)
+TEST_SCRIPTS += tests/bench/bench_quick_smoke.sh

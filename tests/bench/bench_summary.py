@@ -1,0 +1,484 @@
+#!/usr/bin/env python3
+"""The summary of the benchmark suite (tests/bench/bench_suite.sh).
+
+    bench_summary.py --out DIR [--check] [--docs MD] [--plots DIR]
+
+Reads DIR/<target>.txt (each benchmark's standard output, as it prints it
+today) and DIR/suite.txt (target, exit status, seconds), and prints one
+table: each goal of issue 10 and each side-by-side ratio, with the target,
+the measured median, the ratio and whether the goal is met ("info": a
+comparison with no goal).  A benchmark that did not run leaves its rows
+"missing".
+
+--check   (bench-quick) fail unless every row is present with a number,
+          every pipeline delivered and every echo path answered.  No speed
+          threshold: a goal not met is not a failure.
+--docs    rewrite MD between `<!-- bench:NAME:begin -->` and
+          `<!-- bench:NAME:end -->`: NAME "summary" gets the summary, NAME
+          a target (bench-echo, ...) that target's output; prose outside
+          the markers is left alone.  A section of a new benchmark gets its
+          table by adding the markers.
+--plots   draw DIR/*.png with gnuplot (policies, capacity, echo); skipped
+          with a note when gnuplot is not installed (make bench-deps).
+"""
+import argparse
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+
+def num(s):
+    try:
+        return float(s.rstrip("x%"))
+    except (ValueError, AttributeError):
+        return None
+
+
+def read(out, target):
+    path = os.path.join(out, target + ".txt")
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        return f.read()
+
+
+# ---- parsers: one per benchmark output, as the scripts print it ----------
+
+def parse_echo(text):
+    """{(path, bytes): (w1 median us, x tap, w32 per s, x tap)}."""
+    rows = {}
+    for line in (text or "").splitlines():
+        f = line.split()
+        if len(f) >= 10 and f[1] in ("64", "1472") and f[3].startswith("["):
+            v = [num(f[2]), num(f[6]), num(f[7]), num(f[9])]
+            if None not in v:
+                rows[(f[0], int(f[1]))] = tuple(v)
+    return rows
+
+
+def parse_capacity(text):
+    """{(mode, offered): (gen, delivered, lost%, rx%, model%, cpu%)}."""
+    rows = {}
+    for line in (text or "").splitlines():
+        f = line.split()
+        if len(f) == 8 and f[0] in ("copy", "remap") and f[1].isdigit():
+            v = [num(x) for x in f[2:]]
+            if None not in v:
+                rows[(f[0], int(f[1]))] = tuple(v)
+    return rows
+
+
+def parse_policy(text):
+    """{(policy, phase): [c0..c3 Mbit/s, p50, p99, max]}."""
+    rows = {}
+    for line in (text or "").splitlines():
+        f = line.split()
+        if len(f) >= 6 and f[0] in ("rr", "drr", "prio", "tb") and \
+                f[1].isdigit():
+            rows[(f[0], int(f[1]))] = [num(x) for x in f[2:]]
+    return rows
+
+
+def parse_queue(text):
+    """{(mode, batch): sdvf/dpdk} and {batch: sdvf/dpdk instructions}."""
+    speed, ir = {}, {}
+    for line in (text or "").splitlines():
+        f = line.split()
+        if len(f) >= 7 and f[0] in ("threads", "processes") and \
+                f[6].endswith("x"):
+            speed[(f[0], int(f[1]))] = num(f[6])
+        elif len(f) == 4 and f[0].isdigit() and f[3].endswith("x"):
+            ir[int(f[0])] = (num(f[1]), num(f[2]), num(f[3]))
+    return speed, ir
+
+
+def parse_mux(text):
+    """IR rows {(dir, mode, batch, size): (total, mux, copy)}, round-trip
+    rows {(mode, batch, size): (total, model)}."""
+    ir, pipe = {}, {}
+    for line in (text or "").splitlines():
+        f = line.split()
+        if len(f) == 15 and f[0] in ("rx", "tx") and \
+                f[1] in ("copy", "remap"):
+            ir[(f[0], f[1], int(f[2]), int(f[3]))] = (
+                num(f[4]), num(f[5]), num(f[6]))
+        elif len(f) == 15 and f[0] in ("copy", "remap") and f[1].isdigit():
+            pipe[(f[0], int(f[1]), int(f[2]))] = (num(f[3]), num(f[9]))
+    return ir, pipe
+
+
+def parse_suite(out):
+    times = {}
+    path = os.path.join(out, "suite.txt")
+    if os.path.exists(path):
+        with open(path) as f:
+            for line in f:
+                t, rc, s = line.split()
+                times[t] = (rc, int(s))
+    return times
+
+
+# ---- the rows -------------------------------------------------------------
+
+class Rows:
+    def __init__(self):
+        self.rows = []
+
+    def add(self, name, goal, measured, ratio, status):
+        self.rows.append((name, goal, measured, ratio, status))
+
+    def missing(self, name, goal):
+        self.add(name, goal, "missing", None, "missing")
+
+
+def met(ok):
+    return "met" if ok else "NOT met"
+
+
+def echo_rows(r, echo):
+    for size in (64, 1472):
+        name = "echo lwip %d B, w1 RTT vs tap" % size
+        v = echo.get(("lwip", size))
+        if v:
+            r.add(name, "<= 2.00x", "%.1f us" % v[0], v[1], met(v[1] <= 2.0))
+        else:
+            r.missing(name, "<= 2.00x")
+        name = "echo lwip %d B, w32 rate vs tap" % size
+        if v:
+            r.add(name, ">= 0.80x", "%.0f /s" % v[2], v[3], met(v[3] >= 0.8))
+        else:
+            r.missing(name, ">= 0.80x")
+    for p in ("kernel", "bench", "bench_remap", "pinned"):
+        for size in (64, 1472):
+            v = echo.get((p, size))
+            name = "echo %s %d B, w1 RTT vs tap" % (p, size)
+            if v:
+                r.add(name, "beside", "%.1f us" % v[0], v[1], "info")
+            else:
+                r.missing(name, "beside")
+
+
+def capacity_rows(r, cap):
+    rates = sorted({k[1] for k in cap})
+    for mode in ("copy", "remap"):
+        name = "capacity %s: 1.5 Mpps, 64 B, no loss" % mode
+        v = cap.get((mode, 1500000))
+        if v:
+            r.add(name, "1.5 Mpps, 0 lost", "%.0f /s, %.2f%% lost" %
+                  (v[1], v[2]), v[1] / 1.5e6,
+                  met(v[1] >= 1.5e6 * 0.999 and v[2] < 0.001))
+        else:
+            r.missing(name, "1.5 Mpps, 0 lost")
+    for mode in ("copy", "remap"):
+        name = "zero loss below saturation (%s)" % mode
+        ok = [k[1] for k in cap if k[0] == mode]
+        if not ok:
+            r.missing(name, "0 lost")
+            continue
+        lossy = [rate for rate in rates
+                 if (mode, rate) in cap and cap[(mode, rate)][2] >= 0.1]
+        low = min(ok)
+        v = cap[(mode, low)]
+        r.add(name, "0 lost at %d pps" % low, "%.2f%% lost; loss from %s" %
+              (v[2], "%d pps" % lossy[0] if lossy else "none"), None,
+              met(v[2] < 0.001))
+    v = cap.get(("copy", max(rates))) if rates else None
+    if v:
+        r.add("ENET model's CPU share at %d pps" % max(rates), "reported",
+              "%.1f%% of the PDs' CPU" % v[4], None, "info")
+    else:
+        r.missing("ENET model's CPU share", "reported")
+
+
+def queue_rows(r, speed, ir):
+    for mode in ("threads", "processes"):
+        for batch in (1, 32):
+            name = "queue vs rte_ring, %s, batch %d" % (mode, batch)
+            v = speed.get((mode, batch))
+            if v is not None:
+                r.add(name, ">= 1.00x", "%.2fx rte_ring" % v, v,
+                      met(v >= 1.0))
+            else:
+                r.missing(name, ">= 1.00x")
+    for batch in (1, 32):
+        name = "queue instructions/desc vs rte_ring, batch %d" % batch
+        v = ir.get(batch)
+        if v:
+            r.add(name, "<= 1.00x", "%.1f vs %.1f" % (v[0], v[1]), v[2],
+                  met(v[2] <= 1.0))
+        else:
+            r.missing(name, "<= 1.00x")
+
+
+def mux_rows(r, ir, pipe):
+    sizes = sorted({k[3] for k in ir})
+    big = sizes[-1] if sizes else 60
+    for d in ("rx", "tx"):
+        name = "%s mux instr/frame remap vs copy (b32, %d B)" % (d, big)
+        c, m = ir.get((d, "copy", 32, big)), ir.get((d, "remap", 32, big))
+        if c and m:
+            r.add(name, "beside", "%.0f vs %.0f" % (m[1] + m[2],
+                                                   c[1] + c[2]),
+                  (m[1] + m[2]) / (c[1] + c[2]), "info")
+        else:
+            r.missing(name, "beside")
+    v = pipe.get(("copy", 32, 60))
+    name = "ENET model's instructions of a round trip (b32, 60 B)"
+    if v:
+        r.add(name, "reported", "%.0f of %.0f" % (v[1], v[0]), v[1] / v[0],
+              "info")
+    else:
+        r.missing(name, "reported")
+
+
+def capacity_copy_remap(r, cap):
+    rates = sorted({k[1] for k in cap})
+    name = "hosted delivered remap vs copy (lowest rate)"
+    if rates and ("copy", rates[0]) in cap and ("remap", rates[0]) in cap:
+        c, m = cap[("copy", rates[0])], cap[("remap", rates[0])]
+        r.add(name, "beside", "%.0f vs %.0f /s" % (m[1], c[1]),
+              m[1] / c[1] if c[1] else None, "info")
+    else:
+        r.missing(name, "beside")
+
+
+def policy_rows(r, pol):
+    def share(p, ph, a, b):
+        v = pol.get((p, ph))
+        return v[a] / v[b] if v and v[b] else None
+
+    for p, a, b, want, name in (
+            ("rr", 1, 0, 1.0, "rr, 3 saturating: c1 / c0 throughput"),
+            ("drr", 1, 0, 2.0, "drr 1:2:4: c1 / c0 throughput"),
+            ("drr", 2, 0, 4.0, "drr 1:2:4: c2 / c0 throughput"),
+            ("tb", 2, 0, 2.0, "token bucket 200:300:400: c2 / c0")):
+        s = share(p, 2, a, b)
+        if s is None:
+            r.missing(name, "%.2f" % want)
+        else:
+            r.add(name, "%.2f +-3%%" % want, "%.3f" % s, s / want,
+                  met(abs(s / want - 1) <= 0.03))
+    for p in ("rr", "drr", "prio", "tb"):
+        v = pol.get((p, 2))
+        name = "probe latency p99, %s, others saturating" % p
+        if v and len(v) >= 6 and v[5] is not None:
+            base = pol.get(("rr", 2))
+            ratio = v[5] / base[5] if base and base[5] else None
+            r.add(name, "beside rr", "%.1f us" % v[5], ratio, "info")
+        else:
+            r.missing(name, "beside rr")
+
+
+def suite_rows(r, times, quick):
+    total = times.get("total")
+    if total and not quick:
+        s = total[1]
+        r.add("make bench wall time", "< 20 min", "%.1f min" % (s / 60),
+              s / 1200, met(s < 1200))
+
+
+def render(rows, header):
+    lines = list(header)
+    lines.append("%-54s %-20s %-34s %6s  %s" %
+                 ("row", "goal", "measured (median)", "ratio", "status"))
+    for name, goal, measured, ratio, status in rows:
+        lines.append("%-54s %-20s %-34s %6s  %s" % (
+            name, goal, measured,
+            "%.2f" % ratio if ratio is not None else "-", status))
+    return "\n".join(lines)
+
+
+# ---- docs and plots -------------------------------------------------------
+
+def rewrite_docs(md, blocks):
+    with open(md) as f:
+        text = f.read()
+    for name, body in blocks.items():
+        pat = re.compile(r"(<!-- bench:%s:begin -->\n).*?(<!-- bench:%s:end -->)"
+                         % (re.escape(name), re.escape(name)), re.S)
+        if pat.search(text):
+            text = pat.sub(lambda m: m.group(1) + "```text\n" +
+                           body.rstrip("\n") + "\n```\n" + m.group(2), text)
+    with open(md, "w") as f:
+        f.write(text)
+
+
+def gnuplot(script):
+    subprocess.run(["gnuplot"], input=script, text=True, check=True)
+
+
+def plots(out, dest, cap, echo):
+    if not shutil.which("gnuplot"):
+        print("plots: gnuplot not installed (make bench-deps): skipped")
+        return
+    os.makedirs(dest, exist_ok=True)
+    done = []
+    pol = [p for p in ("rr", "drr", "prio", "tb")
+           if os.path.exists(os.path.join(out, "policy_%s.dat" % p))]
+    if pol:
+        titles = {"rr": "round robin", "drr": "DRR 1:2:4",
+                  "prio": "strict priority (c3 high)",
+                  "tb": "token bucket 200/300/400/20 Mbit/s"}
+        s = ["set terminal pngcairo noenhanced size 1000,760 font ',9'",
+             "set output '%s/policies.png'" % dest,
+             "set multiplot layout 2,2 title 'TX Mbit/s per client over "
+             "time (sim, 1 Gbit/s line modelled)'",
+             "set xlabel 'seconds'", "set ylabel 'Mbit/s'",
+             "set yrange [0:1050]", "set key top right"]
+        for p in pol:
+            dat = os.path.join(out, "policy_%s.dat" % p)
+            s.append("set title '%s'" % titles[p])
+            s.append("plot " + ", ".join(
+                "'%s' using 1:%d with steps lw 2 title 'c%d'" % (dat, c + 2, c)
+                for c in range(4)))
+        s.append("unset multiplot")
+        gnuplot("\n".join(s) + "\n")
+        done.append("policies.png")
+    if cap:
+        dat = os.path.join(out, "capacity.dat")
+        with open(dat, "w") as f:
+            for rate in sorted({k[1] for k in cap}):
+                c, m = cap.get(("copy", rate)), cap.get(("remap", rate))
+                f.write("%d %s %s %s %s\n" % (
+                    rate, c[1] if c else "NaN", m[1] if m else "NaN",
+                    c[2] if c else "NaN", m[2] if m else "NaN"))
+        gnuplot("\n".join([
+            "set terminal pngcairo noenhanced size 900,420 font ',9'",
+            "set output '%s/capacity.png'" % dest,
+            "set multiplot layout 1,2 title 'Internal capacity, 64-byte "
+            "frames, hosted (medians)'",
+            "set xlabel 'offered, kpps'", "set ylabel 'delivered, kpps'",
+            "set key top left", "set yrange [0:*]",
+            "plot '%s' using ($1/1e3):($2/1e3) with linespoints title "
+            "'copy', '' using ($1/1e3):($3/1e3) with linespoints title "
+            "'remap', '' using ($1/1e3):($1/1e3) with lines dt 2 title "
+            "'offered'" % dat,
+            "set ylabel 'lost %'", "set yrange [0:100]",
+            "plot '%s' using ($1/1e3):4 with linespoints title 'copy', '' "
+            "using ($1/1e3):5 with linespoints title 'remap'" % dat,
+            "unset multiplot"]) + "\n")
+        done.append("capacity.png")
+    if echo:
+        dat = os.path.join(out, "echo.dat")
+        paths = [p for p in ("kernel", "tap", "lwip", "bench", "bench_remap",
+                             "pinned") if (p, 64) in echo]
+        with open(dat, "w") as f:
+            for p in paths:
+                f.write("%s %s %s %s %s\n" % (
+                    p, echo[(p, 64)][1], echo.get((p, 1472), [0, 0])[1],
+                    echo[(p, 64)][3], echo.get((p, 1472), [0, 0, 0, 0])[3]))
+        gnuplot("\n".join([
+            "set terminal pngcairo noenhanced size 900,420 font ',9'",
+            "set output '%s/echo.png'" % dest,
+            "set multiplot layout 1,2 title 'UDP echo over a TAP, relative "
+            "to the one-process TAP reflector (medians)'",
+            "set style data histogram", "set style fill solid 0.7",
+            "set style histogram clustered gap 1", "set key top left",
+            "set ylabel 'w1 RTT, x tap (goal <= 2)'", "set yrange [0:*]",
+            "plot '%s' using 2:xtic(1) title '64 B', '' using 3 title "
+            "'1472 B', 2 with lines dt 2 title 'goal'" % dat,
+            "set ylabel 'w32 rate, x tap (goal >= 0.8)'",
+            "set yrange [0:1.2]",
+            "plot '%s' using 4:xtic(1) title '64 B', '' using 5 title "
+            "'1472 B', 0.8 with lines dt 2 title 'goal'" % dat,
+            "unset multiplot"]) + "\n")
+        done.append("echo.png")
+    print("plots: %s in %s" % (", ".join(done) or "none", dest))
+
+
+def machine():
+    cpu = "?"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+        with open("/proc/loadavg") as f:
+            load = " ".join(f.read().split()[:3])
+    except OSError:
+        load = "?"
+    return "%d CPUs (%s), Linux %s, load average %s" % (
+        os.cpu_count() or 0, cpu, platform.release(), load)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--check", action="store_true")
+    ap.add_argument("--docs")
+    ap.add_argument("--plots")
+    a = ap.parse_args()
+
+    echo = parse_echo(read(a.out, "bench-echo"))
+    cap = parse_capacity(read(a.out, "bench-capacity"))
+    pol = parse_policy(read(a.out, "bench-policy"))
+    speed, qir = parse_queue(read(a.out, "bench-queue"))
+    mux_text = read(a.out, "bench-mux") or read(a.out, "bench-mux-ir")
+    mir, pipe = parse_mux(mux_text)
+    times = parse_suite(a.out)
+
+    r = Rows()
+    echo_rows(r, echo)
+    capacity_rows(r, cap)
+    capacity_copy_remap(r, cap)
+    mux_rows(r, mir, pipe)
+    policy_rows(r, pol)
+    queue_rows(r, speed, qir)
+    suite_rows(r, times, a.check)
+
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"],
+                                capture_output=True, text=True).stdout.strip()
+    except OSError:
+        commit = ""
+    head = ["bench summary, %s UTC, commit %s%s" % (
+                time.strftime("%Y-%m-%d %H:%M", time.gmtime()),
+                commit or "?", "" if not subprocess.run(
+                    ["git", "diff", "--quiet", "HEAD"]).returncode
+                else " (+ uncommitted changes)"),
+            "machine: %s" % machine(),
+            "benchmarks (exit status, seconds): " + ", ".join(
+                "%s (%s, %d)" % (t, v[0], v[1]) for t, v in times.items()
+                if t != "total")]
+    table = render(r.rows, head)
+    print("\n" + table)
+
+    if a.plots:
+        plots(a.out, a.plots, cap, echo)
+    if a.docs:
+        blocks = {"summary": table}
+        for name in times:
+            text = read(a.out, name)
+            if text is not None and name != "total":
+                blocks[name] = text
+        rewrite_docs(a.docs, blocks)
+        print("docs: %s regenerated between its bench markers" % a.docs)
+
+    if a.check:
+        bad = [x for x in r.rows if x[4] == "missing"]
+        for name, *_ in bad:
+            print("bench-quick: FAILED: row missing: %s" % name)
+        for (p, size), v in echo.items():
+            if not v[2] > 0:
+                bad.append(p)
+                print("bench-quick: FAILED: echo %s %d B answered nothing"
+                      % (p, size))
+        for (mode, rate), v in cap.items():
+            if not v[1] > 0:
+                bad.append(mode)
+                print("bench-quick: FAILED: capacity %s at %d pps delivered"
+                      " nothing" % (mode, rate))
+        if len(echo) != 12:
+            bad.append("echo")
+            print("bench-quick: FAILED: %d of 12 echo rows" % len(echo))
+        if bad:
+            sys.exit(1)
+        print("bench-quick: every row present, every pipeline delivered")
+
+
+main()
