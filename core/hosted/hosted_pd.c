@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "core/hosted/hosted_internal.h"
+#include "core/hosted/hosted_wake.h"
 #include "core/sysdesc/sysdesc.h"
 
 /* epoll data: what woke us, in the top 32 bits; the channel below. */
@@ -43,8 +44,9 @@ struct hosted_pd {
 	int wake_fd[SDVF_MAX_PD_CHANS];	  /* we wait on it */
 	int signal_fd[SDVF_MAX_PD_CHANS]; /* the peer waits on it */
 	int nchans;
-	uint32_t deferred_mask; /* channels to signal when this activation
-				   ends; bit per local channel */
+	struct hosted_wake wake; /* the bells (core/hosted/hosted_wake.h) */
+	uint32_t deferred_mask;	 /* channels to signal when this activation
+				    ends; bit per local channel */
 	int epoll_fd;
 	int timer_fd;
 	int ctl_fd; /* the monitor's control socket */
@@ -120,13 +122,29 @@ static void map_stats_slot(struct hosted_pd *h)
 	h->stats = slot;
 }
 
+/* The eventfds, and each channel's bell page (then its fd is closed). */
 static void bind_channels(struct hosted_pd *h)
 {
 	for (int i = 0; i < h->desc->nchans; i++) {
 		h->wake_fd[i] = h->img->wake_fd[i];
 		h->signal_fd[i] = h->img->signal_fd[i];
+		struct hosted_bell_page *page = mmap(
+			NULL, HOSTED_BELL_PAGE_BYTES, PROT_READ | PROT_WRITE,
+			MAP_SHARED, h->img->bell_fd[i], 0);
+		if (page == MAP_FAILED)
+			hosted_setup_fail("bell page", errno);
+		close(h->img->bell_fd[i]);
+		int end = h->img->bell_end[i] ? 1 : 0;
+		h->wake.mine[i] = &page->end[end];
+		h->wake.peer[i] = &page->end[1 - end];
+		/* An earlier incarnation may have died spinning. */
+		atomic_store(&h->wake.mine[i]->polling, 0);
 	}
 	h->nchans = h->desc->nchans;
+	h->wake.nchans = h->nchans;
+	h->wake.signal_fd = h->signal_fd;
+	h->wake.poll_ns = h->img->poll_ns;
+	hosted_wake_counters(&h->wake, &h->stats->counters, &h->counter_claims);
 }
 
 static void make_event_fds(struct hosted_pd *h)
@@ -313,13 +331,12 @@ static void run_init(struct hosted_pd *h)
 
 static void flush_deferred(struct hosted_pd *h)
 {
-	static const uint64_t one = 1;
 	uint32_t mask = h->deferred_mask;
 	h->deferred_mask = 0;
 	while (mask) {
 		int ch = __builtin_ctz(mask);
 		mask &= mask - 1;
-		(void)!write(h->signal_fd[ch], &one, sizeof(one));
+		hosted_wake_ring(&h->wake, ch);
 		COUNT(h->stats->notifications);
 	}
 }
@@ -336,6 +353,37 @@ static void drain_fd(int fd)
 	uint64_t count;
 	/* Nonblocking: a wake-up with nothing to read is harmless. */
 	(void)!read(fd, &count, sizeof(count));
+}
+
+/* Activate every channel whose bell is pending, each once: work that came
+ * while we were busy, found without a system call. */
+static bool serve_bells(struct hosted_pd *h)
+{
+	uint32_t mask = hosted_wake_pending(&h->wake);
+	bool served = false;
+	while (mask) {
+		int ch = __builtin_ctz(mask);
+		mask &= mask - 1;
+		if (hosted_wake_take(&h->wake, ch)) {
+			hosted_wake_count(&h->wake, WAKE_BELL_TAKEN, 1);
+			activate(h, (sdvf_channel_t)ch);
+			served = true;
+		}
+	}
+	return served;
+}
+
+/* A channel's eventfd fired: its bell says whether an activation since
+ * the signal (serve_bells) has already answered it. */
+static void wake_channel(struct hosted_pd *h, sdvf_channel_t ch)
+{
+	drain_fd(h->wake_fd[ch]);
+	hosted_wake_count(&h->wake, WAKE_EVENTFD_READS, 1);
+	if (!hosted_wake_take(&h->wake, (int)ch)) {
+		hosted_wake_count(&h->wake, WAKE_STALE, 1);
+		return;
+	}
+	activate(h, ch);
 }
 
 static void send_control(struct hosted_pd *h, const struct hosted_ctl_msg *m)
@@ -376,7 +424,17 @@ static _Noreturn void event_loop(struct hosted_pd *h)
 {
 	struct epoll_event events[16];
 	for (;;) {
-		int n = epoll_wait(h->epoll_fd, events, 16, -1);
+		/* Bells first; then, if none rang, spin on them (SDVF_POLL_US)
+		 * before sleeping.  After serving bells, only look at the fds
+		 * (the tap, the timer, the monitor) without sleeping. */
+		bool served = serve_bells(h);
+		if (!served && hosted_wake_spin(&h->wake))
+			continue;
+		hosted_wake_count(&h->wake, WAKE_EPOLL_WAITS, 1);
+		hosted_wake_count(&h->wake,
+				  served ? WAKE_WAIT_READY : WAKE_WAIT_SLEEPS,
+				  1);
+		int n = epoll_wait(h->epoll_fd, events, 16, served ? 0 : -1);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -389,8 +447,7 @@ static _Noreturn void event_loop(struct hosted_pd *h)
 			sdvf_channel_t ch = (uint32_t)data;
 			switch ((enum wake_kind)(data >> 32)) {
 			case WAKE_CHANNEL:
-				drain_fd(h->wake_fd[ch]);
-				activate(h, ch);
+				wake_channel(h, ch);
 				break;
 			case WAKE_TIMER:
 				drain_fd(h->timer_fd);
@@ -452,11 +509,10 @@ static bool channel_ok(struct hosted_pd *h, sdvf_channel_t ch, const char *op)
 
 static void op_notify(struct sdvf_pd *pd, sdvf_channel_t ch)
 {
-	static const uint64_t one = 1;
 	struct hosted_pd *h = rt_of(pd);
 	if (!channel_ok(h, ch, "notify"))
 		return;
-	(void)!write(h->signal_fd[ch], &one, sizeof(one));
+	hosted_wake_ring(&h->wake, (int)ch);
 	COUNT(h->stats->notifications);
 }
 
