@@ -108,8 +108,8 @@ bool hosted_wake_take(struct hosted_wake *w, int ch)
 	struct hosted_bell *b = w->mine[ch];
 	if (atomic_exchange(&b->pending, 0) == 0)
 		return false;
-	uint64_t sent = atomic_exchange_explicit(&b->sent_ns, 0,
-						 memory_order_relaxed);
+	uint64_t sent =
+		atomic_exchange_explicit(&b->sent_ns, 0, memory_order_relaxed);
 	if (sent == 0)
 		return true; /* stamped by a ring we already answered */
 	uint64_t now = now_ns();
@@ -167,8 +167,8 @@ bool hosted_wake_spin(struct hosted_wake *w)
 	} else {
 		hosted_wake_count(w, WAKE_POLL_MISSES, 1);
 		uint64_t floor = w->poll_ns / 16;
-		w->budget_ns = w->budget_ns / 2 > floor ? w->budget_ns / 2
-							: floor;
+		w->budget_ns =
+			w->budget_ns / 2 > floor ? w->budget_ns / 2 : floor;
 	}
 	return hit;
 }
