@@ -10,6 +10,10 @@
 #   core0    every PD on core 0
 #   split    ENET model and driver on core 0, muxes and clients on core 1
 #   split_r  the reverse split
+#   before   only if SDVF_BENCH_HOPS_BEFORE names another build's `sdvf`
+#            (e.g. of the commit before the wake-path work): the base
+#            configuration run by it, side by side (it may lack the rt.*
+#            counters: its columns then read 0)
 # Then, SDVF_BENCH_HOPS_RUNS times (5), for each configuration in turn:
 # SDVF_BENCH_HOPS_RTTS (2000) round trips one at a time of 64-byte
 # datagrams to its raw `bench` client (echo_peer load, window 1), with
@@ -71,6 +75,8 @@ fail() {
 configs="base"
 for p in $polls; do configs="$configs poll$p"; done
 configs="$configs core0 split split_r"
+before=${SDVF_BENCH_HOPS_BEFORE:-}
+[ -n "$before" ] && configs="before $configs"
 [ "$smoke" = 1 ] && configs="base poll50"
 
 # The description of configuration $1, on TAP $2, subnet 10.220.$3.0/24.
@@ -100,7 +106,9 @@ for c in $configs; do
 		fail "sdvf check $c: $(cat "$work/check.err")"
 	poll=0
 	case $c in poll*) poll=${c#poll} ;; esac
-	SDVF_POLL_US=$poll "$sdvf" run "$work/$c.dts" --duration 3600 \
+	run_sdvf=$sdvf
+	[ "$c" = before ] && run_sdvf=$before
+	SDVF_POLL_US=$poll "$run_sdvf" run "$work/$c.dts" --duration 3600 \
 		>"$work/$c.log" 2>&1 &
 	pid_of[$c]=$!
 	for _ in $(seq 100); do
@@ -142,12 +150,12 @@ cpu_of() {
 	done
 	echo "$sum"
 }
-declare -A before
-for c in $configs; do before[$c]=$(cpu_of "${pid_of[$c]}"); done
+declare -A cpu_before
+for c in $configs; do cpu_before[$c]=$(cpu_of "${pid_of[$c]}"); done
 sleep 5
 for c in $configs; do
 	after=$(cpu_of "${pid_of[$c]}")
-	echo "idle $c $(((after - ${before[$c]}) * 1000 / tick))" >>"$work/idle"
+	echo "idle $c $(((after - ${cpu_before[$c]}) * 1000 / tick))" >>"$work/idle"
 done
 
 if [ "$smoke" = 1 ]; then
