@@ -160,6 +160,12 @@ static void make_event_fds(struct hosted_pd *h)
 				 .data.u64 = WAKE(WAKE_TIMER, 0)};
 	if (epoll_ctl(h->epoll_fd, EPOLL_CTL_ADD, h->timer_fd, &ev) < 0)
 		hosted_setup_fail("epoll_ctl timer", errno);
+	/* Edge-triggered: each write of the peer is one event, so the count
+	 * is never read (the bell says whether work is pending); a system
+	 * call less per wake-up.  The count cannot fill up in practice
+	 * (2^64 - 2 signals); a peer that fills it on purpose only silences
+	 * its own signals. */
+	ev.events = EPOLLIN | EPOLLET;
 	for (int i = 0; i < h->nchans; i++) {
 		ev.data.u64 = WAKE(WAKE_CHANNEL, i);
 		if (epoll_ctl(h->epoll_fd, EPOLL_CTL_ADD, h->wake_fd[i], &ev) <
@@ -373,12 +379,11 @@ static bool serve_bells(struct hosted_pd *h)
 	return served;
 }
 
-/* A channel's eventfd fired: its bell says whether an activation since
- * the signal (serve_bells) has already answered it. */
+/* A channel's eventfd fired (edge-triggered, not read): its bell says
+ * whether an activation since the signal (serve_bells) has already
+ * answered it. */
 static void wake_channel(struct hosted_pd *h, sdvf_channel_t ch)
 {
-	drain_fd(h->wake_fd[ch]);
-	hosted_wake_count(&h->wake, WAKE_EVENTFD_READS, 1);
 	if (!hosted_wake_take(&h->wake, (int)ch)) {
 		hosted_wake_count(&h->wake, WAKE_STALE, 1);
 		return;

@@ -13,7 +13,6 @@
 static const char *const counter_name[WAKE_NCOUNTERS] = {
 	[WAKE_EVENTFD_WRITES] = "rt.eventfd_writes",
 	[WAKE_SIGNALS_ELIDED] = "rt.signals_elided",
-	[WAKE_EVENTFD_READS] = "rt.eventfd_reads",
 	[WAKE_EPOLL_WAITS] = "rt.epoll_waits",
 	[WAKE_WAIT_SLEEPS] = "rt.wait_sleeps",
 	[WAKE_WAIT_READY] = "rt.wait_ready",

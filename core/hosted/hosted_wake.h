@@ -70,7 +70,6 @@ _Static_assert(sizeof(struct hosted_bell_page) <= HOSTED_BELL_PAGE_BYTES,
 enum hosted_wake_counter {
 	WAKE_EVENTFD_WRITES, /* signals that wrote the peer's eventfd */
 	WAKE_SIGNALS_ELIDED, /* signals the polling peer saw in its bell */
-	WAKE_EVENTFD_READS,
 	WAKE_EPOLL_WAITS, /* every epoll_wait call */
 	WAKE_WAIT_SLEEPS, /* epoll_wait that could block: no bell pending */
 	WAKE_WAIT_READY,  /* epoll_wait(0): a bell was served before it */

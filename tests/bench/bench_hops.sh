@@ -23,7 +23,7 @@
 # tests/bench/bench_hops_report.py prints, per configuration: round trip
 # median and p99 (median of the runs), and per PD (the hop into it): wake
 # latency median and p99 (rt.wake_ns.* histogram: notification sent to
-# the receiver's activation), activations, eventfd writes and reads,
+# the receiver's activation), activations, eventfd writes,
 # epoll_wait calls, sleeps, signals seen by a spinning peer without an
 # eventfd, spins that hit and missed, each per echo.  Load average beside.
 # SDVF_BENCH_HOPS_SMOKE=1: one run, 50 round trips, fails unless every

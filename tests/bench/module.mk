@@ -139,7 +139,7 @@ bench-echo: $(ECHO_PEER) $(BUILD)/sdvf
 
 # bench-hops: a window-1 UDP echo hop by hop in the hosted runtime (issue
 # 10): per PD the wake latency (rt.wake_ns.* histogram), activations,
-# eventfd writes and reads, epoll_wait calls and sleeps per echo, for the
+# eventfd writes, epoll_wait calls and sleeps per echo, for the
 # default runtime, busy-poll (SDVF_POLL_US) and placements, side by side,
 # and each system's idle CPU time (tests/bench/bench_hops.sh; root).
 # tests/bench/bench_hops_smoke.sh runs it once with tiny counts in `make

@@ -3,6 +3,8 @@
 # notification writes the peer's eventfd (rt.eventfd_writes equals
 # sdvf.notifications, no signal elided, no spin), and the receiver puts
 # the time from notification to activation into its rt.wake_ns.* histogram.
+# The eventfds are edge-triggered and never read: the counts the sink's two
+# eventfds hold add up to every eventfd write of both PDs.
 . "$(dirname "$0")/lib.sh"
 unset SDVF_POLL_US
 example=$(dirname "$0")/../../examples/pingpong.dts
@@ -29,6 +31,15 @@ for pd in source sink; do
 	[ "$samples" -le "$activations" ] ||
 		fail "$pd: $samples latency samples, $activations activations"
 done
+writes=$(($(counter_of source rt.eventfd_writes) +
+	$(counter_of sink rt.eventfd_writes)))
+held=0
+for info in /proc/"$(pid_of sink)"/fdinfo/*; do
+	count=$(awk '$1 == "eventfd-count:" { print $2 }' "$info")
+	[ -n "$count" ] && held=$((held + 0x$count))
+done
+[ "$held" -eq "$writes" ] ||
+	fail "the sink's eventfds hold $held, expected $writes (never read)"
 stop_system
 [ "$RUN_STATUS" -eq 0 ] || fail "exit status $RUN_STATUS, expected 0"
-echo "ok: eventfd per notification, wake latency sampled"
+echo "ok: eventfd per notification ($writes, never read), wake latency sampled"
