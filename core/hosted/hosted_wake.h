@@ -70,15 +70,15 @@ _Static_assert(sizeof(struct hosted_bell_page) <= HOSTED_BELL_PAGE_BYTES,
 enum hosted_wake_counter {
 	WAKE_EVENTFD_WRITES, /* signals that wrote the peer's eventfd */
 	WAKE_SIGNALS_ELIDED, /* signals the polling peer saw in its bell */
-	WAKE_EPOLL_WAITS, /* every epoll_wait call */
-	WAKE_WAIT_SLEEPS, /* epoll_wait that could block: no bell pending */
-	WAKE_WAIT_READY,  /* epoll_wait(0): a bell was served before it */
-	WAKE_STALE,	  /* eventfd wake-up whose bell was already taken */
-	WAKE_BELL_TAKEN,  /* activations from a bell, no eventfd read */
-	WAKE_POLL_HITS,	  /* spins that found a bell */
-	WAKE_POLL_MISSES, /* spins that ran out of budget, then slept */
-	WAKE_POLL_NS,	  /* time spent spinning */
-	WAKE_BAD,	  /* stamps refused (future, or > 1 s old) */
+	WAKE_EPOLL_WAITS,    /* every epoll_wait call */
+	WAKE_WAIT_SLEEPS,    /* epoll_wait that could block: no bell pending */
+	WAKE_WAIT_READY,     /* epoll_wait(0): a bell was served before it */
+	WAKE_STALE,	     /* eventfd wake-up whose bell was already taken */
+	WAKE_BELL_TAKEN,     /* activations from a bell, no eventfd read */
+	WAKE_POLL_HITS,	     /* spins that found a bell */
+	WAKE_POLL_MISSES,    /* spins that ran out of budget, then slept */
+	WAKE_POLL_NS,	     /* time spent spinning */
+	WAKE_BAD,	     /* stamps refused (future, or > 1 s old) */
 	WAKE_NCOUNTERS,
 };
 
