@@ -10,7 +10,7 @@ SYSTEM PD COUNTER VALUE) and `idle` (idle CONFIG CPU_MS per line).
 
 Per configuration: round-trip median and p99 (median over runs [min..max])
 and the load average; then per PD, per echo, summed over runs: wake
-latency median and p99 from the rt.wake_ns.* histogram (the bucket's
+latency median and p99 of the hop into it (any of its channels) from the rt.wake_ns.* histogram (the bucket's
 middle), activations, eventfd writes, signals a spinning peer took from
 its bell (no eventfd), epoll_wait calls, those that could
 sleep, stale eventfd wake-ups, spins that hit / missed, and time spun.
@@ -104,7 +104,7 @@ def main(argv):
                 else:
                     delta[key] += d
         cols = ("wake50", "wake99", "activ", "efd_w", "elided", "epoll", "sleeps", "stale", "hit", "miss", "spun_us")
-        print("%-11s" % "hop into" + "".join("%8s" % c for c in cols))
+        print("%-11s" % "pd" + "".join("%8s" % c for c in cols))
         totals = collections.defaultdict(float)
         for pd in PDS:
             per = {
