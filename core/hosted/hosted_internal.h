@@ -2,7 +2,8 @@
  * Shared between the parts of the hosted runtime: the launcher and monitor
  * (hosted_launch.c), the log pipes it reads (hosted_log.c), the control
  * sockets it talks to PDs through (hosted_control.c), the start of a
- * PD process (hosted_image.c), the PD itself (hosted_pd.c) and its
+ * PD process (hosted_image.c), the PD itself (hosted_pd.c, hosted_ops.c,
+ * hosted_wake.c) and its
  * confinement (hosted_confine.c, hosted_seccomp.c).  Not a contract for
  * anyone else: see core/hosted/hosted.h and docs/runtime-hosted.md.
  *

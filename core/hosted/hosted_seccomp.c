@@ -34,7 +34,8 @@ struct rule {
 	enum arg0 arg0;
 };
 
-/* Every role: the event loop and the runtime ops (core/hosted/hosted_pd.c). */
+/* Every role: the event loop and the runtime ops (core/hosted/hosted_pd.c,
+ * hosted_ops.c, hosted_wake.c). */
 static const struct rule loop_rules[] = {
 	{"epoll_wait", ON_EPOLL},      /* the loop's wait (x86-64 glibc) */
 	{"epoll_pwait", ON_EPOLL},     /* the same where there is no

@@ -20,7 +20,7 @@
 #include "core/hosted/hosted_wake.h"
 
 struct fixture {
-	struct hosted_bell_page page;	  /* one channel, both ends */
+	struct hosted_bell_page page;	     /* one channel, both ends */
 	struct hosted_wake sender, receiver; /* end 0 sends to end 1 */
 	struct sdvf_counter_table table[2];
 	struct sdvf_counter_claims claims[2];
