@@ -15,7 +15,8 @@
  * Each field is tagged with its one writer and its ordering:
  *   (L) the launcher, before the file is linked; never changes after
  *   (M) the launcher's monitor, while the system runs
- *   (P) the PD's runtime (core/hosted/hosted_pd.c), in its own slot
+ *   (P) the PD's runtime (core/hosted/hosted_pd.c, hosted_ops.c,
+ *       hosted_wake.c), in its own slot
  *   (C) the PD's component, through sdvf_counter_add/set (core/pd.h)
  *   relaxed      a counter readers only display: one may run a little
  *                ahead of another, and nothing is published through it

@@ -83,6 +83,7 @@ static struct hosted_pd_image *build_image(const struct hosted_launch *l,
 		.start_fd = l->start_fd,
 		.stats_fd = l->stats.fd,
 		.ctl_fd = ctl_fd,
+		.poll_ns = l->poll_ns,
 		.pd = *d,
 		.fdt_offset = fdt_offset,
 	};
@@ -109,6 +110,8 @@ static struct hosted_pd_image *build_image(const struct hosted_launch *l,
 		img->pd.chans[i].channel = i;
 		img->wake_fd[i] = l->chan_wake_fd[c][end];
 		img->signal_fd[i] = l->chan_wake_fd[c][1 - end];
+		img->bell_fd[i] = l->chan_bell_fd[c];
+		img->bell_end[i] = end;
 	}
 	return img;
 }
@@ -181,7 +184,7 @@ _Noreturn void hosted_pd_exec(const struct hosted_launch *l, int pd, int log_fd,
 		_exit(HOSTED_EXIT_SETUP);
 	struct hosted_pd_image *img = build_image(l, pd, ctl_fd);
 	int img_fd = write_image(img);
-	int keep[6 + SDVF_MAX_MAPS + 2 * SDVF_MAX_PD_CHANS];
+	int keep[6 + SDVF_MAX_MAPS + 3 * SDVF_MAX_PD_CHANS];
 	int n = 0;
 	keep[n++] = 2;
 	keep[n++] = img_fd;
@@ -194,6 +197,7 @@ _Noreturn void hosted_pd_exec(const struct hosted_launch *l, int pd, int log_fd,
 	for (int i = 0; i < img->pd.nchans; i++) {
 		keep[n++] = img->wake_fd[i];
 		keep[n++] = img->signal_fd[i];
+		keep[n++] = img->bell_fd[i];
 	}
 	free(img);
 	keep_only(keep, n, l->exe_fd);

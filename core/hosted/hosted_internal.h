@@ -2,7 +2,8 @@
  * Shared between the parts of the hosted runtime: the launcher and monitor
  * (hosted_launch.c), the log pipes it reads (hosted_log.c), the control
  * sockets it talks to PDs through (hosted_control.c), the start of a
- * PD process (hosted_image.c), the PD itself (hosted_pd.c) and its
+ * PD process (hosted_image.c), the PD itself (hosted_pd.c, hosted_ops.c,
+ * hosted_wake.c) and its
  * confinement (hosted_confine.c, hosted_seccomp.c).  Not a contract for
  * anyone else: see core/hosted/hosted.h and docs/runtime-hosted.md.
  *
@@ -35,6 +36,12 @@ struct hosted_launch {
 	/* chan_wake_fd[c][e]: the eventfd the PD at end e of channel c waits
 	 * on; its peer writes it.  So a PD never wakes on its own signal. */
 	int chan_wake_fd[SDVF_MAX_CHANNELS][2];
+	/* chan_bell_fd[c]: channel c's bell page (core/hosted/hosted_wake.h),
+	 * a sealed memfd both ends map read-write. */
+	int chan_bell_fd[SDVF_MAX_CHANNELS];
+	/* How long a PD may spin on its bells before it sleeps, from
+	 * $SDVF_POLL_US (0: never). */
+	uint64_t poll_ns;
 	/* Read end of the start barrier: a PD reads it until EOF before any
 	 * component code runs; the launcher closes the write end once it has
 	 * closed every fd it no longer needs.  -1 after that (restarts). */
@@ -81,7 +88,10 @@ struct hosted_pd_image {
 	int region_fd[SDVF_MAX_MAPS]; /* per map: rw or ro fd as granted */
 	int wake_fd[SDVF_MAX_PD_CHANS];
 	int signal_fd[SDVF_MAX_PD_CHANS];
-	uint64_t fdt_offset, fdt_bytes; /* own_fdt, within the image */
+	int bell_fd[SDVF_MAX_PD_CHANS];	 /* the channel's bell page */
+	int bell_end[SDVF_MAX_PD_CHANS]; /* our end: 0 or 1 */
+	uint64_t poll_ns;		 /* struct hosted_launch's */
+	uint64_t fdt_offset, fdt_bytes;	 /* own_fdt, within the image */
 };
 
 /* In the forked child: give the child log_fd as fd 2, write PD `pd`'s

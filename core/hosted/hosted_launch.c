@@ -26,6 +26,7 @@
 
 #include "core/hosted/hosted.h"
 #include "core/hosted/hosted_internal.h"
+#include "core/hosted/hosted_wake.h"
 #include "core/sysdesc/sysdesc.h"
 
 #define DEFAULT_MAX_RESTARTS 5
@@ -90,6 +91,8 @@ static void init_fds(struct hosted_launch *l)
 		l->region_rw_fd[r] = l->region_ro_fd[r] = -1;
 	for (int c = 0; c < SDVF_MAX_CHANNELS; c++)
 		l->chan_wake_fd[c][0] = l->chan_wake_fd[c][1] = -1;
+	for (int c = 0; c < SDVF_MAX_CHANNELS; c++)
+		l->chan_bell_fd[c] = -1;
 	l->stats.fd = -1;
 	l->exe_fd = -1;
 	l->start_fd = -1;
@@ -149,6 +152,17 @@ static int create_channel(struct hosted_launch *l, int c, FILE *log)
 			return -1;
 		}
 	}
+	/* Fixed size, like a region: no end can truncate it under the
+	 * other (SIGBUS). */
+	int fd = memfd_create("sdvf-bells", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	l->chan_bell_fd[c] = fd;
+	if (fd < 0 || ftruncate(fd, HOSTED_BELL_PAGE_BYTES) < 0 ||
+	    fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) <
+		    0) {
+		fprintf(log, "sdvf: channel '%s': bell page: %s\n",
+			l->sys->channels[c].name, strerror(errno));
+		return -1;
+	}
 	return 0;
 }
 
@@ -187,6 +201,8 @@ static void close_all(struct hosted_launch *l)
 			if (l->chan_wake_fd[c][end] >= 0)
 				close(l->chan_wake_fd[c][end]);
 		}
+		if (l->chan_bell_fd[c] >= 0)
+			close(l->chan_bell_fd[c]);
 	}
 	if (l->stats.fd >= 0)
 		sdvf_stats_destroy(&l->stats);
@@ -677,6 +693,28 @@ static int exit_status(const struct monitor *m)
 	return 0;
 }
 
+/* How long a PD may busy-poll its bells before it sleeps
+ * (core/hosted/hosted_wake.h): $SDVF_POLL_US, microseconds, default 0. */
+#define POLL_US_MAX 10000
+static int plan_poll(struct monitor *m)
+{
+	const char *env = getenv("SDVF_POLL_US");
+	if (!env)
+		return 0;
+	char *end;
+	errno = 0;
+	unsigned long long us = strtoull(env, &end, 10);
+	if (*env == '\0' || *end != '\0' || errno || us > POLL_US_MAX) {
+		fprintf(m->log,
+			"sdvf: SDVF_POLL_US '%s': expected microseconds "
+			"0..%d (0: PDs never spin before they sleep)\n",
+			env, POLL_US_MAX);
+		return -1;
+	}
+	m->launch.poll_ns = us * 1000ull;
+	return 0;
+}
+
 /* Which uids PDs get: their own when we are root (checked here, so a bad
  * SDVF_UID_BASE stops the run before any PD starts), else ours, said once. */
 static int plan_uids(struct monitor *m)
@@ -779,7 +817,8 @@ int sdvf_hosted_run(const struct sdvf_system *sys,
 	int status = 1;
 	if (m->signal_fd < 0) {
 		fprintf(m->log, "sdvf: signalfd: %s\n", strerror(errno));
-	} else if (plan_uids(m) == 0 && create_all(&m->launch, m->log) == 0 &&
+	} else if (plan_uids(m) == 0 && plan_poll(m) == 0 &&
+		   create_all(&m->launch, m->log) == 0 &&
 		   sdvf_stats_publish(&m->launch.stats, m->log) == 0) {
 		m->started_ns = monotonic_ns();
 		if (!m->opt->quiet)

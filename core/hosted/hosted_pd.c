@@ -7,7 +7,8 @@
  * runs init() before its confinement, the others after.  The loop also
  * serves the PD's control socket (core/hosted/hosted_internal.h): the
  * monitor's peer_restart requests, each answered once the component's hook
- * has returned.  The runtime ops a component calls are at the bottom.
+ * has returned.  The runtime ops a component calls are in
+ * core/hosted/hosted_ops.c.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -25,46 +26,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/hosted/hosted_internal.h"
+#include "core/hosted/hosted_pd.h"
 #include "core/sysdesc/sysdesc.h"
-
-/* epoll data: what woke us, in the top 32 bits; the channel below. */
-enum wake_kind { WAKE_CHANNEL = 1, WAKE_TIMER, WAKE_WATCH, WAKE_CONTROL };
-#define WAKE(kind, ch) (((uint64_t)(kind) << 32) | (uint32_t)(ch))
-
-struct hosted_pd {
-	struct sdvf_pd pd;
-	const struct hosted_pd_image *img;
-	struct sdvf_system own; /* the system of this PD alone (index 0) */
-	const struct sdvf_sys_pd *desc;
-	void *state;
-	struct sdvf_region regions[SDVF_MAX_MAPS];
-	int nregions;
-	int wake_fd[SDVF_MAX_PD_CHANS];	  /* we wait on it */
-	int signal_fd[SDVF_MAX_PD_CHANS]; /* the peer waits on it */
-	int nchans;
-	uint32_t deferred_mask; /* channels to signal when this activation
-				   ends; bit per local channel */
-	int epoll_fd;
-	int timer_fd;
-	int ctl_fd; /* the monitor's control socket */
-	struct sdvf_stats_slot *stats;
-	struct sdvf_counter_claims counter_claims; /* this incarnation's */
-	_Atomic uint64_t counter_scratch; /* refused names write here */
-	bool counter_refusal_logged;
-	struct hosted_log_bucket log_bucket;
-	uint64_t log_suppressed; /* since the last line that got out */
-};
-
-static const struct sdvf_runtime_ops hosted_ops;
-
-#define COUNT(field)                                                           \
-	atomic_fetch_add_explicit(&(field), 1, memory_order_relaxed)
-
-static struct hosted_pd *rt_of(struct sdvf_pd *pd)
-{
-	return (struct hosted_pd *)pd->runtime;
-}
 
 _Noreturn void hosted_setup_fail(const char *what, int err)
 {
@@ -120,13 +83,29 @@ static void map_stats_slot(struct hosted_pd *h)
 	h->stats = slot;
 }
 
+/* The eventfds, and each channel's bell page (then its fd is closed). */
 static void bind_channels(struct hosted_pd *h)
 {
 	for (int i = 0; i < h->desc->nchans; i++) {
 		h->wake_fd[i] = h->img->wake_fd[i];
 		h->signal_fd[i] = h->img->signal_fd[i];
+		struct hosted_bell_page *page = mmap(
+			NULL, HOSTED_BELL_PAGE_BYTES, PROT_READ | PROT_WRITE,
+			MAP_SHARED, h->img->bell_fd[i], 0);
+		if (page == MAP_FAILED)
+			hosted_setup_fail("bell page", errno);
+		close(h->img->bell_fd[i]);
+		int end = h->img->bell_end[i] ? 1 : 0;
+		h->wake.mine[i] = &page->end[end];
+		h->wake.peer[i] = &page->end[1 - end];
+		/* An earlier incarnation may have died spinning. */
+		atomic_store(&h->wake.mine[i]->polling, 0);
 	}
 	h->nchans = h->desc->nchans;
+	h->wake.nchans = h->nchans;
+	h->wake.signal_fd = h->signal_fd;
+	h->wake.poll_ns = h->img->poll_ns;
+	hosted_wake_counters(&h->wake, &h->stats->counters, &h->counter_claims);
 }
 
 static void make_event_fds(struct hosted_pd *h)
@@ -142,6 +121,12 @@ static void make_event_fds(struct hosted_pd *h)
 				 .data.u64 = WAKE(WAKE_TIMER, 0)};
 	if (epoll_ctl(h->epoll_fd, EPOLL_CTL_ADD, h->timer_fd, &ev) < 0)
 		hosted_setup_fail("epoll_ctl timer", errno);
+	/* Edge-triggered: each write of the peer is one event, so the count
+	 * is never read (the bell says whether work is pending); a system
+	 * call less per wake-up.  The count cannot fill up in practice
+	 * (2^64 - 2 signals); a peer that fills it on purpose only silences
+	 * its own signals. */
+	ev.events = EPOLLIN | EPOLLET;
 	for (int i = 0; i < h->nchans; i++) {
 		ev.data.u64 = WAKE(WAKE_CHANNEL, i);
 		if (epoll_ctl(h->epoll_fd, EPOLL_CTL_ADD, h->wake_fd[i], &ev) <
@@ -313,13 +298,12 @@ static void run_init(struct hosted_pd *h)
 
 static void flush_deferred(struct hosted_pd *h)
 {
-	static const uint64_t one = 1;
 	uint32_t mask = h->deferred_mask;
 	h->deferred_mask = 0;
 	while (mask) {
 		int ch = __builtin_ctz(mask);
 		mask &= mask - 1;
-		(void)!write(h->signal_fd[ch], &one, sizeof(one));
+		hosted_wake_ring(&h->wake, ch);
 		COUNT(h->stats->notifications);
 	}
 }
@@ -338,7 +322,37 @@ static void drain_fd(int fd)
 	(void)!read(fd, &count, sizeof(count));
 }
 
-static void send_control(struct hosted_pd *h, const struct hosted_ctl_msg *m)
+/* Activate every channel whose bell is pending, each once: work that came
+ * while we were busy, found without a system call. */
+static bool serve_bells(struct hosted_pd *h)
+{
+	uint32_t mask = hosted_wake_pending(&h->wake);
+	bool served = false;
+	while (mask) {
+		int ch = __builtin_ctz(mask);
+		mask &= mask - 1;
+		if (hosted_wake_take(&h->wake, ch)) {
+			hosted_wake_count(&h->wake, WAKE_BELL_TAKEN, 1);
+			activate(h, (sdvf_channel_t)ch);
+			served = true;
+		}
+	}
+	return served;
+}
+
+/* A channel's eventfd fired (edge-triggered, not read): its bell says
+ * whether an activation since the signal (serve_bells) has already
+ * answered it. */
+static void wake_channel(struct hosted_pd *h, sdvf_channel_t ch)
+{
+	if (!hosted_wake_take(&h->wake, (int)ch)) {
+		hosted_wake_count(&h->wake, WAKE_STALE, 1);
+		return;
+	}
+	activate(h, ch);
+}
+
+void hosted_send_control(struct hosted_pd *h, const struct hosted_ctl_msg *m)
 {
 	/* Non-blocking; the monitor reads its socket on every wake-up, and a
 	 * lost answer only makes it give up waiting (and say so). */
@@ -364,7 +378,7 @@ static void serve_control(struct hosted_pd *h)
 							 msg.channel);
 		flush_deferred(h);
 		msg.kind = HOSTED_CTL_PEER_RESTART_DONE;
-		send_control(h, &msg);
+		hosted_send_control(h, &msg);
 	}
 	if (n == 0) { /* the monitor closed it: it has no use for us */
 		sdvf_log(&h->pd, SDVF_LOG_ERROR, "control socket closed");
@@ -376,7 +390,17 @@ static _Noreturn void event_loop(struct hosted_pd *h)
 {
 	struct epoll_event events[16];
 	for (;;) {
-		int n = epoll_wait(h->epoll_fd, events, 16, -1);
+		/* Bells first; then, if none rang, spin on them (SDVF_POLL_US)
+		 * before sleeping.  After serving bells, only look at the fds
+		 * (the tap, the timer, the monitor) without sleeping. */
+		bool served = serve_bells(h);
+		if (!served && hosted_wake_spin(&h->wake))
+			continue;
+		hosted_wake_count(&h->wake, WAKE_EPOLL_WAITS, 1);
+		hosted_wake_count(&h->wake,
+				  served ? WAKE_WAIT_READY : WAKE_WAIT_SLEEPS,
+				  1);
+		int n = epoll_wait(h->epoll_fd, events, 16, served ? 0 : -1);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -389,8 +413,7 @@ static _Noreturn void event_loop(struct hosted_pd *h)
 			sdvf_channel_t ch = (uint32_t)data;
 			switch ((enum wake_kind)(data >> 32)) {
 			case WAKE_CHANNEL:
-				drain_fd(h->wake_fd[ch]);
-				activate(h, ch);
+				wake_channel(h, ch);
 				break;
 			case WAKE_TIMER:
 				drain_fd(h->timer_fd);
@@ -437,247 +460,3 @@ _Noreturn void hosted_pd_main(const char *image_fd_text)
 	flush_deferred(&h);
 	event_loop(&h);
 }
-
-/* ---- runtime ops ----------------------------------------------------------
- */
-
-static bool channel_ok(struct hosted_pd *h, sdvf_channel_t ch, const char *op)
-{
-	if (ch < (sdvf_channel_t)h->nchans)
-		return true;
-	COUNT(h->stats->bad_calls);
-	sdvf_log(&h->pd, SDVF_LOG_WARN, "%s on unknown channel %u", op, ch);
-	return false;
-}
-
-static void op_notify(struct sdvf_pd *pd, sdvf_channel_t ch)
-{
-	static const uint64_t one = 1;
-	struct hosted_pd *h = rt_of(pd);
-	if (!channel_ok(h, ch, "notify"))
-		return;
-	(void)!write(h->signal_fd[ch], &one, sizeof(one));
-	COUNT(h->stats->notifications);
-}
-
-static void op_deferred_notify(struct sdvf_pd *pd, sdvf_channel_t ch)
-{
-	struct hosted_pd *h = rt_of(pd);
-	if (!channel_ok(h, ch, "deferred_notify"))
-		return;
-	COUNT(h->stats->deferred);
-	h->deferred_mask |= 1u << ch; /* coalesced: one signal per channel */
-}
-
-/* The ack goes to the peer on ch (the hardware model acts as the interrupt
- * controller); like a deferred notify it leaves when the activation ends. */
-static void op_irq_ack(struct sdvf_pd *pd, sdvf_channel_t ch)
-{
-	struct hosted_pd *h = rt_of(pd);
-	if (!channel_ok(h, ch, "irq_ack"))
-		return;
-	COUNT(h->stats->irq_acks);
-	h->deferred_mask |= 1u << ch;
-}
-
-static const struct sdvf_region *op_region(struct sdvf_pd *pd, const char *name)
-{
-	struct hosted_pd *h = rt_of(pd);
-	for (int i = 0; i < h->nregions; i++) {
-		if (strcmp(h->regions[i].name, name) == 0)
-			return &h->regions[i];
-	}
-	return NULL;
-}
-
-static sdvf_channel_t op_channel(struct sdvf_pd *pd, const char *name)
-{
-	struct hosted_pd *h = rt_of(pd);
-	for (int i = 0; i < h->nchans; i++) {
-		if (strcmp(h->desc->chans[i].local, name) == 0)
-			return (sdvf_channel_t)i;
-	}
-	return SDVF_CHANNEL_NONE;
-}
-
-static uint64_t op_config_u64(struct sdvf_pd *pd, const char *key)
-{
-	struct hosted_pd *h = rt_of(pd);
-	return sdvf_system_config_u64(&h->own, 0, key);
-}
-
-static const char *op_config_str(struct sdvf_pd *pd, const char *key)
-{
-	struct hosted_pd *h = rt_of(pd);
-	return sdvf_system_config_str(&h->own, 0, key);
-}
-
-static const uint8_t *op_config_bytes(struct sdvf_pd *pd, const char *key,
-				      size_t *len)
-{
-	struct hosted_pd *h = rt_of(pd);
-	return sdvf_system_config_bytes(&h->own, 0, key, len);
-}
-
-static uint64_t monotonic_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-static uint64_t op_now_ns(struct sdvf_pd *pd)
-{
-	(void)pd;
-	return monotonic_ns();
-}
-
-static void op_timer_set(struct sdvf_pd *pd, uint64_t deadline_ns)
-{
-	struct hosted_pd *h = rt_of(pd);
-	/* All zero disarms; an absolute deadline already past fires at once. */
-	struct itimerspec its = {0};
-	its.it_value.tv_sec = (time_t)(deadline_ns / 1000000000ull);
-	its.it_value.tv_nsec = (long)(deadline_ns % 1000000000ull);
-	if (timerfd_settime(h->timer_fd, TFD_TIMER_ABSTIME, &its, NULL) < 0)
-		COUNT(h->stats->bad_calls);
-}
-
-static bool op_wait(struct sdvf_pd *pd, bool (*poll)(void *arg), void *arg,
-		    uint64_t timeout_ns)
-{
-	(void)pd;
-	uint64_t deadline = monotonic_ns() + timeout_ns;
-	for (unsigned spins = 0;; spins++) {
-		if (poll(arg))
-			return true;
-		if (monotonic_ns() >= deadline)
-			return false;
-		/* Yield first (the peer may share our core), then back off to
-		 * short sleeps so a slow peer does not cost a whole core. */
-		if (spins < 64) {
-			sched_yield();
-		} else {
-			struct timespec ts = {0, 20000};
-			nanosleep(&ts, NULL);
-		}
-	}
-}
-
-/* One line per call on fd 2, the log pipe; the launcher prefixes it with
- * the PD's name and passes it on.  This limit (HOSTED_LOG_BURST, then
- * HOSTED_LOG_PER_SEC) costs a well-behaved PD no system call per dropped
- * line and counts the drops; the launcher enforces one of its own. */
-static void op_vlog(struct sdvf_pd *pd, enum sdvf_log_level level,
-		    const char *fmt, va_list ap)
-{
-	static const char *const level_prefix[] = {
-		[SDVF_LOG_ERROR] = "error: ",
-		[SDVF_LOG_WARN] = "warning: ",
-		[SDVF_LOG_INFO] = "",
-	};
-	struct hosted_pd *h = rt_of(pd);
-	if (!hosted_log_take(&h->log_bucket, monotonic_ns(), HOSTED_LOG_BURST,
-			     HOSTED_LOG_PER_SEC)) {
-		h->log_suppressed++;
-		COUNT(h->stats->log_suppressed);
-		return;
-	}
-	char line[HOSTED_LOG_LINE_MAX];
-	int n = 0;
-	if (h->log_suppressed)
-		n = snprintf(line, sizeof(line),
-			     "(%llu log lines suppressed)\n",
-			     (unsigned long long)h->log_suppressed);
-	int text = n;
-	const char *prefix =
-		(unsigned)level <= SDVF_LOG_INFO ? level_prefix[level] : "";
-	n += snprintf(line + n, sizeof(line) - (size_t)n, "%s", prefix);
-	if ((size_t)n < sizeof(line) - 1)
-		n += vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
-	if ((size_t)n > sizeof(line) - 2)
-		n = (int)sizeof(line) - 2; /* truncated: keep the newline */
-	while (n > text && line[n - 1] == '\n')
-		n--;
-	for (int i = text; i < n; i++) {
-		if (line[i] == '\n')
-			line[i] = ' '; /* one call, one line */
-	}
-	line[n++] = '\n';
-	/* Non-blocking: a launcher that does not keep up costs the line, not
-	 * the activation. */
-	if (write(2, line, (size_t)n) == n) {
-		h->log_suppressed = 0;
-		COUNT(h->stats->log_lines);
-	} else {
-		h->log_suppressed++;
-		COUNT(h->stats->log_suppressed);
-	}
-}
-
-static int op_watch_fd(struct sdvf_pd *pd, int fd, sdvf_channel_t ch)
-{
-	struct hosted_pd *h = rt_of(pd);
-	if (h->desc->component->role != SDVF_ROLE_DEVICE) {
-		COUNT(h->stats->bad_calls);
-		sdvf_log(pd, SDVF_LOG_ERROR,
-			 "watch_fd refused: only device PDs may use host I/O");
-		return -1;
-	}
-	struct epoll_event ev = {.events = EPOLLIN,
-				 .data.u64 = WAKE(WAKE_WATCH, ch)};
-	if (epoll_ctl(h->epoll_fd, EPOLL_CTL_ADD, fd, &ev) < 0)
-		return -errno;
-	return 0;
-}
-
-/* Logged as an error, and told to the monitor, which makes the run fail:
- * the message goes out even when the log's rate limit drops the line. */
-static void op_vfail(struct sdvf_pd *pd, const char *fmt, va_list ap)
-{
-	struct hosted_pd *h = rt_of(pd);
-	op_vlog(pd, SDVF_LOG_ERROR, fmt, ap);
-	struct hosted_ctl_msg msg = {.kind = HOSTED_CTL_FAILED};
-	send_control(h, &msg);
-}
-
-/* The table lives in our own stats slot, so it outlives this process and a
- * restarted PD gets its counters back (core/hosted/counters.h). */
-static _Atomic uint64_t *op_counter(struct sdvf_pd *pd, const char *name)
-{
-	struct hosted_pd *h = rt_of(pd);
-	int i = sdvf_counter_claim(&h->stats->counters, &h->counter_claims,
-				   name);
-	if (i >= 0)
-		return &h->stats->counters.value[i];
-	/* Log only the first refusal of this incarnation: a component that
-	 * registers in a loop must not flood the log. */
-	COUNT(h->stats->counters_refused);
-	if (!h->counter_refusal_logged) {
-		h->counter_refusal_logged = true;
-		sdvf_log(pd, SDVF_LOG_WARN,
-			 "counter '%.*s' refused (%s); later refusals are "
-			 "only counted",
-			 (int)SDVF_COUNTER_NAME_MAX, name,
-			 sdvf_counter_refusal_text(i));
-	}
-	return &h->counter_scratch;
-}
-
-static const struct sdvf_runtime_ops hosted_ops = {
-	.notify = op_notify,
-	.deferred_notify = op_deferred_notify,
-	.irq_ack = op_irq_ack,
-	.region = op_region,
-	.channel = op_channel,
-	.config_u64 = op_config_u64,
-	.config_str = op_config_str,
-	.config_bytes = op_config_bytes,
-	.now_ns = op_now_ns,
-	.timer_set = op_timer_set,
-	.wait = op_wait,
-	.vlog = op_vlog,
-	.watch_fd = op_watch_fd,
-	.counter = op_counter,
-	.vfail = op_vfail,
-};

@@ -20,8 +20,8 @@ enum arg0 {
 	ARG_ANY,     /* nothing: the call takes no fd */
 	ON_EPOLL,    /* the PD's epoll fd */
 	ON_TIMER,    /* its timerfd */
-	ON_WAKE,     /* the eventfds it waits on, its timerfd, its control
-			socket */
+	ON_WAKE,     /* its timerfd, its control socket (the eventfds it
+			waits on are edge-triggered, never read) */
 	ON_SIGNAL,   /* its peers' eventfds, its log pipe, its control
 			socket */
 	ON_HOST,     /* an fd its init() opened (device, VMM) */
@@ -34,14 +34,15 @@ struct rule {
 	enum arg0 arg0;
 };
 
-/* Every role: the event loop and the runtime ops (core/hosted/hosted_pd.c). */
+/* Every role: the event loop and the runtime ops (core/hosted/hosted_pd.c,
+ * hosted_ops.c, hosted_wake.c). */
 static const struct rule loop_rules[] = {
 	{"epoll_wait", ON_EPOLL},      /* the loop's wait (x86-64 glibc) */
 	{"epoll_pwait", ON_EPOLL},     /* the same where there is no
 					  epoll_wait (aarch64) */
 	{"epoll_pwait2", ON_EPOLL},    /* newer glibc may use it */
-	{"read", ON_WAKE},	       /* drain an eventfd or timerfd count; a
-					  request of the monitor */
+	{"read", ON_WAKE},	       /* drain the timerfd count; a request of
+					  the monitor */
 	{"write", ON_SIGNAL},	       /* signal a peer; a log line; an answer
 					  or a failure to the monitor */
 	{"timerfd_settime", ON_TIMER}, /* sdvf_timer_set */
@@ -164,8 +165,7 @@ static int add_rule(scmp_filter_ctx ctx, const struct rule *r,
 		return allow_on(ctx, nr, f->timer_fd);
 	case ON_WAKE: {
 		int rc = allow_on(ctx, nr, f->timer_fd);
-		rc = rc ? rc : allow_on(ctx, nr, f->ctl_fd);
-		return rc ? rc : allow_on_fds(ctx, nr, f->wake_fd, f->nchans);
+		return rc ? rc : allow_on(ctx, nr, f->ctl_fd);
 	}
 	case ON_SIGNAL: {
 		int rc = allow_on(ctx, nr, f->log_fd);

@@ -225,3 +225,17 @@ bench-deps:
 bench-quick: all
 	MAKE="$(MAKE)" tests/bench/bench_suite.sh --quick $(BUILD) $(BENCHES_QUICK)
 TEST_SCRIPTS += tests/bench/bench_quick_smoke.sh
+
+# bench-hops: a window-1 UDP echo hop by hop in the hosted runtime (issue
+# 10): per PD the wake latency (rt.wake_ns.* histogram), activations,
+# eventfd writes, epoll_wait calls and sleeps per echo, for the
+# default runtime, busy-poll (SDVF_POLL_US) and placements, side by side,
+# and each system's idle CPU time (tests/bench/bench_hops.sh; root).
+# tests/bench/bench_hops_smoke.sh runs it once with tiny counts in `make
+# test`: every configuration answered and its counters moved.
+BENCHES += bench-hops
+TEST_SCRIPTS += tests/bench/bench_hops_smoke.sh
+
+.PHONY: bench-hops
+bench-hops: $(ECHO_PEER) $(BUILD)/sdvf
+	tests/bench/bench_hops.sh $(BUILD)

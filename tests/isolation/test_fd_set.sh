@@ -68,7 +68,8 @@ for pd in probe t1 t2 t3 t4; do
 		fail "$pd: the launcher does not hold the other end of $log_pipe"
 done
 
-# Shared memory: exactly its granted region and its own 16 KiB stats slot.
+# Shared memory: exactly its granted region, its own 16 KiB stats slot and
+# one bell page per channel (core/hosted/hosted_wake.h).
 shared=$(while read -r range perms _ _ _ path _; do
 	[[ $perms == *s ]] || continue
 	name=${path#/memfd:}
@@ -78,7 +79,7 @@ shared=$(while read -r range perms _ _ _ path _; do
 	[[ $perms == rw* ]] && rights=rw || rights=r
 	echo "$name:$rights:$((0x${range#*-} - 0x${range%-*}))"
 done </proc/"$(pid_of probe)"/maps | sort | tr '\n' ' ')
-expected_shared="probe_mem:rw:4096 stats:rw:16384 "
+expected_shared="probe_mem:rw:4096 sdvf-bells:rw:4096 sdvf-bells:rw:4096 stats:rw:16384 "
 [ "$shared" = "$expected_shared" ] ||
 	fail "shared mappings '$shared', expected '$expected_shared'"
 

@@ -17,6 +17,7 @@ UNIT_CMOCKA := \
 	test_sim_restart \
 	test_queue_restart \
 	test_counters \
+	test_hosted_wake \
 	test_ownership \
 	test_sysdesc \
 	test_sysdesc_expand \

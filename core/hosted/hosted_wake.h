@@ -1,0 +1,123 @@
+/*
+ * The hosted runtime's wake path: how a notification on a channel reaches
+ * the PD at its other end, and what it costs (docs/runtime-hosted.md,
+ * "Wake path"; docs/benchmarks.md, "Round trip, hop by hop").
+ *
+ * Each channel has, besides its two eventfds (hosted_internal.h), one
+ * shared page made by the launcher: a bell per end, the bell that end's
+ * PD waits on.  Both PDs of the channel map the page read-write; nobody
+ * else does.  To notify, the sender stamps the time and sets `pending` on
+ * the peer's bell, then writes the peer's eventfd unless the peer said it
+ * is busy-polling its bells.  The receiver takes its bell (clears
+ * `pending`) before each activation for the channel, and from the stamp
+ * adds the time from notification to activation to its histogram.
+ *
+ * struct hosted_bell, the fields tagged with their writer:
+ *   (S) the sender's runtime      (R) the receiver's runtime
+ * Ordering: the sender stores `pending` then loads `polling`, the receiver
+ * stores `polling` (0 when it stops polling) then loads `pending`, all
+ * seq_cst (Dekker): either the receiver sees the bell or the sender sees
+ * that it must write the eventfd.  `pending` also carries the component's
+ * queue writes, which it published before notifying (acquire on take).
+ *
+ * Trust: the peer can write anything into both bells of a shared channel.
+ * It can set `pending` without cause (a spurious activation, as a spurious
+ * eventfd write would be), leave it unset and write our eventfd directly
+ * (we drop that wake-up as stale: only the peer's own signal is lost),
+ * stamp any time (a stamp in the future or more than a second old is
+ * counted in rt.wake_bad, not in the histogram), or set `polling` on its
+ * own bell (our signals then skip its eventfd: only it loses wake-ups).
+ *
+ * Counters: in the PD's component counter table (core/hosted/counters.h),
+ * prefix "rt.", so `sdvf stats --format=kv` shows them; see the names in
+ * hosted_wake.c.
+ */
+#ifndef SDVF_HOSTED_WAKE_H
+#define SDVF_HOSTED_WAKE_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/hosted/counters.h"
+#include "core/sysdesc/system.h"
+
+struct hosted_bell {
+	_Atomic uint64_t sent_ns; /* (S) CLOCK_MONOTONIC of the first signal
+				     not yet taken; 0: none.  (R) clears */
+	_Atomic uint32_t pending; /* (S) sets 1, (R) clears on take */
+	_Atomic uint32_t polling; /* (R) 1 while it spins on its bells */
+	uint8_t pad[48];
+};
+
+/* One page per channel; end[e] is the bell the PD at end e waits on. */
+struct hosted_bell_page {
+	struct hosted_bell end[2];
+};
+#define HOSTED_BELL_PAGE_BYTES 4096u
+_Static_assert(sizeof(struct hosted_bell_page) <= HOSTED_BELL_PAGE_BYTES,
+	       "a page per channel");
+
+/* Latency histogram: bucket 0 is < 1024 ns; then two per octave from
+ * 2^10 ns ([2^k, 1.5 * 2^k) and [1.5 * 2^k, 2^(k+1))) up to 2^25 ns; the
+ * last bucket is >= 2^25 ns (33.5 ms).  Counter "rt.wake_ns.LOW" with LOW
+ * the bucket's lower bound in ns. */
+#define HOSTED_WAKE_OCTAVE_MIN 10
+#define HOSTED_WAKE_OCTAVE_MAX 25
+#define HOSTED_WAKE_BUCKETS                                                    \
+	(2 + 2 * (HOSTED_WAKE_OCTAVE_MAX - HOSTED_WAKE_OCTAVE_MIN))
+
+enum hosted_wake_counter {
+	WAKE_EVENTFD_WRITES, /* signals that wrote the peer's eventfd */
+	WAKE_SIGNALS_ELIDED, /* signals the polling peer saw in its bell */
+	WAKE_EPOLL_WAITS,    /* every epoll_wait call */
+	WAKE_WAIT_SLEEPS,    /* epoll_wait that could block: no bell pending */
+	WAKE_WAIT_READY,     /* epoll_wait(0): a bell was served before it */
+	WAKE_STALE,	     /* eventfd wake-up whose bell was already taken */
+	WAKE_BELL_TAKEN,     /* activations from a bell, no eventfd read */
+	WAKE_POLL_HITS,	     /* spins that found a bell */
+	WAKE_POLL_MISSES,    /* spins that ran out of budget, then slept */
+	WAKE_POLL_NS,	     /* time spent spinning */
+	WAKE_BAD,	     /* stamps refused (future, or > 1 s old) */
+	WAKE_NCOUNTERS,
+};
+
+struct hosted_wake {
+	struct hosted_bell *mine[SDVF_MAX_PD_CHANS]; /* the peer rings it */
+	struct hosted_bell *peer[SDVF_MAX_PD_CHANS]; /* we ring it */
+	const int *signal_fd;			     /* the peer's eventfd */
+	int nchans;
+	uint64_t poll_ns;   /* the most a spin may last; 0: never spin */
+	uint64_t budget_ns; /* this spin's bound, adapted */
+	_Atomic uint64_t *count[WAKE_NCOUNTERS];
+	_Atomic uint64_t *bucket[HOSTED_WAKE_BUCKETS];
+	_Atomic uint64_t scratch; /* a counter the table refused */
+};
+
+/* Register the counters in `t`; the bells are set by the caller. */
+void hosted_wake_counters(struct hosted_wake *w, struct sdvf_counter_table *t,
+			  struct sdvf_counter_claims *claims);
+
+/* Notify the peer on local channel ch. */
+void hosted_wake_ring(struct hosted_wake *w, int ch);
+
+/* Take our bell on ch: true if it was pending (the stamp, if any, goes
+ * into the histogram). */
+bool hosted_wake_take(struct hosted_wake *w, int ch);
+
+/* Bit per local channel whose bell is pending now. */
+uint32_t hosted_wake_pending(const struct hosted_wake *w);
+
+/* Spin on our bells for at most the current budget (w->poll_ns > 0 only):
+ * true if one became pending.  The budget doubles after a hit (up to
+ * poll_ns) and halves after a miss (down to poll_ns / 16), so a PD whose
+ * peers answer late soon spins little, and an idle one spins once. */
+bool hosted_wake_spin(struct hosted_wake *w);
+
+static inline void hosted_wake_count(struct hosted_wake *w,
+				     enum hosted_wake_counter c, uint64_t n)
+{
+	atomic_fetch_add_explicit(w->count[c], n, memory_order_relaxed);
+}
+
+#endif

@@ -1,0 +1,169 @@
+#!/usr/bin/env bash
+# `make bench-hops`: where a window-1 UDP echo's time goes in the hosted
+# runtime, hop by hop, and what the runtime's wake-path options change
+# (docs/benchmarks.md, "Round trip, hop by hop").  Needs root.
+#
+# Starts one copy of examples/bench-echo.dts per configuration, each on its
+# own TAP in one private namespace (10.220.N.0/24), all running at once:
+#   base     as described: unpinned, no busy-poll (SDVF_POLL_US=0)
+#   pollP    SDVF_POLL_US=P for each P in SDVF_BENCH_HOPS_POLL ("20 100")
+#   core0    every PD on core 0
+#   split    ENET model and driver on core 0, muxes and clients on core 1
+#   split_r  the reverse split
+#   before   only if SDVF_BENCH_HOPS_BEFORE names another build's `sdvf`
+#            (e.g. of the commit before the wake-path work): the base
+#            configuration run by it, side by side (it may lack the rt.*
+#            counters: its columns then read 0)
+# Then, SDVF_BENCH_HOPS_RUNS times (5), for each configuration in turn:
+# SDVF_BENCH_HOPS_RTTS (2000) round trips one at a time of 64-byte
+# datagrams to its raw `bench` client (echo_peer load, window 1), with
+# `sdvf stats --format=kv` before and after.  Last, each system idle for
+# 5 s: the CPU time its PD processes took (/proc/PID/stat), which shows
+# that a spinning PD still sleeps when there is nothing to do.
+# tests/bench/bench_hops_report.py prints, per configuration: round trip
+# median and p99 (median of the runs), and per PD (the hop into it): wake
+# latency median and p99 (rt.wake_ns.* histogram: notification sent to
+# the receiver's activation), activations, eventfd writes,
+# epoll_wait calls, sleeps, signals seen by a spinning peer without an
+# eventfd, spins that hit and missed, each per echo.  Load average beside.
+# SDVF_BENCH_HOPS_SMOKE=1: one run, 50 round trips, fails unless every
+# configuration answered and the counters moved.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+build=${1:-build}
+sdvf=$(realpath "$build/sdvf")
+peer=$(realpath "$build/tests/bench/echo_peer")
+me=bench_hops
+smoke=${SDVF_BENCH_HOPS_SMOKE:-0}
+runs=${SDVF_BENCH_HOPS_RUNS:-5}
+rtts=${SDVF_BENCH_HOPS_RTTS:-2000}
+polls=${SDVF_BENCH_HOPS_POLL:-20 100}
+if [ "$smoke" = 1 ]; then
+	runs=1 rtts=50 polls=50
+fi
+if [ "$(id -u)" -ne 0 ]; then
+	echo "$me: needs root (network namespaces and taps)" >&2
+	exit 1
+fi
+for f in "$sdvf" "$peer"; do
+	[ -x "$f" ] || { echo "$me: $f not built" >&2; exit 1; }
+done
+
+ns=sdvf-t-bhops-$$
+work=$(mktemp -d /tmp/sdvf-bench-hops.XXXXXX)
+export SDVF_STATS_DIR=$work
+declare -A pid_of
+cleanup() {
+	for p in "${pid_of[@]}"; do
+		kill -INT "$p" 2>/dev/null || true
+	done
+	sleep 1
+	for p in "${pid_of[@]}"; do
+		kill -KILL "$p" 2>/dev/null || true
+	done
+	ip netns del "$ns" 2>/dev/null || true
+	rm -rf "$work"
+}
+trap cleanup EXIT
+fail() {
+	echo "$me: FAILED: $*" >&2
+	tail -20 "$work"/*.log >&2 || true
+	exit 1
+}
+
+configs="base"
+for p in $polls; do configs="$configs poll$p"; done
+configs="$configs core0 split split_r"
+before=${SDVF_BENCH_HOPS_BEFORE:-}
+[ -n "$before" ] && configs="before $configs"
+[ "$smoke" = 1 ] && configs="base poll50"
+
+# The description of configuration $1, on TAP $2, subnet 10.220.$3.0/24.
+describe() {
+	local place=()
+	case $1 in
+	core0) place=(-e 's/policy = "rr";/& nic-core = <0>; driver-core = <0>; rx-mux-core = <0>; tx-mux-core = <0>;/'
+		-e 's/component = "[a-z_]*";/& core = <0>;/') ;;
+	split) place=(-e 's/policy = "rr";/& nic-core = <0>; driver-core = <0>; rx-mux-core = <1>; tx-mux-core = <1>;/'
+		-e 's/component = "[a-z_]*";/& core = <1>;/') ;;
+	split_r) place=(-e 's/policy = "rr";/& nic-core = <1>; driver-core = <1>; rx-mux-core = <0>; tx-mux-core = <0>;/'
+		-e 's/component = "[a-z_]*";/& core = <0>;/') ;;
+	esac
+	sed -e "s/tap-name = \"sdvf3\"/tap-name = \"$2\"/" \
+		-e "s/ip = \[0a d8 00 /ip = [0a dc $(printf %02x "$3") /" \
+		"${place[@]}" examples/bench-echo.dts
+}
+
+ip netns add "$ns"
+ip -n "$ns" link set lo up
+i=0
+for c in $configs; do
+	i=$((i + 1))
+	tap=tbh$$$i
+	describe "$c" "$tap" "$i" >"$work/$c.dts"
+	"$sdvf" check "$work/$c.dts" >/dev/null 2>"$work/check.err" ||
+		fail "sdvf check $c: $(cat "$work/check.err")"
+	poll=0
+	case $c in poll*) poll=${c#poll} ;; esac
+	run_sdvf=$sdvf
+	[ "$c" = before ] && run_sdvf=$before
+	SDVF_POLL_US=$poll "$run_sdvf" run "$work/$c.dts" --duration 3600 \
+		>"$work/$c.log" 2>&1 &
+	pid_of[$c]=$!
+	for _ in $(seq 100); do
+		ip link show "$tap" >/dev/null 2>&1 && break
+		sleep 0.1
+	done
+	ip link set "$tap" netns "$ns" || fail "$c: tap $tap never appeared"
+	ip -n "$ns" addr add "10.220.$i.1/24" dev "$tap"
+	ip -n "$ns" link set "$tap" up
+	echo "$c 10.220.$i.3" >>"$work/targets"
+done
+while read -r c ip; do
+	ip netns exec "$ns" ping -c 1 -W 5 "$ip" >/dev/null ||
+		fail "$c: $ip does not answer ping"
+done <"$work/targets"
+
+results=$work/results
+: >"$results"
+for run in $(seq "$runs"); do
+	while read -r c ip; do
+		kv=$work/kv.$run.$c
+		"$sdvf" stats --format=kv "$c" >"$kv.before"
+		load=$(cut -d' ' -f1 /proc/loadavg)
+		out=$(ip netns exec "$ns" timeout 300 "$peer" load "$ip" 1235 \
+			64 1 "$rtts") || fail "load $c: $out"
+		"$sdvf" stats --format=kv "$c" >"$kv.after"
+		echo "$run $c load $load $out" >>"$results"
+	done <"$work/targets"
+	[ "$smoke" = 1 ] || echo "$me: run $run of $runs done" >&2
+done
+
+# Idle: the CPU time (utime + stime, clock ticks) of each system's PDs.
+sleep 1
+tick=$(getconf CLK_TCK)
+cpu_of() {
+	local sum=0 p
+	for p in $(pgrep -P "$1"); do
+		sum=$((sum + $(awk '{ print $14 + $15 }' "/proc/$p/stat")))
+	done
+	echo "$sum"
+}
+declare -A cpu_before
+for c in $configs; do cpu_before[$c]=$(cpu_of "${pid_of[$c]}"); done
+sleep 5
+for c in $configs; do
+	after=$(cpu_of "${pid_of[$c]}")
+	echo "idle $c $(((after - ${cpu_before[$c]}) * 1000 / tick))" >>"$work/idle"
+done
+
+if [ "$smoke" = 1 ]; then
+	awk '$8 == 0 { print "FAILED: " $2 " did not answer"; bad = 1 }
+		END { exit bad }' "$results" >&2 || fail "a configuration did not answer"
+	python3 tests/bench/bench_hops_report.py --check "$results" "$work" ||
+		fail "counters"
+	echo "$me: every configuration answered ($configs)"
+	exit 0
+fi
+python3 tests/bench/bench_hops_report.py "$results" "$work"
