@@ -9,6 +9,8 @@
  */
 #include "virt/virtq.h"
 
+#include <stddef.h>
+
 #include "core/bytes.h"
 
 #define DESC_SIZE 16u

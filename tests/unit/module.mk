@@ -33,6 +33,7 @@ UNIT_CMOCKA := \
 	test_tx_mux \
 	test_reflector \
 	test_virtq \
+	test_virtio_mmio \
 	stress_queue
 
 UNIT_CMOCKA_BINS := $(addprefix $(BUILD)/tests/unit/,$(UNIT_CMOCKA))
