@@ -271,3 +271,18 @@ bool virtq_idle(struct virtq *q)
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	return virtq_pending(q) == 0;
 }
+
+uint16_t virtq_want_more(struct virtq *q)
+{
+	uint16_t pending = virtq_pending(q);
+	if (!q->ready || q->broken)
+		return 0;
+	if (q->event_idx)
+		store16(q->used + USED_RING(q->num),
+			(uint16_t)(q->last_avail + pending), __ATOMIC_RELAXED);
+	else
+		store16(q->used + USED_FLAGS, 0, __ATOMIC_RELAXED);
+	/* As in virtq_idle: the request before the re-read. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	return virtq_pending(q);
+}

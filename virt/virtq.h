@@ -162,6 +162,11 @@ void virtq_quiet(struct virtq *q);
  * the queue is still empty (or broken), false if a chain came meanwhile. */
 bool virtq_idle(struct virtq *q);
 
+/* Ask for a notification when the guest makes more chains available than
+ * it has now (a merged RX frame waiting for more buffers), then re-check:
+ * the chains pending now. */
+uint16_t virtq_want_more(struct virtq *q);
+
 /* vring_need_event: true if moving from old to new_idx passed event
  * (all mod 2^16). */
 static inline bool virtq_need_event(uint16_t event, uint16_t new_idx,

@@ -34,6 +34,7 @@ UNIT_CMOCKA := \
 	test_reflector \
 	test_virtq \
 	test_virtio_mmio \
+	test_virtio_net \
 	stress_queue
 
 UNIT_CMOCKA_BINS := $(addprefix $(BUILD)/tests/unit/,$(UNIT_CMOCKA))
