@@ -130,6 +130,8 @@ static void status_write(struct virtio_mmio *t, uint32_t val)
 		added &= ~VIRTIO_STATUS_DRIVER_OK;
 	}
 	t->status |= added;
+	if ((added & VIRTIO_STATUS_DRIVER_OK) && t->ops->driver_ok)
+		t->ops->driver_ok(t->dev);
 }
 
 static void set_low(uint64_t *v, uint32_t low)

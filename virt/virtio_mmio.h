@@ -20,7 +20,7 @@
  *
  * Who calls what (all from the VMM's single thread):
  *     vCPU MMIO exit -> virtio_mmio_read / virtio_mmio_write
- *     the transport  -> ops->queue_notify / ops->reset / ops->config_*
+ *     the transport  -> ops->queue_notify / reset / driver_ok / config_*
  *     the device     -> virtio_mmio_queue_done (used published: maybe
  *                       interrupt), virtio_mmio_config_changed,
  *                       virtio_mmio_needs_reset
@@ -114,6 +114,9 @@ struct virtio_mmio_ops {
 	void (*queue_notify)(void *dev, uint16_t q);
 	/* Device reset: give back everything held for the guest. */
 	void (*reset)(void *dev);
+	/* DRIVER_OK was just set, or NULL: buffers the driver may have posted
+	 * before it (without a notification the device could act on). */
+	void (*driver_ok)(void *dev);
 };
 
 struct virtio_mmio_counters {

@@ -52,6 +52,15 @@ static void net_reset(void *dev)
 	n->held_head = 0;
 }
 
+/* Buffers and frames posted before DRIVER_OK: their notifications were
+ * refused (the device must not act before it), so look now. */
+static void net_driver_ok(void *dev)
+{
+	struct virtio_net *n = dev;
+	virtio_net_rx_poll(n);
+	virtio_net_tx_poll(n);
+}
+
 static const struct virtio_mmio_ops net_ops = {
 	.device_id = VIRTIO_ID_NET,
 	.vendor_id = 0x53445646u, /* "SDVF" */
@@ -66,6 +75,7 @@ static const struct virtio_mmio_ops net_ops = {
 	.config_write = NULL, /* nothing in net config is driver-writable */
 	.queue_notify = net_queue_notify,
 	.reset = net_reset,
+	.driver_ok = net_driver_ok,
 };
 
 void virtio_net_init(struct virtio_net *n, const struct virt_guest_mem *mem,

@@ -25,6 +25,7 @@ struct fake_dev {
 	uint8_t config[8];
 	unsigned notified[4];
 	unsigned resets;
+	unsigned driver_oks;
 	uint32_t last_write_off, last_write_val;
 	struct virtio_mmio *t;
 	uint32_t status_at_irq; /* InterruptStatus when the irq was raised */
@@ -55,6 +56,11 @@ static void fake_reset(void *dev)
 	((struct fake_dev *)dev)->resets++;
 }
 
+static void fake_driver_ok(void *dev)
+{
+	((struct fake_dev *)dev)->driver_oks++;
+}
+
 static void fake_irq(void *ctx)
 {
 	struct fake_dev *d = ctx;
@@ -73,6 +79,7 @@ static const struct virtio_mmio_ops fake_ops = {
 	.config_write = NULL,
 	.queue_notify = fake_notify,
 	.reset = fake_reset,
+	.driver_ok = fake_driver_ok,
 };
 
 struct fix {
@@ -147,6 +154,9 @@ static void linux_bring_up_reaches_driver_ok(void **state)
 				 VIRTIO_STATUS_DRIVER_OK);
 	assert_true(f->t.features == ALL);
 	assert_true(virtio_mmio_live(&f->t));
+	assert_int_equal(f->d.driver_oks, 1); /* told once */
+	drv_add_status(&f->t, VIRTIO_STATUS_DRIVER_OK);
+	assert_int_equal(f->d.driver_oks, 1);
 	assert_non_null(virtio_mmio_queue(&f->t, 0));
 	assert_true(f->t.queue[1].event_idx);
 	assert_int_equal(f->t.queue[1].num, 16);

@@ -344,6 +344,26 @@ static void rx_before_driver_ok_is_held_not_written(void **state)
 	assert_int_equal(gvq_used_idx(&f->rx), 1);
 }
 
+static void chains_posted_before_driver_ok_are_served_at_it(void **state)
+{
+	struct fix *f = *state;
+	struct virtio_mmio *t = &f->n.mmio;
+	assert_true(drv_negotiate(t, VIRTIO_ID_NET, BASE));
+	assert_true(drv_setup_queue(t, VIRTIO_NET_RXQ, &f->rx));
+	assert_true(drv_setup_queue(t, VIRTIO_NET_TXQ, &f->tx));
+	be_queue_frame(&f->be, 64, 0);
+	virtio_net_rx_poll(&f->n);
+	post_rx(f, 0, 2048);
+	post_tx(f, 0, 60, 0, false);
+	notify(f, VIRTIO_NET_RXQ); /* refused: before DRIVER_OK */
+	notify(f, VIRTIO_NET_TXQ);
+	assert_int_equal(t->count.bad_notify, 2);
+	assert_int_equal(f->be.nsent, 0);
+	assert_true(drv_driver_ok(t));
+	assert_int_equal(gvq_used_idx(&f->rx), 1);
+	assert_int_equal(f->be.nsent, 1);
+}
+
 static void probe_reset_gives_frames_held_before_it_back(void **state)
 {
 	struct fix *f = *state;
@@ -616,6 +636,7 @@ int main(void)
 		T(rx_without_a_buffer_is_held_until_one_is_posted),
 		T(rx_beyond_the_hold_bound_is_dropped_and_counted),
 		T(rx_before_driver_ok_is_held_not_written),
+		T(chains_posted_before_driver_ok_are_served_at_it),
 		T(probe_reset_gives_frames_held_before_it_back),
 		T(rx_merged_frame_spans_buffers_with_num_buffers),
 		T(rx_merged_frame_waits_for_enough_buffers),
