@@ -84,6 +84,7 @@ void virtio_net_init(struct virtio_net *n, const struct virt_guest_mem *mem,
 		     void (*raise_irq)(void *irq_ctx), void *irq_ctx)
 {
 	*n = (struct virtio_net){.be = *be};
+	n->budget = VIRTIO_NET_POLL_BUDGET;
 	n->hold_max = hold_max == 0		       ? 1
 		      : hold_max > VIRTIO_NET_HOLD_MAX ? VIRTIO_NET_HOLD_MAX
 						       : hold_max;
@@ -190,10 +191,11 @@ static void hold(struct virtio_net *n, const struct virtio_net_frame *f)
 	n->nheld++;
 }
 
-/* Held frames first (in order), then new ones from the backend. */
-static void rx_drain(struct virtio_net *n)
+/* Held frames first (in order), then new ones from the backend, while
+ * *budget lasts. */
+static void rx_drain(struct virtio_net *n, uint32_t *budget)
 {
-	while (n->nheld != 0) {
+	for (; n->nheld != 0 && *budget != 0; (*budget)--) {
 		struct virtio_net_frame *f = &n->held[n->held_head];
 		if (try_deliver(n, f) == NO_BUFFER)
 			break;
@@ -202,7 +204,7 @@ static void rx_drain(struct virtio_net *n)
 		n->nheld--;
 	}
 	struct virtio_net_frame f;
-	while (n->be.rx_take(n->be.ctx, &f)) {
+	for (; *budget != 0 && n->be.rx_take(n->be.ctx, &f); (*budget)--) {
 		if (f.len < SDVF_NET_FRAME_MIN || f.len > SDVF_NET_FRAME_MAX) {
 			n->count.rx_bad_len++;
 			n->be.rx_return(n->be.ctx, f.handle);
@@ -214,12 +216,13 @@ static void rx_drain(struct virtio_net *n)
 	}
 }
 
-void virtio_net_rx_poll(struct virtio_net *n)
+bool virtio_net_rx_poll(struct virtio_net *n)
 {
+	uint32_t budget = n->budget;
 	for (;;) {
-		rx_drain(n);
+		rx_drain(n, &budget);
 		struct virtq *q = virtio_mmio_queue(&n->mmio, VIRTIO_NET_RXQ);
-		if (!q)
+		if (!q || budget == 0)
 			break;
 		if (n->nheld == 0) {
 			virtq_quiet(q); /* buffers posted are enough news */
@@ -234,6 +237,8 @@ void virtio_net_rx_poll(struct virtio_net *n)
 	struct virtq *q = &n->mmio.queue[VIRTIO_NET_RXQ];
 	virtq_publish(q);
 	virtio_mmio_queue_done(&n->mmio, VIRTIO_NET_RXQ);
+	n->rx_more = budget == 0;
+	return n->rx_more;
 }
 
 /* ---- TX --------------------------------------------------------------------
@@ -265,15 +270,17 @@ static void tx_one(struct virtio_net *n, struct virtq *q, uint64_t handle,
 	virtq_push(q, c->head, 0);
 }
 
-void virtio_net_tx_poll(struct virtio_net *n)
+bool virtio_net_tx_poll(struct virtio_net *n)
 {
+	n->tx_more = false;
 	struct virtq *q = virtio_mmio_queue(&n->mmio, VIRTIO_NET_TXQ);
 	if (!q || !virtio_mmio_live(&n->mmio))
-		return;
+		return false;
+	uint32_t budget = n->budget;
 	virtq_quiet(q);
 	for (;;) {
 		bool room = true;
-		while (virtq_pending(q) != 0) {
+		for (; budget != 0 && virtq_pending(q) != 0; budget--) {
 			uint64_t handle;
 			uint8_t *data;
 			/* Room first: without it the chain stays available. */
@@ -292,9 +299,14 @@ void virtio_net_tx_poll(struct virtio_net *n)
 			n->count.tx_waits++;
 			break;
 		}
+		if (budget == 0) { /* quiet still: the VMM polls again */
+			n->tx_more = true;
+			break;
+		}
 		if (virtq_idle(q))
 			break;
 	}
 	virtq_publish(q);
 	virtio_mmio_queue_done(&n->mmio, VIRTIO_NET_TXQ);
+	return n->tx_more;
 }

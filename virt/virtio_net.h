@@ -33,6 +33,7 @@
  *     backend RX ready -> virtio_net_rx_poll
  *     backend TX room  -> virtio_net_tx_poll
  *     guest notify     -> (transport) rx: rx_poll, tx: tx_poll
+ *     rx_more/tx_more  -> the same poll again, soon (budget reached)
  *
  * State: struct virtio_net is private to the VMM (one writer).
  *
@@ -64,6 +65,8 @@
 #define VIRTIO_NET_MTU 1500u
 /* Frames held for the guest, at most. */
 #define VIRTIO_NET_HOLD_MAX 512u
+/* Frames (RX) or chains (TX) one poll moves at most, by default. */
+#define VIRTIO_NET_POLL_BUDGET 256u
 
 /* A frame lent by the backend; valid until given back with rx_return. */
 struct virtio_net_frame {
@@ -105,6 +108,11 @@ struct virtio_net {
 	/* Frames waiting for guest RX buffers, oldest at held_head. */
 	struct virtio_net_frame held[VIRTIO_NET_HOLD_MAX];
 	uint32_t held_head, nheld, hold_max;
+	/* Work per poll, so a guest (or backend) that posts as fast as we
+	 * consume cannot keep the VMM in one poll; a poll that stops at it
+	 * sets rx_more / tx_more, and the VMM polls again. */
+	uint32_t budget;
+	bool rx_more, tx_more;
 	/* Scratch for one merged RX frame: its chains and used lengths. */
 	struct virtq_chain rx_first, rx_next;
 	uint16_t rx_heads[VIRTQ_NUM_MAX];
@@ -120,11 +128,13 @@ void virtio_net_init(struct virtio_net *n, const struct virt_guest_mem *mem,
 		     const struct virtio_net_backend *be,
 		     void (*raise_irq)(void *irq_ctx), void *irq_ctx);
 
-/* Move backend frames (held ones first) into guest RX buffers. */
-void virtio_net_rx_poll(struct virtio_net *n);
+/* Move backend frames (held ones first) into guest RX buffers, at most
+ * `budget` of them; true (and rx_more) if it stopped there. */
+bool virtio_net_rx_poll(struct virtio_net *n);
 
-/* Move guest TX chains into backend buffers while there is room. */
-void virtio_net_tx_poll(struct virtio_net *n);
+/* Move guest TX chains into backend buffers while there is room, at most
+ * `budget` chains; true (and tx_more) if it stopped there. */
+bool virtio_net_tx_poll(struct virtio_net *n);
 
 /* Link state for the guest (config status; a config interrupt). */
 void virtio_net_set_link(struct virtio_net *n, bool up);

@@ -549,6 +549,38 @@ static void tx_chain_with_a_writable_segment_is_refused(void **state)
 	assert_int_equal(f->be.nsent, 0);
 }
 
+static void tx_poll_stops_at_its_budget_and_says_so(void **state)
+{
+	struct fix *f = up(state, BASE);
+	f->n.budget = 2;
+	for (unsigned k = 0; k < 3; k++)
+		post_tx(f, k, 60, (uint8_t)k, false);
+	f->be.tx_room = 0; /* guest notify finds no room */
+	notify(f, VIRTIO_NET_TXQ);
+	f->be.tx_room = NBUF;
+	assert_true(virtio_net_tx_poll(&f->n));
+	assert_true(f->n.tx_more);
+	assert_int_equal(f->be.nsent, 2);
+	assert_int_equal(gvq_used_idx(&f->tx), 2); /* published anyway */
+	assert_false(virtio_net_tx_poll(&f->n));
+	assert_int_equal(f->be.nsent, 3);
+}
+
+static void rx_poll_stops_at_its_budget_and_says_so(void **state)
+{
+	struct fix *f = up(state, BASE);
+	f->n.budget = 2;
+	for (unsigned k = 0; k < 3; k++) {
+		post_rx(f, k, 2048);
+		be_queue_frame(&f->be, 64, 0);
+	}
+	assert_true(virtio_net_rx_poll(&f->n));
+	assert_int_equal(gvq_used_idx(&f->rx), 2);
+	assert_false(virtio_net_rx_poll(&f->n));
+	assert_false(f->n.rx_more);
+	assert_int_equal(gvq_used_idx(&f->rx), 3);
+}
+
 /* ---- hostile guests
  * ------------------------------------------------------------ */
 
@@ -647,6 +679,8 @@ int main(void)
 		T(tx_without_room_leaves_chains_pending_until_room),
 		T(tx_suppresses_notifications_while_working),
 		T(tx_idle_with_event_idx_asks_for_the_next_chain),
+		T(tx_poll_stops_at_its_budget_and_says_so),
+		T(rx_poll_stops_at_its_budget_and_says_so),
 		T(tx_frame_of_bad_length_is_refused_and_counted),
 		T(tx_chain_with_a_writable_segment_is_refused),
 		T(tx_descriptor_loop_needs_reset_and_leaks_nothing),
