@@ -106,8 +106,7 @@ static bool negotiated(const struct virtio_net *n, unsigned bit)
 	return (n->mmio.features & VIRTIO_BIT(bit)) != 0;
 }
 
-/* ---- RX --------------------------------------------------------------------
- */
+/* ---- RX ------------------------------------------------------------------ */
 
 enum deliver_result { DELIVERED, NO_BUFFER, DROPPED };
 
@@ -241,8 +240,7 @@ bool virtio_net_rx_poll(struct virtio_net *n)
 	return n->rx_more;
 }
 
-/* ---- TX --------------------------------------------------------------------
- */
+/* ---- TX ------------------------------------------------------------------ */
 
 /* A chain's frame into a backend buffer; the chain is used either way. */
 static void tx_one(struct virtio_net *n, struct virtq *q, uint64_t handle,

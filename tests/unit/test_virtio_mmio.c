@@ -126,7 +126,7 @@ static struct fix *up(void **state, uint64_t want)
 	return f;
 }
 
-/* ---- probe and negotiation ---------------------------------------------- */
+/* ---- probe and negotiation ----------------------------------------------- */
 
 static void probe_reads_magic_version_and_ids(void **state)
 {
@@ -228,7 +228,7 @@ static void status_bits_cannot_be_cleared_except_by_reset(void **state)
 	assert_true(virtio_mmio_live(&f->t));
 }
 
-/* ---- reset ------------------------------------------------------------- */
+/* ---- reset --------------------------------------------------------------- */
 
 static void reset_clears_every_queue_and_tells_the_device(void **state)
 {
@@ -255,8 +255,7 @@ static void reset_clears_every_queue_and_tells_the_device(void **state)
 	up(state, ALL);
 }
 
-/* ---- queues ---------------------------------------------------------------
- */
+/* ---- queues -------------------------------------------------------------- */
 
 static void queue_registers_are_ignored_while_the_queue_is_ready(void **st)
 {
@@ -313,8 +312,7 @@ static void unknown_queue_has_num_max_zero_and_refuses_writes(void **state)
 	assert_int_equal(f->t.count.bad_queue_write, 2);
 }
 
-/* ---- notifications and interrupts ------------------------------------------
- */
+/* ---- notifications and interrupts ---------------------------------------- */
 
 static void notify_is_dispatched_by_the_written_index(void **state)
 {
@@ -395,8 +393,7 @@ static void broken_queue_sets_needs_reset_with_config_interrupt(void **st)
 	assert_false(f->t.queue[0].broken);
 }
 
-/* ---- hostile accesses -----------------------------------------------------
- */
+/* ---- hostile accesses ---------------------------------------------------- */
 
 static void control_access_of_wrong_width_reads_zero_and_is_ignored(void **st)
 {
@@ -438,8 +435,7 @@ static void shared_memory_regions_read_as_absent(void **state)
 	assert_int_equal(f->t.count.bad_offset, 0);
 }
 
-/* ---- config space
- * ------------------------------------------------------------ */
+/* ---- config space -------------------------------------------------------- */
 
 static void config_reads_by_width_are_little_endian(void **state)
 {

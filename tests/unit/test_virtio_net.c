@@ -234,8 +234,7 @@ static uint16_t le16(const uint8_t *p)
 	return (uint16_t)(p[0] | p[1] << 8);
 }
 
-/* ---- config and features ----------------------------------------------------
- */
+/* ---- config and features ------------------------------------------------- */
 
 static void config_holds_mac_link_up_and_mtu(void **state)
 {
@@ -272,8 +271,7 @@ static void link_down_changes_status_with_a_config_interrupt(void **state)
 	assert_int_equal(drv_rd(&f->n.mmio, VIRTIO_MMIO_CONFIG_GENERATION), 1);
 }
 
-/* ---- RX
- * ------------------------------------------------------------------------ */
+/* ---- RX ------------------------------------------------------------------ */
 
 static void rx_frame_lands_in_a_posted_buffer_after_the_header(void **st)
 {
@@ -456,8 +454,7 @@ static void rx_interrupt_follows_used_event(void **state)
 	assert_int_equal(f->irqs, 1);
 }
 
-/* ---- TX
- * ------------------------------------------------------------------------ */
+/* ---- TX ------------------------------------------------------------------ */
 
 static void tx_chain_is_copied_without_its_header(void **state)
 {
@@ -581,8 +578,7 @@ static void rx_poll_stops_at_its_budget_and_says_so(void **state)
 	assert_int_equal(gvq_used_idx(&f->rx), 3);
 }
 
-/* ---- hostile guests
- * ------------------------------------------------------------ */
+/* ---- hostile guests ------------------------------------------------------ */
 
 static void tx_descriptor_loop_needs_reset_and_leaks_nothing(void **state)
 {

@@ -74,8 +74,7 @@ static void guest_ptr_refuses_below_base_and_wrapping_sums(void **state)
 	assert_null(virt_guest_ptr(&f->g.mem, UINT64_MAX, 2));
 }
 
-/* ---- setup ----------------------------------------------------------------
- */
+/* ---- setup --------------------------------------------------------------- */
 
 static void setup_refuses_size_zero_too_big_or_not_power_of_two(void **state)
 {
@@ -103,8 +102,7 @@ static void setup_refuses_rings_outside_ram_or_misaligned(void **state)
 	assert_int_equal(f->q.count.bad_setup, 3);
 }
 
-/* ---- acquiring chains -----------------------------------------------------
- */
+/* ---- acquiring chains ---------------------------------------------------- */
 
 static void pop_is_empty_when_nothing_is_available(void **state)
 {
@@ -290,8 +288,7 @@ static void unpop_rereads_the_same_chains(void **state)
 	assert_int_equal(f->c.head, b);
 }
 
-/* ---- copying --------------------------------------------------------------
- */
+/* ---- copying ------------------------------------------------------------- */
 
 static void chain_read_and_write_span_segments_of_their_direction(void **state)
 {
@@ -328,8 +325,7 @@ static void chain_copy_refuses_past_the_buffers(void **state)
 	assert_true(virtq_chain_write(&f->c, 0, buf, 10));
 }
 
-/* ---- used ring ------------------------------------------------------------
- */
+/* ---- used ring ----------------------------------------------------------- */
 
 static void pushes_are_invisible_until_one_publish(void **state)
 {
@@ -348,8 +344,7 @@ static void pushes_are_invisible_until_one_publish(void **state)
 	assert_int_equal(len, 7);
 }
 
-/* ---- suppression ----------------------------------------------------------
- */
+/* ---- suppression --------------------------------------------------------- */
 
 static void need_event_handles_wraparound(void **state)
 {
