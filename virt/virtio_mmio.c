@@ -24,6 +24,7 @@ void virtio_mmio_init(struct virtio_mmio *t, const struct virtio_mmio_ops *ops,
 uint64_t virtio_mmio_offered(const struct virtio_mmio *t)
 {
 	return t->ops->features | VIRTIO_BIT(VIRTIO_F_VERSION_1) |
+	       VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC) |
 	       VIRTIO_BIT(VIRTIO_F_RING_EVENT_IDX);
 }
 
@@ -161,9 +162,10 @@ static void queue_write(struct virtio_mmio *t, uint32_t off, uint32_t val)
 				t->count.bad_queue_write++;
 				return;
 			}
-			bool event_idx = t->features &
-					 VIRTIO_BIT(VIRTIO_F_RING_EVENT_IDX);
-			virtq_setup(q, t->mem, event_idx); /* counts */
+			uint64_t f = t->features;
+			virtq_setup(q, t->mem, /* counts a refusal */
+				    f & VIRTIO_BIT(VIRTIO_F_RING_EVENT_IDX),
+				    f & VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC));
 		}
 		return;
 	}

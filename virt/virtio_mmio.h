@@ -88,6 +88,7 @@
 #define VIRTIO_MMIO_INT_CONFIG 2u
 
 /* Transport feature bits the virtqueues implement. */
+#define VIRTIO_F_INDIRECT_DESC 28u
 #define VIRTIO_F_RING_EVENT_IDX 29u
 #define VIRTIO_F_VERSION_1 32u
 #define VIRTIO_BIT(b) (1ull << (b))
@@ -100,7 +101,7 @@ struct virtio_mmio_ops {
 	uint32_t device_id;
 	uint32_t vendor_id;
 	uint64_t features; /* device-specific bits; the transport adds
-			      VERSION_1 and RING_EVENT_IDX */
+			      VERSION_1, INDIRECT_DESC, RING_EVENT_IDX */
 	uint16_t num_queues;
 	uint16_t queue_num_max; /* <= VIRTQ_NUM_MAX, a power of two */
 	uint32_t config_size;	/* bytes of config space */

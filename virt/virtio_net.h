@@ -11,8 +11,8 @@
  * owns; their lengths are still checked (14..1518) and counted.
  *
  * Offered: MAC, STATUS (link up), MTU (1500), MRG_RXBUF, plus the
- * transport's VERSION_1 and RING_EVENT_IDX.  Queues: 0 receiveq, 1
- * transmitq; no control queue, no offloads, one queue pair.
+ * transport's VERSION_1, INDIRECT_DESC and RING_EVENT_IDX.  Queues: 0
+ * receiveq, 1 transmitq; no control queue, no offloads, one queue pair.
  *
  * Backpressure, both ways, never a silent drop:
  *   RX  a frame with no guest buffer to take it (queue not ready, ring

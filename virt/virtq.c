@@ -52,7 +52,7 @@ void virtq_reset(struct virtq *q)
 }
 
 bool virtq_setup(struct virtq *q, const struct virt_guest_mem *mem,
-		 bool event_idx)
+		 bool event_idx, bool indirect)
 {
 	uint32_t n = q->num;
 	/* Alignments of virtio 1.2 2.7: desc 16, avail 2, used 4. */
@@ -77,6 +77,7 @@ bool virtq_setup(struct virtq *q, const struct virt_guest_mem *mem,
 	q->avail = avail;
 	q->used = used;
 	q->event_idx = event_idx;
+	q->indirect = indirect;
 	q->broken = false;
 	q->last_avail = q->used_idx = q->used_published = 0;
 	q->used_signalled = 0;
@@ -105,29 +106,65 @@ uint16_t virtq_pending(struct virtq *q)
 	return ahead;
 }
 
-/* Read descriptor `i` once into private memory and check it. */
-static bool read_desc(struct virtq *q, uint16_t i, struct virtq_seg *seg,
-		      uint16_t *flags, uint16_t *next)
-{
-	uint8_t raw[DESC_SIZE];
-	sdvf_copy(raw, q->desc + (uint32_t)i * DESC_SIZE, DESC_SIZE);
+/* A descriptor as read once from a table: private from here on. */
+struct desc {
 	uint64_t addr;
 	uint32_t len;
-	sdvf_copy(&addr, raw, 8);
-	sdvf_copy(&len, raw + 8, 4);
-	sdvf_copy(flags, raw + 12, 2);
-	sdvf_copy(next, raw + 14, 2);
-	if (*flags & VIRTQ_DESC_F_INDIRECT) {
+	uint16_t flags, next;
+};
+
+static struct desc read_desc(const uint8_t *table, uint16_t i)
+{
+	uint8_t raw[DESC_SIZE];
+	sdvf_copy(raw, table + (uint32_t)i * DESC_SIZE, DESC_SIZE);
+	struct desc d;
+	sdvf_copy(&d.addr, raw, 8);
+	sdvf_copy(&d.len, raw + 8, 4);
+	sdvf_copy(&d.flags, raw + 12, 2);
+	sdvf_copy(&d.next, raw + 14, 2);
+	return d;
+}
+
+/* An INDIRECT descriptor's table (virtio 1.2, 2.7.5.3): negotiated, not
+ * itself inside an indirect table, without NEXT, a whole number of
+ * descriptors (1..VIRTQ_NUM_MAX), inside guest RAM.  NULL if refused. */
+static const uint8_t *indirect_table(struct virtq *q, const struct desc *d,
+				     bool nested, uint32_t *n)
+{
+	if (!q->indirect || nested || (d->flags & VIRTQ_DESC_F_NEXT) ||
+	    d->len == 0 || d->len % DESC_SIZE != 0 ||
+	    d->len / DESC_SIZE > VIRTQ_NUM_MAX) {
 		refuse(q, &q->count.indirect);
-		return false;
+		return NULL;
 	}
-	seg->host = virt_guest_ptr(q->mem, addr, len);
+	const uint8_t *table = virt_guest_ptr(q->mem, d->addr, d->len);
+	if (!table)
+		refuse(q, &q->count.bad_addr);
+	*n = d->len / DESC_SIZE;
+	return table;
+}
+
+/* One checked segment onto the chain. */
+static bool add_seg(struct virtq *q, struct virtq_chain *c,
+		    const struct desc *d)
+{
+	struct virtq_seg *seg = &c->seg[c->nseg];
+	seg->host = virt_guest_ptr(q->mem, d->addr, d->len);
 	if (!seg->host) {
 		refuse(q, &q->count.bad_addr);
 		return false;
 	}
-	seg->len = len;
-	seg->write = (*flags & VIRTQ_DESC_F_WRITE) != 0;
+	seg->len = d->len;
+	seg->write = (d->flags & VIRTQ_DESC_F_WRITE) != 0;
+	if (!seg->write && c->writable != 0) {
+		refuse(q, &q->count.bad_order);
+		return false;
+	}
+	/* Saturate: no device needs more than 4 GiB of a chain, and the
+	 * sums of up to VIRTQ_NUM_MAX lengths would overflow 32 bits. */
+	uint32_t *sum = seg->write ? &c->writable : &c->readable;
+	*sum = seg->len > UINT32_MAX - *sum ? UINT32_MAX : *sum + seg->len;
+	c->nseg++;
 	return true;
 }
 
@@ -144,28 +181,33 @@ enum virtq_pop_result virtq_pop(struct virtq *q, struct virtq_chain *c)
 	if (head >= q->num)
 		return refuse(q, &q->count.bad_head);
 	*c = (struct virtq_chain){.head = head};
-	uint16_t i = head, flags, next;
+	const uint8_t *table = q->desc;
+	uint32_t table_n = q->num, steps = 0;
+	bool nested = false;
+	uint16_t i = head;
 	for (;;) {
-		/* A chain visits each descriptor at most once, so more than
-		 * num of them means a loop. */
-		if (c->nseg == q->num)
+		/* A walk visits each descriptor of its table at most once,
+		 * so more steps than the table has means a loop. */
+		if (steps == table_n || c->nseg == VIRTQ_NUM_MAX)
 			return refuse(q, &q->count.chain_too_long);
-		struct virtq_seg *seg = &c->seg[c->nseg];
-		if (!read_desc(q, i, seg, &flags, &next))
+		steps++;
+		struct desc d = read_desc(table, i);
+		if (d.flags & VIRTQ_DESC_F_INDIRECT) {
+			table = indirect_table(q, &d, nested, &table_n);
+			if (!table)
+				return VIRTQ_BROKEN;
+			nested = true;
+			steps = 0;
+			i = 0;
+			continue;
+		}
+		if (!add_seg(q, c, &d))
 			return VIRTQ_BROKEN;
-		if (!seg->write && c->writable != 0)
-			return refuse(q, &q->count.bad_order);
-		/* Sums stay below 2^32 * VIRTQ_NUM_MAX only in 64 bits;
-		 * saturate: no device needs more than 4 GiB of a chain. */
-		uint32_t *sum = seg->write ? &c->writable : &c->readable;
-		*sum = seg->len > UINT32_MAX - *sum ? UINT32_MAX
-						    : *sum + seg->len;
-		c->nseg++;
-		if (!(flags & VIRTQ_DESC_F_NEXT))
+		if (!(d.flags & VIRTQ_DESC_F_NEXT))
 			break;
-		if (next >= q->num)
+		if (d.next >= table_n)
 			return refuse(q, &q->count.bad_head);
-		i = next;
+		i = d.next;
 	}
 	q->last_avail++;
 	return VIRTQ_CHAIN;

@@ -8,7 +8,9 @@
  * (< num), each descriptor's address and length (inside guest RAM, no
  * overflow, nothing straddling its end), the chain's length (at most `num`
  * descriptors, so a loop ends), the order of its segments (device-readable
- * before device-writable), and INDIRECT (not offered, so refused).  A
+ * before device-writable), and INDIRECT tables (only if negotiated; not
+ * nested, no NEXT beside it, 1..VIRTQ_NUM_MAX whole descriptors inside
+ * guest RAM, walked from entry 0 with the same loop bound).  A
  * violation is counted and marks the queue broken: it serves nothing more
  * until reset (the transport then sets DEVICE_NEEDS_RESET).
  *
@@ -92,7 +94,7 @@ struct virtq_counters {
 	uint64_t bad_addr;	 /* descriptor range outside guest RAM */
 	uint64_t chain_too_long; /* more than num descriptors: a loop */
 	uint64_t bad_order;	 /* readable descriptor after a writable one */
-	uint64_t indirect;	 /* INDIRECT flag: not negotiated */
+	uint64_t indirect;	 /* INDIRECT not negotiated, nested or bad */
 	uint64_t bad_setup; /* QueueReady=1 with bad size or ring address */
 };
 
@@ -102,6 +104,7 @@ struct virtq {
 	uint64_t desc_gpa, avail_gpa, used_gpa;
 	bool ready;
 	bool event_idx; /* VIRTIO_F_EVENT_IDX negotiated */
+	bool indirect;	/* VIRTIO_F_INDIRECT_DESC negotiated */
 	/* Device state, valid while ready. */
 	bool broken;
 	const struct virt_guest_mem *mem;
@@ -118,9 +121,10 @@ struct virtq {
 void virtq_reset(struct virtq *q);
 
 /* Map the rings: num a power of two <= VIRTQ_NUM_MAX, each ring aligned
- * and inside guest RAM.  False (counted bad_setup) leaves it not ready. */
+ * and inside guest RAM.  False (counted bad_setup) leaves it not ready.
+ * event_idx and indirect say which ring features were negotiated. */
 bool virtq_setup(struct virtq *q, const struct virt_guest_mem *mem,
-		 bool event_idx);
+		 bool event_idx, bool indirect);
 
 enum virtq_pop_result { VIRTQ_EMPTY, VIRTQ_CHAIN, VIRTQ_BROKEN };
 

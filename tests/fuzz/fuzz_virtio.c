@@ -174,6 +174,8 @@ static void bring_up(struct virtio_mmio *t, struct cursor *c)
 	uint64_t want = ((uint64_t)take(c, 1) << 8 | take(c, 1)) << 8;
 	want |= VIRTIO_BIT(VIRTIO_F_VERSION_1) |
 		VIRTIO_BIT(VIRTIO_F_RING_EVENT_IDX);
+	if (take(c, 1) & 1)
+		want |= VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC);
 	want &= virtio_mmio_offered(t);
 	virtio_mmio_write(t, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 4, 1);
 	virtio_mmio_write(t, VIRTIO_MMIO_DRIVER_FEATURES, 4,
@@ -214,7 +216,8 @@ static void post(struct virtio_net *n, uint8_t *ram, struct cursor *c)
 		uint64_t addr = RAM_GPA + 0x8000 + take(c, 2) % 0x8000;
 		uint32_t len =
 			take(c, 1) % 4 == 0 ? take(c, 2) : 12 + take(c, 1) * 6;
-		uint16_t flags = (uint16_t)(take(c, 1) & 3); /* NEXT, WRITE */
+		/* NEXT, WRITE, and now and then INDIRECT */
+		uint16_t flags = (uint16_t)(take(c, 1) & 7);
 		flags = i + 1 < segs ? flags | 1 : flags & ~1u;
 		uint16_t next = (uint16_t)((d + 1) % num);
 		if (desc + 16u * d + 16 > ram + RAM_SIZE)

@@ -113,6 +113,7 @@ static int fix_teardown(void **state)
 }
 
 static const uint64_t ALL = VIRTIO_BIT(VIRTIO_F_VERSION_1) |
+			    VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC) |
 			    VIRTIO_BIT(VIRTIO_F_RING_EVENT_IDX) | FAKE_FEATURE;
 
 /* Linux's bring-up, to DRIVER_OK with both queues ready. */
@@ -159,6 +160,7 @@ static void linux_bring_up_reaches_driver_ok(void **state)
 	assert_int_equal(f->d.driver_oks, 1);
 	assert_non_null(virtio_mmio_queue(&f->t, 0));
 	assert_true(f->t.queue[1].event_idx);
+	assert_true(f->t.queue[1].indirect);
 	assert_int_equal(f->t.queue[1].num, 16);
 }
 
@@ -167,6 +169,7 @@ static void features_the_driver_did_not_accept_are_not_used(void **state)
 	struct fix *f = up(state, VIRTIO_BIT(VIRTIO_F_VERSION_1));
 	assert_true(f->t.features == VIRTIO_BIT(VIRTIO_F_VERSION_1));
 	assert_false(f->t.queue[0].event_idx);
+	assert_false(f->t.queue[0].indirect);
 }
 
 static void features_ok_is_refused_without_version_1(void **state)

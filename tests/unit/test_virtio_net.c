@@ -251,11 +251,12 @@ static void config_holds_mac_link_up_and_mtu(void **state)
 		virtio_mmio_read(&f->n.mmio, VIRTIO_MMIO_CONFIG + 10, 2), 1500);
 }
 
-static void offers_mac_status_mtu_mrg_rxbuf_version_1_event_idx(void **st)
+static void offers_mac_status_mtu_mrg_rxbuf_and_the_ring_features(void **st)
 {
 	struct fix *f = *st;
 	assert_true(drv_device_features(&f->n.mmio) ==
 		    (BASE | VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF) |
+		     VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC) |
 		     VIRTIO_BIT(VIRTIO_F_RING_EVENT_IDX)));
 	assert_int_equal(drv_rd(&f->n.mmio, VIRTIO_MMIO_DEVICE_ID), 1);
 }
@@ -477,6 +478,30 @@ static void tx_chain_is_copied_without_its_header(void **state)
 	assert_int_equal(f->n.count.tx_frames, 2);
 }
 
+static void tx_chain_in_an_indirect_table_is_sent(void **state)
+{
+	struct fix *f = up(state, BASE | VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC));
+	/* As Linux with INDIRECT_DESC: header and frame in a table. */
+	uint64_t table = TX_AREA + 64u * 1024u, at = TX_AREA;
+	uint8_t *p = guest_at(&f->g, at);
+	memset(p, 0, VIRTIO_NET_HDR_LEN);
+	for (unsigned i = 0; i < 100; i++)
+		p[VIRTIO_NET_HDR_LEN + i] = (uint8_t)(4 + i);
+	uint8_t *t = guest_at(&f->g, table);
+	uint64_t a0 = at, a1 = at + VIRTIO_NET_HDR_LEN;
+	uint32_t l0 = VIRTIO_NET_HDR_LEN, l1 = 100;
+	uint16_t fl0 = VIRTQ_DESC_F_NEXT, fl1 = 0, n0 = 1, n1 = 0;
+	memcpy(t, &a0, 8), memcpy(t + 8, &l0, 4), memcpy(t + 12, &fl0, 2);
+	memcpy(t + 14, &n0, 2);
+	memcpy(t + 16, &a1, 8), memcpy(t + 24, &l1, 4), memcpy(t + 28, &fl1, 2);
+	memcpy(t + 30, &n1, 2);
+	gvq_post1(&f->tx, table, 32, VIRTQ_DESC_F_INDIRECT);
+	notify(f, VIRTIO_NET_TXQ);
+	assert_int_equal(f->be.nsent, 1);
+	assert_int_equal(f->be.tx_len[f->be.tx_sent[0]], 100);
+	assert_frame(f->be.tx_buf[f->be.tx_sent[0]], 100, 4);
+}
+
 static void tx_without_room_leaves_chains_pending_until_room(void **state)
 {
 	struct fix *f = up(state, BASE);
@@ -658,7 +683,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(config_holds_mac_link_up_and_mtu),
-		T(offers_mac_status_mtu_mrg_rxbuf_version_1_event_idx),
+		T(offers_mac_status_mtu_mrg_rxbuf_and_the_ring_features),
 		T(link_down_changes_status_with_a_config_interrupt),
 		T(rx_frame_lands_in_a_posted_buffer_after_the_header),
 		T(rx_without_a_buffer_is_held_until_one_is_posted),
@@ -672,6 +697,7 @@ int main(void)
 		T(rx_frame_of_bad_length_from_the_backend_is_counted),
 		T(rx_interrupt_follows_used_event),
 		T(tx_chain_is_copied_without_its_header),
+		T(tx_chain_in_an_indirect_table_is_sent),
 		T(tx_without_room_leaves_chains_pending_until_room),
 		T(tx_suppresses_notifications_while_working),
 		T(tx_idle_with_event_idx_asks_for_the_next_chain),

@@ -43,9 +43,30 @@ static int fix_teardown(void **state)
 static struct fix *ready(void **state, bool event_idx)
 {
 	struct fix *f = *state;
-	assert_true(virtq_setup(&f->q, &f->g.mem, event_idx));
+	assert_true(virtq_setup(&f->q, &f->g.mem, event_idx, false));
 	return f;
 }
+
+/* Ready with VIRTIO_F_INDIRECT_DESC negotiated. */
+static struct fix *ready_indirect(void **state)
+{
+	struct fix *f = *state;
+	assert_true(virtq_setup(&f->q, &f->g.mem, false, true));
+	return f;
+}
+
+/* Write descriptor i of a table at gpa (an indirect table). */
+static void table_desc(struct fix *f, uint64_t table, uint16_t i, uint64_t addr,
+		       uint32_t len, uint16_t flags, uint16_t next)
+{
+	uint8_t *d = guest_at(&f->g, table) + 16u * i;
+	memcpy(d, &addr, 8);
+	memcpy(d + 8, &len, 4);
+	memcpy(d + 12, &flags, 2);
+	memcpy(d + 14, &next, 2);
+}
+
+#define TABLE (GUEST_BUF_AREA + 0x8000u)
 
 /* ---- guest ranges -------------------------------------------------------- */
 
@@ -82,7 +103,7 @@ static void setup_refuses_size_zero_too_big_or_not_power_of_two(void **state)
 	uint16_t bad[] = {0, 3, 6, 2 * VIRTQ_NUM_MAX};
 	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		f->q.num = bad[i];
-		assert_false(virtq_setup(&f->q, &f->g.mem, false));
+		assert_false(virtq_setup(&f->q, &f->g.mem, false, false));
 		assert_false(f->q.ready);
 	}
 	assert_int_equal(f->q.count.bad_setup, 4);
@@ -92,13 +113,13 @@ static void setup_refuses_rings_outside_ram_or_misaligned(void **state)
 {
 	struct fix *f = *state;
 	f->q.used_gpa = GUEST_GPA + GUEST_SIZE - 8; /* needs 6 + 8 * 8 */
-	assert_false(virtq_setup(&f->q, &f->g.mem, false));
+	assert_false(virtq_setup(&f->q, &f->g.mem, false, false));
 	gvq_to_virtq(&f->v, &f->q);
 	f->q.desc_gpa += 8; /* descriptor table must be 16-aligned */
-	assert_false(virtq_setup(&f->q, &f->g.mem, false));
+	assert_false(virtq_setup(&f->q, &f->g.mem, false, false));
 	gvq_to_virtq(&f->v, &f->q);
 	f->q.avail_gpa = 0x1000; /* below RAM */
-	assert_false(virtq_setup(&f->q, &f->g.mem, false));
+	assert_false(virtq_setup(&f->q, &f->g.mem, false, false));
 	assert_int_equal(f->q.count.bad_setup, 3);
 }
 
@@ -203,7 +224,7 @@ static void pop_refuses_head_or_next_out_of_range(void **state)
 	virtq_reset(&f->q);
 	gvq_init(&f->v, &f->g, 0, 8);
 	gvq_to_virtq(&f->v, &f->q);
-	assert_true(virtq_setup(&f->q, &f->g.mem, false));
+	assert_true(virtq_setup(&f->q, &f->g.mem, false, false));
 	gvq_set_desc(&f->v, 0, GUEST_BUF_AREA, 8, VIRTQ_DESC_F_NEXT, 0xffff);
 	gvq_avail_put(&f->v, 0);
 	assert_int_equal(virtq_pop(&f->q, &f->c), VIRTQ_BROKEN);
@@ -221,12 +242,111 @@ static void pop_refuses_readable_after_writable(void **state)
 	assert_int_equal(f->q.count.bad_order, 1);
 }
 
-static void pop_refuses_indirect_descriptors(void **state)
+static void pop_refuses_indirect_when_not_negotiated(void **state)
 {
 	struct fix *f = ready(state, false);
-	gvq_post1(&f->v, GUEST_BUF_AREA, 32, VIRTQ_DESC_F_INDIRECT);
+	table_desc(f, TABLE, 0, GUEST_BUF_AREA, 8, 0, 0);
+	gvq_post1(&f->v, TABLE, 16, VIRTQ_DESC_F_INDIRECT);
 	assert_int_equal(virtq_pop(&f->q, &f->c), VIRTQ_BROKEN);
 	assert_int_equal(f->q.count.indirect, 1);
+}
+
+/* ---- indirect tables ----------------------------------------------------- */
+
+static void indirect_table_is_walked_from_its_first_entry(void **state)
+{
+	struct fix *f = ready_indirect(state);
+	/* Linux's layout: entries 0..n-1 linked in order. */
+	table_desc(f, TABLE, 0, GUEST_BUF_AREA, 12, VIRTQ_DESC_F_NEXT, 1);
+	table_desc(f, TABLE, 1, GUEST_BUF_AREA + 100, 50, VIRTQ_DESC_F_NEXT, 2);
+	table_desc(f, TABLE, 2, GUEST_BUF_AREA + 200, 64, VIRTQ_DESC_F_WRITE,
+		   0);
+	uint16_t d = gvq_post1(&f->v, TABLE, 3 * 16, VIRTQ_DESC_F_INDIRECT);
+	assert_int_equal(virtq_pop(&f->q, &f->c), VIRTQ_CHAIN);
+	assert_int_equal(f->c.head, d);
+	assert_int_equal(f->c.nseg, 3);
+	assert_int_equal(f->c.readable, 62);
+	assert_int_equal(f->c.writable, 64);
+	assert_ptr_equal(f->c.seg[1].host,
+			 guest_at(&f->g, GUEST_BUF_AREA + 100));
+}
+
+static void indirect_may_end_a_chain_of_direct_descriptors(void **state)
+{
+	struct fix *f = ready_indirect(state);
+	table_desc(f, TABLE, 0, GUEST_BUF_AREA + 100, 20, VIRTQ_DESC_F_WRITE,
+		   0);
+	gvq_set_desc(&f->v, 0, GUEST_BUF_AREA, 10, VIRTQ_DESC_F_NEXT, 1);
+	gvq_set_desc(&f->v, 1, TABLE, 16, VIRTQ_DESC_F_INDIRECT, 0);
+	gvq_avail_put(&f->v, 0);
+	assert_int_equal(virtq_pop(&f->q, &f->c), VIRTQ_CHAIN);
+	assert_int_equal(f->c.readable, 10);
+	assert_int_equal(f->c.writable, 20);
+}
+
+static void nested_indirect_is_refused(void **state)
+{
+	struct fix *f = ready_indirect(state);
+	table_desc(f, TABLE, 0, TABLE + 256, 16, VIRTQ_DESC_F_INDIRECT, 0);
+	table_desc(f, TABLE + 256, 0, GUEST_BUF_AREA, 8, 0, 0);
+	gvq_post1(&f->v, TABLE, 16, VIRTQ_DESC_F_INDIRECT);
+	assert_int_equal(virtq_pop(&f->q, &f->c), VIRTQ_BROKEN);
+	assert_int_equal(f->q.count.indirect, 1);
+}
+
+static void indirect_with_next_is_refused(void **state)
+{
+	struct fix *f = ready_indirect(state);
+	table_desc(f, TABLE, 0, GUEST_BUF_AREA, 8, 0, 0);
+	gvq_set_desc(&f->v, 0, TABLE, 16,
+		     VIRTQ_DESC_F_INDIRECT | VIRTQ_DESC_F_NEXT, 1);
+	gvq_set_desc(&f->v, 1, GUEST_BUF_AREA, 8, 0, 0);
+	gvq_avail_put(&f->v, 0);
+	assert_int_equal(virtq_pop(&f->q, &f->c), VIRTQ_BROKEN);
+	assert_int_equal(f->q.count.indirect, 1);
+}
+
+static void indirect_table_of_bad_size_is_refused(void **state)
+{
+	uint32_t bad[] = {0, 15, 17, 16u * (VIRTQ_NUM_MAX + 1)};
+	for (unsigned k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+		struct fix *f = *state;
+		virtq_reset(&f->q);
+		gvq_init(&f->v, &f->g, 0, 8);
+		gvq_to_virtq(&f->v, &f->q);
+		ready_indirect(state);
+		gvq_post1(&f->v, TABLE, bad[k], VIRTQ_DESC_F_INDIRECT);
+		assert_int_equal(virtq_pop(&f->q, &f->c), VIRTQ_BROKEN);
+		assert_int_equal(f->q.count.indirect, k + 1);
+	}
+}
+
+static void indirect_table_straddling_ram_end_is_refused(void **state)
+{
+	struct fix *f = ready_indirect(state);
+	gvq_post1(&f->v, GUEST_GPA + GUEST_SIZE - 32, 48,
+		  VIRTQ_DESC_F_INDIRECT);
+	assert_int_equal(virtq_pop(&f->q, &f->c), VIRTQ_BROKEN);
+	assert_int_equal(f->q.count.bad_addr, 1);
+}
+
+static void indirect_table_loop_and_bad_next_are_refused(void **state)
+{
+	struct fix *f = ready_indirect(state);
+	table_desc(f, TABLE, 0, GUEST_BUF_AREA, 8, VIRTQ_DESC_F_NEXT, 1);
+	table_desc(f, TABLE, 1, GUEST_BUF_AREA, 8, VIRTQ_DESC_F_NEXT, 0);
+	gvq_post1(&f->v, TABLE, 2 * 16, VIRTQ_DESC_F_INDIRECT);
+	assert_int_equal(virtq_pop(&f->q, &f->c), VIRTQ_BROKEN);
+	assert_int_equal(f->q.count.chain_too_long, 1);
+
+	virtq_reset(&f->q);
+	gvq_init(&f->v, &f->g, 0, 8);
+	gvq_to_virtq(&f->v, &f->q);
+	ready_indirect(state);
+	table_desc(f, TABLE, 1, GUEST_BUF_AREA, 8, VIRTQ_DESC_F_NEXT, 2);
+	gvq_post1(&f->v, TABLE, 2 * 16, VIRTQ_DESC_F_INDIRECT);
+	assert_int_equal(virtq_pop(&f->q, &f->c), VIRTQ_BROKEN);
+	assert_int_equal(f->q.count.bad_head, 1); /* next 2 of a 2-table */
 }
 
 static void avail_idx_more_than_num_ahead_breaks_until_reset(void **state)
@@ -242,7 +362,7 @@ static void avail_idx_more_than_num_ahead_breaks_until_reset(void **state)
 
 	virtq_reset(&f->q);
 	gvq_to_virtq(&f->v, &f->q);
-	assert_true(virtq_setup(&f->q, &f->g.mem, false));
+	assert_true(virtq_setup(&f->q, &f->g.mem, false, false));
 	gvq_post1(&f->v, GUEST_BUF_AREA, 4, 0);
 	assert_int_equal(virtq_pop(&f->q, &f->c), VIRTQ_CHAIN);
 	assert_int_equal(f->q.count.avail_jump, 1);
@@ -431,7 +551,14 @@ int main(void)
 		T(pop_refuses_a_length_wrapping_the_address),
 		T(pop_refuses_head_or_next_out_of_range),
 		T(pop_refuses_readable_after_writable),
-		T(pop_refuses_indirect_descriptors),
+		T(pop_refuses_indirect_when_not_negotiated),
+		T(indirect_table_is_walked_from_its_first_entry),
+		T(indirect_may_end_a_chain_of_direct_descriptors),
+		T(nested_indirect_is_refused),
+		T(indirect_with_next_is_refused),
+		T(indirect_table_of_bad_size_is_refused),
+		T(indirect_table_straddling_ram_end_is_refused),
+		T(indirect_table_loop_and_bad_next_are_refused),
 		T(avail_idx_more_than_num_ahead_breaks_until_reset),
 		T(avail_idx_exactly_num_ahead_is_a_full_ring),
 		T(avail_idx_wraps_at_65536),
