@@ -35,6 +35,7 @@ UNIT_CMOCKA := \
 	test_virtq \
 	test_virtio_mmio \
 	test_virtio_net \
+	test_virtio_net_tx \
 	stress_queue
 
 UNIT_CMOCKA_BINS := $(addprefix $(BUILD)/tests/unit/,$(UNIT_CMOCKA))
