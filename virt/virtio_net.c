@@ -270,7 +270,7 @@ static void tx_one(struct virtio_net *n, struct virtq *q, uint64_t handle,
 
 bool virtio_net_tx_poll(struct virtio_net *n)
 {
-	n->tx_more = false;
+	n->tx_more = n->tx_waiting = false;
 	struct virtq *q = virtio_mmio_queue(&n->mmio, VIRTIO_NET_TXQ);
 	if (!q || !virtio_mmio_live(&n->mmio))
 		return false;
@@ -295,6 +295,7 @@ bool virtio_net_tx_poll(struct virtio_net *n)
 		/* No room: stay quiet; the backend's room calls us back. */
 		if (!room) {
 			n->count.tx_waits++;
+			n->tx_waiting = true;
 			break;
 		}
 		if (budget == 0) { /* quiet still: the VMM polls again */

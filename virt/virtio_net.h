@@ -31,7 +31,7 @@
  * Who calls what (the VMM's single thread):
  *     MMIO exit        -> virtio_mmio_read / write on &n->mmio
  *     backend RX ready -> virtio_net_rx_poll
- *     backend TX room  -> virtio_net_tx_poll
+ *     backend TX room  -> virtio_net_tx_poll (needed if tx_waiting)
  *     guest notify     -> (transport) rx: rx_poll, tx: tx_poll
  *     rx_more/tx_more  -> the same poll again, soon (budget reached)
  *
@@ -113,6 +113,9 @@ struct virtio_net {
 	 * sets rx_more / tx_more, and the VMM polls again. */
 	uint32_t budget;
 	bool rx_more, tx_more;
+	/* The last TX poll stopped for want of a backend buffer: poll again
+	 * when the backend has room (the guest will not notify). */
+	bool tx_waiting;
 	/* Scratch for one merged RX frame: its chains and used lengths. */
 	struct virtq_chain rx_first, rx_next;
 	uint16_t rx_heads[VIRTQ_NUM_MAX];

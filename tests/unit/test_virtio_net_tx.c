@@ -65,12 +65,14 @@ static void tx_without_room_leaves_chains_pending_until_room(void **state)
 	assert_int_equal(gvq_used_idx(&f->tx), 1);
 	assert_int_equal(f->n.mmio.queue[VIRTIO_NET_TXQ].last_avail, 1);
 	assert_int_equal(f->n.count.tx_waits, 1);
+	assert_true(f->n.tx_waiting);
 	/* No room still: a notify changes nothing, drops nothing. */
 	notify(f, VIRTIO_NET_TXQ);
 	assert_int_equal(gvq_used_idx(&f->tx), 1);
 	/* Room appears: the VMM polls again. */
 	f->be.tx_room = 1;
 	virtio_net_tx_poll(&f->n);
+	assert_false(f->n.tx_waiting);
 	assert_int_equal(f->be.nsent, 2);
 	assert_frame(f->be.tx_buf[f->be.tx_sent[1]], 60, 1);
 	assert_int_equal(gvq_used_idx(&f->tx), 2);
@@ -140,6 +142,65 @@ static void tx_poll_stops_at_its_budget_and_says_so(void **state)
 	assert_int_equal(f->be.nsent, 3);
 }
 
+/* ---- a long exchange ------------------------------------------------------
+ */
+
+/* The guest's TX side as Linux runs it with EVENT_IDX: it posts while the
+ * ring has room, notifies only when avail_event says so, and reclaims used
+ * chains before posting; the backend has 4 buffers and completes what was
+ * sent once per round (the TX mux), after which the VMM polls.  70000
+ * frames wrap every 16-bit index; every frame must arrive intact and in
+ * order, no round may pass without progress, and no chain may lie in the
+ * ring unseen while the device has room (a lost notification). */
+static void tx_long_exchange_with_event_idx_never_stalls(void **state)
+{
+	struct fix *f = up(state, BASE | VIRTIO_BIT(VIRTIO_F_RING_EVENT_IDX));
+	f->be.tx_room = 4;
+	const unsigned frames = 70000;
+	unsigned posted = 0, reclaimed = 0, checked = 0, rounds = 0;
+	while (checked < frames) {
+		unsigned before = posted + reclaimed + checked;
+		uint32_t id, len;
+		while (gvq_get_used(&f->tx, &id, &len))
+			reclaimed++;
+		/* Bursts of 1, 2, 3 or as many as fit: a lone frame must
+		 * be notified as surely as a burst. */
+		unsigned burst = rounds % 4 == 3 ? 16 : rounds % 4 + 1;
+		rounds++;
+		uint16_t old = f->tx.avail_idx;
+		for (unsigned b = 0;
+		     b < burst && posted < frames && posted - reclaimed < 16;
+		     b++, posted++)
+			post_tx(f, posted % 16, (uint16_t)(60 + posted % 1400),
+				(uint8_t)posted, false);
+		if (virtq_need_event(gvq_avail_event(&f->tx), f->tx.avail_idx,
+				     old))
+			notify(f, VIRTIO_NET_TXQ);
+		/* The TX mux sends and gives the buffers back; the VMM, told
+		 * of room, polls. */
+		bool completed = false;
+		for (; checked < f->be.nsent; checked++) {
+			unsigned h = f->be.tx_sent[checked % NBUF];
+			assert_int_equal(f->be.tx_len[h], 60 + checked % 1400);
+			assert_frame(f->be.tx_buf[h], f->be.tx_len[h],
+				     (uint8_t)checked);
+			f->be.tx_state[h] = 0;
+			f->be.tx_room++;
+			completed = true;
+		}
+		if (completed && f->n.tx_waiting)
+			virtio_net_tx_poll(&f->n);
+		assert_true(posted + reclaimed + checked > before);
+		/* Unless it waits for room, the device has seen every chain:
+		 * none lies in the ring unnoticed (a lost notification). */
+		assert_true(f->n.tx_waiting ||
+			    f->n.mmio.queue[VIRTIO_NET_TXQ].last_avail ==
+				    f->tx.avail_idx);
+	}
+	assert_int_equal(f->n.count.tx_frames, frames);
+	assert_int_equal(f->n.count.tx_bad_len + f->n.count.tx_bad_chain, 0);
+}
+
 /* ---- hostile guests ------------------------------------------------------ */
 
 static void tx_descriptor_loop_needs_reset_and_leaks_nothing(void **state)
@@ -164,6 +225,7 @@ static void tx_descriptor_loop_needs_reset_and_leaks_nothing(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		T(tx_long_exchange_with_event_idx_never_stalls),
 		T(tx_chain_is_copied_without_its_header),
 		T(tx_chain_in_an_indirect_table_is_sent),
 		T(tx_without_room_leaves_chains_pending_until_room),

@@ -30,14 +30,15 @@
 struct fake_be {
 	uint8_t rx_buf[NBUF][BUF_BYTES];
 	uint16_t rx_len[NBUF];
-	unsigned rx_next, rx_count; /* frames queued: [rx_next, rx_count) */
-	int rx_lent[NBUF];	    /* 1 while the device has it */
+	/* Frames queued: [rx_next, rx_count), in slot count % NBUF. */
+	unsigned rx_next, rx_count;
+	int rx_lent[NBUF]; /* 1 while the device has it */
 	unsigned rx_bad_return;
 	uint8_t tx_buf[NBUF][BUF_BYTES];
 	int tx_state[NBUF]; /* 0 free, 1 allocated, 2 sent */
 	unsigned tx_room;   /* buffers the pool may still hand out */
 	uint16_t tx_len[NBUF];
-	unsigned tx_sent[NBUF], nsent;
+	unsigned tx_sent[NBUF], nsent; /* buffers in send order, % NBUF */
 };
 
 static inline bool be_rx_take(void *ctx, struct virtio_net_frame *f)
@@ -45,7 +46,7 @@ static inline bool be_rx_take(void *ctx, struct virtio_net_frame *f)
 	struct fake_be *b = ctx;
 	if (b->rx_next == b->rx_count)
 		return false;
-	unsigned i = b->rx_next++;
+	unsigned i = b->rx_next++ % NBUF;
 	b->rx_lent[i] = 1;
 	*f = (struct virtio_net_frame){
 		.handle = i, .data = b->rx_buf[i], .len = b->rx_len[i]};
@@ -83,7 +84,7 @@ static inline bool be_tx_send(void *ctx, uint64_t h, uint16_t len)
 	assert_int_equal(b->tx_state[h], 1);
 	b->tx_state[h] = 2;
 	b->tx_len[h] = len;
-	b->tx_sent[b->nsent++] = (unsigned)h;
+	b->tx_sent[b->nsent++ % NBUF] = (unsigned)h;
 	return true;
 }
 
@@ -114,7 +115,9 @@ static inline unsigned be_tx_allocated(const struct fake_be *b)
 /* Queue a frame of len bytes, byte k = seed + k. */
 static inline void be_queue_frame(struct fake_be *b, uint16_t len, uint8_t seed)
 {
-	unsigned i = b->rx_count++;
+	assert_true(b->rx_count - b->rx_next < NBUF);
+	unsigned i = b->rx_count++ % NBUF;
+	assert_false(b->rx_lent[i]);
 	for (unsigned k = 0; k < len; k++)
 		b->rx_buf[i][k] = (uint8_t)(seed + k);
 	b->rx_len[i] = len;
