@@ -43,6 +43,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "clients/host_reply.h"
 #include "clients/host_rules.h"
 #include "clients/net_client.h"
 #include "clients/raw_responder.h"
@@ -58,9 +59,7 @@
 #define ETH_TYPE_AT (2u * SDVF_NET_MAC_LEN) /* after destination, source */
 #define ETH_ARP 0x0806u
 #define ETH_IPV4 0x0800u
-#define ARP_LEN 28u
 #define IP_MIN_HDR 20u
-#define ICMP_HDR 8u
 #define UDP_HDR 8u
 #define IP_PROTO_ICMP 1u
 #define IP_PROTO_UDP 17u
@@ -149,13 +148,12 @@ static void eth_reply(struct raw_responder *r, uint8_t *out, uint16_t type)
 static void arp_answer(struct raw_responder *r, uint32_t len)
 {
 	const uint8_t *a = r->frame + SDVF_NET_ETH_HLEN;
-	if (len < SDVF_NET_ETH_HLEN + ARP_LEN || sdvf_get_be16(a) != 1 ||
-	    sdvf_get_be16(a + 2) != ETH_IPV4 || a[4] != SDVF_NET_MAC_LEN ||
-	    a[5] != 4) {
+	if (len < SDVF_NET_ETH_HLEN + HOST_ARP_LEN ||
+	    !host_arp_is_ether_ipv4(a)) {
 		sdvf_counter_add(r->stats.drops[RESP_DROP_BAD_ARP], 1);
 		return;
 	}
-	if (sdvf_get_be16(a + 6) != 1 || !sdvf_bytes_equal(a + 24, r->ip, 4)) {
+	if (!host_arp_asks_for(a, r->ip)) {
 		/* a reply, or a request for another IP */
 		sdvf_counter_add(r->stats.drops[RESP_DROP_NOT_FOR_US], 1);
 		return;
@@ -171,13 +169,8 @@ static void arp_answer(struct raw_responder *r, uint32_t len)
 	if (!out)
 		return;
 	eth_reply(r, out, ETH_ARP);
-	uint8_t *o = out + SDVF_NET_ETH_HLEN;
-	sdvf_copy(o, a, 6); /* htype, ptype, hlen, plen */
-	sdvf_put_be16(o + 6, 2);
-	sdvf_copy(o + 8, r->mac, SDVF_NET_MAC_LEN);
-	sdvf_copy(o + 14, r->ip, 4);
-	sdvf_copy(o + 18, a + 8, 10); /* target = the asker's sha, spa */
-	if (tx_send(r, &buf, SDVF_NET_ETH_HLEN + ARP_LEN))
+	host_arp_reply(out + SDVF_NET_ETH_HLEN, a, r->mac, r->ip);
+	if (tx_send(r, &buf, SDVF_NET_ETH_HLEN + HOST_ARP_LEN))
 		sdvf_counter_add(r->stats.arp_replies, 1);
 }
 
@@ -201,7 +194,7 @@ static void ip_reply(struct raw_responder *r, uint8_t *o, const uint8_t *ip,
 static void icmp_answer(struct raw_responder *r, const uint8_t *ip,
 			const uint8_t *icmp, uint16_t n)
 {
-	if (n < ICMP_HDR || sdvf_inet_csum(icmp, n, 0) != 0) {
+	if (n < HOST_ICMP_HDR || sdvf_inet_csum(icmp, n, 0) != 0) {
 		sdvf_counter_add(r->stats.drops[RESP_DROP_BAD_ICMP], 1);
 		return;
 	}
@@ -220,9 +213,7 @@ static void icmp_answer(struct raw_responder *r, const uint8_t *ip,
 	ip_reply(r, out + SDVF_NET_ETH_HLEN, ip, n, IP_PROTO_ICMP);
 	uint8_t *o = out + SDVF_NET_ETH_HLEN + IP_MIN_HDR;
 	sdvf_copy(o, icmp, n);
-	o[0] = 0; /* echo reply; id, sequence and data stay */
-	sdvf_put_be16(o + 2, 0);
-	sdvf_put_be16(o + 2, sdvf_inet_csum(o, n, 0));
+	host_icmp_echo_reply(o, n);
 	if (tx_send(r, &buf, SDVF_NET_ETH_HLEN + IP_MIN_HDR + n))
 		sdvf_counter_add(r->stats.icmp_replies, 1);
 }

@@ -8,7 +8,8 @@
  *
  * One activation: reap TX completions first (they free the buffers the
  * replies need), then for each received frame take a TX buffer, copy the
- * frame into it, readdress it, send it and give the RX buffer back; then
+ * frame into it, readdress it (clients/reflect.h, shared with the bench
+ * client's reflect mode), send it and give the RX buffer back; then
  * net_client_finish signals each mux at most once.  A frame that finds no
  * idle TX buffer is dropped and counted (drop.no_tx_buf): the TX mux
  * returns buffers at the pace of the wire, and RX must not wait.
@@ -33,6 +34,7 @@
 #include <stdint.h>
 
 #include "clients/net_client.h"
+#include "clients/reflect.h"
 #include "core/bytes.h"
 #include "core/net.h"
 #include "core/pd.h"
@@ -59,22 +61,16 @@ static void reflect(struct reflector *r, const struct net_rx_frame *f)
 {
 	sdvf_counter_add(r->rx_frames, 1);
 	struct net_tx_buf b;
-	if (!net_client_tx_alloc(&r->nc, &b)) {
+	switch (reflect_copy(&r->nc, f, &b)) {
+	case REFLECT_NO_TX_BUF:
 		sdvf_counter_add(r->drop_no_tx_buf, 1);
 		return;
-	}
-	/* One read of the frame, into place: its source becomes our
-	 * destination, the rest stays where it was, its destination is not
-	 * needed.  Everything below looks at our copy. */
-	sdvf_copy(b.data, f->data + SDVF_NET_MAC_LEN, SDVF_NET_MAC_LEN);
-	sdvf_copy(b.data + 2 * SDVF_NET_MAC_LEN, f->data + 2 * SDVF_NET_MAC_LEN,
-		  f->len - 2 * SDVF_NET_MAC_LEN);
-	if (sdvf_mac_is_group(b.data)) {
+	case REFLECT_GROUP_SOURCE:
 		sdvf_counter_add(r->drop_group_source, 1);
-		net_client_tx_cancel(&r->nc, b.offset);
 		return;
+	case REFLECT_OK:
+		break;
 	}
-	sdvf_copy(b.data + SDVF_NET_MAC_LEN, r->nc.mac, SDVF_NET_MAC_LEN);
 	if (!net_client_tx_send(&r->nc, b.offset, f->len)) {
 		sdvf_counter_add(r->drop_tx_queue, 1);
 		return;

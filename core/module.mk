@@ -2,4 +2,4 @@
 # transport (queue.h, pd_queue.h), the ownership map and the driver <-> mux
 # <-> client contract (net.h).  The host side lives in the folders beneath:
 # sysdesc/ (loader and registry), sim/, hosted/, cli/.
-PORTABLE_SRCS += core/ownership.c
+PORTABLE_SRCS += core/ownership.c core/stats_file.c core/stats_clients.c

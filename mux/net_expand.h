@@ -52,6 +52,7 @@ struct net_client {
 	bool has_mac;
 	uint8_t ip[4];
 	bool has_ip;
+	bool dhcp; /* ip = "dhcp": config ip_mode "dhcp", no ip */
 	bool rx_remap, tx_remap;
 	bool any_source_mac;	 /* tx_mux cN_spoof_ok */
 	bool trusted_source_mac; /* acknowledged: no warning */

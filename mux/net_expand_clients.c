@@ -166,6 +166,69 @@ static void read_client_pd(struct net *n, const char *sub, const void *fdt,
 	strcpy(c->pd, name);
 }
 
+/* The client's `ip`: 4 bytes, or "dhcp" for a component with a DHCP
+ * client (a param ip_mode, clients/lwip_netif.h), which then must have
+ * one of the two unless its own config says ip_mode "dhcp"; a static
+ * address beside a config ip_mode "dhcp", and "dhcp" beside a config
+ * gateway, are refused. */
+static void read_client_ip(struct net *n, const char *sub, const void *fdt,
+			   int node, struct net_client *c)
+{
+	int pd = c->pd[0] ? fdt_subnode_offset(
+				    fdt, fdt_path_offset(fdt, "/pds"), c->pd)
+			  : -1;
+	const char *component =
+		pd >= 0 ? sysdesc_prop_str(fdt, pd, "component", NULL) : NULL;
+	const struct sdvf_component *comp =
+		component ? sdvf_component_find(sdvf_builtin_components,
+						component)
+			  : NULL;
+	bool can_dhcp = false;
+	for (const struct sdvf_param *p = comp ? comp->params : NULL;
+	     p && p->name; p++)
+		can_dhcp |= strcmp(p->name, "ip_mode") == 0;
+	int cfg = pd >= 0 ? fdt_subnode_offset(fdt, pd, "config") : -1;
+	const char *mode =
+		cfg >= 0 ? sysdesc_prop_str(fdt, cfg, "ip_mode", NULL) : NULL;
+	bool config_dhcp = mode && strcmp(mode, "dhcp") == 0;
+	bool config_ip = cfg >= 0 && fdt_getprop(fdt, cfg, "ip", NULL);
+	int len;
+	const char *ip = fdt_getprop(fdt, node, "ip", &len);
+	if (ip && len == 5 && memcmp(ip, "dhcp", 5) == 0) {
+		if (comp && !can_dhcp)
+			net_error(n, sub,
+				  "property 'ip': \"dhcp\", but component "
+				  "'%s' has no DHCP client (give 4 bytes)",
+				  component);
+		else if (cfg >= 0 && fdt_getprop(fdt, cfg, "gateway", NULL))
+			net_error(n, sub,
+				  "property 'ip': \"dhcp\", but PD '%s' has "
+				  "config gateway (the lease names the router)",
+				  c->pd);
+		c->dhcp = true;
+		return;
+	}
+	if (ip && len != 4) {
+		net_error(n, sub,
+			  "property 'ip': must be 4 bytes (e.g. [0a 00 00 "
+			  "02]) or \"dhcp\"");
+		return;
+	}
+	c->has_ip = ip != NULL;
+	if (ip)
+		memcpy(c->ip, ip, 4);
+	if (ip && config_dhcp)
+		net_error(n, sub,
+			  "property 'ip': a static address, but PD '%s' has "
+			  "config ip_mode \"dhcp\" (write ip = \"dhcp\")",
+			  c->pd);
+	else if (!ip && can_dhcp && !config_dhcp && !config_ip)
+		net_error(n, sub,
+			  "property 'ip': component '%s' needs an address (4 "
+			  "bytes, or \"dhcp\")",
+			  component);
+}
+
 static void read_client(struct net *n, const void *fdt, int node,
 			const struct sdvf_policy *p[2])
 {
@@ -177,15 +240,7 @@ static void read_client(struct net *n, const void *fdt, int node,
 	net_no_subnodes(n, sub, fdt, node);
 	read_client_pd(n, sub, fdt, node, c);
 	c->has_mac = net_read_mac(n, sub, fdt, node, c->mac);
-	int len;
-	const void *ip = fdt_getprop(fdt, node, "ip", &len);
-	if (ip && len != 4)
-		net_error(n, sub,
-			  "property 'ip': must be 4 bytes (e.g. [0a 00 00 "
-			  "02])");
-	else if (ip)
-		memcpy(c->ip, ip, 4);
-	c->has_ip = ip && len == 4;
+	read_client_ip(n, sub, fdt, node, c);
 	c->rx_remap = read_mode(n, sub, fdt, node, "rx-mode");
 	c->tx_remap = read_mode(n, sub, fdt, node, "tx-mode");
 	uint64_t rx_default = n->rx_capacity < NET_RX_BUFS_MAX

@@ -360,6 +360,8 @@ static void emit_client(struct plan *pl, const struct shared_names *s,
 	plan_pd_prop(pl, c->pd, "config", "mac", c->mac, 6);
 	if (c->has_ip)
 		plan_pd_prop(pl, c->pd, "config", "ip", c->ip, 4);
+	if (c->dhcp)
+		plan_cfg_str(pl, c->pd, "ip_mode", "dhcp");
 	plan_cfg_u64(pl, c->pd, "rx_capacity", n->rx_capacity);
 	plan_cfg_u64(pl, c->pd, "tx_capacity", n->tx_capacity);
 }

@@ -1,5 +1,5 @@
 #!/bin/bash
-# The main job until the lwIP clients bring `make demo`: run
+# The shared NIC alone (`make example`; the main job is `make demo`): run
 # examples/enet-tap.dts (the ENET model on a TAP, the driver, both muxes and
 # four raw_responder clients in copy, remap and mixed modes), move its TAP
 # into a private network namespace, ping and UDP-echo every client from

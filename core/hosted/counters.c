@@ -18,62 +18,6 @@ const char *sdvf_counter_refusal_text(int refusal)
 	return "?";
 }
 
-static bool name_char_ok(char c, bool first)
-{
-	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9') || c == '_')
-		return true;
-	return !first && (c == '.' || c == '-');
-}
-
-bool sdvf_counter_name_valid(const char *name)
-{
-	size_t len = strnlen(name, SDVF_COUNTER_NAME_MAX);
-	if (len == 0 || len == SDVF_COUNTER_NAME_MAX)
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		if (!name_char_ok(name[i], i == 0))
-			return false;
-	}
-	size_t reserved = sizeof(SDVF_COUNTER_RESERVED_PREFIX) - 1;
-	return strncmp(name, SDVF_COUNTER_RESERVED_PREFIX, reserved) != 0;
-}
-
-uint32_t sdvf_counter_count(const struct sdvf_counter_table *t)
-{
-	/* Acquire: pairs with the release in sdvf_counter_claim, so names
-	 * below count are complete.  The slot is writable by its PD, so the
-	 * value itself is clamped, never trusted. */
-	uint32_t count = atomic_load_explicit(&t->count, memory_order_acquire);
-	return count < SDVF_COUNTERS_MAX ? count : SDVF_COUNTERS_MAX;
-}
-
-bool sdvf_counter_read_name(const struct sdvf_counter_table *t, uint32_t i,
-			    char out[SDVF_COUNTER_NAME_MAX])
-{
-	if (i >= SDVF_COUNTERS_MAX)
-		return false;
-	/* Copy first: the owner may rewrite it while we check. */
-	memcpy(out, t->name[i], SDVF_COUNTER_NAME_MAX);
-	if (memchr(out, '\0', SDVF_COUNTER_NAME_MAX) == NULL) {
-		out[0] = '\0';
-		return false;
-	}
-	return sdvf_counter_name_valid(out);
-}
-
-int sdvf_counter_find(const struct sdvf_counter_table *t, const char *name)
-{
-	uint32_t count = sdvf_counter_count(t);
-	char seen[SDVF_COUNTER_NAME_MAX];
-	for (uint32_t i = 0; i < count; i++) {
-		if (sdvf_counter_read_name(t, i, seen) &&
-		    strcmp(seen, name) == 0)
-			return (int)i;
-	}
-	return -1;
-}
-
 static bool claimed(const struct sdvf_counter_claims *c, uint32_t i)
 {
 	return (c->bits[i / 64] >> (i % 64)) & 1u;

@@ -32,19 +32,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SDVF_COUNTER_NAME_MAX 32u /* bytes, with the terminating NUL */
-#define SDVF_COUNTERS_MAX 384u
-#define SDVF_COUNTER_RESERVED_PREFIX "sdvf."
-
-struct sdvf_counter_table {
-	/* Entries in use. */
-	_Atomic uint32_t count; /* (P) release after name[0..count-1] */
-	uint32_t reserved;
-	/* NUL-padded; an entry never changes once counted. */
-	char name[SDVF_COUNTERS_MAX][SDVF_COUNTER_NAME_MAX]; /* (P) */
-	/* Zeroed by (P) before `count` takes the entry in. */
-	_Atomic uint64_t value[SDVF_COUNTERS_MAX]; /* (C) relaxed */
-};
+#include "core/stats_file.h"
 
 /* Which entries this incarnation of the PD has handed out (private to the
  * runtime): a second registration of the same name is a duplicate, while
@@ -62,24 +50,12 @@ enum sdvf_counter_refusal {
 /* "invalid name", "already registered", "table full" (for logs). */
 const char *sdvf_counter_refusal_text(int refusal);
 
-/* True if the NUL-terminated `name` follows the naming rule. */
-bool sdvf_counter_name_valid(const char *name);
+/* The table and its readers: core/stats_file.h. */
 
 /* Register `name` in the owning PD's table: returns its index (an entry
  * with the same name left by an earlier incarnation is reused, value
  * kept), or a negative enum sdvf_counter_refusal.  Runtime side only. */
 int sdvf_counter_claim(struct sdvf_counter_table *t,
 		       struct sdvf_counter_claims *claims, const char *name);
-
-/* Reader side: entry i's name copied into `out` (SDVF_COUNTER_NAME_MAX
- * bytes) and checked; false if the entry is not a valid name. */
-bool sdvf_counter_read_name(const struct sdvf_counter_table *t, uint32_t i,
-			    char out[SDVF_COUNTER_NAME_MAX]);
-
-/* Reader side: how many entries to look at (`count`, clamped). */
-uint32_t sdvf_counter_count(const struct sdvf_counter_table *t);
-
-/* Reader side: the index of `name`, or -1. */
-int sdvf_counter_find(const struct sdvf_counter_table *t, const char *name);
 
 #endif

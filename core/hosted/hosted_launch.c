@@ -26,6 +26,7 @@
 
 #include "core/hosted/hosted.h"
 #include "core/hosted/hosted_internal.h"
+#include "core/sysdesc/sysdesc.h"
 
 #define DEFAULT_MAX_RESTARTS 5
 #define RESTART_BACKOFF_MS 100 /* times the restart number, capped */
@@ -94,9 +95,26 @@ static void init_fds(struct hosted_launch *l)
 	l->start_fd = -1;
 }
 
+/* The stats file granted read-only: an O_RDONLY fd of it only (no rw fd
+ * to hand out), so no PD can write it or mprotect its mapping writable.
+ * The launcher never resizes the file while PDs run. */
+static int grant_stats(struct hosted_launch *l, int r, FILE *log)
+{
+	char proc[64];
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", l->stats.fd);
+	l->region_ro_fd[r] = open(proc, O_RDONLY | O_CLOEXEC);
+	if (l->region_ro_fd[r] >= 0)
+		return 0;
+	fprintf(log, "sdvf: region '%s' (the stats file): %s\n",
+		SDVF_STATS_REGION, strerror(errno));
+	return -1;
+}
+
 static int create_region(struct hosted_launch *l, int r, FILE *log)
 {
 	const struct sdvf_sys_region *reg = &l->sys->regions[r];
+	if (reg->stats)
+		return grant_stats(l, r, log);
 	int fd = memfd_create(reg->name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (fd < 0)
 		goto fail;
@@ -136,6 +154,9 @@ static int create_channel(struct hosted_launch *l, int c, FILE *log)
 
 static int create_all(struct hosted_launch *l, FILE *log)
 {
+	/* first: a region may be a read-only grant of it */
+	if (sdvf_stats_create(&l->stats, l->sys, log) < 0)
+		return -1;
 	for (int r = 0; r < l->sys->nregions; r++) {
 		if (create_region(l, r, log) < 0)
 			return -1;
@@ -144,8 +165,6 @@ static int create_all(struct hosted_launch *l, FILE *log)
 		if (create_channel(l, c, log) < 0)
 			return -1;
 	}
-	if (sdvf_stats_create(&l->stats, l->sys, log) < 0)
-		return -1;
 	/* PDs exec this very binary, even if the file is replaced meanwhile. */
 	l->exe_fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
 	if (l->exe_fd < 0) {
@@ -769,6 +788,8 @@ int sdvf_hosted_run(const struct sdvf_system *sys,
 				m->launch.stats.header->system, sys->npds,
 				m->launch.stats.path);
 		bool started = start_all(m) == 0;
+		if (started && !m->opt->quiet) /* where the clients are */
+			sdvf_system_print_net_clients(sys, "sdvf: ", m->log);
 		if (started)
 			monitor_loop(m);
 		stop_all(m);

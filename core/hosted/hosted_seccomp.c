@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <linux/kvm.h>
 #include <seccomp.h>
+#include <sys/mman.h>
 
 #include "core/hosted/hosted_internal.h"
 
@@ -25,6 +26,7 @@ enum arg0 {
 			socket */
 	ON_HOST,     /* an fd its init() opened (device, VMM) */
 	ON_HOST_KVM, /* the same, with a command from kvm_ioctls */
+	ANON_DATA,   /* mmap of private anonymous memory, never PROT_EXEC */
 };
 
 struct rule {
@@ -54,10 +56,27 @@ static const struct rule loop_rules[] = {
 	{NULL, ARG_ANY},
 };
 
-/* Client, mux, driver: nothing beyond their channels.  (A driver of real
+/* Mux, driver: nothing beyond their channels.  (A driver of real
  * hardware through UIO would need its UIO fd: a device-like path, not
  * implemented.) */
 static const struct rule no_rules[] = {{NULL, ARG_ANY}};
+
+/* Client: the heap of libc's malloc, for the lwIP clients (liblwip is built
+ * with MEM_LIBC_MALLOC; clients/lwip_netif.c turns malloc's mmap off, so
+ * brk is all it needs).  brk only moves the end of the PD's own data
+ * segment: no file, no shared mapping, no executable page. */
+static const struct rule client_rules[] = {
+	{"brk", ARG_ANY},
+#if defined(__SANITIZE_ADDRESS__)
+	/* The ASan build only: its allocator maps its chunks and shadow on
+	 * demand.  Private anonymous memory, readable and writable, never
+	 * executable: no file, no region, nothing shared (no fd to map).
+	 * munmap: only this process's own view of what it maps. */
+	{"mmap", ANON_DATA},
+	{"munmap", ARG_ANY},
+#endif
+	{NULL, ARG_ANY},
+};
 
 /* Device (hardware model): the host I/O of its wire backend. */
 static const struct rule device_rules[] = {
@@ -94,8 +113,8 @@ static const unsigned long kvm_ioctls[] = {
 };
 
 static const struct rule *const role_rules[] = {
-	[SDVF_ROLE_CLIENT] = no_rules, [SDVF_ROLE_MUX] = no_rules,
-	[SDVF_ROLE_DRIVER] = no_rules, [SDVF_ROLE_DEVICE] = device_rules,
+	[SDVF_ROLE_CLIENT] = client_rules, [SDVF_ROLE_MUX] = no_rules,
+	[SDVF_ROLE_DRIVER] = no_rules,	   [SDVF_ROLE_DEVICE] = device_rules,
 	[SDVF_ROLE_VMM] = vmm_rules,
 };
 
@@ -157,6 +176,12 @@ static int add_rule(scmp_filter_ctx ctx, const struct rule *r,
 		return allow_on_fds(ctx, nr, f->host_fd, f->nhost);
 	case ON_HOST_KVM:
 		return allow_kvm(ctx, nr, f);
+	case ANON_DATA:
+		return seccomp_rule_add(
+			ctx, SCMP_ACT_ALLOW, nr, 2,
+			SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0),
+			SCMP_A3(SCMP_CMP_MASKED_EQ, MAP_TYPE | MAP_ANONYMOUS,
+				MAP_PRIVATE | MAP_ANONYMOUS));
 	}
 	return -EINVAL;
 }

@@ -163,11 +163,6 @@ static void fill_header(struct sdvf_stats_header *h,
 	fill_links(h, sys);
 }
 
-size_t sdvf_stats_file_bytes(uint32_t npds)
-{
-	return SDVF_STATS_HEADER_BYTES + (size_t)SDVF_STATS_SLOT_BYTES * npds;
-}
-
 /* The unnamed file in the stats directory; else, after a warning, a memfd
  * that only the PDs and this launcher will ever see. */
 static int create_file(struct sdvf_stats_file *f, FILE *err)

@@ -16,27 +16,12 @@
  * file left by a launcher that was killed, whose pid came round again) gets
  * a numbered variant.
  *
- * Layout (every part page-aligned, so each PD can map only its own slot):
+ * Layout, writers and ordering of every field: core/stats_file.h (portable,
+ * so a component granted the file read-only reads it with the same checks).
+ * A PD maps its own slot rw; a PD whose description grants it the region
+ * "sdvf.stats" also maps the whole file read-only (docs/runtime-hosted.md).
+ * The launcher maps the whole file.
  *
- *   pages 0..4             struct sdvf_stats_header   launcher only
- *   5 + SLOT_PAGES * i     struct sdvf_stats_slot     PD i only (4 pages)
- *
- * A PD maps only its own slot (rw); it cannot see or corrupt the header
- * or another PD's counters.  The launcher maps the whole file.
- *
- * A slot holds the PD's runtime counters (first 256 bytes) and then its
- * component counters (struct sdvf_counter_table, core/hosted/counters.h):
- * what the component published through sdvf_counter(), names and values.
- *
- * Each field is tagged with its one writer and its ordering:
- *   (L) the launcher, before the file is linked; never changes after
- *   (M) the launcher's monitor, while the system runs
- *   (P) the PD's runtime (core/hosted/hosted_pd.c), in its own slot
- *   (C) the PD's component, through sdvf_counter_add/set (core/pd.h)
- *   relaxed      a counter readers only display: one may run a little
- *                ahead of another, and nothing is published through it
- *   release ...  stored with release after the fields named (the counter
- *                table's `count`); a reader acquire-loads it first
  * Readers: `sdvf stats` (core/hosted/stats_print.c, which copies the file
  * into its own memory with pread before reading any of it: no mapping that
  * a truncation could turn into SIGBUS, no value that changes while it is
@@ -56,16 +41,9 @@
 #include <stdio.h>
 
 #include "core/hosted/counters.h"
+#include "core/stats_file.h"
 #include "core/sysdesc/system.h"
 
-#define SDVF_STATS_MAGIC 0x3154415453465644ull /* "DVFSTAT1" little-endian */
-#define SDVF_STATS_VERSION 4u
-#define SDVF_STATS_PAGE 4096u
-#define SDVF_STATS_HEADER_PAGES 5u
-#define SDVF_STATS_HEADER_BYTES (SDVF_STATS_HEADER_PAGES * SDVF_STATS_PAGE)
-#define SDVF_STATS_SLOT_PAGES 4u
-#define SDVF_STATS_SLOT_BYTES (SDVF_STATS_SLOT_PAGES * SDVF_STATS_PAGE)
-#define SDVF_STATS_RUNTIME_BYTES 256u
 #define SDVF_STATS_PREFIX "sdvf-"
 #define SDVF_STATS_SUFFIX ".stats"
 
@@ -88,93 +66,11 @@ int sdvf_stats_dir_open(const char *path, bool create,
  * field 22); 0 if there is no such process (or no /proc). */
 uint64_t sdvf_process_start(int pid);
 
-/* How a PD is doing, as the monitor sees it. */
-enum sdvf_pd_state {
-	SDVF_PD_STARTING, /* not forked yet, or waiting for a restart */
-	SDVF_PD_RUNNING,
-	SDVF_PD_DOWN,	 /* died and stays down */
-	SDVF_PD_STOPPED, /* stopped by the launcher at shutdown */
-};
-
-/* One PD as the monitor sees it. */
-struct sdvf_stats_pd {
-	char name[SDVF_NAME_MAX];      /* (L) */
-	char component[SDVF_NAME_MAX]; /* (L) its struct sdvf_component */
-	/* Current or last process id, 0 before the first start. */
-	_Atomic int32_t pid;	   /* (M) relaxed */
-	_Atomic uint32_t state;	   /* (M) relaxed; enum sdvf_pd_state */
-	_Atomic uint32_t restarts; /* (M) relaxed; restarts so far */
-	/* Its last death: the signal number, or 0 and the exit status. */
-	_Atomic int32_t end_signal; /* (M) relaxed */
-	_Atomic int32_t end_status; /* (M) relaxed */
-	int32_t core;		    /* (L) -1: not pinned */
-};
-
-/* One end of a channel as the launcher wired it: PD `pd` knows the
- * channel by the name `local`, and PD `peer` is at the other end.  `sdvf
- * stats` reads them to name a mux's client N (the mux's channel "cN") after
- * the PD behind it. */
-struct sdvf_stats_link {
-	uint8_t pd;		   /* (L) index into pd[] */
-	uint8_t peer;		   /* (L) index into pd[] */
-	char local[SDVF_NAME_MAX]; /* (L) NUL-terminated */
-};
-#define SDVF_STATS_LINKS_MAX (2u * SDVF_MAX_CHANNELS)
+_Static_assert(SDVF_STATS_NAME_BYTES == SDVF_NAME_MAX, "names as loaded");
+_Static_assert(SDVF_STATS_PDS_MAX == SDVF_MAX_PDS, "a slot per PD");
+_Static_assert(SDVF_STATS_LINKS_MAX == 2u * SDVF_MAX_CHANNELS,
+	       "both ends of every channel");
 _Static_assert(SDVF_MAX_PDS <= 256, "a PD index fits a link's u8");
-
-struct sdvf_stats_header {
-	uint64_t magic;	       /* (L) SDVF_STATS_MAGIC */
-	uint32_t version;      /* (L) SDVF_STATS_VERSION */
-	uint32_t header_bytes; /* (L) offset of slot 0 */
-	uint32_t slot_bytes;   /* (L) stride of the slots */
-	uint32_t npds;	       /* (L) */
-	int32_t launcher_pid;  /* (L) */
-	uint32_t reserved0;
-	uint64_t started_unix_ns; /* (L) CLOCK_REALTIME at launch */
-	/* (L) sdvf_process_start(launcher_pid): with the pid, tells the
-	 * launcher from a later process that was given the same pid. */
-	uint64_t launcher_start;
-	char system[SDVF_NAME_MAX]; /* (L) */
-	struct sdvf_stats_pd pd[SDVF_MAX_PDS];
-	uint32_t nlinks; /* (L) entries of link[] in use */
-	uint32_t reserved1;
-	/* Both ends of every channel, in the system's channel order. */
-	struct sdvf_stats_link link[SDVF_STATS_LINKS_MAX]; /* (L) */
-};
-_Static_assert(sizeof(struct sdvf_stats_header) <= SDVF_STATS_HEADER_BYTES,
-	       "stats header fits its pages");
-
-/* One PD's counters.  They survive a restart: the new process maps the
- * same slot and goes on counting. */
-struct sdvf_stats_slot {
-	_Atomic uint64_t activations; /* (P) relaxed; notified() calls */
-	/* Signals sent to peers, of every kind. */
-	_Atomic uint64_t notifications; /* (P) relaxed */
-	_Atomic uint64_t deferred;	/* (P) relaxed; deferred_notify() */
-	_Atomic uint64_t irq_acks;	/* (P) relaxed; irq_ack() calls */
-	/* SDVF_CHANNEL_TIMER deliveries. */
-	_Atomic uint64_t timer_fires; /* (P) relaxed */
-	_Atomic uint64_t log_lines;   /* (P) relaxed; lines written */
-	/* Log lines dropped by the rate limit. */
-	_Atomic uint64_t log_suppressed; /* (P) relaxed */
-	/* API misuse: unknown channel, refused watch_fd, ... */
-	_Atomic uint64_t bad_calls; /* (P) relaxed */
-	/* Processes that ran init() in this slot. */
-	_Atomic uint64_t starts; /* (P) relaxed */
-	/* sdvf_counter() calls that got the scratch counter: invalid name,
-	 * duplicate or table full. */
-	_Atomic uint64_t counters_refused; /* (P) relaxed */
-	uint64_t reserved[22];		   /* runtime counters to come */
-	/* (P) names and count, (C) values: core/hosted/counters.h. */
-	struct sdvf_counter_table counters;
-	uint8_t pad[SDVF_STATS_SLOT_BYTES - SDVF_STATS_RUNTIME_BYTES -
-		    sizeof(struct sdvf_counter_table)];
-};
-_Static_assert(offsetof(struct sdvf_stats_slot, counters) ==
-		       SDVF_STATS_RUNTIME_BYTES,
-	       "runtime counters fill the first 256 bytes");
-_Static_assert(sizeof(struct sdvf_stats_slot) == SDVF_STATS_SLOT_BYTES,
-	       "one stats slot per SDVF_STATS_SLOT_PAGES pages");
 
 /* Launcher side (core/hosted/stats.c). */
 #define SDVF_STATS_NAME_MAX 96 /* "sdvf-" SYSTEM "." PID ["." N] ".stats" */
@@ -200,8 +96,6 @@ int sdvf_stats_create(struct sdvf_stats_file *f, const struct sdvf_system *sys,
 int sdvf_stats_publish(struct sdvf_stats_file *f, FILE *err);
 /* Unlink and unmap. */
 void sdvf_stats_destroy(struct sdvf_stats_file *f);
-/* Bytes of a stats file for npds PDs. */
-size_t sdvf_stats_file_bytes(uint32_t npds);
 
 static inline struct sdvf_stats_slot *
 sdvf_stats_slot_of(struct sdvf_stats_header *h, int pd)

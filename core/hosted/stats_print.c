@@ -42,18 +42,6 @@ struct stats_printer {
 	int systems_shown;
 };
 
-void sdvf_stats_safe_name(char out[SDVF_NAME_MAX], const char *in)
-{
-	memcpy(out, in, SDVF_NAME_MAX);
-	out[SDVF_NAME_MAX - 1] = '\0';
-	for (char *c = out; *c; c++) {
-		if (*c <= ' ' || *c > '~')
-			*c = '?';
-	}
-	if (!out[0])
-		strcpy(out, "?");
-}
-
 int sdvf_stats_name_width(const struct sdvf_stats_header *h, int extra)
 {
 	int width = 16;
@@ -313,17 +301,13 @@ static bool launcher_alive(const struct sdvf_stats_header *h)
 static const char *header_problem(const struct sdvf_stats_header *h,
 				  size_t bytes, char *why, size_t size)
 {
-	if (h->magic != SDVF_STATS_MAGIC || h->version != SDVF_STATS_VERSION ||
-	    h->npds > SDVF_MAX_PDS ||
-	    h->header_bytes != SDVF_STATS_HEADER_BYTES ||
-	    h->slot_bytes != SDVF_STATS_SLOT_BYTES)
-		return "not a stats file of this version of sdvf";
-	if (bytes != sdvf_stats_file_bytes(h->npds)) {
+	const char *problem = sdvf_stats_header_problem(h, bytes);
+	if (problem == SDVF_STATS_WRONG_SIZE) {
 		snprintf(why, size, "%zu bytes, not the %zu its header says",
 			 bytes, sdvf_stats_file_bytes(h->npds));
 		return why;
 	}
-	return NULL;
+	return problem;
 }
 
 /* Why the open file `fd` is not one to read, or NULL; its size in *bytes. */

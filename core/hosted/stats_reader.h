@@ -12,10 +12,6 @@
 
 #include "core/hosted/stats.h"
 
-/* A launcher-written name, copied, terminated and made printable without
- * blanks (a kv line splits on them); "?" if empty. */
-void sdvf_stats_safe_name(char out[SDVF_NAME_MAX], const char *in);
-
 /* The width of a name column over system `h`'s PD names (each plus
  * `extra` characters), at least 16, so long names keep the columns in line. */
 int sdvf_stats_name_width(const struct sdvf_stats_header *h, int extra);

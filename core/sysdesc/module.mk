@@ -4,7 +4,8 @@ HOST_SRCS += core/sysdesc/sysdesc_load.c core/sysdesc/sysdesc_dts.c \
 	core/sysdesc/sysdesc_names.c core/sysdesc/sysdesc_expand.c \
 	core/sysdesc/sysdesc_build.c core/sysdesc/sysdesc_check.c \
 	core/sysdesc/sysdesc_config.c core/sysdesc/sysdesc_dump.c \
-	core/sysdesc/sysdesc_fdt.c core/sysdesc/registry.c
+	core/sysdesc/sysdesc_fdt.c core/sysdesc/sysdesc_reach.c \
+	core/sysdesc/registry.c
 HOST_SRCS += core/sysdesc/sysdesc_queue_pair.c
 EXPANDERS += queue_pair
 

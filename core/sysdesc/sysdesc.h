@@ -62,6 +62,15 @@ void sdvf_system_name(const struct sdvf_system *sys, char out[SDVF_NAME_MAX]);
  * docs/system-description.md ("dump format"). */
 void sdvf_system_dump(const struct sdvf_system *sys, FILE *out);
 
+/* One line per client of the muxes (a PD whose channel "rx" or "tx" is a
+ * mux's "cN"), each starting with `prefix`:
+ *   <prefix>net client NAME: component=C mac=M ip=A.B.C.D rx=MODE tx=MODE
+ * the address from the client's config "mac" and "ip", the modes from the
+ * muxes' "cN_mode"; "-" for what is not there.  `sdvf run` prints it once
+ * the system is up (core/sysdesc/sysdesc_reach.c). */
+void sdvf_system_print_net_clients(const struct sdvf_system *sys,
+				   const char *prefix, FILE *out);
+
 /* Configuration of PD `pd`, checked at load against its component's
  * parameter table (so a declared key always answers; an absent optional
  * U64 gives its default, an absent STR/BYTES gives NULL). */

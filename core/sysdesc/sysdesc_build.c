@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/stats_file.h"
 #include "core/sysdesc/sysdesc_internal.h"
 
 #define LIST_MAX 1024
@@ -152,8 +153,17 @@ static void build_regions(struct sysdesc_ctx *c, struct sdvf_system *sys)
 		if (!entry_ok(c, node, sys->nregions, SDVF_MAX_REGIONS,
 			      "regions"))
 			continue;
+		const char *name = fdt_get_name(c->fdt, node, NULL);
+		if (strcmp(name, SDVF_STATS_REGION) == 0) {
+			sysdesc_error(c, node,
+				      "name '%s' is reserved for the system's "
+				      "stats file (map it \"r\" without "
+				      "declaring it)",
+				      SDVF_STATS_REGION);
+			continue;
+		}
 		struct sdvf_sys_region *r = &sys->regions[sys->nregions++];
-		strcpy(r->name, fdt_get_name(c->fdt, node, NULL));
+		strcpy(r->name, name);
 		check_names(c, node, region_props, none);
 		build_region_values(c, node, r);
 	}
@@ -219,6 +229,25 @@ static int region_find(const struct sdvf_system *sys, const char *name)
 			return i;
 	}
 	return -1;
+}
+
+/* The stats region, added the first time a PD maps it; -1 if the table
+ * is full (said). */
+static int stats_region(struct sysdesc_ctx *c, struct sdvf_system *sys,
+			int node)
+{
+	int r = region_find(sys, SDVF_STATS_REGION);
+	if (r >= 0)
+		return r;
+	if (sys->nregions == SDVF_MAX_REGIONS) {
+		sysdesc_error(c, node, "too many regions (at most %d)",
+			      SDVF_MAX_REGIONS);
+		return -1;
+	}
+	r = sys->nregions++;
+	sys->regions[r] = (struct sdvf_sys_region){.stats = true};
+	strcpy(sys->regions[r].name, SDVF_STATS_REGION);
+	return r; /* sized once every PD is known (sysdesc_build) */
 }
 
 static int channel_find(const struct sdvf_system *sys, const char *name)
@@ -299,9 +328,18 @@ static void build_map(struct sysdesc_ctx *c, struct sdvf_system *sys,
 			      local);
 		return;
 	}
-	int region = region_find(sys, v[0]);
+	bool stats = strcmp(v[0], SDVF_STATS_REGION) == 0;
 	unsigned rights = parse_rights(v[1]);
-	if (region < 0) {
+	if (stats && rights == SDVF_RW) {
+		sysdesc_error(c, node,
+			      "property '%s': region '%s' is the system's "
+			      "stats file, granted read-only (rights \"r\")",
+			      local, SDVF_STATS_REGION);
+		return;
+	}
+	int region =
+		stats ? stats_region(c, sys, node) : region_find(sys, v[0]);
+	if (region < 0 && !stats) {
 		names_of_regions(valid, sizeof(valid), sys);
 		sysdesc_error(c, node,
 			      "property '%s': no region '%s' in /regions "
@@ -563,4 +601,9 @@ void sysdesc_build(struct sysdesc_ctx *c, struct sdvf_system *sys,
 	build_regions(c, sys);
 	build_channels(c, sys);
 	build_pds(c, sys, table);
+	for (int r = 0; r < sys->nregions; r++) {
+		if (sys->regions[r].stats)
+			sys->regions[r].size =
+				sdvf_stats_file_bytes((uint32_t)sys->npds);
+	}
 }

@@ -160,6 +160,8 @@ static void check_region_users(struct sysdesc_ctx *c,
 		sysdesc_error(c, node,
 			      "not mapped by any PD (map it or remove "
 			      "it)");
+	if (sys->regions[r].stats)
+		return; /* read-only for all (sysdesc_build): any may read */
 	bool pipe =
 		nclients == 2 && sysdesc_joined(sys, clients[0], clients[1]);
 	if (nclients >= 2 && !pipe && sys->regions[r].has_io) {

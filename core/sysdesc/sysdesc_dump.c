@@ -126,8 +126,9 @@ static void dump_region(const struct sdvf_system *sys, int r, FILE *out)
 	if (region->has_io)
 		snprintf(io, sizeof(io), "0x%llx",
 			 (unsigned long long)region->io_addr);
-	fprintf(out, "region %s size=0x%llx io=%s\n", region->name,
-		(unsigned long long)region->size, io);
+	fprintf(out, "region %s size=0x%llx io=%s%s\n", region->name,
+		(unsigned long long)region->size, io,
+		region->stats ? " stats=yes" : "");
 	for (int p = 0; p < sys->npds; p++) {
 		const struct sdvf_sys_pd *pd = &sys->pds[p];
 		for (int m = 0; m < pd->nmaps; m++) {

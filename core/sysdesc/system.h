@@ -32,7 +32,16 @@ struct sdvf_sys_region {
 	uint64_t size; /* bytes, multiple of 4096 */
 	uint64_t io_addr;
 	bool has_io;
+	/* SDVF_STATS_REGION: the system's stats file, not a memfd; made by
+	 * the loader for the PDs that map it, read-only only. */
+	bool stats;
 };
+
+/* The reserved region name a PD maps (rights "r") to read the system's
+ * stats file (core/stats_file.h): `maps { stats = "sdvf.stats", "r"; }`.
+ * No /regions node may take the name; the loader adds the region, sized
+ * for the system's PDs, when some PD maps it. */
+#define SDVF_STATS_REGION "sdvf.stats"
 
 struct sdvf_sys_map {
 	char local[SDVF_NAME_MAX]; /* name the component looks up */

@@ -114,3 +114,25 @@ $(BENCH_MUX_BASE_DIR)/build/sdvf:
 bench-mux: $(BENCH_MUX_IR) $(BUILD)/sdvf $(BENCH_MUX_BASE_DIR)/build/sdvf
 	tests/bench/bench_mux.sh $(BENCH_MUX_IR) $(BUILD)/sdvf \
 		$(BENCH_MUX_BASE_DIR)
+
+# bench-echo: UDP echo over a TAP, side by side in one run (issue 9
+# "Numbers"): (a) the Linux kernel answering over a veth pair, (b) one
+# user-level process reflecting frames straight off a TAP, (c) sdvf with
+# the lwIP `echo` client, (d) sdvf with the `bench` reflector (copy,
+# remap, and copy with every PD on core 0); window 1 (round trip median
+# and p99) and window 32 (packets a second), 64- and 1472-byte payloads,
+# median of SDVF_BENCH_ECHO_RUNS (5) runs with min and max
+# (tests/bench/bench_echo.sh; root).
+# tests/bench/bench_echo_smoke.sh runs it once with tiny counts in `make
+# test`: every path answered.
+BENCHES += bench-echo
+ECHO_PEER := $(BUILD)/tests/bench/echo_peer
+PROGRAMS += $(ECHO_PEER)
+TEST_SCRIPTS += tests/bench/bench_echo_smoke.sh
+$(ECHO_PEER): $(BUILD)/tests/bench/echo_peer.o
+	$(CC) $(LDFLAGS) -o $@ $^
+-include $(BUILD)/tests/bench/echo_peer.d
+
+.PHONY: bench-echo
+bench-echo: $(ECHO_PEER) $(BUILD)/sdvf
+	tests/bench/bench_echo.sh $(BUILD)

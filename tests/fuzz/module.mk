@@ -3,7 +3,7 @@
 # link only the model and what it needs (sim, loader, counters, wire),
 # compiled with the sanitizers; the replay defines the loader's registry.
 FUZZ_ENET_SRCS := tests/fuzz/fuzz_enet_model.c $(ENET_MODEL_SRCS) \
-	core/sim/sim.c core/sim/sim_inspect.c core/hosted/counters.c \
+	core/sim/sim.c core/sim/sim_inspect.c core/hosted/counters.c core/stats_file.c \
 	$(wildcard core/sysdesc/sysdesc_*.c) core/sysdesc/registry.c \
 	$(WIRE_SRCS)
 FUZZ_ENET_HDRS = $(wildcard core/*.h core/*/*.h driver/enet/*.h driver/enet/*/*.h)

@@ -11,6 +11,8 @@
 #     are lent buffers of (a copy client maps no such region, a remap client
 #     maps it r and nothing of another client);
 #   - every region is mapped by at least one PD;
+#   - the stats file (a region with stats=yes, "sdvf.stats") is mapped r
+#     only, by any PDs whose components need it (the rules above);
 #   - clients of the muxes (rx_mux, tx_mux: the client behind each mux's
 #     channel cN and that mux's cN_mode, "copy" when absent): an RX copy
 #     client maps no region the RX mux maps as rx_dma, an RX remap client
@@ -48,8 +50,10 @@ $1 == "pd-config" && $3 ~ /^c[0-7]_mode=/ { v = substr($3, 9); gsub(/"/, "", v)
 $1 == "pd-channel" { ends[++nends] = $2 SUBSEP $3
                      granted[$2 SUBSEP "channel" SUBSEP $3] = 1
                      peers[$2 SUBSEP field("peer")] = 1 }
-$1 == "region"     { regions[++nregions] = $2; io[$2] = field("io") }
+$1 == "region"     { regions[++nregions] = $2; io[$2] = field("io")
+                     if (field("stats") == "yes") stats_file[$2] = 1 }
 $1 == "region-map" { pd = field("pd"); users[$2]++
+                     if (field("rights") != "r") any_writer[$2] = pd
                      if (role[pd] == "client") clients[$2] = clients[$2] " " pd
                      if (role[pd] == "client" && field("rights") == "rw" && !($2 in writer))
                              writer[$2] = pd }
@@ -77,6 +81,11 @@ END {
 		name = regions[i]
 		if (!users[name])
 			bad("region " name " is mapped by no PD")
+		if (name in stats_file) {
+			if (name in any_writer)
+				bad("pd " any_writer[name] " maps the stats file " name " writable (a grant is read-only)")
+			continue
+		}
 		n = split(clients[name], c, " ")
 		if (n == 2 && ((c[1] SUBSEP c[2]) in peers))
 			continue

@@ -52,3 +52,36 @@ soak: deps
 	$(MAKE) all
 	SDVF_SOAK_SECONDS=$(SOAK_SECONDS) BUILD=$(BUILD) \
 		bash tests/integration/enet_tap.sh
+
+# --- the HTTP stats client (lwIP) on a tap: /, /stats.json, errors (root) ---
+TEST_SCRIPTS += tests/integration/http_stats.sh
+
+# --- three lwIP echo clients (copy, remap, remap RX + copy TX) and a
+# raw_responder on a tap, against real sockets in a namespace: ping, ARP
+# and broadcast to all, unknown unicast to none, UDP every size 1..1472,
+# 1 MiB TCP, 10,000 UDP echoes without loss (root; needs sdvf, python3) ---
+TEST_SCRIPTS += tests/integration/lwip_net.sh
+
+# --- the main job: scripts/demo.sh (`make demo`) under its own names, once
+# SIGKILLed, once in full, once with a failing curl (exit 1) (root; needs
+# sdvf, python3, curl, ping) ---
+TEST_SCRIPTS += tests/integration/demo.sh
+
+# --- the raw bench client in reflect mode on a tap (root; needs sdvf,
+# python3): ARP, ping and UDP datagrams back byte for byte, copy and
+# remap ---
+TEST_SCRIPTS += tests/integration/bench_reflect.sh
+
+# --- lwip_net.sh on the sanitizer build: lwIP clients confined under ASan and
+# UBSan (root; needs build-san/sdvf, python3) ---
+TEST_SCRIPTS += tests/integration/lwip_net_san.sh
+
+# --- lwIP clients with ip = "dhcp" against dnsmasq in the namespace: lease,
+# ping/UDP/TCP echo at the leased address, renewal at T1 (root; needs sdvf,
+# python3, dnsmasq) ---
+TEST_SCRIPTS += tests/integration/lwip_dhcp.sh
+
+# --- a restartable lwIP echo client (copy, then remap) SIGKILLed under load:
+# the others lose nothing, buffers reclaimed and conserved, the new process
+# answers ping, UDP and TCP echo (root; needs sdvf, python3) ---
+TEST_SCRIPTS += tests/integration/lwip_client_restart.sh

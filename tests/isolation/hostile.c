@@ -468,6 +468,8 @@ int main(int argc, char **argv)
 		table[n++] = hostile_confine_components[i];
 	for (size_t i = 0; hostile_queue_components[i]; i++)
 		table[n++] = hostile_queue_components[i];
+	for (size_t i = 0; hostile_stats_components[i]; i++)
+		table[n++] = hostile_stats_components[i];
 	table[n] = NULL;
 	return sdvf_cli_main(argc, argv, table);
 }

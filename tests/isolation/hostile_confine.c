@@ -302,9 +302,14 @@ static long probe_call(const char *call, void *state)
 	struct iovec iov = {&byte, 1};
 	if (strcmp(call, "openat") == 0)
 		return syscall(SYS_openat, AT_FDCWD, "/etc/hostname", O_RDONLY);
+	/* Executable or shared memory: no build allows either (the ASan
+	 * build lets a client map private, non-executable memory). */
 	if (strcmp(call, "mmap") == 0)
-		return (long)mmap(NULL, 4096, PROT_READ,
+		return (long)mmap(NULL, 4096, PROT_READ | PROT_EXEC,
 				  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (strcmp(call, "mmap_shared") == 0)
+		return (long)mmap(NULL, 4096, PROT_READ,
+				  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (strcmp(call, "mprotect") == 0) /* state is page-aligned */
 		return syscall(SYS_mprotect, state, 4096,
 			       PROT_READ | PROT_WRITE | PROT_EXEC);

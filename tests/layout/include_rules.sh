@@ -16,7 +16,7 @@ set -u
 here=$(cd "$(dirname "$0")/../.." && pwd)
 
 freestanding='stdint.h stdbool.h stddef.h stdatomic.h stdarg.h stdalign.h stdnoreturn.h limits.h float.h iso646.h'
-portable_core='core/pd.h core/queue.h core/pd_queue.h core/ownership.h core/net.h core/bytes.h'
+portable_core='core/pd.h core/queue.h core/pd_queue.h core/ownership.h core/net.h core/bytes.h core/stats_file.h core/stats_clients.h'
 leaves='driver mux policies clients virt vmm tests examples'
 
 # includes FILE: one "KIND NAME" line per #include ("sys" for <>, "own" for "").

@@ -25,6 +25,7 @@ UNIT_CMOCKA := \
 	test_sysdesc_net \
 	test_sysdesc_net_refusals \
 	test_sysdesc_net_switch \
+	test_sysdesc_reach \
 	test_raw_responder \
 	test_net_client \
 	test_rx_mux \
@@ -36,6 +37,10 @@ UNIT_CMOCKA := \
 	test_virtio_mmio \
 	test_virtio_net \
 	test_virtio_net_tx \
+	test_bench_client \
+	test_stats_json \
+	test_lwip_dhcp \
+	test_lwip_sim \
 	stress_queue
 
 UNIT_CMOCKA_BINS := $(addprefix $(BUILD)/tests/unit/,$(UNIT_CMOCKA))
@@ -98,3 +103,24 @@ $(MUX_SWITCH_TEST): $(MUX_SWITCH_OBJS) $(BUILD)/libsdvf.a
 	$(CC) $(LDFLAGS) -o $@ $(MUX_SWITCH_OBJS) $(BUILD)/libsdvf.a \
 		$(HOST_LIBS) $(CMOCKA_LIBS)
 -include $(MUX_SWITCH_OBJS:.o=.d)
+
+# --- docs/clients.md's example client and its description, extracted from
+# the page and built, so the page cannot rot: test_clients_doc links the
+# client and loads the description with it ---
+DOC_HELLO := $(BUILD)/tests/unit/doc_hello_udp
+CLIENTS_DOC_TEST := $(BUILD)/tests/unit/test_clients_doc
+UNIT_TESTS += $(CLIENTS_DOC_TEST)
+$(DOC_HELLO).c $(DOC_HELLO).dts: $(DOC_HELLO).%: docs/clients.md \
+		tests/unit/doc_extract.awk
+	@mkdir -p $(dir $@)
+	awk -v name=hello_udp.$* -f tests/unit/doc_extract.awk $< >$@.tmp
+	mv $@.tmp $@
+$(DOC_HELLO).o: $(DOC_HELLO).c
+	$(CC) $(CFLAGS) $(LWIP_CFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/tests/unit/test_clients_doc.o: CFLAGS += \
+	-DDOC_HELLO_DTS='"$(DOC_HELLO).dts"'
+$(CLIENTS_DOC_TEST): $(BUILD)/tests/unit/test_clients_doc.o $(DOC_HELLO).o \
+		$(DOC_HELLO).dts $(BUILD)/libsdvf.a
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(BUILD)/libsdvf.a \
+		$(HOST_LIBS) $(CMOCKA_LIBS)
+-include $(CLIENTS_DOC_TEST).d $(DOC_HELLO).d

@@ -221,12 +221,73 @@ static void net_refuses_unknown_and_malformed_properties(void **state)
 			      "client keys: none)\n");
 	expect_edit_errors(one, "app { mac", "app { ip = [0a 00 00]; mac",
 			   AT "/clients/app: property 'ip': must be 4 bytes "
-			      "(e.g. [0a 00 00 02])\n");
+			      "(e.g. [0a 00 00 02]) or \"dhcp\"\n");
 	expect_edit_errors(one, "nic { wire = \"loopback\"; ", "nic { ",
 			   AT "/nic: missing property 'wire' (tap, udp, "
 			      "loopback, mem, generator or pcap)\n");
 	expect_edit_errors(one, "app { mac = [02 00 00 00 00 0a]; };", "",
 			   AT "/clients: no client (1..8 client nodes)\n");
+}
+
+/* An lwIP client (echo) with its address from DHCP. */
+static const char dhcp_one[] =
+	"/dts-v1/;\n"
+	"/ { compatible = \"sdvf,system\";\n"
+	"  pds { app { component = \"echo\"; config { }; }; };\n"
+	"  subsystems { net { compatible = \"sdvf,net\";\n"
+	"    nic { wire = \"loopback\"; mac = [02 00 00 00 00 01]; };\n"
+	"    clients { app { mac = [02 00 00 00 00 0a]; ip = \"dhcp\"; }; };\n"
+	"  }; };\n"
+	"};\n";
+
+static void net_dhcp_client_gets_config_ip_mode_and_no_ip(void **state)
+{
+	(void)state;
+	struct sdvf_system sys;
+	char *errors = NULL;
+	assert_int_equal(load(&sys, dhcp_one, &errors), 0);
+	free(errors);
+	char *dump = dump_text(&sys);
+	assert_non_null(strstr(dump, "pd-config app ip_mode=\"dhcp\"\n"));
+	assert_null(strstr(dump, "pd-config app ip="));
+	free(dump);
+	sdvf_system_free(&sys);
+}
+
+static void net_refuses_inconsistent_dhcp_combinations(void **state)
+{
+	(void)state;
+	expect_edit_errors(dhcp_one, "ip = \"dhcp\"; ", "",
+			   AT "/clients/app: property 'ip': component 'echo' "
+			      "needs an address (4 bytes, or \"dhcp\")\n");
+	expect_edit_errors(dhcp_one, "\"echo\"", "\"raw_responder\"",
+			   AT "/clients/app: property 'ip': \"dhcp\", but "
+			      "component 'raw_responder' has no DHCP client "
+			      "(give 4 bytes)\n");
+	expect_edit_errors(
+		dhcp_one, "config { }", "config { ip_mode = \"dhcp\"; }",
+		AT ": property 'ip_mode' already exists in /pds/app/config\n");
+	expect_edit_errors(dhcp_one, "config { }",
+			   "config { gateway = [0a 00 00 01]; }",
+			   AT "/clients/app: property 'ip': \"dhcp\", but PD "
+			      "'app' has config gateway (the lease names the "
+			      "router)\n");
+	char *both =
+		edit(dhcp_one, "config { }", "config { ip_mode = \"dhcp\"; }");
+	expect_edit_errors(both, "ip = \"dhcp\";", "ip = [0a 00 00 02];",
+			   AT "/clients/app: property 'ip': a static address, "
+			      "but PD 'app' has config ip_mode \"dhcp\" (write "
+			      "ip = \"dhcp\")\n");
+	free(both);
+	expect_edit_errors(dhcp_one, "ip = \"dhcp\";", "ip = \"auto\";",
+			   AT "/clients/app: property 'ip': must be 4 bytes "
+			      "(e.g. [0a 00 00 02]) or \"dhcp\"\n");
+	char *bootp = edit(dhcp_one, "ip = \"dhcp\";", "ip = [0a 00 00 02];");
+	expect_edit_errors(bootp, "config { }",
+			   "config { ip_mode = \"bootp\"; }",
+			   "t.dts: /pds/app/config: property 'ip_mode': "
+			   "\"bootp\" is not one of: static, dhcp\n");
+	free(bootp);
 }
 
 static void net_refuses_names_that_conflict_with_the_users(void **state)
@@ -414,6 +475,8 @@ int main(void)
 		cmocka_unit_test(
 			net_check_prints_the_warning_and_still_succeeds),
 		cmocka_unit_test(net_mutated_descriptions_load_or_say_why),
+		cmocka_unit_test(net_dhcp_client_gets_config_ip_mode_and_no_ip),
+		cmocka_unit_test(net_refuses_inconsistent_dhcp_combinations),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

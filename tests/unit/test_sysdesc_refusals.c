@@ -157,6 +157,32 @@ static char *pd_binding_a_channel_it_is_no_end_of(void)
 	return edit(base, "\t};\n\tregions {\n", spy_pd);
 }
 
+/* The stats file (region "sdvf.stats"): granted read-only to any number of
+ * clients that need it, never rw, never declared in /regions. */
+#define STATS(pd, rights)                                                      \
+	" " pd " { maps { scratch = \"sdvf.stats\", \"" rights "\"; }; };\n"
+
+static char *stats_read_by_four_clients(void)
+{
+	return pipes_sharing(STATS("a", "r") STATS("b", "r") STATS("c", "r")
+				     STATS("d", "r") DEV_M0);
+}
+
+static char *stats_granted_rw(void)
+{
+	return pipes_sharing(STATS("c", "rw") DEV_M0);
+}
+
+static char *stats_declared_in_regions(void)
+{
+	char *dts = pipes_sharing(DEV_M0);
+	char *out = edit(dts, "regions { shared { size = <0x1000>; }; };",
+			 "regions { shared { size = <0x1000>; }; "
+			 "sdvf.stats { size = <0x1000>; }; };");
+	free(dts);
+	return out;
+}
+
 /* ---- each refusal: the description and its one error line ------------------
  *
  * `error` follows the file name ("t.dts" for the loader, the path for
@@ -198,6 +224,12 @@ static const struct refusal refusals[] = {
 	 device_memory_written_by_one_of_two_strangers,
 	 ": /regions/shared: mapped by 2 client PDs and written by 'c' "
 	 "(clients share device memory only if each maps it \"r\")\n"},
+	{"stats file granted rw", stats_granted_rw,
+	 ": /pds/c/maps: property 'scratch': region 'sdvf.stats' is the "
+	 "system's stats file, granted read-only (rights \"r\")\n"},
+	{"stats file declared in /regions", stats_declared_in_regions,
+	 ": /regions/sdvf.stats: name 'sdvf.stats' is reserved for the "
+	 "system's stats file (map it \"r\" without declaring it)\n"},
 };
 #define NREFUSALS (sizeof(refusals) / sizeof(refusals[0]))
 
@@ -290,6 +322,45 @@ static void device_memory_a_client_writes_is_refused_naming_it(void **state)
 	expect_refusal(&refusals[7]);
 }
 
+static void
+stats_file_read_only_by_four_clients_loads_sized_for_the_pds(void **state)
+{
+	(void)state;
+	struct sdvf_system sys;
+	char *dts = stats_read_by_four_clients();
+	expect_ok(&sys, dts);
+	int r = sys.nregions - 1;
+	assert_string_equal(sys.regions[r].name, "sdvf.stats");
+	assert_true(sys.regions[r].stats);
+	assert_false(sys.regions[r].has_io);
+	/* five PDs: 5 header pages and 4 per PD */
+	assert_int_equal(sys.regions[r].size, 0x5000 + 5 * 0x4000);
+	int grants = 0;
+	for (int p = 0; p < sys.npds; p++) {
+		for (int m = 0; m < sys.pds[p].nmaps; m++) {
+			if (sys.pds[p].maps[m].region != r)
+				continue;
+			assert_int_equal(sys.pds[p].maps[m].rights, SDVF_R);
+			grants++;
+		}
+	}
+	assert_int_equal(grants, 4);
+	sdvf_system_free(&sys);
+	free(dts);
+}
+
+static void stats_file_granted_rw_is_refused(void **state)
+{
+	(void)state;
+	expect_refusal(&refusals[8]);
+}
+
+static void stats_file_declared_in_regions_is_refused(void **state)
+{
+	(void)state;
+	expect_refusal(&refusals[9]);
+}
+
 /* ---- `sdvf check` ----------------------------------------------------------
  */
 
@@ -375,6 +446,10 @@ int main(void)
 			device_memory_read_only_by_two_strangers_loads),
 		cmocka_unit_test(
 			device_memory_a_client_writes_is_refused_naming_it),
+		cmocka_unit_test(
+			stats_file_read_only_by_four_clients_loads_sized_for_the_pds),
+		cmocka_unit_test(stats_file_granted_rw_is_refused),
+		cmocka_unit_test(stats_file_declared_in_regions_is_refused),
 		cmocka_unit_test(sdvf_check_prints_each_refusal_and_exits_1),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

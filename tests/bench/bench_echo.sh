@@ -1,0 +1,208 @@
+#!/usr/bin/env bash
+# `make bench-echo`: UDP echo over a TAP, side by side in one run (docs/
+# benchmarks.md, "Echo over a TAP").  A load generator (tests/bench/
+# echo_peer.c `load`, C: a python one would measure python) in a private
+# namespace sends UDP datagrams to five answering paths:
+#   kernel  the Linux stack over a veth pair into a second namespace, a
+#           UDP echo server there (echo_peer serve);
+#   tap     one user-level process reflecting frames straight off a TAP
+#           (echo_peer tap-reflect: read, swap addresses, write);
+#   lwip    sdvf (examples/bench-echo.dts): tap wire, ENET model, driver,
+#           RX and TX muxes, the lwIP `echo` client (copy both ways);
+#   bench   the same with the raw `bench` client in reflect mode (copy);
+#   bench_remap  the same, `bench_remap` (remap both ways);
+#   pinned  a second copy of the system with every PD on core 0 (same-core
+#           hand-offs), its `bench` client (copy).
+# Each run measures every path in turn, for 64- and 1472-byte payloads:
+# window 1 (SDVF_BENCH_ECHO_RTTS round trips one at a time: median and p99
+# round-trip time) and window 32 (SDVF_BENCH_ECHO_COUNT datagrams, at most
+# 32 outstanding: datagrams answered a second).  After SDVF_BENCH_ECHO_RUNS
+# runs (5) it prints, per path, size and measure, the median of the runs
+# with min and max, and the ratio of the median to the TAP reflector's;
+# then, from the sdvf counters around each sdvf measurement (sdvf stats
+# --format=kv before and after), what each echoed datagram cost per PD:
+# activations (notified() calls) and notifications sent (eventfd writes)
+# (tests/bench/bench_echo_report.py).
+# SDVF_BENCH_ECHO_SMOKE=1: one run, tiny counts, no table; fails unless
+# every path answered (tests/bench/bench_echo_smoke.sh).
+# Needs root.  Everything it makes is named after this shell's pid and
+# removed on exit; traffic stays inside the namespaces (10.219.x.0/24).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+build=${1:-build}
+sdvf=$(realpath "$build/sdvf")
+peer=$(realpath "$build/tests/bench/echo_peer")
+smoke=${SDVF_BENCH_ECHO_SMOKE:-0}
+if [ "$smoke" = 1 ]; then
+	runs=1 rtts=20 count=200
+else
+	runs=${SDVF_BENCH_ECHO_RUNS:-5}
+	rtts=${SDVF_BENCH_ECHO_RTTS:-2000}
+	count=${SDVF_BENCH_ECHO_COUNT:-20000}
+fi
+me=bench_echo
+[ "$smoke" = 1 ] && me=bench_echo_smoke
+if [ "$(id -u)" -ne 0 ]; then
+	echo "$me: needs root (network namespaces and taps)" >&2
+	exit 1
+fi
+for f in "$sdvf" "$peer"; do
+	[ -x "$f" ] || { echo "$me: $f not built" >&2; exit 1; }
+done
+
+ns=sdvf-t-becho-$$
+ns_srv=sdvf-t-becho-srv-$$
+veth=vbe$$
+tap_refl=tbr$$
+tap_sdvf=tbs$$
+tap_pin=tbp$$
+work=$(mktemp -d /tmp/sdvf-bench-echo.XXXXXX)
+export SDVF_STATS_DIR=$work
+name=bench-echo-$$
+dts=$work/$name.dts
+log=$work/run.log
+dts_pin=$work/$name-pinned.dts
+log_pin=$work/run-pinned.log
+pin_pid=
+pids=()
+sdvf_pid=
+
+cleanup() {
+	for p in $sdvf_pid $pin_pid; do
+		kill -0 "$p" 2>/dev/null || continue
+		kill -INT "$p" 2>/dev/null || true
+		sleep 1
+		kill -KILL "$p" 2>/dev/null || true
+	done
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+	ip netns del "$ns" 2>/dev/null || true
+	ip netns del "$ns_srv" 2>/dev/null || true
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+fail() {
+	echo "$me: FAILED: $*" >&2
+	echo "--- sdvf logs" >&2
+	tail -30 "$log" "$log_pin" >&2 || true
+	exit 1
+}
+
+wait_link() {
+	for _ in $(seq 100); do
+		ip link show "$1" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	fail "interface $1 never appeared"
+}
+
+ip netns add "$ns"
+ip netns add "$ns_srv"
+ip -n "$ns" link set lo up
+ip -n "$ns_srv" link set lo up
+
+# (a) kernel: veth into the server namespace, a UDP echo server there.
+ip link add "${veth}p" type veth peer name "${veth}s"
+ip link set "${veth}p" netns "$ns"
+ip link set "${veth}s" netns "$ns_srv"
+ip -n "$ns" addr add 10.219.1.1/24 dev "${veth}p"
+ip -n "$ns_srv" addr add 10.219.1.2/24 dev "${veth}s"
+ip -n "$ns" link set "${veth}p" up
+ip -n "$ns_srv" link set "${veth}s" up
+ip netns exec "$ns_srv" "$peer" serve 1235 &
+pids+=($!)
+
+# (b) tap: the reflector owns the TAP; a static neighbour stands for ARP.
+"$peer" tap-reflect "$tap_refl" &
+pids+=($!)
+wait_link "$tap_refl"
+ip link set "$tap_refl" netns "$ns"
+ip -n "$ns" addr add 10.219.2.1/24 dev "$tap_refl"
+ip -n "$ns" link set "$tap_refl" up
+ip -n "$ns" neigh replace 10.219.2.2 lladdr 02:00:00:00:eb:02 \
+	dev "$tap_refl" nud permanent
+
+# (c), (d): sdvf on its own TAP, 10.219.3.2 (lwIP), .3 (bench), .4 (remap).
+sed -e "s/tap-name = \"sdvf3\"/tap-name = \"$tap_sdvf\"/" \
+	-e "s/ip = \[0a d8 00 /ip = [0a db 03 /" examples/bench-echo.dts >"$dts"
+[ "$(grep -c "ip = \[0a db 03 " "$dts")" = 3 ] ||
+	fail "could not make the copy of examples/bench-echo.dts"
+"$sdvf" check "$dts" >/dev/null 2>"$work/check.err" ||
+	fail "sdvf check: $(cat "$work/check.err")"
+"$sdvf" run "$dts" --duration 3600 >"$log" 2>&1 &
+sdvf_pid=$!
+wait_link "$tap_sdvf"
+ip link set "$tap_sdvf" netns "$ns"
+ip -n "$ns" addr add 10.219.3.1/24 dev "$tap_sdvf"
+ip -n "$ns" link set "$tap_sdvf" up
+# (e) pinned: a second copy with every PD on core 0 (same-core hand-offs),
+# its own TAP, 10.219.4.3 its bench client.
+sed -e "s/tap-name = \"sdvf3\"/tap-name = \"$tap_pin\"/" \
+	-e "s/ip = \[0a d8 00 /ip = [0a db 04 /" \
+	-e 's/policy = "rr";/& nic-core = <0>; driver-core = <0>; rx-mux-core = <0>; tx-mux-core = <0>;/' \
+	-e 's/component = "[a-z_]*";/& core = <0>;/' \
+	examples/bench-echo.dts >"$dts_pin"
+[ "$(grep -c "core = <0>" "$dts_pin")" = 4 ] ||
+	fail "could not make the pinned copy of examples/bench-echo.dts"
+"$sdvf" check "$dts_pin" >/dev/null 2>"$work/check.err" ||
+	fail "sdvf check (pinned): $(cat "$work/check.err")"
+"$sdvf" run "$dts_pin" --duration 3600 >"$log_pin" 2>&1 &
+pin_pid=$!
+wait_link "$tap_pin"
+ip link set "$tap_pin" netns "$ns"
+ip -n "$ns" addr add 10.219.4.1/24 dev "$tap_pin"
+ip -n "$ns" link set "$tap_pin" up
+for ip in 10.219.3.2 10.219.3.3 10.219.3.4 10.219.4.3; do
+	ip netns exec "$ns" ping -c 1 -W 5 "$ip" >/dev/null ||
+		fail "$ip does not answer ping"
+done
+
+paths="kernel tap lwip bench bench_remap pinned"
+target() {
+	case $1 in
+	kernel) echo "10.219.1.2 1235" ;;
+	tap) echo "10.219.2.2 7777" ;;
+	lwip) echo "10.219.3.2 1235" ;;
+	bench) echo "10.219.3.3 1235" ;;
+	bench_remap) echo "10.219.3.4 1235" ;;
+	pinned) echo "10.219.4.3 1235" ;;
+	esac
+}
+
+results=$work/results
+: >"$results"
+for run in $(seq "$runs"); do
+	for size in 64 1472; do
+		for path in $paths; do
+			# shellcheck disable=SC2046 # ip and port
+			for w in 1 32; do
+				n=$rtts
+				[ "$w" = 1 ] || n=$count
+				kv=$work/kv.$run.$path.$size.$w
+				sys=$name
+				[ "$path" = pinned ] && sys=$name-pinned
+				[ "$path" = kernel ] || [ "$path" = tap ] ||
+					"$sdvf" stats --format=kv "$sys" >"$kv.before"
+				out=$(ip netns exec "$ns" timeout 300 "$peer" load \
+					$(target "$path") "$size" "$w" "$n") ||
+					fail "load $path $size $w: $out"
+				[ "$path" = kernel ] || [ "$path" = tap ] ||
+					"$sdvf" stats --format=kv "$sys" >"$kv.after"
+				echo "$run $path $size $w $out" >>"$results"
+			done
+		done
+	done
+	[ "$smoke" = 1 ] || echo "$me: run $run of $runs done" >&2
+done
+
+if [ "$smoke" = 1 ]; then
+	# Every path answered: each load got datagrams back.
+	awk '$8 == 0 { print "FAILED: " $2 " size " $3 " window " $4 ": " $0
+		bad = 1 } END { exit bad }' "$results" >&2 ||
+		fail "a path did not answer"
+	echo "$me: every path answered ($paths)"
+	exit 0
+fi
+
+python3 tests/bench/bench_echo_report.py "$results" "$work"

@@ -1,0 +1,282 @@
+#!/usr/bin/env bash
+# Integration: lwIP clients (clients/echo_client.c over clients/
+# lwip_netif.c, under the client seccomp filter) and a raw net client
+# sharing the NIC on a TAP wire, against a real Linux stack in a private
+# network namespace.  The system (written below, policy drr):
+#   echo         10.215.N.2  RX copy,  TX copy   (lwIP, weight 2)
+#   echo_remap   10.215.N.3  RX remap, TX remap  (lwIP, trusted source MAC)
+#   echo_mixed   10.215.N.4  RX remap, TX copy   (lwIP)
+#   responder    10.215.N.5  RX copy,  TX copy   (raw_responder: ARP, ICMP,
+#                                                 UDP echo 1235; no lwIP)
+# Checked, in this order:
+#   - ping -c 5 each: 0% loss, and the namespace learnt each client's MAC;
+#   - a frame to an unknown unicast MAC reaches nobody: the RX mux counts
+#     exactly one drop.unknown_unicast and no client's rx counter moves
+#     (the mux's cN.rx_frames, the client's own);
+#   - an ARP request (broadcast) for each client's address is answered
+#     once, by that client's MAC; those 4 requests and one broadcast UDP
+#     datagram reach every client: each cN.rx_frames grows by exactly 5,
+#     and so does each client's own count of frames received;
+#   - UDP echo on 1235 of every payload size 1..1472, byte for byte, from
+#     every client; a 1 MiB TCP echo on 1236 and 10,000 UDP echoes at a
+#     moderate rate (window 8, zero loss), byte for byte, from each lwIP
+#     client;
+# then the clients' counters (sdvf stats --format=kv) match what was sent,
+# every buffer is home (both muxes' cN.in_flight 0, the RX DMA buffers all
+# at the driver), and SIGINT stops the system: exit 0, no PD died or
+# restarted.  Needs root and python3.  Everything it makes is named after
+# this shell's pid and removed on exit; traffic stays inside the namespace.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+sdvf=${BUILD:-build}/sdvf
+if [ "$(id -u)" -ne 0 ]; then
+	echo "lwip_net: needs root (network namespace and tap)" >&2
+	exit 1
+fi
+[ -x "$sdvf" ] || { echo "lwip_net: $sdvf not built" >&2; exit 1; }
+
+n=$(($$ % 250 + 1))
+net=10.215.$n
+hex=$(printf '0a d7 %02x' "$n")
+tap=sdvn$$
+ns=sdvf-t-lwipnet-$$
+work=$(mktemp -d /tmp/sdvf-lwip-net.XXXXXX)
+export SDVF_STATS_DIR=$work
+log=$work/run.log
+name=lwip-net-$$
+dts=$work/$name.dts
+peer=tests/integration/lwip_net_peer.py
+sdvf_pid=
+lwip_clients="echo echo_remap echo_mixed"
+clients="$lwip_clients responder"
+pds="net_nic net_driver net_rx_mux net_tx_mux $clients"
+
+cleanup() {
+	if [ -n "$sdvf_pid" ] && kill -0 "$sdvf_pid" 2>/dev/null; then
+		kill -INT "$sdvf_pid" 2>/dev/null || true
+		sleep 1
+		kill -KILL "$sdvf_pid" 2>/dev/null || true
+	fi
+	ip netns del "$ns" 2>/dev/null || true
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+fail() {
+	echo "lwip_net: FAILED: $*" >&2
+	echo "--- sdvf stats" >&2
+	"$sdvf" stats --format=kv "$name" >&2 || true
+	echo "--- sdvf log" >&2
+	cat "$log" >&2 || true
+	exit 1
+}
+
+# Client i (0..3, the order of `clients` below, which is the muxes' cN):
+# host address .(i+2), MAC 02:00:00:00:ea:0(i+2).
+ip_of() { echo "$net.$(($1 + 2))"; }
+mac_of() { echo "02:00:00:00:ea:0$(($1 + 2))"; }
+
+cat >"$dts" <<TEMPLATE_DTS
+/dts-v1/;
+/ {
+	compatible = "sdvf,system";
+	name = "$name";
+	pds {
+		echo { component = "echo"; config { prefix_len = <24>; }; };
+		echo_remap { component = "echo"; config { prefix_len = <24>; }; };
+		echo_mixed { component = "echo"; config { prefix_len = <24>; }; };
+		responder {
+			component = "raw_responder";
+			config { prefix_len = <24>; };
+		};
+	};
+	subsystems {
+		net {
+			compatible = "sdvf,net";
+			policy = "drr";
+			rx-capacity = <256>;
+			tx-capacity = <256>;
+			nic {
+				wire = "tap";
+				tap-name = "$tap";
+				mac = [02 00 00 00 ea 01];
+				rx-buffers = <512>;
+				tx-buffers = <256>;
+			};
+			clients {
+				echo {
+					mac = [02 00 00 00 ea 02];
+					ip = [$hex 02];
+					weight = <2>;
+				};
+				echo_remap {
+					mac = [02 00 00 00 ea 03];
+					ip = [$hex 03];
+					rx-mode = "remap";
+					tx-mode = "remap";
+					trusted-source-mac;
+				};
+				echo_mixed {
+					mac = [02 00 00 00 ea 04];
+					ip = [$hex 04];
+					rx-mode = "remap";
+				};
+				responder {
+					mac = [02 00 00 00 ea 05];
+					ip = [$hex 05];
+				};
+			};
+		};
+	};
+};
+TEMPLATE_DTS
+"$sdvf" check "$dts" >/dev/null 2>"$work/check.err" ||
+	fail "sdvf check: $(cat "$work/check.err")"
+lp=$("$sdvf" dump "$dts" | awk -v src="$dts" -f tests/integration/least_privilege.awk) ||
+	fail "least privilege: $lp"
+
+"$sdvf" run "$dts" --duration 400 >"$log" 2>&1 &
+sdvf_pid=$!
+for _ in $(seq 100); do
+	ip link show "$tap" >/dev/null 2>&1 && break
+	kill -0 "$sdvf_pid" 2>/dev/null || fail "sdvf exited before the tap appeared"
+	sleep 0.1
+done
+ip link show "$tap" >/dev/null 2>&1 || fail "tap $tap never appeared"
+ip netns add "$ns"
+ip link set "$tap" netns "$ns"
+# No IPv6: the namespace sends nothing of its own to move the counters.
+ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+	net.ipv6.conf.default.disable_ipv6=1 "net.ipv6.conf.$tap.disable_ipv6=1"
+ip -n "$ns" link set lo up
+ip -n "$ns" addr add "$net.1/24" dev "$tap"
+ip -n "$ns" link set "$tap" up
+in_ns() { ip netns exec "$ns" timeout "$@"; }
+
+for i in 0 1 2 3; do
+	ip=$(ip_of $i)
+	out=$(in_ns 20 ping -c 5 -i 0.2 -W 2 "$ip") || fail "ping $ip: $out"
+	grep -q " 0% packet loss" <<<"$out" || fail "ping $ip lost packets: $out"
+	ip -n "$ns" neigh show "$ip" dev "$tap" | grep -q "lladdr $(mac_of $i)" ||
+		fail "ARP entry of $ip is not $(mac_of $i)"
+	# From now on the namespace never asks again (no ARP of its own
+	# while the counters below are compared).
+	ip -n "$ns" neigh replace "$ip" lladdr "$(mac_of $i)" dev "$tap" nud permanent
+	echo "lwip_net: $ip ($(mac_of $i)): 5 pings answered"
+done
+
+kv=
+read_stats() {
+	kv=$("$sdvf" stats --format=kv "$name" 2>&1) || fail "sdvf stats: $kv"
+}
+value() { awk -v p="$1" -v c="$2" '$2 == p && $3 == c { print $4 }' <<<"$kv"; }
+# rx_counts: per client "mux-count own-count" (the RX mux's cN.rx_frames;
+# lwip.rx_frames of an lwIP client, rx_frames of the responder).
+rx_counts() {
+	local i=0 pd own
+	for pd in $clients; do
+		own=lwip.rx_frames
+		[ "$pd" != responder ] || own=rx_frames
+		echo "$pd $(value net_rx_mux "c$i.rx_frames") $(value "$pd" "$own")"
+		i=$((i + 1))
+	done
+}
+# settle PD COUNTER VALUE: poll (at most 10 s) until it has the value, then
+# once more after a pause, so that late frames would show.
+settle() {
+	for _ in $(seq 100); do
+		read_stats
+		[ "$(value "$1" "$2")" = "$3" ] && break
+		sleep 0.1
+	done
+	sleep 0.5
+	read_stats
+	[ "$(value "$1" "$2")" = "$3" ] || fail "$1 $2 is '$(value "$1" "$2")', want $3"
+}
+
+# An unknown unicast MAC: nobody's.
+read_stats
+before=$(rx_counts)
+unknown=$(value net_rx_mux drop.unknown_unicast)
+in_ns 10 python3 "$peer" frame "$tap" 02:00:00:00:ea:99 88b5 || fail "send frame"
+settle net_rx_mux drop.unknown_unicast $((unknown + 1))
+[ "$(rx_counts)" = "$before" ] ||
+	fail "a frame to an unknown MAC moved rx counters: $before -> $(rx_counts)"
+echo "lwip_net: a frame to an unknown unicast MAC dropped by the RX mux, no client saw it"
+
+# Broadcast: an ARP request for each client, and a UDP datagram to the
+# subnet's broadcast address, each seen by every client.
+pairs=
+for i in 0 1 2 3; do pairs="$pairs $(ip_of $i)=$(mac_of $i)"; done
+# shellcheck disable=SC2086 # one argument per pair
+in_ns 30 python3 "$peer" arp "$tap" "$net.1" $pairs || fail "ARP requests"
+in_ns 10 python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
+s.sendto(b"sdvf-lwip-net broadcast", (sys.argv[1], 9))' "$net.255" ||
+	fail "broadcast datagram"
+want=$(awk '{ print $1, $2 + 5, $3 + 5 }' <<<"$before")
+settle net_rx_mux c3.rx_frames "$(awk '$1 == "responder" { print $2 }' <<<"$want")"
+[ "$(rx_counts)" = "$want" ] ||
+	fail "after 4 ARP requests and a broadcast, rx counters $(rx_counts), want $want"
+echo "lwip_net: 4 ARP requests and a broadcast datagram reached all 4 clients"
+
+# Echoes: every size from every client, then TCP and many from lwIP ones.
+echo_ips="$(ip_of 0) $(ip_of 1) $(ip_of 2)"
+# shellcheck disable=SC2086 # one argument per address
+for step in "sizes $echo_ips $(ip_of 3)" "tcp $echo_ips" "many $echo_ips"; do
+	in_ns 300 python3 "$peer" $step >"$work/peer.out" 2>&1 ||
+		{ cat "$work/peer.out" >&2; fail "peer: ${step%% *}"; }
+	cat "$work/peer.out"
+done
+
+# The counters of each client match what the peer sent it.
+read -r count sizes <<<"$(python3 "$peer" count)"
+read_stats
+for pd in $lwip_clients; do
+	[ "$(value "$pd" udp.packets)" = $((sizes + count)) ] ||
+		fail "$pd udp.packets $(value "$pd" udp.packets), want $((sizes + count))"
+	[ "$(value "$pd" tcp.connections)" = 1 ] ||
+		fail "$pd tcp.connections $(value "$pd" tcp.connections), want 1"
+	[ "$(value "$pd" tcp.bytes)" = 1048576 ] ||
+		fail "$pd tcp.bytes $(value "$pd" tcp.bytes), want 1048576"
+	[ "$(value "$pd" lwip.drop.tx_hold_full)" = 0 ] ||
+		fail "$pd dropped TX frames: $(value "$pd" lwip.drop.tx_hold_full)"
+	echo "lwip_net: $pd: counters match (udp $(value "$pd" udp.packets)," \
+		"tcp $(value "$pd" tcp.bytes) bytes, rx zero-copy" \
+		"$(value "$pd" lwip.rx_zero_copy), copied $(value "$pd" lwip.rx_copied)," \
+		"tx held $(value "$pd" lwip.tx_held))"
+done
+[ "$(value responder udp_replies)" = "$sizes" ] ||
+	fail "responder udp_replies $(value responder udp_replies), want $sizes"
+for pd in $clients; do
+	for c in net.rx_bad net.tx_bad net.tx_rejected net.tx_error; do
+		[ "$(value "$pd" "$c")" = 0 ] || fail "$pd $c is $(value "$pd" "$c")"
+	done
+done
+
+# Every buffer home: nothing held by a client or at the driver for one,
+# every RX DMA buffer back at the driver.
+for i in 0 1 2 3; do
+	settle net_rx_mux "c$i.in_flight" 0
+	settle net_tx_mux "c$i.in_flight" 0
+done
+[ "$(value net_rx_mux dma_driver)" = "$(value net_rx_mux dma_bufs)" ] ||
+	fail "RX DMA buffers: $(value net_rx_mux dma_driver) of $(value net_rx_mux dma_bufs) at the driver"
+[ "$(value net_rx_mux dma_lent)" = 0 ] || fail "rx_mux dma_lent $(value net_rx_mux dma_lent)"
+echo "lwip_net: every buffer home"
+
+kill -INT "$sdvf_pid"
+rc=0
+wait "$sdvf_pid" || rc=$?
+sdvf_pid=
+[ "$rc" -eq 0 ] || fail "sdvf exited with $rc"
+for pd in $pds; do
+	line=$(grep -E "^  $pd +[0-9]+ " "$log") || fail "no summary line for $pd"
+	read -r _ _ _ _ restarts end <<<"$line"
+	[ "$restarts" = 0 ] && [ "$end" = stopped ] ||
+		fail "$pd: restarts $restarts, end '$end'"
+done
+echo "lwip_net: ok"
