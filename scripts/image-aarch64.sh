@@ -4,7 +4,8 @@
 # Build the aarch64 system image (docs/vmm.md) into OUT (build-aarch64/):
 #   OUT/Image       Debian's arm64 kernel (a raw Image with KVM built in)
 #   OUT/guest.cpio  the nested guest's initramfs: busybox, an /init that
-#                   prints SDVF-GUEST-UP and powers off
+#                   prints SDVF-GUEST-UP and powers off (sdvf.hostile and
+#                   sdvf.hang on its command line: see the /init below)
 #   OUT/l1.cpio     the L1 initramfs: busybox, the network modules, an /init
 #                   that runs the payload named by sdvf.run= on the kernel
 #                   command line, our aarch64 PROGRAMs (paths below
@@ -69,9 +70,28 @@ g=$x/guest
 base_tree "$g"
 cat >"$g/init" <<'EOF'
 #!/bin/busybox sh
+# Guest /init (scripts/image-aarch64.sh). Kernel command line words:
+#   sdvf.hostile  poke the VMM: MMIO outside any device, writes to the
+#                 PL011's read-only registers (needs iomem=relaxed: the
+#                 UART belongs to its driver)
+#   sdvf.hang     never power off (the VMM's --timeout must kill it)
 /bin/busybox mount -t proc proc /proc
+/bin/busybox mount -t devtmpfs dev /dev
 read up idle </proc/uptime
 echo "SDVF-GUEST-UP uptime=$up"
+cmdline=$(/bin/busybox cat /proc/cmdline)
+case " $cmdline " in *" sdvf.hostile "*)
+	/bin/busybox devmem 0x0c000000 32 0xdeadbeef
+	/bin/busybox devmem 0x0c000000 32 >/dev/null
+	/bin/busybox devmem 0x09000018 32 0xffffffff
+	/bin/busybox devmem 0x09000fe0 32 0x1
+	echo "SDVF-GUEST-HOSTILE-DONE"
+	;;
+esac
+case " $cmdline " in *" sdvf.hang "*)
+	while :; do /bin/busybox sleep 3600; done
+	;;
+esac
 /bin/busybox poweroff -f
 EOF
 chmod 755 "$g/init"

@@ -171,11 +171,49 @@ static void uart_irq(vmm_vm_t *vm, int level)
 		fail("KVM_IRQ_LINE uart");
 }
 
-/* Log the first 8 bad accesses, then one in each power of two. */
+/* Rate limit for bad-input logs: the first 8, then one in each power of
+ * two of the running count. */
+static bool log_this(uint64_t n)
+{
+	return n <= 8 || (n & (n - 1)) == 0;
+}
+
+static uint64_t uart_refused(const vmm_uart_t *u)
+{
+	return u->ro_write + u->bad_offset + u->bad_width;
+}
+
+static void uart_access(vmm_vm_t *vm, struct kvm_run *run, uint64_t offset,
+			unsigned len)
+{
+	unsigned copy = len < 4 ? len : 4; /* KVM: len is 1, 2, 4 or 8 */
+	uint64_t refused = uart_refused(&vm->uart);
+	bool was = vm->uart.irq_level;
+	uint32_t v = 0;
+	if (run->mmio.is_write) {
+		memcpy(&v, run->mmio.data, copy);
+		vmm_uart_write(&vm->uart, offset, len, v);
+	} else {
+		v = vmm_uart_read(&vm->uart, offset, len);
+		memset(run->mmio.data, 0, sizeof(run->mmio.data));
+		memcpy(run->mmio.data, &v, copy);
+	}
+	if (vm->uart.irq_level != was)
+		uart_irq(vm, vm->uart.irq_level);
+	uint64_t n = uart_refused(&vm->uart);
+	if (n != refused && log_this(n))
+		fprintf(stderr,
+			"sdvf-vmm: guest UART %s of %u bytes at offset 0x%llx "
+			"refused (read-only register, bad offset or width; so "
+			"far: %llu)\n",
+			run->mmio.is_write ? "write" : "read", len,
+			(unsigned long long)offset, (unsigned long long)n);
+}
+
 static void bad_mmio(vmm_vm_t *vm, uint64_t addr, unsigned len, int write)
 {
 	uint64_t n = ++vm->bad_mmio;
-	if (n <= 8 || (n & (n - 1)) == 0)
+	if (log_this(n))
 		fprintf(stderr,
 			"sdvf-vmm: guest MMIO %s of %u bytes at 0x%llx: no "
 			"device there (bad accesses so far: %llu)\n",
@@ -186,22 +224,10 @@ static void bad_mmio(vmm_vm_t *vm, uint64_t addr, unsigned len, int write)
 static void handle_mmio(vmm_vm_t *vm, struct kvm_run *run)
 {
 	uint64_t addr = run->mmio.phys_addr;
-	unsigned len = run->mmio.len; /* KVM: 1, 2, 4 or 8 */
-	unsigned copy = len < 4 ? len : 4;
+	unsigned len = run->mmio.len;
 	pthread_mutex_lock(&vm->dev_lock);
 	if (addr >= VMM_UART_BASE && addr - VMM_UART_BASE < VMM_UART_SIZE) {
-		bool was = vm->uart.irq_level;
-		uint32_t v = 0;
-		if (run->mmio.is_write) {
-			memcpy(&v, run->mmio.data, copy);
-			vmm_uart_write(&vm->uart, addr - VMM_UART_BASE, len, v);
-		} else {
-			v = vmm_uart_read(&vm->uart, addr - VMM_UART_BASE, len);
-			memset(run->mmio.data, 0, sizeof(run->mmio.data));
-			memcpy(run->mmio.data, &v, copy);
-		}
-		if (vm->uart.irq_level != was)
-			uart_irq(vm, vm->uart.irq_level);
+		uart_access(vm, run, addr - VMM_UART_BASE, len);
 	} else {
 		bad_mmio(vm, addr, len, run->mmio.is_write);
 		if (!run->mmio.is_write)

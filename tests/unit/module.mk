@@ -32,6 +32,7 @@ UNIT_CMOCKA := \
 	test_policies \
 	test_tx_mux \
 	test_reflector \
+	test_vmm \
 	stress_queue
 
 UNIT_CMOCKA_BINS := $(addprefix $(BUILD)/tests/unit/,$(UNIT_CMOCKA))

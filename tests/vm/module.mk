@@ -24,4 +24,4 @@ $(BUILD)/tests/vm/kvm_probe: $(BUILD)/tests/vm/kvm_probe.o
 	$(CC) $(LDFLAGS) -o $@ $^
 -include $(BUILD)/tests/vm/kvm_probe.d
 
-TEST_SCRIPTS += tests/vm/image_boot.sh
+TEST_SCRIPTS += tests/vm/image_boot.sh tests/vm/vmm_boot.sh
