@@ -57,7 +57,8 @@ static void image_kernel_at_ram_base_plus_text_offset(void **state)
 	assert_int_equal(layout.kernel_span, 40 * MIB);
 	assert_int_equal(layout.initrd_size, 0);
 	assert_int_equal(layout.initrd_addr, 0);
-	assert_int_equal(layout.dtb_addr, VMM_RAM_BASE + RAM_SIZE - VMM_DTB_MAX);
+	assert_int_equal(layout.dtb_addr,
+			 VMM_RAM_BASE + RAM_SIZE - VMM_DTB_MAX);
 }
 
 static void image_initrd_page_aligned_below_dtb_clear_of_kernel(void **st)
@@ -166,8 +167,9 @@ static void image_refuses_unaligned_or_wrapping_ram(void **state)
 	(void)state;
 	uint8_t h[64];
 	header(h, 0, 1 * MIB, 0);
-	assert_int_equal(vmm_layout_image(h, 64, 1 * MIB, 0, VMM_RAM_BASE + 4096,
-					  RAM_SIZE, &layout, err, sizeof(err)),
+	assert_int_equal(vmm_layout_image(h, 64, 1 * MIB, 0,
+					  VMM_RAM_BASE + 4096, RAM_SIZE,
+					  &layout, err, sizeof(err)),
 			 -1);
 	assert_int_equal(vmm_layout_image(h, 64, 1 * MIB, 0,
 					  UINT64_MAX - 2 * MIB + 1, RAM_SIZE,
@@ -252,7 +254,8 @@ static void fdt_describes_gicv3_timer_and_uart(void **state)
 	assert_int_equal(cell64(gic, 3), 3 * VMM_GICR_SIZE_PER_CPU);
 	assert_string_equal(prop("/intc@8000000", "compatible", &len),
 			    "arm,gic-v3");
-	uint32_t gic_phandle = cell32(prop("/intc@8000000", "phandle", &len), 0);
+	uint32_t gic_phandle =
+		cell32(prop("/intc@8000000", "phandle", &len), 0);
 	assert_int_equal(cell32(prop("/", "interrupt-parent", &len), 0),
 			 gic_phandle);
 	prop("/timer", "interrupts", &len);
@@ -419,7 +422,8 @@ int main(void)
 		cmocka_unit_test(image_kernel_at_ram_base_plus_text_offset),
 		cmocka_unit_test(
 			image_initrd_page_aligned_below_dtb_clear_of_kernel),
-		cmocka_unit_test(image_zero_image_size_is_old_kernel_at_0x80000),
+		cmocka_unit_test(
+			image_zero_image_size_is_old_kernel_at_0x80000),
 		cmocka_unit_test(image_refuses_header_shorter_than_64_bytes),
 		cmocka_unit_test(image_refuses_missing_magic),
 		cmocka_unit_test(image_refuses_big_endian),
@@ -439,8 +443,8 @@ int main(void)
 				       uart_setup),
 		cmocka_unit_test_setup(uart_flags_say_tx_empty_and_no_input,
 				       uart_setup),
-		cmocka_unit_test_setup(uart_data_register_write_outputs_the_byte,
-				       uart_setup),
+		cmocka_unit_test_setup(
+			uart_data_register_write_outputs_the_byte, uart_setup),
 		cmocka_unit_test_setup(
 			uart_write_to_read_only_registers_counted_not_applied,
 			uart_setup),
