@@ -4,7 +4,7 @@
 # Build the aarch64 system image (docs/vmm.md) into OUT (build-aarch64/):
 #   OUT/Image       Debian's arm64 kernel (a raw Image with KVM built in)
 #   OUT/guest.cpio  the nested guest's initramfs: busybox, an /init that
-#                   prints SDVF-GUEST-UP and powers off (sdvf.hostile and
+#                   prints SDVF-GUEST-UP and SDVF-GUEST-CPUS=N, powers off (sdvf.hostile and
 #                   sdvf.hang on its command line: see the /init below)
 #   OUT/l1.cpio     the L1 initramfs: busybox, the network modules, an /init
 #                   that runs the payload named by sdvf.run= on the kernel
@@ -79,6 +79,7 @@ cat >"$g/init" <<'EOF'
 /bin/busybox mount -t devtmpfs dev /dev
 read up idle </proc/uptime
 echo "SDVF-GUEST-UP uptime=$up"
+echo "SDVF-GUEST-CPUS=$(/bin/busybox grep -c ^processor /proc/cpuinfo)"
 cmdline=$(/bin/busybox cat /proc/cmdline)
 case " $cmdline " in *" sdvf.hostile "*)
 	/bin/busybox devmem 0x0c000000 32 0xdeadbeef

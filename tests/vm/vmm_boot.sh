@@ -11,14 +11,16 @@
 #   hang     a guest that never powers off is killed by --timeout 5 with a
 #            clear message and exit status 124;
 #   notimage a file that is not an arm64 Image is refused before any VM
-#            exists (exit 1, the reason named).
+#            exists (exit 1, the reason named);
+#   smp      --cpus 2: the guest brings up both vCPUs (PSCI CPU_ON);
+#   term     SIGTERM while the guest runs stops the VMM (exit 143, named).
 # Prints the guest's boot time (its kernel's uptime at /init, and the
 # VMM's wall time to power-off). Hard timeout for the L1 boot:
-# SDVF_VM_BOOT_TIMEOUT (default 110 s).
+# SDVF_VM_BOOT_TIMEOUT (default 180 s; the run takes ~60 s here).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 unset MAKEFLAGS MFLAGS MAKELEVEL BUILD
-limit=${SDVF_VM_BOOT_TIMEOUT:-110}
+limit=${SDVF_VM_BOOT_TIMEOUT:-180}
 
 make -s image-aarch64 >/dev/null
 
@@ -42,6 +44,20 @@ run hostile --kernel /images/Image --timeout 60 \
 run hang --kernel /images/Image --timeout 5 \
 	--append "console=ttyAMA0 rdinit=/init sdvf.hang"
 run notimage --kernel /images/guest.cpio
+run smp --kernel /images/Image --cpus 2 --timeout 60
+# SIGTERM while the guest runs: a clean stop, not a kill.
+sdvf-vmm --kernel /images/Image --initrd /images/guest.cpio \
+	--append "console=ttyAMA0 rdinit=/init sdvf.hang" \
+	--console /tmp/term.console --timeout 60 2>/tmp/term.err &
+vmm=$!
+while ! grep -q SDVF-GUEST-UP /tmp/term.console 2>/dev/null; do
+	kill -0 $vmm 2>/dev/null || break
+	sleep 0.2
+done
+kill -TERM $vmm
+wait $vmm
+echo "case term: exit=$?"
+sed "s/^/case term: /" /tmp/term.err
 exit 0
 PAYLOAD
 chmod 755 "$work/add/payload/run.sh"
@@ -64,6 +80,7 @@ expect() { # PATTERN WHY
 [ $rc -eq 0 ] || { echo "vmm_boot: FAIL: L1 payload exit $rc"; failures=1; }
 expect '^case normal: exit=0$' "normal guest: VMM exit 0"
 expect '^case normal: SDVF-GUEST-UP' "normal guest reached /init"
+expect '^case normal: SDVF-GUEST-CPUS=1$' "one vCPU by default"
 expect '^case normal: sdvf-vmm: guest powered off after' \
 	"normal guest powered off"
 expect '^case normal: .*bad_mmio=0 uart_ro_write=0 ' \
@@ -86,6 +103,10 @@ expect '^case hang: sdvf-vmm: guest did not power off within 5s' \
 expect '^case notimage: exit=1$' "not an Image: exit 1"
 expect '^case notimage: sdvf-vmm: kernel: no ARM.x64 magic' \
 	"not an Image: reason"
+expect '^case smp: exit=0$' "two vCPUs: VMM exit 0"
+expect '^case smp: SDVF-GUEST-CPUS=2$' "two vCPUs: the guest brought up both"
+expect '^case term: exit=143$' "SIGTERM: exit 143"
+expect '^case term: sdvf-vmm: stopped by signal 15 ' "SIGTERM: message"
 if [ $failures -ne 0 ]; then
 	grep '^case ' "$work/cases.log" || tail -n 40 "$work/cases.log"
 	exit 1
