@@ -51,13 +51,13 @@ fetch() { # PKG:ARCH=VERSION -> the .deb in $debs
 kernel_deb=$(fetch "$KERNEL_PKG")
 busybox_deb=$(fetch "$BUSYBOX_PKG")
 
-x=$out/extract
-rm -rf "$x"
-mkdir -p "$x"
+# A private scratch tree: two runs at once must not share one.
+x=$(mktemp -d "$out/extract.XXXXXX")
+trap 'rm -rf "$x"' EXIT
 dpkg -x "$kernel_deb" "$x/kernel"
 dpkg -x "$busybox_deb" "$x/busybox"
-cp "$x/kernel/boot/vmlinuz-$KVER" "$out/Image.tmp"
-mv "$out/Image.tmp" "$out/Image"
+cp "$x/kernel/boot/vmlinuz-$KVER" "$x/Image"
+mv "$x/Image" "$out/Image"
 
 # A tree with busybox and the mount points every /init here needs.
 base_tree() {
@@ -159,5 +159,4 @@ poweroff -f
 EOF
 chmod 755 "$l1/init"
 python3 "$here/mkcpio.py" "$l1" "$out/l1.cpio"
-rm -rf "$x"
 echo "image-aarch64: $out/Image $out/l1.cpio ($(du -m "$out/l1.cpio" | cut -f1) MiB)"

@@ -41,7 +41,8 @@ def main():
         for n in sorted(dirs + files):
             paths.append(os.path.join(top, n))
     paths.sort()
-    with open(dest + ".tmp", "wb") as out:
+    tmp = "%s.tmp.%d" % (dest, os.getpid())
+    with open(tmp, "wb") as out:
         ino = 1
         for p in paths:
             name = os.path.relpath(p, root).encode()
@@ -60,7 +61,7 @@ def main():
             ino += 1
         entry(out, ino, 0, 1, b"TRAILER!!!", b"")
         out.write(pad(out.tell() % 512 and 512 - out.tell() % 512))
-    os.replace(dest + ".tmp", dest)
+    os.replace(tmp, dest)
 
 
 if __name__ == "__main__":

@@ -206,12 +206,18 @@ static int load(vmm_vm_t *vm, const options_t *o, vmm_layout_t *layout)
 	return 0;
 }
 
+static double seconds_between(const struct timespec *t0,
+			      const struct timespec *t)
+{
+	return (double)(t->tv_sec - t0->tv_sec) +
+	       (double)(t->tv_nsec - t0->tv_nsec) / 1e9;
+}
+
 static double seconds_since(const struct timespec *t0)
 {
 	struct timespec t;
 	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)(t.tv_sec - t0->tv_sec) +
-	       (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+	return seconds_between(t0, &t);
 }
 
 static int add_fd(int ep, int fd)
@@ -304,6 +310,7 @@ int main(int argc, char **argv)
 	vmm_layout_t layout;
 	if (load(&vm, &o, &layout) < 0 || vmm_vm_start(&vm) < 0)
 		return 1;
+	double started = seconds_since(&t0);
 	int status = run(&vm, sig_fd, timer_fd, o.timeout_s, &t0);
 
 	/* vCPU threads may still be in KVM_RUN: exit() ends them with the
@@ -318,6 +325,11 @@ int main(int argc, char **argv)
 		(unsigned long long)vm.uart.ro_write,
 		(unsigned long long)vm.uart.bad_offset,
 		(unsigned long long)vm.uart.bad_width);
+	if (vm.uart.tx_bytes > 0)
+		fprintf(stderr,
+			"sdvf-vmm: boot: vCPUs started at %.2fs, first console "
+			"byte at %.2fs\n",
+			started, seconds_between(&t0, &vm.first_output));
 	fflush(stderr);
 	_exit(status);
 }

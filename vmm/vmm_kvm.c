@@ -14,6 +14,7 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 static int fail(const char *what)
@@ -25,6 +26,8 @@ static int fail(const char *what)
 static void console_out(void *ctx, uint8_t byte)
 {
 	vmm_vm_t *vm = ctx;
+	if (vm->uart.tx_bytes == 1) /* counted before this call: the first */
+		clock_gettime(CLOCK_MONOTONIC, &vm->first_output);
 	vm->line[vm->line_len++] = (char)byte;
 	if (byte == '\n' || vm->line_len == sizeof(vm->line))
 		vmm_vm_flush_console(vm);

@@ -17,6 +17,7 @@
 
 #include <pthread.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "vmm/vmm_fdt.h"
 #include "vmm/vmm_image.h"
@@ -56,6 +57,7 @@ typedef struct vmm_vm {
 	char line[256];
 	unsigned line_len;
 	uint64_t bad_mmio;
+	struct timespec first_output; /* the guest's first console byte */
 } vmm_vm_t;
 
 /* Create the VM: RAM of layout->ram_size at layout->ram_base, the vGICv3,

@@ -83,6 +83,8 @@ expect '^case normal: SDVF-GUEST-UP' "normal guest reached /init"
 expect '^case normal: SDVF-GUEST-CPUS=1$' "one vCPU by default"
 expect '^case normal: sdvf-vmm: guest powered off after' \
 	"normal guest powered off"
+expect '^case normal: sdvf-vmm: boot: vCPUs started at [0-9.]+s, first console byte at [0-9.]+s$' \
+	"boot times reported"
 expect '^case normal: .*bad_mmio=0 uart_ro_write=0 ' \
 	"normal guest: no bad access"
 expect '^case hostile: exit=0$' "hostile guest: VMM exit 0"
@@ -115,6 +117,7 @@ up=$(sed -n 's/^case normal: SDVF-GUEST-UP uptime=\([0-9.]*\).*/\1/p' \
 	"$work/cases.log")
 wall=$(sed -n 's/^case normal: sdvf-vmm: guest powered off after \([0-9.]*s\).*/\1/p' \
 	"$work/cases.log")
+early=$(sed -n 's/^case normal: sdvf-vmm: boot: //p' "$work/cases.log")
 echo "vmm_boot: guest kernel reached /init at ${up}s of its uptime;" \
-	"VMM start to power-off ${wall}"
+	"VMM start to power-off ${wall}; ${early}"
 echo "vmm_boot: ok"
