@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Usage: image-aarch64.sh OUT CROSS_BIN PROGRAM...
+#   (a PROGRAM written guest:PATH goes to the guest's /bin instead of L1's)
 #
 # Build the aarch64 system image (docs/vmm.md) into OUT (build-aarch64/):
 #   OUT/Image       Debian's arm64 kernel (a raw Image with KVM built in)
@@ -65,15 +66,28 @@ base_tree() {
 	cp "$x/busybox/bin/busybox" "$1/bin/busybox"
 }
 
+# PATH below CROSS_BIN -> the built program, or stop naming it.
+program() {
+	if [ ! -x "$cross_bin/$1" ]; then
+		echo "image-aarch64: $cross_bin/$1 missing (make image-aarch64 builds it)" >&2
+		exit 1
+	fi
+	echo "$cross_bin/$1"
+}
+
 # ---- the nested guest's initramfs ----------------------------------------
 g=$x/guest
 base_tree "$g"
+for p in $programs; do
+	case $p in guest:*) cp "$(program "${p#guest:}")" "$g/bin/" ;; esac
+done
 cat >"$g/init" <<'EOF'
 #!/bin/busybox sh
 # Guest /init (scripts/image-aarch64.sh). Kernel command line words:
 #   sdvf.hostile  poke the VMM: MMIO outside any device, writes to the
 #                 PL011's read-only registers (needs iomem=relaxed: the
-#                 UART belongs to its driver)
+#                 UART belongs to its driver), an ldp KVM cannot decode
+#                 (/bin/guest_poke, killed by SIGBUS: exit 135)
 #   sdvf.hang     never power off (the VMM's --timeout must kill it)
 /bin/busybox mount -t proc proc /proc
 /bin/busybox mount -t devtmpfs dev /dev
@@ -86,6 +100,8 @@ case " $cmdline " in *" sdvf.hostile "*)
 	/bin/busybox devmem 0x0c000000 32 >/dev/null
 	/bin/busybox devmem 0x09000018 32 0xffffffff
 	/bin/busybox devmem 0x09000fe0 32 0x1
+	/bin/guest_poke
+	echo "SDVF-GUEST-POKE-EXIT=$?"
 	echo "SDVF-GUEST-HOSTILE-DONE"
 	;;
 esac
@@ -121,11 +137,7 @@ for m in $MODULES; do
 	cp "$ko" "$l1/lib/modules/"
 done
 for p in $programs; do
-	if [ ! -x "$cross_bin/$p" ]; then
-		echo "image-aarch64: $cross_bin/$p missing (make image-aarch64 builds it)" >&2
-		exit 1
-	fi
-	cp "$cross_bin/$p" "$l1/sdvf/bin/"
+	case $p in guest:*) ;; *) cp "$(program "$p")" "$l1/sdvf/bin/" ;; esac
 done
 cp "$out/Image" "$out/guest.cpio" "$l1/images/"
 cat >"$l1/init" <<EOF

@@ -137,6 +137,11 @@ int vmm_vm_create(vmm_vm_t *vm, const vmm_layout_t *layout, unsigned cpus,
 	vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
 	if (vm->vm_fd < 0)
 		return fail("KVM_CREATE_VM");
+	/* A guest access KVM cannot decode (no valid syndrome, e.g. ldp to
+	 * an MMIO address) comes to us as KVM_EXIT_ARM_NISV instead of
+	 * failing KVM_RUN: bad input to count, not a reason to stop. */
+	struct kvm_enable_cap nisv = {.cap = KVM_CAP_ARM_NISV_TO_USER};
+	vm->nisv_to_user = ioctl(vm->vm_fd, KVM_ENABLE_CAP, &nisv) == 0;
 	vm->stopped_fd = eventfd(0, EFD_CLOEXEC);
 	if (vm->stopped_fd < 0)
 		return fail("eventfd");
@@ -239,6 +244,31 @@ static void handle_mmio(vmm_vm_t *vm, struct kvm_run *run)
 	pthread_mutex_unlock(&vm->dev_lock);
 }
 
+/* The guest touched an address with an instruction KVM cannot emulate:
+ * count it like any stray access and answer with an external data abort,
+ * what real hardware gives for a bus error (the guest's kernel decides
+ * what that costs the guest: SIGBUS for a user program). */
+static int handle_nisv(vmm_vcpu_t *c, struct kvm_run *run)
+{
+	pthread_mutex_lock(&c->vm->dev_lock);
+	uint64_t n = ++c->vm->bad_mmio;
+	if (log_this(n))
+		fprintf(stderr,
+			"sdvf-vmm: guest access at 0x%llx that KVM cannot "
+			"decode (ESR ISS 0x%llx): external abort injected (bad "
+			"accesses so far: %llu)\n",
+			(unsigned long long)run->arm_nisv.fault_ipa,
+			(unsigned long long)run->arm_nisv.esr_iss,
+			(unsigned long long)n);
+	pthread_mutex_unlock(&c->vm->dev_lock);
+	struct kvm_vcpu_events ev;
+	memset(&ev, 0, sizeof(ev));
+	ev.exception.ext_dabt_pending = 1;
+	if (ioctl(c->fd, KVM_SET_VCPU_EVENTS, &ev) < 0)
+		return fail("KVM_SET_VCPU_EVENTS external abort");
+	return 0;
+}
+
 static void vcpu_stop(vmm_vcpu_t *c, enum vmm_stop why)
 {
 	uint64_t one = 1;
@@ -265,6 +295,12 @@ static void *vcpu_thread(void *arg)
 		switch (run->exit_reason) {
 		case KVM_EXIT_MMIO:
 			handle_mmio(c->vm, run);
+			break;
+		case KVM_EXIT_ARM_NISV:
+			if (handle_nisv(c, run) < 0) {
+				vcpu_stop(c, VMM_STOP_ERROR);
+				return NULL;
+			}
 			break;
 		case KVM_EXIT_SYSTEM_EVENT:
 			if (run->system_event.type ==

@@ -4,8 +4,10 @@
  * PSCI system events, both handled in vCPU threads by vmm_kvm.c: an MMIO
  * access to the UART goes to vmm_uart (which counts what it refuses); any
  * other MMIO address is counted in bad_mmio, logged (rate-limited) and
- * answered with zeros. Nothing the guest does ends the VMM except
- * SYSTEM_OFF / SYSTEM_RESET (a clean stop) or a KVM failure.
+ * answered with zeros; an access KVM cannot decode (KVM_EXIT_ARM_NISV) is
+ * counted there too and answered with an external data abort. Nothing the guest
+ * does ends the VMM except SYSTEM_OFF / SYSTEM_RESET (a clean stop) or a KVM
+ * failure.
  *
  * Threads: the main thread owns the event loop (sdvf_vmm.c) and never
  * touches a vCPU; each vCPU thread runs KVM_RUN and reports its end by
@@ -16,6 +18,7 @@
 #define SDVF_VMM_KVM_H
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -48,7 +51,8 @@ typedef struct vmm_vm {
 	vmm_layout_t layout;
 	unsigned cpus;
 	vmm_vcpu_t vcpu[VMM_MAX_CPUS];
-	int stopped_fd; /* eventfd: a vCPU thread ended */
+	int stopped_fd;	   /* eventfd: a vCPU thread ended */
+	bool nisv_to_user; /* KVM_CAP_ARM_NISV_TO_USER is on */
 	enum vmm_stop stop;
 	pthread_mutex_t dev_lock;
 	/* Under dev_lock: */
