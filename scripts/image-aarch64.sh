@@ -41,7 +41,7 @@ fetch() { # PKG:ARCH=VERSION -> the .deb in $debs
 	local file="$debs/${name}_${ver/:/%3a}_arm64.deb"
 	if [ ! -f "$file" ]; then
 		(cd "$debs" && apt-get download -q "$1" 2>&1 |
-			grep -v 'unsandboxed as root' || true)
+			grep -v 'unsandboxed as root' >&2 || true)
 	fi
 	if [ ! -f "$file" ]; then
 		echo "image-aarch64: $1 was not downloaded (run make deps-aarch64)" >&2

@@ -142,6 +142,10 @@ int vmm_vm_create(vmm_vm_t *vm, const vmm_layout_t *layout, unsigned cpus,
 	 * failing KVM_RUN: bad input to count, not a reason to stop. */
 	struct kvm_enable_cap nisv = {.cap = KVM_CAP_ARM_NISV_TO_USER};
 	vm->nisv_to_user = ioctl(vm->vm_fd, KVM_ENABLE_CAP, &nisv) == 0;
+	if (!vm->nisv_to_user)
+		fprintf(stderr,
+			"sdvf-vmm: KVM_CAP_ARM_NISV_TO_USER unavailable: "
+			"an undecodable guest access will stop the VM\n");
 	vm->stopped_fd = eventfd(0, EFD_CLOEXEC);
 	if (vm->stopped_fd < 0)
 		return fail("eventfd");
