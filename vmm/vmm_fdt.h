@@ -10,7 +10,8 @@
  *   0x08000000  GICv3 distributor, 64 KiB
  *   0x080a0000  GICv3 redistributors, 128 KiB per vCPU
  *   0x09000000  PL011 UART, 4 KiB, SPI 1 (INTID 33), level high
- *   0x0a000000  virtio-mmio devices, 512 bytes each (later: vm-P's virt/)
+ *   0x0a000000  virtio-mmio device n at + 512 * n, SPI 16 + n (INTID 48 + n),
+ *               level high (planned: vm-P's virt/; the vGIC has 32 SPIs)
  *   0x40000000  RAM
  */
 #ifndef SDVF_VMM_FDT_H
