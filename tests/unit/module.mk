@@ -41,6 +41,7 @@ UNIT_CMOCKA := \
 	test_stats_json \
 	test_lwip_dhcp \
 	test_lwip_sim \
+	test_vmm \
 	stress_queue
 
 UNIT_CMOCKA_BINS := $(addprefix $(BUILD)/tests/unit/,$(UNIT_CMOCKA))
