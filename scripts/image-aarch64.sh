@@ -75,11 +75,53 @@ program() {
 	echo "$cross_bin/$1"
 }
 
+# Where a dynamic program's libraries come from: the cross sysroot (arm64
+# packages such as liblwip, whose Debian package has no static archive)
+# and the cross toolchain's libc.
+LIB_DIRS="${CROSS_SYSROOT:-build-cross/sysroot}/usr/lib/aarch64-linux-gnu
+${CROSS_SYSROOT:-build-cross/sysroot}/lib/aarch64-linux-gnu
+/usr/aarch64-linux-gnu/lib"
+
+# with_libs ROOT ELF: copy ELF's program interpreter and every shared
+# library it needs, transitively, into ROOT (/lib and /lib/aarch64-linux-gnu,
+# the loader's default paths).  A static ELF needs nothing; a library has
+# no interpreter but may need other libraries.
+with_libs() {
+	local root=$1 elf=$2 interp lib dir found
+	interp=$(aarch64-linux-gnu-readelf -l "$elf" |
+		sed -n 's/.*program interpreter: \(.*\)]/\1/p')
+	mkdir -p "$root/lib/aarch64-linux-gnu"
+	if [ -n "$interp" ] && [ ! -e "$root$interp" ]; then
+		cp -L "/usr/aarch64-linux-gnu/lib/$(basename "$interp")" "$root$interp"
+	fi
+	for lib in $(aarch64-linux-gnu-readelf -d "$elf" |
+		sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+		[ -e "$root/lib/aarch64-linux-gnu/$lib" ] && continue
+		found=
+		for dir in $LIB_DIRS; do
+			if [ -e "$dir/$lib" ]; then
+				found=$dir/$lib
+				break
+			fi
+		done
+		if [ -z "$found" ]; then
+			echo "image-aarch64: $elf needs $lib, found in none of:" $LIB_DIRS >&2
+			exit 1
+		fi
+		cp -L "$found" "$root/lib/aarch64-linux-gnu/$lib"
+		with_libs "$root" "$found"
+	done
+}
+
 # ---- the nested guest's initramfs ----------------------------------------
 g=$x/guest
 base_tree "$g"
 for p in $programs; do
-	case $p in guest:*) cp "$(program "${p#guest:}")" "$g/bin/" ;; esac
+	case $p in guest:*)
+		cp "$(program "${p#guest:}")" "$g/bin/"
+		with_libs "$g" "$(program "${p#guest:}")"
+		;;
+	esac
 done
 cat >"$g/init" <<'EOF'
 #!/bin/busybox sh
@@ -137,7 +179,11 @@ for m in $MODULES; do
 	cp "$ko" "$l1/lib/modules/"
 done
 for p in $programs; do
-	case $p in guest:*) ;; *) cp "$(program "$p")" "$l1/sdvf/bin/" ;; esac
+	case $p in guest:*) ;; *)
+		cp "$(program "$p")" "$l1/sdvf/bin/"
+		with_libs "$l1" "$(program "$p")"
+		;;
+	esac
 done
 cp "$out/Image" "$out/guest.cpio" "$l1/images/"
 cat >"$l1/init" <<EOF

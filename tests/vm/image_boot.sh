@@ -2,7 +2,8 @@
 # The aarch64 system image boots (docs/vmm.md): under qemu-system-aarch64
 # with virtualisation on, L1 reaches its /init, the network modules load,
 # /dev/kvm exists and our aarch64 kvm_probe gets API version 12 with irqfd,
-# ioeventfd and PSCI 0.2; a file the test adds reaches L1 and the payload's
+# ioeventfd and PSCI 0.2; the dynamically linked sdvf runs (its loader and
+# shared libraries are in the image); a file the test adds reaches L1 and the payload's
 # exit status comes back (a payload that exits 3 makes run-aarch64.sh exit
 # 3).  Prints the boot time.  Builds the image first (`make image-aarch64`:
 # cached, no network after the first run).  Hard timeout per boot:
@@ -24,6 +25,10 @@ for m in virtio_mmio failover net_failover virtio_net tun; do
 done
 [ -c /dev/kvm ] || { echo "image_boot: no /dev/kvm"; exit 1; }
 kvm_probe || exit 1
+# sdvf is dynamic (Debian's arm64 liblwip is a shared object only): the
+# image carries its loader and libraries
+sdvf --help >/dev/null || { echo "image_boot: sdvf does not run"; exit 1; }
+echo "image_boot: sdvf runs"
 echo "image_boot: marker $(cat /payload/marker)"
 exit 3
 PAYLOAD
@@ -43,6 +48,8 @@ fail() {
 }
 [ $rc -eq 3 ] || fail "payload exit status $rc, want 3 (its own exit)"
 grep -q "kvm_probe: ok api=12" "$work/console.log" || fail "kvm_probe not ok"
+grep -q "image_boot: sdvf runs" "$work/console.log" ||
+	fail "the dynamic aarch64 sdvf did not run in L1"
 grep -q "image_boot: marker sdvf-$$" "$work/console.log" ||
 	fail "the added file did not reach L1"
 grep -q "SDVF-L1: insmod" "$work/console.log" && fail "a module failed to load"
