@@ -158,7 +158,7 @@ else
 endif
 
 clean:
-	rm -rf build build-san build-cross
+	rm -rf build build-san build-cross build-aarch64
 
 # One variable's value, for scripts: `make -s print-PORTABLE_SRCS`.
 print-%:

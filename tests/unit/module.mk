@@ -34,10 +34,15 @@ UNIT_CMOCKA := \
 	test_policies \
 	test_tx_mux \
 	test_reflector \
+	test_virtq \
+	test_virtio_mmio \
+	test_virtio_net \
+	test_virtio_net_tx \
 	test_bench_client \
 	test_stats_json \
 	test_lwip_dhcp \
 	test_lwip_sim \
+	test_vmm \
 	stress_queue
 
 UNIT_CMOCKA_BINS := $(addprefix $(BUILD)/tests/unit/,$(UNIT_CMOCKA))

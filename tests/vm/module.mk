@@ -1,0 +1,38 @@
+# tests/vm/: the aarch64 system image and the VMM under it (docs/vmm.md).
+#
+#   make deps-aarch64   qemu-system-aarch64, the arm64 dpkg architecture
+#   make image-aarch64  build-aarch64/{Image,guest.cpio,l1.cpio}: Debian's
+#                       arm64 kernel and busybox-static (pinned, cached in
+#                       build-aarch64/debs) and our static aarch64 programs
+# The tests boot it with scripts/run-aarch64.sh and build the image first.
+
+AARCH64_IMAGE_DIR := build-aarch64
+# Programs for L1's /sdvf/bin; guest: ones go to the guest's /bin.
+AARCH64_IMAGE_PROGRAMS := sdvf vmm/sdvf-vmm tests/vm/kvm_probe \
+	guest:tests/vm/guest_poke
+
+.PHONY: deps-aarch64 image-aarch64
+deps-aarch64: deps
+	scripts/deps-aarch64.sh
+image-aarch64: deps-aarch64 deps-cross
+	$(MAKE) -f tests/cross/cross.mk cross-only \
+		CROSS_ONLY="$(patsubst guest:%,%,$(AARCH64_IMAGE_PROGRAMS))"
+	scripts/image-aarch64.sh $(AARCH64_IMAGE_DIR) \
+		build-cross/aarch64-linux-gnu $(AARCH64_IMAGE_PROGRAMS)
+
+# Opens /dev/kvm and checks what the VMM needs (runs inside L1).
+PROGRAMS += $(BUILD)/tests/vm/kvm_probe
+$(BUILD)/tests/vm/kvm_probe: $(BUILD)/tests/vm/kvm_probe.o
+	$(CC) $(LDFLAGS) -o $@ $^
+-include $(BUILD)/tests/vm/kvm_probe.d
+
+TEST_SCRIPTS += tests/vm/image_boot.sh tests/vm/vmm_boot.sh
+
+# A hostile guest program (an ldp KVM cannot decode): aarch64 only, run in
+# the nested guest by vmm_boot.sh.
+ifneq ($(filter aarch64-%,$(shell $(CC) -dumpmachine 2>/dev/null)),)
+PROGRAMS += $(BUILD)/tests/vm/guest_poke
+$(BUILD)/tests/vm/guest_poke: $(BUILD)/tests/vm/guest_poke.o
+	$(CC) $(LDFLAGS) -o $@ $^
+-include $(BUILD)/tests/vm/guest_poke.d
+endif

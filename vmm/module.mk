@@ -1,0 +1,15 @@
+# vmm/: the KVM VMM for arm64 (docs/vmm.md).
+#
+# The image layout, DTB and PL011 model are portable host code (built and
+# unit-tested everywhere: tests/unit/test_vmm.c); the KVM part and the
+# sdvf-vmm program exist only when the compiler targets aarch64 (`make
+# image-aarch64` builds them with the cross toolchain).
+HOST_SRCS += vmm/vmm_image.c vmm/vmm_fdt.c vmm/vmm_uart.c
+
+ifneq ($(filter aarch64-%,$(shell $(CC) -dumpmachine 2>/dev/null)),)
+PROGRAMS += $(BUILD)/vmm/sdvf-vmm
+$(BUILD)/vmm/sdvf-vmm: $(BUILD)/vmm/sdvf_vmm.o $(BUILD)/vmm/vmm_kvm.o \
+		$(BUILD)/libsdvf.a
+	$(CC) $(LDFLAGS) -pthread -o $@ $^ $(HOST_LIBS)
+-include $(BUILD)/vmm/sdvf_vmm.d $(BUILD)/vmm/vmm_kvm.d
+endif
