@@ -44,9 +44,11 @@
  * signal completions only while they are needed (want_completions: the
  * pool short, or a remap client's buffer at the driver); otherwise they
  * wait in drv_tx_free for the next activation, or for the sweep timer
- * (TXM_SWEEP_NS after the last activation) at rest.  A client whose cN_tx_free
- * is full keeps its returns in a private backlog and the mux asks to be
- * woken (producer_signalled) when room appears; nothing is dropped.
+ * (TXM_SWEEP_NS after the last activation) at rest.  Likewise a client
+ * that asked for no signal on its tx_free is signalled when returns have
+ * waited there TXM_SWEEP_NS with no activation of ours in between.  A client
+ * whose cN_tx_free is full keeps its returns in a private backlog and the mux
+ * asks to be woken (producer_signalled) when room appears; nothing is dropped.
  *
  * Restart of client N (peer_restart): its queues are reset, every buffer
  * of its that the mux holds goes back to it, a staged pool buffer goes to
@@ -445,6 +447,9 @@ static bool request_signals(struct tx_mux *m)
 static void activate(struct tx_mux *m)
 {
 	sdvf_counter_add(m->ctr[ACTIVATIONS], 1);
+	uint64_t now = sdvf_now_ns(m->pd);
+	bool at_rest = m->rest_at && now >= m->rest_at;
+	m->rest_at = 0;
 	m->budget_left = m->budget;
 	m->wake_ns = 0;
 	m->pool_starved = false;
@@ -469,8 +474,6 @@ static void activate(struct tx_mux *m)
 		if (!m->wake_ns || sweep < m->wake_ns)
 			m->wake_ns = sweep;
 	}
-	if (m->wake_ns)
-		sdvf_timer_set(m->pd, m->wake_ns);
 	sdvf_counter_set(m->ctr[POOL_IDLE], m->pool.nidle);
 	sdvf_counter_set(m->ctr[SW_POOL_IDLE], m->sw.nidle);
 	sdvf_counter_set(m->ctr[POOL_DRIVER],
@@ -502,11 +505,26 @@ static void activate(struct tx_mux *m)
 			continue;
 		wake = sdvf_queue_producer_finish(&c->free);
 		wake |= sdvf_queue_consumer_finish(&c->active);
+		/* A client with buffers to spare asks for no signal on its
+		 * tx_free (clients/net_client.h) and takes its returns back at
+		 * its next activation: after TXM_SWEEP_NS without one of ours,
+		 * tell it anyway, so that at rest its books settle too. */
+		if (!wake &&
+		    sdvf_queue_free_slots(&c->free) < c->free.capacity) {
+			if (at_rest)
+				wake = true;
+			else
+				m->rest_at = now + TXM_SWEEP_NS;
+		}
 		if (wake) {
 			sdvf_notify(m->pd, c->ch);
 			sdvf_counter_add(m->ctr[NOTIFY_CLIENTS], 1);
 		}
 	}
+	if (m->rest_at && (!m->wake_ns || m->rest_at < m->wake_ns))
+		m->wake_ns = m->rest_at;
+	if (m->wake_ns)
+		sdvf_timer_set(m->pd, m->wake_ns);
 }
 
 void tx_mux_notified(void *state, struct sdvf_pd *pd, sdvf_channel_t ch)

@@ -144,6 +144,9 @@ struct tx_mux {
 	uint32_t budget, budget_left;
 	bool pool_starved; /* this activation: an empty pool held a client */
 	uint64_t wake_ns;  /* timer to arm at the end, 0: none */
+	/* Returns a client has not taken back, unsignalled: signal it if no
+	 * activation came before this deadline (0: none pending). */
+	uint64_t rest_at;
 	_Atomic uint64_t *ctr[TXM_M_COUNT];
 };
 

@@ -468,8 +468,10 @@ static void source_sends_its_count_in_order_waiting_for_buffers(void **unused)
 	assert_int_equal(counter("src", "bench.tx_done"), 200);
 }
 
-/* 1000 frames a second in bursts of 4: four every 4 ms of virtual time,
- * none between, one wake-up per burst. */
+/* 1000 frames a second in bursts of at most 4: a burst is due every 4 ms
+ * of virtual time and never late; between bursts the source may be woken
+ * (the TX mux signals returns a client has left 1 ms: mux/tx_mux.c) and
+ * then sends what is due, never more than one frame per elapsed ms. */
 static void paced_source_sends_its_bursts_at_its_rate(void **unused)
 {
 	(void)unused;
@@ -477,7 +479,8 @@ static void paced_source_sends_its_bursts_at_its_rate(void **unused)
 	for (uint64_t ms = 1; ms <= 10; ms++) {
 		sdvf_sim_advance(sim, 1000000);
 		take_source_frames(paced_mac, paced_dst, 60, &next);
-		assert_int_equal(next, 4 * (ms / 4));
+		assert_true(next >= 4 * (ms / 4));
+		assert_true(next <= ms);
 	}
 	sdvf_sim_advance(sim, 90000000); /* to 100 ms */
 	take_source_frames(paced_mac, paced_dst, 60, &next);

@@ -390,6 +390,33 @@ static void tx_mux_sweeps_unasked_completions_at_rest(void **unused)
 	finish();
 }
 
+/* A client that asks for no signal on its tx_free (as net_client does
+ * with buffers to spare) and leaves its returns there is signalled once
+ * the mux has had no activation for TXM_SWEEP_NS (1 ms), not before, and
+ * once: at rest its books settle without a wake-up per completion. */
+static void tx_mux_signals_a_client_its_returns_at_rest(void **unused)
+{
+	(void)unused;
+	assert_int_equal(start("ccc", ""), 0);
+	sdvf_queue_consumer_cancel_signal(&c_free[0]); /* spare buffers */
+	/* copy: c0's buffers come back at once; the first send answers
+	 * the harness's pending tx_active request, the second is quiet */
+	send_frame(0, 3, 100, 0xab);
+	send_frame(0, 4, 100, 0xac);
+	struct sdvf_desc d;
+	while (drv_take(&d))
+		drv_complete(&d, 0);
+	assert_false(sdvf_queue_producer_should_signal(&d_free));
+	uint64_t signals = counter("notify_clients");
+	sdvf_sim_advance(sim, 999999);
+	assert_int_equal(counter("notify_clients"), signals);
+	sdvf_sim_advance(sim, 1);
+	assert_int_equal(counter("notify_clients"), signals + 1);
+	sdvf_sim_advance(sim, 10000000);
+	assert_int_equal(counter("notify_clients"), signals + 1);
+	finish();
+}
+
 /* A pool run short (an eighth or less idle) makes the mux ask: the driver
  * must wake it with the completion that refills it. */
 static void tx_mux_short_of_pool_is_woken_by_a_completion(void **unused)
@@ -1114,6 +1141,7 @@ int main(void)
 			tx_mux_with_pool_to_spare_asks_no_completion_signal),
 		cmocka_unit_test(tx_mux_short_of_pool_is_woken_by_a_completion),
 		cmocka_unit_test(tx_mux_sweeps_unasked_completions_at_rest),
+		cmocka_unit_test(tx_mux_signals_a_client_its_returns_at_rest),
 		cmocka_unit_test(tx_mux_asks_for_remap_completions),
 		cmocka_unit_test(tx_mux_rejects_misaligned_offset),
 		cmocka_unit_test(tx_mux_rejects_offset_out_of_range),
