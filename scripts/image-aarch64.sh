@@ -33,6 +33,7 @@ KERNEL_PKG=linux-image-$KVER:arm64=6.1.176-1
 BUSYBOX_PKG=busybox-static:arm64=1:1.35.0-4+deb12u1+b1
 # In insmod order; each module's depends= must name only earlier ones.
 MODULES="virtio_mmio failover net_failover virtio_net tun"
+GUEST_MODULES="virtio_mmio failover net_failover virtio_net"
 
 debs=$out/debs
 mkdir -p "$debs"
@@ -81,6 +82,12 @@ base_tree "$g"
 for p in $programs; do
 	case $p in guest:*) cp "$(program "${p#guest:}")" "$g/bin/" ;; esac
 done
+# The guest's virtio-net driver, loaded by sdvf.net (same order as L1's).
+mkdir -p "$g/lib/modules"
+for m in $GUEST_MODULES; do
+	cp "$(find "$x/kernel/lib/modules/$KVER" -name "$m.ko" | head -n 1)" \
+		"$g/lib/modules/"
+done
 cat >"$g/init" <<'EOF'
 #!/bin/busybox sh
 # Guest /init (scripts/image-aarch64.sh). Kernel command line words:
@@ -89,6 +96,10 @@ cat >"$g/init" <<'EOF'
 #                 UART belongs to its driver), an ldp KVM cannot decode
 #                 (/bin/guest_poke, killed by SIGBUS: exit 135)
 #   sdvf.hang     never power off (the VMM's --timeout must kill it)
+#   sdvf.net      insmod the virtio-net modules, eth0 up with address
+#                 sdvf.ip=A/N (default 10.0.2.2/24), print
+#                 SDVF-GUEST-NET-UP, serve UDP echo on port 7777 until a
+#                 "quit" datagram (/bin/udp_echo), then power off
 /bin/busybox mount -t proc proc /proc
 /bin/busybox mount -t devtmpfs dev /dev
 read up idle </proc/uptime
@@ -103,6 +114,23 @@ case " $cmdline " in *" sdvf.hostile "*)
 	/bin/guest_poke
 	echo "SDVF-GUEST-POKE-EXIT=$?"
 	echo "SDVF-GUEST-HOSTILE-DONE"
+	;;
+esac
+case " $cmdline " in *" sdvf.net "*)
+	for m in virtio_mmio failover net_failover virtio_net; do
+		/bin/busybox insmod /lib/modules/$m.ko ||
+			echo "SDVF-GUEST: insmod $m failed"
+	done
+	ip=10.0.2.2/24
+	for w in $cmdline; do
+		case $w in sdvf.ip=*) ip=${w#sdvf.ip=} ;; esac
+	done
+	/bin/busybox ip link set lo up
+	/bin/busybox ip addr add "$ip" dev eth0
+	/bin/busybox ip link set eth0 up
+	echo "SDVF-GUEST-NET-UP ip=$ip"
+	/bin/udp_echo serve 7777
+	echo "SDVF-GUEST-ECHO-EXIT=$?"
 	;;
 esac
 case " $cmdline " in *" sdvf.hang "*)

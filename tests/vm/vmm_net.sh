@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# The guest's virtio-net device in sdvf-vmm, over a tap in L1
+# (docs/vmm.md): in one L1 boot, `sdvf-vmm --net tap:tap0` boots the nested
+# guest with a virtio-mmio node in its DTB; the guest (sdvf.net: insmod
+# virtio_mmio, failover, net_failover, virtio_net) brings eth0 up as
+# 10.0.2.2/24 and serves UDP echo; L1 gives tap0 10.0.2.1/24, then
+#   ping     100 ICMP echo round trips, zero loss;
+#   udp      100 UDP echo round trips (tests/vm/udp_echo), zero loss, RTT
+#            median printed;
+#   quit     a "quit" datagram ends the guest's server: it powers off, the
+#            VMM exits 0 and prints its virtio counters: frames both ways,
+#            no protocol violation, nothing dropped.
+# Hard timeout for the L1 boot: SDVF_VM_BOOT_TIMEOUT (default 300 s).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+unset MAKEFLAGS MFLAGS MAKELEVEL BUILD
+limit=${SDVF_VM_BOOT_TIMEOUT:-300}
+
+make -s image-aarch64 >/dev/null
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/add/payload"
+cat >"$work/add/payload/run.sh" <<'PAYLOAD'
+#!/bin/sh
+sdvf-vmm --kernel /images/Image --initrd /images/guest.cpio \
+	--net tap:tap0 --append "console=ttyAMA0 rdinit=/init sdvf.net" \
+	--console /tmp/net.console --timeout 200 2>/tmp/net.err &
+vmm=$!
+while ! ip link show tap0 >/dev/null 2>&1; do
+	kill -0 $vmm 2>/dev/null || break
+	sleep 0.1
+done
+# No IPv6 chatter from L1: a frame sent before the guest's driver is up
+# would be held and then dropped by the driver's reset (rx_dropped).
+echo 1 >/proc/sys/net/ipv6/conf/tap0/disable_ipv6
+ip addr add 10.0.2.1/24 dev tap0
+ip link set tap0 up
+while ! grep -q SDVF-GUEST-NET-UP /tmp/net.console 2>/dev/null; do
+	kill -0 $vmm 2>/dev/null || break
+	sleep 0.2
+done
+ping -c 100 -i 0.05 -W 2 10.0.2.2 >/tmp/ping.out 2>&1
+echo "net: ping exit=$?"
+sed 's/^/net: ping: /' /tmp/ping.out | tail -n 3
+udp_echo ping 10.0.2.2 7777 100
+echo "net: udp exit=$?"
+udp_echo quit 10.0.2.2 7777
+wait $vmm
+echo "net: vmm exit=$?"
+sed 's/^/net: /' /tmp/net.err
+grep -E 'SDVF-GUEST|virtio|eth0' /tmp/net.console | sed 's/^/net: guest: /'
+exit 0
+PAYLOAD
+chmod 755 "$work/add/payload/run.sh"
+
+log=$work/console.log
+set +e
+scripts/run-aarch64.sh -t "$limit" -a "$work/add" -l "$log" \
+	/payload/run.sh 2>"$work/run.err"
+rc=$?
+set -e
+cat "$work/run.err"
+tr -d '\r' <"$log" >"$work/cases.log"
+failures=0
+expect() { # PATTERN WHY
+	if ! grep -qE "$1" "$work/cases.log"; then
+		echo "vmm_net: FAIL: $2 (no line matching '$1')"
+		failures=$((failures + 1))
+	fi
+}
+[ $rc -eq 0 ] || { echo "vmm_net: FAIL: L1 payload exit $rc"; failures=1; }
+expect '^net: sdvf-vmm: virtio-net at 0xa000000 SPI 16 on tap tap0' \
+	"the device is attached"
+expect '^net: guest: SDVF-GUEST-NET-UP' "the guest brought eth0 up"
+expect '^net: ping exit=0$' "ping: exit 0"
+expect '^net: ping: 100 packets transmitted, 100 packets received, 0% packet loss' \
+	"ping: 100 round trips, zero loss"
+expect '^udp_echo: 100/100 replies, lost 0, rtt median' \
+	"UDP echo: 100 round trips, zero loss"
+expect '^net: udp exit=0$' "UDP echo: exit 0"
+expect '^net: guest: SDVF-GUEST-ECHO-EXIT=0$' "the guest's server quit"
+expect '^net: vmm exit=0$' "the guest powered off: VMM exit 0"
+expect '^net: sdvf-vmm: virtio-net: rx_frames=[1-9][0-9][0-9]+ .* rx_dropped=0 rx_too_small=0 rx_bad_len=0 tx_frames=[1-9][0-9][0-9]+ .* tx_bad_chain=0 tx_bad_len=0 tx_send_failed=0 ' \
+	"frames counted both ways, none dropped or refused"
+expect '^net: sdvf-vmm: virtio: .* violations=0$' "no protocol violation"
+expect '^net: sdvf-vmm: virtio-mmio: .*needs_reset=0 ' "no NEEDS_RESET"
+if [ $failures -ne 0 ]; then
+	grep -E '^(net|udp_echo)' "$work/cases.log" || tail -n 60 "$work/cases.log"
+	exit 1
+fi
+grep -E '^net: (ping: round-trip|sdvf-vmm: virtio)|^udp_echo:' "$work/cases.log"
+median=$(sed -n 's/^udp_echo: .*rtt median \([0-9]*\) us.*/\1/p' \
+	"$work/cases.log")
+echo "vmm_net: UDP echo RTT median ${median} us (L1 <-> nested guest, TCG)"
+echo "vmm_net: ok"
