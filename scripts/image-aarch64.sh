@@ -100,6 +100,11 @@ cat >"$g/init" <<'EOF'
 #                 sdvf.ip=A/N (default 10.0.2.2/24), print
 #                 SDVF-GUEST-NET-UP, serve UDP echo on port 7777 until a
 #                 "quit" datagram (/bin/udp_echo), then power off
+#   sdvf.netpoke  with sdvf.net, before serving: garbage to the virtio-mmio
+#                 registers (needs iomem=relaxed): a write to MagicValue,
+#                 a byte write to Status, Status clearing bits, a config
+#                 write, QueueNum while the queue is ready, a notification
+#                 for queue 7: each refused and counted once by the VMM
 /bin/busybox mount -t proc proc /proc
 /bin/busybox mount -t devtmpfs dev /dev
 read up idle </proc/uptime
@@ -129,6 +134,17 @@ case " $cmdline " in *" sdvf.net "*)
 	/bin/busybox ip addr add "$ip" dev eth0
 	/bin/busybox ip link set eth0 up
 	echo "SDVF-GUEST-NET-UP ip=$ip"
+	case " $cmdline " in *" sdvf.netpoke "*)
+		/bin/busybox devmem 0x0a000000 32 0x12345678
+		/bin/busybox devmem 0x0a000070 8 0x0
+		/bin/busybox devmem 0x0a000070 32 0x1
+		/bin/busybox devmem 0x0a000100 32 0xffffffff
+		/bin/busybox devmem 0x0a000030 32 0x0
+		/bin/busybox devmem 0x0a000038 32 0x3
+		/bin/busybox devmem 0x0a000050 32 0x7
+		echo "SDVF-GUEST-NETPOKE-DONE"
+		;;
+	esac
 	/bin/udp_echo serve 7777
 	echo "SDVF-GUEST-ECHO-EXIT=$?"
 	;;

@@ -9,7 +9,12 @@
 #            median printed;
 #   quit     a "quit" datagram ends the guest's server: it powers off, the
 #            VMM exits 0 and prints its virtio counters: frames both ways,
-#            no protocol violation, nothing dropped.
+#            no protocol violation, nothing dropped;
+#   poke     a second guest (sdvf.netpoke) writes garbage to the
+#            virtio-mmio registers (read-only MagicValue, a byte-wide
+#            Status, Status clearing bits, config space, QueueNum while
+#            ready, a notification for queue 7): each counted exactly once
+#            (violations=6), and 20 pings and UDP echoes still work.
 # Hard timeout for the L1 boot: SDVF_VM_BOOT_TIMEOUT (default 300 s).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -23,33 +28,38 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/add/payload"
 cat >"$work/add/payload/run.sh" <<'PAYLOAD'
 #!/bin/sh
-sdvf-vmm --kernel /images/Image --initrd /images/guest.cpio \
-	--net tap:tap0 --append "console=ttyAMA0 rdinit=/init sdvf.net" \
-	--console /tmp/net.console --timeout 200 2>/tmp/net.err &
-vmm=$!
-while ! ip link show tap0 >/dev/null 2>&1; do
-	kill -0 $vmm 2>/dev/null || break
-	sleep 0.1
-done
-# No IPv6 chatter from L1: a frame sent before the guest's driver is up
-# would be held and then dropped by the driver's reset (rx_dropped).
-echo 1 >/proc/sys/net/ipv6/conf/tap0/disable_ipv6
-ip addr add 10.0.2.1/24 dev tap0
-ip link set tap0 up
-while ! grep -q SDVF-GUEST-NET-UP /tmp/net.console 2>/dev/null; do
-	kill -0 $vmm 2>/dev/null || break
-	sleep 0.2
-done
-ping -c 100 -i 0.05 -W 2 10.0.2.2 >/tmp/ping.out 2>&1
-echo "net: ping exit=$?"
-sed 's/^/net: ping: /' /tmp/ping.out | tail -n 3
-udp_echo ping 10.0.2.2 7777 100
-echo "net: udp exit=$?"
-udp_echo quit 10.0.2.2 7777
-wait $vmm
-echo "net: vmm exit=$?"
-sed 's/^/net: /' /tmp/net.err
-grep -E 'SDVF-GUEST|virtio|eth0' /tmp/net.console | sed 's/^/net: guest: /'
+boot() { # CASE COUNT EXTRA-BOOTARGS: one guest, COUNT round trips of each
+	c=$1
+	sdvf-vmm --kernel /images/Image --initrd /images/guest.cpio \
+		--net tap:tap0 \
+		--append "console=ttyAMA0 rdinit=/init sdvf.net $3" \
+		--console /tmp/$c.console --timeout 200 2>/tmp/$c.err &
+	vmm=$!
+	while ! ip link show tap0 >/dev/null 2>&1; do
+		kill -0 $vmm 2>/dev/null || break
+		sleep 0.1
+	done
+	# No IPv6 chatter from L1: a frame sent before the guest's driver is
+	# up would be held, then dropped by the driver's reset (rx_dropped).
+	echo 1 >/proc/sys/net/ipv6/conf/tap0/disable_ipv6
+	ip addr add 10.0.2.1/24 dev tap0
+	ip link set tap0 up
+	while ! grep -q SDVF-GUEST-NET-UP /tmp/$c.console 2>/dev/null; do
+		kill -0 $vmm 2>/dev/null || break
+		sleep 0.2
+	done
+	ping -c $2 -i 0.05 -W 2 10.0.2.2 >/tmp/ping.out 2>&1
+	echo "$c: ping exit=$?"
+	sed "s/^/$c: ping: /" /tmp/ping.out | tail -n 3
+	udp_echo ping 10.0.2.2 7777 $2 | sed "s/^/$c: /"
+	udp_echo quit 10.0.2.2 7777
+	wait $vmm
+	echo "$c: vmm exit=$?"
+	sed "s/^/$c: /" /tmp/$c.err
+	grep -E 'SDVF-GUEST|virtio|eth0' /tmp/$c.console | sed "s/^/$c: guest: /"
+}
+boot net 100 ""
+boot poke 20 "iomem=relaxed sdvf.netpoke"
 exit 0
 PAYLOAD
 chmod 755 "$work/add/payload/run.sh"
@@ -76,21 +86,30 @@ expect '^net: guest: SDVF-GUEST-NET-UP' "the guest brought eth0 up"
 expect '^net: ping exit=0$' "ping: exit 0"
 expect '^net: ping: 100 packets transmitted, 100 packets received, 0% packet loss' \
 	"ping: 100 round trips, zero loss"
-expect '^udp_echo: 100/100 replies, lost 0, rtt median' \
+expect '^net: udp_echo: 100/100 replies, lost 0, rtt median' \
 	"UDP echo: 100 round trips, zero loss"
-expect '^net: udp exit=0$' "UDP echo: exit 0"
 expect '^net: guest: SDVF-GUEST-ECHO-EXIT=0$' "the guest's server quit"
 expect '^net: vmm exit=0$' "the guest powered off: VMM exit 0"
 expect '^net: sdvf-vmm: virtio-net: rx_frames=[1-9][0-9][0-9]+ .* rx_dropped=0 rx_too_small=0 rx_bad_len=0 tx_frames=[1-9][0-9][0-9]+ .* tx_bad_chain=0 tx_bad_len=0 tx_send_failed=0 ' \
 	"frames counted both ways, none dropped or refused"
 expect '^net: sdvf-vmm: virtio: .* violations=0$' "no protocol violation"
 expect '^net: sdvf-vmm: virtio-mmio: .*needs_reset=0 ' "no NEEDS_RESET"
+# The hostile guest: six kinds of register garbage, each counted once, and
+# the device still carries its traffic.
+expect '^poke: guest: SDVF-GUEST-NETPOKE-DONE' "the guest poked the registers"
+expect '^poke: sdvf-vmm: virtio-mmio: bad_width=1 bad_offset=1 bad_config=1 bad_status=1 features_refused=0 late_features=0 bad_queue_write=1 bad_notify=1 needs_reset=0 ' \
+	"each bad register access counted once"
+expect '^poke: sdvf-vmm: virtio: .* violations=6$' "six violations in all"
+expect '^poke: ping: 20 packets transmitted, 20 packets received, 0% packet loss' \
+	"hostile guest: ping still works"
+expect '^poke: udp_echo: 20/20 replies, lost 0' "hostile guest: UDP echo works"
+expect '^poke: vmm exit=0$' "hostile guest: VMM alive, clean power-off"
 if [ $failures -ne 0 ]; then
-	grep -E '^(net|udp_echo)' "$work/cases.log" || tail -n 60 "$work/cases.log"
+	grep -E '^(net|poke): ' "$work/cases.log" || tail -n 60 "$work/cases.log"
 	exit 1
 fi
-grep -E '^net: (ping: round-trip|sdvf-vmm: virtio)|^udp_echo:' "$work/cases.log"
-median=$(sed -n 's/^udp_echo: .*rtt median \([0-9]*\) us.*/\1/p' \
+grep -E '^net: (ping: round-trip|sdvf-vmm: virtio|udp_echo:)' "$work/cases.log"
+median=$(sed -n 's/^net: udp_echo: .*rtt median \([0-9]*\) us.*/\1/p' \
 	"$work/cases.log")
 echo "vmm_net: UDP echo RTT median ${median} us (L1 <-> nested guest, TCG)"
 echo "vmm_net: ok"
