@@ -308,6 +308,17 @@ static int run(vmm_vm_t *vm, int sig_fd, int timer_fd, unsigned long limit,
 			return 124;
 		}
 		if (ev.data.fd != vm->stopped_fd) {
+			/* A tap deleted under us reports an error for ever:
+			 * stop waiting on it (the guest's link stays up, its
+			 * frames are lost like on a cut wire). */
+			if (ev.events & (EPOLLERR | EPOLLHUP)) {
+				fprintf(stderr,
+					"sdvf-vmm: virtio-net fd %d: error or "
+					"hangup, no longer polled\n",
+					ev.data.fd);
+				epoll_ctl(ep, EPOLL_CTL_DEL, ev.data.fd, NULL);
+				continue;
+			}
 			vmm_net_event(vm->net, ev.data.fd);
 			continue;
 		}

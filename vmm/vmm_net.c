@@ -81,8 +81,7 @@ void vmm_net_init(vmm_net_t *n, uint8_t *ram, uint64_t ram_base,
 	n->base = VMM_VIRTIO_BASE; /* device 0 */
 	n->spi = VMM_VIRTIO_SPI;
 	struct virtio_net_backend be = vmm_tap_backend(&n->tap);
-	virtio_net_init(&n->dev, &n->mem, mac, VMM_TAP_HOLD, &be, raise_irq,
-			n);
+	virtio_net_init(&n->dev, &n->mem, mac, VMM_TAP_HOLD, &be, raise_irq, n);
 }
 
 int vmm_net_attach(vmm_net_t *n, int vm_fd, pthread_mutex_t *lock)

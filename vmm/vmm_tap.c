@@ -30,8 +30,8 @@ int vmm_tap_open(vmm_tap_t *t, const char *name)
 	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
 	memcpy(ifr.ifr_name, name, strlen(name));
 	if (ioctl(t->fd, TUNSETIFF, &ifr) < 0) {
-		fprintf(stderr, "sdvf-vmm: --net tap:%s: TUNSETIFF: %s\n",
-			name, strerror(errno));
+		fprintf(stderr, "sdvf-vmm: --net tap:%s: TUNSETIFF: %s\n", name,
+			strerror(errno));
 		close(t->fd);
 		t->fd = -1;
 		return -1;
