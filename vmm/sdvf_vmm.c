@@ -3,6 +3,11 @@
  *   sdvf-vmm --kernel Image [--initrd FILE] [--mem MiB] [--cpus N]
  *            [--append ARGS] [--console FILE] [--timeout SECONDS]
  *            [--dtb-out FILE] [--net tap:NAME] [--mac XX:XX:XX:XX:XX:XX]
+ *            [--no-eventfds]
+ *
+ * --no-eventfds: the virtio-net device without ioeventfd and irqfd (the
+ * fallbacks: notifications by MMIO exit, the interrupt by KVM_IRQ_LINE),
+ * for tests and for kernels without them.
  *
  * Trust: the command line is the user's (checked, one-line errors naming
  * the option); the kernel and initrd files are checked by vmm_image; the
@@ -41,6 +46,7 @@ typedef struct options {
 	const char *kernel, *initrd, *append, *console, *dtb_out, *net;
 	unsigned long mem_mib, cpus, timeout_s;
 	uint8_t mac[6];
+	bool no_eventfds;
 } options_t;
 
 static void usage(void)
@@ -50,7 +56,8 @@ static void usage(void)
 		"[--cpus N]\n"
 		"                [--append ARGS] [--console FILE] "
 		"[--timeout SECONDS] [--dtb-out FILE]\n"
-		"                [--net tap:NAME] [--mac XX:XX:XX:XX:XX:XX]\n");
+		"                [--net tap:NAME] [--mac XX:XX:XX:XX:XX:XX] "
+		"[--no-eventfds]\n");
 	exit(2);
 }
 
@@ -98,6 +105,7 @@ static void parse(int argc, char **argv, options_t *o)
 		{"dtb-out", required_argument, NULL, 'd'},
 		{"net", required_argument, NULL, 'n'},
 		{"mac", required_argument, NULL, 'M'},
+		{"no-eventfds", no_argument, NULL, 'E'},
 		{NULL, 0, NULL, 0}};
 	*o = (options_t){.append = DEFAULT_BOOTARGS,
 			 .mem_mib = DEFAULT_MEM_MIB,
@@ -127,6 +135,9 @@ static void parse(int argc, char **argv, options_t *o)
 			break;
 		case 'M':
 			parse_mac(optarg, o->mac);
+			break;
+		case 'E':
+			o->no_eventfds = true;
 			break;
 		case 'm':
 			o->mem_mib = number("mem", optarg, 16, 65536);
@@ -208,6 +219,7 @@ static int load(vmm_vm_t *vm, const options_t *o, vmm_layout_t *layout,
 	if (o->net) {
 		vmm_net_init(net, ram, layout->ram_base, layout->ram_size,
 			     o->mac);
+		net->no_eventfds = o->no_eventfds;
 		vm->net = net;
 	}
 	memcpy(ram + (layout->kernel_addr - layout->ram_base), kernel,

@@ -88,7 +88,7 @@ int vmm_net_attach(vmm_net_t *n, int vm_fd, pthread_mutex_t *lock)
 {
 	n->vm_fd = vm_fd;
 	n->lock = lock;
-	for (unsigned q = 0; q < VMM_NET_QUEUES; q++) {
+	for (unsigned q = 0; q < VMM_NET_QUEUES && !n->no_eventfds; q++) {
 		int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 		struct kvm_ioeventfd io = {
 			.datamatch = q,
@@ -114,7 +114,11 @@ int vmm_net_attach(vmm_net_t *n, int vm_fd, pthread_mutex_t *lock)
 			      .gsi = n->spi, /* default routing: SPI number */
 			      .flags = KVM_IRQFD_FLAG_RESAMPLE,
 			      .resamplefd = (uint32_t)resample};
-	if (irq >= 0 && resample >= 0 && ioctl(vm_fd, KVM_IRQFD, &f) == 0) {
+	if (n->no_eventfds) {
+		close(irq);
+		close(resample);
+	} else if (irq >= 0 && resample >= 0 &&
+		   ioctl(vm_fd, KVM_IRQFD, &f) == 0) {
 		n->irq_fd = irq;
 		n->resample_fd = resample;
 	} else {

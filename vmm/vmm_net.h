@@ -48,11 +48,12 @@ typedef struct vmm_net {
 	uint64_t base; /* guest-physical window */
 	unsigned spi;
 	int vm_fd;
-	pthread_mutex_t *lock;			/* the VM's dev_lock */
-	int notify_fd[VMM_NET_QUEUES];		/* ioeventfds, or -1 */
-	int irq_fd, resample_fd;		/* irqfd + resample, or -1 */
-	int kick_fd;				/* eventfd: poll again */
-	bool line;				/* KVM_IRQ_LINE mode: level */
+	pthread_mutex_t *lock;	       /* the VM's dev_lock */
+	int notify_fd[VMM_NET_QUEUES]; /* ioeventfds, or -1 */
+	int irq_fd, resample_fd;       /* irqfd + resample, or -1 */
+	int kick_fd;		       /* eventfd: poll again */
+	bool line;		       /* KVM_IRQ_LINE mode: level */
+	bool no_eventfds;	       /* --no-eventfds: force both fallbacks */
 	uint64_t irqs, notifies_fd, mmio_exits; /* counters */
 } vmm_net_t;
 
