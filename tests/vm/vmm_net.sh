@@ -7,6 +7,7 @@
 #   ping     100 ICMP echo round trips, zero loss;
 #   udp      100 UDP echo round trips (tests/vm/udp_echo), zero loss, RTT
 #            median printed;
+#   big      10 pings of full-size frames (1514 bytes), zero loss;
 #   quit     a "quit" datagram ends the guest's server: it powers off, the
 #            VMM exits 0 and prints its virtio counters: frames both ways,
 #            no protocol violation, nothing dropped;
@@ -54,6 +55,9 @@ boot() { # CASE COUNT EXTRA-BOOTARGS [VMM-OPTION]: one guest, COUNT round
 	echo "$c: ping exit=$?"
 	sed "s/^/$c: ping: /" /tmp/ping.out | tail -n 3
 	udp_echo ping 10.0.2.2 7777 $2 | sed "s/^/$c: /"
+	# Full-size frames (1514 bytes: ICMP 1472 + 28 + 14) both ways.
+	ping -c 10 -i 0.05 -s 1472 -W 2 10.0.2.2 >/tmp/big.out 2>&1
+	sed "s/^/$c: big: /" /tmp/big.out | grep transmitted
 	udp_echo quit 10.0.2.2 7777
 	wait $vmm
 	echo "$c: vmm exit=$?"
@@ -91,6 +95,8 @@ expect '^net: ping: 100 packets transmitted, 100 packets received, 0% packet los
 	"ping: 100 round trips, zero loss"
 expect '^net: udp_echo: 100/100 replies, lost 0, rtt median' \
 	"UDP echo: 100 round trips, zero loss"
+expect '^net: big: 10 packets transmitted, 10 packets received, 0% packet loss' \
+	"full-size frames (1514 bytes) both ways"
 expect '^net: guest: SDVF-GUEST-ECHO-EXIT=0$' "the guest's server quit"
 expect '^net: vmm exit=0$' "the guest powered off: VMM exit 0"
 expect '^net: sdvf-vmm: virtio-net: rx_frames=[1-9][0-9][0-9]+ .* rx_dropped=0 rx_too_small=0 rx_bad_len=0 tx_frames=[1-9][0-9][0-9]+ .* tx_bad_chain=0 tx_bad_len=0 tx_send_failed=0 ' \
