@@ -33,6 +33,7 @@ KERNEL_PKG=linux-image-$KVER:arm64=6.1.176-1
 BUSYBOX_PKG=busybox-static:arm64=1:1.35.0-4+deb12u1+b1
 # In insmod order; each module's depends= must name only earlier ones.
 MODULES="virtio_mmio failover net_failover virtio_net tun"
+GUEST_MODULES="virtio_mmio failover net_failover virtio_net"
 
 debs=$out/debs
 mkdir -p "$debs"
@@ -123,6 +124,12 @@ for p in $programs; do
 		;;
 	esac
 done
+# The guest's virtio-net driver, loaded by sdvf.net (same order as L1's).
+mkdir -p "$g/lib/modules"
+for m in $GUEST_MODULES; do
+	cp "$(find "$x/kernel/lib/modules/$KVER" -name "$m.ko" | head -n 1)" \
+		"$g/lib/modules/"
+done
 cat >"$g/init" <<'EOF'
 #!/bin/busybox sh
 # Guest /init (scripts/image-aarch64.sh). Kernel command line words:
@@ -131,6 +138,15 @@ cat >"$g/init" <<'EOF'
 #                 UART belongs to its driver), an ldp KVM cannot decode
 #                 (/bin/guest_poke, killed by SIGBUS: exit 135)
 #   sdvf.hang     never power off (the VMM's --timeout must kill it)
+#   sdvf.net      insmod the virtio-net modules, eth0 up with address
+#                 sdvf.ip=A/N (default 10.0.2.2/24), print
+#                 SDVF-GUEST-NET-UP, serve UDP echo on port 7777 until a
+#                 "quit" datagram (/bin/udp_echo), then power off
+#   sdvf.netpoke  with sdvf.net, before serving: garbage to the virtio-mmio
+#                 registers (needs iomem=relaxed): a write to MagicValue,
+#                 a byte write to Status, Status clearing bits, a config
+#                 write, QueueNum while the queue is ready, a notification
+#                 for queue 7: each refused and counted once by the VMM
 /bin/busybox mount -t proc proc /proc
 /bin/busybox mount -t devtmpfs dev /dev
 read up idle </proc/uptime
@@ -145,6 +161,34 @@ case " $cmdline " in *" sdvf.hostile "*)
 	/bin/guest_poke
 	echo "SDVF-GUEST-POKE-EXIT=$?"
 	echo "SDVF-GUEST-HOSTILE-DONE"
+	;;
+esac
+case " $cmdline " in *" sdvf.net "*)
+	for m in virtio_mmio failover net_failover virtio_net; do
+		/bin/busybox insmod /lib/modules/$m.ko ||
+			echo "SDVF-GUEST: insmod $m failed"
+	done
+	ip=10.0.2.2/24
+	for w in $cmdline; do
+		case $w in sdvf.ip=*) ip=${w#sdvf.ip=} ;; esac
+	done
+	/bin/busybox ip link set lo up
+	/bin/busybox ip addr add "$ip" dev eth0
+	/bin/busybox ip link set eth0 up
+	echo "SDVF-GUEST-NET-UP ip=$ip"
+	case " $cmdline " in *" sdvf.netpoke "*)
+		/bin/busybox devmem 0x0a000000 32 0x12345678
+		/bin/busybox devmem 0x0a000070 8 0x0
+		/bin/busybox devmem 0x0a000070 32 0x1
+		/bin/busybox devmem 0x0a000100 32 0xffffffff
+		/bin/busybox devmem 0x0a000030 32 0x0
+		/bin/busybox devmem 0x0a000038 32 0x3
+		/bin/busybox devmem 0x0a000050 32 0x7
+		echo "SDVF-GUEST-NETPOKE-DONE"
+		;;
+	esac
+	/bin/udp_echo serve 7777
+	echo "SDVF-GUEST-ECHO-EXIT=$?"
 	;;
 esac
 case " $cmdline " in *" sdvf.hang "*)

@@ -2,7 +2,12 @@
  *
  *   sdvf-vmm --kernel Image [--initrd FILE] [--mem MiB] [--cpus N]
  *            [--append ARGS] [--console FILE] [--timeout SECONDS]
- *            [--dtb-out FILE]
+ *            [--dtb-out FILE] [--net tap:NAME] [--mac XX:XX:XX:XX:XX:XX]
+ *            [--no-eventfds]
+ *
+ * --no-eventfds: the virtio-net device without ioeventfd and irqfd (the
+ * fallbacks: notifications by MMIO exit, the interrupt by KVM_IRQ_LINE),
+ * for tests and for kernels without them.
  *
  * Trust: the command line is the user's (checked, one-line errors naming
  * the option); the kernel and initrd files are checked by vmm_image; the
@@ -31,14 +36,17 @@
 #include <unistd.h>
 
 #include "vmm/vmm_kvm.h"
+#include "vmm/vmm_net.h"
 
 #define DEFAULT_MEM_MIB 256
 #define DEFAULT_TIMEOUT_S 120
 #define DEFAULT_BOOTARGS "console=ttyAMA0 earlycon rdinit=/init"
 
 typedef struct options {
-	const char *kernel, *initrd, *append, *console, *dtb_out;
+	const char *kernel, *initrd, *append, *console, *dtb_out, *net;
 	unsigned long mem_mib, cpus, timeout_s;
+	uint8_t mac[6];
+	bool no_eventfds;
 } options_t;
 
 static void usage(void)
@@ -47,7 +55,9 @@ static void usage(void)
 		"usage: sdvf-vmm --kernel Image [--initrd FILE] [--mem MiB] "
 		"[--cpus N]\n"
 		"                [--append ARGS] [--console FILE] "
-		"[--timeout SECONDS] [--dtb-out FILE]\n");
+		"[--timeout SECONDS] [--dtb-out FILE]\n"
+		"                [--net tap:NAME] [--mac XX:XX:XX:XX:XX:XX] "
+		"[--no-eventfds]\n");
 	exit(2);
 }
 
@@ -65,6 +75,23 @@ static unsigned long number(const char *opt, const char *s, unsigned long lo,
 	return v;
 }
 
+static void parse_mac(const char *s, uint8_t mac[6])
+{
+	unsigned b[6];
+	char end;
+	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3],
+		   &b[4], &b[5], &end) != 6 ||
+	    (b[0] & 1)) {
+		fprintf(stderr,
+			"sdvf-vmm: --mac '%s': want a unicast "
+			"XX:XX:XX:XX:XX:XX\n",
+			s);
+		exit(2);
+	}
+	for (int i = 0; i < 6; i++)
+		mac[i] = (uint8_t)b[i];
+}
+
 static void parse(int argc, char **argv, options_t *o)
 {
 	static const struct option longs[] = {
@@ -76,11 +103,15 @@ static void parse(int argc, char **argv, options_t *o)
 		{"console", required_argument, NULL, 'o'},
 		{"timeout", required_argument, NULL, 't'},
 		{"dtb-out", required_argument, NULL, 'd'},
+		{"net", required_argument, NULL, 'n'},
+		{"mac", required_argument, NULL, 'M'},
+		{"no-eventfds", no_argument, NULL, 'E'},
 		{NULL, 0, NULL, 0}};
 	*o = (options_t){.append = DEFAULT_BOOTARGS,
 			 .mem_mib = DEFAULT_MEM_MIB,
 			 .cpus = 1,
-			 .timeout_s = DEFAULT_TIMEOUT_S};
+			 .timeout_s = DEFAULT_TIMEOUT_S,
+			 .mac = {0x02, 0x53, 0x44, 0x56, 0x00, 0x01}};
 	int c;
 	while ((c = getopt_long(argc, argv, "", longs, NULL)) != -1) {
 		switch (c) {
@@ -98,6 +129,15 @@ static void parse(int argc, char **argv, options_t *o)
 			break;
 		case 'd':
 			o->dtb_out = optarg;
+			break;
+		case 'n':
+			o->net = optarg;
+			break;
+		case 'M':
+			parse_mac(optarg, o->mac);
+			break;
+		case 'E':
+			o->no_eventfds = true;
 			break;
 		case 'm':
 			o->mem_mib = number("mem", optarg, 16, 65536);
@@ -147,7 +187,8 @@ static uint8_t *slurp(const char *opt, const char *path, uint64_t *size)
 	return buf;
 }
 
-static int load(vmm_vm_t *vm, const options_t *o, vmm_layout_t *layout)
+static int load(vmm_vm_t *vm, const options_t *o, vmm_layout_t *layout,
+		vmm_net_t *net)
 {
 	uint64_t kernel_size, initrd_size = 0;
 	uint8_t *kernel = slurp("kernel", o->kernel, &kernel_size);
@@ -170,9 +211,17 @@ static int load(vmm_vm_t *vm, const options_t *o, vmm_layout_t *layout)
 			return -1;
 		}
 	}
+	if (o->net && vmm_net_open(net, o->net) < 0)
+		return -1;
 	if (vmm_vm_create(vm, layout, (unsigned)o->cpus, console) < 0)
 		return -1;
 	uint8_t *ram = vm->ram;
+	if (o->net) {
+		vmm_net_init(net, ram, layout->ram_base, layout->ram_size,
+			     o->mac);
+		net->no_eventfds = o->no_eventfds;
+		vm->net = net;
+	}
 	memcpy(ram + (layout->kernel_addr - layout->ram_base), kernel,
 	       kernel_size);
 	if (initrd)
@@ -185,7 +234,8 @@ static int load(vmm_vm_t *vm, const options_t *o, vmm_layout_t *layout)
 			       .cpus = (unsigned)o->cpus,
 			       .bootargs = o->append,
 			       .initrd_addr = layout->initrd_addr,
-			       .initrd_size = layout->initrd_size};
+			       .initrd_size = layout->initrd_size,
+			       .virtio_devices = o->net ? 1 : 0};
 	uint8_t *dtb = ram + (layout->dtb_addr - layout->ram_base);
 	int dtb_size = vmm_fdt_build(&fc, dtb, VMM_DTB_MAX, err, sizeof(err));
 	if (dtb_size < 0) {
@@ -237,6 +287,13 @@ static int run(vmm_vm_t *vm, int sig_fd, int timer_fd, unsigned long limit,
 		perror("sdvf-vmm: epoll");
 		return 1;
 	}
+	int net_fds[8];
+	unsigned nnet = vm->net ? vmm_net_fds(vm->net, net_fds, 8) : 0;
+	for (unsigned i = 0; i < nnet; i++)
+		if (add_fd(ep, net_fds[i]) < 0) {
+			perror("sdvf-vmm: epoll virtio-net");
+			return 1;
+		}
 	for (;;) {
 		struct epoll_event ev;
 		int n = epoll_wait(ep, &ev, 1, -1);
@@ -261,6 +318,21 @@ static int run(vmm_vm_t *vm, int sig_fd, int timer_fd, unsigned long limit,
 				"%lus (--timeout): killed\n",
 				limit);
 			return 124;
+		}
+		if (ev.data.fd != vm->stopped_fd) {
+			/* A tap deleted under us reports an error for ever:
+			 * stop waiting on it (the guest's link stays up, its
+			 * frames are lost like on a cut wire). */
+			if (ev.events & (EPOLLERR | EPOLLHUP)) {
+				fprintf(stderr,
+					"sdvf-vmm: virtio-net fd %d: error or "
+					"hangup, no longer polled\n",
+					ev.data.fd);
+				epoll_ctl(ep, EPOLL_CTL_DEL, ev.data.fd, NULL);
+				continue;
+			}
+			vmm_net_event(vm->net, ev.data.fd);
+			continue;
 		}
 		pthread_mutex_lock(&vm->dev_lock);
 		enum vmm_stop stop = vm->stop;
@@ -307,8 +379,9 @@ int main(int argc, char **argv)
 	}
 
 	static vmm_vm_t vm;
+	static vmm_net_t net;
 	vmm_layout_t layout;
-	if (load(&vm, &o, &layout) < 0 || vmm_vm_start(&vm) < 0)
+	if (load(&vm, &o, &layout, &net) < 0 || vmm_vm_start(&vm) < 0)
 		return 1;
 	double started = seconds_since(&t0);
 	int status = run(&vm, sig_fd, timer_fd, o.timeout_s, &t0);
@@ -325,6 +398,8 @@ int main(int argc, char **argv)
 		(unsigned long long)vm.uart.ro_write,
 		(unsigned long long)vm.uart.bad_offset,
 		(unsigned long long)vm.uart.bad_width);
+	if (vm.net)
+		vmm_net_print(vm.net, stderr);
 	if (vm.uart.tx_bytes > 0)
 		fprintf(stderr,
 			"sdvf-vmm: boot: vCPUs started at %.2fs, first console "

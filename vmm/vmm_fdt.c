@@ -127,6 +127,24 @@ static int add_uart(void *fdt)
 	return fdt_end_node(fdt);
 }
 
+/* One virtio-mmio node per device (Linux's virtio_mmio binding:
+ * Documentation/devicetree/bindings/virtio/mmio.yaml). */
+static int add_virtio(void *fdt, unsigned index)
+{
+	uint64_t base = VMM_VIRTIO_BASE + VMM_VIRTIO_STRIDE * index;
+	const uint32_t irq[3] = {GIC_SPI, VMM_VIRTIO_SPI + index,
+				 IRQ_LEVEL_HIGH};
+	char name[32];
+	snprintf(name, sizeof(name), "virtio_mmio@%llx",
+		 (unsigned long long)base);
+	TRY(fdt_begin_node(fdt, name));
+	TRY(fdt_property_string(fdt, "compatible", "virtio,mmio"));
+	TRY(prop_u64_pair(fdt, "reg", base, VMM_VIRTIO_STRIDE));
+	TRY(prop_cells(fdt, "interrupts", irq, 3));
+	TRY(fdt_property(fdt, "dma-coherent", NULL, 0));
+	return fdt_end_node(fdt);
+}
+
 static int add_chosen(void *fdt, const vmm_fdt_config_t *cfg)
 {
 	TRY(fdt_begin_node(fdt, "chosen"));
@@ -157,6 +175,8 @@ static int build(const vmm_fdt_config_t *cfg, void *fdt, int len)
 	TRY(add_gic(fdt, cfg->cpus));
 	TRY(add_timer(fdt));
 	TRY(add_uart(fdt));
+	for (unsigned i = 0; i < cfg->virtio_devices; i++)
+		TRY(add_virtio(fdt, i));
 	TRY(add_chosen(fdt, cfg));
 	TRY(fdt_end_node(fdt));
 	TRY(fdt_finish(fdt));
@@ -169,6 +189,11 @@ int vmm_fdt_build(const vmm_fdt_config_t *cfg, void *buf, size_t buf_len,
 	if (cfg->cpus < 1 || cfg->cpus > VMM_MAX_CPUS) {
 		snprintf(err, err_len, "cpus: %u, want 1 to %d", cfg->cpus,
 			 VMM_MAX_CPUS);
+		return -1;
+	}
+	if (cfg->virtio_devices > VMM_VIRTIO_MAX) {
+		snprintf(err, err_len, "virtio devices: %u, want at most %u",
+			 cfg->virtio_devices, VMM_VIRTIO_MAX);
 		return -1;
 	}
 	int len = buf_len > 0x7fffffff ? 0x7fffffff : (int)buf_len;

@@ -11,7 +11,7 @@
  *   0x080a0000  GICv3 redistributors, 128 KiB per vCPU
  *   0x09000000  PL011 UART, 4 KiB, SPI 1 (INTID 33), level high
  *   0x0a000000  virtio-mmio device n at + 512 * n, SPI 16 + n (INTID 48 + n),
- *               level high (planned: vm-P's virt/; the vGIC has 32 SPIs)
+ *               level high, dma-coherent (virt/; the vGIC has 32 SPIs)
  *   0x40000000  RAM
  */
 #ifndef SDVF_VMM_FDT_H
@@ -30,12 +30,17 @@
 #define VMM_RAM_BASE 0x40000000ull
 #define VMM_MAX_CPUS 8 /* redistributors must end below the UART */
 #define VMM_UART_CLOCK_HZ 24000000u
+#define VMM_VIRTIO_BASE 0x0a000000ull
+#define VMM_VIRTIO_STRIDE 0x200ull /* VIRTIO_MMIO_WINDOW */
+#define VMM_VIRTIO_SPI 16u	   /* device n: SPI 16 + n */
+#define VMM_VIRTIO_MAX 16u	   /* SPIs 16..31 of the vGIC's 32 */
 
 typedef struct vmm_fdt_config {
 	uint64_t ram_base, ram_size;
 	unsigned cpus;
 	const char *bootargs;		   /* NULL: none */
 	uint64_t initrd_addr, initrd_size; /* size 0: no initrd */
+	unsigned virtio_devices; /* virtio-mmio nodes 0..n-1 (map above) */
 } vmm_fdt_config_t;
 
 /* Write the DTB into buf (buf_len bytes, at most VMM_DTB_MAX is ever

@@ -1,8 +1,10 @@
 /* vmm_kvm: one arm64 KVM virtual machine (aarch64 hosts only).
  *
  * Trust: the guest is untrusted. Its only ways out are MMIO exits and
- * PSCI system events, both handled in vCPU threads by vmm_kvm.c: an MMIO
- * access to the UART goes to vmm_uart (which counts what it refuses); any
+ * PSCI system events, both handled in vCPU threads by vmm_kvm.c, and the
+ * virtio-net device's ioeventfds (vmm_net.h): an MMIO access to the UART
+ * goes to vmm_uart (which counts what it refuses), one in the virtio-mmio
+ * window to vmm_net (virt/ validates and counts); any
  * other MMIO address is counted in bad_mmio, logged (rate-limited) and
  * answered with zeros; an access KVM cannot decode (KVM_EXIT_ARM_NISV) is
  * counted there too and answered with an external data abort. Nothing the guest
@@ -36,6 +38,7 @@ enum vmm_stop {
 };
 
 struct vmm_vm;
+struct vmm_net;
 
 typedef struct vmm_vcpu {
 	struct vmm_vm *vm;
@@ -54,6 +57,9 @@ typedef struct vmm_vm {
 	int stopped_fd;	   /* eventfd: a vCPU thread ended */
 	bool nisv_to_user; /* KVM_CAP_ARM_NISV_TO_USER is on */
 	enum vmm_stop stop;
+	/* The virtio-net device or NULL, set before vmm_vm_start (which
+	 * attaches its ioeventfds and irqfd); its state is under dev_lock. */
+	struct vmm_net *net;
 	pthread_mutex_t dev_lock;
 	/* Under dev_lock: */
 	vmm_uart_t uart;

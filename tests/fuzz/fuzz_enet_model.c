@@ -408,45 +408,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	return 0;
 }
 #else
-/* $name as a whole number in [min, max], or dflt if unset; anything else
- * (empty, a sign, trailing characters, out of range) ends the run. */
-static uint64_t env_u64(const char *name, uint64_t dflt, uint64_t min,
-			uint64_t max)
+#include "tests/fuzz/fuzz_replay.h"
+
+/* Each replayed input as it is. */
+static void replay_one(uint8_t *input, size_t len, uint64_t i)
 {
-	const char *v = getenv(name);
-	if (!v)
-		return dflt;
-	char *end;
-	errno = 0;
-	unsigned long long n = strtoull(v, &end, 10);
-	if (*v < '0' || *v > '9' || *end != '\0' || errno != 0 || n < min ||
-	    n > max) {
-		fprintf(stderr,
-			"fuzz_enet_model: %s='%s': want a whole number in "
-			"%llu..%llu\n",
-			name, v, (unsigned long long)min,
-			(unsigned long long)max);
-		exit(2);
-	}
-	return n;
+	(void)i;
+	fuzz_one(input, len);
 }
 
 int main(void)
 {
-	uint64_t iters = env_u64("SDVF_FUZZ_ITERS", 1000, 1, 100000000);
-	uint64_t x = env_u64("SDVF_FUZZ_SEED", 1, 0, UINT64_MAX) | 1;
 	setenv("SDVF_SIM_QUIET", "1", 0); /* EBERR & co. would flood stderr */
-	static uint8_t input[4096];
-	for (uint64_t i = 0; i < iters; i++) {
-		size_t len = 64 + (size_t)(x % (sizeof(input) - 64));
-		for (size_t k = 0; k < len; k++) {
-			x ^= x << 13; /* xorshift64 */
-			x ^= x >> 7;
-			x ^= x << 17;
-			input[k] = (uint8_t)(x >> 24);
-		}
-		fuzz_one(input, len);
-	}
+	uint64_t iters = fuzz_replay("fuzz_enet_model", replay_one);
 	printf("fuzz_enet_model: %llu inputs replayed, no failure; reached: "
 	       "%llu writes (%llu unknown), %llu bad ring indices, %llu "
 	       "EBERR, %llu RX and %llu TX frames, %llu babbling, %llu MDIO "

@@ -6,7 +6,7 @@ FUZZ_ENET_SRCS := tests/fuzz/fuzz_enet_model.c $(ENET_MODEL_SRCS) \
 	core/sim/sim.c core/sim/sim_inspect.c core/hosted/counters.c core/stats_file.c \
 	$(wildcard core/sysdesc/sysdesc_*.c) core/sysdesc/registry.c \
 	$(WIRE_SRCS)
-FUZZ_ENET_HDRS = $(wildcard core/*.h core/*/*.h driver/enet/*.h driver/enet/*/*.h)
+FUZZ_ENET_HDRS = $(wildcard core/*.h core/*/*.h driver/enet/*.h driver/enet/*/*.h tests/fuzz/*.h)
 FUZZ_SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
 UNIT_TESTS += $(BUILD)/tests/fuzz/fuzz_enet_model
@@ -27,7 +27,7 @@ $(BUILD)/tests/fuzz/fuzz_enet_model_libfuzzer: $(FUZZ_ENET_SRCS) $(FUZZ_ENET_HDR
 # them.  The replay runs in `make test`; `make fuzz-virtio` is libFuzzer.
 FUZZ_VIRTIO_SRCS := tests/fuzz/fuzz_virtio.c virt/virtq.c virt/virtio_mmio.c \
 	virt/virtio_net.c
-FUZZ_VIRTIO_HDRS = $(wildcard core/*.h virt/*.h)
+FUZZ_VIRTIO_HDRS = $(wildcard core/*.h virt/*.h tests/fuzz/*.h)
 UNIT_TESTS += $(BUILD)/tests/fuzz/fuzz_virtio
 $(BUILD)/tests/fuzz/fuzz_virtio: $(FUZZ_VIRTIO_SRCS) $(FUZZ_VIRTIO_HDRS)
 	@mkdir -p $(dir $@)

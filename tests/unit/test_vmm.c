@@ -278,6 +278,43 @@ static void fdt_without_initrd_has_no_initrd_properties(void **state)
 	assert_null(fdt_getprop(dtb, chosen, "linux,initrd-end", NULL));
 }
 
+static void fdt_describes_virtio_mmio_nodes(void **state)
+{
+	(void)state;
+	vmm_fdt_config_t c = {.ram_base = VMM_RAM_BASE,
+			      .ram_size = RAM_SIZE,
+			      .cpus = 1,
+			      .virtio_devices = 2};
+	assert_true(vmm_fdt_build(&c, dtb, sizeof(dtb), err, sizeof(err)) > 0);
+	static const char *const node[2] = {"/virtio_mmio@a000000",
+					    "/virtio_mmio@a000200"};
+	for (unsigned i = 0; i < 2; i++) {
+		int len;
+		assert_string_equal(prop(node[i], "compatible", &len),
+				    "virtio,mmio");
+		const void *reg = prop(node[i], "reg", &len);
+		assert_int_equal(len, 16);
+		assert_int_equal(cell64(reg, 0),
+				 VMM_VIRTIO_BASE + i * VMM_VIRTIO_STRIDE);
+		assert_int_equal(cell64(reg, 1), 0x200);
+		const void *irq = prop(node[i], "interrupts", &len);
+		assert_int_equal(len, 12);
+		assert_int_equal(cell32(irq, 0), 0); /* SPI */
+		assert_int_equal(cell32(irq, 1), VMM_VIRTIO_SPI + i);
+		assert_int_equal(cell32(irq, 2), 4); /* level high */
+		prop(node[i], "dma-coherent", &len);
+		assert_int_equal(len, 0);
+	}
+	assert_true(fdt_path_offset(dtb, "/virtio_mmio@a000400") < 0);
+	/* None by default; more than the SPIs reserved for them: refused. */
+	build_dtb(1, 0);
+	assert_true(fdt_path_offset(dtb, "/virtio_mmio@a000000") < 0);
+	c.virtio_devices = VMM_VIRTIO_MAX + 1;
+	assert_int_equal(vmm_fdt_build(&c, dtb, sizeof(dtb), err, sizeof(err)),
+			 -1);
+	assert_non_null(strstr(err, "virtio"));
+}
+
 static void fdt_refuses_cpu_count_out_of_range(void **state)
 {
 	(void)state;
@@ -437,6 +474,7 @@ int main(void)
 		cmocka_unit_test(fdt_describes_memory_cpus_psci_and_chosen),
 		cmocka_unit_test(fdt_describes_gicv3_timer_and_uart),
 		cmocka_unit_test(fdt_without_initrd_has_no_initrd_properties),
+		cmocka_unit_test(fdt_describes_virtio_mmio_nodes),
 		cmocka_unit_test(fdt_refuses_cpu_count_out_of_range),
 		cmocka_unit_test(fdt_refuses_buffer_too_small),
 		cmocka_unit_test_setup(uart_id_registers_identify_a_pl011,

@@ -7,16 +7,19 @@
 # The tests boot it with scripts/run-aarch64.sh and build the image first.
 
 AARCH64_IMAGE_DIR := build-aarch64
-# Programs for L1's /sdvf/bin; guest: ones go to the guest's /bin.
-AARCH64_IMAGE_PROGRAMS := sdvf vmm/sdvf-vmm tests/vm/kvm_probe \
-	guest:tests/vm/guest_poke
+# Programs for L1's /sdvf/bin; guest: ones go to the guest's /bin.  Each
+# links static where its libraries allow; `sdvf` links Debian's arm64
+# liblwip, a shared object only, so it is dynamic and the image carries its
+# loader and libraries (scripts/image-aarch64.sh, with_libs).
+AARCH64_IMAGE_PROGRAMS := sdvf vmm/sdvf-vmm tests/vm/kvm_probe tests/vm/udp_echo \
+	guest:tests/vm/guest_poke guest:tests/vm/udp_echo
 
 .PHONY: deps-aarch64 image-aarch64
 deps-aarch64: deps
 	scripts/deps-aarch64.sh
 image-aarch64: deps-aarch64 deps-cross
 	$(MAKE) -f tests/cross/cross.mk cross-only \
-		CROSS_ONLY="$(patsubst guest:%,%,$(AARCH64_IMAGE_PROGRAMS))"
+		CROSS_ONLY="$(sort $(patsubst guest:%,%,$(AARCH64_IMAGE_PROGRAMS)))"
 	scripts/image-aarch64.sh $(AARCH64_IMAGE_DIR) \
 		build-cross/aarch64-linux-gnu $(AARCH64_IMAGE_PROGRAMS)
 
@@ -26,7 +29,14 @@ $(BUILD)/tests/vm/kvm_probe: $(BUILD)/tests/vm/kvm_probe.o
 	$(CC) $(LDFLAGS) -o $@ $^
 -include $(BUILD)/tests/vm/kvm_probe.d
 
-TEST_SCRIPTS += tests/vm/image_boot.sh tests/vm/vmm_boot.sh
+# UDP echo server and round-trip client (L1 and guest; vmm_net.sh).
+PROGRAMS += $(BUILD)/tests/vm/udp_echo
+$(BUILD)/tests/vm/udp_echo: $(BUILD)/tests/vm/udp_echo.o
+	$(CC) $(LDFLAGS) -o $@ $^
+-include $(BUILD)/tests/vm/udp_echo.d
+
+TEST_SCRIPTS += tests/vm/image_boot.sh tests/vm/vmm_boot.sh \
+	tests/vm/vmm_net.sh
 
 # A hostile guest program (an ldp KVM cannot decode): aarch64 only, run in
 # the nested guest by vmm_boot.sh.
