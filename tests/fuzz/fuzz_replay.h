@@ -16,8 +16,8 @@
 /* $name as a whole number in [min, max], or dflt if unset; anything else
  * (empty, a sign, trailing characters, out of range) ends the run with a
  * message naming prog. */
-static uint64_t fuzz_env_u64(const char *prog, const char *name,
-			     uint64_t dflt, uint64_t min, uint64_t max)
+static uint64_t fuzz_env_u64(const char *prog, const char *name, uint64_t dflt,
+			     uint64_t min, uint64_t max)
 {
 	const char *v = getenv(name);
 	if (!v)
@@ -27,7 +27,8 @@ static uint64_t fuzz_env_u64(const char *prog, const char *name,
 	unsigned long long n = strtoull(v, &end, 10);
 	if (*v < '0' || *v > '9' || *end != '\0' || errno != 0 || n < min ||
 	    n > max) {
-		fprintf(stderr, "%s: %s='%s': want a whole number in %llu..%llu\n",
+		fprintf(stderr,
+			"%s: %s='%s': want a whole number in %llu..%llu\n",
 			prog, name, v, (unsigned long long)min,
 			(unsigned long long)max);
 		exit(2);
@@ -37,8 +38,7 @@ static uint64_t fuzz_env_u64(const char *prog, const char *name,
 
 /* Replay the inputs through one(input, len, i); returns how many. */
 static uint64_t fuzz_replay(const char *prog,
-			    void (*one)(uint8_t *input, size_t len,
-					uint64_t i))
+			    void (*one)(uint8_t *input, size_t len, uint64_t i))
 {
 	uint64_t iters =
 		fuzz_env_u64(prog, "SDVF_FUZZ_ITERS", 1000, 1, 100000000);
