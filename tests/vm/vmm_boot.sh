@@ -22,6 +22,9 @@
 # depending on the load).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source=tests/vm/lib_vm.sh
+. tests/vm/lib_vm.sh
+me=vmm_boot
 unset MAKEFLAGS MFLAGS MAKELEVEL BUILD
 limit=${SDVF_VM_BOOT_TIMEOUT:-300}
 
@@ -63,24 +66,7 @@ echo "case term: exit=$?"
 sed "s/^/case term: /" /tmp/term.err
 exit 0
 PAYLOAD
-chmod 755 "$work/add/payload/run.sh"
-
-log=$work/console.log
-set +e
-scripts/run-aarch64.sh -t "$limit" -a "$work/add" -l "$log" \
-	/payload/run.sh 2>"$work/run.err"
-rc=$?
-set -e
-cat "$work/run.err"
-tr -d '\r' <"$log" >"$work/cases.log"
-failures=0
-expect() { # PATTERN WHY
-	if ! grep -qE "$1" "$work/cases.log"; then
-		echo "vmm_boot: FAIL: $2 (no line matching '$1')"
-		failures=$((failures + 1))
-	fi
-}
-[ $rc -eq 0 ] || { echo "vmm_boot: FAIL: L1 payload exit $rc"; failures=1; }
+vm_boot_payload
 expect '^case normal: exit=0$' "normal guest: VMM exit 0"
 expect '^case normal: SDVF-GUEST-UP' "normal guest reached /init"
 expect '^case normal: SDVF-GUEST-CPUS=1$' "one vCPU by default"

@@ -21,6 +21,9 @@
 # Hard timeout for the L1 boot: SDVF_VM_BOOT_TIMEOUT (default 300 s).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source=tests/vm/lib_vm.sh
+. tests/vm/lib_vm.sh
+me=vmm_net
 unset MAKEFLAGS MFLAGS MAKELEVEL BUILD
 limit=${SDVF_VM_BOOT_TIMEOUT:-300}
 
@@ -69,24 +72,7 @@ boot poke 20 "iomem=relaxed sdvf.netpoke"
 boot fallback 20 "" --no-eventfds
 exit 0
 PAYLOAD
-chmod 755 "$work/add/payload/run.sh"
-
-log=$work/console.log
-set +e
-scripts/run-aarch64.sh -t "$limit" -a "$work/add" -l "$log" \
-	/payload/run.sh 2>"$work/run.err"
-rc=$?
-set -e
-cat "$work/run.err"
-tr -d '\r' <"$log" >"$work/cases.log"
-failures=0
-expect() { # PATTERN WHY
-	if ! grep -qE "$1" "$work/cases.log"; then
-		echo "vmm_net: FAIL: $2 (no line matching '$1')"
-		failures=$((failures + 1))
-	fi
-}
-[ $rc -eq 0 ] || { echo "vmm_net: FAIL: L1 payload exit $rc"; failures=1; }
+vm_boot_payload
 expect '^net: sdvf-vmm: virtio-net at 0xa000000 SPI 16 on tap tap0' \
 	"the device is attached"
 expect '^net: guest: SDVF-GUEST-NET-UP' "the guest brought eth0 up"
