@@ -42,6 +42,11 @@ int sdvf_system_load_dts(struct sdvf_system *sys, const char *name,
 			 const char *dts,
 			 const struct sdvf_component *const *table, FILE *err);
 
+/* The same from a device-tree blob in memory (fuzzing; copied, so `blob`
+ * stays the caller's).  Every byte of it is checked as a file's would be. */
+int sdvf_system_load_blob(struct sdvf_system *sys, const char *name,
+			  const void *blob, size_t size,
+			  const struct sdvf_component *const *table, FILE *err);
 void sdvf_system_free(struct sdvf_system *sys);
 
 /* Names: every system, PD, region, channel, subsystem, map and channel-end

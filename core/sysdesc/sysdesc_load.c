@@ -21,6 +21,17 @@ static int check_blob(struct sysdesc_ctx *c, const void *blob, size_t size)
 						  : fdt_check_header(blob);
 	if (rc == 0 && fdt_totalsize(blob) > size)
 		rc = -FDT_ERR_TRUNCATED;
+	/* dtc writes version 17.  libfdt 1.6.1's fdt_check_full reads past
+	 * the blob (a crash, found by tests/fuzz/fuzz_sysdesc.c) for some
+	 * version 3 blobs: older versions are refused before it runs. */
+	if (rc == 0 && fdt_version(blob) < FDT_LAST_SUPPORTED_VERSION) {
+		sysdesc_error(c, -1,
+			      "device-tree blob version %u is not supported "
+			      "(version %u, as dtc writes)",
+			      (unsigned)fdt_version(blob),
+			      (unsigned)FDT_LAST_SUPPORTED_VERSION);
+		return -1;
+	}
 	if (rc == 0)
 		rc = fdt_check_full(blob, size);
 	if (rc != 0) {
@@ -107,6 +118,32 @@ int sdvf_system_load_dts(struct sdvf_system *sys, const char *name,
 				&size) < 0)
 		return -1;
 	if (load_blob(&c, sys, blob, size, table) < 0) {
+		sdvf_system_free(sys);
+		sys->path = name;
+		return -1;
+	}
+	return 0;
+}
+
+int sdvf_system_load_blob(struct sdvf_system *sys, const char *name,
+			  const void *blob, size_t size,
+			  const struct sdvf_component *const *table, FILE *err)
+{
+	struct sysdesc_ctx c = {.file = name, .err = err};
+	memset(sys, 0, sizeof(*sys));
+	sys->path = name;
+	if (size > SYSDESC_BLOB_MAX) {
+		sysdesc_error(&c, -1, "blob of %zu bytes is larger than %u",
+			      size, (unsigned)SYSDESC_BLOB_MAX);
+		return -1;
+	}
+	void *copy = malloc(size ? size : 1);
+	if (!copy) {
+		sysdesc_error(&c, -1, "out of memory");
+		return -1;
+	}
+	memcpy(copy, blob, size);
+	if (load_blob(&c, sys, copy, size, table) < 0) {
 		sdvf_system_free(sys);
 		sys->path = name;
 		return -1;

@@ -5,11 +5,8 @@
  * time.  Built with ASan + UBSan; a crash, an out-of-bounds access or a
  * broken invariant is a failure.
  *
- * Two entry points over one input format:
- *   - libFuzzer (clang -fsanitize=fuzzer -DSDVF_LIBFUZZER): `make fuzz`
- *   - a deterministic replay (default): SDVF_FUZZ_ITERS inputs (default
- *     1000, at least 1) of pseudo-random bytes from SDVF_FUZZ_SEED (default
- *     1); part of `make test`, bounded in time by the iteration count.
+ * Entry points (libFuzzer, and the replay of the corpus and of
+ * pseudo-random inputs in `make test`): tests/fuzz/fuzz_replay.h.
  *
  * Invariants checked after every operation:
  *   - the register page the driver reads equals the model's register file
@@ -401,31 +398,26 @@ static void fuzz_one(const uint8_t *data, size_t size)
 	sdvf_sim_destroy(r.sim);
 }
 
-#ifdef SDVF_LIBFUZZER
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-	fuzz_one(data, size);
-	return 0;
-}
-#else
-#include "tests/fuzz/fuzz_replay.h"
+#define FUZZ_NAME "fuzz_enet_model"
 
-/* Each replayed input as it is. */
-static void replay_one(uint8_t *input, size_t len, uint64_t i)
-{
-	(void)i;
-	fuzz_one(input, len);
-}
-
-int main(void)
+static void fuzz_setup(void)
 {
 	setenv("SDVF_SIM_QUIET", "1", 0); /* EBERR & co. would flood stderr */
-	uint64_t iters = fuzz_replay("fuzz_enet_model", replay_one);
-	printf("fuzz_enet_model: %llu inputs replayed, no failure; reached: "
-	       "%llu writes (%llu unknown), %llu bad ring indices, %llu "
-	       "EBERR, %llu RX and %llu TX frames, %llu babbling, %llu MDIO "
-	       "reads, %llu IRQs\n",
-	       (unsigned long long)iters,
+}
+
+/* Each replayed input as it is. */
+static size_t fuzz_shape(uint8_t *input, size_t len, uint64_t i)
+{
+	(void)input;
+	(void)i;
+	return len;
+}
+
+static void fuzz_summary(void)
+{
+	printf("fuzz_enet_model: reached: %llu writes (%llu unknown), %llu "
+	       "bad ring indices, %llu EBERR, %llu RX and %llu TX frames, "
+	       "%llu babbling, %llu MDIO reads, %llu IRQs\n",
 	       (unsigned long long)totals.mmio_writes,
 	       (unsigned long long)totals.mmio_unknown,
 	       (unsigned long long)totals.mmio_bad_index,
@@ -435,6 +427,6 @@ int main(void)
 	       (unsigned long long)totals.tx_babbling,
 	       (unsigned long long)totals.mdio_reads,
 	       (unsigned long long)totals.irq_raised);
-	return 0;
 }
-#endif
+
+#include "tests/fuzz/fuzz_replay.h"

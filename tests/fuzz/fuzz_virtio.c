@@ -7,12 +7,8 @@
  * ASan + UBSan; a crash, an out-of-bounds access or a broken invariant is
  * a failure.
  *
- * Two entry points over one input format:
- *   - libFuzzer (clang -fsanitize=fuzzer -DSDVF_LIBFUZZER): `make
- *     fuzz-virtio`
- *   - a deterministic replay (default): SDVF_FUZZ_ITERS inputs (default
- *     1000, at least 1) of pseudo-random bytes from SDVF_FUZZ_SEED (default
- *     1); part of `make test`, bounded by the iteration count.
+ * Entry points (libFuzzer, and the replay of the corpus and of
+ * pseudo-random inputs in `make test`): tests/fuzz/fuzz_replay.h.
  *
  * Invariants checked after every operation:
  *   - every backend buffer is accounted for: RX frames lent to the device
@@ -332,30 +328,26 @@ static void fuzz_one(const uint8_t *data, size_t size)
 	}
 }
 
-#ifdef SDVF_LIBFUZZER
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+#define FUZZ_NAME "fuzz_virtio"
+
+static void fuzz_setup(void)
 {
-	fuzz_one(data, size);
-	return 0;
 }
-#else
-#include "tests/fuzz/fuzz_replay.h"
 
 /* Half the replayed inputs start with an honest bring-up, so the queues
  * are live for the rest of the bytes. */
-static void replay_one(uint8_t *input, size_t len, uint64_t i)
+static size_t fuzz_shape(uint8_t *input, size_t len, uint64_t i)
 {
 	if (i % 2 == 0)
 		input[0] = 6;
-	fuzz_one(input, len);
+	return len;
 }
 
-int main(void)
+static void fuzz_summary(void)
 {
-	fuzz_replay("fuzz_virtio", replay_one);
-	printf("fuzz_virtio: %llu inputs replayed, no failure; reached: %llu "
-	       "ops, %llu RX and %llu TX frames, %llu bad chains, %llu "
-	       "NEEDS_RESET, %llu bad accesses\n",
+	printf("fuzz_virtio: reached: %llu inputs, %llu ops, %llu RX and %llu "
+	       "TX frames, %llu bad chains, %llu NEEDS_RESET, %llu bad "
+	       "accesses\n",
 	       (unsigned long long)totals.inputs,
 	       (unsigned long long)totals.ops,
 	       (unsigned long long)totals.rx_frames,
@@ -363,6 +355,6 @@ int main(void)
 	       (unsigned long long)totals.bad_chains,
 	       (unsigned long long)totals.needs_reset,
 	       (unsigned long long)totals.bad_access);
-	return 0;
 }
-#endif
+
+#include "tests/fuzz/fuzz_replay.h"

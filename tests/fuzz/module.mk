@@ -40,3 +40,50 @@ $(BUILD)/tests/fuzz/fuzz_virtio_libfuzzer: $(FUZZ_VIRTIO_SRCS) $(FUZZ_VIRTIO_HDR
 	@mkdir -p $(dir $@)
 	clang $(CFLAGS_BASE) -O1 -DSDVF_LIBFUZZER -fsanitize=fuzzer,address,undefined \
 		$(FUZZ_VIRTIO_SRCS) -o $@
+
+# Harnesses on libsdvf (the trust boundary): the queue helpers
+# (fuzz_queue), the system-description loader (fuzz_sysdesc), the TX mux's
+# descriptor intake (fuzz_tx_mux) and the RX mux's buffer returns
+# (fuzz_rx_mux).  Their replay (the committed corpus, then pseudo-random
+# inputs; tests/fuzz/fuzz_replay.h) is a test program like the unit tests:
+# built in build/ and, under ASan + UBSan, in build-san/.
+FUZZ_LIB_HARNESSES := fuzz_queue fuzz_sysdesc fuzz_tx_mux fuzz_rx_mux
+FUZZ_LIB_BINS := $(addprefix $(BUILD)/tests/fuzz/,$(FUZZ_LIB_HARNESSES))
+UNIT_TESTS += $(FUZZ_LIB_BINS)
+$(FUZZ_LIB_BINS): $(BUILD)/tests/fuzz/%: $(BUILD)/tests/fuzz/%.o \
+		$(BUILD)/libsdvf.a
+	$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/libsdvf.a $(HOST_LIBS)
+-include $(FUZZ_LIB_BINS:=.d)
+
+# libFuzzer builds of every harness, in build-fuzz/: libsdvf compiled by
+# clang with coverage (fuzzer-no-link), ASan and UBSan, each harness linked
+# with -fsanitize=fuzzer.  `make fuzz` runs each for SDVF_FUZZ_SECONDS
+# (default 600 s each, so an hour in all); `make test` runs
+# tests/fuzz/libfuzzer.sh, each for 35 s (3.5 minutes in all).  Both start
+# from the committed corpus, tests/fuzz/corpus/NAME/ (read only), and keep
+# what they find in a temporary directory; a crash is reported with the
+# input's path, to be kept in the corpus as a regression input.
+FUZZ_HARNESSES := fuzz_enet_model fuzz_virtio $(FUZZ_LIB_HARNESSES)
+FUZZ_BUILD := build-fuzz
+FUZZ_LIBFUZZER_BINS := $(addprefix $(FUZZ_BUILD)/tests/fuzz/, \
+	$(addsuffix _libfuzzer,$(FUZZ_HARNESSES)))
+
+.PHONY: fuzz fuzz-bins
+fuzz-bins:
+	$(MAKE) BUILD=$(FUZZ_BUILD) CC=clang OPT=-O1 \
+		EXTRA_CFLAGS=-Wno-missing-field-initializers \
+		SANFLAGS="-fsanitize=fuzzer-no-link,address,undefined \
+		-fno-sanitize-recover=all -fno-omit-frame-pointer" \
+		$(FUZZ_LIBFUZZER_BINS)
+fuzz: fuzz-bins
+	SDVF_FUZZ_SECONDS=$${SDVF_FUZZ_SECONDS:-600} tests/fuzz/libfuzzer.sh \
+		$(FUZZ_HARNESSES)
+
+# Only in the sub-make above (CC=clang, SANFLAGS with coverage).
+$(BUILD)/tests/fuzz/%_libfuzzer: tests/fuzz/%.c tests/fuzz/fuzz_replay.h \
+		$(BUILD)/libsdvf.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -DSDVF_LIBFUZZER -fsanitize=fuzzer $< -o $@ \
+		$(BUILD)/libsdvf.a $(HOST_LIBS)
+
+TEST_SCRIPTS += tests/fuzz/libfuzzer.sh

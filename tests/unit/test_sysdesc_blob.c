@@ -1,0 +1,105 @@
+/*
+ * sdvf_system_load_blob (core/sysdesc/sysdesc_load.c) as a specification:
+ * a blob in memory loads as the same file would, and the blobs the fuzzer
+ * (tests/fuzz/fuzz_sysdesc.c) found to crash libfdt are refused with one
+ * line each.  The blobs are those of the fuzzer's committed corpus, read
+ * from the repository root (as tests/run.sh runs).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/sysdesc/sysdesc.h"
+#include "core/sysdesc/system.h"
+
+#define CORPUS "tests/fuzz/corpus/fuzz_sysdesc/"
+
+static uint8_t blob[16384];
+
+static size_t read_blob(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	size_t n = fread(blob, 1, sizeof(blob), f);
+	fclose(f);
+	assert_true(n > 40);
+	return n;
+}
+
+/* Load blob[0..size) and return the error text (empty if it loaded). */
+static char *load(size_t size, int *rc)
+{
+	static char errors[4096];
+	FILE *err = fmemopen(errors, sizeof(errors), "w");
+	assert_non_null(err);
+	struct sdvf_system sys;
+	*rc = sdvf_system_load_blob(&sys, "mem.dtb", blob, size,
+				    sdvf_builtin_components, err);
+	fclose(err);
+	if (*rc == 0)
+		assert_true(sys.npds > 0);
+	sdvf_system_free(&sys);
+	return errors;
+}
+
+static void sysdesc_loads_a_blob_from_memory(void **unused)
+{
+	(void)unused;
+	int rc;
+	char *errors = load(read_blob(CORPUS "pingpong.dtb"), &rc);
+	assert_int_equal(rc, 0);
+	assert_string_equal(errors, "");
+}
+
+static void sysdesc_refuses_a_blob_older_than_version_17(void **unused)
+{
+	(void)unused;
+	int rc;
+	size_t n = read_blob(CORPUS "pingpong.dtb");
+	blob[23] = 16; /* version, big-endian u32 at offset 20 */
+	char *errors = load(n, &rc);
+	assert_int_equal(rc, -1);
+	assert_string_equal(errors,
+			    "mem.dtb: device-tree blob version 16 is not "
+			    "supported (version 17, as dtc writes)\n");
+}
+
+/* libfdt 1.6.1's fdt_check_full crashed on this version 3 blob. */
+static void sysdesc_refuses_the_blob_that_crashed_libfdt(void **unused)
+{
+	(void)unused;
+	int rc;
+	char *errors = load(read_blob(CORPUS "regress-dtb-version-3"), &rc);
+	assert_int_equal(rc, -1);
+	assert_string_equal(errors,
+			    "mem.dtb: device-tree blob version 3 is not "
+			    "supported (version 17, as dtc writes)\n");
+}
+
+static void sysdesc_refuses_a_truncated_blob(void **unused)
+{
+	(void)unused;
+	int rc;
+	size_t n = read_blob(CORPUS "pingpong.dtb");
+	char *errors = load(n - 1, &rc);
+	assert_int_equal(rc, -1);
+	assert_non_null(strstr(errors, "mem.dtb: not a valid device-tree "
+				       "blob"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(sysdesc_loads_a_blob_from_memory),
+		cmocka_unit_test(sysdesc_refuses_a_blob_older_than_version_17),
+		cmocka_unit_test(sysdesc_refuses_the_blob_that_crashed_libfdt),
+		cmocka_unit_test(sysdesc_refuses_a_truncated_blob),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
