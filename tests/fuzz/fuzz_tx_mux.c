@@ -77,7 +77,7 @@ static const struct sdvf_component *const table[] = {&tx_mux_component,
 	"_txf\", \"rw\"; c" n "_tx_data = \"c" n "_data\", \"r\";\n"
 #define CLIENT_PD(n)                                                           \
 	"c" n " { component = \"tx_stub\"; channels { tx = \"c" n "\"; }; "    \
-								  "};\n"
+	"};\n"
 #define CLIENT_REGIONS(n, io)                                                  \
 	" c" n "_txa { size = <0x1000>; }; c" n "_txf { size = <0x1000>; };\n" \
 	" c" n "_data { size = <0x8000>; io-address = <" io ">; };\n"

@@ -41,6 +41,7 @@ rm -f /tmp/sdvf-fuzz-build.$$
 max_len() {
 	case $1 in
 	fuzz_sysdesc) echo 16384 ;;
+	fuzz_tx_mux | fuzz_rx_mux) echo 1024 ;; # a sim per input: short ones
 	*) echo 4096 ;;
 	esac
 }

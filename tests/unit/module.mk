@@ -139,3 +139,16 @@ $(CLIENTS_DOC_TEST): $(BUILD)/tests/unit/test_clients_doc.o $(DOC_HELLO).o \
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(BUILD)/libsdvf.a \
 		$(HOST_LIBS) $(CMOCKA_LIBS)
 -include $(CLIENTS_DOC_TEST).d $(DOC_HELLO).d
+
+# --- the transport stress test under ThreadSanitizer (stress_queue_tsan):
+# tests/unit/stress_queue.c with the producer as a second thread
+# (-DSTRESS_THREADS), so TSan sees both sides of the queue.  Always built
+# with -fsanitize=thread (in build-san/ too: TSan cannot share a program
+# with ASan); gcc's -Wtsan note on atomic_thread_fence is silenced: the
+# fences order only the signal handshake, which TSan does not check ---
+STRESS_TSAN := $(BUILD)/tests/unit/stress_queue_tsan
+UNIT_TESTS += $(STRESS_TSAN)
+$(STRESS_TSAN): tests/unit/stress_queue.c core/queue.h
+	$(CC) $(CFLAGS_BASE) -O1 -fsanitize=thread -Wno-tsan -DSTRESS_THREADS \
+		-MMD -MP -MF $@.d $< -o $@ $(CMOCKA_LIBS) -lpthread
+-include $(STRESS_TSAN).d
