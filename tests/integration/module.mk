@@ -85,3 +85,8 @@ TEST_SCRIPTS += tests/integration/lwip_dhcp.sh
 # the others lose nothing, buffers reclaimed and conserved, the new process
 # answers ping, UDP and TCP echo (root; needs sdvf, python3) ---
 TEST_SCRIPTS += tests/integration/lwip_client_restart.sh
+
+# --- the ENET driver PD SIGKILLed under UDP echo load (driver-restartable):
+# controller reset, every buffer home, the clients resume (the gap seen by
+# the peer is printed), no error counter but the kill's (root; python3) ---
+TEST_SCRIPTS += tests/integration/driver_restart.sh
