@@ -180,9 +180,8 @@ static int shutdown(void **unused)
 
 static void faults(uint32_t loss_ppm, uint32_t corrupt_ppm, uint64_t seed)
 {
-	struct enet_model_faults f = {.loss_ppm = loss_ppm,
-				      .corrupt_ppm = corrupt_ppm,
-				      .seed = seed};
+	struct enet_model_faults f = {
+		.loss_ppm = loss_ppm, .corrupt_ppm = corrupt_ppm, .seed = seed};
 	enet_model_set_faults(nic, &f);
 }
 
@@ -216,7 +215,8 @@ static uint64_t rx_pattern(void)
 		inject_to(a_mac, 100, (uint8_t)i);
 	uint64_t arrived = 0;
 	for (uint32_t k = before; k < ca->nrx; k++) {
-		/* net_test_frame's byte 14 is seed * 7 + 14; 183 = 1/7 mod 256 */
+		/* net_test_frame's byte 14 is seed * 7 + 14; 183 = 1/7 mod 256
+		 */
 		uint8_t seed = (uint8_t)((ca->rx_bytes[k][14] - 14u) * 183u);
 		assert_true(seed < FRAMES);
 		assert_false(arrived >> seed & 1);
@@ -273,8 +273,9 @@ static void wire_faults_repeat_for_the_same_seed(void **unused)
 	assert_true(rx_pattern() != first);
 }
 
-/* Damaged frames reach the MAC with a bad FCS: it flags them CR, the driver counts each (rx_err_cr) and re-posts its
- * buffer; no damaged byte reaches a client. */
+/* Damaged frames reach the MAC with a bad FCS: it flags them CR, the driver
+ * counts each (rx_err_cr) and re-posts its buffer; no damaged byte reaches a
+ * client. */
 static void rx_corruption_is_flagged_counted_by_driver_and_dropped(void **u)
 {
 	(void)u;
@@ -438,12 +439,12 @@ static void driver_restart_mid_rx_loses_only_what_it_held(void **unused)
 	assert_int_equal(pd_counter("drv", "rx_frames"), 0);
 	assert_buffers_conserved();
 	for (uint32_t i = 0; i < 12; i++)
-		assert_int_equal(wire_mem_inject(
-					 wire, f,
-					 net_test_frame(f, 100, (uint8_t)(40 + i),
-							a_mac,
-							net_test_peer_mac)),
-				 0);
+		assert_int_equal(
+			wire_mem_inject(wire, f,
+					net_test_frame(f, 100,
+						       (uint8_t)(40 + i), a_mac,
+						       net_test_peer_mac)),
+			0);
 	sdvf_sim_inject(sim, "nic", "mmio");
 	run();
 	assert_int_equal(ca->nrx, 12);
