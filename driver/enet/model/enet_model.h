@@ -92,7 +92,7 @@ extern const struct sdvf_component enet_model_component;
 /* Wire faults injected on purpose (fault_* keys; enet_model_fault.c). */
 #define ENET_MODEL_FAULT_COUNTERS(X)                                           \
 	X(fault_rx_lost, "injected: received frames lost on the cable")        \
-	X(fault_rx_corrupt, "injected: received frames with a bad FCS (CR)")   \
+	X(fault_rx_corrupt, "injected: bad-FCS frames written to BDs (CR)")    \
 	X(fault_tx_lost, "injected: sent frames lost on the cable")            \
 	X(fault_tx_corrupt, "injected: sent frames damaged, not delivered")    \
 	X(fault_flaps, "injected: link drops (fault_flap_ms)")

@@ -251,13 +251,6 @@ static uint32_t rx_build(struct enet_model *m, const struct enet_rx_slot *s,
 	uint32_t fcs = ~crc32_raw(m, f, padded);
 	for (int i = 0; i < 4; i++)
 		f[padded + i] = (uint8_t)(fcs >> (8 * i));
-	if (s->fcs_bad) {
-		/* Damaged on the cable: the bytes no longer match the FCS
-		 * their sender computed, which the MAC checks. */
-		enet_fault_flip(m, f, padded);
-		*flags |= ENET_RXBD_CR;
-		mib_add(m, ENET_IEEE_R_CRC, 1);
-	}
 	*mlen = (s->wire_len > padded ? s->wire_len : padded) + ENET_MODEL_FCS;
 	uint32_t total =
 		padded + ((rcr & ENET_RCR_CRCFWD) ? 0 : ENET_MODEL_FCS);
@@ -342,6 +335,13 @@ static enum rx_result rx_place(struct enet_model *m,
 	int nbds = rx_claim_bds(m, total, mrbr);
 	if (nbds <= 0)
 		return nbds < 0 ? RX_STOPPED : RX_WAIT;
+	if (s->fcs_bad) {
+		/* Damaged on the cable: the bytes no longer match the FCS
+		 * their sender computed, which the MAC checks. */
+		enet_fault_flip(m, m->rx_frame, total);
+		flags |= ENET_RXBD_CR;
+		mib_add(m, ENET_IEEE_R_CRC, 1);
+	}
 	rx_write(m, nbds, total, mrbr, flags);
 	sdvf_counter_add(m->stats.rx_frames, 1);
 	sdvf_counter_add(m->stats.rx_bytes, total);

@@ -87,10 +87,10 @@ enum enet_fault_verdict enet_fault_rx(struct enet_model *m)
 		sdvf_counter_add(m->stats.fault_rx_lost, 1);
 		return ENET_FAULT_LOSE;
 	}
-	if (fault_hits(f, f->corrupt_ppm)) {
-		sdvf_counter_add(m->stats.fault_rx_corrupt, 1);
+	/* counted when the MAC writes it to a BD (enet_fault_flip): a frame
+	 * the FIFO drops or a reset flushes never reaches the driver */
+	if (fault_hits(f, f->corrupt_ppm))
 		return ENET_FAULT_CORRUPT;
-	}
 	return ENET_FAULT_NONE;
 }
 
@@ -108,10 +108,11 @@ enum enet_fault_verdict enet_fault_tx(struct enet_model *m)
 	return ENET_FAULT_NONE;
 }
 
-/* One bit of the frame as the MAC received it, past the first 12 bytes
- * (so the address filter still sees what the sender meant). */
+/* One bit of a received frame as the MAC writes it to buffers, past its
+ * addresses (the filter has seen them); counted: the frame is in BDs now. */
 void enet_fault_flip(struct enet_model *m, uint8_t *frame, uint32_t len)
 {
+	sdvf_counter_add(m->stats.fault_rx_corrupt, 1);
 	if (len <= 12)
 		return;
 	uint64_t r = fault_random(&m->fault);
