@@ -287,6 +287,9 @@ static void rx_corruption_is_flagged_counted_by_driver_and_dropped(void **u)
 	assert_int_equal(pd_counter("drv", "rx_err_cr"), bad);
 	assert_int_equal(pd_counter("drv", "rx_frames"), bits(arrived));
 	assert_int_equal(pd_counter("nic", "rx_frames"), FRAMES);
+	sdvf_sim_advance(sim, 500 * MS); /* the driver's MIB snapshot */
+	assert_int_equal(pd_counter("drv", "mib_r_crc"), bad);
+	assert_int_equal(pd_counter("drv", "mib_r_frame_ok"), bits(arrived));
 }
 
 /* Frames sent onto a faulty cable: the MAC sent each (every buffer comes
