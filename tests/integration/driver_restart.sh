@@ -19,17 +19,23 @@
 #     driver (drv_restarts 1, drv_reclaimed = the clients' tx_errors), the
 #     RX mux refills the new instance, which resets the controller
 #     (model `resets` grows) and reports link up again;
-#   - the stream resumes: every client answers again, no datagram is lost
-#     after the gap, and the gap (longest time between two answered
-#     datagrams, from the peer's clock) is printed; it must stay under 5 s
-#     (the requirement is 1 s; the margin is for a loaded shared machine:
-#     the measured value is what the report quotes);
-#   - after the load (and with the source stopped) every buffer is home: every RX DMA buffer at the
-#     driver, the TX pool whole, nothing in flight at either mux;
+#   - the stream resumes: every client answers again, at most 1% of the
+#     datagrams after the run's longest gap are lost (none, as a rule);
+#     the gap the peer sees across the kill (its last answer before the
+#     SIGKILL to its first after, on its clock) is printed beside the
+#     run's longest gap and must stay under 5 s (the requirement is 1 s;
+#     the margin is for a loaded shared machine: the measured value is
+#     what the report quotes);
+#   - after the load, with the source stopped, every buffer is home: every
+#     RX DMA buffer at the driver, the TX pool whole, nothing in flight at
+#     either mux;
 #   - no error counter moved but those the kill explains (the model's
-#     frames while no driver ran, the TX errors of reclaimed frames) and
-#     the tap's refusals of a write (wire.tx_errors: the host's tap queue
-#     under load, seen on a loaded machine; printed);
+#     frames while no driver ran, the TX errors of reclaimed frames, also
+#     as the clients count them: net.tx_error, bench.tx_errors), the
+#     RX mux's drop.no_listener (a group frame of the namespace's, e.g.
+#     IGMP, that no client takes) and the tap's refusals of a write
+#     (wire.tx_errors: the source sends from boot, before the tap is up in
+#     the namespace; printed);
 #   - the run stops with status 0 and the summary shows 1 driver restart.
 # Waits are bounded; the gap bound is a functional check, not a benchmark.
 # Needs root.
@@ -154,16 +160,19 @@ echo "$me: every client answers"
 
 # ---- the load, and the kill --------------------------------------------
 
-# stream OUT SECONDS IP...: UDP echo to each IP in turn for SECONDS; prints
-# datagrams sent and answered, the longest gap between two answers, and
-# datagrams lost after that gap; exits 1 if any was lost after it.
+# stream OUT SECONDS IP...: UDP echo to each IP in turn for SECONDS, each
+# datagram waited for 0.25 s; prints datagrams sent and answered, the
+# longest gap between two answers (so within 0.25 s of the outage), and
+# datagrams lost after that gap (every answer's time into OUT.oks); exits
+# 1 if more than 1% of those after it
+# were lost (a reply later than 0.25 s on a loaded machine counts lost).
 stream() {
 	local out=$1 secs=$2
 	shift 2
-	ip netns exec "$ns" timeout $((secs + 30)) python3 - "$secs" "$@" \
+	ip netns exec "$ns" timeout $((secs + 30)) python3 - "$secs" "$out.oks" "$@" \
 		>"$out" 2>&1 <<'PY'
 import socket, sys, time
-secs, ips = float(sys.argv[1]), sys.argv[2:]
+secs, oks_file, ips = float(sys.argv[1]), sys.argv[2], sys.argv[3:]
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 seq, oks, fails = 0, [], []
 end = time.monotonic() + secs
@@ -172,7 +181,7 @@ while time.monotonic() < end:
         seq += 1
         p = (b"%010d" % seq) * (1 + seq % 140)
         s.sendto(p, (ip, 1235))
-        deadline = time.monotonic() + 0.5
+        deadline = time.monotonic() + 0.25
         got = False
         while not got:
             left = deadline - time.monotonic()
@@ -186,12 +195,15 @@ while time.monotonic() < end:
             got = data == p and src == (ip, 1235)  # else a late reply
         (oks if got else fails).append(time.time())
     time.sleep(0.002)
+with open(oks_file, "w") as f:
+    f.write("".join("%.6f\n" % t for t in oks))
 gaps = [(b - a, a, b) for a, b in zip(oks, oks[1:])]
 gap, start, stop = max(gaps) if gaps else (0, 0, 0)
 after = sum(1 for t in fails if t > stop)
-print("sent %d answered %d lost %d gap_ms %d lost_after_gap %d gap_from %.3f"
-      % (seq, len(oks), len(fails), gap * 1000, after, start))
-sys.exit(1 if after or not oks else 0)
+fine = sum(1 for t in oks if t > stop)
+print("sent %d answered %d lost %d gap_ms %d lost_after_gap %d of %d gap_from %.3f"
+      % (seq, len(oks), len(fails), gap * 1000, after, after + fine, start))
+sys.exit(1 if after * 100 > after + fine or not oks else 0)
 PY
 }
 
@@ -211,6 +223,7 @@ for a in $addrs; do
 done
 wait_until 30 "500 frames through the driver" \
 	ge net_driver rx_frames $((base_rx + 500))
+wait_until 30 "the stream under way" ge copy udp.packets 200
 # Stopped first, so that it surely dies holding TX frames: the source's
 # frames queue up in its tx_active.
 kill -STOP "$pid"
@@ -231,18 +244,14 @@ cat "$work/stream"
 [ "$rc" -eq 0 ] || fail "the stream did not resume: $(cat "$work/stream")"
 gap=$(awk '{ for (i = 1; i < NF; i++) if ($i == "gap_ms") print $(i + 1) }' \
 	"$work/stream")
-echo "$me: longest gap seen by the peer: $gap ms (load $(cut -d' ' -f1-3 /proc/loadavg))"
-[ "$gap" -lt 5000 ] || fail "the clients resumed only after $gap ms"
-# Whether that gap spans the kill (on a loaded machine the peer itself may
-# have been descheduled across it: then the kill cost it less than that).
-gap_from=$(awk '{ for (i = 1; i < NF; i++) if ($i == "gap_from") print $(i + 1) }' \
-	"$work/stream")
-if awk -v a="$gap_from" -v g="$gap" -v k="$killed_at" \
-	'BEGIN { exit !(a <= k && a + g / 1000 >= k) }'; then
-	echo "$me: that gap spans the kill"
-else
-	echo "$me: that gap does not span the kill: the peer saw no longer one"
-fi
+# The kill's gap: from the last answer before the SIGKILL (the driver was
+# stopped shortly before it) to the first one after, on the peer's clock.
+kill_gap=$(awk -v k="$killed_at" '$1 <= k { a = $1 } $1 > k && !b { b = $1 }
+	END { if (a && b) printf "%d\n", (b - a) * 1000 }' "$work/stream.oks")
+[ -n "$kill_gap" ] || fail "no answer on both sides of the kill"
+echo "$me: the peer's gap across the kill: $kill_gap ms; its longest gap:" \
+	"$gap ms (load $(cut -d' ' -f1-3 /proc/loadavg))"
+[ "$kill_gap" -lt 5000 ] || fail "the clients resumed only after $kill_gap ms"
 for p in $loads; do wait "$p" 2>/dev/null || true; done
 loads=
 for a in $addrs; do echo "$me: ping $a: $(grep 'packet loss' "$work/ping.$a")"; done
@@ -285,7 +294,8 @@ echo "$me: the TX mux took back $reclaimed frames from the dead driver (TX_ERROR
 # Every other error counter: zero, but what the kill explains.
 bad=$(awk '$4 != 0 && $3 ~ /(drop|err|bad|rej|viol|timeout|fail|lost|overflow|halt)/ &&
 	!($2 == "net_tx_mux" && $3 ~ /^c[0-3]\.tx_errors$/) &&
-	!($2 == "src" && $3 ~ /^(bench\.tx_errors|net\.tx_error)$/) &&
+	!($3 ~ /^(bench\.tx_errors|net\.tx_error)$/) &&
+	!($2 == "net_rx_mux" && $3 == "drop.no_listener") &&
 	!($2 == "net_nic" && $3 ~ /^(rx_fifo_overflow|mmio_dropped)$/) &&
 	!($2 == "net_nic" && $3 ~ /^(tx_wire_errors|wire\.tx_errors)$/) &&
 	!($2 == "net_driver" && $3 ~ /^mib_/) { print $2 " " $3 "=" $4 }' <<<"$kv")
