@@ -249,8 +249,11 @@ gap=$(awk '{ for (i = 1; i < NF; i++) if ($i == "gap_ms") print $(i + 1) }' \
 kill_gap=$(awk -v k="$killed_at" '$1 <= k { a = $1 } $1 > k && !b { b = $1 }
 	END { if (a && b) printf "%d\n", (b - a) * 1000 }' "$work/stream.oks")
 [ -n "$kill_gap" ] || fail "no answer on both sides of the kill"
-echo "$me: the peer's gap across the kill: $kill_gap ms; its longest gap:" \
-	"$gap ms (load $(cut -d' ' -f1-3 /proc/loadavg))"
+resumed=$(awk -v k="$killed_at" '$1 > k { printf "%d\n", ($1 - k) * 1000; exit }' \
+	"$work/stream.oks")
+echo "$me: the peer's gap across the kill: $kill_gap ms (first answer" \
+	"$resumed ms after the SIGKILL); its longest gap: $gap ms (load" \
+	"$(cut -d' ' -f1-3 /proc/loadavg))"
 [ "$kill_gap" -lt 5000 ] || fail "the clients resumed only after $kill_gap ms"
 for p in $loads; do wait "$p" 2>/dev/null || true; done
 loads=
