@@ -372,14 +372,27 @@ static const struct sdvf_policy *read_policy(struct net *n, const void *fdt,
 /* ---- the node --------------------------------------------------------- */
 
 static const char *const net_props[] = {
-	"compatible",  "policy",      "shaper",		"budget",
-	"rx-capacity", "tx-capacity", "switch-buffers", "switch-reserve",
-	"nic-core",    "driver-core", "rx-mux-core",	"tx-mux-core",
-	NULL};
+	"compatible",	      "policy",	     "shaper",	       "budget",
+	"rx-capacity",	      "tx-capacity", "switch-buffers", "switch-reserve",
+	"nic-core",	      "driver-core", "rx-mux-core",    "tx-mux-core",
+	"driver-restartable", NULL};
 
 /* Pinning of the generated PDs, in the order of struct net's core[]. */
 static const char *const core_props[4] = {"nic-core", "driver-core",
 					  "rx-mux-core", "tx-mux-core"};
+
+/* An empty property: the driver PD is restartable. */
+static void read_driver_restartable(struct net *n, const void *fdt, int node)
+{
+	int len = 0;
+	if (!fdt_getprop(fdt, node, "driver-restartable", &len))
+		return;
+	if (len != 0)
+		net_error(n, "",
+			  "property 'driver-restartable': takes no value "
+			  "(write 'driver-restartable;')");
+	n->driver_restartable = true;
+}
 
 static void read_net(struct net *n, const void *fdt, int node)
 {
@@ -424,6 +437,7 @@ static void read_net(struct net *n, const void *fdt, int node)
 			net_read_u64(n, "", fdt, node, core_props[i], 0,
 				     online > 0 ? (uint64_t)online - 1 : 0,
 				     false, 0, &n->core[i].v);
+	read_driver_restartable(n, fdt, node);
 	read_nic(n, fdt, node);
 	net_read_clients(n, fdt, node, p);
 }

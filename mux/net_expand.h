@@ -96,6 +96,9 @@ struct net {
 	/* local switching: on when a client has switch-to */
 	uint64_t switch_buffers;       /* sw_pool buffers = sw_capacity */
 	struct net_opt switch_reserve; /* rx_mux sw_reserve */
+	/* driver-restartable: the monitor restarts a dead driver (the
+	 * muxes and the model take back what it held) */
+	bool driver_restartable;
 	/* cores of the generated PDs: nic, driver, rx_mux, tx_mux */
 	struct net_opt core[4];
 	struct net_client client[NET_CLIENTS];

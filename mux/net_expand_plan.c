@@ -200,6 +200,8 @@ static void emit_driver(struct plan *pl, const struct shared_names *s)
 	const char *pd = pl->pd_drv;
 	unsigned w = 0;
 	plan_pd(pl, pd, "enet_driver", n->core[1]);
+	if (n->driver_restartable)
+		plan_pd_restartable(pl, pd);
 	plan_map(pl, pd, "enet_regs", s->regs, "r");
 	plan_map(pl, pd, "enet_mmio", s->mmio, "rw");
 	plan_map(pl, pd, "enet_rings", s->rings, "rw");

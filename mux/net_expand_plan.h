@@ -65,6 +65,8 @@ void plan_channel(struct plan *pl, const char *name, const char *a,
 /* A generated PD, pinned to core.v if core.set. */
 void plan_pd(struct plan *pl, const char *name, const char *component,
 	     struct net_opt core);
+/* Mark generated PD `name` restartable. */
+void plan_pd_restartable(struct plan *pl, const char *name);
 /* A property of /pds/pd/sub (maps, channels, config). */
 struct op *plan_pd_prop(struct plan *pl, const char *pd, const char *sub,
 			const char *prop, const void *v, int len);

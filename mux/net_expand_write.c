@@ -135,6 +135,16 @@ void plan_pd(struct plan *pl, const char *name, const char *component,
 	mark_fresh(pl, from, "PD", name);
 }
 
+/* The monitor restarts generated PD `name` if it dies. */
+void plan_pd_restartable(struct plan *pl, const char *name)
+{
+	char path[NET_PATH_MAX];
+	int from = pl->nops;
+	snprintf(path, sizeof(path), "/pds/%s", name);
+	add(pl, path, "restartable", "", 0);
+	mark_fresh(pl, from, "PD", name);
+}
+
 /* Subnode `sub` (maps, channels, config) of PD pd; fresh if the PD is
  * generated. */
 struct op *plan_pd_prop(struct plan *pl, const char *pd, const char *sub,

@@ -60,9 +60,12 @@
  * other clients goes to rx_mux through sw_pool instead of, or (broadcast,
  * multicast) besides, the wire.
  *
+ * Restart of the driver (driver_restart): every buffer at the driver
+ * side comes back flagged SDVF_NET_TX_ERROR, the queues start afresh.
+ *
  * Not in this first cut: policy-wide
  * parameters (drr's quantum, least_served's idle_credit keep their
- * defaults); restart of the driver.
+ * defaults).
  *
  * Configuration and init: mux/tx_mux_init.c; shared state: mux/tx_mux.h.
  */
@@ -534,10 +537,57 @@ void tx_mux_notified(void *state, struct sdvf_pd *pd, sdvf_channel_t ch)
 	activate(state);
 }
 
+/*
+ * The driver restarts (its process died; the new instance resets the
+ * controller and starts on empty rings).  What it returned before it died
+ * is taken first; then both queues are reset, and every buffer still at
+ * the driver side (in a BD, in its private FIFOs or in drv_tx_active) comes
+ * back as if completed with SDVF_NET_TX_ERROR: a pool buffer to the pool, a
+ * remap client's buffer to its tx_free (quietly to its map if orphaned by
+ * its own restart).  Nothing is resent: whether it left is unknown, and a
+ * duplicate is worse than a loss (the driver's own reset does the same).
+ * Staged heads stay staged and go to the new instance's fresh queue.
+ */
+static void driver_restart(struct tx_mux *m)
+{
+	tx_return(m);
+	sdvf_queue_reset(&m->drv_active);
+	sdvf_queue_reset(&m->drv_free);
+	uint32_t n = 0;
+	for (uint32_t b = 0; b < m->pool.nbufs; b++) {
+		if (m->pool.owner[b] != OWNER_DRIVER)
+			continue;
+		struct sdvf_desc d = {.io_or_offset = pool_io(&m->pool, b),
+				      .flags = SDVF_NET_TX_ERROR};
+		n += pool_complete(m, &d);
+	}
+	for (unsigned i = 0; i < m->nclients; i++) {
+		struct txm_client *c = &m->client[i];
+		if (!c->present || !c->remap)
+			continue;
+		for (uint32_t b = 0; b < c->own.nbufs; b++) {
+			if (c->owner[b] != OWNER_DRIVER)
+				continue;
+			struct sdvf_desc d = {
+				.io_or_offset = c->data->io_addr +
+						(uint64_t)b * SDVF_BUF_SIZE,
+				.flags = SDVF_NET_TX_ERROR};
+			n += remap_complete(m, &d);
+		}
+	}
+	sdvf_counter_add(m->ctr[DRV_RESTARTS], 1);
+	sdvf_counter_add(m->ctr[DRV_RECLAIMED], n);
+	activate(m); /* staged frames to the fresh queue, returns signalled */
+}
+
 /* Client on ch restarts: forget its queues, take back its buffers. */
 void tx_mux_peer_restart(void *state, struct sdvf_pd *pd, sdvf_channel_t ch)
 {
 	struct tx_mux *m = state;
+	if (ch == m->drv_ch) {
+		driver_restart(m);
+		return;
+	}
 	for (unsigned i = 0; i < m->nclients; i++) {
 		struct txm_client *c = &m->client[i];
 		if (!c->present || c->ch != ch)

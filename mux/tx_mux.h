@@ -71,6 +71,9 @@
 	X(BAD_COMPLETION, bad_completion,                                      \
 	  "driver returns naming no buffer "                                   \
 	  "it held")                                                           \
+	X(DRV_RESTARTS, drv_restarts, "restarts of the driver seen")           \
+	X(DRV_RECLAIMED, drv_reclaimed,                                        \
+	  "buffers taken back from a restarted driver (TX_ERROR)")             \
 	X(SW_POOL_IDLE, sw_pool_idle, "sw_pool buffers idle in the mux now")   \
 	X(SW_BAD_RETURN, sw_bad_return,                                        \
 	  "sw_free entries naming no buffer rx_mux held")

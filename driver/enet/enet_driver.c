@@ -283,6 +283,9 @@ bool enet_hw_restart(struct enet_driver *drv)
 	if (!reset_controller(drv))
 		return false;
 	program_controller(drv);
+	/* ECR.RESET leaves the MIB disabled (MIBC.DIS): count again, without
+	 * clearing what the counters hold (they survive the reset). */
+	enet_writel(&drv->mmio, ENET_MIBC, 0);
 	enet_rings_init(drv, true);
 	return true;
 }

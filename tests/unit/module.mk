@@ -84,6 +84,17 @@ $(BUILD)/tests/unit/test_enet_system: $(BUILD)/tests/unit/net_test_client.o
 -include $(ENET_TESTS:=.d) $(ENET_FIXTURE_OBJS:.o=.d) \
 	$(BUILD)/tests/unit/net_test_client.d
 
+# --- faults on the ENET data path (test_enet_faults): test_enet_system's
+# system under wire faults the model injects and a restart of the driver ---
+ENET_FAULTS_TEST := $(BUILD)/tests/unit/test_enet_faults
+UNIT_TESTS += $(ENET_FAULTS_TEST)
+$(ENET_FAULTS_TEST): $(BUILD)/tests/unit/test_enet_faults.o \
+		$(ENET_FIXTURE_OBJS) $(BUILD)/tests/unit/net_test_client.o \
+		$(BUILD)/libsdvf.a
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(BUILD)/libsdvf.a \
+		$(HOST_LIBS) $(CMOCKA_LIBS)
+-include $(ENET_FAULTS_TEST:=.d)
+
 # --- hand-offs per echo (test_handoffs): the bench-echo system in the
 # sim, counted by tests/unit/handoff_fixture.c (tests/bench/bench_handoffs
 # links it too); its system is tests/fixtures/handoffs.dts ---

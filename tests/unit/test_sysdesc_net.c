@@ -274,6 +274,38 @@ static void net_generator_may_aim_at_a_client(void **state)
 	sdvf_system_free(&sys);
 }
 
+/* driver-restartable makes the generated driver PD, and nothing else,
+ * restartable; the model's wire-fault keys pass through the nic node
+ * with '-' for '_'; a value on driver-restartable is refused. */
+static void net_driver_restartable_and_wire_faults(void **state)
+{
+	(void)state;
+	struct sdvf_system sys;
+	char *text = edit(one, "nic { wire = \"loopback\";",
+			  "driver-restartable; nic { wire = \"loopback\"; "
+			  "fault-loss-ppm = <100>; fault-corrupt-ppm = <200>; "
+			  "fault-flap-ms = <5000>; fault-seed = <7>;");
+	expect_ok(&sys, text);
+	free(text);
+	for (int i = 0; i < sys.npds; i++)
+		assert_int_equal(sys.pds[i].restartable,
+				 strcmp(sys.pds[i].name, "net_driver") == 0);
+	assert_int_equal(cfg(&sys, "net_nic", "fault_loss_ppm"), 100);
+	assert_int_equal(cfg(&sys, "net_nic", "fault_corrupt_ppm"), 200);
+	assert_int_equal(cfg(&sys, "net_nic", "fault_flap_ms"), 5000);
+	assert_int_equal(cfg(&sys, "net_nic", "fault_seed"), 7);
+	sdvf_system_free(&sys);
+	expect_ok(&sys, one);
+	for (int i = 0; i < sys.npds; i++)
+		assert_false(sys.pds[i].restartable);
+	sdvf_system_free(&sys);
+	expect_edit_errors(one, "nic { wire",
+			   "driver-restartable = <1>; nic { wire",
+			   "t.dts: /subsystems/net: property "
+			   "'driver-restartable': takes no value (write "
+			   "'driver-restartable;')\n");
+}
+
 /* The generated config is what the model, the driver and both muxes
  * accept: every PD's init succeeds under the sim runtime, the RX mux's
  * buffers all lie in a DMA window the device may write, and the TX pool
@@ -442,6 +474,7 @@ int main(void)
 			net_three_clients_in_mixed_modes_get_their_maps_and_config),
 		cmocka_unit_test(net_io_addresses_of_two_nics_do_not_overlap),
 		cmocka_unit_test(net_generator_may_aim_at_a_client),
+		cmocka_unit_test(net_driver_restartable_and_wire_faults),
 		cmocka_unit_test(net_expanded_system_initialises_under_sim),
 		cmocka_unit_test(
 			net_frames_pass_between_the_wire_and_every_client),

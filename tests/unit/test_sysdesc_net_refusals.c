@@ -188,7 +188,7 @@ static void net_refuses_unknown_and_malformed_properties(void **state)
 		AT ": property 'colour': unknown (valid: compatible, policy, "
 		   "shaper, budget, rx-capacity, tx-capacity, switch-buffers, "
 		   "switch-reserve, nic-core, driver-core, rx-mux-core, "
-		   "tx-mux-core)\n");
+		   "tx-mux-core, driver-restartable)\n");
 	expect_edit_errors(one, "wire = \"loopback\";",
 			   "wire = \"tap\"; tap_name = \"x\";",
 			   AT "/nic: property 'tap_name': unknown (valid: "
@@ -197,7 +197,9 @@ static void net_refuses_unknown_and_malformed_properties(void **state)
 			      "udp-local udp-remote pcap-record "
 			      "pcap-record-max pcap-replay gen-rate-pps "
 			      "gen-count gen-sizes gen-dst-mac mem-depth "
-			      "link-up phy-addr)\n");
+			      "link-up phy-addr fault-loss-ppm "
+			      "fault-corrupt-ppm fault-flap-ms "
+			      "fault-flap-down-ms fault-seed)\n");
 	expect_edit_errors(one, "wire = \"loopback\";",
 			   "wire = \"tap\"; tap-name = \"a-name-too-long-x\";",
 			   AT "/nic: property 'tap-name': must be one string "

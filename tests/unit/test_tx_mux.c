@@ -948,6 +948,57 @@ static void tx_mux_restart_returns_pool_buffers_to_pool(void **unused)
 	finish();
 }
 
+/* The driver restarts holding 3 copy frames and 2 remap frames, one of
+ * which it completed before it died: that one is taken as sent, every
+ * other buffer comes back flagged TX_ERROR (pool buffers to the pool, the
+ * remap client's to its tx_free), none is resent, and the new driver gets
+ * fresh queues on which frames flow again. */
+static void tx_mux_takes_back_every_buffer_from_a_restarted_driver(void **u)
+{
+	(void)u;
+	assert_int_equal(start("crc", ""), 0);
+	struct sdvf_desc d, back;
+	for (uint32_t s = 0; s < 3; s++) {
+		send_frame(0, s, 60, 0);
+		assert_true(client_reap(0, &back)); /* copied: back at once */
+	}
+	send_frame(1, 0, 60, 0);
+	send_frame(1, 1, 60, 0);
+	assert_int_equal(counter("pool_driver"), 3);
+	assert_true(drv_take(&d)); /* the driver took one and sent it */
+	drv_complete(&d, 0);
+	assert_int_equal(sdvf_sim_restart(sim, "drv"), 0);
+	assert_int_equal(sdvf_sim_peer_restarts(sim, "mux"), 1);
+	sdvf_sim_run(sim, 100000);
+	assert_int_equal(counter("drv_restarts"), 1);
+	assert_int_equal(counter("drv_reclaimed"), 4);
+	assert_int_equal(counter("pool_driver"), 0);
+	assert_int_equal(counter("pool_idle"), POOL_BUFS);
+	assert_int_equal(counter("c0.in_flight"), 0);
+	assert_int_equal(counter("c1.in_flight"), 0);
+	assert_int_equal(counter("c0.tx_errors"), 2);
+	assert_int_equal(counter("c1.tx_errors"), 2);
+	for (uint32_t k = 0; k < 2; k++) {
+		assert_true(client_reap(1, &back));
+		assert_int_equal(back.flags, SDVF_NET_TX_ERROR);
+	}
+	assert_false(client_reap(1, &back));
+	assert_int_equal(counter("bad_completion"), 0);
+	/* fresh driver queues: the test's handles start again at 0 */
+	attach(&d_active, "drv_txa", DRV_CAP);
+	attach(&d_free, "drv_txf", DRV_CAP);
+	assert_false(drv_take(&d)); /* nothing of before is resent */
+	send_frame(0, 5, 60, 0x5a);
+	send_frame(1, 2, 60, 0x5b);
+	for (int k = 0; k < 2; k++) {
+		assert_true(drv_take(&d));
+		drv_complete(&d, 0);
+	}
+	assert_false(drv_take(&d));
+	kick("drv");
+	finish();
+}
+
 /* token_bucket at 1518 bytes per ms with a 1518-byte burst: the second
  * full frame waits exactly 1 ms, on the mux's timer. */
 static void tx_mux_shaper_holds_client_until_wake(void **unused)
@@ -1167,6 +1218,8 @@ int main(void)
 		cmocka_unit_test(tx_mux_bounds_work_per_activation),
 		cmocka_unit_test(tx_mux_restart_reclaims_client_buffers),
 		cmocka_unit_test(tx_mux_restart_returns_pool_buffers_to_pool),
+		cmocka_unit_test(
+			tx_mux_takes_back_every_buffer_from_a_restarted_driver),
 		cmocka_unit_test(tx_mux_shaper_holds_client_until_wake),
 		cmocka_unit_test(
 			tx_mux_sends_batch_with_one_driver_notification),

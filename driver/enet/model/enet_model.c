@@ -265,6 +265,9 @@ static void wire_timer(struct enet_model *m)
 	if (!m->wire)
 		return;
 	uint64_t deadline = wire_next_deadline(m->wire, sdvf_now_ns(m->pd));
+	uint64_t flap = enet_fault_tick(m);
+	if (flap && flap < deadline)
+		deadline = flap;
 	if (deadline == UINT64_MAX)
 		deadline = 0; /* cancel */
 	else if (deadline == 0)
@@ -313,6 +316,37 @@ static void model_notified(void *state, struct sdvf_pd *pd, sdvf_channel_t ch)
 	irq_update(m);
 	wire_timer(m);
 	wire_stats_publish(m);
+}
+
+/*
+ * The driver's PD died and a new instance is about to start (the hosted
+ * monitor and sdvf_sim_restart call this once per channel we share with
+ * it).  The MAC keeps what hardware keeps: registers, BDs, the RX FIFO and
+ * its DMA go on until the new driver resets the controller.  Two things
+ * belonged to the dead CPU and go with it: the interrupt it never
+ * acknowledged (the line is re-armed, so the new handler is told of what
+ * is pending) and posted writes it never rang the doorbell for (a write
+ * buffer that died with its CPU; applying a stale TDAR would make the MAC
+ * read buffers the muxes are taking back).
+ */
+static void model_peer_restart(void *state, struct sdvf_pd *pd,
+			       sdvf_channel_t ch)
+{
+	struct enet_model *m = state;
+	(void)pd;
+	if (ch != m->ch_irq)
+		return; /* once per restart: mmio comes with irq */
+	sdvf_counter_add(m->stats.driver_restarts, 1);
+	m->irq_outstanding = false;
+	uint32_t tail =
+		atomic_load_explicit(&m->posted->tail, memory_order_acquire);
+	if (tail - m->posted_head > ENET_MMIO_RING)
+		sdvf_counter_add(m->stats.mmio_bad_index, 1);
+	else
+		sdvf_counter_add(m->stats.mmio_dropped, tail - m->posted_head);
+	m->posted_head = tail;
+	atomic_store_explicit(&m->posted->head, tail, memory_order_release);
+	irq_update(m);
 }
 
 /* ---- init: regions, channels, configuration, wire -------------------- */
@@ -423,6 +457,7 @@ static int model_init(void *state, struct sdvf_pd *pd)
 	m->phy.link_up = sdvf_config_u64(pd, "link_up") != 0;
 	enet_phy_reset(&m->phy);
 	model_reset(m);
+	enet_fault_init(m);
 	/* The driver may have posted writes before we started. */
 	m->posted_head =
 		atomic_load_explicit(&m->posted->head, memory_order_relaxed);
@@ -504,6 +539,18 @@ static const struct sdvf_param model_params[] = {
 		"link_up", 0, 1, 1,
 		"PHY link state at start (1 = cable plugged in)"),
 	SDVF_PARAM_U64_DEFAULT("phy_addr", 0, 31, 0, "PHY address on MDIO"),
+	/* wire faults, injected on purpose (enet_model_fault.c) */
+	SDVF_PARAM_U64_DEFAULT("fault_loss_ppm", 0, 1000000, 0,
+			       "frames lost on the cable, per million"),
+	SDVF_PARAM_U64_DEFAULT("fault_corrupt_ppm", 0, 1000000, 0,
+			       "frames damaged on the cable (bad FCS), per "
+			       "million"),
+	SDVF_PARAM_U64_DEFAULT("fault_flap_ms", 0, 3600000, 0,
+			       "link drops every this many ms (0 = never)"),
+	SDVF_PARAM_U64_DEFAULT("fault_flap_down_ms", 0, 3600000, 100,
+			       "how long each link drop lasts"),
+	SDVF_PARAM_U64_DEFAULT("fault_seed", 0, UINT64_MAX, 1,
+			       "seed of the fault generator"),
 	{0},
 };
 
@@ -530,4 +577,5 @@ const struct sdvf_component enet_model_component = {
 	.counters = model_counters,
 	.init = model_init,
 	.notified = model_notified,
+	.peer_restart = model_peer_restart,
 };

@@ -54,7 +54,9 @@ extern const struct sdvf_component enet_model_component;
 	X(irq_acks, "acks received on irq")                                    \
 	X(rdar_writes, "RDAR writes, any value, any state")                    \
 	X(tdar_writes, "TDAR writes, any value, any state")                    \
-	X(eberr, "DMA outside the window: EBERR raised, MAC stopped")
+	X(eberr, "DMA outside the window: EBERR raised, MAC stopped")          \
+	X(driver_restarts, "restarts of the driver PD: IRQ line re-armed")     \
+	X(mmio_dropped, "posted writes of a dead driver never rung for")
 
 #define ENET_MODEL_RX_COUNTERS(X)                                              \
 	X(rx_frames, "frames written into RX BDs")                             \
@@ -87,11 +89,20 @@ extern const struct sdvf_component enet_model_component;
 	X(mdio_bad_frame, "MDIO frames that are not clause 22")                \
 	X(mdio_absent_phy, "MDIO frames to no PHY (reads give 0xffff)")
 
+/* Wire faults injected on purpose (fault_* keys; enet_model_fault.c). */
+#define ENET_MODEL_FAULT_COUNTERS(X)                                           \
+	X(fault_rx_lost, "injected: received frames lost on the cable")        \
+	X(fault_rx_corrupt, "injected: bad-FCS frames written to BDs (CR)")    \
+	X(fault_tx_lost, "injected: sent frames lost on the cable")            \
+	X(fault_tx_corrupt, "injected: sent frames damaged, not delivered")    \
+	X(fault_flaps, "injected: link drops (fault_flap_ms)")
+
 #define ENET_MODEL_COUNTERS(X)                                                 \
 	ENET_MODEL_REGISTER_COUNTERS(X)                                        \
 	ENET_MODEL_RX_COUNTERS(X)                                              \
 	ENET_MODEL_TX_COUNTERS(X)                                              \
-	ENET_MODEL_MDIO_COUNTERS(X)
+	ENET_MODEL_MDIO_COUNTERS(X)                                            \
+	ENET_MODEL_FAULT_COUNTERS(X)
 
 struct enet_model_wire_counters {
 #define ENET_MODEL_COUNTER_FIELD(name, meaning) _Atomic uint64_t *name;
@@ -109,6 +120,16 @@ struct enet_model_counters {
 /* Plug or unplug the cable: the PHY's link state (BMSR.LSTATUS, which
  * latches low until read, and the partner ability registers). */
 void enet_model_set_link(void *model, bool up);
+
+/* Wire faults (docs/enet.md, "Wire faults"): what the fault_* keys set
+ * at init; tests change them between steps.  Setting them restarts the
+ * generator from `seed` and the flap period from now. */
+struct enet_model_faults {
+	uint32_t loss_ppm, corrupt_ppm; /* per million frames, 0..1000000 */
+	uint64_t flap_ms, flap_down_ms; /* link drop period and length */
+	uint64_t seed;
+};
+void enet_model_set_faults(void *model, const struct enet_model_faults *f);
 
 /* The model's wire (the mem backend's test side is wire_mem_inject/take). */
 struct wire *enet_model_wire(void *model);

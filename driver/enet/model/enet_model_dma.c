@@ -335,12 +335,19 @@ static enum rx_result rx_place(struct enet_model *m,
 	int nbds = rx_claim_bds(m, total, mrbr);
 	if (nbds <= 0)
 		return nbds < 0 ? RX_STOPPED : RX_WAIT;
+	if (s->fcs_bad) {
+		/* Damaged on the cable: the bytes no longer match the FCS
+		 * their sender computed, which the MAC checks. */
+		enet_fault_flip(m, m->rx_frame, total);
+		flags |= ENET_RXBD_CR;
+		mib_add(m, ENET_IEEE_R_CRC, 1);
+	}
 	rx_write(m, nbds, total, mrbr, flags);
 	sdvf_counter_add(m->stats.rx_frames, 1);
 	sdvf_counter_add(m->stats.rx_bytes, total);
 	mib_frame(m, s->data, mlen, ENET_RMON_R_PACKETS, ENET_RMON_R_BC_PKT,
 		  ENET_RMON_R_MC_PKT, ENET_RMON_R_P64, ENET_RMON_R_OCTETS);
-	if (!(flags & (ENET_RXBD_LG | ENET_RXBD_TR))) {
+	if (!(flags & (ENET_RXBD_LG | ENET_RXBD_TR | ENET_RXBD_CR))) {
 		mib_add(m, ENET_IEEE_R_FRAME_OK, 1);
 		mib_add(m, ENET_IEEE_R_OCTETS_OK, mlen);
 	}
@@ -417,6 +424,9 @@ void enet_rx_from_wire(struct enet_model *m)
 			sdvf_counter_add(m->stats.rx_wire_errors, 1);
 			break;
 		}
+		enum enet_fault_verdict fault = enet_fault_rx(m);
+		if (fault == ENET_FAULT_LOSE)
+			continue; /* never reached the MAC */
 		_Atomic uint64_t *drop = rx_drop_reason(m, len);
 		if (!drop && !s) {
 			drop = m->stats.rx_fifo_overflow;
@@ -429,6 +439,7 @@ void enet_rx_from_wire(struct enet_model *m)
 		if (len < ENET_MODEL_MIN_FRAME)
 			sdvf_counter_add(m->stats.rx_padded, 1);
 		s->wire_len = (uint32_t)len;
+		s->fcs_bad = fault == ENET_FAULT_CORRUPT;
 		m->rx_fifo_count++;
 		/* The DMA empties the FIFO while frames arrive: it holds only
 		 * what found no empty BD, never a whole burst. */
@@ -503,12 +514,15 @@ static void tx_deliver(struct enet_model *m, uint32_t len, uint16_t last_stat)
 		if ((s = fifo_tail(m)) != NULL) {
 			memcpy(s->data, m->tx_frame, len);
 			s->wire_len = len;
+			s->fcs_bad = false;
 			m->rx_fifo_count++;
 		} else {
 			sdvf_counter_add(m->stats.rx_fifo_overflow, 1);
 		}
 	} else if (!m->phy.link_up) {
 		sdvf_counter_add(m->stats.tx_link_down, 1);
+	} else if (enet_fault_tx(m) != ENET_FAULT_NONE) {
+		return; /* lost or damaged on the cable: counted there */
 	} else if (wire_send(m->wire, m->tx_frame, len) < 0) {
 		sdvf_counter_add(m->stats.tx_wire_errors, 1);
 	} else {

@@ -5,6 +5,7 @@
  *   enet_model_dma.c  DMA window, buffer descriptors, RX and TX engines,
  *                     address filter, MIB counters
  *   enet_model_phy.c  MDIO management frames and the PHY
+ *   enet_model_fault.c  wire faults injected on purpose (fault_* keys)
  * Internal to the model; tests use driver/enet/model/enet_model.h.
  */
 #ifndef SDVF_ENET_MODEL_STATE_H
@@ -53,7 +54,17 @@ struct enet_phy {
  * bytes kept when the wire cut a giant. */
 struct enet_rx_slot {
 	uint32_t wire_len;
+	bool fcs_bad; /* damaged on the cable (enet_model_fault.c) */
 	uint8_t data[ENET_MODEL_FRAME_MAX];
+};
+
+/* Wire faults (enet_model_fault.c); all zero: none. */
+struct enet_fault {
+	uint32_t loss_ppm, corrupt_ppm;
+	uint64_t flap_ns, flap_down_ns;
+	uint64_t rng;	       /* xorshift64* state, never 0 */
+	uint64_t next_flap_ns; /* next link change, 0: no flaps */
+	bool flapped_down;     /* the link is down because of a flap */
 };
 
 struct enet_model {
@@ -86,6 +97,7 @@ struct enet_model {
 	uint32_t crc_table[256];
 	struct enet_model_counters stats;
 	struct enet_model_wire_counters wire_stats;
+	struct enet_fault fault;
 };
 
 /* enet_model.c */
@@ -104,5 +116,20 @@ void enet_crc_init(struct enet_model *m);
 /* enet_model_phy.c */
 void enet_phy_reset(struct enet_phy *phy);
 void enet_mdio_start(struct enet_model *m, uint32_t mmfr);
+
+/* enet_model_fault.c */
+enum enet_fault_verdict {
+	ENET_FAULT_NONE,
+	ENET_FAULT_LOSE,
+	ENET_FAULT_CORRUPT,
+};
+void enet_fault_init(struct enet_model *m);
+/* One frame off the wire / onto it: what the cable does to it (counted). */
+enum enet_fault_verdict enet_fault_rx(struct enet_model *m);
+enum enet_fault_verdict enet_fault_tx(struct enet_model *m);
+/* Flip one bit of a received frame's bytes (after its FCS was made). */
+void enet_fault_flip(struct enet_model *m, uint8_t *frame, uint32_t len);
+/* Apply a link flap that is due; the next one's time, or 0 for none. */
+uint64_t enet_fault_tick(struct enet_model *m);
 
 #endif
