@@ -195,8 +195,7 @@ static int add_rule(scmp_filter_ctx ctx, const struct rule *r,
 		if (!f->futex_wait)
 			return 0;
 		return seccomp_rule_add(
-			ctx, SCMP_ACT_ALLOW, nr, 2,
-			SCMP_A2_32(SCMP_CMP_EQ, 0),
+			ctx, SCMP_ACT_ALLOW, nr, 2, SCMP_A2_32(SCMP_CMP_EQ, 0),
 			SCMP_A4_32(SCMP_CMP_EQ, CLOCK_MONOTONIC));
 	case ANON_DATA:
 		return seccomp_rule_add(

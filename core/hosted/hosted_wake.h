@@ -72,8 +72,8 @@
 #include "core/sysdesc/system.h"
 
 struct hosted_bell {
-	_Atomic uint64_t sent_ns; /* (S) CLOCK_MONOTONIC of the first signal
-				     not yet taken; 0: none.  (R) clears */
+	_Atomic uint64_t sent_ns;  /* (S) CLOCK_MONOTONIC of the first signal
+				      not yet taken; 0: none.  (R) clears */
 	_Atomic uint32_t pending;  /* (S) sets HOSTED_BELL_SIGNAL, the
 				      launcher HOSTED_BELL_CONTROL; (R)
 				      clears on take.  The futex word. */

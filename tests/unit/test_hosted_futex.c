@@ -227,9 +227,8 @@ static void litmus_no_wake_up_is_lost(void **state)
 {
 	(void)state;
 	unsigned rounds = env_or("SDVF_LITMUS_ROUNDS", DEFAULT_ROUNDS);
-	uint64_t stop =
-		now() + env_or("SDVF_LITMUS_SECONDS", DEFAULT_SECONDS) *
-				1000000000ull;
+	uint64_t stop = now() + env_or("SDVF_LITMUS_SECONDS", DEFAULT_SECONDS) *
+					1000000000ull;
 	struct player p[2] = {
 		{.e = 0, .rounds = rounds, .stop_ns = stop, .seed = 1},
 		{.e = 1, .rounds = rounds, .stop_ns = stop, .seed = 2},
