@@ -4,7 +4,7 @@
  * announced its sleep with FUTEX_WAKE, not an eventfd write, once per
  * sleep; a sleep returns at once on a pending bell and at its deadline
  * without one; the launcher's control ring wakes a sleeper and is taken as
- * CONTROL, not as a signal.
+ * CONTROL, not as a signal.  Skipped where futex_waitv is missing.
  *
  * Litmus of the sleep/wake race: two threads play ping-pong through one
  * bell page, each ringing the other and then sleeping in futex_waitv until
@@ -96,15 +96,21 @@ static int teardown(void **state)
 	return 0;
 }
 
-static void futex_waitv_exists_here(void **state)
-{
-	(void)state;
-	assert_true(hosted_futex_available());
-}
+/* Without futex_waitv (a kernel before 5.16, or qemu-user, which does
+ * not emulate it) futex mode is off: PDs stay on epoll (hosted_pd.c), and
+ * these tests are skipped, said once. */
+#define NEED_FUTEX()                                                           \
+	do {                                                                   \
+		if (!hosted_futex_available()) {                               \
+			printf("no futex_waitv here: skipped\n");              \
+			skip();                                                \
+		}                                                              \
+	} while (0)
 
 static void ring_wakes_a_sleeper_by_futex_once_per_sleep(void **state)
 {
 	(void)state;
+	NEED_FUTEX();
 	atomic_store(&f.page.end[1].sleeping, 1); /* end 1 announced it */
 	hosted_wake_ring(&f.end[0], 0);
 	assert_int_equal(atomic_load(&f.page.end[1].sleeping), 0);
@@ -119,6 +125,7 @@ static void ring_wakes_a_sleeper_by_futex_once_per_sleep(void **state)
 static void sleep_returns_at_once_on_a_pending_bell(void **state)
 {
 	(void)state;
+	NEED_FUTEX();
 	hosted_wake_ring(&f.end[0], 0);
 	assert_int_equal(hosted_wake_sleep(&f.end[1], 0), 0); /* no deadline */
 	assert_int_equal(value(&f.end[1], WAKE_FUTEX_WAITS), 0);
@@ -128,6 +135,7 @@ static void sleep_returns_at_once_on_a_pending_bell(void **state)
 static void sleep_ends_at_its_deadline_without_a_bell(void **state)
 {
 	(void)state;
+	NEED_FUTEX();
 	uint64_t deadline = now() + 2000000; /* 2 ms */
 	assert_int_equal(hosted_wake_sleep(&f.end[1], deadline), 0);
 	assert_true(now() >= deadline);
@@ -148,6 +156,7 @@ static void *sleeper(void *arg)
 static void control_ring_wakes_a_sleeper_and_is_no_signal(void **state)
 {
 	(void)state;
+	NEED_FUTEX();
 	pthread_t t;
 	assert_int_equal(pthread_create(&t, NULL, sleeper, NULL), 0);
 	/* Wait until it sleeps, so that the ring has to wake it. */
@@ -226,6 +235,7 @@ static unsigned env_or(const char *name, unsigned fallback)
 static void litmus_no_wake_up_is_lost(void **state)
 {
 	(void)state;
+	NEED_FUTEX();
 	unsigned rounds = env_or("SDVF_LITMUS_ROUNDS", DEFAULT_ROUNDS);
 	uint64_t stop = now() + env_or("SDVF_LITMUS_SECONDS", DEFAULT_SECONDS) *
 					1000000000ull;
@@ -260,7 +270,6 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
-		T(futex_waitv_exists_here),
 		T(ring_wakes_a_sleeper_by_futex_once_per_sleep),
 		T(sleep_returns_at_once_on_a_pending_bell),
 		T(sleep_ends_at_its_deadline_without_a_bell),
