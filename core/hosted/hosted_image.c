@@ -84,6 +84,7 @@ static struct hosted_pd_image *build_image(const struct hosted_launch *l,
 		.stats_fd = l->stats.fd,
 		.ctl_fd = ctl_fd,
 		.poll_ns = l->poll_ns,
+		.wake_futex = l->wake_futex,
 		.pd = *d,
 		.fdt_offset = fdt_offset,
 	};

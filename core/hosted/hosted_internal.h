@@ -42,6 +42,9 @@ struct hosted_launch {
 	/* How long a PD may spin on its bells before it sleeps, from
 	 * $SDVF_POLL_US (0: never). */
 	uint64_t poll_ns;
+	/* $SDVF_WAKE=futex: PDs without host fds sleep in futex_waitv on
+	 * their bells (core/hosted/hosted_wake.h) instead of epoll. */
+	bool wake_futex;
 	/* Read end of the start barrier: a PD reads it until EOF before any
 	 * component code runs; the launcher closes the write end once it has
 	 * closed every fd it no longer needs.  -1 after that (restarts). */
@@ -91,6 +94,7 @@ struct hosted_pd_image {
 	int bell_fd[SDVF_MAX_PD_CHANS];	 /* the channel's bell page */
 	int bell_end[SDVF_MAX_PD_CHANS]; /* our end: 0 or 1 */
 	uint64_t poll_ns;		 /* struct hosted_launch's */
+	bool wake_futex;		 /* struct hosted_launch's */
 	uint64_t fdt_offset, fdt_bytes;	 /* own_fdt, within the image */
 };
 
@@ -124,6 +128,7 @@ struct hosted_pd_fds {
 	int nchans;
 	int host_fd[HOSTED_MAX_HOST_FDS]; /* device, VMM: opened by init() */
 	int nhost;
+	bool futex_wait; /* it sleeps in futex_waitv (hosted_wake.h) */
 };
 
 struct hosted_confinement {

@@ -320,6 +320,15 @@ static bool peer_end(const struct sdvf_system *sys, int pd, int k, int *peer,
 	return false;
 }
 
+/* A PD sleeping in futex mode watches no control socket: ring its bell on
+ * channel c too (core/hosted/hosted_wake.h, HOSTED_BELL_CONTROL). */
+static void ring_control(struct monitor *m, int c, int pd)
+{
+	const struct sdvf_sys_channel *sc = &m->launch.sys->channels[c];
+	hosted_wake_ring_control_fd(m->launch.chan_bell_fd[c],
+				    sc->pd[0] == pd ? 0 : 1);
+}
+
 /* Ask every running PD at the other end of one of dead's channels to run
  * peer_restart for it.  One not running needs nothing: it starts fresh, and
  * when it does, dead (running again by then) resets for it. */
@@ -337,8 +346,10 @@ static void ask_peers(struct monitor *m, int dead, bool asked[])
 				"shares with '%s' is not reset\n",
 				sys->pds[peer].name, sys->pds[dead].name);
 		else if (hosted_ctl_ask_peer_restart(&m->pd[peer].ctl,
-						     (uint32_t)local))
+						     (uint32_t)local)) {
 			asked[peer] = true;
+			ring_control(m, sys->pds[dead].chans[k].channel, peer);
+		}
 	}
 }
 
@@ -818,6 +829,7 @@ int sdvf_hosted_run(const struct sdvf_system *sys,
 	if (m->signal_fd < 0) {
 		fprintf(m->log, "sdvf: signalfd: %s\n", strerror(errno));
 	} else if (plan_uids(m) == 0 && plan_poll(m) == 0 &&
+		   hosted_wake_plan(m->log, &m->launch.wake_futex) == 0 &&
 		   create_all(&m->launch, m->log) == 0 &&
 		   sdvf_stats_publish(&m->launch.stats, m->log) == 0) {
 		m->started_ns = monotonic_ns();

@@ -111,6 +111,10 @@ static uint64_t op_now_ns(struct sdvf_pd *pd)
 static void op_timer_set(struct sdvf_pd *pd, uint64_t deadline_ns)
 {
 	struct hosted_pd *h = rt_of(pd);
+	if (h->wake.futex) { /* the deadline of its futex_waitv */
+		h->timer_deadline = deadline_ns;
+		return;
+	}
 	/* All zero disarms; an absolute deadline already past fires at once. */
 	struct itimerspec its = {0};
 	its.it_value.tv_sec = (time_t)(deadline_ns / 1000000000ull);

@@ -98,13 +98,22 @@ static void bind_channels(struct hosted_pd *h)
 		int end = h->img->bell_end[i] ? 1 : 0;
 		h->wake.mine[i] = &page->end[end];
 		h->wake.peer[i] = &page->end[1 - end];
-		/* An earlier incarnation may have died spinning. */
-		atomic_store(&h->wake.mine[i]->polling, 0);
 	}
 	h->nchans = h->desc->nchans;
 	h->wake.nchans = h->nchans;
 	h->wake.signal_fd = h->signal_fd;
 	h->wake.poll_ns = h->img->poll_ns;
+	/* Futex mode only for a PD with bells to wait on and no host fd to
+	 * watch (hosted_wake.h); the others, and any PD on a kernel without
+	 * futex_waitv, stay on epoll. */
+	h->wake.futex = h->img->wake_futex && h->nchans > 0 &&
+			!hosted_role_sets_up_host(h->desc->component->role) &&
+			hosted_futex_available();
+	for (int i = 0; i < h->nchans; i++) {
+		/* An earlier incarnation may have died spinning or asleep. */
+		atomic_store(&h->wake.mine[i]->polling, h->wake.futex ? 1 : 0);
+		atomic_store(&h->wake.mine[i]->sleeping, 0);
+	}
 	hosted_wake_counters(&h->wake, &h->stats->counters, &h->counter_claims);
 }
 
@@ -271,7 +280,8 @@ static void confine(struct hosted_pd *h, bool with_host_fds)
 		.own_uid = h->img->own_uid,
 		.uid = h->img->uid,
 		.launcher_pid = h->img->launcher_pid,
-		.fds = {.epoll_fd = h->epoll_fd,
+		.fds = {.futex_wait = h->wake.futex,
+			.epoll_fd = h->epoll_fd,
 			.timer_fd = h->timer_fd,
 			.log_fd = 2,
 			.ctl_fd = h->ctl_fd,
@@ -322,8 +332,11 @@ static void drain_fd(int fd)
 	(void)!read(fd, &count, sizeof(count));
 }
 
+static void serve_control(struct hosted_pd *h);
+
 /* Activate every channel whose bell is pending, each once: work that came
- * while we were busy, found without a system call. */
+ * while we were busy, found without a system call.  A bell the launcher
+ * rang (HOSTED_BELL_CONTROL) has us read the control socket. */
 static bool serve_bells(struct hosted_pd *h)
 {
 	uint32_t mask = hosted_wake_pending(&h->wake);
@@ -331,7 +344,10 @@ static bool serve_bells(struct hosted_pd *h)
 	while (mask) {
 		int ch = __builtin_ctz(mask);
 		mask &= mask - 1;
-		if (hosted_wake_take(&h->wake, ch)) {
+		uint32_t bits = hosted_wake_take(&h->wake, ch);
+		if (bits & HOSTED_BELL_CONTROL)
+			serve_control(h);
+		if (bits & HOSTED_BELL_SIGNAL) {
 			hosted_wake_count(&h->wake, WAKE_BELL_TAKEN, 1);
 			activate(h, (sdvf_channel_t)ch);
 			served = true;
@@ -345,7 +361,10 @@ static bool serve_bells(struct hosted_pd *h)
  * answered it. */
 static void wake_channel(struct hosted_pd *h, sdvf_channel_t ch)
 {
-	if (!hosted_wake_take(&h->wake, (int)ch)) {
+	uint32_t bits = hosted_wake_take(&h->wake, (int)ch);
+	if (bits & HOSTED_BELL_CONTROL)
+		serve_control(h);
+	if (!(bits & HOSTED_BELL_SIGNAL)) {
 		hosted_wake_count(&h->wake, WAKE_STALE, 1);
 		return;
 	}
@@ -386,9 +405,44 @@ static void serve_control(struct hosted_pd *h)
 	}
 }
 
+static uint64_t monotonic_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts); /* vDSO */
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Futex mode (hosted_wake.h): bells, the timer as a deadline, the control
+ * socket only when the launcher rang a bell; no epoll, no eventfd. */
+static _Noreturn void futex_loop(struct hosted_pd *h)
+{
+	for (;;) {
+		bool served = serve_bells(h);
+		if (h->timer_deadline && monotonic_ns() >= h->timer_deadline) {
+			h->timer_deadline = 0;
+			COUNT(h->stats->timer_fires);
+			activate(h, SDVF_CHANNEL_TIMER);
+			continue;
+		}
+		if (served || hosted_wake_spin(&h->wake))
+			continue;
+		hosted_wake_count(&h->wake, WAKE_WAIT_SLEEPS, 1);
+		uint64_t start = monotonic_ns();
+		int rc = hosted_wake_sleep(&h->wake, h->timer_deadline);
+		if (rc < 0) {
+			sdvf_log(&h->pd, SDVF_LOG_ERROR, "futex_waitv: %s",
+				 strerror(-rc));
+			_exit(HOSTED_EXIT_LOOP);
+		}
+		hosted_wake_slept(&h->wake, monotonic_ns() - start);
+	}
+}
+
 static _Noreturn void event_loop(struct hosted_pd *h)
 {
 	struct epoll_event events[16];
+	if (h->wake.futex)
+		futex_loop(h);
 	for (;;) {
 		/* Bells first; then, if none rang, spin on them (SDVF_POLL_US)
 		 * before sleeping.  After serving bells, only look at the fds
@@ -400,7 +454,10 @@ static _Noreturn void event_loop(struct hosted_pd *h)
 		hosted_wake_count(&h->wake,
 				  served ? WAKE_WAIT_READY : WAKE_WAIT_SLEEPS,
 				  1);
+		uint64_t start = served ? 0 : monotonic_ns();
 		int n = epoll_wait(h->epoll_fd, events, 16, served ? 0 : -1);
+		if (!served)
+			hosted_wake_slept(&h->wake, monotonic_ns() - start);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {

@@ -34,7 +34,8 @@ struct hosted_pd {
 				    ends; bit per local channel */
 	int epoll_fd;
 	int timer_fd;
-	int ctl_fd; /* the monitor's control socket */
+	uint64_t timer_deadline; /* futex mode's timer (no timerfd); 0: off */
+	int ctl_fd;		 /* the monitor's control socket */
 	struct sdvf_stats_slot *stats;
 	struct sdvf_counter_claims counter_claims; /* this incarnation's */
 	_Atomic uint64_t counter_scratch; /* refused names write here */

@@ -9,9 +9,11 @@
  * it gets: docs/runtime-hosted.md.
  */
 #include <errno.h>
+#include <linux/futex.h>
 #include <linux/kvm.h>
 #include <seccomp.h>
 #include <sys/mman.h>
+#include <time.h>
 
 #include "core/hosted/hosted_internal.h"
 
@@ -27,6 +29,10 @@ enum arg0 {
 	ON_HOST,     /* an fd its init() opened (device, VMM) */
 	ON_HOST_KVM, /* the same, with a command from kvm_ioctls */
 	ANON_DATA,   /* mmap of private anonymous memory, never PROT_EXEC */
+	/* The futex wake path (core/hosted/hosted_wake.h): */
+	OP_FUTEX_WAKE, /* futex with op exactly FUTEX_WAKE (shared) */
+	FUTEX_WAITV,   /* futex_waitv, flags 0, CLOCK_MONOTONIC: futex mode
+			  only */
 };
 
 struct rule {
@@ -54,6 +60,12 @@ static const struct rule loop_rules[] = {
 	{"restart_syscall", ARG_ANY},  /* resume a sleep a stop/continue
 					  signal interrupted */
 	{"exit_group", ARG_ANY},       /* leaving (_exit) */
+	/* The futex wake path: any PD may ring a peer that sleeps on a futex
+	 * (or claims to), so FUTEX_WAKE is every role's; futex_waitv only a
+	 * PD in futex mode.  Waking or waiting needs no fd, and reaches only
+	 * futexes in memory the PD maps. */
+	{"futex", OP_FUTEX_WAKE},
+	{"futex_waitv", FUTEX_WAITV},
 	{NULL, ARG_ANY},
 };
 
@@ -176,6 +188,15 @@ static int add_rule(scmp_filter_ctx ctx, const struct rule *r,
 		return allow_on_fds(ctx, nr, f->host_fd, f->nhost);
 	case ON_HOST_KVM:
 		return allow_kvm(ctx, nr, f);
+	case OP_FUTEX_WAKE:
+		return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
+					SCMP_A1_32(SCMP_CMP_EQ, FUTEX_WAKE));
+	case FUTEX_WAITV:
+		if (!f->futex_wait)
+			return 0;
+		return seccomp_rule_add(
+			ctx, SCMP_ACT_ALLOW, nr, 2, SCMP_A2_32(SCMP_CMP_EQ, 0),
+			SCMP_A4_32(SCMP_CMP_EQ, CLOCK_MONOTONIC));
 	case ANON_DATA:
 		return seccomp_rule_add(
 			ctx, SCMP_ACT_ALLOW, nr, 2,

@@ -22,6 +22,9 @@ static const char *const counter_name[WAKE_NCOUNTERS] = {
 	[WAKE_POLL_MISSES] = "rt.poll_misses",
 	[WAKE_POLL_NS] = "rt.poll_ns",
 	[WAKE_BAD] = "rt.wake_bad",
+	[WAKE_FUTEX_WAKES] = "rt.futex_wakes",
+	[WAKE_FUTEX_WAITS] = "rt.futex_waits",
+	[WAKE_POLL_REARMS] = "rt.poll_rearms",
 };
 
 #define STAMP_MAX_AGE_NS 1000000000ull
@@ -81,7 +84,7 @@ void hosted_wake_counters(struct hosted_wake *w, struct sdvf_counter_table *t,
 			 (unsigned long long)bucket_low_ns(b));
 		w->bucket[b] = claim(w, t, claims, name);
 	}
-	w->budget_ns = w->poll_ns;
+	w->budget_ns = w->poll_ns / 16;
 }
 
 void hosted_wake_ring(struct hosted_wake *w, int ch)
@@ -93,7 +96,12 @@ void hosted_wake_ring(struct hosted_wake *w, int ch)
 	if (atomic_load_explicit(&b->sent_ns, memory_order_relaxed) == 0)
 		atomic_store_explicit(&b->sent_ns, now_ns(),
 				      memory_order_relaxed);
-	atomic_store(&b->pending, 1);
+	atomic_fetch_or(&b->pending, HOSTED_BELL_SIGNAL);
+	if (atomic_exchange(&b->sleeping, 0)) { /* ordering: hosted_wake.h */
+		hosted_futex_wake(&b->pending);
+		hosted_wake_count(w, WAKE_FUTEX_WAKES, 1);
+		return;
+	}
 	if (atomic_load(&b->polling)) {
 		hosted_wake_count(w, WAKE_SIGNALS_ELIDED, 1);
 		return;
@@ -102,23 +110,24 @@ void hosted_wake_ring(struct hosted_wake *w, int ch)
 	hosted_wake_count(w, WAKE_EVENTFD_WRITES, 1);
 }
 
-bool hosted_wake_take(struct hosted_wake *w, int ch)
+uint32_t hosted_wake_take(struct hosted_wake *w, int ch)
 {
 	struct hosted_bell *b = w->mine[ch];
-	if (atomic_exchange(&b->pending, 0) == 0)
-		return false;
+	uint32_t bits = atomic_exchange(&b->pending, 0);
+	if (!(bits & HOSTED_BELL_SIGNAL))
+		return bits;
 	uint64_t sent =
 		atomic_exchange_explicit(&b->sent_ns, 0, memory_order_relaxed);
 	if (sent == 0)
-		return true; /* stamped by a ring we already answered */
+		return bits; /* stamped by a ring we already answered */
 	uint64_t now = now_ns();
 	if (sent > now || now - sent > STAMP_MAX_AGE_NS) {
 		hosted_wake_count(w, WAKE_BAD, 1);
-		return true;
+		return bits;
 	}
 	atomic_fetch_add_explicit(w->bucket[bucket_of(now - sent)], 1,
 				  memory_order_relaxed);
-	return true;
+	return bits;
 }
 
 uint32_t hosted_wake_pending(const struct hosted_wake *w)
@@ -132,15 +141,18 @@ uint32_t hosted_wake_pending(const struct hosted_wake *w)
 	return mask;
 }
 
+/* Futex mode keeps `polling` at 1 for good (hosted_wake.h). */
 static void set_polling(struct hosted_wake *w, uint32_t on)
 {
+	if (w->futex)
+		return;
 	for (int ch = 0; ch < w->nchans; ch++)
 		atomic_store(&w->mine[ch]->polling, on);
 }
 
 bool hosted_wake_spin(struct hosted_wake *w)
 {
-	if (w->poll_ns == 0 || w->nchans == 0)
+	if (w->budget_ns == 0 || w->nchans == 0)
 		return false;
 	set_polling(w, 1);
 	uint64_t start = now_ns(), now = start;
@@ -165,9 +177,19 @@ bool hosted_wake_spin(struct hosted_wake *w)
 							     : w->poll_ns;
 	} else {
 		hosted_wake_count(w, WAKE_POLL_MISSES, 1);
-		uint64_t floor = w->poll_ns / 16;
-		w->budget_ns =
-			w->budget_ns / 2 > floor ? w->budget_ns / 2 : floor;
+		w->budget_ns /= 2;
+		if (w->budget_ns < w->poll_ns / 16)
+			w->budget_ns = 0; /* stop spinning until re-armed */
 	}
 	return hit;
+}
+
+void hosted_wake_slept(struct hosted_wake *w, uint64_t slept_ns)
+{
+	uint64_t floor = w->poll_ns / 16;
+	if (floor == 0 || w->budget_ns >= floor || slept_ns > w->poll_ns ||
+	    hosted_wake_pending(w) == 0)
+		return; /* spinning, or off, or a timer or late bell woke us */
+	w->budget_ns = floor;
+	hosted_wake_count(w, WAKE_POLL_REARMS, 1);
 }

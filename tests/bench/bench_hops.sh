@@ -10,6 +10,8 @@
 #   core0    every PD on core 0
 #   split    ENET model and driver on core 0, muxes and clients on core 1
 #   split_r  the reverse split
+#   futex, futex_core0  base and core0 with SDVF_WAKE=futex (the muxes,
+#            driver and client sleep in futex_waitv: docs/runtime-hosted.md)
 #   before   only if SDVF_BENCH_HOPS_BEFORE names another build's `sdvf`
 #            (e.g. of the commit before the wake-path work): the base
 #            configuration run by it, side by side (it may lack the rt.*
@@ -74,7 +76,7 @@ fail() {
 
 configs="base"
 for p in $polls; do configs="$configs poll$p"; done
-configs="$configs core0 split split_r"
+configs="$configs core0 split split_r futex futex_core0"
 before=${SDVF_BENCH_HOPS_BEFORE:-}
 [ -n "$before" ] && configs="before $configs"
 [ "$smoke" = 1 ] && configs="base poll50"
@@ -83,7 +85,7 @@ before=${SDVF_BENCH_HOPS_BEFORE:-}
 describe() {
 	local place=()
 	case $1 in
-	core0) place=(-e 's/policy = "rr";/& nic-core = <0>; driver-core = <0>; rx-mux-core = <0>; tx-mux-core = <0>;/'
+	core0 | futex_core0) place=(-e 's/policy = "rr";/& nic-core = <0>; driver-core = <0>; rx-mux-core = <0>; tx-mux-core = <0>;/'
 		-e 's/component = "[a-z_]*";/& core = <0>;/') ;;
 	split) place=(-e 's/policy = "rr";/& nic-core = <0>; driver-core = <0>; rx-mux-core = <1>; tx-mux-core = <1>;/'
 		-e 's/component = "[a-z_]*";/& core = <1>;/') ;;
@@ -108,7 +110,9 @@ for c in $configs; do
 	case $c in poll*) poll=${c#poll} ;; esac
 	run_sdvf=$sdvf
 	[ "$c" = before ] && run_sdvf=$before
-	SDVF_POLL_US=$poll "$run_sdvf" run "$work/$c.dts" --duration 3600 \
+	wake=eventfd
+	case $c in futex*) wake=futex ;; esac
+	SDVF_WAKE=$wake SDVF_POLL_US=$poll "$run_sdvf" run "$work/$c.dts" --duration 3600 \
 		>"$work/$c.log" 2>&1 &
 	pid_of[$c]=$!
 	for _ in $(seq 100); do

@@ -13,7 +13,8 @@ and the load average; then per PD, per echo, summed over runs: wake
 latency median and p99 of the hop into it (any of its channels) from the rt.wake_ns.* histogram (the bucket's
 middle), activations, eventfd writes, signals a spinning peer took from
 its bell (no eventfd), epoll_wait calls, those that could
-sleep, stale eventfd wake-ups, spins that hit / missed, and time spun.
+sleep, stale eventfd wake-ups, spins that hit / missed, time spun, and
+futex_waitv calls and FUTEX_WAKEs (futex mode).
 --check: exit 1 unless every PD that was activated has a latency sample
 and every configuration counted epoll waits (the smoke test).
 Standard library only.
@@ -103,7 +104,8 @@ def main(argv):
                     hist[pd][int(name[len("rt.wake_ns."):])] += d
                 else:
                     delta[key] += d
-        cols = ("wake50", "wake99", "activ", "efd_w", "elided", "epoll", "sleeps", "stale", "hit", "miss", "spun_us")
+        cols = ("wake50", "wake99", "activ", "efd_w", "elided", "epoll", "sleeps", "stale", "hit", "miss", "spun_us",
+                "fx_wait", "fx_wake")
         print("%-11s" % "pd" + "".join("%8s" % c for c in cols))
         totals = collections.defaultdict(float)
         for pd in PDS:
@@ -117,6 +119,8 @@ def main(argv):
                 "hit": delta[(pd, "rt.poll_hits")],
                 "miss": delta[(pd, "rt.poll_misses")],
                 "spun_us": delta[(pd, "rt.poll_ns")] / 1000.0,
+                "fx_wait": delta[(pd, "rt.futex_waits")],
+                "fx_wake": delta[(pd, "rt.futex_wakes")],
             }
             w50 = percentile(hist[pd], 0.5)
             w99 = percentile(hist[pd], 0.99)

@@ -60,6 +60,20 @@ def parse_echo(text):
     return rows
 
 
+def parse_wake(text):
+    """{(config, bytes, window): (median, x eventfd)} of bench-wake."""
+    rows, size, w = {}, None, None
+    for line in (text or "").splitlines():
+        f = line.split()
+        if len(f) >= 4 and f[1] == "bytes," and f[2] == "window":
+            size, w = int(f[0]), int(f[3])
+        elif size and len(f) >= 4 and f[2].startswith("["):
+            v = [num(f[1]), num(f[3])]
+            if None not in v:
+                rows[(f[0], size, w)] = tuple(v)
+    return rows
+
+
 def parse_capacity(text):
     """{(mode, offered): (gen, delivered, lost%, rx%, model%, cpu%)}."""
     rows = {}
@@ -160,6 +174,16 @@ def echo_rows(r, echo):
                 r.add(name, "beside", "%.1f us" % v[0], v[1], "info")
             else:
                 r.missing(name, "beside")
+
+
+def wake_rows(r, wake):
+    # Only when bench-wake ran (not in bench-quick): info, no goal.
+    for (cfg, size, w), v in sorted(wake.items()):
+        if cfg in ("futex", "futex_core0", "eventfd_core0", "futex_poll50"):
+            what = "RTT" if w == 1 else "rate"
+            unit = "%.1f us" if w == 1 else "%.0f /s"
+            r.add("wake %s %d B, w%d %s vs eventfd" % (cfg, size, w, what),
+                  "beside", unit % v[0], v[1], "info")
 
 
 def capacity_rows(r, cap):
@@ -421,9 +445,11 @@ def main():
     mux_text = read(a.out, "bench-mux") or read(a.out, "bench-mux-ir")
     mir, pipe = parse_mux(mux_text)
     times = parse_suite(a.out)
+    wake = parse_wake(read(a.out, "bench-wake"))
 
     r = Rows()
     echo_rows(r, echo)
+    wake_rows(r, wake)
     capacity_rows(r, cap)
     capacity_copy_remap(r, cap)
     mux_rows(r, mir, pipe)

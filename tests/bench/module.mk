@@ -239,3 +239,16 @@ TEST_SCRIPTS += tests/bench/bench_hops_smoke.sh
 .PHONY: bench-hops
 bench-hops: $(ECHO_PEER) $(BUILD)/sdvf
 	tests/bench/bench_hops.sh $(BUILD)
+
+# bench-wake: the hosted wake path, eventfd + epoll against futex
+# (SDVF_WAKE), with and without the adaptive busy-poll (SDVF_POLL_US), per
+# placement, side by side: UDP echo at 64 and 1472 bytes, windows 1 and
+# 32, with system calls and context switches per echo and idle CPU
+# (tests/bench/bench_wake.sh; root).  tests/bench/bench_wake_smoke.sh runs
+# it once with tiny counts in `make test`.
+BENCHES += bench-wake
+TEST_SCRIPTS += tests/bench/bench_wake_smoke.sh
+
+.PHONY: bench-wake
+bench-wake: $(ECHO_PEER) $(BUILD)/sdvf
+	tests/bench/bench_wake.sh $(BUILD)

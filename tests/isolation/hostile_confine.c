@@ -49,6 +49,7 @@
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/pd.h"
@@ -331,9 +332,14 @@ static long probe_call(const char *call, void *state)
 			_exit(0);
 		return pid;
 	}
+	/* FUTEX_WAKE (shared) is every role's, for the futex wake path;
+	 * any other op is not, nor futex_waitv outside futex mode. */
 	if (strcmp(call, "futex") == 0)
-		return syscall(SYS_futex, &futex_word, FUTEX_WAKE, 1, NULL,
+		return syscall(SYS_futex, &futex_word, FUTEX_WAIT, 1, NULL,
 			       NULL, 0);
+	if (strcmp(call, "futex_waitv") == 0)
+		return syscall(SYS_futex_waitv, NULL, 0, 0, NULL,
+			       CLOCK_MONOTONIC);
 	if (strcmp(call, "epoll_ctl") == 0)
 		return syscall(SYS_epoll_ctl, 1000, EPOLL_CTL_DEL, 1001, NULL);
 	if (strcmp(call, "prctl") == 0)

@@ -8,11 +8,13 @@
 # allows either, though the ASan build lets a client map private
 # non-executable memory for its allocator), read
 # on fd 2 (once the user's terminal), and calls only another role may make
-# (epoll_ctl: the device, on its epoll fd only; ioctl: the VMM, KVM only).
+# (epoll_ctl: the device, on its epoll fd only; ioctl: the VMM, KVM only);
+# futex is FUTEX_WAIT (only FUTEX_WAKE is allowed, for the wake path), and
+# futex_waitv is for PDs in futex mode only (SDVF_WAKE=futex).
 . "$(dirname "$0")/lib.sh"
 
 CALLS="openat mmap mmap_shared mprotect execve ptrace socket kill
-process_vm_readv ioctl fork futex epoll_ctl prctl setuid read_fd2 write_fd100"
+process_vm_readv ioctl fork futex futex_waitv epoll_ctl prctl setuid read_fd2 write_fd100"
 
 for role in $ROLES; do
 	pds=

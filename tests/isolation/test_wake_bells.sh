@@ -6,7 +6,7 @@
 # The eventfds are edge-triggered and never read: the counts the sink's two
 # eventfds hold add up to every eventfd write of both PDs.
 . "$(dirname "$0")/lib.sh"
-unset SDVF_POLL_US
+unset SDVF_POLL_US SDVF_WAKE
 example=$(dirname "$0")/../../examples/pingpong.dts
 SYSTEM=pingpong
 

@@ -18,6 +18,7 @@ UNIT_CMOCKA := \
 	test_queue_restart \
 	test_counters \
 	test_hosted_wake \
+	test_hosted_futex \
 	test_ownership \
 	test_sysdesc \
 	test_sysdesc_expand \

@@ -3,7 +3,8 @@
  * process: a ring sets the peer's bell and writes its eventfd unless the
  * peer polls; a take answers a ring once and puts its stamp in the
  * latency histogram; a stamp a peer forged is counted, never used; a spin
- * finds a rung bell and adapts its budget.
+ * finds a rung bell and adapts its budget, down to no spin at all, and a
+ * short sleep re-arms it.
  */
 #define _GNU_SOURCE
 #include <setjmp.h>
@@ -170,7 +171,26 @@ static void spin_without_a_ring_misses_halves_and_clears_polling(void **state)
 	assert_int_equal(atomic_load(&f.page.end[1].polling), 0);
 	for (int i = 0; i < 10; i++)
 		(void)hosted_wake_spin(&f.receiver);
-	assert_int_equal(f.receiver.budget_ns, 20000 / 16); /* the floor */
+	/* Below poll_ns / 16 it stops spinning at all: an idle PD. */
+	assert_int_equal(f.receiver.budget_ns, 0);
+	assert_int_equal(value(&f.receiver, WAKE_POLL_MISSES), 5);
+}
+
+static void a_short_sleep_rearms_the_spin_a_long_one_does_not(void **state)
+{
+	(void)state;
+	f.receiver.poll_ns = 20000;
+	f.receiver.budget_ns = 0;
+	hosted_wake_slept(&f.receiver, 5000); /* no bell: a timer woke it */
+	assert_int_equal(f.receiver.budget_ns, 0);
+	hosted_wake_ring(&f.sender, 0);
+	hosted_wake_slept(&f.receiver, 30000); /* longer than poll_ns */
+	assert_int_equal(f.receiver.budget_ns, 0);
+	hosted_wake_slept(&f.receiver, 5000); /* a spin would have hit */
+	assert_int_equal(f.receiver.budget_ns, 20000 / 16);
+	assert_int_equal(value(&f.receiver, WAKE_POLL_REARMS), 1);
+	assert_true(hosted_wake_spin(&f.receiver)); /* grows on a hit */
+	assert_int_equal(f.receiver.budget_ns, 2 * (20000 / 16));
 }
 
 static void spin_is_off_without_poll_us(void **state)
@@ -193,6 +213,7 @@ int main(void)
 		T(histogram_buckets_are_named_by_their_lower_bound),
 		T(spin_finds_a_rung_bell_and_keeps_its_budget),
 		T(spin_without_a_ring_misses_halves_and_clears_polling),
+		T(a_short_sleep_rearms_the_spin_a_long_one_does_not),
 		T(spin_is_off_without_poll_us),
 #undef T
 	};
