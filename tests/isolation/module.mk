@@ -3,12 +3,14 @@
 # added to the component table (tests/isolation/hostile.c and, for the
 # confinement tests, hostile_confine.c; for the queue peers that lie about
 # their indices, hostile_queue.c; for the reader of the stats file granted
-# read-only, hostile_stats.c).
+# read-only, hostile_stats.c; for the net client that attacks the muxes,
+# hostile_net.c).
 HOSTILE := $(BUILD)/tests/isolation/sdvf-hostile
 HOSTILE_OBJS := $(BUILD)/tests/isolation/hostile.o \
 	$(BUILD)/tests/isolation/hostile_confine.o \
 	$(BUILD)/tests/isolation/hostile_queue.o \
-	$(BUILD)/tests/isolation/hostile_stats.o
+	$(BUILD)/tests/isolation/hostile_stats.o \
+	$(BUILD)/tests/isolation/hostile_net.o
 PROGRAMS += $(HOSTILE)
 
 $(HOSTILE): $(HOSTILE_OBJS) $(BUILD)/libsdvf.a
