@@ -50,3 +50,11 @@ $(STATS_NET_TEST): $(BUILD)/tests/isolation/test_stats_net.o \
 	$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/libsdvf.a $(HOST_LIBS) $(CMOCKA_LIBS)
 
 -include $(BUILD)/tests/isolation/test_stats_net.d
+
+# make isolation: the hostile-client table (tests/isolation/
+# test_attack_table.sh, also in make test), written into docs/isolation.md
+# between its markers.
+.PHONY: isolation
+isolation: $(HOSTILE)
+	BUILD=$(BUILD) ISOLATION_DOC=docs/isolation.md \
+		tests/isolation/test_attack_table.sh

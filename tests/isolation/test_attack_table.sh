@@ -57,9 +57,9 @@ fail() {
 }
 
 RATE=${ATTACK_RATE:-500}
-WINDOW=${ATTACK_WINDOW:-2.5}
-DELAY_MS=4500
-ATTACK_MS=3500
+WINDOW=${ATTACK_WINDOW:-2}
+DELAY_MS=4000
+ATTACK_MS=4000
 COUNT=$((RATE * 9))
 ROWS=${*:-bad_desc bad_return bad_index hoard_copy hoard_remap tx_flood tx_flood_unshaped spoof rewrite touch crash notify_storm wire_flood}
 # evil's client index at the muxes (its place in the clients node).
@@ -132,6 +132,7 @@ snapshot() {
 	"$HOSTILE" stats --format=kv "$SYSTEM" >"$WORK/$1.kv" 2>/dev/null
 	t1=$(date +%s%N)
 	echo $(((t0 + t1) / 2)) >"$WORK/$1.t"
+	echo $(((t1 - t0) / 1000000)) >"$WORK/$1.d"
 }
 
 # kv SNAPSHOT PD COUNTER: a counter of a snapshot (empty if absent).
@@ -145,6 +146,15 @@ rate() {
 	n0=$(kv "$2" "$1" bench.rx_frames) n1=$(kv "$3" "$1" bench.rx_frames)
 	t0=$(cat "$WORK/$2.t") t1=$(cat "$WORK/$3.t")
 	awk -v n="$((n1 - n0))" -v ns="$((t1 - t0))" 'BEGIN { printf "%.1f", n * 1e9 / ns }'
+}
+
+# kept FLOW FROM TO: frames FLOW's sink received between two snapshots, as
+# a share of those its source sent (3 decimals).
+kept() {
+	local rx tx
+	rx=$(($(kv "$3" "$1_sink" bench.rx_frames) - $(kv "$2" "$1_sink" bench.rx_frames)))
+	tx=$(($(kv "$3" "$1_src" bench.tx_frames) - $(kv "$2" "$1_src" bench.tx_frames)))
+	awk -v r="$rx" -v t="$tx" 'BEGIN { printf "%.3f", t ? r / t : 0 }'
 }
 
 system_dts() {
@@ -240,7 +250,7 @@ run_row() {
 	case $row in
 	touch | crash) ;;
 	*) [ "$(kv att1 evil hostile.attack_done)" = 0 ] ||
-		fail "$row: the attack ended inside its window (raise ATTACK_MS)" ;;
+		fail "$row: the attack ended inside its window (raise ATTACK_MS; snapshots took $(cat "$WORK"/*.d | tr '\n' ' ')ms)" ;;
 	esac
 	case $row in
 	touch) wait_for "^sdvf: pd 'evil' \(pid [0-9]+\) killed by SIGSEGV$" 10 ;;
@@ -319,19 +329,33 @@ run_row() {
 	# rewrite: no frame left with another client's source MAC.
 	moved=$(kv end evil hostile.rx_foreign_src)
 	[ "$moved" = 0 ] || fail "$row: evil received $moved frames with a forged source"
-	# Throughput, attack window against baseline, per honest sink.
-	local a0 a1 b0 b1 ratio_a ratio_b
+	# Throughput, attack window against baseline, per honest flow: the
+	# share of what its source offered in a window that its sink received
+	# in it (kept), and the sink's frames a second (shown: they follow the
+	# source's pacing, which this machine's load moves by more than 10%).
+	local ka kb a0 a1 b0 b1
+	ka=$(kept a base0 base1)/$(kept a att0 att1)
+	kb=$(kept b base0 base1)/$(kept b att0 att1)
 	a0=$(rate a_sink base0 base1) a1=$(rate a_sink att0 att1)
 	b0=$(rate b_sink base0 base1) b1=$(rate b_sink att0 att1)
-	ratio_a=$(awk -v x="$a1" -v y="$a0" 'BEGIN { printf "%.3f", x / y }')
-	ratio_b=$(awk -v x="$b1" -v y="$b0" 'BEGIN { printf "%.3f", x / y }')
-	echo "$row: a $a0 -> $a1 f/s ($ratio_a), b $b0 -> $b1 f/s ($ratio_b); $vals; load $(cut -d' ' -f1-3 /proc/loadavg)"
+	# ... and no source was held back for TX buffers by the attack.
+	local f w0 w1
+	for f in a b; do
+		w0=$(($(kv base1 "${f}_src" bench.source.waits) - $(kv base0 "${f}_src" bench.source.waits)))
+		w1=$(($(kv att1 "${f}_src" bench.source.waits) - $(kv att0 "${f}_src" bench.source.waits)))
+		$gap || [ "$w1" -le "$w0" ] ||
+			fail "$row: ${f}_src waited for TX buffers $w1 times in the attack window, $w0 in the baseline"
+	done
+	local ratio_a ratio_b
+	ratio_a=$(awk -v k="$ka" 'BEGIN { split(k, x, "/"); printf "%.3f", x[2] / x[1] }')
+	ratio_b=$(awk -v k="$kb" 'BEGIN { split(k, x, "/"); printf "%.3f", x[2] / x[1] }')
+	echo "$row: kept a $ka ($ratio_a), b $kb ($ratio_b); sinks a $a0 -> $a1 f/s, b $b0 -> $b1 f/s; $vals; load $(cut -d' ' -f1-3 /proc/loadavg)"
 	$gap || awk -v r="$ratio_a" -v s="$ratio_b" 'BEGIN { exit !(r >= 0.9 && r <= 1.1 && s >= 0.9 && s <= 1.1) }' ||
 		fail "$row: honest throughput outside 10% of the baseline: a $ratio_a, b $ratio_b"
 	local pct_a pct_b
 	pct_a=$(awk -v r="$ratio_a" 'BEGIN { printf "%.1f", r * 100 }')
 	pct_b=$(awk -v r="$ratio_b" 'BEGIN { printf "%.1f", r * 100 }')
-	echo "| $row | $(row_mechanism "$row") | $vals | $lost of $((2 * COUNT))$($gap && echo " (gap: NIC rx_fifo_overflow $(kv end net_nic rx_fifo_overflow))") | a $pct_a%, b $pct_b% ($a0, $b0 -> $a1, $b1 f/s) |" >>"$WORK/table"
+	echo "| $row | $(row_mechanism "$row") | $vals | $lost of $((2 * COUNT))$($gap && echo " (gap: NIC rx_fifo_overflow $(kv end net_nic rx_fifo_overflow))") | a $pct_a%, b $pct_b% | a $a0 -> $a1, b $b0 -> $b1 |" >>"$WORK/table"
 }
 
 : >"$WORK/table"
@@ -344,8 +368,8 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 {
 	echo "Produced by \`tests/isolation/test_attack_table.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, load average $load_before at the start and $load_after at the end; $RATE frames/s per honest source, windows of $WINDOW s."
 	echo
-	echo "| attack | what stopped it | counters (end of run) | honest frames lost | honest throughput, attack / baseline window |"
-	echo "| --- | --- | --- | --- | --- |"
+	echo "| attack | what stopped it | counters (end of run) | honest frames lost | honest throughput, attack / baseline window | sinks, frames/s, baseline -> attack |"
+	echo "| --- | --- | --- | --- | --- | --- |"
 	cat "$WORK/table"
 } >"$WORK/table.md"
 cat "$WORK/table.md"
