@@ -34,7 +34,7 @@
 # wire_flood.  The whole run has a hard limit (ATTACK_TABLE_LIMIT seconds).
 if [ -z "${ATTACK_TABLE_TIMED:-}" ]; then
 	export ATTACK_TABLE_TIMED=1
-	exec timeout -k 5 "${ATTACK_TABLE_LIMIT:-240}" "$0" "$@"
+	exec timeout -k 5 "${ATTACK_TABLE_LIMIT:-420}" "$0" "$@"
 fi
 # shellcheck source=tests/isolation/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -56,9 +56,9 @@ fail() {
 	lib_fail_tail "$@"
 }
 
-RATE=${ATTACK_RATE:-500}
-WINDOW=${ATTACK_WINDOW:-2}
-DELAY_MS=4000
+RATE=${ATTACK_RATE:-250}
+WINDOW=${ATTACK_WINDOW:-1.5}
+DELAY_MS=4500
 ATTACK_MS=4000
 COUNT=$((RATE * 9))
 ROWS=${*:-bad_desc bad_return bad_index hoard_copy hoard_remap tx_flood tx_flood_unshaped spoof rewrite touch crash notify_storm wire_flood}
@@ -166,11 +166,11 @@ system_dts() {
 	pds {
 		a_src { component = "bench"; config { bench_mode = "source";
 			src_dst_mac = [02 00 00 00 ec 03]; src_len = <200>;
-			src_pps = <$RATE>; src_burst = <16>; src_count = <$COUNT>; }; };
+			src_pps = <$RATE>; src_burst = <8>; src_count = <$COUNT>; }; };
 		a_sink { component = "bench"; config { bench_mode = "sink"; }; };
 		b_src { component = "bench"; config { bench_mode = "source";
 			src_dst_mac = [02 00 00 00 ec 05]; src_len = <1000>;
-			src_pps = <$RATE>; src_burst = <16>; src_count = <$COUNT>; }; };
+			src_pps = <$RATE>; src_burst = <8>; src_count = <$COUNT>; }; };
 		b_sink { component = "bench"; config { bench_mode = "sink"; }; };
 		evil { component = "hostile_net"; $restartable
 			config { attack = "$attack"; victim_mac = [02 00 00 00 ec 02];
@@ -235,8 +235,8 @@ run_row() {
 	SYSTEM=sys
 	system_dts "$attack" "$props" "$restartable" "$net_props" >"$WORK/$row.dts"
 	start_system --duration 30 <"$WORK/$row.dts"
-	wait_counter a_sink bench.rx_frames "$RATE"
-	wait_counter b_sink bench.rx_frames "$RATE"
+	wait_counter a_sink bench.rx_frames $((RATE / 2))
+	wait_counter b_sink bench.rx_frames $((RATE / 2))
 	snapshot base0
 	sleep "$WINDOW"
 	snapshot base1
@@ -248,7 +248,7 @@ run_row() {
 	sleep "$WINDOW"
 	snapshot att1
 	case $row in
-	touch | crash) ;;
+	touch | crash | hoard_*) ;; # a hoard stays held after the attack
 	*) [ "$(kv att1 evil hostile.attack_done)" = 0 ] ||
 		fail "$row: the attack ended inside its window (raise ATTACK_MS; snapshots took $(cat "$WORK"/*.d | tr '\n' ' ')ms)" ;;
 	esac
@@ -280,11 +280,11 @@ run_row() {
 	done
 	sleep 0.3 # completions signalled at rest (tx_mux's sweep)
 	snapshot end
-	local pd state restarts
+	local pd state starts
 	for pd in $TRUSTED; do
-		state=$(stat_of "$pd" STATE) restarts=$(stat_of "$pd" RESTARTS)
-		if [ "$state" != running ] || [ "$restarts" != 0 ]; then
-			fail "$row: trusted PD $pd is $state after $restarts restarts"
+		state=$(kv end "$pd" sdvf.state) starts=$(kv end "$pd" sdvf.starts)
+		if [ "$state" != running ] || [ "$starts" != 1 ]; then
+			fail "$row: trusted PD $pd is '$state' after $starts starts"
 		fi
 	done
 	stop_system INT
