@@ -226,6 +226,16 @@ conserved() {
 		echo "TX pool: $idle idle + $pdrv at the driver != $pool"
 }
 
+# again WHY: a row whose windows the machine's load pushed out of place
+# runs once more (false: stop this run); the second time, fail.
+again() {
+	[ -z "$RETRIED" ] || fail "$row: $1, twice"
+	RETRIED="1st run: $1, load $(cut -d' ' -f1 /proc/loadavg)"
+	echo "$row: $RETRIED; running it again"
+	stop_system KILL
+	return 1
+}
+
 # run_row ROW: one system, two windows, the checks; appends the table row.
 run_row() {
 	local row=$1 setup attack props restartable net_props
@@ -241,7 +251,8 @@ run_row() {
 	sleep "$WINDOW"
 	snapshot base1
 	[ "$(kv base1 evil hostile.actions)" = 0 ] ||
-		fail "$row: the attack began inside the baseline window (raise DELAY_MS)"
+		again "the attack began inside the baseline window (slow start)" ||
+		return 1
 	wait_for "\[evil\] attack $attack: start" 15
 	sleep 0.2
 	snapshot att0
@@ -250,7 +261,8 @@ run_row() {
 	case $row in
 	touch | crash | hoard_*) ;; # a hoard stays held after the attack
 	*) [ "$(kv att1 evil hostile.attack_done)" = 0 ] ||
-		fail "$row: the attack ended inside its window (raise ATTACK_MS; snapshots took $(cat "$WORK"/*.d | tr '\n' ' ')ms)" ;;
+		again "the attack ended inside its window (snapshots took $(cat "$WORK"/*.d | tr '\n' ' ')ms)" ||
+		return 1 ;;
 	esac
 	case $row in
 	touch) wait_for "^sdvf: pd 'evil' \(pid [0-9]+\) killed by SIGSEGV$" 10 ;;
@@ -301,6 +313,17 @@ run_row() {
 	local gap=false lost=$((2 * COUNT - a_rx - b_rx))
 	case $row in *_unshaped) gap=true ;; esac
 	if ! $gap && { [ "$a_rx" != "$COUNT" ] || [ "$b_rx" != "$COUNT" ] || [ -n "$bad" ]; }; then
+		# Frames the NIC dropped before any classification, all of
+		# them: the RX path was not scheduled for longer than its
+		# buffers last.  A row may run once more for that, once.
+		local nic_drops
+		nic_drops=$(kv end net_nic rx_fifo_overflow)
+		bad=$(grep -v 'bench.sink.seq_gaps' <<<"$bad")
+		if [ -z "$RETRIED" ] && [ -z "$bad" ] && [ "$lost" -le "$nic_drops" ]; then
+			RETRIED="1st run: $lost honest frames lost at the NIC RX FIFO ($nic_drops dropped there), load $(cut -d' ' -f1 /proc/loadavg)"
+			echo "$row: $RETRIED; running it again"
+			return 1
+		fi
 		fail "$row: honest clients lost or saw bad frames: a $a_rx b $b_rx of $COUNT; $bad"
 	fi
 	why=$(conserved end)
@@ -355,21 +378,22 @@ run_row() {
 	local pct_a pct_b
 	pct_a=$(awk -v r="$ratio_a" 'BEGIN { printf "%.1f", r * 100 }')
 	pct_b=$(awk -v r="$ratio_b" 'BEGIN { printf "%.1f", r * 100 }')
-	echo "| $row | $(row_mechanism "$row") | $vals | $lost of $((2 * COUNT))$($gap && echo " (gap: NIC rx_fifo_overflow $(kv end net_nic rx_fifo_overflow))") | a $pct_a%, b $pct_b% | a $a0 -> $a1, b $b0 -> $b1 |" >>"$WORK/table"
+	echo "| $row | $(row_mechanism "$row") | $vals | $lost of $((2 * COUNT))$($gap && echo " (gap: NIC rx_fifo_overflow $(kv end net_nic rx_fifo_overflow))") | a $pct_a%, b $pct_b% | a $a0 -> $a1, b $b0 -> $b1 | ${RETRIED:-} |" >>"$WORK/table"
 }
 
 : >"$WORK/table"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 for row in $ROWS; do
-	run_row "$row"
+	RETRIED=
+	run_row "$row" || run_row "$row"
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 {
 	echo "Produced by \`tests/isolation/test_attack_table.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, load average $load_before at the start and $load_after at the end; $RATE frames/s per honest source, windows of $WINDOW s."
 	echo
-	echo "| attack | what stopped it | counters (end of run) | honest frames lost | honest throughput, attack / baseline window | sinks, frames/s, baseline -> attack |"
-	echo "| --- | --- | --- | --- | --- | --- |"
+	echo "| attack | what stopped it | counters (end of run) | honest frames lost | honest throughput, attack / baseline window | sinks, frames/s, baseline -> attack | rerun |"
+	echo "| --- | --- | --- | --- | --- | --- | --- |"
 	cat "$WORK/table"
 } >"$WORK/table.md"
 cat "$WORK/table.md"
