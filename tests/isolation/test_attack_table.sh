@@ -68,10 +68,10 @@ TRUSTED="net_nic net_driver net_rx_mux net_tx_mux"
 
 # What evil is in each row: "attack|evil's client properties|restartable|
 # properties of the net node".  The floods run with a TX shaper (evil
-# 40 Mbit/s): on a loop wire whatever evil sends comes back as RX, and an
+# 10 Mbit/s): on a loop wire whatever evil sends comes back as RX, and an
 # unshaped flood outruns the RX path (the *_unshaped row shows it).
 SHAPED='shaper = "token_bucket";'
-EVIL_RATE='rate = <40000000>; burst = <32768>;'
+EVIL_RATE='rate = <10000000>; burst = <16384>;'
 row_setup() {
 	case $1 in
 	bad_desc | bad_index | spoof | rewrite | notify_storm)
@@ -81,7 +81,7 @@ row_setup() {
 	hoard_remap) echo "hoard|rx-mode = \"remap\"; rx-cap = <64>;||" ;;
 	tx_flood) echo "tx_flood|$EVIL_RATE||$SHAPED" ;;
 	tx_flood_unshaped) echo "tx_flood|||" ;;
-	wire_flood) echo "wire_flood|$EVIL_RATE rx-rate = <8000000>; rx-burst = <16384>;||$SHAPED" ;;
+	wire_flood) echo "wire_flood|$EVIL_RATE rx-rate = <4000000>; rx-burst = <8192>;||$SHAPED" ;;
 	touch | crash) echo "$1||restartable;|" ;;
 	*) echo "unknown" ;;
 	esac
@@ -113,14 +113,14 @@ row_mechanism() {
 	bad_index) echo "queue index check (tail - head > capacity refused; private shadow index)" ;;
 	hoard_copy) echo "rx-cap: past 32 held, only evil's frames are dropped" ;;
 	hoard_remap) echo "rx-cap: past 64 lent, only evil's frames are dropped; the driver keeps the rest" ;;
-	tx_flood) echo "drr policy, budget and evil's TX token bucket (40 Mbit/s)" ;;
+	tx_flood) echo "drr policy, budget and evil's TX token bucket (10 Mbit/s)" ;;
 	tx_flood_unshaped) echo "nothing: drr gives evil all the wire the others leave; the loop brings it back and the NIC's RX FIFO overflows (a gap, not asserted)" ;;
 	spoof) echo "TX checks on the mux's copy: source MAC, 14..1518 bytes" ;;
 	rewrite) echo "copy mode: the mux checks and sends its own copy" ;;
 	touch) echo "mappings: SIGSEGV, reported, restarted" ;;
 	crash) echo "monitor restart; muxes reclaim its buffers (peer_restart)" ;;
 	notify_storm) echo "eventfds coalesce signals; an empty drain costs little" ;;
-	wire_flood) echo "evil's RX token bucket (rx-rate 8 Mbit/s)" ;;
+	wire_flood) echo "evil's RX token bucket (rx-rate 4 Mbit/s)" ;;
 	esac
 }
 
