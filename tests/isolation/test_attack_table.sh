@@ -34,7 +34,7 @@
 # wire_flood.  The whole run has a hard limit (ATTACK_TABLE_LIMIT seconds).
 if [ -z "${ATTACK_TABLE_TIMED:-}" ]; then
 	export ATTACK_TABLE_TIMED=1
-	exec timeout -k 5 "${ATTACK_TABLE_LIMIT:-420}" "$0" "$@"
+	exec timeout -k 5 "${ATTACK_TABLE_LIMIT:-600}" "$0" "$@"
 fi
 # shellcheck source=tests/isolation/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -99,8 +99,8 @@ row_checks() {
 	tx_flood | tx_flood_unshaped) echo "$tx $e.tx_frames $rx drop.unknown_unicast" ;;
 	spoof) echo "$tx $e.rej_src_mac $tx $e.rej_too_short $tx $e.rej_too_long" ;;
 	rewrite) echo "$tx $e.rej_src_mac evil hostile.self_rx" ;;
-	touch) echo "evil hostile.self_rx" ;;
-	crash) echo "$rx $e.reclaimed evil hostile.self_rx" ;;
+	touch) echo "evil sdvf.starts evil hostile.self_rx" ;;
+	crash) echo "evil sdvf.starts $rx $e.reclaimed evil hostile.self_rx" ;;
 	notify_storm) echo "evil hostile.actions $rx activations $tx activations" ;;
 	wire_flood) echo "$rx $e.drop.rate_limit" ;;
 	esac
@@ -337,7 +337,7 @@ run_row() {
 		if [ -z "$v" ] || [ "$v" -le 0 ]; then
 			fail "$row: $pdc $ctr did not move ('$v')"
 		fi
-		vals="$vals${vals:+, }$ctr $v"
+		vals="$vals${vals:+, }${pdc#net_}:$ctr $v"
 	done
 	# hoard: evil holds exactly its cap, and nothing more was taken.
 	case $row in
@@ -346,7 +346,7 @@ run_row() {
 		[ "$row" = hoard_copy ] || cap=64
 		v=$(kv end net_rx_mux "c$EVIL.in_flight")
 		[ "$v" = "$cap" ] || fail "$row: evil holds $v RX buffers, its cap is $cap"
-		vals="$vals, c$EVIL.in_flight $v"
+		vals="$vals, rx_mux:c$EVIL.in_flight $v"
 		;;
 	esac
 	# rewrite: no frame left with another client's source MAC.
