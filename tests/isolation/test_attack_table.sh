@@ -42,8 +42,10 @@ fi
 # lib.sh's fail, with the counters of the last snapshot that say where
 # frames went (drops, overflows, refusals).
 lib_fail() {
-	local last
-	last=$(ls -t "$WORK"/*.kv 2>/dev/null | head -1)
+	local last='' name
+	for name in end att1 att0 base1 base0; do
+		[ -f "$WORK/$name.kv" ] && last=$WORK/$name.kv && break
+	done
 	if [ -n "$last" ]; then
 		echo "--- non-zero drop and error counters in $(basename "$last")"
 		awk '$4 != 0 && $3 ~ /drop|overflow|err|rej_|viol|bad|gap|full|lost|rx_frames$|tx_frames$/' "$last"
@@ -51,7 +53,6 @@ lib_fail() {
 }
 eval "$(declare -f fail | sed '1s/fail/lib_fail_tail/')"
 fail() {
-	echo "FAIL: $*"
 	lib_fail
 	lib_fail_tail "$@"
 }
