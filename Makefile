@@ -11,6 +11,8 @@
 #   make bench-quick  the benchmarks with tiny counts and sanity checks
 #                   (in make test)
 #   make soak       the TAP system under flood ping (SOAK_SECONDS, default 60)
+#   make isolation  hostile clients beside honest ones: docs/isolation.md's
+#                   table (tests/isolation/module.mk)
 #   make format     apply .clang-format to all C
 #   make SAN=1 ...  build with ASan + UBSan (into build-san/ by default)
 #

@@ -14,7 +14,8 @@
  *   affinity_probe  device; in init (before seccomp) reports its CPUs
  *   crasher         client; counts its starts in `scratch`, crashes (SIGSEGV)
  *                   until it has started crash_times + 1 times
- * and those of tests/isolation/hostile_confine.c and hostile_queue.c.
+ * and those of tests/isolation/hostile_confine.c, hostile_queue.c and
+ * hostile_net.c.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -470,6 +471,8 @@ int main(int argc, char **argv)
 		table[n++] = hostile_queue_components[i];
 	for (size_t i = 0; hostile_stats_components[i]; i++)
 		table[n++] = hostile_stats_components[i];
+	for (size_t i = 0; hostile_net_components[i]; i++)
+		table[n++] = hostile_net_components[i];
 	table[n] = NULL;
 	return sdvf_cli_main(argc, argv, table);
 }

@@ -13,6 +13,9 @@ extern const struct sdvf_component *const hostile_confine_components[];
 /* tests/isolation/hostile_queue.c, NULL-terminated. */
 extern const struct sdvf_component *const hostile_queue_components[];
 
+/* tests/isolation/hostile_net.c, NULL-terminated. */
+extern const struct sdvf_component *const hostile_net_components[];
+
 /* tests/isolation/hostile_stats.c, NULL-terminated. */
 extern const struct sdvf_component *const hostile_stats_components[];
 

@@ -3,12 +3,14 @@
 # added to the component table (tests/isolation/hostile.c and, for the
 # confinement tests, hostile_confine.c; for the queue peers that lie about
 # their indices, hostile_queue.c; for the reader of the stats file granted
-# read-only, hostile_stats.c).
+# read-only, hostile_stats.c; for the net client that attacks the muxes,
+# hostile_net.c).
 HOSTILE := $(BUILD)/tests/isolation/sdvf-hostile
 HOSTILE_OBJS := $(BUILD)/tests/isolation/hostile.o \
 	$(BUILD)/tests/isolation/hostile_confine.o \
 	$(BUILD)/tests/isolation/hostile_queue.o \
-	$(BUILD)/tests/isolation/hostile_stats.o
+	$(BUILD)/tests/isolation/hostile_stats.o \
+	$(BUILD)/tests/isolation/hostile_net.o
 PROGRAMS += $(HOSTILE)
 
 $(HOSTILE): $(HOSTILE_OBJS) $(BUILD)/libsdvf.a
@@ -48,3 +50,11 @@ $(STATS_NET_TEST): $(BUILD)/tests/isolation/test_stats_net.o \
 	$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/libsdvf.a $(HOST_LIBS) $(CMOCKA_LIBS)
 
 -include $(BUILD)/tests/isolation/test_stats_net.d
+
+# make isolation: the hostile-client table (tests/isolation/
+# test_attack_table.sh, also in make test), written into docs/isolation.md
+# between its markers.
+.PHONY: isolation
+isolation: $(HOSTILE)
+	BUILD=$(BUILD) ISOLATION_DOC=docs/isolation.md \
+		tests/isolation/test_attack_table.sh
