@@ -19,8 +19,8 @@ static void rx_merged_frame_never_takes_more_chains_than_the_queue(void **st)
 {
 	struct fix *f = up(st, BASE | VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF));
 	uint64_t avail_idx_gpa = f->rx.avail + 2;
-	gvq_set_desc(&f->rx, 0, RX_AREA, VIRTIO_NET_HDR_LEN,
-		     VIRTQ_DESC_F_WRITE, 0);
+	gvq_set_desc(&f->rx, 0, RX_AREA, VIRTIO_NET_HDR_LEN, VIRTQ_DESC_F_WRITE,
+		     0);
 	gvq_set_desc(&f->rx, 1, avail_idx_gpa, 2, VIRTQ_DESC_F_WRITE, 0);
 	for (unsigned slot = 0; slot < 16; slot++)
 		gvq_avail_put(&f->rx, slot == 0 ? 0 : 1);
