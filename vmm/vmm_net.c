@@ -246,9 +246,12 @@ static void print_queue_counters(const vmm_net_t *n, FILE *f)
 }
 
 /* Buffer conservation at exit: every tap RX buffer is free or held for
- * the guest, and the TX buffer is not left allocated. */
+ * the guest, and the TX buffer is not left allocated.  Tap backend only
+ * (a tap has a name); another backend accounts for its own buffers. */
 static void print_buffers(const vmm_net_t *n, FILE *f)
 {
+	if (n->tap.name[0] == '\0')
+		return;
 	uint32_t total = VMM_TAP_RX_BUFS, free = n->tap.nfree,
 		 held = n->dev.nheld;
 	long leaked = (long)total - (long)free - (long)held + n->tap.tx_busy;

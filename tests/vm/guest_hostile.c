@@ -11,7 +11,7 @@
  *   reset, bring it up again, exchange an ARP request/reply with L1
  *   (a well-formed transfer both ways), print
  *     HOSTILE <name>: transfer ok
- *   and at the end HOSTILE-DONE attacks=N transfers=M.
+ *   and at the end HOSTILE-DONE attacks=N transfers=M seconds=S.
  *
  *   guest_hostile [GUEST_IP [L1_IP [UDP_PORT]]]   (10.0.3.2 10.0.3.1 7777)
  *
@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "tests/vm/guest_vdrv.h"
 
@@ -434,6 +435,8 @@ int main(int argc, char **argv)
 	       "0x%llx\n",
 	       g.mac[0], g.mac[1], g.mac[2], g.mac[3], g.mac[4], g.mac[5],
 	       (unsigned long long)g.ram_end);
+	struct timespec start, end;
+	clock_gettime(CLOCK_MONOTONIC, &start);
 	recover("baseline", BASE_F);
 	attack_registers();
 	attack_status();
@@ -446,6 +449,10 @@ int main(int argc, char **argv)
 	attack_reset_mid_transfer();
 	attack_merge_overflow();
 	wr(STATUS, 0);
-	printf("HOSTILE-DONE attacks=%u transfers=%u\n", attacks, transfers);
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	printf("HOSTILE-DONE attacks=%u transfers=%u seconds=%.1f\n", attacks,
+	       transfers,
+	       (double)(end.tv_sec - start.tv_sec) +
+		       (double)(end.tv_nsec - start.tv_nsec) / 1e9);
 	return transfers == attacks + 2 ? 0 : 1;
 }
