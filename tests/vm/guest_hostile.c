@@ -52,13 +52,25 @@ static void recover(const char *name, uint64_t features)
 
 #define BASE_F (F_VERSION_1 | F_MAC)
 
+/* Wait up to ms for the device to act on what was posted on q: it asked
+ * for a reset, or it used every chain up to used_n.  Notifications reach
+ * the VMM's main thread by ioeventfd: it acts after the write returned. */
+static void settle(const struct vq *q, uint16_t used_n, unsigned ms)
+{
+	for (unsigned t = 0; t < ms; t++) {
+		if ((rd(STATUS) & S_NEEDS_RESET) || used_idx(q) == used_n)
+			return;
+		sleep_ms(1);
+	}
+}
+
 /* A TX chain the device must refuse: post head, notify, wait for the
  * device to see it.  Desc 7 stays free for send_arp. */
 static void tx_attack(const char *name)
 {
 	post(&g.tx, 0);
 	notify(TXQ);
-	sleep_ms(50);
+	settle(&g.tx, g.tx.avail_idx, 5000);
 	report(name, rd(STATUS) & S_NEEDS_RESET ? "needs_reset" : "served");
 	recover(name, BASE_F);
 }
@@ -69,8 +81,8 @@ static void rx_attack(const char *name)
 {
 	post(&g.rx, 0);
 	notify(RXQ);
-	send_arp();
-	sleep_ms(500);
+	send_arp(); /* the reply comes to the hostile chain */
+	settle(&g.rx, 1, 3000);
 	report(name, rd(STATUS) & S_NEEDS_RESET ? "needs_reset" : "served");
 	recover(name, BASE_F);
 }
@@ -135,8 +147,12 @@ static void attack_renegotiate(void)
 
 static void attack_notify(void)
 {
+	/* Queues 0 and 1 are notified through ioeventfds: the VMM counts
+	 * them when its main thread gets to them, so give it time before the
+	 * state changes (two pending ones would also coalesce into one). */
 	wr(STATUS, 0);
 	notify(RXQ); /* bad_notify: not live */
+	sleep_ms(200);
 	wr(STATUS, S_ACK);
 	wr(STATUS, S_ACK | S_DRIVER);
 	set_features(BASE_F);
@@ -144,10 +160,12 @@ static void attack_notify(void)
 	queue_setup(&g.rx, 8);
 	queue_setup(&g.tx, 8);
 	notify(TXQ); /* bad_notify: before DRIVER_OK */
+	sleep_ms(200);
 	wr(STATUS, S_ACK | S_DRIVER | S_FEATURES_OK | S_DRIVER_OK);
 	wr(QUEUE_SEL, RXQ);
 	wr(QUEUE_READY, 0);
-	notify(RXQ);	/* bad_notify: stopped queue */
+	notify(RXQ); /* bad_notify: stopped queue */
+	sleep_ms(200);
 	notify(5);	/* bad_notify: no such queue */
 	notify(0xffff); /* bad_notify */
 	for (unsigned i = 0; i < 2000; i++)
@@ -201,7 +219,7 @@ static void attack_tx_chains(void)
 	memcpy(g.tx.avail.va + 4, &(uint16_t){300}, 2);
 	set_avail_idx(&g.tx, 1);
 	notify(TXQ);
-	sleep_ms(50);
+	settle(&g.tx, 1, 5000);
 	report("bad_head", rd(STATUS) & S_NEEDS_RESET ? "needs_reset" : "ok");
 	recover("bad_head", BASE_F);
 
@@ -238,7 +256,7 @@ static void attack_tx_chains(void)
 	set_desc(&g.tx, 0, b.pa, frame, 0, 0);
 	set_avail_idx(&g.tx, 100);
 	notify(TXQ);
-	sleep_ms(50);
+	settle(&g.tx, 100, 5000);
 	report("avail_jump", rd(STATUS) & S_NEEDS_RESET ? "needs_reset" : "ok");
 	recover("avail_jump", BASE_F);
 }
@@ -387,7 +405,16 @@ static void attack_merge_overflow(void)
 	set_desc(&g.tx, 0, g.txbuf[0].pa, HDR + 42 + PAYLOAD, 0, 0);
 	post(&g.tx, 0);
 	notify(TXQ);
-	sleep_ms(1000);
+	/* The device writes our avail idx while it fills the chains: wait
+	 * for the echo to start that, then for the writes to stop. */
+	uint16_t last = NUM;
+	for (unsigned t = 0, still = 0; t < 5000 && still < 300; t++) {
+		uint16_t now = __atomic_load_n((uint16_t *)(g.rx.avail.va + 2),
+					       __ATOMIC_RELAXED);
+		still = now != NUM && now == last ? still + 1 : 0;
+		last = now;
+		sleep_ms(1);
+	}
 	char saw[96];
 	snprintf(saw, sizeof(saw), "tx_used=%u rx_used=%u avail_idx=%u",
 		 used_idx(&g.tx), used_idx(&g.rx),
