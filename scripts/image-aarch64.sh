@@ -147,6 +147,11 @@ cat >"$g/init" <<'EOF'
 #                 a byte write to Status, Status clearing bits, a config
 #                 write, QueueNum while the queue is ready, a notification
 #                 for queue 7: each refused and counted once by the VMM
+#   sdvf.attack   without sdvf.net: drive the virtio-net device itself
+#                 with hostile descriptors and register garbage
+#                 (/bin/guest_hostile; needs iomem=relaxed), addresses
+#                 sdvf.attack_ip=GUEST (10.0.3.2) and sdvf.attack_peer=L1
+#                 (10.0.3.1); prints SDVF-GUEST-ATTACK-EXIT=N
 /bin/busybox mount -t proc proc /proc
 /bin/busybox mount -t devtmpfs dev /dev
 read up idle </proc/uptime
@@ -161,6 +166,19 @@ case " $cmdline " in *" sdvf.hostile "*)
 	/bin/guest_poke
 	echo "SDVF-GUEST-POKE-EXIT=$?"
 	echo "SDVF-GUEST-HOSTILE-DONE"
+	;;
+esac
+case " $cmdline " in *" sdvf.attack "*)
+	aip=10.0.3.2
+	apeer=10.0.3.1
+	for w in $cmdline; do
+		case $w in
+		sdvf.attack_ip=*) aip=${w#sdvf.attack_ip=} ;;
+		sdvf.attack_peer=*) apeer=${w#sdvf.attack_peer=} ;;
+		esac
+	done
+	/bin/guest_hostile "$aip" "$apeer" 7777
+	echo "SDVF-GUEST-ATTACK-EXIT=$?"
 	;;
 esac
 case " $cmdline " in *" sdvf.net "*)

@@ -137,6 +137,14 @@ static enum deliver_result deliver(struct virtio_net *n, struct virtq *q,
 	uint16_t used = 0;
 	uint8_t hdr[VIRTIO_NET_HDR_LEN] = {0}; /* no offloads, GSO_NONE */
 	while (done < total) {
+		/* More chains than the queue holds: a guest whose buffer is
+		 * its own avail idx makes the device's writes post more;
+		 * the used ring and rx_heads hold num. */
+		if (used == q->num) {
+			virtq_unpop(q, used);
+			n->count.rx_too_small++;
+			return DROPPED;
+		}
 		struct virtq_chain *c = used == 0 ? &n->rx_first : &n->rx_next;
 		if (virtq_pop(q, c) != VIRTQ_CHAIN) {
 			virtq_unpop(q, used);

@@ -13,6 +13,8 @@ AARCH64_IMAGE_DIR := build-aarch64
 # loader and libraries (scripts/image-aarch64.sh, with_libs).
 AARCH64_IMAGE_PROGRAMS := sdvf vmm/sdvf-vmm tests/vm/kvm_probe tests/vm/udp_echo \
 	guest:tests/vm/guest_poke guest:tests/vm/udp_echo
+# The hostile guest driver (vmm_hostile.sh).
+AARCH64_IMAGE_PROGRAMS += guest:tests/vm/guest_hostile
 
 .PHONY: deps-aarch64 image-aarch64
 deps-aarch64: deps
@@ -37,6 +39,8 @@ $(BUILD)/tests/vm/udp_echo: $(BUILD)/tests/vm/udp_echo.o
 
 TEST_SCRIPTS += tests/vm/image_boot.sh tests/vm/vmm_boot.sh \
 	tests/vm/vmm_net.sh
+# A guest attacking its virtio-net device beside an honest guest.
+TEST_SCRIPTS += tests/vm/vmm_hostile.sh
 
 # A hostile guest program (an ldp KVM cannot decode): aarch64 only, run in
 # the nested guest by vmm_boot.sh.
@@ -45,4 +49,10 @@ PROGRAMS += $(BUILD)/tests/vm/guest_poke
 $(BUILD)/tests/vm/guest_poke: $(BUILD)/tests/vm/guest_poke.o
 	$(CC) $(LDFLAGS) -o $@ $^
 -include $(BUILD)/tests/vm/guest_poke.d
+# A hostile virtio-net driver (its own rings via /dev/mem): vmm_hostile.sh.
+PROGRAMS += $(BUILD)/tests/vm/guest_hostile
+$(BUILD)/tests/vm/guest_hostile: $(BUILD)/tests/vm/guest_hostile.o \
+		$(BUILD)/tests/vm/guest_vdrv.o
+	$(CC) $(LDFLAGS) -o $@ $^
+-include $(BUILD)/tests/vm/guest_hostile.d $(BUILD)/tests/vm/guest_vdrv.d
 endif

@@ -3,11 +3,11 @@
  *
  *   udp_echo serve PORT             echo every datagram until one reads
  *                                   "quit" (answered, then exit 0)
- *   udp_echo ping ADDR PORT COUNT   COUNT round trips, one at a time, each
- *                                   waited for up to 2 s; prints replies,
- *                                   lost and the RTT median/min/max in us;
- *                                   exit 1 on any loss or a wrong reply
- *   udp_echo quit ADDR PORT         ask the server to stop (retried)
+ *   udp_echo ping ADDR PORT COUNT [WAIT_S]
+ *                                   COUNT round trips, one at a time, each
+ *                                   waited for up to WAIT_S (2) s; prints
+ * replies, lost and the RTT median/min/max in us; exit 1 on any loss or a wrong
+ * reply udp_echo quit ADDR PORT         ask the server to stop (retried)
  *
  * Trust: a test program; replies are checked (length and sequence) and a
  * stray datagram is ignored, not trusted.
@@ -27,8 +27,9 @@
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: udp_echo serve PORT | ping ADDR PORT COUNT | "
-			"quit ADDR PORT\n");
+	fprintf(stderr,
+		"usage: udp_echo serve PORT | ping ADDR PORT COUNT [WAIT_S] | "
+		"quit ADDR PORT\n");
 	return 2;
 }
 
@@ -113,7 +114,7 @@ static int round_trip(int s, const struct sockaddr_in *to, const char *msg,
 	}
 }
 
-static int ping(const char *ip, const char *port, int count)
+static int ping(const char *ip, const char *port, int count, int wait_ms)
 {
 	int s = sock_or_die();
 	struct sockaddr_in to = addr_of(ip, port);
@@ -123,7 +124,7 @@ static int ping(const char *ip, const char *port, int count)
 		char msg[64];
 		int len = snprintf(msg, sizeof(msg), "sdvf-udp-echo %d", i);
 		double t0 = now_us();
-		if (round_trip(s, &to, msg, (size_t)len, 2000))
+		if (round_trip(s, &to, msg, (size_t)len, wait_ms))
 			rtt[got++] = now_us() - t0;
 	}
 	qsort(rtt, (size_t)got, sizeof(double), cmp_double);
@@ -151,8 +152,11 @@ int main(int argc, char **argv)
 {
 	if (argc == 3 && strcmp(argv[1], "serve") == 0)
 		return serve(argv[2]);
-	if (argc == 5 && strcmp(argv[1], "ping") == 0)
-		return ping(argv[2], argv[3], atoi(argv[4]));
+	if ((argc == 5 || argc == 6) && strcmp(argv[1], "ping") == 0) {
+		int wait_s = argc == 6 ? atoi(argv[5]) : 2;
+		return ping(argv[2], argv[3], atoi(argv[4]),
+			    (wait_s > 0 ? wait_s : 2) * 1000);
+	}
 	if (argc == 4 && strcmp(argv[1], "quit") == 0)
 		return quit(argv[2], argv[3]);
 	return usage();
