@@ -540,7 +540,7 @@ static void fuzz_one(const uint8_t *data, size_t size)
 }
 
 #define FUZZ_NAME "fuzz_rx_mux"
-#define FUZZ_REPLAY_ITERS 200 /* a sim per input: slow inputs */
+#define FUZZ_REPLAY_ITERS 100 /* a sim per input: slow inputs */
 
 static void fuzz_setup(void)
 {

@@ -493,7 +493,7 @@ static void fuzz_one(const uint8_t *data, size_t size)
 }
 
 #define FUZZ_NAME "fuzz_tx_mux"
-#define FUZZ_REPLAY_ITERS 200 /* a sim per input: ~15 ms each */
+#define FUZZ_REPLAY_ITERS 100 /* a sim per input: slow inputs */
 
 static void fuzz_setup(void)
 {

@@ -69,7 +69,10 @@ FUZZ_LIBFUZZER_BINS := $(addprefix $(FUZZ_BUILD)/tests/fuzz/, \
 	$(addsuffix _libfuzzer,$(FUZZ_HARNESSES)))
 
 .PHONY: fuzz fuzz-bins
-fuzz-bins:
+# Built before `make test` runs anything, so that the timed script only
+# fuzzes (it builds them itself when run alone).
+test: fuzz-bins
+fuzz-bins: deps
 	$(MAKE) BUILD=$(FUZZ_BUILD) CC=clang OPT=-O1 \
 		EXTRA_CFLAGS=-Wno-missing-field-initializers \
 		SANFLAGS="-fsanitize=fuzzer-no-link,address,undefined \
@@ -87,3 +90,8 @@ $(BUILD)/tests/fuzz/%_libfuzzer: tests/fuzz/%.c tests/fuzz/fuzz_replay.h \
 		$(BUILD)/libsdvf.a $(HOST_LIBS)
 
 TEST_SCRIPTS += tests/fuzz/libfuzzer.sh
+
+.PHONY: clean-fuzz
+clean: clean-fuzz
+clean-fuzz:
+	rm -rf $(FUZZ_BUILD)
