@@ -64,7 +64,7 @@ def parse(path):
                                 put(vmm, (name + "/echo", size),
                                     (int(k[4 + i]) - int(k[i])) / got)
                 else:
-                    put(vmm, ("w32_rate_per_s", size), float(kv["pps"]))
+                    put(vmm, ("w32_rate_pps", size), float(kv["pps"]))
             elif what == "exit":
                 put(vmm, ("exit", "-"), int(f_[4]))
                 if f_[4] != "0":
@@ -93,7 +93,7 @@ def main():
     order = [("boot_to_init_s", "-"), ("guest_uptime_s", "-")]
     for size in ("64", "1472"):
         order += [("w1_rtt_median_us", size), ("w1_rtt_p99_us", size),
-                  ("w32_rate_per_s", size)]
+                  ("w32_rate_pps", size)]
     for size in ("64", "1472"):
         order += [(k + "/echo", size) for k in KVM]
     for key in order:

@@ -262,3 +262,5 @@ image-aarch64-qemu: deps-aarch64 deps-cross
 		tests/bench/echo_peer
 bench-vm:
 	tests/bench/bench_vm.sh
+# Its report and summary row from a made-up console log, in `make test`.
+TEST_SCRIPTS += tests/bench/bench_vm_report_smoke.sh
