@@ -79,12 +79,18 @@ brctl stp br0 off
 brctl setfd br0 0
 ip addr add 10.0.2.1/24 dev br0
 ip link set br0 up
-echo "R vm qemu $(qemu-system-aarch64 --version | head -n 1)"
+echo "R vm $(qemu-system-aarch64 --version | head -n 1)"
 
-kvm_snap() { # exits mmio_user mmio_kernel wfi (sums over L1's vCPUs)
-	for s in exits mmio_exit_user mmio_exit_kernel wfi_exit_stat; do
+# KVM's exit counters, summed over L1's vCPUs (one VM runs at a time).
+kvm_stats="exits mmio_exit_user mmio_exit_kernel wfi_exit_stat wfe_exit_stat hvc_exit_stat signal_exits"
+kvm_snap() {
+	for s in $kvm_stats; do
 		cat /sys/kernel/debug/kvm/$s 2>/dev/null || echo 0
 	done | tr '\n' ' '
+}
+kvm_pairs() { # BEFORE AFTER -> NAME=BEFORE:AFTER...
+	echo "$1 $2" | awk -v names="$kvm_stats" '{ n = split(names, k, " ")
+		for (i = 1; i <= n; i++) printf "%s=%s:%s ", k[i], $i, $(i + n) }'
 }
 start_sdvf() { # CONSOLE
 	if [ "$mode" = system ]; then
@@ -141,7 +147,7 @@ one() { # VMM RUN: one guest boot, its measurements as R lines
 		k0=$(kvm_snap)
 		res=$(echo_peer load 10.0.2.2 7777 $size 1 $rtts)
 		k1=$(kvm_snap)
-		echo "R $v $2 w1 $size $res kvm $k0 $k1"
+		echo "R $v $2 w1 $size $res kvm $(kvm_pairs "$k0" "$k1")"
 		res=$(echo_peer load 10.0.2.2 7777 $size 32 $count)
 		echo "R $v $2 w32 $size $res"
 	done

@@ -5,7 +5,7 @@
 
 Reads the "R ..." lines the L1 payload printed, one set per guest boot:
     R VMM RUN boot SECONDS guest_uptime SECONDS
-    R VMM RUN w1|w32 BYTES <echo_peer load line> [kvm E U K W E U K W]
+    R VMM RUN w1|w32 BYTES <echo_peer load line> [kvm NAME=BEFORE:AFTER...]
     R VMM RUN exit STATUS
 and prints, per metric and size, the median over the boots with min and
 max for each VMM and the ratio, > 1 when sdvf is better (a rate: sdvf /
@@ -16,7 +16,33 @@ import statistics
 import sys
 
 VMMS = ("sdvf", "qemu")
-KVM = ("exits", "mmio_user", "mmio_kernel", "wfi")
+# KVM's exit counters (L1's debugfs), shown per echo; "irq_other" is what
+# the named ones leave of all exits: host interrupts while the guest ran
+# (IPIs kicking a vCPU for an injected interrupt, the vGIC's maintenance
+# interrupt at the EOI of a resampled level interrupt, timers) and traps.
+KVM = ("exits", "mmio_exit_user", "mmio_exit_kernel", "wfi_exit_stat",
+       "irq_other")
+KVM_NAMED = ("mmio_exit_user", "mmio_exit_kernel", "wfi_exit_stat",
+             "wfe_exit_stat", "hvc_exit_stat", "signal_exits")
+
+
+def kvm_deltas(tokens):
+    """NAME=BEFORE:AFTER tokens -> {name: after - before}, with irq_other;
+    the first runs' form, 8 bare numbers (four counters before, then
+    after), is read too."""
+    d = {}
+    if len(tokens) == 8 and all(t.isdigit() for t in tokens):
+        for i, name in enumerate(KVM[:4]):
+            d[name] = int(tokens[4 + i]) - int(tokens[i])
+    else:
+        for t in tokens:
+            name, _, span = t.partition("=")
+            a, _, b = span.partition(":")
+            if a.isdigit() and b.isdigit():
+                d[name] = int(b) - int(a)
+    if "exits" in d and all(n in d for n in KVM_NAMED):
+        d["irq_other"] = d["exits"] - sum(d[n] for n in KVM_NAMED)
+    return d
 
 
 def parse(path):
@@ -58,11 +84,11 @@ def parse(path):
                     put(vmm, ("w1_rtt_p99_us", size),
                         float(kv["rtt_p99_us"]))
                     if "kvm" in f_:
-                        k = f_[f_.index("kvm") + 1:]
-                        if len(k) == 8:
-                            for i, name in enumerate(KVM):
+                        d = kvm_deltas(f_[f_.index("kvm") + 1:])
+                        for name in KVM:
+                            if name in d:
                                 put(vmm, (name + "/echo", size),
-                                    (int(k[4 + i]) - int(k[i])) / got)
+                                    d[name] / got)
                 else:
                     put(vmm, ("w32_rate_pps", size), float(kv["pps"]))
             elif what == "exit":
