@@ -32,8 +32,11 @@
 # starts whatever carries the guest and names, in `port`, the L1 interface
 # that joins br0.  SDVF_BENCH_VM_SDVF selects it: `tap` (today) or
 # `system`, which runs SDVF_BENCH_VM_SYSTEM (a command for L1's sh that
-# starts the whole system: muxes, driver, the VMM as a client) and joins
-# SDVF_BENCH_VM_PORT (the wire the system's ENET sends on) to br0.
+# starts the whole system: muxes, driver, the VMM as a client, the guest
+# with the console file given as $1; it must exit 0 once the guest powers
+# off) and joins SDVF_BENCH_VM_PORT (the
+# wire the system's ENET sends on) to br0; SDVF_BENCH_VM_ADD=DIR adds DIR's
+# files to L1 (its system description, say; run-aarch64.sh -a).
 # Hard timeout of the L1 boot: SDVF_BENCH_VM_TIMEOUT (1800 s).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -64,6 +67,8 @@ make -s image-aarch64-qemu >&2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/add/payload"
+adds=(-a "$work/add")
+[ -z "${SDVF_BENCH_VM_ADD:-}" ] || adds+=(-a "$SDVF_BENCH_VM_ADD")
 {
 	echo "#!/bin/sh"
 	echo "runs=$runs rtts=$rtts count=$count mode=$mode"
@@ -94,7 +99,7 @@ kvm_pairs() { # BEFORE AFTER -> NAME=BEFORE:AFTER...
 }
 start_sdvf() { # CONSOLE
 	if [ "$mode" = system ]; then
-		sh -c "$system" >/tmp/vmm.err 2>&1 &
+		sh -c "$system" system "$1" >/tmp/vmm.err 2>&1 &
 		vm=$!
 		port=$sysport
 		return
@@ -175,7 +180,7 @@ chmod 755 "$work/add/payload/run.sh"
 
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
 set +e
-scripts/run-aarch64.sh -i build-aarch64-qemu -t "$limit" -a "$work/add" \
+scripts/run-aarch64.sh -i build-aarch64-qemu -t "$limit" "${adds[@]}" \
 	-l "$work/console.log" /payload/run.sh 2>"$work/run.err"
 rc=$?
 set -e
