@@ -31,12 +31,12 @@
 # The sdvf side is one function of the payload, `start_sdvf` (below): it
 # starts whatever carries the guest and names, in `port`, the L1 interface
 # that joins br0.  SDVF_BENCH_VM_SDVF selects it: `tap` (today) or
-# `system`, which runs SDVF_BENCH_VM_SYSTEM (a command for L1's sh that
-# starts the whole system: muxes, driver, the VMM as a client, the guest
-# with the console file given as $1; it must exit 0 once the guest powers
-# off) and joins SDVF_BENCH_VM_PORT (the
-# wire the system's ENET sends on) to br0; SDVF_BENCH_VM_ADD=DIR adds DIR's
-# files to L1 (its system description, say; run-aarch64.sh -a).
+# `system`, which runs SDVF_BENCH_VM_SYSTEM, a command for L1's sh that
+# starts the whole system (muxes, driver, the VMM as a client, the guest
+# with its console in the file given as $1) and exits 0 once the guest
+# powered off, and joins SDVF_BENCH_VM_PORT (the wire the system's ENET
+# sends on) to br0; SDVF_BENCH_VM_ADD=DIR adds DIR's files to L1 (its
+# system description, say; run-aarch64.sh -a).
 # Hard timeout of the L1 boot: SDVF_BENCH_VM_TIMEOUT (1800 s).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
