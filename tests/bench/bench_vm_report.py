@@ -27,19 +27,13 @@ KVM_NAMED = ("mmio_exit_user", "mmio_exit_kernel", "wfi_exit_stat",
 
 
 def kvm_deltas(tokens):
-    """NAME=BEFORE:AFTER tokens -> {name: after - before}, with irq_other;
-    the first runs' form, 8 bare numbers (four counters before, then
-    after), is read too."""
+    """NAME=BEFORE:AFTER tokens -> {name: after - before}, with irq_other."""
     d = {}
-    if len(tokens) == 8 and all(t.isdigit() for t in tokens):
-        for i, name in enumerate(KVM[:4]):
-            d[name] = int(tokens[4 + i]) - int(tokens[i])
-    else:
-        for t in tokens:
-            name, _, span = t.partition("=")
-            a, _, b = span.partition(":")
-            if a.isdigit() and b.isdigit():
-                d[name] = int(b) - int(a)
+    for t in tokens:
+        name, _, span = t.partition("=")
+        a, _, b = span.partition(":")
+        if a.isdigit() and b.isdigit():
+            d[name] = int(b) - int(a)
     if "exits" in d and all(n in d for n in KVM_NAMED):
         d["irq_other"] = d["exits"] - sum(d[n] for n in KVM_NAMED)
     return d
