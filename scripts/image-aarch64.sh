@@ -35,8 +35,8 @@ BUSYBOX_PKG=busybox-static:arm64=1:1.35.0-4+deb12u1+b1
 MODULES="virtio_mmio failover net_failover virtio_net tun"
 GUEST_MODULES="virtio_mmio failover net_failover virtio_net"
 
-debs=$out/debs
-mkdir -p "$debs"
+debs=${SDVF_IMAGE_DEBS:-$out/debs}
+mkdir -p "$out" "$debs"
 fetch() { # PKG:ARCH=VERSION -> the .deb in $debs
 	local name=${1%%:*} ver=${1#*=}
 	local file="$debs/${name}_${ver/:/%3a}_arm64.deb"
@@ -218,6 +218,45 @@ EOF
 chmod 755 "$g/init"
 python3 "$here/mkcpio.py" "$g" "$out/guest.cpio"
 
+# ---- variant: Debian's QEMU in L1 (SDVF_IMAGE_QEMU=1) ---------------------
+# `make image-aarch64-qemu` (tests/bench/module.mk; bench-vm): L1 also holds
+# Debian's qemu-system-aarch64 (/bin, its libraries by with_libs; no
+# firmware: it boots the guest with -kernel) and the modules for vhost-net
+# over a tap on a Linux bridge.  The packages, pinned, are every library the
+# binary needs transitively (checked by with_libs, which stops on a missing
+# one); a new QEMU version is a deliberate change of this list.
+if [ "${SDVF_IMAGE_QEMU:-0}" = 1 ]; then
+	MODULES="$MODULES llc stp bridge vhost_iotlb vhost tap vhost_net"
+	QEMU_PKGS="qemu-system-arm=1:7.2+dfsg-7+deb12u18+b3
+	libaio1=0.3.113-4 libblkid1=2.38.1-5+deb12u3 libbpf1=1:1.1.2-0+deb12u1
+	libcapstone4=4.0.2-5 libdaxctl1=76.1-1 libelf1=0.188-2.1
+	libfdt1=1.6.1-4+b1 libffi8=3.4.4-1 libfuse3-3=3.14.0-4
+	libglib2.0-0=2.74.6-2+deb12u9 libgmp10=2:6.2.1+dfsg1-1.1
+	libgnutls30=3.7.9-2+deb12u7 libhogweed6=3.8.1-2 libibverbs1=44.0-2
+	libidn2-0=2.3.3-1+b1 libjpeg62-turbo=1:2.1.5-2 libkmod2=30+20221128-1
+	liblzma5=5.4.1-1+deb12u2 libmount1=2.38.1-5+deb12u3 libndctl6=76.1-1
+	libnettle8=3.8.1-2 libnl-3-200=3.7.0-0.2+b1
+	libnl-route-3-200=3.7.0-0.2+b1 libnuma1=2.0.16-1 libp11-kit0=0.24.1-2
+	libpcre2-8-0=10.42-1+deb12u2 libpixman-1-0=0.42.2-1
+	libpmem1=1.12.1-2 libpng16-16=1.6.39-2+deb12u6 librdmacm1=44.0-2
+	libsasl2-2=2.1.28+dfsg-10+deb12u1 libseccomp2=2.5.4-1+deb12u1
+	libselinux1=3.4-1+b6 libslirp0=4.7.0-1 libssl3=3.0.22-1~deb12u2
+	libtasn1-6=4.19.0-2+deb12u1 libudev1=252.39-1~deb12u2
+	libunistring2=1.0-2 liburing2=2.3-3 libuuid1=2.38.1-5+deb12u3
+	libvdeplug2=4.0.1-4 libzstd1=1.5.4+dfsg2-5+deb12u1
+	zlib1g=1:1.2.13.dfsg-1+deb12u1"
+	for p in $QEMU_PKGS; do
+		dpkg -x "$(fetch "${p%%=*}:arm64=${p#*=}")" "$x/qemu"
+	done
+	LIB_DIRS="$x/qemu/usr/lib/aarch64-linux-gnu $x/qemu/lib/aarch64-linux-gnu
+$LIB_DIRS"
+fi
+add_qemu() { # L1_ROOT: the binary and its libraries
+	[ "${SDVF_IMAGE_QEMU:-0}" = 1 ] || return 0
+	cp "$x/qemu/usr/bin/qemu-system-aarch64" "$1/bin/"
+	with_libs "$1" "$1/bin/qemu-system-aarch64"
+}
+
 # ---- the L1 initramfs ----------------------------------------------------
 l1=$x/l1
 base_tree "$l1"
@@ -247,6 +286,7 @@ for p in $programs; do
 		;;
 	esac
 done
+add_qemu "$l1"
 cp "$out/Image" "$out/guest.cpio" "$l1/images/"
 cat >"$l1/init" <<EOF
 #!/bin/busybox sh

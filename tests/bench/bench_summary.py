@@ -125,6 +125,42 @@ def parse_mux(text):
     return ir, pipe
 
 
+# ---- bench-vm (tests/bench/bench_vm.sh): sdvf-vmm vs QEMU vhost-net -------
+
+def parse_vm(text):
+    """{(metric, bytes): (sdvf median, qemu median, ratio > 1: sdvf better)}."""
+    rows = {}
+    for line in (text or "").splitlines():
+        f = line.split()
+        if len(f) == 7 and f[6].endswith("x") and f[1] in ("-", "64", "1472"):
+            v = [num(f[2]), num(f[4]), num(f[6])]
+            if None not in v:
+                rows[(f[0], f[1])] = tuple(v)
+    return rows
+
+
+def vm_rows(r, vm, ran, quick):
+    if quick and not ran:
+        return  # no quick form: bench-quick does not boot L1
+    name = "VM echo vs QEMU vhost-net (goal >= 1.0x)"
+    keys = [("w1_rtt_median_us", "64"), ("w1_rtt_median_us", "1472"),
+            ("w32_rate_pps", "64"), ("w32_rate_pps", "1472")]
+    if all(k in vm for k in keys):
+        worst = min(keys, key=lambda k: vm[k][2])
+        v = vm[worst]
+        r.add(name, ">= 1.00x", "worst: %s %s B %.0f vs %.0f" %
+              (worst[0].split("_")[0], worst[1], v[0], v[1]), v[2],
+              met(v[2] >= 1.0))
+    else:
+        r.missing(name, ">= 1.00x")
+    v = vm.get(("boot_to_init_s", "-"))
+    name = "VM guest boot to userspace vs QEMU"
+    if v:
+        r.add(name, "beside", "%.1f vs %.1f s" % (v[0], v[1]), v[2], "info")
+    else:
+        r.missing(name, "beside")
+
+
 def parse_suite(out):
     times = {}
     path = os.path.join(out, "suite.txt")
@@ -455,6 +491,8 @@ def main():
     mux_rows(r, mir, pipe)
     policy_rows(r, pol)
     queue_rows(r, speed, qir)
+    vm_rows(r, parse_vm(read(a.out, "bench-vm")), "bench-vm" in times,
+            a.check)
     suite_rows(r, times, a.check)
 
     try:

@@ -252,3 +252,28 @@ TEST_SCRIPTS += tests/bench/bench_wake_smoke.sh
 .PHONY: bench-wake
 bench-wake: $(ECHO_PEER) $(BUILD)/sdvf
 	tests/bench/bench_wake.sh $(BUILD)
+
+# bench-vm: the same nested guest under sdvf-vmm (--net tap) and under
+# Debian's QEMU (-accel kvm, virtio-net-device, vhost=on), both over a tap
+# on one Linux bridge in one L1 boot: guest boot to userspace, UDP echo
+# RTT at window 1 and rate at window 32, 64 and 1472 bytes, KVM exits per
+# echo; SDVF_BENCH_VM_RUNS (5) guest boots each, interleaved
+# (tests/bench/bench_vm.sh, docs/benchmarks.md "VM echo").  The image
+# variant with QEMU: `make image-aarch64-qemu` (build-aarch64-qemu/,
+# SDVF_IMAGE_QEMU=1 in scripts/image-aarch64.sh; the default image is
+# unchanged), sharing build-aarch64/debs.  No quick form: one L1 boot is
+# minutes under TCG.
+BENCHES += bench-vm
+AARCH64_QEMU_IMAGE_DIR := build-aarch64-qemu
+.PHONY: image-aarch64-qemu bench-vm
+image-aarch64-qemu: deps-aarch64 deps-cross
+	$(MAKE) -f tests/cross/cross.mk cross-only \
+		CROSS_ONLY="$(sort $(patsubst guest:%,%,$(AARCH64_IMAGE_PROGRAMS)) tests/bench/echo_peer)"
+	SDVF_IMAGE_QEMU=1 SDVF_IMAGE_DEBS=$(AARCH64_IMAGE_DIR)/debs \
+		scripts/image-aarch64.sh $(AARCH64_QEMU_IMAGE_DIR) \
+		build-cross/aarch64-linux-gnu $(AARCH64_IMAGE_PROGRAMS) \
+		tests/bench/echo_peer
+bench-vm:
+	tests/bench/bench_vm.sh
+# Its report and summary row from a made-up console log, in `make test`.
+TEST_SCRIPTS += tests/bench/bench_vm_report_smoke.sh
