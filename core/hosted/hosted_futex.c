@@ -9,6 +9,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <linux/futex.h>
+#include <seccomp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,11 @@
 
 bool hosted_futex_available(void)
 {
+	/* A libseccomp too old to name it could not allow it in the filter
+	 * (hosted_seccomp.c skips a call it cannot resolve). */
+	int nr = seccomp_syscall_resolve_name("futex_waitv");
+	if (nr == __NR_SCMP_ERROR || nr < 0)
+		return false;
 	/* No waiters: EINVAL where the call exists, ENOSYS where not. */
 	long rc = syscall(SYS_futex_waitv, NULL, 0, 0, NULL, CLOCK_MONOTONIC);
 	return !(rc < 0 && errno == ENOSYS);
