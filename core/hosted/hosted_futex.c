@@ -85,8 +85,10 @@ void hosted_wake_ring_control(struct hosted_bell_page *page, int end)
 {
 	struct hosted_bell *b = &page->end[end];
 	atomic_fetch_or(&b->pending, HOSTED_BELL_CONTROL);
-	if (atomic_exchange(&b->sleeping, 0))
-		hosted_futex_wake(&b->pending);
+	atomic_store(&b->sleeping, 0);
+	/* Always, not only when `sleeping` says so: the dead peer may have
+	 * cleared it before it died, and a restart is rare. */
+	hosted_futex_wake(&b->pending);
 }
 
 void hosted_wake_ring_control_fd(int bell_fd, int end)
