@@ -9,6 +9,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <linux/futex.h>
+#include <seccomp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,11 @@
 
 bool hosted_futex_available(void)
 {
+	/* A libseccomp too old to name it could not allow it in the filter
+	 * (hosted_seccomp.c skips a call it cannot resolve). */
+	int nr = seccomp_syscall_resolve_name("futex_waitv");
+	if (nr == __NR_SCMP_ERROR || nr < 0)
+		return false;
 	/* No waiters: EINVAL where the call exists, ENOSYS where not. */
 	long rc = syscall(SYS_futex_waitv, NULL, 0, 0, NULL, CLOCK_MONOTONIC);
 	return !(rc < 0 && errno == ENOSYS);
@@ -79,8 +85,10 @@ void hosted_wake_ring_control(struct hosted_bell_page *page, int end)
 {
 	struct hosted_bell *b = &page->end[end];
 	atomic_fetch_or(&b->pending, HOSTED_BELL_CONTROL);
-	if (atomic_exchange(&b->sleeping, 0))
-		hosted_futex_wake(&b->pending);
+	atomic_store(&b->sleeping, 0);
+	/* Always, not only when `sleeping` says so: the dead peer may have
+	 * cleared it before it died, and a restart is rare. */
+	hosted_futex_wake(&b->pending);
 }
 
 void hosted_wake_ring_control_fd(int bell_fd, int end)

@@ -52,6 +52,9 @@
  * HOSTED_BELL_CONTROL (the launcher sent a request on the PD's control
  * socket, which a futex-waiting PD does not watch; it then reads the
  * socket).  A peer that sets CONTROL costs us a read that finds nothing.
+ * The launcher rings CONTROL only once the peer on that channel is dead,
+ * and always calls FUTEX_WAKE (a peer may have cleared our `sleeping`
+ * before it died, which would otherwise hide its own restart from us).
  * A peer that sets `sleeping` on its own bell makes our ring a FUTEX_WAKE
  * that wakes nobody, instead of an eventfd write: only its wake-ups are
  * lost.  FUTEX_WAKE is therefore allowed in every role's filter.
@@ -175,7 +178,8 @@ void hosted_futex_wake(_Atomic uint32_t *word);
 
 /* The launcher: tell the PD at end `end` of the channel whose bell page is
  * `page` that its control socket has a request (futex mode reads it only
- * then).  Harmless for a PD in eventfd mode. */
+ * then), with an unconditional FUTEX_WAKE.  Harmless for a PD in eventfd
+ * mode. */
 void hosted_wake_ring_control(struct hosted_bell_page *page, int end);
 /* The same through the channel's bell page fd (mapped for the call). */
 void hosted_wake_ring_control_fd(int bell_fd, int end);
