@@ -56,6 +56,11 @@ extern const struct sdvf_component enet_model_component;
 	X(tdar_writes, "TDAR writes, any value, any state")                    \
 	X(eberr, "DMA outside the window: EBERR raised, MAC stopped")
 
+/* Interrupt coalescing (TXIC / RXIC, enet_model_irq.c). */
+#define ENET_MODEL_COALESCE_COUNTERS(X)                                        \
+	X(irq_coalesced, "TXF/RXF events held back by TXIC/RXIC")              \
+	X(irq_coalesce_timer, "held events released by the ICTT timer")
+
 #define ENET_MODEL_RX_COUNTERS(X)                                              \
 	X(rx_frames, "frames written into RX BDs")                             \
 	X(rx_bytes, "bytes written into RX BDs (lengths as in the BDs)")       \
@@ -89,6 +94,7 @@ extern const struct sdvf_component enet_model_component;
 
 #define ENET_MODEL_COUNTERS(X)                                                 \
 	ENET_MODEL_REGISTER_COUNTERS(X)                                        \
+	ENET_MODEL_COALESCE_COUNTERS(X)                                        \
 	ENET_MODEL_RX_COUNTERS(X)                                              \
 	ENET_MODEL_TX_COUNTERS(X)                                              \
 	ENET_MODEL_MDIO_COUNTERS(X)

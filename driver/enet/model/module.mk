@@ -1,6 +1,7 @@
 # driver/enet/model/: the ENET device model, the hardware of hosted and sim
 # systems (host code: a device-role PD that drives a wire backend).
 ENET_MODEL_SRCS := driver/enet/model/enet_model.c \
-	driver/enet/model/enet_model_dma.c driver/enet/model/enet_model_phy.c
+	driver/enet/model/enet_model_dma.c driver/enet/model/enet_model_phy.c \
+	driver/enet/model/enet_model_irq.c
 HOST_SRCS += $(ENET_MODEL_SRCS)
 COMPONENTS += enet_model
