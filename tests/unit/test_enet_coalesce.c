@@ -331,8 +331,13 @@ static void a_timer_past_ictt_is_refused_at_init(void **unused)
 	assert_int_not_equal(load("ref_clk_hz = <1000000000>; tx_coalesce_us "
 				  "= <5000>;"),
 			     0);
-	if (sim)
+	if (sim) {
+		/* the model started before the driver refused: its wire */
+		struct wire *w = enet_model_wire(sdvf_sim_state(sim, "nic"));
+		if (w)
+			wire_close(w);
 		sdvf_sim_destroy(sim);
+	}
 	sim = NULL;
 	sdvf_system_free(&sys);
 }
