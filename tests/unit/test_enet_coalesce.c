@@ -47,14 +47,16 @@ static const char dts_template[] =
 	"  channels { irq = \"irq\"; mmio = \"mmio\"; };\n"
 	"  config { wire = \"mem\"; }; };\n"
 	"drv { component = \"enet_driver\";\n"
-	"  maps { enet_regs = \"regs\", \"r\"; enet_mmio = \"posted\", \"rw\";\n"
+	"  maps { enet_regs = \"regs\", \"r\"; enet_mmio = \"posted\", "
+	"\"rw\";\n"
 	"    enet_rings = \"rings\", \"rw\"; rx_free = \"rx_free\", \"rw\";\n"
 	"    rx_active = \"rx_active\", \"rw\"; tx_free = \"tx_free\", "
 	"\"rw\";\n"
 	"    tx_active = \"tx_active\", \"rw\"; };\n"
 	"  channels { irq = \"irq\"; mmio = \"mmio\"; rx = \"rx\"; tx = "
 	"\"tx\"; };\n"
-	"  config { mac = [02 00 00 00 e7 01]; rx_ring = <16>; tx_ring = <16>;\n"
+	"  config { mac = [02 00 00 00 e7 01]; rx_ring = <16>; tx_ring = "
+	"<16>;\n"
 	"    rx_capacity = <32>; tx_capacity = <32>;\n"
 	"    dma0_io = <0x10000000>; dma0_size = <0x10000>; dma0_rights = "
 	"\"rw\";\n"
@@ -63,7 +65,8 @@ static const char dts_template[] =
 	"    %s }; };\n"
 	"mux { component = \"enet_fixture\";\n"
 	"  maps { rx_dma = \"rx_dma\", \"rw\"; tx_dma = \"tx_dma\", \"rw\";\n"
-	"    rx_free = \"rx_free\", \"rw\"; rx_active = \"rx_active\", \"rw\";\n"
+	"    rx_free = \"rx_free\", \"rw\"; rx_active = \"rx_active\", "
+	"\"rw\";\n"
 	"    tx_free = \"tx_free\", \"rw\"; tx_active = \"tx_active\", "
 	"\"rw\"; };\n"
 	"  channels { rx = \"rx\"; tx = \"tx\"; };\n"
@@ -235,8 +238,8 @@ static void tx_completion_comes_with_the_next_rx_interrupt(void **unused)
 {
 	(void)unused;
 	mux_stops_waiting();
-	uint64_t before = irqs(), activations = counter("drv",
-							 "irq_activations");
+	uint64_t before = irqs(),
+		 activations = counter("drv", "irq_activations");
 	send_one();
 	assert_int_equal(counter("drv", "tx_frames"), WARMUP);
 	for (uint32_t i = 0; i < FRAMES; i++)
@@ -262,8 +265,8 @@ static void tx_interrupts_per_frame_while_the_mux_waits(void **unused)
 	assert_int_equal(fx->tx.returned, WARMUP + 2);
 }
 
-static void a_held_completion_is_reported_when_the_mux_starts_waiting(
-	void **unused)
+static void
+a_held_completion_is_reported_when_the_mux_starts_waiting(void **unused)
 {
 	(void)unused;
 	mux_stops_waiting();
