@@ -35,6 +35,12 @@ const char *const net_policy_props[5] = {"weight", "priority", "min-share",
 					 "rate", "burst"};
 const char *const net_policy_keys[5] = {"weight", "priority", "min_share",
 					"rate", "burst"};
+const char *const net_nic_driver_props[NET_NIC_DRIVER_KEYS] = {
+	"ref-clk-hz", "rx-coalesce-frames", "rx-coalesce-us",
+	"tx-coalesce-frames", "tx-coalesce-us"};
+const char *const net_nic_driver_keys[NET_NIC_DRIVER_KEYS] = {
+	"ref_clk_hz", "rx_coalesce_frames", "rx_coalesce_us",
+	"tx_coalesce_frames", "tx_coalesce_us"};
 
 void net_error(struct net *n, const char *sub, const char *fmt, ...)
 {
@@ -197,8 +203,12 @@ bool net_read_flag(struct net *n, const char *sub, const void *fdt, int node,
 /* ---- the NIC ---------------------------------------------------------- */
 
 /* Properties of nic besides the wire parameters. */
-static const char *const nic_props[] = {
-	"wire", "mac", "rx-ring", "tx-ring", "rx-buffers", "tx-buffers", NULL};
+static const char *const nic_props[] = {"wire",		  "mac",
+					"rx-ring",	  "tx-ring",
+					"rx-buffers",	  "tx-buffers",
+					"ref-clk-hz",	  "rx-coalesce-frames",
+					"rx-coalesce-us", "tx-coalesce-frames",
+					"tx-coalesce-us", NULL};
 
 /* The enet_model parameter `prop` names, '-' for '_' (not `wire`). */
 static const struct sdvf_param *wire_param(const char *prop)
@@ -210,8 +220,9 @@ static const struct sdvf_param *wire_param(const char *prop)
 		return NULL;
 	for (size_t i = 0; i <= strlen(prop); i++)
 		key[i] = prop[i] == '-' ? '_' : prop[i];
-	if (strchr(prop, '_') || strcmp(key, "wire") == 0)
-		return NULL; /* spelt with dashes only */
+	if (strchr(prop, '_') || strcmp(key, "wire") == 0 ||
+	    strcmp(key, "ref_clk_hz") == 0)
+		return NULL; /* dashes only; ref-clk-hz is the nic's own */
 	for (const struct sdvf_param *p = model->params; p && p->name; p++) {
 		if (strcmp(p->name, key) == 0)
 			return p;
@@ -232,8 +243,9 @@ static void nic_valid(char *buf, size_t size)
 	size_t at = (size_t)snprintf(buf, size, ", and the wire's:");
 	for (const struct sdvf_param *p = model ? model->params : NULL;
 	     p && p->name && at < size; p++) {
-		if (strcmp(p->name, "wire") == 0)
-			continue;
+		if (strcmp(p->name, "wire") == 0 ||
+		    strcmp(p->name, "ref_clk_hz") == 0)
+			continue; /* not a wire parameter (wire_param) */
 		at += (size_t)snprintf(buf + at, size - at, " ");
 		for (const char *c = p->name; *c && at + 1 < size; c++)
 			buf[at++] = *c == '_' ? '-' : *c;
@@ -338,6 +350,10 @@ static void read_nic(struct net *n, const void *fdt, int parent)
 		     false, NET_RX_BUFS_MAX, &n->rx_buffers);
 	net_read_u64(n, "/nic", fdt, node, "tx-buffers", 1, NET_POOL_MAX, false,
 		     256, &n->tx_buffers);
+	for (int k = 0; k < NET_NIC_DRIVER_KEYS; k++)
+		net_read_opt(n, "/nic", fdt, node, net_nic_driver_props[k],
+			     "enet_driver", net_nic_driver_keys[k],
+			     &n->driver_opt[k]);
 	read_wire_params(n, fdt, node);
 }
 

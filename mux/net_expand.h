@@ -70,6 +70,13 @@ struct net_client {
 extern const char *const net_policy_props[5];
 extern const char *const net_policy_keys[5];
 
+/* The nic's driver keys (enet_driver): property name, config key.  The
+ * first, ref-clk-hz, goes to the model too (the coalescing timers' clock
+ * must be the same on both sides). */
+#define NET_NIC_DRIVER_KEYS 5
+extern const char *const net_nic_driver_props[NET_NIC_DRIVER_KEYS];
+extern const char *const net_nic_driver_keys[NET_NIC_DRIVER_KEYS];
+
 struct net_wire_param {
 	char key[SDVF_NAME_MAX]; /* the model's key ('_') */
 	uint8_t value[NET_VALUE_MAX];
@@ -88,6 +95,7 @@ struct net {
 	uint8_t mac[6];
 	bool has_mac;
 	uint64_t rx_ring, tx_ring, rx_buffers, tx_buffers;
+	struct net_opt driver_opt[NET_NIC_DRIVER_KEYS]; /* net_nic_driver_* */
 	/* muxes */
 	char policy[32], shaper[32]; /* shaper "" : none */
 	bool policy_unknown;	     /* policy or shaper: reported */

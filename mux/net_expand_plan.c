@@ -180,6 +180,9 @@ static void emit_nic(struct plan *pl, const struct shared_names *s,
 	for (unsigned k = 0; k < n->nwire_params; k++)
 		plan_pd_prop(pl, pd, "config", n->wire_param[k].key,
 			     n->wire_param[k].value, n->wire_param[k].len);
+	if (n->driver_opt[0].set) /* ref-clk-hz: the driver's too */
+		plan_cfg_u64(pl, pd, net_nic_driver_keys[0],
+			     n->driver_opt[0].v);
 }
 
 static void window(struct plan *pl, unsigned w, uint64_t io, uint64_t size,
@@ -216,6 +219,10 @@ static void emit_driver(struct plan *pl, const struct shared_names *s)
 	plan_cfg_u64(pl, pd, "tx_ring", n->tx_ring);
 	plan_cfg_u64(pl, pd, "rx_capacity", pl->drv_rx_cap);
 	plan_cfg_u64(pl, pd, "tx_capacity", pl->drv_tx_cap);
+	for (int k = 0; k < NET_NIC_DRIVER_KEYS; k++)
+		if (n->driver_opt[k].set)
+			plan_cfg_u64(pl, pd, net_nic_driver_keys[k],
+				     n->driver_opt[k].v);
 	window(pl, w++, pl->rx_dma_io, n->rx_buffers * NET_BUF_BYTES, "rw");
 	if (pl->pool)
 		window(pl, w++, pl->pool_io, n->tx_buffers * NET_BUF_BYTES,

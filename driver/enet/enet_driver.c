@@ -264,6 +264,7 @@ static void program_controller(struct enet_driver *drv)
 	enet_writel(m, ENET_MRBR, ENET_DRV_RX_BUF_BYTES);
 	enet_writel(m, ENET_RCR, rcr_value(drv));
 	enet_writel(m, ENET_TCR, drv->mode.full_duplex ? ENET_TCR_FDEN : 0);
+	enet_coalesce_program(drv);
 	enet_writel(m, ENET_EIMR,
 		    ENET_INT_TXF | ENET_INT_RXF | ENET_INT_EBERR |
 			    ENET_INT_MII);
@@ -394,6 +395,7 @@ static void activation_end(struct enet_driver *drv)
 {
 	/* BD writes (stat last) must be visible before the MAC is kicked. */
 	atomic_thread_fence(memory_order_seq_cst);
+	enet_coalesce_adapt(drv);
 	if (drv->halted) /* a stopped MAC ignores kicks; keep them */
 		drv->kick_rdar = drv->kick_tdar = false;
 	if (drv->kick_rdar) {
@@ -408,8 +410,11 @@ static void activation_end(struct enet_driver *drv)
 	enet_mmio_flush(&drv->mmio);
 	if (mux_finish(&drv->rx_free, &drv->rx_active))
 		sdvf_notify(drv->pd, drv->ch_rx);
-	if (mux_finish(&drv->tx_active, &drv->tx_free))
+	bool tx_news = drv->tx_free.own != drv->tx_free.announced;
+	if (mux_finish(&drv->tx_active, &drv->tx_free) ||
+	    (tx_news && drv->tx_coalesced_irq))
 		sdvf_notify(drv->pd, drv->ch_tx);
+	drv->tx_coalesced_irq = false;
 	/* Last: unmasking earlier could re-enter for events handled here. */
 	if (drv->ack_irq)
 		sdvf_irq_ack(drv->pd, drv->ch_irq);
@@ -439,8 +444,11 @@ static void handle_irq(struct enet_driver *drv)
 		(void)enet_readl(&drv->mmio, ENET_EIR);
 		if (eir & EIR_OTHER)
 			sdvf_counter_add(drv->stats.eir_other, 1);
-		if (eir & (ENET_INT_TXF | ENET_INT_TXB))
-			enet_tx_return(drv);
+		/* TX whatever the cause: its event may be coalesced
+		 * (enet_driver_coalesce.c), its BDs done all the same. */
+		enet_tx_return(drv);
+		if ((eir & ENET_INT_TXF) && drv->txic_now != 0)
+			drv->tx_coalesced_irq = true;
 		if (eir & (ENET_INT_RXF | ENET_INT_RXB))
 			enet_rx_return(drv);
 		/* MMFR data is lost in a reset: take it first. */
@@ -501,6 +509,8 @@ static int enet_driver_init(void *state, struct sdvf_pd *pd)
 	drv->phy.addr = (uint32_t)sdvf_config_u64(pd, "phy_addr");
 	drv->phy.poll_ns = sdvf_config_u64(pd, "link_poll_ms") * 1000000ull;
 	drv->halt_backoff_ns = ENET_DRV_HALT_MIN_NS;
+	if (!enet_coalesce_setup(drv))
+		return -1;
 	setup_mode(drv);
 	setup_mac(drv);
 	if (!reset_controller(drv))
@@ -558,6 +568,17 @@ static const struct sdvf_param enet_driver_params[] = {
 		"ENET module clock, for the MDIO divider (MSCR)"),
 	SDVF_PARAM_U64_DEFAULT("link_poll_ms", 1, 60000, 500,
 			       "PHY link poll period"),
+	/* Interrupt coalescing (enet_driver_coalesce.c); 0 = off. */
+	SDVF_PARAM_U64_DEFAULT("rx_coalesce_frames", 0, 255, 0,
+			       "RXIC: RX interrupt after this many frames"),
+	SDVF_PARAM_U64_DEFAULT("rx_coalesce_us", 0, 1000000, 0,
+			       "RXIC: or this long after the first"),
+	SDVF_PARAM_U64_DEFAULT(
+		"tx_coalesce_frames", 0, 255, ENET_DRV_TX_COALESCE_FRAMES,
+		"TXIC: TX-done interrupt after this many frames"),
+	SDVF_PARAM_U64_DEFAULT("tx_coalesce_us", 0, 1000000,
+			       ENET_DRV_TX_COALESCE_US,
+			       "TXIC: or this long after the first"),
 	WINDOW_PARAMS(0),
 	WINDOW_PARAMS(1),
 	WINDOW_PARAMS(2),

@@ -49,6 +49,9 @@
 #define ENET_DRV_DMA_WINDOWS 8u
 #define ENET_DRV_RESET_POLLS 1000u /* ECR.RESET reads before giving up */
 #define ENET_DRV_IRQ_LOOPS 16u	   /* EIR rounds per activation */
+/* TXIC defaults (docs/benchmarks.md, "Coalescing and completion"). */
+#define ENET_DRV_TX_COALESCE_FRAMES 128u
+#define ENET_DRV_TX_COALESCE_US 1000u
 /* Bus-error storm guard: more than BURST resets within WINDOW halt the MAC;
  * retries back off from HALT_MIN to HALT_MAX, and start again from HALT_MIN
  * once the MAC has stayed up for HALT_CALM after a retry. */
@@ -216,6 +219,14 @@ struct enet_driver {
 	uint64_t halt_backoff_ns; /* wait before the next halt's retry */
 	uint64_t resumed_ns;	  /* when the last retry restarted the MAC */
 
+	/* Interrupt coalescing (enet_driver_coalesce.c): RXIC and TXIC as
+	 * configured (0 = off), and TXIC as last written. */
+	uint32_t rxic, txic, txic_now;
+	uint64_t txic_writes; /* tests count the switches */
+	/* This activation saw a coalesced TXF: what it returns is signalled
+	 * to the TX mux, asked or not (the mux's rest sweep may have run). */
+	bool tx_coalesced_irq;
+
 	/* Per activation, settled once by activation_end: the MAC kicks and
 	 * the irq ack. */
 	bool kick_rdar, kick_tdar, ack_irq;
@@ -241,6 +252,11 @@ void enet_phy_start_poll(struct enet_driver *drv);
 void enet_phy_mdio_done(struct enet_driver *drv);
 void enet_phy_timer(struct enet_driver *drv);
 void enet_mib_read(struct enet_driver *drv);
+/* enet_driver_coalesce.c: setup at init, program after every reset,
+ * adapt at the end of every activation (before its kicks). */
+bool enet_coalesce_setup(struct enet_driver *drv);
+void enet_coalesce_program(struct enet_driver *drv);
+void enet_coalesce_adapt(struct enet_driver *drv);
 /* enet_driver.c */
 bool enet_hw_restart(struct enet_driver *drv);
 /* Restart a MAC halted by a bus-error storm once its back-off has passed

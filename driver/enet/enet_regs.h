@@ -47,6 +47,8 @@
 #define ENET_PALR 0x0e4u /* MAC address bytes 0..3 (byte 0 in bits 31:24) */
 #define ENET_PAUR 0x0e8u /* MAC address bytes 4..5 in bits 31:16 */
 #define ENET_OPD 0x0ecu	 /* pause frame opcode/duration */
+#define ENET_TXIC 0x0f0u /* TX interrupt coalescing, ring 0 (TXIC0) */
+#define ENET_RXIC 0x100u /* RX interrupt coalescing, ring 0 (RXIC0) */
 #define ENET_IAUR 0x118u /* individual address hash, upper 32 */
 #define ENET_IALR 0x11cu /* individual address hash, lower 32 */
 #define ENET_GAUR 0x120u /* group address hash, upper 32 */
@@ -84,6 +86,21 @@
 #define ENET_INT_WAKEUP (1u << 17)
 #define ENET_INT_TS_AVAIL (1u << 16)
 #define ENET_INT_TS_TIMER (1u << 15)
+
+/* ---- TXIC / RXIC: interrupt coalescing (D writes, M reads) -----------
+ * With ICEN set, the MAC holds back TXF (RXF) events and sets the EIR bit
+ * once ICFT frames have completed or ICTT periods of 64 clocks have passed
+ * since the first held frame, whichever comes first; then it counts
+ * afresh.  ICCS picks the clock: 1 the ENET system clock, 0 the MII TX
+ * clock.  Clearing ICEN reports what is held at once. */
+#define ENET_IC_EN (1u << 31) /* ICEN: coalescing enabled */
+#define ENET_IC_CS (1u << 30) /* ICCS: 1 = system clock, 0 = MII TX clock */
+#define ENET_IC_FT_SHIFT 20   /* ICFT: frame count threshold, 8 bits */
+#define ENET_IC_FT_MASK (0xffu << ENET_IC_FT_SHIFT)
+#define ENET_IC_TT_MASK 0xffffu /* ICTT: timer threshold, in 64 clocks */
+#define ENET_IC_WRITABLE                                                       \
+	(ENET_IC_EN | ENET_IC_CS | ENET_IC_FT_MASK | ENET_IC_TT_MASK)
+#define ENET_IC_CLOCKS_PER_TICK 64u
 
 /* ---- RDAR / TDAR ----------------------------------------------------- */
 #define ENET_RDAR_ACTIVE (1u << 24)

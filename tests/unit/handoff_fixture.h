@@ -51,7 +51,8 @@ void hoff_close(struct hoff *h);
 bool hoff_echo(struct hoff *h, const char *client, uint32_t count,
 	       uint32_t window, uint16_t payload, struct hoff_row *row);
 
-/* Run the sim until idle; then the TX mux wakes (twice: the first may
+/* Run the sim until idle, then 2 ms of rest (the driver's TX completion
+ * timer fires); then the TX mux wakes (twice: the first may
  * make room in a full drv_free) and every client once, so that buffers
  * left for a lazy reclaim come home.  Tests call it before counting
  * buffers. */

@@ -98,6 +98,16 @@ $(ENET_FAULTS_TEST): $(BUILD)/tests/unit/test_enet_faults.o \
 		$(HOST_LIBS) $(CMOCKA_LIBS)
 -include $(ENET_FAULTS_TEST:=.d)
 
+# --- interrupt coalescing (test_enet_coalesce): driver + model + the
+# ENET fixture; its system is written by the test ---
+ENET_COALESCE_TEST := $(BUILD)/tests/unit/test_enet_coalesce
+UNIT_TESTS += $(ENET_COALESCE_TEST)
+$(ENET_COALESCE_TEST): $(BUILD)/tests/unit/test_enet_coalesce.o \
+		$(ENET_FIXTURE_OBJS) $(BUILD)/libsdvf.a
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(BUILD)/libsdvf.a \
+		$(HOST_LIBS) $(CMOCKA_LIBS)
+-include $(ENET_COALESCE_TEST:=.d)
+
 # --- hand-offs per echo (test_handoffs): the bench-echo system in the
 # sim, counted by tests/unit/handoff_fixture.c (tests/bench/bench_handoffs
 # links it too); its system is tests/fixtures/handoffs.dts ---

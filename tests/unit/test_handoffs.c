@@ -115,6 +115,21 @@ static void tx_mux_is_woken_for_completions_only_when_needed(void **unused)
 	assert_int_equal(r.act[HOFF_TX_MUX], 2 * ECHOES);
 }
 
+/* Window 1: the driver runs twice per copy echo (the frame's interrupt,
+ * the TX mux's frame): the TX-done interrupt is held by TXIC and the
+ * completion reaped in the next activation.  A remap echo keeps its
+ * TX-done interrupt (the TX mux waits for the client's buffer, so the
+ * driver turns TXIC off): three. */
+static void tx_done_interrupt_is_held_unless_the_tx_mux_waits(void **unused)
+{
+	(void)unused;
+	struct hoff_row r;
+	echo(0, 1, &r);
+	assert_int_equal(r.act[HOFF_DRIVER], 2 * ECHOES);
+	echo(1, 1, &r);
+	assert_int_equal(r.act[HOFF_DRIVER], 3 * ECHOES);
+}
+
 /* Window 32: one client activation takes the whole window. */
 static void client_takes_a_window_in_one_activation(void **unused)
 {
@@ -131,6 +146,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(client_with_idle_tx_buffers_is_woken_once_per_echo),
 		T(tx_mux_is_woken_for_completions_only_when_needed),
+		T(tx_done_interrupt_is_held_unless_the_tx_mux_waits),
 		T(client_takes_a_window_in_one_activation),
 	};
 #undef T

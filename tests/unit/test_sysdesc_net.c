@@ -306,6 +306,34 @@ static void net_driver_restartable_and_wire_faults(void **state)
 			   "'driver-restartable;')\n");
 }
 
+/* The nic's coalescing keys go to the driver as written; ref-clk-hz to
+ * the driver and the model both (the timers' clock must agree); a key
+ * left out is left to the driver's default. */
+static void
+net_nic_passes_coalescing_and_clock_to_driver_and_model(void **state)
+{
+	(void)state;
+	struct sdvf_system sys;
+	char *text = edit(three, "tx-buffers = <128>; };",
+			  "tx-buffers = <128>; ref-clk-hz = <100000000>;\n"
+			  "tx-coalesce-frames = <0>; rx-coalesce-frames = "
+			  "<8>; rx-coalesce-us = <50>; };");
+	expect_ok(&sys, text);
+	free(text);
+	assert_int_equal(cfg(&sys, "net_driver", "ref_clk_hz"), 100000000);
+	assert_int_equal(cfg(&sys, "net_nic", "ref_clk_hz"), 100000000);
+	assert_int_equal(cfg(&sys, "net_driver", "tx_coalesce_frames"), 0);
+	assert_int_equal(cfg(&sys, "net_driver", "rx_coalesce_frames"), 8);
+	assert_int_equal(cfg(&sys, "net_driver", "rx_coalesce_us"), 50);
+	assert_int_equal(cfg(&sys, "net_driver", "tx_coalesce_us"), 1000);
+	sdvf_system_free(&sys);
+	expect_edit_errors(three, "tx-buffers = <128>; };",
+			   "tx-buffers = <128>; tx-coalesce-frames = <256>; };",
+			   "t.dts: /subsystems/net/nic: property "
+			   "'tx-coalesce-frames': 256 is out of range "
+			   "(0..255)\n");
+}
+
 /* The generated config is what the model, the driver and both muxes
  * accept: every PD's init succeeds under the sim runtime, the RX mux's
  * buffers all lie in a DMA window the device may write, and the TX pool
@@ -437,8 +465,10 @@ static void net_frames_pass_between_the_wire_and_every_client(void **state)
 	send(sim, wire, "db", db_mac, "c1");
 	send(sim, wire, "vm", vm_mac, "c2");
 	/* With its pool full the TX mux asks for no completion signal
-	 * (mux/tx_mux.c want_completions): it takes the copy back when
-	 * next woken. */
+	 * (mux/tx_mux.c want_completions), so the driver reaps vm's frame at
+	 * rest, when its TX coalescing timer (1 ms) fires, and the mux takes
+	 * the copy back when next woken. */
+	sdvf_sim_advance(sim, 2000000);
 	sdvf_sim_inject(sim, "net_tx_mux", "drv");
 	sdvf_sim_run(sim, 100000);
 	assert_int_equal(sim_counter(sim, "net_tx_mux", "pool_idle"), 128);
@@ -473,6 +503,8 @@ int main(void)
 		cmocka_unit_test(
 			net_three_clients_in_mixed_modes_get_their_maps_and_config),
 		cmocka_unit_test(net_io_addresses_of_two_nics_do_not_overlap),
+		cmocka_unit_test(
+			net_nic_passes_coalescing_and_clock_to_driver_and_model),
 		cmocka_unit_test(net_generator_may_aim_at_a_client),
 		cmocka_unit_test(net_driver_restartable_and_wire_faults),
 		cmocka_unit_test(net_expanded_system_initialises_under_sim),

@@ -193,7 +193,9 @@ static void net_refuses_unknown_and_malformed_properties(void **state)
 			   "wire = \"tap\"; tap_name = \"x\";",
 			   AT "/nic: property 'tap_name': unknown (valid: "
 			      "wire, mac, rx-ring, tx-ring, rx-buffers, "
-			      "tx-buffers, and the wire's: tap-name "
+			      "tx-buffers, ref-clk-hz, rx-coalesce-frames, "
+			      "rx-coalesce-us, tx-coalesce-frames, "
+			      "tx-coalesce-us, and the wire's: tap-name "
 			      "udp-local udp-remote pcap-record "
 			      "pcap-record-max pcap-replay gen-rate-pps "
 			      "gen-count gen-sizes gen-dst-mac mem-depth "

@@ -67,6 +67,7 @@ static void model_reset(struct enet_model *m)
 	m->rx_bd = 0;
 	m->tx_bd = 0;
 	enet_rx_fifo_flush(m);
+	enet_coalesce_reset(m);
 }
 
 /* ---- register writes ------------------------------------------------- */
@@ -209,6 +210,10 @@ static void reg_write(struct enet_model *m, uint32_t off, uint32_t value)
 	case ENET_TCR:
 		write_tcr(m, value);
 		return;
+	case ENET_TXIC:
+	case ENET_RXIC:
+		enet_coalesce_write(m, off, value);
+		return;
 	}
 	if (write_plain(m, off, value))
 		return;
@@ -260,11 +265,16 @@ static void irq_update(struct enet_model *m)
 	sdvf_notify(m->pd, m->ch_irq);
 }
 
+/* The PD timer: the wire's next deadline or a coalescing timer's, the
+ * earlier. */
 static void wire_timer(struct enet_model *m)
 {
-	if (!m->wire)
-		return;
-	uint64_t deadline = wire_next_deadline(m->wire, sdvf_now_ns(m->pd));
+	uint64_t deadline = enet_coalesce_deadline(m);
+	if (m->wire) {
+		uint64_t w = wire_next_deadline(m->wire, sdvf_now_ns(m->pd));
+		if (w < deadline)
+			deadline = w;
+	}
 	uint64_t flap = enet_fault_tick(m);
 	if (flap && flap < deadline)
 		deadline = flap;
@@ -313,6 +323,7 @@ static void model_notified(void *state, struct sdvf_pd *pd, sdvf_channel_t ch)
 	drain_posted(m);
 	enet_rx_from_wire(m);
 	wire_check(m);
+	enet_coalesce_poll(m);
 	irq_update(m);
 	wire_timer(m);
 	wire_stats_publish(m);
@@ -455,6 +466,7 @@ static int model_init(void *state, struct sdvf_pd *pd)
 	enet_crc_init(m);
 	m->phy.addr = (uint32_t)sdvf_config_u64(pd, "phy_addr");
 	m->phy.link_up = sdvf_config_u64(pd, "link_up") != 0;
+	m->ref_clk_hz = sdvf_config_u64(pd, "ref_clk_hz");
 	enet_phy_reset(&m->phy);
 	model_reset(m);
 	enet_fault_init(m);
@@ -551,6 +563,9 @@ static const struct sdvf_param model_params[] = {
 			       "how long each link drop lasts"),
 	SDVF_PARAM_U64_DEFAULT("fault_seed", 0, UINT64_MAX, 1,
 			       "seed of the fault generator"),
+	SDVF_PARAM_U64_DEFAULT("ref_clk_hz", 1000000, 1000000000, 66000000,
+			       "ENET system clock: the TXIC/RXIC timer's with "
+			       "ICCS set"),
 	{0},
 };
 

@@ -58,6 +58,11 @@ extern const struct sdvf_component enet_model_component;
 	X(driver_restarts, "restarts of the driver PD: IRQ line re-armed")     \
 	X(mmio_dropped, "posted writes of a dead driver never rung for")
 
+/* Interrupt coalescing (TXIC / RXIC, enet_model_irq.c). */
+#define ENET_MODEL_COALESCE_COUNTERS(X)                                        \
+	X(irq_coalesced, "TXF/RXF events held back by TXIC/RXIC")              \
+	X(irq_coalesce_timer, "held events released by the ICTT timer")
+
 #define ENET_MODEL_RX_COUNTERS(X)                                              \
 	X(rx_frames, "frames written into RX BDs")                             \
 	X(rx_bytes, "bytes written into RX BDs (lengths as in the BDs)")       \
@@ -99,6 +104,7 @@ extern const struct sdvf_component enet_model_component;
 
 #define ENET_MODEL_COUNTERS(X)                                                 \
 	ENET_MODEL_REGISTER_COUNTERS(X)                                        \
+	ENET_MODEL_COALESCE_COUNTERS(X)                                        \
 	ENET_MODEL_RX_COUNTERS(X)                                              \
 	ENET_MODEL_TX_COUNTERS(X)                                              \
 	ENET_MODEL_MDIO_COUNTERS(X)                                            \

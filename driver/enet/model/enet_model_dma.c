@@ -309,7 +309,10 @@ static void rx_write(struct enet_model *m, int nbds, uint32_t total,
 		if (last)
 			stat |= (uint16_t)(ENET_RXBD_L | flags);
 		bd_give_back(m, r, (uint16_t)(last ? total : mrbr), stat);
-		enet_raise(m, last ? ENET_INT_RXF : ENET_INT_RXB);
+		if (last)
+			enet_frame_done(m, ENET_DIR_RX);
+		else
+			enet_raise(m, ENET_INT_RXB);
 		m->rx_bd = bd_next(m, r, ENET_RDSR);
 	}
 }
@@ -554,7 +557,7 @@ static enum tx_result tx_one(struct enet_model *m)
 		enet_raise(m, ENET_INT_TXB);
 		m->tx_bd = bd_next(m, r, ENET_TDSR);
 	}
-	enet_raise(m, ENET_INT_TXF);
+	enet_frame_done(m, ENET_DIR_TX);
 	return TX_SENT;
 }
 

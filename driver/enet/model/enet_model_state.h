@@ -6,6 +6,7 @@
  *                     address filter, MIB counters
  *   enet_model_phy.c  MDIO management frames and the PHY
  *   enet_model_fault.c  wire faults injected on purpose (fault_* keys)
+ *   enet_model_irq.c  interrupt coalescing (TXIC / RXIC)
  * Internal to the model; tests use driver/enet/model/enet_model.h.
  */
 #ifndef SDVF_ENET_MODEL_STATE_H
@@ -67,6 +68,13 @@ struct enet_fault {
 	bool flapped_down;     /* the link is down because of a flap */
 };
 
+/* Interrupt coalescing, per direction (enet_model_irq.c). */
+enum enet_dir { ENET_DIR_RX, ENET_DIR_TX, ENET_NDIRS };
+struct enet_coalesce {
+	uint32_t held;	      /* frames completed, their event not yet set */
+	uint64_t deadline_ns; /* ICTT expiry for them; UINT64_MAX: none */
+};
+
 struct enet_model {
 	struct sdvf_pd *pd;
 	volatile uint32_t *page;       /* enet_regs: what the driver reads */
@@ -95,6 +103,8 @@ struct enet_model {
 		struct enet_bd v;
 	} bds[ENET_MODEL_MAX_BDS];
 	uint32_t crc_table[256];
+	struct enet_coalesce coalesce[ENET_NDIRS];
+	uint64_t ref_clk_hz; /* the system clock TXIC/RXIC.ICCS selects */
 	struct enet_model_counters stats;
 	struct enet_model_wire_counters wire_stats;
 	struct enet_fault fault;
@@ -112,6 +122,13 @@ void enet_rx_from_wire(struct enet_model *m);
 void enet_rx_fifo_flush(struct enet_model *m);
 void enet_mib_clear(struct enet_model *m);
 void enet_crc_init(struct enet_model *m);
+
+/* enet_model_irq.c: enet_frame_done instead of raising TXF/RXF */
+void enet_frame_done(struct enet_model *m, enum enet_dir dir);
+void enet_coalesce_write(struct enet_model *m, uint32_t off, uint32_t value);
+void enet_coalesce_reset(struct enet_model *m);
+void enet_coalesce_poll(struct enet_model *m);
+uint64_t enet_coalesce_deadline(const struct enet_model *m);
 
 /* enet_model_phy.c */
 void enet_phy_reset(struct enet_phy *phy);

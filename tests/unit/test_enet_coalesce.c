@@ -1,0 +1,366 @@
+/*
+ * Interrupt coalescing, ENET model and driver together in the sim
+ * (driver/enet/model/enet_model_irq.c, driver/enet/enet_driver_coalesce.c):
+ * the real driver drives the real model on wire `mem`, and the ENET
+ * fixture (tests/unit/enet_fixture.h) stands where the muxes stand.
+ *
+ * Coalescing is set in the driver's description keys: 4 frames or 100 us
+ * in each direction ("on"), or every key 0 ("off").  The fixture always
+ * asks for its signals; a TX mux that does not wait for completions is
+ * played by withdrawing the tx_free request (mux_stops_waiting).  Counts
+ * are the model's `irq_raised` (interrupts) and what reached the fixture.
+ * Every test ends with the fixture's buffer conservation check.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/queue.h"
+#include "core/sim/sim.h"
+#include "core/sysdesc/sysdesc.h"
+#include "driver/enet/enet_driver.h"
+#include "driver/enet/model/enet_model.h"
+#include "driver/enet/wire/wire.h"
+#include "tests/unit/enet_fixture.h"
+
+#define RUN_STEPS 1000000u
+#define TIMER_US 100u
+#define FRAMES 4u
+#define WARMUP 1u /* TX frames load() sends */
+
+static const struct sdvf_component *const table[] = {
+	&enet_model_component, &enet_driver_component, &enet_fixture_component,
+	NULL};
+
+/* The system, with `%s` the driver's coalescing keys. */
+static const char dts_template[] =
+	"/dts-v1/;\n/ {\ncompatible = \"sdvf,system\";\npds {\n"
+	"nic { component = \"enet_model\";\n"
+	"  maps { enet_regs = \"regs\", \"rw\"; enet_mmio = \"posted\", "
+	"\"rw\"; enet_rings = \"rings\", \"rw\"; dma0 = \"rx_dma\", \"rw\";\n"
+	"    dma1 = \"tx_dma\", \"r\"; };\n"
+	"  channels { irq = \"irq\"; mmio = \"mmio\"; };\n"
+	"  config { wire = \"mem\"; }; };\n"
+	"drv { component = \"enet_driver\";\n"
+	"  maps { enet_regs = \"regs\", \"r\"; enet_mmio = \"posted\", "
+	"\"rw\";\n"
+	"    enet_rings = \"rings\", \"rw\"; rx_free = \"rx_free\", \"rw\";\n"
+	"    rx_active = \"rx_active\", \"rw\"; tx_free = \"tx_free\", "
+	"\"rw\";\n"
+	"    tx_active = \"tx_active\", \"rw\"; };\n"
+	"  channels { irq = \"irq\"; mmio = \"mmio\"; rx = \"rx\"; tx = "
+	"\"tx\"; };\n"
+	"  config { mac = [02 00 00 00 e7 01]; rx_ring = <16>; tx_ring = "
+	"<16>;\n"
+	"    rx_capacity = <32>; tx_capacity = <32>;\n"
+	"    dma0_io = <0x10000000>; dma0_size = <0x10000>; dma0_rights = "
+	"\"rw\";\n"
+	"    dma1_io = <0x10100000>; dma1_size = <0x10000>; dma1_rights = "
+	"\"r\";\n"
+	"    %s }; };\n"
+	"mux { component = \"enet_fixture\";\n"
+	"  maps { rx_dma = \"rx_dma\", \"rw\"; tx_dma = \"tx_dma\", \"rw\";\n"
+	"    rx_free = \"rx_free\", \"rw\"; rx_active = \"rx_active\", "
+	"\"rw\";\n"
+	"    tx_free = \"tx_free\", \"rw\"; tx_active = \"tx_active\", "
+	"\"rw\"; };\n"
+	"  channels { rx = \"rx\"; tx = \"tx\"; };\n"
+	"  config { capacity = <32>; buffers = <32>; }; };\n"
+	"};\nregions {\n"
+	"regs { size = <0x1000>; }; posted { size = <0x1000>; };\n"
+	"rings { size = <0x1000>; io-address = <0x40000000>; };\n"
+	"rx_dma { size = <0x10000>; io-address = <0x10000000>; };\n"
+	"tx_dma { size = <0x10000>; io-address = <0x10100000>; };\n"
+	"rx_free { size = <0x1000>; }; rx_active { size = <0x1000>; };\n"
+	"tx_free { size = <0x1000>; }; tx_active { size = <0x1000>; };\n"
+	"};\nchannels {\n"
+	"irq { ends = \"nic\", \"drv\"; }; mmio { ends = \"drv\", \"nic\"; };\n"
+	"rx { ends = \"drv\", \"mux\"; }; tx { ends = \"drv\", \"mux\"; };\n"
+	"};\n};\n";
+
+static const char keys_on[] =
+	"rx_coalesce_frames = <4>; rx_coalesce_us = <100>;\n"
+	"    tx_coalesce_frames = <4>; tx_coalesce_us = <100>;";
+static const char keys_off[] =
+	"rx_coalesce_frames = <0>; rx_coalesce_us = <0>;\n"
+	"    tx_coalesce_frames = <0>; tx_coalesce_us = <0>;";
+
+static struct sdvf_system sys;
+static struct sdvf_sim *sim;
+static struct enet_fixture *fx;
+static struct enet_driver *drv;
+static struct wire *wire;
+static uint32_t next_tx, next_rx;
+
+static uint64_t counter(const char *pd, const char *name)
+{
+	bool found = false;
+	uint64_t value = sdvf_sim_counter(sim, pd, name, &found);
+	assert_true(found);
+	return value;
+}
+
+static uint64_t irqs(void)
+{
+	return counter("nic", "irq_raised");
+}
+
+static void send_one(void);
+
+/* Load the system with these driver keys; 0 if it started.  One frame
+ * goes out first: a zeroed tx_active starts with the fixture asking for a
+ * room signal, and the activation that answers it would also renew its
+ * tx_free request behind the test's back. */
+static int load(const char *keys)
+{
+	static char dts[sizeof(dts_template) + 256];
+	snprintf(dts, sizeof(dts), dts_template, keys);
+	memset(&sys, 0, sizeof(sys));
+	sim = NULL;
+	if (sdvf_system_load_dts(&sys, "test_enet_coalesce", dts, table,
+				 stderr) != 0)
+		return -1;
+	sim = sdvf_sim_create(&sys);
+	if (!sim)
+		return -1;
+	if (sdvf_sim_init(sim) != 0)
+		return -1;
+	fx = sdvf_sim_state(sim, "mux");
+	drv = sdvf_sim_state(sim, "drv");
+	wire = enet_model_wire(sdvf_sim_state(sim, "nic"));
+	next_tx = next_rx = 0;
+	sdvf_sim_run(sim, RUN_STEPS);
+	sdvf_sim_advance(sim, 500000000ull); /* first PHY poll: link up */
+	enet_fixture_provide_rx(fx, 0, 16);
+	sdvf_sim_run(sim, RUN_STEPS);
+	send_one();
+	return 0;
+}
+
+static int boot_on(void **unused)
+{
+	(void)unused;
+	assert_int_equal(load(keys_on), 0);
+	return 0;
+}
+
+static int boot_off(void **unused)
+{
+	(void)unused;
+	assert_int_equal(load(keys_off), 0);
+	return 0;
+}
+
+static int shutdown(void **unused)
+{
+	(void)unused;
+	/* Let every timer run out and every return reach the fixture. */
+	sdvf_sim_advance(sim, 1000000000ull);
+	sdvf_sim_inject(sim, "mux", "tx");
+	sdvf_sim_inject(sim, "mux", "rx");
+	sdvf_sim_run(sim, RUN_STEPS);
+	assert_int_equal(enet_fixture_conservation_errors(fx, drv), 0);
+	wire_close(wire);
+	sdvf_sim_destroy(sim);
+	sdvf_system_free(&sys);
+	return 0;
+}
+
+/* The TX mux's part: it no longer waits for TX completions (as the TX
+ * mux does while it has buffers to spare). */
+static void mux_stops_waiting(void)
+{
+	sdvf_queue_consumer_cancel_signal(&fx->tx.back);
+}
+
+/* One TX frame, run to idle; the wire takes it. */
+static void send_one(void)
+{
+	uint8_t *f = enet_fixture_tx_frame(fx, next_tx);
+	memset(f, 0, 60);
+	memset(f, 0xff, 6);
+	assert_int_equal(enet_fixture_queue_tx(fx, next_tx++, 1, 60), 1);
+	sdvf_sim_run(sim, RUN_STEPS);
+	uint8_t got[WIRE_MAX_FRAME];
+	assert_int_equal(wire_mem_take(wire, got, sizeof(got)), 60);
+}
+
+/* One RX frame from the wire, run to idle. */
+static void receive_one(void)
+{
+	uint8_t f[60] = {0};
+	memset(f, 0xff, 6);
+	f[12] = 0x08;
+	f[14] = (uint8_t)next_rx++;
+	assert_int_equal(wire_mem_inject(wire, f, sizeof(f)), 0);
+	sdvf_sim_run(sim, RUN_STEPS);
+}
+
+/* ---- TX --------------------------------------------------------------- */
+
+static void tx_completions_interrupt_once_per_threshold(void **unused)
+{
+	(void)unused;
+	mux_stops_waiting();
+	uint64_t before = irqs();
+	for (uint32_t i = 0; i < FRAMES - 1; i++)
+		send_one();
+	assert_int_equal(irqs(), before); /* held: 3 of 4 */
+	assert_int_equal(counter("nic", "irq_coalesced"), FRAMES - 1);
+	send_one();
+	assert_int_equal(irqs(), before + 1);
+	assert_int_equal(counter("nic", "irq_coalesce_timer"), 0);
+}
+
+static void tx_completion_interrupts_when_the_timer_expires(void **unused)
+{
+	(void)unused;
+	mux_stops_waiting();
+	uint64_t before = irqs();
+	send_one();
+	sdvf_sim_advance(sim, TIMER_US * 1000ull - 1000);
+	assert_int_equal(irqs(), before);
+	sdvf_sim_advance(sim, 1000);
+	assert_int_equal(irqs(), before + 1);
+	assert_int_equal(counter("nic", "irq_coalesce_timer"), 1);
+	/* the driver reaped it and, the event being a coalesced one, told
+	 * the mux although it did not ask (its rest sweep may be over) */
+	assert_int_equal(counter("drv", "tx_frames"), WARMUP + 1);
+	assert_int_equal(fx->tx.returned, WARMUP + 1);
+}
+
+static void tx_completion_comes_with_the_next_rx_interrupt(void **unused)
+{
+	(void)unused;
+	mux_stops_waiting();
+	uint64_t before = irqs(),
+		 activations = counter("drv", "irq_activations");
+	send_one();
+	assert_int_equal(counter("drv", "tx_frames"), WARMUP);
+	for (uint32_t i = 0; i < FRAMES; i++)
+		receive_one(); /* RX threshold: one interrupt */
+	assert_int_equal(irqs(), before + 1);
+	assert_int_equal(counter("drv", "irq_activations"), activations + 1);
+	/* that one activation took both */
+	assert_int_equal(counter("drv", "tx_frames"), WARMUP + 1);
+	assert_int_equal(counter("drv", "rx_frames"), FRAMES);
+}
+
+static void tx_interrupts_per_frame_while_the_mux_waits(void **unused)
+{
+	(void)unused;
+	/* The fixture asks for tx_free signals, as a TX mux short of
+	 * buffers or with a remap client's frames in flight does. */
+	uint64_t before = irqs();
+	send_one();
+	assert_int_equal(irqs(), before + 1);
+	assert_int_equal(fx->tx.returned, WARMUP + 1);
+	send_one();
+	assert_int_equal(irqs(), before + 2);
+	assert_int_equal(fx->tx.returned, WARMUP + 2);
+}
+
+static void
+a_held_completion_is_reported_when_the_mux_starts_waiting(void **unused)
+{
+	(void)unused;
+	mux_stops_waiting();
+	uint64_t before = irqs();
+	send_one();
+	assert_int_equal(irqs(), before);
+	uint64_t switches = drv->txic_writes;
+	/* The mux asks (request, then pokes the driver with a frame): the
+	 * driver turns TXIC off and the held event comes at once. */
+	assert_false(sdvf_queue_consumer_request_signal(&fx->tx.back));
+	send_one();
+	assert_int_equal(drv->txic_writes, switches + 1);
+	assert_int_equal(fx->tx.returned, WARMUP + 2);
+}
+
+/* ---- RX --------------------------------------------------------------- */
+
+static void rx_frames_interrupt_once_per_threshold(void **unused)
+{
+	(void)unused;
+	uint64_t before = irqs();
+	for (uint32_t i = 0; i < FRAMES - 1; i++)
+		receive_one();
+	assert_int_equal(irqs(), before);
+	assert_int_equal(fx->rx.returned, 0); /* in BDs, not yet reported */
+	receive_one();
+	assert_int_equal(irqs(), before + 1);
+	assert_int_equal(fx->rx.returned, FRAMES);
+}
+
+static void rx_frame_interrupts_when_the_timer_expires(void **unused)
+{
+	(void)unused;
+	uint64_t before = irqs();
+	receive_one();
+	sdvf_sim_advance(sim, TIMER_US * 1000ull - 1000);
+	assert_int_equal(fx->rx.returned, 0);
+	sdvf_sim_advance(sim, 1000);
+	assert_int_equal(irqs(), before + 1);
+	assert_int_equal(fx->rx.returned, 1);
+}
+
+/* ---- off -------------------------------------------------------------- */
+
+static void coalescing_off_interrupts_per_frame(void **unused)
+{
+	(void)unused;
+	mux_stops_waiting();
+	uint64_t before = irqs();
+	send_one();
+	assert_int_equal(irqs(), before + 1);
+	receive_one();
+	assert_int_equal(irqs(), before + 2);
+	assert_int_equal(fx->rx.returned, 1);
+	assert_int_equal(counter("nic", "irq_coalesced"), 0);
+	assert_int_equal(drv->txic_writes, 0);
+}
+
+/* ---- keys ------------------------------------------------------------- */
+
+static void a_timer_past_ictt_is_refused_at_init(void **unused)
+{
+	(void)unused;
+	/* 65535 x 64 clocks at 1 GHz is 4194 us. */
+	assert_int_not_equal(load("ref_clk_hz = <1000000000>; tx_coalesce_us "
+				  "= <5000>;"),
+			     0);
+	if (sim) {
+		/* the model started before the driver refused: its wire */
+		struct wire *w = enet_model_wire(sdvf_sim_state(sim, "nic"));
+		if (w)
+			wire_close(w);
+		sdvf_sim_destroy(sim);
+	}
+	sim = NULL;
+	sdvf_system_free(&sys);
+}
+
+int main(void)
+{
+#define ON(name) cmocka_unit_test_setup_teardown(name, boot_on, shutdown)
+#define OFF(name) cmocka_unit_test_setup_teardown(name, boot_off, shutdown)
+	const struct CMUnitTest tests[] = {
+		ON(tx_completions_interrupt_once_per_threshold),
+		ON(tx_completion_interrupts_when_the_timer_expires),
+		ON(tx_completion_comes_with_the_next_rx_interrupt),
+		ON(tx_interrupts_per_frame_while_the_mux_waits),
+		ON(a_held_completion_is_reported_when_the_mux_starts_waiting),
+		ON(rx_frames_interrupt_once_per_threshold),
+		ON(rx_frame_interrupts_when_the_timer_expires),
+		OFF(coalescing_off_interrupts_per_frame),
+		cmocka_unit_test(a_timer_past_ictt_is_refused_at_init),
+	};
+#undef ON
+#undef OFF
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
