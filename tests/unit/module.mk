@@ -43,6 +43,7 @@ UNIT_CMOCKA := \
 	test_lwip_dhcp \
 	test_lwip_sim \
 	test_vmm \
+	test_vmm_client \
 	stress_queue
 
 UNIT_CMOCKA_BINS := $(addprefix $(BUILD)/tests/unit/,$(UNIT_CMOCKA))
