@@ -2,7 +2,8 @@
 # A system with a VM client (component vmm, docs/system-description.md "A
 # VM client") on any host, without KVM: `sdvf check` and `sdvf dump` of
 # examples/vm-echo.dts work and show what the expander gave the VM (role
-# vmm, the client contract in copy mode, its config); remap modes and an
+# vmm, the client contract in copy mode, its config), and two VMs of
+# examples/vm-pair.dts are two client PDs; remap modes and an
 # `ip` are refused with one line naming the node and the property; and off
 # aarch64, `sdvf run` stops cleanly: the VM's PD refuses to start with its
 # reason, the others run, the exit status is 1.
@@ -42,6 +43,15 @@ has "$work/dump" '^pd-channel vm0 rx channel=net_vm0_rx peer=net_rx_mux$' \
 has "$work/dump" '^pd-config vm0 mac=02:00:00:00:f0:03$' "dump: vm0's MAC"
 has "$work/dump" '^pd-config vm0 kernel="/images/Image"$' "dump: vm0's kernel"
 has "$work/dump" '^pd-config vm0 timeout=0 default$' "dump: vm0's defaults"
+
+# Two VMs beside the native client (examples/vm-pair.dts): each its own
+# PD, each its own client of the muxes.
+"$SDVF" dump examples/vm-pair.dts >"$work/pair" 2>&1 || fail "pair: dump: exit $?"
+for v in vm0 vm1; do
+	has "$work/pair" "^pd $v component=vmm role=vmm " "pair: $v is a VMM PD"
+	has "$work/pair" "^pd-map $v tx_data region=net_${v}_tx_data rights=rw" \
+		"pair: $v has its own tx_data"
+done
 
 sed 's/weight = <1>;/weight = <1>; tx-mode = "remap";/' "$ex" >"$work/remap.dts"
 if "$SDVF" check "$work/remap.dts" >"$work/remap" 2>&1; then

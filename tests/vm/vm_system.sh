@@ -3,7 +3,7 @@
 # ENET model's NIC under DRR (examples/vm-echo.dts), in one L1 boot
 # (docs/vmm.md, "The VMM as a PD"):
 #   - L1's payload runs the whole system in a network namespace of its own
-#     (busybox unshare -n): `sdvf run` starts the ENET model on a tap wire,
+#     (busybox unshare -m -n): `sdvf run` starts the ENET model on a tap wire,
 #     the driver, the muxes, the echo client (10.215.0.2) and the VMM PD
 #     vm0; the namespace is the peer: the tap gets 10.215.0.1/24 and a UDP
 #     echo server (tests/vm/udp_echo) on port 7777;
@@ -92,11 +92,14 @@ python3 scripts/mkcpio.py "$work/guest" "$work/add/payload/guest-extra.cpio"
 cat >"$work/add/payload/run.sh" <<'PAYLOAD'
 #!/bin/sh
 cat /images/guest.cpio /payload/guest-extra.cpio >/tmp/vs-guest.cpio
-exec unshare -n /payload/inner.sh
+exec unshare -m -n /payload/inner.sh
 PAYLOAD
 cat >"$work/add/payload/inner.sh" <<'PAYLOAD'
 #!/bin/sh
-# In L1's new network namespace: the system, its tap, the peer.
+# In L1's new network (and mount) namespace: the system, its tap, the
+# peer.  sysfs again, for this namespace (the ENET model reads its tap's
+# kernel drop counter there).
+mount -t sysfs sysfs /sys
 ip link set lo up
 mkdir -p /tmp/stats
 export SDVF_STATS_DIR=/tmp/stats
