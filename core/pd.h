@@ -69,9 +69,10 @@ struct sdvf_runtime_ops {
 		     uint64_t timeout_ns);
 	void (*vlog)(struct sdvf_pd *pd, enum sdvf_log_level level,
 		     const char *fmt, va_list ap);
-	/* Host I/O for SDVF_ROLE_DEVICE PDs only (hardware models and their
-	 * wire backends): deliver notified(ch) while host fd `fd` is
-	 * readable.  NULL where the runtime has no host fds. */
+	/* Host I/O for SDVF_ROLE_DEVICE PDs (hardware models and their
+	 * wire backends) and SDVF_ROLE_VMM PDs (KVM's eventfds) only:
+	 * deliver notified(ch) while host fd `fd` is readable.  NULL where
+	 * the runtime has no host fds. */
 	int (*watch_fd)(struct sdvf_pd *pd, int fd, sdvf_channel_t ch);
 	/* Publish a named counter (sdvf_counter below).  Never NULL. */
 	_Atomic uint64_t *(*counter)(struct sdvf_pd *pd, const char *name);

@@ -54,6 +54,7 @@ struct net_client {
 	bool has_ip;
 	bool dhcp; /* ip = "dhcp": config ip_mode "dhcp", no ip */
 	bool rx_remap, tx_remap;
+	bool vm;		 /* its PD runs a VMM: copy mode only */
 	bool any_source_mac;	 /* tx_mux cN_spoof_ok */
 	bool trusted_source_mac; /* acknowledged: no warning */
 	uint64_t rx_buffers;	 /* copy RX: its private rx_data */

@@ -108,7 +108,8 @@ static bool read_mode(struct net *n, const char *sub, const void *fdt, int node,
 }
 
 /* The PD a client names: it exists, and if its component is a built-in,
- * that component is a net client (it needs rx_active and tx_active). */
+ * that component is a net client (a client or VMM that needs rx_active and
+ * tx_active; a VMM is copy mode only, read_client checks). */
 static void read_client_pd(struct net *n, const char *sub, const void *fdt,
 			   int node, struct net_client *c)
 {
@@ -155,15 +156,18 @@ static void read_client_pd(struct net *n, const char *sub, const void *fdt,
 		tx |= need->kind == SDVF_NEED_REGION &&
 		      strcmp(need->name, "tx_active") == 0;
 	}
-	if (comp && (comp->role != SDVF_ROLE_CLIENT || !rx || !tx)) {
+	bool role_ok = comp && (comp->role == SDVF_ROLE_CLIENT ||
+				comp->role == SDVF_ROLE_VMM);
+	if (comp && (!role_ok || !rx || !tx)) {
 		net_error(n, sub,
 			  "PD '%s' runs component '%s', which is not a net "
-			  "client (a client-role component that needs regions "
-			  "rx_active and tx_active)",
+			  "client (a client- or VMM-role component that needs "
+			  "regions rx_active and tx_active)",
 			  name, component);
 		return;
 	}
 	strcpy(c->pd, name);
+	c->vm = comp && comp->role == SDVF_ROLE_VMM;
 }
 
 /* The client's `ip`: 4 bytes, or "dhcp" for a component with a DHCP
@@ -243,6 +247,15 @@ static void read_client(struct net *n, const void *fdt, int node,
 	read_client_ip(n, sub, fdt, node, c);
 	c->rx_remap = read_mode(n, sub, fdt, node, "rx-mode");
 	c->tx_remap = read_mode(n, sub, fdt, node, "tx-mode");
+	/* A guest's frames are copied to and from its RAM by the VMM anyway;
+	 * remap would lend DMA buffers to a PD that runs untrusted code. */
+	for (int k = 0; k < 2 && c->vm; k++)
+		if (k ? c->tx_remap : c->rx_remap)
+			net_error(n, sub,
+				  "property '%s': \"remap\", but PD '%s' runs "
+				  "a VM (component vmm): a VM client is copy "
+				  "mode only (write \"copy\" or leave it out)",
+				  k ? "tx-mode" : "rx-mode", c->pd);
 	uint64_t rx_default = n->rx_capacity < NET_RX_BUFS_MAX
 				      ? n->rx_capacity
 				      : NET_RX_BUFS_MAX;

@@ -290,17 +290,41 @@ static void vcpu_stop(vmm_vcpu_t *c, enum vmm_stop why)
 		fail("eventfd write");
 }
 
+/* A stopped vCPU thread: parked for good (vmm_kvm.h), or it ends. */
+static void *vcpu_end(vmm_vcpu_t *c)
+{
+	while (c->vm->park)
+		sleep(3600); /* clock_nanosleep: allowed to every PD */
+	return NULL;
+}
+
+static void wait_gate(vmm_vm_t *vm)
+{
+	atomic_fetch_add(&vm->at_gate, 1);
+	struct timespec ms = {.tv_nsec = 1000000};
+	while (vm->gated && !atomic_load(&vm->gate_open))
+		nanosleep(&ms, NULL);
+}
+
+void vmm_vm_wait_gate(vmm_vm_t *vm)
+{
+	struct timespec ms = {.tv_nsec = 1000000};
+	while (vm->gated && atomic_load(&vm->at_gate) < vm->cpus)
+		nanosleep(&ms, NULL);
+}
+
 static void *vcpu_thread(void *arg)
 {
 	vmm_vcpu_t *c = arg;
 	struct kvm_run *run = c->run;
+	wait_gate(c->vm);
 	for (;;) {
 		if (ioctl(c->fd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
 			fail("KVM_RUN");
 			vcpu_stop(c, VMM_STOP_ERROR);
-			return NULL;
+			return vcpu_end(c);
 		}
 		switch (run->exit_reason) {
 		case KVM_EXIT_MMIO:
@@ -309,7 +333,7 @@ static void *vcpu_thread(void *arg)
 		case KVM_EXIT_ARM_NISV:
 			if (handle_nisv(c, run) < 0) {
 				vcpu_stop(c, VMM_STOP_ERROR);
-				return NULL;
+				return vcpu_end(c);
 			}
 			break;
 		case KVM_EXIT_SYSTEM_EVENT:
@@ -326,13 +350,13 @@ static void *vcpu_thread(void *arg)
 					c->index, run->system_event.type);
 				vcpu_stop(c, VMM_STOP_ERROR);
 			}
-			return NULL;
+			return vcpu_end(c);
 		default:
 			fprintf(stderr,
 				"sdvf-vmm: vCPU %u: unhandled KVM exit %u\n",
 				c->index, run->exit_reason);
 			vcpu_stop(c, VMM_STOP_ERROR);
-			return NULL;
+			return vcpu_end(c);
 		}
 	}
 }

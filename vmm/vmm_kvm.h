@@ -15,11 +15,19 @@
  * touches a vCPU; each vCPU thread runs KVM_RUN and reports its end by
  * writing the eventfd `stopped_fd`. Device state is shared by the vCPU
  * threads under dev_lock.
+ *
+ * As a hosted PD (vmm_pd.c) the vCPU threads exist before the PD's seccomp
+ * filter, which is then applied to every thread at once: `gated` makes
+ * each thread wait (after its start-up system calls) until `gate_open`,
+ * so no guest input is handled before the filter, and `park` makes a
+ * stopped thread sleep instead of returning (a thread's exit makes calls
+ * the filter forbids; the main thread ends the process).
  */
 #ifndef SDVF_VMM_KVM_H
 #define SDVF_VMM_KVM_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
@@ -61,6 +69,9 @@ typedef struct vmm_vm {
 	 * attaches its ioeventfds and irqfd); its state is under dev_lock. */
 	struct vmm_net *net;
 	pthread_mutex_t dev_lock;
+	bool gated, park;      /* set before vmm_vm_start (vmm_pd.c) */
+	atomic_bool gate_open; /* main thread: the vCPUs may run */
+	atomic_uint at_gate;   /* vCPU threads past their start-up */
 	/* Under dev_lock: */
 	vmm_uart_t uart;
 	int console_fd;
@@ -78,6 +89,8 @@ int vmm_vm_create(vmm_vm_t *vm, const vmm_layout_t *layout, unsigned cpus,
 /* Point vCPU 0 at the kernel (PC) with the DTB address in x0, finish the
  * vGIC, start one thread per vCPU. */
 int vmm_vm_start(vmm_vm_t *vm);
+/* gated: wait until every vCPU thread has reached the gate. */
+void vmm_vm_wait_gate(vmm_vm_t *vm);
 /* Write out any console bytes still buffered (call after the stop). */
 void vmm_vm_flush_console(vmm_vm_t *vm);
 

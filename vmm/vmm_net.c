@@ -13,24 +13,51 @@
 
 #include "vmm/vmm_fdt.h"
 
-int vmm_net_open(vmm_net_t *n, const char *spec)
+static void reset_fds(vmm_net_t *n)
 {
 	memset(n, 0, sizeof(*n));
 	n->vm_fd = n->irq_fd = n->resample_fd = n->kick_fd = -1;
+	n->backend_fd = -1;
 	for (unsigned q = 0; q < VMM_NET_QUEUES; q++)
 		n->notify_fd[q] = -1;
-	if (strncmp(spec, "tap:", 4) != 0) {
-		fprintf(stderr, "sdvf-vmm: --net %s: want tap:NAME\n", spec);
-		return -1;
-	}
-	if (vmm_tap_open(&n->tap, spec + 4) < 0)
-		return -1;
+}
+
+static int open_kick(vmm_net_t *n)
+{
 	n->kick_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (n->kick_fd < 0) {
 		perror("sdvf-vmm: eventfd");
 		return -1;
 	}
 	return 0;
+}
+
+int vmm_net_open(vmm_net_t *n, const char *spec)
+{
+	reset_fds(n);
+	if (strncmp(spec, "tap:", 4) != 0) {
+		fprintf(stderr, "sdvf-vmm: --net %s: want tap:NAME\n", spec);
+		return -1;
+	}
+	if (vmm_tap_open(&n->tap, spec + 4) < 0)
+		return -1;
+	n->be = vmm_tap_backend(&n->tap);
+	n->hold = VMM_TAP_HOLD;
+	n->backend_fd = n->tap.fd;
+	snprintf(n->backend_name, sizeof(n->backend_name), "tap %s",
+		 n->tap.name);
+	return open_kick(n);
+}
+
+int vmm_net_open_backend(vmm_net_t *n, const struct virtio_net_backend *be,
+			 uint32_t hold, const char *name, bool *touched)
+{
+	reset_fds(n);
+	n->be = *be;
+	n->hold = hold;
+	n->be_touched = touched;
+	snprintf(n->backend_name, sizeof(n->backend_name), "%s", name);
+	return open_kick(n);
 }
 
 static void set_line(vmm_net_t *n, bool level)
@@ -80,8 +107,7 @@ void vmm_net_init(vmm_net_t *n, uint8_t *ram, uint64_t ram_base,
 		.base = ram, .gpa = ram_base, .size = ram_size};
 	n->base = VMM_VIRTIO_BASE; /* device 0 */
 	n->spi = VMM_VIRTIO_SPI;
-	struct virtio_net_backend be = vmm_tap_backend(&n->tap);
-	virtio_net_init(&n->dev, &n->mem, mac, VMM_TAP_HOLD, &be, raise_irq, n);
+	virtio_net_init(&n->dev, &n->mem, mac, n->hold, &n->be, raise_irq, n);
 }
 
 int vmm_net_attach(vmm_net_t *n, int vm_fd, pthread_mutex_t *lock)
@@ -133,9 +159,9 @@ int vmm_net_attach(vmm_net_t *n, int vm_fd, pthread_mutex_t *lock)
 			close(resample);
 	}
 	fprintf(stderr,
-		"sdvf-vmm: virtio-net at 0x%llx SPI %u on tap %s: notify by "
+		"sdvf-vmm: virtio-net at 0x%llx SPI %u on %s: notify by "
 		"%s, interrupt by %s\n",
-		(unsigned long long)n->base, n->spi, n->tap.name,
+		(unsigned long long)n->base, n->spi, n->backend_name,
 		n->notify_fd[0] >= 0 ? "ioeventfd" : "MMIO exit",
 		n->irq_fd >= 0 ? "irqfd+resample" : "KVM_IRQ_LINE");
 	return 0;
@@ -143,7 +169,7 @@ int vmm_net_attach(vmm_net_t *n, int vm_fd, pthread_mutex_t *lock)
 
 unsigned vmm_net_fds(const vmm_net_t *n, int *fds, unsigned max)
 {
-	int all[] = {n->tap.fd, n->kick_fd, n->resample_fd, n->notify_fd[0],
+	int all[] = {n->backend_fd, n->kick_fd, n->resample_fd, n->notify_fd[0],
 		     n->notify_fd[1]};
 	unsigned k = 0;
 	for (unsigned i = 0; i < sizeof(all) / sizeof(all[0]); i++)
@@ -153,17 +179,33 @@ unsigned vmm_net_fds(const vmm_net_t *n, int *fds, unsigned max)
 }
 
 /* More work left by a budgeted poll: come back through the loop, so other
- * fds (and the vCPUs' register accesses) interleave. */
+ * fds (and the vCPUs' register accesses) interleave.  With net_client, a
+ * queue moved on a vCPU thread: the main thread publishes and signals. */
 static void maybe_kick(vmm_net_t *n)
 {
 	if (n->dev.rx_more || n->dev.tx_more)
 		signal_fd(n->kick_fd);
 }
 
+static void kick_if_touched(vmm_net_t *n)
+{
+	if (n->be_touched && *n->be_touched)
+		signal_fd(n->kick_fd);
+}
+
+void vmm_net_backend_ready(vmm_net_t *n, bool rx, bool tx)
+{
+	if (rx)
+		virtio_net_rx_poll(&n->dev);
+	if (tx)
+		virtio_net_tx_poll(&n->dev);
+	maybe_kick(n);
+}
+
 void vmm_net_event(vmm_net_t *n, int fd)
 {
 	pthread_mutex_lock(n->lock);
-	if (fd == n->tap.fd) {
+	if (fd == n->backend_fd) {
 		virtio_net_rx_poll(&n->dev);
 	} else if (fd == n->kick_fd) {
 		drain_fd(fd);
@@ -206,6 +248,7 @@ bool vmm_net_mmio(vmm_net_t *n, uint64_t addr, unsigned len, bool is_write,
 		if (n->irq_fd < 0 && n->dev.mmio.interrupt_status == 0)
 			set_line(n, false); /* InterruptACK, reset */
 		maybe_kick(n);
+		kick_if_touched(n);
 	} else {
 		v = virtio_mmio_read(&n->dev.mmio, off, len);
 		memset(data, 0, 8);
@@ -261,6 +304,18 @@ static void print_buffers(const vmm_net_t *n, FILE *f)
 		total, free, held, n->tap.tx_busy, leaked);
 }
 
+uint64_t vmm_net_violations(const vmm_net_t *n)
+{
+	const struct virtio_net_counters *d = &n->dev.count;
+	const struct virtio_mmio_counters *m = &n->dev.mmio.count;
+	uint64_t vq = 0;
+	for (unsigned q = 0; q < VMM_NET_QUEUES; q++)
+		vq += queue_violations(&n->dev.mmio.queue[q].count);
+	return m->bad_width + m->bad_offset + m->bad_config + m->bad_status +
+	       m->late_features + m->bad_queue_write + m->bad_notify + vq +
+	       d->tx_bad_chain + d->tx_bad_len;
+}
+
 uint64_t vmm_net_print(const vmm_net_t *n, FILE *f)
 {
 	const struct virtio_net_counters *d = &n->dev.count;
@@ -301,10 +356,7 @@ uint64_t vmm_net_print(const vmm_net_t *n, FILE *f)
 		vq += queue_violations(&n->dev.mmio.queue[q].count);
 	print_queue_counters(n, f);
 	print_buffers(n, f);
-	uint64_t violations = m->bad_width + m->bad_offset + m->bad_config +
-			      m->bad_status + m->late_features +
-			      m->bad_queue_write + m->bad_notify + vq +
-			      d->tx_bad_chain + d->tx_bad_len;
+	uint64_t violations = vmm_net_violations(n);
 	fprintf(f,
 		"sdvf-vmm: virtio: queue_violations=%llu irqs=%llu "
 		"notify_ioeventfd=%llu mmio_exits=%llu tap_rx=%llu "

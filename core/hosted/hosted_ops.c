@@ -198,10 +198,12 @@ static void op_vlog(struct sdvf_pd *pd, enum sdvf_log_level level,
 static int op_watch_fd(struct sdvf_pd *pd, int fd, sdvf_channel_t ch)
 {
 	struct hosted_pd *h = rt_of(pd);
-	if (h->desc->component->role != SDVF_ROLE_DEVICE) {
+	enum sdvf_role role = h->desc->component->role;
+	if (role != SDVF_ROLE_DEVICE && role != SDVF_ROLE_VMM) {
 		COUNT(h->stats->bad_calls);
 		sdvf_log(pd, SDVF_LOG_ERROR,
-			 "watch_fd refused: only device PDs may use host I/O");
+			 "watch_fd refused: only device and VMM PDs may use "
+			 "host I/O");
 		return -1;
 	}
 	struct epoll_event ev = {.events = EPOLLIN,

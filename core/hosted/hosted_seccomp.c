@@ -33,6 +33,8 @@ enum arg0 {
 	OP_FUTEX_WAKE, /* futex with op exactly FUTEX_WAKE (shared) */
 	FUTEX_WAITV,   /* futex_waitv, flags 0, CLOCK_MONOTONIC: futex mode
 			  only */
+	FUTEX_PRIVATE, /* futex: FUTEX_WAIT_PRIVATE or FUTEX_WAKE_PRIVATE (the
+			  VMM's vCPU threads) */
 };
 
 struct rule {
@@ -107,22 +109,28 @@ static const struct rule device_rules[] = {
 	{NULL, ARG_ANY},
 };
 
-/* VMM: its VM and vCPU fds (opened in init) for the KVM calls of a running
- * guest, and its irqfd/ioeventfd eventfds.  No VMM exists yet: revisit this
- * list with it. */
+/* VMM (vmm/vmm_pd_kvm.c): the KVM calls of a running guest on the fds its
+ * init() opened (vCPU fds, the VM fd; /dev/kvm and the vGIC fd are closed
+ * by then), its eventfds (ioeventfds, irqfd and resample fd, kick,
+ * stopped) and its console file.  Its vCPU threads, started in init(),
+ * get the same filter (TSYNC, hosted_seccomp_load).  futex: the device
+ * lock the vCPU threads and the main thread share (a pthread mutex, and
+ * stdio's lock on stderr), private wait and wake only: a private futex
+ * names a word of this process's own memory. */
 static const struct rule vmm_rules[] = {
-	{"ioctl", ON_HOST_KVM}, /* the commands in kvm_ioctls */
-	{"read", ON_HOST},	/* an ioeventfd's count */
-	{"write", ON_HOST},	/* an irqfd's signal */
+	{"ioctl", ON_HOST_KVM},	  /* the commands in kvm_ioctls */
+	{"read", ON_HOST},	  /* an eventfd's count */
+	{"write", ON_HOST},	  /* an irqfd's or eventfd's signal; the
+				     guest's console */
+	{"futex", FUTEX_PRIVATE}, /* the device lock */
 	{NULL, ARG_ANY},
 };
 
 static const unsigned long kvm_ioctls[] = {
-	KVM_RUN,	 /* run a vCPU until its next exit */
-	KVM_IRQ_LINE,	 /* raise or lower a guest interrupt line */
-	KVM_SIGNAL_MSI,	 /* inject a message-signalled interrupt */
-	KVM_GET_ONE_REG, /* read a vCPU register (MMIO emulation) */
-	KVM_SET_ONE_REG, /* write one */
+	KVM_RUN,	     /* run a vCPU until its next exit */
+	KVM_IRQ_LINE,	     /* the UART's line; virtio's without irqfd */
+	KVM_SET_VCPU_EVENTS, /* an external abort for an access KVM cannot
+				decode (vmm_kvm.c handle_nisv) */
 };
 
 static const struct rule *const role_rules[] = {
@@ -197,6 +205,18 @@ static int add_rule(scmp_filter_ctx ctx, const struct rule *r,
 		return seccomp_rule_add(
 			ctx, SCMP_ACT_ALLOW, nr, 2, SCMP_A2_32(SCMP_CMP_EQ, 0),
 			SCMP_A4_32(SCMP_CMP_EQ, CLOCK_MONOTONIC));
+	case FUTEX_PRIVATE: {
+		int rc = seccomp_rule_add(
+			ctx, SCMP_ACT_ALLOW, nr, 1,
+			SCMP_A1_32(SCMP_CMP_EQ,
+				   FUTEX_WAIT | FUTEX_PRIVATE_FLAG));
+		return rc ? rc
+			  : seccomp_rule_add(
+				    ctx, SCMP_ACT_ALLOW, nr, 1,
+				    SCMP_A1_32(SCMP_CMP_EQ,
+					       FUTEX_WAKE |
+						       FUTEX_PRIVATE_FLAG));
+	}
 	case ANON_DATA:
 		return seccomp_rule_add(
 			ctx, SCMP_ACT_ALLOW, nr, 2,
@@ -216,6 +236,10 @@ int hosted_seccomp_load(enum sdvf_role role, const struct hosted_pd_fds *fds)
 	if (!ctx)
 		return -ENOMEM;
 	int rc = 0;
+	/* The VMM's vCPU threads exist already: the filter covers every
+	 * thread of the process, or loading it fails. */
+	if (role == SDVF_ROLE_VMM)
+		rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1);
 	for (const struct rule *r = loop_rules; r->call && rc == 0; r++)
 		rc = add_rule(ctx, r, fds);
 	for (const struct rule *r = role_rules[role]; r->call && rc == 0; r++)

@@ -45,6 +45,7 @@ UNIT_CMOCKA := \
 	test_lwip_dhcp \
 	test_lwip_sim \
 	test_vmm \
+	test_vmm_client \
 	stress_queue
 # Device-side bugs found by the hostile guest (tests/vm/guest_hostile.c).
 UNIT_CMOCKA += test_virtio_hostile

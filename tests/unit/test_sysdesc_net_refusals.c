@@ -73,8 +73,8 @@ static void net_refuses_a_client_that_names_no_net_client_pd(void **state)
 			   "vm { component = \"queue_sink\"; };",
 			   AT "/clients/vm: PD 'vm' runs component "
 			      "'queue_sink', which is not a net client (a "
-			      "client-role component that needs regions "
-			      "rx_active and tx_active)\n");
+			      "client- or VMM-role component that needs "
+			      "regions rx_active and tx_active)\n");
 }
 
 static void net_refuses_duplicate_macs(void **state)

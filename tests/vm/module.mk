@@ -42,6 +42,11 @@ TEST_SCRIPTS += tests/vm/image_boot.sh tests/vm/vmm_boot.sh \
 # A guest attacking its virtio-net device beside an honest guest.
 TEST_SCRIPTS += tests/vm/vmm_hostile.sh
 
+# The VMM as a PD of the hosted runtime (vmm/vmm_pd.h): a VM system checked
+# and dumped on any host (vm_describe.sh), and run inside L1 beside a native
+# client on the ENET model (vm_system.sh).
+TEST_SCRIPTS += tests/vm/vm_describe.sh tests/vm/vm_system.sh
+
 # A hostile guest program (an ldp KVM cannot decode): aarch64 only, run in
 # the nested guest by vmm_boot.sh.
 ifneq ($(filter aarch64-%,$(shell $(CC) -dumpmachine 2>/dev/null)),)
