@@ -4,7 +4,9 @@
 #   1. Portable code (core/*.[ch] and every PORTABLE_SRCS file with the
 #      headers it reaches in its own folder) includes only freestanding C
 #      headers, the portable core headers, and headers of its own folder
-#      (mux/ may also include policies/policy.h: the muxes run policies).
+#      (mux/ may also include policies/policy.h: the muxes run policies;
+#      vmm/ may include clients/net_client.h and virt/'s headers: the VMM's
+#      component is a net client serving a virtio-net device).
 #   2. Nothing under core/ includes a leaf folder (driver/, mux/, policies/,
 #      clients/, virt/, vmm/, tests/, examples/).
 #   3. clients/, mux/, policies/ and virt/ never include a driver header:
@@ -56,6 +58,10 @@ check_tree() { # check_tree ROOT PORTABLE_SRCS... ; prints violations
 				todo+=("$name")
 			elif [ "$dir" = mux ] && [ "$name" = policies/policy.h ]; then
 				# the muxes run policies (docs/design.md, the tree)
+				todo+=("$name")
+			elif [ "$dir" = vmm ] && { [ "$name" = clients/net_client.h ] ||
+				[[ $name == virt/*.h ]]; }; then
+				# the VMM PD: a net client serving virtio-net
 				todo+=("$name")
 			else
 				echo "$f: portable code includes \"$name\" (only $portable_core and its own folder)"

@@ -78,7 +78,7 @@ static inline void push_n(struct qfix *f, uint32_t first_seq, uint32_t n)
 static inline void pop_expect(struct qfix *f, uint32_t first_seq, uint32_t n)
 {
 	for (uint32_t i = 0; i < n; i++) {
-		struct sdvf_desc d;
+		struct sdvf_desc d = {0};
 		assert_true(sdvf_queue_pop(&f->cons, &d));
 		assert_desc_is(&d, first_seq + i);
 	}
