@@ -44,35 +44,8 @@ polls=${SDVF_BENCH_HOPS_POLL:-20 100}
 if [ "$smoke" = 1 ]; then
 	runs=1 rtts=50 polls=50
 fi
-if [ "$(id -u)" -ne 0 ]; then
-	echo "$me: needs root (network namespaces and taps)" >&2
-	exit 1
-fi
-for f in "$sdvf" "$peer"; do
-	[ -x "$f" ] || { echo "$me: $f not built" >&2; exit 1; }
-done
-
-ns=sdvf-t-bhops-$$
-work=$(mktemp -d /tmp/sdvf-bench-hops.XXXXXX)
-export SDVF_STATS_DIR=$work
-declare -A pid_of
-cleanup() {
-	for p in "${pid_of[@]}"; do
-		kill -INT "$p" 2>/dev/null || true
-	done
-	sleep 1
-	for p in "${pid_of[@]}"; do
-		kill -KILL "$p" 2>/dev/null || true
-	done
-	ip netns del "$ns" 2>/dev/null || true
-	rm -rf "$work"
-}
-trap cleanup EXIT
-fail() {
-	echo "$me: FAILED: $*" >&2
-	tail -20 "$work"/*.log >&2 || true
-	exit 1
-}
+tap_prefix=tbh
+. tests/bench/lib_bench_configs.sh
 
 configs="base"
 for p in $polls; do configs="$configs poll$p"; done
@@ -81,53 +54,17 @@ before=${SDVF_BENCH_HOPS_BEFORE:-}
 [ -n "$before" ] && configs="before $configs"
 [ "$smoke" = 1 ] && configs="base poll50"
 
-# The description of configuration $1, on TAP $2, subnet 10.220.$3.0/24.
-describe() {
-	local place=()
-	case $1 in
-	core0 | futex_core0) place=(-e 's/policy = "rr";/& nic-core = <0>; driver-core = <0>; rx-mux-core = <0>; tx-mux-core = <0>;/'
-		-e 's/component = "[a-z_]*";/& core = <0>;/') ;;
-	split) place=(-e 's/policy = "rr";/& nic-core = <0>; driver-core = <0>; rx-mux-core = <1>; tx-mux-core = <1>;/'
-		-e 's/component = "[a-z_]*";/& core = <1>;/') ;;
-	split_r) place=(-e 's/policy = "rr";/& nic-core = <1>; driver-core = <1>; rx-mux-core = <0>; tx-mux-core = <0>;/'
-		-e 's/component = "[a-z_]*";/& core = <0>;/') ;;
-	esac
-	sed -e "s/tap-name = \"sdvf3\"/tap-name = \"$2\"/" \
-		-e "s/ip = \[0a d8 00 /ip = [0a dc $(printf %02x "$3") /" \
-		"${place[@]}" examples/bench-echo.dts
-}
-
-ip netns add "$ns"
-ip -n "$ns" link set lo up
 i=0
 for c in $configs; do
 	i=$((i + 1))
-	tap=tbh$$$i
-	describe "$c" "$tap" "$i" >"$work/$c.dts"
-	"$sdvf" check "$work/$c.dts" >/dev/null 2>"$work/check.err" ||
-		fail "sdvf check $c: $(cat "$work/check.err")"
-	poll=0
+	where=none poll=0 wake=eventfd run_sdvf=$sdvf
+	case $c in core0 | futex_core0) where=core0 ;; split | split_r) where=$c ;; esac
 	case $c in poll*) poll=${c#poll} ;; esac
-	run_sdvf=$sdvf
-	[ "$c" = before ] && run_sdvf=$before
-	wake=eventfd
 	case $c in futex*) wake=futex ;; esac
-	SDVF_WAKE=$wake SDVF_POLL_US=$poll "$run_sdvf" run "$work/$c.dts" --duration 3600 \
-		>"$work/$c.log" 2>&1 &
-	pid_of[$c]=$!
-	for _ in $(seq 100); do
-		ip link show "$tap" >/dev/null 2>&1 && break
-		sleep 0.1
-	done
-	ip link set "$tap" netns "$ns" || fail "$c: tap $tap never appeared"
-	ip -n "$ns" addr add "10.220.$i.1/24" dev "$tap"
-	ip -n "$ns" link set "$tap" up
-	echo "$c 10.220.$i.3" >>"$work/targets"
+	[ "$c" = before ] && run_sdvf=$before
+	bench_start "$c" "$i" "$where" 220 "$wake" "$poll" "$run_sdvf"
 done
-while read -r c ip; do
-	ip netns exec "$ns" ping -c 1 -W 5 "$ip" >/dev/null ||
-		fail "$c: $ip does not answer ping"
-done <"$work/targets"
+bench_ping_all
 
 results=$work/results
 : >"$results"
@@ -144,23 +81,9 @@ for run in $(seq "$runs"); do
 	[ "$smoke" = 1 ] || echo "$me: run $run of $runs done" >&2
 done
 
-# Idle: the CPU time (utime + stime, clock ticks) of each system's PDs.
-sleep 1
-tick=$(getconf CLK_TCK)
-cpu_of() {
-	local sum=0 p
-	for p in $(pgrep -P "$1"); do
-		sum=$((sum + $(awk '{ print $14 + $15 }' "/proc/$p/stat")))
-	done
-	echo "$sum"
-}
-declare -A cpu_before
-for c in $configs; do cpu_before[$c]=$(cpu_of "${pid_of[$c]}"); done
-sleep 5
-for c in $configs; do
-	after=$(cpu_of "${pid_of[$c]}")
-	echo "idle $c $(((after - ${cpu_before[$c]}) * 1000 / tick))" >>"$work/idle"
-done
+# Idle: the CPU time of each system's PDs.
+# shellcheck disable=SC2086 # one word a configuration
+bench_idle $configs
 
 if [ "$smoke" = 1 ]; then
 	awk '$8 == 0 { print "FAILED: " $2 " did not answer"; bad = 1 }

@@ -35,77 +35,18 @@ eventfd_split futex_split eventfd_poll50 futex_poll50}
 if [ "$smoke" = 1 ]; then
 	runs=1 rtts=50 count=500 configs="eventfd futex_poll50"
 fi
-if [ "$(id -u)" -ne 0 ]; then
-	echo "$me: needs root (network namespaces and taps)" >&2
-	exit 1
-fi
-for f in "$sdvf" "$peer"; do
-	[ -x "$f" ] || { echo "$me: $f not built" >&2; exit 1; }
-done
+tap_prefix=tbw
+. tests/bench/lib_bench_configs.sh
 
-ns=sdvf-t-bwake-$$
-work=$(mktemp -d /tmp/sdvf-bench-wake.XXXXXX)
-export SDVF_STATS_DIR=$work
-declare -A pid_of
-cleanup() {
-	for p in "${pid_of[@]}"; do
-		kill -INT "$p" 2>/dev/null || true
-	done
-	sleep 1
-	for p in "${pid_of[@]}"; do
-		kill -KILL "$p" 2>/dev/null || true
-	done
-	ip netns del "$ns" 2>/dev/null || true
-	rm -rf "$work"
-}
-trap cleanup EXIT
-fail() {
-	echo "$me: FAILED: $*" >&2
-	tail -20 "$work"/*.log >&2 || true
-	exit 1
-}
-
-# The description of configuration $1, on TAP $2, subnet 10.221.$3.0/24.
-describe() {
-	local place=()
-	case $1 in
-	*_core0*) place=(-e 's/policy = "rr";/& nic-core = <0>; driver-core = <0>; rx-mux-core = <0>; tx-mux-core = <0>;/'
-		-e 's/component = "[a-z_]*";/& core = <0>;/') ;;
-	*_split*) place=(-e 's/policy = "rr";/& nic-core = <0>; driver-core = <0>; rx-mux-core = <1>; tx-mux-core = <1>;/'
-		-e 's/component = "[a-z_]*";/& core = <1>;/') ;;
-	esac
-	sed -e "s/tap-name = \"sdvf3\"/tap-name = \"$2\"/" \
-		-e "s/ip = \[0a d8 00 /ip = [0a dd $(printf %02x "$3") /" \
-		"${place[@]}" examples/bench-echo.dts
-}
-
-ip netns add "$ns"
-ip -n "$ns" link set lo up
 i=0
 for c in $configs; do
 	i=$((i + 1))
-	tap=tbw$$$i
-	describe "$c" "$tap" "$i" >"$work/$c.dts"
-	"$sdvf" check "$work/$c.dts" >/dev/null 2>"$work/check.err" ||
-		fail "sdvf check $c: $(cat "$work/check.err")"
-	poll=0
+	where=none poll=0
+	case $c in *_core0*) where="core0" ;; *_split*) where="split" ;; esac
 	case $c in *_poll*) poll=${c##*_poll} ;; esac
-	SDVF_WAKE=${c%%_*} SDVF_POLL_US=$poll "$sdvf" run "$work/$c.dts" \
-		--duration 3600 >"$work/$c.log" 2>&1 &
-	pid_of[$c]=$!
-	for _ in $(seq 100); do
-		ip link show "$tap" >/dev/null 2>&1 && break
-		sleep 0.1
-	done
-	ip link set "$tap" netns "$ns" || fail "$c: tap $tap never appeared"
-	ip -n "$ns" addr add "10.221.$i.1/24" dev "$tap"
-	ip -n "$ns" link set "$tap" up
-	echo "$c 10.221.$i.3" >>"$work/targets"
+	bench_start "$c" "$i" "$where" 221 "${c%%_*}" "$poll" "$sdvf"
 done
-while read -r c ip; do
-	ip netns exec "$ns" ping -c 1 -W 5 "$ip" >/dev/null ||
-		fail "$c: $ip does not answer ping"
-done <"$work/targets"
+bench_ping_all
 
 # Context switches (voluntary + involuntary) of all the PDs of system $1.
 ctxsw_of() {
@@ -142,22 +83,8 @@ for run in $(seq "$runs"); do
 	[ "$smoke" = 1 ] || echo "$me: run $run of $runs done" >&2
 done
 
-sleep 1
-tick=$(getconf CLK_TCK)
-cpu_of() {
-	local sum=0 p
-	for p in $(pgrep -P "$1"); do
-		sum=$((sum + $(awk '{ print $14 + $15 }' "/proc/$p/stat")))
-	done
-	echo "$sum"
-}
-declare -A cpu_before
-for c in $configs; do cpu_before[$c]=$(cpu_of "${pid_of[$c]}"); done
-sleep 5
-for c in $configs; do
-	after=$(cpu_of "${pid_of[$c]}")
-	echo "idle $c $(((after - ${cpu_before[$c]}) * 1000 / tick))" >>"$work/idle"
-done
+# shellcheck disable=SC2086 # one word a configuration
+bench_idle $configs
 
 check=
 [ "$smoke" = 1 ] && check=--check
