@@ -378,9 +378,10 @@ static const struct sdvf_policy *read_policy(struct net *n, const void *fdt,
 					       "%s%s", at ? ", " : "",
 					       (*q)->name);
 	}
+	char quoted[SYSDESC_QUOTE_MAX];
 	net_error(n, "", "property '%s': unknown %s \"%s\" (valid: %s)", prop,
-		  kind == SDVF_POLICY_SCHEDULER ? "scheduler" : "shaper", out,
-		  valid);
+		  kind == SDVF_POLICY_SCHEDULER ? "scheduler" : "shaper",
+		  sysdesc_quote(quoted, sizeof(quoted), out), valid);
 	out[0] = '\0';
 	return NULL;
 }
