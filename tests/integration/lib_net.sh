@@ -8,6 +8,20 @@
 # fail_context (optional: what the test was doing, e.g. "victim rmap").
 # Namespaces, taps and subnets stay the caller's own (named after its pid).
 
+# net_subnet A.B: a /24 of the caller's own, A.B.N with N from its pid
+# (1..250): sets net (A.B.N) and hex (its three bytes in hex, as a
+# description's `ip = [$hex 02]` wants them).
+net_subnet() {
+	net=$1.$(($$ % 250 + 1))
+	hex=$(net_hex "$net")
+}
+
+# net_hex A.B.C: the three numbers in hex ("0a d7 05").
+net_hex() {
+	# shellcheck disable=SC2046,SC2183 # split the dotted prefix into 3 numbers
+	printf '%02x %02x %02x' $(tr . ' ' <<<"$1")
+}
+
 # net_require: exit 1 unless run as root with $sdvf built.
 net_require() {
 	if [ "$(id -u)" -ne 0 ]; then
@@ -251,8 +265,7 @@ net_conserved() {
 # (a.b.c), MAC the fifth byte (hex) of each client's MAC 02:00:00:00:MAC:0n.
 net_three_clients() {
 	local hex
-	# shellcheck disable=SC2046,SC2183 # split the dotted prefix into 3 numbers
-	hex=$(printf '%02x %02x %02x' $(tr . ' ' <<<"$1"))
+	hex=$(net_hex "$1")
 	cat <<CLIENTS
 				copy {
 					mac = [02 00 00 00 $2 02];
