@@ -23,6 +23,7 @@
 #include "clients/net_client.h"
 #include "core/sim/sim.h"
 #include "core/sysdesc/sysdesc.h"
+#include "tests/unit/fixture_stub.h"
 #include "tests/unit/virtio_net_fixture.h"
 #include "vmm/vmm_client.h"
 
@@ -76,30 +77,9 @@ static const struct sdvf_component vmc_component = {
 };
 
 static const struct sdvf_need stub_needs[] = {SDVF_NEED_CHAN("c"), {0}};
-static const struct sdvf_param stub_params[] = {
-	{.name = "c0_mac", .type = SDVF_PARAM_MAC, .help = "client 0"}, {0}};
-static int stub_init(void *state, struct sdvf_pd *pd)
-{
-	(void)state;
-	(void)pd;
-	return 0;
-}
-static void stub_notified(void *state, struct sdvf_pd *pd, sdvf_channel_t ch)
-{
-	(void)state;
-	(void)pd;
-	(void)ch;
-}
-static const struct sdvf_component stub_component = {
-	.name = "vmc_stub",
-	.summary = "passive mux",
-	.role = SDVF_ROLE_MUX,
-	.state_size = 8,
-	.needs = stub_needs,
-	.params = stub_params,
-	.init = stub_init,
-	.notified = stub_notified,
-};
+static const struct sdvf_component stub_component =
+	STUB_PD("vmc_stub", "passive mux", SDVF_ROLE_MUX, stub_needs,
+		STUB_C0_MAC_PARAMS);
 
 static const struct sdvf_component *const table[] = {&vmc_component,
 						     &stub_component, NULL};
