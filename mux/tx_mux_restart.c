@@ -60,7 +60,8 @@ static void driver_restart(struct tx_mux *m)
 	}
 	sdvf_counter_add(m->ctr[DRV_RESTARTS], 1);
 	sdvf_counter_add(m->ctr[DRV_RECLAIMED], n);
-	txm_activate(m); /* staged frames to the fresh queue, returns signalled */
+	/* staged frames to the fresh queue, returns signalled */
+	txm_activate(m);
 }
 
 /*
@@ -77,9 +78,8 @@ static void client_restart(struct tx_mux *m, unsigned i)
 	sdvf_queue_reset(&c->active);
 	sdvf_queue_reset(&c->free);
 	if (c->staged && !c->remap) {
-		uint32_t idx =
-			(uint32_t)((c->head.io_or_offset - m->pool.io) /
-				   SDVF_BUF_SIZE);
+		uint32_t idx = (uint32_t)((c->head.io_or_offset - m->pool.io) /
+					  SDVF_BUF_SIZE);
 		m->pool.client[idx] = TXM_NOBODY;
 		m->pool.idle[m->pool.nidle++] = idx;
 	}

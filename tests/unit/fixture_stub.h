@@ -34,9 +34,10 @@ static inline void stub_pd_notified(void *state, struct sdvf_pd *pd,
 /* A passive mux's one param: its client 0's station (c0_mac), as the
  * muxes' own; a list for STUB_PD's params. */
 #define STUB_C0_MAC_PARAMS                                                     \
-	((const struct sdvf_param[]){                                          \
-		{.name = "c0_mac", .type = SDVF_PARAM_MAC, .help = "client 0"}, \
-		{0}})
+	((const struct sdvf_param[]){{.name = "c0_mac",                        \
+				      .type = SDVF_PARAM_MAC,                  \
+				      .help = "client 0"},                     \
+				     {0}})
 
 /* The initializer of a passive component. */
 #define STUB_PD(name_, summary_, role_, needs_, params_)                       \
