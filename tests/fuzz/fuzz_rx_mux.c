@@ -33,6 +33,7 @@
 #include "core/sim/sim.h"
 #include "core/sysdesc/sysdesc.h"
 #include "tests/fuzz/fuzz_cursor.h"
+#include "tests/fuzz/fuzz_sim.h"
 #include "tests/unit/fixture_rx_driver.h"
 #include "tests/unit/fixture_stub.h"
 
@@ -378,31 +379,17 @@ static void check(void)
 		fail("the mux's DMA gauges differ from the facts", -1);
 }
 
-static void attach(struct sdvf_queue *q, const char *region)
-{
-	uint64_t size;
-	void *base = sdvf_sim_region(r.sim, region, &size);
-	if (!base || !sdvf_queue_attach(q, base, size, CAP, false, 0))
-		fail("cannot attach a queue of the description", -1);
-}
-
 static void start(void)
 {
-	if (!r.loaded &&
-	    sdvf_system_load_dts(&r.sys, "fuzz_rx_mux", dts, table, stderr))
-		abort();
-	r.loaded = true;
-	r.sim = sdvf_sim_create(&r.sys);
-	if (!r.sim || sdvf_sim_init(r.sim) != 0)
-		abort();
+	r.sim = fuzz_sim_start(&r.sys, &r.loaded, "fuzz_rx_mux", dts, table);
 	r.drv = sdvf_sim_state(r.sim, "drv");
 	for (int i = 0; i < NCLIENTS; i++) {
 		char name[16];
 		memset(&r.c[i], 0, sizeof(r.c[i]));
 		snprintf(name, sizeof(name), "c%d_act", i);
-		attach(&r.c[i].active, name);
+		fuzz_attach(r.sim, &r.c[i].active, name, CAP);
 		snprintf(name, sizeof(name), "c%d_free", i);
-		attach(&r.c[i].free, name);
+		fuzz_attach(r.sim, &r.c[i].free, name, CAP);
 	}
 	run_sim();
 }

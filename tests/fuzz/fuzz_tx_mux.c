@@ -33,6 +33,7 @@
 #include "core/sim/sim.h"
 #include "core/sysdesc/sysdesc.h"
 #include "tests/fuzz/fuzz_cursor.h"
+#include "tests/fuzz/fuzz_sim.h"
 #include "tests/unit/fixture_stub.h"
 
 extern const struct sdvf_component tx_mux_component;
@@ -164,14 +165,6 @@ static uint64_t rejects(int ci)
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		sum += counter(names[i], ci);
 	return sum;
-}
-
-static void attach(struct sdvf_queue *q, const char *region)
-{
-	uint64_t size;
-	void *base = sdvf_sim_region(r.sim, region, &size);
-	if (!base || !sdvf_queue_attach(q, base, size, CAP, false, 0))
-		fail("cannot attach a queue of the description", -1);
 }
 
 static bool names_buffer(uint64_t offset)
@@ -388,23 +381,17 @@ static void check_conserved(void)
 
 static void start(void)
 {
-	if (!r.loaded &&
-	    sdvf_system_load_dts(&r.sys, "fuzz_tx_mux", dts, table, stderr))
-		abort();
-	r.loaded = true;
-	r.sim = sdvf_sim_create(&r.sys);
-	if (!r.sim || sdvf_sim_init(r.sim) != 0)
-		abort();
-	attach(&r.drv_active, "drv_txa");
-	attach(&r.drv_free, "drv_txf");
+	r.sim = fuzz_sim_start(&r.sys, &r.loaded, "fuzz_tx_mux", dts, table);
+	fuzz_attach(r.sim, &r.drv_active, "drv_txa", CAP);
+	fuzz_attach(r.sim, &r.drv_free, "drv_txf", CAP);
 	for (int i = 0; i < NCLIENTS; i++) {
 		struct client *c = &r.c[i];
 		char name[16];
 		memset(c, 0, sizeof(*c));
 		snprintf(name, sizeof(name), "c%d_txa", i);
-		attach(&c->active, name);
+		fuzz_attach(r.sim, &c->active, name, CAP);
 		snprintf(name, sizeof(name), "c%d_txf", i);
-		attach(&c->free, name);
+		fuzz_attach(r.sim, &c->free, name, CAP);
 		snprintf(name, sizeof(name), "c%d_data", i);
 		c->data = sdvf_sim_region(r.sim, name, NULL);
 	}

@@ -21,6 +21,7 @@
 #include "driver/enet/enet_driver.h"
 #include "driver/enet/model/enet_model.h"
 #include "driver/enet/wire/wire.h"
+#include "tests/unit/fixture_sim.h"
 #include "tests/unit/fixture_stub.h"
 #include "tests/unit/mux_switch_fixture.h"
 
@@ -51,14 +52,6 @@ struct sdvf_system sys;
 struct sdvf_sim *sim;
 struct wire *wire;
 struct tclient cl[NCLIENTS];
-
-static void attach(struct sdvf_queue *q, const char *region)
-{
-	uint64_t size;
-	void *base = sdvf_sim_region(sim, region, &size);
-	assert_non_null(base);
-	assert_true(sdvf_queue_attach(q, base, size, CAP, false, 0));
-}
 
 void run(void)
 {
@@ -98,7 +91,7 @@ void reattach(int i)
 	memset(c, 0, sizeof(*c));
 #define ATTACH(q, fmt)                                                         \
 	snprintf(name, sizeof(name), fmt, i);                                  \
-	attach(&c->q, name)
+	sim_attach(sim, &c->q, name, CAP)
 	ATTACH(txa, "c%d_txa");
 	ATTACH(txf, "c%d_txf");
 	ATTACH(rxa, "c%d_rxa");

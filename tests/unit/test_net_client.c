@@ -26,6 +26,7 @@
 #include "core/queue.h"
 #include "core/sim/sim.h"
 #include "core/sysdesc/sysdesc.h"
+#include "tests/unit/fixture_sim.h"
 #include "tests/unit/fixture_stub.h"
 
 #define CAP 4u
@@ -178,14 +179,6 @@ static uint8_t *rx_data;
 /* RX buffers lent and not given back, by slot. */
 static int lent[DATA_BUFS];
 
-static void attach(struct sdvf_queue *q, const char *region)
-{
-	uint64_t size;
-	void *base = sdvf_sim_region(sim, region, &size);
-	assert_non_null(base);
-	assert_true(sdvf_queue_attach(q, base, size, CAP, false, 0));
-}
-
 static struct tcl *cl(void)
 {
 	return sdvf_sim_state(sim, "cl");
@@ -194,20 +187,14 @@ static struct tcl *cl(void)
 static int setup(void **state)
 {
 	(void)state;
-	memset(&sys, 0, sizeof(sys));
 	memset(lent, 0, sizeof(lent));
 	char dts[4096];
 	snprintf(dts, sizeof(dts), dts_fmt, "", "");
-	assert_int_equal(sdvf_system_load_dts(&sys, "test_net_client", dts,
-					      table, stderr),
-			 0);
-	sim = sdvf_sim_create(&sys);
-	assert_non_null(sim);
-	assert_int_equal(sdvf_sim_init(sim), 0);
-	attach(&m_rx_active, "rxa");
-	attach(&m_rx_free, "rxf");
-	attach(&m_tx_active, "txa");
-	attach(&m_tx_free, "txf");
+	sim = sim_boot(&sys, "test_net_client", dts, table);
+	sim_attach(sim, &m_rx_active, "rxa", CAP);
+	sim_attach(sim, &m_rx_free, "rxf", CAP);
+	sim_attach(sim, &m_tx_active, "txa", CAP);
+	sim_attach(sim, &m_tx_free, "txf", CAP);
 	rx_data = sdvf_sim_region(sim, "rxd", NULL);
 	sdvf_sim_run(sim, 10000);
 	return 0;
@@ -631,10 +618,10 @@ static void a_mux_restart_gives_back_what_it_held(void **s)
 	assert_false(net_client_rx_return(nc, 5 * SDVF_BUF_SIZE));
 	lent[5] = 0;
 	/* The fresh queues start at index 0 on both sides. */
-	attach(&m_rx_active, "rxa");
-	attach(&m_rx_free, "rxf");
-	attach(&m_tx_active, "txa");
-	attach(&m_tx_free, "txf");
+	sim_attach(sim, &m_rx_active, "rxa", CAP);
+	sim_attach(sim, &m_rx_free, "rxf", CAP);
+	sim_attach(sim, &m_tx_active, "txa", CAP);
+	sim_attach(sim, &m_tx_free, "txf", CAP);
 	c->hoard = false;
 	lend_slot(6, 64, 6);
 	kick("rx");

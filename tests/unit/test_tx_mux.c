@@ -24,6 +24,7 @@
 #include "driver/enet/enet_driver.h"
 #include "driver/enet/model/enet_model.h"
 #include "driver/enet/wire/wire.h"
+#include "tests/unit/fixture_sim.h"
 #include "tests/unit/fixture_stub.h"
 
 extern const struct sdvf_component tx_mux_component;
@@ -60,14 +61,6 @@ static struct sdvf_queue d_active, d_free;
 static uint8_t *c_data[NCLIENTS], *pool;
 /* Per client buffer: 1 while the mux or the driver has it. */
 static int lent[NCLIENTS][CLIENT_BUFS];
-
-static void attach(struct sdvf_queue *q, const char *region, uint32_t cap)
-{
-	uint64_t size;
-	void *base = sdvf_sim_region(sim, region, &size);
-	assert_non_null(base);
-	assert_true(sdvf_queue_attach(q, base, size, cap, false, 0));
-}
 
 /* Load the system: `modes` one char per client ('c' copy, 'r' remap),
  * `mux_cfg` and `client_cfg` extra mux config text; the result of init,
@@ -132,14 +125,14 @@ static int start(const char *modes, const char *mux_cfg)
 	int rc = sdvf_sim_init(sim);
 	if (rc != 0)
 		return rc;
-	attach(&d_active, "drv_txa", DRV_CAP);
-	attach(&d_free, "drv_txf", DRV_CAP);
+	sim_attach(sim, &d_active, "drv_txa", DRV_CAP);
+	sim_attach(sim, &d_free, "drv_txf", DRV_CAP);
 	for (int i = 0; i < NCLIENTS; i++) {
 		char name[16];
 		snprintf(name, sizeof(name), "c%d_txa", i);
-		attach(&c_active[i], name, CLIENT_CAP);
+		sim_attach(sim, &c_active[i], name, CLIENT_CAP);
 		snprintf(name, sizeof(name), "c%d_txf", i);
-		attach(&c_free[i], name, CLIENT_CAP);
+		sim_attach(sim, &c_free[i], name, CLIENT_CAP);
 		snprintf(name, sizeof(name), "c%d_data", i);
 		c_data[i] = sdvf_sim_region(sim, name, NULL);
 	}
@@ -872,8 +865,10 @@ static void tx_mux_restart_reclaims_client_buffers(void **unused)
 	assert_int_equal(counter("c1.in_flight"), 0);
 	/* fresh queues: the test's handles start again at 0 */
 	for (int i = 0; i < 2; i++) {
-		attach(&c_active[i], i ? "c1_txa" : "c0_txa", CLIENT_CAP);
-		attach(&c_free[i], i ? "c1_txf" : "c0_txf", CLIENT_CAP);
+		sim_attach(sim, &c_active[i], i ? "c1_txa" : "c0_txa",
+			   CLIENT_CAP);
+		sim_attach(sim, &c_free[i], i ? "c1_txf" : "c0_txf",
+			   CLIENT_CAP);
 		memset(lent[i], 0, sizeof(lent[i]));
 	}
 	drv_complete(&d0, 0);
@@ -913,8 +908,8 @@ static void tx_mux_restart_returns_pool_buffers_to_pool(void **unused)
 	assert_int_equal(sdvf_sim_restart(sim, "c0"), 0);
 	assert_int_equal(counter("pool_idle"), POOL_BUFS - DRV_CAP);
 	assert_int_equal(counter("pool_driver"), DRV_CAP);
-	attach(&c_active[0], "c0_txa", CLIENT_CAP);
-	attach(&c_free[0], "c0_txf", CLIENT_CAP);
+	sim_attach(sim, &c_active[0], "c0_txa", CLIENT_CAP);
+	sim_attach(sim, &c_free[0], "c0_txf", CLIENT_CAP);
 	memset(lent[0], 0, sizeof(lent[0]));
 	for (int k = 0; k < DRV_CAP; k++) {
 		assert_true(drv_take(&d));
@@ -965,8 +960,8 @@ static void tx_mux_takes_back_every_buffer_from_a_restarted_driver(void **u)
 	assert_false(client_reap(1, &back));
 	assert_int_equal(counter("bad_completion"), 0);
 	/* fresh driver queues: the test's handles start again at 0 */
-	attach(&d_active, "drv_txa", DRV_CAP);
-	attach(&d_free, "drv_txf", DRV_CAP);
+	sim_attach(sim, &d_active, "drv_txa", DRV_CAP);
+	sim_attach(sim, &d_free, "drv_txf", DRV_CAP);
 	assert_false(drv_take(&d)); /* nothing of before is resent */
 	send_frame(0, 5, 60, 0x5a);
 	send_frame(1, 2, 60, 0x5b);
@@ -1063,9 +1058,9 @@ static void tx_mux_frames_leave_on_the_wire_through_enet(void **unused)
 	for (int i = 0; i < 2; i++) {
 		char name[16];
 		snprintf(name, sizeof(name), "c%d_txa", i);
-		attach(&c_active[i], name, CLIENT_CAP);
+		sim_attach(sim, &c_active[i], name, CLIENT_CAP);
 		snprintf(name, sizeof(name), "c%d_txf", i);
-		attach(&c_free[i], name, CLIENT_CAP);
+		sim_attach(sim, &c_free[i], name, CLIENT_CAP);
 		snprintf(name, sizeof(name), "c%d_data", i);
 		c_data[i] = sdvf_sim_region(sim, name, NULL);
 	}
