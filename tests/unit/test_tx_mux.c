@@ -224,6 +224,13 @@ static void drv_complete(const struct sdvf_desc *d, uint16_t flags)
 	sdvf_queue_publish(&d_free);
 }
 
+/* The driver completes d and the mux runs. */
+static void drv_complete_and_run(const struct sdvf_desc *d, uint16_t flags)
+{
+	drv_complete(d, flags);
+	kick("drv");
+}
+
 /* Take one return off client ci's tx_free. */
 static bool client_reap(int ci, struct sdvf_desc *d)
 {
@@ -301,8 +308,7 @@ static void tx_mux_copy_sends_frame_bytes_to_driver(void **unused)
 	assert_true(client_reap(0, &back));
 	assert_int_equal(back.io_or_offset, 3 * SDVF_BUF_SIZE);
 	assert_int_equal(back.flags, 0);
-	drv_complete(&d, 0);
-	kick("drv");
+	drv_complete_and_run(&d, 0);
 	assert_int_equal(counter("c0.in_flight"), 0);
 	finish();
 }
@@ -317,8 +323,7 @@ static void tx_mux_remap_sends_client_io_address(void **unused)
 	assert_int_equal(d.io_or_offset, DATA_IO(0) + 5 * SDVF_BUF_SIZE);
 	assert_int_equal(d.len, 60);
 	assert_false(client_reap(0, &back)); /* still at the driver */
-	drv_complete(&d, 0);
-	kick("drv");
+	drv_complete_and_run(&d, 0);
 	assert_true(client_reap(0, &back));
 	assert_int_equal(back.io_or_offset, 5 * SDVF_BUF_SIZE);
 	assert_int_equal(back.flags, 0);
@@ -489,8 +494,7 @@ static void tx_mux_rejects_buffer_sent_twice(void **unused)
 	assert_int_equal(back.io_or_offset, 2 * SDVF_BUF_SIZE);
 	assert_int_equal(back.flags, SDVF_NET_REJECTED);
 	assert_int_equal(counter("c0.rej_not_owner"), 1);
-	drv_complete(&d, 0);
-	kick("drv");
+	drv_complete_and_run(&d, 0);
 	finish();
 }
 
@@ -532,8 +536,7 @@ static void tx_mux_sends_spoofed_mac_when_allowed(void **unused)
 	assert_true(drv_take(&d));
 	assert_memory_equal(drv_frame(&d, -1) + 6, client_mac[1], 6);
 	assert_int_equal(counter("c0.rej_src_mac"), 0);
-	drv_complete(&d, 0);
-	kick("drv");
+	drv_complete_and_run(&d, 0);
 	finish();
 }
 
@@ -550,8 +553,7 @@ static void tx_mux_copy_sends_validated_bytes_after_rewrite(void **unused)
 	const uint8_t *f = drv_frame(&d, -1);
 	assert_memory_equal(f + 6, client_mac[0], 6);
 	assert_int_equal(f[79], 0x55);
-	drv_complete(&d, 0);
-	kick("drv");
+	drv_complete_and_run(&d, 0);
 	finish();
 }
 
@@ -562,8 +564,7 @@ static void tx_mux_returns_tx_error_to_remap_owner(void **unused)
 	send_frame(1, 7, 64, 0);
 	struct sdvf_desc d, back;
 	assert_true(drv_take(&d));
-	drv_complete(&d, SDVF_NET_TX_ERROR);
-	kick("drv");
+	drv_complete_and_run(&d, SDVF_NET_TX_ERROR);
 	assert_true(client_reap(1, &back));
 	assert_int_equal(back.io_or_offset, 7 * SDVF_BUF_SIZE);
 	assert_int_equal(back.flags, SDVF_NET_TX_ERROR);
@@ -579,8 +580,7 @@ static void tx_mux_counts_tx_error_of_copy_frame(void **unused)
 	send_frame(2, 0, 64, 0);
 	struct sdvf_desc d;
 	assert_true(drv_take(&d));
-	drv_complete(&d, SDVF_NET_TX_ERROR);
-	kick("drv");
+	drv_complete_and_run(&d, SDVF_NET_TX_ERROR);
 	assert_int_equal(counter("c2.tx_errors"), 1);
 	assert_int_equal(counter("c2.in_flight"), 0);
 	finish();
@@ -591,8 +591,7 @@ static void tx_mux_ignores_completion_driver_never_had(void **unused)
 	(void)unused;
 	assert_int_equal(start("ccc", ""), 0);
 	struct sdvf_desc forged = {.io_or_offset = POOL_IO, .len = 60};
-	drv_complete(&forged, 0);
-	kick("drv");
+	drv_complete_and_run(&forged, 0);
 	assert_int_equal(counter("bad_completion"), 1);
 	finish();
 }
@@ -649,8 +648,7 @@ static void tx_mux_refuses_impossible_client_tail(void **unused)
 	send_frame(0, 2, 60, 0);
 	assert_true(drv_take(&d));
 	assert_int_equal(drv_frame(&d, -1)[11], 0);
-	drv_complete(&d, 0);
-	kick("drv");
+	drv_complete_and_run(&d, 0);
 	finish();
 }
 
@@ -683,8 +681,7 @@ static void tx_mux_refuses_impossible_client_free_head(void **unused)
 	kick("c0");
 	assert_true(drv_take(&d));
 	assert_int_equal(drv_frame(&d, -1)[11], 0);
-	drv_complete(&d, 0);
-	kick("drv");
+	drv_complete_and_run(&d, 0);
 	finish();
 }
 
@@ -796,8 +793,7 @@ static void tx_mux_full_client_free_queue_waits_for_room(void **unused)
 	assert_true(sdvf_queue_consumer_should_signal(&c_free[0]));
 	kick("c0");
 	assert_true(drv_take(&d));
-	drv_complete(&d, 0);
-	kick("drv");
+	drv_complete_and_run(&d, 0);
 	for (int k = 0; k < CLIENT_CAP - 1; k++)
 		assert_true(client_reap(0, &back));
 	assert_true(client_reap(0, &back));
@@ -818,8 +814,7 @@ static void tx_mux_completion_to_full_queue_is_delivered_later(void **unused)
 	for (int k = 0; k < CLIENT_CAP; k++)
 		enqueue(0, 1, 60); /* rejects fill tx_free */
 	kick("c0");
-	drv_complete(&d, 0);
-	kick("drv");
+	drv_complete_and_run(&d, 0);
 	assert_int_equal(atomic_load(&c_free[0].shared->producer_signalled), 0);
 	for (int k = 0; k < CLIENT_CAP; k++)
 		assert_true(client_reap(0, &back));
@@ -872,8 +867,7 @@ static void tx_mux_restart_reclaims_client_buffers(void **unused)
 		memset(lent[i], 0, sizeof(lent[i]));
 	}
 	drv_complete(&d0, 0);
-	drv_complete(&d1, 0);
-	kick("drv");
+	drv_complete_and_run(&d1, 0);
 	struct sdvf_desc back;
 	assert_false(client_reap(0, &back)); /* nothing for the new one */
 	assert_false(client_reap(1, &back));
@@ -884,8 +878,7 @@ static void tx_mux_restart_reclaims_client_buffers(void **unused)
 	assert_true(drv_take(&d0));
 	assert_true(drv_take(&d1));
 	drv_complete(&d0, 0);
-	drv_complete(&d1, 0);
-	kick("drv");
+	drv_complete_and_run(&d1, 0);
 	finish();
 }
 
@@ -1024,8 +1017,7 @@ static void tx_mux_rejects_of_one_client_spare_another(void **unused)
 	struct sdvf_desc d;
 	assert_true(drv_take(&d));
 	assert_int_equal(drv_frame(&d, -1)[11], 1);
-	drv_complete(&d, 0);
-	kick("drv");
+	drv_complete_and_run(&d, 0);
 	assert_int_equal(counter("c0.rej_misaligned"), 8);
 	assert_int_equal(counter("c1.tx_frames"), 1);
 	assert_int_equal(counter("c1.rej_misaligned"), 0);
@@ -1104,8 +1096,7 @@ static void tx_mux_without_switching_sends_client_to_client(void **unused)
 	assert_true(drv_take(&d));
 	assert_memory_equal(drv_frame(&d, -1), client_mac[1], 6);
 	assert_int_equal(counter("c0.sw_out"), 0);
-	drv_complete(&d, 0);
-	kick("drv");
+	drv_complete_and_run(&d, 0);
 	finish();
 }
 
