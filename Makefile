@@ -7,7 +7,8 @@
 #   make test       deps + build + every test (unit, model, integration, cross)
 #   make cross      aarch64 builds: freestanding components, hosted binaries
 #   make bench      benchmarks, summary, docs tables and plots (long; not
-#                   part of make test; under 20 minutes)
+#                   part of make test; under 20 minutes; BENCH_VM=1 adds
+#                   bench-vm, an L1 boot of 10-25 minutes)
 #   make bench-quick  the benchmarks with tiny counts and sanity checks
 #                   (in make test)
 #   make soak       the TAP system under flood ping (SOAK_SECONDS, default 60)

@@ -50,18 +50,12 @@
  * whose cN_tx_free is full keeps its returns in a private backlog and the mux
  * asks to be woken (producer_signalled) when room appears; nothing is dropped.
  *
- * Restart of client N (peer_restart): its queues are reset, every buffer
- * of its that the mux holds goes back to it, a staged pool buffer goes to
- * the pool, and frames of its still at the driver are, on completion,
- * returned to the pool (copy) or silently to its map (remap), never to the
- * new instance's queue.
+ * Restart of a client or of the driver (peer_restart): mux/
+ * tx_mux_restart.c.
  *
  * Local switching (optional; mux/tx_mux_switch.c): a checked frame for
  * other clients goes to rx_mux through sw_pool instead of, or (broadcast,
  * multicast) besides, the wire.
- *
- * Restart of the driver (driver_restart): every buffer at the driver
- * side comes back flagged SDVF_NET_TX_ERROR, the queues start afresh.
  *
  * Not in this first cut: policy-wide
  * parameters (drr's quantum, least_served's idle_credit keep their
@@ -87,11 +81,6 @@
 static uint8_t *pool_buf(const struct txm_pool *p, uint32_t idx)
 {
 	return p->base + (uint64_t)idx * SDVF_BUF_SIZE;
-}
-
-static uint64_t pool_io(const struct txm_pool *p, uint32_t idx)
-{
-	return p->io + (uint64_t)idx * SDVF_BUF_SIZE;
 }
 
 static bool pool_has(const struct txm_pool *p, uint64_t io)
@@ -223,7 +212,7 @@ static void stage_one(struct tx_mux *m, unsigned ci, struct sdvf_desc d)
 		return;
 	}
 	m->pool.client[idx] = (uint8_t)ci;
-	c->head = (struct sdvf_desc){.io_or_offset = pool_io(&m->pool, idx),
+	c->head = (struct sdvf_desc){.io_or_offset = txm_pool_io(&m->pool, idx),
 				     .len = d.len};
 	c->staged = true;
 	d.flags = 0;
@@ -335,7 +324,7 @@ static void completion_count(struct txm_client *c, uint16_t flags)
 }
 
 /* A copy-mode frame came back: its pool buffer to the pool. */
-static bool pool_complete(struct tx_mux *m, const struct sdvf_desc *d)
+bool txm_pool_complete(struct tx_mux *m, const struct sdvf_desc *d)
 {
 	struct txm_pool *p = &m->pool;
 	if (!sdvf_own_take(&p->own, d, OWNER_DRIVER, SDVF_OWNER_SELF, 0,
@@ -350,7 +339,7 @@ static bool pool_complete(struct tx_mux *m, const struct sdvf_desc *d)
 }
 
 /* A remap frame came back: the client's buffer to the client. */
-static bool remap_complete(struct tx_mux *m, const struct sdvf_desc *d)
+bool txm_remap_complete(struct tx_mux *m, const struct sdvf_desc *d)
 {
 	for (unsigned i = 0; i < m->nclients; i++) {
 		struct txm_client *c = &m->client[i];
@@ -382,13 +371,14 @@ static bool remap_complete(struct tx_mux *m, const struct sdvf_desc *d)
 	return false;
 }
 
-static void tx_return(struct tx_mux *m)
+/* Take every completion the driver returned. */
+void txm_tx_return(struct tx_mux *m)
 {
 	struct sdvf_desc d;
 	while (sdvf_queue_pop(&m->drv_free, &d)) {
 		bool ok = pool_has(&m->pool, d.io_or_offset)
-				  ? pool_complete(m, &d)
-				  : remap_complete(m, &d);
+				  ? txm_pool_complete(m, &d)
+				  : txm_remap_complete(m, &d);
 		if (!ok)
 			sdvf_counter_add(m->ctr[BAD_COMPLETION], 1);
 	}
@@ -447,7 +437,7 @@ static bool request_signals(struct tx_mux *m)
 	return more;
 }
 
-static void activate(struct tx_mux *m)
+void txm_activate(struct tx_mux *m)
 {
 	sdvf_counter_add(m->ctr[ACTIVATIONS], 1);
 	uint64_t now = sdvf_now_ns(m->pd);
@@ -458,7 +448,7 @@ static void activate(struct tx_mux *m)
 	m->pool_starved = false;
 	uint32_t sent = 0;
 	do {
-		tx_return(m);
+		txm_tx_return(m);
 		if (m->sw.present)
 			txm_switch_return(m);
 		for (unsigned i = 0; i < m->nclients; i++)
@@ -534,87 +524,5 @@ void tx_mux_notified(void *state, struct sdvf_pd *pd, sdvf_channel_t ch)
 {
 	(void)pd;
 	(void)ch; /* every event means the same: look at every queue */
-	activate(state);
-}
-
-/*
- * The driver restarts (its process died; the new instance resets the
- * controller and starts on empty rings).  What it returned before it died
- * is taken first; then both queues are reset, and every buffer still at
- * the driver side (in a BD, in its private FIFOs or in drv_tx_active) comes
- * back as if completed with SDVF_NET_TX_ERROR: a pool buffer to the pool, a
- * remap client's buffer to its tx_free (quietly to its map if orphaned by
- * its own restart).  Nothing is resent: whether it left is unknown, and a
- * duplicate is worse than a loss (the driver's own reset does the same).
- * Staged heads stay staged and go to the new instance's fresh queue.
- */
-static void driver_restart(struct tx_mux *m)
-{
-	tx_return(m);
-	sdvf_queue_reset(&m->drv_active);
-	sdvf_queue_reset(&m->drv_free);
-	uint32_t n = 0;
-	for (uint32_t b = 0; b < m->pool.nbufs; b++) {
-		if (m->pool.owner[b] != OWNER_DRIVER)
-			continue;
-		struct sdvf_desc d = {.io_or_offset = pool_io(&m->pool, b),
-				      .flags = SDVF_NET_TX_ERROR};
-		n += pool_complete(m, &d);
-	}
-	for (unsigned i = 0; i < m->nclients; i++) {
-		struct txm_client *c = &m->client[i];
-		if (!c->present || !c->remap)
-			continue;
-		for (uint32_t b = 0; b < c->own.nbufs; b++) {
-			if (c->owner[b] != OWNER_DRIVER)
-				continue;
-			struct sdvf_desc d = {
-				.io_or_offset = c->data->io_addr +
-						(uint64_t)b * SDVF_BUF_SIZE,
-				.flags = SDVF_NET_TX_ERROR};
-			n += remap_complete(m, &d);
-		}
-	}
-	sdvf_counter_add(m->ctr[DRV_RESTARTS], 1);
-	sdvf_counter_add(m->ctr[DRV_RECLAIMED], n);
-	activate(m); /* staged frames to the fresh queue, returns signalled */
-}
-
-/* Client on ch restarts: forget its queues, take back its buffers. */
-void tx_mux_peer_restart(void *state, struct sdvf_pd *pd, sdvf_channel_t ch)
-{
-	struct tx_mux *m = state;
-	if (ch == m->drv_ch) {
-		driver_restart(m);
-		return;
-	}
-	for (unsigned i = 0; i < m->nclients; i++) {
-		struct txm_client *c = &m->client[i];
-		if (!c->present || c->ch != ch)
-			continue;
-		sdvf_queue_reset(&c->active);
-		sdvf_queue_reset(&c->free);
-		if (c->staged && !c->remap) {
-			uint32_t idx =
-				(uint32_t)((c->head.io_or_offset - m->pool.io) /
-					   SDVF_BUF_SIZE);
-			m->pool.client[idx] = TXM_NOBODY;
-			m->pool.idle[m->pool.nidle++] = idx;
-		}
-		c->staged = false;
-		c->backlog_count = 0;
-		for (uint32_t b = 0; b < m->pool.nbufs; b++)
-			if (m->pool.client[b] == i) /* at the driver */
-				m->pool.client[b] = TXM_NOBODY;
-		for (uint32_t b = 0; b < c->own.nbufs; b++)
-			c->orphan[b] = c->owner[b] == OWNER_DRIVER;
-		sdvf_own_reclaim(&c->own, SDVF_OWNER_SELF, OWNER_CLIENT);
-		c->in_flight = 0;
-		sdvf_counter_set(c->ctr[TXM_C_IN_FLIGHT], 0);
-		sdvf_counter_set(m->ctr[POOL_IDLE], m->pool.nidle);
-		return;
-	}
-	sdvf_log(pd, SDVF_LOG_WARN,
-		 "tx_mux: restart of the peer on channel %u not supported",
-		 (unsigned)ch);
+	txm_activate(state);
 }

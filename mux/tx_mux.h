@@ -1,8 +1,9 @@
 /*
  * tx_mux's private contract between its files: the data path
  * (mux/tx_mux.c, which opens with what the mux trusts and checks), local
- * switching (mux/tx_mux_switch.c) and configuration and init
- * (mux/tx_mux_init.c).  Nothing else includes it.
+ * switching (mux/tx_mux_switch.c), restarts of its peers
+ * (mux/tx_mux_restart.c) and configuration and init (mux/tx_mux_init.c).
+ * Nothing else includes it.
  *
  * Portable: freestanding C11.
  */
@@ -164,8 +165,28 @@ bool txm_switch_route(struct tx_mux *m, unsigned ci, const uint8_t *frame,
 		      uint16_t len, uint16_t *flags);
 void txm_switch_return(struct tx_mux *m);
 
-/* mux/tx_mux.c: the component's entry points after init. */
+/* mux/tx_mux.c: the component's entry point after init. */
 void tx_mux_notified(void *state, struct sdvf_pd *pd, sdvf_channel_t ch);
+
+/* mux/tx_mux.c: the steps of the data path the restart handlers reuse.
+ * txm_pool_complete / txm_remap_complete: a frame came back from the
+ * driver (its pool buffer to the pool; a remap client's buffer to the
+ * client, or quietly to its map if orphaned); false if it names no buffer
+ * at the driver.  txm_tx_return: every completion waiting on drv_tx_free,
+ * through those two.  txm_activate: one activation (every queue looked
+ * at, publish and signal once). */
+bool txm_pool_complete(struct tx_mux *m, const struct sdvf_desc *d);
+bool txm_remap_complete(struct tx_mux *m, const struct sdvf_desc *d);
+void txm_tx_return(struct tx_mux *m);
+void txm_activate(struct tx_mux *m);
+
+/* The io address of pool buffer idx. */
+static inline uint64_t txm_pool_io(const struct txm_pool *p, uint32_t idx)
+{
+	return p->io + (uint64_t)idx * SDVF_BUF_SIZE;
+}
+
+/* mux/tx_mux_restart.c: the driver or a client restarted (its channel). */
 void tx_mux_peer_restart(void *state, struct sdvf_pd *pd, sdvf_channel_t ch);
 
 #endif

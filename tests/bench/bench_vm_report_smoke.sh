@@ -78,6 +78,17 @@ grep -qE '^VM echo vs QEMU vhost-net \(goal >= 1.0x\) +>= 1.00x +worst: w1 1472 
 grep -qE '^VM guest boot to userspace vs QEMU +beside +11.0 vs 25.0 s +2.27  info$' \
 	"$work/sum.txt" || fail "boot row: $(grep 'VM guest' "$work/sum.txt")"
 
+# A suite without bench-vm (make bench without BENCH_VM=1): both rows
+# "skipped", the output an earlier run left unread, and how to run it said.
+echo "bench-queue 0 10" >"$work/suite/suite.txt"
+python3 tests/bench/bench_summary.py --out "$work/suite" >"$work/skip.txt"
+grep -qE '^VM echo vs QEMU vhost-net \(goal >= 1.0x\) +>= 1.00x +skipped: BENCH_VM=1 +-  skipped$' \
+	"$work/skip.txt" || fail "skipped row: $(grep 'VM echo' "$work/skip.txt")"
+grep -qE '^VM guest boot to userspace vs QEMU +beside +skipped: BENCH_VM=1 +-  skipped$' \
+	"$work/skip.txt" || fail "skipped boot row: $(grep 'VM guest' "$work/skip.txt")"
+grep -qx 'bench-vm skipped (an L1 boot, 10-25 min): make bench BENCH_VM=1, or make bench-vm alone' \
+	"$work/skip.txt" || fail "no line saying how to run bench-vm"
+
 # Failures are named: a VMM exit 1, a run with no reply.
 sed 's/^R qemu 2 exit 0$/R qemu 2 exit 1/' "$work/ok.log" >"$work/exit.log"
 if python3 tests/bench/bench_vm_report.py "$work/exit.log" >"$work/exit.txt"; then

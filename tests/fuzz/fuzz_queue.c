@@ -30,6 +30,7 @@
 
 #include "core/pd_queue.h"
 #include "core/queue.h"
+#include "tests/fuzz/fuzz_cursor.h"
 
 #define FUZZ_CAP_MAX 128u
 
@@ -41,19 +42,6 @@ static void fail(const char *what)
 {
 	fprintf(stderr, "fuzz_queue: invariant broken: %s\n", what);
 	abort();
-}
-
-struct cursor {
-	const uint8_t *p;
-	size_t left;
-};
-
-static uint32_t take(struct cursor *c, unsigned bytes)
-{
-	uint32_t v = 0;
-	for (unsigned i = 0; i < bytes && c->left; i++, c->left--)
-		v |= (uint32_t)*c->p++ << (8 * i);
-	return v;
 }
 
 struct side {
@@ -321,16 +309,10 @@ static void fuzz_one(const uint8_t *data, size_t size)
 }
 
 #define FUZZ_NAME "fuzz_queue"
+#define FUZZ_SHAPE_NONE
 
 static void fuzz_setup(void)
 {
-}
-
-static size_t fuzz_shape(uint8_t *input, size_t len, uint64_t i)
-{
-	(void)input;
-	(void)i;
-	return len;
 }
 
 static void fuzz_summary(void)

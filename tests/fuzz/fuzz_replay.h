@@ -11,6 +11,10 @@
  *                             to use (<= len; len to leave it alone)
  *   static void fuzz_summary(void);        totals after a replay (stdout)
  *
+ * (a harness whose inputs need no shaping may define FUZZ_SHAPE_NONE
+ * instead of fuzz_shape; one whose setup only quiets the sim's log lines,
+ * SDVF_SIM_QUIET, as refusals it provokes are logged, may define
+ * FUZZ_SIM_QUIET instead of fuzz_setup)
  * and gets, built with clang -fsanitize=fuzzer -DSDVF_LIBFUZZER, libFuzzer's
  * LLVMFuzzerInitialize / LLVMFuzzerTestOneInput; otherwise a main() that
  *   1. replays every file of the committed corpus, tests/fuzz/corpus/NAME/
@@ -36,6 +40,23 @@
 
 #ifndef FUZZ_NAME
 #error "define FUZZ_NAME before including tests/fuzz/fuzz_replay.h"
+#endif
+
+#ifdef FUZZ_SIM_QUIET
+static void fuzz_setup(void)
+{
+	setenv("SDVF_SIM_QUIET", "1", 0);
+}
+#endif
+
+#ifdef FUZZ_SHAPE_NONE
+/* Each replayed input as it is. */
+static size_t fuzz_shape(uint8_t *input, size_t len, uint64_t i)
+{
+	(void)input;
+	(void)i;
+	return len;
+}
 #endif
 
 #ifdef SDVF_LIBFUZZER

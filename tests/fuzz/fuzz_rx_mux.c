@@ -32,103 +32,26 @@
 #include "core/queue.h"
 #include "core/sim/sim.h"
 #include "core/sysdesc/sysdesc.h"
+#include "tests/fuzz/fuzz_cursor.h"
+#include "tests/fuzz/fuzz_sim.h"
+#include "tests/unit/fixture_rx_driver.h"
+#include "tests/unit/fixture_stub.h"
 
 extern const struct sdvf_component rx_mux_component;
 
-#define NBUFS 16u
-#define DMA_IO 0x10000000ull
 #define CAP 16u
 #define NCLIENTS 3
 #define COPY_BUFS 8u /* c0_data: 0x4000 */
 
-/* ---- the driver: holds the DMA buffers the mux gives it --------------- */
-
-struct fake_driver {
-	struct sdvf_queue rx_free, rx_active;
-	sdvf_channel_t ch;
-	uint8_t *dma;
-	bool holds[NBUFS];
-	uint32_t held;
-	uint32_t bogus; /* buffers given that were not the mux's to give */
-};
-
-static void fdrv_notified(void *state, struct sdvf_pd *pd, sdvf_channel_t ch)
-{
-	struct fake_driver *f = state;
-	struct sdvf_desc d;
-	(void)ch;
-	do {
-		while (sdvf_queue_pop(&f->rx_free, &d)) {
-			uint64_t idx =
-				(d.io_or_offset - DMA_IO) / SDVF_BUF_SIZE;
-			if (d.io_or_offset < DMA_IO || idx >= NBUFS ||
-			    d.io_or_offset % SDVF_BUF_SIZE || f->holds[idx]) {
-				f->bogus++;
-				continue;
-			}
-			f->holds[idx] = true;
-			f->held++;
-		}
-	} while (sdvf_queue_consumer_request_signal(&f->rx_free));
-	if (sdvf_queue_consumer_finish(&f->rx_free))
-		sdvf_notify(pd, f->ch);
-}
-
-static int fdrv_init(void *state, struct sdvf_pd *pd)
-{
-	struct fake_driver *f = state;
-	f->ch = sdvf_channel(pd, "rx");
-	f->dma = sdvf_region(pd, "rx_dma")->base;
-	return sdvf_queue_attach_region(pd, &f->rx_free, "rx_free", CAP) &&
-			       sdvf_queue_attach_region(pd, &f->rx_active,
-							"rx_active", CAP)
-		       ? 0
-		       : -1;
-}
-
-static const struct sdvf_need fdrv_needs[] = {SDVF_NEED_REGION_RW("rx_dma"),
-					      SDVF_NEED_QUEUE("rx_free"),
-					      SDVF_NEED_QUEUE("rx_active"),
-					      SDVF_NEED_CHAN("rx"),
-					      {0}};
-static const struct sdvf_param no_params[] = {{0}};
-static const struct sdvf_component fake_driver_component = {
-	.name = "fuzz_rx_driver",
-	.role = SDVF_ROLE_DRIVER,
-	.state_size = sizeof(struct fake_driver),
-	.needs = fdrv_needs,
-	.params = no_params,
-	.init = fdrv_init,
-	.notified = fdrv_notified,
-};
-
 /* ---- the clients: passive; the harness plays their queues ------------- */
 
-static int stub_init(void *state, struct sdvf_pd *pd)
-{
-	(void)state;
-	(void)pd;
-	return 0;
-}
-static void stub_notified(void *state, struct sdvf_pd *pd, sdvf_channel_t ch)
-{
-	(void)state;
-	(void)pd;
-	(void)ch;
-}
 static const struct sdvf_need stub_needs[] = {
 	SDVF_NEED_REGION_RO("data"),	 SDVF_NEED_QUEUE("rx_free"),
 	SDVF_NEED_QUEUE("rx_active"),	 SDVF_NEED_CHAN("rx"),
 	SDVF_NEED_CHAN_OPTIONAL("peer"), {0}};
-static const struct sdvf_component stub_component = {
-	.name = "fuzz_rx_client",
-	.role = SDVF_ROLE_CLIENT,
-	.state_size = 8,
-	.needs = stub_needs,
-	.params = no_params,
-	.init = stub_init,
-	.notified = stub_notified,
-};
+static const struct sdvf_component stub_component =
+	STUB_PD("fuzz_rx_client", "fuzz client", SDVF_ROLE_CLIENT, stub_needs,
+		STUB_NO_PARAMS);
 
 static const struct sdvf_component *const table[] = {
 	&rx_mux_component, &fake_driver_component, &stub_component, NULL};
@@ -149,7 +72,7 @@ static const struct sdvf_component *const table[] = {
 
 static const char dts[] =
 	"/dts-v1/;\n/ {\ncompatible = \"sdvf,system\";\npds {\n"
-	"drv { component = \"fuzz_rx_driver\";\n"
+	"drv { component = \"fake_rx_driver\";\n"
 	"  maps { rx_dma = \"rx_dma\", \"rw\"; rx_free = \"rx_free\", \"rw\"; "
 	"rx_active = \"rx_active\", \"rw\"; };\n"
 	"  channels { rx = \"rx\"; }; };\n"
@@ -270,19 +193,6 @@ static void fail(const char *what, int ci)
 	fprintf(stderr, "fuzz_rx_mux: invariant broken (client %d): %s\n", ci,
 		what);
 	abort();
-}
-
-struct cursor {
-	const uint8_t *p;
-	size_t left;
-};
-
-static uint32_t take(struct cursor *c, unsigned bytes)
-{
-	uint32_t v = 0;
-	for (unsigned i = 0; i < bytes && c->left; i++, c->left--)
-		v |= (uint32_t)*c->p++ << (8 * i);
-	return v;
 }
 
 static uint64_t counter(int ci, const char *name)
@@ -469,31 +379,17 @@ static void check(void)
 		fail("the mux's DMA gauges differ from the facts", -1);
 }
 
-static void attach(struct sdvf_queue *q, const char *region)
-{
-	uint64_t size;
-	void *base = sdvf_sim_region(r.sim, region, &size);
-	if (!base || !sdvf_queue_attach(q, base, size, CAP, false, 0))
-		fail("cannot attach a queue of the description", -1);
-}
-
 static void start(void)
 {
-	if (!r.loaded &&
-	    sdvf_system_load_dts(&r.sys, "fuzz_rx_mux", dts, table, stderr))
-		abort();
-	r.loaded = true;
-	r.sim = sdvf_sim_create(&r.sys);
-	if (!r.sim || sdvf_sim_init(r.sim) != 0)
-		abort();
+	r.sim = fuzz_sim_start(&r.sys, &r.loaded, "fuzz_rx_mux", dts, table);
 	r.drv = sdvf_sim_state(r.sim, "drv");
 	for (int i = 0; i < NCLIENTS; i++) {
 		char name[16];
 		memset(&r.c[i], 0, sizeof(r.c[i]));
 		snprintf(name, sizeof(name), "c%d_act", i);
-		attach(&r.c[i].active, name);
+		fuzz_attach(r.sim, &r.c[i].active, name, CAP);
 		snprintf(name, sizeof(name), "c%d_free", i);
-		attach(&r.c[i].free, name);
+		fuzz_attach(r.sim, &r.c[i].free, name, CAP);
 	}
 	run_sim();
 }
@@ -540,19 +436,9 @@ static void fuzz_one(const uint8_t *data, size_t size)
 }
 
 #define FUZZ_NAME "fuzz_rx_mux"
+#define FUZZ_SHAPE_NONE
+#define FUZZ_SIM_QUIET	      /* refusals are logged: not on stderr */
 #define FUZZ_REPLAY_ITERS 100 /* a sim per input: slow inputs */
-
-static void fuzz_setup(void)
-{
-	setenv("SDVF_SIM_QUIET", "1", 0); /* refusals are logged */
-}
-
-static size_t fuzz_shape(uint8_t *input, size_t len, uint64_t i)
-{
-	(void)input;
-	(void)i;
-	return len;
-}
 
 static void fuzz_summary(void)
 {

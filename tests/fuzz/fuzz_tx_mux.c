@@ -32,6 +32,9 @@
 #include "core/queue.h"
 #include "core/sim/sim.h"
 #include "core/sysdesc/sysdesc.h"
+#include "tests/fuzz/fuzz_cursor.h"
+#include "tests/fuzz/fuzz_sim.h"
+#include "tests/unit/fixture_stub.h"
 
 extern const struct sdvf_component tx_mux_component;
 
@@ -46,29 +49,8 @@ extern const struct sdvf_component tx_mux_component;
 
 static const struct sdvf_need stub_needs[] = {SDVF_NEED_CHAN_OPTIONAL("tx"),
 					      {0}};
-static const struct sdvf_param stub_params[] = {{0}};
-static int stub_init(void *state, struct sdvf_pd *pd)
-{
-	(void)state;
-	(void)pd;
-	return 0;
-}
-static void stub_notified(void *state, struct sdvf_pd *pd, sdvf_channel_t ch)
-{
-	(void)state;
-	(void)pd;
-	(void)ch;
-}
-static const struct sdvf_component stub_component = {
-	.name = "tx_stub",
-	.summary = "fuzz peer",
-	.role = SDVF_ROLE_CLIENT,
-	.state_size = 8,
-	.needs = stub_needs,
-	.params = stub_params,
-	.init = stub_init,
-	.notified = stub_notified,
-};
+static const struct sdvf_component stub_component = STUB_PD(
+	"tx_stub", "fuzz peer", SDVF_ROLE_CLIENT, stub_needs, STUB_NO_PARAMS);
 static const struct sdvf_component *const table[] = {&tx_mux_component,
 						     &stub_component, NULL};
 
@@ -160,19 +142,6 @@ static void fail(const char *what, int ci)
 	abort();
 }
 
-struct cursor {
-	const uint8_t *p;
-	size_t left;
-};
-
-static uint32_t take(struct cursor *c, unsigned bytes)
-{
-	uint32_t v = 0;
-	for (unsigned i = 0; i < bytes && c->left; i++, c->left--)
-		v |= (uint32_t)*c->p++ << (8 * i);
-	return v;
-}
-
 static uint64_t counter(const char *name, int ci)
 {
 	char full[64];
@@ -196,14 +165,6 @@ static uint64_t rejects(int ci)
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		sum += counter(names[i], ci);
 	return sum;
-}
-
-static void attach(struct sdvf_queue *q, const char *region)
-{
-	uint64_t size;
-	void *base = sdvf_sim_region(r.sim, region, &size);
-	if (!base || !sdvf_queue_attach(q, base, size, CAP, false, 0))
-		fail("cannot attach a queue of the description", -1);
 }
 
 static bool names_buffer(uint64_t offset)
@@ -420,23 +381,17 @@ static void check_conserved(void)
 
 static void start(void)
 {
-	if (!r.loaded &&
-	    sdvf_system_load_dts(&r.sys, "fuzz_tx_mux", dts, table, stderr))
-		abort();
-	r.loaded = true;
-	r.sim = sdvf_sim_create(&r.sys);
-	if (!r.sim || sdvf_sim_init(r.sim) != 0)
-		abort();
-	attach(&r.drv_active, "drv_txa");
-	attach(&r.drv_free, "drv_txf");
+	r.sim = fuzz_sim_start(&r.sys, &r.loaded, "fuzz_tx_mux", dts, table);
+	fuzz_attach(r.sim, &r.drv_active, "drv_txa", CAP);
+	fuzz_attach(r.sim, &r.drv_free, "drv_txf", CAP);
 	for (int i = 0; i < NCLIENTS; i++) {
 		struct client *c = &r.c[i];
 		char name[16];
 		memset(c, 0, sizeof(*c));
 		snprintf(name, sizeof(name), "c%d_txa", i);
-		attach(&c->active, name);
+		fuzz_attach(r.sim, &c->active, name, CAP);
 		snprintf(name, sizeof(name), "c%d_txf", i);
-		attach(&c->free, name);
+		fuzz_attach(r.sim, &c->free, name, CAP);
 		snprintf(name, sizeof(name), "c%d_data", i);
 		c->data = sdvf_sim_region(r.sim, name, NULL);
 	}
@@ -493,19 +448,9 @@ static void fuzz_one(const uint8_t *data, size_t size)
 }
 
 #define FUZZ_NAME "fuzz_tx_mux"
+#define FUZZ_SHAPE_NONE
+#define FUZZ_SIM_QUIET	      /* rejects are logged: not on stderr */
 #define FUZZ_REPLAY_ITERS 100 /* a sim per input: slow inputs */
-
-static void fuzz_setup(void)
-{
-	setenv("SDVF_SIM_QUIET", "1", 0); /* rejects are logged */
-}
-
-static size_t fuzz_shape(uint8_t *input, size_t len, uint64_t i)
-{
-	(void)input;
-	(void)i;
-	return len;
-}
 
 static void fuzz_summary(void)
 {

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tests/fuzz/fuzz_cursor.h"
 #include "virt/virtio_mmio.h"
 #include "virt/virtio_net.h"
 #include "virt/virtq.h"
@@ -125,20 +126,6 @@ static void be_tx_cancel(void *ctx, uint64_t h)
 static void no_irq(void *ctx)
 {
 	(void)ctx;
-}
-
-/* One input: a byte stream of operations. */
-struct cursor {
-	const uint8_t *p;
-	size_t left;
-};
-
-static uint32_t take(struct cursor *c, unsigned bytes)
-{
-	uint32_t v = 0;
-	for (unsigned i = 0; i < bytes && c->left; i++, c->left--)
-		v |= (uint32_t)*c->p++ << (8 * i);
-	return v;
 }
 
 static void check(struct virtio_net *n, struct fuzz_be *b)

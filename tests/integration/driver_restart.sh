@@ -56,19 +56,8 @@ ns=sdvf-t-drst-$$
 work=$(mktemp -d /tmp/sdvf-driver-restart.XXXXXX)
 sys=driver_restart
 stats_system=$sys
-dts=$work/$sys.dts
-log=$work/log
-export SDVF_STATS_DIR=$work/stats
-export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}handle_segv=0"
-sdvf_pid=
-loads=
-net_cleanup_more() {
-	for p in $loads; do kill "$p" 2>/dev/null || true; done
-}
-trap net_cleanup EXIT
+net_load_setup
 
-# shellcheck disable=SC2046,SC2183 # split the dotted prefix into 3 numbers
-net_hex=$(printf '%02x %02x %02x' $(tr . ' ' <<<"$net"))
 cat >"$dts" <<TEMPLATE
 /dts-v1/;
 / {
@@ -100,22 +89,7 @@ cat >"$dts" <<TEMPLATE
 				mac = [02 00 00 00 ed 01];
 			};
 			clients {
-				copy {
-					mac = [02 00 00 00 ed 02];
-					ip = [$net_hex 02];
-				};
-				rmap {
-					mac = [02 00 00 00 ed 03];
-					ip = [$net_hex 03];
-					rx-mode = "remap";
-					tx-mode = "remap";
-					trusted-source-mac;
-				};
-				mixed {
-					mac = [02 00 00 00 ed 04];
-					ip = [$net_hex 04];
-					rx-mode = "remap";
-				};
+$(net_three_clients "$net" ed)
 				src {
 					mac = [02 00 00 00 ed 05];
 				};
@@ -133,29 +107,7 @@ net_run "$dts" 300
 net_wait_tap "$sdvf_pid" "$tap" 200
 net_move_tap "$ns" "$tap" "$net.1" noipv6
 
-kv=
-snap() { kv=$("$sdvf" stats --format=kv "$sys" 2>/dev/null) || kv=; }
-wait_until() {
-	local deadline=$((SECONDS + $1)) what=$2
-	shift 2
-	while :; do
-		snap
-		"$@" && return 0
-		[ $SECONDS -lt $deadline ] || fail "timed out waiting for $what"
-		kill -0 "$sdvf_pid" 2>/dev/null || fail "sdvf ended early"
-		sleep 0.05
-	done
-}
-ge() { local v; v=$(kv_of "$1" "$2"); [ -n "$v" ] && [ "$v" -ge "$3" ]; }
-eq() { [ "$(kv_of "$1" "$2")" = "$3" ]; }
-must() { eq "$1" "$2" "$3" || fail "$1 $2 is '$(kv_of "$1" "$2")', want $3"; }
-answers() {
-	local deadline=$((SECONDS + $2))
-	until ip netns exec "$ns" ping -c 1 -W 1 "$1" >/dev/null 2>&1; do
-		[ $SECONDS -lt $deadline ] || fail "$1 never answered a ping"
-	done
-}
-for a in $addrs; do answers "$a" 30; done
+for a in $addrs; do net_answers "$a" 30; done
 echo "$me: every client answers"
 
 # ---- the load, and the kill --------------------------------------------
@@ -222,20 +174,20 @@ for a in $addrs; do
 	loads="$loads $!"
 done
 wait_until 30 "500 frames through the driver" \
-	ge net_driver rx_frames $((base_rx + 500))
-wait_until 30 "the stream under way" ge copy udp.packets 200
+	kv_ge net_driver rx_frames $((base_rx + 500))
+wait_until 30 "the stream under way" kv_ge copy udp.packets 200
 # Stopped first, so that it surely dies holding TX frames: the source's
 # frames queue up in its tx_active.
 kill -STOP "$pid"
 wait_until 10 "TX frames waiting at the stopped driver" \
-	ge net_tx_mux c3.in_flight 8
+	kv_ge net_tx_mux c3.in_flight 8
 kill -KILL "$pid"
 killed_at=$(date +%s.%N)
 echo "$me: SIGKILL net_driver (pid $pid) under load, TX frames at it"
-wait_until 30 "the driver's restart" ge net_driver sdvf.restarts 1
+wait_until 30 "the driver's restart" kv_ge net_driver sdvf.restarts 1
 grep -q "pd 'net_driver' (pid $pid) killed by SIGKILL" "$log" ||
 	fail "the monitor did not report the driver's death"
-wait_until 10 "the new driver's link" eq net_driver link_up 1
+wait_until 10 "the new driver's link" kv_eq net_driver link_up 1
 echo "$me: net_driver restarted (pid $(kv_of net_driver sdvf.pid)), link up"
 
 rc=0
@@ -266,27 +218,12 @@ for a in $addrs; do echo "$me: ping $a: $(grep 'packet loss' "$work/ping.$a")"; 
 src_pid=$(kv_of src sdvf.pid)
 kill -STOP "$src_pid"
 
-all_back() {
-	local c
-	eq net_rx_mux dma_lent 0 && eq net_rx_mux dma_mux 0 &&
-		eq net_rx_mux dma_driver "$(kv_of net_rx_mux dma_bufs)" &&
-		eq net_tx_mux pool_driver 0 &&
-		eq net_tx_mux pool_idle "$(kv_of net_tx_mux pool_bufs)" || return 1
-	for c in 0 1 2; do
-		eq net_rx_mux "c$c.in_flight" 0 || return 1
-	done
-	for c in 0 1 2 3; do
-		eq net_tx_mux "c$c.in_flight" 0 || return 1
-	done
-}
-wait_until 20 "every buffer back" all_back
-must net_rx_mux dma_bufs 512
-must net_tx_mux pool_bufs 256
-echo "$me: conserved: 512 RX DMA buffers at the driver, 256 TX pool buffers idle, nothing in flight"
-must net_nic driver_restarts 1
-must net_tx_mux drv_restarts 1
-must net_driver sdvf.restarts 1
-ge net_nic resets $((resets0 + 1)) || fail "the new driver did not reset the controller"
+# RX clients c0..c2 (the source takes nothing), TX clients c0..c3.
+net_conserved "0 1 2" "0 1 2 3"
+kv_expect net_nic driver_restarts 1
+kv_expect net_tx_mux drv_restarts 1
+kv_expect net_driver sdvf.restarts 1
+kv_ge net_nic resets $((resets0 + 1)) || fail "the new driver did not reset the controller"
 reclaimed=$(kv_of net_tx_mux drv_reclaimed)
 errors=$(($(kv_of net_tx_mux c0.tx_errors) + $(kv_of net_tx_mux c1.tx_errors) +
 	$(kv_of net_tx_mux c2.tx_errors) + $(kv_of net_tx_mux c3.tx_errors)))

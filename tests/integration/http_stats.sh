@@ -25,9 +25,7 @@ me=http_stats
 . tests/integration/lib_net.sh
 net_require
 
-n=$(($$ % 250 + 1))
-net=10.215.$n
-hex=$(printf '0a d7 %02x' "$n")
+net_subnet 10.215
 tap=sdvh$$
 ns=sdvf-http-$$
 work=$(mktemp -d /tmp/sdvf-http-stats.XXXXXX)

@@ -5,7 +5,7 @@
 # headers say.  Sourced from the repo's top directory as
 # `. tests/integration/lib_client_restart.sh ME KIND` (ME names the test in
 # its messages); only the components, the names, the subnet and what the
-# new instance must answer differ.
+# new instance kv_expect answer differ.
 # Waits are bounded; nothing is timed.
 
 me=$1
@@ -43,22 +43,10 @@ lwip)
 	exit 1
 	;;
 esac
-dts=$work/$sys.dts
-log=$work/log
-export SDVF_STATS_DIR=$work/stats
-export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}handle_segv=0"
-sdvf_pid=
-loads=
-
-net_cleanup_more() {
-	for p in $loads; do kill "$p" 2>/dev/null || true; done
-}
-trap net_cleanup EXIT
+net_load_setup
 
 # ---- the system ---------------------------------------------------------
 
-# shellcheck disable=SC2046,SC2183 # split the dotted prefix into 3 numbers
-net_hex=$(printf '%02x %02x %02x' $(tr . ' ' <<<"$net"))
 cat >"$dts" <<TEMPLATE
 /dts-v1/;
 / {
@@ -90,22 +78,7 @@ cat >"$dts" <<TEMPLATE
 				mac = [02 00 00 00 $mac 01];
 			};
 			clients {
-				copy {
-					mac = [02 00 00 00 $mac 02];
-					ip = [$net_hex 02];
-				};
-				rmap {
-					mac = [02 00 00 00 $mac 03];
-					ip = [$net_hex 03];
-					rx-mode = "remap";
-					tx-mode = "remap";
-					trusted-source-mac;
-				};
-				mixed {
-					mac = [02 00 00 00 $mac 04];
-					ip = [$net_hex 04];
-					rx-mode = "remap";
-				};
+$(net_three_clients "$net" $mac)
 			};
 		};
 	};
@@ -125,40 +98,7 @@ net_run "$dts" 300
 net_wait_tap "$sdvf_pid" "$tap" 200
 net_move_tap "$ns" "$tap" "$net.1"
 
-# ---- reading the counters ----------------------------------------------
-
-kv=
-snap() {
-	kv=$("$sdvf" stats --format=kv "$sys" 2>/dev/null) || kv=
-}
-# wait_until SECONDS WHAT CMD...: until CMD succeeds (after a fresh snap).
-wait_until() {
-	local deadline=$((SECONDS + $1)) what=$2
-	shift 2
-	while :; do
-		snap
-		"$@" && return 0
-		[ $SECONDS -lt $deadline ] || fail "timed out waiting for $what"
-		kill -0 "$sdvf_pid" 2>/dev/null || fail "sdvf ended early"
-		sleep 0.05
-	done
-}
-ge() { local v; v=$(kv_of "$1" "$2"); [ -n "$v" ] && [ "$v" -ge "$3" ]; }
-eq() { local v; v=$(kv_of "$1" "$2"); [ "$v" = "$3" ]; }
-# must PD COUNTER VALUE: the last snap has exactly that.
-must() {
-	eq "$1" "$2" "$3" || fail "$1 $2 is '$(kv_of "$1" "$2")', want $3"
-}
-
-# answers IP SECONDS: one ping answered within SECONDS.
-answers() {
-	local deadline=$((SECONDS + $2))
-	until ip netns exec "$ns" ping -c 1 -W 1 "$1" >/dev/null 2>&1; do
-		[ $SECONDS -lt $deadline ] || fail "$1 never answered a ping"
-	done
-}
-
-for pd in copy rmap mixed; do answers "${addr[$pd]}" 30; done
+for pd in copy rmap mixed; do net_answers "${addr[$pd]}" 30; done
 echo "$me: every client answers"
 
 # ---- the load -----------------------------------------------------------
@@ -219,7 +159,7 @@ client_clean() {
 	local n
 	for n in rx_active.bad_index rx_free.bad_index tx_active.bad_index \
 		tx_free.bad_index net.rx_bad net.tx_bad net.queue_full; do
-		must "$1" "$n" 0
+		kv_expect "$1" "$n" 0
 	done
 }
 
@@ -245,26 +185,26 @@ answers_again() {
 		fail "$1 after its restart: $(tail -2 "$work/ping.after")"
 	if [ "$kind" = raw ]; then
 		wait_until 10 "$1 to count 20 more echo replies" \
-			ge "$1" icmp_replies $((icmp + 20))
-		must "$1" icmp_replies $((icmp + 20))
-		must "$1" sdvf.starts $(($2 + 2))
+			kv_ge "$1" icmp_replies $((icmp + 20))
+		kv_expect "$1" icmp_replies $((icmp + 20))
+		kv_expect "$1" sdvf.starts $(($2 + 2))
 		return
 	fi
 	snap
 	udp0=$(kv_of "$1" udp.packets)
 	echo_again "${addr[$1]}"
 	wait_until 10 "$1 to count 5 more UDP echoes" \
-		ge "$1" udp.packets $((udp0 + 5))
-	must "$1" udp.packets $((udp0 + 5))
-	must "$1" tcp.connections 1
-	must "$1" sdvf.starts $(($2 + 2))
+		kv_ge "$1" udp.packets $((udp0 + 5))
+	kv_expect "$1" udp.packets $((udp0 + 5))
+	kv_expect "$1" tcp.connections 1
+	kv_expect "$1" sdvf.starts $(($2 + 2))
 	echo "$me: $1 answers 20 pings, UDP and TCP echo again"
 }
 
 # ---- one victim ---------------------------------------------------------
 
 # restarted PD N: (last snap) PD runs again after its Nth restart.
-restarted() { ge "$1" sdvf.restarts "$2" && eq "$1" sdvf.state running; }
+restarted() { kv_ge "$1" sdvf.restarts "$2" && kv_eq "$1" sdvf.state running; }
 
 kill_under_load() {
 	victim=$1
@@ -293,12 +233,12 @@ kill_under_load() {
 	loads="$loads $udp_pid"
 
 	wait_until 60 "$victim to take 500 frames of the load" \
-		ge net_rx_mux "$v.rx_frames" $((base_rx + 500))
+		kv_ge net_rx_mux "$v.rx_frames" $((base_rx + 500))
 	# Stopped first, so that it surely dies holding frames: the mux keeps
 	# lending to its rx_active, which nobody drains.
 	kill -STOP "$pid"
 	wait_until 30 "frames queued for the stopped $victim" \
-		ge net_rx_mux "$v.in_flight" 8
+		kv_ge net_rx_mux "$v.in_flight" 8
 	held=$(kv_of net_rx_mux "$v.in_flight")
 	kill -KILL "$pid"
 	wait_until 30 "the restart of $victim" restarted "$victim" $((restarts + 1))
@@ -330,51 +270,34 @@ kill_under_load() {
 
 	# The new instance answers, each ping once (raw) or each ping once, UDP
 	# and TCP echo (lwip), on fresh queues.
-	answers "${addr[$victim]}" 20
+	net_answers "${addr[$victim]}" 20
 	answers_again "$victim" "$restarts"
 	client_clean "$victim"
 	for o in "${others[@]}"; do mux_clean "${idx[$o]}"; done
 	# The victim's violations: none either (its new instance is honest).
 	for n in "$v.viol.not_owner" "$v.viol.misaligned" "$v.viol.out_of_range"; do
-		must net_rx_mux "$n" 0
+		kv_expect net_rx_mux "$n" 0
 	done
 	for n in rej_not_owner rej_misaligned rej_out_of_range; do
-		must net_tx_mux "$v.$n" 0
+		kv_expect net_tx_mux "$v.$n" 0
 	done
 	for n in "${v}_rx_free.bad_index" "${v}_rx_active.bad_index"; do
-		must net_rx_mux "$n" 0
+		kv_expect net_rx_mux "$n" 0
 	done
 	for n in "${v}_tx_active.bad_index" "${v}_tx_free.bad_index"; do
-		must net_tx_mux "$n" 0
+		kv_expect net_tx_mux "$n" 0
 	done
 	for o in "${others[@]}"; do client_clean "$o"; done
 
 	conserved
 }
 
-# all_back: (last snap) every buffer is where it rests.
-all_back() {
-	local c
-	eq net_rx_mux dma_lent 0 && eq net_rx_mux dma_mux 0 &&
-		eq net_rx_mux dma_driver "$(kv_of net_rx_mux dma_bufs)" &&
-		eq net_tx_mux pool_driver 0 &&
-		eq net_tx_mux pool_idle "$(kv_of net_tx_mux pool_bufs)" || return 1
-	for c in 0 1 2; do
-		eq net_rx_mux "c$c.in_flight" 0 && eq net_tx_mux "c$c.in_flight" 0 ||
-			return 1
-	done
-}
-
-# Buffer conservation at rest: the load is over and the responders give
-# every buffer back, so the gauges settle (bounded wait), then must add up.
+# Buffer conservation at rest (the responders give every buffer back once
+# the load is over), and no bad descriptor or completion at either mux.
 conserved() {
-	wait_until 20 "every buffer back" all_back
-	must net_rx_mux dma_bufs 512
-	must net_tx_mux pool_bufs 256
-	must net_rx_mux bad_desc 0
-	must net_tx_mux bad_completion 0
-	echo "$me: conserved: 512 RX DMA buffers at the driver," \
-		"256 TX pool buffers idle, nothing in flight"
+	net_conserved "0 1 2" "0 1 2"
+	kv_expect net_rx_mux bad_desc 0
+	kv_expect net_tx_mux bad_completion 0
 }
 
 conserved

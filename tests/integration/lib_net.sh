@@ -8,6 +8,20 @@
 # fail_context (optional: what the test was doing, e.g. "victim rmap").
 # Namespaces, taps and subnets stay the caller's own (named after its pid).
 
+# net_subnet A.B: a /24 of the caller's own, A.B.N with N from its pid
+# (1..250): sets net (A.B.N) and hex (its three bytes in hex, as a
+# description's `ip = [$hex 02]` wants them).
+net_subnet() {
+	net=$1.$(($$ % 250 + 1))
+	hex=$(net_hex "$net")
+}
+
+# net_hex A.B.C: the three numbers in hex ("0a d7 05").
+net_hex() {
+	# shellcheck disable=SC2046,SC2183 # split the dotted prefix into 3 numbers
+	printf '%02x %02x %02x' $(tr . ' ' <<<"$1")
+}
+
 # net_require: exit 1 unless run as root with $sdvf built.
 net_require() {
 	if [ "$(id -u)" -ne 0 ]; then
@@ -20,9 +34,12 @@ net_require() {
 	fi
 }
 
-# net_cleanup: the EXIT trap: net_cleanup_more (if the caller defines it),
+# net_cleanup: the EXIT trap: kill the caller's background loads ($loads,
+# a list of pids, if set), net_cleanup_more (if the caller defines it),
 # then stop the system (SIGINT, then SIGKILL), delete $ns and $work.
 net_cleanup() {
+	local p
+	for p in ${loads:-}; do kill "$p" 2>/dev/null || true; done
 	if declare -F net_cleanup_more >/dev/null; then net_cleanup_more; fi
 	if [ -n "${sdvf_pid:-}" ] && kill -0 "$sdvf_pid" 2>/dev/null; then
 		kill -INT "$sdvf_pid" 2>/dev/null || true
@@ -161,4 +178,110 @@ net_summary_clean() {
 			fail "$pd: restarts $restarts, end '$end'"
 		fi
 	done
+}
+
+# ---- a system under load: killed, restarted or soaked ------------------
+# For the tests that run one system under load and read its counters
+# (driver_restart.sh, soak.sh, lib_client_restart.sh); they also name the
+# system (sys).
+
+# net_load_setup: after tap, ns, work and sys: the description's path
+# (dts), the run log, the stats directory, ASan leaving SIGSEGV to the
+# monitor (a test may kill a PD), no launcher and no loads yet, and the
+# EXIT trap (net_cleanup).
+net_load_setup() {
+	dts=$work/$sys.dts
+	log=$work/log
+	export SDVF_STATS_DIR=$work/stats
+	export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}handle_segv=0"
+	sdvf_pid=
+	loads=
+	trap net_cleanup EXIT
+}
+
+kv=
+# snap: $kv = the counters of $sys now (empty if they cannot be read).
+snap() {
+	kv=$("$sdvf" stats --format=kv "$sys" 2>/dev/null) || kv=
+}
+# wait_until SECONDS WHAT CMD...: until CMD succeeds (after a fresh snap);
+# fails on timeout or if the launcher ends first.
+wait_until() {
+	local deadline=$((SECONDS + $1)) what=$2
+	shift 2
+	while :; do
+		snap
+		"$@" && return 0
+		[ $SECONDS -lt $deadline ] || fail "timed out waiting for $what"
+		kill -0 "$sdvf_pid" 2>/dev/null || fail "sdvf ended early"
+		sleep 0.05
+	done
+}
+# kv_ge PD COUNTER VALUE / kv_eq PD COUNTER VALUE: (last snap) the counter
+# is at least / exactly VALUE.
+kv_ge() {
+	local v
+	v=$(kv_of "$1" "$2")
+	[ -n "$v" ] && [ "$v" -ge "$3" ]
+}
+kv_eq() { [ "$(kv_of "$1" "$2")" = "$3" ]; }
+
+# net_answers IP SECONDS: one ping from $ns answered within SECONDS.
+net_answers() {
+	local deadline=$((SECONDS + $2))
+	until ip netns exec "$ns" ping -c 1 -W 1 "$1" >/dev/null 2>&1; do
+		[ $SECONDS -lt $deadline ] || fail "$1 never answered a ping"
+	done
+}
+
+# net_all_back "RX CLIENTS" "TX CLIENTS": (last snap) every buffer where it
+# rests: every RX DMA buffer at the driver, the TX pool idle, nothing in
+# flight for each client index listed (at the RX mux / the TX mux).
+net_all_back() {
+	local c
+	kv_eq net_rx_mux dma_lent 0 && kv_eq net_rx_mux dma_mux 0 &&
+		kv_eq net_rx_mux dma_driver "$(kv_of net_rx_mux dma_bufs)" &&
+		kv_eq net_tx_mux pool_driver 0 &&
+		kv_eq net_tx_mux pool_idle "$(kv_of net_tx_mux pool_bufs)" || return 1
+	for c in $1; do kv_eq net_rx_mux "c$c.in_flight" 0 || return 1; done
+	for c in $2; do kv_eq net_tx_mux "c$c.in_flight" 0 || return 1; done
+}
+
+# net_conserved "RX CLIENTS" "TX CLIENTS": buffer conservation at rest (the
+# load over, so the gauges settle within a bounded wait): net_all_back,
+# then 512 RX DMA buffers and 256 TX pool buffers in all.
+net_conserved() {
+	wait_until 20 "every buffer back" net_all_back "$1" "$2"
+	kv_expect net_rx_mux dma_bufs 512
+	kv_expect net_tx_mux pool_bufs 256
+	echo "$me: conserved: 512 RX DMA buffers at the driver," \
+		"256 TX pool buffers idle, nothing in flight"
+}
+
+# net_three_clients NET MAC: the `clients` entries of the three-client
+# systems (driver_restart.sh, lib_client_restart.sh), for a heredoc: copy
+# (RX and TX copy, NET.2), rmap (RX and TX remap, trusted source MAC,
+# NET.3), mixed (RX remap, TX copy, NET.4); NET a dotted /24 prefix
+# (a.b.c), MAC the fifth byte (hex) of each client's MAC 02:00:00:00:MAC:0n.
+net_three_clients() {
+	local hex
+	hex=$(net_hex "$1")
+	cat <<CLIENTS
+				copy {
+					mac = [02 00 00 00 $2 02];
+					ip = [$hex 02];
+				};
+				rmap {
+					mac = [02 00 00 00 $2 03];
+					ip = [$hex 03];
+					rx-mode = "remap";
+					tx-mode = "remap";
+					trusted-source-mac;
+				};
+				mixed {
+					mac = [02 00 00 00 $2 04];
+					ip = [$hex 04];
+					rx-mode = "remap";
+				};
+CLIENTS
 }

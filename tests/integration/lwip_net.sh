@@ -35,9 +35,7 @@ me=lwip_net
 . tests/integration/lib_net.sh
 net_require
 
-n=$(($$ % 250 + 1))
-net=10.215.$n
-hex=$(printf '0a d7 %02x' "$n")
+net_subnet 10.215
 tap=sdvn$$
 ns=sdvf-t-lwipnet-$$
 work=$(mktemp -d /tmp/sdvf-lwip-net.XXXXXX)

@@ -45,16 +45,7 @@ ns=sdvf-t-soak-$$
 work=$(mktemp -d /tmp/sdvf-soak.XXXXXX)
 sys=demo
 stats_system=$sys
-dts=$work/demo.dts
-log=$work/log
-export SDVF_STATS_DIR=$work/stats
-export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}handle_segv=0"
-sdvf_pid=
-loads=
-net_cleanup_more() {
-	for p in $loads; do kill "$p" 2>/dev/null || true; done
-}
-trap net_cleanup EXIT
+net_load_setup
 
 fault_props=
 [ "$faults" = 1 ] && fault_props='fault-loss-ppm = <2000>; fault-corrupt-ppm = <2000>; fault-flap-ms = <10000>; fault-flap-down-ms = <300>; fault-seed = <1>;'
@@ -63,27 +54,7 @@ sed -e "s/tap-name = \"sdvfdemo0\";/tap-name = \"$tap\"; $fault_props/" \
 grep -q "\"$tap\"" "$dts" || fail "could not write $dts"
 
 net_start "$dts" $((secs + 120)) 10.214.0.1 noipv6
-kv=
-snap() { kv=$("$sdvf" stats --format=kv "$sys" 2>/dev/null) || kv=; }
-wait_until() {
-	local deadline=$((SECONDS + $1)) what=$2
-	shift 2
-	while :; do
-		snap
-		"$@" && return 0
-		[ $SECONDS -lt $deadline ] || fail "timed out waiting for $what"
-		kill -0 "$sdvf_pid" 2>/dev/null || fail "sdvf ended early"
-		sleep 0.1
-	done
-}
-eq() { [ "$(kv_of "$1" "$2")" = "$3" ]; }
-must() { eq "$1" "$2" "$3" || fail "$1 $2 is '$(kv_of "$1" "$2")', want $3"; }
-for ip in 10.214.0.2 10.214.0.3 10.214.0.4; do
-	deadline=$((SECONDS + 30))
-	until ip netns exec "$ns" ping -c 1 -W 1 "$ip" >/dev/null 2>&1; do
-		[ $SECONDS -lt $deadline ] || fail "$ip never answered a ping"
-	done
-done
+for ip in 10.214.0.2 10.214.0.3 10.214.0.4; do net_answers "$ip" 30; done
 echo "$me: demo system up, $secs s of load (faults: $faults)"
 
 # ---- the load -----------------------------------------------------------
@@ -209,22 +180,8 @@ sed 's/^/  /' <<<"$rss_report"
 grep -q '^GREW' <<<"$rss_report" && fail "RSS grew: $(grep '^GREW' <<<"$rss_report")"
 
 # ---- conservation and counters at rest -----------------------------------
-all_back() {
-	local c
-	eq net_rx_mux dma_lent 0 && eq net_rx_mux dma_mux 0 &&
-		eq net_rx_mux dma_driver "$(kv_of net_rx_mux dma_bufs)" &&
-		eq net_tx_mux pool_driver 0 &&
-		eq net_tx_mux pool_idle "$(kv_of net_tx_mux pool_bufs)" || return 1
-	for c in 0 1 2; do
-		eq net_rx_mux "c$c.in_flight" 0 && eq net_tx_mux "c$c.in_flight" 0 ||
-			return 1
-	done
-}
-wait_until 20 "every buffer back" all_back
-must net_rx_mux dma_bufs 512
-must net_tx_mux pool_bufs 256
-echo "$me: conserved: 512 RX DMA buffers at the driver, 256 TX pool buffers idle, nothing in flight"
-for pd in $pds; do must "$pd" sdvf.restarts 0; done
+net_conserved "0 1 2" "0 1 2"
+for pd in $pds; do kv_expect "$pd" sdvf.restarts 0; done
 
 # Error counters: zero, but what the faults inject (and with them, what a
 # lost or damaged frame makes a peer count; a flap makes the model drop).
@@ -233,7 +190,7 @@ for pd in $pds; do must "$pd" sdvf.restarts 0; done
 # group frame no client takes is dropped by the RX mux (no_listener).
 allowed='^(net_rx_mux drop\.no_listener|bench bench\.reflect\.drop\.arp)='
 if [ "$faults" = 1 ]; then
-	must net_driver rx_err_cr "$(kv_of net_nic fault_rx_corrupt)"
+	kv_expect net_driver rx_err_cr "$(kv_of net_nic fault_rx_corrupt)"
 	# up at start, then down and up per flap (the last may be under way)
 	flaps=$(kv_of net_nic fault_flaps)
 	[ "$flaps" -ge 1 ] && [ "$(kv_of net_driver link_changes)" -ge $((2 * flaps)) ] ||

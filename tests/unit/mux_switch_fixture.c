@@ -21,6 +21,8 @@
 #include "driver/enet/enet_driver.h"
 #include "driver/enet/model/enet_model.h"
 #include "driver/enet/wire/wire.h"
+#include "tests/unit/fixture_sim.h"
+#include "tests/unit/fixture_stub.h"
 #include "tests/unit/mux_switch_fixture.h"
 
 extern const struct sdvf_component rx_mux_component;
@@ -30,29 +32,9 @@ extern const struct sdvf_component tx_mux_component;
 
 static const struct sdvf_need stub_needs[] = {
 	SDVF_NEED_CHAN_OPTIONAL("rx"), SDVF_NEED_CHAN_OPTIONAL("tx"), {0}};
-static const struct sdvf_param stub_params[] = {{0}};
-static int stub_init(void *state, struct sdvf_pd *pd)
-{
-	(void)state;
-	(void)pd;
-	return 0;
-}
-static void stub_notified(void *state, struct sdvf_pd *pd, sdvf_channel_t ch)
-{
-	(void)state;
-	(void)pd;
-	(void)ch;
-}
-static const struct sdvf_component stub_component = {
-	.name = "switch_stub",
-	.summary = "test client played by the test",
-	.role = SDVF_ROLE_CLIENT,
-	.state_size = 8,
-	.needs = stub_needs,
-	.params = stub_params,
-	.init = stub_init,
-	.notified = stub_notified,
-};
+static const struct sdvf_component stub_component =
+	STUB_PD("switch_stub", "test client played by the test",
+		SDVF_ROLE_CLIENT, stub_needs, STUB_NO_PARAMS);
 
 const struct sdvf_component *const table[] = {
 	&enet_model_component, &enet_driver_component, &rx_mux_component,
@@ -70,14 +52,6 @@ struct sdvf_system sys;
 struct sdvf_sim *sim;
 struct wire *wire;
 struct tclient cl[NCLIENTS];
-
-static void attach(struct sdvf_queue *q, const char *region)
-{
-	uint64_t size;
-	void *base = sdvf_sim_region(sim, region, &size);
-	assert_non_null(base);
-	assert_true(sdvf_queue_attach(q, base, size, CAP, false, 0));
-}
 
 void run(void)
 {
@@ -117,7 +91,7 @@ void reattach(int i)
 	memset(c, 0, sizeof(*c));
 #define ATTACH(q, fmt)                                                         \
 	snprintf(name, sizeof(name), fmt, i);                                  \
-	attach(&c->q, name)
+	sim_attach(sim, &c->q, name, CAP)
 	ATTACH(txa, "c%d_txa");
 	ATTACH(txf, "c%d_txf");
 	ATTACH(rxa, "c%d_rxa");

@@ -21,6 +21,7 @@
 #include "core/queue.h"
 #include "core/sim/sim.h"
 #include "core/sysdesc/sysdesc.h"
+#include "tests/unit/fixture_sim.h"
 #include "tests/unit/net_stub.h"
 
 /* The built-ins and net_stub, NULL-terminated. */
@@ -167,10 +168,7 @@ static inline struct sdvf_queue attach(struct sdvf_sim *sim, const char *region,
 				       uint32_t capacity)
 {
 	struct sdvf_queue q;
-	uint64_t size;
-	void *base = sdvf_sim_region(sim, region, &size);
-	assert_non_null(base);
-	assert_true(sdvf_queue_attach(&q, base, size, capacity, false, 0));
+	sim_attach(sim, &q, region, capacity);
 	return q;
 }
 

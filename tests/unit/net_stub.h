@@ -9,6 +9,7 @@
 #define SDVF_TEST_NET_STUB_H
 
 #include "core/pd.h"
+#include "tests/unit/fixture_stub.h"
 
 static const struct sdvf_need net_stub_needs[] = {
 	SDVF_NEED_REGION_RW("rx_active"),
@@ -31,30 +32,8 @@ static const struct sdvf_param net_stub_params[] = {
 };
 
 /* It takes no frame: the tests drive its queues, if at all, from outside. */
-static int net_stub_init(void *state, struct sdvf_pd *pd)
-{
-	(void)state;
-	(void)pd;
-	return 0;
-}
-
-static void net_stub_notified(void *state, struct sdvf_pd *pd,
-			      sdvf_channel_t ch)
-{
-	(void)state;
-	(void)pd;
-	(void)ch;
-}
-
-static const struct sdvf_component net_stub = {
-	.name = "net_stub",
-	.summary = "test net client: the contract's needs, no code",
-	.role = SDVF_ROLE_CLIENT,
-	.needs = net_stub_needs,
-	.params = net_stub_params,
-	.init = net_stub_init,
-	.notified = net_stub_notified,
-	.state_size = 8,
-};
+static const struct sdvf_component net_stub =
+	STUB_PD("net_stub", "test net client: the contract's needs, no code",
+		SDVF_ROLE_CLIENT, net_stub_needs, net_stub_params);
 
 #endif

@@ -144,6 +144,15 @@ static void start(struct dhcp_client *d, struct seen *s)
 	dhcp_start(d, &ops, s, mac_us, MASK24, 1234, 1000);
 }
 
+/* A NAK from `server` to what we last sent, into r. */
+static void nak_reply(struct reply *r, const struct seen *s, uint32_t server)
+{
+	reply_start(r, s, 0);
+	opt8(r, 53, DHCP_NAK);
+	opt32(r, 54, server);
+	end(r);
+}
+
 /* Started, and offered a lease of lease_s at t=1000 ms (in r). */
 static void offered(struct dhcp_client *d, struct seen *s, struct reply *r,
 		    uint32_t lease_s)
@@ -455,17 +464,11 @@ static void dhcp_nak_while_renewing_drops_the_address(void **st)
 	struct reply r;
 	bind(&d, &s, 1000);
 	dhcp_tick(&d, 1000 + 500000);
-	reply_start(&r, &s, 0);
-	opt8(&r, 53, DHCP_NAK);
-	opt32(&r, 54, 0x0ad60009u); /* not our server: ignored */
-	end(&r);
+	nak_reply(&r, &s, 0x0ad60009u); /* not our server: ignored */
 	dhcp_input(&d, r.b, r.len, 501001);
 	assert_int_equal(d.state, DHCP_STATE_RENEWING);
 	assert_int_equal(d.drop_unexpected, 1);
-	reply_start(&r, &s, 0);
-	opt8(&r, 53, DHCP_NAK);
-	opt32(&r, 54, SERVER);
-	end(&r);
+	nak_reply(&r, &s, SERVER);
 	dhcp_input(&d, r.b, r.len, 501002);
 	assert_int_equal(d.naks, 1);
 	assert_int_equal(d.state, DHCP_STATE_SELECTING);
@@ -480,10 +483,7 @@ static void dhcp_nak_while_requesting_restarts(void **st)
 	struct seen s;
 	struct reply r;
 	offered(&d, &s, &r, 600);
-	reply_start(&r, &s, 0);
-	opt8(&r, 53, DHCP_NAK);
-	opt32(&r, 54, SERVER);
-	end(&r);
+	nak_reply(&r, &s, SERVER);
 	dhcp_input(&d, r.b, r.len, 1100);
 	assert_int_equal(d.state, DHCP_STATE_SELECTING);
 	assert_int_equal(s.applies, 0);

@@ -26,6 +26,8 @@
 #include "core/queue.h"
 #include "core/sim/sim.h"
 #include "core/sysdesc/sysdesc.h"
+#include "tests/unit/fixture_sim.h"
+#include "tests/unit/fixture_stub.h"
 
 #define CAP 4u
 #define DATA_BUFS 8u
@@ -134,43 +136,14 @@ static const struct sdvf_component tcl_component = {
 /* A passive mux: owns a channel, does nothing; c0_mac names its client's
  * station, as the muxes' do. */
 static const struct sdvf_need stub_needs[] = {SDVF_NEED_CHAN("c"), {0}};
-static const struct sdvf_param no_params[] = {{0}};
-static const struct sdvf_param stub_params[] = {
-	{.name = "c0_mac", .type = SDVF_PARAM_MAC, .help = "client 0"}, {0}};
-static int stub_init(void *state, struct sdvf_pd *pd)
-{
-	(void)state;
-	(void)pd;
-	return 0;
-}
-static void stub_notified(void *state, struct sdvf_pd *pd, sdvf_channel_t ch)
-{
-	(void)state;
-	(void)pd;
-	(void)ch;
-}
-static const struct sdvf_component stub_component = {
-	.name = "nc_stub",
-	.summary = "passive mux",
-	.role = SDVF_ROLE_MUX,
-	.state_size = 8,
-	.needs = stub_needs,
-	.params = stub_params,
-	.init = stub_init,
-	.notified = stub_notified,
-};
+static const struct sdvf_component stub_component =
+	STUB_PD("nc_stub", "passive mux", SDVF_ROLE_MUX, stub_needs,
+		STUB_C0_MAC_PARAMS);
 
 /* A passive client of another mux. */
-static const struct sdvf_component peer_component = {
-	.name = "nc_peer",
-	.summary = "passive client",
-	.role = SDVF_ROLE_CLIENT,
-	.state_size = 8,
-	.needs = stub_needs,
-	.params = no_params,
-	.init = stub_init,
-	.notified = stub_notified,
-};
+static const struct sdvf_component peer_component =
+	STUB_PD("nc_peer", "passive client", SDVF_ROLE_CLIENT, stub_needs,
+		STUB_NO_PARAMS);
 
 static const struct sdvf_component *const table[] = {
 	&tcl_component, &stub_component, &peer_component, NULL};
@@ -206,14 +179,6 @@ static uint8_t *rx_data;
 /* RX buffers lent and not given back, by slot. */
 static int lent[DATA_BUFS];
 
-static void attach(struct sdvf_queue *q, const char *region)
-{
-	uint64_t size;
-	void *base = sdvf_sim_region(sim, region, &size);
-	assert_non_null(base);
-	assert_true(sdvf_queue_attach(q, base, size, CAP, false, 0));
-}
-
 static struct tcl *cl(void)
 {
 	return sdvf_sim_state(sim, "cl");
@@ -222,20 +187,14 @@ static struct tcl *cl(void)
 static int setup(void **state)
 {
 	(void)state;
-	memset(&sys, 0, sizeof(sys));
 	memset(lent, 0, sizeof(lent));
 	char dts[4096];
 	snprintf(dts, sizeof(dts), dts_fmt, "", "");
-	assert_int_equal(sdvf_system_load_dts(&sys, "test_net_client", dts,
-					      table, stderr),
-			 0);
-	sim = sdvf_sim_create(&sys);
-	assert_non_null(sim);
-	assert_int_equal(sdvf_sim_init(sim), 0);
-	attach(&m_rx_active, "rxa");
-	attach(&m_rx_free, "rxf");
-	attach(&m_tx_active, "txa");
-	attach(&m_tx_free, "txf");
+	sim = sim_boot(&sys, "test_net_client", dts, table);
+	sim_attach(sim, &m_rx_active, "rxa", CAP);
+	sim_attach(sim, &m_rx_free, "rxf", CAP);
+	sim_attach(sim, &m_tx_active, "txa", CAP);
+	sim_attach(sim, &m_tx_free, "txf", CAP);
 	rx_data = sdvf_sim_region(sim, "rxd", NULL);
 	sdvf_sim_run(sim, 10000);
 	return 0;
@@ -258,6 +217,14 @@ static void kick(const char *channel)
 {
 	sdvf_sim_inject(sim, "cl", channel);
 	sdvf_sim_run(sim, 10000);
+}
+
+/* The client is asked to send n frames of len bytes, and runs. */
+static void client_sends(struct tcl *c, uint32_t n, uint16_t len)
+{
+	c->to_send = n;
+	c->send_len = len;
+	kick("tx");
 }
 
 /* RX mux: lend rx_data slot `slot` (offset given raw when not a slot). */
@@ -465,9 +432,7 @@ static void tx_frames_go_out_by_offset_and_signal_once(void **s)
 {
 	(void)s;
 	struct tcl *c = cl();
-	c->to_send = 3;
-	c->send_len = 100;
-	kick("tx");
+	client_sends(c, 3, 100);
 	struct sdvf_desc f[CAP];
 	assert_int_equal(take_frames(f), 3);
 	uint8_t *txd = sdvf_sim_region(sim, "txd", NULL);
@@ -491,9 +456,7 @@ static void tx_alloc_fails_when_every_buffer_is_at_the_mux(void **s)
 {
 	(void)s;
 	struct tcl *c = cl();
-	c->to_send = CAP + 2;
-	c->send_len = 60;
-	kick("tx");
+	client_sends(c, CAP + 2, 60);
 	assert_int_equal(c->sent, CAP);
 	assert_int_equal(c->send_failed, 2);
 	struct sdvf_desc f[CAP];
@@ -513,9 +476,7 @@ static void tx_completion_flags_are_reported_and_counted(void **s)
 {
 	(void)s;
 	struct tcl *c = cl();
-	c->to_send = 3;
-	c->send_len = 60;
-	kick("tx");
+	client_sends(c, 3, 60);
 	struct sdvf_desc f[CAP];
 	assert_int_equal(take_frames(f), 3);
 	complete(f[0].io_or_offset, 0);
@@ -539,9 +500,7 @@ static void a_client_with_idle_tx_buffers_asks_no_completion_signal(void **s)
 {
 	(void)s;
 	struct tcl *c = cl();
-	c->to_send = 1;
-	c->send_len = 60;
-	kick("tx");
+	client_sends(c, 1, 60);
 	struct sdvf_desc f[CAP];
 	assert_int_equal(take_frames(f), 1);
 	complete(f[0].io_or_offset, 0);
@@ -561,9 +520,7 @@ static void a_client_out_of_tx_buffers_is_woken_when_one_completes(void **s)
 {
 	(void)s;
 	struct tcl *c = cl();
-	c->to_send = CAP;
-	c->send_len = 60;
-	kick("tx");
+	client_sends(c, CAP, 60);
 	struct sdvf_desc f[CAP + 2];
 	assert_int_equal(take_frames(f), CAP);
 	complete(f[0].io_or_offset, 0);
@@ -594,9 +551,7 @@ static void tx_completion_of_a_buffer_not_at_the_mux_is_counted(void **s)
 {
 	(void)s;
 	struct tcl *c = cl();
-	c->to_send = 1;
-	c->send_len = 60;
-	kick("tx");
+	client_sends(c, 1, 60);
 	struct sdvf_desc f[CAP];
 	assert_int_equal(take_frames(f), 1);
 	uint64_t idle = f[0].io_or_offset == 0 ? SDVF_BUF_SIZE : 0;
@@ -663,10 +618,10 @@ static void a_mux_restart_gives_back_what_it_held(void **s)
 	assert_false(net_client_rx_return(nc, 5 * SDVF_BUF_SIZE));
 	lent[5] = 0;
 	/* The fresh queues start at index 0 on both sides. */
-	attach(&m_rx_active, "rxa");
-	attach(&m_rx_free, "rxf");
-	attach(&m_tx_active, "txa");
-	attach(&m_tx_free, "txf");
+	sim_attach(sim, &m_rx_active, "rxa", CAP);
+	sim_attach(sim, &m_rx_free, "rxf", CAP);
+	sim_attach(sim, &m_tx_active, "txa", CAP);
+	sim_attach(sim, &m_tx_free, "txf", CAP);
 	c->hoard = false;
 	lend_slot(6, 64, 6);
 	kick("rx");

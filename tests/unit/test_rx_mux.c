@@ -27,76 +27,11 @@
 #include "core/queue.h"
 #include "core/sim/sim.h"
 #include "core/sysdesc/sysdesc.h"
+#include "tests/unit/fixture_rx_driver.h"
 
 extern const struct sdvf_component rx_mux_component;
 
-#define NBUFS 16u
-#define DMA_IO 0x10000000ull
 #define MAX_REC 64u
-
-/* ---- the fake driver -------------------------------------------------- */
-
-struct fake_driver {
-	struct sdvf_pd *pd;
-	struct sdvf_queue rx_free, rx_active;
-	sdvf_channel_t ch;
-	uint8_t *dma;
-	bool holds[NBUFS];
-	uint32_t held;
-	uint32_t bogus; /* buffers given that were not the mux's to give */
-};
-
-static void fdrv_notified(void *state, struct sdvf_pd *pd, sdvf_channel_t ch)
-{
-	struct fake_driver *f = state;
-	struct sdvf_desc d;
-	(void)ch;
-	do {
-		while (sdvf_queue_pop(&f->rx_free, &d)) {
-			uint64_t idx =
-				(d.io_or_offset - DMA_IO) / SDVF_BUF_SIZE;
-			if (d.io_or_offset < DMA_IO || idx >= NBUFS ||
-			    d.io_or_offset % SDVF_BUF_SIZE || f->holds[idx]) {
-				f->bogus++;
-				continue;
-			}
-			f->holds[idx] = true;
-			f->held++;
-		}
-	} while (sdvf_queue_consumer_request_signal(&f->rx_free));
-	if (sdvf_queue_consumer_finish(&f->rx_free))
-		sdvf_notify(pd, f->ch);
-}
-
-static int fdrv_init(void *state, struct sdvf_pd *pd)
-{
-	struct fake_driver *f = state;
-	f->pd = pd;
-	f->ch = sdvf_channel(pd, "rx");
-	f->dma = sdvf_region(pd, "rx_dma")->base;
-	return sdvf_queue_attach_region(pd, &f->rx_free, "rx_free", 16) &&
-			       sdvf_queue_attach_region(pd, &f->rx_active,
-							"rx_active", 16)
-		       ? 0
-		       : -1;
-}
-
-static const struct sdvf_need fdrv_needs[] = {SDVF_NEED_REGION_RW("rx_dma"),
-					      SDVF_NEED_QUEUE("rx_free"),
-					      SDVF_NEED_QUEUE("rx_active"),
-					      SDVF_NEED_CHAN("rx"),
-					      {0}};
-static const struct sdvf_param no_params[] = {{0}};
-
-static const struct sdvf_component fake_driver_component = {
-	.name = "test_fake_driver",
-	.role = SDVF_ROLE_DRIVER,
-	.state_size = sizeof(struct fake_driver),
-	.needs = fdrv_needs,
-	.params = no_params,
-	.init = fdrv_init,
-	.notified = fdrv_notified,
-};
 
 /* ---- the test client ------------------------------------------------ */
 
@@ -196,7 +131,7 @@ static const struct sdvf_component *const table[] = {
 
 static const char dts_fmt[] =
 	"/dts-v1/;\n/ {\ncompatible = \"sdvf,system\";\npds {\n"
-	"drv { component = \"test_fake_driver\"; restartable;\n"
+	"drv { component = \"fake_rx_driver\"; restartable;\n"
 	"  maps { rx_dma = \"rx_dma\", \"rw\"; rx_free = \"rx_free\", \"rw\"; "
 	"rx_active = \"rx_active\", \"rw\"; };\n"
 	"  channels { rx = \"rx\"; }; };\n"

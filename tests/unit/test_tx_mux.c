@@ -24,6 +24,8 @@
 #include "driver/enet/enet_driver.h"
 #include "driver/enet/model/enet_model.h"
 #include "driver/enet/wire/wire.h"
+#include "tests/unit/fixture_sim.h"
+#include "tests/unit/fixture_stub.h"
 
 extern const struct sdvf_component tx_mux_component;
 
@@ -31,29 +33,8 @@ extern const struct sdvf_component tx_mux_component;
 
 static const struct sdvf_need stub_needs[] = {SDVF_NEED_CHAN_OPTIONAL("tx"),
 					      {0}};
-static const struct sdvf_param stub_params[] = {{0}};
-static int stub_init(void *state, struct sdvf_pd *pd)
-{
-	(void)state;
-	(void)pd;
-	return 0;
-}
-static void stub_notified(void *state, struct sdvf_pd *pd, sdvf_channel_t ch)
-{
-	(void)state;
-	(void)pd;
-	(void)ch;
-}
-static const struct sdvf_component stub_component = {
-	.name = "tx_stub",
-	.summary = "test peer",
-	.role = SDVF_ROLE_CLIENT,
-	.state_size = 8,
-	.needs = stub_needs,
-	.params = stub_params,
-	.init = stub_init,
-	.notified = stub_notified,
-};
+static const struct sdvf_component stub_component = STUB_PD(
+	"tx_stub", "test peer", SDVF_ROLE_CLIENT, stub_needs, STUB_NO_PARAMS);
 
 static const struct sdvf_component *const table[] = {&tx_mux_component,
 						     &stub_component, NULL};
@@ -80,14 +61,6 @@ static struct sdvf_queue d_active, d_free;
 static uint8_t *c_data[NCLIENTS], *pool;
 /* Per client buffer: 1 while the mux or the driver has it. */
 static int lent[NCLIENTS][CLIENT_BUFS];
-
-static void attach(struct sdvf_queue *q, const char *region, uint32_t cap)
-{
-	uint64_t size;
-	void *base = sdvf_sim_region(sim, region, &size);
-	assert_non_null(base);
-	assert_true(sdvf_queue_attach(q, base, size, cap, false, 0));
-}
 
 /* Load the system: `modes` one char per client ('c' copy, 'r' remap),
  * `mux_cfg` and `client_cfg` extra mux config text; the result of init,
@@ -152,14 +125,14 @@ static int start(const char *modes, const char *mux_cfg)
 	int rc = sdvf_sim_init(sim);
 	if (rc != 0)
 		return rc;
-	attach(&d_active, "drv_txa", DRV_CAP);
-	attach(&d_free, "drv_txf", DRV_CAP);
+	sim_attach(sim, &d_active, "drv_txa", DRV_CAP);
+	sim_attach(sim, &d_free, "drv_txf", DRV_CAP);
 	for (int i = 0; i < NCLIENTS; i++) {
 		char name[16];
 		snprintf(name, sizeof(name), "c%d_txa", i);
-		attach(&c_active[i], name, CLIENT_CAP);
+		sim_attach(sim, &c_active[i], name, CLIENT_CAP);
 		snprintf(name, sizeof(name), "c%d_txf", i);
-		attach(&c_free[i], name, CLIENT_CAP);
+		sim_attach(sim, &c_free[i], name, CLIENT_CAP);
 		snprintf(name, sizeof(name), "c%d_data", i);
 		c_data[i] = sdvf_sim_region(sim, name, NULL);
 	}
@@ -251,6 +224,13 @@ static void drv_complete(const struct sdvf_desc *d, uint16_t flags)
 	sdvf_queue_publish(&d_free);
 }
 
+/* The driver completes d and the mux runs. */
+static void drv_complete_and_run(const struct sdvf_desc *d, uint16_t flags)
+{
+	drv_complete(d, flags);
+	kick("drv");
+}
+
 /* Take one return off client ci's tx_free. */
 static bool client_reap(int ci, struct sdvf_desc *d)
 {
@@ -328,8 +308,7 @@ static void tx_mux_copy_sends_frame_bytes_to_driver(void **unused)
 	assert_true(client_reap(0, &back));
 	assert_int_equal(back.io_or_offset, 3 * SDVF_BUF_SIZE);
 	assert_int_equal(back.flags, 0);
-	drv_complete(&d, 0);
-	kick("drv");
+	drv_complete_and_run(&d, 0);
 	assert_int_equal(counter("c0.in_flight"), 0);
 	finish();
 }
@@ -344,8 +323,7 @@ static void tx_mux_remap_sends_client_io_address(void **unused)
 	assert_int_equal(d.io_or_offset, DATA_IO(0) + 5 * SDVF_BUF_SIZE);
 	assert_int_equal(d.len, 60);
 	assert_false(client_reap(0, &back)); /* still at the driver */
-	drv_complete(&d, 0);
-	kick("drv");
+	drv_complete_and_run(&d, 0);
 	assert_true(client_reap(0, &back));
 	assert_int_equal(back.io_or_offset, 5 * SDVF_BUF_SIZE);
 	assert_int_equal(back.flags, 0);
@@ -516,8 +494,7 @@ static void tx_mux_rejects_buffer_sent_twice(void **unused)
 	assert_int_equal(back.io_or_offset, 2 * SDVF_BUF_SIZE);
 	assert_int_equal(back.flags, SDVF_NET_REJECTED);
 	assert_int_equal(counter("c0.rej_not_owner"), 1);
-	drv_complete(&d, 0);
-	kick("drv");
+	drv_complete_and_run(&d, 0);
 	finish();
 }
 
@@ -559,8 +536,7 @@ static void tx_mux_sends_spoofed_mac_when_allowed(void **unused)
 	assert_true(drv_take(&d));
 	assert_memory_equal(drv_frame(&d, -1) + 6, client_mac[1], 6);
 	assert_int_equal(counter("c0.rej_src_mac"), 0);
-	drv_complete(&d, 0);
-	kick("drv");
+	drv_complete_and_run(&d, 0);
 	finish();
 }
 
@@ -577,8 +553,7 @@ static void tx_mux_copy_sends_validated_bytes_after_rewrite(void **unused)
 	const uint8_t *f = drv_frame(&d, -1);
 	assert_memory_equal(f + 6, client_mac[0], 6);
 	assert_int_equal(f[79], 0x55);
-	drv_complete(&d, 0);
-	kick("drv");
+	drv_complete_and_run(&d, 0);
 	finish();
 }
 
@@ -589,8 +564,7 @@ static void tx_mux_returns_tx_error_to_remap_owner(void **unused)
 	send_frame(1, 7, 64, 0);
 	struct sdvf_desc d, back;
 	assert_true(drv_take(&d));
-	drv_complete(&d, SDVF_NET_TX_ERROR);
-	kick("drv");
+	drv_complete_and_run(&d, SDVF_NET_TX_ERROR);
 	assert_true(client_reap(1, &back));
 	assert_int_equal(back.io_or_offset, 7 * SDVF_BUF_SIZE);
 	assert_int_equal(back.flags, SDVF_NET_TX_ERROR);
@@ -606,8 +580,7 @@ static void tx_mux_counts_tx_error_of_copy_frame(void **unused)
 	send_frame(2, 0, 64, 0);
 	struct sdvf_desc d;
 	assert_true(drv_take(&d));
-	drv_complete(&d, SDVF_NET_TX_ERROR);
-	kick("drv");
+	drv_complete_and_run(&d, SDVF_NET_TX_ERROR);
 	assert_int_equal(counter("c2.tx_errors"), 1);
 	assert_int_equal(counter("c2.in_flight"), 0);
 	finish();
@@ -618,8 +591,7 @@ static void tx_mux_ignores_completion_driver_never_had(void **unused)
 	(void)unused;
 	assert_int_equal(start("ccc", ""), 0);
 	struct sdvf_desc forged = {.io_or_offset = POOL_IO, .len = 60};
-	drv_complete(&forged, 0);
-	kick("drv");
+	drv_complete_and_run(&forged, 0);
 	assert_int_equal(counter("bad_completion"), 1);
 	finish();
 }
@@ -676,8 +648,7 @@ static void tx_mux_refuses_impossible_client_tail(void **unused)
 	send_frame(0, 2, 60, 0);
 	assert_true(drv_take(&d));
 	assert_int_equal(drv_frame(&d, -1)[11], 0);
-	drv_complete(&d, 0);
-	kick("drv");
+	drv_complete_and_run(&d, 0);
 	finish();
 }
 
@@ -710,8 +681,7 @@ static void tx_mux_refuses_impossible_client_free_head(void **unused)
 	kick("c0");
 	assert_true(drv_take(&d));
 	assert_int_equal(drv_frame(&d, -1)[11], 0);
-	drv_complete(&d, 0);
-	kick("drv");
+	drv_complete_and_run(&d, 0);
 	finish();
 }
 
@@ -823,8 +793,7 @@ static void tx_mux_full_client_free_queue_waits_for_room(void **unused)
 	assert_true(sdvf_queue_consumer_should_signal(&c_free[0]));
 	kick("c0");
 	assert_true(drv_take(&d));
-	drv_complete(&d, 0);
-	kick("drv");
+	drv_complete_and_run(&d, 0);
 	for (int k = 0; k < CLIENT_CAP - 1; k++)
 		assert_true(client_reap(0, &back));
 	assert_true(client_reap(0, &back));
@@ -845,8 +814,7 @@ static void tx_mux_completion_to_full_queue_is_delivered_later(void **unused)
 	for (int k = 0; k < CLIENT_CAP; k++)
 		enqueue(0, 1, 60); /* rejects fill tx_free */
 	kick("c0");
-	drv_complete(&d, 0);
-	kick("drv");
+	drv_complete_and_run(&d, 0);
 	assert_int_equal(atomic_load(&c_free[0].shared->producer_signalled), 0);
 	for (int k = 0; k < CLIENT_CAP; k++)
 		assert_true(client_reap(0, &back));
@@ -892,13 +860,14 @@ static void tx_mux_restart_reclaims_client_buffers(void **unused)
 	assert_int_equal(counter("c1.in_flight"), 0);
 	/* fresh queues: the test's handles start again at 0 */
 	for (int i = 0; i < 2; i++) {
-		attach(&c_active[i], i ? "c1_txa" : "c0_txa", CLIENT_CAP);
-		attach(&c_free[i], i ? "c1_txf" : "c0_txf", CLIENT_CAP);
+		sim_attach(sim, &c_active[i], i ? "c1_txa" : "c0_txa",
+			   CLIENT_CAP);
+		sim_attach(sim, &c_free[i], i ? "c1_txf" : "c0_txf",
+			   CLIENT_CAP);
 		memset(lent[i], 0, sizeof(lent[i]));
 	}
 	drv_complete(&d0, 0);
-	drv_complete(&d1, 0);
-	kick("drv");
+	drv_complete_and_run(&d1, 0);
 	struct sdvf_desc back;
 	assert_false(client_reap(0, &back)); /* nothing for the new one */
 	assert_false(client_reap(1, &back));
@@ -909,8 +878,7 @@ static void tx_mux_restart_reclaims_client_buffers(void **unused)
 	assert_true(drv_take(&d0));
 	assert_true(drv_take(&d1));
 	drv_complete(&d0, 0);
-	drv_complete(&d1, 0);
-	kick("drv");
+	drv_complete_and_run(&d1, 0);
 	finish();
 }
 
@@ -933,8 +901,8 @@ static void tx_mux_restart_returns_pool_buffers_to_pool(void **unused)
 	assert_int_equal(sdvf_sim_restart(sim, "c0"), 0);
 	assert_int_equal(counter("pool_idle"), POOL_BUFS - DRV_CAP);
 	assert_int_equal(counter("pool_driver"), DRV_CAP);
-	attach(&c_active[0], "c0_txa", CLIENT_CAP);
-	attach(&c_free[0], "c0_txf", CLIENT_CAP);
+	sim_attach(sim, &c_active[0], "c0_txa", CLIENT_CAP);
+	sim_attach(sim, &c_free[0], "c0_txf", CLIENT_CAP);
 	memset(lent[0], 0, sizeof(lent[0]));
 	for (int k = 0; k < DRV_CAP; k++) {
 		assert_true(drv_take(&d));
@@ -985,8 +953,8 @@ static void tx_mux_takes_back_every_buffer_from_a_restarted_driver(void **u)
 	assert_false(client_reap(1, &back));
 	assert_int_equal(counter("bad_completion"), 0);
 	/* fresh driver queues: the test's handles start again at 0 */
-	attach(&d_active, "drv_txa", DRV_CAP);
-	attach(&d_free, "drv_txf", DRV_CAP);
+	sim_attach(sim, &d_active, "drv_txa", DRV_CAP);
+	sim_attach(sim, &d_free, "drv_txf", DRV_CAP);
 	assert_false(drv_take(&d)); /* nothing of before is resent */
 	send_frame(0, 5, 60, 0x5a);
 	send_frame(1, 2, 60, 0x5b);
@@ -1049,8 +1017,7 @@ static void tx_mux_rejects_of_one_client_spare_another(void **unused)
 	struct sdvf_desc d;
 	assert_true(drv_take(&d));
 	assert_int_equal(drv_frame(&d, -1)[11], 1);
-	drv_complete(&d, 0);
-	kick("drv");
+	drv_complete_and_run(&d, 0);
 	assert_int_equal(counter("c0.rej_misaligned"), 8);
 	assert_int_equal(counter("c1.tx_frames"), 1);
 	assert_int_equal(counter("c1.rej_misaligned"), 0);
@@ -1083,9 +1050,9 @@ static void tx_mux_frames_leave_on_the_wire_through_enet(void **unused)
 	for (int i = 0; i < 2; i++) {
 		char name[16];
 		snprintf(name, sizeof(name), "c%d_txa", i);
-		attach(&c_active[i], name, CLIENT_CAP);
+		sim_attach(sim, &c_active[i], name, CLIENT_CAP);
 		snprintf(name, sizeof(name), "c%d_txf", i);
-		attach(&c_free[i], name, CLIENT_CAP);
+		sim_attach(sim, &c_free[i], name, CLIENT_CAP);
 		snprintf(name, sizeof(name), "c%d_data", i);
 		c_data[i] = sdvf_sim_region(sim, name, NULL);
 	}
@@ -1129,8 +1096,7 @@ static void tx_mux_without_switching_sends_client_to_client(void **unused)
 	assert_true(drv_take(&d));
 	assert_memory_equal(drv_frame(&d, -1), client_mac[1], 6);
 	assert_int_equal(counter("c0.sw_out"), 0);
-	drv_complete(&d, 0);
-	kick("drv");
+	drv_complete_and_run(&d, 0);
 	finish();
 }
 

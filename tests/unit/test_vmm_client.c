@@ -23,6 +23,8 @@
 #include "clients/net_client.h"
 #include "core/sim/sim.h"
 #include "core/sysdesc/sysdesc.h"
+#include "tests/unit/fixture_sim.h"
+#include "tests/unit/fixture_stub.h"
 #include "tests/unit/virtio_net_fixture.h"
 #include "vmm/vmm_client.h"
 
@@ -76,30 +78,9 @@ static const struct sdvf_component vmc_component = {
 };
 
 static const struct sdvf_need stub_needs[] = {SDVF_NEED_CHAN("c"), {0}};
-static const struct sdvf_param stub_params[] = {
-	{.name = "c0_mac", .type = SDVF_PARAM_MAC, .help = "client 0"}, {0}};
-static int stub_init(void *state, struct sdvf_pd *pd)
-{
-	(void)state;
-	(void)pd;
-	return 0;
-}
-static void stub_notified(void *state, struct sdvf_pd *pd, sdvf_channel_t ch)
-{
-	(void)state;
-	(void)pd;
-	(void)ch;
-}
-static const struct sdvf_component stub_component = {
-	.name = "vmc_stub",
-	.summary = "passive mux",
-	.role = SDVF_ROLE_MUX,
-	.state_size = 8,
-	.needs = stub_needs,
-	.params = stub_params,
-	.init = stub_init,
-	.notified = stub_notified,
-};
+static const struct sdvf_component stub_component =
+	STUB_PD("vmc_stub", "passive mux", SDVF_ROLE_MUX, stub_needs,
+		STUB_C0_MAC_PARAMS);
 
 static const struct sdvf_component *const table[] = {&vmc_component,
 						     &stub_component, NULL};
@@ -132,14 +113,6 @@ static uint8_t *rx_data, *tx_data;
 static struct fix *fx;
 static unsigned lent; /* RX buffers lent, not yet back on rx_free */
 
-static void attach(struct sdvf_queue *q, const char *region)
-{
-	uint64_t size;
-	void *base = sdvf_sim_region(sim, region, &size);
-	assert_non_null(base);
-	assert_true(sdvf_queue_attach(q, base, size, CAP, false, 0));
-}
-
 static struct vmc *vm(void)
 {
 	return sdvf_sim_state(sim, "vm");
@@ -148,18 +121,12 @@ static struct vmc *vm(void)
 static int setup(void **state)
 {
 	(void)state;
-	memset(&sys, 0, sizeof(sys));
 	lent = 0;
-	assert_int_equal(sdvf_system_load_dts(&sys, "test_vmm_client", dts,
-					      table, stderr),
-			 0);
-	sim = sdvf_sim_create(&sys);
-	assert_non_null(sim);
-	assert_int_equal(sdvf_sim_init(sim), 0);
-	attach(&m_rx_active, "rxa");
-	attach(&m_rx_free, "rxf");
-	attach(&m_tx_active, "txa");
-	attach(&m_tx_free, "txf");
+	sim = sim_boot(&sys, "test_vmm_client", dts, table);
+	sim_attach(sim, &m_rx_active, "rxa", CAP);
+	sim_attach(sim, &m_rx_free, "rxf", CAP);
+	sim_attach(sim, &m_tx_active, "txa", CAP);
+	sim_attach(sim, &m_tx_free, "txf", CAP);
 	rx_data = sdvf_sim_region(sim, "rxd", NULL);
 	tx_data = sdvf_sim_region(sim, "txd", NULL);
 	/* The guest and its device, the device on vm's backend. */
