@@ -115,7 +115,7 @@ int main(int argc, char **argv)
 		frame[i] = (uint8_t)i;
 
 	uint64_t start = now_ns(), end = start + secs * 1000000000u;
-	uint64_t gap = pps ? BURST * 1000000000u / pps : 0;
+	uint64_t gap = pps ? (uint64_t)BURST * 1000000000u / pps : 0;
 	uint64_t sent = 0, refused = 0, next = start;
 	while (sent + refused < count && now_ns() < end) {
 		for (unsigned k = 0; k < BURST && sent + refused < count; k++) {
