@@ -38,8 +38,8 @@ static int parse_mac(const char *s, uint8_t mac[6])
 {
 	unsigned v[6];
 	char end;
-	if (sscanf(s, "%x:%x:%x:%x:%x:%x%c", &v[0], &v[1], &v[2], &v[3],
-		   &v[4], &v[5], &end) != 6)
+	if (sscanf(s, "%x:%x:%x:%x:%x:%x%c", &v[0], &v[1], &v[2], &v[3], &v[4],
+		   &v[5], &end) != 6)
 		return -1;
 	for (unsigned i = 0; i < 6; i++) {
 		if (v[i] > 0xff)
@@ -85,9 +85,10 @@ int main(int argc, char **argv)
 	    parse_u64(argv[4], 0, 10000000, &pps) ||
 	    parse_u64(argv[5], 1, 100000000, &count) ||
 	    parse_u64(argv[6], 1, 3600, &secs)) {
-		fprintf(stderr, "usage: wire_blast IFNAME DST_MAC LEN(14..1514) "
-				"PPS(0..10000000, 0: unpaced) "
-				"COUNT(1..100000000) SECONDS(1..3600)\n");
+		fprintf(stderr,
+			"usage: wire_blast IFNAME DST_MAC LEN(14..1514) "
+			"PPS(0..10000000, 0: unpaced) "
+			"COUNT(1..100000000) SECONDS(1..3600)\n");
 		return 2;
 	}
 	unsigned ifindex = if_nametoindex(argv[1]);
@@ -95,7 +96,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "wire_blast: no interface '%s'\n", argv[1]);
 		return 1;
 	}
-	int fd = socket(AF_PACKET, SOCK_RAW, 0); /* sends only: receives nothing */
+	int fd = socket(AF_PACKET, SOCK_RAW,
+			0); /* sends only: receives nothing */
 	if (fd < 0) {
 		perror("wire_blast: socket(AF_PACKET)");
 		return 1;
