@@ -34,6 +34,10 @@
  *   wire_flood   12: sends to its own MAC as fast as buffers come back, so
  *                 the flood reaches it from the wire (a loop wire); its RX
  *                 rate limit (rx-rate) is what holds it
+ *   wire_target  12: sends nothing: the flood comes from outside, on the
+ *                 wire (test_attack_table.sh's wire_flood_ext row runs a
+ *                 generator, tests/isolation/wire_blast.c, for attack_ms);
+ *                 it takes every frame and gives it back, as any client
  * Restarted (8, 9: its PD restartable), it does not attack again: it sends
  * itself a frame every tick and counts what comes back (hostile.self_rx),
  * so a test sees the new instance work.
@@ -70,13 +74,14 @@ enum attack {
 	CRASH,
 	NOTIFY_STORM,
 	WIRE_FLOOD,
+	WIRE_TARGET,
 	ATTACKS
 };
 
 static const char *const attack_names[ATTACKS] = {
 	"bad_desc", "bad_return",   "bad_index",  "hoard",
 	"tx_flood", "spoof",	    "rewrite",	  "touch",
-	"crash",    "notify_storm", "wire_flood",
+	"crash",    "notify_storm", "wire_flood", "wire_target",
 };
 
 static const char *attack_choice(unsigned i)
@@ -395,6 +400,7 @@ static void attack_step(struct hostile_net *h)
 	case WIRE_FLOOD:
 		flood_step(h, h->nc.mac);
 		break;
+	case WIRE_TARGET: /* the flood is the wire's */
 	case ATTACKS:
 		break;
 	}

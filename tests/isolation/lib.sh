@@ -44,11 +44,13 @@ least_privilege() {
 		fail "least privilege: $out"
 }
 
-# start_system [run options...] < description: run it in the background.
+# start_system [run options...] < description: run it in the background
+# (RUN_IN: a command prefix to run the launcher under, e.g. ip netns exec).
+RUN_IN=()
 start_system() {
 	cat >"$WORK/sys.dts"
 	least_privilege "$WORK/sys.dts"
-	"$HOSTILE" run "$WORK/sys.dts" "$@" >"$WORK/log" 2>&1 &
+	"${RUN_IN[@]}" "$HOSTILE" run "$WORK/sys.dts" "$@" >"$WORK/log" 2>&1 &
 	RUN_PID=$!
 }
 

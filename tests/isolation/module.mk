@@ -51,10 +51,25 @@ $(STATS_NET_TEST): $(BUILD)/tests/isolation/test_stats_net.o \
 
 -include $(BUILD)/tests/isolation/test_stats_net.d
 
+# wire_blast: a bounded flood from outside the NIC, sent into the ENET
+# model's tap (test_attack_table.sh, row wire_flood_ext).
+WIRE_BLAST := $(BUILD)/tests/isolation/wire_blast
+PROGRAMS += $(WIRE_BLAST)
+
+$(WIRE_BLAST): $(BUILD)/tests/isolation/wire_blast.o
+	$(CC) $(LDFLAGS) -o $@ $^
+
+-include $(BUILD)/tests/isolation/wire_blast.d
+
 # make isolation: the hostile-client table (tests/isolation/
 # test_attack_table.sh, also in make test), written into docs/isolation.md
-# between its markers.
+# between its markers, with the hostile guest's row (attack 11) made first
+# in an L1 boot (tests/vm/vm_attack_guest.sh, also in make test).
+ISOLATION_VM_ROW := $(BUILD)/tests/isolation/hostile_guest.row
 .PHONY: isolation
-isolation: $(HOSTILE)
+isolation: $(HOSTILE) $(WIRE_BLAST)
+	rm -f $(ISOLATION_VM_ROW)
+	ATTACK_ROW_OUT=$(abspath $(ISOLATION_VM_ROW)) tests/vm/vm_attack_guest.sh
 	BUILD=$(BUILD) ISOLATION_DOC=docs/isolation.md \
+		ATTACK_ROWS_EXTRA=$(ISOLATION_VM_ROW) \
 		tests/isolation/test_attack_table.sh

@@ -31,13 +31,33 @@
 # The second form (make isolation) also writes the table between the
 # markers of that file.  ATTACK names a row: bad_desc bad_return bad_index
 # hoard_copy hoard_remap tx_flood spoof rewrite touch crash notify_storm
-# wire_flood.  The whole run has a hard limit (ATTACK_TABLE_LIMIT seconds).
+# wire_flood wire_flood_ext.  The whole run has a hard limit
+# (ATTACK_TABLE_LIMIT seconds).
+#
+# wire_flood_ext is attack 12 from outside: the wire is a tap in a network
+# namespace of this script's (made before the system starts, so the
+# launcher runs in it and attaches to the tap), whose kernel sends back
+# every frame the NIC sends (tc mirred: the honest flows' loop); evil only
+# receives (attack wire_target), and while it "attacks" a generator in the
+# namespace (tests/isolation/wire_blast) writes 1514-byte frames to evil's
+# MAC into the tap, EXT_PPS a second, bounded in count and time.  Besides
+# the rows' checks: the bytes the RX mux gave evil in the attack window are
+# at most its token bucket's (rate x window + burst), and every flood frame
+# that reached the RX mux was delivered or dropped for the rate limit
+# (counted).  Needs root.
+#
+# ATTACK_ROWS_EXTRA: files of rows made elsewhere (tests/vm/
+# vm_attack_guest.sh's hostile guest, attack 11), each a table row and a
+# note line: with ISOLATION_DOC, added to the table and its notes.
 if [ -z "${ATTACK_TABLE_TIMED:-}" ]; then
 	export ATTACK_TABLE_TIMED=1
 	exec timeout -k 5 "${ATTACK_TABLE_LIMIT:-600}" "$0" "$@"
 fi
 # shellcheck source=tests/isolation/lib.sh
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/isolation/lib_attack.sh
+. "$(dirname "$0")/lib_attack.sh"
+trap 'ext_wire_down; cleanup' EXIT
 
 # lib.sh's fail, with the counters of the last snapshot that say where
 # frames went (drops, overflows, refusals).
@@ -62,13 +82,22 @@ WINDOW=${ATTACK_WINDOW:-1.5}
 DELAY_MS=4500
 ATTACK_MS=4000
 COUNT=$((RATE * 9))
-ROWS=${*:-bad_desc bad_return bad_index hoard_copy hoard_remap tx_flood tx_flood_unshaped spoof rewrite touch crash notify_storm wire_flood}
+ROWS=${*:-bad_desc bad_return bad_index hoard_copy hoard_remap tx_flood tx_flood_unshaped spoof rewrite touch crash notify_storm wire_flood wire_flood_ext}
 # evil's client index at the muxes (its place in the clients node).
 EVIL=4
 TRUSTED="net_nic net_driver net_rx_mux net_tx_mux"
 
+# wire_flood_ext: the generator's rate (frames a second, 1514 bytes each)
+# and evil's RX token bucket (bit/s, bytes); its namespace and tap.
+EXT_PPS=${ATTACK_EXT_PPS:-1500}
+EXT_RX_RATE=4000000
+EXT_RX_BURST=65536
+EXT_NS=sdvf-vi12-$$
+EXT_TAP=sdvx$$
+WIRE_BLAST=$BUILD/tests/isolation/wire_blast
+
 # What evil is in each row: "attack|evil's client properties|restartable|
-# properties of the net node".  The floods run with a TX shaper (evil
+# properties of the net node" (wire_flood_ext's wire is set in run_row).  The floods run with a TX shaper (evil
 # 10 Mbit/s): on a loop wire whatever evil sends comes back as RX, and an
 # unshaped flood outruns the RX path (the *_unshaped row shows it).
 SHAPED='shaper = "token_bucket";'
@@ -83,6 +112,7 @@ row_setup() {
 	tx_flood) echo "tx_flood|$EVIL_RATE||$SHAPED" ;;
 	tx_flood_unshaped) echo "tx_flood|||" ;;
 	wire_flood) echo "wire_flood|$EVIL_RATE rx-rate = <4000000>; rx-burst = <8192>;||$SHAPED" ;;
+	wire_flood_ext) echo "wire_target|rx-rate = <$EXT_RX_RATE>; rx-burst = <$EXT_RX_BURST>;||" ;;
 	touch | crash) echo "$1||restartable;|" ;;
 	*) echo "unknown" ;;
 	esac
@@ -104,6 +134,7 @@ row_checks() {
 	crash) echo "evil sdvf.starts $rx $e.reclaimed evil hostile.self_rx" ;;
 	notify_storm) echo "evil hostile.actions $rx activations $tx activations" ;;
 	wire_flood) echo "$rx $e.drop.rate_limit" ;;
+	wire_flood_ext) echo "$rx $e.drop.rate_limit $rx $e.rx_frames" ;;
 	esac
 }
 
@@ -122,44 +153,90 @@ row_mechanism() {
 	crash) echo "monitor restart; muxes reclaim its buffers (peer_restart)" ;;
 	notify_storm) echo "eventfds coalesce signals; an empty drain costs little" ;;
 	wire_flood) echo "evil's RX token bucket (rx-rate 4 Mbit/s)" ;;
+	wire_flood_ext) echo "evil's RX token bucket (rx-rate 4 Mbit/s) against a generator outside the NIC ($EXT_PPS frames/s of 1514 bytes into a tap)" ;;
 	esac
 }
 
 # snapshot NAME: the stats (kv) into $WORK/NAME.kv and the time into
-# $WORK/NAME.t (ns, the middle of the read).
+# $WORK/NAME.t (ns, the middle of the read; NAME.t0, NAME.t1: its start
+# and end).
 snapshot() {
 	local t0 t1
 	t0=$(date +%s%N)
 	"$HOSTILE" stats --format=kv "$SYSTEM" >"$WORK/$1.kv" 2>/dev/null
 	t1=$(date +%s%N)
 	echo $(((t0 + t1) / 2)) >"$WORK/$1.t"
+	echo "$t0" >"$WORK/$1.t0"
+	echo "$t1" >"$WORK/$1.t1"
 	echo $(((t1 - t0) / 1000000)) >"$WORK/$1.d"
 }
 
-# kv SNAPSHOT PD COUNTER: a counter of a snapshot (empty if absent).
-kv() {
-	awk -v pd="$2" -v c="$3" '$2 == pd && $3 == c { print $4 }' "$WORK/$1.kv"
+# ---- wire_flood_ext: the namespace, its tap, the generator ----------------
+
+# ext_wire_up: the namespace and the tap the launcher will attach to, with
+# the kernel's side of the tap sending back every frame the NIC sends
+# (ingress redirected to its own egress: the honest flows' loop).  IPv6
+# off first, so the namespace sends nothing of its own into the NIC.
+ext_wire_up() {
+	[ "$(id -u)" = 0 ] || fail "wire_flood_ext: needs root (a network namespace, a tap, tc)"
+	[ -x "$WIRE_BLAST" ] || fail "missing $WIRE_BLAST: run 'make BUILD=$BUILD $WIRE_BLAST'"
+	ext_wire_down
+	ip netns add "$EXT_NS"
+	ip -n "$EXT_NS" link set lo up
+	ip -n "$EXT_NS" tuntap add dev "$EXT_TAP" mode tap
+	ip netns exec "$EXT_NS" sh -c "echo 1 >/proc/sys/net/ipv6/conf/$EXT_TAP/disable_ipv6"
+	ip -n "$EXT_NS" link set "$EXT_TAP" up
+	ip netns exec "$EXT_NS" tc qdisc add dev "$EXT_TAP" ingress
+	ip netns exec "$EXT_NS" tc filter add dev "$EXT_TAP" parent ffff: \
+		protocol all u32 match u32 0 0 \
+		action mirred egress redirect dev "$EXT_TAP" ||
+		fail "wire_flood_ext: tc cannot reflect the tap"
 }
 
-# rate SINK FROM TO: frames a second SINK received between two snapshots.
-rate() {
-	local n0 n1 t0 t1
-	n0=$(kv "$2" "$1" bench.rx_frames) n1=$(kv "$3" "$1" bench.rx_frames)
-	t0=$(cat "$WORK/$2.t") t1=$(cat "$WORK/$3.t")
-	awk -v n="$((n1 - n0))" -v ns="$((t1 - t0))" 'BEGIN { printf "%.1f", n * 1e9 / ns }'
+ext_wire_down() {
+	if [ -n "${BLAST_PID:-}" ]; then
+		kill "$BLAST_PID" 2>/dev/null || true
+		wait "$BLAST_PID" 2>/dev/null || true
+		BLAST_PID=
+	fi
+	[ -z "${EXT_NS:-}" ] || ip netns del "$EXT_NS" 2>/dev/null || true
 }
 
-# kept FLOW FROM TO: frames FLOW's sink received between two snapshots, as
-# a share of those its source sent (3 decimals).
-kept() {
-	local rx tx
-	rx=$(($(kv "$3" "$1_sink" bench.rx_frames) - $(kv "$2" "$1_sink" bench.rx_frames)))
-	tx=$(($(kv "$3" "$1_src" bench.tx_frames) - $(kv "$2" "$1_src" bench.tx_frames)))
-	awk -v r="$rx" -v t="$tx" 'BEGIN { printf "%.3f", t ? r / t : 0 }'
+# ext_checks: after the run, the flood's accounting and evil's delivered
+# bytes against its token bucket; appends to vals (the counters column).
+ext_checks() {
+	local sent tap_drops nic_drops rx drops bytes t0 t1 bound share
+	sent=$(sed -n 's/^wire_blast: sent \([0-9]*\) .*/\1/p' "$WORK/blast.out")
+	[ -n "$sent" ] || fail "$row: the generator said: $(cat "$WORK/blast.out")"
+	tap_drops=$(ip netns exec "$EXT_NS" cat "/sys/class/net/$EXT_TAP/statistics/tx_dropped")
+	nic_drops=$(kv end net_nic rx_fifo_overflow)
+	rx=$(kv end net_rx_mux "c$EVIL.rx_frames")
+	drops=$(awk -v e="c$EVIL.drop." '$2 == "net_rx_mux" && index($3, e) == 1 { n += $4 } END { print n + 0 }' "$WORK/end.kv")
+	# Every flood frame the NIC took reached evil or was dropped for it,
+	# counted; what the tap's queue or the NIC's FIFO dropped never did.
+	if [ $((tap_drops + nic_drops)) -eq 0 ]; then
+		[ $((rx + drops)) -eq "$sent" ] ||
+			fail "$row: $sent flood frames sent, $rx delivered to evil + $drops dropped for it"
+	else
+		if [ $((rx + drops)) -gt "$sent" ] || [ $((sent - rx - drops)) -gt $((tap_drops + nic_drops)) ]; then
+			fail "$row: $sent flood frames sent, $rx delivered + $drops dropped, $tap_drops lost at the tap, $nic_drops at the NIC"
+		fi
+	fi
+	# The token bucket: in the attack window, at most rate x window (from
+	# the start of the first read to the end of the last) + burst bytes.
+	bytes=$(($(kv att1 net_rx_mux "c$EVIL.rx_bytes") - $(kv att0 net_rx_mux "c$EVIL.rx_bytes")))
+	t0=$(cat "$WORK/att0.t0") t1=$(cat "$WORK/att1.t1")
+	bound=$(((t1 - t0) * (EXT_RX_RATE / 8) / 1000000000 + EXT_RX_BURST))
+	[ "$bytes" -le "$bound" ] ||
+		fail "$row: evil was given $bytes bytes in the attack window, its token bucket allows $bound"
+	share=$(awk -v b="$bytes" -v t0="$(cat "$WORK/att0.t")" -v t1="$(cat "$WORK/att1.t")" -v r="$EXT_RX_RATE" \
+		'BEGIN { printf "%.2f", b * 8 / ((t1 - t0) / 1e9) / r }')
+	vals="$vals, flood sent $sent (lost before the NIC: tap $tap_drops, RX FIFO $nic_drops), evil given $share x its rx-rate in the attack window ($bytes of at most $bound bytes)"
 }
 
 system_dts() {
 	local attack=$1 evil_props=$2 restartable=$3 net_props=$4
+	local nic_wire=${5:-wire = \"loopback\";}
 	cat <<TEMPLATE_DTS
 /dts-v1/;
 / {
@@ -181,7 +258,7 @@ system_dts() {
 		net {
 			compatible = "sdvf,net";
 			policy = "drr"; $net_props
-			nic { wire = "loopback"; mem-depth = <1024>; rx-ring = <512>;
+			nic { $nic_wire mem-depth = <1024>; rx-ring = <512>;
 			      mac = [02 00 00 00 ec 01]; };
 			clients {
 				a_src { mac = [02 00 00 00 ec 02]; };
@@ -197,36 +274,6 @@ system_dts() {
 TEMPLATE_DTS
 }
 
-# honest_clean SNAPSHOT: nothing refused, dropped or held for an honest
-# client by either mux; sinks saw no bad frame.  Prints what is wrong.
-honest_clean() {
-	awk -v evil="c$EVIL" '
-		$2 == "net_rx_mux" && $3 ~ /^c[0-9]+[._]/ && index($3, evil) != 1 &&
-		    ($3 ~ /\.drop\.|\.viol\.|bad_index|\.in_flight$|\.reclaimed$/) && $4 != 0 { print $2, $3, $4 }
-		$2 == "net_tx_mux" && $3 ~ /^c[0-9]+[._]/ && index($3, evil) != 1 &&
-		    ($3 ~ /\.rej_|tx_errors|drv_rejected|bad_index|\.in_flight$/) && $4 != 0 { print $2, $3, $4 }
-		$2 ~ /^[ab]_(src|sink)$/ &&
-		    ($3 ~ /^bench\.sink\.|^net\.(rx_bad|tx_bad|tx_rejected|tx_error|queue_full)$|bad_index$/) && $4 != 0 { print $2, $3, $4 }
-	' "$WORK/$1.kv"
-}
-
-# conserved SNAPSHOT: the RX DMA buffers are the driver's but what evil
-# holds lent, none in the mux; the TX pool is idle or at the driver.
-conserved() {
-	local f=$1 bufs driver lent mux held idle pool pdrv
-	bufs=$(kv "$f" net_rx_mux dma_bufs) driver=$(kv "$f" net_rx_mux dma_driver)
-	lent=$(kv "$f" net_rx_mux dma_lent) mux=$(kv "$f" net_rx_mux dma_mux)
-	held=$(kv "$f" net_rx_mux "c$EVIL.in_flight")
-	idle=$(kv "$f" net_tx_mux pool_idle) pool=$(kv "$f" net_tx_mux pool_bufs)
-	pdrv=$(kv "$f" net_tx_mux pool_driver)
-	[ "$mux" = 0 ] || echo "RX DMA buffers in the mux at rest: $mux"
-	[ $((driver + lent)) -eq "$bufs" ] ||
-		echo "RX DMA buffers: $driver at the driver + $lent lent != $bufs"
-	[ "$lent" -le "$held" ] || echo "RX DMA buffers lent ($lent) beyond what evil holds ($held)"
-	[ $((idle + pdrv)) -eq "$pool" ] ||
-		echo "TX pool: $idle idle + $pdrv at the driver != $pool"
-}
-
 # again WHY: a row whose windows the machine's load pushed out of place
 # runs once more (false: stop this run); the second time, fail.
 again() {
@@ -234,6 +281,7 @@ again() {
 	RETRIED="1st run: $1, load $(cut -d' ' -f1 /proc/loadavg)"
 	echo "$row: $RETRIED; running it again"
 	stop_system KILL
+	ext_wire_down
 	return 1
 }
 
@@ -244,8 +292,15 @@ run_row() {
 	[ "$setup" != unknown ] || fail "unknown attack '$row'"
 	IFS='|' read -r attack props restartable net_props <<<"$setup"
 	SYSTEM=sys
-	system_dts "$attack" "$props" "$restartable" "$net_props" >"$WORK/$row.dts"
+	local nic_wire=
+	if [ "$row" = wire_flood_ext ]; then
+		ext_wire_up
+		nic_wire="wire = \"tap\"; tap-name = \"$EXT_TAP\";"
+		RUN_IN=(ip netns exec "$EXT_NS")
+	fi
+	system_dts "$attack" "$props" "$restartable" "$net_props" "$nic_wire" >"$WORK/$row.dts"
 	start_system --duration 30 <"$WORK/$row.dts"
+	RUN_IN=()
 	wait_counter a_sink bench.rx_frames $((RATE / 2))
 	wait_counter b_sink bench.rx_frames $((RATE / 2))
 	snapshot base0
@@ -255,6 +310,12 @@ run_row() {
 		again "the attack began inside the baseline window (slow start)" ||
 		return 1
 	wait_for "\[evil\] attack $attack: start" 15
+	if [ "$row" = wire_flood_ext ]; then
+		ip netns exec "$EXT_NS" "$WIRE_BLAST" "$EXT_TAP" 02:00:00:00:ec:06 1514 \
+			"$EXT_PPS" $((EXT_PPS * ATTACK_MS / 1000)) $((ATTACK_MS / 1000)) \
+			>"$WORK/blast.out" 2>&1 &
+		BLAST_PID=$!
+	fi
 	sleep 0.2
 	snapshot att0
 	sleep "$WINDOW"
@@ -285,6 +346,10 @@ run_row() {
 	touch | crash) ;;
 	*) wait_counter evil hostile.attack_done 1 10 ;;
 	esac
+	if [ -n "${BLAST_PID:-}" ]; then
+		wait "$BLAST_PID" || fail "$row: the generator failed: $(cat "$WORK/blast.out")"
+		BLAST_PID=
+	fi
 	local deadline=$((SECONDS + 10))
 	until [ "$(counter_of a_sink bench.rx_frames)" -ge "$COUNT" ] &&
 		[ "$(counter_of b_sink bench.rx_frames)" -ge "$COUNT" ]; do
@@ -317,11 +382,17 @@ run_row() {
 		# Frames the NIC dropped before any classification, all of
 		# them: the RX path was not scheduled for longer than its
 		# buffers last.  A row may run once more for that, once.
-		local nic_drops
+		# (wire_flood_ext: or at the tap's queue, in the kernel, before
+		# the NIC.)
+		local nic_drops where="the NIC RX FIFO"
 		nic_drops=$(kv end net_nic rx_fifo_overflow)
+		if [ "$row" = wire_flood_ext ]; then
+			nic_drops=$((nic_drops + $(ip netns exec "$EXT_NS" cat "/sys/class/net/$EXT_TAP/statistics/tx_dropped")))
+			where="the tap's queue or the NIC RX FIFO"
+		fi
 		bad=$(grep -v 'bench.sink.seq_gaps' <<<"$bad")
 		if [ -z "$RETRIED" ] && [ -z "$bad" ] && [ "$lost" -le "$nic_drops" ]; then
-			RETRIED="1st run: $lost honest frames lost at the NIC RX FIFO ($nic_drops dropped there), load $(cut -d' ' -f1 /proc/loadavg)"
+			RETRIED="1st run: $lost honest frames lost at $where ($nic_drops dropped there), load $(cut -d' ' -f1 /proc/loadavg)"
 			echo "$row: $RETRIED; running it again"
 			return 1
 		fi
@@ -340,6 +411,10 @@ run_row() {
 		fi
 		vals="$vals${vals:+, }${pdc#net_}:$ctr $v"
 	done
+	if [ "$row" = wire_flood_ext ]; then
+		ext_checks
+		ext_wire_down
+	fi
 	# hoard: evil holds exactly its cap, and nothing more was taken.
 	case $row in
 	hoard_copy | hoard_remap)
@@ -350,16 +425,18 @@ run_row() {
 		vals="$vals, rx_mux:c$EVIL.in_flight $v"
 		;;
 	esac
-	# rewrite: no frame left with another client's source MAC.
+	# rewrite: no frame left with another client's source MAC (but the
+	# generator's flood, from outside, has a source of its own).
 	moved=$(kv end evil hostile.rx_foreign_src)
-	[ "$moved" = 0 ] || fail "$row: evil received $moved frames with a forged source"
+	[ "$moved" = 0 ] || [ "$row" = wire_flood_ext ] ||
+		fail "$row: evil received $moved frames with a forged source"
 	# Throughput, attack window against baseline, per honest flow: the
 	# share of what its source offered in a window that its sink received
 	# in it (kept), and the sink's frames a second (shown: they follow the
 	# source's pacing, which this machine's load moves by more than 10%).
-	local ka kb a0 a1 b0 b1
-	ka=$(kept a base0 base1)/$(kept a att0 att1)
-	kb=$(kept b base0 base1)/$(kept b att0 att1)
+	local ka kb a0 a1 b0 b1 ratio_a ratio_b
+	ka=$(shares a) kb=$(shares b)
+	ratio_a=$(ratio_of "$ka") ratio_b=$(ratio_of "$kb")
 	a0=$(rate a_sink base0 base1) a1=$(rate a_sink att0 att1)
 	b0=$(rate b_sink base0 base1) b1=$(rate b_sink att0 att1)
 	# ... and no source was held back for TX buffers by the attack.
@@ -370,15 +447,11 @@ run_row() {
 		$gap || [ "$w1" -le "$w0" ] ||
 			fail "$row: ${f}_src waited for TX buffers $w1 times in the attack window, $w0 in the baseline"
 	done
-	local ratio_a ratio_b
-	ratio_a=$(awk -v k="$ka" 'BEGIN { split(k, x, "/"); printf "%.3f", x[2] / x[1] }')
-	ratio_b=$(awk -v k="$kb" 'BEGIN { split(k, x, "/"); printf "%.3f", x[2] / x[1] }')
 	echo "$row: kept a $ka ($ratio_a), b $kb ($ratio_b); sinks a $a0 -> $a1 f/s, b $b0 -> $b1 f/s; $vals; load $(cut -d' ' -f1-3 /proc/loadavg)"
-	$gap || awk -v r="$ratio_a" -v s="$ratio_b" 'BEGIN { exit !(r >= 0.9 && r <= 1.1 && s >= 0.9 && s <= 1.1) }' ||
+	$gap || within_10pct "$ratio_a" "$ratio_b" ||
 		fail "$row: honest throughput outside 10% of the baseline: a $ratio_a, b $ratio_b"
 	local pct_a pct_b
-	pct_a=$(awk -v r="$ratio_a" 'BEGIN { printf "%.1f", r * 100 }')
-	pct_b=$(awk -v r="$ratio_b" 'BEGIN { printf "%.1f", r * 100 }')
+	pct_a=$(pct "$ratio_a") pct_b=$(pct "$ratio_b")
 	echo "| $row | $(row_mechanism "$row") | $vals | $lost of $((2 * COUNT))$($gap && echo " (gap: NIC rx_fifo_overflow $(kv end net_nic rx_fifo_overflow))") | a $pct_a%, b $pct_b% | a $a0 -> $a1, b $b0 -> $b1 | ${RETRIED:-} |" >>"$WORK/table"
 }
 
@@ -390,11 +463,22 @@ for row in $ROWS; do
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
+# Rows made elsewhere: each file a row (the first line) and its note.
+extra_notes=
+for f in ${ATTACK_ROWS_EXTRA:-}; do
+	grep -q '^| [a-z_0-9]* | ' "$f" || fail "$f: no table row"
+	head -n 1 "$f" >>"$WORK/table"
+	extra_notes="$extra_notes$(sed -n 2p "$f")
+"
+done
 {
 	echo "Produced by \`tests/isolation/test_attack_table.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, load average $load_before at the start and $load_after at the end; $RATE frames/s per honest source, windows of $WINDOW s."
+	if [ -n "$extra_notes" ]; then
+		echo
+		printf '%s' "$extra_notes" | sed 's/^/Row /'
+	fi
 	echo
-	echo "| attack | what stopped it | counters (end of run) | honest frames lost | honest throughput, attack / baseline window | sinks, frames/s, baseline -> attack | rerun |"
-	echo "| --- | --- | --- | --- | --- | --- | --- |"
+	echo "$TABLE_HEAD"
 	cat "$WORK/table"
 } >"$WORK/table.md"
 cat "$WORK/table.md"

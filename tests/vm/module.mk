@@ -13,7 +13,7 @@ AARCH64_IMAGE_DIR := build-aarch64
 # loader and libraries (scripts/image-aarch64.sh, with_libs).
 AARCH64_IMAGE_PROGRAMS := sdvf vmm/sdvf-vmm tests/vm/kvm_probe tests/vm/udp_echo \
 	guest:tests/vm/guest_poke guest:tests/vm/udp_echo
-# The hostile guest driver (vmm_hostile.sh).
+# The hostile guest driver (vm_attack_guest.sh).
 AARCH64_IMAGE_PROGRAMS += guest:tests/vm/guest_hostile
 
 .PHONY: deps-aarch64 image-aarch64
@@ -39,8 +39,9 @@ $(BUILD)/tests/vm/udp_echo: $(BUILD)/tests/vm/udp_echo.o
 
 TEST_SCRIPTS += tests/vm/image_boot.sh tests/vm/vmm_boot.sh \
 	tests/vm/vmm_net.sh
-# A guest attacking its virtio-net device beside an honest guest.
-TEST_SCRIPTS += tests/vm/vmm_hostile.sh
+# A guest attacking its virtio-net device as a client of the muxes beside
+# honest native flows: attack 11 of docs/isolation.md's table.
+TEST_SCRIPTS += tests/vm/vm_attack_guest.sh
 
 # The VMM as a PD of the hosted runtime (vmm/vmm_pd.h): a VM system checked
 # and dumped on any host (vm_describe.sh), and run inside L1 beside a native
@@ -54,7 +55,7 @@ PROGRAMS += $(BUILD)/tests/vm/guest_poke
 $(BUILD)/tests/vm/guest_poke: $(BUILD)/tests/vm/guest_poke.o
 	$(CC) $(LDFLAGS) -o $@ $^
 -include $(BUILD)/tests/vm/guest_poke.d
-# A hostile virtio-net driver (its own rings via /dev/mem): vmm_hostile.sh.
+# A hostile virtio-net driver (its own rings via /dev/mem): vm_attack_guest.sh.
 PROGRAMS += $(BUILD)/tests/vm/guest_hostile
 $(BUILD)/tests/vm/guest_hostile: $(BUILD)/tests/vm/guest_hostile.o \
 		$(BUILD)/tests/vm/guest_vdrv.o

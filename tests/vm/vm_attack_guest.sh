@@ -1,0 +1,336 @@
+#!/usr/bin/env bash
+# Attack 11 of issue 12 inside the muxes' system, as a row of
+# docs/isolation.md's attack table: a hostile guest under the VMM PD,
+# beside two honest flows of native clients, in one L1 boot.
+#
+# The system (L1, hosted runtime, loopback wire, policy drr) is the attack
+# table's (tests/isolation/test_attack_table.sh) with the VMM as evil:
+#   a_src -> a_sink  bench source and sink, copy both ways
+#   b_src -> b_sink  bench source (TX remap) and sink (RX remap)
+#   evil             component vmm: a guest booted with the image's /init
+#                    and `iomem=relaxed sdvf.attack sdvf.attack_ip=
+#                    10.216.0.3 sdvf.attack_peer=10.216.0.1`, which runs
+#                    tests/vm/guest_hostile (28 attacks on its virtio-net
+#                    device: hostile descriptors, register garbage; each
+#                    followed by a reset and an ARP exchange that must work)
+#   peer             bench reflect at 10.216.0.1: answers the guest's ARP
+#                    and reflects its UDP (the merge_overflow attack)
+# The guest first sleeps GUEST_QUIET s (its rdinit, this test's, then execs
+# the image's /init), so a baseline window fits before the attack.  Each
+# honest source sends RATE frames a second (paced, bursts of 8, a be64
+# sequence and a checksum its sink checks) until the end, when both
+# sources are stopped (SIGSTOP) and the system left to come to rest.
+# Windows: a baseline of WINDOW s before the attack and the whole attack
+# (guest_hostile's first line to its last).  Asserted, as for the table's
+# rows:
+#   - honest loss: each sink received every frame its source sent, no
+#     sequence gap, no bad checksum, nothing refused, dropped or held for
+#     an honest client by either mux;
+#   - honest throughput: per flow, the share of what its source sent in a
+#     window that its sink received in it, attack window within 10% of the
+#     baseline window;
+#   - trusted PDs (net_nic, net_driver, net_rx_mux, net_tx_mux) running,
+#     one start each, stopped cleanly;
+#   - the attack was stopped and counted: every attack reported with the
+#     device's answer, every transfer after one good, the VMM's violations
+#     counted exactly (docs/vmm.md, "Hostile guests"), its PD exited 0 at
+#     the guest's power-off, none of its TX frames left at the TX mux;
+#   - buffers conserved at rest (RX DMA buffers at the driver, none in the
+#     mux, the TX pool whole).
+# Prints the table row; ATTACK_ROW_OUT=FILE also writes it (and a note
+# line) there for `make isolation` (tests/isolation/module.mk), which puts
+# it into the table.
+# About 3-9.5 minutes here (L1 boots of 146-510 s at host load 8-14; the
+# attacks 87-399 s of them: TCG slows with the host's load).  Hard timeout for the L1 boot:
+# SDVF_VM_BOOT_TIMEOUT (default 900 s).  VM_ATTACK_LOG=FILE keeps the
+# console log of a failed run; VM_ATTACK_REPLAY=FILE checks such a log
+# instead of booting.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+# shellcheck source=tests/vm/lib_vm.sh
+. tests/vm/lib_vm.sh
+me=vm_attack_guest
+unset MAKEFLAGS MFLAGS MAKELEVEL BUILD
+limit=${SDVF_VM_BOOT_TIMEOUT:-900}
+RATE=100
+WINDOW=10
+GUEST_QUIET=25
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/add/payload" "$work/guest" "$work/snaps"
+[ -n "${VM_ATTACK_REPLAY:-}" ] || make -s image-aarch64 >/dev/null
+
+cat >"$work/attack-guest.dts" <<DTS
+/dts-v1/;
+/ {
+	compatible = "sdvf,system";
+	name = "attack-guest";
+	pds {
+		a_src { component = "bench"; config { bench_mode = "source";
+			src_dst_mac = [02 00 00 00 ed 03]; src_len = <200>;
+			src_pps = <$RATE>; src_burst = <8>; }; };
+		a_sink { component = "bench"; config { bench_mode = "sink"; }; };
+		b_src { component = "bench"; config { bench_mode = "source";
+			src_dst_mac = [02 00 00 00 ed 05]; src_len = <1000>;
+			src_pps = <$RATE>; src_burst = <8>; }; };
+		b_sink { component = "bench"; config { bench_mode = "sink"; }; };
+		evil { component = "vmm";
+			config {
+				kernel = "/images/Image";
+				initrd = "/tmp/ag-guest.cpio";
+				mem = <256>;
+				cpus = <1>;
+				bootargs = "console=ttyAMA0 quiet rdinit=/quiet-init iomem=relaxed sdvf.attack sdvf.attack_ip=10.216.0.3 sdvf.attack_peer=10.216.0.1";
+				console = "/tmp/evil.console";
+				timeout = <500>;
+			};
+		};
+		peer { component = "bench"; config { bench_mode = "reflect";
+			prefix_len = <24>; }; };
+	};
+	subsystems {
+		net {
+			compatible = "sdvf,net";
+			policy = "drr";
+			nic { wire = "loopback"; mem-depth = <1024>; rx-ring = <512>;
+			      mac = [02 00 00 00 ed 01]; };
+			clients {
+				a_src { mac = [02 00 00 00 ed 02]; broadcast = <0>; };
+				a_sink { mac = [02 00 00 00 ed 03]; broadcast = <0>; };
+				b_src { mac = [02 00 00 00 ed 04]; tx-mode = "remap";
+					trusted-source-mac; broadcast = <0>; };
+				b_sink { mac = [02 00 00 00 ed 05]; rx-mode = "remap";
+					broadcast = <0>; };
+				evil { mac = [02 00 00 00 ed 06];
+					rx-buffers = <256>; tx-buffers = <256>; };
+				peer { mac = [02 00 00 00 ed 07];
+					ip = [0a d8 00 01]; };	/* 10.216.0.1 */
+			};
+		};
+	};
+};
+DTS
+# L1 has no dtc: the description goes in compiled, as sdvf compiles it.
+dtc -q -I dts -O dtb -E no-name_properties \
+	-o "$work/add/payload/attack-guest.dtb" "$work/attack-guest.dts"
+
+# The guest's rdinit: quiet first, then the image's /init as it is.
+cat >"$work/guest/quiet-init" <<GUEST
+#!/bin/busybox sh
+echo "SDVF-GUEST-QUIET $GUEST_QUIET"
+/bin/busybox sleep $GUEST_QUIET
+exec /init
+GUEST
+chmod 755 "$work/guest/quiet-init"
+python3 scripts/mkcpio.py "$work/guest" "$work/add/payload/guest-extra.cpio"
+
+cat >"$work/add/payload/run.sh" <<PAYLOAD
+#!/bin/sh
+# In L1: the system, its windows, its end at rest; every snapshot and log
+# printed at the end (printing while it runs would move the windows).
+RATE=$RATE
+WINDOW=$WINDOW
+PAYLOAD
+cat >>"$work/add/payload/run.sh" <<'PAYLOAD'
+cat /images/guest.cpio /payload/guest-extra.cpio >/tmp/ag-guest.cpio
+mkdir -p /tmp/stats
+export SDVF_STATS_DIR=/tmp/stats
+: >/tmp/evil.console
+: >/tmp/snaps
+sdvf run /payload/attack-guest.dtb >/tmp/sdvf.log 2>&1 &
+run=$!
+now() { cut -d' ' -f1 /proc/uptime; }
+snap() {
+	t0=$(now)
+	sdvf stats --format=kv 2>/dev/null | grep -v ' rt\.' >/tmp/$1.kv
+	t1=$(now)
+	echo "snap $1 $t0 $t1" >>/tmp/snaps
+}
+counter() {
+	sdvf stats --format=kv 2>/dev/null | awk -v pd="$1" -v c="$2" \
+		'$2 == pd && $3 == c { print $4 }'
+}
+# until_up SECONDS CMD...: until CMD succeeds or L1's uptime passes SECONDS.
+until_up() {
+	lim=$1
+	shift
+	until "$@"; do
+		up=$(now)
+		if [ "${up%.*}" -ge "$lim" ] || ! kill -0 $run 2>/dev/null; then
+			echo "attack-guest: timed out at L1 uptime $up: $*"
+			return 1
+		fi
+		sleep 0.2
+	done
+}
+has_rx() { v=$(counter "$1" bench.rx_frames); [ -n "$v" ] && [ "$v" -ge "$2" ]; }
+seen() { grep -qE "$1" "$2" 2>/dev/null; }
+finish() {
+	kill -CONT $a_pid $b_pid 2>/dev/null
+	if kill -0 $run 2>/dev/null; then
+		kill -INT $run
+		wait $run
+		echo "attack-guest: sdvf exit=$?"
+	fi
+	cat /tmp/snaps
+	for f in base0 base1 att0 att1 end; do
+		[ -f /tmp/$f.kv ] && sed "s/^/kv $f /" /tmp/$f.kv
+	done
+	sed 's/^/log: /' /tmp/sdvf.log
+	sed 's/^/guest: /' /tmp/evil.console
+	exit $1
+}
+a_pid=
+b_pid=
+ok=0
+until_up 300 has_rx a_sink $((RATE / 2)) && until_up 300 has_rx b_sink $((RATE / 2)) || ok=1
+[ $ok = 0 ] || finish 1
+# The baseline while the guest sleeps: its boot is over (a boot loads L1's
+# CPUs as no attack does), its attacks not begun.
+until_up 400 seen '^SDVF-GUEST-QUIET' /tmp/evil.console || finish 1
+snap base0
+sleep $WINDOW
+snap base1
+if seen 'HOSTILE start' /tmp/evil.console; then
+	echo "attack-guest: the attack began inside the baseline window"
+	finish 1
+fi
+until_up 500 seen '^HOSTILE start' /tmp/evil.console || finish 1
+snap att0
+until_up 840 seen '^HOSTILE-DONE' /tmp/evil.console || finish 1
+snap att1
+until_up 855 seen "pd 'evil' .*(exited|killed)" /tmp/sdvf.log || finish 1
+# At rest: the sources stop (mid-run frames drain), the system settles.
+a_pid=$(counter a_src sdvf.pid)
+b_pid=$(counter b_src sdvf.pid)
+kill -STOP $a_pid $b_pid
+sleep 3
+snap end
+echo "attack-guest: L1 load $(cut -d' ' -f1-3 /proc/loadavg)"
+finish 0
+PAYLOAD
+# VM_ATTACK_REPLAY=FILE: check a console log saved by VM_ATTACK_LOG
+# instead of booting (for work on the checks).
+if [ -n "${VM_ATTACK_REPLAY:-}" ]; then
+	cp "$VM_ATTACK_REPLAY" "$work/cases.log"
+	failures=0
+else
+	vm_boot_payload
+fi
+
+# ---- the host's side: the checks and the row -------------------------------
+# shellcheck source=tests/isolation/lib_attack.sh
+. tests/isolation/lib_attack.sh
+WORK=$work/snaps
+EVIL=4
+NOT_HONEST=c5 # peer: the attacker's helper
+log=$work/cases.log
+fail_now() {
+	echo "$me: FAIL: $*"
+	grep -E '^(attack-guest|snap|log: sdvf|log: \[evil\] sdvf-vmm|guest: (HOSTILE|SDVF))' "$log" ||
+		tail -n 80 "$log"
+	[ -z "${VM_ATTACK_LOG:-}" ] || cp "$log" "$VM_ATTACK_LOG"
+	exit 1
+}
+[ $failures -eq 0 ] || fail_now "the L1 payload did not finish"
+for f in base0 base1 att0 att1 end; do
+	sed -n "s/^kv $f //p" "$log" >"$WORK/$f.kv"
+	[ -s "$WORK/$f.kv" ] || fail_now "no snapshot $f"
+	awk -v f="$f" '$1 == "snap" && $2 == f { printf "%.0f\n", ($3 + $4) / 2 * 1e9 }' \
+		"$log" >"$WORK/$f.t"
+done
+# The attack: every attack reported, every transfer after it good, the VMM
+# PD alive until the guest's power-off, each violation counted.
+# (The guest's expectations are docs/vmm.md's "Hostile guests" table.)
+expect '^guest: HOSTILE-DONE attacks=28 transfers=30 ' "the hostile guest ran its attacks"
+expect '^guest: SDVF-GUEST-ATTACK-EXIT=0$' "a well-formed transfer worked after every attack"
+if grep -q '^guest: HOSTILE .*FAILED' "$log"; then
+	echo "$me: FAIL: a transfer after an attack failed"
+	failures=$((failures + 1))
+fi
+for a in loop long_chain bad_next bad_head below_ram past_ram \
+	straddle_ram_end wrapping_addr huge_len avail_jump indirect_refused \
+	indirect_nested indirect_next indirect_huge indirect_loop \
+	rx_bad_order rx_straddle_ram_end; do
+	expect "^guest: HOSTILE $a: needs_reset status=0x4f\$" \
+		"$a: the device asks for a reset"
+done
+for a in tx_bad_lengths tx_write_flag rx_readable rx_zero_len; do
+	expect "^guest: HOSTILE $a: served status=0xf\$" \
+		"$a: bounced or dropped, the device stays live"
+done
+expect '^guest: HOSTILE renegotiate: transfer_ok_without_reset' \
+	"renegotiation after DRIVER_OK refused, the device keeps working"
+expect '^guest: HOSTILE merge_overflow: tx_used=1 rx_used=0 ' \
+	"a merged frame takes at most num chains (test_virtio_hostile)"
+expect "^log: sdvf: pd 'evil' \(pid [0-9]+\) exited with status 0\$" "the VMM PD exited 0"
+if [ "$(kv end evil vm.bad_mmio)" != 1 ]; then
+	echo "$me: FAIL: MMIO where no device is: vm.bad_mmio '$(kv end evil vm.bad_mmio)', want 1"
+	failures=$((failures + 1))
+fi
+# Notifications of queues 0 and 1 go through ioeventfd and are counted
+# when the VMM's main thread reads them: of the three bad ones two may
+# merge or one find the device live by then, and one of the storm's 2000
+# good ones may find it reset by then (bad_notify 2..6, violations 45..49;
+# 6 and 49 seen here, where the VMM's main thread also serves the muxes).
+expect '^log: \[evil\] sdvf-vmm: virtio-mmio: bad_width=3 bad_offset=3 bad_config=2 bad_status=3 features_refused=3 late_features=2 bad_queue_write=6 bad_notify=[2-6] needs_reset=17 ' \
+	"register and status violations counted exactly"
+expect '^log: \[evil\] sdvf-vmm: virtq: avail_jump=1 bad_head=2 bad_addr=6 chain_too_long=3 bad_order=1 indirect=4 bad_setup=3$' \
+	"descriptor violations counted exactly"
+expect '^log: \[evil\] sdvf-vmm: virtio-net: .* rx_too_small=[1-9][0-9]* .* tx_bad_chain=1 tx_bad_len=3 tx_send_failed=0 ' \
+	"bad chains bounced, frames for useless RX chains dropped"
+expect '^log: \[evil\] sdvf-vmm: virtio: queue_violations=20 .* violations=4[5-9]$' \
+	"48 violations in all (45..49 by bad_notify alone)"
+[ $failures -eq 0 ] || fail_now "the hostile guest's checks"
+pd_state=""
+for pd in net_nic net_driver net_rx_mux net_tx_mux; do
+	state=$(kv end "$pd" sdvf.state) starts=$(kv end "$pd" sdvf.starts)
+	[ "$state" = running ] && [ "$starts" = 1 ] ||
+		pd_state="$pd_state $pd '$state' after $starts starts;"
+	awk -v pd="$pd" '/^log: sdvf: summary of/ { s = 1 } s && $2 == pd' "$log" |
+		grep -Eq ' 0  stopped$' || pd_state="$pd_state $pd not stopped cleanly;"
+done
+[ -z "$pd_state" ] || fail_now "trusted PDs:$pd_state"
+grep -q '^attack-guest: sdvf exit=0$' "$log" || fail_now "sdvf did not exit 0"
+# Honest loss and corruption: at rest, each sink has what its source sent.
+lost=0 sent=0
+for f in a b; do
+	tx=$(kv end "${f}_src" bench.tx_frames) rx=$(kv end "${f}_sink" bench.rx_frames)
+	[ "$tx" -gt 0 ] || fail_now "${f}_src sent nothing"
+	lost=$((lost + tx - rx)) sent=$((sent + tx))
+done
+bad=$(honest_clean end)
+if [ "$lost" != 0 ] || [ -n "$bad" ]; then
+	fail_now "honest clients lost $lost of $sent frames or saw bad ones: $bad"
+fi
+why=$(conserved end)
+# The VMM's buffers are net_client's: the muxes account for them.  Its TX
+# frames all came back; what it held of RX (copies in its own region) is
+# reported.
+v=$(kv end net_tx_mux c$EVIL.in_flight)
+[ "$v" = 0 ] || why="$why evil's TX frames still at the TX mux: $v"
+[ -z "$why" ] || fail_now "buffers: $why"
+# Throughput: the share kept in the attack window against the baseline.
+ka=$(shares a) kb=$(shares b)
+ratio_a=$(ratio_of "$ka") ratio_b=$(ratio_of "$kb")
+a0=$(rate a_sink base0 base1) a1=$(rate a_sink att0 att1)
+b0=$(rate b_sink base0 base1) b1=$(rate b_sink att0 att1)
+secs=$(awk -v a="$(cat "$WORK/att0.t")" -v b="$(cat "$WORK/att1.t")" 'BEGIN { printf "%.0f", (b - a) / 1e9 }')
+echo "$me: kept a $ka ($ratio_a), b $kb ($ratio_b); sinks a $a0 -> $a1 f/s, b $b0 -> $b1 f/s; attack window ${secs} s"
+within_10pct "$ratio_a" "$ratio_b" ||
+	fail_now "honest throughput outside 10% of the baseline: a $ratio_a, b $ratio_b"
+# The row.
+viol=$(kv end evil vm.violations) mmio=$(kv end evil vm.bad_mmio)
+reset=$(sed -n 's/^log: \[evil\] sdvf-vmm: virtio-mmio: .* needs_reset=\([0-9]*\) .*/\1/p' "$log")
+virtq=$(sed -n 's/^log: \[evil\] sdvf-vmm: virtq: //p' "$log" | tr ' ' '\n' |
+	grep -v '=0$' | sed 's/=/ /' | sed 's/^/evil:virtq./' | paste -sd, - | sed 's/,/, /g')
+row="| hostile_guest | the VMM's virtio checks (virt/): registers, status machine, every descriptor and guest address; a broken queue needs a reset; the muxes see a well-formed client | evil:vm.violations $viol, evil:vm.bad_mmio $mmio, evil:virtio-mmio.needs_reset $reset, $virtq; guest: 28 attacks, 30 good transfers | $lost of $sent | a $(pct "$ratio_a")%, b $(pct "$ratio_b")% | a $a0 -> $a1, b $b0 -> $b1 | |"
+note="hostile_guest: \`tests/vm/vm_attack_guest.sh\`, in an L1 boot (QEMU TCG, the guest under nested KVM), $RATE frames/s per honest source, baseline window $WINDOW s, attack window the whole attack (${secs} s); $(sed -n 's/^attack-guest: L1 load /L1 load average /p' "$log"), host $(cut -d' ' -f1-3 /proc/loadavg)."
+echo "$row"
+echo "$note"
+if [ -n "${ATTACK_ROW_OUT:-}" ]; then
+	printf '%s\n%s\n' "$row" "$note" >"$ATTACK_ROW_OUT"
+fi
+echo "vm_attack_guest: host load: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "vm_attack_guest: ok"
