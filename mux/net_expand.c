@@ -388,11 +388,21 @@ static const struct sdvf_policy *read_policy(struct net *n, const void *fdt,
 
 /* ---- the node --------------------------------------------------------- */
 
-static const char *const net_props[] = {
-	"compatible",	      "policy",	     "shaper",	       "budget",
-	"rx-capacity",	      "tx-capacity", "switch-buffers", "switch-reserve",
-	"nic-core",	      "driver-core", "rx-mux-core",    "tx-mux-core",
-	"driver-restartable", "colocate",    NULL};
+static const char *const net_props[] = {"compatible",
+					"policy",
+					"shaper",
+					"budget",
+					"rx-capacity",
+					"tx-capacity",
+					"switch-buffers",
+					"switch-reserve",
+					"nic-core",
+					"driver-core",
+					"rx-mux-core",
+					"tx-mux-core",
+					"driver-restartable",
+					"colocate",
+					NULL};
 
 /* Pinning of the generated PDs, in the order of struct net's core[]. */
 static const char *const core_props[4] = {"nic-core", "driver-core",

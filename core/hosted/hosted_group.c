@@ -55,8 +55,9 @@ static void load_members(struct group *g, const char *text)
 		struct hosted_pd *h = &g->pd[g->n];
 		h->img = hosted_image_load(fd, &h->own);
 		h->desc = &h->own.pds[0];
-		h->pd = (struct sdvf_pd){
-			.ops = &hosted_ops, .name = h->desc->name, .runtime = h};
+		h->pd = (struct sdvf_pd){.ops = &hosted_ops,
+					 .name = h->desc->name,
+					 .runtime = h};
 		g->member[g->n] = h;
 		if (h->img->group_index != g->n)
 			hosted_setup_fail("image: group member out of order",

@@ -144,10 +144,11 @@ static bool op_wait(struct sdvf_pd *pd, bool (*poll)(void *arg), void *arg,
 	}
 }
 
-/* One line per call on the log pipe (fd 2; a group member's own fd); the launcher prefixes it with
- * the PD's name and passes it on.  This limit (HOSTED_LOG_BURST, then
- * HOSTED_LOG_PER_SEC) costs a well-behaved PD no system call per dropped
- * line and counts the drops; the launcher enforces one of its own. */
+/* One line per call on the log pipe (fd 2; a group member's own fd); the
+ * launcher prefixes it with the PD's name and passes it on.  This limit
+ * (HOSTED_LOG_BURST, then HOSTED_LOG_PER_SEC) costs a well-behaved PD no system
+ * call per dropped line and counts the drops; the launcher enforces one of its
+ * own. */
 static void op_vlog(struct sdvf_pd *pd, enum sdvf_log_level level,
 		    const char *fmt, va_list ap)
 {

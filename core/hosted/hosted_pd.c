@@ -379,7 +379,6 @@ void hosted_drain_fd(int fd)
 	(void)!read(fd, &count, sizeof(count));
 }
 
-
 /* Activate every channel whose bell is pending, each once: work that came
  * while we were busy, found without a system call.  A bell the launcher
  * rang (HOSTED_BELL_CONTROL) has us read the control socket. */
@@ -464,7 +463,8 @@ static _Noreturn void futex_loop(struct hosted_pd *h)
 {
 	for (;;) {
 		bool served = hosted_serve_bells(h);
-		if (h->timer_deadline && hosted_monotonic_ns() >= h->timer_deadline) {
+		if (h->timer_deadline &&
+		    hosted_monotonic_ns() >= h->timer_deadline) {
 			h->timer_deadline = 0;
 			COUNT(h->stats->timer_fires);
 			hosted_activate(h, SDVF_CHANNEL_TIMER);
@@ -503,7 +503,8 @@ static _Noreturn void event_loop(struct hosted_pd *h)
 		uint64_t start = served ? 0 : hosted_monotonic_ns();
 		int n = epoll_wait(h->epoll_fd, events, 16, served ? 0 : -1);
 		if (!served)
-			hosted_wake_slept(&h->wake, hosted_monotonic_ns() - start);
+			hosted_wake_slept(&h->wake,
+					  hosted_monotonic_ns() - start);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {

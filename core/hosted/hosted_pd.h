@@ -18,8 +18,7 @@
  * alone), what woke it (bits 32..47) and the channel (bits 0..31). */
 enum wake_kind { WAKE_CHANNEL = 1, WAKE_TIMER, WAKE_WATCH, WAKE_CONTROL };
 #define WAKE_OF(member, kind, ch)                                              \
-	(((uint64_t)(member) << 48) | ((uint64_t)(kind) << 32) |               \
-	 (uint32_t)(ch))
+	(((uint64_t)(member) << 48) | ((uint64_t)(kind) << 32) | (uint32_t)(ch))
 #define WAKE(kind, ch) WAKE_OF(0, kind, ch)
 #define WAKE_MEMBER(data) ((uint32_t)((data) >> 48))
 #define WAKE_KIND(data) ((enum wake_kind)(((data) >> 32) & 0xffff))

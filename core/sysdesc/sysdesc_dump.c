@@ -146,8 +146,8 @@ static void dump_region(const struct sdvf_system *sys, int r, FILE *out)
 	}
 }
 
-void sdvf_system_print_groups(const struct sdvf_system *sys,
-			      const char *prefix, FILE *out)
+void sdvf_system_print_groups(const struct sdvf_system *sys, const char *prefix,
+			      FILE *out)
 {
 	for (int i = 0; i < sys->npds; i++) {
 		int members[SDVF_MAX_GROUP];

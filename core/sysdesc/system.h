@@ -64,8 +64,8 @@ struct sdvf_sys_pd {
 	 * run in one process, on one thread (docs/system-description.md,
 	 * "Groups"); "" : a process of its own. */
 	char group[SDVF_NAME_MAX];
-	int node;	  /* offset of the PD node in sys->fdt */
-	int config_node;  /* offset of its config subnode, or -1 */
+	int node;	 /* offset of the PD node in sys->fdt */
+	int config_node; /* offset of its config subnode, or -1 */
 	struct sdvf_sys_map maps[SDVF_MAX_MAPS];
 	int nmaps;
 	struct sdvf_sys_pd_chan chans[SDVF_MAX_PD_CHANS];
