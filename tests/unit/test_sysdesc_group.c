@@ -72,7 +72,8 @@ static void group_refuses_a_client_pd(void **state)
 	expect_edit_errors(
 		text, "component = \"net_stub\";",
 		"component = \"net_stub\"; group = \"net\";",
-		"t.dts: /pds/app: property 'group': component 'net_stub' is not "
+		"t.dts: /pds/app: property 'group': component 'net_stub' is "
+		"not "
 		"trusted (role client): only driver and mux PDs may share a "
 		"process\n");
 	free(text);
@@ -84,7 +85,8 @@ static void group_refuses_restartable_and_lone_pds(void **state)
 	expect_edit_errors(
 		one, "component = \"net_stub\";",
 		"component = \"net_stub\"; group = \"solo\"; restartable;",
-		"t.dts: /pds/app: property 'group': component 'net_stub' is not "
+		"t.dts: /pds/app: property 'group': component 'net_stub' is "
+		"not "
 		"trusted (role client): only driver and mux PDs may share a "
 		"process\n"
 		"t.dts: /pds/app: property 'group': a group runs and dies as "
