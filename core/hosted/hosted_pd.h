@@ -1,8 +1,9 @@
 /*
  * One hosted PD process's runtime state, shared by its two files: the
  * process and its event loop (core/hosted/hosted_pd.c) and the runtime
- * ops its component calls (core/hosted/hosted_ops.c).  Private to them;
- * one instance per process, written only by that process.
+ * ops its component calls (core/hosted/hosted_ops.c), and a group's
+ * process (core/hosted/hosted_group.c).  Private to them; one instance per
+ * PD of the process (a group holds several), written only by it.
  */
 #ifndef SDVF_HOSTED_PD_H
 #define SDVF_HOSTED_PD_H
