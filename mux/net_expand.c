@@ -408,11 +408,21 @@ static const struct sdvf_policy *read_policy(struct net *n, const void *fdt,
 
 /* ---- the node --------------------------------------------------------- */
 
-static const char *const net_props[] = {
-	"compatible",	      "policy",	     "shaper",	       "budget",
-	"rx-capacity",	      "tx-capacity", "switch-buffers", "switch-reserve",
-	"nic-core",	      "driver-core", "rx-mux-core",    "tx-mux-core",
-	"driver-restartable", NULL};
+static const char *const net_props[] = {"compatible",
+					"policy",
+					"shaper",
+					"budget",
+					"rx-capacity",
+					"tx-capacity",
+					"switch-buffers",
+					"switch-reserve",
+					"nic-core",
+					"driver-core",
+					"rx-mux-core",
+					"tx-mux-core",
+					"driver-restartable",
+					"colocate",
+					NULL};
 
 /* Pinning of the generated PDs, in the order of struct net's core[]. */
 static const char *const core_props[4] = {"nic-core", "driver-core",
@@ -429,6 +439,25 @@ static void read_driver_restartable(struct net *n, const void *fdt, int node)
 			  "property 'driver-restartable': takes no value "
 			  "(write 'driver-restartable;')");
 	n->driver_restartable = true;
+}
+
+/* An empty property: the driver and both muxes share one process
+ * (docs/system-description.md, "Groups"), which runs and dies as one. */
+static void read_colocate(struct net *n, const void *fdt, int node)
+{
+	int len = 0;
+	if (!fdt_getprop(fdt, node, "colocate", &len))
+		return;
+	if (len != 0)
+		net_error(n, "",
+			  "property 'colocate': takes no value (write "
+			  "'colocate;')");
+	else if (n->driver_restartable)
+		net_error(n, "",
+			  "property 'colocate': the driver shares a process "
+			  "with the muxes, which do not restart; drop "
+			  "'driver-restartable;' or 'colocate;'");
+	n->colocate = true;
 }
 
 static void read_net(struct net *n, const void *fdt, int node)
@@ -475,6 +504,7 @@ static void read_net(struct net *n, const void *fdt, int node)
 				     online > 0 ? (uint64_t)online - 1 : 0,
 				     false, 0, &n->core[i].v);
 	read_driver_restartable(n, fdt, node);
+	read_colocate(n, fdt, node);
 	read_nic(n, fdt, node);
 	net_read_clients(n, fdt, node, p);
 }

@@ -108,6 +108,9 @@ struct net {
 	/* driver-restartable: the monitor restarts a dead driver (the
 	 * muxes and the model take back what it held) */
 	bool driver_restartable;
+	/* colocate: driver, RX mux and TX mux run in one process (PD
+	 * property group = the net node's name) */
+	bool colocate;
 	/* cores of the generated PDs: nic, driver, rx_mux, tx_mux */
 	struct net_opt core[4];
 	struct net_client client[NET_CLIENTS];

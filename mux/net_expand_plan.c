@@ -203,6 +203,8 @@ static void emit_driver(struct plan *pl, const struct shared_names *s)
 	const char *pd = pl->pd_drv;
 	unsigned w = 0;
 	plan_pd(pl, pd, "enet_driver", n->core[1]);
+	if (n->colocate)
+		plan_pd_group(pl, pd, n->name);
 	if (n->driver_restartable)
 		plan_pd_restartable(pl, pd);
 	plan_map(pl, pd, "enet_regs", s->regs, "r");
@@ -271,6 +273,8 @@ static void emit_rx_mux(struct plan *pl, const struct shared_names *s,
 	const char *pd = pl->pd_rxm;
 	char k[SDVF_NAME_MAX];
 	plan_pd(pl, pd, "rx_mux", n->core[2]);
+	if (n->colocate)
+		plan_pd_group(pl, pd, n->name);
 	plan_map(pl, pd, "rx_dma", s->rx_dma, "rw");
 	plan_map(pl, pd, "rx_free", s->q[0], "rw");
 	plan_map(pl, pd, "rx_active", s->q[1], "rw");
@@ -314,6 +318,8 @@ static void emit_tx_mux(struct plan *pl, const struct shared_names *s,
 	const char *pd = pl->pd_txm;
 	char k[SDVF_NAME_MAX];
 	plan_pd(pl, pd, "tx_mux", n->core[3]);
+	if (n->colocate)
+		plan_pd_group(pl, pd, n->name);
 	plan_map(pl, pd, "drv_tx_active", s->q[2], "rw");
 	plan_map(pl, pd, "drv_tx_free", s->q[3], "rw");
 	if (pl->pool)

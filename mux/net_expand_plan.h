@@ -67,6 +67,8 @@ void plan_pd(struct plan *pl, const char *name, const char *component,
 	     struct net_opt core);
 /* Mark generated PD `name` restartable. */
 void plan_pd_restartable(struct plan *pl, const char *name);
+/* Put generated PD `name` in co-location group `group`. */
+void plan_pd_group(struct plan *pl, const char *name, const char *group);
 /* A property of /pds/pd/sub (maps, channels, config). */
 struct op *plan_pd_prop(struct plan *pl, const char *pd, const char *sub,
 			const char *prop, const void *v, int len);

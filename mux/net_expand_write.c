@@ -145,6 +145,15 @@ void plan_pd_restartable(struct plan *pl, const char *name)
 	mark_fresh(pl, from, "PD", name);
 }
 
+void plan_pd_group(struct plan *pl, const char *name, const char *group)
+{
+	char path[NET_PATH_MAX];
+	int from = pl->nops;
+	snprintf(path, sizeof(path), "/pds/%s", name);
+	add_strs(pl, path, "group", group, NULL);
+	mark_fresh(pl, from, "PD", name);
+}
+
 /* Subnode `sub` (maps, channels, config) of PD pd; fresh if the PD is
  * generated. */
 struct op *plan_pd_prop(struct plan *pl, const char *pd, const char *sub,

@@ -19,6 +19,10 @@ static int check_main(int argc, char **argv,
 		return 1;
 	printf("%s: ok (%d PDs, %d regions, %d channels)\n", file, sys.npds,
 	       sys.nregions, sys.nchannels);
+	/* One line per co-location group: "FILE: group NAME pds=A,B". */
+	char prefix[1024];
+	snprintf(prefix, sizeof(prefix), "%s: group ", file);
+	sdvf_system_print_groups(&sys, prefix, stdout);
 	sdvf_system_free(&sys);
 	return 0;
 }

@@ -1,5 +1,6 @@
 /*
- * The hosted runtime: one Linux process per PD.
+ * The hosted runtime: one Linux process per PD (or per co-location group
+ * of trusted PDs, core/hosted/hosted_group.c).
  *
  * The launcher (this process) creates every region as a memfd and every
  * channel as an eventfd, then starts one process per PD: fork, then exec of

@@ -73,7 +73,16 @@ void hosted_confine(const struct hosted_confinement *c)
 		hosted_setup_fail("PR_SET_PDEATHSIG", errno);
 	if (getppid() != c->launcher_pid)
 		_exit(HOSTED_EXIT_SETUP); /* the launcher died meanwhile */
-	int rc = hosted_seccomp_load(c->role, &c->fds);
+	enum sdvf_role roles[1 + SDVF_MAX_GROUP];
+	struct hosted_pd_fds fds[1 + SDVF_MAX_GROUP];
+	int n = 0;
+	roles[n] = c->role;
+	fds[n++] = c->fds;
+	for (int i = 0; i < c->nmore && n < 1 + SDVF_MAX_GROUP; i++) {
+		roles[n] = c->more_roles[i];
+		fds[n++] = c->more_fds[i];
+	}
+	int rc = hosted_seccomp_load_group(roles, fds, n);
 	if (rc < 0)
 		hosted_setup_fail("seccomp filter", -rc);
 }

@@ -59,11 +59,35 @@ static int own_config_tree(const struct sdvf_system *sys, int pd, void *tree,
 	return fdt_path_offset(tree, "/config");
 }
 
-/* The image of PD `pd`, malloc'd, own_fdt appended. */
+/* Where PD `pd`'s channel `c` leads inside its group (member and the
+ * peer's local channel), or member -1. */
+static void local_peer(const struct sdvf_system *sys, int pd, int c,
+		       const int *pds, int n, int *member, int *chan)
+{
+	const struct sdvf_sys_channel *ch = &sys->channels[c];
+	int peer = ch->pd[0] == pd ? ch->pd[1] : ch->pd[0];
+	*member = -1;
+	*chan = -1;
+	for (int k = 0; k < n; k++) {
+		if (pds[k] != peer)
+			continue;
+		for (int i = 0; i < sys->pds[peer].nchans; i++) {
+			if (sys->pds[peer].chans[i].channel == c) {
+				*member = k;
+				*chan = i;
+			}
+		}
+	}
+}
+
+/* The image of member k of the n PDs `pds` (one PD: n 1), malloc'd,
+ * own_fdt appended. */
 static struct hosted_pd_image *build_image(const struct hosted_launch *l,
-					   int pd, int ctl_fd)
+					   const int *pds, int n, int k,
+					   int ctl_fd, int log_fd)
 {
 	const struct sdvf_system *sys = l->sys;
+	int pd = pds[k];
 	const struct sdvf_sys_pd *d = &sys->pds[pd];
 	/* The whole tree holds at least the PD's config: an upper bound. */
 	size_t tree_max = fdt_totalsize(sys->fdt) + 1024;
@@ -79,12 +103,18 @@ static struct hosted_pd_image *build_image(const struct hosted_launch *l,
 		.index = pd,
 		.launcher_pid = l->launcher_pid,
 		.own_uid = l->own_uids,
-		.uid = l->uid_base + (uint32_t)pd,
+		/* a group is one process: its first member's uid */
+		.uid = l->uid_base + (uint32_t)pds[0],
 		.start_fd = l->start_fd,
 		.stats_fd = l->stats.fd,
 		.ctl_fd = ctl_fd,
-		.poll_ns = l->poll_ns,
-		.wake_futex = l->wake_futex,
+		.log_fd = log_fd,
+		.group_index = k,
+		.group_size = n,
+		/* a group's loop neither spins nor sleeps on futexes
+		 * (hosted_group.c) */
+		.poll_ns = n > 1 ? 0 : l->poll_ns,
+		.wake_futex = n > 1 ? false : l->wake_futex,
 		.pd = *d,
 		.fdt_offset = fdt_offset,
 	};
@@ -113,6 +143,8 @@ static struct hosted_pd_image *build_image(const struct hosted_launch *l,
 		img->signal_fd[i] = l->chan_wake_fd[c][1 - end];
 		img->bell_fd[i] = l->chan_bell_fd[c];
 		img->bell_end[i] = end;
+		local_peer(sys, pd, c, pds, n, &img->local_member[i],
+			   &img->local_chan[i]);
 	}
 	return img;
 }
@@ -176,20 +208,12 @@ static void pd_environment(char **envp, size_t max)
 	envp[n] = NULL;
 }
 
-_Noreturn void hosted_pd_exec(const struct hosted_launch *l, int pd, int log_fd,
-			      int ctl_fd)
+/* The fds member image `img` names, and the image's own: into keep. */
+static int keep_of(const struct hosted_pd_image *img, int img_fd, int *keep)
 {
-	/* Die with the launcher; kept across the exec. */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (log_fd != 2 && dup2(log_fd, 2) < 0)
-		_exit(HOSTED_EXIT_SETUP);
-	struct hosted_pd_image *img = build_image(l, pd, ctl_fd);
-	int img_fd = write_image(img);
-	int keep[6 + SDVF_MAX_MAPS + 3 * SDVF_MAX_PD_CHANS];
 	int n = 0;
-	keep[n++] = 2;
+	keep[n++] = img->log_fd;
 	keep[n++] = img_fd;
-	keep[n++] = l->exe_fd;
 	keep[n++] = img->stats_fd;
 	keep[n++] = img->start_fd;
 	keep[n++] = img->ctl_fd;
@@ -200,13 +224,56 @@ _Noreturn void hosted_pd_exec(const struct hosted_launch *l, int pd, int log_fd,
 		keep[n++] = img->signal_fd[i];
 		keep[n++] = img->bell_fd[i];
 	}
-	free(img);
+	return n;
+}
+
+#define KEEP_PER_PD (5 + SDVF_MAX_MAPS + 3 * SDVF_MAX_PD_CHANS)
+
+_Noreturn void hosted_pd_exec(const struct hosted_launch *l, int pd, int log_fd,
+			      int ctl_fd)
+{
+	hosted_group_exec(l, &pd, 1, &log_fd, &ctl_fd);
+}
+
+_Noreturn void hosted_group_exec(const struct hosted_launch *l, const int *pds,
+				 int npds, const int *log_fds,
+				 const int *ctl_fds)
+{
+	/* Die with the launcher; kept across the exec. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	int log_fd[SDVF_MAX_GROUP] = {-1};
+	if (npds < 1 || npds > SDVF_MAX_GROUP)
+		_exit(HOSTED_EXIT_SETUP);
+	for (int k = 0; k < npds; k++) {
+		log_fd[k] = log_fds[k];
+		/* Out of the way of fd 2, which the first member's takes. */
+		if (k > 0 && log_fd[k] <= 2 &&
+		    (log_fd[k] = fcntl(log_fds[k], F_DUPFD_CLOEXEC, 3)) < 0)
+			_exit(HOSTED_EXIT_SETUP);
+	}
+	if (log_fd[0] != 2 && dup2(log_fd[0], 2) < 0)
+		_exit(HOSTED_EXIT_SETUP);
+	log_fd[0] = 2;
+	static int keep[1 + SDVF_MAX_GROUP * KEEP_PER_PD];
+	int n = 0;
+	char fd_text[SDVF_MAX_GROUP * 12] = "";
+	size_t text = 0;
+	keep[n++] = l->exe_fd;
+	for (int k = 0; k < npds; k++) {
+		struct hosted_pd_image *img =
+			build_image(l, pds, npds, k, ctl_fds[k], log_fd[k]);
+		int img_fd = write_image(img);
+		n += keep_of(img, img_fd, keep + n);
+		free(img);
+		text += (size_t)snprintf(fd_text + text, sizeof(fd_text) - text,
+					 "%s%d", k ? "," : "", img_fd);
+	}
 	keep_only(keep, n, l->exe_fd);
 
-	char fd_text[16], *envp[8];
-	snprintf(fd_text, sizeof(fd_text), "%d", img_fd);
-	char *argv[] = {HOSTED_PD_ARGV0, fd_text, (char *)l->sys->pds[pd].name,
-			NULL};
+	char *envp[8];
+	const struct sdvf_sys_pd *lead = &l->sys->pds[pds[0]];
+	char *argv[] = {HOSTED_PD_ARGV0, fd_text,
+			(char *)(npds > 1 ? lead->group : lead->name), NULL};
 	pd_environment(envp, sizeof(envp) / sizeof(*envp));
 	execveat(l->exe_fd, "", argv, envp, AT_EMPTY_PATH);
 	hosted_setup_fail("exec", errno);
@@ -225,7 +292,9 @@ static bool image_ok(const struct hosted_pd_image *img, size_t size)
 	       fdt_totalsize((const char *)img + img->fdt_offset) <=
 		       img->fdt_bytes &&
 	       d->nmaps >= 0 && d->nmaps <= SDVF_MAX_MAPS && d->nchans >= 0 &&
-	       d->nchans <= SDVF_MAX_PD_CHANS &&
+	       d->nchans <= SDVF_MAX_PD_CHANS && img->group_size >= 1 &&
+	       img->group_size <= SDVF_MAX_GROUP && img->group_index >= 0 &&
+	       img->group_index < img->group_size &&
 	       memchr(img->component, '\0', sizeof(img->component)) &&
 	       memchr(d->name, '\0', sizeof(d->name));
 }

@@ -86,6 +86,14 @@ struct hosted_pd_image {
 	int start_fd; /* barrier to read until EOF, or -1 */
 	int stats_fd; /* the stats file, to map our slot */
 	int ctl_fd;   /* its end of its control socket */
+	int log_fd;   /* its log pipe: 2, or in a group another fd */
+	/* Co-location (core/hosted/hosted_group.c): this PD is member
+	 * group_index of group_size PDs in one process (1: alone).  A
+	 * channel whose peer is a member too names it: local_member[i]
+	 * (else -1) and the peer's local channel local_chan[i]. */
+	int group_index, group_size;
+	int local_member[SDVF_MAX_PD_CHANS];
+	int local_chan[SDVF_MAX_PD_CHANS];
 	struct sdvf_sys_pd pd;
 	struct sdvf_sys_region regions[SDVF_MAX_MAPS];
 	int region_fd[SDVF_MAX_MAPS]; /* per map: rw or ro fd as granted */
@@ -103,6 +111,12 @@ struct hosted_pd_image {
  * names and exec HOSTED_PD_ARGV0.  Never returns. */
 _Noreturn void hosted_pd_exec(const struct hosted_launch *l, int pd, int log_fd,
 			      int ctl_fd);
+/* The same for the n PDs of one group (n >= 1, in the description's
+ * order), one process: an image each, the first member's log pipe as fd
+ * 2, every other's at its own fd; argv[1] lists the image fds, comma
+ * separated. */
+_Noreturn void hosted_group_exec(const struct hosted_launch *l, const int *pds,
+				 int n, const int *log_fds, const int *ctl_fds);
 
 /* After the exec: map the image in fd `fd_text` (argv[1]) and build `own`,
  * the system of this one PD.  Exits with HOSTED_EXIT_SETUP on error. */
@@ -110,8 +124,10 @@ const struct hosted_pd_image *hosted_image_load(const char *fd_text,
 						struct sdvf_system *own);
 
 /* The PD process proper (hosted_pd.c), run from hosted_image.c's entry
- * point before main(). */
+ * point before main(); a group's (hosted_group.c) when argv[1] lists more
+ * than one image. */
 _Noreturn void hosted_pd_main(const char *image_fd_text);
+_Noreturn void hosted_group_main(const char *image_fds_text);
 
 /* A setup failure before the event loop: "error: WHAT: WHY" on fd 2 (the
  * launcher adds the PD's name), then exit HOSTED_EXIT_SETUP. */
@@ -137,6 +153,11 @@ struct hosted_confinement {
 	uint32_t uid; /* = gid */
 	pid_t launcher_pid;
 	struct hosted_pd_fds fds;
+	/* A group (hosted_group.c): the other members' roles and fds; its
+	 * filter allows the union of every member's. */
+	const enum sdvf_role *more_roles;
+	const struct hosted_pd_fds *more_fds;
+	int nmore;
 };
 
 /* Lose every privilege (own uid/gid if root, no groups, no capabilities,
@@ -154,6 +175,10 @@ static inline bool hosted_role_sets_up_host(enum sdvf_role role)
 /* Install the role's filter (default: kill the process).  Returns 0 or a
  * negative errno. */
 int hosted_seccomp_load(enum sdvf_role role, const struct hosted_pd_fds *fds);
+/* The filter of a group's process: the loop's rules on every member's fds
+ * and the rules of every member's role (roles[i] with fds[i]). */
+int hosted_seccomp_load_group(const enum sdvf_role *roles,
+			      const struct hosted_pd_fds *fds, int n);
 
 /* ---- logs (hosted_log.c) -------------------------------------------------
  *

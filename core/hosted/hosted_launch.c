@@ -249,40 +249,69 @@ static struct sdvf_stats_pd *stats_pd(struct monitor *m, int i)
 
 #define STORE(field, v) atomic_store_explicit(&(field), v, memory_order_relaxed)
 
-static int start_pd(struct monitor *m, int i)
+/* PD i's log pipe and control socket: the child's ends, or -1. */
+static int open_pd_ends(struct monitor *m, int i, int *log_fd, int *ctl_fd)
 {
 	const char *name = m->launch.sys->pds[i].name;
-	int log_fd = hosted_log_open(&m->pd[i].log, name, m->log);
-	if (log_fd < 0) {
+	*log_fd = hosted_log_open(&m->pd[i].log, name, m->log);
+	if (*log_fd < 0) {
 		fprintf(m->log, "sdvf: pd '%s': log pipe: %s\n", name,
 			strerror(errno));
 		return -1;
 	}
-	int ctl_fd = hosted_ctl_open(&m->pd[i].ctl);
-	if (ctl_fd < 0) {
+	*ctl_fd = hosted_ctl_open(&m->pd[i].ctl);
+	if (*ctl_fd < 0) {
 		fprintf(m->log, "sdvf: pd '%s': control socket: %s\n", name,
 			strerror(errno));
-		close(log_fd);
+		close(*log_fd);
+		return -1;
+	}
+	return 0;
+}
+
+/* Start PD i's process: its own, or its group's (every member, one
+ * process; started with the group's first member, so a later member has
+ * nothing left to do). */
+static int start_pd(struct monitor *m, int i)
+{
+	int members[SDVF_MAX_GROUP], log_fd[SDVF_MAX_GROUP],
+		ctl_fd[SDVF_MAX_GROUP];
+	int n = sdvf_system_group(m->launch.sys, i, members);
+	if (members[0] != i)
+		return m->pd[i].pid > 0 ? 0 : -1;
+	for (int k = 0; k < n; k++) {
+		if (open_pd_ends(m, members[k], &log_fd[k], &ctl_fd[k]) == 0)
+			continue;
+		while (k-- > 0) {
+			close(log_fd[k]);
+			close(ctl_fd[k]);
+		}
 		return -1;
 	}
 	/* The child must not inherit unwritten stdio output. */
 	fflush(NULL);
 	pid_t pid = fork();
 	if (pid == 0)
-		hosted_pd_exec(&m->launch, i, log_fd, ctl_fd);
+		hosted_group_exec(&m->launch, members, n, log_fd, ctl_fd);
 	int err = errno;
-	close(log_fd); /* the PD holds the only write end: EOF when it dies */
-	close(ctl_fd);
+	for (int k = 0; k < n; k++) {
+		close(log_fd[k]); /* the PD holds the only write end: EOF when
+				     it dies */
+		close(ctl_fd[k]);
+	}
 	if (pid < 0) {
-		fprintf(m->log, "sdvf: pd '%s': fork: %s\n", name,
-			strerror(err));
+		fprintf(m->log, "sdvf: pd '%s': fork: %s\n",
+			m->launch.sys->pds[i].name, strerror(err));
 		return -1;
 	}
-	m->pd[i].pid = pid;
-	m->pd[i].restart_at = 0;
-	m->pd[i].ended = false;
-	STORE(stats_pd(m, i)->pid, pid);
-	STORE(stats_pd(m, i)->state, SDVF_PD_RUNNING);
+	for (int k = 0; k < n; k++) {
+		int j = members[k];
+		m->pd[j].pid = pid;
+		m->pd[j].restart_at = 0;
+		m->pd[j].ended = false;
+		STORE(stats_pd(m, j)->pid, pid);
+		STORE(stats_pd(m, j)->state, SDVF_PD_RUNNING);
+	}
 	return 0;
 }
 
@@ -487,6 +516,16 @@ static void report_death(struct monitor *m, int i, int status)
 	}
 }
 
+/* Process `pid` ended with `status`: every PD it ran (a group's members
+ * die together). */
+static void reaped(struct monitor *m, pid_t pid, int status)
+{
+	for (int j = 0; j < m->launch.sys->npds; j++) {
+		if (m->pd[j].pid == pid && !m->pd[j].ended)
+			report_death(m, j, status);
+	}
+}
+
 /* Reap only our own PDs: the caller's program may have other children. */
 static void reap(struct monitor *m)
 {
@@ -496,7 +535,7 @@ static void reap(struct monitor *m)
 		if (p->pid <= 0 || p->ended)
 			continue;
 		if (waitpid(p->pid, &status, WNOHANG) == p->pid)
-			report_death(m, i, status);
+			reaped(m, p->pid, status);
 	}
 }
 
@@ -605,7 +644,7 @@ static void stop_all(struct monitor *m)
 			continue;
 		kill(p->pid, SIGKILL);
 		if (waitpid(p->pid, &status, 0) == p->pid)
-			report_death(m, i, status);
+			reaped(m, p->pid, status);
 	}
 }
 

@@ -32,7 +32,7 @@ static void op_notify(struct sdvf_pd *pd, sdvf_channel_t ch)
 	struct hosted_pd *h = rt_of(pd);
 	if (!channel_ok(h, ch, "notify"))
 		return;
-	hosted_wake_ring(&h->wake, (int)ch);
+	hosted_signal(h, (int)ch);
 	COUNT(h->stats->notifications);
 }
 
@@ -144,10 +144,11 @@ static bool op_wait(struct sdvf_pd *pd, bool (*poll)(void *arg), void *arg,
 	}
 }
 
-/* One line per call on fd 2, the log pipe; the launcher prefixes it with
- * the PD's name and passes it on.  This limit (HOSTED_LOG_BURST, then
- * HOSTED_LOG_PER_SEC) costs a well-behaved PD no system call per dropped
- * line and counts the drops; the launcher enforces one of its own. */
+/* One line per call on the log pipe (fd 2; a group member's own fd); the
+ * launcher prefixes it with the PD's name and passes it on.  This limit
+ * (HOSTED_LOG_BURST, then HOSTED_LOG_PER_SEC) costs a well-behaved PD no system
+ * call per dropped line and counts the drops; the launcher enforces one of its
+ * own. */
 static void op_vlog(struct sdvf_pd *pd, enum sdvf_log_level level,
 		    const char *fmt, va_list ap)
 {
@@ -186,7 +187,7 @@ static void op_vlog(struct sdvf_pd *pd, enum sdvf_log_level level,
 	line[n++] = '\n';
 	/* Non-blocking: a launcher that does not keep up costs the line, not
 	 * the activation. */
-	if (write(2, line, (size_t)n) == n) {
+	if (write(h->log_fd, line, (size_t)n) == n) {
 		h->log_suppressed = 0;
 		COUNT(h->stats->log_lines);
 	} else {

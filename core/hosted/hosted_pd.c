@@ -66,9 +66,6 @@ static void map_regions(struct hosted_pd *h)
 		};
 	}
 	h->nregions = h->desc->nmaps;
-	for (int i = 0; i < h->desc->nmaps; i++)
-		close(h->img->region_fd[i]); /* twice for a region mapped
-						 twice: harmless EBADF */
 }
 
 static void map_stats_slot(struct hosted_pd *h)
@@ -79,7 +76,6 @@ static void map_stats_slot(struct hosted_pd *h)
 			  MAP_SHARED, h->img->stats_fd, offset);
 	if (slot == MAP_FAILED)
 		hosted_setup_fail("stats slot", errno);
-	close(h->img->stats_fd);
 	h->stats = slot;
 }
 
@@ -94,7 +90,6 @@ static void bind_channels(struct hosted_pd *h)
 			MAP_SHARED, h->img->bell_fd[i], 0);
 		if (page == MAP_FAILED)
 			hosted_setup_fail("bell page", errno);
-		close(h->img->bell_fd[i]);
 		int end = h->img->bell_end[i] ? 1 : 0;
 		h->wake.mine[i] = &page->end[end];
 		h->wake.peer[i] = &page->end[1 - end];
@@ -117,115 +112,6 @@ static void bind_channels(struct hosted_pd *h)
 	hosted_wake_counters(&h->wake, &h->stats->counters, &h->counter_claims);
 }
 
-static void make_event_fds(struct hosted_pd *h)
-{
-	h->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
-	if (h->epoll_fd < 0)
-		hosted_setup_fail("epoll_create1", errno);
-	h->timer_fd =
-		timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-	if (h->timer_fd < 0)
-		hosted_setup_fail("timerfd_create", errno);
-	struct epoll_event ev = {.events = EPOLLIN,
-				 .data.u64 = WAKE(WAKE_TIMER, 0)};
-	if (epoll_ctl(h->epoll_fd, EPOLL_CTL_ADD, h->timer_fd, &ev) < 0)
-		hosted_setup_fail("epoll_ctl timer", errno);
-	/* Edge-triggered: each write of the peer is one event, so the count
-	 * is never read (the bell says whether work is pending); a system
-	 * call less per wake-up.  The count cannot fill up in practice
-	 * (2^64 - 2 signals); a peer that fills it on purpose only silences
-	 * its own signals. */
-	ev.events = EPOLLIN | EPOLLET;
-	for (int i = 0; i < h->nchans; i++) {
-		ev.data.u64 = WAKE(WAKE_CHANNEL, i);
-		if (epoll_ctl(h->epoll_fd, EPOLL_CTL_ADD, h->wake_fd[i], &ev) <
-		    0)
-			hosted_setup_fail("epoll_ctl channel", errno);
-	}
-	h->ctl_fd = h->img->ctl_fd;
-	ev.data.u64 = WAKE(WAKE_CONTROL, 0);
-	if (epoll_ctl(h->epoll_fd, EPOLL_CTL_ADD, h->ctl_fd, &ev) < 0)
-		hosted_setup_fail("epoll_ctl control socket", errno);
-}
-
-/* The fds the runtime itself holds (the start barrier aside). */
-static int runtime_fds(const struct hosted_pd *h, int *fds)
-{
-	int n = 0;
-	fds[n++] = 2;
-	fds[n++] = h->epoll_fd;
-	fds[n++] = h->timer_fd;
-	fds[n++] = h->ctl_fd;
-	for (int i = 0; i < h->nchans; i++) {
-		fds[n++] = h->wake_fd[i];
-		fds[n++] = h->signal_fd[i];
-	}
-	return n;
-}
-
-static bool fd_in(int fd, const int *fds, int n)
-{
-	for (int i = 0; i < n; i++) {
-		if (fds[i] == fd)
-			return true;
-	}
-	return false;
-}
-
-/* Close every fd but the runtime's and the start barrier.  After the exec
- * only those and the ones already closed (region, stats, image) were
- * inherited: this is a check that stays true if that ever changes. */
-static void close_other_fds(const struct hosted_pd *h)
-{
-	int keep[4 + 2 * SDVF_MAX_PD_CHANS + 1];
-	int n = runtime_fds(h, keep);
-	keep[n++] = h->img->start_fd;
-	int max = 0;
-	for (int i = 0; i < n; i++)
-		max = keep[i] > max ? keep[i] : max;
-	for (int fd = 0; fd <= max; fd++) {
-		if (!fd_in(fd, keep, n))
-			close(fd);
-	}
-	if (close_range((unsigned)max + 1, ~0u, 0) < 0)
-		hosted_setup_fail("close_range", errno);
-}
-
-/* What init() of a device or VMM opened: every fd the runtime does not
- * own.  Its filter allows I/O on exactly these. */
-static void collect_host_fds(const struct hosted_pd *h,
-			     struct hosted_pd_fds *fds)
-{
-	int own[4 + 2 * SDVF_MAX_PD_CHANS];
-	int n = runtime_fds(h, own);
-	DIR *dir = opendir("/proc/self/fd");
-	if (!dir)
-		hosted_setup_fail("listing the fds init opened", errno);
-	struct dirent *de;
-	while ((de = readdir(dir)) != NULL) {
-		int fd = atoi(de->d_name);
-		if (de->d_name[0] == '.' || fd == dirfd(dir) ||
-		    fd_in(fd, own, n))
-			continue;
-		if (fds->nhost == HOSTED_MAX_HOST_FDS)
-			hosted_setup_fail("init opened too many host fds",
-					  EMFILE);
-		fds->host_fd[fds->nhost++] = fd;
-	}
-	closedir(dir);
-}
-
-static void pin_to_core(struct hosted_pd *h)
-{
-	if (h->desc->core < 0)
-		return;
-	cpu_set_t set;
-	CPU_ZERO(&set);
-	CPU_SET(h->desc->core, &set);
-	if (sched_setaffinity(0, sizeof(set), &set) < 0)
-		hosted_setup_fail("pinning to its core", errno);
-}
-
 static void *alloc_state(struct hosted_pd *h)
 {
 	size_t bytes = h->desc->component->state_size;
@@ -239,11 +125,153 @@ static void *alloc_state(struct hosted_pd *h)
 	return state;
 }
 
+/* The fds mapped: a PD keeps no region, stats or bell fd.  Closed once
+ * every PD of the process has mapped its own (a group's members share
+ * some: twice is a harmless EBADF). */
+void hosted_pd_close_mapped(const struct hosted_pd *h)
+{
+	for (int i = 0; i < h->desc->nmaps; i++)
+		close(h->img->region_fd[i]);
+	close(h->img->stats_fd);
+	for (int i = 0; i < h->desc->nchans; i++)
+		close(h->img->bell_fd[i]);
+}
+
+/* Map everything PD h's image grants, bind its channels, allocate its
+ * state; the fds stay open (hosted_pd_close_mapped). */
+void hosted_pd_setup(struct hosted_pd *h)
+{
+	h->log_fd = h->img->log_fd;
+	map_regions(h);
+	map_stats_slot(h);
+	bind_channels(h);
+	h->state = alloc_state(h);
+}
+
+/* h's timerfd, and its timer, channels and control socket in epoll_fd,
+ * each tagged with `member` (a group's index; 0 alone). */
+void hosted_pd_events(struct hosted_pd *h, int epoll_fd, uint32_t member)
+{
+	h->epoll_fd = epoll_fd;
+	h->timer_fd =
+		timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (h->timer_fd < 0)
+		hosted_setup_fail("timerfd_create", errno);
+	struct epoll_event ev = {.events = EPOLLIN,
+				 .data.u64 = WAKE_OF(member, WAKE_TIMER, 0)};
+	if (epoll_ctl(h->epoll_fd, EPOLL_CTL_ADD, h->timer_fd, &ev) < 0)
+		hosted_setup_fail("epoll_ctl timer", errno);
+	/* Edge-triggered: each write of the peer is one event, so the count
+	 * is never read (the bell says whether work is pending); a system
+	 * call less per wake-up.  The count cannot fill up in practice
+	 * (2^64 - 2 signals); a peer that fills it on purpose only silences
+	 * its own signals. */
+	ev.events = EPOLLIN | EPOLLET;
+	for (int i = 0; i < h->nchans; i++) {
+		ev.data.u64 = WAKE_OF(member, WAKE_CHANNEL, i);
+		if (epoll_ctl(h->epoll_fd, EPOLL_CTL_ADD, h->wake_fd[i], &ev) <
+		    0)
+			hosted_setup_fail("epoll_ctl channel", errno);
+	}
+	h->ctl_fd = h->img->ctl_fd;
+	ev.data.u64 = WAKE_OF(member, WAKE_CONTROL, 0);
+	if (epoll_ctl(h->epoll_fd, EPOLL_CTL_ADD, h->ctl_fd, &ev) < 0)
+		hosted_setup_fail("epoll_ctl control socket", errno);
+}
+
+static void make_event_fds(struct hosted_pd *h)
+{
+	int epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+	if (epoll_fd < 0)
+		hosted_setup_fail("epoll_create1", errno);
+	hosted_pd_events(h, epoll_fd, 0);
+}
+
+int hosted_pd_runtime_fds(const struct hosted_pd *h, int *fds)
+{
+	int n = 0;
+	fds[n++] = h->log_fd;
+	fds[n++] = h->epoll_fd;
+	fds[n++] = h->timer_fd;
+	fds[n++] = h->ctl_fd;
+	for (int i = 0; i < h->nchans; i++) {
+		fds[n++] = h->wake_fd[i];
+		fds[n++] = h->signal_fd[i];
+	}
+	return n;
+}
+
+bool hosted_fd_in(int fd, const int *fds, int n)
+{
+	for (int i = 0; i < n; i++) {
+		if (fds[i] == fd)
+			return true;
+	}
+	return false;
+}
+
+/* Close every fd but the runtime's of the n PDs of this process and the
+ * start barrier.  After the exec only those and the ones already closed
+ * (region, stats, image) were inherited: this is a check that stays true
+ * if that ever changes. */
+void hosted_close_other_fds(struct hosted_pd *const *pds, int npds)
+{
+	static int keep[SDVF_MAX_GROUP * HOSTED_PD_RUNTIME_FDS + 1];
+	int n = 0;
+	for (int k = 0; k < npds; k++)
+		n += hosted_pd_runtime_fds(pds[k], keep + n);
+	keep[n++] = pds[0]->img->start_fd;
+	int max = 0;
+	for (int i = 0; i < n; i++)
+		max = keep[i] > max ? keep[i] : max;
+	for (int fd = 0; fd <= max; fd++) {
+		if (!hosted_fd_in(fd, keep, n))
+			close(fd);
+	}
+	if (close_range((unsigned)max + 1, ~0u, 0) < 0)
+		hosted_setup_fail("close_range", errno);
+}
+
+/* What init() of a device or VMM opened: every fd the runtime does not
+ * own.  Its filter allows I/O on exactly these. */
+static void collect_host_fds(const struct hosted_pd *h,
+			     struct hosted_pd_fds *fds)
+{
+	int own[HOSTED_PD_RUNTIME_FDS];
+	int n = hosted_pd_runtime_fds(h, own);
+	DIR *dir = opendir("/proc/self/fd");
+	if (!dir)
+		hosted_setup_fail("listing the fds init opened", errno);
+	struct dirent *de;
+	while ((de = readdir(dir)) != NULL) {
+		int fd = atoi(de->d_name);
+		if (de->d_name[0] == '.' || fd == dirfd(dir) ||
+		    hosted_fd_in(fd, own, n))
+			continue;
+		if (fds->nhost == HOSTED_MAX_HOST_FDS)
+			hosted_setup_fail("init opened too many host fds",
+					  EMFILE);
+		fds->host_fd[fds->nhost++] = fd;
+	}
+	closedir(dir);
+}
+
+void hosted_pin_to_core(struct hosted_pd *h)
+{
+	if (h->desc->core < 0)
+		return;
+	cpu_set_t set;
+	CPU_ZERO(&set);
+	CPU_SET(h->desc->core, &set);
+	if (sched_setaffinity(0, sizeof(set), &set) < 0)
+		hosted_setup_fail("pinning to its core", errno);
+}
+
 /* Die with the launcher, and leave signal handling to it: the terminal's
  * SIGINT and SIGHUP reach the whole process group, but only the launcher
  * decides how PDs stop (SIGTERM from it, default action).  The launcher
  * blocked these signals before forking us; the mask survived the exec. */
-static void become_child(const struct hosted_pd_image *img)
+void hosted_become_child(const struct hosted_pd_image *img)
 {
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		hosted_setup_fail("PR_SET_PDEATHSIG", errno);
@@ -260,7 +288,7 @@ static void become_child(const struct hosted_pd_image *img)
 
 /* Block until the launcher has closed every fd it no longer needs (EOF on
  * the barrier): no component code runs before that. */
-static void wait_for_start(const struct hosted_pd_image *img)
+void hosted_wait_for_start(const struct hosted_pd_image *img)
 {
 	if (img->start_fd < 0)
 		return;
@@ -273,6 +301,18 @@ static void wait_for_start(const struct hosted_pd_image *img)
 	close(img->start_fd);
 }
 
+struct hosted_pd_fds hosted_pd_fds_of(const struct hosted_pd *h)
+{
+	return (struct hosted_pd_fds){.futex_wait = h->wake.futex,
+				      .epoll_fd = h->epoll_fd,
+				      .timer_fd = h->timer_fd,
+				      .log_fd = h->log_fd,
+				      .ctl_fd = h->ctl_fd,
+				      .wake_fd = h->wake_fd,
+				      .signal_fd = h->signal_fd,
+				      .nchans = h->nchans};
+}
+
 static void confine(struct hosted_pd *h, bool with_host_fds)
 {
 	struct hosted_confinement c = {
@@ -280,21 +320,14 @@ static void confine(struct hosted_pd *h, bool with_host_fds)
 		.own_uid = h->img->own_uid,
 		.uid = h->img->uid,
 		.launcher_pid = h->img->launcher_pid,
-		.fds = {.futex_wait = h->wake.futex,
-			.epoll_fd = h->epoll_fd,
-			.timer_fd = h->timer_fd,
-			.log_fd = 2,
-			.ctl_fd = h->ctl_fd,
-			.wake_fd = h->wake_fd,
-			.signal_fd = h->signal_fd,
-			.nchans = h->nchans},
+		.fds = hosted_pd_fds_of(h),
 	};
 	if (with_host_fds)
 		collect_host_fds(h, &c.fds);
 	hosted_confine(&c);
 }
 
-static void run_init(struct hosted_pd *h)
+void hosted_run_init(struct hosted_pd *h)
 {
 	COUNT(h->stats->starts);
 	int rc = h->desc->component->init(h->state, &h->pd);
@@ -306,38 +339,50 @@ static void run_init(struct hosted_pd *h)
 
 /* ---- event loop --------------------------------------------------------- */
 
-static void flush_deferred(struct hosted_pd *h)
+/* A signal on channel ch: to a PD of this process (a group's), a mark it
+ * finds before its next wait, no system call; else its bell and, if it
+ * needs one, a wake-up (hosted_wake.h). */
+void hosted_signal(struct hosted_pd *h, int ch)
+{
+	struct hosted_pd *peer = h->local_peer[ch];
+	if (peer) {
+		peer->local_mask |= 1u << h->local_chan[ch];
+		hosted_wake_count(&h->wake, WAKE_LOCAL_MARKS, 1);
+		return;
+	}
+	hosted_wake_ring(&h->wake, ch);
+}
+
+void hosted_flush_deferred(struct hosted_pd *h)
 {
 	uint32_t mask = h->deferred_mask;
 	h->deferred_mask = 0;
 	while (mask) {
 		int ch = __builtin_ctz(mask);
 		mask &= mask - 1;
-		hosted_wake_ring(&h->wake, ch);
+		hosted_signal(h, ch);
 		COUNT(h->stats->notifications);
 	}
 }
 
-static void activate(struct hosted_pd *h, sdvf_channel_t ch)
+void hosted_activate(struct hosted_pd *h, sdvf_channel_t ch)
 {
 	COUNT(h->stats->activations);
 	h->desc->component->notified(h->state, &h->pd, ch);
-	flush_deferred(h);
+	hosted_flush_deferred(h);
 }
 
-static void drain_fd(int fd)
+void hosted_drain_fd(int fd)
 {
 	uint64_t count;
 	/* Nonblocking: a wake-up with nothing to read is harmless. */
 	(void)!read(fd, &count, sizeof(count));
 }
 
-static void serve_control(struct hosted_pd *h);
-
 /* Activate every channel whose bell is pending, each once: work that came
  * while we were busy, found without a system call.  A bell the launcher
  * rang (HOSTED_BELL_CONTROL) has us read the control socket. */
-static bool serve_bells(struct hosted_pd *h)
+bool hosted_serve_bells(struct hosted_pd *h)
 {
 	uint32_t mask = hosted_wake_pending(&h->wake);
 	bool served = false;
@@ -346,10 +391,10 @@ static bool serve_bells(struct hosted_pd *h)
 		mask &= mask - 1;
 		uint32_t bits = hosted_wake_take(&h->wake, ch);
 		if (bits & HOSTED_BELL_CONTROL)
-			serve_control(h);
+			hosted_serve_control(h);
 		if (bits & HOSTED_BELL_SIGNAL) {
 			hosted_wake_count(&h->wake, WAKE_BELL_TAKEN, 1);
-			activate(h, (sdvf_channel_t)ch);
+			hosted_activate(h, (sdvf_channel_t)ch);
 			served = true;
 		}
 	}
@@ -359,16 +404,16 @@ static bool serve_bells(struct hosted_pd *h)
 /* A channel's eventfd fired (edge-triggered, not read): its bell says
  * whether an activation since the signal (serve_bells) has already
  * answered it. */
-static void wake_channel(struct hosted_pd *h, sdvf_channel_t ch)
+void hosted_wake_channel(struct hosted_pd *h, sdvf_channel_t ch)
 {
 	uint32_t bits = hosted_wake_take(&h->wake, (int)ch);
 	if (bits & HOSTED_BELL_CONTROL)
-		serve_control(h);
+		hosted_serve_control(h);
 	if (!(bits & HOSTED_BELL_SIGNAL)) {
 		hosted_wake_count(&h->wake, WAKE_STALE, 1);
 		return;
 	}
-	activate(h, ch);
+	hosted_activate(h, ch);
 }
 
 void hosted_send_control(struct hosted_pd *h, const struct hosted_ctl_msg *m)
@@ -382,7 +427,7 @@ void hosted_send_control(struct hosted_pd *h, const struct hosted_ctl_msg *m)
  * that channel, like an activation, and is answered once it has returned.
  * The monitor is trusted; a request for a channel we do not have is still
  * refused, not passed on. */
-static void serve_control(struct hosted_pd *h)
+void hosted_serve_control(struct hosted_pd *h)
 {
 	struct hosted_ctl_msg msg;
 	ssize_t n;
@@ -395,7 +440,7 @@ static void serve_control(struct hosted_pd *h)
 		if (h->desc->component->peer_restart)
 			h->desc->component->peer_restart(h->state, &h->pd,
 							 msg.channel);
-		flush_deferred(h);
+		hosted_flush_deferred(h);
 		msg.kind = HOSTED_CTL_PEER_RESTART_DONE;
 		hosted_send_control(h, &msg);
 	}
@@ -405,7 +450,7 @@ static void serve_control(struct hosted_pd *h)
 	}
 }
 
-static uint64_t monotonic_ns(void)
+uint64_t hosted_monotonic_ns(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts); /* vDSO */
@@ -417,24 +462,25 @@ static uint64_t monotonic_ns(void)
 static _Noreturn void futex_loop(struct hosted_pd *h)
 {
 	for (;;) {
-		bool served = serve_bells(h);
-		if (h->timer_deadline && monotonic_ns() >= h->timer_deadline) {
+		bool served = hosted_serve_bells(h);
+		if (h->timer_deadline &&
+		    hosted_monotonic_ns() >= h->timer_deadline) {
 			h->timer_deadline = 0;
 			COUNT(h->stats->timer_fires);
-			activate(h, SDVF_CHANNEL_TIMER);
+			hosted_activate(h, SDVF_CHANNEL_TIMER);
 			continue;
 		}
 		if (served || hosted_wake_spin(&h->wake))
 			continue;
 		hosted_wake_count(&h->wake, WAKE_WAIT_SLEEPS, 1);
-		uint64_t start = monotonic_ns();
+		uint64_t start = hosted_monotonic_ns();
 		int rc = hosted_wake_sleep(&h->wake, h->timer_deadline);
 		if (rc < 0) {
 			sdvf_log(&h->pd, SDVF_LOG_ERROR, "futex_waitv: %s",
 				 strerror(-rc));
 			_exit(HOSTED_EXIT_LOOP);
 		}
-		hosted_wake_slept(&h->wake, monotonic_ns() - start);
+		hosted_wake_slept(&h->wake, hosted_monotonic_ns() - start);
 	}
 }
 
@@ -447,17 +493,18 @@ static _Noreturn void event_loop(struct hosted_pd *h)
 		/* Bells first; then, if none rang, spin on them (SDVF_POLL_US)
 		 * before sleeping.  After serving bells, only look at the fds
 		 * (the tap, the timer, the monitor) without sleeping. */
-		bool served = serve_bells(h);
+		bool served = hosted_serve_bells(h);
 		if (!served && hosted_wake_spin(&h->wake))
 			continue;
 		hosted_wake_count(&h->wake, WAKE_EPOLL_WAITS, 1);
 		hosted_wake_count(&h->wake,
 				  served ? WAKE_WAIT_READY : WAKE_WAIT_SLEEPS,
 				  1);
-		uint64_t start = served ? 0 : monotonic_ns();
+		uint64_t start = served ? 0 : hosted_monotonic_ns();
 		int n = epoll_wait(h->epoll_fd, events, 16, served ? 0 : -1);
 		if (!served)
-			hosted_wake_slept(&h->wake, monotonic_ns() - start);
+			hosted_wake_slept(&h->wake,
+					  hosted_monotonic_ns() - start);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -470,18 +517,18 @@ static _Noreturn void event_loop(struct hosted_pd *h)
 			sdvf_channel_t ch = (uint32_t)data;
 			switch ((enum wake_kind)(data >> 32)) {
 			case WAKE_CHANNEL:
-				wake_channel(h, ch);
+				hosted_wake_channel(h, ch);
 				break;
 			case WAKE_TIMER:
-				drain_fd(h->timer_fd);
+				hosted_drain_fd(h->timer_fd);
 				COUNT(h->stats->timer_fires);
-				activate(h, SDVF_CHANNEL_TIMER);
+				hosted_activate(h, SDVF_CHANNEL_TIMER);
 				break;
 			case WAKE_WATCH: /* level-triggered: the device reads */
-				activate(h, ch);
+				hosted_activate(h, ch);
 				break;
 			case WAKE_CONTROL:
-				serve_control(h);
+				hosted_serve_control(h);
 				break;
 			}
 		}
@@ -490,30 +537,31 @@ static _Noreturn void event_loop(struct hosted_pd *h)
 
 _Noreturn void hosted_pd_main(const char *image_fd_text)
 {
-	static struct hosted_pd h; /* one PD per process */
+	static struct hosted_pd h; /* one PD per process, but a group's */
+	if (strchr(image_fd_text, ','))
+		hosted_group_main(image_fd_text);
 	h.img = hosted_image_load(image_fd_text, &h.own);
 	h.desc = &h.own.pds[0];
 	h.pd = (struct sdvf_pd){
 		.ops = &hosted_ops, .name = h.desc->name, .runtime = &h};
 
-	become_child(h.img);
-	map_regions(&h);
-	map_stats_slot(&h);
-	bind_channels(&h);
+	hosted_become_child(h.img);
+	hosted_pd_setup(&h);
+	hosted_pd_close_mapped(&h);
 	make_event_fds(&h);
-	h.state = alloc_state(&h);
-	close_other_fds(&h);
-	pin_to_core(&h);
-	wait_for_start(h.img);
+	struct hosted_pd *self = &h;
+	hosted_close_other_fds(&self, 1);
+	hosted_pin_to_core(&h);
+	hosted_wait_for_start(h.img);
 	if (hosted_role_sets_up_host(h.desc->component->role)) {
 		/* Opening its TAP or /dev/kvm may need root; it parses no
 		 * untrusted input before the event loop, which is confined. */
-		run_init(&h);
+		hosted_run_init(&h);
 		confine(&h, true);
 	} else {
 		confine(&h, false);
-		run_init(&h);
+		hosted_run_init(&h);
 	}
-	flush_deferred(&h);
+	hosted_flush_deferred(&h);
 	event_loop(&h);
 }

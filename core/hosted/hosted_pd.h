@@ -1,8 +1,9 @@
 /*
  * One hosted PD process's runtime state, shared by its two files: the
  * process and its event loop (core/hosted/hosted_pd.c) and the runtime
- * ops its component calls (core/hosted/hosted_ops.c).  Private to them;
- * one instance per process, written only by that process.
+ * ops its component calls (core/hosted/hosted_ops.c), and a group's
+ * process (core/hosted/hosted_group.c).  Private to them; one instance per
+ * PD of the process (a group holds several), written only by it.
  */
 #ifndef SDVF_HOSTED_PD_H
 #define SDVF_HOSTED_PD_H
@@ -14,9 +15,14 @@
 #include "core/hosted/hosted_internal.h"
 #include "core/hosted/hosted_wake.h"
 
-/* epoll data: what woke us, in the top 32 bits; the channel below. */
+/* epoll data: which PD of the process (a group's member, bits 48..63; 0
+ * alone), what woke it (bits 32..47) and the channel (bits 0..31). */
 enum wake_kind { WAKE_CHANNEL = 1, WAKE_TIMER, WAKE_WATCH, WAKE_CONTROL };
-#define WAKE(kind, ch) (((uint64_t)(kind) << 32) | (uint32_t)(ch))
+#define WAKE_OF(member, kind, ch)                                              \
+	(((uint64_t)(member) << 48) | ((uint64_t)(kind) << 32) | (uint32_t)(ch))
+#define WAKE(kind, ch) WAKE_OF(0, kind, ch)
+#define WAKE_MEMBER(data) ((uint32_t)((data) >> 48))
+#define WAKE_KIND(data) ((enum wake_kind)(((data) >> 32) & 0xffff))
 
 struct hosted_pd {
 	struct sdvf_pd pd;
@@ -36,6 +42,13 @@ struct hosted_pd {
 	int timer_fd;
 	uint64_t timer_deadline; /* futex mode's timer (no timerfd); 0: off */
 	int ctl_fd;		 /* the monitor's control socket */
+	int log_fd;		 /* its log pipe: 2, or a group member's fd */
+	/* Co-location (hosted_group.c): a channel whose peer runs in this
+	 * process names that PD and its local channel; a signal sets a bit
+	 * in the peer's local_mask, which the group's loop serves. */
+	struct hosted_pd *local_peer[SDVF_MAX_PD_CHANS]; /* NULL: not ours */
+	uint8_t local_chan[SDVF_MAX_PD_CHANS];
+	uint32_t local_mask; /* channels co-located peers signalled */
 	struct sdvf_stats_slot *stats;
 	struct sdvf_counter_claims counter_claims; /* this incarnation's */
 	_Atomic uint64_t counter_scratch; /* refused names write here */
@@ -56,5 +69,33 @@ static inline struct hosted_pd *rt_of(struct sdvf_pd *pd)
 
 /* A message to the monitor on the control socket (non-blocking). */
 void hosted_send_control(struct hosted_pd *h, const struct hosted_ctl_msg *m);
+
+/* ---- hosted_pd.c's steps, shared with a group's process (hosted_group.c)
+ * ------------------------------------------------------------------------ */
+
+/* The runtime's fds of one PD: log, epoll, timer, control, two per
+ * channel. */
+#define HOSTED_PD_RUNTIME_FDS (4 + 2 * SDVF_MAX_PD_CHANS)
+
+uint64_t hosted_monotonic_ns(void);
+void hosted_become_child(const struct hosted_pd_image *img);
+void hosted_pd_setup(struct hosted_pd *h);
+void hosted_pd_close_mapped(const struct hosted_pd *h);
+void hosted_pd_events(struct hosted_pd *h, int epoll_fd, uint32_t member);
+int hosted_pd_runtime_fds(const struct hosted_pd *h, int *fds);
+bool hosted_fd_in(int fd, const int *fds, int n);
+void hosted_close_other_fds(struct hosted_pd *const *pds, int npds);
+void hosted_pin_to_core(struct hosted_pd *h);
+void hosted_wait_for_start(const struct hosted_pd_image *img);
+struct hosted_pd_fds hosted_pd_fds_of(const struct hosted_pd *h);
+void hosted_run_init(struct hosted_pd *h);
+/* Signal channel ch now: a co-located peer's mark, or the wake path. */
+void hosted_signal(struct hosted_pd *h, int ch);
+void hosted_flush_deferred(struct hosted_pd *h);
+void hosted_activate(struct hosted_pd *h, sdvf_channel_t ch);
+void hosted_drain_fd(int fd);
+bool hosted_serve_bells(struct hosted_pd *h);
+void hosted_wake_channel(struct hosted_pd *h, sdvf_channel_t ch);
+void hosted_serve_control(struct hosted_pd *h);
 
 #endif

@@ -227,25 +227,71 @@ static int add_rule(scmp_filter_ctx ctx, const struct rule *r,
 	return -EINVAL;
 }
 
-int hosted_seccomp_load(enum sdvf_role role, const struct hosted_pd_fds *fds)
+/* A rule whose argument is an fd of the member's own (ON_EPOLL aside: a
+ * group's members share their epoll fd). */
+static bool per_member(const struct rule *r)
 {
-	if ((unsigned)role >= sizeof(role_rules) / sizeof(*role_rules) ||
-	    !role_rules[role])
-		return -EINVAL;
+	return r->arg0 == ON_TIMER || r->arg0 == ON_WAKE ||
+	       r->arg0 == ON_SIGNAL || r->arg0 == ON_HOST ||
+	       r->arg0 == ON_HOST_KVM;
+}
+
+static bool role_seen(const enum sdvf_role *roles, int k)
+{
+	for (int i = 0; i < k; i++) {
+		if (roles[i] == roles[k])
+			return true;
+	}
+	return false;
+}
+
+/* Member k's part of the union: its fds in every fd rule; the rules
+ * without an fd once (the first member, or the first of its role). */
+static int add_member(scmp_filter_ctx ctx, const enum sdvf_role *roles,
+		      const struct hosted_pd_fds *fds, int k)
+{
+	int rc = 0;
+	for (const struct rule *r = loop_rules; r->call && rc == 0; r++) {
+		if (k == 0 || per_member(r))
+			rc = add_rule(ctx, r, &fds[k]);
+	}
+	bool seen = role_seen(roles, k);
+	for (const struct rule *r = role_rules[roles[k]]; r->call && rc == 0;
+	     r++) {
+		if (!seen || per_member(r))
+			rc = add_rule(ctx, r, &fds[k]);
+	}
+	return rc;
+}
+
+int hosted_seccomp_load_group(const enum sdvf_role *roles,
+			      const struct hosted_pd_fds *fds, int n)
+{
+	bool vmm = false;
+	for (int k = 0; k < n; k++) {
+		if ((unsigned)roles[k] >=
+			    sizeof(role_rules) / sizeof(*role_rules) ||
+		    !role_rules[roles[k]])
+			return -EINVAL;
+		vmm |= roles[k] == SDVF_ROLE_VMM;
+	}
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
 	if (!ctx)
 		return -ENOMEM;
 	int rc = 0;
 	/* The VMM's vCPU threads exist already: the filter covers every
 	 * thread of the process, or loading it fails. */
-	if (role == SDVF_ROLE_VMM)
+	if (vmm)
 		rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1);
-	for (const struct rule *r = loop_rules; r->call && rc == 0; r++)
-		rc = add_rule(ctx, r, fds);
-	for (const struct rule *r = role_rules[role]; r->call && rc == 0; r++)
-		rc = add_rule(ctx, r, fds);
+	for (int k = 0; k < n && rc == 0; k++)
+		rc = add_member(ctx, roles, fds, k);
 	if (rc == 0)
 		rc = seccomp_load(ctx);
 	seccomp_release(ctx);
 	return rc;
+}
+
+int hosted_seccomp_load(enum sdvf_role role, const struct hosted_pd_fds *fds)
+{
+	return hosted_seccomp_load_group(&role, fds, 1);
 }

@@ -21,6 +21,7 @@ static const char *const counter_name[WAKE_NCOUNTERS] = {
 	[WAKE_POLL_HITS] = "rt.poll_hits",
 	[WAKE_POLL_MISSES] = "rt.poll_misses",
 	[WAKE_POLL_NS] = "rt.poll_ns",
+	[WAKE_LOCAL_MARKS] = "rt.local_marks",
 	[WAKE_BAD] = "rt.wake_bad",
 	[WAKE_FUTEX_WAKES] = "rt.futex_wakes",
 	[WAKE_FUTEX_WAITS] = "rt.futex_waits",

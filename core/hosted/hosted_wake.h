@@ -122,6 +122,8 @@ enum hosted_wake_counter {
 	WAKE_FUTEX_WAKES,    /* signals that woke a futex-sleeping peer */
 	WAKE_FUTEX_WAITS,    /* futex_waitv calls (futex mode) */
 	WAKE_POLL_REARMS,    /* sleeps short enough to re-arm the spin */
+	WAKE_LOCAL_MARKS,    /* signals to a PD of the same process (a
+				group's): a mark, no bell, no system call */
 	WAKE_NCOUNTERS,
 };
 

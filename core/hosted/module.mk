@@ -6,6 +6,7 @@ HOST_SRCS += core/hosted/hosted_launch.c core/hosted/hosted_log.c \
 	core/hosted/hosted_image.c core/hosted/hosted_pd.c \
 	core/hosted/hosted_wake.c core/hosted/hosted_futex.c \
 	core/hosted/hosted_ops.c \
+	core/hosted/hosted_group.c \
 	core/hosted/hosted_confine.c core/hosted/hosted_seccomp.c \
 	core/hosted/stats.c \
 	core/hosted/stats_print.c core/hosted/stats_net.c core/hosted/counters.c

@@ -7,6 +7,7 @@ HOST_SRCS += core/sysdesc/sysdesc_load.c core/sysdesc/sysdesc_dts.c \
 	core/sysdesc/sysdesc_fdt.c core/sysdesc/sysdesc_reach.c \
 	core/sysdesc/registry.c
 HOST_SRCS += core/sysdesc/sysdesc_queue_pair.c
+HOST_SRCS += core/sysdesc/sysdesc_group.c
 EXPANDERS += queue_pair
 
 # The registry: every module.mk appends to COMPONENTS (NAME defines

@@ -66,6 +66,10 @@ void sdvf_system_name(const struct sdvf_system *sys, char out[SDVF_NAME_MAX]);
  * and channel, one fact per line, in the format of
  * docs/system-description.md ("dump format"). */
 void sdvf_system_dump(const struct sdvf_system *sys, FILE *out);
+/* One line per co-location group, "PREFIXNAME pds=A,B,C" (PDs in the
+ * description's order); nothing for a system without groups. */
+void sdvf_system_print_groups(const struct sdvf_system *sys, const char *prefix,
+			      FILE *out);
 
 /* One line per client of the muxes (a PD whose channel "rx" or "tx" is a
  * mux's "cN"), each starting with `prefix`:

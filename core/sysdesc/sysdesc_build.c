@@ -26,7 +26,7 @@ static const char *const root_nodes[] = {"pds", "regions", "channels",
 static const char *const region_props[] = {"size", "io-address", NULL};
 static const char *const channel_props[] = {"ends", NULL};
 static const char *const pd_props[] = {"component", "core", "restartable",
-				       NULL};
+				       "group", NULL};
 static const char *const pd_nodes[] = {"maps", "channels", "config", NULL};
 
 static bool in_list(const char *const *list, const char *name)
@@ -554,6 +554,7 @@ static void build_pd(struct sysdesc_ctx *c, struct sdvf_system *sys,
 	check_names(c, pd->node, pd_props, pd_nodes);
 	build_component(c, pd, table);
 	build_core(c, pd);
+	sysdesc_build_group(c, pd);
 	if (fdt_getprop(c->fdt, pd->node, "restartable", &len)) {
 		pd->restartable = true;
 		if (len != 0)

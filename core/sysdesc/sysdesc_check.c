@@ -12,7 +12,9 @@
  *    another reads);
  *  - device-visible (io-address) ranges of different regions are disjoint;
  *  - MAC addresses are unique across the system, but for the muxes that
- *    name a client's address (sysdesc_config.c).
+ *    name a client's address (sysdesc_config.c);
+ *  - a group holds two or more trusted PDs, none restartable, on one core
+ *    (sysdesc_group.c).
  */
 #include <libfdt.h>
 #include <string.h>
@@ -232,4 +234,5 @@ void sysdesc_check(struct sysdesc_ctx *c, struct sdvf_system *sys)
 		check_io_overlap(c, sys, r, node);
 	}
 	sysdesc_check_macs(c, sys);
+	sysdesc_check_groups(c, sys);
 }

@@ -90,9 +90,12 @@ static void dump_pd(const struct sdvf_system *sys, int i, FILE *out)
 	char core[16] = "none";
 	if (pd->core >= 0)
 		snprintf(core, sizeof(core), "%d", pd->core);
-	fprintf(out, "pd %s component=%s role=%s core=%s restartable=%s\n",
+	fprintf(out, "pd %s component=%s role=%s core=%s restartable=%s",
 		pd->name, pd->component->name, role_name(pd->component->role),
 		core, pd->restartable ? "yes" : "no");
+	if (pd->group[0]) /* only then: older readers see the same line */
+		fprintf(out, " group=%s", pd->group);
+	fputc('\n', out);
 	for (int m = 0; m < pd->nmaps; m++)
 		fprintf(out, "pd-map %s %s region=%s rights=%s\n", pd->name,
 			pd->maps[m].local,
@@ -143,6 +146,22 @@ static void dump_region(const struct sdvf_system *sys, int r, FILE *out)
 	}
 }
 
+void sdvf_system_print_groups(const struct sdvf_system *sys, const char *prefix,
+			      FILE *out)
+{
+	for (int i = 0; i < sys->npds; i++) {
+		int members[SDVF_MAX_GROUP];
+		int n = sdvf_system_group(sys, i, members);
+		if (sys->pds[i].group[0] == '\0' || members[0] != i)
+			continue;
+		fprintf(out, "%s%s pds=", prefix, sys->pds[i].group);
+		for (int k = 0; k < n; k++)
+			fprintf(out, "%s%s", k ? "," : "",
+				sys->pds[members[k]].name);
+		fputc('\n', out);
+	}
+}
+
 void sdvf_system_dump(const struct sdvf_system *sys, FILE *out)
 {
 	char name[SDVF_NAME_MAX];
@@ -151,6 +170,7 @@ void sdvf_system_dump(const struct sdvf_system *sys, FILE *out)
 		sys->npds, sys->nregions, sys->nchannels);
 	for (int i = 0; i < sys->npds; i++)
 		dump_pd(sys, i, out);
+	sdvf_system_print_groups(sys, "group ", out);
 	for (int r = 0; r < sys->nregions; r++)
 		dump_region(sys, r, out);
 	for (int c = 0; c < sys->nchannels; c++) {

@@ -141,5 +141,10 @@ bool sysdesc_joined(const struct sdvf_system *sys, int a, int b);
 void sysdesc_check_config(struct sysdesc_ctx *c, struct sdvf_system *sys,
 			  int pd);
 void sysdesc_check_macs(struct sysdesc_ctx *c, struct sdvf_system *sys);
+/* sysdesc_group.c: PD `pd`'s `group` property (from build), and every
+ * group's members: trusted roles only, none restartable, one core, two
+ * to SDVF_MAX_GROUP PDs (from check). */
+void sysdesc_build_group(struct sysdesc_ctx *c, struct sdvf_sys_pd *pd);
+void sysdesc_check_groups(struct sysdesc_ctx *c, const struct sdvf_system *sys);
 
 #endif

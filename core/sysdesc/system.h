@@ -26,6 +26,7 @@
 #define SDVF_MAX_CHANNELS 128
 #define SDVF_MAX_MAPS 24     /* per PD */
 #define SDVF_MAX_PD_CHANS 24 /* per PD */
+#define SDVF_MAX_GROUP 8     /* PDs per group */
 
 struct sdvf_sys_region {
 	char name[SDVF_NAME_MAX];
@@ -59,8 +60,12 @@ struct sdvf_sys_pd {
 	const struct sdvf_component *component;
 	int core;	  /* -1: not pinned */
 	bool restartable; /* the monitor restarts it when it dies */
-	int node;	  /* offset of the PD node in sys->fdt */
-	int config_node;  /* offset of its config subnode, or -1 */
+	/* Co-location (hosted runtime): PDs with the same non-empty group
+	 * run in one process, on one thread (docs/system-description.md,
+	 * "Groups"); "" : a process of its own. */
+	char group[SDVF_NAME_MAX];
+	int node;	 /* offset of the PD node in sys->fdt */
+	int config_node; /* offset of its config subnode, or -1 */
 	struct sdvf_sys_map maps[SDVF_MAX_MAPS];
 	int nmaps;
 	struct sdvf_sys_pd_chan chans[SDVF_MAX_PD_CHANS];
@@ -83,6 +88,12 @@ struct sdvf_system {
 	struct sdvf_sys_channel channels[SDVF_MAX_CHANNELS];
 	int nchannels;
 };
+
+/* The PDs of PD `pd`'s group in the order of sys->pds, `pd` among them:
+ * their number (1 and `pd` alone if it has no group), at most
+ * SDVF_MAX_GROUP written to `members`. */
+int sdvf_system_group(const struct sdvf_system *sys, int pd,
+		      int members[SDVF_MAX_GROUP]);
 
 /* The components a program can run, NULL-terminated.  `sdvf` passes the
  * built-ins (the table is generated from every folder's COMPONENTS list,

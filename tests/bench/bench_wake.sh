@@ -8,8 +8,12 @@
 # own TAP in one private namespace (10.221.N.0/24), all running at once.
 # A configuration is WAKE[_PLACE][_pollP]: WAKE eventfd or futex; PLACE
 # core0 (every PD on core 0) or split (ENET model and driver on core 0,
-# muxes and client on core 1), unpinned without; P: SDVF_POLL_US.
-# SDVF_BENCH_WAKE_CONFIGS overrides the list below.
+# muxes and client on core 1), unpinned without, or group / group_core0
+# (driver and both muxes co-located in one process, `colocate;`:
+# docs/benchmarks.md "Co-location"); P: SDVF_POLL_US.  The configuration
+# `tap` is no sdvf at all: one process reflecting frames straight off its
+# TAP (echo_peer tap-reflect), the limit a user-level design on a TAP wire
+# is measured against.  SDVF_BENCH_WAKE_CONFIGS overrides the list below.
 # Then, SDVF_BENCH_WAKE_RUNS times (5), for each size (64, 1472), each
 # configuration in turn and window 1 (SDVF_BENCH_WAKE_RTTS round trips,
 # 2000) and window 32 (SDVF_BENCH_WAKE_COUNT datagrams, 20000), UDP echo
@@ -31,31 +35,70 @@ runs=${SDVF_BENCH_WAKE_RUNS:-5}
 rtts=${SDVF_BENCH_WAKE_RTTS:-2000}
 count=${SDVF_BENCH_WAKE_COUNT:-20000}
 configs=${SDVF_BENCH_WAKE_CONFIGS:-eventfd futex eventfd_core0 futex_core0 \
-eventfd_split futex_split eventfd_poll50 futex_poll50}
+eventfd_split futex_split eventfd_poll50 futex_poll50 eventfd_group \
+eventfd_group_core0 tap}
 if [ "$smoke" = 1 ]; then
-	runs=1 rtts=50 count=500 configs="eventfd futex_poll50"
+	runs=1 rtts=50 count=500 configs="eventfd futex_poll50 eventfd_group"
 fi
 tap_prefix=tbw
 . tests/bench/lib_bench_configs.sh
+
+# tap_start N: the TAP reflector as configuration `tap`, the Nth: its TAP
+# in $ns at 10.221.N.1, a static neighbour 10.221.N.3 standing for ARP.
+tap_start() {
+	local tap=$tap_prefix$$$1
+	"$peer" tap-reflect "$tap" >"$work/tap.log" 2>&1 &
+	pid_of[tap]=$!
+	for _ in $(seq 100); do
+		ip link show "$tap" >/dev/null 2>&1 && break
+		sleep 0.1
+	done
+	ip link set "$tap" netns "$ns" || fail "tap: $tap never appeared"
+	ip -n "$ns" addr add "10.221.$1.1/24" dev "$tap"
+	ip -n "$ns" link set "$tap" up
+	ip -n "$ns" neigh replace "10.221.$1.3" lladdr 02:00:00:00:eb:02 \
+		dev "$tap" nud permanent
+	# not pinged (it reflects an echo request as a request): joins the
+	# targets after bench_ping_all
+	echo "tap 10.221.$1.3" >"$work/targets.tap"
+}
 
 i=0
 for c in $configs; do
 	i=$((i + 1))
 	where=none poll=0
-	case $c in *_core0*) where="core0" ;; *_split*) where="split" ;; esac
+	case $c in
+	*_group_core0*) where="group_core0" ;;
+	*_group*) where="group" ;;
+	*_core0*) where="core0" ;;
+	*_split*) where="split" ;;
+	esac
 	case $c in *_poll*) poll=${c##*_poll} ;; esac
+	if [ "$c" = tap ]; then
+		tap_start "$i"
+		continue
+	fi
 	bench_start "$c" "$i" "$where" 221 "${c%%_*}" "$poll" "$sdvf"
 done
 bench_ping_all
+[ -e "$work/targets.tap" ] && cat "$work/targets.tap" >>"$work/targets"
 
-# Context switches (voluntary + involuntary) of all the PDs of system $1.
+# Context switches (voluntary + involuntary) of all the PDs of system $1
+# (of the reflector itself for `tap`).
 ctxsw_of() {
-	local sum=0 p
-	for p in $(pgrep -P "${pid_of[$1]}"); do
+	local sum=0 p procs
+	procs=$(pgrep -P "${pid_of[$1]}" || true)
+	[ "$1" = tap ] && procs=${pid_of[tap]}
+	for p in $procs; do
 		sum=$((sum + $(awk '/ctxt_switches/ { s += $2 } END { print s }' \
 			"/proc/$p/status")))
 	done
 	echo "$sum"
+}
+
+# The counters of system $1 (none for the TAP reflector).
+stats() {
+	[ "$1" = tap ] || "$sdvf" stats --format=kv "$1"
 }
 
 results=$work/results
@@ -67,14 +110,14 @@ for run in $(seq "$runs"); do
 				n=$rtts
 				[ "$w" = 1 ] || n=$count
 				kv=$work/kv.$run.$c.$size.$w
-				"$sdvf" stats --format=kv "$c" >"$kv.before"
+				stats "$c" >"$kv.before"
 				cs=$(ctxsw_of "$c")
 				load=$(cut -d' ' -f1 /proc/loadavg)
 				out=$(ip netns exec "$ns" timeout 300 "$peer" load \
 					"$ip" 1235 "$size" "$w" "$n") ||
 					fail "load $c $size $w: $out"
 				cs=$(($(ctxsw_of "$c") - cs))
-				"$sdvf" stats --format=kv "$c" >"$kv.after"
+				stats "$c" >"$kv.after"
 				echo "$run $c $size $w load $load ctxsw $cs $out" \
 					>>"$results"
 			done
@@ -84,7 +127,7 @@ for run in $(seq "$runs"); do
 done
 
 # shellcheck disable=SC2086 # one word a configuration
-bench_idle $configs
+bench_idle ${configs//tap/}
 
 check=
 [ "$smoke" = 1 ] && check=--check

@@ -63,17 +63,23 @@ def main(argv):
     cols = ("activ", "sysc", "efd_w", "epoll", "fx_wait", "fx_wake",
             "ctxsw", "spun_us")
     print("UDP echo to the bench client (copy), configurations side by "
-          "side; median of runs [min..max], x: ratio to eventfd; per echo: "
-          "sums over runs and PDs / datagrams echoed")
+          "side; median of runs [min..max], x: ratio to eventfd, xtap: to "
+          "the TAP reflector (tap: one process, no sdvf); per echo: sums "
+          "over runs and PDs / datagrams echoed (sysc: wake-path system "
+          "calls; ctxsw: the PD processes' context switches)")
     for size in (64, 1472):
         for w in (1, 32):
             if not any((c, size, w) in rows for c in order):
                 continue
             what = "RTT median us" if w == 1 else "datagrams/s"
             print("\n%d bytes, window %d (%s)" % (size, w, what))
-            print("%-20s%28s%7s%10s" % ("config", what, "x", "load") +
+            print("%-20s%28s%7s%7s%10s" % ("config", what, "x", "xtap",
+                                            "load") +
                   "".join("%9s" % c for c in cols))
             base = None
+            key = "rtt_median_us" if w == 1 else "pps"
+            tap = rows.get(("tap", size, w), [])
+            tap = statistics.median(m[key] for _, m in tap) if tap else 0
             for cfg in order:
                 r = rows.get((cfg, size, w), [])
                 if not r:
@@ -110,9 +116,9 @@ def main(argv):
                 per["sysc"] = (per["efd_w"] + per["epoll"] + per["fx_wait"]
                                + per["fx_wake"])
                 cell = "%.1f [%.1f..%.1f]" if w == 1 else "%.0f [%.0f..%.0f]"
-                line = "%-20s%28s%7.2f%10s" % (
+                line = "%-20s%28s%7.2f%7.2f%10s" % (
                     cfg, cell % (med, min(v), max(v)),
-                    med / base if base else 0,
+                    med / base if base else 0, med / tap if tap else 0,
                     "%.1f-%.1f" % (min(loads), max(loads)))
                 line += "".join("%9.2f" % (per[c] / echoes if echoes else 0)
                                 for c in cols)

@@ -41,15 +41,19 @@ ip -n "$ns" link set lo up
 # bench_describe PLACE TAP NET N: the description on TAP, subnet
 # 10.NET.N.0/24; PLACE: none (unpinned), core0 (every PD on core 0), split
 # (ENET model and driver on core 0, muxes and client on core 1) or split_r
-# (the reverse).
+# (the reverse); PLACE group or group_core0: the same with the driver and
+# both muxes in one process (`colocate;`, docs/system-description.md).
 bench_describe() {
 	local place=() dev mux
 	case $1 in
+	group*) place=(-e "s/policy = \"rr\";/& colocate;/") ;;
+	esac
+	case ${1#group_} in
 	core0) dev=0 mux=0 ;;
 	split) dev=0 mux=1 ;;
 	split_r) dev=1 mux=0 ;;
 	esac
-	[ -n "${dev:-}" ] && place=(
+	[ -n "${dev:-}" ] && place+=(
 		-e "s/policy = \"rr\";/& nic-core = <$dev>; driver-core = <$dev>; rx-mux-core = <$mux>; tx-mux-core = <$mux>;/"
 		-e "s/component = \"[a-z_]*\";/& core = <$mux>;/")
 	sed -e "s/tap-name = \"sdvf3\"/tap-name = \"$2\"/" \

@@ -26,6 +26,10 @@
 # at the driver), and SIGINT stops the system: exit 0, no PD died or
 # restarted.  Needs root and python3.  Everything it makes is named after
 # this shell's pid and removed on exit; traffic stays inside the namespace.
+# LWIP_NET_COLOCATE=1 (tests/integration/lwip_net_colocate.sh): the same
+# with `colocate;` (driver and both muxes in one process), which also
+# checks that they share one pid, that every client has its own, and that
+# their signals to each other were in-process marks (rt.local_marks).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -45,6 +49,8 @@ name=lwip-net-$$
 dts=$work/$name.dts
 peer=tests/integration/lwip_net_peer.py
 sdvf_pid=
+colocate=
+[ "${LWIP_NET_COLOCATE:-0}" = 1 ] && colocate="colocate;"
 lwip_clients="echo echo_remap echo_mixed"
 clients="$lwip_clients responder"
 pds="net_nic net_driver net_rx_mux net_tx_mux $clients"
@@ -76,6 +82,7 @@ cat >"$dts" <<TEMPLATE_DTS
 		net {
 			compatible = "sdvf,net";
 			policy = "drr";
+			$colocate
 			rx-capacity = <256>;
 			tx-capacity = <256>;
 			nic {
@@ -232,6 +239,24 @@ done
 	fail "RX DMA buffers: $(kv_of net_rx_mux dma_driver) of $(kv_of net_rx_mux dma_bufs) at the driver"
 [ "$(kv_of net_rx_mux dma_lent)" = 0 ] || fail "rx_mux dma_lent $(kv_of net_rx_mux dma_lent)"
 echo "lwip_net: every buffer home"
+
+if [ -n "$colocate" ]; then
+	# One process for the trusted three, one of its own for each client.
+	pids=$(for pd in $pds; do echo "$(kv_of "$pd" sdvf.pid)"; done)
+	group=$(kv_of net_driver sdvf.pid)
+	for pd in net_rx_mux net_tx_mux; do
+		[ "$(kv_of "$pd" sdvf.pid)" = "$group" ] ||
+			fail "$pd runs in pid $(kv_of "$pd" sdvf.pid), not the group's $group"
+	done
+	[ "$(sort -u <<<"$pids" | wc -l)" = $((1 + 1 + 4)) ] ||
+		fail "not one process per client, model and group: $(echo $pids)"
+	for pd in net_driver net_rx_mux net_tx_mux; do
+		[ "$(kv_of "$pd" rt.local_marks)" -gt 0 ] ||
+			fail "$pd made no in-process mark: $(kv_of "$pd" rt.local_marks)"
+	done
+	echo "lwip_net: driver and muxes in one process ($group)," \
+		"marks $(kv_of net_driver rt.local_marks)/$(kv_of net_rx_mux rt.local_marks)/$(kv_of net_tx_mux rt.local_marks)"
+fi
 
 net_stop
 net_summary_clean "$pds"

@@ -29,6 +29,7 @@ UNIT_CMOCKA := \
 	test_sysdesc_net_switch \
 	test_sysdesc_reach \
 	test_sysdesc_blob \
+	test_sysdesc_group \
 	test_raw_responder \
 	test_net_client \
 	test_rx_mux \

@@ -32,7 +32,7 @@ static const struct broken broken[] = {
 	 "subsystems)\n"},
 	{"unknown PD property", "core = <0>;", "core = <0>; priority = <1>;",
 	 "t.dts: /pds/source: property 'priority': unknown (valid: component, "
-	 "core, restartable)\n"},
+	 "core, restartable, group)\n"},
 	{"unknown PD node", "core = <0>;", "core = <0>; mapz { };",
 	 "t.dts: /pds/source/mapz: unknown node (valid: maps, channels, "
 	 "config)\n"},

@@ -188,7 +188,7 @@ static void net_refuses_unknown_and_malformed_properties(void **state)
 		AT ": property 'colour': unknown (valid: compatible, policy, "
 		   "shaper, budget, rx-capacity, tx-capacity, switch-buffers, "
 		   "switch-reserve, nic-core, driver-core, rx-mux-core, "
-		   "tx-mux-core, driver-restartable)\n");
+		   "tx-mux-core, driver-restartable, colocate)\n");
 	expect_edit_errors(one, "wire = \"loopback\";",
 			   "wire = \"tap\"; tap_name = \"x\";",
 			   AT "/nic: property 'tap_name': unknown (valid: "

@@ -1,0 +1,236 @@
+/*
+ * A co-location group's process (docs/runtime-hosted.md, "Groups"): the
+ * trusted PDs of one `group` (driver and muxes; core/sysdesc/
+ * sysdesc_group.c refuses any other role) in one process, on one thread.
+ *
+ * Each member keeps what a PD process has: its image, its mappings with
+ * exactly its grants, its stats slot and counters, its timerfd, its
+ * control socket, its log pipe (the first member's is fd 2, the others'
+ * their own fds, so the launcher still names every line's PD), its
+ * component state.  What they share: one epoll fd (each registration
+ * tagged with the member, WAKE_OF), the first member's uid, one seccomp
+ * filter (the union of the members' roles' rules on every member's fds),
+ * one core.
+ *
+ * A signal between two members is a mark in the receiver's local_mask
+ * (hosted_signal): no bell, no eventfd, no wake-up.  The loop serves the
+ * marks and the bells of every member until none is left (bounded, so
+ * fds are looked at too), then waits on the shared epoll fd.  A signal to
+ * or from a PD outside the group takes the normal wake path (bells and
+ * eventfds; the group never spins and never sleeps on futexes).  The
+ * marks are private memory of this process: nothing outside can set one.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include "core/hosted/hosted_pd.h"
+
+/* Rounds of marks and bells before the fds get a look (epoll_wait(0)). */
+#define GROUP_ROUNDS_MAX 64
+
+struct group {
+	struct hosted_pd pd[SDVF_MAX_GROUP];
+	struct hosted_pd *member[SDVF_MAX_GROUP];
+	int n;
+	int epoll_fd;
+};
+
+/* The images named by "FD,FD,...": one member each, in order. */
+static void load_members(struct group *g, const char *text)
+{
+	char buf[SDVF_MAX_GROUP * 12 + 1];
+	if (strlen(text) >= sizeof(buf))
+		hosted_setup_fail("image: bad fd list", EINVAL);
+	strcpy(buf, text);
+	char *save = NULL;
+	for (char *fd = strtok_r(buf, ",", &save); fd;
+	     fd = strtok_r(NULL, ",", &save)) {
+		if (g->n == SDVF_MAX_GROUP)
+			hosted_setup_fail("image: too many group members",
+					  EINVAL);
+		struct hosted_pd *h = &g->pd[g->n];
+		h->img = hosted_image_load(fd, &h->own);
+		h->desc = &h->own.pds[0];
+		h->pd = (struct sdvf_pd){.ops = &hosted_ops,
+					 .name = h->desc->name,
+					 .runtime = h};
+		g->member[g->n] = h;
+		if (h->img->group_index != g->n)
+			hosted_setup_fail("image: group member out of order",
+					  EINVAL);
+		g->n++;
+	}
+	if (g->n < 2 || g->pd[0].img->group_size != g->n)
+		hosted_setup_fail("image: group size", EINVAL);
+}
+
+/* Each channel between two members: the peer and its local channel,
+ * checked against the peer's image (the images are the launcher's, but
+ * an index is checked before it is used). */
+static void link_members(struct group *g)
+{
+	for (int k = 0; k < g->n; k++) {
+		struct hosted_pd *h = &g->pd[k];
+		for (int i = 0; i < h->nchans; i++) {
+			int m = h->img->local_member[i];
+			int c = h->img->local_chan[i];
+			if (m < 0)
+				continue;
+			if (m >= g->n || m == k || c < 0 ||
+			    c >= g->pd[m].nchans)
+				hosted_setup_fail("image: group channel",
+						  EINVAL);
+			h->local_peer[i] = &g->pd[m];
+			h->local_chan[i] = (uint8_t)c;
+		}
+	}
+}
+
+static void make_events(struct group *g)
+{
+	g->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+	if (g->epoll_fd < 0)
+		hosted_setup_fail("epoll_create1", errno);
+	for (int k = 0; k < g->n; k++)
+		hosted_pd_events(&g->pd[k], g->epoll_fd, (uint32_t)k);
+}
+
+/* The first member's uid, the union of the members' filters. */
+static void confine_group(struct group *g)
+{
+	enum sdvf_role roles[SDVF_MAX_GROUP];
+	struct hosted_pd_fds fds[SDVF_MAX_GROUP];
+	for (int k = 0; k < g->n; k++) {
+		roles[k] = g->pd[k].desc->component->role;
+		fds[k] = hosted_pd_fds_of(&g->pd[k]);
+	}
+	const struct hosted_pd_image *lead = g->pd[0].img;
+	struct hosted_confinement c = {
+		.role = roles[0],
+		.own_uid = lead->own_uid,
+		.uid = lead->uid,
+		.launcher_pid = lead->launcher_pid,
+		.fds = fds[0],
+		.more_roles = roles + 1,
+		.more_fds = fds + 1,
+		.nmore = g->n - 1,
+	};
+	hosted_confine(&c);
+}
+
+/* Activate each channel a member marked, once. */
+static bool serve_marks(struct hosted_pd *h)
+{
+	uint32_t mask = h->local_mask;
+	h->local_mask = 0;
+	bool served = mask != 0;
+	while (mask) {
+		int ch = __builtin_ctz(mask);
+		mask &= mask - 1;
+		hosted_activate(h, (sdvf_channel_t)ch);
+	}
+	return served;
+}
+
+static bool serve_all(struct group *g)
+{
+	bool served = false;
+	for (int round = 0; round < GROUP_ROUNDS_MAX; round++) {
+		bool any = false;
+		for (int k = 0; k < g->n; k++) {
+			any |= serve_marks(&g->pd[k]);
+			any |= hosted_serve_bells(&g->pd[k]);
+		}
+		if (!any)
+			break;
+		served = true;
+	}
+	return served;
+}
+
+static bool marks_left(const struct group *g)
+{
+	for (int k = 0; k < g->n; k++) {
+		if (g->pd[k].local_mask)
+			return true;
+	}
+	return false;
+}
+
+static void dispatch(struct group *g, uint64_t data)
+{
+	uint32_t k = WAKE_MEMBER(data);
+	sdvf_channel_t ch = (uint32_t)data;
+	if (k >= (uint32_t)g->n)
+		return; /* we registered no such tag */
+	struct hosted_pd *h = &g->pd[k];
+	switch (WAKE_KIND(data)) {
+	case WAKE_CHANNEL:
+		hosted_wake_channel(h, ch);
+		break;
+	case WAKE_TIMER:
+		hosted_drain_fd(h->timer_fd);
+		COUNT(h->stats->timer_fires);
+		hosted_activate(h, SDVF_CHANNEL_TIMER);
+		break;
+	case WAKE_CONTROL:
+		hosted_serve_control(h);
+		break;
+	case WAKE_WATCH: /* no member watches a host fd (no device role) */
+		break;
+	}
+}
+
+/* The wait counters are the first member's (its rt.* counters). */
+static _Noreturn void group_loop(struct group *g)
+{
+	struct epoll_event events[16];
+	struct hosted_wake *w = &g->pd[0].wake;
+	for (;;) {
+		bool served = serve_all(g);
+		bool sleep = !served && !marks_left(g);
+		hosted_wake_count(w, WAKE_EPOLL_WAITS, 1);
+		hosted_wake_count(w, sleep ? WAKE_WAIT_SLEEPS : WAKE_WAIT_READY,
+				  1);
+		uint64_t start = sleep ? hosted_monotonic_ns() : 0;
+		int n = epoll_wait(g->epoll_fd, events, 16, sleep ? -1 : 0);
+		if (sleep)
+			hosted_wake_slept(w, hosted_monotonic_ns() - start);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			sdvf_log(&g->pd[0].pd, SDVF_LOG_ERROR, "epoll_wait: %s",
+				 strerror(errno));
+			_exit(HOSTED_EXIT_LOOP);
+		}
+		for (int i = 0; i < n; i++)
+			dispatch(g, events[i].data.u64);
+	}
+}
+
+_Noreturn void hosted_group_main(const char *image_fds_text)
+{
+	static struct group g; /* one group per process */
+	load_members(&g, image_fds_text);
+	hosted_become_child(g.pd[0].img);
+	for (int k = 0; k < g.n; k++)
+		hosted_pd_setup(&g.pd[k]);
+	/* Members share region and bell fds: close once all are mapped. */
+	for (int k = 0; k < g.n; k++)
+		hosted_pd_close_mapped(&g.pd[k]);
+	link_members(&g);
+	make_events(&g);
+	hosted_close_other_fds(g.member, g.n);
+	hosted_pin_to_core(&g.pd[0]); /* the loader checked: one core */
+	hosted_wait_for_start(g.pd[0].img);
+	confine_group(&g);
+	for (int k = 0; k < g.n; k++)
+		hosted_run_init(&g.pd[k]);
+	for (int k = 0; k < g.n; k++)
+		hosted_flush_deferred(&g.pd[k]);
+	group_loop(&g);
+}

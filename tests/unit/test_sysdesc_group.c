@@ -1,0 +1,203 @@
+/*
+ * Specification of co-location groups in system descriptions
+ * (core/sysdesc/sysdesc_group.c, docs/system-description.md "Groups"):
+ * `colocate;` on an sdvf,net node puts its driver and both muxes in one
+ * group named after the node, which `sdvf dump` and `sdvf check` list;
+ * a group takes only trusted PDs (driver, mux), none restartable, all on
+ * one core, two or more of them; each refusal is one line naming the PD
+ * node and the property.  How a group runs is the hosted runtime's
+ * (tests/integration/lwip_net_colocate.sh).
+ */
+#include <unistd.h>
+
+#include "core/cli/cli.h"
+#include "tests/unit/net_fixture.h"
+
+#define COLOCATE "compatible = \"sdvf,net\";\n    colocate;"
+#define NET "compatible = \"sdvf,net\";"
+
+static char *colocated(const char *dts)
+{
+	return edit(dts, NET, COLOCATE);
+}
+
+static void group_colocate_puts_driver_and_muxes_in_one_group(void **state)
+{
+	(void)state;
+	struct sdvf_system sys;
+	char *text = colocated(one);
+	expect_ok(&sys, text);
+	int members[SDVF_MAX_GROUP];
+	int drv = pd_index(&sys, "net_driver");
+	assert_int_equal(sdvf_system_group(&sys, drv, members), 3);
+	assert_int_equal(members[0], drv);
+	assert_int_equal(members[1], pd_index(&sys, "net_rx_mux"));
+	assert_int_equal(members[2], pd_index(&sys, "net_tx_mux"));
+	assert_string_equal(sys.pds[drv].group, "net");
+	assert_string_equal(sys.pds[pd_index(&sys, "net_nic")].group, "");
+	assert_string_equal(sys.pds[pd_index(&sys, "app")].group, "");
+	int app = pd_index(&sys, "app");
+	assert_int_equal(sdvf_system_group(&sys, app, members), 1);
+	assert_int_equal(members[0], app);
+	char *dump = dump_text(&sys);
+	assert_non_null(strstr(dump, "\ngroup net pds=net_driver,net_rx_mux,"
+				     "net_tx_mux\n"));
+	assert_non_null(strstr(dump, "\npd net_rx_mux component=rx_mux "
+				     "role=mux core=none restartable=no "
+				     "group=net\n"));
+	assert_non_null(strstr(dump, "\npd app component=net_stub role=client "
+				     "core=none restartable=no\n"));
+	free(dump);
+	free(text);
+	sdvf_system_free(&sys);
+}
+
+static void group_none_by_default(void **state)
+{
+	(void)state;
+	struct sdvf_system sys;
+	expect_ok(&sys, one);
+	for (int i = 0; i < sys.npds; i++)
+		assert_string_equal(sys.pds[i].group, "");
+	char *dump = dump_text(&sys);
+	assert_null(strstr(dump, "group"));
+	free(dump);
+	sdvf_system_free(&sys);
+}
+
+static void group_refuses_a_client_pd(void **state)
+{
+	(void)state;
+	char *text = colocated(one);
+	expect_edit_errors(
+		text, "component = \"net_stub\";",
+		"component = \"net_stub\"; group = \"net\";",
+		"t.dts: /pds/app: property 'group': component 'net_stub' is "
+		"not "
+		"trusted (role client): only driver and mux PDs may share a "
+		"process\n");
+	free(text);
+}
+
+static void group_refuses_restartable_and_lone_pds(void **state)
+{
+	(void)state;
+	expect_edit_errors(
+		one, "component = \"net_stub\";",
+		"component = \"net_stub\"; group = \"solo\"; restartable;",
+		"t.dts: /pds/app: property 'group': component 'net_stub' is "
+		"not "
+		"trusted (role client): only driver and mux PDs may share a "
+		"process\n"
+		"t.dts: /pds/app: property 'group': a group runs and dies as "
+		"one process; a restartable PD cannot be in one\n"
+		"t.dts: /pds/app: property 'group': group 'solo' has one PD; a "
+		"group joins two or more\n");
+	expect_edit_errors(one, NET, COLOCATE "\n    driver-restartable;",
+			   "t.dts: /subsystems/net: property 'colocate': the "
+			   "driver shares a process with the muxes, which do "
+			   "not restart; drop 'driver-restartable;' or "
+			   "'colocate;'\n");
+}
+
+static void group_refuses_members_on_different_cores(void **state)
+{
+	(void)state;
+	expect_edit_errors(
+		one, NET, COLOCATE "\n    driver-core = <0>;",
+		"t.dts: /pds/net_rx_mux: property 'group': every PD of group "
+		"'net' must have the same core as 'net_driver' (one thread)\n"
+		"t.dts: /pds/net_tx_mux: property 'group': every PD of group "
+		"'net' must have the same core as 'net_driver' (one thread)\n");
+}
+
+static void group_refuses_bad_values(void **state)
+{
+	(void)state;
+	expect_edit_errors(one, "component = \"net_stub\";",
+			   "component = \"net_stub\"; group = <1>;",
+			   "t.dts: /pds/app: property 'group': must be one "
+			   "string (e.g. \"trusted\")\n");
+	expect_edit_errors(one, NET, NET "\n    colocate = <1>;",
+			   "t.dts: /subsystems/net: property 'colocate': "
+			   "takes no value (write 'colocate;')\n");
+}
+
+/* `sdvf check FILE` on `text`: its exit status, stdout and stderr. */
+static int check(const char *text, char *out_text, size_t out_size,
+		 char *err_text, size_t err_size, char *path)
+{
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	char *argv[] = {"sdvf", "check", path, NULL};
+	FILE *out = tmpfile(), *err = tmpfile();
+	assert_non_null(out);
+	assert_non_null(err);
+	fflush(stdout);
+	fflush(stderr);
+	int saved_out = dup(1), saved_err = dup(2);
+	dup2(fileno(out), 1);
+	dup2(fileno(err), 2);
+	int rc = sdvf_cli_main(3, argv, net_table());
+	fflush(stdout);
+	fflush(stderr);
+	dup2(saved_out, 1);
+	dup2(saved_err, 2);
+	close(saved_out);
+	close(saved_err);
+	unlink(path);
+	rewind(out);
+	rewind(err);
+	out_text[fread(out_text, 1, out_size - 1, out)] = '\0';
+	err_text[fread(err_text, 1, err_size - 1, err)] = '\0';
+	fclose(out);
+	fclose(err);
+	return rc;
+}
+
+static void group_check_lists_groups_and_refuses_a_client(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/sdvf-group-XXXXXX";
+	char out[512], err[1024], want[1024];
+	char *text = colocated(one);
+	assert_int_equal(check(text, out, sizeof(out), err, sizeof(err), path),
+			 0);
+	snprintf(want, sizeof(want),
+		 "%s: ok (5 PDs, 15 regions, 6 channels)\n"
+		 "%s: group net pds=net_driver,net_rx_mux,net_tx_mux\n",
+		 path, path);
+	assert_string_equal(out, want);
+	assert_string_equal(err, "");
+	char *bad = edit(text, "component = \"net_stub\";",
+			 "component = \"net_stub\"; group = \"net\";");
+	strcpy(path, "/tmp/sdvf-group-XXXXXX");
+	assert_int_equal(check(bad, out, sizeof(out), err, sizeof(err), path),
+			 1);
+	assert_string_equal(out, "");
+	snprintf(want, sizeof(want),
+		 "%s: /pds/app: property 'group': component 'net_stub' is not "
+		 "trusted (role client): only driver and mux PDs may share a "
+		 "process\n",
+		 path);
+	assert_string_equal(err, want);
+	free(bad);
+	free(text);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(
+			group_colocate_puts_driver_and_muxes_in_one_group),
+		cmocka_unit_test(group_none_by_default),
+		cmocka_unit_test(group_refuses_a_client_pd),
+		cmocka_unit_test(group_refuses_restartable_and_lone_pds),
+		cmocka_unit_test(group_refuses_members_on_different_cores),
+		cmocka_unit_test(group_refuses_bad_values),
+		cmocka_unit_test(group_check_lists_groups_and_refuses_a_client),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
