@@ -70,6 +70,12 @@ static const struct rule loop_rules[] = {
 	 * futexes in memory the PD maps. */
 	{"futex", OP_FUTEX_WAKE},
 	{"futex_waitv", FUTEX_WAITV},
+	/* 32-bit Arm (the armhf i.MX7 image, docs/enet.md): glibc calls the
+	 * 64-bit-time variants of the calls above; no such calls elsewhere. */
+	{"clock_gettime64", ARG_ANY},
+	{"clock_nanosleep_time64", ARG_ANY},
+	{"timerfd_settime64", ON_TIMER},
+	{"futex_time64", OP_FUTEX_WAKE},
 	{NULL, ARG_ANY},
 };
 
