@@ -254,6 +254,26 @@ static void nic_valid(char *buf, size_t size)
 	}
 }
 
+/* A string with a list of choices (the model's `personality`) names one
+ * of them; else the error lists them, the value quoted. */
+static bool wire_choice_ok(struct net *n, const char *prop,
+			   const struct sdvf_param *param, const char *s)
+{
+	const char *names[9];
+	unsigned i = 0;
+	for (const char *c; i < 8 && (c = param->choice(i)) != NULL; i++) {
+		if (strcmp(c, s) == 0)
+			return true;
+		names[i] = c;
+	}
+	names[i] = NULL;
+	char valid[128], quoted[SYSDESC_QUOTE_MAX];
+	sysdesc_join(valid, sizeof(valid), names);
+	net_error(n, "/nic", "property '%s': \"%s\" is not one of: %s", prop,
+		  sysdesc_quote(quoted, sizeof(quoted), s), valid);
+	return false;
+}
+
 /* A wire parameter's value against the model's table, reported at /nic
  * under the name the user wrote. */
 static bool wire_value_ok(struct net *n, const char *prop,
@@ -286,7 +306,7 @@ static bool wire_value_ok(struct net *n, const char *prop,
 				prop, (unsigned long long)param->max);
 			return false;
 		}
-		return true;
+		return !param->choice || wire_choice_ok(n, prop, param, s);
 	case SDVF_PARAM_MAC:
 		if (len != 6)
 			net_error(n, "/nic", "property '%s': must be 6 bytes",

@@ -228,8 +228,11 @@ static uint32_t rcr_value(const struct enet_driver *drv)
 {
 	uint32_t rcr = ENET_DRV_MAX_FL << ENET_RCR_MAX_FL_SHIFT;
 	/* MII_MODE is mandatory; PROM because every client owns its own MAC
-	 * and the RX mux classifies; CRCFWD strips the FCS. */
-	rcr |= ENET_RCR_MII_MODE | ENET_RCR_PROM | ENET_RCR_CRCFWD;
+	 * and the RX mux classifies.  CRCFWD stays clear: the FCS stays in
+	 * the buffer and the driver takes it off (enet_rx_return), as Linux,
+	 * FreeBSD and sDDF do; QEMU's ENET cannot strip it (RCR masked with
+	 * 0x07ff003f, CRCFWD never sticks). */
+	rcr |= ENET_RCR_MII_MODE | ENET_RCR_PROM;
 	if (drv->interface == ENET_IF_RGMII)
 		rcr |= ENET_RCR_RGMII_EN;
 	if (drv->interface == ENET_IF_RMII) {

@@ -46,6 +46,9 @@
 /* RCR.MAX_FL: the longest frame plus its FCS. */
 #define ENET_DRV_MAX_FL (SDVF_NET_FRAME_MAX + 4u)
 #define ENET_DRV_RX_BUF_BYTES 1536u /* MRBR: MAX_FL rounded up to 16 */
+/* The MAC leaves the FCS in the buffer, counted in the BD length (RCR.CRCFWD
+ * clear; QEMU cannot strip it at all), so the driver takes it off. */
+#define ENET_DRV_FCS 4u
 #define ENET_DRV_DMA_WINDOWS 8u
 #define ENET_DRV_RESET_POLLS 1000u /* ECR.RESET reads before giving up */
 #define ENET_DRV_IRQ_LOOPS 16u	   /* EIR rounds per activation */
@@ -76,7 +79,9 @@
 	X(speed_mbps, "state: link speed 10/100/1000 (0 while down)")          \
 	X(full_duplex, "state: 1 at full duplex, 0 at half or down")           \
 	X(link_changes, "times the link went up or down")                      \
-	X(mdio_timeouts, "MDIO transfers that never completed")
+	X(mdio_timeouts, "MDIO transfers that never completed")                \
+	X(phy_absent, "PHY polls finding no PHY at phy_addr (ID or BMSR all "  \
+		      "ones, or ID all zeros): link down")
 
 #define ENET_DRIVER_DATA_COUNTERS(X)                                           \
 	X(rx_frames, "frames handed to the RX mux")                            \
@@ -94,7 +99,8 @@
 	X(rx_err_ov, "RX frames hit by a FIFO overrun (OV)")                   \
 	X(rx_err_tr, "RX frames truncated (TR)")                               \
 	X(rx_err_not_last, "leading BDs of a giant (its last BD counts LG)")   \
-	X(rx_err_len, "RX BDs of length 0 or longer than the buffer")
+	X(rx_err_len, "RX BDs of length 0 or longer than the buffer")          \
+	X(rx_err_short, "RX frames under 14 bytes + 4 FCS: no header")
 
 /* Descriptors from the muxes returned unused, flagged SDVF_NET_REJECTED. */
 #define ENET_DRIVER_REJECT_COUNTERS(X)                                         \
@@ -161,6 +167,8 @@ struct enet_window {
 /* PHY polling state (driver/enet/enet_driver_phy.c). */
 enum enet_phy_step {
 	ENET_PHY_IDLE,
+	ENET_PHY_ID1,
+	ENET_PHY_ID2,
 	ENET_PHY_BMSR,
 	ENET_PHY_BMCR,
 	ENET_PHY_ADVERTISE,
@@ -172,6 +180,9 @@ enum enet_phy_step {
 struct enet_phy {
 	enum enet_phy_step step;
 	uint32_t addr;
+	uint16_t id1, id2; /* PHYSID1/2 of the PHY found, read until found */
+	bool found;	   /* a PHY answered at addr: poll BMSR only */
+	bool absent_logged;
 	uint16_t bmsr, bmcr, advertise, lpa, ctrl1000, stat1000;
 	uint64_t poll_ns;
 };

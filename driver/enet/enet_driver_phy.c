@@ -3,10 +3,17 @@
  *
  * Every poll period (link_poll_ms, one PD timer) the driver reads BMSR and,
  * when the link is up, BMCR, ADVERTISE, LPA (and CTRL1000/STAT1000 if the
- * PHY has gigabit status).  Each read is one MMFR write; its completion is
- * the MII event in EIR, handled in the interrupt activation, so the driver
- * never spins on MDIO.  The poll timer doubles as the MDIO timeout: a poll
- * still in flight when the next one is due is counted and abandoned.
+ * PHY has gigabit status).  Until a PHY has answered it reads PHYSID1/2
+ * first: an ID of all ones (nobody drives MDIO: no PHY at phy_addr, or a
+ * board whose PHY hangs off the other ENET's MDIO bus, as ENET2's on the
+ * i.MX7D SabreSD) or all zeros is "no PHY, link down", counted in
+ * phy_absent and logged once, never a link (all-ones BMSR, BMCR, LPA and
+ * STAT1000 would read as 1000 Mb/s full duplex).  A BMSR of all ones later
+ * means the PHY went away: the same, and the ID is read again.  Each read is
+ * one MMFR write; its completion is the MII event in EIR, handled in the
+ * interrupt activation, so the driver never spins on MDIO.  The poll timer
+ * doubles as the MDIO timeout: a poll still in flight when the next one is due
+ * is counted and abandoned.
  *
  * Link down holds TX frames in tx_active (enet_tx_provide checks link_up);
  * link up releases them.  A new speed or duplex is applied with a
@@ -27,7 +34,10 @@ static void mdio_read(struct enet_driver *drv, uint32_t reg,
 
 void enet_phy_start_poll(struct enet_driver *drv)
 {
-	mdio_read(drv, MII_BMSR, ENET_PHY_BMSR);
+	if (drv->phy.found)
+		mdio_read(drv, MII_BMSR, ENET_PHY_BMSR);
+	else
+		mdio_read(drv, MII_PHYSID1, ENET_PHY_ID1);
 	sdvf_timer_set(drv->pd, sdvf_now_ns(drv->pd) + drv->phy.poll_ns);
 }
 
@@ -99,6 +109,44 @@ static void link_evaluate(struct enet_driver *drv)
 		enet_tx_provide(drv); /* release frames held while down */
 }
 
+/* Linux's get_phy_c22_id rule ("mostly Fs": the 29 ID bits all ones),
+ * plus an ID of zero, which no PHY has. */
+static bool phy_id_absent(uint16_t id1, uint16_t id2)
+{
+	uint32_t id = (uint32_t)id1 << 16 | id2;
+	return (id & 0x1fffffffu) == 0x1fffffffu || id == 0;
+}
+
+/* No PHY answers at phy.addr: link down, counted, said once. */
+static void phy_absent(struct enet_driver *drv, const char *what)
+{
+	struct enet_phy *p = &drv->phy;
+	sdvf_counter_add(drv->stats.phy_absent, 1);
+	if (!p->absent_logged)
+		sdvf_log(drv->pd, SDVF_LOG_ERROR,
+			 "enet: no PHY at MDIO address %u (%s): link down",
+			 p->addr, what);
+	p->absent_logged = true;
+	p->found = false;
+	p->bmsr = 0;
+	link_evaluate(drv);
+}
+
+static void phy_id_done(struct enet_driver *drv)
+{
+	struct enet_phy *p = &drv->phy;
+	if (phy_id_absent(p->id1, p->id2)) {
+		phy_absent(drv, p->id1 == 0 ? "ID reads all zeros"
+					    : "ID reads all ones");
+		return;
+	}
+	p->found = true;
+	p->absent_logged = false;
+	sdvf_log(drv->pd, SDVF_LOG_INFO, "enet: PHY %04x:%04x at address %u",
+		 p->id1, p->id2, p->addr);
+	mdio_read(drv, MII_BMSR, ENET_PHY_BMSR);
+}
+
 void enet_phy_mdio_done(struct enet_driver *drv)
 {
 	struct enet_phy *p = &drv->phy;
@@ -107,9 +155,19 @@ void enet_phy_mdio_done(struct enet_driver *drv)
 	uint16_t data = (uint16_t)(enet_readl(&drv->mmio, ENET_MMFR) &
 				   ENET_MMFR_DATA_MASK);
 	switch (p->step) {
+	case ENET_PHY_ID1:
+		p->id1 = data;
+		mdio_read(drv, MII_PHYSID2, ENET_PHY_ID2);
+		break;
+	case ENET_PHY_ID2:
+		p->id2 = data;
+		phy_id_done(drv);
+		break;
 	case ENET_PHY_BMSR:
 		p->bmsr = data;
-		if (!(data & BMSR_LSTATUS))
+		if (data == 0xffffu)
+			phy_absent(drv, "BMSR reads all ones");
+		else if (!(data & BMSR_LSTATUS))
 			link_evaluate(drv);
 		else
 			mdio_read(drv, MII_BMCR, ENET_PHY_BMCR);

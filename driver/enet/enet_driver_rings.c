@@ -170,6 +170,10 @@ static bool rx_frame_ok(struct enet_driver *drv, uint16_t stat, uint16_t len)
 	if (ok && (len == 0 || len > ENET_DRV_RX_BUF_BYTES)) {
 		sdvf_counter_add(s->rx_err_len, 1);
 		ok = false;
+	} else if (ok && len < SDVF_NET_FRAME_MIN + ENET_DRV_FCS) {
+		/* QEMU passes on any length: no header, never delivered. */
+		sdvf_counter_add(s->rx_err_short, 1);
+		ok = false;
 	}
 	return ok;
 }
@@ -195,6 +199,7 @@ void enet_rx_return(struct enet_driver *drv)
 			rx_post(drv, io); /* recycle: never delivered */
 			continue;
 		}
+		len = (uint16_t)(len - ENET_DRV_FCS); /* the MAC kept the FCS */
 		sdvf_counter_add(drv->stats.rx_frames, 1);
 		sdvf_counter_add(drv->stats.rx_bytes, len);
 		pending_push(&drv->rx_to_mux, io, len, 0);

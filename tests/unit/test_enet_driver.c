@@ -185,6 +185,8 @@ static int fake_init(void *state, struct sdvf_pd *pd)
 	f->regs[ENET_PALR / 4] = 0x02aabbccu;
 	f->regs[ENET_PAUR / 4] = 0xddee0000u;
 	/* A 100 Mb/s full-duplex PHY with the link up. */
+	f->phy[MII_PHYSID1] = 0x0022;
+	f->phy[MII_PHYSID2] = 0x1560;
 	f->phy[MII_BMSR] = BMSR_LSTATUS | BMSR_ANEGCOMPLETE;
 	f->phy[MII_BMCR] = BMCR_ANENABLE;
 	f->phy[MII_ADVERTISE] = 0x01e1;
@@ -230,7 +232,8 @@ static bool fake_rx_frame(struct fake_enet *f, uint16_t len, uint16_t flags)
 	if (!(reg(f, ENET_ECR) & ENET_ECR_ETHEREN) || !(bd->stat & ENET_RXBD_E))
 		return false;
 	uint16_t wrap = bd->stat & ENET_RXBD_W;
-	bd->len = len;
+	/* `len` is the frame; the MAC keeps its FCS (RCR.CRCFWD clear). */
+	bd->len = len ? (uint16_t)(len + 4u) : 0;
 	atomic_thread_fence(memory_order_release);
 	bd->stat = (uint16_t)(wrap | flags);
 	f->rx_idx = wrap ? 0 : f->rx_idx + 1;
@@ -381,7 +384,7 @@ static void init_programs_every_register(void **unused)
 						      ENET_INT_MII);
 	assert_int_equal(reg(nic, ENET_RCR),
 			 1522u << 16 | ENET_RCR_MII_MODE | ENET_RCR_PROM |
-				 ENET_RCR_CRCFWD | ENET_RCR_RGMII_EN);
+				 ENET_RCR_RGMII_EN); /* CRCFWD clear */
 	assert_int_equal(reg(nic, ENET_TCR), ENET_TCR_FDEN);
 	assert_int_equal(reg(nic, ENET_MRBR), 1536);
 	assert_int_equal(reg(nic, ENET_RDSR), RING_IO);
@@ -1026,6 +1029,41 @@ static void mdio_without_completion_counts_timeout(void **unused)
 	assert_int_equal(drv_counter("link_up"), 1); /* unknown is not down */
 }
 
+/* A PHY whose ID reads all zeros (or, in test_enet_system, all ones) is
+ * no PHY: link down, counted, whatever its other registers say. */
+static void phy_id_of_zero_is_no_phy_and_link_down(void **unused)
+{
+	(void)unused;
+	nic->phy[MII_PHYSID1] = 0;
+	nic->phy[MII_PHYSID2] = 0;
+	nic->phy[MII_BMSR] = 0xffff;
+	sdvf_sim_advance(sim, POLL_NS);
+	run();
+	/* Found at init, so the next poll reads BMSR: all ones is gone. */
+	assert_int_equal(drv_counter("phy_absent"), 1);
+	assert_int_equal(drv_counter("link_up"), 0);
+	sdvf_sim_advance(sim, POLL_NS);
+	run();
+	assert_int_equal(drv_counter("phy_absent"), 2); /* the ID, now */
+	assert_int_equal(drv_counter("link_up"), 0);
+	assert_int_equal(drv_counter("link_restarts"), 0);
+	send_tx(0, 1, 64);
+	assert_int_equal(tx_bds_owned_by_mac(), 0);
+}
+
+static void rx_frame_shorter_than_header_and_fcs_is_recycled(void **unused)
+{
+	(void)unused;
+	provide_rx(0, RX_SLOTS);
+	assert_true(fake_rx_frame(nic, 13, ENET_RXBD_L)); /* BD says 17 */
+	assert_true(fake_rx_frame(nic, 14, ENET_RXBD_L)); /* BD says 18 */
+	hw_event();
+	assert_int_equal(drv_counter("rx_err_short"), 1);
+	assert_int_equal(mux->rx.ngot, 1);
+	assert_int_equal(mux->rx.got[0].len, 14);
+	assert_int_equal(rx_bds_owned_by_mac(), RX_SLOTS - 1);
+}
+
 /* ---- stats ----------------------------------------------------------- */
 
 static void mib_counters_reach_published_counters(void **unused)
@@ -1082,6 +1120,8 @@ int main(void)
 		T(link_down_holds_tx_and_link_up_releases_it),
 		T(link_at_gigabit_restarts_mac_with_speed_bit),
 		T(mdio_without_completion_counts_timeout),
+		T(phy_id_of_zero_is_no_phy_and_link_down),
+		T(rx_frame_shorter_than_header_and_fcs_is_recycled),
 		T(mib_counters_reach_published_counters),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -31,6 +31,7 @@
 #include "driver/enet/model/enet_model.h"
 #include "driver/enet/wire/wire.h"
 #include "tests/unit/enet_fixture.h"
+#include "tests/unit/enet_personality.h"
 #include "tests/unit/net_test_client.h"
 
 #define SYSTEM "tests/fixtures/enet-mux-mem.dts"
@@ -88,7 +89,11 @@ static int boot(void **unused)
 {
 	(void)unused;
 	memset(&sys, 0, sizeof(sys));
-	assert_int_equal(sdvf_system_load(&sys, SYSTEM, table, stderr), 0);
+	char *dts = enet_test_dts_file(SYSTEM, "");
+	assert_non_null(dts);
+	assert_int_equal(sdvf_system_load_dts(&sys, SYSTEM, dts, table, stderr),
+			 0);
+	free(dts);
 	sim = sdvf_sim_create(&sys);
 	assert_non_null(sim);
 	assert_int_equal(sdvf_sim_init(sim), 0);
@@ -276,10 +281,36 @@ static void wire_faults_repeat_for_the_same_seed(void **unused)
 /* Damaged frames reach the MAC with a bad FCS: it flags them CR, the driver
  * counts each (rx_err_cr) and re-posts its buffer; no damaged byte reaches a
  * client. */
+/* QEMU's MAC checks no FCS (imx_fec_receive): a damaged frame reaches the
+ * client as it came, CR never set.  The wire of a QEMU NIC is a socket,
+ * so this takes a broken peer, not a cable. */
+static void qemu_rx_corruption_reaches_the_client_unflagged(void)
+{
+	for (uint32_t i = 0; i < FRAMES; i++)
+		inject_to(a_mac, 100, (uint8_t)i);
+	uint64_t bad = pd_counter("nic", "fault_rx_corrupt");
+	assert_true(bad > 0 && bad < FRAMES);
+	assert_int_equal(ca->nrx, FRAMES);
+	uint32_t damaged = 0;
+	for (uint32_t i = 0; i < FRAMES; i++) {
+		uint8_t want[WIRE_MAX_FRAME];
+		net_test_frame(want, 100, (uint8_t)i, a_mac, net_test_peer_mac);
+		assert_int_equal(ca->rx[i].len, 100);
+		damaged += memcmp(ca->rx_bytes[i], want, 100) != 0;
+	}
+	assert_int_equal(damaged, bad);
+	assert_int_equal(pd_counter("drv", "rx_err_cr"), 0);
+	assert_int_equal(pd_counter("drv", "rx_frames"), FRAMES);
+}
+
 static void rx_corruption_is_flagged_counted_by_driver_and_dropped(void **u)
 {
 	(void)u;
 	faults(0, 250000, 11);
+	if (enet_test_qemu()) {
+		qemu_rx_corruption_reaches_the_client_unflagged();
+		return;
+	}
 	uint64_t arrived = rx_pattern();
 	uint64_t bad = pd_counter("nic", "fault_rx_corrupt");
 	assert_true(bad > 0 && bad < FRAMES);
@@ -327,13 +358,16 @@ static void advance_until_link(uint64_t up)
 
 /* The link drops for 100 ms every 2 s: the driver's next poll sees the
  * drop (BMSR latches it), holds TX meanwhile without losing a frame, and
- * releases it in order when the link is back. */
+ * releases it in order when the link is back.  QEMU's BMSR does not latch,
+ * so there the drop must outlast the 500 ms poll to be seen at all. */
 static void link_flap_is_seen_held_and_resumed(void **unused)
 {
 	(void)unused;
 	uint64_t changes = pd_counter("drv", "link_changes");
-	struct enet_model_faults f = {
-		.flap_ms = 2000, .flap_down_ms = 100, .seed = 1};
+	struct enet_model_faults f = {.flap_ms = 2000,
+				      .flap_down_ms =
+					      enet_test_qemu() ? 600 : 100,
+				      .seed = 1};
 	enet_model_set_faults(nic, &f);
 	sdvf_sim_inject(sim, "nic", "mmio"); /* re-arm its timer */
 	run();
@@ -387,8 +421,10 @@ static void driver_restart_reclaims_every_buffer_and_traffic_resumes(void **u)
 	run();
 	assert_int_equal(pd_counter("nic", "driver_restarts"), 1);
 	assert_true(pd_counter("nic", "mmio_dropped") >= 1);
-	/* the new instance's reset, and its restart at 1000 Mb/s */
-	assert_int_equal(pd_counter("nic", "resets"), resets + 2);
+	/* the new instance's reset, and (silicon's gigabit PHY) its restart
+	 * at 1000 Mb/s; QEMU's 10/100 PHY needs none */
+	assert_int_equal(pd_counter("nic", "resets"),
+			 resets + (enet_test_qemu() ? 1 : 2));
 	assert_int_equal(pd_counter("txm", "drv_restarts"), 1);
 	assert_int_equal(pd_counter("txm", "drv_reclaimed"), 3);
 	assert_int_equal(wire_drain(), 0); /* the stale BDs never went out */
@@ -469,5 +505,5 @@ int main(void)
 		T(driver_restart_mid_rx_loses_only_what_it_held),
 #undef T
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return ENET_RUN_BOTH_PERSONALITIES(tests);
 }

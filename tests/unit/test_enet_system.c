@@ -38,6 +38,7 @@
 #include "driver/enet/model/enet_model.h"
 #include "driver/enet/wire/wire.h"
 #include "tests/unit/enet_fixture.h"
+#include "tests/unit/enet_personality.h"
 #include "tests/unit/net_test_client.h"
 
 #define SYSTEM "tests/fixtures/enet-mux-mem.dts"
@@ -113,11 +114,18 @@ static void run(void)
 	sdvf_sim_run(sim, 1000000);
 }
 
+/* More of the model's config for the next boot (boot_phy_elsewhere). */
+static const char *nic_extra = "";
+
 static int boot(void **unused)
 {
 	(void)unused;
 	memset(&sys, 0, sizeof(sys));
-	assert_int_equal(sdvf_system_load(&sys, SYSTEM, table, stderr), 0);
+	char *dts = enet_test_dts_file(SYSTEM, nic_extra);
+	assert_non_null(dts);
+	assert_int_equal(sdvf_system_load_dts(&sys, SYSTEM, dts, table, stderr),
+			 0);
+	free(dts);
 	sim = sdvf_sim_create(&sys);
 	assert_non_null(sim);
 	assert_int_equal(sdvf_sim_init(sim), 0);
@@ -314,16 +322,35 @@ static volatile struct enet_bd *tx_bd(uint32_t slot)
 static void init_leaves_model_registers_as_driver_programmed(void **unused)
 {
 	(void)unused;
-	/* The model's PHY is gigabit: the first poll restarted at 1000. */
 	assert_int_equal(drv_counter("link_up"), 1);
-	assert_int_equal(drv_counter("speed_mbps"), 1000);
-	assert_int_equal(drv_counter("link_restarts"), 1);
-	assert_int_equal(reg(ENET_ECR), ECR_FIXED_BITS | ENET_ECR_ETHEREN |
-						ENET_ECR_DBSWP |
-						ENET_ECR_SPEED);
-	assert_int_equal(reg(ENET_RCR),
-			 1522u << 16 | ENET_RCR_MII_MODE | ENET_RCR_PROM |
-				 ENET_RCR_CRCFWD | ENET_RCR_RGMII_EN);
+	assert_int_equal(drv_counter("phy_absent"), 0);
+	if (enet_test_qemu()) {
+		/* QEMU's PHY is 10/100: the driver's first guess, 100 full
+		 * duplex, stands; ECR reads back as written; RCR keeps only
+		 * MAX_FL and its low six bits (no RGMII_EN). */
+		assert_int_equal(drv_counter("speed_mbps"), 100);
+		assert_int_equal(drv_counter("link_restarts"), 0);
+		assert_int_equal(reg(ENET_ECR),
+				 ENET_ECR_ETHEREN | ENET_ECR_DBSWP);
+		assert_int_equal(reg(ENET_RCR), 1522u << 16 |
+							ENET_RCR_MII_MODE |
+							ENET_RCR_PROM);
+		assert_int_equal(nic_counter("resets"), 1);
+	} else {
+		/* The model's PHY is gigabit: the first poll restarted at
+		 * 1000. */
+		assert_int_equal(drv_counter("speed_mbps"), 1000);
+		assert_int_equal(drv_counter("link_restarts"), 1);
+		assert_int_equal(reg(ENET_ECR),
+				 ECR_FIXED_BITS | ENET_ECR_ETHEREN |
+					 ENET_ECR_DBSWP | ENET_ECR_SPEED);
+		/* CRCFWD clear: the driver takes the FCS off itself. */
+		assert_int_equal(reg(ENET_RCR),
+				 1522u << 16 | ENET_RCR_MII_MODE |
+					 ENET_RCR_PROM | ENET_RCR_RGMII_EN);
+		assert_int_equal(nic_counter("resets"),
+				 2); /* init, then the 1000 restart */
+	}
 	assert_int_equal(reg(ENET_TCR), ENET_TCR_FDEN);
 	assert_int_equal(reg(ENET_MRBR), 1536);
 	assert_int_equal(reg(ENET_RDSR), RINGS_IO);
@@ -333,8 +360,6 @@ static void init_leaves_model_registers_as_driver_programmed(void **unused)
 	assert_int_equal(reg(ENET_EIMR), ENET_INT_TXF | ENET_INT_RXF |
 						 ENET_INT_EBERR | ENET_INT_MII);
 	assert_int_equal(reg(ENET_MSCR), 13u << 1);
-	assert_int_equal(nic_counter("resets"),
-			 2); /* init, then the 1000 restart */
 	assert_int_equal(nic_counter("eberr"), 0);
 	assert_int_equal(nic_counter("mmio_unknown"), 0);
 	assert_int_equal(nic_counter("mmio_bad_index"), 0);
@@ -425,19 +450,46 @@ static void rx_giant_is_counted_as_long_and_its_buffers_recycled(void **unused)
 	assert_buffers_conserved();
 }
 
-static void rx_runt_is_counted_and_dropped_by_the_model(void **unused)
+/* The MAC writes the FCS into the buffer and counts it in the BD length
+ * (silicon with RCR.CRCFWD clear, QEMU always); the driver takes it off,
+ * so the client gets the frame as it was on the wire. */
+static void rx_fcs_is_in_the_bd_and_taken_off_by_the_driver(void **unused)
+{
+	(void)unused;
+	inject(100, 1);
+	assert_int_equal(ca->nrx, 1);
+	expect_rx(0, 100, 1);
+	assert_int_equal(drv_counter("rx_bytes"), 100);
+	assert_int_equal(nic_counter("rx_bytes"), 104);
+	assert_buffers_conserved();
+}
+
+/* Silicon drops a runt itself and pads a short frame to 60; QEMU passes
+ * on any length unpadded, so the driver must refuse what cannot hold an
+ * Ethernet header and its FCS. */
+static void rx_runt_is_counted_and_never_delivered(void **unused)
 {
 	(void)unused;
 	inject(13, 1);
 	inject(1, 2);
-	assert_int_equal(nic_counter("rx_runts"), 2);
-	assert_int_equal(nic_counter("rx_frames"), 0);
+	if (enet_test_qemu()) {
+		assert_int_equal(nic_counter("rx_runts"), 0);
+		assert_int_equal(nic_counter("rx_frames"), 2);
+		assert_int_equal(drv_counter("rx_err_short"), 2);
+	} else {
+		assert_int_equal(nic_counter("rx_runts"), 2);
+		assert_int_equal(nic_counter("rx_frames"), 0);
+		assert_int_equal(drv_counter("rx_err_short"), 0);
+	}
 	assert_int_equal(ca->nrx, 0);
+	assert_int_equal(drv_counter("rx_frames"), 0);
 	assert_int_equal(drv_counter("rx_err_len"), 0);
-	inject(14, 3); /* the shortest header: padded to 60 by the model */
+	/* The two buffers went back to the MAC: the ring is full again. */
+	assert_int_equal(enet_driver_view(drv).rx_posted, RX_SLOTS);
+	inject(14, 3); /* the shortest header: padded to 60 by silicon */
 	assert_int_equal(ca->nrx, 1);
-	assert_int_equal(ca->rx[0].len, 60);
-	assert_int_equal(nic_counter("rx_padded"), 1);
+	assert_int_equal(ca->rx[0].len, enet_test_qemu() ? 14 : 60);
+	assert_int_equal(nic_counter("rx_padded"), enet_test_qemu() ? 0 : 1);
 	assert_buffers_conserved();
 }
 
@@ -456,8 +508,10 @@ static void wire_counters_show_what_crossed_the_cable(void **unused)
 	assert_int_equal(nic_counter("wire.tx_bytes"), 400);
 	assert_int_equal(nic_counter("wire.rx_errors"), 0);
 	assert_int_equal(nic_counter("wire.tx_errors"), 0);
-	assert_int_equal(nic_counter("rx_frames"), 1);
-	assert_int_equal(nic_counter("rx_runts"), 1);
+	/* QEMU writes the runt to a BD too; the driver refuses it. */
+	assert_int_equal(nic_counter("rx_frames"), enet_test_qemu() ? 2 : 1);
+	assert_int_equal(nic_counter("rx_runts"), enet_test_qemu() ? 0 : 1);
+	assert_int_equal(drv_counter("rx_frames"), 1);
 	assert_buffers_conserved();
 }
 
@@ -636,6 +690,38 @@ static void link_down_holds_tx_and_link_up_releases_in_order(void **unused)
 	assert_buffers_conserved();
 }
 
+/* The model's PHY answers at MDIO address 1 and the driver looks at 0,
+ * where nobody drives the bus: every read is all ones (on silicon and on
+ * QEMU).  That is no PHY and no link, not a 1000 Mb/s full-duplex link. */
+static int boot_phy_elsewhere(void **state)
+{
+	nic_extra = "phy_addr = <1>;";
+	int err = boot(state);
+	nic_extra = "";
+	return err;
+}
+
+static void phy_reading_all_ones_is_no_phy_and_link_down(void **unused)
+{
+	(void)unused;
+	assert_int_equal(drv_counter("link_up"), 0);
+	assert_int_equal(drv_counter("speed_mbps"), 0);
+	assert_int_equal(drv_counter("link_restarts"), 0);
+	assert_int_equal(drv_counter("phy_absent"), 1);
+	assert_true(nic_counter("mdio_absent_phy") >= 2); /* PHYSID1/2 */
+	/* TX is held, not sent into a link that is not there. */
+	send_tx(0, 2, 100);
+	expect_wire_empty();
+	assert_int_equal(enet_driver_view(drv).tx_posted, 0);
+	assert_true(drv_counter("tx_held_link_down") >= 1);
+	/* Every poll looks again, and counts again. */
+	sdvf_sim_advance(sim, POLL_NS);
+	assert_int_equal(drv_counter("phy_absent"), 2);
+	assert_int_equal(drv_counter("link_up"), 0);
+	assert_int_equal(drv_counter("link_changes"), 0);
+	assert_buffers_conserved();
+}
+
 /* ---- the responder, a mixed client ------------------------------------- */
 
 /* An ARP request for 10.0.0.12 reaches the responder through the RX mux
@@ -656,7 +742,9 @@ static void responder_behind_the_muxes_answers_arp(void **unused)
 	memcpy(a + 24, r_ip, 4);
 	assert_int_equal(wire_mem_inject(wire, req, sizeof(req)), 0);
 	run();
-	assert_int_equal(wire_mem_take(wire, got, sizeof(got)), 60);
+	/* 42 bytes: silicon pads them to 60, QEMU sends them as they are. */
+	assert_int_equal(wire_mem_take(wire, got, sizeof(got)),
+			 enet_test_qemu() ? 42 : 60);
 	assert_memory_equal(got, net_test_peer_mac, 6);
 	assert_memory_equal(got + 6, r_mac, 6);
 	assert_int_equal(got[12] << 8 | got[13], 0x0806);
@@ -797,7 +885,8 @@ int main(void)
 		T(broadcast_reaches_every_client_byte_exact),
 		T(rx_burst_larger_than_ring_arrives_whole_as_buffers_return),
 		T(rx_giant_is_counted_as_long_and_its_buffers_recycled),
-		T(rx_runt_is_counted_and_dropped_by_the_model),
+		T(rx_fcs_is_in_the_bd_and_taken_off_by_the_driver),
+		T(rx_runt_is_counted_and_never_delivered),
 		T(wire_counters_show_what_crossed_the_cable),
 		T(tx_frames_leave_byte_exact_in_order_across_ring_wrap),
 		T(tx_burst_beyond_ring_waits_in_queue_and_all_leave),
@@ -806,6 +895,9 @@ int main(void)
 		T(corrupt_rx_bd_raises_eberr_and_driver_resets_keeping_buffers),
 		T(corrupt_tx_bd_raises_eberr_and_frame_returns_as_tx_error),
 		T(link_down_holds_tx_and_link_up_releases_in_order),
+		cmocka_unit_test_setup_teardown(
+			phy_reading_all_ones_is_no_phy_and_link_down,
+			boot_phy_elsewhere, shutdown),
 		T(responder_behind_the_muxes_answers_arp),
 		T(remap_client_restart_costs_the_others_nothing),
 		T(responder_restart_answers_again),
@@ -813,5 +905,5 @@ int main(void)
 		cmocka_unit_test(
 			driver_windows_match_model_maps_in_shipped_systems),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return ENET_RUN_BOTH_PERSONALITIES(tests);
 }

@@ -306,6 +306,25 @@ static void net_driver_restartable_and_wire_faults(void **state)
 			   "'driver-restartable;')\n");
 }
 
+/* The nic's personality goes to the model as written; left out, the
+ * model's default (silicon) holds. */
+static void net_nic_personality_reaches_the_model(void **state)
+{
+	(void)state;
+	struct sdvf_system sys;
+	char *text = edit(one, "nic { wire = \"loopback\";",
+			  "nic { wire = \"loopback\"; personality = "
+			  "\"qemu-imx7\";");
+	expect_ok(&sys, text);
+	free(text);
+	assert_string_equal(cfg_str(&sys, "net_nic", "personality"),
+			    "qemu-imx7");
+	sdvf_system_free(&sys);
+	expect_ok(&sys, one);
+	assert_string_equal(cfg_str(&sys, "net_nic", "personality"), "(none)");
+	sdvf_system_free(&sys);
+}
+
 /* The nic's coalescing keys go to the driver as written; ref-clk-hz to
  * the driver and the model both (the timers' clock must agree); a key
  * left out is left to the driver's default. */
@@ -507,6 +526,7 @@ int main(void)
 			net_nic_passes_coalescing_and_clock_to_driver_and_model),
 		cmocka_unit_test(net_generator_may_aim_at_a_client),
 		cmocka_unit_test(net_driver_restartable_and_wire_faults),
+		cmocka_unit_test(net_nic_personality_reaches_the_model),
 		cmocka_unit_test(net_expanded_system_initialises_under_sim),
 		cmocka_unit_test(
 			net_frames_pass_between_the_wire_and_every_client),

@@ -201,7 +201,11 @@ static void net_refuses_unknown_and_malformed_properties(void **state)
 			      "gen-count gen-sizes gen-dst-mac mem-depth "
 			      "link-up phy-addr fault-loss-ppm "
 			      "fault-corrupt-ppm fault-flap-ms "
-			      "fault-flap-down-ms fault-seed)\n");
+			      "fault-flap-down-ms fault-seed personality)\n");
+	expect_edit_errors(one, "wire = \"loopback\";",
+			   "wire = \"loopback\"; personality = \"qemu\";",
+			   AT "/nic: property 'personality': \"qemu\" is not "
+			      "one of: silicon, qemu-imx7\n");
 	expect_edit_errors(one, "wire = \"loopback\";",
 			   "wire = \"tap\"; tap-name = \"a-name-too-long-x\";",
 			   AT "/nic: property 'tap-name': must be one string "

@@ -68,6 +68,8 @@ static void model_reset(struct enet_model *m)
 	m->tx_bd = 0;
 	enet_rx_fifo_flush(m);
 	enet_coalesce_reset(m);
+	if (enet_is_qemu(m))
+		enet_qemu_reset(m);
 }
 
 /* ---- register writes ------------------------------------------------- */
@@ -137,6 +139,8 @@ static void write_ecr(struct enet_model *m, uint32_t value)
 	}
 	uint32_t old = enet_reg(m, ENET_ECR);
 	uint32_t ecr = (value & ENET_ECR_WRITABLE) | ENET_MODEL_ECR_RESET;
+	if (enet_is_qemu(m))
+		ecr = value; /* imx_eth_write: stored as written */
 	if ((ecr & ENET_ECR_EN1588) && !(old & ENET_ECR_EN1588)) {
 		sdvf_counter_add(m->stats.unsupported, 1);
 		sdvf_log(m->pd, SDVF_LOG_WARN,
@@ -186,6 +190,8 @@ static void reg_write(struct enet_model *m, uint32_t off, uint32_t value)
 		sdvf_counter_add(m->stats.mmio_unknown, 1);
 		return;
 	}
+	if (enet_is_qemu(m) && enet_qemu_write(m, off, value))
+		return;
 	switch (off) {
 	case ENET_EIR:
 		enet_reg_put(m, ENET_EIR, enet_reg(m, ENET_EIR) & ~value);
@@ -464,10 +470,12 @@ static int model_init(void *state, struct sdvf_pd *pd)
 	if (map_regions(m) < 0)
 		return -1;
 	enet_crc_init(m);
+	if (!enet_personality_setup(m))
+		return -1;
 	m->phy.addr = (uint32_t)sdvf_config_u64(pd, "phy_addr");
 	m->phy.link_up = sdvf_config_u64(pd, "link_up") != 0;
 	m->ref_clk_hz = sdvf_config_u64(pd, "ref_clk_hz");
-	enet_phy_reset(&m->phy);
+	enet_phy_reset(m);
 	model_reset(m);
 	enet_fault_init(m);
 	/* The driver may have posted writes before we started. */
@@ -566,6 +574,9 @@ static const struct sdvf_param model_params[] = {
 	SDVF_PARAM_U64_DEFAULT("ref_clk_hz", 1000000, 1000000000, 66000000,
 			       "ENET system clock: the TXIC/RXIC timer's with "
 			       "ICCS set"),
+	SDVF_PARAM_CHOICE("personality", 15, enet_personality_choice,
+			  "whose ENET the model plays: silicon (default) or "
+			  "qemu-imx7 (QEMU's hw/net/imx_fec.c)"),
 	{0},
 };
 

@@ -34,6 +34,21 @@
 extern const struct sdvf_component enet_model_component;
 
 /*
+ * Whose ENET the model plays (config key `personality`, docs/enet.md,
+ * "Personalities"): real i.MX silicon as the reference manual describes it
+ * (the default), or QEMU's emulated i.MX7 ENET (hw/net/imx_fec.c), which
+ * masks RCR, always writes the FCS, has a LAN9118-like 10/100 PHY, no MIB
+ * counters and no interrupt coalescing.  Chosen at init, never changed;
+ * the model's state holds it as `struct enet_model.personality`
+ * (enet_model_state.h), and hardware hazards that only silicon has are
+ * gated on `m->personality == ENET_PERSONALITY_SILICON`.
+ */
+enum enet_personality {
+	ENET_PERSONALITY_SILICON = 0,
+	ENET_PERSONALITY_QEMU_IMX7 = 1,
+};
+
+/*
  * Everything the model counts, each a u64 since init, written by the model
  * only and published through the PD API (sdvf_counter) under these names:
  * `sdvf stats` shows them, tests read them with sdvf_sim_counter, and the
@@ -56,7 +71,9 @@ extern const struct sdvf_component enet_model_component;
 	X(tdar_writes, "TDAR writes, any value, any state")                    \
 	X(eberr, "DMA outside the window: EBERR raised, MAC stopped")          \
 	X(driver_restarts, "restarts of the driver PD: IRQ line re-armed")     \
-	X(mmio_dropped, "posted writes of a dead driver never rung for")
+	X(mmio_dropped, "posted writes of a dead driver never rung for")       \
+	X(qemu_ignored, "qemu-imx7: writes QEMU's ENET ignores (TXIC/RXIC, "   \
+			"hash filters)")
 
 /* Interrupt coalescing (TXIC / RXIC, enet_model_irq.c). */
 #define ENET_MODEL_COALESCE_COUNTERS(X)                                        \

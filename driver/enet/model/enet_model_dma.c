@@ -59,7 +59,8 @@ static void eberr(struct enet_model *m, const char *what, uint64_t io)
  * MAC's native big-endian words, i.e. stat before len, bytes reversed. */
 static bool bd_swapped(const struct enet_model *m)
 {
-	return (enet_reg(m, ENET_ECR) & ENET_ECR_DBSWP) != 0;
+	/* QEMU reads BDs in the host's (little-endian) order, DBSWP or not. */
+	return enet_is_qemu(m) || (enet_reg(m, ENET_ECR) & ENET_ECR_DBSWP);
 }
 
 static bool bd_read(struct enet_model *m, uint32_t io, struct enet_bd_ref *ref)
@@ -150,6 +151,8 @@ static uint32_t crc32_raw(const struct enet_model *m, const uint8_t *p,
 
 static void mib_add(struct enet_model *m, uint32_t off, uint32_t n)
 {
+	if (enet_is_qemu(m)) /* QEMU has no MIB: the counters read 0 */
+		return;
 	if (enet_reg(m, ENET_MIBC) & (ENET_MIBC_DIS | ENET_MIBC_CLEAR))
 		return;
 	enet_reg_put(m, off, enet_reg(m, off) + n);
@@ -324,7 +327,8 @@ static enum rx_result rx_place(struct enet_model *m,
 			       const struct enet_rx_slot *s)
 {
 	uint16_t flags = 0;
-	if (!rx_accept(m, s->data, &flags)) {
+	/* QEMU has no destination filter: every frame is taken, unflagged. */
+	if (!enet_is_qemu(m) && !rx_accept(m, s->data, &flags)) {
 		sdvf_counter_add(m->stats.rx_filtered, 1);
 		return RX_DONE;
 	}
@@ -333,8 +337,9 @@ static enum rx_result rx_place(struct enet_model *m,
 		sdvf_counter_add(m->stats.rx_no_buffer_size, 1);
 		return RX_DONE;
 	}
-	uint32_t mlen;
-	uint32_t total = rx_build(m, s, &flags, &mlen);
+	uint32_t mlen = 0;
+	uint32_t total = enet_is_qemu(m) ? enet_qemu_rx_build(m, s, &flags)
+					 : rx_build(m, s, &flags, &mlen);
 	int nbds = rx_claim_bds(m, total, mrbr);
 	if (nbds <= 0)
 		return nbds < 0 ? RX_STOPPED : RX_WAIT;
@@ -342,7 +347,8 @@ static enum rx_result rx_place(struct enet_model *m,
 		/* Damaged on the cable: the bytes no longer match the FCS
 		 * their sender computed, which the MAC checks. */
 		enet_fault_flip(m, m->rx_frame, total);
-		flags |= ENET_RXBD_CR;
+		if (!enet_is_qemu(m)) /* QEMU checks no FCS */
+			flags |= ENET_RXBD_CR;
 		mib_add(m, ENET_IEEE_R_CRC, 1);
 	}
 	rx_write(m, nbds, total, mrbr, flags);
@@ -407,7 +413,7 @@ static _Atomic uint64_t *rx_drop_reason(struct enet_model *m, long len)
 		return m->stats.rx_link_down;
 	if (!(enet_reg(m, ENET_ECR) & ENET_ECR_ETHEREN))
 		return m->stats.rx_disabled;
-	if (len < 14) {
+	if (len < 14 && !enet_is_qemu(m)) { /* QEMU takes any length */
 		mib_add(m, ENET_RMON_R_FRAG, 1);
 		return m->stats.rx_runts;
 	}
@@ -439,7 +445,7 @@ void enet_rx_from_wire(struct enet_model *m)
 			sdvf_counter_add(drop, 1);
 			continue;
 		}
-		if (len < ENET_MODEL_MIN_FRAME)
+		if (len < ENET_MODEL_MIN_FRAME && !enet_is_qemu(m))
 			sdvf_counter_add(m->stats.rx_padded, 1);
 		s->wire_len = (uint32_t)len;
 		s->fcs_bad = fault == ENET_FAULT_CORRUPT;
@@ -493,9 +499,14 @@ static enum tx_result tx_gather(struct enet_model *m, int *nbds, uint32_t *len,
 /* Where a complete, well-formed frame goes: loopback, wire, or nowhere. */
 static void tx_deliver(struct enet_model *m, uint32_t len, uint16_t last_stat)
 {
-	if ((enet_reg(m, ENET_TCR) & ENET_TCR_ADDINS) && len >= 12)
+	/* imx_fec_do_tx sends the bytes as they are: no ADDINS, padding,
+	 * ABC or RCR.LOOP ("TODO: Implement LOOP mode"). */
+	bool qemu = enet_is_qemu(m);
+	if (qemu)
+		last_stat &= (uint16_t)~ENET_TXBD_ABC;
+	if ((enet_reg(m, ENET_TCR) & ENET_TCR_ADDINS) && len >= 12 && !qemu)
 		station_mac(m, m->tx_frame + 6);
-	if (len < ENET_MODEL_MIN_FRAME) {
+	if (len < ENET_MODEL_MIN_FRAME && !qemu) {
 		memset(m->tx_frame + len, 0, ENET_MODEL_MIN_FRAME - len);
 		len = ENET_MODEL_MIN_FRAME;
 		sdvf_counter_add(m->stats.tx_padded, 1);
@@ -512,7 +523,7 @@ static void tx_deliver(struct enet_model *m, uint32_t len, uint16_t last_stat)
 	mib_add(m, ENET_IEEE_T_FRAME_OK, 1);
 	mib_add(m, ENET_IEEE_T_OCTETS_OK, len + ENET_MODEL_FCS);
 	struct enet_rx_slot *s;
-	if (enet_reg(m, ENET_RCR) & ENET_RCR_LOOP) {
+	if ((enet_reg(m, ENET_RCR) & ENET_RCR_LOOP) && !qemu) {
 		sdvf_counter_add(m->stats.rx_loopback, 1);
 		if ((s = fifo_tail(m)) != NULL) {
 			memcpy(s->data, m->tx_frame, len);

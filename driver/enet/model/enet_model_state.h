@@ -7,6 +7,8 @@
  *   enet_model_phy.c  MDIO management frames and the PHY
  *   enet_model_fault.c  wire faults injected on purpose (fault_* keys)
  *   enet_model_irq.c  interrupt coalescing (TXIC / RXIC)
+ *   enet_model_personality.c  what QEMU's ENET does unlike silicon
+ *                     (personality qemu-imx7)
  * Internal to the model; tests use driver/enet/model/enet_model.h.
  */
 #ifndef SDVF_ENET_MODEL_STATE_H
@@ -49,6 +51,7 @@ struct enet_phy {
 	uint16_t bmcr;
 	uint16_t advertise;
 	uint16_t ctrl1000;
+	uint16_t int_mask; /* qemu-imx7: register 30, stored only */
 };
 
 /* One frame as it came off the wire (no FCS); `wire_len` may exceed the
@@ -77,6 +80,8 @@ struct enet_coalesce {
 
 struct enet_model {
 	struct sdvf_pd *pd;
+	/* Set once at init from config `personality`; read everywhere. */
+	enum enet_personality personality;
 	volatile uint32_t *page;       /* enet_regs: what the driver reads */
 	struct enet_mmio_ring *posted; /* enet_mmio */
 	uint32_t posted_head;	       /* private shadow of posted->head */
@@ -130,8 +135,24 @@ void enet_coalesce_reset(struct enet_model *m);
 void enet_coalesce_poll(struct enet_model *m);
 uint64_t enet_coalesce_deadline(const struct enet_model *m);
 
+/* enet_model_personality.c: qemu-imx7, QEMU's i.MX7 ENET */
+const char *enet_personality_choice(unsigned i);
+bool enet_personality_setup(struct enet_model *m);
+static inline bool enet_is_qemu(const struct enet_model *m)
+{
+	return m->personality == ENET_PERSONALITY_QEMU_IMX7;
+}
+/* A register write QEMU handles its own way: true if done here. */
+bool enet_qemu_write(struct enet_model *m, uint32_t off, uint32_t value);
+/* ECR.RESET: QEMU's reset values where they differ, and the PHY. */
+void enet_qemu_reset(struct enet_model *m);
+/* An RX frame laid out as QEMU writes it (always the FCS, QEMU's CRC, no
+ * padding, no SHIFT16); returns the bytes to write, sets LG/TR. */
+uint32_t enet_qemu_rx_build(struct enet_model *m, const struct enet_rx_slot *s,
+			    uint16_t *flags);
+
 /* enet_model_phy.c */
-void enet_phy_reset(struct enet_phy *phy);
+void enet_phy_reset(struct enet_model *m);
 void enet_mdio_start(struct enet_model *m, uint32_t mmfr);
 
 /* enet_model_fault.c */
