@@ -102,6 +102,15 @@ fi
 cross_bin=$1
 shift
 programs="$*"
+# Up to date: the image is newer than this script and every program.
+fresh=1
+for f in "$0" $(for p in $programs; do echo "$cross_bin/$p"; done); do
+	[ "$out/imx7.cpio" -nt "$f" ] || fresh=0
+done
+if [ $fresh = 1 ] && [ -f "$out/zImage" ] && [ -f "$out/imx7d-sdb-uio.dtb" ]; then
+	echo "image-imx7: $out/imx7.cpio is up to date"
+	exit 0
+fi
 
 # ---- the kernel, its dtb, and uio_pdrv_genirq ----------------------------
 deb=$(fetch "linux-image-$KVER" armhf "$KVERSION")
