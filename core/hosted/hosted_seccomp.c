@@ -80,8 +80,8 @@ static const struct rule loop_rules[] = {
 };
 
 /* Mux, driver: nothing beyond their channels.  (A driver of real
- * hardware through UIO would need its UIO fd: a device-like path, not
- * implemented.) */
+ * hardware through UIO too: its registers and DMA window are regions, and
+ * its interrupt's fd belongs to the enet_uio device PD.) */
 static const struct rule no_rules[] = {{NULL, ARG_ANY}};
 
 /* Client: the heap of libc's malloc, for the lwIP clients (liblwip is built
