@@ -398,7 +398,8 @@ static void read_nic(struct net *n, const void *fdt, int parent)
 	if (!net_read_str(n, "/nic", fdt, node, "wire", n->wire,
 			  sizeof(n->wire)) &&
 	    !fdt_getprop(fdt, node, "wire", NULL) &&
-	    !fdt_getprop(fdt, node, "uio-device", NULL))
+	    !fdt_getprop(fdt, node, "uio-device", NULL) &&
+	    !fdt_getprop(fdt, node, "uio-dma", NULL))
 		net_error(n, "/nic",
 			  "missing property 'wire' (tap, udp, loopback, mem, "
 			  "generator or pcap)");
