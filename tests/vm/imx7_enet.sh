@@ -26,8 +26,8 @@ echoes=${SDVF_IMX7_ECHOES:-1000}
 image=build-imx7
 peer=$build/tests/vm/imx7_peer
 
-make -s image-imx7 >/dev/null
-make -s "BUILD=$build" "$peer" >/dev/null
+make -s -j2 image-imx7 >/dev/null
+make -s -j2 "BUILD=$build" "$peer" >/dev/null
 
 work=$(mktemp -d /tmp/sdvf-imx7.XXXXXX)
 qemu_pid=
@@ -89,7 +89,7 @@ timeout -k 5 "$limit" qemu-system-arm -M mcimx7d-sabre -m 512M \
 	-net nic,netdev=n0 </dev/null >"$work/console.raw" 2>&1 &
 qemu_pid=$!
 set +e
-"$peer" "$host_port" "$qemu_port" "$echoes" \
+timeout -k 5 "$limit" "$peer" "$host_port" "$qemu_port" "$echoes" \
 	10.215.7.2:02:00:00:00:17:02 10.215.7.3:02:00:00:00:17:03 \
 	>"$work/peer.log" 2>&1
 peer_rc=$?

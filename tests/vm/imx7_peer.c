@@ -299,8 +299,22 @@ int main(int argc, char **argv)
 	long echoes = atol(argv[3]);
 	uint64_t t0 = now_ms();
 	uint64_t arp_frames = p.sent_frames, arp_bytes = p.sent_bytes;
-	for (long s = 0; s < echoes; s++)
+	int lost_in_a_row = 0;
+	/* Ten unanswered in a row: the guest is gone; stop rather than wait
+	 * ANSWER_MS for each of the rest. */
+	for (long s = 0; s < echoes; s++) {
+		uint64_t lost = p.lost;
 		echo(&p, &clients[s % n], (uint32_t)s);
+		lost_in_a_row = p.lost > lost ? lost_in_a_row + 1 : 0;
+		if (lost_in_a_row == 10) {
+			fprintf(stderr,
+				"imx7_peer: 10 echoes unanswered in a row, "
+				"stopping at %ld\n",
+				s + 1);
+			p.lost += (uint64_t)(echoes - s - 1);
+			break;
+		}
+	}
 	uint64_t ms = now_ms() - t0;
 	printf("imx7_peer: echoes=%ld exact=%llu bad_length=%llu "
 	       "bad_content=%llu lost=%llu foreign=%llu in %.1f s (%.2f ms "
