@@ -3,7 +3,8 @@
  * would: random register writes at any offset, corrupt buffer descriptors,
  * forged posted-ring indices, frames of any length from the wire, acks at any
  * time.  Built with ASan + UBSan; a crash, an out-of-bounds access or a
- * broken invariant is a failure.
+ * broken invariant is a failure.  An input of odd length drives the model
+ * as personality qemu-imx7, of even length as silicon (the default).
  *
  * Entry points (libFuzzer, and the replay of the corpus and of
  * pseudo-random inputs in `make test`): tests/fuzz/fuzz_replay.h.
@@ -99,7 +100,7 @@ static const char dts[] =
 	"  maps { enet_regs = \"regs\", \"rw\"; enet_mmio = \"posted\", "
 	"\"rw\"; enet_rings = \"rings\", \"rw\"; dma0 = \"bufs\", \"rw\"; };\n"
 	"  channels { irq = \"irq\"; mmio = \"mmio\"; };\n"
-	"  config { wire = \"mem\"; mem_depth = <16>; }; };\n"
+	"  config { wire = \"mem\"; mem_depth = <16>; %s}; };\n"
 	"host { component = \"fuzz_host\";\n"
 	"  maps { enet_regs = \"regs\", \"r\"; enet_mmio = \"posted\", "
 	"\"rw\"; enet_rings = \"rings\", \"rw\"; };\n"
@@ -156,7 +157,7 @@ static uint32_t take(struct input *in, int bytes)
 }
 
 struct fuzz_run {
-	struct sdvf_system sys;
+	struct sdvf_system *sys;
 	struct sdvf_sim *sim;
 	struct fuzz_host *host;
 	void *nic;
@@ -379,12 +380,20 @@ static void add_totals(struct sdvf_sim *sim)
 static void fuzz_one(const uint8_t *data, size_t size)
 {
 	static struct fuzz_run r;
-	static bool loaded; /* one description for every input */
-	if (!loaded && sdvf_system_load_dts(&r.sys, "fuzz_enet_model", dts,
-					    table, stderr) != 0)
-		abort();
+	static struct sdvf_system sys[2]; /* silicon, qemu-imx7: loaded once */
+	static bool loaded;
+	static const char *const personality[2] = {
+		"", "personality = \"qemu-imx7\"; "};
+	for (int p = 0; !loaded && p < 2; p++) {
+		char text[sizeof(dts) + 64];
+		snprintf(text, sizeof(text), dts, personality[p]);
+		if (sdvf_system_load_dts(&sys[p], "fuzz_enet_model", text,
+					 table, stderr) != 0)
+			abort();
+	}
 	loaded = true;
-	r.sim = sdvf_sim_create(&r.sys);
+	r.sys = &sys[size % 2];
+	r.sim = sdvf_sim_create(r.sys);
 	if (!r.sim || sdvf_sim_init(r.sim) != 0)
 		abort();
 	r.host = sdvf_sim_state(r.sim, "host");

@@ -26,6 +26,11 @@
 #     order (ARP request and reply, 5 echo requests and replies, 3 UDP
 #     datagrams and the first 2 echoes), from and to the right MACs and
 #     addresses.
+# SDVF_ENET_PERSONALITY=qemu-imx7 (tests/integration/enet_udp_qemu.sh)
+# runs the same with the model playing QEMU's i.MX7 ENET (docs/enet.md,
+# "Personalities"): the link comes up at 100 Mb/s, nothing is padded either
+# way (42-byte ARP and 43-byte UDP replies), and the driver still hands
+# every frame over byte-exact without the FCS QEMU always writes.
 # Needs no root.  Loopback only; every file is under one temp dir, removed
 # on exit with the system.  BUILD selects the sdvf binary (build/sdvf).
 set -euo pipefail
@@ -34,6 +39,13 @@ cd "$(dirname "$0")/../.."
 build=${BUILD:-build}
 sdvf=$(realpath -m "$build/sdvf")
 limit=${SDVF_ENET_UDP_TIMEOUT:-30}
+personality=${SDVF_ENET_PERSONALITY:-silicon}
+case $personality in
+silicon) min_frame=60 speed=1000 padded=2 ;;
+qemu-imx7) min_frame=0 speed=100 padded=0 ;;
+*) echo "enet_udp: SDVF_ENET_PERSONALITY=$personality: silicon or qemu-imx7" >&2
+	exit 1 ;;
+esac
 
 for tool in python3 tcpdump; do
 	command -v "$tool" >/dev/null ||
@@ -70,15 +82,18 @@ print(*(x.getsockname()[1] for x in s))')
 
 # The example records nothing unless asked; the copy asks, with a limit one
 # byte short of the 18 frames the exchange makes (24-byte header, 16 bytes
-# per record and 5321 bytes of frames): the last echo must not be recorded.
+# per record and 5321 bytes of frames, 35 fewer unpadded): the last echo
+# must not be recorded.
 grep -Eq '^[[:space:]]*pcap-record' examples/enet-udp.dts &&
 	fail "examples/enet-udp.dts records a capture without being asked"
-pcap_max=$((24 + 18 * 16 + 5321 - 1))
+frame_bytes=$((min_frame ? 5321 : 5321 - 18 - 17))
+pcap_max=$((24 + 18 * 16 + frame_bytes - 1))
 sed -e "s|udp-local = \"127.0.0.1:47001\"|udp-local = \"127.0.0.1:$model_port\"|" \
-	-e "s|udp-remote = \"127.0.0.1:47002\";|udp-remote = \"127.0.0.1:$peer_port\";\n\t\t\t\tpcap-record = \"$pcap\";\n\t\t\t\tpcap-record-max = <$pcap_max>;|" \
+	-e "s|udp-remote = \"127.0.0.1:47002\";|udp-remote = \"127.0.0.1:$peer_port\";\n\t\t\t\tpcap-record = \"$pcap\";\n\t\t\t\tpcap-record-max = <$pcap_max>;\n\t\t\t\tpersonality = \"$personality\";|" \
 	examples/enet-udp.dts >"$dts"
 grep -q "\"127.0.0.1:$model_port\"" "$dts" &&
-	grep -q "\"127.0.0.1:$peer_port\"" "$dts" && grep -q "\"$pcap\"" "$dts" ||
+	grep -q "\"127.0.0.1:$peer_port\"" "$dts" && grep -q "\"$pcap\"" "$dts" &&
+	grep -q "personality = \"$personality\"" "$dts" ||
 	fail "could not make the test copy of examples/enet-udp.dts"
 
 t_start=$(date +%s)
@@ -88,18 +103,19 @@ sdvf_pid=$!
 kv=
 
 # Frames are only received once the driver has brought the MAC up at the
-# PHY's final speed (it restarts the MAC at 1000 Mb/s after the first poll).
+# PHY's final speed (it restarts the MAC at 1000 Mb/s after the first poll;
+# QEMU's PHY is 10/100, the driver's first guess).
 for _ in $(seq 100); do
 	kill -0 "$sdvf_pid" 2>/dev/null || fail "sdvf exited during start-up"
 	kv=$("$sdvf" stats --format=kv "$system" 2>/dev/null) || kv=
 	[ "$(kv_of net_driver link_up)" = 1 ] &&
-		[ "$(kv_of net_driver speed_mbps)" = 1000 ] && break
+		[ "$(kv_of net_driver speed_mbps)" = "$speed" ] && break
 	sleep 0.1
 done
 [ "$(kv_of net_driver link_up)" = 1 ] || fail "the driver's link never came up"
 
-echo "enet_udp: $sdvf; model 127.0.0.1:$model_port, peer 127.0.0.1:$peer_port"
-timeout 20 python3 tests/integration/udp_peer.py \
+echo "enet_udp: $sdvf ($personality); model 127.0.0.1:$model_port, peer 127.0.0.1:$peer_port"
+timeout 20 python3 tests/integration/udp_peer.py --min-frame "$min_frame" \
 	--model-port "$model_port" --peer-port "$peer_port" ||
 	fail "udp_peer.py"
 
@@ -144,8 +160,8 @@ kv_expect net_nic wire.record_errors 0
 kv_expect net_nic wire.record_dropped 1
 kv_expect net_nic rx_frames 9
 kv_expect net_nic tx_frames 9
-kv_expect net_nic rx_padded 2
-kv_expect net_nic tx_padded 2
+kv_expect net_nic rx_padded "$padded"
+kv_expect net_nic tx_padded "$padded"
 kv_expect net_nic rx_wire_errors 0
 kv_expect net_nic tx_wire_errors 0
 kv_expect net_nic rx_disabled 0
@@ -154,6 +170,13 @@ kv_expect net_nic eberr 0
 kv_expect net_driver link_up 1
 kv_expect net_driver rx_frames 9
 kv_expect net_driver tx_frames 9
+# The frames as sent (padded to 60 on silicon's side of the wire): the
+# driver took the FCS off each, which the model counted in its BDs.
+rx_bytes=$((min_frame ? 60 + 5 * 98 + 60 + 554 + 1514 : 42 + 5 * 98 + 43 + 554 + 1514))
+kv_expect net_driver rx_bytes "$rx_bytes"
+kv_expect net_nic rx_bytes $((rx_bytes + 9 * 4))
+kv_expect net_driver rx_err_short 0
+kv_expect net_driver phy_absent 0
 for pd in net_nic net_driver net_rx_mux net_tx_mux responder; do
 	kv_expect "$pd" sdvf.counters_refused 0
 	kv_expect "$pd" sdvf.counters_unreadable 0
@@ -189,7 +212,7 @@ peer=02:00:00:00:e7:fe
 resp=02:00:00:00:e7:02
 expected=(
 	"^$peer > ff:ff:ff:ff:ff:ff, ethertype ARP \(0x0806\), length 42: Request who-has 10\.213\.7\.2 tell 10\.213\.7\.1, length 28$"
-	"^$resp > $peer, ethertype ARP \(0x0806\), length 60: Reply 10\.213\.7\.2 is-at $resp, length 46$"
+	"^$resp > $peer, ethertype ARP \(0x0806\), length $((min_frame ? 60 : 42)): Reply 10\.213\.7\.2 is-at $resp, length $((min_frame ? 46 : 28))$"
 )
 for seq in 1 2 3 4 5; do
 	expected+=(
@@ -200,7 +223,7 @@ done
 for size in 1 512 1472; do
 	# Sent as is (43 bytes for 1 byte of data); the reply is padded to 60.
 	sent=$((size + 42))
-	reply=$((sent < 60 ? 60 : sent))
+	reply=$((sent < min_frame ? min_frame : sent))
 	expected+=(
 		"^$peer > $resp, ethertype IPv4 \(0x0800\), length $sent: 10\.213\.7\.1\.40000 > 10\.213\.7\.2\.1235: UDP, length $size$"
 		"^$resp > $peer, ethertype IPv4 \(0x0800\), length $reply: 10\.213\.7\.2\.1235 > 10\.213\.7\.1\.40000: UDP, length $size$"

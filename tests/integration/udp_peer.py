@@ -18,7 +18,9 @@ at PEER_IP/PEER_MAC against raw_responder at RESP_IP/RESP_MAC, in this order
   4. UDP datagrams of 1, 512 and 1472 bytes to port 1235; each echo must
      come back byte-identical with ports swapped and a valid checksum.
 Every frame that arrives must be the reply expected next; every receive is
-bounded by a timeout.  Exit status 0 only if all of it held.  Standard
+bounded by a timeout.  Replies shorter than 60 bytes are expected padded to
+60 (--min-frame, as the silicon MAC pads them; 0 for the model playing
+QEMU's ENET, which sends them as they are).  Exit status 0 only if all of it held.  Standard
 library only.
 """
 import argparse
@@ -30,7 +32,7 @@ import sys
 
 ETH_ARP = 0x0806
 ETH_IPV4 = 0x0800
-MIN_FRAME = 60  # without FCS: what the MAC pads shorter frames to
+MIN_FRAME = 60  # without FCS: what silicon pads shorter frames to
 RESP_UDP_PORT = 1235
 PEER_UDP_PORT = 40000
 ICMP_ID = 0x5D0F
@@ -91,6 +93,7 @@ class Peer:
         self.resp_mac = mac_bytes(args.resp_mac)
         self.resp_ip = socket.inet_aton(args.resp_ip)
         self.ident = 1
+        self.min_frame = args.min_frame
 
     def send(self, frame, sock=None):
         (sock or self.sock).sendto(frame, self.model)
@@ -107,8 +110,8 @@ class Peer:
 
     def expect_frame(self, what, frame, expected, ignore=()):
         """frame must equal expected except at the byte offsets in ignore,
-        padded with zeros to MIN_FRAME as the sending MAC pads it."""
-        want = expected + bytes(max(0, MIN_FRAME - len(expected)))
+        padded with zeros to min_frame as the sending MAC pads it."""
+        want = expected + bytes(max(0, self.min_frame - len(expected)))
         if len(frame) != len(want):
             raise PeerError("%s: %d bytes, expected %d: %s"
                             % (what, len(frame), len(want), frame.hex()))
@@ -243,6 +246,8 @@ def main():
     ap.add_argument("--resp-mac", default="02:00:00:00:e7:02")
     ap.add_argument("--resp-ip", default="10.213.7.2")
     ap.add_argument("--timeout", type=float, default=2.0)
+    ap.add_argument("--min-frame", type=int, default=MIN_FRAME,
+                    help="replies shorter are expected padded to this")
     ap.add_argument("--quiet", type=float, default=0.5,
                     help="seconds the dropped datagrams must go unanswered")
     args = ap.parse_args()

@@ -346,7 +346,10 @@ static enum rx_result rx_place(struct enet_model *m,
 	if (s->fcs_bad) {
 		/* Damaged on the cable: the bytes no longer match the FCS
 		 * their sender computed, which the MAC checks. */
-		enet_fault_flip(m, m->rx_frame, total);
+		if (enet_is_qemu(m)) /* no FCS on its wire: hit the bytes */
+			enet_fault_flip(m, m->rx_frame, total - ENET_MODEL_FCS);
+		else
+			enet_fault_flip(m, m->rx_frame, total);
 		if (!enet_is_qemu(m)) /* QEMU checks no FCS */
 			flags |= ENET_RXBD_CR;
 		mib_add(m, ENET_IEEE_R_CRC, 1);

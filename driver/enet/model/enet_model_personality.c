@@ -73,8 +73,7 @@ bool enet_qemu_write(struct enet_model *m, uint32_t off, uint32_t value)
 	case ENET_MIBC:
 		/* "TODO: Implement MIB": DIS reads back with IDLE, CLEAR is
 		 * dropped, and the counters read 0 whatever happens. */
-		enet_reg_put(m, off,
-			     (value & ENET_MIBC_DIS) ? 0xc0000000u : 0);
+		enet_reg_put(m, off, (value & ENET_MIBC_DIS) ? 0xc0000000u : 0);
 		return true;
 	case ENET_TDAR:
 		/* Sent before the write returns; TDAR always reads 0. */
