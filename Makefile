@@ -161,7 +161,7 @@ else
 endif
 
 clean:
-	rm -rf build build-san build-cross build-aarch64
+	rm -rf build build-san build-cross build-aarch64 build-imx7
 
 # One variable's value, for scripts: `make -s print-PORTABLE_SRCS`.
 print-%:

@@ -208,7 +208,8 @@ static const char *const nic_props[] = {"wire",		  "mac",
 					"rx-buffers",	  "tx-buffers",
 					"ref-clk-hz",	  "rx-coalesce-frames",
 					"rx-coalesce-us", "tx-coalesce-frames",
-					"tx-coalesce-us", NULL};
+					"tx-coalesce-us", "uio-device",
+					"uio-dma",	  NULL};
 
 /* The enet_model parameter `prop` names, '-' for '_' (not `wire`). */
 static const struct sdvf_param *wire_param(const char *prop)
@@ -340,6 +341,45 @@ static void read_wire_params(struct net *n, const void *fdt, int node)
 	}
 }
 
+/* The UIO backend: uio-device = "uioN" and uio-dma = <base size>, the
+ * physical range of its map1 (page-aligned, below 4 GiB), both or none. */
+static void read_nic_uio(struct net *n, const void *fdt, int node)
+{
+	int len;
+	const fdt32_t *dma = fdt_getprop(fdt, node, "uio-dma", &len);
+	bool dev = net_read_str(n, "/nic", fdt, node, "uio-device",
+				n->uio_device, sizeof(n->uio_device));
+	size_t k = strlen(n->uio_device);
+	bool digits = k > 3 && strncmp(n->uio_device, "uio", 3) == 0;
+	for (size_t i = 3; digits && i < k; i++)
+		digits = n->uio_device[i] >= '0' && n->uio_device[i] <= '9';
+	if (dev && !digits)
+		net_error(n, "/nic",
+			  "property 'uio-device': must be \"uioN\" (N: "
+			  "digits)");
+	if (!dev && !dma)
+		return;
+	if (dma && len == 8) {
+		n->uio_dma_io = fdt32_to_cpu(dma[0]);
+		n->uio_dma_size = fdt32_to_cpu(dma[1]);
+	}
+	if (!dma || len != 8 || n->uio_dma_size == 0 || n->uio_dma_io % 4096 ||
+	    n->uio_dma_size % 4096 ||
+	    n->uio_dma_io + n->uio_dma_size > 0x100000000ull)
+		net_error(n, "/nic",
+			  "property 'uio-dma': must be <base size>, the "
+			  "physical range of UIO map1, page-aligned, below "
+			  "4 GiB (with 'uio-device')");
+	else if (!dev)
+		net_error(n, "/nic",
+			  "missing property 'uio-device' (\"uioN\", with "
+			  "'uio-dma')");
+	if (fdt_getprop(fdt, node, "wire", NULL) || n->nwire_params)
+		net_error(n, "/nic",
+			  "a wire and its parameters are the model's: not with "
+			  "'uio-device' (the real ENET has its own cable)");
+}
+
 static void read_nic(struct net *n, const void *fdt, int parent)
 {
 	int node = fdt_subnode_offset(fdt, parent, "nic");
@@ -357,7 +397,9 @@ static void read_nic(struct net *n, const void *fdt, int parent)
 			  is_wire_param);
 	if (!net_read_str(n, "/nic", fdt, node, "wire", n->wire,
 			  sizeof(n->wire)) &&
-	    !fdt_getprop(fdt, node, "wire", NULL))
+	    !fdt_getprop(fdt, node, "wire", NULL) &&
+	    !fdt_getprop(fdt, node, "uio-device", NULL) &&
+	    !fdt_getprop(fdt, node, "uio-dma", NULL))
 		net_error(n, "/nic",
 			  "missing property 'wire' (tap, udp, loopback, mem, "
 			  "generator or pcap)");
@@ -375,6 +417,7 @@ static void read_nic(struct net *n, const void *fdt, int parent)
 			     "enet_driver", net_nic_driver_keys[k],
 			     &n->driver_opt[k]);
 	read_wire_params(n, fdt, node);
+	read_nic_uio(n, fdt, node);
 }
 
 /* ---- policies --------------------------------------------------------- */

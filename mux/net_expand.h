@@ -93,6 +93,11 @@ struct net {
 	char wire[32];
 	struct net_wire_param wire_param[NET_WIRE_PARAMS];
 	unsigned nwire_params;
+	/* A real ENET through Linux UIO instead of the model (uio-device,
+	 * uio-dma; docs/enet.md "Hardware validation: QEMU i.MX7"): "" for
+	 * the model.  The DMA window is UIO map1's physical range. */
+	char uio_device[16];
+	uint64_t uio_dma_io, uio_dma_size;
 	uint8_t mac[6];
 	bool has_mac;
 	uint64_t rx_ring, tx_ring, rx_buffers, tx_buffers;

@@ -100,14 +100,27 @@ static void emit_regions(struct plan *pl, const struct shared_names *s,
 			 struct client_names *cn)
 {
 	const struct net *n = pl->n;
-	plan_region(pl, s->regs, PAGE, 0);
-	plan_region(pl, s->mmio, PAGE, 0);
-	plan_region(pl, s->rings, rings_bytes(n), pl->rings_io);
-	plan_region(pl, s->rx_dma, n->rx_buffers * NET_BUF_BYTES,
-		    pl->rx_dma_io);
-	if (pl->pool)
-		plan_region(pl, s->tx_pool, n->tx_buffers * NET_BUF_BYTES,
-			    pl->pool_io);
+	if (n->uio_device[0]) {
+		/* UIO: map0 the registers, map1 the DMA window; no model, so
+		 * no posted writes */
+		plan_region_uio(pl, s->regs, PAGE, 0, 0);
+		plan_region_uio(pl, s->rings, rings_bytes(n), pl->rings_io, 1);
+		plan_region_uio(pl, s->rx_dma, n->rx_buffers * NET_BUF_BYTES,
+				pl->rx_dma_io, 1);
+		if (pl->pool)
+			plan_region_uio(pl, s->tx_pool,
+					n->tx_buffers * NET_BUF_BYTES,
+					pl->pool_io, 1);
+	} else {
+		plan_region(pl, s->regs, PAGE, 0);
+		plan_region(pl, s->mmio, PAGE, 0);
+		plan_region(pl, s->rings, rings_bytes(n), pl->rings_io);
+		plan_region(pl, s->rx_dma, n->rx_buffers * NET_BUF_BYTES,
+			    pl->rx_dma_io);
+		if (pl->pool)
+			plan_region(pl, s->tx_pool,
+				    n->tx_buffers * NET_BUF_BYTES, pl->pool_io);
+	}
 	plan_region(pl, s->q[0], queue_bytes(pl->drv_rx_cap), 0);
 	plan_region(pl, s->q[1], queue_bytes(pl->drv_rx_cap), 0);
 	plan_region(pl, s->q[2], queue_bytes(pl->drv_tx_cap), 0);
@@ -140,7 +153,8 @@ static void emit_channels(struct plan *pl, const struct shared_names *s,
 {
 	const struct net *n = pl->n;
 	plan_channel(pl, s->irq, pl->pd_nic, pl->pd_drv);
-	plan_channel(pl, s->ch_mmio, pl->pd_drv, pl->pd_nic);
+	if (!n->uio_device[0])
+		plan_channel(pl, s->ch_mmio, pl->pd_drv, pl->pd_nic);
 	plan_channel(pl, s->ch_rx, pl->pd_drv, pl->pd_rxm);
 	plan_channel(pl, s->ch_tx, pl->pd_txm, pl->pd_drv);
 	if (pl->switching)
@@ -158,6 +172,12 @@ static void emit_nic(struct plan *pl, const struct shared_names *s,
 	const char *pd = pl->pd_nic;
 	char local[8];
 	unsigned w = 0;
+	if (n->uio_device[0]) { /* the line only (driver/enet/uio/) */
+		plan_pd(pl, pd, "enet_uio", n->core[0]);
+		plan_end(pl, pd, "irq", s->irq);
+		plan_cfg_str(pl, pd, "uio_device", n->uio_device);
+		return;
+	}
 	plan_pd(pl, pd, "enet_model", n->core[0]);
 	plan_map(pl, pd, "enet_regs", s->regs, "rw");
 	plan_map(pl, pd, "enet_mmio", s->mmio, "rw");
@@ -207,13 +227,16 @@ static void emit_driver(struct plan *pl, const struct shared_names *s)
 		plan_pd_group(pl, pd, n->name);
 	if (n->driver_restartable)
 		plan_pd_restartable(pl, pd);
-	plan_map(pl, pd, "enet_regs", s->regs, "r");
-	plan_map(pl, pd, "enet_mmio", s->mmio, "rw");
+	bool uio = n->uio_device[0] != '\0'; /* plain MMIO, no model */
+	plan_map(pl, pd, "enet_regs", s->regs, uio ? "rw" : "r");
+	if (!uio)
+		plan_map(pl, pd, "enet_mmio", s->mmio, "rw");
 	plan_map(pl, pd, "enet_rings", s->rings, "rw");
 	for (int k = 0; k < 4; k++)
 		plan_map(pl, pd, drv_queue[k], s->q[k], "rw");
 	plan_end(pl, pd, "irq", s->irq);
-	plan_end(pl, pd, "mmio", s->ch_mmio);
+	if (!uio)
+		plan_end(pl, pd, "mmio", s->ch_mmio);
 	plan_end(pl, pd, "rx", s->ch_rx);
 	plan_end(pl, pd, "tx", s->ch_tx);
 	plan_pd_prop(pl, pd, "config", "mac", n->mac, 6);
@@ -408,7 +431,8 @@ static uint64_t io_start(const void *fdt)
 static void assign_io(struct plan *pl, const void *fdt)
 {
 	struct net *n = pl->n;
-	uint64_t at = io_start(fdt);
+	/* UIO: inside the DMA window, the only memory the device reaches */
+	uint64_t at = n->uio_device[0] ? n->uio_dma_io : io_start(fdt);
 	pl->rings_io = at;
 	at += plan_round_up(rings_bytes(n), IO_ALIGN);
 	pl->rx_dma_io = at;
@@ -420,11 +444,25 @@ static void assign_io(struct plan *pl, const void *fdt)
 	for (unsigned i = 0; i < n->nclients; i++) {
 		if (!n->client[i].tx_remap)
 			continue;
+		if (n->uio_device[0])
+			net_error(
+				n, "",
+				"client '%s': tx-mode remap is not available "
+				"with the nic's uio-device (its buffers would "
+				"have to be in the DMA window)",
+				n->client[i].node);
 		n->client[i].tx_io = at;
 		at += plan_round_up(n->client[i].tx_buffers * NET_BUF_BYTES,
 				    IO_ALIGN);
 	}
 	pl->io_end = at;
+	if (n->uio_device[0] && at > n->uio_dma_io + n->uio_dma_size)
+		net_error(n, "/nic",
+			  "property 'uio-dma': 0x%llx bytes, the rings and "
+			  "buffers need 0x%llx (each on a 1 MiB boundary): use "
+			  "fewer buffers or a larger window",
+			  (unsigned long long)n->uio_dma_size,
+			  (unsigned long long)(at - n->uio_dma_io));
 }
 
 void net_make_plan(struct plan *pl, const void *fdt)

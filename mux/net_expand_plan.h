@@ -60,6 +60,9 @@ bool plan_name(struct plan *pl, char out[SDVF_NAME_MAX], const char *a,
 /* A region of `bytes` rounded up to a page; io 0: none. */
 void plan_region(struct plan *pl, const char *name, uint64_t bytes,
 		 uint64_t io);
+/* The same, UIO map `map` of n->uio_device (the UIO backend). */
+void plan_region_uio(struct plan *pl, const char *name, uint64_t bytes,
+		     uint64_t io, uint32_t map);
 void plan_channel(struct plan *pl, const char *name, const char *a,
 		  const char *b);
 /* A generated PD, pinned to core.v if core.set. */

@@ -101,6 +101,21 @@ static void mark_fresh(struct plan *pl, int from, const char *what,
 	}
 }
 
+void plan_region_uio(struct plan *pl, const char *name, uint64_t bytes,
+		     uint64_t io, uint32_t map)
+{
+	char path[NET_PATH_MAX];
+	int from = pl->nops;
+	snprintf(path, sizeof(path), "/regions/%s", name);
+	add_u64(pl, path, "size", plan_round_up(bytes, PAGE));
+	if (io)
+		add_u64(pl, path, "io-address", io);
+	add(pl, path, "uio-device", pl->n->uio_device,
+	    (int)strlen(pl->n->uio_device) + 1);
+	add_u64(pl, path, "uio-map", map);
+	mark_fresh(pl, from, "region", name);
+}
+
 /* A region; io 0: none (io addresses start at IO_BASE). */
 void plan_region(struct plan *pl, const char *name, uint64_t bytes, uint64_t io)
 {

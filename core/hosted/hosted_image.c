@@ -325,7 +325,8 @@ const struct hosted_pd_image *hosted_image_load(const char *fd_text,
 
 	memset(own, 0, sizeof(*own));
 	own->path = img->pd.name;
-	own->fdt = (void *)((uintptr_t)img + img->fdt_offset); /* read only */
+	own->fdt = (void *)((uintptr_t)img +
+			    (uintptr_t)img->fdt_offset); /* read only */
 	own->pds[0] = img->pd;
 	own->pds[0].component = comp;
 	own->npds = 1;

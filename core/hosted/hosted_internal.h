@@ -133,6 +133,10 @@ _Noreturn void hosted_group_main(const char *image_fds_text);
  * launcher adds the PD's name), then exit HOSTED_EXIT_SETUP. */
 _Noreturn void hosted_setup_fail(const char *what, int err);
 
+/* A region behind Linux UIO (r->uio_device set), mapped with prot: its
+ * first byte (core/hosted/hosted_uio.c); fails the setup if it cannot. */
+void *hosted_uio_map(const struct sdvf_sys_region *r, int prot);
+
 /* ---- confinement (hosted_confine.c, hosted_seccomp.c) -------------------- */
 
 #define HOSTED_MAX_HOST_FDS 32

@@ -52,8 +52,10 @@ static void map_regions(struct hosted_pd *h)
 		const struct sdvf_sys_region *r = &h->own.regions[m->region];
 		bool writable = (m->rights & SDVF_W) != 0;
 		int prot = PROT_READ | (writable ? PROT_WRITE : 0);
-		void *base = mmap(NULL, r->size, prot, MAP_SHARED,
-				  h->img->region_fd[i], 0);
+		void *base = r->uio_device[0]
+				     ? hosted_uio_map(r, prot)
+				     : mmap(NULL, r->size, prot, MAP_SHARED,
+					    h->img->region_fd[i], 0);
 		if (base == MAP_FAILED)
 			hosted_setup_fail(r->name, errno);
 		h->regions[i] = (struct sdvf_region){

@@ -10,3 +10,5 @@ HOST_SRCS += core/hosted/hosted_launch.c core/hosted/hosted_log.c \
 	core/hosted/hosted_confine.c core/hosted/hosted_seccomp.c \
 	core/hosted/stats.c \
 	core/hosted/stats_print.c core/hosted/stats_net.c core/hosted/counters.c
+# The UIO backend: regions mapped from /dev/uioN (real devices).
+HOST_SRCS += core/hosted/hosted_uio.c

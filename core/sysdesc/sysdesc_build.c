@@ -23,7 +23,8 @@ static const char *const none[] = {NULL};
 static const char *const root_props[] = {"compatible", "name", NULL};
 static const char *const root_nodes[] = {"pds", "regions", "channels",
 					 "subsystems", NULL};
-static const char *const region_props[] = {"size", "io-address", NULL};
+static const char *const region_props[] = {"size", "io-address", "uio-device",
+					   "uio-map", NULL};
 static const char *const channel_props[] = {"ends", NULL};
 static const char *const pd_props[] = {"component", "core", "restartable",
 				       "group", NULL};
@@ -115,6 +116,39 @@ static void build_root(struct sysdesc_ctx *c)
 			      "one PD)");
 }
 
+/* `uio-device = "uioN"` and `uio-map = <M>`: the region is UIO map M of
+ * /dev/uioN (docs/system-description.md); a map index Linux can have
+ * (MAX_UIO_MAPS is 5) and a device name that is only "uio" and digits, so
+ * the path the PD opens is /dev/uioN and nothing else. */
+static void build_region_uio(struct sysdesc_ctx *c, int node,
+			     struct sdvf_sys_region *r)
+{
+	bool present;
+	const char *dev =
+		sysdesc_prop_str(c->fdt, node, "uio-device", &present);
+	int len;
+	const fdt32_t *map = fdt_getprop(c->fdt, node, "uio-map", &len);
+	if (!present && !map)
+		return;
+	size_t n = dev ? strlen(dev) : 0;
+	bool digits = n > 3 && n < sizeof(r->uio_device) &&
+		      strncmp(dev, "uio", 3) == 0;
+	for (size_t i = 3; digits && i < n; i++)
+		digits = dev[i] >= '0' && dev[i] <= '9';
+	if (!digits)
+		sysdesc_error(c, node,
+			      "property 'uio-device': must be one string "
+			      "\"uioN\" (N: 0 to 999999999999)");
+	else if (!map || len != 4 || fdt32_to_cpu(*map) > 4)
+		sysdesc_error(c, node,
+			      "property 'uio-map': must be one cell, 0 to 4 "
+			      "(with 'uio-device')");
+	else {
+		memcpy(r->uio_device, dev, n + 1);
+		r->uio_map = fdt32_to_cpu(*map);
+	}
+}
+
 static void build_region_values(struct sysdesc_ctx *c, int node,
 				struct sdvf_sys_region *r)
 {
@@ -140,6 +174,7 @@ static void build_region_values(struct sysdesc_ctx *c, int node,
 			      "two 32-bit cells (<u32> or <hi lo>)");
 	else if (v)
 		r->has_io = true;
+	build_region_uio(c, node, r);
 }
 
 static void build_regions(struct sysdesc_ctx *c, struct sdvf_system *sys)

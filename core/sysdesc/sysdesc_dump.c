@@ -129,9 +129,13 @@ static void dump_region(const struct sdvf_system *sys, int r, FILE *out)
 	if (region->has_io)
 		snprintf(io, sizeof(io), "0x%llx",
 			 (unsigned long long)region->io_addr);
-	fprintf(out, "region %s size=0x%llx io=%s%s\n", region->name,
+	char uio[40] = "";
+	if (region->uio_device[0])
+		snprintf(uio, sizeof(uio), " uio=%s:map%u", region->uio_device,
+			 (unsigned)region->uio_map);
+	fprintf(out, "region %s size=0x%llx io=%s%s%s\n", region->name,
 		(unsigned long long)region->size, io,
-		region->stats ? " stats=yes" : "");
+		region->stats ? " stats=yes" : "", uio);
 	for (int p = 0; p < sys->npds; p++) {
 		const struct sdvf_sys_pd *pd = &sys->pds[p];
 		for (int m = 0; m < pd->nmaps; m++) {

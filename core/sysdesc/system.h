@@ -36,6 +36,11 @@ struct sdvf_sys_region {
 	/* SDVF_STATS_REGION: the system's stats file, not a memfd; made by
 	 * the loader for the PDs that map it, read-only only. */
 	bool stats;
+	/* Device memory behind Linux UIO (`uio-device`, `uio-map`): each PD
+	 * that maps the region maps /dev/<uio_device>'s map uio_map instead
+	 * of the launcher's memfd (core/hosted/hosted_uio.c).  Empty: none. */
+	char uio_device[16];
+	uint32_t uio_map;
 };
 
 /* The reserved region name a PD maps (rights "r") to read the system's

@@ -51,6 +51,8 @@ UNIT_CMOCKA := \
 # Device-side bugs found by the hostile guest (tests/vm/guest_hostile.c).
 UNIT_CMOCKA += test_virtio_hostile
 
+# A real ENET through UIO in descriptions (mux/net_expand*.c, the loader).
+UNIT_CMOCKA += test_sysdesc_net_uio
 UNIT_CMOCKA_BINS := $(addprefix $(BUILD)/tests/unit/,$(UNIT_CMOCKA))
 UNIT_TESTS += $(UNIT_CMOCKA_BINS)
 

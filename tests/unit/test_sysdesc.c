@@ -117,7 +117,7 @@ static const struct broken broken[] = {
 	{"unknown region property", "size = <0x80000>;",
 	 "size = <0x80000>; cached;",
 	 "t.dts: /regions/pipe_data: property 'cached': unknown (valid: "
-	 "size, io-address)\n"},
+	 "size, io-address, uio-device, uio-map)\n"},
 	{"io ranges overlap",
 	 "pipe_data { size = <0x80000>; };\n\t\tpipe_"
 	 "active { size = <0x2000>; };",

@@ -62,3 +62,35 @@ $(BUILD)/tests/vm/guest_hostile: $(BUILD)/tests/vm/guest_hostile.o \
 	$(CC) $(LDFLAGS) -o $@ $^
 -include $(BUILD)/tests/vm/guest_hostile.d $(BUILD)/tests/vm/guest_vdrv.d
 endif
+
+# ---- the armhf i.MX7 image and the ENET driver on QEMU's i.MX7 ENET ----
+# (docs/enet.md, "Hardware validation: QEMU i.MX7")
+#   make deps-imx7    gcc-arm-linux-gnueabihf, qemu-system-arm
+#   make image-imx7   build-imx7/{zImage,imx7d-sdb-uio.dtb,imx7.cpio}:
+#                     Debian's armhf kernel and busybox-static (pinned,
+#                     cached in build-imx7/debs), uio_pdrv_genirq built out
+#                     of tree, our armhf sdvf (dynamic: Debian's liblwip)
+IMX7_IMAGE_DIR := build-imx7
+IMX7_CROSS := CROSS_BUILD=$(IMX7_IMAGE_DIR) CROSS_PREFIX=arm-linux-gnueabihf- \
+	CROSS_TRIPLET=arm-linux-gnueabihf
+.PHONY: deps-imx7 image-imx7
+deps-imx7: deps
+	@command -v arm-linux-gnueabihf-gcc >/dev/null && \
+		command -v qemu-system-arm >/dev/null || \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+		--no-install-recommends gcc-arm-linux-gnueabihf \
+		libc6-dev-armhf-cross qemu-system-arm
+$(IMX7_IMAGE_DIR)/sysroot/.stamp: scripts/image-armhf-imx7.sh | deps-imx7
+	scripts/image-armhf-imx7.sh sysroot $(IMX7_IMAGE_DIR)
+	@touch $@
+image-imx7: deps-imx7 $(IMX7_IMAGE_DIR)/sysroot/.stamp
+	$(MAKE) -f tests/cross/cross.mk cross-only $(IMX7_CROSS) CROSS_ONLY=sdvf
+	scripts/image-armhf-imx7.sh image $(IMX7_IMAGE_DIR) \
+		$(IMX7_IMAGE_DIR)/arm-linux-gnueabihf sdvf
+
+# The host side of imx7_enet.sh: Ethernet frames in UDP datagrams.
+PROGRAMS += $(BUILD)/tests/vm/imx7_peer
+$(BUILD)/tests/vm/imx7_peer: $(BUILD)/tests/vm/imx7_peer.o
+	$(CC) $(LDFLAGS) -o $@ $^
+-include $(BUILD)/tests/vm/imx7_peer.d
+TEST_SCRIPTS += tests/vm/imx7_enet.sh
