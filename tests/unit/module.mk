@@ -109,6 +109,16 @@ $(ENET_COALESCE_TEST): $(BUILD)/tests/unit/test_enet_coalesce.o \
 		$(HOST_LIBS) $(CMOCKA_LIBS)
 -include $(ENET_COALESCE_TEST:=.d)
 
+# --- the model's line rate (test_enet_line): driver + model + the ENET
+# fixture; its system is written by the test ---
+ENET_LINE_TEST := $(BUILD)/tests/unit/test_enet_line
+UNIT_TESTS += $(ENET_LINE_TEST)
+$(ENET_LINE_TEST): $(BUILD)/tests/unit/test_enet_line.o \
+		$(ENET_FIXTURE_OBJS) $(BUILD)/libsdvf.a
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(BUILD)/libsdvf.a \
+		$(HOST_LIBS) $(CMOCKA_LIBS)
+-include $(ENET_LINE_TEST:=.d)
+
 # --- hand-offs per echo (test_handoffs): the bench-echo system in the
 # sim, counted by tests/unit/handoff_fixture.c (tests/bench/bench_handoffs
 # links it too); its system is tests/fixtures/handoffs.dts ---
