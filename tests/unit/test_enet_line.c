@@ -190,6 +190,26 @@ static void a_long_frame_holds_the_line_for_its_bytes(void **unused)
 	assert_int_equal(on_the_wire(), 2);
 }
 
+/* A host's timer fires late: what the line would have sent in the last
+ * 50 ms goes at once (the rate holds on average); after a longer idle
+ * the line starts afresh. */
+static void a_late_line_makes_up_for_at_most_50_ms(void **unused)
+{
+	(void)unused;
+	queue_frames(1, 60);
+	sdvf_sim_advance(sim, 10 * MS); /* as if woken 9 ms late */
+	assert_int_equal(enet_fixture_queue_tx(fx, 1, 3, 60), 3);
+	sdvf_sim_run(sim, RUN_STEPS);
+	assert_int_equal(on_the_wire(), 4); /* 3 ms of line time owed */
+	sdvf_sim_advance(sim, 60 * MS);
+	assert_int_equal(enet_fixture_queue_tx(fx, 4, 2, 60), 2);
+	sdvf_sim_run(sim, RUN_STEPS);
+	assert_int_equal(on_the_wire(), 5);
+	sdvf_sim_advance(sim, MS);
+	assert_int_equal(on_the_wire(), 6);
+	assert_int_equal(fx->tx.returned, 6);
+}
+
 static void a_model_without_a_line_rate_sends_at_once(void **unused)
 {
 	(void)unused;
@@ -205,6 +225,9 @@ int main(void)
 			frames_leave_one_wire_time_apart, paced, shutdown),
 		cmocka_unit_test_setup_teardown(
 			a_long_frame_holds_the_line_for_its_bytes, paced,
+			shutdown),
+		cmocka_unit_test_setup_teardown(
+			a_late_line_makes_up_for_at_most_50_ms, paced,
 			shutdown),
 		cmocka_unit_test_setup_teardown(
 			a_model_without_a_line_rate_sends_at_once, unpaced,

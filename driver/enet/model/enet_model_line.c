@@ -14,7 +14,8 @@
  * busy the TX DMA stops before the next frame with TDAR still set; the
  * PD timer (enet_line_deadline, joined to the model's other deadlines)
  * wakes it when the line is free again, and enet_line_poll resumes the
- * kick.  No frame is dropped or reordered: pacing only delays.
+ * kick.  No frame is dropped or reordered: pacing only delays.  The rate
+ * holds on average over LINE_CATCH_UP_NS: a late wake-up is made up for.
  *
  * Trust: the rate comes from the system description (range-checked by the
  * loader); the clock from the runtime.
@@ -22,6 +23,11 @@
 #include "driver/enet/model/enet_model_state.h"
 
 #define LINE_OVERHEAD (ENET_MODEL_FCS + 8u + 12u) /* FCS, preamble, IFG */
+/* How late a wake-up may be and still be made up for.  A host's timer
+ * fires late (milliseconds under load, more under TCG); the frames the
+ * line would have sent meanwhile then go at once, so the rate holds on
+ * average.  A line idle for longer than this starts afresh. */
+#define LINE_CATCH_UP_NS 50000000ull
 
 void enet_line_init(struct enet_model *m, uint64_t bits_per_s)
 {
@@ -41,7 +47,9 @@ void enet_line_charge(struct enet_model *m, uint32_t len)
 	if (!m->line.bps)
 		return;
 	uint64_t now = sdvf_now_ns(m->pd);
-	uint64_t from = m->line.free_ns > now ? m->line.free_ns : now;
+	uint64_t from = m->line.free_ns + LINE_CATCH_UP_NS >= now
+				? m->line.free_ns
+				: now;
 	if (len < ENET_MODEL_MIN_FRAME)
 		len = ENET_MODEL_MIN_FRAME;
 	/* bits x 1e9 fits u64: a frame is < 2^14 bytes, 1e9 < 2^30. */
