@@ -54,8 +54,8 @@ void enet_line_charge(struct enet_model *m, uint32_t len)
 		len = ENET_MODEL_MIN_FRAME;
 	/* bits x 1e9 fits u64: a frame is < 2^14 bytes, 1e9 < 2^30. */
 	uint64_t bits = 8ull * (len + LINE_OVERHEAD);
-	m->line.free_ns = from + (bits * 1000000000ull + m->line.bps - 1) /
-					 m->line.bps;
+	m->line.free_ns =
+		from + (bits * 1000000000ull + m->line.bps - 1) / m->line.bps;
 }
 
 /* Only a kick the line stopped waits for it: a ring that ends in an
