@@ -135,7 +135,9 @@ bench: deps bench-deps all
 # The main job: the default system, examples/demo.dts (three native clients
 # sharing one NIC under weighted DRR), exercised from a network namespace
 # with real tools, a live view, a summary and PASS/FAIL per check
-# (scripts/demo.sh; root).
+# (scripts/demo.sh; root).  Then the VM stage (scripts/demo-vm.sh): a Linux
+# guest beside two native clients, inside the aarch64 image under QEMU;
+# DEMO_VM=0 skips it (and says so).  Both stages run; either failing fails.
 # Root is checked first, before apt-get would fail less clearly.
 demo:
 	@[ "$$(id -u)" = 0 ] || { echo "make demo: needs root (a TAP" \
@@ -143,7 +145,8 @@ demo:
 		exit 1; }
 	$(MAKE) deps
 	$(MAKE) $(BUILD)/sdvf
-	SDVF=$(BUILD)/sdvf scripts/demo.sh
+	@rc=0; SDVF=$(BUILD)/sdvf scripts/demo.sh || rc=1; \
+		scripts/demo-vm.sh || rc=1; exit $$rc
 
 # The shared NIC alone (scripts/example-net.sh: examples/enet-tap.dts on a
 # TAP in a private network namespace, four raw clients of the muxes pinged

@@ -58,6 +58,9 @@ TEST_SCRIPTS += tests/vm/vm_describe.sh tests/vm/vm_system.sh
 # Two guests and a native source saturating the NIC under drr 1:1:2: the
 # byte shares follow the weights (vm_pair_drr.sh, one L1 boot).
 TEST_SCRIPTS += tests/vm/vm_pair_drr.sh
+# make demo's VM stage (scripts/demo-vm.sh): skipped on request, and in
+# full in one L1 boot.
+TEST_SCRIPTS += tests/vm/demo_vm.sh
 
 # A hostile guest program (an ldp KVM cannot decode): aarch64 only, run in
 # the nested guest by vmm_boot.sh.
