@@ -24,9 +24,9 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/if_packet.h>
 #include <net/if.h>
 #include <netinet/in.h>
-#include <linux/if_packet.h>
 #include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -37,9 +37,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#define HDR 16		 /* "SDVF", be32 id, be64 seq */
+#define HDR 16		  /* "SDVF", be32 id, be64 seq */
 #define BENCH_TYPE 0x88b5 /* clients/bench_client.c */
-#define BENCH_DATA 24	 /* after its sequence and checksum */
+#define BENCH_DATA 24	  /* after its sequence and checksum */
 #define SOURCES 16
 
 static int usage(void)
@@ -96,8 +96,7 @@ static int got_quit(int s)
 	return 1;
 }
 
-static int flood(const char *ip, int port, int len, int ctrl_port,
-		 int max_s)
+static int flood(const char *ip, int port, int len, int ctrl_port, int max_s)
 {
 	struct sockaddr_in to = {.sin_family = AF_INET,
 				 .sin_port = htons((uint16_t)port)};
@@ -123,10 +122,9 @@ static int flood(const char *ip, int port, int len, int ctrl_port,
 	while (!(quit = got_quit(ctrl)) && now_s() < end) {
 		/* A batch between looks at the clock and the control port. */
 		for (int k = 0; k < 64; k++) {
-			struct iovec iov[2] = {
-				{head, HDR},
-				{pattern + (seq & 0xff) + HDR,
-				 (size_t)(len - HDR)}};
+			struct iovec iov[2] = {{head, HDR},
+					       {pattern + (seq & 0xff) + HDR,
+						(size_t)(len - HDR)}};
 			struct msghdr msg = {.msg_name = &to,
 					     .msg_namelen = sizeof(to),
 					     .msg_iov = iov,
@@ -135,7 +133,8 @@ static int flood(const char *ip, int port, int len, int ctrl_port,
 			if (sendmsg(s, &msg, 0) == len)
 				seq++;
 			else if (errno == ENOBUFS || errno == EAGAIN)
-				refused++; /* the queue towards the NIC is full */
+				refused++; /* the queue towards the NIC is full
+					    */
 			else {
 				perror("udp_flood: sendto");
 				return 1;
@@ -193,7 +192,8 @@ static int packet_socket(const char *ifname)
 	struct sockaddr_ll a = {.sll_family = AF_PACKET,
 				.sll_protocol = htons(BENCH_TYPE),
 				.sll_ifindex = (int)if_nametoindex(ifname)};
-	if (s < 0 || !a.sll_ifindex || bind(s, (struct sockaddr *)&a, sizeof(a))) {
+	if (s < 0 || !a.sll_ifindex ||
+	    bind(s, (struct sockaddr *)&a, sizeof(a))) {
 		perror("udp_flood: packet socket");
 		exit(1);
 	}
@@ -206,10 +206,9 @@ static int sink(int port, const char *ifname)
 		return usage();
 	struct source src[SOURCES + 1] = {{.name = "others"}};
 	int nsrc = 0, quit = 0;
-	struct pollfd p[2] = {{.fd = udp_socket((uint16_t)port),
-			       .events = POLLIN},
-			      {.fd = ifname ? packet_socket(ifname) : -1,
-			       .events = POLLIN}};
+	struct pollfd p[2] = {
+		{.fd = udp_socket((uint16_t)port), .events = POLLIN},
+		{.fd = ifname ? packet_socket(ifname) : -1, .events = POLLIN}};
 	printf("udp_flood: sink on port %d%s%s\n", port,
 	       ifname ? ", bench frames on " : "", ifname ? ifname : "");
 	fflush(stdout);
@@ -240,9 +239,9 @@ static int sink(int port, const char *ifname)
 			ssize_t n = recv(p[1].fd, buf, sizeof(buf), 0);
 			if (n >= 12) {
 				snprintf(name, sizeof(name),
-					 "%02x:%02x:%02x:%02x:%02x:%02x", buf[6],
-					 buf[7], buf[8], buf[9], buf[10],
-					 buf[11]);
+					 "%02x:%02x:%02x:%02x:%02x:%02x",
+					 buf[6], buf[7], buf[8], buf[9],
+					 buf[10], buf[11]);
 				struct source *s = source_of(src, &nsrc, name);
 				s->frames++;
 				s->bytes += (uint64_t)n;
