@@ -3,7 +3,8 @@
 #   make            build everything native into $(BUILD)/
 #   make deps       install every Debian package the project needs (idempotent)
 #   make demo       deps + sdvf, then the default system end to end (root;
-#                   scripts/demo.sh: examples/demo.dts from a namespace)
+#                   scripts/demo.sh: examples/demo.dts from a namespace),
+#                   then its VM stage in the aarch64 image (DEMO_VM=0: not)
 #   make test       deps + build + every test (unit, model, integration, cross)
 #   make cross      aarch64 builds: freestanding components, hosted binaries
 #   make bench      benchmarks, summary, docs tables and plots (long; not
