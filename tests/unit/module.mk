@@ -131,6 +131,18 @@ $(HANDOFFS_TEST): $(HANDOFFS_OBJS) $(BUILD)/libsdvf.a
 		$(HOST_LIBS) $(CMOCKA_LIBS)
 -include $(HANDOFFS_OBJS:.o=.d)
 
+# --- the TX policy decides while the copy pool waits at the driver
+# (test_mux_pool_share): test_mux_sharing's system, fixture and model
+# line rate; fails today (docs/policies.md) ---
+MUX_POOL_SHARE_TEST := $(BUILD)/tests/unit/test_mux_pool_share
+MUX_POOL_SHARE_OBJS := $(BUILD)/tests/unit/test_mux_pool_share.o \
+	$(BUILD)/tests/unit/mux_sharing_fixture.o
+UNIT_TESTS += $(MUX_POOL_SHARE_TEST)
+$(MUX_POOL_SHARE_TEST): $(MUX_POOL_SHARE_OBJS) $(BUILD)/libsdvf.a
+	$(CC) $(LDFLAGS) -o $@ $(MUX_POOL_SHARE_OBJS) $(BUILD)/libsdvf.a \
+		$(HOST_LIBS) $(CMOCKA_LIBS)
+-include $(MUX_POOL_SHARE_OBJS:.o=.d)
+
 # --- both muxes shared under policy (test_mux_sharing) ---
 # Its test PDs and system live in mux_sharing_fixture.c; the system is
 # tests/fixtures/mux_sharing.dts, read from the repository root.
