@@ -3,7 +3,8 @@
 #   make            build everything native into $(BUILD)/
 #   make deps       install every Debian package the project needs (idempotent)
 #   make demo       deps + sdvf, then the default system end to end (root;
-#                   scripts/demo.sh: examples/demo.dts from a namespace)
+#                   scripts/demo.sh: examples/demo.dts from a namespace),
+#                   then its VM stage in the aarch64 image (DEMO_VM=0: not)
 #   make test       deps + build + every test (unit, model, integration, cross)
 #   make cross      aarch64 builds: freestanding components, hosted binaries
 #   make bench      benchmarks, summary, docs tables and plots (long; not
@@ -136,7 +137,9 @@ bench: deps bench-deps all
 # The main job: the default system, examples/demo.dts (three native clients
 # sharing one NIC under weighted DRR), exercised from a network namespace
 # with real tools, a live view, a summary and PASS/FAIL per check
-# (scripts/demo.sh; root).
+# (scripts/demo.sh; root).  Then the VM stage (scripts/demo-vm.sh): a Linux
+# guest beside two native clients, inside the aarch64 image under QEMU;
+# DEMO_VM=0 skips it (and says so).  Both stages run; either failing fails.
 # Root is checked first, before apt-get would fail less clearly.
 demo:
 	@[ "$$(id -u)" = 0 ] || { echo "make demo: needs root (a TAP" \
@@ -144,7 +147,8 @@ demo:
 		exit 1; }
 	$(MAKE) deps
 	$(MAKE) $(BUILD)/sdvf
-	SDVF=$(BUILD)/sdvf scripts/demo.sh
+	@rc=0; SDVF=$(BUILD)/sdvf scripts/demo.sh || rc=1; \
+		scripts/demo-vm.sh || rc=1; exit $$rc
 
 # The shared NIC alone (scripts/example-net.sh: examples/enet-tap.dts on a
 # TAP in a private network namespace, four raw clients of the muxes pinged

@@ -15,6 +15,9 @@ AARCH64_IMAGE_PROGRAMS := sdvf vmm/sdvf-vmm tests/vm/kvm_probe tests/vm/udp_echo
 	guest:tests/vm/guest_poke guest:tests/vm/udp_echo
 # The hostile guest driver (vm_attack_guest.sh).
 AARCH64_IMAGE_PROGRAMS += guest:tests/vm/guest_hostile
+# A saturating UDP sender (guests) and its checking sink (L1's peer):
+# vm_pair_drr.sh.
+AARCH64_IMAGE_PROGRAMS += tests/vm/udp_flood guest:tests/vm/udp_flood
 
 .PHONY: deps-aarch64 image-aarch64
 deps-aarch64: deps
@@ -37,6 +40,12 @@ $(BUILD)/tests/vm/udp_echo: $(BUILD)/tests/vm/udp_echo.o
 	$(CC) $(LDFLAGS) -o $@ $^
 -include $(BUILD)/tests/vm/udp_echo.d
 
+# Saturating UDP sender and checking sink (vm_pair_drr.sh).
+PROGRAMS += $(BUILD)/tests/vm/udp_flood
+$(BUILD)/tests/vm/udp_flood: $(BUILD)/tests/vm/udp_flood.o
+	$(CC) $(LDFLAGS) -o $@ $^
+-include $(BUILD)/tests/vm/udp_flood.d
+
 TEST_SCRIPTS += tests/vm/image_boot.sh tests/vm/vmm_boot.sh \
 	tests/vm/vmm_net.sh
 # A guest attacking its virtio-net device as a client of the muxes beside
@@ -47,6 +56,12 @@ TEST_SCRIPTS += tests/vm/vm_attack_guest.sh
 # and dumped on any host (vm_describe.sh), and run inside L1 beside a native
 # client on the ENET model (vm_system.sh).
 TEST_SCRIPTS += tests/vm/vm_describe.sh tests/vm/vm_system.sh
+# Two guests and a native source saturating the NIC under drr 1:1:2: the
+# byte shares follow the weights (vm_pair_drr.sh, one L1 boot).
+TEST_SCRIPTS += tests/vm/vm_pair_drr.sh
+# make demo's VM stage (scripts/demo-vm.sh): skipped on request, and in
+# full in one L1 boot.
+TEST_SCRIPTS += tests/vm/demo_vm.sh
 
 # A hostile guest program (an ldp KVM cannot decode): aarch64 only, run in
 # the nested guest by vmm_boot.sh.

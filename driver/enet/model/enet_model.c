@@ -281,6 +281,9 @@ static void wire_timer(struct enet_model *m)
 		if (w < deadline)
 			deadline = w;
 	}
+	uint64_t line = enet_line_deadline(m);
+	if (line < deadline)
+		deadline = line;
 	uint64_t flap = enet_fault_tick(m);
 	if (flap && flap < deadline)
 		deadline = flap;
@@ -327,6 +330,7 @@ static void model_notified(void *state, struct sdvf_pd *pd, sdvf_channel_t ch)
 		m->irq_outstanding = false;
 	}
 	drain_posted(m);
+	enet_line_poll(m);
 	enet_rx_from_wire(m);
 	wire_check(m);
 	enet_coalesce_poll(m);
@@ -478,6 +482,7 @@ static int model_init(void *state, struct sdvf_pd *pd)
 	enet_phy_reset(m);
 	model_reset(m);
 	enet_fault_init(m);
+	enet_line_init(m, sdvf_config_u64(pd, "line_rate"));
 	/* The driver may have posted writes before we started. */
 	m->posted_head =
 		atomic_load_explicit(&m->posted->head, memory_order_relaxed);
@@ -577,6 +582,9 @@ static const struct sdvf_param model_params[] = {
 	SDVF_PARAM_CHOICE("personality", 15, enet_personality_choice,
 			  "whose ENET the model plays: silicon (default) or "
 			  "qemu-imx7 (QEMU's hw/net/imx_fec.c)"),
+	SDVF_PARAM_U64_DEFAULT("line_rate", 0, 10000000000ull, 0,
+			       "TX line rate in bit/s, frame overheads "
+			       "included (0 = as fast as the host runs)"),
 	{0},
 };
 

@@ -462,7 +462,7 @@ void enet_rx_from_wire(struct enet_model *m)
 
 /* ---- transmit --------------------------------------------------------- */
 
-enum tx_result { TX_SENT, TX_EMPTY, TX_INCOMPLETE, TX_STOPPED };
+enum tx_result { TX_SENT, TX_EMPTY, TX_INCOMPLETE, TX_STOPPED, TX_PACED };
 
 /* Gather the next frame's BDs and bytes; sets *nbds and *len. */
 static enum tx_result tx_gather(struct enet_model *m, int *nbds, uint32_t *len,
@@ -562,6 +562,7 @@ static enum tx_result tx_one(struct enet_model *m)
 		mib_add(m, ENET_RMON_T_OVERSIZE, 1);
 	} else {
 		tx_deliver(m, len, m->bds[nbds - 1].v.stat);
+		enet_line_charge(m, len);
 	}
 	/* Completion in ring order: every BD of the frame goes back. */
 	for (int i = 0; i < nbds; i++) {
@@ -585,6 +586,10 @@ void enet_tx_kick(struct enet_model *m)
 	uint32_t sent_bds = 0;
 	enum tx_result res = TX_SENT;
 	while (res == TX_SENT && sent_bds < ENET_TX_BDS_PER_KICK) {
+		if (enet_line_busy(m)) {
+			res = TX_PACED; /* TDAR stays set: enet_line_poll */
+			break;
+		}
 		res = tx_one(m);
 		sent_bds++;
 	}

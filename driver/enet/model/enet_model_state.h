@@ -78,6 +78,13 @@ struct enet_coalesce {
 	uint64_t deadline_ns; /* ICTT expiry for them; UINT64_MAX: none */
 };
 
+/* The line rate (enet_model_line.c); bps 0: unpaced. */
+struct enet_line {
+	uint64_t bps;
+	uint64_t free_ns; /* when the line has sent what it was given */
+	bool waiting;	  /* the TX DMA stopped for it, TDAR still set */
+};
+
 struct enet_model {
 	struct sdvf_pd *pd;
 	/* Set once at init from config `personality`; read everywhere. */
@@ -113,6 +120,7 @@ struct enet_model {
 	struct enet_model_counters stats;
 	struct enet_model_wire_counters wire_stats;
 	struct enet_fault fault;
+	struct enet_line line;
 };
 
 /* enet_model.c */
@@ -169,5 +177,16 @@ enum enet_fault_verdict enet_fault_tx(struct enet_model *m);
 void enet_fault_flip(struct enet_model *m, uint8_t *frame, uint32_t len);
 /* Apply a link flap that is due; the next one's time, or 0 for none. */
 uint64_t enet_fault_tick(struct enet_model *m);
+
+/* enet_model_line.c: the line rate */
+void enet_line_init(struct enet_model *m, uint64_t bits_per_s);
+/* The line still carries the last frame (the TX DMA must wait). */
+bool enet_line_busy(struct enet_model *m);
+/* A frame of len bytes (FCS excluded) went onto the line. */
+void enet_line_charge(struct enet_model *m, uint32_t len);
+/* When a waiting TX DMA may go on; UINT64_MAX: none waits. */
+uint64_t enet_line_deadline(const struct enet_model *m);
+/* Resume a TX DMA whose wait is over. */
+void enet_line_poll(struct enet_model *m);
 
 #endif
