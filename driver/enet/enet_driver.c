@@ -163,7 +163,9 @@ static bool setup_windows(struct enet_driver *drv)
 		if (w->size == 0)
 			continue;
 		w->rights = window_rights(drv, i);
-		if (w->rights == 0 || !window_placed_ok(drv, i))
+		if (w->rights == 0 || !window_placed_ok(drv, i) ||
+		    !enet_window_aligned(drv, w->io, w->rights,
+					 window_keys[i].io))
 			return false;
 		used++;
 	}
@@ -212,16 +214,10 @@ static void setup_mac(struct enet_driver *drv)
 
 /* ---- controller bring-up -------------------------------------------- */
 
+/* ECR = 0 or ECR.RESET, as reset_mode says (enet_driver_reset.c). */
 static bool reset_controller(struct enet_driver *drv)
 {
-	enet_writel(&drv->mmio, ENET_ECR, ENET_ECR_RESET);
-	for (uint32_t i = 0; i < ENET_DRV_RESET_POLLS; i++) {
-		if (!(enet_readl(&drv->mmio, ENET_ECR) & ENET_ECR_RESET))
-			return true;
-	}
-	sdvf_counter_add(drv->stats.reset_timeouts, 1);
-	sdvf_log(drv->pd, SDVF_LOG_ERROR, "enet: ECR.RESET did not clear");
-	return false;
+	return enet_controller_stop(drv);
 }
 
 static uint32_t rcr_value(const struct enet_driver *drv)
@@ -232,11 +228,11 @@ static uint32_t rcr_value(const struct enet_driver *drv)
 	rcr |= ENET_RCR_MII_MODE | ENET_RCR_PROM | ENET_RCR_CRCFWD;
 	if (drv->interface == ENET_IF_RGMII)
 		rcr |= ENET_RCR_RGMII_EN;
-	if (drv->interface == ENET_IF_RMII) {
+	if (drv->interface == ENET_IF_RMII)
 		rcr |= ENET_RCR_RMII_MODE;
-		if (drv->mode.speed_mbps == 10)
-			rcr |= ENET_RCR_RMII_10T;
-	}
+	/* 10 Mb/s on any interface (Linux's fec_restart does the same). */
+	if (drv->mode.speed_mbps == 10)
+		rcr |= ENET_RCR_RMII_10T;
 	if (!drv->mode.full_duplex)
 		rcr |= ENET_RCR_DRT;
 	return rcr;
@@ -246,8 +242,10 @@ static void program_controller(struct enet_driver *drv)
 {
 	struct enet_mmio *m = &drv->mmio;
 	enet_writel(m, ENET_EIMR, 0);
-	enet_writel(m, ENET_EIR, 0xffffffffu);
+	/* MSCR first: the MII event its write can raise is cleared below. */
 	enet_writel(m, ENET_MSCR, drv->mscr);
+	enet_writel(m, ENET_EIR, 0xffffffffu);
+	enet_program_fixed(drv);
 	enet_writel(m, ENET_IAUR, 0);
 	enet_writel(m, ENET_IALR, 0);
 	enet_writel(m, ENET_GAUR, 0);
@@ -288,6 +286,7 @@ bool enet_hw_restart(struct enet_driver *drv)
 	 * clearing what the counters hold (they survive the reset). */
 	enet_writel(&drv->mmio, ENET_MIBC, 0);
 	enet_rings_init(drv, true);
+	enet_phy_resume(drv); /* its MII event may have died with the MAC */
 	return true;
 }
 
@@ -330,9 +329,9 @@ static void bus_error(struct enet_driver *drv)
 		drv->halt_backoff_ns *= 2;
 	if (!reset_controller(drv))
 		return;
-	enet_writel(&drv->mmio, ENET_MSCR, drv->mscr);
-	enet_writel(&drv->mmio, ENET_EIMR, ENET_INT_MII);
+	enet_halt_keep_mdio(drv);
 	enet_rings_init(drv, true);
+	enet_phy_resume(drv);
 }
 
 void enet_halt_retry(struct enet_driver *drv)
@@ -460,6 +459,7 @@ static void handle_irq(struct enet_driver *drv)
 			bus_error(drv);
 		}
 	}
+	enet_tx_keep_going(drv); /* ERR006358: a lost TDAR write */
 	enet_tx_provide(drv);
 	enet_rx_provide(drv);
 }
@@ -481,6 +481,7 @@ static void enet_driver_notified(void *state, struct sdvf_pd *pd,
 		enet_tx_provide(drv);
 	} else if (ch == SDVF_CHANNEL_TIMER) {
 		enet_halt_retry(drv);
+		enet_tx_keep_going(drv);
 		enet_phy_timer(drv);
 	}
 	activation_end(drv);
@@ -509,7 +510,7 @@ static int enet_driver_init(void *state, struct sdvf_pd *pd)
 	drv->phy.addr = (uint32_t)sdvf_config_u64(pd, "phy_addr");
 	drv->phy.poll_ns = sdvf_config_u64(pd, "link_poll_ms") * 1000000ull;
 	drv->halt_backoff_ns = ENET_DRV_HALT_MIN_NS;
-	if (!enet_coalesce_setup(drv))
+	if (!enet_coalesce_setup(drv) || !enet_reset_mode_setup(drv))
 		return -1;
 	setup_mode(drv);
 	setup_mac(drv);
@@ -568,6 +569,11 @@ static const struct sdvf_param enet_driver_params[] = {
 		"ENET module clock, for the MDIO divider (MSCR)"),
 	SDVF_PARAM_U64_DEFAULT("link_poll_ms", 1, 60000, 500,
 			       "PHY link poll period"),
+	{.name = "reset_mode",
+	 .type = SDVF_PARAM_STR,
+	 .max = 9,
+	 .help = "ecr-zero (default; i.MX6SX/7D/8M: stop with ECR = 0) or "
+		 "ecr-reset (ECR.RESET)"},
 	/* Interrupt coalescing (enet_driver_coalesce.c); 0 = off. */
 	SDVF_PARAM_U64_DEFAULT("rx_coalesce_frames", 0, 255, 0,
 			       "RXIC: RX interrupt after this many frames"),

@@ -121,6 +121,12 @@ static bool rx_buffer_ok(struct enet_driver *drv, const struct sdvf_desc *d)
 		sdvf_counter_add(drv->stats.rx_bad_window, 1);
 		return false;
 	}
+	/* The MAC writes 64-byte bursts: a buffer off that grid is refused,
+	 * not handed to a MAC that would stop with a bus error on it. */
+	if (d->io_or_offset % ENET_DRV_RX_BUF_ALIGN != 0) {
+		sdvf_counter_add(drv->stats.rx_misaligned, 1);
+		return false;
+	}
 	return true;
 }
 

@@ -208,8 +208,12 @@ static void tx_completions_interrupt_once_per_threshold(void **unused)
 	(void)unused;
 	mux_stops_waiting();
 	uint64_t before = irqs();
-	for (uint32_t i = 0; i < FRAMES - 1; i++)
+	for (uint32_t i = 0; i < FRAMES - 1; i++) {
 		send_one();
+		/* 1 us: the TX DMA's late TDAR clear (ERR006358) lands, as it
+		 * does before a real next frame (test_enet_hazards: lost) */
+		sdvf_sim_advance(sim, 1000);
+	}
 	assert_int_equal(irqs(), before); /* held: 3 of 4 */
 	assert_int_equal(counter("nic", "irq_coalesced"), FRAMES - 1);
 	send_one();

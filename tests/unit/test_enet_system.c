@@ -333,8 +333,11 @@ static void init_leaves_model_registers_as_driver_programmed(void **unused)
 	assert_int_equal(reg(ENET_EIMR), ENET_INT_TXF | ENET_INT_RXF |
 						 ENET_INT_EBERR | ENET_INT_MII);
 	assert_int_equal(reg(ENET_MSCR), 13u << 1);
-	assert_int_equal(nic_counter("resets"),
-			 2); /* init, then the 1000 restart */
+	/* init and the 1000 restart stop the MAC with ECR = 0 (reset_mode
+	 * ecr-zero): the restart has DMA in flight, which ECR.RESET would
+	 * turn into a bus hang on the silicon model */
+	assert_int_equal(nic_counter("resets"), 0);
+	assert_int_equal(nic_counter("bus_hangs"), 0);
 	assert_int_equal(nic_counter("eberr"), 0);
 	assert_int_equal(nic_counter("mmio_unknown"), 0);
 	assert_int_equal(nic_counter("mmio_bad_index"), 0);
