@@ -393,7 +393,7 @@ static bool mux_finish(struct sdvf_queue *from_mux, struct sdvf_queue *to_mux)
 static void activation_end(struct enet_driver *drv)
 {
 	/* BD writes (stat last) must be visible before the MAC is kicked. */
-	atomic_thread_fence(memory_order_seq_cst);
+	enet_wmb(); /* as Linux's wmb() before writel (enet_mmio.h) */
 	enet_coalesce_adapt(drv);
 	if (drv->halted) /* a stopped MAC ignores kicks; keep them */
 		drv->kick_rdar = drv->kick_tdar = false;

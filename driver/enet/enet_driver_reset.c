@@ -131,8 +131,8 @@ void enet_halt_keep_mdio(struct enet_driver *drv)
 
 /* At init: a window the MAC writes RX frames into must start 64-byte
  * aligned, or every buffer in it (io + k x 2 KiB) breaks the rule. */
-bool enet_window_aligned(struct enet_driver *drv, uint64_t io,
-			 unsigned rights, const char *key)
+bool enet_window_aligned(struct enet_driver *drv, uint64_t io, unsigned rights,
+			 const char *key)
 {
 	if (!(rights & SDVF_W) || io % ENET_DRV_RX_BUF_ALIGN == 0)
 		return true;

@@ -89,8 +89,9 @@ static void rx_post(struct enet_driver *drv, uint32_t io)
 	drv->rx_io[slot] = io;
 	bd->addr = io;
 	bd->len = 0;
-	/* Release: addr is in place before the MAC may own the BD. */
-	atomic_thread_fence(memory_order_release);
+	/* Release: addr is in place before the MAC may own the BD (as the
+	 * device sees it: enet_mmio.h). */
+	enet_dma_wmb();
 	bd->stat = (uint16_t)(ENET_RXBD_E |
 			      (slot == drv->rx_slots - 1 ? ENET_RXBD_W : 0));
 	drv->rx_tail++;
@@ -218,8 +219,9 @@ static void tx_post(struct enet_driver *drv, uint32_t io, uint16_t len)
 	drv->tx_len[slot] = len;
 	bd->addr = io;
 	bd->len = len;
-	/* Release: addr and len are in place before the MAC owns the BD. */
-	atomic_thread_fence(memory_order_release);
+	/* Release: addr and len are in place before the MAC owns the BD (as
+	 * the device sees it: enet_mmio.h). */
+	enet_dma_wmb();
 	bd->stat = (uint16_t)(ENET_TXBD_R | ENET_TXBD_L | ENET_TXBD_TC |
 			      (slot == drv->tx_slots - 1 ? ENET_TXBD_W : 0));
 	drv->tx_tail++;

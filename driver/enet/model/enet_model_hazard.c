@@ -17,8 +17,8 @@
  *                after that batch sees it), whichever comes first; a TDAR
  *                write in that batch is lost (`tdar_lost`).  In the sim,
  *                where time moves only when a test advances it, a frame
- *                queued right after another is therefore lost each time.  The window opens only
- *                after a kick that sent a frame: its TXF (held or not) is
+ *                queued right after another is therefore lost each time.  The
+ * window opens only after a kick that sent a frame: its TXF (held or not) is
  *                always reported after the window, which is what Linux's
  *                "keep the transmitter going" check relies on.
  *   reset_hang   ECR.RESET while a DMA engine is active (ETHEREN with RDAR
