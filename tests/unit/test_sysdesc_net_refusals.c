@@ -195,13 +195,16 @@ static void net_refuses_unknown_and_malformed_properties(void **state)
 			      "wire, mac, rx-ring, tx-ring, rx-buffers, "
 			      "tx-buffers, ref-clk-hz, rx-coalesce-frames, "
 			      "rx-coalesce-us, tx-coalesce-frames, "
-			      "tx-coalesce-us, and the wire's: tap-name "
+			      "tx-coalesce-us, reset-mode, and the wire's: "
+			      "tap-name "
 			      "udp-local udp-remote pcap-record "
 			      "pcap-record-max pcap-replay gen-rate-pps "
 			      "gen-count gen-sizes gen-dst-mac mem-depth "
 			      "link-up phy-addr fault-loss-ppm "
 			      "fault-corrupt-ppm fault-flap-ms "
-			      "fault-flap-down-ms fault-seed)\n");
+			      "fault-flap-down-ms fault-seed hazard-err006358 "
+			      "hazard-reset-hang hazard-mdio-etheren "
+			      "hazard-mscr-mii hazard-rx-align)\n");
 	expect_edit_errors(one, "wire = \"loopback\";",
 			   "wire = \"tap\"; tap-name = \"a-name-too-long-x\";",
 			   AT "/nic: property 'tap-name': must be one string "

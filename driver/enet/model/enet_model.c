@@ -167,6 +167,7 @@ static void write_ecr(struct enet_model *m, uint32_t value)
 	} else if ((old & ENET_ECR_ETHEREN) && !(ecr & ENET_ECR_ETHEREN)) {
 		enet_reg_put(m, ENET_RDAR, 0);
 		enet_reg_put(m, ENET_TDAR, 0);
+		sdvf_counter_add(m->stats.ecr_stops, 1);
 		m->tdar_late_clear = false; /* DMA reset with ETHEREN */
 		enet_rx_fifo_flush(m);
 	}
@@ -252,6 +253,7 @@ static void drain_posted(struct enet_model *m)
 {
 	struct enet_mmio_ring *ring = m->posted;
 	uint32_t tail = atomic_load_explicit(&ring->tail, memory_order_acquire);
+	enet_hazard_drain_start(m);
 	if (tail - m->posted_head > ENET_MMIO_RING) {
 		/* Impossible for an honest driver: drop the batch and
 		 * resynchronise to its tail. */

@@ -104,13 +104,14 @@ extern const struct sdvf_component enet_model_component;
 
 /* Silicon hazards (hazard_* keys; enet_model_hazard.c). */
 #define ENET_MODEL_HAZARD_COUNTERS(X)                                          \
-	X(tdar_lost, "TDAR writes lost to ERR006358's late TDAR clear")        \
+	X(tdar_late_kicks, "TDAR writes lost in ERR006358's late TDAR clear")  \
 	X(bus_hangs, "ECR.RESET with DMA in flight: the bus hung")             \
 	X(bus_hung, "state: 1 once the bus hung; the MAC is dead")             \
 	X(hung_writes, "register writes ignored on the hung bus")              \
 	X(mdio_no_event, "MDIO transfers with ETHEREN clear: no MII event")    \
 	X(mii_spurious, "MII events raised by an MSCR write (MMFR != 0)")      \
-	X(rx_misaligned, "RX BDs with a buffer not 64-byte aligned: EBERR")
+	X(rx_misaligned, "RX BDs with a buffer not 64-byte aligned: EBERR")    \
+	X(ecr_stops, "ECR writes clearing ETHEREN: DMA stopped, no reset")
 
 #define ENET_MODEL_COUNTERS(X)                                                 \
 	ENET_MODEL_REGISTER_COUNTERS(X)                                        \

@@ -11,18 +11,18 @@
  *                is behind ERR007885 on the AXI parts): a TDAR write in
  *                between makes no 0->1 transition and is lost, and the DMA
  *                is idle with TDAR reading 0 while a BD is ready.  Here the
- *                late clear lands 1 us after the idle (the model's timer)
- *                or when the next batch of posted writes has been applied
- *                (before the model publishes its head, so a driver read
- *                after that batch sees it), whichever comes first; a TDAR
- *                write in that batch is lost (`tdar_lost`).  In the sim,
- *                where time moves only when a test advances it, a frame
- *                queued right after another is therefore lost each time.  The
+ *                late clear lands 1 us after the idle (the model's timer;
+ *                a batch that starts later finds it landed) or when the
+ *                next batch of posted writes has been applied (before the
+ *                model publishes its head, so a driver read after that
+ *                batch sees it), whichever comes first; a TDAR write in a
+ *                batch that starts within that 1 us is lost
+ * (`tdar_late_kicks`).  In the sim, where time moves only when a test advances
+ * it, a frame queued right after another is therefore lost each time.  The
  * window opens only after a kick that sent a frame: its TXF (held or not) is
- *                always reported after the window, which is what Linux's
- *                "keep the transmitter going" check relies on.
- *   reset_hang   ECR.RESET while a DMA engine is active (ETHEREN with RDAR
- *                or TDAR set) hangs the AXI bus on i.MX6SX/7D/8M: counted
+ * always reported after the window, which is what Linux's "keep the transmitter
+ * going" check relies on. reset_hang   ECR.RESET while a DMA engine is active
+ * (ETHEREN with RDAR or TDAR set) hangs the AXI bus on i.MX6SX/7D/8M: counted
  *                (`bus_hangs`), the state `bus_hung` is set for good, the
  *                MAC is dead (ETHEREN, RDAR, TDAR clear; ECR.RESET never
  *                clears; every later write is ignored, `hung_writes`).
@@ -83,17 +83,31 @@ bool enet_hazard_tdar_lost(struct enet_model *m)
 {
 	if (!m->tdar_late_clear)
 		return false;
-	sdvf_counter_add(m->stats.tdar_lost, 1);
+	sdvf_counter_add(m->stats.tdar_late_kicks, 1);
 	return true;
 }
 
+static void late_clear_lands(struct enet_model *m)
+{
+	m->tdar_late_clear = false;
+	enet_reg_put(m, ENET_TDAR, 0);
+}
+
+/* Before a batch: a clear that is due by now has landed already, so a
+ * TDAR write that comes later than the window is never lost. */
+void enet_hazard_drain_start(struct enet_model *m)
+{
+	if (m->tdar_late_clear && sdvf_now_ns(m->pd) >= m->tdar_late_ns)
+		late_clear_lands(m);
+}
+
+/* After a batch: the clear lands at the latest now (the window held at
+ * most this one batch), before the model publishes its head. */
 void enet_hazard_drained(struct enet_model *m)
 {
 	if (m->tdar_late_clear && (m->tdar_late_drain != m->drains ||
-				   sdvf_now_ns(m->pd) >= m->tdar_late_ns)) {
-		m->tdar_late_clear = false;
-		enet_reg_put(m, ENET_TDAR, 0);
-	}
+				   sdvf_now_ns(m->pd) >= m->tdar_late_ns))
+		late_clear_lands(m);
 	m->drains++;
 }
 

@@ -160,8 +160,9 @@ void enet_hazard_init(struct enet_model *m);
 /* The TX DMA found no ready BD after sending `frames_sent` frames: true if
  * TDAR stays set (cleared late), false to clear it now. */
 bool enet_hazard_tx_idle(struct enet_model *m, uint32_t frames_sent);
-bool enet_hazard_tdar_lost(struct enet_model *m); /* true: ignore it */
-void enet_hazard_drained(struct enet_model *m);	  /* after each batch */
+bool enet_hazard_tdar_lost(struct enet_model *m);   /* true: ignore it */
+void enet_hazard_drain_start(struct enet_model *m); /* before each batch */
+void enet_hazard_drained(struct enet_model *m);	    /* after each batch */
 uint64_t enet_hazard_deadline(const struct enet_model *m); /* or MAX */
 bool enet_hazard_reset_hangs(struct enet_model *m);	   /* true: no reset */
 bool enet_hazard_bus_hung(struct enet_model *m); /* true: ignore write */
