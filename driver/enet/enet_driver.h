@@ -8,14 +8,14 @@
  * configuration to name the DMA windows (dma0_io/_size/_rights ..
  * dma7_*) with the rights the device really has in each.  It still
  * validates every descriptor a mux gives it: the io address must be
- * 16-byte aligned and lie, with the whole buffer (RX: MRBR bytes; TX: the
- * frame length), inside one window, below 4 GiB (the ENET is a 32-bit DMA
- * master); that window must let the device write (RX) or read (TX) it, or
- * every frame through the buffer would be a bus error; a TX length must be
- * 14..SDVF_NET_FRAME_MAX.  A descriptor that fails is counted by reason
- * and handed back untouched through the pair it came from with
- * SDVF_NET_REJECTED set, never posted, so no buffer is ever lost.  At init
- * it refuses windows without valid rights, past 4 GiB, overlapping each
+ * 16-byte aligned (an RX buffer 64-byte aligned, the MAC's burst) and lie, with
+ * the whole buffer (RX: MRBR bytes; TX: the frame length), inside one window,
+ * below 4 GiB (the ENET is a 32-bit DMA master); that window must let the
+ * device write (RX) or read (TX) it, or every frame through the buffer would be
+ * a bus error; a TX length must be 14..SDVF_NET_FRAME_MAX.  A descriptor that
+ * fails is counted by reason and handed back untouched through the pair it came
+ * from with SDVF_NET_REJECTED set, never posted, so no buffer is ever lost.  At
+ * init it refuses windows without valid rights, past 4 GiB, overlapping each
  * other or over its BD rings.  The driver never maps packet data: it
  * moves io addresses and lengths only.
  *
