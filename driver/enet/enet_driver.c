@@ -9,7 +9,9 @@
  * the interrupt ack last.
  *
  * The data path lives in enet_driver_rings.c, MDIO/link/MIB in
- * enet_driver_phy.c.  Registers only through enet_mmio.h.
+ * enet_driver_phy.c, the controller stop (reset_mode), bus errors and the
+ * silicon hazards' answers in enet_driver_reset.c.  Registers only
+ * through enet_mmio.h.
  */
 #include "driver/enet/enet_driver.h"
 
@@ -290,68 +292,6 @@ bool enet_hw_restart(struct enet_driver *drv)
 	return true;
 }
 
-/*
- * A bus error stops the MAC; restart it, unless errors come faster than
- * ENET_DRV_EBERR_BURST per window.  Then a restart would only fail again (a
- * DMA window the hardware cannot reach, a broken bus) and burn the CPU in a
- * reset loop, so the MAC is left stopped, every buffer accounted for as in
- * a restart, TX held in tx_active (backpressure, not loss), and the link
- * timer retries after a back-off that doubles while the storm persists.
- * MDIO keeps working meanwhile (MSCR and the MII interrupt are restored), so
- * the link state stays current.
- */
-static void bus_error(struct enet_driver *drv)
-{
-	uint64_t now = sdvf_now_ns(drv->pd);
-	if (now - drv->eberr_window_start >= ENET_DRV_EBERR_WINDOW_NS) {
-		drv->eberr_window_start = now;
-		drv->eberr_in_window = 0;
-	}
-	if (++drv->eberr_in_window <= ENET_DRV_EBERR_BURST) {
-		sdvf_counter_add(drv->stats.eberr_resets, 1);
-		sdvf_log(drv->pd, SDVF_LOG_WARN,
-			 "enet: bus error, resetting controller");
-		enet_hw_restart(drv);
-		return;
-	}
-	if (now - drv->resumed_ns >= ENET_DRV_HALT_CALM_NS)
-		drv->halt_backoff_ns = ENET_DRV_HALT_MIN_NS;
-	drv->halted = true;
-	drv->halt_until_ns = now + drv->halt_backoff_ns;
-	sdvf_counter_add(drv->stats.eberr_halts, 1);
-	sdvf_counter_set(drv->stats.halted, 1);
-	sdvf_log(drv->pd, SDVF_LOG_ERROR,
-		 "enet: %u bus errors within 1 s: controller halted, retry in "
-		 "%llu ms",
-		 drv->eberr_in_window,
-		 (unsigned long long)(drv->halt_backoff_ns / 1000000u));
-	if (drv->halt_backoff_ns < ENET_DRV_HALT_MAX_NS)
-		drv->halt_backoff_ns *= 2;
-	if (!reset_controller(drv))
-		return;
-	enet_halt_keep_mdio(drv);
-	enet_rings_init(drv, true);
-	enet_phy_resume(drv);
-}
-
-void enet_halt_retry(struct enet_driver *drv)
-{
-	uint64_t now = sdvf_now_ns(drv->pd);
-	if (!drv->halted || now < drv->halt_until_ns)
-		return;
-	drv->halted = false;
-	drv->resumed_ns = now;
-	drv->eberr_window_start = now;
-	drv->eberr_in_window = 0;
-	sdvf_counter_add(drv->stats.halt_retries, 1);
-	sdvf_counter_set(drv->stats.halted, 0);
-	sdvf_log(drv->pd, SDVF_LOG_INFO, "enet: restarting halted controller");
-	if (enet_hw_restart(drv)) {
-		enet_rx_provide(drv);
-		enet_tx_provide(drv); /* release frames held while halted */
-	}
-}
-
 static void mib_reset(struct enet_driver *drv)
 {
 	enet_writel(&drv->mmio, ENET_MIBC, ENET_MIBC_DIS);
@@ -456,7 +396,7 @@ static void handle_irq(struct enet_driver *drv)
 		if (eir & ENET_INT_EBERR) {
 			/* The MAC stopped on a DMA error; everything it
 			 * completed before has been reaped above. */
-			bus_error(drv);
+			enet_bus_error(drv);
 		}
 	}
 	enet_tx_keep_going(drv); /* ERR006358: a lost TDAR write */

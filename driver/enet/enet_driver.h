@@ -224,7 +224,7 @@ struct enet_driver {
 	struct enet_mac_mode mode; /* programmed into ECR/RCR/TCR */
 	bool link_up;
 
-	/* bus-error storm guard (enet_driver.c: bus_error) */
+	/* bus-error storm guard (enet_driver_reset.c: enet_bus_error) */
 	uint64_t eberr_window_start;
 	uint32_t eberr_in_window;
 	bool halted;		  /* MAC stopped after a storm, TX held */
@@ -283,8 +283,10 @@ bool enet_window_aligned(struct enet_driver *drv, uint64_t io, unsigned rights,
 void enet_phy_resume(struct enet_driver *drv);
 /* enet_driver.c */
 bool enet_hw_restart(struct enet_driver *drv);
-/* Restart a MAC halted by a bus-error storm once its back-off has passed
+/* enet_driver_reset.c: a bus error (EBERR) restarts the MAC, a storm of
+ * them halts it; restart a halted MAC once its back-off has passed
  * (called from the link timer). */
+void enet_bus_error(struct enet_driver *drv);
 void enet_halt_retry(struct enet_driver *drv);
 
 #endif

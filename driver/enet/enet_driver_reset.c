@@ -1,6 +1,8 @@
 /*
  * The ENET driver's stop, reset and TX-kick rules for real silicon
- * (docs/enet.md, "Silicon hazards and the driver"):
+ * (docs/enet.md, "Silicon hazards and the driver's answers"), and the
+ * bus-error path that stops and restarts the MAC (enet_bus_error, the
+ * storm guard, enet_halt_retry):
  *
  *   reset_mode   How the controller is stopped before it is programmed.
  *                "ecr-zero" (default: i.MX6SX/7D/8M, the AXI multi-queue
@@ -142,4 +144,68 @@ bool enet_window_aligned(struct enet_driver *drv, uint64_t io, unsigned rights,
 		 "must be %u-byte aligned",
 		 key, (unsigned long long)io, ENET_DRV_RX_BUF_ALIGN);
 	return false;
+}
+
+/* ---- bus errors and their storms (moved from enet_driver.c) -------- */
+
+/*
+ * A bus error stops the MAC; restart it, unless errors come faster than
+ * ENET_DRV_EBERR_BURST per window.  Then a restart would only fail again (a
+ * DMA window the hardware cannot reach, a broken bus) and burn the CPU in a
+ * reset loop, so the MAC is left stopped, every buffer accounted for as in
+ * a restart, TX held in tx_active (backpressure, not loss), and the link
+ * timer retries after a back-off that doubles while the storm persists.
+ * MDIO keeps working meanwhile (MSCR and the MII interrupt are restored), so
+ * the link state stays current.
+ */
+void enet_bus_error(struct enet_driver *drv)
+{
+	uint64_t now = sdvf_now_ns(drv->pd);
+	if (now - drv->eberr_window_start >= ENET_DRV_EBERR_WINDOW_NS) {
+		drv->eberr_window_start = now;
+		drv->eberr_in_window = 0;
+	}
+	if (++drv->eberr_in_window <= ENET_DRV_EBERR_BURST) {
+		sdvf_counter_add(drv->stats.eberr_resets, 1);
+		sdvf_log(drv->pd, SDVF_LOG_WARN,
+			 "enet: bus error, resetting controller");
+		enet_hw_restart(drv);
+		return;
+	}
+	if (now - drv->resumed_ns >= ENET_DRV_HALT_CALM_NS)
+		drv->halt_backoff_ns = ENET_DRV_HALT_MIN_NS;
+	drv->halted = true;
+	drv->halt_until_ns = now + drv->halt_backoff_ns;
+	sdvf_counter_add(drv->stats.eberr_halts, 1);
+	sdvf_counter_set(drv->stats.halted, 1);
+	sdvf_log(drv->pd, SDVF_LOG_ERROR,
+		 "enet: %u bus errors within 1 s: controller halted, retry in "
+		 "%llu ms",
+		 drv->eberr_in_window,
+		 (unsigned long long)(drv->halt_backoff_ns / 1000000u));
+	if (drv->halt_backoff_ns < ENET_DRV_HALT_MAX_NS)
+		drv->halt_backoff_ns *= 2;
+	if (!enet_controller_stop(drv))
+		return;
+	enet_halt_keep_mdio(drv);
+	enet_rings_init(drv, true);
+	enet_phy_resume(drv);
+}
+
+void enet_halt_retry(struct enet_driver *drv)
+{
+	uint64_t now = sdvf_now_ns(drv->pd);
+	if (!drv->halted || now < drv->halt_until_ns)
+		return;
+	drv->halted = false;
+	drv->resumed_ns = now;
+	drv->eberr_window_start = now;
+	drv->eberr_in_window = 0;
+	sdvf_counter_add(drv->stats.halt_retries, 1);
+	sdvf_counter_set(drv->stats.halted, 0);
+	sdvf_log(drv->pd, SDVF_LOG_INFO, "enet: restarting halted controller");
+	if (enet_hw_restart(drv)) {
+		enet_rx_provide(drv);
+		enet_tx_provide(drv); /* release frames held while halted */
+	}
 }
