@@ -202,14 +202,38 @@ bool net_read_flag(struct net *n, const char *sub, const void *fdt, int node,
 
 /* ---- the NIC ---------------------------------------------------------- */
 
+/* reset-mode: how the driver stops the ENET (docs/enet.md, "Silicon
+ * hazards"); checked here so a typo names the nic node, not the PD. */
+static void read_reset_mode(struct net *n, const void *fdt, int node)
+{
+	char quoted[SYSDESC_QUOTE_MAX];
+	if (!net_read_str(n, "/nic", fdt, node, "reset-mode", n->reset_mode,
+			  sizeof(n->reset_mode)))
+		return;
+	if (strcmp(n->reset_mode, "ecr-zero") != 0 &&
+	    strcmp(n->reset_mode, "ecr-reset") != 0)
+		net_error(n, "/nic",
+			  "property 'reset-mode': \"%s\" is not one of "
+			  "ecr-zero (default: i.MX6SX/7D/8M), ecr-reset",
+			  sysdesc_quote(quoted, sizeof(quoted), n->reset_mode));
+}
+
 /* Properties of nic besides the wire parameters. */
-static const char *const nic_props[] = {"wire",		  "mac",
-					"rx-ring",	  "tx-ring",
-					"rx-buffers",	  "tx-buffers",
-					"ref-clk-hz",	  "rx-coalesce-frames",
-					"rx-coalesce-us", "tx-coalesce-frames",
-					"tx-coalesce-us", "uio-device",
-					"uio-dma",	  NULL};
+static const char *const nic_props[] = {"wire",
+					"mac",
+					"rx-ring",
+					"tx-ring",
+					"rx-buffers",
+					"tx-buffers",
+					"ref-clk-hz",
+					"rx-coalesce-frames",
+					"rx-coalesce-us",
+					"tx-coalesce-frames",
+					"tx-coalesce-us",
+					"uio-device",
+					"uio-dma",
+					"reset-mode",
+					NULL};
 
 /* The enet_model parameter `prop` names, '-' for '_' (not `wire`). */
 static const struct sdvf_param *wire_param(const char *prop)
@@ -418,6 +442,7 @@ static void read_nic(struct net *n, const void *fdt, int parent)
 			     &n->driver_opt[k]);
 	read_wire_params(n, fdt, node);
 	read_nic_uio(n, fdt, node);
+	read_reset_mode(n, fdt, node);
 }
 
 /* ---- policies --------------------------------------------------------- */

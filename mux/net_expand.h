@@ -91,6 +91,7 @@ struct net {
 	char name[SDVF_NAME_MAX];
 	/* nic */
 	char wire[32];
+	char reset_mode[16]; /* nic reset-mode, "" = the driver's default */
 	struct net_wire_param wire_param[NET_WIRE_PARAMS];
 	unsigned nwire_params;
 	/* A real ENET through Linux UIO instead of the model (uio-device,

@@ -248,6 +248,8 @@ static void emit_driver(struct plan *pl, const struct shared_names *s)
 		if (n->driver_opt[k].set)
 			plan_cfg_u64(pl, pd, net_nic_driver_keys[k],
 				     n->driver_opt[k].v);
+	if (n->reset_mode[0])
+		plan_cfg_str(pl, pd, "reset_mode", n->reset_mode);
 	window(pl, w++, pl->rx_dma_io, n->rx_buffers * NET_BUF_BYTES, "rw");
 	if (pl->pool)
 		window(pl, w++, pl->pool_io, n->tx_buffers * NET_BUF_BYTES,

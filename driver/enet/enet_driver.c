@@ -9,7 +9,9 @@
  * the interrupt ack last.
  *
  * The data path lives in enet_driver_rings.c, MDIO/link/MIB in
- * enet_driver_phy.c.  Registers only through enet_mmio.h.
+ * enet_driver_phy.c, the controller stop (reset_mode), bus errors and the
+ * silicon hazards' answers in enet_driver_reset.c.  Registers only
+ * through enet_mmio.h.
  */
 #include "driver/enet/enet_driver.h"
 
@@ -163,7 +165,9 @@ static bool setup_windows(struct enet_driver *drv)
 		if (w->size == 0)
 			continue;
 		w->rights = window_rights(drv, i);
-		if (w->rights == 0 || !window_placed_ok(drv, i))
+		if (w->rights == 0 || !window_placed_ok(drv, i) ||
+		    !enet_window_aligned(drv, w->io, w->rights,
+					 window_keys[i].io))
 			return false;
 		used++;
 	}
@@ -212,16 +216,10 @@ static void setup_mac(struct enet_driver *drv)
 
 /* ---- controller bring-up -------------------------------------------- */
 
+/* ECR = 0 or ECR.RESET, as reset_mode says (enet_driver_reset.c). */
 static bool reset_controller(struct enet_driver *drv)
 {
-	enet_writel(&drv->mmio, ENET_ECR, ENET_ECR_RESET);
-	for (uint32_t i = 0; i < ENET_DRV_RESET_POLLS; i++) {
-		if (!(enet_readl(&drv->mmio, ENET_ECR) & ENET_ECR_RESET))
-			return true;
-	}
-	sdvf_counter_add(drv->stats.reset_timeouts, 1);
-	sdvf_log(drv->pd, SDVF_LOG_ERROR, "enet: ECR.RESET did not clear");
-	return false;
+	return enet_controller_stop(drv);
 }
 
 static uint32_t rcr_value(const struct enet_driver *drv)
@@ -235,11 +233,11 @@ static uint32_t rcr_value(const struct enet_driver *drv)
 	rcr |= ENET_RCR_MII_MODE | ENET_RCR_PROM;
 	if (drv->interface == ENET_IF_RGMII)
 		rcr |= ENET_RCR_RGMII_EN;
-	if (drv->interface == ENET_IF_RMII) {
+	if (drv->interface == ENET_IF_RMII)
 		rcr |= ENET_RCR_RMII_MODE;
-		if (drv->mode.speed_mbps == 10)
-			rcr |= ENET_RCR_RMII_10T;
-	}
+	/* 10 Mb/s on any interface (Linux's fec_restart does the same). */
+	if (drv->mode.speed_mbps == 10)
+		rcr |= ENET_RCR_RMII_10T;
 	if (!drv->mode.full_duplex)
 		rcr |= ENET_RCR_DRT;
 	return rcr;
@@ -249,8 +247,10 @@ static void program_controller(struct enet_driver *drv)
 {
 	struct enet_mmio *m = &drv->mmio;
 	enet_writel(m, ENET_EIMR, 0);
-	enet_writel(m, ENET_EIR, 0xffffffffu);
+	/* MSCR first: the MII event its write can raise is cleared below. */
 	enet_writel(m, ENET_MSCR, drv->mscr);
+	enet_writel(m, ENET_EIR, 0xffffffffu);
+	enet_program_fixed(drv);
 	enet_writel(m, ENET_IAUR, 0);
 	enet_writel(m, ENET_IALR, 0);
 	enet_writel(m, ENET_GAUR, 0);
@@ -291,69 +291,8 @@ bool enet_hw_restart(struct enet_driver *drv)
 	 * clearing what the counters hold (they survive the reset). */
 	enet_writel(&drv->mmio, ENET_MIBC, 0);
 	enet_rings_init(drv, true);
+	enet_phy_resume(drv); /* its MII event may have died with the MAC */
 	return true;
-}
-
-/*
- * A bus error stops the MAC; restart it, unless errors come faster than
- * ENET_DRV_EBERR_BURST per window.  Then a restart would only fail again (a
- * DMA window the hardware cannot reach, a broken bus) and burn the CPU in a
- * reset loop, so the MAC is left stopped, every buffer accounted for as in
- * a restart, TX held in tx_active (backpressure, not loss), and the link
- * timer retries after a back-off that doubles while the storm persists.
- * MDIO keeps working meanwhile (MSCR and the MII interrupt are restored), so
- * the link state stays current.
- */
-static void bus_error(struct enet_driver *drv)
-{
-	uint64_t now = sdvf_now_ns(drv->pd);
-	if (now - drv->eberr_window_start >= ENET_DRV_EBERR_WINDOW_NS) {
-		drv->eberr_window_start = now;
-		drv->eberr_in_window = 0;
-	}
-	if (++drv->eberr_in_window <= ENET_DRV_EBERR_BURST) {
-		sdvf_counter_add(drv->stats.eberr_resets, 1);
-		sdvf_log(drv->pd, SDVF_LOG_WARN,
-			 "enet: bus error, resetting controller");
-		enet_hw_restart(drv);
-		return;
-	}
-	if (now - drv->resumed_ns >= ENET_DRV_HALT_CALM_NS)
-		drv->halt_backoff_ns = ENET_DRV_HALT_MIN_NS;
-	drv->halted = true;
-	drv->halt_until_ns = now + drv->halt_backoff_ns;
-	sdvf_counter_add(drv->stats.eberr_halts, 1);
-	sdvf_counter_set(drv->stats.halted, 1);
-	sdvf_log(drv->pd, SDVF_LOG_ERROR,
-		 "enet: %u bus errors within 1 s: controller halted, retry in "
-		 "%llu ms",
-		 drv->eberr_in_window,
-		 (unsigned long long)(drv->halt_backoff_ns / 1000000u));
-	if (drv->halt_backoff_ns < ENET_DRV_HALT_MAX_NS)
-		drv->halt_backoff_ns *= 2;
-	if (!reset_controller(drv))
-		return;
-	enet_writel(&drv->mmio, ENET_MSCR, drv->mscr);
-	enet_writel(&drv->mmio, ENET_EIMR, ENET_INT_MII);
-	enet_rings_init(drv, true);
-}
-
-void enet_halt_retry(struct enet_driver *drv)
-{
-	uint64_t now = sdvf_now_ns(drv->pd);
-	if (!drv->halted || now < drv->halt_until_ns)
-		return;
-	drv->halted = false;
-	drv->resumed_ns = now;
-	drv->eberr_window_start = now;
-	drv->eberr_in_window = 0;
-	sdvf_counter_add(drv->stats.halt_retries, 1);
-	sdvf_counter_set(drv->stats.halted, 0);
-	sdvf_log(drv->pd, SDVF_LOG_INFO, "enet: restarting halted controller");
-	if (enet_hw_restart(drv)) {
-		enet_rx_provide(drv);
-		enet_tx_provide(drv); /* release frames held while halted */
-	}
 }
 
 static void mib_reset(struct enet_driver *drv)
@@ -397,7 +336,7 @@ static bool mux_finish(struct sdvf_queue *from_mux, struct sdvf_queue *to_mux)
 static void activation_end(struct enet_driver *drv)
 {
 	/* BD writes (stat last) must be visible before the MAC is kicked. */
-	atomic_thread_fence(memory_order_seq_cst);
+	enet_wmb(); /* as Linux's wmb() before writel (enet_mmio.h) */
 	enet_coalesce_adapt(drv);
 	if (drv->halted) /* a stopped MAC ignores kicks; keep them */
 		drv->kick_rdar = drv->kick_tdar = false;
@@ -460,9 +399,10 @@ static void handle_irq(struct enet_driver *drv)
 		if (eir & ENET_INT_EBERR) {
 			/* The MAC stopped on a DMA error; everything it
 			 * completed before has been reaped above. */
-			bus_error(drv);
+			enet_bus_error(drv);
 		}
 	}
+	enet_tx_keep_going(drv); /* ERR006358: a lost TDAR write */
 	enet_tx_provide(drv);
 	enet_rx_provide(drv);
 }
@@ -484,6 +424,7 @@ static void enet_driver_notified(void *state, struct sdvf_pd *pd,
 		enet_tx_provide(drv);
 	} else if (ch == SDVF_CHANNEL_TIMER) {
 		enet_halt_retry(drv);
+		enet_tx_keep_going(drv);
 		enet_phy_timer(drv);
 	}
 	activation_end(drv);
@@ -512,7 +453,7 @@ static int enet_driver_init(void *state, struct sdvf_pd *pd)
 	drv->phy.addr = (uint32_t)sdvf_config_u64(pd, "phy_addr");
 	drv->phy.poll_ns = sdvf_config_u64(pd, "link_poll_ms") * 1000000ull;
 	drv->halt_backoff_ns = ENET_DRV_HALT_MIN_NS;
-	if (!enet_coalesce_setup(drv))
+	if (!enet_coalesce_setup(drv) || !enet_reset_mode_setup(drv))
 		return -1;
 	setup_mode(drv);
 	setup_mac(drv);
@@ -571,6 +512,11 @@ static const struct sdvf_param enet_driver_params[] = {
 		"ENET module clock, for the MDIO divider (MSCR)"),
 	SDVF_PARAM_U64_DEFAULT("link_poll_ms", 1, 60000, 500,
 			       "PHY link poll period"),
+	{.name = "reset_mode",
+	 .type = SDVF_PARAM_STR,
+	 .max = 9,
+	 .help = "ecr-zero (default; i.MX6SX/7D/8M: stop with ECR = 0) or "
+		 "ecr-reset (ECR.RESET)"},
 	/* Interrupt coalescing (enet_driver_coalesce.c); 0 = off. */
 	SDVF_PARAM_U64_DEFAULT("rx_coalesce_frames", 0, 255, 0,
 			       "RXIC: RX interrupt after this many frames"),

@@ -8,14 +8,14 @@
  * configuration to name the DMA windows (dma0_io/_size/_rights ..
  * dma7_*) with the rights the device really has in each.  It still
  * validates every descriptor a mux gives it: the io address must be
- * 16-byte aligned and lie, with the whole buffer (RX: MRBR bytes; TX: the
- * frame length), inside one window, below 4 GiB (the ENET is a 32-bit DMA
- * master); that window must let the device write (RX) or read (TX) it, or
- * every frame through the buffer would be a bus error; a TX length must be
- * 14..SDVF_NET_FRAME_MAX.  A descriptor that fails is counted by reason
- * and handed back untouched through the pair it came from with
- * SDVF_NET_REJECTED set, never posted, so no buffer is ever lost.  At init
- * it refuses windows without valid rights, past 4 GiB, overlapping each
+ * 16-byte aligned (an RX buffer 64-byte aligned, the MAC's burst) and lie, with
+ * the whole buffer (RX: MRBR bytes; TX: the frame length), inside one window,
+ * below 4 GiB (the ENET is a 32-bit DMA master); that window must let the
+ * device write (RX) or read (TX) it, or every frame through the buffer would be
+ * a bus error; a TX length must be 14..SDVF_NET_FRAME_MAX.  A descriptor that
+ * fails is counted by reason and handed back untouched through the pair it came
+ * from with SDVF_NET_REJECTED set, never posted, so no buffer is ever lost.  At
+ * init it refuses windows without valid rights, past 4 GiB, overlapping each
  * other or over its BD rings.  The driver never maps packet data: it
  * moves io addresses and lengths only.
  *
@@ -51,7 +51,16 @@
 #define ENET_DRV_FCS 4u
 #define ENET_DRV_DMA_WINDOWS 8u
 #define ENET_DRV_RESET_POLLS 1000u /* ECR.RESET reads before giving up */
-#define ENET_DRV_IRQ_LOOPS 16u	   /* EIR rounds per activation */
+/* RX buffers: the MAC writes whole 64-byte bursts (enet_mmio.h). */
+#define ENET_DRV_RX_BUF_ALIGN 64u
+/* Registers ECR = 0 does not reset, written at every start with their
+ * reset values (enet_driver_reset.c): FTRL, FIFO thresholds. */
+#define ENET_DRV_FTRL 0x7ffu
+#define ENET_DRV_RAEM 4u
+#define ENET_DRV_RAFL 4u
+#define ENET_DRV_TAEM 4u
+#define ENET_DRV_TAFL 8u
+#define ENET_DRV_IRQ_LOOPS 16u /* EIR rounds per activation */
 /* TXIC defaults (docs/benchmarks.md, "Coalescing and completion"). */
 #define ENET_DRV_TX_COALESCE_FRAMES 128u
 #define ENET_DRV_TX_COALESCE_US 1000u
@@ -108,7 +117,9 @@
 	X(rx_bad_window, "rx_free buffers in a window the MAC cannot write")   \
 	X(tx_bad_buffer, "tx_active frames misaligned or not in one window")   \
 	X(tx_bad_window, "tx_active frames in a window the MAC cannot read")   \
-	X(tx_bad_len, "tx_active frames shorter than 14 or over 1518 bytes")
+	X(tx_bad_len, "tx_active frames shorter than 14 or over 1518 bytes")   \
+	X(rx_misaligned, "rx_free buffers not 64-byte aligned (the MAC's "     \
+			 "rule)")
 
 #define ENET_DRIVER_CONTROLLER_COUNTERS(X)                                     \
 	X(eberr_resets, "bus errors answered with a controller reset")         \
@@ -119,7 +130,8 @@
 	X(reset_timeouts, "ECR.RESET writes that never cleared")               \
 	X(tx_reset_errors, "TX frames a reset returned with TX_ERROR")         \
 	X(eir_other, "EIR rounds with BABR, BABT, LC, RL or UN set")           \
-	X(irq_activations, "activations on the ENET interrupt")
+	X(irq_activations, "activations on the ENET interrupt")                \
+	X(tdar_rekicks, "TDAR rewritten: a frame waited, TDAR read 0")
 
 #define ENET_DRIVER_MIB_COUNTERS(X)                                            \
 	X(mib_t_packets, "state: MIB RMON_T_PACKETS, frames sent")             \
@@ -204,6 +216,7 @@ struct enet_driver {
 	uint8_t mac[6];
 	uint32_t interface; /* ENET_IF_* */
 	uint32_t mscr;
+	bool ecr_reset; /* reset_mode "ecr-reset"; else ECR = 0 */
 
 	/* BD rings in region enet_rings; the MAC owns [head, tail). */
 	volatile struct enet_bd *rx_bd, *tx_bd;
@@ -222,7 +235,7 @@ struct enet_driver {
 	struct enet_mac_mode mode; /* programmed into ECR/RCR/TCR */
 	bool link_up;
 
-	/* bus-error storm guard (enet_driver.c: bus_error) */
+	/* bus-error storm guard (enet_driver_reset.c: enet_bus_error) */
 	uint64_t eberr_window_start;
 	uint32_t eberr_in_window;
 	bool halted;		  /* MAC stopped after a storm, TX held */
@@ -268,10 +281,23 @@ void enet_mib_read(struct enet_driver *drv);
 bool enet_coalesce_setup(struct enet_driver *drv);
 void enet_coalesce_program(struct enet_driver *drv);
 void enet_coalesce_adapt(struct enet_driver *drv);
+/* enet_driver_reset.c: reset_mode, stop, the registers ECR = 0 keeps,
+ * ERR006358's re-kick, a halted MAC's MDIO */
+bool enet_reset_mode_setup(struct enet_driver *drv);
+bool enet_controller_stop(struct enet_driver *drv);
+void enet_program_fixed(struct enet_driver *drv);
+void enet_tx_keep_going(struct enet_driver *drv);
+void enet_halt_keep_mdio(struct enet_driver *drv);
+bool enet_window_aligned(struct enet_driver *drv, uint64_t io, unsigned rights,
+			 const char *key);
+/* enet_driver_phy.c: issue again a PHY read a reset may have lost */
+void enet_phy_resume(struct enet_driver *drv);
 /* enet_driver.c */
 bool enet_hw_restart(struct enet_driver *drv);
-/* Restart a MAC halted by a bus-error storm once its back-off has passed
+/* enet_driver_reset.c: a bus error (EBERR) restarts the MAC, a storm of
+ * them halts it; restart a halted MAC once its back-off has passed
  * (called from the link timer). */
+void enet_bus_error(struct enet_driver *drv);
 void enet_halt_retry(struct enet_driver *drv);
 
 #endif

@@ -221,3 +221,20 @@ void enet_mib_read(struct enet_driver *drv)
 	sdvf_counter_set(s->mib_r_undersize,
 			 enet_readl(m, ENET_RMON_R_UNDERSIZE));
 }
+
+/* After a controller stop: the read in flight may have lost its MII event
+ * (EIR was cleared; some ENETs raise none while ETHEREN is clear), so it
+ * is issued again.  The PHY answers a repeated read the same. */
+void enet_phy_resume(struct enet_driver *drv)
+{
+	static const uint32_t step_reg[] = {
+		[ENET_PHY_BMSR] = MII_BMSR,
+		[ENET_PHY_BMCR] = MII_BMCR,
+		[ENET_PHY_ADVERTISE] = MII_ADVERTISE,
+		[ENET_PHY_LPA] = MII_LPA,
+		[ENET_PHY_CTRL1000] = MII_CTRL1000,
+		[ENET_PHY_STAT1000] = MII_STAT1000,
+	};
+	if (drv->phy.step != ENET_PHY_IDLE)
+		mdio_read(drv, step_reg[drv->phy.step], drv->phy.step);
+}

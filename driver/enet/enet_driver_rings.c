@@ -89,8 +89,9 @@ static void rx_post(struct enet_driver *drv, uint32_t io)
 	drv->rx_io[slot] = io;
 	bd->addr = io;
 	bd->len = 0;
-	/* Release: addr is in place before the MAC may own the BD. */
-	atomic_thread_fence(memory_order_release);
+	/* Release: addr is in place before the MAC may own the BD (as the
+	 * device sees it: enet_mmio.h). */
+	enet_dma_wmb();
 	bd->stat = (uint16_t)(ENET_RXBD_E |
 			      (slot == drv->rx_slots - 1 ? ENET_RXBD_W : 0));
 	drv->rx_tail++;
@@ -119,6 +120,12 @@ static bool rx_buffer_ok(struct enet_driver *drv, const struct sdvf_desc *d)
 	 * time. */
 	if (!(w->rights & SDVF_W)) {
 		sdvf_counter_add(drv->stats.rx_bad_window, 1);
+		return false;
+	}
+	/* The MAC writes 64-byte bursts: a buffer off that grid is refused,
+	 * not handed to a MAC that would stop with a bus error on it. */
+	if (d->io_or_offset % ENET_DRV_RX_BUF_ALIGN != 0) {
+		sdvf_counter_add(drv->stats.rx_misaligned, 1);
 		return false;
 	}
 	return true;
@@ -217,8 +224,9 @@ static void tx_post(struct enet_driver *drv, uint32_t io, uint16_t len)
 	drv->tx_len[slot] = len;
 	bd->addr = io;
 	bd->len = len;
-	/* Release: addr and len are in place before the MAC owns the BD. */
-	atomic_thread_fence(memory_order_release);
+	/* Release: addr and len are in place before the MAC owns the BD (as
+	 * the device sees it: enet_mmio.h). */
+	enet_dma_wmb();
 	bd->stat = (uint16_t)(ENET_TXBD_R | ENET_TXBD_L | ENET_TXBD_TC |
 			      (slot == drv->tx_slots - 1 ? ENET_TXBD_W : 0));
 	drv->tx_tail++;

@@ -27,6 +27,22 @@
  * trusts tail - head beyond ENET_MMIO_RING (it drops the batch and counts
  * it); the driver keeps a private shadow of tail, read from the ring only
  * at init (a restarted driver carries on where its predecessor stopped).
+ *
+ * On hardware (real MMIO: UIO, bare metal, Microkit) two more rules hold,
+ * which the model cannot check because it shares the CPU's coherent view:
+ *   - The BD rings (region enet_rings) must be mapped uncached: device or
+ *     normal non-cacheable memory, never cacheable, since the ENET's DMA
+ *     does not snoop the CPU's caches on i.MX6/7/8M.  Packet buffers are
+ *     the muxes' business (cache maintenance or a coherent mapping).
+ *   - Each hand-off of a BD (addr/len before stat) needs a barrier as
+ *     strong as Linux's dma_wmb(), and the barrier before the RDAR/TDAR
+ *     kick one as strong as Linux's wmb() before its MMIO write: a plain
+ *     C11 fence orders only the inner-shareable domain on Arm.  The driver
+ *     uses enet_dma_wmb() and enet_wmb() below for both.
+ * The driver checks what it can at init: the rings 64-byte aligned below
+ * 4 GiB, every window the device writes (RX buffers) 64-byte aligned, and
+ * each RX buffer 64-byte aligned as it arrives (the MAC writes 64-byte
+ * bursts; counted in rx_misaligned).  The mapping type it cannot see.
  */
 #ifndef SDVF_ENET_MMIO_H
 #define SDVF_ENET_MMIO_H
@@ -73,6 +89,28 @@ struct enet_mmio {
 	uint64_t doorbells; /* notifications sent (tests count batching) */
 	uint64_t timeouts;  /* waits that gave up: the model is not draining */
 };
+
+/* Before a BD's ownership bit: its other fields reach memory first, as
+ * the device sees it (Linux's dma_wmb()). */
+static inline void enet_dma_wmb(void)
+{
+#if defined(__aarch64__) || defined(__arm__)
+	__asm__ volatile("dmb oshst" ::: "memory");
+#else
+	atomic_thread_fence(memory_order_release);
+#endif
+}
+
+/* Before the RDAR/TDAR kick: every BD write is complete before the MMIO
+ * write reaches the device (Linux's wmb()). */
+static inline void enet_wmb(void)
+{
+#if defined(__aarch64__) || defined(__arm__)
+	__asm__ volatile("dsb st" ::: "memory");
+#else
+	atomic_thread_fence(memory_order_seq_cst);
+#endif
+}
 
 static inline bool enet_mmio_drained(void *arg)
 {

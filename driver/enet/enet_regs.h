@@ -68,6 +68,19 @@
 #define ENET_FTRL 0x1b0u /* frame truncation length */
 #define ENET_TACC 0x1c0u /* transmit accelerator function config */
 #define ENET_RACC 0x1c4u /* receive accelerator function config */
+/* Rings 1 and 2 of the multi-queue ENETs (i.MX6SX/7D/8M): the driver uses
+ * ring 0 only and keeps these disabled (it writes them 0 at every start,
+ * as ECR = 0 does not reset them). */
+#define ENET_TXIC1 0x0f4u
+#define ENET_TXIC2 0x0f8u
+#define ENET_RXIC1 0x104u
+#define ENET_RXIC2 0x108u
+#define ENET_RCMR1 0x1c8u	      /* RX classification match, ring 1 */
+#define ENET_RCMR2 0x1ccu	      /* RX classification match, ring 2 */
+#define ENET_DMA1CFG 0x1d8u	      /* DMA class config, ring 1 */
+#define ENET_DMA2CFG 0x1dcu	      /* DMA class config, ring 2 */
+#define ENET_RCMR_WRITABLE 0x17777u   /* MATCHEN (16), CMP0..3 */
+#define ENET_DMACFG_WRITABLE 0x3ffffu /* CALC_NOIPG, DMA_CLASS_EN, SLOPE */
 
 /* ---- EIR / EIMR bits ------------------------------------------------- */
 #define ENET_INT_BABR (1u << 30)  /* babbling receive error */

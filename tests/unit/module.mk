@@ -205,3 +205,14 @@ $(STRESS_TSAN): tests/unit/stress_queue.c core/queue.h
 # Cross-built, not run under qemu-user: TSan re-executes itself with ASLR
 # off, which qemu-user refuses ("execve failed").
 CROSS_QEMU_SKIP += tests/unit/stress_queue_tsan
+
+# --- silicon hazards of the ENET model and the driver's fixes
+# (test_enet_hazards): driver + model + the ENET fixture, its system
+# written by the test ---
+ENET_HAZARDS_TEST := $(BUILD)/tests/unit/test_enet_hazards
+UNIT_TESTS += $(ENET_HAZARDS_TEST)
+$(ENET_HAZARDS_TEST): $(BUILD)/tests/unit/test_enet_hazards.o \
+		$(ENET_FIXTURE_OBJS) $(BUILD)/libsdvf.a
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(BUILD)/libsdvf.a \
+		$(HOST_LIBS) $(CMOCKA_LIBS)
+-include $(ENET_HAZARDS_TEST:=.d)

@@ -217,8 +217,12 @@ static void tx_completions_interrupt_once_per_threshold(void **unused)
 	(void)unused;
 	mux_stops_waiting();
 	uint64_t before = irqs();
-	for (uint32_t i = 0; i < FRAMES - 1; i++)
+	for (uint32_t i = 0; i < FRAMES - 1; i++) {
 		send_one();
+		/* 1 us: the TX DMA's late TDAR clear (ERR006358) lands, as it
+		 * does before a real next frame (test_enet_hazards: lost) */
+		sdvf_sim_advance(sim, 1000);
+	}
 	if (enet_test_qemu()) {
 		assert_int_equal(irqs(), before + FRAMES - 1);
 		assert_int_equal(counter("nic", "irq_coalesced"), 0);

@@ -139,7 +139,6 @@ static void init_leaves_model_registers_as_driver_programmed(void **unused)
 		assert_int_equal(reg(ENET_RCR), 1522u << 16 |
 							ENET_RCR_MII_MODE |
 							ENET_RCR_PROM);
-		assert_int_equal(nic_counter("resets"), 1);
 	} else {
 		/* The model's PHY is gigabit: the first poll restarted at
 		 * 1000. */
@@ -152,8 +151,6 @@ static void init_leaves_model_registers_as_driver_programmed(void **unused)
 		assert_int_equal(reg(ENET_RCR),
 				 1522u << 16 | ENET_RCR_MII_MODE |
 					 ENET_RCR_PROM | ENET_RCR_RGMII_EN);
-		assert_int_equal(nic_counter("resets"),
-				 2); /* init, then the 1000 restart */
 	}
 	assert_int_equal(reg(ENET_TCR), ENET_TCR_FDEN);
 	assert_int_equal(reg(ENET_MRBR), 1536);
@@ -164,6 +161,11 @@ static void init_leaves_model_registers_as_driver_programmed(void **unused)
 	assert_int_equal(reg(ENET_EIMR), ENET_INT_TXF | ENET_INT_RXF |
 						 ENET_INT_EBERR | ENET_INT_MII);
 	assert_int_equal(reg(ENET_MSCR), 13u << 1);
+	/* init and the 1000 restart stop the MAC with ECR = 0 (reset_mode
+	 * ecr-zero): the restart has DMA in flight, which ECR.RESET would
+	 * turn into a bus hang on the silicon model */
+	assert_int_equal(nic_counter("resets"), 0);
+	assert_int_equal(nic_counter("bus_hangs"), 0);
 	assert_int_equal(nic_counter("eberr"), 0);
 	assert_int_equal(nic_counter("mmio_unknown"), 0);
 	assert_int_equal(nic_counter("mmio_bad_index"), 0);

@@ -353,6 +353,30 @@ net_nic_passes_coalescing_and_clock_to_driver_and_model(void **state)
 			   "(0..255)\n");
 }
 
+/* reset-mode goes to the driver as written (absent: the driver's default,
+ * ecr-zero); anything else is refused at the nic node. */
+static void net_nic_passes_reset_mode_to_the_driver(void **state)
+{
+	(void)state;
+	struct sdvf_system sys;
+	char *text = edit(three, "tx-buffers = <128>; };",
+			  "tx-buffers = <128>; reset-mode = \"ecr-reset\"; };");
+	expect_ok(&sys, text);
+	free(text);
+	assert_string_equal(cfg_str(&sys, "net_driver", "reset_mode"),
+			    "ecr-reset");
+	sdvf_system_free(&sys);
+	expect_ok(&sys, three);
+	assert_string_equal(cfg_str(&sys, "net_driver", "reset_mode"),
+			    "(none)");
+	sdvf_system_free(&sys);
+	expect_edit_errors(three, "tx-buffers = <128>; };",
+			   "tx-buffers = <128>; reset-mode = \"reset\"; };",
+			   "t.dts: /subsystems/net/nic: property 'reset-mode': "
+			   "\"reset\" is not one of ecr-zero (default: "
+			   "i.MX6SX/7D/8M), ecr-reset\n");
+}
+
 /* The generated config is what the model, the driver and both muxes
  * accept: every PD's init succeeds under the sim runtime, the RX mux's
  * buffers all lie in a DMA window the device may write, and the TX pool
@@ -527,6 +551,7 @@ int main(void)
 		cmocka_unit_test(net_generator_may_aim_at_a_client),
 		cmocka_unit_test(net_driver_restartable_and_wire_faults),
 		cmocka_unit_test(net_nic_personality_reaches_the_model),
+		cmocka_unit_test(net_nic_passes_reset_mode_to_the_driver),
 		cmocka_unit_test(net_expanded_system_initialises_under_sim),
 		cmocka_unit_test(
 			net_frames_pass_between_the_wire_and_every_client),

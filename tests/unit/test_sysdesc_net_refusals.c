@@ -189,20 +189,24 @@ static void net_refuses_unknown_and_malformed_properties(void **state)
 		   "shaper, budget, rx-capacity, tx-capacity, switch-buffers, "
 		   "switch-reserve, nic-core, driver-core, rx-mux-core, "
 		   "tx-mux-core, driver-restartable, colocate)\n");
-	expect_edit_errors(one, "wire = \"loopback\";",
-			   "wire = \"tap\"; tap_name = \"x\";",
-			   AT "/nic: property 'tap_name': unknown (valid: "
-			      "wire, mac, rx-ring, tx-ring, rx-buffers, "
-			      "tx-buffers, ref-clk-hz, rx-coalesce-frames, "
-			      "rx-coalesce-us, tx-coalesce-frames, "
-			      "tx-coalesce-us, uio-device, uio-dma, and the "
-			      "wire's: tap-name "
-			      "udp-local udp-remote pcap-record "
-			      "pcap-record-max pcap-replay gen-rate-pps "
-			      "gen-count gen-sizes gen-dst-mac mem-depth "
-			      "link-up phy-addr fault-loss-ppm "
-			      "fault-corrupt-ppm fault-flap-ms "
-			      "fault-flap-down-ms fault-seed personality)\n");
+	expect_edit_errors(
+		one, "wire = \"loopback\";",
+		"wire = \"tap\"; tap_name = \"x\";",
+		AT "/nic: property 'tap_name': unknown (valid: "
+		   "wire, mac, rx-ring, tx-ring, rx-buffers, "
+		   "tx-buffers, ref-clk-hz, rx-coalesce-frames, "
+		   "rx-coalesce-us, tx-coalesce-frames, "
+		   "tx-coalesce-us, uio-device, uio-dma, reset-mode, and the "
+		   "wire's: tap-name "
+		   "udp-local udp-remote pcap-record "
+		   "pcap-record-max pcap-replay gen-rate-pps "
+		   "gen-count gen-sizes gen-dst-mac mem-depth "
+		   "link-up phy-addr fault-loss-ppm "
+		   "fault-corrupt-ppm fault-flap-ms "
+		   "fault-flap-down-ms fault-seed personality line-rate "
+		   "hazard-err006358 "
+		   "hazard-reset-hang hazard-mdio-etheren "
+		   "hazard-mscr-mii hazard-rx-align)\n");
 	expect_edit_errors(one, "wire = \"loopback\";",
 			   "wire = \"loopback\"; personality = \"qemu\";",
 			   AT "/nic: property 'personality': \"qemu\" is not "

@@ -56,6 +56,10 @@ static void model_reset(struct enet_model *m)
 		{ENET_OPD, ENET_OPD_OPCODE},
 		{ENET_TIPG, ENET_TIPG_DEFAULT},
 		{ENET_FTRL, ENET_FTRL_RESET},
+		{ENET_RAEM, 4},
+		{ENET_RAFL, 4},
+		{ENET_TAEM, 4},
+		{ENET_TAFL, 8},
 	};
 	for (uint32_t off = 0; off < ENET_REG_PAGE_BYTES; off += 4) {
 		if (off < ENET_MIB_FIRST || off > ENET_MIB_LAST)
@@ -70,6 +74,7 @@ static void model_reset(struct enet_model *m)
 	enet_coalesce_reset(m);
 	if (enet_is_qemu(m))
 		enet_qemu_reset(m);
+	m->tdar_late_clear = false; /* the DMA is reset too */
 }
 
 /* ---- register writes ------------------------------------------------- */
@@ -107,6 +112,15 @@ static const struct plain_reg {
 	 ENET_RACC_PADREM | ENET_RACC_IPDIS | ENET_RACC_PRODIS |
 		 ENET_RACC_LINEDIS | ENET_RACC_SHIFT16,
 	 0},
+	/* Rings 1 and 2 (AVB classes): stored only, never used here. */
+	{ENET_TXIC1, ENET_IC_WRITABLE, 0},
+	{ENET_TXIC2, ENET_IC_WRITABLE, 0},
+	{ENET_RXIC1, ENET_IC_WRITABLE, 0},
+	{ENET_RXIC2, ENET_IC_WRITABLE, 0},
+	{ENET_RCMR1, ENET_RCMR_WRITABLE, 0},
+	{ENET_RCMR2, ENET_RCMR_WRITABLE, 0},
+	{ENET_DMA1CFG, ENET_DMACFG_WRITABLE, 0},
+	{ENET_DMA2CFG, ENET_DMACFG_WRITABLE, 0},
 };
 
 static bool write_plain(struct enet_model *m, uint32_t off, uint32_t value)
@@ -134,6 +148,8 @@ static void write_ecr(struct enet_model *m, uint32_t value)
 {
 	if (value & ENET_ECR_RESET) {
 		sdvf_counter_add(m->stats.resets, 1);
+		if (enet_hazard_reset_hangs(m))
+			return;
 		model_reset(m); /* RESET self-clears: it reads back as 0 */
 		return;
 	}
@@ -155,6 +171,8 @@ static void write_ecr(struct enet_model *m, uint32_t value)
 	} else if ((old & ENET_ECR_ETHEREN) && !(ecr & ENET_ECR_ETHEREN)) {
 		enet_reg_put(m, ENET_RDAR, 0);
 		enet_reg_put(m, ENET_TDAR, 0);
+		sdvf_counter_add(m->stats.ecr_stops, 1);
+		m->tdar_late_clear = false; /* DMA reset with ETHEREN */
 		enet_rx_fifo_flush(m);
 	}
 }
@@ -190,6 +208,8 @@ static void reg_write(struct enet_model *m, uint32_t off, uint32_t value)
 		sdvf_counter_add(m->stats.mmio_unknown, 1);
 		return;
 	}
+	if (enet_hazard_bus_hung(m))
+		return;
 	if (enet_is_qemu(m) && enet_qemu_write(m, off, value))
 		return;
 	switch (off) {
@@ -202,14 +222,18 @@ static void reg_write(struct enet_model *m, uint32_t off, uint32_t value)
 		return;
 	case ENET_TDAR:
 		sdvf_counter_add(m->stats.tdar_writes, 1);
-		enet_tx_kick(m);
+		if (!enet_hazard_tdar_lost(m))
+			enet_tx_kick(m);
 		return;
 	case ENET_ECR:
 		write_ecr(m, value);
 		return;
 	case ENET_MMFR:
-		enet_mdio_start(m, value);
+		enet_hazard_mdio_start(m, value);
 		return;
+	case ENET_MSCR:
+		enet_hazard_mscr(m, value); /* then stored as configuration */
+		break;
 	case ENET_MIBC:
 		write_mibc(m, value);
 		return;
@@ -235,6 +259,7 @@ static void drain_posted(struct enet_model *m)
 {
 	struct enet_mmio_ring *ring = m->posted;
 	uint32_t tail = atomic_load_explicit(&ring->tail, memory_order_acquire);
+	enet_hazard_drain_start(m);
 	if (tail - m->posted_head > ENET_MMIO_RING) {
 		/* Impossible for an honest driver: drop the batch and
 		 * resynchronise to its tail. */
@@ -254,6 +279,7 @@ static void drain_posted(struct enet_model *m)
 		m->posted_head++;
 		reg_write(m, off, value);
 	}
+	enet_hazard_drained(m);
 	/* Release: the register page shows every applied write first. */
 	atomic_store_explicit(&ring->head, m->posted_head,
 			      memory_order_release);
@@ -287,6 +313,9 @@ static void wire_timer(struct enet_model *m)
 	uint64_t flap = enet_fault_tick(m);
 	if (flap && flap < deadline)
 		deadline = flap;
+	uint64_t late = enet_hazard_deadline(m); /* ERR006358's late clear */
+	if (late < deadline)
+		deadline = late;
 	if (deadline == UINT64_MAX)
 		deadline = 0; /* cancel */
 	else if (deadline == 0)
@@ -479,6 +508,7 @@ static int model_init(void *state, struct sdvf_pd *pd)
 	m->phy.addr = (uint32_t)sdvf_config_u64(pd, "phy_addr");
 	m->phy.link_up = sdvf_config_u64(pd, "link_up") != 0;
 	m->ref_clk_hz = sdvf_config_u64(pd, "ref_clk_hz");
+	enet_hazard_init(m);
 	enet_phy_reset(m);
 	model_reset(m);
 	enet_fault_init(m);
@@ -585,6 +615,17 @@ static const struct sdvf_param model_params[] = {
 	SDVF_PARAM_U64_DEFAULT("line_rate", 0, 10000000000ull, 0,
 			       "TX line rate in bit/s, frame overheads "
 			       "included (0 = as fast as the host runs)"),
+	/* silicon hazards (enet_model_hazard.c), 0 turns one off */
+	SDVF_PARAM_U64_DEFAULT("hazard_err006358", 0, 1, 1,
+			       "a TDAR write can be lost (ERR006358)"),
+	SDVF_PARAM_U64_DEFAULT("hazard_reset_hang", 0, 1, 1,
+			       "ECR.RESET with DMA in flight hangs the bus"),
+	SDVF_PARAM_U64_DEFAULT("hazard_mdio_etheren", 0, 1, 1,
+			       "no MII event while ETHEREN is clear"),
+	SDVF_PARAM_U64_DEFAULT("hazard_mscr_mii", 0, 1, 1,
+			       "MSCR 0 -> non-zero with MMFR set raises MII"),
+	SDVF_PARAM_U64_DEFAULT("hazard_rx_align", 0, 1, 1,
+			       "RX buffers not 64-byte aligned raise EBERR"),
 	{0},
 };
 

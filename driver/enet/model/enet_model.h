@@ -119,8 +119,20 @@ enum enet_personality {
 	X(fault_tx_corrupt, "injected: sent frames damaged, not delivered")    \
 	X(fault_flaps, "injected: link drops (fault_flap_ms)")
 
+/* Silicon hazards (hazard_* keys; enet_model_hazard.c). */
+#define ENET_MODEL_HAZARD_COUNTERS(X)                                          \
+	X(tdar_late_kicks, "TDAR writes lost in ERR006358's late TDAR clear")  \
+	X(bus_hangs, "ECR.RESET with DMA in flight: the bus hung")             \
+	X(bus_hung, "state: 1 once the bus hung; the MAC is dead")             \
+	X(hung_writes, "register writes ignored on the hung bus")              \
+	X(mdio_no_event, "MDIO transfers with ETHEREN clear: no MII event")    \
+	X(mii_spurious, "MII events raised by an MSCR write (MMFR != 0)")      \
+	X(rx_misaligned, "RX BDs with a buffer not 64-byte aligned: EBERR")    \
+	X(ecr_stops, "ECR writes clearing ETHEREN: DMA stopped, no reset")
+
 #define ENET_MODEL_COUNTERS(X)                                                 \
 	ENET_MODEL_REGISTER_COUNTERS(X)                                        \
+	ENET_MODEL_HAZARD_COUNTERS(X)                                          \
 	ENET_MODEL_COALESCE_COUNTERS(X)                                        \
 	ENET_MODEL_RX_COUNTERS(X)                                              \
 	ENET_MODEL_TX_COUNTERS(X)                                              \

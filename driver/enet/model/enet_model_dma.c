@@ -37,19 +37,19 @@ static uint8_t *dma_ptr(struct enet_model *m, uint64_t io, uint64_t len,
 	return NULL;
 }
 
-/* A bus error: the DMA engines stop and ETHEREN clears, as on hardware. */
+/* A bus error: the DMA engines stop and ETHEREN clears, as on hardware.
+ * `what` says what was wrong with the access at io. */
 static void eberr(struct enet_model *m, const char *what, uint64_t io)
 {
 	sdvf_counter_add(m->stats.eberr, 1);
-	sdvf_log(m->pd, SDVF_LOG_WARN,
-		 "EBERR: %s at io 0x%llx is outside the DMA window: MAC "
-		 "stopped",
+	sdvf_log(m->pd, SDVF_LOG_WARN, "EBERR: %s at io 0x%llx: MAC stopped",
 		 what, (unsigned long long)io);
 	enet_raise(m, ENET_INT_EBERR);
 	enet_reg_put(m, ENET_ECR,
 		     enet_reg(m, ENET_ECR) & ~(uint32_t)ENET_ECR_ETHEREN);
 	enet_reg_put(m, ENET_RDAR, 0);
 	enet_reg_put(m, ENET_TDAR, 0);
+	m->tdar_late_clear = false;
 	enet_rx_fifo_flush(m);
 }
 
@@ -67,7 +67,7 @@ static bool bd_read(struct enet_model *m, uint32_t io, struct enet_bd_ref *ref)
 {
 	uint8_t *p = dma_ptr(m, io, sizeof(struct enet_bd), true);
 	if (!p) {
-		eberr(m, "buffer descriptor", io);
+		eberr(m, "buffer descriptor outside the DMA window", io);
 		return false;
 	}
 	/* One read of each byte, stat's first: the driver sets E/R after a
@@ -289,7 +289,11 @@ static int rx_claim_bds(struct enet_model *m, uint32_t total, uint32_t mrbr)
 			return 0;
 		uint32_t chunk = i + 1 < n ? mrbr : total - i * mrbr;
 		if (!dma_ptr(m, r->v.addr, chunk, true)) {
-			eberr(m, "RX buffer", r->v.addr);
+			eberr(m, "RX buffer outside the DMA window", r->v.addr);
+			return -1;
+		}
+		if (!enet_hazard_rx_buffer_ok(m, r->v.addr)) {
+			eberr(m, "RX buffer not 64-byte aligned", r->v.addr);
 			return -1;
 		}
 		io = bd_next(m, r, ENET_RDSR);
@@ -480,7 +484,7 @@ static enum tx_result tx_gather(struct enet_model *m, int *nbds, uint32_t *len,
 			return *nbds == 0 ? TX_EMPTY : TX_INCOMPLETE;
 		const uint8_t *src = dma_ptr(m, r->v.addr, r->v.len, false);
 		if (!src) {
-			eberr(m, "TX buffer", r->v.addr);
+			eberr(m, "TX buffer outside the DMA window", r->v.addr);
 			return TX_STOPPED;
 		}
 		if (*len + r->v.len > ENET_MODEL_FRAME_MAX)
@@ -593,9 +597,10 @@ void enet_tx_kick(struct enet_model *m)
 		res = tx_one(m);
 		sent_bds++;
 	}
-	/* TDAR clears once the ring is drained; an incomplete frame (no L
-	 * yet) keeps it set, waiting for the next kick. */
-	if (res == TX_EMPTY)
+	/* TDAR clears once the ring is drained (or late, ERR006358: the
+	 * frames sent are those before the TX_EMPTY); an incomplete frame (no
+	 * L yet) keeps it set, waiting for the next kick. */
+	if (res == TX_EMPTY && !enet_hazard_tx_idle(m, sent_bds - 1))
 		enet_reg_put(m, ENET_TDAR, 0);
 	if (m->rx_fifo_count > 0)
 		rx_drain_fifo(m); /* RCR.LOOP frames */

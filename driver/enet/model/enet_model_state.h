@@ -9,6 +9,7 @@
  *   enet_model_irq.c  interrupt coalescing (TXIC / RXIC)
  *   enet_model_personality.c  what QEMU's ENET does unlike silicon
  *                     (personality qemu-imx7)
+ *   enet_model_hazard.c  silicon hazards (ERR006358, reset hang, ...)
  * Internal to the model; tests use driver/enet/model/enet_model.h.
  */
 #ifndef SDVF_ENET_MODEL_STATE_H
@@ -84,6 +85,17 @@ struct enet_line {
 	uint64_t free_ns; /* when the line has sent what it was given */
 	bool waiting;	  /* the TX DMA stopped for it, TDAR still set */
 };
+/* Silicon hazards (enet_model_hazard.c), each on unless its key is 0. */
+enum enet_hazard {
+	ENET_HAZARD_ERR006358,	  /* a TDAR write lost to the late clear */
+	ENET_HAZARD_RESET_HANG,	  /* ECR.RESET with DMA in flight hangs */
+	ENET_HAZARD_MDIO_ETHEREN, /* no MII event while ETHEREN is clear */
+	ENET_HAZARD_MSCR_MII,	  /* MSCR 0 -> non-zero raises MII */
+	ENET_HAZARD_RX_ALIGN,	  /* RX buffers 64-byte aligned */
+	ENET_NHAZARDS,
+};
+#define ENET_MODEL_RX_ALIGN 64u
+#define ENET_MODEL_TDAR_LATE_NS 1000u /* ERR006358's window */
 
 struct enet_model {
 	struct sdvf_pd *pd;
@@ -121,6 +133,13 @@ struct enet_model {
 	struct enet_model_wire_counters wire_stats;
 	struct enet_fault fault;
 	struct enet_line line;
+	/* Silicon hazards (enet_model_hazard.c). */
+	bool hazard_off[ENET_NHAZARDS]; /* hazard_<name> = <0> */
+	bool tdar_late_clear;		/* ERR006358: TDAR set, DMA idle */
+	uint64_t tdar_late_drain;	/* ... since this posted batch */
+	uint64_t tdar_late_ns;		/* ... and cleared by this time */
+	uint64_t drains;		/* posted batches applied */
+	bool bus_hung;			/* ECR.RESET hung the bus: dead */
 };
 
 /* enet_model.c */
@@ -162,6 +181,22 @@ uint32_t enet_qemu_rx_build(struct enet_model *m, const struct enet_rx_slot *s,
 /* enet_model_phy.c */
 void enet_phy_reset(struct enet_model *m);
 void enet_mdio_start(struct enet_model *m, uint32_t mmfr);
+
+/* enet_model_hazard.c: each call site asks the hazard what happens */
+bool enet_model_hazard_on(const struct enet_model *m, enum enet_hazard h);
+void enet_hazard_init(struct enet_model *m);
+/* The TX DMA found no ready BD after sending `frames_sent` frames: true if
+ * TDAR stays set (cleared late), false to clear it now. */
+bool enet_hazard_tx_idle(struct enet_model *m, uint32_t frames_sent);
+bool enet_hazard_tdar_lost(struct enet_model *m);   /* true: ignore it */
+void enet_hazard_drain_start(struct enet_model *m); /* before each batch */
+void enet_hazard_drained(struct enet_model *m);	    /* after each batch */
+uint64_t enet_hazard_deadline(const struct enet_model *m); /* or MAX */
+bool enet_hazard_reset_hangs(struct enet_model *m);	   /* true: no reset */
+bool enet_hazard_bus_hung(struct enet_model *m); /* true: ignore write */
+void enet_hazard_mdio_start(struct enet_model *m, uint32_t mmfr);
+void enet_hazard_mscr(struct enet_model *m, uint32_t value); /* before it */
+bool enet_hazard_rx_buffer_ok(struct enet_model *m, uint32_t addr);
 
 /* enet_model_fault.c */
 enum enet_fault_verdict {

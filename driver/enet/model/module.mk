@@ -4,6 +4,7 @@ ENET_MODEL_SRCS := driver/enet/model/enet_model.c \
 	driver/enet/model/enet_model_dma.c driver/enet/model/enet_model_phy.c \
 	driver/enet/model/enet_model_fault.c driver/enet/model/enet_model_irq.c \
 	driver/enet/model/enet_model_personality.c \
-	driver/enet/model/enet_model_line.c
+	driver/enet/model/enet_model_line.c \
+	driver/enet/model/enet_model_hazard.c
 HOST_SRCS += $(ENET_MODEL_SRCS)
 COMPONENTS += enet_model

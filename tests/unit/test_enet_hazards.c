@@ -1,0 +1,491 @@
+/*
+ * Silicon hazards of the ENET model and the driver's answers to them
+ * (driver/enet/model/enet_model_hazard.c, driver/enet/enet_driver_reset.c;
+ * docs/enet.md, "Silicon hazards"): the real driver drives the real model
+ * on wire `mem` in the sim, and the ENET fixture (tests/unit/enet_fixture.h)
+ * stands where the muxes stand.  Each driver fix has a test here that fails
+ * without it; each hazard a test that shows what the model does.  Every
+ * test ends with the fixture's buffer conservation check.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/queue.h"
+#include "core/sim/sim.h"
+#include "core/sysdesc/sysdesc.h"
+#include "driver/enet/enet_driver.h"
+#include "driver/enet/model/enet_model.h"
+#include "driver/enet/wire/wire.h"
+#include "tests/unit/enet_fixture.h"
+
+#define RUN_STEPS 1000000u
+#define US 1000ull
+#define POLL_NS 500000000ull /* the driver's link_poll_ms */
+#define RX_IO 0x10000000u
+#define OUTSIDE_IO 0x30000000u
+#define WARMUP 1u /* TX frames load() sends */
+
+static const struct sdvf_component *const table[] = {
+	&enet_model_component, &enet_driver_component, &enet_fixture_component,
+	NULL};
+
+/* The system, with the driver's extra keys, then the model's. */
+static const char dts_template[] =
+	"/dts-v1/;\n/ {\ncompatible = \"sdvf,system\";\npds {\n"
+	"nic { component = \"enet_model\";\n"
+	"  maps { enet_regs = \"regs\", \"rw\"; enet_mmio = \"posted\", "
+	"\"rw\"; enet_rings = \"rings\", \"rw\"; dma0 = \"rx_dma\", \"rw\";\n"
+	"    dma1 = \"tx_dma\", \"r\"; };\n"
+	"  channels { irq = \"irq\"; mmio = \"mmio\"; };\n"
+	"  config { wire = \"mem\"; %s }; };\n"
+	"drv { component = \"enet_driver\";\n"
+	"  maps { enet_regs = \"regs\", \"r\"; enet_mmio = \"posted\", "
+	"\"rw\";\n"
+	"    enet_rings = \"rings\", \"rw\"; rx_free = \"rx_free\", \"rw\";\n"
+	"    rx_active = \"rx_active\", \"rw\"; tx_free = \"tx_free\", "
+	"\"rw\";\n"
+	"    tx_active = \"tx_active\", \"rw\"; };\n"
+	"  channels { irq = \"irq\"; mmio = \"mmio\"; rx = \"rx\"; tx = "
+	"\"tx\"; };\n"
+	"  config { mac = [02 00 00 00 e7 01]; rx_ring = <16>; tx_ring = "
+	"<16>;\n"
+	"    rx_capacity = <32>; tx_capacity = <32>;\n"
+	"    tx_coalesce_frames = <4>; tx_coalesce_us = <100>;\n"
+	"    dma0_io = <%s>; dma0_size = <0x10000>; dma0_rights = "
+	"\"rw\";\n"
+	"    dma1_io = <0x10100000>; dma1_size = <0x10000>; dma1_rights = "
+	"\"r\";\n"
+	"    %s }; };\n"
+	"mux { component = \"enet_fixture\";\n"
+	"  maps { rx_dma = \"rx_dma\", \"rw\"; tx_dma = \"tx_dma\", \"rw\";\n"
+	"    rx_free = \"rx_free\", \"rw\"; rx_active = \"rx_active\", "
+	"\"rw\";\n"
+	"    tx_free = \"tx_free\", \"rw\"; tx_active = \"tx_active\", "
+	"\"rw\"; };\n"
+	"  channels { rx = \"rx\"; tx = \"tx\"; };\n"
+	"  config { capacity = <32>; buffers = <32>; }; };\n"
+	"};\nregions {\n"
+	"regs { size = <0x1000>; }; posted { size = <0x1000>; };\n"
+	"rings { size = <0x1000>; io-address = <0x40000000>; };\n"
+	"rx_dma { size = <0x10000>; io-address = <0x10000000>; };\n"
+	"tx_dma { size = <0x10000>; io-address = <0x10100000>; };\n"
+	"rx_free { size = <0x1000>; }; rx_active { size = <0x1000>; };\n"
+	"tx_free { size = <0x1000>; }; tx_active { size = <0x1000>; };\n"
+	"};\nchannels {\n"
+	"irq { ends = \"nic\", \"drv\"; }; mmio { ends = \"drv\", \"nic\"; };\n"
+	"rx { ends = \"drv\", \"mux\"; }; tx { ends = \"drv\", \"mux\"; };\n"
+	"};\n};\n";
+
+static struct sdvf_system sys;
+static struct sdvf_sim *sim;
+static struct enet_fixture *fx;
+static struct enet_driver *drv;
+static struct wire *wire;
+static uint32_t next_tx;
+
+static uint64_t counter(const char *pd, const char *name)
+{
+	bool found = false;
+	uint64_t value = sdvf_sim_counter(sim, pd, name, &found);
+	assert_true(found);
+	return value;
+}
+
+static void queue_one(void);
+static uint32_t wire_frames(void);
+
+/* The model's register page, as the driver reads it. */
+static uint32_t reg(uint32_t offset)
+{
+	return drv->mmio.regs[offset / 4];
+}
+
+/* Load the system; 0 if every PD started.  The driver's first PHY read,
+ * at init, brings the link up and restarts the MAC at 1000 Mb/s; then 8
+ * RX buffers go in (RX DMA active, room left in the ring) and one frame
+ * goes out (as in test_enet_coalesce: the fixture's first tx_free
+ * request is used up). */
+static int load_with(const char *model_keys, const char *dma0_io,
+		     const char *driver_keys)
+{
+	static char dts[sizeof(dts_template) + 512];
+	snprintf(dts, sizeof(dts), dts_template, model_keys, dma0_io,
+		 driver_keys);
+	memset(&sys, 0, sizeof(sys));
+	sim = NULL;
+	if (sdvf_system_load_dts(&sys, "test_enet_hazards", dts, table,
+				 stderr) != 0)
+		return -1;
+	sim = sdvf_sim_create(&sys);
+	if (!sim || sdvf_sim_init(sim) != 0)
+		return -1;
+	fx = sdvf_sim_state(sim, "mux");
+	drv = sdvf_sim_state(sim, "drv");
+	wire = enet_model_wire(sdvf_sim_state(sim, "nic"));
+	next_tx = 0;
+	sdvf_sim_run(sim, RUN_STEPS);
+	enet_fixture_provide_rx(fx, 0, 8);
+	sdvf_sim_run(sim, RUN_STEPS);
+	sdvf_sim_advance(sim, POLL_NS);
+	queue_one();
+	sdvf_sim_advance(sim, 1 * US);
+	(void)wire_frames();
+	return 0;
+}
+
+static int load(const char *driver_keys)
+{
+	return load_with("", "0x10000000", driver_keys);
+}
+
+static int boot(void **unused)
+{
+	(void)unused;
+	assert_int_equal(load(""), 0);
+	return 0;
+}
+
+static void unload(void)
+{
+	if (sim) {
+		struct wire *w = enet_model_wire(sdvf_sim_state(sim, "nic"));
+		if (w)
+			wire_close(w);
+		sdvf_sim_destroy(sim);
+	}
+	sim = NULL;
+	sdvf_system_free(&sys);
+}
+
+static int shutdown(void **unused)
+{
+	(void)unused;
+	sdvf_sim_advance(sim, 1000000000ull);
+	sdvf_sim_inject(sim, "mux", "tx");
+	sdvf_sim_inject(sim, "mux", "rx");
+	sdvf_sim_run(sim, RUN_STEPS);
+	assert_int_equal(enet_fixture_conservation_errors(fx, drv), 0);
+	unload();
+	return 0;
+}
+
+/* A TX mux with buffers to spare: it does not wait for completions, so
+ * the driver leaves TXIC on (4 frames or 100 us). */
+static void mux_stops_waiting(void)
+{
+	sdvf_queue_consumer_cancel_signal(&fx->tx.back);
+}
+
+/* Queue one 60-byte broadcast frame and run to idle. */
+static void queue_one(void)
+{
+	uint8_t *f = enet_fixture_tx_frame(fx, next_tx);
+	memset(f, 0, 60);
+	memset(f, 0xff, 6);
+	f[14] = (uint8_t)next_tx;
+	assert_int_equal(enet_fixture_queue_tx(fx, next_tx++, 1, 60), 1);
+	sdvf_sim_run(sim, RUN_STEPS);
+}
+
+/* Frames on the wire now (taken off it). */
+static uint32_t wire_frames(void)
+{
+	uint8_t got[WIRE_MAX_FRAME];
+	uint32_t n = 0;
+	while (wire_mem_take(wire, got, sizeof(got)) > 0)
+		n++;
+	return n;
+}
+
+/* A clause-22 write to the model's PHY (address 0) from the test, through
+ * the driver's posted ring, applied at once. */
+static void phy_write(uint32_t reg_addr, uint16_t value)
+{
+	enet_writel(&drv->mmio, ENET_MMFR,
+		    ENET_MMFR_ST | ENET_MMFR_OP_WRITE | ENET_MMFR_TA |
+			    (reg_addr << ENET_MMFR_RA_SHIFT) | value);
+	sdvf_sim_inject(sim, "nic", "mmio");
+	sdvf_sim_run(sim, RUN_STEPS);
+}
+
+/* A register write from the test (a previous owner of the ENET). */
+static void poke(uint32_t offset, uint32_t value)
+{
+	enet_writel(&drv->mmio, offset, value);
+	sdvf_sim_inject(sim, "nic", "mmio");
+	sdvf_sim_run(sim, RUN_STEPS);
+}
+
+/* ---- ERR006358: a lost TDAR write ---------------------------------- */
+
+static void
+a_frame_queued_as_the_tx_dma_goes_idle_leaves_on_the_next_irq(void **unused)
+{
+	(void)unused;
+	mux_stops_waiting();
+	queue_one();
+	assert_int_equal(wire_frames(), 1);
+	/* The DMA went idle after that frame; its late TDAR clear swallows
+	 * the kick of a frame queued at once. */
+	queue_one();
+	assert_int_equal(counter("nic", "tdar_late_kicks"), 1);
+	assert_int_equal(wire_frames(), 0);
+	assert_int_equal(reg(ENET_TDAR), 0);
+	/* The coalesced TX interrupt (100 us) reaps the first; the driver
+	 * sees the second still the MAC's with TDAR 0 and kicks again.
+	 * Without that it sits until the next frame is queued. */
+	sdvf_sim_advance(sim, 200 * US);
+	assert_int_equal(counter("drv", "tdar_rekicks"), 1);
+	assert_int_equal(wire_frames(), 1);
+	sdvf_sim_advance(sim, 200 * US);
+	assert_int_equal(counter("drv", "tx_frames"), WARMUP + 2);
+	assert_int_equal(fx->tx.returned, WARMUP + 2);
+}
+
+static void a_frame_queued_after_the_late_clear_is_sent_at_once(void **unused)
+{
+	(void)unused;
+	mux_stops_waiting();
+	queue_one();
+	sdvf_sim_advance(sim, 1 * US); /* the late clear lands */
+	assert_int_equal(reg(ENET_TDAR), 0);
+	queue_one();
+	assert_int_equal(wire_frames(), 2);
+	assert_int_equal(counter("nic", "tdar_late_kicks"), 0);
+	assert_int_equal(counter("drv", "tdar_rekicks"), 0);
+}
+
+/* ---- controller reset with DMA in flight ----------------------------- */
+
+static void ecr_reset_with_dma_in_flight_hangs_the_bus(void **unused)
+{
+	(void)unused;
+	/* reset_mode ecr-reset: the restart at 1000 Mb/s came before any
+	 * RX buffer (no DMA yet); a new speed now sets ECR.RESET while RX
+	 * DMA is active. */
+	assert_int_equal(load("reset_mode = \"ecr-reset\";"), 0);
+	assert_int_equal(counter("nic", "bus_hangs"), 0);
+	assert_int_equal(counter("nic", "resets"), 2);
+	phy_write(MII_CTRL1000, 0);
+	phy_write(MII_ADVERTISE, ADVERTISE_100FULL | 1u);
+	sdvf_sim_advance(sim, POLL_NS);
+	assert_int_equal(counter("nic", "bus_hangs"), 1);
+	assert_int_equal(counter("nic", "bus_hung"), 1);
+	assert_int_equal(counter("drv", "reset_timeouts"), 1);
+	assert_int_equal(reg(ENET_ECR) & ENET_ECR_ETHEREN, 0);
+	poke(ENET_EIMR, 0);
+	assert_int_equal(counter("nic", "hung_writes"), 1);
+	/* dead: a frame from the wire goes nowhere */
+	uint8_t f[60] = {0};
+	memset(f, 0xff, 6);
+	assert_int_equal(wire_mem_inject(wire, f, sizeof(f)), 0);
+	sdvf_sim_run(sim, RUN_STEPS);
+	assert_int_equal(counter("nic", "rx_frames"), 0);
+	unload();
+}
+
+static void
+restart_with_ecr_zero_reprograms_what_a_previous_owner_left(void **unused)
+{
+	(void)unused;
+	/* reset_mode ecr-zero (the default) already restarted the MAC at
+	 * 1000 Mb/s with RX DMA in flight: no hang. */
+	assert_int_equal(counter("drv", "speed_mbps"), 1000);
+	assert_int_equal(counter("nic", "bus_hangs"), 0);
+	assert_int_equal(counter("nic", "resets"), 0);
+	/* What another owner (a boot loader, an AVB stack) could leave. */
+	poke(ENET_RACC, ENET_RACC_SHIFT16 | ENET_RACC_PADREM);
+	poke(ENET_TACC, ENET_TACC_SHIFT16);
+	poke(ENET_FTRL, 0x100);
+	poke(ENET_RSFL, 0x40);
+	poke(ENET_RAEM, 0x10);
+	poke(ENET_TAFL, 0x20);
+	poke(ENET_DMA1CFG, 0x10000); /* DMA_CLASS_EN */
+	poke(ENET_RCMR2, 0x10000);   /* MATCHEN */
+	poke(ENET_TXIC1, ENET_IC_EN);
+	/* A new speed: the driver stops the MAC with ECR = 0 and programs
+	 * it afresh. */
+	phy_write(MII_CTRL1000, 0);
+	phy_write(MII_ADVERTISE, ADVERTISE_100FULL | 1u);
+	sdvf_sim_advance(sim, POLL_NS);
+	assert_int_equal(counter("drv", "speed_mbps"), 100);
+	assert_int_equal(counter("drv", "link_restarts"), 2);
+	assert_int_equal(counter("nic", "bus_hangs"), 0);
+	assert_int_equal(reg(ENET_RACC), 0);
+	assert_int_equal(reg(ENET_TACC), 0);
+	assert_int_equal(reg(ENET_FTRL), ENET_DRV_FTRL);
+	assert_int_equal(reg(ENET_RSFL), 0);
+	assert_int_equal(reg(ENET_RAEM), ENET_DRV_RAEM);
+	assert_int_equal(reg(ENET_TAFL), ENET_DRV_TAFL);
+	assert_int_equal(reg(ENET_DMA1CFG), 0);
+	assert_int_equal(reg(ENET_RCMR2), 0);
+	assert_int_equal(reg(ENET_TXIC1), 0);
+	/* and it works: a frame each way */
+	queue_one();
+	assert_int_equal(wire_frames(), 1);
+	uint8_t f[60] = {0};
+	memset(f, 0xff, 6);
+	assert_int_equal(wire_mem_inject(wire, f, sizeof(f)), 0);
+	sdvf_sim_run(sim, RUN_STEPS);
+	assert_int_equal(fx->rx.returned, 1);
+	assert_int_equal(fx->rx.got[0].len, 60);
+}
+
+static void an_invalid_reset_mode_is_refused_at_init(void **unused)
+{
+	(void)unused;
+	assert_int_not_equal(load("reset_mode = \"ecr-rst\";"), 0);
+	unload();
+}
+
+/* ---- MDIO and ETHEREN ------------------------------------------------ */
+
+/* A bus-error storm halts the MAC; the link poll must keep working. */
+static void a_halted_mac_keeps_its_mdio_events(void **unused)
+{
+	(void)unused;
+	uint8_t f[60] = {0};
+	memset(f, 0xff, 6);
+	for (uint32_t i = 0; i <= ENET_DRV_EBERR_BURST; i++) {
+		/* the MAC's next RX BD points outside every window */
+		uint32_t slot = drv->rx_head & (drv->rx_slots - 1);
+		drv->rx_bd[slot].addr = OUTSIDE_IO;
+		assert_int_equal(wire_mem_inject(wire, f, sizeof(f)), 0);
+		sdvf_sim_run(sim, RUN_STEPS);
+	}
+	assert_int_equal(counter("drv", "eberr_halts"), 1);
+	assert_int_equal(counter("drv", "halted"), 1);
+	uint64_t timeouts = counter("drv", "mdio_timeouts");
+	/* two polls while halted (the retry waits 1 s) */
+	sdvf_sim_advance(sim, POLL_NS / 2);
+	sdvf_sim_advance(sim, POLL_NS / 2);
+	assert_int_equal(counter("drv", "halted"), 1);
+	assert_int_equal(counter("drv", "mdio_timeouts"), timeouts);
+	assert_int_equal(counter("nic", "mdio_no_event"), 0);
+	assert_int_equal(counter("drv", "link_up"), 1);
+	/* and a link drop is seen */
+	enet_model_set_link(sdvf_sim_state(sim, "nic"), false);
+	sdvf_sim_advance(sim, POLL_NS);
+	assert_int_equal(counter("drv", "link_up"), 0);
+	assert_int_equal(counter("drv", "mdio_timeouts"), timeouts);
+	enet_model_set_link(sdvf_sim_state(sim, "nic"), true);
+}
+
+static void mdio_with_etheren_clear_raises_no_event(void **unused)
+{
+	(void)unused;
+	poke(ENET_ECR, 0); /* the MAC stopped, MDIO clock still set */
+	uint64_t before = counter("nic", "mdio_no_event");
+	poke(ENET_MMFR, ENET_MMFR_ST | ENET_MMFR_OP_READ | ENET_MMFR_TA |
+				(MII_BMSR << ENET_MMFR_RA_SHIFT));
+	assert_int_equal(counter("nic", "mdio_no_event"), before + 1);
+	assert_int_equal(reg(ENET_EIR) & ENET_INT_MII, 0);
+	poke(ENET_ECR, ENET_ECR_ETHEREN | ENET_ECR_DBSWP | ENET_ECR_SPEED);
+}
+
+static void an_mscr_write_with_mmfr_set_raises_a_spurious_mii(void **unused)
+{
+	(void)unused;
+	uint32_t mscr = reg(ENET_MSCR);
+	poke(ENET_EIMR, 0); /* keep the driver out of it */
+	poke(ENET_MSCR, 0);
+	assert_int_not_equal(reg(ENET_MMFR), 0); /* the last PHY read */
+	poke(ENET_EIR, ENET_INT_MII);
+	poke(ENET_MSCR, mscr);
+	assert_int_equal(counter("nic", "mii_spurious"), 1);
+	assert_int_equal(reg(ENET_EIR) & ENET_INT_MII, ENET_INT_MII);
+	poke(ENET_EIR, ENET_INT_MII);
+	poke(ENET_EIMR,
+	     ENET_INT_TXF | ENET_INT_RXF | ENET_INT_EBERR | ENET_INT_MII);
+}
+
+/* ---- RCR at 10 Mb/s ----------------------------------------------------- */
+
+static void rcr_has_rmii_10t_at_10_mbps_on_rgmii(void **unused)
+{
+	(void)unused;
+	phy_write(MII_CTRL1000, 0);
+	phy_write(MII_ADVERTISE, ADVERTISE_10FULL | 1u);
+	sdvf_sim_advance(sim, POLL_NS);
+	assert_int_equal(counter("drv", "speed_mbps"), 10);
+	assert_int_equal(reg(ENET_RCR) & ENET_RCR_RMII_10T, ENET_RCR_RMII_10T);
+	assert_int_equal(reg(ENET_RCR) & ENET_RCR_RGMII_EN, ENET_RCR_RGMII_EN);
+	assert_int_equal(reg(ENET_ECR) & ENET_ECR_SPEED, 0);
+	/* back at 100: the bit goes */
+	phy_write(MII_ADVERTISE, ADVERTISE_100FULL | 1u);
+	sdvf_sim_advance(sim, POLL_NS);
+	assert_int_equal(counter("drv", "speed_mbps"), 100);
+	assert_int_equal(reg(ENET_RCR) & ENET_RCR_RMII_10T, 0);
+}
+
+/* ---- RX buffer alignment ----------------------------------------------- */
+
+static void an_rx_buffer_off_the_64_byte_grid_is_refused(void **unused)
+{
+	(void)unused;
+	/* 16-byte aligned, inside the window: still not on the MAC's grid */
+	struct sdvf_desc d = {.io_or_offset = RX_IO + 20 * 2048u + 16};
+	assert_int_equal(enet_fixture_push_raw(fx, &fx->rx, &d, 1), 1);
+	sdvf_sim_run(sim, RUN_STEPS);
+	assert_int_equal(counter("drv", "rx_misaligned"), 1);
+	assert_int_equal(enet_fixture_foreign(&fx->rx), 1);
+	assert_int_equal(fx->rx.got[fx->rx.ngot - 1].flags, SDVF_NET_REJECTED);
+	/* frames keep arriving into the aligned buffers, no bus error */
+	uint8_t f[60] = {0};
+	memset(f, 0xff, 6);
+	for (int i = 0; i < 17; i++)
+		assert_int_equal(wire_mem_inject(wire, f, sizeof(f)), 0);
+	sdvf_sim_run(sim, RUN_STEPS);
+	assert_int_equal(counter("nic", "eberr"), 0);
+	assert_int_equal(counter("nic", "rx_misaligned"), 0);
+}
+
+static void the_model_stops_on_a_misaligned_rx_buffer(void **unused)
+{
+	(void)unused;
+	uint32_t slot = drv->rx_head & (drv->rx_slots - 1);
+	drv->rx_bd[slot].addr += 16; /* behind the driver's back */
+	uint8_t f[60] = {0};
+	memset(f, 0xff, 6);
+	assert_int_equal(wire_mem_inject(wire, f, sizeof(f)), 0);
+	sdvf_sim_run(sim, RUN_STEPS);
+	assert_int_equal(counter("nic", "rx_misaligned"), 1);
+	assert_int_equal(counter("nic", "eberr"), 1);
+	assert_int_equal(counter("drv", "eberr_resets"), 1);
+}
+
+static void a_writable_window_off_the_grid_is_refused_at_init(void **unused)
+{
+	(void)unused;
+	assert_int_not_equal(load_with("", "0x10000010", ""), 0);
+	assert_int_equal(counter("drv", "rx_misaligned"), 1);
+	unload();
+}
+
+int main(void)
+{
+#define T(name) cmocka_unit_test_setup_teardown(name, boot, shutdown)
+	const struct CMUnitTest tests[] = {
+		T(a_frame_queued_as_the_tx_dma_goes_idle_leaves_on_the_next_irq),
+		T(a_frame_queued_after_the_late_clear_is_sent_at_once),
+		cmocka_unit_test(ecr_reset_with_dma_in_flight_hangs_the_bus),
+		T(restart_with_ecr_zero_reprograms_what_a_previous_owner_left),
+		cmocka_unit_test(an_invalid_reset_mode_is_refused_at_init),
+		T(a_halted_mac_keeps_its_mdio_events),
+		T(mdio_with_etheren_clear_raises_no_event),
+		T(an_mscr_write_with_mmfr_set_raises_a_spurious_mii),
+		T(rcr_has_rmii_10t_at_10_mbps_on_rgmii),
+		T(an_rx_buffer_off_the_64_byte_grid_is_refused),
+		T(the_model_stops_on_a_misaligned_rx_buffer),
+		cmocka_unit_test(
+			a_writable_window_off_the_grid_is_refused_at_init),
+	};
+#undef T
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
