@@ -43,6 +43,10 @@ TEST_SCRIPTS += tests/integration/net_switch.sh
 # host on loopback (no root; needs sdvf, python3, tcpdump) ---
 TEST_SCRIPTS += tests/integration/enet_udp.sh
 
+# --- the same against the model as QEMU's i.MX7 ENET (personality
+# qemu-imx7: FCS always in the buffer, 10/100 PHY; no root) ---
+TEST_SCRIPTS += tests/integration/enet_udp_qemu.sh
+
 # make soak: the demo system (examples/demo.dts) under UDP, ping and HTTP
 # load for SOAK_SECONDS (default 600): replies checked, RSS of every PD
 # flat within 5%, buffers conserved, no error counter moved, no PD died
@@ -77,6 +81,10 @@ TEST_SCRIPTS += tests/integration/http_stats.sh
 # and broadcast to all, unknown unicast to none, UDP every size 1..1472,
 # 1 MiB TCP, 10,000 UDP echoes without loss (root; needs sdvf, python3) ---
 TEST_SCRIPTS += tests/integration/lwip_net.sh
+
+# --- lwip_net.sh with `colocate;`: driver and both muxes in one process,
+# the same checks, every buffer home (root) ---
+TEST_SCRIPTS += tests/integration/lwip_net_colocate.sh
 
 # --- the main job: scripts/demo.sh (`make demo`) under its own names, once
 # SIGKILLed, once in full, once with a failing curl (exit 1) (root; needs
