@@ -234,34 +234,34 @@ static void stage(struct tx_mux *m, unsigned ci)
 /* The policy picked copy client ci (the pool has a buffer): copy its
  * staged head into a pool buffer, then check the copy (the client may
  * rewrite its buffer at any time, our pool buffer it cannot touch), and
- * give the client's buffer back.  True with *out the pool buffer for the
- * driver; false if the frame does not go to the wire (refused, or switched
- * to other clients only). */
-static bool copy_head(struct tx_mux *m, unsigned ci, struct sdvf_desc *out)
+ * give the client's buffer back.  True with c->head now the pool buffer
+ * for the driver; false if the frame does not go to the wire (refused, or
+ * switched to other clients only). */
+static bool copy_head(struct tx_mux *m, unsigned ci)
 {
 	struct txm_client *c = &m->client[ci];
-	struct sdvf_desc d = c->head;
+	struct sdvf_desc back = {.io_or_offset = c->head.io_or_offset,
+				 .len = c->head.len};
 	uint32_t idx = m->pool.idle[--m->pool.nidle];
 	uint8_t *frame = pool_buf(&m->pool, idx);
 	uint16_t flags = 0;
-	c->staged = false;
-	sdvf_copy(frame, (const uint8_t *)c->data->base + d.io_or_offset,
-		  d.len);
+	sdvf_copy(frame, (const uint8_t *)c->data->base + back.io_or_offset,
+		  back.len);
 	if (!src_mac_ok(c, frame)) {
 		m->pool.idle[m->pool.nidle++] = idx;
-		reject(c, d, TXM_REJ_SRC_MAC, true);
+		reject(c, back, TXM_REJ_SRC_MAC, true);
 		return false;
 	}
-	if (m->sw.present && !txm_switch_route(m, ci, frame, d.len, &flags)) {
+	if (m->sw.present &&
+	    !txm_switch_route(m, ci, frame, back.len, &flags)) {
 		m->pool.idle[m->pool.nidle++] = idx;
-		d.flags = flags;
-		client_return(c, &d);
+		back.flags = flags;
+		client_return(c, &back);
 		return false;
 	}
 	m->pool.client[idx] = (uint8_t)ci;
-	*out = (struct sdvf_desc){.io_or_offset = txm_pool_io(&m->pool, idx),
-				  .len = d.len};
-	client_return(c, &d);
+	c->head.io_or_offset = txm_pool_io(&m->pool, idx);
+	client_return(c, &back);
 	return true;
 }
 
@@ -270,26 +270,33 @@ static bool copy_head(struct tx_mux *m, unsigned ci, struct sdvf_desc *out)
 static bool send_head(struct tx_mux *m, unsigned ci, uint64_t now_ns)
 {
 	struct txm_client *c = &m->client[ci];
-	struct sdvf_desc out = c->head;
-	if (c->remap) {
-		c->staged = false;
-		sdvf_own_give(&c->own, out.io_or_offset - c->data->io_addr,
+	c->staged = false;
+	if (c->remap)
+		sdvf_own_give(&c->own, c->head.io_or_offset - c->data->io_addr,
 			      SDVF_OWNER_SELF, OWNER_DRIVER);
-	} else if (copy_head(m, ci, &out)) {
-		sdvf_own_give(&m->pool.own, out.io_or_offset, SDVF_OWNER_SELF,
-			      OWNER_DRIVER);
-	} else {
+	else if (copy_head(m, ci))
+		sdvf_own_give(&m->pool.own, c->head.io_or_offset,
+			      SDVF_OWNER_SELF, OWNER_DRIVER);
+	else
 		return false;
-	}
-	sdvf_queue_push(&m->drv_active, &out);
+	sdvf_queue_push(&m->drv_active, &c->head);
 	c->in_flight++;
 	sdvf_counter_set(c->ctr[TXM_C_IN_FLIGHT], c->in_flight);
 	sdvf_counter_add(c->ctr[TXM_C_TX_FRAMES], 1);
-	sdvf_counter_add(c->ctr[TXM_C_TX_BYTES], out.len);
-	sdvf_policy_charge(&m->sched, ci, out.len, now_ns);
+	sdvf_counter_add(c->ctr[TXM_C_TX_BYTES], c->head.len);
+	sdvf_policy_charge(&m->sched, ci, c->head.len, now_ns);
 	if (m->has_shaper)
-		sdvf_policy_charge(&m->shaper, ci, out.len, now_ns);
+		sdvf_policy_charge(&m->shaper, ci, c->head.len, now_ns);
 	return true;
+}
+
+/* Whether a client in `mask` is in copy mode (needs a pool buffer). */
+static bool any_copy(const struct tx_mux *m, uint64_t mask)
+{
+	for (; mask; mask &= mask - 1)
+		if (!m->client[sdvf_policy_lowest(mask)].remap)
+			return true;
+	return false;
 }
 
 /* Send staged heads in the policy's order until none is left, the driver's
@@ -318,14 +325,11 @@ static uint32_t tx_provide(struct tx_mux *m)
 	uint32_t head_len[TXM_CLIENTS];
 	struct sdvf_policy_ready ready = {.head_len = head_len};
 	uint64_t todo = ~0ull; /* clients to stage: all, then the one picked */
-	uint64_t copy = 0;     /* copy clients seen (a mode never changes) */
 	for (;;) {
 		for (unsigned i = 0; i < m->nclients; i++) {
 			struct txm_client *c = &m->client[i];
 			if (!(todo >> i & 1u) || !c->present)
 				continue;
-			if (!c->remap)
-				copy |= 1ull << i;
 			stage(m, i);
 			if (c->staged) {
 				ready.mask |= 1ull << i;
@@ -334,7 +338,7 @@ static uint32_t tx_provide(struct tx_mux *m)
 		}
 		if (!ready.mask || sdvf_queue_full(&m->drv_active))
 			return sent;
-		if (m->pool.nidle == 0 && (ready.mask & copy)) {
+		if (m->pool.nidle == 0 && any_copy(m, ready.mask)) {
 			m->pool_starved = true;
 			return sent;
 		}
