@@ -20,20 +20,25 @@
  * still name a buffer the driver holds, or it is counted and ignored.
  *
  * Modes, per client (cN_mode):
- *   copy   the frame is copied into a buffer of the mux's own tx_pool
- *          (DMA region with an io address) BEFORE the source MAC is read,
- *          and the client's buffer goes straight back on cN_tx_free.  The
- *          client cannot change a frame after it was checked.
+ *   copy   when its turn comes the frame is copied into a buffer of the
+ *          mux's own tx_pool (DMA region with an io address) BEFORE the
+ *          source MAC is read, and the client's buffer goes straight back
+ *          on cN_tx_free.  The client cannot change a frame after it was
+ *          checked.
  *   remap  the client's buffer itself goes to the driver by io address
  *          (cN_tx_data must have one).  The checks read the client's
  *          memory, which it can still rewrite until the device reads it:
  *          a remap client must be trusted for its source MAC and contents.
  *          Offsets, ownership and length still hold against any client.
  *
- * Scheduling.  Each client has at most one head frame staged (validated,
- * copied in copy mode); the policy (`policy`, optionally behind the shaper
- * `shaper`, policies/policy.h) picks among the staged heads, the frame is
- * pushed to the driver and charged.  A client held by the shaper makes the
+ * Scheduling.  Each client has at most one head frame staged (its
+ * descriptor checked, its buffer held; no pool buffer taken yet); the
+ * policy (`policy`, optionally behind the shaper `shaper`,
+ * policies/policy.h) picks among the staged heads, the one picked is
+ * copied (copy mode), pushed to the driver and charged.  With the pool
+ * empty and a copy client staged nobody is picked until a pool buffer
+ * comes back (tx_provide), so under saturation the pool goes to clients
+ * in the policy's order.  A client held by the shaper makes the
  * mux arm its timer at wake_ns.  At most `budget` descriptors are taken
  * from the clients per activation; if work remains the timer is armed for
  * the next nanosecond, so a client that keeps its queue full cannot keep
@@ -152,7 +157,11 @@ static bool src_mac_ok(const struct txm_client *c, const uint8_t *frame)
 					       SDVF_NET_MAC_LEN);
 }
 
-/* Check one descriptor of client ci (a private copy) and stage it. */
+/* Check one descriptor of client ci (a private copy) and stage it: the
+ * checks that need no copy (offset, ownership, length; remap: the source
+ * MAC and local switching too).  A copy client's head stays in its own
+ * buffer, which the mux now holds, until the policy picks it (copy_head):
+ * a client waiting for the pool is still one the policy can choose. */
 static void stage_one(struct tx_mux *m, unsigned ci, struct sdvf_desc d)
 {
 	struct txm_client *c = &m->client[ci];
@@ -176,55 +185,34 @@ static void stage_one(struct tx_mux *m, unsigned ci, struct sdvf_desc d)
 		       true);
 		return;
 	}
-	const uint8_t *src = (const uint8_t *)c->data->base + d.io_or_offset;
-	uint16_t flags = 0;
-	if (c->remap) {
-		if (!src_mac_ok(c, src)) {
-			reject(c, d, TXM_REJ_SRC_MAC, true);
-			return;
-		}
-		if (m->sw.present &&
-		    !txm_switch_route(m, ci, src, d.len, &flags)) {
-			d.flags = flags;
-			client_return(c, &d);
-			return;
-		}
-		c->head = (struct sdvf_desc){.io_or_offset = c->data->io_addr +
-							     d.io_or_offset,
+	if (!c->remap) {
+		c->head = (struct sdvf_desc){.io_or_offset = d.io_or_offset,
 					     .len = d.len};
 		c->staged = true;
 		return;
 	}
-	/* Copy first, then check the copy: the client may rewrite its
-	 * buffer at any time, our pool buffer it cannot touch. */
-	uint32_t idx = m->pool.idle[--m->pool.nidle];
-	uint8_t *frame = pool_buf(&m->pool, idx);
-	sdvf_copy(frame, src, d.len);
-	if (!src_mac_ok(c, frame)) {
-		m->pool.idle[m->pool.nidle++] = idx;
+	const uint8_t *src = (const uint8_t *)c->data->base + d.io_or_offset;
+	uint16_t flags = 0;
+	if (!src_mac_ok(c, src)) {
 		reject(c, d, TXM_REJ_SRC_MAC, true);
 		return;
 	}
-	if (m->sw.present && !txm_switch_route(m, ci, frame, d.len, &flags)) {
-		m->pool.idle[m->pool.nidle++] = idx;
+	if (m->sw.present && !txm_switch_route(m, ci, src, d.len, &flags)) {
 		d.flags = flags;
 		client_return(c, &d);
 		return;
 	}
-	m->pool.client[idx] = (uint8_t)ci;
-	c->head = (struct sdvf_desc){.io_or_offset = txm_pool_io(&m->pool, idx),
+	c->head = (struct sdvf_desc){.io_or_offset =
+					     c->data->io_addr + d.io_or_offset,
 				     .len = d.len};
 	c->staged = true;
-	d.flags = 0;
-	client_return(c, &d);
 }
 
-/* Why a client cannot be staged now, other than an empty tx_active. */
-static bool client_blocked(struct tx_mux *m, struct txm_client *c)
+/* Why a client cannot be staged now, other than an empty tx_active: a
+ * reject needs a free slot. */
+static bool client_blocked(struct txm_client *c)
 {
-	if (c->backlog_count || sdvf_queue_full(&c->free))
-		return true; /* a reject needs a free slot */
-	return !c->remap && m->pool.nidle == 0;
+	return c->backlog_count || sdvf_queue_full(&c->free);
 }
 
 /* Take descriptors of client ci until one is staged, the queue is empty,
@@ -233,12 +221,7 @@ static void stage(struct tx_mux *m, unsigned ci)
 {
 	struct txm_client *c = &m->client[ci];
 	struct sdvf_desc d;
-	while (!c->staged && m->budget_left) {
-		if (client_blocked(m, c)) {
-			if (!c->remap && m->pool.nidle == 0)
-				m->pool_starved = true;
-			return;
-		}
+	while (!c->staged && m->budget_left && !client_blocked(c)) {
 		if (!sdvf_queue_pop(&c->active, &d))
 			return;
 		m->budget_left--;
@@ -248,21 +231,100 @@ static void stage(struct tx_mux *m, unsigned ci)
 
 /* ---- to the driver ---------------------------------------------------- */
 
+/* The policy picked copy client ci (the pool has a buffer): copy its
+ * staged head into a pool buffer, then check the copy (the client may
+ * rewrite its buffer at any time, our pool buffer it cannot touch), and
+ * give the client's buffer back.  True with c->head now the pool buffer
+ * for the driver; false if the frame does not go to the wire (refused, or
+ * switched to other clients only). */
+static bool copy_head(struct tx_mux *m, unsigned ci)
+{
+	struct txm_client *c = &m->client[ci];
+	struct sdvf_desc back = {.io_or_offset = c->head.io_or_offset,
+				 .len = c->head.len};
+	uint32_t idx = m->pool.idle[--m->pool.nidle];
+	uint8_t *frame = pool_buf(&m->pool, idx);
+	uint16_t flags = 0;
+	sdvf_copy(frame, (const uint8_t *)c->data->base + back.io_or_offset,
+		  back.len);
+	if (!src_mac_ok(c, frame)) {
+		m->pool.idle[m->pool.nidle++] = idx;
+		reject(c, back, TXM_REJ_SRC_MAC, true);
+		return false;
+	}
+	if (m->sw.present &&
+	    !txm_switch_route(m, ci, frame, back.len, &flags)) {
+		m->pool.idle[m->pool.nidle++] = idx;
+		back.flags = flags;
+		client_return(c, &back);
+		return false;
+	}
+	m->pool.client[idx] = (uint8_t)ci;
+	c->head.io_or_offset = txm_pool_io(&m->pool, idx);
+	client_return(c, &back);
+	return true;
+}
+
+/* The policy picked client ci: its head to the driver, charged.  False if
+ * it did not go (copy_head refused or switched it): nobody is charged. */
+static bool send_head(struct tx_mux *m, unsigned ci, uint64_t now_ns)
+{
+	struct txm_client *c = &m->client[ci];
+	c->staged = false;
+	if (c->remap)
+		sdvf_own_give(&c->own, c->head.io_or_offset - c->data->io_addr,
+			      SDVF_OWNER_SELF, OWNER_DRIVER);
+	else if (copy_head(m, ci))
+		sdvf_own_give(&m->pool.own, c->head.io_or_offset,
+			      SDVF_OWNER_SELF, OWNER_DRIVER);
+	else
+		return false;
+	sdvf_queue_push(&m->drv_active, &c->head);
+	c->in_flight++;
+	sdvf_counter_set(c->ctr[TXM_C_IN_FLIGHT], c->in_flight);
+	sdvf_counter_add(c->ctr[TXM_C_TX_FRAMES], 1);
+	sdvf_counter_add(c->ctr[TXM_C_TX_BYTES], c->head.len);
+	sdvf_policy_charge(&m->sched, ci, c->head.len, now_ns);
+	if (m->has_shaper)
+		sdvf_policy_charge(&m->shaper, ci, c->head.len, now_ns);
+	return true;
+}
+
+/* Whether a client in `mask` is in copy mode (needs a pool buffer). */
+static bool any_copy(const struct tx_mux *m, uint64_t mask)
+{
+	for (; mask; mask &= mask - 1)
+		if (!m->client[sdvf_policy_lowest(mask)].remap)
+			return true;
+	return false;
+}
+
 /* Send staged heads in the policy's order until none is left, the driver's
- * queue is full or the shaper holds the rest.  Returns frames sent.
+ * queue is full, the pool is empty or the shaper holds the rest.  Returns
+ * frames sent.
  *
- * Every client is staged once; after that only the client that sent can
+ * The policy chooses among every client with a checked head, whether or
+ * not the pool has a buffer for it: when the wire is the bottleneck the
+ * whole pool waits at the driver, and each buffer that comes back must go
+ * to the client the policy serves next, not to whoever was looked at
+ * first.  So with the pool empty and a copy client ready the mux asks the
+ * policy nothing and charges nobody (a pick that cannot be served would
+ * move rr's or prio's turn on); the next completion wakes it
+ * (want_completions: the pool is short).  A remap client waits for that
+ * completion too, so the policy's order holds across modes.
+ *
+ * Every client is staged once; after that only the client picked can
  * change (another one's head stays staged, and what blocked it, a full
- * tx_free, a backlog or an empty pool, a send does not undo), so only it
- * is staged again and the ready mask is kept up to date, not rebuilt.  A
- * client whose tx_active fills meanwhile is seen by the activation's next
- * pass (request_signals). */
+ * tx_free or a backlog, a send does not undo), so only it is staged again
+ * and the ready mask is kept up to date, not rebuilt.  A client whose
+ * tx_active fills meanwhile is seen by the activation's next pass
+ * (request_signals). */
 static uint32_t tx_provide(struct tx_mux *m)
 {
 	uint32_t sent = 0;
 	uint32_t head_len[TXM_CLIENTS];
 	struct sdvf_policy_ready ready = {.head_len = head_len};
-	uint64_t todo = ~0ull; /* clients to stage: all, then the sender */
+	uint64_t todo = ~0ull; /* clients to stage: all, then the one picked */
 	for (;;) {
 		for (unsigned i = 0; i < m->nclients; i++) {
 			struct txm_client *c = &m->client[i];
@@ -276,6 +338,10 @@ static uint32_t tx_provide(struct tx_mux *m)
 		}
 		if (!ready.mask || sdvf_queue_full(&m->drv_active))
 			return sent;
+		if (m->pool.nidle == 0 && any_copy(m, ready.mask)) {
+			m->pool_starved = true;
+			return sent;
+		}
 		ready.now_ns = sdvf_now_ns(m->pd);
 		uint64_t wake = 0;
 		int who = sdvf_policy_next(&m->sched,
@@ -286,26 +352,7 @@ static uint32_t tx_provide(struct tx_mux *m)
 				m->wake_ns = wake;
 			return sent;
 		}
-		struct txm_client *c = &m->client[who];
-		sdvf_queue_push(&m->drv_active, &c->head);
-		if (c->remap)
-			sdvf_own_give(&c->own,
-				      c->head.io_or_offset - c->data->io_addr,
-				      SDVF_OWNER_SELF, OWNER_DRIVER);
-		else
-			sdvf_own_give(&m->pool.own, c->head.io_or_offset,
-				      SDVF_OWNER_SELF, OWNER_DRIVER);
-		c->staged = false;
-		c->in_flight++;
-		sdvf_counter_set(c->ctr[TXM_C_IN_FLIGHT], c->in_flight);
-		sdvf_counter_add(c->ctr[TXM_C_TX_FRAMES], 1);
-		sdvf_counter_add(c->ctr[TXM_C_TX_BYTES], c->head.len);
-		sdvf_policy_charge(&m->sched, (unsigned)who, c->head.len,
-				   ready.now_ns);
-		if (m->has_shaper)
-			sdvf_policy_charge(&m->shaper, (unsigned)who,
-					   c->head.len, ready.now_ns);
-		sent++;
+		sent += send_head(m, (unsigned)who, ready.now_ns);
 		ready.mask &= ~(1ull << who);
 		todo = 1ull << who;
 	}
@@ -429,7 +476,7 @@ static bool request_signals(struct tx_mux *m)
 		staged |= c->staged;
 		if (c->backlog_count || sdvf_queue_full(&c->free))
 			more |= sdvf_queue_producer_request_signal(&c->free);
-		else if (!c->staged && !client_blocked(m, c))
+		else if (!c->staged && !client_blocked(c))
 			more |= sdvf_queue_consumer_request_signal(&c->active);
 	}
 	if (staged && sdvf_queue_full(&m->drv_active))

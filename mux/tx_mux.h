@@ -103,7 +103,11 @@ struct txm_client {
 	/* Returns waiting for room on `free` (buffers we hold, FIFO). */
 	struct sdvf_desc backlog[TXM_CLIENT_BUFS];
 	uint32_t backlog_head, backlog_count;
-	bool staged; /* `head` checked and ready for the driver */
+	/* `head` checked (offset, ownership, length; remap: source MAC too)
+	 * and its buffer held by the mux.  copy: still the client's offset,
+	 * copied into the pool (and its source MAC checked) only when the
+	 * policy picks it; remap: the io address for the driver. */
+	bool staged;
 	struct sdvf_desc head;
 	uint32_t in_flight;
 	_Atomic uint64_t *ctr[TXM_C_COUNT];

@@ -67,8 +67,9 @@ static void driver_restart(struct tx_mux *m)
 /*
  * Client i restarts (its process died; the new instance starts on fresh
  * queues): both its queues are reset, every buffer of its that the mux
- * holds goes back to it (its map says the client has it), a staged pool
- * buffer goes to the pool, and frames of its still at the driver are, on
+ * holds goes back to it (its map says the client has it; a staged head,
+ * checked but not yet copied or sent, is one of them: no pool buffer is
+ * taken before the send), and frames of its still at the driver are, on
  * completion, returned to the pool (copy) or silently to its map (remap:
  * orphan), never to the new instance's queue.
  */
@@ -77,12 +78,8 @@ static void client_restart(struct tx_mux *m, unsigned i)
 	struct txm_client *c = &m->client[i];
 	sdvf_queue_reset(&c->active);
 	sdvf_queue_reset(&c->free);
-	if (c->staged && !c->remap) {
-		uint32_t idx = (uint32_t)((c->head.io_or_offset - m->pool.io) /
-					  SDVF_BUF_SIZE);
-		m->pool.client[idx] = TXM_NOBODY;
-		m->pool.idle[m->pool.nidle++] = idx;
-	}
+	/* A staged head (either mode) is still in the client's own buffer,
+	 * which the mux holds: the reclaim below gives it back. */
 	c->staged = false;
 	c->backlog_count = 0;
 	for (uint32_t b = 0; b < m->pool.nbufs; b++)

@@ -15,8 +15,11 @@
  * With no free sw_pool buffer (or a sw_active that looks full) the local
  * copy is dropped and counted (sw_drop_full), and a unicast comes back
  * with TX_ERROR: the wire path and the other clients never wait for
- * rx_mux.  Local frames are not scheduled by the policy (they never use
- * the wire); at rx_mux they meet the destination's cap and rate limit.
+ * rx_mux.  Local frames are not charged to the policy (they never use
+ * the wire): a remap client's are routed when its head is staged, a copy
+ * client's only once the policy picked it and it was copied (tx_mux.c,
+ * copy_head), a pick that then ends in no wire frame.  At rx_mux they
+ * meet the destination's cap and rate limit.
  * rx_mux gives each sw_pool buffer back on sw_free, checked against the
  * sw_pool map (sw_bad_return).
  */

@@ -136,7 +136,7 @@ $(HANDOFFS_TEST): $(HANDOFFS_OBJS) $(BUILD)/libsdvf.a
 
 # --- the TX policy decides while the copy pool waits at the driver
 # (test_mux_pool_share): test_mux_sharing's system, fixture and model
-# line rate; fails today (docs/policies.md) ---
+# line rate (docs/policies.md, "When the TX pool waits at the driver") ---
 MUX_POOL_SHARE_TEST := $(BUILD)/tests/unit/test_mux_pool_share
 MUX_POOL_SHARE_OBJS := $(BUILD)/tests/unit/test_mux_pool_share.o \
 	$(BUILD)/tests/unit/mux_sharing_fixture.o

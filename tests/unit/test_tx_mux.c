@@ -882,21 +882,24 @@ static void tx_mux_restart_reclaims_client_buffers(void **unused)
 	finish();
 }
 
-/* A copy client restarts with one frame staged in the pool (the driver's
- * queue was full) and DRV_CAP frames at the driver: the staged buffer goes
- * back to the pool at once, the others when they complete, and nothing of
- * the old instance reaches the new one. */
+/* A copy client restarts with one frame staged (checked, its buffer held,
+ * not yet copied: the driver's queue was full) and DRV_CAP frames at the
+ * driver: the staged buffer is the new instance's again (it sends from it
+ * at once), no pool buffer was taken for it, the others return to the pool
+ * when they complete, and nothing of the old instance reaches the new one. */
 static void tx_mux_restart_returns_pool_buffers_to_pool(void **unused)
 {
 	(void)unused;
 	assert_int_equal(start("ccc", ""), 0);
 	struct sdvf_desc d, back;
-	for (uint32_t s = 0; s <= DRV_CAP; s++) {
-		send_frame(0, s % CLIENT_BUFS, 60, 0);
+	for (uint32_t s = 0; s < DRV_CAP; s++) {
+		send_frame(0, s, 60, 0);
 		assert_true(client_reap(0, &back)); /* copied: back at once */
 	}
-	assert_int_equal(counter("pool_idle"), POOL_BUFS - DRV_CAP - 1);
-	assert_int_equal(counter("pool_driver"), DRV_CAP); /* + 1 staged */
+	send_frame(0, 0, 60, 0);
+	assert_false(client_reap(0, &back)); /* staged: held, not copied */
+	assert_int_equal(counter("pool_idle"), POOL_BUFS - DRV_CAP);
+	assert_int_equal(counter("pool_driver"), DRV_CAP);
 	assert_int_equal(counter("c0.in_flight"), DRV_CAP);
 	assert_int_equal(sdvf_sim_restart(sim, "c0"), 0);
 	assert_int_equal(counter("pool_idle"), POOL_BUFS - DRV_CAP);
@@ -913,6 +916,11 @@ static void tx_mux_restart_returns_pool_buffers_to_pool(void **unused)
 	assert_int_equal(counter("pool_idle"), POOL_BUFS);
 	assert_false(client_reap(0, &back));
 	assert_int_equal(counter("c0.in_flight"), 0);
+	send_frame(0, 0, 60, 0x5c); /* the held buffer is the client's */
+	assert_int_equal(counter("c0.rej_not_owner"), 0);
+	assert_true(drv_take(&d));
+	assert_int_equal(drv_frame(&d, -1)[14], 0x5c);
+	drv_complete_and_run(&d, 0);
 	finish();
 }
 
