@@ -64,7 +64,7 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/add/payload" "$work/guest/bin"
 # The system.  The bench source sends to the tap's MAC (set by the payload)
 # so the peer's packet socket sees its frames; nothing answers them.
-cat >"$work/add/payload/vm-pair-drr.dts" <<DTS
+cat >"$work/add/payload/vm-pair-drr.dts" <<TEMPLATE_DTS
 /dts-v1/;
 / {
 	compatible = "sdvf,system";
@@ -126,7 +126,15 @@ cat >"$work/add/payload/vm-pair-drr.dts" <<DTS
 		};
 	};
 };
-DTS
+TEMPLATE_DTS
+# Least privilege of the system as filled in (least_privilege.sh skips a
+# TEMPLATE here-document: its weights are variables): its dump through
+# least_privilege.awk.
+if ! lp=$(build/sdvf dump "$work/add/payload/vm-pair-drr.dts" |
+	awk -f tests/integration/least_privilege.awk -v src=vm-pair-drr.dts); then
+	echo "$me: FAIL: least privilege: $lp" >&2
+	exit 1
+fi
 # L1 has no dtc: the description goes in compiled, as sdvf compiles it.
 dtc -q -I dts -O dtb -E no-name_properties \
 	-o "$work/add/payload/vm-pair-drr.dtb" "$work/add/payload/vm-pair-drr.dts"
