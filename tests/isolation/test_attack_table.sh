@@ -30,8 +30,8 @@
 #   ISOLATION_DOC=docs/isolation.md tests/isolation/test_attack_table.sh
 # The second form (make isolation) also writes the table between the
 # markers of that file.  ATTACK names a row: bad_desc bad_return bad_index
-# hoard_copy hoard_remap tx_flood spoof rewrite touch crash notify_storm
-# wire_flood wire_flood_ext.  The whole run has a hard limit
+# hoard_copy hoard_remap tx_flood tx_flood_unshaped spoof rewrite touch crash
+# notify_storm wire_flood wire_flood_ext.  The whole run has a hard limit
 # (ATTACK_TABLE_LIMIT seconds).
 #
 # wire_flood_ext is attack 12 from outside: the wire is a tap in a network
