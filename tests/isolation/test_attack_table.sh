@@ -30,8 +30,8 @@
 #   ISOLATION_DOC=docs/isolation.md tests/isolation/test_attack_table.sh
 # The second form (make isolation) also writes the table between the
 # markers of that file.  ATTACK names a row: bad_desc bad_return bad_index
-# hoard_copy hoard_remap tx_flood spoof rewrite touch crash notify_storm
-# wire_flood wire_flood_ext.  The whole run has a hard limit
+# hoard_copy hoard_remap tx_flood tx_flood_unshaped spoof rewrite touch crash
+# notify_storm wire_flood wire_flood_ext.  The whole run has a hard limit
 # (ATTACK_TABLE_LIMIT seconds).
 #
 # wire_flood_ext is attack 12 from outside: the wire is a tap in a network
@@ -45,6 +45,17 @@
 # at most its token bucket's (rate x window + burst), and every flood frame
 # that reached the RX mux was delivered or dropped for the rate limit
 # (counted).  Needs root.
+#
+# tx_flood_unshaped runs on such a tap too, whose kernel sends back every
+# frame but those to the flood's destination (tc u32 on the destination
+# MAC, ahead of the mirror): the flood leaves and is dropped in the
+# namespace, as a frame to a MAC nobody has on a real wire, while the
+# honest flows still loop.  (On the loopback wire the flood came back and
+# overflowed the NIC's RX FIFO: a gap of the test wire, not of sdvf.)
+# Besides the rows' checks: nothing came back to the RX mux for an
+# unknown MAC, the NIC put at least evil's frames on the tap, and in the
+# attack window evil sent more frames than both honest sinks received
+# (drr gives it the wire they leave).  Needs root.
 #
 # ATTACK_ROWS_EXTRA: files of rows made elsewhere (tests/vm/
 # vm_attack_guest.sh's hostile guest, attack 11), each a table row and a
@@ -94,12 +105,16 @@ EXT_RX_RATE=4000000
 EXT_RX_BURST=65536
 EXT_NS=sdvf-vi12-$$
 EXT_TAP=sdvx$$
+# tx_flood_unshaped: hostile_net's tx_flood destination (a MAC nobody has),
+# as tc u32 keys on the Ethernet header (offsets from the network header).
+FLOOD_MAC_KEYS="match u16 0x02de 0xffff at -14 match u32 0xad000001 0xffffffff at -12"
 WIRE_BLAST=$BUILD/tests/isolation/wire_blast
 
 # What evil is in each row: "attack|evil's client properties|restartable|
-# properties of the net node" (wire_flood_ext's wire is set in run_row).  The floods run with a TX shaper (evil
-# 10 Mbit/s): on a loop wire whatever evil sends comes back as RX, and an
-# unshaped flood outruns the RX path (the *_unshaped row shows it).
+# properties of the net node" (the tap rows' wire is set in run_row).  The
+# floods on the loopback wire run with a TX shaper (evil 10 Mbit/s): there
+# whatever evil sends comes back as RX; tx_flood_unshaped has no shaper and
+# runs on a tap that does not return the flood.
 SHAPED='shaper = "token_bucket";'
 EVIL_RATE='rate = <10000000>; burst = <16384>;'
 row_setup() {
@@ -127,7 +142,8 @@ row_checks() {
 	bad_return) echo "$rx $e.viol.not_owner $tx $e.rej_not_owner" ;;
 	bad_index) echo "$tx ${e}_tx_active.bad_index $rx ${e}_rx_free.bad_index" ;;
 	hoard_copy | hoard_remap) echo "$rx $e.drop.cap" ;;
-	tx_flood | tx_flood_unshaped) echo "$tx $e.tx_frames $rx drop.unknown_unicast" ;;
+	tx_flood) echo "$tx $e.tx_frames $rx drop.unknown_unicast" ;;
+	tx_flood_unshaped) echo "$tx $e.tx_frames" ;;
 	spoof) echo "$tx $e.rej_src_mac $tx $e.rej_too_short $tx $e.rej_too_long" ;;
 	rewrite) echo "$tx $e.rej_src_mac evil hostile.self_rx" ;;
 	touch) echo "evil sdvf.starts evil hostile.self_rx" ;;
@@ -146,7 +162,7 @@ row_mechanism() {
 	hoard_copy) echo "rx-cap: past 32 held, only evil's frames are dropped" ;;
 	hoard_remap) echo "rx-cap: past 64 lent, only evil's frames are dropped; the driver keeps the rest" ;;
 	tx_flood) echo "drr policy, budget and evil's TX token bucket (10 Mbit/s)" ;;
-	tx_flood_unshaped) echo "nothing: drr gives evil all the wire the others leave; the loop brings it back and the NIC's RX FIFO overflows (a gap, not asserted)" ;;
+	tx_flood_unshaped) echo "drr policy and budget, no shaper: evil gets the wire the honest flows leave, they keep theirs (tap wire: the flood leaves, the rest loops)" ;;
 	spoof) echo "TX checks on the mux's copy: source MAC, 14..1518 bytes" ;;
 	rewrite) echo "copy mode: the mux checks and sends its own copy" ;;
 	touch) echo "mappings: SIGSEGV, reported, restarted" ;;
@@ -173,13 +189,23 @@ snapshot() {
 
 # ---- wire_flood_ext: the namespace, its tap, the generator ----------------
 
-# ext_wire_up: the namespace and the tap the launcher will attach to, with
-# the kernel's side of the tap sending back every frame the NIC sends
-# (ingress redirected to its own egress: the honest flows' loop).  IPv6
-# off first, so the namespace sends nothing of its own into the NIC.
+# on_tap ROW: the rows whose wire is the tap of ext_wire_up.
+on_tap() {
+	case $1 in wire_flood_ext | tx_flood_unshaped) return 0 ;; esac
+	return 1
+}
+
+# ext_wire_up [KEYS]: the namespace and the tap the launcher will attach
+# to, with the kernel's side of the tap sending back every frame the NIC
+# sends (ingress redirected to its own egress: the honest flows' loop) but
+# those KEYS (tc u32 matches) select: a filter ahead of the mirror, with no
+# action, ends their classification and the namespace's stack drops them
+# (not its MAC).  IPv6 off first, so the namespace sends nothing of its
+# own into the NIC.
 ext_wire_up() {
-	[ "$(id -u)" = 0 ] || fail "wire_flood_ext: needs root (a network namespace, a tap, tc)"
-	[ -x "$WIRE_BLAST" ] || fail "missing $WIRE_BLAST: run 'make BUILD=$BUILD $WIRE_BLAST'"
+	[ "$(id -u)" = 0 ] || fail "$row: needs root (a network namespace, a tap, tc)"
+	[ -x "$WIRE_BLAST" ] || [ "$row" != wire_flood_ext ] ||
+		fail "missing $WIRE_BLAST: run 'make BUILD=$BUILD $WIRE_BLAST'"
 	ext_wire_down
 	ip netns add "$EXT_NS"
 	ip -n "$EXT_NS" link set lo up
@@ -187,10 +213,16 @@ ext_wire_up() {
 	ip netns exec "$EXT_NS" sh -c "echo 1 >/proc/sys/net/ipv6/conf/$EXT_TAP/disable_ipv6"
 	ip -n "$EXT_NS" link set "$EXT_TAP" up
 	ip netns exec "$EXT_NS" tc qdisc add dev "$EXT_TAP" ingress
+	if [ -n "${1:-}" ]; then
+		# shellcheck disable=SC2086 # KEYS are words of tc
+		ip netns exec "$EXT_NS" tc filter add dev "$EXT_TAP" parent ffff: \
+			prio 1 protocol all u32 $1 flowid ffff:1 ||
+			fail "$row: tc cannot single out the flood's frames"
+	fi
 	ip netns exec "$EXT_NS" tc filter add dev "$EXT_TAP" parent ffff: \
-		protocol all u32 match u32 0 0 \
+		prio 2 protocol all u32 match u32 0 0 \
 		action mirred egress redirect dev "$EXT_TAP" ||
-		fail "wire_flood_ext: tc cannot reflect the tap"
+		fail "$row: tc cannot reflect the tap"
 }
 
 ext_wire_down() {
@@ -232,6 +264,27 @@ ext_checks() {
 	share=$(awk -v b="$bytes" -v t0="$(cat "$WORK/att0.t")" -v t1="$(cat "$WORK/att1.t")" -v r="$EXT_RX_RATE" \
 		'BEGIN { printf "%.2f", b * 8 / ((t1 - t0) / 1e9) / r }')
 	vals="$vals, flood sent $sent (lost before the NIC: tap $tap_drops, RX FIFO $nic_drops), evil given $share x its rx-rate in the attack window ($bytes of at most $bound bytes)"
+}
+
+# unshaped_checks: after tx_flood_unshaped, that the flood left and did
+# not come back, and that evil had the wire the honest flows left in the
+# attack window; appends to vals.
+unshaped_checks() {
+	local back tap_rx sent ev honest
+	back=$(kv end net_rx_mux drop.unknown_unicast)
+	[ "$back" = 0 ] ||
+		fail "$row: $back frames to an unknown MAC came back to the RX mux (the tap's tc rule did not hold)"
+	# The tap's rx is what the NIC wrote into it (the namespace's view).
+	tap_rx=$(ip netns exec "$EXT_NS" cat "/sys/class/net/$EXT_TAP/statistics/rx_packets")
+	sent=$(kv end net_tx_mux "c$EVIL.tx_frames")
+	[ "$tap_rx" -ge "$sent" ] ||
+		fail "$row: evil sent $sent frames, the NIC put $tap_rx on the tap"
+	ev=$(($(kv att1 net_tx_mux "c$EVIL.tx_frames") - $(kv att0 net_tx_mux "c$EVIL.tx_frames")))
+	honest=$(($(kv att1 a_sink bench.rx_frames) - $(kv att0 a_sink bench.rx_frames) +
+		$(kv att1 b_sink bench.rx_frames) - $(kv att0 b_sink bench.rx_frames)))
+	[ "$ev" -gt "$honest" ] ||
+		fail "$row: in the attack window evil sent $ev frames, the honest sinks received $honest: drr did not give it the wire they left"
+	vals="$vals, attack window: evil sent $ev, honest sinks received $honest; on the tap $tap_rx frames from the NIC, rx_mux:drop.unknown_unicast $back"
 }
 
 system_dts() {
@@ -293,8 +346,12 @@ run_row() {
 	IFS='|' read -r attack props restartable net_props <<<"$setup"
 	SYSTEM=sys
 	local nic_wire=
-	if [ "$row" = wire_flood_ext ]; then
-		ext_wire_up
+	if on_tap "$row"; then
+		if [ "$row" = tx_flood_unshaped ]; then
+			ext_wire_up "$FLOOD_MAC_KEYS"
+		else
+			ext_wire_up
+		fi
 		nic_wire="wire = \"tap\"; tap-name = \"$EXT_TAP\";"
 		RUN_IN=(ip netns exec "$EXT_NS")
 	fi
@@ -376,9 +433,8 @@ run_row() {
 	local a_rx b_rx bad moved why vals="" pdc ctr v i
 	a_rx=$(kv end a_sink bench.rx_frames) b_rx=$(kv end b_sink bench.rx_frames)
 	bad=$(honest_clean end)
-	local gap=false lost=$((2 * COUNT - a_rx - b_rx))
-	case $row in *_unshaped) gap=true ;; esac
-	if ! $gap && { [ "$a_rx" != "$COUNT" ] || [ "$b_rx" != "$COUNT" ] || [ -n "$bad" ]; }; then
+	local lost=$((2 * COUNT - a_rx - b_rx))
+	if { [ "$a_rx" != "$COUNT" ] || [ "$b_rx" != "$COUNT" ] || [ -n "$bad" ]; }; then
 		# Frames the NIC dropped before any classification, all of
 		# them: the RX path was not scheduled for longer than its
 		# buffers last.  A row may run once more for that, once.
@@ -386,7 +442,7 @@ run_row() {
 		# the NIC.)
 		local nic_drops where="the NIC RX FIFO"
 		nic_drops=$(kv end net_nic rx_fifo_overflow)
-		if [ "$row" = wire_flood_ext ]; then
+		if on_tap "$row"; then
 			nic_drops=$((nic_drops + $(ip netns exec "$EXT_NS" cat "/sys/class/net/$EXT_TAP/statistics/tx_dropped")))
 			where="the tap's queue or the NIC RX FIFO"
 		fi
@@ -411,10 +467,9 @@ run_row() {
 		fi
 		vals="$vals${vals:+, }${pdc#net_}:$ctr $v"
 	done
-	if [ "$row" = wire_flood_ext ]; then
-		ext_checks
-		ext_wire_down
-	fi
+	[ "$row" != wire_flood_ext ] || ext_checks
+	[ "$row" != tx_flood_unshaped ] || unshaped_checks
+	! on_tap "$row" || ext_wire_down
 	# hoard: evil holds exactly its cap, and nothing more was taken.
 	case $row in
 	hoard_copy | hoard_remap)
@@ -444,15 +499,15 @@ run_row() {
 	for f in a b; do
 		w0=$(($(kv base1 "${f}_src" bench.source.waits) - $(kv base0 "${f}_src" bench.source.waits)))
 		w1=$(($(kv att1 "${f}_src" bench.source.waits) - $(kv att0 "${f}_src" bench.source.waits)))
-		$gap || [ "$w1" -le "$w0" ] ||
+		[ "$w1" -le "$w0" ] ||
 			fail "$row: ${f}_src waited for TX buffers $w1 times in the attack window, $w0 in the baseline"
 	done
 	echo "$row: kept a $ka ($ratio_a), b $kb ($ratio_b); sinks a $a0 -> $a1 f/s, b $b0 -> $b1 f/s; $vals; load $(cut -d' ' -f1-3 /proc/loadavg)"
-	$gap || within_10pct "$ratio_a" "$ratio_b" ||
+	within_10pct "$ratio_a" "$ratio_b" ||
 		fail "$row: honest throughput outside 10% of the baseline: a $ratio_a, b $ratio_b"
 	local pct_a pct_b
 	pct_a=$(pct "$ratio_a") pct_b=$(pct "$ratio_b")
-	echo "| $row | $(row_mechanism "$row") | $vals | $lost of $((2 * COUNT))$($gap && echo " (gap: NIC rx_fifo_overflow $(kv end net_nic rx_fifo_overflow))") | a $pct_a%, b $pct_b% | a $a0 -> $a1, b $b0 -> $b1 | ${RETRIED:-} |" >>"$WORK/table"
+	echo "| $row | $(row_mechanism "$row") | $vals | $lost of $((2 * COUNT)) | a $pct_a%, b $pct_b% | a $a0 -> $a1, b $b0 -> $b1 | ${RETRIED:-} |" >>"$WORK/table"
 }
 
 : >"$WORK/table"
