@@ -327,6 +327,47 @@ static void the_driver_writes_tdar_only_when_it_reads_clear(void **unused)
 	assert_int_equal(counter("nic", "tx_hung"), 0);
 }
 
+/* A 1 Mb/s line: a 60-byte frame holds it 672 us, so a kick right after
+ * one finds the TX DMA running (paced, TDAR set), not clearing TDAR. */
+#define SLOW_LINE "line_rate = <1000000>;"
+
+static void a_tdar_write_while_the_tx_dma_runs_is_harmless(void **unused)
+{
+	(void)unused;
+	assert_int_equal(load_with(SLOW_LINE, "0x10000000",
+				   "reset_mode = \"ecr-reset\";"),
+			 0);
+	mux_stops_waiting();
+	/* load()'s frame holds the line: the DMA waits for it, TDAR set */
+	assert_int_equal(reg(ENET_TDAR), ENET_TDAR_ACTIVE);
+	queue_one();
+	queue_one(); /* both kicks written while TDAR is set */
+	assert_int_equal(counter("nic", "tdar_busy_writes"), 2);
+	assert_int_equal(counter("nic", "tx_dma_hangs"), 0);
+	sdvf_sim_advance(sim, 2000 * US);
+	assert_int_equal(wire_frames(), 2);
+	assert_int_equal(enet_fixture_conservation_errors(fx, drv), 0);
+	unload();
+}
+
+static void
+a_running_tx_dma_takes_the_frame_whose_kick_was_skipped(void **unused)
+{
+	(void)unused;
+	assert_int_equal(load_with(SLOW_LINE, "0x10000000", ""), 0);
+	mux_stops_waiting();
+	assert_int_equal(reg(ENET_TDAR), ENET_TDAR_ACTIVE);
+	queue_one();
+	queue_one(); /* TDAR reads set both times: no write */
+	assert_int_equal(counter("drv", "tdar_skips"), 2);
+	assert_int_equal(counter("nic", "tdar_busy_writes"), 0);
+	sdvf_sim_advance(sim, 2000 * US);
+	assert_int_equal(wire_frames(), 2);
+	assert_int_equal(counter("drv", "tdar_rekicks"), 0);
+	assert_int_equal(enet_fixture_conservation_errors(fx, drv), 0);
+	unload();
+}
+
 /* ---- controller reset with DMA in flight ----------------------------- */
 
 static void ecr_reset_with_dma_in_flight_hangs_the_bus(void **unused)
@@ -544,6 +585,10 @@ int main(void)
 		cmocka_unit_test(
 			a_tdar_write_as_the_tx_dma_clears_tdar_hangs_tx),
 		T(the_driver_writes_tdar_only_when_it_reads_clear),
+		cmocka_unit_test(
+			a_tdar_write_while_the_tx_dma_runs_is_harmless),
+		cmocka_unit_test(
+			a_running_tx_dma_takes_the_frame_whose_kick_was_skipped),
 		T(a_frame_queued_after_the_late_clear_is_sent_at_once),
 		cmocka_unit_test(ecr_reset_with_dma_in_flight_hangs_the_bus),
 		T(restart_with_ecr_zero_reprograms_what_a_previous_owner_left),
