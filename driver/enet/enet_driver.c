@@ -336,10 +336,14 @@ static bool mux_finish(struct sdvf_queue *from_mux, struct sdvf_queue *to_mux)
 static void activation_end(struct enet_driver *drv)
 {
 	/* BD writes (stat last) must be visible before the MAC is kicked. */
-	enet_wmb(); /* as Linux's wmb() before writel (enet_mmio.h) */
-	enet_coalesce_adapt(drv);
+	enet_wmb();	 /* as Linux's wmb() before writel (enet_mmio.h) */
 	if (drv->halted) /* a stopped MAC ignores kicks; keep them */
 		drv->kick_rdar = drv->kick_tdar = false;
+	/* ERR007885, before this activation posts anything more: a read
+	 * waits for the model to apply what is posted. */
+	if (drv->kick_tdar && !enet_tdar_write_safe(drv))
+		drv->kick_tdar = false;
+	enet_coalesce_adapt(drv);
 	if (drv->kick_rdar) {
 		enet_writel(&drv->mmio, ENET_RDAR, ENET_RDAR_ACTIVE);
 		drv->rdar_writes++;
@@ -515,8 +519,9 @@ static const struct sdvf_param enet_driver_params[] = {
 	{.name = "reset_mode",
 	 .type = SDVF_PARAM_STR,
 	 .max = 9,
-	 .help = "ecr-zero (default; i.MX6SX/7D/8M: stop with ECR = 0) or "
-		 "ecr-reset (ECR.RESET)"},
+	 .help = "ecr-zero (default; i.MX6SX/7D/8M: stop with ECR = 0, "
+		 "read TDAR before writing it: ERR007885) or ecr-reset "
+		 "(ECR.RESET)"},
 	/* Interrupt coalescing (enet_driver_coalesce.c); 0 = off. */
 	SDVF_PARAM_U64_DEFAULT("rx_coalesce_frames", 0, 255, 0,
 			       "RXIC: RX interrupt after this many frames"),

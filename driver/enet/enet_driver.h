@@ -51,6 +51,7 @@
 #define ENET_DRV_FCS 4u
 #define ENET_DRV_DMA_WINDOWS 8u
 #define ENET_DRV_RESET_POLLS 1000u /* ECR.RESET reads before giving up */
+#define ENET_DRV_TDAR_READS 4u	   /* ERR007885: reads before a TDAR write */
 /* RX buffers: the MAC writes whole 64-byte bursts (enet_mmio.h). */
 #define ENET_DRV_RX_BUF_ALIGN 64u
 /* Registers ECR = 0 does not reset, written at every start with their
@@ -131,7 +132,9 @@
 	X(tx_reset_errors, "TX frames a reset returned with TX_ERROR")         \
 	X(eir_other, "EIR rounds with BABR, BABT, LC, RL or UN set")           \
 	X(irq_activations, "activations on the ENET interrupt")                \
-	X(tdar_rekicks, "TDAR rewritten: a frame waited, TDAR read 0")
+	X(tdar_rekicks, "TDAR rewritten: a frame waited, TDAR read 0")         \
+	X(tdar_skips, "TDAR writes skipped: TDAR read set 4 times "            \
+		      "(ERR007885)")
 
 #define ENET_DRIVER_MIB_COUNTERS(X)                                            \
 	X(mib_t_packets, "state: MIB RMON_T_PACKETS, frames sent")             \
@@ -217,6 +220,7 @@ struct enet_driver {
 	uint32_t interface; /* ENET_IF_* */
 	uint32_t mscr;
 	bool ecr_reset; /* reset_mode "ecr-reset"; else ECR = 0 */
+	bool err007885; /* ecr-zero: an AXI part, TDAR read before written */
 
 	/* BD rings in region enet_rings; the MAC owns [head, tail). */
 	volatile struct enet_bd *rx_bd, *tx_bd;
@@ -282,11 +286,13 @@ bool enet_coalesce_setup(struct enet_driver *drv);
 void enet_coalesce_program(struct enet_driver *drv);
 void enet_coalesce_adapt(struct enet_driver *drv);
 /* enet_driver_reset.c: reset_mode, stop, the registers ECR = 0 keeps,
- * ERR006358's re-kick, a halted MAC's MDIO */
+ * ERR006358's re-kick, ERR007885's read before a TDAR write, a halted
+ * MAC's MDIO */
 bool enet_reset_mode_setup(struct enet_driver *drv);
 bool enet_controller_stop(struct enet_driver *drv);
 void enet_program_fixed(struct enet_driver *drv);
 void enet_tx_keep_going(struct enet_driver *drv);
+bool enet_tdar_write_safe(struct enet_driver *drv);
 void enet_halt_keep_mdio(struct enet_driver *drv);
 bool enet_window_aligned(struct enet_driver *drv, uint64_t io, unsigned rights,
 			 const char *key);

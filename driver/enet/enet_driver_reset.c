@@ -21,6 +21,16 @@
  *                Linux's "keep the transmitter going" (fec_enet_tx_queue).
  *                The read costs no extra wait: the interrupt loop's last
  *                EIR read has already flushed the posted writes.
+ *   ERR007885    On the AXI parts (reset_mode ecr-zero: i.MX6SX/7D/8M) a
+ *                TDAR write as the uDMA clears TDAR hangs the TX DMA.  As
+ *                Linux (FEC_QUIRK_ERR007885), TDAR is read up to four times
+ *                before each write and written only when a read finds it
+ *                clear (else `tdar_skips`): while it reads set the DMA is
+ *                still running and takes the new BD, or is about to clear
+ *                TDAR with the BD unseen, which is ERR006358's case and
+ *                its re-kick's.  On posted MMIO the first read waits for
+ *                the model to apply what this or the last activation
+ *                posted (docs/enet.md has the cost).
  *   MDIO         Linux's fec_stop keeps ETHEREN set while the MAC is
  *                stopped: some ENETs raise no MII event without it.  A
  *                halted MAC keeps ETHEREN (no RDAR/TDAR is written, so no
@@ -40,10 +50,12 @@ bool enet_reset_mode_setup(struct enet_driver *drv)
 {
 	const char *mode = sdvf_config_str(drv->pd, "reset_mode");
 	drv->ecr_reset = false;
+	drv->err007885 = true;
 	if (!mode || sdvf_str_equal(mode, "ecr-zero"))
 		return true;
 	if (sdvf_str_equal(mode, "ecr-reset")) {
 		drv->ecr_reset = true;
+		drv->err007885 = false; /* the older parts: ERR006358 only */
 		return true;
 	}
 	sdvf_log(drv->pd, SDVF_LOG_ERROR,
@@ -117,6 +129,20 @@ void enet_tx_keep_going(struct enet_driver *drv)
 		return;
 	sdvf_counter_add(drv->stats.tdar_rekicks, 1);
 	drv->kick_tdar = true;
+}
+
+/* ERR007885: may TDAR be written now?  Only when it reads clear, within
+ * ENET_DRV_TDAR_READS reads (Linux's four). */
+bool enet_tdar_write_safe(struct enet_driver *drv)
+{
+	if (!drv->err007885)
+		return true;
+	for (uint32_t i = 0; i < ENET_DRV_TDAR_READS; i++) {
+		if (!(enet_readl(&drv->mmio, ENET_TDAR) & ENET_TDAR_ACTIVE))
+			return true;
+	}
+	sdvf_counter_add(drv->stats.tdar_skips, 1);
+	return false;
 }
 
 /* A halted MAC: stopped (no RDAR/TDAR written, so no DMA), MDIO kept

@@ -224,6 +224,17 @@ static void poke(uint32_t offset, uint32_t value)
 
 /* ---- ERR006358: a lost TDAR write ---------------------------------- */
 
+/* An i.MX6Q-like part: ERR006358 without ERR007885, and the driver for
+ * the older parts (reset_mode ecr-reset: no TDAR read before a write). */
+static int boot_older_part(void **unused)
+{
+	(void)unused;
+	assert_int_equal(load_with("hazard_err007885 = <0>;", "0x10000000",
+				   "reset_mode = \"ecr-reset\";"),
+			 0);
+	return 0;
+}
+
 static void
 a_frame_queued_as_the_tx_dma_goes_idle_leaves_on_the_next_irq(void **unused)
 {
@@ -259,6 +270,102 @@ static void a_frame_queued_after_the_late_clear_is_sent_at_once(void **unused)
 	assert_int_equal(wire_frames(), 2);
 	assert_int_equal(counter("nic", "tdar_late_kicks"), 0);
 	assert_int_equal(counter("drv", "tdar_rekicks"), 0);
+}
+
+/* ---- ERR007885: a TDAR write as the uDMA clears TDAR ------------------ */
+
+static void a_tdar_write_as_the_tx_dma_clears_tdar_hangs_tx(void **unused)
+{
+	(void)unused;
+	/* the driver for the older parts writes TDAR without reading it */
+	assert_int_equal(load("reset_mode = \"ecr-reset\";"), 0);
+	mux_stops_waiting();
+	queue_one();
+	assert_int_equal(wire_frames(), 1);
+	queue_one(); /* its kick lands in the late clear */
+	assert_int_equal(counter("nic", "tdar_busy_writes"), 1);
+	assert_int_equal(counter("nic", "tx_dma_hangs"), 1);
+	assert_int_equal(counter("nic", "tx_hung"), 1);
+	assert_int_equal(reg(ENET_TDAR), ENET_TDAR_ACTIVE);
+	/* TDAR reads set for good: no re-kick, nothing leaves */
+	sdvf_sim_advance(sim, 200 * US);
+	queue_one();
+	sdvf_sim_advance(sim, 200 * US);
+	assert_int_equal(wire_frames(), 0);
+	assert_int_equal(counter("drv", "tdar_rekicks"), 0);
+	assert_int_equal(counter("nic", "tx_dma_hangs"), 1);
+	assert_int_equal(enet_fixture_conservation_errors(fx, drv), 0);
+	/* only stopping the MAC frees the TX DMA */
+	poke(ENET_ECR, 0);
+	assert_int_equal(counter("nic", "tx_hung"), 0);
+	assert_int_equal(reg(ENET_TDAR), 0);
+	unload();
+}
+
+static void the_driver_writes_tdar_only_when_it_reads_clear(void **unused)
+{
+	(void)unused;
+	mux_stops_waiting();
+	queue_one();
+	assert_int_equal(wire_frames(), 1);
+	/* TDAR reads set (the late clear): four reads, no write */
+	queue_one();
+	assert_int_equal(counter("drv", "tdar_skips"), 1);
+	assert_int_equal(counter("nic", "tdar_busy_writes"), 0);
+	assert_int_equal(counter("nic", "tx_dma_hangs"), 0);
+	assert_int_equal(wire_frames(), 0);
+	/* the TX interrupt's reap finds it the MAC's, TDAR now 0: kicked */
+	sdvf_sim_advance(sim, 200 * US);
+	assert_int_equal(counter("drv", "tdar_rekicks"), 1);
+	assert_int_equal(wire_frames(), 1);
+	/* and a frame after the clear goes at once */
+	queue_one();
+	assert_int_equal(wire_frames(), 1);
+	sdvf_sim_advance(sim, 200 * US);
+	assert_int_equal(counter("drv", "tx_frames"), WARMUP + 3);
+	assert_int_equal(counter("nic", "tdar_busy_writes"), 0);
+	assert_int_equal(counter("nic", "tx_hung"), 0);
+}
+
+/* A 1 Mb/s line: a 60-byte frame holds it 672 us, so a kick right after
+ * one finds the TX DMA running (paced, TDAR set), not clearing TDAR. */
+#define SLOW_LINE "line_rate = <1000000>;"
+
+static void a_tdar_write_while_the_tx_dma_runs_is_harmless(void **unused)
+{
+	(void)unused;
+	assert_int_equal(load_with(SLOW_LINE, "0x10000000",
+				   "reset_mode = \"ecr-reset\";"),
+			 0);
+	mux_stops_waiting();
+	/* load()'s frame holds the line: the DMA waits for it, TDAR set */
+	assert_int_equal(reg(ENET_TDAR), ENET_TDAR_ACTIVE);
+	queue_one();
+	queue_one(); /* both kicks written while TDAR is set */
+	assert_int_equal(counter("nic", "tdar_busy_writes"), 2);
+	assert_int_equal(counter("nic", "tx_dma_hangs"), 0);
+	sdvf_sim_advance(sim, 2000 * US);
+	assert_int_equal(wire_frames(), 2);
+	assert_int_equal(enet_fixture_conservation_errors(fx, drv), 0);
+	unload();
+}
+
+static void
+a_running_tx_dma_takes_the_frame_whose_kick_was_skipped(void **unused)
+{
+	(void)unused;
+	assert_int_equal(load_with(SLOW_LINE, "0x10000000", ""), 0);
+	mux_stops_waiting();
+	assert_int_equal(reg(ENET_TDAR), ENET_TDAR_ACTIVE);
+	queue_one();
+	queue_one(); /* TDAR reads set both times: no write */
+	assert_int_equal(counter("drv", "tdar_skips"), 2);
+	assert_int_equal(counter("nic", "tdar_busy_writes"), 0);
+	sdvf_sim_advance(sim, 2000 * US);
+	assert_int_equal(wire_frames(), 2);
+	assert_int_equal(counter("drv", "tdar_rekicks"), 0);
+	assert_int_equal(enet_fixture_conservation_errors(fx, drv), 0);
+	unload();
 }
 
 /* ---- controller reset with DMA in flight ----------------------------- */
@@ -472,7 +579,16 @@ int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, boot, shutdown)
 	const struct CMUnitTest tests[] = {
-		T(a_frame_queued_as_the_tx_dma_goes_idle_leaves_on_the_next_irq),
+		cmocka_unit_test_setup_teardown(
+			a_frame_queued_as_the_tx_dma_goes_idle_leaves_on_the_next_irq,
+			boot_older_part, shutdown),
+		cmocka_unit_test(
+			a_tdar_write_as_the_tx_dma_clears_tdar_hangs_tx),
+		T(the_driver_writes_tdar_only_when_it_reads_clear),
+		cmocka_unit_test(
+			a_tdar_write_while_the_tx_dma_runs_is_harmless),
+		cmocka_unit_test(
+			a_running_tx_dma_takes_the_frame_whose_kick_was_skipped),
 		T(a_frame_queued_after_the_late_clear_is_sent_at_once),
 		cmocka_unit_test(ecr_reset_with_dma_in_flight_hangs_the_bus),
 		T(restart_with_ecr_zero_reprograms_what_a_previous_owner_left),

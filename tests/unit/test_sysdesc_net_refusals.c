@@ -206,7 +206,7 @@ static void net_refuses_unknown_and_malformed_properties(void **state)
 		   "fault-flap-down-ms fault-seed personality line-rate "
 		   "hazard-err006358 "
 		   "hazard-reset-hang hazard-mdio-etheren "
-		   "hazard-mscr-mii hazard-rx-align)\n");
+		   "hazard-mscr-mii hazard-rx-align hazard-err007885)\n");
 	expect_edit_errors(one, "wire = \"loopback\";",
 			   "wire = \"loopback\"; personality = \"qemu\";",
 			   AT "/nic: property 'personality': \"qemu\" is not "

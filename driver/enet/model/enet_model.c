@@ -74,7 +74,7 @@ static void model_reset(struct enet_model *m)
 	enet_coalesce_reset(m);
 	if (enet_is_qemu(m))
 		enet_qemu_reset(m);
-	m->tdar_late_clear = false; /* the DMA is reset too */
+	enet_hazard_tx_stop(m); /* the DMA is reset too */
 }
 
 /* ---- register writes ------------------------------------------------- */
@@ -172,7 +172,7 @@ static void write_ecr(struct enet_model *m, uint32_t value)
 		enet_reg_put(m, ENET_RDAR, 0);
 		enet_reg_put(m, ENET_TDAR, 0);
 		sdvf_counter_add(m->stats.ecr_stops, 1);
-		m->tdar_late_clear = false; /* DMA reset with ETHEREN */
+		enet_hazard_tx_stop(m); /* DMA reset with ETHEREN */
 		enet_rx_fifo_flush(m);
 	}
 }
@@ -222,7 +222,7 @@ static void reg_write(struct enet_model *m, uint32_t off, uint32_t value)
 		return;
 	case ENET_TDAR:
 		sdvf_counter_add(m->stats.tdar_writes, 1);
-		if (!enet_hazard_tdar_lost(m))
+		if (!enet_hazard_tdar_ignored(m))
 			enet_tx_kick(m);
 		return;
 	case ENET_ECR:
@@ -626,6 +626,9 @@ static const struct sdvf_param model_params[] = {
 			       "MSCR 0 -> non-zero with MMFR set raises MII"),
 	SDVF_PARAM_U64_DEFAULT("hazard_rx_align", 0, 1, 1,
 			       "RX buffers not 64-byte aligned raise EBERR"),
+	SDVF_PARAM_U64_DEFAULT("hazard_err007885", 0, 1, 1,
+			       "a TDAR write as TDAR clears hangs the TX DMA "
+			       "(ERR007885)"),
 	{0},
 };
 

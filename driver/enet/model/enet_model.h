@@ -122,6 +122,10 @@ enum enet_personality {
 /* Silicon hazards (hazard_* keys; enet_model_hazard.c). */
 #define ENET_MODEL_HAZARD_COUNTERS(X)                                          \
 	X(tdar_late_kicks, "TDAR writes lost in ERR006358's late TDAR clear")  \
+	X(tdar_busy_writes, "TDAR writes while TDAR read set (ERR007885)")     \
+	X(tx_dma_hangs,                                                        \
+	  "TDAR writes as TDAR cleared: TX DMA hung (ERR007885)")              \
+	X(tx_hung, "state: 1 while the TX DMA is hung (until ETHEREN clears)") \
 	X(bus_hangs, "ECR.RESET with DMA in flight: the bus hung")             \
 	X(bus_hung, "state: 1 once the bus hung; the MAC is dead")             \
 	X(hung_writes, "register writes ignored on the hung bus")              \

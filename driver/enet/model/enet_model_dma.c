@@ -49,7 +49,7 @@ static void eberr(struct enet_model *m, const char *what, uint64_t io)
 		     enet_reg(m, ENET_ECR) & ~(uint32_t)ENET_ECR_ETHEREN);
 	enet_reg_put(m, ENET_RDAR, 0);
 	enet_reg_put(m, ENET_TDAR, 0);
-	m->tdar_late_clear = false;
+	enet_hazard_tx_stop(m);
 	enet_rx_fifo_flush(m);
 }
 
@@ -584,6 +584,8 @@ void enet_tx_kick(struct enet_model *m)
 {
 	if (!(enet_reg(m, ENET_ECR) & ENET_ECR_ETHEREN))
 		return; /* TDAR is ignored while the MAC is disabled */
+	if (enet_hazard_tx_hung(m))
+		return; /* ERR007885: nothing moves until ETHEREN clears */
 	enet_reg_put(m, ENET_TDAR, ENET_TDAR_ACTIVE);
 	if (enet_reg(m, ENET_TCR) & ENET_TCR_GTS)
 		return; /* resumes when GTS clears */

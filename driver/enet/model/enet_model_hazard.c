@@ -37,6 +37,23 @@
  *   rx_align     RX buffers must be 64-byte aligned: an empty RX BD whose
  *                address is not is counted (`rx_misaligned`) and raises
  *                EBERR (the MAC stops), never written.
+ *   err007885    On the AXI ENETs (i.MX6SX/6UL/7D/8M) a TDAR write while
+ *                the uDMA clears TDAR hangs the TX state machines (NXP
+ *                erratum ERR007885, as Linux's FEC_QUIRK_ERR007885 commits
+ *                quote it: "a TDAR race condition ... when the software
+ *                sets TDAR and the UDMA clears TDAR simultaneously or in a
+ *                small window (2-4 cycles)"; Linux sees "transmit queue 0
+ *                timed out" and its watchdog restarts the MAC).  Here the
+ *                clearing window is ERR006358's late clear (none with
+ *                hazard_err006358 = 0): a TDAR write in it hangs the TX DMA
+ *                (`tx_dma_hangs`, state `tx_hung`): TDAR stays set, no TX
+ *                BD moves, until ETHEREN clears (ECR = 0, ECR.RESET, a bus
+ *                error).  Every TDAR write that finds TDAR set is counted
+ *                (`tdar_busy_writes`, what the workaround avoids); one
+ *                outside the window (the DMA busy, paced by the line) is
+ *                harmless, as the erratum names only the clear.  With this
+ *                hazard off a write in the window is merely lost
+ *                (err006358).
  */
 #include "driver/enet/model/enet_model_state.h"
 
@@ -46,6 +63,7 @@ static const char *const hazard_keys[ENET_NHAZARDS] = {
 	[ENET_HAZARD_MDIO_ETHEREN] = "hazard_mdio_etheren",
 	[ENET_HAZARD_MSCR_MII] = "hazard_mscr_mii",
 	[ENET_HAZARD_RX_ALIGN] = "hazard_rx_align",
+	[ENET_HAZARD_ERR007885] = "hazard_err007885",
 };
 
 bool enet_model_hazard_on(const struct enet_model *m, enum enet_hazard h)
@@ -58,6 +76,7 @@ void enet_hazard_init(struct enet_model *m)
 	for (int h = 0; h < ENET_NHAZARDS; h++)
 		m->hazard_off[h] = sdvf_config_u64(m->pd, hazard_keys[h]) == 0;
 	sdvf_counter_set(m->stats.bus_hung, 0);
+	sdvf_counter_set(m->stats.tx_hung, 0);
 }
 
 /* ---- ERR006358: the late TDAR clear ------------------------------------ */
@@ -80,12 +99,44 @@ uint64_t enet_hazard_deadline(const struct enet_model *m)
 	return m->tdar_late_clear ? m->tdar_late_ns : UINT64_MAX;
 }
 
-bool enet_hazard_tdar_lost(struct enet_model *m)
+/* A TDAR write: true if the DMA ignores it (lost in the late clear, or
+ * the TX DMA hung by it or before it). */
+bool enet_hazard_tdar_ignored(struct enet_model *m)
 {
+	if (m->tx_hung)
+		return true;
+	bool err007885 = enet_model_hazard_on(m, ENET_HAZARD_ERR007885);
+	if (err007885 && (enet_reg(m, ENET_TDAR) & ENET_TDAR_ACTIVE))
+		sdvf_counter_add(m->stats.tdar_busy_writes, 1);
 	if (!m->tdar_late_clear)
 		return false;
-	sdvf_counter_add(m->stats.tdar_late_kicks, 1);
+	if (!err007885) {
+		sdvf_counter_add(m->stats.tdar_late_kicks, 1);
+		return true;
+	}
+	/* ERR007885: set as the uDMA clears it; its state machines hang. */
+	m->tdar_late_clear = false; /* TDAR stays set: nothing clears it */
+	m->tx_hung = true;
+	sdvf_counter_add(m->stats.tx_dma_hangs, 1);
+	sdvf_counter_set(m->stats.tx_hung, 1);
+	sdvf_log(m->pd, SDVF_LOG_ERROR,
+		 "TDAR written as the TX DMA cleared it (ERR007885): TX DMA "
+		 "hung until ETHEREN clears");
 	return true;
+}
+
+bool enet_hazard_tx_hung(const struct enet_model *m)
+{
+	return m->tx_hung;
+}
+
+/* ETHEREN cleared or the MAC reset: the TX DMA starts afresh. */
+void enet_hazard_tx_stop(struct enet_model *m)
+{
+	m->tdar_late_clear = false;
+	if (m->tx_hung)
+		sdvf_counter_set(m->stats.tx_hung, 0);
+	m->tx_hung = false;
 }
 
 static void late_clear_lands(struct enet_model *m)
@@ -132,7 +183,7 @@ bool enet_hazard_reset_hangs(struct enet_model *m)
 		     (ecr & ~(uint32_t)ENET_ECR_ETHEREN) | ENET_ECR_RESET);
 	enet_reg_put(m, ENET_RDAR, 0);
 	enet_reg_put(m, ENET_TDAR, 0);
-	m->tdar_late_clear = false;
+	enet_hazard_tx_stop(m);
 	enet_rx_fifo_flush(m);
 	return true;
 }

@@ -92,6 +92,7 @@ enum enet_hazard {
 	ENET_HAZARD_MDIO_ETHEREN, /* no MII event while ETHEREN is clear */
 	ENET_HAZARD_MSCR_MII,	  /* MSCR 0 -> non-zero raises MII */
 	ENET_HAZARD_RX_ALIGN,	  /* RX buffers 64-byte aligned */
+	ENET_HAZARD_ERR007885,	  /* a TDAR write as TDAR clears hangs TX */
 	ENET_NHAZARDS,
 };
 #define ENET_MODEL_RX_ALIGN 64u
@@ -140,6 +141,7 @@ struct enet_model {
 	uint64_t tdar_late_ns;		/* ... and cleared by this time */
 	uint64_t drains;		/* posted batches applied */
 	bool bus_hung;			/* ECR.RESET hung the bus: dead */
+	bool tx_hung; /* ERR007885: TX DMA hung until ETHEREN clears */
 };
 
 /* enet_model.c */
@@ -188,7 +190,9 @@ void enet_hazard_init(struct enet_model *m);
 /* The TX DMA found no ready BD after sending `frames_sent` frames: true if
  * TDAR stays set (cleared late), false to clear it now. */
 bool enet_hazard_tx_idle(struct enet_model *m, uint32_t frames_sent);
-bool enet_hazard_tdar_lost(struct enet_model *m);   /* true: ignore it */
+bool enet_hazard_tdar_ignored(struct enet_model *m);  /* true: ignore it */
+bool enet_hazard_tx_hung(const struct enet_model *m); /* true: no TX DMA */
+void enet_hazard_tx_stop(struct enet_model *m);	    /* TX DMA stopped, reset */
 void enet_hazard_drain_start(struct enet_model *m); /* before each batch */
 void enet_hazard_drained(struct enet_model *m);	    /* after each batch */
 uint64_t enet_hazard_deadline(const struct enet_model *m); /* or MAX */
