@@ -8,7 +8,9 @@
 #
 # A TEST is a program, DIR/tests/... under its build directory DIR, or a
 # script, tests/....sh.  A cmocka program counts once; its own PASSED/FAILED
-# lines (on stderr) are shown as they come.
+# lines (on stderr) are shown as they come.  A failing test's FAIL lines and
+# last lines are shown again before the summary, so that a log read from its
+# end (CI's) says why.
 #
 # What cannot pass:
 #   - nothing to run: no TEST at all;
@@ -130,7 +132,8 @@ passed=0
 failed=0
 failures=()
 out=$(mktemp /tmp/sdvf-run.XXXXXX)
-trap 'rm -f "$out"' EXIT
+why_failed=$(mktemp /tmp/sdvf-why.XXXXXX)
+trap 'rm -f "$out" "$why_failed"' EXIT
 for t in "$@"; do
 	echo "=== $t"
 	start=$(date +%s)
@@ -159,8 +162,15 @@ for t in "$@"; do
 		failed=$((failed + 1))
 		failures+=("$t")
 		echo "=== FAIL $t ($why, $((end - start)) s)"
+		# Why, again at the end: a log read from its tail (CI's) shows it.
+		{
+			echo "--- $t: its FAIL lines, then its last lines"
+			grep -E 'FAIL|FAILED|[Ff]ailed|ERROR' "$out" | head -n 8
+			tail -n 6 "$out"
+		} >>"$why_failed"
 	fi
 done
+cat "$why_failed"
 for f in "${failures[@]}"; do echo "failed: $f"; done
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]

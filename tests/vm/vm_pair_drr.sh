@@ -29,11 +29,10 @@
 #     none in the mux; the TX pool idle; nothing in flight at the TX mux);
 #   - every PD alive all along: no restart, both VMM PDs exit 0 when their
 #     guests power off, the system stops cleanly.
-# Known to FAIL today (docs/vmm.md, "Several VMs on one NIC"): with the
-# line the bottleneck the TX mux's copy pool waits at the driver, and the
-# mux hands each freed pool buffer to clients in index order before DRR
-# picks, so the shares follow the client order, not the weights
-# (tests/unit/test_mux_pool_share.c is the same fault in the sim).
+# It found a TX mux fault, fixed since (docs/vmm.md, "Several VMs on one
+# NIC"; tests/unit/test_mux_pool_share.c is the same case in the sim): with
+# the line the bottleneck, the copy pool waits at the driver, and each freed
+# pool buffer used to go to clients in index order before DRR picked.
 # SDVF_DRR_WEIGHTS="W0 W1 WS" (default "1 1 2") sets vm0's, vm1's and
 # src's weights in the description while the expected shares stay
 # 1:1:2: "1 1 1" (round robin by bytes) must fail, which is how the
