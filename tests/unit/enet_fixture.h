@@ -1,8 +1,9 @@
 /*
  * enet_fixture: the test component that stands where the RX and TX muxes
  * stand, on the ENET driver's four queues (core/net.h), in the sim runtime.
- * test_enet_driver.c, test_enet_system.c and bench_enet_ir.c build their
- * systems around it (tests/fixtures/enet-*.dts).
+ * test_enet_driver_*.c, test_enet_system.c and bench_enet_ir.c build their
+ * systems around it (tests/fixtures/enet-*.dts); test_enet_hazards,
+ * test_enet_line and test_enet_coalesce through enet_fixture_system.h.
  *
  * It owns `buffers` RX and `buffers` TX buffers, each direction a pool kept
  * in a core/ownership.h map (owner: the fixture or the driver).  Buffer b

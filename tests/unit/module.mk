@@ -71,15 +71,18 @@ $(WIRE_TESTS): $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(WIRE_OBJS)
 -include $(WIRE_TESTS:=.d)
 
 # --- ENET driver and model ---
-# test_enet_driver (against a test-local fake ENET) and test_enet_system
-# (against the ENET model) stand the ENET fixture on the driver's queues;
-# tests/bench/bench_enet_ir links it too.  Their systems are .dts files in
-# tests/fixtures/, read from the repository root (as tests/run.sh runs).
+# test_enet_driver_* (against a test-local fake ENET,
+# enet_fake_nic_fixture.h) and test_enet_system (against the ENET model)
+# stand the ENET fixture on the driver's queues; tests/bench/bench_enet_ir
+# links it too.  Their systems are .dts files in tests/fixtures/, read from
+# the repository root (as tests/run.sh runs).  test_enet_model_* run the
+# model alone (enet_model_fixture.h).
 ENET_FIXTURE_OBJS := $(BUILD)/tests/unit/enet_fixture.o \
 	$(BUILD)/tests/unit/enet_fixture_driver.o
-ENET_FIXTURE_TESTS := $(BUILD)/tests/unit/test_enet_driver \
-	$(BUILD)/tests/unit/test_enet_system
-ENET_TESTS := $(ENET_FIXTURE_TESTS) $(BUILD)/tests/unit/test_enet_model
+ENET_FIXTURE_TESTS := $(BUILD)/tests/unit/test_enet_system \
+	$(addprefix $(BUILD)/tests/unit/test_enet_driver_,init rx tx eberr)
+ENET_TESTS := $(ENET_FIXTURE_TESTS) \
+	$(addprefix $(BUILD)/tests/unit/test_enet_model_,regs rx tx qemu)
 UNIT_TESTS += $(ENET_TESTS)
 $(ENET_TESTS): $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o \
 		$(BUILD)/libsdvf.a

@@ -1,6 +1,7 @@
 /*
- * Shared by test_sysdesc_net.c, test_sysdesc_net_switch.c and
- * test_sysdesc_net_refusals.c: the component table they load with (the
+ * Shared by test_sysdesc_net.c, test_sysdesc_net_switch.c,
+ * test_sysdesc_net_refusals.c, test_sysdesc_net_uio.c, test_sysdesc_group.c
+ * and test_lwip_sim.c: the component table they load with (the
  * built-ins plus net_stub, tests/unit/net_stub.h), two descriptions (`one`
  * client with every default, `three` in mixed modes), the load helpers,
  * and look-ups into a loaded or running system.
@@ -38,6 +39,10 @@ static inline const struct sdvf_component *const *net_table(void)
 }
 
 /* ---- helpers and descriptions (cmocka tests only) ----------------------- */
+
+/* Where the expander's messages about the subsystem begin (load() names
+ * the file t.dts). */
+#define AT "t.dts: /subsystems/net"
 
 static inline int load(struct sdvf_system *sys, const char *dts, char **errors)
 {

@@ -32,62 +32,13 @@
 #include "driver/enet/model/enet_model.h"
 #include "driver/enet/wire/wire.h"
 #include "tests/unit/enet_fixture.h"
+#include "tests/unit/enet_fixture_system.h"
 #include "tests/unit/enet_personality.h"
 
 #define RUN_STEPS 1000000u
 #define TIMER_US 100u
 #define FRAMES 4u
 #define WARMUP 1u /* TX frames load() sends */
-
-static const struct sdvf_component *const table[] = {
-	&enet_model_component, &enet_driver_component, &enet_fixture_component,
-	NULL};
-
-/* The system, with `%s` the driver's coalescing keys. */
-static const char dts_template[] =
-	"/dts-v1/;\n/ {\ncompatible = \"sdvf,system\";\npds {\n"
-	"nic { component = \"enet_model\";\n"
-	"  maps { enet_regs = \"regs\", \"rw\"; enet_mmio = \"posted\", "
-	"\"rw\"; enet_rings = \"rings\", \"rw\"; dma0 = \"rx_dma\", \"rw\";\n"
-	"    dma1 = \"tx_dma\", \"r\"; };\n"
-	"  channels { irq = \"irq\"; mmio = \"mmio\"; };\n"
-	"  config { wire = \"mem\"; }; };\n"
-	"drv { component = \"enet_driver\";\n"
-	"  maps { enet_regs = \"regs\", \"r\"; enet_mmio = \"posted\", "
-	"\"rw\";\n"
-	"    enet_rings = \"rings\", \"rw\"; rx_free = \"rx_free\", \"rw\";\n"
-	"    rx_active = \"rx_active\", \"rw\"; tx_free = \"tx_free\", "
-	"\"rw\";\n"
-	"    tx_active = \"tx_active\", \"rw\"; };\n"
-	"  channels { irq = \"irq\"; mmio = \"mmio\"; rx = \"rx\"; tx = "
-	"\"tx\"; };\n"
-	"  config { mac = [02 00 00 00 e7 01]; rx_ring = <16>; tx_ring = "
-	"<16>;\n"
-	"    rx_capacity = <32>; tx_capacity = <32>;\n"
-	"    dma0_io = <0x10000000>; dma0_size = <0x10000>; dma0_rights = "
-	"\"rw\";\n"
-	"    dma1_io = <0x10100000>; dma1_size = <0x10000>; dma1_rights = "
-	"\"r\";\n"
-	"    %s }; };\n"
-	"mux { component = \"enet_fixture\";\n"
-	"  maps { rx_dma = \"rx_dma\", \"rw\"; tx_dma = \"tx_dma\", \"rw\";\n"
-	"    rx_free = \"rx_free\", \"rw\"; rx_active = \"rx_active\", "
-	"\"rw\";\n"
-	"    tx_free = \"tx_free\", \"rw\"; tx_active = \"tx_active\", "
-	"\"rw\"; };\n"
-	"  channels { rx = \"rx\"; tx = \"tx\"; };\n"
-	"  config { capacity = <32>; buffers = <32>; }; };\n"
-	"};\nregions {\n"
-	"regs { size = <0x1000>; }; posted { size = <0x1000>; };\n"
-	"rings { size = <0x1000>; io-address = <0x40000000>; };\n"
-	"rx_dma { size = <0x10000>; io-address = <0x10000000>; };\n"
-	"tx_dma { size = <0x10000>; io-address = <0x10100000>; };\n"
-	"rx_free { size = <0x1000>; }; rx_active { size = <0x1000>; };\n"
-	"tx_free { size = <0x1000>; }; tx_active { size = <0x1000>; };\n"
-	"};\nchannels {\n"
-	"irq { ends = \"nic\", \"drv\"; }; mmio { ends = \"drv\", \"nic\"; };\n"
-	"rx { ends = \"drv\", \"mux\"; }; tx { ends = \"drv\", \"mux\"; };\n"
-	"};\n};\n";
 
 static const char keys_on[] =
 	"rx_coalesce_frames = <4>; rx_coalesce_us = <100>;\n"
@@ -96,20 +47,7 @@ static const char keys_off[] =
 	"rx_coalesce_frames = <0>; rx_coalesce_us = <0>;\n"
 	"    tx_coalesce_frames = <0>; tx_coalesce_us = <0>;";
 
-static struct sdvf_system sys;
-static struct sdvf_sim *sim;
-static struct enet_fixture *fx;
-static struct enet_driver *drv;
-static struct wire *wire;
 static uint32_t next_tx, next_rx;
-
-static uint64_t counter(const char *pd, const char *name)
-{
-	bool found = false;
-	uint64_t value = sdvf_sim_counter(sim, pd, name, &found);
-	assert_true(found);
-	return value;
-}
 
 static uint64_t irqs(void)
 {
@@ -124,26 +62,13 @@ static void send_one(void);
  * tx_free request behind the test's back. */
 static int load(const char *keys)
 {
-	static char dts[sizeof(dts_template) + 256];
-	snprintf(dts, sizeof(dts), dts_template, keys);
-	memset(&sys, 0, sizeof(sys));
-	sim = NULL;
-	char *text = enet_test_dts(dts, "");
-	int err = sdvf_system_load_dts(&sys, "test_enet_coalesce", text, table,
-				       stderr);
+	char *text = enet_test_dts(enet_system_dts("", "0x10000000", keys), "");
+	assert_non_null(text);
+	int err = enet_system_load("test_enet_coalesce", text);
 	free(text);
 	if (err != 0)
 		return -1;
-	sim = sdvf_sim_create(&sys);
-	if (!sim)
-		return -1;
-	if (sdvf_sim_init(sim) != 0)
-		return -1;
-	fx = sdvf_sim_state(sim, "mux");
-	drv = sdvf_sim_state(sim, "drv");
-	wire = enet_model_wire(sdvf_sim_state(sim, "nic"));
 	next_tx = next_rx = 0;
-	sdvf_sim_run(sim, RUN_STEPS);
 	sdvf_sim_advance(sim, 500000000ull); /* first PHY poll: link up */
 	enet_fixture_provide_rx(fx, 0, 16);
 	sdvf_sim_run(sim, RUN_STEPS);
@@ -162,21 +87,6 @@ static int boot_off(void **unused)
 {
 	(void)unused;
 	assert_int_equal(load(keys_off), 0);
-	return 0;
-}
-
-static int shutdown(void **unused)
-{
-	(void)unused;
-	/* Let every timer run out and every return reach the fixture. */
-	sdvf_sim_advance(sim, 1000000000ull);
-	sdvf_sim_inject(sim, "mux", "tx");
-	sdvf_sim_inject(sim, "mux", "rx");
-	sdvf_sim_run(sim, RUN_STEPS);
-	assert_int_equal(enet_fixture_conservation_errors(fx, drv), 0);
-	wire_close(wire);
-	sdvf_sim_destroy(sim);
-	sdvf_system_free(&sys);
 	return 0;
 }
 
@@ -364,21 +274,15 @@ static void a_timer_past_ictt_is_refused_at_init(void **unused)
 	assert_int_not_equal(load("ref_clk_hz = <1000000000>; tx_coalesce_us "
 				  "= <5000>;"),
 			     0);
-	if (sim) {
-		/* the model started before the driver refused: its wire */
-		struct wire *w = enet_model_wire(sdvf_sim_state(sim, "nic"));
-		if (w)
-			wire_close(w);
-		sdvf_sim_destroy(sim);
-	}
-	sim = NULL;
-	sdvf_system_free(&sys);
+	enet_system_unload(); /* the model started before the driver refused */
 }
 
 int main(void)
 {
-#define ON(name) cmocka_unit_test_setup_teardown(name, boot_on, shutdown)
-#define OFF(name) cmocka_unit_test_setup_teardown(name, boot_off, shutdown)
+#define ON(name)                                                               \
+	cmocka_unit_test_setup_teardown(name, boot_on, enet_system_shutdown)
+#define OFF(name)                                                              \
+	cmocka_unit_test_setup_teardown(name, boot_off, enet_system_shutdown)
 	const struct CMUnitTest tests[] = {
 		ON(tx_completions_interrupt_once_per_threshold),
 		ON(tx_completion_interrupts_when_the_timer_expires),

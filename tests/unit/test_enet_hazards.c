@@ -23,6 +23,7 @@
 #include "driver/enet/model/enet_model.h"
 #include "driver/enet/wire/wire.h"
 #include "tests/unit/enet_fixture.h"
+#include "tests/unit/enet_fixture_system.h"
 
 #define RUN_STEPS 1000000u
 #define US 1000ull
@@ -31,71 +32,7 @@
 #define OUTSIDE_IO 0x30000000u
 #define WARMUP 1u /* TX frames load() sends */
 
-static const struct sdvf_component *const table[] = {
-	&enet_model_component, &enet_driver_component, &enet_fixture_component,
-	NULL};
-
-/* The system, with the driver's extra keys, then the model's. */
-static const char dts_template[] =
-	"/dts-v1/;\n/ {\ncompatible = \"sdvf,system\";\npds {\n"
-	"nic { component = \"enet_model\";\n"
-	"  maps { enet_regs = \"regs\", \"rw\"; enet_mmio = \"posted\", "
-	"\"rw\"; enet_rings = \"rings\", \"rw\"; dma0 = \"rx_dma\", \"rw\";\n"
-	"    dma1 = \"tx_dma\", \"r\"; };\n"
-	"  channels { irq = \"irq\"; mmio = \"mmio\"; };\n"
-	"  config { wire = \"mem\"; %s }; };\n"
-	"drv { component = \"enet_driver\";\n"
-	"  maps { enet_regs = \"regs\", \"r\"; enet_mmio = \"posted\", "
-	"\"rw\";\n"
-	"    enet_rings = \"rings\", \"rw\"; rx_free = \"rx_free\", \"rw\";\n"
-	"    rx_active = \"rx_active\", \"rw\"; tx_free = \"tx_free\", "
-	"\"rw\";\n"
-	"    tx_active = \"tx_active\", \"rw\"; };\n"
-	"  channels { irq = \"irq\"; mmio = \"mmio\"; rx = \"rx\"; tx = "
-	"\"tx\"; };\n"
-	"  config { mac = [02 00 00 00 e7 01]; rx_ring = <16>; tx_ring = "
-	"<16>;\n"
-	"    rx_capacity = <32>; tx_capacity = <32>;\n"
-	"    tx_coalesce_frames = <4>; tx_coalesce_us = <100>;\n"
-	"    dma0_io = <%s>; dma0_size = <0x10000>; dma0_rights = "
-	"\"rw\";\n"
-	"    dma1_io = <0x10100000>; dma1_size = <0x10000>; dma1_rights = "
-	"\"r\";\n"
-	"    %s }; };\n"
-	"mux { component = \"enet_fixture\";\n"
-	"  maps { rx_dma = \"rx_dma\", \"rw\"; tx_dma = \"tx_dma\", \"rw\";\n"
-	"    rx_free = \"rx_free\", \"rw\"; rx_active = \"rx_active\", "
-	"\"rw\";\n"
-	"    tx_free = \"tx_free\", \"rw\"; tx_active = \"tx_active\", "
-	"\"rw\"; };\n"
-	"  channels { rx = \"rx\"; tx = \"tx\"; };\n"
-	"  config { capacity = <32>; buffers = <32>; }; };\n"
-	"};\nregions {\n"
-	"regs { size = <0x1000>; }; posted { size = <0x1000>; };\n"
-	"rings { size = <0x1000>; io-address = <0x40000000>; };\n"
-	"rx_dma { size = <0x10000>; io-address = <0x10000000>; };\n"
-	"tx_dma { size = <0x10000>; io-address = <0x10100000>; };\n"
-	"rx_free { size = <0x1000>; }; rx_active { size = <0x1000>; };\n"
-	"tx_free { size = <0x1000>; }; tx_active { size = <0x1000>; };\n"
-	"};\nchannels {\n"
-	"irq { ends = \"nic\", \"drv\"; }; mmio { ends = \"drv\", \"nic\"; };\n"
-	"rx { ends = \"drv\", \"mux\"; }; tx { ends = \"drv\", \"mux\"; };\n"
-	"};\n};\n";
-
-static struct sdvf_system sys;
-static struct sdvf_sim *sim;
-static struct enet_fixture *fx;
-static struct enet_driver *drv;
-static struct wire *wire;
 static uint32_t next_tx;
-
-static uint64_t counter(const char *pd, const char *name)
-{
-	bool found = false;
-	uint64_t value = sdvf_sim_counter(sim, pd, name, &found);
-	assert_true(found);
-	return value;
-}
 
 static void queue_one(void);
 static uint32_t wire_frames(void);
@@ -110,26 +47,18 @@ static uint32_t reg(uint32_t offset)
  * at init, brings the link up and restarts the MAC at 1000 Mb/s; then 8
  * RX buffers go in (RX DMA active, room left in the ring) and one frame
  * goes out (as in test_enet_coalesce: the fixture's first tx_free
- * request is used up). */
+ * request is used up).  TX coalescing is on (4 frames or 100 us). */
 static int load_with(const char *model_keys, const char *dma0_io,
 		     const char *driver_keys)
 {
-	static char dts[sizeof(dts_template) + 512];
-	snprintf(dts, sizeof(dts), dts_template, model_keys, dma0_io,
+	char keys[512];
+	snprintf(keys, sizeof(keys),
+		 "tx_coalesce_frames = <4>; tx_coalesce_us = <100>; %s",
 		 driver_keys);
-	memset(&sys, 0, sizeof(sys));
-	sim = NULL;
-	if (sdvf_system_load_dts(&sys, "test_enet_hazards", dts, table,
-				 stderr) != 0)
+	if (enet_system_load("test_enet_hazards",
+			     enet_system_dts(model_keys, dma0_io, keys)) != 0)
 		return -1;
-	sim = sdvf_sim_create(&sys);
-	if (!sim || sdvf_sim_init(sim) != 0)
-		return -1;
-	fx = sdvf_sim_state(sim, "mux");
-	drv = sdvf_sim_state(sim, "drv");
-	wire = enet_model_wire(sdvf_sim_state(sim, "nic"));
 	next_tx = 0;
-	sdvf_sim_run(sim, RUN_STEPS);
 	enet_fixture_provide_rx(fx, 0, 8);
 	sdvf_sim_run(sim, RUN_STEPS);
 	sdvf_sim_advance(sim, POLL_NS);
@@ -148,30 +77,6 @@ static int boot(void **unused)
 {
 	(void)unused;
 	assert_int_equal(load(""), 0);
-	return 0;
-}
-
-static void unload(void)
-{
-	if (sim) {
-		struct wire *w = enet_model_wire(sdvf_sim_state(sim, "nic"));
-		if (w)
-			wire_close(w);
-		sdvf_sim_destroy(sim);
-	}
-	sim = NULL;
-	sdvf_system_free(&sys);
-}
-
-static int shutdown(void **unused)
-{
-	(void)unused;
-	sdvf_sim_advance(sim, 1000000000ull);
-	sdvf_sim_inject(sim, "mux", "tx");
-	sdvf_sim_inject(sim, "mux", "rx");
-	sdvf_sim_run(sim, RUN_STEPS);
-	assert_int_equal(enet_fixture_conservation_errors(fx, drv), 0);
-	unload();
 	return 0;
 }
 
@@ -299,7 +204,7 @@ static void a_tdar_write_as_the_tx_dma_clears_tdar_hangs_tx(void **unused)
 	poke(ENET_ECR, 0);
 	assert_int_equal(counter("nic", "tx_hung"), 0);
 	assert_int_equal(reg(ENET_TDAR), 0);
-	unload();
+	enet_system_unload();
 }
 
 static void the_driver_writes_tdar_only_when_it_reads_clear(void **unused)
@@ -347,7 +252,7 @@ static void a_tdar_write_while_the_tx_dma_runs_is_harmless(void **unused)
 	sdvf_sim_advance(sim, 2000 * US);
 	assert_int_equal(wire_frames(), 2);
 	assert_int_equal(enet_fixture_conservation_errors(fx, drv), 0);
-	unload();
+	enet_system_unload();
 }
 
 static void
@@ -365,7 +270,7 @@ a_running_tx_dma_takes_the_frame_whose_kick_was_skipped(void **unused)
 	assert_int_equal(wire_frames(), 2);
 	assert_int_equal(counter("drv", "tdar_rekicks"), 0);
 	assert_int_equal(enet_fixture_conservation_errors(fx, drv), 0);
-	unload();
+	enet_system_unload();
 }
 
 /* ---- controller reset with DMA in flight ----------------------------- */
@@ -394,7 +299,7 @@ static void ecr_reset_with_dma_in_flight_hangs_the_bus(void **unused)
 	assert_int_equal(wire_mem_inject(wire, f, sizeof(f)), 0);
 	sdvf_sim_run(sim, RUN_STEPS);
 	assert_int_equal(counter("nic", "rx_frames"), 0);
-	unload();
+	enet_system_unload();
 }
 
 static void
@@ -448,7 +353,7 @@ static void an_invalid_reset_mode_is_refused_at_init(void **unused)
 {
 	(void)unused;
 	assert_int_not_equal(load("reset_mode = \"ecr-rst\";"), 0);
-	unload();
+	enet_system_unload();
 }
 
 /* ---- MDIO and ETHEREN ------------------------------------------------ */
@@ -572,16 +477,17 @@ static void a_writable_window_off_the_grid_is_refused_at_init(void **unused)
 	(void)unused;
 	assert_int_not_equal(load_with("", "0x10000010", ""), 0);
 	assert_int_equal(counter("drv", "rx_misaligned"), 1);
-	unload();
+	enet_system_unload();
 }
 
 int main(void)
 {
-#define T(name) cmocka_unit_test_setup_teardown(name, boot, shutdown)
+#define T(name)                                                                \
+	cmocka_unit_test_setup_teardown(name, boot, enet_system_shutdown)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(
 			a_frame_queued_as_the_tx_dma_goes_idle_leaves_on_the_next_irq,
-			boot_older_part, shutdown),
+			boot_older_part, enet_system_shutdown),
 		cmocka_unit_test(
 			a_tdar_write_as_the_tx_dma_clears_tdar_hangs_tx),
 		T(the_driver_writes_tdar_only_when_it_reads_clear),

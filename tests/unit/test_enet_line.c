@@ -23,90 +23,26 @@
 #include "driver/enet/model/enet_model.h"
 #include "driver/enet/wire/wire.h"
 #include "tests/unit/enet_fixture.h"
+#include "tests/unit/enet_fixture_system.h"
 
 #define RUN_STEPS 1000000u
 #define MS 1000000ull
 #define RATE_1MS_PER_60B "672000" /* bit/s: a 60-byte frame in 1 ms */
 
-static const struct sdvf_component *const table[] = {
-	&enet_model_component, &enet_driver_component, &enet_fixture_component,
-	NULL};
-
-/* The system, with `%s` the model's line_rate. */
-static const char dts_template[] =
-	"/dts-v1/;\n/ {\ncompatible = \"sdvf,system\";\npds {\n"
-	"nic { component = \"enet_model\";\n"
-	"  maps { enet_regs = \"regs\", \"rw\"; enet_mmio = \"posted\", "
-	"\"rw\"; enet_rings = \"rings\", \"rw\"; dma0 = \"rx_dma\", \"rw\";\n"
-	"    dma1 = \"tx_dma\", \"r\"; };\n"
-	"  channels { irq = \"irq\"; mmio = \"mmio\"; };\n"
-	"  config { wire = \"mem\"; line_rate = <%s>; }; };\n"
-	"drv { component = \"enet_driver\";\n"
-	"  maps { enet_regs = \"regs\", \"r\"; enet_mmio = \"posted\", "
-	"\"rw\";\n"
-	"    enet_rings = \"rings\", \"rw\"; rx_free = \"rx_free\", \"rw\";\n"
-	"    rx_active = \"rx_active\", \"rw\"; tx_free = \"tx_free\", "
-	"\"rw\";\n"
-	"    tx_active = \"tx_active\", \"rw\"; };\n"
-	"  channels { irq = \"irq\"; mmio = \"mmio\"; rx = \"rx\"; tx = "
-	"\"tx\"; };\n"
-	"  config { mac = [02 00 00 00 e7 01]; rx_ring = <16>; tx_ring = "
-	"<16>;\n"
-	"    rx_capacity = <32>; tx_capacity = <32>;\n"
-	"    dma0_io = <0x10000000>; dma0_size = <0x10000>; dma0_rights = "
-	"\"rw\";\n"
-	"    dma1_io = <0x10100000>; dma1_size = <0x10000>; dma1_rights = "
-	"\"r\";\n"
-	"    }; };\n"
-	"mux { component = \"enet_fixture\";\n"
-	"  maps { rx_dma = \"rx_dma\", \"rw\"; tx_dma = \"tx_dma\", \"rw\";\n"
-	"    rx_free = \"rx_free\", \"rw\"; rx_active = \"rx_active\", "
-	"\"rw\";\n"
-	"    tx_free = \"tx_free\", \"rw\"; tx_active = \"tx_active\", "
-	"\"rw\"; };\n"
-	"  channels { rx = \"rx\"; tx = \"tx\"; };\n"
-	"  config { capacity = <32>; buffers = <32>; }; };\n"
-	"};\nregions {\n"
-	"regs { size = <0x1000>; }; posted { size = <0x1000>; };\n"
-	"rings { size = <0x1000>; io-address = <0x40000000>; };\n"
-	"rx_dma { size = <0x10000>; io-address = <0x10000000>; };\n"
-	"tx_dma { size = <0x10000>; io-address = <0x10100000>; };\n"
-	"rx_free { size = <0x1000>; }; rx_active { size = <0x1000>; };\n"
-	"tx_free { size = <0x1000>; }; tx_active { size = <0x1000>; };\n"
-	"};\nchannels {\n"
-	"irq { ends = \"nic\", \"drv\"; }; mmio { ends = \"drv\", \"nic\"; };\n"
-	"rx { ends = \"drv\", \"mux\"; }; tx { ends = \"drv\", \"mux\"; };\n"
-	"};\n};\n";
-
-static struct sdvf_system sys;
-static struct sdvf_sim *sim;
-static struct enet_fixture *fx;
-static struct enet_driver *drv;
-static struct wire *wire;
-
 static uint64_t on_the_wire(void)
 {
-	bool found = false;
-	uint64_t value = sdvf_sim_counter(sim, "nic", "tx_frames", &found);
-	assert_true(found);
-	return value;
+	return counter("nic", "tx_frames");
 }
 
+/* The system with the model's line_rate at `rate` bit/s ("0": none). */
 static void load(const char *rate)
 {
-	static char dts[sizeof(dts_template) + 32];
-	snprintf(dts, sizeof(dts), dts_template, rate);
-	memset(&sys, 0, sizeof(sys));
-	assert_int_equal(sdvf_system_load_dts(&sys, "test_enet_line", dts,
-					      table, stderr),
-			 0);
-	sim = sdvf_sim_create(&sys);
-	assert_non_null(sim);
-	assert_int_equal(sdvf_sim_init(sim), 0);
-	fx = sdvf_sim_state(sim, "mux");
-	drv = sdvf_sim_state(sim, "drv");
-	wire = enet_model_wire(sdvf_sim_state(sim, "nic"));
-	sdvf_sim_run(sim, RUN_STEPS);
+	char keys[64];
+	snprintf(keys, sizeof(keys), "line_rate = <%s>;", rate);
+	assert_int_equal(
+		enet_system_load("test_enet_line",
+				 enet_system_dts(keys, "0x10000000", "")),
+		0);
 	sdvf_sim_advance(sim, 500 * MS); /* first PHY poll: link up */
 	sdvf_sim_run(sim, RUN_STEPS);
 }
@@ -122,20 +58,6 @@ static int unpaced(void **unused)
 {
 	(void)unused;
 	load("0");
-	return 0;
-}
-
-static int shutdown(void **unused)
-{
-	(void)unused;
-	sdvf_sim_advance(sim, 1000 * MS);
-	sdvf_sim_inject(sim, "mux", "tx");
-	sdvf_sim_inject(sim, "mux", "rx");
-	sdvf_sim_run(sim, RUN_STEPS);
-	assert_int_equal(enet_fixture_conservation_errors(fx, drv), 0);
-	wire_close(wire);
-	sdvf_sim_destroy(sim);
-	sdvf_system_free(&sys);
 	return 0;
 }
 
@@ -222,16 +144,17 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(
-			frames_leave_one_wire_time_apart, paced, shutdown),
+			frames_leave_one_wire_time_apart, paced,
+			enet_system_shutdown),
 		cmocka_unit_test_setup_teardown(
 			a_long_frame_holds_the_line_for_its_bytes, paced,
-			shutdown),
+			enet_system_shutdown),
 		cmocka_unit_test_setup_teardown(
 			a_late_line_makes_up_for_at_most_50_ms, paced,
-			shutdown),
+			enet_system_shutdown),
 		cmocka_unit_test_setup_teardown(
 			a_model_without_a_line_rate_sends_at_once, unpaced,
-			shutdown),
+			enet_system_shutdown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

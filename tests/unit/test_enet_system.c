@@ -15,9 +15,9 @@
  * of its queues, or a remap client), each TX pool buffer by the TX mux or
  * the driver side, each client's buffers where the muxes' counters say.
  * Checks of the driver's own queues (buffers outside its windows, in a
- * window of the wrong direction) are tests/unit/test_enet_driver.c's.  The
- * last test only loads the enet systems this repository ships and compares
- * the driver's DMA windows with the model's maps.
+ * window of the wrong direction) are tests/unit/test_enet_driver_rx.c's
+ * and _tx.c's.  The last test only loads the enet systems this repository
+ * ships and compares the driver's DMA windows with the model's maps.
  */
 #include <setjmp.h>
 #include <stdarg.h>

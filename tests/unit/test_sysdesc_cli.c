@@ -6,6 +6,7 @@
 #include "core/cli/cli.h"
 #include "core/hosted/hosted.h"
 #include "core/hosted/stats.h"
+#include "tests/unit/cli_fixture.h"
 #include "tests/unit/sysdesc_fixture.h"
 
 /* ---- the command line ------------------------------------------------- */
@@ -26,55 +27,18 @@ __attribute__((weak)) int sdvf_hosted_run(const struct sdvf_system *sys,
 	return 0;
 }
 
-struct cli_result {
-	int rc;
-	char out[4096], err[4096];
-};
-
-static void slurp(FILE *f, char *buf, size_t size)
-{
-	rewind(f);
-	size_t n = fread(buf, 1, size - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-}
-
-/* Run sdvf_cli_main with stdout/stderr captured. */
-static void cli(struct cli_result *r, int argc, char **argv)
-{
-	FILE *out = tmpfile(), *err = tmpfile();
-	assert_non_null(out);
-	assert_non_null(err);
-	fflush(stdout);
-	fflush(stderr);
-	int saved_out = dup(1), saved_err = dup(2);
-	dup2(fileno(out), 1);
-	dup2(fileno(err), 2);
-	r->rc = sdvf_cli_main(argc, argv, table);
-	fflush(stdout);
-	fflush(stderr);
-	dup2(saved_out, 1);
-	dup2(saved_err, 2);
-	close(saved_out);
-	close(saved_err);
-	slurp(out, r->out, sizeof(r->out));
-	slurp(err, r->err, sizeof(r->err));
-}
-
 #define CLI(r, ...)                                                            \
 	do {                                                                   \
 		char *argv_[] = {"sdvf", __VA_ARGS__, NULL};                   \
-		cli(r, (int)(sizeof(argv_) / sizeof(argv_[0])) - 1, argv_);    \
+		cli_run(r, (int)(sizeof(argv_) / sizeof(argv_[0])) - 1, argv_, \
+			table);                                                \
 	} while (0)
 
 /* base (or `text`) written to a temporary .dts; caller unlinks. */
 static void write_dts(char *path, const char *text)
 {
 	strcpy(path, "/tmp/sdvf-cli-XXXXXX");
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-	close(fd);
+	cli_write_temp(path, text);
 }
 
 static void cli_check_prints_ok_with_counts(void **state)
@@ -344,7 +308,7 @@ static void cli_usage_errors_are_one_line_and_exit_2(void **state)
 		for (int a = 0; a < 4 && usage_cases[i].args[a]; a++)
 			argv[argc++] = (char *)usage_cases[i].args[a];
 		argv[argc] = NULL;
-		cli(&r, argc, argv);
+		cli_run(&r, argc, argv, table);
 		assert_int_equal(r.rc, 2);
 		assert_string_equal(r.out, "");
 		assert_string_equal(r.err, usage_cases[i].err);
@@ -425,7 +389,7 @@ static void cli_each_command_has_one_usage_text(void **state)
 		for (int a = 0; a < 3 && cmds[i].wrong[a]; a++)
 			argv[argc++] = (char *)cmds[i].wrong[a];
 		argv[argc] = NULL;
-		cli(&r, argc, argv);
+		cli_run(&r, argc, argv, table);
 		assert_int_equal(r.rc, 2);
 		snprintf(tail, sizeof(tail), " (usage: %s)\n", usage);
 		size_t len = strlen(r.err);
@@ -539,7 +503,7 @@ static void stats_explain_adds_nothing_to_an_undocumented_counter(void **state)
 	fflush(stdout);
 	dup2(saved, 1);
 	close(saved);
-	slurp(out, r.out, sizeof(r.out));
+	cli_slurp(out, r.out, sizeof(r.out));
 	assert_int_equal(rc, 0);
 	assert_non_null(strstr(r.out, "\n    sent                            "
 				      "= 7\n"));

@@ -8,9 +8,7 @@
  * node and the property.  How a group runs is the hosted runtime's
  * (tests/integration/lwip_net_colocate.sh).
  */
-#include <unistd.h>
-
-#include "core/cli/cli.h"
+#include "tests/unit/cli_fixture.h"
 #include "tests/unit/net_fixture.h"
 
 #define COLOCATE "compatible = \"sdvf,net\";\n    colocate;"
@@ -123,66 +121,33 @@ static void group_refuses_bad_values(void **state)
 			   "takes no value (write 'colocate;')\n");
 }
 
-/* `sdvf check FILE` on `text`: its exit status, stdout and stderr. */
-static int check(const char *text, char *out_text, size_t out_size,
-		 char *err_text, size_t err_size, char *path)
-{
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-	close(fd);
-	char *argv[] = {"sdvf", "check", path, NULL};
-	FILE *out = tmpfile(), *err = tmpfile();
-	assert_non_null(out);
-	assert_non_null(err);
-	fflush(stdout);
-	fflush(stderr);
-	int saved_out = dup(1), saved_err = dup(2);
-	dup2(fileno(out), 1);
-	dup2(fileno(err), 2);
-	int rc = sdvf_cli_main(3, argv, net_table());
-	fflush(stdout);
-	fflush(stderr);
-	dup2(saved_out, 1);
-	dup2(saved_err, 2);
-	close(saved_out);
-	close(saved_err);
-	unlink(path);
-	rewind(out);
-	rewind(err);
-	out_text[fread(out_text, 1, out_size - 1, out)] = '\0';
-	err_text[fread(err_text, 1, err_size - 1, err)] = '\0';
-	fclose(out);
-	fclose(err);
-	return rc;
-}
-
 static void group_check_lists_groups_and_refuses_a_client(void **state)
 {
 	(void)state;
 	char path[] = "/tmp/sdvf-group-XXXXXX";
-	char out[512], err[1024], want[1024];
+	char want[1024];
+	struct cli_result r;
 	char *text = colocated(one);
-	assert_int_equal(check(text, out, sizeof(out), err, sizeof(err), path),
-			 0);
+	cli_check_text(&r, text, path, net_table());
+	assert_int_equal(r.rc, 0);
 	snprintf(want, sizeof(want),
 		 "%s: ok (5 PDs, 15 regions, 6 channels)\n"
 		 "%s: group net pds=net_driver,net_rx_mux,net_tx_mux\n",
 		 path, path);
-	assert_string_equal(out, want);
-	assert_string_equal(err, "");
+	assert_string_equal(r.out, want);
+	assert_string_equal(r.err, "");
 	char *bad = edit(text, "component = \"net_stub\";",
 			 "component = \"net_stub\"; group = \"net\";");
 	strcpy(path, "/tmp/sdvf-group-XXXXXX");
-	assert_int_equal(check(bad, out, sizeof(out), err, sizeof(err), path),
-			 1);
-	assert_string_equal(out, "");
+	cli_check_text(&r, bad, path, net_table());
+	assert_int_equal(r.rc, 1);
+	assert_string_equal(r.out, "");
 	snprintf(want, sizeof(want),
 		 "%s: /pds/app: property 'group': component 'net_stub' is not "
 		 "trusted (role client): only driver and mux PDs may share a "
 		 "process\n",
 		 path);
-	assert_string_equal(err, want);
+	assert_string_equal(r.err, want);
 	free(bad);
 	free(text);
 }

@@ -7,12 +7,10 @@
  */
 #include <unistd.h>
 
-#include "core/cli/cli.h"
+#include "tests/unit/cli_fixture.h"
 #include "tests/unit/net_fixture.h"
 
 /* ---- what it refuses ------------------------------------------------- */
-
-#define AT "t.dts: /subsystems/net"
 
 static void net_refuses_an_unknown_policy_listing_the_valid_ones(void **state)
 {
@@ -93,28 +91,38 @@ static void net_refuses_duplicate_macs(void **state)
 			      "unicast\n");
 }
 
-/* Nine clients: more than the muxes serve. */
-static void net_refuses_more_clients_than_the_muxes_serve(void **state)
+/* n net_stub clients p0..p(n-1), those from `remap_from` on with
+ * tx-mode "remap" (trusted), the rest copy: the description in dts. */
+static void n_clients(char *dts, size_t size, int n, int remap_from)
 {
-	(void)state;
 	char pds[512] = "", clients[1024] = "";
-	for (int i = 0; i < 9; i++) {
+	for (int i = 0; i < n; i++) {
 		char line[128];
 		snprintf(line, sizeof(line),
 			 "p%d { component = \"net_stub\"; };\n", i);
 		strcat(pds, line);
 		snprintf(line, sizeof(line),
-			 "p%d { mac = [02 00 00 00 01 %02x]; };\n", i, i);
+			 "p%d { mac = [02 00 00 00 01 %02x];%s };\n", i, i,
+			 i >= remap_from
+				 ? " tx-mode = \"remap\"; trusted-source-mac;"
+				 : "");
 		strcat(clients, line);
 	}
-	char dts[2048];
-	snprintf(dts, sizeof(dts),
+	snprintf(dts, size,
 		 "/dts-v1/;\n/ { compatible = \"sdvf,system\";\n"
 		 "pds { %s };\n"
 		 "subsystems { net { compatible = \"sdvf,net\";\n"
 		 "nic { wire = \"mem\"; mac = [02 00 00 00 00 01]; };\n"
 		 "clients { %s }; }; }; };\n",
 		 pds, clients);
+}
+
+/* Nine clients: more than the muxes serve. */
+static void net_refuses_more_clients_than_the_muxes_serve(void **state)
+{
+	(void)state;
+	char dts[2048];
+	n_clients(dts, sizeof(dts), 9, 9);
 	expect_errors(dts, AT "/clients: 9 clients: the muxes serve at most 8 "
 			      "(c0..c7)\n");
 }
@@ -123,26 +131,8 @@ static void net_refuses_more_clients_than_the_muxes_serve(void **state)
 static void net_refuses_more_remap_tx_clients_than_dma_windows(void **state)
 {
 	(void)state;
-	char pds[512] = "", clients[1024] = "";
-	for (int i = 0; i < 8; i++) {
-		char line[128];
-		snprintf(line, sizeof(line),
-			 "p%d { component = \"net_stub\"; };\n", i);
-		strcat(pds, line);
-		snprintf(line, sizeof(line),
-			 "p%d { mac = [02 00 00 00 01 %02x]; tx-mode = "
-			 "\"%s\"; trusted-source-mac; };\n",
-			 i, i, i == 0 ? "copy" : "remap");
-		strcat(clients, line);
-	}
 	char dts[2048];
-	snprintf(dts, sizeof(dts),
-		 "/dts-v1/;\n/ { compatible = \"sdvf,system\";\n"
-		 "pds { %s };\n"
-		 "subsystems { net { compatible = \"sdvf,net\";\n"
-		 "nic { wire = \"mem\"; mac = [02 00 00 00 00 01]; };\n"
-		 "clients { %s }; }; }; };\n",
-		 pds, clients);
+	n_clients(dts, sizeof(dts), 8, 1);
 	expect_errors(dts, AT "/clients: 7 clients with tx-mode \"remap\" "
 			      "need 9 DMA windows with rx_dma and tx_pool "
 			      "(the ENET driver has 8: at most 6 remap TX "
@@ -345,38 +335,12 @@ static void net_warns_about_a_remap_tx_client_without_trust(void **state)
 static void net_check_prints_the_warning_and_still_succeeds(void **state)
 {
 	(void)state;
-	char path[] = "/tmp/sdvf-net-warn-XXXXXX";
+	char path[] = "/tmp/sdvf-net-warn-XXXXXX", want[1024];
 	char *text = edit(three, "trusted-source-mac;", "");
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-	close(fd);
+	struct cli_result r;
+	cli_check_text(&r, text, path, net_table());
 	free(text);
-	char *argv[] = {"sdvf", "check", path, NULL};
-	FILE *out = tmpfile(), *err = tmpfile();
-	assert_non_null(out);
-	assert_non_null(err);
-	fflush(stdout);
-	fflush(stderr);
-	int saved_out = dup(1), saved_err = dup(2);
-	dup2(fileno(out), 1);
-	dup2(fileno(err), 2);
-	int rc = sdvf_cli_main(3, argv, net_table());
-	fflush(stdout);
-	fflush(stderr);
-	dup2(saved_out, 1);
-	dup2(saved_err, 2);
-	close(saved_out);
-	close(saved_err);
-	unlink(path);
-	char got_out[512] = "", got_err[1024] = "", want[1024];
-	rewind(out);
-	rewind(err);
-	got_out[fread(got_out, 1, sizeof(got_out) - 1, out)] = '\0';
-	got_err[fread(got_err, 1, sizeof(got_err) - 1, err)] = '\0';
-	fclose(out);
-	fclose(err);
-	assert_int_equal(rc, 0);
+	assert_int_equal(r.rc, 0);
 	snprintf(want, sizeof(want),
 		 "%s: /subsystems/net/clients/db: warning: tx-mode \"remap\": "
 		 "the TX mux checks the source MAC before the device reads "
@@ -384,10 +348,10 @@ static void net_check_prints_the_warning_and_still_succeeds(void **state)
 		 "binds only an honest client (if you trust it, write "
 		 "trusted-source-mac; else use tx-mode \"copy\")\n",
 		 path);
-	assert_string_equal(got_err, want);
+	assert_string_equal(r.err, want);
 	snprintf(want, sizeof(want),
 		 "%s: ok (7 PDs, 25 regions, 10 channels)\n", path);
-	assert_string_equal(got_out, want);
+	assert_string_equal(r.out, want);
 }
 
 /* ---- mutated descriptions -------------------------------------------- */

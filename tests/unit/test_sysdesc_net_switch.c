@@ -13,8 +13,6 @@
 #include "driver/enet/wire/wire.h"
 #include "tests/unit/net_fixture.h"
 
-#define AT "t.dts: /subsystems/net"
-
 /* web may reach db; db may reach web and vm; vm nobody. */
 #define WEB_TO "web { switch-to = \"db\"; mac"
 #define DB_TO "db { switch-to = \"web\", \"vm\"; mac"

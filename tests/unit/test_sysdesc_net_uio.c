@@ -10,8 +10,6 @@
 
 #include "tests/unit/net_fixture.h"
 
-#define AT "t.dts: /subsystems/net"
-
 static const char uio[] =
 	"/dts-v1/;\n"
 	"/ { compatible = \"sdvf,system\";\n"

@@ -10,7 +10,7 @@
  * several clients map read-only (the RX DMA region of remap clients), and an io
  * range that ends below 2^64.
  */
-#include "core/cli/cli.h"
+#include "tests/unit/cli_fixture.h"
 #include "tests/unit/sysdesc_fixture.h"
 
 /* ---- the descriptions ------------------------------------------------------
@@ -364,58 +364,16 @@ static void stats_file_declared_in_regions_is_refused(void **state)
 /* ---- `sdvf check` ----------------------------------------------------------
  */
 
-struct check_result {
-	int rc;
-	char out[1024], err[1024];
-};
-
-static void slurp(FILE *f, char *buf, size_t size)
-{
-	rewind(f);
-	size_t n = fread(buf, 1, size - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-}
-
-/* `sdvf check PATH` with this file's components, stdout/stderr captured. */
-static void sdvf_check(struct check_result *r, char *path)
-{
-	char *argv[] = {"sdvf", "check", path, NULL};
-	FILE *out = tmpfile(), *err = tmpfile();
-	assert_non_null(out);
-	assert_non_null(err);
-	fflush(stdout);
-	fflush(stderr);
-	int saved_out = dup(1), saved_err = dup(2);
-	dup2(fileno(out), 1);
-	dup2(fileno(err), 2);
-	r->rc = sdvf_cli_main(3, argv, table);
-	fflush(stdout);
-	fflush(stderr);
-	dup2(saved_out, 1);
-	dup2(saved_err, 2);
-	close(saved_out);
-	close(saved_err);
-	slurp(out, r->out, sizeof(r->out));
-	slurp(err, r->err, sizeof(r->err));
-}
-
 static void sdvf_check_prints_each_refusal_and_exits_1(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < NREFUSALS; i++) {
 		char path[] = "/tmp/sdvf-refusal-XXXXXX";
 		char expected[512];
-		struct check_result r;
+		struct cli_result r;
 		char *dts = refusals[i].dts();
-		int fd = mkstemp(path);
-		assert_true(fd >= 0);
-		assert_int_equal(write(fd, dts, strlen(dts)),
-				 (ssize_t)strlen(dts));
-		close(fd);
 		print_message("sdvf check: %s\n", refusals[i].what);
-		sdvf_check(&r, path);
-		unlink(path);
+		cli_check_text(&r, dts, path, table);
 		free(dts);
 		snprintf(expected, sizeof(expected), "%s%s", path,
 			 refusals[i].error);
