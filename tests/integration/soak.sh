@@ -133,9 +133,14 @@ while [ $((SECONDS - start)) -lt "$secs" ]; do
 		echo "$t $pd $rss" >>"$work/rss"
 	done
 	if [ $((t % 2)) = 0 ]; then
-		ip netns exec "$ns" curl -sS -m 5 -o "$work/stats.json" \
-			http://10.214.0.3/stats.json ||
-			echo "$me: curl /stats.json failed at ${t} s" >>"$work/curl"
+		# on failure: curl's error, its timings and source port
+		# (a stall names the port to find in a capture)
+		curl_said=$(ip netns exec "$ns" curl -sS -m 5 \
+			-o "$work/stats.json" -w \
+			'connect %{time_connect} s, first byte %{time_starttransfer} s, from port %{local_port}' \
+			http://10.214.0.3/stats.json 2>&1) ||
+			echo "$me: curl /stats.json failed at ${t} s: $curl_said" \
+				>>"$work/curl"
 	fi
 	kill -0 "$sdvf_pid" 2>/dev/null || fail "sdvf ended during the soak"
 	sleep 1
