@@ -14,6 +14,10 @@
 #     the client's 5 s (before the fix the second one timed out);
 #   - web counted exactly three reopened TIME-WAIT connections
 #     (lwip.tcp_reopened) and no HTTP error or timeout;
+#   - one more GET from that port (the fourth reopening), then its SYN
+#     sent again (raw, on the tap) as an old duplicate would arrive:
+#     web answers with an ACK of the closed connection and reopens
+#     nothing; a real new connection from the port still succeeds;
 #   - four more GETs from fresh ports reopen nothing.
 # Needs root and python3.  Nothing is timed but the client's 5 s bound.
 set -euo pipefail
@@ -75,6 +79,81 @@ sys.exit(1 if bad else 0)
 PY
 }
 
+# old_syn PORT: one GET from PORT (its SYN's sequence number read off the
+# tap), then that SYN again, as an old duplicate would come: web must
+# answer with an ACK of the closed connection (its TIME-WAIT kept, RFC 1122
+# 4.2.2.13), not a SYN-ACK.
+old_syn() {
+	ip netns exec "$ns" timeout 60 python3 - "$1" "$tap" <<'PY'
+import socket, struct, sys, time
+port, tap = int(sys.argv[1]), sys.argv[2]
+web_ip = socket.inet_aton("10.214.0.3")
+us_ip = socket.inet_aton("10.214.0.1")
+# ETH_P_ALL: a socket bound to one protocol misses our own frames
+sniff = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
+sniff.bind((tap, 0))
+sniff.settimeout(0.2)
+
+def segments(deadline):
+    """(src port, dst port, seq, ack, flags) of each TCP segment on the tap."""
+    while time.monotonic() < deadline:
+        try:
+            f = sniff.recv(2048)
+        except socket.timeout:
+            continue
+        ip = f[14:]
+        if f[12:14] != b"\x08\x00" or len(ip) < 40 or ip[9] != 6:
+            continue
+        tcp = ip[(ip[0] & 15) * 4:]
+        yield struct.unpack("!HHII", tcp[:12]) + (tcp[13],)
+
+def csum(b):
+    b += b"\0" * (len(b) & 1)
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    s = (s & 0xffff) + (s >> 16)
+    return ~((s & 0xffff) + (s >> 16)) & 0xffff
+
+c = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+c.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+c.bind(("10.214.0.1", port))
+c.settimeout(5)
+c.connect(("10.214.0.3", 80))
+get = b"GET /stats.json HTTP/1.1\r\nHost: web\r\n\r\n"
+c.sendall(get)
+while c.recv(65536):
+    pass
+c.close()
+isn = None
+for sp, dp, seq, ack, fl in segments(time.monotonic() + 2):
+    if sp == port and dp == 80 and fl & 0x12 == 0x02:
+        isn = seq
+        break
+if isn is None:
+    sys.exit("no SYN from port %d seen on %s" % (port, tap))
+time.sleep(0.2)  # the connection closed on both sides
+sniff.setblocking(False)
+try:
+    while sniff.recv(2048):  # the rest of that connection: seen
+        pass
+except BlockingIOError:
+    pass
+sniff.settimeout(0.2)
+
+tcp = struct.pack("!HHIIBBHHH", port, 80, isn, 0, 5 << 4, 0x02, 64240, 0, 0)
+pseudo = us_ip + web_ip + struct.pack("!BBH", 0, 6, len(tcp))
+tcp = tcp[:16] + struct.pack("!H", csum(pseudo + tcp)) + tcp[18:]
+raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_TCP)
+raw.sendto(tcp, ("10.214.0.3", 0))  # the kernel adds the IP header
+for sp, dp, seq, ack, fl in segments(time.monotonic() + 3):
+    if sp == 80 and dp == port:
+        want = "ACK %d" % ((isn + 1 + len(get) + 1) & 0xffffffff)
+        got = "%s %d" % ("SYN-ACK" if fl & 0x02 else "ACK" if fl & 0x10 else "flags %#x" % fl, ack)
+        print("old SYN from port %d (seq %d): web answered %s, expected %s" % (port, isn, got, want))
+        sys.exit(0 if got == want else 1)
+sys.exit("old SYN from port %d: no answer from web" % port)
+PY
+}
+
 port=$((40000 + $$ % 20000))
 out=$(gets "$port" 4) || fail "GET from one port:"$'\n'"$out"
 echo "$out"
@@ -83,12 +162,21 @@ kv_expect web lwip.tcp_reopened 3
 kv_expect web http.ok 4
 kv_expect web http.timeouts 0
 kv_expect web http.errors 0
+out=$(old_syn "$port" 2>&1) || fail "$out"
+echo "$out"
+snap
+kv_expect web lwip.tcp_reopened 4
+kv_expect web http.ok 5
+out=$(gets "$port" 1) || fail "GET after the old SYN:"$'\n'"$out"
+echo "$out"
+snap
+kv_expect web lwip.tcp_reopened 5
 out=$(gets 0 4) || fail "GET from fresh ports:"$'\n'"$out"
 echo "$out"
 snap
-kv_expect web lwip.tcp_reopened 3
-kv_expect web http.ok 8
-echo "$me: 4 GETs from port $port, 3 reopening a TIME-WAIT connection, then 4 from fresh ports: all 200"
+kv_expect web lwip.tcp_reopened 5
+kv_expect web http.ok 10
+echo "$me: 6 GETs from port $port, 5 reopening a TIME-WAIT connection, an old SYN refused, 4 GETs from fresh ports: all 200"
 
 net_stop
 grep -q "killed\|exited with" "$log" && fail "a PD died: $(grep 'killed\|exited with' "$log")"
