@@ -6,7 +6,9 @@
 # `bench` (reflector)), its tap moved into a private namespace (IPv6 off:
 # the namespace sends nothing of its own), under load for SOAK_SECONDS:
 #   - UDP to bench's reflector, 32 datagrams in flight, and to echo's UDP
-#     echo, 8 in flight, every reply checked byte for byte;
+#     echo, 8 in flight, every reply checked byte for byte (one later
+#     than 1 s leaves the window and is counted late; lost only if it
+#     never comes back, 5 s after the load at most);
 #   - 20 pings a second to each client; /stats.json from web every 2 s.
 # Meanwhile every PD's VmRSS (/proc/PID/status) is sampled each second.
 # At the end it checks:
@@ -60,8 +62,10 @@ echo "$me: demo system up, $secs s of load (faults: $faults)"
 # ---- the load -----------------------------------------------------------
 
 # udp_load OUT IP PORT SECONDS WINDOW: WINDOW datagrams in flight, each
-# reply checked; prints sent, back, altered, lost; exits 1 if any reply
-# was altered, or (without faults) any was lost.
+# reply checked; a reply not back within 1 s leaves the window (overdue),
+# and is counted late if it comes back (byte for byte) by 5 s after the
+# load, lost if not; prints sent, back, late, altered, lost; exits 1 if any
+# reply was altered, or (without faults) any was lost.
 udp_load() {
 	ip netns exec "$ns" timeout $(($4 + 60)) python3 - "${@:2}" "$faults" \
 		>"$1" 2>&1 <<'PY'
@@ -72,12 +76,12 @@ s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.connect((ip, port))
 s.setblocking(False)
 body = lambda q: q.to_bytes(4, "big") + bytes((q * 7 + i) & 255 for i in range(20 + q % 1000))
-out, sent, back, altered, lost = {}, 0, 0, 0, 0
+out, overdue, sent, back, late, altered = {}, set(), 0, 0, 0, 0
 start = time.monotonic()
 while True:
     now = time.monotonic()
     sending = now - start < secs
-    if not sending and not out:
+    if not sending and not out and (not overdue or now - start > secs + 5):
         break
     while sending and len(out) < window:
         s.send(body(sent))
@@ -93,15 +97,19 @@ while True:
         if q in out and data == body(q):
             del out[q]
             back += 1
-        elif q not in out and q < sent:
-            pass  # late: already counted lost
+        elif q in overdue and data == body(q):
+            overdue.discard(q)
+            late += 1
+        elif q < sent and data == body(q):
+            pass  # a duplicate of a reply already counted
         else:
             altered += 1
     now = time.monotonic()
     for q in [q for q, t in out.items() if now - t > 1.0]:
         del out[q]
-        lost += 1
-print("load %s:%d sent %d back %d altered %d lost %d" % (ip, port, sent, back, altered, lost))
+        overdue.add(q)
+lost = len(overdue)
+print("load %s:%d sent %d back %d late %d altered %d lost %d" % (ip, port, sent, back, late, altered, lost))
 sys.exit(1 if altered or (lost and faults != "1") else 0)
 PY
 }
