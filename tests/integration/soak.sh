@@ -197,7 +197,11 @@ rss_report=$(awk -v secs="$secs" '
 	}' "$work/rss" | sort -k2)
 echo "$me: RSS (kB) per PD, median of the first quarter (after warm-up) and of the last:"
 sed 's/^/  /' <<<"$rss_report"
-[ "$(wc -l <<<"$rss_report")" = 7 ] || fail "RSS samples missing: $rss_report"
+# Too few samples in a quarter: say when the sampling loop stalled (a
+# starved host), e.g. 16 s between two samples at load average 25.
+[ "$(wc -l <<<"$rss_report")" = 7 ] ||
+	fail "RSS samples missing: $(awk 'NR == 1 || $1 != last { n++; if ($1 - last > gap) { gap = $1 - last; at = last } last = $1 }
+		END { printf "%d samples in %d s, the longest gap %d s after %d s", n, secs, gap, at }' secs="$secs" "$work/rss"): $rss_report"
 grep -q '^GREW' <<<"$rss_report" && fail "RSS grew: $(grep '^GREW' <<<"$rss_report")"
 
 # ---- conservation and counters at rest -----------------------------------
