@@ -2,7 +2,8 @@
  * lwip_netif: lwIP's netif over net_client (clients/lwip_netif.h says what
  * it trusts, when it copies and what it counts).  One frame's way:
  *
- *   RX mux -> rx_active -> rx_take -> host rules -> custom pbuf (in place)
+ *   RX mux -> rx_active -> rx_take -> host rules -> rx_tcp_reopen (a SYN
+ *          may end a TIME-WAIT) -> custom pbuf (in place)
  *          or PBUF_RAM (one copy, buffer returned at once) -> ethernet_input
  *          ... lwIP frees the custom pbuf -> rx_return -> rx_free -> RX mux
  *   lwIP -> linkoutput -> hold queue (if non-empty or no buffer idle)
@@ -17,6 +18,7 @@
 #include "lwip/init.h"
 #include "lwip/ip4_addr.h"
 #include "lwip/pbuf.h"
+#include "lwip/priv/tcp_priv.h"
 #include "lwip/timeouts.h"
 #include "lwip/udp.h"
 #include "netif/ethernet.h"
@@ -34,6 +36,11 @@
 #define IPV4_PROTO_TCP 6u
 #define IPV4_PROTO_UDP 17u
 #define TCP_MIN_HLEN 20u
+#define TCP_FLAGS_AT 13u
+#define TCP_FLAG_FIN_BIT 0x01u
+#define TCP_FLAG_SYN_BIT 0x02u
+#define TCP_FLAG_RST_BIT 0x04u
+#define TCP_FLAG_ACK_BIT 0x10u
 
 /* lwIP's state is global: the one netif of this process, whose PD clock
  * sys_now reads. */
@@ -245,6 +252,54 @@ static bool rx_dhcp(struct lwip_netif *ln, const struct net_rx_frame *f)
 	return true;
 }
 
+/* A connection's first SYN for a 4-tuple lwIP still holds in TIME-WAIT:
+ * drop the TIME-WAIT pcb when the SYN's sequence number is beyond all the
+ * old connection received (RFC 1122 4.2.2.13: a new incarnation, not an
+ * old duplicate), so lwIP's listener takes the SYN.  Unhelped, lwIP answers
+ * it with an ACK of the old connection and ignores the peer's RST (RFC
+ * 1337) until 2 MSL (120 s) have passed, so a peer that reuses the port
+ * (Linux does, towards a server that closed first) cannot connect.  Only
+ * the SYN's own headers are read, within the frame; lwIP's TIME-WAIT list
+ * is ours to change (single-threaded, between lwIP calls), and tcp_abort
+ * of a TIME-WAIT pcb frees it without sending anything. */
+static void rx_tcp_reopen(struct lwip_netif *ln, const struct net_rx_frame *f)
+{
+	if (!tcp_tw_pcbs || sdvf_get_be16(f->data + 12) != ETHTYPE_IPV4_BE ||
+	    f->len < SDVF_NET_ETH_HLEN + IPV4_MIN_HLEN)
+		return;
+	const uint8_t *ip = f->data + SDVF_NET_ETH_HLEN;
+	uint32_t ip_hlen = (ip[0] & 0xfu) * 4u;
+	uint32_t tcp_at = SDVF_NET_ETH_HLEN + ip_hlen;
+	if ((ip[0] >> 4) != 4 || ip_hlen < IPV4_MIN_HLEN ||
+	    ip[9] != IPV4_PROTO_TCP ||
+	    (sdvf_get_be16(ip + 6) & (IPV4_MF | IPV4_OFFSET_MASK)) != 0 ||
+	    f->len < tcp_at + TCP_MIN_HLEN)
+		return;
+	const uint8_t *tcp = f->data + tcp_at;
+	uint8_t flags =
+		tcp[TCP_FLAGS_AT] & (TCP_FLAG_SYN_BIT | TCP_FLAG_ACK_BIT |
+				     TCP_FLAG_RST_BIT | TCP_FLAG_FIN_BIT);
+	if (flags != TCP_FLAG_SYN_BIT)
+		return;
+	u32_t src = lwip_htonl(sdvf_get_be32(ip + 12));
+	u32_t dst = lwip_htonl(sdvf_get_be32(ip + 16));
+	u16_t src_port = sdvf_get_be16(tcp), dst_port = sdvf_get_be16(tcp + 2);
+	u32_t seq = sdvf_get_be32(tcp + 4);
+	for (struct tcp_pcb *pcb = tcp_tw_pcbs; pcb; pcb = pcb->next) {
+		if (pcb->remote_port != src_port ||
+		    pcb->local_port != dst_port ||
+		    !IP_IS_V4_VAL(pcb->remote_ip) ||
+		    ip4_addr_get_u32(ip_2_ip4(&pcb->remote_ip)) != src ||
+		    ip4_addr_get_u32(ip_2_ip4(&pcb->local_ip)) != dst)
+			continue;
+		if (TCP_SEQ_GT(seq, pcb->rcv_nxt)) {
+			tcp_abort(pcb);
+			sdvf_counter_add(ln->tcp_reopened, 1);
+		}
+		return; /* one pcb per 4-tuple */
+	}
+}
+
 static void rx_drain(struct lwip_netif *ln)
 {
 	struct net_rx_frame f;
@@ -258,6 +313,7 @@ static void rx_drain(struct lwip_netif *ln)
 			net_client_rx_return(&ln->nc, f.offset);
 			continue;
 		}
+		rx_tcp_reopen(ln, &f);
 		struct pbuf *p = rx_pbuf(ln, &f);
 		if (!p) {
 			sdvf_counter_add(ln->rx_drop_nomem, 1);

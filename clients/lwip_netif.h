@@ -25,6 +25,12 @@
  * PBUF_RAM, the buffer returned at once) for anything else (IPv4
  * fragments: reassembly writes into the header), or when half of
  * rx_capacity is already held by lwIP (TCP's queues), so RX never starves.
+ * TCP reopen.  A SYN (no ACK) for a connection lwIP holds in TIME-WAIT,
+ * whose sequence number lies beyond everything the peer sent on it, ends
+ * that TIME-WAIT before lwIP sees the SYN, so a listener takes it (RFC 1122
+ * 4.2.2.13, as Linux and the BSDs do; lwIP itself would answer with an ACK
+ * of the old connection and ignore the peer's RST until 2 MSL, 120 s, had
+ * passed: a client reusing its port stalls).  Counted (lwip.tcp_reopened).
  * TX.  linkoutput copies the frame once into an idle TX buffer.  With none
  * idle (all at the TX mux) the frame is held (a pbuf reference, at most
  * LWIP_NETIF_HOLD frames, in order) and sent when the TX mux returns
@@ -93,6 +99,8 @@
 	X(rx_drop_nomem, "lwip.drop.rx_nomem",                                 \
 	  "frames dropped: no memory for a pbuf")                              \
 	X(rx_drop_input, "lwip.drop.rx_input", "frames lwIP's input refused")  \
+	X(tcp_reopened, "lwip.tcp_reopened",                                   \
+	  "SYNs that reopened a connection lwIP held in TIME-WAIT")            \
 	X(tx_frames, "lwip.tx_frames", "frames sent to the TX mux")            \
 	X(tx_bytes, "lwip.tx_bytes", "bytes of those frames")                  \
 	X(tx_held, "lwip.tx_held",                                             \

@@ -82,6 +82,11 @@ TEST_SCRIPTS += tests/integration/http_stats.sh
 # 1 MiB TCP, 10,000 UDP echoes without loss (root; needs sdvf, python3) ---
 TEST_SCRIPTS += tests/integration/lwip_net.sh
 
+# --- an lwIP server reached again from the port of a connection it holds
+# in TIME-WAIT (the HTTP server closes first): answered at once, counted
+# (root; needs sdvf, python3) ---
+TEST_SCRIPTS += tests/integration/lwip_tcp_reopen.sh
+
 # --- lwip_net.sh with `colocate;`: driver and both muxes in one process,
 # the same checks, every buffer home (root) ---
 TEST_SCRIPTS += tests/integration/lwip_net_colocate.sh
