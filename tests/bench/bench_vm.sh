@@ -36,7 +36,10 @@
 # with its console in the file given as $1) and exits 0 once the guest
 # powered off, and joins SDVF_BENCH_VM_PORT (the wire the system's ENET
 # sends on) to br0; SDVF_BENCH_VM_ADD=DIR adds DIR's files to L1 (its
-# system description, say; run-aarch64.sh -a).
+# system description, say; run-aarch64.sh -a).  Without
+# SDVF_BENCH_VM_SYSTEM, `system` runs tests/bench/bench_vm_system.dts (the
+# guest under the VMM PD, the muxes' only client, the ENET model's tap
+# sdvfbv0 on br0) through tests/bench/bench_vm_system.sh.
 # Hard timeout of the L1 boot: SDVF_BENCH_VM_TIMEOUT (1800 s).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -48,11 +51,19 @@ limit=${SDVF_BENCH_VM_TIMEOUT:-1800}
 mode=${SDVF_BENCH_VM_SDVF:-tap}
 system=${SDVF_BENCH_VM_SYSTEM:-}
 sysport=${SDVF_BENCH_VM_PORT:-}
+sysadd=${SDVF_BENCH_VM_ADD:-}
 case $mode in
 tap) ;;
 system)
-	if [ -z "$system" ] || [ -z "$sysport" ]; then
-		echo "bench_vm: SDVF_BENCH_VM_SDVF=system needs SDVF_BENCH_VM_SYSTEM and SDVF_BENCH_VM_PORT" >&2
+	# Without a system of the caller's: bench_vm_system.dts, the guest
+	# under the VMM PD as the muxes' only client (added as /benchsys).
+	if [ -z "$system" ]; then
+		system='/benchsys/bench_vm_system.sh "$1"'
+		sysport=sdvfbv0
+		sysadd=default
+	fi
+	if [ -z "$sysport" ]; then
+		echo "bench_vm: SDVF_BENCH_VM_SYSTEM needs SDVF_BENCH_VM_PORT" >&2
 		exit 2
 	fi
 	;;
@@ -68,7 +79,14 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/add/payload"
 adds=(-a "$work/add")
-[ -z "${SDVF_BENCH_VM_ADD:-}" ] || adds+=(-a "$SDVF_BENCH_VM_ADD")
+if [ "$sysadd" = default ]; then
+	mkdir -p "$work/add/benchsys"
+	cp tests/bench/bench_vm_system.sh "$work/add/benchsys/"
+	dtc -q -I dts -O dtb -E no-name_properties \
+		-o "$work/add/benchsys/bench_vm_system.dtb" tests/bench/bench_vm_system.dts
+elif [ -n "$sysadd" ]; then
+	adds+=(-a "$sysadd")
+fi
 {
 	echo "#!/bin/sh"
 	echo "runs=$runs rtts=$rtts count=$count mode=$mode"
