@@ -62,6 +62,7 @@ system)
 	# Without a system of the caller's: bench_vm_system.dts, the guest
 	# under the VMM PD as the muxes' only client (added as /benchsys).
 	if [ -z "$system" ]; then
+		# shellcheck disable=SC2016 # $1 is the payload's sh -c argument
 		system='/benchsys/bench_vm_system.sh "$1"'
 		sysport=sdvfbv0
 		sysadd=default
