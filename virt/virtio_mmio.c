@@ -43,9 +43,16 @@ struct virtq *virtio_mmio_queue(struct virtio_mmio *t, uint16_t q)
 
 static void interrupt(struct virtio_mmio *t, uint32_t bit)
 {
+	bool news = (t->interrupt_status & bit) == 0;
 	/* Set before the interrupt: the guest's handler reads it first. */
 	t->interrupt_status |= bit;
-	t->raise_irq(t->irq_ctx);
+	/* Once per bit until the driver ACKs it: a driver reads the status,
+	 * ACKs it and then looks at every ring (Linux's
+	 * vm_interrupt), so used entries published while the bit is still
+	 * set are found without another interrupt, which the VMM's
+	 * edge-triggered SPI would turn into a handler run of two exits. */
+	if (news)
+		t->raise_irq(t->irq_ctx);
 }
 
 void virtio_mmio_needs_reset(struct virtio_mmio *t)

@@ -11,7 +11,7 @@
  *   0x080a0000  GICv3 redistributors, 128 KiB per vCPU
  *   0x09000000  PL011 UART, 4 KiB, SPI 1 (INTID 33), level high
  *   0x0a000000  virtio-mmio device n at + 512 * n, SPI 16 + n (INTID 48 + n),
- *               level high, dma-coherent (virt/; the vGIC has 32 SPIs)
+ *               edge rising, dma-coherent (virt/; the vGIC has 32 SPIs)
  *   0x40000000  RAM
  */
 #ifndef SDVF_VMM_FDT_H

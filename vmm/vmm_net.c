@@ -16,7 +16,7 @@
 static void reset_fds(vmm_net_t *n)
 {
 	memset(n, 0, sizeof(*n));
-	n->vm_fd = n->irq_fd = n->resample_fd = n->kick_fd = -1;
+	n->vm_fd = n->irq_fd = n->kick_fd = -1;
 	n->backend_fd = -1;
 	for (unsigned q = 0; q < VMM_NET_QUEUES; q++)
 		n->notify_fd[q] = -1;
@@ -60,10 +60,8 @@ int vmm_net_open_backend(vmm_net_t *n, const struct virtio_net_backend *be,
 	return open_kick(n);
 }
 
-static void set_line(vmm_net_t *n, bool level)
+static void set_line(vmm_net_t *n, uint32_t level)
 {
-	if (n->line == level || n->vm_fd < 0)
-		return;
 	struct kvm_irq_level irq = {
 		.irq = (KVM_ARM_IRQ_TYPE_SPI << KVM_ARM_IRQ_TYPE_SHIFT) |
 		       (32 + n->spi),
@@ -71,8 +69,15 @@ static void set_line(vmm_net_t *n, bool level)
 	};
 	if (ioctl(n->vm_fd, KVM_IRQ_LINE, &irq) < 0)
 		perror("sdvf-vmm: KVM_IRQ_LINE virtio");
-	else
-		n->line = level;
+}
+
+/* Without irqfd: one edge by hand, as KVM makes one per irqfd write. */
+static void pulse_line(vmm_net_t *n)
+{
+	if (n->vm_fd < 0)
+		return;
+	set_line(n, 1);
+	set_line(n, 0);
 }
 
 static void signal_fd(int fd)
@@ -89,7 +94,10 @@ static void drain_fd(int fd)
 		perror("sdvf-vmm: eventfd read");
 }
 
-/* The transport set InterruptStatus (lock held). */
+/* The transport set a bit of InterruptStatus (lock held): one edge. An
+ * edge while the guest's handler runs leaves the SPI pending again, so a
+ * bit set after the handler read InterruptStatus is not lost; the ACK and
+ * the EOI need nothing from us. */
 static void raise_irq(void *ctx)
 {
 	vmm_net_t *n = ctx;
@@ -97,7 +105,7 @@ static void raise_irq(void *ctx)
 	if (n->irq_fd >= 0)
 		signal_fd(n->irq_fd);
 	else
-		set_line(n, true);
+		pulse_line(n);
 }
 
 void vmm_net_init(vmm_net_t *n, uint8_t *ram, uint64_t ram_base,
@@ -134,42 +142,33 @@ int vmm_net_attach(vmm_net_t *n, int vm_fd, pthread_mutex_t *lock)
 		}
 		n->notify_fd[q] = fd;
 	}
-	int irq = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	int resample = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	/* A plain irqfd (no resample): the SPI is edge-triggered (vmm_fdt.c),
+	 * so the guest's EOI costs no maintenance exit and wakes nobody. */
+	int irq = n->no_eventfds ? -1 : eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	struct kvm_irqfd f = {.fd = (uint32_t)irq,
-			      .gsi = n->spi, /* default routing: SPI number */
-			      .flags = KVM_IRQFD_FLAG_RESAMPLE,
-			      .resamplefd = (uint32_t)resample};
-	if (n->no_eventfds) {
-		close(irq);
-		close(resample);
-	} else if (irq >= 0 && resample >= 0 &&
-		   ioctl(vm_fd, KVM_IRQFD, &f) == 0) {
+			      .gsi = n->spi /* default routing: SPI number */};
+	if (irq >= 0 && ioctl(vm_fd, KVM_IRQFD, &f) == 0) {
 		n->irq_fd = irq;
-		n->resample_fd = resample;
-	} else {
+	} else if (!n->no_eventfds) {
 		fprintf(stderr,
-			"sdvf-vmm: KVM_IRQFD with resample: %s: the "
-			"interrupt line follows InterruptStatus by "
+			"sdvf-vmm: KVM_IRQFD: %s: interrupts by "
 			"KVM_IRQ_LINE\n",
 			strerror(errno));
 		if (irq >= 0)
 			close(irq);
-		if (resample >= 0)
-			close(resample);
 	}
 	fprintf(stderr,
 		"sdvf-vmm: virtio-net at 0x%llx SPI %u on %s: notify by "
 		"%s, interrupt by %s\n",
 		(unsigned long long)n->base, n->spi, n->backend_name,
 		n->notify_fd[0] >= 0 ? "ioeventfd" : "MMIO exit",
-		n->irq_fd >= 0 ? "irqfd+resample" : "KVM_IRQ_LINE");
+		n->irq_fd >= 0 ? "irqfd (edge)" : "KVM_IRQ_LINE (edge)");
 	return 0;
 }
 
 unsigned vmm_net_fds(const vmm_net_t *n, int *fds, unsigned max)
 {
-	int all[] = {n->backend_fd, n->kick_fd, n->resample_fd, n->notify_fd[0],
+	int all[] = {n->backend_fd, n->kick_fd, n->notify_fd[0],
 		     n->notify_fd[1]};
 	unsigned k = 0;
 	for (unsigned i = 0; i < sizeof(all) / sizeof(all[0]); i++)
@@ -213,12 +212,6 @@ void vmm_net_event(vmm_net_t *n, int fd)
 			virtio_net_rx_poll(&n->dev);
 		if (n->dev.tx_more || n->dev.tx_waiting)
 			virtio_net_tx_poll(&n->dev);
-	} else if (fd == n->resample_fd) {
-		/* KVM lowered the line at the guest's EOI: raise it again
-		 * while the guest has not acknowledged everything. */
-		drain_fd(fd);
-		if (n->dev.mmio.interrupt_status != 0)
-			signal_fd(n->irq_fd);
 	} else {
 		for (unsigned q = 0; q < VMM_NET_QUEUES; q++)
 			if (fd == n->notify_fd[q]) {
@@ -245,8 +238,6 @@ bool vmm_net_mmio(vmm_net_t *n, uint64_t addr, unsigned len, bool is_write,
 	if (is_write) {
 		memcpy(&v, data, copy);
 		virtio_mmio_write(&n->dev.mmio, off, len, v);
-		if (n->irq_fd < 0 && n->dev.mmio.interrupt_status == 0)
-			set_line(n, false); /* InterruptACK, reset */
 		maybe_kick(n);
 		kick_if_touched(n);
 	} else {

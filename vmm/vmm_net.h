@@ -15,13 +15,12 @@
  *   backend RX ready       the tap fd in the main loop -> rx_poll (with
  *                          net_client: the RX channel, vmm_pd.c)
  *   rx_more / tx_more      the kick eventfd: the main loop polls again
- *   interrupt              raise_irq -> KVM_IRQFD with a resample fd
- *                          (level: KVM lowers the line at the guest's EOI
- *                          and signals the resample fd; the main loop
- *                          raises it again while InterruptStatus != 0, so
- *                          an InterruptACK deasserts it for good); without
- *                          resample support, KVM_IRQ_LINE follows
- *                          InterruptStatus != 0 after each register write
+ *   interrupt              edge-triggered SPI: raise_irq writes a plain
+ *                          KVM_IRQFD, one edge per InterruptStatus bit
+ *                          set (an edge during the guest's handler leaves
+ *                          the SPI pending again: nothing is lost); the
+ *                          guest's InterruptACK and EOI need nothing from
+ *                          the VMM.  Without irqfd, a KVM_IRQ_LINE pulse
  *
  * Trust: the guest is untrusted; all its input goes through virt/ (which
  * validates and counts). A notification value no ioeventfd matches exits
@@ -57,9 +56,8 @@ typedef struct vmm_net {
 	int vm_fd;
 	pthread_mutex_t *lock;	       /* the VM's dev_lock */
 	int notify_fd[VMM_NET_QUEUES]; /* ioeventfds, or -1 */
-	int irq_fd, resample_fd;       /* irqfd + resample, or -1 */
+	int irq_fd;		       /* irqfd, or -1: KVM_IRQ_LINE */
 	int kick_fd;		       /* eventfd: poll again */
-	bool line;		       /* KVM_IRQ_LINE mode: level */
 	bool no_eventfds;	       /* --no-eventfds: force both fallbacks */
 	uint64_t irqs, notifies_fd, mmio_exits; /* counters */
 } vmm_net_t;

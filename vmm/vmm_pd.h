@@ -14,8 +14,8 @@
  *   rx channel      RX mux -> virtio_net_rx_poll -> guest RX buffers
  *   tx channel      TX mux gave buffers back: net_client_tx_reap, then
  *                   virtio_net_tx_poll if the guest's TX waited for room
- *   watched fds     ioeventfds (guest QueueNotify), the irqfd's resample
- *                   fd, the kick eventfd (vmm_net.h); stopped_fd: the
+ *   watched fds     ioeventfds (guest QueueNotify), the kick eventfd
+ *                   (vmm_net.h); stopped_fd: the
  *                   guest powered off or reset -> the PD exits 0 (1 on a
  *                   VM error)
  *   timer           every VMM_PD_TICK_MS: counters published (vm.*),

@@ -119,7 +119,7 @@ static const struct rule device_rules[] = {
 
 /* VMM (vmm/vmm_pd_kvm.c): the KVM calls of a running guest on the fds its
  * init() opened (vCPU fds, the VM fd; /dev/kvm and the vGIC fd are closed
- * by then), its eventfds (ioeventfds, irqfd and resample fd, kick,
+ * by then), its eventfds (ioeventfds, irqfd, kick,
  * stopped) and its console file.  Its vCPU threads, started in init(),
  * get the same filter (TSYNC, hosted_seccomp_load).  futex: the device
  * lock the vCPU threads and the main thread share (a pthread mutex, and

@@ -36,7 +36,13 @@
 # with its console in the file given as $1) and exits 0 once the guest
 # powered off, and joins SDVF_BENCH_VM_PORT (the wire the system's ENET
 # sends on) to br0; SDVF_BENCH_VM_ADD=DIR adds DIR's files to L1 (its
-# system description, say; run-aarch64.sh -a).
+# system description, say; run-aarch64.sh -a).  Without
+# SDVF_BENCH_VM_SYSTEM, `system` runs tests/bench/bench_vm_system.dts (the
+# guest under the VMM PD, the muxes' only client, the ENET model's tap
+# sdvfbv0 on br0) through tests/bench/bench_vm_system.sh.
+# SDVF_BENCH_VM_BASELINE=PROGRAM puts another sdvf-vmm in QEMU's column
+# (PROGRAM with the tap side's arguments, on tap qtap0; add it to L1 with
+# SDVF_BENCH_VM_ADD): a before/after of a VMM change in one L1 boot.
 # Hard timeout of the L1 boot: SDVF_BENCH_VM_TIMEOUT (1800 s).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -46,13 +52,23 @@ rtts=${SDVF_BENCH_VM_RTTS:-200}
 count=${SDVF_BENCH_VM_COUNT:-2000}
 limit=${SDVF_BENCH_VM_TIMEOUT:-1800}
 mode=${SDVF_BENCH_VM_SDVF:-tap}
+baseline=${SDVF_BENCH_VM_BASELINE:-qemu}
 system=${SDVF_BENCH_VM_SYSTEM:-}
 sysport=${SDVF_BENCH_VM_PORT:-}
+sysadd=${SDVF_BENCH_VM_ADD:-}
 case $mode in
 tap) ;;
 system)
-	if [ -z "$system" ] || [ -z "$sysport" ]; then
-		echo "bench_vm: SDVF_BENCH_VM_SDVF=system needs SDVF_BENCH_VM_SYSTEM and SDVF_BENCH_VM_PORT" >&2
+	# Without a system of the caller's: bench_vm_system.dts, the guest
+	# under the VMM PD as the muxes' only client (added as /benchsys).
+	if [ -z "$system" ]; then
+		# shellcheck disable=SC2016 # $1 is the payload's sh -c argument
+		system='/benchsys/bench_vm_system.sh "$1"'
+		sysport=sdvfbv0
+		sysadd=default
+	fi
+	if [ -z "$sysport" ]; then
+		echo "bench_vm: SDVF_BENCH_VM_SYSTEM needs SDVF_BENCH_VM_PORT" >&2
 		exit 2
 	fi
 	;;
@@ -68,10 +84,18 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/add/payload"
 adds=(-a "$work/add")
-[ -z "${SDVF_BENCH_VM_ADD:-}" ] || adds+=(-a "$SDVF_BENCH_VM_ADD")
+if [ "$sysadd" = default ]; then
+	mkdir -p "$work/add/benchsys"
+	cp tests/bench/bench_vm_system.sh "$work/add/benchsys/"
+	dtc -q -I dts -O dtb -E no-name_properties \
+		-o "$work/add/benchsys/bench_vm_system.dtb" tests/bench/bench_vm_system.dts
+elif [ -n "$sysadd" ]; then
+	adds+=(-a "$sysadd")
+fi
 {
 	echo "#!/bin/sh"
 	echo "runs=$runs rtts=$rtts count=$count mode=$mode"
+	printf 'baseline=%q\n' "$baseline"
 	printf 'system=%q\nsysport=%q\n' "$system" "$sysport"
 	cat <<'PAYLOAD'
 append="console=ttyAMA0 rdinit=/init sdvf.net"
@@ -111,6 +135,14 @@ start_sdvf() { # CONSOLE
 	port=tap0
 }
 start_qemu() { # CONSOLE
+	if [ "$baseline" != qemu ]; then
+		$baseline --kernel /images/Image --initrd /images/guest.cpio \
+			--mem 256 --cpus 1 --net tap:qtap0 --mac $mac \
+			--append "$append" --console $1 --timeout 900 2>/tmp/vmm.err &
+		vm=$!
+		port=qtap0
+		return
+	fi
 	qemu-system-aarch64 -accel kvm -M virt,gic-version=3 -cpu host \
 		-smp 1 -m 256 -nodefaults -no-user-config -display none \
 		-monitor none -serial file:$1 -no-reboot \
@@ -146,7 +178,7 @@ one() { # VMM RUN: one guest boot, its measurements as R lines
 		n=$((n + 1))
 		[ $n -lt 15 ] && alive || break
 	done
-	[ "$v" = qemu ] && [ "$2" = 1 ] &&
+	[ "$v" = qemu ] && [ "$2" = 1 ] && [ "$baseline" = qemu ] &&
 		echo "R vm vhost threads: $(ps | grep -c '\[vhost-')"
 	for size in 64 1472; do
 		k0=$(kvm_snap)
@@ -197,4 +229,5 @@ if [ $rc -ne 0 ]; then
 fi
 python3 tests/bench/bench_vm_report.py "$work/cases.log" \
 	"host $(nproc) CPUs, L1 under TCG (2 vCPUs, 2 GiB), load average $load0 before, $load1 after; $(head -n 1 "$work/run.err")" \
-	"sdvf side: $mode"
+	"sdvf side: $mode" \
+	"$([ "$baseline" = qemu ] || echo "the qemu column: $baseline --net tap:qtap0")"

@@ -105,7 +105,8 @@ def main():
           " boot; %d + %d guest boots, interleaved" %
           (boots["sdvf"], boots["qemu"]))
     for h in sys.argv[2:] + misc:
-        print("  " + h)
+        if h:
+            print("  " + h)
     print("  ratio: > 1 means sdvf is better (rate: sdvf/qemu; time or"
           " count: qemu/sdvf)")
     print("%-22s %-6s %-26s %-26s %s" % ("metric", "bytes",

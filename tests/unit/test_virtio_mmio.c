@@ -362,6 +362,27 @@ static void interrupt_status_is_set_before_the_irq_and_acked(void **state)
 	assert_int_equal(drv_rd(&f->t, VIRTIO_MMIO_INTERRUPT_STATUS), 0);
 }
 
+static void interrupt_raised_once_until_acked(void **state)
+{
+	struct fix *f = up(state, VIRTIO_BIT(VIRTIO_F_VERSION_1));
+	for (uint16_t head = 0; head < 2; head++) {
+		virtq_push(&f->t.queue[0], head, 0);
+		virtq_publish(&f->t.queue[0]);
+		virtio_mmio_queue_done(&f->t, 0);
+	}
+	assert_int_equal(f->d.irqs, 1);
+	assert_int_equal(drv_take_interrupt(&f->t), VIRTIO_MMIO_INT_VRING);
+	virtq_push(&f->t.queue[0], 2, 0);
+	virtq_publish(&f->t.queue[0]);
+	virtio_mmio_queue_done(&f->t, 0);
+	assert_int_equal(f->d.irqs, 2);
+	/* A new kind of bit is news even while VRING waits. */
+	virtio_mmio_config_changed(&f->t);
+	assert_int_equal(f->d.irqs, 3);
+	assert_int_equal(f->d.status_at_irq,
+			 VIRTIO_MMIO_INT_VRING | VIRTIO_MMIO_INT_CONFIG);
+}
+
 static void suppressed_queue_raises_no_interrupt(void **state)
 {
 	struct fix *f = up(state, VIRTIO_BIT(VIRTIO_F_VERSION_1));
@@ -510,6 +531,7 @@ int main(void)
 		T(notify_of_unknown_or_unready_queue_is_counted),
 		T(notify_before_driver_ok_is_counted),
 		T(interrupt_status_is_set_before_the_irq_and_acked),
+		T(interrupt_raised_once_until_acked),
 		T(suppressed_queue_raises_no_interrupt),
 		T(broken_queue_sets_needs_reset_with_config_interrupt),
 		T(control_access_of_wrong_width_reads_zero_and_is_ignored),

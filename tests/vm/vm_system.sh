@@ -175,7 +175,7 @@ finish 0
 PAYLOAD
 chmod 755 "$work/add/payload/inner.sh"
 vm_boot_payload
-expect "^sdvf: \[vm0\] sdvf-vmm: virtio-net at 0xa000000 SPI 16 on the muxes \(net_client\): notify by ioeventfd, interrupt by irqfd\+resample" \
+expect "^sdvf: \[vm0\] sdvf-vmm: virtio-net at 0xa000000 SPI 16 on the muxes \(net_client\): notify by ioeventfd, interrupt by irqfd \(edge\)" \
 	"the VMM PD's device is on the muxes"
 expect '^guest: SDVF-GUEST-UP uptime=' "the guest reached userspace"
 expect '^guest: SDVF-GUEST-NET-UP' "the guest brought eth0 up"
