@@ -10,7 +10,8 @@
 # core0 (every PD on core 0) or split (ENET model and driver on core 0,
 # muxes and client on core 1), unpinned without, or group / group_core0
 # (driver and both muxes co-located in one process, `colocate;`:
-# docs/benchmarks.md "Co-location"); P: SDVF_POLL_US.  The configuration
+# docs/benchmarks.md "Co-location"), nicgroup / nicgroup_core0 (the ENET
+# model in that process too, `colocate-nic;`); P: SDVF_POLL_US.  The configuration
 # `tap` is no sdvf at all: one process reflecting frames straight off its
 # TAP (echo_peer tap-reflect), the limit a user-level design on a TAP wire
 # is measured against.  SDVF_BENCH_WAKE_CONFIGS overrides the list below.
@@ -68,6 +69,8 @@ for c in $configs; do
 	i=$((i + 1))
 	where=none poll=0
 	case $c in
+	*_nicgroup_core0*) where="nicgroup_core0" ;;
+	*_nicgroup*) where="nicgroup" ;;
 	*_group_core0*) where="group_core0" ;;
 	*_group*) where="group" ;;
 	*_core0*) where="core0" ;;

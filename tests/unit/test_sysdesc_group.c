@@ -74,7 +74,8 @@ static void group_refuses_a_client_pd(void **state)
 		"component = \"net_stub\"; group = \"net\";",
 		"t.dts: /pds/app: property 'group': component 'net_stub' is "
 		"not "
-		"trusted (role client): only driver and mux PDs may share a "
+		"trusted (role client): only driver, mux and device PDs may "
+		"share a "
 		"process\n");
 	free(text);
 }
@@ -87,7 +88,8 @@ static void group_refuses_restartable_and_lone_pds(void **state)
 		"component = \"net_stub\"; group = \"solo\"; restartable;",
 		"t.dts: /pds/app: property 'group': component 'net_stub' is "
 		"not "
-		"trusted (role client): only driver and mux PDs may share a "
+		"trusted (role client): only driver, mux and device PDs may "
+		"share a "
 		"process\n"
 		"t.dts: /pds/app: property 'group': a group runs and dies as "
 		"one process; a restartable PD cannot be in one\n"
@@ -179,7 +181,8 @@ static void group_check_lists_groups_and_refuses_a_client(void **state)
 	assert_string_equal(out, "");
 	snprintf(want, sizeof(want),
 		 "%s: /pds/app: property 'group': component 'net_stub' is not "
-		 "trusted (role client): only driver and mux PDs may share a "
+		 "trusted (role client): only driver, mux and device PDs may "
+		 "share a "
 		 "process\n",
 		 path);
 	assert_string_equal(err, want);
