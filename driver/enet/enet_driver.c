@@ -340,10 +340,8 @@ static void activation_end(struct enet_driver *drv)
 	if (drv->halted) /* a stopped MAC ignores kicks; keep them */
 		drv->kick_rdar = drv->kick_tdar = false;
 	/* ERR007885, before this activation posts anything more: a read
-	 * waits for the model to apply what is posted, unless our last kick
-	 * is still queued and serves these frames too. */
-	if (drv->kick_tdar &&
-	    (enet_tdar_still_queued(drv) || !enet_tdar_write_safe(drv)))
+	 * waits for the model to apply what is posted. */
+	if (drv->kick_tdar && !enet_tdar_write_safe(drv))
 		drv->kick_tdar = false;
 	enet_coalesce_adapt(drv);
 	if (drv->kick_rdar) {
@@ -353,8 +351,6 @@ static void activation_end(struct enet_driver *drv)
 	if (drv->kick_tdar) {
 		enet_writel(&drv->mmio, ENET_TDAR, ENET_TDAR_ACTIVE);
 		drv->tdar_writes++;
-		drv->tdar_end = drv->mmio.tail;
-		drv->tdar_posted = true;
 	}
 	drv->kick_rdar = drv->kick_tdar = false;
 	enet_mmio_flush(&drv->mmio);

@@ -134,9 +134,7 @@
 	X(irq_activations, "activations on the ENET interrupt")                \
 	X(tdar_rekicks, "TDAR rewritten: a frame waited, TDAR read 0")         \
 	X(tdar_skips, "TDAR writes skipped: TDAR read set 4 times "            \
-		      "(ERR007885)")                                           \
-	X(tdar_queued, "TDAR writes not needed: our last one still queued, "   \
-		       "unclaimed (no TDAR read)")
+		      "(ERR007885)")
 
 #define ENET_DRIVER_MIB_COUNTERS(X)                                            \
 	X(mib_t_packets, "state: MIB RMON_T_PACKETS, frames sent")             \
@@ -261,10 +259,6 @@ struct enet_driver {
 	 * the irq ack. */
 	bool kick_rdar, kick_tdar, ack_irq;
 	uint64_t rdar_writes, tdar_writes; /* tests count batching */
-	/* Posted mode: the tail just after our last TDAR write (valid while
-	 * tdar_posted), for enet_tdar_still_queued. */
-	uint32_t tdar_end;
-	bool tdar_posted;
 };
 
 enum { ENET_IF_RGMII, ENET_IF_RMII, ENET_IF_MII };
@@ -299,7 +293,6 @@ bool enet_controller_stop(struct enet_driver *drv);
 void enet_program_fixed(struct enet_driver *drv);
 void enet_tx_keep_going(struct enet_driver *drv);
 bool enet_tdar_write_safe(struct enet_driver *drv);
-bool enet_tdar_still_queued(struct enet_driver *drv);
 void enet_halt_keep_mdio(struct enet_driver *drv);
 bool enet_window_aligned(struct enet_driver *drv, uint64_t io, unsigned rights,
 			 const char *key);

@@ -30,12 +30,7 @@
  *                TDAR with the BD unseen, which is ERR006358's case and
  *                its re-kick's.  On posted MMIO the first read waits for
  *                the model to apply what this or the last activation
- *                posted (docs/enet.md has the cost).  Not even read
- *                when our last TDAR write is still queued, last in the
- *                posted ring and unclaimed by the model
- *                (enet_tdar_still_queued): that write is the kick, applied
- *                after the BDs were written, so no second one is needed
- *                and none can race the clear (`tdar_queued`).
+ *                posted (docs/enet.md has the cost).
  *   MDIO         Linux's fec_stop keeps ETHEREN set while the MAC is
  *                stopped: some ENETs raise no MII event without it.  A
  *                halted MAC keeps ETHEREN (no RDAR/TDAR is written, so no
@@ -148,22 +143,6 @@ bool enet_tdar_write_safe(struct enet_driver *drv)
 	}
 	sdvf_counter_add(drv->stats.tdar_skips, 1);
 	return false;
-}
-
-/* Posted mode, ERR007885 parts: our last TDAR write is still in the
- * posted ring, nothing was posted after it, and no drain has loaded it
- * (enet_mmio_unclaimed): it will kick the TX DMA after every BD written
- * so far, so this activation's frames need no TDAR write of their own, and
- * no read of TDAR to make one safe.  Nothing posted after it: no ECR
- * write can stop the MAC between that kick and these frames. */
-bool enet_tdar_still_queued(struct enet_driver *drv)
-{
-	if (!drv->err007885 || !drv->mmio.posted || !drv->tdar_posted ||
-	    drv->mmio.tail != drv->tdar_end ||
-	    !enet_mmio_unclaimed(&drv->mmio, drv->tdar_end))
-		return false;
-	sdvf_counter_add(drv->stats.tdar_queued, 1);
-	return true;
 }
 
 /* A halted MAC: stopped (no RDAR/TDAR written, so no DMA), MDIO kept

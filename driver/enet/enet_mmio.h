@@ -72,12 +72,6 @@ struct enet_mmio_ring {
 	 * the register page.  (D) acquire-loads it to wait for a drain or for
 	 * room. */
 	_Alignas(64) _Atomic uint32_t head;
-	/* (M) the tail a drain loaded, stored before it applies any entry,
-	 * then a seq_cst fence before it reads a BD.  (D) loads it after a
-	 * seq_cst fence that follows its BD writes: an entry below tail that
-	 * it does not cover is applied later, by a drain that will see those
-	 * BDs (enet_mmio_unclaimed).  head <= claimed <= tail. */
-	_Alignas(64) _Atomic uint32_t claimed;
 	/* (D) slot i % ENET_MMIO_RING, written before tail passes i; (M)
 	 * reads it between loading tail and storing head past it. */
 	_Alignas(64) struct enet_mmio_write ring[ENET_MMIO_RING];
@@ -142,19 +136,6 @@ static inline void enet_mmio_sync(struct enet_mmio *m)
 	enet_mmio_flush(m);
 	if (!sdvf_wait(m->pd, enet_mmio_drained, m, ENET_WAIT_NS))
 		m->timeouts++;
-}
-
-/* Has no drain loaded entries up to `end` (a tail of ours) yet?  Then
- * each of them takes effect after every memory write the driver made
- * before this call (store -> load: a seq_cst fence on each side).
- * Posted mode only; a claim the driver cannot have caused (the model's
- * word is not checked further: it is the hardware) reads as claimed. */
-static inline bool enet_mmio_unclaimed(const struct enet_mmio *m, uint32_t end)
-{
-	atomic_thread_fence(memory_order_seq_cst);
-	uint32_t claimed =
-		atomic_load_explicit(&m->posted->claimed, memory_order_relaxed);
-	return (uint32_t)(end - claimed) - 1u < ENET_MMIO_RING;
 }
 
 static inline uint32_t enet_readl(struct enet_mmio *m, uint32_t offset)

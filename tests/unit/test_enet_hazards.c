@@ -327,66 +327,6 @@ static void the_driver_writes_tdar_only_when_it_reads_clear(void **unused)
 	assert_int_equal(counter("nic", "tx_hung"), 0);
 }
 
-/* Publish one 60-byte broadcast frame to the driver; nothing runs. */
-static void publish_one(void)
-{
-	uint8_t *f = enet_fixture_tx_frame(fx, next_tx);
-	memset(f, 0, 60);
-	memset(f, 0xff, 6);
-	f[14] = (uint8_t)next_tx;
-	assert_int_equal(enet_fixture_queue_tx(fx, next_tx++, 1, 60), 1);
-}
-
-/* The driver runs again before the model has loaded its last TDAR write
- * (hosted: the model's process has not run yet): that write, last in the
- * posted ring, will kick the TX DMA after the new BD is written, so the
- * driver neither reads TDAR (a read would wait for the model) nor writes
- * it again, and both frames leave on that one kick. */
-static void a_kick_still_queued_serves_the_next_frame_unread(void **unused)
-{
-	(void)unused;
-	mux_stops_waiting();
-	uint64_t writes = drv->tdar_writes;
-	publish_one();
-	while (drv->tdar_writes == writes) /* its kick posted, not drained */
-		assert_true(sdvf_sim_step(sim));
-	uint64_t model_runs = sdvf_sim_activations(sim, "nic");
-	publish_one();
-	enet_driver_component.notified(drv, drv->pd, drv->ch_tx);
-	assert_int_equal(sdvf_sim_activations(sim, "nic"), model_runs);
-	assert_int_equal(drv->tdar_writes, writes + 1);
-	assert_int_equal(counter("drv", "tdar_queued"), 1);
-	sdvf_sim_run(sim, RUN_STEPS);
-	assert_int_equal(wire_frames(), 2);
-	assert_int_equal(counter("drv", "tdar_skips"), 0);
-	assert_int_equal(counter("drv", "tdar_rekicks"), 0);
-	assert_int_equal(counter("nic", "tdar_busy_writes"), 0);
-	assert_int_equal(counter("nic", "tx_dma_hangs"), 0);
-}
-
-/* Once the model has loaded that write, the next frame reads TDAR first
- * again (it may be clearing). */
-static void a_claimed_kick_is_not_relied_on(void **unused)
-{
-	(void)unused;
-	mux_stops_waiting();
-	uint64_t writes = drv->tdar_writes;
-	publish_one();
-	while (drv->tdar_writes == writes)
-		assert_true(sdvf_sim_step(sim));
-	uint64_t model_runs = sdvf_sim_activations(sim, "nic");
-	while (sdvf_sim_activations(sim, "nic") == model_runs)
-		assert_true(sdvf_sim_step(sim)); /* the doorbell: drained */
-	publish_one();
-	enet_driver_component.notified(drv, drv->pd, drv->ch_tx);
-	assert_int_equal(counter("drv", "tdar_queued"), 0);
-	sdvf_sim_run(sim, RUN_STEPS);
-	assert_int_equal(counter("nic", "tdar_busy_writes"), 0);
-	assert_int_equal(counter("nic", "tx_dma_hangs"), 0);
-	sdvf_sim_advance(sim, 200 * US);
-	assert_int_equal(wire_frames(), 2);
-}
-
 /* A 1 Mb/s line: a 60-byte frame holds it 672 us, so a kick right after
  * one finds the TX DMA running (paced, TDAR set), not clearing TDAR. */
 #define SLOW_LINE "line_rate = <1000000>;"
@@ -645,8 +585,6 @@ int main(void)
 		cmocka_unit_test(
 			a_tdar_write_as_the_tx_dma_clears_tdar_hangs_tx),
 		T(the_driver_writes_tdar_only_when_it_reads_clear),
-		T(a_kick_still_queued_serves_the_next_frame_unread),
-		T(a_claimed_kick_is_not_relied_on),
 		cmocka_unit_test(
 			a_tdar_write_while_the_tx_dma_runs_is_harmless),
 		cmocka_unit_test(

@@ -271,11 +271,6 @@ static void drain_posted(struct enet_model *m)
 			 ENET_MMIO_RING);
 		m->posted_head = tail;
 	}
-	/* Claim the batch before any of it can read a BD: a driver that
-	 * finds its TDAR write unclaimed relies on this drain seeing the BDs
-	 * it wrote meanwhile (enet_mmio_unclaimed). */
-	atomic_store_explicit(&ring->claimed, tail, memory_order_relaxed);
-	atomic_thread_fence(memory_order_seq_cst);
 	while (m->posted_head != tail) {
 		/* Read each field once: the driver can rewrite the slot. */
 		const volatile struct enet_mmio_write *w =
