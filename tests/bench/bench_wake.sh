@@ -14,7 +14,9 @@
 # model in that process too, `colocate-nic;`); P: SDVF_POLL_US.  The configuration
 # `tap` is no sdvf at all: one process reflecting frames straight off its
 # TAP (echo_peer tap-reflect), the limit a user-level design on a TAP wire
-# is measured against.  SDVF_BENCH_WAKE_CONFIGS overrides the list below.
+# is measured against.  SDVF_BENCH_WAKE_CONFIGS overrides the list below;
+# a configuration before_C is C run by the sdvf binary
+# SDVF_BENCH_WAKE_BEFORE (an older build), side by side with C.
 # Then, SDVF_BENCH_WAKE_RUNS times (5), for each size (64, 1472), each
 # configuration in turn and window 1 (SDVF_BENCH_WAKE_RTTS round trips,
 # 2000) and window 32 (SDVF_BENCH_WAKE_COUNT datagrams, 20000), UDP echo
@@ -67,7 +69,8 @@ tap_start() {
 i=0
 for c in $configs; do
 	i=$((i + 1))
-	where=none poll=0
+	where=none poll=0 bin=$sdvf
+	case $c in before_*) bin=${SDVF_BENCH_WAKE_BEFORE:?before_ needs SDVF_BENCH_WAKE_BEFORE} ;; esac
 	case $c in
 	*_nicgroup_core0*) where="nicgroup_core0" ;;
 	*_nicgroup*) where="nicgroup" ;;
@@ -81,7 +84,8 @@ for c in $configs; do
 		tap_start "$i"
 		continue
 	fi
-	bench_start "$c" "$i" "$where" 221 "${c%%_*}" "$poll" "$sdvf"
+	wake=${c#before_}
+	bench_start "$c" "$i" "$where" 221 "${wake%%_*}" "$poll" "$bin"
 done
 bench_ping_all
 [ -e "$work/targets.tap" ] && cat "$work/targets.tap" >>"$work/targets"
