@@ -39,9 +39,10 @@ rtts=${SDVF_BENCH_WAKE_RTTS:-2000}
 count=${SDVF_BENCH_WAKE_COUNT:-20000}
 configs=${SDVF_BENCH_WAKE_CONFIGS:-eventfd futex eventfd_core0 futex_core0 \
 eventfd_split futex_split eventfd_poll50 futex_poll50 eventfd_group \
-eventfd_group_core0 tap}
+eventfd_group_core0 eventfd_nicgroup tap}
 if [ "$smoke" = 1 ]; then
-	runs=1 rtts=50 count=500 configs="eventfd futex_poll50 eventfd_group"
+	runs=1 rtts=50 count=500
+	configs="eventfd futex_poll50 eventfd_group eventfd_nicgroup"
 fi
 tap_prefix=tbw
 . tests/bench/lib_bench_configs.sh
