@@ -29,8 +29,11 @@
 
 #include "core/hosted/hosted_pd.h"
 
-/* Rounds of marks and bells before the fds get a look (epoll_wait(0)). */
-#define GROUP_ROUNDS_MAX 64
+/* Rounds of marks and bells before the fds get a look (epoll_wait(0)):
+ * few, so that a busy group still serves its timers, its device's TAP and
+ * its peers outside soon (64 let a saturated pipeline wait ~3.5 ms for a
+ * timer: docs/benchmarks.md, "Capacity with a group"). */
+#define GROUP_ROUNDS_MAX 4
 
 struct hosted_group {
 	struct hosted_pd pd[SDVF_MAX_GROUP];
