@@ -476,21 +476,11 @@ static const struct sdvf_policy *read_policy(struct net *n, const void *fdt,
 
 /* ---- the node --------------------------------------------------------- */
 
-static const char *const net_props[] = {"compatible",
-					"policy",
-					"shaper",
-					"budget",
-					"rx-capacity",
-					"tx-capacity",
-					"switch-buffers",
-					"switch-reserve",
-					"nic-core",
-					"driver-core",
-					"rx-mux-core",
-					"tx-mux-core",
-					"driver-restartable",
-					"colocate",
-					NULL};
+static const char *const net_props[] = {
+	"compatible",	      "policy",	     "shaper",	       "budget",
+	"rx-capacity",	      "tx-capacity", "switch-buffers", "switch-reserve",
+	"nic-core",	      "driver-core", "rx-mux-core",    "tx-mux-core",
+	"driver-restartable", "colocate",    "colocate-nic",   NULL};
 
 /* Pinning of the generated PDs, in the order of struct net's core[]. */
 static const char *const core_props[4] = {"nic-core", "driver-core",
@@ -526,6 +516,24 @@ static void read_colocate(struct net *n, const void *fdt, int node)
 			  "with the muxes, which do not restart; drop "
 			  "'driver-restartable;' or 'colocate;'");
 	n->colocate = true;
+}
+
+/* An empty property, with colocate: the NIC's PD (the ENET model, the
+ * hardware the driver trusts) joins the group too. */
+static void read_colocate_nic(struct net *n, const void *fdt, int node)
+{
+	int len = 0;
+	if (!fdt_getprop(fdt, node, "colocate-nic", &len))
+		return;
+	if (len != 0)
+		net_error(n, "",
+			  "property 'colocate-nic': takes no value (write "
+			  "'colocate-nic;')");
+	else if (!n->colocate)
+		net_error(n, "",
+			  "property 'colocate-nic': the NIC joins the group "
+			  "of 'colocate;', which is not set");
+	n->colocate_nic = true;
 }
 
 static void read_net(struct net *n, const void *fdt, int node)
@@ -573,6 +581,7 @@ static void read_net(struct net *n, const void *fdt, int node)
 				     false, 0, &n->core[i].v);
 	read_driver_restartable(n, fdt, node);
 	read_colocate(n, fdt, node);
+	read_colocate_nic(n, fdt, node);
 	read_nic(n, fdt, node);
 	net_read_clients(n, fdt, node, p);
 }

@@ -117,6 +117,8 @@ struct net {
 	/* colocate: driver, RX mux and TX mux run in one process (PD
 	 * property group = the net node's name) */
 	bool colocate;
+	/* colocate-nic: the NIC's PD (model) joins that group */
+	bool colocate_nic;
 	/* cores of the generated PDs: nic, driver, rx_mux, tx_mux */
 	struct net_opt core[4];
 	struct net_client client[NET_CLIENTS];

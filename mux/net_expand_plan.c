@@ -174,11 +174,15 @@ static void emit_nic(struct plan *pl, const struct shared_names *s,
 	unsigned w = 0;
 	if (n->uio_device[0]) { /* the line only (driver/enet/uio/) */
 		plan_pd(pl, pd, "enet_uio", n->core[0]);
+		if (n->colocate_nic)
+			plan_pd_group(pl, pd, n->name);
 		plan_end(pl, pd, "irq", s->irq);
 		plan_cfg_str(pl, pd, "uio_device", n->uio_device);
 		return;
 	}
 	plan_pd(pl, pd, "enet_model", n->core[0]);
+	if (n->colocate_nic)
+		plan_pd_group(pl, pd, n->name);
 	plan_map(pl, pd, "enet_regs", s->regs, "rw");
 	plan_map(pl, pd, "enet_mmio", s->mmio, "rw");
 	plan_map(pl, pd, "enet_rings", s->rings, "rw");

@@ -29,18 +29,23 @@
 
 #include "core/hosted/hosted_pd.h"
 
-/* Rounds of marks and bells before the fds get a look (epoll_wait(0)). */
-#define GROUP_ROUNDS_MAX 64
+/* Rounds of marks and bells before the fds get a look (epoll_wait(0)):
+ * few, so that a busy group still serves its timers, its device's TAP and
+ * its peers outside soon (64 let a saturated pipeline wait ~3.5 ms for a
+ * timer: docs/benchmarks.md, "Capacity with a group"). */
+#define GROUP_ROUNDS_MAX 4
 
-struct group {
+struct hosted_group {
 	struct hosted_pd pd[SDVF_MAX_GROUP];
 	struct hosted_pd *member[SDVF_MAX_GROUP];
+	struct hosted_pd_fds
+		fds[SDVF_MAX_GROUP]; /* each one's, for the filter */
 	int n;
 	int epoll_fd;
 };
 
 /* The images named by "FD,FD,...": one member each, in order. */
-static void load_members(struct group *g, const char *text)
+static void load_members(struct hosted_group *g, const char *text)
 {
 	char buf[SDVF_MAX_GROUP * 12 + 1];
 	if (strlen(text) >= sizeof(buf))
@@ -58,6 +63,7 @@ static void load_members(struct group *g, const char *text)
 		h->pd = (struct sdvf_pd){.ops = &hosted_ops,
 					 .name = h->desc->name,
 					 .runtime = h};
+		h->group = g;
 		g->member[g->n] = h;
 		if (h->img->group_index != g->n)
 			hosted_setup_fail("image: group member out of order",
@@ -71,7 +77,7 @@ static void load_members(struct group *g, const char *text)
 /* Each channel between two members: the peer and its local channel,
  * checked against the peer's image (the images are the launcher's, but
  * an index is checked before it is used). */
-static void link_members(struct group *g)
+static void link_members(struct hosted_group *g)
 {
 	for (int k = 0; k < g->n; k++) {
 		struct hosted_pd *h = &g->pd[k];
@@ -90,33 +96,53 @@ static void link_members(struct group *g)
 	}
 }
 
-static void make_events(struct group *g)
+static void make_events(struct hosted_group *g)
 {
 	g->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
 	if (g->epoll_fd < 0)
 		hosted_setup_fail("epoll_create1", errno);
-	for (int k = 0; k < g->n; k++)
+	for (int k = 0; k < g->n; k++) {
 		hosted_pd_events(&g->pd[k], g->epoll_fd, (uint32_t)k);
+		g->fds[k] = hosted_pd_fds_of(&g->pd[k]);
+	}
+}
+
+/* A device member (the ENET model): its init() runs now, before the group
+ * confines itself, as a device PD of its own does (it may open a TAP, which
+ * needs root; it parses no untrusted input before the event loop, which
+ * is confined).  The fds it opened are its own in the group's filter: the
+ * device's calls are allowed on them and on nobody else's. */
+static void init_devices(struct hosted_group *g)
+{
+	int taken[SDVF_MAX_GROUP * HOSTED_MAX_HOST_FDS];
+	int ntaken = 0;
+	for (int k = 0; k < g->n; k++) {
+		struct hosted_pd *h = &g->pd[k];
+		if (!hosted_role_sets_up_host(h->desc->component->role))
+			continue;
+		hosted_run_init(h);
+		hosted_collect_host_fds(g->member, g->n, taken, ntaken,
+					&g->fds[k]);
+		for (int i = 0; i < g->fds[k].nhost; i++)
+			taken[ntaken++] = g->fds[k].host_fd[i];
+	}
 }
 
 /* The first member's uid, the union of the members' filters. */
-static void confine_group(struct group *g)
+static void confine_group(struct hosted_group *g)
 {
 	enum sdvf_role roles[SDVF_MAX_GROUP];
-	struct hosted_pd_fds fds[SDVF_MAX_GROUP];
-	for (int k = 0; k < g->n; k++) {
+	for (int k = 0; k < g->n; k++)
 		roles[k] = g->pd[k].desc->component->role;
-		fds[k] = hosted_pd_fds_of(&g->pd[k]);
-	}
 	const struct hosted_pd_image *lead = g->pd[0].img;
 	struct hosted_confinement c = {
 		.role = roles[0],
 		.own_uid = lead->own_uid,
 		.uid = lead->uid,
 		.launcher_pid = lead->launcher_pid,
-		.fds = fds[0],
+		.fds = g->fds[0],
 		.more_roles = roles + 1,
-		.more_fds = fds + 1,
+		.more_fds = g->fds + 1,
 		.nmore = g->n - 1,
 	};
 	hosted_confine(&c);
@@ -136,7 +162,7 @@ static bool serve_marks(struct hosted_pd *h)
 	return served;
 }
 
-static bool serve_all(struct group *g)
+static bool serve_all(struct hosted_group *g)
 {
 	bool served = false;
 	for (int round = 0; round < GROUP_ROUNDS_MAX; round++) {
@@ -152,7 +178,19 @@ static bool serve_all(struct group *g)
 	return served;
 }
 
-static bool marks_left(const struct group *g)
+bool hosted_group_serve_others(struct hosted_pd *h)
+{
+	struct hosted_group *g = h->group;
+	bool served = false;
+	for (int k = 0; k < g->n; k++) {
+		struct hosted_pd *peer = &g->pd[k];
+		if (peer != h && peer->ready && !peer->active)
+			served |= serve_marks(peer);
+	}
+	return served;
+}
+
+static bool marks_left(const struct hosted_group *g)
 {
 	for (int k = 0; k < g->n; k++) {
 		if (g->pd[k].local_mask)
@@ -161,7 +199,7 @@ static bool marks_left(const struct group *g)
 	return false;
 }
 
-static void dispatch(struct group *g, uint64_t data)
+static void dispatch(struct hosted_group *g, uint64_t data)
 {
 	uint32_t k = WAKE_MEMBER(data);
 	sdvf_channel_t ch = (uint32_t)data;
@@ -180,13 +218,14 @@ static void dispatch(struct group *g, uint64_t data)
 	case WAKE_CONTROL:
 		hosted_serve_control(h);
 		break;
-	case WAKE_WATCH: /* no member watches a host fd (no device role) */
+	case WAKE_WATCH: /* a device member's host fd (level-triggered) */
+		hosted_activate(h, ch);
 		break;
 	}
 }
 
 /* The wait counters are the first member's (its rt.* counters). */
-static _Noreturn void group_loop(struct group *g)
+static _Noreturn void group_loop(struct hosted_group *g)
 {
 	struct epoll_event events[16];
 	struct hosted_wake *w = &g->pd[0].wake;
@@ -214,7 +253,7 @@ static _Noreturn void group_loop(struct group *g)
 
 _Noreturn void hosted_group_main(const char *image_fds_text)
 {
-	static struct group g; /* one group per process */
+	static struct hosted_group g; /* one group per process */
 	load_members(&g, image_fds_text);
 	hosted_become_child(g.pd[0].img);
 	for (int k = 0; k < g.n; k++)
@@ -227,9 +266,12 @@ _Noreturn void hosted_group_main(const char *image_fds_text)
 	hosted_close_other_fds(g.member, g.n);
 	hosted_pin_to_core(&g.pd[0]); /* the loader checked: one core */
 	hosted_wait_for_start(g.pd[0].img);
+	init_devices(&g);
 	confine_group(&g);
-	for (int k = 0; k < g.n; k++)
-		hosted_run_init(&g.pd[k]);
+	for (int k = 0; k < g.n; k++) {
+		if (!g.pd[k].ready)
+			hosted_run_init(&g.pd[k]);
+	}
 	for (int k = 0; k < g.n; k++)
 		hosted_flush_deferred(&g.pd[k]);
 	group_loop(&g);

@@ -126,13 +126,18 @@ static void op_timer_set(struct sdvf_pd *pd, uint64_t deadline_ns)
 static bool op_wait(struct sdvf_pd *pd, bool (*poll)(void *arg), void *arg,
 		    uint64_t timeout_ns)
 {
-	(void)pd;
+	struct hosted_pd *h = rt_of(pd);
 	uint64_t deadline = monotonic_ns() + timeout_ns;
 	for (unsigned spins = 0;; spins++) {
 		if (poll(arg))
 			return true;
 		if (monotonic_ns() >= deadline)
 			return false;
+		/* The peer may run in this process (a group's member, e.g. the
+		 * ENET model a driver waits for): run it, it has no thread of
+		 * its own to make progress on. */
+		if (h->group && hosted_group_serve_others(h))
+			continue;
 		/* Yield first (the peer may share our core), then back off to
 		 * short sleeps so a slow peer does not cost a whole core. */
 		if (spins < 64) {
@@ -207,8 +212,9 @@ static int op_watch_fd(struct sdvf_pd *pd, int fd, sdvf_channel_t ch)
 			 "host I/O");
 		return -1;
 	}
-	struct epoll_event ev = {.events = EPOLLIN,
-				 .data.u64 = WAKE(WAKE_WATCH, ch)};
+	struct epoll_event ev = {
+		.events = EPOLLIN,
+		.data.u64 = WAKE_OF(h->img->group_index, WAKE_WATCH, ch)};
 	if (epoll_ctl(h->epoll_fd, EPOLL_CTL_ADD, fd, &ev) < 0)
 		return -errno;
 	return 0;

@@ -234,13 +234,14 @@ void hosted_close_other_fds(struct hosted_pd *const *pds, int npds)
 		hosted_setup_fail("close_range", errno);
 }
 
-/* What init() of a device or VMM opened: every fd the runtime does not
- * own.  Its filter allows I/O on exactly these. */
-static void collect_host_fds(const struct hosted_pd *h,
+void hosted_collect_host_fds(struct hosted_pd *const *pds, int npds,
+			     const int *taken, int ntaken,
 			     struct hosted_pd_fds *fds)
 {
-	int own[HOSTED_PD_RUNTIME_FDS];
-	int n = hosted_pd_runtime_fds(h, own);
+	static int own[SDVF_MAX_GROUP * HOSTED_PD_RUNTIME_FDS];
+	int n = 0;
+	for (int k = 0; k < npds; k++)
+		n += hosted_pd_runtime_fds(pds[k], own + n);
 	DIR *dir = opendir("/proc/self/fd");
 	if (!dir)
 		hosted_setup_fail("listing the fds init opened", errno);
@@ -248,7 +249,7 @@ static void collect_host_fds(const struct hosted_pd *h,
 	while ((de = readdir(dir)) != NULL) {
 		int fd = atoi(de->d_name);
 		if (de->d_name[0] == '.' || fd == dirfd(dir) ||
-		    hosted_fd_in(fd, own, n))
+		    hosted_fd_in(fd, own, n) || hosted_fd_in(fd, taken, ntaken))
 			continue;
 		if (fds->nhost == HOSTED_MAX_HOST_FDS)
 			hosted_setup_fail("init opened too many host fds",
@@ -325,7 +326,7 @@ static void confine(struct hosted_pd *h, bool with_host_fds)
 		.fds = hosted_pd_fds_of(h),
 	};
 	if (with_host_fds)
-		collect_host_fds(h, &c.fds);
+		hosted_collect_host_fds(&h, 1, NULL, 0, &c.fds);
 	hosted_confine(&c);
 }
 
@@ -337,6 +338,7 @@ void hosted_run_init(struct hosted_pd *h)
 		sdvf_log(&h->pd, SDVF_LOG_ERROR, "init failed (%d)", rc);
 		_exit(HOSTED_EXIT_INIT);
 	}
+	h->ready = true;
 }
 
 /* ---- event loop --------------------------------------------------------- */
@@ -370,7 +372,9 @@ void hosted_flush_deferred(struct hosted_pd *h)
 void hosted_activate(struct hosted_pd *h, sdvf_channel_t ch)
 {
 	COUNT(h->stats->activations);
+	h->active = true; /* a group member's wait must not re-enter it */
 	h->desc->component->notified(h->state, &h->pd, ch);
+	h->active = false;
 	hosted_flush_deferred(h);
 }
 

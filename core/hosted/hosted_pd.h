@@ -24,6 +24,8 @@ enum wake_kind { WAKE_CHANNEL = 1, WAKE_TIMER, WAKE_WATCH, WAKE_CONTROL };
 #define WAKE_MEMBER(data) ((uint32_t)((data) >> 48))
 #define WAKE_KIND(data) ((enum wake_kind)(((data) >> 32) & 0xffff))
 
+struct hosted_group; /* a co-location group's process (hosted_group.c) */
+
 struct hosted_pd {
 	struct sdvf_pd pd;
 	const struct hosted_pd_image *img;
@@ -48,7 +50,10 @@ struct hosted_pd {
 	 * in the peer's local_mask, which the group's loop serves. */
 	struct hosted_pd *local_peer[SDVF_MAX_PD_CHANS]; /* NULL: not ours */
 	uint8_t local_chan[SDVF_MAX_PD_CHANS];
-	uint32_t local_mask; /* channels co-located peers signalled */
+	uint32_t local_mask;	    /* channels co-located peers signalled */
+	struct hosted_group *group; /* NULL: alone in its process */
+	bool ready;  /* init() has returned: its marks may be served */
+	bool active; /* an activation of it is on the stack */
 	struct sdvf_stats_slot *stats;
 	struct sdvf_counter_claims counter_claims; /* this incarnation's */
 	_Atomic uint64_t counter_scratch; /* refused names write here */
@@ -89,6 +94,16 @@ void hosted_pin_to_core(struct hosted_pd *h);
 void hosted_wait_for_start(const struct hosted_pd_image *img);
 struct hosted_pd_fds hosted_pd_fds_of(const struct hosted_pd *h);
 void hosted_run_init(struct hosted_pd *h);
+/* What a device's or VMM's init() opened: every fd of the process that is
+ * none of the runtime's fds of pds[0..npds) and not in taken[0..ntaken),
+ * appended to fds->host_fd. */
+void hosted_collect_host_fds(struct hosted_pd *const *pds, int npds,
+			     const int *taken, int ntaken,
+			     struct hosted_pd_fds *fds);
+/* While member h waits (sdvf_wait) in a group: activate the marks of the
+ * other members that are ready and not on the stack (the peer h waits for
+ * may be one of them); true if any was served. */
+bool hosted_group_serve_others(struct hosted_pd *h);
 /* Signal channel ch now: a co-located peer's mark, or the wake path. */
 void hosted_signal(struct hosted_pd *h, int ch);
 void hosted_flush_deferred(struct hosted_pd *h);

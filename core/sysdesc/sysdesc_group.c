@@ -3,11 +3,14 @@
  * "Groups").  A PD node's `group = "NAME";` runs it, on the hosted
  * runtime, in one process and on one thread with every other PD of that
  * group (core/hosted/hosted_group.c).  Only trusted PDs may share a
- * process: a group holds driver and mux PDs, never a client, VMM or
- * device (a hardware model's init() runs before its confinement, with the
- * launcher's privileges), so every trust boundary of the system stays a
- * process boundary.  A group runs and dies as one process: no member may
- * be restartable; its members share one core (or none).
+ * process: a group holds driver, mux and device PDs, never a client or a
+ * VMM, so every trust boundary of the system stays a process boundary.  A
+ * device (the hardware a driver trusts anyway) may join: the group runs its
+ * init() with the launcher's privileges before the group confines itself,
+ * as a device PD of its own does, and the group's filter gains the
+ * device's calls on the fds that init() opened (core/hosted/
+ * hosted_group.c).  A group runs and dies as one process: no member may be
+ * restartable; its members share one core (or none).
  */
 #include <libfdt.h>
 #include <string.h>
@@ -54,7 +57,8 @@ void sysdesc_build_group(struct sysdesc_ctx *c, struct sdvf_sys_pd *pd)
 
 static bool role_may_share(enum sdvf_role role)
 {
-	return role == SDVF_ROLE_DRIVER || role == SDVF_ROLE_MUX;
+	return role == SDVF_ROLE_DRIVER || role == SDVF_ROLE_MUX ||
+	       role == SDVF_ROLE_DEVICE;
 }
 
 /* The first member of a group checks the whole group. */
@@ -71,14 +75,12 @@ static void check_group(struct sysdesc_ctx *c, const struct sdvf_system *sys,
 		if (pd->component && !role_may_share(pd->component->role))
 			sysdesc_error(c, pd->node,
 				      "property 'group': component '%s' is "
-				      "not trusted (role %s): only driver "
-				      "and mux PDs may share a process",
+				      "not trusted (role %s): only driver, "
+				      "mux and device PDs may share a process",
 				      pd->component->name,
 				      pd->component->role == SDVF_ROLE_CLIENT
 					      ? "client"
-				      : pd->component->role == SDVF_ROLE_VMM
-					      ? "vmm"
-					      : "device");
+					      : "vmm");
 		if (pd->restartable)
 			sysdesc_error(c, pd->node,
 				      "property 'group': a group runs and "

@@ -21,7 +21,12 @@
 #   SDVF_BENCH_CAP_RUNS     runs per mode and rate [5]
 #   SDVF_BENCH_CAP_SECONDS  measured window per run [2]
 #   SDVF_BENCH_CAP_WARMUP   seconds before the window opens [1]
-#   SDVF_BENCH_CAP_MODES    reflectors [copy remap]
+#   SDVF_BENCH_CAP_MODES    reflectors [copy remap]; MODE_group runs the
+#                           driver and both muxes in one process (a
+#                           co-location group), MODE_nicgroup the ENET
+#                           model (and its generator) in it too; in a
+#                           group the process's CPU counts once, for its
+#                           first member (model% is then the group's share)
 set -eu -o pipefail
 [ $# -eq 1 ] || {
 	echo "usage: bench_capacity.sh SDVF" >&2
@@ -46,9 +51,13 @@ trap cleanup EXIT
 # r1_tx_data region and the device's window on it, dma2, four times the
 # size), so that copy and remap are sized alike.
 make_dts() {
-	local mode=$1 rate=$2 dts=$3 mac=10
-	[ "$mode" = remap ] && mac=11
-	sed -e "s/config { wire = \"mem\"; mem_depth = <128>; };/config { wire = \"generator\"; gen_rate_pps = <0 $rate>; gen_sizes = \"60\"; gen_dst_mac = [02 00 00 00 e7 $mac]; };/" \
+	local mode=$1 rate=$2 dts=$3 mac=10 group=()
+	[ "${mode%%_*}" = remap ] && mac=11
+	case $mode in
+	*_nicgroup) group=(-e 's/component = "\(enet_model\|enet_driver\|rx_mux\|tx_mux\)";/& group = "net";/') ;;
+	*_group) group=(-e 's/component = "\(enet_driver\|rx_mux\|tx_mux\)";/& group = "net";/') ;;
+	esac
+	sed "${group[@]}" -e "s/config { wire = \"mem\"; mem_depth = <128>; };/config { wire = \"generator\"; gen_rate_pps = <0 $rate>; gen_sizes = \"60\"; gen_dst_mac = [02 00 00 00 e7 $mac]; };/" \
 		-e 's/dma2_size = <0x20000>;/dma2_size = <0x80000>;/' \
 		-e 's/r1_tx_data { size = <0x20000>;/r1_tx_data { size = <0x80000>;/' \
 		tests/fixtures/reflector-mux.dts >"$dts"
@@ -61,7 +70,8 @@ snapshot() {
 	"$sdvf_bin" stats --format=kv "$1" 2>>"$out/stats.err" |
 		awk '{ print $2 "." $3, $4 }' >"$out/kv"
 	cat "$out/kv"
-	awk '$1 ~ /\.sdvf\.pid$/ { sub(/\.sdvf\.pid$/, "", $1); print $1, $2 }' "$out/kv" |
+	# a group's members share a pid: its CPU once, for the first
+	awk '$1 ~ /\.sdvf\.pid$/ && !seen[$2]++ { sub(/\.sdvf\.pid$/, "", $1); print $1, $2 }' "$out/kv" |
 		while read -r pd pid; do
 			# utime + stime: fields 14 and 15 after the (comm) field
 			local t

@@ -225,7 +225,8 @@ def wake_rows(r, wake):
     # Only when bench-wake ran (not in bench-quick): info, no goal.
     for (cfg, size, w), v in sorted(wake.items()):
         if cfg in ("futex", "futex_core0", "eventfd_core0", "futex_poll50",
-                   "eventfd_group", "eventfd_group_core0"):
+                   "eventfd_group", "eventfd_group_core0",
+                   "eventfd_nicgroup"):
             what = "RTT" if w == 1 else "rate"
             unit = "%.1f us" if w == 1 else "%.0f /s"
             r.add("wake %s %d B, w%d %s vs eventfd" % (cfg, size, w, what),

@@ -10,10 +10,13 @@
 # core0 (every PD on core 0) or split (ENET model and driver on core 0,
 # muxes and client on core 1), unpinned without, or group / group_core0
 # (driver and both muxes co-located in one process, `colocate;`:
-# docs/benchmarks.md "Co-location"); P: SDVF_POLL_US.  The configuration
+# docs/benchmarks.md "Co-location"), nicgroup / nicgroup_core0 (the ENET
+# model in that process too, `colocate-nic;`); P: SDVF_POLL_US.  The configuration
 # `tap` is no sdvf at all: one process reflecting frames straight off its
 # TAP (echo_peer tap-reflect), the limit a user-level design on a TAP wire
-# is measured against.  SDVF_BENCH_WAKE_CONFIGS overrides the list below.
+# is measured against.  SDVF_BENCH_WAKE_CONFIGS overrides the list below;
+# a configuration before_C is C run by the sdvf binary
+# SDVF_BENCH_WAKE_BEFORE (an older build), side by side with C.
 # Then, SDVF_BENCH_WAKE_RUNS times (5), for each size (64, 1472), each
 # configuration in turn and window 1 (SDVF_BENCH_WAKE_RTTS round trips,
 # 2000) and window 32 (SDVF_BENCH_WAKE_COUNT datagrams, 20000), UDP echo
@@ -36,9 +39,10 @@ rtts=${SDVF_BENCH_WAKE_RTTS:-2000}
 count=${SDVF_BENCH_WAKE_COUNT:-20000}
 configs=${SDVF_BENCH_WAKE_CONFIGS:-eventfd futex eventfd_core0 futex_core0 \
 eventfd_split futex_split eventfd_poll50 futex_poll50 eventfd_group \
-eventfd_group_core0 tap}
+eventfd_group_core0 eventfd_nicgroup tap}
 if [ "$smoke" = 1 ]; then
-	runs=1 rtts=50 count=500 configs="eventfd futex_poll50 eventfd_group"
+	runs=1 rtts=50 count=500
+	configs="eventfd futex_poll50 eventfd_group eventfd_nicgroup"
 fi
 tap_prefix=tbw
 . tests/bench/lib_bench_configs.sh
@@ -66,8 +70,11 @@ tap_start() {
 i=0
 for c in $configs; do
 	i=$((i + 1))
-	where=none poll=0
+	where=none poll=0 bin=$sdvf
+	case $c in before_*) bin=${SDVF_BENCH_WAKE_BEFORE:?before_ needs SDVF_BENCH_WAKE_BEFORE} ;; esac
 	case $c in
+	*_nicgroup_core0*) where="nicgroup_core0" ;;
+	*_nicgroup*) where="nicgroup" ;;
 	*_group_core0*) where="group_core0" ;;
 	*_group*) where="group" ;;
 	*_core0*) where="core0" ;;
@@ -78,7 +85,8 @@ for c in $configs; do
 		tap_start "$i"
 		continue
 	fi
-	bench_start "$c" "$i" "$where" 221 "${c%%_*}" "$poll" "$sdvf"
+	wake=${c#before_}
+	bench_start "$c" "$i" "$where" 221 "${wake%%_*}" "$poll" "$bin"
 done
 bench_ping_all
 [ -e "$work/targets.tap" ] && cat "$work/targets.tap" >>"$work/targets"

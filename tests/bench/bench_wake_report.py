@@ -16,7 +16,9 @@ echoed datagram, summed over runs and all PDs: activations, the wake
 path's system calls (eventfd writes + epoll_wait + futex_waitv +
 FUTEX_WAKE; tap I/O aside), each of those, context switches of the PD
 processes (/proc/PID/status), and µs spun.  Last, idle CPU per system.
---check: exit 1 unless every configuration answered and a futex
+--check: exit 1 unless every configuration answered, the members of a
+group configuration that signal per echo (driver and TX mux; nicgroup:
+and the model) did so in-process at window 1, and a futex
 configuration's muxes and client made no epoll_wait (the smoke test).
 Standard library only.
 """
@@ -104,6 +106,15 @@ def main(argv):
                     for pd in NON_DEVICE:
                         if d[(pd, "rt.epoll_waits")]:
                             bad.append("%s: %s used epoll" % (cfg, pd))
+                if "group" in cfg and w == 1:
+                    # the RX mux returns buffers without a signal
+                    members = ["net_driver", "net_tx_mux"]
+                    if "nicgroup" in cfg:
+                        members.append("net_nic")
+                    for pd in members:
+                        if not d[(pd, "rt.local_marks")]:
+                            bad.append("%s: %s made no in-process mark"
+                                       % (cfg, pd))
                 per = {
                     "activ": d["sdvf.activations"],
                     "efd_w": d["rt.eventfd_writes"],

@@ -42,13 +42,16 @@ ip -n "$ns" link set lo up
 # 10.NET.N.0/24; PLACE: none (unpinned), core0 (every PD on core 0), split
 # (ENET model and driver on core 0, muxes and client on core 1) or split_r
 # (the reverse); PLACE group or group_core0: the same with the driver and
-# both muxes in one process (`colocate;`, docs/system-description.md).
+# both muxes in one process (`colocate;`, docs/system-description.md);
+# nicgroup, nicgroup_core0: the ENET model in that process too
+# (`colocate-nic;`).
 bench_describe() {
 	local place=() dev mux
 	case $1 in
 	group*) place=(-e "s/policy = \"rr\";/& colocate;/") ;;
+	nicgroup*) place=(-e "s/policy = \"rr\";/& colocate; colocate-nic;/") ;;
 	esac
-	case ${1#group_} in
+	case ${1#*group_} in
 	core0) dev=0 mux=0 ;;
 	split) dev=0 mux=1 ;;
 	split_r) dev=1 mux=0 ;;

@@ -30,6 +30,11 @@
 # with `colocate;` (driver and both muxes in one process), which also
 # checks that they share one pid, that every client has its own, and that
 # their signals to each other were in-process marks (rt.local_marks).
+# LWIP_NET_COLOCATE=nic (tests/integration/lwip_net_colocate_nic.sh): the
+# same with `colocate; colocate-nic;` (the ENET model in that process too,
+# its TAP opened by its init() before the group confines itself), which
+# also checks that the group's process ends confined: not root, no
+# capabilities, no_new_privs, a seccomp filter.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -50,7 +55,11 @@ dts=$work/$name.dts
 peer=tests/integration/lwip_net_peer.py
 sdvf_pid=
 colocate=
-[ "${LWIP_NET_COLOCATE:-0}" = 1 ] && colocate="colocate;"
+grouped="net_driver net_rx_mux net_tx_mux"
+case ${LWIP_NET_COLOCATE:-0} in
+1) colocate="colocate;" ;;
+nic) colocate="colocate; colocate-nic;" grouped="net_nic $grouped" ;;
+esac
 lwip_clients="echo echo_remap echo_mixed"
 clients="$lwip_clients responder"
 pds="net_nic net_driver net_rx_mux net_tx_mux $clients"
@@ -241,21 +250,32 @@ done
 echo "lwip_net: every buffer home"
 
 if [ -n "$colocate" ]; then
-	# One process for the trusted three, one of its own for each client.
+	# One process for the trusted PDs, one of its own for each client.
 	pids=$(for pd in $pds; do echo "$(kv_of "$pd" sdvf.pid)"; done)
 	group=$(kv_of net_driver sdvf.pid)
-	for pd in net_rx_mux net_tx_mux; do
+	for pd in $grouped; do
 		[ "$(kv_of "$pd" sdvf.pid)" = "$group" ] ||
 			fail "$pd runs in pid $(kv_of "$pd" sdvf.pid), not the group's $group"
 	done
-	[ "$(sort -u <<<"$pids" | wc -l)" = $((1 + 1 + 4)) ] ||
-		fail "not one process per client, model and group: $(echo $pids)"
-	for pd in net_driver net_rx_mux net_tx_mux; do
+	others=$(($(wc -w <<<"$pds") - $(wc -w <<<"$grouped")))
+	[ "$(sort -u <<<"$pids" | wc -l)" = $((1 + others)) ] ||
+		fail "not one process per PD outside the group and one for the group: $(echo $pids)"
+	for pd in $grouped; do
 		[ "$(kv_of "$pd" rt.local_marks)" -gt 0 ] ||
 			fail "$pd made no in-process mark: $(kv_of "$pd" rt.local_marks)"
 	done
-	echo "lwip_net: driver and muxes in one process ($group)," \
-		"marks $(kv_of net_driver rt.local_marks)/$(kv_of net_rx_mux rt.local_marks)/$(kv_of net_tx_mux rt.local_marks)"
+	st=/proc/$group/status
+	[ "$(awk '$1 == "Uid:" { print $2 }' "$st")" != 0 ] ||
+		fail "the group's process runs as root"
+	[ "$(awk '$1 == "CapEff:" || $1 == "CapPrm:" { print $2 }' "$st" | sort -u)" = 0000000000000000 ] ||
+		fail "the group's process holds capabilities: $(grep ^Cap "$st")"
+	[ "$(awk '$1 == "NoNewPrivs:" { print $2 }' "$st")" = 1 ] ||
+		fail "the group's process lacks no_new_privs"
+	[ "$(awk '$1 == "Seccomp:" { print $2 }' "$st")" = 2 ] ||
+		fail "the group's process has no seccomp filter"
+	marks=$(for pd in $grouped; do printf '%s/' "$(kv_of "$pd" rt.local_marks)"; done)
+	echo "lwip_net: $grouped in one process ($group, confined)," \
+		"marks ${marks%/}"
 fi
 
 net_stop

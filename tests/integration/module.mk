@@ -90,6 +90,9 @@ TEST_SCRIPTS += tests/integration/lwip_tcp_reopen.sh
 # --- lwip_net.sh with `colocate;`: driver and both muxes in one process,
 # the same checks, every buffer home (root) ---
 TEST_SCRIPTS += tests/integration/lwip_net_colocate.sh
+# --- the same with `colocate-nic;`: the ENET model in that process too, the
+# group's process confined (root) ---
+TEST_SCRIPTS += tests/integration/lwip_net_colocate_nic.sh
 
 # --- the main job: scripts/demo.sh (`make demo`) under its own names, once
 # SIGKILLed, once in full, once with a failing curl (exit 1) (root; needs

@@ -443,6 +443,38 @@ static const struct sdvf_component coalescer = {
 	.notified = ignore_notified,
 };
 
+/* ---- ponger
+ * ------------------------------------------------------------------
+ */
+
+/* Signals its peer in init and in every activation: two of them in a
+ * co-location group keep its loop busy with marks for ever
+ * (tests/isolation/test_group_fds_not_starved.sh). */
+static int ponger_init(void *state, struct sdvf_pd *pd)
+{
+	(void)state;
+	sdvf_notify(pd, sdvf_channel(pd, "peer"));
+	return 0;
+}
+
+static void ponger_notified(void *state, struct sdvf_pd *pd, sdvf_channel_t ch)
+{
+	(void)state;
+	(void)ch;
+	sdvf_notify(pd, sdvf_channel(pd, "peer"));
+}
+
+static const struct sdvf_component ponger = {
+	.name = "ponger",
+	.summary = "test: signals its peer in every activation (mux role)",
+	.role = SDVF_ROLE_MUX,
+	.state_size = 8,
+	.needs = coalescer_needs,
+	.params = no_params,
+	.init = ponger_init,
+	.notified = ponger_notified,
+};
+
 /* ---- main -------------------------------------------------------------------
  */
 
@@ -452,7 +484,7 @@ static const struct sdvf_component coalescer = {
 static const struct sdvf_component *const hostile_components[] = {
 	&ticker,	 &ro_writer, &socket_caller,  &pattern_writer,
 	&mprotect_probe, &fd_probe,  &affinity_probe, &crasher,
-	&log_flood,	 &coalescer, &net_stub,
+	&log_flood,	 &coalescer, &net_stub,	      &ponger,
 };
 
 #define NHOSTILE (sizeof(hostile_components) / sizeof(*hostile_components))

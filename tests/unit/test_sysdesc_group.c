@@ -2,8 +2,9 @@
  * Specification of co-location groups in system descriptions
  * (core/sysdesc/sysdesc_group.c, docs/system-description.md "Groups"):
  * `colocate;` on an sdvf,net node puts its driver and both muxes in one
- * group named after the node, which `sdvf dump` and `sdvf check` list;
- * a group takes only trusted PDs (driver, mux), none restartable, all on
+ * group named after the node (`colocate-nic;` the NIC's PD too), which
+ * `sdvf dump` and `sdvf check` list; a group takes only trusted PDs
+ * (driver, mux, device), none restartable, all on
  * one core, two or more of them; each refusal is one line naming the PD
  * node and the property.  How a group runs is the hosted runtime's
  * (tests/integration/lwip_net_colocate.sh).
@@ -50,6 +51,43 @@ static void group_colocate_puts_driver_and_muxes_in_one_group(void **state)
 	sdvf_system_free(&sys);
 }
 
+static void group_colocate_nic_puts_the_model_in_the_group(void **state)
+{
+	(void)state;
+	struct sdvf_system sys;
+	char *text = edit(one, NET, COLOCATE "\n    colocate-nic;");
+	expect_ok(&sys, text);
+	int members[SDVF_MAX_GROUP];
+	int nic = pd_index(&sys, "net_nic");
+	assert_int_equal(sdvf_system_group(&sys, nic, members), 4);
+	assert_int_equal(members[0], nic);
+	assert_int_equal(members[1], pd_index(&sys, "net_driver"));
+	assert_int_equal(members[2], pd_index(&sys, "net_rx_mux"));
+	assert_int_equal(members[3], pd_index(&sys, "net_tx_mux"));
+	assert_string_equal(sys.pds[pd_index(&sys, "app")].group, "");
+	char *dump = dump_text(&sys);
+	assert_non_null(strstr(dump, "\ngroup net pds=net_nic,net_driver,"
+				     "net_rx_mux,net_tx_mux\n"));
+	assert_non_null(strstr(dump, "\npd net_nic component=enet_model "
+				     "role=device core=none restartable=no "
+				     "group=net\n"));
+	free(dump);
+	free(text);
+	sdvf_system_free(&sys);
+}
+
+static void group_colocate_nic_needs_colocate(void **state)
+{
+	(void)state;
+	expect_edit_errors(one, NET, NET "\n    colocate-nic;",
+			   "t.dts: /subsystems/net: property 'colocate-nic': "
+			   "the NIC joins the group of 'colocate;', which is "
+			   "not set\n");
+	expect_edit_errors(one, NET, COLOCATE "\n    colocate-nic = <1>;",
+			   "t.dts: /subsystems/net: property 'colocate-nic': "
+			   "takes no value (write 'colocate-nic;')\n");
+}
+
 static void group_none_by_default(void **state)
 {
 	(void)state;
@@ -72,7 +110,8 @@ static void group_refuses_a_client_pd(void **state)
 		"component = \"net_stub\"; group = \"net\";",
 		"t.dts: /pds/app: property 'group': component 'net_stub' is "
 		"not "
-		"trusted (role client): only driver and mux PDs may share a "
+		"trusted (role client): only driver, mux and device PDs may "
+		"share a "
 		"process\n");
 	free(text);
 }
@@ -85,7 +124,8 @@ static void group_refuses_restartable_and_lone_pds(void **state)
 		"component = \"net_stub\"; group = \"solo\"; restartable;",
 		"t.dts: /pds/app: property 'group': component 'net_stub' is "
 		"not "
-		"trusted (role client): only driver and mux PDs may share a "
+		"trusted (role client): only driver, mux and device PDs may "
+		"share a "
 		"process\n"
 		"t.dts: /pds/app: property 'group': a group runs and dies as "
 		"one process; a restartable PD cannot be in one\n"
@@ -144,7 +184,8 @@ static void group_check_lists_groups_and_refuses_a_client(void **state)
 	assert_string_equal(r.out, "");
 	snprintf(want, sizeof(want),
 		 "%s: /pds/app: property 'group': component 'net_stub' is not "
-		 "trusted (role client): only driver and mux PDs may share a "
+		 "trusted (role client): only driver, mux and device PDs may "
+		 "share a "
 		 "process\n",
 		 path);
 	assert_string_equal(r.err, want);
@@ -157,6 +198,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(
 			group_colocate_puts_driver_and_muxes_in_one_group),
+		cmocka_unit_test(
+			group_colocate_nic_puts_the_model_in_the_group),
+		cmocka_unit_test(group_colocate_nic_needs_colocate),
 		cmocka_unit_test(group_none_by_default),
 		cmocka_unit_test(group_refuses_a_client_pd),
 		cmocka_unit_test(group_refuses_restartable_and_lone_pds),

@@ -175,10 +175,11 @@ static void net_refuses_unknown_and_malformed_properties(void **state)
 			   "driver-core = <4096>; nic { wire", want);
 	expect_edit_errors(
 		one, "nic { wire", "colour = \"red\"; nic { wire",
-		AT ": property 'colour': unknown (valid: compatible, policy, "
-		   "shaper, budget, rx-capacity, tx-capacity, switch-buffers, "
-		   "switch-reserve, nic-core, driver-core, rx-mux-core, "
-		   "tx-mux-core, driver-restartable, colocate)\n");
+		AT
+		": property 'colour': unknown (valid: compatible, policy, "
+		"shaper, budget, rx-capacity, tx-capacity, switch-buffers, "
+		"switch-reserve, nic-core, driver-core, rx-mux-core, "
+		"tx-mux-core, driver-restartable, colocate, colocate-nic)\n");
 	expect_edit_errors(
 		one, "wire = \"loopback\";",
 		"wire = \"tap\"; tap_name = \"x\";",

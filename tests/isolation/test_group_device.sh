@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# A device PD in a co-location group (docs/runtime-hosted.md, "Groups";
+# `colocate-nic;` puts the ENET model there): its init() runs before the
+# group confines itself, as a device PD of its own does, and the group
+# then ends exactly as confined as any PD: its own uid (not root), no
+# capability in any set, no_new_privs, not dumpable, a seccomp filter.
+# The device brings its calls into the group's filter only on the fds its
+# init() opened: when the driver member opens a file (openat, no role's
+# call) or calls epoll_ctl on an fd that is not the group's epoll fd, the
+# whole process dies by SIGSYS and both deaths are reported with its pid,
+# while a client outside keeps running.
+. "$(dirname "$0")/lib.sh"
+
+for call in openat epoll_ctl; do
+	start_system <<TEMPLATE_DTS
+/dts-v1/;
+/ {
+	compatible = "sdvf,system";
+	pds {
+		d { component = "prober_device"; group = "g"; config { call = "none"; }; };
+		b {
+			component = "prober_driver";
+			group = "g";
+			config { call = "$call"; delay_ms = <600>; };
+		};
+		c { component = "prober_client"; config { call = "none"; }; };
+	};
+};
+TEMPLATE_DTS
+	wait_for "^\[d\] control: calling nothing$"
+	pid=$(pid_of d)
+	[ "$(pid_of b)" = "$pid" ] || fail "d and b are not one process"
+	uid=$(status_of "$pid" Uid)
+	[ "${uid%% *}" != 0 ] || fail "the group runs as root: Uid $uid"
+	for cap in CapInh CapPrm CapEff CapBnd CapAmb; do
+		v=$(status_of "$pid" "$cap")
+		[ "$cap" = CapBnd ] && continue # the bounding set only limits
+		[ "$v" = 0000000000000000 ] || fail "$cap $v"
+	done
+	[ "$(status_of "$pid" NoNewPrivs)" = 1 ] || fail "no_new_privs not set"
+	[ "$(status_of "$pid" Seccomp)" = 2 ] || fail "no seccomp filter"
+	[ "$(stat -c %U "/proc/$pid/mem" 2>/dev/null)" = root ] ||
+		fail "dumpable: /proc/$pid/mem is not root's"
+	wait_for "^\[b\] calling $call$"
+	expect_sigsys b
+	expect_sigsys d
+	grep -q "^sdvf: pd 'd' (pid $pid) killed by SIGSYS" "$WORK/log" ||
+		fail "d's death not reported with the group's pid $pid"
+	[ "$(count_lines ' returned ')" -eq 0 ] ||
+		fail "$call returned: $(grep ' returned ' "$WORK/log")"
+	[ "$(stat_of c STATE)" = running ] || fail "c is not running"
+	stop_system
+	[ "$RUN_STATUS" -eq 1 ] || fail "exit status $RUN_STATUS, expected 1"
+	echo "ok: group g (device d, driver b) pid $pid: uid ${uid%% *}, no capabilities, no_new_privs, seccomp; $call from b killed both by SIGSYS"
+done
