@@ -208,6 +208,11 @@ static int stream(const char *ip, const char *port, int pps, int quiet_s)
 	if (pps <= 0 || pps > 10000 || quiet_s <= 0)
 		return usage();
 	int s = sock_or_die();
+	/* At the end the echoer answers what waited for it at once: room for
+	 * that burst (root may pass rmem_max; else what the kernel allows). */
+	int rcvbuf = 4 << 20;
+	if (setsockopt(s, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)))
+		setsockopt(s, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	struct sockaddr_in to = addr_of(ip, port);
 	struct stream st = {.sent_at = calloc(STREAM_RTTS, sizeof(double)),
 			    .rtt = calloc(STREAM_RTTS, sizeof(double))};

@@ -107,7 +107,7 @@ cat >"$work/attack-guest.dts" <<DTS
 				cpus = <1>;
 				bootargs = "console=ttyAMA0 quiet rdinit=/quiet-init iomem=relaxed sdvf.attack sdvf.attack_ip=10.216.0.3 sdvf.attack_peer=10.216.0.1";
 				console = "/tmp/evil.console";
-				timeout = <780>;
+				timeout = <770>;
 			};
 		};
 		peer { component = "bench"; config { bench_mode = "reflect";
@@ -120,7 +120,7 @@ cat >"$work/attack-guest.dts" <<DTS
 				cpus = <1>;
 				bootargs = "console=ttyAMA0 quiet rdinit=/good-init";
 				console = "/tmp/good.console";
-				timeout = <875>;
+				timeout = <860>;
 			};
 		};
 	};
@@ -162,6 +162,9 @@ vm_guest_init "$work/guest/good-init" 10.216.0.4/24
 cat >>"$work/guest/good-init" <<GUEST
 udp_echo stream 10.216.0.1 7777 $GOOD_PPS $GOOD_QUIET
 echo "SDVF-GUEST-STREAM-EXIT=\$?"
+# Datagrams the guest's kernel dropped at a full socket: past sdvf.
+awk '/^Udp:/ { if (!h) { for (i = 1; i <= NF; i++) c[\$i] = i; h = 1 }
+	else print "SDVF-GUEST-UDP RcvbufErrors " \$c["RcvbufErrors"] }' /proc/net/snmp
 sleep 5 # while L1 reads sdvf stats
 poweroff -f
 GUEST
@@ -209,9 +212,12 @@ e_pid=
 # The hostile guest is held (its VMM PD stopped) until the baseline window
 # is over: the honest guest's boot takes 30-100 s under load, and a
 # booting guest loads L1's CPUs as no attack does.
-has_pid() { e_pid=$(counter evil sdvf.pid) && [ -n "$e_pid" ]; }
+# (Its pid reads 0 until the PD runs: `kill -STOP 0` would stop this
+# payload's own process group.)
+has_pid() { e_pid=$(counter evil sdvf.pid) && [ "${e_pid:-0}" -gt 0 ]; }
 until_up 60 has_pid || finish 1
 kill -STOP $e_pid
+echo "attack-guest: evil held at L1 uptime $(now)"
 ok=0
 until_up 300 has_rx a_sink $((RATE / 2)) && until_up 300 has_rx b_sink $((RATE / 2)) || ok=1
 [ $ok = 0 ] || finish 1
@@ -223,17 +229,18 @@ snap base0
 sleep $WINDOW
 snap base1
 kill -CONT $e_pid
+echo "attack-guest: baseline over, evil let go at L1 uptime $(now)"
 # The attack window starts at its first line: the hostile guest's boot
 # and quiet GUEST_QUIET s are in neither window.
 if seen 'HOSTILE start' /tmp/evil.console; then
 	echo "attack-guest: the attack began inside the baseline window"
 	finish 1
 fi
-until_up 600 seen '^HOSTILE start' /tmp/evil.console || finish 1
+until_up 560 seen '^HOSTILE start' /tmp/evil.console || finish 1
 snap att0
-until_up 800 seen '^HOSTILE-DONE' /tmp/evil.console || finish 1
+until_up 780 seen '^HOSTILE-DONE' /tmp/evil.console || finish 1
 snap att1
-until_up 815 ended evil || finish 1
+until_up 795 ended evil || finish 1
 # At rest: the sources stop (mid-run frames drain), the honest guest's
 # flow ends (peer stopped until the guest has stopped sending, then
 # its waiting datagrams answered), the system settles.
@@ -245,12 +252,12 @@ if seen '^udp_echo: quiet' /tmp/good.console; then
 	finish 1
 fi
 kill -STOP $a_pid $b_pid $g_pid
-until_up 845 seen '^udp_echo: quiet' /tmp/good.console || finish 1
+until_up 825 seen '^udp_echo: quiet' /tmp/good.console || finish 1
 kill -CONT $g_pid
-until_up 865 seen '^SDVF-GUEST-STREAM-EXIT' /tmp/good.console || finish 1
+until_up 840 seen '^SDVF-GUEST-STREAM-EXIT' /tmp/good.console || finish 1
 sleep 1
 snap end
-until_up 880 ended good || finish 1
+until_up 850 ended good || finish 1
 echo "attack-guest: L1 load $(cut -d' ' -f1-3 /proc/loadavg)"
 finish 0
 PAYLOAD
@@ -341,6 +348,11 @@ fi
 expect '^good: SDVF-GUEST-STREAM-EXIT=0$' "the honest guest's flow checked out"
 expect "^log: sdvf: pd 'good' \(pid [0-9]+\) exited with status 0\$" "the honest guest's VMM PD exited 0"
 expect '^log: \[good\] sdvf-vmm: virtio: .* violations=0$' "the honest guest's VMM counted no violation"
+expect '^good: SDVF-GUEST-UDP RcvbufErrors 0$' "the honest guest's socket dropped nothing"
+if [ "$(kv end good vm.rx_dropped)" != 0 ]; then
+	echo "$me: FAIL: the honest guest's VMM dropped frames: vm.rx_dropped '$(kv end good vm.rx_dropped)', want 0"
+	failures=$((failures + 1))
+fi
 if [ "$(kv end good vm.violations)" != 0 ]; then
 	echo "$me: FAIL: the honest guest's vm.violations '$(kv end good vm.violations)', want 0"
 	failures=$((failures + 1))
