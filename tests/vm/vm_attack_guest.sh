@@ -61,9 +61,9 @@
 # Prints the table row; ATTACK_ROW_OUT=FILE also writes it (and a note
 # line) there for `make isolation` (tests/isolation/module.mk), which puts
 # it into the table.
-# About 2-7 minutes here with the honest guest (127 s at host load 3-8,
-# 399 s at 4-9; before it, with the hostile guest alone, 146-510 s at
-# 8-14; TCG slows with the host's load).  Hard timeout for the L1 boot:
+# About 1.5-7 minutes here with the honest guest (95 s at host load 1-6,
+# 127 s at 3-8, 399 s at 4-9; before it, with the hostile guest alone,
+# 146-510 s at 8-14; TCG slows with the host's load).  Hard timeout for the L1 boot:
 # SDVF_VM_BOOT_TIMEOUT (default 900 s).  VM_ATTACK_LOG=FILE keeps the
 # console log of a failed run; VM_ATTACK_REPLAY=FILE checks such a log
 # instead of booting.
