@@ -26,6 +26,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 unset MAKEFLAGS MFLAGS MAKELEVEL BUILD
+# shellcheck source=tests/vm/lib_vm.sh
+. tests/vm/lib_vm.sh
 
 say() { printf '%s\n' "$*"; }
 if [ "${DEMO_VM:-1}" = 0 ]; then
@@ -58,25 +60,11 @@ mkdir -p "$work/add/payload" "$work/guest"
 # The example, with the guest initramfs that holds this stage's /init.
 sed 's|initrd = "/images/guest.cpio";|initrd = "/tmp/dv-guest.cpio";|' \
 	examples/demo-vm.dts >"$work/demo-vm.dts"
-dtc -q -I dts -O dtb -E no-name_properties \
-	-o "$work/add/payload/demo-vm.dtb" "$work/demo-vm.dts"
+vm_dtb "$work/demo-vm.dts" "$work/add/payload/demo-vm.dtb"
 # The guest's /init (after guest.cpio's, so it wins): eth0 up, 10 pings to
 # each native client (local switching), then UDP echo on 7777 until quit.
-cat >"$work/guest/init" <<'GUEST'
-#!/bin/busybox sh
-/bin/busybox --install -s /bin
-export PATH=/bin
-mount -t proc proc /proc
-mount -t devtmpfs dev /dev
-read up idle </proc/uptime
-echo "SDVF-GUEST-UP uptime=$up"
-for m in virtio_mmio failover net_failover virtio_net; do
-	insmod /lib/modules/$m.ko || echo "SDVF-GUEST: insmod $m failed"
-done
-ip link set lo up
-ip addr add 10.218.0.4/24 dev eth0
-ip link set eth0 up
-echo "SDVF-GUEST-NET-UP"
+vm_guest_init "$work/guest/init" 10.218.0.4/24
+cat >>"$work/guest/init" <<'GUEST'
 for who in echo:10.218.0.2 web:10.218.0.3; do
 	ping -c 10 -i 0.2 -W 5 ${who#*:} >/tmp/ping 2>&1
 	echo "guest-ping ${who%%:*}: $(grep transmitted /tmp/ping)"
@@ -84,12 +72,12 @@ done
 udp_echo serve 7777 >/dev/null
 poweroff -f
 GUEST
-chmod 755 "$work/guest/init"
-python3 scripts/mkcpio.py "$work/guest" "$work/add/payload/guest-extra.cpio"
+vm_payload_files
 
 cat >"$work/add/payload/run.sh" <<'PAYLOAD'
 #!/bin/sh
-cat /images/guest.cpio /payload/guest-extra.cpio >/tmp/dv-guest.cpio
+. /payload/lib.sh
+guest_initrd /tmp/dv-guest.cpio
 exec unshare -n /payload/inner.sh
 PAYLOAD
 cat >"$work/add/payload/inner.sh" <<PAYLOAD
@@ -97,7 +85,9 @@ cat >"$work/add/payload/inner.sh" <<PAYLOAD
 deadline=$((limit - 40)) # of L1's uptime: a stall is reported in time
 PAYLOAD
 cat >>"$work/add/payload/inner.sh" <<'PAYLOAD'
+. /payload/lib.sh
 # Every line for the host starts with "DEMO| ".
+me="DEMO| demo-vm"
 say() { echo "DEMO| $*"; }
 failed=0
 n=0
@@ -110,20 +100,9 @@ check() { # STATUS NAME [DETAIL]
 		failed=$((failed + 1))
 	fi
 }
-uptime_s() { read now idle </proc/uptime; echo "${now%.*}"; }
-# wait_for COMMAND...: until it succeeds (1), or the deadline or the
-# system's end (0).
-wait_for() {
-	while ! "$@" >/dev/null 2>&1; do
-		if [ "$(uptime_s)" -ge $deadline ] || ! kill -0 $run 2>/dev/null; then
-			return 1
-		fi
-		sleep 0.5
-	done
-}
-kv() { # PD COUNTER, from the last snapshot
-	awk -v pd="$1" -v c="$2" '$2 == pd && $3 == c { print $4 }' /tmp/kv
-}
+# wait_for COMMAND...: until it succeeds (0), or the deadline or the
+# system's end (1).
+wait_for() { until_up $deadline "$@"; }
 ip link set lo up
 mkdir -p /tmp/stats
 export SDVF_STATS_DIR=/tmp/stats
@@ -162,8 +141,8 @@ for who in echo web; do
 	check $? "the guest pings $who (local switching)" \
 		"$(sed -n "s/^guest-ping $who: //p" /tmp/vm0.console)"
 done
-sdvf stats --format=kv demo-vm >/tmp/kv 2>&1
-sw=$(kv net_tx_mux c2.sw_out)
+snap switched
+sw=$(kv switched net_tx_mux c2.sw_out)
 [ "${sw:-0}" -ge 20 ]
 check $? "the guest's frames to the native clients never left the NIC" "TX mux c2.sw_out=${sw:-?}"
 
@@ -178,8 +157,8 @@ say "== summary: the clients as sdvf stats shows them (vm0 is the guest)"
 sdvf stats demo-vm >/tmp/table 2>&1
 sed -n '/^  CLIENT /,/^  MUX /p' /tmp/table | grep -v '^  MUX ' |
 	while read -r l; do say "  $l"; done
-sdvf stats --format=kv demo-vm >/tmp/kv 2>&1
-say "  vm0 (the guest): at userspace after $(sed -n 's/^SDVF-GUEST-UP uptime=//p' /tmp/vm0.console) s of its uptime, its first console byte $(kv vm0 vm.boot_ms) ms after its VMM started; vm.rx_frames $(kv vm0 vm.rx_frames), vm.tx_frames $(kv vm0 vm.tx_frames), vm.irqs $(kv vm0 vm.irqs), vm.violations $(kv vm0 vm.violations)"
+snap summary
+say "  vm0 (the guest): at userspace after $(sed -n 's/^SDVF-GUEST-UP uptime=//p' /tmp/vm0.console) s of its uptime, its first console byte $(kv summary vm0 vm.boot_ms) ms after its VMM started; vm.rx_frames $(kv summary vm0 vm.rx_frames), vm.tx_frames $(kv summary vm0 vm.tx_frames), vm.irqs $(kv summary vm0 vm.irqs), vm.violations $(kv summary vm0 vm.violations)"
 kill -TERM $run
 wait $run
 rc=$?

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Attack 11 of issue 12 inside the muxes' system, as a row of
-# docs/isolation.md's attack table: a hostile guest under the VMM PD,
-# beside two honest flows of native clients, in one L1 boot.
+# docs/isolation.md's attack table: a hostile guest under a VMM PD, beside
+# two honest flows of native clients and an honest guest under a second
+# VMM PD, in one L1 boot.
 #
 # The system (L1, hosted runtime, loopback wire, policy drr) is the attack
 # table's (tests/isolation/test_attack_table.sh) with the VMM as evil:
@@ -13,10 +14,26 @@
 #                    tests/vm/guest_hostile (28 attacks on its virtio-net
 #                    device: hostile descriptors, register garbage; each
 #                    followed by a reset and an ARP exchange that must work)
-#   peer             bench reflect at 10.216.0.1: answers the guest's ARP
-#                    and reflects its UDP (the merge_overflow attack)
-# The guest first sleeps GUEST_QUIET s (its rdinit, this test's, then execs
-# the image's /init), so a baseline window fits before the attack.  Each
+#   peer             bench reflect at 10.216.0.1: answers the guests' ARP
+#                    and reflects their UDP (the merge_overflow attack; the
+#                    honest guest's flow)
+#   good             component vmm: an honest Linux guest at 10.216.0.4
+#                    (its virtio-net driver, this test's /good-init) that
+#                    sends GOOD_PPS UDP datagrams a second to peer and
+#                    checks every answer (tests/vm/udp_echo stream: each
+#                    the next in sequence, byte for byte what was sent)
+# (The honest guest shares the attacker's peer: a mux serves at most 7
+# clients, 24 maps a PD.)  The honest guest's flow starts before the
+# baseline window and ends after the attack: the payload stops peer
+# (SIGSTOP), the guest sees no answer for GOOD_QUIET s and stops sending,
+# peer is let go (SIGCONT) and answers what waited for it (at most
+# GOOD_PPS x GOOD_QUIET of its 256 RX buffers; GOOD_QUIET is longer than
+# the stalls seen under load, 13.6 s); the guest then prints its
+# totals.
+# The hostile guest is held (its VMM PD stopped with SIGSTOP from its
+# start) until the baseline window is over, then boots and sleeps
+# GUEST_QUIET s (its rdinit, this test's, then execs the image's /init)
+# before its attacks: its boot is in neither window.  Each
 # honest source sends RATE frames a second (paced, bursts of 8, a be64
 # sequence and a checksum its sink checks) until the end, when both
 # sources are stopped (SIGSTOP) and the system left to come to rest.
@@ -25,23 +42,28 @@
 # rows:
 #   - honest loss: each sink received every frame its source sent, no
 #     sequence gap, no bad checksum, nothing refused, dropped or held for
-#     an honest client by either mux;
+#     an honest client (good too) by either mux; the honest
+#     guest got every datagram back, in order and unaltered;
 #   - honest throughput: per flow, the share of what its source sent in a
 #     window that its sink received in it, attack window within 10% of the
-#     baseline window;
+#     baseline window; for the honest guest, the frames delivered to it
+#     over those it sent (vm.rx_frames / vm.tx_frames: its round trips);
 #   - trusted PDs (net_nic, net_driver, net_rx_mux, net_tx_mux) running,
 #     one start each, stopped cleanly;
 #   - the attack was stopped and counted: every attack reported with the
 #     device's answer, every transfer after one good, the VMM's violations
 #     counted exactly (docs/vmm.md, "Hostile guests"), its PD exited 0 at
 #     the guest's power-off, none of its TX frames left at the TX mux;
+#   - the honest guest's VMM PD counted no violation and exited 0 at its
+#     guest's power-off;
 #   - buffers conserved at rest (RX DMA buffers at the driver, none in the
 #     mux, the TX pool whole).
 # Prints the table row; ATTACK_ROW_OUT=FILE also writes it (and a note
 # line) there for `make isolation` (tests/isolation/module.mk), which puts
 # it into the table.
-# About 3-9.5 minutes here (L1 boots of 146-510 s at host load 8-14; the
-# attacks 87-399 s of them: TCG slows with the host's load).  Hard timeout for the L1 boot:
+# About 1.5-7 minutes here with the honest guest (95 s at host load 1-6,
+# 127 s at 3-8, 399 s at 4-9; before it, with the hostile guest alone,
+# 146-510 s at 8-14; TCG slows with the host's load).  Hard timeout for the L1 boot:
 # SDVF_VM_BOOT_TIMEOUT (default 900 s).  VM_ATTACK_LOG=FILE keeps the
 # console log of a failed run; VM_ATTACK_REPLAY=FILE checks such a log
 # instead of booting.
@@ -54,7 +76,9 @@ unset MAKEFLAGS MFLAGS MAKELEVEL BUILD
 limit=${SDVF_VM_BOOT_TIMEOUT:-900}
 RATE=100
 WINDOW=10
-GUEST_QUIET=25
+GUEST_QUIET=5
+GOOD_PPS=10
+GOOD_QUIET=20
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -83,11 +107,22 @@ cat >"$work/attack-guest.dts" <<DTS
 				cpus = <1>;
 				bootargs = "console=ttyAMA0 quiet rdinit=/quiet-init iomem=relaxed sdvf.attack sdvf.attack_ip=10.216.0.3 sdvf.attack_peer=10.216.0.1";
 				console = "/tmp/evil.console";
-				timeout = <500>;
+				timeout = <770>;
 			};
 		};
 		peer { component = "bench"; config { bench_mode = "reflect";
 			prefix_len = <24>; }; };
+		good { component = "vmm";
+			config {
+				kernel = "/images/Image";
+				initrd = "/tmp/ag-guest.cpio";
+				mem = <256>;
+				cpus = <1>;
+				bootargs = "console=ttyAMA0 quiet rdinit=/good-init";
+				console = "/tmp/good.console";
+				timeout = <860>;
+			};
+		};
 	};
 	subsystems {
 		net {
@@ -106,14 +141,13 @@ cat >"$work/attack-guest.dts" <<DTS
 					rx-buffers = <256>; tx-buffers = <256>; };
 				peer { mac = [02 00 00 00 ed 07];
 					ip = [0a d8 00 01]; };	/* 10.216.0.1 */
+				good { mac = [02 00 00 00 ed 08]; broadcast = <0>; };
 			};
 		};
 	};
 };
 DTS
-# L1 has no dtc: the description goes in compiled, as sdvf compiles it.
-dtc -q -I dts -O dtb -E no-name_properties \
-	-o "$work/add/payload/attack-guest.dtb" "$work/attack-guest.dts"
+vm_dtb "$work/attack-guest.dts" "$work/add/payload/attack-guest.dtb"
 
 # The guest's rdinit: quiet first, then the image's /init as it is.
 cat >"$work/guest/quiet-init" <<GUEST
@@ -123,7 +157,18 @@ echo "SDVF-GUEST-QUIET $GUEST_QUIET"
 exec /init
 GUEST
 chmod 755 "$work/guest/quiet-init"
-python3 scripts/mkcpio.py "$work/guest" "$work/add/payload/guest-extra.cpio"
+# The honest guest's: its flow until peer falls quiet (the end).
+vm_guest_init "$work/guest/good-init" 10.216.0.4/24
+cat >>"$work/guest/good-init" <<GUEST
+udp_echo stream 10.216.0.1 7777 $GOOD_PPS $GOOD_QUIET
+echo "SDVF-GUEST-STREAM-EXIT=\$?"
+# Datagrams the guest's kernel dropped at a full socket: past sdvf.
+awk '/^Udp:/ { if (!h) { for (i = 1; i <= NF; i++) c[\$i] = i; h = 1 }
+	else print "SDVF-GUEST-UDP RcvbufErrors " \$c["RcvbufErrors"] }' /proc/net/snmp
+sleep 5 # while L1 reads sdvf stats
+poweroff -f
+GUEST
+vm_payload_files
 
 cat >"$work/add/payload/run.sh" <<PAYLOAD
 #!/bin/sh
@@ -133,41 +178,19 @@ RATE=$RATE
 WINDOW=$WINDOW
 PAYLOAD
 cat >>"$work/add/payload/run.sh" <<'PAYLOAD'
-cat /images/guest.cpio /payload/guest-extra.cpio >/tmp/ag-guest.cpio
+. /payload/lib.sh
+me=attack-guest
+guest_initrd /tmp/ag-guest.cpio
 mkdir -p /tmp/stats
 export SDVF_STATS_DIR=/tmp/stats
 : >/tmp/evil.console
+: >/tmp/good.console
 : >/tmp/snaps
 sdvf run /payload/attack-guest.dtb >/tmp/sdvf.log 2>&1 &
 run=$!
-now() { cut -d' ' -f1 /proc/uptime; }
-snap() {
-	t0=$(now)
-	sdvf stats --format=kv 2>/dev/null | grep -v ' rt\.' >/tmp/$1.kv
-	t1=$(now)
-	echo "snap $1 $t0 $t1" >>/tmp/snaps
-}
-counter() {
-	sdvf stats --format=kv 2>/dev/null | awk -v pd="$1" -v c="$2" \
-		'$2 == pd && $3 == c { print $4 }'
-}
-# until_up SECONDS CMD...: until CMD succeeds or L1's uptime passes SECONDS.
-until_up() {
-	lim=$1
-	shift
-	until "$@"; do
-		up=$(now)
-		if [ "${up%.*}" -ge "$lim" ] || ! kill -0 $run 2>/dev/null; then
-			echo "attack-guest: timed out at L1 uptime $up: $*"
-			return 1
-		fi
-		sleep 0.2
-	done
-}
 has_rx() { v=$(counter "$1" bench.rx_frames); [ -n "$v" ] && [ "$v" -ge "$2" ]; }
-seen() { grep -qE "$1" "$2" 2>/dev/null; }
 finish() {
-	kill -CONT $a_pid $b_pid 2>/dev/null
+	kill -CONT $a_pid $b_pid $g_pid $e_pid 2>/dev/null
 	if kill -0 $run 2>/dev/null; then
 		kill -INT $run
 		wait $run
@@ -179,34 +202,62 @@ finish() {
 	done
 	sed 's/^/log: /' /tmp/sdvf.log
 	sed 's/^/guest: /' /tmp/evil.console
+	sed 's/^/good: /' /tmp/good.console
 	exit $1
 }
 a_pid=
 b_pid=
+g_pid=
+e_pid=
+# The hostile guest is held (its VMM PD stopped) until the baseline window
+# is over: the honest guest's boot takes 30-100 s under load, and a
+# booting guest loads L1's CPUs as no attack does.
+# (Its pid reads 0 until the PD runs: `kill -STOP 0` would stop this
+# payload's own process group.)
+has_pid() { e_pid=$(counter evil sdvf.pid) && [ "${e_pid:-0}" -gt 0 ]; }
+until_up 60 has_pid || finish 1
+kill -STOP $e_pid
+echo "attack-guest: evil held at L1 uptime $(now)"
 ok=0
 until_up 300 has_rx a_sink $((RATE / 2)) && until_up 300 has_rx b_sink $((RATE / 2)) || ok=1
 [ $ok = 0 ] || finish 1
-# The baseline while the guest sleeps: its boot is over (a boot loads L1's
-# CPUs as no attack does), its attacks not begun.
-until_up 400 seen '^SDVF-GUEST-QUIET' /tmp/evil.console || finish 1
+# The baseline: the honest guest's flow has begun (its boot over), the
+# hostile guest held.
+until_up 400 seen '^udp_echo: streaming' /tmp/good.console || finish 1
+sleep 2
 snap base0
 sleep $WINDOW
 snap base1
+kill -CONT $e_pid
+echo "attack-guest: baseline over, evil let go at L1 uptime $(now)"
+# The attack window starts at its first line: the hostile guest's boot
+# and quiet GUEST_QUIET s are in neither window.
 if seen 'HOSTILE start' /tmp/evil.console; then
 	echo "attack-guest: the attack began inside the baseline window"
 	finish 1
 fi
-until_up 500 seen '^HOSTILE start' /tmp/evil.console || finish 1
+until_up 560 seen '^HOSTILE start' /tmp/evil.console || finish 1
 snap att0
-until_up 840 seen '^HOSTILE-DONE' /tmp/evil.console || finish 1
+until_up 780 seen '^HOSTILE-DONE' /tmp/evil.console || finish 1
 snap att1
-until_up 855 seen "pd 'evil' .*(exited|killed)" /tmp/sdvf.log || finish 1
-# At rest: the sources stop (mid-run frames drain), the system settles.
+until_up 795 ended evil || finish 1
+# At rest: the sources stop (mid-run frames drain), the honest guest's
+# flow ends (peer stopped until the guest has stopped sending, then
+# its waiting datagrams answered), the system settles.
 a_pid=$(counter a_src sdvf.pid)
 b_pid=$(counter b_src sdvf.pid)
-kill -STOP $a_pid $b_pid
-sleep 3
+g_pid=$(counter peer sdvf.pid)
+if seen '^udp_echo: quiet' /tmp/good.console; then
+	echo "attack-guest: the honest guest's flow ended before the attack did"
+	finish 1
+fi
+kill -STOP $a_pid $b_pid $g_pid
+until_up 825 seen '^udp_echo: quiet' /tmp/good.console || finish 1
+kill -CONT $g_pid
+until_up 840 seen '^SDVF-GUEST-STREAM-EXIT' /tmp/good.console || finish 1
+sleep 1
 snap end
+until_up 850 ended good || finish 1
 echo "attack-guest: L1 load $(cut -d' ' -f1-3 /proc/loadavg)"
 finish 0
 PAYLOAD
@@ -228,7 +279,7 @@ NOT_HONEST=c5 # peer: the attacker's helper
 log=$work/cases.log
 fail_now() {
 	echo "$me: FAIL: $*"
-	grep -E '^(attack-guest|snap|log: sdvf|log: \[evil\] sdvf-vmm|guest: (HOSTILE|SDVF))' "$log" ||
+	grep -E '^(attack-guest|snap|log: sdvf|log: \[(evil|good)\] sdvf-vmm|guest: (HOSTILE|SDVF)|good: (udp_echo|SDVF))' "$log" ||
 		tail -n 80 "$log"
 	[ -z "${VM_ATTACK_LOG:-}" ] || cp "$log" "$VM_ATTACK_LOG"
 	exit 1
@@ -283,6 +334,30 @@ expect '^log: \[evil\] sdvf-vmm: virtio-net: .* rx_too_small=[1-9][0-9]* .* tx_b
 expect '^log: \[evil\] sdvf-vmm: virtio: queue_violations=20 .* violations=4[5-9]$' \
 	"48 violations in all (45..49 by bad_notify alone)"
 [ $failures -eq 0 ] || fail_now "the hostile guest's checks"
+# The honest guest: every datagram back, in order and unaltered, through
+# the whole attack (the payload stopped peer only after it); its VMM
+# PD counted no violation and exited 0.
+stream=$(sed -n 's/^good: udp_echo: stream: //p' "$log")
+read -r gsent ganswered glost galtered gorder <<<"$(echo "$stream" |
+	sed -n 's/^sent \([0-9]*\), answered \([0-9]*\), lost \([0-9]*\), altered \([0-9]*\), out of order \([0-9]*\),.*/\1 \2 \3 \4 \5/p')"
+if [ -z "$gsent" ] || [ "$gsent" -eq 0 ] || [ "$ganswered" != "$gsent" ] ||
+	[ "$glost" != 0 ] || [ "$galtered" != 0 ] || [ "$gorder" != 0 ]; then
+	echo "$me: FAIL: the honest guest's flow: '$stream', want every datagram answered, none altered or out of order"
+	failures=$((failures + 1))
+fi
+expect '^good: SDVF-GUEST-STREAM-EXIT=0$' "the honest guest's flow checked out"
+expect "^log: sdvf: pd 'good' \(pid [0-9]+\) exited with status 0\$" "the honest guest's VMM PD exited 0"
+expect '^log: \[good\] sdvf-vmm: virtio: .* violations=0$' "the honest guest's VMM counted no violation"
+expect '^good: SDVF-GUEST-UDP RcvbufErrors 0$' "the honest guest's socket dropped nothing"
+if [ "$(kv end good vm.rx_dropped)" != 0 ]; then
+	echo "$me: FAIL: the honest guest's VMM dropped frames: vm.rx_dropped '$(kv end good vm.rx_dropped)', want 0"
+	failures=$((failures + 1))
+fi
+if [ "$(kv end good vm.violations)" != 0 ]; then
+	echo "$me: FAIL: the honest guest's vm.violations '$(kv end good vm.violations)', want 0"
+	failures=$((failures + 1))
+fi
+[ $failures -eq 0 ] || fail_now "the honest guest's checks"
 pd_state=""
 for pd in net_nic net_driver net_rx_mux net_tx_mux; do
 	state=$(kv end "$pd" sdvf.state) starts=$(kv end "$pd" sdvf.starts)
@@ -318,15 +393,33 @@ a0=$(rate a_sink base0 base1) a1=$(rate a_sink att0 att1)
 b0=$(rate b_sink base0 base1) b1=$(rate b_sink att0 att1)
 secs=$(awk -v a="$(cat "$WORK/att0.t")" -v b="$(cat "$WORK/att1.t")" 'BEGIN { printf "%.0f", (b - a) / 1e9 }')
 echo "$me: kept a $ka ($ratio_a), b $kb ($ratio_b); sinks a $a0 -> $a1 f/s, b $b0 -> $b1 f/s; attack window ${secs} s"
-within_10pct "$ratio_a" "$ratio_b" ||
-	fail_now "honest throughput outside 10% of the baseline: a $ratio_a, b $ratio_b"
+# The honest guest's: the frames delivered to it over those it sent (each
+# datagram and its answer, and ARP), per window.
+guest_kept() { # FROM TO
+	local rx tx
+	rx=$(($(kv "$2" good vm.rx_frames) - $(kv "$1" good vm.rx_frames)))
+	tx=$(($(kv "$2" good vm.tx_frames) - $(kv "$1" good vm.tx_frames)))
+	awk -v r="$rx" -v t="$tx" 'BEGIN { printf "%.3f", t ? r / t : 0 }'
+}
+guest_rate() { # FROM TO: frames a second delivered to the honest guest
+	local n t0 t1
+	n=$(($(kv "$2" good vm.rx_frames) - $(kv "$1" good vm.rx_frames)))
+	t0=$(cat "$WORK/$1.t") t1=$(cat "$WORK/$2.t")
+	awk -v n="$n" -v ns="$((t1 - t0))" 'BEGIN { printf "%.1f", n * 1e9 / ns }'
+}
+kg="$(guest_kept base0 base1)/$(guest_kept att0 att1)"
+ratio_g=$(ratio_of "$kg")
+g0=$(guest_rate base0 base1) g1=$(guest_rate att0 att1)
+echo "$me: the honest guest kept $kg ($ratio_g); frames to it $g0 -> $g1 f/s; its flow: $stream"
+within_10pct "$ratio_a" "$ratio_b" "$ratio_g" ||
+	fail_now "honest throughput outside 10% of the baseline: a $ratio_a, b $ratio_b, guest $ratio_g"
 # The row.
 viol=$(kv end evil vm.violations) mmio=$(kv end evil vm.bad_mmio)
 reset=$(sed -n 's/^log: \[evil\] sdvf-vmm: virtio-mmio: .* needs_reset=\([0-9]*\) .*/\1/p' "$log")
 virtq=$(sed -n 's/^log: \[evil\] sdvf-vmm: virtq: //p' "$log" | tr ' ' '\n' |
 	grep -v '=0$' | sed 's/=/ /' | sed 's/^/evil:virtq./' | paste -sd, - | sed 's/,/, /g')
-row="| hostile_guest | the VMM's virtio checks (virt/): registers, status machine, every descriptor and guest address; a broken queue needs a reset; the muxes see a well-formed client | evil:vm.violations $viol, evil:vm.bad_mmio $mmio, evil:virtio-mmio.needs_reset $reset, $virtq; guest: 28 attacks, 30 good transfers | $lost of $sent | a $(pct "$ratio_a")%, b $(pct "$ratio_b")% | a $a0 -> $a1, b $b0 -> $b1 | |"
-note="hostile_guest: \`tests/vm/vm_attack_guest.sh\`, in an L1 boot (QEMU TCG, the guest under nested KVM), $RATE frames/s per honest source, baseline window $WINDOW s, attack window the whole attack (${secs} s); $(sed -n 's/^attack-guest: L1 load /L1 load average /p' "$log"), host $(cut -d' ' -f1-3 /proc/loadavg)."
+row="| hostile_guest | the VMM's virtio checks (virt/): registers, status machine, every descriptor and guest address; a broken queue needs a reset; the muxes see a well-formed client | evil:vm.violations $viol, evil:vm.bad_mmio $mmio, evil:virtio-mmio.needs_reset $reset, $virtq; guest: 28 attacks, 30 good transfers | $lost of $sent; honest guest $glost of $gsent datagrams | a $(pct "$ratio_a")%, b $(pct "$ratio_b")%, guest $(pct "$ratio_g")% | a $a0 -> $a1, b $b0 -> $b1, guest $g0 -> $g1 | |"
+note="hostile_guest: \`tests/vm/vm_attack_guest.sh\`, in an L1 boot (QEMU TCG, the guest under nested KVM), $RATE frames/s per honest source, the honest guest's UDP flow $GOOD_PPS datagrams/s (its rates: frames delivered to it), baseline window $WINDOW s, attack window the whole attack (${secs} s); $(sed -n 's/^attack-guest: L1 load /L1 load average /p' "$log"), host $(cut -d' ' -f1-3 /proc/loadavg)."
 echo "$row"
 echo "$note"
 if [ -n "${ATTACK_ROW_OUT:-}" ]; then

@@ -36,27 +36,11 @@ sed -e 's|initrd = "/images/guest.cpio";|initrd = "/tmp/vs-guest.cpio";|' \
 	-e 's|bootargs = ".*";|bootargs = "console=ttyAMA0 rdinit=/init quiet";|' \
 	examples/vm-echo.dts >"$work/add/payload/vm-system.dts"
 grep -q vs-guest "$work/add/payload/vm-system.dts"
-# L1 has no dtc: the description goes in compiled, as sdvf compiles it.
-dtc -q -I dts -O dtb -E no-name_properties \
-	-o "$work/add/payload/vm-system.dtb" "$work/add/payload/vm-system.dts"
+vm_dtb "$work/add/payload/vm-system.dts" "$work/add/payload/vm-system.dtb"
 
 # The guest's /init (replaces guest.cpio's: a later archive wins).
-cat >"$work/guest/init" <<GUEST
-#!/bin/busybox sh
-/bin/busybox --install -s /bin
-export PATH=/bin
-mount -t proc proc /proc
-mount -t devtmpfs dev /dev
-read up idle </proc/uptime
-echo "SDVF-GUEST-UP uptime=\$up"
-for m in virtio_mmio failover net_failover virtio_net; do
-	insmod /lib/modules/\$m.ko || echo "SDVF-GUEST: insmod \$m failed"
-done
-echo "SDVF-GUEST-MODULES"
-ip link set lo up
-ip addr add 10.215.0.3/24 dev eth0
-ip link set eth0 up
-echo "SDVF-GUEST-NET-UP"
+vm_guest_init "$work/guest/init" 10.215.0.3/24
+cat >>"$work/guest/init" <<GUEST
 # One ping each first, not counted: both neighbours resolved (ARP) before
 # the streams start.
 ping -c 1 -W 10 10.215.0.2 >/dev/null 2>&1 || echo "SDVF-GUEST: no native"
@@ -97,12 +81,12 @@ echo "SDVF-GUEST-DONE"
 sleep 10 # while L1 reads sdvf stats
 poweroff -f
 GUEST
-chmod 755 "$work/guest/init"
-python3 scripts/mkcpio.py "$work/guest" "$work/add/payload/guest-extra.cpio"
+vm_payload_files
 
 cat >"$work/add/payload/run.sh" <<'PAYLOAD'
 #!/bin/sh
-cat /images/guest.cpio /payload/guest-extra.cpio >/tmp/vs-guest.cpio
+. /payload/lib.sh
+guest_initrd /tmp/vs-guest.cpio
 exec unshare -n /payload/inner.sh
 PAYLOAD
 cat >"$work/add/payload/inner.sh" <<'PAYLOAD'
@@ -110,6 +94,8 @@ cat >"$work/add/payload/inner.sh" <<'PAYLOAD'
 # In L1's new network namespace: the system, its tap, the peer.  (L1's
 # sysfs shows the first namespace's interfaces: the ENET model warns that
 # it cannot count the tap's kernel drops.)
+. /payload/lib.sh
+me=peer
 ip link set lo up
 mkdir -p /tmp/stats
 export SDVF_STATS_DIR=/tmp/stats
@@ -127,16 +113,11 @@ finish() { # both logs whole once more (the tails may lag), then the status
 sdvf check /payload/vm-system.dtb || exit 1
 sdvf run /payload/vm-system.dtb >/tmp/sdvf.log 2>&1 &
 run=$!
-i=0
-while ! ip link show sdvfvm0 >/dev/null 2>&1; do
-	if ! kill -0 $run 2>/dev/null || [ $i -ge 600 ]; then
-		echo "peer: no tap sdvfvm0"
-		kill -TERM $run 2>/dev/null
-		finish 1
-	fi
-	sleep 0.1
-	i=$((i + 1))
-done
+if ! until_up $(($(uptime_s) + 60)) ip link show sdvfvm0; then
+	echo "peer: no tap sdvfvm0"
+	kill -TERM $run 2>/dev/null
+	finish 1
+fi
 echo 1 >/proc/sys/net/ipv6/conf/sdvfvm0/disable_ipv6
 ip addr add 10.215.0.1/24 dev sdvfvm0
 ip link set sdvfvm0 up
@@ -144,18 +125,15 @@ udp_echo serve 7777 >/tmp/peer-echo.log 2>&1 &
 echo "peer: ready"
 # L1's clock: the guest has until 230 s of L1's uptime, so a stall is
 # reported (with vm0's counters) inside the hard timeout.
-while ! grep -q SDVF-GUEST-DONE /tmp/vm0.console 2>/dev/null; do
-	read now idle </proc/uptime
-	if grep -qE "pd 'vm0'.*(exited|killed)" /tmp/sdvf.log ||
-		[ "${now%.*}" -ge 230 ] || ! kill -0 $run 2>/dev/null; then
-		echo "peer: the guest did not finish (L1 uptime $now)"
-		sdvf stats --format=kv --pd vm0 2>&1 | grep -v ' rt\.wake_ns' |
-			sed 's/^/kv: /'
-		kill -TERM $run 2>/dev/null
-		finish 1
-	fi
-	sleep 0.5
-done
+done_or_ended() { seen SDVF-GUEST-DONE /tmp/vm0.console || ended vm0; }
+until_up 230 done_or_ended
+if ! seen SDVF-GUEST-DONE /tmp/vm0.console; then
+	echo "peer: the guest did not finish (L1 uptime $(now))"
+	sdvf stats --format=kv --pd vm0 2>&1 | grep -v ' rt\.wake_ns' |
+		sed 's/^/kv: /'
+	kill -TERM $run 2>/dev/null
+	finish 1
+fi
 sdvf stats --client vm0 2>&1 | sed 's/^/stats: /'
 # Where a frame could be lost on the way, for the record: every non-zero
 # drop, miss or error counter of the NIC, the driver and the muxes.
@@ -163,11 +141,7 @@ sdvf stats --format=kv 2>&1 | grep -E ' net_(nic|driver|rx_mux|tx_mux) ' |
 	grep -iE 'drop|miss|err|full|lost|overrun|reject' | grep -v ' 0$' |
 	sed 's/^/kv: /'
 sdvf stats --format=kv --pd vm0 2>&1 | sed 's/^/kv: /'
-i=0
-while ! grep -qE "pd 'vm0'.*(exited|killed)" /tmp/sdvf.log && [ $i -lt 300 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+until_up $(($(uptime_s) + 30)) ended vm0
 kill -TERM $run
 wait $run
 echo "sdvf exit=$?"

@@ -1,0 +1,62 @@
+# shellcheck shell=sh
+# shellcheck disable=SC2154 # me, run: the payload's
+# The helpers of the VM tests' L1 payloads (busybox sh): sourced there as
+# /payload/lib.sh, where vm_payload_files (tests/vm/lib_vm.sh) puts it.
+# The payload sets `me` (the prefix of its own lines) and, once it has
+# started the system, `run` (the pid of its `sdvf run`).  The system's
+# log is /tmp/sdvf.log; SDVF_STATS_DIR is the payload's.
+
+# guest_initrd OUT: the image's guest initramfs followed by the test's own
+# files (payload/guest-extra.cpio: a later archive's file wins).
+guest_initrd() {
+	cat /images/guest.cpio /payload/guest-extra.cpio >"$1"
+}
+
+# now: L1's uptime in seconds, with its fraction; uptime_s: whole seconds.
+now() { cut -d' ' -f1 /proc/uptime; }
+uptime_s() {
+	t=$(now)
+	echo "${t%.*}"
+}
+
+# snap NAME: `sdvf stats --format=kv` into /tmp/NAME.kv (not the rt.*
+# timing lines); the L1 uptime before and after the read are appended to
+# /tmp/snaps as "snap NAME T0 T1".
+snap() {
+	t0=$(now)
+	sdvf stats --format=kv 2>/dev/null | grep -v ' rt\.' >"/tmp/$1.kv"
+	t1=$(now)
+	echo "snap $1 $t0 $t1" >>/tmp/snaps
+}
+
+# kv SNAP PD COUNTER: a counter of snapshot SNAP (empty if absent).
+kv() {
+	awk -v pd="$2" -v c="$3" '$2 == pd && $3 == c { print $4 }' "/tmp/$1.kv"
+}
+
+# counter PD COUNTER: a counter as it is now.
+counter() {
+	sdvf stats --format=kv 2>/dev/null | awk -v pd="$1" -v c="$2" \
+		'$2 == pd && $3 == c { print $4 }'
+}
+
+# seen PATTERN FILE: a line of FILE matches the extended regex PATTERN.
+seen() { grep -qE "$1" "$2" 2>/dev/null; }
+
+# ended PD: the system's log says PD exited or was killed.
+ended() { seen "pd '$1' .*(exited|killed)" /tmp/sdvf.log; }
+
+# until_up LIMIT CMD...: 0 once CMD succeeds (its output dropped); 1, with
+# a line saying so, once L1's uptime passes LIMIT seconds or the system
+# has ended first.
+until_up() {
+	lim=$1
+	shift
+	until "$@" >/dev/null 2>&1; do
+		if [ "$(uptime_s)" -ge "$lim" ] || ! kill -0 "$run" 2>/dev/null; then
+			echo "$me: timed out at L1 uptime $(now): $*"
+			return 1
+		fi
+		sleep 0.2
+	done
+}
