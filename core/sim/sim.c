@@ -17,7 +17,8 @@
  * and anyone below it on the stack), so no PD is ever re-entered.  Time does
  * not move and timers do not fire inside a wait.  Events for a PD whose
  * init() has not run yet (a PD earlier in the description waiting in its own
- * init) also stay queued.
+ * init) also stay queued, as do those of a PD a test holds (sdvf_sim_hold:
+ * a process the host does not schedule, so a sdvf_wait() on it gives up).
  *
  * Counters: sdvf_sim_notifications() counts notify and deferred_notify sends
  * (one per flushed deferred signal) on one end; irq acks are not
@@ -79,12 +80,12 @@ void sim_event_enqueue(struct sdvf_sim *sim, int pd, sdvf_channel_t ch)
 	sim->queue[sim->nqueued++] = (struct sim_event){pd, ch};
 }
 
-/* Remove the first event whose PD is not in an activation. */
+/* Remove the first event whose PD is not in an activation (nor held). */
 static bool event_take_runnable(struct sdvf_sim *sim, struct sim_event *out)
 {
 	for (int i = 0; i < sim->nqueued; i++) {
 		const struct sim_pd *p = &sim->pds[sim->queue[i].pd];
-		if (p->busy || !p->initialized)
+		if (p->busy || !p->initialized || p->held)
 			continue;
 		*out = sim->queue[i];
 		memmove(&sim->queue[i], &sim->queue[i + 1],

@@ -48,6 +48,11 @@ void *sdvf_sim_region(struct sdvf_sim *sim, const char *region, uint64_t *size);
 void *sdvf_sim_state(struct sdvf_sim *sim, const char *pd);
 void sdvf_sim_inject(struct sdvf_sim *sim, const char *pd,
 		     const char *local_channel);
+/* Hold PD `pd` (held true): none of its events run, as for a process the
+ * host does not schedule; a peer's sdvf_wait() on it gives up.  Its events
+ * (timer included) wait in the queue and run once released (held false).
+ * An unknown PD name aborts. */
+void sdvf_sim_hold(struct sdvf_sim *sim, const char *pd, bool held);
 
 /* Counters for tests: notifications sent on one end, activations of a PD. */
 uint64_t sdvf_sim_notifications(struct sdvf_sim *sim, const char *pd,

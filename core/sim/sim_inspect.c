@@ -55,6 +55,16 @@ static struct sim_pd *test_pd_channel(struct sdvf_sim *sim, const char *pd,
 	return &sim->pds[i];
 }
 
+void sdvf_sim_hold(struct sdvf_sim *sim, const char *pd, bool held)
+{
+	int i = find_pd(sim, pd);
+	if (i < 0) {
+		fprintf(stderr, "sim: no PD named '%s'\n", pd);
+		abort();
+	}
+	sim->pds[i].held = held;
+}
+
 void sdvf_sim_inject(struct sdvf_sim *sim, const char *pd,
 		     const char *local_channel)
 {

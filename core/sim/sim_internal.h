@@ -47,6 +47,7 @@ struct sim_pd {
 	uint64_t timer_deadline;
 	int busy;	  /* > 0 while in init() or notified() */
 	bool initialized; /* events wait until init() has run */
+	bool held;	  /* sdvf_sim_hold: events wait until released */
 	struct sim_end_entry end[2 * SDVF_MAX_PD_CHANS];
 	int nend;
 	uint64_t activations;

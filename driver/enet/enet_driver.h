@@ -134,7 +134,9 @@
 	X(irq_activations, "activations on the ENET interrupt")                \
 	X(tdar_rekicks, "TDAR rewritten: a frame waited, TDAR read 0")         \
 	X(tdar_skips, "TDAR writes skipped: TDAR read set 4 times "            \
-		      "(ERR007885)")
+		      "(ERR007885)")                                           \
+	X(tdar_unanswered, "TDAR writes skipped: the model did not apply "     \
+			   "the posted writes before the TDAR read")
 
 #define ENET_DRIVER_MIB_COUNTERS(X)                                            \
 	X(mib_t_packets, "state: MIB RMON_T_PACKETS, frames sent")             \

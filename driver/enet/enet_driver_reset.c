@@ -132,13 +132,22 @@ void enet_tx_keep_going(struct enet_driver *drv)
 }
 
 /* ERR007885: may TDAR be written now?  Only when it reads clear, within
- * ENET_DRV_TDAR_READS reads (Linux's four). */
+ * ENET_DRV_TDAR_READS reads (Linux's four), and the read saw every write
+ * posted before it: a stale 0 may be from before our own last kick, which
+ * then reaches the model in the same batch as this one, inside the late
+ * clear its frames left.  A skipped kick is not lost: a queued one sends
+ * every ready BD, and enet_tx_keep_going kicks a frame that still waits. */
 bool enet_tdar_write_safe(struct enet_driver *drv)
 {
 	if (!drv->err007885)
 		return true;
 	for (uint32_t i = 0; i < ENET_DRV_TDAR_READS; i++) {
-		if (!(enet_readl(&drv->mmio, ENET_TDAR) & ENET_TDAR_ACTIVE))
+		uint32_t tdar = enet_readl(&drv->mmio, ENET_TDAR);
+		if (!enet_mmio_answered(&drv->mmio)) {
+			sdvf_counter_add(drv->stats.tdar_unanswered, 1);
+			return false;
+		}
+		if (!(tdar & ENET_TDAR_ACTIVE))
 			return true;
 	}
 	sdvf_counter_add(drv->stats.tdar_skips, 1);

@@ -15,7 +15,10 @@
  * any write is still queued when the driver reads a register, the accessor
  * rings the doorbell and waits (sdvf_wait) until the model has applied every
  * queued write, so a read after a side-effecting write (W1C of EIR, ECR
- * reset, an MDIO start) sees its effect.  Writes alone never wait unless the
+ * reset, an MDIO start) sees its effect.  A wait that gives up (the model
+ * not run for ENET_WAIT_NS) leaves the read stale: a decision that must not
+ * be made on a stale value checks enet_mmio_answered() (the TDAR read
+ * before a kick, ERR007885).  Writes alone never wait unless the
  * ring is full; the doorbell for them is rung once per activation
  * (enet_mmio_flush, called by the driver before it returns), which batches
  * the RDAR/TDAR kicks of one activation into one notification.
@@ -136,6 +139,14 @@ static inline void enet_mmio_sync(struct enet_mmio *m)
 	enet_mmio_flush(m);
 	if (!sdvf_wait(m->pd, enet_mmio_drained, m, ENET_WAIT_NS))
 		m->timeouts++;
+}
+
+/* Did the last read see every write posted before it?  Always on real
+ * MMIO; with the model, false when the read's wait gave up (the model's
+ * process did not run in ENET_WAIT_NS) and the page was read stale. */
+static inline bool enet_mmio_answered(struct enet_mmio *m)
+{
+	return !m->posted || enet_mmio_drained(m);
 }
 
 static inline uint32_t enet_readl(struct enet_mmio *m, uint32_t offset)
