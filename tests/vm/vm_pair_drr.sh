@@ -82,7 +82,7 @@ cat >"$work/add/payload/vm-pair-drr.dts" <<TEMPLATE_DTS
 			config {
 				kernel = "/images/Image";
 				initrd = "/tmp/vd-guest.cpio";
-				bootargs = "console=ttyAMA0 rdinit=/init quiet sdvf.id=3";
+				bootargs = "console=ttyAMA0 rdinit=/init-vm0 quiet";
 				console = "/tmp/vm0.console";
 			};
 		};
@@ -91,7 +91,7 @@ cat >"$work/add/payload/vm-pair-drr.dts" <<TEMPLATE_DTS
 			config {
 				kernel = "/images/Image";
 				initrd = "/tmp/vd-guest.cpio";
-				bootargs = "console=ttyAMA0 rdinit=/init quiet sdvf.id=4";
+				bootargs = "console=ttyAMA0 rdinit=/init-vm1 quiet";
 				console = "/tmp/vm1.console";
 			};
 		};
@@ -134,30 +134,15 @@ if ! lp=$(build/sdvf dump "$work/add/payload/vm-pair-drr.dts" |
 	echo "$me: FAIL: least privilege: $lp" >&2
 	exit 1
 fi
-# L1 has no dtc: the description goes in compiled, as sdvf compiles it.
-dtc -q -I dts -O dtb -E no-name_properties \
-	-o "$work/add/payload/vm-pair-drr.dtb" "$work/add/payload/vm-pair-drr.dts"
+vm_dtb "$work/add/payload/vm-pair-drr.dts" "$work/add/payload/vm-pair-drr.dtb"
 
-# The guests' /init (replaces guest.cpio's: a later archive wins): address
-# 10.217.0.ID/24 from sdvf.id on the command line; flood the peer until a
+# The guests' own /init: vm0's /init-vm0 at 10.217.0.3, vm1's /init-vm1 at
+# 10.217.0.4 (rdinit= on each command line): flood the peer until a
 # "quit" on port 7000 (or 200 s), then wait for a "quit" on 7001 (the
 # payload checks buffers at rest meanwhile) and power off.
-cat >"$work/guest/init" <<'GUEST'
-#!/bin/busybox sh
-/bin/busybox --install -s /bin
-export PATH=/bin
-mount -t proc proc /proc
-mount -t devtmpfs dev /dev
-read up idle </proc/uptime
-echo "SDVF-GUEST-UP uptime=$up"
-for m in virtio_mmio failover net_failover virtio_net; do
-	insmod /lib/modules/$m.ko || echo "SDVF-GUEST: insmod $m failed"
-done
-id=$(sed -n 's/.*sdvf\.id=\([0-9]*\).*/\1/p' /proc/cmdline)
-ip link set lo up
-ip addr add 10.217.0.$id/24 dev eth0
-ip link set eth0 up
-echo "SDVF-GUEST-NET-UP"
+for g in 0 1; do
+	vm_guest_init "$work/guest/init-vm$g" "10.217.0.$((g + 3))/24"
+	cat >>"$work/guest/init-vm$g" <<'GUEST'
 ping -c 1 -W 10 10.217.0.1 >/dev/null 2>&1 || echo "SDVF-GUEST: no peer"
 udp_flood send 10.217.0.1 9000 1472 7000 200
 echo "SDVF-GUEST-FLOOD-EXIT=$?"
@@ -165,12 +150,13 @@ udp_echo serve 7001 >/dev/null
 echo "SDVF-GUEST-DONE"
 poweroff -f
 GUEST
-chmod 755 "$work/guest/init"
-python3 scripts/mkcpio.py "$work/guest" "$work/add/payload/guest-extra.cpio"
+done
+vm_payload_files
 
 cat >"$work/add/payload/run.sh" <<'PAYLOAD'
 #!/bin/sh
-cat /images/guest.cpio /payload/guest-extra.cpio >/tmp/vd-guest.cpio
+. /payload/lib.sh
+guest_initrd /tmp/vd-guest.cpio
 exec unshare -n /payload/inner.sh
 PAYLOAD
 cat >"$work/add/payload/inner.sh" <<PAYLOAD
@@ -180,6 +166,8 @@ deadline=$((limit - 45)) # of L1's uptime: a stall is reported in time
 PAYLOAD
 cat >>"$work/add/payload/inner.sh" <<'PAYLOAD'
 # In L1's new network namespace: the system, its tap, the peer.
+me=peer
+. /payload/lib.sh
 ip link set lo up
 mkdir -p /tmp/stats
 export SDVF_STATS_DIR=/tmp/stats
@@ -192,37 +180,25 @@ finish() { # the logs whole (the tail may lag), then the status
 	sed 's/^/sink: /' /tmp/sink.log
 	exit $1
 }
-kv() { # SNAPSHOT PD COUNTER
-	awk -v pd="$2" -v c="$3" '$2 == pd && $3 == c { print $4 }' /tmp/$1.kv
-}
-snap() { sdvf stats --format=kv vm-pair-drr >/tmp/$1.kv 2>&1; }
-uptime_s() { read now idle </proc/uptime; echo "${now%.*}"; }
 # wait_for WHAT COMMAND...: until COMMAND succeeds, up to $deadline s of
-# L1's uptime (inside the hard timeout), or fail saying WHAT.
+# L1's uptime (inside the hard timeout), or fail saying WHAT, with the
+# counters of the moment.
 wait_for() {
 	what=$1
 	shift
-	while ! "$@" >/dev/null 2>&1; do
-		if [ "$(uptime_s)" -ge $deadline ] || ! kill -0 $run 2>/dev/null; then
-			echo "peer: timed out waiting for $what (L1 uptime $(uptime_s))"
-			snap late
-			grep -E ' (net_tx_mux|vm0|vm1|src) ' /tmp/late.kv |
-				grep -v ' rt\.wake_ns' | sed 's/^/kv: /'
-			kill -CONT $src 2>/dev/null
-			kill -TERM $run 2>/dev/null
-			finish 1
-		fi
-		sleep 0.5
-	done
+	until_up $deadline "$@" && return 0
+	echo "peer: timed out waiting for $what"
+	snap late
+	grep -E ' (net_tx_mux|vm0|vm1|src) ' /tmp/late.kv | sed 's/^/kv: /'
+	kill -CONT $src 2>/dev/null
+	kill -TERM $run 2>/dev/null
+	finish 1
 }
 flooding() {
-	grep -q '^udp_flood: sending' /tmp/vm0.console 2>/dev/null &&
-		grep -q '^udp_flood: sending' /tmp/vm1.console 2>/dev/null
+	seen '^udp_flood: sending' /tmp/vm0.console &&
+		seen '^udp_flood: sending' /tmp/vm1.console
 }
-exited() { # PD
-	grep -qE "pd '$1'.*(exited|killed)" /tmp/sdvf.log
-}
-both_exited() { exited vm0 && exited vm1; }
+both_exited() { ended vm0 && ended vm1; }
 # Nothing of any client in flight at the TX mux and its pool idle.
 at_rest() {
 	snap rest
