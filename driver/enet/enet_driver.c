@@ -428,6 +428,7 @@ static void enet_driver_notified(void *state, struct sdvf_pd *pd,
 		enet_tx_provide(drv);
 	} else if (ch == SDVF_CHANNEL_TIMER) {
 		enet_halt_retry(drv);
+		enet_tx_watchdog(drv);
 		enet_tx_keep_going(drv);
 		enet_phy_timer(drv);
 	}
@@ -456,6 +457,7 @@ static int enet_driver_init(void *state, struct sdvf_pd *pd)
 		return -1;
 	drv->phy.addr = (uint32_t)sdvf_config_u64(pd, "phy_addr");
 	drv->phy.poll_ns = sdvf_config_u64(pd, "link_poll_ms") * 1000000ull;
+	drv->tx_timeout_ns = sdvf_config_u64(pd, "tx_timeout_ms") * 1000000ull;
 	drv->halt_backoff_ns = ENET_DRV_HALT_MIN_NS;
 	if (!enet_coalesce_setup(drv) || !enet_reset_mode_setup(drv))
 		return -1;
@@ -516,6 +518,10 @@ static const struct sdvf_param enet_driver_params[] = {
 		"ENET module clock, for the MDIO divider (MSCR)"),
 	SDVF_PARAM_U64_DEFAULT("link_poll_ms", 1, 60000, 500,
 			       "PHY link poll period"),
+	SDVF_PARAM_U64_DEFAULT("tx_timeout_ms", 0, 600000, 2000,
+			       "TX watchdog: restart the controller when the "
+			       "oldest TX frame has been the MAC's this long "
+			       "with the link up (0 = off)"),
 	{.name = "reset_mode",
 	 .type = SDVF_PARAM_STR,
 	 .max = 9,

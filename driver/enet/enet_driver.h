@@ -130,6 +130,7 @@
 	X(link_restarts, "controller restarts for a new speed or duplex")      \
 	X(reset_timeouts, "ECR.RESET writes that never cleared")               \
 	X(tx_reset_errors, "TX frames a reset returned with TX_ERROR")         \
+	X(tx_timeouts, "TX watchdog restarts: a frame the MAC's too long")     \
 	X(eir_other, "EIR rounds with BABR, BABT, LC, RL or UN set")           \
 	X(irq_activations, "activations on the ENET interrupt")                \
 	X(tdar_rekicks, "TDAR rewritten: a frame waited, TDAR read 0")         \
@@ -249,6 +250,11 @@ struct enet_driver {
 	uint64_t halt_backoff_ns; /* wait before the next halt's retry */
 	uint64_t resumed_ns;	  /* when the last retry restarted the MAC */
 
+	/* TX watchdog (enet_driver_reset.c: enet_tx_watchdog) */
+	uint64_t tx_timeout_ns; /* tx_timeout_ms; 0 = off */
+	uint32_t tx_watch_head; /* tx_head when last seen moving */
+	uint64_t tx_watch_ns;	/* and when */
+
 	/* Interrupt coalescing (enet_driver_coalesce.c): RXIC and TXIC as
 	 * configured (0 = off), and TXIC as last written. */
 	uint32_t rxic, txic, txic_now;
@@ -307,5 +313,7 @@ bool enet_hw_restart(struct enet_driver *drv);
  * (called from the link timer). */
 void enet_bus_error(struct enet_driver *drv);
 void enet_halt_retry(struct enet_driver *drv);
+/* enet_driver_reset.c: restart a MAC whose TX DMA stopped (link timer). */
+void enet_tx_watchdog(struct enet_driver *drv);
 
 #endif

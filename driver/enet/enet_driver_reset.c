@@ -244,3 +244,42 @@ void enet_halt_retry(struct enet_driver *drv)
 		enet_tx_provide(drv); /* release frames held while halted */
 	}
 }
+
+/* ---- TX watchdog ------------------------------------------------------- */
+
+/*
+ * The oldest frame in the TX ring is still the MAC's (its BD ready) and
+ * the ring has not moved for tx_timeout_ms with the link up: the TX DMA
+ * has stopped (ERR007885 by a road the TDAR read does not close, a MAC
+ * wedged by anything else), and only stopping the MAC frees it.  Restart
+ * the controller, as Linux's TX timeout does (fec_timeout): the frames
+ * in the ring go back to their owners with TX_ERROR, counted in
+ * tx_reset_errors.  Checked on the link timer (link_poll_ms), so a stall
+ * is seen between tx_timeout_ms and tx_timeout_ms + link_poll_ms.
+ */
+void enet_tx_watchdog(struct enet_driver *drv)
+{
+	uint64_t now = sdvf_now_ns(drv->pd);
+	uint32_t slot = drv->tx_head & (drv->tx_slots - 1);
+	bool waiting = drv->tx_head != drv->tx_tail &&
+		       (drv->tx_bd[slot].stat & ENET_TXBD_R);
+	if (drv->tx_timeout_ns == 0 || drv->halted || !drv->link_up ||
+	    !waiting || drv->tx_head != drv->tx_watch_head) {
+		drv->tx_watch_head = drv->tx_head;
+		drv->tx_watch_ns = now;
+		return;
+	}
+	if (now - drv->tx_watch_ns < drv->tx_timeout_ns)
+		return;
+	sdvf_counter_add(drv->stats.tx_timeouts, 1);
+	sdvf_log(drv->pd, SDVF_LOG_ERROR,
+		 "enet: TX stalled for %llu ms with %u frames in the ring: "
+		 "restarting the controller",
+		 (unsigned long long)((now - drv->tx_watch_ns) / 1000000u),
+		 drv->tx_tail - drv->tx_head);
+	drv->tx_watch_ns = now;
+	if (enet_hw_restart(drv)) {
+		enet_rx_provide(drv);
+		enet_tx_provide(drv);
+	}
+}

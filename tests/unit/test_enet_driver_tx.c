@@ -148,6 +148,62 @@ static void tx_full_ring_holds_frames_in_queue(void **unused)
 			 ENET_TXBD_W);
 }
 
+/* ---- the TX watchdog (tx_timeout_ms, default 2 s) --------------------- */
+
+#define MS 1000000ull
+
+/* A MAC that takes frames and never sends them: after 2 s of a ring that
+ * does not move, with the link up, the controller is restarted and the
+ * frames go back with TX_ERROR. */
+static void tx_watchdog_restarts_a_mac_that_sends_nothing(void **unused)
+{
+	(void)unused;
+	send_tx(0, 2, 60);
+	uint32_t resets = nic->resets;
+	sdvf_sim_advance(sim, 1500 * MS);
+	run();
+	assert_int_equal(drv_counter("tx_timeouts"), 0);
+	assert_int_equal(mux->tx.ngot, 0);
+	sdvf_sim_advance(sim, 1500 * MS);
+	run();
+	assert_int_equal(drv_counter("tx_timeouts"), 1);
+	assert_int_equal(nic->resets, resets + 1);
+	assert_int_equal(mux->tx.ngot, 2);
+	assert_int_equal(mux->tx.got[0].flags, SDVF_NET_TX_ERROR);
+	assert_int_equal(drv_counter("tx_reset_errors"), 2);
+}
+
+/* A ring that moves, however slowly, is not stalled. */
+static void tx_watchdog_leaves_a_slow_ring_alone(void **unused)
+{
+	(void)unused;
+	send_tx(0, 6, 60);
+	for (int i = 0; i < 6; i++) {
+		sdvf_sim_advance(sim, 1500 * MS);
+		/* one frame sent every 1.5 s */
+		volatile struct enet_bd *bd =
+			fake_bd(nic, ENET_TDSR, (uint32_t)i);
+		bd->stat &= (uint16_t)~ENET_TXBD_R;
+		nic->regs[ENET_EIR / 4] |= ENET_INT_TXF;
+		hw_event();
+	}
+	assert_int_equal(mux->tx.ngot, 6);
+	assert_int_equal(drv_counter("tx_timeouts"), 0);
+}
+
+/* Frames in the ring when the link goes down wait for it: no restart. */
+static void tx_watchdog_waits_while_the_link_is_down(void **unused)
+{
+	(void)unused;
+	send_tx(0, 2, 60);
+	nic->phy[MII_BMSR] &= (uint16_t)~BMSR_LSTATUS;
+	sdvf_sim_advance(sim, 5000 * MS);
+	run();
+	assert_int_equal(drv_counter("link_up"), 0);
+	assert_int_equal(tx_bds_owned_by_mac(), 2);
+	assert_int_equal(drv_counter("tx_timeouts"), 0);
+}
+
 /* ---- batching -------------------------------------------------------- */
 
 static void tx_batch_costs_one_tdar_and_one_doorbell(void **unused)
@@ -191,6 +247,9 @@ int main(void)
 		W(tx_rejects_frames_across_or_past_a_window_end),
 		W(buffers_in_windows_of_their_direction_are_posted),
 		T(tx_full_ring_holds_frames_in_queue),
+		T(tx_watchdog_restarts_a_mac_that_sends_nothing),
+		T(tx_watchdog_leaves_a_slow_ring_alone),
+		T(tx_watchdog_waits_while_the_link_is_down),
 		T(tx_batch_costs_one_tdar_and_one_doorbell),
 		T(rx_batch_costs_one_rdar_and_one_mux_signal),
 	};

@@ -207,6 +207,42 @@ static void a_tdar_write_as_the_tx_dma_clears_tdar_hangs_tx(void **unused)
 	enet_system_unload();
 }
 
+/* A TX DMA hung by anything (here ERR007885 through the older parts'
+ * driver, which writes TDAR without reading it; the reset hazard off so
+ * its ECR.RESET is survivable) is freed by the TX watchdog: once the
+ * oldest frame has been the MAC's for tx_timeout_ms with the link up, the
+ * link timer restarts the controller; the frames in the ring go back with
+ * TX_ERROR and the next one leaves. */
+static void a_hung_tx_dma_is_restarted_by_the_tx_watchdog(void **unused)
+{
+	(void)unused;
+	assert_int_equal(load_with("hazard_reset_hang = <0>;", "0x10000000",
+				   "reset_mode = \"ecr-reset\"; "
+				   "tx_timeout_ms = <1000>;"),
+			 0);
+	mux_stops_waiting();
+	queue_one();
+	queue_one(); /* its kick lands in the late clear: hung */
+	assert_int_equal(counter("nic", "tx_hung"), 1);
+	assert_int_equal(wire_frames(), 1);
+	/* two link polls: not yet a second since the ring last moved */
+	sdvf_sim_advance(sim, 2 * POLL_NS - 1 * US);
+	assert_int_equal(counter("drv", "tx_timeouts"), 0);
+	assert_int_equal(counter("nic", "tx_hung"), 1);
+	/* the third poll, past a second: restarted */
+	sdvf_sim_advance(sim, POLL_NS);
+	assert_int_equal(counter("drv", "tx_timeouts"), 1);
+	assert_int_equal(counter("nic", "tx_hung"), 0);
+	assert_int_equal(counter("drv", "tx_reset_errors"), 1);
+	assert_int_equal(wire_frames(), 0);
+	queue_one();
+	sdvf_sim_advance(sim, 200 * US);
+	assert_int_equal(wire_frames(), 1);
+	assert_int_equal(counter("drv", "tx_timeouts"), 1);
+	assert_int_equal(enet_fixture_conservation_errors(fx, drv), 0);
+	enet_system_unload();
+}
+
 static void the_driver_writes_tdar_only_when_it_reads_clear(void **unused)
 {
 	(void)unused;
@@ -520,6 +556,7 @@ int main(void)
 		cmocka_unit_test(
 			a_tdar_write_as_the_tx_dma_clears_tdar_hangs_tx),
 		T(the_driver_writes_tdar_only_when_it_reads_clear),
+		cmocka_unit_test(a_hung_tx_dma_is_restarted_by_the_tx_watchdog),
 		T(a_tdar_read_the_model_did_not_answer_writes_no_tdar),
 		cmocka_unit_test(
 			a_tdar_write_while_the_tx_dma_runs_is_harmless),
