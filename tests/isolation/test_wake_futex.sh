@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SDVF_WAKE=futex (core/hosted/hosted_wake.h, futex mode): the pingpong's
 # PDs sleep in futex_waitv, never in epoll (rt.epoll_waits 0), signal each
-# other without an eventfd write (rt.futex_wakes > 0; rt.eventfd_writes
-# at most one per end, at start-up)
+# other without an eventfd write (rt.futex_wakes > 0 in a stream without
+# the spin; rt.eventfd_writes at most one per end, at start-up)
 # and verify every buffer under the seccomp filter.  With SDVF_POLL_US the
 # adaptive spin finds work while the stream runs (rt.poll_hits > 0) and
 # stops once it is idle: over 3 idle s the PDs miss at most 5 spins (the
@@ -19,24 +19,38 @@ SDVF_WAKE=epoll "$HOSTILE" run "$(dirname "$0")/../../examples/pingpong.dts" \
 grep -q "^sdvf: SDVF_WAKE 'epoll': expected 'futex' or 'eventfd'" \
 	"$WORK/log" || fail "no message for SDVF_WAKE=epoll"
 
-export SDVF_WAKE=futex SDVF_POLL_US=2000
-COUNT=100000
-start_system < <(pingpong_dts sink "count = <$COUNT>; batch = <32>;")
-wait_for "^\[sink\] verified $COUNT good, 0 bad$" 60
-wait_for "^\[source\] sent $COUNT buffers" 10
 sum() {
 	local a b
 	a=$(counter_of source "$1") b=$(counter_of sink "$1")
 	[ -n "$a" ] && [ -n "$b" ] || fail "no counter $1"
 	echo $((a + b))
 }
+COUNT=100000
+# Without the adaptive spin every wait is a sleep, so the stream's waits
+# (the source's for returned buffers, the sink's for new ones) are futex
+# sleeps a signal must wake.  (With the spin on, two PDs on two idle CPUs
+# may catch every signal spinning: no wake is then owed, so the wakes are
+# asserted here, not below.)
+export SDVF_WAKE=futex
+start_system < <(pingpong_dts sink "count = <$COUNT>; batch = <32>;")
+wait_for "^\[sink\] verified $COUNT good, 0 bad$" 60
+wait_for "^\[source\] sent $COUNT buffers" 10
+[ "$(sum rt.epoll_waits)" -eq 0 ] || fail "a futex-mode PD used epoll_wait"
+[ "$(sum rt.futex_waits)" -gt 0 ] || fail "no PD slept in futex_waitv"
+wakes=$(sum rt.futex_wakes)
+[ "$wakes" -gt 0 ] || fail "no signal woke a sleeper"
+stop_system
+[ "$RUN_STATUS" -eq 0 ] || fail "exit status $RUN_STATUS, expected 0"
+
+export SDVF_POLL_US=2000
+start_system < <(pingpong_dts sink "count = <$COUNT>; batch = <32>;")
+wait_for "^\[sink\] verified $COUNT good, 0 bad$" 60
+wait_for "^\[source\] sent $COUNT buffers" 10
 [ "$(sum rt.epoll_waits)" -eq 0 ] || fail "a futex-mode PD used epoll_wait"
 # A signal before the peer's runtime is up (its init's) may still find
 # polling 0 and write the eventfd: at most one per end.
 [ "$(sum rt.eventfd_writes)" -le 2 ] || fail "signals wrote eventfds"
 [ "$(sum rt.futex_waits)" -gt 0 ] || fail "no PD slept in futex_waitv"
-wakes=$(sum rt.futex_wakes)
-[ "$wakes" -gt 0 ] || fail "no signal woke a sleeper"
 [ "$(sum rt.poll_hits)" -gt 0 ] || fail "the adaptive spin never hit"
 
 tick=$(getconf CLK_TCK)
