@@ -115,16 +115,24 @@ void enet_program_fixed(struct enet_driver *drv)
 		enet_writel(&drv->mmio, fixed[i].offset, fixed[i].value);
 }
 
+/* The oldest frame in the TX ring is still the MAC's: its BD is ready
+ * (R set), not sent.  An empty ring has none; a sent one is reaped in a
+ * moment.  Shared by ERR006358's re-kick and the TX watchdog. */
+static bool tx_oldest_bd_owned_by_mac(const struct enet_driver *drv)
+{
+	if (drv->tx_head == drv->tx_tail)
+		return false;
+	uint32_t slot = drv->tx_head & (drv->tx_slots - 1);
+	return (drv->tx_bd[slot].stat & ENET_TXBD_R) != 0;
+}
+
 /* ERR006358: the oldest frame in the ring is still the MAC's and TDAR
  * reads 0: the kick that posted it was lost; kick again.  Reads TDAR only
  * when a frame waits, which an honest MAC has taken by now. */
 void enet_tx_keep_going(struct enet_driver *drv)
 {
-	if (drv->halted || drv->tx_head == drv->tx_tail || drv->kick_tdar)
+	if (drv->halted || drv->kick_tdar || !tx_oldest_bd_owned_by_mac(drv))
 		return;
-	uint32_t slot = drv->tx_head & (drv->tx_slots - 1);
-	if (!(drv->tx_bd[slot].stat & ENET_TXBD_R))
-		return; /* sent, reaped in a moment */
 	if (enet_readl(&drv->mmio, ENET_TDAR) & ENET_TDAR_ACTIVE)
 		return;
 	sdvf_counter_add(drv->stats.tdar_rekicks, 1);
@@ -260,11 +268,9 @@ void enet_halt_retry(struct enet_driver *drv)
 void enet_tx_watchdog(struct enet_driver *drv)
 {
 	uint64_t now = sdvf_now_ns(drv->pd);
-	uint32_t slot = drv->tx_head & (drv->tx_slots - 1);
-	bool waiting = drv->tx_head != drv->tx_tail &&
-		       (drv->tx_bd[slot].stat & ENET_TXBD_R);
 	if (drv->tx_timeout_ns == 0 || drv->halted || !drv->link_up ||
-	    !waiting || drv->tx_head != drv->tx_watch_head) {
+	    !tx_oldest_bd_owned_by_mac(drv) ||
+	    drv->tx_head != drv->tx_watch_head) {
 		drv->tx_watch_head = drv->tx_head;
 		drv->tx_watch_ns = now;
 		return;
