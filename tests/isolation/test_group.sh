@@ -7,25 +7,9 @@
 # list): when one member makes a call neither role may (socket), the whole
 # process dies by SIGSYS, the monitor reports each member's death with the
 # same pid, and the client outside keeps running.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_group.sh"
 
-start_system <<TEMPLATE_DTS
-/dts-v1/;
-/ {
-	compatible = "sdvf,system";
-	pds {
-		a { component = "prober_mux"; group = "g"; config { call = "none"; }; };
-		b {
-			component = "prober_driver";
-			group = "g";
-			config { call = "socket"; delay_ms = <400>; };
-		};
-		c { component = "prober_client"; config { call = "none"; }; };
-	};
-};
-TEMPLATE_DTS
-wait_for "^\[a\] control: calling nothing$"
-wait_for "^\[c\] control: calling nothing$"
+start_prober_group a prober_mux socket 400
 pid_a=$(stat_of a PID)
 pid_b=$(stat_of b PID)
 pid_c=$(stat_of c PID)

@@ -9,25 +9,10 @@
 # call) or calls epoll_ctl on an fd that is not the group's epoll fd, the
 # whole process dies by SIGSYS and both deaths are reported with its pid,
 # while a client outside keeps running.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_group.sh"
 
 for call in openat epoll_ctl; do
-	start_system <<TEMPLATE_DTS
-/dts-v1/;
-/ {
-	compatible = "sdvf,system";
-	pds {
-		d { component = "prober_device"; group = "g"; config { call = "none"; }; };
-		b {
-			component = "prober_driver";
-			group = "g";
-			config { call = "$call"; delay_ms = <600>; };
-		};
-		c { component = "prober_client"; config { call = "none"; }; };
-	};
-};
-TEMPLATE_DTS
-	wait_for "^\[d\] control: calling nothing$"
+	start_prober_group d prober_device "$call" 600
 	pid=$(pid_of d)
 	[ "$(pid_of b)" = "$pid" ] || fail "d and b are not one process"
 	uid=$(status_of "$pid" Uid)

@@ -8,19 +8,12 @@
 # per 4 activations of each (the wait counters are the first member's).
 # With 64 rounds a saturated group served its TX mux's budget timer once
 # per ~3.5 ms (docs/benchmarks.md, "Capacity with a group").
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_group.sh"
 
-start_system <<TEMPLATE_DTS
-/dts-v1/;
-/ {
-	compatible = "sdvf,system";
-	pds {
+start_group '	channels { ab { ends = "a", "b"; }; };' <<TEMPLATE_PDS
 		a { component = "ponger"; group = "g"; channels { peer = "ab"; }; };
 		b { component = "ponger"; group = "g"; channels { peer = "ab"; }; };
-	};
-	channels { ab { ends = "a", "b"; }; };
-};
-TEMPLATE_DTS
+TEMPLATE_PDS
 sleep 1
 kv=$("$HOSTILE" stats --format=kv)
 value() { awk -v pd="$1" -v c="$2" '$2 == pd && $3 == c { print $4 }' <<<"$kv"; }
