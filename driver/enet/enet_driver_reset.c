@@ -235,6 +235,18 @@ void enet_bus_error(struct enet_driver *drv)
 	enet_phy_resume(drv);
 }
 
+/* Restart the MAC from the link timer (a halt's retry, the TX watchdog)
+ * and give it at once what waits: the mux's RX buffers and the TX frames
+ * held in tx_active while it was stopped (the timer's branch of
+ * notified() provides nothing itself). */
+static void restart_and_provide(struct enet_driver *drv)
+{
+	if (!enet_hw_restart(drv))
+		return;
+	enet_rx_provide(drv);
+	enet_tx_provide(drv);
+}
+
 void enet_halt_retry(struct enet_driver *drv)
 {
 	uint64_t now = sdvf_now_ns(drv->pd);
@@ -247,10 +259,7 @@ void enet_halt_retry(struct enet_driver *drv)
 	sdvf_counter_add(drv->stats.halt_retries, 1);
 	sdvf_counter_set(drv->stats.halted, 0);
 	sdvf_log(drv->pd, SDVF_LOG_INFO, "enet: restarting halted controller");
-	if (enet_hw_restart(drv)) {
-		enet_rx_provide(drv);
-		enet_tx_provide(drv); /* release frames held while halted */
-	}
+	restart_and_provide(drv);
 }
 
 /* ---- TX watchdog ------------------------------------------------------- */
@@ -284,8 +293,5 @@ void enet_tx_watchdog(struct enet_driver *drv)
 		 (unsigned long long)((now - drv->tx_watch_ns) / 1000000u),
 		 drv->tx_tail - drv->tx_head);
 	drv->tx_watch_ns = now;
-	if (enet_hw_restart(drv)) {
-		enet_rx_provide(drv);
-		enet_tx_provide(drv);
-	}
+	restart_and_provide(drv);
 }
