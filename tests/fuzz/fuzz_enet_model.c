@@ -30,64 +30,7 @@
 #include "driver/enet/model/enet_model.h"
 #include "driver/enet/model/enet_model_state.h"
 #include "driver/enet/wire/wire.h"
-
-#define RINGS_IO 0x40000000u
-#define BUFS_IO 0x10000000u
-#define BUFS_SIZE 0x10000u
-
-struct fuzz_host {
-	struct sdvf_pd *pd;
-	struct enet_mmio mmio;
-	uint8_t *rings;
-	sdvf_channel_t ch_irq;
-	uint64_t irqs;
-};
-
-static int host_init(void *state, struct sdvf_pd *pd)
-{
-	struct fuzz_host *h = state;
-	h->pd = pd;
-	h->mmio = (struct enet_mmio){
-		.regs = sdvf_region(pd, "enet_regs")->base,
-		.posted = sdvf_region(pd, "enet_mmio")->base,
-		.pd = pd,
-		.doorbell = sdvf_channel(pd, "mmio"),
-	};
-	h->rings = sdvf_region(pd, "enet_rings")->base;
-	h->ch_irq = sdvf_channel(pd, "irq");
-	return 0;
-}
-
-static void host_notified(void *state, struct sdvf_pd *pd, sdvf_channel_t ch)
-{
-	struct fuzz_host *h = state;
-	(void)pd;
-	if (ch == h->ch_irq)
-		h->irqs++; /* never acked here: the input decides */
-}
-
-static const struct sdvf_need host_needs[] = {
-	{"enet_regs", SDVF_NEED_REGION, SDVF_R, false},
-	{"enet_mmio", SDVF_NEED_REGION, SDVF_RW, false},
-	{"enet_rings", SDVF_NEED_REGION, SDVF_RW, false},
-	{"irq", SDVF_NEED_CHANNEL, 0, false},
-	{"mmio", SDVF_NEED_CHANNEL, 0, false},
-	{0},
-};
-static const struct sdvf_param no_params[] = {{0}};
-
-static const struct sdvf_component host_component = {
-	.name = "fuzz_host",
-	.role = SDVF_ROLE_DRIVER,
-	.state_size = sizeof(struct fuzz_host),
-	.needs = host_needs,
-	.params = no_params,
-	.init = host_init,
-	.notified = host_notified,
-};
-
-static const struct sdvf_component *const table[] = {&enet_model_component,
-						     &host_component, NULL};
+#include "tests/unit/enet_model_host.h"
 
 /* This binary links the model and what it needs (sim, loader, wire), not
  * the generated registry with every built-in, so the loader's expander
@@ -101,7 +44,7 @@ static const char dts[] =
 	"\"rw\"; enet_rings = \"rings\", \"rw\"; dma0 = \"bufs\", \"rw\"; };\n"
 	"  channels { irq = \"irq\"; mmio = \"mmio\"; };\n"
 	"  config { wire = \"mem\"; mem_depth = <16>; %s}; };\n"
-	"host { component = \"fuzz_host\";\n"
+	"host { component = \"test_host\";\n"
 	"  maps { enet_regs = \"regs\", \"r\"; enet_mmio = \"posted\", "
 	"\"rw\"; enet_rings = \"rings\", \"rw\"; };\n"
 	"  channels { irq = \"irq\"; mmio = \"mmio\"; }; };\n"
@@ -159,7 +102,7 @@ static uint32_t take(struct input *in, int bytes)
 struct fuzz_run {
 	struct sdvf_system *sys;
 	struct sdvf_sim *sim;
-	struct fuzz_host *host;
+	struct host *host; /* enet_model_host.h, never acking */
 	void *nic;
 	struct wire *wire;
 };
@@ -213,13 +156,14 @@ static void op_forge_posted_tail(struct fuzz_run *r, struct input *in)
 }
 
 #define RX_BDS 16
+/* The TX ring 0x800 into enet_rings, not at the unit tests' TX_RING_IO
+ * (host->tx_ring): the corpus was grown with this layout. */
 #define TX_RING_OFF 0x800u
-#define FUZZ_BUF 2048u
 
 static void rx_bd_arm(struct fuzz_run *r, uint32_t slot)
 {
 	struct enet_bd bd = {
-		.addr = BUFS_IO + slot * FUZZ_BUF,
+		.addr = BUFS_IO + slot * BUF_SIZE,
 		.stat = (uint16_t)(ENET_RXBD_E |
 				   (slot == RX_BDS - 1 ? ENET_RXBD_W : 0)),
 	};
@@ -231,8 +175,8 @@ static void op_tx_frame(struct fuzz_run *r, struct input *in)
 {
 	uint32_t slot = take(in, 1) % 16;
 	struct enet_bd bd = {
-		.addr = BUFS_IO + (16 + slot) * FUZZ_BUF,
-		.len = (uint16_t)(take(in, 2) % FUZZ_BUF),
+		.addr = BUFS_IO + (16 + slot) * BUF_SIZE,
+		.len = (uint16_t)(take(in, 2) % BUF_SIZE),
 		.stat = (uint16_t)(ENET_TXBD_R | ENET_TXBD_TC |
 				   ((take(in, 1) & 3) ? ENET_TXBD_L : 0) |
 				   (slot == 15 ? ENET_TXBD_W : 0)),
@@ -251,7 +195,7 @@ static void bring_up(struct fuzz_run *r)
 		{ENET_MSCR, 5u << ENET_MSCR_MII_SPEED_SHIFT},
 		{ENET_RCR, (1518u << ENET_RCR_MAX_FL_SHIFT) |
 				   ENET_RCR_MII_MODE | ENET_RCR_PROM},
-		{ENET_MRBR, FUZZ_BUF},
+		{ENET_MRBR, BUF_SIZE},
 		{ENET_RDSR, RINGS_IO},
 		{ENET_TDSR, RINGS_IO + TX_RING_OFF},
 		{ENET_MIBC, 0},
@@ -388,7 +332,7 @@ static void fuzz_one(const uint8_t *data, size_t size)
 		char text[sizeof(dts) + 64];
 		snprintf(text, sizeof(text), dts, personality[p]);
 		if (sdvf_system_load_dts(&sys[p], "fuzz_enet_model", text,
-					 table, stderr) != 0)
+					 model_and_host, stderr) != 0)
 			abort();
 	}
 	loaded = true;

@@ -6,7 +6,8 @@ FUZZ_ENET_SRCS := tests/fuzz/fuzz_enet_model.c $(ENET_MODEL_SRCS) \
 	core/sim/sim.c core/sim/sim_inspect.c core/hosted/counters.c core/stats_file.c \
 	$(wildcard core/sysdesc/sysdesc_*.c) core/sysdesc/registry.c \
 	$(WIRE_SRCS)
-FUZZ_ENET_HDRS = $(wildcard core/*.h core/*/*.h driver/enet/*.h driver/enet/*/*.h tests/fuzz/*.h)
+FUZZ_ENET_HDRS = $(wildcard core/*.h core/*/*.h driver/enet/*.h driver/enet/*/*.h tests/fuzz/*.h) \
+	tests/unit/enet_model_host.h
 FUZZ_SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
 UNIT_TESTS += $(BUILD)/tests/fuzz/fuzz_enet_model

@@ -1,8 +1,9 @@
 /*
  * enet_model_fixture.h: the ENET model (driver/enet/model/enet_model.h)
  * alone in the sim, as the test_enet_model_* programs stand on it: a test
- * "host" PD plays the driver with raw register writes through the
- * posted-MMIO accessor, and the mem wire is the other end of the cable.
+ * "host" PD (enet_model_host.h) plays the driver with raw register writes
+ * through the posted-MMIO accessor, and the mem wire is the other end of
+ * the cable.
  * The model maps two packet regions: `bufs` rw (dma0) and `ro_bufs` r
  * (dma1, as a TX region is mapped); the host maps both rw.  Each test
  * boots the system afresh (boot, shutdown) as the personality its group
@@ -28,86 +29,8 @@
 #include "driver/enet/enet_regs.h"
 #include "driver/enet/model/enet_model.h"
 #include "driver/enet/wire/wire.h"
+#include "tests/unit/enet_model_host.h"
 #include "tests/unit/enet_personality.h"
-
-/* ---- the host: registers, rings and buffers as a driver sees them ---- */
-
-#define RINGS_IO 0x40000000u
-#define RX_RING_IO RINGS_IO
-#define TX_RING_IO (RINGS_IO + 0x100u)
-#define BUFS_IO 0x10000000u
-#define BUFS_SIZE 0x10000u
-#define RO_BUFS_IO 0x10100000u /* the model may only read these */
-#define BUF_SIZE 2048u
-
-struct host {
-	struct sdvf_pd *pd;
-	struct enet_mmio mmio;
-	struct enet_bd *rx_ring, *tx_ring;
-	uint8_t *bufs, *ro_bufs;
-	sdvf_channel_t ch_irq;
-	uint64_t irqs;
-	bool auto_ack;
-};
-
-static inline int host_init(void *state, struct sdvf_pd *pd)
-{
-	struct host *h = state;
-	h->pd = pd;
-	h->mmio = (struct enet_mmio){
-		.regs = sdvf_region(pd, "enet_regs")->base,
-		.posted = sdvf_region(pd, "enet_mmio")->base,
-		.pd = pd,
-		.doorbell = sdvf_channel(pd, "mmio"),
-	};
-	uint8_t *rings = sdvf_region(pd, "enet_rings")->base;
-	h->rx_ring = (struct enet_bd *)rings;
-	h->tx_ring = (struct enet_bd *)(rings + (TX_RING_IO - RINGS_IO));
-	h->bufs = sdvf_region(pd, "bufs")->base;
-	h->ro_bufs = sdvf_region(pd, "ro_bufs")->base;
-	h->ch_irq = sdvf_channel(pd, "irq");
-	return 0;
-}
-
-static inline void host_notified(void *state, struct sdvf_pd *pd,
-				 sdvf_channel_t ch)
-{
-	struct host *h = state;
-	if (ch != h->ch_irq)
-		return;
-	h->irqs++;
-	if (!h->auto_ack)
-		return;
-	/* As a driver does: clear the events, then unmask. */
-	enet_writel(&h->mmio, ENET_EIR, 0xffffffffu);
-	enet_mmio_flush(&h->mmio);
-	sdvf_irq_ack(pd, ch);
-}
-
-static const struct sdvf_need host_needs[] = {
-	{"enet_regs", SDVF_NEED_REGION, SDVF_R, false},
-	{"enet_mmio", SDVF_NEED_REGION, SDVF_RW, false},
-	{"enet_rings", SDVF_NEED_REGION, SDVF_RW, false},
-	{"bufs", SDVF_NEED_REGION, SDVF_RW, false},
-	{"ro_bufs", SDVF_NEED_REGION, SDVF_RW, false},
-	{"irq", SDVF_NEED_CHANNEL, 0, false},
-	{"mmio", SDVF_NEED_CHANNEL, 0, false},
-	{0},
-};
-static const struct sdvf_param no_params[] = {{0}};
-
-static const struct sdvf_component host_component = {
-	.name = "test_host",
-	.role = SDVF_ROLE_DRIVER,
-	.state_size = sizeof(struct host),
-	.needs = host_needs,
-	.params = no_params,
-	.init = host_init,
-	.notified = host_notified,
-};
-
-static const struct sdvf_component *const table[] = {&enet_model_component,
-						     &host_component, NULL};
 
 static const char dts[] =
 	"/dts-v1/;\n/ {\ncompatible = \"sdvf,system\";\npds {\n"
@@ -146,7 +69,7 @@ static inline int boot(void **unused)
 	memset(&sys, 0, sizeof(sys));
 	char *text = enet_test_dts(dts, ""); /* enet_test_personality's */
 	assert_int_equal(sdvf_system_load_dts(&sys, "test_enet_model", text,
-					      table, stderr),
+					      model_and_host, stderr),
 			 0);
 	free(text);
 	sim = sdvf_sim_create(&sys);

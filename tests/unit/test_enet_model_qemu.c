@@ -135,8 +135,9 @@ static void personality_other_than_the_two_is_refused(void **unused)
 	char *text = enet_test_dts(dts, "");
 	enet_test_personality = "qemu-imx7";
 	FILE *err = tmpfile();
-	assert_int_equal(sdvf_system_load_dts(&sys, "t.dts", text, table, err),
-			 -1);
+	assert_int_equal(
+		sdvf_system_load_dts(&sys, "t.dts", text, model_and_host, err),
+		-1);
 	free(text);
 	char line[256] = "";
 	rewind(err);

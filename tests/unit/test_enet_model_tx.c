@@ -249,7 +249,7 @@ static void model_refuses_bd_rings_it_may_only_read(void **unused)
 	memcpy(strstr(rings, "\"rw\""), "\"r\" ", 4);
 	struct sdvf_system s;
 	assert_int_equal(sdvf_system_load_dts(&s, "test_enet_model", variant,
-					      table, stderr),
+					      model_and_host, stderr),
 			 0);
 	struct sdvf_sim *refused = sdvf_sim_create(&s);
 	assert_non_null(refused);
