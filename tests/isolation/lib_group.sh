@@ -1,10 +1,11 @@
 # shellcheck shell=bash
-# The opening of the co-location group tests (sourced, not run; named lib_*
-# so module.mk's test_*.sh wildcard leaves it out): lib.sh's set-up, then a
-# system whose PDs share group g, started and waited for.  Each test keeps
-# its own checks.  The caller sources this file instead of lib.sh and sets
-# nothing (BUILD picks the build, as for lib.sh); it gets lib.sh's WORK,
-# RUN_PID, fail, stat_of, stop_system and the rest.
+# What the co-location group tests share (sourced, not run; named lib_* so
+# module.mk's test_*.sh wildcard leaves it out): lib.sh's set-up, a system
+# whose PDs share group g, started and waited for, and the check that a
+# forbidden call killed the whole group.  Each test keeps its own checks.
+# The caller sources this file instead of lib.sh and sets nothing (BUILD
+# picks the build, as for lib.sh); it gets lib.sh's WORK, RUN_PID, fail,
+# stat_of, stop_system and the rest.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -44,4 +45,20 @@ start_prober_group() {
 TEMPLATE_PDS
 	wait_for "^\[$1\] control: calling nothing$"
 	wait_for "^\[c\] control: calling nothing$"
+}
+
+# expect_group_killed FIRST PID CALL: b's CALL, which no role of the group
+# may make, killed the whole group by SIGSYS: b's and FIRST's deaths are
+# reported, FIRST's with the group's PID, the call never returned, and
+# client c, outside the group, runs on with no death reported.
+expect_group_killed() {
+	wait_for "^\[b\] calling $3$"
+	expect_sigsys b
+	expect_sigsys "$1"
+	grep -q "^sdvf: pd '$1' (pid $2) killed by SIGSYS" "$WORK/log" ||
+		fail "$1's death not reported with the group's pid $2"
+	[ "$(count_lines ' returned ')" -eq 0 ] ||
+		fail "$3 returned: $(grep ' returned ' "$WORK/log")"
+	[ "$(stat_of c STATE)" = running ] || fail "c is not running"
+	[ "$(count_lines "^sdvf: pd 'c'")" -eq 0 ] || fail "c died"
 }

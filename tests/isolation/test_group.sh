@@ -16,15 +16,7 @@ pid_c=$(stat_of c PID)
 [ -n "$pid_a" ] && [ "$pid_a" = "$pid_b" ] ||
 	fail "a and b are not one process: pids '$pid_a' '$pid_b'"
 [ "$pid_c" != "$pid_a" ] || fail "c runs in the group's process"
-wait_for "^\[b\] calling socket$"
-expect_sigsys b
-expect_sigsys a
-grep -q "^sdvf: pd 'a' (pid $pid_a) killed by SIGSYS" "$WORK/log" ||
-	fail "a's death not reported with the group's pid $pid_a"
-[ "$(count_lines ' returned ')" -eq 0 ] ||
-	fail "the forbidden call returned: $(grep ' returned ' "$WORK/log")"
-[ "$(stat_of c STATE)" = running ] || fail "c is not running"
-[ "$(count_lines "^sdvf: pd 'c'")" -eq 0 ] || fail "c died"
+expect_group_killed a "$pid_a" socket
 stop_system
 [ "$RUN_STATUS" -eq 1 ] || fail "exit status $RUN_STATUS, expected 1"
 echo "ok: group g (a, b) one process $pid_a, c its own $pid_c; socket from b killed both by SIGSYS, c running"

@@ -26,14 +26,7 @@ for call in openat epoll_ctl; do
 	[ "$(status_of "$pid" Seccomp)" = 2 ] || fail "no seccomp filter"
 	[ "$(stat -c %U "/proc/$pid/mem" 2>/dev/null)" = root ] ||
 		fail "dumpable: /proc/$pid/mem is not root's"
-	wait_for "^\[b\] calling $call$"
-	expect_sigsys b
-	expect_sigsys d
-	grep -q "^sdvf: pd 'd' (pid $pid) killed by SIGSYS" "$WORK/log" ||
-		fail "d's death not reported with the group's pid $pid"
-	[ "$(count_lines ' returned ')" -eq 0 ] ||
-		fail "$call returned: $(grep ' returned ' "$WORK/log")"
-	[ "$(stat_of c STATE)" = running ] || fail "c is not running"
+	expect_group_killed d "$pid" "$call"
 	stop_system
 	[ "$RUN_STATUS" -eq 1 ] || fail "exit status $RUN_STATUS, expected 1"
 	echo "ok: group g (device d, driver b) pid $pid: uid ${uid%% *}, no capabilities, no_new_privs, seccomp; $call from b killed both by SIGSYS"
