@@ -47,8 +47,7 @@ struct host {
 	bool auto_ack;
 };
 
-static inline uint8_t *host_region_or_null(struct sdvf_pd *pd,
-					   const char *name)
+static inline uint8_t *host_region_or_null(struct sdvf_pd *pd, const char *name)
 {
 	const struct sdvf_region *r = sdvf_region(pd, name);
 	return r ? r->base : NULL;
