@@ -118,6 +118,25 @@ static void eberr_storm_halts_mac_holds_tx_and_retries(void **unused)
 	assert_int_equal(mux->rx.got[0].len, 90);
 }
 
+/* The retry itself gives the restarted MAC the frames held while halted,
+ * in the timer's activation: with the PHY silent, no link poll answers
+ * to release them later. */
+static void halt_retry_sends_held_tx_without_a_link_poll(void **unused)
+{
+	(void)unused;
+	provide_rx(0, RX_SLOTS);
+	eberr_storm(ENET_DRV_EBERR_BURST + 1);
+	send_tx(100, 3, 64);
+	assert_int_equal(drv_counter("tx_held_halted"), 1);
+	uint32_t tdar_before = nic->tdar_writes;
+	nic->mdio_silent = true;
+	advance_polls(2); /* the 1 s back-off */
+	assert_int_equal(drv_counter("halt_retries"), 1);
+	assert_int_equal(drv_counter("link_up"), 1);
+	assert_int_equal(tx_bds_owned_by_mac(), 3);
+	assert_int_equal(nic->tdar_writes, tdar_before + 1);
+}
+
 static void eberr_storm_backoff_doubles_while_it_persists(void **unused)
 {
 	(void)unused;
@@ -142,6 +161,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(eberr_resets_and_accounts_for_every_buffer),
 		T(eberr_storm_halts_mac_holds_tx_and_retries),
+		T(halt_retry_sends_held_tx_without_a_link_poll),
 		T(eberr_storm_backoff_doubles_while_it_persists),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
