@@ -319,7 +319,10 @@ static void *vcpu_thread(void *arg)
 	struct kvm_run *run = c->run;
 	wait_gate(c->vm);
 	for (;;) {
-		if (ioctl(c->fd, KVM_RUN, 0) < 0) {
+		int rc = ioctl(c->fd, KVM_RUN, 0);
+		atomic_fetch_add_explicit(&c->vm->exits, 1,
+					  memory_order_relaxed);
+		if (rc < 0) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
 			fail("KVM_RUN");

@@ -72,6 +72,9 @@ typedef struct vmm_vm {
 	bool gated, park;      /* set before vmm_vm_start (vmm_pd.c) */
 	atomic_bool gate_open; /* main thread: the vCPUs may run */
 	atomic_uint at_gate;   /* vCPU threads past their start-up */
+	/* vCPU threads add, the main thread reads (relaxed): KVM_RUN returns,
+	 * so a guest that prints nothing can be told running from stuck. */
+	atomic_uint_fast64_t exits;
 	/* Under dev_lock: */
 	vmm_uart_t uart;
 	int console_fd;

@@ -70,6 +70,11 @@
 	X(uart_refused, "vm.uart_refused",                                     \
 	  "guest UART accesses refused (read-only, bad offset or width)")      \
 	X(irqs, "vm.irqs", "virtio interrupts raised")                         \
+	X(exits, "vm.exits", "KVM_RUN returns to the VMM, all vCPUs")          \
+	X(vcpu_ms, "vm.vcpu_ms",                                               \
+	  "CPU time of the vCPU threads, ms (grows while the guest runs)")     \
+	X(console_bytes, "vm.console_bytes",                                   \
+	  "bytes the guest wrote to its UART")                                 \
 	X(bad_handle, "vm.bad_handle",                                         \
 	  "device returns net_client refused (never with an honest device)")
 

@@ -177,6 +177,23 @@ int vmm_pd_init(void *state, struct sdvf_pd *pd)
 	return 0;
 }
 
+/* The CPU time the vCPU threads have used, in ms: a guest that runs
+ * (boots, idles on its timer) adds to it, one that never started or is
+ * stuck outside KVM_RUN does not (tests/vm/lib_payload.sh, until_guest). */
+static uint64_t vcpu_cpu_ms(const vmm_vm_t *vm)
+{
+	uint64_t ms = 0;
+	for (unsigned i = 0; i < vm->cpus; i++) {
+		clockid_t clock;
+		struct timespec t;
+		if (pthread_getcpuclockid(vm->vcpu[i].thread, &clock) == 0 &&
+		    clock_gettime(clock, &t) == 0)
+			ms += (uint64_t)t.tv_sec * 1000 +
+			      (uint64_t)t.tv_nsec / 1000000;
+	}
+	return ms;
+}
+
 /* dev_lock held. */
 static void publish(struct vmm_pd *s)
 {
@@ -194,6 +211,10 @@ static void publish(struct vmm_pd *s)
 	sdvf_counter_set(s->uart_refused,
 			 u->ro_write + u->bad_offset + u->bad_width);
 	sdvf_counter_set(s->irqs, s->net.irqs);
+	sdvf_counter_set(s->exits, atomic_load_explicit(&s->vm.exits,
+							memory_order_relaxed));
+	sdvf_counter_set(s->console_bytes, u->tx_bytes);
+	sdvf_counter_set(s->vcpu_ms, vcpu_cpu_ms(&s->vm));
 	sdvf_counter_set(s->bad_handle, s->client.bad_handle);
 	if (u->tx_bytes > 0 && sdvf_counter_get(s->boot_ms) == 0) {
 		const struct timespec *t = &s->vm.first_output;
