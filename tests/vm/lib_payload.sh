@@ -60,3 +60,60 @@ until_up() {
 		sleep 0.2
 	done
 }
+
+# until_for SECS CMD...: until_up with a deadline SECS seconds from now, so
+# that a slow L1 (TCG slows with the host's load) moves every later step
+# instead of failing it.
+until_for() {
+	lim=$(($(uptime_s) + $1))
+	shift
+	until_up "$lim" "$@"
+}
+
+# until_guest SECS PD CMD...: until_for SECS CMD, failing early (with a
+# line saying so) if the VMM PD's vCPU threads used no CPU for 60 s
+# (vm.vcpu_ms): a guest that is slow goes on using it (booting, or idle on
+# its timer ticks), one that never started or is stuck outside KVM_RUN
+# does not.  (vm.exits would not do: a quiet guest's timer and most of its
+# boot never leave the kernel's KVM.)
+until_guest() {
+	lim=$(($(uptime_s) + $1))
+	pd=$2
+	shift 2
+	last=
+	next=$(($(uptime_s) + 60))
+	until "$@" >/dev/null 2>&1; do
+		t=$(uptime_s)
+		if [ "$t" -ge "$lim" ] || ! kill -0 "$run" 2>/dev/null; then
+			echo "$me: timed out at L1 uptime $(now): $*"
+			return 1
+		fi
+		if [ "$t" -ge "$next" ]; then
+			cpu=$(counter "$pd" vm.vcpu_ms)
+			if [ -n "$last" ] && [ "$cpu" = "$last" ]; then
+				echo "$me: $pd's vCPUs used no CPU in 60 s" \
+					"(vm.vcpu_ms $cpu) at L1 uptime $(now): $*"
+				return 1
+			fi
+			last=$cpu
+			next=$((t + 60))
+		fi
+		sleep 0.2
+	done
+}
+
+# diag CONSOLE...: what tells a stuck guest from a slow one, for a payload
+# about to fail on a timeout, each line "diag: ...": L1's load and busiest
+# processes, every VMM PD's vm.* counters (vm.vcpu_ms: its vCPUs ran;
+# vm.console_bytes: what its guest wrote), and each CONSOLE's size and
+# last lines (kernel messages included, not only the test's).
+diag() {
+	echo "diag: L1 uptime $(now), load $(cut -d' ' -f1-3 /proc/loadavg)"
+	top -b -n 1 2>/dev/null | head -n 16 | sed 's/^/diag: top: /'
+	sdvf stats --format=kv 2>/dev/null | grep -E ' (vm\.|sdvf\.pid)' |
+		sed 's/^/diag: /'
+	for c in "$@"; do
+		echo "diag: $c: $(wc -c <"$c" 2>/dev/null || echo '?') bytes, last lines:"
+		tail -n 6 "$c" 2>/dev/null | sed "s|^|diag: $c: |"
+	done
+}

@@ -63,8 +63,15 @@
 # it into the table.
 # About 1.5-7 minutes here with the honest guest (95 s at host load 1-6,
 # 127 s at 3-8, 399 s at 4-9; before it, with the hostile guest alone,
-# 146-510 s at 8-14; TCG slows with the host's load).  Hard timeout for the L1 boot:
-# SDVF_VM_BOOT_TIMEOUT (default 900 s).  VM_ATTACK_LOG=FILE keeps the
+# 146-510 s at 8-14; TCG slows with the host's load).  Each step of the
+# payload has its own time from the step before (a slow L1 moves the later
+# steps rather than failing them; once in CI the honest guest had not
+# begun its flow 380 s into the system), and a step that waits for a guest
+# fails early if that guest's vCPU threads use no CPU for 60 s (stuck, not
+# slow); a failing step prints diag: lines (L1's load and processes, the
+# VMMs' vm.* counters, the consoles' tails).  Hard timeout for the L1 boot:
+# SDVF_VM_BOOT_TIMEOUT (default 870 s, inside tests/run.sh's 900 s; the
+# VMMs' own timeouts follow it).  VM_ATTACK_LOG=FILE keeps the
 # console log of a failed run; VM_ATTACK_REPLAY=FILE checks such a log
 # instead of booting.
 set -euo pipefail
@@ -73,7 +80,9 @@ cd "$(dirname "$0")/../.."
 . tests/vm/lib_vm.sh
 me=vm_attack_guest
 unset MAKEFLAGS MFLAGS MAKELEVEL BUILD
-limit=${SDVF_VM_BOOT_TIMEOUT:-900}
+limit=${SDVF_VM_BOOT_TIMEOUT:-870}
+evil_timeout=$((limit - 60)) # the VMMs' own, from their start
+good_timeout=$((limit - 30))
 RATE=100
 WINDOW=10
 GUEST_QUIET=5
@@ -107,7 +116,7 @@ cat >"$work/attack-guest.dts" <<DTS
 				cpus = <1>;
 				bootargs = "console=ttyAMA0 quiet rdinit=/quiet-init iomem=relaxed sdvf.attack sdvf.attack_ip=10.216.0.3 sdvf.attack_peer=10.216.0.1";
 				console = "/tmp/evil.console";
-				timeout = <770>;
+				timeout = <$evil_timeout>;
 			};
 		};
 		peer { component = "bench"; config { bench_mode = "reflect";
@@ -120,7 +129,7 @@ cat >"$work/attack-guest.dts" <<DTS
 				cpus = <1>;
 				bootargs = "console=ttyAMA0 quiet rdinit=/good-init";
 				console = "/tmp/good.console";
-				timeout = <860>;
+				timeout = <$good_timeout>;
 			};
 		};
 	};
@@ -181,6 +190,7 @@ cat >"$work/add/payload/run.sh" <<PAYLOAD
 # printed at the end (printing while it runs would move the windows).
 RATE=$RATE
 WINDOW=$WINDOW
+GOOD_QUIET=$GOOD_QUIET
 PAYLOAD
 cat >>"$work/add/payload/run.sh" <<'PAYLOAD'
 . /payload/lib.sh
@@ -195,6 +205,7 @@ sdvf run /payload/attack-guest.dtb >/tmp/sdvf.log 2>&1 &
 run=$!
 has_rx() { v=$(counter "$1" bench.rx_frames); [ -n "$v" ] && [ "$v" -ge "$2" ]; }
 finish() {
+	[ "$1" = 0 ] || diag /tmp/evil.console /tmp/good.console
 	kill -CONT $a_pid $b_pid $g_pid $e_pid 2>/dev/null
 	if kill -0 $run 2>/dev/null; then
 		kill -INT $run
@@ -220,15 +231,15 @@ e_pid=
 # (Its pid reads 0 until the PD runs: `kill -STOP 0` would stop this
 # payload's own process group.)
 has_pid() { e_pid=$(counter evil sdvf.pid) && [ "${e_pid:-0}" -gt 0 ]; }
-until_up 60 has_pid || finish 1
+until_for 60 has_pid || finish 1
 kill -STOP $e_pid
 echo "attack-guest: evil held at L1 uptime $(now)"
 ok=0
-until_up 300 has_rx a_sink $((RATE / 2)) && until_up 300 has_rx b_sink $((RATE / 2)) || ok=1
+until_for 300 has_rx a_sink $((RATE / 2)) && until_for 300 has_rx b_sink $((RATE / 2)) || ok=1
 [ $ok = 0 ] || finish 1
 # The baseline: the honest guest's flow has begun (its boot over), the
 # hostile guest held.
-until_up 400 seen '^udp_echo: streaming' /tmp/good.console || finish 1
+until_guest 600 good seen '^udp_echo: streaming' /tmp/good.console || finish 1
 sleep 2
 snap base0
 sleep $WINDOW
@@ -241,11 +252,11 @@ if seen 'HOSTILE start' /tmp/evil.console; then
 	echo "attack-guest: the attack began inside the baseline window"
 	finish 1
 fi
-until_up 560 seen '^HOSTILE start' /tmp/evil.console || finish 1
+until_guest 400 evil seen '^HOSTILE start' /tmp/evil.console || finish 1
 snap att0
-until_up 780 seen '^HOSTILE-DONE' /tmp/evil.console || finish 1
+until_guest 600 evil seen '^HOSTILE-DONE' /tmp/evil.console || finish 1
 snap att1
-until_up 795 ended evil || finish 1
+until_for 60 ended evil || finish 1
 # At rest: the sources stop (mid-run frames drain), the honest guest's
 # flow ends (peer stopped until the guest has stopped sending, then
 # its waiting datagrams answered), the system settles.
@@ -257,12 +268,12 @@ if seen '^udp_echo: quiet' /tmp/good.console; then
 	finish 1
 fi
 kill -STOP $a_pid $b_pid $g_pid
-until_up 825 seen '^udp_echo: quiet' /tmp/good.console || finish 1
+until_guest $((GOOD_QUIET + 70)) good seen '^udp_echo: quiet' /tmp/good.console || finish 1
 kill -CONT $g_pid
-until_up 840 seen '^SDVF-GUEST-STREAM-EXIT' /tmp/good.console || finish 1
+until_guest 60 good seen '^SDVF-GUEST-STREAM-EXIT' /tmp/good.console || finish 1
 sleep 1
 snap end
-until_up 850 ended good || finish 1
+until_for 60 ended good || finish 1
 echo "attack-guest: L1 load $(cut -d' ' -f1-3 /proc/loadavg)"
 finish 0
 PAYLOAD
@@ -284,7 +295,7 @@ NOT_HONEST=c5 # peer: the attacker's helper
 log=$work/cases.log
 fail_now() {
 	echo "$me: FAIL: $*"
-	grep -E '^(attack-guest|snap|log: sdvf|log: \[(evil|good)\] sdvf-vmm|guest: (HOSTILE|SDVF)|good: (udp_echo|SDVF))' "$log" ||
+	grep -E '^(attack-guest|diag|snap|log: sdvf|log: \[(evil|good)\] sdvf-vmm|guest: (HOSTILE|SDVF)|good: (udp_echo|SDVF))' "$log" ||
 		tail -n 80 "$log"
 	[ -z "${VM_ATTACK_LOG:-}" ] || cp "$log" "$VM_ATTACK_LOG"
 	exit 1
