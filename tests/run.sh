@@ -134,21 +134,44 @@ failures=()
 out=$(mktemp /tmp/sdvf-run.XXXXXX)
 why_failed=$(mktemp /tmp/sdvf-why.XXXXXX)
 trap 'rm -f "$out" "$why_failed"' EXIT
+
+# left_running ID TEST: the processes still carrying SDVF_TEST_ID=ID in their
+# environment once the test has ended (daemons, sdvf launchers, qemu left
+# behind), each printed and killed, so that no test runs beside what an
+# earlier one left (a PD spinning, an L1 still booting: every later timing
+# would be off).  The PDs of a left launcher die with it (PDEATHSIG).
+left_running() {
+	local pids
+	pids=$(grep -lzx "SDVF_TEST_ID=$1" /proc/[0-9]*/environ 2>/dev/null |
+		cut -d/ -f3)
+	[ -n "$pids" ] || return 0
+	for p in $pids; do
+		echo "=== left running by $2: $(ps -o pid=,etimes=,args= -p "$p" | cut -c1-160)"
+	done
+	# shellcheck disable=SC2086 # a list of pids
+	kill -KILL $pids 2>/dev/null
+}
+
+n=0
 for t in "$@"; do
 	echo "=== $t"
 	start=$(date +%s)
+	n=$((n + 1))
+	id="$$.$n" # SDVF_TEST_ID in the test's environment only
 	# Sanitizer builds run the stress test for a shorter time: it checks the
 	# same protocol, ASan only looks for memory errors on the way.
 	stress_seconds=${SDVF_STRESS_SECONDS:-}
 	[[ $t == build-san/* ]] && stress_seconds=${SDVF_STRESS_SECONDS:-5}
 	if [[ $t == *.sh ]]; then
-		timeout --kill-after=10 "$limit" bash "$t" 2>&1 | tee "$out"
+		SDVF_TEST_ID=$id timeout --kill-after=10 "$limit" bash "$t" 2>&1 |
+			tee "$out"
 	else
-		SDVF_STRESS_SECONDS=$stress_seconds \
+		SDVF_TEST_ID=$id SDVF_STRESS_SECONDS=$stress_seconds \
 			timeout --kill-after=10 "$limit" "$t" 2>&1 | tee "$out"
 	fi
 	rc=${PIPESTATUS[0]}
 	end=$(date +%s)
+	left_running "$id" "$t"
 	why="exit $rc"
 	[ $rc -eq 124 ] || [ $rc -eq 137 ] && why="no end after $limit s"
 	if [ $rc -eq 0 ] && grep -Eq '^\[=+\] Running 0 test\(s\)' "$out"; then
