@@ -42,8 +42,9 @@ static int check_blob(struct sysdesc_ctx *c, const void *blob, size_t size)
 	return 0;
 }
 
-static int load_blob(struct sysdesc_ctx *c, struct sdvf_system *sys, void *blob,
-		     size_t size, const struct sdvf_component *const *table)
+static int run_stages(struct sysdesc_ctx *c, struct sdvf_system *sys,
+		      void *blob, size_t size,
+		      const struct sdvf_component *const *table)
 {
 	if (check_blob(c, blob, size) < 0) {
 		free(blob);
@@ -59,6 +60,14 @@ static int load_blob(struct sysdesc_ctx *c, struct sdvf_system *sys, void *blob,
 	sysdesc_build(c, sys, table);
 	sysdesc_check(c, sys);
 	return c->nerrors ? -1 : 0;
+}
+
+static int load_blob(struct sysdesc_ctx *c, struct sdvf_system *sys, void *blob,
+		     size_t size, const struct sdvf_component *const *table)
+{
+	int rc = run_stages(c, sys, blob, size, table);
+	sysdesc_errors_hidden(c);
+	return rc;
 }
 
 static bool is_blob(const void *buf, size_t size)
@@ -88,8 +97,10 @@ int sdvf_system_load_with(struct sdvf_system *sys, const char *path,
 		int rc = sysdesc_compile_dts(&c, path, buf, size, opt, &blob,
 					     &size);
 		free(buf);
-		if (rc < 0)
+		if (rc < 0) {
+			sysdesc_errors_hidden(&c);
 			return -1;
+		}
 	}
 	if (load_blob(&c, sys, blob, size, table) < 0) {
 		sdvf_system_free(sys);
@@ -115,8 +126,10 @@ int sdvf_system_load_dts(struct sdvf_system *sys, const char *name,
 	memset(sys, 0, sizeof(*sys));
 	sys->path = name;
 	if (sysdesc_compile_dts(&c, NULL, dts, strlen(dts), NULL, &blob,
-				&size) < 0)
+				&size) < 0) {
+		sysdesc_errors_hidden(&c);
 		return -1;
+	}
 	if (load_blob(&c, sys, blob, size, table) < 0) {
 		sdvf_system_free(sys);
 		sys->path = name;

@@ -96,29 +96,11 @@ static void check_node(struct sysdesc_ctx *c, int node, const char *name,
 	}
 }
 
-/* More than SYSDESC_ITEMS_MAX nodes and properties?  Stops counting there. */
-static bool too_many_items(const void *fdt)
-{
-	int items = 0, depth = 0, p;
-	for (int node = 0; node >= 0 && depth >= 0;
-	     node = fdt_next_node(fdt, node, &depth)) {
-		items++;
-		fdt_for_each_property_offset(p, fdt, node)
-		{
-			if (++items > SYSDESC_ITEMS_MAX)
-				return true;
-		}
-		if (items > SYSDESC_ITEMS_MAX)
-			return true;
-	}
-	return false;
-}
-
 int sysdesc_check_names(struct sysdesc_ctx *c)
 {
 	const char *at[SCHEMA_DEPTH + 1] = {""};
 	int errors = c->nerrors, depth = 0;
-	if (too_many_items(c->fdt)) {
+	if (sysdesc_too_many_items(c->fdt)) {
 		sysdesc_error(c, -1,
 			      "too many nodes and properties (at most %d)",
 			      SYSDESC_ITEMS_MAX);

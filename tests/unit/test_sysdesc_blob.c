@@ -1,9 +1,9 @@
 /*
  * sdvf_system_load_blob (core/sysdesc/sysdesc_load.c) as a specification:
  * a blob in memory loads as the same file would, and the blobs the fuzzer
- * (tests/fuzz/fuzz_sysdesc.c) found to crash libfdt are refused with one
- * line each.  The blobs are those of the fuzzer's committed corpus, read
- * from the repository root (as tests/run.sh runs).
+ * (tests/fuzz/fuzz_sysdesc.c) found to crash libfdt or to load slowly are
+ * refused with one line each.  The blobs are those of the fuzzer's
+ * committed corpus, read from the repository root (as tests/run.sh runs).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -82,6 +82,24 @@ static void sysdesc_refuses_the_blob_that_crashed_libfdt(void **unused)
 			    "supported (version 17, as dtc writes)\n");
 }
 
+/* 64 sdvf,net subsystems, each of one client PD, in 14 KiB: expanding
+ * every one took 4 s under ASan (each expander's look-ups are linear in a
+ * tree that grows with each) and made 4 MiB blobs; a libFuzzer run timed
+ * out on such an input.  Expanding stops at the first that makes more PDs
+ * than a system holds, with one line. */
+static void sysdesc_stops_expanding_past_the_pds_a_system_holds(void **unused)
+{
+	(void)unused;
+	int rc;
+	char *errors = load(read_blob(CORPUS "regress-expansion-64-nets"), &rc);
+	assert_int_equal(rc, -1);
+	assert_string_equal(errors,
+			    "mem.dtb: /subsystems/s63xxxxxxxxxxxxxxxxxxxxx: "
+			    "its expansion makes 68 PDs (a system holds at "
+			    "most 32): subsystems written before it are not "
+			    "expanded\n");
+}
+
 static void sysdesc_refuses_a_truncated_blob(void **unused)
 {
 	(void)unused;
@@ -100,6 +118,8 @@ int main(void)
 		cmocka_unit_test(sysdesc_refuses_a_blob_older_than_version_17),
 		cmocka_unit_test(sysdesc_refuses_the_blob_that_crashed_libfdt),
 		cmocka_unit_test(sysdesc_refuses_a_truncated_blob),
+		cmocka_unit_test(
+			sysdesc_stops_expanding_past_the_pds_a_system_holds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
