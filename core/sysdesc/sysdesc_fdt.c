@@ -191,9 +191,8 @@ static bool error_hidden(struct sysdesc_ctx *c)
 void sysdesc_errors_hidden(struct sysdesc_ctx *c)
 {
 	if (c->nhidden > 0)
-		fprintf(c->err,
-			"%s: %d more errors not shown (the first %d are)\n",
-			c->file, c->nhidden, SYSDESC_ERRORS_MAX);
+		fprintf(c->err, "%s: %d more errors not shown\n", c->file,
+			c->nhidden);
 	c->nhidden = 0;
 }
 

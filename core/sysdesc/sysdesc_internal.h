@@ -44,7 +44,10 @@ struct sysdesc_ctx {
 
 /* Errors printed in one load; the rest are counted, and summed up by
  * sysdesc_errors_hidden.  Each printed line walks the tree for its path:
- * 8000 "too many regions" lines of a 450 KB .dtb took 16 s. */
+ * the 8,128 errors of 8000 regions without a size, mapped by no PD, in a
+ * 450 KB .dtb took 16 s.
+ * (An expander's own lines are not counted here: each refused expander
+ * counts one error.) */
 #define SYSDESC_ERRORS_MAX 100
 
 /* One error line: "FILE: /node/path: <message>".  node < 0 prints only
@@ -58,8 +61,8 @@ __attribute__((format(printf, 4, 5))) void
 sysdesc_error_at(struct sysdesc_ctx *c, int parent, const char *child,
 		 const char *fmt, ...);
 
-/* "FILE: N more errors not shown (the first 100 are)" if errors were
- * counted but not printed; the pipeline calls it last. */
+/* "FILE: N more errors not shown" if errors were counted but not printed;
+ * the pipeline calls it last. */
 void sysdesc_errors_hidden(struct sysdesc_ctx *c);
 
 /* Read a whole regular file of at most `max` bytes into *out (malloc, NUL

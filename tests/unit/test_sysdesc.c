@@ -1059,8 +1059,7 @@ static void errors_past_100_are_counted_not_printed(void **state)
 				       "t.dts: /regions/r%d: not mapped by any "
 				       "PD (map it or remove it)\n",
 				       i);
-	sprintf(expected + eat,
-		"t.dts: 100 more errors not shown (the first 100 are)\n");
+	sprintf(expected + eat, "t.dts: 100 more errors not shown\n");
 	expect_errors(dts, expected);
 	free(dts);
 	free(expected);
