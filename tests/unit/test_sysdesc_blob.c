@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <libfdt.h>
 
 #include "core/sysdesc/sysdesc.h"
 #include "core/sysdesc/system.h"
@@ -100,6 +101,55 @@ static void sysdesc_stops_expanding_past_the_pds_a_system_holds(void **unused)
 			    "expanded\n");
 }
 
+/* pingpong.dtb reopened with room to edit it in place; its size. */
+static size_t editable_pingpong(void)
+{
+	static uint8_t read[16384];
+	size_t n = read_blob(CORPUS "pingpong.dtb");
+	memcpy(read, blob, n);
+	assert_int_equal(fdt_open_into(read, blob, (int)sizeof(blob)), 0);
+	return sizeof(blob);
+}
+
+/* dtc refuses a node of two children of one name; a .dtb can hold one.
+ * Look-ups by name would find only the first. */
+static void sysdesc_refuses_two_nodes_of_one_name(void **unused)
+{
+	(void)unused;
+	int rc;
+	size_t n = editable_pingpong();
+	assert_int_equal(fdt_set_name(blob, fdt_path_offset(blob, "/pds/sink"),
+				      "source"),
+			 0);
+	char *errors = load(n, &rc);
+	assert_int_equal(rc, -1);
+	assert_string_equal(errors, "mem.dtb: /pds: node 'source': given more "
+				    "than once (a node holds each name "
+				    "once)\n");
+}
+
+/* The same for properties: each would be checked as the first one, and a
+ * config of 8000 of them took 0.75 s to check. */
+static void sysdesc_refuses_two_properties_of_one_name(void **unused)
+{
+	(void)unused;
+	int rc;
+	size_t n = editable_pingpong();
+	int config = fdt_path_offset(blob, "/pds/source/config");
+	struct fdt_property *capacity =
+		fdt_get_property_w(blob, config, "capacity", NULL);
+	const struct fdt_property *buffers =
+		fdt_get_property(blob, config, "buffers", NULL);
+	assert_non_null(capacity);
+	assert_non_null(buffers);
+	capacity->nameoff = buffers->nameoff; /* now also named "buffers" */
+	char *errors = load(n, &rc);
+	assert_int_equal(rc, -1);
+	assert_string_equal(errors, "mem.dtb: /pds/source/config: property "
+				    "'buffers': given more than once (a node "
+				    "holds each name once)\n");
+}
+
 static void sysdesc_refuses_a_truncated_blob(void **unused)
 {
 	(void)unused;
@@ -118,6 +168,8 @@ int main(void)
 		cmocka_unit_test(sysdesc_refuses_a_blob_older_than_version_17),
 		cmocka_unit_test(sysdesc_refuses_the_blob_that_crashed_libfdt),
 		cmocka_unit_test(sysdesc_refuses_a_truncated_blob),
+		cmocka_unit_test(sysdesc_refuses_two_nodes_of_one_name),
+		cmocka_unit_test(sysdesc_refuses_two_properties_of_one_name),
 		cmocka_unit_test(
 			sysdesc_stops_expanding_past_the_pds_a_system_holds),
 	};
