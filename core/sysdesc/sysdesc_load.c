@@ -15,6 +15,47 @@
 
 /* ---- the pipeline ---------------------------------------------------- */
 
+/* libfdt 1.6.1's fdt_next_tag adds a property's length to an int offset
+ * unchecked: a length of 0xfffffff4 (-12) leads it back to the same tag,
+ * and fdt_check_full loops for ever (an 866-byte blob; found by
+ * tests/fuzz/fuzz_sysdesc.c, the likely cause of CI's timeout).  So the
+ * structure block is walked here first, tag by tag as libfdt reads a
+ * version 17 blob: every tag and every property value must end inside
+ * it.  NULL, or what is wrong. */
+static const char *struct_problem(const void *blob)
+{
+	const uint8_t *s = (const uint8_t *)blob + fdt_off_dt_struct(blob);
+	uint32_t size = fdt_size_dt_struct(blob), at = 0;
+	while (size - at >= 4) {
+		uint32_t tag = fdt32_ld((const fdt32_t *)(s + at));
+		at += 4;
+		if (tag == FDT_END)
+			return NULL;
+		if (tag == FDT_BEGIN_NODE) {
+			const uint8_t *nul = memchr(s + at, '\0', size - at);
+			if (!nul)
+				return "a node name runs past the structure "
+				       "block";
+			at = (uint32_t)(nul - s) + 1;
+		} else if (tag == FDT_PROP) {
+			uint32_t len =
+				size - at < 8
+					? 0
+					: fdt32_ld((const fdt32_t *)(s + at));
+			if (size - at < 8 || len > size - at - 8)
+				return "a property's value runs past the "
+				       "structure block";
+			at += 8 + len;
+		} else if (tag != FDT_END_NODE && tag != FDT_NOP) {
+			return "an unknown tag in the structure block";
+		}
+		at = (at + 3) & ~3u; /* tags are 4-byte aligned */
+		if (at > size)
+			break;
+	}
+	return "the structure block does not end with FDT_END";
+}
+
 static int check_blob(struct sysdesc_ctx *c, const void *blob, size_t size)
 {
 	int rc = size < sizeof(struct fdt_header) ? -FDT_ERR_TRUNCATED
@@ -30,6 +71,11 @@ static int check_blob(struct sysdesc_ctx *c, const void *blob, size_t size)
 			      "(version %u, as dtc writes)",
 			      (unsigned)fdt_version(blob),
 			      (unsigned)FDT_LAST_SUPPORTED_VERSION);
+		return -1;
+	}
+	const char *why = rc == 0 ? struct_problem(blob) : NULL;
+	if (why) {
+		sysdesc_error(c, -1, "not a valid device-tree blob: %s", why);
 		return -1;
 	}
 	if (rc == 0)

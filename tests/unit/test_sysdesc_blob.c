@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <libfdt.h>
@@ -101,6 +102,34 @@ static void sysdesc_stops_expanding_past_the_pds_a_system_holds(void **unused)
 			    "expanded\n");
 }
 
+/* A property length of 0xfffffff4 (-12) led libfdt 1.6.1's tag walk back
+ * to the same tag, and fdt_check_full looped for ever: the fuzzer's input
+ * (an 866-byte blob), and the same length in pingpong.dtb.  The alarm
+ * turns the old hang into a failure. */
+static void sysdesc_refuses_a_property_length_that_loops_libfdt(void **unused)
+{
+	(void)unused;
+	int rc;
+	static const char expected[] =
+		"mem.dtb: not a valid device-tree blob: a property's value "
+		"runs past the structure block\n";
+	alarm(10);
+	char *errors =
+		load(read_blob(CORPUS "regress-prop-length-minus-12"), &rc);
+	assert_int_equal(rc, -1);
+	assert_string_equal(errors, expected);
+	size_t n = read_blob(CORPUS "pingpong.dtb");
+	int p = fdt_first_property_offset(
+		blob, fdt_path_offset(blob, "/pds/sink/config"));
+	assert_true(p > 0);
+	((struct fdt_property *)(blob + fdt_off_dt_struct(blob) + p))->len =
+		cpu_to_fdt32(0xfffffff4u);
+	errors = load(n, &rc);
+	assert_int_equal(rc, -1);
+	assert_string_equal(errors, expected);
+	alarm(0);
+}
+
 /* pingpong.dtb reopened with room to edit it in place; its size. */
 static size_t editable_pingpong(void)
 {
@@ -168,6 +197,8 @@ int main(void)
 		cmocka_unit_test(sysdesc_refuses_a_blob_older_than_version_17),
 		cmocka_unit_test(sysdesc_refuses_the_blob_that_crashed_libfdt),
 		cmocka_unit_test(sysdesc_refuses_a_truncated_blob),
+		cmocka_unit_test(
+			sysdesc_refuses_a_property_length_that_loops_libfdt),
 		cmocka_unit_test(sysdesc_refuses_two_nodes_of_one_name),
 		cmocka_unit_test(sysdesc_refuses_two_properties_of_one_name),
 		cmocka_unit_test(
