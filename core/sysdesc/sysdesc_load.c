@@ -37,15 +37,12 @@ static const char *struct_problem(const void *blob)
 				return "a node name runs past the structure "
 				       "block";
 			at = (uint32_t)(nul - s) + 1;
-		} else if (tag == FDT_PROP) {
-			uint32_t len =
-				size - at < 8
-					? 0
-					: fdt32_ld((const fdt32_t *)(s + at));
-			if (size - at < 8 || len > size - at - 8)
+		} else if (tag == FDT_PROP) { /* len, nameoff, value */
+			const fdt32_t *len = (const fdt32_t *)(s + at);
+			if (size - at < 8 || fdt32_ld(len) > size - at - 8)
 				return "a property's value runs past the "
 				       "structure block";
-			at += 8 + len;
+			at += 8 + fdt32_ld(len);
 		} else if (tag != FDT_END_NODE && tag != FDT_NOP) {
 			return "an unknown tag in the structure block";
 		}
