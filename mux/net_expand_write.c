@@ -241,6 +241,8 @@ static bool earlier_same_node(const struct plan *pl, int i)
 
 static void conflicts(struct plan *pl, const void *fdt)
 {
+	const char *node_path = NULL; /* where `node` was looked up */
+	int node = -1;
 	for (int i = 0; i < pl->nops; i++) {
 		const struct op *o = &pl->op[i];
 		if (o->fresh) {
@@ -258,7 +260,10 @@ static void conflicts(struct plan *pl, const void *fdt)
 					  o->what, o->name, parent);
 			continue;
 		}
-		int node = fdt_path_offset(fdt, o->path);
+		/* the plan runs path by path: one look-up per run */
+		if (!node_path || strcmp(o->path, node_path) != 0)
+			node = fdt_path_offset(fdt, o->path);
+		node_path = o->path;
 		if (node >= 0 && fdt_getprop(fdt, node, o->prop, NULL))
 			net_error(pl->n, "",
 				  "property '%s' already exists in %s", o->prop,
@@ -288,11 +293,18 @@ static int make_path(void *fdt, const char *path)
 	return node;
 }
 
+/* Each look-up walks the tree: a node found for one entry serves the next
+ * if it has the same path (setting a property moves only what follows the
+ * node).  Without it, two sdvf,net subsystems of 8 clients behind 7000
+ * nodes took 1.8 s. */
 static int apply(struct plan *pl, void *fdt)
 {
+	int node = -1;
 	for (int i = pl->nops - 1; i >= 0; i--) {
 		const struct op *o = &pl->op[i];
-		int node = make_path(fdt, o->path);
+		if (i == pl->nops - 1 ||
+		    strcmp(o->path, pl->op[i + 1].path) != 0)
+			node = make_path(fdt, o->path);
 		int rc = node < 0 ? node
 				  : fdt_setprop(fdt, node, o->prop, o->value,
 						o->len);

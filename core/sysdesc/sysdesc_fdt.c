@@ -61,6 +61,26 @@ int sysdesc_read_file(const char *path, size_t max, void **out, size_t *size,
 	return 0;
 }
 
+/* ---- size ------------------------------------------------------------- */
+
+/* Stops counting past the limit: linear in at most that many items. */
+bool sysdesc_too_many_items(const void *fdt)
+{
+	int items = 0, depth = 0, p;
+	for (int node = 0; node >= 0 && depth >= 0;
+	     node = fdt_next_node(fdt, node, &depth)) {
+		items++;
+		fdt_for_each_property_offset(p, fdt, node)
+		{
+			if (++items > SYSDESC_ITEMS_MAX)
+				return true;
+		}
+		if (items > SYSDESC_ITEMS_MAX)
+			return true;
+	}
+	return false;
+}
+
 /* ---- names and printing what a description holds ------------------------ */
 
 static bool is_name_char(char c)
@@ -157,9 +177,30 @@ static void print_path(struct sysdesc_ctx *c, int node, const char *child)
 	fputs(": ", c->err);
 }
 
+/* Past SYSDESC_ERRORS_MAX an error is counted, not printed: printing one
+ * costs a walk of the tree for its path. */
+static bool error_hidden(struct sysdesc_ctx *c)
+{
+	if (c->nerrors < SYSDESC_ERRORS_MAX)
+		return false;
+	c->nerrors++;
+	c->nhidden++;
+	return true;
+}
+
+void sysdesc_errors_hidden(struct sysdesc_ctx *c)
+{
+	if (c->nhidden > 0)
+		fprintf(c->err, "%s: %d more errors not shown\n", c->file,
+			c->nhidden);
+	c->nhidden = 0;
+}
+
 void sysdesc_error(struct sysdesc_ctx *c, int node, const char *fmt, ...)
 {
 	va_list ap;
+	if (error_hidden(c))
+		return;
 	if (node >= 0)
 		print_path(c, node, NULL);
 	else
@@ -175,6 +216,8 @@ void sysdesc_error_at(struct sysdesc_ctx *c, int parent, const char *child,
 		      const char *fmt, ...)
 {
 	va_list ap;
+	if (error_hidden(c))
+		return;
 	print_path(c, parent, child);
 	va_start(ap, fmt);
 	vfprintf(c->err, fmt, ap);

@@ -15,6 +15,44 @@
 
 /* ---- the pipeline ---------------------------------------------------- */
 
+/* libfdt 1.6.1's fdt_next_tag adds a property's length to an int offset
+ * unchecked: a length of 0xfffffff4 (-12) leads it back to the same tag,
+ * and fdt_check_full loops for ever (an 866-byte blob; found by
+ * tests/fuzz/fuzz_sysdesc.c, the likely cause of CI's timeout).  So the
+ * structure block is walked here first, tag by tag as libfdt reads a
+ * version 17 blob: every tag and every property value must end inside
+ * it.  NULL, or what is wrong. */
+static const char *struct_problem(const void *blob)
+{
+	const uint8_t *s = (const uint8_t *)blob + fdt_off_dt_struct(blob);
+	uint32_t size = fdt_size_dt_struct(blob), at = 0;
+	while (size - at >= 4) {
+		uint32_t tag = fdt32_ld((const fdt32_t *)(s + at));
+		at += 4;
+		if (tag == FDT_END)
+			return NULL;
+		if (tag == FDT_BEGIN_NODE) {
+			const uint8_t *nul = memchr(s + at, '\0', size - at);
+			if (!nul)
+				return "a node name runs past the structure "
+				       "block";
+			at = (uint32_t)(nul - s) + 1;
+		} else if (tag == FDT_PROP) { /* len, nameoff, value */
+			const fdt32_t *len = (const fdt32_t *)(s + at);
+			if (size - at < 8 || fdt32_ld(len) > size - at - 8)
+				return "a property's value runs past the "
+				       "structure block";
+			at += 8 + fdt32_ld(len);
+		} else if (tag != FDT_END_NODE && tag != FDT_NOP) {
+			return "an unknown tag in the structure block";
+		}
+		at = (at + 3) & ~3u; /* tags are 4-byte aligned */
+		if (at > size)
+			break;
+	}
+	return "the structure block does not end with FDT_END";
+}
+
 static int check_blob(struct sysdesc_ctx *c, const void *blob, size_t size)
 {
 	int rc = size < sizeof(struct fdt_header) ? -FDT_ERR_TRUNCATED
@@ -32,6 +70,11 @@ static int check_blob(struct sysdesc_ctx *c, const void *blob, size_t size)
 			      (unsigned)FDT_LAST_SUPPORTED_VERSION);
 		return -1;
 	}
+	const char *why = rc == 0 ? struct_problem(blob) : NULL;
+	if (why) {
+		sysdesc_error(c, -1, "not a valid device-tree blob: %s", why);
+		return -1;
+	}
 	if (rc == 0)
 		rc = fdt_check_full(blob, size);
 	if (rc != 0) {
@@ -42,8 +85,9 @@ static int check_blob(struct sysdesc_ctx *c, const void *blob, size_t size)
 	return 0;
 }
 
-static int load_blob(struct sysdesc_ctx *c, struct sdvf_system *sys, void *blob,
-		     size_t size, const struct sdvf_component *const *table)
+static int run_stages(struct sysdesc_ctx *c, struct sdvf_system *sys,
+		      void *blob, size_t size,
+		      const struct sdvf_component *const *table)
 {
 	if (check_blob(c, blob, size) < 0) {
 		free(blob);
@@ -59,6 +103,14 @@ static int load_blob(struct sysdesc_ctx *c, struct sdvf_system *sys, void *blob,
 	sysdesc_build(c, sys, table);
 	sysdesc_check(c, sys);
 	return c->nerrors ? -1 : 0;
+}
+
+static int load_blob(struct sysdesc_ctx *c, struct sdvf_system *sys, void *blob,
+		     size_t size, const struct sdvf_component *const *table)
+{
+	int rc = run_stages(c, sys, blob, size, table);
+	sysdesc_errors_hidden(c);
+	return rc;
 }
 
 static bool is_blob(const void *buf, size_t size)
@@ -88,8 +140,10 @@ int sdvf_system_load_with(struct sdvf_system *sys, const char *path,
 		int rc = sysdesc_compile_dts(&c, path, buf, size, opt, &blob,
 					     &size);
 		free(buf);
-		if (rc < 0)
+		if (rc < 0) {
+			sysdesc_errors_hidden(&c);
 			return -1;
+		}
 	}
 	if (load_blob(&c, sys, blob, size, table) < 0) {
 		sdvf_system_free(sys);
@@ -115,8 +169,10 @@ int sdvf_system_load_dts(struct sdvf_system *sys, const char *name,
 	memset(sys, 0, sizeof(*sys));
 	sys->path = name;
 	if (sysdesc_compile_dts(&c, NULL, dts, strlen(dts), NULL, &blob,
-				&size) < 0)
+				&size) < 0) {
+		sysdesc_errors_hidden(&c);
 		return -1;
+	}
 	if (load_blob(&c, sys, blob, size, table) < 0) {
 		sdvf_system_free(sys);
 		sys->path = name;

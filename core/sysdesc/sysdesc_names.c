@@ -18,6 +18,7 @@
  * nodes (sysdesc_queue_pair.c).
  */
 #include <libfdt.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/sysdesc/sysdesc_internal.h"
@@ -67,13 +68,63 @@ static void check_name_strings(struct sysdesc_ctx *c, int node,
 	}
 }
 
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Each of `names[0..n)` that is there more than once, once; sorts them. */
+static void report_twice(struct sysdesc_ctx *c, int node, const char *what,
+			 const char **names, int n)
+{
+	qsort(names, (size_t)n, sizeof(*names), name_cmp);
+	for (int i = 1; i < n; i++) {
+		if (strcmp(names[i], names[i - 1]) != 0 ||
+		    (i > 1 && strcmp(names[i], names[i - 2]) == 0))
+			continue;
+		char quoted[SYSDESC_QUOTE_MAX]; /* a child's name is not checked
+						   yet */
+		sysdesc_error(c, node,
+			      "%s '%s': given more than once (a node holds "
+			      "each name once)",
+			      what,
+			      sysdesc_quote(quoted, sizeof(quoted), names[i]));
+	}
+}
+
+/* Look-ups by name see only the first of two properties or children of
+ * one name, while the stages that walk a node see both (dtc refuses them;
+ * a .dtb can hold them): each would be checked as the first, and a config
+ * of 8000 such properties took 0.75 s to check.  Sorted, not compared
+ * pairwise.  `names` has room for SYSDESC_ITEMS_MAX. */
+static void check_unique(struct sysdesc_ctx *c, int node, const char **names)
+{
+	int n = 0, p, sub;
+	fdt_for_each_property_offset(p, c->fdt, node)
+	{
+		const char *prop = NULL;
+		fdt_getprop_by_offset(c->fdt, p, &prop, NULL);
+		if (prop && n < SYSDESC_ITEMS_MAX)
+			names[n++] = prop;
+	}
+	report_twice(c, node, "property", names, n);
+	n = 0;
+	fdt_for_each_subnode(sub, c->fdt, node)
+	{
+		const char *child = fdt_get_name(c->fdt, sub, NULL);
+		if (child && n < SYSDESC_ITEMS_MAX)
+			names[n++] = child;
+	}
+	report_twice(c, node, "node", names, n);
+}
+
 /* `at` holds the names of the node and its parents, root first, up to
  * SCHEMA_DEPTH. */
 static void check_node(struct sysdesc_ctx *c, int node, const char *name,
-		       const char *const *at, int depth)
+		       const char *const *at, int depth, const char **names)
 {
 	char why[SDVF_NAME_WHY_MAX], quoted[SYSDESC_QUOTE_MAX];
-	int p;
+	int p, errors = c->nerrors;
 	if (depth > 0 && sdvf_name_problem(name, why)) {
 		sysdesc_error(c, node, "name %s", why);
 		return; /* its properties would be reported under a bad path */
@@ -94,34 +145,23 @@ static void check_node(struct sysdesc_ctx *c, int node, const char *name,
 			check_name_strings(c, node, prop, v, len,
 					   name_strings_of(at, depth, prop));
 	}
-}
-
-/* More than SYSDESC_ITEMS_MAX nodes and properties?  Stops counting there. */
-static bool too_many_items(const void *fdt)
-{
-	int items = 0, depth = 0, p;
-	for (int node = 0; node >= 0 && depth >= 0;
-	     node = fdt_next_node(fdt, node, &depth)) {
-		items++;
-		fdt_for_each_property_offset(p, fdt, node)
-		{
-			if (++items > SYSDESC_ITEMS_MAX)
-				return true;
-		}
-		if (items > SYSDESC_ITEMS_MAX)
-			return true;
-	}
-	return false;
+	if (c->nerrors == errors) /* the names are clean to print */
+		check_unique(c, node, names);
 }
 
 int sysdesc_check_names(struct sysdesc_ctx *c)
 {
 	const char *at[SCHEMA_DEPTH + 1] = {""};
 	int errors = c->nerrors, depth = 0;
-	if (too_many_items(c->fdt)) {
+	if (sysdesc_too_many_items(c->fdt)) {
 		sysdesc_error(c, -1,
 			      "too many nodes and properties (at most %d)",
 			      SYSDESC_ITEMS_MAX);
+		return 1;
+	}
+	const char **names = malloc(SYSDESC_ITEMS_MAX * sizeof(*names));
+	if (!names) {
+		sysdesc_error(c, -1, "out of memory");
 		return 1;
 	}
 	for (int node = 0; node >= 0 && depth >= 0;
@@ -131,7 +171,8 @@ int sysdesc_check_names(struct sysdesc_ctx *c)
 			name = "";
 		if (depth <= SCHEMA_DEPTH)
 			at[depth] = name;
-		check_node(c, node, name, at, depth);
+		check_node(c, node, name, at, depth, names);
 	}
+	free(names);
 	return c->nerrors - errors;
 }

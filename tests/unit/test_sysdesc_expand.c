@@ -4,7 +4,10 @@
  * the dump format (core/sysdesc/sysdesc_dump.c).  Loading and refusing
  * descriptions is specified in test_sysdesc.c.
  */
+#include <libfdt.h>
+
 #include "core/queue.h"
+#include "core/sysdesc/sysdesc_internal.h" /* SYSDESC_EXPAND_ROOM */
 #include "tests/unit/sysdesc_fixture.h"
 
 static char *dump_text(const struct sdvf_system *sys)
@@ -169,6 +172,73 @@ static void queue_pair_names_must_be_names(void **state)
 	free(two);
 }
 
+/* ---- bounds of expansion ----------------------------------------------- */
+
+/* Two test_dual PDs joined by `n` queue pairs q0 .. q<n-1>, prefixes
+ * p0_ .. (caller frees). */
+static char *queue_pairs(int n)
+{
+	size_t size = 256 + (size_t)n * 160, at = 0;
+	char *dts = malloc(size);
+	assert_non_null(dts);
+	at += (size_t)snprintf(dts, size,
+			       "/dts-v1/;\n/ { compatible = \"sdvf,system\";\n"
+			       "pds { x { component = \"test_dual\"; };\n"
+			       " y { component = \"test_dual\"; }; };\n"
+			       "subsystems {\n");
+	for (int i = 0; i < n; i++)
+		at += (size_t)snprintf(
+			dts + at, size - at,
+			" q%d { compatible = \"sdvf,queue-pair\";"
+			" producer = \"x\"; consumer = \"y\";"
+			" buffers = <1>; capacity = <1>;"
+			" prefix = \"p%d_\"; };\n",
+			i, i);
+	snprintf(dts + at, size - at, "}; };\n");
+	return dts;
+}
+
+/* Expanding stops once the regions outnumber what a system holds (build
+ * would refuse them anyway): 43 queue pairs make 129.  Expanders run last
+ * first, so q0 is the one that passes the limit; one line, not one per
+ * region past it. */
+static void expansion_stops_past_the_regions_a_system_holds(void **state)
+{
+	(void)state;
+	char *dts = queue_pairs(43);
+	expect_errors(dts, "t.dts: /subsystems/q0: its expansion makes 129 "
+			   "regions (a system holds at most 128): subsystems "
+			   "written before it are not expanded\n");
+	free(dts);
+}
+
+/* The blob is reopened with SYSDESC_EXPAND_ROOM spare before each
+ * expander, after dropping what the last one left unused: the spare does
+ * not pile up with the number of subsystems (64 of them made 4 MiB blobs). */
+static void expansion_keeps_one_room_spare_however_many_subsystems(void **state)
+{
+	(void)state;
+	struct sdvf_system sys;
+	const char *dts =
+		"/dts-v1/;\n/ { compatible = \"sdvf,system\";\n"
+		"pds { x { component = \"test_dual\"; };\n"
+		" y { component = \"test_dual\"; }; };\n"
+		"subsystems {\n"
+		" qa { compatible = \"sdvf,queue-pair\";"
+		" producer = \"x\"; consumer = \"y\";"
+		" buffers = <2>; capacity = <4>; prefix = \"a_\"; };\n"
+		" qb { compatible = \"sdvf,queue-pair\";"
+		" producer = \"y\"; consumer = \"x\";"
+		" buffers = <4>; capacity = <8>; prefix = \"b_\"; };\n"
+		"}; };\n";
+	expect_ok(&sys, dts);
+	uint32_t used =
+		fdt_off_dt_strings(sys.fdt) + fdt_size_dt_strings(sys.fdt);
+	assert_true(fdt_totalsize(sys.fdt) >= used);
+	assert_true(fdt_totalsize(sys.fdt) - used <= SYSDESC_EXPAND_ROOM);
+	sdvf_system_free(&sys);
+}
+
 /* ---- dump ------------------------------------------------------------- */
 
 static void dump_prints_every_fact_one_per_line(void **state)
@@ -263,6 +333,10 @@ int main(void)
 		cmocka_unit_test(queue_pair_bad_properties_are_each_reported),
 		cmocka_unit_test(queue_pair_between_one_pd_is_refused),
 		cmocka_unit_test(queue_pair_names_must_be_names),
+		cmocka_unit_test(
+			expansion_stops_past_the_regions_a_system_holds),
+		cmocka_unit_test(
+			expansion_keeps_one_room_spare_however_many_subsystems),
 		cmocka_unit_test(dump_prints_every_fact_one_per_line),
 		cmocka_unit_test(
 			dump_names_the_system_after_its_file_by_default),
