@@ -7,7 +7,8 @@
 # test`: six harnesses, 3.5 minutes; `make fuzz` sets 600).  Builds
 # build-fuzz/ first (`make fuzz-bins`: clang, libFuzzer, ASan + UBSan).
 # Each run starts from the committed corpus tests/fuzz/corpus/HARNESS/
-# (read only) and writes what it finds to a temporary directory.  A crash,
+# (read only), with tests/fuzz/dict/HARNESS.dict as its dictionary if there
+# is one, and writes what it finds to a temporary directory.  A crash,
 # a leak, a sanitizer report, an input slower than 10 s or a broken
 # invariant fails the run; the input that did it is kept in
 # $SDVF_FUZZ_ARTIFACTS (default /tmp/sdvf-fuzz-artifacts) and named, to be
@@ -64,6 +65,9 @@ for h in "${harnesses[@]}"; do
 		-timeout=10 -rss_limit_mb=2048 -print_final_stats=1
 		-artifact_prefix="$artifacts/$h-" "$work/$h")
 	[ -d "$seeds" ] && args+=("$seeds")
+	# A dictionary of the words the harness's input format uses, if any.
+	dict=tests/fuzz/dict/$h.dict
+	[ -f "$dict" ] && args=(-dict="$dict" "${args[@]}")
 	SDVF_SIM_QUIET=1 "$bin" "${args[@]}" >"$work/$h.log" 2>&1
 	rc=$?
 	stats=$(awk '/^stat::number_of_executed_units/ { runs = $2 }
