@@ -52,13 +52,7 @@ ended() { seen "pd '$1' .*(exited|killed)" /tmp/sdvf.log; }
 until_up() {
 	lim=$1
 	shift
-	until "$@" >/dev/null 2>&1; do
-		if [ "$(uptime_s)" -ge "$lim" ] || ! kill -0 "$run" 2>/dev/null; then
-			echo "$me: timed out at L1 uptime $(now): $*"
-			return 1
-		fi
-		sleep 0.2
-	done
+	until_alive "$lim" "" "$@"
 }
 
 # until_for SECS CMD...: until_up with a deadline SECS seconds from now, so
@@ -67,7 +61,7 @@ until_up() {
 until_for() {
 	lim=$(($(uptime_s) + $1))
 	shift
-	until_up "$lim" "$@"
+	until_alive "$lim" "" "$@"
 }
 
 # until_guest SECS PD CMD...: until_for SECS CMD, failing early (with a
@@ -78,6 +72,14 @@ until_for() {
 # boot never leave the kernel's KVM.)
 until_guest() {
 	lim=$(($(uptime_s) + $1))
+	shift
+	until_alive "$lim" "$@"
+}
+
+# until_alive LIMIT PD CMD...: the loop of the three above; PD empty: no
+# check of a guest's vCPU time.
+until_alive() {
+	lim=$1
 	pd=$2
 	shift 2
 	last=
@@ -88,7 +90,7 @@ until_guest() {
 			echo "$me: timed out at L1 uptime $(now): $*"
 			return 1
 		fi
-		if [ "$t" -ge "$next" ]; then
+		if [ -n "$pd" ] && [ "$t" -ge "$next" ]; then
 			cpu=$(counter "$pd" vm.vcpu_ms)
 			if [ -n "$last" ] && [ "$cpu" = "$last" ]; then
 				echo "$me: $pd's vCPUs used no CPU in 60 s" \
