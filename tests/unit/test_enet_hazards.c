@@ -383,9 +383,19 @@ restart_with_ecr_zero_reprograms_what_a_previous_owner_left(void **unused)
 	poke(ENET_RSFL, 0x40);
 	poke(ENET_RAEM, 0x10);
 	poke(ENET_TAFL, 0x20);
+	poke(ENET_RSEM, 0x30);
+	poke(ENET_RAFL, 0x11);
+	poke(ENET_TSEM, 0x12);
+	poke(ENET_TAEM, 0x13);
 	poke(ENET_DMA1CFG, 0x10000); /* DMA_CLASS_EN */
-	poke(ENET_RCMR2, 0x10000);   /* MATCHEN */
+	poke(ENET_DMA2CFG, 0x10000);
+	poke(ENET_RCMR1, 0x10000); /* MATCHEN */
+	poke(ENET_RCMR2, 0x10000);
 	poke(ENET_TXIC1, ENET_IC_EN);
+	poke(ENET_TXIC2, ENET_IC_EN);
+	poke(ENET_RXIC1, ENET_IC_EN);
+	poke(ENET_RXIC2, ENET_IC_EN);
+	poke(ENET_RXIC, ENET_IC_EN); /* rx coalescing is off here */
 	/* A new speed: the driver stops the MAC with ECR = 0 and programs
 	 * it afresh. */
 	phy_write(MII_CTRL1000, 0);
@@ -400,9 +410,19 @@ restart_with_ecr_zero_reprograms_what_a_previous_owner_left(void **unused)
 	assert_int_equal(reg(ENET_RSFL), 0);
 	assert_int_equal(reg(ENET_RAEM), ENET_DRV_RAEM);
 	assert_int_equal(reg(ENET_TAFL), ENET_DRV_TAFL);
+	assert_int_equal(reg(ENET_RSEM), 0);
+	assert_int_equal(reg(ENET_RAFL), ENET_DRV_RAFL);
+	assert_int_equal(reg(ENET_TSEM), 0);
+	assert_int_equal(reg(ENET_TAEM), ENET_DRV_TAEM);
 	assert_int_equal(reg(ENET_DMA1CFG), 0);
+	assert_int_equal(reg(ENET_DMA2CFG), 0);
+	assert_int_equal(reg(ENET_RCMR1), 0);
 	assert_int_equal(reg(ENET_RCMR2), 0);
 	assert_int_equal(reg(ENET_TXIC1), 0);
+	assert_int_equal(reg(ENET_TXIC2), 0);
+	assert_int_equal(reg(ENET_RXIC1), 0);
+	assert_int_equal(reg(ENET_RXIC2), 0);
+	assert_int_equal(reg(ENET_RXIC), 0);
 	/* and it works: a frame each way */
 	queue_one();
 	assert_int_equal(wire_frames(), 1);
