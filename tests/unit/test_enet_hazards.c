@@ -388,8 +388,11 @@ restart_with_ecr_zero_reprograms_what_a_previous_owner_left(void **unused)
 {
 	(void)unused;
 	/* reset_mode ecr-zero (the default) already restarted the MAC at
-	 * 1000 Mb/s with RX DMA in flight: no hang. */
-	assert_int_equal(counter("drv", "speed_mbps"), 1000);
+	 * 1000 Mb/s with RX DMA in flight: no hang.  QEMU's 10/100 PHY
+	 * came up at 100, so its new speed below is 10. */
+	uint32_t first = model_is_qemu ? 100 : 1000;
+	uint32_t next = model_is_qemu ? 10 : 100;
+	assert_int_equal(counter("drv", "speed_mbps"), first);
 	assert_int_equal(counter("nic", "bus_hangs"), 0);
 	assert_int_equal(counter("nic", "resets"), 0);
 	/* What another owner (a boot loader, an AVB stack) could leave. */
@@ -415,10 +418,12 @@ restart_with_ecr_zero_reprograms_what_a_previous_owner_left(void **unused)
 	/* A new speed: the driver stops the MAC with ECR = 0 and programs
 	 * it afresh. */
 	phy_write(MII_CTRL1000, 0);
-	phy_write(MII_ADVERTISE, ADVERTISE_100FULL | 1u);
+	phy_write(MII_ADVERTISE,
+		  (model_is_qemu ? ADVERTISE_10FULL : ADVERTISE_100FULL) | 1u);
 	sdvf_sim_advance(sim, POLL_NS);
-	assert_int_equal(counter("drv", "speed_mbps"), 100);
-	assert_int_equal(counter("drv", "link_restarts"), 2);
+	assert_int_equal(counter("drv", "speed_mbps"), next);
+	assert_int_equal(counter("drv", "link_restarts"),
+			 model_is_qemu ? 1 : 2);
 	assert_int_equal(counter("nic", "bus_hangs"), 0);
 	assert_int_equal(reg(ENET_RACC), 0);
 	assert_int_equal(reg(ENET_TACC), 0);
@@ -621,6 +626,7 @@ int main(void)
 #define Q(name)                                                                \
 	cmocka_unit_test_setup_teardown(name, boot_qemu, enet_system_shutdown)
 	const struct CMUnitTest tests_on_qemu[] = {
+		Q(restart_with_ecr_zero_reprograms_what_a_previous_owner_left),
 		Q(a_halted_mac_keeps_its_mdio_events),
 		Q(rcr_has_rmii_10t_at_10_mbps_on_rgmii),
 		Q(an_rx_buffer_off_the_64_byte_grid_is_refused),
