@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -226,6 +227,105 @@ static void phy_id_of_zero_is_no_phy_and_link_down(void **unused)
 	assert_int_equal(tx_bds_owned_by_mac(), 0);
 }
 
+/* What the PDs print to stderr while `polls` link polls run. */
+static const char *stderr_of_polls(uint32_t polls)
+{
+	static char text[4096];
+	fflush(stderr);
+	FILE *tmp = tmpfile();
+	assert_non_null(tmp);
+	int saved = dup(2);
+	assert_true(saved >= 0);
+	assert_true(dup2(fileno(tmp), 2) >= 0);
+	for (uint32_t i = 0; i < polls; i++) {
+		sdvf_sim_advance(sim, POLL_NS);
+		run();
+	}
+	fflush(stderr);
+	assert_true(dup2(saved, 2) >= 0);
+	close(saved);
+	rewind(tmp);
+	size_t n = fread(text, 1, sizeof(text) - 1, tmp);
+	fclose(tmp);
+	text[n] = '\0';
+	return text;
+}
+
+static uint32_t occurrences(const char *text, const char *what)
+{
+	uint32_t n = 0;
+	for (const char *at = strstr(text, what); at; at = strstr(at + 1, what))
+		n++;
+	return n;
+}
+
+/* A missing PHY is counted at every poll and logged once, naming the
+ * address and what was read; once a PHY answers again, a new absence is
+ * logged again. */
+static void no_phy_is_logged_once_until_a_phy_answers(void **unused)
+{
+	(void)unused;
+	static const char line[] = "enet: no PHY at MDIO address 0 (";
+	nic->phy[MII_PHYSID1] = 0xffff;
+	nic->phy[MII_PHYSID2] = 0xffff;
+	nic->phy[MII_BMSR] = 0xffff;
+	const char *out = stderr_of_polls(3);
+	assert_int_equal(drv_counter("phy_absent"), 3);
+	assert_int_equal(occurrences(out, line), 1);
+	assert_int_equal(occurrences(out, "(BMSR reads all ones)"), 1);
+	assert_int_equal(drv_counter("link_up"), 0);
+	/* the PHY is back, then gone again */
+	nic->phy[MII_PHYSID1] = 0x0022;
+	nic->phy[MII_PHYSID2] = 0x1560;
+	nic->phy[MII_BMSR] = BMSR_LSTATUS | BMSR_ANEGCOMPLETE;
+	out = stderr_of_polls(1);
+	assert_int_equal(occurrences(out, "enet: PHY 0022:1560"), 1);
+	assert_int_equal(drv_counter("link_up"), 1);
+	nic->phy[MII_PHYSID1] = 0xffff;
+	nic->phy[MII_PHYSID2] = 0xffff;
+	nic->phy[MII_BMSR] = 0xffff;
+	out = stderr_of_polls(2);
+	assert_int_equal(drv_counter("phy_absent"), 5);
+	assert_int_equal(occurrences(out, line), 1);
+	assert_int_equal(drv_counter("link_up"), 0);
+}
+
+/* Linux's FEC_QUIRK_CLEAR_SETUP_MII: MSCR going from 0 to non-zero while
+ * MMFR holds a previous owner's frame raises MII.  With reset_mode
+ * ecr-zero nothing clears MMFR, so init's MSCR write raises it; init
+ * clears EIR after MSCR, so the event never reaches the PHY state machine
+ * as the answer to its first read (here one that never completes). */
+static void init_drops_the_mii_event_its_mscr_write_raises(void **unused)
+{
+	(void)unused;
+	static char text[16384];
+	FILE *f = fopen(SYSTEM, "r");
+	assert_non_null(f);
+	size_t n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	char *mode = strstr(text, "\"ecr-reset\"");
+	assert_non_null(mode);
+	memcpy(mode, "\"ecr-zero\" ", 11); /* same length, default mode */
+	assert_int_equal(
+		sdvf_system_load_dts(&sys, SYSTEM, text, table, stderr), 0);
+	boot_create();
+	nic->mdio_silent = true;
+	nic->mmfr_at_boot = ENET_MMFR_ST | ENET_MMFR_OP_READ | ENET_MMFR_TA |
+			    (MII_BMSR << ENET_MMFR_RA_SHIFT) | 0x782d;
+	boot_start();
+	run();
+	assert_int_equal(nic->resets, 0); /* ECR = 0, MMFR kept */
+	assert_int_not_equal(first_write(ENET_MSCR, 13u << 1), -1);
+	/* One MMFR write: PHYSID1, still waiting; no PHYSID2 read made on a
+	 * spurious event. */
+	assert_int_equal(count_written(ENET_MMFR), 1);
+	assert_int_equal((reg(nic, ENET_MMFR) >> ENET_MMFR_RA_SHIFT) & 31u,
+			 MII_PHYSID1);
+	assert_int_equal(reg(nic, ENET_EIR) & ENET_INT_MII, 0);
+	assert_int_equal(drv_counter("phy_absent"), 0);
+}
+
 /* ---- stats ----------------------------------------------------------- */
 
 static void mib_counters_reach_published_counters(void **unused)
@@ -262,6 +362,10 @@ int main(void)
 		T(link_at_gigabit_restarts_mac_with_speed_bit),
 		T(mdio_without_completion_counts_timeout),
 		T(phy_id_of_zero_is_no_phy_and_link_down),
+		T(no_phy_is_logged_once_until_a_phy_answers),
+		cmocka_unit_test_teardown(
+			init_drops_the_mii_event_its_mscr_write_raises,
+			teardown),
 		T(mib_counters_reach_published_counters),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
