@@ -62,14 +62,14 @@ def parse_echo(text):
 
 
 def parse_wake(text):
-    """{(config, bytes, window): (median, x eventfd)} of bench-wake."""
+    """{(config, bytes, window): (median, x eventfd, x tap)} of bench-wake."""
     rows, size, w = {}, None, None
     for line in (text or "").splitlines():
         f = line.split()
         if len(f) >= 4 and f[1] == "bytes," and f[2] == "window":
             size, w = int(f[0]), int(f[3])
         elif size and len(f) >= 4 and f[2].startswith("["):
-            v = [num(f[1]), num(f[3])]
+            v = [num(f[1]), num(f[3]), num(f[4])]
             if None not in v:
                 rows[(f[0], size, w)] = tuple(v)
     return rows
@@ -231,6 +231,15 @@ def wake_rows(r, wake):
             unit = "%.1f us" if w == 1 else "%.0f /s"
             r.add("wake %s %d B, w%d %s vs eventfd" % (cfg, size, w, what),
                   "beside", unit % v[0], v[1], "info")
+    # The floor of a client in its own process (echo_peer
+    # tap-reflect-split), and the best sdvf configuration, both against
+    # the one-process TAP reflector of the same run.
+    for (cfg, size, w), v in sorted(wake.items()):
+        if cfg in ("tapsplit", "eventfd_nicgroup"):
+            what = "RTT" if w == 1 else "rate"
+            unit = "%.1f us" if w == 1 else "%.0f /s"
+            r.add("wake %s %d B, w%d %s vs tap" % (cfg, size, w, what),
+                  "beside", unit % v[0], v[2], "info")
 
 
 def capacity_rows(r, cap):

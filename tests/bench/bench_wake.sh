@@ -14,7 +14,10 @@
 # model in that process too, `colocate-nic;`); P: SDVF_POLL_US.  The configuration
 # `tap` is no sdvf at all: one process reflecting frames straight off its
 # TAP (echo_peer tap-reflect), the limit a user-level design on a TAP wire
-# is measured against.  SDVF_BENCH_WAKE_CONFIGS overrides the list below;
+# is measured against; `tapsplit` is that reflector split in two processes
+# (echo_peer tap-reflect-split: one on the TAP, one reflecting, a shared
+# ring each way), the floor of any design whose client is a process of its
+# own.  SDVF_BENCH_WAKE_CONFIGS overrides the list below;
 # a configuration before_C is C run by the sdvf binary
 # SDVF_BENCH_WAKE_BEFORE (an older build), side by side with C.
 # Then, SDVF_BENCH_WAKE_RUNS times (5), for each size (64, 1472), each
@@ -39,32 +42,33 @@ rtts=${SDVF_BENCH_WAKE_RTTS:-2000}
 count=${SDVF_BENCH_WAKE_COUNT:-20000}
 configs=${SDVF_BENCH_WAKE_CONFIGS:-eventfd futex eventfd_core0 futex_core0 \
 eventfd_split futex_split eventfd_poll50 futex_poll50 eventfd_group \
-eventfd_group_core0 eventfd_nicgroup tap}
+eventfd_group_core0 eventfd_nicgroup tapsplit tap}
 if [ "$smoke" = 1 ]; then
 	runs=1 rtts=50 count=500
-	configs="eventfd futex_poll50 eventfd_group eventfd_nicgroup"
+	configs="eventfd futex_poll50 eventfd_group eventfd_nicgroup tapsplit"
 fi
 tap_prefix=tbw
 . tests/bench/lib_bench_configs.sh
 
-# tap_start N: the TAP reflector as configuration `tap`, the Nth: its TAP
-# in $ns at 10.221.N.1, a static neighbour 10.221.N.3 standing for ARP.
+# tap_start C N MODE: a TAP reflector (echo_peer MODE) as configuration C,
+# the Nth: its TAP in $ns at 10.221.N.1, a static neighbour 10.221.N.3
+# standing for ARP.
 tap_start() {
-	local tap=$tap_prefix$$$1
-	"$peer" tap-reflect "$tap" >"$work/tap.log" 2>&1 &
-	pid_of[tap]=$!
+	local c=$1 tap=$tap_prefix$$$2
+	"$peer" "$3" "$tap" >"$work/$c.log" 2>&1 &
+	pid_of[$c]=$!
 	for _ in $(seq 100); do
 		ip link show "$tap" >/dev/null 2>&1 && break
 		sleep 0.1
 	done
 	ip link set "$tap" netns "$ns" || fail "tap: $tap never appeared"
-	ip -n "$ns" addr add "10.221.$1.1/24" dev "$tap"
+	ip -n "$ns" addr add "10.221.$2.1/24" dev "$tap"
 	ip -n "$ns" link set "$tap" up
-	ip -n "$ns" neigh replace "10.221.$1.3" lladdr 02:00:00:00:eb:02 \
+	ip -n "$ns" neigh replace "10.221.$2.3" lladdr 02:00:00:00:eb:02 \
 		dev "$tap" nud permanent
 	# not pinged (it reflects an echo request as a request): joins the
 	# targets after bench_ping_all
-	echo "tap 10.221.$1.3" >"$work/targets.tap"
+	echo "$c 10.221.$2.3" >>"$work/targets.tap"
 }
 
 i=0
@@ -81,10 +85,10 @@ for c in $configs; do
 	*_split*) where="split" ;;
 	esac
 	case $c in *_poll*) poll=${c##*_poll} ;; esac
-	if [ "$c" = tap ]; then
-		tap_start "$i"
-		continue
-	fi
+	case $c in
+	tap) tap_start "$c" "$i" tap-reflect && continue ;;
+	tapsplit) tap_start "$c" "$i" tap-reflect-split && continue ;;
+	esac
 	wake=${c#before_}
 	bench_start "$c" "$i" "$where" 221 "${wake%%_*}" "$poll" "$bin"
 done
@@ -92,11 +96,11 @@ bench_ping_all
 [ -e "$work/targets.tap" ] && cat "$work/targets.tap" >>"$work/targets"
 
 # Context switches (voluntary + involuntary) of all the PDs of system $1
-# (of the reflector itself for `tap`).
+# (of the reflector's processes for `tap` and `tapsplit`).
 ctxsw_of() {
 	local sum=0 p procs
 	procs=$(pgrep -P "${pid_of[$1]}" || true)
-	[ "$1" = tap ] && procs=${pid_of[tap]}
+	case $1 in tap*) procs="${pid_of[$1]} $procs" ;; esac
 	for p in $procs; do
 		sum=$((sum + $(awk '/ctxt_switches/ { s += $2 } END { print s }' \
 			"/proc/$p/status")))
@@ -106,7 +110,7 @@ ctxsw_of() {
 
 # The counters of system $1 (none for the TAP reflector).
 stats() {
-	[ "$1" = tap ] || "$sdvf" stats --format=kv "$1"
+	case $1 in tap*) ;; *) "$sdvf" stats --format=kv "$1" ;; esac
 }
 
 results=$work/results
@@ -135,7 +139,7 @@ for run in $(seq "$runs"); do
 done
 
 # shellcheck disable=SC2086 # one word a configuration
-bench_idle ${configs//tap/}
+bench_idle $(printf '%s\n' $configs | grep -v '^tap')
 
 check=
 [ "$smoke" = 1 ] && check=--check

@@ -64,6 +64,8 @@ def main(argv):
     bad = []
     cols = ("activ", "sysc", "efd_w", "epoll", "fx_wait", "fx_wake",
             "ctxsw", "spun_us")
+    # lost: datagrams not back within echo_peer's 200 ms, summed over the
+    # runs (each loss at window 32 costs that run 200 ms of its rate)
     print("UDP echo to the bench client (copy), configurations side by "
           "side; median of runs [min..max], x: ratio to eventfd, xtap: to "
           "the TAP reflector (tap: one process, no sdvf); per echo: sums "
@@ -75,8 +77,8 @@ def main(argv):
                 continue
             what = "RTT median us" if w == 1 else "datagrams/s"
             print("\n%d bytes, window %d (%s)" % (size, w, what))
-            print("%-20s%28s%7s%7s%10s" % ("config", what, "x", "xtap",
-                                            "load") +
+            print("%-24s%28s%7s%7s%10s%7s" % ("config", what, "x", "xtap",
+                                                "load", "lost") +
                   "".join("%9s" % c for c in cols))
             base = None
             key = "rtt_median_us" if w == 1 else "pps"
@@ -127,10 +129,11 @@ def main(argv):
                 per["sysc"] = (per["efd_w"] + per["epoll"] + per["fx_wait"]
                                + per["fx_wake"])
                 cell = "%.1f [%.1f..%.1f]" if w == 1 else "%.0f [%.0f..%.0f]"
-                line = "%-20s%28s%7.2f%7.2f%10s" % (
+                line = "%-24s%28s%7.2f%7.2f%10s%7d" % (
                     cfg, cell % (med, min(v), max(v)),
                     med / base if base else 0, med / tap if tap else 0,
-                    "%.1f-%.1f" % (min(loads), max(loads)))
+                    "%.1f-%.1f" % (min(loads), max(loads)),
+                    sum(m["lost"] for _, m in r))
                 line += "".join("%9.2f" % (per[c] / echoes if echoes else 0)
                                 for c in cols)
                 print(line)

@@ -11,6 +11,15 @@
  *       stay right: a swap keeps the sum); anything else is ignored (path
  *       (b): one user-level process off a TAP, no stack; the peer gets a
  *       static neighbour entry instead of ARP);
+ *   echo_peer tap-reflect-split TAP
+ *       the same reflection split over two processes: one reads and
+ *       writes the TAP, the other swaps the addresses, the frames passing
+ *       between them through shared memory (one SPSC ring each way, a
+ *       frame read from the TAP straight into its slot) with an eventfd
+ *       written only to a peer that said it would sleep.  The floor of
+ *       any design whose client is a process of its own on a TAP wire
+ *       (docs/benchmarks.md, "Wake path"); a full ring drops the frame,
+ *       which the load generator counts as lost;
  *   echo_peer load IP PORT SIZE WINDOW COUNT
  *       the load generator: COUNT datagrams of SIZE bytes (>= 16) to
  *       IP:PORT with at most WINDOW outstanding; each carries its sequence
@@ -30,11 +39,17 @@
 #include <linux/if_tun.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -87,31 +102,191 @@ static void swap(uint8_t *a, uint8_t *b, size_t n)
 	}
 }
 
-static int tap_reflect(const char *name)
+static int tap_open(const char *name)
 {
 	int fd = open("/dev/net/tun", O_RDWR);
 	if (fd < 0)
-		return die("/dev/net/tun");
+		return -1;
 	struct ifreq ifr;
 	memset(&ifr, 0, sizeof(ifr));
 	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
-	if (ioctl(fd, TUNSETIFF, &ifr) != 0)
-		return die("TUNSETIFF");
+	if (ioctl(fd, TUNSETIFF, &ifr) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* IPv4 (no options), UDP, whole header present: addresses and ports
+ * swapped in place; false for anything else. */
+static bool reflect(uint8_t *f, ssize_t n)
+{
+	if (n < 42 || f[12] != 0x08 || f[13] != 0x00 || f[14] != 0x45 ||
+	    f[23] != 17)
+		return false;
+	swap(f, f + 6, 6);
+	swap(f + 26, f + 30, 4);
+	swap(f + 34, f + 36, 2);
+	return true;
+}
+
+static int tap_reflect(const char *name)
+{
+	int fd = tap_open(name);
+	if (fd < 0)
+		return die("tap");
 	static uint8_t f[MAX_DGRAM];
 	for (;;) {
 		ssize_t n = read(fd, f, sizeof(f));
 		if (n < 0)
 			return die("read");
-		/* IPv4 (no options), UDP, whole header present. */
-		if (n < 42 || f[12] != 0x08 || f[13] != 0x00 || f[14] != 0x45 ||
-		    f[23] != 17)
-			continue;
-		swap(f, f + 6, 6);
-		swap(f + 26, f + 30, 4);
-		swap(f + 34, f + 36, 2);
-		if (write(fd, f, (size_t)n) != n)
+		if (reflect(f, n) && write(fd, f, (size_t)n) != n)
 			return die("write");
+	}
+}
+
+/* ---- tap-reflect-split --------------------------------------------------- */
+
+#define SPLIT_SLOTS 256 /* a power of two */
+#define SPLIT_FRAME 2048
+
+/* One direction between the two processes.  head: written by the
+ * producer (release: the slot is filled), tail: by the consumer (release:
+ * the slot is free again), sleeping: set by the consumer before it may
+ * block in read(wake), cleared by whichever side writes the eventfd.
+ * Consumer: store sleeping = 1, then load head; producer: store head,
+ * then exchange sleeping with 0 (seq_cst both: one of them sees the
+ * other). */
+struct split_ring {
+	_Atomic uint32_t head, tail, sleeping;
+	int wake; /* the consumer's eventfd */
+	uint16_t len[SPLIT_SLOTS];
+	uint8_t frame[SPLIT_SLOTS][SPLIT_FRAME];
+};
+
+static uint32_t ring_ready(struct split_ring *r)
+{
+	return atomic_load_explicit(&r->head, memory_order_acquire) -
+	       atomic_load_explicit(&r->tail, memory_order_relaxed);
+}
+
+static void ring_kick(struct split_ring *r)
+{
+	static const uint64_t one = 1;
+	if (atomic_exchange(&r->sleeping, 0))
+		(void)!write(r->wake, &one, sizeof(one));
+}
+
+/* Block until r holds a frame or, when fd >= 0, fd is readable. */
+static int ring_wait(struct split_ring *r, int fd)
+{
+	atomic_store(&r->sleeping, 1);
+	if (ring_ready(r) == 0) {
+		struct pollfd p[2] = {{.fd = r->wake, .events = POLLIN},
+				      {.fd = fd, .events = POLLIN}};
+		if (poll(p, fd >= 0 ? 2 : 1, -1) < 0 && errno != EINTR)
+			return -1;
+		uint64_t v;
+		if (p[0].revents & POLLIN)
+			(void)!read(r->wake, &v, sizeof(v));
+	}
+	atomic_store(&r->sleeping, 0);
+	return 0;
+}
+
+/* The other process: every frame from `in` reflected into `out`. */
+static _Noreturn void split_child(struct split_ring *in, struct split_ring *out)
+{
+	for (;;) {
+		uint32_t n = ring_ready(in);
+		if (n == 0) {
+			if (ring_wait(in, -1) != 0)
+				_exit(die("poll"));
+			continue;
+		}
+		uint32_t t =
+			atomic_load_explicit(&in->tail, memory_order_relaxed);
+		uint32_t h =
+			atomic_load_explicit(&out->head, memory_order_relaxed);
+		for (uint32_t i = 0; i < n; i++, t++) {
+			uint32_t from = t % SPLIT_SLOTS, to = h % SPLIT_SLOTS;
+			if (h - atomic_load_explicit(&out->tail,
+						     memory_order_acquire) ==
+			    SPLIT_SLOTS)
+				continue; /* full: dropped */
+			reflect(in->frame[from], in->len[from]);
+			memcpy(out->frame[to], in->frame[from], in->len[from]);
+			out->len[to] = in->len[from];
+			h++;
+		}
+		atomic_store_explicit(&in->tail, t, memory_order_release);
+		atomic_store(&out->head, h);
+		ring_kick(out);
+	}
+}
+
+static int tap_reflect_split(const char *name)
+{
+	int fd = tap_open(name);
+	struct split_ring *down =
+		mmap(NULL, 2 * sizeof(*down), PROT_READ | PROT_WRITE,
+		     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (fd < 0 || down == MAP_FAILED)
+		return die("tap");
+	struct split_ring *up = down + 1;
+	down->wake = eventfd(0, EFD_NONBLOCK);
+	up->wake = eventfd(0, EFD_NONBLOCK);
+	if (down->wake < 0 || up->wake < 0 ||
+	    fcntl(fd, F_SETFL, O_NONBLOCK) != 0)
+		return die("eventfd");
+	pid_t parent = getpid(), child = fork();
+	if (child < 0)
+		return die("fork");
+	if (child == 0) {
+		/* dies with the reflector, which the benchmark kills */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 ||
+		    getppid() != parent)
+			_exit(1);
+		split_child(down, up);
+	}
+	for (;;) {
+		bool busy = false;
+		/* TAP -> the other process, read straight into the slots */
+		uint32_t h =
+			atomic_load_explicit(&down->head, memory_order_relaxed);
+		while (h - atomic_load_explicit(&down->tail,
+						memory_order_acquire) <
+		       SPLIT_SLOTS) {
+			uint32_t s = h % SPLIT_SLOTS;
+			ssize_t n = read(fd, down->frame[s], SPLIT_FRAME);
+			if (n < 0 && errno == EAGAIN)
+				break;
+			if (n < 0)
+				return die("read");
+			busy = true;
+			if (n < 42 || down->frame[s][23] != 17)
+				continue; /* the child would drop it */
+			down->len[s] = (uint16_t)n;
+			h++;
+		}
+		if (h !=
+		    atomic_load_explicit(&down->head, memory_order_relaxed)) {
+			atomic_store(&down->head, h);
+			ring_kick(down);
+		}
+		/* the other process -> TAP */
+		uint32_t n = ring_ready(up);
+		uint32_t t =
+			atomic_load_explicit(&up->tail, memory_order_relaxed);
+		for (uint32_t i = 0; i < n; i++, t++) {
+			uint32_t s = t % SPLIT_SLOTS;
+			if (write(fd, up->frame[s], up->len[s]) != up->len[s])
+				return die("write");
+		}
+		atomic_store_explicit(&up->tail, t, memory_order_release);
+		if (!busy && n == 0 && ring_wait(up, fd) != 0)
+			return die("poll");
 	}
 }
 
@@ -243,10 +418,13 @@ int main(int argc, char **argv)
 		return serve(argv[2]);
 	if (argc == 3 && strcmp(argv[1], "tap-reflect") == 0)
 		return tap_reflect(argv[2]);
+	if (argc == 3 && strcmp(argv[1], "tap-reflect-split") == 0)
+		return tap_reflect_split(argv[2]);
 	if (argc == 7 && strcmp(argv[1], "load") == 0)
 		return load(argv + 2);
 	fprintf(stderr, "usage: echo_peer serve PORT\n"
 			"       echo_peer tap-reflect TAP\n"
+			"       echo_peer tap-reflect-split TAP\n"
 			"       echo_peer load IP PORT SIZE WINDOW COUNT\n");
 	return 2;
 }

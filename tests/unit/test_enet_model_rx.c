@@ -48,6 +48,27 @@ static void model_appends_a_valid_fcs(void **unused)
 	assert_memory_equal(buf(0) + 100, expect, 4);
 }
 
+/* The FCS is computed eight bytes at a time with a byte-wise tail: every
+ * tail length (0..7), and the longest frame, against the bitwise CRC. */
+static void model_fcs_is_right_at_every_length(void **unused)
+{
+	(void)unused;
+	static const size_t lens[] = {60, 61, 62, 63,	64,
+				      65, 66, 67, 1513, 1514};
+	mac_start(0, 1);
+	for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+		host->rx_ring[0].stat = ENET_RXBD_E | ENET_RXBD_W;
+		wr(ENET_RDAR, ENET_RDAR_ACTIVE);
+		inject_to(own_mac, lens[i], (uint8_t)(i + 1));
+		assert_int_equal(host->rx_ring[0].len, lens[i] + 4);
+		uint32_t fcs = crc32_ieee(buf(0), lens[i]);
+		uint8_t expect[4] = {(uint8_t)fcs, (uint8_t)(fcs >> 8),
+				     (uint8_t)(fcs >> 16),
+				     (uint8_t)(fcs >> 24)};
+		assert_memory_equal(buf(0) + lens[i], expect, 4);
+	}
+}
+
 static void model_strips_fcs_when_rcr_crcfwd(void **unused)
 {
 	(void)unused;
@@ -230,6 +251,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(model_receives_frames_into_bds_and_wraps),
 		T(model_appends_a_valid_fcs),
+		T(model_fcs_is_right_at_every_length),
 		T(model_strips_fcs_when_rcr_crcfwd),
 		T(model_pads_short_frames_to_60),
 		T(model_drops_runt_frames),

@@ -127,24 +127,54 @@ static uint32_t bd_next(const struct enet_model *m, const struct enet_bd_ref *r,
 
 /* ---- CRC-32 (FCS and the hash filters) -------------------------------- */
 
+/* Slicing by 8: crc_table[k][b] is the CRC register's change from byte b
+ * followed by k zero bytes, so eight bytes cost eight independent table
+ * loads instead of a chain of eight (the byte-at-a-time loop made the
+ * FCS most of the model's RX cost at 1514 bytes: docs/benchmarks.md). */
 void enet_crc_init(struct enet_model *m)
 {
 	for (uint32_t i = 0; i < 256; i++) {
 		uint32_t c = i;
 		for (int k = 0; k < 8; k++)
 			c = (c & 1) ? 0xedb88320u ^ (c >> 1) : c >> 1;
-		m->crc_table[i] = c;
+		m->crc_table[0][i] = c;
 	}
+	for (int k = 1; k < 8; k++) {
+		for (uint32_t i = 0; i < 256; i++) {
+			uint32_t c = m->crc_table[k - 1][i];
+			m->crc_table[k][i] =
+				(c >> 8) ^ m->crc_table[0][c & 0xff];
+		}
+	}
+}
+
+static uint32_t le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+uint32_t enet_crc_update(const struct enet_model *m, uint32_t c,
+			 const uint8_t *p, size_t n)
+{
+	const uint32_t(*t)[256] = m->crc_table;
+	for (; n >= 8; p += 8, n -= 8) {
+		uint32_t lo = c ^ le32(p), hi = le32(p + 4);
+		c = t[7][lo & 0xff] ^ t[6][(lo >> 8) & 0xff] ^
+		    t[5][(lo >> 16) & 0xff] ^ t[4][lo >> 24] ^ t[3][hi & 0xff] ^
+		    t[2][(hi >> 8) & 0xff] ^ t[1][(hi >> 16) & 0xff] ^
+		    t[0][hi >> 24];
+	}
+	for (; n > 0; p++, n--)
+		c = t[0][(c ^ *p) & 0xff] ^ (c >> 8);
+	return c;
 }
 
 /* Reflected CRC-32 from all ones, without the final inversion. */
 static uint32_t crc32_raw(const struct enet_model *m, const uint8_t *p,
 			  size_t n)
 {
-	uint32_t c = 0xffffffffu;
-	for (size_t i = 0; i < n; i++)
-		c = m->crc_table[(c ^ p[i]) & 0xff] ^ (c >> 8);
-	return c;
+	return enet_crc_update(m, 0xffffffffu, p, n);
 }
 
 /* ---- MIB counters ----------------------------------------------------- */

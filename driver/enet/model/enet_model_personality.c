@@ -109,10 +109,7 @@ bool enet_qemu_write(struct enet_model *m, uint32_t off, uint32_t value)
 static uint32_t qemu_crc(const struct enet_model *m, const uint8_t *p,
 			 uint32_t n)
 {
-	uint32_t c = 0;
-	for (uint32_t i = 0; i < n; i++)
-		c = m->crc_table[(c ^ p[i]) & 0xff] ^ (c >> 8);
-	return ~c;
+	return ~enet_crc_update(m, 0, p, n);
 }
 
 /*
