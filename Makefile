@@ -12,7 +12,8 @@
 #                   bench-vm, an L1 boot of 10-25 minutes)
 #   make bench-quick  the benchmarks with tiny counts and sanity checks
 #                   (in make test)
-#   make soak       the TAP system under flood ping (SOAK_SECONDS, default 60)
+#   make soak       the demo system under load (SOAK_SECONDS, default 600;
+#                   tests/integration/module.mk)
 #   make isolation  hostile clients beside honest ones: docs/isolation.md's
 #                   table (tests/isolation/module.mk)
 #   make format     apply .clang-format to all C

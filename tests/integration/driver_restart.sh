@@ -23,11 +23,13 @@
 #     and reports link up again;
 #   - the stream resumes: every client answers again, at most 1% of the
 #     datagrams after the run's longest gap are lost (none, as a rule);
+#     each client answers within 1 s of the SIGKILL (issue 12: honest
+#     clients resume within 1 s; its first answer after the SIGKILL, on the
+#     peer's clock; the monitor's back-off is 100 ms and a datagram sent
+#     into the outage costs the 0.25 s it is waited for);
 #     the gap the peer sees across the kill (its last answer before the
-#     SIGKILL to its first after, on its clock) is printed beside the
-#     run's longest gap and must stay under 5 s (the requirement is 1 s;
-#     the margin is for a loaded shared machine: the measured value is
-#     what the report quotes);
+#     SIGKILL to its first after, the stop included) is printed beside the
+#     run's longest gap and must stay under 5 s;
 #   - after the load, with the source stopped, every buffer is home: every
 #     RX DMA buffer at the driver, the TX pool whole, nothing in flight at
 #     either mux;
@@ -117,7 +119,8 @@ echo "$me: every client answers"
 # stream OUT SECONDS IP...: UDP echo to each IP in turn for SECONDS, each
 # datagram waited for 0.25 s; prints datagrams sent and answered, the
 # longest gap between two answers (so within 0.25 s of the outage), and
-# datagrams lost after that gap (every answer's time into OUT.oks); exits
+# datagrams lost after that gap (every answer's time and IP into OUT.oks,
+# "TIME IP" lines); exits
 # 1 if more than 1% of those after it
 # were lost (a reply later than 0.25 s on a loaded machine counts lost).
 stream() {
@@ -128,7 +131,7 @@ stream() {
 import socket, sys, time
 secs, oks_file, ips = float(sys.argv[1]), sys.argv[2], sys.argv[3:]
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-seq, oks, fails = 0, [], []
+seq, oks, ok_ips, fails = 0, [], [], []
 end = time.monotonic() + secs
 while time.monotonic() < end:
     for ip in ips:
@@ -148,9 +151,11 @@ while time.monotonic() < end:
                 break
             got = data == p and src == (ip, 1235)  # else a late reply
         (oks if got else fails).append(time.time())
+        if got:
+            ok_ips.append(ip)
     time.sleep(0.002)
 with open(oks_file, "w") as f:
-    f.write("".join("%.6f\n" % t for t in oks))
+    f.write("".join("%.6f %s\n" % a for a in zip(oks, ok_ips)))
 gaps = [(b - a, a, b) for a, b in zip(oks, oks[1:])]
 gap, start, stop = max(gaps) if gaps else (0, 0, 0)
 after = sum(1 for t in fails if t > stop)
@@ -210,6 +215,15 @@ echo "$me: the peer's gap across the kill: $kill_gap ms (first answer" \
 	"$resumed ms after the SIGKILL); its longest gap: $gap ms (load" \
 	"$(cut -d' ' -f1-3 /proc/loadavg))"
 [ "$kill_gap" -lt 5000 ] || fail "the clients resumed only after $kill_gap ms"
+# Issue 12: each honest client resumes within 1 s of the driver's death.
+for a in $addrs; do
+	resumed=$(awk -v k="$killed_at" -v ip="$a" '$1 > k && $2 == ip {
+		printf "%d\n", ($1 - k) * 1000; exit }' "$work/stream.oks")
+	[ -n "$resumed" ] || fail "$a never answered after the SIGKILL"
+	echo "$me: $a answered again $resumed ms after the SIGKILL"
+	[ "$resumed" -le 1000 ] ||
+		fail "$a resumed $resumed ms after the SIGKILL (at most 1000)"
+done
 for p in $loads; do wait "$p" 2>/dev/null || true; done
 loads=
 for a in $addrs; do echo "$me: ping $a: $(grep 'packet loss' "$work/ping.$a")"; done
