@@ -221,25 +221,28 @@ def echo_rows(r, echo):
                 r.missing(name, "beside")
 
 
+# bench-wake's configurations in the summary, each against what: eventfd
+# (the default wake path, ratio column x), or the one-process TAP
+# reflector of the same run (xtap): the floor of a client in its own
+# process (echo_peer tap-reflect-split) and the best sdvf configuration.
+WAKE_VS = (
+    ("eventfd", 1, ("futex", "futex_core0", "eventfd_core0", "futex_poll50",
+                    "eventfd_group", "eventfd_group_core0",
+                    "eventfd_nicgroup")),
+    ("tap", 2, ("tapsplit", "eventfd_nicgroup")),
+)
+
+
 def wake_rows(r, wake):
     # Only when bench-wake ran (not in bench-quick): info, no goal.
-    for (cfg, size, w), v in sorted(wake.items()):
-        if cfg in ("futex", "futex_core0", "eventfd_core0", "futex_poll50",
-                   "eventfd_group", "eventfd_group_core0",
-                   "eventfd_nicgroup"):
-            what = "RTT" if w == 1 else "rate"
-            unit = "%.1f us" if w == 1 else "%.0f /s"
-            r.add("wake %s %d B, w%d %s vs eventfd" % (cfg, size, w, what),
-                  "beside", unit % v[0], v[1], "info")
-    # The floor of a client in its own process (echo_peer
-    # tap-reflect-split), and the best sdvf configuration, both against
-    # the one-process TAP reflector of the same run.
-    for (cfg, size, w), v in sorted(wake.items()):
-        if cfg in ("tapsplit", "eventfd_nicgroup"):
-            what = "RTT" if w == 1 else "rate"
-            unit = "%.1f us" if w == 1 else "%.0f /s"
-            r.add("wake %s %d B, w%d %s vs tap" % (cfg, size, w, what),
-                  "beside", unit % v[0], v[2], "info")
+    for against, k, configs in WAKE_VS:
+        for (cfg, size, w), v in sorted(wake.items()):
+            if cfg in configs:
+                what = "RTT" if w == 1 else "rate"
+                unit = "%.1f us" if w == 1 else "%.0f /s"
+                r.add("wake %s %d B, w%d %s vs %s" % (cfg, size, w, what,
+                                                      against),
+                      "beside", unit % v[0], v[k], "info")
 
 
 def capacity_rows(r, cap):

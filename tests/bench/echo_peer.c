@@ -118,12 +118,18 @@ static int tap_open(const char *name)
 	return fd;
 }
 
-/* IPv4 (no options), UDP, whole header present: addresses and ports
- * swapped in place; false for anything else. */
+/* IPv4 (no options), UDP, whole header present. */
+static bool is_udp4(const uint8_t *f, ssize_t n)
+{
+	return n >= 42 && f[12] == 0x08 && f[13] == 0x00 && f[14] == 0x45 &&
+	       f[23] == 17;
+}
+
+/* A frame is_udp4 accepts: addresses and ports swapped in place (the
+ * checksums stay right); false, untouched, for anything else. */
 static bool reflect(uint8_t *f, ssize_t n)
 {
-	if (n < 42 || f[12] != 0x08 || f[13] != 0x00 || f[14] != 0x45 ||
-	    f[23] != 17)
+	if (!is_udp4(f, n))
 		return false;
 	swap(f, f + 6, 6);
 	swap(f + 26, f + 30, 4);
@@ -265,8 +271,8 @@ static int tap_reflect_split(const char *name)
 			if (n < 0)
 				return die("read");
 			busy = true;
-			if (n < 42 || down->frame[s][23] != 17)
-				continue; /* the child would drop it */
+			if (!is_udp4(down->frame[s], n))
+				continue; /* ignored, as tap-reflect does */
 			down->len[s] = (uint16_t)n;
 			h++;
 		}
