@@ -26,6 +26,7 @@
 #include "driver/enet/wire/wire.h"
 #include "tests/unit/enet_fixture.h"
 #include "tests/unit/enet_fixture_system.h"
+#include "tests/unit/enet_personality.h"
 
 #define RUN_STEPS 1000000u
 #define US 1000ull
@@ -35,7 +36,6 @@
 #define WARMUP 1u /* TX frames load() sends */
 
 static uint32_t next_tx;
-static bool model_is_qemu; /* the last load_with's model keys chose it */
 
 static void queue_one(void);
 static uint32_t wire_frames(void);
@@ -58,11 +58,14 @@ static int load_with(const char *model_keys, const char *dma0_io,
 	snprintf(keys, sizeof(keys),
 		 "tx_coalesce_frames = <4>; tx_coalesce_us = <100>; %s",
 		 driver_keys);
-	if (enet_system_load("test_enet_hazards",
-			     enet_system_dts(model_keys, dma0_io, keys)) != 0)
+	char *text =
+		enet_test_dts(enet_system_dts(model_keys, dma0_io, keys), "");
+	assert_non_null(text);
+	int err = enet_system_load("test_enet_hazards", text);
+	free(text);
+	if (err != 0)
 		return -1;
 	next_tx = 0;
-	model_is_qemu = strstr(model_keys, "qemu-imx7") != NULL;
 	enet_fixture_provide_rx(fx, 0, 8);
 	sdvf_sim_run(sim, RUN_STEPS);
 	sdvf_sim_advance(sim, POLL_NS);
@@ -129,18 +132,6 @@ static void poke(uint32_t offset, uint32_t value)
 	enet_writel(&drv->mmio, offset, value);
 	sdvf_sim_inject(sim, "nic", "mmio");
 	sdvf_sim_run(sim, RUN_STEPS);
-}
-
-/* The model as QEMU's i.MX7 ENET (docs/enet.md, "Personalities"): none of
- * these hazards, a 10/100 PHY.  The driver's answers that do not need a
- * hazard to show (alignment, reset_mode, MDIO while halted, RMII_10T) run
- * on it too: the driver must not need silicon for them. */
-static int boot_qemu(void **unused)
-{
-	(void)unused;
-	assert_int_equal(
-		load_with("personality = \"qemu-imx7\";", "0x10000000", ""), 0);
-	return 0;
 }
 
 /* ---- ERR006358: a lost TDAR write ---------------------------------- */
@@ -390,8 +381,8 @@ restart_with_ecr_zero_reprograms_what_a_previous_owner_left(void **unused)
 	/* reset_mode ecr-zero (the default) already restarted the MAC at
 	 * 1000 Mb/s with RX DMA in flight: no hang.  QEMU's 10/100 PHY
 	 * came up at 100, so its new speed below is 10. */
-	uint32_t first = model_is_qemu ? 100 : 1000;
-	uint32_t next = model_is_qemu ? 10 : 100;
+	uint32_t first = enet_test_qemu() ? 100 : 1000;
+	uint32_t next = enet_test_qemu() ? 10 : 100;
 	assert_int_equal(counter("drv", "speed_mbps"), first);
 	assert_int_equal(counter("nic", "bus_hangs"), 0);
 	assert_int_equal(counter("nic", "resets"), 0);
@@ -419,11 +410,12 @@ restart_with_ecr_zero_reprograms_what_a_previous_owner_left(void **unused)
 	 * it afresh. */
 	phy_write(MII_CTRL1000, 0);
 	phy_write(MII_ADVERTISE,
-		  (model_is_qemu ? ADVERTISE_10FULL : ADVERTISE_100FULL) | 1u);
+		  (enet_test_qemu() ? ADVERTISE_10FULL : ADVERTISE_100FULL) |
+			  1u);
 	sdvf_sim_advance(sim, POLL_NS);
 	assert_int_equal(counter("drv", "speed_mbps"), next);
 	assert_int_equal(counter("drv", "link_restarts"),
-			 model_is_qemu ? 1 : 2);
+			 enet_test_qemu() ? 1 : 2);
 	assert_int_equal(counter("nic", "bus_hangs"), 0);
 	assert_int_equal(reg(ENET_RACC), 0);
 	assert_int_equal(reg(ENET_TACC), 0);
@@ -534,8 +526,8 @@ static void rcr_has_rmii_10t_at_10_mbps_on_rgmii(void **unused)
 	assert_int_equal(counter("drv", "speed_mbps"), 10);
 	/* QEMU keeps only RCR's MAX_FL and low six bits (imx_eth_write):
 	 * both bits read back clear there, whatever the driver wrote. */
-	uint32_t rmii_10t = model_is_qemu ? 0 : ENET_RCR_RMII_10T;
-	uint32_t rgmii_en = model_is_qemu ? 0 : ENET_RCR_RGMII_EN;
+	uint32_t rmii_10t = enet_test_qemu() ? 0 : ENET_RCR_RMII_10T;
+	uint32_t rgmii_en = enet_test_qemu() ? 0 : ENET_RCR_RGMII_EN;
 	assert_int_equal(reg(ENET_RCR) & ENET_RCR_RMII_10T, rmii_10t);
 	assert_int_equal(reg(ENET_RCR) & ENET_RCR_RGMII_EN, rgmii_en);
 	assert_int_equal(reg(ENET_ECR) & ENET_ECR_SPEED, 0);
@@ -623,17 +615,20 @@ int main(void)
 		cmocka_unit_test(
 			a_writable_window_off_the_grid_is_refused_at_init),
 	};
-#define Q(name)                                                                \
-	cmocka_unit_test_setup_teardown(name, boot_qemu, enet_system_shutdown)
+	/* The model as QEMU's i.MX7 ENET (docs/enet.md, "Personalities"): none
+	 * of these hazards, a 10/100 PHY.  The driver's answers that do not
+	 * need a hazard to show (alignment, reset_mode, MDIO while halted,
+	 * RMII_10T) run on it too: the driver must not need silicon for
+	 * them. */
 	const struct CMUnitTest tests_on_qemu[] = {
-		Q(restart_with_ecr_zero_reprograms_what_a_previous_owner_left),
-		Q(a_halted_mac_keeps_its_mdio_events),
-		Q(rcr_has_rmii_10t_at_10_mbps_on_rgmii),
-		Q(an_rx_buffer_off_the_64_byte_grid_is_refused),
+		T(restart_with_ecr_zero_reprograms_what_a_previous_owner_left),
+		T(a_halted_mac_keeps_its_mdio_events),
+		T(rcr_has_rmii_10t_at_10_mbps_on_rgmii),
+		T(an_rx_buffer_off_the_64_byte_grid_is_refused),
 	};
-#undef Q
 #undef T
-	return cmocka_run_group_tests_name("silicon", tests, NULL, NULL) +
-	       cmocka_run_group_tests_name("qemu-imx7", tests_on_qemu, NULL,
-					   NULL);
+	return cmocka_run_group_tests_name("silicon", tests, enet_as_silicon,
+					   NULL) +
+	       cmocka_run_group_tests_name("qemu-imx7", tests_on_qemu,
+					   enet_as_qemu, NULL);
 }
