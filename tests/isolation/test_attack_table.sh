@@ -513,8 +513,7 @@ run_row() {
 	# a loaded machine moves with nothing attacking: outside, the row runs
 	# once more (as for a window the load moved); twice, it fails.
 	local rate_a rate_b
-	rate_a=$(awk -v x="$a1" -v y="$a0" 'BEGIN { printf "%.3f", y ? x / y : 0 }')
-	rate_b=$(awk -v x="$b1" -v y="$b0" 'BEGIN { printf "%.3f", y ? x / y : 0 }')
+	rate_a=$(ratio_of "$a0/$a1") rate_b=$(ratio_of "$b0/$b1")
 	if ! within_10pct "$rate_a" "$rate_b"; then
 		local why="sinks' frames/s outside 10% of the baseline: a $a0 -> $a1, b $b0 -> $b1"
 		[ -z "$RETRIED" ] || fail "$row: $why, twice"
