@@ -211,7 +211,8 @@ static void dispatch(struct hosted_group *g, uint64_t data)
 		hosted_wake_channel(h, ch);
 		break;
 	case WAKE_TIMER:
-		hosted_drain_fd(h->timer_fd);
+		if (!hosted_timer_fired(h))
+			break;
 		COUNT(h->stats->timer_fires);
 		hosted_activate(h, SDVF_CHANNEL_TIMER);
 		break;

@@ -108,19 +108,60 @@ static uint64_t op_now_ns(struct sdvf_pd *pd)
 	return monotonic_ns();
 }
 
-static void op_timer_set(struct sdvf_pd *pd, uint64_t deadline_ns)
+/* The timer is lazy: the timerfd (epoll mode) holds `timer_armed`, which
+ * may be earlier than the component's deadline `timer_deadline`, or left
+ * armed after a cancel.  A fire that finds the deadline not yet due re-arms
+ * for it, one that finds it cancelled does nothing: the component is
+ * activated exactly when its deadline passes, never early, and a deadline
+ * that only moves later (a sweep after the last activation) or is
+ * cancelled and set again (a coalescing timer) costs a system call per
+ * fire, not per activation. */
+static void timer_arm(struct hosted_pd *h, uint64_t deadline_ns)
 {
-	struct hosted_pd *h = rt_of(pd);
-	if (h->wake.futex) { /* the deadline of its futex_waitv */
-		h->timer_deadline = deadline_ns;
-		return;
-	}
-	/* All zero disarms; an absolute deadline already past fires at once. */
+	/* An absolute deadline already past fires at once. */
 	struct itimerspec its = {0};
 	its.it_value.tv_sec = (time_t)(deadline_ns / 1000000000ull);
 	its.it_value.tv_nsec = (long)(deadline_ns % 1000000000ull);
-	if (timerfd_settime(h->timer_fd, TFD_TIMER_ABSTIME, &its, NULL) < 0)
+	hosted_wake_count(&h->wake, WAKE_TIMER_ARMS, 1);
+	if (timerfd_settime(h->timer_fd, TFD_TIMER_ABSTIME, &its, NULL) < 0) {
 		COUNT(h->stats->bad_calls);
+		return;
+	}
+	h->timer_armed = deadline_ns;
+}
+
+static void op_timer_set(struct sdvf_pd *pd, uint64_t deadline_ns)
+{
+	struct hosted_pd *h = rt_of(pd);
+	h->timer_deadline = deadline_ns;
+	if (h->wake.futex) /* the deadline of its futex_waitv */
+		return;
+	/* Off: a fire finds it off.  Not earlier than the armed one: that
+	 * fire re-arms for it. */
+	if (deadline_ns == 0 ||
+	    (h->timer_armed != 0 && h->timer_armed <= deadline_ns))
+		return;
+	timer_arm(h, deadline_ns);
+}
+
+bool hosted_timer_fired(struct hosted_pd *h)
+{
+	uint64_t count, armed = h->timer_armed;
+	/* Nonblocking: a wake-up with nothing to read is harmless. */
+	bool expired =
+		read(h->timer_fd, &count, sizeof(count)) == sizeof(count);
+	if (expired)
+		h->timer_armed = 0;
+	uint64_t due = h->timer_deadline;
+	if (due == 0)
+		return false; /* cancelled since it was armed */
+	if (!(expired && armed >= due) && monotonic_ns() < due) {
+		if (h->timer_armed == 0) /* it fired early: the armed one was */
+			timer_arm(h, due);
+		return false;
+	}
+	h->timer_deadline = 0;
+	return true;
 }
 
 static bool op_wait(struct sdvf_pd *pd, bool (*poll)(void *arg), void *arg,

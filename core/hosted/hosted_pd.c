@@ -378,13 +378,6 @@ void hosted_activate(struct hosted_pd *h, sdvf_channel_t ch)
 	hosted_flush_deferred(h);
 }
 
-void hosted_drain_fd(int fd)
-{
-	uint64_t count;
-	/* Nonblocking: a wake-up with nothing to read is harmless. */
-	(void)!read(fd, &count, sizeof(count));
-}
-
 /* Activate every channel whose bell is pending, each once: work that came
  * while we were busy, found without a system call.  A bell the launcher
  * rang (HOSTED_BELL_CONTROL) has us read the control socket. */
@@ -526,7 +519,8 @@ static _Noreturn void event_loop(struct hosted_pd *h)
 				hosted_wake_channel(h, ch);
 				break;
 			case WAKE_TIMER:
-				hosted_drain_fd(h->timer_fd);
+				if (!hosted_timer_fired(h))
+					break;
 				COUNT(h->stats->timer_fires);
 				hosted_activate(h, SDVF_CHANNEL_TIMER);
 				break;

@@ -42,9 +42,14 @@ struct hosted_pd {
 				    ends; bit per local channel */
 	int epoll_fd;
 	int timer_fd;
-	uint64_t timer_deadline; /* futex mode's timer (no timerfd); 0: off */
-	int ctl_fd;		 /* the monitor's control socket */
-	int log_fd;		 /* its log pipe: 2, or a group member's fd */
+	/* The component's timer deadline (timer_set), 0: off.  Futex mode:
+	 * the deadline of its futex_waitv (no timerfd).  Epoll mode: the
+	 * timer_fd holds timer_armed (0: not armed, or seen to expire), which
+	 * may be earlier, or set after a cancel (hosted_ops.c, lazy). */
+	uint64_t timer_deadline;
+	uint64_t timer_armed;
+	int ctl_fd; /* the monitor's control socket */
+	int log_fd; /* its log pipe: 2, or a group member's fd */
 	/* Co-location (hosted_group.c): a channel whose peer runs in this
 	 * process names that PD and its local channel; a signal sets a bit
 	 * in the peer's local_mask, which the group's loop serves. */
@@ -108,7 +113,10 @@ bool hosted_group_serve_others(struct hosted_pd *h);
 void hosted_signal(struct hosted_pd *h, int ch);
 void hosted_flush_deferred(struct hosted_pd *h);
 void hosted_activate(struct hosted_pd *h, sdvf_channel_t ch);
-void hosted_drain_fd(int fd);
+/* timer_fd was ready (epoll mode): true if the component's deadline has
+ * passed, to be delivered as an SDVF_CHANNEL_TIMER activation; false for
+ * a fire before it (re-armed for it) or after a cancel. */
+bool hosted_timer_fired(struct hosted_pd *h);
 bool hosted_serve_bells(struct hosted_pd *h);
 void hosted_wake_channel(struct hosted_pd *h, sdvf_channel_t ch);
 void hosted_serve_control(struct hosted_pd *h);

@@ -26,6 +26,7 @@ static const char *const counter_name[WAKE_NCOUNTERS] = {
 	[WAKE_FUTEX_WAKES] = "rt.futex_wakes",
 	[WAKE_FUTEX_WAITS] = "rt.futex_waits",
 	[WAKE_POLL_REARMS] = "rt.poll_rearms",
+	[WAKE_TIMER_ARMS] = "rt.timer_arms",
 };
 
 #define STAMP_MAX_AGE_NS 1000000000ull

@@ -14,7 +14,8 @@ median over runs [min..max]) and its ratio to `eventfd`'s; window 32,
 datagrams answered a second, the same way; the load average; then per
 echoed datagram, summed over runs and all PDs: activations, the wake
 path's system calls (eventfd writes + epoll_wait + futex_waitv +
-FUTEX_WAKE; tap I/O aside), each of those, context switches of the PD
+FUTEX_WAKE + timerfd_settime; tap I/O aside), each of those (timer:
+`rt.timer_arms`, "-" for a build before that counter), context switches of the PD
 processes (/proc/PID/status), and µs spun.  Last, idle CPU per system.
 --check: exit 1 unless every configuration answered, the members of a
 group configuration that signal per echo (driver and TX mux; nicgroup:
@@ -63,7 +64,7 @@ def main(argv):
         pass
     bad = []
     cols = ("activ", "sysc", "efd_w", "epoll", "fx_wait", "fx_wake",
-            "ctxsw", "spun_us")
+            "timer", "ctxsw", "spun_us")
     # lost: datagrams not back within echo_peer's 200 ms, summed over the
     # runs (each loss at window 32 costs that run 200 ms of its rate)
     print("UDP echo to the bench client (copy), configurations side by "
@@ -126,16 +127,21 @@ def main(argv):
                     "ctxsw": d["ctxsw"],
                     "spun_us": d["rt.poll_ns"] / 1000.0,
                 }
+                # a build before rt.timer_arms: unknown, not 0
+                timed = "rt.timer_arms" in d
+                per["timer"] = d["rt.timer_arms"] if timed else None
                 per["sysc"] = (per["efd_w"] + per["epoll"] + per["fx_wait"]
-                               + per["fx_wake"])
+                               + per["fx_wake"] + (per["timer"] or 0))
                 cell = "%.1f [%.1f..%.1f]" if w == 1 else "%.0f [%.0f..%.0f]"
                 line = "%-24s%28s%7.2f%7.2f%10s%7d" % (
                     cfg, cell % (med, min(v), max(v)),
                     med / base if base else 0, med / tap if tap else 0,
                     "%.1f-%.1f" % (min(loads), max(loads)),
                     sum(m["lost"] for _, m in r))
-                line += "".join("%9.2f" % (per[c] / echoes if echoes else 0)
-                                for c in cols)
+                line += "".join(
+                    "%9s" % "-" if per[c] is None else
+                    "%9.2f" % (per[c] / echoes if echoes else 0)
+                    for c in cols)
                 print(line)
     print("\nidle CPU over 5 s after the runs, ms: " +
           ", ".join("%s %s" % (c, idle.get(c, "?")) for c in order))

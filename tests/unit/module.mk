@@ -19,6 +19,7 @@ UNIT_CMOCKA := \
 	test_counters \
 	test_hosted_wake \
 	test_hosted_futex \
+	test_hosted_timer \
 	test_ownership \
 	test_sysdesc \
 	test_sysdesc_expand \

@@ -360,7 +360,10 @@ static void model_notified(void *state, struct sdvf_pd *pd, sdvf_channel_t ch)
 	}
 	drain_posted(m);
 	enet_line_poll(m);
-	enet_rx_from_wire(m);
+	if (ch == m->ch_wire)
+		m->wire_ready = true;
+	if (!m->wire_watched || m->wire_ready || ch == SDVF_CHANNEL_TIMER)
+		enet_rx_from_wire(m);
 	wire_check(m);
 	enet_coalesce_poll(m);
 	irq_update(m);
@@ -442,6 +445,7 @@ static int open_wire(struct enet_model *m)
 		sdvf_log(pd, SDVF_LOG_ERROR, "cannot watch the wire's fd");
 		return -1;
 	}
+	m->wire_watched = fd >= 0 && pd->ops->watch_fd;
 	return 0;
 }
 

@@ -464,8 +464,10 @@ void enet_rx_from_wire(struct enet_model *m)
 		/* A full FIFO still takes the frame off the cable: dropped. */
 		uint8_t *buf = s ? s->data : m->rx_frame;
 		long len = wire_recv(m->wire, buf, ENET_MODEL_FRAME_MAX);
-		if (len == 0)
+		if (len == 0) {
+			m->wire_ready = false; /* until its fd says otherwise */
 			break;
+		}
 		if (len < 0) {
 			sdvf_counter_add(m->stats.rx_wire_errors, 1);
 			break;

@@ -114,6 +114,13 @@ struct enet_model {
 	bool warned_en1588;
 	struct enet_phy phy;
 	struct wire *wire;
+	/* Its fd is watched: the wire is read from the activation that says
+	 * the fd is readable until a read finds nothing (wire_ready), and at
+	 * the timer, not at every activation (a read that finds nothing is a
+	 * system call).  Unwatched (no fd, or a runtime without watch_fd):
+	 * read at every activation. */
+	bool wire_watched;
+	bool wire_ready;
 	bool wire_failed; /* seen wire_failure: link held down, logged once */
 	struct enet_rx_slot rx_fifo[ENET_MODEL_RX_FIFO];
 	uint32_t rx_fifo_head, rx_fifo_count;

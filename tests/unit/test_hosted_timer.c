@@ -1,0 +1,195 @@
+/*
+ * The hosted runtime's timer (core/hosted/hosted_ops.c) is lazy: the
+ * timerfd is armed only when a deadline comes earlier than the one it
+ * holds; a later deadline or a cancel costs no system call, and the fire
+ * of the earlier one re-arms for the deadline or does nothing.  What the
+ * component sees does not change: one SDVF_CHANNEL_TIMER activation when
+ * its deadline has passed, never before, none after a cancel.
+ * `rt.timer_arms` counts the timerfd_settime calls.
+ */
+#define _GNU_SOURCE
+#include <poll.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "core/hosted/hosted_pd.h"
+
+#define MS 1000000ull
+
+static struct hosted_pd h;
+static struct sdvf_stats_slot slot;
+static struct sdvf_counter_table table;
+
+static uint64_t now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t arms(void)
+{
+	return atomic_load(h.wake.count[WAKE_TIMER_ARMS]);
+}
+
+/* Whether the timerfd is readable within `ms`: a fire for the loop. */
+static bool fires_within(int ms)
+{
+	struct pollfd p = {.fd = h.timer_fd, .events = POLLIN};
+	return poll(&p, 1, ms) == 1;
+}
+
+/* The absolute deadline the kernel holds: 0 when disarmed. */
+static uint64_t kernel_deadline(void)
+{
+	struct itimerspec its;
+	assert_int_equal(timerfd_gettime(h.timer_fd, &its), 0);
+	uint64_t left = (uint64_t)its.it_value.tv_sec * 1000000000ull +
+			(uint64_t)its.it_value.tv_nsec;
+	return left ? now() + left : 0;
+}
+
+/* The loop's part: wait for the fire, then ask whether to activate. */
+static bool next_fire_delivers(void)
+{
+	assert_true(fires_within(1000));
+	return hosted_timer_fired(&h);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	memset(&h, 0, sizeof(h));
+	memset(&slot, 0, sizeof(slot));
+	memset(&table, 0, sizeof(table));
+	h.pd = (struct sdvf_pd){.ops = &hosted_ops, .name = "t", .runtime = &h};
+	h.stats = &slot;
+	h.timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK);
+	assert_true(h.timer_fd >= 0);
+	hosted_wake_counters(&h.wake, &table, &h.counter_claims);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	close(h.timer_fd);
+	assert_int_equal(slot.bad_calls, 0);
+	return 0;
+}
+
+static void a_later_or_equal_deadline_keeps_the_armed_one(void **state)
+{
+	(void)state;
+	uint64_t d = now() + 10000 * MS; /* never fires here */
+	sdvf_timer_set(&h.pd, d);
+	sdvf_timer_set(&h.pd, d);
+	sdvf_timer_set(&h.pd, d + 5 * MS);
+	assert_int_equal(arms(), 1);
+	uint64_t k = kernel_deadline();
+	assert_true(k <= d + MS && k + MS >= d); /* still d, within 1 ms */
+}
+
+static void an_earlier_deadline_is_armed(void **state)
+{
+	(void)state;
+	sdvf_timer_set(&h.pd, now() + 10000 * MS);
+	uint64_t d = now() + 5000 * MS;
+	sdvf_timer_set(&h.pd, d);
+	assert_int_equal(arms(), 2);
+	uint64_t k = kernel_deadline();
+	assert_true(k <= d + MS && k + MS >= d);
+}
+
+/* A cancel makes no call; the fire it leaves behind activates nothing,
+ * and nothing is armed after it. */
+static void a_cancel_costs_nothing_and_its_fire_delivers_nothing(void **state)
+{
+	(void)state;
+	sdvf_timer_set(&h.pd, 0); /* off already */
+	sdvf_timer_set(&h.pd, now() + MS);
+	sdvf_timer_set(&h.pd, 0);
+	assert_int_equal(arms(), 1);
+	assert_false(next_fire_delivers());
+	assert_int_equal(kernel_deadline(), 0);
+	assert_false(fires_within(20));
+	assert_int_equal(arms(), 1);
+}
+
+/* The armed deadline was earlier than the component's: its fire is not
+ * delivered but re-arms for the component's, whose fire is. */
+static void an_early_fire_rearms_for_the_deadline(void **state)
+{
+	(void)state;
+	sdvf_timer_set(&h.pd, now() + MS);
+	uint64_t d = now() + 20 * MS;
+	sdvf_timer_set(&h.pd, d);
+	assert_int_equal(arms(), 1);
+	assert_false(next_fire_delivers());
+	assert_int_equal(arms(), 2);
+	assert_true(next_fire_delivers());
+	assert_true(now() >= d);
+	assert_int_equal(arms(), 2);
+}
+
+/* Cancelled, then set again later than the armed one: no call; the early
+ * fire re-arms, the deadline's fire is delivered. */
+static void a_cancel_then_a_later_deadline_is_delivered(void **state)
+{
+	(void)state;
+	sdvf_timer_set(&h.pd, now() + MS);
+	sdvf_timer_set(&h.pd, 0);
+	uint64_t d = now() + 10 * MS;
+	sdvf_timer_set(&h.pd, d);
+	assert_int_equal(arms(), 1);
+	assert_false(next_fire_delivers());
+	assert_true(next_fire_delivers());
+	assert_true(now() >= d);
+}
+
+/* A deadline already past is delivered at the next look, once; a second
+ * wake-up with nothing to read delivers nothing. */
+static void a_past_deadline_is_delivered_once(void **state)
+{
+	(void)state;
+	sdvf_timer_set(&h.pd, now() - 1);
+	assert_true(next_fire_delivers());
+	assert_false(hosted_timer_fired(&h));
+	assert_false(fires_within(0));
+}
+
+/* A stale wake-up (nothing to read) before the deadline delivers
+ * nothing and keeps the armed timer. */
+static void a_stale_wake_up_keeps_the_timer(void **state)
+{
+	(void)state;
+	uint64_t d = now() + 10000 * MS;
+	sdvf_timer_set(&h.pd, d);
+	assert_false(hosted_timer_fired(&h));
+	assert_int_equal(arms(), 1);
+	assert_true(kernel_deadline() != 0);
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(a_later_or_equal_deadline_keeps_the_armed_one),
+		T(an_earlier_deadline_is_armed),
+		T(a_cancel_costs_nothing_and_its_fire_delivers_nothing),
+		T(an_early_fire_rearms_for_the_deadline),
+		T(a_cancel_then_a_later_deadline_is_delivered),
+		T(a_past_deadline_is_delivered_once),
+		T(a_stale_wake_up_keeps_the_timer),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
