@@ -350,6 +350,13 @@ static void wire_stats_publish(struct enet_model *m)
 #undef ENET_MODEL_WIRE_COUNTER_SET
 }
 
+/* A paced wire's next frame is due (a TAP or a socket has no deadline). */
+static bool wire_due(struct enet_model *m)
+{
+	uint64_t now = sdvf_now_ns(m->pd);
+	return m->wire && wire_next_deadline(m->wire, now) <= now;
+}
+
 static void model_notified(void *state, struct sdvf_pd *pd, sdvf_channel_t ch)
 {
 	struct enet_model *m = state;
@@ -362,7 +369,8 @@ static void model_notified(void *state, struct sdvf_pd *pd, sdvf_channel_t ch)
 	enet_line_poll(m);
 	if (ch == m->ch_wire)
 		m->wire_ready = true;
-	if (!m->wire_watched || m->wire_ready || ch == SDVF_CHANNEL_TIMER)
+	if (!m->wire_watched || m->wire_ready ||
+	    (ch == SDVF_CHANNEL_TIMER && wire_due(m)))
 		enet_rx_from_wire(m);
 	wire_check(m);
 	enet_coalesce_poll(m);

@@ -115,10 +115,11 @@ struct enet_model {
 	struct enet_phy phy;
 	struct wire *wire;
 	/* Its fd is watched: the wire is read from the activation that says
-	 * the fd is readable until a read finds nothing (wire_ready), and at
-	 * the timer, not at every activation (a read that finds nothing is a
-	 * system call).  Unwatched (no fd, or a runtime without watch_fd):
-	 * read at every activation. */
+	 * the fd is readable until a read finds nothing (wire_ready), and
+	 * at the timer if its deadline has passed, not at every
+	 * activation (a read that finds nothing is a system call).
+	 * Unwatched (no fd, or a runtime without watch_fd): read at every
+	 * activation. */
 	bool wire_watched;
 	bool wire_ready;
 	bool wire_failed; /* seen wire_failure: link held down, logged once */
