@@ -12,7 +12,11 @@
 #   bench   the same with the raw `bench` client in reflect mode (copy);
 #   bench_remap  the same, `bench_remap` (remap both ways);
 #   pinned  a second copy of the system with every PD on core 0 (same-core
-#           hand-offs), its `bench` client (copy).
+#           hand-offs), its `bench` client (copy);
+#   lwip_nicgroup  a third copy placed as docs/benchmarks.md recommends for
+#           speed: the ENET model, driver and both muxes in one process
+#           (`colocate; colocate-nic;`), its lwIP `echo` client a process
+#           of its own as always.
 # Each run measures every path in turn, for 64- and 1472-byte payloads:
 # window 1 (SDVF_BENCH_ECHO_RTTS round trips one at a time: median and p99
 # round-trip time) and window 32 (SDVF_BENCH_ECHO_COUNT datagrams, at most
@@ -58,6 +62,7 @@ veth=vbe$$
 tap_refl=tbr$$
 tap_sdvf=tbs$$
 tap_pin=tbp$$
+tap_grp=tbg$$
 work=$(mktemp -d /tmp/sdvf-bench-echo.XXXXXX)
 export SDVF_STATS_DIR=$work
 name=bench-echo-$$
@@ -65,12 +70,15 @@ dts=$work/$name.dts
 log=$work/run.log
 dts_pin=$work/$name-pinned.dts
 log_pin=$work/run-pinned.log
+dts_grp=$work/$name-grouped.dts
+log_grp=$work/run-grouped.log
 pin_pid=
+grp_pid=
 pids=()
 sdvf_pid=
 
 cleanup() {
-	for p in $sdvf_pid $pin_pid; do
+	for p in $sdvf_pid $pin_pid $grp_pid; do
 		kill -0 "$p" 2>/dev/null || continue
 		kill -INT "$p" 2>/dev/null || true
 		sleep 1
@@ -86,7 +94,7 @@ trap cleanup EXIT
 fail() {
 	echo "$me: FAILED: $*" >&2
 	echo "--- sdvf logs" >&2
-	tail -30 "$log" "$log_pin" >&2 || true
+	tail -30 "$log" "$log_pin" "$log_grp" >&2 || true
 	exit 1
 }
 
@@ -154,12 +162,28 @@ wait_link "$tap_pin"
 ip link set "$tap_pin" netns "$ns"
 ip -n "$ns" addr add 10.219.4.1/24 dev "$tap_pin"
 ip -n "$ns" link set "$tap_pin" up
-for ip in 10.219.3.2 10.219.3.3 10.219.3.4 10.219.4.3; do
+# (f) lwip_nicgroup: a third copy, model, driver and muxes in one process,
+# its own TAP, 10.219.5.2 its lwIP client.
+sed -e "s/tap-name = \"sdvf3\"/tap-name = \"$tap_grp\"/" \
+	-e "s/ip = \[0a d8 00 /ip = [0a db 05 /" \
+	-e 's/policy = "rr";/& colocate; colocate-nic;/' \
+	examples/bench-echo.dts >"$dts_grp"
+[ "$(grep -c "colocate-nic;" "$dts_grp")" = 1 ] ||
+	fail "could not make the grouped copy of examples/bench-echo.dts"
+"$sdvf" check "$dts_grp" >/dev/null 2>"$work/check.err" ||
+	fail "sdvf check (grouped): $(cat "$work/check.err")"
+"$sdvf" run "$dts_grp" --duration 3600 >"$log_grp" 2>&1 &
+grp_pid=$!
+wait_link "$tap_grp"
+ip link set "$tap_grp" netns "$ns"
+ip -n "$ns" addr add 10.219.5.1/24 dev "$tap_grp"
+ip -n "$ns" link set "$tap_grp" up
+for ip in 10.219.3.2 10.219.3.3 10.219.3.4 10.219.4.3 10.219.5.2; do
 	ip netns exec "$ns" ping -c 1 -W 5 "$ip" >/dev/null ||
 		fail "$ip does not answer ping"
 done
 
-paths="kernel tap lwip bench bench_remap pinned"
+paths="kernel tap lwip bench bench_remap pinned lwip_nicgroup"
 target() {
 	case $1 in
 	kernel) echo "10.219.1.2 1235" ;;
@@ -168,6 +192,7 @@ target() {
 	bench) echo "10.219.3.3 1235" ;;
 	bench_remap) echo "10.219.3.4 1235" ;;
 	pinned) echo "10.219.4.3 1235" ;;
+	lwip_nicgroup) echo "10.219.5.2 1235" ;;
 	esac
 }
 
@@ -183,6 +208,7 @@ for run in $(seq "$runs"); do
 				kv=$work/kv.$run.$path.$size.$w
 				sys=$name
 				[ "$path" = pinned ] && sys=$name-pinned
+				[ "$path" = lwip_nicgroup ] && sys=$name-grouped
 				[ "$path" = kernel ] || [ "$path" = tap ] ||
 					"$sdvf" stats --format=kv "$sys" >"$kv.before"
 				out=$(ip netns exec "$ns" timeout 300 "$peer" load \
