@@ -12,16 +12,20 @@
 # (FIFO overflow, RX disabled), and CPU: each PD's user + system time from
 # /proc over the window; model% is the ENET model's share of the PDs' CPU
 # (the model and its generator are one process: on hardware that work is
-# free).  Cells are medians of the runs; the load average is printed
-# beside them.  "loss starts" is the lowest offered rate whose median loss
-# is 0.1% or more.
+# free); drop%: of gen, frames dropped for lack of a buffer or FIFO space,
+# from the counters (the model's RX FIFO overflow, the RX mux's cap and
+# full client queue, the reflector without a TX buffer or with a full TX
+# queue), so exact where lost% has the window's edges in it.  Cells are
+# medians of the runs; the load average is printed beside them.  "loss
+# starts" is the lowest offered rate whose median loss is 0.1% or more,
+# "drops start" the lowest with any median drop.
 #
 # Environment (defaults in brackets):
 #   SDVF_BENCH_CAP_RATES    offered rates, pps [100000 200000 400000 700000 1000000 1500000]
 #   SDVF_BENCH_CAP_RUNS     runs per mode and rate [5]
 #   SDVF_BENCH_CAP_SECONDS  measured window per run [2]
 #   SDVF_BENCH_CAP_WARMUP   seconds before the window opens [1]
-#   SDVF_BENCH_CAP_MODES    reflectors [copy remap]; MODE_group runs the
+#   SDVF_BENCH_CAP_MODES    reflectors [copy remap copy_nicgroup]; MODE_group runs the
 #                           driver and both muxes in one process (a
 #                           co-location group), MODE_nicgroup the ENET
 #                           model (and its generator) in it too; in a
@@ -37,7 +41,7 @@ rates=${SDVF_BENCH_CAP_RATES:-100000 200000 400000 700000 1000000 1500000}
 runs=${SDVF_BENCH_CAP_RUNS:-5}
 seconds=${SDVF_BENCH_CAP_SECONDS:-2}
 warmup=${SDVF_BENCH_CAP_WARMUP:-1}
-modes=${SDVF_BENCH_CAP_MODES:-copy remap}
+modes=${SDVF_BENCH_CAP_MODES:-copy remap copy_nicgroup}
 out=$(mktemp -d /tmp/sdvf-bench-cap.XXXXXX)
 sdvf_pid=
 cleanup() {
@@ -81,7 +85,7 @@ snapshot() {
 		done
 }
 
-# One run: prints "generated delivered lost% rxlost% model% cpu%".
+# One run: prints "generated delivered lost% rxlost% model% cpu% drop%".
 cap_one() {
 	local mode=$1 rate=$2
 	local sys=bcap$$$mode$rate
@@ -112,13 +116,20 @@ cap_one() {
 		gen = d["nic.wire.rx_frames"]
 		got = d["nic.wire.tx_frames"]
 		rxlost = d["nic.rx_fifo_overflow"] + d["nic.rx_disabled"]
-		cpu = 0
-		for (k in d) if (k ~ /\.cpu_ticks$/) cpu += d[k]
-		printf "%.0f %.0f %.3f %.3f %.1f %.1f\n", gen / dt, got / dt,
+		cpu = drops = 0
+		for (k in d) {
+			if (k ~ /\.cpu_ticks$/)
+				cpu += d[k]
+			if (k == "nic.rx_fifo_overflow" ||
+			    k ~ /^rxm\.c[0-9]+\.drop\.(cap|queue_full)$/ ||
+			    k ~ /^r[0-9]+\.drop\.(no_tx_buf|tx_queue)$/)
+				drops += d[k]
+		}
+		printf "%.0f %.0f %.3f %.3f %.1f %.1f %.4f\n", gen / dt, got / dt,
 			(gen > 0 ? 100 * (1 - got / gen) : 100),
 			(gen > 0 ? 100 * rxlost / gen : 0),
 			(cpu > 0 ? 100 * d["nic.cpu_ticks"] / cpu : 0),
-			100 * cpu / hz / dt
+			100 * cpu / hz / dt, (gen > 0 ? 100 * drops / gen : 0)
 	}' "$out/a" "$out/b"
 }
 
@@ -132,8 +143,10 @@ printf 'medians of %s runs of %s s after %s s warm-up, modes interleaved; load a
 	"$runs" "$seconds" "$warmup" "$load1"
 printf 'gen: frames/s the generator made; delivered: frames/s back on the wire;\n'
 printf 'lost%%: 1 - delivered/gen; rx%%: of gen, dropped at the model'"'"'s RX; model%%:\n'
-printf 'the ENET model'"'"'s share of the PDs'"'"' CPU; cpu%%: all PDs, of one core\n'
-printf '%-5s %8s %8s %9s %7s %7s %6s %6s\n' mode offered gen delivered lost% rx% model% cpu%
+printf 'the ENET model'"'"'s share of the PDs'"'"' CPU; cpu%%: all PDs, of one core;\n'
+printf 'drop%%: of gen, dropped for lack of a buffer or FIFO space (counters)\n'
+printf '_nicgroup: the model, driver and muxes in one process\n'
+printf '%-5s %8s %8s %9s %7s %7s %6s %6s %7s\n' mode offered gen delivered lost% rx% model% cpu% drop%
 for rate in $rates; do
 	for mode in $modes; do : >"$out/runs.$mode"; done
 	for _ in $(seq "$runs"); do
@@ -143,14 +156,17 @@ for rate in $rates; do
 	done
 	for mode in $modes; do
 		f=$out/runs.$mode
-		printf '%-5s %8s %8s %9s %7s %7s %6s %6s\n' "$mode" "$rate" \
+		printf '%-5s %8s %8s %9s %7s %7s %6s %6s %7s\n' "$mode" "$rate" \
 			"$(cut -d' ' -f1 "$f" | median)" "$(cut -d' ' -f2 "$f" | median)" \
 			"$(cut -d' ' -f3 "$f" | median)" "$(cut -d' ' -f4 "$f" | median)" \
-			"$(cut -d' ' -f5 "$f" | median)" "$(cut -d' ' -f6 "$f" | median)" |
+			"$(cut -d' ' -f5 "$f" | median)" "$(cut -d' ' -f6 "$f" | median)" \
+			"$(cut -d' ' -f7 "$f" | median)" |
 			tee -a "$out/table"
 	done
 done
 for mode in $modes; do
 	awk -v m="$mode" '$1 == m && $5 >= 0.1 { print "loss starts (" m "): " $2 " pps offered"; f = 1; exit }
 		END { if (!f) print "loss starts (" m "): not within the rates offered" }' "$out/table"
+	awk -v m="$mode" '$1 == m && $9 > 0 { print "drops start (" m "): " $2 " pps offered"; f = 1; exit }
+		END { if (!f) print "drops start (" m "): not within the rates offered" }' "$out/table"
 done

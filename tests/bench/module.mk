@@ -203,9 +203,11 @@ bench-policy: $(BENCH_POLICY)
 
 # bench-capacity: internal capacity, hosted: 64-byte frames from the
 # generator wire through driver -> RX mux -> reflector -> TX mux -> driver
-# at 0.1..1.5 Mpps offered, copy and remap reflectors side by side:
-# delivered, lost, where loss starts, and the ENET model's share of the
-# CPU (tests/bench/bench_capacity.sh; SDVF_BENCH_CAP_* shorten it).
+# at 0.1..1.5 Mpps offered, copy and remap reflectors side by side, and
+# copy with the model, driver and muxes in one process: delivered, lost,
+# dropped for lack of a buffer or FIFO space, where loss and drops start,
+# and the ENET model's share of the CPU (tests/bench/bench_capacity.sh;
+# SDVF_BENCH_CAP_* shorten it).
 BENCHES += bench-capacity
 BENCHES_QUICK += bench-capacity
 .PHONY: bench-capacity
