@@ -137,9 +137,17 @@ static int client_init(struct tx_mux *m, unsigned i, uint64_t capacity)
 			 i, key);
 		return -1;
 	}
+	/* Refused, not capped: the client sends from every buffer of its
+	 * region, and those past the cap would all be rejected. */
 	uint64_t nbufs = c->data->size / SDVF_BUF_SIZE;
-	if (nbufs > TXM_CLIENT_BUFS)
-		nbufs = TXM_CLIENT_BUFS;
+	if (nbufs > TXM_CLIENT_BUFS) {
+		sdvf_log(
+			pd, SDVF_LOG_ERROR,
+			"tx_mux: client %u: region %s holds %llu buffers, more "
+			"than the %u a client may have",
+			i, key, (unsigned long long)nbufs, TXM_CLIENT_BUFS);
+		return -1;
+	}
 	sdvf_own_init(&c->own, c->owner, (uint32_t)nbufs, 0);
 	for (uint32_t b = 0; b < nbufs; b++)
 		sdvf_own_give(&c->own, (uint64_t)b * SDVF_BUF_SIZE,

@@ -24,6 +24,7 @@
 #include "driver/enet/enet_driver.h"
 #include "driver/enet/model/enet_model.h"
 #include "driver/enet/wire/wire.h"
+#include "mux/tx_mux.h"
 #include "tests/unit/fixture_sim.h"
 #include "tests/unit/fixture_stub.h"
 
@@ -61,6 +62,8 @@ static struct sdvf_queue d_active, d_free;
 static uint8_t *c_data[NCLIENTS], *pool;
 /* Per client buffer: 1 while the mux or the driver has it. */
 static int lent[NCLIENTS][CLIENT_BUFS];
+/* Bytes in each cN_data region: CLIENT_BUFS buffers unless a test says. */
+static unsigned data_size = CLIENT_BUFS * SDVF_BUF_SIZE;
 
 /* Load the system: `modes` one char per client ('c' copy, 'r' remap),
  * `mux_cfg` and `client_cfg` extra mux config text; the result of init,
@@ -107,9 +110,10 @@ static int start(const char *modes, const char *mux_cfg)
 	for (int i = 0; i < NCLIENTS; i++)
 		n += snprintf(dts + n, sizeof(dts) - n,
 			      " c%d_txa { size = <0x1000>; }; c%d_txf { size "
-			      "= <0x1000>; };\n c%d_data { size = <0x8000>; "
+			      "= <0x1000>; };\n c%d_data { size = <0x%x>; "
 			      "io-address = <0x%llx>; };\n",
-			      i, i, i, (unsigned long long)DATA_IO(i));
+			      i, i, i, data_size,
+			      (unsigned long long)DATA_IO(i));
 	n += snprintf(dts + n, sizeof(dts) - n,
 		      "};\nchannels {\n drv { ends = \"mux\", \"drv\"; };\n");
 	for (int i = 0; i < NCLIENTS; i++)
@@ -286,6 +290,27 @@ static void finish(void)
 }
 
 /* ---- tests -------------------------------------------------------------- */
+
+/* A client's tx_data holding more buffers than the mux tracks per client
+ * (TXM_CLIENT_BUFS) is refused at start (init fails, logging why), not
+ * capped: the client would send from the buffers past the cap and have
+ * every frame in them rejected.  Exactly the cap is fine. */
+static void tx_mux_refuses_a_client_region_past_what_it_tracks(void **unused)
+{
+	(void)unused;
+	/* regions are whole pages: two buffers past the cap */
+	data_size = (TXM_CLIENT_BUFS + 2) * SDVF_BUF_SIZE;
+	int rc = start("ccc", "");
+	data_size = CLIENT_BUFS * SDVF_BUF_SIZE;
+	assert_int_not_equal(rc, 0);
+	assert_int_not_equal(rc, -2); /* the loader took it: init refused */
+	stop();
+	data_size = TXM_CLIENT_BUFS * SDVF_BUF_SIZE;
+	rc = start("ccc", "");
+	data_size = CLIENT_BUFS * SDVF_BUF_SIZE;
+	assert_int_equal(rc, 0);
+	stop();
+}
 
 static void tx_mux_copy_sends_frame_bytes_to_driver(void **unused)
 {
@@ -1166,6 +1191,8 @@ int main(void)
 			tx_mux_with_pool_to_spare_asks_no_completion_signal),
 		cmocka_unit_test(tx_mux_short_of_pool_is_woken_by_a_completion),
 		cmocka_unit_test(tx_mux_sweeps_unasked_completions_at_rest),
+		cmocka_unit_test(
+			tx_mux_refuses_a_client_region_past_what_it_tracks),
 		cmocka_unit_test(tx_mux_signals_a_client_its_returns_at_rest),
 		cmocka_unit_test(tx_mux_asks_for_remap_completions),
 		cmocka_unit_test(tx_mux_rejects_misaligned_offset),
