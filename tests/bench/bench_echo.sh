@@ -106,6 +106,23 @@ wait_link() {
 	fail "interface $1 never appeared"
 }
 
+# start_system DTS LOG TAP N PIDVAR: check and run a copy of the system
+# (its pid in PIDVAR at once, for cleanup), then move its TAP into the
+# namespace as 10.219.N.1.
+start_system() {
+	local dts=$1 log=$2 tap=$3 n=$4
+	# shellcheck disable=SC2034 # a nameref: sets the caller's variable
+	local -n pid_var=$5
+	"$sdvf" check "$dts" >/dev/null 2>"$work/check.err" ||
+		fail "sdvf check ($(basename "$dts")): $(cat "$work/check.err")"
+	"$sdvf" run "$dts" --duration 3600 >"$log" 2>&1 &
+	pid_var=$!
+	wait_link "$tap"
+	ip link set "$tap" netns "$ns"
+	ip -n "$ns" addr add "10.219.$n.1/24" dev "$tap"
+	ip -n "$ns" link set "$tap" up
+}
+
 ip netns add "$ns"
 ip netns add "$ns_srv"
 ip -n "$ns" link set lo up
@@ -137,14 +154,7 @@ sed -e "s/tap-name = \"sdvf3\"/tap-name = \"$tap_sdvf\"/" \
 	-e "s/ip = \[0a d8 00 /ip = [0a db 03 /" examples/bench-echo.dts >"$dts"
 [ "$(grep -c "ip = \[0a db 03 " "$dts")" = 3 ] ||
 	fail "could not make the copy of examples/bench-echo.dts"
-"$sdvf" check "$dts" >/dev/null 2>"$work/check.err" ||
-	fail "sdvf check: $(cat "$work/check.err")"
-"$sdvf" run "$dts" --duration 3600 >"$log" 2>&1 &
-sdvf_pid=$!
-wait_link "$tap_sdvf"
-ip link set "$tap_sdvf" netns "$ns"
-ip -n "$ns" addr add 10.219.3.1/24 dev "$tap_sdvf"
-ip -n "$ns" link set "$tap_sdvf" up
+start_system "$dts" "$log" "$tap_sdvf" 3 sdvf_pid
 # (e) pinned: a second copy with every PD on core 0 (same-core hand-offs),
 # its own TAP, 10.219.4.3 its bench client.
 sed -e "s/tap-name = \"sdvf3\"/tap-name = \"$tap_pin\"/" \
@@ -154,14 +164,7 @@ sed -e "s/tap-name = \"sdvf3\"/tap-name = \"$tap_pin\"/" \
 	examples/bench-echo.dts >"$dts_pin"
 [ "$(grep -c "core = <0>" "$dts_pin")" = 4 ] ||
 	fail "could not make the pinned copy of examples/bench-echo.dts"
-"$sdvf" check "$dts_pin" >/dev/null 2>"$work/check.err" ||
-	fail "sdvf check (pinned): $(cat "$work/check.err")"
-"$sdvf" run "$dts_pin" --duration 3600 >"$log_pin" 2>&1 &
-pin_pid=$!
-wait_link "$tap_pin"
-ip link set "$tap_pin" netns "$ns"
-ip -n "$ns" addr add 10.219.4.1/24 dev "$tap_pin"
-ip -n "$ns" link set "$tap_pin" up
+start_system "$dts_pin" "$log_pin" "$tap_pin" 4 pin_pid
 # (f) lwip_nicgroup: a third copy, model, driver and muxes in one process,
 # its own TAP, 10.219.5.2 its lwIP client.
 sed -e "s/tap-name = \"sdvf3\"/tap-name = \"$tap_grp\"/" \
@@ -170,14 +173,7 @@ sed -e "s/tap-name = \"sdvf3\"/tap-name = \"$tap_grp\"/" \
 	examples/bench-echo.dts >"$dts_grp"
 [ "$(grep -c "colocate-nic;" "$dts_grp")" = 1 ] ||
 	fail "could not make the grouped copy of examples/bench-echo.dts"
-"$sdvf" check "$dts_grp" >/dev/null 2>"$work/check.err" ||
-	fail "sdvf check (grouped): $(cat "$work/check.err")"
-"$sdvf" run "$dts_grp" --duration 3600 >"$log_grp" 2>&1 &
-grp_pid=$!
-wait_link "$tap_grp"
-ip link set "$tap_grp" netns "$ns"
-ip -n "$ns" addr add 10.219.5.1/24 dev "$tap_grp"
-ip -n "$ns" link set "$tap_grp" up
+start_system "$dts_grp" "$log_grp" "$tap_grp" 5 grp_pid
 for ip in 10.219.3.2 10.219.3.3 10.219.3.4 10.219.4.3 10.219.5.2; do
 	ip netns exec "$ns" ping -c 1 -W 5 "$ip" >/dev/null ||
 		fail "$ip does not answer ping"
