@@ -111,11 +111,11 @@ wait_link() {
 # namespace as 10.219.N.1.
 start_system() {
 	local dts=$1 log=$2 tap=$3 n=$4
-	# shellcheck disable=SC2034 # a nameref: sets the caller's variable
 	local -n pid_var=$5
 	"$sdvf" check "$dts" >/dev/null 2>"$work/check.err" ||
 		fail "sdvf check ($(basename "$dts")): $(cat "$work/check.err")"
 	"$sdvf" run "$dts" --duration 3600 >"$log" 2>&1 &
+	# shellcheck disable=SC2034 # a nameref: the caller's variable
 	pid_var=$!
 	wait_link "$tap"
 	ip link set "$tap" netns "$ns"
