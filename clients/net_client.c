@@ -272,10 +272,13 @@ void net_client_finish(struct net_client *nc)
 	wake_rx |= sdvf_queue_consumer_finish(&nc->rx_active);
 	bool wake_tx = sdvf_queue_producer_finish(&nc->tx_active);
 	wake_tx |= sdvf_queue_consumer_finish(&nc->tx_free);
-	if (wake_rx)
-		sdvf_notify(nc->pd, nc->ch_rx);
+	/* TX first: the frames sent are what a peer waits for (an echo's
+	 * reply); the RX mux's returns are bookkeeping and can wait the
+	 * length of one system call. */
 	if (wake_tx)
 		sdvf_notify(nc->pd, nc->ch_tx);
+	if (wake_rx)
+		sdvf_notify(nc->pd, nc->ch_rx);
 }
 
 bool net_client_peer_restart(struct net_client *nc, sdvf_channel_t ch)

@@ -208,6 +208,29 @@ static void rx_full_ring_leaves_extra_buffers_in_queue(void **unused)
 			 DMA_IO + RX_SLOTS * 2048u);
 }
 
+/* An interrupt that hands frames over and refills the ring signals the
+ * RX mux before it rings the device for the RDAR kick: a client waits for
+ * the frame, the ring still has empty BDs.  The sim runs signals in
+ * order. */
+static void rx_frames_are_signalled_before_the_refill_kick(void **unused)
+{
+	(void)unused;
+	provide_rx(0, RX_SLOTS + 4);
+	assert_true(fake_rx_frame(nic, 64, ENET_RXBD_L));
+	fake_raise(nic);
+	/* the driver's interrupt (its reads wait for the device, which runs
+	 * the device inside it) */
+	assert_true(sdvf_sim_step(sim));
+	uint64_t nic_before = sdvf_sim_activations(sim, "nic");
+	uint64_t mux_before = sdvf_sim_activations(sim, "mux");
+	assert_true(sdvf_sim_step(sim)); /* the first signal it sent */
+	assert_int_equal(sdvf_sim_activations(sim, "mux"), mux_before + 1);
+	assert_int_equal(sdvf_sim_activations(sim, "nic"), nic_before);
+	run();
+	assert_int_equal(mux->rx.ngot, 1);
+	assert_int_equal(rx_bds_owned_by_mac(), RX_SLOTS); /* refilled */
+}
+
 static void rx_frame_shorter_than_header_and_fcs_is_recycled(void **unused)
 {
 	(void)unused;
@@ -236,6 +259,7 @@ int main(void)
 		W(rx_rejects_buffers_across_or_past_a_window_end),
 		W(rx_rejects_buffers_past_the_top_of_io_space),
 		T(rx_full_ring_leaves_extra_buffers_in_queue),
+		T(rx_frames_are_signalled_before_the_refill_kick),
 		T(rx_frame_shorter_than_header_and_fcs_is_recycled),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

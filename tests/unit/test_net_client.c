@@ -452,6 +452,32 @@ static void tx_frames_go_out_by_offset_and_signal_once(void **s)
 	assert_int_equal(net_client_tx_idle(&c->nc), CAP);
 }
 
+/* An activation that both sends and gives back received buffers signals
+ * the TX mux first: the frames sent are what a peer waits for (an echo's
+ * reply), the returns are bookkeeping.  The sim runs signals in order. */
+static void a_send_is_signalled_before_rx_returns(void **s)
+{
+	(void)s;
+	struct tcl *c = cl();
+	lend_slot(3, 60, 0x42);
+	c->to_send = 1;
+	c->send_len = 100;
+	sdvf_sim_inject(sim, "cl", "rx");
+	assert_true(sdvf_sim_step(sim)); /* the client: takes, returns, sends */
+	assert_int_equal(notes("rx"), 1);
+	assert_int_equal(notes("tx"), 1);
+	uint64_t rx_before = sdvf_sim_activations(sim, "rxm");
+	uint64_t tx_before = sdvf_sim_activations(sim, "txm");
+	assert_true(sdvf_sim_step(sim)); /* the first signal's activation */
+	assert_int_equal(sdvf_sim_activations(sim, "txm"), tx_before + 1);
+	assert_int_equal(sdvf_sim_activations(sim, "rxm"), rx_before);
+	sdvf_sim_run(sim, 10000);
+	assert_int_equal(sdvf_sim_activations(sim, "rxm"), rx_before + 1);
+	struct sdvf_desc f[CAP];
+	assert_int_equal(take_frames(f), 1);
+	assert_int_equal(take_returns(NULL), 1);
+}
+
 static void tx_alloc_fails_when_every_buffer_is_at_the_mux(void **s)
 {
 	(void)s;
@@ -669,6 +695,7 @@ int main(void)
 		T(rx_return_of_an_offset_not_held_is_refused),
 		T(rx_returns_wait_while_rx_free_is_full),
 		T(tx_frames_go_out_by_offset_and_signal_once),
+		T(a_send_is_signalled_before_rx_returns),
 		T(tx_alloc_fails_when_every_buffer_is_at_the_mux),
 		T(tx_completion_flags_are_reported_and_counted),
 		T(tx_completion_of_a_buffer_not_at_the_mux_is_counted),
