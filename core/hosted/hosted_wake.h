@@ -124,8 +124,9 @@ enum hosted_wake_counter {
 	WAKE_POLL_REARMS,    /* sleeps short enough to re-arm the spin */
 	WAKE_LOCAL_MARKS,    /* signals to a PD of the same process (a
 				group's): a mark, no bell, no system call */
-	WAKE_TIMER_ARMS,     /* timerfd_settime calls: timer_set with a
-				deadline other than the one armed */
+	WAKE_TIMER_ARMS,     /* timerfd_settime calls: a deadline earlier
+				than the armed one, or the re-arm after
+				an early fire (the lazy timer) */
 	WAKE_NCOUNTERS,
 };
 

@@ -448,12 +448,13 @@ static int open_wire(struct enet_model *m)
 	if (wire_warning(m->wire))
 		sdvf_log(pd, SDVF_LOG_WARN, "%s", wire_warning(m->wire));
 	int fd = wire_fd(m->wire);
-	if (fd >= 0 && pd->ops->watch_fd &&
-	    pd->ops->watch_fd(pd, fd, m->ch_wire) < 0) {
+	if (fd < 0 || !pd->ops->watch_fd)
+		return 0; /* unwatched: read at every activation */
+	if (pd->ops->watch_fd(pd, fd, m->ch_wire) < 0) {
 		sdvf_log(pd, SDVF_LOG_ERROR, "cannot watch the wire's fd");
 		return -1;
 	}
-	m->wire_watched = fd >= 0 && pd->ops->watch_fd;
+	m->wire_watched = true;
 	return 0;
 }
 
