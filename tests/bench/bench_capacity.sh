@@ -30,7 +30,10 @@
 #                           co-location group), MODE_nicgroup the ENET
 #                           model (and its generator) in it too; in a
 #                           group the process's CPU counts once, for its
-#                           first member (model% is then the group's share)
+#                           first member (model% is then the group's share);
+#                           floor is no sdvf at all (tests/bench/cap_floor.c:
+#                           a paced source and a reflector in two processes, a
+#                           256-slot ring each way; model% is the source's share)
 set -eu -o pipefail
 [ $# -eq 1 ] || {
 	echo "usage: bench_capacity.sh SDVF" >&2
@@ -41,7 +44,8 @@ rates=${SDVF_BENCH_CAP_RATES:-100000 200000 400000 700000 1000000 1500000}
 runs=${SDVF_BENCH_CAP_RUNS:-5}
 seconds=${SDVF_BENCH_CAP_SECONDS:-2}
 warmup=${SDVF_BENCH_CAP_WARMUP:-1}
-modes=${SDVF_BENCH_CAP_MODES:-copy remap copy_nicgroup}
+modes=${SDVF_BENCH_CAP_MODES:-copy remap copy_nicgroup floor}
+cap_floor=$(dirname "$sdvf_bin")/tests/bench/cap_floor
 out=$(mktemp -d /tmp/sdvf-bench-cap.XXXXXX)
 sdvf_pid=
 cleanup() {
@@ -88,6 +92,10 @@ snapshot() {
 # One run: prints "generated delivered lost% rxlost% model% cpu% drop%".
 cap_one() {
 	local mode=$1 rate=$2
+	if [ "$mode" = floor ]; then
+		"$cap_floor" "$rate" "$seconds" "$warmup"
+		return
+	fi
 	local sys=bcap$$$mode$rate
 	local dts=$out/$sys.dts
 	make_dts "$mode" "$rate" "$dts"
@@ -146,6 +154,8 @@ printf 'lost%%: 1 - delivered/gen; rx%%: of gen, dropped at the model'"'"'s RX; 
 printf 'the ENET model'"'"'s share of the PDs'"'"' CPU; cpu%%: all PDs, of one core;\n'
 printf 'drop%%: of gen, dropped for lack of a buffer or FIFO space (counters)\n'
 printf '_nicgroup: the model, driver and muxes in one process\n'
+printf 'floor: no sdvf, a paced source and a reflector in two processes, a\n'
+printf '256-slot ring each way (tests/bench/cap_floor.c; model%%: the source)\n'
 printf '%-5s %8s %8s %9s %7s %7s %6s %6s %7s\n' mode offered gen delivered lost% rx% model% cpu% drop%
 for rate in $rates; do
 	for mode in $modes; do : >"$out/runs.$mode"; done

@@ -77,8 +77,12 @@ def parse_wake(text):
 
 # bench-capacity's modes (bench_capacity.sh): the copy and remap
 # reflectors, every PD a process; copy_nicgroup: model, driver and muxes
-# in one process
+# in one process.  CAP_FLOOR is no sdvf at all (tests/bench/cap_floor.c: a
+# paced source and a reflector in two processes, a 256-slot ring each
+# way), reported beside the goal rows.
 CAP_MODES = ("copy", "remap", "copy_nicgroup")
+CAP_FLOOR = "floor"
+CAP_PLOTTED = CAP_MODES + (CAP_FLOOR,)
 
 
 def parse_capacity(text):
@@ -87,7 +91,7 @@ def parse_capacity(text):
     rows = {}
     for line in (text or "").splitlines():
         f = line.split()
-        if len(f) == 9 and f[0] in CAP_MODES and f[1].isdigit():
+        if len(f) == 9 and f[0] in CAP_PLOTTED and f[1].isdigit():
             v = [num(x) for x in f[2:]]
             if None not in v:
                 rows[(f[0], int(f[1]))] = tuple(v)
@@ -257,6 +261,30 @@ def wake_rows(r, wake):
                       "beside", unit % v[0], v[k], "info")
 
 
+def below_saturation(cap, mode):
+    """(first dropping rate or None, first saturated rate or None) of
+    mode, judged on the drop counters (drop%: no buffer, no FIFO space),
+    which are exact (lost% has the edges of the measured window in it), at
+    every offered rate below saturation: the lowest rate at which less than
+    95% of what was generated came back.  None if mode was not run."""
+    mine = sorted(k[1] for k in cap if k[0] == mode)
+    if not mine:
+        return None
+    saturated = [rate for rate in mine
+                 if cap[(mode, rate)][1] < 0.95 * cap[(mode, rate)][0]]
+    below = [rate for rate in mine if not saturated or rate < saturated[0]]
+    dropping = [rate for rate in below if cap[(mode, rate)][6] > 0]
+    return (dropping[0] if dropping else None,
+            saturated[0] if saturated else None)
+
+
+def saturation_text(seen):
+    dropping, saturated = seen
+    return "drops from %s, saturated %s" % (
+        "%dk" % (dropping // 1000) if dropping else "none",
+        "%dk" % (saturated // 1000) if saturated else "never")
+
+
 def capacity_rows(r, cap):
     rates = sorted({k[1] for k in cap})
     for mode in CAP_MODES:
@@ -268,26 +296,23 @@ def capacity_rows(r, cap):
                   met(v[1] >= 1.5e6 * 0.999 and v[2] < 0.001))
         else:
             r.missing(name, "1.5 Mpps, 0 lost")
-    # judged on the drop counters (drop%: no buffer, no FIFO space), which
-    # are exact (lost% has the edges of the measured window in it), at
-    # every offered rate below saturation: the lowest rate at which less
-    # than 95% of what was generated came back
     for mode in CAP_MODES:
         name = "zero loss below saturation (%s)" % mode
-        mine = sorted(k[1] for k in cap if k[0] == mode)
-        if not mine:
+        seen = below_saturation(cap, mode)
+        if seen is None:
             r.missing(name, "0 below saturation")
-            continue
-        saturated = [rate for rate in mine
-                     if cap[(mode, rate)][1] < 0.95 * cap[(mode, rate)][0]]
-        below = [rate for rate in mine
-                 if not saturated or rate < saturated[0]]
-        dropping = [rate for rate in below if cap[(mode, rate)][6] > 0]
-        r.add(name, "0 below saturation",
-              "drops from %s, saturated %s" %
-              ("%dk" % (dropping[0] // 1000) if dropping else "none",
-               "%dk" % (saturated[0] // 1000) if saturated else "never"),
-              None, met(not dropping))
+        else:
+            r.add(name, "0 below saturation", saturation_text(seen), None,
+                  met(seen[0] is None))
+    # the floor: what two processes of this machine do without sdvf
+    v = cap.get((CAP_FLOOR, 1500000))
+    if v:
+        r.add("capacity floor (2 processes, no sdvf): 1.5 Mpps", "beside",
+              "%.0f /s, %.2f%% lost" % (v[1], v[2]), v[1] / 1.5e6, "info")
+    seen = below_saturation(cap, CAP_FLOOR)
+    if seen:
+        r.add("drops below saturation (floor)", "beside",
+              saturation_text(seen), None, "info")
     v = cap.get(("copy", max(rates))) if rates else None
     if v:
         r.add("ENET model's CPU share at %d pps" % max(rates), "reported",
@@ -445,7 +470,7 @@ def plots(out, dest, cap, echo):
         with open(dat, "w") as f:
             # rate, then delivered per mode, then lost% per mode
             for rate in sorted({k[1] for k in cap}):
-                v = [cap.get((mode, rate)) for mode in CAP_MODES]
+                v = [cap.get((mode, rate)) for mode in CAP_PLOTTED]
                 f.write("%d %s %s\n" % (
                     rate, " ".join(str(x[1]) if x else "NaN" for x in v),
                     " ".join(str(x[2]) if x else "NaN" for x in v)))
@@ -458,14 +483,15 @@ def plots(out, dest, cap, echo):
             "set key top left", "set yrange [0:*]",
             "plot " + ", ".join(
                 "'%s' using ($1/1e3):($%d/1e3) with linespoints title '%s'"
-                % (dat, 2 + i, mode) for i, mode in enumerate(CAP_MODES)) +
+                % (dat, 2 + i, mode)
+                for i, mode in enumerate(CAP_PLOTTED)) +
             ", '%s' using ($1/1e3):($1/1e3) with lines dt 2 title "
             "'offered'" % dat,
             "set ylabel 'lost %'", "set yrange [0:100]",
             "plot " + ", ".join(
                 "'%s' using ($1/1e3):%d with linespoints title '%s'"
-                % (dat, 2 + len(CAP_MODES) + i, mode)
-                for i, mode in enumerate(CAP_MODES)),
+                % (dat, 2 + len(CAP_PLOTTED) + i, mode)
+                for i, mode in enumerate(CAP_PLOTTED)),
             "unset multiplot"]) + "\n")
         done.append("capacity.png")
     if echo:

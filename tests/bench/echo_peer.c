@@ -54,6 +54,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tests/bench/split_ring.h"
+
 #define MAX_DGRAM 65536
 #define LOST_AFTER_MS 200
 
@@ -153,53 +155,6 @@ static int tap_reflect(const char *name)
 }
 
 /* ---- tap-reflect-split --------------------------------------------------- */
-
-#define SPLIT_SLOTS 256 /* a power of two */
-#define SPLIT_FRAME 2048
-
-/* One direction between the two processes.  head: written by the
- * producer (release: the slot is filled), tail: by the consumer (release:
- * the slot is free again), sleeping: set by the consumer before it may
- * block in read(wake), cleared by whichever side writes the eventfd.
- * Consumer: store sleeping = 1, then load head; producer: store head,
- * then exchange sleeping with 0 (seq_cst both: one of them sees the
- * other). */
-struct split_ring {
-	_Atomic uint32_t head, tail, sleeping;
-	int wake; /* the consumer's eventfd */
-	uint16_t len[SPLIT_SLOTS];
-	uint8_t frame[SPLIT_SLOTS][SPLIT_FRAME];
-};
-
-static uint32_t ring_ready(struct split_ring *r)
-{
-	return atomic_load_explicit(&r->head, memory_order_acquire) -
-	       atomic_load_explicit(&r->tail, memory_order_relaxed);
-}
-
-static void ring_kick(struct split_ring *r)
-{
-	static const uint64_t one = 1;
-	if (atomic_exchange(&r->sleeping, 0))
-		(void)!write(r->wake, &one, sizeof(one));
-}
-
-/* Block until r holds a frame or, when fd >= 0, fd is readable. */
-static int ring_wait(struct split_ring *r, int fd)
-{
-	atomic_store(&r->sleeping, 1);
-	if (ring_ready(r) == 0) {
-		struct pollfd p[2] = {{.fd = r->wake, .events = POLLIN},
-				      {.fd = fd, .events = POLLIN}};
-		if (poll(p, fd >= 0 ? 2 : 1, -1) < 0 && errno != EINTR)
-			return -1;
-		uint64_t v;
-		if (p[0].revents & POLLIN)
-			(void)!read(r->wake, &v, sizeof(v));
-	}
-	atomic_store(&r->sleeping, 0);
-	return 0;
-}
 
 /* The other process: every frame from `in` reflected into `out`. */
 static _Noreturn void split_child(struct split_ring *in, struct split_ring *out)

@@ -208,10 +208,18 @@ bench-policy: $(BENCH_POLICY)
 # dropped for lack of a buffer or FIFO space, where loss and drops start,
 # and the ENET model's share of the CPU (tests/bench/bench_capacity.sh;
 # SDVF_BENCH_CAP_* shorten it).
+# Mode "floor" is tests/bench/cap_floor.c: a paced source and a reflector
+# in two processes with a 256-slot ring each way, no sdvf code.
 BENCHES += bench-capacity
 BENCHES_QUICK += bench-capacity
+CAP_FLOOR := $(BUILD)/tests/bench/cap_floor
+PROGRAMS += $(CAP_FLOOR)
+$(CAP_FLOOR): $(BUILD)/tests/bench/cap_floor.o
+	$(CC) $(LDFLAGS) -o $@ $^
+-include $(BUILD)/tests/bench/cap_floor.d
+
 .PHONY: bench-capacity
-bench-capacity: $(BUILD)/sdvf
+bench-capacity: $(BUILD)/sdvf $(CAP_FLOOR)
 	tests/bench/bench_capacity.sh $(BUILD)/sdvf
 
 # ---- the suite ----
