@@ -33,7 +33,6 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/timerfd.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -75,48 +74,22 @@ static uint64_t cpu_ticks(pid_t pid)
 	buf[n] = '\0';
 	const char *p = strrchr(buf, ')'); /* comm may hold spaces */
 	unsigned long long ut = 0, st = 0;
-	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u "
-				"%llu %llu",
+	if (!p || sscanf(p + 2,
+			 "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u "
+			 "%llu %llu",
 			 &ut, &st) != 2)
 		return 0;
 	return ut + st;
 }
 
-/* The client: every frame from `down` into `up`, MACs swapped. */
-static _Noreturn void reflector(struct cap_shared *s)
+/* The client's work on a frame: its MACs swapped. */
+static void swap_macs(uint8_t *f, uint16_t len)
 {
-	struct split_ring *in = &s->down, *out = &s->up;
-	for (;;) {
-		uint32_t n = ring_ready(in);
-		if (n == 0) {
-			if (ring_wait(in, -1) != 0)
-				_exit(die("poll"));
-			continue;
-		}
-		uint32_t t =
-			atomic_load_explicit(&in->tail, memory_order_relaxed);
-		uint32_t h =
-			atomic_load_explicit(&out->head, memory_order_relaxed);
-		uint32_t room = ring_room(out);
-		for (uint32_t i = 0; i < n; i++, t++) {
-			uint32_t from = t % SPLIT_SLOTS, to = h % SPLIT_SLOTS;
-			if (room == 0) {
-				atomic_fetch_add_explicit(&s->up_drops, 1,
-							  memory_order_relaxed);
-				continue;
-			}
-			uint8_t *f = out->frame[to];
-			memcpy(f, in->frame[from] + 6, 6);
-			memcpy(f + 6, in->frame[from], 6);
-			memcpy(f + 12, in->frame[from] + 12,
-			       in->len[from] - 12u);
-			out->len[to] = in->len[from];
-			h++, room--;
-		}
-		atomic_store_explicit(&in->tail, t, memory_order_release);
-		atomic_store(&out->head, h);
-		ring_kick(out);
-	}
+	uint8_t dst[6];
+	(void)len;
+	memcpy(dst, f, 6);
+	memcpy(f, f + 6, 6);
+	memcpy(f + 6, dst, 6);
 }
 
 struct source {
@@ -221,15 +194,10 @@ int main(int argc, char **argv)
 	int tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK);
 	if (s->down.wake < 0 || s->up.wake < 0 || tfd < 0)
 		return die("eventfd");
-	pid_t parent = getpid(), child = fork();
+	pid_t child = split_start_reflector(&s->down, &s->up, swap_macs,
+					    &s->up_drops);
 	if (child < 0)
 		return die("fork");
-	if (child == 0) {
-		if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 ||
-		    getppid() != parent)
-			_exit(1);
-		reflector(s);
-	}
 	struct source src = {.s = s,
 			     .rate = (uint64_t)atoll(argv[1]),
 			     .start_ns = now_ns(),
@@ -238,19 +206,20 @@ int main(int argc, char **argv)
 	int rc = source_run(&src, src.start_ns + (uint64_t)(warmup * 1e9));
 	uint64_t made0 = src.made, back0 = src.back, drop0 = src.dropped;
 	uint64_t up0 = atomic_load(&s->up_drops);
-	uint64_t cpu_src0 = cpu_ticks(parent), cpu_refl0 = cpu_ticks(child);
+	uint64_t cpu_src0 = cpu_ticks(getpid()), cpu_refl0 = cpu_ticks(child);
 	uint64_t t0 = now_ns();
 	if (rc == 0)
 		rc = source_run(&src, t0 + (uint64_t)(seconds * 1e9));
 	uint64_t t1 = now_ns();
-	uint64_t cpu_src = cpu_ticks(parent) - cpu_src0;
+	uint64_t cpu_src = cpu_ticks(getpid()) - cpu_src0;
 	uint64_t cpu_refl = cpu_ticks(child) - cpu_refl0;
 	kill(child, SIGKILL);
 	waitpid(child, NULL, 0);
 	if (rc != 0)
 		return rc;
 	double dt = (double)(t1 - t0) / 1e9;
-	double gen = (double)(src.made - made0), back = (double)(src.back - back0);
+	double gen = (double)(src.made - made0),
+	       back = (double)(src.back - back0);
 	double rx_drop = (double)(src.dropped - drop0);
 	double drops = rx_drop + (double)(atomic_load(&s->up_drops) - up0);
 	double cpu = (double)(cpu_src + cpu_refl);

@@ -49,7 +49,6 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -156,35 +155,11 @@ static int tap_reflect(const char *name)
 
 /* ---- tap-reflect-split --------------------------------------------------- */
 
-/* The other process: every frame from `in` reflected into `out`. */
-static _Noreturn void split_child(struct split_ring *in, struct split_ring *out)
+/* The other process's work on a frame (anything but IPv4 UDP was never
+ * passed on). */
+static void split_turn(uint8_t *frame, uint16_t len)
 {
-	for (;;) {
-		uint32_t n = ring_ready(in);
-		if (n == 0) {
-			if (ring_wait(in, -1) != 0)
-				_exit(die("poll"));
-			continue;
-		}
-		uint32_t t =
-			atomic_load_explicit(&in->tail, memory_order_relaxed);
-		uint32_t h =
-			atomic_load_explicit(&out->head, memory_order_relaxed);
-		for (uint32_t i = 0; i < n; i++, t++) {
-			uint32_t from = t % SPLIT_SLOTS, to = h % SPLIT_SLOTS;
-			if (h - atomic_load_explicit(&out->tail,
-						     memory_order_acquire) ==
-			    SPLIT_SLOTS)
-				continue; /* full: dropped */
-			reflect(in->frame[from], in->len[from]);
-			memcpy(out->frame[to], in->frame[from], in->len[from]);
-			out->len[to] = in->len[from];
-			h++;
-		}
-		atomic_store_explicit(&in->tail, t, memory_order_release);
-		atomic_store(&out->head, h);
-		ring_kick(out);
-	}
+	(void)reflect(frame, len);
 }
 
 static int tap_reflect_split(const char *name)
@@ -201,16 +176,9 @@ static int tap_reflect_split(const char *name)
 	if (down->wake < 0 || up->wake < 0 ||
 	    fcntl(fd, F_SETFL, O_NONBLOCK) != 0)
 		return die("eventfd");
-	pid_t parent = getpid(), child = fork();
-	if (child < 0)
+	/* the reflecting half dies with this one, which the benchmark kills */
+	if (split_start_reflector(down, up, split_turn, NULL) < 0)
 		return die("fork");
-	if (child == 0) {
-		/* dies with the reflector, which the benchmark kills */
-		if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 ||
-		    getppid() != parent)
-			_exit(1);
-		split_child(down, up);
-	}
 	for (;;) {
 		bool busy = false;
 		/* TAP -> the other process, read straight into the slots */

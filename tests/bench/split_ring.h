@@ -19,8 +19,12 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #define SPLIT_SLOTS 256 /* a power of two */
@@ -69,6 +73,62 @@ static inline int ring_wait(struct split_ring *r, int fd)
 	}
 	atomic_store(&r->sleeping, 0);
 	return 0;
+}
+
+/* The reflecting process of a floor: every frame from `in`, passed to
+ * `turn` (which rewrites it in place), copied into `out`; a full `out`
+ * drops the frame and counts it in *drops (when drops is not NULL). */
+static inline _Noreturn void
+split_reflect(struct split_ring *in, struct split_ring *out,
+	      void (*turn)(uint8_t *frame, uint16_t len),
+	      _Atomic uint64_t *drops)
+{
+	for (;;) {
+		uint32_t n = ring_ready(in);
+		if (n == 0) {
+			if (ring_wait(in, -1) != 0) {
+				perror("poll");
+				_exit(1);
+			}
+			continue;
+		}
+		uint32_t t =
+			atomic_load_explicit(&in->tail, memory_order_relaxed);
+		uint32_t h =
+			atomic_load_explicit(&out->head, memory_order_relaxed);
+		uint32_t room = ring_room(out);
+		for (uint32_t i = 0; i < n; i++, t++) {
+			uint32_t from = t % SPLIT_SLOTS, to = h % SPLIT_SLOTS;
+			if (room == 0) {
+				if (drops)
+					atomic_fetch_add_explicit(
+						drops, 1, memory_order_relaxed);
+				continue;
+			}
+			turn(in->frame[from], in->len[from]);
+			memcpy(out->frame[to], in->frame[from], in->len[from]);
+			out->len[to] = in->len[from];
+			h++, room--;
+		}
+		atomic_store_explicit(&in->tail, t, memory_order_release);
+		atomic_store(&out->head, h);
+		ring_kick(out);
+	}
+}
+
+/* Start split_reflect(in, out, turn, drops) in a child process that dies
+ * with this one; its pid, or -1 if fork failed. */
+static inline pid_t
+split_start_reflector(struct split_ring *in, struct split_ring *out,
+		      void (*turn)(uint8_t *frame, uint16_t len),
+		      _Atomic uint64_t *drops)
+{
+	pid_t parent = getpid(), child = fork();
+	if (child != 0)
+		return child;
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
+		_exit(1);
+	split_reflect(in, out, turn, drops);
 }
 
 #endif
