@@ -18,7 +18,11 @@
  *            swaps the addresses and ports, so a Linux socket takes the
  *            answer (both checksums stay right: a swap keeps the sum); it
  *            answers ARP requests for its `ip` and ICMP echo requests to
- *            it, so a Linux peer can reach and ping it.
+ *            it, so a Linux peer can reach and ping it.  It takes a frame
+ *            only while a TX buffer is free for the answer: short of
+ *            them, frames wait in rx_active (bench.reflect.waits) until a
+ *            completion wakes it, as the source waits, never dropping
+ *            one for want of a buffer.
  * Counters bench.* (rx/tx frames and bytes, per-mode drops by reason).
  *
  * One activation: completions first (they free TX buffers), then frames,
@@ -89,7 +93,9 @@ static const char *bench_mode_choice(unsigned i)
 	X(source_waits, "bench.source.waits",                                  \
 	  "source: every TX buffer was at the mux; waited for one back")       \
 	X(source_queue_full, "bench.source.queue_full",                        \
-	  "source: tx_active was full; waited (never with an honest mux)")
+	  "source: tx_active was full; waited (never with an honest mux)")     \
+	X(reflect_waits, "bench.reflect.waits",                                \
+	  "reflect: frames waited in rx_active for a TX buffer")
 
 /* Why reflect sent nothing back: X(ID, name, meaning), counted as
  * "bench.reflect.drop.<name>". */
@@ -389,6 +395,29 @@ static void reflect(struct bench *b, const struct net_rx_frame *f)
 
 /* ---- activation ------------------------------------------------------- */
 
+/* Every frame waiting; in reflect mode only while a TX buffer is free for
+ * the answer (tx_ready leaves a completion signal requested). */
+static void take_frames(struct bench *b)
+{
+	struct net_rx_frame f;
+	for (;;) {
+		if (b->mode == BENCH_REFLECT && !net_client_tx_ready(&b->nc)) {
+			if (net_client_rx_waiting(&b->nc))
+				sdvf_counter_add(b->reflect_waits, 1);
+			return;
+		}
+		if (!net_client_rx_take(&b->nc, &f))
+			return;
+		sdvf_counter_add(b->rx_frames, 1);
+		sdvf_counter_add(b->rx_bytes, f.len);
+		if (b->mode == BENCH_REFLECT)
+			reflect(b, &f);
+		else if (b->mode == BENCH_SINK)
+			sink_check(b, &f);
+		net_client_rx_return(&b->nc, f.offset);
+	}
+}
+
 static void bench_notified(void *state, struct sdvf_pd *pd, sdvf_channel_t ch)
 {
 	struct bench *b = state;
@@ -399,16 +428,7 @@ static void bench_notified(void *state, struct sdvf_pd *pd, sdvf_channel_t ch)
 	struct net_tx_done done;
 	while (net_client_tx_reap(&b->nc, &done))
 		sdvf_counter_add(b->tx_done, 1);
-	struct net_rx_frame f;
-	while (net_client_rx_take(&b->nc, &f)) {
-		sdvf_counter_add(b->rx_frames, 1);
-		sdvf_counter_add(b->rx_bytes, f.len);
-		if (b->mode == BENCH_REFLECT)
-			reflect(b, &f);
-		else if (b->mode == BENCH_SINK)
-			sink_check(b, &f);
-		net_client_rx_return(&b->nc, f.offset);
-	}
+	take_frames(b);
 	if (b->mode == BENCH_SOURCE && b->started)
 		source_pump(b);
 	net_client_finish(&b->nc);
@@ -419,8 +439,11 @@ static void bench_peer_restart(void *state, struct sdvf_pd *pd,
 {
 	struct bench *b = state;
 	(void)pd;
-	/* No RX frame is held between activations: nothing to forget. */
+	/* No RX frame is held between activations: nothing to forget.  A
+	 * TX mux that restarted gives every TX buffer back: frames waiting
+	 * for one go on now. */
 	net_client_peer_restart(&b->nc, ch);
+	take_frames(b);
 	if (b->mode == BENCH_SOURCE && b->started)
 		source_pump(b);
 	net_client_finish(&b->nc);

@@ -213,6 +213,13 @@ bool net_client_tx_alloc(struct net_client *nc, struct net_tx_buf *b)
 	return true;
 }
 
+bool net_client_tx_ready(struct net_client *nc)
+{
+	if (nc->ntx_idle == 0)
+		tx_refill(nc);
+	return nc->ntx_idle != 0;
+}
+
 bool net_client_tx_cancel(struct net_client *nc, uint64_t offset)
 {
 	if (!sdvf_own_give(&nc->tx_own, offset, OWNER_FILLING, SDVF_OWNER_SELF))

@@ -10,9 +10,13 @@
  * replies need), then for each received frame take a TX buffer, copy the
  * frame into it, readdress it (clients/reflect.h, shared with the bench
  * client's reflect mode), send it and give the RX buffer back; then
- * net_client_finish signals each mux at most once.  A frame that finds no
- * idle TX buffer is dropped and counted (drop.no_tx_buf): the TX mux
- * returns buffers at the pace of the wire, and RX must not wait.
+ * net_client_finish signals each mux at most once.  A frame is taken only
+ * while a TX buffer is free: short of them, the frames wait in rx_active
+ * (counted in rx_waits) and the completion signal that tx_ready leaves
+ * requested brings the activation that takes them on.  So a burst longer
+ * than our TX buffers is delayed, not dropped; what our RX queue and the
+ * RX mux's cap for us cannot hold the RX mux drops, for us alone.
+ * drop.no_tx_buf stays for a TX buffer missing after all (none is).
  *
  * Trust.  Frames come from the wire through the RX mux: net_client has
  * already checked each descriptor (offset, ownership, length 14..1518);
@@ -46,6 +50,8 @@
 	X(tx_done, "tx_done", "reflected frames whose buffer came back")       \
 	X(drop_group_source, "drop.group_source",                              \
 	  "frames from a broadcast or multicast source address")               \
+	X(rx_waits, "rx_waits",                                                \
+	  "times frames waited in rx_active for a TX buffer")                  \
 	X(drop_no_tx_buf, "drop.no_tx_buf", "every TX buffer was in use")      \
 	X(drop_tx_queue, "drop.tx_queue", "the TX mux's queue refused it")
 
@@ -78,6 +84,23 @@ static void reflect(struct reflector *r, const struct net_rx_frame *f)
 	sdvf_counter_add(r->reflected, 1);
 }
 
+/* Every frame waiting, while a TX buffer is free for its answer. */
+static void reflect_waiting(struct reflector *r)
+{
+	struct net_rx_frame f;
+	for (;;) {
+		if (!net_client_tx_ready(&r->nc)) {
+			if (net_client_rx_waiting(&r->nc))
+				sdvf_counter_add(r->rx_waits, 1);
+			return;
+		}
+		if (!net_client_rx_take(&r->nc, &f))
+			return;
+		reflect(r, &f);
+		net_client_rx_return(&r->nc, f.offset);
+	}
+}
+
 static void reflector_notified(void *state, struct sdvf_pd *pd,
 			       sdvf_channel_t ch)
 {
@@ -87,11 +110,7 @@ static void reflector_notified(void *state, struct sdvf_pd *pd,
 	struct net_tx_done done;
 	while (net_client_tx_reap(&r->nc, &done))
 		sdvf_counter_add(r->tx_done, 1);
-	struct net_rx_frame f;
-	while (net_client_rx_take(&r->nc, &f)) {
-		reflect(r, &f);
-		net_client_rx_return(&r->nc, f.offset);
-	}
+	reflect_waiting(r);
 	net_client_finish(&r->nc);
 }
 
@@ -100,7 +119,10 @@ static void reflector_peer_restart(void *state, struct sdvf_pd *pd,
 {
 	struct reflector *r = state;
 	(void)pd;
+	/* A TX mux that restarted gives every TX buffer back: the frames
+	 * that waited for one go on now, not at the next frame. */
 	net_client_peer_restart(&r->nc, ch);
+	reflect_waiting(r);
 	net_client_finish(&r->nc);
 }
 
