@@ -26,6 +26,7 @@
 #include "driver/enet/wire/wire.h"
 
 #define SYSTEM "tests/fixtures/bench-mux.dts"
+#define TX_MUX "net_tx_mux" /* the sdvf,net expander's name */
 #define RUN_STEPS 1000000u
 #define NCLIENTS 5
 
@@ -389,6 +390,36 @@ static void reflect_waits_for_a_tx_buffer_instead_of_dropping(void **unused)
 	assert_int_equal(counter("refl_remap", "bench.tx_frames"), 41);
 }
 
+/* The TX mux restarts while reflected frames wait for TX buffers: the
+ * restart gives every buffer back, and the waiting frames are answered
+ * then, not at the next frame that happens to arrive. */
+static void
+reflect_answers_waiting_frames_when_the_tx_mux_restarts(void **unused)
+{
+	(void)unused;
+	uint8_t f[WIRE_MAX_FRAME];
+	eth(f, remap_mac, peer_mac, 0x88b5);
+	memset(f + 14, 0x5a, 46);
+	sdvf_sim_hold(sim, TX_MUX, true);
+	for (int i = 0; i < 40; i++)
+		assert_int_equal(wire_mem_inject(wire, f, 60), 0);
+	sdvf_sim_run(sim, RUN_STEPS);
+	uint64_t sent = counter("refl_remap", "bench.tx_frames");
+	assert_int_equal(sent, tx_idle_at_start[1]);
+	assert_true(counter("refl_remap", "bench.reflect.waits") >= 1);
+	sdvf_sim_hold(sim, TX_MUX, false);
+	assert_int_equal(sdvf_sim_restart(sim, TX_MUX), 0);
+	sdvf_sim_run(sim, RUN_STEPS);
+	assert_int_equal(counter("refl_remap", "bench.tx_frames"), 40);
+	assert_int_equal(counter("refl_remap", "bench.reflect.drop.no_tx_buf"),
+			 0);
+	uint8_t got[WIRE_MAX_FRAME];
+	uint64_t out = 0;
+	while (take(got) > 0)
+		out++;
+	assert_int_equal(out, 40 - sent); /* the old TX mux's never left */
+}
+
 /* ---- sink --------------------------------------------------------------- */
 
 static size_t bench_frame(uint8_t *f, const uint8_t *dst, uint64_t seq,
@@ -563,6 +594,7 @@ int main(void)
 		T(reflect_sends_raw_frame_back_with_macs_swapped),
 		T(reflect_refuses_what_it_must_not_answer),
 		T(reflect_waits_for_a_tx_buffer_instead_of_dropping),
+		T(reflect_answers_waiting_frames_when_the_tx_mux_restarts),
 		T(sink_counts_frames_and_checks_source_payloads),
 		T(source_sends_its_count_in_order_waiting_for_buffers),
 		T(paced_source_sends_its_bursts_at_its_rate),
