@@ -395,19 +395,21 @@ static void reflect(struct bench *b, const struct net_rx_frame *f)
 
 /* ---- activation ------------------------------------------------------- */
 
-/* Every frame waiting; in reflect mode only while a TX buffer is free for
- * the answer (tx_ready leaves a completion signal requested). */
+/* The next frame; in reflect mode only one it has a TX buffer to answer
+ * (net_client_rx_take_answerable). */
+static bool take_one(struct bench *b, struct net_rx_frame *f)
+{
+	if (b->mode == BENCH_REFLECT)
+		return net_client_rx_take_answerable(&b->nc, f,
+						     b->reflect_waits);
+	return net_client_rx_take(&b->nc, f);
+}
+
+/* Every frame waiting that take_one gives. */
 static void take_frames(struct bench *b)
 {
 	struct net_rx_frame f;
-	for (;;) {
-		if (b->mode == BENCH_REFLECT && !net_client_tx_ready(&b->nc)) {
-			if (net_client_rx_waiting(&b->nc))
-				sdvf_counter_add(b->reflect_waits, 1);
-			return;
-		}
-		if (!net_client_rx_take(&b->nc, &f))
-			return;
+	while (take_one(b, &f)) {
 		sdvf_counter_add(b->rx_frames, 1);
 		sdvf_counter_add(b->rx_bytes, f.len);
 		if (b->mode == BENCH_REFLECT)

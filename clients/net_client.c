@@ -213,11 +213,17 @@ bool net_client_tx_alloc(struct net_client *nc, struct net_tx_buf *b)
 	return true;
 }
 
-bool net_client_tx_ready(struct net_client *nc)
+bool net_client_rx_take_answerable(struct net_client *nc,
+				   struct net_rx_frame *f,
+				   _Atomic uint64_t *waits)
 {
 	if (nc->ntx_idle == 0)
 		tx_refill(nc);
-	return nc->ntx_idle != 0;
+	if (nc->ntx_idle != 0)
+		return net_client_rx_take(nc, f);
+	if (waits && sdvf_queue_available(&nc->rx_active) != 0)
+		sdvf_counter_add(waits, 1);
+	return false;
 }
 
 bool net_client_tx_cancel(struct net_client *nc, uint64_t offset)

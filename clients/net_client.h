@@ -170,11 +170,15 @@ bool net_client_attach(struct net_client *nc, struct sdvf_pd *pd);
  * Refused descriptors are counted and skipped. */
 bool net_client_rx_take(struct net_client *nc, struct net_rx_frame *f);
 
-/* Whether rx_active holds a frame not yet taken (no signal requested). */
-static inline bool net_client_rx_waiting(struct net_client *nc)
-{
-	return sdvf_queue_available(&nc->rx_active) != 0;
-}
+/* As rx_take, for a client that answers every frame it takes: a frame only
+ * while a TX buffer is free for the answer.  Short of TX buffers it takes
+ * back what tx_free holds; if still none, the frames stay in rx_active, a
+ * completion signal is left requested (with the re-check), so the
+ * activation a completion brings takes them on, and `waits` (if not NULL)
+ * counts one wait when a frame was left there. */
+bool net_client_rx_take_answerable(struct net_client *nc,
+				   struct net_rx_frame *f,
+				   _Atomic uint64_t *waits);
 
 /* Give a held RX buffer back to the mux.  False (nothing changes) if the
  * client does not hold `offset`. */
@@ -191,12 +195,6 @@ static inline uint32_t net_client_rx_held(const struct net_client *nc)
 /* An idle TX buffer for the client to fill; false if every one is in use
  * or at the mux. */
 bool net_client_tx_alloc(struct net_client *nc, struct net_tx_buf *b);
-
-/* Whether tx_alloc would find a buffer now: takes back what tx_free holds
- * when no buffer is idle and, if still none, leaves a completion signal
- * requested (with the re-check), so a client that waits for a buffer
- * before taking more work is woken when one completes. */
-bool net_client_tx_ready(struct net_client *nc);
 
 /* Send the first `len` bytes of an allocated buffer.  False if `offset` is
  * not an allocated buffer (nothing changes) or tx_active is full (counted;

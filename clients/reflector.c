@@ -12,8 +12,9 @@
  * client's reflect mode), send it and give the RX buffer back; then
  * net_client_finish signals each mux at most once.  A frame is taken only
  * while a TX buffer is free: short of them, the frames wait in rx_active
- * (counted in rx_waits) and the completion signal that tx_ready leaves
- * requested brings the activation that takes them on.  So a burst longer
+ * (counted in rx_waits) and the completion signal left requested
+ * (net_client_rx_take_answerable) brings the activation that takes them
+ * on.  So a burst longer
  * than our TX buffers is delayed, not dropped; what our RX queue and the
  * RX mux's cap for us cannot hold the RX mux drops, for us alone.
  * drop.no_tx_buf stays for a TX buffer missing after all (none is).
@@ -88,14 +89,7 @@ static void reflect(struct reflector *r, const struct net_rx_frame *f)
 static void reflect_waiting(struct reflector *r)
 {
 	struct net_rx_frame f;
-	for (;;) {
-		if (!net_client_tx_ready(&r->nc)) {
-			if (net_client_rx_waiting(&r->nc))
-				sdvf_counter_add(r->rx_waits, 1);
-			return;
-		}
-		if (!net_client_rx_take(&r->nc, &f))
-			return;
+	while (net_client_rx_take_answerable(&r->nc, &f, r->rx_waits)) {
 		reflect(r, &f);
 		net_client_rx_return(&r->nc, f.offset);
 	}

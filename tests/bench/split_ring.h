@@ -99,6 +99,8 @@ split_reflect(struct split_ring *in, struct split_ring *out,
 		uint32_t room = ring_room(out);
 		for (uint32_t i = 0; i < n; i++, t++) {
 			uint32_t from = t % SPLIT_SLOTS, to = h % SPLIT_SLOTS;
+			if (room == 0) /* full as last seen: look again */
+				room = ring_room(out);
 			if (room == 0) {
 				if (drops)
 					atomic_fetch_add_explicit(
