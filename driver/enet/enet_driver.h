@@ -137,7 +137,9 @@
 	X(tdar_skips, "TDAR writes skipped: TDAR read set 4 times "            \
 		      "(ERR007885)")                                           \
 	X(tdar_unanswered, "TDAR writes skipped: the model did not apply "     \
-			   "the posted writes before the TDAR read")
+			   "the posted writes before the TDAR read")           \
+	X(mmio_waits, "register reads that waited for the model to apply "     \
+		      "posted writes (posted MMIO only)")
 
 #define ENET_DRIVER_MIB_COUNTERS(X)                                            \
 	X(mib_t_packets, "state: MIB RMON_T_PACKETS, frames sent")             \

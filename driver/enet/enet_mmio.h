@@ -14,14 +14,27 @@
  * Ordering rule, as with posted writes on a real bus: a read flushes.  If
  * any write is still queued when the driver reads a register, the accessor
  * rings the doorbell and waits (sdvf_wait) until the model has applied every
- * queued write, so a read after a side-effecting write (W1C of EIR, ECR
- * reset, an MDIO start) sees its effect.  A wait that gives up (the model
- * not run for ENET_WAIT_NS) leaves the read stale: a decision that must not
- * be made on a stale value checks enet_mmio_answered() (the TDAR read
- * before a kick, ERR007885).  Writes alone never wait unless the
- * ring is full; the doorbell for them is rung once per activation
- * (enet_mmio_flush, called by the driver before it returns), which batches
- * the RDAR/TDAR kicks of one activation into one notification.
+ * queued write, so a read after a side-effecting write (ECR reset, an MDIO
+ * start) sees its effect.  A wait that gives up (the model not run for
+ * ENET_WAIT_NS) leaves the read stale: a decision that must not be made on
+ * a stale value checks enet_mmio_answered() (the TDAR read before a kick,
+ * ERR007885).  Writes alone never wait unless the ring is full; the
+ * doorbell for them is rung once per activation (enet_mmio_flush, called by
+ * the driver before it returns), which batches the RDAR/TDAR kicks of one
+ * activation into one notification; an activation that acks the interrupt
+ * lets the ack ring it (enet_mmio_told_by_ack).
+ *
+ * A write takes effect as of when it was posted, not when the model gets
+ * to it, where that matters: the write-1-to-clear of EIR.  The model counts
+ * the events it raises (`events`, one per enet_raise, published after the
+ * EIR bits and what they report: a BD, MMFR); each posted write carries the
+ * count the driver had seen when it posted it, and a W1C clears a bit only
+ * if the bit's latest event is among those.  An event raised after the
+ * driver posted the clear stays set and raises the interrupt again after
+ * the ack, as on silicon, where the clear lands before any later event.
+ * So the interrupt handler needs no read-back (no wait) on posted MMIO: its
+ * reap, after the clear was posted, sees the BD of every event it cleared
+ * (enet_read_eir, and the handler in enet_driver.c).
  *
  * Owner tags, netmap-style, on every shared field below: (D) the driver
  * writes it, (M) the model writes it; the other side only reads, and the
@@ -55,6 +68,7 @@
 #include <stdint.h>
 
 #include "core/pd.h"
+#include "driver/enet/enet_regs.h"
 
 #define ENET_MMIO_RING 256u /* entries, power of two */
 #define ENET_WAIT_NS 1000000000ull
@@ -64,6 +78,7 @@
 struct enet_mmio_write {
 	uint32_t offset; /* (D) register offset */
 	uint32_t value;	 /* (D) value to write */
+	uint32_t events; /* (D) ring->events as the driver saw it, posting */
 };
 
 /* The posted-write ring, region "enet_mmio" (driver rw, model rw). */
@@ -75,6 +90,11 @@ struct enet_mmio_ring {
 	 * the register page.  (D) acquire-loads it to wait for a drain or for
 	 * room. */
 	_Alignas(64) _Atomic uint32_t head;
+	/* (M) events raised since the model's first start, wrapping: EIR bits
+	 * set (enet_raise), one count per call; release-stored after the bits
+	 * and what they report.  (D) acquire-loads it into each write it
+	 * posts, before anything it reads after that write. */
+	_Alignas(64) _Atomic uint32_t events;
 	/* (D) slot i % ENET_MMIO_RING, written before tail passes i; (M)
 	 * reads it between loading tail and storing head past it. */
 	_Alignas(64) struct enet_mmio_write ring[ENET_MMIO_RING];
@@ -87,10 +107,12 @@ struct enet_mmio {
 	struct enet_mmio_ring *posted; /* NULL on real MMIO */
 	struct sdvf_pd *pd;
 	sdvf_channel_t doorbell;
-	uint32_t tail;	    /* private shadow of posted->tail */
-	uint32_t flushed;   /* tail value the model was last told about */
-	uint64_t doorbells; /* notifications sent (tests count batching) */
-	uint64_t timeouts;  /* waits that gave up: the model is not draining */
+	uint32_t tail;	     /* private shadow of posted->tail */
+	uint32_t flushed;    /* tail value the model was last told about */
+	uint32_t clear_tail; /* tail just past the last EIR or ECR write */
+	uint64_t doorbells;  /* notifications sent (tests count batching) */
+	uint64_t waits;	     /* reads that waited for the model to drain */
+	uint64_t timeouts;   /* waits that gave up: the model is not draining */
 };
 
 /* Before a BD's ownership bit: its other fields reach memory first, as
@@ -132,13 +154,30 @@ static inline void enet_mmio_flush(struct enet_mmio *m)
 	sdvf_notify(m->pd, m->doorbell);
 }
 
+/* The interrupt ack this activation ends with reaches the model as a
+ * notification too (core/pd.h, sdvf_irq_ack), and the model applies the
+ * posted writes at every activation, whatever woke it: the writes queued
+ * so far need no doorbell of their own.  Call it in place of
+ * enet_mmio_flush, after the last write, when the activation acks. */
+static inline void enet_mmio_told_by_ack(struct enet_mmio *m)
+{
+	if (m->posted)
+		m->flushed = m->tail;
+}
+
 static inline void enet_mmio_sync(struct enet_mmio *m)
 {
 	if (!m->posted || enet_mmio_drained(m))
 		return;
 	enet_mmio_flush(m);
+	m->waits++;
 	if (!sdvf_wait(m->pd, enet_mmio_drained, m, ENET_WAIT_NS))
 		m->timeouts++;
+}
+
+static inline bool enet_mmio_is_posted(const struct enet_mmio *m)
+{
+	return m->posted != NULL;
 }
 
 /* Did the last read see every write posted before it?  Always on real
@@ -155,6 +194,19 @@ static inline uint32_t enet_readl(struct enet_mmio *m, uint32_t offset)
 	return m->regs[offset / 4];
 }
 
+/* EIR for the interrupt handler.  On posted MMIO it waits for the model
+ * only while a write that can clear EIR (an EIR W1C, an ECR reset) is
+ * still queued: other queued writes (RDAR, TDAR kicks) raise their events
+ * later, through a new interrupt, and cannot make the page's EIR stale. */
+static inline uint32_t enet_read_eir(struct enet_mmio *m)
+{
+	if (m->posted && (int32_t)(atomic_load_explicit(&m->posted->head,
+							memory_order_acquire) -
+				   m->clear_tail) >= 0)
+		return m->regs[ENET_EIR / 4];
+	return enet_readl(m, ENET_EIR);
+}
+
 static inline void enet_writel(struct enet_mmio *m, uint32_t offset,
 			       uint32_t value)
 {
@@ -166,9 +218,15 @@ static inline void enet_writel(struct enet_mmio *m, uint32_t offset,
 		atomic_load_explicit(&m->posted->head, memory_order_acquire);
 	if ((uint32_t)(m->tail - head) >= ENET_MMIO_RING)
 		enet_mmio_sync(m); /* full: let the model catch up */
+	/* Acquire: what the driver reads after posting this write (the BDs
+	 * its reap looks at) is at least as new as the events counted. */
+	uint32_t events =
+		atomic_load_explicit(&m->posted->events, memory_order_acquire);
 	m->posted->ring[m->tail % ENET_MMIO_RING] =
-		(struct enet_mmio_write){offset, value};
+		(struct enet_mmio_write){offset, value, events};
 	m->tail++;
+	if (offset == ENET_EIR || offset == ENET_ECR)
+		m->clear_tail = m->tail;
 	/* Release: the entry is written before the model can see tail. */
 	atomic_store_explicit(&m->posted->tail, m->tail, memory_order_release);
 }

@@ -34,12 +34,16 @@
 #                           floor is no sdvf at all (tests/bench/cap_floor.c:
 #                           a paced source and a reflector in two processes, a
 #                           256-slot ring each way; model% is the source's share)
+#   SDVF_BENCH_CAP_BEFORE   an sdvf binary of another commit: a mode named
+#                           before_MODE runs MODE with it, interleaved with
+#                           the rest (side by side, one run) [unset]
 set -eu -o pipefail
 [ $# -eq 1 ] || {
 	echo "usage: bench_capacity.sh SDVF" >&2
 	exit 2
 }
 sdvf_bin=$1
+before_bin=${SDVF_BENCH_CAP_BEFORE:-}
 rates=${SDVF_BENCH_CAP_RATES:-100000 200000 400000 700000 1000000 1500000}
 runs=${SDVF_BENCH_CAP_RUNS:-5}
 seconds=${SDVF_BENCH_CAP_SECONDS:-2}
@@ -73,9 +77,10 @@ make_dts() {
 	[ "$(grep -c '0x80000' "$dts")" -ge 3 ]
 }
 
-# "pd.counter value" lines of system $1, then "pd.cpu_ticks N" per PD.
+# "pd.counter value" lines of system $2 run by sdvf $1, then
+# "pd.cpu_ticks N" per PD.
 snapshot() {
-	"$sdvf_bin" stats --format=kv "$1" 2>>"$out/stats.err" |
+	"$1" stats --format=kv "$2" 2>>"$out/stats.err" |
 		awk '{ print $2 "." $3, $4 }' >"$out/kv"
 	cat "$out/kv"
 	# a group's members share a pid: its CPU once, for the first
@@ -91,18 +96,25 @@ snapshot() {
 
 # One run: prints "generated delivered lost% rxlost% model% cpu% drop%".
 cap_one() {
-	local mode=$1 rate=$2
+	local mode=$1 rate=$2 bin=$sdvf_bin
 	if [ "$mode" = floor ]; then
 		"$cap_floor" "$rate" "$seconds" "$warmup"
 		return
 	fi
 	local sys=bcap$$$mode$rate
+	if [ "${mode#before_}" != "$mode" ]; then
+		[ -x "$before_bin" ] || {
+			echo "bench_capacity: $mode needs SDVF_BENCH_CAP_BEFORE" >&2
+			exit 2
+		}
+		bin=$before_bin mode=${mode#before_}
+	fi
 	local dts=$out/$sys.dts
 	make_dts "$mode" "$rate" "$dts"
-	"$sdvf_bin" run "$dts" --quiet >"$out/$sys.log" 2>&1 &
+	"$bin" run "$dts" --quiet >"$out/$sys.log" 2>&1 &
 	sdvf_pid=$!
 	sleep "$warmup"
-	kill -0 "$sdvf_pid" 2>/dev/null && snapshot "$sys" >"$out/a" || {
+	kill -0 "$sdvf_pid" 2>/dev/null && snapshot "$bin" "$sys" >"$out/a" || {
 		sdvf_pid=
 		echo "bench_capacity: the $mode system did not start:" >&2
 		cat "$out/$sys.log" "$out/stats.err" >&2 2>/dev/null
@@ -111,7 +123,7 @@ cap_one() {
 	local t0 t1
 	t0=$(date +%s.%N)
 	sleep "$seconds"
-	snapshot "$sys" >"$out/b"
+	snapshot "$bin" "$sys" >"$out/b"
 	t1=$(date +%s.%N)
 	kill -INT "$sdvf_pid"
 	wait "$sdvf_pid" || true

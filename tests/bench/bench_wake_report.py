@@ -16,7 +16,9 @@ echoed datagram, summed over runs and all PDs: activations, the wake
 path's system calls (eventfd writes + epoll_wait + futex_waitv +
 FUTEX_WAKE + timerfd_settime; tap I/O aside), each of those (timer:
 `rt.timer_arms`, "-" for a build before that counter), context switches of the PD
-processes (/proc/PID/status), and µs spun.  Last, idle CPU per system.
+processes (/proc/PID/status), µs spun, and the driver's register reads
+that waited for the model to apply its posted writes (`mmio_waits`, "-"
+for a build before that counter).  Last, idle CPU per system.
 --check: exit 1 unless every configuration answered, the members of a
 group configuration that signal per echo (driver and TX mux; nicgroup:
 and the model) did so in-process at window 1, and a futex
@@ -64,7 +66,7 @@ def main(argv):
         pass
     bad = []
     cols = ("activ", "sysc", "efd_w", "epoll", "fx_wait", "fx_wake",
-            "timer", "ctxsw", "spun_us")
+            "timer", "ctxsw", "spun_us", "mmio_w")
     # lost: datagrams not back within echo_peer's 200 ms, summed over the
     # runs (each loss at window 32 costs that run 200 ms of its rate)
     print("UDP echo to the bench client (copy), configurations side by "
@@ -130,6 +132,10 @@ def main(argv):
                 # a build before rt.timer_arms: unknown, not 0
                 timed = "rt.timer_arms" in d
                 per["timer"] = d["rt.timer_arms"] if timed else None
+                # the driver's reads that waited for the model (a build
+                # before the counter: unknown)
+                per["mmio_w"] = (d["mmio_waits"] if "mmio_waits" in d
+                                 else None)
                 per["sysc"] = (per["efd_w"] + per["epoll"] + per["fx_wait"]
                                + per["fx_wake"] + (per["timer"] or 0))
                 cell = "%.1f [%.1f..%.1f]" if w == 1 else "%.0f [%.0f..%.0f]"

@@ -76,12 +76,15 @@ ifneq ($(BENCH_ENET_BASE),)
 BENCH_ENET_VARIANTS += base:$(BENCH_ENET_BASE_DIR)/bench_enet_ir:$(BENCH_ENET_BASE_DIR)/sdvf
 endif
 
-$(BENCH_ENET_BASE_DIR)/%.c: FORCE
+$(BENCH_ENET_DRV:%=$(BENCH_ENET_BASE_DIR)/%.c): $(BENCH_ENET_BASE_DIR)/%.c: FORCE
 	@mkdir -p $(dir $@)
 	git show $(BENCH_ENET_BASE):driver/enet/$*.c >$@.tmp && \
 		(cmp -s $@.tmp $@ || mv $@.tmp $@); rm -f $@.tmp
+# With their header dependencies: an object built against an older header
+# would be linked against today's layout of its structs.
 $(BENCH_ENET_BASE_DIR)/%.o: $(BENCH_ENET_BASE_DIR)/%.c
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+-include $(BENCH_ENET_BASE_OBJS:.o=.d)
 $(BENCH_ENET_BASE_DIR)/bench_enet_ir: $(BUILD)/tests/bench/bench_enet_ir.o \
 		$(BENCH_ENET_FIXTURE_OBJS) $(BENCH_ENET_BASE_OBJS) \
 		$(BUILD)/libsdvf.a

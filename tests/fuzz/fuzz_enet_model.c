@@ -190,7 +190,9 @@ static void op_tx_frame(struct fuzz_run *r, struct input *in)
  * state and perturb it. */
 static void bring_up(struct fuzz_run *r)
 {
-	static const struct enet_mmio_write seq[] = {
+	static const struct {
+		uint32_t offset, value;
+	} seq[] = {
 		{ENET_ECR, ENET_ECR_RESET},
 		{ENET_MSCR, 5u << ENET_MSCR_MII_SPEED_SHIFT},
 		{ENET_RCR, (1518u << ENET_RCR_MAX_FL_SHIFT) |

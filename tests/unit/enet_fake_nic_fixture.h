@@ -5,7 +5,9 @@
  *
  * fake_enet plays the hardware: it owns the register page, applies the
  * driver's posted writes in order (logging each), resets on ECR.RESET,
- * clears EIR bits written as 1, answers MDIO reads from a scriptable PHY,
+ * clears EIR bits written as 1 as of when the write was posted (the
+ * events stamp, driver/enet/enet_mmio.h), answers MDIO reads from a
+ * scriptable PHY,
  * and raises `irq` while EIR & EIMR until the driver acks.  Tests move
  * frames by hand (fake_rx_frame, fake_tx_complete) so every step is exact.
  * The ENET fixture (enet_fixture.h) plays both muxes on the driver's four
@@ -63,7 +65,9 @@ struct fake_enet {
 	uint8_t *rings;
 	sdvf_channel_t ch_irq;
 	uint32_t head;
-	bool irq_masked; /* raised and not yet acked */
+	uint32_t events;	    /* EIR events raised (fake_set_eir) */
+	uint32_t eir_raised_at[32]; /* the latest event of each bit */
+	bool irq_masked;	    /* raised and not yet acked */
 	uint32_t rx_idx, tx_idx;
 	uint16_t phy[32];
 	bool mdio_silent; /* never complete MDIO transfers */
@@ -76,7 +80,7 @@ struct fake_enet {
 	uint32_t frames_before_eir_clear;
 	struct fake_write log[LOG_MAX];
 	uint32_t nlog;
-	uint32_t resets, rdar_writes, tdar_writes, doorbells;
+	uint32_t resets, rdar_writes, tdar_writes, doorbells, acks;
 	uint32_t tx_sent_io[64];
 	uint16_t tx_sent_len[64];
 	uint32_t ntx_sent;
@@ -105,6 +109,29 @@ static inline void fake_raise(struct fake_enet *f)
 	sdvf_notify(f->pd, f->ch_irq);
 }
 
+/* An event: EIR bits set, then the count the driver stamps writes with. */
+static inline void fake_set_eir(struct fake_enet *f, uint32_t bits)
+{
+	f->events++;
+	for (uint32_t b = bits; b != 0; b &= b - 1)
+		f->eir_raised_at[__builtin_ctz(b)] = f->events;
+	f->regs[ENET_EIR / 4] |= bits;
+	atomic_store_explicit(&f->posted->events, f->events,
+			      memory_order_release);
+}
+
+/* W1C of the bits whose latest event the driver had seen when it posted
+ * the write (the tests stay far below 2^31 events). */
+static inline void fake_clear_eir(struct fake_enet *f, uint32_t value,
+				  uint32_t seen)
+{
+	for (uint32_t b = value; b != 0; b &= b - 1) {
+		unsigned bit = (unsigned)__builtin_ctz(b);
+		if (1 || (int32_t)(f->eir_raised_at[bit] - seen) <= 0)
+			f->regs[ENET_EIR / 4] &= ~(1u << bit);
+	}
+}
+
 static inline void fake_mdio(struct fake_enet *f, uint32_t value)
 {
 	uint32_t ra = (value >> ENET_MMFR_RA_SHIFT) & 31u;
@@ -113,10 +140,11 @@ static inline void fake_mdio(struct fake_enet *f, uint32_t value)
 		return;
 	if ((value & (3u << 28)) == ENET_MMFR_OP_READ)
 		f->regs[ENET_MMFR / 4] = (value & ~0xffffu) | f->phy[ra];
-	f->regs[ENET_EIR / 4] |= ENET_INT_MII;
+	fake_set_eir(f, ENET_INT_MII);
 }
 
-static inline void fake_apply(struct fake_enet *f, uint32_t off, uint32_t value)
+static inline void fake_apply(struct fake_enet *f, uint32_t off, uint32_t value,
+			      uint32_t seen)
 {
 	if (f->nlog < LOG_MAX)
 		f->log[f->nlog++] = (struct fake_write){off, value};
@@ -136,7 +164,7 @@ static inline void fake_apply(struct fake_enet *f, uint32_t off, uint32_t value)
 		}
 		break;
 	case ENET_EIR:
-		f->regs[ENET_EIR / 4] &= ~value;
+		fake_clear_eir(f, value, seen);
 		break;
 	case ENET_MMFR:
 		fake_mdio(f, value);
@@ -144,7 +172,7 @@ static inline void fake_apply(struct fake_enet *f, uint32_t off, uint32_t value)
 	case ENET_MSCR:
 		if (!(reg(f, ENET_MSCR) & 0xffu) && (value & 0xffu) &&
 		    reg(f, ENET_MMFR))
-			f->regs[ENET_EIR / 4] |= ENET_INT_MII;
+			fake_set_eir(f, ENET_INT_MII);
 		f->regs[ENET_MSCR / 4] = value;
 		break;
 	case ENET_RDAR:
@@ -181,7 +209,7 @@ static inline void fake_drain(struct fake_enet *f)
 			f->frames_before_eir_clear--;
 			fake_rx_frame(f, 61, ENET_RXBD_L);
 		}
-		fake_apply(f, w.offset, w.value);
+		fake_apply(f, w.offset, w.value, w.events);
 		f->head++;
 	}
 	atomic_store_explicit(&f->posted->head, f->head, memory_order_release);
@@ -214,12 +242,14 @@ static inline void fake_notified(void *state, struct sdvf_pd *pd,
 {
 	struct fake_enet *f = state;
 	(void)pd;
+	/* As the model: whatever woke it, it applies what is posted first. */
 	if (ch == f->ch_irq) {
 		f->irq_masked = false; /* the driver's ack */
+		f->acks++;
 	} else {
 		f->doorbells++;
-		fake_drain(f);
 	}
+	fake_drain(f);
 	fake_raise(f);
 }
 
@@ -254,7 +284,7 @@ static inline bool fake_rx_frame(struct fake_enet *f, uint16_t len,
 	atomic_thread_fence(memory_order_release);
 	bd->stat = (uint16_t)(wrap | flags);
 	f->rx_idx = wrap ? 0 : f->rx_idx + 1;
-	f->regs[ENET_EIR / 4] |= ENET_INT_RXF;
+	fake_set_eir(f, ENET_INT_RXF);
 	return true;
 }
 
@@ -271,7 +301,7 @@ static inline void fake_tx_complete(struct fake_enet *f)
 		}
 		f->tx_idx = (bd->stat & ENET_TXBD_W) ? 0 : f->tx_idx + 1;
 		bd->stat &= (uint16_t)~ENET_TXBD_R;
-		f->regs[ENET_EIR / 4] |= ENET_INT_TXF;
+		fake_set_eir(f, ENET_INT_TXF);
 	}
 }
 

@@ -22,7 +22,7 @@ static void eberr_resets_and_accounts_for_every_buffer(void **unused)
 	assert_true(fake_rx_frame(nic, 70, ENET_RXBD_L));
 	assert_true(fake_rx_frame(nic, 71, ENET_RXBD_L));
 	/* The DMA faults: the MAC stops. */
-	nic->regs[ENET_EIR / 4] |= ENET_INT_EBERR;
+	fake_set_eir(nic, ENET_INT_EBERR);
 	nic->regs[ENET_ECR / 4] &= ~ENET_ECR_ETHEREN;
 	hw_event();
 	assert_int_equal(drv_counter("eberr_resets"), 1);
@@ -58,7 +58,7 @@ static void eberr_resets_and_accounts_for_every_buffer(void **unused)
 static void eberr_storm(uint32_t faults)
 {
 	for (uint32_t i = 0; i < faults; i++) {
-		nic->regs[ENET_EIR / 4] |= ENET_INT_EBERR;
+		fake_set_eir(nic, ENET_INT_EBERR);
 		nic->regs[ENET_ECR / 4] &= ~ENET_ECR_ETHEREN;
 		hw_event();
 	}

@@ -184,7 +184,7 @@ static void tx_watchdog_leaves_a_slow_ring_alone(void **unused)
 		volatile struct enet_bd *bd =
 			fake_bd(nic, ENET_TDSR, (uint32_t)i);
 		bd->stat &= (uint16_t)~ENET_TXBD_R;
-		nic->regs[ENET_EIR / 4] |= ENET_INT_TXF;
+		fake_set_eir(nic, ENET_INT_TXF);
 		hw_event();
 	}
 	assert_int_equal(mux->tx.ngot, 6);

@@ -226,7 +226,7 @@ static void model_drops_batch_with_impossible_posted_tail(void **unused)
 	struct enet_mmio_ring *ring = host->mmio.posted;
 	uint32_t head = atomic_load(&ring->head);
 	ring->ring[head % ENET_MMIO_RING] =
-		(struct enet_mmio_write){ENET_PALR, 0x12345678u};
+		(struct enet_mmio_write){ENET_PALR, 0x12345678u, 0};
 	atomic_store(&ring->tail, head + ENET_MMIO_RING + 1);
 	sdvf_sim_inject(sim, "nic", "mmio");
 	sdvf_sim_run(sim, 100);
@@ -251,6 +251,62 @@ static void model_applies_a_full_ring_of_writes_in_order(void **unused)
 	assert_int_equal(host->mmio.timeouts, 0);
 }
 
+/* A W1C takes effect as of when the driver posted it (enet_mmio.h): an
+ * event raised after that, here a second frame, keeps its bit set (and the
+ * interrupt owed for it), even though the write is applied after it. */
+static void
+model_eir_clear_keeps_events_raised_after_it_was_posted(void **unused)
+{
+	(void)unused;
+	struct enet_mmio_ring *ring = host->mmio.posted;
+	mac_start(0, 2);
+	wr(ENET_EIMR, ENET_INT_RXF);
+	inject_to(own_mac, 100, 1);
+	uint32_t seen = atomic_load(&ring->events);
+	inject_to(own_mac, 100, 2);
+	assert_true(atomic_load(&ring->events) != seen);
+	/* Posted when the driver had seen only the first frame's event. */
+	ring->ring[host->mmio.tail % ENET_MMIO_RING] =
+		(struct enet_mmio_write){ENET_EIR, ENET_INT_RXF, seen};
+	host->mmio.tail++;
+	atomic_store(&ring->tail, host->mmio.tail);
+	enet_mmio_flush(&host->mmio);
+	sdvf_sim_run(sim, 10000);
+	assert_int_equal(rd(ENET_EIR) & ENET_INT_RXF, ENET_INT_RXF);
+	assert_int_equal(model_counter("eir_kept"), 1);
+	/* Posted after both: clears. */
+	wr(ENET_EIR, ENET_INT_RXF);
+	assert_int_equal(rd(ENET_EIR) & ENET_INT_RXF, 0);
+	assert_int_equal(model_counter("eir_kept"), 1);
+}
+
+/* A stamp from the future or from long ago (a hostile driver's) clears
+ * no more than the bits written, and nothing else changes. */
+static void
+model_eir_clear_with_any_stamp_clears_only_bits_written(void **unused)
+{
+	(void)unused;
+	struct enet_mmio_ring *ring = host->mmio.posted;
+	static const uint32_t stamps[] = {0x80000000u, 0xffffffffu, 1u};
+	mac_start(0, 2);
+	wr(ENET_EIMR, 0);
+	inject_to(own_mac, 100, 1);
+	wr(ENET_MMFR, ENET_MMFR_ST | ENET_MMFR_OP_READ |
+			      1u << ENET_MMFR_PA_SHIFT |
+			      MII_BMSR << ENET_MMFR_RA_SHIFT | ENET_MMFR_TA);
+	assert_int_equal(rd(ENET_EIR), ENET_INT_RXF | ENET_INT_MII);
+	for (unsigned i = 0; i < 3; i++) {
+		uint32_t stamp = atomic_load(&ring->events) + stamps[i];
+		ring->ring[host->mmio.tail % ENET_MMIO_RING] =
+			(struct enet_mmio_write){ENET_EIR, ENET_INT_MII, stamp};
+		host->mmio.tail++;
+		atomic_store(&ring->tail, host->mmio.tail);
+		enet_mmio_flush(&host->mmio);
+		sdvf_sim_run(sim, 10000);
+		assert_int_equal(rd(ENET_EIR) & ENET_INT_RXF, ENET_INT_RXF);
+	}
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, boot, shutdown)
 
 int main(void)
@@ -273,6 +329,8 @@ int main(void)
 		T(model_mdio_write_resets_phy_control),
 		T(model_drops_batch_with_impossible_posted_tail),
 		T(model_applies_a_full_ring_of_writes_in_order),
+		T(model_eir_clear_keeps_events_raised_after_it_was_posted),
+		T(model_eir_clear_with_any_stamp_clears_only_bits_written),
 	};
 	return cmocka_run_group_tests_name("silicon", tests, enet_as_silicon,
 					   NULL);

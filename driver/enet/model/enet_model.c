@@ -37,9 +37,34 @@ void enet_reg_put(struct enet_model *m, uint32_t offset, uint32_t value)
 	m->page[offset / 4] = value;
 }
 
+/* One event: the bits on the page, then the count the driver stamps its
+ * writes with (release: what the event reports, a BD or MMFR, and the
+ * bits are seen by whoever sees the count). */
 void enet_raise(struct enet_model *m, uint32_t eir_bits)
 {
+	m->events++;
+	for (uint32_t b = eir_bits; b != 0; b &= b - 1)
+		m->eir_raised_at[__builtin_ctz(b)] = m->events;
 	enet_reg_put(m, ENET_EIR, enet_reg(m, ENET_EIR) | eir_bits);
+	atomic_store_explicit(&m->posted->events, (uint32_t)m->events,
+			      memory_order_release);
+}
+
+/* W1C as of the driver's posting: `seen` is the low 32 bits of the events
+ * count it had loaded, never ahead of ours; whatever it holds (a hostile
+ * driver's value), the bits cleared are a subset of those written. */
+static void write_eir(struct enet_model *m, uint32_t value, uint32_t seen)
+{
+	uint64_t as_of = m->events - (uint32_t)((uint32_t)m->events - seen);
+	uint32_t clear = 0;
+	for (uint32_t b = value & enet_reg(m, ENET_EIR); b != 0; b &= b - 1) {
+		unsigned bit = (unsigned)__builtin_ctz(b);
+		if (m->eir_raised_at[bit] <= as_of)
+			clear |= 1u << bit;
+		else
+			sdvf_counter_add(m->stats.eir_kept, 1);
+	}
+	enet_reg_put(m, ENET_EIR, enet_reg(m, ENET_EIR) & ~clear);
 }
 
 /* ECR.RESET: every register to its reset value, except the MIB counters
@@ -201,7 +226,8 @@ static void write_tcr(struct enet_model *m, uint32_t value)
 		enet_tx_kick(m);
 }
 
-static void reg_write(struct enet_model *m, uint32_t off, uint32_t value)
+static void reg_write(struct enet_model *m, uint32_t off, uint32_t value,
+		      uint32_t seen)
 {
 	sdvf_counter_add(m->stats.mmio_writes, 1);
 	if (off % 4 != 0 || off >= ENET_REG_PAGE_BYTES) {
@@ -214,7 +240,7 @@ static void reg_write(struct enet_model *m, uint32_t off, uint32_t value)
 		return;
 	switch (off) {
 	case ENET_EIR:
-		enet_reg_put(m, ENET_EIR, enet_reg(m, ENET_EIR) & ~value);
+		write_eir(m, value, seen);
 		return;
 	case ENET_RDAR:
 		sdvf_counter_add(m->stats.rdar_writes, 1);
@@ -275,9 +301,9 @@ static void drain_posted(struct enet_model *m)
 		/* Read each field once: the driver can rewrite the slot. */
 		const volatile struct enet_mmio_write *w =
 			&ring->ring[m->posted_head % ENET_MMIO_RING];
-		uint32_t off = w->offset, value = w->value;
+		uint32_t off = w->offset, value = w->value, seen = w->events;
 		m->posted_head++;
-		reg_write(m, off, value);
+		reg_write(m, off, value, seen);
 	}
 	enet_hazard_drained(m);
 	/* Release: the register page shows every applied write first. */
@@ -486,6 +512,10 @@ static int map_regions(struct enet_model *m)
 	}
 	m->page = regs->base;
 	m->posted = mmio->base;
+	/* A restarted model counts on from its predecessor's events, so a
+	 * write stamped before the restart still compares. */
+	m->events =
+		atomic_load_explicit(&m->posted->events, memory_order_relaxed);
 	add_window(m, rings);
 	for (int i = 0; i < 8; i++) {
 		char name[] = {'d', 'm', 'a', (char)('0' + i), 0};

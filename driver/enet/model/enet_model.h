@@ -72,6 +72,7 @@ enum enet_personality {
 	X(eberr, "DMA outside the window: EBERR raised, MAC stopped")          \
 	X(driver_restarts, "restarts of the driver PD: IRQ line re-armed")     \
 	X(mmio_dropped, "posted writes of a dead driver never rung for")       \
+	X(eir_kept, "EIR bits a W1C left set: raised after it was posted")     \
 	X(qemu_ignored, "qemu-imx7: writes QEMU's ENET ignores (TXIC/RXIC, "   \
 			"hash filters)")
 

@@ -105,6 +105,11 @@ struct enet_model {
 	volatile uint32_t *page;       /* enet_regs: what the driver reads */
 	struct enet_mmio_ring *posted; /* enet_mmio */
 	uint32_t posted_head;	       /* private shadow of posted->head */
+	/* Events raised (enet_raise), and the latest that set each EIR bit:
+	 * a posted W1C clears a bit only if that event is one the driver
+	 * had seen when it posted the write (enet_mmio.h). */
+	uint64_t events;
+	uint64_t eir_raised_at[32];
 	sdvf_channel_t ch_mmio, ch_irq, ch_wire;
 	uint32_t regs[ENET_MODEL_NREGS]; /* the register file (truth) */
 	struct enet_dma_window win[ENET_MODEL_MAX_WINDOWS];
