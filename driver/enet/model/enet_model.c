@@ -25,18 +25,6 @@
 
 /* ---- register file ---------------------------------------------------- */
 
-uint32_t enet_reg(const struct enet_model *m, uint32_t offset)
-{
-	return m->regs[offset / 4];
-}
-
-/* Every change goes to the page too, so a driver read sees it at once. */
-void enet_reg_put(struct enet_model *m, uint32_t offset, uint32_t value)
-{
-	m->regs[offset / 4] = value;
-	m->page[offset / 4] = value;
-}
-
 /* One event: the bits on the page, then the count the driver stamps its
  * writes with (release: what the event reports, a BD or MMFR, and the
  * bits are seen by whoever sees the count). */

@@ -70,21 +70,36 @@ static bool bd_read(struct enet_model *m, uint32_t io, struct enet_bd_ref *ref)
 		eberr(m, "buffer descriptor outside the DMA window", io);
 		return false;
 	}
-	/* One read of each byte, stat's first: the driver sets E/R after a
-	 * release fence, so the acquire makes addr and len as new as stat. */
-	volatile const uint8_t *b = p;
-	int stat_at = bd_swapped(m) ? 2 : 0;
+	/* One read of each field, stat's first: the driver sets E/R after a
+	 * release fence, so the acquire makes addr and len as new as stat.
+	 * Three loads where the BD is aligned in our mapping (it always is
+	 * in the ring: RDSR/TDSR keep 8-byte alignment), else byte by byte;
+	 * the bytes land in v in memory order either way. */
+	bool swapped = bd_swapped(m);
+	int stat_at = swapped ? 2 : 0;
 	uint8_t v[8];
-	v[stat_at] = b[stat_at];
-	v[stat_at + 1] = b[stat_at + 1];
-	atomic_thread_fence(memory_order_acquire);
-	for (int i = 0; i < 8; i++) {
-		if (i != stat_at && i != stat_at + 1)
-			v[i] = b[i];
+	if (((uintptr_t)p & 7u) == 0) {
+		volatile const uint16_t *h = (volatile const uint16_t *)p;
+		uint16_t stat = h[stat_at / 2];
+		atomic_thread_fence(memory_order_acquire);
+		uint16_t other = h[1 - stat_at / 2];
+		uint32_t addr = ((volatile const uint32_t *)p)[1];
+		memcpy(v + stat_at, &stat, 2);
+		memcpy(v + (2 - stat_at), &other, 2);
+		memcpy(v + 4, &addr, 4);
+	} else {
+		volatile const uint8_t *b = p;
+		v[stat_at] = b[stat_at];
+		v[stat_at + 1] = b[stat_at + 1];
+		atomic_thread_fence(memory_order_acquire);
+		for (int i = 0; i < 8; i++) {
+			if (i != stat_at && i != stat_at + 1)
+				v[i] = b[i];
+		}
 	}
 	ref->bd = p;
 	ref->io = io;
-	if (bd_swapped(m)) {
+	if (swapped) {
 		ref->v.len = sdvf_get_le16(v);
 		ref->v.stat = sdvf_get_le16(v + 2);
 		ref->v.addr = sdvf_get_le32(v + 4);
@@ -179,13 +194,22 @@ static uint32_t crc32_raw(const struct enet_model *m, const uint8_t *p,
 
 /* ---- MIB counters ----------------------------------------------------- */
 
+static bool mib_counting(const struct enet_model *m)
+{
+	/* QEMU has no MIB: the counters read 0. */
+	return !enet_is_qemu(m) &&
+	       !(enet_reg(m, ENET_MIBC) & (ENET_MIBC_DIS | ENET_MIBC_CLEAR));
+}
+
+static void mib_bump(struct enet_model *m, uint32_t off, uint32_t n)
+{
+	enet_reg_put(m, off, enet_reg(m, off) + n);
+}
+
 static void mib_add(struct enet_model *m, uint32_t off, uint32_t n)
 {
-	if (enet_is_qemu(m)) /* QEMU has no MIB: the counters read 0 */
-		return;
-	if (enet_reg(m, ENET_MIBC) & (ENET_MIBC_DIS | ENET_MIBC_CLEAR))
-		return;
-	enet_reg_put(m, off, enet_reg(m, off) + n);
+	if (mib_counting(m))
+		mib_bump(m, off, n);
 }
 
 void enet_mib_clear(struct enet_model *m)
@@ -201,16 +225,18 @@ static void mib_frame(struct enet_model *m, const uint8_t *dst, uint32_t mlen,
 		      uint32_t octets)
 {
 	static const uint32_t bucket_top[] = {64, 127, 255, 511, 1023, 2047};
+	if (!mib_counting(m))
+		return;
 	uint32_t b = 0;
 	while (b < 6 && mlen > bucket_top[b])
 		b++;
-	mib_add(m, packets, 1);
-	mib_add(m, octets, mlen);
-	mib_add(m, p64 + 4 * b, 1);
+	mib_bump(m, packets, 1);
+	mib_bump(m, octets, mlen);
+	mib_bump(m, p64 + 4 * b, 1);
 	if (sdvf_mac_is_broadcast(dst))
-		mib_add(m, bc, 1);
+		mib_bump(m, bc, 1);
 	else if (sdvf_mac_is_group(dst))
-		mib_add(m, mc, 1);
+		mib_bump(m, mc, 1);
 }
 
 /* ---- receive ---------------------------------------------------------- */

@@ -158,8 +158,19 @@ struct enet_model {
 };
 
 /* enet_model.c */
-uint32_t enet_reg(const struct enet_model *m, uint32_t offset);
-void enet_reg_put(struct enet_model *m, uint32_t offset, uint32_t value);
+/* The register file; inline, as every frame reads a few dozen. */
+static inline uint32_t enet_reg(const struct enet_model *m, uint32_t offset)
+{
+	return m->regs[offset / 4];
+}
+
+/* Every change goes to the page too, so a driver read sees it at once. */
+static inline void enet_reg_put(struct enet_model *m, uint32_t offset,
+				uint32_t value)
+{
+	m->regs[offset / 4] = value;
+	m->page[offset / 4] = value;
+}
 void enet_raise(struct enet_model *m, uint32_t eir_bits);
 
 /* enet_model_dma.c */
