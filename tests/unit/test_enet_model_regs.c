@@ -251,6 +251,19 @@ static void model_applies_a_full_ring_of_writes_in_order(void **unused)
 	assert_int_equal(host->mmio.timeouts, 0);
 }
 
+/* An EIR write posted with the events stamp given, not the current one
+ * enet_writel would load, and delivered. */
+static void post_eir_stamped(uint32_t value, uint32_t stamp)
+{
+	struct enet_mmio_ring *ring = host->mmio.posted;
+	ring->ring[host->mmio.tail % ENET_MMIO_RING] =
+		(struct enet_mmio_write){ENET_EIR, value, stamp};
+	host->mmio.tail++;
+	atomic_store(&ring->tail, host->mmio.tail);
+	enet_mmio_flush(&host->mmio);
+	sdvf_sim_run(sim, 10000);
+}
+
 /* A W1C takes effect as of when the driver posted it (enet_mmio.h): an
  * event raised after that, here a second frame, keeps its bit set (and the
  * interrupt owed for it), even though the write is applied after it. */
@@ -266,12 +279,7 @@ model_eir_clear_keeps_events_raised_after_it_was_posted(void **unused)
 	inject_to(own_mac, 100, 2);
 	assert_true(atomic_load(&ring->events) != seen);
 	/* Posted when the driver had seen only the first frame's event. */
-	ring->ring[host->mmio.tail % ENET_MMIO_RING] =
-		(struct enet_mmio_write){ENET_EIR, ENET_INT_RXF, seen};
-	host->mmio.tail++;
-	atomic_store(&ring->tail, host->mmio.tail);
-	enet_mmio_flush(&host->mmio);
-	sdvf_sim_run(sim, 10000);
+	post_eir_stamped(ENET_INT_RXF, seen);
 	assert_int_equal(rd(ENET_EIR) & ENET_INT_RXF, ENET_INT_RXF);
 	assert_int_equal(model_counter("eir_kept"), 1);
 	/* Posted after both: clears. */
@@ -296,13 +304,8 @@ model_eir_clear_with_any_stamp_clears_only_bits_written(void **unused)
 			      MII_BMSR << ENET_MMFR_RA_SHIFT | ENET_MMFR_TA);
 	assert_int_equal(rd(ENET_EIR), ENET_INT_RXF | ENET_INT_MII);
 	for (unsigned i = 0; i < 3; i++) {
-		uint32_t stamp = atomic_load(&ring->events) + stamps[i];
-		ring->ring[host->mmio.tail % ENET_MMIO_RING] =
-			(struct enet_mmio_write){ENET_EIR, ENET_INT_MII, stamp};
-		host->mmio.tail++;
-		atomic_store(&ring->tail, host->mmio.tail);
-		enet_mmio_flush(&host->mmio);
-		sdvf_sim_run(sim, 10000);
+		post_eir_stamped(ENET_INT_MII,
+				 atomic_load(&ring->events) + stamps[i]);
 		assert_int_equal(rd(ENET_EIR) & ENET_INT_RXF, ENET_INT_RXF);
 	}
 }
