@@ -197,7 +197,10 @@ static inline uint32_t enet_readl(struct enet_mmio *m, uint32_t offset)
 /* EIR for the interrupt handler.  On posted MMIO it waits for the model
  * only while a write that can clear EIR (an EIR W1C, an ECR reset) is
  * still queued: other queued writes (RDAR, TDAR kicks) raise their events
- * later, through a new interrupt, and cannot make the page's EIR stale. */
+ * later, through a new interrupt, and cannot make the page's EIR stale.
+ * (Every EIR write moves clear_tail up to tail, so the signed difference
+ * below cannot wrap while interrupts come; 2^31 writes without one would
+ * cost a single wait.) */
 static inline uint32_t enet_read_eir(struct enet_mmio *m)
 {
 	if (m->posted && (int32_t)(atomic_load_explicit(&m->posted->head,
