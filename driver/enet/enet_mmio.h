@@ -27,8 +27,8 @@
  * A write takes effect as of when it was posted, not when the model gets
  * to it, where that matters: the write-1-to-clear of EIR.  The model counts
  * the events it raises (`events`, one per enet_raise, published after the
- * EIR bits and what they report: a BD, MMFR); each posted write carries the
- * count the driver had seen when it posted it, and a W1C clears a bit only
+ * EIR bits and what they report: a BD, MMFR); each posted EIR write carries
+ * the count the driver had seen when it posted it, and clears a bit only
  * if the bit's latest event is among those.  An event raised after the
  * driver posted the clear stays set and raises the interrupt again after
  * the ack, as on silicon, where the clear lands before any later event.
@@ -78,7 +78,7 @@
 struct enet_mmio_write {
 	uint32_t offset; /* (D) register offset */
 	uint32_t value;	 /* (D) value to write */
-	uint32_t events; /* (D) ring->events as the driver saw it, posting */
+	uint32_t events; /* (D) EIR: ring->events as the driver saw it */
 };
 
 /* The posted-write ring, region "enet_mmio" (driver rw, model rw). */
@@ -92,7 +92,7 @@ struct enet_mmio_ring {
 	_Alignas(64) _Atomic uint32_t head;
 	/* (M) events raised since the model's first start, wrapping: EIR bits
 	 * set (enet_raise), one count per call; release-stored after the bits
-	 * and what they report.  (D) acquire-loads it into each write it
+	 * and what they report.  (D) acquire-loads it into each EIR write it
 	 * posts, before anything it reads after that write. */
 	_Alignas(64) _Atomic uint32_t events;
 	/* (D) slot i % ENET_MMIO_RING, written before tail passes i; (M)
@@ -221,10 +221,14 @@ static inline void enet_writel(struct enet_mmio *m, uint32_t offset,
 		atomic_load_explicit(&m->posted->head, memory_order_acquire);
 	if ((uint32_t)(m->tail - head) >= ENET_MMIO_RING)
 		enet_mmio_sync(m); /* full: let the model catch up */
-	/* Acquire: what the driver reads after posting this write (the BDs
-	 * its reap looks at) is at least as new as the events counted. */
-	uint32_t events =
-		atomic_load_explicit(&m->posted->events, memory_order_acquire);
+	/* Only an EIR clear is applied as of its stamp; other writes skip
+	 * the load of a line the model writes at every event.  Acquire: what
+	 * the driver reads after posting the clear (the BDs its reap looks
+	 * at) is at least as new as the events counted. */
+	uint32_t events = offset == ENET_EIR
+				  ? atomic_load_explicit(&m->posted->events,
+							 memory_order_acquire)
+				  : 0;
 	m->posted->ring[m->tail % ENET_MMIO_RING] =
 		(struct enet_mmio_write){offset, value, events};
 	m->tail++;
