@@ -289,7 +289,7 @@ model_eir_clear_keeps_events_raised_after_it_was_posted(void **unused)
 }
 
 /* A stamp from the future or from long ago (a hostile driver's) clears
- * no more than the bits written, and nothing else changes. */
+ * no more than the bits written: RXF, not written, stays set. */
 static void
 model_eir_clear_with_any_stamp_clears_only_bits_written(void **unused)
 {
