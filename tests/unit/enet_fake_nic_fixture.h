@@ -109,25 +109,35 @@ static inline void fake_raise(struct fake_enet *f)
 	sdvf_notify(f->pd, f->ch_irq);
 }
 
-/* An event: EIR bits set, then the count the driver stamps writes with. */
-static inline void fake_set_eir(struct fake_enet *f, uint32_t bits)
+/* An event dated `date` (the tests stay far below 2^31 events): EIR bits
+ * set, then the count the driver stamps writes with. */
+static inline void fake_raise_dated(struct fake_enet *f, uint32_t bits,
+				    uint32_t date)
 {
 	f->events++;
-	for (uint32_t b = bits; b != 0; b &= b - 1)
-		f->eir_raised_at[__builtin_ctz(b)] = f->events;
+	for (uint32_t b = bits; b != 0; b &= b - 1) {
+		unsigned bit = (unsigned)__builtin_ctz(b);
+		if ((int32_t)(f->eir_raised_at[bit] - date) < 0)
+			f->eir_raised_at[bit] = date;
+	}
 	f->regs[ENET_EIR / 4] |= bits;
 	atomic_store_explicit(&f->posted->events, f->events,
 			      memory_order_release);
 }
 
+static inline void fake_set_eir(struct fake_enet *f, uint32_t bits)
+{
+	fake_raise_dated(f, bits, f->events + 1);
+}
+
 /* W1C of the bits whose latest event the driver had seen when it posted
- * the write (the tests stay far below 2^31 events). */
+ * the write. */
 static inline void fake_clear_eir(struct fake_enet *f, uint32_t value,
 				  uint32_t seen)
 {
 	for (uint32_t b = value; b != 0; b &= b - 1) {
 		unsigned bit = (unsigned)__builtin_ctz(b);
-		if (1 || (int32_t)(f->eir_raised_at[bit] - seen) <= 0)
+		if ((int32_t)(f->eir_raised_at[bit] - seen) <= 0)
 			f->regs[ENET_EIR / 4] &= ~(1u << bit);
 	}
 }
@@ -170,9 +180,10 @@ static inline void fake_apply(struct fake_enet *f, uint32_t off, uint32_t value,
 		fake_mdio(f, value);
 		break;
 	case ENET_MSCR:
+		/* older than any later clear (enet_raise_as_write_lands) */
 		if (!(reg(f, ENET_MSCR) & 0xffu) && (value & 0xffu) &&
 		    reg(f, ENET_MMFR))
-			fake_set_eir(f, ENET_INT_MII);
+			fake_raise_dated(f, ENET_INT_MII, 0);
 		f->regs[ENET_MSCR / 4] = value;
 		break;
 	case ENET_RDAR:

@@ -25,17 +25,32 @@
 
 /* ---- register file ---------------------------------------------------- */
 
-/* One event: the bits on the page, then the count the driver stamps its
- * writes with (release: what the event reports, a BD or MMFR, and the
- * bits are seen by whoever sees the count). */
-void enet_raise(struct enet_model *m, uint32_t eir_bits)
+/* One event dated `date`: the bits on the page, then the count the driver
+ * stamps its writes with (release: what the event reports, a BD or MMFR,
+ * and the bits are seen by whoever sees the count). */
+static void raise_dated(struct enet_model *m, uint32_t eir_bits, uint64_t date)
 {
 	m->events++;
-	for (uint32_t b = eir_bits; b != 0; b &= b - 1)
-		m->eir_raised_at[__builtin_ctz(b)] = m->events;
+	for (uint32_t b = eir_bits; b != 0; b &= b - 1) {
+		unsigned bit = (unsigned)__builtin_ctz(b);
+		if (m->eir_raised_at[bit] < date)
+			m->eir_raised_at[bit] = date;
+	}
 	enet_reg_put(m, ENET_EIR, enet_reg(m, ENET_EIR) | eir_bits);
 	atomic_store_explicit(&m->posted->events, (uint32_t)m->events,
 			      memory_order_release);
+}
+
+void enet_raise(struct enet_model *m, uint32_t eir_bits)
+{
+	raise_dated(m, eir_bits, m->events + 1);
+}
+
+/* Older than any clear posted after the write: the bits keep their dates
+ * (a later event the driver has not seen still keeps its bit set). */
+void enet_raise_as_write_lands(struct enet_model *m, uint32_t eir_bits)
+{
+	raise_dated(m, eir_bits, 0);
 }
 
 /* W1C as of the driver's posting: `seen` is the low 32 bits of the events

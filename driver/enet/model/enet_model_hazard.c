@@ -217,7 +217,7 @@ void enet_hazard_mscr(struct enet_model *m, uint32_t value)
 	if (was_off && (value & 0xffu) != 0 && enet_reg(m, ENET_MMFR) != 0 &&
 	    enet_model_hazard_on(m, ENET_HAZARD_MSCR_MII)) {
 		sdvf_counter_add(m->stats.mii_spurious, 1);
-		enet_raise(m, ENET_INT_MII);
+		enet_raise_as_write_lands(m, ENET_INT_MII);
 	}
 }
 

@@ -172,6 +172,10 @@ static inline void enet_reg_put(struct enet_model *m, uint32_t offset,
 	m->page[offset / 4] = value;
 }
 void enet_raise(struct enet_model *m, uint32_t eir_bits);
+/* An event a posted write raises as it lands (an MSCR write's spurious MII):
+ * on silicon it comes before any clear written after that write, so any
+ * such clear (applied after it, in ring order) clears it. */
+void enet_raise_as_write_lands(struct enet_model *m, uint32_t eir_bits);
 
 /* enet_model_dma.c */
 void enet_rx_kick(struct enet_model *m);
