@@ -228,11 +228,11 @@ static uint32_t rcr_value(const struct enet_driver *drv)
 {
 	uint32_t rcr = ENET_DRV_MAX_FL << ENET_RCR_MAX_FL_SHIFT;
 	/* MII_MODE is mandatory; PROM because every client owns its own MAC
-	 * and the RX mux classifies.  CRCFWD stays clear: the FCS stays in
-	 * the buffer and the driver takes it off (enet_rx_return), as Linux,
-	 * FreeBSD and sDDF do; QEMU's ENET cannot strip it (RCR masked with
-	 * 0x07ff003f, CRCFWD never sticks). */
-	rcr |= ENET_RCR_MII_MODE | ENET_RCR_PROM;
+	 * and the RX mux classifies; CRCFWD: the MAC checks the FCS and
+	 * strips it, so no buffer carries it (program_controller reads RCR
+	 * back: QEMU's ENET masks RCR with 0x07ff003f, so there the FCS
+	 * stays and enet_rx_return takes it off). */
+	rcr |= ENET_RCR_MII_MODE | ENET_RCR_PROM | ENET_RCR_CRCFWD;
 	if (drv->interface == ENET_IF_RGMII)
 		rcr |= ENET_RCR_RGMII_EN;
 	if (drv->interface == ENET_IF_RMII)
@@ -268,6 +268,8 @@ static void program_controller(struct enet_driver *drv)
 	enet_writel(m, ENET_TDSR, (uint32_t)drv->tx_ring_io);
 	enet_writel(m, ENET_MRBR, ENET_DRV_RX_BUF_BYTES);
 	enet_writel(m, ENET_RCR, rcr_value(drv));
+	drv->rx_fcs =
+		(enet_readl(m, ENET_RCR) & ENET_RCR_CRCFWD) ? 0 : ENET_DRV_FCS;
 	enet_writel(m, ENET_TCR, drv->mode.full_duplex ? ENET_TCR_FDEN : 0);
 	enet_coalesce_program(drv);
 	enet_writel(m, ENET_EIMR,

@@ -46,8 +46,9 @@
 /* RCR.MAX_FL: the longest frame plus its FCS. */
 #define ENET_DRV_MAX_FL (SDVF_NET_FRAME_MAX + 4u)
 #define ENET_DRV_RX_BUF_BYTES 1536u /* MRBR: MAX_FL rounded up to 16 */
-/* The MAC leaves the FCS in the buffer, counted in the BD length (RCR.CRCFWD
- * clear; QEMU cannot strip it at all), so the driver takes it off. */
+/* The FCS at the end of an RX frame: the driver asks the MAC to strip it
+ * (RCR.CRCFWD); where that bit does not stick (QEMU) the MAC leaves it in
+ * the buffer, counted in the BD length, and the driver takes it off. */
 #define ENET_DRV_FCS 4u
 #define ENET_DRV_DMA_WINDOWS 8u
 #define ENET_DRV_RESET_POLLS 1000u /* ECR.RESET reads before giving up */
@@ -231,6 +232,9 @@ struct enet_driver {
 	volatile struct enet_bd *rx_bd, *tx_bd;
 	uint64_t rx_ring_io, tx_ring_io;
 	uint32_t rx_slots, tx_slots; /* powers of two */
+	/* FCS bytes the MAC leaves at the end of each RX frame: 0 if RCR read
+	 * back with CRCFWD set, else ENET_DRV_FCS (program_controller). */
+	uint32_t rx_fcs;
 	uint32_t rx_head, rx_tail, tx_head, tx_tail;
 	uint32_t rx_io[ENET_DRV_MAX_RING]; /* private copy of each BD's addr */
 	uint32_t tx_io[ENET_DRV_MAX_RING];

@@ -177,7 +177,7 @@ static bool rx_frame_ok(struct enet_driver *drv, uint16_t stat, uint16_t len)
 	if (ok && (len == 0 || len > ENET_DRV_RX_BUF_BYTES)) {
 		sdvf_counter_add(s->rx_err_len, 1);
 		ok = false;
-	} else if (ok && len < SDVF_NET_FRAME_MIN + ENET_DRV_FCS) {
+	} else if (ok && len < SDVF_NET_FRAME_MIN + drv->rx_fcs) {
 		/* QEMU passes on any length: no header, never delivered. */
 		sdvf_counter_add(s->rx_err_short, 1);
 		ok = false;
@@ -206,7 +206,7 @@ void enet_rx_return(struct enet_driver *drv)
 			rx_post(drv, io); /* recycle: never delivered */
 			continue;
 		}
-		len = (uint16_t)(len - ENET_DRV_FCS); /* the MAC kept the FCS */
+		len = (uint16_t)(len - drv->rx_fcs); /* the FCS, if kept */
 		sdvf_counter_add(drv->stats.rx_frames, 1);
 		sdvf_counter_add(drv->stats.rx_bytes, len);
 		pending_push(&drv->rx_to_mux, io, len, 0);

@@ -78,6 +78,8 @@ struct fake_enet {
 	/* Frames that complete just before the next EIR write-1-to-clear
 	 * reaches the MAC (after the driver posted it, before it landed). */
 	uint32_t frames_before_eir_clear;
+	/* RCR.CRCFWD never sticks, as on QEMU: every RX frame keeps its FCS. */
+	bool keeps_fcs;
 	struct fake_write log[LOG_MAX];
 	uint32_t nlog;
 	uint32_t resets, rdar_writes, tdar_writes, doorbells, acks;
@@ -194,6 +196,10 @@ static inline void fake_apply(struct fake_enet *f, uint32_t off, uint32_t value,
 		f->tdar_writes++;
 		f->regs[ENET_TDAR / 4] = ENET_TDAR_ACTIVE;
 		break;
+	case ENET_RCR:
+		f->regs[ENET_RCR / 4] =
+			f->keeps_fcs ? value & ~ENET_RCR_CRCFWD : value;
+		break;
 	case ENET_MIBC:
 		if (value & ENET_MIBC_CLEAR)
 			for (uint32_t o = ENET_MIB_FIRST; o <= ENET_MIB_LAST;
@@ -290,8 +296,9 @@ static inline bool fake_rx_frame(struct fake_enet *f, uint16_t len,
 	if (!(reg(f, ENET_ECR) & ENET_ECR_ETHEREN) || !(bd->stat & ENET_RXBD_E))
 		return false;
 	uint16_t wrap = bd->stat & ENET_RXBD_W;
-	/* `len` is the frame; the MAC keeps its FCS (RCR.CRCFWD clear). */
-	bd->len = len ? (uint16_t)(len + 4u) : 0;
+	/* `len` is the frame; the MAC keeps its FCS unless RCR.CRCFWD. */
+	uint16_t fcs = (reg(f, ENET_RCR) & ENET_RCR_CRCFWD) ? 0 : 4u;
+	bd->len = len ? (uint16_t)(len + fcs) : 0;
 	atomic_thread_fence(memory_order_release);
 	bd->stat = (uint16_t)(wrap | flags);
 	f->rx_idx = wrap ? 0 : f->rx_idx + 1;

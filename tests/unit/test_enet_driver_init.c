@@ -41,7 +41,7 @@ static void init_programs_every_register(void **unused)
 						      ENET_INT_MII);
 	assert_int_equal(reg(nic, ENET_RCR),
 			 1522u << 16 | ENET_RCR_MII_MODE | ENET_RCR_PROM |
-				 ENET_RCR_RGMII_EN); /* CRCFWD clear */
+				 ENET_RCR_CRCFWD | ENET_RCR_RGMII_EN);
 	assert_int_equal(reg(nic, ENET_TCR), ENET_TCR_FDEN);
 	assert_int_equal(reg(nic, ENET_MRBR), 1536);
 	assert_int_equal(reg(nic, ENET_RDSR), RING_IO);

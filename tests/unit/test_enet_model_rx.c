@@ -69,12 +69,18 @@ static void model_fcs_is_right_at_every_length(void **unused)
 	}
 }
 
+/* With CRCFWD the MAC checks the FCS and writes none: not a byte past the
+ * frame changes. */
 static void model_strips_fcs_when_rcr_crcfwd(void **unused)
 {
 	(void)unused;
 	mac_start(ENET_RCR_CRCFWD, 1);
+	memset(buf(0), 0xa5, 128);
 	inject_to(own_mac, 100, 7);
 	assert_int_equal(host->rx_ring[0].len, 100);
+	assert_int_equal(host->rx_ring[0].stat & ENET_RXBD_ERRORS, 0);
+	for (int i = 100; i < 128; i++)
+		assert_int_equal(buf(0)[i], 0xa5);
 }
 
 static void model_pads_short_frames_to_60(void **unused)

@@ -307,12 +307,17 @@ static uint32_t rx_build(struct enet_model *m, const struct enet_rx_slot *s,
 	memset(m->rx_frame, 0, shift);
 	memcpy(f, s->data, kept);
 	memset(f + kept, 0, padded - kept);
-	uint32_t fcs = ~crc32_raw(m, f, padded);
-	for (int i = 0; i < 4; i++)
-		f[padded + i] = (uint8_t)(fcs >> (8 * i));
+	/* The FCS is computed only to be written: a frame's check is its
+	 * fcs_bad (the wire carries no FCS, so the model makes a good one
+	 * unless a fault damaged the frame). */
+	uint32_t total = padded;
+	if (!(rcr & ENET_RCR_CRCFWD)) {
+		uint32_t fcs = ~crc32_raw(m, f, padded);
+		for (int i = 0; i < 4; i++)
+			f[padded + i] = (uint8_t)(fcs >> (8 * i));
+		total += ENET_MODEL_FCS;
+	}
 	*mlen = (s->wire_len > padded ? s->wire_len : padded) + ENET_MODEL_FCS;
-	uint32_t total =
-		padded + ((rcr & ENET_RCR_CRCFWD) ? 0 : ENET_MODEL_FCS);
 	uint32_t max_fl = (rcr & ENET_RCR_MAX_FL_MASK) >> ENET_RCR_MAX_FL_SHIFT;
 	uint32_t ftrl = enet_reg(m, ENET_FTRL);
 	if (*mlen > max_fl) {
