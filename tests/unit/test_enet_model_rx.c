@@ -83,6 +83,46 @@ static void model_strips_fcs_when_rcr_crcfwd(void **unused)
 		assert_int_equal(buf(0)[i], 0xa5);
 }
 
+/* The hash tables' bit for an address: the top 6 bits of its CRC-32 with
+ * no final inversion (RM IAUR/IALR, GAUR/GALR). */
+static uint32_t hash_bit(const uint8_t *mac)
+{
+	return ~crc32_ieee(mac, 6) >> 26;
+}
+
+static void hash_set(uint32_t upper, uint32_t lower, const uint8_t *mac)
+{
+	uint32_t bit = hash_bit(mac);
+	wr(bit >= 32 ? upper : lower, 1u << (bit & 31));
+}
+
+/* Without PROM an address the station address does not match is taken
+ * only if its bit is set in the individual (unicast) or group (multicast)
+ * table: an empty table takes nothing, a set bit takes that address and
+ * not one whose bit is clear. */
+static void model_filters_by_individual_and_group_hash(void **unused)
+{
+	(void)unused;
+	static const uint8_t group[6] = {0x01, 0x00, 0x5e, 0x00, 0x00, 0x01};
+	static const uint8_t third[6] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x42};
+	assert_int_not_equal(hash_bit(third), hash_bit(other_mac));
+	mac_start(0, 4);
+	inject_to(other_mac, 100, 1);
+	inject_to(group, 100, 2);
+	assert_int_equal(model_counter("rx_filtered"), 2);
+	hash_set(ENET_IAUR, ENET_IALR, other_mac);
+	hash_set(ENET_GAUR, ENET_GALR, group);
+	inject_to(other_mac, 100, 3);
+	inject_to(group, 100, 4);
+	inject_to(third, 100, 5);
+	assert_int_equal(model_counter("rx_filtered"), 3);
+	assert_int_equal(model_counter("rx_frames"), 2);
+	assert_int_equal(buf(0)[14], (uint8_t)(3 + 14));
+	assert_int_equal(host->rx_ring[0].stat & ENET_RXBD_M, 0);
+	assert_int_equal(buf(1)[14], (uint8_t)(4 + 14));
+	assert_int_equal(host->rx_ring[1].stat & ENET_RXBD_MC, ENET_RXBD_MC);
+}
+
 static void model_pads_short_frames_to_60(void **unused)
 {
 	(void)unused;
@@ -284,6 +324,7 @@ int main(void)
 		T(model_appends_a_valid_fcs),
 		T(model_fcs_is_right_at_every_length),
 		T(model_strips_fcs_when_rcr_crcfwd),
+		T(model_filters_by_individual_and_group_hash),
 		T(model_pads_short_frames_to_60),
 		T(model_drops_runt_frames),
 		T(model_flags_frame_longer_than_max_fl_with_lg),

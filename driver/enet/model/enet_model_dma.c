@@ -250,10 +250,13 @@ void enet_rx_fifo_flush(struct enet_model *m)
 static bool hash_hit(const struct enet_model *m, const uint8_t *dst,
 		     uint32_t upper_reg, uint32_t lower_reg)
 {
+	uint32_t upper = enet_reg(m, upper_reg), lower = enet_reg(m, lower_reg);
+	if ((upper | lower) == 0)
+		return false; /* an empty table: no address hits it */
 	uint32_t hash = crc32_raw(m, dst, 6) >> 26;
 	if (hash >= 32)
-		return (enet_reg(m, upper_reg) >> (hash - 32)) & 1;
-	return (enet_reg(m, lower_reg) >> hash) & 1;
+		return (upper >> (hash - 32)) & 1;
+	return (lower >> hash) & 1;
 }
 
 /* The station address: bytes 0..3 in PALR, 4..5 in PAUR's upper half,
@@ -349,7 +352,7 @@ static int rx_claim_bds(struct enet_model *m, uint32_t total, uint32_t mrbr)
 		if (!(r->v.stat & ENET_RXBD_E))
 			return 0;
 		uint32_t chunk = i + 1 < n ? mrbr : total - i * mrbr;
-		if (!dma_ptr(m, r->v.addr, chunk, true)) {
+		if (!(r->buf = dma_ptr(m, r->v.addr, chunk, true))) {
 			eberr(m, "RX buffer outside the DMA window", r->v.addr);
 			return -1;
 		}
@@ -370,8 +373,7 @@ static void rx_write(struct enet_model *m, int nbds, uint32_t total,
 		struct enet_bd_ref *r = &m->bds[i];
 		bool last = i + 1 == nbds;
 		uint32_t chunk = last ? total - (uint32_t)i * mrbr : mrbr;
-		memcpy(dma_ptr(m, r->v.addr, chunk, true),
-		       m->rx_frame + (uint32_t)i * mrbr, chunk);
+		memcpy(r->buf, m->rx_frame + (uint32_t)i * mrbr, chunk);
 		/* The last BD carries the frame length, the others MRBR. */
 		uint16_t stat = (uint16_t)(r->v.stat & keep);
 		if (last)

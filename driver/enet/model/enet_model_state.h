@@ -136,8 +136,9 @@ struct enet_model {
 	uint8_t rx_frame[ENET_MODEL_FRAME_MAX + 2 + ENET_MODEL_FCS];
 	uint8_t tx_frame[ENET_MODEL_FRAME_MAX];
 	struct enet_bd_ref {
-		uint8_t *bd; /* where the BD lives */
-		uint32_t io; /* its io address */
+		uint8_t *bd;  /* where the BD lives */
+		uint32_t io;  /* its io address */
+		uint8_t *buf; /* RX: its buffer, checked by rx_claim_bds */
 		struct enet_bd v;
 	} bds[ENET_MODEL_MAX_BDS];
 	uint32_t crc_table[8][256]; /* enet_crc_init: slicing by 8 */
