@@ -16,7 +16,9 @@
 #   lwip_nicgroup  a third copy placed as docs/benchmarks.md recommends for
 #           speed: the ENET model, driver and both muxes in one process
 #           (`colocate; colocate-nic;`), its lwIP `echo` client a process
-#           of its own as always.
+#           of its own as always;
+#   lwip_nicgroup_core0  a fourth copy, the same group and client with
+#           both processes on core 0 (same-core hand-offs).
 # Each run measures every path in turn, for 64- and 1472-byte payloads:
 # window 1 (SDVF_BENCH_ECHO_RTTS round trips one at a time: median and p99
 # round-trip time) and window 32 (SDVF_BENCH_ECHO_COUNT datagrams, at most
@@ -63,6 +65,7 @@ tap_refl=tbr$$
 tap_sdvf=tbs$$
 tap_pin=tbp$$
 tap_grp=tbg$$
+tap_gc0=tbc$$
 work=$(mktemp -d /tmp/sdvf-bench-echo.XXXXXX)
 export SDVF_STATS_DIR=$work
 name=bench-echo-$$
@@ -72,13 +75,16 @@ dts_pin=$work/$name-pinned.dts
 log_pin=$work/run-pinned.log
 dts_grp=$work/$name-grouped.dts
 log_grp=$work/run-grouped.log
+dts_gc0=$work/$name-grouped-core0.dts
+log_gc0=$work/run-grouped-core0.log
 pin_pid=
 grp_pid=
+gc0_pid=
 pids=()
 sdvf_pid=
 
 cleanup() {
-	for p in $sdvf_pid $pin_pid $grp_pid; do
+	for p in $sdvf_pid $pin_pid $grp_pid $gc0_pid; do
 		kill -0 "$p" 2>/dev/null || continue
 		kill -INT "$p" 2>/dev/null || true
 		sleep 1
@@ -94,7 +100,7 @@ trap cleanup EXIT
 fail() {
 	echo "$me: FAILED: $*" >&2
 	echo "--- sdvf logs" >&2
-	tail -30 "$log" "$log_pin" "$log_grp" >&2 || true
+	tail -30 "$log" "$log_pin" "$log_grp" "$log_gc0" >&2 || true
 	exit 1
 }
 
@@ -174,12 +180,25 @@ sed -e "s/tap-name = \"sdvf3\"/tap-name = \"$tap_grp\"/" \
 [ "$(grep -c "colocate-nic;" "$dts_grp")" = 1 ] ||
 	fail "could not make the grouped copy of examples/bench-echo.dts"
 start_system "$dts_grp" "$log_grp" "$tap_grp" 5 grp_pid
-for ip in 10.219.3.2 10.219.3.3 10.219.3.4 10.219.4.3 10.219.5.2; do
+# (g) lwip_nicgroup_core0: a fourth copy, the group and its lwIP client
+# both on core 0, its own TAP, 10.219.6.2 its lwIP client.
+sed -e "s/tap-name = \"sdvf3\"/tap-name = \"$tap_gc0\"/" \
+	-e "s/ip = \[0a d8 00 /ip = [0a db 06 /" \
+	-e 's/policy = "rr";/& colocate; colocate-nic; nic-core = <0>; driver-core = <0>; rx-mux-core = <0>; tx-mux-core = <0>;/' \
+	-e 's/component = "[a-z_]*";/& core = <0>;/' \
+	examples/bench-echo.dts >"$dts_gc0"
+[ "$(grep -c "colocate-nic; nic-core = <0>" "$dts_gc0")" = 1 ] &&
+	[ "$(grep -c " core = <0>" "$dts_gc0")" = 3 ] ||
+	fail "could not make the grouped core-0 copy of examples/bench-echo.dts"
+start_system "$dts_gc0" "$log_gc0" "$tap_gc0" 6 gc0_pid
+for ip in 10.219.3.2 10.219.3.3 10.219.3.4 10.219.4.3 10.219.5.2 \
+	10.219.6.2; do
 	ip netns exec "$ns" ping -c 1 -W 5 "$ip" >/dev/null ||
 		fail "$ip does not answer ping"
 done
 
-paths="kernel tap lwip bench bench_remap pinned lwip_nicgroup"
+paths="kernel tap lwip bench bench_remap pinned lwip_nicgroup \
+lwip_nicgroup_core0"
 target() {
 	case $1 in
 	kernel) echo "10.219.1.2 1235" ;;
@@ -189,6 +208,7 @@ target() {
 	bench_remap) echo "10.219.3.4 1235" ;;
 	pinned) echo "10.219.4.3 1235" ;;
 	lwip_nicgroup) echo "10.219.5.2 1235" ;;
+	lwip_nicgroup_core0) echo "10.219.6.2 1235" ;;
 	esac
 }
 
@@ -205,6 +225,8 @@ for run in $(seq "$runs"); do
 				sys=$name
 				[ "$path" = pinned ] && sys=$name-pinned
 				[ "$path" = lwip_nicgroup ] && sys=$name-grouped
+				[ "$path" = lwip_nicgroup_core0 ] &&
+					sys=$name-grouped-core0
 				[ "$path" = kernel ] || [ "$path" = tap ] ||
 					"$sdvf" stats --format=kv "$sys" >"$kv.before"
 				out=$(ip netns exec "$ns" timeout 300 "$peer" load \

@@ -22,10 +22,11 @@ import statistics
 import sys
 
 PATHS = ("kernel", "tap", "lwip", "bench", "bench_remap", "pinned",
-         "lwip_nicgroup")
+         "lwip_nicgroup", "lwip_nicgroup_core0")
 SHARED = ("net_nic", "net_driver", "net_rx_mux", "net_tx_mux")
 CLIENT = {"lwip": "echo", "bench": "bench", "bench_remap": "bench_remap",
-          "pinned": "bench", "lwip_nicgroup": "echo"}
+          "pinned": "bench", "lwip_nicgroup": "echo",
+          "lwip_nicgroup_core0": "echo"}
 
 
 def read_results(path):
@@ -92,7 +93,7 @@ def main():
     runs = max(len(v) for v in rows.values())
     print("\nUDP echo over a TAP: median of %d runs [min..max]; x tap: the"
           " median over the TAP reflector's" % runs)
-    print("%-13s %5s  %-26s %-26s %7s  %-30s %7s" %
+    print("%-19s %5s  %-26s %-26s %7s  %-30s %7s" %
           ("path", "bytes", "w1 RTT median us", "w1 RTT p99 us", "x tap",
            "w32 datagrams/s", "x tap"))
     for size in (64, 1472):
@@ -103,7 +104,7 @@ def main():
             med1 = stat([r["rtt_median_us"] for r in w1])[0]
             pps = stat([r["pps"] for r in w32])[0]
             lost = sum(r["lost"] + r["bad"] for r in w1 + w32)
-            print("%-13s %5d  %-26s %-26s %7.2f  %-30s %7.2f%s" %
+            print("%-19s %5d  %-26s %-26s %7.2f  %-30s %7.2f%s" %
                   (p, size, cell([r["rtt_median_us"] for r in w1], "%.1f"),
                    cell([r["rtt_p99_us"] for r in w1], "%.1f"),
                    med1 / tap1, cell([r["pps"] for r in w32], "%.0f"),
@@ -112,7 +113,7 @@ def main():
     sums, echoes = costs(work, rows)
     print("\nsdvf: per echoed datagram, activations (notified() calls) and"
           " notifications sent, per PD, both payload sizes")
-    print("%-13s %3s  %-14s %-14s %-14s %-14s %-14s %8s" %
+    print("%-19s %3s  %-14s %-14s %-14s %-14s %-14s %8s" %
           ("path", "w", "nic", "driver", "rx_mux", "tx_mux", "client",
            "total"))
     for p in CLIENT:
@@ -125,7 +126,7 @@ def main():
                 no = s[(pd, "sdvf.notifications")] / n
                 ta, tn = ta + a, tn + no
                 cells.append("%5.2f / %5.2f" % (a, no))
-            print("%-13s %3d  %s  %5.1f / %4.1f" %
+            print("%-19s %3d  %s  %5.1f / %4.1f" %
                   (p, w, " ".join("%-14s" % c for c in cells), ta, tn))
 
 

@@ -211,8 +211,9 @@ def met(ok):
 
 def echo_rows(r, echo):
     # the goal, in the default placement (every PD a process) and in the
-    # one recommended for speed (model, driver and muxes in one process)
-    for p in ("lwip", "lwip_nicgroup"):
+    # ones recommended for speed (model, driver and muxes in one process,
+    # unpinned or with its client on core 0)
+    for p in ("lwip", "lwip_nicgroup", "lwip_nicgroup_core0"):
         for size in (64, 1472):
             name = "echo %s %d B, w1 RTT vs tap" % (p, size)
             v = echo.get((p, size))
@@ -497,7 +498,8 @@ def plots(out, dest, cap, echo):
     if echo:
         dat = os.path.join(out, "echo.dat")
         paths = [p for p in ("kernel", "tap", "lwip", "bench", "bench_remap",
-                             "pinned", "lwip_nicgroup") if (p, 64) in echo]
+                             "pinned", "lwip_nicgroup",
+                             "lwip_nicgroup_core0") if (p, 64) in echo]
         with open(dat, "w") as f:
             for p in paths:
                 f.write("%s %s %s %s %s\n" % (
@@ -612,7 +614,7 @@ def main():
                 bad.append(mode)
                 print("bench-quick: FAILED: capacity %s at %d pps delivered"
                       " nothing" % (mode, rate))
-        paths = 7  # bench_echo_report.py's PATHS, two payloads each
+        paths = 8  # bench_echo_report.py's PATHS, two payloads each
         if len(echo) != 2 * paths:
             bad.append("echo")
             print("bench-quick: FAILED: %d of %d echo rows"
