@@ -49,15 +49,21 @@ def read(out, target):
 
 # ---- parsers: one per benchmark output, as the scripts print it ----------
 
+ECHO_PLACES = ("apart", "together")  # bench_echo_report.py's PLACES
+
+
 def parse_echo(text):
-    """{(path, bytes): (w1 median us, x tap, w32 per s, x tap)}."""
-    rows = {}
+    """{(place, path, bytes): (w1 median us, x tap, w32 per s, x tap)}."""
+    rows, place = {}, None
     for line in (text or "").splitlines():
         f = line.split()
-        if len(f) >= 10 and f[1] in ("64", "1472") and f[3].startswith("["):
+        if line.startswith("UDP echo over a TAP, peer ") and len(f) > 6:
+            place = f[6].rstrip(":")
+        elif (place and len(f) >= 10 and f[1] in ("64", "1472") and
+              f[3].startswith("[")):
             v = [num(f[2]), num(f[6]), num(f[7]), num(f[9])]
             if None not in v:
-                rows[(f[0], int(f[1]))] = tuple(v)
+                rows[(place, f[0], int(f[1]))] = tuple(v)
     return rows
 
 
@@ -212,30 +218,33 @@ def met(ok):
 def echo_rows(r, echo):
     # the goal, in the default placement (every PD a process) and in the
     # ones recommended for speed (model, driver and muxes in one process,
-    # unpinned or with its client on core 0)
-    for p in ("lwip", "lwip_nicgroup", "lwip_nicgroup_core0"):
-        for size in (64, 1472):
-            name = "echo %s %d B, w1 RTT vs tap" % (p, size)
-            v = echo.get((p, size))
-            if v:
-                r.add(name, "<= 2.00x", "%.1f us" % v[0], v[1],
-                      met(v[1] <= 2.0))
-            else:
-                r.missing(name, "<= 2.00x")
-            name = "echo %s %d B, w32 rate vs tap" % (p, size)
-            if v:
-                r.add(name, ">= 0.80x", "%.0f /s" % v[2], v[3],
-                      met(v[3] >= 0.8))
-            else:
-                r.missing(name, ">= 0.80x")
-    for p in ("kernel", "bench", "bench_remap", "pinned"):
-        for size in (64, 1472):
-            v = echo.get((p, size))
-            name = "echo %s %d B, w1 RTT vs tap" % (p, size)
-            if v:
-                r.add(name, "beside", "%.1f us" % v[0], v[1], "info")
-            else:
-                r.missing(name, "beside")
+    # unpinned or with its client on core 0), with the load generator (the
+    # peer) on the other core and on the TAP reflector's
+    for place in ECHO_PLACES:
+        for p in ("lwip", "lwip_nicgroup", "lwip_nicgroup_core0"):
+            for size in (64, 1472):
+                name = "echo %s %d B, w1 RTT vs tap, %s" % (p, size, place)
+                v = echo.get((place, p, size))
+                if v:
+                    r.add(name, "<= 2.00x", "%.1f us" % v[0], v[1],
+                          met(v[1] <= 2.0))
+                else:
+                    r.missing(name, "<= 2.00x")
+                name = "echo %s %d B, w32 rate vs tap, %s" % (p, size, place)
+                if v:
+                    r.add(name, ">= 0.80x", "%.0f /s" % v[2], v[3],
+                          met(v[3] >= 0.8))
+                else:
+                    r.missing(name, ">= 0.80x")
+    for place in ECHO_PLACES:
+        for p in ("tap", "kernel", "bench", "bench_remap", "pinned"):
+            for size in (64, 1472):
+                v = echo.get((place, p, size))
+                name = "echo %s %d B, w1 RTT vs tap, %s" % (p, size, place)
+                if v:
+                    r.add(name, "beside", "%.1f us" % v[0], v[1], "info")
+                else:
+                    r.missing(name, "beside")
 
 
 # bench-wake's configurations in the summary, each against what: eventfd
@@ -411,10 +420,10 @@ def suite_rows(r, times, quick):
 
 def render(rows, header):
     lines = list(header)
-    lines.append("%-54s %-20s %-34s %6s  %s" %
+    lines.append("%-58s %-20s %-34s %6s  %s" %
                  ("row", "goal", "measured (median)", "ratio", "status"))
     for name, goal, measured, ratio, status in rows:
-        lines.append("%-54s %-20s %-34s %6s  %s" % (
+        lines.append("%-58s %-20s %-34s %6s  %s" % (
             name, goal, measured,
             "%.2f" % ratio if ratio is not None else "-", status))
     return "\n".join(lines)
@@ -499,12 +508,18 @@ def plots(out, dest, cap, echo):
         dat = os.path.join(out, "echo.dat")
         paths = [p for p in ("kernel", "tap", "lwip", "bench", "bench_remap",
                              "pinned", "lwip_nicgroup",
-                             "lwip_nicgroup_core0") if (p, 64) in echo]
+                             "lwip_nicgroup_core0")
+                 if ("apart", p, 64) in echo]
+        none = (0, 0, 0, 0)
         with open(dat, "w") as f:
+            # per path: w1 x tap at 64 and 1472 B, peer apart then
+            # together; then the same for the w32 rate
             for p in paths:
-                f.write("%s %s %s %s %s\n" % (
-                    p, echo[(p, 64)][1], echo.get((p, 1472), [0, 0])[1],
-                    echo[(p, 64)][3], echo.get((p, 1472), [0, 0, 0, 0])[3]))
+                v = [echo.get((pl, p, s), none)
+                     for pl in ECHO_PLACES for s in (64, 1472)]
+                f.write("%s %s %s\n" % (
+                    p, " ".join(str(x[1]) for x in v),
+                    " ".join(str(x[3]) for x in v)))
         gnuplot("\n".join([
             "set terminal pngcairo noenhanced size 900,420 font ',9'",
             "set output '%s/echo.png'" % dest,
@@ -513,12 +528,16 @@ def plots(out, dest, cap, echo):
             "set style data histogram", "set style fill solid 0.7",
             "set style histogram clustered gap 1", "set key top left",
             "set ylabel 'w1 RTT, x tap (goal <= 2)'", "set yrange [0:*]",
-            "plot '%s' using 2:xtic(1) title '64 B', '' using 3 title "
-            "'1472 B', 2 with lines dt 2 title 'goal'" % dat,
+            "plot '%s' using 2:xtic(1) title '64 B apart', '' using 3 "
+            "title '1472 B apart', '' using 4 title '64 B together', '' "
+            "using 5 title '1472 B together', 2 with lines dt 2 title "
+            "'goal'" % dat,
             "set ylabel 'w32 rate, x tap (goal >= 0.8)'",
             "set yrange [0:1.2]",
-            "plot '%s' using 4:xtic(1) title '64 B', '' using 5 title "
-            "'1472 B', 0.8 with lines dt 2 title 'goal'" % dat,
+            "plot '%s' using 6:xtic(1) title '64 B apart', '' using 7 "
+            "title '1472 B apart', '' using 8 title '64 B together', '' "
+            "using 9 title '1472 B together', 0.8 with lines dt 2 title "
+            "'goal'" % dat,
             "unset multiplot"]) + "\n")
         done.append("echo.png")
     print("plots: %s in %s" % (", ".join(done) or "none", dest))
@@ -604,21 +623,22 @@ def main():
         bad = [x for x in r.rows if x[4] == "missing"]
         for name, *_ in bad:
             print("bench-quick: FAILED: row missing: %s" % name)
-        for (p, size), v in echo.items():
+        for (place, p, size), v in echo.items():
             if not v[2] > 0:
                 bad.append(p)
-                print("bench-quick: FAILED: echo %s %d B answered nothing"
-                      % (p, size))
+                print("bench-quick: FAILED: echo %s %s %d B answered nothing"
+                      % (place, p, size))
         for (mode, rate), v in cap.items():
             if not v[1] > 0:
                 bad.append(mode)
                 print("bench-quick: FAILED: capacity %s at %d pps delivered"
                       " nothing" % (mode, rate))
-        paths = 8  # bench_echo_report.py's PATHS, two payloads each
-        if len(echo) != 2 * paths:
+        # bench_echo_report.py's PATHS, two payloads, two placements each
+        paths = 8
+        if len(echo) != 2 * 2 * paths:
             bad.append("echo")
             print("bench-quick: FAILED: %d of %d echo rows"
-                  % (len(echo), 2 * paths))
+                  % (len(echo), 2 * 2 * paths))
         if bad:
             sys.exit(1)
         print("bench-quick: every row present, every pipeline delivered")
