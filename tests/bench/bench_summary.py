@@ -521,19 +521,21 @@ def plots(out, dest, cap, echo):
                     p, " ".join(str(x[1]) for x in v),
                     " ".join(str(x[3]) for x in v)))
         gnuplot("\n".join([
-            "set terminal pngcairo noenhanced size 900,420 font ',9'",
+            "set terminal pngcairo noenhanced size 1100,480 font ',9'",
             "set output '%s/echo.png'" % dest,
+            "set xtics rotate by -30",
             "set multiplot layout 1,2 title 'UDP echo over a TAP, relative "
             "to the one-process TAP reflector (medians)'",
             "set style data histogram", "set style fill solid 0.7",
             "set style histogram clustered gap 1", "set key top left",
-            "set ylabel 'w1 RTT, x tap (goal <= 2)'", "set yrange [0:*]",
+            "set ylabel 'w1 RTT, x tap (goal <= 2; log scale)'",
+            "set logscale y", "set yrange [0.5:*]",
             "plot '%s' using 2:xtic(1) title '64 B apart', '' using 3 "
             "title '1472 B apart', '' using 4 title '64 B together', '' "
             "using 5 title '1472 B together', 2 with lines dt 2 title "
             "'goal'" % dat,
             "set ylabel 'w32 rate, x tap (goal >= 0.8)'",
-            "set yrange [0:1.2]",
+            "unset logscale y", "set yrange [0:1.2]",
             "plot '%s' using 6:xtic(1) title '64 B apart', '' using 7 "
             "title '1472 B apart', '' using 8 title '64 B together', '' "
             "using 9 title '1472 B together', 0.8 with lines dt 2 title "
