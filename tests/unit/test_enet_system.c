@@ -131,7 +131,8 @@ static void init_leaves_model_registers_as_driver_programmed(void **unused)
 	if (enet_test_qemu()) {
 		/* QEMU's PHY is 10/100: the driver's first guess, 100 full
 		 * duplex, stands; ECR reads back as written; RCR keeps only
-		 * MAX_FL and its low six bits (no RGMII_EN). */
+		 * MAX_FL and its low six bits (no RGMII_EN; no CRCFWD, so the
+		 * driver takes the FCS off itself). */
 		assert_int_equal(drv_counter("speed_mbps"), 100);
 		assert_int_equal(drv_counter("link_restarts"), 0);
 		assert_int_equal(reg(ENET_ECR),
@@ -147,7 +148,7 @@ static void init_leaves_model_registers_as_driver_programmed(void **unused)
 		assert_int_equal(reg(ENET_ECR),
 				 ECR_FIXED_BITS | ENET_ECR_ETHEREN |
 					 ENET_ECR_DBSWP | ENET_ECR_SPEED);
-		/* CRCFWD clear: the driver takes the FCS off itself. */
+		/* CRCFWD set: the MAC strips the FCS (rx_fcs 0). */
 		assert_int_equal(reg(ENET_RCR),
 				 1522u << 16 | ENET_RCR_MII_MODE |
 					 ENET_RCR_PROM | ENET_RCR_CRCFWD |
