@@ -45,6 +45,7 @@
 # removed on exit; traffic stays inside the namespaces (10.219.x.0/24).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. tests/bench/lib_bench_describe.sh
 
 build=${1:-build}
 sdvf=$(realpath "$build/sdvf")
@@ -165,38 +166,27 @@ ip -n "$ns" neigh replace 10.219.2.2 lladdr 02:00:00:00:eb:02 \
 	dev "$tap_refl" nud permanent
 
 # (c), (d): sdvf on its own TAP, 10.219.3.2 (lwIP), .3 (bench), .4 (remap).
-sed -e "s/tap-name = \"sdvf3\"/tap-name = \"$tap_sdvf\"/" \
-	-e "s/ip = \[0a d8 00 /ip = [0a db 03 /" examples/bench-echo.dts >"$dts"
+bench_describe none "$tap_sdvf" 219 3 >"$dts"
 [ "$(grep -c "ip = \[0a db 03 " "$dts")" = 3 ] ||
 	fail "could not make the copy of examples/bench-echo.dts"
 start_system "$dts" "$log" "$tap_sdvf" 3 sdvf_pid
 # (e) pinned: a second copy with every PD on core 0 (same-core hand-offs),
 # its own TAP, 10.219.4.3 its bench client.
-sed -e "s/tap-name = \"sdvf3\"/tap-name = \"$tap_pin\"/" \
-	-e "s/ip = \[0a d8 00 /ip = [0a db 04 /" \
-	-e 's/policy = "rr";/& nic-core = <0>; driver-core = <0>; rx-mux-core = <0>; tx-mux-core = <0>;/' \
-	-e 's/component = "[a-z_]*";/& core = <0>;/' \
-	examples/bench-echo.dts >"$dts_pin"
+bench_describe core0 "$tap_pin" 219 4 >"$dts_pin"
 [ "$(grep -c "core = <0>" "$dts_pin")" = 4 ] ||
 	fail "could not make the pinned copy of examples/bench-echo.dts"
 start_system "$dts_pin" "$log_pin" "$tap_pin" 4 pin_pid
 # (f) lwip_nicgroup: a third copy, model, driver and muxes in one process,
 # its own TAP, 10.219.5.2 its lwIP client.
-sed -e "s/tap-name = \"sdvf3\"/tap-name = \"$tap_grp\"/" \
-	-e "s/ip = \[0a d8 00 /ip = [0a db 05 /" \
-	-e 's/policy = "rr";/& colocate; colocate-nic;/' \
-	examples/bench-echo.dts >"$dts_grp"
+bench_describe nicgroup "$tap_grp" 219 5 >"$dts_grp"
 [ "$(grep -c "colocate-nic;" "$dts_grp")" = 1 ] ||
 	fail "could not make the grouped copy of examples/bench-echo.dts"
 start_system "$dts_grp" "$log_grp" "$tap_grp" 5 grp_pid
 # (g) lwip_nicgroup_core0: a fourth copy, the group and its lwIP client
 # both on core 0, its own TAP, 10.219.6.2 its lwIP client.
-sed -e "s/tap-name = \"sdvf3\"/tap-name = \"$tap_gc0\"/" \
-	-e "s/ip = \[0a d8 00 /ip = [0a db 06 /" \
-	-e 's/policy = "rr";/& colocate; colocate-nic; nic-core = <0>; driver-core = <0>; rx-mux-core = <0>; tx-mux-core = <0>;/' \
-	-e 's/component = "[a-z_]*";/& core = <0>;/' \
-	examples/bench-echo.dts >"$dts_gc0"
-[ "$(grep -c "colocate-nic; nic-core = <0>" "$dts_gc0")" = 1 ] &&
+bench_describe nicgroup_core0 "$tap_gc0" 219 6 >"$dts_gc0"
+[ "$(grep -c "colocate-nic;" "$dts_gc0")" = 1 ] &&
+	[ "$(grep -c "nic-core = <0>" "$dts_gc0")" = 1 ] &&
 	[ "$(grep -c " core = <0>" "$dts_gc0")" = 3 ] ||
 	fail "could not make the grouped core-0 copy of examples/bench-echo.dts"
 start_system "$dts_gc0" "$log_gc0" "$tap_gc0" 6 gc0_pid
@@ -223,12 +213,13 @@ target() {
 
 results=$work/results
 : >"$results"
-# measure RUN PLACE PATH SIZE W: one load, its sdvf counters around it.
+# measure RUN PEER_AT PATH SIZE W: one load with the generator apart or
+# together, its sdvf counters around it.
 measure() {
-	local run=$1 place=$2 path=$3 size=$4 w=$5 n=$rtts gen=1 sys=$name
+	local run=$1 peer_at=$2 path=$3 size=$4 w=$5 n=$rtts gen=1 sys=$name
 	[ "$w" = 1 ] || n=$count
-	[ "$place" = together ] && gen=0
-	local kv=$work/kv.$run.$place.$path.$size.$w
+	[ "$peer_at" = together ] && gen=0
+	local out kv=$work/kv.$run.$peer_at.$path.$size.$w
 	[ "$path" = pinned ] && sys=$name-pinned
 	[ "$path" = lwip_nicgroup ] && sys=$name-grouped
 	[ "$path" = lwip_nicgroup_core0 ] && sys=$name-grouped-core0
@@ -237,18 +228,18 @@ measure() {
 	# shellcheck disable=SC2046 # ip and port
 	out=$(ip netns exec "$ns" taskset -c "$gen" timeout 300 "$peer" load \
 		$(target "$path") "$size" "$w" "$n") ||
-		fail "load $place $path $size $w: $out"
+		fail "load $peer_at $path $size $w: $out"
 	[ "$path" = kernel ] || [ "$path" = tap ] ||
 		"$sdvf" stats --format=kv "$sys" >"$kv.after"
-	echo "$run $place $path $size $w $out" >>"$results"
+	echo "$run $peer_at $path $size $w $out" >>"$results"
 }
 
 for run in $(seq "$runs"); do
-	for place in apart together; do
+	for peer_at in apart together; do
 		for size in 64 1472; do
 			for path in $paths; do
 				for w in 1 32; do
-					measure "$run" "$place" "$path" "$size" "$w"
+					measure "$run" "$peer_at" "$path" "$size" "$w"
 				done
 			done
 		done

@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # shellcheck disable=SC2154 # me, sdvf, peer, tap_prefix: the caller's
-# Shared by bench_hops.sh and bench_wake.sh: copies of examples/bench-echo.dts,
+# Shared by bench_hops.sh and bench_wake.sh: copies of examples/bench-echo.dts
+# (bench_describe, lib_bench_describe.sh),
 # one per configuration, each on its own TAP in one private namespace, all
 # running at once, and their idle CPU.  Source it after setting `me`,
 # `sdvf`, `peer` and `tap_prefix` (a few letters: TAP names are
@@ -38,31 +39,7 @@ fail() {
 ip netns add "$ns"
 ip -n "$ns" link set lo up
 
-# bench_describe PLACE TAP NET N: the description on TAP, subnet
-# 10.NET.N.0/24; PLACE: none (unpinned), core0 (every PD on core 0), split
-# (ENET model and driver on core 0, muxes and client on core 1) or split_r
-# (the reverse); PLACE group or group_core0: the same with the driver and
-# both muxes in one process (`colocate;`, docs/system-description.md);
-# nicgroup, nicgroup_core0: the ENET model in that process too
-# (`colocate-nic;`).
-bench_describe() {
-	local place=() dev mux
-	case $1 in
-	group*) place=(-e "s/policy = \"rr\";/& colocate;/") ;;
-	nicgroup*) place=(-e "s/policy = \"rr\";/& colocate; colocate-nic;/") ;;
-	esac
-	case ${1#*group_} in
-	core0) dev=0 mux=0 ;;
-	split) dev=0 mux=1 ;;
-	split_r) dev=1 mux=0 ;;
-	esac
-	[ -n "${dev:-}" ] && place+=(
-		-e "s/policy = \"rr\";/& nic-core = <$dev>; driver-core = <$dev>; rx-mux-core = <$mux>; tx-mux-core = <$mux>;/"
-		-e "s/component = \"[a-z_]*\";/& core = <$mux>;/")
-	sed -e "s/tap-name = \"sdvf3\"/tap-name = \"$2\"/" \
-		-e "s/ip = \[0a d8 00 /ip = [0a $(printf %02x "$3") $(printf %02x "$4") /" \
-		"${place[@]}" examples/bench-echo.dts
-}
+. tests/bench/lib_bench_describe.sh
 
 # bench_start C N PLACE NET WAKE POLL SDVF: configuration C, the Nth, run
 # by SDVF with SDVF_WAKE=WAKE and SDVF_POLL_US=POLL, its TAP moved into $ns
