@@ -225,6 +225,18 @@ static void dispatch(struct hosted_group *g, uint64_t data)
 	}
 }
 
+/* Before a sleep: true if a member's deadline has passed (take it, do not
+ * sleep); the timerfds of the members before it are armed for theirs, as
+ * they would be for the sleep. */
+static bool timers_due(struct hosted_group *g)
+{
+	for (int k = 0; k < g->n; k++) {
+		if (hosted_timer_before_sleep(&g->pd[k]))
+			return true;
+	}
+	return false;
+}
+
 /* The wait counters are the first member's (its rt.* counters). */
 static _Noreturn void group_loop(struct hosted_group *g)
 {
@@ -232,7 +244,7 @@ static _Noreturn void group_loop(struct hosted_group *g)
 	struct hosted_wake *w = &g->pd[0].wake;
 	for (;;) {
 		bool served = serve_all(g);
-		bool sleep = !served && !marks_left(g);
+		bool sleep = !served && !marks_left(g) && !timers_due(g);
 		hosted_wake_count(w, WAKE_EPOLL_WAITS, 1);
 		hosted_wake_count(w, sleep ? WAKE_WAIT_SLEEPS : WAKE_WAIT_READY,
 				  1);
@@ -249,6 +261,13 @@ static _Noreturn void group_loop(struct hosted_group *g)
 		}
 		for (int i = 0; i < n; i++)
 			dispatch(g, events[i].data.u64);
+		for (int k = 0; k < g->n; k++) {
+			struct hosted_pd *h = &g->pd[k];
+			if (hosted_timer_take_due(h)) {
+				COUNT(h->stats->timer_fires);
+				hosted_activate(h, SDVF_CHANNEL_TIMER);
+			}
+		}
 	}
 }
 

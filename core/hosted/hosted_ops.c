@@ -108,14 +108,19 @@ static uint64_t op_now_ns(struct sdvf_pd *pd)
 	return monotonic_ns();
 }
 
-/* The timer is lazy: the timerfd (epoll mode) holds `timer_armed`, which
- * may be earlier than the component's deadline `timer_deadline`, or left
- * armed after a cancel.  A fire that finds the deadline not yet due re-arms
- * for it, one that finds it cancelled does nothing: the component is
- * activated exactly when its deadline passes, never early, and a deadline
- * that only moves later (a sweep after the last activation) or is
- * cancelled and set again (a coalescing timer) costs a system call per
- * fire, not per activation. */
+/* The timer is armed where the loop sleeps (hosted_timer_before_sleep),
+ * not where the component sets it: sdvf_timer_set only records the
+ * deadline.  A deadline that has passed when the loop would sleep is
+ * taken without a timerfd (hosted_timer_take_due); only a sleep with a
+ * deadline ahead arms it, and only when what it holds (`timer_armed`) is
+ * off or later.  It may hold an earlier deadline, or one left after a
+ * cancel: that fire delivers nothing and the next sleep arms again.  The
+ * component is activated exactly when its deadline passes, never early;
+ * what this saves is the timerfd_settime and the timer interrupt of a
+ * deadline that passes while the PD is busy (a mux that yields with
+ * now + 1, a model whose generator is due again in a microsecond), each
+ * a hypervisor exit or more in a VM (docs/benchmarks.md, "The timer
+ * where the loop sleeps"). */
 static void timer_arm(struct hosted_pd *h, uint64_t deadline_ns)
 {
 	/* An absolute deadline already past fires at once. */
@@ -132,16 +137,28 @@ static void timer_arm(struct hosted_pd *h, uint64_t deadline_ns)
 
 static void op_timer_set(struct sdvf_pd *pd, uint64_t deadline_ns)
 {
-	struct hosted_pd *h = rt_of(pd);
-	h->timer_deadline = deadline_ns;
-	if (h->wake.futex) /* the deadline of its futex_waitv */
-		return;
-	/* Off: a fire finds it off.  Not earlier than the armed one: that
-	 * fire re-arms for it. */
-	if (deadline_ns == 0 ||
-	    (h->timer_armed != 0 && h->timer_armed <= deadline_ns))
-		return;
-	timer_arm(h, deadline_ns);
+	rt_of(pd)->timer_deadline = deadline_ns; /* 0: off */
+}
+
+bool hosted_timer_take_due(struct hosted_pd *h)
+{
+	uint64_t due = h->timer_deadline;
+	if (due == 0 || monotonic_ns() < due)
+		return false;
+	h->timer_deadline = 0;
+	return true;
+}
+
+bool hosted_timer_before_sleep(struct hosted_pd *h)
+{
+	uint64_t due = h->timer_deadline;
+	if (due == 0 || h->wake.futex)
+		return false; /* futex mode: the deadline of its futex_waitv */
+	if (monotonic_ns() >= due)
+		return true;
+	if (h->timer_armed == 0 || h->timer_armed > due)
+		timer_arm(h, due);
+	return false;
 }
 
 bool hosted_timer_fired(struct hosted_pd *h)
@@ -155,11 +172,8 @@ bool hosted_timer_fired(struct hosted_pd *h)
 	uint64_t due = h->timer_deadline;
 	if (due == 0)
 		return false; /* cancelled since it was armed */
-	if (!(expired && armed >= due) && monotonic_ns() < due) {
-		if (h->timer_armed == 0) /* it fired early: the armed one was */
-			timer_arm(h, due);
-		return false;
-	}
+	if (!(expired && armed >= due) && monotonic_ns() < due)
+		return false; /* early: the next sleep arms for it */
 	h->timer_deadline = 0;
 	return true;
 }

@@ -495,13 +495,16 @@ static _Noreturn void event_loop(struct hosted_pd *h)
 		bool served = hosted_serve_bells(h);
 		if (!served && hosted_wake_spin(&h->wake))
 			continue;
+		/* A deadline that has passed is a reason not to sleep: the
+		 * fds get their look, then it is taken below. */
+		bool sleep = !served && !hosted_timer_before_sleep(h);
 		hosted_wake_count(&h->wake, WAKE_EPOLL_WAITS, 1);
 		hosted_wake_count(&h->wake,
-				  served ? WAKE_WAIT_READY : WAKE_WAIT_SLEEPS,
+				  sleep ? WAKE_WAIT_SLEEPS : WAKE_WAIT_READY,
 				  1);
-		uint64_t start = served ? 0 : hosted_monotonic_ns();
-		int n = epoll_wait(h->epoll_fd, events, 16, served ? 0 : -1);
-		if (!served)
+		uint64_t start = sleep ? hosted_monotonic_ns() : 0;
+		int n = epoll_wait(h->epoll_fd, events, 16, sleep ? -1 : 0);
+		if (sleep)
 			hosted_wake_slept(&h->wake,
 					  hosted_monotonic_ns() - start);
 		if (n < 0 && errno == EINTR)
@@ -531,6 +534,10 @@ static _Noreturn void event_loop(struct hosted_pd *h)
 				hosted_serve_control(h);
 				break;
 			}
+		}
+		if (hosted_timer_take_due(h)) {
+			COUNT(h->stats->timer_fires);
+			hosted_activate(h, SDVF_CHANNEL_TIMER);
 		}
 	}
 }

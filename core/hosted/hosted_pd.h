@@ -44,8 +44,9 @@ struct hosted_pd {
 	int timer_fd;
 	/* The component's timer deadline (timer_set), 0: off.  Futex mode:
 	 * the deadline of its futex_waitv (no timerfd).  Epoll mode: the
-	 * timer_fd holds timer_armed (0: not armed, or seen to expire), which
-	 * may be earlier, or set after a cancel (hosted_ops.c, lazy). */
+	 * timer_fd holds timer_armed (0: not armed, or seen to expire), armed
+	 * only where the loop sleeps; it may be earlier, or left after a
+	 * cancel (hosted_ops.c). */
 	uint64_t timer_deadline;
 	uint64_t timer_armed;
 	int ctl_fd; /* the monitor's control socket */
@@ -115,8 +116,15 @@ void hosted_flush_deferred(struct hosted_pd *h);
 void hosted_activate(struct hosted_pd *h, sdvf_channel_t ch);
 /* timer_fd was ready (epoll mode): true if the component's deadline has
  * passed, to be delivered as an SDVF_CHANNEL_TIMER activation; false for
- * a fire before it (re-armed for it) or after a cancel. */
+ * a fire before it or after a cancel. */
 bool hosted_timer_fired(struct hosted_pd *h);
+/* The loop is about to sleep (epoll mode): true if h's deadline has
+ * passed (do not sleep: take it), else the timerfd is armed for it if it
+ * holds nothing or a later one. */
+bool hosted_timer_before_sleep(struct hosted_pd *h);
+/* True, once, if h's deadline has passed: deliver it as an
+ * SDVF_CHANNEL_TIMER activation (no timerfd involved). */
+bool hosted_timer_take_due(struct hosted_pd *h);
 bool hosted_serve_bells(struct hosted_pd *h);
 void hosted_wake_channel(struct hosted_pd *h, sdvf_channel_t ch);
 void hosted_serve_control(struct hosted_pd *h);
