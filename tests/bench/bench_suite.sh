@@ -49,7 +49,7 @@ if [ "$quick" = 1 ]; then
 		SDVF_BENCH_ECHO_COUNT=200
 	export SDVF_BENCH_CAP_RATES="100000 1500000" SDVF_BENCH_CAP_RUNS=1 \
 		SDVF_BENCH_CAP_SECONDS=1 SDVF_BENCH_CAP_WARMUP=1
-	export SDVF_BENCH_POLICY_PHASE_MS=50
+	export SDVF_BENCH_POLICY_PHASE_MS=50 SDVF_BENCH_MACHINE_CALLS=2000
 else
 	# Within 20 minutes on 2 shared vCPUs: the queue comparison on 5 M
 	# descriptors a run (not 20 M; its ratios hold from 5 M), unless set.

@@ -145,6 +145,37 @@ def parse_mux(text):
 
 # ---- bench-vm (tests/bench/bench_vm.sh): sdvf-vmm vs QEMU vhost-net -------
 
+def parse_machine(text):
+    """bench_machine.c's lines "WHAT ... US" -> {what: us or None}."""
+    rows = {}
+    for line in (text or "").splitlines():
+        m = re.match(r"^(\S.*?)\s{2,}(\S+)$", line)
+        if m and not line.startswith("machine costs"):
+            rows[m.group(1)] = num(m.group(2))
+    return rows
+
+
+MACHINE_ROWS = (
+    # (row, its cost, the cost its ratio is against)
+    ("machine: a VM exit (cpuid)", "cpuid (a VM exit in a guest)", None),
+    ("machine: timer armed 1 us ahead vs 1 ms ahead",
+     "timerfd_settime, 1 us ahead", "timerfd_settime, 1 ms ahead"),
+    ("machine: eventfd round trip across CPUs vs on one",
+     "eventfd round trip, CPU 0 and CPU 1",
+     "eventfd round trip, both on CPU 0"),
+)
+
+
+def machine_rows(r, mach):
+    for name, what, against in MACHINE_ROWS:
+        if what not in mach:
+            r.missing(name, "reported")
+            continue
+        us, ref = mach[what], mach.get(against) if against else None
+        r.add(name, "reported", "-" if us is None else "%.2f us" % us,
+              us / ref if us and ref else None, "info")
+
+
 def parse_vm(text):
     """{(metric, bytes): (sdvf median, qemu median, ratio > 1: sdvf better)}."""
     rows = {}
@@ -577,8 +608,10 @@ def main():
     mir, pipe = parse_mux(mux_text)
     times = parse_suite(a.out)
     wake = parse_wake(read(a.out, "bench-wake"))
+    mach = parse_machine(read(a.out, "bench-machine"))
 
     r = Rows()
+    machine_rows(r, mach)
     echo_rows(r, echo)
     wake_rows(r, wake)
     capacity_rows(r, cap)

@@ -204,6 +204,22 @@ bench-policy: $(BENCH_POLICY)
 	@mkdir -p $${SDVF_BENCH_OUT:-$(BUILD)/bench}
 	$(BENCH_POLICY) $${SDVF_BENCH_OUT:-$(BUILD)/bench}
 
+# bench-machine: what this machine charges for what the hosted runtime is
+# built from (a VM exit, timerfd_settime near and far, an eventfd round
+# trip on one core and across two), so that the hosted numbers below can
+# be read against it (tests/bench/bench_machine.c; a few seconds).
+BENCHES += bench-machine
+BENCHES_QUICK += bench-machine
+BENCH_MACHINE := $(BUILD)/tests/bench/bench_machine
+PROGRAMS += $(BENCH_MACHINE)
+$(BENCH_MACHINE): $(BUILD)/tests/bench/bench_machine.o
+	$(CC) $(LDFLAGS) -o $@ $^
+-include $(BUILD)/tests/bench/bench_machine.d
+
+.PHONY: bench-machine
+bench-machine: $(BENCH_MACHINE)
+	$(BENCH_MACHINE) $${SDVF_BENCH_MACHINE_CALLS:-20000}
+
 # bench-capacity: internal capacity, hosted: 64-byte frames from the
 # generator wire through driver -> RX mux -> reflector -> TX mux -> driver
 # at 0.1..1.5 Mpps offered, copy and remap reflectors side by side, and
