@@ -11,8 +11,9 @@
  *     into the local APIC, in a guest a trapped write; a near one fires
  *     soon after), and a disarm;
  *   - an eventfd round trip between two processes, both pinned to CPU 0,
- *     then one on CPU 0 and one on CPU 1 (everything else runs on CPU 0) (a wake-up on the same vCPU is a
- *     context switch; across vCPUs an IPI and a halted vCPU woken).
+ *     then one on CPU 0 and one on CPU 1 (everything else runs on CPU 0) (a
+ * wake-up on the same vCPU is a context switch; across vCPUs an IPI and a
+ * halted vCPU woken).
  *
  * Each cost is the median of ROUNDS rounds of N calls (N/10 round trips),
  * in microseconds per call.  No threshold: it reports.
