@@ -211,10 +211,8 @@ static void dispatch(struct hosted_group *g, uint64_t data)
 		hosted_wake_channel(h, ch);
 		break;
 	case WAKE_TIMER:
-		if (!hosted_timer_fired(h))
-			break;
-		COUNT(h->stats->timer_fires);
-		hosted_activate(h, SDVF_CHANNEL_TIMER);
+		if (hosted_timer_fired(h))
+			hosted_activate_timer(h);
 		break;
 	case WAKE_CONTROL:
 		hosted_serve_control(h);
@@ -262,11 +260,8 @@ static _Noreturn void group_loop(struct hosted_group *g)
 		for (int i = 0; i < n; i++)
 			dispatch(g, events[i].data.u64);
 		for (int k = 0; k < g->n; k++) {
-			struct hosted_pd *h = &g->pd[k];
-			if (hosted_timer_take_due(h)) {
-				COUNT(h->stats->timer_fires);
-				hosted_activate(h, SDVF_CHANNEL_TIMER);
-			}
+			if (hosted_timer_take_due(&g->pd[k]))
+				hosted_activate_timer(&g->pd[k]);
 		}
 	}
 }

@@ -152,8 +152,8 @@ bool hosted_timer_take_due(struct hosted_pd *h)
 bool hosted_timer_before_sleep(struct hosted_pd *h)
 {
 	uint64_t due = h->timer_deadline;
-	if (due == 0 || h->wake.futex)
-		return false; /* futex mode: the deadline of its futex_waitv */
+	if (due == 0)
+		return false;
 	if (monotonic_ns() >= due)
 		return true;
 	if (h->timer_armed == 0 || h->timer_armed > due)

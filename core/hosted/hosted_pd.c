@@ -378,6 +378,12 @@ void hosted_activate(struct hosted_pd *h, sdvf_channel_t ch)
 	hosted_flush_deferred(h);
 }
 
+void hosted_activate_timer(struct hosted_pd *h)
+{
+	COUNT(h->stats->timer_fires);
+	hosted_activate(h, SDVF_CHANNEL_TIMER);
+}
+
 /* Activate every channel whose bell is pending, each once: work that came
  * while we were busy, found without a system call.  A bell the launcher
  * rang (HOSTED_BELL_CONTROL) has us read the control socket. */
@@ -462,11 +468,8 @@ static _Noreturn void futex_loop(struct hosted_pd *h)
 {
 	for (;;) {
 		bool served = hosted_serve_bells(h);
-		if (h->timer_deadline &&
-		    hosted_monotonic_ns() >= h->timer_deadline) {
-			h->timer_deadline = 0;
-			COUNT(h->stats->timer_fires);
-			hosted_activate(h, SDVF_CHANNEL_TIMER);
+		if (hosted_timer_take_due(h)) {
+			hosted_activate_timer(h);
 			continue;
 		}
 		if (served || hosted_wake_spin(&h->wake))
@@ -522,10 +525,8 @@ static _Noreturn void event_loop(struct hosted_pd *h)
 				hosted_wake_channel(h, ch);
 				break;
 			case WAKE_TIMER:
-				if (!hosted_timer_fired(h))
-					break;
-				COUNT(h->stats->timer_fires);
-				hosted_activate(h, SDVF_CHANNEL_TIMER);
+				if (hosted_timer_fired(h))
+					hosted_activate_timer(h);
 				break;
 			case WAKE_WATCH: /* level-triggered: the device reads */
 				hosted_activate(h, ch);
@@ -535,10 +536,8 @@ static _Noreturn void event_loop(struct hosted_pd *h)
 				break;
 			}
 		}
-		if (hosted_timer_take_due(h)) {
-			COUNT(h->stats->timer_fires);
-			hosted_activate(h, SDVF_CHANNEL_TIMER);
-		}
+		if (hosted_timer_take_due(h))
+			hosted_activate_timer(h);
 	}
 }
 

@@ -114,13 +114,16 @@ bool hosted_group_serve_others(struct hosted_pd *h);
 void hosted_signal(struct hosted_pd *h, int ch);
 void hosted_flush_deferred(struct hosted_pd *h);
 void hosted_activate(struct hosted_pd *h, sdvf_channel_t ch);
+/* The component's deadline has passed: its SDVF_CHANNEL_TIMER activation,
+ * counted in timer_fires. */
+void hosted_activate_timer(struct hosted_pd *h);
 /* timer_fd was ready (epoll mode): true if the component's deadline has
  * passed, to be delivered as an SDVF_CHANNEL_TIMER activation; false for
  * a fire before it or after a cancel. */
 bool hosted_timer_fired(struct hosted_pd *h);
-/* The loop is about to sleep (epoll mode): true if h's deadline has
- * passed (do not sleep: take it), else the timerfd is armed for it if it
- * holds nothing or a later one. */
+/* An epoll loop (a PD's or a group's; futex mode has its own) is about to
+ * sleep: true if h's deadline has passed (do not sleep: take it), else
+ * the timerfd is armed for it if it holds nothing or a later one. */
 bool hosted_timer_before_sleep(struct hosted_pd *h);
 /* True, once, if h's deadline has passed: deliver it as an
  * SDVF_CHANNEL_TIMER activation (no timerfd involved). */
