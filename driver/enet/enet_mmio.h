@@ -95,6 +95,16 @@ struct enet_mmio_ring {
 	 * and what they report.  (D) acquire-loads it into each EIR write it
 	 * posts, before anything it reads after that write. */
 	_Alignas(64) _Atomic uint32_t events;
+	/* (M) ERR006358's late TDAR clear (enet_model_hazard.c): 0, or the
+	 * time (the PDs' clock, sdvf_now_ns) from which TDAR reads 0 although
+	 * the page still holds it set, as a register the device clears by
+	 * itself; the model lands the clear on the page at its next batch of
+	 * posted writes, so no timer has to wake it.  Release-stored when
+	 * the DMA goes idle (TDAR set on the page); back to 0 after the
+	 * page's TDAR is cleared and, with a release fence, before the page's
+	 * TDAR is set again.  (D) enet_tdar reads it before and after the
+	 * page's TDAR and uses the pair only if both reads agree. */
+	_Alignas(64) _Atomic uint64_t tdar_clear_ns;
 	/* (D) slot i % ENET_MMIO_RING, written before tail passes i; (M)
 	 * reads it between loading tail and storing head past it. */
 	_Alignas(64) struct enet_mmio_write ring[ENET_MMIO_RING];
@@ -188,9 +198,32 @@ static inline bool enet_mmio_answered(struct enet_mmio *m)
 	return !m->posted || enet_mmio_drained(m);
 }
 
+/* TDAR on the model's page, with the late clear the model published
+ * (tdar_clear_ns above) applied.  A pair of reads that disagree means the
+ * model moved meanwhile: read again, a few times, then take TDAR as set
+ * (a kick skipped is not lost: enet_tx_keep_going kicks a frame that
+ * still waits). */
+static inline uint32_t enet_posted_tdar(struct enet_mmio *m)
+{
+	_Atomic uint64_t *clear = &m->posted->tdar_clear_ns;
+	for (int tries = 0; tries < 4; tries++) {
+		uint64_t at = atomic_load_explicit(clear, memory_order_acquire);
+		uint32_t value = m->regs[ENET_TDAR / 4];
+		atomic_thread_fence(memory_order_acquire);
+		if (atomic_load_explicit(clear, memory_order_relaxed) != at)
+			continue;
+		if (at != 0 && sdvf_now_ns(m->pd) >= at)
+			value &= ~ENET_TDAR_ACTIVE;
+		return value;
+	}
+	return m->regs[ENET_TDAR / 4] | ENET_TDAR_ACTIVE;
+}
+
 static inline uint32_t enet_readl(struct enet_mmio *m, uint32_t offset)
 {
 	enet_mmio_sync(m);
+	if (m->posted && offset == ENET_TDAR)
+		return enet_posted_tdar(m);
 	return m->regs[offset / 4];
 }
 

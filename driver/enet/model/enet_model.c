@@ -342,9 +342,6 @@ static void wire_timer(struct enet_model *m)
 	uint64_t flap = enet_fault_tick(m);
 	if (flap && flap < deadline)
 		deadline = flap;
-	uint64_t late = enet_hazard_deadline(m); /* ERR006358's late clear */
-	if (late < deadline)
-		deadline = late;
 	if (deadline == UINT64_MAX)
 		deadline = 0; /* cancel */
 	else if (deadline == 0)
@@ -519,6 +516,9 @@ static int map_regions(struct enet_model *m)
 	 * write stamped before the restart still compares. */
 	m->events =
 		atomic_load_explicit(&m->posted->events, memory_order_relaxed);
+	/* No late TDAR clear of a predecessor's is pending for us. */
+	atomic_store_explicit(&m->posted->tdar_clear_ns, 0,
+			      memory_order_release);
 	add_window(m, rings);
 	for (int i = 0; i < 8; i++) {
 		char name[] = {'d', 'm', 'a', (char)('0' + i), 0};

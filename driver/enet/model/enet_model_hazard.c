@@ -12,12 +12,15 @@
  *                is behind ERR007885 on the AXI parts): a TDAR write in
  *                between makes no 0->1 transition and is lost, and the DMA
  *                is idle with TDAR reading 0 while a BD is ready.  Here the
- *                late clear lands 1 us after the idle (the model's timer;
- *                a batch that starts later finds it landed) or when the
- *                next batch of posted writes has been applied (before the
- *                model publishes its head, so a driver read after that
- *                batch sees it), whichever comes first; a TDAR write in a
- *                batch that starts within that 1 us is lost
+ *                late clear lands 1 us after the idle or when the next
+ *                batch of posted writes has been applied (before the model
+ *                publishes its head, so a driver read after that batch
+ *                sees it), whichever comes first; a TDAR write in a batch
+ *                that starts within that 1 us is lost.  The 1 us needs no
+ *                timer: the model publishes the time in the posted ring
+ *                (tdar_clear_ns, driver/enet/enet_mmio.h), the driver's
+ *                read of TDAR applies it, and a batch that starts later
+ *                lands it on the page first
  * (`tdar_late_kicks`).  In the sim, where time moves only when a test advances
  * it, a frame queued right after another is therefore lost each time.  The
  * window opens only after a kick that sent a frame: its TXF (held or not) is
@@ -81,22 +84,31 @@ void enet_hazard_init(struct enet_model *m)
 
 /* ---- ERR006358: the late TDAR clear ------------------------------------ */
 
+/* The late clear is off: its time in the posted ring goes to 0 after
+ * what the page's TDAR now says and before it is set again (enet_mmio.h,
+ * tdar_clear_ns). */
+static void late_clear_off(struct enet_model *m)
+{
+	m->tdar_late_clear = false;
+	atomic_store_explicit(&m->posted->tdar_clear_ns, 0,
+			      memory_order_release);
+	atomic_thread_fence(memory_order_release);
+}
+
 bool enet_hazard_tx_idle(struct enet_model *m, uint32_t frames_sent)
 {
 	if (frames_sent == 0 || !enet_model_hazard_on(m, ENET_HAZARD_ERR006358))
 		return false;
-	/* TDAR stays set; it clears with the next batch or 1 us later. */
+	/* TDAR stays set on the page; it clears with the next batch, or
+	 * reads clear from 1 us on: the driver's read applies the time
+	 * published here, the model lands it at its next batch, so no timer
+	 * wakes the model for it. */
 	m->tdar_late_clear = true;
 	m->tdar_late_drain = m->drains;
 	m->tdar_late_ns = sdvf_now_ns(m->pd) + ENET_MODEL_TDAR_LATE_NS;
+	atomic_store_explicit(&m->posted->tdar_clear_ns, m->tdar_late_ns,
+			      memory_order_release);
 	return true;
-}
-
-/* The clear is due this long after the DMA went idle: the model's timer
- * wakes it then (any activation lands it, see enet_hazard_drained). */
-uint64_t enet_hazard_deadline(const struct enet_model *m)
-{
-	return m->tdar_late_clear ? m->tdar_late_ns : UINT64_MAX;
 }
 
 /* A TDAR write: true if the DMA ignores it (lost in the late clear, or
@@ -115,7 +127,7 @@ bool enet_hazard_tdar_ignored(struct enet_model *m)
 		return true;
 	}
 	/* ERR007885: set as the uDMA clears it; its state machines hang. */
-	m->tdar_late_clear = false; /* TDAR stays set: nothing clears it */
+	late_clear_off(m); /* TDAR stays set: nothing clears it */
 	m->tx_hung = true;
 	sdvf_counter_add(m->stats.tx_dma_hangs, 1);
 	sdvf_counter_set(m->stats.tx_hung, 1);
@@ -133,7 +145,7 @@ bool enet_hazard_tx_hung(const struct enet_model *m)
 /* ETHEREN cleared or the MAC reset: the TX DMA starts afresh. */
 void enet_hazard_tx_stop(struct enet_model *m)
 {
-	m->tdar_late_clear = false;
+	late_clear_off(m);
 	if (m->tx_hung)
 		sdvf_counter_set(m->stats.tx_hung, 0);
 	m->tx_hung = false;
@@ -141,8 +153,8 @@ void enet_hazard_tx_stop(struct enet_model *m)
 
 static void late_clear_lands(struct enet_model *m)
 {
-	m->tdar_late_clear = false;
 	enet_reg_put(m, ENET_TDAR, 0);
+	late_clear_off(m);
 }
 
 /* Before a batch: a clear that is due by now has landed already, so a

@@ -228,9 +228,8 @@ bool enet_hazard_tx_hung(const struct enet_model *m); /* true: no TX DMA */
 void enet_hazard_tx_stop(struct enet_model *m);	    /* TX DMA stopped, reset */
 void enet_hazard_drain_start(struct enet_model *m); /* before each batch */
 void enet_hazard_drained(struct enet_model *m);	    /* after each batch */
-uint64_t enet_hazard_deadline(const struct enet_model *m); /* or MAX */
-bool enet_hazard_reset_hangs(struct enet_model *m);	   /* true: no reset */
-bool enet_hazard_bus_hung(struct enet_model *m); /* true: ignore write */
+bool enet_hazard_reset_hangs(struct enet_model *m); /* true: no reset */
+bool enet_hazard_bus_hung(struct enet_model *m);    /* true: ignore write */
 void enet_hazard_mdio_start(struct enet_model *m, uint32_t mmfr);
 void enet_hazard_mscr(struct enet_model *m, uint32_t value); /* before it */
 bool enet_hazard_rx_buffer_ok(struct enet_model *m, uint32_t addr);
