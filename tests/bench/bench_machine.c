@@ -17,6 +17,11 @@
  *
  * Each cost is the median of ROUNDS rounds of N calls (N/10 round trips),
  * in microseconds per call.  No threshold: it reports.
+ *
+ * Last, what decides the cross-vCPU cost more than anything: the guest's
+ * idle policy, its cpuidle driver and, with the haltpoll driver, how long
+ * an idle vCPU polls before it halts (guest_halt_poll_ns; a halted vCPU
+ * is woken by the host, docs/benchmarks.md "Guest halt polling"), or "-".
  *   usage: bench_machine [N]   (default 20000)
  */
 #define _GNU_SOURCE
@@ -62,6 +67,20 @@ static void report(const char *what, double us)
 		printf("%-44s %9s\n", what, "-");
 	else
 		printf("%-44s %9.2f\n", what, us);
+}
+
+/* The first line of a sysfs file, without its newline; "-" if absent. */
+static void report_file(const char *what, const char *path)
+{
+	char line[64] = "-";
+	FILE *f = fopen(path, "r");
+	if (f) {
+		if (!fgets(line, sizeof(line), f))
+			strcpy(line, "-");
+		line[strcspn(line, "\n")] = 0;
+		fclose(f);
+	}
+	printf("%-44s %9s\n", what, line[0] ? line : "-");
 }
 
 /* One round of n cpuid instructions: us per instruction; -1 off x86. */
@@ -220,5 +239,9 @@ int main(int argc, char **argv)
 	report("eventfd round trip, both on CPU 0", median(v[PP_SAME], ROUNDS));
 	report("eventfd round trip, CPU 0 and CPU 1",
 	       median(v[PP_CROSS], ROUNDS));
+	report_file("cpuidle driver",
+		    "/sys/devices/system/cpu/cpuidle/current_driver");
+	report_file("guest_halt_poll_ns",
+		    "/sys/module/haltpoll/parameters/guest_halt_poll_ns");
 	return 0;
 }

@@ -146,13 +146,19 @@ def parse_mux(text):
 # ---- bench-vm (tests/bench/bench_vm.sh): sdvf-vmm vs QEMU vhost-net -------
 
 def parse_machine(text):
-    """bench_machine.c's lines "WHAT ... US" -> {what: us or None}."""
+    """bench_machine.c's lines "WHAT ... US" -> {what: us or None}; its
+    idle-policy lines (a word each) under IDLE_LINES, as written."""
     rows = {}
     for line in (text or "").splitlines():
         m = re.match(r"^(\S.*?)\s{2,}(\S+)$", line)
         if m and not line.startswith("machine costs"):
-            rows[m.group(1)] = num(m.group(2))
+            idle = m.group(1) in IDLE_LINES
+            rows[m.group(1)] = m.group(2) if idle else num(m.group(2))
     return rows
+
+
+# bench_machine.c's idle policy: the cpuidle driver, the haltpoll poll
+IDLE_LINES = ("cpuidle driver", "guest_halt_poll_ns")
 
 
 MACHINE_ROWS = (
@@ -167,6 +173,13 @@ MACHINE_ROWS = (
 
 
 def machine_rows(r, mach):
+    name = "machine: idle vCPUs poll before they halt (ns)"
+    if all(k in mach for k in IDLE_LINES):
+        r.add(name, "reported", "%s (cpuidle %s)" %
+              (mach["guest_halt_poll_ns"], mach["cpuidle driver"]), None,
+              "info")
+    else:
+        r.missing(name, "reported")
     for name, what, against in MACHINE_ROWS:
         if what not in mach:
             r.missing(name, "reported")
