@@ -2,11 +2,15 @@
 # `make bench-echo`: UDP echo over a TAP, side by side in one run (docs/
 # benchmarks.md, "Echo over a TAP").  A load generator (tests/bench/
 # echo_peer.c `load`, C: a python one would measure python) in a private
-# namespace sends UDP datagrams to five answering paths:
+# namespace sends UDP datagrams to these answering paths:
 #   kernel  the Linux stack over a veth pair into a second namespace, a
 #           UDP echo server there (echo_peer serve);
 #   tap     one user-level process reflecting frames straight off a TAP
 #           (echo_peer tap-reflect: read, swap addresses, write);
+#   tapsplit  that reflector split in two processes, a ring each way
+#           between them (echo_peer tap-reflect-split), placed as the
+#           reflector: the floor of any design whose client is a process
+#           of its own, in the same placements as the reference;
 #   lwip    sdvf (examples/bench-echo.dts): tap wire, ENET model, driver,
 #           RX and TX muxes, the lwIP `echo` client (copy both ways);
 #   bench   the same with the raw `bench` client in reflect mode (copy);
@@ -23,7 +27,7 @@
 # reference: on this 2-vCPU KVM guest a wake-up across vCPUs costs tens of
 # microseconds, one on the same vCPU a few, so an unpinned TAP reflector is
 # bimodal (3 or ~50 us at window 1, by where the scheduler put it).  So the
-# TAP reflector and the kernel's server are pinned to core 0 and every run
+# TAP reflectors and the kernel's server are pinned to core 0 and every run
 # measures each path twice: peer *apart* (the generator on core 1: every
 # design pays the wake-ups a remote peer's frames cost) and peer
 # *together* (the generator on core 0 too: the reference's fastest case).
@@ -72,6 +76,7 @@ ns=sdvf-t-becho-$$
 ns_srv=sdvf-t-becho-srv-$$
 veth=vbe$$
 tap_refl=tbr$$
+tap_split=tbt$$
 tap_sdvf=tbs$$
 tap_pin=tbp$$
 tap_grp=tbg$$
@@ -165,6 +170,16 @@ ip -n "$ns" link set "$tap_refl" up
 ip -n "$ns" neigh replace 10.219.2.2 lladdr 02:00:00:00:eb:02 \
 	dev "$tap_refl" nud permanent
 
+# (b') tapsplit: the reflector in two processes, both on core 0 as (b).
+taskset -c 0 "$peer" tap-reflect-split "$tap_split" &
+pids+=($!)
+wait_link "$tap_split"
+ip link set "$tap_split" netns "$ns"
+ip -n "$ns" addr add 10.219.7.1/24 dev "$tap_split"
+ip -n "$ns" link set "$tap_split" up
+ip -n "$ns" neigh replace 10.219.7.2 lladdr 02:00:00:00:eb:02 \
+	dev "$tap_split" nud permanent
+
 # (c), (d): sdvf on its own TAP, 10.219.3.2 (lwIP), .3 (bench), .4 (remap).
 bench_describe none "$tap_sdvf" 219 3 >"$dts"
 [ "$(grep -c "ip = \[0a db 03 " "$dts")" = 3 ] ||
@@ -196,12 +211,13 @@ for ip in 10.219.3.2 10.219.3.3 10.219.3.4 10.219.4.3 10.219.5.2 \
 		fail "$ip does not answer ping"
 done
 
-paths="kernel tap lwip bench bench_remap pinned lwip_nicgroup \
+paths="kernel tap tapsplit lwip bench bench_remap pinned lwip_nicgroup \
 lwip_nicgroup_core0"
 target() {
 	case $1 in
 	kernel) echo "10.219.1.2 1235" ;;
 	tap) echo "10.219.2.2 7777" ;;
+	tapsplit) echo "10.219.7.2 7777" ;;
 	lwip) echo "10.219.3.2 1235" ;;
 	bench) echo "10.219.3.3 1235" ;;
 	bench_remap) echo "10.219.3.4 1235" ;;
@@ -223,13 +239,13 @@ measure() {
 	[ "$path" = pinned ] && sys=$name-pinned
 	[ "$path" = lwip_nicgroup ] && sys=$name-grouped
 	[ "$path" = lwip_nicgroup_core0 ] && sys=$name-grouped-core0
-	[ "$path" = kernel ] || [ "$path" = tap ] ||
+	[ "$path" = kernel ] || [ "${path#tap}" != "$path" ] ||
 		"$sdvf" stats --format=kv "$sys" >"$kv.before"
 	# shellcheck disable=SC2046 # ip and port
 	out=$(ip netns exec "$ns" taskset -c "$gen" timeout 300 "$peer" load \
 		$(target "$path") "$size" "$w" "$n") ||
 		fail "load $peer_at $path $size $w: $out"
-	[ "$path" = kernel ] || [ "$path" = tap ] ||
+	[ "$path" = kernel ] || [ "${path#tap}" != "$path" ] ||
 		"$sdvf" stats --format=kv "$sys" >"$kv.after"
 	echo "$run $peer_at $path $size $w $out" >>"$results"
 }

@@ -24,11 +24,11 @@ import statistics
 import sys
 
 PLACES = {"apart": "peer apart: the load generator on core 1, the TAP "
-          "reflector and the kernel's server on core 0",
+          "reflectors and the kernel's server on core 0",
           "together": "peer together: the load generator on core 0 with the "
-          "TAP reflector and the kernel's server"}
-PATHS = ("kernel", "tap", "lwip", "bench", "bench_remap", "pinned",
-         "lwip_nicgroup", "lwip_nicgroup_core0")
+          "TAP reflectors and the kernel's server"}
+PATHS = ("kernel", "tap", "tapsplit", "lwip", "bench", "bench_remap",
+         "pinned", "lwip_nicgroup", "lwip_nicgroup_core0")
 SHARED = ("net_nic", "net_driver", "net_rx_mux", "net_tx_mux")
 CLIENT = {"lwip": "echo", "bench": "bench", "bench_remap": "bench_remap",
           "pinned": "bench", "lwip_nicgroup": "echo",

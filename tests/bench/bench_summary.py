@@ -281,12 +281,22 @@ def echo_rows(r, echo):
                 else:
                     r.missing(name, ">= 0.80x")
     for place in ECHO_PLACES:
-        for p in ("tap", "kernel", "bench", "bench_remap", "pinned"):
+        for p in ("tap", "tapsplit", "kernel", "bench", "bench_remap",
+                  "pinned"):
             for size in (64, 1472):
                 v = echo.get((place, p, size))
                 name = "echo %s %d B, w1 RTT vs tap, %s" % (p, size, place)
                 if v:
                     r.add(name, "beside", "%.1f us" % v[0], v[1], "info")
+                else:
+                    r.missing(name, "beside")
+                if p != "tapsplit":
+                    continue
+                # the two-process floor's rate: the least a design whose
+                # client is a process of its own gives up at window 32
+                name = "echo %s %d B, w32 rate vs tap, %s" % (p, size, place)
+                if v:
+                    r.add(name, "beside", "%.0f /s" % v[2], v[3], "info")
                 else:
                     r.missing(name, "beside")
 
@@ -550,8 +560,8 @@ def plots(out, dest, cap, echo):
         done.append("capacity.png")
     if echo:
         dat = os.path.join(out, "echo.dat")
-        paths = [p for p in ("kernel", "tap", "lwip", "bench", "bench_remap",
-                             "pinned", "lwip_nicgroup",
+        paths = [p for p in ("kernel", "tap", "tapsplit", "lwip", "bench",
+                             "bench_remap", "pinned", "lwip_nicgroup",
                              "lwip_nicgroup_core0")
                  if ("apart", p, 64) in echo]
         none = (0, 0, 0, 0)
@@ -682,7 +692,7 @@ def main():
                 print("bench-quick: FAILED: capacity %s at %d pps delivered"
                       " nothing" % (mode, rate))
         # bench_echo_report.py's PATHS, two payloads, two placements each
-        paths = 8
+        paths = 9
         if len(echo) != 2 * 2 * paths:
             bad.append("echo")
             print("bench-quick: FAILED: %d of %d echo rows"
