@@ -160,25 +160,23 @@ ip -n "$ns_srv" link set "${veth}s" up
 ip netns exec "$ns_srv" taskset -c 0 "$peer" serve 1235 &
 pids+=($!)
 
-# (b) tap: the reflector owns the TAP; a static neighbour stands for ARP.
-taskset -c 0 "$peer" tap-reflect "$tap_refl" &
-pids+=($!)
-wait_link "$tap_refl"
-ip link set "$tap_refl" netns "$ns"
-ip -n "$ns" addr add 10.219.2.1/24 dev "$tap_refl"
-ip -n "$ns" link set "$tap_refl" up
-ip -n "$ns" neigh replace 10.219.2.2 lladdr 02:00:00:00:eb:02 \
-	dev "$tap_refl" nud permanent
-
-# (b') tapsplit: the reflector in two processes, both on core 0 as (b).
-taskset -c 0 "$peer" tap-reflect-split "$tap_split" &
-pids+=($!)
-wait_link "$tap_split"
-ip link set "$tap_split" netns "$ns"
-ip -n "$ns" addr add 10.219.7.1/24 dev "$tap_split"
-ip -n "$ns" link set "$tap_split" up
-ip -n "$ns" neigh replace 10.219.7.2 lladdr 02:00:00:00:eb:02 \
-	dev "$tap_split" nud permanent
+# start_reflector MODE TAP N: echo_peer MODE owns TAP, on core 0, moved
+# into the namespace as 10.219.N.1; a static neighbour 10.219.N.2 stands
+# for ARP.
+start_reflector() {
+	taskset -c 0 "$peer" "$1" "$2" &
+	pids+=($!)
+	wait_link "$2"
+	ip link set "$2" netns "$ns"
+	ip -n "$ns" addr add "10.219.$3.1/24" dev "$2"
+	ip -n "$ns" link set "$2" up
+	ip -n "$ns" neigh replace "10.219.$3.2" lladdr 02:00:00:00:eb:02 \
+		dev "$2" nud permanent
+}
+# (b) tap: one process reflecting off its TAP; (b') tapsplit: the same
+# in two processes.
+start_reflector tap-reflect "$tap_refl" 2
+start_reflector tap-reflect-split "$tap_split" 7
 
 # (c), (d): sdvf on its own TAP, 10.219.3.2 (lwIP), .3 (bench), .4 (remap).
 bench_describe none "$tap_sdvf" 219 3 >"$dts"
