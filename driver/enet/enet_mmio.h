@@ -102,8 +102,8 @@ struct enet_mmio_ring {
 	 * posted writes, so no timer has to wake it.  Release-stored when
 	 * the DMA goes idle (TDAR set on the page); back to 0 after the
 	 * page's TDAR is cleared and, with a release fence, before the page's
-	 * TDAR is set again.  (D) enet_tdar reads it before and after the
-	 * page's TDAR and uses the pair only if both reads agree. */
+	 * TDAR is set again.  (D) enet_posted_tdar reads it before and after
+	 * the page's TDAR and uses the pair only if both reads agree. */
 	_Alignas(64) _Atomic uint64_t tdar_clear_ns;
 	/* (D) slot i % ENET_MMIO_RING, written before tail passes i; (M)
 	 * reads it between loading tail and storing head past it. */
