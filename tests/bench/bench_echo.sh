@@ -234,17 +234,18 @@ measure() {
 	[ "$w" = 1 ] || n=$count
 	[ "$peer_at" = together ] && gen=0
 	local out kv=$work/kv.$run.$peer_at.$path.$size.$w
-	[ "$path" = pinned ] && sys=$name-pinned
-	[ "$path" = lwip_nicgroup ] && sys=$name-grouped
-	[ "$path" = lwip_nicgroup_core0 ] && sys=$name-grouped-core0
-	[ "$path" = kernel ] || [ "${path#tap}" != "$path" ] ||
-		"$sdvf" stats --format=kv "$sys" >"$kv.before"
+	case $path in
+	pinned) sys=$name-pinned ;;
+	lwip_nicgroup) sys=$name-grouped ;;
+	lwip_nicgroup_core0) sys=$name-grouped-core0 ;;
+	kernel | tap*) sys= ;; # no sdvf, no counters
+	esac
+	[ -z "$sys" ] || "$sdvf" stats --format=kv "$sys" >"$kv.before"
 	# shellcheck disable=SC2046 # ip and port
 	out=$(ip netns exec "$ns" taskset -c "$gen" timeout 300 "$peer" load \
 		$(target "$path") "$size" "$w" "$n") ||
 		fail "load $peer_at $path $size $w: $out"
-	[ "$path" = kernel ] || [ "${path#tap}" != "$path" ] ||
-		"$sdvf" stats --format=kv "$sys" >"$kv.after"
+	[ -z "$sys" ] || "$sdvf" stats --format=kv "$sys" >"$kv.after"
 	echo "$run $peer_at $path $size $w $out" >>"$results"
 }
 

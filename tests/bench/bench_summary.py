@@ -143,7 +143,11 @@ def parse_mux(text):
     return ir, pipe
 
 
-# ---- bench-vm (tests/bench/bench_vm.sh): sdvf-vmm vs QEMU vhost-net -------
+# ---- bench-machine (tests/bench/bench_machine.c) ---------------------------
+
+# bench_machine.c's idle policy: the cpuidle driver, the haltpoll poll
+IDLE_LINES = ("cpuidle driver", "guest_halt_poll_ns")
+
 
 def parse_machine(text):
     """bench_machine.c's lines "WHAT ... US" -> {what: us or None}; its
@@ -155,10 +159,6 @@ def parse_machine(text):
             idle = m.group(1) in IDLE_LINES
             rows[m.group(1)] = m.group(2) if idle else num(m.group(2))
     return rows
-
-
-# bench_machine.c's idle policy: the cpuidle driver, the haltpoll poll
-IDLE_LINES = ("cpuidle driver", "guest_halt_poll_ns")
 
 
 MACHINE_ROWS = (
@@ -188,6 +188,8 @@ def machine_rows(r, mach):
         r.add(name, "reported", "-" if us is None else "%.2f us" % us,
               us / ref if us and ref else None, "info")
 
+
+# ---- bench-vm (tests/bench/bench_vm.sh): sdvf-vmm vs QEMU vhost-net -------
 
 def parse_vm(text):
     """{(metric, bytes): (sdvf median, qemu median, ratio > 1: sdvf better)}."""
