@@ -47,6 +47,10 @@
  *
  * Timers: sys_now() is the PD clock (sdvf_now_ns, in ms), and after each
  * activation the PD timer (sdvf_timer_set) is set to lwIP's next timeout.
+ * Checksums: lwip_standard_chksum, which liblwip calls for every Internet
+ * checksum, is ours (eight bytes a step where the library's takes two;
+ * the same sums).  Both replace the library's own through its PLT, so
+ * they are defined in lwip_netif.c, the object every lwIP client links.
  *
  * lwIP's state is global to a process, so a process holds one lwip_netif:
  * the hosted runtime runs each PD in its own process; a sim system may hold
@@ -167,6 +171,11 @@ struct lwip_netif {
 	DHCP_COUNTERS(LWIP_NETIF_DHCP_FIELD)
 #undef LWIP_NETIF_DHCP_FIELD
 };
+
+/* liblwip's checksum routine, as the library declares it internally (no
+ * public header has it): the 16-bit one's complement sum of len bytes,
+ * folded, not complemented. */
+u16_t lwip_standard_chksum(const void *dataptr, int len);
 
 /* The values of config ip_mode, for LWIP_NETIF_PARAMS. */
 const char *lwip_netif_ip_mode(unsigned i);

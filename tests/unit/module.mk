@@ -46,6 +46,7 @@ UNIT_CMOCKA := \
 	test_stats_json \
 	test_lwip_dhcp \
 	test_lwip_sim \
+	test_lwip_chksum \
 	test_vmm \
 	test_vmm_client \
 	stress_queue
@@ -63,6 +64,8 @@ $(UNIT_CMOCKA_BINS): $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o \
 		$(CMOCKA_LIBS)
 
 -include $(UNIT_CMOCKA_BINS:=.d)
+# test_lwip_chksum calls liblwip's inet_chksum, so sees lwIP's headers.
+$(BUILD)/tests/unit/test_lwip_chksum.o: CFLAGS += $(LWIP_CFLAGS)
 
 # --- wire backends: the wire tests link the wire objects alone ---
 WIRE_TESTS := $(BUILD)/tests/unit/test_wire $(BUILD)/tests/unit/test_wire_gen_pcap
