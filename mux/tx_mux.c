@@ -318,12 +318,18 @@ static bool any_copy(const struct tx_mux *m, uint64_t mask)
  * tx_free or a backlog, a send does not undo), so only it is staged again
  * and the ready mask is kept up to date, not rebuilt.  A client whose
  * tx_active fills meanwhile is seen by the activation's next pass
- * (request_signals). */
+ * (request_signals).
+ *
+ * The clock is read once a pass, not once a frame: a shaper then sees no
+ * time pass within a pass, so it can only hold a frame it might have
+ * sent, never send one early (the next pass, or its wake_ns, catches
+ * up); schedulers do not read it. */
 static uint32_t tx_provide(struct tx_mux *m)
 {
 	uint32_t sent = 0;
 	uint32_t head_len[TXM_CLIENTS];
-	struct sdvf_policy_ready ready = {.head_len = head_len};
+	struct sdvf_policy_ready ready = {.head_len = head_len,
+					  .now_ns = sdvf_now_ns(m->pd)};
 	uint64_t todo = ~0ull; /* clients to stage: all, then the one picked */
 	for (;;) {
 		for (unsigned i = 0; i < m->nclients; i++) {
@@ -342,7 +348,6 @@ static uint32_t tx_provide(struct tx_mux *m)
 			m->pool_starved = true;
 			return sent;
 		}
-		ready.now_ns = sdvf_now_ns(m->pd);
 		uint64_t wake = 0;
 		int who = sdvf_policy_next(&m->sched,
 					   m->has_shaper ? &m->shaper : NULL,
