@@ -57,8 +57,9 @@ u32_t sys_now(void)
 	return (u32_t)(sdvf_now_ns(lwip_owner->pd) / 1000000u);
 }
 
-/* Split v's two 32-bit halves and add them: a 64-bit accumulator then
- * takes 2^32 of them before it could carry out. */
+/* Split v's two 32-bit halves and add them: each result is under 2^33,
+ * so a 64-bit accumulator takes 2^31 of them (64 GiB) before it could
+ * overflow. */
 static inline uint64_t sum_halves(uint64_t v)
 {
 	return (v & 0xffffffffu) + (v >> 32);

@@ -52,7 +52,8 @@ static void check_every_length_and_shift(const uint8_t *buf)
 {
 	for (int shift = 0; shift < MAX_SHIFT; shift++)
 		for (int len = 0; len <= MAX_LEN; len++) {
-			uint16_t want = as_stored(rfc1071_sum(buf + shift, len));
+			uint16_t want =
+				as_stored(rfc1071_sum(buf + shift, len));
 			uint16_t got = lwip_standard_chksum(buf + shift, len);
 			if (got != want)
 				fail_msg("shift %d, length %d: 0x%04x, want "
