@@ -209,8 +209,8 @@ for ip in 10.219.3.2 10.219.3.3 10.219.3.4 10.219.4.3 10.219.5.2 \
 		fail "$ip does not answer ping"
 done
 
-paths="kernel tap tapsplit lwip bench bench_remap pinned lwip_nicgroup \
-lwip_nicgroup_core0"
+# The paths, in the report's order (its PATHS, which the summary reads too).
+paths=$(python3 tests/bench/bench_echo_report.py --paths)
 target() {
 	case $1 in
 	kernel) echo "10.219.1.2 1235" ;;
@@ -222,6 +222,7 @@ target() {
 	pinned) echo "10.219.4.3 1235" ;;
 	lwip_nicgroup) echo "10.219.5.2 1235" ;;
 	lwip_nicgroup_core0) echo "10.219.6.2 1235" ;;
+	*) fail "no target for echo path $1" ;;
 	esac
 }
 

@@ -2,6 +2,9 @@
 """The table of `make bench-echo` (tests/bench/bench_echo.sh).
 
 bench_echo_report.py RESULTS WORKDIR
+bench_echo_report.py --paths    the paths, in order, one line (PATHS: what
+                                bench_echo.sh measures, what the summary
+                                expects)
 
 RESULTS has one line per measurement:
   RUN PLACE PATH SIZE WINDOW sent N received N lost N bad N seconds S
@@ -116,6 +119,9 @@ def table(rows, runs, place, title):
 
 
 def main():
+    if sys.argv[1:] == ["--paths"]:
+        print(" ".join(PATHS))
+        return
     results, work = sys.argv[1], sys.argv[2]
     rows = read_results(results)
     runs = max(len(v) for v in rows.values())
@@ -141,4 +147,5 @@ def main():
                   (p, w, " ".join("%-14s" % c for c in cells), ta, tn))
 
 
-main()
+if __name__ == "__main__":
+    main()

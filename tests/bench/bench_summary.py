@@ -31,6 +31,10 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench_echo_report import PATHS as ECHO_PATHS  # noqa: E402
+from bench_echo_report import PLACES  # noqa: E402
+
 
 def num(s):
     try:
@@ -49,7 +53,7 @@ def read(out, target):
 
 # ---- parsers: one per benchmark output, as the scripts print it ----------
 
-ECHO_PLACES = ("apart", "together")  # bench_echo_report.py's PLACES
+ECHO_PLACES = tuple(PLACES)
 
 
 def parse_echo(text):
@@ -562,10 +566,7 @@ def plots(out, dest, cap, echo):
         done.append("capacity.png")
     if echo:
         dat = os.path.join(out, "echo.dat")
-        paths = [p for p in ("kernel", "tap", "tapsplit", "lwip", "bench",
-                             "bench_remap", "pinned", "lwip_nicgroup",
-                             "lwip_nicgroup_core0")
-                 if ("apart", p, 64) in echo]
+        paths = [p for p in ECHO_PATHS if ("apart", p, 64) in echo]
         none = (0, 0, 0, 0)
         with open(dat, "w") as f:
             # per path: w1 x tap at 64 and 1472 B, peer apart then
@@ -693,12 +694,11 @@ def main():
                 bad.append(mode)
                 print("bench-quick: FAILED: capacity %s at %d pps delivered"
                       " nothing" % (mode, rate))
-        # bench_echo_report.py's PATHS, two payloads, two placements each
-        paths = 9
-        if len(echo) != 2 * 2 * paths:
+        # every path, two payloads, two placements each
+        if len(echo) != 2 * 2 * len(ECHO_PATHS):
             bad.append("echo")
             print("bench-quick: FAILED: %d of %d echo rows"
-                  % (len(echo), 2 * 2 * paths))
+                  % (len(echo), 2 * 2 * len(ECHO_PATHS)))
         if bad:
             sys.exit(1)
         print("bench-quick: every row present, every pipeline delivered")
