@@ -13,7 +13,6 @@
  *          (netif address); dhcp_send -> raw UDP pcb -> linkoutput
  */
 #include <malloc.h>
-#include <string.h>
 
 #include "lwip/etharp.h"
 #include "lwip/init.h"
@@ -57,55 +56,17 @@ u32_t sys_now(void)
 	return (u32_t)(sdvf_now_ns(lwip_owner->pd) / 1000000u);
 }
 
-/* Split v's two 32-bit halves and add them: each result is under 2^33,
- * so a 64-bit accumulator takes 2^31 of them (64 GiB) before it could
- * overflow. */
-static inline uint64_t sum_halves(uint64_t v)
-{
-	return (v & 0xffffffffu) + (v >> 32);
-}
-
 /* lwIP's Internet checksum: the 16-bit one's complement sum of `len`
- * bytes, folded, not complemented, each pair of bytes taken as it lies in
- * memory (an odd last byte with a zero after it), as liblwip's own
- * computes it.  Replaces that one, as sys_now does, through the library's
- * PLT: Debian's build sums two bytes a step, and lwIP sums every UDP
- * datagram twice (checked on RX, summed on TX); this sums eight a step in
- * four independent chains (docs/clients.md, "Checksums").  The sums are
- * equal: a one's complement sum is a sum mod 0xffff, and 2^16 = 1 mod
- * 0xffff, so wider words and folding later change nothing. */
+ * bytes, folded, not complemented, in the order its two bytes load in
+ * memory, as liblwip's own computes it.  Replaces that one, as sys_now
+ * does, through the library's PLT: Debian's build sums two bytes a step,
+ * and lwIP sums every UDP datagram twice (checked on RX, summed on TX);
+ * sdvf_inet_sum (core/bytes.h) sums eight (docs/clients.md,
+ * "Checksums"). */
 u16_t lwip_standard_chksum(const void *dataptr, int len)
 {
-	const uint8_t *p = dataptr;
-	uint64_t chain[4] = {0, 0, 0, 0};
-	for (; len >= 32; len -= 32, p += 32) {
-		uint64_t w[4];
-		memcpy(w, p, sizeof(w));
-		for (int i = 0; i < 4; i++)
-			chain[i] += sum_halves(w[i]);
-	}
-	uint64_t sum = chain[0] + chain[1] + chain[2] + chain[3];
-	for (; len >= 8; len -= 8, p += 8) {
-		uint64_t w;
-		memcpy(&w, p, sizeof(w));
-		sum += sum_halves(w);
-	}
-	for (; len >= 2; len -= 2, p += 2) {
-		uint16_t w;
-		memcpy(&w, p, sizeof(w));
-		sum += w;
-	}
-	if (len > 0) {
-		const uint8_t last[2] = {p[0], 0};
-		uint16_t w;
-		memcpy(&w, last, sizeof(w));
-		sum += w;
-	}
-	sum = sum_halves(sum);
-	sum = sum_halves(sum);
-	sum = (sum & 0xffffu) + (sum >> 16);
-	sum = (sum & 0xffffu) + (sum >> 16);
-	return (u16_t)sum;
+	return sdvf_net16_memory_order(
+		sdvf_inet_sum(dataptr, len > 0 ? (size_t)len : 0, 0));
 }
 
 /* ---- TX ----------------------------------------------------------------- */

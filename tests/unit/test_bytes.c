@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include <cmocka.h>
 
@@ -228,6 +229,49 @@ static void csum_folds_every_carry_back_in(void **unused)
 	assert_int_equal(sdvf_inet_csum(ff, 4, 0), 0x0000);
 }
 
+/* RFC 1071 a byte pair at a time, each pair a big-endian word, the seed
+ * folded in first: what sdvf_inet_sum's wide loads must equal. */
+static uint16_t pair_at_a_time_sum(const uint8_t *p, size_t n, uint32_t seed)
+{
+	uint32_t sum = (seed & 0xffffu) + (seed >> 16);
+	for (size_t i = 0; i < n; i += 2) {
+		sum += (uint32_t)p[i] << 8 | (i + 1 < n ? p[i + 1] : 0u);
+		sum = (sum & 0xffffu) + (sum >> 16);
+	}
+	sum = (sum & 0xffffu) + (sum >> 16);
+	return (uint16_t)sum;
+}
+
+/* Every length to 2000 bytes at 8 alignments, random bytes and all ones
+ * (every partial sum carries), seeds up to UINT32_MAX. */
+static void sum_is_pairwise_rfc1071_at_every_length_and_alignment(void **unused)
+{
+	(void)unused;
+	static uint8_t buf[2008];
+	static const uint32_t seeds[] = {0, 0x1234, 0xffff, 0x7fffffff,
+					 0xffffffff};
+	srand(1071);
+	for (int round = 0; round < 3; round++) {
+		for (size_t i = 0; i < sizeof(buf); i++)
+			buf[i] = round == 2 ? 0xff : (uint8_t)rand();
+		for (size_t s = 0; s < sizeof(seeds) / sizeof(seeds[0]); s++)
+			for (size_t shift = 0; shift < 8; shift++)
+				for (size_t n = 0; n <= 2000; n++) {
+					uint16_t want = pair_at_a_time_sum(
+						buf + shift, n, seeds[s]);
+					uint16_t got = sdvf_inet_sum(
+						buf + shift, n, seeds[s]);
+					if (got != want)
+						fail_msg(
+							"seed 0x%x, shift %zu, "
+							"length %zu: 0x%04x, "
+							"want 0x%04x",
+							seeds[s], shift, n, got,
+							want);
+				}
+	}
+}
+
 static void csum_of_nothing_is_ffff(void **unused)
 {
 	(void)unused;
@@ -267,6 +311,8 @@ int main(void)
 		cmocka_unit_test(csum_adds_the_pseudo_header_sum),
 		cmocka_unit_test(csum_folds_every_carry_back_in),
 		cmocka_unit_test(csum_of_nothing_is_ffff),
+		cmocka_unit_test(
+			sum_is_pairwise_rfc1071_at_every_length_and_alignment),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
