@@ -225,6 +225,9 @@ target() {
 	*) fail "no target for echo path $1" ;;
 	esac
 }
+# Every path has a target (here, not inside a $(...) where fail would
+# only leave the subshell).
+for path in $paths; do target "$path" >/dev/null; done
 
 results=$work/results
 : >"$results"
